@@ -1,0 +1,61 @@
+"""StepCache core: step-level LLM response reuse with verification and selective patching.
+
+This package never imports LangChain or LlamaIndex.
+"""
+
+from .backends import Backend, LlamaCppBackend, ScriptedBackend
+from .embed import Embedder, HashEmbedder, MiniLMEmbedder
+from .engine import EngineConfig, StepCacheEngine
+from .errors import (
+    BackendError,
+    BackendTimeoutError,
+    ConfigError,
+    InvalidEquationError,
+    InvalidRequestError,
+    InvalidSchemaError,
+    PromptTooLongError,
+    StepCacheError,
+    StoreError,
+    UnverifiedOutputError,
+)
+from .store import ChromaStore, MemoryStore, Store, default_directory
+from .tasks import TaskProfile, TaskRegistry, builtin_tasks
+from .values import Completion, GenerationSpec, Namespace, Outcome, Request, Step, Trace, Verdict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Backend",
+    "BackendError",
+    "BackendTimeoutError",
+    "ChromaStore",
+    "Completion",
+    "ConfigError",
+    "Embedder",
+    "EngineConfig",
+    "GenerationSpec",
+    "HashEmbedder",
+    "InvalidEquationError",
+    "InvalidRequestError",
+    "InvalidSchemaError",
+    "LlamaCppBackend",
+    "MemoryStore",
+    "MiniLMEmbedder",
+    "Namespace",
+    "Outcome",
+    "PromptTooLongError",
+    "Request",
+    "ScriptedBackend",
+    "StepCacheEngine",
+    "StepCacheError",
+    "Step",
+    "Store",
+    "StoreError",
+    "TaskProfile",
+    "TaskRegistry",
+    "Trace",
+    "UnverifiedOutputError",
+    "Verdict",
+    "builtin_tasks",
+    "default_directory",
+]

@@ -1,0 +1,57 @@
+"""The backend Protocol and the one place that calls it (timeouts, error wrapping)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from typing import Protocol, runtime_checkable
+
+from ..errors import BackendError, BackendTimeoutError, StepCacheError
+from ..values import Completion, GenerationSpec
+
+__all__ = ["Backend", "call_backend"]
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Prompt in; text and token usage out.
+
+    ``name`` identifies the model and its settings; it becomes part of the cache
+    namespace, so two backends with different names never share entries.
+    ``complete`` returns the backend's own token counts where it has them.
+    """
+
+    name: str
+
+    def complete(self, spec: GenerationSpec) -> Completion: ...
+
+
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="stepcache-backend")
+
+
+def call_backend(backend: Backend, spec: GenerationSpec, timeout_s: float | None) -> Completion:
+    """Call ``backend`` with a timeout; every failure becomes a :class:`BackendError`.
+
+    A timed-out call keeps running in its worker thread (llama.cpp cannot be
+    interrupted) but its result is discarded.
+    """
+    start = time.perf_counter()
+    try:
+        if timeout_s is None:
+            result = backend.complete(spec)
+        else:
+            future = _POOL.submit(backend.complete, spec)
+            try:
+                result = future.result(timeout=timeout_s)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise BackendTimeoutError(f"no answer within {timeout_s:.1f}s", backend=getattr(backend, "name", "?")) from None
+    except StepCacheError:
+        raise
+    except Exception as e:
+        raise BackendError(f"{type(e).__name__}: {e}", backend=getattr(backend, "name", "?")) from e
+    if not isinstance(result, Completion) or not isinstance(result.text, str):
+        raise BackendError(f"backend returned {type(result).__name__}, expected Completion", backend=getattr(backend, "name", "?"))
+    if result.latency_s <= 0:
+        result = Completion(result.text, result.prompt_tokens, result.completion_tokens, time.perf_counter() - start)
+    return result

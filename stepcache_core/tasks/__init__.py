@@ -1,0 +1,39 @@
+"""Task plug-ins and the built-in tasks."""
+
+from .base import (
+    AdaptContext,
+    Adapter,
+    Gate,
+    Prompter,
+    RepairPolicy,
+    Segmenter,
+    Solver,
+    TaskProfile,
+    TaskRegistry,
+    Verifier,
+)
+from .jsonx import json_extraction_task
+from .linear import linear_equation_task
+from .text import text_task
+
+__all__ = [
+    "AdaptContext",
+    "Adapter",
+    "Gate",
+    "Prompter",
+    "RepairPolicy",
+    "Segmenter",
+    "Solver",
+    "TaskProfile",
+    "TaskRegistry",
+    "Verifier",
+    "builtin_tasks",
+    "json_extraction_task",
+    "linear_equation_task",
+    "text_task",
+]
+
+
+def builtin_tasks() -> TaskRegistry:
+    """A fresh registry with the built-ins, in detection order (text is the catch-all, last)."""
+    return TaskRegistry([json_extraction_task(), linear_equation_task(), text_task()])

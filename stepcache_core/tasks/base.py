@@ -1,0 +1,180 @@
+"""Task plug-ins: the Protocols a task implements and the per-instance registry.
+
+A task profile is data: it names the parser, segmenter, verifier, adapter,
+compatibility gate, prompter, repair policy and optional deterministic solver
+of one task. The engine only calls these; it never branches on a task name.
+Adding a task means building a :class:`TaskProfile` and registering it on one
+``StepCache`` instance's :class:`TaskRegistry`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
+
+from ..errors import ConfigError
+from ..values import GenerationSpec, Origin, Request, Step, Verdict
+
+__all__ = [
+    "Segmenter",
+    "Verifier",
+    "Adapter",
+    "Gate",
+    "Prompter",
+    "Solver",
+    "AdaptContext",
+    "RepairPolicy",
+    "TaskProfile",
+    "TaskRegistry",
+]
+
+
+@runtime_checkable
+class Segmenter(Protocol):
+    """Splits an output into ordered steps and renders steps back to text.
+
+    ``render(segment(t))`` must serve the same content as ``t``.
+    """
+
+    def segment(self, text: str, *, origin: Origin = "cached") -> list[Step]: ...
+
+    def render(self, steps: Sequence[Step]) -> str: ...
+
+
+@runtime_checkable
+class Verifier(Protocol):
+    """Checks steps against a parsed request. Failures are returned, not raised.
+
+    ``verify_steps`` returns one verdict per step, in order. ``check`` is the
+    integrity check of the stitched output as a whole (steps in order, final
+    answer consistent, JSON complete and valid).
+    """
+
+    name: str
+
+    def verify_steps(self, problem: Any, steps: Sequence[Step]) -> list[Verdict]: ...
+
+    def check(self, problem: Any, text: str) -> Verdict: ...
+
+
+@dataclass(frozen=True)
+class AdaptContext:
+    """What an adapter may use besides the two problems.
+
+    ``similarity(a, b)`` gives the embedding cosine similarity of two short texts.
+    """
+
+    similarity: Callable[[str, str], float] | None = None
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """Rewrites cached steps for a new request whose difference is local and mechanical.
+
+    Changed steps carry ``origin="adapted"``. Steps it cannot adapt are returned
+    unchanged: verification decides what is reusable.
+    """
+
+    def adapt(self, old: Any, new: Any, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]: ...
+
+
+@runtime_checkable
+class Gate(Protocol):
+    """Decides whether an old request's output may be reused at all for a new one."""
+
+    def compatible(self, old: Any, new: Any) -> Verdict: ...
+
+
+@runtime_checkable
+class Prompter(Protocol):
+    """Builds backend prompts and merges what the backend wrote back into steps."""
+
+    def generate(self, problem: Any) -> GenerationSpec: ...
+
+    def patch(self, problem: Any, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec: ...
+
+    def merge(
+        self, problem: Any, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str
+    ) -> list[Step]: ...
+
+    def repair(self, problem: Any, text: str, verdict: Verdict) -> GenerationSpec | None: ...
+
+
+@runtime_checkable
+class Solver(Protocol):
+    """Deterministic fallback: writes a correct output without the model."""
+
+    def solve(self, problem: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class RepairPolicy:
+    """How hard to try before giving up.
+
+    ``patch_attempts``: selective patches after a failed reuse or generation.
+    ``feedback_repairs``: repairs that feed the verification error back.
+    ``full_regenerations``: fresh generations after that.
+    The deterministic solver, if the task has one, always runs last.
+    """
+
+    patch_attempts: int = 1
+    feedback_repairs: int = 0
+    full_regenerations: int = 0
+
+
+@dataclass(frozen=True)
+class TaskProfile:
+    """Everything the engine needs to serve one task."""
+
+    name: str
+    parse: Callable[[Request], Any]
+    detect: Callable[[Request], bool]
+    segmenter: Segmenter
+    prompter: Prompter
+    gate: Gate
+    verifier: Verifier | None = None
+    adapter: Adapter | None = None
+    solver: Solver | None = None
+    repair: RepairPolicy = RepairPolicy()
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("_", "").isalnum():
+            raise ConfigError(f"task name must be a non-empty identifier, got {self.name!r}")
+
+
+class TaskRegistry:
+    """Tasks known to one engine. ``copy()`` gives an independent registry."""
+
+    def __init__(self, profiles: Sequence[TaskProfile] = ()) -> None:
+        self._profiles: dict[str, TaskProfile] = {}
+        for p in profiles:
+            self.register(p)
+
+    def register(self, profile: TaskProfile, *, replace: bool = False) -> None:
+        if not isinstance(profile, TaskProfile):
+            raise ConfigError(f"expected a TaskProfile, got {type(profile).__name__}")
+        if profile.name in self._profiles and not replace:
+            raise ConfigError(f"task {profile.name!r} is already registered; pass replace=True")
+        self._profiles[profile.name] = profile
+
+    def get(self, name: str) -> TaskProfile:
+        try:
+            return self._profiles[name]
+        except KeyError:
+            raise ConfigError(f"unknown task {name!r}; registered: {sorted(self._profiles)}") from None
+
+    def detect(self, request: Request) -> TaskProfile:
+        """The first registered task (in registration order) whose detector accepts the request."""
+        for profile in self._profiles.values():
+            if profile.detect(request):
+                return profile
+        raise ConfigError("no registered task accepts this request; register a catch-all task")
+
+    def copy(self) -> "TaskRegistry":
+        return TaskRegistry(list(self._profiles.values()))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._profiles
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._profiles)

@@ -1,0 +1,263 @@
+"""The ``json_extraction`` task: one JSON object, valid for the request's schema, values from its text."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any, Mapping, Sequence
+
+from ..errors import InvalidRequestError, InvalidSchemaError
+from ..segment import JsonObjectSegmenter, find_json_object
+from ..values import GenerationSpec, Request, Step, Verdict, canonical_json
+from ..verify.jsonout import JsonProblem, JsonVerifier, grounded, validator_for
+from .base import AdaptContext, RepairPolicy, TaskProfile
+
+__all__ = ["json_extraction_task", "parse_json_problem", "JsonAdapter", "JsonGate", "JsonPrompter"]
+
+_DETECT = re.compile(r"\bjson\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w@.+\-/']+|[^\w\s]")
+_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
+
+
+def parse_json_problem(request: Request) -> JsonProblem:
+    schema = dict(request.schema) if request.schema is not None else None
+    if schema is not None:
+        if not isinstance(schema, dict):
+            raise InvalidSchemaError("schema must be a JSON object")
+        validator_for(schema)  # raises InvalidSchemaError
+        if schema.get("type", "object") != "object":
+            raise InvalidSchemaError("json_extraction needs a schema whose type is 'object'")
+    props = tuple((schema or {}).get("properties", {}) or ())
+    required = tuple(dict.fromkeys(tuple((schema or {}).get("required", ()) or ()) + tuple(request.required_keys)))
+    if not props and not required:
+        raise InvalidRequestError("json_extraction needs a schema with properties or required_keys")
+    types = {k: str(v.get("type", "")) for k, v in ((schema or {}).get("properties", {}) or {}).items() if isinstance(v, dict)}
+    return JsonProblem(
+        prompt=request.prompt,
+        text=request.prompt,
+        schema=schema,
+        required=required,
+        properties=props or required,
+        types=types,
+    )
+
+
+def detect(request: Request) -> bool:
+    return request.schema is not None or bool(request.required_keys) or bool(_DETECT.search(request.prompt))
+
+
+class JsonGate:
+    """Another kind of entity (most keys differ) or another output type means no reuse."""
+
+    def __init__(self, min_key_overlap: float = 0.5) -> None:
+        self.min_key_overlap = min_key_overlap
+
+    def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
+        a, b = set(old.properties), set(new.properties)
+        overlap = len(a & b) / max(1, len(a | b))
+        renamed = len(a - b) == len(b - a) == 1
+        if overlap < self.min_key_overlap and not (renamed and len(a) >= 2 and overlap >= 0.3):
+            return Verdict(False, f"schema keys changed too much (overlap {overlap:.2f})")
+        for k in a & b:
+            if old.types.get(k) != new.types.get(k):
+                return Verdict(False, f"type of {k!r} changed")
+        return Verdict.passed()
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+class JsonAdapter:
+    """Renames keys, drops removed keys and carries value changes over from the text diff.
+
+    A key present only in the new schema takes the value of a key present only
+    in the old one when they sit at the same position with the same type and
+    their names are similar (embedding similarity, when available). A value
+    whose words were replaced in the request text (``Alice`` -> ``Bob``) is
+    replaced the same way. Everything else is left for verification to judge.
+    """
+
+    def __init__(self, min_name_similarity: float = 0.35) -> None:
+        self.min_name_similarity = min_name_similarity
+
+    def adapt(self, old: JsonProblem, new: JsonProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
+        if any(s.key is None for s in steps):
+            return list(steps)
+        renames = self._renames(old, new, ctx)
+        replacements = self._replacements(old.text, new.text)
+        out: list[Step] = []
+        for s in steps:
+            assert s.key is not None
+            key = renames.get(s.key, s.key)
+            if key not in new.properties and new.schema is not None:
+                continue  # removed from the schema
+            value = self._replace(s.value, replacements, new.text)
+            if key != s.key or value != s.value:
+                out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value))
+            else:
+                out.append(Step(len(out), s.text, s.origin, s.key, s.value))
+        # order as in the new schema
+        order = {k: i for i, k in enumerate(new.properties)}
+        out.sort(key=lambda st: order.get(st.key or "", len(order)))
+        return [Step(i, st.text, st.origin, st.key, st.value) for i, st in enumerate(out)]
+
+    def _renames(self, old: JsonProblem, new: JsonProblem, ctx: AdaptContext) -> dict[str, str]:
+        gone = [k for k in old.properties if k not in new.properties]
+        added = [k for k in new.properties if k not in old.properties]
+        renames: dict[str, str] = {}
+        for g in gone:
+            pos = old.properties.index(g)
+            for a in added:
+                if a in renames.values():
+                    continue
+                same_pos = pos < len(new.properties) and new.properties[pos] == a
+                same_type = old.types.get(g) == new.types.get(a)
+                if not (same_pos and same_type):
+                    continue
+                if ctx.similarity is not None and ctx.similarity(g.replace("_", " "), a.replace("_", " ")) < self.min_name_similarity:
+                    continue
+                renames[g] = a
+        return renames
+
+    @staticmethod
+    def _replacements(old_text: str, new_text: str) -> dict[str, str]:
+        a, b = _tokens(old_text), _tokens(new_text)
+        out: dict[str, str] = {}
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "replace" and i2 - i1 <= 6 and j2 - j1 <= 6:
+                out[" ".join(a[i1:i2]).casefold()] = " ".join(b[j1:j2])
+        return out
+
+    def _replace(self, value: Any, replacements: Mapping[str, str], text: str) -> Any:
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            new = replacements.get(str(value).casefold())
+            if new is not None:
+                try:
+                    return type(value)(new.replace(",", ""))
+                except ValueError:
+                    return value
+            return value
+        if isinstance(value, str):
+            if grounded(value, text):
+                return value
+            key = " ".join(_tokens(value)).casefold()
+            if key in replacements:
+                return replacements[key]
+            # a value spanning an edit: substitute the replaced words inside it
+            words = _tokens(value)
+            swapped = [replacements.get(w.casefold(), w) for w in words]
+            if swapped != words:
+                candidate = " ".join(swapped)
+                return candidate if grounded(candidate, text) else value
+            return value
+        if isinstance(value, list):
+            return [self._replace(v, replacements, text) for v in value]
+        return value
+
+
+_FEW_SHOT = """Extract the requested fields from the text as one JSON object. Use values exactly as written in the text.
+
+Text: Maria Lopez, 34, works as a nurse in Madrid.
+Keys: name, age, city
+JSON: {"name": "Maria Lopez", "age": 34, "city": "Madrid"}
+
+Text: The order #5521 of 3 chairs ships to Oslo on Friday.
+Keys: order_id, quantity, destination
+JSON: {"order_id": "5521", "quantity": 3, "destination": "Oslo"}
+
+"""
+
+
+def _keys_line(problem: JsonProblem, keys: Sequence[str]) -> str:
+    return ", ".join(keys)
+
+
+def _subschema(problem: JsonProblem, keys: Sequence[str]) -> dict[str, Any] | None:
+    if problem.schema is None:
+        return None
+    props = problem.schema.get("properties", {})
+    return {
+        "type": "object",
+        "properties": {k: props.get(k, {}) for k in keys},
+        "required": list(keys),
+        "additionalProperties": False,
+    }
+
+
+class JsonPrompter:
+    """Few-shot extraction prompts; patches ask only for the failing keys."""
+
+    max_tokens = 160
+
+    def generate(self, problem: JsonProblem) -> GenerationSpec:
+        keys = list(problem.properties)
+        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys) or problem.schema, "generate")
+
+    def _failing_keys(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[str]:
+        present = {s.key for s in steps if s.key is not None}
+        failing = [v.key for v in verdicts if not v.ok and v.key]
+        missing = [k for k in problem.properties if k not in present and (k in problem.required or problem.schema is not None)]
+        keys = list(dict.fromkeys([k for k in failing if k in problem.properties or problem.schema is None] + missing))
+        return keys
+
+    def patch(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
+        keys = self._failing_keys(problem, steps, verdicts)
+        if not keys or any(s.key is None for s in steps):
+            return self.generate(problem)
+        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys), "patch")
+
+    def merge(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
+        patch = find_json_object(generated) or {}
+        keys = self._failing_keys(problem, steps, verdicts)
+        if any(s.key is None for s in steps):
+            return JsonObjectSegmenter().segment(generated, origin="generated")
+        bad = set(keys) | {v.key for v in verdicts if not v.ok and v.key}
+        merged: dict[str, tuple[Any, str]] = {}
+        for s in steps:
+            assert s.key is not None
+            if s.key not in bad:
+                merged[s.key] = (s.value, s.origin)
+        for k in keys:
+            if k in patch:
+                merged[k] = (patch[k], "generated")
+        order = {k: i for i, k in enumerate(problem.properties)}
+        items = sorted(merged.items(), key=lambda kv: order.get(kv[0], len(order)))
+        return [
+            Step(i, json.dumps({k: v}, ensure_ascii=False), origin, k, v)  # type: ignore[arg-type]
+            for i, (k, (v, origin)) in enumerate(items)
+        ]
+
+    def repair(self, problem: JsonProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
+        keys = list(problem.properties)
+        prompt = (
+            self._prompt(problem, keys).rstrip("JSON: ")
+            + f"\nA previous answer was rejected: {verdict.reason}\nRejected: {text.strip()[:300]}\nJSON: "
+        )
+        return GenerationSpec(prompt, self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys) or problem.schema, "repair")
+
+    @staticmethod
+    def _prompt(problem: JsonProblem, keys: Sequence[str]) -> str:
+        return f"{_FEW_SHOT}Text: {' '.join(problem.text.split())}\nKeys: {_keys_line(problem, keys)}\nJSON: "
+
+
+def json_extraction_task() -> TaskProfile:
+    return TaskProfile(
+        name="json_extraction",
+        parse=parse_json_problem,
+        detect=detect,
+        segmenter=JsonObjectSegmenter(),
+        prompter=JsonPrompter(),
+        gate=JsonGate(),
+        verifier=JsonVerifier(),
+        adapter=JsonAdapter(),
+        solver=None,
+        repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
+    )
+
+
+_ = canonical_json

@@ -1,0 +1,387 @@
+"""The ``linear_equation`` task: solve one equation step by step, last line ``v = value``.
+
+Non-linear single-variable equations parse too (so a request that turns
+quadratic is recognised as a change of structure, and the deterministic solver
+still answers it), but reuse only happens between equations of one structure.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any, Sequence
+
+from ..errors import InvalidEquationError
+from ..mathparse import TOKEN, find_equation, format_number, parse_equation, parse_number, parse_side, variable_hint
+from ..segment import LineSegmenter
+from ..values import GenerationSpec, Request, Step, Verdict
+from ..verify.equation import EquationProblem, EquationVerifier
+from .base import AdaptContext, RepairPolicy, TaskProfile
+
+__all__ = ["linear_equation_task", "parse_problem", "EquationGate", "EquationSolver", "EquationAdapter", "EquationPrompter"]
+
+_DETECT = re.compile(r"\b(solve|equation|find|what is|value of)\b", re.IGNORECASE)
+_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
+    shape: list[str] = []
+    constants: list[str] = []
+    for tok in TOKEN.findall(equation):
+        if tok[0].isdigit():
+            shape.append("N")
+            constants.append(tok)
+        elif tok == variable:
+            shape.append("V")
+        elif tok.isalpha():
+            # letter runs like "3xy" keep their letters; the variable alone maps to V
+            shape.append("".join("V" if ch == variable else ch for ch in tok))
+        else:
+            shape.append(tok)
+    return " ".join(shape), tuple(constants)
+
+
+def parse_problem(request: Request) -> EquationProblem:
+    equation = find_equation(request.prompt)
+    if equation is None:
+        raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
+    info = parse_equation(equation, variable_hint(request.prompt))
+    shape, constants = _shape(equation, info.variable)
+    return EquationProblem(
+        equation=" ".join(equation.split()),
+        variable=info.variable,
+        unknowns=info.unknowns,
+        degree=info.degree,
+        var_both_sides=info.var_both_sides,
+        solutions=info.solutions,
+        constants=constants,
+        shape=shape,
+        prompt=request.prompt,
+    )
+
+
+def detect(request: Request) -> bool:
+    if request.schema is not None:
+        return False
+    eq = find_equation(request.prompt)
+    return eq is not None and (bool(_DETECT.search(request.prompt)) or eq.strip() == request.prompt.strip())
+
+
+class EquationGate:
+    """Reuse only between equations of one structure: degree, unknown count, variable on both sides."""
+
+    def compatible(self, old: EquationProblem, new: EquationProblem) -> Verdict:
+        if old.degree != new.degree:
+            return Verdict(False, f"degree changed {old.degree} -> {new.degree}")
+        if len(old.unknowns) != len(new.unknowns):
+            return Verdict(False, f"unknowns changed {len(old.unknowns)} -> {len(new.unknowns)}")
+        if old.var_both_sides != new.var_both_sides:
+            return Verdict(False, "variable moved to both sides" if new.var_both_sides else "variable left one side")
+        return Verdict.passed()
+
+
+# --- adaptation ---------------------------------------------------------------------------
+
+_OPS = ("-", "+", "/", "*")
+
+
+def _apply(op: str, a: Fraction, b: Fraction) -> Fraction | None:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    return a / b if b != 0 else None
+
+
+class EquationAdapter:
+    """Re-evaluates each cached step's arithmetic under the new constants and renames the variable.
+
+    Works when both equations have one shape. A pool maps each number of the
+    old solution to its value under the new constants: first the constants
+    themselves, then every number explained as one operation on numbers already
+    in the pool (``15 = 20 - 5`` gives ``new 20 - new 5``). An equation step
+    whose rewritten form is no longer equivalent to the new equation gets its
+    last number solved for instead (``x = 5`` becomes ``x = 13/3``); a number
+    that cannot be placed leaves the step as it was, and verification then
+    sends it to patching.
+    """
+
+    def adapt(self, old: EquationProblem, new: EquationProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
+        if old.shape != new.shape or len(old.constants) != len(new.constants) or new.degree != 1:
+            return list(steps)
+        try:
+            pool = [(Fraction(a), Fraction(b)) for a, b in zip(old.constants, new.constants)]
+        except ValueError:
+            return list(steps)
+        if all(a == b for a, b in pool) and old.variable == new.variable:
+            return list(steps)
+        decimal = any("." in c for c in new.constants)
+        out: list[Step] = []
+        for step in steps:
+            text = self._rewrite(step.text, old, new, pool, decimal)
+            if text is None or text == step.text:
+                out.append(step)
+            else:
+                out.append(Step(step.index, text, "adapted", step.key, step.value))
+        return out
+
+    def _rewrite(
+        self, text: str, old: EquationProblem, new: EquationProblem, pool: list[tuple[Fraction, Fraction]], decimal: bool
+    ) -> str | None:
+        if old.variable != new.variable:
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(old.variable)}(?![A-Za-z])", new.variable, text)
+        eq = find_equation(text)
+        eq_start = text.find(eq) if eq is not None else -1
+        restated = eq is not None and _shape(eq, new.variable)[0] == new.shape
+        matches = list(_NUM_TOKEN.finditer(text))
+        olds = [Fraction(m.group()) for m in matches]
+        news: list[Fraction | None] = []
+        k = 0
+        for m, value in zip(matches, olds):
+            in_eq = eq is not None and eq_start <= m.start() < eq_start + len(eq)
+            if restated and in_eq and k < len(new.constants):
+                news.append(Fraction(new.constants[k]))
+                k += 1
+            else:
+                news.append(self._explain(value, pool))
+        if eq is not None:
+            eq_idx = [i for i, m in enumerate(matches) if eq_start <= m.start() < eq_start + len(eq)]
+            if not self._equivalent(text, matches, news, new, decimal) and eq_idx:
+                solved = self._solve_slot(text, matches, news, eq_idx, new, decimal)
+                if solved is None:
+                    return None
+                news = solved
+        if any(v is None for v in news):
+            return None
+        for a, b in zip(olds, news):
+            assert b is not None
+            if all(a != p for p, _ in pool):
+                pool.append((a, b))
+        return self._render(text, matches, news, decimal)
+
+    @staticmethod
+    def _explain(value: Fraction, pool: list[tuple[Fraction, Fraction]]) -> Fraction | None:
+        for old, new in reversed(pool):
+            if old == value:
+                return new
+        for op in _OPS:
+            for oa, na in reversed(pool):
+                for ob, nb in reversed(pool):
+                    r = _apply(op, oa, ob)
+                    if r is not None and abs(r) == value:
+                        n = _apply(op, na, nb)
+                        if n is not None:
+                            return n if r == value else -n
+        return None
+
+    def _equivalent(self, text: str, matches: list[Any], news: list[Fraction | None], new: EquationProblem, decimal: bool) -> bool:
+        if any(v is None for v in news):
+            return False
+        candidate = self._render(text, matches, news, decimal)
+        eq = find_equation(candidate)
+        if eq is None:
+            return False
+        return _holds(eq, new)
+
+    def _solve_slot(
+        self, text: str, matches: list[Any], news: list[Fraction | None], eq_idx: list[int], new: EquationProblem, decimal: bool
+    ) -> list[Fraction | None] | None:
+        import sympy
+
+        for slot in reversed(eq_idx):
+            trial = list(news)
+            if any(v is None for i, v in enumerate(trial) if i != slot):
+                continue
+            marker = Fraction(7919, 7907)  # an unlikely value, replaced by a symbol below
+            trial[slot] = marker
+            rendered = self._render(text, matches, trial, False)
+            eq = find_equation(rendered)
+            if eq is None:
+                continue
+            placeholder = format_number(marker)
+            eq_sym = eq.replace(f"({placeholder})", " s ").replace(placeholder, " s ")
+            if " s " not in eq_sym:
+                continue
+            try:
+                left, right = eq_sym.split("=")
+                lhs, rhs = parse_side(left.replace(new.variable, f"({_fmt(new.solutions[0])})")), parse_side(
+                    right.replace(new.variable, f"({_fmt(new.solutions[0])})")
+                )
+            except (InvalidEquationError, ValueError):
+                continue
+            s = sympy.Symbol("s")
+            try:
+                sol = sympy.solve(sympy.Eq(lhs, rhs), s)
+            except Exception:
+                continue
+            if len(sol) == 1 and isinstance(sol[0], sympy.Rational):
+                value = Fraction(int(sol[0].p), int(sol[0].q))
+                sign_token = matches[slot].start()
+                if value < 0 and text[:sign_token].rstrip().endswith("-"):
+                    value = -value
+                trial[slot] = value
+                if self._equivalent(text, matches, trial, new, decimal):
+                    return trial
+        return None
+
+    def _render(self, text: str, matches: list[Any], news: list[Fraction | None], decimal: bool) -> str:
+        pieces: list[str] = []
+        last = 0
+        for m, value in zip(matches, news):
+            pieces.append(text[last : m.start()])
+            pieces.append(m.group() if value is None else _place(text, m, value, decimal, pieces))
+            last = m.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+
+def _holds(eq: str, problem: EquationProblem) -> bool:
+    import sympy
+
+    try:
+        left, right = eq.split("=")
+        diff = parse_side(left) - parse_side(right)
+    except (InvalidEquationError, ValueError):
+        return False
+    x = sympy.Symbol(problem.variable)
+    if not diff.has(x):
+        return False
+    try:
+        if sympy.Poly(sympy.expand(diff), x).degree() != 1:
+            return False
+    except sympy.PolynomialError:
+        return False
+    return all(sympy.expand(diff.subs(x, r)) == 0 for r in problem.solutions)
+
+
+def _place(text: str, m: Any, value: Fraction, decimal: bool, pieces: list[str]) -> str:
+    s = format_number(abs(value), decimal=decimal)
+    before = "".join(pieces).rstrip()
+    prev = before[-1:] if before else ""
+    rest = text[m.end() :].lstrip()
+    nxt = rest[:1]
+    if value.denominator != 1 and "." not in s and (prev in ("*", "/", "^") or nxt.isalpha() or (nxt != "" and nxt in "(*/^")):
+        s = f"({s})"
+    if value >= 0:
+        return s
+    chunk = pieces[-1] if pieces else ""
+    if prev in ("-", "+") and chunk.rstrip().endswith(prev):
+        idx = len(chunk.rstrip()) - 1
+        pieces[-1] = chunk[:idx] + ("+" if prev == "-" else "-") + chunk[idx + 1 :]
+        return s
+    if prev in ("*", "/", "^") or nxt.isalpha() or nxt == "(":
+        return f"(-{s})"
+    return f"-{s}"
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+_FEW_SHOT = """Solve each equation step by step. Write one equation per line. The last line is the variable = its exact value.
+
+Equation: 2x + 3 = 11
+2x = 11 - 3
+2x = 8
+x = 4
+
+Equation: 5y - 4 = 3y + 6
+5y - 3y = 6 + 4
+2y = 10
+y = 5
+
+Equation: 4(n + 1) = 18
+4n + 4 = 18
+4n = 14
+n = 7/2
+
+"""
+
+
+class EquationPrompter:
+    """Few-shot completion prompts (works with base models, no chat template)."""
+
+    max_tokens = 96
+
+    def generate(self, problem: EquationProblem) -> GenerationSpec:
+        return GenerationSpec(self._head(problem), self.max_tokens, ("\n\n", "Equation:"), purpose="generate")
+
+    def patch(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
+        prefix = _verified_prefix(steps, verdicts)
+        prompt = self._head(problem) + "".join(s.text + "\n" for s in prefix)
+        return GenerationSpec(prompt, self.max_tokens, ("\n\n", "Equation:"), purpose="patch")
+
+    def merge(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
+        prefix = _verified_prefix(steps, verdicts)
+        tail = LineSegmenter().segment(generated, origin="generated")
+        merged = list(prefix) + tail
+        return [Step(i, s.text, s.origin, s.key, s.value) for i, s in enumerate(merged)]
+
+    def repair(self, problem: EquationProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
+        return None
+
+    @staticmethod
+    def _head(problem: EquationProblem) -> str:
+        return f"{_FEW_SHOT}Equation: {problem.equation}\n"
+
+
+def _verified_prefix(steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[Step]:
+    prefix: list[Step] = []
+    for s, v in zip(steps, verdicts):
+        if not v.ok:
+            break
+        prefix.append(s)
+    # never keep a final answer in the prefix of a patch: the patch writes it
+    return prefix
+
+
+class EquationSolver:
+    """Deterministic sympy solution written as steps; never wrong, never calls the model."""
+
+    def solve(self, problem: EquationProblem) -> str:
+        import sympy
+
+        x = sympy.Symbol(problem.variable)
+        left, right = problem.equation.split("=")
+        lhs, rhs = parse_side(left), parse_side(right)
+        lines = [problem.equation]
+        if problem.degree == 1:
+            diff = sympy.together(lhs - rhs)
+            den = sympy.fraction(diff)[1]
+            expr = sympy.expand(diff * den) if den.has(x) else sympy.expand(lhs - rhs)
+            a, b = expr.coeff(x, 1), -expr.coeff(x, 0)
+            coef = "" if a == 1 else "-" if a == -1 else _fmt(a) if isinstance(a, sympy.Integer) else f"({_fmt(a)})"
+            collected = f"{coef}{problem.variable} = {_fmt(b)}"
+            if collected != lines[-1] and a != 1:
+                lines.append(collected)
+        values = ", ".join(f"{problem.variable} = {_fmt(s)}" for s in problem.solutions)
+        if values != lines[-1]:
+            lines.append(values)
+        return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    import sympy
+
+    if isinstance(value, sympy.Rational):
+        text = format_number(Fraction(int(value.p), int(value.q)))
+        return text
+    return sympy.sstr(value).replace("**", "^")
+
+
+def linear_equation_task() -> TaskProfile:
+    return TaskProfile(
+        name="linear_equation",
+        parse=parse_problem,
+        detect=detect,
+        segmenter=LineSegmenter(),
+        prompter=EquationPrompter(),
+        gate=EquationGate(),
+        verifier=EquationVerifier(),
+        adapter=EquationAdapter(),
+        solver=EquationSolver(),
+        repair=RepairPolicy(patch_attempts=2, feedback_repairs=0, full_regenerations=0),
+    )
+
+
+_ = parse_number  # re-exported helper used by callers of this module

@@ -1,0 +1,240 @@
+"""Immutable values that flow through the pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+__all__ = [
+    "Namespace",
+    "Request",
+    "Step",
+    "Verdict",
+    "GenerationSpec",
+    "Completion",
+    "Entry",
+    "Candidate",
+    "Trace",
+    "Outcome",
+    "Path",
+    "Origin",
+    "canonical_json",
+]
+
+Path = Literal["reuse", "patch", "skip", "miss"]
+Origin = Literal["cached", "adapted", "generated", "deterministic"]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """Partition of the cache: entries never cross namespaces.
+
+    ``tenant`` separates users or apps, ``model`` the model identity and
+    ``settings`` the generation settings (temperature, tools...): an answer cached
+    under one model or setting is never served under another.
+    """
+
+    tenant: str = "default"
+    model: str = "default"
+    settings: str = ""
+
+    @property
+    def key(self) -> str:
+        raw = canonical_json([self.tenant, self.model, self.settings])
+        return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request to serve.
+
+    ``task`` names a registered task, or ``None`` to detect it from the prompt.
+    ``schema`` is a JSON Schema the output must satisfy; ``required_keys`` adds
+    keys the output object must have. ``key_text`` is the text that is embedded
+    (defaults to the prompt; chat integrations pass the user's turn).
+    """
+
+    prompt: str
+    task: str | None = None
+    schema: Mapping[str, Any] | None = None
+    required_keys: tuple[str, ...] = ()
+    namespace: Namespace = field(default_factory=Namespace)
+    key_text: str | None = None
+
+    @property
+    def embed_text(self) -> str:
+        return self.key_text if self.key_text is not None else self.prompt
+
+    def constraints_json(self) -> str:
+        return canonical_json({"schema": self.schema, "required": sorted(self.required_keys)})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One ordered unit of an output.
+
+    ``key`` addresses the step (a JSON key, or ``None`` for positional steps);
+    ``value`` carries the parsed content where the task has one.
+    """
+
+    index: int
+    text: str
+    origin: Origin = "cached"
+    key: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+    step: int | None = None
+    key: str | None = None
+
+    @staticmethod
+    def passed() -> "Verdict":
+        return Verdict(True)
+
+
+@dataclass(frozen=True)
+class GenerationSpec:
+    """What to ask the backend: a completion prompt plus decoding limits.
+
+    ``json_schema`` asks grammar-constrained backends to emit JSON valid for it.
+    """
+
+    prompt: str
+    max_tokens: int = 128
+    stop: tuple[str, ...] = ()
+    json_schema: Mapping[str, Any] | None = None
+    purpose: str = "generate"
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored, verified request/output pair."""
+
+    id: str
+    prompt: str
+    key_text: str
+    task: str
+    output: str
+    constraints: str
+    created_at: float
+    verified: bool = True
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "prompt": self.prompt,
+            "key_text": self.key_text,
+            "task": self.task,
+            "output": self.output,
+            "constraints": self.constraints,
+            "created_at": self.created_at,
+            "verified": self.verified,
+        }
+
+    @staticmethod
+    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> "Entry":
+        return Entry(
+            id=entry_id,
+            prompt=str(meta["prompt"]),
+            key_text=str(meta.get("key_text", meta["prompt"])),
+            task=str(meta["task"]),
+            output=str(meta["output"]),
+            constraints=str(meta.get("constraints", "{}")),
+            created_at=float(meta.get("created_at", 0.0)),
+            verified=bool(meta.get("verified", True)),
+        )
+
+    def as_request(self, namespace: Namespace) -> Request:
+        cons = json.loads(self.constraints) if self.constraints else {}
+        return Request(
+            prompt=self.prompt,
+            task=self.task,
+            schema=cons.get("schema"),
+            required_keys=tuple(cons.get("required") or ()),
+            namespace=namespace,
+            key_text=self.key_text,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why a request was served the way it was."""
+
+    path: Path
+    task: str
+    verified: bool
+    similarity: float | None = None
+    matched_id: str | None = None
+    matched_prompt: str | None = None
+    exact_hit: bool = False
+    skip_reason: str | None = None
+    steps_total: int = 0
+    steps_reused: int = 0
+    steps_adapted: int = 0
+    steps_regenerated: int = 0
+    fallback: str | None = None
+    backend_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    stages: Mapping[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "task": self.task,
+            "verified": self.verified,
+            "similarity": self.similarity,
+            "matched_id": self.matched_id,
+            "matched_prompt": self.matched_prompt,
+            "exact_hit": self.exact_hit,
+            "skip_reason": self.skip_reason,
+            "steps_total": self.steps_total,
+            "steps_reused": self.steps_reused,
+            "steps_adapted": self.steps_adapted,
+            "steps_regenerated": self.steps_regenerated,
+            "fallback": self.fallback,
+            "backend_calls": self.backend_calls,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "latency_s": self.latency_s,
+            "stages": dict(self.stages),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The served text, its steps and the trace."""
+
+    text: str
+    steps: tuple[Step, ...]
+    trace: Trace

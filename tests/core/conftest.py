@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+from stepcache_core import EngineConfig, StepCacheEngine
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+
+PERSON = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
+    "required": ["name", "age", "city"],
+}
+
+
+@pytest.fixture
+def make_engine():
+    def make(script=(), *, respond=None, default=None, threshold=0.3, store=None):
+        backend = ScriptedBackend(script, respond=respond, default=default)
+        engine = StepCacheEngine(
+            store=store or MemoryStore(),
+            embedder=HashEmbedder(),
+            backend=backend,
+            config=EngineConfig(similarity_threshold=threshold),
+        )
+        return engine, backend
+
+    return make

@@ -1,0 +1,251 @@
+"""The engine's paths, on the shipped fakes."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from stepcache_core import (
+    BackendError,
+    BackendTimeoutError,
+    ConfigError,
+    EngineConfig,
+    InvalidRequestError,
+    Namespace,
+    PromptTooLongError,
+    Request,
+    StepCacheEngine,
+    StoreError,
+    UnverifiedOutputError,
+)
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks import RepairPolicy, TaskProfile
+from stepcache_core.tasks.text import IdenticalGate, TextPrompter
+from stepcache_core.segment import LineSegmenter
+from stepcache_core.values import Verdict
+
+from .conftest import PERSON
+
+BASE = "Solve for x: 3x + 5 = 20"
+
+
+def test_miss_then_exact_reuse(make_engine):
+    engine, backend = make_engine(["3x = 15\nx = 5"])
+    first = engine.run(Request(BASE))
+    assert first.trace.path == "miss" and first.text.endswith("x = 5") and first.trace.backend_calls == 1
+    second = engine.run(Request(BASE))
+    assert second.trace.path == "reuse" and second.trace.exact_hit and second.trace.backend_calls == 0
+    assert second.trace.total_tokens == 0 and len(backend.calls) == 1
+
+
+def test_adapted_reuse_needs_no_model_call(make_engine):
+    engine, backend = make_engine(["3x = 20 - 5\n3x = 15\nx = 5"])
+    engine.run(Request(BASE))
+    out = engine.run(Request("Solve for x: 3x + 11 = 47"))
+    assert out.trace.path == "reuse" and out.trace.steps_adapted == 3
+    assert out.text.splitlines()[-1] == "x = 12"
+    assert len(backend.calls) == 1
+
+
+def test_patch_regenerates_only_from_the_first_failing_step(make_engine):
+    engine, backend = make_engine(["3x + 5 = 20\n3x = 15\nx = 5"])
+    engine.run(Request(BASE))
+    # another shape with the same structure: the cached steps do not carry over, patch from step 0
+    backend._script.append("x = 7")
+    out = engine.run(Request("Solve for x: 20 = 3x - 1"))
+    assert out.trace.path == "patch" and out.text.splitlines()[-1] == "x = 7"
+    assert backend.calls[-1].purpose == "patch"
+
+
+def test_wrong_model_falls_back_to_deterministic_solution(make_engine):
+    engine, backend = make_engine(default="x = 99")
+    out = engine.run(Request("Solve for x: 2x + 9 = 5x - 3"))
+    assert out.trace.fallback == "deterministic" and out.text.splitlines()[-1] == "x = 4"
+    assert out.trace.verified
+    assert len(backend.calls) == 1 + 2  # generation + bounded patch attempts
+
+
+def test_skip_on_structure_change(make_engine):
+    engine, backend = make_engine(["3x = 15\nx = 5", "x = -2, x = 2"])
+    engine.run(Request(BASE))
+    out = engine.run(Request("Solve for x: x^2 + 5 = 9"))
+    assert out.trace.path == "skip" and "degree" in (out.trace.skip_reason or "")
+    assert out.text.splitlines()[-1] == "x = -2, x = 2"
+
+
+def test_json_reuse_adapt_and_key_patch(make_engine):
+    engine, backend = make_engine(['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'])
+    engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
+    out = engine.run(Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and lives in Lyon.", schema=PERSON))
+    assert out.trace.path == "reuse" and out.trace.steps_adapted == 2
+    assert out.text == '{"name": "Bruno Costa", "age": 45, "city": "Lyon"}'
+    schema = {**PERSON, "properties": {**PERSON["properties"], "job": {"type": "string"}}, "required": [*PERSON["required"], "job"]}
+    backend._script.append('{"job": "chef"}')
+    out = engine.run(Request("Extract name, age, city and job as JSON. Text: Bruno Costa is 45, a chef, and lives in Lyon.", schema=schema))
+    assert out.trace.path == "patch" and out.trace.steps_regenerated == 1
+    assert out.text == '{"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "chef"}'
+    assert list(backend.calls[-1].json_schema["properties"]) == ["job"]
+
+
+def test_json_repair_then_failure_is_never_served(make_engine):
+    engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request("Extract as JSON. Text: Alice is 30 and lives in Paris.", schema=PERSON))
+    assert [c.purpose for c in backend.calls] == ["generate", "patch", "repair", "regenerate"]
+    assert engine.count() == 0  # nothing unverified was stored
+
+
+def test_json_one_shot_repair_feeds_back_the_error(make_engine):
+    engine, backend = make_engine(["not json", "still not json", '{"name": "Alice", "age": 30, "city": "Paris"}'])
+    out = engine.run(Request("Extract as JSON. Text: Alice is 30 and lives in Paris.", schema=PERSON))
+    assert out.trace.fallback == "repair"
+    assert "rejected" in backend.calls[2].prompt
+
+
+def test_text_task_reuses_only_identical_requests(make_engine):
+    engine, backend = make_engine(["A haiku.", "Another haiku."])
+    engine.run(Request("Write a haiku about autumn"))
+    assert engine.run(Request("write a haiku about AUTUMN.")).trace.path == "reuse"
+    out = engine.run(Request("Write a haiku about spring"))
+    assert out.trace.path in ("skip", "miss") and out.text == "Another haiku."
+
+
+def test_namespaces_never_share_entries(make_engine):
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 15\nx = 5"])
+    engine.run(Request(BASE, namespace=Namespace(model="a")))
+    assert engine.run(Request(BASE, namespace=Namespace(model="b"))).trace.path == "miss"
+
+
+def test_lookup_without_backend_is_a_miss_when_verification_fails(make_engine):
+    engine, _ = make_engine(["3x + 5 = 20\n3x = 15\nx = 5"])
+    engine.run(Request(BASE))
+    assert engine.lookup(Request("Solve for x: 3x + 8 = 20")).trace.path == "reuse"
+    assert engine.lookup(Request("Solve for x: 20 = 3x - 1")) is None
+
+
+def test_record_rejects_wrong_output(make_engine):
+    engine, _ = make_engine()
+    assert not engine.record(Request(BASE), "x = 6")
+    assert engine.record(Request(BASE), "3x = 15\nx = 5")
+    assert engine.count() == 1
+
+
+@pytest.mark.parametrize("prompt", ["", "   ", "a\x00b", "\x01\x02\x03\x04\x05"])
+def test_bad_prompts_are_typed_errors(make_engine, prompt):
+    engine, _ = make_engine()
+    with pytest.raises(InvalidRequestError):
+        engine.run(Request(prompt))
+
+
+def test_too_long_prompt(make_engine):
+    engine, _ = make_engine()
+    with pytest.raises(PromptTooLongError):
+        engine.run(Request("x" * 40_000))
+
+
+def test_backend_errors_and_timeouts_are_typed():
+    def boom(spec):
+        raise RuntimeError("server down")
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=boom))
+    with pytest.raises(BackendError):
+        engine.run(Request("Write a poem"))
+    slow = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(default="x", latency_s=2), config=EngineConfig(backend_timeout_s=0.2)
+    )
+    with pytest.raises(BackendTimeoutError):
+        slow.run(Request("Write a poem"))
+
+
+class _FailingStore(MemoryStore):
+    def put(self, collection, entry, embedding):
+        raise StoreError("disk full", location="fake", operation="put")
+
+
+def test_store_failure_is_recorded_not_fatal():
+    engine = StepCacheEngine(store=_FailingStore(), embedder=HashEmbedder(), backend=ScriptedBackend(["3x = 15\nx = 5"]))
+    out = engine.run(Request(BASE))
+    assert out.text.endswith("x = 5") and any("store failed" in n for n in out.trace.notes)
+
+
+def test_corrupted_entry_is_not_served(make_engine):
+    store = MemoryStore()
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 15\nx = 5"], store=store)
+    engine.run(Request(BASE))
+    (bucket,) = store._data.values()
+    (eid, (entry, vec)), = bucket.items()
+    from dataclasses import replace
+
+    bucket[eid] = (replace(entry, output="3x = 15\nx = 6"), vec)
+    out = engine.run(Request(BASE))
+    assert out.text.endswith("x = 5") and out.trace.path != "reuse"
+
+
+def test_custom_task_is_registered_per_instance(make_engine):
+    class Upper:
+        name = "upper"
+
+        def verify_steps(self, problem, steps):
+            return [Verdict(s.text.isupper(), "not upper", step=s.index) for s in steps]
+
+        def check(self, problem, text):
+            return Verdict(text.isupper(), "not upper")
+
+    profile = TaskProfile(
+        name="shout",
+        parse=lambda r: r.prompt,
+        detect=lambda r: r.prompt.startswith("SHOUT"),
+        segmenter=LineSegmenter(),
+        prompter=TextPrompter(),
+        gate=IdenticalGate(),
+        verifier=Upper(),
+        repair=RepairPolicy(patch_attempts=1),
+    )
+    engine, backend = make_engine(["hello", "HELLO"])
+    other, _ = make_engine()
+    engine.tasks.register(profile)
+    assert "shout" not in other.tasks
+    out = engine.run(Request("SHOUT hello", task="shout"))
+    assert out.text == "HELLO" and out.trace.path == "miss"
+    with pytest.raises(ConfigError):
+        other.run(Request("SHOUT hello", task="shout"))
+
+
+def test_two_threads_lose_nothing(make_engine):
+    engine, _ = make_engine(respond=lambda spec: "done")
+    errors: list[BaseException] = []
+
+    def work(i):
+        try:
+            for j in range(20):
+                engine.run(Request(f"Write note {i}-{j}"))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and engine.count() == 40
+
+
+def test_store_bound_and_ttl():
+    store = MemoryStore(max_entries=2)
+    engine = StepCacheEngine(store=store, embedder=HashEmbedder(), backend=ScriptedBackend(default="ok"))
+    for i in range(4):
+        engine.run(Request(f"Write note {i}"))
+    assert engine.count() == 2
+    expiring = MemoryStore(ttl_s=1e-9)
+    engine = StepCacheEngine(store=expiring, embedder=HashEmbedder(), backend=ScriptedBackend(default="ok"))
+    engine.run(Request("Write note"))
+    assert engine.run(Request("Write note")).trace.path == "miss"
+
+
+def test_clear_by_namespace(make_engine):
+    engine, _ = make_engine(default="ok")
+    engine.run(Request("Write a", namespace=Namespace(tenant="t1")))
+    engine.run(Request("Write b", namespace=Namespace(tenant="t2")))
+    engine.clear(Namespace(tenant="t1"))
+    assert engine.count(Namespace(tenant="t1")) == 0 and engine.count(Namespace(tenant="t2")) == 1

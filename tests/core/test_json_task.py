@@ -1,0 +1,78 @@
+import pytest
+
+from stepcache_core.errors import InvalidRequestError, InvalidSchemaError
+from stepcache_core.segment import JsonObjectSegmenter
+from stepcache_core.tasks.base import AdaptContext
+from stepcache_core.tasks.jsonx import JsonAdapter, JsonGate, JsonPrompter, parse_json_problem
+from stepcache_core.values import Request
+from stepcache_core.verify.jsonout import JsonVerifier, grounded
+
+from .conftest import PERSON
+
+SEG = JsonObjectSegmenter()
+
+
+def problem(text, schema=PERSON):
+    return parse_json_problem(Request(text, task="json_extraction", schema=schema))
+
+
+def test_verifier_per_key_schema_and_grounding():
+    p = problem("Alice is 30 and lives in Paris.")
+    steps = SEG.segment('{"name": "Alice", "age": "30", "city": "Rome"}')
+    oks = [(v.key, v.ok) for v in JsonVerifier().verify_steps(p, steps)]
+    assert oks == [("name", True), ("age", False), ("city", False)]
+
+
+def test_missing_required_key_and_malformed_output():
+    p = problem("Alice is 30 and lives in Paris.")
+    verdicts = JsonVerifier().verify_steps(p, SEG.segment('{"name": "Alice", "age": 30}'))
+    assert [v.key for v in verdicts if not v.ok] == ["city"]
+    assert not any(v.ok for v in JsonVerifier().verify_steps(p, SEG.segment('{"name": "Ali')))
+    assert not JsonVerifier().check(p, '{"name": "Alice", "age": 30, "city": "Paris"} trailing').ok
+
+
+def test_cached_booleans_are_never_trusted():
+    schema = {"type": "object", "properties": {"name": {"type": "string"}, "vip": {"type": "boolean"}}, "required": ["name", "vip"]}
+    p = problem("Alice is a VIP", schema)
+    cached = SEG.segment('{"name": "Alice", "vip": true}')
+    assert [v.ok for v in JsonVerifier().verify_steps(p, cached)] == [True, False]
+    fresh = SEG.segment('{"name": "Alice", "vip": true}', origin="generated")
+    assert all(v.ok for v in JsonVerifier().verify_steps(p, fresh))
+
+
+def test_grounding_numbers_and_words():
+    assert grounded(30, "she is 30")
+    assert not grounded(3, "she is 30")
+    assert grounded("New York", "lives in new  york.")
+    assert not grounded("York", "Yorkshire")
+
+
+def test_adapter_follows_text_edits_and_key_renames():
+    old = problem("Alice Martin is 31 years old and lives in Lyon.")
+    schema = {**PERSON, "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}}, "required": ["name", "age", "town"]}
+    new = problem("Bruno Costa is 45 years old and lives in Lyon.", schema)
+    steps = JsonAdapter().adapt(old, new, SEG.segment('{"name": "Alice Martin", "age": 31, "city": "Lyon"}'), AdaptContext())
+    assert {s.key: s.value for s in steps} == {"name": "Bruno Costa", "age": 45, "town": "Lyon"}
+    assert all(v.ok for v in JsonVerifier().verify_steps(new, steps))
+
+
+def test_gate_rejects_another_kind_of_entity():
+    company = {"type": "object", "properties": {"company": {"type": "string"}, "founded": {"type": "integer"}, "hq": {"type": "string"}}}
+    assert not JsonGate().compatible(problem("Alice is 30"), problem("Acme was founded in 1990", company)).ok
+
+
+def test_patch_asks_only_for_failing_keys():
+    p = problem("Alice is 30 and lives in Paris.")
+    steps = SEG.segment('{"name": "Alice", "age": 30, "city": "Rome"}')
+    verdicts = JsonVerifier().verify_steps(p, steps)
+    spec = JsonPrompter().patch(p, steps, verdicts)
+    assert spec.json_schema is not None and list(spec.json_schema["properties"]) == ["city"]
+    merged = JsonPrompter().merge(p, steps, verdicts, '{"city": "Paris"}')
+    assert {s.key: s.value for s in merged} == {"name": "Alice", "age": 30, "city": "Paris"}
+
+
+def test_invalid_schema_and_missing_constraints_are_typed_errors():
+    with pytest.raises(InvalidSchemaError):
+        problem("x", {"type": "object", "properties": {"a": {"type": "no-such-type"}}})
+    with pytest.raises(InvalidRequestError):
+        parse_json_problem(Request("give me JSON", task="json_extraction"))

@@ -1,0 +1,60 @@
+import pytest
+
+from stepcache_core.errors import InvalidEquationError
+from stepcache_core.segment import LineSegmenter
+from stepcache_core.tasks.base import AdaptContext
+from stepcache_core.tasks.linear import EquationAdapter, EquationGate, EquationSolver, parse_problem
+from stepcache_core.values import Request
+from stepcache_core.verify.equation import EquationVerifier
+
+CACHED = "3x + 5 = 20\n3x = 20 - 5\n3x = 15\nx = 5"
+
+
+def adapt(old_prompt, new_prompt, cached=CACHED):
+    old, new = parse_problem(Request(old_prompt)), parse_problem(Request(new_prompt))
+    steps = EquationAdapter().adapt(old, new, LineSegmenter().segment(cached), AdaptContext())
+    return steps, new
+
+
+@pytest.mark.parametrize(
+    "prompt,final",
+    [
+        ("Solve for x: 3x + 7 = 20", "x = 13/3"),
+        ("Solve for y: 3y + 25 = 20", "y = -5/3"),
+        ("Solve for x: 4x + 5 = 21", "x = 4"),
+        ("Find x: 3x + 5 = 20.5", "x = 31/6"),
+    ],
+)
+def test_adapter_recomputes_constants_and_renames(prompt, final):
+    steps, new = adapt("Solve for x: 3x + 5 = 20", prompt)
+    assert steps[-1].text == final
+    assert all(v.ok for v in EquationVerifier().verify_steps(new, steps))
+    assert {s.origin for s in steps} == {"adapted"}
+
+
+def test_adapter_leaves_other_shapes_alone():
+    steps, _ = adapt("Solve for x: 3x + 5 = 20", "Solve for x: 5 + 3x = 20")
+    assert [s.origin for s in steps] == ["cached"] * 4
+
+
+def test_gate_rejects_structure_changes():
+    gate = EquationGate()
+    base = parse_problem(Request("Solve for x: 3x + 5 = 20"))
+    assert gate.compatible(base, parse_problem(Request("Solve for x: 9x - 1 = 2"))).ok
+    for other in ["Solve for x: x^2 = 4", "Solve for x: 3x + 5 = x + 1", "Solve for x: 3x + 5y = 20"]:
+        assert not gate.compatible(base, parse_problem(Request(other))).ok
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["Solve for x: 3x + 5 = 20", "Solve for z: 2(z - 3) = 4z + 1", "Solve for x: x/4 + 2 = 7", "Solve for x: x^2 - 5x + 6 = 0", "Solve for x: 0.5x = 3"],
+)
+def test_deterministic_solver_always_verifies(prompt):
+    problem = parse_problem(Request(prompt))
+    text = EquationSolver().solve(problem)
+    assert EquationVerifier().check(problem, text).ok, text
+
+
+def test_prompt_without_equation_is_a_typed_error():
+    with pytest.raises(InvalidEquationError):
+        parse_problem(Request("Solve for x please"))
