@@ -35,7 +35,7 @@ class EngineConfig:
     ``backend_timeout_s``: per backend call; ``None`` waits forever.
     """
 
-    similarity_threshold: float = 0.55
+    similarity_threshold: float = 0.3
     top_k: int = 3
     max_prompt_chars: int = 32_000
     backend_timeout_s: float | None = 300.0
@@ -195,7 +195,7 @@ class StepCacheEngine:
                 return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
         with run.stage("embed"):
-            vector = self.embedder.embed([prep.request.embed_text])[0]
+            vector = self.embedder.embed([self._retrieval_text(prep)])[0]
         with run.stage("query"):
             candidates = self.store.query(prep.collection, vector, self.config.top_k)
         run.vector = vector
@@ -245,6 +245,11 @@ class StepCacheEngine:
             return None
         steps, fallback = result
         return _Served("patch", steps, cand.similarity, cand.entry, verified=True, fallback=fallback)
+
+    @staticmethod
+    def _retrieval_text(prep: _Prepared) -> str:
+        text = prep.request.embed_text
+        return prep.profile.retrieval_text(text) if prep.profile.retrieval_text else text
 
     def _similarity(self, a: str, b: str) -> float:
         va, vb = self.embedder.embed([a, b])
@@ -356,7 +361,7 @@ class StepCacheEngine:
             verified=verified,
         )
         with run.stage("store"):
-            vector = run.vector or self.embedder.embed([req.embed_text])[0]
+            vector = run.vector or self.embedder.embed([self._retrieval_text(prep)])[0]
             try:
                 with self._write_lock:
                     self.store.put(prep.collection, entry, vector)

@@ -2,6 +2,6 @@
 
 from .base import Backend, call_backend
 from .fake import ScriptedBackend
-from .llamacpp import LlamaCppBackend, default_model_path
+from .llamacpp import LlamaCppBackend, default_model_path, without_extra_buffers
 
-__all__ = ["Backend", "call_backend", "ScriptedBackend", "LlamaCppBackend", "default_model_path"]
+__all__ = ["Backend", "call_backend", "ScriptedBackend", "LlamaCppBackend", "default_model_path", "without_extra_buffers"]

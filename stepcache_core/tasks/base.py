@@ -26,6 +26,7 @@ __all__ = [
     "RepairPolicy",
     "TaskProfile",
     "TaskRegistry",
+    "mask_numbers",
 ]
 
 
@@ -136,10 +137,19 @@ class TaskProfile:
     adapter: Adapter | None = None
     solver: Solver | None = None
     repair: RepairPolicy = RepairPolicy()
+    retrieval_text: Callable[[str], str] | None = None
+    """Maps the text to embed (e.g. numbers masked, so numeric variants retrieve each other)."""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("_", "").isalnum():
             raise ConfigError(f"task name must be a non-empty identifier, got {self.name!r}")
+
+
+def mask_numbers(text: str) -> str:
+    """Numbers become ``#``: embedding similarity should see structure, not constants."""
+    import re
+
+    return re.sub(r"\d+(?:\.\d+)?", "#", text)
 
 
 class TaskRegistry:

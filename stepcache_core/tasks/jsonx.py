@@ -11,7 +11,7 @@ from ..errors import InvalidRequestError, InvalidSchemaError
 from ..segment import JsonObjectSegmenter, find_json_object
 from ..values import GenerationSpec, Request, Step, Verdict, canonical_json
 from ..verify.jsonout import JsonProblem, JsonVerifier, grounded, validator_for
-from .base import AdaptContext, RepairPolicy, TaskProfile
+from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["json_extraction_task", "parse_json_problem", "JsonAdapter", "JsonGate", "JsonPrompter"]
 
@@ -257,6 +257,7 @@ def json_extraction_task() -> TaskProfile:
         adapter=JsonAdapter(),
         solver=None,
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
+        retrieval_text=mask_numbers,
     )
 
 

@@ -16,7 +16,7 @@ from ..mathparse import TOKEN, find_equation, format_number, parse_equation, par
 from ..segment import LineSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
 from ..verify.equation import EquationProblem, EquationVerifier
-from .base import AdaptContext, RepairPolicy, TaskProfile
+from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["linear_equation_task", "parse_problem", "EquationGate", "EquationSolver", "EquationAdapter", "EquationPrompter"]
 
@@ -381,6 +381,7 @@ def linear_equation_task() -> TaskProfile:
         adapter=EquationAdapter(),
         solver=EquationSolver(),
         repair=RepairPolicy(patch_attempts=2, feedback_repairs=0, full_regenerations=0),
+        retrieval_text=mask_numbers,
     )
 
 

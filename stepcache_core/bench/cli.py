@@ -1,0 +1,104 @@
+"""``stepcache workload`` and ``stepcache bench``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_commands"]
+
+ALL_SYSTEMS = ("none", "exact", "semantic", "stepcache")
+
+
+def _workload(args: argparse.Namespace) -> int:
+    from .workload import build_workload, write_workload
+
+    rows = build_workload(args.seed, k=args.k)
+    write_workload(rows, args.out)
+    print(f"wrote {len(rows)} requests to {args.out}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from ..backends import LlamaCppBackend, ScriptedBackend
+    from ..embed import MiniLMEmbedder
+    from ..errors import ConfigError
+    from .runner import machine, now, run_systems, summarize, write_outputs
+    from .systems import ExactCache, NoCache, SemanticCache, StepCacheSystem
+    from .workload import build_workload, read_workload
+
+    systems_wanted = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = set(systems_wanted) - set(ALL_SYSTEMS)
+    if unknown:
+        raise ConfigError(f"unknown systems {sorted(unknown)}; choose from {ALL_SYSTEMS}")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.backend == "llamacpp":
+        backend: Any = LlamaCppBackend(n_threads=args.threads)
+    else:
+        raise ConfigError(f"unknown backend {args.backend!r}")
+    embedder = MiniLMEmbedder(threads=1)
+    embedder.warm()
+    backend.complete(__import__("stepcache_core").GenerationSpec("warm up", 1))
+    all_results: list[dict[str, Any]] = []
+    for seed in seeds:
+        if args.workload:
+            rows = read_workload(args.workload)
+        else:
+            rows = build_workload(seed, k=1 if args.quick else args.k, groups=2 if args.quick else None)
+        systems = []
+        for name in systems_wanted:
+            if name == "none":
+                systems.append(NoCache(backend))
+            elif name == "exact":
+                systems.append(ExactCache(backend))
+            elif name == "semantic":
+                systems.append(SemanticCache(backend, embedder))
+            else:
+                systems.append(StepCacheSystem(backend, embedder, str(out / "chroma" / f"seed{seed}")))
+        print(f"seed {seed}: {len(rows)} requests x {len(systems)} systems", file=sys.stderr)
+        results = run_systems(systems, rows, progress=not args.no_progress)
+        for r in results:
+            r["seed"] = seed
+        all_results.extend(results)
+        if args.workload:
+            break
+    meta = {
+        "date": now(),
+        "machine": machine(),
+        "backend": getattr(backend, "name", "?") + f" threads={getattr(backend, 'n_threads', '?')}",
+        "seeds": seeds if not args.workload else [args.workload],
+        "scored_per_system": sum(1 for r in all_results if not r["warmup"]) // max(1, len(systems_wanted)),
+        "warmup_per_system": sum(1 for r in all_results if r["warmup"]) // max(1, len(systems_wanted)),
+        "quick": args.quick,
+    }
+    summary = summarize(all_results, meta)
+    md = write_outputs(all_results, summary, out, plots=not args.no_plots)
+    print(md)
+    _ = ScriptedBackend
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    w = sub.add_parser("workload", help="write the built-in workload as JSONL")
+    w.add_argument("--seed", type=int, default=42)
+    w.add_argument("--k", type=int, default=3, help="variants per perturbation type")
+    w.add_argument("--out", required=True)
+    w.set_defaults(func=_workload)
+
+    b = sub.add_parser("bench", help="compare none / exact / semantic / stepcache on one backend")
+    b.add_argument("--workload", default=None, help="a JSONL workload (default: the built-in one)")
+    b.add_argument("--seeds", default="42", help="comma-separated; 42,43,44 is the paper's full protocol")
+    b.add_argument("--k", type=int, default=3)
+    b.add_argument("--systems", default=",".join(ALL_SYSTEMS))
+    b.add_argument("--backend", default="llamacpp", choices=["llamacpp"])
+    b.add_argument("--threads", type=int, default=int(os.environ.get("STEPCACHE_THREADS", "2")))
+    b.add_argument("--out", default="bench-out")
+    b.add_argument("--quick", action="store_true", help="2 groups per task, one variant each (the test suite runs this)")
+    b.add_argument("--no-progress", action="store_true")
+    b.add_argument("--no-plots", action="store_true")
+    b.set_defaults(func=_bench)
