@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..errors import ConfigError
-from ..values import Completion, GenerationSpec, canonical_json
+from ..values import Completion, GenerationSpec
 
 __all__ = ["LlamaCppBackend", "default_model_path", "without_extra_buffers"]
 
@@ -111,7 +111,8 @@ class LlamaCppBackend:
             "stop": list(spec.stop) or None,
         }
         if spec.json_schema is not None:
-            kwargs["grammar"] = _grammar(canonical_json(spec.json_schema))
+            # keep the schema's key order: the grammar then asks for keys in the order the prompt names them
+            kwargs["grammar"] = _grammar(json.dumps(spec.json_schema))
         start = time.perf_counter()
         with self._lock:
             out = llama.create_completion(spec.prompt, **kwargs)
@@ -127,5 +128,8 @@ class LlamaCppBackend:
 @lru_cache(maxsize=128)
 def _grammar(schema_json: str) -> Any:
     from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    return LlamaGrammar.from_json_schema(json.dumps(json.loads(schema_json)), verbose=False)
+    schema = json.loads(schema_json)
+    order = list(schema.get("properties", {})) if isinstance(schema, dict) else []
+    return LlamaGrammar.from_string(json_schema_to_gbnf(schema_json, prop_order=order), verbose=False)

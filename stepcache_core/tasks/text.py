@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from ..segment import ParagraphSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
 from .base import RepairPolicy, TaskProfile
 
-__all__ = ["text_task", "normalize_prompt"]
+__all__ = ["text_task", "normalize_prompt", "TextProblem", "IdenticalGate", "TextPrompter"]
 
 
 def normalize_prompt(text: str) -> str:
@@ -17,9 +18,15 @@ def normalize_prompt(text: str) -> str:
     return " ".join(re.sub(r"[\s.!?]+$", "", text.casefold()).split())
 
 
+@dataclass(frozen=True)
+class TextProblem:
+    prompt: str
+    key: str
+
+
 class IdenticalGate:
-    def compatible(self, old: str, new: str) -> Verdict:
-        if old == new:
+    def compatible(self, old: TextProblem, new: TextProblem) -> Verdict:
+        if old.key == new.key:
             return Verdict.passed()
         return Verdict(False, "no verifier for this task: reuse needs an identical request")
 
@@ -27,21 +34,21 @@ class IdenticalGate:
 class TextPrompter:
     max_tokens = 256
 
-    def generate(self, problem: str) -> GenerationSpec:
-        return GenerationSpec(problem, self.max_tokens, (), None, "generate")
+    def generate(self, problem: TextProblem) -> GenerationSpec:
+        return GenerationSpec(problem.prompt, self.max_tokens, (), None, "generate")
 
-    def patch(self, problem: str, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
+    def patch(self, problem: TextProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
         return self.generate(problem)
 
-    def merge(self, problem: str, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
+    def merge(self, problem: TextProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         return ParagraphSegmenter().segment(generated, origin="generated")
 
-    def repair(self, problem: str, text: str, verdict: Verdict) -> GenerationSpec | None:
+    def repair(self, problem: TextProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
         return None
 
 
-def _parse(request: Request) -> str:
-    return normalize_prompt(request.prompt)
+def _parse(request: Request) -> TextProblem:
+    return TextProblem(request.prompt, normalize_prompt(request.embed_text))
 
 
 def text_task() -> TaskProfile:

@@ -75,7 +75,8 @@ def grounded(value: Any, text: str) -> bool:
 
 
 class JsonVerifier:
-    """Per-key checks: allowed by the schema, valid for its sub-schema, grounded in the request.
+    """Per-key checks: allowed by the schema, valid for its sub-schema, grounded in the request,
+    and not the same phrase as another key's value.
 
     Booleans and nulls cannot be grounded in text: they pass only when the model
     wrote them for this request (``origin="generated"``), never from the cache.
@@ -96,9 +97,16 @@ class JsonVerifier:
                 key = str(err.path[0]) if err.path else _missing_key(err) or ""
                 errors_by_key.setdefault(key, err.message)
         verdicts: list[Verdict] = []
+        seen: dict[str, str] = {}
         for s in steps:
             assert s.key is not None
-            if s.key in errors_by_key:
+            dup = seen.get(_norm(s.value)) if isinstance(s.value, str) else None
+            if isinstance(s.value, str):
+                seen.setdefault(_norm(s.value), s.key)
+            if dup is not None:
+                # one phrase answering two different fields is a classic small-model slip
+                verdicts.append(Verdict(False, f"value of {s.key!r} repeats {dup!r}", step=s.index, key=s.key))
+            elif s.key in errors_by_key:
                 verdicts.append(Verdict(False, f"schema: {errors_by_key[s.key]}", step=s.index, key=s.key))
             elif problem.properties and s.key not in problem.properties:
                 verdicts.append(Verdict(False, f"key {s.key!r} is not in the schema", step=s.index, key=s.key))

@@ -21,7 +21,7 @@ from stepcache_core import (
 )
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.tasks import RepairPolicy, TaskProfile
-from stepcache_core.tasks.text import IdenticalGate, TextPrompter
+from stepcache_core.tasks.text import IdenticalGate, TextProblem, TextPrompter
 from stepcache_core.segment import LineSegmenter
 from stepcache_core.values import Verdict
 
@@ -194,7 +194,7 @@ def test_custom_task_is_registered_per_instance(make_engine):
 
     profile = TaskProfile(
         name="shout",
-        parse=lambda r: r.prompt,
+        parse=lambda r: TextProblem(r.prompt, r.prompt),
         detect=lambda r: r.prompt.startswith("SHOUT"),
         segmenter=LineSegmenter(),
         prompter=TextPrompter(),

@@ -1,0 +1,220 @@
+"""Conversions between LangChain values and StepCache requests (no step or verification logic here)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from langchain_core.load import dumpd, dumps, load, loads
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    FunctionMessage,
+    HumanMessage,
+    HumanMessageChunk,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generation, GenerationChunk
+
+from stepcache_core import Namespace, Request
+from stepcache_core.tasks import TaskProfile, TaskRegistry
+
+__all__ = [
+    "Kind",
+    "KeyFn",
+    "Keyed",
+    "key_chat",
+    "key_text",
+    "parse_chat_prompt",
+    "namespace",
+    "encode_generations",
+    "decode_generations",
+    "served_generations",
+    "message_text",
+    "model_identity",
+    "detect_profile",
+    "as_text_request",
+    "sha",
+]
+
+logger = logging.getLogger("stepcache_langchain")
+
+Kind = Literal["llm", "chat"]
+KeyFn = Callable[[str], str]
+
+ENVELOPE_TAG = "stepcache_langchain"
+_MESSAGE_CLASSES: list[Any] = [
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    HumanMessageChunk,
+    SystemMessage,
+    ToolMessage,
+    ChatMessage,
+    FunctionMessage,
+]
+_GENERATION_CLASSES: list[Any] = [Generation, GenerationChunk, ChatGeneration, ChatGenerationChunk, *_MESSAGE_CLASSES]
+
+
+def sha(text: str, n: int = 32) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def message_text(message: BaseMessage) -> str:
+    """The text of a message (text blocks of list content joined)."""
+    text: Any = message.text
+    if isinstance(text, str):  # a str subclass in langchain-core 1.x (also callable, deprecated)
+        return str(text)
+    return str(text() if callable(text) else text)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A LangChain prompt split into what is matched semantically and what must match exactly.
+
+    ``question`` becomes the request prompt (task detection, parsing, embedding);
+    ``context`` (chat history, template text around the question) is hashed
+    into the namespace, so requests with different contexts never share entries.
+    """
+
+    kind: Kind
+    question: str
+    context: str
+
+    def request(self, *, tenant: str, model: str, task: str | None = None, **constraints: Any) -> Request:
+        return Request(
+            prompt=self.question,
+            task=task,
+            key_text=self.question,
+            namespace=namespace(tenant, model, self.kind, self.context),
+            **constraints,
+        )
+
+
+def namespace(tenant: str, model: str, kind: Kind, context: str) -> Namespace:
+    # model: hashed llm_string / model identity; settings: entry kind + exact context hash
+    return Namespace(tenant=tenant, model=sha(model), settings=f"{kind}:{sha(context) if context else ''}")
+
+
+def _split(text: str, key_fn: KeyFn | None) -> tuple[str, str]:
+    """(question, context-around-it) after the user's ``key_fn``."""
+    if key_fn is None:
+        return text, ""
+    question = key_fn(text)
+    if not isinstance(question, str) or not question.strip():
+        return text, ""
+    idx = text.find(question)
+    context = text[:idx] + "\x00" + text[idx + len(question) :] if idx >= 0 else text
+    return question.strip(), context
+
+
+def key_text(prompt: str, key_fn: KeyFn | None = None) -> Keyed:
+    """A plain LLM prompt."""
+    question, context = _split(prompt, key_fn)
+    return Keyed("llm", question, context)
+
+
+def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Keyed:
+    """A chat prompt: the last human turn is the question; every other message is exact context."""
+    if not messages:
+        return Keyed("chat", "", "")
+    idx = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=len(messages) - 1)
+    last = messages[idx]
+    others = [m for i, m in enumerate(messages) if i != idx]
+    question, inner = _split(message_text(last), key_fn)
+    parts = [dumps(others), str(idx), inner]
+    if not isinstance(last.content, str):
+        parts.append(dumps(last))  # non-text blocks (images...) are part of the exact key
+    return Keyed("chat", question, "\x1e".join(parts))
+
+
+def parse_chat_prompt(prompt: str) -> list[BaseMessage] | None:
+    """The message list of a chat model's cache prompt (``dumps(messages)``), else ``None``."""
+    head = prompt.lstrip()[:40]
+    if not head.startswith("[") or '"lc"' not in head:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = loads(prompt, allowed_objects=_MESSAGE_CLASSES)
+    except Exception:  # not a serialized message list: a plain LLM prompt
+        return None
+    if isinstance(value, list) and value and all(isinstance(m, BaseMessage) for m in value):
+        return value
+    return None
+
+
+def detect_profile(tasks: TaskRegistry, request: Request) -> TaskProfile:
+    return tasks.get(request.task) if request.task is not None else tasks.detect(request)
+
+
+def as_text_request(tasks: TaskRegistry, request: Request) -> Request | None:
+    """The same request forced to the exact-match ``text`` task (for prompts a detected task cannot parse)."""
+    if request.task is not None or "text" not in tasks:
+        return None
+    return replace(request, task="text")
+
+
+# ------------------------------------------------------------------ generations
+
+
+def encode_generations(generations: Sequence[Generation]) -> str:
+    """One line of JSON holding the LangChain-serialized generations (exact round trip).
+
+    Single line with no surrounding whitespace, so the text task's paragraph
+    segmenter serves it back byte for byte.
+    """
+    return json.dumps({ENVELOPE_TAG: 1, "generations": [dumpd(g) for g in generations]}, ensure_ascii=True, separators=(",", ":"))
+
+
+def decode_generations(text: str) -> list[Generation] | None:
+    if not text.startswith('{"' + ENVELOPE_TAG + '"'):
+        return None
+    try:
+        data = json.loads(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gens = load(data["generations"], allowed_objects=_GENERATION_CLASSES)
+    except Exception as e:
+        logger.warning("stepcache: undecodable cached generations (%s); treated as a miss", e)
+        return None
+    if isinstance(gens, list) and gens and all(isinstance(g, Generation) for g in gens):
+        return gens
+    return None
+
+
+def served_generations(kind: Kind, text: str, trace: dict[str, Any]) -> list[Generation]:
+    """A verified (possibly adapted) served text as one generation of the caller's kind."""
+    if kind == "chat":
+        return [ChatGeneration(message=AIMessage(content=text, response_metadata={"stepcache": trace}))]
+    return [Generation(text=text, generation_info={"stepcache": trace})]
+
+
+# ------------------------------------------------------------------ model identity
+
+
+def model_identity(llm: Any) -> str:
+    """A stable identity of a model and its settings (never memory addresses)."""
+    bound = getattr(llm, "bound", None)
+    if bound is not None and hasattr(llm, "kwargs"):
+        return json.dumps([model_identity(bound), llm.kwargs], sort_keys=True, default=str)
+    params: Any = None
+    for attr in ("asdict", "_identifying_params"):
+        value = getattr(llm, attr, None)
+        try:
+            params = value() if callable(value) else value
+        except Exception:
+            params = None
+        if params:
+            break
+    if params is None:
+        params = {}
+    return json.dumps([f"{type(llm).__module__}.{type(llm).__qualname__}", params], sort_keys=True, default=str)

@@ -1,0 +1,229 @@
+"""``StepCache``: a LangChain ``BaseCache`` backed by the StepCache engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.caches import RETURN_VAL_TYPE, BaseCache
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, Generation
+from langchain_core.runnables import Runnable
+
+from stepcache_core import (
+    EngineConfig,
+    InvalidRequestError,
+    Outcome,
+    PromptTooLongError,
+    Request,
+    StepCacheEngine,
+    StepCacheError,
+    StoreError,
+)
+from stepcache_core.embed import Embedder
+from stepcache_core.store import Store
+from stepcache_core.tasks import TaskRegistry
+
+from ._convert import (
+    Keyed,
+    KeyFn,
+    as_text_request,
+    decode_generations,
+    detect_profile,
+    encode_generations,
+    key_chat,
+    key_text,
+    parse_chat_prompt,
+    served_generations,
+)
+from ._engine import LazyEngine
+from .backend import LangChainBackend
+
+__all__ = ["StepCache"]
+
+logger = logging.getLogger("stepcache_langchain")
+
+
+class StepCache(BaseCache):
+    """LangChain LLM cache with step-level reuse, verification and selective patching.
+
+    Example::
+
+        from langchain_core.globals import set_llm_cache
+        from stepcache_langchain import StepCache
+
+        set_llm_cache(StepCache())                      # embedded Chroma + MiniLM, built on first use
+        chain.invoke({"question": "Solve for x: 3x + 5 = 20"})   # miss: the model answers, verified, stored
+        chain.invoke({"question": "Solve for x: 3x + 7 = 20"})   # hit: cached steps adapted, no model call
+
+    Keys. Entries are partitioned by ``tenant``, a hash of LangChain's
+    ``llm_string`` (model + settings) and the entry kind (``llm`` or ``chat``).
+    A chat prompt (``dumps(messages)``) is keyed on the text of its last human
+    message; every other message (and non-text content of that message) must
+    match exactly: its hash is part of the namespace. ``key_fn(text) -> str``
+    optionally picks the question out of a templated prompt (e.g. the text
+    after the last ``"Equation:"`` of a few-shot template); the template text
+    around it must then match exactly.
+
+    What is stored. For a verifiable task (linear equations, JSON with
+    constraints, custom tasks with a verifier) the first generation's text is
+    verified and stored only if it passes; a hit returns one ``Generation`` /
+    ``ChatGeneration`` whose text is the verified (possibly adapted or patched)
+    text, with the trace in ``generation_info["stepcache"]`` (LLMs) or
+    ``message.response_metadata["stepcache"]`` (chat). For the exact-match
+    ``text`` task the whole ``return_val`` is stored as LangChain-serialized
+    JSON and an identical request gets back an equal list (every generation,
+    ``generation_info``, message metadata). A prompt a detected task cannot
+    parse (e.g. it mentions JSON but carries no schema) falls back to the
+    ``text`` task.
+
+    Failures never break the caller: any ``StepCacheError`` (store down,
+    invalid prompt, ...) in ``lookup`` is a logged miss and in ``update`` a
+    logged no-op. Without ``backend`` a cached entry whose adapted steps fail
+    verification is a miss; with one (any LangChain LLM/chat model, wrapped in
+    :class:`LangChainBackend`, or a core ``Backend``) the failing steps are patched.
+
+    ``clear()`` empties the whole store (all tenants and models).
+    """
+
+    def __init__(
+        self,
+        *,
+        persist_directory: str | os.PathLike[str] | None = None,
+        engine: StepCacheEngine | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        tenant: str = "default",
+        config: EngineConfig | None = None,
+        tasks: TaskRegistry | None = None,
+        backend: Any = None,
+        key_fn: KeyFn | None = None,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self._lazy = LazyEngine(
+            engine=engine,
+            persist_directory=persist_directory,
+            host=host,
+            port=port,
+            config=config,
+            tasks=tasks,
+            store=store,
+            embedder=embedder,
+        )
+        self.tenant = tenant
+        self.key_fn = key_fn
+        if backend is None or (hasattr(backend, "complete") and hasattr(backend, "name") and not isinstance(backend, Runnable)):
+            self.backend = backend
+        else:
+            self.backend = LangChainBackend(backend)
+        self.last_trace: dict[str, Any] | None = None
+
+    @property
+    def engine(self) -> StepCacheEngine:
+        """The core engine (built on first access)."""
+        return self._lazy.get()
+
+    # ------------------------------------------------------------------ keys
+    def _keyed(self, prompt: str) -> Keyed:
+        messages = parse_chat_prompt(prompt)
+        return key_chat(messages, self.key_fn) if messages is not None else key_text(prompt, self.key_fn)
+
+    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Any) -> Any:
+        try:
+            return fn(request)
+        except PromptTooLongError:
+            raise
+        except InvalidRequestError as e:
+            fallback = as_text_request(engine.tasks, request)
+            if fallback is None:
+                raise
+            logger.debug("stepcache: %s; using the exact-match text task", e)
+            return fn(fallback)
+
+    # ------------------------------------------------------------------ BaseCache
+    def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
+        try:
+            keyed = self._keyed(prompt)
+            request = keyed.request(tenant=self.tenant, model=llm_string)
+            engine = self.engine
+            outcome: Outcome | None = self._with_text_fallback(engine, request, lambda r: engine.lookup(r, backend=self.backend))
+        except StepCacheError as e:
+            _log_miss(e)
+            return None
+        except Exception:
+            logger.exception("stepcache: lookup failed; treated as a miss")
+            return None
+        if outcome is None:
+            return None
+        trace = outcome.trace.as_dict()
+        self.last_trace = trace
+        if not outcome.trace.verified:
+            generations = decode_generations(outcome.text)
+            if generations is not None:
+                return generations
+        return served_generations(keyed.kind, outcome.text, trace)
+
+    def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+        try:
+            generations = list(return_val)
+            if not generations or not all(isinstance(g, Generation) for g in generations):
+                logger.warning("stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__)
+                return
+            keyed = self._keyed(prompt)
+            request = keyed.request(tenant=self.tenant, model=llm_string)
+            engine = self.engine
+            stored = self._with_text_fallback(engine, request, lambda r: self._record(engine, r, generations))
+            if not stored:
+                logger.debug("stepcache: output not stored (failed verification or store error)")
+        except StepCacheError as e:
+            logger.warning("stepcache: update skipped: %s", e)
+        except Exception:
+            logger.exception("stepcache: update failed; nothing stored")
+
+    @staticmethod
+    def _record(engine: StepCacheEngine, request: Request, generations: Sequence[Generation]) -> bool:
+        profile = detect_profile(engine.tasks, request)
+        if profile.verifier is not None:
+            return engine.record(request, generations[0].text)
+        return engine.record(request, _envelope(generations))
+
+    def clear(self, **kwargs: Any) -> None:
+        """Remove every entry of the store (all tenants and models)."""
+        self.engine.clear()
+
+    async def alookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
+        return await asyncio.to_thread(self.lookup, prompt, llm_string)
+
+    async def aupdate(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+        await asyncio.to_thread(self.update, prompt, llm_string, return_val)
+
+    async def aclear(self, **kwargs: Any) -> None:
+        await asyncio.to_thread(self.clear, **kwargs)
+
+
+def _envelope(generations: Sequence[Generation]) -> str:
+    """Serialized generations; if they do not survive a round trip, their texts only (same kinds)."""
+    try:
+        text = encode_generations(generations)
+        if decode_generations(text) == list(generations):
+            return text
+    except Exception as e:
+        logger.debug("stepcache: generations not serializable (%s)", e)
+    logger.warning("stepcache: generations do not serialize exactly; caching their text only")
+    plain: list[Generation] = [
+        ChatGeneration(message=AIMessage(content=g.text)) if isinstance(g, ChatGeneration) else Generation(text=g.text) for g in generations
+    ]
+    return encode_generations(plain)
+
+
+def _log_miss(e: StepCacheError) -> None:
+    if isinstance(e, StoreError):
+        logger.warning("stepcache: store failed during lookup (%s); treated as a miss", e)
+    elif isinstance(e, InvalidRequestError):
+        logger.info("stepcache: prompt not cacheable (%s); treated as a miss", e)
+    else:
+        logger.warning("stepcache: lookup failed (%s); treated as a miss", e)

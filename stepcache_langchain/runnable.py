@@ -1,0 +1,342 @@
+"""``StepCacheRunnable``: a model wrapped so every call goes through the full StepCache pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, BaseMessageChunk, convert_to_messages
+from langchain_core.prompt_values import ChatPromptValue, PromptValue, StringPromptValue
+from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables.config import ensure_config, run_in_executor
+
+from stepcache_core import (
+    EngineConfig,
+    InvalidRequestError,
+    Outcome,
+    PromptTooLongError,
+    Request,
+    StepCacheEngine,
+    StoreError,
+)
+from stepcache_core.embed import Embedder
+from stepcache_core.store import Store
+from stepcache_core.tasks import TaskRegistry
+
+from ._convert import Keyed, KeyFn, as_text_request, detect_profile, key_chat, key_text, message_text, model_identity
+from ._engine import LazyEngine
+from .backend import LangChainBackend, is_chat_model
+
+__all__ = ["StepCacheRunnable", "with_step_cache"]
+
+logger = logging.getLogger("stepcache_langchain")
+
+_OPTION_KEYS = {"reuse": "stepcache_reuse", "store": "stepcache_store", "with_trace": "stepcache_trace"}
+_PIECES = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class _Options:
+    reuse: bool
+    store: bool
+    with_trace: bool
+
+
+class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
+    """Wraps an LLM or chat model: reuse, patch or generate through ``StepCacheEngine.run``.
+
+    Example::
+
+        from langchain_community.llms import LlamaCpp
+        from stepcache_langchain import with_step_cache
+
+        solver = with_step_cache(LlamaCpp(model_path=..., temperature=0), persist_directory="/tmp/sc")
+        solver.invoke("Solve for x: 3x + 5 = 20")     # 'x = 5' on the last line (miss: generated, verified)
+        solver.invoke("Solve for x: 3x + 7 = 20")     # adapted from the cached steps, no model call
+        solver.last_trace["path"]                     # 'reuse'
+
+    Input: a string, a message list or a ``PromptValue``. Output: ``str`` for
+    LLMs; ``AIMessage`` for chat models, with the trace dict in
+    ``response_metadata["stepcache"]`` and token counts in ``usage_metadata``.
+    With ``with_trace=True`` every call returns ``{"output": ..., "trace": {...}}``
+    instead. ``last_trace`` always holds the trace of the most recent call
+    (shared across threads: prefer ``with_trace`` under concurrency).
+
+    Per call, pass ``reuse=False`` / ``store=False`` / ``with_trace=True`` as
+    keyword arguments, or ``config={"configurable": {"stepcache_reuse": False,
+    "stepcache_store": False, "stepcache_trace": True}}``.
+
+    How the model is called. Verifiable tasks use the engine's own prompts
+    (few-shot completion prompts, sent as one human message to chat models).
+    Tasks without a verifier (``text``) send the caller's input unchanged
+    (full message history). ``stream``: a hit replays the served text as
+    chunks; a miss streams the model's own chunks on the caller's input and
+    then records the aggregate, which is stored only if it verifies (a
+    streamed miss is therefore the model's unverified output). A chat stream
+    ends with an empty chunk carrying ``response_metadata["stepcache"]``.
+
+    Errors: invalid prompts raise ``InvalidRequestError``; a failed model
+    raises ``BackendError``; if nothing verifies and the task has no
+    deterministic solver, ``UnverifiedOutputError``. A store failure is
+    logged and the call is served by the model without the cache.
+    """
+
+    def __init__(
+        self,
+        llm: Any,
+        *,
+        engine: StepCacheEngine | None = None,
+        persist_directory: str | os.PathLike[str] | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        tenant: str = "default",
+        config: EngineConfig | None = None,
+        tasks: TaskRegistry | None = None,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        key_fn: KeyFn | None = None,
+        model_id: str | None = None,
+        task: str | None = None,
+        schema: dict[str, Any] | None = None,
+        required_keys: Sequence[str] = (),
+        reuse: bool = True,
+        store_outputs: bool = True,
+        with_trace: bool = False,
+        forward_max_tokens: bool = False,
+        serialize: bool = False,
+    ) -> None:
+        self.llm = llm
+        self._lazy = LazyEngine(
+            engine=engine,
+            persist_directory=persist_directory,
+            host=host,
+            port=port,
+            config=config,
+            tasks=tasks,
+            store=store,
+            embedder=embedder,
+        )
+        self.tenant = tenant
+        self.key_fn = key_fn
+        self.model_id = model_id or model_identity(llm)
+        self.task = task
+        self.schema = schema
+        self.required_keys = tuple(required_keys)
+        self.chat = is_chat_model(llm)
+        self.defaults = _Options(reuse, store_outputs, with_trace)
+        self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize)
+        self.last_trace: dict[str, Any] | None = None
+
+    @property
+    def engine(self) -> StepCacheEngine:
+        return self._lazy.get()
+
+    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
+        return super().get_name(suffix, name=name or "StepCacheRunnable")
+
+    # ------------------------------------------------------------------ helpers
+    def _options(self, config: RunnableConfig | None, kwargs: dict[str, Any]) -> _Options:
+        unknown = set(kwargs) - set(_OPTION_KEYS)
+        if unknown:
+            raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}; allowed: {sorted(_OPTION_KEYS)}")
+        conf = (config or {}).get("configurable") or {}
+        values = {name: bool(kwargs.get(name, conf.get(key, getattr(self.defaults, name)))) for name, key in _OPTION_KEYS.items()}
+        return _Options(**values)
+
+    def _key(self, input: LanguageModelInput) -> tuple[Keyed, Any]:
+        """(keys, what the model receives for passthrough calls)."""
+        pv = _prompt_value(input)
+        if self.chat:
+            messages = pv.to_messages()
+            return key_chat(messages, self.key_fn), messages
+        text = pv.to_string()
+        return key_text(text, self.key_fn), text
+
+    def _request(self, keyed: Keyed) -> Request:
+        return keyed.request(
+            tenant=self.tenant, model=self.model_id, task=self.task, schema=self.schema, required_keys=self.required_keys
+        )
+
+    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Any) -> Any:
+        try:
+            return fn(request)
+        except PromptTooLongError:
+            raise
+        except InvalidRequestError as e:
+            fallback = as_text_request(engine.tasks, request)
+            if fallback is None:
+                raise
+            logger.debug("stepcache: %s; using the exact-match text task", e)
+            return fn(fallback)
+
+    def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
+        engine = self.engine
+
+        def attempt(req: Request) -> Outcome:
+            verified_task = detect_profile(engine.tasks, req).verifier is not None
+            backend = self.backend.bind(config=config, passthrough=None if verified_task else passthrough)
+            try:
+                return engine.run(req, backend=backend, reuse=opts.reuse, store=opts.store)
+            except StoreError as e:
+                logger.warning("stepcache: store failed (%s); serving from the model without the cache", e)
+                return engine.run(req, backend=backend, reuse=False, store=False)
+
+        return self._with_text_fallback(engine, request, attempt)
+
+    def _lookup(self, request: Request, config: RunnableConfig) -> Outcome | None:
+        engine = self.engine
+        backend = self.backend.bind(config=config)
+        try:
+            return self._with_text_fallback(engine, request, lambda r: engine.lookup(r, backend=backend))
+        except StoreError as e:
+            logger.warning("stepcache: store failed during lookup (%s); treated as a miss", e)
+            return None
+
+    def _record(self, request: Request, text: str) -> bool:
+        engine = self.engine
+        try:
+            return bool(self._with_text_fallback(engine, request, lambda r: engine.record(r, text)))
+        except StoreError as e:
+            logger.warning("stepcache: store failed (%s); not stored", e)
+            return False
+
+    def _output(self, text: str, trace: dict[str, Any], opts: _Options) -> Any:
+        self.last_trace = trace
+        out: Any = text
+        if self.chat:
+            out = AIMessage(
+                content=text,
+                response_metadata={"stepcache": trace},
+                usage_metadata={
+                    "input_tokens": trace.get("prompt_tokens", 0),
+                    "output_tokens": trace.get("completion_tokens", 0),
+                    "total_tokens": trace.get("prompt_tokens", 0) + trace.get("completion_tokens", 0),
+                },
+            )
+        return {"output": out, "trace": trace} if opts.with_trace else out
+
+    # ------------------------------------------------------------------ public API
+    def record(self, input: LanguageModelInput, text: str) -> bool:
+        """Verify ``text`` as the answer to ``input`` and store it (e.g. to prime the cache)."""
+        return self._record(self._request(self._key(input)[0]), text)
+
+    def clear(self) -> None:
+        """Remove every entry of the store."""
+        self.engine.clear()
+
+    def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        opts = self._options(config, kwargs)
+        return self._call_with_config(self._invoke, input, config, opts=opts)
+
+    def _invoke(self, input: LanguageModelInput, config: RunnableConfig, opts: _Options) -> Any:
+        keyed, passthrough = self._key(input)
+        outcome = self._run(self._request(keyed), passthrough, config, opts)
+        return self._output(outcome.text, outcome.trace.as_dict(), opts)
+
+    async def ainvoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        return await run_in_executor(config, self.invoke, input, config, **kwargs)
+
+    def stream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
+        config = ensure_config(config)
+        opts = self._options(config, kwargs)
+        keyed, passthrough = self._key(input)
+        request = self._request(keyed)
+        outcome = self._lookup(request, config) if opts.reuse else None
+        if outcome is not None:
+            yield from self._replay(outcome, opts)
+            return
+        pieces: list[str] = []
+        model = self.backend.model
+        lock = self.backend.lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            for chunk in model.stream(passthrough, config):
+                pieces.append(_chunk_text(chunk))
+                yield self._pass_chunk(chunk, opts)
+        finally:
+            if lock is not None:
+                lock.release()
+        yield from self._after_stream(request, "".join(pieces), opts, self._record(request, "".join(pieces)) if opts.store else False)
+
+    async def astream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
+        config = ensure_config(config)
+        opts = self._options(config, kwargs)
+        keyed, passthrough = self._key(input)
+        request = self._request(keyed)
+        outcome = await asyncio.to_thread(self._lookup, request, config) if opts.reuse else None
+        if outcome is not None:
+            for item in self._replay(outcome, opts):
+                yield item
+            return
+        pieces: list[str] = []
+        async for chunk in self.backend.model.astream(passthrough, config):
+            pieces.append(_chunk_text(chunk))
+            yield self._pass_chunk(chunk, opts)
+        text = "".join(pieces)
+        stored = await asyncio.to_thread(self._record, request, text) if opts.store else False
+        for item in self._after_stream(request, text, opts, stored):
+            yield item
+
+    # ------------------------------------------------------------------ streaming helpers
+    def _replay(self, outcome: Outcome, opts: _Options) -> Iterator[Any]:
+        trace = outcome.trace.as_dict()
+        trace["streamed"] = False
+        self.last_trace = trace
+        pieces = _PIECES.findall(outcome.text) or [""]
+        for i, piece in enumerate(pieces):
+            if self.chat:
+                meta = {"stepcache": trace} if i == len(pieces) - 1 else {}
+                chunk: Any = AIMessageChunk(content=piece, response_metadata=meta)
+            else:
+                chunk = piece
+            yield {"output": chunk, "trace": trace if i == len(pieces) - 1 else None} if opts.with_trace else chunk
+
+    def _pass_chunk(self, chunk: Any, opts: _Options) -> Any:
+        out = chunk if self.chat else _chunk_text(chunk)
+        return {"output": out, "trace": None} if opts.with_trace else out
+
+    def _after_stream(self, request: Request, text: str, opts: _Options, stored: bool) -> Iterator[Any]:
+        trace: dict[str, Any] = {"path": "miss", "streamed": True, "stored": stored, "reuse": opts.reuse, "chars": len(text)}
+        self.last_trace = trace
+        if self.chat:
+            chunk = AIMessageChunk(content="", response_metadata={"stepcache": trace})
+            yield {"output": chunk, "trace": trace} if opts.with_trace else chunk
+        elif opts.with_trace:
+            yield {"output": "", "trace": trace}
+
+
+def _prompt_value(input: Any) -> PromptValue:
+    if isinstance(input, PromptValue):
+        return input
+    if isinstance(input, str):
+        return StringPromptValue(text=input)
+    if isinstance(input, BaseMessage):
+        return ChatPromptValue(messages=[input])
+    if isinstance(input, Sequence):
+        return ChatPromptValue(messages=convert_to_messages(input))
+    raise InvalidRequestError(f"expected a string, a message list or a PromptValue, got {type(input).__name__}")
+
+
+def _chunk_text(chunk: Any) -> str:
+    if isinstance(chunk, BaseMessageChunk | BaseMessage):
+        return message_text(chunk)
+    return str(chunk)
+
+
+def with_step_cache(llm: Any, **kwargs: Any) -> StepCacheRunnable:
+    """``StepCacheRunnable(llm, **kwargs)``: the model with step-level caching.
+
+    Example::
+
+        cached = with_step_cache(chat_model, persist_directory="/tmp/sc")
+        msg = cached.invoke([("system", "You are terse."), ("human", "Solve for x: 2x = 8")])
+        msg.response_metadata["stepcache"]["path"]
+    """
+    return StepCacheRunnable(llm, **kwargs)

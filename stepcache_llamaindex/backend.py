@@ -1,0 +1,162 @@
+"""The StepCache backend that calls a LlamaIndex LLM."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from llama_index.core.base.llms.types import ChatResponse, CompletionResponse
+from llama_index.core.llms import LLM
+
+from stepcache_core import Completion, GenerationSpec
+
+__all__ = ["LlamaIndexBackend", "PassthroughBackend", "token_usage", "llm_identity"]
+
+
+def llm_identity(llm: LLM) -> str:
+    """``ClassName:model_name``: the model part of a cache namespace."""
+    try:
+        model_name = str(llm.metadata.model_name)
+    except Exception:  # a broken metadata property must not break the identity
+        model_name = "unknown"
+    return f"{type(llm).__name__}:{model_name}"
+
+
+def token_usage(response: Any) -> tuple[int, int]:
+    """(prompt_tokens, completion_tokens) from a LlamaIndex response, ``(0, 0)`` when it has none.
+
+    Reads ``raw["usage"]`` (llama.cpp, OpenAI-style dicts), ``raw.usage`` (SDK
+    objects) and ``additional_kwargs`` (``prompt_tokens``/``completion_tokens``).
+    """
+    raw = getattr(response, "raw", None)
+    usage: Any = None
+    if isinstance(raw, dict):
+        usage = raw.get("usage")
+    elif raw is not None:
+        usage = getattr(raw, "usage", None)
+    sources = [usage, getattr(response, "additional_kwargs", None)]
+    for src in sources:
+        if src is None:
+            continue
+        get = src.get if isinstance(src, dict) else (lambda k, s=src: getattr(s, k, None))
+        p, c = get("prompt_tokens"), get("completion_tokens")
+        if isinstance(p, int) or isinstance(c, int):
+            return (p if isinstance(p, int) else 0, c if isinstance(c, int) else 0)
+    return 0, 0
+
+
+def _response_text(response: Any) -> str:
+    if isinstance(response, ChatResponse):
+        return response.message.content or ""
+    if isinstance(response, CompletionResponse):
+        return response.text or ""
+    raise TypeError(f"the inner LLM returned {type(response).__name__}, expected a CompletionResponse or ChatResponse")
+
+
+def _apply_stop(text: str, stop: tuple[str, ...]) -> str:
+    """Client-side stop: cut at the first stop sequence (for LLMs that ignore ``stop``)."""
+    cut = len(text)
+    for s in stop:
+        if s:
+            i = text.find(s)
+            if i != -1:
+                cut = min(cut, i)
+    return text[:cut]
+
+
+def _is_llamacpp(llm: LLM) -> bool:
+    try:
+        from llama_index.llms.llama_cpp import LlamaCPP
+    except ImportError:
+        return False
+    return isinstance(llm, LlamaCPP)
+
+
+@lru_cache(maxsize=64)
+def _grammar(schema_json: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+
+
+class LlamaIndexBackend:
+    """A :class:`stepcache_core.Backend` over any LlamaIndex ``LLM``.
+
+    ``spec.prompt`` goes to ``llm.complete(prompt, formatted=True)``: the engine's
+    prompts are complete few-shot prompts, never wrapped in a template. For
+    ``LlamaCPP`` the spec's ``max_tokens``, ``stop`` and JSON schema (as a grammar)
+    are applied through its ``generate_kwargs`` for the one call; other LLMs get
+    their own settings, with ``stop`` applied to the returned text. Token counts
+    come from the response's ``raw`` usage where there is one, else 0.
+
+    Example::
+
+        backend = LlamaIndexBackend(LlamaCPP(model_path=..., temperature=0))
+        StepCacheEngine(backend=backend).run(Request("Solve for x: 3x + 5 = 20"))
+    """
+
+    def __init__(self, llm: LLM, *, use_grammar: bool = True) -> None:
+        if not isinstance(llm, LLM):
+            raise TypeError(f"expected a llama_index LLM, got {type(llm).__name__}")
+        self.llm = llm
+        self.name = f"llamaindex:{llm_identity(llm)}"
+        self._llamacpp = _is_llamacpp(llm)
+        self._use_grammar = use_grammar
+        self._lock = _LOCKS.setdefault(id(llm), threading.Lock()) if self._llamacpp else None
+
+    def complete(self, spec: GenerationSpec) -> Completion:
+        start = time.perf_counter()
+        if self._llamacpp:
+            response = self._complete_llamacpp(spec)
+        else:
+            response = self.llm.complete(spec.prompt, formatted=True)
+        text = _apply_stop(_response_text(response), spec.stop)
+        p, c = token_usage(response)
+        return Completion(text, p, c, time.perf_counter() - start)
+
+    def _complete_llamacpp(self, spec: GenerationSpec) -> Any:
+        overlay: dict[str, Any] = {"max_tokens": spec.max_tokens, "stop": list(spec.stop) or None}
+        if spec.json_schema is not None and self._use_grammar:
+            overlay["grammar"] = _grammar(json.dumps(spec.json_schema, sort_keys=True))
+        gk: dict[str, Any] = self.llm.generate_kwargs  # type: ignore[attr-defined]
+        assert self._lock is not None
+        with self._lock:
+            saved = {k: gk[k] for k in overlay if k in gk}
+            gk.update(overlay)
+            try:
+                return self.llm.complete(spec.prompt, formatted=True)
+            finally:
+                for k in overlay:
+                    gk.pop(k, None)
+                gk.update(saved)
+
+
+# one lock per llama.cpp model object: its generate_kwargs are shared state
+_LOCKS: dict[int, threading.Lock] = {}
+
+
+class PassthroughBackend:
+    """A backend that ignores the engine's prompt and makes the caller's own call.
+
+    Used for the generic ``text`` task, whose generation prompt is the request
+    itself: the inner LLM then sees exactly the call the user made (its own
+    prompt template, chat messages, kwargs). ``response`` keeps the last
+    LlamaIndex response so the wrapper can return it unchanged on a miss.
+    """
+
+    def __init__(self, name: str, call: Callable[[], Any]) -> None:
+        self.name = name
+        self._call = call
+        self.response: Any = None
+
+    def complete(self, spec: GenerationSpec) -> Completion:
+        start = time.perf_counter()
+        response = self._call()
+        text = _response_text(response)
+        self.response = response
+        p, c = token_usage(response)
+        return Completion(text, p, c, time.perf_counter() - start)

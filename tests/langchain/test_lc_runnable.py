@@ -1,0 +1,187 @@
+"""StepCacheRunnable / with_step_cache on fakes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.language_models import FakeListChatModel, FakeListLLM, GenericFakeChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import PromptTemplate
+
+from stepcache_core import InvalidRequestError, MemoryStore, StepCacheEngine, StoreError
+from stepcache_core.fakes import HashEmbedder
+from stepcache_langchain import StepCacheRunnable, with_step_cache
+
+BASE = "Solve for x: 3x + 5 = 20"
+BASE_STEPS = "3x = 20 - 5\n3x = 15\nx = 5"
+VARIANT = "Solve for x: 3x + 7 = 20"
+VARIANT_ANSWER = "x = 13/3"
+
+
+def test_invoke_llm_miss_then_reuse(engine: StepCacheEngine, recording_llm: Any) -> None:
+    llm = recording_llm(responses=[BASE_STEPS])
+    cached = with_step_cache(llm, engine=engine)
+    assert isinstance(cached, StepCacheRunnable)
+    assert cached.invoke(BASE) == BASE_STEPS
+    assert cached.last_trace is not None and cached.last_trace["path"] == "miss"
+    # the engine's few-shot prompt and stop sequences reach the model
+    assert llm.prompts[0].rstrip().endswith("Equation: 3x + 5 = 20") and llm.stops[0] == ["\n\n", "Equation:"]
+    out = cached.invoke(VARIANT, with_trace=True)
+    assert out["output"].splitlines()[-1] == VARIANT_ANSWER
+    assert out["trace"]["path"] == "reuse" and out["trace"]["backend_calls"] == 0
+    assert len(llm.prompts) == 1
+
+
+def test_invoke_chat_returns_aimessage_with_trace(engine: StepCacheEngine) -> None:
+    chat = FakeListChatModel(responses=[BASE_STEPS])
+    cached = with_step_cache(chat, engine=engine)
+    first = cached.invoke([SystemMessage("Be exact."), HumanMessage(BASE)])
+    assert isinstance(first, AIMessage) and first.content == BASE_STEPS
+    assert first.response_metadata["stepcache"]["path"] == "miss"
+    second = cached.invoke([SystemMessage("Be exact."), HumanMessage(VARIANT)])
+    assert second.content.splitlines()[-1] == VARIANT_ANSWER
+    assert second.response_metadata["stepcache"]["path"] == "reuse"
+    assert second.usage_metadata is not None and second.usage_metadata["output_tokens"] == 0
+    # another history is another partition: skip/miss, the model is asked again
+    third = cached.invoke([SystemMessage("Be verbose."), HumanMessage(VARIANT)])
+    assert third.response_metadata["stepcache"]["path"] in ("miss", "skip")
+
+
+def test_text_task_sends_the_callers_input(engine: StepCacheEngine, recording_llm: Any) -> None:
+    llm = recording_llm(responses=["Bonjour!"])
+    cached = with_step_cache(llm, engine=engine)
+    assert cached.invoke("Say Hello In French") == "Bonjour!"
+    assert llm.prompts == ["Say Hello In French"] and llm.stops == [None]
+    assert cached.invoke("Say Hello In French") == "Bonjour!"
+    assert cached.last_trace is not None and cached.last_trace["exact_hit"] is True
+    assert len(llm.prompts) == 1
+
+
+def test_wrong_model_output_is_patched_or_solved(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=["no idea"]), engine=engine)
+    out = cached.invoke(BASE)
+    assert out.splitlines()[-1] == "x = 5"
+    assert cached.last_trace is not None and cached.last_trace["fallback"] == "deterministic"
+
+
+def test_patch_path(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=["3x = 13\nx = 13/3"]), engine=engine)
+    assert cached.record(BASE, "3x + 5 + 11 = 20 + 11\n3x = 15\nx = 5")
+    out = cached.invoke(VARIANT, with_trace=True)
+    assert out["output"].splitlines()[-1] == VARIANT_ANSWER
+    assert out["trace"]["path"] == "patch"
+
+
+def test_skip_path_on_structure_change(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=["x = 2, x = 3"]), engine=engine)
+    assert cached.record(BASE, BASE_STEPS)
+    out = cached.invoke("Solve for x: x^2 - 5x + 6 = 0", with_trace=True)
+    assert out["trace"]["path"] == "skip"
+    assert "degree" in (out["trace"]["skip_reason"] or "")
+
+
+def test_per_call_reuse_and_store_off(engine: StepCacheEngine, recording_llm: Any) -> None:
+    llm = recording_llm(responses=[BASE_STEPS])
+    cached = with_step_cache(llm, engine=engine)
+    cached.invoke(BASE, store=False)
+    cached.invoke(BASE, config={"configurable": {"stepcache_store": False}})
+    assert len(llm.prompts) == 2  # nothing was stored
+    cached.invoke(BASE)
+    cached.invoke(BASE)
+    assert len(llm.prompts) == 3
+    cached.invoke(BASE, reuse=False)
+    cached.invoke(BASE, config={"configurable": {"stepcache_reuse": False}})
+    assert len(llm.prompts) == 5
+    with pytest.raises(TypeError):
+        cached.invoke(BASE, reuze=False)
+
+
+def test_constructor_defaults_for_options(engine: StepCacheEngine, recording_llm: Any) -> None:
+    llm = recording_llm(responses=[BASE_STEPS])
+    cached = with_step_cache(llm, engine=engine, store_outputs=False, with_trace=True)
+    assert cached.invoke(BASE)["trace"]["path"] == "miss"
+    assert cached.invoke(BASE)["trace"]["path"] == "miss"
+
+
+def test_batch(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine)
+    cached.invoke(BASE)
+    outs = cached.batch([VARIANT, "Solve for x: 3x + 8 = 20", BASE])
+    assert [o.splitlines()[-1] for o in outs] == [VARIANT_ANSWER, "x = 4", "x = 5"]
+
+
+def test_in_a_chain(engine: StepCacheEngine) -> None:
+    chain = PromptTemplate.from_template("Solve for x: {eq}") | with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine) | StrOutputParser()
+    assert chain.invoke({"eq": "3x + 5 = 20"}) == BASE_STEPS
+    assert chain.invoke({"eq": "3x + 7 = 20"}).endswith(VARIANT_ANSWER)
+
+
+def test_stream_llm_miss_passes_through_then_hit_replays(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine)
+    chunks = list(cached.stream(BASE))
+    assert "".join(chunks) == BASE_STEPS
+    assert cached.last_trace == {"path": "miss", "streamed": True, "stored": True, "reuse": True, "chars": len(BASE_STEPS)}
+    chunks = list(cached.stream(VARIANT))
+    assert len(chunks) > 1 and "".join(chunks).splitlines()[-1] == VARIANT_ANSWER
+    assert cached.last_trace is not None and cached.last_trace["path"] == "reuse"
+
+
+def test_stream_chat(engine: StepCacheEngine) -> None:
+    chat = GenericFakeChatModel(messages=iter([AIMessage(content=BASE_STEPS)]))
+    cached = with_step_cache(chat, engine=engine)
+    chunks = list(cached.stream(BASE))
+    assert all(isinstance(c, AIMessageChunk) for c in chunks) and len(chunks) > 2
+    total = chunks[0]
+    for c in chunks[1:]:
+        total = total + c
+    assert total.content == BASE_STEPS
+    assert total.response_metadata["stepcache"]["stored"] is True
+    hit = list(cached.stream(VARIANT))
+    agg = hit[0]
+    for c in hit[1:]:
+        agg = agg + c
+    assert agg.content.splitlines()[-1] == VARIANT_ANSWER
+    assert agg.response_metadata["stepcache"]["path"] == "reuse"
+
+
+def test_stream_wrong_output_is_not_stored(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=["x = 6"]), engine=engine)
+    assert "".join(cached.stream(BASE)) == "x = 6"  # a streamed miss is the model's own output
+    assert cached.last_trace is not None and cached.last_trace["stored"] is False
+
+
+async def test_async_invoke_stream_batch(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListChatModel(responses=[BASE_STEPS]), engine=engine)
+    first = await cached.ainvoke(BASE)
+    assert first.content == BASE_STEPS
+    outs = await cached.abatch([VARIANT, "Solve for x: 3x + 8 = 20"])
+    assert [o.content.splitlines()[-1] for o in outs] == [VARIANT_ANSWER, "x = 4"]
+    chunks = [c async for c in cached.astream("Solve for x: 3x + 11 = 20")]
+    assert "".join(str(c.content) for c in chunks).splitlines()[-1] == "x = 3"
+    llm_cached = with_step_cache(FakeListLLM(responses=["Bonjour"]), engine=engine)
+    assert "".join([c async for c in llm_cached.astream("say hello in french")]) == "Bonjour"
+    assert llm_cached.last_trace is not None and llm_cached.last_trace["stored"] is True
+
+
+class BrokenStore(MemoryStore):
+    def get(self, collection: str, entry_id: str) -> Any:
+        raise StoreError("disk on fire", location="broken", operation="get")
+
+    def put(self, collection: str, entry: Any, embedding: Any) -> None:
+        raise StoreError("disk on fire", location="broken", operation="put")
+
+
+def test_store_failure_serves_from_the_model() -> None:
+    cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=StepCacheEngine(store=BrokenStore(), embedder=HashEmbedder()))
+    assert cached.invoke(BASE) == BASE_STEPS
+    assert "".join(cached.stream(BASE)) == BASE_STEPS
+
+
+def test_bad_input_raises_a_clear_error(engine: StepCacheEngine) -> None:
+    cached = with_step_cache(FakeListLLM(responses=["x"]), engine=engine)
+    with pytest.raises(InvalidRequestError):
+        cached.invoke("   ")
+    with pytest.raises(InvalidRequestError):
+        cached.invoke(42)  # type: ignore[arg-type]

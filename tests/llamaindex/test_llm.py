@@ -1,0 +1,371 @@
+"""StepCacheLLM on fakes: MockLLM / a scripted LlamaIndex LLM, HashEmbedder, MemoryStore."""
+
+from __future__ import annotations
+
+import pytest
+from llama_index.core.base.llms.types import ChatMessage, ImageBlock, MessageRole, TextBlock
+from llama_index.core.bridge.pydantic import BaseModel
+from llama_index.core.callbacks import CallbackManager, CBEventType, LlamaDebugHandler
+from llama_index.core.llms import LLM, MockLLM
+from llama_index.core.llms.mock import MockFunctionCallingLLM
+from llama_index.core.prompts import PromptTemplate
+from llama_index.core.tools import FunctionTool
+
+from stepcache_core import BackendError, ConfigError, GenerationSpec, InvalidRequestError, StepCacheError, UnverifiedOutputError
+from stepcache_llamaindex import LlamaIndexBackend, StepCacheLLM, UnsupportedContentError, token_usage
+
+from .conftest import BASE, MARIA, PERSON, ScriptedLLM
+
+
+def sc(response) -> dict:
+    return response.additional_kwargs["stepcache"]
+
+
+def user(text: str) -> ChatMessage:
+    return ChatMessage(role=MessageRole.USER, content=text)
+
+
+class Person(BaseModel):
+    name: str
+    age: int
+    city: str
+
+
+# ---------------------------------------------------------------- construction / metadata
+def test_is_a_llamaindex_llm_and_forwards_metadata(make_llm):
+    llm, inner = make_llm(inner=ScriptedLLM(is_chat_model=True, model="m-7"))
+    assert isinstance(llm, LLM)
+    assert llm.metadata == inner.metadata
+    assert llm.metadata.is_chat_model and llm.metadata.model_name == "m-7" and llm.metadata.context_window == 4096
+    fc, _ = make_llm(inner=MockFunctionCallingLLM())
+    assert fc.metadata.is_function_calling_model
+    assert llm.llm is inner and llm.class_name() == "StepCacheLLM"
+
+
+def test_bad_construction(make_llm):
+    llm, _ = make_llm()
+    with pytest.raises(ConfigError):
+        StepCacheLLM(llm="not an llm")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        StepCacheLLM(llm=llm.llm, engine=llm.engine, persist_directory="/tmp/x")
+    with pytest.raises(ConfigError):
+        StepCacheLLM(llm=llm, engine=llm.engine)
+
+
+# ---------------------------------------------------------------- completion
+def test_text_miss_returns_the_inner_response_then_identical_request_reuses(make_llm):
+    llm, inner = make_llm()
+    first = llm.complete("Tell me about Paris")
+    assert first.text == "ANSWER to Tell me about Paris"
+    assert sc(first)["path"] == "miss" and sc(first)["task"] == "text" and sc(first)["prompt_tokens"] == 4
+    assert first.raw is not None  # the inner's own response, raw usage kept
+    assert inner.calls == [("Tell me about Paris", False)]  # the user's call, unchanged
+    second = llm.complete("Tell me about Paris")
+    assert second.text == first.text and sc(second)["path"] == "reuse" and sc(second)["backend_calls"] == 0
+    third = llm.complete("Tell me about Rome")
+    assert sc(third)["path"] in ("miss", "skip") and len(inner.calls) == 2
+
+
+def test_linear_miss_then_adapted_reuse_without_model_call(make_llm):
+    llm, inner = make_llm()
+    first = llm.complete(BASE)
+    assert first.text.splitlines()[-1] == "x = 5" and sc(first)["path"] == "miss" and sc(first)["task"] == "linear_equation"
+    prompt, formatted = inner.calls[0]
+    assert formatted is True and prompt.rstrip().endswith("Equation: 3x + 5 = 20")  # the engine's few-shot prompt
+    second = llm.complete("Solve for x: 3x + 11 = 47")
+    assert second.text.splitlines()[-1] == "x = 12"
+    assert sc(second)["path"] == "reuse" and sc(second)["steps_adapted"] > 0 and sc(second)["backend_calls"] == 0
+    assert len(inner.calls) == 1
+
+
+def test_nonlinear_variant_skips_and_falls_back_to_a_verified_answer(make_llm):
+    llm, inner = make_llm()
+    llm.complete(BASE)
+    out = llm.complete("Solve for x: x^2 - 9 = 0")  # the model answers garbage; the solver answers
+    assert sc(out)["path"] == "skip" and "degree" in (sc(out)["skip_reason"] or "")
+    assert sc(out)["verified"] and sc(out)["fallback"] == "deterministic"
+    assert "3" in out.text.splitlines()[-1]
+
+
+def test_garbage_output_is_never_served_for_verified_tasks(make_llm):
+    llm, inner = make_llm(lambda p: "banana")
+    out = llm.complete(BASE)
+    assert out.text.splitlines()[-1] == "x = 5" and sc(out)["fallback"] == "deterministic"
+    with pytest.raises(UnverifiedOutputError):
+        llm.complete(MARIA, stepcache_schema=PERSON)
+    assert llm.engine.count(llm._namespace("complete", {"formatted": False})) == 1  # only the verified math answer
+
+
+def test_inner_raising_becomes_backend_error(make_llm):
+    def boom(prompt: str) -> str:
+        raise RuntimeError("model crashed")
+
+    llm, _ = make_llm(boom)
+    with pytest.raises(BackendError, match="model crashed"):
+        llm.complete("Tell me about Paris")
+    with pytest.raises(BackendError):
+        llm.chat([user("hello")])
+    with pytest.raises(BackendError):
+        list(llm.stream_complete("Tell me about Paris"))
+    with pytest.raises(StepCacheError):
+        llm.structured_predict(Person, PromptTemplate("{text}"), text=MARIA)
+
+
+def test_json_extraction_via_kwargs_then_adapted_for_another_name(make_llm):
+    llm, inner = make_llm()
+    first = llm.complete(MARIA, stepcache_schema=PERSON)
+    assert sc(first)["task"] == "json_extraction" and sc(first)["path"] == "miss"
+    assert Person.model_validate_json(first.text) == Person(name="Maria Lopez", age=34, city="Madrid")
+    second = llm.complete("Ana Ruiz is 34 and lives in Madrid.", stepcache_schema=PERSON)
+    assert Person.model_validate_json(second.text) == Person(name="Ana Ruiz", age=34, city="Madrid")
+    assert sc(second)["path"] == "reuse" and sc(second)["steps_adapted"] == 1 and len(inner.calls) == 1
+
+
+def test_prompt_mentioning_json_without_keys_is_plain_text(make_llm):
+    llm, _ = make_llm()
+    out = llm.complete("Return some JSON please")
+    assert sc(out)["task"] == "text" and out.text == "ANSWER to Return some JSON please"
+
+
+def test_long_prompts_are_not_auto_detected_as_math(make_llm):
+    llm, inner = make_llm(auto_task_max_chars=200)
+    context = "Context: the report says E = 5 for the sample. " * 10
+    out = llm.complete(context + "\nWhat is the value of E?")
+    assert sc(out)["task"] == "text" and inner.calls[-1][0].startswith("Context:")
+
+
+def test_tenant_and_generation_kwargs_partition_the_cache(make_llm):
+    llm, inner = make_llm()
+    llm.complete("Tell me about Paris")
+    other = StepCacheLLM(llm=inner, engine=llm.engine, tenant="other")
+    assert sc(other.complete("Tell me about Paris"))["path"] == "miss"
+    assert sc(llm.complete("Tell me about Paris", temperature=0.9))["path"] == "miss"
+    inner.temperature = 0.5  # a changed inner setting is another namespace too
+    assert sc(llm.complete("Tell me about Paris"))["path"] == "miss"
+    assert len(inner.calls) == 4
+
+
+def test_invalid_prompt_is_a_clear_error(make_llm):
+    llm, _ = make_llm()
+    with pytest.raises(InvalidRequestError):
+        llm.complete("   ")
+
+
+# ---------------------------------------------------------------- chat
+def test_chat_keys_on_last_turn_and_exact_history(make_llm):
+    llm, inner = make_llm()
+    h1 = [user("I live in Oslo."), ChatMessage(role=MessageRole.ASSISTANT, content="Nice."), user("Where do I live?")]
+    h2 = [user("I live in Rome."), ChatMessage(role=MessageRole.ASSISTANT, content="Nice."), user("Where do I live?")]
+    a = llm.chat(h1)
+    assert a.message.role == MessageRole.ASSISTANT and sc(a)["path"] == "miss"
+    b = llm.chat(h2)
+    assert sc(b)["path"] == "miss" and len(inner.calls) == 2  # another history: never shared
+    c = llm.chat(list(h1))
+    assert sc(c)["path"] == "reuse" and c.message.content == a.message.content and len(inner.calls) == 2
+    assert "stepcache" not in c.message.additional_kwargs  # never sent back to a model with the history
+
+
+def test_chat_math_turn_is_served_by_the_engine(make_llm):
+    llm, inner = make_llm()
+    out = llm.chat([ChatMessage(role=MessageRole.SYSTEM, content="You are a tutor."), user(BASE)])
+    assert isinstance(out.message, ChatMessage) and out.message.role == MessageRole.ASSISTANT
+    assert out.message.content.splitlines()[-1] == "x = 5" and sc(out)["task"] == "linear_equation"
+    again = llm.chat([ChatMessage(role=MessageRole.SYSTEM, content="You are a tutor."), user("Solve for x: 3x + 8 = 23")])
+    assert sc(again)["path"] == "reuse" and again.message.content.splitlines()[-1] == "x = 5" and len(inner.calls) == 1
+
+
+def test_unsupported_content_is_a_clear_error(make_llm):
+    llm, _ = make_llm()
+    msg = ChatMessage(role=MessageRole.USER, blocks=[TextBlock(text="what is this?"), ImageBlock(url="http://localhost/x.png")])
+    with pytest.raises(UnsupportedContentError, match="ImageBlock"):
+        llm.chat([msg])
+    assert issubclass(UnsupportedContentError, InvalidRequestError)
+    with pytest.raises(InvalidRequestError):
+        llm.chat([])
+
+
+# ---------------------------------------------------------------- tools bypass
+def _tool() -> FunctionTool:
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    return FunctionTool.from_defaults(fn=add)
+
+
+def test_tool_kwargs_and_tool_messages_bypass_the_cache(make_llm):
+    llm, inner = make_llm()
+    for _ in range(2):
+        out = llm.chat([user("Tell me about Paris")], tools=[{"name": "x"}])
+        assert sc(out)["path"] == "bypass"
+    assert len(inner.calls) == 2
+    tool_turn = ChatMessage(role=MessageRole.TOOL, content="42", additional_kwargs={"tool_call_id": "1"})
+    assert sc(llm.chat([user("add 40 and 2"), tool_turn, user("and now?")]))["path"] == "bypass"
+
+
+def test_chat_with_tools_goes_to_the_inner_function_calling_llm(make_llm):
+    llm, inner = make_llm(inner=MockFunctionCallingLLM())
+    tool = _tool()
+    first = llm.chat_with_tools([tool], user_msg="add 1 and 2")
+    second = llm.chat_with_tools([tool], user_msg="add 1 and 2")
+    assert first.message.content == second.message.content
+    assert llm.last_trace == {"path": "bypass", "reason": "chat_with_tools"}
+    assert llm.engine.count(llm._namespace("chat", {}, [])) == 0
+    plain, _ = make_llm()
+    with pytest.raises(ConfigError, match="function calling"):
+        plain.chat_with_tools([tool], user_msg="add 1 and 2")
+
+
+def test_predict_and_call_is_delegated(make_llm):
+    seen = []
+
+    class Recording(ScriptedLLM):
+        def predict_and_call(self, tools, user_msg=None, chat_history=None, verbose=False, **kwargs):
+            seen.append(user_msg)
+            return "called"
+
+    llm, _ = make_llm(inner=Recording())
+    assert llm.predict_and_call([_tool()], user_msg="add 1 and 2") == "called" and seen == ["add 1 and 2"]
+
+
+# ---------------------------------------------------------------- structured output
+def test_structured_predict_goes_through_the_json_task(make_llm):
+    llm, inner = make_llm()
+    p = llm.structured_predict(Person, PromptTemplate("{text}"), text=MARIA)
+    assert p == Person(name="Maria Lopez", age=34, city="Madrid")
+    assert llm.last_trace["task"] == "json_extraction" and llm.last_trace["path"] == "miss"
+    q = llm.structured_predict(Person, PromptTemplate("{text}"), text="Ana Ruiz is 34 and lives in Madrid.")
+    assert q == Person(name="Ana Ruiz", age=34, city="Madrid") and llm.last_trace["path"] == "reuse" and len(inner.calls) == 1
+    assert inner.calls[0][0].rstrip().endswith("JSON:") and "Keys: name, age, city" in inner.calls[0][0]
+
+
+def test_structured_llm_and_streaming_structured(make_llm):
+    llm, inner = make_llm()
+    sllm = llm.as_structured_llm(Person)
+    out = sllm.complete(MARIA)
+    assert Person.model_validate_json(out.text) == Person(name="Maria Lopez", age=34, city="Madrid")
+    chunks = list(llm.stream_structured_predict(Person, PromptTemplate("{text}"), text=MARIA))
+    assert chunks == [Person(name="Maria Lopez", age=34, city="Madrid")] and llm.last_trace["path"] == "reuse"
+
+
+class Address(BaseModel):
+    city: str
+
+
+class Resident(BaseModel):
+    name: str
+    address: Address
+
+
+def test_nested_models_have_their_refs_inlined(make_llm):
+    llm, _ = make_llm(lambda p: '{"name": "Maria Lopez", "address": {"city": "Madrid"}}')
+    r = llm.structured_predict(Resident, PromptTemplate("{text}"), text=MARIA)
+    assert r.address.city == "Madrid"
+
+
+async def test_async_structured_predict(make_llm):
+    llm, _ = make_llm()
+    assert await llm.astructured_predict(Person, PromptTemplate("{text}"), text=MARIA) == Person(name="Maria Lopez", age=34, city="Madrid")
+
+
+# ---------------------------------------------------------------- streaming
+def test_stream_complete_miss_streams_through_the_inner_then_replays(make_llm):
+    llm, inner = make_llm()
+    chunks = list(llm.stream_complete("Tell me about Paris"))
+    assert len(chunks) > 1 and "".join(c.delta for c in chunks) == "ANSWER to Tell me about Paris"
+    assert sc(chunks[-1])["path"] == "miss" and sc(chunks[-1])["recorded"] and sc(chunks[-1])["streamed"]
+    again = list(llm.stream_complete("Tell me about Paris"))
+    assert "".join(c.delta for c in again) == again[-1].text == "ANSWER to Tell me about Paris"
+    assert sc(again[-1])["path"] == "reuse" and len(inner.calls) == 1
+    assert all("stepcache" not in c.additional_kwargs for c in again[:-1])
+
+
+def test_stream_of_a_verified_task_replays_adapted_steps(make_llm):
+    llm, inner = make_llm()
+    llm.complete(BASE)
+    chunks = list(llm.stream_complete("Solve for x: 3x + 11 = 47"))
+    assert chunks[-1].text.splitlines()[-1] == "x = 12" and sc(chunks[-1])["path"] == "reuse" and len(inner.calls) == 1
+
+
+def test_stream_miss_with_unverifiable_output_is_not_recorded(make_llm):
+    llm, inner = make_llm(lambda p: "no idea")
+    chunks = list(llm.stream_complete(BASE))
+    assert sc(chunks[-1])["recorded"] is False and sc(chunks[-1])["verified"] is False
+    assert sc(llm.complete(BASE))["path"] == "miss"  # nothing was stored: the next call generates
+
+
+def test_stream_chat(make_llm):
+    llm, inner = make_llm()
+    msgs = [user("Tell me about Paris")]
+    chunks = list(llm.stream_chat(msgs))
+    assert chunks[-1].message.role == MessageRole.ASSISTANT and sc(chunks[-1])["path"] == "miss"
+    again = list(llm.stream_chat(msgs))
+    assert again[-1].message.content == chunks[-1].message.content and sc(again[-1])["path"] == "reuse"
+    assert "".join(c.delta for c in again) == again[-1].message.content and len(inner.calls) == 1
+
+
+# ---------------------------------------------------------------- async
+async def test_async_complete_and_chat(make_llm):
+    llm, inner = make_llm()
+    a = await llm.acomplete(BASE)
+    b = await llm.acomplete("Solve for x: 3x + 11 = 47")
+    assert a.text.endswith("x = 5") and b.text.endswith("x = 12") and sc(b)["path"] == "reuse"
+    c = await llm.achat([user("Tell me about Paris")])
+    d = await llm.achat([user("Tell me about Paris")])
+    assert c.message.content == d.message.content and sc(d)["path"] == "reuse" and len(inner.calls) == 2
+
+
+async def test_async_streams(make_llm):
+    llm, inner = make_llm()
+    first = [c async for c in await llm.astream_complete("Tell me about Paris")]
+    assert sc(first[-1])["path"] == "miss" and sc(first[-1])["recorded"]
+    second = [c async for c in await llm.astream_complete("Tell me about Paris")]
+    assert second[-1].text == first[-1].text and sc(second[-1])["path"] == "reuse"
+    chat1 = [c async for c in await llm.astream_chat([user("Tell me about Rome")])]
+    chat2 = [c async for c in await llm.astream_chat([user("Tell me about Rome")])]
+    assert chat2[-1].message.content == chat1[-1].message.content and sc(chat2[-1])["path"] == "reuse"
+    assert len(inner.calls) == 2
+
+
+# ---------------------------------------------------------------- callbacks / instrumentation
+def test_callback_events_fire(make_llm):
+    handler = LlamaDebugHandler()
+    llm, _ = make_llm(callback_manager=CallbackManager([handler]))
+    llm.complete("Tell me about Paris")
+    llm.chat([user("Tell me about Paris")])
+    list(llm.stream_complete("Tell me about Paris"))
+    pairs = handler.get_event_pairs(CBEventType.LLM)
+    assert len(pairs) >= 3
+
+
+def test_instrumentation_events_fire(make_llm):
+    from llama_index.core.instrumentation import get_dispatcher
+    from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+
+    seen: list[str] = []
+
+    class Collector(BaseEventHandler):
+        def handle(self, event, **kwargs):
+            seen.append(event.class_name())
+
+    root = get_dispatcher()
+    collector = Collector()
+    root.add_event_handler(collector)
+    try:
+        llm, _ = make_llm()
+        llm.complete("Tell me about Paris")
+        llm.chat([user("Tell me about Paris")])
+    finally:
+        root.event_handlers.remove(collector)
+    assert "LLMCompletionStartEvent" in seen and "LLMCompletionEndEvent" in seen and "LLMChatEndEvent" in seen
+
+
+# ---------------------------------------------------------------- backend adapter
+def test_backend_adapter_reads_usage_and_applies_stop():
+    inner = ScriptedLLM(lambda p: "3x = 15\nx = 5\n\nEquation: 2x = 4")
+    backend = LlamaIndexBackend(inner)
+    c = backend.complete(GenerationSpec("Equation: 3x + 5 = 20\n", 96, ("\n\n", "Equation:")))
+    assert c.text == "3x = 15\nx = 5" and c.prompt_tokens == 6 and c.completion_tokens == 10
+    assert inner.calls == [("Equation: 3x + 5 = 20\n", True)]
+    assert token_usage(MockLLM().complete("hi")) == (0, 0)
+    assert backend.name == "llamaindex:ScriptedLLM:scripted-1"
