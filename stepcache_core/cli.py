@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import tempfile
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["main"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from .backends.base import Backend, call_backend
 from .embed import Embedder, MiniLMEmbedder, cosine
@@ -184,7 +185,7 @@ class StepCacheEngine:
             problem = profile.parse(request)
             return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request))
 
-    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> "_Served | None":
+    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | None:
         profile = prep.profile
         with run.stage("exact"):
             exact = self.store.get(prep.collection, prep.entry_id)
@@ -324,7 +325,7 @@ class StepCacheEngine:
         run.rejected = (text, whole.reason)
         return None
 
-    def _generate(self, prep: _Prepared, run: _Run, backend: Backend) -> "_Served":
+    def _generate(self, prep: _Prepared, run: _Run, backend: Backend) -> _Served:
         profile = prep.profile
         skip_reason = run.skip_reason
         path: Path = "skip" if skip_reason or run.best is not None else "miss"
@@ -368,7 +369,7 @@ class StepCacheEngine:
             except StoreError as e:
                 run.notes.append(f"store failed: {e}")
 
-    def _finish(self, prep: _Prepared, run: _Run, served: "_Served", t0: float, *, store: bool) -> Outcome:
+    def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
         profile = prep.profile
         text = profile.segmenter.render(served.steps)
         if served.verified:

@@ -154,7 +154,7 @@ def parse_equation(eq: str, variable: str | None = None, *, solve: bool = True) 
     syms = sorted({s.name for s in (lhs.free_symbols | rhs.free_symbols)})
     if not syms:
         raise InvalidEquationError("no unknown in equation", equation=eq)
-    var = variable if variable in syms else ("x" if "x" in syms and variable is None else syms[0])
+    var: str = variable if variable is not None and variable in syms else ("x" if "x" in syms and variable is None else syms[0])
     if variable is not None and variable not in syms:
         raise InvalidEquationError(f"variable {variable!r} does not occur", equation=eq)
     x = sympy.Symbol(var)

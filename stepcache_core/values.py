@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
     "Namespace",
@@ -98,7 +99,7 @@ class Verdict:
     key: str | None = None
 
     @staticmethod
-    def passed() -> "Verdict":
+    def passed() -> Verdict:
         return Verdict(True)
 
 
@@ -149,7 +150,7 @@ class Entry:
         }
 
     @staticmethod
-    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> "Entry":
+    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> Entry:
         return Entry(
             id=entry_id,
             prompt=str(meta["prompt"]),

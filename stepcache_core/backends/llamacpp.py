@@ -10,9 +10,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import ConfigError
 from ..values import Completion, GenerationSpec
@@ -53,11 +54,11 @@ def without_extra_buffers() -> Iterator[None]:
             p.use_extra_bufts = False
             return p
 
-        llama_module.llama_cpp.llama_model_default_params = params
+        llama_module.llama_cpp.llama_model_default_params = params  # type: ignore[attr-defined]
         try:
             yield
         finally:
-            llama_module.llama_cpp.llama_model_default_params = original
+            llama_module.llama_cpp.llama_model_default_params = original  # type: ignore[attr-defined]
 
 
 class LlamaCppBackend:
@@ -127,8 +128,7 @@ class LlamaCppBackend:
 
 @lru_cache(maxsize=128)
 def _grammar(schema_json: str) -> Any:
-    from llama_cpp import LlamaGrammar
-    from llama_cpp.llama_grammar import json_schema_to_gbnf
+    from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
     schema = json.loads(schema_json)
     order = list(schema.get("properties", {})) if isinstance(schema, dict) else []

@@ -50,7 +50,7 @@ def _bench(args: argparse.Namespace) -> int:
             rows = read_workload(args.workload)
         else:
             rows = build_workload(seed, k=1 if args.quick else args.k, groups=2 if args.quick else None)
-        systems = []
+        systems: list[Any] = []
         for name in systems_wanted:
             if name == "none":
                 systems.append(NoCache(backend))

@@ -7,8 +7,9 @@ import platform
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .judge import is_correct
 from .systems import Served, System

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..mathparse import format_number
 
@@ -63,7 +64,7 @@ def _linear(g: random.Random, k: int) -> list[dict[str, Any]]:
         base_p = draw(g)
         base_eq = _eq(shape, base_p, "x")
 
-        def row(pert: str, i: int, prompt: str, variable: str, value: Fraction | None = None, values: list[int] | None = None) -> None:
+        def row(pert: str, i: int, prompt: str, variable: str, value: Fraction | None = None, values: list[int] | None = None, group: str = group) -> None:
             expected: dict[str, Any] = {"variable": variable}
             if values is not None:
                 expected["values"] = [str(x) for x in values]
@@ -180,7 +181,7 @@ def _json(g: random.Random, k: int) -> list[dict[str, Any]]:
         def types_of(ent: dict[str, Any], vals: dict[str, Any], keys: Iterable[str]) -> dict[str, str]:
             return {key: "integer" if isinstance(vals[key], int) else "string" for key in keys}
 
-        def row(pert: str, i: int, vals: dict[str, Any], keys: list[str], *, reordered: bool = False, wording: int = 0, rename: tuple[str, str] | None = None, ent: dict[str, Any] = ent) -> None:
+        def row(pert: str, i: int, vals: dict[str, Any], keys: list[str], *, reordered: bool = False, wording: int = 0, rename: tuple[str, str] | None = None, ent: dict[str, Any] = ent, group: str = group) -> None:
             text = (ent["reordered"] if reordered else ent["text"]).format(**vals)
             out_keys = [rename[1] if rename and key == rename[0] else key for key in keys]
             types = types_of(ent, vals, keys)

@@ -9,8 +9,9 @@ Adding a task means building a :class:`TaskProfile` and registering it on one
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..errors import ConfigError
 from ..values import GenerationSpec, Origin, Request, Step, Verdict
@@ -180,7 +181,7 @@ class TaskRegistry:
                 return profile
         raise ConfigError("no registered task accepts this request; register a catch-all task")
 
-    def copy(self) -> "TaskRegistry":
+    def copy(self) -> TaskRegistry:
         return TaskRegistry(list(self._profiles.values()))
 
     def __contains__(self, name: object) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..errors import InvalidRequestError, InvalidSchemaError
 from ..segment import JsonObjectSegmenter, find_json_object

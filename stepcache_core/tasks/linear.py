@@ -8,8 +8,9 @@ still answers it), but reuse only happens between equations of one structure.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import InvalidEquationError
 from ..mathparse import TOKEN, find_equation, format_number, parse_equation, parse_number, parse_side, variable_hint

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..segment import ParagraphSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import InvalidEquationError
 from ..mathparse import find_equation, parse_equation, parse_number, parse_side

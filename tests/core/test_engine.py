@@ -20,9 +20,9 @@ from stepcache_core import (
     UnverifiedOutputError,
 )
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.segment import LineSegmenter
 from stepcache_core.tasks import RepairPolicy, TaskProfile
 from stepcache_core.tasks.text import IdenticalGate, TextProblem, TextPrompter
-from stepcache_core.segment import LineSegmenter
 from stepcache_core.values import Verdict
 
 from .conftest import PERSON

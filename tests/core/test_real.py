@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from stepcache_core import ChromaStore, EngineConfig, LlamaCppBackend, MiniLMEmbedder, Request, StepCacheEngine
+from stepcache_core import ChromaStore, LlamaCppBackend, MiniLMEmbedder, Request, StepCacheEngine
 from stepcache_core.bench.judge import is_correct
 from stepcache_core.fakes import ScriptedBackend
 
