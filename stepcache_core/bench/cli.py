@@ -84,6 +84,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
+    from .latency import add_command
+
+    add_command(sub)
     w = sub.add_parser("workload", help="write the built-in workload as JSONL")
     w.add_argument("--seed", type=int, default=42)
     w.add_argument("--k", type=int, default=3, help="variants per perturbation type")

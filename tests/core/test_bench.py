@@ -1,0 +1,57 @@
+import json
+
+import pytest
+
+from stepcache_core.bench.judge import is_correct
+from stepcache_core.bench.runner import render_markdown, summarize
+from stepcache_core.bench.systems import ExactCache, NoCache, SemanticCache
+from stepcache_core.bench.workload import PERTURBATIONS, build_workload, read_workload, write_workload
+from stepcache_core.errors import ConfigError
+from stepcache_core.fakes import HashEmbedder, ScriptedBackend
+from stepcache_core.tasks import builtin_tasks
+from stepcache_core.values import Request
+
+
+def test_workload_is_deterministic_complete_and_parsable(tmp_path):
+    rows = build_workload(42)
+    assert rows == build_workload(42) and rows != build_workload(43)
+    assert {r["perturbation"] for r in rows if not r["warmup"]} == set(PERTURBATIONS)
+    tasks = builtin_tasks()
+    for r in rows:
+        problem = tasks.get(r["task"]).parse(Request(r["prompt"], task=r["task"], schema=r.get("schema")))
+        if r["task"] == "linear_equation":
+            want = r["expected"].get("values") or [r["expected"]["value"]]
+            assert sorted(str(s) for s in problem.solutions) == sorted(want), r
+    path = tmp_path / "w.jsonl"
+    write_workload(rows, path)
+    assert read_workload(path) == rows
+
+
+def test_read_workload_rejects_bad_lines(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": 1}\n')
+    with pytest.raises(ConfigError):
+        read_workload(p)
+
+
+def test_judge_reads_only_the_served_text():
+    lin = {"task": "linear_equation", "expected": {"variable": "x", "value": "11/4"}}
+    assert is_correct(lin, "4x = 11\nx = 11/4") and is_correct(lin, "x = 2.75")
+    assert not is_correct(lin, "x = 3") and not is_correct(lin, None)
+    js = {"task": "json_extraction", "expected": {"name": "Ann", "age": 3}}
+    assert is_correct(js, '{"name": "ann", "age": 3}') and not is_correct(js, '{"name": "Ann"}')
+
+
+def test_baselines_and_summary_on_a_scripted_backend():
+    rows = build_workload(1, k=1, groups=1)
+    backend = ScriptedBackend(respond=lambda spec: "x = 1")
+    systems = [NoCache(backend), ExactCache(backend), SemanticCache(backend, HashEmbedder())]
+    from stepcache_core.bench.runner import run_systems
+
+    results = run_systems(systems, rows, progress=False)
+    exact = [r for r in results if r["system"] == "exact" and r["perturbation"] == "exact"]
+    assert exact and all(r["path"] == "reuse" and r["prompt_tokens"] == 0 for r in exact)
+    summary = summarize(results, {"date": "d", "machine": "m", "backend": "b", "seeds": [1], "scored_per_system": 1, "warmup_per_system": 1})
+    assert set(summary["systems"]) == {"none", "exact", "semantic"}
+    assert "| none |" in render_markdown(summary)
+    json.dumps(summary)
