@@ -33,6 +33,19 @@ def without_cache(llm: Any) -> Any:
     return llm
 
 
+def _split_stop(model: Any) -> tuple[Any, list[str]]:
+    """(a copy without its own ``stop`` field, that stop list) for models with default stop sequences.
+
+    Some LLMs (``LlamaCpp``) refuse a per-call ``stop`` when they have a default
+    one; the engine's stops are then sent merged with the model's own.
+    """
+    fields = getattr(type(model), "model_fields", None) or {}
+    own = getattr(model, "stop", None) if "stop" in fields else None
+    if isinstance(own, list | tuple) and own and hasattr(model, "model_copy"):
+        return model.model_copy(update={"stop": None}), [str(s) for s in own]
+    return model, []
+
+
 def _int(value: Any) -> int:
     try:
         return int(value or 0)
@@ -66,7 +79,8 @@ class LangChainBackend:
     ``set_llm_cache(StepCache(...))`` never intercepts patch prompts.
     ``passthrough`` (used by :class:`StepCacheRunnable` for tasks without a
     verifier): the original LangChain input sent instead of the engine's
-    ``generate``/``regenerate`` prompt. ``serialize=True`` runs one call at a
+    ``generate``/``regenerate`` prompt. A model's own default ``stop`` list
+    (``LlamaCpp(stop=[...])``) is merged with the engine's stops. ``serialize=True`` runs one call at a
     time (for in-process models that are not thread-safe, e.g. ``LlamaCpp``).
 
     Example::
@@ -90,6 +104,7 @@ class LangChainBackend:
     ) -> None:
         self.llm = llm
         self.model = without_cache(llm)
+        self._stopless, self._own_stop = _split_stop(self.model)
         self.name = name or f"langchain:{type(getattr(llm, 'bound', llm)).__name__}:{sha(model_identity(llm), 16)}"
         self.chat = is_chat_model(llm)
         self.forward_stop = forward_stop
@@ -108,24 +123,25 @@ class LangChainBackend:
 
     def complete(self, spec: GenerationSpec) -> Completion:
         kwargs: dict[str, Any] = {}
+        model = self.model
         if self.passthrough is not None and spec.purpose in ("generate", "regenerate"):
             payload: Any = self.passthrough
         else:
             payload = [HumanMessage(content=spec.prompt)] if self.chat else spec.prompt
             if self.forward_stop and spec.stop:
-                kwargs["stop"] = list(spec.stop)
+                kwargs["stop"] = list(dict.fromkeys([*spec.stop, *self._own_stop]))
+                model = self._stopless
             if self.forward_max_tokens:
                 kwargs["max_tokens"] = spec.max_tokens
         start = time.perf_counter()
         if self.lock is not None:
             with self.lock:
-                text, p, c = self._call(payload, kwargs)
+                text, p, c = self._call(model, payload, kwargs)
         else:
-            text, p, c = self._call(payload, kwargs)
+            text, p, c = self._call(model, payload, kwargs)
         return Completion(text=text, prompt_tokens=p, completion_tokens=c, latency_s=time.perf_counter() - start)
 
-    def _call(self, payload: Any, kwargs: dict[str, Any]) -> tuple[str, int, int]:
-        model = self.model
+    def _call(self, model: Any, payload: Any, kwargs: dict[str, Any]) -> tuple[str, int, int]:
         if isinstance(model, BaseLLM) and isinstance(payload, str):
             cfg = self.config or {}
             result = model.generate(

@@ -6,9 +6,10 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, BaseMessageChunk, convert_to_messages
@@ -37,6 +38,7 @@ __all__ = ["StepCacheRunnable", "with_step_cache"]
 
 logger = logging.getLogger("stepcache_langchain")
 
+_T = TypeVar("_T")
 _OPTION_KEYS = {"reuse": "stepcache_reuse", "store": "stepcache_store", "with_trace": "stepcache_trace"}
 _PIECES = re.compile(r"\S+\s*|\s+")
 
@@ -163,7 +165,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             tenant=self.tenant, model=self.model_id, task=self.task, schema=self.schema, required_keys=self.required_keys
         )
 
-    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Any) -> Any:
+    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Callable[[Request], _T]) -> _T:
         try:
             return fn(request)
         except PromptTooLongError:
@@ -232,7 +234,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
         opts = self._options(config, kwargs)
-        return self._call_with_config(self._invoke, input, config, opts=opts)
+        return self._call_with_config(partial(self._invoke, opts=opts), input, config)
 
     def _invoke(self, input: LanguageModelInput, config: RunnableConfig, opts: _Options) -> Any:
         keyed, passthrough = self._key(input)

@@ -25,6 +25,8 @@ from stepcache_langchain import StepCache, with_step_cache
 
 pytestmark = pytest.mark.real
 
+BASES = [(2, 3, 13), (2, 4, 10), (5, 5, 20), (2, 1, 9), (4, 3, 19), (3, 5, 20)]
+
 _TRANSFORMS = (*standard_transformations, implicit_multiplication_application)
 
 
@@ -36,8 +38,8 @@ def solutions(equation: str) -> set[sympy.Expr]:
 
 def served_values(text: str) -> set[sympy.Expr]:
     last = text.strip().splitlines()[-1]
-    values = re.findall(r"x\s*=\s*([^,]+)", last)
-    assert values, f"no final 'x = value' line in {text!r}"
+    values = re.findall(r"\b[a-z]\s*=\s*(-?\s*\(?-?[\d./]+\)?)", last)
+    assert values, f"no final 'v = value' line in {text!r}"
     return {sympy.nsimplify(sympy.sympify(v.strip())) for v in values}
 
 
@@ -54,6 +56,8 @@ def llm() -> Any:
             temperature=0.0,
             top_k=1,
             repeat_penalty=1.0,  # plain greedy decoding, like the core backend
+            rope_freq_base=0.0,  # 0 = the GGUF's own values; LlamaCpp's default 10000 breaks Gemma 3's global layers
+            rope_freq_scale=0.0,
             n_threads=int(os.environ.get("STEPCACHE_THREADS") or 2),
             n_batch=512,
             n_ctx=2048,
@@ -71,32 +75,46 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
     cache = StepCache(persist_directory=tmp_path / "chroma", key_fn=lambda p: p.rsplit("Equation:", 1)[-1])
     set_llm_cache(cache)
     try:
-        t0 = time.perf_counter()
-        base = chain.invoke({"equation": "2x + 3 = 13"})
-        t_miss = time.perf_counter() - t0
-        assert served_values(base) == solutions("2x + 3 = 13"), f"model's base answer was wrong: {base!r}"
+        # the model answers a base equation; only a verified answer is stored, so try a few
+        # bases until the model gets one right (this asserts on caching, not on model quality)
+        base = None
+        t_miss = 0.0
+        for a, b, c in BASES:
+            eq = f"{a}x + {b} = {c}"
+            t0 = time.perf_counter()
+            chain.invoke({"equation": eq})
+            t_miss = t_miss or time.perf_counter() - t0
+            cache.last_trace = None
+            chain.invoke({"equation": eq})  # an exact hit iff the first answer verified and was stored
+            if cache.last_trace is not None:
+                base = (a, b, c)
+                break
+        assert base is not None, "the model answered none of the base equations correctly"
+        a, b, c = base
 
+        variant_eq = f"{a}x + {b + 1} = {c}"
         t0 = time.perf_counter()
-        variant = chain.invoke({"equation": "2x + 4 = 13"})
+        variant = chain.invoke({"equation": variant_eq})
         t_hit = time.perf_counter() - t0
-        assert cache.last_trace is not None and cache.last_trace["path"] in ("reuse", "patch"), cache.last_trace
+        assert cache.last_trace is not None and cache.last_trace["path"] == "reuse", cache.last_trace
         assert cache.last_trace["backend_calls"] == 0
-        assert served_values(variant) == solutions("2x + 4 = 13") == {sympy.Rational(9, 2)}
+        assert served_values(variant) == solutions(variant_eq)
 
         hits = []
-        for eq in ("2x + 5 = 13", "2x + 6 = 13", "2x + 8 = 13"):
+        for eq in (f"{a}x + {b + 2} = {c}", f"{a}x + {b + 3} = {c}", f"{a}x + {b + 5} = {c}"):
             t0 = time.perf_counter()
             out = chain.invoke({"equation": eq})
             hits.append(time.perf_counter() - t0)
+            assert cache.last_trace is not None and cache.last_trace["path"] == "reuse"
             assert served_values(out) == solutions(eq)
         t0 = time.perf_counter()
-        chain.invoke({"equation": "2x + 4 = 13"})
+        chain.invoke({"equation": variant_eq})
         t_exact = time.perf_counter() - t0
     finally:
         set_llm_cache(None)
 
     direct_llm = llm.model_copy(update={"cache": False})
-    rendered = prompt.format(equation="2x + 4 = 13")
+    rendered = prompt.format(equation=variant_eq)
     direct = []
     for _ in range(2):
         t0 = time.perf_counter()

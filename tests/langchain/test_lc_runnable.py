@@ -185,3 +185,23 @@ def test_bad_input_raises_a_clear_error(engine: StepCacheEngine) -> None:
         cached.invoke("   ")
     with pytest.raises(InvalidRequestError):
         cached.invoke(42)  # type: ignore[arg-type]
+
+
+def test_model_with_its_own_stop_list(engine: StepCacheEngine, recording_llm: Any) -> None:
+    class StopLLM(recording_llm):  # type: ignore[misc,valid-type]
+        """Like LlamaCpp: refuses a per-call stop when it has a default one."""
+
+        stop: list[str] | None = ["###"]
+
+        def _call(self, prompt: str, stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> str:
+            if self.stop and stop is not None:
+                raise ValueError("`stop` found in both the input and default params.")
+            return super()._call(prompt, stop or self.stop, run_manager, **kwargs)
+
+    llm = StopLLM(responses=[BASE_STEPS])
+    cached = with_step_cache(llm, engine=engine)
+    assert cached.invoke(BASE) == BASE_STEPS
+    assert llm.stops[-1] == ["\n\n", "Equation:", "###"]
+    assert llm.stop == ["###"]  # the caller's model is untouched
+    assert cached.invoke("Say hi") == BASE_STEPS  # passthrough: the model's own stop applies
+    assert llm.stops[-1] == ["###"]
