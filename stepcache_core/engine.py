@@ -87,6 +87,11 @@ class _Prepared:
     collection: str
     entry_id: str
 
+    @property
+    def signature_key(self) -> tuple[str, str, str] | None:
+        sig = self.profile.signature
+        return None if sig is None else (self.collection, self.profile.name, sig(self.problem))
+
 
 class StepCacheEngine:
     """Step-level reuse with verification, selective patching and conservative fallbacks.
@@ -121,6 +126,8 @@ class StepCacheEngine:
         self.tasks = (tasks if tasks is not None else builtin_tasks()).copy()
         self.config = config or EngineConfig()
         self._write_lock = threading.Lock()
+        # (collection, task, signature) -> id of the newest entry with that structure; rebuilt lazily
+        self._signatures: dict[tuple[str, str, str], str] = {}
         self._embed_tag = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
 
     # ----------------------------------------------------------------- public API
@@ -166,7 +173,9 @@ class StepCacheEngine:
     def clear(self, namespace: Namespace | None = None) -> None:
         """Remove every entry, or those of one namespace."""
         with self._write_lock:
-            self.store.clear(None if namespace is None else self._collection(namespace))
+            collection = None if namespace is None else self._collection(namespace)
+            self.store.clear(collection)
+            self._signatures = {k: v for k, v in self._signatures.items() if collection is not None and k[0] != collection}
 
     def count(self, namespace: Namespace | None = None) -> int:
         return self.store.count(self._collection(namespace or Namespace()))
@@ -195,12 +204,75 @@ class StepCacheEngine:
             if ok:
                 return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
+        # retrieval proposes, verification decides: the structural match first, then the nearest
+        # neighbours; the candidate whose adapted steps verify best wins
+        best = self._best_candidate(prep, run, [c for c in [self._by_signature(prep, run)] if c is not None])
+        if best is None or not best.ok:
+            fallback = self._best_candidate(prep, run, self._by_embedding(prep, run))
+            if best is None or (fallback is not None and fallback.score > best.score):
+                best = fallback
+        if best is None:
+            return None
+        cand, steps = best.candidate, best.steps
+        if profile.verifier is None:
+            return _Served("reuse", steps, cand.similarity, cand.entry, verified=False)
+        if best.ok:
+            return _Served("reuse", steps, cand.similarity, cand.entry, verified=True)
+        if backend is None:
+            run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
+            return None
+        result = self._repair(prep, run, backend, steps, best.verdicts, best.whole, text=profile.segmenter.render(steps))
+        if result is None:
+            return None
+        steps, fallback_used = result
+        return _Served("patch", steps, cand.similarity, cand.entry, verified=True, fallback=fallback_used)
+
+    def _best_candidate(self, prep: _Prepared, run: _Run, candidates: Sequence[tuple[Candidate, Any]]) -> _Adapted | None:
+        """Adapt and verify each candidate; stop at the first that verifies, else keep the best prefix."""
+        profile = prep.profile
+        best: _Adapted | None = None
+        for cand, old in candidates:
+            with run.stage("segment"):
+                steps = profile.segmenter.segment(cand.entry.output)
+            if profile.adapter is not None:
+                with run.stage("adapt"):
+                    steps = profile.adapter.adapt(old, prep.problem, steps, AdaptContext(similarity=self._similarity))
+            ok, whole, verdicts = self._verify(prep, steps, run)
+            prefix = next((i for i, v in enumerate(verdicts) if not v.ok), len(verdicts))
+            adapted = _Adapted(cand, steps, ok, whole, verdicts, (ok, sum(v.ok for v in verdicts), prefix))
+            if best is None or adapted.score > best.score:
+                best = adapted
+            if ok:
+                break
+        return best
+
+    def _by_signature(self, prep: _Prepared, run: _Run) -> tuple[Candidate, Any] | None:
+        """The newest entry of the same structure, without embedding (the fast path)."""
+        key = prep.signature_key
+        entry_id = self._signatures.get(key) if key is not None else None
+        if entry_id is None:
+            return None
+        with run.stage("signature"):
+            entry = self.store.get(prep.collection, entry_id)
+            if entry is None or entry.task != prep.profile.name:
+                return None
+            try:
+                old = prep.profile.parse(entry.as_request(prep.request.namespace))
+            except (InvalidRequestError, ValueError, KeyError):
+                return None
+            if not prep.profile.gate.compatible(old, prep.problem).ok:
+                return None
+        run.notes.append("matched by structure signature (no embedding)")
+        return Candidate(entry, float("nan")), old
+
+    def _by_embedding(self, prep: _Prepared, run: _Run) -> list[tuple[Candidate, Any]]:
+        profile = prep.profile
         with run.stage("embed"):
             vector = self.embedder.embed([self._retrieval_text(prep)])[0]
         with run.stage("query"):
             candidates = self.store.query(prep.collection, vector, self.config.top_k)
         run.vector = vector
-        chosen: tuple[Candidate, Any] | None = None
+        chosen: list[tuple[Candidate, Any]] = []
         skip_reason: str | None = None
         for cand in candidates:
             if cand.similarity < self.config.similarity_threshold:
@@ -220,32 +292,10 @@ class StepCacheEngine:
             if not gate.ok:
                 skip_reason = skip_reason or gate.reason
                 continue
-            chosen = (cand, old)
-            break
+            chosen.append((cand, old))
         run.best = candidates[0] if candidates else None
         run.skip_reason = skip_reason
-        if chosen is None:
-            return None
-        cand, old = chosen
-        with run.stage("segment"):
-            steps = profile.segmenter.segment(cand.entry.output)
-        if profile.adapter is not None:
-            with run.stage("adapt"):
-                ctx = AdaptContext(similarity=self._similarity)
-                steps = profile.adapter.adapt(old, prep.problem, steps, ctx)
-        if profile.verifier is None:
-            return _Served("reuse", steps, cand.similarity, cand.entry, verified=False)
-        ok, whole, verdicts = self._verify(prep, steps, run)
-        if ok:
-            return _Served("reuse", steps, cand.similarity, cand.entry, verified=True)
-        if backend is None:
-            run.notes.append(f"reuse failed verification, no backend to patch: {whole.reason}")
-            return None
-        result = self._repair(prep, run, backend, steps, verdicts, whole, text=profile.segmenter.render(steps))
-        if result is None:
-            return None
-        steps, fallback = result
-        return _Served("patch", steps, cand.similarity, cand.entry, verified=True, fallback=fallback)
+        return chosen
 
     @staticmethod
     def _retrieval_text(prep: _Prepared) -> str:
@@ -257,16 +307,14 @@ class StepCacheEngine:
         return cosine(va, vb)
 
     def _verify(self, prep: _Prepared, steps: Sequence[Step], run: _Run) -> tuple[bool, Verdict, list[Verdict]]:
+        """Step by step. The whole-output integrity check runs once, in :meth:`_finish`."""
         verifier = prep.profile.verifier
         if verifier is None:
             return True, Verdict.passed(), []
         with run.stage("verify"):
             verdicts = verifier.verify_steps(prep.problem, steps)
-            first_bad = next((v for v in verdicts if not v.ok), None)
-            if first_bad is not None:
-                return False, first_bad, verdicts
-            whole = verifier.check(prep.problem, prep.profile.segmenter.render(steps))
-            return whole.ok, whole, verdicts
+        first_bad = next((v for v in verdicts if not v.ok), None)
+        return first_bad is None, first_bad or Verdict.passed(), verdicts
 
     def _call(self, backend: Backend, spec: GenerationSpec, run: _Run) -> Completion:
         with run.stage("backend"):
@@ -368,23 +416,32 @@ class StepCacheEngine:
                     self.store.put(prep.collection, entry, vector)
             except StoreError as e:
                 run.notes.append(f"store failed: {e}")
+                return
+        key = prep.signature_key
+        if key is not None and verified:
+            self._signatures[key] = entry.id
 
     def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
         profile = prep.profile
         text = profile.segmenter.render(served.steps)
-        if served.verified:
+        if served.verified and profile.verifier is not None:
             # the integrity check of the stitched output, whatever path produced it
-            ok, whole, _ = self._verify(prep, served.steps, run)
-            if not ok:
+            with run.stage("integrity"):
+                whole = profile.verifier.check(prep.problem, text)
+            if not whole.ok:
                 raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text)
         if store and not served.exact:
+            if run.vector is None and served.matched is not None and served.path == "reuse":
+                # a structural (signature) match: file the new entry under the matched entry's vector
+                # instead of paying for an embedding on the fast path
+                run.vector = self.store.vector(prep.collection, served.matched.id)
             self._store(prep, text, verified=served.verified, run=run)
         origins = [s.origin for s in served.steps]
         trace = Trace(
             path=served.path,
             task=profile.name,
             verified=served.verified,
-            similarity=served.similarity,
+            similarity=None if served.similarity is None or served.similarity != served.similarity else served.similarity,
             matched_id=served.matched.id if served.matched else None,
             matched_prompt=served.matched.prompt if served.matched else None,
             exact_hit=served.exact,
@@ -402,6 +459,16 @@ class StepCacheEngine:
             notes=tuple(run.notes),
         )
         return Outcome(text, tuple(served.steps), trace)
+
+
+@dataclass(frozen=True)
+class _Adapted:
+    candidate: Candidate
+    steps: list[Step]
+    ok: bool
+    whole: Verdict
+    verdicts: list[Verdict]
+    score: tuple[bool, int, int]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ __all__ = [
     "format_number",
     "parse_number",
     "variable_hint",
+    "linear_form",
 ]
 
 # numbers, single letters (a letter run is split later), operators, anything else
@@ -224,3 +225,125 @@ def format_number(value: Fraction, *, decimal: bool = False) -> str:
             if Fraction(s) == value:
                 return s
     return f"{value.numerator}/{value.denominator}"
+
+
+class _NonLinear(Exception):
+    pass
+
+
+def linear_form(eq: str, variable: str) -> tuple[Fraction, Fraction] | None:
+    """``(a, b)`` with ``lhs - rhs == a*variable + b``, in exact fractions, or ``None``.
+
+    A fast path (tens of microseconds) for the common case: one unknown,
+    degree at most one. Anything else (another letter, a product of unknowns,
+    division by the unknown) returns ``None`` and callers fall back to sympy.
+    """
+    if eq.count("=") != 1:
+        return None
+    left, right = eq.split("=")
+    try:
+        la, lb = _LinParser(left, variable).parse()
+        ra, rb = _LinParser(right, variable).parse()
+    except (_NonLinear, ZeroDivisionError, IndexError, ValueError):
+        return None
+    return la - ra, lb - rb
+
+
+class _LinParser:
+    def __init__(self, text: str, variable: str) -> None:
+        toks: list[str] = []
+        for t in TOKEN.findall(text.replace("×", "*").replace("÷", "/").replace("−", "-")):
+            if t.isalpha():
+                if any(ch != variable for ch in t):
+                    raise _NonLinear
+                toks.extend(t)
+            elif t[0].isdigit() or t in "+-*/^()":
+                toks.append(t)
+            else:
+                raise _NonLinear
+        if not toks:
+            raise _NonLinear
+        self.toks = toks
+        self.i = 0
+        self.var = variable
+
+    def parse(self) -> tuple[Fraction, Fraction]:
+        value = self.expr()
+        if self.i != len(self.toks):
+            raise _NonLinear
+        return value
+
+    def peek(self) -> str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def expr(self) -> tuple[Fraction, Fraction]:
+        a, b = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.toks[self.i]
+            self.i += 1
+            c, d = self.term()
+            a, b = (a + c, b + d) if op == "+" else (a - c, b - d)
+        return a, b
+
+    def term(self) -> tuple[Fraction, Fraction]:
+        a, b = self.unary()
+        while True:
+            nxt = self.peek()
+            if nxt in ("*", "/"):
+                self.i += 1
+                c, d = self.unary()
+                if nxt == "*":
+                    a, b = self._mul(a, b, c, d)
+                else:
+                    if c != 0 or d == 0:
+                        raise _NonLinear
+                    a, b = a / d, b / d
+            elif nxt is not None and (nxt[0].isdigit() or nxt == self.var or nxt == "("):
+                c, d = self.power()  # implicit multiplication: 3x, 2(x + 1)
+                a, b = self._mul(a, b, c, d)
+            else:
+                return a, b
+
+    @staticmethod
+    def _mul(a: Fraction, b: Fraction, c: Fraction, d: Fraction) -> tuple[Fraction, Fraction]:
+        if a != 0 and c != 0:
+            raise _NonLinear
+        return a * d + c * b, b * d
+
+    def unary(self) -> tuple[Fraction, Fraction]:
+        if self.peek() in ("+", "-"):
+            op = self.toks[self.i]
+            self.i += 1
+            a, b = self.unary()
+            return (-a, -b) if op == "-" else (a, b)
+        return self.power()
+
+    def power(self) -> tuple[Fraction, Fraction]:
+        a, b = self.atom()
+        if self.peek() == "^":
+            self.i += 1
+            ea, eb = self.unary()
+            if ea != 0 or eb.denominator != 1 or eb < 0:
+                raise _NonLinear
+            n = int(eb)
+            if n == 1:
+                return a, b
+            if a != 0:
+                raise _NonLinear
+            return Fraction(0), b**n if n else Fraction(1)
+        return a, b
+
+    def atom(self) -> tuple[Fraction, Fraction]:
+        t = self.toks[self.i]
+        self.i += 1
+        if t == "(":
+            value = self.expr()
+            if self.peek() != ")":
+                raise _NonLinear
+            self.i += 1
+            return value
+        if t == self.var:
+            return Fraction(1), Fraction(0)
+        if t[0].isdigit():
+            return Fraction(0), Fraction(t)
+        raise _NonLinear

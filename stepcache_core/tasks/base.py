@@ -140,6 +140,9 @@ class TaskProfile:
     repair: RepairPolicy = RepairPolicy()
     retrieval_text: Callable[[str], str] | None = None
     """Maps the text to embed (e.g. numbers masked, so numeric variants retrieve each other)."""
+    signature: Callable[[Any], str] | None = None
+    """Structure key of a parsed request (equation shape, schema keys): a request whose signature
+    matches a stored entry's is retrieved without embedding. The gate and verification still decide."""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("_", "").isalnum():

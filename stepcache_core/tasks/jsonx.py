@@ -259,7 +259,6 @@ def json_extraction_task() -> TaskProfile:
         solver=None,
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
         retrieval_text=mask_numbers,
+        signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),
     )
 
-
-_ = canonical_json

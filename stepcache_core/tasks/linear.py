@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InvalidEquationError
-from ..mathparse import TOKEN, find_equation, format_number, parse_equation, parse_number, parse_side, variable_hint
+from ..mathparse import TOKEN, find_equation, format_number, linear_form, parse_equation, parse_number, parse_side, variable_hint
 from ..segment import LineSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
 from ..verify.equation import EquationProblem, EquationVerifier
@@ -46,7 +46,11 @@ def parse_problem(request: Request) -> EquationProblem:
     equation = find_equation(request.prompt)
     if equation is None:
         raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
-    info = parse_equation(equation, variable_hint(request.prompt))
+    hint = variable_hint(request.prompt)
+    fast = _fast_problem(request, equation, hint)
+    if fast is not None:
+        return fast
+    info = parse_equation(equation, hint)
     shape, constants = _shape(equation, info.variable)
     return EquationProblem(
         equation=" ".join(equation.split()),
@@ -55,6 +59,34 @@ def parse_problem(request: Request) -> EquationProblem:
         degree=info.degree,
         var_both_sides=info.var_both_sides,
         solutions=info.solutions,
+        constants=constants,
+        shape=shape,
+        prompt=request.prompt,
+    )
+
+
+def _fast_problem(request: Request, equation: str, hint: str | None) -> EquationProblem | None:
+    """One unknown, degree one: solved with exact fractions, no sympy parse."""
+    import sympy
+
+    letters = {ch for ch in re.findall(r"[A-Za-z]", equation)}
+    if len(letters) != 1 or (hint is not None and hint not in letters):
+        return None
+    (var,) = letters
+    form = linear_form(equation, var)
+    if form is None or form[0] == 0:
+        return None  # degenerate or non-linear: the sympy path gives the precise error
+    a, b = form
+    root = -b / a
+    left, right = equation.split("=")
+    shape, constants = _shape(equation, var)
+    return EquationProblem(
+        equation=" ".join(equation.split()),
+        variable=var,
+        unknowns=(var,),
+        degree=1,
+        var_both_sides=var in left and var in right,
+        solutions=(sympy.Rational(root.numerator, root.denominator),),
         constants=constants,
         shape=shape,
         prompt=request.prompt,
@@ -189,8 +221,7 @@ class EquationAdapter:
     def _solve_slot(
         self, text: str, matches: list[Any], news: list[Fraction | None], eq_idx: list[int], new: EquationProblem, decimal: bool
     ) -> list[Fraction | None] | None:
-        import sympy
-
+        slot_name = "q" if new.variable == "s" else "s"
         for slot in reversed(eq_idx):
             trial = list(news)
             if any(v is None for i, v in enumerate(trial) if i != slot):
@@ -202,29 +233,17 @@ class EquationAdapter:
             if eq is None:
                 continue
             placeholder = format_number(marker)
-            eq_sym = eq.replace(f"({placeholder})", " s ").replace(placeholder, " s ")
-            if " s " not in eq_sym:
+            eq_sym = eq.replace(f"({placeholder})", f" {slot_name} ").replace(placeholder, f" {slot_name} ")
+            if f" {slot_name} " not in eq_sym:
                 continue
-            try:
-                left, right = eq_sym.split("=")
-                lhs, rhs = parse_side(left.replace(new.variable, f"({_fmt(new.solutions[0])})")), parse_side(
-                    right.replace(new.variable, f"({_fmt(new.solutions[0])})")
-                )
-            except (InvalidEquationError, ValueError):
+            root = new.solutions[0]
+            substituted = re.sub(rf"(?<![A-Za-z]){re.escape(new.variable)}(?![A-Za-z])", f"({_fmt(root)})", eq_sym)
+            form = linear_form(substituted, slot_name)
+            if form is None or form[0] == 0:
                 continue
-            s = sympy.Symbol("s")
-            try:
-                sol = sympy.solve(sympy.Eq(lhs, rhs), s)
-            except Exception:
-                continue
-            if len(sol) == 1 and isinstance(sol[0], sympy.Rational):
-                value = Fraction(int(sol[0].p), int(sol[0].q))
-                sign_token = matches[slot].start()
-                if value < 0 and text[:sign_token].rstrip().endswith("-"):
-                    value = -value
-                trial[slot] = value
-                if self._equivalent(text, matches, trial, new, decimal):
-                    return trial
+            trial[slot] = -form[1] / form[0]
+            if self._equivalent(text, matches, trial, new, decimal):
+                return trial
         return None
 
     def _render(self, text: str, matches: list[Any], news: list[Fraction | None], decimal: bool) -> str:
@@ -241,6 +260,11 @@ class EquationAdapter:
 def _holds(eq: str, problem: EquationProblem) -> bool:
     import sympy
 
+    fast = linear_form(eq, problem.variable)
+    if fast is not None and len(problem.unknowns) == 1:
+        a, b = fast
+        root = problem.solutions[0]
+        return a != 0 and -b / a == Fraction(int(root.p), int(root.q))
     try:
         left, right = eq.split("=")
         diff = parse_side(left) - parse_side(right)
@@ -383,6 +407,7 @@ def linear_equation_task() -> TaskProfile:
         solver=EquationSolver(),
         repair=RepairPolicy(patch_attempts=2, feedback_repairs=0, full_regenerations=0),
         retrieval_text=mask_numbers,
+        signature=lambda p: f"{p.shape}|{p.degree}",
     )
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InvalidEquationError
-from ..mathparse import find_equation, parse_equation, parse_number, parse_side
+from ..mathparse import find_equation, linear_form, parse_equation, parse_number, parse_side
 from ..values import Step, Verdict
 
 __all__ = ["EquationProblem", "EquationVerifier", "final_answer"]
@@ -122,6 +122,15 @@ class EquationVerifier:
             if _same_set(answer, problem.solutions):
                 return Verdict(True, step=step.index)
             return Verdict(False, f"states {problem.variable} = {answer}, expected {list(problem.solutions)}", step=step.index)
+        if problem.degree == 1 and len(problem.unknowns) == 1:
+            fast = linear_form(eq, problem.variable)
+            if fast is not None:
+                a, b = fast
+                if a == 0:
+                    return Verdict(False, f"step does not constrain {problem.variable}", step=step.index)
+                if -b / a != _fraction(problem.solutions[0]):
+                    return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
+                return Verdict(True, step=step.index)
         try:
             info = parse_equation(eq, problem.variable, solve=False)
         except InvalidEquationError as e:
@@ -185,6 +194,13 @@ def _satisfied(info: Any, problem: EquationProblem) -> bool:
             return False
         return _same_set(list(set(step_sols)), problem.solutions)
     return True
+
+
+def _fraction(value: Any) -> Fraction | None:
+    try:
+        return Fraction(int(value.p), int(value.q))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _canonical_values(eq: str) -> bool:
