@@ -50,6 +50,9 @@ def _bench(args: argparse.Namespace) -> int:
             rows = read_workload(args.workload)
         else:
             rows = build_workload(seed, k=1 if args.quick else args.k, groups=2 if args.quick else None)
+        if args.tasks:
+            wanted = {t.strip() for t in args.tasks.split(",")}
+            rows = [r for r in rows if r["task"] in wanted]
         systems: list[Any] = []
         for name in systems_wanted:
             if name == "none":
@@ -98,6 +101,7 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--seeds", default="42", help="comma-separated; 42,43,44 is the paper's full protocol")
     b.add_argument("--k", type=int, default=3)
     b.add_argument("--systems", default=",".join(ALL_SYSTEMS))
+    b.add_argument("--tasks", default=None, help="comma-separated subset of the workload's tasks")
     b.add_argument("--backend", default="llamacpp", choices=["llamacpp"])
     b.add_argument("--threads", type=int, default=int(os.environ.get("STEPCACHE_THREADS", "2")))
     b.add_argument("--out", default="bench-out")

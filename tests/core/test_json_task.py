@@ -76,3 +76,17 @@ def test_invalid_schema_and_missing_constraints_are_typed_errors():
         problem("x", {"type": "object", "properties": {"a": {"type": "no-such-type"}}})
     with pytest.raises(InvalidRequestError):
         parse_json_problem(Request("give me JSON", task="json_extraction"))
+
+
+def test_values_that_clash_across_keys_fail_both_keys():
+    schema = {"type": "object", "properties": {"title": {"type": "string"}, "director": {"type": "string"}, "runtime": {"type": "integer"}}}
+    p = problem("Hollow Peaks, directed by Goran Petrov, runs 115 minutes.", schema)
+    steps = SEG.segment('{"title": "115 minutes", "director": "Goran Petrov", "runtime": 115}', origin="generated")
+    assert [(v.key, v.ok) for v in JsonVerifier().verify_steps(p, steps)] == [("title", False), ("director", True), ("runtime", False)]
+    same = SEG.segment('{"title": "Goran Petrov", "director": "Goran Petrov", "runtime": 115}', origin="generated")
+    assert [v.ok for v in JsonVerifier().verify_steps(p, same)] == [False, False, True]
+
+
+def test_partial_tokens_are_not_grounded():
+    assert not grounded("1042", "Order A-1042 ships today.")
+    assert grounded("A-1042", "Order A-1042.")
