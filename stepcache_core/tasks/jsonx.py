@@ -178,13 +178,50 @@ def _keys_line(problem: JsonProblem, keys: Sequence[str]) -> str:
     return ", ".join(keys)
 
 
-def _subschema(problem: JsonProblem, keys: Sequence[str]) -> dict[str, Any] | None:
+_SPAN_WORD = re.compile(r"[\w@+\-/'.]*\w|\w")
+
+
+def source_text(problem: JsonProblem) -> str:
+    """The text the values come from: after the last 'Text:' when the prompt has one."""
+    head, sep, tail = problem.text.rpartition("Text:")
+    return tail if sep else problem.text
+
+
+def _spans(text: str, max_words: int = 4, limit: int = 400) -> list[str]:
+    words = _SPAN_WORD.findall(text)
+    out: dict[str, None] = {}
+    for n in range(1, max_words + 1):
+        for i in range(len(words) - n + 1):
+            out.setdefault(" ".join(words[i : i + n]), None)
+            if len(out) >= limit:
+                return list(out)
+    return list(out)
+
+
+def _extractive(prop: Any, text: str) -> Any:
+    """Restrict a scalar property to what the text states: word spans for strings, its numbers for integers."""
+    if not isinstance(prop, dict) or "enum" in prop or "const" in prop:
+        return prop
+    kind = prop.get("type")
+    if kind == "string" and not prop.get("format") and not prop.get("pattern"):
+        spans = [s for s in _spans(text) if not s.replace(".", "").isdigit()]
+        return {**prop, "enum": spans} if spans else prop
+    if kind == "integer":
+        numbers = sorted({int(n.replace(",", "")) for n in re.findall(r"(?<![\w\-])\d[\d,]*(?![\w.]\d)", text)})
+        return {"enum": numbers} if numbers else prop
+    return prop
+
+
+def _subschema(problem: JsonProblem, keys: Sequence[str], *, extractive: bool = False) -> dict[str, Any] | None:
+    """The schema restricted to ``keys``; ``extractive`` also restricts values to spans of the text,
+    so a repaired value is grounded by construction (verification still judges the choice)."""
     if problem.schema is None:
         return None
     props = problem.schema.get("properties", {})
+    text = source_text(problem)
     return {
         "type": "object",
-        "properties": {k: props.get(k, {}) for k in keys},
+        "properties": {k: _extractive(props.get(k, {}), text) if extractive else props.get(k, {}) for k in keys},
         "required": list(keys),
         "additionalProperties": False,
     }
@@ -210,7 +247,9 @@ class JsonPrompter:
         keys = self._failing_keys(problem, steps, verdicts)
         if not keys or any(s.key is None for s in steps):
             return self.generate(problem)
-        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys), "patch")
+        return GenerationSpec(
+            self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys, extractive=True), "patch"
+        )
 
     def merge(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         patch = find_json_object(generated) or {}
@@ -239,7 +278,9 @@ class JsonPrompter:
             self._prompt(problem, keys).rstrip("JSON: ")
             + f"\nA previous answer was rejected: {verdict.reason}\nRejected: {text.strip()[:300]}\nJSON: "
         )
-        return GenerationSpec(prompt, self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys) or problem.schema, "repair")
+        return GenerationSpec(
+            prompt, self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys, extractive=True) or problem.schema, "repair"
+        )
 
     @staticmethod
     def _prompt(problem: JsonProblem, keys: Sequence[str]) -> str:

@@ -7,6 +7,7 @@ still answers it), but reuse only happens between equations of one structure.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -170,19 +171,30 @@ class EquationAdapter:
         restated = eq is not None and _shape(eq, new.variable)[0] == new.shape
         matches = list(_NUM_TOKEN.finditer(text))
         olds = [Fraction(m.group()) for m in matches]
-        news: list[Fraction | None] = []
+        options: list[list[Fraction]] = []
         k = 0
         for m, value in zip(matches, olds):
             in_eq = eq is not None and eq_start <= m.start() < eq_start + len(eq)
             if restated and in_eq and k < len(new.constants):
-                news.append(Fraction(new.constants[k]))
+                options.append([Fraction(new.constants[k])])
                 k += 1
             else:
-                news.append(self._explain(value, pool))
-        if eq is not None:
-            eq_idx = [i for i, m in enumerate(matches) if eq_start <= m.start() < eq_start + len(eq)]
-            if not self._equivalent(text, matches, news, new, decimal) and eq_idx:
-                solved = self._solve_slot(text, matches, news, eq_idx, new, decimal)
+                options.append(self._explain(value, pool))
+        news: list[Fraction | None] = [o[0] if o else None for o in options]
+        if eq is not None and not self._equivalent(text, matches, news, new, decimal):
+            # a number with several explanations (two constants of equal value): try the combinations
+            found = None
+            ambiguous = [i for i, o in enumerate(options) if len(o) > 1]
+            if ambiguous and all(options):
+                for combo in itertools.islice(itertools.product(*options), 64):
+                    if self._equivalent(text, matches, list(combo), new, decimal):
+                        found = list(combo)
+                        break
+            if found is not None:
+                news = list(found)
+            else:
+                eq_idx = [i for i, m in enumerate(matches) if eq_start <= m.start() < eq_start + len(eq)]
+                solved = self._solve_slot(text, matches, news, eq_idx, new, decimal) if eq_idx else None
                 if solved is None:
                     return None
                 news = solved
@@ -195,10 +207,20 @@ class EquationAdapter:
         return self._render(text, matches, news, decimal)
 
     @staticmethod
-    def _explain(value: Fraction, pool: list[tuple[Fraction, Fraction]]) -> Fraction | None:
+    def _explain(value: Fraction, pool: list[tuple[Fraction, Fraction]]) -> list[Fraction]:
+        """New values the old number may stand for, most likely first (direct, negated, one operation)."""
+        found: list[Fraction] = []
+
+        def add(v: Fraction | None) -> None:
+            if v is not None and v not in found:
+                found.append(v)
+
         for old, new in reversed(pool):
             if old == value:
-                return new
+                add(new)
+        for old, new in reversed(pool):
+            if old == -value:
+                add(-new)
         for op in _OPS:
             for oa, na in reversed(pool):
                 for ob, nb in reversed(pool):
@@ -206,8 +228,8 @@ class EquationAdapter:
                     if r is not None and abs(r) == value:
                         n = _apply(op, na, nb)
                         if n is not None:
-                            return n if r == value else -n
-        return None
+                            add(n if r == value else -n)
+        return found[:6]
 
     def _equivalent(self, text: str, matches: list[Any], news: list[Fraction | None], new: EquationProblem, decimal: bool) -> bool:
         if any(v is None for v in news):
