@@ -163,11 +163,15 @@ class StepCacheEngine:
         """Verify ``output`` for ``request`` and store it. ``False`` when it fails verification."""
         run = _Run()
         prep = self._prepare(request, run)
-        steps = prep.profile.segmenter.segment(output, origin="generated")
-        verdict = self._verify(prep, steps, run)[1]
-        if prep.profile.verifier is not None and not verdict.ok:
-            return False
-        self._store(prep, prep.profile.segmenter.render(steps) if prep.profile.verifier else output, verified=prep.profile.verifier is not None, run=run)
+        profile = prep.profile
+        steps = profile.segmenter.segment(output, origin="generated")
+        if profile.verifier is not None:
+            text = profile.segmenter.render(steps)
+            if not self._verify(prep, steps, run)[0] or not profile.verifier.check(prep.problem, text).ok:
+                return False
+        else:
+            text = output
+        self._store(prep, text, verified=profile.verifier is not None, run=run)
         return not any(n.startswith("store failed") for n in run.notes)
 
     def clear(self, namespace: Namespace | None = None) -> None:
@@ -263,7 +267,7 @@ class StepCacheEngine:
             if not prep.profile.gate.compatible(old, prep.problem).ok:
                 return None
         run.notes.append("matched by structure signature (no embedding)")
-        return Candidate(entry, float("nan")), old
+        return Candidate(entry, None), old
 
     def _by_embedding(self, prep: _Prepared, run: _Run) -> list[tuple[Candidate, Any]]:
         profile = prep.profile
@@ -275,7 +279,7 @@ class StepCacheEngine:
         chosen: list[tuple[Candidate, Any]] = []
         skip_reason: str | None = None
         for cand in candidates:
-            if cand.similarity < self.config.similarity_threshold:
+            if cand.similarity is not None and cand.similarity < self.config.similarity_threshold:
                 skip_reason = skip_reason or f"similarity {cand.similarity:.3f} < {self.config.similarity_threshold}"
                 break
             if cand.entry.task != profile.name:
@@ -441,7 +445,7 @@ class StepCacheEngine:
             path=served.path,
             task=profile.name,
             verified=served.verified,
-            similarity=None if served.similarity is None or served.similarity != served.similarity else served.similarity,
+            similarity=served.similarity,
             matched_id=served.matched.id if served.matched else None,
             matched_prompt=served.matched.prompt if served.matched else None,
             exact_hit=served.exact,

@@ -176,8 +176,10 @@ class Entry:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A retrieved entry; ``similarity`` is ``None`` when it was matched by structure, not by embedding."""
+
     entry: Entry
-    similarity: float
+    similarity: float | None
 
 
 @dataclass(frozen=True)
