@@ -86,10 +86,42 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import json
+
+    from .runner import machine, now, summarize, write_outputs
+
+    results: list[dict[str, Any]] = []
+    for path in args.results:
+        with open(path, encoding="utf-8") as f:
+            results.extend(json.loads(line) for line in f if line.strip())
+    if args.systems:
+        keep = {s.strip() for s in args.systems.split(",")}
+        results = [r for r in results if r["system"] in keep]
+    systems = {r["system"] for r in results} or {""}
+    meta = {
+        "date": now(),
+        "machine": machine(),
+        "backend": "as recorded in " + ", ".join(args.results),
+        "seeds": sorted({r.get("seed", "?") for r in results}, key=str),
+        "scored_per_system": sum(1 for r in results if not r["warmup"]) // len(systems),
+        "warmup_per_system": sum(1 for r in results if r["warmup"]) // len(systems),
+    }
+    summary = summarize(results, meta)
+    print(write_outputs(results, summary, Path(args.out), plots=not args.no_plots))
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     from .latency import add_command
 
     add_command(sub)
+    r = sub.add_parser("report", help="merge results.jsonl files (e.g. several seeds) into one report")
+    r.add_argument("results", nargs="+")
+    r.add_argument("--systems", default=None)
+    r.add_argument("--out", required=True)
+    r.add_argument("--no-plots", action="store_true")
+    r.set_defaults(func=_report)
     w = sub.add_parser("workload", help="write the built-in workload as JSONL")
     w.add_argument("--seed", type=int, default=42)
     w.add_argument("--k", type=int, default=3, help="variants per perturbation type")

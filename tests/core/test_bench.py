@@ -55,3 +55,20 @@ def test_baselines_and_summary_on_a_scripted_backend():
     assert set(summary["systems"]) == {"none", "exact", "semantic"}
     assert "| none |" in render_markdown(summary)
     json.dumps(summary)
+
+
+def test_report_merges_result_files(tmp_path):
+    from stepcache_core.cli import main
+
+    def line(system, rid, correct, seed):
+        return json.dumps({"system": system, "id": rid, "task": "linear_equation", "perturbation": "numeric", "warmup": False, "path": "miss",
+                           "output": "x = 1", "latency_s": 1.0, "backend_s": 0.9, "prompt_tokens": 10, "completion_tokens": 5,
+                           "verified": True, "correct": correct, "error": None, "seed": seed})
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(line("none", "r1", False, 42) + "\n" + line("stepcache", "r1", True, 42) + "\n")
+    b.write_text(line("none", "r1", True, 43) + "\n" + line("stepcache", "r1", True, 43) + "\n")
+    assert main(["report", str(a), str(b), "--out", str(tmp_path / "out"), "--no-plots"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["systems"]["none"]["correctness"] == 0.5 and summary["systems"]["stepcache"]["n"] == 2
+    assert summary["targets"]["tokens_ratio"] == 1.0
