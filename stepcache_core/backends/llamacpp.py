@@ -106,7 +106,7 @@ class LlamaCppBackend:
         sample = spec.purpose == "regenerate"  # a retry after greedy decoding failed: sample for a different answer
         kwargs: dict[str, Any] = {
             "max_tokens": spec.max_tokens,
-            "temperature": 0.7 if sample else 0.0,
+            "temperature": 0.4 if sample else 0.0,
             "top_k": 40 if sample else 1,
             "seed": self.seed + 1 if sample else self.seed,
             "stop": list(spec.stop) or None,

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import InvalidRequestError, InvalidSchemaError
 from ..segment import JsonObjectSegmenter, find_json_object
 from ..values import GenerationSpec, Request, Step, Verdict, canonical_json
-from ..verify.jsonout import JsonProblem, JsonVerifier, grounded, validator_for
+from ..verify.jsonout import JsonProblem, JsonVerifier, grounded, plausible_span, validator_for
 from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["json_extraction_task", "parse_json_problem", "JsonAdapter", "JsonGate", "JsonPrompter"]
@@ -80,7 +80,7 @@ class JsonAdapter:
     replaced the same way. Everything else is left for verification to judge.
     """
 
-    def __init__(self, min_name_similarity: float = 0.35) -> None:
+    def __init__(self, min_name_similarity: float = 0.55) -> None:
         self.min_name_similarity = min_name_similarity
 
     def adapt(self, old: JsonProblem, new: JsonProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
@@ -204,7 +204,7 @@ def _extractive(prop: Any, text: str) -> Any:
         return prop
     kind = prop.get("type")
     if kind == "string" and not prop.get("format") and not prop.get("pattern"):
-        spans = [s for s in _spans(text) if not s.replace(".", "").isdigit()]
+        spans = [s for s in _spans(text) if plausible_span(s) and not s.replace(".", "").isdigit()]
         return {**prop, "enum": spans} if spans else prop
     if kind == "integer":
         numbers = sorted({int(n.replace(",", "")) for n in re.findall(r"(?<![\w\-])\d[\d,]*(?![\w.]\d)", text)})

@@ -427,7 +427,7 @@ def linear_equation_task() -> TaskProfile:
         verifier=EquationVerifier(),
         adapter=EquationAdapter(),
         solver=EquationSolver(),
-        repair=RepairPolicy(patch_attempts=2, feedback_repairs=0, full_regenerations=0),
+        repair=RepairPolicy(patch_attempts=1, feedback_repairs=0, full_regenerations=0),
         retrieval_text=mask_numbers,
         signature=lambda p: f"{p.shape}|{p.degree}",
     )

@@ -13,7 +13,7 @@ from ..errors import InvalidSchemaError
 from ..segment import find_json_object
 from ..values import Step, Verdict, canonical_json
 
-__all__ = ["JsonProblem", "JsonVerifier", "validator_for", "grounded"]
+__all__ = ["JsonProblem", "JsonVerifier", "validator_for", "grounded", "plausible_span"]
 
 
 @lru_cache(maxsize=256)
@@ -56,6 +56,27 @@ class JsonProblem:
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w@.+\-/:' ]+", " ", text.casefold()).split())
+
+
+# function words that never begin or end an extracted entity: a value like "The book fair in" or
+# "in Lyon" is a span cut at the wrong place, not a field value
+_EDGE_WORDS = frozenset(
+    "in on at of to for and or but with by from over into onto as is was are were be been has had have "
+    "which that who whom whose while when where than then so if".split()
+)
+_END_ONLY = frozenset("the a an".split())
+
+
+def plausible_span(value: str) -> bool:
+    """Whether a string value looks like one extracted entity rather than a cut of a sentence."""
+    words = _norm(value).split()
+    if not words or len(words) > 8:
+        return False
+    if words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS or words[-1] in _END_ONLY:
+        return False
+    # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name;
+    # identifiers keep their digits inside one token ("A-1042", "LH402")
+    return len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words)
 
 
 def grounded(value: Any, text: str) -> bool:
@@ -113,6 +134,8 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"key {s.key!r} is not in the schema", step=s.index, key=s.key))
             elif not self._grounded(s, problem):
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
+            elif isinstance(s.value, str) and not plausible_span(s.value):
+                verdicts.append(Verdict(False, f"value of {s.key!r} is a cut of a sentence, not an entity", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
         present = set(obj)

@@ -90,3 +90,12 @@ def test_values_that_clash_across_keys_fail_both_keys():
 def test_partial_tokens_are_not_grounded():
     assert not grounded("1042", "Order A-1042 ships today.")
     assert grounded("A-1042", "Order A-1042.")
+
+
+def test_values_cut_from_a_sentence_are_rejected():
+    from stepcache_core.verify.jsonout import plausible_span
+
+    for bad in ["The book fair in", "in Lyon", "8 days and drew", "Running 99 minutes", "the"]:
+        assert not plausible_span(bad), bad
+    for good in ["book fair", "The Hague", "Alice Martin", "A-1042", "LH402", "Northern Lights"]:
+        assert plausible_span(good), good
