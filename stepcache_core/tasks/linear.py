@@ -22,8 +22,9 @@ from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["linear_equation_task", "parse_problem", "EquationGate", "EquationSolver", "EquationAdapter", "EquationPrompter"]
 
-_DETECT = re.compile(r"\b(solve|equation|find|what is|value of)\b", re.IGNORECASE)
-_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+_DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
+# a literal fraction ("19/4") is one number; "x/4" leaves "4" alone since a letter precedes the slash
+_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?![\d.]))?")
 
 
 def _shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
@@ -170,7 +171,7 @@ class EquationAdapter:
         eq_start = text.find(eq) if eq is not None else -1
         restated = eq is not None and _shape(eq, new.variable)[0] == new.shape
         matches = list(_NUM_TOKEN.finditer(text))
-        olds = [Fraction(m.group()) for m in matches]
+        olds = [_literal(m.group()) for m in matches]
         options: list[list[Fraction]] = []
         k = 0
         for m, value in zip(matches, olds):
@@ -277,6 +278,11 @@ class EquationAdapter:
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+def _literal(text: str) -> Fraction:
+    num, _, den = text.partition("/")
+    return Fraction(num) / (Fraction(den) if den and Fraction(den) != 0 else 1)
 
 
 def _holds(eq: str, problem: EquationProblem) -> bool:

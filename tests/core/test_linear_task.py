@@ -58,3 +58,15 @@ def test_deterministic_solver_always_verifies(prompt):
 def test_prompt_without_equation_is_a_typed_error():
     with pytest.raises(InvalidEquationError):
         parse_problem(Request("Solve for x please"))
+
+
+def test_adapter_treats_a_literal_fraction_as_one_number():
+    steps, new = adapt("Solve for x: 3x + 5x = 38", "Solve for x: 2x + 1x = 90", cached="3x + 5x = 38\n8x = 38\nx = 19/4")
+    assert [s.text for s in steps] == ["2x + 1x = 90", "3x = 90", "x = 30"]
+
+
+def test_detection_covers_common_wordings():
+    from stepcache_core.tasks.linear import detect
+
+    for prompt in ["Determine x given that 3x + 5x = 38.", "Calculate y: 2y = 4", "What value of x satisfies 2x = 4?", "3x + 5 = 20"]:
+        assert detect(Request(prompt)), prompt
