@@ -434,11 +434,10 @@ class StepCacheEngine:
                 whole = profile.verifier.check(prep.problem, text)
             if not whole.ok:
                 raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text)
-        if store and not served.exact:
-            if run.vector is None and served.matched is not None and served.path == "reuse":
-                # a structural (signature) match: file the new entry under the matched entry's vector
-                # instead of paying for an embedding on the fast path
-                run.vector = self.store.vector(prep.collection, served.matched.id)
+        # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
+        # storing it would put an embedding and a Chroma write on the fast path for nothing
+        derivable = served.path == "reuse" and run.vector is None
+        if store and not served.exact and not derivable:
             self._store(prep, text, verified=served.verified, run=run)
         origins = [s.origin for s in served.steps]
         trace = Trace(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..mathparse import find_equation
@@ -12,8 +13,11 @@ __all__ = ["is_correct"]
 
 
 def _norm(v: Any) -> Any:
+    """SQuAD's answer normalisation for strings: case, punctuation, articles and spacing don't count."""
     if isinstance(v, str):
-        return " ".join(v.casefold().split())
+        text = re.sub(r"[^\w\s-]", " ", v.casefold())
+        text = re.sub(r"\b(a|an|the)\b", " ", text)
+        return " ".join(text.split())
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v

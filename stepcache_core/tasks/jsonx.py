@@ -66,6 +66,10 @@ class JsonGate:
         return Verdict.passed()
 
 
+def _is_number(token: str) -> bool:
+    return token.replace(",", "").replace(".", "", 1).isdigit()
+
+
 def _tokens(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -130,6 +134,11 @@ class JsonAdapter:
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "replace" and i2 - i1 <= 6 and j2 - j1 <= 6:
                 out[" ".join(a[i1:i2]).casefold()] = " ".join(b[j1:j2])
+            if op == "replace":
+                # an edited clause often starts or ends with the changed number: "31" -> "45, a chef,"
+                for x, y in ((a[i1], b[j1]), (a[i2 - 1], b[j2 - 1])):
+                    if _is_number(x) and _is_number(y):
+                        out[x.casefold()] = y
         return out
 
     def _replace(self, value: Any, replacements: Mapping[str, str], text: str) -> Any:

@@ -74,6 +74,8 @@ def plausible_span(value: str) -> bool:
         return False
     if words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS or words[-1] in _END_ONLY:
         return False
+    if " , " in value or (len(words) > 2 and words[0].endswith("ing") and words[1] in _EDGE_WORDS):
+        return False  # "Belonging to Dana Levi , Nala": a participle clause, not a name
     # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name;
     # identifiers keep their digits inside one token ("A-1042", "LH402")
     return len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words)

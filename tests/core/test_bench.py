@@ -72,3 +72,8 @@ def test_report_merges_result_files(tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["systems"]["none"]["correctness"] == 0.5 and summary["systems"]["stepcache"]["n"] == 2
     assert summary["targets"]["tokens_ratio"] == 1.0
+
+
+def test_judge_uses_squad_normalisation_for_strings():
+    js = {"task": "json_extraction", "expected": {"event": "book fair"}}
+    assert is_correct(js, '{"event": "The Book Fair."}') and not is_correct(js, '{"event": "fair"}')
