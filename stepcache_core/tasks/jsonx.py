@@ -196,12 +196,33 @@ def source_text(problem: JsonProblem) -> str:
     return tail if sep else problem.text
 
 
+def _name_parts(words: list[str]) -> set[tuple[int, int]]:
+    """(start, end) of proper sub-spans of capitalised runs ("Levi" in "Dana Levi"): a name is offered whole."""
+    parts: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(words):
+        if words[i] in ("The", "A", "An"):
+            i += 1
+            continue
+        j = i
+        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha():
+            j += 1
+        if j - i >= 2:
+            # a run may start with a sentence-initial word ("Yesterday Alice Martin"): keep the run without it
+            keep = {(i, j), (i + 1, j)} if j - i >= 3 and i == 0 else {(i, j)}
+            parts |= {(a, b) for a in range(i, j) for b in range(a + 1, j + 1) if (a, b) not in keep}
+        i = max(j, i + 1)
+    return parts
+
+
 def _spans(text: str, max_words: int = 4, limit: int = 400) -> list[str]:
     words = _SPAN_WORD.findall(text)
+    cut = _name_parts(words)
     out: dict[str, None] = {}
     for n in range(1, max_words + 1):
         for i in range(len(words) - n + 1):
-            out.setdefault(" ".join(words[i : i + n]), None)
+            if (i, i + n) not in cut:
+                out.setdefault(" ".join(words[i : i + n]), None)
             if len(out) >= limit:
                 return list(out)
     return list(out)

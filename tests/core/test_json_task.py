@@ -99,3 +99,11 @@ def test_values_cut_from_a_sentence_are_rejected():
         assert not plausible_span(bad), bad
     for good in ["book fair", "The Hague", "Alice Martin", "A-1042", "LH402", "Northern Lights"]:
         assert plausible_span(good), good
+
+
+def test_extractive_spans_offer_names_whole():
+    from stepcache_core.tasks.jsonx import _spans
+
+    spans = _spans("Dana Levi is 52 and lives in Quito. The Kovu heater is red. Order A-1042 ships.")
+    assert "Dana Levi" in spans and "Levi" not in spans and "Dana" not in spans
+    assert "Kovu" in spans and "A-1042" in spans and "Quito" in spans
