@@ -205,7 +205,7 @@ def _name_parts(words: list[str]) -> set[tuple[int, int]]:
             i += 1
             continue
         j = i
-        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha():
+        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha() and words[j] not in ("The", "A", "An"):
             j += 1
         if j - i >= 2:
             # a run may start with a sentence-initial word ("Yesterday Alice Martin"): keep the run without it
