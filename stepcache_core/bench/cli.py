@@ -23,9 +23,10 @@ def _workload(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from ..backends import LlamaCppBackend, ScriptedBackend
+    from ..backends import LlamaCppBackend
     from ..embed import MiniLMEmbedder
     from ..errors import ConfigError
+    from ..values import GenerationSpec
     from .runner import machine, now, run_systems, summarize, write_outputs
     from .systems import ExactCache, NoCache, SemanticCache, StepCacheSystem
     from .workload import build_workload, read_workload
@@ -43,7 +44,7 @@ def _bench(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown backend {args.backend!r}")
     embedder = MiniLMEmbedder(threads=1)
     embedder.warm()
-    backend.complete(__import__("stepcache_core").GenerationSpec("warm up", 1))
+    backend.complete(GenerationSpec("warm up", 1))
     all_results: list[dict[str, Any]] = []
     for seed in seeds:
         if args.workload:
@@ -82,7 +83,6 @@ def _bench(args: argparse.Namespace) -> int:
     summary = summarize(all_results, meta)
     md = write_outputs(all_results, summary, out, plots=not args.no_plots)
     print(md)
-    _ = ScriptedBackend
     return 0
 
 

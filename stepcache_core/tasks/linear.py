@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InvalidEquationError
-from ..mathparse import TOKEN, find_equation, format_number, linear_form, parse_equation, parse_number, parse_side, variable_hint
+from ..mathparse import TOKEN, find_equation, format_number, linear_form, parse_equation, parse_side, variable_hint
 from ..segment import LineSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
 from ..verify.equation import EquationProblem, EquationVerifier
@@ -438,5 +438,3 @@ def linear_equation_task() -> TaskProfile:
         signature=lambda p: f"{p.shape}|{p.degree}",
     )
 
-
-_ = parse_number  # re-exported helper used by callers of this module

@@ -100,7 +100,7 @@ class EquationVerifier:
             verdicts.append(verdict)
         if steps and all(v.ok for v in verdicts):
             last = steps[-1]
-            eq = last.text.strip() if final_answer(last.text.strip(), problem.variable) else _equation_part(last.text) or ""
+            eq = last.text.strip() if final_answer(last.text.strip(), problem.variable) else find_equation(last.text) or ""
             if final_answer(eq, problem.variable) is None or not _canonical_values(eq):
                 verdicts[-1] = Verdict(
                     False, f"last step is not '{problem.variable} = <exact reduced value>'", step=last.index
@@ -111,7 +111,7 @@ class EquationVerifier:
 
     def _verify_one(self, problem: EquationProblem, step: Step, known: set[str]) -> Verdict:
         whole = final_answer(step.text.strip(), problem.variable)
-        eq = step.text.strip() if whole is not None else _equation_part(step.text)
+        eq = step.text.strip() if whole is not None else find_equation(step.text)
         if eq is None:
             stray = [n for n in _NUM.findall(step.text) if n not in known]
             if stray:
@@ -149,11 +149,6 @@ class EquationVerifier:
             if not v.ok:
                 return v
         return Verdict.passed()
-
-
-def _equation_part(text: str) -> str | None:
-    eq = find_equation(text)
-    return eq
 
 
 def _same_set(answer: list[Any], solutions: tuple[Any, ...]) -> bool:
