@@ -210,9 +210,12 @@ class StepCacheEngine:
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
         # retrieval proposes, verification decides: the structural match first, then the nearest
         # neighbours; the candidate whose adapted steps verify best wins
-        best = self._best_candidate(prep, run, [c for c in [self._by_signature(prep, run)] if c is not None])
+        structural = self._by_signature(prep, run)
+        best = self._best_candidate(prep, run, [structural] if structural else [])
         if best is None or not best.ok:
-            fallback = self._best_candidate(prep, run, self._by_embedding(prep, run))
+            seen = best.candidate.entry.id if best else None
+            nearest = [c for c in self._by_embedding(prep, run) if c[0].entry.id != seen]
+            fallback = self._best_candidate(prep, run, nearest)
             if best is None or (fallback is not None and fallback.score > best.score):
                 best = fallback
         if best is None:
