@@ -41,10 +41,6 @@ class Store(Protocol):
 
     def get(self, collection: str, entry_id: str) -> Entry | None: ...
 
-    def vector(self, collection: str, entry_id: str) -> list[float] | None:
-        """The stored embedding of an entry (to file a structurally identical entry without embedding)."""
-        ...
-
     def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]: ...
 
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None: ...
@@ -88,11 +84,6 @@ class MemoryStore(_Limits):
                 del self._data[collection][entry_id]
                 return None
             return item[0]
-
-    def vector(self, collection: str, entry_id: str) -> list[float] | None:
-        with self._lock:
-            item = self._data.get(collection, {}).get(entry_id)
-            return list(item[1]) if item else None
 
     def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
         from .embed import cosine
@@ -228,14 +219,6 @@ class ChromaStore(_Limits):
             self.delete(collection, [entry.id])
             return None
         return entry
-
-    def vector(self, collection: str, entry_id: str) -> list[float] | None:
-        col = self._collection(collection)
-        res = self._call("get", lambda: col.get(ids=[entry_id], include=["embeddings"]))
-        embeddings = res.get("embeddings")
-        if embeddings is None or len(embeddings) == 0:
-            return None
-        return [float(x) for x in embeddings[0]]
 
     def _entry(self, entry_id: str, meta: Any) -> Entry | None:
         try:
