@@ -19,19 +19,40 @@ _DEMO = [
     ("Solve for x: x^2 - 5x + 6 = 0", None),
     (
         "Extract the person's name, age and city as JSON. Text: Alice Martin is 31 years old and lives in Lyon.",
-        {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}}, "required": ["name", "age", "city"]},
+        {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
+            "required": ["name", "age", "city"],
+        },
     ),
     (
         "Extract the person's name, age and city as JSON. Text: Bruno Costa is 45 years old and lives in Porto.",
-        {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}}, "required": ["name", "age", "city"]},
+        {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
+            "required": ["name", "age", "city"],
+        },
     ),
     (
         "Extract the person's name, age and town as JSON. Text: Bruno Costa is 45 years old and lives in Porto.",
-        {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}}, "required": ["name", "age", "town"]},
+        {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}},
+            "required": ["name", "age", "town"],
+        },
     ),
     (
         "Extract the person's name, age, city and job as JSON. Text: Chen Wei is 29 years old, works as a chef and lives in Lyon.",
-        {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}, "job": {"type": "string"}}, "required": ["name", "age", "city", "job"]},
+        {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "age": {"type": "integer"},
+                "city": {"type": "string"},
+                "job": {"type": "string"},
+            },
+            "required": ["name", "age", "city", "job"],
+        },
     ),
 ]
 

@@ -47,7 +47,9 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     dimension = 384
 
-    def __init__(self, *, model_path: str | None = None, threads: int | None = 1, cache_size: int = 4096, device: str = "cpu") -> None:
+    def __init__(
+        self, *, model_path: str | None = None, threads: int | None = 1, cache_size: int = 4096, device: str = "cpu"
+    ) -> None:
         self._model_path = model_path
         self._threads = threads
         self._device = device

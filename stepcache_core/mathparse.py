@@ -89,9 +89,7 @@ def _explicit(expr: str) -> str:
         for p in pieces:
             if out:
                 prev = out[-1]
-                if (prev[0].isdigit() or prev.isalpha() or prev == ")") and (
-                    p[0].isdigit() or p.isalpha() or p == "("
-                ):
+                if (prev[0].isdigit() or prev.isalpha() or prev == ")") and (p[0].isdigit() or p.isalpha() or p == "("):
                     if not (prev[0].isdigit() and p[0].isdigit()):
                         out.append("*")
             out.append(p)

@@ -34,9 +34,7 @@ class ParagraphSegmenter:
         if len(self._ITEM.findall(text)) >= 2:
             starts = [m.start() for m in self._ITEM.finditer(text)]
             head = text[: starts[0]].strip()
-            parts = ([head] if head else []) + [
-                text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])
-            ]
+            parts = ([head] if head else []) + [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
         else:
             parts = [p.strip() for p in re.split(r"\n\s*\n", text)]
         return [Step(i, p, origin) for i, p in enumerate(p for p in parts if p)]
@@ -70,10 +68,7 @@ class JsonObjectSegmenter:
         obj = find_json_object(text)
         if obj is None:
             return [Step(0, text, origin)]
-        return [
-            Step(i, json.dumps({k: v}, ensure_ascii=False), origin, key=k, value=v)
-            for i, (k, v) in enumerate(obj.items())
-        ]
+        return [Step(i, json.dumps({k: v}, ensure_ascii=False), origin, key=k, value=v) for i, (k, v) in enumerate(obj.items())]
 
     def render(self, steps: Sequence[Step]) -> str:
         if any(s.key is None for s in steps):

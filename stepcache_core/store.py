@@ -251,7 +251,9 @@ class ChromaStore(_Limits):
         col = self._collection(collection)
         self._call(
             "put",
-            lambda: col.upsert(ids=[entry.id], embeddings=[list(embedding)], metadatas=[entry.metadata()], documents=[entry.key_text]),
+            lambda: col.upsert(
+                ids=[entry.id], embeddings=[list(embedding)], metadatas=[entry.metadata()], documents=[entry.key_text]
+            ),
         )
         if self.max_entries is not None:
             count = self._call("count", col.count)
@@ -278,7 +280,9 @@ class ChromaStore(_Limits):
                         self._call("clear", lambda n=n: self._client.delete_collection(n))
                 self._collections.clear()
             else:
-                self._call("clear", lambda: self._client.delete_collection(f"sc-{collection}")) if self._exists(collection) else None
+                self._call("clear", lambda: self._client.delete_collection(f"sc-{collection}")) if self._exists(
+                    collection
+                ) else None
                 self._collections.pop(collection, None)
 
     def _exists(self, collection: str) -> bool:

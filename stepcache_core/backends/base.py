@@ -51,7 +51,9 @@ def call_backend(backend: Backend, spec: GenerationSpec, timeout_s: float | None
     except Exception as e:
         raise BackendError(f"{type(e).__name__}: {e}", backend=getattr(backend, "name", "?")) from e
     if not isinstance(result, Completion) or not isinstance(result.text, str):
-        raise BackendError(f"backend returned {type(result).__name__}, expected Completion", backend=getattr(backend, "name", "?"))
+        raise BackendError(
+            f"backend returned {type(result).__name__}, expected Completion", backend=getattr(backend, "name", "?")
+        )
     if result.latency_s <= 0:
         result = Completion(result.text, result.prompt_tokens, result.completion_tokens, time.perf_counter() - start)
     return result

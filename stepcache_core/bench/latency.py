@@ -24,8 +24,15 @@ def measure(n: int = 100, seed: int = 0) -> dict[str, dict[str, float]]:
         backend=ScriptedBackend(),  # any model call would raise: every request below must be a reuse hit
     )
     engine.record(Request("Solve for x: 3x + 5 = 20"), "3x + 5 = 20\n3x = 20 - 5\n3x = 15\nx = 5")
-    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}
-    engine.record(Request("Extract name, age as JSON. Text: Alice Martin is 31 years old.", schema=schema), '{"name": "Alice Martin", "age": 31}')
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+        "required": ["name", "age"],
+    }
+    engine.record(
+        Request("Extract name, age as JSON. Text: Alice Martin is 31 years old.", schema=schema),
+        '{"name": "Alice Martin", "age": 31}',
+    )
     engine.embedder.embed(["warm up"])
     names = ["Bruno Costa", "Chen Wei", "Dana Levi", "Emeka Obi", "Farah Khan"]
     samples: dict[str, list[dict[str, float]]] = {"adapted_math": [], "adapted_json": [], "exact": []}
@@ -34,7 +41,10 @@ def measure(n: int = 100, seed: int = 0) -> dict[str, dict[str, float]]:
         out = engine.run(Request(f"Solve for x: {a}x + {b} = {c}"), store=False)
         assert out.trace.path == "reuse"
         samples["adapted_math"].append({**out.trace.stages, "total": out.trace.latency_s})
-        out = engine.run(Request(f"Extract name, age as JSON. Text: {names[i % 5]} is {g.randint(18, 90)} years old.", schema=schema), store=False)
+        out = engine.run(
+            Request(f"Extract name, age as JSON. Text: {names[i % 5]} is {g.randint(18, 90)} years old.", schema=schema),
+            store=False,
+        )
         assert out.trace.path == "reuse"
         samples["adapted_json"].append({**out.trace.stages, "total": out.trace.latency_s})
         out = engine.run(Request("Solve for x: 3x + 5 = 20"))

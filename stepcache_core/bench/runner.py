@@ -153,13 +153,25 @@ def render_markdown(summary: dict[str, Any]) -> str:
             f"{p.get('patch', 0):.1%} | {p.get('skip', 0):.1%} | {p.get('miss', 0):.1%} |"
         )
     if "targets" in summary:
-        lines += ["", "## Targets (stepcache vs none)", "", "| target | value | rule | status | reference |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Targets (stepcache vs none)",
+            "",
+            "| target | value | rule | status | reference |",
+            "|---|---|---|---|---|",
+        ]
         for key, (rule, ref) in TARGETS.items():
             v = summary["targets"].get(key)
             shown = "n/a" if v is None else (f"{v:.4f}" if isinstance(v, float) else str(v))
             lines.append(f"| {key} | {shown} | {rule} | {_met(v, rule)} | {ref} |")
     for name, s in summary["systems"].items():
-        lines += ["", f"## {name}: by perturbation", "", "| perturbation | n | correct | wrong | mean s | tok/req | reuse | patch | skip | miss |", "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {name}: by perturbation",
+            "",
+            "| perturbation | n | correct | wrong | mean s | tok/req | reuse | patch | skip | miss |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for pert, t in s["by_perturbation"].items():
             p = t["paths"]
             lines.append(

@@ -112,7 +112,9 @@ class StepCacheSystem:
     name = "stepcache"
 
     def __init__(self, backend: Backend, embedder: Embedder, directory: str, config: EngineConfig | None = None) -> None:
-        self.engine = StepCacheEngine(store=ChromaStore(persist_directory=directory), embedder=embedder, backend=backend, config=config)
+        self.engine = StepCacheEngine(
+            store=ChromaStore(persist_directory=directory), embedder=embedder, backend=backend, config=config
+        )
         self.engine.clear()
 
     def serve(self, row: dict[str, Any]) -> Served:
@@ -122,4 +124,6 @@ class StepCacheSystem:
         except StepCacheError as e:
             return Served(None, "error", time.perf_counter() - t, 0, 0, False, error=f"{type(e).__name__}: {e}")
         tr = out.trace
-        return Served(out.text, tr.path, tr.latency_s, tr.prompt_tokens, tr.completion_tokens, tr.verified, tr.stages.get("backend", 0.0))
+        return Served(
+            out.text, tr.path, tr.latency_s, tr.prompt_tokens, tr.completion_tokens, tr.verified, tr.stages.get("backend", 0.0)
+        )

@@ -47,9 +47,17 @@ def _lin_shapes() -> list[tuple[str, Callable[[random.Random], dict[str, int]], 
         ("{b} + {a}{v} = {c}", params(a=(2, 9), b=(1, 30), c=(31, 99)), lambda p: F(p["c"] - p["b"], p["a"])),
         ("{c} = {a}{v} - {b}", params(a=(2, 9), b=(1, 30), c=(1, 90)), lambda p: F(p["c"] + p["b"], p["a"])),
         ("{a}({v} - {b}) = {c}", params(a=(2, 7), b=(1, 12), c=(1, 90)), lambda p: F(p["c"], p["a"]) + p["b"]),
-        ("{a}{v} + {b} = {c}{v} + {d}", params(a=(5, 9), b=(1, 20), c=(1, 4), d=(21, 60)), lambda p: F(p["d"] - p["b"], p["a"] - p["c"])),
+        (
+            "{a}{v} + {b} = {c}{v} + {d}",
+            params(a=(5, 9), b=(1, 20), c=(1, 4), d=(21, 60)),
+            lambda p: F(p["d"] - p["b"], p["a"] - p["c"]),
+        ),
         ("{a}{v} + {c}{v} = {b}", params(a=(2, 6), c=(1, 5), b=(10, 90)), lambda p: F(p["b"], p["a"] + p["c"])),
-        ("{a}{v} - {b} = {c}{v} + {d}", params(a=(6, 9), b=(1, 20), c=(1, 5), d=(1, 40)), lambda p: F(p["d"] + p["b"], p["a"] - p["c"])),
+        (
+            "{a}{v} - {b} = {c}{v} + {d}",
+            params(a=(6, 9), b=(1, 20), c=(1, 5), d=(1, 40)),
+            lambda p: F(p["d"] + p["b"], p["a"] - p["c"]),
+        ),
     ]
 
 
@@ -64,7 +72,15 @@ def _linear(g: random.Random, k: int) -> list[dict[str, Any]]:
         base_p = draw(g)
         base_eq = _eq(shape, base_p, "x")
 
-        def row(pert: str, i: int, prompt: str, variable: str, value: Fraction | None = None, values: list[int] | None = None, group: str = group) -> None:
+        def row(
+            pert: str,
+            i: int,
+            prompt: str,
+            variable: str,
+            value: Fraction | None = None,
+            values: list[int] | None = None,
+            group: str = group,
+        ) -> None:
             expected: dict[str, Any] = {"variable": variable}
             if values is not None:
                 expected["values"] = [str(x) for x in values]
@@ -97,14 +113,29 @@ def _linear(g: random.Random, k: int) -> list[dict[str, Any]]:
             if r1 == r2:
                 r2 += 1
             s, prod = r1 + r2, r1 * r2
-            quad = f"x^2 {'-' if s >= 0 else '+'} {abs(s)}x {'+' if prod >= 0 else '-'} {abs(prod)} = 0".replace(" 0x", "").replace(" + 0 =", " =")
+            quad = f"x^2 {'-' if s >= 0 else '+'} {abs(s)}x {'+' if prod >= 0 else '-'} {abs(prod)} = 0".replace(
+                " 0x", ""
+            ).replace(" + 0 =", " =")
             if s == 0:
                 quad = f"x^2 {'+' if prod >= 0 else '-'} {abs(prod)} = 0"
             row("semantic", i, _WORDING[0].format(v="x", eq=quad), "x", values=sorted({r1, r2}))
     return rows
 
 
-_NAMES = ["Alice Martin", "Bruno Costa", "Chen Wei", "Dana Levi", "Emeka Obi", "Farah Khan", "Goran Petrov", "Hana Sato", "Ivan Novak", "Julia Rossi", "Kofi Mensah", "Lena Vogel"]
+_NAMES = [
+    "Alice Martin",
+    "Bruno Costa",
+    "Chen Wei",
+    "Dana Levi",
+    "Emeka Obi",
+    "Farah Khan",
+    "Goran Petrov",
+    "Hana Sato",
+    "Ivan Novak",
+    "Julia Rossi",
+    "Kofi Mensah",
+    "Lena Vogel",
+]
 _CITIES = ["Lyon", "Porto", "Osaka", "Denver", "Nairobi", "Krakow", "Valencia", "Bergen", "Quito", "Adelaide"]
 _WORDS = ["Silent Rivers", "Northern Lights", "Paper Moons", "Iron Gardens", "Glass Harbor", "Amber Fields", "Hollow Peaks"]
 _BRANDS = ["Zentra", "Kovu", "Altair", "Mirella", "Tessaro", "Brightway"]
@@ -123,36 +154,102 @@ def _entities() -> list[dict[str, Any]]:
         return lambda g: g.randint(lo, hi)
 
     return [
-        {"kind": "person", "keys": {"name": pick(_NAMES), "age": num(18, 90), "city": pick(_CITIES)}, "extra": ("job", pick(["chef", "pilot", "nurse", "teacher"])),
-         "rename": ("city", "location"), "text": "{name} is {age} years old and lives in {city}. {name} works as a {job}.",
-         "reordered": "Living in {city}, {name} is {age} years old and works as a {job}."},
-        {"kind": "product", "keys": {"product": pick(["blender", "kettle", "toaster", "heater"]), "brand": pick(_BRANDS), "price": num(20, 900)}, "extra": ("color", pick(["red", "black", "white", "green"])),
-         "rename": ("price", "cost"), "text": "The {brand} {product} costs {price} dollars and comes in {color}.",
-         "reordered": "For {price} dollars you can buy the {brand} {product}, which comes in {color}."},
-        {"kind": "order", "keys": {"order_id": pick(["A-1042", "B-2291", "C-3310", "D-4478", "E-5583"]), "quantity": num(2, 60), "destination": pick(_CITIES)}, "extra": ("carrier", pick(["DHL", "UPS", "FedEx"])),
-         "rename": ("destination", "ship_to"), "text": "Order {order_id} contains {quantity} boxes and ships to {destination} with {carrier}.",
-         "reordered": "Shipping to {destination} with {carrier}, order {order_id} contains {quantity} boxes."},
-        {"kind": "book", "keys": {"title": pick(_WORDS), "author": pick(_NAMES), "year": num(1950, 2024)}, "extra": ("pages", num(120, 900)),
-         "rename": ("author", "writer"), "text": "{title} was written by {author} in {year} and has {pages} pages.",
-         "reordered": "In {year}, {author} wrote {title}, which has {pages} pages."},
-        {"kind": "employee", "keys": {"name": pick(_NAMES), "department": pick(_DEPTS), "salary": num(30000, 120000)}, "extra": ("city", pick(_CITIES)),
-         "rename": ("department", "team"), "text": "{name} works in the {department} department in {city} and earns {salary} euros a year.",
-         "reordered": "Earning {salary} euros a year, {name} works in the {department} department in {city}."},
-        {"kind": "flight", "keys": {"flight": pick(["LH402", "AF117", "BA286", "KL643", "IB310"]), "origin": pick(_CITIES), "destination": pick(_CITIES)}, "extra": ("gate", pick(["A12", "B7", "C3", "D22"])),
-         "rename": ("origin", "departure"), "text": "Flight {flight} departs from {origin} at gate {gate} and lands in {destination}.",
-         "reordered": "Landing in {destination}, flight {flight} departs from {origin} at gate {gate}."},
-        {"kind": "event", "keys": {"event": pick(_EVENTS), "city": pick(_CITIES), "attendees": num(200, 9000)}, "extra": ("days", num(2, 9)),
-         "rename": ("attendees", "visitors"), "text": "The {event} in {city} lasted {days} days and drew {attendees} visitors.",
-         "reordered": "Drawing {attendees} visitors over {days} days, the {event} took place in {city}."},
-        {"kind": "movie", "keys": {"title": pick(_WORDS), "director": pick(_NAMES), "runtime": num(80, 190)}, "extra": ("year", num(1970, 2024)),
-         "rename": ("director", "filmmaker"), "text": "{title}, directed by {director} in {year}, runs {runtime} minutes.",
-         "reordered": "Running {runtime} minutes, {title} was directed by {director} in {year}."},
-        {"kind": "car", "keys": {"make": pick(["Toyota", "Volvo", "Skoda", "Mazda", "Renault"]), "model": pick(["Corolla", "Octavia", "Clio", "Civic", "Golf"]), "mileage": num(5000, 200000)}, "extra": ("price", num(3000, 40000)),
-         "rename": ("mileage", "odometer"), "text": "The {make} {model} has {mileage} km on it and sells for {price} euros.",
-         "reordered": "Selling for {price} euros, the {make} {model} has {mileage} km on it."},
-        {"kind": "pet", "keys": {"name": pick(["Biscuit", "Luna", "Pepper", "Milo", "Nala", "Rocky"]), "species": pick(_SPECIES), "age": num(1, 15)}, "extra": ("owner", pick(_NAMES)),
-         "rename": ("species", "animal"), "text": "{name} is a {species} aged {age} that belongs to {owner}.",
-         "reordered": "Belonging to {owner}, {name} is a {species} aged {age}."},
+        {
+            "kind": "person",
+            "keys": {"name": pick(_NAMES), "age": num(18, 90), "city": pick(_CITIES)},
+            "extra": ("job", pick(["chef", "pilot", "nurse", "teacher"])),
+            "rename": ("city", "location"),
+            "text": "{name} is {age} years old and lives in {city}. {name} works as a {job}.",
+            "reordered": "Living in {city}, {name} is {age} years old and works as a {job}.",
+        },
+        {
+            "kind": "product",
+            "keys": {"product": pick(["blender", "kettle", "toaster", "heater"]), "brand": pick(_BRANDS), "price": num(20, 900)},
+            "extra": ("color", pick(["red", "black", "white", "green"])),
+            "rename": ("price", "cost"),
+            "text": "The {brand} {product} costs {price} dollars and comes in {color}.",
+            "reordered": "For {price} dollars you can buy the {brand} {product}, which comes in {color}.",
+        },
+        {
+            "kind": "order",
+            "keys": {
+                "order_id": pick(["A-1042", "B-2291", "C-3310", "D-4478", "E-5583"]),
+                "quantity": num(2, 60),
+                "destination": pick(_CITIES),
+            },
+            "extra": ("carrier", pick(["DHL", "UPS", "FedEx"])),
+            "rename": ("destination", "ship_to"),
+            "text": "Order {order_id} contains {quantity} boxes and ships to {destination} with {carrier}.",
+            "reordered": "Shipping to {destination} with {carrier}, order {order_id} contains {quantity} boxes.",
+        },
+        {
+            "kind": "book",
+            "keys": {"title": pick(_WORDS), "author": pick(_NAMES), "year": num(1950, 2024)},
+            "extra": ("pages", num(120, 900)),
+            "rename": ("author", "writer"),
+            "text": "{title} was written by {author} in {year} and has {pages} pages.",
+            "reordered": "In {year}, {author} wrote {title}, which has {pages} pages.",
+        },
+        {
+            "kind": "employee",
+            "keys": {"name": pick(_NAMES), "department": pick(_DEPTS), "salary": num(30000, 120000)},
+            "extra": ("city", pick(_CITIES)),
+            "rename": ("department", "team"),
+            "text": "{name} works in the {department} department in {city} and earns {salary} euros a year.",
+            "reordered": "Earning {salary} euros a year, {name} works in the {department} department in {city}.",
+        },
+        {
+            "kind": "flight",
+            "keys": {
+                "flight": pick(["LH402", "AF117", "BA286", "KL643", "IB310"]),
+                "origin": pick(_CITIES),
+                "destination": pick(_CITIES),
+            },
+            "extra": ("gate", pick(["A12", "B7", "C3", "D22"])),
+            "rename": ("origin", "departure"),
+            "text": "Flight {flight} departs from {origin} at gate {gate} and lands in {destination}.",
+            "reordered": "Landing in {destination}, flight {flight} departs from {origin} at gate {gate}.",
+        },
+        {
+            "kind": "event",
+            "keys": {"event": pick(_EVENTS), "city": pick(_CITIES), "attendees": num(200, 9000)},
+            "extra": ("days", num(2, 9)),
+            "rename": ("attendees", "visitors"),
+            "text": "The {event} in {city} lasted {days} days and drew {attendees} visitors.",
+            "reordered": "Drawing {attendees} visitors over {days} days, the {event} took place in {city}.",
+        },
+        {
+            "kind": "movie",
+            "keys": {"title": pick(_WORDS), "director": pick(_NAMES), "runtime": num(80, 190)},
+            "extra": ("year", num(1970, 2024)),
+            "rename": ("director", "filmmaker"),
+            "text": "{title}, directed by {director} in {year}, runs {runtime} minutes.",
+            "reordered": "Running {runtime} minutes, {title} was directed by {director} in {year}.",
+        },
+        {
+            "kind": "car",
+            "keys": {
+                "make": pick(["Toyota", "Volvo", "Skoda", "Mazda", "Renault"]),
+                "model": pick(["Corolla", "Octavia", "Clio", "Civic", "Golf"]),
+                "mileage": num(5000, 200000),
+            },
+            "extra": ("price", num(3000, 40000)),
+            "rename": ("mileage", "odometer"),
+            "text": "The {make} {model} has {mileage} km on it and sells for {price} euros.",
+            "reordered": "Selling for {price} euros, the {make} {model} has {mileage} km on it.",
+        },
+        {
+            "kind": "pet",
+            "keys": {
+                "name": pick(["Biscuit", "Luna", "Pepper", "Milo", "Nala", "Rocky"]),
+                "species": pick(_SPECIES),
+                "age": num(1, 15),
+            },
+            "extra": ("owner", pick(_NAMES)),
+            "rename": ("species", "animal"),
+            "text": "{name} is a {species} aged {age} that belongs to {owner}.",
+            "reordered": "Belonging to {owner}, {name} is a {species} aged {age}.",
+        },
     ]
 
 
@@ -160,7 +257,12 @@ _JSON_WORDING = ["Extract {keys} as JSON. Text: {text}", "Return a JSON object w
 
 
 def _schema(types: dict[str, str]) -> dict[str, Any]:
-    return {"type": "object", "properties": {k: {"type": t} for k, t in types.items()}, "required": list(types), "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": {k: {"type": t} for k, t in types.items()},
+        "required": list(types),
+        "additionalProperties": False,
+    }
 
 
 def _json(g: random.Random, k: int) -> list[dict[str, Any]]:
@@ -181,7 +283,18 @@ def _json(g: random.Random, k: int) -> list[dict[str, Any]]:
         def types_of(ent: dict[str, Any], vals: dict[str, Any], keys: Iterable[str]) -> dict[str, str]:
             return {key: "integer" if isinstance(vals[key], int) else "string" for key in keys}
 
-        def row(pert: str, i: int, vals: dict[str, Any], keys: list[str], *, reordered: bool = False, wording: int = 0, rename: tuple[str, str] | None = None, ent: dict[str, Any] = ent, group: str = group) -> None:
+        def row(
+            pert: str,
+            i: int,
+            vals: dict[str, Any],
+            keys: list[str],
+            *,
+            reordered: bool = False,
+            wording: int = 0,
+            rename: tuple[str, str] | None = None,
+            ent: dict[str, Any] = ent,
+            group: str = group,
+        ) -> None:
             text = (ent["reordered"] if reordered else ent["text"]).format(**vals)
             out_keys = [rename[1] if rename and key == rename[0] else key for key in keys]
             types = types_of(ent, vals, keys)

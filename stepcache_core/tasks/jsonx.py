@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import InvalidRequestError, InvalidSchemaError
 from ..segment import JsonObjectSegmenter, find_json_object
 from ..values import GenerationSpec, Request, Step, Verdict, canonical_json
-from ..verify.jsonout import JsonProblem, JsonVerifier, grounded, plausible_span, validator_for
+from ..verify.jsonout import JsonProblem, JsonVerifier, clauses, grounded, name_runs, overlaps, plausible_span, validator_for
 from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["json_extraction_task", "parse_json_problem", "JsonAdapter", "JsonGate", "JsonPrompter"]
@@ -121,7 +121,10 @@ class JsonAdapter:
                 same_type = old.types.get(g) == new.types.get(a)
                 if not (same_pos and same_type):
                     continue
-                if ctx.similarity is not None and ctx.similarity(g.replace("_", " "), a.replace("_", " ")) < self.min_name_similarity:
+                if (
+                    ctx.similarity is not None
+                    and ctx.similarity(g.replace("_", " "), a.replace("_", " ")) < self.min_name_similarity
+                ):
                     continue
                 renames[g] = a
         return renames
@@ -176,18 +179,19 @@ Text: Maria Lopez, 34, works as a nurse in Madrid.
 Keys: name, age, city
 JSON: {"name": "Maria Lopez", "age": 34, "city": "Madrid"}
 
-Text: The order #5521 of 3 chairs ships to Oslo on Friday.
-Keys: order_id, quantity, destination
-JSON: {"order_id": "5521", "quantity": 3, "destination": "Oslo"}
+Text: The Nordik kettle sells for 40 dollars at the Oslo store.
+Keys: product, brand, store
+JSON: {"product": "kettle", "brand": "Nordik", "store": "Oslo"}
+
+Text: The wine festival in Porto drew 800 guests. Order #5521 of 3 chairs ships to Lima.
+Keys: event, guests, order_id, destination
+JSON: {"event": "wine festival", "guests": 800, "order_id": "#5521", "destination": "Lima"}
 
 """
 
 
 def _keys_line(problem: JsonProblem, keys: Sequence[str]) -> str:
     return ", ".join(keys)
-
-
-_SPAN_WORD = re.compile(r"[\w@+\-/'.]*\w|\w")
 
 
 def source_text(problem: JsonProblem) -> str:
@@ -197,44 +201,43 @@ def source_text(problem: JsonProblem) -> str:
 
 
 def _name_parts(words: list[str]) -> set[tuple[int, int]]:
-    """(start, end) of proper sub-spans of capitalised runs ("Levi" in "Dana Levi"): a name is offered whole."""
+    """(start, end) of the sub-spans of names that are not offered: a person's name is offered whole."""
     parts: set[tuple[int, int]] = set()
-    i = 0
-    while i < len(words):
-        if words[i] in ("The", "A", "An"):
-            i += 1
-            continue
-        j = i
-        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha() and words[j] not in ("The", "A", "An"):
-            j += 1
-        if j - i >= 2:
-            # a run may start with a sentence-initial word ("Yesterday Alice Martin"): keep the run without it
-            keep = {(i, j), (i + 1, j)} if j - i >= 3 and i == 0 else {(i, j)}
-            parts |= {(a, b) for a in range(i, j) for b in range(a + 1, j + 1) if (a, b) not in keep}
-        i = max(j, i + 1)
+    for i, j, parts_ok in name_runs(words):
+        if not parts_ok:
+            parts |= {(a, b) for a in range(i, j) for b in range(a + 1, j + 1) if (a, b) != (i, j)}
     return parts
 
 
 def _spans(text: str, max_words: int = 4, limit: int = 400) -> list[str]:
-    words = _SPAN_WORD.findall(text)
-    cut = _name_parts(words)
+    """Word spans of ``text`` that could be a field value, shortest first; none crosses a clause boundary."""
+    parts = clauses(text)
     out: dict[str, None] = {}
     for n in range(1, max_words + 1):
-        for i in range(len(words) - n + 1):
-            if (i, i + n) not in cut:
-                out.setdefault(" ".join(words[i : i + n]), None)
-            if len(out) >= limit:
-                return list(out)
+        for words in parts:
+            cut = _name_parts(words)
+            for i in range(len(words) - n + 1):
+                if (i, i + n) not in cut:
+                    out.setdefault(" ".join(words[i : i + n]), None)
+                if len(out) >= limit:
+                    return list(out)
     return list(out)
 
 
-def _extractive(prop: Any, text: str) -> Any:
-    """Restrict a scalar property to what the text states: word spans for strings, its numbers for integers."""
+def _extractive(prop: Any, text: str, avoid: Sequence[Any] = ()) -> Any:
+    """Restrict a scalar property to what the text states: word spans for strings, its numbers for integers.
+
+    Spans that overlap a value in ``avoid`` (the kept fields of a patch) are left out: the verifier
+    would reject them as a clash anyway."""
     if not isinstance(prop, dict) or "enum" in prop or "const" in prop:
         return prop
     kind = prop.get("type")
     if kind == "string" and not prop.get("format") and not prop.get("pattern"):
-        spans = [s for s in _spans(text) if plausible_span(s) and not s.replace(".", "").isdigit()]
+        spans = [
+            s
+            for s in _spans(text)
+            if plausible_span(s) and not s.replace(".", "").isdigit() and not any(overlaps(s, v) for v in avoid)
+        ]
         return {**prop, "enum": spans} if spans else prop
     if kind == "integer":
         numbers = sorted({int(n.replace(",", "")) for n in re.findall(r"(?<![\w\-])\d[\d,]*(?![\w.]\d)", text)})
@@ -242,7 +245,9 @@ def _extractive(prop: Any, text: str) -> Any:
     return prop
 
 
-def _subschema(problem: JsonProblem, keys: Sequence[str], *, extractive: bool = False) -> dict[str, Any] | None:
+def _subschema(
+    problem: JsonProblem, keys: Sequence[str], *, extractive: bool = False, avoid: Sequence[Any] = ()
+) -> dict[str, Any] | None:
     """The schema restricted to ``keys``; ``extractive`` also restricts values to spans of the text,
     so a repaired value is grounded by construction (verification still judges the choice)."""
     if problem.schema is None:
@@ -251,7 +256,7 @@ def _subschema(problem: JsonProblem, keys: Sequence[str], *, extractive: bool = 
     text = source_text(problem)
     return {
         "type": "object",
-        "properties": {k: _extractive(props.get(k, {}), text) if extractive else props.get(k, {}) for k in keys},
+        "properties": {k: _extractive(props.get(k, {}), text, avoid) if extractive else props.get(k, {}) for k in keys},
         "required": list(keys),
         "additionalProperties": False,
     }
@@ -264,7 +269,9 @@ class JsonPrompter:
 
     def generate(self, problem: JsonProblem) -> GenerationSpec:
         keys = list(problem.properties)
-        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys) or problem.schema, "generate")
+        # extractive from the start: verification demands values stated in the text, so the grammar offers only those
+        spec = _subschema(problem, keys, extractive=True) or problem.schema
+        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), spec, "generate")
 
     def _failing_keys(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[str]:
         present = {s.key for s in steps if s.key is not None}
@@ -278,7 +285,11 @@ class JsonPrompter:
         if not keys or any(s.key is None for s in steps):
             return self.generate(problem)
         return GenerationSpec(
-            self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys, extractive=True), "patch"
+            self._prompt(problem, keys),
+            self.max_tokens,
+            ("\n\n", "\nText:"),
+            _subschema(problem, keys, extractive=True, avoid=[st.value for st in steps if st.key not in keys]),
+            "patch",
         )
 
     def merge(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
@@ -332,4 +343,3 @@ def json_extraction_task() -> TaskProfile:
         retrieval_text=mask_numbers,
         signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),
     )
-

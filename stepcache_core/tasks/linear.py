@@ -232,7 +232,9 @@ class EquationAdapter:
                             add(n if r == value else -n)
         return found[:6]
 
-    def _equivalent(self, text: str, matches: list[Any], news: list[Fraction | None], new: EquationProblem, decimal: bool) -> bool:
+    def _equivalent(
+        self, text: str, matches: list[Any], news: list[Fraction | None], new: EquationProblem, decimal: bool
+    ) -> bool:
         if any(v is None for v in news):
             return False
         candidate = self._render(text, matches, news, decimal)
@@ -437,4 +439,3 @@ def linear_equation_task() -> TaskProfile:
         retrieval_text=mask_numbers,
         signature=lambda p: f"{p.shape}|{p.degree}",
     )
-

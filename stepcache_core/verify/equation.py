@@ -102,9 +102,7 @@ class EquationVerifier:
             last = steps[-1]
             eq = last.text.strip() if final_answer(last.text.strip(), problem.variable) else find_equation(last.text) or ""
             if final_answer(eq, problem.variable) is None or not _canonical_values(eq):
-                verdicts[-1] = Verdict(
-                    False, f"last step is not '{problem.variable} = <exact reduced value>'", step=last.index
-                )
+                verdicts[-1] = Verdict(False, f"last step is not '{problem.variable} = <exact reduced value>'", step=last.index)
         if not steps:
             verdicts.append(Verdict(False, "no steps", step=0))
         return verdicts

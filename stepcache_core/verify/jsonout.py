@@ -13,7 +13,7 @@ from ..errors import InvalidSchemaError
 from ..segment import find_json_object
 from ..values import Step, Verdict, canonical_json
 
-__all__ = ["JsonProblem", "JsonVerifier", "validator_for", "grounded", "plausible_span"]
+__all__ = ["JsonProblem", "JsonVerifier", "validator_for", "grounded", "plausible_span", "clauses", "name_runs", "overlaps"]
 
 
 @lru_cache(maxsize=256)
@@ -81,6 +81,71 @@ def plausible_span(value: str) -> bool:
     return len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words)
 
 
+# a clause ends at punctuation followed by a space or the end: "Lyon. Alice" and "Denver, Dana" are two
+# clauses, while "A-1042", "3.5" and "J.R.R." stay inside one
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014]+\s|[()\[\]\"]")
+_WORD = re.compile(r"[\w@+\-/'.]*\w|\w")
+_ARTICLES = frozenset(("The", "A", "An"))
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The words of each clause of ``text``; a field value never spans two clauses."""
+    return [_WORD.findall(c) for c in _CLAUSE_END.split(text)]
+
+
+def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """Capitalised runs of two or more words in one clause, as ``(start, end, parts_ok)``.
+
+    A person's name ("Dana Levi") is one value: a field holding "Levi" is a cut.
+    After an article ("The Toyota Golf") the run names a thing whose parts may
+    be separate fields (make and model), so ``parts_ok`` is true. A sentence-initial
+    word before a name of two or more words ("Yesterday Alice Martin") is not part of it.
+    """
+    runs: list[tuple[int, int, bool]] = []
+    i = 0
+    while i < len(words):
+        if words[i] in _ARTICLES:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha() and words[j] not in _ARTICLES:
+            j += 1
+        if j - i >= 2:
+            start = i + 1 if i == 0 and j - i >= 3 else i
+            runs.append((start, j, i > 0 and words[i - 1] in _ARTICLES))
+        i = max(j, i + 1)
+    return runs
+
+
+def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str | None:
+    """The name a string value cuts in two ("Levi" of "Dana Levi"), unless the other parts are other fields' values."""
+    v = tuple(_norm(value).split())
+    if not v:
+        return None
+    for words in clauses(text):
+        low = [_norm(w) for w in words]
+        for i, j, parts_ok in name_runs(words):
+            run = low[i:j]
+            for a in range(i, j - len(v) + 1):
+                if tuple(low[a : a + len(v)]) != v or (a == i and a + len(v) == j):
+                    continue
+                rest = [tuple(p) for p in (low[i:a], low[a + len(v) : j]) if p]
+                if parts_ok and all(r in others for r in rest):
+                    continue
+                return " ".join(words[i:j]) if run else None
+    return None
+
+
+_UNIT_KEYS = re.compile(r"unit|currency|measure", re.IGNORECASE)
+
+
+def _unit_word(value: str, key: str, text: str) -> bool:
+    """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros")."""
+    if _UNIT_KEYS.search(key) or len(value.split()) != 1:
+        return False
+    return re.search(rf"\d\s+{re.escape(value.strip())}(?![\w\-/])", text, re.IGNORECASE) is not None
+
+
 def grounded(value: Any, text: str) -> bool:
     """Whether a scalar value (or every item of a list) is stated in ``text``."""
     if isinstance(value, bool) or value is None:
@@ -129,7 +194,9 @@ class JsonVerifier:
                 # one phrase answering two fields ("event": "Valencia", "city": "Valencia") or a value
                 # that swallows another field's ("title": "115 minutes", "runtime": 115) is a classic
                 # small-model slip: neither can be trusted
-                verdicts.append(Verdict(False, f"value of {s.key!r} overlaps the value of {clashes[s.key]!r}", step=s.index, key=s.key))
+                verdicts.append(
+                    Verdict(False, f"value of {s.key!r} overlaps the value of {clashes[s.key]!r}", step=s.index, key=s.key)
+                )
             elif s.key in errors_by_key:
                 verdicts.append(Verdict(False, f"schema: {errors_by_key[s.key]}", step=s.index, key=s.key))
             elif problem.properties and s.key not in problem.properties:
@@ -137,7 +204,15 @@ class JsonVerifier:
             elif not self._grounded(s, problem):
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
             elif isinstance(s.value, str) and not plausible_span(s.value):
-                verdicts.append(Verdict(False, f"value of {s.key!r} is a cut of a sentence, not an entity", step=s.index, key=s.key))
+                verdicts.append(
+                    Verdict(False, f"value of {s.key!r} is a cut of a sentence, not an entity", step=s.index, key=s.key)
+                )
+            elif isinstance(s.value, str) and _unit_word(s.value, s.key, problem.text):
+                verdicts.append(
+                    Verdict(False, f"value of {s.key!r} is the unit of a quantity, not an entity", step=s.index, key=s.key)
+                )
+            elif isinstance(s.value, str) and (name := _cut_name(s.value, _other_values(steps, s.key), problem.text)):
+                verdicts.append(Verdict(False, f"value of {s.key!r} cuts the name {name!r}", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
         present = set(obj)
@@ -187,16 +262,30 @@ def _tokens(value: Any) -> tuple[str, ...]:
     return ()
 
 
+def _other_values(steps: Sequence[Step], key: str) -> list[tuple[str, ...]]:
+    return [_tokens(s.value) for s in steps if s.key != key and isinstance(s.value, str)]
+
+
 def _clashes(steps: Sequence[Step]) -> dict[str, str]:
-    """Keys whose scalar value equals, contains or is contained in another key's value (token-wise)."""
+    """Keys whose scalar value equals or contains another key's value (token-wise)."""
     toks = [(s.key, _tokens(s.value)) for s in steps if s.key is not None]
     out: dict[str, str] = {}
     for i, (ka, ta) in enumerate(toks):
         for kb, tb in toks[i + 1 :]:
-            if ta and tb and (_contains(ta, tb) or _contains(tb, ta)):
+            if not (ta and tb):
+                continue
+            # a value that swallows another ("Altair toaster" / "Altair") is the suspect one; equal values both are
+            if _contains(ta, tb):
                 out.setdefault(ka, kb)
+            if _contains(tb, ta):
                 out.setdefault(kb, ka)
     return out
+
+
+def overlaps(a: Any, b: Any) -> bool:
+    """Whether one scalar value equals or contains the other, token-wise (the clash rule)."""
+    ta, tb = _tokens(a), _tokens(b)
+    return bool(ta and tb) and (_contains(ta, tb) or _contains(tb, ta))
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:

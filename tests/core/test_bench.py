@@ -51,7 +51,9 @@ def test_baselines_and_summary_on_a_scripted_backend():
     results = run_systems(systems, rows, progress=False)
     exact = [r for r in results if r["system"] == "exact" and r["perturbation"] == "exact"]
     assert exact and all(r["path"] == "reuse" and r["prompt_tokens"] == 0 for r in exact)
-    summary = summarize(results, {"date": "d", "machine": "m", "backend": "b", "seeds": [1], "scored_per_system": 1, "warmup_per_system": 1})
+    summary = summarize(
+        results, {"date": "d", "machine": "m", "backend": "b", "seeds": [1], "scored_per_system": 1, "warmup_per_system": 1}
+    )
     assert set(summary["systems"]) == {"none", "exact", "semantic"}
     assert "| none |" in render_markdown(summary)
     json.dumps(summary)
@@ -61,9 +63,25 @@ def test_report_merges_result_files(tmp_path):
     from stepcache_core.cli import main
 
     def line(system, rid, correct, seed):
-        return json.dumps({"system": system, "id": rid, "task": "linear_equation", "perturbation": "numeric", "warmup": False, "path": "miss",
-                           "output": "x = 1", "latency_s": 1.0, "backend_s": 0.9, "prompt_tokens": 10, "completion_tokens": 5,
-                           "verified": True, "correct": correct, "error": None, "seed": seed})
+        return json.dumps(
+            {
+                "system": system,
+                "id": rid,
+                "task": "linear_equation",
+                "perturbation": "numeric",
+                "warmup": False,
+                "path": "miss",
+                "output": "x = 1",
+                "latency_s": 1.0,
+                "backend_s": 0.9,
+                "prompt_tokens": 10,
+                "completion_tokens": 5,
+                "verified": True,
+                "correct": correct,
+                "error": None,
+                "seed": seed,
+            }
+        )
 
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text(line("none", "r1", False, 42) + "\n" + line("stepcache", "r1", True, 42) + "\n")

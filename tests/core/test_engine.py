@@ -80,9 +80,15 @@ def test_json_reuse_adapt_and_key_patch(make_engine):
     out = engine.run(Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and lives in Lyon.", schema=PERSON))
     assert out.trace.path == "reuse" and out.trace.steps_adapted == 2
     assert out.text == '{"name": "Bruno Costa", "age": 45, "city": "Lyon"}'
-    schema = {**PERSON, "properties": {**PERSON["properties"], "job": {"type": "string"}}, "required": [*PERSON["required"], "job"]}
+    schema = {
+        **PERSON,
+        "properties": {**PERSON["properties"], "job": {"type": "string"}},
+        "required": [*PERSON["required"], "job"],
+    }
     backend._script.append('{"job": "chef"}')
-    out = engine.run(Request("Extract name, age, city and job as JSON. Text: Bruno Costa is 45, a chef, and lives in Lyon.", schema=schema))
+    out = engine.run(
+        Request("Extract name, age, city and job as JSON. Text: Bruno Costa is 45, a chef, and lives in Lyon.", schema=schema)
+    )
     assert out.trace.path == "patch" and out.trace.steps_regenerated == 1
     assert out.text == '{"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "chef"}'
     assert list(backend.calls[-1].json_schema["properties"]) == ["job"]
@@ -152,7 +158,10 @@ def test_backend_errors_and_timeouts_are_typed():
     with pytest.raises(BackendError):
         engine.run(Request("Write a poem"))
     slow = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(default="x", latency_s=2), config=EngineConfig(backend_timeout_s=0.2)
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(default="x", latency_s=2),
+        config=EngineConfig(backend_timeout_s=0.2),
     )
     with pytest.raises(BackendTimeoutError):
         slow.run(Request("Write a poem"))
@@ -174,7 +183,7 @@ def test_corrupted_entry_is_not_served(make_engine):
     engine, backend = make_engine(["3x = 15\nx = 5", "3x = 15\nx = 5"], store=store)
     engine.run(Request(BASE))
     (bucket,) = store._data.values()
-    (eid, (entry, vec)), = bucket.items()
+    ((eid, (entry, vec)),) = bucket.items()
     from dataclasses import replace
 
     bucket[eid] = (replace(entry, output="3x = 15\nx = 6"), vec)

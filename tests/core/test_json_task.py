@@ -32,7 +32,11 @@ def test_missing_required_key_and_malformed_output():
 
 
 def test_cached_booleans_are_never_trusted():
-    schema = {"type": "object", "properties": {"name": {"type": "string"}, "vip": {"type": "boolean"}}, "required": ["name", "vip"]}
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "vip": {"type": "boolean"}},
+        "required": ["name", "vip"],
+    }
     p = problem("Alice is a VIP", schema)
     cached = SEG.segment('{"name": "Alice", "vip": true}')
     assert [v.ok for v in JsonVerifier().verify_steps(p, cached)] == [True, False]
@@ -49,7 +53,11 @@ def test_grounding_numbers_and_words():
 
 def test_adapter_follows_text_edits_and_key_renames():
     old = problem("Alice Martin is 31 years old and lives in Lyon.")
-    schema = {**PERSON, "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}}, "required": ["name", "age", "town"]}
+    schema = {
+        **PERSON,
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}},
+        "required": ["name", "age", "town"],
+    }
     new = problem("Bruno Costa is 45 years old and lives in Lyon.", schema)
     steps = JsonAdapter().adapt(old, new, SEG.segment('{"name": "Alice Martin", "age": 31, "city": "Lyon"}'), AdaptContext())
     assert {s.key: s.value for s in steps} == {"name": "Bruno Costa", "age": 45, "town": "Lyon"}
@@ -57,7 +65,10 @@ def test_adapter_follows_text_edits_and_key_renames():
 
 
 def test_gate_rejects_another_kind_of_entity():
-    company = {"type": "object", "properties": {"company": {"type": "string"}, "founded": {"type": "integer"}, "hq": {"type": "string"}}}
+    company = {
+        "type": "object",
+        "properties": {"company": {"type": "string"}, "founded": {"type": "integer"}, "hq": {"type": "string"}},
+    }
     assert not JsonGate().compatible(problem("Alice is 30"), problem("Acme was founded in 1990", company)).ok
 
 
@@ -78,13 +89,51 @@ def test_invalid_schema_and_missing_constraints_are_typed_errors():
         parse_json_problem(Request("give me JSON", task="json_extraction"))
 
 
-def test_values_that_clash_across_keys_fail_both_keys():
-    schema = {"type": "object", "properties": {"title": {"type": "string"}, "director": {"type": "string"}, "runtime": {"type": "integer"}}}
+def test_a_value_that_swallows_another_fails_and_equal_values_both_fail():
+    schema = {
+        "type": "object",
+        "properties": {"title": {"type": "string"}, "director": {"type": "string"}, "runtime": {"type": "integer"}},
+    }
     p = problem("Hollow Peaks, directed by Goran Petrov, runs 115 minutes.", schema)
     steps = SEG.segment('{"title": "115 minutes", "director": "Goran Petrov", "runtime": 115}', origin="generated")
-    assert [(v.key, v.ok) for v in JsonVerifier().verify_steps(p, steps)] == [("title", False), ("director", True), ("runtime", False)]
+    assert [(v.key, v.ok) for v in JsonVerifier().verify_steps(p, steps)] == [
+        ("title", False),
+        ("director", True),
+        ("runtime", True),
+    ]
     same = SEG.segment('{"title": "Goran Petrov", "director": "Goran Petrov", "runtime": 115}', origin="generated")
     assert [v.ok for v in JsonVerifier().verify_steps(p, same)] == [False, False, True]
+
+
+def test_units_and_cut_names_are_not_field_values():
+    schema = {
+        "type": "object",
+        "properties": {"make": {"type": "string"}, "model": {"type": "string"}, "owner": {"type": "string"}},
+    }
+    p = problem("The Toyota Golf has 186040 km on it and sells for 18915 euros. It belongs to Dana Levi.", schema)
+
+    def oks(obj: str) -> list[bool]:
+        return [v.ok for v in JsonVerifier().verify_steps(p, SEG.segment(obj, origin="generated"))]
+
+    # make and model split the name "Toyota Golf" between them: fine
+    assert oks('{"make": "Toyota", "model": "Golf", "owner": "Dana Levi"}') == [True, True, True]
+    # a unit is not a model; "Toyota" then cuts "Toyota Golf" with no field holding the rest
+    assert oks('{"make": "Toyota", "model": "euros", "owner": "Dana Levi"}') == [False, False, True]
+    # "Toyota Golf" swallows "Golf", which then cuts the name; a person's name is never cut
+    assert oks('{"make": "Toyota Golf", "model": "Golf", "owner": "Levi"}') == [False, False, False]
+
+
+def test_patch_grammar_leaves_out_values_that_clash_with_kept_fields():
+    schema = {"type": "object", "properties": {"product": {"type": "string"}, "brand": {"type": "string"}}}
+    p = problem("The Altair toaster costs 229 dollars.", schema)
+    steps = SEG.segment('{"product": "Altair toaster", "brand": "Altair"}', origin="generated")
+    verdicts = JsonVerifier().verify_steps(p, steps)
+    assert [v.ok for v in verdicts] == [False, True]
+    spec = JsonPrompter().patch(p, steps, verdicts)
+    assert spec.json_schema is not None
+    offered = spec.json_schema["properties"]["product"]["enum"]
+    assert "toaster" in offered and not any("Altair" in o for o in offered)
+    assert list(spec.json_schema["properties"]) == ["product"]
 
 
 def test_partial_tokens_are_not_grounded():
@@ -107,3 +156,8 @@ def test_extractive_spans_offer_names_whole():
     spans = _spans("Dana Levi is 52 and lives in Quito. The Kovu heater is red. Order A-1042 ships.")
     assert "Dana Levi" in spans and "Levi" not in spans and "Dana" not in spans
     assert "Kovu" in spans and "A-1042" in spans and "Quito" in spans
+    # after an article a capitalised run names a thing whose parts can be fields (make, model)
+    assert {"Toyota", "Golf", "Toyota Golf"} <= set(_spans("The Toyota Golf has 9 km on it."))
+    # no span crosses a clause boundary
+    spans = _spans("Living in Denver, Dana Levi is 55. Lyon. Alice Martin sings.")
+    assert "Denver Dana Levi" not in spans and "Lyon Alice" not in spans and "Denver" in spans

@@ -47,7 +47,13 @@ def test_gate_rejects_structure_changes():
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Solve for x: 3x + 5 = 20", "Solve for z: 2(z - 3) = 4z + 1", "Solve for x: x/4 + 2 = 7", "Solve for x: x^2 - 5x + 6 = 0", "Solve for x: 0.5x = 3"],
+    [
+        "Solve for x: 3x + 5 = 20",
+        "Solve for z: 2(z - 3) = 4z + 1",
+        "Solve for x: x/4 + 2 = 7",
+        "Solve for x: x^2 - 5x + 6 = 0",
+        "Solve for x: 0.5x = 3",
+    ],
 )
 def test_deterministic_solver_always_verifies(prompt):
     problem = parse_problem(Request(prompt))
@@ -68,5 +74,10 @@ def test_adapter_treats_a_literal_fraction_as_one_number():
 def test_detection_covers_common_wordings():
     from stepcache_core.tasks.linear import detect
 
-    for prompt in ["Determine x given that 3x + 5x = 38.", "Calculate y: 2y = 4", "What value of x satisfies 2x = 4?", "3x + 5 = 20"]:
+    for prompt in [
+        "Determine x given that 3x + 5x = 38.",
+        "Calculate y: 2y = 4",
+        "What value of x satisfies 2x = 4?",
+        "3x + 5 = 20",
+    ]:
         assert detect(Request(prompt)), prompt

@@ -79,16 +79,27 @@ def test_every_path_on_the_real_model(tmp_path, embedder, gemma):
     assert is_correct(_lin("", "x", "8"), hard.text) and hard.trace.verified
     assert hard.trace.fallback in (None, "deterministic", "patch")
 
-    first = engine.run(Request("Extract name, age, city as JSON. Text: Alice Martin is 31 years old and lives in Lyon.", schema=PERSON))
+    first = engine.run(
+        Request("Extract name, age, city as JSON. Text: Alice Martin is 31 years old and lives in Lyon.", schema=PERSON)
+    )
     assert first.trace.path in ("miss", "skip")
     assert is_correct({"task": "json_extraction", "expected": {"name": "Alice Martin", "age": 31, "city": "Lyon"}}, first.text)
-    moved = engine.run(Request("Extract name, age, city as JSON. Text: Bruno Costa is 45 years old and lives in Lyon.", schema=PERSON))
+    moved = engine.run(
+        Request("Extract name, age, city as JSON. Text: Bruno Costa is 45 years old and lives in Lyon.", schema=PERSON)
+    )
     assert moved.trace.path == "reuse" and moved.trace.steps_adapted == 2
     assert is_correct({"task": "json_extraction", "expected": {"name": "Bruno Costa", "age": 45, "city": "Lyon"}}, moved.text)
     job = {**PERSON, "properties": {**PERSON["properties"], "job": {"type": "string"}}, "required": [*PERSON["required"], "job"]}
-    patched = engine.run(Request("Extract name, age, city, job as JSON. Text: Bruno Costa is 45 years old, lives in Lyon and works as a pilot.", schema=job))
+    patched = engine.run(
+        Request(
+            "Extract name, age, city, job as JSON. Text: Bruno Costa is 45 years old, lives in Lyon and works as a pilot.",
+            schema=job,
+        )
+    )
     assert patched.trace.path == "patch" and patched.trace.steps_regenerated >= 1
-    assert is_correct({"task": "json_extraction", "expected": {"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "pilot"}}, patched.text)
+    assert is_correct(
+        {"task": "json_extraction", "expected": {"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "pilot"}}, patched.text
+    )
 
     # entries persist across a restart of the process' engine
     again = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
@@ -106,12 +117,14 @@ def test_json_repair_feeds_the_error_back_to_the_real_model(tmp_path, embedder, 
         def complete(self, spec):
             self.calls.append(spec)
             if len(self.calls) <= 2:
-                return ScriptedBackend(["{\"name\": \"Ali"]).complete(spec)
+                return ScriptedBackend(['{"name": "Ali']).complete(spec)
             return gemma.complete(spec)
 
     backend = FirstBroken()
     engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=backend)
-    out = engine.run(Request("Extract name, age, city as JSON. Text: Dana Levi is 52 years old and lives in Quito.", schema=PERSON))
+    out = engine.run(
+        Request("Extract name, age, city as JSON. Text: Dana Levi is 52 years old and lives in Quito.", schema=PERSON)
+    )
     assert out.trace.fallback in ("repair", "regenerate") and "rejected" in backend.calls[2].prompt
     assert is_correct({"task": "json_extraction", "expected": {"name": "Dana Levi", "age": 52, "city": "Quito"}}, out.text)
 
@@ -130,7 +143,12 @@ def test_chroma_server_shared_by_two_engines(tmp_path, embedder):
         pytest.skip("the chroma CLI is missing")
     port = _free_port()
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -139,7 +157,9 @@ def test_chroma_server_shared_by_two_engines(tmp_path, embedder):
                     break
             except OSError:
                 time.sleep(0.5)
-        writer = StepCacheEngine(store=ChromaStore(host="127.0.0.1", port=port), embedder=embedder, backend=ScriptedBackend(["3x = 15\nx = 5"]))
+        writer = StepCacheEngine(
+            store=ChromaStore(host="127.0.0.1", port=port), embedder=embedder, backend=ScriptedBackend(["3x = 15\nx = 5"])
+        )
         writer.run(Request("Solve for x: 3x + 5 = 20"))
         reader = StepCacheEngine(store=ChromaStore(host="127.0.0.1", port=port), embedder=embedder, backend=ScriptedBackend())
         out = reader.run(Request("Solve for x: 3x + 8 = 20"))
@@ -170,7 +190,9 @@ def test_bench_quick_on_the_real_model(tmp_path):
     out = tmp_path / "bench"
     proc = subprocess.run(
         [sys.executable, "-m", "stepcache_core.cli", "bench", "--quick", "--out", str(out), "--no-progress"],
-        capture_output=True, text=True, timeout=1500,
+        capture_output=True,
+        text=True,
+        timeout=1500,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     import json

@@ -24,7 +24,9 @@ class RecordingLLM(LLM):
     def _llm_type(self) -> str:
         return "recording"
 
-    def _call(self, prompt: str, stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> str:
+    def _call(
+        self, prompt: str, stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> str:
         self.prompts.append(prompt)
         self.stops.append(stop)
         i = min(len(self.prompts) - 1, len(self.responses) - 1)

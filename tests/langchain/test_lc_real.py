@@ -33,7 +33,9 @@ _TRANSFORMS = (*standard_transformations, implicit_multiplication_application)
 def solutions(equation: str) -> set[sympy.Expr]:
     left, right = equation.replace("^", "**").split("=")
     x = sympy.Symbol("x")
-    return set(sympy.solve(sympy.Eq(parse_expr(left, transformations=_TRANSFORMS), parse_expr(right, transformations=_TRANSFORMS)), x))
+    return set(
+        sympy.solve(sympy.Eq(parse_expr(left, transformations=_TRANSFORMS), parse_expr(right, transformations=_TRANSFORMS)), x)
+    )
 
 
 def served_values(text: str) -> set[sympy.Expr]:

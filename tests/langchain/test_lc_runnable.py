@@ -113,7 +113,11 @@ def test_batch(engine: StepCacheEngine) -> None:
 
 
 def test_in_a_chain(engine: StepCacheEngine) -> None:
-    chain = PromptTemplate.from_template("Solve for x: {eq}") | with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine) | StrOutputParser()
+    chain = (
+        PromptTemplate.from_template("Solve for x: {eq}")
+        | with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine)
+        | StrOutputParser()
+    )
     assert chain.invoke({"eq": "3x + 5 = 20"}) == BASE_STEPS
     assert chain.invoke({"eq": "3x + 7 = 20"}).endswith(VARIANT_ANSWER)
 
@@ -174,7 +178,9 @@ class BrokenStore(MemoryStore):
 
 
 def test_store_failure_serves_from_the_model() -> None:
-    cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=StepCacheEngine(store=BrokenStore(), embedder=HashEmbedder()))
+    cached = with_step_cache(
+        FakeListLLM(responses=[BASE_STEPS]), engine=StepCacheEngine(store=BrokenStore(), embedder=HashEmbedder())
+    )
     assert cached.invoke(BASE) == BASE_STEPS
     assert "".join(cached.stream(BASE)) == BASE_STEPS
 

@@ -53,7 +53,9 @@ class ScriptedLLM(CustomLLM):
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         self._calls.append((prompt, formatted))
         text = self._respond(prompt)
-        return CompletionResponse(text=text, raw={"usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(text.split())}})
+        return CompletionResponse(
+            text=text, raw={"usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(text.split())}}
+        )
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
@@ -83,7 +85,9 @@ def math_and_json(prompt: str) -> str:
 def make_llm():
     def make(respond: Callable[[str], str] | None = math_and_json, *, inner: Any = None, threshold: float = 0.3, **kwargs: Any):
         inner = inner if inner is not None else ScriptedLLM(respond)
-        engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), config=EngineConfig(similarity_threshold=threshold))
+        engine = StepCacheEngine(
+            store=MemoryStore(), embedder=HashEmbedder(), config=EngineConfig(similarity_threshold=threshold)
+        )
         return StepCacheLLM(llm=inner, engine=engine, **kwargs), inner
 
     return make

@@ -265,7 +265,9 @@ def test_nested_models_have_their_refs_inlined(make_llm):
 
 async def test_async_structured_predict(make_llm):
     llm, _ = make_llm()
-    assert await llm.astructured_predict(Person, PromptTemplate("{text}"), text=MARIA) == Person(name="Maria Lopez", age=34, city="Madrid")
+    assert await llm.astructured_predict(Person, PromptTemplate("{text}"), text=MARIA) == Person(
+        name="Maria Lopez", age=34, city="Madrid"
+    )
 
 
 # ---------------------------------------------------------------- streaming

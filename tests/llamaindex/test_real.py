@@ -108,9 +108,11 @@ def test_math_paths_and_hit_latency(inner, tmp_path):
         t0 = time.perf_counter()
         backend.complete(spec)
         direct.append(time.perf_counter() - t0)
-    print(f"\n[stepcache] hit (adapted reuse) median {statistics.median(hits) * 1000:.1f} ms; "
-          f"exact hit {exact_s * 1000:.1f} ms; direct model call median {statistics.median(direct) * 1000:.1f} ms; "
-          f"speedup x{statistics.median(direct) / statistics.median(hits):.0f}")
+    print(
+        f"\n[stepcache] hit (adapted reuse) median {statistics.median(hits) * 1000:.1f} ms; "
+        f"exact hit {exact_s * 1000:.1f} ms; direct model call median {statistics.median(direct) * 1000:.1f} ms; "
+        f"speedup x{statistics.median(direct) / statistics.median(hits):.0f}"
+    )
     assert statistics.median(hits) < statistics.median(direct)
 
     quadratic = "Solve for x: x^2 - 9 = 0"
@@ -128,4 +130,7 @@ def test_structured_extraction_then_another_name(inner, tmp_path):
     assert llm.last_trace["task"] == "json_extraction" and llm.last_trace["verified"]
     second = llm.structured_predict(Person, template, text="Elena Diaz, 41, works as a teacher in Lisbon.")
     assert second == Person(name="Elena Diaz", age=41, city="Lisbon"), llm.last_trace
-    assert llm.last_trace["path"] in ("reuse", "patch") and llm.last_trace["steps_adapted"] + llm.last_trace["steps_regenerated"] >= 1
+    assert (
+        llm.last_trace["path"] in ("reuse", "patch")
+        and llm.last_trace["steps_adapted"] + llm.last_trace["steps_regenerated"] >= 1
+    )
