@@ -73,6 +73,9 @@ class _Run:
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t
 
+    def usage(self) -> dict[str, int]:
+        return {"model_calls": self.calls, "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
     def spend(self, c: Completion) -> None:
         self.calls += 1
         self.prompt_tokens += c.prompt_tokens
@@ -398,7 +401,7 @@ class StepCacheEngine:
         result = self._repair(prep, run, backend, steps, verdicts, whole, completion.text)
         if result is None:
             text, reason = run.rejected or (completion.text, whole.reason)
-            raise UnverifiedOutputError(profile.name, reason, text)
+            raise UnverifiedOutputError(profile.name, reason, text, **run.usage())
         steps, fallback = result
         return _Served(path, steps, similarity, matched, verified=True, fallback=fallback or "patch", skip_reason=skip_reason)
 
@@ -436,7 +439,9 @@ class StepCacheEngine:
             with run.stage("integrity"):
                 whole = profile.verifier.check(prep.problem, text)
             if not whole.ok:
-                raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text)
+                raise UnverifiedOutputError(
+                    profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage()
+                )
         # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
         # storing it would put an embedding and a Chroma write on the fast path for nothing
         derivable = served.path == "reuse" and run.vector is None

@@ -91,8 +91,21 @@ class UnverifiedOutputError(StepCacheError):
     for debugging only: it must not be shown to users as an answer.
     """
 
-    def __init__(self, task: str, reason: str, last_output: str = "") -> None:
+    def __init__(
+        self,
+        task: str,
+        reason: str,
+        last_output: str = "",
+        *,
+        model_calls: int = 0,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+    ) -> None:
         super().__init__(f"no verified output for task {task!r}: {reason}")
         self.task = task
         self.reason = reason
         self.last_output = last_output
+        # what the failed attempts cost, so refusals are counted in token and call budgets
+        self.model_calls = model_calls
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from ..backends.base import Backend, call_backend
 from ..embed import Embedder, cosine
 from ..engine import EngineConfig, StepCacheEngine
-from ..errors import StepCacheError
+from ..errors import StepCacheError, UnverifiedOutputError
 from ..store import ChromaStore
 from ..tasks import builtin_tasks
 from ..values import Request, canonical_json
@@ -121,6 +121,10 @@ class StepCacheSystem:
         t = time.perf_counter()
         try:
             out = self.engine.run(_request(row))
+        except UnverifiedOutputError as e:
+            # a refusal: nothing served, but the model calls it took still count
+            elapsed = time.perf_counter() - t
+            return Served(None, "error", elapsed, e.prompt_tokens, e.completion_tokens, False, error=f"{type(e).__name__}: {e}")
         except StepCacheError as e:
             return Served(None, "error", time.perf_counter() - t, 0, 0, False, error=f"{type(e).__name__}: {e}")
         tr = out.trace

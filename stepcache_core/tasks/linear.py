@@ -17,7 +17,7 @@ from ..errors import InvalidEquationError
 from ..mathparse import TOKEN, find_equation, format_number, linear_form, parse_equation, parse_side, variable_hint
 from ..segment import LineSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
-from ..verify.equation import EquationProblem, EquationVerifier
+from ..verify.equation import EquationProblem, EquationVerifier, final_answer
 from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 
 __all__ = ["linear_equation_task", "parse_problem", "EquationGate", "EquationSolver", "EquationAdapter", "EquationPrompter"]
@@ -144,6 +144,8 @@ class EquationAdapter:
     """
 
     def adapt(self, old: EquationProblem, new: EquationProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
+        if new.degree > 1 and old.degree == new.degree and len(new.unknowns) == len(old.unknowns) == 1:
+            return self._adapt_roots(old, new, steps)
         if old.shape != new.shape or len(old.constants) != len(new.constants) or new.degree != 1:
             return list(steps)
         try:
@@ -160,6 +162,26 @@ class EquationAdapter:
                 out.append(step)
             else:
                 out.append(Step(step.index, text, "adapted", step.key, step.value))
+        return out
+
+    @staticmethod
+    def _adapt_roots(old: EquationProblem, new: EquationProblem, steps: Sequence[Step]) -> list[Step]:
+        """Non-linear equations: a step restating the old equation states the new one, and the
+        answer line lists the new equation's exact roots (solved, never guessed); other steps stay
+        as they were for verification to judge."""
+        old_eq = old.equation.replace(" ", "")
+        out: list[Step] = []
+        for step in steps:
+            text = step.text
+            if old.variable != new.variable:
+                text = re.sub(rf"(?<![A-Za-z]){re.escape(old.variable)}(?![A-Za-z])", new.variable, text)
+            eq = find_equation(text)
+            answer = final_answer(step.text.strip(), old.variable)
+            if eq is not None and eq.replace(" ", "") == old_eq.replace(old.variable, new.variable):
+                text = text.replace(eq, new.equation)
+            elif answer is not None and len(answer) == len(old.solutions) and new.solutions:
+                text = ", ".join(f"{new.variable} = {_fmt(r)}" for r in sorted(new.solutions, key=_order))
+            out.append(step if text == step.text else Step(step.index, text, "adapted", step.key, step.value))
         return out
 
     def _rewrite(
@@ -280,6 +302,14 @@ class EquationAdapter:
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+def _order(root: Any) -> tuple[int, float, str]:
+    """Real roots ascending, then any others in a fixed order."""
+    try:
+        return (0, float(root), "")
+    except TypeError:
+        return (1, 0.0, str(root))
 
 
 def _literal(text: str) -> Fraction:

@@ -96,9 +96,10 @@ def test_json_reuse_adapt_and_key_patch(make_engine):
 
 def test_json_repair_then_failure_is_never_served(make_engine):
     engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
-    with pytest.raises(UnverifiedOutputError):
+    with pytest.raises(UnverifiedOutputError) as info:
         engine.run(Request("Extract as JSON. Text: Alice is 30 and lives in Paris.", schema=PERSON))
     assert [c.purpose for c in backend.calls] == ["generate", "patch", "repair", "regenerate"]
+    assert info.value.model_calls == 4 and info.value.prompt_tokens > 0  # a refusal's cost is still reported
     assert engine.count() == 0  # nothing unverified was stored
 
 

@@ -37,6 +37,27 @@ def test_adapter_leaves_other_shapes_alone():
     assert [s.origin for s in steps] == ["cached"] * 4
 
 
+@pytest.mark.parametrize(
+    "prompt,final",
+    [
+        ("Solve for x: x^2 + 4x - 45 = 0", "x = -9, x = 5"),  # other signs: another shape, same degree
+        ("Solve for y: y^2 - 4 = 0", "y = -2, y = 2"),
+    ],
+)
+def test_adapter_restates_a_nonlinear_equation_and_solves_its_roots(prompt, final):
+    cached = "x^2 - 10x + 16 = 0\nx = 2, x = 8"
+    steps, new = adapt("Solve for x: x^2 - 10x + 16 = 0", prompt, cached)
+    assert steps[0].text == new.equation and steps[-1].text == final
+    assert all(v.ok for v in EquationVerifier().verify_steps(new, steps))
+
+
+def test_adapter_leaves_a_nonlinear_working_step_for_verification():
+    cached = "x^2 - 10x + 16 = 0\n(x - 2)(x - 8) = 0\nx = 2, x = 8"
+    steps, new = adapt("Solve for x: x^2 - 10x + 16 = 0", "Solve for x: x^2 - 7x + 12 = 0", cached)
+    verdicts = EquationVerifier().verify_steps(new, steps)
+    assert steps[1].origin == "cached" and not verdicts[1].ok
+
+
 def test_gate_rejects_structure_changes():
     gate = EquationGate()
     base = parse_problem(Request("Solve for x: 3x + 5 = 20"))
