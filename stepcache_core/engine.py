@@ -231,7 +231,10 @@ class StepCacheEngine:
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
             return None
-        result = self._repair(prep, run, backend, steps, best.verdicts, best.whole, text=profile.segmenter.render(steps))
+        # a failed reuse gets the selective patches only: regenerating from scratch is the generation path's job
+        result = self._repair(
+            prep, run, backend, steps, best.verdicts, best.whole, profile.segmenter.render(steps), selective=True
+        )
         if result is None:
             return None
         steps, fallback_used = result
@@ -341,10 +344,25 @@ class StepCacheEngine:
         verdicts: list[Verdict],
         whole: Verdict,
         text: str,
+        *,
+        selective: bool = False,
     ) -> tuple[list[Step], str | None] | None:
-        """Bounded repair: selective patches, feedback repairs, regenerations, then the solver."""
+        """Bounded repair: a model-free fix, selective patches, feedback repairs, regenerations, then the solver.
+
+        ``selective`` stops after the patches (and the solver): used when a cached entry failed, so
+        that the generation path, not this one, pays for a fresh generation and its repairs.
+        """
         profile, problem = prep.profile, prep.problem
         policy = profile.repair
+        if profile.fixer is not None:
+            with run.stage("fix"):
+                fixed = profile.fixer.fix(problem, steps, verdicts)
+            if fixed is not None:
+                ok, fixed_whole, fixed_verdicts = self._verify(prep, fixed, run)
+                if ok:
+                    return fixed, "fix"
+                if sum(v.ok for v in fixed_verdicts) > sum(v.ok for v in verdicts):
+                    steps, whole, verdicts = fixed, fixed_whole, fixed_verdicts
         for _ in range(policy.patch_attempts):
             spec = profile.prompter.patch(problem, steps, verdicts)
             completion = self._call(backend, spec, run)
@@ -353,7 +371,7 @@ class StepCacheEngine:
             ok, whole, verdicts = self._verify(prep, steps, run)
             if ok:
                 return steps, None
-        for _ in range(policy.feedback_repairs):
+        for _ in range(0 if selective else policy.feedback_repairs):
             spec2 = profile.prompter.repair(problem, text, whole)
             if spec2 is None:
                 break
@@ -363,7 +381,7 @@ class StepCacheEngine:
             ok, whole, verdicts = self._verify(prep, steps, run)
             if ok:
                 return steps, "repair"
-        for _ in range(policy.full_regenerations):
+        for _ in range(0 if selective else policy.full_regenerations):
             spec3 = replace(profile.prompter.generate(problem), purpose="regenerate")
             completion = self._call(backend, spec3, run)
             text = completion.text

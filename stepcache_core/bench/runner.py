@@ -62,6 +62,8 @@ def run_systems(systems: Sequence[System], rows: Sequence[dict[str, Any]], *, pr
                     "verified": served.verified,
                     "correct": is_correct(row, served.output),
                     "error": served.error,
+                    "model_calls": served.model_calls,
+                    "fallback": served.fallback,
                 }
             )
             bar.update(1)

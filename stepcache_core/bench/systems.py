@@ -30,6 +30,8 @@ class Served:
     verified: bool
     backend_s: float = 0.0
     error: str | None = None
+    model_calls: int = 0
+    fallback: str | None = None
 
 
 class System(Protocol):
@@ -63,7 +65,7 @@ class NoCache(_Generator):
     def serve(self, row: dict[str, Any]) -> Served:
         t = time.perf_counter()
         text, pt, ct, bs = self.generate(row)
-        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs)
+        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs, model_calls=1)
 
 
 class ExactCache(_Generator):
@@ -83,7 +85,7 @@ class ExactCache(_Generator):
             return Served(hit, "reuse", time.perf_counter() - t, 0, 0, False)
         text, pt, ct, bs = self.generate(row)
         self._cache[key] = text
-        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs)
+        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs, model_calls=1)
 
 
 class SemanticCache(_Generator):
@@ -105,7 +107,7 @@ class SemanticCache(_Generator):
             return Served(best[1], "reuse", time.perf_counter() - t, 0, 0, False)
         text, pt, ct, bs = self.generate(row)
         self._entries.append((vec, text))
-        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs)
+        return Served(text, "miss", time.perf_counter() - t, pt, ct, False, bs, model_calls=1)
 
 
 class StepCacheSystem:
@@ -124,10 +126,27 @@ class StepCacheSystem:
         except UnverifiedOutputError as e:
             # a refusal: nothing served, but the model calls it took still count
             elapsed = time.perf_counter() - t
-            return Served(None, "error", elapsed, e.prompt_tokens, e.completion_tokens, False, error=f"{type(e).__name__}: {e}")
+            return Served(
+                None,
+                "error",
+                elapsed,
+                e.prompt_tokens,
+                e.completion_tokens,
+                False,
+                error=f"{type(e).__name__}: {e}",
+                model_calls=e.model_calls,
+            )
         except StepCacheError as e:
             return Served(None, "error", time.perf_counter() - t, 0, 0, False, error=f"{type(e).__name__}: {e}")
         tr = out.trace
         return Served(
-            out.text, tr.path, tr.latency_s, tr.prompt_tokens, tr.completion_tokens, tr.verified, tr.stages.get("backend", 0.0)
+            out.text,
+            tr.path,
+            tr.latency_s,
+            tr.prompt_tokens,
+            tr.completion_tokens,
+            tr.verified,
+            tr.stages.get("backend", 0.0),
+            model_calls=tr.backend_calls,
+            fallback=tr.fallback,
         )

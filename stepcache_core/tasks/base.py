@@ -23,6 +23,7 @@ __all__ = [
     "Gate",
     "Prompter",
     "Solver",
+    "Fixer",
     "AdaptContext",
     "RepairPolicy",
     "TaskProfile",
@@ -101,6 +102,17 @@ class Prompter(Protocol):
 
 
 @runtime_checkable
+class Fixer(Protocol):
+    """Model-free repair of output that failed verification (tried before any patch).
+
+    Returns fixed steps, or ``None`` when it has nothing to offer; verification
+    judges the result like any other.
+    """
+
+    def fix(self, problem: Any, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[Step] | None: ...
+
+
+@runtime_checkable
 class Solver(Protocol):
     """Deterministic fallback: writes a correct output without the model."""
 
@@ -135,6 +147,7 @@ class TaskProfile:
     verifier: Verifier | None = None
     adapter: Adapter | None = None
     solver: Solver | None = None
+    fixer: Fixer | None = None
     repair: RepairPolicy = RepairPolicy()
     retrieval_text: Callable[[str], str] | None = None
     """Maps the text to embed (e.g. numbers masked, so numeric variants retrieve each other)."""

@@ -112,7 +112,7 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
             j += 1
         if j - i >= 2:
             start = i + 1 if i == 0 and j - i >= 3 else i
-            runs.append((start, j, i > 0 and words[i - 1] in _ARTICLES))
+            runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
         i = max(j, i + 1)
     return runs
 

@@ -259,3 +259,30 @@ def test_clear_by_namespace(make_engine):
     engine.run(Request("Write b", namespace=Namespace(tenant="t2")))
     engine.clear(Namespace(tenant="t1"))
     assert engine.count(Namespace(tenant="t1")) == 0 and engine.count(Namespace(tenant="t2")) == 1
+
+
+PRODUCT = {
+    "type": "object",
+    "properties": {"product": {"type": "string"}, "brand": {"type": "string"}, "price": {"type": "integer"}},
+    "required": ["product", "brand", "price"],
+}
+
+
+def test_json_value_that_swallowed_another_is_trimmed_without_the_model(make_engine):
+    engine, backend = make_engine(['{"product": "Altair toaster", "brand": "Altair", "price": 229}'])
+    out = engine.run(
+        Request("Extract product, brand, price as JSON. Text: The Altair toaster costs 229 dollars.", schema=PRODUCT)
+    )
+    assert out.trace.fallback == "fix" and len(backend.calls) == 1
+    assert out.text == '{"product": "toaster", "brand": "Altair", "price": 229}'
+
+
+def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_engine):
+    engine, backend = make_engine(
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}'
+    )
+    engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Oslo.", schema=PERSON))
+    # the reuse path patched the failing key only; the full chain ran once, on the generation path
+    assert [c.purpose for c in backend.calls[1:]] == ["patch", "generate", "patch", "repair", "regenerate"]
