@@ -17,7 +17,8 @@ from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
 __all__ = ["json_extraction_task", "parse_json_problem", "JsonAdapter", "JsonFixer", "JsonGate", "JsonPrompter"]
 
 _DETECT = re.compile(r"\bjson\b", re.IGNORECASE)
-_WORD = re.compile(r"[\w@.+\-/']+|[^\w\s]")
+# words keep inner dots and dashes ("A-1042", "3.5") but not a sentence's final period ("Lyon.")
+_WORD = re.compile(r"[\w@+\-/'.]*\w|[^\w\s]")
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
 
 
@@ -99,6 +100,14 @@ class JsonAdapter:
             if key not in new.properties and new.schema is not None:
                 continue  # removed from the schema
             value = self._replace(s.value, replacements, new.text)
+            if (
+                value == s.value
+                and not isinstance(value, (bool, list, dict))
+                and value is not None
+                and not grounded(value, new.text)
+            ):
+                # the diff did not line up (clauses moved): find the value by the words around it
+                value = _by_anchors(value, source_text(old), source_text(new))
             if key != s.key or value != s.value:
                 out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value))
             else:
@@ -219,6 +228,56 @@ def _trim(value: str, part: str) -> str | None:
     if folded[-n:] == target:
         return " ".join(words[:-n])
     return None
+
+
+def _shape(token: str) -> str:
+    if _is_number(token):
+        return "9"
+    return "A" if token[:1].isupper() else "a"
+
+
+def _by_anchors(value: Any, old_text: str, new_text: str) -> Any:
+    """The new text's counterpart of ``value``, found by the words around it in the old text.
+
+    ``"ships to Valencia with UPS"`` -> ``"Shipping to Osaka with UPS"`` gives ``"Osaka"``: a span
+    of the same shape (word count, capitalisation, number or not) between the same neighbours.
+    Both neighbours must match, or one when exactly one span of that shape sits next to it;
+    anything ambiguous leaves the value unchanged (verification then sends it to patching).
+    """
+    is_int = isinstance(value, int)
+    old = _WORD.findall(old_text)
+    new = _WORD.findall(new_text)
+    want = [t.casefold() for t in _WORD.findall(str(value))]
+    n = len(want)
+    hits = [i for i in range(len(old) - n + 1) if [t.casefold() for t in old[i : i + n]] == want]
+    if len(hits) != 1 or n == 0:
+        return value
+    i = hits[0]
+    left = old[i - 1].casefold() if i > 0 else None
+    right = old[i + n].casefold() if i + n < len(old) else None
+    shape = [_shape(t) for t in old[i : i + n]]
+    both: list[str] = []
+    one: list[str] = []
+    for j in range(len(new) - n + 1):
+        span = new[j : j + n]
+        if [_shape(t) for t in span] != shape:
+            continue
+        lm = left is not None and j > 0 and new[j - 1].casefold() == left
+        rm = right is not None and j + n < len(new) and new[j + n].casefold() == right
+        text = " ".join(span)
+        if lm and rm:
+            both.append(text)
+        elif lm or rm:
+            one.append(text)
+    found = both if both else one
+    if len(set(found)) != 1:
+        return value
+    if is_int:
+        try:
+            return int(found[0].replace(",", ""))
+        except ValueError:
+            return value
+    return found[0]
 
 
 _FEW_SHOT = """Extract the requested fields from the text as one JSON object. Use values exactly as written in the text.

@@ -283,6 +283,8 @@ def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError):
-        engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Oslo.", schema=PERSON))
+        engine.run(
+            Request("Extract name, age and city as JSON. Text: Aged 31 and living in Oslo, says Bob Stone.", schema=PERSON)
+        )
     # the reuse path patched the failing key only; the full chain ran once, on the generation path
     assert [c.purpose for c in backend.calls[1:]] == ["patch", "generate", "patch", "repair", "regenerate"]

@@ -178,3 +178,26 @@ def test_fixer_trims_a_value_that_swallowed_another_fields_value():
     # equal values: nothing to trim
     same = SEG.segment('{"make": "Toyota Golf", "model": "Toyota Golf", "km": 9000}', origin="generated")
     assert JsonFixer().fix(p, same, JsonVerifier().verify_steps(p, same)) is None
+
+
+def test_adapter_finds_moved_values_by_their_neighbouring_words():
+    schema = {
+        "type": "object",
+        "properties": {"order_id": {"type": "string"}, "quantity": {"type": "integer"}, "destination": {"type": "string"}},
+    }
+    old = problem("Extract as JSON. Text: Order A-1042 contains 42 boxes and ships to Valencia with UPS.", schema)
+    new = problem("Extract as JSON. Text: Shipping to Osaka with UPS, order E-5583 contains 37 boxes.", schema)
+    steps = SEG.segment('{"order_id": "A-1042", "quantity": 42, "destination": "Valencia"}', origin="generated")
+    adapted = JsonAdapter().adapt(old, new, steps, AdaptContext())
+    assert [s.value for s in adapted] == ["E-5583", 37, "Osaka"]
+    assert all(v.ok for v in JsonVerifier().verify_steps(new, adapted))
+
+
+def test_adapter_leaves_a_value_whose_neighbours_are_ambiguous():
+    from stepcache_core.tasks.jsonx import _by_anchors
+
+    # "the food market took" and "took place in": two spans of the shape of "book fair" touch an anchor
+    old = "The book fair in Valencia lasted 5 days."
+    new = "Over 4 days, the food market took place in Osaka."
+    assert _by_anchors("book fair", old, new) == "book fair"
+    assert _by_anchors("Valencia", old, new) == "Osaka"
