@@ -165,11 +165,13 @@ class JsonAdapter:
                     return value
             return value
         if isinstance(value, str):
-            if grounded(value, text):
-                return value
+            # the diff first: "departs from Denver ... lands in Bergen" -> "departs from Valencia ... lands in
+            # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
             key = " ".join(_tokens(value)).casefold()
             if key in replacements:
                 return replacements[key]
+            if grounded(value, text):
+                return value
             # a value spanning an edit: substitute the replaced words inside it
             words = _tokens(value)
             swapped = [replacements.get(w.casefold(), w) for w in words]

@@ -188,6 +188,8 @@ class JsonVerifier:
                 errors_by_key.setdefault(key, err.message)
         verdicts: list[Verdict] = []
         clashes = _clashes(steps)
+        # "departure": "Flight" names a field (the text's label of the flight number), not a value
+        labels = {_norm(k).replace("_", " ") for k in (*problem.properties, *(s.key for s in steps if s.key))}
         for s in steps:
             assert s.key is not None
             if s.key in clashes:
@@ -207,6 +209,8 @@ class JsonVerifier:
                 verdicts.append(
                     Verdict(False, f"value of {s.key!r} is a cut of a sentence, not an entity", step=s.index, key=s.key)
                 )
+            elif isinstance(s.value, str) and _norm(s.value).replace("_", " ") in labels:
+                verdicts.append(Verdict(False, f"value of {s.key!r} is a field's name, not its value", step=s.index, key=s.key))
             elif isinstance(s.value, str) and _unit_word(s.value, s.key, problem.text):
                 verdicts.append(
                     Verdict(False, f"value of {s.key!r} is the unit of a quantity, not an entity", step=s.index, key=s.key)

@@ -201,3 +201,21 @@ def test_adapter_leaves_a_value_whose_neighbours_are_ambiguous():
     new = "Over 4 days, the food market took place in Osaka."
     assert _by_anchors("book fair", old, new) == "book fair"
     assert _by_anchors("Valencia", old, new) == "Osaka"
+
+
+def test_adapter_follows_the_diff_even_when_the_old_value_moved_to_another_field():
+    schema = {
+        "type": "object",
+        "properties": {"flight": {"type": "string"}, "origin": {"type": "string"}, "destination": {"type": "string"}},
+    }
+    old = problem("Text: Flight LH402 departs from Denver at gate A12 and lands in Bergen.", schema)
+    new = problem("Text: Flight BA286 departs from Valencia at gate C3 and lands in Denver.", schema)
+    steps = SEG.segment('{"flight": "LH402", "origin": "Denver", "destination": "Bergen"}', origin="generated")
+    assert [s.value for s in JsonAdapter().adapt(old, new, steps, AdaptContext())] == ["BA286", "Valencia", "Denver"]
+
+
+def test_a_field_name_is_not_a_value():
+    schema = {"type": "object", "properties": {"flight": {"type": "string"}, "departure": {"type": "string"}}}
+    p = problem("Flight LH402 departs from Denver.", schema)
+    steps = SEG.segment('{"flight": "LH402", "departure": "Flight"}', origin="generated")
+    assert [v.ok for v in JsonVerifier().verify_steps(p, steps)] == [True, False]
