@@ -91,7 +91,7 @@ class JsonAdapter:
     def adapt(self, old: JsonProblem, new: JsonProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
         if any(s.key is None for s in steps):
             return list(steps)
-        renames = self._renames(old, new, ctx)
+        renames = self._renames(old, new, ctx, {s.key: s.value for s in steps if s.key is not None})
         replacements = self._replacements(old.text, new.text)
         out: list[Step] = []
         for s in steps:
@@ -117,7 +117,7 @@ class JsonAdapter:
         out.sort(key=lambda st: order.get(st.key or "", len(order)))
         return [Step(i, st.text, st.origin, st.key, st.value) for i, st in enumerate(out)]
 
-    def _renames(self, old: JsonProblem, new: JsonProblem, ctx: AdaptContext) -> dict[str, str]:
+    def _renames(self, old: JsonProblem, new: JsonProblem, ctx: AdaptContext, values: Mapping[str, Any]) -> dict[str, str]:
         gone = [k for k in old.properties if k not in new.properties]
         added = [k for k in new.properties if k not in old.properties]
         renames: dict[str, str] = {}
@@ -130,10 +130,12 @@ class JsonAdapter:
                 same_type = old.types.get(g) == new.types.get(a)
                 if not (same_pos and same_type):
                     continue
-                if (
-                    ctx.similarity is not None
-                    and ctx.similarity(g.replace("_", " "), a.replace("_", " ")) < self.min_name_similarity
-                ):
+                similar = (
+                    ctx.similarity is None or ctx.similarity(g.replace("_", " "), a.replace("_", " ")) >= self.min_name_similarity
+                )
+                # names the embedding can't vouch for (origin -> departure) still rename when the text
+                # itself labels the value with the new name ("departs from Denver")
+                if not (similar or _labelled(a, values.get(g), source_text(old))):
                     continue
                 renames[g] = a
         return renames
@@ -230,6 +232,37 @@ def _trim(value: str, part: str) -> str | None:
     if folded[-n:] == target:
         return " ".join(words[:-n])
     return None
+
+
+_LINK_WORDS = frozenset("from to by in at of for on with as".split())
+
+
+def _stem(word: str) -> str:
+    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+
+
+def _labelled(key: str, value: Any, text: str) -> bool:
+    """Whether the text names ``value`` with a word of ``key``: the word just before it (or before
+    one linking word: "departs from Denver", "written by Lena Vogel") or just after it ("2703 visitors")."""
+    if value is None or isinstance(value, (bool, list, dict)):
+        return False
+    stems = [_stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
+    words = [w.casefold() for w in _WORD.findall(text)]
+    want = [w.casefold() for w in _WORD.findall(str(value))]
+    n = len(want)
+    if not stems or n == 0:
+        return False
+    for i in range(len(words) - n + 1):
+        if words[i : i + n] != want:
+            continue
+        near = [words[i - 1]] if i > 0 else []
+        if near and near[0] in _LINK_WORDS and i > 1:
+            near.append(words[i - 2])
+        if i + n < len(words):
+            near.append(words[i + n])
+        if any(w.startswith(stem) for w in near for stem in stems):
+            return True
+    return False
 
 
 def _shape(token: str) -> str:

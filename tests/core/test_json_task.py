@@ -219,3 +219,19 @@ def test_a_field_name_is_not_a_value():
     p = problem("Flight LH402 departs from Denver.", schema)
     steps = SEG.segment('{"flight": "LH402", "departure": "Flight"}', origin="generated")
     assert [v.ok for v in JsonVerifier().verify_steps(p, steps)] == [True, False]
+
+
+def test_rename_the_embedding_cannot_vouch_for_needs_the_text_to_label_the_value():
+    def schema(*keys):
+        return {"type": "object", "properties": {k: {"type": "string"} for k in keys}}
+
+    text = "Text: Flight LH402 departs from Denver at gate A12 and lands in Bergen."
+    old = problem(text, schema("flight", "origin", "destination"))
+    steps = SEG.segment('{"flight": "LH402", "origin": "Denver", "destination": "Bergen"}', origin="generated")
+    unrelated = AdaptContext(similarity=lambda a, b: 0.1)
+    # "departs from Denver": the text labels the value with the new name
+    renamed = JsonAdapter().adapt(old, problem(text, schema("flight", "departure", "destination")), steps, unrelated)
+    assert [(s.key, s.value) for s in renamed] == [("flight", "LH402"), ("departure", "Denver"), ("destination", "Bergen")]
+    # "gate" labels A12, not Denver: no rename, the key is left to patching
+    gated = JsonAdapter().adapt(old, problem(text, schema("flight", "gate", "destination")), steps, unrelated)
+    assert [s.key for s in gated] == ["flight", "destination"]
