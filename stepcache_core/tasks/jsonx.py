@@ -237,6 +237,14 @@ def _trim(value: str, part: str) -> str | None:
 _LINK_WORDS = frozenset("from to by in at of for on with as".split())
 
 
+def _occurrences(words: Sequence[str], value: str) -> list[int]:
+    """Where the words of ``value`` stand in ``words`` (case-insensitive)."""
+    want = [w.casefold() for w in _WORD.findall(value)]
+    n = len(want)
+    folded = [w.casefold() for w in words]
+    return [i for i in range(len(folded) - n + 1) if folded[i : i + n] == want] if n else []
+
+
 def _stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
@@ -248,13 +256,10 @@ def _labelled(key: str, value: Any, text: str) -> bool:
         return False
     stems = [_stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
     words = [w.casefold() for w in _WORD.findall(text)]
-    want = [w.casefold() for w in _WORD.findall(str(value))]
-    n = len(want)
-    if not stems or n == 0:
+    n = len(_WORD.findall(str(value)))
+    if not stems:
         return False
-    for i in range(len(words) - n + 1):
-        if words[i : i + n] != want:
-            continue
+    for i in _occurrences(words, str(value)):
         near = [words[i - 1]] if i > 0 else []
         if near and near[0] in _LINK_WORDS and i > 1:
             near.append(words[i - 2])
@@ -282,10 +287,9 @@ def _by_anchors(value: Any, old_text: str, new_text: str) -> Any:
     is_int = isinstance(value, int)
     old = _WORD.findall(old_text)
     new = _WORD.findall(new_text)
-    want = [t.casefold() for t in _WORD.findall(str(value))]
-    n = len(want)
-    hits = [i for i in range(len(old) - n + 1) if [t.casefold() for t in old[i : i + n]] == want]
-    if len(hits) != 1 or n == 0:
+    n = len(_WORD.findall(str(value)))
+    hits = _occurrences(old, str(value))
+    if len(hits) != 1:
         return value
     i = hits[0]
     left = old[i - 1].casefold() if i > 0 else None

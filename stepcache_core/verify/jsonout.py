@@ -125,14 +125,13 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
     for words in clauses(text):
         low = [_norm(w) for w in words]
         for i, j, parts_ok in name_runs(words):
-            run = low[i:j]
             for a in range(i, j - len(v) + 1):
                 if tuple(low[a : a + len(v)]) != v or (a == i and a + len(v) == j):
                     continue
                 rest = [tuple(p) for p in (low[i:a], low[a + len(v) : j]) if p]
                 if parts_ok and all(r in others for r in rest):
                     continue
-                return " ".join(words[i:j]) if run else None
+                return " ".join(words[i:j])
     return None
 
 
