@@ -10,21 +10,24 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .backends.base import Backend, call_backend
+from .bounds import VerificationBudgetExceeded, deadline
 from .embed import Embedder, MiniLMEmbedder, cosine
-from .errors import ConfigError, InvalidRequestError, StoreError, UnverifiedOutputError
+from .errors import ConfigError, InvalidRequestError, StepCacheError, StoreError, UnverifiedOutputError
 from .request import entry_id, validate_request
-from .store import ChromaStore, Store
+from .store import ChromaStore, Store, key_vector
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import AdaptContext
-from .values import Candidate, Completion, Entry, GenerationSpec, Namespace, Outcome, Path, Request, Step, Trace, Verdict
+from .values import Candidate, Completion, Entry, GenerationSpec, Namespace, Origin, Outcome, Path, Request, Step, Trace, Verdict
 
 __all__ = ["EngineConfig", "StepCacheEngine"]
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class EngineConfig:
     ``similarity_threshold``: below it a retrieved entry is not considered
     (verification still decides above it). ``top_k``: candidates examined.
     ``backend_timeout_s``: per backend call; ``None`` waits forever.
+    ``max_output_chars`` / ``max_steps``: an answer longer than this is never
+    verified (it fails: "cannot verify, don't reuse") and never stored.
+    ``verify_budget_s``: time budget of one verification; past it the
+    verdict is a failure, never a pass.
     """
 
     similarity_threshold: float = 0.3
@@ -41,6 +48,9 @@ class EngineConfig:
     max_prompt_chars: int = 32_000
     backend_timeout_s: float | None = 300.0
     store_outputs: bool = True
+    max_output_chars: int = 64_000
+    max_steps: int = 400
+    verify_budget_s: float | None = 5.0
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similarity_threshold <= 1.0:
@@ -49,6 +59,10 @@ class EngineConfig:
             raise ConfigError("top_k must be >= 1")
         if self.max_prompt_chars < 1:
             raise ConfigError("max_prompt_chars must be >= 1")
+        if self.max_output_chars < 1 or self.max_steps < 1:
+            raise ConfigError("max_output_chars and max_steps must be >= 1")
+        if self.verify_budget_s is not None and self.verify_budget_s <= 0:
+            raise ConfigError("verify_budget_s must be > 0 or None")
 
 
 @dataclass
@@ -91,9 +105,12 @@ class _Prepared:
     entry_id: str
 
     @property
-    def signature_key(self) -> tuple[str, str, str] | None:
+    def signature(self) -> str:
+        """The structure key stored with verified entries (``""`` when the task has none)."""
         sig = self.profile.signature
-        return None if sig is None else (self.collection, self.profile.name, sig(self.problem))
+        if sig is None:
+            return ""
+        return hashlib.sha256(f"{self.profile.name}\x1f{sig(self.problem)}".encode()).hexdigest()[:32]
 
 
 class StepCacheEngine:
@@ -129,8 +146,6 @@ class StepCacheEngine:
         self.tasks = (tasks if tasks is not None else builtin_tasks()).copy()
         self.config = config or EngineConfig()
         self._write_lock = threading.Lock()
-        # (collection, task, signature) -> id of the newest entry with that structure; rebuilt lazily
-        self._signatures: dict[tuple[str, str, str], str] = {}
         self._embed_tag = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
 
     # ----------------------------------------------------------------- public API
@@ -163,26 +178,29 @@ class StepCacheEngine:
         return self._finish(prep, run, served, t0, store=True)
 
     def record(self, request: Request, output: str) -> bool:
-        """Verify ``output`` for ``request`` and store it. ``False`` when it fails verification."""
+        """Verify ``output`` for ``request`` and store it.
+
+        Returns ``True`` when stored, ``False`` when the output failed verification (or is too long
+        to verify and store). A store that fails raises :class:`StoreError`: a broken store is never
+        reported as a failed verification.
+        """
         run = _Run()
         prep = self._prepare(request, run)
         profile = prep.profile
-        steps = profile.segmenter.segment(output, origin="generated")
+        steps = self._segment(profile, output, "generated")
         if profile.verifier is not None:
             text = profile.segmenter.render(steps)
-            if not self._verify(prep, steps, run)[0] or not profile.verifier.check(prep.problem, text).ok:
+            if not self._verify(prep, steps, run)[0] or not self._check(prep, text).ok:
                 return False
         else:
             text = output
-        self._store(prep, text, verified=profile.verifier is not None, run=run)
-        return not any(n.startswith("store failed") for n in run.notes)
+        return self._store(prep, text, verified=profile.verifier is not None, run=run)
 
     def clear(self, namespace: Namespace | None = None) -> None:
         """Remove every entry, or those of one namespace."""
         with self._write_lock:
             collection = None if namespace is None else self._collection(namespace)
             self.store.clear(collection)
-            self._signatures = {k: v for k, v in self._signatures.items() if collection is not None and k[0] != collection}
 
     def count(self, namespace: Namespace | None = None) -> int:
         return self.store.count(self._collection(namespace or Namespace()))
@@ -198,19 +216,26 @@ class StepCacheEngine:
         with run.stage("intake"):
             request = validate_request(request, max_prompt_chars=self.config.max_prompt_chars)
             profile = self.tasks.get(request.task) if request.task is not None else self.tasks.detect(request)
-            problem = profile.parse(request)
-            return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request))
+            try:
+                problem = profile.parse(request)
+            except StepCacheError:
+                raise
+            except Exception as e:  # a plug-in's parser must not leak RecursionError, ValueError...
+                raise InvalidRequestError(f"task {profile.name!r} cannot read the request ({type(e).__name__}: {e})") from e
+            return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request, profile.normalize))
 
     def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | None:
         profile = prep.profile
         with run.stage("exact"):
             exact = self.store.get(prep.collection, prep.entry_id)
         if exact is not None and exact.task == profile.name:
-            steps = profile.segmenter.segment(exact.output)
+            steps = self._segment(profile, exact.output)
             ok, verdict = self._verify(prep, steps, run)[0:2] if profile.verifier else (True, Verdict.passed())
             if ok:
                 return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
+        if profile.exact_only:
+            return None  # reused only when identical: nothing to retrieve, nothing to embed
         # retrieval proposes, verification decides: the structural match first, then the nearest
         # neighbours; the candidate whose adapted steps verify best wins
         structural = self._by_signature(prep, run)
@@ -246,10 +271,13 @@ class StepCacheEngine:
         best: _Adapted | None = None
         for cand, old in candidates:
             with run.stage("segment"):
-                steps = profile.segmenter.segment(cand.entry.output)
+                steps = self._segment(profile, cand.entry.output)
             if profile.adapter is not None:
                 with run.stage("adapt"):
-                    steps = profile.adapter.adapt(old, prep.problem, steps, AdaptContext(similarity=self._similarity))
+                    try:
+                        steps = profile.adapter.adapt(old, prep.problem, steps, AdaptContext(similarity=self._similarity))
+                    except Exception as e:  # an adapter that cannot cope leaves the steps to verification
+                        run.notes.append(f"adapter raised {type(e).__name__}: {e}")
             ok, whole, verdicts = self._verify(prep, steps, run)
             prefix = next((i for i, v in enumerate(verdicts) if not v.ok), len(verdicts))
             adapted = _Adapted(cand, steps, ok, whole, verdicts, (ok, sum(v.ok for v in verdicts), prefix))
@@ -260,23 +288,23 @@ class StepCacheEngine:
         return best
 
     def _by_signature(self, prep: _Prepared, run: _Run) -> tuple[Candidate, Any] | None:
-        """The newest entry of the same structure, without embedding (the fast path)."""
-        key = prep.signature_key
-        entry_id = self._signatures.get(key) if key is not None else None
-        if entry_id is None:
+        """The newest verified entry of the same structure, found in the store without embedding (the
+        fast path: shared by every process and every restart)."""
+        signature = prep.signature
+        if not signature:
             return None
         with run.stage("signature"):
-            entry = self.store.get(prep.collection, entry_id)
-            if entry is None or entry.task != prep.profile.name:
-                return None
-            try:
-                old = prep.profile.parse(entry.as_request(prep.request.namespace))
-            except (InvalidRequestError, ValueError, KeyError):
-                return None
-            if not prep.profile.gate.compatible(old, prep.problem).ok:
-                return None
-        run.notes.append("matched by structure signature (no embedding)")
-        return Candidate(entry, None), old
+            for entry in self.store.find(prep.collection, signature, 2):
+                if entry.task != prep.profile.name or not entry.verified:
+                    continue
+                try:
+                    old = prep.profile.parse(entry.as_request(prep.request.namespace))
+                except Exception:  # a stored entry that no longer parses is skipped, never served
+                    continue
+                if prep.profile.gate.compatible(old, prep.problem).ok:
+                    run.notes.append("matched by structure signature (no embedding)")
+                    return Candidate(entry, None), old
+        return None
 
     def _by_embedding(self, prep: _Prepared, run: _Run) -> list[tuple[Candidate, Any]]:
         profile = prep.profile
@@ -298,7 +326,7 @@ class StepCacheEngine:
                 continue
             try:
                 old = profile.parse(cand.entry.as_request(prep.request.namespace))
-            except (InvalidRequestError, ValueError, KeyError) as e:
+            except Exception as e:  # a stored entry that no longer parses is skipped, never served
                 run.notes.append(f"stored entry {cand.entry.id} no longer parses: {e}")
                 continue
             gate = profile.gate.compatible(old, prep.problem)
@@ -325,9 +353,44 @@ class StepCacheEngine:
         if verifier is None:
             return True, Verdict.passed(), []
         with run.stage("verify"):
-            verdicts = verifier.verify_steps(prep.problem, steps)
+            verdicts = self._guarded(
+                lambda: verifier.verify_steps(prep.problem, steps),
+                steps,
+                lambda reason: [Verdict(False, reason, step=0)] + [Verdict(False, reason, step=s.index) for s in steps[1:]],
+            )
         first_bad = next((v for v in verdicts if not v.ok), None)
         return first_bad is None, first_bad or Verdict.passed(), verdicts
+
+    def _segment(self, profile: TaskProfile, text: str, origin: Origin = "cached") -> list[Step]:
+        """Segment text; too long or unreadable text is one step, which verification then fails."""
+        if len(text) > self.config.max_output_chars:
+            return [Step(0, text, origin)]
+        try:
+            return profile.segmenter.segment(text, origin=origin)
+        except Exception:  # RecursionError on deeply nested JSON, a plug-in's bug...
+            return [Step(0, text, origin)]
+
+    def _check(self, prep: _Prepared, text: str) -> Verdict:
+        """The whole-output integrity check, under the same limits as the step checks."""
+        verifier = prep.profile.verifier
+        if verifier is None:
+            return Verdict.passed()
+        return self._guarded(lambda: verifier.check(prep.problem, text), [Step(0, text)], lambda reason: Verdict(False, reason))
+
+    def _guarded(self, check: Callable[[], _V], steps: Sequence[Step], failed: Callable[[str], _V]) -> _V:
+        """Run a verifier under the size limits and the time budget; anything it cannot tell is a failure."""
+        cfg = self.config
+        if len(steps) > cfg.max_steps or sum(len(s.text) for s in steps) > cfg.max_output_chars:
+            return failed(f"answer too long to verify (limits: {cfg.max_steps} steps, {cfg.max_output_chars} characters)")
+        try:
+            with deadline(cfg.verify_budget_s):
+                return check()
+        except VerificationBudgetExceeded:
+            return failed(f"verification ran past its budget of {cfg.verify_budget_s}s")
+        except StepCacheError as e:
+            return failed(f"cannot verify: {e}")
+        except Exception as e:  # RecursionError, sympy internals...: cannot tell, so don't reuse
+            return failed(f"verifier raised {type(e).__name__}: {e}")
 
     def _call(self, backend: Backend, spec: GenerationSpec, run: _Run) -> Completion:
         with run.stage("backend"):
@@ -356,7 +419,11 @@ class StepCacheEngine:
         policy = profile.repair
         if profile.fixer is not None:
             with run.stage("fix"):
-                fixed = profile.fixer.fix(problem, steps, verdicts)
+                try:
+                    fixed = profile.fixer.fix(problem, steps, verdicts)
+                except Exception as e:  # a fixer that cannot cope offers nothing
+                    run.notes.append(f"fixer raised {type(e).__name__}: {e}")
+                    fixed = None
             if fixed is not None:
                 ok, fixed_whole, fixed_verdicts = self._verify(prep, fixed, run)
                 if ok:
@@ -366,7 +433,10 @@ class StepCacheEngine:
         for _ in range(policy.patch_attempts):
             spec = profile.prompter.patch(problem, steps, verdicts)
             completion = self._call(backend, spec, run)
-            steps = profile.prompter.merge(problem, steps, verdicts, completion.text)
+            try:
+                steps = profile.prompter.merge(problem, steps, verdicts, completion.text)
+            except Exception as e:  # an unreadable patch: keep the failing steps, verification says no
+                run.notes.append(f"merging the patch raised {type(e).__name__}: {e}")
             text = completion.text
             ok, whole, verdicts = self._verify(prep, steps, run)
             if ok:
@@ -377,7 +447,7 @@ class StepCacheEngine:
                 break
             completion = self._call(backend, spec2, run)
             text = completion.text
-            steps = profile.segmenter.segment(text, origin="generated")
+            steps = self._segment(profile, text, "generated")
             ok, whole, verdicts = self._verify(prep, steps, run)
             if ok:
                 return steps, "repair"
@@ -385,14 +455,14 @@ class StepCacheEngine:
             spec3 = replace(profile.prompter.generate(problem), purpose="regenerate")
             completion = self._call(backend, spec3, run)
             text = completion.text
-            steps = profile.segmenter.segment(text, origin="generated")
+            steps = self._segment(profile, text, "generated")
             ok, whole, verdicts = self._verify(prep, steps, run)
             if ok:
                 return steps, "regenerate"
         if profile.solver is not None:
             with run.stage("solve"):
                 solved = profile.solver.solve(problem)
-            steps = profile.segmenter.segment(solved, origin="deterministic")
+            steps = self._segment(profile, solved, "deterministic")
             ok, whole, _ = self._verify(prep, steps, run)
             if ok:
                 return steps, "deterministic"
@@ -410,7 +480,7 @@ class StepCacheEngine:
         similarity = run.best.similarity if run.best else None
         matched = run.best.entry if run.best else None
         completion = self._call(backend, profile.prompter.generate(prep.problem), run)
-        steps = profile.segmenter.segment(completion.text, origin="generated")
+        steps = self._segment(profile, completion.text, "generated")
         if profile.verifier is None:
             return _Served(path, steps, similarity, matched, verified=False, skip_reason=skip_reason)
         ok, whole, verdicts = self._verify(prep, steps, run)
@@ -423,9 +493,13 @@ class StepCacheEngine:
         steps, fallback = result
         return _Served(path, steps, similarity, matched, verified=True, fallback=fallback or "patch", skip_reason=skip_reason)
 
-    def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> None:
+    def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> bool:
+        """Store a served output; ``False`` when it is not stored by policy. Raises :class:`StoreError`."""
         if not self.config.store_outputs:
-            return
+            return False
+        if len(text) > self.config.max_output_chars:
+            run.notes.append(f"not stored: {len(text)} characters is over max_output_chars={self.config.max_output_chars}")
+            return False
         req = prep.request
         entry = Entry(
             id=prep.entry_id,
@@ -436,18 +510,17 @@ class StepCacheEngine:
             constraints=req.constraints_json(),
             created_at=time.time(),
             verified=verified,
+            signature=prep.signature if verified else "",
         )
         with run.stage("store"):
-            vector = run.vector or self.embedder.embed([self._retrieval_text(prep)])[0]
-            try:
-                with self._write_lock:
-                    self.store.put(prep.collection, entry, vector)
-            except StoreError as e:
-                run.notes.append(f"store failed: {e}")
-                return
-        key = prep.signature_key
-        if key is not None and verified:
-            self._signatures[key] = entry.id
+            if prep.profile.exact_only:
+                # found by id only: a key-derived vector fills the slot, and no embedding model loads
+                vector = key_vector(entry.id, self.embedder.dimension)
+            else:
+                vector = run.vector or self.embedder.embed([self._retrieval_text(prep)])[0]
+            with self._write_lock:
+                self.store.put(prep.collection, entry, vector)
+        return True
 
     def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
         profile = prep.profile
@@ -455,16 +528,26 @@ class StepCacheEngine:
         if served.verified and profile.verifier is not None:
             # the integrity check of the stitched output, whatever path produced it
             with run.stage("integrity"):
-                whole = profile.verifier.check(prep.problem, text)
+                whole = self._check(prep, text)
             if not whole.ok:
                 raise UnverifiedOutputError(
                     profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage()
                 )
         # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
         # storing it would put an embedding and a Chroma write on the fast path for nothing
-        derivable = served.path == "reuse" and run.vector is None
+        derivable = served.path == "reuse" and served.matched is not None and served.similarity is None
+        store_error: str | None = None
+        if served.matched is not None and served.path in ("reuse", "patch"):
+            try:
+                self.store.touch(prep.collection, [served.matched.id])  # least recently used goes first
+            except StoreError as e:
+                run.notes.append(f"touch failed: {e}")
         if store and not served.exact and not derivable:
-            self._store(prep, text, verified=served.verified, run=run)
+            try:
+                self._store(prep, text, verified=served.verified, run=run)
+            except StoreError as e:  # the answer is good; only keeping it failed
+                store_error = str(e)
+                run.notes.append(f"store failed: {e}")
         origins = [s.origin for s in served.steps]
         trace = Trace(
             path=served.path,
@@ -486,6 +569,7 @@ class StepCacheEngine:
             latency_s=time.perf_counter() - t0,
             stages=dict(run.stages),
             notes=tuple(run.notes),
+            store_error=store_error,
         )
         return Outcome(text, tuple(served.steps), trace)
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from .bounds import MAX_EXPONENT, MAX_RESULT_DIGITS, MAX_SOLVE_DEGREE, check_expression
 from .errors import InvalidEquationError
 
 __all__ = [
@@ -110,6 +111,7 @@ def parse_side(expr: str) -> Any:
         rationalize,
     )
 
+    check_expression(expr)  # before any evaluation: towers, huge exponents, deep nesting
     text = _explicit(expr.strip())
     if not text or not _ALLOWED.match(text):
         raise InvalidEquationError("not an arithmetic expression", equation=expr)
@@ -177,6 +179,8 @@ def parse_equation(eq: str, variable: str | None = None, *, solve: bool = True) 
             root = sympy.simplify(-b / a) if a.free_symbols else -b / a
             sols = (root,)
         else:
+            if degree > MAX_SOLVE_DEGREE:
+                raise InvalidEquationError(f"degree {degree} is above the solvable limit of {MAX_SOLVE_DEGREE}", equation=eq)
             try:
                 found = sympy.solve(sympy.Eq(lhs, rhs), x)
             except Exception as e:
@@ -229,6 +233,10 @@ class _NonLinear(Exception):
     pass
 
 
+def _digits(value: Fraction) -> int:
+    return max(value.numerator.bit_length(), value.denominator.bit_length()) * 30103 // 100000 + 1
+
+
 def linear_form(eq: str, variable: str) -> tuple[Fraction, Fraction] | None:
     """``(a, b)`` with ``lhs - rhs == a*variable + b``, in exact fractions, or ``None``.
 
@@ -240,9 +248,10 @@ def linear_form(eq: str, variable: str) -> tuple[Fraction, Fraction] | None:
         return None
     left, right = eq.split("=")
     try:
+        check_expression(eq)
         la, lb = _LinParser(left, variable).parse()
         ra, rb = _LinParser(right, variable).parse()
-    except (_NonLinear, ZeroDivisionError, IndexError, ValueError):
+    except (_NonLinear, ZeroDivisionError, IndexError, ValueError, InvalidEquationError):
         return None
     return la - ra, lb - rb
 
@@ -324,6 +333,8 @@ class _LinParser:
             if ea != 0 or eb.denominator != 1 or eb < 0:
                 raise _NonLinear
             n = int(eb)
+            if n > MAX_EXPONENT or _digits(b) * max(n, 1) > MAX_RESULT_DIGITS:
+                raise _NonLinear  # the sympy path refuses it with a typed error
             if n == 1:
                 return a, b
             if a != 0:

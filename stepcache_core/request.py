@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import InvalidRequestError, InvalidSchemaError, PromptTooLongError
@@ -21,22 +22,34 @@ def validate_request(request: Any, *, max_prompt_chars: int) -> Request:
         raise InvalidRequestError("prompt is empty")
     if len(prompt) > max_prompt_chars:
         raise PromptTooLongError(len(prompt), max_prompt_chars)
+    if request.key_text is not None and not isinstance(request.key_text, str):
+        raise InvalidRequestError(f"key_text must be str, got {type(request.key_text).__name__}")
+    for name, text in (("prompt", prompt), ("key_text", request.key_text or "")):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise InvalidRequestError(f"{name} is not valid Unicode text (lone surrogate at {e.start})") from None
     if "\x00" in prompt or "\ufffd" in prompt:
         raise InvalidRequestError("prompt holds binary data (NUL or undecodable bytes)")
     control = sum(1 for ch in prompt if ord(ch) < 32 and ch not in "\n\r\t")
     if control > max(2, len(prompt) // 100):
         raise InvalidRequestError("prompt holds binary data (control characters)")
     if request.schema is not None:
+        if not isinstance(request.schema, Mapping):
+            raise InvalidSchemaError(f"schema must be a JSON object (a mapping), got {type(request.schema).__name__}")
         try:
             canonical_json(request.schema)
+        except RecursionError as e:
+            raise InvalidSchemaError("schema is nested too deeply") from e
         except (TypeError, ValueError) as e:
             raise InvalidSchemaError(f"schema is not JSON-serialisable: {e}") from e
-    if not all(isinstance(k, str) and k for k in request.required_keys):
+    if not isinstance(request.required_keys, (tuple, list)) or not all(isinstance(k, str) and k for k in request.required_keys):
         raise InvalidRequestError("required_keys must be non-empty strings")
     return request
 
 
-def entry_id(task: str, request: Request) -> str:
-    """Exact-match key: the task, the whitespace-normalised prompt and the constraints."""
-    raw = "\x1f".join([task, " ".join(request.prompt.split()), " ".join(request.embed_text.split()), request.constraints_json()])
+def entry_id(task: str, request: Request, normalize: Callable[[str], str] | None = None) -> str:
+    """Exact-match key: the task, the normalised prompt (whitespace folded, or ``normalize``) and the constraints."""
+    norm = normalize or (lambda t: " ".join(t.split()))
+    raw = "\x1f".join([task, norm(request.prompt), norm(request.embed_text), request.constraints_json()])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

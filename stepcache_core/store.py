@@ -1,27 +1,37 @@
-"""Storage stage: verified entries, one collection per namespace (no metadata ``where=`` filter).
+"""Storage stage: entries, one collection per namespace.
 
 ``ChromaStore`` is the default (embedded ``PersistentClient`` at
 :data:`DEFAULT_DIR`, in-memory for tests, or a Chroma server over HTTP);
-``MemoryStore`` is the shipped fake. Both bound their size (oldest evicted
-first) and expire entries after an optional TTL.
+``MemoryStore`` is the shipped fake. Both
+
+- find entries by id (exact repeats), by embedding (``query``) and by
+  structure signature (``find``: the fast path, kept in the store so every
+  process and every restart shares it, with no embedding);
+- bound their size, evicting the least recently *used* entries first
+  (``touch`` marks an entry used), at a cost that does not grow with the store;
+- expire entries after an optional TTL.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from .errors import ConfigError, StoreError
 from .values import Candidate, Entry
 
-__all__ = ["Store", "ChromaStore", "MemoryStore", "DEFAULT_DIR", "default_directory"]
+__all__ = ["Store", "ChromaStore", "MemoryStore", "DEFAULT_DIR", "default_directory", "key_vector"]
 
 DEFAULT_DIR = "~/.cache/stepcache/chroma"
+
+_T = TypeVar("_T")
 
 
 def default_directory() -> Path:
@@ -29,12 +39,34 @@ def default_directory() -> Path:
     return Path(os.environ.get("STEPCACHE_DIR") or DEFAULT_DIR).expanduser()
 
 
+def key_vector(key: str, dimension: int) -> list[float]:
+    """A deterministic unit vector derived from a key: the embedding slot of an entry that is only
+    ever found by id (exact-only tasks), so storing it never loads an embedding model."""
+    raw = b""
+    counter = 0
+    while len(raw) < dimension:
+        raw += hashlib.sha256(f"{counter}:{key}".encode()).digest()
+        counter += 1
+    v = [b / 255.0 - 0.5 for b in raw[:dimension]]
+    n = math.sqrt(sum(x * x for x in v)) or 1.0
+    return [x / n for x in v]
+
+
 @runtime_checkable
 class Store(Protocol):
-    """Where verified entries live. ``collection`` keys a partition (namespace + embedder).
+    """Where entries live. ``collection`` keys a partition (namespace + embedder).
 
-    ``query`` returns up to ``k`` live candidates, most similar first, with
-    cosine similarity in [-1, 1]. Implementations raise :class:`StoreError`.
+    - ``get``: the live entry with that id, or ``None``.
+    - ``query``: up to ``k`` live candidates, most similar first, cosine similarity in [-1, 1].
+    - ``find``: up to ``k`` live entries stored with ``Entry.signature == signature``, newest
+      first, without any embedding (the structural fast path).
+    - ``touch``: mark entries as used (may be buffered); with a size bound the least recently
+      used entries are evicted first.
+    - ``put`` / ``delete`` / ``clear`` / ``count``.
+
+    Implementations raise :class:`StoreError` for infrastructure failures (never a bare
+    exception from a driver). ``stepcache_core.testing.StoreContract`` is the contract suite
+    an implementation runs in its own tests.
     """
 
     location: str
@@ -42,6 +74,10 @@ class Store(Protocol):
     def get(self, collection: str, entry_id: str) -> Entry | None: ...
 
     def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]: ...
+
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]: ...
+
+    def touch(self, collection: str, ids: Sequence[str]) -> None: ...
 
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None: ...
 
@@ -66,18 +102,22 @@ class _Limits:
 
 
 class MemoryStore(_Limits):
-    """In-process store with exact cosine search: the fake for tests, fine for small caches."""
+    """In-process store with exact cosine search: the fake for tests, fine for small caches.
+
+    Buckets are kept in least-recently-used order, so eviction is O(1).
+    """
 
     location = "memory"
 
     def __init__(self, *, max_entries: int | None = None, ttl_s: float | None = None) -> None:
         super().__init__(max_entries, ttl_s)
-        self._data: dict[str, dict[str, tuple[Entry, list[float]]]] = {}
+        self._data: dict[str, OrderedDict[str, tuple[Entry, list[float]]]] = {}
         self._lock = threading.RLock()
 
     def get(self, collection: str, entry_id: str) -> Entry | None:
         with self._lock:
-            item = self._data.get(collection, {}).get(entry_id)
+            bucket = self._data.get(collection)
+            item = bucket.get(entry_id) if bucket is not None else None
             if item is None:
                 return None
             if self.expired(item[0]):
@@ -94,19 +134,33 @@ class MemoryStore(_Limits):
         scored = sorted(((cosine(embedding, v), e) for e, v in live), key=lambda t: -t[0])
         return [Candidate(e, s) for s, e in scored[:k]]
 
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        with self._lock:
+            found = [e for e, _ in self._data.get(collection, {}).values() if e.signature == signature]
+        live = [e for e in found if not self.expired(e)]
+        return sorted(live, key=lambda e: -e.created_at)[:k]
+
+    def touch(self, collection: str, ids: Sequence[str]) -> None:
+        with self._lock:
+            bucket = self._data.get(collection)
+            for i in ids:
+                if bucket is not None and i in bucket:
+                    bucket.move_to_end(i)
+
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
         with self._lock:
-            bucket = self._data.setdefault(collection, {})
+            bucket = self._data.setdefault(collection, OrderedDict())
             bucket[entry.id] = (entry, list(embedding))
-            if self.max_entries is not None and len(bucket) > self.max_entries:
-                oldest = sorted(bucket.values(), key=lambda t: t[0].created_at)
-                for e, _ in oldest[: len(bucket) - self.max_entries]:
-                    del bucket[e.id]
+            bucket.move_to_end(entry.id)
+            while self.max_entries is not None and len(bucket) > self.max_entries:
+                bucket.popitem(last=False)
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
         with self._lock:
+            bucket = self._data.get(collection)
             for i in ids:
-                self._data.get(collection, {}).pop(i, None)
+                if bucket is not None:
+                    bucket.pop(i, None)
 
     def clear(self, collection: str | None = None) -> None:
         with self._lock:
@@ -120,16 +174,77 @@ class MemoryStore(_Limits):
             return len(self._data.get(collection, {}))
 
 
+def _within(timeout_s: float | None, make: Callable[[], _T]) -> _T:
+    """Run ``make`` (a client constructor that talks to a server) with a deadline: Chroma's HTTP client
+    has no timeout of its own, so a frozen server would block the constructor forever."""
+    if timeout_s is None:
+        return make()
+    result: list[_T] = []
+    error: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(make())
+        except BaseException as e:  # handed to the caller's thread
+            error.append(e)
+
+    worker = threading.Thread(target=work, name="stepcache-chroma-open", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise TimeoutError(f"no answer from the Chroma server within {timeout_s}s")
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _set_http_timeout(client: Any, timeout_s: float) -> None:
+    """Bound every request of Chroma's HTTP client (its httpx session is built with ``timeout=None``)."""
+    import httpx
+
+    server = getattr(client, "_server", None)
+    session = getattr(server, "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout_s)
+
+
+def _stale(e: Exception) -> bool:
+    """A collection handle that outlived its collection (cleared by another process, server restarted)."""
+    name = type(e).__name__
+    text = str(e).lower()
+    return "notfound" in name.lower() or "invalidcollection" in name.lower() or "does not exist" in text or "not found" in text
+
+
+def _racing(e: Exception) -> bool:
+    """Two processes creating the same directory or collection at once."""
+    text = str(e).lower()
+    return "already exists" in text or "locked" in text or "unique constraint" in text or "uniqueconstraint" in type(e).__name__.lower()
+
+
 class ChromaStore(_Limits):
     """ChromaDB store. Exactly one of ``persist_directory`` / ``in_memory`` / ``host`` picks the client.
 
     - default: embedded ``PersistentClient`` at :func:`default_directory`;
     - ``in_memory=True``: ``EphemeralClient`` (tests);
-    - ``host=..., port=...``: ``HttpClient`` to a ``chroma run`` server shared by processes.
+    - ``host=..., port=...``: ``HttpClient`` to a ``chroma run`` server shared by processes,
+      every call bounded by ``timeout_s`` (connect and read).
 
     Embeddings are always passed in (Chroma's default embedding function would
     download a model) and telemetry is off. ``ef_search`` raises HNSW recall on
     near-duplicates (0.90 -> 1.00 measured at 5e4 vectors with 200).
+
+    Healing: a collection handle that went stale (another process called
+    ``clear()``, the server restarted on an empty path) is re-opened and the
+    call retried once; a first open that races another process is retried.
+
+    Size bound: ``max_entries`` with least-recently-used eviction. Hits are
+    marked used through ``touch`` (buffered, written with the next put); when a
+    put takes the collection over the bound, it evicts down to
+    ``max_entries - evict_batch`` in one pass, so the scan that finds the
+    least recently used is paid once per ``evict_batch`` puts (default 10% of
+    the bound): a put into a full store costs about what a put into an
+    unbounded one does. Processes sharing a store each re-count it once per
+    ``evict_batch`` puts.
     """
 
     def __init__(
@@ -143,12 +258,25 @@ class ChromaStore(_Limits):
         max_entries: int | None = None,
         ttl_s: float | None = None,
         ef_search: int = 200,
+        timeout_s: float | None = 10.0,
+        evict_batch: int | None = None,
+        open_retries: int = 8,
     ) -> None:
         super().__init__(max_entries, ttl_s)
         if sum(x is not None and x is not False for x in (persist_directory, host, client)) + bool(in_memory) > 1:
             raise ConfigError("choose one of persist_directory, in_memory, host, client")
+        if timeout_s is not None and timeout_s <= 0:
+            raise ConfigError("timeout_s must be > 0 or None")
+        if evict_batch is not None and evict_batch < 1:
+            raise ConfigError("evict_batch must be >= 1 or None")
         self._ef_search = ef_search
+        self._timeout_s = timeout_s
+        self._open_retries = max(1, open_retries)
+        self._batch = evict_batch or (max(1, max_entries // 10) if max_entries else 1)
         self._collections: dict[str, Any] = {}
+        self._counts: dict[str, int] = {}  # approximate, re-synced once per batch of puts
+        self._since_sync: dict[str, int] = {}
+        self._touched: dict[str, dict[str, float]] = {}
         self._lock = threading.RLock()
         try:
             import chromadb
@@ -164,7 +292,9 @@ class ChromaStore(_Limits):
             self._client = self._open(lambda: chromadb.EphemeralClient(settings=settings))
         elif host is not None:
             self.location = f"http://{host}:{port}"
-            self._client = self._open(lambda: chromadb.HttpClient(host=host, port=port, settings=settings))
+            self._client = self._open(lambda: _within(timeout_s, lambda: chromadb.HttpClient(host=host, port=port, settings=settings)))
+            if timeout_s is not None:
+                _set_http_timeout(self._client, timeout_s)
         else:
             path = Path(persist_directory).expanduser() if persist_directory is not None else default_directory()
             self.location = str(path)
@@ -176,11 +306,17 @@ class ChromaStore(_Limits):
                 raise StoreError("store path is not a directory", location=self.location, operation="open")
             self._client = self._open(lambda: chromadb.PersistentClient(path=str(path), settings=settings))
 
-    def _open(self, make: Any) -> Any:
-        try:
-            return make()
-        except Exception as e:
-            raise StoreError(f"cannot open Chroma ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+    # ------------------------------------------------------------------ plumbing
+    def _open(self, make: Callable[[], _T]) -> _T:
+        for attempt in range(self._open_retries):
+            try:
+                return make()
+            except Exception as e:
+                if _racing(e) and attempt + 1 < self._open_retries:
+                    time.sleep(0.05 * (attempt + 1))  # another process is creating the same store
+                    continue
+                raise StoreError(f"cannot open Chroma ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+        raise AssertionError("unreachable")
 
     def _collection(self, name: str) -> Any:
         col = self._collections.get(name)
@@ -188,18 +324,44 @@ class ChromaStore(_Limits):
             with self._lock:
                 col = self._collections.get(name)
                 if col is None:
-                    col = self._call(
-                        "open_collection",
-                        lambda: self._client.get_or_create_collection(
-                            f"sc-{name}",
-                            configuration={"hnsw": {"space": "cosine", "ef_search": self._ef_search}},
-                            embedding_function=None,
-                        ),
-                    )
+                    col = self._create(name)
                     self._collections[name] = col
         return col
 
-    def _call(self, operation: str, fn: Any) -> Any:
+    def _create(self, name: str) -> Any:
+        for attempt in range(self._open_retries):
+            try:
+                return self._client.get_or_create_collection(
+                    f"sc-{name}",
+                    configuration={"hnsw": {"space": "cosine", "ef_search": self._ef_search}},
+                    embedding_function=None,
+                )
+            except Exception as e:
+                if _racing(e) and attempt + 1 < self._open_retries:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="open_collection") from e
+        raise AssertionError("unreachable")
+
+    def _op(self, collection: str, operation: str, fn: Callable[[Any], _T]) -> _T:
+        """Run ``fn(collection handle)``; a stale handle is re-opened and the call retried once."""
+        col = self._collection(collection)
+        try:
+            return fn(col)
+        except Exception as e:
+            if not _stale(e):
+                raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+        with self._lock:
+            if self._collections.get(collection) is col:
+                del self._collections[collection]
+            self._counts.pop(collection, None)
+        col = self._collection(collection)
+        try:
+            return fn(col)
+        except Exception as e:
+            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+
+    def _call(self, operation: str, fn: Callable[[], _T]) -> _T:
         try:
             return fn()
         except StoreError:
@@ -207,9 +369,15 @@ class ChromaStore(_Limits):
         except Exception as e:
             raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
 
+    def _entry(self, entry_id: str, meta: Any) -> Entry | None:
+        try:
+            return Entry.from_metadata(entry_id, meta)
+        except (KeyError, TypeError, ValueError):
+            return None  # a foreign or damaged record is never served
+
+    # ------------------------------------------------------------------ reads
     def get(self, collection: str, entry_id: str) -> Entry | None:
-        col = self._collection(collection)
-        res = self._call("get", lambda: col.get(ids=[entry_id], include=["metadatas"]))
+        res = self._op(collection, "get", lambda col: col.get(ids=[entry_id], include=["metadatas"]))
         if not res["ids"]:
             return None
         entry = self._entry(res["ids"][0], res["metadatas"][0])
@@ -220,17 +388,11 @@ class ChromaStore(_Limits):
             return None
         return entry
 
-    def _entry(self, entry_id: str, meta: Any) -> Entry | None:
-        try:
-            return Entry.from_metadata(entry_id, meta)
-        except (KeyError, TypeError, ValueError):
-            return None  # a foreign or damaged record is never served
-
     def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
-        col = self._collection(collection)
-        res = self._call(
+        res = self._op(
+            collection,
             "query",
-            lambda: col.query(query_embeddings=[list(embedding)], n_results=k, include=["metadatas", "distances"]),
+            lambda col: col.query(query_embeddings=[list(embedding)], n_results=k, include=["metadatas", "distances"]),
         )
         out: list[Candidate] = []
         expired: list[str] = []
@@ -247,47 +409,125 @@ class ChromaStore(_Limits):
             self.delete(collection, expired)
         return out
 
-    def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
-        col = self._collection(collection)
-        self._call(
-            "put",
-            lambda: col.upsert(
-                ids=[entry.id], embeddings=[list(embedding)], metadatas=[entry.metadata()], documents=[entry.key_text]
-            ),
-        )
-        if self.max_entries is not None:
-            count = self._call("count", col.count)
-            if count > self.max_entries:
-                self._evict(col, count - self.max_entries)
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        # an equality filter on one metadata key: an indexed lookup in Chroma's metadata table
+        res = self._op(collection, "find", lambda col: col.get(where={"sig": signature}, limit=k, include=["metadatas"]))
+        now = time.time()
+        entries = [e for i, m in zip(res["ids"], res["metadatas"]) if (e := self._entry(i, m)) is not None]
+        return sorted((e for e in entries if not self.expired(e, now)), key=lambda e: -e.created_at)
 
-    def _evict(self, col: Any, n: int) -> None:
-        res = self._call("evict", lambda: col.get(include=["metadatas"]))
-        order = sorted(zip(res["ids"], res["metadatas"]), key=lambda t: float((t[1] or {}).get("created_at", 0.0)))
-        victims = [i for i, _ in order[:n]]
+    # ------------------------------------------------------------------ writes
+    def touch(self, collection: str, ids: Sequence[str]) -> None:
+        if self.max_entries is None:
+            return  # recency only matters to eviction
+        now = time.time()
+        with self._lock:
+            bucket = self._touched.setdefault(collection, {})
+            for i in ids:
+                bucket[i] = now
+            full = len(bucket) >= 256
+        if full:
+            self._flush_touches(collection)
+
+    def _flush_touches(self, collection: str) -> None:
+        with self._lock:
+            bucket = self._touched.pop(collection, {})
+        if not bucket:
+            return
+        ids = list(bucket)
+        try:
+            # only ids that still exist: update() on a missing id is an error in some Chroma versions
+            live = set(self._op(collection, "touch", lambda col: col.get(ids=ids, include=[]))["ids"])
+            ids = [i for i in ids if i in live]
+            if ids:
+                self._op(collection, "touch", lambda col: col.update(ids=ids, metadatas=[{"used_at": bucket[i]} for i in ids]))
+        except StoreError:
+            pass  # recency is advisory: losing a touch only makes eviction less precise
+
+    def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        meta = entry.metadata()
+        meta["used_at"] = entry.created_at
+        self._op(
+            collection,
+            "put",
+            lambda col: col.upsert(ids=[entry.id], embeddings=[list(embedding)], metadatas=[meta], documents=[entry.key_text]),
+        )
+        if self.max_entries is None:
+            return
+        with self._lock:
+            since = self._since_sync.get(collection, self._batch)
+            known = self._counts.get(collection)
+        if known is None or since >= self._batch:
+            known = int(self._op(collection, "count", lambda col: col.count()))
+            since = 0
+        else:
+            known += 1  # an upsert of an existing id over-counts; the next sync corrects it
+            since += 1
+        if known > self.max_entries:
+            self._flush_touches(collection)
+            known = self._evict(collection, self.max_entries)
+            since = 0
+        with self._lock:
+            self._counts[collection] = known
+            self._since_sync[collection] = since
+
+    def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]], *, batch: int = 2000) -> None:
+        """Bulk import (benchmarks, migrations): upserts in batches; the size bound is applied once at the end."""
+        for start in range(0, len(entries), batch):
+            chunk = entries[start : start + batch]
+            metas = [{**e.metadata(), "used_at": e.created_at} for e in chunk]
+            vectors = [list(v) for v in embeddings[start : start + batch]]
+            self._op(
+                collection,
+                "put",
+                lambda col, c=chunk, m=metas, v=vectors: col.upsert(  # type: ignore[misc]
+                    ids=[e.id for e in c], embeddings=v, metadatas=m, documents=[e.key_text for e in c]
+                ),
+            )
+        if self.max_entries is not None:
+            self._evict(collection, self.max_entries)
+        with self._lock:
+            self._counts.pop(collection, None)
+
+    def _evict(self, collection: str, bound: int) -> int:
+        """Over ``bound``: delete the least recently used down to ``bound - evict_batch`` in one pass.
+        Returns the count left."""
+        res = self._op(collection, "evict", lambda col: col.get(include=["metadatas"]))
+        ids = list(res["ids"])
+        metas = list(res["metadatas"])
+
+        def recency(i: int) -> float:
+            m = metas[i] or {}
+            return float(m.get("used_at", m.get("created_at", 0.0)))
+
+        excess = len(ids) - max(0, bound - self._batch) if len(ids) > bound else 0
+        victims = [ids[i] for i in sorted(range(len(ids)), key=recency)[:excess]]
         if victims:
-            self._call("evict", lambda: col.delete(ids=victims))
+            self._op(collection, "evict", lambda col: col.delete(ids=victims))
+        return len(ids) - len(victims)
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
-        col = self._collection(collection)
-        self._call("delete", lambda: col.delete(ids=list(ids)))
+        self._op(collection, "delete", lambda col: col.delete(ids=list(ids)))
 
     def clear(self, collection: str | None = None) -> None:
         with self._lock:
+            names = [c.name if hasattr(c, "name") else str(c) for c in self._call("list", self._client.list_collections)]
+            targets = [n for n in names if n.startswith("sc-")] if collection is None else [f"sc-{collection}"]
+            for n in targets:
+                if n in names:
+                    try:
+                        self._client.delete_collection(n)
+                    except Exception as e:
+                        if not _stale(e):  # already gone: another process cleared it first
+                            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="clear") from e
             if collection is None:
-                names = [c.name if hasattr(c, "name") else str(c) for c in self._call("list", self._client.list_collections)]
-                for n in names:
-                    if n.startswith("sc-"):
-                        self._call("clear", lambda n=n: self._client.delete_collection(n))
                 self._collections.clear()
+                self._counts.clear()
+                self._touched.clear()
             else:
-                self._call("clear", lambda: self._client.delete_collection(f"sc-{collection}")) if self._exists(
-                    collection
-                ) else None
                 self._collections.pop(collection, None)
-
-    def _exists(self, collection: str) -> bool:
-        names = [c.name if hasattr(c, "name") else str(c) for c in self._call("list", self._client.list_collections)]
-        return f"sc-{collection}" in names
+                self._counts.pop(collection, None)
+                self._touched.pop(collection, None)
 
     def count(self, collection: str) -> int:
-        return int(self._call("count", self._collection(collection).count))
+        return int(self._op(collection, "count", lambda col: col.count()))

@@ -127,7 +127,13 @@ class Completion:
 
 @dataclass(frozen=True)
 class Entry:
-    """A stored, verified request/output pair."""
+    """A stored request/output pair.
+
+    ``signature`` is the task's structure key of the request (set on verified
+    entries of tasks that have one): the store finds entries by it without
+    embedding. ``verified`` is ``False`` for outputs kept for identical
+    repeats only.
+    """
 
     id: str
     prompt: str
@@ -137,9 +143,10 @@ class Entry:
     constraints: str
     created_at: float
     verified: bool = True
+    signature: str = ""
 
     def metadata(self) -> dict[str, Any]:
-        return {
+        meta: dict[str, Any] = {
             "prompt": self.prompt,
             "key_text": self.key_text,
             "task": self.task,
@@ -148,6 +155,9 @@ class Entry:
             "created_at": self.created_at,
             "verified": self.verified,
         }
+        if self.signature:
+            meta["sig"] = self.signature
+        return meta
 
     @staticmethod
     def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> Entry:
@@ -160,6 +170,7 @@ class Entry:
             constraints=str(meta.get("constraints", "{}")),
             created_at=float(meta.get("created_at", 0.0)),
             verified=bool(meta.get("verified", True)),
+            signature=str(meta.get("sig", "")),
         )
 
     def as_request(self, namespace: Namespace) -> Request:
@@ -205,6 +216,8 @@ class Trace:
     latency_s: float = 0.0
     stages: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    store_error: str | None = None
+    """Set when the answer was served but keeping it in the store failed."""
 
     @property
     def total_tokens(self) -> int:
@@ -231,6 +244,7 @@ class Trace:
             "latency_s": self.latency_s,
             "stages": dict(self.stages),
             "notes": list(self.notes),
+            "store_error": self.store_error,
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import threading
 import time
@@ -45,6 +46,7 @@ from stepcache_core import (
     Request,
     StepCacheEngine,
     StepCacheError,
+    StoreError,
     Trace,
     UnverifiedOutputError,
 )
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
 __all__ = ["StepCacheLLM", "UnsupportedContentError", "TEXT_TASK", "JSON_TASK"]
+
+logger = logging.getLogger("stepcache_llamaindex")
 
 dispatcher = get_dispatcher(__name__)
 
@@ -381,6 +385,9 @@ class StepCacheLLM(FunctionCallingLLM):
         try:
             recorded = bool(text.strip()) and self._engine.record(request, text)
         except InvalidRequestError:
+            recorded = False
+        except StoreError as e:  # the stream already reached the caller: keeping it is best effort
+            logger.warning("stepcache: store failed after a streamed miss (%s); not stored", e)
             recorded = False
         return self._stream_trace(request.task or TEXT_TASK, text, recorded, started, usage)
 

@@ -22,7 +22,25 @@ def _workload(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scale(args: argparse.Namespace) -> int:
+    import json
+
+    from .scale import format_scale, run_scale
+
+    sizes = (300,) if args.quick else tuple(int(x) for x in args.scale_sizes.split(","))
+    report = run_scale(sizes=sizes, processes=args.scale_processes, lookups=30 if args.quick else 200, server=not args.no_server)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(report, indent=2))
+    md = format_scale(report)
+    (out / "scale.md").write_text(md + "\n")
+    print(md)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
+    if args.scale:
+        return _scale(args)
     from ..backends import LlamaCppBackend
     from ..embed import MiniLMEmbedder
     from ..errors import ConfigError
@@ -140,4 +158,8 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--quick", action="store_true", help="2 groups per task, one variant each (the test suite runs this)")
     b.add_argument("--no-progress", action="store_true")
     b.add_argument("--no-plots", action="store_true")
+    b.add_argument("--scale", action="store_true", help="store-scale run: hit latency vs store size, a chroma server, processes")
+    b.add_argument("--scale-sizes", default="1000,10000,100000", help="with --scale: entries per store")
+    b.add_argument("--scale-processes", type=int, default=4, help="with --scale: processes reading one chroma server")
+    b.add_argument("--no-server", action="store_true", help="with --scale: embedded store only")
     b.set_defaults(func=_bench)

@@ -154,6 +154,11 @@ class TaskProfile:
     signature: Callable[[Any], str] | None = None
     """Structure key of a parsed request (equation shape, schema keys): a request whose signature
     matches a stored entry's is retrieved without embedding. The gate and verification still decide."""
+    normalize: Callable[[str], str] | None = None
+    """How prompts are folded into the exact-match key (default: whitespace only)."""
+    exact_only: bool = False
+    """Reused only for an identical request (no verifier can vouch for anything else): such a task
+    is never embedded nor retrieved by similarity, so it never loads the embedding model."""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("_", "").isalnum():

@@ -63,4 +63,6 @@ def text_task() -> TaskProfile:
         adapter=None,
         solver=None,
         repair=RepairPolicy(patch_attempts=0),
+        normalize=normalize_prompt,
+        exact_only=True,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..bounds import MAX_SOLVE_DEGREE, check_deadline
 from ..errors import InvalidEquationError
 from ..mathparse import find_equation, linear_form, parse_equation, parse_number, parse_side
 from ..values import Step, Verdict
@@ -94,6 +95,7 @@ class EquationVerifier:
         verdicts: list[Verdict] = []
         known_numbers = set(problem.constants)
         for step in steps:
+            check_deadline()
             verdict = self._verify_one(problem, step, known_numbers)
             if verdict.ok:
                 known_numbers.update(_NUM.findall(step.text))
@@ -180,6 +182,8 @@ def _satisfied(info: Any, problem: EquationProblem) -> bool:
         if not _same(value, sympy.Integer(0)):
             return False
     if problem.degree > 1:
+        if info.degree > MAX_SOLVE_DEGREE or info.degree < 0:
+            return False  # cannot be checked cheaply: don't reuse
         # every root of the step must also be a request root
         try:
             step_sols = sympy.solve(sympy.Eq(info.lhs, info.rhs), x)

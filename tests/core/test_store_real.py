@@ -1,0 +1,185 @@
+"""Shared stores on the real parts: other processes clearing, a server restarting or freezing, racing
+first opens, SIGKILL mid-write. In CI (STEPCACHE_REQUIRE_REAL=1) a missing part fails instead of skipping."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from stepcache_core import ChromaStore, Request, StepCacheEngine, StoreError
+from stepcache_core.fakes import HashEmbedder, ScriptedBackend
+from stepcache_core.testing import ChromaServer, make_entry
+
+pytestmark = pytest.mark.real
+
+EQ = "3x = 15\nx = 5"
+
+
+def _need_chroma_cli() -> None:
+    pytest.importorskip("chromadb")
+    if ChromaServer.executable() is None:
+        if os.environ.get("STEPCACHE_REQUIRE_REAL"):
+            pytest.fail("the chroma CLI is missing")
+        pytest.skip("the chroma CLI is missing")
+
+
+def _engine(store: ChromaStore) -> StepCacheEngine:
+    return StepCacheEngine(store=store, embedder=HashEmbedder(), backend=ScriptedBackend(default=EQ))
+
+
+def _py(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def _exercise(engine: StepCacheEngine, n: int) -> int:
+    """Lookups and records of equation variants; returns how many raised."""
+    failures = 0
+    for i in range(n):
+        try:
+            engine.lookup(Request(f"Solve for x: 3x + {i + 1} = 20"))
+            engine.record(Request(f"Solve for x: 5x + {i} = {i + 10}"), "5x = 10\nx = 2")
+        except StoreError:
+            failures += 1
+    return failures
+
+
+def test_clear_from_another_process_heals_embedded(tmp_path):
+    pytest.importorskip("chromadb")
+    engine = _engine(ChromaStore(persist_directory=tmp_path))
+    engine.run(Request("Solve for x: 3x + 5 = 20"))
+    proc = _py(
+        """
+        import sys
+        from stepcache_core import ChromaStore
+        ChromaStore(persist_directory=sys.argv[1]).clear()
+        """,
+        str(tmp_path),
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _exercise(engine, 20) == 0
+    out = engine.run(Request("Solve for x: 3x + 5 = 20"))
+    assert out.text.endswith("x = 5")
+    assert engine.count() >= 1
+
+
+def test_server_clear_restart_and_freeze(tmp_path):
+    _need_chroma_cli()
+    server = ChromaServer(str(tmp_path / "srv")).start()
+    try:
+        engine = _engine(ChromaStore(host="127.0.0.1", port=server.port, timeout_s=3.0))
+        engine.run(Request("Solve for x: 3x + 5 = 20"))
+        # another client clears the server's store: this engine's handles go stale and heal
+        other = ChromaStore(host="127.0.0.1", port=server.port)
+        other.clear()
+        assert _exercise(engine, 10) == 0
+        # the server restarts on an empty path: every call after it succeeds
+        server.stop()
+        server = ChromaServer(str(tmp_path / "srv-empty"), port=server.port).start()
+        assert _exercise(engine, 10) == 0
+        assert engine.run(Request("Solve for x: 3x + 5 = 20")).text.endswith("x = 5")
+        # a frozen server: calls fail with StoreError within the timeout, never block
+        os.kill(server.proc.pid, signal.SIGSTOP)
+        try:
+            t = time.perf_counter()
+            with pytest.raises(StoreError):
+                engine.store.count(engine._collection(Request("x").namespace))
+            assert time.perf_counter() - t < 3.0 * 3 + 2
+        finally:
+            os.kill(server.proc.pid, signal.SIGCONT)
+        assert _exercise(engine, 3) == 0
+    finally:
+        server.stop()
+
+
+def test_processes_opening_a_new_directory_at_once(tmp_path):
+    pytest.importorskip("chromadb")
+    code = """
+        import sys
+        from stepcache_core import ChromaStore
+        from stepcache_core.testing import make_entry
+        store = ChromaStore(persist_directory=sys.argv[1])
+        store.put("c", make_entry(sys.argv[2]), [1.0, 0.0, float(sys.argv[2])])
+        print("ok")
+        """
+    for run in range(3):
+        path = str(tmp_path / f"new-{run}")
+        procs = [
+            subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), path, str(i)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for i in range(4)
+        ]
+        results = [p.communicate(timeout=180) for p in procs]
+        failed = [err[-800:] for p, (out, err) in zip(procs, results) if p.returncode != 0 or "ok" not in out]
+        assert not failed, failed
+
+
+def test_sigkill_mid_write_loses_no_acknowledged_entry(tmp_path):
+    pytest.importorskip("chromadb")
+    code = """
+        import sys
+        from stepcache_core import ChromaStore
+        from stepcache_core.testing import make_entry
+        store = ChromaStore(persist_directory=sys.argv[1])
+        for i in range(100000):
+            store.put("c", make_entry(str(i)), [1.0, 0.5, float(i)])
+            print(i, flush=True)
+        """
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    acked: list[str] = []
+    assert proc.stdout is not None
+    deadline = time.time() + 120
+    while len(acked) < 60 and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acked.append(line.strip())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert len(acked) >= 60
+    store = ChromaStore(persist_directory=tmp_path)
+    missing = [i for i in acked if store.get("c", f"id-{i}") is None]
+    assert missing == []
+    store.put("c", make_entry("after"), [1.0, 0.5, 0.25])  # the store is still writable
+    assert store.get("c", "id-after") is not None
+
+
+def test_lru_bound_holds_across_a_store_reopen(tmp_path):
+    pytest.importorskip("chromadb")
+    store = ChromaStore(persist_directory=tmp_path, max_entries=20)
+    for i in range(30):
+        store.put("c", make_entry(str(i)), [1.0, 0.5, float(i)])
+    store.touch("c", ["id-10"])
+    again = ChromaStore(persist_directory=tmp_path, max_entries=20)
+    for i in range(30, 45):
+        again.put("c", make_entry(str(i)), [1.0, 0.5, float(i)])
+    assert again.count("c") <= 20
+    assert again.get("c", "id-44") is not None
+
+
+def test_record_and_lookup_through_four_processes_share_the_fast_path(tmp_path):
+    pytest.importorskip("chromadb")
+    writer = _engine(ChromaStore(persist_directory=tmp_path))
+    writer.run(Request("Solve for x: 3x + 5 = 20"))
+    code = """
+        import json, sys, time
+        from stepcache_core import ChromaStore, Request, StepCacheEngine
+        from stepcache_core.fakes import HashEmbedder, ScriptedBackend
+        engine = StepCacheEngine(store=ChromaStore(persist_directory=sys.argv[1]), embedder=HashEmbedder(), backend=ScriptedBackend())
+        t = time.perf_counter()
+        out = engine.lookup(Request("Solve for x: 3x + %s = 20" % sys.argv[2]))
+        print(json.dumps({"path": out.trace.path if out else None, "text": out.text if out else "", "s": time.perf_counter() - t}))
+        """
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(tmp_path), str(k)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in (2, 8, 11, 14)]
+    rows = []
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err[-2000:]
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    assert [r["path"] for r in rows] == ["reuse"] * 4
+    assert [r["text"].splitlines()[-1] for r in rows] == ["x = 6", "x = 4", "x = 3", "x = 2"]
