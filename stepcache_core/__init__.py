@@ -18,7 +18,7 @@ from .errors import (
     StoreError,
     UnverifiedOutputError,
 )
-from .store import ChromaStore, MemoryStore, Store, default_directory
+from .store import ChromaStore, MemoryStore, SqliteStore, Store, default_directory
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .values import Completion, GenerationSpec, Namespace, Outcome, Request, Step, Trace, Verdict
 
@@ -46,6 +46,7 @@ __all__ = [
     "PromptTooLongError",
     "Request",
     "ScriptedBackend",
+    "SqliteStore",
     "StepCacheEngine",
     "StepCacheError",
     "Step",

@@ -141,6 +141,9 @@ class StepCacheEngine:
         if store is not None and persist_directory is not None:
             raise ConfigError("pass either store or persist_directory")
         self.store: Store = store if store is not None else ChromaStore(persist_directory=persist_directory)
+        # entries of exact-only tasks are found by id alone: a store that has a faster home for them says so
+        companion = getattr(self.store, "exact_store", None)
+        self.exact_store: Store = companion() if callable(companion) else self.store
         self.embedder: Embedder = embedder if embedder is not None else MiniLMEmbedder()
         self.backend = backend
         self.tasks = (tasks if tasks is not None else builtin_tasks()).copy()
@@ -201,9 +204,13 @@ class StepCacheEngine:
         with self._write_lock:
             collection = None if namespace is None else self._collection(namespace)
             self.store.clear(collection)
+            if self.exact_store is not self.store:
+                self.exact_store.clear(collection)
 
     def count(self, namespace: Namespace | None = None) -> int:
-        return self.store.count(self._collection(namespace or Namespace()))
+        collection = self._collection(namespace or Namespace())
+        extra = self.exact_store.count(collection) if self.exact_store is not self.store else 0
+        return self.store.count(collection) + extra
 
     def embed(self, text: str) -> list[float]:
         return self.embedder.embed([text])[0]
@@ -224,10 +231,13 @@ class StepCacheEngine:
                 raise InvalidRequestError(f"task {profile.name!r} cannot read the request ({type(e).__name__}: {e})") from e
             return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request, profile.normalize))
 
+    def _store_for(self, prep: _Prepared) -> Store:
+        return self.exact_store if prep.profile.exact_only else self.store
+
     def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | None:
         profile = prep.profile
         with run.stage("exact"):
-            exact = self.store.get(prep.collection, prep.entry_id)
+            exact = self._store_for(prep).get(prep.collection, prep.entry_id)
         if exact is not None and exact.task == profile.name:
             steps = self._segment(profile, exact.output)
             ok, verdict = self._verify(prep, steps, run)[0:2] if profile.verifier else (True, Verdict.passed())
@@ -519,7 +529,7 @@ class StepCacheEngine:
             else:
                 vector = run.vector or self.embedder.embed([self._retrieval_text(prep)])[0]
             with self._write_lock:
-                self.store.put(prep.collection, entry, vector)
+                self._store_for(prep).put(prep.collection, entry, vector)
         return True
 
     def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
@@ -539,7 +549,7 @@ class StepCacheEngine:
         store_error: str | None = None
         if served.matched is not None and served.path in ("reuse", "patch"):
             try:
-                self.store.touch(prep.collection, [served.matched.id])  # least recently used goes first
+                self._store_for(prep).touch(prep.collection, [served.matched.id])  # least recently used goes first
             except StoreError as e:
                 run.notes.append(f"touch failed: {e}")
         if store and not served.exact and not derivable:

@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from .errors import ConfigError, StoreError
 from .values import Candidate, Entry
 
-__all__ = ["Store", "ChromaStore", "MemoryStore", "DEFAULT_DIR", "default_directory", "key_vector"]
+__all__ = ["Store", "ChromaStore", "MemoryStore", "SqliteStore", "DEFAULT_DIR", "default_directory", "key_vector"]
 
 DEFAULT_DIR = "~/.cache/stepcache/chroma"
 
@@ -174,6 +174,148 @@ class MemoryStore(_Limits):
             return len(self._data.get(collection, {}))
 
 
+class SqliteStore(_Limits):
+    """Entries in one SQLite file (stdlib ``sqlite3``, WAL mode): the exact-match store.
+
+    An embedded :class:`ChromaStore` keeps entries of exact-only tasks (free text) here, beside its own
+    files (:meth:`ChromaStore.exact_store`): an id lookup or a write costs a fraction of a millisecond,
+    where a Chroma write costs tens (HNSW insertion). Processes sharing the directory share the file.
+    ``query`` is a brute-force cosine scan: fine for what it holds (entries found by id), not for
+    similarity search over a large store. LRU eviction and signature lookups use indexes.
+    """
+
+    _SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS entries (collection TEXT NOT NULL, id TEXT NOT NULL, meta TEXT NOT NULL, "
+        "vector TEXT NOT NULL, sig TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL, used_at REAL NOT NULL, "
+        "PRIMARY KEY (collection, id))",
+        "CREATE INDEX IF NOT EXISTS entries_used ON entries (collection, used_at)",
+        "CREATE INDEX IF NOT EXISTS entries_sig ON entries (collection, sig)",
+    )
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, max_entries: int | None = None, ttl_s: float | None = None, timeout_s: float = 10.0
+    ) -> None:
+        super().__init__(max_entries, ttl_s)
+        self.location = str(path)
+        self._timeout_s = timeout_s
+        self._local = threading.local()
+        self._batch = max(1, max_entries // 10) if max_entries else 1
+        self._since: dict[str, int] = {}
+        self._lock = threading.Lock()
+        conn = self._conn()
+        for attempt in range(8):
+            try:
+                with conn:
+                    for stmt in self._SCHEMA:
+                        conn.execute(stmt)
+                break
+            except Exception as e:
+                if attempt == 7 or not _racing(e):
+                    raise StoreError(f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+                time.sleep(0.05 * (attempt + 1))
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import sqlite3
+
+            try:
+                conn = sqlite3.connect(self.location, timeout=self._timeout_s, isolation_level=None, check_same_thread=True)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except Exception as e:
+                raise StoreError(f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+            self._local.conn = conn
+        return conn
+
+    def _sql(self, operation: str, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return list(self._conn().execute(sql, tuple(args)).fetchall())
+        except StoreError:
+            raise
+        except Exception as e:
+            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+
+    def _entry(self, entry_id: str, meta: str) -> Entry | None:
+        import json
+
+        try:
+            return Entry.from_metadata(entry_id, json.loads(meta))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def get(self, collection: str, entry_id: str) -> Entry | None:
+        rows = self._sql("get", "SELECT meta FROM entries WHERE collection=? AND id=?", (collection, entry_id))
+        entry = self._entry(entry_id, rows[0][0]) if rows else None
+        if entry is not None and self.expired(entry):
+            self.delete(collection, [entry_id])
+            return None
+        return entry
+
+    def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
+        import json
+
+        from .embed import cosine
+
+        rows = self._sql("query", "SELECT id, meta, vector FROM entries WHERE collection=?", (collection,))
+        scored = []
+        for entry_id, meta, vector in rows:
+            entry = self._entry(entry_id, meta)
+            if entry is not None and not self.expired(entry):
+                scored.append(Candidate(entry, cosine(embedding, json.loads(vector))))
+        return sorted(scored, key=lambda c: -(c.similarity or 0.0))[:k]
+
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        rows = self._sql(
+            "find", "SELECT id, meta FROM entries WHERE collection=? AND sig=? ORDER BY created_at DESC LIMIT ?", (collection, signature, k)
+        )
+        return [e for i, m in rows if (e := self._entry(i, m)) is not None and not self.expired(e)]
+
+    def touch(self, collection: str, ids: Sequence[str]) -> None:
+        now = time.time()
+        self._sql("touch", f"UPDATE entries SET used_at=? WHERE collection=? AND id IN ({','.join('?' * len(ids))})", (now, collection, *ids))
+
+    def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        import json
+
+        meta = json.dumps(entry.metadata(), ensure_ascii=False)
+        self._sql(
+            "put",
+            "INSERT OR REPLACE INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (collection, entry.id, meta, json.dumps(list(embedding)), entry.signature, entry.created_at, time.time()),
+        )
+        if self.max_entries is None:
+            return
+        with self._lock:
+            self._since[collection] = self._since.get(collection, self._batch) + 1
+            due = self._since[collection] >= self._batch
+            if due:
+                self._since[collection] = 0
+        if due:  # one count (and eviction) per batch of puts: amortised, and indexed
+            (count,) = self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0]
+            if count > self.max_entries:
+                excess = count - max(0, self.max_entries - self._batch)
+                self._sql(
+                    "evict",
+                    "DELETE FROM entries WHERE collection=? AND id IN "
+                    "(SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?)",
+                    (collection, collection, excess),
+                )
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        if ids:
+            self._sql("delete", f"DELETE FROM entries WHERE collection=? AND id IN ({','.join('?' * len(ids))})", (collection, *ids))
+
+    def clear(self, collection: str | None = None) -> None:
+        if collection is None:
+            self._sql("clear", "DELETE FROM entries")
+        else:
+            self._sql("clear", "DELETE FROM entries WHERE collection=?", (collection,))
+
+    def count(self, collection: str) -> int:
+        return int(self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0][0])
+
+
 def _within(timeout_s: float | None, make: Callable[[], _T]) -> _T:
     """Run ``make`` (a client constructor that talks to a server) with a deadline: Chroma's HTTP client
     has no timeout of its own, so a frozen server would block the constructor forever."""
@@ -305,6 +447,21 @@ class ChromaStore(_Limits):
             if path.exists() and not path.is_dir():
                 raise StoreError("store path is not a directory", location=self.location, operation="open")
             self._client = self._open(lambda: chromadb.PersistentClient(path=str(path), settings=settings))
+            self._directory = path
+
+    _directory: Path | None = None
+    _exact: SqliteStore | None = None
+
+    def exact_store(self) -> Store:
+        """Where entries found only by id go: a :class:`SqliteStore` beside an embedded store's files
+        (same bound and TTL), or this store itself for in-memory and server stores (a server is the only
+        medium its clients share)."""
+        if self._directory is None:
+            return self
+        with self._lock:
+            if self._exact is None:
+                self._exact = SqliteStore(self._directory / "stepcache-exact.sqlite3", max_entries=self.max_entries, ttl_s=self.ttl_s)
+            return self._exact
 
     # ------------------------------------------------------------------ plumbing
     def _open(self, make: Callable[[], _T]) -> _T:

@@ -95,3 +95,22 @@ def test_chroma_timeout_setting_is_validated():
     with pytest.raises(StoreError):
         ChromaStore(host="127.0.0.1", port=9, timeout_s=1.0).count("c")  # nothing listens on port 9
     assert time.perf_counter() - t < 15
+
+
+class TestSqliteStore(StoreContract):
+    def make_store(self, *, max_entries=None, ttl_s=None):
+        from stepcache_core import SqliteStore
+
+        return SqliteStore(tempfile.mkdtemp(prefix="sc-sqlite-") + "/exact.sqlite3", max_entries=max_entries, ttl_s=ttl_s)
+
+
+def test_free_text_lives_beside_chroma_and_is_shared(tmp_path):
+    pytest.importorskip("chromadb")
+    one = StepCacheEngine(store=ChromaStore(persist_directory=tmp_path), embedder=_CountingEmbedder(), backend=ScriptedBackend(["A haiku."]))
+    one.run(Request("Write a haiku about autumn"))
+    assert (tmp_path / "stepcache-exact.sqlite3").exists() and one.count() == 1
+    two = StepCacheEngine(store=ChromaStore(persist_directory=tmp_path), embedder=_CountingEmbedder(), backend=ScriptedBackend())
+    out = two.run(Request("Write a haiku about autumn"))
+    assert out.trace.path == "reuse" and out.text == "A haiku."
+    two.clear()
+    assert one.count() == 0

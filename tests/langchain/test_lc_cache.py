@@ -276,3 +276,30 @@ async def test_async_methods(engine: StepCacheEngine) -> None:
     assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
     await cache.aclear()
     assert await cache.alookup(BASE, "L") is None
+
+
+# ----------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize(
+    "prompt,answer",
+    [
+        ("Solve for x: 3x + 5 = 20", "x + 9^9^9^9 = 2\nx = 5"),  # a tower in the model's answer to a harmless prompt
+        ("Solve for x: 3x + 5 = 20", "x^99999999 = 3\nx = 5"),
+        ("Solve for x: x + 9^9^9^9 = 2", "x = 1"),  # a tower in the prompt
+        ("Solve for x: " + "(" * 3000 + "x" + ")" * 3000 + " = 1", "x = 1"),
+        ("Tell me a joke \ud800", "No."),  # a lone surrogate
+    ],
+    ids=["answer-tower", "answer-huge-exponent", "prompt-tower", "prompt-deep-nesting", "prompt-surrogate"],
+)
+def test_hostile_prompts_and_answers_never_break_or_freeze_the_caller(engine: StepCacheEngine, prompt: str, answer: str) -> None:
+    import time
+
+    cache = StepCache(engine=engine)
+    t = time.perf_counter()
+    assert cache.lookup(prompt, "llm") is None
+    cache.update(prompt, "llm", [Generation(text=answer)])
+    hit = cache.lookup(prompt, "llm")
+    assert time.perf_counter() - t < 10
+    if hit is not None:  # only an answer that verified may come back
+        assert "9^9" not in hit[0].text and "99999999" not in hit[0].text
