@@ -193,14 +193,23 @@ class SqliteStore(_Limits):
     )
 
     def __init__(
-        self, path: str | os.PathLike[str], *, max_entries: int | None = None, ttl_s: float | None = None, timeout_s: float = 10.0
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_entries: int | None = None,
+        ttl_s: float | None = None,
+        timeout_s: float = 10.0,
+        vectors: bool = True,
+        on_evict: Callable[[str, list[str]], None] | None = None,
     ) -> None:
         super().__init__(max_entries, ttl_s)
         self.location = str(path)
+        self._vectors = vectors
+        self._on_evict = on_evict
         self._timeout_s = timeout_s
         self._local = threading.local()
         self._batch = max(1, max_entries // 10) if max_entries else 1
-        self._since: dict[str, int] = {}
+        self._known: dict[str, int] = {}  # entries per collection as of the last count, plus puts since
         self._lock = threading.Lock()
         conn = self._conn()
         for attempt in range(8):
@@ -211,7 +220,9 @@ class SqliteStore(_Limits):
                 break
             except Exception as e:
                 if attempt == 7 or not _racing(e):
-                    raise StoreError(f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+                    raise StoreError(
+                        f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                    ) from e
                 time.sleep(0.05 * (attempt + 1))
 
     def _conn(self) -> Any:
@@ -224,7 +235,9 @@ class SqliteStore(_Limits):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             except Exception as e:
-                raise StoreError(f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+                raise StoreError(
+                    f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                ) from e
             self._local.conn = conn
         return conn
 
@@ -267,44 +280,88 @@ class SqliteStore(_Limits):
 
     def find(self, collection: str, signature: str, k: int) -> list[Entry]:
         rows = self._sql(
-            "find", "SELECT id, meta FROM entries WHERE collection=? AND sig=? ORDER BY created_at DESC LIMIT ?", (collection, signature, k)
+            "find",
+            "SELECT id, meta FROM entries WHERE collection=? AND sig=? ORDER BY created_at DESC LIMIT ?",
+            (collection, signature, k),
         )
         return [e for i, m in rows if (e := self._entry(i, m)) is not None and not self.expired(e)]
 
     def touch(self, collection: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
         now = time.time()
-        self._sql("touch", f"UPDATE entries SET used_at=? WHERE collection=? AND id IN ({','.join('?' * len(ids))})", (now, collection, *ids))
+        self._sql(
+            "touch",
+            f"UPDATE entries SET used_at=? WHERE collection=? AND id IN ({','.join('?' * len(ids))})",
+            (now, collection, *ids),
+        )
 
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        self.put_many(collection, [entry], [embedding])
+
+    def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None:
         import json
 
-        meta = json.dumps(entry.metadata(), ensure_ascii=False)
-        self._sql(
-            "put",
-            "INSERT OR REPLACE INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (collection, entry.id, meta, json.dumps(list(embedding)), entry.signature, entry.created_at, time.time()),
-        )
+        now = time.time()
+        rows = [
+            (
+                collection,
+                e.id,
+                json.dumps(e.metadata(), ensure_ascii=False),
+                json.dumps(list(v)) if self._vectors else "[]",
+                e.signature,
+                e.created_at,
+                max(now, e.created_at) if len(entries) == 1 else e.created_at,
+            )
+            for e, v in zip(entries, embeddings)
+        ]
+        try:
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except Exception as e:
+            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="put") from e
         if self.max_entries is None:
             return
         with self._lock:
-            self._since[collection] = self._since.get(collection, self._batch) + 1
-            due = self._since[collection] >= self._batch
-            if due:
-                self._since[collection] = 0
-        if due:  # one count (and eviction) per batch of puts: amortised, and indexed
-            (count,) = self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0]
-            if count > self.max_entries:
-                excess = count - max(0, self.max_entries - self._batch)
-                self._sql(
-                    "evict",
-                    "DELETE FROM entries WHERE collection=? AND id IN "
-                    "(SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?)",
-                    (collection, collection, excess),
+            known = self._known.get(collection)
+            if known is not None:
+                known += len(rows)  # a replaced id over-counts: the recount corrects it
+                self._known[collection] = known
+        if known is not None and known <= self.max_entries:
+            return
+        # over the bound (or never counted): count exactly, and evict down to max_entries - batch in one
+        # indexed delete, so this runs once per batch of puts
+        (count,) = self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0]
+        if count > self.max_entries:
+            excess = count - max(0, self.max_entries - self._batch)
+            victims = [
+                r[0]
+                for r in self._sql(
+                    "evict", "SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?", (collection, excess)
                 )
+            ]
+            self.delete(collection, victims)
+            if self._on_evict is not None:
+                self._on_evict(collection, victims)
+            count -= len(victims)
+        with self._lock:
+            self._known[collection] = count
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
-        if ids:
-            self._sql("delete", f"DELETE FROM entries WHERE collection=? AND id IN ({','.join('?' * len(ids))})", (collection, *ids))
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            self._sql(
+                "delete", f"DELETE FROM entries WHERE collection=? AND id IN ({','.join('?' * len(chunk))})", (collection, *chunk)
+            )
 
     def clear(self, collection: str | None = None) -> None:
         if collection is None:
@@ -357,10 +414,27 @@ def _stale(e: Exception) -> bool:
     return "notfound" in name.lower() or "invalidcollection" in name.lower() or "does not exist" in text or "not found" in text
 
 
+def _forget(path: str) -> None:
+    """Drop the half-started Chroma system a failed open left in chromadb's per-path cache (a retry
+    would otherwise get it back, without its bindings)."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(path, None)
+    except (ImportError, AttributeError):
+        pass
+
+
 def _racing(e: Exception) -> bool:
     """Two processes creating the same directory or collection at once."""
     text = str(e).lower()
-    return "already exists" in text or "locked" in text or "unique constraint" in text or "uniqueconstraint" in type(e).__name__.lower()
+    return (
+        "has no attribute 'bindings'" in text
+        or "already exists" in text
+        or "locked" in text
+        or "unique constraint" in text
+        or "uniqueconstraint" in type(e).__name__.lower()
+    )
 
 
 class ChromaStore(_Limits):
@@ -434,7 +508,9 @@ class ChromaStore(_Limits):
             self._client = self._open(lambda: chromadb.EphemeralClient(settings=settings))
         elif host is not None:
             self.location = f"http://{host}:{port}"
-            self._client = self._open(lambda: _within(timeout_s, lambda: chromadb.HttpClient(host=host, port=port, settings=settings)))
+            self._client = self._open(
+                lambda: _within(timeout_s, lambda: chromadb.HttpClient(host=host, port=port, settings=settings))
+            )
             if timeout_s is not None:
                 _set_http_timeout(self._client, timeout_s)
         else:
@@ -446,11 +522,24 @@ class ChromaStore(_Limits):
                 raise StoreError(f"cannot create store directory: {e}", location=self.location, operation="open") from e
             if path.exists() and not path.is_dir():
                 raise StoreError("store path is not a directory", location=self.location, operation="open")
-            self._client = self._open(lambda: chromadb.PersistentClient(path=str(path), settings=settings))
+            self._client = self._open(
+                lambda: chromadb.PersistentClient(path=str(path), settings=settings), reset=lambda: _forget(str(path))
+            )
             self._directory = path
+            # ids, signatures, recency and metadata are also kept in an indexed SQLite file beside Chroma's
+            # own: exact and structural lookups and LRU eviction cost ~0.1 ms and never scan; Chroma keeps
+            # the vectors for similarity queries
+            self._index = SqliteStore(
+                path / "stepcache-index.sqlite3", max_entries=max_entries, ttl_s=ttl_s, vectors=False, on_evict=self._drop_vectors
+            )
 
     _directory: Path | None = None
     _exact: SqliteStore | None = None
+    _index: SqliteStore | None = None
+
+    def _drop_vectors(self, collection: str, ids: list[str]) -> None:
+        if ids:
+            self._op(collection, "evict", lambda col: col.delete(ids=ids))
 
     def exact_store(self) -> Store:
         """Where entries found only by id go: a :class:`SqliteStore` beside an embedded store's files
@@ -460,16 +549,20 @@ class ChromaStore(_Limits):
             return self
         with self._lock:
             if self._exact is None:
-                self._exact = SqliteStore(self._directory / "stepcache-exact.sqlite3", max_entries=self.max_entries, ttl_s=self.ttl_s)
+                self._exact = SqliteStore(
+                    self._directory / "stepcache-exact.sqlite3", max_entries=self.max_entries, ttl_s=self.ttl_s
+                )
             return self._exact
 
     # ------------------------------------------------------------------ plumbing
-    def _open(self, make: Callable[[], _T]) -> _T:
+    def _open(self, make: Callable[[], _T], reset: Callable[[], None] | None = None) -> _T:
         for attempt in range(self._open_retries):
             try:
                 return make()
             except Exception as e:
                 if _racing(e) and attempt + 1 < self._open_retries:
+                    if reset is not None:
+                        reset()
                     time.sleep(0.05 * (attempt + 1))  # another process is creating the same store
                     continue
                 raise StoreError(f"cannot open Chroma ({type(e).__name__}: {e})", location=self.location, operation="open") from e
@@ -534,6 +627,8 @@ class ChromaStore(_Limits):
 
     # ------------------------------------------------------------------ reads
     def get(self, collection: str, entry_id: str) -> Entry | None:
+        if self._index is not None:
+            return self._index.get(collection, entry_id)
         res = self._op(collection, "get", lambda col: col.get(ids=[entry_id], include=["metadatas"]))
         if not res["ids"]:
             return None
@@ -567,6 +662,8 @@ class ChromaStore(_Limits):
         return out
 
     def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        if self._index is not None:
+            return self._index.find(collection, signature, k)
         # an equality filter on one metadata key: an indexed lookup in Chroma's metadata table
         res = self._op(collection, "find", lambda col: col.get(where={"sig": signature}, limit=k, include=["metadatas"]))
         now = time.time()
@@ -577,6 +674,9 @@ class ChromaStore(_Limits):
     def touch(self, collection: str, ids: Sequence[str]) -> None:
         if self.max_entries is None:
             return  # recency only matters to eviction
+        if self._index is not None:
+            self._index.touch(collection, ids)
+            return
         now = time.time()
         with self._lock:
             bucket = self._touched.setdefault(collection, {})
@@ -609,6 +709,9 @@ class ChromaStore(_Limits):
             "put",
             lambda col: col.upsert(ids=[entry.id], embeddings=[list(embedding)], metadatas=[meta], documents=[entry.key_text]),
         )
+        if self._index is not None:
+            self._index.put(collection, entry, ())  # applies the bound, dropping the victims' vectors
+            return
         if self.max_entries is None:
             return
         with self._lock:
@@ -628,7 +731,9 @@ class ChromaStore(_Limits):
             self._counts[collection] = known
             self._since_sync[collection] = since
 
-    def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]], *, batch: int = 2000) -> None:
+    def put_many(
+        self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]], *, batch: int = 2000
+    ) -> None:
         """Bulk import (benchmarks, migrations): upserts in batches; the size bound is applied once at the end."""
         for start in range(0, len(entries), batch):
             chunk = entries[start : start + batch]
@@ -641,7 +746,9 @@ class ChromaStore(_Limits):
                     ids=[e.id for e in c], embeddings=v, metadatas=m, documents=[e.key_text for e in c]
                 ),
             )
-        if self.max_entries is not None:
+        if self._index is not None:
+            self._index.put_many(collection, entries, [()] * len(entries))
+        elif self.max_entries is not None:
             self._evict(collection, self.max_entries)
         with self._lock:
             self._counts.pop(collection, None)
@@ -665,6 +772,8 @@ class ChromaStore(_Limits):
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
         self._op(collection, "delete", lambda col: col.delete(ids=list(ids)))
+        if self._index is not None:
+            self._index.delete(collection, ids)
 
     def clear(self, collection: str | None = None) -> None:
         with self._lock:
@@ -677,6 +786,8 @@ class ChromaStore(_Limits):
                     except Exception as e:
                         if not _stale(e):  # already gone: another process cleared it first
                             raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="clear") from e
+            if self._index is not None:
+                self._index.clear(collection)
             if collection is None:
                 self._collections.clear()
                 self._counts.clear()
@@ -687,4 +798,6 @@ class ChromaStore(_Limits):
                 self._touched.pop(collection, None)
 
     def count(self, collection: str) -> int:
+        if self._index is not None:
+            return self._index.count(collection)
         return int(self._op(collection, "count", lambda col: col.count()))

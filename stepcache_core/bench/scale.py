@@ -171,7 +171,7 @@ def _put_costs(n_full: int, puts: int) -> dict[str, Any]:
             t = time.perf_counter()
             store.put("c", make_entry(f"p{i}"), [0.5, float(i % 11), 1.0, float(i % 5)])
             times.append(time.perf_counter() - t)
-        out[label] = {**_ms(times), "mean_ms": round(statistics.mean(times) * 1000, 3), "count_after": store.count("c")}
+        out[label] = {**_ms(times), "mean_ms": round(statistics.mean(times) * 1000, 3), "bound": bound, "count_after": store.count("c")}
     out["ratio_mean"] = round(out["bounded_full"]["mean_ms"] / out["unbounded"]["mean_ms"], 3)
     return out
 
@@ -195,7 +195,12 @@ def _langchain_free_text(n: int) -> dict[str, Any] | None:
 
 
 def run_scale(
-    *, sizes: tuple[int, ...] = (1_000, 10_000, 100_000), processes: int = 4, lookups: int = 200, server: bool = True, seed: int = 0
+    *,
+    sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
+    processes: int = 4,
+    lookups: int = 200,
+    server: bool = True,
+    seed: int = 0,
 ) -> dict[str, Any]:
     from ..backends import ScriptedBackend
     from ..embed import MiniLMEmbedder
@@ -239,7 +244,9 @@ def run_scale(
         if server:
             srv = ChromaServer(tempfile.mkdtemp(prefix=f"sc-scale-srv-{n}-")).start()
             try:
-                remote = StepCacheEngine(store=ChromaStore(host="127.0.0.1", port=srv.port), embedder=embedder, backend=ScriptedBackend())
+                remote = StepCacheEngine(
+                    store=ChromaStore(host="127.0.0.1", port=srv.port), embedder=embedder, backend=ScriptedBackend()
+                )
                 t = time.perf_counter()
                 remote.store.put_many(remote._collection(Namespace()), entries, vectors, batch=1000)  # type: ignore[attr-defined]
                 row["server_fill_s"] = round(time.perf_counter() - t, 1)
@@ -279,14 +286,19 @@ def format_scale(report: dict[str, Any]) -> str:
     if pc:
         lines += [
             "",
-            f"Put into a full store (max_entries={pc['bounded_full']['count_after']}): mean {pc['bounded_full']['mean_ms']} ms, "
+            f"Put into a full store (max_entries={pc['bounded_full']['bound']}, {pc['bounded_full']['count_after']} entries after): mean {pc['bounded_full']['mean_ms']} ms, "
             f"p50 {pc['bounded_full']['p50_ms']} ms; unbounded: mean {pc['unbounded']['mean_ms']} ms, "
             f"p50 {pc['unbounded']['p50_ms']} ms (ratio of means {pc['ratio_mean']}).",
         ]
     lc = report.get("langchain_free_text")
     if lc and "error" not in lc:
-        lines += ["", "Free text through `set_llm_cache` (p50 ms, same questions, one run):", "",
-                  "| cache | lookup miss | update | lookup hit |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "Free text through `set_llm_cache` (p50 ms, same questions, one run):",
+            "",
+            "| cache | lookup miss | update | lookup hit |",
+            "|---|---|---|---|",
+        ]
         for name in ("stepcache", "sqlite"):
             c = lc[name]
             lines.append(f"| {name} | {c['lookup_miss']['p50_ms']} | {c['update']['p50_ms']} | {c['lookup_hit']['p50_ms']} |")

@@ -115,7 +115,7 @@ def test_processes_opening_a_new_directory_at_once(tmp_path):
             for i in range(4)
         ]
         results = [p.communicate(timeout=180) for p in procs]
-        failed = [err[-800:] for p, (out, err) in zip(procs, results) if p.returncode != 0 or "ok" not in out]
+        failed = [err[-3000:] for p, (out, err) in zip(procs, results) if p.returncode != 0 or "ok" not in out]
         assert not failed, failed
 
 
