@@ -171,7 +171,12 @@ def _put_costs(n_full: int, puts: int) -> dict[str, Any]:
             t = time.perf_counter()
             store.put("c", make_entry(f"p{i}"), [0.5, float(i % 11), 1.0, float(i % 5)])
             times.append(time.perf_counter() - t)
-        out[label] = {**_ms(times), "mean_ms": round(statistics.mean(times) * 1000, 3), "bound": bound, "count_after": store.count("c")}
+        out[label] = {
+            **_ms(times),
+            "mean_ms": round(statistics.mean(times) * 1000, 3),
+            "bound": bound,
+            "count_after": store.count("c"),
+        }
     out["ratio_mean"] = round(out["bounded_full"]["mean_ms"] / out["unbounded"]["mean_ms"], 3)
     return out
 
@@ -251,6 +256,8 @@ def run_scale(
                 remote.store.put_many(remote._collection(Namespace()), entries, vectors, batch=1000)  # type: ignore[attr-defined]
                 row["server_fill_s"] = round(time.perf_counter() - t, 1)
                 remote.record(Request(BASE), BASE_OUT)
+                solo = _workers("127.0.0.1", srv.port, 1, lookups)[0]
+                row["server_one_process_hit"] = {**_ms(solo["times"]), "first_hit_s": round(solo["first_hit_s"], 3)}
                 rows = _workers("127.0.0.1", srv.port, processes, lookups)
                 times = [x for r in rows for x in r["times"]]
                 wall = max(r["wall_s"] for r in rows)
@@ -271,15 +278,18 @@ def run_scale(
 def format_scale(report: dict[str, Any]) -> str:
     lines = [
         "| entries | fill s | structural hit p50/p95 ms | exact hit p50 ms | text exact p50 ms | vector query p50 ms | "
-        "fresh process first hit s | server hit p50/p95 ms | hits/s (server) | server RSS MB | bench RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "fresh process first hit s | server, 1 process: hit p50/p95 ms, first hit s | server, N processes: hit p50/p95 ms | "
+        "hits/s (server) | server RSS MB | bench RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, r in report["sizes"].items():
         s = r.get("server_structural_hit", {})
+        one = r.get("server_one_process_hit", {})
         lines.append(
             f"| {int(n):,} | {r['fill_s']} | {r['embedded_structural_hit']['p50_ms']} / {r['embedded_structural_hit']['p95_ms']} | "
             f"{r['embedded_exact_hit']['p50_ms']} | {r['embedded_text_exact_hit']['p50_ms']} | {r['embedded_vector_query']['p50_ms']} | "
-            f"{r['fresh_process_embedded']['first_hit_s']} | {s.get('p50_ms', '-')} / {s.get('p95_ms', '-')} | "
+            f"{r['fresh_process_embedded']['first_hit_s']} | {one.get('p50_ms', '-')} / {one.get('p95_ms', '-')}, {one.get('first_hit_s', '-')} | "
+            f"{s.get('p50_ms', '-')} / {s.get('p95_ms', '-')} | "
             f"{s.get('hits_per_s', '-')} | {r.get('server_rss_mb', '-')} | {r['bench_rss_mb']} |"
         )
     pc = report.get("put_cost")
