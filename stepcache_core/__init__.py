@@ -18,6 +18,8 @@ from .errors import (
     StoreError,
     UnverifiedOutputError,
 )
+from .request import Routing
+from .serve import StreamSession
 from .store import ChromaStore, MemoryStore, SqliteStore, Store, default_directory
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .values import Completion, GenerationSpec, Namespace, Outcome, Request, Step, Trace, Verdict
@@ -45,6 +47,7 @@ __all__ = [
     "Outcome",
     "PromptTooLongError",
     "Request",
+    "Routing",
     "ScriptedBackend",
     "SqliteStore",
     "StepCacheEngine",
@@ -52,6 +55,7 @@ __all__ = [
     "Step",
     "Store",
     "StoreError",
+    "StreamSession",
     "TaskProfile",
     "TaskRegistry",
     "Trace",

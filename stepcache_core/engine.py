@@ -8,6 +8,7 @@ adapt -> verify -> patch / repair / deterministic fallback -> integrity check
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,14 +19,15 @@ from typing import Any, TypeVar
 from .backends.base import Backend, call_backend
 from .bounds import VerificationBudgetExceeded, deadline
 from .embed import Embedder, MiniLMEmbedder, cosine
-from .errors import ConfigError, InvalidRequestError, StepCacheError, StoreError, UnverifiedOutputError
-from .request import entry_id, validate_request
-from .store import ChromaStore, Store, key_vector
+from .errors import ConfigError, StepCacheError, StoreError, UnverifiedOutputError
+from .request import Routing, entry_id, resolve_task, validate_request
+from .serve import StreamSession
+from .store import Candidate, ChromaStore, Entry, Store, key_vector
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import AdaptContext
-from .values import Candidate, Completion, Entry, GenerationSpec, Namespace, Origin, Outcome, Path, Request, Step, Trace, Verdict
+from .values import Completion, GenerationSpec, Namespace, Origin, Outcome, Path, Request, Step, Trace, Verdict
 
-__all__ = ["EngineConfig", "StepCacheEngine"]
+__all__ = ["EngineConfig", "StepCacheEngine", "LazyEngine"]
 
 _V = TypeVar("_V")
 
@@ -40,7 +42,9 @@ class EngineConfig:
     ``max_output_chars`` / ``max_steps``: an answer longer than this is never
     verified (it fails: "cannot verify, don't reuse") and never stored.
     ``verify_budget_s``: time budget of one verification; past it the
-    verdict is a failure, never a pass.
+    verdict is a failure, never a pass. ``routing``: how a request without
+    an explicit task finds one (:class:`Routing`); the integrations pass
+    their own per call.
     """
 
     similarity_threshold: float = 0.3
@@ -51,6 +55,7 @@ class EngineConfig:
     max_output_chars: int = 64_000
     max_steps: int = 400
     verify_budget_s: float | None = 5.0
+    routing: Routing = Routing()
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similarity_threshold <= 1.0:
@@ -74,10 +79,7 @@ class _Run:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     notes: list[str] = field(default_factory=list)
-    vector: list[float] | None = None
-    skip_reason: str | None = None
-    best: Candidate | None = None
-    rejected: tuple[str, str] | None = None
+    vector: list[float] | None = None  # the request's embedding, once computed (retrieval, then the store)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -152,35 +154,48 @@ class StepCacheEngine:
         self._embed_tag = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
 
     # ----------------------------------------------------------------- public API
-    def run(self, request: Request, *, backend: Backend | None = None, reuse: bool = True, store: bool = True) -> Outcome:
+    def run(
+        self,
+        request: Request,
+        *,
+        backend: Backend | None = None,
+        passthrough: Backend | None = None,
+        reuse: bool = True,
+        store: bool = True,
+        routing: Routing | None = None,
+    ) -> Outcome:
         """Serve a request: reuse, patch, or generate; never serve output that failed verification.
+
+        ``passthrough`` is the caller's own call (their prompt, messages and settings, unchanged): it
+        generates for tasks without a verifier, whose answer is the model's as it is; ``backend``
+        serves the verifiable tasks' patches and repairs. ``routing`` overrides
+        ``EngineConfig.routing`` (how a request without a task finds one).
 
         Raises :class:`UnverifiedOutputError` when no attempt verifies and the
         task has no deterministic solver, :class:`BackendError` when the model
         fails and nothing verified is available.
         """
-        backend = backend or self.backend
-        if backend is None:
-            raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
         t0 = time.perf_counter()
         run = _Run()
-        prep = self._prepare(request, run)
-        served = self._try_reuse(prep, run, backend) if reuse else None
-        if served is None:
-            served = self._generate(prep, run, backend)
+        prep = self._prepare(request, run, routing)
+        model = passthrough if passthrough is not None and prep.profile.verifier is None else backend or self.backend
+        if model is None:
+            raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
+        reused = self._try_reuse(prep, run, model) if reuse else _Missed()
+        served = reused if isinstance(reused, _Served) else self._generate(prep, run, model, reused)
         return self._finish(prep, run, served, t0, store=store)
 
-    def lookup(self, request: Request, *, backend: Backend | None = None) -> Outcome | None:
+    def lookup(self, request: Request, *, backend: Backend | None = None, routing: Routing | None = None) -> Outcome | None:
         """Reuse only (patching through ``backend`` when given). ``None`` is a miss."""
         t0 = time.perf_counter()
         run = _Run()
-        prep = self._prepare(request, run)
-        served = self._try_reuse(prep, run, backend)
-        if served is None:
+        prep = self._prepare(request, run, routing)
+        reused = self._try_reuse(prep, run, backend)
+        if isinstance(reused, _Missed):
             return None
-        return self._finish(prep, run, served, t0, store=True)
+        return self._finish(prep, run, reused, t0, store=True)
 
-    def record(self, request: Request, output: str) -> bool:
+    def record(self, request: Request, output: str, *, routing: Routing | None = None) -> bool:
         """Verify ``output`` for ``request`` and store it.
 
         Returns ``True`` when stored, ``False`` when the output failed verification (or is too long
@@ -188,7 +203,7 @@ class StepCacheEngine:
         reported as a failed verification.
         """
         run = _Run()
-        prep = self._prepare(request, run)
+        prep = self._prepare(request, run, routing)
         profile = prep.profile
         steps = self._segment(profile, output, "generated")
         if profile.verifier is not None:
@@ -198,6 +213,25 @@ class StepCacheEngine:
         else:
             text = output
         return self._store(prep, text, verified=profile.verifier is not None, run=run)
+
+    def resolve(self, request: Request, *, routing: Routing | None = None) -> Request:
+        """The request with the task that serves it set (see :class:`Routing`). Raises typed errors."""
+        prep = self._prepare(request, _Run(), routing)
+        return request if request.task == prep.profile.name else replace(request, task=prep.profile.name)
+
+    def stream(
+        self,
+        request: Request,
+        *,
+        backend: Backend | None = None,
+        reuse: bool = True,
+        store: bool = True,
+        routing: Routing | None = None,
+    ) -> StreamSession:
+        """Open a stream: ``session.hit`` is a served outcome to replay, or ``None``: then tee the
+        model's own stream through ``session.feed`` and ``session.close()`` records it (stored only if
+        it verifies) and gives the typed trace. A store failure on the lookup is a miss."""
+        return StreamSession.open(self, request, backend=backend, reuse=reuse, store=store, routing=routing)
 
     def clear(self, namespace: Namespace | None = None) -> None:
         """Remove every entry, or those of one namespace."""
@@ -219,22 +253,19 @@ class StepCacheEngine:
     def _collection(self, ns: Namespace) -> str:
         return f"{ns.key}-{self._embed_tag}"
 
-    def _prepare(self, request: Request, run: _Run) -> _Prepared:
+    def _prepare(self, request: Request, run: _Run, routing: Routing | None = None) -> _Prepared:
         with run.stage("intake"):
             request = validate_request(request, max_prompt_chars=self.config.max_prompt_chars)
-            profile = self.tasks.get(request.task) if request.task is not None else self.tasks.detect(request)
-            try:
-                problem = profile.parse(request)
-            except StepCacheError:
-                raise
-            except Exception as e:  # a plug-in's parser must not leak RecursionError, ValueError...
-                raise InvalidRequestError(f"task {profile.name!r} cannot read the request ({type(e).__name__}: {e})") from e
-            return _Prepared(request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request, profile.normalize))
+            profile, problem = resolve_task(self.tasks, request, routing or self.config.routing)
+            return _Prepared(
+                request, profile, problem, self._collection(request.namespace), entry_id(profile.name, request, profile.normalize)
+            )
 
     def _store_for(self, prep: _Prepared) -> Store:
         return self.exact_store if prep.profile.exact_only else self.store
 
-    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | None:
+    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | _Missed:
+        """Reused (served from the cache, adapted or patched), or missed with the nearest candidate and why."""
         profile = prep.profile
         with run.stage("exact"):
             exact = self._store_for(prep).get(prep.collection, prep.entry_id)
@@ -245,35 +276,37 @@ class StepCacheEngine:
                 return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
         if profile.exact_only:
-            return None  # reused only when identical: nothing to retrieve, nothing to embed
+            return _Missed()  # reused only when identical: nothing to retrieve, nothing to embed
         # retrieval proposes, verification decides: the structural match first, then the nearest
         # neighbours; the candidate whose adapted steps verify best wins
         structural = self._by_signature(prep, run)
         best = self._best_candidate(prep, run, [structural] if structural else [])
+        retrieved = _Retrieved()
         if best is None or not best.ok:
             seen = best.candidate.entry.id if best else None
-            nearest = [c for c in self._by_embedding(prep, run) if c[0].entry.id != seen]
-            fallback = self._best_candidate(prep, run, nearest)
+            retrieved = self._by_embedding(prep, run)
+            fallback = self._best_candidate(prep, run, [c for c in retrieved.chosen if c[0].entry.id != seen])
             if best is None or (fallback is not None and fallback.score > best.score):
                 best = fallback
         if best is None:
-            return None
+            return _Missed(retrieved.nearest, retrieved.skip_reason)
         cand, steps = best.candidate, best.steps
         if profile.verifier is None:
             return _Served("reuse", steps, cand.similarity, cand.entry, verified=False)
         if best.ok:
             return _Served("reuse", steps, cand.similarity, cand.entry, verified=True)
+        missed = _Missed(
+            retrieved.nearest or cand, retrieved.skip_reason or "cached entry failed verification and could not be patched"
+        )
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
-            return None
+            return missed
         # a failed reuse gets the selective patches only: regenerating from scratch is the generation path's job
-        result = self._repair(
-            prep, run, backend, steps, best.verdicts, best.whole, profile.segmenter.render(steps), selective=True
-        )
-        if result is None:
-            return None
-        steps, fallback_used = result
-        return _Served("patch", steps, cand.similarity, cand.entry, verified=True, fallback=fallback_used)
+        attempt = _Attempt(steps, best.verdicts, best.whole, profile.segmenter.render(steps))
+        result = self._repair(prep, run, backend, attempt, selective=True)
+        if isinstance(result, _Rejected):
+            return missed
+        return _Served("patch", result.steps, cand.similarity, cand.entry, verified=True, fallback=result.fallback)
 
     def _best_candidate(self, prep: _Prepared, run: _Run, candidates: Sequence[tuple[Candidate, Any]]) -> _Adapted | None:
         """Adapt and verify each candidate; stop at the first that verifies, else keep the best prefix."""
@@ -316,7 +349,7 @@ class StepCacheEngine:
                     return Candidate(entry, None), old
         return None
 
-    def _by_embedding(self, prep: _Prepared, run: _Run) -> list[tuple[Candidate, Any]]:
+    def _by_embedding(self, prep: _Prepared, run: _Run) -> _Retrieved:
         profile = prep.profile
         with run.stage("embed"):
             vector = self.embedder.embed([self._retrieval_text(prep)])[0]
@@ -344,9 +377,7 @@ class StepCacheEngine:
                 skip_reason = skip_reason or gate.reason
                 continue
             chosen.append((cand, old))
-        run.best = candidates[0] if candidates else None
-        run.skip_reason = skip_reason
-        return chosen
+        return _Retrieved(chosen, candidates[0] if candidates else None, skip_reason)
 
     @staticmethod
     def _retrieval_text(prep: _Prepared) -> str:
@@ -409,99 +440,100 @@ class StepCacheEngine:
         return completion
 
     def _repair(
-        self,
-        prep: _Prepared,
-        run: _Run,
-        backend: Backend,
-        steps: list[Step],
-        verdicts: list[Verdict],
-        whole: Verdict,
-        text: str,
-        *,
-        selective: bool = False,
-    ) -> tuple[list[Step], str | None] | None:
-        """Bounded repair: a model-free fix, selective patches, feedback repairs, regenerations, then the solver.
+        self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt, *, selective: bool
+    ) -> _Repaired | _Rejected:
+        """Bounded repair: one loop over the task's ladder of rungs (a model-free fix, selective patches,
+        feedback repairs, regenerations, the deterministic solver). The first proposal that verifies wins.
 
-        ``selective`` stops after the patches (and the solver): used when a cached entry failed, so
-        that the generation path, not this one, pays for a fresh generation and its repairs.
+        ``selective`` keeps the patches and the solver only: used when a cached entry failed, so that the
+        generation path, not this one, pays for a fresh generation and its repairs.
         """
-        profile, problem = prep.profile, prep.problem
-        policy = profile.repair
-        if profile.fixer is not None:
-            with run.stage("fix"):
-                try:
-                    fixed = profile.fixer.fix(problem, steps, verdicts)
-                except Exception as e:  # a fixer that cannot cope offers nothing
-                    run.notes.append(f"fixer raised {type(e).__name__}: {e}")
-                    fixed = None
-            if fixed is not None:
-                ok, fixed_whole, fixed_verdicts = self._verify(prep, fixed, run)
+        for rung in self._ladder(prep, selective):
+            for _ in range(rung.times):
+                proposal = rung.propose(prep, run, backend, attempt)
+                if proposal is None:
+                    break
+                steps, text = proposal
+                ok, whole, verdicts = self._verify(prep, steps, run)
                 if ok:
-                    return fixed, "fix"
-                if sum(v.ok for v in fixed_verdicts) > sum(v.ok for v in verdicts):
-                    steps, whole, verdicts = fixed, fixed_whole, fixed_verdicts
-        for _ in range(policy.patch_attempts):
-            spec = profile.prompter.patch(problem, steps, verdicts)
-            completion = self._call(backend, spec, run)
-            try:
-                steps = profile.prompter.merge(problem, steps, verdicts, completion.text)
-            except Exception as e:  # an unreadable patch: keep the failing steps, verification says no
-                run.notes.append(f"merging the patch raised {type(e).__name__}: {e}")
-            text = completion.text
-            ok, whole, verdicts = self._verify(prep, steps, run)
-            if ok:
-                return steps, None
-        for _ in range(0 if selective else policy.feedback_repairs):
-            spec2 = profile.prompter.repair(problem, text, whole)
-            if spec2 is None:
-                break
-            completion = self._call(backend, spec2, run)
-            text = completion.text
-            steps = self._segment(profile, text, "generated")
-            ok, whole, verdicts = self._verify(prep, steps, run)
-            if ok:
-                return steps, "repair"
-        for _ in range(0 if selective else policy.full_regenerations):
-            spec3 = replace(profile.prompter.generate(problem), purpose="regenerate")
-            completion = self._call(backend, spec3, run)
-            text = completion.text
-            steps = self._segment(profile, text, "generated")
-            ok, whole, verdicts = self._verify(prep, steps, run)
-            if ok:
-                return steps, "regenerate"
-        if profile.solver is not None:
-            with run.stage("solve"):
-                solved = profile.solver.solve(problem)
-            steps = self._segment(profile, solved, "deterministic")
-            ok, whole, _ = self._verify(prep, steps, run)
-            if ok:
-                return steps, "deterministic"
-            run.notes.append(f"deterministic solver output failed verification: {whole.reason}")
-        run.notes.append(f"repair exhausted: {whole.reason}")
-        run.rejected = (text, whole.reason)
-        return None
+                    return _Repaired(steps, rung.fallback)
+                tried = _Attempt(steps, verdicts, whole, text)
+                if not rung.keep_if_better or sum(v.ok for v in verdicts) > sum(v.ok for v in attempt.verdicts):
+                    attempt = tried
+                if rung.name == "solve":
+                    run.notes.append(f"deterministic solver output failed verification: {whole.reason}")
+        run.notes.append(f"repair exhausted: {attempt.whole.reason}")
+        return _Rejected(attempt.text, attempt.whole.reason)
 
-    def _generate(self, prep: _Prepared, run: _Run, backend: Backend) -> _Served:
+    def _ladder(self, prep: _Prepared, selective: bool) -> list[_Rung]:
+        profile, policy = prep.profile, prep.profile.repair
+        full = 0 if selective else 1
+        rungs = [
+            _Rung("fix", 1 if profile.fixer is not None else 0, self._propose_fix, "fix", keep_if_better=True),
+            _Rung("patch", policy.patch_attempts, self._propose_patch, None),
+            _Rung("repair", policy.feedback_repairs * full, self._propose_repair, "repair"),
+            _Rung("regenerate", policy.full_regenerations * full, self._propose_regeneration, "regenerate"),
+            _Rung("solve", 1 if profile.solver is not None else 0, self._propose_solution, "deterministic"),
+        ]
+        return [r for r in rungs if r.times > 0]
+
+    def _propose_fix(self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt) -> tuple[list[Step], str] | None:
+        assert prep.profile.fixer is not None
+        with run.stage("fix"):
+            try:
+                fixed = prep.profile.fixer.fix(prep.problem, attempt.steps, attempt.verdicts)
+            except Exception as e:  # a fixer that cannot cope offers nothing
+                run.notes.append(f"fixer raised {type(e).__name__}: {e}")
+                return None
+        return None if fixed is None else (fixed, attempt.text)
+
+    def _propose_patch(self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt) -> tuple[list[Step], str] | None:
+        prompter = prep.profile.prompter
+        completion = self._call(backend, prompter.patch(prep.problem, attempt.steps, attempt.verdicts), run)
+        try:
+            return prompter.merge(prep.problem, attempt.steps, attempt.verdicts, completion.text), completion.text
+        except Exception as e:  # an unreadable patch: keep the failing steps, verification says no
+            run.notes.append(f"merging the patch raised {type(e).__name__}: {e}")
+            return list(attempt.steps), completion.text
+
+    def _propose_repair(self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt) -> tuple[list[Step], str] | None:
+        spec = prep.profile.prompter.repair(prep.problem, attempt.text, attempt.whole)
+        if spec is None:
+            return None
+        text = self._call(backend, spec, run).text
+        return self._segment(prep.profile, text, "generated"), text
+
+    def _propose_regeneration(
+        self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt
+    ) -> tuple[list[Step], str] | None:
+        text = self._call(backend, replace(prep.profile.prompter.generate(prep.problem), purpose="regenerate"), run).text
+        return self._segment(prep.profile, text, "generated"), text
+
+    def _propose_solution(self, prep: _Prepared, run: _Run, backend: Backend, attempt: _Attempt) -> tuple[list[Step], str] | None:
+        assert prep.profile.solver is not None
+        with run.stage("solve"):
+            solved = prep.profile.solver.solve(prep.problem)
+        return self._segment(prep.profile, solved, "deterministic"), attempt.text  # a refusal reports the model's text
+
+    def _generate(self, prep: _Prepared, run: _Run, backend: Backend, missed: _Missed) -> _Served:
         profile = prep.profile
-        skip_reason = run.skip_reason
-        path: Path = "skip" if skip_reason or run.best is not None else "miss"
-        if path == "skip" and skip_reason is None:
-            skip_reason = "cached entry failed verification and could not be patched"
-        similarity = run.best.similarity if run.best else None
-        matched = run.best.entry if run.best else None
+        path: Path = "skip" if missed.reason or missed.nearest is not None else "miss"
+        reason = missed.reason or ("cached entry failed verification and could not be patched" if path == "skip" else None)
+        similarity = missed.nearest.similarity if missed.nearest else None
+        matched = missed.nearest.entry if missed.nearest else None
         completion = self._call(backend, profile.prompter.generate(prep.problem), run)
         steps = self._segment(profile, completion.text, "generated")
         if profile.verifier is None:
-            return _Served(path, steps, similarity, matched, verified=False, skip_reason=skip_reason)
+            return _Served(path, steps, similarity, matched, verified=False, skip_reason=reason)
         ok, whole, verdicts = self._verify(prep, steps, run)
         if ok:
-            return _Served(path, steps, similarity, matched, verified=True, skip_reason=skip_reason)
-        result = self._repair(prep, run, backend, steps, verdicts, whole, completion.text)
-        if result is None:
-            text, reason = run.rejected or (completion.text, whole.reason)
-            raise UnverifiedOutputError(profile.name, reason, text, **run.usage())
-        steps, fallback = result
-        return _Served(path, steps, similarity, matched, verified=True, fallback=fallback or "patch", skip_reason=skip_reason)
+            return _Served(path, steps, similarity, matched, verified=True, skip_reason=reason)
+        result = self._repair(prep, run, backend, _Attempt(steps, verdicts, whole, completion.text), selective=False)
+        if isinstance(result, _Rejected):
+            raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
+        return _Served(
+            path, result.steps, similarity, matched, verified=True, fallback=result.fallback or "patch", skip_reason=reason
+        )
 
     def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> bool:
         """Store a served output; ``False`` when it is not stored by policy. Raises :class:`StoreError`."""
@@ -595,6 +627,56 @@ class _Adapted:
 
 
 @dataclass(frozen=True)
+class _Missed:
+    """No reuse: the nearest retrieved candidate (if any) and why it was not served."""
+
+    nearest: Candidate | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Retrieved:
+    """Nearest neighbours that passed the gate, the nearest of all, and why others were skipped."""
+
+    chosen: list[tuple[Candidate, Any]] = field(default_factory=list)
+    nearest: Candidate | None = None
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """An output under repair: its steps, their verdicts, the first failure and the text it came from."""
+
+    steps: list[Step]
+    verdicts: list[Verdict]
+    whole: Verdict
+    text: str
+
+
+@dataclass(frozen=True)
+class _Repaired:
+    steps: list[Step]
+    fallback: str | None  # None: a selective patch
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Rung:
+    """One rung of the repair ladder: ``propose`` offers steps (``None``: nothing to offer), up to ``times``."""
+
+    name: str
+    times: int
+    propose: Callable[[_Prepared, _Run, Backend, _Attempt], tuple[list[Step], str] | None]
+    fallback: str | None
+    keep_if_better: bool = False
+
+
+@dataclass(frozen=True)
 class _Served:
     path: Path
     steps: Sequence[Step]
@@ -604,3 +686,78 @@ class _Served:
     verified: bool = True
     fallback: str | None = None
     skip_reason: str | None = None
+
+
+class LazyEngine:
+    """Holds either a ready engine or the arguments to build one on first use.
+
+    Building opens Chroma (and, on first embed, loads MiniLM), so the integrations defer it:
+    constructing a LangChain cache or a LlamaIndex wrapper stays cheap, and nothing is opened
+    until the first request.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: StepCacheEngine | None = None,
+        persist_directory: str | os.PathLike[str] | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        config: EngineConfig | None = None,
+        tasks: TaskRegistry | None = None,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        if engine is not None:
+            clash = [
+                n
+                for n, v in (
+                    ("persist_directory", persist_directory),
+                    ("host", host),
+                    ("config", config),
+                    ("tasks", tasks),
+                    ("store", store),
+                    ("embedder", embedder),
+                )
+                if v is not None
+            ]
+            if clash:
+                raise ConfigError(f"engine= is a ready engine; do not also pass {', '.join(clash)}")
+            if not isinstance(engine, StepCacheEngine):
+                raise ConfigError(f"engine must be a StepCacheEngine, got {type(engine).__name__}")
+        if sum(v is not None for v in (persist_directory, host, store)) > 1:
+            raise ConfigError("choose one of persist_directory, host/port, store")
+        self._engine = engine
+        self._kw: dict[str, Any] = dict(
+            persist_directory=None if persist_directory is None else os.fspath(persist_directory),
+            host=host,
+            port=port,
+            config=config,
+            tasks=tasks,
+            store=store,
+            embedder=embedder,
+        )
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._engine is not None
+
+    def get(self) -> StepCacheEngine:
+        engine = self._engine
+        if engine is not None:
+            return engine
+        with self._lock:
+            if self._engine is None:
+                kw = self._kw
+                store = kw["store"]
+                if kw["host"] is not None:
+                    store = ChromaStore(host=kw["host"], port=kw["port"])
+                self._engine = StepCacheEngine(
+                    store=store,
+                    embedder=kw["embedder"],
+                    tasks=kw["tasks"],
+                    config=kw["config"],
+                    persist_directory=kw["persist_directory"],
+                )
+            return self._engine

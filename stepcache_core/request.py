@@ -1,15 +1,67 @@
-"""Request intake: validate the raw request before any stage touches it."""
+"""Request intake: validate the raw request and resolve the task that serves it, before any stage touches it."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidRequestError, InvalidSchemaError, PromptTooLongError
+from .errors import ConfigError, InvalidRequestError, InvalidSchemaError, PromptTooLongError, StepCacheError
+from .tasks.base import TaskProfile, TaskRegistry
 from .values import Request, canonical_json
 
-__all__ = ["validate_request", "entry_id"]
+__all__ = ["validate_request", "entry_id", "Routing", "resolve_task"]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """How a request finds its task, the same way on every route (core API, LangChain, LlamaIndex).
+
+    An explicit ``Request.task`` is always used (its parse errors are the caller's). Otherwise the
+    registered tasks detect it; a prompt longer than ``detect_max_chars`` is not looked at (a RAG prompt
+    whose context holds an equation is not math) and goes to ``fallback_task``; with ``text_fallback`` a
+    detected task that cannot read the prompt ("return JSON" with no keys) hands it to ``fallback_task``
+    (exact-match reuse only) instead of raising.
+    """
+
+    text_fallback: bool = False
+    detect_max_chars: int | None = None
+    fallback_task: str = "text"
+
+
+def resolve_task(tasks: TaskRegistry, request: Request, routing: Routing) -> tuple[TaskProfile, Any]:
+    """The task profile serving ``request`` and the parsed problem. Raises typed errors only."""
+    if request.task is not None:
+        profile = tasks.get(request.task)
+        return profile, _parse(profile, request)
+    if routing.detect_max_chars is not None and len(request.prompt) > routing.detect_max_chars:
+        return _fallback(tasks, request, routing, f"prompt over {routing.detect_max_chars} characters is not detected")
+    profile = tasks.detect(request)
+    try:
+        return profile, _parse(profile, request)
+    except PromptTooLongError:
+        raise
+    except InvalidRequestError as e:
+        if not routing.text_fallback or profile.name == routing.fallback_task:
+            raise
+        return _fallback(tasks, request, routing, str(e))
+
+
+def _fallback(tasks: TaskRegistry, request: Request, routing: Routing, why: str) -> tuple[TaskProfile, Any]:
+    if routing.fallback_task not in tasks:
+        raise ConfigError(f"{why}, and no {routing.fallback_task!r} task is registered to serve it")
+    profile = tasks.get(routing.fallback_task)
+    return profile, _parse(profile, request)
+
+
+def _parse(profile: TaskProfile, request: Request) -> Any:
+    try:
+        return profile.parse(request)
+    except StepCacheError:
+        raise
+    except Exception as e:  # a plug-in's parser must not leak RecursionError, ValueError...
+        raise InvalidRequestError(f"task {profile.name!r} cannot read the request ({type(e).__name__}: {e})") from e
 
 
 def validate_request(request: Any, *, max_prompt_chars: int) -> Request:

@@ -1,4 +1,4 @@
-"""Storage stage: entries, one collection per namespace.
+"""Storage stage: the entry record format and the stores that hold entries, one collection per namespace.
 
 ``ChromaStore`` is the default (embedded ``PersistentClient`` at
 :data:`DEFAULT_DIR`, in-memory for tests, or a Chroma server over HTTP);
@@ -15,23 +15,103 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from .errors import ConfigError, StoreError
-from .values import Candidate, Entry
+from .values import Namespace, Request
 
-__all__ = ["Store", "ChromaStore", "MemoryStore", "SqliteStore", "DEFAULT_DIR", "default_directory", "key_vector"]
+__all__ = [
+    "Entry",
+    "Candidate",
+    "Store",
+    "ChromaStore",
+    "MemoryStore",
+    "SqliteStore",
+    "DEFAULT_DIR",
+    "default_directory",
+    "key_vector",
+]
 
 DEFAULT_DIR = "~/.cache/stepcache/chroma"
 
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored request/output pair.
+
+    ``signature`` is the task's structure key of the request (set on verified
+    entries of tasks that have one): the store finds entries by it without
+    embedding. ``verified`` is ``False`` for outputs kept for identical
+    repeats only.
+    """
+
+    id: str
+    prompt: str
+    key_text: str
+    task: str
+    output: str
+    constraints: str
+    created_at: float
+    verified: bool = True
+    signature: str = ""
+
+    def metadata(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "prompt": self.prompt,
+            "key_text": self.key_text,
+            "task": self.task,
+            "output": self.output,
+            "constraints": self.constraints,
+            "created_at": self.created_at,
+            "verified": self.verified,
+        }
+        if self.signature:
+            meta["sig"] = self.signature
+        return meta
+
+    @staticmethod
+    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> Entry:
+        return Entry(
+            id=entry_id,
+            prompt=str(meta["prompt"]),
+            key_text=str(meta.get("key_text", meta["prompt"])),
+            task=str(meta["task"]),
+            output=str(meta["output"]),
+            constraints=str(meta.get("constraints", "{}")),
+            created_at=float(meta.get("created_at", 0.0)),
+            verified=bool(meta.get("verified", True)),
+            signature=str(meta.get("sig", "")),
+        )
+
+    def as_request(self, namespace: Namespace) -> Request:
+        cons = json.loads(self.constraints) if self.constraints else {}
+        return Request(
+            prompt=self.prompt,
+            task=self.task,
+            schema=cons.get("schema"),
+            required_keys=tuple(cons.get("required") or ()),
+            namespace=namespace,
+            key_text=self.key_text,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A retrieved entry; ``similarity`` is ``None`` when it was matched by structure, not by embedding."""
+
+    entry: Entry
+    similarity: float | None
 
 
 def default_directory() -> Path:
@@ -250,7 +330,6 @@ class SqliteStore(_Limits):
             raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
 
     def _entry(self, entry_id: str, meta: str) -> Entry | None:
-        import json
 
         try:
             return Entry.from_metadata(entry_id, json.loads(meta))
@@ -266,7 +345,6 @@ class SqliteStore(_Limits):
         return entry
 
     def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
-        import json
 
         from .embed import cosine
 
@@ -300,7 +378,6 @@ class SqliteStore(_Limits):
         self.put_many(collection, [entry], [embedding])
 
     def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None:
-        import json
 
         now = time.time()
         rows = [

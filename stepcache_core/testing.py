@@ -1,7 +1,8 @@
 """Contract suites for plug-ins, in the spirit of ``langchain-tests``' standard suites.
 
-A store author subclasses :class:`StoreContract` in a pytest module, names the
-subclass ``Test...`` and implements ``make_store``; pytest then runs every
+A plug-in author subclasses :class:`StoreContract`, :class:`EmbedderContract`,
+:class:`BackendContract` or :class:`TaskContract` in a pytest module, names the
+subclass ``Test...`` and implements its factory; pytest then runs every
 contract test against the implementation::
 
     class TestMyStore(StoreContract):
@@ -17,10 +18,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .store import Store, key_vector
-from .values import Entry
+from .store import Entry, MemoryStore, Store, key_vector
 
-__all__ = ["StoreContract", "make_entry", "ChromaServer", "free_port"]
+__all__ = ["StoreContract", "EmbedderContract", "BackendContract", "TaskContract", "make_entry", "ChromaServer", "free_port"]
 
 
 def make_entry(name: str, *, signature: str = "", created_at: float | None = None, task: str = "text") -> Entry:
@@ -199,3 +199,146 @@ class ChromaServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class EmbedderContract:
+    """What every :class:`~stepcache_core.embed.Embedder` must do. Override :meth:`make_embedder`."""
+
+    def make_embedder(self) -> Any:
+        raise NotImplementedError
+
+    def test_is_an_embedder(self) -> None:
+        from .embed import Embedder
+
+        e = self.make_embedder()
+        assert isinstance(e, Embedder) and isinstance(e.name, str) and e.name and e.dimension > 0
+
+    def test_unit_vectors_of_the_declared_dimension(self) -> None:
+        import math
+
+        e = self.make_embedder()
+        vectors = e.embed(["Solve for x: 3x + 5 = 20", "Extract the name as JSON", "ünïcode ✓ text"])
+        assert len(vectors) == 3
+        for v in vectors:
+            assert len(v) == e.dimension and all(isinstance(x, float) for x in v)
+            assert abs(math.sqrt(sum(x * x for x in v)) - 1.0) < 1e-3
+
+    def test_deterministic_and_order_preserving(self) -> None:
+        e = self.make_embedder()
+        a, b = e.embed(["alpha beta", "gamma delta"])
+        b2, a2 = e.embed(["gamma delta", "alpha beta"])
+        assert max(abs(x - y) for x, y in zip(a, a2)) < 1e-5 and max(abs(x - y) for x, y in zip(b, b2)) < 1e-5
+        assert e.embed([]) == []
+
+
+class BackendContract:
+    """What every :class:`~stepcache_core.backends.base.Backend` must do. Override :meth:`make_backend`."""
+
+    def make_backend(self) -> Any:
+        raise NotImplementedError
+
+    def test_is_a_backend(self) -> None:
+        from .backends.base import Backend
+
+        b = self.make_backend()
+        assert isinstance(b, Backend) and isinstance(b.name, str) and b.name
+
+    def test_complete_returns_a_completion(self) -> None:
+        from .values import Completion, GenerationSpec
+
+        out = self.make_backend().complete(GenerationSpec("Equation: 2x + 3 = 11\n", max_tokens=16, stop=("\n\n",)))
+        assert isinstance(out, Completion) and isinstance(out.text, str)
+        assert out.prompt_tokens >= 0 and out.completion_tokens >= 0 and out.latency_s >= 0
+
+    def test_concurrent_calls_both_answer(self) -> None:
+        import threading
+
+        from .values import GenerationSpec
+
+        b = self.make_backend()
+        results: list[Any] = []
+        threads = [
+            threading.Thread(target=lambda: results.append(b.complete(GenerationSpec("Say hi.", max_tokens=4)))) for _ in range(2)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert len(results) == 2
+
+
+class TaskContract:
+    """What every task plug-in must do. Override :meth:`make_task` and :meth:`examples`.
+
+    ``examples()`` yields ``(request, good_output, bad_output)``: ``good_output`` a right answer the
+    verifier must accept, ``bad_output`` a wrong one it must reject (``None`` for tasks without a verifier).
+    """
+
+    def make_task(self) -> Any:
+        raise NotImplementedError
+
+    def examples(self) -> list[tuple[Any, str, str | None]]:
+        raise NotImplementedError
+
+    def _engine(self, task: Any) -> Any:
+        from .backends.fake import ScriptedBackend
+        from .embed import HashEmbedder
+        from .engine import StepCacheEngine
+        from .tasks import TaskRegistry
+
+        return StepCacheEngine(
+            store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(), tasks=TaskRegistry([task])
+        )
+
+    def test_profile_is_complete(self) -> None:
+        from .tasks.base import Gate, Prompter, Segmenter, TaskProfile, Verifier
+
+        task = self.make_task()
+        assert isinstance(task, TaskProfile)
+        assert isinstance(task.segmenter, Segmenter) and isinstance(task.prompter, Prompter) and isinstance(task.gate, Gate)
+        assert task.verifier is None or isinstance(task.verifier, Verifier)
+
+    def test_parse_gate_and_prompt(self) -> None:
+        from dataclasses import replace
+
+        task = self.make_task()
+        for request, _, _ in self.examples():
+            problem = task.parse(replace(request, task=task.name))
+            assert task.gate.compatible(problem, problem).ok, "a request must be compatible with itself"
+            spec = task.prompter.generate(problem)
+            assert isinstance(spec.prompt, str) and spec.prompt and spec.max_tokens > 0
+
+    def test_segment_then_render_keeps_the_content(self) -> None:
+        task = self.make_task()
+        for _, good, _ in self.examples():
+            steps = task.segmenter.segment(good)
+            assert steps and [s.index for s in steps] == list(range(len(steps)))
+            again = task.segmenter.render(task.segmenter.segment(task.segmenter.render(steps)))
+            assert again == task.segmenter.render(steps)
+
+    def test_verifier_accepts_right_and_rejects_wrong(self) -> None:
+        from dataclasses import replace
+
+        task = self.make_task()
+        for request, good, bad in self.examples():
+            if task.verifier is None:
+                continue
+            problem = task.parse(replace(request, task=task.name))
+            assert all(v.ok for v in task.verifier.verify_steps(problem, task.segmenter.segment(good, origin="generated")))
+            assert task.verifier.check(problem, task.segmenter.render(task.segmenter.segment(good))).ok
+            assert bad is not None, "a verifiable task's example needs a wrong answer"
+            verdicts = task.verifier.verify_steps(problem, task.segmenter.segment(bad, origin="generated"))
+            assert not all(v.ok for v in verdicts), f"the verifier passed a wrong answer: {bad!r}"
+
+    def test_recorded_answer_is_served_for_an_identical_request(self) -> None:
+        from dataclasses import replace
+
+        task = self.make_task()
+        engine = self._engine(task)
+        for request, good, bad in self.examples():
+            request = replace(request, task=task.name)
+            assert engine.record(request, good) is True
+            out = engine.lookup(request)
+            assert out is not None and out.trace.exact_hit
+            if bad is not None and task.verifier is not None:
+                assert engine.record(replace(request, prompt=request.prompt + " "), bad) is False

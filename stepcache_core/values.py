@@ -15,8 +15,6 @@ __all__ = [
     "Verdict",
     "GenerationSpec",
     "Completion",
-    "Entry",
-    "Candidate",
     "Trace",
     "Outcome",
     "Path",
@@ -24,7 +22,7 @@ __all__ = [
     "canonical_json",
 ]
 
-Path = Literal["reuse", "patch", "skip", "miss"]
+Path = Literal["reuse", "patch", "skip", "miss", "bypass"]
 Origin = Literal["cached", "adapted", "generated", "deterministic"]
 
 
@@ -126,74 +124,6 @@ class Completion:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A stored request/output pair.
-
-    ``signature`` is the task's structure key of the request (set on verified
-    entries of tasks that have one): the store finds entries by it without
-    embedding. ``verified`` is ``False`` for outputs kept for identical
-    repeats only.
-    """
-
-    id: str
-    prompt: str
-    key_text: str
-    task: str
-    output: str
-    constraints: str
-    created_at: float
-    verified: bool = True
-    signature: str = ""
-
-    def metadata(self) -> dict[str, Any]:
-        meta: dict[str, Any] = {
-            "prompt": self.prompt,
-            "key_text": self.key_text,
-            "task": self.task,
-            "output": self.output,
-            "constraints": self.constraints,
-            "created_at": self.created_at,
-            "verified": self.verified,
-        }
-        if self.signature:
-            meta["sig"] = self.signature
-        return meta
-
-    @staticmethod
-    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> Entry:
-        return Entry(
-            id=entry_id,
-            prompt=str(meta["prompt"]),
-            key_text=str(meta.get("key_text", meta["prompt"])),
-            task=str(meta["task"]),
-            output=str(meta["output"]),
-            constraints=str(meta.get("constraints", "{}")),
-            created_at=float(meta.get("created_at", 0.0)),
-            verified=bool(meta.get("verified", True)),
-            signature=str(meta.get("sig", "")),
-        )
-
-    def as_request(self, namespace: Namespace) -> Request:
-        cons = json.loads(self.constraints) if self.constraints else {}
-        return Request(
-            prompt=self.prompt,
-            task=self.task,
-            schema=cons.get("schema"),
-            required_keys=tuple(cons.get("required") or ()),
-            namespace=namespace,
-            key_text=self.key_text,
-        )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A retrieved entry; ``similarity`` is ``None`` when it was matched by structure, not by embedding."""
-
-    entry: Entry
-    similarity: float | None
-
-
-@dataclass(frozen=True)
 class Trace:
     """Why a request was served the way it was."""
 
@@ -218,6 +148,15 @@ class Trace:
     notes: tuple[str, ...] = ()
     store_error: str | None = None
     """Set when the answer was served but keeping it in the store failed."""
+    streamed: bool = False
+    """The model's own stream reached the caller (a streamed miss)."""
+    recorded: bool | None = None
+    """For a streamed miss: whether the aggregate was verified and stored."""
+
+    @staticmethod
+    def bypass(reason: str) -> Trace:
+        """The trace of a call the cache did not serve (tool calls, non-text content...)."""
+        return Trace(path="bypass", task="", verified=False, notes=(reason,))
 
     @property
     def total_tokens(self) -> int:
@@ -245,6 +184,8 @@ class Trace:
             "stages": dict(self.stages),
             "notes": list(self.notes),
             "store_error": self.store_error,
+            "streamed": self.streamed,
+            "recorded": self.recorded,
         }
 
 

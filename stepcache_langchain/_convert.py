@@ -7,7 +7,7 @@ import json
 import logging
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.load import dumpd, dumps, load, loads
@@ -25,7 +25,6 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generation, GenerationChunk
 
 from stepcache_core import Namespace, Request
-from stepcache_core.tasks import TaskProfile, TaskRegistry
 
 __all__ = [
     "Kind",
@@ -40,8 +39,6 @@ __all__ = [
     "served_generations",
     "message_text",
     "model_identity",
-    "detect_profile",
-    "as_text_request",
     "sha",
 ]
 
@@ -150,17 +147,6 @@ def parse_chat_prompt(prompt: str) -> list[BaseMessage] | None:
     if isinstance(value, list) and value and all(isinstance(m, BaseMessage) for m in value):
         return value
     return None
-
-
-def detect_profile(tasks: TaskRegistry, request: Request) -> TaskProfile:
-    return tasks.get(request.task) if request.task is not None else tasks.detect(request)
-
-
-def as_text_request(tasks: TaskRegistry, request: Request) -> Request | None:
-    """The same request forced to the exact-match ``text`` task (for prompts a detected task cannot parse)."""
-    if request.task is not None or "text" not in tasks:
-        return None
-    return replace(request, task="text")
 
 
 # ------------------------------------------------------------------ generations

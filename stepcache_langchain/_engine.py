@@ -1,79 +1,21 @@
-"""Lazy construction of the core engine shared by the cache and the runnable."""
+"""What the LangChain cache and runnable share: how their prompts are routed and how their engine is built."""
 
 from __future__ import annotations
 
-import os
-import threading
+from collections.abc import Mapping
 from typing import Any
 
-from stepcache_core import ConfigError, EngineConfig, StepCacheEngine
-from stepcache_core.embed import Embedder
-from stepcache_core.store import Store
-from stepcache_core.tasks import TaskRegistry
+from stepcache_core import Routing
+from stepcache_core.engine import LazyEngine
 
-__all__ = ["LazyEngine"]
+__all__ = ["ROUTING", "lazy_engine"]
+
+# LangChain prompts are whatever the app sends: a detected task that cannot read one serves it as exact-match text
+ROUTING = Routing(text_fallback=True)
+
+_ENGINE_ARGS = ("engine", "persist_directory", "host", "port", "config", "tasks", "store", "embedder")
 
 
-class LazyEngine:
-    """Holds either a ready engine or the arguments to build one on first use.
-
-    Building opens Chroma and (later, on first embed) loads MiniLM, so it is
-    deferred: importing and constructing the LangChain objects stays cheap.
-    """
-
-    def __init__(
-        self,
-        *,
-        engine: StepCacheEngine | None = None,
-        persist_directory: str | os.PathLike[str] | None = None,
-        host: str | None = None,
-        port: int = 8000,
-        config: EngineConfig | None = None,
-        tasks: TaskRegistry | None = None,
-        store: Store | None = None,
-        embedder: Embedder | None = None,
-    ) -> None:
-        if engine is not None:
-            clash = [n for n, v in (("persist_directory", persist_directory), ("host", host), ("config", config), ("tasks", tasks), ("store", store), ("embedder", embedder)) if v is not None]
-            if clash:
-                raise ConfigError(f"engine= is a ready engine; do not also pass {', '.join(clash)}")
-            if not isinstance(engine, StepCacheEngine):
-                raise ConfigError(f"engine must be a StepCacheEngine, got {type(engine).__name__}")
-        if sum(v is not None for v in (persist_directory, host, store)) > 1:
-            raise ConfigError("choose one of persist_directory, host/port, store")
-        self._engine = engine
-        self._kw: dict[str, Any] = dict(
-            persist_directory=None if persist_directory is None else os.fspath(persist_directory),
-            host=host,
-            port=port,
-            config=config,
-            tasks=tasks,
-            store=store,
-            embedder=embedder,
-        )
-        self._lock = threading.Lock()
-
-    @property
-    def built(self) -> bool:
-        return self._engine is not None
-
-    def get(self) -> StepCacheEngine:
-        engine = self._engine
-        if engine is not None:
-            return engine
-        with self._lock:
-            if self._engine is None:
-                kw = self._kw
-                store = kw["store"]
-                if kw["host"] is not None:
-                    from stepcache_core import ChromaStore
-
-                    store = ChromaStore(host=kw["host"], port=kw["port"])
-                self._engine = StepCacheEngine(
-                    store=store,
-                    embedder=kw["embedder"],
-                    tasks=kw["tasks"],
-                    config=kw["config"],
-                    persist_directory=kw["persist_directory"],
-                )
-            return self._engine
+def lazy_engine(args: Mapping[str, Any]) -> LazyEngine:
+    """The engine described by a constructor's engine arguments (``locals()``), built on first use."""
+    return LazyEngine(**{k: args[k] for k in _ENGINE_ARGS})

@@ -17,7 +17,6 @@ from stepcache_core import (
     EngineConfig,
     InvalidRequestError,
     Outcome,
-    PromptTooLongError,
     Request,
     StepCacheEngine,
     StepCacheError,
@@ -30,16 +29,14 @@ from stepcache_core.tasks import TaskRegistry
 from ._convert import (
     Keyed,
     KeyFn,
-    as_text_request,
     decode_generations,
-    detect_profile,
     encode_generations,
     key_chat,
     key_text,
     parse_chat_prompt,
     served_generations,
 )
-from ._engine import LazyEngine
+from ._engine import ROUTING, lazy_engine
 from .backend import LangChainBackend
 
 __all__ = ["StepCache"]
@@ -104,16 +101,7 @@ class StepCache(BaseCache):
         store: Store | None = None,
         embedder: Embedder | None = None,
     ) -> None:
-        self._lazy = LazyEngine(
-            engine=engine,
-            persist_directory=persist_directory,
-            host=host,
-            port=port,
-            config=config,
-            tasks=tasks,
-            store=store,
-            embedder=embedder,
-        )
+        self._lazy = lazy_engine(locals())
         self.tenant = tenant
         self.key_fn = key_fn
         if backend is None or (hasattr(backend, "complete") and hasattr(backend, "name") and not isinstance(backend, Runnable)):
@@ -132,25 +120,13 @@ class StepCache(BaseCache):
         messages = parse_chat_prompt(prompt)
         return key_chat(messages, self.key_fn) if messages is not None else key_text(prompt, self.key_fn)
 
-    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Any) -> Any:
-        try:
-            return fn(request)
-        except PromptTooLongError:
-            raise
-        except InvalidRequestError as e:
-            fallback = as_text_request(engine.tasks, request)
-            if fallback is None:
-                raise
-            logger.debug("stepcache: %s; using the exact-match text task", e)
-            return fn(fallback)
-
     # ------------------------------------------------------------------ BaseCache
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         try:
             keyed = self._keyed(prompt)
             request = keyed.request(tenant=self.tenant, model=llm_string)
             engine = self.engine
-            outcome: Outcome | None = self._with_text_fallback(engine, request, lambda r: engine.lookup(r, backend=self.backend))
+            outcome: Outcome | None = engine.lookup(request, backend=self.backend, routing=ROUTING)
         except StepCacheError as e:
             _log_miss(e)
             return None
@@ -176,7 +152,7 @@ class StepCache(BaseCache):
             keyed = self._keyed(prompt)
             request = keyed.request(tenant=self.tenant, model=llm_string)
             engine = self.engine
-            stored = self._with_text_fallback(engine, request, lambda r: self._record(engine, r, generations))
+            stored = self._record(engine, engine.resolve(request, routing=ROUTING), generations)
             if not stored:
                 logger.debug("stepcache: output not stored (failed verification or store error)")
         except StepCacheError as e:
@@ -186,7 +162,9 @@ class StepCache(BaseCache):
 
     @staticmethod
     def _record(engine: StepCacheEngine, request: Request, generations: Sequence[Generation]) -> bool:
-        profile = detect_profile(engine.tasks, request)
+        """``request`` carries its resolved task: a verifiable answer is stored as text, anything else as
+        the serialized generations (an identical request gets back an equal list)."""
+        profile = engine.tasks.get(request.task or "")
         if profile.verifier is not None:
             return engine.record(request, generations[0].text)
         return engine.record(request, _envelope(generations))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, BaseMessageChunk, convert_to_messages
@@ -17,30 +16,20 @@ from langchain_core.prompt_values import ChatPromptValue, PromptValue, StringPro
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import ensure_config, run_in_executor
 
-from stepcache_core import (
-    EngineConfig,
-    InvalidRequestError,
-    Outcome,
-    PromptTooLongError,
-    Request,
-    StepCacheEngine,
-    StoreError,
-)
+from stepcache_core import EngineConfig, InvalidRequestError, Outcome, Request, StepCacheEngine, StoreError, StreamSession, Trace
 from stepcache_core.embed import Embedder
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
-from ._convert import Keyed, KeyFn, as_text_request, detect_profile, key_chat, key_text, message_text, model_identity
-from ._engine import LazyEngine
+from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity
+from ._engine import ROUTING, lazy_engine
 from .backend import LangChainBackend, is_chat_model
 
 __all__ = ["StepCacheRunnable", "with_step_cache"]
 
 logger = logging.getLogger("stepcache_langchain")
 
-_T = TypeVar("_T")
 _OPTION_KEYS = {"reuse": "stepcache_reuse", "store": "stepcache_store", "with_trace": "stepcache_trace"}
-_PIECES = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -114,16 +103,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         serialize: bool = False,
     ) -> None:
         self.llm = llm
-        self._lazy = LazyEngine(
-            engine=engine,
-            persist_directory=persist_directory,
-            host=host,
-            port=port,
-            config=config,
-            tasks=tasks,
-            store=store,
-            embedder=embedder,
-        )
+        self._lazy = lazy_engine(locals())
         self.tenant = tenant
         self.key_fn = key_fn
         self.model_id = model_id or model_identity(llm)
@@ -165,48 +145,18 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             tenant=self.tenant, model=self.model_id, task=self.task, schema=self.schema, required_keys=self.required_keys
         )
 
-    def _with_text_fallback(self, engine: StepCacheEngine, request: Request, fn: Callable[[Request], _T]) -> _T:
-        try:
-            return fn(request)
-        except PromptTooLongError:
-            raise
-        except InvalidRequestError as e:
-            fallback = as_text_request(engine.tasks, request)
-            if fallback is None:
-                raise
-            logger.debug("stepcache: %s; using the exact-match text task", e)
-            return fn(fallback)
-
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
         engine = self.engine
-
-        def attempt(req: Request) -> Outcome:
-            verified_task = detect_profile(engine.tasks, req).verifier is not None
-            backend = self.backend.bind(config=config, passthrough=None if verified_task else passthrough)
-            try:
-                return engine.run(req, backend=backend, reuse=opts.reuse, store=opts.store)
-            except StoreError as e:
-                logger.warning("stepcache: store failed (%s); serving from the model without the cache", e)
-                return engine.run(req, backend=backend, reuse=False, store=False)
-
-        return self._with_text_fallback(engine, request, attempt)
-
-    def _lookup(self, request: Request, config: RunnableConfig) -> Outcome | None:
-        engine = self.engine
-        backend = self.backend.bind(config=config)
+        kwargs: dict[str, Any] = dict(
+            backend=self.backend.bind(config=config),
+            passthrough=self.backend.bind(config=config, passthrough=passthrough),
+            routing=ROUTING,
+        )
         try:
-            return self._with_text_fallback(engine, request, lambda r: engine.lookup(r, backend=backend))
+            return engine.run(request, reuse=opts.reuse, store=opts.store, **kwargs)
         except StoreError as e:
-            logger.warning("stepcache: store failed during lookup (%s); treated as a miss", e)
-            return None
-
-    def _record(self, request: Request, text: str) -> bool:
-        engine = self.engine
-        try:
-            return bool(self._with_text_fallback(engine, request, lambda r: engine.record(r, text)))
-        except StoreError as e:
-            logger.warning("stepcache: store failed (%s); not stored", e)
-            return False
+            logger.warning("stepcache: store failed (%s); serving from the model without the cache", e)
+            return engine.run(request, reuse=False, store=False, **kwargs)
 
     def _output(self, text: str, trace: dict[str, Any], opts: _Options) -> Any:
         self.last_trace = trace
@@ -225,8 +175,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     # ------------------------------------------------------------------ public API
     def record(self, input: LanguageModelInput, text: str) -> bool:
-        """Verify ``text`` as the answer to ``input`` and store it (e.g. to prime the cache)."""
-        return self._record(self._request(self._key(input)[0]), text)
+        """Verify ``text`` as the answer to ``input`` and store it (e.g. to prime the cache).
+
+        ``False`` when it fails verification; a store failure raises :class:`StoreError`."""
+        return self.engine.record(self._request(self._key(input)[0]), text, routing=ROUTING)
 
     def clear(self) -> None:
         """Remove every entry of the store."""
@@ -248,50 +200,53 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         config = ensure_config(config)
         opts = self._options(config, kwargs)
         keyed, passthrough = self._key(input)
-        request = self._request(keyed)
-        outcome = self._lookup(request, config) if opts.reuse else None
-        if outcome is not None:
-            yield from self._replay(outcome, opts)
+        session = self.engine.stream(
+            self._request(keyed), backend=self.backend.bind(config=config), reuse=opts.reuse, store=opts.store, routing=ROUTING
+        )
+        if session.hit is not None:
+            yield from self._replay(session, opts)
             return
-        pieces: list[str] = []
-        model = self.backend.model
         lock = self.backend.lock
         if lock is not None:
             lock.acquire()
         try:
-            for chunk in model.stream(passthrough, config):
-                pieces.append(_chunk_text(chunk))
+            for chunk in self.backend.model.stream(passthrough, config):
+                session.feed(_chunk_text(chunk))
                 yield self._pass_chunk(chunk, opts)
         finally:
             if lock is not None:
                 lock.release()
-        yield from self._after_stream(request, "".join(pieces), opts, self._record(request, "".join(pieces)) if opts.store else False)
+        yield from self._after_stream(session.close(), opts)
 
     async def astream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
         config = ensure_config(config)
         opts = self._options(config, kwargs)
         keyed, passthrough = self._key(input)
-        request = self._request(keyed)
-        outcome = await asyncio.to_thread(self._lookup, request, config) if opts.reuse else None
-        if outcome is not None:
-            for item in self._replay(outcome, opts):
+        session = await asyncio.to_thread(
+            self.engine.stream,
+            self._request(keyed),
+            backend=self.backend.bind(config=config),
+            reuse=opts.reuse,
+            store=opts.store,
+            routing=ROUTING,
+        )
+        if session.hit is not None:
+            for item in self._replay(session, opts):
                 yield item
             return
-        pieces: list[str] = []
         async for chunk in self.backend.model.astream(passthrough, config):
-            pieces.append(_chunk_text(chunk))
+            session.feed(_chunk_text(chunk))
             yield self._pass_chunk(chunk, opts)
-        text = "".join(pieces)
-        stored = await asyncio.to_thread(self._record, request, text) if opts.store else False
-        for item in self._after_stream(request, text, opts, stored):
+        trace = await asyncio.to_thread(session.close)
+        for item in self._after_stream(trace, opts):
             yield item
 
     # ------------------------------------------------------------------ streaming helpers
-    def _replay(self, outcome: Outcome, opts: _Options) -> Iterator[Any]:
-        trace = outcome.trace.as_dict()
-        trace["streamed"] = False
+    def _replay(self, session: StreamSession, opts: _Options) -> Iterator[Any]:
+        assert session.hit is not None
+        trace = session.hit.trace.as_dict()
         self.last_trace = trace
-        pieces = _PIECES.findall(outcome.text) or [""]
+        pieces = session.pieces()
         for i, piece in enumerate(pieces):
             if self.chat:
                 meta = {"stepcache": trace} if i == len(pieces) - 1 else {}
@@ -304,8 +259,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         out = chunk if self.chat else _chunk_text(chunk)
         return {"output": out, "trace": None} if opts.with_trace else out
 
-    def _after_stream(self, request: Request, text: str, opts: _Options, stored: bool) -> Iterator[Any]:
-        trace: dict[str, Any] = {"path": "miss", "streamed": True, "stored": stored, "reuse": opts.reuse, "chars": len(text)}
+    def _after_stream(self, trace_value: Trace, opts: _Options) -> Iterator[Any]:
+        trace = trace_value.as_dict()
         self.last_trace = trace
         if self.chat:
             chunk = AIMessageChunk(content="", response_metadata={"stepcache": trace})

@@ -43,4 +43,12 @@ messages holding images, audio or documents.
 from .backend import LlamaIndexBackend, PassthroughBackend, token_usage
 from .llm import JSON_TASK, TEXT_TASK, StepCacheLLM, UnsupportedContentError
 
-__all__ = ["StepCacheLLM", "LlamaIndexBackend", "PassthroughBackend", "UnsupportedContentError", "token_usage", "TEXT_TASK", "JSON_TASK"]
+__all__ = [
+    "StepCacheLLM",
+    "LlamaIndexBackend",
+    "PassthroughBackend",
+    "UnsupportedContentError",
+    "token_usage",
+    "TEXT_TASK",
+    "JSON_TASK",
+]

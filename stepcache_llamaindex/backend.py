@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from llama_index.core.base.llms.types import ChatResponse, CompletionResponse
 from llama_index.core.llms import LLM
 
 from stepcache_core import Completion, GenerationSpec
+from stepcache_core.backends.llamacpp import json_grammar
 
 __all__ = ["LlamaIndexBackend", "PassthroughBackend", "token_usage", "llm_identity"]
 
@@ -76,13 +75,6 @@ def _is_llamacpp(llm: LLM) -> bool:
     return isinstance(llm, LlamaCPP)
 
 
-@lru_cache(maxsize=64)
-def _grammar(schema_json: str) -> Any:
-    from llama_cpp import LlamaGrammar
-
-    return LlamaGrammar.from_json_schema(schema_json, verbose=False)
-
-
 class LlamaIndexBackend:
     """A :class:`stepcache_core.Backend` over any LlamaIndex ``LLM``.
 
@@ -121,7 +113,7 @@ class LlamaIndexBackend:
     def _complete_llamacpp(self, spec: GenerationSpec) -> Any:
         overlay: dict[str, Any] = {"max_tokens": spec.max_tokens, "stop": list(spec.stop) or None}
         if spec.json_schema is not None and self._use_grammar:
-            overlay["grammar"] = _grammar(json.dumps(spec.json_schema, sort_keys=True))
+            overlay["grammar"] = json_grammar(spec.json_schema)
         gk: dict[str, Any] = self.llm.generate_kwargs  # type: ignore[attr-defined]
         assert self._lock is not None
         with self._lock:

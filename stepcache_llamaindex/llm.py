@@ -5,12 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import logging
-import re
 import threading
-import time
-from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from llama_index.core.base.llms.types import (
     ChatMessage,
@@ -28,7 +25,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr
 from llama_index.core.callbacks import CallbackManager
-from llama_index.core.instrumentation import get_dispatcher
+from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr-defined]  # re-exported without __all__
 from llama_index.core.llms import LLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
@@ -44,12 +41,14 @@ from stepcache_core import (
     Namespace,
     Outcome,
     Request,
+    Routing,
     StepCacheEngine,
     StepCacheError,
-    StoreError,
+    StreamSession,
     Trace,
     UnverifiedOutputError,
 )
+from stepcache_core.engine import LazyEngine
 from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
@@ -57,11 +56,11 @@ from .backend import LlamaIndexBackend, PassthroughBackend, llm_identity, token_
 
 if TYPE_CHECKING:
     from llama_index.core.chat_engine.types import AgentChatResponse
-    from llama_index.core.tools.types import BaseTool
 
 __all__ = ["StepCacheLLM", "UnsupportedContentError", "TEXT_TASK", "JSON_TASK"]
 
-logger = logging.getLogger("stepcache_llamaindex")
+
+_S = TypeVar("_S")
 
 dispatcher = get_dispatcher(__name__)
 
@@ -69,7 +68,9 @@ TEXT_TASK = "text"
 JSON_TASK = "json_extraction"
 
 # keyword arguments that make a call a tool call: never served from the cache
-_TOOL_KWARGS = frozenset({"tools", "tool_choice", "functions", "function_call", "tool_required", "allow_parallel_tool_calls", "parallel_tool_calls"})
+_TOOL_KWARGS = frozenset(
+    {"tools", "tool_choice", "functions", "function_call", "tool_required", "allow_parallel_tool_calls", "parallel_tool_calls"}
+)
 # StepCache's own per-call options (removed before the inner LLM sees the kwargs)
 _OPTION_KWARGS = ("stepcache_task", "stepcache_schema", "stepcache_required_keys", "stepcache_reuse")
 # fields of the inner LLM that do not change what it generates (left out of the namespace)
@@ -92,7 +93,6 @@ _NON_SEMANTIC_FIELDS = {
     "completion_to_prompt",
     "query_wrapper_prompt",
 }
-_PIECE = re.compile(r"\S+\s*|\s+")
 
 
 class UnsupportedContentError(InvalidRequestError):
@@ -113,10 +113,6 @@ def _llm_settings(llm: LLM) -> Any:
     if isinstance(gk, dict):
         data["generate_kwargs"] = {k: v for k, v in gk.items() if k != "stream"}
     return data
-
-
-def _pieces(text: str) -> list[str]:
-    return _PIECE.findall(text) or [""]
 
 
 def _is_tool_message(m: ChatMessage) -> bool:
@@ -157,11 +153,48 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(v, seen) for v in node]
         return node
 
-    return walk(schema, ())
+    inlined: dict[str, Any] = walk(schema, ())
+    return inlined
 
 
-def _stream_text(chunks: Sequence[str], last_text: str | None) -> str:
-    return "".join(chunks) if chunks else (last_text or "")
+class _Lag:
+    """Holds a stream's responses back by one and feeds their deltas to the session; the inner
+    LLM's failures surface as :class:`BackendError`."""
+
+    def __init__(self, session: StreamSession, backend: str) -> None:
+        self.session = session
+        self.backend = backend
+        self.prev: Any = None
+
+    def push(self, chunk: Any) -> list[Any]:
+        out = [self.prev] if self.prev is not None else []
+        if chunk.delta:
+            self.session.feed(chunk.delta)
+        self.prev = chunk
+        return out
+
+    def __enter__(self) -> _Lag:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        if error is not None and isinstance(error, Exception) and not isinstance(error, StepCacheError):
+            raise BackendError(f"{type(error).__name__}: {error}", backend=self.backend) from error
+
+
+def _completion_text(response: CompletionResponse) -> str | None:
+    return response.text
+
+
+def _chat_text(response: ChatResponse) -> str | None:
+    return response.message.content
+
+
+def _empty_completion() -> CompletionResponse:
+    return CompletionResponse(text="", delta="")
+
+
+def _empty_chat() -> ChatResponse:
+    return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=""), delta="")
 
 
 class StepCacheLLM(FunctionCallingLLM):
@@ -195,7 +228,7 @@ class StepCacheLLM(FunctionCallingLLM):
     auto_task_max_chars: int = Field(default=1000, description="Longest prompt that task detection looks at.")
 
     _llm: LLM = PrivateAttr()
-    _engine: StepCacheEngine = PrivateAttr()
+    _lazy: LazyEngine = PrivateAttr()
     _last_trace: dict[str, Any] | None = PrivateAttr(default=None)
     _trace_lock: Any = PrivateAttr(default_factory=threading.Lock)
 
@@ -231,7 +264,7 @@ class StepCacheLLM(FunctionCallingLLM):
             **kwargs,
         )
         self._llm = llm
-        self._engine = engine if engine is not None else StepCacheEngine(persist_directory=persist_directory, config=config, tasks=tasks)
+        self._lazy = LazyEngine(engine=engine, persist_directory=persist_directory, config=config, tasks=tasks)
         self._last_trace = None
         self._trace_lock = threading.Lock()
 
@@ -247,7 +280,8 @@ class StepCacheLLM(FunctionCallingLLM):
 
     @property
     def engine(self) -> StepCacheEngine:
-        return self._engine
+        """The core engine (built on first use)."""
+        return self._lazy.get()
 
     @property
     def last_trace(self) -> dict[str, Any] | None:
@@ -268,44 +302,32 @@ class StepCacheLLM(FunctionCallingLLM):
         settings = _digest({"mode": mode, "llm": _llm_settings(self._llm), "kwargs": kwargs, "history": history})
         return Namespace(self.tenant, llm_identity(self._llm), settings)
 
-    def _select_task(self, text: str, options: dict[str, Any]) -> str:
-        task = options.get("stepcache_task")
-        if task is not None:
-            return str(task)
-        schema, required = options.get("stepcache_schema"), tuple(options.get("stepcache_required_keys") or ())
-        if schema is not None or required:
-            return JSON_TASK
-        if len(text) > self.auto_task_max_chars:
-            return self._fallback_task()
-        probe = Request(text)
-        profile = self._engine.tasks.detect(probe)
-        if profile.name == TEXT_TASK:
-            return TEXT_TASK
-        try:
-            profile.parse(probe)
-        except InvalidRequestError:
-            return self._fallback_task()  # "return JSON" without keys, a degenerate equation...
-        return profile.name
+    def _routing(self) -> Routing:
+        # a prompt a detected task cannot read, or one too long to be a task (a RAG prompt whose context
+        # holds an equation), is served as exact-match text
+        return Routing(text_fallback=True, detect_max_chars=self.auto_task_max_chars, fallback_task=TEXT_TASK)
 
-    def _fallback_task(self) -> str:
-        if TEXT_TASK not in self._engine.tasks:
-            raise ConfigError(f"the engine's task registry has no {TEXT_TASK!r} task to serve generic prompts")
-        return TEXT_TASK
-
-    def _request(self, text: str, task: str, options: dict[str, Any], namespace: Namespace) -> Request:
+    def _request(self, text: str, options: dict[str, Any], namespace: Namespace) -> Request:
         schema = options.get("stepcache_schema")
+        required = tuple(options.get("stepcache_required_keys") or ())
+        task = options.get("stepcache_task") or (JSON_TASK if schema is not None or required else None)
         if isinstance(schema, type) and issubclass(schema, BaseModel):
             schema = _inline_refs(schema.model_json_schema())
+        if schema is not None and not isinstance(schema, dict):
+            raise InvalidSchemaError(
+                f"stepcache_schema must be a JSON Schema dict or a pydantic model, got {type(schema).__name__}"
+            )
         return Request(
             text,
             task=task,
             schema=schema,
-            required_keys=tuple(options.get("stepcache_required_keys") or ()),
+            required_keys=required,
             namespace=namespace,
         )
 
-    def _run(self, request: Request, backend: Any, reuse: bool) -> Outcome:
-        outcome = self._engine.run(request, backend=backend, reuse=reuse)
+    def _run(self, request: Request, reuse: bool, passthrough: PassthroughBackend | None = None) -> Outcome:
+        backend = LlamaIndexBackend(self._llm)
+        outcome = self.engine.run(request, backend=backend, passthrough=passthrough, reuse=reuse, routing=self._routing())
         self._remember(outcome.trace.as_dict())
         return outcome
 
@@ -316,25 +338,54 @@ class StepCacheLLM(FunctionCallingLLM):
         return options, rest
 
     def _bypass_trace(self, reason: str) -> dict[str, Any]:
-        return self._remember({"path": "bypass", "reason": reason})
+        return self._remember(Trace.bypass(reason).as_dict())
 
-    def _stream_trace(self, task: str, text: str, recorded: bool, started: float, usage: tuple[int, int]) -> dict[str, Any]:
-        profile = self._engine.tasks.get(task)
-        verified = recorded and profile.verifier is not None
-        note = "recorded" if recorded else "not recorded: failed verification or the store failed"
-        trace = Trace(
-            path="miss",
-            task=task,
-            verified=verified,
-            backend_calls=1,
-            prompt_tokens=usage[0],
-            completion_tokens=usage[1],
-            latency_s=time.perf_counter() - started,
-            notes=("streamed through the inner LLM", note),
-        ).as_dict()
-        trace["streamed"] = True
-        trace["recorded"] = recorded
-        return self._remember(trace)
+    def _open_stream(self, text: str, options: dict[str, Any], namespace: Namespace) -> StreamSession:
+        request = self._request(text, options, namespace)
+        session = self.engine.stream(
+            request, backend=LlamaIndexBackend(self._llm), reuse=options.get("stepcache_reuse", True), routing=self._routing()
+        )
+        if session.hit is not None:
+            self._remember(session.hit.trace.as_dict())
+        return session
+
+    def _finish(self, session: StreamSession, last: Any, text_of: Callable[[Any], str | None], empty: Callable[[], Any]) -> Any:
+        """The stream's last response (or an empty one), carrying the trace of the recorded miss."""
+        p, c = token_usage(last)
+        fallback = (text_of(last) if last is not None else None) or ""
+        trace = session.close(text=None if session.text else fallback, prompt_tokens=p, completion_tokens=c)
+        out = last if last is not None else empty()
+        out.additional_kwargs["stepcache"] = self._remember(trace.as_dict())
+        return out
+
+    def _tee(
+        self, session: StreamSession, stream: Iterator[Any], text_of: Callable[[Any], str | None], empty: Callable[[], Any]
+    ) -> Generator[Any, None, None]:
+        """The inner LLM's stream, unchanged (each response held back one step, so the last one can
+        carry the trace), recorded when it ends."""
+        lag = _Lag(session, llm_identity(self._llm))
+        with lag:
+            for chunk in stream:
+                yield from lag.push(chunk)
+        yield self._finish(session, lag.prev, text_of, empty)
+
+    async def _atee(
+        self, session: StreamSession, stream: AsyncIterator[Any], text_of: Callable[[Any], str | None], empty: Callable[[], Any]
+    ) -> AsyncGenerator[Any, None]:
+        lag = _Lag(session, llm_identity(self._llm))
+        with lag:
+            async for chunk in stream:
+                for out in lag.push(chunk):
+                    yield out
+        yield await asyncio.to_thread(self._finish, session, lag.prev, text_of, empty)
+
+    def _open_inner(self, open_stream: Callable[[], _S]) -> _S:
+        try:
+            return open_stream()
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
 
     # ------------------------------------------------------------------ completion
     def _complete_impl(self, prompt: str, formatted: bool, kwargs: dict[str, Any]) -> CompletionResponse:
@@ -343,17 +394,13 @@ class StepCacheLLM(FunctionCallingLLM):
             response = self._llm.complete(prompt, formatted=formatted, **kwargs)
             response.additional_kwargs["stepcache"] = self._bypass_trace("tool kwargs")
             return response
-        task = self._select_task(prompt, options)
-        request = self._request(prompt, task, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
-        passthrough: PassthroughBackend | None = None
-        if task == TEXT_TASK:
-            passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.complete(prompt, formatted=formatted, **kwargs))
-            backend: Any = passthrough
-        else:
-            backend = LlamaIndexBackend(self._llm)
-        outcome = self._run(request, backend, reuse=options.get("stepcache_reuse", True))
+        request = self._request(prompt, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
+        passthrough = PassthroughBackend(
+            f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.complete(prompt, formatted=formatted, **kwargs)
+        )
+        outcome = self._run(request, options.get("stepcache_reuse", True), passthrough)
         trace = outcome.trace.as_dict()
-        if passthrough is not None and passthrough.response is not None and outcome.trace.backend_calls:
+        if passthrough.response is not None and outcome.trace.backend_calls:
             # the model's own response on a miss (raw, logprobs...), with the text as stored, so a hit reads the same
             response = passthrough.response
             response.text = outcome.text
@@ -362,34 +409,15 @@ class StepCacheLLM(FunctionCallingLLM):
         response.additional_kwargs["stepcache"] = trace
         return response
 
-    def _lookup_for_stream(self, text: str, options: dict[str, Any], namespace: Namespace) -> tuple[Request, Outcome | None]:
-        task = self._select_task(text, options)
-        request = self._request(text, task, options, namespace)
-        if not options.get("stepcache_reuse", True):
-            return request, None
-        outcome = self._engine.lookup(request, backend=None if task == TEXT_TASK else LlamaIndexBackend(self._llm))
-        if outcome is not None:
-            self._remember(outcome.trace.as_dict())
-        return request, outcome
-
-    def _replay_completion(self, outcome: Outcome) -> CompletionResponseGen:
-        trace = outcome.trace.as_dict()
-        pieces = _pieces(outcome.text)
+    def _replay_completion(self, session: StreamSession) -> CompletionResponseGen:
+        assert session.hit is not None
+        trace = session.hit.trace.as_dict()
+        pieces = session.pieces()
         text = ""
         for i, piece in enumerate(pieces):
             text += piece
             extra = {"stepcache": trace} if i == len(pieces) - 1 else {}
             yield CompletionResponse(text=text, delta=piece, additional_kwargs=extra)
-
-    def _record_stream(self, request: Request, text: str, started: float, usage: tuple[int, int]) -> dict[str, Any]:
-        try:
-            recorded = bool(text.strip()) and self._engine.record(request, text)
-        except InvalidRequestError:
-            recorded = False
-        except StoreError as e:  # the stream already reached the caller: keeping it is best effort
-            logger.warning("stepcache: store failed after a streamed miss (%s); not stored", e)
-            recorded = False
-        return self._stream_trace(request.task or TEXT_TASK, text, recorded, started, usage)
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
@@ -401,42 +429,16 @@ class StepCacheLLM(FunctionCallingLLM):
         if _TOOL_KWARGS & kwargs.keys():
             self._bypass_trace("tool kwargs")
             return self._llm.stream_complete(prompt, formatted=formatted, **kwargs)
-        request, outcome = self._lookup_for_stream(prompt, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
-        if outcome is not None:
-            return self._replay_completion(outcome)
-        return self._stream_miss_completion(request, lambda: self._llm.stream_complete(prompt, formatted=formatted, **kwargs))
-
-    def _stream_miss_completion(self, request: Request, open_stream: Callable[[], Iterator[CompletionResponse]]) -> CompletionResponseGen:
-        started = time.perf_counter()
-        try:
-            stream = open_stream()
-        except StepCacheError:
-            raise
-        except Exception as e:
-            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-
-        def gen() -> CompletionResponseGen:
-            deltas: list[str] = []
-            prev: CompletionResponse | None = None
-            try:
-                for chunk in stream:
-                    if prev is not None:
-                        yield prev
-                    if chunk.delta:
-                        deltas.append(chunk.delta)
-                    prev = chunk
-            except Exception as e:
-                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-            text = _stream_text(deltas, prev.text if prev is not None else None)
-            trace = self._record_stream(request, text, started, token_usage(prev))
-            last = prev if prev is not None else CompletionResponse(text="", delta="")
-            last.additional_kwargs["stepcache"] = trace
-            yield last
-
-        return gen()
+        session = self._open_stream(prompt, options, self._namespace("complete", {**kwargs, "formatted": formatted}))
+        if session.hit is not None:
+            return self._replay_completion(session)
+        stream = self._open_inner(lambda: self._llm.stream_complete(prompt, formatted=formatted, **kwargs))
+        return self._tee(session, stream, _completion_text, _empty_completion)
 
     # ------------------------------------------------------------------ chat
-    def _chat_plan(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any], Namespace] | None:
+    def _chat_plan(
+        self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any], Namespace] | None:
         """``None`` when the chat must bypass the cache (tools), else (last user text, options, kwargs, namespace)."""
         options, kwargs = self._split_kwargs(kwargs)
         if not messages:
@@ -457,29 +459,25 @@ class StepCacheLLM(FunctionCallingLLM):
             response.additional_kwargs["stepcache"] = self._bypass_trace("tool call or non-user last turn")
             return response
         text, options, rest, namespace = plan
-        task = self._select_task(text, options)
-        request = self._request(text, task, options, namespace)
-        passthrough: PassthroughBackend | None = None
-        if task == TEXT_TASK:
-            passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.chat(messages, **rest))
-            backend: Any = passthrough
-        else:
-            backend = LlamaIndexBackend(self._llm)
-        outcome = self._run(request, backend, reuse=options.get("stepcache_reuse", True))
-        if passthrough is not None and passthrough.response is not None and outcome.trace.backend_calls:
+        request = self._request(text, options, namespace)
+        passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", lambda: self._llm.chat(messages, **rest))
+        outcome = self._run(request, options.get("stepcache_reuse", True), passthrough)
+        if passthrough.response is not None and outcome.trace.backend_calls:
             response = passthrough.response
             if response.message.content != outcome.text:
                 try:
                     response.message.content = outcome.text
                 except ValueError:  # a message with non-text blocks (thinking...): a plain one
-                    response = ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=outcome.text), raw=response.raw)
+                    response = ChatResponse(
+                        message=ChatMessage(role=MessageRole.ASSISTANT, content=outcome.text), raw=response.raw
+                    )
         else:
             response = ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=outcome.text))
         response.additional_kwargs["stepcache"] = outcome.trace.as_dict()
         return response
 
-    def _replay_chat(self, outcome: Outcome) -> ChatResponseGen:
-        for chunk in self._replay_completion(outcome):
+    def _replay_chat(self, session: StreamSession) -> ChatResponseGen:
+        for chunk in self._replay_completion(session):
             yield ChatResponse(
                 message=ChatMessage(role=MessageRole.ASSISTANT, content=chunk.text),
                 delta=chunk.delta,
@@ -497,39 +495,11 @@ class StepCacheLLM(FunctionCallingLLM):
             self._bypass_trace("tool call or non-user last turn")
             return self._llm.stream_chat(messages, **self._split_kwargs(kwargs)[1])
         text, options, rest, namespace = plan
-        request, outcome = self._lookup_for_stream(text, options, namespace)
-        if outcome is not None:
-            return self._replay_chat(outcome)
-        return self._stream_miss_chat(request, lambda: self._llm.stream_chat(messages, **rest))
-
-    def _stream_miss_chat(self, request: Request, open_stream: Callable[[], Iterator[ChatResponse]]) -> ChatResponseGen:
-        started = time.perf_counter()
-        try:
-            stream = open_stream()
-        except StepCacheError:
-            raise
-        except Exception as e:
-            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-
-        def gen() -> ChatResponseGen:
-            deltas: list[str] = []
-            prev: ChatResponse | None = None
-            try:
-                for chunk in stream:
-                    if prev is not None:
-                        yield prev
-                    if chunk.delta:
-                        deltas.append(chunk.delta)
-                    prev = chunk
-            except Exception as e:
-                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-            text = _stream_text(deltas, prev.message.content if prev is not None else None)
-            trace = self._record_stream(request, text, started, token_usage(prev))
-            last = prev if prev is not None else ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=""), delta="")
-            last.additional_kwargs["stepcache"] = trace
-            yield last
-
-        return gen()
+        session = self._open_stream(text, options, namespace)
+        if session.hit is not None:
+            return self._replay_chat(session)
+        stream = self._open_inner(lambda: self._llm.stream_chat(messages, **rest))
+        return self._tee(session, stream, _chat_text, _empty_chat)
 
     # ------------------------------------------------------------------ async
     @llm_completion_callback()
@@ -555,36 +525,16 @@ class StepCacheLLM(FunctionCallingLLM):
             self._bypass_trace("tool kwargs")
             return await self._llm.astream_complete(prompt, formatted=formatted, **rest)
         namespace = self._namespace("complete", {**rest, "formatted": formatted})
-        request, outcome = await asyncio.to_thread(self._lookup_for_stream, prompt, options, namespace)
-        if outcome is not None:
-            return _aiter(self._replay_completion(outcome))
-        started = time.perf_counter()
+        session = await asyncio.to_thread(self._open_stream, prompt, options, namespace)
+        if session.hit is not None:
+            return _aiter(self._replay_completion(session))
         try:
             stream = await self._llm.astream_complete(prompt, formatted=formatted, **rest)
         except StepCacheError:
             raise
         except Exception as e:
             raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-
-        async def gen() -> CompletionResponseAsyncGen:
-            deltas: list[str] = []
-            prev: CompletionResponse | None = None
-            try:
-                async for chunk in stream:
-                    if prev is not None:
-                        yield prev
-                    if chunk.delta:
-                        deltas.append(chunk.delta)
-                    prev = chunk
-            except Exception as e:
-                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-            text = _stream_text(deltas, prev.text if prev is not None else None)
-            trace = await asyncio.to_thread(self._record_stream, request, text, started, token_usage(prev))
-            last = prev if prev is not None else CompletionResponse(text="", delta="")
-            last.additional_kwargs["stepcache"] = trace
-            yield last
-
-        return gen()
+        return self._atee(session, stream, _completion_text, _empty_completion)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
@@ -593,39 +543,25 @@ class StepCacheLLM(FunctionCallingLLM):
             self._bypass_trace("tool call or non-user last turn")
             return await self._llm.astream_chat(messages, **self._split_kwargs(kwargs)[1])
         text, options, rest, namespace = plan
-        request, outcome = await asyncio.to_thread(self._lookup_for_stream, text, options, namespace)
-        if outcome is not None:
-            return _aiter(self._replay_chat(outcome))
-        started = time.perf_counter()
+        session = await asyncio.to_thread(self._open_stream, text, options, namespace)
+        if session.hit is not None:
+            return _aiter(self._replay_chat(session))
         try:
             stream = await self._llm.astream_chat(messages, **rest)
         except StepCacheError:
             raise
         except Exception as e:
             raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-
-        async def gen() -> ChatResponseAsyncGen:
-            deltas: list[str] = []
-            prev: ChatResponse | None = None
-            try:
-                async for chunk in stream:
-                    if prev is not None:
-                        yield prev
-                    if chunk.delta:
-                        deltas.append(chunk.delta)
-                    prev = chunk
-            except Exception as e:
-                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
-            text = _stream_text(deltas, prev.message.content if prev is not None else None)
-            trace = await asyncio.to_thread(self._record_stream, request, text, started, token_usage(prev))
-            last = prev if prev is not None else ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=""), delta="")
-            last.additional_kwargs["stepcache"] = trace
-            yield last
-
-        return gen()
+        return self._atee(session, stream, _chat_text, _empty_chat)
 
     # ------------------------------------------------------------------ structured output
-    def _structured_impl(self, output_cls: type[BaseModel], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None, prompt_args: dict[str, Any]) -> BaseModel:
+    def _structured_impl(
+        self,
+        output_cls: type[BaseModel],
+        prompt: BasePromptTemplate,
+        llm_kwargs: dict[str, Any] | None,
+        prompt_args: dict[str, Any],
+    ) -> BaseModel:
         messages = prompt.format_messages(**prompt_args)
         _check_content(messages)
         text = "\n".join(m.content for m in messages if m.content)
@@ -634,7 +570,7 @@ class StepCacheLLM(FunctionCallingLLM):
         options, rest = self._split_kwargs(kwargs)
         namespace = self._namespace("structured", {**rest, "output_cls": output_cls.__name__})
         request = Request(text, task=JSON_TASK, schema=schema, namespace=namespace)
-        outcome = self._run(request, LlamaIndexBackend(self._llm), reuse=options.get("stepcache_reuse", True))
+        outcome = self._run(request, options.get("stepcache_reuse", True))
         obj = find_json_object(outcome.text)
         try:
             return output_cls.model_validate(obj)
@@ -642,21 +578,29 @@ class StepCacheLLM(FunctionCallingLLM):
             raise UnverifiedOutputError(JSON_TASK, f"output is not a valid {output_cls.__name__}: {e}", outcome.text) from e
 
     @dispatcher.span
-    def structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Any:
+    def structured_predict(
+        self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
+    ) -> Any:
         """Served by the ``json_extraction`` task: the output is verified against ``output_cls``'s schema and grounded in the prompt."""
         return self._structured_impl(output_cls, prompt, llm_kwargs, prompt_args)
 
     @dispatcher.span
-    async def astructured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Any:
+    async def astructured_predict(
+        self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
+    ) -> Any:
         return await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
 
     @dispatcher.span
-    def stream_structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> Generator[Any, None, None]:
+    def stream_structured_predict(
+        self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
+    ) -> Generator[Any, None, None]:
         """Yields the one verified object (a verified result cannot be streamed partially)."""
         yield self._structured_impl(output_cls, prompt, llm_kwargs, prompt_args)
 
     @dispatcher.span
-    async def astream_structured_predict(self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any) -> AsyncGenerator[Any, None]:
+    async def astream_structured_predict(
+        self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
+    ) -> AsyncGenerator[Any, None]:
         result = await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
 
         async def gen() -> AsyncGenerator[Any, None]:
@@ -665,41 +609,42 @@ class StepCacheLLM(FunctionCallingLLM):
         return gen()
 
     # ------------------------------------------------------------------ tools: always the inner LLM
+    # Tool calling never goes through the cache: the inner LLM decides and calls, with the caller's
+    # arguments as given (so every signature the inner LLM accepts works here too).
     def _function_calling_llm(self) -> FunctionCallingLLM:
         if not isinstance(self._llm, FunctionCallingLLM):
             raise ConfigError(f"the inner LLM ({type(self._llm).__name__}) does not support function calling")
         return self._llm
 
-    def chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponse:
-        self._bypass_trace("chat_with_tools")
-        return self._function_calling_llm().chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+    def _tools(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        self._bypass_trace(name)
+        return getattr(self._function_calling_llm(), name)(*args, **kwargs)
 
-    async def achat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponse:
-        self._bypass_trace("achat_with_tools")
-        return await self._function_calling_llm().achat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+    def chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponse:
+        return cast(ChatResponse, self._tools("chat_with_tools", *args, **kwargs))
 
-    def stream_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponseGen:
-        self._bypass_trace("stream_chat_with_tools")
-        return self._function_calling_llm().stream_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+    async def achat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponse:
+        return cast(ChatResponse, await self._tools("achat_with_tools", *args, **kwargs))
 
-    async def astream_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> ChatResponseAsyncGen:
-        self._bypass_trace("astream_chat_with_tools")
-        return await self._function_calling_llm().astream_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+    def stream_chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponseGen:
+        return cast(ChatResponseGen, self._tools("stream_chat_with_tools", *args, **kwargs))
 
-    def _prepare_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, allow_parallel_tool_calls: bool = False, tool_required: bool = False, **kwargs: Any) -> dict[str, Any]:
-        return self._function_calling_llm()._prepare_chat_with_tools(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls, tool_required=tool_required, **kwargs)
+    async def astream_chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponseAsyncGen:
+        return cast(ChatResponseAsyncGen, await self._tools("astream_chat_with_tools", *args, **kwargs))
 
-    def get_tool_calls_from_response(self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any) -> list[ToolSelection]:
-        return self._function_calling_llm().get_tool_calls_from_response(response, error_on_no_tool_call=error_on_no_tool_call, **kwargs)
+    def _prepare_chat_with_tools(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._function_calling_llm()._prepare_chat_with_tools(*args, **kwargs)
 
-    def predict_and_call(self, tools: list[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, **kwargs: Any) -> AgentChatResponse:
-        """Tool calling never goes through the cache: the inner LLM decides and calls."""
+    def get_tool_calls_from_response(self, *args: Any, **kwargs: Any) -> list[ToolSelection]:
+        return self._function_calling_llm().get_tool_calls_from_response(*args, **kwargs)
+
+    def predict_and_call(self, *args: Any, **kwargs: Any) -> AgentChatResponse:
         self._bypass_trace("predict_and_call")
-        return self._llm.predict_and_call(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, **kwargs)
+        return self._llm.predict_and_call(*args, **kwargs)
 
-    async def apredict_and_call(self, tools: list[BaseTool], user_msg: str | ChatMessage | None = None, chat_history: list[ChatMessage] | None = None, verbose: bool = False, **kwargs: Any) -> AgentChatResponse:
+    async def apredict_and_call(self, *args: Any, **kwargs: Any) -> AgentChatResponse:
         self._bypass_trace("apredict_and_call")
-        return await self._llm.apredict_and_call(tools, user_msg=user_msg, chat_history=chat_history, verbose=verbose, **kwargs)
+        return await self._llm.apredict_and_call(*args, **kwargs)
 
 
 async def _aiter(gen: Iterator[Any]) -> AsyncGenerator[Any, None]:

@@ -10,7 +10,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..values import Completion, GenerationSpec
 
-__all__ = ["LlamaCppBackend", "default_model_path", "without_extra_buffers"]
+__all__ = ["LlamaCppBackend", "default_model_path", "json_grammar", "without_extra_buffers"]
 
 _LOADED: dict[tuple[str, int, int], Any] = {}
 _LOAD_LOCK = threading.RLock()
@@ -113,7 +113,7 @@ class LlamaCppBackend:
         }
         if spec.json_schema is not None:
             # keep the schema's key order: the grammar then asks for keys in the order the prompt names them
-            kwargs["grammar"] = _grammar(json.dumps(spec.json_schema))
+            kwargs["grammar"] = json_grammar(spec.json_schema)
         start = time.perf_counter()
         with self._lock:
             out = llama.create_completion(spec.prompt, **kwargs)
@@ -124,6 +124,12 @@ class LlamaCppBackend:
             completion_tokens=int(usage.get("completion_tokens", 0)),
             latency_s=time.perf_counter() - start,
         )
+
+
+def json_grammar(schema: Mapping[str, Any]) -> Any:
+    """A llama.cpp grammar for JSON valid for ``schema``, asking for keys in the schema's own order (the
+    order the prompt names them in), built once per schema. Every llama.cpp route uses this one."""
+    return _grammar(json.dumps(schema))
 
 
 @lru_cache(maxsize=128)

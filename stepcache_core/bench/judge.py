@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..mathparse import find_equation
 from ..segment import find_json_object
-from ..verify.equation import final_answer
+from ..tasks.equation.expr import find_equation
+from ..tasks.equation.verify import final_answer
 
 __all__ = ["is_correct"]
 

@@ -50,7 +50,7 @@ def _filler(engine: Any, n: int, seed: int) -> tuple[list[Any], list[list[float]
     """``n`` verified-looking equation entries with ~10 entries per structure signature."""
     import math
 
-    from ..values import Entry
+    from ..store import Entry
 
     g = random.Random(seed)
     dim = engine.embedder.dimension

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..mathparse import format_number
+from ..tasks.equation.expr import format_number
 
 __all__ = ["build_workload", "write_workload", "read_workload", "PERTURBATIONS"]
 

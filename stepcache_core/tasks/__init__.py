@@ -12,8 +12,8 @@ from .base import (
     TaskRegistry,
     Verifier,
 )
-from .jsonx import json_extraction_task
-from .linear import linear_equation_task
+from .equation import linear_equation_task
+from .json import json_extraction_task
 from .text import text_task
 
 __all__ = [

@@ -20,7 +20,7 @@ from stepcache_core import (
 )
 from stepcache_core.bounds import check_expression
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
-from stepcache_core.mathparse import linear_form, parse_equation
+from stepcache_core.tasks.equation.expr import linear_form, parse_equation
 
 BUDGET_S = 10.0
 

@@ -20,7 +20,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 from sympy.parsing.sympy_parser import implicit_multiplication_application, parse_expr, standard_transformations
 
-from stepcache_core.tasks.linear import _FEW_SHOT
+from stepcache_core.tasks.equation.prompt import _FEW_SHOT
 from stepcache_langchain import StepCache, with_step_cache
 
 pytestmark = pytest.mark.real

@@ -12,7 +12,8 @@ from langchain_core.prompts import PromptTemplate
 
 from stepcache_core import InvalidRequestError, MemoryStore, StepCacheEngine, StoreError
 from stepcache_core.fakes import HashEmbedder
-from stepcache_langchain import StepCacheRunnable, with_step_cache
+from stepcache_core.testing import BackendContract
+from stepcache_langchain import LangChainBackend, StepCacheRunnable, with_step_cache
 
 BASE = "Solve for x: 3x + 5 = 20"
 BASE_STEPS = "3x = 20 - 5\n3x = 15\nx = 5"
@@ -126,7 +127,8 @@ def test_stream_llm_miss_passes_through_then_hit_replays(engine: StepCacheEngine
     cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), engine=engine)
     chunks = list(cached.stream(BASE))
     assert "".join(chunks) == BASE_STEPS
-    assert cached.last_trace == {"path": "miss", "streamed": True, "stored": True, "reuse": True, "chars": len(BASE_STEPS)}
+    trace = cached.last_trace
+    assert trace is not None and trace["path"] == "miss" and trace["streamed"] and trace["recorded"] and trace["verified"]
     chunks = list(cached.stream(VARIANT))
     assert len(chunks) > 1 and "".join(chunks).splitlines()[-1] == VARIANT_ANSWER
     assert cached.last_trace is not None and cached.last_trace["path"] == "reuse"
@@ -141,7 +143,7 @@ def test_stream_chat(engine: StepCacheEngine) -> None:
     for c in chunks[1:]:
         total = total + c
     assert total.content == BASE_STEPS
-    assert total.response_metadata["stepcache"]["stored"] is True
+    assert total.response_metadata["stepcache"]["recorded"] is True
     hit = list(cached.stream(VARIANT))
     agg = hit[0]
     for c in hit[1:]:
@@ -153,7 +155,7 @@ def test_stream_chat(engine: StepCacheEngine) -> None:
 def test_stream_wrong_output_is_not_stored(engine: StepCacheEngine) -> None:
     cached = with_step_cache(FakeListLLM(responses=["x = 6"]), engine=engine)
     assert "".join(cached.stream(BASE)) == "x = 6"  # a streamed miss is the model's own output
-    assert cached.last_trace is not None and cached.last_trace["stored"] is False
+    assert cached.last_trace is not None and cached.last_trace["recorded"] is False
 
 
 async def test_async_invoke_stream_batch(engine: StepCacheEngine) -> None:
@@ -166,7 +168,7 @@ async def test_async_invoke_stream_batch(engine: StepCacheEngine) -> None:
     assert "".join(str(c.content) for c in chunks).splitlines()[-1] == "x = 3"
     llm_cached = with_step_cache(FakeListLLM(responses=["Bonjour"]), engine=engine)
     assert "".join([c async for c in llm_cached.astream("say hello in french")]) == "Bonjour"
-    assert llm_cached.last_trace is not None and llm_cached.last_trace["stored"] is True
+    assert llm_cached.last_trace is not None and llm_cached.last_trace["recorded"] is True
 
 
 class BrokenStore(MemoryStore):
@@ -211,3 +213,14 @@ def test_model_with_its_own_stop_list(engine: StepCacheEngine, recording_llm: An
     assert llm.stop == ["###"]  # the caller's model is untouched
     assert cached.invoke("Say hi") == BASE_STEPS  # passthrough: the model's own stop applies
     assert llm.stops[-1] == ["###"]
+
+
+# ---------------------------------------------------------------- the backend contract
+
+
+
+
+
+class TestLangChainBackend(BackendContract):
+    def make_backend(self):
+        return LangChainBackend(FakeListLLM(responses=["x = 4"]))

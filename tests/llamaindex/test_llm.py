@@ -12,6 +12,7 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
 
 from stepcache_core import BackendError, ConfigError, GenerationSpec, InvalidRequestError, StepCacheError, UnverifiedOutputError
+from stepcache_core.testing import BackendContract
 from stepcache_llamaindex import LlamaIndexBackend, StepCacheLLM, UnsupportedContentError, token_usage
 
 from .conftest import BASE, MARIA, PERSON, ScriptedLLM
@@ -209,7 +210,7 @@ def test_chat_with_tools_goes_to_the_inner_function_calling_llm(make_llm):
     first = llm.chat_with_tools([tool], user_msg="add 1 and 2")
     second = llm.chat_with_tools([tool], user_msg="add 1 and 2")
     assert first.message.content == second.message.content
-    assert llm.last_trace == {"path": "bypass", "reason": "chat_with_tools"}
+    assert llm.last_trace is not None and llm.last_trace["path"] == "bypass" and llm.last_trace["notes"] == ["chat_with_tools"]
     assert llm.engine.count(llm._namespace("chat", {}, [])) == 0
     plain, _ = make_llm()
     with pytest.raises(ConfigError, match="function calling"):
@@ -371,3 +372,14 @@ def test_backend_adapter_reads_usage_and_applies_stop():
     assert inner.calls == [("Equation: 3x + 5 = 20\n", True)]
     assert token_usage(MockLLM().complete("hi")) == (0, 0)
     assert backend.name == "llamaindex:ScriptedLLM:scripted-1"
+
+
+# ---------------------------------------------------------------- the backend contract
+
+
+
+
+
+class TestLlamaIndexBackend(BackendContract):
+    def make_backend(self):
+        return LlamaIndexBackend(ScriptedLLM(lambda prompt: "x = 4"))

@@ -99,7 +99,7 @@ def test_math_paths_and_hit_latency(inner, tmp_path):
 
     # the direct call a miss would make: the same few-shot prompt, stop and limits, on the real model
     from stepcache_core import Request
-    from stepcache_core.tasks.linear import EquationPrompter, parse_problem
+    from stepcache_core.tasks.equation import EquationPrompter, parse_problem
 
     spec: GenerationSpec = EquationPrompter().generate(parse_problem(Request(variant)))
     backend = LlamaIndexBackend(inner)

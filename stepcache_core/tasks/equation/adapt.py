@@ -1,9 +1,4 @@
-"""The ``linear_equation`` task: solve one equation step by step, last line ``v = value``.
-
-Non-linear single-variable equations parse too (so a request that turns
-quadratic is recognised as a change of structure, and the deterministic solver
-still answers it), but reuse only happens between equations of one structure.
-"""
+"""Adapting cached solution steps to a new equation of the same structure, without the model."""
 
 from __future__ import annotations
 
@@ -13,109 +8,19 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InvalidEquationError
-from ..mathparse import TOKEN, find_equation, format_number, linear_form, parse_equation, parse_side, variable_hint
-from ..segment import LineSegmenter
-from ..values import GenerationSpec, Request, Step, Verdict
-from ..verify.equation import EquationProblem, EquationVerifier, final_answer
-from .base import AdaptContext, RepairPolicy, TaskProfile, mask_numbers
+from ...errors import InvalidEquationError
+from ...values import Step
+from ..base import AdaptContext
+from .expr import find_equation, format_exact, format_number, linear_form, parse_side
+from .parse import EquationProblem, equation_shape
+from .verify import final_answer
 
-__all__ = ["linear_equation_task", "parse_problem", "EquationGate", "EquationSolver", "EquationAdapter", "EquationPrompter"]
+__all__ = ["EquationAdapter"]
 
-_DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
+
 # a literal fraction ("19/4") is one number; "x/4" leaves "4" alone since a letter precedes the slash
 _NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?![\d.]))?")
 
-
-def _shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
-    shape: list[str] = []
-    constants: list[str] = []
-    for tok in TOKEN.findall(equation):
-        if tok[0].isdigit():
-            shape.append("N")
-            constants.append(tok)
-        elif tok == variable:
-            shape.append("V")
-        elif tok.isalpha():
-            # letter runs like "3xy" keep their letters; the variable alone maps to V
-            shape.append("".join("V" if ch == variable else ch for ch in tok))
-        else:
-            shape.append(tok)
-    return " ".join(shape), tuple(constants)
-
-
-def parse_problem(request: Request) -> EquationProblem:
-    equation = find_equation(request.prompt)
-    if equation is None:
-        raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
-    hint = variable_hint(request.prompt)
-    fast = _fast_problem(request, equation, hint)
-    if fast is not None:
-        return fast
-    info = parse_equation(equation, hint)
-    shape, constants = _shape(equation, info.variable)
-    return EquationProblem(
-        equation=" ".join(equation.split()),
-        variable=info.variable,
-        unknowns=info.unknowns,
-        degree=info.degree,
-        var_both_sides=info.var_both_sides,
-        solutions=info.solutions,
-        constants=constants,
-        shape=shape,
-        prompt=request.prompt,
-    )
-
-
-def _fast_problem(request: Request, equation: str, hint: str | None) -> EquationProblem | None:
-    """One unknown, degree one: solved with exact fractions, no sympy parse."""
-    import sympy
-
-    letters = {ch for ch in re.findall(r"[A-Za-z]", equation)}
-    if len(letters) != 1 or (hint is not None and hint not in letters):
-        return None
-    (var,) = letters
-    form = linear_form(equation, var)
-    if form is None or form[0] == 0:
-        return None  # degenerate or non-linear: the sympy path gives the precise error
-    a, b = form
-    root = -b / a
-    left, right = equation.split("=")
-    shape, constants = _shape(equation, var)
-    return EquationProblem(
-        equation=" ".join(equation.split()),
-        variable=var,
-        unknowns=(var,),
-        degree=1,
-        var_both_sides=var in left and var in right,
-        solutions=(sympy.Rational(root.numerator, root.denominator),),
-        constants=constants,
-        shape=shape,
-        prompt=request.prompt,
-    )
-
-
-def detect(request: Request) -> bool:
-    if request.schema is not None:
-        return False
-    eq = find_equation(request.prompt)
-    return eq is not None and (bool(_DETECT.search(request.prompt)) or eq.strip() == request.prompt.strip())
-
-
-class EquationGate:
-    """Reuse only between equations of one structure: degree, unknown count, variable on both sides."""
-
-    def compatible(self, old: EquationProblem, new: EquationProblem) -> Verdict:
-        if old.degree != new.degree:
-            return Verdict(False, f"degree changed {old.degree} -> {new.degree}")
-        if len(old.unknowns) != len(new.unknowns):
-            return Verdict(False, f"unknowns changed {len(old.unknowns)} -> {len(new.unknowns)}")
-        if old.var_both_sides != new.var_both_sides:
-            return Verdict(False, "variable moved to both sides" if new.var_both_sides else "variable left one side")
-        return Verdict.passed()
-
-
-# --- adaptation ---------------------------------------------------------------------------
 
 _OPS = ("-", "+", "/", "*")
 
@@ -180,7 +85,7 @@ class EquationAdapter:
             if eq is not None and eq.replace(" ", "") == old_eq.replace(old.variable, new.variable):
                 text = text.replace(eq, new.equation)
             elif answer is not None and len(answer) == len(old.solutions) and new.solutions:
-                text = ", ".join(f"{new.variable} = {_fmt(r)}" for r in sorted(new.solutions, key=_order))
+                text = ", ".join(f"{new.variable} = {format_exact(r)}" for r in sorted(new.solutions, key=_order))
             out.append(step if text == step.text else Step(step.index, text, "adapted", step.key, step.value))
         return out
 
@@ -191,7 +96,7 @@ class EquationAdapter:
             text = re.sub(rf"(?<![A-Za-z]){re.escape(old.variable)}(?![A-Za-z])", new.variable, text)
         eq = find_equation(text)
         eq_start = text.find(eq) if eq is not None else -1
-        restated = eq is not None and _shape(eq, new.variable)[0] == new.shape
+        restated = eq is not None and equation_shape(eq, new.variable)[0] == new.shape
         matches = list(_NUM_TOKEN.finditer(text))
         olds = [_literal(m.group()) for m in matches]
         options: list[list[Fraction]] = []
@@ -284,7 +189,7 @@ class EquationAdapter:
             if f" {slot_name} " not in eq_sym:
                 continue
             root = new.solutions[0]
-            substituted = re.sub(rf"(?<![A-Za-z]){re.escape(new.variable)}(?![A-Za-z])", f"({_fmt(root)})", eq_sym)
+            substituted = re.sub(rf"(?<![A-Za-z]){re.escape(new.variable)}(?![A-Za-z])", f"({format_exact(root)})", eq_sym)
             form = linear_form(substituted, slot_name)
             if form is None or form[0] == 0:
                 continue
@@ -359,113 +264,3 @@ def _place(text: str, m: Any, value: Fraction, decimal: bool, pieces: list[str])
     if prev in ("*", "/", "^") or nxt.isalpha() or nxt == "(":
         return f"(-{s})"
     return f"-{s}"
-
-
-# --- prompts --------------------------------------------------------------------------------
-
-_FEW_SHOT = """Solve each equation step by step. Write one equation per line. The last line is the variable = its exact value.
-
-Equation: 2x + 3 = 11
-2x = 11 - 3
-2x = 8
-x = 4
-
-Equation: 5y - 4 = 3y + 6
-5y - 3y = 6 + 4
-2y = 10
-y = 5
-
-Equation: 4(n + 1) = 18
-4n + 4 = 18
-4n = 14
-n = 7/2
-
-"""
-
-
-class EquationPrompter:
-    """Few-shot completion prompts (works with base models, no chat template)."""
-
-    max_tokens = 96
-
-    def generate(self, problem: EquationProblem) -> GenerationSpec:
-        return GenerationSpec(self._head(problem), self.max_tokens, ("\n\n", "Equation:"), purpose="generate")
-
-    def patch(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
-        prefix = _verified_prefix(steps, verdicts)
-        prompt = self._head(problem) + "".join(s.text + "\n" for s in prefix)
-        return GenerationSpec(prompt, self.max_tokens, ("\n\n", "Equation:"), purpose="patch")
-
-    def merge(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
-        prefix = _verified_prefix(steps, verdicts)
-        tail = LineSegmenter().segment(generated, origin="generated")
-        merged = list(prefix) + tail
-        return [Step(i, s.text, s.origin, s.key, s.value) for i, s in enumerate(merged)]
-
-    def repair(self, problem: EquationProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
-        return None
-
-    @staticmethod
-    def _head(problem: EquationProblem) -> str:
-        return f"{_FEW_SHOT}Equation: {problem.equation}\n"
-
-
-def _verified_prefix(steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[Step]:
-    prefix: list[Step] = []
-    for s, v in zip(steps, verdicts):
-        if not v.ok:
-            break
-        prefix.append(s)
-    # never keep a final answer in the prefix of a patch: the patch writes it
-    return prefix
-
-
-class EquationSolver:
-    """Deterministic sympy solution written as steps; never wrong, never calls the model."""
-
-    def solve(self, problem: EquationProblem) -> str:
-        import sympy
-
-        x = sympy.Symbol(problem.variable)
-        left, right = problem.equation.split("=")
-        lhs, rhs = parse_side(left), parse_side(right)
-        lines = [problem.equation]
-        if problem.degree == 1:
-            diff = sympy.together(lhs - rhs)
-            den = sympy.fraction(diff)[1]
-            expr = sympy.expand(diff * den) if den.has(x) else sympy.expand(lhs - rhs)
-            a, b = expr.coeff(x, 1), -expr.coeff(x, 0)
-            coef = "" if a == 1 else "-" if a == -1 else _fmt(a) if isinstance(a, sympy.Integer) else f"({_fmt(a)})"
-            collected = f"{coef}{problem.variable} = {_fmt(b)}"
-            if collected != lines[-1] and a != 1:
-                lines.append(collected)
-        values = ", ".join(f"{problem.variable} = {_fmt(s)}" for s in problem.solutions)
-        if values != lines[-1]:
-            lines.append(values)
-        return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    import sympy
-
-    if isinstance(value, sympy.Rational):
-        text = format_number(Fraction(int(value.p), int(value.q)))
-        return text
-    return sympy.sstr(value).replace("**", "^")
-
-
-def linear_equation_task() -> TaskProfile:
-    return TaskProfile(
-        name="linear_equation",
-        parse=parse_problem,
-        detect=detect,
-        segmenter=LineSegmenter(),
-        prompter=EquationPrompter(),
-        gate=EquationGate(),
-        verifier=EquationVerifier(),
-        adapter=EquationAdapter(),
-        solver=EquationSolver(),
-        repair=RepairPolicy(patch_attempts=1, feedback_repairs=0, full_regenerations=0),
-        retrieval_text=mask_numbers,
-        signature=lambda p: f"{p.shape}|{p.degree}",
-    )

@@ -1,8 +1,6 @@
-"""Safe parsing of equations for the equation task (sympy, imported lazily).
-
-Only digits, single-letter variables, ``+ - * / ^ ( )`` and ``=`` ever reach
-sympy: model output is never evaluated as Python.
-"""
+"""The equation task's math toolkit, shared by its parser, adapter, verifier and solver: finding an equation in
+text, safe parsing (only digits, variables, ``+ - * / ^ ( )`` and ``=`` ever reach sympy, after the bounds check),
+exact numbers, and a fast exact-fraction linear form."""
 
 from __future__ import annotations
 
@@ -12,24 +10,30 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .bounds import MAX_EXPONENT, MAX_RESULT_DIGITS, MAX_SOLVE_DEGREE, check_expression
-from .errors import InvalidEquationError
+from ...bounds import MAX_EXPONENT, MAX_RESULT_DIGITS, MAX_SOLVE_DEGREE, check_expression
+from ...errors import InvalidEquationError
 
 __all__ = [
     "TOKEN",
     "find_equation",
-    "parse_side",
-    "parse_equation",
-    "EquationInfo",
-    "format_number",
-    "parse_number",
     "variable_hint",
+    "parse_side",
+    "EquationInfo",
+    "parse_equation",
+    "parse_number",
+    "format_number",
     "linear_form",
+    "format_exact",
 ]
+
 
 # numbers, single letters (a letter run is split later), operators, anything else
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]+|[+\-*/^()=×÷−]|\S")
+
+
 _MATH_OP = set("+-*/^()=×÷−")
+
+
 _VAR_HINT = re.compile(r"\b(?:for|find|solve for|value of)\s+([A-Za-z])\b", re.IGNORECASE)
 
 
@@ -356,3 +360,12 @@ class _LinParser:
         if t[0].isdigit():
             return Fraction(0), Fraction(t)
         raise _NonLinear
+
+
+def format_exact(value: Any) -> str:
+    import sympy
+
+    if isinstance(value, sympy.Rational):
+        text = format_number(Fraction(int(value.p), int(value.q)))
+        return text
+    return sympy.sstr(value).replace("**", "^")

@@ -3,9 +3,9 @@ import pytest
 from stepcache_core.errors import InvalidEquationError
 from stepcache_core.segment import LineSegmenter
 from stepcache_core.tasks.base import AdaptContext
-from stepcache_core.tasks.linear import EquationAdapter, EquationGate, EquationSolver, parse_problem
+from stepcache_core.tasks.equation import EquationAdapter, EquationGate, EquationSolver, parse_problem
+from stepcache_core.tasks.equation.verify import EquationVerifier
 from stepcache_core.values import Request
-from stepcache_core.verify.equation import EquationVerifier
 
 CACHED = "3x + 5 = 20\n3x = 20 - 5\n3x = 15\nx = 5"
 
@@ -93,7 +93,7 @@ def test_adapter_treats_a_literal_fraction_as_one_number():
 
 
 def test_detection_covers_common_wordings():
-    from stepcache_core.tasks.linear import detect
+    from stepcache_core.tasks.equation import detect
 
     for prompt in [
         "Determine x given that 3x + 5x = 38.",

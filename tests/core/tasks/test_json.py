@@ -3,11 +3,11 @@ import pytest
 from stepcache_core.errors import InvalidRequestError, InvalidSchemaError
 from stepcache_core.segment import JsonObjectSegmenter
 from stepcache_core.tasks.base import AdaptContext
-from stepcache_core.tasks.jsonx import JsonAdapter, JsonGate, JsonPrompter, parse_json_problem
+from stepcache_core.tasks.json import JsonAdapter, JsonGate, JsonPrompter, JsonVerifier, parse_json_problem
+from stepcache_core.tasks.json.text import grounded
 from stepcache_core.values import Request
-from stepcache_core.verify.jsonout import JsonVerifier, grounded
 
-from .conftest import PERSON
+from ..conftest import PERSON
 
 SEG = JsonObjectSegmenter()
 
@@ -142,7 +142,7 @@ def test_partial_tokens_are_not_grounded():
 
 
 def test_values_cut_from_a_sentence_are_rejected():
-    from stepcache_core.verify.jsonout import plausible_span
+    from stepcache_core.tasks.json.text import plausible_span
 
     for bad in ["The book fair in", "in Lyon", "8 days and drew", "Running 99 minutes", "the", "Belonging to Dana Levi , Nala"]:
         assert not plausible_span(bad), bad
@@ -151,7 +151,7 @@ def test_values_cut_from_a_sentence_are_rejected():
 
 
 def test_extractive_spans_offer_names_whole():
-    from stepcache_core.tasks.jsonx import _spans
+    from stepcache_core.tasks.json.prompt import _spans
 
     spans = _spans("Dana Levi is 52 and lives in Quito. The Kovu heater is red. Order A-1042 ships.")
     assert "Dana Levi" in spans and "Levi" not in spans and "Dana" not in spans
@@ -164,7 +164,7 @@ def test_extractive_spans_offer_names_whole():
 
 
 def test_fixer_trims_a_value_that_swallowed_another_fields_value():
-    from stepcache_core.tasks.jsonx import JsonFixer
+    from stepcache_core.tasks.json import JsonFixer
 
     schema = {
         "type": "object",
@@ -194,7 +194,7 @@ def test_adapter_finds_moved_values_by_their_neighbouring_words():
 
 
 def test_adapter_leaves_a_value_whose_neighbours_are_ambiguous():
-    from stepcache_core.tasks.jsonx import _by_anchors
+    from stepcache_core.tasks.json.adapt import _by_anchors
 
     # "the food market took" and "took place in": two spans of the shape of "book fair" touch an anchor
     old = "The book fair in Valencia lasted 5 days."

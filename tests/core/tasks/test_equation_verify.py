@@ -1,7 +1,7 @@
 from stepcache_core.segment import LineSegmenter
-from stepcache_core.tasks.linear import parse_problem
+from stepcache_core.tasks.equation import parse_problem
+from stepcache_core.tasks.equation.verify import EquationVerifier
 from stepcache_core.values import Request
-from stepcache_core.verify.equation import EquationVerifier
 
 V = EquationVerifier()
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from stepcache_core.errors import InvalidEquationError
-from stepcache_core.mathparse import find_equation, format_number, parse_equation, parse_number, variable_hint
+from stepcache_core.tasks.equation.expr import find_equation, format_number, parse_equation, parse_number, variable_hint
 
 
 @pytest.mark.parametrize(

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..bounds import MAX_SOLVE_DEGREE, check_deadline
-from ..errors import InvalidEquationError
-from ..mathparse import find_equation, linear_form, parse_equation, parse_number, parse_side
-from ..values import Step, Verdict
+from ...bounds import MAX_SOLVE_DEGREE, check_deadline
+from ...errors import InvalidEquationError
+from ...values import Step, Verdict
+from .expr import find_equation, linear_form, parse_equation, parse_number, parse_side
+from .parse import EquationProblem
 
-__all__ = ["EquationProblem", "EquationVerifier", "final_answer"]
+__all__ = ["final_answer", "EquationVerifier"]
+
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
-
-
-@dataclass(frozen=True)
-class EquationProblem:
-    """A parsed equation request.
-
-    ``constants`` are the numeric literals of the equation in order, ``shape``
-    the equation with numbers as ``N`` and the variable as ``V``: two requests
-    with one shape differ only in constants and the variable's name.
-    """
-
-    equation: str
-    variable: str
-    unknowns: tuple[str, ...]
-    degree: int
-    var_both_sides: bool
-    solutions: tuple[Any, ...]
-    constants: tuple[str, ...]
-    shape: str
-    prompt: str
 
 
 def final_answer(text: str, variable: str) -> list[Any] | None:

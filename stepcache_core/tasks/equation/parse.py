@@ -1,0 +1,111 @@
+"""Parsing an equation request: the problem it states, its structure (shape and constants) and detection."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import InvalidEquationError
+from ...values import Request
+from .expr import TOKEN, find_equation, linear_form, parse_equation, variable_hint
+
+__all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape"]
+
+
+@dataclass(frozen=True)
+class EquationProblem:
+    """A parsed equation request.
+
+    ``constants`` are the numeric literals of the equation in order, ``shape``
+    the equation with numbers as ``N`` and the variable as ``V``: two requests
+    with one shape differ only in constants and the variable's name.
+    """
+
+    equation: str
+    variable: str
+    unknowns: tuple[str, ...]
+    degree: int
+    var_both_sides: bool
+    solutions: tuple[Any, ...]
+    constants: tuple[str, ...]
+    shape: str
+    prompt: str
+
+
+_DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
+
+
+def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
+    shape: list[str] = []
+    constants: list[str] = []
+    for tok in TOKEN.findall(equation):
+        if tok[0].isdigit():
+            shape.append("N")
+            constants.append(tok)
+        elif tok == variable:
+            shape.append("V")
+        elif tok.isalpha():
+            # letter runs like "3xy" keep their letters; the variable alone maps to V
+            shape.append("".join("V" if ch == variable else ch for ch in tok))
+        else:
+            shape.append(tok)
+    return " ".join(shape), tuple(constants)
+
+
+def parse_problem(request: Request) -> EquationProblem:
+    equation = find_equation(request.prompt)
+    if equation is None:
+        raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
+    hint = variable_hint(request.prompt)
+    fast = _fast_problem(request, equation, hint)
+    if fast is not None:
+        return fast
+    info = parse_equation(equation, hint)
+    shape, constants = equation_shape(equation, info.variable)
+    return EquationProblem(
+        equation=" ".join(equation.split()),
+        variable=info.variable,
+        unknowns=info.unknowns,
+        degree=info.degree,
+        var_both_sides=info.var_both_sides,
+        solutions=info.solutions,
+        constants=constants,
+        shape=shape,
+        prompt=request.prompt,
+    )
+
+
+def _fast_problem(request: Request, equation: str, hint: str | None) -> EquationProblem | None:
+    """One unknown, degree one: solved with exact fractions, no sympy parse."""
+    import sympy
+
+    letters = {ch for ch in re.findall(r"[A-Za-z]", equation)}
+    if len(letters) != 1 or (hint is not None and hint not in letters):
+        return None
+    (var,) = letters
+    form = linear_form(equation, var)
+    if form is None or form[0] == 0:
+        return None  # degenerate or non-linear: the sympy path gives the precise error
+    a, b = form
+    root = -b / a
+    left, right = equation.split("=")
+    shape, constants = equation_shape(equation, var)
+    return EquationProblem(
+        equation=" ".join(equation.split()),
+        variable=var,
+        unknowns=(var,),
+        degree=1,
+        var_both_sides=var in left and var in right,
+        solutions=(sympy.Rational(root.numerator, root.denominator),),
+        constants=constants,
+        shape=shape,
+        prompt=request.prompt,
+    )
+
+
+def detect(request: Request) -> bool:
+    if request.schema is not None:
+        return False
+    eq = find_equation(request.prompt)
+    return eq is not None and (bool(_DETECT.search(request.prompt)) or eq.strip() == request.prompt.strip())

@@ -1,0 +1,45 @@
+"""The ``json_extraction`` task: one JSON object, valid for the request's schema, values from its text."""
+
+from __future__ import annotations
+
+from ...segment import JsonObjectSegmenter
+from ...values import canonical_json
+from ..base import RepairPolicy, TaskProfile, mask_numbers
+from .adapt import JsonAdapter
+from .fix import JsonFixer
+from .gate import JsonGate
+from .parse import JsonProblem, detect, parse_json_problem
+from .prompt import JsonPrompter
+from .schema import validator_for
+from .verify import JsonVerifier
+
+__all__ = [
+    "json_extraction_task",
+    "JsonProblem",
+    "parse_json_problem",
+    "detect",
+    "validator_for",
+    "JsonGate",
+    "JsonAdapter",
+    "JsonFixer",
+    "JsonVerifier",
+    "JsonPrompter",
+]
+
+
+def json_extraction_task() -> TaskProfile:
+    return TaskProfile(
+        name="json_extraction",
+        parse=parse_json_problem,
+        detect=detect,
+        segmenter=JsonObjectSegmenter(),
+        prompter=JsonPrompter(),
+        gate=JsonGate(),
+        verifier=JsonVerifier(),
+        adapter=JsonAdapter(),
+        solver=None,
+        fixer=JsonFixer(),
+        repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
+        retrieval_text=mask_numbers,
+        signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),
+    )

@@ -1,0 +1,197 @@
+"""Adapting a cached JSON answer to a new request without the model: renamed keys, values the text diff replaced,
+values that moved (re-found by their neighbouring words)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...values import Step
+from ..base import AdaptContext
+from .parse import JsonProblem, source_text
+from .text import LINK_WORDS, grounded, is_number, occurrences, stem, tokens
+
+__all__ = ["JsonAdapter"]
+
+
+class JsonAdapter:
+    """Renames keys, drops removed keys and carries value changes over from the text diff.
+
+    A key present only in the new schema takes the value of a key present only
+    in the old one when they sit at the same position with the same type and
+    their names are similar (embedding similarity, when available). A value
+    whose words were replaced in the request text (``Alice`` -> ``Bob``) is
+    replaced the same way. Everything else is left for verification to judge.
+    """
+
+    def __init__(self, min_name_similarity: float = 0.55) -> None:
+        self.min_name_similarity = min_name_similarity
+
+    def adapt(self, old: JsonProblem, new: JsonProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
+        if any(s.key is None for s in steps):
+            return list(steps)
+        renames = self._renames(old, new, ctx, {s.key: s.value for s in steps if s.key is not None})
+        replacements = self._replacements(old.text, new.text)
+        out: list[Step] = []
+        for s in steps:
+            assert s.key is not None
+            key = renames.get(s.key, s.key)
+            if key not in new.properties and new.schema is not None:
+                continue  # removed from the schema
+            value = self._replace(s.value, replacements, new.text)
+            if (
+                value == s.value
+                and not isinstance(value, (bool, list, dict))
+                and value is not None
+                and not grounded(value, new.text)
+            ):
+                # the diff did not line up (clauses moved): find the value by the words around it
+                value = _by_anchors(value, source_text(old), source_text(new))
+            if key != s.key or value != s.value:
+                out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value))
+            else:
+                out.append(Step(len(out), s.text, s.origin, s.key, s.value))
+        # order as in the new schema
+        order = {k: i for i, k in enumerate(new.properties)}
+        out.sort(key=lambda st: order.get(st.key or "", len(order)))
+        return [Step(i, st.text, st.origin, st.key, st.value) for i, st in enumerate(out)]
+
+    def _renames(self, old: JsonProblem, new: JsonProblem, ctx: AdaptContext, values: Mapping[str, Any]) -> dict[str, str]:
+        gone = [k for k in old.properties if k not in new.properties]
+        added = [k for k in new.properties if k not in old.properties]
+        renames: dict[str, str] = {}
+        for g in gone:
+            pos = old.properties.index(g)
+            for a in added:
+                if a in renames.values():
+                    continue
+                same_pos = pos < len(new.properties) and new.properties[pos] == a
+                same_type = old.types.get(g) == new.types.get(a)
+                if not (same_pos and same_type):
+                    continue
+                similar = (
+                    ctx.similarity is None or ctx.similarity(g.replace("_", " "), a.replace("_", " ")) >= self.min_name_similarity
+                )
+                # names the embedding can't vouch for (origin -> departure) still rename when the text
+                # itself labels the value with the new name ("departs from Denver")
+                if not (similar or _labelled(a, values.get(g), source_text(old))):
+                    continue
+                renames[g] = a
+        return renames
+
+    @staticmethod
+    def _replacements(old_text: str, new_text: str) -> dict[str, str]:
+        a, b = tokens(old_text), tokens(new_text)
+        out: dict[str, str] = {}
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "replace" and i2 - i1 <= 6 and j2 - j1 <= 6:
+                out[" ".join(a[i1:i2]).casefold()] = " ".join(b[j1:j2])
+            if op == "replace":
+                # an edited clause often starts or ends with the changed number: "31" -> "45, a chef,"
+                for x, y in ((a[i1], b[j1]), (a[i2 - 1], b[j2 - 1])):
+                    if is_number(x) and is_number(y):
+                        out[x.casefold()] = y
+        return out
+
+    def _replace(self, value: Any, replacements: Mapping[str, str], text: str) -> Any:
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            new = replacements.get(str(value).casefold())
+            if new is not None:
+                try:
+                    return type(value)(new.replace(",", ""))
+                except ValueError:
+                    return value
+            return value
+        if isinstance(value, str):
+            # the diff first: "departs from Denver ... lands in Bergen" -> "departs from Valencia ... lands in
+            # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
+            key = " ".join(tokens(value)).casefold()
+            if key in replacements:
+                return replacements[key]
+            if grounded(value, text):
+                return value
+            # a value spanning an edit: substitute the replaced words inside it
+            words = tokens(value)
+            swapped = [replacements.get(w.casefold(), w) for w in words]
+            if swapped != words:
+                candidate = " ".join(swapped)
+                return candidate if grounded(candidate, text) else value
+            return value
+        if isinstance(value, list):
+            return [self._replace(v, replacements, text) for v in value]
+        return value
+
+
+def _labelled(key: str, value: Any, text: str) -> bool:
+    """Whether the text names ``value`` with a word of ``key``: the word just before it (or before
+    one linking word: "departs from Denver", "written by Lena Vogel") or just after it ("2703 visitors")."""
+    if value is None or isinstance(value, (bool, list, dict)):
+        return False
+    stems = [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
+    words = [w.casefold() for w in tokens(text)]
+    n = len(tokens(str(value)))
+    if not stems:
+        return False
+    for i in occurrences(words, str(value)):
+        near = [words[i - 1]] if i > 0 else []
+        if near and near[0] in LINK_WORDS and i > 1:
+            near.append(words[i - 2])
+        if i + n < len(words):
+            near.append(words[i + n])
+        if any(w.startswith(stem) for w in near for stem in stems):
+            return True
+    return False
+
+
+def _shape(token: str) -> str:
+    if is_number(token):
+        return "9"
+    return "A" if token[:1].isupper() else "a"
+
+
+def _by_anchors(value: Any, old_text: str, new_text: str) -> Any:
+    """The new text's counterpart of ``value``, found by the words around it in the old text.
+
+    ``"ships to Valencia with UPS"`` -> ``"Shipping to Osaka with UPS"`` gives ``"Osaka"``: a span
+    of the same shape (word count, capitalisation, number or not) between the same neighbours.
+    Both neighbours must match, or one when exactly one span of that shape sits next to it;
+    anything ambiguous leaves the value unchanged (verification then sends it to patching).
+    """
+    is_int = isinstance(value, int)
+    old = tokens(old_text)
+    new = tokens(new_text)
+    n = len(tokens(str(value)))
+    hits = occurrences(old, str(value))
+    if len(hits) != 1:
+        return value
+    i = hits[0]
+    left = old[i - 1].casefold() if i > 0 else None
+    right = old[i + n].casefold() if i + n < len(old) else None
+    shape = [_shape(t) for t in old[i : i + n]]
+    both: list[str] = []
+    one: list[str] = []
+    for j in range(len(new) - n + 1):
+        span = new[j : j + n]
+        if [_shape(t) for t in span] != shape:
+            continue
+        lm = left is not None and j > 0 and new[j - 1].casefold() == left
+        rm = right is not None and j + n < len(new) and new[j + n].casefold() == right
+        text = " ".join(span)
+        if lm and rm:
+            both.append(text)
+        elif lm or rm:
+            one.append(text)
+    found = both if both else one
+    if len(set(found)) != 1:
+        return value
+    if is_int:
+        try:
+            return int(found[0].replace(",", ""))
+        except ValueError:
+            return value
+    return found[0]

@@ -1,0 +1,173 @@
+"""JSON Schema handling that never leaves the schema: references resolve only inside it (no URL, no file),
+``pattern``s run under a timeout, size and depth are bounded, a reference loop is refused before any model call."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from ...errors import InvalidSchemaError
+from ...values import canonical_json
+
+__all__ = ["MAX_SCHEMA_CHARS", "MAX_SCHEMA_DEPTH", "PATTERN_TIMEOUT_S", "validator_for"]
+
+
+MAX_SCHEMA_CHARS = 100_000
+
+"""Largest schema (canonical JSON) accepted."""
+
+
+MAX_SCHEMA_DEPTH = 32
+
+"""Deepest nesting of objects and arrays in a schema."""
+
+
+PATTERN_TIMEOUT_S = 0.05
+
+"""Time budget of one ``pattern`` match: a catastrophic pattern fails the check instead of hanging."""
+
+
+def _search(pattern: str, text: str) -> bool | None:
+    """``regex.search`` under a timeout; ``None`` when it timed out or the pattern is bad."""
+    import regex
+
+    try:
+        return regex.search(pattern, text, timeout=PATTERN_TIMEOUT_S) is not None
+    except (TimeoutError, regex.error):
+        return None
+
+
+def _pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Any:
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string"):
+        found = _search(patrn, instance)
+        if found is None:
+            yield ValidationError(f"pattern {patrn!r} could not be checked in {PATTERN_TIMEOUT_S}s")
+        elif not found:
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Mapping[str, Any], instance: Any, schema: Any) -> Any:
+    from jsonschema import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    for patrn, subschema in patterns.items():
+        for k, v in instance.items():
+            found = _search(patrn, k)
+            if found is None:
+                yield ValidationError(f"pattern {patrn!r} could not be checked in {PATTERN_TIMEOUT_S}s")
+            elif found:
+                yield from validator.descend(v, subschema, path=k, schema_path=patrn)
+
+
+def _additional_properties(validator: Any, extras: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    props = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extra = [k for k in instance if k not in props and not any(_search(p, k) for p in patterns)]
+    if validator.is_type(extras, "object"):
+        for k in extra:
+            yield from validator.descend(instance[k], extras, path=k)
+    elif not extras and extra:
+        yield ValidationError(f"Additional properties are not allowed ({', '.join(map(repr, sorted(extra)))} unexpected)")
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a JSON value, iteratively (a deep schema can't overflow the stack here)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((c, d + 1) for c in children if isinstance(c, (dict, list)))
+    return deepest
+
+
+def _refs(schema: Any) -> list[str]:
+    out: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                out.append(ref)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Any:
+    """A validator that never leaves the schema: references resolve only inside it (an empty
+    registry, so jsonschema never falls back to fetching URLs or reading files), patterns run
+    under a timeout, and a reference loop is refused before the model is ever called."""
+    import jsonschema
+    from jsonschema.validators import extend
+    from jsonschema.validators import validator_for as _pick
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+
+    if len(schema_json) > MAX_SCHEMA_CHARS:
+        raise InvalidSchemaError(f"schema is larger than {MAX_SCHEMA_CHARS} characters")
+    schema = json.loads(schema_json)
+    if _depth(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH:
+        raise InvalidSchemaError(f"schema is nested deeper than {MAX_SCHEMA_DEPTH}")
+    base = _pick(schema, default=jsonschema.Draft202012Validator)
+    try:
+        base.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise InvalidSchemaError(f"invalid JSON Schema: {e.message}") from e
+    except RecursionError as e:
+        raise InvalidSchemaError("schema is nested too deeply to check") from e
+    cls = extend(
+        base,
+        validators={
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        },
+    )
+    validator = cls(schema, registry=Registry())
+    resolver = validator._resolver  # the referencing resolver bound to this schema
+    for ref in _refs(schema):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable as e:
+            raise InvalidSchemaError(
+                f"$ref {ref!r} does not resolve inside the schema (StepCache never fetches URLs or files)"
+            ) from e
+    try:
+        # a reference loop that consumes no instance ({"$ref": "#"}) recurses forever on any value
+        probes: tuple[Any, ...] = ({}, [], "", 0, None)
+        for probe in probes:
+            for _ in validator.iter_errors(probe):
+                break
+    except RecursionError as e:
+        raise InvalidSchemaError("schema references itself in a loop") from e
+    return validator
+
+
+def validator_for(schema: Mapping[str, Any]) -> Any:
+    """A validator built once per schema (one-shot ``jsonschema.validate`` is ~50x slower)."""
+    if not isinstance(schema, Mapping):
+        raise InvalidSchemaError(f"schema must be a JSON object, got {type(schema).__name__}")
+    try:
+        return _validator(canonical_json(schema))
+    except InvalidSchemaError:
+        raise
+    except (TypeError, ValueError) as e:
+        raise InvalidSchemaError(f"schema is not JSON-serialisable: {e}") from e
+    except RecursionError as e:
+        raise InvalidSchemaError("schema is nested too deeply") from e

@@ -1,0 +1,187 @@
+"""The JSON task's text toolkit, shared by its verifier, adapter, fixer and prompter: one tokenizer (words, and
+words with punctuation for diffs), normalisation, clauses, name runs, grounding of a value in a text, overlaps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "plausible_span",
+    "clauses",
+    "name_runs",
+    "grounded",
+    "value_tokens",
+    "overlaps",
+    "tokens",
+    "is_number",
+    "LINK_WORDS",
+    "occurrences",
+    "stem",
+]
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w@.+\-/:' ]+", " ", text.casefold()).split())
+
+
+# function words that never begin or end an extracted entity: a value like "The book fair in" or
+# "in Lyon" is a span cut at the wrong place, not a field value
+_EDGE_WORDS = frozenset(
+    "in on at of to for and or but with by from over into onto as is was are were be been has had have "
+    "which that who whom whose while when where than then so if".split()
+)
+
+
+_END_ONLY = frozenset("the a an".split())
+
+
+def plausible_span(value: str) -> bool:
+    """Whether a string value looks like one extracted entity rather than a cut of a sentence."""
+    words = _norm(value).split()
+    if not words or len(words) > 8:
+        return False
+    if words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS or words[-1] in _END_ONLY:
+        return False
+    if " , " in value or (len(words) > 2 and words[0].endswith("ing") and words[1] in _EDGE_WORDS):
+        return False  # "Belonging to Dana Levi , Nala": a participle clause, not a name
+    # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name;
+    # identifiers keep their digits inside one token ("A-1042", "LH402")
+    return len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words)
+
+
+# a clause ends at punctuation followed by a space or the end: "Lyon. Alice" and "Denver, Dana" are two
+# clauses, while "A-1042", "3.5" and "J.R.R." stay inside one
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014]+\s|[()\[\]\"]")
+
+
+# one tokenizer: words keep inner dots, dashes, slashes, @ and + ("A-1042", "3.5", "C++" stays "C"), not a
+# sentence's final period; tokens are words plus punctuation (what text diffs align on)
+_WORD = re.compile(r"[\w@+\-/'.]*\w")
+
+
+_ARTICLES = frozenset(("The", "A", "An"))
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The words of each clause of ``text``; a field value never spans two clauses."""
+    return [_WORD.findall(c) for c in _CLAUSE_END.split(text)]
+
+
+def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """Capitalised runs of two or more words in one clause, as ``(start, end, parts_ok)``.
+
+    A person's name ("Dana Levi") is one value: a field holding "Levi" is a cut.
+    After an article ("The Toyota Golf") the run names a thing whose parts may
+    be separate fields (make and model), so ``parts_ok`` is true. A sentence-initial
+    word before a name of two or more words ("Yesterday Alice Martin") is not part of it.
+    """
+    runs: list[tuple[int, int, bool]] = []
+    i = 0
+    while i < len(words):
+        if words[i] in _ARTICLES:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha() and words[j] not in _ARTICLES:
+            j += 1
+        if j - i >= 2:
+            start = i + 1 if i == 0 and j - i >= 3 else i
+            runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
+        i = max(j, i + 1)
+    return runs
+
+
+def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str | None:
+    """The name a string value cuts in two ("Levi" of "Dana Levi"), unless the other parts are other fields' values."""
+    v = tuple(_norm(value).split())
+    if not v:
+        return None
+    for words in clauses(text):
+        low = [_norm(w) for w in words]
+        for i, j, parts_ok in name_runs(words):
+            for a in range(i, j - len(v) + 1):
+                if tuple(low[a : a + len(v)]) != v or (a == i and a + len(v) == j):
+                    continue
+                rest = [tuple(p) for p in (low[i:a], low[a + len(v) : j]) if p]
+                if parts_ok and all(r in others for r in rest):
+                    continue
+                return " ".join(words[i:j])
+    return None
+
+
+_UNIT_KEYS = re.compile(r"unit|currency|measure", re.IGNORECASE)
+
+
+def _unit_word(value: str, key: str, text: str) -> bool:
+    """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros")."""
+    if _UNIT_KEYS.search(key) or len(value.split()) != 1:
+        return False
+    return re.search(rf"\d\s+{re.escape(value.strip())}(?![\w\-/])", text, re.IGNORECASE) is not None
+
+
+def grounded(value: Any, text: str) -> bool:
+    """Whether a scalar value (or every item of a list) is stated in ``text``."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        numbers = {float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)}
+        return float(value) in numbers
+    if isinstance(value, str):
+        v = _norm(value)
+        # a whole token span: "1042" is not grounded by "A-1042", "York" not by "Yorkshire"
+        return bool(v) and re.search(rf"(?<![\w\-/]){re.escape(v)}(?![\w\-/]|\.\w)", _norm(text)) is not None
+    if isinstance(value, list):
+        return all(grounded(v, text) for v in value)
+    if isinstance(value, dict):
+        return all(grounded(v, text) for v in value.values())
+    return False
+
+
+def value_tokens(value: Any) -> tuple[str, ...]:
+    if isinstance(value, bool) or value is None:
+        return ()
+    if isinstance(value, (int, float)):
+        return (str(int(value)) if float(value).is_integer() else str(value),)
+    if isinstance(value, str):
+        return tuple(_norm(value).split())
+    return ()
+
+
+def overlaps(a: Any, b: Any) -> bool:
+    """Whether one scalar value equals or contains the other, token-wise (the clash rule)."""
+    ta, tb = value_tokens(a), value_tokens(b)
+    return bool(ta and tb) and (_contains(ta, tb) or _contains(tb, ta))
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    n = len(small)
+    return any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+# words keep inner dots and dashes ("A-1042", "3.5") but not a sentence's final period ("Lyon.")
+_TOKEN = re.compile(_WORD.pattern + r"|[^\w\s]")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def is_number(token: str) -> bool:
+    return token.replace(",", "").replace(".", "", 1).isdigit()
+
+
+LINK_WORDS = frozenset("from to by in at of for on with as".split())
+
+
+def occurrences(words: Sequence[str], value: str) -> list[int]:
+    """Where the words of ``value`` stand in ``words`` (case-insensitive)."""
+    want = [w.casefold() for w in _TOKEN.findall(value)]
+    n = len(want)
+    folded = [w.casefold() for w in words]
+    return [i for i in range(len(folded) - n + 1) if folded[i : i + n] == want] if n else []
+
+
+def stem(word: str) -> str:
+    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
