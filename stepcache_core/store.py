@@ -491,6 +491,11 @@ def _stale(e: Exception) -> bool:
     return "notfound" in name.lower() or "invalidcollection" in name.lower() or "does not exist" in text or "not found" in text
 
 
+def _pointers(collection: str) -> str:
+    """The side collection that maps structure signatures to their newest entry."""
+    return f"{collection}.sig"
+
+
 def _forget(path: str) -> None:
     """Drop the half-started Chroma system a failed open left in chromadb's per-path cache (a retry
     would otherwise get it back, without its bindings)."""
@@ -741,11 +746,28 @@ class ChromaStore(_Limits):
     def find(self, collection: str, signature: str, k: int) -> list[Entry]:
         if self._index is not None:
             return self._index.find(collection, signature, k)
-        # an equality filter on one metadata key: an indexed lookup in Chroma's metadata table
-        res = self._op(collection, "find", lambda col: col.get(where={"sig": signature}, limit=k, include=["metadatas"]))
+        # the newest entry of each structure is copied under the signature as its id, in a side collection:
+        # a primary-key get, whose cost does not grow with the store (a metadata filter over HTTP did)
+        res = self._op(_pointers(collection), "find", lambda col: col.get(ids=[signature], include=["metadatas"]))
         now = time.time()
-        entries = [e for i, m in zip(res["ids"], res["metadatas"]) if (e := self._entry(i, m)) is not None]
-        return sorted((e for e in entries if not self.expired(e, now)), key=lambda e: -e.created_at)
+        entries = [e for m in res["metadatas"] if m and (e := self._entry(str(m.get("entry_id", "")), m)) is not None]
+        return [e for e in entries if not self.expired(e, now)][:k]
+
+    def _point(self, collection: str, entries: Sequence[Entry]) -> None:
+        """Make each signature's pointer name the newest of ``entries`` with it (server and in-memory stores)."""
+        newest: dict[str, Entry] = {}
+        for e in entries:
+            if e.signature and (e.signature not in newest or e.created_at >= newest[e.signature].created_at):
+                newest[e.signature] = e
+        if not newest:
+            return
+        ids = list(newest)
+        metas = [{**newest[i].metadata(), "entry_id": newest[i].id} for i in ids]
+        self._op(
+            _pointers(collection),
+            "put",
+            lambda col: col.upsert(ids=ids, embeddings=[key_vector(i, 8) for i in ids], metadatas=metas, documents=ids),
+        )
 
     # ------------------------------------------------------------------ writes
     def touch(self, collection: str, ids: Sequence[str]) -> None:
@@ -789,6 +811,7 @@ class ChromaStore(_Limits):
         if self._index is not None:
             self._index.put(collection, entry, ())  # applies the bound, dropping the victims' vectors
             return
+        self._point(collection, [entry])
         if self.max_entries is None:
             return
         with self._lock:
@@ -825,7 +848,9 @@ class ChromaStore(_Limits):
             )
         if self._index is not None:
             self._index.put_many(collection, entries, [()] * len(entries))
-        elif self.max_entries is not None:
+            return
+        self._point(collection, entries)
+        if self.max_entries is not None:
             self._evict(collection, self.max_entries)
         with self._lock:
             self._counts.pop(collection, None)
@@ -855,7 +880,11 @@ class ChromaStore(_Limits):
     def clear(self, collection: str | None = None) -> None:
         with self._lock:
             names = [c.name if hasattr(c, "name") else str(c) for c in self._call("list", self._client.list_collections)]
-            targets = [n for n in names if n.startswith("sc-")] if collection is None else [f"sc-{collection}"]
+            targets = (
+                [n for n in names if n.startswith("sc-")]
+                if collection is None
+                else [f"sc-{collection}", f"sc-{_pointers(collection)}"]
+            )
             for n in targets:
                 if n in names:
                     try:
@@ -871,6 +900,7 @@ class ChromaStore(_Limits):
                 self._touched.clear()
             else:
                 self._collections.pop(collection, None)
+                self._collections.pop(_pointers(collection), None)
                 self._counts.pop(collection, None)
                 self._touched.pop(collection, None)
 

@@ -155,7 +155,7 @@ def test_answer_too_long_is_neither_verified_nor_stored():
 
 
 def test_verification_budget_turns_into_a_failed_verdict(monkeypatch):
-    from stepcache_core.verify import equation
+    from stepcache_core.tasks.equation import verify as equation
 
     real = equation.EquationVerifier._verify_one
 

@@ -23,6 +23,16 @@ class TestChromaStore(StoreContract):
         return ChromaStore(persist_directory=tempfile.mkdtemp(prefix="sc-contract-"), max_entries=max_entries, ttl_s=ttl_s)
 
 
+class TestChromaStoreInMemory(StoreContract):
+    """The code path of a server store (no SQLite index beside it): Chroma alone, signature pointers."""
+
+    def make_store(self, *, max_entries=None, ttl_s=None):
+        pytest.importorskip("chromadb")
+        store = ChromaStore(in_memory=True, max_entries=max_entries, ttl_s=ttl_s)
+        store.clear()  # the in-memory client is shared by the process
+        return store
+
+
 class _CountingEmbedder(HashEmbedder):
     def __init__(self) -> None:
         super().__init__()

@@ -111,7 +111,12 @@ def test_processes_opening_a_new_directory_at_once(tmp_path):
     for run in range(3):
         path = str(tmp_path / f"new-{run}")
         procs = [
-            subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), path, str(i)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", textwrap.dedent(code), path, str(i)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for i in range(4)
         ]
         results = [p.communicate(timeout=180) for p in procs]
@@ -175,7 +180,15 @@ def test_record_and_lookup_through_four_processes_share_the_fast_path(tmp_path):
         out = engine.lookup(Request("Solve for x: 3x + %s = 20" % sys.argv[2]))
         print(json.dumps({"path": out.trace.path if out else None, "text": out.text if out else "", "s": time.perf_counter() - t}))
         """
-    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(tmp_path), str(k)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in (2, 8, 11, 14)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code), str(tmp_path), str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in (2, 8, 11, 14)
+    ]
     rows = []
     for p in procs:
         out, err = p.communicate(timeout=180)
@@ -183,3 +196,32 @@ def test_record_and_lookup_through_four_processes_share_the_fast_path(tmp_path):
         rows.append(json.loads(out.strip().splitlines()[-1]))
     assert [r["path"] for r in rows] == ["reuse"] * 4
     assert [r["text"].splitlines()[-1] for r in rows] == ["x = 6", "x = 4", "x = 3", "x = 2"]
+
+
+def test_bench_scale_quick_reports_every_measure(tmp_path):
+    _need_chroma_cli()
+    out = tmp_path / "scale"
+    proc = subprocess.run(
+        [sys.executable, "-m", "stepcache_core.cli", "bench", "--scale", "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((out / "scale.json").read_text())
+    row = report["sizes"]["300"]
+    for key in (
+        "embedded_structural_hit",
+        "embedded_exact_hit",
+        "embedded_text_exact_hit",
+        "server_one_process_hit",
+        "server_structural_hit",
+    ):
+        assert row[key]["p50_ms"] > 0 and row[key]["n"] > 0, key
+    assert row["fresh_process_embedded"]["embedder_loaded"] is False  # a structural hit never loads MiniLM
+    assert row["worker_embedder_loaded"] is False
+    assert report["put_cost"]["bounded_full"]["count_after"] <= 300
+    lc = report["langchain_free_text"]
+    assert lc is not None and "error" not in lc and lc["embedder_loaded"] is False
+    assert (out / "scale.md").read_text().count("|") > 20

@@ -252,7 +252,7 @@ def linear_form(eq: str, variable: str) -> tuple[Fraction, Fraction] | None:
         return None
     left, right = eq.split("=")
     try:
-        check_expression(eq)
+        check_expression(eq, shallow=True)  # _LinParser bounds its own powers
         la, lb = _LinParser(left, variable).parse()
         ra, rb = _LinParser(right, variable).parse()
     except (_NonLinear, ZeroDivisionError, IndexError, ValueError, InvalidEquationError):

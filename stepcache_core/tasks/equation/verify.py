@@ -123,7 +123,7 @@ class EquationVerifier:
         return Verdict(True, step=step.index)
 
     def check(self, problem: EquationProblem, text: str) -> Verdict:
-        from ..segment import LineSegmenter
+        from ...segment import LineSegmenter
 
         steps = LineSegmenter().segment(text)
         for v in self.verify_steps(problem, steps):
