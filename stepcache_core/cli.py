@@ -7,11 +7,18 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["main"]
 
-_DEMO = [
-    ("Solve for x: 3x + 5 = 20", None),
+
+def _person(*keys: str) -> dict[str, Any]:
+    """A person-extraction schema with these keys (``age`` an integer, the rest strings)."""
+    props = {k: {"type": "integer" if k == "age" else "string"} for k in keys}
+    return {"type": "object", "properties": props, "required": list(keys)}
+
+
+_DEMO: list[tuple[str, dict[str, Any] | None]] = [
     ("Solve for x: 3x + 5 = 20", None),
     ("Solve for x: 3x + 11 = 47", None),
     ("Solve for y: 7y + 11 = 32", None),
@@ -19,40 +26,19 @@ _DEMO = [
     ("Solve for x: x^2 - 5x + 6 = 0", None),
     (
         "Extract the person's name, age and city as JSON. Text: Alice Martin is 31 years old and lives in Lyon.",
-        {
-            "type": "object",
-            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
-            "required": ["name", "age", "city"],
-        },
+        _person("name", "age", "city"),
     ),
     (
         "Extract the person's name, age and city as JSON. Text: Bruno Costa is 45 years old and lives in Porto.",
-        {
-            "type": "object",
-            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
-            "required": ["name", "age", "city"],
-        },
+        _person("name", "age", "city"),
     ),
     (
         "Extract the person's name, age and town as JSON. Text: Bruno Costa is 45 years old and lives in Porto.",
-        {
-            "type": "object",
-            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "town": {"type": "string"}},
-            "required": ["name", "age", "town"],
-        },
+        _person("name", "age", "town"),
     ),
     (
         "Extract the person's name, age, city and job as JSON. Text: Chen Wei is 29 years old, works as a chef and lives in Lyon.",
-        {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string"},
-                "age": {"type": "integer"},
-                "city": {"type": "string"},
-                "job": {"type": "string"},
-            },
-            "required": ["name", "age", "city", "job"],
-        },
+        _person("name", "age", "city", "job"),
     ),
 ]
 

@@ -144,16 +144,24 @@ def render_markdown(summary: dict[str, Any]) -> str:
         f"Machine: {meta['machine']}. Backend: {meta['backend']}. Seeds: {meta['seeds']}. "
         f"Requests scored per system: {meta['scored_per_system']} (plus {meta['warmup_per_system']} warm-up).",
         "",
-        "| system | correct | wrong served | mean s | median s | p95 s | tokens | tok/req | reuse | patch | skip | miss |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, s in summary["systems"].items():
-        p = s["paths"]
-        lines.append(
-            f"| {name} | {s['correctness']:.1%} | {s['wrong_served']} | {s['mean_latency_s']:.3f} | {s['median_latency_s']:.4f} | "
-            f"{s['p95_latency_s']:.3f} | {s['total_tokens']} | {s['tokens_per_request']:.1f} | {p.get('reuse', 0):.1%} | "
-            f"{p.get('patch', 0):.1%} | {p.get('skip', 0):.1%} | {p.get('miss', 0):.1%} |"
-        )
+    lines += _table(
+        "system | correct | wrong served | mean s | median s | p95 s | tokens | tok/req | reuse | patch | skip | miss",
+        [
+            [
+                name,
+                f"{s['correctness']:.1%}",
+                s["wrong_served"],
+                f"{s['mean_latency_s']:.3f}",
+                f"{s['median_latency_s']:.4f}",
+                f"{s['p95_latency_s']:.3f}",
+                s["total_tokens"],
+                f"{s['tokens_per_request']:.1f}",
+                *_mix(s["paths"], ".1%"),
+            ]
+            for name, s in summary["systems"].items()
+        ],
+    )
     if "targets" in summary:
         lines += [
             "",
@@ -171,21 +179,41 @@ def render_markdown(summary: dict[str, Any]) -> str:
             "",
             f"## {name}: by perturbation",
             "",
-            "| perturbation | n | correct | wrong | mean s | tok/req | reuse | patch | skip | miss |",
-            "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for pert, t in s["by_perturbation"].items():
-            p = t["paths"]
-            lines.append(
-                f"| {pert} | {t['n']} | {t['correctness']:.1%} | {t['wrong_served']} | {t['mean_latency_s']:.3f} | {t['tokens_per_request']:.1f} | "
-                f"{p.get('reuse', 0):.0%} | {p.get('patch', 0):.0%} | {p.get('skip', 0):.0%} | {p.get('miss', 0):.0%} |"
-            )
+        lines += _table(
+            "perturbation | n | correct | wrong | mean s | tok/req | reuse | patch | skip | miss",
+            [
+                [
+                    pert,
+                    t["n"],
+                    f"{t['correctness']:.1%}",
+                    t["wrong_served"],
+                    f"{t['mean_latency_s']:.3f}",
+                    f"{t['tokens_per_request']:.1f}",
+                    *_mix(t["paths"], ".0%"),
+                ]
+                for pert, t in s["by_perturbation"].items()
+            ],
+        )
         lines += ["", "| task | n | correct | wrong | mean s | median s | p95 s | tok/req |", "|---|---|---|---|---|---|---|---|"]
         for task, t in s["by_task"].items():
             lines.append(
                 f"| {task} | {t['n']} | {t['correctness']:.1%} | {t['wrong_served']} | {t['mean_latency_s']:.3f} | {t['median_latency_s']:.4f} | {t['p95_latency_s']:.3f} | {t['tokens_per_request']:.1f} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _table(header: str, rows: list[list[Any]]) -> list[str]:
+    """A markdown table: ``header`` names the columns, separated by ``|``."""
+    cols = [c.strip() for c in header.split("|")]
+    return ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)] + [
+        "| " + " | ".join(str(c) for c in r) + " |" for r in rows
+    ]
+
+
+def _mix(paths: dict[str, float], fmt: str) -> list[str]:
+    """The path mix columns: reuse, patch, skip, miss."""
+    return [format(paths.get(p, 0), fmt) for p in ("reuse", "patch", "skip", "miss")]
 
 
 def _plots(results: list[dict[str, Any]], summary: dict[str, Any], out: Path) -> list[str]:
