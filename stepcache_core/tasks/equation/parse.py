@@ -53,10 +53,29 @@ def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(shape), tuple(constants)
 
 
+# a letter run glued to digits ("t1", "x2") or a named multi-letter unknown ("solve for rate"): the math
+# toolkit reads single letters only, so "4t1" would be 4*t*1 and a reuse could restate another equation
+_SUBSCRIPTED = re.compile(r"[A-Za-z]\d|\d[A-Za-z]\d|[A-Za-z]_")
+_NAMED = re.compile(r"\b(?:for|find|solve for|value of)\s+([A-Za-z][A-Za-z0-9_{}]+)", re.IGNORECASE)
+_NOT_NAMES = frozenset("x y z a b c n the all each an".split())
+
+
+def _refuse_names(prompt: str, equation: str) -> None:
+    """Refuse variables that are names, not letters, until the toolkit reads them (issue 10): no reuse is
+    better than a reuse that restates another equation."""
+    if _SUBSCRIPTED.search(equation):
+        raise InvalidEquationError("variables with digits or subscripts are not supported by the equation task", equation=equation)
+    for m in _NAMED.finditer(prompt):
+        name = m.group(1)
+        if name.casefold() not in _NOT_NAMES and re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", equation):
+            raise InvalidEquationError(f"multi-letter variable {name!r} is not supported by the equation task", equation=equation)
+
+
 def parse_problem(request: Request) -> EquationProblem:
     equation = find_equation(request.prompt)
     if equation is None:
         raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
+    _refuse_names(request.prompt, equation)
     hint = variable_hint(request.prompt)
     fast = _fast_problem(request, equation, hint)
     if fast is not None:

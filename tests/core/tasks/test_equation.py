@@ -102,3 +102,29 @@ def test_detection_covers_common_wordings():
         "3x + 5 = 20",
     ]:
         assert detect(Request(prompt)), prompt
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Solve for t1: 4t1 - 7 = 21",  # a subscripted variable read as 4*t*1
+        "Solve for x2: 3x2 + 5 = 20",
+        "Solve for x_1: 2x_1 = 8",
+        "Solve for rate: 3rate + 2 = 11",  # a named multi-letter unknown read as r*a*t*e
+        "Find speed: speed/2 + 1 = 9",
+    ],
+)
+def test_variables_that_are_names_are_refused_not_misread(prompt):
+    with pytest.raises(InvalidEquationError):
+        parse_problem(Request(prompt))
+
+
+def test_named_variable_requests_are_never_served_from_another_equation(make_engine):
+    from stepcache_core import Routing
+
+    engine, backend = make_engine(["4t1 = 28\nt1 = 7", "4t1 = 30\nt1 = 15/2"])
+    routing = Routing(text_fallback=True)  # what the integrations use: such a prompt is exact-match text
+    first = engine.run(Request("Solve for t1: 4t1 - 7 = 21"), routing=routing)
+    assert first.trace.task == "text"
+    second = engine.run(Request("Solve for t1: 4t1 - 9 = 21"), routing=routing)
+    assert second.trace.path in ("miss", "skip") and second.text.endswith("t1 = 15/2")
