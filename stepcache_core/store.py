@@ -365,8 +365,8 @@ class SqliteStore(_Limits):
         return [e for i, m in rows if (e := self._entry(i, m)) is not None and not self.expired(e)]
 
     def touch(self, collection: str, ids: Sequence[str]) -> None:
-        if not ids:
-            return
+        if not ids or self.max_entries is None:
+            return  # recency only matters to eviction: no write on an unbounded store's hit path
         now = time.time()
         self._sql(
             "touch",
