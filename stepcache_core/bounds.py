@@ -5,7 +5,7 @@ passes :func:`check_expression` first, which estimates, from tokens alone,
 the degree and the size of the numbers the expression would evaluate to. A
 power tower (``9^9^9^9``), a huge exponent (``x^99999999``), a 5,000-digit
 literal or 3,000 nested parentheses is refused with an
-:class:`~stepcache_core.errors.InvalidEquationError` in microseconds, before
+:class:`~stepcache_core.errors.ExpressionTooComplexError` in microseconds, before
 sympy or exact-fraction arithmetic could hang or exhaust memory.
 
 Verification also runs under a time budget (:func:`deadline`): a verifier
@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import InvalidEquationError
+from .errors import ExpressionTooComplexError
 
 __all__ = [
     "MAX_EXPRESSION_CHARS",
@@ -111,12 +111,12 @@ class _Bounds:
         if e_var:
             # an unknown in an exponent (2^x = 8): only a small constant base, a linear exponent
             if var or e_deg > 1 or mag > 6 or e_mag > 6:
-                raise InvalidEquationError("exponent with an unknown is too complex to check")
+                raise ExpressionTooComplexError("exponent with an unknown is too complex to check")
             return 0.0, mag, True
         exponent = _literal_value(self.toks[start : self.i])
         bound = exponent if exponent is not None else 10.0**e_mag
         if bound > MAX_EXPONENT:
-            raise InvalidEquationError(f"exponent above the limit of {MAX_EXPONENT}")
+            raise ExpressionTooComplexError(f"exponent above the limit of {MAX_EXPONENT}")
         return deg * bound, max(mag, 1.0) * bound, var
 
     def atom(self) -> tuple[float, float, bool]:
@@ -151,35 +151,35 @@ def _literal_value(tokens: list[str]) -> float | None:
 
 
 def check_expression(text: str, *, shallow: bool = False) -> None:
-    """Refuse math text whose evaluation could be expensive. Raises :class:`InvalidEquationError`.
+    """Refuse math text whose evaluation could be expensive. Raises :class:`ExpressionTooComplexError` (an :class:`InvalidEquationError`).
 
     Linear in the length of ``text``; recursion depth is bounded by :data:`MAX_NESTING`. ``shallow``
     checks only length, nesting and literal size: enough for exact-fraction arithmetic that bounds its
     own powers (the fast linear path), at a fraction of the cost.
     """
     if len(text) > MAX_EXPRESSION_CHARS:
-        raise InvalidEquationError(f"expression longer than {MAX_EXPRESSION_CHARS} characters", equation=text[:60])
+        raise ExpressionTooComplexError(f"expression longer than {MAX_EXPRESSION_CHARS} characters", equation=text[:60])
     if text.count("(") + text.count("[") + text.count("{") > MAX_NESTING:
         depth = 0
         for ch in text:
             if ch in "([{":
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise InvalidEquationError(f"parentheses nested deeper than {MAX_NESTING}", equation=text[:60])
+                    raise ExpressionTooComplexError(f"parentheses nested deeper than {MAX_NESTING}", equation=text[:60])
             elif ch in ")]}":
                 depth -= 1
     for run in re.findall(r"\d+", text):
         if len(run) > MAX_DIGITS:
-            raise InvalidEquationError(f"a number with more than {MAX_DIGITS} digits", equation=text[:60])
+            raise ExpressionTooComplexError(f"a number with more than {MAX_DIGITS} digits", equation=text[:60])
     if shallow:
         return
     bounds = _Bounds(text)
     while bounds.peek() is not None:
         deg, mag, _ = bounds.expr()
         if deg > MAX_DEGREE:
-            raise InvalidEquationError(f"degree above the limit of {MAX_DEGREE}", equation=text[:60])
+            raise ExpressionTooComplexError(f"degree above the limit of {MAX_DEGREE}", equation=text[:60])
         if mag > MAX_RESULT_DIGITS:
-            raise InvalidEquationError(f"evaluates to a number above 10^{MAX_RESULT_DIGITS}", equation=text[:60])
+            raise ExpressionTooComplexError(f"evaluates to a number above 10^{MAX_RESULT_DIGITS}", equation=text[:60])
         if bounds.peek() is not None:
             bounds.take()  # '=' or a stray token: carry on with the next side
 

@@ -166,9 +166,11 @@ class StepCacheEngine:
     ) -> Outcome:
         """Serve a request: reuse, patch, or generate; never serve output that failed verification.
 
-        ``passthrough`` is the caller's own call (their prompt, messages and settings, unchanged): it
-        generates for tasks without a verifier, whose answer is the model's as it is; ``backend``
-        serves the verifiable tasks' patches and repairs. ``routing`` overrides
+        ``passthrough`` is the caller's own call (their prompt, messages and settings, unchanged): on a miss it
+        generates, for every task, so the model sees exactly what the caller sent and an answer that verifies
+        is served as the model wrote it. ``backend`` (the same model, called with the task's own patch
+        instructions) serves patches and repairs; without ``passthrough`` it also generates, from
+        ``GenerationSpec.prompt`` (the request's prompt, verbatim). ``routing`` overrides
         ``EngineConfig.routing`` (how a request without a task finds one).
 
         Raises :class:`UnverifiedOutputError` when no attempt verifies and the
@@ -178,19 +180,30 @@ class StepCacheEngine:
         t0 = time.perf_counter()
         run = _Run()
         prep = self._prepare(request, run, routing)
-        model = passthrough if passthrough is not None and prep.profile.verifier is None else backend or self.backend
+        model = backend or self.backend or passthrough
         if model is None:
             raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
-        reused = self._try_reuse(prep, run, model) if reuse else _Missed()
-        served = reused if isinstance(reused, _Served) else self._generate(prep, run, model, reused)
+        reused = self._try_reuse(prep, run, model, unverified=False) if reuse else _Missed()
+        served = reused if isinstance(reused, _Served) else self._generate(prep, run, passthrough or model, model, reused)
         return self._finish(prep, run, served, t0, store=store)
 
-    def lookup(self, request: Request, *, backend: Backend | None = None, routing: Routing | None = None) -> Outcome | None:
-        """Reuse only (patching through ``backend`` when given). ``None`` is a miss."""
+    def lookup(
+        self,
+        request: Request,
+        *,
+        backend: Backend | None = None,
+        routing: Routing | None = None,
+        unverified: bool = True,
+    ) -> Outcome | None:
+        """Reuse only (patching through ``backend`` when given). ``None`` is a miss.
+
+        ``unverified``: an identical request's answer that the verifier could not read (kept by :meth:`record`)
+        is served back unchanged, with ``trace.verified`` false, as an exact cache would. Routes that can
+        still generate and repair (streams) pass ``False``."""
         t0 = time.perf_counter()
         run = _Run()
         prep = self._prepare(request, run, routing)
-        reused = self._try_reuse(prep, run, backend)
+        reused = self._try_reuse(prep, run, backend, unverified=unverified)
         if isinstance(reused, _Missed):
             return None
         return self._finish(prep, run, reused, t0, store=True)
@@ -198,21 +211,27 @@ class StepCacheEngine:
     def record(self, request: Request, output: str, *, routing: Routing | None = None) -> bool:
         """Verify ``output`` for ``request`` and store it.
 
-        Returns ``True`` when stored, ``False`` when the output failed verification (or is too long
-        to verify and store). A store that fails raises :class:`StoreError`: a broken store is never
-        reported as a failed verification.
+        Returns ``True`` when stored as verified (or for a task without a verifier), ``False`` when the output
+        failed verification (or is too long to verify and store). An output the verifier could not *read* (no
+        final answer it recognises, a step it cannot parse), as opposed to one it found wrong, is still kept
+        for identical requests only, unverified, as an exact cache keeps everything: ``False`` is returned
+        all the same. A store that fails raises :class:`StoreError`: a broken store is never reported as a
+        failed verification.
         """
         run = _Run()
         prep = self._prepare(request, run, routing)
         profile = prep.profile
         steps = self._segment(profile, output, "generated")
-        if profile.verifier is not None:
-            text = profile.segmenter.render(steps)
-            if not self._verify(prep, steps, run)[0] or not self._check(prep, text).ok:
-                return False
-        else:
-            text = output
-        return self._store(prep, text, verified=profile.verifier is not None, run=run)
+        if profile.verifier is None:
+            return self._store(prep, output, verified=False, run=run)
+        text = profile.segmenter.render(steps)
+        ok, _, verdicts = self._verify(prep, steps, run)
+        whole = self._check(prep, text) if ok else Verdict.passed()
+        if ok and whole.ok:
+            return self._store(prep, output, verified=True, run=run)  # as the model wrote it: exact repeats are byte-identical
+        if text == output and _unreadable(verdicts if not ok else [whole]):
+            self._store(prep, output, verified=False, run=run)
+        return False
 
     def resolve(self, request: Request, *, routing: Routing | None = None) -> Request:
         """The request with the task that serves it set (see :class:`Routing`). Raises typed errors."""
@@ -264,16 +283,23 @@ class StepCacheEngine:
     def _store_for(self, prep: _Prepared) -> Store:
         return self.exact_store if prep.profile.exact_only else self.store
 
-    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None) -> _Served | _Missed:
-        """Reused (served from the cache, adapted or patched), or missed with the nearest candidate and why."""
+    def _try_reuse(self, prep: _Prepared, run: _Run, backend: Backend | None, *, unverified: bool) -> _Served | _Missed:
+        """Reused (served from the cache, adapted or patched), or missed with the nearest candidate and why.
+
+        ``unverified``: serve an identical request's unreadable answer unchanged (see :meth:`record`)."""
         profile = prep.profile
         with run.stage("exact"):
             exact = self._store_for(prep).get(prep.collection, prep.entry_id)
         if exact is not None and exact.task == profile.name:
             steps = self._segment(profile, exact.output)
-            ok, verdict = self._verify(prep, steps, run)[0:2] if profile.verifier else (True, Verdict.passed())
+            ok, verdict, verdicts = self._verify(prep, steps, run) if profile.verifier else (True, Verdict.passed(), [])
             if ok:
-                return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None)
+                return _Served(
+                    "reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None, text=exact.output
+                )
+            if unverified and not exact.verified and _unreadable(verdicts) and profile.segmenter.render(steps) == exact.output:
+                run.notes.append(f"identical request; its answer could not be verified ({verdict.reason})")
+                return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=False, text=exact.output)
             run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
         if profile.exact_only:
             return _Missed()  # reused only when identical: nothing to retrieve, nothing to embed
@@ -515,19 +541,20 @@ class StepCacheEngine:
             solved = prep.profile.solver.solve(prep.problem)
         return self._segment(prep.profile, solved, "deterministic"), attempt.text  # a refusal reports the model's text
 
-    def _generate(self, prep: _Prepared, run: _Run, backend: Backend, missed: _Missed) -> _Served:
+    def _generate(self, prep: _Prepared, run: _Run, model: Backend, backend: Backend, missed: _Missed) -> _Served:
+        """A miss: ``model`` (the caller's own call, or ``backend``) answers; ``backend`` patches what fails."""
         profile = prep.profile
         path: Path = "skip" if missed.reason or missed.nearest is not None else "miss"
         reason = missed.reason or ("cached entry failed verification and could not be patched" if path == "skip" else None)
         similarity = missed.nearest.similarity if missed.nearest else None
         matched = missed.nearest.entry if missed.nearest else None
-        completion = self._call(backend, profile.prompter.generate(prep.problem), run)
+        completion = self._call(model, profile.prompter.generate(prep.problem), run)
         steps = self._segment(profile, completion.text, "generated")
         if profile.verifier is None:
-            return _Served(path, steps, similarity, matched, verified=False, skip_reason=reason)
+            return _Served(path, steps, similarity, matched, verified=False, skip_reason=reason, text=completion.text)
         ok, whole, verdicts = self._verify(prep, steps, run)
-        if ok:
-            return _Served(path, steps, similarity, matched, verified=True, skip_reason=reason)
+        if ok:  # served as the model wrote it
+            return _Served(path, steps, similarity, matched, verified=True, skip_reason=reason, text=completion.text)
         result = self._repair(prep, run, backend, _Attempt(steps, verdicts, whole, completion.text), selective=False)
         if isinstance(result, _Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
@@ -566,7 +593,7 @@ class StepCacheEngine:
 
     def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
         profile = prep.profile
-        text = profile.segmenter.render(served.steps)
+        text = served.text if served.text is not None else profile.segmenter.render(served.steps)
         if served.verified and profile.verifier is not None:
             # the integrity check of the stitched output, whatever path produced it
             with run.stage("integrity"):
@@ -614,6 +641,12 @@ class StepCacheEngine:
             store_error=store_error,
         )
         return Outcome(text, tuple(served.steps), trace)
+
+
+def _unreadable(verdicts: Sequence[Verdict]) -> bool:
+    """Every failure is the verifier not reading the output, none is the output found wrong."""
+    failed = [v for v in verdicts if not v.ok]
+    return bool(failed) and all(v.unreadable for v in failed)
 
 
 @dataclass(frozen=True)
@@ -686,6 +719,8 @@ class _Served:
     verified: bool = True
     fallback: str | None = None
     skip_reason: str | None = None
+    text: str | None = None
+    """The text to serve when it is not the steps rendered: an exact hit or a verified answer, as written."""
 
 
 class LazyEngine:

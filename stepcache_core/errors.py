@@ -24,6 +24,7 @@ __all__ = [
     "PromptTooLongError",
     "InvalidSchemaError",
     "InvalidEquationError",
+    "ExpressionTooComplexError",
     "StoreError",
     "BackendError",
     "BackendTimeoutError",
@@ -60,6 +61,10 @@ class InvalidEquationError(InvalidRequestError):
     def __init__(self, message: str, *, equation: str | None = None) -> None:
         super().__init__(message if equation is None else f"{message}: {equation!r}")
         self.equation = equation
+
+
+class ExpressionTooComplexError(InvalidEquationError):
+    """Math whose evaluation could be expensive (towers, huge exponents, deep nesting): refused unevaluated."""
 
 
 class StoreError(StepCacheError):

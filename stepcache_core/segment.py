@@ -9,7 +9,7 @@ from typing import Any
 
 from .values import Origin, Step
 
-__all__ = ["LineSegmenter", "JsonObjectSegmenter", "ParagraphSegmenter", "find_json_object"]
+__all__ = ["LineSegmenter", "LayoutSegmenter", "JsonObjectSegmenter", "ParagraphSegmenter", "find_json_object"]
 
 _NUMBERING = re.compile(r"^\s*(?:step\s*\d+\s*[:.)-]\s*|\d+\s*[.)]\s+|[-*•]\s+)", re.IGNORECASE)
 
@@ -23,6 +23,33 @@ class LineSegmenter:
 
     def render(self, steps: Sequence[Step]) -> str:
         return "\n".join(s.text for s in steps)
+
+
+class LayoutSegmenter:
+    """One step per non-blank line, keeping the answer's layout byte for byte.
+
+    A step's text is its line as written (labels, markdown, LaTeX, indentation) with its line break and the blank
+    lines after it; blank lines before the first line belong to the first step. ``render`` is concatenation, so
+    ``render(segment(t)) == t`` for every text, and a step rewritten in place changes nothing around it.
+    """
+
+    def segment(self, text: str, *, origin: Origin = "cached") -> list[Step]:
+        parts: list[str] = []
+        lead = ""
+        for line in text.splitlines(keepends=True):
+            if line.strip():
+                parts.append(lead + line)
+                lead = ""
+            elif parts:
+                parts[-1] += line
+            else:
+                lead += line
+        if lead:  # nothing but blank lines
+            parts.append(lead)
+        return [Step(i, p, origin) for i, p in enumerate(parts)]
+
+    def render(self, steps: Sequence[Step]) -> str:
+        return "".join(s.text for s in steps)
 
 
 class ParagraphSegmenter:

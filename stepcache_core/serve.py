@@ -76,7 +76,7 @@ class StreamSession:
         if not reuse:
             return cls(engine, resolved, None, store=store)
         try:
-            hit = engine.lookup(resolved, backend=backend)
+            hit = engine.lookup(resolved, backend=backend, unverified=False)  # a stream's miss is verified or patched
         except StoreError as e:  # the model still answers; the trace says the cache was down
             logger.warning("stepcache: store failed during a stream lookup (%s); treated as a miss", e)
             return cls(engine, resolved, None, store=store, notes=(f"lookup failed: {e}",))

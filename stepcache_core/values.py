@@ -91,10 +91,15 @@ class Step:
 
 @dataclass(frozen=True)
 class Verdict:
+    """One check's result. ``unreadable``: the check failed because it could not read the output (no final
+    answer it recognises, a step it cannot parse), not because the output is wrong. Such an answer may be kept
+    for identical requests only, never adapted (see ``StepCacheEngine.record``)."""
+
     ok: bool
     reason: str = ""
     step: int | None = None
     key: str | None = None
+    unreadable: bool = False
 
     @staticmethod
     def passed() -> Verdict:
@@ -103,9 +108,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class GenerationSpec:
-    """What to ask the backend: a completion prompt plus decoding limits.
+    """What to ask the backend: a prompt plus decoding limits.
 
-    ``json_schema`` asks grammar-constrained backends to emit JSON valid for it.
+    ``prompt`` is what an instruction-tuned (chat) model is sent: on ``generate`` the caller's own prompt,
+    verbatim; on ``patch`` / ``repair`` an instruction written by the task. ``base`` is the same request framed
+    for a base model (few-shot completion prompt, its own stops): backends wrapping a base model send
+    :meth:`for_base_model` instead. ``json_schema`` asks grammar-constrained backends to emit JSON valid for it.
     """
 
     prompt: str
@@ -113,6 +121,11 @@ class GenerationSpec:
     stop: tuple[str, ...] = ()
     json_schema: Mapping[str, Any] | None = None
     purpose: str = "generate"
+    base: GenerationSpec | None = None
+
+    def for_base_model(self) -> GenerationSpec:
+        """The spec a base (non-chat) model should get: the few-shot framing when the task wrote one."""
+        return self.base if self.base is not None else self
 
 
 @dataclass(frozen=True)

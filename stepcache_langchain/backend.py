@@ -77,9 +77,10 @@ class LangChainBackend:
 
     The model is called through a copy with ``cache=False`` so a global
     ``set_llm_cache(StepCache(...))`` never intercepts patch prompts.
-    ``passthrough`` (used by :class:`StepCacheRunnable` for tasks without a
-    verifier): the original LangChain input sent instead of the engine's
-    ``generate``/``regenerate`` prompt. A model's own default ``stop`` list
+    ``passthrough`` (used by :class:`StepCacheRunnable` on every miss): the
+    original LangChain input sent instead of the engine's ``generate``/``regenerate``
+    prompt. Patch prompts are instructions for chat models; a completion LLM (or
+    ``few_shot=True``) gets the task's few-shot framing of them (``GenerationSpec.base``). A model's own default ``stop`` list
     (``LlamaCpp(stop=[...])``) is merged with the engine's stops. ``serialize=True`` runs one call at a
     time (for in-process models that are not thread-safe, e.g. ``LlamaCpp``).
 
@@ -101,8 +102,11 @@ class LangChainBackend:
         passthrough: Any = None,
         serialize: bool = False,
         lock: threading.Lock | None = None,
+        few_shot: bool | None = None,
     ) -> None:
         self.llm = llm
+        # a completion LLM continues the task's few-shot framing of patch prompts; a chat model follows instructions
+        self.few_shot = not is_chat_model(llm) if few_shot is None else few_shot
         self.model = without_cache(llm)
         self._stopless, self._own_stop = _split_stop(self.model)
         self.name = name or f"langchain:{type(getattr(llm, 'bound', llm)).__name__}:{sha(model_identity(llm), 16)}"
@@ -127,6 +131,8 @@ class LangChainBackend:
         if self.passthrough is not None and spec.purpose in ("generate", "regenerate"):
             payload: Any = self.passthrough
         else:
+            if self.few_shot:
+                spec = spec.for_base_model()
             payload = [HumanMessage(content=spec.prompt)] if self.chat else spec.prompt
             if self.forward_stop and spec.stop:
                 kwargs["stop"] = list(dict.fromkeys([*spec.stop, *self._own_stop]))

@@ -91,10 +91,13 @@ class LlamaIndexBackend:
         StepCacheEngine(backend=backend).run(Request("Solve for x: 3x + 5 = 20"))
     """
 
-    def __init__(self, llm: LLM, *, use_grammar: bool = True) -> None:
+    def __init__(self, llm: LLM, *, use_grammar: bool = True, few_shot: bool | None = None) -> None:
         if not isinstance(llm, LLM):
             raise TypeError(f"expected a llama_index LLM, got {type(llm).__name__}")
         self.llm = llm
+        # a completion model (``is_chat_model`` false) continues the task's few-shot framing of patch prompts;
+        # a chat model follows its instructions
+        self.few_shot = (not _is_chat(llm)) if few_shot is None else few_shot
         self.name = f"llamaindex:{llm_identity(llm)}"
         self._llamacpp = _is_llamacpp(llm)
         self._use_grammar = use_grammar
@@ -102,6 +105,8 @@ class LlamaIndexBackend:
 
     def complete(self, spec: GenerationSpec) -> Completion:
         start = time.perf_counter()
+        if self.few_shot:
+            spec = spec.for_base_model()
         if self._llamacpp:
             response = self._complete_llamacpp(spec)
         else:
@@ -127,6 +132,13 @@ class LlamaIndexBackend:
                 gk.update(saved)
 
 
+def _is_chat(llm: LLM) -> bool:
+    try:
+        return bool(llm.metadata.is_chat_model)
+    except Exception:  # a custom LLM whose metadata needs a live client
+        return False
+
+
 # one lock per llama.cpp model object: its generate_kwargs are shared state
 _LOCKS: dict[int, threading.Lock] = {}
 
@@ -134,8 +146,7 @@ _LOCKS: dict[int, threading.Lock] = {}
 class PassthroughBackend:
     """A backend that ignores the engine's prompt and makes the caller's own call.
 
-    Used for the generic ``text`` task, whose generation prompt is the request
-    itself: the inner LLM then sees exactly the call the user made (its own
+    It answers every miss: the inner LLM then sees exactly the call the user made (its own
     prompt template, chat messages, kwargs). ``response`` keeps the last
     LlamaIndex response so the wrapper can return it unchanged on a miss.
     """

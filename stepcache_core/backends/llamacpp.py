@@ -102,6 +102,7 @@ class LlamaCppBackend:
         return model
 
     def complete(self, spec: GenerationSpec) -> Completion:
+        spec = spec.for_base_model()  # Gemma 3 270M is a base model: it continues few-shot prompts
         llama = self.llama
         sample = spec.purpose == "regenerate"  # a retry after greedy decoding failed: sample for a different answer
         kwargs: dict[str, Any] = {

@@ -157,13 +157,13 @@ def test_answer_too_long_is_neither_verified_nor_stored():
 def test_verification_budget_turns_into_a_failed_verdict(monkeypatch):
     from stepcache_core.tasks.equation import verify as equation
 
-    real = equation.EquationVerifier._verify_one
+    real = equation._Reading.verify
 
-    def slow(self, problem, step, known):
+    def slow(self, step):
         time.sleep(0.05)
-        return real(self, problem, step, known)
+        return real(self, step)
 
-    monkeypatch.setattr(equation.EquationVerifier, "_verify_one", slow)
+    monkeypatch.setattr(equation._Reading, "verify", slow)
     slow_answer = "\n".join(["3x = 15"] * 40) + "\nx = 5"
     engine, _ = _engine([slow_answer], default=slow_answer, verify_budget_s=0.3)
     out = engine.run(Request("Solve for x: 3x + 5 = 20"))

@@ -27,8 +27,8 @@ def test_invoke_llm_miss_then_reuse(engine: StepCacheEngine, recording_llm: Any)
     assert isinstance(cached, StepCacheRunnable)
     assert cached.invoke(BASE) == BASE_STEPS
     assert cached.last_trace is not None and cached.last_trace["path"] == "miss"
-    # the engine's few-shot prompt and stop sequences reach the model
-    assert llm.prompts[0].rstrip().endswith("Equation: 3x + 5 = 20") and llm.stops[0] == ["\n\n", "Equation:"]
+    # on a miss the model gets the caller's prompt, verbatim, with its own settings (no engine stops)
+    assert llm.prompts == [BASE] and llm.stops == [None]
     out = cached.invoke(VARIANT, with_trace=True)
     assert out["output"].splitlines()[-1] == VARIANT_ANSWER
     assert out["trace"]["path"] == "reuse" and out["trace"]["backend_calls"] == 0
@@ -206,13 +206,14 @@ def test_model_with_its_own_stop_list(engine: StepCacheEngine, recording_llm: An
                 raise ValueError("`stop` found in both the input and default params.")
             return super()._call(prompt, stop or self.stop, run_manager, **kwargs)
 
-    llm = StopLLM(responses=[BASE_STEPS])
+    # a miss whose answer fails (x = 6) is patched: the patch prompt carries the engine's stops, merged with the model's
+    llm = StopLLM(responses=["3x = 15\nx = 6", "x = 5"])
     cached = with_step_cache(llm, engine=engine)
-    assert cached.invoke(BASE) == BASE_STEPS
-    assert llm.stops[-1] == ["\n\n", "Equation:", "###"]
+    assert cached.invoke(BASE) == "3x = 15\nx = 5"
+    assert llm.stops[0] == ["###"]  # the miss: the caller's call, the model's own stop
+    assert llm.stops[-1] == ["\n\n", "Equation:", "###"]  # the patch (few-shot framing: a completion LLM)
+    assert llm.prompts[-1].rstrip().endswith("Equation: 3x + 5 = 20\n3x = 15")
     assert llm.stop == ["###"]  # the caller's model is untouched
-    assert cached.invoke("Say hi") == BASE_STEPS  # passthrough: the model's own stop applies
-    assert llm.stops[-1] == ["###"]
 
 
 # ---------------------------------------------------------------- the backend contract

@@ -72,11 +72,12 @@ class ScriptedLLM(CustomLLM):
 
 
 def math_and_json(prompt: str) -> str:
-    """Answers the engine's few-shot prompts for the base equation and Maria's record; anything else is echoed."""
+    """Answers the base equation and Maria's record, asked the caller's way or in the engine's few-shot framing;
+    anything else is echoed."""
     last = prompt.rstrip().splitlines()[-1] if prompt.strip() else ""
-    if last.startswith("Equation: 3x + 5 = 20") or prompt.endswith(BASE):
+    if last.startswith("Equation: 3x + 5 = 20") or BASE in prompt:
         return BASE_STEPS
-    if prompt.rstrip().endswith("JSON:") and "Maria Lopez is 34" in prompt:
+    if "Maria Lopez is 34" in prompt:
         return MARIA_JSON
     return f"ANSWER to {last}"
 

@@ -6,7 +6,7 @@ structure."""
 
 from __future__ import annotations
 
-from ...segment import LineSegmenter
+from ...segment import LayoutSegmenter
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import EquationAdapter
 from .gate import EquationGate
@@ -34,7 +34,7 @@ def linear_equation_task() -> TaskProfile:
         name="linear_equation",
         parse=parse_problem,
         detect=detect,
-        segmenter=LineSegmenter(),
+        segmenter=LayoutSegmenter(),
         prompter=EquationPrompter(),
         gate=EquationGate(),
         verifier=EquationVerifier(),

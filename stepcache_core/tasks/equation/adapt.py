@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -12,14 +13,13 @@ from ...errors import InvalidEquationError
 from ...values import Step
 from ..base import AdaptContext
 from .expr import find_equation, format_exact, format_number, linear_form, parse_side
+from .notation import NUMBER, label_end, math_view, number_spans, pattern
 from .parse import EquationProblem, equation_shape
 from .verify import final_answer
 
 __all__ = ["EquationAdapter"]
 
 
-# a literal fraction ("19/4") is one number; "x/4" leaves "4" alone since a letter precedes the slash
-_NUM_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?![\d.]))?")
 
 
 _OPS = ("-", "+", "/", "*")
@@ -57,7 +57,7 @@ class EquationAdapter:
             pool = [(Fraction(a), Fraction(b)) for a, b in zip(old.constants, new.constants)]
         except ValueError:
             return list(steps)
-        if all(a == b for a, b in pool) and old.variable == new.variable:
+        if all(a == b for a, b in pool) and old.name == new.name:
             return list(steps)
         decimal = any("." in c for c in new.constants)
         out: list[Step] = []
@@ -66,7 +66,7 @@ class EquationAdapter:
             if text is None or text == step.text:
                 out.append(step)
             else:
-                out.append(Step(step.index, text, "adapted", step.key, step.value))
+                out.append(replace(step, text=text, origin="adapted"))
         return out
 
     @staticmethod
@@ -74,35 +74,38 @@ class EquationAdapter:
         """Non-linear equations: a step restating the old equation states the new one, and the
         answer line lists the new equation's exact roots (solved, never guessed); other steps stay
         as they were for verification to judge."""
-        old_eq = old.equation.replace(" ", "")
+        old_eq = old.written.replace(" ", "")
         out: list[Step] = []
         for step in steps:
-            text = step.text
-            if old.variable != new.variable:
-                text = re.sub(rf"(?<![A-Za-z]){re.escape(old.variable)}(?![A-Za-z])", new.variable, text)
+            text = rename(step.text, old, new)
             eq = find_equation(text)
-            answer = final_answer(step.text.strip(), old.variable)
-            if eq is not None and eq.replace(" ", "") == old_eq.replace(old.variable, new.variable):
-                text = text.replace(eq, new.equation)
+            answer = final_answer(math_view(step.text, old.names).strip(), old.variable)
+            if eq is not None and eq.replace(" ", "") == old_eq.replace(old.name, new.name):
+                text = text.replace(eq, new.written)
             elif answer is not None and len(answer) == len(old.solutions) and new.solutions:
-                text = ", ".join(f"{new.variable} = {format_exact(r)}" for r in sorted(new.solutions, key=_order))
-            out.append(step if text == step.text else Step(step.index, text, "adapted", step.key, step.value))
+                lead = step.text[: label_end(step.text)]
+                tail = step.text[len(step.text.rstrip()) :]
+                text = lead + ", ".join(f"{new.name} = {format_exact(r)}" for r in sorted(new.solutions, key=_order)) + tail
+            out.append(step if text == step.text else replace(step, text=text, origin="adapted"))
         return out
 
     def _rewrite(
         self, text: str, old: EquationProblem, new: EquationProblem, pool: list[tuple[Fraction, Fraction]], decimal: bool
     ) -> str | None:
-        if old.variable != new.variable:
-            text = re.sub(rf"(?<![A-Za-z]){re.escape(old.variable)}(?![A-Za-z])", new.variable, text)
-        eq = find_equation(text)
-        eq_start = text.find(eq) if eq is not None else -1
+        text = rename(text, old, new)
+        view = math_view(text, new.names)
+        eq = find_equation(view)
+        eq_start = view.find(eq) if eq is not None else -1
         restated = eq is not None and equation_shape(eq, new.variable)[0] == new.shape
-        matches = list(_NUM_TOKEN.finditer(text))
+        matches = number_spans(text, new.names)
+        in_view = list(NUMBER.finditer(view))
+        if len(in_view) != len(matches) or any(a.group() != b.group() for a, b in zip(matches, in_view)):
+            return None  # the view does not keep this line's numbers in order: leave it to verification
         olds = [_literal(m.group()) for m in matches]
         options: list[list[Fraction]] = []
         k = 0
-        for m, value in zip(matches, olds):
-            in_eq = eq is not None and eq_start <= m.start() < eq_start + len(eq)
+        for vm, value in zip(in_view, olds):
+            in_eq = eq is not None and eq_start <= vm.start() < eq_start + len(eq)
             if restated and in_eq and k < len(new.constants):
                 options.append([Fraction(new.constants[k])])
                 k += 1
@@ -121,7 +124,7 @@ class EquationAdapter:
             if found is not None:
                 news = list(found)
             else:
-                eq_idx = [i for i, m in enumerate(matches) if eq_start <= m.start() < eq_start + len(eq)]
+                eq_idx = [i for i, m in enumerate(in_view) if eq_start <= m.start() < eq_start + len(eq)]
                 solved = self._solve_slot(text, matches, news, eq_idx, new, decimal) if eq_idx else None
                 if solved is None:
                     return None
@@ -165,7 +168,7 @@ class EquationAdapter:
         if any(v is None for v in news):
             return False
         candidate = self._render(text, matches, news, decimal)
-        eq = find_equation(candidate)
+        eq = find_equation(math_view(candidate, new.names))
         if eq is None:
             return False
         return _holds(eq, new)
@@ -181,7 +184,7 @@ class EquationAdapter:
             marker = Fraction(7919, 7907)  # an unlikely value, replaced by a symbol below
             trial[slot] = marker
             rendered = self._render(text, matches, trial, False)
-            eq = find_equation(rendered)
+            eq = find_equation(math_view(rendered, new.names))
             if eq is None:
                 continue
             placeholder = format_number(marker)
@@ -207,6 +210,26 @@ class EquationAdapter:
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+def rename(text: str, old: EquationProblem, new: EquationProblem) -> str:
+    """``text`` with the old variable's name written as the new one's, in each occurrence's own spelling
+    (``x_{2}`` stays braced, ``\\theta`` stays a command)."""
+    if old.name == new.name:
+        return text
+    return pattern(old.name).sub(lambda m: respell(m.group(), new.name), text)
+
+
+def respell(written: str, name: str) -> str:
+    """``name`` in the spelling style of ``written``."""
+    if "{" in written and "_" in name:
+        base, _, sub = name.partition("_")
+        return f"{base}_{{{sub}}}"
+    if written.startswith("\\"):
+        from .notation import latex_name
+
+        return latex_name(name)
+    return name
 
 
 def _order(root: Any) -> tuple[int, float, str]:

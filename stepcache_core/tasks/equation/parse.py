@@ -9,8 +9,9 @@ from typing import Any
 from ...errors import InvalidEquationError
 from ...values import Request
 from .expr import TOKEN, find_equation, linear_form, parse_equation, variable_hint
+from .notation import Names, math_view
 
-__all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape"]
+__all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape", "read_prompt"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,18 @@ class EquationProblem:
     constants: tuple[str, ...]
     shape: str
     prompt: str
+    names: Names = Names()
+    """Variables written as names (``t1``, ``rate``, ``θ``): ``equation`` and ``variable`` use their placeholders."""
+
+    @property
+    def name(self) -> str:
+        """The variable as the request writes it."""
+        return self.names.name(self.variable)
+
+    @property
+    def written(self) -> str:
+        """The equation as the request writes it (names restored)."""
+        return self.names.restore(self.equation)
 
 
 _DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
@@ -53,37 +66,39 @@ def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(shape), tuple(constants)
 
 
-# a letter run glued to digits ("t1", "x2") or a named multi-letter unknown ("solve for rate"): the math
-# toolkit reads single letters only, so "4t1" would be 4*t*1 and a reuse could restate another equation
-_SUBSCRIPTED = re.compile(r"[A-Za-z]\d|\d[A-Za-z]\d|[A-Za-z]_")
-_NAMED = re.compile(r"\b(?:for|find|solve for|value of)\s+([A-Za-z][A-Za-z0-9_{}]+)", re.IGNORECASE)
-_NOT_NAMES = frozenset("x y z a b c n the all each an".split())
+# a multi-letter unknown the request names ("solve for rate", "find t1"); it counts only if the equation holds it
+_NAMED = re.compile(r"\b(?:for|find|solve for|value of)\s+\\?\(?\s*([A-Za-z\\][A-Za-z0-9_{}\\]+)", re.IGNORECASE)
+_NOT_NAMES = frozenset("x y z a b c n the all each an its this that which".split())
 
 
-def _refuse_names(prompt: str, equation: str) -> None:
-    """Refuse variables that are names, not letters, until the toolkit reads them (issue 10): no reuse is
-    better than a reuse that restates another equation."""
-    if _SUBSCRIPTED.search(equation):
-        raise InvalidEquationError("variables with digits or subscripts are not supported by the equation task", equation=equation)
-    for m in _NAMED.finditer(prompt):
-        name = m.group(1)
-        if name.casefold() not in _NOT_NAMES and re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", equation):
-            raise InvalidEquationError(f"multi-letter variable {name!r} is not supported by the equation task", equation=equation)
+def _named(prompt: str) -> list[str]:
+    return [m.group(1) for m in _NAMED.finditer(prompt) if m.group(1).casefold() not in _NOT_NAMES]
+
+
+def read_prompt(prompt: str) -> tuple[str, Names] | None:
+    """The request's equation in the toolkit's notation, and the variable names it maps (``None``: no equation)."""
+    names = Names.detect(prompt, prompt, _named(prompt))
+    view = "\n".join(math_view(line, names) for line in prompt.splitlines())
+    equation = find_equation(view)
+    if equation is None:
+        return None
+    kept = tuple((n, ch) for n, ch in names.pairs if re.search(rf"(?<![A-Za-z]){ch}(?![A-Za-z])", equation))
+    return " ".join(equation.split()), Names(kept)
 
 
 def parse_problem(request: Request) -> EquationProblem:
-    equation = find_equation(request.prompt)
-    if equation is None:
+    found = read_prompt(request.prompt)
+    if found is None:
         raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
-    _refuse_names(request.prompt, equation)
-    hint = variable_hint(request.prompt)
-    fast = _fast_problem(request, equation, hint)
+    equation, names = found
+    hint = variable_hint(math_view(request.prompt, names))
+    fast = _fast_problem(request, equation, hint, names)
     if fast is not None:
         return fast
     info = parse_equation(equation, hint)
     shape, constants = equation_shape(equation, info.variable)
     return EquationProblem(
-        equation=" ".join(equation.split()),
+        equation=equation,
         variable=info.variable,
         unknowns=info.unknowns,
         degree=info.degree,
@@ -92,10 +107,11 @@ def parse_problem(request: Request) -> EquationProblem:
         constants=constants,
         shape=shape,
         prompt=request.prompt,
+        names=names,
     )
 
 
-def _fast_problem(request: Request, equation: str, hint: str | None) -> EquationProblem | None:
+def _fast_problem(request: Request, equation: str, hint: str | None, names: Names) -> EquationProblem | None:
     """One unknown, degree one: solved with exact fractions, no sympy parse."""
     import sympy
 
@@ -120,11 +136,15 @@ def _fast_problem(request: Request, equation: str, hint: str | None) -> Equation
         constants=constants,
         shape=shape,
         prompt=request.prompt,
+        names=names,
     )
 
 
 def detect(request: Request) -> bool:
     if request.schema is not None:
         return False
-    eq = find_equation(request.prompt)
-    return eq is not None and (bool(_DETECT.search(request.prompt)) or eq.strip() == request.prompt.strip())
+    found = read_prompt(request.prompt)
+    if found is None:
+        return False
+    equation, names = found
+    return bool(_DETECT.search(request.prompt)) or " ".join(math_view(request.prompt, names).split()) == equation

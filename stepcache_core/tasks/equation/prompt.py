@@ -1,10 +1,12 @@
-"""The equation task's prompts: few-shot generation and patches that keep the verified prefix."""
+"""The equation task's prompts: the caller's own prompt on a miss, patch instructions that keep the verified prefix,
+and the few-shot framing of both for base models."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from ...segment import LineSegmenter
+from ...segment import LayoutSegmenter
 from ...values import GenerationSpec, Step, Verdict
 from .parse import EquationProblem
 
@@ -32,30 +34,62 @@ n = 7/2
 
 
 class EquationPrompter:
-    """Few-shot completion prompts (works with base models, no chat template)."""
+    """On a miss the caller's prompt goes to the model as it is; the engine writes only patch instructions.
+
+    Every spec also carries its base-model framing (``GenerationSpec.base``): a few-shot completion prompt that
+    a base model such as the packaged Gemma continues (``Equation: ...`` then one equation per line).
+    """
 
     max_tokens = 96
+    chat_max_tokens = 768
 
     def generate(self, problem: EquationProblem) -> GenerationSpec:
-        return GenerationSpec(self._head(problem), self.max_tokens, ("\n\n", "Equation:"), purpose="generate")
+        base = GenerationSpec(self._head(problem), self.max_tokens, ("\n\n", "Equation:"), purpose="generate")
+        return GenerationSpec(problem.prompt, self.chat_max_tokens, purpose="generate", base=base)
 
     def patch(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
         prefix = _verified_prefix(steps, verdicts)
-        prompt = self._head(problem) + "".join(s.text + "\n" for s in prefix)
-        return GenerationSpec(prompt, self.max_tokens, ("\n\n", "Equation:"), purpose="patch")
+        base_prompt = self._head(problem) + "".join(_line(s.text) for s in prefix)
+        base = GenerationSpec(base_prompt, self.max_tokens, ("\n\n", "Equation:"), purpose="patch")
+        return GenerationSpec(_instruction(problem, steps, verdicts, len(prefix)), self.chat_max_tokens, purpose="patch", base=base)
 
     def merge(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         prefix = _verified_prefix(steps, verdicts)
-        tail = LineSegmenter().segment(generated, origin="generated")
-        merged = list(prefix) + tail
-        return [Step(i, s.text, s.origin, s.key, s.value) for i, s in enumerate(merged)]
+        if prefix and not prefix[-1].text.endswith("\n"):
+            prefix[-1] = replace(prefix[-1], text=prefix[-1].text + "\n")
+        tail = LayoutSegmenter().segment(generated.lstrip("\n"), origin="generated")
+        return [replace(s, index=i) for i, s in enumerate(list(prefix) + tail)]
 
     def repair(self, problem: EquationProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
         return None
 
     @staticmethod
     def _head(problem: EquationProblem) -> str:
-        return f"{_FEW_SHOT}Equation: {problem.equation}\n"
+        return f"{_FEW_SHOT}Equation: {problem.written}\n"
+
+
+def _line(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _instruction(problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], keep: int) -> str:
+    """A patch request an instruction-tuned model follows: the worked solution, where it goes wrong and why."""
+    shown = "".join(_line(s.text) for s in steps).rstrip("\n")
+    bad = next((v for v in verdicts if not v.ok), None)
+    why = bad.reason if bad is not None else "it does not verify"
+    wrong = steps[keep].text.strip() if keep < len(steps) else "the end of the solution"
+    if keep == 0:
+        where = f"It goes wrong from its first line, {wrong!r}: {why}. Rewrite the whole solution."
+    else:
+        last = steps[keep - 1].text.strip()
+        where = (
+            f"Everything up to and including the line {last!r} is correct. From the line {wrong!r} on it is wrong: {why}. "
+            f"Rewrite the solution from that line on, and reply with the rewritten lines only (not the correct lines before them)."
+        )
+    return (
+        f"{problem.prompt}\n\nHere is a worked solution:\n\n{shown}\n\n{where} "
+        f"Keep the same format, one step per line, and end with the final answer as {problem.name} = <exact value>."
+    )
 
 
 def _verified_prefix(steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[Step]:
@@ -64,5 +98,4 @@ def _verified_prefix(steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list
         if not v.ok:
             break
         prefix.append(s)
-    # never keep a final answer in the prefix of a patch: the patch writes it
     return prefix

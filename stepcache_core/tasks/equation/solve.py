@@ -32,4 +32,4 @@ class EquationSolver:
         values = ", ".join(f"{problem.variable} = {format_exact(s)}" for s in problem.solutions)
         if values != lines[-1]:
             lines.append(values)
-        return "\n".join(lines)
+        return problem.names.restore("\n".join(lines))

@@ -8,15 +8,14 @@ from fractions import Fraction
 from typing import Any
 
 from ...bounds import MAX_SOLVE_DEGREE, check_deadline
-from ...errors import InvalidEquationError
+from ...errors import ExpressionTooComplexError, InvalidEquationError
 from ...values import Step, Verdict
-from .expr import find_equation, linear_form, parse_equation, parse_number, parse_side
-from .parse import EquationProblem
+from .expr import linear_form, parse_equation, parse_number, parse_side
+from .notation import NUMBER, math_view, statements
+from .parse import EquationProblem, equation_shape
 
 __all__ = ["final_answer", "EquationVerifier"]
 
-
-_NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
 def final_answer(text: str, variable: str) -> list[Any] | None:
@@ -62,74 +61,200 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class EquationVerifier:
-    """Checks each step with sympy.
+    """Checks each step with sympy, on the step's math view (labels, markdown and LaTeX read; names mapped).
 
-    A step holding an equation passes when it has the request's solution set;
-    a final ``variable = value`` line passes when the value is exact (integer,
-    reduced fraction or terminating decimal) and right. A step of prose passes
-    only when every number in it appears in the request or in a verified step.
+    Every equation a step states must hold under the request's solution: an equation in the variable keeps the
+    solution set, a chain ``a = b = c`` holds link by link, plain arithmetic (``20 - 5 = 15``) is exactly true, and a
+    step that restates the problem's structure must restate the request's own equation. A step of prose passes
+    only when every number in it appears in the request or in a verified step. The answer must end with a final
+    answer naming the variable (``v = value``, ``**Answer: v = value**``, ``\\boxed{v = value}``; a bare
+    ``\\boxed{value}`` or "the answer is value" when a verified step already states ``v = value``), written exactly.
+    Steps after the final answer (a check, a closing sentence) are verified like any other.
     """
 
     name = "equation"
 
     def verify_steps(self, problem: EquationProblem, steps: Sequence[Step]) -> list[Verdict]:
         verdicts: list[Verdict] = []
-        known_numbers = set(problem.constants)
+        reading = _Reading(problem)
         for step in steps:
             check_deadline()
-            verdict = self._verify_one(problem, step, known_numbers)
-            if verdict.ok:
-                known_numbers.update(_NUM.findall(step.text))
-            verdicts.append(verdict)
-        if steps and all(v.ok for v in verdicts):
-            last = steps[-1]
-            eq = last.text.strip() if final_answer(last.text.strip(), problem.variable) else find_equation(last.text) or ""
-            if final_answer(eq, problem.variable) is None or not _canonical_values(eq):
-                verdicts[-1] = Verdict(False, f"last step is not '{problem.variable} = <exact reduced value>'", step=last.index)
+            verdicts.append(reading.verify(step))
         if not steps:
-            verdicts.append(Verdict(False, "no steps", step=0))
+            verdicts.append(Verdict(False, "no steps", step=0, unreadable=True))
+        elif all(v.ok for v in verdicts):
+            final = reading.final(steps)
+            if not final.ok:
+                at = next((i for i, s in enumerate(steps) if s.index == final.step), len(steps) - 1)
+                verdicts[at] = final
         return verdicts
 
-    def _verify_one(self, problem: EquationProblem, step: Step, known: set[str]) -> Verdict:
-        whole = final_answer(step.text.strip(), problem.variable)
-        eq = step.text.strip() if whole is not None else find_equation(step.text)
-        if eq is None:
-            stray = [n for n in _NUM.findall(step.text) if n not in known]
-            if stray:
-                return Verdict(False, f"prose step has numbers not derived from the request: {stray}", step=step.index)
-            return Verdict(True, step=step.index)
-        answer = final_answer(eq, problem.variable)
-        if answer is not None:
-            if _same_set(answer, problem.solutions):
-                return Verdict(True, step=step.index)
-            return Verdict(False, f"states {problem.variable} = {answer}, expected {list(problem.solutions)}", step=step.index)
-        if problem.degree == 1 and len(problem.unknowns) == 1:
-            fast = linear_form(eq, problem.variable)
-            if fast is not None:
-                a, b = fast
-                if a == 0:
-                    return Verdict(False, f"step does not constrain {problem.variable}", step=step.index)
-                if -b / a != _fraction(problem.solutions[0]):
-                    return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
-                return Verdict(True, step=step.index)
-        try:
-            info = parse_equation(eq, problem.variable, solve=False)
-        except InvalidEquationError as e:
-            return Verdict(False, str(e), step=step.index)
-        if info.degree <= 0 or problem.variable not in info.unknowns:
-            return Verdict(False, f"step does not constrain {problem.variable}", step=step.index)
-        if not _satisfied(info, problem):
-            return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
-        return Verdict(True, step=step.index)
-
     def check(self, problem: EquationProblem, text: str) -> Verdict:
-        from ...segment import LineSegmenter
+        from ...segment import LayoutSegmenter
 
-        steps = LineSegmenter().segment(text)
+        steps = LayoutSegmenter().segment(text)
         for v in self.verify_steps(problem, steps):
             if not v.ok:
                 return v
         return Verdict.passed()
+
+
+_BOXED = re.compile(r"\\boxed\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_ANSWER_PHRASE = re.compile(
+    r"(?:answer|solution|result|value of [^\s:]+)\s*(?:is|=|:)\s*:?\s*\**\s*(-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?)\b",
+    re.IGNORECASE,
+)
+
+
+class _Reading:
+    """The state of reading one answer top to bottom: numbers seen, the open left side of a chain, stated values."""
+
+    def __init__(self, problem: EquationProblem) -> None:
+        self.problem = problem
+        self.known: set[str] = set(problem.constants)
+        self.lhs: str | None = None
+        self.values: dict[int, list[Any]] = {}  # step index -> values it states for the variable
+        self.finals: dict[int, str] = {}  # step index -> the statement its final value is written in
+
+    def view(self, step: Step) -> str:
+        return math_view(step.text, self.problem.names)
+
+    def verify(self, step: Step) -> Verdict:
+        p = self.problem
+        view = self.view(step)
+        text = view.strip()
+        if text.startswith("=") and self.lhs is not None:
+            view = f"{self.lhs} {text}"  # a continued chain: "3x = 20 - 5" then "= 15"
+        runs = statements(view)
+        if not runs:
+            stray = [n for n in NUMBER.findall(view) if n not in self.known and n not in _boxed_numbers(step.text)]
+            if stray:
+                return Verdict(False, f"prose step has numbers not derived from the request: {stray}", step=step.index, unreadable=True)
+            return Verdict(True, step=step.index)
+        stated: list[Any] = []
+        for run in runs:
+            verdict = self._statement(run, step, stated)
+            if not verdict.ok:
+                return verdict
+        if stated:
+            if len(p.solutions) == 1 and not all(_same(v, p.solutions[0]) for v in stated):
+                return Verdict(False, f"states {p.name} = {stated}, expected {list(p.solutions)}", step=step.index)
+            if len(p.solutions) > 1 and not all(any(_same(v, s) for s in p.solutions) for v in stated):
+                return Verdict(False, f"states {p.name} = {stated}, expected {list(p.solutions)}", step=step.index)
+            self.values[step.index] = stated
+        self.known.update(NUMBER.findall(view))
+        return Verdict(True, step=step.index)
+
+    def _statement(self, run: str, step: Step, stated: list[Any]) -> Verdict:
+        p = self.problem
+        parts = [part.strip() for part in run.split("=")]
+        if any(not part for part in parts):
+            return Verdict(False, f"cannot read {run!r}", step=step.index, unreadable=True)
+        if len(parts) == 2:
+            shape, constants = equation_shape(run, p.variable)
+            if shape == p.shape and constants != p.constants:
+                return Verdict(False, f"step {run!r} restates an equation other than the request's", step=step.index)
+        if re.search(rf"(?<![A-Za-z]){p.variable}(?![A-Za-z])", parts[0]):
+            self.lhs = parts[0]
+        for a, b in zip(parts, parts[1:]):
+            eq = f"{a} = {b}"
+            if not re.search(r"[A-Za-z]", eq):
+                if not _arithmetic_holds(a, b):
+                    return Verdict(False, f"arithmetic {eq!r} is wrong", step=step.index)
+                continue
+            if a == p.variable and parse_number(b) is not None:
+                value = parse_number(b)
+                assert value is not None
+                stated.append(_rational(value))
+                self.finals[step.index] = f"{p.variable} = {parts[-1]}"
+                continue
+            verdict = _equation(p, eq, step)
+            if not verdict.ok:
+                return verdict
+        return Verdict(True, step=step.index)
+
+    def final(self, steps: Sequence[Step]) -> Verdict:
+        """The answer's final answer: the last step stating the variable's value, boxed or in words."""
+        p = self.problem
+        last = steps[-1]
+        for step in reversed(steps):
+            values = self.values.get(step.index)
+            if values:
+                if not _same_set(_distinct(values), p.solutions):
+                    return Verdict(False, f"final answer states {p.name} = {values}, expected {list(p.solutions)}", step=step.index)
+                if not _canonical_values(self.finals.get(step.index, "")):
+                    return Verdict(False, f"final answer {p.name} is not written as an exact reduced value", step=step.index)
+                return Verdict(True, step=step.index)
+            bare = _bare_answer(step.text, p)
+            if bare is not None:
+                named = any(self.values.get(s.index) for s in steps if s.index < step.index)
+                if not named:
+                    return Verdict(False, f"final answer does not name {p.name}", step=step.index, unreadable=True)
+                if not _same_set([bare], p.solutions):
+                    return Verdict(False, f"final answer is {bare}, expected {list(p.solutions)}", step=step.index)
+                return Verdict(True, step=step.index)
+        return Verdict(False, f"no final answer '{p.name} = <exact reduced value>'", step=last.index, unreadable=True)
+
+
+def _boxed_numbers(text: str) -> set[str]:
+    return {n for m in _BOXED.finditer(text) for n in NUMBER.findall(m.group(1))}
+
+
+def _bare_answer(text: str, problem: EquationProblem) -> Any | None:
+    """A value given without the variable: ``\\boxed{5}``, "the answer is 5"."""
+    for m in _BOXED.finditer(text):
+        value = parse_number(math_view(m.group(1), problem.names).strip().rstrip("."))
+        if value is not None:
+            return _rational(value)
+    phrase = _ANSWER_PHRASE.search(math_view(text, problem.names))
+    if phrase:
+        value = parse_number(phrase.group(1))
+        if value is not None:
+            return _rational(value)
+    return None
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if not any(_same(v, o) for o in out):
+            out.append(v)
+    return out
+
+
+def _rational(value: Fraction) -> Any:
+    import sympy
+
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _arithmetic_holds(a: str, b: str) -> bool:
+    try:
+        return bool(_same(parse_side(a), parse_side(b)))
+    except InvalidEquationError:
+        return False
+
+
+def _equation(p: EquationProblem, eq: str, step: Step) -> Verdict:
+    """One equation in the variable: it must keep the request's solution set."""
+    if p.degree == 1 and len(p.unknowns) == 1:
+        fast = linear_form(eq, p.variable)
+        if fast is not None:
+            a, b = fast
+            if a == 0:
+                return Verdict(False, f"step does not constrain {p.name}", step=step.index, unreadable=True)
+            if -b / a != _fraction(p.solutions[0]):
+                return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
+            return Verdict(True, step=step.index)
+    try:
+        info = parse_equation(eq, p.variable, solve=False)
+    except InvalidEquationError as e:  # too complex to check is not "unreadable": such an answer is never kept
+        return Verdict(False, str(e), step=step.index, unreadable=not isinstance(e, ExpressionTooComplexError))
+    if info.degree <= 0 or p.variable not in info.unknowns:
+        return Verdict(False, f"step does not constrain {p.name}", step=step.index, unreadable=True)
+    if not _satisfied(info, p):
+        return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
+    return Verdict(True, step=step.index)
 
 
 def _same_set(answer: list[Any], solutions: tuple[Any, ...]) -> bool:

@@ -99,7 +99,7 @@ def _subschema(
 
 
 class JsonPrompter:
-    """Few-shot extraction prompts; patches ask only for the failing keys."""
+    """The caller's prompt on a miss (few-shot framing for base models); patches ask only for the failing keys."""
 
     max_tokens = 160
 
@@ -107,7 +107,9 @@ class JsonPrompter:
         keys = list(problem.properties)
         # extractive from the start: verification demands values stated in the text, so the grammar offers only those
         spec = _subschema(problem, keys, extractive=True) or problem.schema
-        return GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), spec, "generate")
+        base = GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), spec, "generate")
+        # a chat model gets the caller's prompt as it is; a base model the few-shot framing, under the grammar
+        return GenerationSpec(problem.prompt, 4 * self.max_tokens, (), problem.schema, "generate", base=base)
 
     def _failing_keys(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> list[str]:
         present = {s.key for s in steps if s.key is not None}

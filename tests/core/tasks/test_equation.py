@@ -105,26 +105,29 @@ def test_detection_covers_common_wordings():
 
 
 @pytest.mark.parametrize(
-    "prompt",
+    "prompt,name,root",
     [
-        "Solve for t1: 4t1 - 7 = 21",  # a subscripted variable read as 4*t*1
-        "Solve for x2: 3x2 + 5 = 20",
-        "Solve for x_1: 2x_1 = 8",
-        "Solve for rate: 3rate + 2 = 11",  # a named multi-letter unknown read as r*a*t*e
-        "Find speed: speed/2 + 1 = 9",
+        ("Solve for t1: 4t1 - 7 = 21", "t1", 7),  # a subscripted variable, never 4*t*1
+        ("Solve for x2: 3x2 + 5 = 20", "x2", 5),
+        ("Solve for x_1: 2x_1 = 8", "x_1", 4),
+        ("Solve for x_{1}: 2x_{1} + 2 = 8", "x_1", 3),
+        ("Solve for rate: 3rate + 2 = 11", "rate", 3),  # a named multi-letter unknown, never r*a*t*e
+        ("Find speed: speed/2 + 1 = 9", "speed", 16),
+        ("Solve for θ: 2θ - 1 = 9", "θ", 5),
+        ("Solve for \\theta: 2\\theta - 1 = 9", "θ", 5),
     ],
 )
-def test_variables_that_are_names_are_refused_not_misread(prompt):
-    with pytest.raises(InvalidEquationError):
-        parse_problem(Request(prompt))
+def test_variables_that_are_names_are_read_as_one_unknown(prompt, name, root):
+    problem = parse_problem(Request(prompt))
+    assert problem.name == name and problem.degree == 1 and problem.solutions == (root,)
 
 
 def test_named_variable_requests_are_never_served_from_another_equation(make_engine):
-    from stepcache_core import Routing
-
-    engine, backend = make_engine(["4t1 = 28\nt1 = 7", "4t1 = 30\nt1 = 15/2"])
-    routing = Routing(text_fallback=True)  # what the integrations use: such a prompt is exact-match text
-    first = engine.run(Request("Solve for t1: 4t1 - 7 = 21"), routing=routing)
-    assert first.trace.task == "text"
-    second = engine.run(Request("Solve for t1: 4t1 - 9 = 21"), routing=routing)
-    assert second.trace.path in ("miss", "skip") and second.text.endswith("t1 = 15/2")
+    engine, backend = make_engine(["4t1 = 28\nt1 = 7"])
+    first = engine.run(Request("Solve for t1: 4t1 - 7 = 21"))
+    assert first.trace.task == "linear_equation" and first.text == "4t1 = 28\nt1 = 7"
+    second = engine.run(Request("Solve for t1: 4t1 - 9 = 21"))
+    assert second.trace.path == "reuse" and second.text == "4t1 = 30\nt1 = 15/2"
+    third = engine.run(Request("Solve for t2: 4t2 - 9 = 21"))
+    assert third.trace.path == "reuse" and third.text == "4t2 = 30\nt2 = 15/2"
+    assert len(backend.calls) == 1
