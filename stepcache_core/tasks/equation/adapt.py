@@ -13,9 +13,9 @@ from ...errors import InvalidEquationError
 from ...values import Step
 from ..base import AdaptContext
 from .expr import find_equation, format_exact, format_number, linear_form, parse_side
-from .notation import NUMBER, label_end, math_view, number_spans, pattern
+from .notation import NUMBER, label_end, math_view, number_spans, pattern, statements
 from .parse import EquationProblem, equation_shape
-from .verify import final_answer
+from .verify import answer_spans, final_answer
 
 __all__ = ["EquationAdapter"]
 
@@ -94,21 +94,26 @@ class EquationAdapter:
     ) -> str | None:
         text = rename(text, old, new)
         view = math_view(text, new.names)
-        eq = find_equation(view)
+        runs = statements(view)
+        eq = max(runs, key=len) if runs else None  # the line's main statement (a chain "a = b = c" included)
         eq_start = view.find(eq) if eq is not None else -1
-        restated = eq is not None and equation_shape(eq, new.variable)[0] == new.shape
+        restated = eq is not None and eq.count("=") == 1 and equation_shape(eq, new.variable)[0] == new.shape
         matches = number_spans(text, new.names)
         in_view = list(NUMBER.finditer(view))
         if len(in_view) != len(matches) or any(a.group() != b.group() for a, b in zip(matches, in_view)):
             return None  # the view does not keep this line's numbers in order: leave it to verification
         olds = [_literal(m.group()) for m in matches]
+        answers = answer_spans(text)
+        roots = (_fraction(old.solutions[0]), _fraction(new.solutions[0])) if len(old.solutions) == len(new.solutions) == 1 else None
         options: list[list[Fraction]] = []
         k = 0
-        for vm, value in zip(in_view, olds):
+        for m, vm, value in zip(matches, in_view, olds):
             in_eq = eq is not None and eq_start <= vm.start() < eq_start + len(eq)
             if restated and in_eq and k < len(new.constants):
                 options.append([Fraction(new.constants[k])])
                 k += 1
+            elif roots is not None and roots[0] == value and roots[1] is not None and any(a <= m.start() < b for a, b in answers):
+                options.append([roots[1]])  # a bare final answer ("\\boxed{5}", "the answer is 5") is the root
             else:
                 options.append(self._explain(value, pool))
         news: list[Fraction | None] = [o[0] if o else None for o in options]
@@ -125,7 +130,8 @@ class EquationAdapter:
                 news = list(found)
             else:
                 eq_idx = [i for i, m in enumerate(in_view) if eq_start <= m.start() < eq_start + len(eq)]
-                solved = self._solve_slot(text, matches, news, eq_idx, new, decimal) if eq_idx else None
+                single = len(runs) == 1 and eq.count("=") == 1
+                solved = self._solve_slot(text, matches, news, eq_idx, new, decimal) if eq_idx and single else None
                 if solved is None:
                     return None
                 news = solved
@@ -168,10 +174,8 @@ class EquationAdapter:
         if any(v is None for v in news):
             return False
         candidate = self._render(text, matches, news, decimal)
-        eq = find_equation(math_view(candidate, new.names))
-        if eq is None:
-            return False
-        return _holds(eq, new)
+        runs = statements(math_view(candidate, new.names))
+        return bool(runs) and all(_links_hold(run, new) for run in runs)
 
     def _solve_slot(
         self, text: str, matches: list[Any], news: list[Fraction | None], eq_idx: list[int], new: EquationProblem, decimal: bool
@@ -232,6 +236,19 @@ def respell(written: str, name: str) -> str:
     return name
 
 
+def _fraction(value: Any) -> Fraction | None:
+    try:
+        return Fraction(int(value.p), int(value.q))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _in_frac(text: str, m: Any) -> bool:
+    """The number sits in a ``\\frac{}{}`` slot: a fraction there is written as a plain ``p/q``."""
+    before = text[: m.start()]
+    return bool(re.search(r"\\[dt]?frac\s*\{[^{}]*$|\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*$", before))
+
+
 def _order(root: Any) -> tuple[int, float, str]:
     """Real roots ascending, then any others in a fixed order."""
     try:
@@ -269,12 +286,36 @@ def _holds(eq: str, problem: EquationProblem) -> bool:
     return all(sympy.expand(diff.subs(x, r)) == 0 for r in problem.solutions)
 
 
+def _links_hold(run: str, problem: EquationProblem) -> bool:
+    """Every link of a statement holds for the new problem: ``4x = 27 - 7 = 20``."""
+    parts = [p.strip() for p in run.split("=")]
+    for a, b in zip(parts, parts[1:]):
+        if not a or not b:
+            return False
+        if re.search(r"[A-Za-z]", a + b):
+            if not _holds(f"{a} = {b}", problem):
+                return False
+        else:
+            try:
+                if parse_side(a) != parse_side(b):
+                    return False
+            except InvalidEquationError:
+                return False
+    return True
+
+
+_LATEX_LINE = re.compile(r"\\[(\[]|\$|\\[dt]?frac|\\boxed|\\begin|&=")
+
+
 def _place(text: str, m: Any, value: Fraction, decimal: bool, pieces: list[str]) -> str:
     s = format_number(abs(value), decimal=decimal)
+    if value.denominator != 1 and "." not in s and _LATEX_LINE.search(text) and not _in_frac(text, m):
+        frac = f"\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+        return frac if value > 0 else f"-{frac}"
     before = "".join(pieces).rstrip()
-    prev = before[-1:] if before else ""
+    prev = "" if before.endswith("**") else before[-1:]  # markdown bold is not a product
     rest = text[m.end() :].lstrip()
-    nxt = rest[:1]
+    nxt = "" if rest.startswith("**") else rest[:1]
     if value.denominator != 1 and "." not in s and (prev in ("*", "/", "^") or nxt.isalpha() or (nxt != "" and nxt in "(*/^")):
         s = f"({s})"
     if value >= 0:

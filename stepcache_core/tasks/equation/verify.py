@@ -14,7 +14,7 @@ from .expr import linear_form, parse_equation, parse_number, parse_side
 from .notation import NUMBER, math_view, statements
 from .parse import EquationProblem, equation_shape
 
-__all__ = ["final_answer", "EquationVerifier"]
+__all__ = ["final_answer", "answer_spans", "EquationVerifier"]
 
 
 
@@ -162,9 +162,8 @@ class _Reading:
                 if not _arithmetic_holds(a, b):
                     return Verdict(False, f"arithmetic {eq!r} is wrong", step=step.index)
                 continue
-            if a == p.variable and parse_number(b) is not None:
-                value = parse_number(b)
-                assert value is not None
+            value = _simple_value(b) if a == p.variable else None
+            if value is not None:
                 stated.append(_rational(value))
                 self.finals[step.index] = f"{p.variable} = {parts[-1]}"
                 continue
@@ -194,6 +193,23 @@ class _Reading:
                     return Verdict(False, f"final answer is {bare}, expected {list(p.solutions)}", step=step.index)
                 return Verdict(True, step=step.index)
         return Verdict(False, f"no final answer '{p.name} = <exact reduced value>'", step=last.index, unreadable=True)
+
+
+def _simple_value(text: str) -> Fraction | None:
+    """A number as answers write it: ``5``, ``-3/4``, ``((35)/(4))`` (a LaTeX fraction's view), ``2.5``."""
+    compact = text.replace(" ", "")
+    if compact.count("(") != compact.count(")"):
+        return None
+    if not re.fullmatch(r"[+-]?\(*[+-]?\d+(?:\.\d+)?\)*(?:/\(*\d+\)*)?", compact):
+        return None  # "(2)(3)" is a product, not a number
+    return parse_number(compact.replace("(", "").replace(")", ""))
+
+
+def answer_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` gives a final value without the variable: ``\\boxed{...}`` contents, "the answer is N"."""
+    spans = [m.span(1) for m in _BOXED.finditer(text)]
+    spans.extend(m.span(1) for m in _ANSWER_PHRASE.finditer(text))
+    return spans
 
 
 def _boxed_numbers(text: str) -> set[str]:
@@ -309,7 +325,7 @@ def _fraction(value: Any) -> Fraction | None:
 def _canonical_values(eq: str) -> bool:
     """Numeric final values are written as integers, reduced fractions or terminating decimals."""
     for part in re.split(r"\bor\b|,|;|\band\b", eq):
-        rhs = part.split("=", 1)[-1].strip().rstrip(".")
+        rhs = part.split("=", 1)[-1].strip().rstrip(".").replace("(", "").replace(")", "")
         m = re.fullmatch(r"-?\s*(\d+)\s*/\s*(\d+)", rhs)
         if m:
             num, den = int(m.group(1)), int(m.group(2))
