@@ -327,6 +327,10 @@ class StepCacheEngine:
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
             return missed
+        worth = getattr(profile.prompter, "worth_patching", None)
+        if worth is not None and not worth(prep.problem, steps, best.verdicts):
+            run.notes.append(f"reuse failed verification before any step of substance verified: {best.whole.reason}")
+            return missed  # nothing of the old answer holds for this request: the caller's own prompt generates
         # a failed reuse gets the selective patches only: regenerating from scratch is the generation path's job
         attempt = _Attempt(steps, best.verdicts, best.whole, profile.segmenter.render(steps))
         result = self._repair(prep, run, backend, attempt, selective=True)

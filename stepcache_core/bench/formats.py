@@ -15,13 +15,30 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, Protocol
 
 from ..values import Completion, GenerationSpec
 
-__all__ = ["Problem", "STYLES", "StyledAssistant", "read_question", "solve", "variants"]
+__all__ = [
+    "Problem",
+    "STYLES",
+    "NAMES",
+    "TEMPLATE",
+    "StyledAssistant",
+    "read_question",
+    "solve",
+    "variants",
+    "is_correct",
+    "Route",
+    "Served",
+    "CoreRoute",
+    "run_corpus",
+    "summarize_corpus",
+]
 
 
 @dataclass(frozen=True)
@@ -190,13 +207,25 @@ def solve(style: str, problem: Problem) -> str:
     return STYLES[style](problem)
 
 
-def variants(base: Problem, n: int) -> list[Problem]:
-    """``n`` requests of ``base``'s structure with other constants (some with fractional roots) and the same name."""
-    out: list[Problem] = []
+def variants(base: Problem, n: int = 6) -> list[Problem]:
+    """Up to ``n`` requests of ``base``'s structure and name with other constants, chosen to be hard to adapt:
+    a fractional root, a coefficient equal to the constant term, a negative root, a zero root, a root equal to a
+    constant of the equation."""
     a, b, c = base.a, base.b, base.c
-    for i in range(1, n + 1):
-        out.append(Problem(a + (i % 3), b + 2 * i if b >= 0 else b - 2 * i, c + 7 * i, base.v))
-    return out
+    sign = 1 if b >= 0 else -1
+    picks = [
+        (a + 1, b + 2 * sign, c + 7),  # another integer root, every constant changed
+        (a, b + 2 * sign, c),  # a fractional root
+        (abs(b), b, c + abs(b)),  # the coefficient equals the constant term
+        (a, b, b - 2 * a),  # a negative root
+        (a + 1, b, b),  # a zero root
+        (a + 2, b + sign, (a + 2) * (abs(b) + 1) + b + sign),  # the root equals |b| + 1
+    ]
+    return [Problem(x, y, z, base.v) for x, y, z in picks[:n] if x != 0]
+
+
+BASES = (Problem(3, 5, 20), Problem(4, -7, 21))
+"""The first requests of the corpus: ``3v + 5 = 20`` and ``4v - 7 = 21`` (each style, each name)."""
 
 
 _PATCH_FROM = re.compile(r"From the line '(.*?)' on it is wrong|It goes wrong from its first line")
@@ -220,6 +249,8 @@ class StyledAssistant:
         problem = read_question(prompt)
         if problem is None:
             return "I can only help with equations."
+        if problem.a == 0:
+            return f"The {problem.v} terms cancel: {problem.b} = {problem.c} holds for every {problem.v}, so every value is a solution."
         answer = solve(self.style, problem)
         m = _PATCH_FROM.search(prompt)
         if m is not None and m.group(1):
@@ -232,3 +263,163 @@ class StyledAssistant:
     def complete(self, spec: GenerationSpec) -> Completion:
         text = self.respond(spec.prompt)
         return Completion(text, len(spec.prompt.split()), len(text.split()))
+
+
+_FINAL = re.compile(r"=\s*(-?\d+(?:\.\d+)?(?:/\d+)?)\s*(?:$|[^\d/.*^(+\-])")
+_BOX = re.compile(r"\\boxed\{(?:[^{}=]*=)?\s*(-?\d+(?:/\d+)?)\s*\}")
+
+
+def is_correct(text: str, problem: Problem) -> bool:
+    """Judged from the served text alone, independently of the verifier: the last value the answer gives for the
+    variable (``v = value``, ``\\boxed{value}``) is the root, and no line states another value for it."""
+    from ..tasks.equation.notation import latex_name
+
+    plain = re.sub(r"\\[dt]?frac\{(-?\d+)\}\{(\d+)\}", r"\1/\2", text)
+    plain = re.sub(r"([A-Za-z])_\{(\w+)\}", r"\1_\2", plain)
+    if latex_name(problem.v) != problem.v:
+        plain = re.sub(re.escape(latex_name(problem.v)) + r"(?![A-Za-z])\s*", problem.v + " ", plain)
+    name = re.escape(problem.v)
+    given: list[Fraction] = []
+    for line in plain.splitlines():
+        for m in re.finditer(rf"(?<![A-Za-z0-9_\\]){name}(?![A-Za-z0-9_])\s*&?(=[^=\n]*)", line):
+            last = m.group(1).split("=")[-1]
+            v = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?(?:/\d+)?)\s*(?:\\\)|\$+|\*\*|\.|\\\\)?\s*", last.replace("**", ""))
+            if v is not None:
+                given.append(Fraction(v.group(1)))
+        for m in _BOX.finditer(line):
+            given.append(Fraction(m.group(1)))
+    return bool(given) and given[-1] == problem.root and all(g == problem.root for g in given)
+
+
+NAMES = ("x", "t1", "x_2", "θ", "rate")
+"""Variable names the corpus asks for: a letter, a letter with digits, a subscript, a Greek letter, a word."""
+
+TEMPLATE = "You are a patient math tutor. Explain every step.\n\nQuestion: {question}\nPlease explain it simply."
+"""The caller's own prompt around each question (a route may split it into system and user turns)."""
+
+REJECTED = "Solve for x: 0x + 5 = 5"
+"""A request the equation task rejects (every x solves it): an error row, or exact-match text, never an abort."""
+
+
+class Route(Protocol):
+    """One way a caller reaches StepCache. ``open`` builds a fresh cache in front of ``assistant`` and returns
+    ``serve(question) -> Served``."""
+
+    name: str
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]: ...
+
+
+@dataclass(frozen=True)
+class Served:
+    text: str | None
+    path: str
+    model_calls: int
+    verbatim: bool | None = None
+    """On a call that reached the model: whether the model got exactly what the caller sent."""
+    error: str | None = None
+
+
+def run_corpus(route: Route, *, styles: Sequence[str] = tuple(STYLES), names: Sequence[str] = NAMES, n_variants: int = 6) -> list[dict[str, Any]]:
+    """Every style x name x base: the first request (a miss), its exact repeat, ``n_variants`` variants; then the
+    rejected request. One row per request."""
+    rows: list[dict[str, Any]] = []
+    for style in styles:
+        for name in names:
+            assistant = StyledAssistant(style)
+            serve = route.open(assistant)
+            for shape in BASES:
+                rows.extend(_requests(route, serve, style, Problem(shape.a, shape.b, shape.c, name), n_variants))
+            try:
+                rejected = serve(REJECTED)
+                rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
+                             "path": rejected.path, "model_calls": rejected.model_calls, "error": rejected.error,
+                             "verbatim": rejected.verbatim, "correct": None, "wrong": False})  # fmt: skip
+            except Exception as e:
+                rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
+                             "path": "error", "model_calls": 0, "error": f"{type(e).__name__}: {e}", "verbatim": None,
+                             "correct": None, "wrong": False})  # fmt: skip
+    return rows
+
+
+def _requests(route: Route, serve: Callable[[str], Served], style: str, base: Problem, n_variants: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    first: str | None = None
+    for kind, problem in [("first", base), ("repeat", base)] + [("variant", v) for v in variants(base, n_variants)]:
+        t = time.perf_counter()
+        try:
+            out = serve(problem.question)
+        except Exception as e:  # a route must not raise on these; a row records it
+            out = Served(None, "error", 0, error=f"{type(e).__name__}: {e}")
+        row = {
+            "route": route.name, "style": style, "name": base.v, "kind": kind, "question": problem.question,
+            "path": out.path, "model_calls": out.model_calls, "verbatim": out.verbatim, "error": out.error,
+            "correct": out.text is not None and is_correct(out.text, problem), "latency_s": time.perf_counter() - t,
+        }  # fmt: skip
+        if kind == "first":
+            first = out.text
+            row["identical"] = out.text == solve(style, base)  # the model's own answer, as it wrote it
+        if kind == "repeat":
+            row["identical"] = out.text is not None and out.text == first and out.model_calls == 0
+        row["wrong"] = out.text is not None and not row["correct"]
+        rows.append(row)
+    return rows
+
+
+def summarize_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per route, and per route and style: identical repeats, variants reused and correct, wrong served, prompts
+    seen verbatim on misses, errors."""
+    out: dict[str, dict[str, Any]] = {}
+    keys = sorted({(r["route"], None) for r in rows} | {(r["route"], r["style"]) for r in rows}, key=lambda k: (k[0], k[1] or ""))
+    for route, style in keys:
+        sel = [r for r in rows if r["route"] == route and (style is None or r["style"] == style)]
+        repeats = [r for r in sel if r["kind"] == "repeat"]
+        var = [r for r in sel if r["kind"] == "variant"]
+        firsts = [r for r in sel if r["kind"] == "first"]
+        reached = [r for r in sel if r["verbatim"] is not None]
+        out[f"{route}" if style is None else f"{route}/{style}"] = {
+            "requests": len(sel),
+            "first_served_as_written": _rate([r["identical"] for r in firsts]),
+            "repeats_identical": _rate([r["identical"] for r in repeats]),
+            "variants_reused_correct": _rate([r["path"] in ("reuse", "patch") and r["correct"] for r in var]),
+            "variants_reused_no_model_call": _rate([r["path"] == "reuse" and r["model_calls"] == 0 for r in var]),
+            "variants_correct": _rate([r["correct"] for r in var]),
+            "wrong_served": sum(1 for r in sel if r["wrong"]),
+            "prompt_verbatim": _rate([r["verbatim"] for r in reached]),
+            "model_calls": sum(r["model_calls"] for r in sel),
+            "error_rows": sum(1 for r in sel if r["path"] == "error"),
+        }
+    return out
+
+
+def _rate(values: Sequence[bool | None]) -> float | None:
+    vals = [bool(v) for v in values if v is not None]
+    return round(sum(vals) / len(vals), 4) if vals else None
+
+
+class CoreRoute:
+    """``StepCacheEngine.run`` with the assistant as its backend: the caller's prompt is the template."""
+
+    name = "core"
+
+    def __init__(self, make_engine: Callable[[Any], Any]) -> None:
+        self._make_engine = make_engine
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
+        from ..errors import StepCacheError
+        from ..values import Request
+
+        engine = self._make_engine(assistant)
+
+        def serve(question: str) -> Served:
+            prompt = TEMPLATE.format(question=question)
+            seen = len(assistant.prompts)
+            try:
+                out = engine.run(Request(prompt))
+            except StepCacheError as e:
+                return Served(None, "error", len(assistant.prompts) - seen, error=f"{type(e).__name__}: {e}")
+            calls = assistant.prompts[seen:]
+            verbatim = (calls[0] == prompt) if calls and out.trace.path in ("miss", "skip") else None
+            return Served(out.text, out.trace.path, out.trace.backend_calls, verbatim)
+
+        return serve

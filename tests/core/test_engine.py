@@ -48,14 +48,35 @@ def test_adapted_reuse_needs_no_model_call(make_engine):
     assert len(backend.calls) == 1
 
 
-def test_patch_regenerates_only_from_the_first_failing_step(make_engine):
+def test_patch_regenerates_only_from_the_first_failing_step(make_engine, monkeypatch):
+    from stepcache_core.tasks.equation.adapt import EquationAdapter
+
+    real = EquationAdapter.adapt
+
+    def stuck_last(self, old, new, steps, ctx):  # an adapter that cannot rewrite the final line
+        out = real(self, old, new, steps, ctx)
+        return out[:-1] + [steps[-1]]
+
+    monkeypatch.setattr(EquationAdapter, "adapt", stuck_last)
     engine, backend = make_engine(["3x + 5 = 20\n3x = 15\nx = 5"])
     engine.run(Request(BASE))
-    # another shape with the same structure: the cached steps do not carry over, patch from step 0
-    backend._script.append("x = 7")
+    backend._script.append("x = 16/3")
+    out = engine.run(Request("Solve for x: 3x + 4 = 20"))
+    assert out.trace.path == "patch" and out.text == "3x + 4 = 20\n3x = 16\nx = 16/3"
+    assert out.trace.steps_adapted == 2 and out.trace.steps_regenerated == 1
+    patch = backend.calls[-1]
+    assert patch.purpose == "patch" and "3x = 16" in patch.prompt and "From the line 'x = 5' on it is wrong" in patch.prompt
+    assert patch.base is not None and patch.base.prompt.endswith("Equation: 3x + 4 = 20\n3x + 4 = 20\n3x = 16\n")
+
+
+def test_a_reuse_that_holds_nothing_for_the_request_is_not_patched(make_engine):
+    engine, backend = make_engine(["3x + 5 = 20\n3x = 15\nx = 5"])
+    engine.run(Request(BASE))
+    # another shape: no equation of the cached answer holds, so the caller's own prompt answers it
+    backend._script.append("3x = 21\nx = 7")
     out = engine.run(Request("Solve for x: 20 = 3x - 1"))
-    assert out.trace.path == "patch" and out.text.splitlines()[-1] == "x = 7"
-    assert backend.calls[-1].purpose == "patch"
+    assert out.trace.path == "skip" and out.text == "3x = 21\nx = 7"
+    assert backend.calls[-1].purpose == "generate" and backend.calls[-1].prompt == "Solve for x: 20 = 3x - 1"
 
 
 def test_wrong_model_falls_back_to_deterministic_solution(make_engine):

@@ -173,7 +173,7 @@ def test_tenant_partition(engine: StepCacheEngine) -> None:
 
 # ----------------------------------------------------------------- verification and patching
 
-UNADAPTABLE = "3x + 5 + 11 = 20 + 11\n3x = 15\nx = 5"  # '11' cannot be re-derived for new constants
+UNADAPTABLE = "3x = 15\nx = 15/3 + 11 - 11\nx = 5"  # "11" explains nothing: its line cannot be adapted
 
 
 def test_failed_verification_without_backend_is_a_miss(engine: StepCacheEngine) -> None:

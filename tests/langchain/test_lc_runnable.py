@@ -69,7 +69,7 @@ def test_wrong_model_output_is_patched_or_solved(engine: StepCacheEngine) -> Non
 
 def test_patch_path(engine: StepCacheEngine) -> None:
     cached = with_step_cache(FakeListLLM(responses=["3x = 13\nx = 13/3"]), engine=engine)
-    assert cached.record(BASE, "3x + 5 + 11 = 20 + 11\n3x = 15\nx = 5")
+    assert cached.record(BASE, "3x = 15\nx = 15/3 + 11 - 11\nx = 5")  # "11" explains nothing: that line is patched
     out = cached.invoke(VARIANT, with_trace=True)
     assert out["output"].splitlines()[-1] == VARIANT_ANSWER
     assert out["trace"]["path"] == "patch"

@@ -13,7 +13,7 @@ from ...errors import InvalidEquationError
 from ...values import Step
 from ..base import AdaptContext
 from .expr import find_equation, format_exact, format_number, linear_form, parse_side
-from .notation import NUMBER, label_end, math_view, number_spans, pattern, statements
+from .notation import label_end, math_view, number_spans, pattern, signed_numbers, statements
 from .parse import EquationProblem, equation_shape
 from .verify import answer_spans, final_answer
 
@@ -99,8 +99,8 @@ class EquationAdapter:
         eq_start = view.find(eq) if eq is not None else -1
         restated = eq is not None and eq.count("=") == 1 and equation_shape(eq, new.variable)[0] == new.shape
         matches = number_spans(text, new.names)
-        in_view = list(NUMBER.finditer(view))
-        if len(in_view) != len(matches) or any(a.group() != b.group() for a, b in zip(matches, in_view)):
+        in_view = signed_numbers(view)
+        if len(in_view) != len(matches) or any(_literal(a.group()) != _literal(b.group()) for a, b in zip(matches, in_view)):
             return None  # the view does not keep this line's numbers in order: leave it to verification
         olds = [_literal(m.group()) for m in matches]
         answers = answer_spans(text)
@@ -258,6 +258,7 @@ def _order(root: Any) -> tuple[int, float, str]:
 
 
 def _literal(text: str) -> Fraction:
+    text = text.replace("−", "-").replace(" ", "").replace("\t", "")
     num, _, den = text.partition("/")
     return Fraction(num) / (Fraction(den) if den and Fraction(den) != 0 else 1)
 
@@ -308,6 +309,13 @@ _LATEX_LINE = re.compile(r"\\[(\[]|\$|\\[dt]?frac|\\boxed|\\begin|&=")
 
 
 def _place(text: str, m: Any, value: Fraction, decimal: bool, pieces: list[str]) -> str:
+    if getattr(m, "signed", False):  # "= -3": the minus belongs to the number; a positive value drops it
+        body = _place_unsigned(text, m, abs(value), decimal, pieces)
+        return body if value >= 0 else f"-{body}"
+    return _place_unsigned(text, m, value, decimal, pieces)
+
+
+def _place_unsigned(text: str, m: Any, value: Fraction, decimal: bool, pieces: list[str]) -> str:
     s = format_number(abs(value), decimal=decimal)
     if value.denominator != 1 and "." not in s and _LATEX_LINE.search(text) and not _in_frac(text, m):
         frac = f"\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Names", "label_end", "math_view", "number_spans", "statements", "NUMBER"]
+__all__ = ["Names", "Number", "label_end", "math_view", "number_spans", "signed_numbers", "statements", "NUMBER"]
 
 # a literal fraction ("19/4") is one number; "x/4" leaves "4" alone since a letter precedes the slash
 NUMBER = re.compile(r"(?<![A-Za-z_\\])\d+(?:\.\d+)?(?:/\d+(?![\d.]))?")
@@ -178,14 +178,56 @@ def _latex(line: str) -> str:
     return line.replace("{", "(").replace("}", ")")
 
 
-def number_spans(text: str, names: Names = Names()) -> list[re.Match[str]]:
+@dataclass(frozen=True)
+class Number:
+    """One number of a line: where it is and how it is written. ``signed``: it carries a unary minus
+    (``= -3``, ``(-2)``), which belongs to the number (a binary minus, ``20 - 5``, does not)."""
+
+    begin: int
+    stop: int
+    text: str
+    signed: bool
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+    def group(self) -> str:
+        return self.text
+
+
+_OPERAND_END = re.compile(r"[\w)\]}|.]")
+
+
+def signed_numbers(text: str, start: int = 0, hidden: Sequence[tuple[int, int]] = ()) -> list[Number]:
+    """The numbers of ``text`` from ``start`` on, each with its unary minus when it has one."""
+    out: list[Number] = []
+    for m in NUMBER.finditer(text, start):
+        if any(a <= m.start() < b for a, b in hidden):
+            continue
+        i = m.start() - 1
+        while i >= start and text[i] in " \t":
+            i -= 1
+        if i >= start and text[i] in "-−":
+            j = i - 1
+            while j >= start and text[j] in " \t":
+                j -= 1
+            if j < start or not _OPERAND_END.match(text[j]):
+                out.append(Number(i, m.end(), text[i : m.end()], True))
+                continue
+        out.append(Number(m.start(), m.end(), m.group(), False))
+    return out
+
+
+def number_spans(text: str, names: Names = Names()) -> list[Number]:
     """The numbers of ``text`` in order, outside its layout label and outside names (``t1``, ``x_{2}``)."""
-    start = label_end(text)
     hidden: list[tuple[int, int]] = []
     for name, _ in names.pairs:
         hidden.extend(m.span() for m in pattern(name).finditer(text))
     hidden.extend(m.span() for m in _NAME_TOKEN.finditer(text))
-    return [m for m in NUMBER.finditer(text, start) if not any(a <= m.start() < b for a, b in hidden)]
+    return signed_numbers(text, label_end(text), hidden)
 
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]+|[+\-*/^()=]|\S")

@@ -52,10 +52,13 @@ _DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calcu
 def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
     shape: list[str] = []
     constants: list[str] = []
-    for tok in TOKEN.findall(equation):
+    toks = TOKEN.findall(equation.replace("−", "-"))
+    for i, tok in enumerate(toks):
+        if tok == "-" and i + 1 < len(toks) and toks[i + 1][0].isdigit() and (i == 0 or toks[i - 1] in ("=", "(", "+", "-", "*", "/", "^")):
+            continue  # a unary minus belongs to the constant after it: "= -1" has the shape of "= 20"
         if tok[0].isdigit():
             shape.append("N")
-            constants.append(tok)
+            constants.append(f"-{tok}" if i > 0 and toks[i - 1] == "-" and (i == 1 or toks[i - 2] in ("=", "(", "+", "-", "*", "/", "^")) else tok)
         elif tok == variable:
             shape.append("V")
         elif tok.isalpha():

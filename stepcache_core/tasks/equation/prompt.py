@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ...segment import LayoutSegmenter
 from ...values import GenerationSpec, Step, Verdict
+from .notation import math_view, statements
 from .parse import EquationProblem
 
 __all__ = ["EquationPrompter"]
@@ -62,6 +63,12 @@ class EquationPrompter:
 
     def repair(self, problem: EquationProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
         return None
+
+    def worth_patching(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> bool:
+        """A reused answer is patched only when some equation of it verified for the new request before the
+        first failure; an answer whose every verified line is prose (or nothing) is not about this request, and
+        the caller's own prompt should answer it instead."""
+        return any(statements(math_view(s.text, problem.names)) for s in _verified_prefix(steps, verdicts))
 
     @staticmethod
     def _head(problem: EquationProblem) -> str:

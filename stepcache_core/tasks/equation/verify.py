@@ -101,7 +101,7 @@ class EquationVerifier:
 
 _BOXED = re.compile(r"\\boxed\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _ANSWER_PHRASE = re.compile(
-    r"(?:answer|solution|result|value of [^\s:]+)\s*(?:is|=|:)\s*:?\s*\**\s*(-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?)\b",
+    r"(?:answer|solution)\s*(?:is|=|:)\s*:?\s*\**\s*(-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?)\b",
     re.IGNORECASE,
 )
 
@@ -126,6 +126,9 @@ class _Reading:
         if text.startswith("=") and self.lhs is not None:
             view = f"{self.lhs} {text}"  # a continued chain: "3x = 20 - 5" then "= 15"
         runs = statements(view)
+        bare = _bare_answer(step.text, p)
+        if bare is not None and not any(_same(bare, root) for root in p.solutions):
+            return Verdict(False, f"gives the answer {bare}, expected {list(p.solutions)}", step=step.index)
         if not runs:
             stray = [n for n in NUMBER.findall(view) if n not in self.known and n not in _boxed_numbers(step.text)]
             if stray:

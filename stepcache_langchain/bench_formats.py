@@ -1,0 +1,140 @@
+"""The formats corpus through LangChain: a chain with its own system prompt and template, around a chat model that
+answers in the styles of widely used assistants (scripted: :class:`StyledChatModel`).
+
+Two routes: ``set_llm_cache(StepCache(...))`` (the cache sees LangChain's serialized messages; on a miss LangChain
+returns the model's answer, the cache decides what it keeps) and ``StepCacheRunnable`` (every call goes through
+the engine). ``python -m stepcache_langchain.bench_formats`` prints the corpus rows as JSON lines
+(``stepcache bench --formats`` runs it in a subprocess, so the core never imports LangChain).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.globals import get_llm_cache, set_llm_cache
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.prompts import ChatPromptTemplate
+from pydantic import ConfigDict, Field
+
+from stepcache_core import MemoryStore, StepCacheEngine
+from stepcache_core.bench.formats import Served, StyledAssistant, run_corpus, summarize_corpus
+from stepcache_core.fakes import HashEmbedder
+
+from .cache import StepCache
+from .runnable import StepCacheRunnable
+
+__all__ = ["StyledChatModel", "PROMPT", "CacheRoute", "RunnableRoute", "main"]
+
+SYSTEM = "You are a patient math tutor. Explain every step."
+PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "Question: {question}\nPlease explain it simply.")])
+"""The caller's own prompt: a system prompt and a template around the question."""
+
+
+class StyledChatModel(BaseChatModel):
+    """A scripted chat model: answers the corpus's questions in one assistant's style and records every message
+    list it is sent (``received``)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    assistant: Any
+    received: list[list[BaseMessage]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "styled-chat"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"style": self.assistant.style}
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> ChatResult:
+        self.received.append(list(messages))
+        text = self.assistant.respond("\n\n".join(str(m.content) for m in messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def _engine() -> StepCacheEngine:
+    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+
+
+class CacheRoute:
+    """``set_llm_cache(StepCache(...))`` in front of ``PROMPT | model | StrOutputParser()``."""
+
+    name = "set_llm_cache"
+
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+        self._make_engine = make_engine
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
+        model = StyledChatModel(assistant=assistant)
+        cache = StepCache(engine=self._make_engine())
+        chain = PROMPT | model | StrOutputParser()
+
+        def serve(question: str) -> Served:
+            previous = get_llm_cache()
+            set_llm_cache(cache)
+            try:
+                seen = len(model.received)
+                cache.last_trace = None
+                text = chain.invoke({"question": question})
+            finally:
+                set_llm_cache(previous)
+            calls = len(model.received) - seen
+            if calls:
+                sent = PROMPT.invoke({"question": question}).to_messages()
+                return Served(text, "miss", calls, model.received[seen] == sent)
+            trace: dict[str, Any] = cache.last_trace or {}
+            return Served(text, str(trace.get("path", "reuse")), 0)
+
+        return serve
+
+
+class RunnableRoute:
+    """``PROMPT | with_step_cache(model) | StrOutputParser()``."""
+
+    name = "runnable"
+
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+        self._make_engine = make_engine
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
+        model = StyledChatModel(assistant=assistant)
+        cached = StepCacheRunnable(model, engine=self._make_engine())
+        chain = PROMPT | cached | StrOutputParser()
+
+        def serve(question: str) -> Served:
+            seen = len(model.received)
+            text = chain.invoke({"question": question})
+            trace = cached.last_trace or {}
+            calls = len(model.received) - seen
+            verbatim = None
+            if calls and trace.get("path") in ("miss", "skip"):
+                verbatim = model.received[seen] == PROMPT.invoke({"question": question}).to_messages()
+            return Served(text, str(trace.get("path")), calls, verbatim)
+
+        return serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
+    args = parser.parse_args(argv)
+    rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
+    if args.summary:
+        print(json.dumps(summarize_corpus(rows), indent=2))
+    else:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
