@@ -228,18 +228,32 @@ BASES = (Problem(3, 5, 20), Problem(4, -7, 21))
 """The first requests of the corpus: ``3v + 5 = 20`` and ``4v - 7 = 21`` (each style, each name)."""
 
 
-_PATCH_FROM = re.compile(r"From the line '(.*?)' on it is wrong|It goes wrong from its first line")
+_PATCH_KEEP = re.compile(r"The first (\d+) lines, up to and including|(It goes wrong from its first line)")
+
+
+def _slip(answer: str, problem: Problem) -> str:
+    """The answer with its last statement of the root off by one (a model's arithmetic slip)."""
+    right = _num(problem.root)
+    tex = _tex(problem.root)
+    i = max(answer.rfind(right), answer.rfind(tex))
+    wrong = problem.root + 1
+    if i < 0:
+        return answer + f"\n{problem.v} = {_num(wrong)}"
+    old = tex if answer.rfind(tex) == i else right
+    return answer[:i] + (_tex(wrong) if old == tex else _num(wrong)) + answer[i + len(old) :]
 
 
 class StyledAssistant:
     """A scripted chat model answering the corpus's questions in one style (a core ``Backend``; integrations wrap
     :meth:`respond` in their own fake models). ``prompts`` records everything it was sent."""
 
-    def __init__(self, style: str, *, name: str | None = None) -> None:
+    def __init__(self, style: str, *, name: str | None = None, slips: int = 0) -> None:
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; choose from {sorted(STYLES)}")
         self.style = style
         self.name = name or f"assistant:{style}"
+        self.slips = slips
+        """How many of its first answers to the caller's prompt state a wrong final value (off by one)."""
         self.prompts: list[str] = []
         self._lock = threading.Lock()
 
@@ -252,12 +266,19 @@ class StyledAssistant:
         if problem.a == 0:
             return f"The {problem.v} terms cancel: {problem.b} = {problem.c} holds for every {problem.v}, so every value is a solution."
         answer = solve(self.style, problem)
-        m = _PATCH_FROM.search(prompt)
+        m = _PATCH_KEEP.search(prompt)
+        if m is None and self.slips > 0:
+            self.slips -= 1
+            return _slip(answer, problem)
         if m is not None and m.group(1):
-            # the engine's patch instruction: rewrite from the line it names, reply with those lines only
+            # the engine's patch instruction: continue after the last correct line, reply with those lines only
             lines = answer.splitlines(keepends=True)
-            start = next((i for i, ln in enumerate(lines) if ln.strip() == m.group(1).strip()), 0)
-            return "".join(lines[start:])
+            keep, seen = int(m.group(1)), 0
+            for i, line in enumerate(lines):
+                seen += bool(line.strip())
+                if seen == keep:
+                    return "".join(lines[i + 1 :]).lstrip("\n")
+            return answer
         return answer
 
     def complete(self, spec: GenerationSpec) -> Completion:

@@ -65,7 +65,7 @@ def test_patch_regenerates_only_from_the_first_failing_step(make_engine, monkeyp
     assert out.trace.path == "patch" and out.text == "3x + 4 = 20\n3x = 16\nx = 16/3"
     assert out.trace.steps_adapted == 2 and out.trace.steps_regenerated == 1
     patch = backend.calls[-1]
-    assert patch.purpose == "patch" and "3x = 16" in patch.prompt and "From the line 'x = 5' on it is wrong" in patch.prompt
+    assert patch.purpose == "patch" and "3x = 16" in patch.prompt and 'From the line "x = 5" on it is wrong' in patch.prompt
     assert patch.base is not None and patch.base.prompt.endswith("Equation: 3x + 4 = 20\n3x + 4 = 20\n3x = 16\n")
 
 

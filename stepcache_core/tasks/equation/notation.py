@@ -158,7 +158,13 @@ def math_view(text: str, names: Names = Names()) -> str:
     for a, b in _SYMBOLS:
         line = line.replace(a, b)
     line = line.replace("**", " ").replace("__", " ").replace("`", " ").replace("&", " ")
-    return line
+    return _WORDS.sub(" = ", line)
+
+
+# prose that states an equation: "x is 5", "3x equals 15", "20 - 5 is equal to 15"
+_WORDS = re.compile(
+    r"(?<=(?<![A-Za-z])[A-Za-z])\s+is\s+(?=-?\s*\(*\d)|(?<=[\w)])\s+(?:equals|is equal to|is equivalent to)\s+(?=-?\s*\(*[\w])"
+)
 
 
 def _latex(line: str) -> str:
@@ -174,7 +180,9 @@ def _latex(line: str) -> str:
     line = re.sub(r"\\[()\[\]]|\$+", " ; ", line)
     for a, b in _SYMBOLS:
         line = line.replace(a, b)
-    line = re.sub(r"\\[A-Za-z]+", " ", line)  # any other command (\sqrt has its own digits; we never guess)
+    # any other command (\sqrt, \pi, \log...) is math the toolkit does not read: a mark that no statement or
+    # value reads through, so what it touches is never taken for something else (\sqrt{25} is not 25)
+    line = re.sub(r"\\[A-Za-z]+", " ¿ ", line)
     return line.replace("{", "(").replace("}", ")")
 
 

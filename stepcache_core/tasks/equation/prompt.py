@@ -86,12 +86,12 @@ def _instruction(problem: EquationProblem, steps: Sequence[Step], verdicts: Sequ
     why = bad.reason if bad is not None else "it does not verify"
     wrong = steps[keep].text.strip() if keep < len(steps) else "the end of the solution"
     if keep == 0:
-        where = f"It goes wrong from its first line, {wrong!r}: {why}. Rewrite the whole solution."
+        where = f'It goes wrong from its first line, "{wrong}": {why}. Rewrite the whole solution.'
     else:
         last = steps[keep - 1].text.strip()
         where = (
-            f"Everything up to and including the line {last!r} is correct. From the line {wrong!r} on it is wrong: {why}. "
-            f"Rewrite the solution from that line on, and reply with the rewritten lines only (not the correct lines before them)."
+            f'The first {keep} lines, up to and including the line "{last}", are correct. From the line "{wrong}" on it is wrong: {why}. '
+            "Rewrite the solution from that line on, and reply with the rewritten lines only (not the correct lines before them)."
         )
     return (
         f"{problem.prompt}\n\nHere is a worked solution:\n\n{shown}\n\n{where} "

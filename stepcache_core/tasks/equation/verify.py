@@ -101,7 +101,7 @@ class EquationVerifier:
 
 _BOXED = re.compile(r"\\boxed\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _ANSWER_PHRASE = re.compile(
-    r"(?:answer|solution)\s*(?:is|=|:)\s*:?\s*\**\s*(-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?)\b",
+    r"(?:answer|solution)\s*(?:is|=|:)\s*:?\s*\**\s*(-?\s*\(*\s*\d+(?:\.\d+)?\s*\)*(?:\s*/\s*\(*\s*\d+\s*\)*)?)",
     re.IGNORECASE,
 )
 
@@ -127,10 +127,12 @@ class _Reading:
             view = f"{self.lhs} {text}"  # a continued chain: "3x = 20 - 5" then "= 15"
         runs = statements(view)
         bare = _bare_answer(step.text, p)
+        if bare is _UNREADABLE:
+            return Verdict(False, "cannot read the final answer's value", step=step.index, unreadable=True)
         if bare is not None and not any(_same(bare, root) for root in p.solutions):
             return Verdict(False, f"gives the answer {bare}, expected {list(p.solutions)}", step=step.index)
         if not runs:
-            stray = [n for n in NUMBER.findall(view) if n not in self.known and n not in _boxed_numbers(step.text)]
+            stray = [n for n in NUMBER.findall(view) if n not in self.known]
             if stray:
                 return Verdict(False, f"prose step has numbers not derived from the request: {stray}", step=step.index, unreadable=True)
             return Verdict(True, step=step.index)
@@ -215,21 +217,21 @@ def answer_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _boxed_numbers(text: str) -> set[str]:
-    return {n for m in _BOXED.finditer(text) for n in NUMBER.findall(m.group(1))}
+_UNREADABLE = object()
 
 
 def _bare_answer(text: str, problem: EquationProblem) -> Any | None:
-    """A value given without the variable: ``\\boxed{5}``, "the answer is 5"."""
+    """A value given without the variable: ``\\boxed{5}``, ``\\boxed{\\frac{13}{3}}``, "the answer is 5"."""
     for m in _BOXED.finditer(text):
-        value = parse_number(math_view(m.group(1), problem.names).strip().rstrip("."))
-        if value is not None:
-            return _rational(value)
+        inner = math_view(m.group(1), problem.names).strip().rstrip(".")
+        if "=" in inner:
+            continue  # "\\boxed{x = 5}" is a statement: read with the others
+        value = _simple_value(inner)
+        return _rational(value) if value is not None else _UNREADABLE
     phrase = _ANSWER_PHRASE.search(math_view(text, problem.names))
     if phrase:
-        value = parse_number(phrase.group(1))
-        if value is not None:
-            return _rational(value)
+        value = _simple_value(phrase.group(1))
+        return _rational(value) if value is not None else _UNREADABLE
     return None
 
 

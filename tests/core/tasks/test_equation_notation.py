@@ -153,6 +153,10 @@ def test_a_wrong_final_value_is_refuted_in_every_style(style):
         "x = 5\nCheck: 3(5) + 5 = 21",  # wrong arithmetic after the answer
         "The answer is \\boxed{6}. Since 3x = 15, x = 5.",
         "The answer is \\boxed{6}.\n3x = 15\nx = 5",  # a wrong boxed value before a right final line
+        "3x = 15\nx = 5\n\nThe final answer is: $\\boxed{\\frac{16}{3}}$",  # a wrong LaTeX fraction, boxed last
+        "3x = 15\nx = 5\nSo x is 6.",  # a value stated in words after the right one
+        "3x = 15, so x equals 6.",
+        "3x = 15\nx = 5\n**Answer:** 6",
     ],
 )
 def test_wrong_statements_anywhere_are_refuted(answer):
@@ -166,6 +170,7 @@ def test_wrong_statements_anywhere_are_refuted(answer):
         "Let me think about this carefully.",  # no final answer at all
         "The result is five.",
         "\\boxed{5}",  # a bare value that never names the variable
+        "3x = 15\nx = 5\nThe final answer is \\boxed{\\sqrt{25}}",  # a boxed value it cannot read
     ],
 )
 def test_answers_without_a_readable_final_answer_are_unreadable_not_passed(answer):
