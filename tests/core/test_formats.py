@@ -8,7 +8,16 @@ from __future__ import annotations
 import pytest
 
 from stepcache_core import MemoryStore, Request, StepCacheEngine
-from stepcache_core.bench.formats import STYLES, CoreRoute, Problem, StyledAssistant, is_correct, run_corpus, solve, summarize_corpus
+from stepcache_core.bench.formats import (
+    STYLES,
+    CoreRoute,
+    Problem,
+    StyledAssistant,
+    is_correct,
+    run_corpus,
+    solve,
+    summarize_corpus,
+)
 from stepcache_core.fakes import HashEmbedder
 
 
