@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -132,7 +133,8 @@ class _Reading:
         if bare is not None and not any(_same(bare, root) for root in p.solutions):
             return Verdict(False, f"gives the answer {bare}, expected {list(p.solutions)}", step=step.index)
         if not runs:
-            stray = [n for n in NUMBER.findall(view) if n not in self.known]
+            prose = view if bare is None else self.view(_blank(step, answer_spans(step.text)))  # the answer is checked
+            stray = [n for n in NUMBER.findall(prose) if n not in self.known]
             if stray:
                 return Verdict(False, f"prose step has numbers not derived from the request: {stray}", step=step.index, unreadable=True)
             return Verdict(True, step=step.index)
@@ -218,6 +220,13 @@ def answer_spans(text: str) -> list[tuple[int, int]]:
 
 
 _UNREADABLE = object()
+
+
+def _blank(step: Step, spans: Sequence[tuple[int, int]]) -> Step:
+    text = step.text
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return replace(step, text=text)
 
 
 def _bare_answer(text: str, problem: EquationProblem) -> Any | None:
