@@ -38,9 +38,45 @@ def _scale(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formats(args: argparse.Namespace) -> int:
+    """The formats corpus on every route: the core API here, LangChain and LlamaIndex in subprocesses (the core
+    never imports them); none and exact on the core route for comparison. No LLM runs."""
+    import json
+    import subprocess
+
+    from ..embed import MiniLMEmbedder
+    from ..engine import StepCacheEngine
+    from ..store import MemoryStore
+    from .formats import CoreRoute, ExactRoute, NoCacheRoute, format_corpus, run_corpus, summarize_corpus
+    from .runner import machine, now
+
+    embedder = MiniLMEmbedder(threads=1)  # the real embedder: retrieval as a user gets it
+    core = CoreRoute(lambda assistant: StepCacheEngine(store=MemoryStore(), embedder=embedder, backend=assistant))
+    rows = run_corpus(NoCacheRoute()) + run_corpus(ExactRoute()) + run_corpus(core)
+    for module in ("stepcache_langchain.bench_formats", "stepcache_llamaindex.bench_formats"):
+        done = subprocess.run([sys.executable, "-m", module], capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0:
+            print(f"{module} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+            return 1
+        rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize_corpus(rows)
+    with open(out / "formats.jsonl", "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (out / "formats.json").write_text(json.dumps(summary, indent=2))
+    md = format_corpus(summary, {"date": now(), "machine": machine()})
+    (out / "formats.md").write_text(md + "\n")
+    print(md)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     if args.scale:
         return _scale(args)
+    if args.formats:
+        return _formats(args)
     from ..backends import LlamaCppBackend
     from ..embed import MiniLMEmbedder
     from ..errors import ConfigError
@@ -158,6 +194,9 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--quick", action="store_true", help="2 groups per task, one variant each (the test suite runs this)")
     b.add_argument("--no-progress", action="store_true")
     b.add_argument("--no-plots", action="store_true")
+    b.add_argument(
+        "--formats", action="store_true", help="formats corpus: assistants' answer styles on every route (scripted models, no LLM)"
+    )
     b.add_argument("--scale", action="store_true", help="store-scale run: hit latency vs store size, a chroma server, processes")
     b.add_argument("--scale-sizes", default="1000,10000,100000", help="with --scale: entries per store")
     b.add_argument("--scale-processes", type=int, default=4, help="with --scale: processes reading one chroma server")

@@ -36,8 +36,11 @@ __all__ = [
     "Route",
     "Served",
     "CoreRoute",
+    "NoCacheRoute",
+    "ExactRoute",
     "run_corpus",
     "summarize_corpus",
+    "format_corpus",
 ]
 
 
@@ -189,7 +192,7 @@ STYLES: dict[str, Callable[[Problem], str]] = {
 
 
 _QUESTION = re.compile(
-    r"Solve for (?P<v>\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9_{}]*)\s*:\s*(?P<a>\d+)\s*[^\s+\-=]+\s*(?P<s>[+-])\s*(?P<b>\d+)\s*=\s*(?P<c>\d+)"
+    r"Solve for (?P<v>\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9_{}]*)\s*:\s*(?P<a>\d+)\s*[^\s+\-=]+\s*(?P<s>[+-])\s*(?P<b>\d+)\s*=\s*(?P<c>-?\d+)"
 )
 
 
@@ -418,6 +421,40 @@ def _rate(values: Sequence[bool | None]) -> float | None:
     return round(sum(vals) / len(vals), 4) if vals else None
 
 
+class NoCacheRoute:
+    """The model every time (the ``none`` system): the caller's prompt, the model's answer."""
+
+    name = "none"
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
+        def serve(question: str) -> Served:
+            prompt = TEMPLATE.format(question=question)
+            seen = len(assistant.prompts)
+            text = assistant.respond(prompt)
+            return Served(text, "miss", 1, assistant.prompts[seen] == prompt)
+
+        return serve
+
+
+class ExactRoute:
+    """An exact-match cache on the whole prompt (the ``exact`` system, as LangChain's ``InMemoryCache``)."""
+
+    name = "exact"
+
+    def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
+        kept: dict[str, str] = {}
+
+        def serve(question: str) -> Served:
+            prompt = TEMPLATE.format(question=question)
+            if prompt in kept:
+                return Served(kept[prompt], "reuse", 0)
+            seen = len(assistant.prompts)
+            kept[prompt] = assistant.respond(prompt)
+            return Served(kept[prompt], "miss", 1, assistant.prompts[seen] == prompt)
+
+        return serve
+
+
 class CoreRoute:
     """``StepCacheEngine.run`` with the assistant as its backend: the caller's prompt is the template."""
 
@@ -444,3 +481,38 @@ class CoreRoute:
             return Served(out.text, out.trace.path, out.trace.backend_calls, verbatim)
 
         return serve
+
+
+def format_corpus(summary: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str:
+    """The formats report: one row per system and route, then one row per route and style."""
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{100 * v:.1f}%"
+
+    head = (
+        "| route | requests | first answer served as written | exact repeats identical | variants reused and correct "
+        "| variants reused, no model call | wrong served | model saw the caller's prompt | model calls | error rows |\n"
+        "|---|---|---|---|---|---|---|---|---|---|"
+    )
+    lines = [
+        "# Formats benchmark",
+        "",
+        f"{meta.get('date', '')}, {meta.get('machine', '')}. Scripted chat models answering in {len(STYLES)} assistants' styles "
+        f"(no LLM runs), {len(NAMES)} kinds of variable names ({', '.join(NAMES)}), {len(BASES)} equation structures, "
+        "each: the first request, its exact repeat, 6 hard variants; then one request the equation task rejects. "
+        "The caller's prompt is a system prompt and a template around the question.",
+        "",
+        head,
+    ]
+
+    def row(key: str, s: dict[str, Any]) -> str:
+        return (
+            f"| {key} | {s['requests']} | {pct(s['first_served_as_written'])} | {pct(s['repeats_identical'])} | "
+            f"{pct(s['variants_reused_correct'])} | {pct(s['variants_reused_no_model_call'])} | {s['wrong_served']} | "
+            f"{pct(s['prompt_verbatim'])} | {s['model_calls']} | {s['error_rows']} |"
+        )
+
+    lines += [row(k, s) for k, s in summary.items() if "/" not in k]
+    lines += ["", "Per route and style family:", "", head]
+    lines += [row(k, s) for k, s in summary.items() if "/" in k and not k.startswith(("none/", "exact/"))]
+    return "\n".join(lines)

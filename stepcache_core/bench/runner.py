@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import StepCacheError
 from .judge import is_correct
 from .systems import Served, System
 
@@ -45,7 +46,11 @@ def run_systems(systems: Sequence[System], rows: Sequence[dict[str, Any]], *, pr
     for system in systems:
         for row in rows:
             bar.set_description(f"{system.name:9s} {row['id'][:24]:24s}")
-            served: Served = system.serve(row)
+            t = time.perf_counter()
+            try:
+                served: Served = system.serve(row)
+            except StepCacheError as e:  # a request a system rejects is an error row of the run, never an abort
+                served = Served(None, "error", time.perf_counter() - t, 0, 0, False, error=f"{type(e).__name__}: {e}")
             results.append(
                 {
                     "system": system.name,
