@@ -63,10 +63,13 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
     keyword arguments, or ``config={"configurable": {"stepcache_reuse": False,
     "stepcache_store": False, "stepcache_trace": True}}``.
 
-    How the model is called. Verifiable tasks use the engine's own prompts
-    (few-shot completion prompts, sent as one human message to chat models).
-    Tasks without a verifier (``text``) send the caller's input unchanged
-    (full message history). ``stream``: a hit replays the served text as
+    How the model is called. On a miss the model gets the caller's input
+    unchanged (full message history, system prompt, template), for every task;
+    an answer that verifies is served exactly as the model wrote it. One that
+    fails is patched through the same model, only from the first failing step
+    (a chat model gets an instruction naming the wrong line, a completion LLM
+    the task's few-shot framing; ``few_shot=`` overrides), with the task's
+    deterministic solver as the last resort. ``stream``: a hit replays the served text as
     chunks; a miss streams the model's own chunks on the caller's input and
     then records the aggregate, which is stored only if it verifies (a
     streamed miss is therefore the model's unverified output). A chat stream
@@ -101,6 +104,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         with_trace: bool = False,
         forward_max_tokens: bool = False,
         serialize: bool = False,
+        few_shot: bool | None = None,
     ) -> None:
         self.llm = llm
         self._lazy = lazy_engine(locals())
@@ -112,7 +116,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.required_keys = tuple(required_keys)
         self.chat = is_chat_model(llm)
         self.defaults = _Options(reuse, store_outputs, with_trace)
-        self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize)
+        self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize, few_shot=few_shot)
         self.last_trace: dict[str, Any] | None = None
 
     @property

@@ -78,8 +78,10 @@ def _is_llamacpp(llm: LLM) -> bool:
 class LlamaIndexBackend:
     """A :class:`stepcache_core.Backend` over any LlamaIndex ``LLM``.
 
-    ``spec.prompt`` goes to ``llm.complete(prompt, formatted=True)``: the engine's
-    prompts are complete few-shot prompts, never wrapped in a template. For
+    ``spec.prompt`` goes to ``llm.complete(prompt, formatted=True)``, never wrapped in a
+    template: for a chat model (``metadata.is_chat_model``) the spec's instruction, for a
+    completion model (or ``few_shot=True``) the task's few-shot framing (``GenerationSpec.base``).
+    On a miss :class:`StepCacheLLM` calls the inner LLM with the caller's own call instead. For
     ``LlamaCPP`` the spec's ``max_tokens``, ``stop`` and JSON schema (as a grammar)
     are applied through its ``generate_kwargs`` for the one call; other LLMs get
     their own settings, with ``stop`` applied to the returned text. Token counts

@@ -201,7 +201,10 @@ class StepCacheLLM(FunctionCallingLLM):
     """Wraps any LlamaIndex LLM with StepCache: verified step-level reuse, patching and fallbacks.
 
     Completions and chats are served by :meth:`StepCacheEngine.run` with the
-    inner LLM as backend; each response carries the engine's trace in
+    inner LLM as backend: on a miss the inner LLM gets the caller's own call
+    (messages, system prompt, kwargs) unchanged and an answer that verifies is
+    returned as it wrote it; one that fails is patched from its first failing
+    step through the same LLM. Each response carries the engine's trace in
     ``additional_kwargs["stepcache"]``. Tool calls bypass the cache. Structured
     output (``structured_predict``, ``as_structured_llm``) goes through the
     ``json_extraction`` task with the output class's JSON schema.
