@@ -144,7 +144,8 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
     assert served_values(quad["output"]) == {2, 3}
 
     patcher = with_step_cache(llm, engine=solver.engine, tenant="patch-demo", serialize=True, with_trace=True)
-    assert patcher.record("Solve for x: 2x + 1 = 9", "2x + 1 + 37 = 9 + 37\n2x = 8\nx = 4")
+    # "37" explains nothing in a variant: that line cannot be adapted, the line before it can
+    assert patcher.record("Solve for x: 2x + 1 = 9", "2x = 8\nx = 8/2 + 37 - 37\nx = 4")
     patched = patcher.invoke("Solve for x: 2x + 3 = 9")
     assert patched["trace"]["path"] == "patch"
     assert served_values(patched["output"]) == {3}
