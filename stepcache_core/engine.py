@@ -320,7 +320,7 @@ class StepCacheEngine:
         if profile.verifier is None:
             return _Served("reuse", steps, cand.similarity, cand.entry, verified=False)
         if best.ok:
-            return _Served("reuse", steps, cand.similarity, cand.entry, verified=True)
+            return _Served("reuse", steps, cand.similarity, cand.entry, verified=True, layout=cand.entry.output)
         missed = _Missed(
             retrieved.nearest or cand, retrieved.skip_reason or "cached entry failed verification and could not be patched"
         )
@@ -336,7 +336,9 @@ class StepCacheEngine:
         result = self._repair(prep, run, backend, attempt, selective=True)
         if isinstance(result, _Rejected):
             return missed
-        return _Served("patch", result.steps, cand.similarity, cand.entry, verified=True, fallback=result.fallback)
+        return _Served(
+            "patch", result.steps, cand.similarity, cand.entry, verified=True, fallback=result.fallback, layout=cand.entry.output
+        )
 
     def _best_candidate(self, prep: _Prepared, run: _Run, candidates: Sequence[tuple[Candidate, Any]]) -> _Adapted | None:
         """Adapt and verify each candidate; stop at the first that verifies, else keep the best prefix."""
@@ -563,7 +565,14 @@ class StepCacheEngine:
         if isinstance(result, _Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
         return _Served(
-            path, result.steps, similarity, matched, verified=True, fallback=result.fallback or "patch", skip_reason=reason
+            path,
+            result.steps,
+            similarity,
+            matched,
+            verified=True,
+            fallback=result.fallback or "patch",
+            skip_reason=reason,
+            layout=completion.text,
         )
 
     def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> bool:
@@ -595,9 +604,21 @@ class StepCacheEngine:
                 self._store_for(prep).put(prep.collection, entry, vector)
         return True
 
+    @staticmethod
+    def _render(profile: TaskProfile, served: _Served) -> str:
+        """The served steps as text, in the layout of the answer they came from when the segmenter can
+        (``render_like``: a JSON object stays in its sentence or fence)."""
+        like = getattr(profile.segmenter, "render_like", None)
+        if like is not None and served.layout is not None:
+            try:
+                return str(like(served.layout, served.steps))
+            except Exception:  # a plug-in's layout renderer failing falls back to its plain render
+                pass
+        return profile.segmenter.render(served.steps)
+
     def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
         profile = prep.profile
-        text = served.text if served.text is not None else profile.segmenter.render(served.steps)
+        text = served.text if served.text is not None else self._render(profile, served)
         if served.verified and profile.verifier is not None:
             # the integrity check of the stitched output, whatever path produced it
             with run.stage("integrity"):
@@ -725,6 +746,8 @@ class _Served:
     skip_reason: str | None = None
     text: str | None = None
     """The text to serve when it is not the steps rendered: an exact hit or a verified answer, as written."""
+    layout: str | None = None
+    """The answer whose layout the steps are rendered in (the reused entry's, or the model's own answer)."""
 
 
 class LazyEngine:

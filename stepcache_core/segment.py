@@ -9,7 +9,14 @@ from typing import Any
 
 from .values import Origin, Step
 
-__all__ = ["LineSegmenter", "LayoutSegmenter", "JsonObjectSegmenter", "ParagraphSegmenter", "find_json_object"]
+__all__ = [
+    "LineSegmenter",
+    "LayoutSegmenter",
+    "JsonObjectSegmenter",
+    "ParagraphSegmenter",
+    "find_json_object",
+    "locate_json_object",
+]
 
 _NUMBERING = re.compile(r"^\s*(?:step\s*\d+\s*[:.)-]\s*|\d+\s*[.)]\s+|[-*•]\s+)", re.IGNORECASE)
 
@@ -101,3 +108,84 @@ class JsonObjectSegmenter:
         if any(s.key is None for s in steps):
             return "\n".join(s.text for s in steps)
         return json.dumps({s.key: s.value for s in steps}, ensure_ascii=False)
+
+    def render_like(self, original: str, steps: Sequence[Step]) -> str:
+        """``steps`` in ``original``'s wrapper and formatting: the text around the object (a sentence, a fence)
+        and every value that did not change stay byte-identical; a changed value is written in place. When the
+        keys changed, the object is written again in the original's indentation, inside the same wrapper."""
+        if any(s.key is None for s in steps):
+            return self.render(steps)
+        found = locate_json_object(original)
+        if found is None:
+            return self.render(steps)
+        start, end, spans = found
+        new = {str(s.key): s.value for s in steps}
+        if list(new) != [k for k, _, _, _ in spans]:
+            return original[:start] + _dump_in_style(new, original[start:end]) + original[end:]
+        out = original
+        for key, a, b, old in reversed(spans):
+            if new[key] != old or type(new[key]) is not type(old):
+                out = out[:a] + _dump_like(new[key], original, a, b) + out[b:]
+        return out
+
+
+def locate_json_object(text: str) -> tuple[int, int, list[tuple[str, int, int, Any]]] | None:
+    """Where the first JSON object of ``text`` is, and each top-level value's span: ``(start, end, [(key, a, b,
+    value)])``."""
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r"\{", text):
+        try:
+            value, end = decoder.raw_decode(text, m.start())
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if not isinstance(value, dict):
+            continue
+        spans: list[tuple[str, int, int, Any]] = []
+        pos = m.start() + 1
+        try:
+            while True:
+                pos = _skip(text, pos)
+                if text[pos] == "}":
+                    break
+                key, pos = decoder.raw_decode(text, pos)
+                pos = _skip(text, pos)
+                pos = _skip(text, pos + 1)  # the ':'
+                item, after = decoder.raw_decode(text, pos)
+                spans.append((key, pos, after, item))
+                pos = _skip(text, after)
+                if text[pos] == ",":
+                    pos += 1
+        except (json.JSONDecodeError, IndexError, RecursionError):
+            return None
+        return m.start(), end, spans
+    return None
+
+
+def _dump_like(value: Any, original: str, a: int, b: int) -> str:
+    """``value`` written as the value it replaces at ``original[a:b]`` was: on one line, or indented over
+    several lines from the column of the line it starts on."""
+    ascii_only = "\\u" in original[a:b]
+    raw = original[a:b]
+    if "\n" not in raw or not isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    line_start = original.rfind("\n", 0, a) + 1
+    base = re.match(r"[ \t]*", original[line_start:a])
+    pad = base.group() if base else ""
+    inner = re.search(r"\n([ \t]+)", raw)
+    unit = len(inner.group(1)) - len(pad) if inner and len(inner.group(1)) > len(pad) else 2
+    dumped = json.dumps(value, ensure_ascii=ascii_only, indent=unit)
+    return dumped.replace("\n", "\n" + pad)
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _dump_in_style(obj: dict[str, Any], original: str) -> str:
+    if "\n" not in original:
+        return json.dumps(obj, ensure_ascii=False)
+    m = re.search(r"\n([ \t]+)\"", original)
+    indent: int | str = len(m.group(1)) if m and set(m.group(1)) == {" "} else (m.group(1) if m else 2)
+    return json.dumps(obj, ensure_ascii=False, indent=indent)

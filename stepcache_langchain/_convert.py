@@ -87,10 +87,21 @@ class Keyed:
     context: str
 
     def request(self, *, tenant: str, model: str, task: str | None = None, **constraints: Any) -> Request:
+        """The core request. Without an explicit schema, an output parser's format instructions in the question
+        give one (``PydanticOutputParser``, ``JsonOutputParser``, ``StructuredOutputParser``): the question without
+        them is what is embedded and what values must come from."""
+        key_text = self.question
+        if constraints.get("schema") is None and task in (None, "json_extraction"):
+            from ._discover import discover
+
+            found = discover(self.question)
+            if found is not None:
+                constraints["schema"] = found.schema
+                key_text = found.text
         return Request(
             prompt=self.question,
             task=task,
-            key_text=self.question,
+            key_text=key_text,
             namespace=namespace(tenant, model, self.kind, self.context),
             **constraints,
         )

@@ -18,10 +18,10 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.globals import get_llm_cache, set_llm_cache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.output_parsers import StrOutputParser
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser, StrOutputParser
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.prompts import ChatPromptTemplate
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stepcache_core import MemoryStore, StepCacheEngine
 from stepcache_core.bench.formats import Served, StyledAssistant, run_corpus, summarize_corpus
@@ -30,7 +30,7 @@ from stepcache_core.fakes import HashEmbedder
 from .cache import StepCache
 from .runnable import StepCacheRunnable
 
-__all__ = ["StyledChatModel", "PROMPT", "CacheRoute", "RunnableRoute", "main"]
+__all__ = ["StyledChatModel", "PROMPT", "CacheRoute", "RunnableRoute", "ParserRoute", "JSON_PARSERS", "make_parser", "main"]
 
 SYSTEM = "You are a patient math tutor. Explain every step."
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "Question: {question}\nPlease explain it simply.")])
@@ -127,9 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
+    from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+
     rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
+    json_rows = [r for p in JSON_PARSERS for m in ("set_llm_cache", "runnable") for r in run_json_corpus(ParserRoute(p, m))]
+    for r in json_rows:
+        r["task"] = "json"
+    rows += json_rows
     if args.summary:
-        print(json.dumps(summarize_corpus(rows), indent=2))
+        print(json.dumps({**summarize_corpus(rows[: len(rows) - len(json_rows)]), **summarize_json_corpus(json_rows)}, indent=2))
     else:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -138,3 +144,70 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# ---------------------------------------------------------------- JSON through LangChain's output parsers
+
+JSON_PARSERS = ("PydanticOutputParser", "JsonOutputParser", "StructuredOutputParser")
+
+
+def make_parser(kind: str, model: type[BaseModel]) -> Any:
+    """A real LangChain output parser for ``model``."""
+    if kind == "PydanticOutputParser":
+        return PydanticOutputParser(pydantic_object=model)
+    if kind == "JsonOutputParser":
+        return JsonOutputParser(pydantic_object=model)
+    from langchain_classic.output_parsers import ResponseSchema, StructuredOutputParser
+
+    types = {"string": "string", "integer": "integer", "boolean": "boolean", "array": "List[string]"}
+    schemas = [
+        ResponseSchema(name=name, description=str(prop.get("description", name)), type=types.get(str(prop.get("type")), "string"))
+        for name, prop in model.model_json_schema()["properties"].items()
+    ]
+    return StructuredOutputParser.from_response_schemas(schemas)
+
+
+EXTRACT = ChatPromptTemplate.from_messages(
+    [("system", "You extract structured data from text."), ("human", "Extract the record.\n{format_instructions}\n\nText: {text}")]
+)
+
+
+class ParserRoute:
+    """``EXTRACT (format instructions of a real parser) | chat model | parser``, under ``set_llm_cache`` or with
+    the model wrapped in ``StepCacheRunnable``."""
+
+    def __init__(self, parser: str, mode: str, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+        self.parser, self.mode, self._make_engine = parser, mode, make_engine
+        self.name = f"{mode}:{parser}"
+
+    def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
+        from stepcache_core.bench.formats_json import JsonServed
+
+        model = StyledChatModel(assistant=assistant)
+        parser = make_parser(self.parser, case.model)
+        prompt = EXTRACT.partial(format_instructions=parser.get_format_instructions())
+        engine = self._make_engine()
+        cache = StepCache(engine=engine) if self.mode == "set_llm_cache" else None
+        runnable = StepCacheRunnable(model, engine=engine) if self.mode == "runnable" else None
+
+        def serve(text: str) -> JsonServed:
+            seen = len(model.received)
+            previous = get_llm_cache()
+            if cache is not None:
+                cache.last_trace = None
+                set_llm_cache(cache)
+            try:
+                message = (prompt | (runnable if runnable is not None else model)).invoke({"text": text})
+            finally:
+                set_llm_cache(previous)
+            raw = str(message.content)
+            value = parser.invoke(message)
+            if isinstance(value, BaseModel):
+                value = value.model_dump()
+            calls = len(model.received) - seen
+            trace = (cache.last_trace if cache is not None else runnable.last_trace if runnable is not None else None) or {}
+            path = "miss" if cache is not None and calls else str(trace.get("path", "miss"))
+            verbatim = model.received[seen] == prompt.invoke({"text": text}).to_messages() if calls and path in ("miss", "skip") else None
+            return JsonServed(value, raw, path, calls, verbatim)
+
+        return serve

@@ -36,7 +36,10 @@ __all__ = [
 class Segmenter(Protocol):
     """Splits an output into ordered steps and renders steps back to text.
 
-    ``render(segment(t))`` must serve the same content as ``t``.
+    ``render(segment(t))`` must serve the same content as ``t``. A segmenter may also offer
+    ``render_like(original, steps) -> str``: the steps written in the layout of the answer they came from
+    (the engine uses it for reuses and patches; :class:`~stepcache_core.segment.JsonObjectSegmenter` keeps a
+    JSON object's sentence, fence and formatting).
     """
 
     def segment(self, text: str, *, origin: Origin = "cached") -> list[Step]: ...

@@ -11,7 +11,7 @@ from typing import Any
 from ...values import Step
 from ..base import AdaptContext
 from .parse import JsonProblem, source_text
-from .text import LINK_WORDS, grounded, is_number, occurrences, stem, tokens
+from .text import LINK_WORDS, boolean_stated, grounded, is_number, occurrences, stem, tokens
 
 __all__ = ["JsonAdapter"]
 
@@ -41,6 +41,9 @@ class JsonAdapter:
             if key not in new.properties and new.schema is not None:
                 continue  # removed from the schema
             value = self._replace(s.value, replacements, new.text)
+            if isinstance(value, bool):  # a yes/no field follows the new text's own statement, negations included
+                stated = boolean_stated(key, new.text)
+                value = stated if stated is not None else value
             if (
                 value == s.value
                 and not isinstance(value, (bool, list, dict))

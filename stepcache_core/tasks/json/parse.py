@@ -48,7 +48,7 @@ def parse_json_problem(request: Request) -> JsonProblem:
     types = {k: str(v.get("type", "")) for k, v in ((schema or {}).get("properties", {}) or {}).items() if isinstance(v, dict)}
     return JsonProblem(
         prompt=request.prompt,
-        text=request.prompt,
+        text=request.embed_text,  # the question (an integration strips format instructions and chat context)
         schema=schema,
         required=required,
         properties=props or required,

@@ -19,11 +19,12 @@ __all__ = [
     "LINK_WORDS",
     "occurrences",
     "stem",
+    "boolean_stated",
 ]
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w@.+\-/:' ]+", " ", text.casefold()).split())
+    return " ".join(re.sub(r"[^\w@.+#\-/:' ]+", " ", text.casefold()).split())
 
 
 # function words that never begin or end an extracted entity: a value like "The book fair in" or
@@ -46,9 +47,27 @@ def plausible_span(value: str) -> bool:
         return False
     if " , " in value or (len(words) > 2 and words[0].endswith("ing") and words[1] in _EDGE_WORDS):
         return False  # "Belonging to Dana Levi , Nala": a participle clause, not a name
-    # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name;
-    # identifiers keep their digits inside one token ("A-1042", "LH402")
-    return len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words)
+    # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name; a number
+    # that belongs to a name is not: a model number after a name ("Nordik 2 kettle", "Vento X5"), a code
+    # ("LH 1234"), a phone number or a date written in parts ("+1 415 555 0199")
+    if len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words):
+        return True
+    raw = value.split()
+    if all(_NUMERIC.fullmatch(w) for w in raw):
+        return True
+    for i, w in enumerate(raw):
+        if w.replace(".", "").replace(",", "").isdigit():
+            before = raw[i - 1] if i else ""
+            if not before[:1].isupper() or before.casefold().endswith("ing") or before.casefold() in _EDGE_WORDS:
+                return False
+    return words[-1] not in _UNIT_WORDS
+
+
+_NUMERIC = re.compile(r"[+\-(]?\d[\d\-().]*")
+_UNIT_WORDS = frozenset(
+    "minute minutes hour hours day days week weeks month months year years dollars euros km kg miles people "
+    "guests pages percent times seats rooms".split()
+)
 
 
 # a clause ends at punctuation followed by a space or the end: "Lyon. Alice" and "Denver, Dana" are two
@@ -56,9 +75,9 @@ def plausible_span(value: str) -> bool:
 _CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014]+\s|[()\[\]\"]")
 
 
-# one tokenizer: words keep inner dots, dashes, slashes, @ and + ("A-1042", "3.5", "C++" stays "C"), not a
+# one tokenizer: words keep inner dots, dashes, slashes, @ and + ("A-1042", "3.5", "C++", "C#"), not a
 # sentence's final period; tokens are words plus punctuation (what text diffs align on)
-_WORD = re.compile(r"[\w@+\-/'.]*\w")
+_WORD = re.compile(r"[\w@+\-/'.]*\w(?:\+\+|#)?")  # "C++" and "C#" are words of their own, never "C"
 
 
 _ARTICLES = frozenset(("The", "A", "An"))
@@ -185,3 +204,33 @@ def occurrences(words: Sequence[str], value: str) -> list[int]:
 
 def stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+
+
+_NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't wasnt doesn't doesnt don't dont without cannot can't".split())
+_OPPOSITE = {"in": "out of", "out of": "in", "on": "off", "off": "on"}
+
+
+def boolean_stated(key: str, text: str) -> bool | None:
+    """What ``text`` says about a yes/no field, from the field's own words: ``in_stock`` is true for "is in
+    stock", false for "is out of stock" or "is not in stock"; ``is_vegan`` / ``has_parking`` likewise. ``None``
+    when the text does not say (or says both)."""
+    words = [w for w in key.casefold().replace("-", "_").split("_") if w]
+    while words and words[0] in ("is", "has", "was", "are", "can"):
+        words = words[1:]
+    if not words:
+        return None
+    phrase = " ".join(words)
+    norm = " " + _norm(text) + " "
+    said: set[bool] = set()
+    for m in re.finditer(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])", norm):
+        before = norm[: m.start()].split()[-3:]
+        said.add(not any(w in _NEGATIONS for w in before))
+    head = words[0]
+    if head in _OPPOSITE or " ".join(words[:2]) in _OPPOSITE:
+        lead = " ".join(words[:2]) if " ".join(words[:2]) in _OPPOSITE else head
+        rest = " ".join(words[len(lead.split()) :])
+        opposite = f"{_OPPOSITE[lead]} {rest}".strip()
+        for m in re.finditer(rf"(?<![\w\-]){re.escape(opposite)}(?![\w\-])", norm):
+            before = norm[: m.start()].split()[-3:]
+            said.add(any(w in _NEGATIONS for w in before))  # "out of stock": false; "not out of stock": true
+    return said.pop() if len(said) == 1 else None

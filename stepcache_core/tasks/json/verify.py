@@ -7,10 +7,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ...segment import find_json_object
+from ...segment import find_json_object, locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem
-from .text import _contains, _cut_name, _norm, _unit_word, grounded, plausible_span, value_tokens
+from .text import _contains, _cut_name, _norm, _unit_word, boolean_stated, grounded, plausible_span, value_tokens
 
 __all__ = ["JsonVerifier"]
 
@@ -80,22 +80,26 @@ class JsonVerifier:
 
     @staticmethod
     def _grounded(step: Step, problem: JsonProblem) -> bool:
-        if isinstance(step.value, bool) or step.value is None:
+        if isinstance(step.value, bool):
+            # a yes/no field the text states in the field's own words ("in stock", "out of stock") is checked
+            # against that statement; one it does not state passes only when the model wrote it just now
+            stated = boolean_stated(step.key or "", problem.text)
+            return step.value is stated if stated is not None else step.origin == "generated"
+        if step.value is None:
             return step.origin == "generated"
         if isinstance(step.value, list) and not step.value:
             return step.origin == "generated"
         return grounded(step.value, problem.text)
 
     def check(self, problem: JsonProblem, text: str) -> Verdict:
-        obj = find_json_object(text)
-        if obj is None:
+        found = locate_json_object(text)
+        if found is None:
             return Verdict(False, "output holds no JSON object")
-        try:
-            stripped = json.loads(text)
-        except json.JSONDecodeError:
-            return Verdict(False, "output is not exactly one JSON object")
-        if stripped != obj:
-            return Verdict(False, "output is not exactly one JSON object")
+        start, end, _ = found
+        obj = json.loads(text[start:end])
+        # a wrapper (a sentence, a fence) may surround the object; a second object may not: which would it be?
+        if find_json_object(text[end:]) is not None or find_json_object(text[:start]) is not None:
+            return Verdict(False, "output holds more than one JSON object")
         validator = problem.validator
         if validator is not None:
             err = next(iter(validator.iter_errors(obj)), None)

@@ -28,20 +28,24 @@ def test_missing_required_key_and_malformed_output():
     verdicts = JsonVerifier().verify_steps(p, SEG.segment('{"name": "Alice", "age": 30}'))
     assert [v.key for v in verdicts if not v.ok] == ["city"]
     assert not any(v.ok for v in JsonVerifier().verify_steps(p, SEG.segment('{"name": "Ali')))
-    assert not JsonVerifier().check(p, '{"name": "Alice", "age": 30, "city": "Paris"} trailing').ok
+    # a wrapper around the one object is the model's layout; a second object is ambiguous
+    assert JsonVerifier().check(p, 'Here it is: {"name": "Alice", "age": 30, "city": "Paris"} (from the text)').ok
+    assert not JsonVerifier().check(p, '{"name": "Alice", "age": 30, "city": "Paris"} or {"name": "Al"}').ok
 
 
-def test_cached_booleans_are_never_trusted():
+def test_cached_booleans_follow_the_texts_own_statement_or_are_not_trusted():
     schema = {
         "type": "object",
-        "properties": {"name": {"type": "string"}, "vip": {"type": "boolean"}},
+        "properties": {"name": {"type": "string"}, "vip": {"type": "boolean"}, "newsletter": {"type": "boolean"}},
         "required": ["name", "vip"],
     }
-    p = problem("Alice is a VIP", schema)
     cached = SEG.segment('{"name": "Alice", "vip": true}')
-    assert [v.ok for v in JsonVerifier().verify_steps(p, cached)] == [True, False]
-    fresh = SEG.segment('{"name": "Alice", "vip": true}', origin="generated")
-    assert all(v.ok for v in JsonVerifier().verify_steps(p, fresh))
+    assert all(v.ok for v in JsonVerifier().verify_steps(problem("Alice is a VIP", schema), cached))
+    assert [v.ok for v in JsonVerifier().verify_steps(problem("Alice is not a VIP", schema), cached)] == [True, False]
+    unstated = SEG.segment('{"name": "Alice", "vip": true, "newsletter": false}')
+    assert [v.ok for v in JsonVerifier().verify_steps(problem("Alice is a VIP", schema), unstated)] == [True, True, False]
+    fresh = SEG.segment('{"name": "Alice", "vip": true, "newsletter": false}', origin="generated")
+    assert all(v.ok for v in JsonVerifier().verify_steps(problem("Alice is a VIP", schema), fresh))
 
 
 def test_grounding_numbers_and_words():
