@@ -149,13 +149,24 @@ def grounded(value: Any, text: str) -> bool:
         return float(value) in numbers
     if isinstance(value, str):
         v = _norm(value)
-        # a whole token span: "1042" is not grounded by "A-1042", "York" not by "Yorkshire"
-        return bool(v) and re.search(rf"(?<![\w\-/]){re.escape(v)}(?![\w\-/]|\.\w)", _norm(text)) is not None
+        # a whole token span: "1042" is not grounded by "A-1042", "York" not by "Yorkshire", "C" not by "C++";
+        # and a number is not grounded by a longer run of numbers it begins or ends ("+1" of "+1 415 555 0199")
+        norm = _norm(text)
+        for m in re.finditer(rf"(?<![\w\-/+#]){re.escape(v)}(?![\w\-/+#]|\.\w)", norm):
+            if _NUMBERISH.fullmatch(v) and (_NUMBER_AFTER.match(norm, m.end()) or _NUMBER_BEFORE.search(norm, 0, m.start())):
+                continue
+            return True
+        return False
     if isinstance(value, list):
         return all(grounded(v, text) for v in value)
     if isinstance(value, dict):
         return all(grounded(v, text) for v in value.values())
     return False
+
+
+_NUMBERISH = re.compile(r"[+\-(]?\d[\d\-(). ]*")
+_NUMBER_AFTER = re.compile(r" [+(]?\d")
+_NUMBER_BEFORE = re.compile(r"\d[)]? $")
 
 
 def value_tokens(value: Any) -> tuple[str, ...]:

@@ -116,9 +116,16 @@ def _other_values(steps: Sequence[Step], key: str) -> list[tuple[str, ...]]:
 
 
 def _clashes(steps: Sequence[Step]) -> dict[str, str]:
-    """Keys whose scalar value equals or contains another key's value (token-wise)."""
+    """Keys whose scalar value equals or contains another key's value (token-wise); a list holding another
+    key's value ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too."""
     toks = [(s.key, value_tokens(s.value)) for s in steps if s.key is not None]
     out: dict[str, str] = {}
+    for s in steps:
+        if s.key is not None and isinstance(s.value, list):
+            for item in s.value:
+                other = next((k for k, t in toks if k != s.key and t and value_tokens(item) and _contains(value_tokens(item), t)), None)
+                if other is not None:
+                    out.setdefault(s.key, other)
     for i, (ka, ta) in enumerate(toks):
         for kb, tb in toks[i + 1 :]:
             if not (ta and tb):
