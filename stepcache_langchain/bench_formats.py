@@ -142,9 +142,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
 
 # ---------------------------------------------------------------- JSON through LangChain's output parsers
 
@@ -211,3 +208,7 @@ class ParserRoute:
             return JsonServed(value, raw, path, calls, verbatim)
 
         return serve
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

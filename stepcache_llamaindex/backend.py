@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llama_index.core.base.llms.types import ChatResponse, CompletionResponse
+from llama_index.core.bridge.pydantic import BaseModel
 from llama_index.core.llms import LLM
 
 from stepcache_core import Completion, GenerationSpec
@@ -53,6 +54,8 @@ def _response_text(response: Any) -> str:
         return response.message.content or ""
     if isinstance(response, CompletionResponse):
         return response.text or ""
+    if isinstance(response, BaseModel):  # the inner LLM's own structured_predict: its object, as JSON
+        return response.model_dump_json()
     raise TypeError(f"the inner LLM returned {type(response).__name__}, expected a CompletionResponse or ChatResponse")
 
 

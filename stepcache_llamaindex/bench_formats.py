@@ -30,7 +30,7 @@ from stepcache_core.fakes import HashEmbedder
 
 from .llm import StepCacheLLM
 
-__all__ = ["StyledLLM", "PROMPT", "LlamaIndexRoute", "main"]
+__all__ = ["StyledLLM", "PROMPT", "LlamaIndexRoute", "ProgramRoute", "main"]
 
 PROMPT = ChatPromptTemplate(
     message_templates=[
@@ -110,13 +110,61 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
+    from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+
     rows = run_corpus(LlamaIndexRoute())
+    json_rows = [r for mode in ("program", "structured_predict") for r in run_json_corpus(ProgramRoute(mode))]
+    for r in json_rows:
+        r["task"] = "json"
+    rows += json_rows
     if args.summary:
-        print(json.dumps(summarize_corpus(rows), indent=2))
+        print(json.dumps({**summarize_corpus(rows[: len(rows) - len(json_rows)]), **summarize_json_corpus(json_rows)}, indent=2))
     else:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     return 0
+
+
+
+# ---------------------------------------------------------------- JSON through LlamaIndex programs
+
+
+class ProgramRoute:
+    """``LLMTextCompletionProgram`` (its output parser appends the schema to the caller's prompt) or
+    ``structured_predict``, on ``StepCacheLLM`` around a chat model answering in one JSON wrapper."""
+
+    def __init__(self, mode: str = "program", make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+        if mode not in ("program", "structured_predict"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode, self._make_engine = mode, make_engine
+        self.name = f"llamaindex:{mode}"
+
+    def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
+        from llama_index.core.program import LLMTextCompletionProgram
+        from llama_index.core.prompts import PromptTemplate
+
+        from stepcache_core.bench.formats_json import JsonServed
+
+        model = StyledLLM(assistant=assistant)
+        llm = StepCacheLLM(llm=model, engine=self._make_engine())
+        template = "Extract the record.\nText: {text}"
+        program = LLMTextCompletionProgram.from_defaults(output_cls=case.model, prompt_template_str=template, llm=llm)
+
+        def serve(text: str) -> JsonServed:
+            seen = len(model.received)
+            if self.mode == "program":
+                value = program(text=text)
+            else:
+                value = llm.structured_predict(case.model, PromptTemplate(template), text=text)
+            trace = llm.last_trace or {}
+            calls = len(model.received) - seen
+            verbatim = None
+            if calls and trace.get("path") in ("miss", "skip"):
+                got = model.received[seen]  # the program's (or the inner structured_predict's) own prompt
+                verbatim = isinstance(got, list) and text in str(got[-1].content) and "JSON schema" in str(got[-1].content)
+            return JsonServed(value.model_dump(), None, str(trace.get("path")), calls, verbatim)
+
+        return serve
 
 
 if __name__ == "__main__":

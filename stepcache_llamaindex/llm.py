@@ -52,6 +52,7 @@ from stepcache_core.engine import LazyEngine
 from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
+from ._discover import discover
 from .backend import LlamaIndexBackend, PassthroughBackend, llm_identity, token_usage
 
 if TYPE_CHECKING:
@@ -320,12 +321,19 @@ class StepCacheLLM(FunctionCallingLLM):
             raise InvalidSchemaError(
                 f"stepcache_schema must be a JSON Schema dict or a pydantic model, got {type(schema).__name__}"
             )
+        key_text: str | None = None
+        if schema is None and not required and task in (None, JSON_TASK):
+            # LLMTextCompletionProgram and friends append their output parser's schema to the prompt
+            found = discover(text)
+            if found is not None:
+                schema, key_text, task = found.schema, found.text, JSON_TASK
         return Request(
             text,
             task=task,
             schema=schema,
             required_keys=required,
             namespace=namespace,
+            key_text=key_text,
         )
 
     def _run(self, request: Request, reuse: bool, passthrough: PassthroughBackend | None = None) -> Outcome:
@@ -573,7 +581,13 @@ class StepCacheLLM(FunctionCallingLLM):
         options, rest = self._split_kwargs(kwargs)
         namespace = self._namespace("structured", {**rest, "output_cls": output_cls.__name__})
         request = Request(text, task=JSON_TASK, schema=schema, namespace=namespace)
-        outcome = self._run(request, options.get("stepcache_reuse", True))
+        # on a miss the inner LLM does what the caller asked of it: its own structured_predict (tool calling,
+        # or its output parser's prompt), whose object is then verified like any answer
+        passthrough = PassthroughBackend(
+            f"llamaindex:{llm_identity(self._llm)}",
+            lambda: self._llm.structured_predict(output_cls, prompt, llm_kwargs=rest or None, **prompt_args),
+        )
+        outcome = self._run(request, options.get("stepcache_reuse", True), passthrough)
         obj = find_json_object(outcome.text)
         try:
             return output_cls.model_validate(obj)

@@ -32,3 +32,15 @@ def test_a_model_slip_is_patched_through_the_same_model():
     assert [m.content for m in inner.received[0]] == [m.content for m in PROMPT.format_messages(question=problem.question)]
     assert isinstance(inner.received[1], str) and "is wrong" in inner.received[1]  # the patch instruction
     assert llm.last_trace is not None and llm.last_trace["fallback"] == "patch"
+
+
+def test_json_programs_and_structured_predict_reuse_with_the_schema_they_carry():
+    from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+    from stepcache_llamaindex.bench_formats import ProgramRoute
+
+    for mode in ("program", "structured_predict"):
+        summary = summarize_json_corpus(run_json_corpus(ProgramRoute(mode)))
+        for key, s in summary.items():
+            assert s["error_rows"] == 0 and s["wrong_served"] == 0, key
+            assert s["repeats_identical"] == 1.0 and s["variants_reused_correct"] >= 0.9, key
+            assert s["prompt_verbatim"] == 1.0, key  # the program's own prompt (with its schema) on a miss

@@ -84,7 +84,12 @@ def _json_schema(body: str) -> dict[str, Any] | None:
     try:
         value = json.loads(body)
     except (json.JSONDecodeError, RecursionError):
-        return None
+        if "{{" not in body:
+            return None
+        try:  # a template's escaped braces that reached the model as they were (LlamaIndex's chat path does this)
+            value = json.loads(body.replace("{{", "{").replace("}}", "}"))
+        except (json.JSONDecodeError, RecursionError):
+            return None
     if not isinstance(value, dict) or not isinstance(value.get("properties"), Mapping) or not value["properties"]:
         return None
     value.setdefault("type", "object")  # LangChain strips "type" and "title" from the model's schema
