@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
     from llama_index.core.chat_engine.types import AgentChatResponse
 
 __all__ = ["StepCacheLLM", "UnsupportedContentError", "TEXT_TASK", "JSON_TASK"]
+
+logger = logging.getLogger("stepcache_llamaindex")
 
 
 _S = TypeVar("_S")
@@ -583,10 +586,14 @@ class StepCacheLLM(FunctionCallingLLM):
         request = Request(text, task=JSON_TASK, schema=schema, namespace=namespace)
         # on a miss the inner LLM does what the caller asked of it: its own structured_predict (tool calling,
         # or its output parser's prompt), whose object is then verified like any answer
-        passthrough = PassthroughBackend(
-            f"llamaindex:{llm_identity(self._llm)}",
-            lambda: self._llm.structured_predict(output_cls, prompt, llm_kwargs=rest or None, **prompt_args),
-        )
+        def own_call() -> Any:
+            try:
+                return self._llm.structured_predict(output_cls, prompt, llm_kwargs=rest or None, **prompt_args)
+            except (ValueError, TypeError) as e:  # its parser could not read the model: an answer that fails
+                logger.info("stepcache: the inner structured_predict failed (%s); the engine repairs it", e)
+                return CompletionResponse(text="")
+
+        passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", own_call)
         outcome = self._run(request, options.get("stepcache_reuse", True), passthrough)
         obj = find_json_object(outcome.text)
         try:
