@@ -48,11 +48,17 @@ def _formats(args: argparse.Namespace) -> int:
     from ..engine import StepCacheEngine
     from ..store import MemoryStore
     from .formats import CoreRoute, ExactRoute, NoCacheRoute, format_corpus, run_corpus, summarize_corpus
+    from .formats_json import CoreJsonRoute, run_json_corpus, summarize_json_corpus
     from .runner import machine, now
 
     embedder = MiniLMEmbedder(threads=1)  # the real embedder: retrieval as a user gets it
-    core = CoreRoute(lambda assistant: StepCacheEngine(store=MemoryStore(), embedder=embedder, backend=assistant))
-    rows = run_corpus(NoCacheRoute()) + run_corpus(ExactRoute()) + run_corpus(core)
+
+    def engine(assistant: Any) -> StepCacheEngine:
+        return StepCacheEngine(store=MemoryStore(), embedder=embedder, backend=assistant)
+
+    rows = run_corpus(NoCacheRoute()) + run_corpus(ExactRoute()) + run_corpus(CoreRoute(engine))
+    for r in run_json_corpus(CoreJsonRoute(engine)):
+        rows.append({**r, "task": "json"})
     for module in ("stepcache_langchain.bench_formats", "stepcache_llamaindex.bench_formats"):
         done = subprocess.run([sys.executable, "-m", module], capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
@@ -61,12 +67,13 @@ def _formats(args: argparse.Namespace) -> int:
         rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    summary = summarize_corpus(rows)
+    summary = summarize_corpus([r for r in rows if r.get("task") != "json"])
+    json_summary = summarize_json_corpus([r for r in rows if r.get("task") == "json"])
     with open(out / "formats.jsonl", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    (out / "formats.json").write_text(json.dumps(summary, indent=2))
-    md = format_corpus(summary, {"date": now(), "machine": machine()})
+    (out / "formats.json").write_text(json.dumps({"equations": summary, "json": json_summary}, indent=2))
+    md = format_corpus(summary, {"date": now(), "machine": machine()}, json_summary)
     (out / "formats.md").write_text(md + "\n")
     print(md)
     return 0

@@ -483,7 +483,9 @@ class CoreRoute:
         return serve
 
 
-def format_corpus(summary: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str:
+def format_corpus(
+    summary: dict[str, dict[str, Any]], meta: dict[str, Any], json_summary: dict[str, dict[str, Any]] | None = None
+) -> str:
     """The formats report: one row per system and route, then one row per route and style."""
 
     def pct(v: float | None) -> str:
@@ -515,4 +517,21 @@ def format_corpus(summary: dict[str, dict[str, Any]], meta: dict[str, Any]) -> s
     lines += [row(k, s) for k, s in summary.items() if "/" not in k]
     lines += ["", "Per route and style family:", "", head]
     lines += [row(k, s) for k, s in summary.items() if "/" in k and not k.startswith(("none/", "exact/"))]
+    if json_summary:
+        from .formats_json import CASES, WRAPPERS
+
+        lines += [
+            "",
+            "## JSON",
+            "",
+            f"Extraction answers in {len(WRAPPERS)} wrappers ({', '.join(WRAPPERS)}) for {len(CASES)} record kinds "
+            f"({', '.join(c.kind for c in CASES)}): the first text, its exact repeat, the other texts of its kind. "
+            "Through the core API (schema given), LangChain's output parsers (schema discovered from their format "
+            "instructions) and LlamaIndex (`LLMTextCompletionProgram`, `structured_predict`).",
+            "",
+            head.replace("| model calls | error rows |", "| model calls | error rows | reused in their wrapper |").replace(
+                "|---|---|---|---|---|---|---|---|---|---|", "|---|---|---|---|---|---|---|---|---|---|---|"
+            ),
+        ]
+        lines += [row(k, s) + f" {pct(s.get('reused_in_their_wrapper'))} |" for k, s in json_summary.items() if "/" not in k]
     return "\n".join(lines)

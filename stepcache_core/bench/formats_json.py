@@ -35,6 +35,7 @@ __all__ = [
     "JsonServed",
     "run_json_corpus",
     "summarize_json_corpus",
+    "CoreJsonRoute",
 ]
 
 
@@ -220,3 +221,32 @@ def summarize_json_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str,
         sel = [r for r in rows if r["route"] == route and (not style or r["style"] == style) and "wrapper_kept" in r]
         s["reused_in_their_wrapper"] = round(sum(r["wrapper_kept"] for r in sel) / len(sel), 4) if sel else None
     return out
+
+
+class CoreJsonRoute:
+    """``StepCacheEngine.run(Request(text, schema=model's JSON Schema))`` with the assistant as its backend."""
+
+    name = "core:json"
+
+    def __init__(self, make_engine: Callable[[Any], Any]) -> None:
+        self._make_engine = make_engine
+
+    def open(self, assistant: JsonAssistant, case: Case) -> Callable[[str], JsonServed]:
+        from ..errors import StepCacheError
+        from ..segment import find_json_object
+        from ..values import Request
+
+        engine = self._make_engine(assistant)
+        schema = case.model.model_json_schema()
+
+        def serve(text: str) -> JsonServed:
+            seen = len(assistant.prompts)
+            try:
+                out = engine.run(Request(text, schema=schema))
+            except StepCacheError as e:
+                return JsonServed(None, None, "error", len(assistant.prompts) - seen, error=f"{type(e).__name__}: {e}")
+            calls = assistant.prompts[seen:]
+            verbatim = (calls[0] == text) if calls and out.trace.path in ("miss", "skip") else None
+            return JsonServed(find_json_object(out.text), out.text, out.trace.path, out.trace.backend_calls, verbatim)
+
+        return serve

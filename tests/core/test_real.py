@@ -178,6 +178,31 @@ def test_read_only_and_corrupt_store_directories_are_typed_errors(tmp_path, embe
     assert (bad / "chroma.sqlite3").read_bytes() == b"garbage" * 100
 
 
+def test_bench_formats_on_every_route_with_the_real_embedder(tmp_path):
+    """``stepcache bench --formats``: the formats corpus through the core API, set_llm_cache, the Runnable and
+    LlamaIndex (subprocesses), with MiniLM for retrieval; targets of issue 10 and 11 on scripted chat models."""
+    need("sentence_transformers")
+    out = tmp_path / "formats"
+    proc = subprocess.run(
+        [sys.executable, "-m", "stepcache_core.cli", "bench", "--formats", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import json
+
+    summary = json.loads((out / "formats.json").read_text())
+    routes = {k: v for part in ("equations", "json") for k, v in summary[part].items() if "/" not in k}
+    assert {"core", "set_llm_cache", "runnable", "llamaindex", "core:json", "llamaindex:program"} <= set(routes)
+    for name, s in routes.items():
+        assert s["wrong_served"] == 0, name
+        if name in ("none", "exact"):
+            continue
+        assert s["repeats_identical"] == 1.0 and s["variants_reused_correct"] >= 0.9 and s["prompt_verbatim"] == 1.0, name
+    assert (out / "formats.md").read_text().startswith("# Formats benchmark")
+
+
 def test_bench_quick_on_the_real_model(tmp_path):
     need("llama_cpp")
     out = tmp_path / "bench"
