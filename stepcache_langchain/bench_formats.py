@@ -10,7 +10,6 @@ the engine). ``python -m stepcache_langchain.bench_formats`` prints the corpus r
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,9 +22,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, ConfigDict, Field
 
-from stepcache_core import MemoryStore, StepCacheEngine
-from stepcache_core.bench.formats import Served, StyledAssistant, run_corpus, summarize_corpus
-from stepcache_core.fakes import HashEmbedder
+from stepcache_core import StepCacheEngine
+from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
 
 from .cache import StepCache
 from .runnable import StepCacheRunnable
@@ -61,16 +59,12 @@ class StyledChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
-def _engine() -> StepCacheEngine:
-    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
-
-
 class CacheRoute:
     """``set_llm_cache(StepCache(...))`` in front of ``PROMPT | model | StrOutputParser()``."""
 
     name = "set_llm_cache"
 
-    def __init__(self, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         self._make_engine = make_engine
 
     def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
@@ -102,7 +96,7 @@ class RunnableRoute:
 
     name = "runnable"
 
-    def __init__(self, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         self._make_engine = make_engine
 
     def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
@@ -127,21 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
-    from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+    from stepcache_core.bench.formats_json import run_json_corpus
 
     rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
     json_rows = [r for p in JSON_PARSERS for m in ("set_llm_cache", "runnable") for r in run_json_corpus(ParserRoute(p, m))]
-    for r in json_rows:
-        r["task"] = "json"
-    rows += json_rows
-    if args.summary:
-        print(json.dumps({**summarize_corpus(rows[: len(rows) - len(json_rows)]), **summarize_json_corpus(json_rows)}, indent=2))
-    else:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
+    print_rows(rows, json_rows, summary=args.summary)
     return 0
-
-
 
 # ---------------------------------------------------------------- JSON through LangChain's output parsers
 
@@ -173,7 +158,7 @@ class ParserRoute:
     """``EXTRACT (format instructions of a real parser) | chat model | parser``, under ``set_llm_cache`` or with
     the model wrapped in ``StepCacheRunnable``."""
 
-    def __init__(self, parser: str, mode: str, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+    def __init__(self, parser: str, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         self.parser, self.mode, self._make_engine = parser, mode, make_engine
         self.name = f"{mode}:{parser}"
 

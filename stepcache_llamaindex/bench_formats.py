@@ -7,7 +7,6 @@ used assistants (scripted: :class:`StyledLLM`), called with the caller's own ``C
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,9 +23,8 @@ from llama_index.core.llms import CustomLLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.prompts import ChatPromptTemplate
 
-from stepcache_core import MemoryStore, StepCacheEngine
-from stepcache_core.bench.formats import Served, StyledAssistant, run_corpus, summarize_corpus
-from stepcache_core.fakes import HashEmbedder
+from stepcache_core import StepCacheEngine
+from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
 
 from .llm import StepCacheLLM
 
@@ -73,10 +71,6 @@ class StyledLLM(CustomLLM):
         yield CompletionResponse(text=response.text, delta=response.text)
 
 
-def _engine() -> StepCacheEngine:
-    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
-
-
 def _same(a: Any, b: Sequence[ChatMessage]) -> bool:
     return isinstance(a, list) and [(m.role, m.content) for m in a] == [(m.role, m.content) for m in b]
 
@@ -86,7 +80,7 @@ class LlamaIndexRoute:
 
     name = "llamaindex"
 
-    def __init__(self, make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         self._make_engine = make_engine
 
     def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
@@ -110,21 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
-    from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+    from stepcache_core.bench.formats_json import run_json_corpus
 
     rows = run_corpus(LlamaIndexRoute())
     json_rows = [r for mode in ("program", "structured_predict") for r in run_json_corpus(ProgramRoute(mode))]
-    for r in json_rows:
-        r["task"] = "json"
-    rows += json_rows
-    if args.summary:
-        print(json.dumps({**summarize_corpus(rows[: len(rows) - len(json_rows)]), **summarize_json_corpus(json_rows)}, indent=2))
-    else:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
+    print_rows(rows, json_rows, summary=args.summary)
     return 0
-
-
 
 # ---------------------------------------------------------------- JSON through LlamaIndex programs
 
@@ -133,7 +118,7 @@ class ProgramRoute:
     """``LLMTextCompletionProgram`` (its output parser appends the schema to the caller's prompt) or
     ``structured_predict``, on ``StepCacheLLM`` around a chat model answering in one JSON wrapper."""
 
-    def __init__(self, mode: str = "program", make_engine: Callable[[], StepCacheEngine] = _engine) -> None:
+    def __init__(self, mode: str = "program", make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         if mode not in ("program", "structured_predict"):
             raise ValueError(f"unknown mode {mode!r}")
         self.mode, self._make_engine = mode, make_engine

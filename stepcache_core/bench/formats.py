@@ -41,6 +41,8 @@ __all__ = [
     "run_corpus",
     "summarize_corpus",
     "format_corpus",
+    "memory_engine",
+    "print_rows",
 ]
 
 
@@ -419,6 +421,30 @@ def summarize_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]
 def _rate(values: Sequence[bool | None]) -> float | None:
     vals = [bool(v) for v in values if v is not None]
     return round(sum(vals) / len(vals), 4) if vals else None
+
+
+def memory_engine() -> Any:
+    """A fresh engine on an in-memory store and the hashing embedder: what the integrations' corpus routes use."""
+    from ..embed import HashEmbedder
+    from ..engine import StepCacheEngine
+    from ..store import MemoryStore
+
+    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+
+
+def print_rows(rows: Sequence[dict[str, Any]], json_rows: Sequence[dict[str, Any]], *, summary: bool) -> None:
+    """An integration's corpus run on stdout: one JSON row a line (``stepcache bench --formats`` reads them), or
+    the summary."""
+    import json
+
+    from .formats_json import summarize_json_corpus
+
+    tagged = [{**r, "task": "json"} for r in json_rows]
+    if summary:
+        print(json.dumps({**summarize_corpus(rows), **summarize_json_corpus(tagged)}, indent=2))
+        return
+    for row in [*rows, *tagged]:
+        print(json.dumps(row, ensure_ascii=False))
 
 
 class NoCacheRoute:

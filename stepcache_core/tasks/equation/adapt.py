@@ -12,7 +12,7 @@ from typing import Any
 from ...errors import InvalidEquationError
 from ...values import Step
 from ..base import AdaptContext
-from .expr import find_equation, format_exact, format_number, linear_form, parse_side
+from .expr import find_equation, format_exact, format_number, linear_form, parse_side, to_fraction
 from .notation import label_end, math_view, number_spans, pattern, signed_numbers, statements
 from .parse import EquationProblem, equation_shape
 from .verify import answer_spans, final_answer
@@ -104,7 +104,7 @@ class EquationAdapter:
             return None  # the view does not keep this line's numbers in order: leave it to verification
         olds = [_literal(m.group()) for m in matches]
         answers = answer_spans(text)
-        roots = (_fraction(old.solutions[0]), _fraction(new.solutions[0])) if len(old.solutions) == len(new.solutions) == 1 else None
+        roots = (to_fraction(old.solutions[0]), to_fraction(new.solutions[0])) if len(old.solutions) == len(new.solutions) == 1 else None
         options: list[list[Fraction]] = []
         k = 0
         for m, vm, value in zip(matches, in_view, olds):
@@ -234,13 +234,6 @@ def respell(written: str, name: str) -> str:
 
         return latex_name(name)
     return name
-
-
-def _fraction(value: Any) -> Fraction | None:
-    try:
-        return Fraction(int(value.p), int(value.q))
-    except (AttributeError, TypeError, ValueError):
-        return None
 
 
 def _in_frac(text: str, m: Any) -> bool:

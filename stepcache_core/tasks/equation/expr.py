@@ -24,6 +24,7 @@ __all__ = [
     "format_number",
     "linear_form",
     "format_exact",
+    "to_fraction",
 ]
 
 
@@ -360,6 +361,14 @@ class _LinParser:
         if t[0].isdigit():
             return Fraction(0), Fraction(t)
         raise _NonLinear
+
+
+def to_fraction(value: Any) -> Fraction | None:
+    """A sympy rational as an exact ``Fraction`` (``None`` for anything else)."""
+    try:
+        return Fraction(int(value.p), int(value.q))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def format_exact(value: Any) -> str:

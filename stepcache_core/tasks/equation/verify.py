@@ -11,7 +11,7 @@ from typing import Any
 from ...bounds import MAX_SOLVE_DEGREE, check_deadline
 from ...errors import ExpressionTooComplexError, InvalidEquationError
 from ...values import Step, Verdict
-from .expr import linear_form, parse_equation, parse_number, parse_side
+from .expr import linear_form, parse_equation, parse_number, parse_side, to_fraction
 from .notation import NUMBER, math_view, statements
 from .parse import EquationProblem, equation_shape
 
@@ -273,7 +273,7 @@ def _equation(p: EquationProblem, eq: str, step: Step) -> Verdict:
             a, b = fast
             if a == 0:
                 return Verdict(False, f"step does not constrain {p.name}", step=step.index, unreadable=True)
-            if -b / a != _fraction(p.solutions[0]):
+            if -b / a != to_fraction(p.solutions[0]):
                 return Verdict(False, f"step {eq!r} changes the solution set", step=step.index)
             return Verdict(True, step=step.index)
     try:
@@ -327,13 +327,6 @@ def _satisfied(info: Any, problem: EquationProblem) -> bool:
             return False
         return _same_set(list(set(step_sols)), problem.solutions)
     return True
-
-
-def _fraction(value: Any) -> Fraction | None:
-    try:
-        return Fraction(int(value.p), int(value.q))
-    except (AttributeError, TypeError, ValueError):
-        return None
 
 
 def _canonical_values(eq: str) -> bool:
