@@ -122,11 +122,19 @@ class JsonObjectSegmenter:
         new = {str(s.key): s.value for s in steps}
         if list(new) != [k for k, _, _, _ in spans]:
             return original[:start] + _dump_in_style(new, original[start:end]) + original[end:]
-        out = original
+        out = original[start:end]
         for key, a, b, old in reversed(spans):
             if new[key] != old or type(new[key]) is not type(old):
-                out = out[:a] + _dump_like(new[key], original, a, b) + out[b:]
-        return out
+                out = out[: a - start] + _dump_like(new[key], original, a, b) + out[b - start :]
+        # the wrapper's prose may name a value ("Here is Maria Lopez's record:"): it follows the value
+        renamed = [(old, new[key]) for key, _, _, old in spans if isinstance(old, str) and isinstance(new[key], str) and old != new[key]]
+        head, tail = original[:start], original[end:]
+        for old_value, new_value in renamed:
+            if len(old_value) >= 3:
+                pattern = re.compile(rf"(?<!\w){re.escape(old_value)}(?!\w)")
+                literal = new_value.replace("\\", "\\\\")  # a replacement string, not a template
+                head, tail = pattern.sub(literal, head), pattern.sub(literal, tail)
+        return head + out + tail
 
 
 def locate_json_object(text: str) -> tuple[int, int, list[tuple[str, int, int, Any]]] | None:

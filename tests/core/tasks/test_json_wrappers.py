@@ -160,3 +160,13 @@ def test_a_schema_in_format_instructions_is_discovered_and_cut_from_the_text():
 )
 def test_prompts_without_a_readable_schema_discover_nothing(prompt):
     assert discover_schema(prompt, [instructions_from_template("test", TEMPLATE, "schema")]) is None
+
+
+def test_the_wrappers_prose_follows_a_renamed_value():
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=JsonAssistant("raw"))
+    engine.record(
+        Request("Maria Lopez is 34 and lives in Madrid.", schema=SCHEMAS["person"]),
+        'Here is Maria Lopez\'s record:\n{"name": "Maria Lopez", "age": 34, "city": "Madrid"}',
+    )
+    out = engine.run(Request("Ana Ruiz is 34 and lives in Madrid.", schema=SCHEMAS["person"]))
+    assert out.trace.path == "reuse" and out.text == 'Here is Ana Ruiz\'s record:\n{"name": "Ana Ruiz", "age": 34, "city": "Madrid"}'
