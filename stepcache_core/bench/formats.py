@@ -291,7 +291,6 @@ class StyledAssistant:
         return Completion(text, len(spec.prompt.split()), len(text.split()))
 
 
-_FINAL = re.compile(r"=\s*(-?\d+(?:\.\d+)?(?:/\d+)?)\s*(?:$|[^\d/.*^(+\-])")
 _BOX = re.compile(r"\\boxed\{(?:[^{}=]*=)?\s*(-?\d+(?:/\d+)?)\s*\}")
 
 
@@ -358,13 +357,11 @@ def run_corpus(route: Route, *, styles: Sequence[str] = tuple(STYLES), names: Se
                 rows.extend(_requests(route, serve, style, Problem(shape.a, shape.b, shape.c, name), n_variants))
             try:
                 rejected = serve(REJECTED)
-                rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
-                             "path": rejected.path, "model_calls": rejected.model_calls, "error": rejected.error,
-                             "verbatim": rejected.verbatim, "correct": None, "wrong": False})  # fmt: skip
-            except Exception as e:
-                rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
-                             "path": "error", "model_calls": 0, "error": f"{type(e).__name__}: {e}", "verbatim": None,
-                             "correct": None, "wrong": False})  # fmt: skip
+            except Exception as e:  # a route must not raise on these; a row records it
+                rejected = Served(None, "error", 0, error=f"{type(e).__name__}: {e}")
+            rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
+                         "path": rejected.path, "model_calls": rejected.model_calls, "error": rejected.error,
+                         "verbatim": rejected.verbatim, "correct": None, "wrong": False})  # fmt: skip
     return rows
 
 

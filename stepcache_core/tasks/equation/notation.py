@@ -145,8 +145,8 @@ _ARROWS = re.compile(
     r"\\(?:implies|Rightarrow|Longrightarrow|rightarrow|to|iff|Leftrightarrow|therefore|quad|qquad)(?![A-Za-z])|[⇒⟹→∴⟺]|==>|=>"
 )
 _SPACES = re.compile(r"\\[,;:! ]|\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\begin\{[^}]*\}|\\end\{[^}]*\}")
-_SYMBOLS = (("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("\\ast", "*"), ("\\pm", "±"), ("\\neq", "≠"),
-            ("−", "-"), ("–", "-"), ("×", "*"), ("÷", "/"), ("·", "*"), ("⋅", "*"), ("∗", "*"), ("²", "^2"), ("³", "^3"))  # fmt: skip
+_COMMANDS = (("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("\\ast", "*"), ("\\pm", "±"), ("\\neq", "≠"))
+_SYMBOLS = (("−", "-"), ("–", "-"), ("×", "*"), ("÷", "/"), ("·", "*"), ("⋅", "*"), ("∗", "*"), ("²", "^2"), ("³", "^3"))
 
 
 def math_view(text: str, names: Names = Names()) -> str:
@@ -178,7 +178,7 @@ def _latex(line: str) -> str:
     line = _SPACES.sub(" ", line)
     line = line.replace("\\\\", " ; ")
     line = re.sub(r"\\[()\[\]]|\$+", " ; ", line)
-    for a, b in _SYMBOLS:
+    for a, b in _COMMANDS:  # before unknown commands are marked
         line = line.replace(a, b)
     # any other command (\sqrt, \pi, \log...) is math the toolkit does not read: a mark that no statement or
     # value reads through, so what it touches is never taken for something else (\sqrt{25} is not 25)
