@@ -177,6 +177,12 @@ class _Reading:
             verdict = _equation(p, eq, step)
             if not verdict.ok:
                 return verdict
+        if parts[0] == p.variable and len(parts) > 2 and _simple_value(parts[1]) is None:
+            # "k = 10 ÷ 2.5 = 4": every link held, so the chain's last value is the variable's
+            last = _simple_value(parts[-1])
+            if last is not None:
+                stated.append(_rational(last))
+                self.finals[step.index] = f"{p.variable} = {parts[-1]}"
         return Verdict(True, step=step.index)
 
     def final(self, steps: Sequence[Step]) -> Verdict:

@@ -189,3 +189,16 @@ def test_final_values_must_be_exact_and_reduced():
     assert not passes("Solve for x: 3x + 5 = 20", "3x = 15\n\\(x = \\frac{10}{2}\\)")
     assert passes("Solve for x: 3x + 7 = 20", "3x = 13\n\\(x = \\frac{13}{3}\\)")
     assert passes("Solve for x: 3x + 7 = 20", "3x = 13\nx = 13/3 ≈ 4.33")  # an approximation after the exact value
+
+
+@pytest.mark.parametrize(
+    "prompt,answer",
+    [
+        ("Solve for k: 2.5k = 10", "Divide both sides by 2.5:\n\nk = 10 ÷ 2.5 = 4"),  # a chain whose first link is not a number
+        ("Solve for y: 5y - 4 = 3y + 6", "We have $5y - 4 = 3y + 6$.\nMoving terms: $2y = 10$.\nThus $y = 5$."),
+        ("Solve for x: x/4 + 2 = 5", "1) Subtract 2: x/4 = 3\n2) Multiply by 4: x = 12\n\n**x = 12**"),
+    ],
+)
+def test_answers_outside_the_corpus_verify(prompt, answer):
+    assert passes(prompt, answer)
+    assert not passes(prompt, answer.replace("= 4", "= 5").replace("y = 5$", "y = 6$").replace("x = 12**", "x = 13**"))
