@@ -208,8 +208,12 @@ class StepCacheEngine:
             return None
         return self._finish(prep, run, reused, t0, store=True)
 
-    def record(self, request: Request, output: str, *, routing: Routing | None = None) -> bool:
+    def record(self, request: Request, output: str, *, routing: Routing | None = None, frame: str = "") -> bool:
         """Verify ``output`` for ``request`` and store it.
+
+        ``frame`` is kept with the entry, unread: how the answer was delivered beyond its text (an integration's
+        tool-call envelope, whose arguments are ``output``). Every reuse of the entry returns it in
+        :attr:`Outcome.frame`, so the adapted text is served in the same shape.
 
         Returns ``True`` when stored as verified (or for a task without a verifier), ``False`` when the output
         failed verification (or is too long to verify and store). An output the verifier could not *read* (no
@@ -223,14 +227,14 @@ class StepCacheEngine:
         profile = prep.profile
         steps = self._segment(profile, output, "generated")
         if profile.verifier is None:
-            return self._store(prep, output, verified=False, run=run)
+            return self._store(prep, output, verified=False, run=run, frame=frame)
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self._verify(prep, steps, run)
         whole = self._check(prep, text) if ok else Verdict.passed()
         if ok and whole.ok:
-            return self._store(prep, output, verified=True, run=run)  # as the model wrote it: exact repeats are byte-identical
+            return self._store(prep, output, verified=True, run=run, frame=frame)  # as the model wrote it: exact repeats are byte-identical
         if text == output and _unreadable(verdicts if not ok else [whole]):
-            self._store(prep, output, verified=False, run=run)
+            self._store(prep, output, verified=False, run=run, frame=frame)
         return False
 
     def resolve(self, request: Request, *, routing: Routing | None = None) -> Request:
@@ -575,7 +579,7 @@ class StepCacheEngine:
             layout=completion.text,
         )
 
-    def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run) -> bool:
+    def _store(self, prep: _Prepared, text: str, *, verified: bool, run: _Run, frame: str = "") -> bool:
         """Store a served output; ``False`` when it is not stored by policy. Raises :class:`StoreError`."""
         if not self.config.store_outputs:
             return False
@@ -593,6 +597,7 @@ class StepCacheEngine:
             created_at=time.time(),
             verified=verified,
             signature=prep.signature if verified else "",
+            frame=frame,
         )
         with run.stage("store"):
             if prep.profile.exact_only:
@@ -630,6 +635,7 @@ class StepCacheEngine:
         # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
         # storing it would put an embedding and a Chroma write on the fast path for nothing
         derivable = served.path == "reuse" and served.matched is not None and served.similarity is None
+        frame = served.matched.frame if served.matched is not None and served.path in ("reuse", "patch") else ""
         store_error: str | None = None
         if served.matched is not None and served.path in ("reuse", "patch"):
             try:
@@ -638,7 +644,7 @@ class StepCacheEngine:
                 run.notes.append(f"touch failed: {e}")
         if store and not served.exact and not derivable:
             try:
-                self._store(prep, text, verified=served.verified, run=run)
+                self._store(prep, text, verified=served.verified, run=run, frame=frame)
             except StoreError as e:  # the answer is good; only keeping it failed
                 store_error = str(e)
                 run.notes.append(f"store failed: {e}")
@@ -665,7 +671,7 @@ class StepCacheEngine:
             notes=tuple(run.notes),
             store_error=store_error,
         )
-        return Outcome(text, tuple(served.steps), trace)
+        return Outcome(text, tuple(served.steps), trace, frame=frame)
 
 
 def _unreadable(verdicts: Sequence[Verdict]) -> bool:

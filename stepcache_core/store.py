@@ -53,7 +53,9 @@ class Entry:
     ``signature`` is the task's structure key of the request (set on verified
     entries of tasks that have one): the store finds entries by it without
     embedding. ``verified`` is ``False`` for outputs kept for identical
-    repeats only.
+    repeats only. ``frame`` is opaque to the engine: how the answer was
+    delivered beyond its text (an integration's tool-call envelope); a reuse
+    hands it back with the adapted text.
     """
 
     id: str
@@ -65,6 +67,7 @@ class Entry:
     created_at: float
     verified: bool = True
     signature: str = ""
+    frame: str = ""
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -78,6 +81,8 @@ class Entry:
         }
         if self.signature:
             meta["sig"] = self.signature
+        if self.frame:
+            meta["frame"] = self.frame
         return meta
 
     @staticmethod
@@ -92,6 +97,7 @@ class Entry:
             created_at=float(meta.get("created_at", 0.0)),
             verified=bool(meta.get("verified", True)),
             signature=str(meta.get("sig", "")),
+            frame=str(meta.get("frame", "")),
         )
 
     def as_request(self, namespace: Namespace) -> Request:

@@ -204,8 +204,13 @@ class Trace:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The served text, its steps and the trace."""
+    """The served text, its steps and the trace.
+
+    ``frame``: on a reuse, the frame the reused entry was recorded with (see :meth:`StepCacheEngine.record`),
+    so an integration serves the adapted text in the shape it was delivered in (a tool call); ``""`` otherwise.
+    """
 
     text: str
     steps: tuple[Step, ...]
     trace: Trace
+    frame: str = ""

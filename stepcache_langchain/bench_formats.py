@@ -10,7 +10,9 @@ the engine). ``python -m stepcache_langchain.bench_formats`` prints the corpus r
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -20,15 +22,30 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser, StrOutputParser
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ConfigDict, Field
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
+from stepcache_core.bench.formats_json import TOOL_STYLES
 
 from .cache import StepCache
 from .runnable import StepCacheRunnable
 
-__all__ = ["StyledChatModel", "PROMPT", "CacheRoute", "RunnableRoute", "ParserRoute", "JSON_PARSERS", "make_parser", "main"]
+__all__ = [
+    "StyledChatModel",
+    "ToolCallingChatModel",
+    "PROMPT",
+    "CacheRoute",
+    "RunnableRoute",
+    "ParserRoute",
+    "ToolRoute",
+    "JSON_PARSERS",
+    "TOOL_MODES",
+    "make_parser",
+    "main",
+]
 
 SYSTEM = "You are a patient math tutor. Explain every step."
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "Question: {question}\nPlease explain it simply.")])
@@ -125,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
     json_rows = [r for p in JSON_PARSERS for m in ("set_llm_cache", "runnable") for r in run_json_corpus(ParserRoute(p, m))]
+    json_rows += [r for m in TOOL_MODES for r in run_json_corpus(ToolRoute(m), wrappers=tuple(TOOL_STYLES))]
     print_rows(rows, json_rows, summary=args.summary)
     return 0
 
@@ -191,6 +209,119 @@ class ParserRoute:
             path = "miss" if cache is not None and calls else str(trace.get("path", "miss"))
             verbatim = model.received[seen] == prompt.invoke({"text": text}).to_messages() if calls and path in ("miss", "skip") else None
             return JsonServed(value, raw, path, calls, verbatim)
+
+        return serve
+
+
+# ---------------------------------------------------------------- JSON as tool calls
+
+TOOL_MODES = ("bind_tools", "with_structured_output")
+
+TOOL_PROMPT = ChatPromptTemplate.from_messages(
+    [("system", "You extract structured data from text. Always answer with a tool call."), ("human", "Record this: {text}")]
+)
+
+
+class ToolCallingChatModel(StyledChatModel):
+    """A scripted chat model that calls tools (``bind_tools`` as providers implement it: tools converted to the
+    OpenAI format, passed as call keyword arguments). Given tools, it answers with one call of the tool
+    ``tool_choice`` names (or the first), in the assistant's tool style (:data:`TOOL_STYLES`)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "tool-calling-chat"
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Runnable[Any, AIMessage]:
+        if tool_choice is not None:
+            kwargs["tool_choice"] = tool_choice
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> ChatResult:
+        tools = kwargs.get("tools")
+        if not tools:
+            return super()._generate(messages, stop, run_manager, **kwargs)
+        self.received.append(list(messages))
+        prompt = "\n\n".join(str(m.content) for m in messages)
+        self.assistant.respond(prompt)  # the assistant keeps every prompt it was sent
+        args = self.assistant.answer_for(prompt) or {}
+        choice = kwargs.get("tool_choice")
+        names = [t["function"]["name"] for t in tools]
+        name = choice if isinstance(choice, str) and choice in names else names[0]
+        call_id = f"call_{uuid.uuid4().hex[:24]}"
+        call = {"name": name, "args": args, "id": call_id, "type": "tool_call"}
+        if self.assistant.style == "anthropic-tool-use":
+            content: Any = [
+                {"type": "text", "text": "I'll record that."},
+                {"type": "tool_use", "id": call_id, "name": name, "input": args},
+            ]
+            message = AIMessage(content=content, tool_calls=[call], usage_metadata={"input_tokens": 40, "output_tokens": 20, "total_tokens": 60})
+        else:
+            raw = {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+            message = AIMessage(content="", additional_kwargs={"tool_calls": [raw]}, tool_calls=[call])
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def tool_call_kept(message: Any, name: str, first_id: str | None) -> bool:
+    """One call of ``name`` whose provider copies (raw OpenAI call, Anthropic block) carry the same arguments;
+    its id is ``first_id`` when given (an exact repeat), else fresh."""
+    if not isinstance(message, AIMessage) or len(message.tool_calls) != 1 or message.tool_calls[0]["name"] != name:
+        return False
+    call = message.tool_calls[0]
+    if first_id is not None and call["id"] != first_id:
+        return False
+    raw = message.additional_kwargs.get("tool_calls") or []
+    blocks = [b for b in message.content if isinstance(b, dict) and b.get("type") == "tool_use"] if isinstance(message.content, list) else []
+    return all(json.loads(r["function"]["arguments"]) == call["args"] and r["id"] == call["id"] for r in raw) and all(
+        b["input"] == call["args"] and b["id"] == call["id"] for b in blocks
+    )
+
+
+class ToolRoute:
+    """``TOOL_PROMPT | model.bind_tools([Model])`` or ``| model.with_structured_output(Model, include_raw=True)``
+    under ``set_llm_cache``: the answer is a tool call, and so must every reuse be."""
+
+    def __init__(self, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
+        if mode not in TOOL_MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose from {TOOL_MODES}")
+        self.mode, self._make_engine = mode, make_engine
+        self.name = f"set_llm_cache:{mode}"
+
+    def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
+        from stepcache_core.bench.formats_json import JsonServed
+
+        model = ToolCallingChatModel(assistant=assistant)
+        bound = model.bind_tools([case.model]) if self.mode == "bind_tools" else model.with_structured_output(case.model, include_raw=True)
+        chain = TOOL_PROMPT | bound
+        cache = StepCache(engine=self._make_engine())
+        first: dict[str, str | None] = {}
+
+        def serve(text: str) -> JsonServed:
+            seen = len(model.received)
+            previous = get_llm_cache()
+            cache.last_trace = None
+            set_llm_cache(cache)
+            try:
+                out: Any = chain.invoke({"text": text})
+            finally:
+                set_llm_cache(previous)
+            message: Any = out if self.mode == "bind_tools" else out["raw"]
+            calls = len(model.received) - seen
+            value: Any = None
+            if self.mode == "bind_tools" and isinstance(message, AIMessage) and message.tool_calls:
+                value = message.tool_calls[0]["args"]
+            elif self.mode != "bind_tools" and out.get("parsed") is not None:
+                value = out["parsed"].model_dump()
+            if calls and isinstance(message, AIMessage) and message.tool_calls:
+                first[text] = message.tool_calls[0]["id"]
+            kept = tool_call_kept(message, case.model.__name__, first.get(text) if not calls else None)
+            if kept and not calls and text not in first:  # a reuse: its own call id
+                kept = message.tool_calls[0]["id"] not in first.values()
+            trace: dict[str, Any] = cache.last_trace or {}
+            path = "miss" if calls else str(trace.get("path", "miss"))
+            verbatim = model.received[seen] == TOOL_PROMPT.invoke({"text": text}).to_messages() if calls else None
+            return JsonServed(value, None, path, calls, verbatim, tool_call=kept)
 
         return serve
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.caches import RETURN_VAL_TYPE, BaseCache
@@ -37,6 +38,7 @@ from ._convert import (
     served_generations,
 )
 from ._engine import ROUTING, lazy_engine
+from ._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend
 
 __all__ = ["StepCache"]
@@ -76,6 +78,18 @@ class StepCache(BaseCache):
     ``generation_info``, message metadata). A prompt a detected task cannot
     parse (e.g. it mentions JSON but carries no schema) falls back to the
     ``text`` task.
+
+    Tool calls and JSON modes. The call's settings in ``llm_string`` are read
+    too. When ``bind_tools`` / ``with_structured_output`` leave the model one
+    tool (the only one bound, or the one ``tool_choice`` names), an answer
+    that is one call of it is checked as JSON against the tool's parameters,
+    and every reuse is served as a tool call of the same shape: the recorded
+    message with the adapted arguments (also in provider copies: OpenAI raw
+    ``tool_calls``, Anthropic ``tool_use`` blocks), a fresh call id and no
+    token usage. When the model chooses among several tools, its answers are
+    kept for identical requests only. ``response_format={"type":
+    "json_schema", ...}`` (OpenAI) and ``format={...}`` (Ollama) give the
+    JSON task its schema for text answers.
 
     Failures never break the caller: any ``StepCacheError`` (store down,
     invalid prompt, ...) in ``lookup`` is a logged miss and in ``update`` a
@@ -121,12 +135,38 @@ class StepCache(BaseCache):
         return key_chat(messages, self.key_fn) if messages is not None else key_text(prompt, self.key_fn)
 
     # ------------------------------------------------------------------ BaseCache
+    def _plan(self, prompt: str, llm_string: str) -> _Plan:
+        """What the call asks for: its key, its request, and the one tool a tool-call answer may call."""
+        keyed = self._keyed(prompt)
+        params = invocation_params(llm_string) if keyed.kind == "chat" else {}
+        target = tool_target(params)
+        if target is not None:
+            return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), target)
+        if params.get("tools") or params.get("functions"):
+            # the model picks among several tools: identical requests only (see ``_tools``)
+            return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), None)
+        schema = response_schema(params)
+        constraints: dict[str, Any] = {"schema": dict(schema)} if schema is not None else {}
+        return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, **constraints), None)
+
+    def _tool_request(self, plan: _Plan, llm_string: str) -> Request | None:
+        assert plan.target is not None
+        try:
+            return plan.keyed.request(tenant=self.tenant, model=llm_string, task="json_extraction", schema=dict(plan.target.schema))
+        except InvalidRequestError as e:  # a schema the JSON task cannot use: identical requests only
+            logger.info("stepcache: tool %r not checkable (%s); identical requests only", plan.target.name, e)
+            return None
+
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         try:
-            keyed = self._keyed(prompt)
-            request = keyed.request(tenant=self.tenant, model=llm_string)
+            plan = self._plan(prompt, llm_string)
             engine = self.engine
-            outcome: Outcome | None = engine.lookup(request, backend=self.backend, routing=ROUTING)
+            outcome: Outcome | None = engine.lookup(plan.request, backend=self.backend, routing=ROUTING)
+            if outcome is None and plan.target is not None:
+                tool_request = self._tool_request(plan, llm_string)
+                if tool_request is None:
+                    return None
+                outcome = engine.lookup(tool_request, backend=self.backend, routing=ROUTING)
         except StepCacheError as e:
             _log_miss(e)
             return None
@@ -137,11 +177,17 @@ class StepCache(BaseCache):
             return None
         trace = outcome.trace.as_dict()
         self.last_trace = trace
+        if outcome.frame:
+            call = tool_call_generation(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+            if call is None:
+                logger.warning("stepcache: cached tool call could not be rebuilt; treated as a miss")
+                return None
+            return [call]
         if not outcome.trace.verified:
             generations = decode_generations(outcome.text)
             if generations is not None:
                 return generations
-        return served_generations(keyed.kind, outcome.text, trace)
+        return served_generations(plan.keyed.kind, outcome.text, trace)
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
         try:
@@ -149,10 +195,14 @@ class StepCache(BaseCache):
             if not generations or not all(isinstance(g, Generation) for g in generations):
                 logger.warning("stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__)
                 return
-            keyed = self._keyed(prompt)
-            request = keyed.request(tenant=self.tenant, model=llm_string)
+            plan = self._plan(prompt, llm_string)
             engine = self.engine
-            stored = self._record(engine, engine.resolve(request, routing=ROUTING), generations)
+            answer = tool_call_answer(generations, plan.target) if plan.target is not None else None
+            tool_request = self._tool_request(plan, llm_string) if answer is not None else None
+            if answer is not None and tool_request is not None:
+                stored = engine.record(tool_request, answer[0], routing=ROUTING, frame=answer[1])
+            else:
+                stored = self._record(engine, engine.resolve(plan.request, routing=ROUTING), generations)
             if not stored:
                 logger.debug("stepcache: output not stored (failed verification or store error)")
         except StepCacheError as e:
@@ -181,6 +231,13 @@ class StepCache(BaseCache):
 
     async def aclear(self, **kwargs: Any) -> None:
         await asyncio.to_thread(self.clear, **kwargs)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    keyed: Keyed
+    request: Request
+    target: ToolTarget | None
 
 
 def _envelope(generations: Sequence[Generation]) -> str:

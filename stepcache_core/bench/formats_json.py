@@ -30,6 +30,7 @@ __all__ = [
     "Case",
     "CASES",
     "WRAPPERS",
+    "TOOL_STYLES",
     "JsonAssistant",
     "JsonRoute",
     "JsonServed",
@@ -127,13 +128,19 @@ WRAPPERS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 """How chat models wrap a JSON answer: the answer's text for an object."""
 
+TOOL_STYLES: dict[str, str] = {
+    "openai-tool-call": "no text; the call in ``tool_calls`` and, raw, in ``additional_kwargs``",
+    "anthropic-tool-use": "a sentence and a ``tool_use`` block in the content list",
+}
+"""How chat models deliver a tool call (the integrations' scripted chat models build the message)."""
+
 
 class JsonAssistant:
     """A scripted chat model answering extraction prompts in one wrapper (a core ``Backend`` too)."""
 
     def __init__(self, wrapper: str, *, name: str | None = None) -> None:
-        if wrapper not in WRAPPERS:
-            raise ValueError(f"unknown wrapper {wrapper!r}; choose from {sorted(WRAPPERS)}")
+        if wrapper not in WRAPPERS and wrapper not in TOOL_STYLES:
+            raise ValueError(f"unknown wrapper {wrapper!r}; choose from {sorted(WRAPPERS) + sorted(TOOL_STYLES)}")
         self.wrapper = wrapper
         self.style = wrapper
         self.name = name or f"json-assistant:{wrapper}"
@@ -150,7 +157,7 @@ class JsonAssistant:
         obj = self.answer_for(prompt)
         if obj is None:
             return "I could not find a record in that text."
-        return WRAPPERS[self.wrapper](obj)
+        return WRAPPERS.get(self.wrapper, _raw)(obj)
 
     def complete(self, spec: GenerationSpec) -> Completion:
         text = self.respond(spec.prompt)
@@ -167,6 +174,9 @@ class JsonServed:
     model_calls: int
     verbatim: bool | None = None
     error: str | None = None
+    tool_call: bool | None = None
+    """For tool-call routes: whether the caller got one tool call of the expected tool with a fresh id
+    (an exact repeat: the first answer's id), whose raw provider copies carry the same arguments."""
 
 
 class JsonRoute(Protocol):
@@ -204,6 +214,8 @@ def run_json_corpus(route: JsonRoute, *, wrappers: Sequence[str] = tuple(WRAPPER
                     row["identical"] = out.model_calls == 0 and (out.text is None or out.text == first_text)
                 if kind == "variant" and out.text is not None and out.path == "reuse":
                     row["wrapper_kept"] = out.text == WRAPPERS[wrapper](expected)
+                if out.tool_call is not None:
+                    row["tool_call_kept"] = out.tool_call
                 rows.append(row)
     return rows
 
@@ -220,6 +232,8 @@ def summarize_json_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str,
         route, _, style = key.partition("/")
         sel = [r for r in rows if r["route"] == route and (not style or r["style"] == style) and "wrapper_kept" in r]
         s["reused_in_their_wrapper"] = round(sum(r["wrapper_kept"] for r in sel) / len(sel), 4) if sel else None
+        calls = [r for r in rows if r["route"] == route and (not style or r["style"] == style) and "tool_call_kept" in r]
+        s["served_as_tool_calls"] = round(sum(r["tool_call_kept"] for r in calls) / len(calls), 4) if calls else None
     return out
 
 

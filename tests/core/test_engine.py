@@ -309,3 +309,23 @@ def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_
         )
     # the reuse path patched the failing key only; the full chain ran once, on the generation path
     assert [c.purpose for c in backend.calls[1:]] == ["patch", "generate", "patch", "repair", "regenerate"]
+
+
+def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_else():
+    """The frame is the integration's (a tool call's envelope): kept unread, handed back on exact hits and
+    adapted reuses, stored again with an adapted answer, and never attached to a fresh answer."""
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    first = Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON)
+    assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}', frame="tool-call:1")
+    exact = engine.lookup(first)
+    assert exact is not None and exact.trace.exact_hit and exact.frame == "tool-call:1"
+    other = Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and lives in Lyon.", schema=PERSON)
+    adapted = engine.lookup(other)
+    assert adapted is not None and adapted.trace.path == "reuse" and adapted.frame == "tool-call:1"
+    assert '"Bruno Costa"' in adapted.text
+    backend = ScriptedBackend(['{"name": "Chen Wu", "age": 28, "city": "Oslo"}'])
+    fresh = engine.run(Request("Extract the tool's name, age and city. Text: Chen Wu is 28 and lives in Oslo.", schema=PERSON), backend=backend, reuse=False)
+    assert fresh.frame == ""
+    assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}')  # re-recorded without a frame
+    again = engine.lookup(first)
+    assert again is not None and again.frame == ""

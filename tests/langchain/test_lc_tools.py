@@ -1,0 +1,198 @@
+"""Answers that are tool calls, under ``set_llm_cache``: ``bind_tools`` and ``with_structured_output`` (LangChain's
+own implementation over ``bind_tools``), with OpenAI-style and Anthropic-style messages. The one tool a request
+leaves the model gives the JSON task its schema; a reuse is served as a tool call of the same shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from langchain_core.globals import set_llm_cache
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import BaseModel, Field
+
+from stepcache_core.bench.formats_json import CASES, TOOL_STYLES, JsonAssistant, Person, run_json_corpus, summarize_json_corpus
+from stepcache_langchain import StepCache
+from stepcache_langchain._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_target
+from stepcache_langchain.bench_formats import TOOL_MODES, TOOL_PROMPT, ToolCallingChatModel, ToolRoute
+
+PERSON_TOOL = convert_to_openai_tool(Person)
+
+
+class Weather(BaseModel):
+    """Look up the weather in a city."""
+
+    city: str = Field(description="the city")
+
+
+# ---------------------------------------------------------------- reading llm_string
+
+
+def test_invocation_params_read_the_literal_settings_of_a_serializable_models_llm_string() -> None:
+    head = json.dumps({"id": ["langchain", "chat_models", "openai", "ChatOpenAI"], "kwargs": {"x": "a---[b]"}}, sort_keys=True)
+    params = {"tools": [PERSON_TOOL], "tool_choice": "Person", "stop": None, "schema": Person}
+    llm_string = head + "---" + str(sorted(params.items(), key=lambda kv: kv[0]))
+    got = invocation_params(llm_string)
+    assert got["tools"] == [PERSON_TOOL] and got["tool_choice"] == "Person" and got["stop"] is None
+    assert "schema" not in got  # a <class ...> repr is skipped, the rest still read
+
+
+def test_invocation_params_of_a_string_that_is_not_a_param_list_are_empty() -> None:
+    for text in ("", "llm", "[('a', 1", "{'a': 1}", "[('tools', [)]", "x" * 300_000):
+        assert invocation_params(text) == {}
+
+
+def test_the_one_tool_is_the_only_tool_or_the_one_tool_choice_names_in_any_provider_format() -> None:
+    weather = convert_to_openai_tool(Weather)
+    anthropic = {"name": "Person", "description": "", "input_schema": PERSON_TOOL["function"]["parameters"]}
+    assert tool_target({"tools": [PERSON_TOOL]}) == ToolTarget("Person", PERSON_TOOL["function"]["parameters"])
+    assert tool_target({"tools": [anthropic]}) == ToolTarget("Person", anthropic["input_schema"])
+    for choice in ("Person", {"type": "function", "function": {"name": "Person"}}, {"type": "tool", "name": "Person"}):
+        assert tool_target({"tools": [weather, PERSON_TOOL], "tool_choice": choice}) is not None, choice
+    # the model chooses among several tools: which one is the model's decision, not a checkable fact
+    for choice in (None, "auto", "any", "required"):
+        assert tool_target({"tools": [weather, PERSON_TOOL], "tool_choice": choice}) is None, choice
+    assert tool_target({"tools": [PERSON_TOOL, {"type": "retrieval"}]}) is None  # a tool this cannot read
+    assert tool_target({}) is None and tool_target({"tools": []}) is None
+
+
+def test_json_modes_give_their_schema() -> None:
+    schema = Person.model_json_schema()
+    assert response_schema({"response_format": {"type": "json_schema", "json_schema": {"name": "P", "schema": schema}}}) == schema
+    assert response_schema({"format": schema}) == schema
+    assert response_schema({"response_format": {"type": "json_object"}}) is None and response_schema({"format": "json"}) is None
+
+
+def test_only_one_call_of_the_target_tool_is_kept_as_a_tool_call() -> None:
+    target = tool_target({"tools": [PERSON_TOOL]})
+    assert target is not None
+    args = {"name": "Maria Lopez", "age": 34, "city": "Madrid"}
+
+    def gen(*calls: dict[str, Any]) -> list[ChatGeneration]:
+        return [ChatGeneration(message=AIMessage(content="", tool_calls=list(calls)))]
+
+    one = {"name": "Person", "args": args, "id": "call_1", "type": "tool_call"}
+    kept = tool_call_answer(gen(one), target)
+    assert kept is not None and json.loads(kept[0]) == args
+    assert tool_call_answer(gen(one, {**one, "id": "call_2"}), target) is None  # parallel calls
+    assert tool_call_answer(gen({**one, "name": "Other"}), target) is None
+    assert tool_call_answer([ChatGeneration(message=AIMessage(content=json.dumps(args)))], target) is None  # text, not a call
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+@pytest.fixture(scope="module", params=TOOL_MODES)
+def corpus(request: Any) -> dict[str, Any]:
+    rows = run_json_corpus(ToolRoute(request.param), wrappers=tuple(TOOL_STYLES))
+    return {"rows": rows, "summary": summarize_json_corpus(rows)}
+
+
+def test_tool_call_answers_are_reused_as_tool_calls_in_every_style(corpus: dict[str, Any]) -> None:
+    for key, s in corpus["summary"].items():
+        assert s["error_rows"] == 0, key
+        assert s["first_served_as_written"] == 1.0, key
+        assert s["repeats_identical"] == 1.0, key  # the same call, its id included
+        assert s["variants_reused_correct"] == 1.0 and s["variants_reused_no_model_call"] == 1.0, key
+        assert s["wrong_served"] == 0, key
+        assert s["prompt_verbatim"] == 1.0, key
+        assert s["served_as_tool_calls"] == 1.0, key  # fresh ids; raw provider copies carry the adapted arguments
+
+
+# ---------------------------------------------------------------- one code path, as a caller writes it
+
+
+def _chain(model: ToolCallingChatModel, *tools: type[BaseModel], **kwargs: Any) -> Any:
+    return TOOL_PROMPT | model.bind_tools(list(tools), **kwargs)
+
+
+def test_a_reused_tool_call_has_a_fresh_id_no_usage_and_the_trace(engine: Any) -> None:
+    model = ToolCallingChatModel(assistant=JsonAssistant("anthropic-tool-use"))
+    cache = StepCache(engine=engine)
+    set_llm_cache(cache)
+    chain = _chain(model, Person)
+    first = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    reused = chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
+    assert len(model.received) == 1
+    assert reused.tool_calls[0]["args"] == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+    assert reused.tool_calls[0]["id"] != first.tool_calls[0]["id"] and reused.tool_calls[0]["id"].startswith("call_")
+    assert reused.content[0] == first.content[0]  # the text block, byte for byte
+    assert reused.content[1]["input"] == reused.tool_calls[0]["args"]
+    assert first.usage_metadata is not None and not (reused.usage_metadata or {}).get("total_tokens")  # no tokens spent
+    assert reused.response_metadata["stepcache"]["path"] == "reuse"
+
+
+def test_a_tool_call_whose_arguments_are_not_in_the_text_is_never_stored(engine: Any) -> None:
+    class Inventing(ToolCallingChatModel):
+        def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+            result = super()._generate(messages, stop, run_manager, **kwargs)
+            call = result.generations[0].message.tool_calls[0]
+            bad = {**call, "args": {**call["args"], "city": "Atlantis"}}
+            result.generations[0] = ChatGeneration(message=AIMessage(content="", tool_calls=[bad]))
+            return result
+
+    model = Inventing(assistant=JsonAssistant("openai-tool-call"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = _chain(model, Person)
+    chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
+    chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    assert len(model.received) == 3  # nothing reused, not even the identical request
+
+
+def test_with_several_tools_the_models_choice_is_reused_only_for_identical_requests(engine: Any) -> None:
+    """An agent's tool choice is a decision no check can verify for another request: exact repeats only, and the
+    served call is equal to the model's (every field)."""
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = _chain(model, Person, Weather)
+    first = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    again = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    assert len(model.received) == 1 and again.tool_calls == first.tool_calls
+    chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
+    assert len(model.received) == 2
+
+
+def test_a_tool_choice_naming_one_of_several_tools_makes_the_answer_checkable(engine: Any) -> None:
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = _chain(model, Weather, Person, tool_choice="Person")
+    chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    reused = chain.invoke({"text": "Ana Ruiz is 34 and lives in Madrid."})
+    assert len(model.received) == 1 and reused.tool_calls[0]["args"]["name"] == "Ana Ruiz"
+
+
+def test_an_equation_asked_with_tools_bound_is_never_served_as_text(engine: Any) -> None:
+    """The question reads like an equation, but the answer is a tool call: it is kept whole, for identical requests."""
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = _chain(model, Person, Weather)
+    first = chain.invoke({"text": "Solve for x: 3x + 5 = 20"})
+    again = chain.invoke({"text": "Solve for x: 3x + 5 = 20"})
+    assert again.tool_calls == first.tool_calls and len(model.received) == 1
+
+
+def test_a_text_answer_to_a_tool_bound_call_is_served_as_text_for_identical_requests(engine: Any) -> None:
+    class Chatty(ToolCallingChatModel):
+        def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+            return super()._generate(messages, stop, run_manager)  # ignores the tools: answers in text
+
+    model = Chatty(assistant=JsonAssistant("raw"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = _chain(model, Person)
+    first = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    again = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    assert again.content == first.content and not again.tool_calls and len(model.received) == 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.kind)
+def test_with_structured_output_returns_the_adapted_object(engine: Any, case: Any) -> None:
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    set_llm_cache(StepCache(engine=engine))
+    chain = TOOL_PROMPT | model.with_structured_output(case.model)
+    for text, expected in case.texts:
+        assert chain.invoke({"text": text}).model_dump() == expected
+    assert len(model.received) == 1
