@@ -7,6 +7,7 @@ used assistants (scripted: :class:`StyledLLM`), called with the caller's own ``C
 from __future__ import annotations
 
 import argparse
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,18 +18,22 @@ from llama_index.core.base.llms.types import (
     CompletionResponseGen,
     LLMMetadata,
     MessageRole,
+    TextBlock,
+    ToolCallBlock,
 )
 from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.llms import CustomLLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.mock import MockFunctionCallingLLM
 from llama_index.core.prompts import ChatPromptTemplate
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
+from stepcache_core.bench.formats_json import TOOL_STYLES
 
 from .llm import StepCacheLLM
 
-__all__ = ["StyledLLM", "PROMPT", "LlamaIndexRoute", "ProgramRoute", "main"]
+__all__ = ["StyledLLM", "ToolCallingLLM", "PROMPT", "LlamaIndexRoute", "ProgramRoute", "ToolRoute", "TOOL_MODES", "main"]
 
 PROMPT = ChatPromptTemplate(
     message_templates=[
@@ -108,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = run_corpus(LlamaIndexRoute())
     json_rows = [r for mode in ("program", "structured_predict") for r in run_json_corpus(ProgramRoute(mode))]
+    json_rows += [r for mode in TOOL_MODES for r in run_json_corpus(ToolRoute(mode), wrappers=tuple(TOOL_STYLES))]
     print_rows(rows, json_rows, summary=args.summary)
     return 0
 
@@ -148,6 +154,91 @@ class ProgramRoute:
                 got = model.received[seen]  # the program's (or the inner structured_predict's) own prompt
                 verbatim = isinstance(got, list) and text in str(got[-1].content) and "JSON schema" in str(got[-1].content)
             return JsonServed(value.model_dump(), None, str(trace.get("path")), calls, verbatim)
+
+        return serve
+
+
+# ---------------------------------------------------------------- JSON as tool calls
+
+TOOL_MODES = ("chat_with_tools", "FunctionCallingProgram")
+
+
+class ToolCallingLLM(MockFunctionCallingLLM):
+    """LlamaIndex's own ``MockFunctionCallingLLM``, scripted: given tools, it answers with one ``ToolCallBlock``
+    for the first tool, whose arguments are the record the corpus's text states (``anthropic-tool-use``: a
+    sentence first). It keeps every message list it is sent (``received``)."""
+
+    _assistant: Any = PrivateAttr()
+    _received: list[list[ChatMessage]] = PrivateAttr(default_factory=list)
+
+    def __init__(self, assistant: Any, **kwargs: Any) -> None:
+        super().__init__(is_chat_model=True, **kwargs)
+        self._assistant = assistant
+        self._received = []
+        self.response_generator = self._answer
+
+    @property
+    def received(self) -> list[list[ChatMessage]]:
+        return self._received
+
+    def _answer(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatMessage:
+        self._received.append(list(messages))
+        prompt = "\n\n".join(m.content or "" for m in messages)
+        self._assistant.respond(prompt)
+        tools = kwargs.get("tools") or []
+        if not tools:
+            return ChatMessage(role=MessageRole.ASSISTANT, content="I need a tool to record that.")
+        call = ToolCallBlock(
+            tool_call_id=f"call_{uuid.uuid4().hex[:24]}", tool_name=tools[0].metadata.get_name(), tool_kwargs=self._assistant.answer_for(prompt) or {}
+        )
+        said = [TextBlock(text="I'll record that.")] if self._assistant.style == "anthropic-tool-use" else []
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=[*said, call])
+
+
+class ToolRoute:
+    """``llm.chat_with_tools([tool], user_msg=...)`` or ``FunctionCallingProgram`` on ``StepCacheLLM`` around a
+    function-calling LLM: the answer is a tool call, and so must every reuse be."""
+
+    def __init__(self, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
+        if mode not in TOOL_MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose from {TOOL_MODES}")
+        self.mode, self._make_engine = mode, make_engine
+        self.name = f"llamaindex:{mode}"
+
+    def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
+        from llama_index.core.program import FunctionCallingProgram
+        from llama_index.core.program.function_program import get_function_tool
+
+        from stepcache_core.bench.formats_json import JsonServed
+
+        model = ToolCallingLLM(assistant)
+        llm = StepCacheLLM(llm=model, engine=self._make_engine())
+        tool = get_function_tool(case.model)
+        program = FunctionCallingProgram.from_defaults(output_cls=case.model, prompt_template_str="Record this: {text}", llm=llm)
+        first: dict[str, str] = {}
+
+        def serve(text: str) -> JsonServed:
+            seen = len(model.received)
+            kept: bool | None = None
+            if self.mode == "chat_with_tools":
+                response = llm.chat_with_tools([tool], user_msg=f"Record this: {text}")
+                selections = llm.get_tool_calls_from_response(response, error_on_no_tool_call=False)
+                value = selections[0].tool_kwargs if len(selections) == 1 else None
+                calls = len(model.received) - seen
+                if calls and len(selections) == 1:
+                    first[text] = selections[0].tool_id
+                kept = len(selections) == 1 and selections[0].tool_name == case.model.__name__
+                if kept and not calls:  # an exact repeat keeps the call's id; a reuse gets its own
+                    kept = selections[0].tool_id == first[text] if text in first else selections[0].tool_id not in first.values()
+            else:
+                result: Any = program(text=text)
+                value = result.model_dump()
+                calls = len(model.received) - seen
+            trace = llm.last_trace or {}
+            verbatim = None
+            if calls:
+                verbatim = str(model.received[seen][-1].content) == f"Record this: {text}"
+            return JsonServed(value, None, "miss" if calls else str(trace.get("path")), calls, verbatim, tool_call=kept)
 
         return serve
 

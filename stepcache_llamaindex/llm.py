@@ -7,7 +7,9 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from llama_index.core.base.llms.types import (
@@ -54,10 +56,12 @@ from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
 from ._discover import discover
+from ._tools import OneTool, one_tool, served_selections, served_tool_call, tool_call_answer
 from .backend import LlamaIndexBackend, PassthroughBackend, llm_identity, token_usage
 
 if TYPE_CHECKING:
     from llama_index.core.chat_engine.types import AgentChatResponse
+    from llama_index.core.tools import BaseTool
 
 __all__ = ["StepCacheLLM", "UnsupportedContentError", "TEXT_TASK", "JSON_TASK"]
 
@@ -209,7 +213,11 @@ class StepCacheLLM(FunctionCallingLLM):
     (messages, system prompt, kwargs) unchanged and an answer that verifies is
     returned as it wrote it; one that fails is patched from its first failing
     step through the same LLM. Each response carries the engine's trace in
-    ``additional_kwargs["stepcache"]``. Tool calls bypass the cache. Structured
+    ``additional_kwargs["stepcache"]``. A call with one tool (``chat_with_tools``,
+    ``FunctionCallingProgram``, ``predict_and_call``) is served by the
+    ``json_extraction`` task with the tool's parameters as schema, and a reuse
+    is a tool call again (see ``_tools``); with several tools, or tool results
+    in the history, the inner LLM serves the call uncached. Structured
     output (``structured_predict``, ``as_structured_llm``) goes through the
     ``json_extraction`` task with the output class's JSON schema.
 
@@ -632,9 +640,10 @@ class StepCacheLLM(FunctionCallingLLM):
 
         return gen()
 
-    # ------------------------------------------------------------------ tools: always the inner LLM
-    # Tool calling never goes through the cache: the inner LLM decides and calls, with the caller's
-    # arguments as given (so every signature the inner LLM accepts works here too).
+    # ------------------------------------------------------------------ tools
+    # One tool: its arguments are JSON the json_extraction task checks (see ``_tools``); a reuse is served as a
+    # tool call. Several tools, tool results in the history, or anything else: the inner LLM decides and calls,
+    # with the caller's arguments as given (so every signature the inner LLM accepts works here too).
     def _function_calling_llm(self) -> FunctionCallingLLM:
         if not isinstance(self._llm, FunctionCallingLLM):
             raise ConfigError(f"the inner LLM ({type(self._llm).__name__}) does not support function calling")
@@ -644,31 +653,253 @@ class StepCacheLLM(FunctionCallingLLM):
         self._bypass_trace(name)
         return getattr(self._function_calling_llm(), name)(*args, **kwargs)
 
-    def chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponse:
-        return cast(ChatResponse, self._tools("chat_with_tools", *args, **kwargs))
+    def _tool_plan(
+        self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None, chat_history: list[ChatMessage] | None, settings: dict[str, Any]
+    ) -> _ToolPlan | None:
+        """The request for a one-tool call, or ``None`` when the inner LLM must serve it (see above)."""
+        tool = one_tool(tools)
+        if tool is None:
+            return None
+        messages = list(chat_history or [])
+        if user_msg is not None:
+            messages.append(ChatMessage(role=MessageRole.USER, content=user_msg) if isinstance(user_msg, str) else user_msg)
+        if not messages or any(not isinstance(m, ChatMessage) or _is_tool_message(m) for m in messages):
+            return None
+        try:
+            _check_content(messages)
+            schema = _inline_refs(dict(tool.schema))
+        except StepCacheError:
+            return None
+        last = messages[-1]
+        if last.role != MessageRole.USER or not (last.content or "").strip():
+            return None
+        options, rest = self._split_kwargs(settings)
+        history = [[m.role.value, m.content or ""] for m in messages[:-1]]
+        namespace = self._namespace("tool", {**rest, "tool": tool.name, "tool_schema": schema}, history)
+        return _ToolPlan(Request(last.content or "", task=JSON_TASK, schema=schema, namespace=namespace), tool, options)
 
-    async def achat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponse:
-        return cast(ChatResponse, await self._tools("achat_with_tools", *args, **kwargs))
+    def _tool_hit(self, plan: _ToolPlan) -> ChatResponse | None:
+        if not plan.options.get("stepcache_reuse", True):
+            return None
+        try:
+            outcome = self.engine.lookup(plan.request, routing=self._routing())
+        except StepCacheError as e:
+            logger.warning("stepcache: tool-call lookup failed (%s); the inner LLM answers", e)
+            return None
+        if outcome is None or not outcome.frame:
+            return None
+        trace = outcome.trace.as_dict()
+        served = served_tool_call(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+        if served is not None:
+            self._remember(trace)
+        return served
 
-    def stream_chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponseGen:
-        return cast(ChatResponseGen, self._tools("stream_chat_with_tools", *args, **kwargs))
+    def _tool_record(self, plan: _ToolPlan, response: Any, t0: float) -> None:
+        """Keep the inner LLM's answer if it is one call of the tool and it verifies; the trace goes on the response."""
+        stored = False
+        note = "not one call of the tool"
+        try:
+            selections = self._function_calling_llm().get_tool_calls_from_response(response, error_on_no_tool_call=False)
+            answer = tool_call_answer(response, selections, plan.tool)
+            if answer is not None:
+                stored = self.engine.record(plan.request, answer[0], routing=self._routing(), frame=answer[1])
+                note = "stored" if stored else "failed verification: not stored"
+        except StepCacheError as e:
+            note = f"not stored: {e}"
+        except Exception as e:  # the inner LLM could not read its own response: nothing to keep
+            note = f"tool calls unreadable: {type(e).__name__}: {e}"
+        usage = token_usage(response)
+        trace = Trace(
+            path="miss",
+            task=JSON_TASK,
+            verified=stored,
+            backend_calls=1,
+            prompt_tokens=usage[0],
+            completion_tokens=usage[1],
+            latency_s=time.perf_counter() - t0,
+            notes=(note,),
+            recorded=stored,
+        )
+        if isinstance(response, ChatResponse):
+            response.additional_kwargs["stepcache"] = self._remember(trace.as_dict())
 
-    async def astream_chat_with_tools(self, *args: Any, **kwargs: Any) -> ChatResponseAsyncGen:
-        return cast(ChatResponseAsyncGen, await self._tools("astream_chat_with_tools", *args, **kwargs))
+    def chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
+        rest = self._split_kwargs(kwargs)[1]
+        args: dict[str, Any] = dict(
+            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
+        )
+        if plan is None:
+            return cast(ChatResponse, self._tools("chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+        hit = self._tool_hit(plan)
+        if hit is not None:
+            return hit
+        t0 = time.perf_counter()
+        inner = self._function_calling_llm()
+        response = self._open_inner(lambda: inner.chat_with_tools(tools, tool_required=tool_required, **args, **rest))
+        self._tool_record(plan, response, t0)
+        return response
+
+    async def achat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
+        rest = self._split_kwargs(kwargs)[1]
+        args: dict[str, Any] = dict(
+            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
+        )
+        if plan is None:
+            return cast(ChatResponse, await self._tools("achat_with_tools", tools, tool_required=tool_required, **args, **rest))
+        hit = await asyncio.to_thread(self._tool_hit, plan)
+        if hit is not None:
+            return hit
+        t0 = time.perf_counter()
+        try:
+            response = await self._function_calling_llm().achat_with_tools(tools, tool_required=tool_required, **args, **rest)
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+        await asyncio.to_thread(self._tool_record, plan, response, t0)
+        return response
+
+    def stream_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponseGen:
+        """A hit is one response holding the whole call; a miss streams the inner LLM's chunks and records the last."""
+        plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
+        rest = self._split_kwargs(kwargs)[1]
+        args: dict[str, Any] = dict(
+            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
+        )
+        if plan is None:
+            return cast(ChatResponseGen, self._tools("stream_chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+        hit = self._tool_hit(plan)
+        if hit is not None:
+            return _once(hit)
+        t0 = time.perf_counter()
+        inner = self._function_calling_llm()
+        stream = self._open_inner(lambda: inner.stream_chat_with_tools(tools, tool_required=tool_required, **args, **rest))
+
+        def gen() -> ChatResponseGen:
+            last = None
+            try:
+                for chunk in stream:
+                    last = chunk
+                    yield chunk
+            except StepCacheError:
+                raise
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            if last is not None:
+                self._tool_record(plan, last, t0)
+
+        return gen()
+
+    async def astream_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponseAsyncGen:
+        plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
+        rest = self._split_kwargs(kwargs)[1]
+        args: dict[str, Any] = dict(
+            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
+        )
+        if plan is None:
+            return cast(ChatResponseAsyncGen, await self._tools("astream_chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+        hit = await asyncio.to_thread(self._tool_hit, plan)
+        if hit is not None:
+            return _aiter(iter([hit]))
+        t0 = time.perf_counter()
+        try:
+            stream = await self._function_calling_llm().astream_chat_with_tools(tools, tool_required=tool_required, **args, **rest)
+        except StepCacheError:
+            raise
+        except Exception as e:
+            raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+
+        async def gen() -> AsyncGenerator[ChatResponse, None]:
+            last = None
+            try:
+                async for chunk in stream:
+                    last = chunk
+                    yield chunk
+            except StepCacheError:
+                raise
+            except Exception as e:
+                raise BackendError(f"{type(e).__name__}: {e}", backend=llm_identity(self._llm)) from e
+            if last is not None:
+                await asyncio.to_thread(self._tool_record, plan, last, t0)
+
+        return gen()
 
     def _prepare_chat_with_tools(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return self._function_calling_llm()._prepare_chat_with_tools(*args, **kwargs)
 
-    def get_tool_calls_from_response(self, *args: Any, **kwargs: Any) -> list[ToolSelection]:
-        return self._function_calling_llm().get_tool_calls_from_response(*args, **kwargs)
+    def get_tool_calls_from_response(self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any) -> list[ToolSelection]:
+        """A response this cache served carries its call as a ``ToolCallBlock``; any other is the inner LLM's to read."""
+        served = served_selections(response)
+        if served is not None:
+            return served
+        return self._function_calling_llm().get_tool_calls_from_response(response, error_on_no_tool_call=error_on_no_tool_call, **kwargs)
+
+    def _calls_functions(self) -> bool:
+        return isinstance(self._llm, FunctionCallingLLM) and self._llm.metadata.is_function_calling_model
 
     def predict_and_call(self, *args: Any, **kwargs: Any) -> AgentChatResponse:
+        """A function-calling inner LLM: FunctionCallingLLM's own loop over ``chat_with_tools`` and
+        ``get_tool_calls_from_response`` above, so a one-tool call (``FunctionCallingProgram``) is served from the
+        cache. Any other inner LLM runs its own ``predict_and_call`` (a ReAct loop), uncached."""
+        if self._calls_functions():
+            return super().predict_and_call(*args, **kwargs)
         self._bypass_trace("predict_and_call")
         return self._llm.predict_and_call(*args, **kwargs)
 
     async def apredict_and_call(self, *args: Any, **kwargs: Any) -> AgentChatResponse:
+        if self._calls_functions():
+            return await super().apredict_and_call(*args, **kwargs)
         self._bypass_trace("apredict_and_call")
         return await self._llm.apredict_and_call(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class _ToolPlan:
+    request: Request
+    tool: OneTool
+    options: dict[str, Any]
+
+
+def _once(response: ChatResponse) -> ChatResponseGen:
+    yield response
 
 
 async def _aiter(gen: Iterator[Any]) -> AsyncGenerator[Any, None]:

@@ -203,20 +203,30 @@ def test_tool_kwargs_and_tool_messages_bypass_the_cache(make_llm):
     assert sc(llm.chat([user("add 40 and 2"), tool_turn, user("and now?")]))["path"] == "bypass"
 
 
-def test_chat_with_tools_goes_to_the_inner_function_calling_llm(make_llm):
+def test_chat_with_several_tools_goes_to_the_inner_function_calling_llm(make_llm):
+    """Which of several tools answers is the model's decision: uncached (one tool: see test_tools.py)."""
     llm, inner = make_llm(inner=MockFunctionCallingLLM())
-    tool = _tool()
-    first = llm.chat_with_tools([tool], user_msg="add 1 and 2")
-    second = llm.chat_with_tools([tool], user_msg="add 1 and 2")
+    tools = [_tool(), FunctionTool.from_defaults(fn=lambda city: city, name="weather", description="Weather in a city.")]
+    first = llm.chat_with_tools(tools, user_msg="add 1 and 2")
+    second = llm.chat_with_tools(tools, user_msg="add 1 and 2")
     assert first.message.content == second.message.content
     assert llm.last_trace is not None and llm.last_trace["path"] == "bypass" and llm.last_trace["notes"] == ["chat_with_tools"]
     assert llm.engine.count(llm._namespace("chat", {}, [])) == 0
     plain, _ = make_llm()
     with pytest.raises(ConfigError, match="function calling"):
-        plain.chat_with_tools([tool], user_msg="add 1 and 2")
+        plain.chat_with_tools([_tool()], user_msg="add 1 and 2")
 
 
-def test_predict_and_call_is_delegated(make_llm):
+def test_a_one_tool_call_whose_arguments_do_not_verify_is_served_but_never_kept(make_llm):
+    """The mock calls ``add`` with no arguments: the schema requires ``a`` and ``b``."""
+    llm, _ = make_llm(inner=MockFunctionCallingLLM())
+    for _ in range(2):
+        out = llm.chat_with_tools([_tool()], user_msg="add 1 and 2")
+        assert llm.get_tool_calls_from_response(out)[0].tool_name == "add"
+        assert sc(out)["path"] == "miss" and sc(out)["task"] == "json_extraction" and sc(out)["verified"] is False
+
+
+def test_predict_and_call_of_a_llm_without_function_calling_is_delegated(make_llm):
     seen = []
 
     class Recording(ScriptedLLM):

@@ -1,0 +1,134 @@
+"""Tool calls through ``StepCacheLLM`` around a function-calling LLM (LlamaIndex's own ``MockFunctionCallingLLM``,
+scripted): ``chat_with_tools`` with one tool and ``FunctionCallingProgram`` are served by the JSON task with the
+tool's parameters as schema, and every reuse is a tool call again (``ToolCallBlock``, read back by
+``get_tool_calls_from_response``)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from llama_index.core.base.llms.types import ChatMessage, MessageRole, TextBlock, ToolCallBlock
+from llama_index.core.program.function_program import get_function_tool
+from llama_index.core.tools import FunctionTool
+
+from stepcache_core import MemoryStore, StepCacheEngine
+from stepcache_core.bench.formats_json import TOOL_STYLES, JsonAssistant, Person, run_json_corpus, summarize_json_corpus
+from stepcache_core.fakes import HashEmbedder
+from stepcache_llamaindex import StepCacheLLM
+from stepcache_llamaindex.bench_formats import TOOL_MODES, ToolCallingLLM, ToolRoute
+
+MARIA = "Record this: Maria Lopez is 34 and lives in Madrid."
+MARIA_41 = "Record this: Maria Lopez is 41 and lives in Porto."
+
+
+@pytest.fixture(scope="module", params=TOOL_MODES)
+def corpus(request: Any) -> dict[str, Any]:
+    rows = run_json_corpus(ToolRoute(request.param), wrappers=tuple(TOOL_STYLES))
+    return {"rows": rows, "summary": summarize_json_corpus(rows)}
+
+
+def test_one_tool_calls_are_reused_as_tool_calls_in_every_style(corpus: dict[str, Any]) -> None:
+    for key, s in corpus["summary"].items():
+        assert s["error_rows"] == 0, key
+        assert s["first_served_as_written"] == 1.0 and s["repeats_identical"] == 1.0, key
+        assert s["variants_reused_correct"] == 1.0 and s["variants_reused_no_model_call"] == 1.0, key
+        assert s["wrong_served"] == 0 and s["prompt_verbatim"] == 1.0, key
+        assert s["served_as_tool_calls"] in (None, 1.0), key  # None: the program returns the object only
+
+
+def _llm(style: str = "anthropic-tool-use") -> tuple[StepCacheLLM, ToolCallingLLM]:
+    inner = ToolCallingLLM(JsonAssistant(style))
+    return StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())), inner
+
+
+def test_a_reuse_keeps_the_answers_text_and_gets_a_fresh_call_id() -> None:
+    llm, inner = _llm()
+    tool = get_function_tool(Person)
+    first = llm.chat_with_tools([tool], user_msg=MARIA)
+    again = llm.chat_with_tools([tool], user_msg=MARIA)
+    reused = llm.chat_with_tools([tool], user_msg=MARIA_41)
+    assert len(inner.received) == 1
+    ids = [llm.get_tool_calls_from_response(r)[0].tool_id for r in (first, again, reused)]
+    assert ids[0] == ids[1] != ids[2] and ids[2].startswith("call_")
+    assert llm.get_tool_calls_from_response(reused)[0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+    texts = [[b.text for b in r.message.blocks if isinstance(b, TextBlock)] for r in (first, reused)]
+    assert texts[0] == texts[1] == ["I'll record that."]
+    assert reused.additional_kwargs["stepcache"]["path"] == "reuse" and first.additional_kwargs["stepcache"]["path"] == "miss"
+
+
+def test_arguments_not_in_the_text_are_never_stored() -> None:
+    llm, inner = _llm("openai-tool-call")
+    tool = get_function_tool(Person)
+    original = inner.response_generator
+
+    def inventing(messages: Any, **kwargs: Any) -> ChatMessage:
+        message = original(messages, **kwargs)
+        call = next(b for b in message.blocks if isinstance(b, ToolCallBlock))
+        bad = ToolCallBlock(tool_call_id=call.tool_call_id, tool_name=call.tool_name, tool_kwargs={**dict(call.tool_kwargs), "city": "Atlantis"})
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=[bad])
+
+    inner.response_generator = inventing
+    for _ in range(2):
+        out = llm.chat_with_tools([tool], user_msg=MARIA)
+        assert out.additional_kwargs["stepcache"]["verified"] is False
+    assert len(inner.received) == 2
+
+
+def test_tool_results_in_the_history_go_to_the_inner_llm() -> None:
+    """An agent's next turn after a tool ran depends on the tool's output: uncached."""
+    llm, inner = _llm()
+    tool = get_function_tool(Person)
+    history = [
+        ChatMessage(role=MessageRole.USER, content=MARIA),
+        ChatMessage(role=MessageRole.TOOL, content="stored", additional_kwargs={"tool_call_id": "call_1"}),
+    ]
+    for _ in range(2):
+        llm.chat_with_tools([tool], user_msg="And now the next one.", chat_history=history)
+        assert llm.last_trace is not None and llm.last_trace["path"] == "bypass"
+    assert len(inner.received) == 2
+
+
+def test_a_tool_without_arguments_goes_to_the_inner_llm() -> None:
+    llm, inner = _llm()
+    tool = FunctionTool.from_defaults(fn=lambda: "ok", name="ping", description="Ping.")
+    for _ in range(2):
+        llm.chat_with_tools([tool], user_msg=MARIA)
+        assert llm.last_trace is not None and llm.last_trace["path"] == "bypass"
+    assert len(inner.received) == 2
+
+
+def test_streamed_and_async_tool_calls_share_the_entries() -> None:
+    llm, inner = _llm("openai-tool-call")
+    tool = get_function_tool(Person)
+    chunks = list(llm.stream_chat_with_tools([tool], user_msg=MARIA))
+    assert chunks and chunks[-1].additional_kwargs["stepcache"]["path"] == "miss" and chunks[-1].additional_kwargs["stepcache"]["verified"]
+    streamed_hit = list(llm.stream_chat_with_tools([tool], user_msg=MARIA_41))
+    assert len(streamed_hit) == 1 and llm.get_tool_calls_from_response(streamed_hit[0])[0].tool_kwargs["age"] == 41
+
+    async def go() -> list[Any]:
+        response = await llm.achat_with_tools([tool], user_msg="Record this: Ana Ruiz is 34 and lives in Madrid.")
+        stream = await llm.astream_chat_with_tools([tool], user_msg="Record this: Jean-Luc O'Neil is 52 and lives in Lyon.")
+        return [response, [c async for c in stream]]
+
+    response, achunks = asyncio.run(go())
+    assert llm.get_tool_calls_from_response(response)[0].tool_kwargs["name"] == "Ana Ruiz"
+    assert llm.get_tool_calls_from_response(achunks[-1])[0].tool_kwargs == {"name": "Jean-Luc O'Neil", "age": 52, "city": "Lyon"}
+    assert len(inner.received) == 1
+
+
+def test_predict_and_call_with_one_tool_runs_the_tool_on_the_reused_arguments() -> None:
+    llm, inner = _llm()
+    seen: list[dict[str, Any]] = []
+
+    def record(name: str, age: int, city: str) -> str:
+        """Record a person."""
+        seen.append({"name": name, "age": age, "city": city})
+        return f"recorded {name}"
+
+    tool = FunctionTool.from_defaults(fn=record)
+    llm.predict_and_call([tool], user_msg=MARIA)
+    out = llm.predict_and_call([tool], user_msg=MARIA_41)
+    assert seen == [{"name": "Maria Lopez", "age": 34, "city": "Madrid"}, {"name": "Maria Lopez", "age": 41, "city": "Porto"}]
+    assert str(out) == "recorded Maria Lopez" and len(inner.received) == 1
