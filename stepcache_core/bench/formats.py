@@ -541,20 +541,29 @@ def format_corpus(
     lines += ["", "Per route and style family:", "", head]
     lines += [row(k, s) for k, s in summary.items() if "/" in k and not k.startswith(("none/", "exact/"))]
     if json_summary:
-        from .formats_json import CASES, WRAPPERS
+        from .formats_json import CASES, TOOL_STYLES, WRAPPERS
+
+        json_head = head.replace(
+            "| model calls | error rows |", "| model calls | error rows | reused in their wrapper | served as tool calls |"
+        ).replace("|---|---|---|---|---|---|---|---|---|---|", "|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+        def json_row(key: str, s: dict[str, Any]) -> str:
+            return row(key, s) + f" {pct(s.get('reused_in_their_wrapper'))} | {pct(s.get('served_as_tool_calls'))} |"
 
         lines += [
             "",
             "## JSON",
             "",
-            f"Extraction answers in {len(WRAPPERS)} wrappers ({', '.join(WRAPPERS)}) for {len(CASES)} record kinds "
-            f"({', '.join(c.kind for c in CASES)}): the first text, its exact repeat, the other texts of its kind. "
-            "Through the core API (schema given), LangChain's output parsers (schema discovered from their format "
-            "instructions) and LlamaIndex (`LLMTextCompletionProgram`, `structured_predict`).",
+            f"Extraction answers in {len(WRAPPERS)} text wrappers ({', '.join(WRAPPERS)}) and {len(TOOL_STYLES)} tool-call "
+            f"styles ({', '.join(TOOL_STYLES)}) for {len(CASES)} record kinds ({', '.join(c.kind for c in CASES)}): the "
+            "first text, its exact repeat, the other texts of its kind. Through the core API (schema given), LangChain's "
+            "output parsers (schema discovered from their format instructions), LangChain tool calls (`bind_tools`, "
+            "`with_structured_output`; schema from the tool in the `llm_string`), LlamaIndex (`LLMTextCompletionProgram`, "
+            "`structured_predict`) and LlamaIndex tool calls (`chat_with_tools`, `FunctionCallingProgram`).",
             "",
-            head.replace("| model calls | error rows |", "| model calls | error rows | reused in their wrapper |").replace(
-                "|---|---|---|---|---|---|---|---|---|---|", "|---|---|---|---|---|---|---|---|---|---|---|"
-            ),
+            json_head,
         ]
-        lines += [row(k, s) + f" {pct(s.get('reused_in_their_wrapper'))} |" for k, s in json_summary.items() if "/" not in k]
+        lines += [json_row(k, s) for k, s in json_summary.items() if "/" not in k]
+        lines += ["", "Per route and wrapper:", "", json_head]
+        lines += [json_row(k, s) for k, s in json_summary.items() if "/" in k and not k.startswith(("none/", "exact/"))]
     return "\n".join(lines)
