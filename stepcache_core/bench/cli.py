@@ -14,9 +14,10 @@ ALL_SYSTEMS = ("none", "exact", "semantic", "stepcache")
 
 
 def _workload(args: argparse.Namespace) -> int:
+    from .shapes import build_shapes
     from .workload import build_workload, write_workload
 
-    rows = build_workload(args.seed, k=args.k)
+    rows = build_shapes(args.seed, k=args.k) if args.shapes else build_workload(args.seed, k=args.k)
     write_workload(rows, args.out)
     print(f"wrote {len(rows)} requests to {args.out}")
     return 0
@@ -187,6 +188,7 @@ def add_commands(sub: Any) -> None:
     w.add_argument("--seed", type=int, default=42)
     w.add_argument("--k", type=int, default=3, help="variants per perturbation type")
     w.add_argument("--out", required=True)
+    w.add_argument("--shapes", action="store_true", help="extraction shapes the built-in workload never shows (cold misses scored)")
     w.set_defaults(func=_workload)
 
     b = sub.add_parser("bench", help="compare none / exact / semantic / stepcache on one backend")

@@ -20,6 +20,10 @@ def _norm(v: Any) -> Any:
         return " ".join(text.split())
     if isinstance(v, float) and v.is_integer():
         return int(v)
+    if isinstance(v, dict):
+        return {k: _norm(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_norm(x) for x in v]
     return v
 
 
