@@ -95,3 +95,42 @@ def test_report_merges_result_files(tmp_path):
 def test_judge_uses_squad_normalisation_for_strings():
     js = {"task": "json_extraction", "expected": {"event": "book fair"}}
     assert is_correct(js, '{"event": "The Book Fair."}') and not is_correct(js, '{"event": "fair"}')
+
+
+def test_the_shapes_workload_is_unseen_scored_cold_and_stated_by_its_texts(tmp_path):
+    """Every shape's values are in its text, whole (phones, codes, hyphenated names), and every row is scored."""
+    from jsonschema import validate
+
+    from stepcache_core.bench.shapes import SHAPES, build_shapes
+
+    rows = build_shapes(42, k=2)
+    assert rows == build_shapes(42, k=2) and len(rows) == len(SHAPES) * (1 + 3 * 2)
+    assert not any(r["warmup"] for r in rows)
+    from stepcache_core.bench.workload import _entities
+
+    seen_kinds = {e["kind"] for e in _entities()}
+    assert not {r["group"].removeprefix("shape-") for r in rows} & seen_kinds
+    tasks = builtin_tasks()
+
+    def leaves(v):
+        if isinstance(v, dict):
+            return [x for y in v.values() for x in leaves(y)]
+        if isinstance(v, list):
+            return [x for y in v for x in leaves(y)]
+        return [v]
+
+    for r in rows:
+        tasks.get("json_extraction").parse(Request(r["prompt"], task=r["task"], schema=r["schema"]))
+        validate(r["expected"], r["schema"])
+        for value in leaves(r["expected"]):
+            if not isinstance(value, bool):
+                assert str(value) in r["prompt"], (r["id"], value)
+    path = tmp_path / "s.jsonl"
+    write_workload(rows, path)
+    assert read_workload(path) == rows
+
+
+def test_the_judge_compares_nested_values_field_by_field():
+    js = {"task": "json_extraction", "expected": {"to": "Ann", "address": {"city": "Lyon", "lines": ["12 Rue A", "B"]}}}
+    assert is_correct(js, '{"to": "ann", "address": {"city": "lyon", "lines": ["12 rue a", "b"]}}')
+    assert not is_correct(js, '{"to": "Ann", "address": {"city": "Lyon", "lines": ["12 Rue A"]}}')
