@@ -31,7 +31,15 @@ from langchain_core.load import dumpd, load
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, Generation
 
-__all__ = ["ToolTarget", "invocation_params", "tool_target", "response_schema", "tool_call_answer", "tool_call_generation"]
+__all__ = [
+    "ToolTarget",
+    "invocation_params",
+    "bound_tools",
+    "tool_target",
+    "response_schema",
+    "tool_call_answer",
+    "tool_call_generation",
+]
 
 logger = logging.getLogger("stepcache_langchain")
 
@@ -104,6 +112,17 @@ def invocation_params(llm_string: str) -> dict[str, Any]:
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             params[value[0]] = value[1]
     return params
+
+
+def bound_tools(llm: Any) -> dict[str, Any] | None:
+    """The call settings of a model with tools bound (``model.bind_tools(...)`` is a ``RunnableBinding`` whose
+    ``kwargs`` hold ``tools``), else ``None``."""
+    while llm is not None:
+        kwargs = getattr(llm, "kwargs", None)
+        if isinstance(kwargs, Mapping) and (kwargs.get("tools") or kwargs.get("functions")):
+            return dict(kwargs)
+        llm = getattr(llm, "bound", None)
+    return None
 
 
 def _tool(spec: Any) -> ToolTarget | None:

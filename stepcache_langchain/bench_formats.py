@@ -215,7 +215,8 @@ class ParserRoute:
 
 # ---------------------------------------------------------------- JSON as tool calls
 
-TOOL_MODES = ("bind_tools", "with_structured_output")
+TOOL_MODES = ("bind_tools", "with_structured_output", "runnable")
+"""``set_llm_cache`` with ``bind_tools`` or ``with_structured_output``; ``StepCacheRunnable`` around ``bind_tools``."""
 
 TOOL_PROMPT = ChatPromptTemplate.from_messages(
     [("system", "You extract structured data from text. Always answer with a tool call."), ("human", "Record this: {text}")]
@@ -280,45 +281,54 @@ def tool_call_kept(message: Any, name: str, first_id: str | None) -> bool:
 
 class ToolRoute:
     """``TOOL_PROMPT | model.bind_tools([Model])`` or ``| model.with_structured_output(Model, include_raw=True)``
-    under ``set_llm_cache``: the answer is a tool call, and so must every reuse be."""
+    under ``set_llm_cache``, or ``TOOL_PROMPT | StepCacheRunnable(model.bind_tools([Model]))``: the answer is a
+    tool call, and so must every reuse be."""
 
     def __init__(self, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         if mode not in TOOL_MODES:
             raise ValueError(f"unknown mode {mode!r}; choose from {TOOL_MODES}")
         self.mode, self._make_engine = mode, make_engine
-        self.name = f"set_llm_cache:{mode}"
+        self.name = "runnable:bind_tools" if mode == "runnable" else f"set_llm_cache:{mode}"
 
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
         from stepcache_core.bench.formats_json import JsonServed
 
         model = ToolCallingChatModel(assistant=assistant)
-        bound = model.bind_tools([case.model]) if self.mode == "bind_tools" else model.with_structured_output(case.model, include_raw=True)
+        engine = self._make_engine()
+        bound: Any
+        if self.mode == "with_structured_output":
+            bound = model.with_structured_output(case.model, include_raw=True)
+        elif self.mode == "runnable":
+            bound = StepCacheRunnable(model.bind_tools([case.model]), engine=engine)
+        else:
+            bound = model.bind_tools([case.model])
         chain = TOOL_PROMPT | bound
-        cache = StepCache(engine=self._make_engine())
+        cache = StepCache(engine=engine) if self.mode != "runnable" else None
         first: dict[str, str | None] = {}
 
         def serve(text: str) -> JsonServed:
             seen = len(model.received)
             previous = get_llm_cache()
-            cache.last_trace = None
-            set_llm_cache(cache)
+            if cache is not None:
+                cache.last_trace = None
+                set_llm_cache(cache)
             try:
                 out: Any = chain.invoke({"text": text})
             finally:
                 set_llm_cache(previous)
-            message: Any = out if self.mode == "bind_tools" else out["raw"]
+            message: Any = out["raw"] if self.mode == "with_structured_output" else out
             calls = len(model.received) - seen
             value: Any = None
-            if self.mode == "bind_tools" and isinstance(message, AIMessage) and message.tool_calls:
+            if self.mode != "with_structured_output" and isinstance(message, AIMessage) and message.tool_calls:
                 value = message.tool_calls[0]["args"]
-            elif self.mode != "bind_tools" and out.get("parsed") is not None:
+            elif self.mode == "with_structured_output" and out.get("parsed") is not None:
                 value = out["parsed"].model_dump()
             if calls and isinstance(message, AIMessage) and message.tool_calls:
                 first[text] = message.tool_calls[0]["id"]
             kept = tool_call_kept(message, case.model.__name__, first.get(text) if not calls else None)
             if kept and not calls and text not in first:  # a reuse: its own call id
                 kept = message.tool_calls[0]["id"] not in first.values()
-            trace: dict[str, Any] = cache.last_trace or {}
+            trace: dict[str, Any] = (cache.last_trace if cache is not None else message.response_metadata.get("stepcache")) or {}
             path = "miss" if calls else str(trace.get("path", "miss"))
             verbatim = model.received[seen] == TOOL_PROMPT.invoke({"text": text}).to_messages() if calls else None
             return JsonServed(value, None, path, calls, verbatim, tool_call=kept)

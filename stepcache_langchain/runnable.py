@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -12,17 +14,30 @@ from typing import Any
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, BaseMessageChunk, convert_to_messages
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGeneration
 from langchain_core.prompt_values import ChatPromptValue, PromptValue, StringPromptValue
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import ensure_config, run_in_executor
 
-from stepcache_core import EngineConfig, InvalidRequestError, Outcome, Request, StepCacheEngine, StoreError, StreamSession, Trace
+from stepcache_core import (
+    EngineConfig,
+    InvalidRequestError,
+    Outcome,
+    Request,
+    StepCacheEngine,
+    StepCacheError,
+    StoreError,
+    StreamSession,
+    Trace,
+)
 from stepcache_core.embed import Embedder
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
 from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity
 from ._engine import ROUTING, lazy_engine
+from ._tools import bound_tools, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend, is_chat_model
 
 __all__ = ["StepCacheRunnable", "with_step_cache"]
@@ -117,6 +132,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.chat = is_chat_model(llm)
         self.defaults = _Options(reuse, store_outputs, with_trace)
         self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize, few_shot=few_shot)
+        self.tool_params = bound_tools(llm) if self.chat else None
         self.last_trace: dict[str, Any] | None = None
 
     @property
@@ -193,6 +209,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return self._call_with_config(partial(self._invoke, opts=opts), input, config)
 
     def _invoke(self, input: LanguageModelInput, config: RunnableConfig, opts: _Options) -> Any:
+        if self.tool_params is not None:
+            return self._invoke_tools(input, config, opts)
         keyed, passthrough = self._key(input)
         outcome = self._run(self._request(keyed), passthrough, config, opts)
         return self._output(outcome.text, outcome.trace.as_dict(), opts)
@@ -203,6 +221,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
     def stream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
         config = ensure_config(config)
         opts = self._options(config, kwargs)
+        if self.tool_params is not None:  # a tool call is one message: served whole, as one chunk
+            yield _as_chunk(self._invoke_tools(input, config, opts), opts)
+            return
         keyed, passthrough = self._key(input)
         session = self.engine.stream(
             self._request(keyed), backend=self.backend.bind(config=config), reuse=opts.reuse, store=opts.store, routing=ROUTING
@@ -225,6 +246,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
     async def astream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
         config = ensure_config(config)
         opts = self._options(config, kwargs)
+        if self.tool_params is not None:
+            yield _as_chunk(await asyncio.to_thread(self._invoke_tools, input, config, opts), opts)
+            return
         keyed, passthrough = self._key(input)
         session = await asyncio.to_thread(
             self.engine.stream,
@@ -244,6 +268,66 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         trace = await asyncio.to_thread(session.close)
         for item in self._after_stream(trace, opts):
             yield item
+
+    # ------------------------------------------------------------------ tool calls
+    def _invoke_tools(self, input: LanguageModelInput, config: RunnableConfig, opts: _Options) -> Any:
+        """A model with tools bound (``bind_tools``): with one tool to call (see ``_tools``), its call is checked as
+        JSON against the tool's parameters and reused as a tool call; with several, the model decides, uncached.
+        On a miss the caller gets the model's own message."""
+        assert self.tool_params is not None
+        keyed, messages = self._key(input)
+        target = tool_target(self.tool_params)
+        request: Request | None = None
+        if target is not None:
+            try:
+                request = keyed.request(tenant=self.tenant, model=self.model_id, task="json_extraction", schema=dict(target.schema))
+            except InvalidRequestError as e:
+                logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)
+        if request is None or target is None:
+            return self._tool_message(self.backend.model.invoke(messages, config), Trace.bypass("tools: the model chooses"), opts)
+        engine = self.engine
+        if opts.reuse:
+            try:
+                outcome = engine.lookup(request, routing=ROUTING)
+            except StepCacheError as e:
+                logger.warning("stepcache: tool-call lookup failed (%s); the model answers", e)
+                outcome = None
+            if outcome is not None and outcome.frame:
+                trace = outcome.trace.as_dict()
+                served = tool_call_generation(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+                if served is not None:
+                    self.last_trace = trace
+                    return {"output": served.message, "trace": trace} if opts.with_trace else served.message
+        t0 = time.perf_counter()
+        message = self.backend.model.invoke(messages, config)
+        stored, note = False, "not one call of the tool"
+        answer = tool_call_answer([ChatGeneration(message=message)], target) if isinstance(message, AIMessage) else None
+        if answer is not None and opts.store:
+            try:
+                stored = engine.record(request, answer[0], routing=ROUTING, frame=answer[1])
+                note = "stored" if stored else "failed verification: not stored"
+            except StepCacheError as e:
+                note = f"not stored: {e}"
+        usage = getattr(message, "usage_metadata", None) or {}
+        trace_value = Trace(
+            path="miss",
+            task="json_extraction",
+            verified=stored,
+            backend_calls=1,
+            prompt_tokens=int(usage.get("input_tokens", 0)),
+            completion_tokens=int(usage.get("output_tokens", 0)),
+            latency_s=time.perf_counter() - t0,
+            notes=(note,),
+            recorded=stored,
+        )
+        return self._tool_message(message, trace_value, opts)
+
+    def _tool_message(self, message: Any, trace_value: Trace, opts: _Options) -> Any:
+        trace = trace_value.as_dict()
+        self.last_trace = trace
+        if isinstance(message, BaseMessage):
+            message = message.model_copy(update={"response_metadata": {**message.response_metadata, "stepcache": trace}})
+        return {"output": message, "trace": trace} if opts.with_trace else message
 
     # ------------------------------------------------------------------ streaming helpers
     def _replay(self, session: StreamSession, opts: _Options) -> Iterator[Any]:
@@ -283,6 +367,24 @@ def _prompt_value(input: Any) -> PromptValue:
     if isinstance(input, Sequence):
         return ChatPromptValue(messages=convert_to_messages(input))
     raise InvalidRequestError(f"expected a string, a message list or a PromptValue, got {type(input).__name__}")
+
+
+def _as_chunk(served: Any, opts: _Options) -> Any:
+    """A whole served message as one chunk (``AIMessageChunk``, tool calls as tool-call chunks)."""
+    message = served["output"] if opts.with_trace else served
+    if isinstance(message, AIMessage) and not isinstance(message, AIMessageChunk):
+        chunks = [
+            tool_call_chunk(name=c["name"], args=json.dumps(c["args"], ensure_ascii=False), id=c["id"], index=i)
+            for i, c in enumerate(message.tool_calls)
+        ]
+        message = AIMessageChunk(
+            content=message.content,
+            additional_kwargs=message.additional_kwargs,
+            response_metadata=message.response_metadata,
+            tool_call_chunks=chunks,
+            usage_metadata=message.usage_metadata,
+        )
+    return {"output": message, "trace": served["trace"]} if opts.with_trace else message
 
 
 def _chunk_text(chunk: Any) -> str:

@@ -196,3 +196,30 @@ def test_with_structured_output_returns_the_adapted_object(engine: Any, case: An
     for text, expected in case.texts:
         assert chain.invoke({"text": text}).model_dump() == expected
     assert len(model.received) == 1
+
+
+# ---------------------------------------------------------------- StepCacheRunnable around a model with tools bound
+
+
+def test_the_runnable_around_bound_tools_returns_the_models_own_message_then_reuses_it_as_a_tool_call(engine: Any) -> None:
+    from stepcache_langchain import StepCacheRunnable
+
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    runnable = StepCacheRunnable(model.bind_tools([Person]), engine=engine)
+    first = (TOOL_PROMPT | runnable).invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    assert first.tool_calls and first.additional_kwargs["tool_calls"][0]["id"] == first.tool_calls[0]["id"]  # the model's own
+    chunks = list((TOOL_PROMPT | runnable).stream({"text": "Ana Ruiz is 34 and lives in Madrid."}))
+    assert len(model.received) == 1 and len(chunks) == 1
+    assert chunks[0].tool_calls[0]["args"] == {"name": "Ana Ruiz", "age": 34, "city": "Madrid"}
+    assert chunks[0].response_metadata["stepcache"]["path"] == "reuse"
+
+
+def test_the_runnable_around_several_tools_lets_the_model_choose_every_time(engine: Any) -> None:
+    from stepcache_langchain import StepCacheRunnable
+
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    runnable = StepCacheRunnable(model.bind_tools([Person, Weather]), engine=engine)
+    for _ in range(2):
+        out = (TOOL_PROMPT | runnable).invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+        assert out.tool_calls[0]["name"] == "Person" and out.response_metadata["stepcache"]["path"] == "bypass"
+    assert len(model.received) == 2
