@@ -157,3 +157,26 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
         "patch backend calls:",
         patched["trace"]["backend_calls"],
     )
+
+
+def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> None:
+    """``with_structured_output`` under ``set_llm_cache(StepCache(persist_directory=...))``: the model is scripted
+    (Gemma 270M calls no tools); the store, the embedder and the tool-call frame kept in Chroma are the real parts.
+    A new cache on the same directory (a restart) serves every variant as a tool call, parsed by LangChain."""
+    from stepcache_core.bench.formats_json import CASES, JsonAssistant
+    from stepcache_langchain.bench_formats import TOOL_PROMPT, ToolCallingChatModel
+
+    model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
+    for case in CASES:
+        chain = TOOL_PROMPT | model.with_structured_output(case.model, include_raw=True)
+        (text, expected), *others = case.texts
+        set_llm_cache(StepCache(persist_directory=str(tmp_path)))
+        assert chain.invoke({"text": text})["parsed"].model_dump() == expected
+        cache = StepCache(persist_directory=str(tmp_path))
+        set_llm_cache(cache)
+        for other, want in others:
+            out = chain.invoke({"text": other})
+            assert out["parsed"].model_dump() == want and out["raw"].tool_calls[0]["name"] == case.model.__name__
+            assert cache.last_trace is not None and cache.last_trace["path"] == "reuse"
+    set_llm_cache(None)
+    assert len(model.received) == len(CASES)

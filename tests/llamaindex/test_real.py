@@ -134,3 +134,26 @@ def test_structured_extraction_then_another_name(inner, tmp_path):
         llm.last_trace["path"] in ("reuse", "patch")
         and llm.last_trace["steps_adapted"] + llm.last_trace["steps_regenerated"] >= 1
     )
+
+
+def test_one_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path):
+    """The model is scripted (a function-calling LLM; Gemma 270M calls no tools): the store, the embedder and the
+    tool-call frame kept in Chroma's metadata are the real parts. A new wrapper on the same directory (a restart)
+    serves the reuse as a tool call."""
+    from llama_index.core.program.function_program import get_function_tool
+
+    from stepcache_core.bench.formats_json import CASES, JsonAssistant
+    from stepcache_llamaindex.bench_formats import ToolCallingLLM
+
+    inner = ToolCallingLLM(JsonAssistant("anthropic-tool-use"))
+    for case in CASES:
+        tool = get_function_tool(case.model)
+        (text, expected), *others = case.texts
+        StepCacheLLM(llm=inner, persist_directory=str(tmp_path)).chat_with_tools([tool], user_msg=f"Record this: {text}")
+        restarted = StepCacheLLM(llm=inner, persist_directory=str(tmp_path))
+        for other, want in others:
+            response = restarted.chat_with_tools([tool], user_msg=f"Record this: {other}")
+            (call,) = restarted.get_tool_calls_from_response(response)
+            assert call.tool_name == case.model.__name__ and call.tool_kwargs == want, restarted.last_trace
+            assert restarted.last_trace is not None and restarted.last_trace["path"] == "reuse"
+    assert len(inner.received) == len(CASES)
