@@ -44,7 +44,11 @@ class EngineConfig:
     ``verify_budget_s``: time budget of one verification; past it the
     verdict is a failure, never a pass. ``routing``: how a request without
     an explicit task finds one (:class:`Routing`); the integrations pass
-    their own per call.
+    their own per call. ``max_model_calls``: the model calls one request may
+    make, generation, patches and repairs together (``None``: the whole
+    repair ladder). Past it only model-free rungs run (the fixer, the
+    deterministic solver): a request never costs much more than the model
+    alone, and what still fails verification is an error, never served.
     """
 
     similarity_threshold: float = 0.3
@@ -56,6 +60,7 @@ class EngineConfig:
     max_steps: int = 400
     verify_budget_s: float | None = 5.0
     routing: Routing = Routing()
+    max_model_calls: int | None = 2
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similarity_threshold <= 1.0:
@@ -68,6 +73,8 @@ class EngineConfig:
             raise ConfigError("max_output_chars and max_steps must be >= 1")
         if self.verify_budget_s is not None and self.verify_budget_s <= 0:
             raise ConfigError("verify_budget_s must be > 0 or None")
+        if self.max_model_calls is not None and self.max_model_calls < 1:
+            raise ConfigError("max_model_calls must be >= 1 or None")
 
 
 @dataclass
@@ -484,8 +491,12 @@ class StepCacheEngine:
         ``selective`` keeps the patches and the solver only: used when a cached entry failed, so that the
         generation path, not this one, pays for a fresh generation and its repairs.
         """
+        budget = self.config.max_model_calls
         for rung in self._ladder(prep, selective):
             for _ in range(rung.times):
+                if rung.calls_model and budget is not None and run.calls >= budget:
+                    run.notes.append(f"{rung.name} skipped: the request's {budget} model calls are spent")
+                    break
                 proposal = rung.propose(prep, run, backend, attempt)
                 if proposal is None:
                     break
@@ -505,11 +516,11 @@ class StepCacheEngine:
         profile, policy = prep.profile, prep.profile.repair
         full = 0 if selective else 1
         rungs = [
-            _Rung("fix", 1 if profile.fixer is not None else 0, self._propose_fix, "fix", keep_if_better=True),
+            _Rung("fix", 1 if profile.fixer is not None else 0, self._propose_fix, "fix", keep_if_better=True, calls_model=False),
             _Rung("patch", policy.patch_attempts, self._propose_patch, None),
             _Rung("repair", policy.feedback_repairs * full, self._propose_repair, "repair"),
             _Rung("regenerate", policy.full_regenerations * full, self._propose_regeneration, "regenerate"),
-            _Rung("solve", 1 if profile.solver is not None else 0, self._propose_solution, "deterministic"),
+            _Rung("solve", 1 if profile.solver is not None else 0, self._propose_solution, "deterministic", calls_model=False),
         ]
         return [r for r in rungs if r.times > 0]
 
@@ -738,6 +749,7 @@ class _Rung:
     propose: Callable[[_Prepared, _Run, Backend, _Attempt], tuple[list[Step], str] | None]
     fallback: str | None
     keep_if_better: bool = False
+    calls_model: bool = True
 
 
 @dataclass(frozen=True)

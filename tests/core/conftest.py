@@ -16,13 +16,13 @@ PERSON = {
 
 @pytest.fixture
 def make_engine():
-    def make(script=(), *, respond=None, default=None, threshold=0.3, store=None):
+    def make(script=(), *, respond=None, default=None, threshold=0.3, store=None, max_calls=EngineConfig.max_model_calls):
         backend = ScriptedBackend(script, respond=respond, default=default)
         engine = StepCacheEngine(
             store=store or MemoryStore(),
             embedder=HashEmbedder(),
             backend=backend,
-            config=EngineConfig(similarity_threshold=threshold),
+            config=EngineConfig(similarity_threshold=threshold, max_model_calls=max_calls),
         )
         return engine, backend
 

@@ -116,7 +116,7 @@ def test_json_reuse_adapt_and_key_patch(make_engine):
 
 
 def test_json_repair_then_failure_is_never_served(make_engine):
-    engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
+    engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}', max_calls=None)
     with pytest.raises(UnverifiedOutputError) as info:
         engine.run(Request("Extract as JSON. Text: Alice is 30 and lives in Paris.", schema=PERSON))
     assert [c.purpose for c in backend.calls] == ["generate", "patch", "repair", "regenerate"]
@@ -125,7 +125,7 @@ def test_json_repair_then_failure_is_never_served(make_engine):
 
 
 def test_json_one_shot_repair_feeds_back_the_error(make_engine):
-    engine, backend = make_engine(["not json", "still not json", '{"name": "Alice", "age": 30, "city": "Paris"}'])
+    engine, backend = make_engine(["not json", "still not json", '{"name": "Alice", "age": 30, "city": "Paris"}'], max_calls=3)
     out = engine.run(Request("Extract as JSON. Text: Alice is 30 and lives in Paris.", schema=PERSON))
     assert out.trace.fallback == "repair"
     assert "rejected" in backend.calls[2].prompt
@@ -300,7 +300,7 @@ def test_json_value_that_swallowed_another_is_trimmed_without_the_model(make_eng
 
 def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_engine):
     engine, backend = make_engine(
-        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}'
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}', max_calls=None
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError):
@@ -329,3 +329,25 @@ def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_el
     assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}')  # re-recorded without a frame
     again = engine.lookup(first)
     assert again is not None and again.frame == ""
+
+
+def test_a_request_never_makes_more_model_calls_than_its_budget(make_engine):
+    """The default budget (2): a failed reuse gets its patch and the caller's generation; a miss its generation
+    and one patch. What still fails is an error, never served; model-free rungs still run."""
+    engine, backend = make_engine(
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}'
+    )
+    engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
+    with pytest.raises(UnverifiedOutputError) as info:
+        engine.run(Request("Extract name, age and city as JSON. Text: Aged 31 and living in Oslo, says Bob Stone.", schema=PERSON))
+    assert [c.purpose for c in backend.calls[1:]] == ["patch", "generate"] and info.value.model_calls == 2
+    engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request("Extract as JSON. Text: Carla Diaz is 28 and lives in Quito.", schema=PERSON))
+    assert [c.purpose for c in backend.calls] == ["generate", "patch"]
+    # an equation whose answers all fail still gets the deterministic solver, which calls no model
+    engine, backend = make_engine(default="x = 7")
+    out = engine.run(Request(BASE))
+    assert out.trace.fallback == "deterministic" and out.text.splitlines()[-1].endswith("x = 5") and len(backend.calls) == 2
+    with pytest.raises(ConfigError):
+        EngineConfig(max_model_calls=0)

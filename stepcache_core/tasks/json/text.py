@@ -20,6 +20,7 @@ __all__ = [
     "occurrences",
     "stem",
     "boolean_stated",
+    "enumeration_gap",
 ]
 
 
@@ -49,7 +50,7 @@ def plausible_span(value: str) -> bool:
         return False  # "Belonging to Dana Levi , Nala": a participle clause, not a name
     # a bare number among words ("Running 99 minutes", "8 days and drew") is a clause, not a name; a number
     # that belongs to a name is not: a model number after a name ("Nordik 2 kettle", "Vento X5"), a code
-    # ("LH 1234"), a phone number or a date written in parts ("+1 415 555 0199")
+    # ("LH 1234"), a phone number or a date written in parts ("+1 415 555 0199"), a house number ("7 Rue des Lilas")
     if len(words) == 1 or not any(w.replace(".", "").replace(",", "").isdigit() for w in words):
         return True
     raw = value.split()
@@ -57,6 +58,8 @@ def plausible_span(value: str) -> bool:
         return True
     for i, w in enumerate(raw):
         if w.replace(".", "").replace(",", "").isdigit():
+            if i == 0 and len(raw) > 1 and raw[1][:1].isupper():
+                continue  # a house number before a street's name: "7 Rue des Lilas", "450 Pine Street"
             before = raw[i - 1] if i else ""
             if not before[:1].isupper() or before.casefold().endswith("ing") or before.casefold() in _EDGE_WORDS:
                 return False
@@ -103,30 +106,86 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
             i += 1
             continue
         j = i
-        while j < len(words) and words[j][:1].isupper() and words[j].replace("-", "").isalpha() and words[j] not in _ARTICLES:
+        while j < len(words) and _capitalised(words[j]) and words[j] not in _ARTICLES:
             j += 1
-        if j - i >= 2:
-            start = i + 1 if i == 0 and j - i >= 3 else i
+        # a sentence-initial word only starts the sentence before a longer name, or before a code ("Order A-1042")
+        start = i + 1 if i == 0 and (j - i >= 3 or (j - i == 2 and _is_code(words[1]))) else i
+        if j - start >= 2:
             runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
         i = max(j, i + 1)
     return runs
 
 
+def _is_code(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+def _capitalised(word: str) -> bool:
+    """A word of a name: capitalised letters, or a capitalised model code ("S2", "X5")."""
+    bare = word.replace("-", "")
+    return word[:1].isupper() and (bare.isalpha() or (bare.isalnum() and any(c.isdigit() for c in bare)))
+
+
 def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str | None:
-    """The name a string value cuts in two ("Levi" of "Dana Levi"), unless the other parts are other fields' values."""
+    """The name a string value cuts ("Levi" of "Dana Levi", "S2 speaker" of "the Orbit S2 speaker", "Rue des Lilas"
+    of "7 Rue des Lilas"), unless the other parts are other fields' values."""
     v = tuple(_norm(value).split())
     if not v:
         return None
+    n = len(v)
     for words in clauses(text):
         low = [_norm(w) for w in words]
+        starts = [a for a in range(len(low) - n + 1) if tuple(low[a : a + n]) == v]
+        for a in starts:
+            # a house number before a street's name: "7 Rue des Lilas" is one value
+            if a > 0 and is_number(words[a - 1]) and words[a][:1].isupper() and (a < 2 or not is_number(words[a - 2])):
+                if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
+                    return " ".join(words[a - 1 : a + n])
         for i, j, parts_ok in name_runs(words):
-            for a in range(i, j - len(v) + 1):
-                if tuple(low[a : a + len(v)]) != v or (a == i and a + len(v) == j):
+            for a in starts:
+                inside = i <= a and a + n <= j
+                # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); not after a
+                # sentence-initial capital ("Flight LH 1234": "Flight" only starts the sentence)
+                tail = i < a < j < a + n and i > 0
+                if not (inside or tail) or (a == i and a + n == j):
                     continue
-                rest = [tuple(p) for p in (low[i:a], low[a + len(v) : j]) if p]
+                rest = [tuple(p) for p in (low[i:a], low[a + n : j]) if p]
                 if parts_ok and all(r in others for r in rest):
                     continue
-                return " ".join(words[i:j])
+                return " ".join(words[min(i, a) : max(j, a + n)])
+    return None
+
+
+_CONJUNCTIONS = frozenset((",", "and", "or", "&"))
+_LIST_ARTICLES = frozenset(("a", "an", "the", "some"))
+
+
+def enumeration_gap(items: Sequence[str], text: str) -> str | None:
+    """A conjunct of the text's enumeration a list leaves out: the items of ``["mirror"]`` stand in "a desk lamp,
+    a blender and a mirror", so "blender" is missing. Checked at each item's neighbours: after an item, a comma or
+    a conjunction (and an article) must lead to the first word of another item; before it, to the last word of one.
+    ``None`` when every neighbour is in the list (or no item stands in an enumeration)."""
+    words = tokens(text)
+    folded = [w.casefold() for w in words]
+    firsts = {tokens(i)[0].casefold() for i in items if tokens(i)}
+    lasts = {tokens(i)[-1].casefold() for i in items if tokens(i)}
+    for item in items:
+        n = len(tokens(item))
+        for i in occurrences(words, item):
+            j = i + n
+            if j < len(folded) and folded[j] in _CONJUNCTIONS:
+                while j < len(folded) and (folded[j] in _CONJUNCTIONS or folded[j] in _LIST_ARTICLES):
+                    j += 1
+                if j < len(folded) and _WORD.fullmatch(words[j]) and folded[j] not in firsts:
+                    return words[j]
+            k = i - 1
+            while k >= 0 and folded[k] in _LIST_ARTICLES:
+                k -= 1
+            if k >= 0 and folded[k] in _CONJUNCTIONS:
+                while k >= 0 and (folded[k] in _CONJUNCTIONS or folded[k] in _LIST_ARTICLES):
+                    k -= 1
+                if k >= 0 and _WORD.fullmatch(words[k]) and folded[k] not in lasts:
+                    return words[k]
     return None
 
 
@@ -137,6 +196,9 @@ def _unit_word(value: str, key: str, text: str) -> bool:
     """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros")."""
     if _UNIT_KEYS.search(key) or len(value.split()) != 1:
         return False
+    word = value.strip()
+    if word[:1].isupper() and word[1:].islower() and word.casefold() not in _UNIT_WORDS:
+        return False  # a proper name after a number ("59823 Bristol": a postcode, then the city)
     return re.search(rf"\d\s+{re.escape(value.strip())}(?![\w\-/])", text, re.IGNORECASE) is not None
 
 
@@ -223,19 +285,23 @@ _OPPOSITE = {"in": "out of", "out of": "in", "on": "off", "off": "on"}
 
 def boolean_stated(key: str, text: str) -> bool | None:
     """What ``text`` says about a yes/no field, from the field's own words: ``in_stock`` is true for "is in
-    stock", false for "is out of stock" or "is not in stock"; ``is_vegan`` / ``has_parking`` likewise. ``None``
-    when the text does not say (or says both)."""
+    stock", false for "is out of stock" or "is not in stock"; ``is_vegan`` / ``has_parking`` likewise; a setting
+    named in the text is what follows it: ``auto_renew`` is false for "auto-renewal off" (or "disabled", "no"),
+    true for "auto-renewal on". ``None`` when the text does not say (or says both)."""
     words = [w for w in key.casefold().replace("-", "_").split("_") if w]
     while words and words[0] in ("is", "has", "was", "are", "can"):
         words = words[1:]
     if not words:
         return None
-    phrase = " ".join(words)
     norm = " " + _norm(text) + " "
     said: set[bool] = set()
-    for m in re.finditer(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])", norm):
+    # the field's words, each free to carry a suffix ("renew" -> "renewal"), joined by spaces or hyphens
+    phrase = r"[\s\-]+".join(re.escape(w) + (r"\w*" if len(w) >= 4 else "") for w in words)
+    for m in re.finditer(rf"(?<![\w\-]){phrase}(?![\w\-])", norm):
         before = norm[: m.start()].split()[-3:]
-        said.add(not any(w in _NEGATIONS for w in before))
+        negated = any(w in _NEGATIONS for w in before)
+        state = _state_after(norm[m.end() :].split()[:4])
+        said.add((state if state is not None else True) != negated)
     head = words[0]
     if head in _OPPOSITE or " ".join(words[:2]) in _OPPOSITE:
         lead = " ".join(words[:2]) if " ".join(words[:2]) in _OPPOSITE else head
@@ -245,3 +311,22 @@ def boolean_stated(key: str, text: str) -> bool | None:
             before = norm[: m.start()].split()[-3:]
             said.add(any(w in _NEGATIONS for w in before))  # "out of stock": false; "not out of stock": true
     return said.pop() if len(said) == 1 else None
+
+
+_ON = frozenset("on enabled active yes true".split())
+_OFF = frozenset("off disabled inactive no false".split())
+_STATE_LINKS = frozenset("is was are set turned switched to".split())
+
+
+def _state_after(following: Sequence[str]) -> bool | None:
+    """A setting's state in the words right after its name: "off", "is turned on", "is not enabled"."""
+    flip = False
+    for raw in following:
+        w = raw.strip(".,;:!?'")
+        if w in _ON or w in _OFF:
+            return (w in _ON) != flip
+        if w in _NEGATIONS:
+            flip = not flip
+        elif w not in _STATE_LINKS or raw != w:
+            return None
+    return None

@@ -10,7 +10,17 @@ from typing import Any
 from ...segment import find_json_object, locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem
-from .text import _contains, _cut_name, _norm, _unit_word, boolean_stated, grounded, plausible_span, value_tokens
+from .text import (
+    _contains,
+    _cut_name,
+    _norm,
+    _unit_word,
+    boolean_stated,
+    enumeration_gap,
+    grounded,
+    plausible_span,
+    value_tokens,
+)
 
 __all__ = ["JsonVerifier"]
 
@@ -56,18 +66,12 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"key {s.key!r} is not in the schema", step=s.index, key=s.key))
             elif not self._grounded(s, problem):
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
-            elif isinstance(s.value, str) and not plausible_span(s.value):
+            elif (why := _string_slip(s.key, s.value, steps, problem, labels)) is not None:
+                verdicts.append(Verdict(False, why, step=s.index, key=s.key))
+            elif (gap := _list_gap(s.value, problem.text)) is not None:
                 verdicts.append(
-                    Verdict(False, f"value of {s.key!r} is a cut of a sentence, not an entity", step=s.index, key=s.key)
+                    Verdict(False, f"list {s.key!r} leaves out {gap!r} of the text's enumeration", step=s.index, key=s.key)
                 )
-            elif isinstance(s.value, str) and _norm(s.value).replace("_", " ") in labels:
-                verdicts.append(Verdict(False, f"value of {s.key!r} is a field's name, not its value", step=s.index, key=s.key))
-            elif isinstance(s.value, str) and _unit_word(s.value, s.key, problem.text):
-                verdicts.append(
-                    Verdict(False, f"value of {s.key!r} is the unit of a quantity, not an entity", step=s.index, key=s.key)
-                )
-            elif isinstance(s.value, str) and (name := _cut_name(s.value, _other_values(steps, s.key), problem.text)):
-                verdicts.append(Verdict(False, f"value of {s.key!r} cuts the name {name!r}", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
         present = set(obj)
@@ -111,30 +115,61 @@ class JsonVerifier:
         return Verdict.passed()
 
 
-def _other_values(steps: Sequence[Step], key: str) -> list[tuple[str, ...]]:
-    return [value_tokens(s.value) for s in steps if s.key != key and isinstance(s.value, str)]
+def _leaves(value: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    """The scalar values inside ``value`` (itself, a nested object's fields, a list's items) with their paths."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, str(k)))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, f"[{i}]"))]
+    return [(path, value)]
+
+
+def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProblem, labels: set[str]) -> str | None:
+    """Why a string in ``value`` (itself, or inside a nested object or a list) is a small model's slip, not an
+    extracted entity; ``None`` when none is."""
+    every = [(path, value_tokens(leaf)) for st in steps if st.key is not None for path, leaf in _leaves(st.value, (st.key,))]
+    for path, leaf in _leaves(value, (key,)):
+        if not isinstance(leaf, str):
+            continue
+        others = [t for p, t in every if p != path and t]
+        name = ".".join(p for p in path if not p.startswith("["))
+        field = next((p for p in reversed(path) if not p.startswith("[")), key)
+        if not plausible_span(leaf):
+            return f"value of {name!r} is a cut of a sentence, not an entity"
+        if _norm(leaf).replace("_", " ") in labels:
+            return f"value of {name!r} is a field's name, not its value"
+        if _unit_word(leaf, field, problem.text):
+            return f"value of {name!r} is the unit of a quantity, not an entity"
+        if cut := _cut_name(leaf, others, problem.text):
+            return f"value of {name!r} cuts the name {cut!r}"
+    return None
+
+
+def _list_gap(value: Any, text: str) -> str | None:
+    """An item of the text's enumeration that a list of strings (anywhere in ``value``) leaves out."""
+    if isinstance(value, dict):
+        return next((g for v in value.values() if (g := _list_gap(v, text)) is not None), None)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return enumeration_gap(value, text)
+    return None
 
 
 def _clashes(steps: Sequence[Step]) -> dict[str, str]:
-    """Keys whose scalar value equals or contains another key's value (token-wise); a list holding another
-    key's value ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too."""
-    toks = [(s.key, value_tokens(s.value)) for s in steps if s.key is not None]
+    """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
+    field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
+    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too."""
+    leaves = [(s.key, path, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
+    leaves = [(k, path, t) for k, path, t in leaves if t]
     out: dict[str, str] = {}
-    for s in steps:
-        if s.key is not None and isinstance(s.value, list):
-            for item in s.value:
-                other = next((k for k, t in toks if k != s.key and t and value_tokens(item) and _contains(value_tokens(item), t)), None)
-                if other is not None:
-                    out.setdefault(s.key, other)
-    for i, (ka, ta) in enumerate(toks):
-        for kb, tb in toks[i + 1 :]:
-            if not (ta and tb):
-                continue
+    for i, (ka, pa, ta) in enumerate(leaves):
+        for kb, pb, tb in leaves[i + 1 :]:
+            if pa[:-1] == pb[:-1] and pa[-1].startswith("[") and pb[-1].startswith("["):
+                continue  # two items of one list
             # a value that swallows another ("Altair toaster" / "Altair") is the suspect one; equal values both are
             if _contains(ta, tb):
-                out.setdefault(ka, kb)
+                out.setdefault(ka, ".".join(p for p in pb if not p.startswith("[")))
             if _contains(tb, ta):
-                out.setdefault(kb, ka)
+                out.setdefault(kb, ".".join(p for p in pa if not p.startswith("[")))
     return out
 
 

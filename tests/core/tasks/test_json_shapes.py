@@ -1,0 +1,113 @@
+"""JSON values in shapes the benchmark's workload never shows: nested objects, lists from an enumeration,
+yes/no settings said as on/off, names that carry a model code or a house number. Each class: answers a small
+model really gave (Gemma 3 270M on ``stepcache workload --shapes``) are refused, the right ones verify."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stepcache_core import Request
+from stepcache_core.bench.shapes import SHAPES
+from stepcache_core.segment import JsonObjectSegmenter
+from stepcache_core.tasks.json import JsonVerifier, parse_json_problem
+from stepcache_core.tasks.json.text import boolean_stated, enumeration_gap
+
+SEG = JsonObjectSegmenter()
+
+
+def ok(shape: str, text: str, answer: dict, origin: str = "generated") -> bool:
+    problem = parse_json_problem(Request(f"Extract the record as JSON. Text: {text}", schema=SHAPES[shape][1]))
+    return all(v.ok for v in JsonVerifier().verify_steps(problem, SEG.segment(json.dumps(answer), origin=origin)))  # type: ignore[arg-type]
+
+
+ADDRESS = "Ship the parcel to Lena Vogel, 7 Rue des Lilas, 59823 Bristol."
+ADDRESS_2 = "The parcel goes to 12 Harbour Lane in Porto (93227) for Aiko Tanaka."
+
+
+def address(street: str, city: str, postcode: str, recipient: str = "Lena Vogel") -> dict:
+    return {"recipient": recipient, "address": {"street": street, "city": city, "postcode": postcode}}
+
+
+def test_a_nested_object_with_every_field_in_place_verifies() -> None:
+    assert ok("nested-address", ADDRESS, address("7 Rue des Lilas", "Bristol", "59823"))
+    assert ok("nested-address", ADDRESS_2, address("12 Harbour Lane", "Porto", "93227", "Aiko Tanaka"))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        address("Lena Vogel", "Bristol", "59823"),  # a nested field holding another field's value
+        address("7 Rue des Lilas", "Bristol", "59823 Bristol"),  # a nested value swallowing a sibling's
+        address("59823 Bristol", "Bristol", "59823 Bristol"),
+        address("Rue des Lilas", "Bristol", "59823"),  # a street cut from its house number
+    ],
+)
+def test_nested_fields_are_checked_like_top_level_ones(answer: dict) -> None:
+    assert not ok("nested-address", ADDRESS, answer)
+
+
+ORDER = "Order D-2489 holds a desk lamp, a blender and a mirror; the total is 793 dollars."
+
+
+def test_a_list_must_hold_every_item_of_the_texts_enumeration() -> None:
+    assert ok("order-list", ORDER, {"order_id": "D-2489", "items": ["desk lamp", "blender", "mirror"], "total": 793})
+    for items in (["mirror"], ["desk lamp", "mirror"], ["blender", "mirror"]):
+        assert not ok("order-list", ORDER, {"order_id": "D-2489", "items": items, "total": 793}), items
+
+
+@pytest.mark.parametrize(
+    "items,text,gap",
+    [
+        (["C++", "Rust", "Go"], "Tom knows C++, Rust and Go.", None),
+        (["Rust", "Go"], "Tom knows C++, Rust and Go.", "C++"),
+        (["tea", "coffee"], "We serve tea or coffee, and cake.", "cake"),
+        (["Lyon"], "She lives in Lyon.", None),
+    ],
+)
+def test_enumeration_gaps(items: list[str], text: str, gap: str | None) -> None:
+    assert enumeration_gap(items, text) == gap
+
+
+@pytest.mark.parametrize(
+    "key,text,stated",
+    [
+        ("auto_renew", "Lena bought the family plan for 7 months, with auto-renewal off.", False),
+        ("auto_renew", "With auto-renewal on, Mia Kowalski has the family plan.", True),
+        ("auto_renew", "Auto-renewal is not enabled.", False),
+        ("auto_renew", "Auto-renewal is turned on.", True),
+        ("newsletter", "Newsletter: yes.", True),
+        ("dark_mode", "Dark mode disabled.", False),
+    ],
+)
+def test_a_setting_is_what_the_text_says_after_its_name(key: str, text: str, stated: bool) -> None:
+    assert boolean_stated(key, text) is stated
+
+
+def test_a_generated_boolean_the_text_contradicts_is_refused() -> None:
+    text = "Lena Vogel bought the family plan for 7 months, with auto-renewal off."
+    right = {"customer": "Lena Vogel", "plan": "family", "months": 7, "auto_renew": False}
+    assert ok("subscription", text, right)
+    assert not ok("subscription", text, {**right, "auto_renew": True})
+
+
+@pytest.mark.parametrize(
+    "value,text,whole",
+    [
+        ("S2 speaker", "The Orbit S2 speaker costs 55 dollars and is in stock.", "Orbit S2 speaker"),
+        ("Orbit S2", "The Orbit S2 speaker costs 55 dollars and is in stock.", None),  # the model line, whole
+    ],
+)
+def test_a_value_that_starts_inside_a_name_with_a_model_code_is_a_cut(value: str, text: str, whole: str | None) -> None:
+    answer = {"product": value, "price": 55, "in_stock": True}
+    assert ok("stock-boolean", text, answer) is (whole is None)
+    if whole is not None:
+        assert ok("stock-boolean", text, {**answer, "product": whole})
+
+
+def test_codes_after_a_sentence_initial_word_stay_whole() -> None:
+    text = "Your flight LH 1234 on 2027-03-04 has seat 14C."
+    assert ok("booking", text, {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
+    text = "Flight LH 1234 on 2027-03-04 has seat 14C."
+    assert ok("booking", text, {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
