@@ -122,13 +122,10 @@ class JsonPrompter:
         keys = self._failing_keys(problem, steps, verdicts)
         if not keys or any(s.key is None for s in steps):
             return self.generate(problem)
-        return GenerationSpec(
-            self._prompt(problem, keys),
-            self.max_tokens,
-            ("\n\n", "\nText:"),
-            _subschema(problem, keys, extractive=True, avoid=[st.value for st in steps if st.key not in keys]),
-            "patch",
-        )
+        schema = _subschema(problem, keys, extractive=True, avoid=[st.value for st in steps if st.key not in keys])
+        base = GenerationSpec(self._prompt(problem, keys), self.max_tokens, ("\n\n", "\nText:"), schema, "patch")
+        # a chat model gets an instruction naming the keys; a base model the few-shot framing
+        return GenerationSpec(self._instruction(problem, keys), 4 * self.max_tokens, (), schema, "patch", base=base)
 
     def merge(self, problem: JsonProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         patch = find_json_object(generated) or {}
@@ -157,8 +154,18 @@ class JsonPrompter:
             self._prompt(problem, keys).rstrip("JSON: ")
             + f"\nA previous answer was rejected: {verdict.reason}\nRejected: {text.strip()[:300]}\nJSON: "
         )
-        return GenerationSpec(
-            prompt, self.max_tokens, ("\n\n", "\nText:"), _subschema(problem, keys, extractive=True) or problem.schema, "repair"
+        schema = _subschema(problem, keys, extractive=True) or problem.schema
+        base = GenerationSpec(prompt, self.max_tokens, ("\n\n", "\nText:"), schema, "repair")
+        said = f"A previous answer was rejected because {verdict.reason}:\n{text.strip()[:300]}\n\n"
+        return GenerationSpec(said + self._instruction(problem, keys), 4 * self.max_tokens, (), schema, "repair", base=base)
+
+    @staticmethod
+    def _instruction(problem: JsonProblem, keys: Sequence[str]) -> str:
+        """The chat model's instruction: the text, the keys, values copied from the text."""
+        return (
+            f"Text: {' '.join(problem.text.split())}\n\n"
+            f"Return one JSON object with exactly these keys: {_keys_line(problem, keys)}. Copy every value exactly as "
+            "the text writes it. Answer with the JSON object only."
         )
 
     @staticmethod

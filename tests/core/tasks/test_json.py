@@ -239,3 +239,17 @@ def test_rename_the_embedding_cannot_vouch_for_needs_the_text_to_label_the_value
     # "gate" labels A12, not Denver: no rename, the key is left to patching
     gated = JsonAdapter().adapt(old, problem(text, schema("flight", "gate", "destination")), steps, unrelated)
     assert [s.key for s in gated] == ["flight", "destination"]
+
+
+def test_a_chat_model_is_told_which_keys_to_patch_and_a_base_model_gets_the_few_shot_framing():
+    problem = parse_json_problem(Request("Extract as JSON. Text: Maria Lopez is 34 and lives in Madrid.", schema=PERSON))
+    steps = SEG.segment('{"name": "Maria Lopez", "age": 35, "city": "Madrid"}')
+    verdicts = JsonVerifier().verify_steps(problem, steps)
+    for spec in (JsonPrompter().patch(problem, steps, verdicts), JsonPrompter().repair(problem, steps[1].text, verdicts[1])):
+        assert spec is not None
+        assert spec.prompt.count("Text: Maria Lopez is 34 and lives in Madrid.") == 1
+        assert "Return one JSON object with exactly these keys" in spec.prompt and "Keys:" not in spec.prompt
+        base = spec.for_base_model()
+        assert base is not spec and base.prompt.endswith("JSON: ") and "Keys:" in base.prompt
+    patch = JsonPrompter().patch(problem, steps, verdicts)
+    assert "age" in patch.prompt and "city" not in patch.prompt.split("keys:")[-1]  # only the failing key
