@@ -11,6 +11,7 @@ import hashlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,8 @@ class EngineConfig:
     repair ladder). Past it only model-free rungs run (the fixer, the
     deterministic solver): a request never costs much more than the model
     alone, and what still fails verification is an error, never served.
+    Model repairs that failed for a structure (same signature, same
+    namespace) are skipped by its next seven requests, then tried again.
     """
 
     similarity_threshold: float = 0.3
@@ -87,6 +90,7 @@ class _Run:
     completion_tokens: int = 0
     notes: list[str] = field(default_factory=list)
     vector: list[float] | None = None  # the request's embedding, once computed (retrieval, then the store)
+    barren: bool | None = None  # whether this request skips model repairs (decided once, at its first repair)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -158,6 +162,9 @@ class StepCacheEngine:
         self.tasks = (tasks if tasks is not None else builtin_tasks()).copy()
         self.config = config or EngineConfig()
         self._write_lock = threading.Lock()
+        # structures whose model repairs failed: the next requests of that structure skip them (see _repair)
+        self._barren: OrderedDict[str, int] = OrderedDict()
+        self._barren_lock = threading.Lock()
         self._embed_tag = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
 
     # ----------------------------------------------------------------- public API
@@ -492,25 +499,71 @@ class StepCacheEngine:
         generation path, not this one, pays for a fresh generation and its repairs.
         """
         budget = self.config.max_model_calls
+        if run.barren is None:
+            run.barren = self._skip_repairs(prep)
+        barren = run.barren
+        if barren:
+            budget = run.calls
+            run.notes.append("model repairs skipped: they failed for this structure the last time")
+        tried_model = False
         for rung in self._ladder(prep, selective):
             for _ in range(rung.times):
                 if rung.calls_model and budget is not None and run.calls >= budget:
-                    run.notes.append(f"{rung.name} skipped: the request's {budget} model calls are spent")
+                    if not barren:
+                        run.notes.append(f"{rung.name} skipped: the request's {budget} model calls are spent")
                     break
                 proposal = rung.propose(prep, run, backend, attempt)
                 if proposal is None:
                     break
+                tried_model = tried_model or rung.calls_model
                 steps, text = proposal
                 ok, whole, verdicts = self._verify(prep, steps, run)
                 if ok:
+                    if rung.calls_model:
+                        self._mark_barren(prep, False)
                     return _Repaired(steps, rung.fallback)
                 tried = _Attempt(steps, verdicts, whole, text)
                 if not rung.keep_if_better or sum(v.ok for v in verdicts) > sum(v.ok for v in attempt.verdicts):
                     attempt = tried
                 if rung.name == "solve":
                     run.notes.append(f"deterministic solver output failed verification: {whole.reason}")
+        if tried_model:
+            self._mark_barren(prep, True)
         run.notes.append(f"repair exhausted: {attempt.whole.reason}")
         return _Rejected(attempt.text, attempt.whole.reason)
+
+    _BARREN_MAX = 4096
+    _BARREN_SKIPS = 8
+
+    def _skip_repairs(self, prep: _Prepared) -> bool:
+        """Whether this request skips model repairs: they failed for its structure (same task signature, same
+        namespace) the last time they ran. Every ``_BARREN_SKIPS`` requests they are tried again: a repair that
+        never works then costs one call in eight instead of every time."""
+        key = f"{prep.collection}\x1f{prep.signature}"
+        if not prep.signature:
+            return False
+        with self._barren_lock:
+            left = self._barren.get(key)
+            if left is None:
+                return False
+            if left <= 1:
+                del self._barren[key]
+            else:
+                self._barren[key] = left - 1
+            return True
+
+    def _mark_barren(self, prep: _Prepared, failed: bool) -> None:
+        if not prep.signature:
+            return
+        key = f"{prep.collection}\x1f{prep.signature}"
+        with self._barren_lock:
+            if not failed:
+                self._barren.pop(key, None)
+                return
+            self._barren[key] = self._BARREN_SKIPS
+            self._barren.move_to_end(key)
+            while len(self._barren) > self._BARREN_MAX:
+                self._barren.popitem(last=False)
 
     def _ladder(self, prep: _Prepared, selective: bool) -> list[_Rung]:
         profile, policy = prep.profile, prep.profile.repair

@@ -351,3 +351,25 @@ def test_a_request_never_makes_more_model_calls_than_its_budget(make_engine):
     assert out.trace.fallback == "deterministic" and out.text.splitlines()[-1].endswith("x = 5") and len(backend.calls) == 2
     with pytest.raises(ConfigError):
         EngineConfig(max_model_calls=0)
+
+
+def test_a_structure_whose_repairs_failed_skips_them_for_its_next_requests(make_engine):
+    """Repairs that failed for a structure are not paid again by the next requests of that structure (one call
+    each, still never served unverified); every eighth request tries them again; another structure is unaffected."""
+    engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
+    texts = [f"Extract as JSON. Text: Person {i} is {20 + i} and lives in Town{i}." for i in range(10)]
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request(texts[0], schema=PERSON))
+    assert [c.purpose for c in backend.calls] == ["generate", "patch"]
+    calls = []
+    for text in texts[1:10]:
+        before = len(backend.calls)
+        with pytest.raises(UnverifiedOutputError):
+            engine.run(Request(text, schema=PERSON, namespace=Namespace()))
+        calls.append(len(backend.calls) - before)
+    assert calls == [1] * 8 + [2]  # skipped 8 times, then tried again
+    other = {**PERSON, "properties": {**PERSON["properties"], "job": {"type": "string"}}}
+    before = len(backend.calls)
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request("Extract as JSON. Text: Ann is 30, a chef, and lives in Oslo.", schema=other))
+    assert len(backend.calls) - before == 2
