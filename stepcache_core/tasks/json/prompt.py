@@ -61,13 +61,20 @@ def _spans(text: str, max_words: int = 4, limit: int = 400) -> list[str]:
 
 
 def _extractive(prop: Any, text: str, avoid: Sequence[Any] = ()) -> Any:
-    """Restrict a scalar property to what the text states: word spans for strings, its numbers for integers.
+    """Restrict a property to what the text states: word spans for strings, its numbers for integers, at any
+    depth (a nested object's fields, a list's items).
 
     Spans that overlap a value in ``avoid`` (the kept fields of a patch) are left out: the verifier
     would reject them as a clash anyway."""
     if not isinstance(prop, dict) or "enum" in prop or "const" in prop:
         return prop
     kind = prop.get("type")
+    # a nested object's fields and a list's items are values of the text too: a free string inside them lets a
+    # small model ramble until its token limit, with nothing to verify
+    if kind == "object" and isinstance(prop.get("properties"), dict):
+        return {**prop, "properties": {k: _extractive(v, text, avoid) for k, v in prop["properties"].items()}}
+    if kind == "array" and isinstance(prop.get("items"), dict):
+        return {**prop, "items": _extractive(prop["items"], text, avoid)}
     if kind == "string" and not prop.get("format") and not prop.get("pattern"):
         spans = [
             s
