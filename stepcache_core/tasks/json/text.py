@@ -21,6 +21,7 @@ __all__ = [
     "stem",
     "boolean_stated",
     "enumeration_gap",
+    "enumeration_order",
 ]
 
 
@@ -187,6 +188,19 @@ def enumeration_gap(items: Sequence[str], text: str) -> str | None:
                 if k >= 0 and _WORD.fullmatch(words[k]) and folded[k] not in lasts:
                     return words[k]
     return None
+
+
+def enumeration_order(items: Sequence[str], text: str) -> bool:
+    """Whether the items stand in the text in the list's order ("a rug, a desk lamp and a bookshelf" is not
+    ``["desk lamp", "rug", "bookshelf"]``): each item is found after the one before it."""
+    words = tokens(text)
+    at = -1
+    for item in items:
+        later = [i for i in occurrences(words, item) if i > at]
+        if not later:
+            return False
+        at = later[0]
+    return True
 
 
 _UNIT_KEYS = re.compile(r"unit|currency|measure", re.IGNORECASE)

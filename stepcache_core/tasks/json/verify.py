@@ -17,6 +17,7 @@ from .text import (
     _unit_word,
     boolean_stated,
     enumeration_gap,
+    enumeration_order,
     grounded,
     plausible_span,
     value_tokens,
@@ -68,10 +69,8 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
             elif (why := _string_slip(s.key, s.value, steps, problem, labels)) is not None:
                 verdicts.append(Verdict(False, why, step=s.index, key=s.key))
-            elif (gap := _list_gap(s.value, problem.text)) is not None:
-                verdicts.append(
-                    Verdict(False, f"list {s.key!r} leaves out {gap!r} of the text's enumeration", step=s.index, key=s.key)
-                )
+            elif (gap := _list_slip(s.value, problem.text)) is not None:
+                verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
         present = set(obj)
@@ -145,12 +144,17 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
     return None
 
 
-def _list_gap(value: Any, text: str) -> str | None:
-    """An item of the text's enumeration that a list of strings (anywhere in ``value``) leaves out."""
+def _list_slip(value: Any, text: str) -> str | None:
+    """What a list of strings (anywhere in ``value``) gets wrong about the text's enumeration: an item it leaves
+    out, or its items out of the text's order."""
     if isinstance(value, dict):
-        return next((g for v in value.values() if (g := _list_gap(v, text)) is not None), None)
+        return next((g for v in value.values() if (g := _list_slip(v, text)) is not None), None)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return enumeration_gap(value, text)
+        gap = enumeration_gap(value, text)
+        if gap is not None:
+            return f"leaves out {gap!r} of the text's enumeration"
+        if not enumeration_order(value, text):
+            return "lists the text's items out of their order"
     return None
 
 
