@@ -723,6 +723,25 @@ class StepCacheLLM(FunctionCallingLLM):
         if isinstance(response, ChatResponse):
             response.additional_kwargs["stepcache"] = self._remember(trace.as_dict())
 
+    def _tool_call_kwargs(
+        self,
+        user_msg: str | ChatMessage | None,
+        chat_history: list[ChatMessage] | None,
+        verbose: bool,
+        allow_parallel_tool_calls: bool,
+        tool_required: bool,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The inner LLM's arguments: the caller's, without StepCache's own options."""
+        return dict(
+            user_msg=user_msg,
+            chat_history=chat_history,
+            verbose=verbose,
+            allow_parallel_tool_calls=allow_parallel_tool_calls,
+            tool_required=tool_required,
+            **self._split_kwargs(kwargs)[1],
+        )
+
     def chat_with_tools(
         self,
         tools: Sequence[BaseTool],
@@ -734,18 +753,15 @@ class StepCacheLLM(FunctionCallingLLM):
         **kwargs: Any,
     ) -> ChatResponse:
         plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
-        rest = self._split_kwargs(kwargs)[1]
-        args: dict[str, Any] = dict(
-            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
-        )
+        call = self._tool_call_kwargs(user_msg, chat_history, verbose, allow_parallel_tool_calls, tool_required, kwargs)
         if plan is None:
-            return cast(ChatResponse, self._tools("chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+            return cast(ChatResponse, self._tools("chat_with_tools", tools, **call))
         hit = self._tool_hit(plan)
         if hit is not None:
             return hit
         t0 = time.perf_counter()
         inner = self._function_calling_llm()
-        response = self._open_inner(lambda: inner.chat_with_tools(tools, tool_required=tool_required, **args, **rest))
+        response = self._open_inner(lambda: inner.chat_with_tools(tools, **call))
         self._tool_record(plan, response, t0)
         return response
 
@@ -760,18 +776,15 @@ class StepCacheLLM(FunctionCallingLLM):
         **kwargs: Any,
     ) -> ChatResponse:
         plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
-        rest = self._split_kwargs(kwargs)[1]
-        args: dict[str, Any] = dict(
-            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
-        )
+        call = self._tool_call_kwargs(user_msg, chat_history, verbose, allow_parallel_tool_calls, tool_required, kwargs)
         if plan is None:
-            return cast(ChatResponse, await self._tools("achat_with_tools", tools, tool_required=tool_required, **args, **rest))
+            return cast(ChatResponse, await self._tools("achat_with_tools", tools, **call))
         hit = await asyncio.to_thread(self._tool_hit, plan)
         if hit is not None:
             return hit
         t0 = time.perf_counter()
         try:
-            response = await self._function_calling_llm().achat_with_tools(tools, tool_required=tool_required, **args, **rest)
+            response = await self._function_calling_llm().achat_with_tools(tools, **call)
         except StepCacheError:
             raise
         except Exception as e:
@@ -791,18 +804,15 @@ class StepCacheLLM(FunctionCallingLLM):
     ) -> ChatResponseGen:
         """A hit is one response holding the whole call; a miss streams the inner LLM's chunks and records the last."""
         plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
-        rest = self._split_kwargs(kwargs)[1]
-        args: dict[str, Any] = dict(
-            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
-        )
+        call = self._tool_call_kwargs(user_msg, chat_history, verbose, allow_parallel_tool_calls, tool_required, kwargs)
         if plan is None:
-            return cast(ChatResponseGen, self._tools("stream_chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+            return cast(ChatResponseGen, self._tools("stream_chat_with_tools", tools, **call))
         hit = self._tool_hit(plan)
         if hit is not None:
             return _once(hit)
         t0 = time.perf_counter()
         inner = self._function_calling_llm()
-        stream = self._open_inner(lambda: inner.stream_chat_with_tools(tools, tool_required=tool_required, **args, **rest))
+        stream = self._open_inner(lambda: inner.stream_chat_with_tools(tools, **call))
 
         def gen() -> ChatResponseGen:
             last = None
@@ -830,18 +840,15 @@ class StepCacheLLM(FunctionCallingLLM):
         **kwargs: Any,
     ) -> ChatResponseAsyncGen:
         plan = self._tool_plan(tools, user_msg, chat_history, {**kwargs, "tool_required": tool_required})
-        rest = self._split_kwargs(kwargs)[1]
-        args: dict[str, Any] = dict(
-            user_msg=user_msg, chat_history=chat_history, verbose=verbose, allow_parallel_tool_calls=allow_parallel_tool_calls
-        )
+        call = self._tool_call_kwargs(user_msg, chat_history, verbose, allow_parallel_tool_calls, tool_required, kwargs)
         if plan is None:
-            return cast(ChatResponseAsyncGen, await self._tools("astream_chat_with_tools", tools, tool_required=tool_required, **args, **rest))
+            return cast(ChatResponseAsyncGen, await self._tools("astream_chat_with_tools", tools, **call))
         hit = await asyncio.to_thread(self._tool_hit, plan)
         if hit is not None:
             return _aiter(iter([hit]))
         t0 = time.perf_counter()
         try:
-            stream = await self._function_calling_llm().astream_chat_with_tools(tools, tool_required=tool_required, **args, **rest)
+            stream = await self._function_calling_llm().astream_chat_with_tools(tools, **call)
         except StepCacheError:
             raise
         except Exception as e:
