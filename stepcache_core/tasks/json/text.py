@@ -117,6 +117,14 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
     return runs
 
 
+# words that end a noun phrase: the verbs, prepositions and conjunctions a record's sentence goes on with
+_PHRASE_ENDS = frozenset(
+    "is are was were be been has have had costs cost sells sold leaves left departs arrives lands comes came runs ran "
+    "holds ships shipped weighs includes contains goes went gets got takes took makes made starts ends opens closes "
+    "on in at for with and or but from to by of as that which who whose while when where than then".split()
+)
+
+
 def _is_code(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
@@ -142,6 +150,18 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
             if a > 0 and is_number(words[a - 1]) and words[a][:1].isupper() and (a < 2 or not is_number(words[a - 2])):
                 if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
                     return " ".join(words[a - 1 : a + n])
+        for a in starts:
+            # a name ending at its model code before the thing it names: "Nordik 2" of "the Nordik 2 kettle costs"
+            e = a + n
+            if (
+                any(c.isdigit() for c in words[e - 1])
+                and e < len(words)
+                and words[e].isalpha()
+                and words[e].islower()
+                and low[e] not in _PHRASE_ENDS
+                and (e + 1 == len(words) or low[e + 1] in _PHRASE_ENDS)
+            ):
+                return " ".join(words[a : e + 1])
         for i, j, parts_ok in name_runs(words):
             for a in starts:
                 inside = i <= a and a + n <= j

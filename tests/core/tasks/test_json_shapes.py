@@ -96,7 +96,8 @@ def test_a_generated_boolean_the_text_contradicts_is_refused() -> None:
     "value,text,whole",
     [
         ("S2 speaker", "The Orbit S2 speaker costs 55 dollars and is in stock.", "Orbit S2 speaker"),
-        ("Orbit S2", "The Orbit S2 speaker costs 55 dollars and is in stock.", None),  # the model line, whole
+        ("Orbit S2", "The Orbit S2 speaker costs 55 dollars and is in stock.", "Orbit S2 speaker"),  # before its noun
+        ("Orbit S2 speaker", "The Orbit S2 speaker costs 55 dollars and is in stock.", None),
     ],
 )
 def test_a_value_that_starts_inside_a_name_with_a_model_code_is_a_cut(value: str, text: str, whole: str | None) -> None:
@@ -111,3 +112,22 @@ def test_codes_after_a_sentence_initial_word_stay_whole() -> None:
     assert ok("booking", text, {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
     text = "Flight LH 1234 on 2027-03-04 has seat 14C."
     assert ok("booking", text, {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
+
+
+@pytest.mark.parametrize(
+    "value,text,whole",
+    [
+        ("Nordik 2", "The Nordik 2 kettle costs 321 dollars and is out of stock.", "Nordik 2 kettle"),
+        ("Aqua 7", "At 50 dollars, the Aqua 7 filter is in stock.", "Aqua 7 filter"),
+        ("Luma 300", "The Luma 300 lamp costs 239 dollars and is in stock.", "Luma 300 lamp"),
+    ],
+)
+def test_a_name_that_stops_at_its_model_code_before_the_thing_it_names_is_a_cut(value: str, text: str, whole: str) -> None:
+    price = int(next(w for w in text.split() if w.isdigit() and w not in value.split()))
+    answer = {"product": value, "price": price, "in_stock": "out of stock" not in text}
+    assert not ok("stock-boolean", text, answer)
+    assert ok("stock-boolean", text, {**answer, "product": whole})
+
+
+def test_a_code_followed_by_a_verb_or_a_preposition_is_whole() -> None:
+    assert ok("booking", "Flight LH 1234 leaves on 2027-03-04 from seat 14C.", {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
