@@ -151,6 +151,9 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
                 if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
                     return " ".join(words[a - 1 : a + n])
         for a in starts:
+            # a clause's opening participle is not a name: "Running" of "Running 99 minutes, Paper Moons was..."
+            if n == 1 and a == 0 and low[0].endswith("ing") and len(words) > 1 and not words[1][:1].isupper():
+                return " ".join(words[:2])
             # a name ending at its model code before the thing it names: "Nordik 2" of "the Nordik 2 kettle costs"
             e = a + n
             if (
@@ -167,7 +170,9 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
                 inside = i <= a and a + n <= j
                 # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); not after a
                 # sentence-initial capital ("Flight LH 1234": "Flight" only starts the sentence)
-                tail = i < a < j < a + n and i > 0
+                # ... unless the name is a sentence-initial capital and a code ("Flight LH 1234"): a name at the start
+                # of a clause is cut when the value runs on into lowercase words ("Martin works" of "Alice Martin works")
+                tail = i < a < j < a + n and (i > 0 or all(w.isalpha() and w.islower() for w in words[j : a + n]))
                 if not (inside or tail) or (a == i and a + n == j):
                     continue
                 rest = [tuple(p) for p in (low[i:a], low[a + n : j]) if p]

@@ -131,3 +131,17 @@ def test_a_name_that_stops_at_its_model_code_before_the_thing_it_names_is_a_cut(
 
 def test_a_code_followed_by_a_verb_or_a_preposition_is_whole() -> None:
     assert ok("booking", "Flight LH 1234 leaves on 2027-03-04 from seat 14C.", {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        ("Martin works", "Alice Martin works in the research department in Lyon."),  # a name run on into its verb
+        ("Running", "Running 99 minutes, Paper Moons was directed by Dana Levi."),  # a clause's opening participle
+    ],
+)
+def test_spans_cut_from_a_sentence_are_not_names(value: str, text: str) -> None:
+    from stepcache_core.tasks.json.text import _cut_name
+
+    assert _cut_name(value, [], text) is not None
+    assert _cut_name("Alice Martin", [], text) is None and _cut_name("Paper Moons", [], text) is None
