@@ -51,7 +51,8 @@ class EngineConfig:
     deterministic solver): a request never costs much more than the model
     alone, and what still fails verification is an error, never served.
     Model repairs that failed for a structure (same signature, same
-    namespace) are skipped by its next seven requests, then tried again.
+    namespace) are skipped by its next eight requests that need one, then
+    tried again.
     """
 
     similarity_threshold: float = 0.3
@@ -537,8 +538,8 @@ class StepCacheEngine:
 
     def _skip_repairs(self, prep: _Prepared) -> bool:
         """Whether this request skips model repairs: they failed for its structure (same task signature, same
-        namespace) the last time they ran. Every ``_BARREN_SKIPS`` requests they are tried again: a repair that
-        never works then costs one call in eight instead of every time."""
+        namespace) the last time they ran. The next ``_BARREN_SKIPS`` requests that need a repair skip it, the one
+        after tries again: a repair that never works costs one call in nine such requests instead of every one."""
         key = f"{prep.collection}\x1f{prep.signature}"
         if not prep.signature:
             return False
