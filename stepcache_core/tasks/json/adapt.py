@@ -11,7 +11,7 @@ from typing import Any
 from ...values import Step
 from ..base import AdaptContext
 from .parse import JsonProblem, source_text
-from .text import LINK_WORDS, boolean_stated, grounded, is_number, occurrences, stem, tokens
+from .text import boolean_stated, grounded, is_number, labelled, occurrences, tokens
 
 __all__ = ["JsonAdapter"]
 
@@ -79,7 +79,7 @@ class JsonAdapter:
                 )
                 # names the embedding can't vouch for (origin -> departure) still rename when the text
                 # itself labels the value with the new name ("departs from Denver")
-                if not (similar or _labelled(a, values.get(g), source_text(old))):
+                if not (similar or labelled(a, values.get(g), source_text(old))):
                     continue
                 renames[g] = a
         return renames
@@ -128,27 +128,6 @@ class JsonAdapter:
         if isinstance(value, list):
             return [self._replace(v, replacements, text) for v in value]
         return value
-
-
-def _labelled(key: str, value: Any, text: str) -> bool:
-    """Whether the text names ``value`` with a word of ``key``: the word just before it (or before
-    one linking word: "departs from Denver", "written by Lena Vogel") or just after it ("2703 visitors")."""
-    if value is None or isinstance(value, (bool, list, dict)):
-        return False
-    stems = [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
-    words = [w.casefold() for w in tokens(text)]
-    n = len(tokens(str(value)))
-    if not stems:
-        return False
-    for i in occurrences(words, str(value)):
-        near = [words[i - 1]] if i > 0 else []
-        if near and near[0] in LINK_WORDS and i > 1:
-            near.append(words[i - 2])
-        if i + n < len(words):
-            near.append(words[i + n])
-        if any(w.startswith(stem) for w in near for stem in stems):
-            return True
-    return False
 
 
 def _shape(token: str) -> str:

@@ -22,6 +22,8 @@ __all__ = [
     "boolean_stated",
     "enumeration_gap",
     "enumeration_order",
+    "labelled",
+    "labelled_elsewhere",
 ]
 
 
@@ -316,6 +318,55 @@ def occurrences(words: Sequence[str], value: str) -> list[int]:
 
 def stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+
+
+def labelled(key: str, value: Any, text: str, *, after: bool = True, links: frozenset[str] = LINK_WORDS) -> bool:
+    """Whether the text names ``value`` with a word of ``key``: the word just before it (or before
+    one linking word: "departs from Denver", "written by Lena Vogel") or just after it ("2703 visitors")."""
+    if value is None or isinstance(value, (bool, list, dict)):
+        return False
+    stems = [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
+    words = [w.casefold() for w in tokens(text)]
+    n = len(tokens(str(value)))
+    if not stems:
+        return False
+    for i in occurrences(words, str(value)):
+        near = [words[i - 1]] if i > 0 else []
+        if near and near[0] in links and i > 1:
+            near.append(words[i - 2])
+        if i + n < len(words) and after:
+            near.append(words[i + n])
+        if any(w.startswith(stem) for w in near for stem in stems):
+            return True
+    return False
+
+
+_LABEL_LINKS = LINK_WORDS - {"as"}
+
+
+def labelled_elsewhere(key: str, value: Any, text: str) -> str | None:
+    """A name, code or number the text labels with the key's own word while ``value`` is not it: "departs from
+    Osaka at gate D22" names Osaka as the ``departure``, so ``"departure": "D22"`` is another field's value.
+    ``None`` when the text labels no such span, or labels ``value`` itself, or ``value`` overlaps a labelled one."""
+    if value is None or isinstance(value, (bool, list, dict)) or labelled(key, value, text):
+        return None
+    mine = value_tokens(value)
+    for words in clauses(text):
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and (_capitalised(words[j]) or is_number(words[j]) or _is_code(words[j])):
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            span = " ".join(words[i:j])
+            # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs")
+            # "as" links an instruction's field list to its format ("name and city as JSON"), not a label to a value
+            if labelled(key, span, text, after=is_number(span), links=_LABEL_LINKS) and not overlaps(span, value) and mine:
+                return span
+            i = j
+    return None
 
 
 _NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't wasnt doesn't doesnt don't dont without cannot can't".split())

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...segment import find_json_object, locate_json_object
 from ...values import Step, Verdict
-from .parse import JsonProblem
+from .parse import JsonProblem, source_text
 from .text import (
     _contains,
     _cut_name,
@@ -19,6 +19,7 @@ from .text import (
     enumeration_gap,
     enumeration_order,
     grounded,
+    labelled_elsewhere,
     plausible_span,
     value_tokens,
 )
@@ -69,6 +70,9 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
             elif (why := _string_slip(s.key, s.value, steps, problem, labels)) is not None:
                 verdicts.append(Verdict(False, why, step=s.index, key=s.key))
+            elif (named := labelled_elsewhere(s.key, s.value, source_text(problem))) is not None:
+                # "departs from Osaka at gate D22": the text itself says which value is the departure
+                verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
             elif (gap := _list_slip(s.value, problem.text)) is not None:
                 verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:

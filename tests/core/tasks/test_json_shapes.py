@@ -145,3 +145,21 @@ def test_spans_cut_from_a_sentence_are_not_names(value: str, text: str) -> None:
 
     assert _cut_name(value, [], text) is not None
     assert _cut_name("Alice Martin", [], text) is None and _cut_name("Paper Moons", [], text) is None
+
+
+@pytest.mark.parametrize(
+    "key,value,text,named",
+    [
+        ("departure", "D22", "Flight AF117 departs from Osaka at gate D22 and lands in Denver.", "Osaka"),
+        ("departure", "Osaka", "Flight AF117 departs from Osaka at gate D22 and lands in Denver.", None),
+        ("flight", "AF117", "Flight AF117 departs from Osaka at gate D22 and lands in Denver.", None),
+        ("destination", "Denver", "Flight AF117 departs from Osaka at gate D22 and lands in Denver.", None),  # no label
+        ("visitors", 5, "The jazz festival drew 2703 visitors over 5 days.", "2703"),
+        ("visitors", 2703, "The jazz festival drew 2703 visitors over 5 days.", None),
+        ("ship_to", "DHL", "Order A-1042 contains 12 boxes and ships to Lyon with DHL.", "Lyon"),
+    ],
+)
+def test_a_value_the_text_labels_with_another_keys_word_is_refused(key: str, value: object, text: str, named: str | None) -> None:
+    from stepcache_core.tasks.json.text import labelled_elsewhere
+
+    assert labelled_elsewhere(key, value, text) == named
