@@ -170,10 +170,9 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
         for i, j, parts_ok in name_runs(words):
             for a in starts:
                 inside = i <= a and a + n <= j
-                # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); not after a
-                # sentence-initial capital ("Flight LH 1234": "Flight" only starts the sentence)
-                # ... unless the name is a sentence-initial capital and a code ("Flight LH 1234"): a name at the start
-                # of a clause is cut when the value runs on into lowercase words ("Martin works" of "Alice Martin works")
+                # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); at the start of
+                # a clause only when it runs on into lowercase words ("Martin works" of "Alice Martin works"), since a
+                # sentence-initial capital may just start the sentence ("Flight LH 1234")
                 tail = i < a < j < a + n and (i > 0 or all(w.isalpha() and w.islower() for w in words[j : a + n]))
                 if not (inside or tail) or (a == i and a + n == j):
                     continue
@@ -403,19 +402,27 @@ def boolean_stated(key: str, text: str) -> bool | None:
     return said.pop() if len(said) == 1 else None
 
 
-_ON = frozenset("on enabled active yes true".split())
-_OFF = frozenset("off disabled inactive no false".split())
+_ON = frozenset("on enabled active".split())
+_OFF = frozenset("off disabled inactive".split())
+_ANSWERS = {"yes": True, "true": True, "no": False, "false": False}
 _STATE_LINKS = frozenset("is was are set turned switched to".split())
 
 
 def _state_after(following: Sequence[str]) -> bool | None:
-    """A setting's state in the words right after its name: "off", "is turned on", "is not enabled"."""
-    flip = False
+    """A setting's state in the words right after its name: "off", "is turned on", "is not enabled", and "yes" or
+    "no" only as the answer after a colon ("Newsletter: no"; in "in stock, no doubt" the "no" says nothing)."""
+    flip = colon = False
     for raw in following:
+        if raw == ":":
+            colon = True
+            continue
+        colon = colon or raw.startswith(":")
         w = raw.strip(".,;:!?'")
         if w in _ON or w in _OFF:
             return (w in _ON) != flip
-        if w in _NEGATIONS:
+        if colon and w in _ANSWERS:
+            return _ANSWERS[w] != flip
+        if w in _NEGATIONS and w not in _ANSWERS:
             flip = not flip
         elif w not in _STATE_LINKS or raw != w:
             return None

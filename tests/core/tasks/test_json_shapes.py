@@ -78,6 +78,9 @@ def test_enumeration_gaps(items: list[str], text: str, gap: str | None) -> None:
         ("auto_renew", "Auto-renewal is not enabled.", False),
         ("auto_renew", "Auto-renewal is turned on.", True),
         ("newsletter", "Newsletter: yes.", True),
+        ("newsletter", "Newsletter: no.", False),
+        ("newsletter", "Newsletter:no", False),
+        ("in_stock", "The kettle is in stock, no doubt.", True),  # "no" answers nothing here
         ("dark_mode", "Dark mode disabled.", False),
     ],
 )
