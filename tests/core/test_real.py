@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from stepcache_core import ChromaStore, LlamaCppBackend, MiniLMEmbedder, Request, StepCacheEngine
+from stepcache_core import ChromaStore, EngineConfig, LlamaCppBackend, MiniLMEmbedder, Request, StepCacheEngine
 from stepcache_core.bench.judge import is_correct
 from stepcache_core.fakes import ScriptedBackend
 
@@ -114,7 +114,9 @@ def test_json_repair_feeds_the_error_back_to_the_real_model(tmp_path, embedder, 
             return gemma.complete(spec)
 
     backend = FirstBroken()
-    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=backend)
+    # the repair rung is the third call: past the default budget of 2 (generation, patch), so this engine allows 3
+    config = EngineConfig(max_model_calls=3)
+    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=backend, config=config)
     out = engine.run(
         Request("Extract name, age, city as JSON. Text: Dana Levi is 52 years old and lives in Quito.", schema=PERSON)
     )
