@@ -76,6 +76,19 @@ class StyledChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
+def invoke_under(cache: StepCache | None, chain: Any, inputs: dict[str, Any]) -> Any:
+    """``chain.invoke(inputs)`` with ``cache`` as LangChain's global LLM cache (its trace reset), then the previous
+    cache restored; ``None`` invokes the chain as it is."""
+    previous = get_llm_cache()
+    if cache is not None:
+        cache.last_trace = None
+        set_llm_cache(cache)
+    try:
+        return chain.invoke(inputs)
+    finally:
+        set_llm_cache(previous)
+
+
 class CacheRoute:
     """``set_llm_cache(StepCache(...))`` in front of ``PROMPT | model | StrOutputParser()``."""
 
@@ -90,14 +103,8 @@ class CacheRoute:
         chain = PROMPT | model | StrOutputParser()
 
         def serve(question: str) -> Served:
-            previous = get_llm_cache()
-            set_llm_cache(cache)
-            try:
-                seen = len(model.received)
-                cache.last_trace = None
-                text = chain.invoke({"question": question})
-            finally:
-                set_llm_cache(previous)
+            seen = len(model.received)
+            text = invoke_under(cache, chain, {"question": question})
             calls = len(model.received) - seen
             if calls:
                 sent = PROMPT.invoke({"question": question}).to_messages()
@@ -192,14 +199,7 @@ class ParserRoute:
 
         def serve(text: str) -> JsonServed:
             seen = len(model.received)
-            previous = get_llm_cache()
-            if cache is not None:
-                cache.last_trace = None
-                set_llm_cache(cache)
-            try:
-                message = (prompt | (runnable if runnable is not None else model)).invoke({"text": text})
-            finally:
-                set_llm_cache(previous)
+            message = invoke_under(cache, prompt | (runnable if runnable is not None else model), {"text": text})
             raw = str(message.content)
             value = parser.invoke(message)
             if isinstance(value, BaseModel):
@@ -308,14 +308,7 @@ class ToolRoute:
 
         def serve(text: str) -> JsonServed:
             seen = len(model.received)
-            previous = get_llm_cache()
-            if cache is not None:
-                cache.last_trace = None
-                set_llm_cache(cache)
-            try:
-                out: Any = chain.invoke({"text": text})
-            finally:
-                set_llm_cache(previous)
+            out: Any = invoke_under(cache, chain, {"text": text})
             message: Any = out["raw"] if self.mode == "with_structured_output" else out
             calls = len(model.received) - seen
             value: Any = None
