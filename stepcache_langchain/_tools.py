@@ -35,6 +35,7 @@ __all__ = [
     "ToolTarget",
     "invocation_params",
     "bound_tools",
+    "mentions_tools",
     "tool_target",
     "response_schema",
     "tool_call_answer",
@@ -98,9 +99,10 @@ def invocation_params(llm_string: str) -> dict[str, Any]:
     a ``<class ...>`` repr is not a setting this module reads)."""
     if len(llm_string) > MAX_PARAMS_CHARS:
         return {}
-    cut = llm_string.rfind("}---[")
-    tail = llm_string[cut + 4 :] if cut >= 0 else llm_string
-    elements = _elements(tail.strip())
+    # the model's JSON, then "---", then the parameter list; a "}---[" inside either part leaves the other cut
+    cuts = {llm_string.rfind("}---["), llm_string.find("}---[")}
+    tails = [llm_string[c + 4 :] for c in sorted(cuts, reverse=True) if c >= 0] or [llm_string]
+    elements = next((e for e in (_elements(t.strip()) for t in tails) if e), None)
     if not elements:
         return {}
     params: dict[str, Any] = {}
@@ -112,6 +114,12 @@ def invocation_params(llm_string: str) -> dict[str, Any]:
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             params[value[0]] = value[1]
     return params
+
+
+def mentions_tools(llm_string: str) -> bool:
+    """Whether the call's settings name tools at all, read or not (a call whose tools could not be read must not
+    be cached as text: its answer may be a tool call with no text)."""
+    return "('tools', " in llm_string or "('functions', " in llm_string
 
 
 def bound_tools(llm: Any) -> dict[str, Any] | None:

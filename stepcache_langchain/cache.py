@@ -38,7 +38,15 @@ from ._convert import (
     served_generations,
 )
 from ._engine import ROUTING, lazy_engine
-from ._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_call_generation, tool_target
+from ._tools import (
+    ToolTarget,
+    invocation_params,
+    mentions_tools,
+    response_schema,
+    tool_call_answer,
+    tool_call_generation,
+    tool_target,
+)
 from .backend import LangChainBackend
 
 __all__ = ["StepCache"]
@@ -142,7 +150,7 @@ class StepCache(BaseCache):
         target = tool_target(params)
         if target is not None:
             return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), target)
-        if params.get("tools") or params.get("functions"):
+        if params.get("tools") or params.get("functions") or (keyed.kind == "chat" and mentions_tools(llm_string)):
             # the model picks among several tools: identical requests only (see ``_tools``)
             return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), None)
         schema = response_schema(params)

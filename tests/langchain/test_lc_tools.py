@@ -40,6 +40,12 @@ def test_invocation_params_read_the_literal_settings_of_a_serializable_models_ll
     assert "schema" not in got  # a <class ...> repr is skipped, the rest still read
 
 
+def test_a_separator_inside_a_setting_does_not_hide_the_parameters() -> None:
+    tool = {**PERSON_TOOL, "function": {**PERSON_TOOL["function"], "description": "A person. }---[ see notes"}}
+    llm_string = json.dumps({"id": ["x"]}) + "---" + str(sorted({"tools": [tool], "stop": None}.items()))
+    assert invocation_params(llm_string)["tools"] == [tool]
+
+
 def test_invocation_params_of_a_string_that_is_not_a_param_list_are_empty() -> None:
     for text in ("", "llm", "[('a', 1", "{'a': 1}", "[('tools', [)]", "x" * 300_000):
         assert invocation_params(text) == {}
