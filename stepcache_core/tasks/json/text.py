@@ -319,25 +319,32 @@ def stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 
+def _key_stems(key: str) -> list[str]:
+    return [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
+
+
+def _labelled_at(folded: Sequence[str], i: int, n: int, stems: Sequence[str], after: bool, links: frozenset[str]) -> bool:
+    """Whether the span ``folded[i:i+n]`` has a word of the key just before it (or before one linking word), or
+    just after it when ``after``."""
+    near = [folded[i - 1]] if i > 0 else []
+    if near and near[0] in links and i > 1:
+        near.append(folded[i - 2])
+    if i + n < len(folded) and after:
+        near.append(folded[i + n])
+    return any(w.startswith(s) for w in near for s in stems)
+
+
 def labelled(key: str, value: Any, text: str, *, after: bool = True, links: frozenset[str] = LINK_WORDS) -> bool:
     """Whether the text names ``value`` with a word of ``key``: the word just before it (or before
     one linking word: "departs from Denver", "written by Lena Vogel") or just after it ("2703 visitors")."""
     if value is None or isinstance(value, (bool, list, dict)):
         return False
-    stems = [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
-    words = [w.casefold() for w in tokens(text)]
-    n = len(tokens(str(value)))
+    stems = _key_stems(key)
     if not stems:
         return False
-    for i in occurrences(words, str(value)):
-        near = [words[i - 1]] if i > 0 else []
-        if near and near[0] in links and i > 1:
-            near.append(words[i - 2])
-        if i + n < len(words) and after:
-            near.append(words[i + n])
-        if any(w.startswith(stem) for w in near for stem in stems):
-            return True
-    return False
+    folded = [w.casefold() for w in tokens(text)]
+    n = len(tokens(str(value)))
+    return any(_labelled_at(folded, i, n, stems, after, links) for i in occurrences(folded, str(value)))
 
 
 _LABEL_LINKS = LINK_WORDS - {"as"}
@@ -346,10 +353,15 @@ _LABEL_LINKS = LINK_WORDS - {"as"}
 def labelled_elsewhere(key: str, value: Any, text: str) -> str | None:
     """A name, code or number the text labels with the key's own word while ``value`` is not it: "departs from
     Osaka at gate D22" names Osaka as the ``departure``, so ``"departure": "D22"`` is another field's value.
-    ``None`` when the text labels no such span, or labels ``value`` itself, or ``value`` overlaps a labelled one."""
-    if value is None or isinstance(value, (bool, list, dict)) or labelled(key, value, text):
+    ``None`` when the text labels no such span, or labels ``value`` itself, or ``value`` overlaps a labelled one.
+    The text is tokenized once (a long document is checked in linear time, not once per candidate span)."""
+    stems = _key_stems(key)
+    if not stems or not value_tokens(value) or labelled(key, value, text):
         return None
-    mine = value_tokens(value)
+    folded = [w.casefold() for w in tokens(text)]
+    where: dict[str, list[int]] = {}
+    for at, word in enumerate(folded):
+        where.setdefault(word, []).append(at)
     for words in clauses(text):
         i = 0
         while i < len(words):
@@ -360,10 +372,13 @@ def labelled_elsewhere(key: str, value: Any, text: str) -> str | None:
                 i += 1
                 continue
             span = " ".join(words[i:j])
-            # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs")
-            # "as" links an instruction's field list to its format ("name and city as JSON"), not a label to a value
-            if labelled(key, span, text, after=is_number(span), links=_LABEL_LINKS) and not overlaps(span, value) and mine:
-                return span
+            want = [w.casefold() for w in tokens(span)]
+            hits = [at for at in where.get(want[0], []) if folded[at : at + len(want)] == want]
+            # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs"); "as"
+            # links an instruction's field list to its format ("name and city as JSON"), not a label to a value
+            if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS) for at in hits):
+                if not overlaps(span, value):
+                    return span
             i = j
     return None
 
