@@ -25,6 +25,7 @@ import uuid
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.load import dumpd, load
@@ -96,24 +97,30 @@ def _elements(text: str) -> list[str] | None:
 
 def invocation_params(llm_string: str) -> dict[str, Any]:
     """The call's keyword arguments in ``llm_string`` that are plain Python literals (others are skipped:
-    a ``<class ...>`` repr is not a setting this module reads)."""
+    a ``<class ...>`` repr is not a setting this module reads). Parsed once per ``llm_string`` (a lookup and
+    its update read the same one); the values are shared: read them, never change them."""
+    return dict(_parsed(llm_string))
+
+
+@lru_cache(maxsize=256)
+def _parsed(llm_string: str) -> tuple[tuple[str, Any], ...]:
     if len(llm_string) > MAX_PARAMS_CHARS:
-        return {}
+        return ()
     # the model's JSON, then "---", then the parameter list; a "}---[" inside either part leaves the other cut
     cuts = {llm_string.rfind("}---["), llm_string.find("}---[")}
     tails = [llm_string[c + 4 :] for c in sorted(cuts, reverse=True) if c >= 0] or [llm_string]
     elements = next((e for e in (_elements(t.strip()) for t in tails) if e), None)
     if not elements:
-        return {}
-    params: dict[str, Any] = {}
+        return ()
+    params: list[tuple[str, Any]] = []
     for element in elements:
         try:
             value = ast.literal_eval(element)
         except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
             continue
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
-            params[value[0]] = value[1]
-    return params
+            params.append((value[0], value[1]))
+    return tuple(params)
 
 
 def mentions_tools(llm_string: str) -> bool:
