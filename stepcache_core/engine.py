@@ -32,6 +32,9 @@ __all__ = ["EngineConfig", "StepCacheEngine", "LazyEngine"]
 
 _V = TypeVar("_V")
 
+Reframe = Callable[[str, str], str]
+"""``(source frame, served text) -> frame`` of an adapted or patched reuse (see :meth:`StepCacheEngine.lookup`)."""
+
 
 @dataclass(frozen=True)
 class EngineConfig:
@@ -178,6 +181,7 @@ class StepCacheEngine:
         reuse: bool = True,
         store: bool = True,
         routing: Routing | None = None,
+        reframe: Reframe | None = None,
     ) -> Outcome:
         """Serve a request: reuse, patch, or generate; never serve output that failed verification.
 
@@ -186,7 +190,7 @@ class StepCacheEngine:
         is served as the model wrote it. ``backend`` (the same model, called with the task's own patch
         instructions) serves patches and repairs; without ``passthrough`` it also generates, from
         ``GenerationSpec.prompt`` (the request's prompt, verbatim). ``routing`` overrides
-        ``EngineConfig.routing`` (how a request without a task finds one).
+        ``EngineConfig.routing`` (how a request without a task finds one). ``reframe``: see :meth:`lookup`.
 
         Raises :class:`UnverifiedOutputError` when no attempt verifies and the
         task has no deterministic solver, :class:`BackendError` when the model
@@ -200,7 +204,7 @@ class StepCacheEngine:
             raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
         reused = self._try_reuse(prep, run, model, unverified=False) if reuse else _Missed()
         served = reused if isinstance(reused, _Served) else self._generate(prep, run, passthrough or model, model, reused)
-        return self._finish(prep, run, served, t0, store=store)
+        return self._finish(prep, run, served, t0, store=store, reframe=reframe)
 
     def lookup(
         self,
@@ -209,26 +213,37 @@ class StepCacheEngine:
         backend: Backend | None = None,
         routing: Routing | None = None,
         unverified: bool = True,
+        reframe: Reframe | None = None,
     ) -> Outcome | None:
         """Reuse only (patching through ``backend`` when given). ``None`` is a miss.
 
         ``unverified``: an identical request's answer that the verifier could not read (kept by :meth:`record`)
         is served back unchanged, with ``trace.verified`` false, as an exact cache would. Routes that can
-        still generate and repair (streams) pass ``False``."""
+        still generate and repair (streams) pass ``False``.
+
+        ``reframe(source_frame, text) -> frame``: how an integration delivers the served ``text`` when it is
+        adapted or patched from an entry recorded with a frame (see :meth:`record`): the source's envelope with
+        ``text`` in it and whatever else belongs to this answer alone (a fresh call id). The reuse is served
+        with that frame (:attr:`Outcome.frame`) and stored with it, so an identical request later gets exactly
+        what this one got. ``""`` when ``text`` cannot be framed: the outcome has no frame and is not stored.
+        Without ``reframe``, such a reuse is served with the source's frame and is not stored: the source's
+        envelope (its arguments, its call id) belongs to the source, and stored with this answer it would be
+        what this prompt's exact repeat is served. An exact hit returns its own recorded frame, unchanged."""
         t0 = time.perf_counter()
         run = _Run()
         prep = self._prepare(request, run, routing)
         reused = self._try_reuse(prep, run, backend, unverified=unverified)
         if isinstance(reused, _Missed):
             return None
-        return self._finish(prep, run, reused, t0, store=True)
+        return self._finish(prep, run, reused, t0, store=True, reframe=reframe)
 
     def record(self, request: Request, output: str, *, routing: Routing | None = None, frame: str = "") -> bool:
         """Verify ``output`` for ``request`` and store it.
 
         ``frame`` is kept with the entry, unread: how the answer was delivered beyond its text (an integration's
-        tool-call envelope, whose arguments are ``output``). Every reuse of the entry returns it in
-        :attr:`Outcome.frame`, so the adapted text is served in the same shape.
+        tool-call envelope, whose arguments are ``output``). An exact hit returns it in :attr:`Outcome.frame`;
+        an adapted or patched reuse hands it to the lookup's ``reframe`` (see :meth:`lookup`), so the adapted
+        text is served in the same shape.
 
         Returns ``True`` when stored as verified (or for a task without a verifier), ``False`` when the output
         failed verification (or is too long to verify and store). An output the verifier could not *read* (no
@@ -343,6 +358,9 @@ class StepCacheEngine:
         missed = _Missed(
             retrieved.nearest or cand, retrieved.skip_reason or "cached entry failed verification and could not be patched"
         )
+        if best.fixed:
+            run.notes.append(f"reuse skipped: {best.whole.reason}")
+            return _Missed(retrieved.nearest or cand, f"the cached answer says what the new request does not: {best.whole.reason}")
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
             return missed
@@ -355,6 +373,10 @@ class StepCacheEngine:
         result = self._repair(prep, run, backend, attempt, selective=True)
         if isinstance(result, _Rejected):
             return missed
+        kept = {s.index for s in result.steps if s.origin != "generated"}
+        stale = self._stale(prep, run, best.old, best.cached, result.steps, cand.entry.output)
+        if any(v.step is None or v.step in kept for v in stale):
+            return missed  # the patch left text of the cached request in place: the caller's model answers
         return _Served(
             "patch", result.steps, cand.similarity, cand.entry, verified=True, fallback=result.fallback, layout=cand.entry.output
         )
@@ -365,21 +387,46 @@ class StepCacheEngine:
         best: _Adapted | None = None
         for cand, old in candidates:
             with run.stage("segment"):
-                steps = self._segment(profile, cand.entry.output)
+                cached = self._segment(profile, cand.entry.output)
+            steps = cached
             if profile.adapter is not None:
                 with run.stage("adapt"):
                     try:
-                        steps = profile.adapter.adapt(old, prep.problem, steps, AdaptContext(similarity=self._similarity))
+                        steps = profile.adapter.adapt(old, prep.problem, cached, AdaptContext(similarity=self._similarity))
                     except Exception as e:  # an adapter that cannot cope leaves the steps to verification
                         run.notes.append(f"adapter raised {type(e).__name__}: {e}")
             ok, whole, verdicts = self._verify(prep, steps, run)
+            stale = self._stale(prep, run, old, cached, steps, cand.entry.output)
+            if stale:
+                verdicts = _merge_stale(verdicts, stale)
+                ok, whole = False, next((v for v in verdicts if not v.ok), stale[0])
             prefix = next((i for i, v in enumerate(verdicts) if not v.ok), len(verdicts))
-            adapted = _Adapted(cand, steps, ok, whole, verdicts, (ok, sum(v.ok for v in verdicts), prefix))
+            fixed = any(v.step is None for v in stale)  # stale text no patch rewrites: only the model can answer
+            adapted = _Adapted(cand, old, cached, steps, ok, whole, verdicts, (ok, sum(v.ok for v in verdicts), prefix), fixed)
             if best is None or adapted.score > best.score:
                 best = adapted
             if ok:
                 break
         return best
+
+    def _stale(
+        self, prep: _Prepared, run: _Run, old: Any, cached: Sequence[Step], steps: Sequence[Step], layout: str
+    ) -> list[Verdict]:
+        """What a reuse of ``cached`` (adapted to ``steps``) carries over from the cached request (see
+        :class:`~stepcache_core.tasks.base.Carryover`); anything the check cannot tell is stale."""
+        carry = prep.profile.carryover
+        if carry is None:
+            return []
+        text = self._render(prep.profile, _Served("reuse", steps, layout=layout))
+        with run.stage("carryover"):
+            found = self._guarded(
+                lambda: carry.stale(old, prep.problem, cached, steps, text),
+                steps,
+                lambda reason: [Verdict(False, reason)],
+            )
+        for v in found:
+            run.notes.append(f"carried over from the cached request: {v.reason}")
+        return [v if not v.ok else Verdict(False, "stale", v.step, v.key) for v in found]
 
     def _by_signature(self, prep: _Prepared, run: _Run) -> tuple[Candidate, Any] | None:
         """The newest verified entry of the same structure, found in the store without embedding (the
@@ -686,7 +733,9 @@ class StepCacheEngine:
                 pass
         return profile.segmenter.render(served.steps)
 
-    def _finish(self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool) -> Outcome:
+    def _finish(
+        self, prep: _Prepared, run: _Run, served: _Served, t0: float, *, store: bool, reframe: Reframe | None = None
+    ) -> Outcome:
         profile = prep.profile
         text = served.text if served.text is not None else self._render(profile, served)
         if served.verified and profile.verifier is not None:
@@ -697,17 +746,28 @@ class StepCacheEngine:
                 raise UnverifiedOutputError(
                     profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage()
                 )
-        # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
-        # storing it would put an embedding and a Chroma write on the fast path for nothing
-        derivable = served.path == "reuse" and served.matched is not None and served.similarity is None
-        frame = served.matched.frame if served.matched is not None and served.path in ("reuse", "patch") else ""
+        reused = served.matched is not None and served.path in ("reuse", "patch")
+        frame = served.matched.frame if served.matched is not None and reused else ""
+        keep = store and not served.exact
+        if frame and not served.exact:
+            # the entry's frame is how *its* answer was delivered (its arguments, its call id): stored with this
+            # answer, this prompt's exact repeat would be served another record's call. Kept only with the frame
+            # made for this answer (a fresh call id is not derivable again: stored even when found by structure)
+            frame = reframe(frame, text) if reframe is not None else frame
+            if keep and not (reframe is not None and frame):
+                keep = False
+                run.notes.append("not stored: the entry's frame could not be made this answer's own")
+        elif reused and served.path == "reuse" and served.similarity is None:
+            # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
+            # storing it would put an embedding and a Chroma write on the fast path for nothing
+            keep = False
         store_error: str | None = None
-        if served.matched is not None and served.path in ("reuse", "patch"):
+        if served.matched is not None and reused:
             try:
                 self._store_for(prep).touch(prep.collection, [served.matched.id])  # least recently used goes first
             except StoreError as e:
                 run.notes.append(f"touch failed: {e}")
-        if store and not served.exact and not derivable:
+        if keep:
             try:
                 self._store(prep, text, verified=served.verified, run=run, frame=frame)
             except StoreError as e:  # the answer is good; only keeping it failed
@@ -745,14 +805,25 @@ def _unreadable(verdicts: Sequence[Verdict]) -> bool:
     return bool(failed) and all(v.unreadable for v in failed)
 
 
+def _merge_stale(verdicts: Sequence[Verdict], stale: Sequence[Verdict]) -> list[Verdict]:
+    """``verdicts`` with each step that carries something stale failed by its stale verdict (the first failure
+    of a step stays when it already failed)."""
+    by_step = {v.step: v for v in reversed(stale) if v.step is not None}
+    return [by_step[v.step] if v.ok and v.step in by_step else v for v in verdicts]
+
+
 @dataclass(frozen=True)
 class _Adapted:
     candidate: Candidate
+    old: Any
+    cached: list[Step]
     steps: list[Step]
     ok: bool
     whole: Verdict
     verdicts: list[Verdict]
     score: tuple[bool, int, int]
+    fixed: bool = False
+    """Stale text that no patch rewrites (outside the steps): only the caller's model can answer."""
 
 
 @dataclass(frozen=True)

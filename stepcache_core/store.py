@@ -54,8 +54,8 @@ class Entry:
     entries of tasks that have one): the store finds entries by it without
     embedding. ``verified`` is ``False`` for outputs kept for identical
     repeats only. ``frame`` is opaque to the engine: how the answer was
-    delivered beyond its text (an integration's tool-call envelope); a reuse
-    hands it back with the adapted text.
+    delivered beyond its text (an integration's tool-call envelope); an exact
+    hit hands it back, a reuse gets one of its own from the integration.
     """
 
     id: str

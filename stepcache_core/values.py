@@ -206,8 +206,9 @@ class Trace:
 class Outcome:
     """The served text, its steps and the trace.
 
-    ``frame``: on a reuse, the frame the reused entry was recorded with (see :meth:`StepCacheEngine.record`),
-    so an integration serves the adapted text in the shape it was delivered in (a tool call); ``""`` otherwise.
+    ``frame``: how the text is delivered, for an entry recorded with a frame (see :meth:`StepCacheEngine.record`):
+    on an exact hit the entry's own; on an adapted or patched reuse the one the lookup's ``reframe`` made for
+    this answer (without ``reframe``, the source entry's, for the caller to adapt). ``""`` otherwise.
     """
 
     text: str

@@ -7,8 +7,9 @@ JSON modes carry ``response_format`` (OpenAI) or ``format`` (Ollama). Those sett
 answer must be, so the JSON task can check and adapt it:
 
 - an answer that is one call of the one tool the request leaves the model (:func:`tool_target`) is kept
-  as its arguments (the JSON the task checks) plus a *frame*: the whole message, so a reuse is served as a
-  tool call of the same shape with the arguments adapted (content, metadata and provider blocks kept);
+  as its arguments (the JSON the task checks) plus a *frame*: the whole message. A reuse gets a frame of its
+  own (:func:`reframe_tool_call`: a tool call of the same shape with the adapted arguments and a fresh id;
+  content, metadata and provider blocks kept), stored with it: asked again, it is served that same call;
 - when the model may pick among several tools, which tool answers is itself the model's decision, and no
   check can tell whether another request wants the same one: such answers are reused for identical
   requests only (the exact ``text`` task), as before.
@@ -40,6 +41,7 @@ __all__ = [
     "tool_target",
     "response_schema",
     "tool_call_answer",
+    "reframe_tool_call",
     "tool_call_generation",
 ]
 
@@ -208,13 +210,21 @@ def tool_call_answer(generations: Sequence[Generation], target: ToolTarget) -> t
         return None
     try:
         text = json.dumps(call["args"], ensure_ascii=False, indent=2)
+    except (TypeError, ValueError) as e:
+        logger.debug("stepcache: tool call not serializable (%s)", e)
+        return None
+    frame = _frame(message)
+    return None if frame is None else (text, frame)
+
+
+def _frame(message: AIMessage) -> str | None:
+    """The message as a frame; ``None`` when it does not survive a round trip (not kept as a tool call)."""
+    try:
         frame = json.dumps({FRAME_TAG: 1, "message": dumpd(message)}, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError) as e:
         logger.debug("stepcache: tool call not serializable (%s)", e)
         return None
-    if _load_message(frame) != message:
-        return None  # does not survive a round trip: not kept as a tool call
-    return text, frame
+    return frame if _load_message(frame) == message else None
 
 
 def _load_message(frame: str) -> AIMessage | None:
@@ -236,22 +246,20 @@ def _fresh_id(old: str | None) -> str:
     return f"{match.group(0) if match else 'call_'}{uuid.uuid4().hex[:24]}"
 
 
-def tool_call_generation(frame: str, text: str, trace: dict[str, Any], *, exact: bool) -> ChatGeneration | None:
-    """The served tool call: the recorded message with the (adapted) arguments ``text``. An exact hit is the
-    recorded message itself; a reuse gets a fresh call id and no token usage (the model was not called).
-    ``None`` when ``frame`` is not a tool-call frame."""
+def reframe_tool_call(frame: str, text: str) -> str:
+    """The frame of a reuse (``StepCacheEngine.lookup``'s ``reframe``): the recorded message with the adapted
+    arguments ``text`` (in the call and in its provider copies), a fresh call id and no token usage (the model
+    was not called). The engine stores it with the reuse, so an identical request is served this same call.
+    ``""`` when ``frame`` is not a tool-call frame or ``text`` not a JSON object."""
     message = _load_message(frame)
     if message is None:
-        return None
+        return ""
     try:
         args = json.loads(text)
     except ValueError:
-        return None
+        return ""
     if not isinstance(args, dict):
-        return None
-    metadata = {**message.response_metadata, "stepcache": trace}
-    if exact:
-        return ChatGeneration(message=message.model_copy(update={"response_metadata": metadata}))
+        return ""
     old = message.tool_calls[0]
     new_id = _fresh_id(old.get("id"))
     call = {**old, "args": args, "id": new_id}
@@ -264,12 +272,21 @@ def tool_call_generation(frame: str, text: str, trace: dict[str, Any], *, exact:
             "tool_calls": [call],
             "content": content,
             "additional_kwargs": extra,
-            "response_metadata": metadata,
             "usage_metadata": None,
             "id": None,
         }
     )
-    return ChatGeneration(message=served)
+    return _frame(served) or ""
+
+
+def tool_call_generation(frame: str, trace: dict[str, Any]) -> ChatGeneration | None:
+    """The served tool call: the message ``frame`` holds (recorded, or made for a reuse by
+    :func:`reframe_tool_call`), as it is, with the trace. ``None`` when ``frame`` is not a tool-call frame."""
+    message = _load_message(frame)
+    if message is None:
+        return None
+    metadata = {**message.response_metadata, "stepcache": trace}
+    return ChatGeneration(message=message.model_copy(update={"response_metadata": metadata}))
 
 
 def _rewrite_block(block: Any, old_id: str | None, new_id: str, args: dict[str, Any]) -> Any:

@@ -42,6 +42,7 @@ from ._tools import (
     ToolTarget,
     invocation_params,
     mentions_tools,
+    reframe_tool_call,
     response_schema,
     tool_call_answer,
     tool_call_generation,
@@ -170,11 +171,13 @@ class StepCache(BaseCache):
             plan = self._plan(prompt, llm_string)
             engine = self.engine
             outcome: Outcome | None = engine.lookup(plan.request, backend=self.backend, routing=ROUTING)
+            tool_call = False
             if outcome is None and plan.target is not None:
                 tool_request = self._tool_request(plan, llm_string)
                 if tool_request is None:
                     return None
-                outcome = engine.lookup(tool_request, backend=self.backend, routing=ROUTING)
+                outcome = engine.lookup(tool_request, backend=self.backend, routing=ROUTING, reframe=reframe_tool_call)
+                tool_call = True
         except StepCacheError as e:
             _log_miss(e)
             return None
@@ -185,8 +188,8 @@ class StepCache(BaseCache):
             return None
         trace = outcome.trace.as_dict()
         self.last_trace = trace
-        if outcome.frame:
-            call = tool_call_generation(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+        if outcome.frame or tool_call:
+            call = tool_call_generation(outcome.frame, trace)
             if call is None:
                 logger.warning("stepcache: cached tool call could not be rebuilt; treated as a miss")
                 return None

@@ -37,7 +37,7 @@ from stepcache_core.tasks import TaskRegistry
 
 from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity
 from ._engine import ROUTING, lazy_engine
-from ._tools import bound_tools, tool_call_answer, tool_call_generation, tool_target
+from ._tools import bound_tools, reframe_tool_call, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend, is_chat_model
 
 __all__ = ["StepCacheRunnable", "with_step_cache"]
@@ -288,13 +288,13 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         engine = self.engine
         if opts.reuse:
             try:
-                outcome = engine.lookup(request, routing=ROUTING)
+                outcome = engine.lookup(request, routing=ROUTING, reframe=reframe_tool_call)
             except StepCacheError as e:
                 logger.warning("stepcache: tool-call lookup failed (%s); the model answers", e)
                 outcome = None
             if outcome is not None and outcome.frame:
                 trace = outcome.trace.as_dict()
-                served = tool_call_generation(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+                served = tool_call_generation(outcome.frame, trace)
                 if served is not None:
                     self.last_trace = trace
                     return {"output": served.message, "trace": trace} if opts.with_trace else served.message

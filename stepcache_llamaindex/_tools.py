@@ -4,7 +4,8 @@
 models, ``predict_and_call`` with one tool) asks for that tool's arguments: JSON the ``json_extraction`` task
 checks against the tool's parameters, grounded in the user's message. The arguments are stored with a *frame*
 (the tool's name, the call id and the message text around the call), and a reuse is served as a
-``ChatResponse`` whose message holds the same text and a ``ToolCallBlock`` with the adapted arguments.
+``ChatResponse`` whose message holds the same text and a ``ToolCallBlock`` with the adapted arguments and a
+fresh call id (:func:`reframe_tool_call`), stored with the reuse: asked again, it is served that same call.
 
 With several tools, which tool answers is the model's decision, which no check can verify for another
 request: those calls go to the inner LLM unchanged.
@@ -25,7 +26,7 @@ from llama_index.core.llms.llm import ToolSelection
 if TYPE_CHECKING:
     from llama_index.core.tools import BaseTool
 
-__all__ = ["OneTool", "one_tool", "tool_call_answer", "served_tool_call", "served_selections", "FRAME_TAG"]
+__all__ = ["OneTool", "one_tool", "tool_call_answer", "reframe_tool_call", "served_tool_call", "served_selections", "FRAME_TAG"]
 
 logger = logging.getLogger("stepcache_llamaindex")
 
@@ -76,9 +77,22 @@ def _fresh_id(old: str) -> str:
     return f"{head}{uuid.uuid4().hex[:24]}"
 
 
-def served_tool_call(frame: str, text: str, trace: dict[str, Any], *, exact: bool) -> ChatResponse | None:
-    """The served response: the recorded text and one ``ToolCallBlock`` with the arguments ``text`` (the recorded
-    call id on an exact hit, a fresh one on a reuse). ``None`` when ``frame`` is not a tool-call frame."""
+def reframe_tool_call(frame: str, text: str) -> str:
+    """The frame of a reuse (``StepCacheEngine.lookup``'s ``reframe``): the recorded one with a fresh call id (the
+    arguments are the served text). ``""`` when ``frame`` is not a tool-call frame."""
+    try:
+        data = json.loads(frame)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict) or data.get(FRAME_TAG) != 1:
+        return ""
+    return json.dumps({**data, "id": _fresh_id(str(data.get("id") or ""))}, ensure_ascii=False)
+
+
+def served_tool_call(frame: str, text: str, trace: dict[str, Any]) -> ChatResponse | None:
+    """The served response: the frame's text and one ``ToolCallBlock`` with the frame's call id (recorded, or
+    made for a reuse by :func:`reframe_tool_call`) and the arguments ``text``. ``None`` when ``frame`` is not a
+    tool-call frame."""
     try:
         data = json.loads(frame)
         args = json.loads(text)
@@ -86,11 +100,11 @@ def served_tool_call(frame: str, text: str, trace: dict[str, Any], *, exact: boo
         return None
     if not isinstance(data, dict) or data.get(FRAME_TAG) != 1 or not isinstance(args, dict):
         return None
-    name, old_id, said = str(data.get("name") or ""), str(data.get("id") or ""), str(data.get("text") or "")
+    name, call_id, said = str(data.get("name") or ""), str(data.get("id") or ""), str(data.get("text") or "")
     if not name:
         return None
     blocks: list[Any] = [TextBlock(text=said)] if said else []
-    blocks.append(ToolCallBlock(tool_call_id=old_id if exact else _fresh_id(old_id), tool_name=name, tool_kwargs=args))
+    blocks.append(ToolCallBlock(tool_call_id=call_id, tool_name=name, tool_kwargs=args))
     message = ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks)
     return ChatResponse(message=message, delta=said or None, additional_kwargs={"stepcache": trace})
 

@@ -56,7 +56,7 @@ from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
 from ._discover import discover
-from ._tools import OneTool, one_tool, served_selections, served_tool_call, tool_call_answer
+from ._tools import OneTool, one_tool, reframe_tool_call, served_selections, served_tool_call, tool_call_answer
 from .backend import LlamaIndexBackend, PassthroughBackend, llm_identity, token_usage
 
 if TYPE_CHECKING:
@@ -682,14 +682,14 @@ class StepCacheLLM(FunctionCallingLLM):
         if not plan.options.get("stepcache_reuse", True):
             return None
         try:
-            outcome = self.engine.lookup(plan.request, routing=self._routing())
+            outcome = self.engine.lookup(plan.request, routing=self._routing(), reframe=reframe_tool_call)
         except StepCacheError as e:
             logger.warning("stepcache: tool-call lookup failed (%s); the inner LLM answers", e)
             return None
         if outcome is None or not outcome.frame:
             return None
         trace = outcome.trace.as_dict()
-        served = served_tool_call(outcome.frame, outcome.text, trace, exact=outcome.trace.exact_hit)
+        served = served_tool_call(outcome.frame, outcome.text, trace)
         if served is not None:
             self._remember(trace)
         return served

@@ -41,7 +41,8 @@ def _scale(args: argparse.Namespace) -> int:
 
 def _formats(args: argparse.Namespace) -> int:
     """The formats corpus on every route: the core API here, LangChain and LlamaIndex in subprocesses (the core
-    never imports them); none and exact on the core route for comparison. No LLM runs."""
+    never imports them); none and exact on the core route for comparison. Then the traps corpus (issue 18) on the
+    same routes. No LLM runs."""
     import json
     import subprocess
 
@@ -51,6 +52,7 @@ def _formats(args: argparse.Namespace) -> int:
     from .formats import CoreRoute, ExactRoute, NoCacheRoute, format_corpus, run_corpus, summarize_corpus
     from .formats_json import CoreJsonRoute, run_json_corpus, summarize_json_corpus
     from .runner import machine, now
+    from .traps import CoreTrapRoute, format_traps, trap_rows
 
     embedder = MiniLMEmbedder(threads=1)  # the real embedder: retrieval as a user gets it
 
@@ -60,7 +62,13 @@ def _formats(args: argparse.Namespace) -> int:
     rows = run_corpus(NoCacheRoute()) + run_corpus(ExactRoute()) + run_corpus(CoreRoute(engine))
     for r in run_json_corpus(CoreJsonRoute(engine)):
         rows.append({**r, "task": "json"})
-    for module in ("stepcache_langchain.bench_formats", "stepcache_llamaindex.bench_formats"):
+    rows += trap_rows(CoreTrapRoute(engine))
+    for module in (
+        "stepcache_langchain.bench_formats",
+        "stepcache_llamaindex.bench_formats",
+        "stepcache_langchain.bench_traps",
+        "stepcache_llamaindex.bench_traps",
+    ):
         done = subprocess.run([sys.executable, "-m", module], capture_output=True, text=True, timeout=1800)
         if done.returncode != 0:
             print(f"{module} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
@@ -68,13 +76,14 @@ def _formats(args: argparse.Namespace) -> int:
         rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    summary = summarize_corpus([r for r in rows if r.get("task") != "json"])
+    traps = [r for r in rows if r.get("task") == "traps"]
+    summary = summarize_corpus([r for r in rows if r.get("task") is None])
     json_summary = summarize_json_corpus([r for r in rows if r.get("task") == "json"])
     with open(out / "formats.jsonl", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     (out / "formats.json").write_text(json.dumps({"equations": summary, "json": json_summary}, indent=2))
-    md = format_corpus(summary, {"date": now(), "machine": machine()}, json_summary)
+    md = format_corpus(summary, {"date": now(), "machine": machine()}, json_summary) + "\n\n" + format_traps(traps)
     (out / "formats.md").write_text(md + "\n")
     print(md)
     return 0
@@ -204,7 +213,9 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--no-progress", action="store_true")
     b.add_argument("--no-plots", action="store_true")
     b.add_argument(
-        "--formats", action="store_true", help="formats corpus: assistants' answer styles on every route (scripted models, no LLM)"
+        "--formats",
+        action="store_true",
+        help="formats corpus: assistants' answer styles on every route, then the traps corpus (scripted models, no LLM)",
     )
     b.add_argument("--scale", action="store_true", help="store-scale run: hit latency vs store size, a chroma server, processes")
     b.add_argument("--scale-sizes", default="1000,10000,100000", help="with --scale: entries per store")

@@ -24,6 +24,7 @@ __all__ = [
     "Prompter",
     "Solver",
     "Fixer",
+    "Carryover",
     "AdaptContext",
     "RepairPolicy",
     "TaskProfile",
@@ -92,6 +93,23 @@ class Gate(Protocol):
 
 
 @runtime_checkable
+class Carryover(Protocol):
+    """Finds what a reuse would carry over from the cached request that the new request does not share.
+
+    Verification checks an answer against the new request; it cannot see where the answer came from. A line
+    that restates the cached problem's working may still hold for the new one (``4x = 12`` is true for both
+    ``4x + 2 = 14`` and ``5x - 6 = 9``), a note after a JSON object may name the cached record's person, and a
+    value may have filled another role in the cached record ("from Lyon" became "to Lyon"). ``stale`` is given
+    both parsed requests, the cached answer's steps as stored (``cached``), the adapted steps (``steps``) and the
+    whole text that would be served, and returns one failed :class:`Verdict` per problem found (none: nothing
+    stale). A verdict whose ``step`` is a step's index sends that step to patching; ``step=None`` means text no
+    patch rewrites (prose around a JSON object): the reuse is skipped and the caller's model answers.
+    """
+
+    def stale(self, old: Any, new: Any, cached: Sequence[Step], steps: Sequence[Step], text: str) -> list[Verdict]: ...
+
+
+@runtime_checkable
 class Prompter(Protocol):
     """Builds backend prompts and merges what the backend wrote back into steps."""
 
@@ -151,6 +169,8 @@ class TaskProfile:
     adapter: Adapter | None = None
     solver: Solver | None = None
     fixer: Fixer | None = None
+    carryover: Carryover | None = None
+    """Checks a reuse for what it carries over from the cached request (see :class:`Carryover`)."""
     repair: RepairPolicy = RepairPolicy()
     retrieval_text: Callable[[str], str] | None = None
     """Maps the text to embed (e.g. numbers masked, so numeric variants retrieve each other)."""

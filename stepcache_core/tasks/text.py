@@ -1,8 +1,7 @@
-"""The ``text`` task: anything else. No verifier, so reuse only for an essentially identical request."""
+"""The ``text`` task: anything else. No verifier, so reuse only for an identical request."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,8 +13,10 @@ __all__ = ["text_task", "normalize_prompt", "TextProblem", "IdenticalGate", "Tex
 
 
 def normalize_prompt(text: str) -> str:
-    """Case, whitespace and trailing punctuation folded: 'Hi there!' == 'hi  there'."""
-    return " ".join(re.sub(r"[\s.!?]+$", "", text.casefold()).split())
+    """Only the whitespace at the two ends is ignored: ' Hi there!\\n' == 'Hi there!'. Case, punctuation and
+    inner whitespace are the caller's words (a prompt may fix capitalisation, or be an input to transform), and no
+    verifier can vouch that another wording wants the same answer."""
+    return text.strip()
 
 
 @dataclass(frozen=True)

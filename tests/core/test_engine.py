@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -131,12 +132,29 @@ def test_json_one_shot_repair_feeds_back_the_error(make_engine):
     assert "rejected" in backend.calls[2].prompt
 
 
-def test_text_task_reuses_only_identical_requests(make_engine):
-    engine, backend = make_engine(["A haiku.", "Another haiku."])
-    engine.run(Request("Write a haiku about autumn"))
-    assert engine.run(Request("write a haiku about AUTUMN.")).trace.path == "reuse"
-    out = engine.run(Request("Write a haiku about spring"))
-    assert out.trace.path in ("skip", "miss") and out.text == "Another haiku."
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Write a haiku about autumn", "Write a haiku about spring"),
+        ("Define AI", "define ai"),
+        ("Hi there!", "Hi there"),
+        ("Define  AI", "Define AI"),
+        ("Define\nAI", "Define AI"),
+    ],
+)
+def test_text_task_reuses_only_identical_requests(make_engine, first, second):
+    """No verifier vouches for another request: case, punctuation and inner whitespace are the caller's words."""
+    engine, backend = make_engine(["One answer.", "Another answer."])
+    assert engine.run(Request(first)).text == "One answer."
+    out = engine.run(Request(second))
+    assert out.trace.task == "text" and out.trace.path == "miss" and out.text == "Another answer." and len(backend.calls) == 2
+
+
+def test_text_task_ignores_whitespace_at_the_two_ends_only(make_engine):
+    engine, backend = make_engine(["One answer.", "Another answer."])
+    engine.run(Request("Define AI"))
+    out = engine.run(Request(" Define AI \n"))
+    assert out.trace.exact_hit and out.text == "One answer." and len(backend.calls) == 1
 
 
 def test_namespaces_never_share_entries(make_engine):
@@ -313,7 +331,8 @@ def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_
 
 def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_else():
     """The frame is the integration's (a tool call's envelope): kept unread, handed back on exact hits and
-    adapted reuses, stored again with an adapted answer, and never attached to a fresh answer."""
+    adapted reuses (for the caller to adapt: without ``reframe`` such a reuse is not stored), and never attached
+    to a fresh answer."""
     engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
     first = Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON)
     assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}', frame="tool-call:1")
@@ -329,6 +348,68 @@ def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_el
     assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}')  # re-recorded without a frame
     again = engine.lookup(first)
     assert again is not None and again.frame == ""
+
+
+class _NoSignatures(MemoryStore):
+    """A store that finds nothing by structure: every reuse is found by similarity (and so is stored)."""
+
+    def find(self, collection, signature, k):
+        return []
+
+
+ALICE = Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON)
+ALICE_ANSWER = '{"name": "Alice Martin", "age": 31, "city": "Lyon"}'
+BRUNO = Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and lives in Lyon.", schema=PERSON)
+
+
+@pytest.mark.parametrize("store", [MemoryStore, _NoSignatures], ids=["by-structure", "by-similarity"])
+def test_a_reuse_under_a_new_prompt_is_served_and_stored_with_its_own_frame(store):
+    """``reframe(source frame, served text)`` gives the frame a reuse is served in; asked again, the variant is an
+    exact hit on its own entry: the same text and the same frame, never the record it was adapted from."""
+    engine = StepCacheEngine(store=store(), embedder=HashEmbedder())
+    assert engine.record(ALICE, ALICE_ANSWER, frame="call-1:Alice Martin")
+    made: list[tuple[str, str]] = []
+
+    def reframe(frame: str, text: str) -> str:
+        made.append((frame, text))
+        return f"call-{len(made) + 1}:{json.loads(text)['name']}"
+
+    variant = engine.lookup(BRUNO, reframe=reframe)
+    assert variant is not None and variant.trace.path == "reuse" and not variant.trace.exact_hit
+    assert variant.frame == "call-2:Bruno Costa" and made == [("call-1:Alice Martin", variant.text)]
+    again = engine.lookup(BRUNO, reframe=reframe)
+    assert again is not None and again.trace.exact_hit and len(made) == 1
+    assert (again.text, again.frame) == (variant.text, variant.frame) and "Alice" not in again.text + again.frame
+    assert engine.lookup(ALICE, reframe=reframe).frame == "call-1:Alice Martin"  # an exact hit is never reframed
+
+    # a patch is reframed the same way, through run()
+    schema = {
+        **PERSON,
+        "properties": {**PERSON["properties"], "job": {"type": "string"}},
+        "required": [*PERSON["required"], "job"],
+    }
+    chef = Request("Extract name, age, city and job as JSON. Text: Bruno Costa is 45, a chef, and lives in Lyon.", schema=schema)
+    backend = ScriptedBackend(['{"job": "chef"}'])
+    patched = engine.run(chef, backend=backend, reframe=reframe)
+    assert patched.trace.path == "patch" and patched.frame == "call-3:Bruno Costa"
+    repeat = engine.run(chef, backend=backend, reframe=reframe)
+    assert repeat.trace.exact_hit and (repeat.text, repeat.frame) == (patched.text, patched.frame) and len(backend.calls) == 1
+
+
+def test_without_reframe_a_reuse_of_a_framed_entry_is_never_stored_with_the_source_frame():
+    """The source frame holds the source's delivery (its arguments, its call id): a variant stored with it would be
+    served that on its exact repeat. Without ``reframe`` the reuse is served (with the source frame, for the caller
+    to adapt) and not stored; a frameless entry's reuse is stored as before."""
+    engine = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder())
+    assert engine.record(ALICE, ALICE_ANSWER, frame="call-1:Alice Martin")
+    for _ in range(2):
+        out = engine.lookup(BRUNO)
+        assert out is not None and out.trace.path == "reuse" and not out.trace.exact_hit
+        assert out.frame == "call-1:Alice Martin" and '"Bruno Costa"' in out.text
+    assert engine.count() == 1
+    plain = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder())
+    assert plain.record(ALICE, ALICE_ANSWER)
+    assert plain.lookup(BRUNO).frame == "" and plain.lookup(BRUNO).trace.exact_hit and plain.count() == 2
 
 
 def test_a_request_never_makes_more_model_calls_than_its_budget(make_engine):

@@ -59,7 +59,7 @@ def test_free_text_never_embeds(tmp_path):
     embedder = _CountingEmbedder()
     engine = StepCacheEngine(store=MemoryStore(), embedder=embedder, backend=ScriptedBackend(["A haiku."]))
     engine.run(Request("Write a haiku about autumn"))
-    assert engine.run(Request("write a haiku about AUTUMN.")).trace.path == "reuse"
+    assert engine.run(Request("  Write a haiku about autumn\n")).trace.path == "reuse"
     assert embedder.texts == []
 
 

@@ -91,6 +91,25 @@ def test_text_prompt_exact_only(engine: StepCacheEngine) -> None:
     assert llm.invoke("What is the capital of Germany?") == "Berlin."
 
 
+@pytest.mark.parametrize("first, second", [("Define AI", "define ai"), ("Hi there!", "Hi there"), ("Define  AI", "Define AI")])
+def test_text_prompts_share_an_answer_only_when_identical(engine: StepCacheEngine, first: str, second: str) -> None:
+    set_llm_cache(StepCache(engine=engine))
+    llm = FakeListLLM(responses=["One answer.", "Another answer.", "A third answer."])
+    chat = FakeListChatModel(responses=["One answer.", "Another answer.", "A third answer."])
+    assert llm.invoke(first) == "One answer." and chat.invoke(first).content == "One answer."
+    assert llm.invoke(second) == "Another answer." and llm.i == 2  # the model was called for the second prompt
+    assert chat.invoke(second).content == "Another answer." and chat.i == 2
+
+
+def test_text_prompts_differing_only_in_whitespace_at_the_ends_share_an_answer(engine: StepCacheEngine) -> None:
+    set_llm_cache(StepCache(engine=engine))
+    llm = FakeListLLM(responses=["One answer.", "Another answer.", "A third answer."])
+    chat = FakeListChatModel(responses=["One answer.", "Another answer.", "A third answer."])
+    assert llm.invoke("Define AI") == "One answer." and chat.invoke("Define AI").content == "One answer."
+    assert llm.invoke(" Define AI \n") == "One answer." and llm.i == 1
+    assert chat.invoke(" Define AI \n").content == "One answer." and chat.i == 1
+
+
 def test_key_fn_keys_templated_prompts_on_the_question(engine: StepCacheEngine) -> None:
     head = "Solve each equation.\n\nEquation: 2x + 3 = 11\n2x = 8\nx = 4\n\nEquation: "
     cache = StepCache(engine=engine, key_fn=lambda p: p.rsplit("Equation:", 1)[-1])

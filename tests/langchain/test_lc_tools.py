@@ -9,15 +9,18 @@ from typing import Any
 
 import pytest
 from langchain_core.globals import set_llm_cache
+from langchain_core.load import dumpd
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
+from stepcache_core import MemoryStore, StepCacheEngine
 from stepcache_core.bench.formats_json import CASES, TOOL_STYLES, JsonAssistant, Person, run_json_corpus, summarize_json_corpus
+from stepcache_core.fakes import HashEmbedder
 from stepcache_langchain import StepCache
 from stepcache_langchain._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_target
-from stepcache_langchain.bench_formats import TOOL_MODES, TOOL_PROMPT, ToolCallingChatModel, ToolRoute
+from stepcache_langchain.bench_formats import TOOL_MODES, TOOL_PROMPT, ToolCallingChatModel, ToolRoute, tool_call_kept
 
 PERSON_TOOL = convert_to_openai_tool(Person)
 
@@ -229,3 +232,73 @@ def test_the_runnable_around_several_tools_lets_the_model_choose_every_time(engi
         out = (TOOL_PROMPT | runnable).invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
         assert out.tool_calls[0]["name"] == "Person" and out.response_metadata["stepcache"]["path"] == "bypass"
     assert len(model.received) == 2
+
+
+# ---------------------------------------------------------------- a variant asked again (issue 18)
+
+MARIA = "Maria Lopez is 34 and lives in Madrid."
+MARIA_41 = "Maria Lopez is 41 and lives in Porto."
+MARIA_41_ARGS = {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+
+
+class _NoSignatures(MemoryStore):
+    """Finds nothing by structure: the variant is found by similarity, and its reuse is stored."""
+
+    def find(self, collection: str, signature: str, k: int) -> list[Any]:
+        return []
+
+
+@pytest.fixture(params=[MemoryStore, _NoSignatures], ids=["by-structure", "by-similarity"])
+def found(request: Any) -> StepCacheEngine:
+    return StepCacheEngine(store=request.param(), embedder=HashEmbedder())
+
+
+def _untraced(message: AIMessage) -> AIMessage:
+    """The message without the trace (which says how it was served: adapted, then exact) nor LangChain's run id."""
+    meta = {k: v for k, v in message.response_metadata.items() if k != "stepcache"}
+    return message.model_copy(update={"response_metadata": meta, "id": None})
+
+
+def _served_again_as_before(first: AIMessage, variant: AIMessage, again: AIMessage) -> None:
+    """``again`` (the variant asked a second time) is the message the variant was served, call id and provider
+    copies included, and nothing in it comes from ``first`` (the record the variant was adapted from)."""
+    dumped = json.dumps(dumpd(_untraced(again)))
+    assert first.tool_calls[0]["id"] not in dumped and "Madrid" not in dumped and '"age": 34' not in dumped
+    call = again.tool_calls[0]
+    assert call["args"] == MARIA_41_ARGS and call["id"] == variant.tool_calls[0]["id"] != first.tool_calls[0]["id"]
+    assert tool_call_kept(again, "Person", variant.tool_calls[0]["id"])  # raw OpenAI call, Anthropic block: its own
+    assert _untraced(again) == _untraced(variant)
+
+
+@pytest.mark.parametrize("style", sorted(TOOL_STYLES))
+def test_bind_tools_a_variant_asked_again_gets_its_own_call_back(found: StepCacheEngine, style: str) -> None:
+    model = ToolCallingChatModel(assistant=JsonAssistant(style))
+    set_llm_cache(StepCache(engine=found))
+    chain = _chain(model, Person)
+    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
+    assert len(model.received) == 1
+    _served_again_as_before(first, variant, again)
+    assert variant.response_metadata["stepcache"]["path"] == "reuse" and again.response_metadata["stepcache"]["exact_hit"]
+
+
+@pytest.mark.parametrize("style", sorted(TOOL_STYLES))
+def test_with_structured_output_a_variant_asked_again_gets_its_own_call_back(found: StepCacheEngine, style: str) -> None:
+    model = ToolCallingChatModel(assistant=JsonAssistant(style))
+    set_llm_cache(StepCache(engine=found))
+    chain = TOOL_PROMPT | model.with_structured_output(Person, include_raw=True)
+    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
+    assert len(model.received) == 1
+    assert again["parsed"] == variant["parsed"] == Person(**MARIA_41_ARGS)
+    _served_again_as_before(first["raw"], variant["raw"], again["raw"])
+
+
+@pytest.mark.parametrize("style", sorted(TOOL_STYLES))
+def test_the_runnable_around_bound_tools_serves_a_variant_asked_again_its_own_call(found: StepCacheEngine, style: str) -> None:
+    from stepcache_langchain import StepCacheRunnable
+
+    model = ToolCallingChatModel(assistant=JsonAssistant(style))
+    chain = TOOL_PROMPT | StepCacheRunnable(model.bind_tools([Person]), engine=found)
+    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
+    assert len(model.received) == 1
+    _served_again_as_before(first, variant, again)
+    assert variant.response_metadata["stepcache"]["path"] == "reuse" and again.response_metadata["stepcache"]["exact_hit"]

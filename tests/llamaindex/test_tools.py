@@ -132,3 +132,28 @@ def test_predict_and_call_with_one_tool_runs_the_tool_on_the_reused_arguments() 
     out = llm.predict_and_call([tool], user_msg=MARIA_41)
     assert seen == [{"name": "Maria Lopez", "age": 34, "city": "Madrid"}, {"name": "Maria Lopez", "age": 41, "city": "Porto"}]
     assert str(out) == "recorded Maria Lopez" and len(inner.received) == 1
+
+
+class _NoSignatures(MemoryStore):
+    """Finds nothing by structure: the variant is found by similarity, and its reuse is stored."""
+
+    def find(self, collection: str, signature: str, k: int) -> list[Any]:
+        return []
+
+
+@pytest.mark.parametrize("store", [MemoryStore, _NoSignatures], ids=["by-structure", "by-similarity"])
+@pytest.mark.parametrize("style", sorted(TOOL_STYLES))
+def test_a_variant_asked_again_gets_its_own_call_back(style: str, store: type[MemoryStore]) -> None:
+    """The variant's answer is adapted from Maria's record with a fresh call id; asked again, it is that answer
+    (same arguments, same id), never the record's call."""
+    inner = ToolCallingLLM(JsonAssistant(style))
+    llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=store(), embedder=HashEmbedder()))
+    tool = get_function_tool(Person)
+    first, variant, again = (llm.chat_with_tools([tool], user_msg=m) for m in (MARIA, MARIA_41, MARIA_41))
+    assert len(inner.received) == 1
+    calls = [llm.get_tool_calls_from_response(r) for r in (first, variant, again)]
+    assert [len(c) for c in calls] == [1, 1, 1]
+    assert calls[2][0].tool_kwargs == calls[1][0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+    assert calls[2][0].tool_id == calls[1][0].tool_id != calls[0][0].tool_id
+    assert again.message.blocks == variant.message.blocks
+    assert variant.additional_kwargs["stepcache"]["path"] == "reuse" and again.additional_kwargs["stepcache"]["exact_hit"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...segment import LayoutSegmenter
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import EquationAdapter
+from .carry import EquationCarryover
 from .gate import EquationGate
 from .parse import EquationProblem, detect, parse_problem
 from .prompt import EquationPrompter
@@ -22,6 +23,7 @@ __all__ = [
     "detect",
     "EquationGate",
     "EquationAdapter",
+    "EquationCarryover",
     "EquationVerifier",
     "final_answer",
     "EquationPrompter",
@@ -40,6 +42,7 @@ def linear_equation_task() -> TaskProfile:
         verifier=EquationVerifier(),
         adapter=EquationAdapter(),
         solver=EquationSolver(),
+        carryover=EquationCarryover(),
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=0, full_regenerations=0),
         retrieval_text=mask_numbers,
         signature=lambda p: f"{p.shape}|{p.degree}",

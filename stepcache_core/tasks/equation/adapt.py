@@ -115,17 +115,28 @@ class EquationAdapter:
             elif roots is not None and roots[0] == value and roots[1] is not None and any(a <= m.start() < b for a, b in answers):
                 options.append([roots[1]])  # a bare final answer ("\\boxed{5}", "the answer is 5") is the root
             else:
-                options.append(self._explain(value, pool))
+                explained = self._explain(value, pool)
+                if roots is not None and roots[0] == abs(value) and roots[1] is not None:
+                    # the old root is a source too ("so 4 times 3 is 12" checks x = 3): it competes with the
+                    # constants of equal value, and only the line's statements can tell them apart
+                    root = roots[1] if value >= 0 else -roots[1]
+                    explained = explained + [root] if root not in explained else explained
+                options.append(explained)
         news: list[Fraction | None] = [o[0] if o else None for o in options]
         if eq is not None and not self._equivalent(text, matches, news, new, decimal):
-            # a number with several explanations (two constants of equal value): try the combinations
+            # a number with several explanations (two constants of equal value, a constant equal to the root):
+            # try the combinations; two that both hold but read differently mean the line's numbers could come
+            # from either source, and a guess could serve a true but meaningless line: leave it to verification
             found = None
             ambiguous = [i for i, o in enumerate(options) if len(o) > 1]
             if ambiguous and all(options):
                 for combo in itertools.islice(itertools.product(*options), 64):
                     if self._equivalent(text, matches, list(combo), new, decimal):
-                        found = list(combo)
-                        break
+                        if found is not None and self._stated(text, matches, list(combo), new, decimal) != self._stated(
+                            text, matches, found, new, decimal
+                        ):
+                            return None
+                        found = found or list(combo)
             if found is not None:
                 news = list(found)
             else:
@@ -176,6 +187,10 @@ class EquationAdapter:
         candidate = self._render(text, matches, news, decimal)
         runs = statements(math_view(candidate, new.names))
         return bool(runs) and all(_links_hold(run, new) for run in runs)
+
+    def _stated(self, text: str, matches: list[Any], news: Sequence[Fraction | None], new: EquationProblem, decimal: bool) -> list[str]:
+        """The statements a rendering makes (numbers elsewhere in the line, "divide by 3", are prose)."""
+        return statements(math_view(self._render(text, matches, list(news), decimal), new.names))
 
     def _solve_slot(
         self, text: str, matches: list[Any], news: list[Fraction | None], eq_idx: list[int], new: EquationProblem, decimal: bool

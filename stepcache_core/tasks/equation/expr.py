@@ -16,6 +16,7 @@ from ...errors import InvalidEquationError
 __all__ = [
     "TOKEN",
     "find_equation",
+    "find_equation_span",
     "variable_hint",
     "parse_side",
     "EquationInfo",
@@ -44,7 +45,13 @@ def _is_math_token(tok: str) -> bool:
 
 def find_equation(text: str) -> str | None:
     """The longest run of math tokens in ``text`` that holds exactly one '='."""
-    best: str | None = None
+    span = find_equation_span(text)
+    return None if span is None else text[span[0] : span[1]]
+
+
+def find_equation_span(text: str) -> tuple[int, int] | None:
+    """Where :func:`find_equation`'s equation stands in ``text`` (the first of the longest runs)."""
+    best: tuple[int, int] | None = None
     run: list[re.Match[str]] = []
 
     def flush() -> None:
@@ -56,8 +63,8 @@ def find_equation(text: str) -> str | None:
             run.pop()
         toks = [m.group() for m in run]
         if toks.count("=") == 1 and any(t.isalpha() for t in toks) and toks[0] != "=" and toks[-1] != "=":
-            s = text[run[0].start() : run[-1].end()]
-            if best is None or len(s) > len(best):
+            s = (run[0].start(), run[-1].end())
+            if best is None or s[1] - s[0] > best[1] - best[0]:
                 best = s
         run.clear()
 

@@ -9,9 +9,17 @@ __all__ = ["EquationGate"]
 
 
 class EquationGate:
-    """Reuse only between equations of one structure: degree, unknown count, variable on both sides."""
+    """Reuse only between requests that ask the same thing of equations of one structure.
+
+    The requests' templates (each prompt besides its equation and variable, see
+    :func:`~stepcache_core.tasks.equation.parse.request_template`) must be equal: another question, an instruction,
+    a second equation, a requested language, format or rounding is a semantic change, answered by the model. The
+    equations must share degree, unknown count and whether the variable stands on both sides.
+    """
 
     def compatible(self, old: EquationProblem, new: EquationProblem) -> Verdict:
+        if old.template != new.template:
+            return Verdict(False, f"the request asks something else besides the equation ({_short(new.template)!r})")
         if old.degree != new.degree:
             return Verdict(False, f"degree changed {old.degree} -> {new.degree}")
         if len(old.unknowns) != len(new.unknowns):
@@ -19,3 +27,7 @@ class EquationGate:
         if old.var_both_sides != new.var_both_sides:
             return Verdict(False, "variable moved to both sides" if new.var_both_sides else "variable left one side")
         return Verdict.passed()
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

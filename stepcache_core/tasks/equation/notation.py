@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import gcd
+from typing import Any
 
 __all__ = ["Names", "Number", "label_end", "math_view", "number_spans", "signed_numbers", "statements", "NUMBER"]
 
@@ -158,7 +160,16 @@ def math_view(text: str, names: Names = Names()) -> str:
     for a, b in _SYMBOLS:
         line = line.replace(a, b)
     line = line.replace("**", " ").replace("__", " ").replace("`", " ").replace("&", " ")
+    if _SPOKEN.search(line):
+        line = _SPOKEN_IS.sub(r"\1 = ", _SPOKEN.sub(lambda m: f" {_SPOKEN_OPS[m.group(1).split()[0].casefold()]} ", line))
     return _WORDS.sub(" = ", line)
+
+
+# arithmetic said in words between numbers ("so 4 times 3 is 12", "20 minus 5 gives 15"): read as math, so a
+# prose check is verified like any statement, never passed as prose whose numbers merely appear elsewhere
+_SPOKEN = re.compile(r"(?<=[\d)])\s+(times|multiplied by|plus|minus|divided by)\s+(?=-?\s*[\d(])", re.IGNORECASE)
+_SPOKEN_OPS = {"times": "*", "multiplied": "*", "plus": "+", "minus": "-", "divided": "/"}
+_SPOKEN_IS = re.compile(r"(\d[\d.]*\s*[-+*/]\s*\(?-?\d[\d.]*\)?)\s+(?:is|equals|gives|makes|yields)\s+(?=-?\d)", re.IGNORECASE)
 
 
 # prose that states an equation: "x is 5", "3x equals 15", "20 - 5 is equal to 15"
@@ -209,10 +220,40 @@ class Number:
 _OPERAND_END = re.compile(r"[\w)\]}|.]")
 
 
+class _Span:
+    """A part of a regex match: one operand of a division written as a literal fraction."""
+
+    def __init__(self, text: str, begin: int, stop: int) -> None:
+        self.begin, self.stop, self.text = begin, stop, text[begin:stop]
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+    def group(self) -> str:
+        return self.text
+
+
+def _numbers(text: str, start: int) -> list[Any]:
+    """The numbers of ``text``; a fraction not in lowest terms (``15/3``, ``12/4``, ``8/1``) is a division of two
+    numbers, each with its own provenance, not one value (``x = 15/3 = 5`` adapts as ``x = 12/3 = 4``)."""
+    out: list[Any] = []
+    for m in NUMBER.finditer(text, start):
+        num, slash, den = m.group().partition("/")
+        if slash and "." not in num and (int(den) in (0, 1) or gcd(int(num), int(den)) != 1):
+            out.append(_Span(text, m.start(), m.start() + len(num)))
+            out.append(_Span(text, m.end() - len(den), m.end()))
+        else:
+            out.append(m)
+    return out
+
+
 def signed_numbers(text: str, start: int = 0, hidden: Sequence[tuple[int, int]] = ()) -> list[Number]:
     """The numbers of ``text`` from ``start`` on, each with its unary minus when it has one."""
     out: list[Number] = []
-    for m in NUMBER.finditer(text, start):
+    for m in _numbers(text, start):
         if any(a <= m.start() < b for a, b in hidden):
             continue
         i = m.start() - 1

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ...errors import InvalidEquationError
 from ...values import Request
-from .expr import TOKEN, find_equation, linear_form, parse_equation, variable_hint
+from ..template import SLOT_MARK, canonical_ask, fold_whitespace
+from .expr import TOKEN, find_equation_span, linear_form, parse_equation, variable_hint
 from .notation import Names, math_view
 
-__all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape", "read_prompt"]
+__all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape", "read_prompt", "request_template"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class EquationProblem:
     prompt: str
     names: Names = Names()
     """Variables written as names (``t1``, ``rate``, ``θ``): ``equation`` and ``variable`` use their placeholders."""
+    template: str = ""
+    """The request besides its equation and variable (see :func:`request_template`): reuse needs equal templates."""
 
     @property
     def name(self) -> str:
@@ -80,24 +83,52 @@ def _named(prompt: str) -> list[str]:
 
 def read_prompt(prompt: str) -> tuple[str, Names] | None:
     """The request's equation in the toolkit's notation, and the variable names it maps (``None``: no equation)."""
+    found = _read(prompt)
+    return None if found is None else (found[0], found[1])
+
+
+def _read(prompt: str) -> tuple[str, Names, str, tuple[int, int]] | None:
+    """``read_prompt`` plus the prompt's math view and where the equation stands in it."""
     names = Names.detect(prompt, prompt, _named(prompt))
     view = "\n".join(math_view(line, names) for line in prompt.splitlines())
-    equation = find_equation(view)
-    if equation is None:
+    span = find_equation_span(view)
+    if span is None:
         return None
+    equation = view[span[0] : span[1]]
     kept = tuple((n, ch) for n, ch in names.pairs if re.search(rf"(?<![A-Za-z]){ch}(?![A-Za-z])", equation))
-    return " ".join(equation.split()), Names(kept)
+    return " ".join(equation.split()), Names(kept), view, span
+
+
+# the words of asks that mean "solve this equation" and nothing else: a template made of these alone (and the
+# slots) is one canonical ask, so "Solve for x: ...", "Find x if ...", "What value of x satisfies ...?" and
+# "... Solve for x." are the same request; any other word (a digit, "round", "Spanish", "and", "not") must match
+_SOLVE_WORDS = frozenset(
+    """solve solving find work out determine calculate compute what which is the value values of for in if given
+    that when where such equation satisfies satisfy satisfying please a an unknown variable get this following
+    x's""".split()
+)
+EQ_SLOT, VAR_SLOT = SLOT_MARK.format("EQ"), SLOT_MARK.format("V")
+
+
+def request_template(view: str, span: tuple[int, int], variable: str) -> str:
+    """The request with its equation as ``⟨EQ⟩`` and its variable as ``⟨V⟩``, whitespace folded; ``⟨SOLVE⟩``
+    when the rest only says "solve it" (see ``_SOLVE_WORDS``). Everything else, numbers outside the equation
+    included, is kept as written."""
+    rest = view[: span[0]] + EQ_SLOT + view[span[1] :]
+    rest = re.sub(rf"(?<![A-Za-z]){re.escape(variable)}(?![A-Za-z])", VAR_SLOT, rest)
+    template = fold_whitespace(rest)
+    return canonical_ask(template, _SOLVE_WORDS, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SLOT_MARK.format("SOLVE"))
 
 
 def parse_problem(request: Request) -> EquationProblem:
-    found = read_prompt(request.prompt)
+    found = _read(request.prompt)
     if found is None:
         raise InvalidEquationError("no equation with one '=' found in the prompt", equation=request.prompt[:80])
-    equation, names = found
+    equation, names, view, span = found
     hint = variable_hint(math_view(request.prompt, names))
     fast = _fast_problem(request, equation, hint, names)
     if fast is not None:
-        return fast
+        return replace(fast, template=request_template(view, span, fast.variable))
     info = parse_equation(equation, hint)
     shape, constants = equation_shape(equation, info.variable)
     return EquationProblem(
@@ -111,6 +142,7 @@ def parse_problem(request: Request) -> EquationProblem:
         shape=shape,
         prompt=request.prompt,
         names=names,
+        template=request_template(view, span, info.variable),
     )
 
 

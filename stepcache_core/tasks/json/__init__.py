@@ -6,6 +6,7 @@ from ...segment import JsonObjectSegmenter
 from ...values import canonical_json
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import JsonAdapter
+from .carry import JsonCarryover
 from .fix import JsonFixer
 from .gate import JsonGate
 from .parse import JsonProblem, detect, parse_json_problem
@@ -21,6 +22,7 @@ __all__ = [
     "validator_for",
     "JsonGate",
     "JsonAdapter",
+    "JsonCarryover",
     "JsonFixer",
     "JsonVerifier",
     "JsonPrompter",
@@ -39,6 +41,7 @@ def json_extraction_task() -> TaskProfile:
         adapter=JsonAdapter(),
         solver=None,
         fixer=JsonFixer(),
+        carryover=JsonCarryover(),
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
         retrieval_text=mask_numbers,
         signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),

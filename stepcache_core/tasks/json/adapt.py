@@ -33,22 +33,22 @@ class JsonAdapter:
         if any(s.key is None for s in steps):
             return list(steps)
         renames = self._renames(old, new, ctx, {s.key: s.value for s in steps if s.key is not None})
-        replacements = self._replacements(old.text, new.text)
+        replacements = self._replacements(source_text(old), source_text(new))
         out: list[Step] = []
         for s in steps:
             assert s.key is not None
             key = renames.get(s.key, s.key)
             if key not in new.properties and new.schema is not None:
                 continue  # removed from the schema
-            value = self._replace(s.value, replacements, new.text)
+            value = self._replace(s.value, replacements, source_text(new))
             if isinstance(value, bool):  # a yes/no field follows the new text's own statement, negations included
-                stated = boolean_stated(key, new.text)
+                stated = boolean_stated(key, source_text(new))
                 value = stated if stated is not None else value
             if (
                 value == s.value
                 and not isinstance(value, (bool, list, dict))
                 and value is not None
-                and not grounded(value, new.text)
+                and not grounded(value, source_text(new))
             ):
                 # the diff did not line up (clauses moved): find the value by the words around it
                 value = _by_anchors(value, source_text(old), source_text(new))

@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
-from ...values import Verdict
+from typing import Any
+
+from ...values import Verdict, canonical_json
 from .parse import JsonProblem
 
 __all__ = ["JsonGate"]
 
 
 class JsonGate:
-    """Another kind of entity (most keys differ) or another output type means no reuse."""
+    """Reuse only between requests that ask the same thing of records of one kind.
+
+    The requests' templates (each request besides its record and key names, see
+    :func:`~stepcache_core.tasks.json.parse.request_template`) must be equal: an instruction, a hint, a requested
+    language or format that differs is a semantic change, answered by the model. A key both schemas share must
+    be described the same way (type, description, enum, format): a changed description asks for another value.
+    Another kind of entity (most keys differ) means no reuse.
+    """
 
     def __init__(self, min_key_overlap: float = 0.5) -> None:
         self.min_key_overlap = min_key_overlap
 
     def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
+        if old.template != new.template:
+            return Verdict(False, f"the request asks something else besides the record ({new.template[:80]!r})")
         a, b = set(old.properties), set(new.properties)
         overlap = len(a & b) / max(1, len(a | b))
         renamed = len(a - b) == len(b - a) == 1
         if overlap < self.min_key_overlap and not (renamed and len(a) >= 2 and overlap >= 0.3):
             return Verdict(False, f"schema keys changed too much (overlap {overlap:.2f})")
-        for k in a & b:
+        old_props, new_props = _properties(old), _properties(new)
+        for k in sorted(a & b):
             if old.types.get(k) != new.types.get(k):
                 return Verdict(False, f"type of {k!r} changed")
+            if canonical_json(old_props.get(k)) != canonical_json(new_props.get(k)):
+                return Verdict(False, f"schema of {k!r} changed (description, allowed values or format)")
         return Verdict.passed()
+
+
+def _properties(problem: JsonProblem) -> dict[str, Any]:
+    props = (problem.schema or {}).get("properties") or {}
+    return dict(props) if isinstance(props, dict) else {}

@@ -9,9 +9,10 @@ from typing import Any
 
 from ...errors import InvalidRequestError, InvalidSchemaError
 from ...values import Request
+from ..template import SLOT_MARK, canonical_ask, fold_whitespace
 from .schema import validator_for
 
-__all__ = ["JsonProblem", "parse_json_problem", "detect", "source_text"]
+__all__ = ["JsonProblem", "parse_json_problem", "detect", "source_text", "record_span", "request_template"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,11 @@ class JsonProblem:
     required: tuple[str, ...]
     properties: tuple[str, ...]
     types: Mapping[str, str] = field(default_factory=dict)
+    record: str = ""
+    """The text values may come from (see :func:`source_text`): never the instructions, hints or allowed-value
+    lists around the record."""
+    template: str = ""
+    """The request besides its record and key names (see :func:`request_template`): reuse needs equal templates."""
 
     @property
     def validator(self) -> Any:
@@ -46,13 +52,17 @@ def parse_json_problem(request: Request) -> JsonProblem:
     if not props and not required:
         raise InvalidRequestError("json_extraction needs a schema with properties or required_keys")
     types = {k: str(v.get("type", "")) for k, v in ((schema or {}).get("properties", {}) or {}).items() if isinstance(v, dict)}
+    text = request.embed_text  # the question (an integration strips format instructions and chat context)
+    keys = props or required
     return JsonProblem(
         prompt=request.prompt,
-        text=request.embed_text,  # the question (an integration strips format instructions and chat context)
+        text=text,
         schema=schema,
         required=required,
-        properties=props or required,
+        properties=keys,
         types=types,
+        record=_without_hints(_after_label(text), keys),
+        template=request_template(text, keys),
     )
 
 
@@ -61,6 +71,97 @@ def detect(request: Request) -> bool:
 
 
 def source_text(problem: JsonProblem) -> str:
-    """The text the values come from: after the last 'Text:' when the prompt has one."""
-    head, sep, tail = problem.text.rpartition("Text:")
-    return tail if sep else problem.text
+    """The text the values come from: after the record's label ("Text:", "Input:", "Email:"...) when the prompt
+    has one, without the hints and allowed-value lists that follow a key's name."""
+    return problem.record or problem.text
+
+
+# a label that introduces the record: what follows the first one is the text values come from
+_LABEL = re.compile(
+    r"(?:^|(?<=[.!?:\n])[ \t]*|(?<=\n))[ \t]*(?:the[ \t]+)?(?:text|input|record|passage|document|message|e-?mail|"
+    r"content|transcript|review|paragraph|sentence)[ \t]*:[ \t]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _after_label(text: str) -> str:
+    m = _LABEL.search(text)
+    if m is None or not text[m.end() :].strip():
+        return text
+    return text[m.end() :]
+
+
+def _key_words(key: str) -> str:
+    """A key's name as text may write it: ``auto_renew`` / ``autoRenew`` also read as "auto renew"."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key).replace("_", " ").replace("-", " ")
+    return r"[\s_\-]*".join(re.escape(w) for w in spaced.split()) or re.escape(key)
+
+
+_ALLOWED = r"(?:one of|either|choose from|pick from|allowed values?|possible values?|options?|must be|such as|e\.g\.|for example)"
+
+
+def _without_hints(text: str, keys: tuple[str, ...]) -> str:
+    """``text`` without a key's hint in parentheses ("currency (the ISO code)") or its list of allowed values
+    ("status: one of open, closed"): words of the instructions, never values of the record."""
+    for key in keys:
+        words = _key_words(key)
+        text = re.sub(rf"\b{words}\b\s*\([^()]*\)", " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"\b{words}\b\s*[:=-]?\s*\(?{_ALLOWED}\b[^.\n;)]*\)?", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+# words that begin an instruction line, never a record's: "Extract ...", "Return only the JSON."
+_VERBS = frozenset(
+    """extract return give output produce provide create generate parse pull get fill convert turn write list
+    identify find capture respond answer use format please only do don't make read analyze analyse classify""".split()
+)
+# the words of asks that mean "extract these keys as JSON" and nothing else (see ``canonical_ask``)
+_EXTRACT_WORDS = frozenset(
+    """extract return give output produce provide create generate build make parse pull get fill convert turn write
+    read identify find capture the a an me please json object objects with fields field keys key following as from
+    this that these text below above in into format formatted of and data information info details record input
+    values value its their structured schema matching to for containing contains properties entities entity all
+    valid""".split()
+)
+REC_SLOT, KEY_SLOT, KEYS_SLOT = SLOT_MARK.format("REC"), SLOT_MARK.format("K"), SLOT_MARK.format("KEYS")
+
+
+def record_span(text: str) -> tuple[int, int]:
+    """Where the record stands in ``text``: after a record label, else after a first line that instructs
+    ("Extract the name and age:"); up to a last line that instructs ("Return only the JSON.")."""
+    start, end = 0, len(text)
+    m = _LABEL.search(text)
+    if m is not None and text[m.end() :].strip():
+        start = m.end()
+    else:
+        first, nl, rest = text.partition("\n")
+        words = re.findall(r"[^\W\d_]+(?:'[a-z]+)?", first.casefold())
+        if words and words[0] in _VERBS:
+            colon = first.find(": ")
+            if colon >= 0 and first[colon + 2 :].strip():
+                start = colon + 2
+            elif nl and rest.strip():
+                start = len(first) + 1
+    for _ in range(3):  # trailing lines or sentences that instruct: "... lives in Lyon. Answer in French."
+        cuts = [m.start() for m in re.finditer(r"(?<=[.!?])\s+|\n", text[start:end])]
+        if not cuts:
+            break
+        cut = start + cuts[-1]
+        words = re.findall(r"[^\W\d_]+(?:'[a-z]+)?", text[cut:end].casefold())
+        if not words or words[0] not in _VERBS:
+            break
+        end = cut
+    return start, end
+
+
+def request_template(text: str, keys: tuple[str, ...]) -> str:
+    """The request with its record as ``⟨REC⟩`` and key names as ``⟨KEYS⟩``, whitespace folded; ``⟨EXTRACT⟩`` when
+    the rest only says "extract these keys as JSON" (see ``_EXTRACT_WORDS``). Everything else, an instruction,
+    a hint, a requested language or format, is kept as written and must match for a reuse."""
+    start, end = record_span(text)
+    rest = text[:start] + f" {REC_SLOT} " + text[end:]
+    for key in sorted(keys, key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w])[\"'`]?{_key_words(key)}[\"'`]?(?![\w])", KEY_SLOT, rest, flags=re.IGNORECASE)
+    rest = re.sub(rf"{KEY_SLOT}(?:\s*(?:,|and|&|or|/)?\s*{KEY_SLOT})*", KEYS_SLOT, rest)
+    template = fold_whitespace(rest)
+    return canonical_ask(template, _EXTRACT_WORDS, slots=(REC_SLOT,), free=(KEYS_SLOT,), canonical=SLOT_MARK.format("EXTRACT"))

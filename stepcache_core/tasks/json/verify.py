@@ -73,7 +73,7 @@ class JsonVerifier:
             elif (named := labelled_elsewhere(s.key, s.value, source_text(problem))) is not None:
                 # "departs from Osaka at gate D22": the text itself says which value is the departure
                 verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
-            elif (gap := _list_slip(s.value, problem.text)) is not None:
+            elif (gap := _list_slip(s.value, source_text(problem))) is not None:
                 verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
@@ -90,13 +90,13 @@ class JsonVerifier:
         if isinstance(step.value, bool):
             # a yes/no field the text states in the field's own words ("in stock", "out of stock") is checked
             # against that statement; one it does not state passes only when the model wrote it just now
-            stated = boolean_stated(step.key or "", problem.text)
+            stated = boolean_stated(step.key or "", source_text(problem))
             return step.value is stated if stated is not None else step.origin == "generated"
         if step.value is None:
             return step.origin == "generated"
         if isinstance(step.value, list) and not step.value:
             return step.origin == "generated"
-        return grounded(step.value, problem.text)
+        return grounded(step.value, source_text(problem))
 
     def check(self, problem: JsonProblem, text: str) -> Verdict:
         found = locate_json_object(text)
@@ -141,9 +141,9 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
             return f"value of {name!r} is a cut of a sentence, not an entity"
         if _norm(leaf).replace("_", " ") in labels:
             return f"value of {name!r} is a field's name, not its value"
-        if _unit_word(leaf, field, problem.text):
+        if _unit_word(leaf, field, source_text(problem)):
             return f"value of {name!r} is the unit of a quantity, not an entity"
-        if cut := _cut_name(leaf, others, problem.text):
+        if cut := _cut_name(leaf, others, source_text(problem)):
             return f"value of {name!r} cuts the name {cut!r}"
     return None
 
