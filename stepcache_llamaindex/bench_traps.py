@@ -1,0 +1,79 @@
+"""The traps corpus (issue 18) through LlamaIndex: ``StepCacheLLM`` in front of a scripted chat model
+(:class:`~stepcache_llamaindex.bench_formats.StyledLLM` speaking for each case's
+:class:`~stepcache_core.bench.traps.TrapModel`), called with ``llm.predict``.
+
+Questions are the user turn under a system prompt; a JSON request is the caller's prompt with LlamaIndex's
+``PydanticOutputParser`` on it (the schema appended as ``LLMTextCompletionProgram`` appends it; the raw answer is
+kept, so the prose around the object is judged too). ``python -m stepcache_llamaindex.bench_traps`` prints the
+rows as JSON lines (``stepcache bench --formats`` runs it in a subprocess, so the core never imports LlamaIndex).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.output_parsers import PydanticOutputParser
+from llama_index.core.prompts import BasePromptTemplate, ChatPromptTemplate, PromptTemplate
+
+from stepcache_core import StepCacheEngine
+from stepcache_core.bench.formats import Served, memory_engine
+from stepcache_core.bench.traps import Trap, TrapModel, format_traps, trap_rows
+
+from .bench_formats import StyledLLM
+from .llm import StepCacheLLM
+
+__all__ = ["ASK", "LlamaIndexTrapRoute", "main"]
+
+ASK = ChatPromptTemplate(
+    message_templates=[
+        ChatMessage(role=MessageRole.SYSTEM, content="You are a helpful assistant."),
+        ChatMessage(role=MessageRole.USER, content="{request}"),
+    ]
+)
+"""Questions: the caller's system prompt, the question as the user turn."""
+
+
+class LlamaIndexTrapRoute:
+    """``StepCacheLLM(llm=model).predict(prompt, request=...)``: :data:`ASK` for questions, the caller's JSON
+    prompt with a ``PydanticOutputParser`` of the case's record for extractions."""
+
+    name = "llamaindex"
+
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
+        self._make_engine = make_engine
+
+    def open(self, model: TrapModel, case: Trap) -> Callable[[str], Served]:
+        inner = StyledLLM(assistant=model)
+        llm = StepCacheLLM(llm=inner, engine=self._make_engine())
+        prompt: BasePromptTemplate = ASK
+        if case.record is not None:
+            prompt = PromptTemplate("{request}", output_parser=PydanticOutputParser(case.record))
+
+        def serve(text: str) -> Served:
+            seen = len(inner.received)
+            out = llm.predict(prompt, request=case.request(text))
+            trace = llm.last_trace or {}
+            return Served(out, str(trace.get("path", "miss")), len(inner.received) - seen)
+
+        return serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--summary", action="store_true", help="print the traps table instead of the rows")
+    args = parser.parse_args(argv)
+    rows: list[dict[str, Any]] = trap_rows(LlamaIndexTrapRoute())
+    if args.summary:
+        print(format_traps(rows))
+        return 0
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
