@@ -263,7 +263,7 @@ class StepCacheEngine:
         whole = self._check(prep, text) if ok else Verdict.passed()
         if ok and whole.ok:
             return self._store(prep, output, verified=True, run=run, frame=frame)  # as the model wrote it: exact repeats are byte-identical
-        if text == output and _unreadable(verdicts if not ok else [whole]):
+        if _asks_more(prep) or (text == output and _unreadable(verdicts if not ok else [whole])):
             self._store(prep, output, verified=False, run=run, frame=frame)
         return False
 
@@ -331,6 +331,10 @@ class StepCacheEngine:
                 return _Served(
                     "reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None, text=exact.output
                 )
+            if not exact.verified and _asks_more(prep):
+                # the model's own answer to a request that asks more than the task reads: an exact cache's answer
+                run.notes.append(f"identical request; it asks more than the task reads ({verdict.reason})")
+                return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=False, text=exact.output)
             if unverified and not exact.verified and _unreadable(verdicts) and profile.segmenter.render(steps) == exact.output:
                 run.notes.append(f"identical request; its answer could not be verified ({verdict.reason})")
                 return _Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=False, text=exact.output)
@@ -677,6 +681,10 @@ class StepCacheEngine:
         ok, whole, verdicts = self._verify(prep, steps, run)
         if ok:  # served as the model wrote it
             return _Served(path, steps, similarity, matched, verified=True, skip_reason=reason, text=completion.text)
+        if _asks_more(prep):
+            # the task's repairs would answer its own question, not the one asked: the model's answer stands
+            run.notes.append(f"the request asks more than the task reads; the model's answer is served as written ({whole.reason})")
+            return _Served(path, steps, similarity, matched, verified=False, skip_reason=reason, text=completion.text)
         result = self._repair(prep, run, backend, _Attempt(steps, verdicts, whole, completion.text), selective=False)
         if isinstance(result, _Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
@@ -797,6 +805,12 @@ class StepCacheEngine:
             store_error=store_error,
         )
         return Outcome(text, tuple(served.steps), trace, frame=frame)
+
+
+def _asks_more(prep: _Prepared) -> bool:
+    """The request asks more than its task reads (see :attr:`TaskProfile.asks_more`)."""
+    asks = prep.profile.asks_more
+    return asks is not None and bool(asks(prep.problem))
 
 
 def _unreadable(verdicts: Sequence[Verdict]) -> bool:

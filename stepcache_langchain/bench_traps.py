@@ -57,17 +57,21 @@ class LangChainTrapRoute:
         prompt = ASK
         if case.record is not None:
             prompt = EXTRACT.partial(format_instructions=make_parser(self.parser, case.record).get_format_instructions())
-        cache = StepCache(engine=engine) if self.mode == "set_llm_cache" else None
+        # under set_llm_cache the same model patches a reuse that fails (StepCache(backend=...)), as the Runnable does
+        cache = StepCache(engine=engine, backend=chat) if self.mode == "set_llm_cache" else None
         runnable = StepCacheRunnable(chat, engine=engine) if self.mode == "runnable" else None
         chain = prompt | (runnable if runnable is not None else chat) | StrOutputParser()
 
         def serve(text: str) -> Served:
             seen = len(chat.received)
+            if cache is not None:
+                cache.last_trace = None  # set by a hit only: what is left after the call is this call's
             out = invoke_under(cache, chain, {"request": case.request(text)})
             calls = len(chat.received) - seen
             trace = (cache.last_trace if cache is not None else runnable.last_trace if runnable is not None else None) or {}
-            # under set_llm_cache a call that reached the model is LangChain's miss, whatever the cache thought
-            path = "miss" if cache is not None and calls else str(trace.get("path", "miss"))
+            # under set_llm_cache a call that reached the model without a hit is LangChain's miss, whatever the
+            # cache thought; a hit's model call is its patch
+            path = "miss" if cache is not None and calls and not trace else str(trace.get("path", "miss"))
             return Served(out, path, calls)
 
         return serve

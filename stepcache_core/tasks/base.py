@@ -179,6 +179,11 @@ class TaskProfile:
     matches a stored entry's is retrieved without embedding. The gate and verification still decide."""
     normalize: Callable[[str], str] | None = None
     """How prompts are folded into the exact-match key (default: whitespace only)."""
+    asks_more: Callable[[Any], bool] | None = None
+    """Whether a parsed request asks more than the task reads ("If 3x + 5 = 20, what is 3x - 1?", "... and round
+    to one decimal"): the task's patches, fixer and solver answer the task's own question, which would be a
+    wrong answer to that request. Such a request's generated answer that fails verification is the model's own:
+    served as written, unverified, and kept for identical requests only. Reuse still needs the gate."""
     exact_only: bool = False
     """Reused only for an identical request (no verifier can vouch for anything else): such a task
     is never embedded nor retrieved by similarity, so it never loads the embedding model."""

@@ -46,4 +46,5 @@ def linear_equation_task() -> TaskProfile:
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=0, full_regenerations=0),
         retrieval_text=mask_numbers,
         signature=lambda p: f"{p.shape}|{p.degree}",
+        asks_more=lambda p: not p.solves,
     )

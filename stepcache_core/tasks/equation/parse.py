@@ -37,6 +37,9 @@ class EquationProblem:
     """Variables written as names (``t1``, ``rate``, ``θ``): ``equation`` and ``variable`` use their placeholders."""
     template: str = ""
     """The request besides its equation and variable (see :func:`request_template`): reuse needs equal templates."""
+    solves: bool = True
+    """The request only asks to solve its equation: the task's patches and solver answer it. When it asks more
+    ("what is 3x - 1?", "round to one decimal"), an answer that fails verification is the model's own."""
 
     @property
     def name(self) -> str:
@@ -47,6 +50,8 @@ class EquationProblem:
     def written(self) -> str:
         """The equation as the request writes it (names restored)."""
         return self.names.restore(self.equation)
+
+
 
 
 _DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
@@ -99,25 +104,37 @@ def _read(prompt: str) -> tuple[str, Names, str, tuple[int, int]] | None:
     return " ".join(equation.split()), Names(kept), view, span
 
 
-# the words of asks that mean "solve this equation" and nothing else: a template made of these alone (and the
-# slots) is one canonical ask, so "Solve for x: ...", "Find x if ...", "What value of x satisfies ...?" and
-# "... Solve for x." are the same request; any other word (a digit, "round", "Spanish", "and", "not") must match
+# the words of asks that mean "solve this equation" and nothing else: an ask made of these alone (and the slots) is
+# one canonical ask, so "Solve for x: ...", "Find x if ...", "What value of x satisfies ...?", "... Solve for x."
+# and "Question: ... Please explain it simply." are the same request; any other word (a digit, "round",
+# "Spanish", "not", "only") must match
 _SOLVE_WORDS = frozenset(
     """solve solving find work out determine calculate compute what which is the value values of for in if given
     that when where such equation satisfies satisfy satisfying please a an unknown variable get this following
-    x's""".split()
+    step steps by show your work working explain explaining help me how do i we can you could and it simply
+    clearly carefully question problem exercise task""".split()
 )
-EQ_SLOT, VAR_SLOT = SLOT_MARK.format("EQ"), SLOT_MARK.format("V")
+EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SLOT_MARK.format("SOLVE")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def request_template(view: str, span: tuple[int, int], variable: str) -> str:
-    """The request with its equation as ``⟨EQ⟩`` and its variable as ``⟨V⟩``, whitespace folded; ``⟨SOLVE⟩``
-    when the rest only says "solve it" (see ``_SOLVE_WORDS``). Everything else, numbers outside the equation
-    included, is kept as written."""
+def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[str, bool]:
+    """The request with its equation as ``⟨EQ⟩`` and its variable as ``⟨V⟩``, whitespace folded, and whether it
+    only asks to solve the equation.
+
+    The *ask* is the request from the sentence holding the equation on; what stands before it (a persona, "You
+    are terse.") is context. An ask made only of "solve it" words (see ``_SOLVE_WORDS``) folds to ``⟨SOLVE⟩``,
+    and the request only asks to solve when its context holds no math either. Everything else, numbers outside
+    the equation included, is kept as written and must match for a reuse."""
     rest = view[: span[0]] + EQ_SLOT + view[span[1] :]
     rest = re.sub(rf"(?<![A-Za-z]){re.escape(variable)}(?![A-Za-z])", VAR_SLOT, rest)
-    template = fold_whitespace(rest)
-    return canonical_ask(template, _SOLVE_WORDS, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SLOT_MARK.format("SOLVE"))
+    at = rest.index(EQ_SLOT)
+    cut = max((m.end() for m in _SENTENCE_END.finditer(rest, 0, at)), default=0)
+    context, ask = fold_whitespace(rest[:cut]), fold_whitespace(rest[cut:])
+    folded = canonical_ask(ask, _SOLVE_WORDS, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
+    if folded != SOLVE_ASK:
+        return fold_whitespace(rest), False
+    return f"{context} {SOLVE_ASK}".strip(), not re.search(rf"\d|=|{VAR_SLOT}", context)
 
 
 def parse_problem(request: Request) -> EquationProblem:
@@ -128,9 +145,11 @@ def parse_problem(request: Request) -> EquationProblem:
     hint = variable_hint(math_view(request.prompt, names))
     fast = _fast_problem(request, equation, hint, names)
     if fast is not None:
-        return replace(fast, template=request_template(view, span, fast.variable))
+        template, solves = request_template(view, span, fast.variable)
+        return replace(fast, template=template, solves=solves)
     info = parse_equation(equation, hint)
     shape, constants = equation_shape(equation, info.variable)
+    template, solves = request_template(view, span, info.variable)
     return EquationProblem(
         equation=equation,
         variable=info.variable,
@@ -142,7 +161,8 @@ def parse_problem(request: Request) -> EquationProblem:
         shape=shape,
         prompt=request.prompt,
         names=names,
-        template=request_template(view, span, info.variable),
+        template=template,
+        solves=solves,
     )
 
 

@@ -4,41 +4,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import combinations
 from typing import Any
 
 from ...segment import locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem, source_text
-from .text import _norm, is_number, tokens
+from .text import _norm, is_number, name_runs, tokens
 
 __all__ = ["JsonCarryover", "ROLE_WORDS"]
 
 # words that give the value after them its role in a sentence: "from Lyon" is an origin, "to Lyon" a destination,
-# "for Bob" the one served, "by Bob" the one serving
+# "for Bob" the one served, "by Bob" the one serving (English, French, Spanish, German, Italian, Portuguese)
 ROLE_WORDS = frozenset(
-    "from to for by of at into onto via toward towards between with without against than per under over after before".split()
+    """from to for by of at into onto via toward towards between with without against than per under over after
+    before de à vers pour par chez desde hasta hacia para por von nach zu für aus bis bei da per verso""".split()
 )
-_SKIP = frozenset("the a an his her their its my our your".split())
+_SKIP = frozenset("the a an his her their its my our your le la les l' el los las der die das den dem il lo".split())
 
-# a text that takes back what it said ("3 units ... actually, make it 4"; "express, no, standard is fine") offers
-# two candidates for one key: which one holds only the model can read
+# a text that takes back what it said ("3 units ... actually, make it 4"; "express, no, standard is fine"; "mardi...
+# non, plutôt mercredi"; "2, nein, doch lieber 5") offers two candidates for one key: which holds, only the model
+# can read
 _CORRECTION = re.compile(
     r"\b(?:actually|correction|scratch that|i mean|i meant|sorry|on second thought|change (?:that|it) to|make (?:that|it)"
-    r"|instead|rather than|not \w+ but|wait)\b|(?:^|[,;.]\s*)no\s*[,;.!]",
+    r"|instead|rather than|not \w+ but|wait|after all|plutôt|en fait|eigentlich|doch|lieber|mejor dicho|perdón|o sea"
+    r"|anzi|invece)\b|(?:^|[,;.…]\s*)(?:no|non|nein|não)\s*[,;.!…]",
     re.IGNORECASE,
 )
 
 
 class JsonCarryover:
-    """A reused value (one the model did not write for this request) must fill the role it filled in the cached
-    record, and be the new record's only candidate of its kind; text around the object must not name a cached
-    value the new record does not have.
+    """A value the cached answer carries into the new one must fill the role it filled in the cached record, be the
+    new record's only candidate of its kind, and the text around the object must say nothing of the cached record
+    the new one does not.
 
-    - *Roles.* The word that gives a value its role ("from", "to", "for", "by", a possessive) must not change:
-      the cached ``origin`` was the city after "from"; in "from Porto to Lyon" a reused ``Lyon`` stands after "to".
-    - *Candidates.* A record that corrects itself offers two values for one key; a record with more numbers than
-      the cached one has a number the cached answer never placed. Both go to the model.
-    - *Prose.* A note after the object ("Alice is 30.") that names a cached value the new record lacks is stale; a
+    - *Roles.* The role word a value stands after ("from", "to", "for", "by", "à", a possessive) must be the one
+      the cached value stood after, none for none: the cached ``origin`` followed "from"; in "from Porto to Lyon"
+      a reused ``Lyon`` follows "to"; in "Daniel Cho interviewed Priya Nair" the cached interviewer's "by" is
+      gone. A record rephrased around its values ("For 25 dollars you can buy ...") is patched, not guessed. Two values whose order swapped around the same words
+      ("Kovacs beat Moreau" / "Moreau beat Kovacs") swapped roles. Checked for patched values too: the cached
+      entry is the precedent for what fills each slot.
+    - *Candidates.* A record that corrects itself offers two values for one key; a record with more numbers or
+      names that no value holds than the cached one had ("calling on behalf of my boss, Mark Ellis") holds a
+      candidate the cached answer never placed. Both go to the model.
+    - *Prose.* A note around the object that states a word or number of the cached record the new one lacks, or
+      a number neither the record nor the object states (a total computed from the cached values), is stale; a
       patch rewrites values, not notes, so the reuse is skipped.
     """
 
@@ -48,57 +58,44 @@ class JsonCarryover:
         old_text, new_text = source_text(old), source_text(new)
         if _norm(old_text) == _norm(new_text):
             return []
-        out: list[Verdict] = []
         if _CORRECTION.search(new_text) and not _CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
         before = {s.key: s.value for s in cached if s.key is not None}
-        more_numbers = _count_numbers(new_text) > _count_numbers(old_text)
+        more_numbers = _unclaimed_numbers(new_text, steps) > _unclaimed_numbers(old_text, cached)
+        more_names = _unclaimed_names(new_text, steps) > _unclaimed_names(old_text, cached)
+        out: dict[int, Verdict] = {}
+
+        def flag(step: Step, why: str) -> None:
+            out.setdefault(step.index, Verdict(False, why, step=step.index, key=step.key))
+
+        pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
         for step in steps:
-            if step.origin == "generated" or step.key is None:
+            if step.key is None:
                 continue
-            was = before.get(step.key)
-            for leaf, old_leaf in _pairs(step.value, was):
-                if isinstance(leaf, (int, float)) and not isinstance(leaf, bool) and more_numbers:
-                    out.append(
-                        Verdict(
-                            False,
-                            f"the record has more numbers than the cached one: which is {step.key!r}?",
-                            step=step.index,
-                            key=step.key,
-                        )
-                    )
-                    break
-                if not isinstance(leaf, (str, int, float)) or isinstance(leaf, bool) or old_leaf is None:
+            for leaf, was in _pairs(step.value, before.get(step.key)):
+                if isinstance(leaf, bool) or not isinstance(leaf, (str, int, float)):
                     continue
-                then, now = _roles(old_text, old_leaf), _roles(new_text, leaf)
-                if then and now and then != now:
-                    out.append(
-                        Verdict(
-                            False,
-                            f"{leaf!r} stands after {'/'.join(sorted(now))!r} where the cached {step.key!r} stood after "
-                            f"{'/'.join(sorted(then))!r}",
-                            step=step.index,
-                            key=step.key,
-                        )
-                    )
-                    break
-        prose = _outside_object(text)
-        if prose.strip():
-            shared = {_norm(str(v)) for s in steps for v in _leaves(s.value)}
-            for s in cached:
-                for v in _leaves(s.value):
-                    word = _norm(str(v))
-                    if word and word not in shared and not _mentions(new_text, word) and _mentions(prose, word):
-                        return out + [Verdict(False, f"the text around the object names the cached {s.key!r} ({v!r})")]
-        return out
-
-
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [] if value is None or isinstance(value, bool) else [value]
+                if step.origin != "generated":
+                    if isinstance(leaf, (int, float)) and more_numbers:
+                        flag(step, f"the record holds more numbers than the cached one: which is {step.key!r}?")
+                    elif isinstance(leaf, str) and more_names and _is_name(leaf, new_text):
+                        flag(step, f"the record names more people or things than the cached one: which is {step.key!r}?")
+                if was is None or isinstance(was, bool):
+                    continue
+                then, now = _roles(old_text, was), _roles(new_text, leaf)
+                if now != then:
+                    shown = "/".join(sorted(then)) or "no role word"
+                    flag(step, f"{leaf!r} follows {'/'.join(sorted(now))!r} where the cached {step.key!r} followed {shown}")
+                pairs.append((step, leaf, was))
+        for (sa, na, oa), (sb, nb, ob) in combinations(pairs, 2):
+            if _swapped(old_text, oa, ob, new_text, na, nb):
+                flag(sa, f"{sa.key!r} and {sb.key!r} swapped places around the same words")
+                flag(sb, f"{sa.key!r} and {sb.key!r} swapped places around the same words")
+        found = sorted(out.values(), key=lambda v: v.step or 0)
+        stale_prose = _stale_prose(_outside_object(text), old_text, new_text, steps)
+        if stale_prose is not None:
+            found.append(Verdict(False, f"the text around the object says {stale_prose!r}, which the new record does not"))
+        return found
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:
@@ -112,28 +109,93 @@ def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:
     return [(new, old)]
 
 
+def _spoken(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _find(text: str, value: Any) -> list[re.Match[str]]:
+    return list(re.finditer(rf"(?<![\w]){re.escape(_spoken(value))}(?![\w])", text, re.IGNORECASE))
+
+
 def _roles(text: str, value: Any) -> frozenset[str]:
     """The role words in front of the occurrences of ``value`` in ``text`` (articles and possessive pronouns
     skipped), and ``'s`` for a possessive after it."""
-    spoken = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     found: set[str] = set()
-    for m in re.finditer(rf"(?<![\w]){re.escape(spoken)}(?![\w])", text, re.IGNORECASE):
+    for m in _find(text, value):
         before = [w.casefold() for w in re.findall(r"[\w']+", text[max(0, m.start() - 60) : m.start()])]
         while before and before[-1] in _SKIP:
             before.pop()
         if before and before[-1] in ROLE_WORDS:
             found.add(before[-1])
-        if re.match(r"['’]s?\b", text[m.end() :]):
+        if re.match(r"['\u2019]s?\b", text[m.end() :]):
             found.add("'s")
     return frozenset(found)
 
 
-def _count_numbers(text: str) -> int:
-    return sum(1 for t in tokens(text) if is_number(t))
+def _swapped(old_text: str, oa: Any, ob: Any, new_text: str, na: Any, nb: Any) -> bool:
+    """Whether two values stand in the new record in the other order, with the same words between them."""
+    a_then, b_then, a_now, b_now = _find(old_text, oa), _find(old_text, ob), _find(new_text, na), _find(new_text, nb)
+    if len(a_then) != 1 or len(b_then) != 1 or len(a_now) != 1 or len(b_now) != 1:
+        return False
+    (x,), (y,), (u,), (v,) = a_then, b_then, a_now, b_now
+    if (x.start() < y.start()) == (u.start() < v.start()):
+        return False
+    between_then = old_text[min(x.end(), y.end()) : max(x.start(), y.start())]
+    between_now = new_text[min(u.end(), v.end()) : max(u.start(), v.start())]
+    return _norm(between_then) == _norm(between_now)
 
 
-def _mentions(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", _norm(text)) is not None
+def _is_name(value: str, text: str) -> bool:
+    words = tokens(text)
+    want = [w.casefold() for w in tokens(value)]
+    return any([w.casefold() for w in words[a:b]] == want for a, b, _ in name_runs(words))
+
+
+def _claimed(steps: Sequence[Step]) -> set[str]:
+    return {_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)}
+
+
+def _unclaimed_numbers(text: str, steps: Sequence[Step]) -> int:
+    """Numbers of the record that no value of the answer holds."""
+    claimed = _claimed(steps)
+    return sum(1 for t in tokens(text) if is_number(t) and _norm(t) not in claimed)
+
+
+def _unclaimed_names(text: str, steps: Sequence[Step]) -> int:
+    """Names (capitalised runs) of the record that no value of the answer holds or is part of."""
+    claimed = _claimed(steps)
+    words = tokens(text)
+    runs = [_norm(" ".join(words[a:b])) for a, b, _ in name_runs(words)]
+    return sum(1 for r in runs if not any(r == c or r in c or c in r for c in claimed if c))
+
+
+_STOP = frozenset(
+    """a an the and or of to in on at for by with from is are was were be it its this that these those as not no
+    yes so than then there here i you he she we they my your his her our their me him us them""".split()
+)
+
+
+def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]) -> str | None:
+    """A word of the cached record the new one lacks, or a number neither the new record nor the object states,
+    in the prose around the object."""
+    if not prose.strip():
+        return None
+    said = {w for w in _norm(prose).split()}
+    now = set(_norm(new_text).split()) | {t for s in steps for leaf in _leaves(s.value) for t in _norm(_spoken(leaf)).split()}
+    gone = set(_norm(old_text).split()) - now - _STOP
+    hit = sorted(said & gone)
+    if hit:
+        return hit[0]
+    numbers = [w for w in said if is_number(w) and w not in now]
+    return numbers[0] if numbers else None
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [] if value is None or isinstance(value, bool) else [value]
 
 
 def _outside_object(text: str) -> str:

@@ -12,7 +12,16 @@ from ...values import Request
 from ..template import SLOT_MARK, canonical_ask, fold_whitespace
 from .schema import validator_for
 
-__all__ = ["JsonProblem", "parse_json_problem", "detect", "source_text", "record_span", "request_template"]
+__all__ = [
+    "JsonProblem",
+    "parse_json_problem",
+    "detect",
+    "source_text",
+    "record_span",
+    "record_text",
+    "request_template",
+    "allowed_values",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class JsonProblem:
     lists around the record."""
     template: str = ""
     """The request besides its record and key names (see :func:`request_template`): reuse needs equal templates."""
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Values the instructions allow for a key ("priority (low, medium or high)"), see :func:`allowed_values`."""
 
     @property
     def validator(self) -> Any:
@@ -61,8 +72,9 @@ def parse_json_problem(request: Request) -> JsonProblem:
         required=required,
         properties=keys,
         types=types,
-        record=_without_hints(_after_label(text), keys),
+        record=record_text(text, keys),
         template=request_template(text, keys),
+        allowed=allowed_values(text, keys),
     )
 
 
@@ -84,11 +96,57 @@ _LABEL = re.compile(
 )
 
 
-def _after_label(text: str) -> str:
+def record_text(text: str, keys: tuple[str, ...]) -> str:
+    """The text values may come from: after the record's label when there is one; else without a first or last
+    line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
+    an example object naming the keys, a key's hint in parentheses or its list of allowed values."""
     m = _LABEL.search(text)
-    if m is None or not text[m.end() :].strip():
-        return text
-    return text[m.end() :]
+    if m is not None and text[m.end() :].strip():
+        text = text[m.end() :]
+    else:
+        lines = text.split("\n")
+        if len(lines) > 1 and _instructs(lines[0], keys) and "\n".join(lines[1:]).strip():
+            lines = lines[1:]
+        if len(lines) > 1 and _instructs(lines[-1], keys) and "\n".join(lines[:-1]).strip():
+            lines = lines[:-1]
+        text = "\n".join(lines)
+    for key in keys:  # an example object of the instructions: {"name": "Jane Doe", "city": "Paris"}
+        text = re.sub(rf'\{{[^{{}}]*"{re.escape(key)}"\s*:[^{{}}]*\}}', " ", text)
+    return _without_hints(text, keys)
+
+
+def _instructs(line: str, keys: tuple[str, ...]) -> bool:
+    """A line that tells the model what to return: it begins with an instruction verb or names JSON, and it names
+    JSON or one of the keys."""
+    words = re.findall(r"[^\W\d_]+", line.casefold())
+    names = "json" in words or any(re.search(rf"\b{_key_words(k)}\b", line, re.IGNORECASE) for k in keys)
+    return bool(words) and names and (words[0] in _VERBS or "json" in words)
+
+
+# an allowed-value list after a key's name: "priority (low, medium or high)", "status (one of open, closed,
+# pending)", "payment_method must be card, cash or transfer"; never a hint with an example ("e.g. EUR")
+_LIST = r"[^()\n;.:]*?(?:,|\bor\b|/)[^()\n;.:]*"
+_ONE_OF = r"(?:one of|either|must be|is one of|can be|choose from)"
+
+
+def allowed_values(text: str, keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The values the instructions allow for each key that has a list of them (two or more short items)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key in keys:
+        words = _key_words(key)
+        for m in re.finditer(
+            rf"\b{words}\b\s*(?:\(\s*(?:{_ONE_OF}\s*:?\s*)?(?P<a>{_LIST})\)|[:=-]?\s*{_ONE_OF}\s*:?\s*(?P<b>{_LIST})(?=[;.\n)]|$))",
+            text,
+            re.IGNORECASE,
+        ):
+            body = m.group("a") or m.group("b") or ""
+            if re.search(r"\b(?:e\.g|eg|for example|such as|like|i\.e)\b", body, re.IGNORECASE):
+                continue
+            items = tuple(i.strip(" '\"`") for i in re.split(r",|\bor\b|\band\b|/", body) if i.strip(" '\"`"))
+            if len(items) >= 2 and all(0 < len(i.split()) <= 3 for i in items):
+                out[key] = items
+                break
+    return out
 
 
 def _key_words(key: str) -> str:

@@ -406,6 +406,13 @@ def boolean_stated(key: str, text: str) -> bool | None:
         negated = any(w in _NEGATIONS for w in before)
         state = _state_after(norm[m.end() :].split()[:4])
         said.add((state if state is not None else True) != negated)
+        if any(w in _BYGONE for w in before) or _contrasted(text, m.group().strip()):
+            # "it was in stock yesterday but it is gone today": a statement the text takes back or dates
+            said.add((state if state is not None else True) == negated)
+    # the field's word with a negating prefix states the opposite: "unavailable", "non-refundable", "dishonest"
+    for m in re.finditer(rf"(?<![\w\-])(?:un|non-?|dis|in|im|ir|il){phrase}(?![\w\-])", norm):
+        before = norm[: m.start()].split()[-3:]
+        said.add(any(w in _NEGATIONS for w in before))
     head = words[0]
     if head in _OPPOSITE or " ".join(words[:2]) in _OPPOSITE:
         lead = " ".join(words[:2]) if " ".join(words[:2]) in _OPPOSITE else head
@@ -415,6 +422,19 @@ def boolean_stated(key: str, text: str) -> bool | None:
             before = norm[: m.start()].split()[-3:]
             said.add(any(w in _NEGATIONS for w in before))  # "out of stock": false; "not out of stock": true
     return said.pop() if len(said) == 1 else None
+
+
+_BYGONE = frozenset("was were used previously formerly until".split())
+_CONTRAST = re.compile(r"\b(?:but|however|though|although|yet|whereas|no longer|anymore|any more|until)\b", re.IGNORECASE)
+
+
+def _contrasted(text: str, phrase: str) -> bool:
+    """Whether a sentence that states ``phrase`` goes on to contrast it ("... in stock yesterday, but ...")."""
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        at = sentence.casefold().find(phrase.casefold())
+        if at >= 0 and _CONTRAST.search(sentence[at + len(phrase) :]):
+            return True
+    return False
 
 
 _ON = frozenset("on enabled active".split())

@@ -66,6 +66,10 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"schema: {errors_by_key[s.key]}", step=s.index, key=s.key))
             elif problem.properties and s.key not in problem.properties:
                 verdicts.append(Verdict(False, f"key {s.key!r} is not in the schema", step=s.index, key=s.key))
+            elif (allowed := problem.allowed.get(s.key)) and isinstance(s.value, str) and s.value not in allowed:
+                verdicts.append(
+                    Verdict(False, f"value of {s.key!r} is not one the instructions allow ({', '.join(allowed)})", step=s.index, key=s.key)
+                )
             elif not self._grounded(s, problem):
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
             elif (why := _string_slip(s.key, s.value, steps, problem, labels)) is not None:
@@ -73,6 +77,8 @@ class JsonVerifier:
             elif (named := labelled_elsewhere(s.key, s.value, source_text(problem))) is not None:
                 # "departs from Osaka at gate D22": the text itself says which value is the departure
                 verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
+            elif s.value == [] and (listed := _unclaimed_enumeration(source_text(problem), steps)) is not None:
+                verdicts.append(Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key))
             elif (gap := _list_slip(s.value, source_text(problem))) is not None:
                 verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:
@@ -96,6 +102,8 @@ class JsonVerifier:
             return step.origin == "generated"
         if isinstance(step.value, list) and not step.value:
             return step.origin == "generated"
+        if step.origin == "generated" and step.value in problem.allowed.get(step.key or "", ()):
+            return True  # one of the values the instructions offer, chosen by the model for this text (like a yes/no)
         return grounded(step.value, source_text(problem))
 
     def check(self, problem: JsonProblem, text: str) -> Verdict:
@@ -159,6 +167,26 @@ def _list_slip(value: Any, text: str) -> str | None:
             return f"leaves out {gap!r} of the text's enumeration"
         if not enumeration_order(value, text):
             return "lists the text's items out of their order"
+    return None
+
+
+# "a desk lamp, a blender and a mirror", "Python, Go, or Rust": three or more conjuncts, commas and a last and/or
+_ENUMERATION = re.compile(
+    r"(?P<items>(?:[^\W\d_][\w'\-+#]*(?:[ \t]+[^\W\d_][\w'\-+#]*){0,3}[ \t]*,[ \t]*){2,}"
+    r"(?:(?:and|or|&)[ \t]+)?[^\W\d_][\w'\-+#]*(?:[ \t]+[^\W\d_][\w'\-+#]*){0,3})"
+    r"|(?P<pair>[^\W\d_][\w'\-+#]*,[ \t]*(?:an?[ \t]+|the[ \t]+)?[^\W\d_][\w'\-+#]*,?[ \t]+(?:and|or)[ \t]+[^\W\d_][\w'\-+#]*)",
+    re.IGNORECASE,
+)
+
+
+def _unclaimed_enumeration(text: str, steps: Sequence[Step]) -> str | None:
+    """An enumeration of three or more items in ``text`` that no other field's value draws on: an empty list
+    beside it leaves the items out."""
+    claimed = {t for st in steps if st.key is not None for _, leaf in _leaves(st.value, (st.key,)) for t in value_tokens(leaf)}
+    for m in _ENUMERATION.finditer(text):
+        words = {w.casefold() for w in re.findall(r"[\w'\-+#]+", m.group()) if w.casefold() not in ("and", "or", "a", "an", "the")}
+        if words and not words & claimed:
+            return m.group().strip()
     return None
 
 
