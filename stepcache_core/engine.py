@@ -360,11 +360,14 @@ class StepCacheEngine:
         if best.ok:
             return _Served("reuse", steps, cand.similarity, cand.entry, verified=True, layout=cand.entry.output)
         missed = _Missed(
-            retrieved.nearest or cand, retrieved.skip_reason or "cached entry failed verification and could not be patched"
+            retrieved.nearest or cand,
+            retrieved.skip_reason or "cached entry failed verification and could not be patched",
+            precedent=best,
         )
         if best.fixed:
             run.notes.append(f"reuse skipped: {best.whole.reason}")
-            return _Missed(retrieved.nearest or cand, f"the cached answer says what the new request does not: {best.whole.reason}")
+            why = f"the cached answer says what the new request does not: {best.whole.reason}"
+            return _Missed(retrieved.nearest or cand, why, precedent=best)
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
             return missed
@@ -377,10 +380,8 @@ class StepCacheEngine:
         result = self._repair(prep, run, backend, attempt, selective=True)
         if isinstance(result, _Rejected):
             return missed
-        kept = {s.index for s in result.steps if s.origin != "generated"}
-        stale = self._stale(prep, run, best.old, best.cached, result.steps, cand.entry.output)
-        if any(v.step is None or v.step in kept for v in stale):
-            return missed  # the patch left text of the cached request in place: the caller's model answers
+        if self._stale(prep, run, best.old, best.cached, result.steps, cand.entry.output):
+            return missed  # the patch left the cached request's text in place, or contradicts it: the model answers
         return _Served(
             "patch", result.steps, cand.similarity, cand.entry, verified=True, fallback=result.fallback, layout=cand.entry.output
         )
@@ -431,6 +432,15 @@ class StepCacheEngine:
         for v in found:
             run.notes.append(f"carried over from the cached request: {v.reason}")
         return [v if not v.ok else Verdict(False, "stale", v.step, v.key) for v in found]
+
+    def _contradicts(self, prep: _Prepared, run: _Run, precedent: _Adapted | None, steps: Sequence[Step]) -> list[Verdict]:
+        """Where a generated answer puts a value in a slot the nearest compatible entry filled with another key's
+        (the precedent: "belongs to Dana Levi" was no one's ``name``): one of the two is wrong, and this answer is
+        not served as verified. Only checks of values count here; a correction or a note is the model's own."""
+        if precedent is None:
+            return []
+        found = self._stale(prep, run, precedent.old, precedent.cached, steps, precedent.candidate.entry.output)
+        return [v for v in found if v.step is not None]
 
     def _by_signature(self, prep: _Prepared, run: _Run) -> tuple[Candidate, Any] | None:
         """The newest verified entry of the same structure, found in the store without embedding (the
@@ -679,6 +689,9 @@ class StepCacheEngine:
         if profile.verifier is None:
             return _Served(path, steps, similarity, matched, verified=False, skip_reason=reason, text=completion.text)
         ok, whole, verdicts = self._verify(prep, steps, run)
+        if ok and (contradicts := self._contradicts(prep, run, missed.precedent, steps)):
+            verdicts = _merge_stale(verdicts, contradicts)
+            ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])
         if ok:  # served as the model wrote it
             return _Served(path, steps, similarity, matched, verified=True, skip_reason=reason, text=completion.text)
         if _asks_more(prep):
@@ -688,6 +701,8 @@ class StepCacheEngine:
         result = self._repair(prep, run, backend, _Attempt(steps, verdicts, whole, completion.text), selective=False)
         if isinstance(result, _Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
+        if contradicts := self._contradicts(prep, run, missed.precedent, result.steps):
+            raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
         return _Served(
             path,
             result.steps,
@@ -846,6 +861,8 @@ class _Missed:
 
     nearest: Candidate | None = None
     reason: str | None = None
+    precedent: _Adapted | None = None
+    """The nearest compatible entry, adapted: what a generated answer must not contradict (see ``_contradicts``)."""
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,24 @@ def test_bench_quick_on_the_real_model(tmp_path):
     assert {json.loads(x)["system"] for x in lines} == {"none", "exact", "semantic", "stepcache"}
     for name in ("latency_cdf.png", "tokens.png", "path_mix.png", "report.md"):
         assert (out / name).stat().st_size > 0
+
+
+def test_the_whole_request_is_read_on_the_real_parts(tmp_path, embedder, gemma):
+    """Issue 18 on Gemma, Chroma and MiniLM: an extra ask or a changed instruction is answered by the model, a
+    phrasing of the same ask is reused; a JSON note naming the cached person is never served with new values."""
+    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
+    engine.run(Request("Solve for x: 3x + 5 = 20"))
+    same_ask = engine.run(Request("Find x if 3x + 9 = 30"))
+    assert same_ask.trace.path == "reuse" and same_ask.trace.backend_calls == 0
+    assert is_correct(_lin("", "x", "7"), same_ask.text)
+    for extra in ("If 3x + 5 = 20, what is 3x - 1?", "Solve for x: 3x + 5 = 20 and round to one decimal"):
+        out = engine.run(Request(extra))
+        assert out.trace.path in ("miss", "skip") and out.trace.backend_calls >= 1, extra  # the model answered
+        assert out.trace.matched_id is None or out.trace.path == "skip"
+
+    engine.record(
+        Request("Extract name, age, city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON),
+        '{"name": "Alice Martin", "age": 31, "city": "Lyon"}\nNote: Alice Martin is 31.',
+    )
+    out = engine.run(Request("Extract name, age, city as JSON. Text: Bruno Costa is 44 and lives in Porto.", schema=PERSON))
+    assert "Alice" not in out.text and "31" not in out.text  # whatever path served it: nothing stale

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from itertools import combinations
@@ -19,6 +20,9 @@ __all__ = ["JsonCarryover", "ROLE_WORDS"]
 ROLE_WORDS = frozenset(
     """from to for by of at into onto via toward towards between with without against than per under over after
     before de à vers pour par chez desde hasta hacia para por von nach zu für aus bis bei da per verso""".split()
+)
+_CONNECTIVES = ROLE_WORDS | frozenset(
+    "about and or but nor in on at as which who whom whose that while when where because since so then".split()
 )
 _SKIP = frozenset("the a an his her their its my our your le la les l' el los las der die das den dem il lo".split())
 
@@ -42,8 +46,9 @@ class JsonCarryover:
       the cached value stood after, none for none: the cached ``origin`` followed "from"; in "from Porto to Lyon"
       a reused ``Lyon`` follows "to"; in "Daniel Cho interviewed Priya Nair" the cached interviewer's "by" is
       gone. A record rephrased around its values ("For 25 dollars you can buy ...") is patched, not guessed. Two values whose order swapped around the same words
-      ("Kovacs beat Moreau" / "Moreau beat Kovacs") swapped roles. Checked for patched values too: the cached
-      entry is the precedent for what fills each slot.
+      ("Kovacs beat Moreau" / "Moreau beat Kovacs") swapped roles. Where the two records say the same words
+      around a cached value, the new value fills exactly that slot (see ``_Alignment``). Checked for patched and
+      generated values too: the cached entry is the precedent for what fills each slot.
     - *Candidates.* A record that corrects itself offers two values for one key; a record with more numbers or
       names that no value holds than the cached one had ("calling on behalf of my boss, Mark Ellis") holds a
       candidate the cached answer never placed. Both go to the model.
@@ -69,10 +74,12 @@ class JsonCarryover:
             out.setdefault(step.index, Verdict(False, why, step=step.index, key=step.key))
 
         pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
+        renamed = _renamed(cached, steps)
+        aligned = _Alignment(old_text, new_text)
         for step in steps:
             if step.key is None:
                 continue
-            for leaf, was in _pairs(step.value, before.get(step.key)):
+            for leaf, was in _pairs(step.value, before.get(renamed.get(step.key, step.key))):
                 if isinstance(leaf, bool) or not isinstance(leaf, (str, int, float)):
                     continue
                 if step.origin != "generated":
@@ -82,8 +89,15 @@ class JsonCarryover:
                         flag(step, f"the record names more people or things than the cached one: which is {step.key!r}?")
                 if was is None or isinstance(was, bool):
                     continue
+                # a reused value must fill the cached value's slot; a patched or generated one (the model's, for this
+                # text) must at least not stand in a slot the cached record gave to something else
+                fits = aligned.fills(was, leaf) if step.origin != "generated" else not aligned.elsewhere(was, leaf)
+                if isinstance(was, (str, int, float)) and not fits:
+                    flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
                 then, now = _roles(old_text, was), _roles(new_text, leaf)
-                if now != then:
+                # a reused value must keep its role word exactly, none for none; a patched or generated one (the
+                # model's, for this text) must not take a role word the cached record gave to something else
+                if now != then and (step.origin != "generated" or any(_taken(old_text, r, was) for r in now - then)):
                     shown = "/".join(sorted(then)) or "no role word"
                     flag(step, f"{leaf!r} follows {'/'.join(sorted(now))!r} where the cached {step.key!r} followed {shown}")
                 pairs.append((step, leaf, was))
@@ -96,6 +110,75 @@ class JsonCarryover:
         if stale_prose is not None:
             found.append(Verdict(False, f"the text around the object says {stale_prose!r}, which the new record does not"))
         return found
+
+
+def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:
+    """A key of the new answer that the cached one lacks -> the cached key at its place that the new one lacks
+    (``team`` <- ``department``): its precedent."""
+    old_keys = [s.key for s in cached if s.key is not None]
+    new_keys = [s.key for s in steps if s.key is not None]
+    out: dict[str, str] = {}
+    for i, key in enumerate(new_keys):
+        if key not in old_keys and i < len(old_keys) and old_keys[i] not in new_keys:
+            out[key] = old_keys[i]
+    return out
+
+
+class _Alignment:
+    """The cached record's words aligned with the new record's: where both say the same words around a value's
+    slot, the new value must fill that slot exactly. "Nala is a dog aged 7 that belongs to Dana Levi." aligned with
+    "Belonging to Hana Sato, Pepper is a turtle aged 1.": the cached ``name`` ended before "is", so the new
+    ``name`` is "Pepper", never "Hana Sato"; the cached ``department`` was "logistics" before "department", so the
+    new one is not "logistics department" nor the city after it."""
+
+    def __init__(self, old_text: str, new_text: str) -> None:
+        self.old = [w.casefold() for w in tokens(old_text)]
+        self.new = [w.casefold() for w in tokens(new_text)]
+        matcher = difflib.SequenceMatcher(a=self.old, b=self.new, autojunk=False)
+        self.to_new = {a + k: b + k for a, b, n in matcher.get_matching_blocks() for k in range(n)}
+
+    def _span(self, words: list[str], value: Any) -> tuple[int, int] | None:
+        want = [w.casefold() for w in tokens(_spoken(value))]
+        found = [i for i in range(len(words) - len(want) + 1) if want and words[i : i + len(want)] == want]
+        return (found[0], found[0] + len(want)) if len(found) == 1 else None
+
+    def _anchor(self, i: int) -> int | None:
+        """Where the cached record's word ``i`` stands in the new one, when it is a word both share."""
+        if 0 <= i < len(self.old) and i in self.to_new and any(ch.isalnum() for ch in self.old[i]):
+            return self.to_new[i]
+        return None
+
+    def fills(self, was: Any, now: Any) -> bool:
+        then, new = self._span(self.old, was), self._span(self.new, now)
+        if then is None or new is None:
+            return True  # a value said twice, or not at all: the other checks judge it
+        kept = [self.to_new.get(i) for i in range(*then)]
+        first = kept[0]
+        if first is not None and kept == list(range(first, first + len(kept))):
+            return new == (first, first + len(kept))  # the cached value's words are still there: that is the value
+        # the value changed: it must still sit against one of the words the cached value sat against
+        right, left = self._anchor(then[1]), self._anchor(then[0] - 1)
+        if right is not None and self.old[then[1]] in _CONNECTIVES:
+            right = None  # "from Lyon to Porto": "to" opens the next slot, it does not close this one
+        checks = ([new[1] == right] if right is not None else []) + ([new[0] == left + 1] if left is not None else [])
+        return not checks or any(checks)
+
+    def elsewhere(self, was: Any, now: Any) -> bool:
+        """Whether ``now`` stands against a word both records share whose slot the cached record gave to something
+        other than ``was`` ("belongs to Dana Levi" held no one's ``name``; "Belonging to Hana Sato" cannot either)."""
+        then, new = self._span(self.old, was), self._span(self.new, now)
+        if then is None or new is None:
+            return False
+        to_old = {b: a for a, b in self.to_new.items()}
+        before, after = to_old.get(new[0] - 1), to_old.get(new[1])
+        if before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]:
+            return True
+        return (
+            after is not None
+            and any(ch.isalnum() for ch in self.old[after])
+            and self.old[after] not in _CONNECTIVES
+            and after != then[1]
+        )
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:
@@ -130,6 +213,19 @@ def _roles(text: str, value: Any) -> frozenset[str]:
         if re.match(r"['\u2019]s?\b", text[m.end() :]):
             found.add("'s")
     return frozenset(found)
+
+
+def _taken(text: str, role: str, value: Any) -> bool:
+    """Whether ``role`` introduces something other than ``value`` in ``text`` ("belongs to Dana Levi": "to" is not
+    the pet's ``name``'s role word)."""
+    spoken = _spoken(value).casefold()
+    for m in re.finditer(rf"(?<![\w']){re.escape(role)}(?![\w'])", text, re.IGNORECASE):
+        after = re.findall(r"[\w'\-]+", text[m.end() : m.end() + 80])
+        while after and after[0].casefold() in _SKIP:
+            after.pop(0)
+        if after and not " ".join(after).casefold().startswith(spoken):
+            return True
+    return False
 
 
 def _swapped(old_text: str, oa: Any, ob: Any, new_text: str, na: Any, nb: Any) -> bool:

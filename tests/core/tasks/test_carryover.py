@@ -1,0 +1,170 @@
+"""Carryover checks (issue 18): what a reuse would carry from the cached request that the new one does not share.
+Each test names the class of input it stands for; every one ends with what is served, counted as wrong or not."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stepcache_core import Request, StepCacheEngine
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.segment import JsonObjectSegmenter, LayoutSegmenter
+from stepcache_core.tasks.equation import EquationCarryover, parse_problem
+from stepcache_core.tasks.json import JsonCarryover, parse_json_problem
+
+
+def _engine() -> StepCacheEngine:
+    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+
+
+def _served(cached: tuple[str, str], new: str, model: str, schema: dict[str, Any] | None = None) -> tuple[str, str]:
+    """(path, text) of ``new`` after ``cached`` was answered; ``model`` is the model's answer to anything else."""
+    engine = _engine()
+    engine.run(Request(cached[0], schema=schema), backend=ScriptedBackend([cached[1]]))
+    out = engine.run(Request(new, schema=schema), backend=ScriptedBackend([], default=model))
+    return out.trace.path, out.text
+
+
+# --- equations ------------------------------------------------------------------------------------------------------
+def test_another_problems_working_with_the_same_root_is_stale() -> None:
+    """Class: another equation, same root. ``4x = 12`` holds for 5x - 6 = 9 too; it is the other problem's."""
+    old, new = parse_problem(Request("Solve for x: 4x + 2 = 14")), parse_problem(Request("Solve for x: 5x - 6 = 9"))
+    steps = LayoutSegmenter().segment("4x + 2 = 14\n4x = 12\nx = 3")
+    found = EquationCarryover().stale(old, new, steps, steps, "")
+    assert [v.step for v in found] == [0, 1] and all(not v.ok for v in found)
+    path, text = _served(("Solve for x: 4x + 2 = 14", "4x + 2 = 14\n4x = 12\nx = 3"), "Solve for x: 5x - 6 = 9", "5x = 15\nx = 3")
+    assert "14" not in text and "12" not in text and text.endswith("x = 3")  # 0 wrong
+
+
+def test_adapted_steps_may_derive_a_number_equal_to_an_old_constant() -> None:
+    """Class: safe numeric variant whose working passes through an old constant (2x = 10 - 6 = 4)."""
+    path, text = _served(("Solve for x: 2x + 4 = 10", "2x + 4 = 10\n2x = 10 - 4 = 6\nx = 3"), "Solve for x: 2x + 6 = 10", "unused")
+    assert path == "reuse" and text == "2x + 6 = 10\n2x = 10 - 6 = 4\nx = 2"
+
+
+def test_a_root_written_as_a_word_is_never_reused() -> None:
+    """Class: stale prose. Digits are adapted, number words are not."""
+    cached = ("Solve for x: 2x + 6 = 12", "2x = 6, then divide by 2.\nSo x is three: x = 3.")
+    path, text = _served(cached, "Solve for x: 2x + 6 = 16", "2x = 10, then divide by 2.\nSo x is five: x = 5.")
+    assert "three" not in text and "x = 5" in text
+
+
+def test_a_check_in_words_whose_numbers_could_be_the_root_or_a_constant_is_not_guessed() -> None:
+    """Class: a constant equal to the root (4x + 3 = 15, x = 3). "4 times 7 is 28" would be true and meaningless."""
+    cached = ("Solve for x: 4x + 3 = 15", "4x + 3 = 15\n4x = 12\nx = 3\nCheck: so 4 times 3 is 12")
+    path, text = _served(cached, "Solve for x: 4x + 7 = 15", "4x = 8\nx = 2")
+    assert "28" not in text and "4 times 7" not in text and "x = 2" in text
+
+
+def test_an_unreduced_fraction_is_a_division_of_two_numbers() -> None:
+    """Class: a chain whose fraction equals the root (x = 12/4 = 3 must not become x = 2 = 2)."""
+    path, text = _served(("Solve for x: 4x + 3 = 15", "4x = 15 - 3\nx = 12/4 = 3"), "Solve for x: 4x + 7 = 15", "unused")
+    assert path == "reuse" and text == "4x = 15 - 7\nx = 8/4 = 2"
+
+
+# --- JSON -----------------------------------------------------------------------------------------------------------
+def _schema(**types: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {k: {"type": t} for k, t in types.items()}, "required": list(types)}
+
+
+TRIP = _schema(origin="string", destination="string")
+
+
+def _json_stale(schema: dict[str, Any], old: tuple[str, dict[str, Any]], new: tuple[str, dict[str, Any]], note: str = "") -> list[Any]:
+    seg = JsonObjectSegmenter()
+    po, pn = parse_json_problem(Request(old[0], schema=schema)), parse_json_problem(Request(new[0], schema=schema))
+    cached = seg.segment(json.dumps(old[1]) + note)
+    steps = seg.segment(json.dumps(new[1]) + note, origin="cached")
+    return JsonCarryover().stale(po, pn, cached, steps, json.dumps(new[1]) + note)
+
+
+def test_a_value_that_changed_its_role_word_is_stale() -> None:
+    """Class: roles reversed ("from Lyon to Porto" -> "from Porto to Lyon")."""
+    found = _json_stale(
+        TRIP, ("Trip from Lyon to Porto.", {"origin": "Lyon", "destination": "Porto"}),
+        ("Trip from Porto to Lyon.", {"origin": "Lyon", "destination": "Porto"}),
+    )  # fmt: skip
+    assert {v.key for v in found} == {"origin", "destination"}
+
+
+def test_the_same_roles_with_other_values_are_not_stale() -> None:
+    """Class: safe variant (other cities, same roles)."""
+    assert not _json_stale(
+        TRIP, ("Trip from Lyon to Porto.", {"origin": "Lyon", "destination": "Porto"}),
+        ("Trip from Madrid to Seville.", {"origin": "Madrid", "destination": "Seville"}),
+    )  # fmt: skip
+
+
+def test_values_that_swapped_places_around_the_same_words_are_stale() -> None:
+    """Class: roles reversed without role words ("Kovacs beat Moreau" -> "Moreau beat Kovacs")."""
+    schema = _schema(winner="string", loser="string")
+    found = _json_stale(
+        schema, ("Kovacs beat Moreau.", {"winner": "Kovacs", "loser": "Moreau"}),
+        ("Moreau beat Kovacs.", {"winner": "Kovacs", "loser": "Moreau"}),
+    )  # fmt: skip
+    assert {v.key for v in found} == {"winner", "loser"}
+
+
+def test_a_record_with_another_unclaimed_name_offers_a_second_candidate() -> None:
+    """Class: two people for one key (a caller and the boss they call for)."""
+    schema = _schema(customer="string")
+    found = _json_stale(
+        schema, ("This is Nora Quinn, call me back.", {"customer": "Nora Quinn"}),
+        ("This is Nora Quinn, calling for my boss, Mark Ellis.", {"customer": "Nora Quinn"}),
+    )  # fmt: skip
+    assert [v.key for v in found] == ["customer"]
+
+
+def test_a_record_that_corrects_itself_goes_to_the_model() -> None:
+    """Class: corrections, in several languages."""
+    schema = _schema(quantity="integer")
+    for text in ("I want 3 units, actually, make it 4.", "Ich hätte gern 2 Packungen, nein, doch lieber 5.", "mardi... non, plutôt 4"):
+        found = _json_stale(schema, ("I want 3 units.", {"quantity": 3}), (text, {"quantity": 4}))
+        assert found and found[0].step is None, text
+
+
+def test_a_note_naming_the_cached_record_is_stale_and_skips_the_reuse() -> None:
+    """Class: stale prose around the object (the note names the cached person and age)."""
+    path, text = _served(
+        ("Extract name, age as JSON. Text: Alice is 30 years old.", '{"name": "Alice", "age": 30}\nNote: Alice is 30.'),
+        "Extract name, age as JSON. Text: Bob is 41 years old.",
+        '{"name": "Bob", "age": 41}',
+        _schema(name="string", age="integer"),
+    )
+    assert path == "skip" and text == '{"name": "Bob", "age": 41}'  # the model answered: 0 wrong
+
+
+def test_a_value_outside_the_instructions_allowed_list_is_refused() -> None:
+    """Class: instructions. "bank" is grounded in "bank transfer" but the instructions allow card, cash or transfer."""
+    schema = _schema(payment_method="string", total="integer")
+    prompt = "payment_method must be card, cash or transfer; total is the amount in euros.\n\n{}"
+    path, text = _served(
+        (prompt.format("Paid 64 euros by card at the front desk."), '{"payment_method": "card", "total": 64}'),
+        prompt.format("Settled the 64 euros by bank transfer on Monday."),
+        '{"payment_method": "transfer", "total": 64}',
+        schema,
+    )
+    assert json.loads(text) == {"payment_method": "transfer", "total": 64}
+
+
+def test_a_generated_value_may_not_take_a_slot_the_cached_record_gave_to_something_else() -> None:
+    """Class: roles, on the model's own answer (full protocol, seed 43: Gemma named the pet after its owner). The
+    cached entry is the precedent: "belongs to Dana Levi" was no one's ``name``."""
+    import pytest
+
+    from stepcache_core.errors import UnverifiedOutputError
+
+    schema = _schema(name="string", species="string", age="integer")
+    prompt = "Extract name, species, age as JSON. Text: {}"
+    engine = _engine()
+    engine.run(
+        Request(prompt.format("Nala is a dog aged 7 that belongs to Dana Levi."), schema=schema),
+        backend=ScriptedBackend(['{"name": "Nala", "species": "dog", "age": 7}']),
+    )
+    wrong = '{"name": "Hana Sato", "species": "turtle", "age": 1}'
+    new = Request(prompt.format("Belonging to Hana Sato, Pepper is a turtle aged 1."), schema=schema)
+    with pytest.raises(UnverifiedOutputError):  # never served, never stored: 0 wrong
+        engine.run(new, backend=ScriptedBackend([], default=wrong))
+    right = '{"name": "Pepper", "species": "turtle", "age": 1}'
+    out = engine.run(new, backend=ScriptedBackend([], default=right))
+    assert json.loads(out.text) == json.loads(right)
