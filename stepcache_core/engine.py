@@ -326,7 +326,10 @@ class StepCacheEngine:
             exact = self._store_for(prep).get(prep.collection, prep.entry_id)
         if exact is not None and exact.task == profile.name:
             steps = self._segment(profile, exact.output)
-            ok, verdict, verdicts = self._verify(prep, steps, run) if profile.verifier else (True, Verdict.passed(), [])
+            # a verified entry of this very request holds the model's answer to it: its values are judged as the
+            # model's own (a yes/no the text does not state was the model's reading of this text, and still is)
+            judged = [replace(s, origin="generated") for s in steps] if exact.verified else steps
+            ok, verdict, verdicts = self._verify(prep, judged, run) if profile.verifier else (True, Verdict.passed(), [])
             if ok:
                 return _Served(
                     "reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None, text=exact.output

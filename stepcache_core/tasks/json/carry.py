@@ -61,8 +61,7 @@ class JsonCarryover:
         self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step], steps: Sequence[Step], text: str
     ) -> list[Verdict]:
         old_text, new_text = source_text(old), source_text(new)
-        if _norm(old_text) == _norm(new_text):
-            return []
+        same_record = _norm(old_text) == _norm(new_text)  # a renamed or added key still has its precedent's slot
         if _CORRECTION.search(new_text) and not _CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
         before = {s.key: s.value for s in cached if s.key is not None}
@@ -106,7 +105,7 @@ class JsonCarryover:
                 flag(sa, f"{sa.key!r} and {sb.key!r} swapped places around the same words")
                 flag(sb, f"{sa.key!r} and {sb.key!r} swapped places around the same words")
         found = sorted(out.values(), key=lambda v: v.step or 0)
-        stale_prose = _stale_prose(_outside_object(text), old_text, new_text, steps)
+        stale_prose = None if same_record else _stale_prose(_outside_object(text), old_text, new_text, steps)
         if stale_prose is not None:
             found.append(Verdict(False, f"the text around the object says {stale_prose!r}, which the new record does not"))
         return found
@@ -165,10 +164,14 @@ class _Alignment:
 
     def elsewhere(self, was: Any, now: Any) -> bool:
         """Whether ``now`` stands against a word both records share whose slot the cached record gave to something
-        other than ``was`` ("belongs to Dana Levi" held no one's ``name``; "Belonging to Hana Sato" cannot either)."""
+        other than ``was`` ("belongs to Dana Levi" held no one's ``name``; "Belonging to Hana Sato" cannot either),
+        or swallows a word the cached value stopped at."""
         then, new = self._span(self.old, was), self._span(self.new, now)
         if then is None or new is None:
             return False
+        for edge in (self._anchor(then[1]), self._anchor(then[0] - 1)):
+            if edge is not None and new[0] <= edge < new[1]:
+                return True  # it swallows a word the cached value stopped at ("logistics department")
         to_old = {b: a for a, b in self.to_new.items()}
         before, after = to_old.get(new[0] - 1), to_old.get(new[1])
         if before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]:

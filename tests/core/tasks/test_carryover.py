@@ -38,7 +38,9 @@ def test_another_problems_working_with_the_same_root_is_stale() -> None:
 
 def test_adapted_steps_may_derive_a_number_equal_to_an_old_constant() -> None:
     """Class: safe numeric variant whose working passes through an old constant (2x = 10 - 6 = 4)."""
-    path, text = _served(("Solve for x: 2x + 4 = 10", "2x + 4 = 10\n2x = 10 - 4 = 6\nx = 3"), "Solve for x: 2x + 6 = 10", "unused")
+    path, text = _served(
+        ("Solve for x: 2x + 4 = 10", "2x + 4 = 10\n2x = 10 - 4 = 6\nx = 3"), "Solve for x: 2x + 6 = 10", "unused"
+    )
     assert path == "reuse" and text == "2x + 6 = 10\n2x = 10 - 6 = 4\nx = 2"
 
 
@@ -70,7 +72,9 @@ def _schema(**types: str) -> dict[str, Any]:
 TRIP = _schema(origin="string", destination="string")
 
 
-def _json_stale(schema: dict[str, Any], old: tuple[str, dict[str, Any]], new: tuple[str, dict[str, Any]], note: str = "") -> list[Any]:
+def _json_stale(
+    schema: dict[str, Any], old: tuple[str, dict[str, Any]], new: tuple[str, dict[str, Any]], note: str = ""
+) -> list[Any]:
     seg = JsonObjectSegmenter()
     po, pn = parse_json_problem(Request(old[0], schema=schema)), parse_json_problem(Request(new[0], schema=schema))
     cached = seg.segment(json.dumps(old[1]) + note)
@@ -118,7 +122,11 @@ def test_a_record_with_another_unclaimed_name_offers_a_second_candidate() -> Non
 def test_a_record_that_corrects_itself_goes_to_the_model() -> None:
     """Class: corrections, in several languages."""
     schema = _schema(quantity="integer")
-    for text in ("I want 3 units, actually, make it 4.", "Ich hätte gern 2 Packungen, nein, doch lieber 5.", "mardi... non, plutôt 4"):
+    for text in (
+        "I want 3 units, actually, make it 4.",
+        "Ich hätte gern 2 Packungen, nein, doch lieber 5.",
+        "mardi... non, plutôt 4",
+    ):
         found = _json_stale(schema, ("I want 3 units.", {"quantity": 3}), (text, {"quantity": 4}))
         assert found and found[0].step is None, text
 

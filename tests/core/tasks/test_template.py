@@ -20,8 +20,16 @@ def test_fold_whitespace_keeps_inner_words_and_drops_trailing_marks() -> None:
 
 def test_canonical_ask_needs_every_word_in_the_vocabulary_and_each_slot_once() -> None:
     vocab = {"solve", "for"}
-    assert canonical_ask("Solve for \u27e8V\u27e9: \u27e8EQ\u27e9", vocab, slots=("\u27e8EQ\u27e9",), free=("\u27e8V\u27e9",), canonical="C") == "C"
-    assert canonical_ask("Solve \u27e8EQ\u27e9 twice", vocab, slots=("\u27e8EQ\u27e9",), canonical="C") == "Solve \u27e8EQ\u27e9 twice"
+    assert (
+        canonical_ask(
+            "Solve for \u27e8V\u27e9: \u27e8EQ\u27e9", vocab, slots=("\u27e8EQ\u27e9",), free=("\u27e8V\u27e9",), canonical="C"
+        )
+        == "C"
+    )
+    assert (
+        canonical_ask("Solve \u27e8EQ\u27e9 twice", vocab, slots=("\u27e8EQ\u27e9",), canonical="C")
+        == "Solve \u27e8EQ\u27e9 twice"
+    )
     assert canonical_ask("Solve \u27e8EQ\u27e9 \u27e8EQ\u27e9", vocab, slots=("\u27e8EQ\u27e9",), canonical="C") != "C"
     assert canonical_ask("Solve \u27e8EQ\u27e9 for 2", vocab, slots=("\u27e8EQ\u27e9",), canonical="C") != "C"  # a digit
 
