@@ -246,7 +246,8 @@ class StepCacheEngine:
         text is served in the same shape.
 
         Returns ``True`` when stored as verified (or for a task without a verifier), ``False`` when the output
-        failed verification (or is too long to verify and store). An output the verifier could not *read* (no
+        failed verification, contradicts the newest entry of its structure (a value in a slot that entry gave to
+        another key), or is too long to verify and store. An output the verifier could not *read* (no
         final answer it recognises, a step it cannot parse), as opposed to one it found wrong, is still kept
         for identical requests only, unverified, as an exact cache keeps everything: ``False`` is returned
         all the same. A store that fails raises :class:`StoreError`: a broken store is never reported as a
@@ -261,7 +262,7 @@ class StepCacheEngine:
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self._verify(prep, steps, run)
         whole = self._check(prep, text) if ok else Verdict.passed()
-        if ok and whole.ok:
+        if ok and whole.ok and not self._contradicts(prep, run, self._precedent(prep, run), steps):
             return self._store(prep, output, verified=True, run=run, frame=frame)  # as the model wrote it: exact repeats are byte-identical
         if _asks_more(prep) or (text == output and _unreadable(verdicts if not ok else [whole])):
             self._store(prep, output, verified=False, run=run, frame=frame)
@@ -435,6 +436,14 @@ class StepCacheEngine:
         for v in found:
             run.notes.append(f"carried over from the cached request: {v.reason}")
         return [v if not v.ok else Verdict(False, "stale", v.step, v.key) for v in found]
+
+    def _precedent(self, prep: _Prepared, run: _Run) -> _Adapted | None:
+        """The newest verified entry of the same structure, adapted to this request: what an answer recorded for it
+        must not contradict (found by signature, no embedding)."""
+        if prep.profile.carryover is None:
+            return None
+        structural = self._by_signature(prep, run)
+        return self._best_candidate(prep, run, [structural]) if structural is not None else None
 
     def _contradicts(self, prep: _Prepared, run: _Run, precedent: _Adapted | None, steps: Sequence[Step]) -> list[Verdict]:
         """Where a generated answer puts a value in a slot the nearest compatible entry filled with another key's

@@ -176,3 +176,16 @@ def test_a_generated_value_may_not_take_a_slot_the_cached_record_gave_to_somethi
     right = '{"name": "Pepper", "species": "turtle", "age": 1}'
     out = engine.run(new, backend=ScriptedBackend([], default=right))
     assert json.loads(out.text) == json.loads(right)
+
+
+def test_record_keeps_no_answer_that_contradicts_its_precedent() -> None:
+    """Class: roles, on the set_llm_cache route (LangChain serves the model's answer; the cache decides what it
+    keeps). A wrong answer kept would be reused by every later variant."""
+    schema = _schema(name="string", species="string", age="integer")
+    prompt = "Extract name, species, age as JSON. Text: {}"
+    engine = _engine()
+    assert engine.record(Request(prompt.format("Nala is a dog aged 7 that belongs to Dana Levi."), schema=schema),
+                         '{"name": "Nala", "species": "dog", "age": 7}')  # fmt: skip
+    new = Request(prompt.format("Belonging to Hana Sato, Pepper is a turtle aged 1."), schema=schema)
+    assert not engine.record(new, '{"name": "Hana Sato", "species": "turtle", "age": 1}')
+    assert engine.record(new, '{"name": "Pepper", "species": "turtle", "age": 1}')
