@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from ...errors import InvalidEquationError
@@ -118,6 +119,7 @@ EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SL
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+@lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it
 def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[str, bool]:
     """The request with its equation as ``⟨EQ⟩`` and its variable as ``⟨V⟩``, whitespace folded, and whether it
     only asks to solve the equation.

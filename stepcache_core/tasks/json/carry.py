@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -65,8 +66,9 @@ class JsonCarryover:
         if _CORRECTION.search(new_text) and not _CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
         before = {s.key: s.value for s in cached if s.key is not None}
-        more_numbers = _unclaimed_numbers(new_text, steps) > _unclaimed_numbers(old_text, cached)
-        more_names = _unclaimed_names(new_text, steps) > _unclaimed_names(old_text, cached)
+        now_claimed, then_claimed = _claimed(steps), _claimed(cached)
+        more_numbers = _unclaimed_numbers(new_text, now_claimed) > _unclaimed_numbers(old_text, then_claimed)
+        more_names = _unclaimed_names(new_text, now_claimed) > _unclaimed_names(old_text, then_claimed)
         out: dict[int, Verdict] = {}
 
         def flag(step: Step, why: str) -> None:
@@ -250,19 +252,19 @@ def _is_name(value: str, text: str) -> bool:
     return any([w.casefold() for w in words[a:b]] == want for a, b, _ in name_runs(words))
 
 
-def _claimed(steps: Sequence[Step]) -> set[str]:
-    return {_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)}
+def _claimed(steps: Sequence[Step]) -> frozenset[str]:
+    return frozenset(_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value))
 
 
-def _unclaimed_numbers(text: str, steps: Sequence[Step]) -> int:
+@lru_cache(maxsize=4096)  # the cached side repeats on every lookup that meets its entry
+def _unclaimed_numbers(text: str, claimed: frozenset[str]) -> int:
     """Numbers of the record that no value of the answer holds."""
-    claimed = _claimed(steps)
     return sum(1 for t in tokens(text) if is_number(t) and _norm(t) not in claimed)
 
 
-def _unclaimed_names(text: str, steps: Sequence[Step]) -> int:
+@lru_cache(maxsize=4096)
+def _unclaimed_names(text: str, claimed: frozenset[str]) -> int:
     """Names (capitalised runs) of the record that no value of the answer holds or is part of."""
-    claimed = _claimed(steps)
     words = tokens(text)
     runs = [_norm(" ".join(words[a:b])) for a, b, _ in name_runs(words)]
     return sum(1 for r in runs if not any(r == c or r in c or c in r for c in claimed if c))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ def parse_json_problem(request: Request) -> JsonProblem:
         types=types,
         record=record_text(text, keys),
         template=request_template(text, keys),
-        allowed=allowed_values(text, keys),
+        allowed=dict(_allowed(text, keys)),
     )
 
 
@@ -96,6 +97,7 @@ _LABEL = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it
 def record_text(text: str, keys: tuple[str, ...]) -> str:
     """The text values may come from: after the record's label when there is one; else without a first or last
     line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
@@ -119,7 +121,7 @@ def _instructs(line: str, keys: tuple[str, ...]) -> bool:
     """A line that tells the model what to return: it begins with an instruction verb or names JSON, and it names
     JSON or one of the keys."""
     words = re.findall(r"[^\W\d_]+", line.casefold())
-    names = "json" in words or any(re.search(rf"\b{_key_words(k)}\b", line, re.IGNORECASE) for k in keys)
+    names = "json" in words or any(_key_res(k).mention.search(line) for k in keys)
     return bool(words) and names and (words[0] in _VERBS or "json" in words)
 
 
@@ -131,14 +133,14 @@ _ONE_OF = r"(?:one of|either|must be|is one of|can be|choose from)"
 
 def allowed_values(text: str, keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """The values the instructions allow for each key that has a list of them (two or more short items)."""
+    return dict(_allowed(text, keys))
+
+
+@lru_cache(maxsize=4096)
+def _allowed(text: str, keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: dict[str, tuple[str, ...]] = {}
     for key in keys:
-        words = _key_words(key)
-        for m in re.finditer(
-            rf"\b{words}\b\s*(?:\(\s*(?:{_ONE_OF}\s*:?\s*)?(?P<a>{_LIST})\)|[:=-]?\s*{_ONE_OF}\s*:?\s*(?P<b>{_LIST})(?=[;.\n)]|$))",
-            text,
-            re.IGNORECASE,
-        ):
+        for m in _key_res(key).allowed.finditer(text):
             body = m.group("a") or m.group("b") or ""
             if re.search(r"\b(?:e\.g|eg|for example|such as|like|i\.e)\b", body, re.IGNORECASE):
                 continue
@@ -146,7 +148,32 @@ def allowed_values(text: str, keys: tuple[str, ...]) -> dict[str, tuple[str, ...
             if len(items) >= 2 and all(0 < len(i.split()) <= 3 for i in items):
                 out[key] = items
                 break
-    return out
+    return tuple(out.items())
+
+
+@dataclass(frozen=True)
+class _KeyPatterns:
+    mention: re.Pattern[str]  # the key's name as a word
+    named: re.Pattern[str]  # the name, quoted or not (a template's key slot)
+    hint: re.Pattern[str]  # the name and a hint in parentheses
+    allowed_hint: re.Pattern[str]  # the name and a list of allowed values
+    allowed: re.Pattern[str]  # the same, with the list captured
+
+
+@lru_cache(maxsize=1024)
+def _key_res(key: str) -> _KeyPatterns:
+    """A key's patterns, compiled once."""
+    w = _key_words(key)
+    return _KeyPatterns(
+        mention=re.compile(rf"\b{w}\b", re.IGNORECASE),
+        named=re.compile(rf"(?<![\w])[\"'`]?{w}[\"'`]?(?![\w])", re.IGNORECASE),
+        hint=re.compile(rf"\b{w}\b\s*\([^()]*\)", re.IGNORECASE),
+        allowed_hint=re.compile(rf"\b{w}\b\s*[:=-]?\s*\(?{_ALLOWED}\b[^.\n;)]*\)?", re.IGNORECASE),
+        allowed=re.compile(
+            rf"\b{w}\b\s*(?:\(\s*(?:{_ONE_OF}\s*:?\s*)?(?P<a>{_LIST})\)|[:=-]?\s*{_ONE_OF}\s*:?\s*(?P<b>{_LIST})(?=[;.\n)]|$))",
+            re.IGNORECASE,
+        ),
+    )
 
 
 def _key_words(key: str) -> str:
@@ -162,9 +189,8 @@ def _without_hints(text: str, keys: tuple[str, ...]) -> str:
     """``text`` without a key's hint in parentheses ("currency (the ISO code)") or its list of allowed values
     ("status: one of open, closed"): words of the instructions, never values of the record."""
     for key in keys:
-        words = _key_words(key)
-        text = re.sub(rf"\b{words}\b\s*\([^()]*\)", " ", text, flags=re.IGNORECASE)
-        text = re.sub(rf"\b{words}\b\s*[:=-]?\s*\(?{_ALLOWED}\b[^.\n;)]*\)?", " ", text, flags=re.IGNORECASE)
+        res = _key_res(key)
+        text = res.allowed_hint.sub(" ", res.hint.sub(" ", text))
     return text
 
 
@@ -212,6 +238,7 @@ def record_span(text: str) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=4096)
 def request_template(text: str, keys: tuple[str, ...]) -> str:
     """The request with its record as ``⟨REC⟩`` and key names as ``⟨KEYS⟩``, whitespace folded; ``⟨EXTRACT⟩`` when
     the rest only says "extract these keys as JSON" (see ``_EXTRACT_WORDS``). Everything else, an instruction,
@@ -219,7 +246,7 @@ def request_template(text: str, keys: tuple[str, ...]) -> str:
     start, end = record_span(text)
     rest = text[:start] + f" {REC_SLOT} " + text[end:]
     for key in sorted(keys, key=len, reverse=True):
-        rest = re.sub(rf"(?<![\w])[\"'`]?{_key_words(key)}[\"'`]?(?![\w])", KEY_SLOT, rest, flags=re.IGNORECASE)
+        rest = _key_res(key).named.sub(KEY_SLOT, rest)
     rest = re.sub(rf"{KEY_SLOT}(?:\s*(?:,|and|&|or|/)?\s*{KEY_SLOT})*", KEYS_SLOT, rest)
     template = fold_whitespace(rest)
     return canonical_ask(template, _EXTRACT_WORDS, slots=(REC_SLOT,), free=(KEYS_SLOT,), canonical=SLOT_MARK.format("EXTRACT"))
