@@ -12,7 +12,7 @@ from typing import Any
 from ...segment import locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem, source_text
-from .text import _norm, is_number, name_runs, tokens
+from .text import CORRECTION, _norm, is_number, name_runs, tokens
 
 __all__ = ["JsonCarryover", "ROLE_WORDS"]
 
@@ -26,17 +26,6 @@ _CONNECTIVES = ROLE_WORDS | frozenset(
     "about and or but nor in on at as which who whom whose that while when where because since so then".split()
 )
 _SKIP = frozenset("the a an his her their its my our your le la les l' el los las der die das den dem il lo".split())
-
-# a text that takes back what it said ("3 units ... actually, make it 4"; "express, no, standard is fine"; "mardi...
-# non, plutôt mercredi"; "2, nein, doch lieber 5") offers two candidates for one key: which holds, only the model
-# can read
-_CORRECTION = re.compile(
-    r"\b(?:actually|correction|scratch that|i mean|i meant|sorry|on second thought|change (?:that|it) to|make (?:that|it)"
-    r"|instead|rather than|not \w+ but|wait|after all|plutôt|en fait|eigentlich|doch|lieber|mejor dicho|perdón|o sea"
-    r"|anzi|invece)\b|(?:^|[,;.…]\s*)(?:no|non|nein|não)\s*[,;.!…]",
-    re.IGNORECASE,
-)
-
 
 class JsonCarryover:
     """A value the cached answer carries into the new one must fill the role it filled in the cached record, be the
@@ -63,7 +52,7 @@ class JsonCarryover:
     ) -> list[Verdict]:
         old_text, new_text = source_text(old), source_text(new)
         same_record = _norm(old_text) == _norm(new_text)  # a renamed or added key still has its precedent's slot
-        if _CORRECTION.search(new_text) and not _CORRECTION.search(old_text):
+        if CORRECTION.search(new_text) and not CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
         before = {s.key: s.value for s in cached if s.key is not None}
         now_claimed, then_claimed = _claimed(steps), _claimed(cached)
@@ -136,7 +125,10 @@ class _Alignment:
         self.old = [w.casefold() for w in tokens(old_text)]
         self.new = [w.casefold() for w in tokens(new_text)]
         matcher = difflib.SequenceMatcher(a=self.old, b=self.new, autojunk=False)
-        self.to_new = {a + k: b + k for a, b, n in matcher.get_matching_blocks() for k in range(n)}
+        blocks = matcher.get_matching_blocks()
+        self.to_new = {a + k: b + k for a, b, n in blocks for k in range(n)}
+        # words in a run of three or more shared words: aligned for sure (a lone "in" may be any "in")
+        self.solid = {a + k for a, b, n in blocks if n >= 3 for k in range(n)}
 
     def _span(self, words: list[str], value: Any) -> tuple[int, int] | None:
         want = [w.casefold() for w in tokens(_spoken(value))]
@@ -165,25 +157,19 @@ class _Alignment:
         return not checks or any(checks)
 
     def elsewhere(self, was: Any, now: Any) -> bool:
-        """Whether ``now`` stands against a word both records share whose slot the cached record gave to something
-        other than ``was`` ("belongs to Dana Levi" held no one's ``name``; "Belonging to Hana Sato" cannot either),
-        or swallows a word the cached value stopped at."""
+        """Whether ``now`` stands after a role word of a run both records share whose slot the cached record gave
+        to something other than ``was``, or swallows a word of such a run that the cached value stopped at. Only
+        runs of three or more shared words count: a lone shared "in" may be any "in"."""
         then, new = self._span(self.old, was), self._span(self.new, now)
         if then is None or new is None:
             return False
-        for edge in (self._anchor(then[1]), self._anchor(then[0] - 1)):
+        for i in (then[1], then[0] - 1):
+            edge = self._anchor(i) if i in self.solid else None
             if edge is not None and new[0] <= edge < new[1]:
                 return True  # it swallows a word the cached value stopped at ("logistics department")
-        to_old = {b: a for a, b in self.to_new.items()}
-        before, after = to_old.get(new[0] - 1), to_old.get(new[1])
-        if before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]:
-            return True
-        return (
-            after is not None
-            and any(ch.isalnum() for ch in self.old[after])
-            and self.old[after] not in _CONNECTIVES
-            and after != then[1]
-        )
+        before = next((a for a, b in self.to_new.items() if b == new[0] - 1 and a in self.solid), None)
+        # a role word whose slot held something else: "works in the logistics department in Krakow", team "Krakow"
+        return before is not None and self.old[before] in ROLE_WORDS and before + 1 != then[0]
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:

@@ -24,6 +24,7 @@ __all__ = [
     "enumeration_order",
     "labelled",
     "labelled_elsewhere",
+    "CORRECTION",
 ]
 
 
@@ -185,6 +186,7 @@ def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str |
 
 _CONJUNCTIONS = frozenset((",", "and", "or", "&"))
 _LIST_ARTICLES = frozenset(("a", "an", "the", "some"))
+_LIST_ENDS = frozenset(("but", "except", "not", "without", "excluding", "though"))  # "C++, Rust and Go, but not Python"
 
 
 def enumeration_gap(items: Sequence[str], text: str) -> str | None:
@@ -203,7 +205,7 @@ def enumeration_gap(items: Sequence[str], text: str) -> str | None:
             if j < len(folded) and folded[j] in _CONJUNCTIONS:
                 while j < len(folded) and (folded[j] in _CONJUNCTIONS or folded[j] in _LIST_ARTICLES):
                     j += 1
-                if j < len(folded) and _WORD.fullmatch(words[j]) and folded[j] not in firsts:
+                if j < len(folded) and _WORD.fullmatch(words[j]) and folded[j] not in firsts and folded[j] not in _LIST_ENDS:
                     return words[j]
             k = i - 1
             while k >= 0 and folded[k] in _LIST_ARTICLES:
@@ -429,12 +431,28 @@ _CONTRAST = re.compile(r"\b(?:but|however|though|although|yet|whereas|no longer|
 
 
 def _contrasted(text: str, phrase: str) -> bool:
-    """Whether a sentence that states ``phrase`` goes on to contrast it ("... in stock yesterday, but ...")."""
+    """Whether a sentence that states ``phrase`` asks it ("Is it in stock?") or goes on to contrast it ("... in
+    stock yesterday, but ..."), or the text takes it back later ("with breakfast. Sorry, without ... after all")."""
+    folded = text.casefold()
+    at = folded.find(phrase.casefold())
+    if at >= 0 and CORRECTION.search(text[at + len(phrase) :]):
+        return True
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         at = sentence.casefold().find(phrase.casefold())
-        if at >= 0 and _CONTRAST.search(sentence[at + len(phrase) :]):
+        if at >= 0 and (_CONTRAST.search(sentence[at + len(phrase) :]) or sentence.rstrip().endswith("?")):
             return True
     return False
+
+
+# a text that takes back what it said ("3 units ... actually, make it 4"; "express, no, standard is fine"; "mardi...
+# non, plutôt mercredi"; "2, nein, doch lieber 5"): two candidates for one value, of which only the model can read
+# which holds
+CORRECTION = re.compile(
+    r"\b(?:actually|correction|scratch that|i mean|i meant|sorry|on second thought|change (?:that|it) to|make (?:that|it)"
+    r"|instead|rather than|not \w+ but|wait|after all|plutôt|en fait|eigentlich|doch|lieber|mejor dicho|perdón|o sea"
+    r"|anzi|invece)\b|(?:^|[,;.…]\s*)(?:no|non|nein|não)\s*[,;.!…]",
+    re.IGNORECASE,
+)
 
 
 _ON = frozenset("on enabled active".split())

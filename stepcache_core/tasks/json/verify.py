@@ -162,6 +162,9 @@ def _list_slip(value: Any, text: str) -> str | None:
     if isinstance(value, dict):
         return next((g for v in value.values() if (g := _list_slip(v, text)) is not None), None)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        excluded = next((v for v in value if _excluded(v, text)), None)
+        if excluded is not None:
+            return f"holds {excluded!r}, which the text excludes"
         gap = enumeration_gap(value, text)
         if gap is not None:
             return f"leaves out {gap!r} of the text's enumeration"
@@ -188,6 +191,15 @@ def _unclaimed_enumeration(text: str, steps: Sequence[Step]) -> str | None:
         if words and not words & claimed:
             return m.group().strip()
     return None
+
+
+def _excluded(item: str, text: str) -> bool:
+    """Whether every mention of ``item`` in ``text`` is negated: "but not Python", "except peanuts", "no shellfish"."""
+    found = list(re.finditer(rf"(?<![\w+#]){re.escape(item)}(?![\w+#])", text, re.IGNORECASE))
+    return bool(found) and all(
+        re.search(r"\b(?:not|no|except|without|excluding|never)\s+(?:(?:a|an|the|any)\s+)?$", text[: m.start()], re.IGNORECASE)
+        for m in found
+    )
 
 
 def _clashes(steps: Sequence[Step]) -> dict[str, str]:
