@@ -227,9 +227,9 @@ def _swapped(old_text: str, oa: Any, ob: Any, new_text: str, na: Any, nb: Any) -
     (x,), (y,), (u,), (v,) = a_then, b_then, a_now, b_now
     if (x.start() < y.start()) == (u.start() < v.start()):
         return False
-    between_then = old_text[min(x.end(), y.end()) : max(x.start(), y.start())]
-    between_now = new_text[min(u.end(), v.end()) : max(u.start(), v.start())]
-    return _norm(between_then) == _norm(between_now)
+    between_then = _norm(old_text[min(x.end(), y.end()) : max(x.start(), y.start())])
+    between_now = _norm(new_text[min(u.end(), v.end()) : max(u.start(), v.start())])
+    return bool(between_then) and between_then == between_now  # the same words (not just a ";") between them
 
 
 def _is_name(value: str, text: str) -> bool:

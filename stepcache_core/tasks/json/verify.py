@@ -194,10 +194,11 @@ def _unclaimed_enumeration(text: str, steps: Sequence[Step]) -> str | None:
 
 
 def _excluded(item: str, text: str) -> bool:
-    """Whether every mention of ``item`` in ``text`` is negated: "but not Python", "except peanuts", "no shellfish"."""
+    """Whether every mention of ``item`` in ``text`` is negated: "but not Python", "no shellfish", "without nuts"
+    ("except" is not: "no allergies except penicillin" names one)."""
     found = list(re.finditer(rf"(?<![\w+#]){re.escape(item)}(?![\w+#])", text, re.IGNORECASE))
     return bool(found) and all(
-        re.search(r"\b(?:not|no|except|without|excluding|never)\s+(?:(?:a|an|the|any)\s+)?$", text[: m.start()], re.IGNORECASE)
+        re.search(r"\b(?:not|no|without|never)\s+(?:(?:a|an|the|any)\s+)?$", text[: m.start()], re.IGNORECASE)
         for m in found
     )
 
