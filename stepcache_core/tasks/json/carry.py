@@ -65,7 +65,7 @@ class JsonCarryover:
 
         pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
         renamed = _renamed(cached, steps)
-        aligned = _Alignment(old_text, new_text)
+        aligned = _Alignment(old_text, new_text, [leaf for s in cached for leaf in _leaves(s.value)])
         for step in steps:
             if step.key is None:
                 continue
@@ -121,14 +121,17 @@ class _Alignment:
     ``name`` is "Pepper", never "Hana Sato"; the cached ``department`` was "logistics" before "department", so the
     new one is not "logistics department" nor the city after it."""
 
-    def __init__(self, old_text: str, new_text: str) -> None:
+    def __init__(self, old_text: str, new_text: str, old_values: Sequence[Any] = ()) -> None:
         self.old = [w.casefold() for w in tokens(old_text)]
         self.new = [w.casefold() for w in tokens(new_text)]
         matcher = difflib.SequenceMatcher(a=self.old, b=self.new, autojunk=False)
         blocks = matcher.get_matching_blocks()
         self.to_new = {a + k: b + k for a, b, n in blocks for k in range(n)}
-        # words in a run of three or more shared words: aligned for sure (a lone "in" may be any "in")
-        self.solid = {a + k for a, b, n in blocks if n >= 3 for k in range(n)}
+        # the words of the cached values are slots, not the words around them ("Ravi Menon" is the owner)
+        valued = {i for v in old_values if (span := self._span(self.old, v)) is not None for i in range(*span)}
+        # anchors for the model's own values: shared runs of two or more words outside any cached value (a lone
+        # shared "in" may be any "in")
+        self.solid = {a + k for a, b, n in blocks if n >= 2 for k in range(n)} - valued
 
     def _span(self, words: list[str], value: Any) -> tuple[int, int] | None:
         want = [w.casefold() for w in tokens(_spoken(value))]
@@ -157,9 +160,9 @@ class _Alignment:
         return not checks or any(checks)
 
     def elsewhere(self, was: Any, now: Any) -> bool:
-        """Whether ``now`` stands after a role word of a run both records share whose slot the cached record gave
-        to something other than ``was``, or swallows a word of such a run that the cached value stopped at. Only
-        runs of three or more shared words count: a lone shared "in" may be any "in"."""
+        """Whether ``now`` stands after a word of a run both records share whose slot the cached record gave to
+        something other than ``was``, or swallows a word of such a run that the cached value stopped at. Only runs
+        of two or more shared words outside the cached values count: a lone shared "in" may be any "in"."""
         then, new = self._span(self.old, was), self._span(self.new, now)
         if then is None or new is None:
             return False
@@ -168,8 +171,8 @@ class _Alignment:
             if edge is not None and new[0] <= edge < new[1]:
                 return True  # it swallows a word the cached value stopped at ("logistics department")
         before = next((a for a, b in self.to_new.items() if b == new[0] - 1 and a in self.solid), None)
-        # a role word whose slot held something else: "works in the logistics department in Krakow", team "Krakow"
-        return before is not None and self.old[before] in ROLE_WORDS and before + 1 != then[0]
+        # a word whose slot held something else: "works in the logistics department in Krakow", team "Krakow"
+        return before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:
