@@ -189,3 +189,25 @@ def test_record_keeps_no_answer_that_contradicts_its_precedent() -> None:
     new = Request(prompt.format("Belonging to Hana Sato, Pepper is a turtle aged 1."), schema=schema)
     assert not engine.record(new, '{"name": "Hana Sato", "species": "turtle", "age": 1}')
     assert engine.record(new, '{"name": "Pepper", "species": "turtle", "age": 1}')
+
+
+def test_a_renamed_key_keeps_the_slot_of_the_key_it_renames() -> None:
+    """Class: roles on a renamed key (full protocol: ``department -> team``, which Gemma patched with the city or
+    "logistics department"). The cached ``department`` is the precedent of ``team``."""
+    dept = _schema(name="string", department="string", salary="integer")
+    team = _schema(name="string", team="string", salary="integer")
+    text = "Extract name, {k}, salary as JSON. Text: {t}"
+    base = "Bruno Costa works in the logistics department in Valencia and earns 85646 euros a year."
+    for new_text in (base, "Julia Rossi works in the research department in Quito and earns 50332 euros a year."):
+        for wrong in ("Valencia" if new_text == base else "Quito", "logistics department" if new_text == base else "research department"):
+            engine = _engine()
+            engine.run(Request(text.format(k="department", t=base), schema=dept),
+                       backend=ScriptedBackend(['{"name": "Bruno Costa", "department": "logistics", "salary": 85646}']))  # fmt: skip
+            name, salary = ("Bruno Costa", 85646) if new_text == base else ("Julia Rossi", 50332)
+            answer = json.dumps({"name": name, "team": wrong, "salary": salary})
+            try:
+                out = engine.run(Request(text.format(k="team", t=new_text), schema=team), backend=ScriptedBackend([], default=answer))
+            except Exception as e:  # refused: nothing served
+                assert type(e).__name__ == "UnverifiedOutputError"
+            else:
+                assert json.loads(out.text)["team"] != wrong, (new_text, wrong)
