@@ -10,17 +10,14 @@ LangChain).
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections.abc import Callable
-from typing import Any
 
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, memory_engine
-from stepcache_core.bench.traps import Trap, TrapModel, format_traps, trap_rows
+from stepcache_core.bench.traps import Trap, TrapModel, rows_main, trap_rows
 
 from .bench_formats import JSON_PARSERS, StyledChatModel, invoke_under, make_parser
 from .cache import StepCache
@@ -78,16 +75,7 @@ class LangChainTrapRoute:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--summary", action="store_true", help="print the traps table instead of the rows")
-    args = parser.parse_args(argv)
-    rows: list[dict[str, Any]] = [r for mode in MODES for r in trap_rows(LangChainTrapRoute(mode))]
-    if args.summary:
-        print(format_traps(rows))
-        return 0
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
-    return 0
+    return rows_main(lambda: [r for mode in MODES for r in trap_rows(LangChainTrapRoute(mode))], argv, (__doc__ or "").splitlines()[0])
 
 
 if __name__ == "__main__":

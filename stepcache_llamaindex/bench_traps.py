@@ -10,10 +10,7 @@ rows as JSON lines (``stepcache bench --formats`` runs it in a subprocess, so th
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections.abc import Callable
-from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.output_parsers import PydanticOutputParser
@@ -21,7 +18,7 @@ from llama_index.core.prompts import BasePromptTemplate, ChatPromptTemplate, Pro
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, memory_engine
-from stepcache_core.bench.traps import Trap, TrapModel, format_traps, trap_rows
+from stepcache_core.bench.traps import Trap, TrapModel, rows_main, trap_rows
 
 from .bench_formats import StyledLLM
 from .llm import StepCacheLLM
@@ -63,16 +60,7 @@ class LlamaIndexTrapRoute:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--summary", action="store_true", help="print the traps table instead of the rows")
-    args = parser.parse_args(argv)
-    rows: list[dict[str, Any]] = trap_rows(LlamaIndexTrapRoute())
-    if args.summary:
-        print(format_traps(rows))
-        return 0
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
-    return 0
+    return rows_main(lambda: trap_rows(LlamaIndexTrapRoute()), argv, (__doc__ or "").splitlines()[0])
 
 
 if __name__ == "__main__":

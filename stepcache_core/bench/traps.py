@@ -64,6 +64,7 @@ __all__ = [
     "run_traps",
     "shortfalls",
     "format_traps",
+    "rows_main",
 ]
 
 Expect = Literal["must_not_reuse", "reuse_ok"]
@@ -1360,3 +1361,20 @@ CASES: tuple[Trap, ...] = (
     _EXTRA_ASK + _CORRECTION + _ROLES + _INSTRUCTIONS + _STATEMENTS + _STALE_PROSE + _OTHER_PROBLEM + _EXACT_TEXT
 )
 """The corpus, class by class: traps first, then the safe variants of their families."""
+
+
+def rows_main(rows: Callable[[], list[dict[str, Any]]], argv: list[str] | None, description: str) -> int:
+    """The command line of an integration's traps module: its rows as JSON lines (what ``stepcache bench
+    --formats`` reads), or with ``--summary`` the traps table."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--summary", action="store_true", help="print the traps table instead of the rows")
+    args = parser.parse_args(argv)
+    found = rows()
+    if args.summary:
+        print(format_traps(found))
+        return 0
+    for row in found:
+        print(json.dumps(row, ensure_ascii=False))
+    return 0

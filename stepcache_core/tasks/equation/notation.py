@@ -220,22 +220,6 @@ class Number:
 _OPERAND_END = re.compile(r"[\w)\]}|.]")
 
 
-class _Span:
-    """A part of a regex match: one operand of a division written as a literal fraction."""
-
-    def __init__(self, text: str, begin: int, stop: int) -> None:
-        self.begin, self.stop, self.text = begin, stop, text[begin:stop]
-
-    def start(self) -> int:
-        return self.begin
-
-    def end(self) -> int:
-        return self.stop
-
-    def group(self) -> str:
-        return self.text
-
-
 def _numbers(text: str, start: int) -> list[Any]:
     """The numbers of ``text``; a fraction not in lowest terms (``15/3``, ``12/4``, ``8/1``) is a division of two
     numbers, each with its own provenance, not one value (``x = 15/3 = 5`` adapts as ``x = 12/3 = 4``)."""
@@ -243,8 +227,8 @@ def _numbers(text: str, start: int) -> list[Any]:
     for m in NUMBER.finditer(text, start):
         num, slash, den = m.group().partition("/")
         if slash and "." not in num and (int(den) in (0, 1) or gcd(int(num), int(den)) != 1):
-            out.append(_Span(text, m.start(), m.start() + len(num)))
-            out.append(_Span(text, m.end() - len(den), m.end()))
+            out.append(Number(m.start(), m.start() + len(num), num, False))
+            out.append(Number(m.end() - len(den), m.end(), den, False))
         else:
             out.append(m)
     return out
