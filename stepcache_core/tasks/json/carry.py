@@ -77,12 +77,12 @@ class JsonCarryover:
                         flag(step, f"the record holds more numbers than the cached one: which is {step.key!r}?")
                     elif isinstance(leaf, str) and more_names and _is_name(leaf, new_text):
                         flag(step, f"the record names more people or things than the cached one: which is {step.key!r}?")
-                if was is None or isinstance(was, bool):
-                    continue
+                if isinstance(was, bool) or not isinstance(was, (str, int, float)):
+                    continue  # no cached scalar in this place (a new key, another shape): nothing to compare
                 # a reused value must fill the cached value's slot; a patched or generated one (the model's, for this
                 # text) must at least not stand in a slot the cached record gave to something else
                 fits = aligned.fills(was, leaf) if step.origin != "generated" else not aligned.elsewhere(was, leaf)
-                if isinstance(was, (str, int, float)) and not fits:
+                if not fits:
                     flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
                 then, now = _roles(old_text, was), _roles(new_text, leaf)
                 # a reused value must keep its role word exactly, none for none; a patched or generated one (the
