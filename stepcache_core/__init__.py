@@ -20,7 +20,7 @@ from .errors import (
     UnverifiedOutputError,
 )
 from .request import Routing
-from .serve import StreamSession
+from .serve import Session, StreamSession, open_session
 from .store import ChromaStore, MemoryStore, SqliteStore, Store, default_directory
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .values import Completion, GenerationSpec, Namespace, Outcome, Request, Step, Trace, Verdict
@@ -57,6 +57,7 @@ __all__ = [
     "Step",
     "Store",
     "StoreError",
+    "Session",
     "StreamSession",
     "TaskProfile",
     "TaskRegistry",
@@ -65,4 +66,5 @@ __all__ = [
     "Verdict",
     "builtin_tasks",
     "default_directory",
+    "open_session",
 ]

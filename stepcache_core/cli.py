@@ -9,6 +9,10 @@ import tempfile
 from collections.abc import Sequence
 from typing import Any
 
+# the bench commands import the standard library only until one runs; a failure here is a broken install, shown
+# as such (what a command needs beyond the core, it names when it runs: the extra of a route, matplotlib for plots)
+from .bench.cli import add_commands
+
 __all__ = ["main"]
 
 
@@ -75,12 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--persist-directory", default=None)
     demo.add_argument("--threads", type=int, default=None)
     demo.set_defaults(func=_demo)
-    try:
-        from .bench.cli import add_commands
-    except ImportError:
-        pass
-    else:
-        add_commands(sub)
+    add_commands(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -1,9 +1,9 @@
-"""Serving a stream, the same way on every route: look up, then replay a hit or tee the model's own
-stream and record it when the stream closes.
+"""Serving a call the caller makes themselves, the same way on every route: look up; on a hit, deliver it; on a
+miss, the caller's own call runs, and its aggregate (text, frame, usage) is recorded with one typed trace.
 
-The integrations convert their chunk types to text and back; everything else happens here::
+Streams and tool calls go through here; the integrations only convert their types to text and back::
 
-    session = engine.stream(request, backend=backend)
+    session = open_session(engine, request, backend=backend)
     if session.hit is not None:
         for piece in session.pieces():          # the served text, word by word
             yield to_chunk(piece)
@@ -12,6 +12,9 @@ The integrations convert their chunk types to text and back; everything else hap
             session.feed(text_of(chunk))
             yield chunk
         trace = session.close()                 # verified and stored, or not: trace.recorded says which
+
+A hit the caller cannot deliver (a tool call whose envelope cannot be rebuilt) is turned down with
+:meth:`Session.decline`; the session is then a miss like any other.
 """
 
 from __future__ import annotations
@@ -21,15 +24,16 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from .errors import InvalidRequestError, StoreError
+from .errors import StepCacheError, StoreError
 from .values import Outcome, Request, Trace
 
 if TYPE_CHECKING:
     from .backends.base import Backend
     from .engine import StepCacheEngine
+    from .record import Reframe
     from .request import Routing
 
-__all__ = ["StreamSession", "replay_pieces"]
+__all__ = ["Session", "StreamSession", "open_session", "replay_pieces"]
 
 logger = logging.getLogger("stepcache_core")
 
@@ -41,46 +45,71 @@ def replay_pieces(text: str) -> list[str]:
     return _PIECES.findall(text) or [""]
 
 
-class StreamSession:
-    """One streamed request. Build it with :meth:`StepCacheEngine.stream`.
+def open_session(
+    engine: StepCacheEngine,
+    request: Request,
+    *,
+    backend: Backend | None = None,
+    reuse: bool = True,
+    store: bool = True,
+    routing: Routing | None = None,
+    reframe: Reframe | None = None,
+    streamed: bool = False,
+) -> Session:
+    """Look ``request`` up and open its session: ``session.hit`` is the served outcome, or ``None`` (a miss).
 
-    ``hit`` is the served outcome (replay :meth:`pieces`), or ``None`` on a miss: feed the model's
-    stream through :meth:`feed` and call :meth:`close` once it ends. ``request`` carries the task that
-    serves it.
+    ``backend`` patches a reuse that fails verification; ``reframe`` makes a reused frame this answer's own (see
+    :meth:`StepCacheEngine.lookup`). An answer the verifier could not read is not served here: the caller's call
+    can still answer and be verified. A lookup that fails (the store is down, a patch failed) is a miss whose
+    trace says why; a request the engine cannot take raises its typed error (the caller decides what to do).
+    ``streamed``: the miss's answer reaches the caller as a stream (the trace says so).
+    """
+    resolved = engine.resolve(request, routing=routing)
+    if not reuse:
+        return Session(engine, resolved, None, store=store, streamed=streamed)
+    try:
+        hit = engine.lookup(resolved, backend=backend, unverified=False, reframe=reframe)
+    except StepCacheError as e:  # the model still answers; the trace says the cache was down
+        logger.warning("stepcache: lookup failed (%s); treated as a miss", e)
+        return Session(engine, resolved, None, store=store, streamed=streamed, notes=(f"lookup failed: {e}",))
+    return Session(engine, resolved, hit, store=store, streamed=streamed)
+
+
+class Session:
+    """One request served through the caller's own call. Open it with :func:`open_session`.
+
+    ``hit`` is the served outcome (replay :meth:`pieces`), or ``None`` on a miss: feed the model's stream through
+    :meth:`feed` (or pass the whole answer to :meth:`close`) and call :meth:`close` once it ends. ``request``
+    carries the task that serves it; ``trace`` is the hit's trace, then the miss's once closed.
     """
 
     def __init__(
-        self, engine: StepCacheEngine, request: Request, hit: Outcome | None, *, store: bool, notes: tuple[str, ...] = ()
+        self,
+        engine: StepCacheEngine,
+        request: Request,
+        hit: Outcome | None,
+        *,
+        store: bool,
+        streamed: bool = False,
+        notes: tuple[str, ...] = (),
     ) -> None:
         self.engine = engine
         self.request = request
         self.hit = hit
         self._store = store
-        self._notes = notes
+        self._notes = list(notes)
         self._pieces: list[str] = []
+        self.streamed = streamed
         self._started = time.perf_counter()
         self.trace: Trace | None = hit.trace if hit is not None else None
 
-    @classmethod
-    def open(
-        cls,
-        engine: StepCacheEngine,
-        request: Request,
-        *,
-        backend: Backend | None,
-        reuse: bool,
-        store: bool,
-        routing: Routing | None,
-    ) -> StreamSession:
-        resolved = engine.resolve(request, routing=routing)
-        if not reuse:
-            return cls(engine, resolved, None, store=store)
-        try:
-            hit = engine.lookup(resolved, backend=backend, unverified=False)  # a stream's miss is verified or patched
-        except StoreError as e:  # the model still answers; the trace says the cache was down
-            logger.warning("stepcache: store failed during a stream lookup (%s); treated as a miss", e)
-            return cls(engine, resolved, None, store=store, notes=(f"lookup failed: {e}",))
-        return cls(engine, resolved, hit, store=store)
+    def decline(self, reason: str) -> None:
+        """The hit cannot be delivered: the session becomes a miss (the caller's call answers)."""
+        if self.hit is not None:
+            logger.warning("stepcache: %s; treated as a miss", reason)
+            self._notes.append(f"hit declined: {reason}")
+            self.hit, self.trace = None, None
+            self._started = time.perf_counter()
 
     def pieces(self) -> list[str]:
         """The hit's text as stream pieces."""
@@ -94,27 +123,37 @@ class StreamSession:
 
     @property
     def text(self) -> str:
+        """What was fed so far."""
         return "".join(self._pieces)
 
-    def close(self, *, text: str | None = None, prompt_tokens: int = 0, completion_tokens: int = 0) -> Trace:
-        """End a streamed miss: verify and store the aggregate (``text`` overrides what was fed) and
-        return the typed trace. Never raises for a store or verification failure: the stream already
-        reached the caller, so keeping it is best effort and the trace says what happened."""
+    def close(
+        self, *, text: str | None = None, frame: str = "", prompt_tokens: int = 0, completion_tokens: int = 0, unusable: str | None = None
+    ) -> Trace:
+        """End a miss: verify and store the aggregate (``text`` overrides what was fed; ``frame`` is how it was
+        delivered, see :meth:`StepCacheEngine.record`) and return the typed trace. ``unusable`` says why the
+        answer is not one the cache can keep (nothing is recorded). Never raises for a store or verification
+        failure: the answer already reached the caller, so keeping it is best effort and the trace says what
+        happened."""
         if self.hit is not None:
-            raise RuntimeError("close() ends a streamed miss; a hit is replayed")
+            raise RuntimeError("close() ends a miss; a hit is delivered")
         final = self.text if text is None else text
-        notes = list(self._notes) + ["streamed through the caller's model"]
+        notes = [*self._notes, "streamed through the caller's model" if self.streamed else "answered by the caller's model"]
         recorded = False
-        if self._store and final.strip():
+        if unusable is not None:
+            notes.append(f"not recorded: {unusable}")
+        elif not self._store:
+            notes.append("not recorded: store disabled")
+        elif not final.strip():
+            notes.append("not recorded: empty answer")
+        else:
             try:
-                recorded = self.engine.record(self.request, final)
-            except InvalidRequestError as e:
-                notes.append(f"not recorded: {e}")
+                recorded = self.engine.record(self.request, final, frame=frame)
+                notes.append("recorded" if recorded else "not recorded: failed verification")
             except StoreError as e:
-                logger.warning("stepcache: store failed after a streamed miss (%s); not stored", e)
+                logger.warning("stepcache: store failed after a miss (%s); not stored", e)
                 notes.append(f"not recorded: store failed: {e}")
-        if not recorded and len(notes) == len(self._notes) + 1:
-            notes.append("not recorded: failed verification" if self._store else "not recorded: store disabled")
+            except StepCacheError as e:
+                notes.append(f"not recorded: {e}")
         profile = self.engine.tasks.get(self.request.task) if self.request.task else None
         self.trace = Trace(
             path="miss",
@@ -125,7 +164,11 @@ class StreamSession:
             completion_tokens=completion_tokens,
             latency_s=time.perf_counter() - self._started,
             notes=tuple(notes),
-            streamed=True,
+            streamed=self.streamed,
             recorded=recorded,
         )
         return self.trace
+
+
+StreamSession = Session
+"""The session of a streamed request (the same class)."""

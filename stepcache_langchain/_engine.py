@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stepcache_core import Routing
-from stepcache_core.engine import LazyEngine
+from stepcache_core.integration import LazyEngine
 
 __all__ = ["ROUTING", "lazy_engine"]
 

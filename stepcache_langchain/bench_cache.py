@@ -1,8 +1,9 @@
 """Free text through ``set_llm_cache``: StepCache against LangChain's ``SQLiteCache``, side by side.
 
 ``python -m stepcache_langchain.bench_cache --n 300`` prints one JSON line with p50/p95 (ms) of a lookup
-miss, an update and a lookup hit for each cache, on the same chat prompts (``stepcache bench --scale``
-runs it in a subprocess, so the core never imports LangChain).
+miss, an update and a lookup hit for each cache, on the same chat prompts. :func:`main` is registered as the
+``langchain`` route of ``stepcache.bench_cache`` (``pyproject.toml``), which ``stepcache bench --scale`` runs in its
+own process (the core never imports LangChain).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from langchain_core.load import dumps
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration
 
-__all__ = ["measure"]
+__all__ = ["measure", "main"]
 
 _TOPICS = ["tides", "photosynthesis", "inflation", "volcanoes", "jazz", "glaciers", "vaccines", "bridges", "bees", "comets"]
 
@@ -70,12 +71,13 @@ def measure(n: int = 300) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(json.dumps(measure(args.n)))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

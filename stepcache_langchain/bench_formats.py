@@ -3,8 +3,9 @@ answers in the styles of widely used assistants (scripted: :class:`StyledChatMod
 
 Two routes: ``set_llm_cache(StepCache(...))`` (the cache sees LangChain's serialized messages; on a miss LangChain
 returns the model's answer, the cache decides what it keeps) and ``StepCacheRunnable`` (every call goes through
-the engine). ``python -m stepcache_langchain.bench_formats`` prints the corpus rows as JSON lines
-(``stepcache bench --formats`` runs it in a subprocess, so the core never imports LangChain).
+the engine). ``python -m stepcache_langchain.bench_formats`` prints the corpus rows as JSON lines; :func:`main` is
+registered as the ``langchain`` route of ``stepcache.bench_formats`` (``pyproject.toml``), which ``stepcache bench
+--formats`` runs in its own process (the core never imports LangChain).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ConfigDict, Field
 
 from stepcache_core import StepCacheEngine
-from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
-from stepcache_core.bench.formats_json import TOOL_STYLES
+from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, run_corpus
+from stepcache_core.bench.formats_json import TOOL_STYLES, JsonServed, print_rows, run_json_corpus
 
 from .cache import StepCache
 from .runnable import StepCacheRunnable
@@ -145,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
-    from stepcache_core.bench.formats_json import run_json_corpus
-
     rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
     json_rows = [r for p in JSON_PARSERS for m in ("set_llm_cache", "runnable") for r in run_json_corpus(ParserRoute(p, m))]
     json_rows += [r for m in TOOL_MODES for r in run_json_corpus(ToolRoute(m), wrappers=tuple(TOOL_STYLES))]
@@ -188,8 +187,6 @@ class ParserRoute:
         self.name = f"{mode}:{parser}"
 
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
-        from stepcache_core.bench.formats_json import JsonServed
-
         model = StyledChatModel(assistant=assistant)
         parser = make_parser(self.parser, case.model)
         prompt = EXTRACT.partial(format_instructions=parser.get_format_instructions())
@@ -291,8 +288,6 @@ class ToolRoute:
         self.name = "runnable:bind_tools" if mode == "runnable" else f"set_llm_cache:{mode}"
 
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
-        from stepcache_core.bench.formats_json import JsonServed
-
         model = ToolCallingChatModel(assistant=assistant)
         engine = self._make_engine()
         bound: Any

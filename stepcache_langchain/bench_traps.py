@@ -4,8 +4,8 @@ case's :class:`~stepcache_core.bench.traps.TrapModel`).
 
 Questions are the human turn under a system prompt; a JSON request is the caller's prompt followed by a real
 output parser's format instructions, whose schema the cache discovers. ``python -m stepcache_langchain.bench_traps``
-prints the rows as JSON lines (``stepcache bench --formats`` runs it in a subprocess, so the core never imports
-LangChain).
+prints the rows as JSON lines; :func:`main` is registered as the ``langchain`` route of ``stepcache.bench_traps``
+(``pyproject.toml``), which ``stepcache bench --formats`` runs in its own process (the core never imports LangChain).
 """
 
 from __future__ import annotations

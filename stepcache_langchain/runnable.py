@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import os
-import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -25,11 +24,12 @@ from stepcache_core import (
     InvalidRequestError,
     Outcome,
     Request,
+    Session,
     StepCacheEngine,
     StepCacheError,
     StoreError,
-    StreamSession,
     Trace,
+    open_session,
 )
 from stepcache_core.embed import Embedder
 from stepcache_core.store import Store
@@ -225,9 +225,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             yield _as_chunk(self._invoke_tools(input, config, opts), opts)
             return
         keyed, passthrough = self._key(input)
-        session = self.engine.stream(
-            self._request(keyed), backend=self.backend.bind(config=config), reuse=opts.reuse, store=opts.store, routing=ROUTING
-        )
+        session = self._open_stream(keyed, config, opts)
         if session.hit is not None:
             yield from self._replay(session, opts)
             return
@@ -250,14 +248,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             yield _as_chunk(await asyncio.to_thread(self._invoke_tools, input, config, opts), opts)
             return
         keyed, passthrough = self._key(input)
-        session = await asyncio.to_thread(
-            self.engine.stream,
-            self._request(keyed),
-            backend=self.backend.bind(config=config),
-            reuse=opts.reuse,
-            store=opts.store,
-            routing=ROUTING,
-        )
+        session = await asyncio.to_thread(self._open_stream, keyed, config, opts)
         if session.hit is not None:
             for item in self._replay(session, opts):
                 yield item
@@ -285,40 +276,27 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
                 logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)
         if request is None or target is None:
             return self._tool_message(self.backend.model.invoke(messages, config), Trace.bypass("tools: the model chooses"), opts)
-        engine = self.engine
-        if opts.reuse:
-            try:
-                outcome = engine.lookup(request, routing=ROUTING, reframe=reframe_tool_call)
-            except StepCacheError as e:
-                logger.warning("stepcache: tool-call lookup failed (%s); the model answers", e)
-                outcome = None
-            if outcome is not None and outcome.frame:
-                trace = outcome.trace.as_dict()
-                served = tool_call_generation(outcome.frame, trace)
-                if served is not None:
-                    self.last_trace = trace
-                    return {"output": served.message, "trace": trace} if opts.with_trace else served.message
-        t0 = time.perf_counter()
+        try:
+            session = open_session(self.engine, request, reuse=opts.reuse, store=opts.store, routing=ROUTING, reframe=reframe_tool_call)
+        except StepCacheError as e:
+            logger.warning("stepcache: tool call not checkable (%s); the model answers", e)
+            return self._tool_message(self.backend.model.invoke(messages, config), Trace.bypass(f"tools: {e}"), opts)
+        if session.hit is not None:
+            trace = session.hit.trace.as_dict()
+            served = tool_call_generation(session.hit.frame, trace) if session.hit.frame else None
+            if served is not None:
+                self.last_trace = trace
+                return {"output": served.message, "trace": trace} if opts.with_trace else served.message
+            session.decline("cached tool call could not be rebuilt")
         message = self.backend.model.invoke(messages, config)
-        stored, note = False, "not one call of the tool"
         answer = tool_call_answer([ChatGeneration(message=message)], target) if isinstance(message, AIMessage) else None
-        if answer is not None and opts.store:
-            try:
-                stored = engine.record(request, answer[0], routing=ROUTING, frame=answer[1])
-                note = "stored" if stored else "failed verification: not stored"
-            except StepCacheError as e:
-                note = f"not stored: {e}"
         usage = getattr(message, "usage_metadata", None) or {}
-        trace_value = Trace(
-            path="miss",
-            task="json_extraction",
-            verified=stored,
-            backend_calls=1,
+        trace_value = session.close(
+            text=answer[0] if answer else None,
+            frame=answer[1] if answer else "",
             prompt_tokens=int(usage.get("input_tokens", 0)),
             completion_tokens=int(usage.get("output_tokens", 0)),
-            latency_s=time.perf_counter() - t0,
-            notes=(note,),
-            recorded=stored,
+            unusable=None if answer else "not one call of the tool",
         )
         return self._tool_message(message, trace_value, opts)
 
@@ -330,7 +308,18 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return {"output": message, "trace": trace} if opts.with_trace else message
 
     # ------------------------------------------------------------------ streaming helpers
-    def _replay(self, session: StreamSession, opts: _Options) -> Iterator[Any]:
+    def _open_stream(self, keyed: Keyed, config: RunnableConfig, opts: _Options) -> Session:
+        return open_session(
+            self.engine,
+            self._request(keyed),
+            backend=self.backend.bind(config=config),
+            reuse=opts.reuse,
+            store=opts.store,
+            routing=ROUTING,
+            streamed=True,
+        )
+
+    def _replay(self, session: Session, opts: _Options) -> Iterator[Any]:
         assert session.hit is not None
         trace = session.hit.trace.as_dict()
         self.last_trace = trace

@@ -9,24 +9,48 @@ fresh call id (:func:`reframe_tool_call`), stored with the reuse: asked again, i
 
 With several tools, which tool answers is the model's decision, which no check can verify for another
 request: those calls go to the inner LLM unchanged.
+
+``StepCacheLLM``'s four tool methods share one path: :func:`tool_args` binds the caller's arguments,
+:func:`tool_request` makes the request, a :class:`ToolTurn` holds its session (a hit, or the caller's own call) and
+:func:`tool_call_answer` is what a miss records.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole, TextBlock, ToolCallBlock
+from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
+
+from stepcache_core import Request, Session
+from stepcache_core.tasks.json.schema import inline_refs
+
+from ._convert import JSON_TASK, NamespaceOf, check_content, keyed_turn
+from ._stream import inner_errors
 
 if TYPE_CHECKING:
     from llama_index.core.tools import BaseTool
 
-__all__ = ["OneTool", "one_tool", "tool_call_answer", "reframe_tool_call", "served_tool_call", "served_selections", "FRAME_TAG"]
+__all__ = [
+    "OneTool",
+    "one_tool",
+    "tool_args",
+    "tool_request",
+    "ToolTurn",
+    "tool_call_answer",
+    "reframe_tool_call",
+    "served_tool_call",
+    "served_selections",
+    "FRAME_TAG",
+]
 
 logger = logging.getLogger("stepcache_llamaindex")
 
@@ -56,20 +80,93 @@ def one_tool(tools: Sequence[BaseTool]) -> OneTool | None:
     return OneTool(name, schema)
 
 
-def tool_call_answer(response: ChatResponse, selections: Sequence[ToolSelection], tool: OneTool) -> tuple[str, str] | None:
-    """``(arguments JSON, frame)`` when the answer is one call of ``tool``; ``None`` otherwise."""
-    if len(selections) != 1:
+# the four tool methods share FunctionCallingLLM.chat_with_tools's signature
+_TOOL_METHOD = inspect.signature(FunctionCallingLLM.chat_with_tools)
+# its arguments that are not settings of the call: the messages are keyed on their own
+_MESSAGE_ARGS = ("user_msg", "chat_history", "verbose", "allow_parallel_tool_calls")
+
+
+def tool_args(tools: Sequence[BaseTool], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A tool method's arguments after ``tools``, by name, with FunctionCallingLLM's defaults filled in: the call
+    the inner LLM's same method gets (a call its signature refuses raises ``TypeError`` here, as it would there)."""
+    bound = _TOOL_METHOD.bind(None, tools, *args, **kwargs)
+    bound.apply_defaults()
+    named = {k: v for k, v in bound.arguments.items() if k not in ("self", "tools", "kwargs")}
+    return {**named, **bound.arguments.get("kwargs", {})}
+
+
+def tool_request(tools: Sequence[BaseTool], args: dict[str, Any], namespace_of: NamespaceOf) -> tuple[Request, OneTool] | None:
+    """The request of a call offering one tool (``args``: see :func:`tool_args`): the last user turn, with the
+    tool's parameters as schema; ``None`` when the inner LLM decides and calls (several tools, tool results in the
+    history...). Raises StepCache's typed errors for messages or a schema it cannot take."""
+    tool = one_tool(tools)
+    messages = list(args["chat_history"] or [])
+    if (user_msg := args["user_msg"]) is not None:
+        messages.append(ChatMessage(role=MessageRole.USER, content=user_msg) if isinstance(user_msg, str) else user_msg)
+    check_content(messages)
+    keyed = keyed_turn(messages)
+    if tool is None or keyed is None:
         return None
-    sel = selections[0]
-    if sel.tool_name != tool.name or not isinstance(sel.tool_kwargs, dict):
-        return None
-    text = "".join(b.text for b in response.message.blocks if isinstance(b, TextBlock))
+    schema = inline_refs(tool.schema)
+    settings = {k: v for k, v in args.items() if k not in _MESSAGE_ARGS}
+    namespace = namespace_of("tool", {**settings, "tool": tool.name, "tool_schema": schema}, keyed[1])
+    return Request(keyed[0], task=JSON_TASK, schema=schema, namespace=namespace), tool
+
+
+@dataclass(frozen=True)
+class ToolTurn:
+    """A tool method's call: ``call`` makes it on the inner LLM (named ``backend``) as the caller made it.
+    ``session`` serves it (``hit``: the cached call, else a miss), or (``None``) the inner LLM decides and calls,
+    uncached, with ``method`` as the trace's reason."""
+
+    call: Callable[[], Any]
+    method: str
+    backend: str
+    session: Session | None = None
+    tool: OneTool | None = None
+    hit: ChatResponse | None = None
+
+    def served_by(self, session: Session, tool: OneTool) -> ToolTurn:
+        """This turn served by ``session``: its hit rebuilt as a tool call, or declined when it cannot be (a miss)."""
+        hit = None
+        if session.hit is not None:
+            hit = served_tool_call(session.hit.frame, session.hit.text, session.hit.trace.as_dict())
+            if hit is None:
+                session.decline("cached tool call could not be rebuilt")
+        return replace(self, session=session, tool=tool, hit=hit)
+
+    def _errors(self) -> AbstractContextManager[None]:
+        # an uncached call's failures are the inner LLM's own, as with any bypass
+        return inner_errors(self.backend) if self.session is not None else nullcontext()
+
+    def run(self) -> Any:
+        """The caller's own call (a response or a stream)."""
+        with self._errors():
+            return self.call()
+
+    async def arun(self) -> Any:
+        """The caller's own call, awaited."""
+        with self._errors():
+            return await self.call()
+
+
+def tool_call_answer(reader: FunctionCallingLLM, response: ChatResponse, tool: OneTool) -> dict[str, Any]:
+    """What :meth:`stepcache_core.Session.close` keeps of the inner LLM's ``response``: ``text`` (the arguments'
+    JSON) and ``frame`` when it is one call of ``tool``; otherwise ``unusable``, saying why not."""
+    try:
+        selections = reader.get_tool_calls_from_response(response, error_on_no_tool_call=False)
+        said = "".join(b.text for b in response.message.blocks if isinstance(b, TextBlock))
+    except Exception as e:  # the inner LLM could not read its own response: nothing to keep
+        return {"unusable": f"tool calls unreadable: {type(e).__name__}: {e}"}
+    sel = selections[0] if len(selections) == 1 else None
+    if sel is None or sel.tool_name != tool.name or not isinstance(sel.tool_kwargs, dict):
+        return {"unusable": "not one call of the tool"}
     try:
         args = json.dumps(sel.tool_kwargs, ensure_ascii=False, indent=2)
     except (TypeError, ValueError):
-        return None
-    frame = json.dumps({FRAME_TAG: 1, "name": tool.name, "id": sel.tool_id, "text": text}, ensure_ascii=False)
-    return args, frame
+        return {"unusable": "arguments are not JSON"}
+    frame = json.dumps({FRAME_TAG: 1, "name": tool.name, "id": sel.tool_id, "text": said}, ensure_ascii=False)
+    return {"text": args, "frame": frame}
 
 
 def _fresh_id(old: str) -> str:

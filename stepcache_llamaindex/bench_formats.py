@@ -1,7 +1,8 @@
 """The formats corpus through LlamaIndex: ``StepCacheLLM`` around a chat model that answers in the styles of widely
 used assistants (scripted: :class:`StyledLLM`), called with the caller's own ``ChatPromptTemplate`` through
-``llm.predict``. ``python -m stepcache_llamaindex.bench_formats`` prints the corpus rows as JSON lines
-(``stepcache bench --formats`` runs it in a subprocess, so the core never imports LlamaIndex).
+``llm.predict``. ``python -m stepcache_llamaindex.bench_formats`` prints the corpus rows as JSON lines; :func:`main`
+is registered as the ``llamaindex`` route of ``stepcache.bench_formats`` (``pyproject.toml``), which ``stepcache bench
+--formats`` runs in its own process (the core never imports LlamaIndex).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from llama_index.core.llms.mock import MockFunctionCallingLLM
 from llama_index.core.prompts import ChatPromptTemplate
 
 from stepcache_core import StepCacheEngine
-from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, print_rows, run_corpus
-from stepcache_core.bench.formats_json import TOOL_STYLES
+from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, run_corpus
+from stepcache_core.bench.formats_json import TOOL_STYLES, JsonServed, print_rows, run_json_corpus
 
 from .llm import StepCacheLLM
 
@@ -109,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
-    from stepcache_core.bench.formats_json import run_json_corpus
-
     rows = run_corpus(LlamaIndexRoute())
     json_rows = [r for mode in ("program", "structured_predict") for r in run_json_corpus(ProgramRoute(mode))]
     json_rows += [r for mode in TOOL_MODES for r in run_json_corpus(ToolRoute(mode), wrappers=tuple(TOOL_STYLES))]
@@ -133,8 +132,6 @@ class ProgramRoute:
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
         from llama_index.core.program import LLMTextCompletionProgram
         from llama_index.core.prompts import PromptTemplate
-
-        from stepcache_core.bench.formats_json import JsonServed
 
         model = StyledLLM(assistant=assistant)
         llm = StepCacheLLM(llm=model, engine=self._make_engine())
@@ -208,8 +205,6 @@ class ToolRoute:
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
         from llama_index.core.program import FunctionCallingProgram
         from llama_index.core.program.function_program import get_function_tool
-
-        from stepcache_core.bench.formats_json import JsonServed
 
         model = ToolCallingLLM(assistant)
         llm = StepCacheLLM(llm=model, engine=self._make_engine())

@@ -5,7 +5,8 @@
 Questions are the user turn under a system prompt; a JSON request is the caller's prompt with LlamaIndex's
 ``PydanticOutputParser`` on it (the schema appended as ``LLMTextCompletionProgram`` appends it; the raw answer is
 kept, so the prose around the object is judged too). ``python -m stepcache_llamaindex.bench_traps`` prints the
-rows as JSON lines (``stepcache bench --formats`` runs it in a subprocess, so the core never imports LlamaIndex).
+rows as JSON lines; :func:`main` is registered as the ``llamaindex`` route of ``stepcache.bench_traps``
+(``pyproject.toml``), which ``stepcache bench --formats`` runs in its own process (the core never imports LlamaIndex).
 """
 
 from __future__ import annotations

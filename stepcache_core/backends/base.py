@@ -16,8 +16,8 @@ __all__ = ["Backend", "call_backend"]
 class Backend(Protocol):
     """Prompt in; text and token usage out.
 
-    ``name`` identifies the model and its settings; it becomes part of the cache
-    namespace, so two backends with different names never share entries.
+    ``name`` identifies the model in errors and reports. It does not separate cache entries: requests to
+    different models share entries unless their :class:`~stepcache_core.values.Namespace` (``model``) differs.
     ``complete`` returns the backend's own token counts where it has them.
     """
 

@@ -40,15 +40,15 @@ def _scale(args: argparse.Namespace) -> int:
 
 
 def _formats(args: argparse.Namespace) -> int:
-    """The formats corpus on every route: the core API here, LangChain and LlamaIndex in subprocesses (the core
-    never imports them); none and exact on the core route for comparison. Then the traps corpus (issue 18) on the
-    same routes. No LLM runs."""
+    """The formats corpus on every route: the core API here, the routes the integrations register
+    (:mod:`.plugins`) each in its own process (the core never imports them); none and exact on the core route for
+    comparison. Then the traps corpus (issue 18) on the same routes. No LLM runs."""
     import json
-    import subprocess
 
     from ..embed import MiniLMEmbedder
     from ..engine import StepCacheEngine
     from ..store import MemoryStore
+    from . import plugins
     from .formats import CoreRoute, ExactRoute, NoCacheRoute, format_corpus, run_corpus, summarize_corpus
     from .formats_json import CoreJsonRoute, run_json_corpus, summarize_json_corpus
     from .runner import machine, now
@@ -63,17 +63,17 @@ def _formats(args: argparse.Namespace) -> int:
     for r in run_json_corpus(CoreJsonRoute(engine)):
         rows.append({**r, "task": "json"})
     rows += trap_rows(CoreTrapRoute(engine))
-    for module in (
-        "stepcache_langchain.bench_formats",
-        "stepcache_llamaindex.bench_formats",
-        "stepcache_langchain.bench_traps",
-        "stepcache_llamaindex.bench_traps",
-    ):
-        done = subprocess.run([sys.executable, "-m", module], capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0:
-            print(f"{module} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+    for group in (plugins.FORMATS, plugins.TRAPS):
+        routes = plugins.routes(group)
+        if not routes:
+            print(f"no bench routes registered in {group}: install stepcache (its entry points declare them)", file=sys.stderr)
             return 1
-        rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        for route in routes:
+            done = plugins.run(route, timeout=1800)
+            if done.returncode != 0:
+                print(f"{group} route {route.name} ({route.value}) failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                return 1
+            rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     traps = [r for r in rows if r.get("task") == "traps"]

@@ -1,25 +1,20 @@
-"""The formats corpus for JSON: extraction answers in the wrappers chat models put around JSON (raw, pretty,
-fenced, a sentence before or after), for records whose values are hard to keep whole (names with hyphens and
-apostrophes, products with digits, e-mails, phone numbers, flight codes, dates, ``C++``/``C#``, booleans said
-with a negation).
+"""The JSON formats corpus, run: every wrapper x record kind through a route, then summarized.
 
-:class:`JsonAssistant` plays the chat model: it finds which record's text the prompt holds (whatever template
-or format instructions surround it) and answers that record's object in its wrapper. Routes (the LangChain
-output parsers, LlamaIndex programs) live in the integrations; :func:`run_json_corpus` drives any of them.
+The corpus (:mod:`.formats_json_corpus`: records, wrappers, :class:`JsonAssistant`) is data; its names are
+importable from here too. Routes (the LangChain output parsers, LlamaIndex programs) live in the integrations;
+:func:`run_json_corpus` drives any of them and :func:`print_rows` is their command line's output.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
-
-from ..values import Completion, GenerationSpec
+from .formats import summarize_corpus
+from .formats_json_corpus import CASES, TOOL_STYLES, WRAPPERS, Case, Contact, Developer, Flight, JsonAssistant, Person, Product
 
 __all__ = [
     "Person",
@@ -37,131 +32,8 @@ __all__ = [
     "run_json_corpus",
     "summarize_json_corpus",
     "CoreJsonRoute",
+    "print_rows",
 ]
-
-
-class Person(BaseModel):
-    name: str = Field(description="the person's full name")
-    age: int = Field(description="age in years")
-    city: str = Field(description="the city the person lives in")
-
-
-class Product(BaseModel):
-    product: str = Field(description="the product's full name, model number included")
-    price: int = Field(description="price in dollars")
-    in_stock: bool = Field(description="whether the product is in stock")
-
-
-class Contact(BaseModel):
-    name: str = Field(description="the contact's full name")
-    email: str = Field(description="e-mail address")
-    phone: str = Field(description="phone number as written")
-
-
-class Flight(BaseModel):
-    flight: str = Field(description="flight number")
-    origin: str = Field(description="departure city")
-    destination: str = Field(description="arrival city")
-    date: str = Field(description="departure date")
-
-
-class Developer(BaseModel):
-    name: str = Field(description="the developer's full name")
-    languages: list[str] = Field(description="programming languages the developer knows")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One record kind: its model, and texts with the object each states (the first is the base request)."""
-
-    kind: str
-    model: type[BaseModel]
-    texts: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
-
-
-CASES: tuple[Case, ...] = (
-    Case("person", Person, (
-        ("Maria Lopez is 34 and lives in Madrid.", {"name": "Maria Lopez", "age": 34, "city": "Madrid"}),
-        ("Ana Ruiz is 34 and lives in Madrid.", {"name": "Ana Ruiz", "age": 34, "city": "Madrid"}),
-        ("Maria Lopez is 41 and lives in Porto.", {"name": "Maria Lopez", "age": 41, "city": "Porto"}),
-        ("Jean-Luc O'Neil is 52 and lives in Lyon.", {"name": "Jean-Luc O'Neil", "age": 52, "city": "Lyon"}),
-    )),
-    Case("product", Product, (
-        ("The Nordik 2 kettle costs 40 dollars and is in stock.", {"product": "Nordik 2 kettle", "price": 40, "in_stock": True}),
-        ("The Nordik 3 kettle costs 45 dollars and is in stock.", {"product": "Nordik 3 kettle", "price": 45, "in_stock": True}),
-        ("The Vento X5 fan costs 85 dollars and is out of stock.", {"product": "Vento X5 fan", "price": 85, "in_stock": False}),
-    )),
-    Case("contact", Contact, (
-        ("Contact Priya Shah at priya.shah@example.com or +1 415 555 0199.",
-         {"name": "Priya Shah", "email": "priya.shah@example.com", "phone": "+1 415 555 0199"}),
-        ("Contact Omar Haddad at omar.h@example.org or +44 20 7946 0958.",
-         {"name": "Omar Haddad", "email": "omar.h@example.org", "phone": "+44 20 7946 0958"}),
-    )),
-    Case("flight", Flight, (
-        ("Flight LH 1234 leaves Frankfurt for Boston on 2026-12-03.",
-         {"flight": "LH 1234", "origin": "Frankfurt", "destination": "Boston", "date": "2026-12-03"}),
-        ("Flight BA 287 leaves London for San Francisco on 2027-01-15.",
-         {"flight": "BA 287", "origin": "London", "destination": "San Francisco", "date": "2027-01-15"}),
-    )),
-    Case("developer", Developer, (
-        ("Tom Becker knows C++, Rust and Go.", {"name": "Tom Becker", "languages": ["C++", "Rust", "Go"]}),
-        ("Lena Vogel knows C#, Python and Go.", {"name": "Lena Vogel", "languages": ["C#", "Python", "Go"]}),
-    )),
-)  # fmt: skip
-
-
-def _raw(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-def _pretty(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
-
-
-WRAPPERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "raw": _raw,
-    "pretty": _pretty,
-    "fenced": lambda o: f"```json\n{_pretty(o)}\n```",
-    "sentence-then-fence": lambda o: f"Here is the extracted information:\n\n```json\n{_pretty(o)}\n```",
-    "fence-then-sentence": lambda o: f"```json\n{_pretty(o)}\n```\n\nLet me know if you need anything else.",
-    "fenced-no-language": lambda o: f"```\n{_pretty(o)}\n```",
-}
-"""How chat models wrap a JSON answer: the answer's text for an object."""
-
-TOOL_STYLES: dict[str, str] = {
-    "openai-tool-call": "no text; the call in ``tool_calls`` and, raw, in ``additional_kwargs``",
-    "anthropic-tool-use": "a sentence and a ``tool_use`` block in the content list",
-}
-"""How chat models deliver a tool call (the integrations' scripted chat models build the message)."""
-
-
-class JsonAssistant:
-    """A scripted chat model answering extraction prompts in one wrapper (a core ``Backend`` too)."""
-
-    def __init__(self, wrapper: str, *, name: str | None = None) -> None:
-        if wrapper not in WRAPPERS and wrapper not in TOOL_STYLES:
-            raise ValueError(f"unknown wrapper {wrapper!r}; choose from {sorted(WRAPPERS) + sorted(TOOL_STYLES)}")
-        self.wrapper = wrapper
-        self.style = wrapper
-        self.name = name or f"json-assistant:{wrapper}"
-        self.prompts: list[str] = []
-        self._lock = threading.Lock()
-
-    def answer_for(self, prompt: str) -> dict[str, Any] | None:
-        found = [(prompt.rfind(text), obj) for case in CASES for text, obj in case.texts if text in prompt]
-        return max(found, key=lambda f: f[0])[1] if found else None
-
-    def respond(self, prompt: str) -> str:
-        with self._lock:
-            self.prompts.append(prompt)
-        obj = self.answer_for(prompt)
-        if obj is None:
-            return "I could not find a record in that text."
-        return WRAPPERS.get(self.wrapper, _raw)(obj)
-
-    def complete(self, spec: GenerationSpec) -> Completion:
-        text = self.respond(spec.prompt)
-        return Completion(text, len(spec.prompt.split()), len(text.split()))
 
 
 @dataclass(frozen=True)
@@ -225,8 +97,8 @@ def _same(got: dict[str, Any], expected: dict[str, Any]) -> bool:
 
 
 def summarize_json_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    from .formats import summarize_corpus
-
+    """:func:`~.formats.summarize_corpus`, plus the variants reused in their wrapper and the tool calls served as
+    tool calls."""
     out = summarize_corpus(rows)
     for key, s in out.items():
         route, _, style = key.partition("/")
@@ -264,3 +136,14 @@ class CoreJsonRoute:
             return JsonServed(find_json_object(out.text), out.text, out.trace.path, out.trace.backend_calls, verbatim)
 
         return serve
+
+
+def print_rows(rows: Sequence[dict[str, Any]], json_rows: Sequence[dict[str, Any]], *, summary: bool) -> None:
+    """An integration's corpus run on stdout: one JSON row a line (``stepcache bench --formats`` reads them), or
+    the summary."""
+    tagged = [{**r, "task": "json"} for r in json_rows]
+    if summary:
+        print(json.dumps({**summarize_corpus(rows), **summarize_json_corpus(tagged)}, indent=2))
+        return
+    for row in [*rows, *tagged]:
+        print(json.dumps(row, ensure_ascii=False))

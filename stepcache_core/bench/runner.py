@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import StepCacheError
+from ..errors import ConfigError, StepCacheError
 from .judge import is_correct
 from .systems import Served, System
 
@@ -222,7 +222,10 @@ def _mix(paths: dict[str, float], fmt: str) -> list[str]:
 
 
 def _plots(results: list[dict[str, Any]], summary: dict[str, Any], out: Path) -> list[str]:
-    import matplotlib
+    try:
+        import matplotlib
+    except ModuleNotFoundError as e:
+        raise ConfigError("plots need matplotlib: pip install 'stepcache[bench]', or pass --no-plots") from e
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -1,7 +1,8 @@
 """``stepcache bench --scale``: hit latency against store size, embedded and through a ``chroma run``
 server from several processes, hits per second, memory, a fresh process's first hit, the cost of a put
 into a full (bounded) store, and free-text lookups/updates through ``set_llm_cache`` against
-LangChain's ``SQLiteCache`` (run in a subprocess: the core never imports LangChain).
+LangChain's ``SQLiteCache`` (the route the LangChain integration registers, run in its own process: the core
+never imports LangChain).
 
 Filler entries are written in bulk with random unit vectors of the embedder's dimension (embedding 10^5
 texts with MiniLM on two cores would take longer than the whole run); the probes go through the real
@@ -22,6 +23,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from . import plugins
 
 __all__ = ["run_scale", "format_scale"]
 
@@ -195,22 +198,24 @@ def _put_costs(n_full: int, puts: int) -> dict[str, Any]:
     return out
 
 
-def _langchain_free_text(n: int) -> dict[str, Any] | None:
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "stepcache_langchain.bench_cache", "--n", str(n)],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env={**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"},
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return {"error": str(e)}
-    if proc.returncode != 0:
-        if "No module named 'stepcache_langchain" in proc.stderr or "No module named 'langchain" in proc.stderr:
-            return None
-        return {"error": proc.stderr[-1500:]}
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+def _framework_free_text(n: int) -> dict[str, dict[str, Any] | None]:
+    """Each cache route an integration registers (:data:`.plugins.CACHE`), by name: its comparison with its
+    framework's own cache, ``None`` when the framework is not installed."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    out: dict[str, dict[str, Any] | None] = {}
+    for route in plugins.routes(plugins.CACHE):
+        try:
+            proc = plugins.run(route, "--n", str(n), timeout=900, env=env)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out[route.name] = {"error": str(e)}
+            continue
+        if proc.returncode == plugins.MISSING_PACKAGE:
+            out[route.name] = None
+        elif proc.returncode != 0:
+            out[route.name] = {"error": proc.stderr[-1500:]}
+        else:
+            out[route.name] = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return out
 
 
 def run_scale(
@@ -234,7 +239,7 @@ def run_scale(
         row: dict[str, Any] = {}
         directory = tempfile.mkdtemp(prefix=f"sc-scale-{n}-")
         engine = StepCacheEngine(store=ChromaStore(persist_directory=directory), embedder=embedder, backend=ScriptedBackend())
-        collection = engine._collection(Namespace())
+        collection = engine.collection(Namespace())
         row["fill_s"], vectors = _fill(engine.store, collection, embedder.dimension, n, seed, 2000)
         engine.record(Request(BASE), BASE_OUT)
         engine.record(Request("Write a haiku about autumn"), "Leaves fall.")
@@ -263,7 +268,7 @@ def run_scale(
                 remote = StepCacheEngine(
                     store=ChromaStore(host="127.0.0.1", port=srv.port), embedder=embedder, backend=ScriptedBackend()
                 )
-                row["server_fill_s"], _ = _fill(remote.store, remote._collection(Namespace()), embedder.dimension, n, seed, 1000)
+                row["server_fill_s"], _ = _fill(remote.store, remote.collection(Namespace()), embedder.dimension, n, seed, 1000)
                 remote.record(Request(BASE), BASE_OUT)
                 solo = _workers("127.0.0.1", srv.port, 1, lookups)[0]
                 row["server_one_process_hit"] = {**_ms(solo["times"]), "first_hit_s": round(solo["first_hit_s"], 3)}
@@ -280,7 +285,8 @@ def run_scale(
         report["sizes"][str(n)] = row
         print(json.dumps({str(n): row}), flush=True)
     report["put_cost"] = _put_costs(min(max(sizes), 1000), max(50, min(lookups, 300)))
-    report["langchain_free_text"] = _langchain_free_text(max(50, min(lookups, 300)))
+    for name, result in _framework_free_text(max(50, min(lookups, 300))).items():
+        report[f"{name}_free_text"] = result
     return report
 
 

@@ -18,7 +18,9 @@ from ..values import GenerationSpec, Origin, Request, Step, Verdict
 
 __all__ = [
     "Segmenter",
+    "RendersLike",
     "Verifier",
+    "WorthPatching",
     "Adapter",
     "Gate",
     "Prompter",
@@ -37,15 +39,22 @@ __all__ = [
 class Segmenter(Protocol):
     """Splits an output into ordered steps and renders steps back to text.
 
-    ``render(segment(t))`` must serve the same content as ``t``. A segmenter may also offer
-    ``render_like(original, steps) -> str``: the steps written in the layout of the answer they came from
-    (the engine uses it for reuses and patches; :class:`~stepcache_core.segment.JsonObjectSegmenter` keeps a
-    JSON object's sentence, fence and formatting).
+    ``render(segment(t))`` must serve the same content as ``t``. A segmenter may also render in the layout
+    of the answer the steps came from (:class:`RendersLike`).
     """
 
     def segment(self, text: str, *, origin: Origin = "cached") -> list[Step]: ...
 
     def render(self, steps: Sequence[Step]) -> str: ...
+
+
+@runtime_checkable
+class RendersLike(Protocol):
+    """Optional capability of a :class:`Segmenter`: ``render_like(original, steps)`` writes the steps in the layout of
+    the answer they came from. The engine uses it for reuses and patches;
+    :class:`~stepcache_core.segment.JsonObjectSegmenter` keeps a JSON object's sentence, fence and formatting."""
+
+    def render_like(self, original: str, steps: Sequence[Step]) -> str: ...
 
 
 @runtime_checkable
@@ -120,6 +129,14 @@ class Prompter(Protocol):
     def merge(self, problem: Any, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]: ...
 
     def repair(self, problem: Any, text: str, verdict: Verdict) -> GenerationSpec | None: ...
+
+
+@runtime_checkable
+class WorthPatching(Protocol):
+    """Optional capability of a :class:`Prompter`: whether a reused answer that failed verification holds enough
+    for this request to be patched (``False``: the caller's own prompt answers instead of a patch)."""
+
+    def worth_patching(self, problem: Any, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> bool: ...
 
 
 @runtime_checkable

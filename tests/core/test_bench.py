@@ -134,3 +134,17 @@ def test_the_judge_compares_nested_values_field_by_field():
     js = {"task": "json_extraction", "expected": {"to": "Ann", "address": {"city": "Lyon", "lines": ["12 Rue A", "B"]}}}
     assert is_correct(js, '{"to": "ann", "address": {"city": "lyon", "lines": ["12 rue a", "b"]}}')
     assert not is_correct(js, '{"to": "Ann", "address": {"city": "Lyon", "lines": ["12 Rue A"]}}')
+
+
+def test_a_bench_route_whose_package_is_missing_names_it_and_its_extra():
+    from importlib.metadata import EntryPoint
+
+    from stepcache_core.bench import plugins
+
+    route = EntryPoint(name="langchain", value="stepcache_no_such_package.bench:main", group=plugins.FORMATS)
+    done = plugins.run(route, timeout=120)
+    assert done.returncode == plugins.MISSING_PACKAGE, done.stderr
+    assert "'stepcache_no_such_package'" in done.stderr and "pip install 'stepcache[langchain]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    with pytest.raises(ConfigError):
+        plugins.routes("stepcache.bench_nothing")

@@ -89,7 +89,7 @@ def test_server_clear_restart_and_freeze(tmp_path):
         try:
             t = time.perf_counter()
             with pytest.raises(StoreError):
-                engine.store.count(engine._collection(Request("x").namespace))
+                engine.store.count(engine.collection(Request("x").namespace))
             assert time.perf_counter() - t < 3.0 * 3 + 2
         finally:
             os.kill(server.proc.pid, signal.SIGCONT)

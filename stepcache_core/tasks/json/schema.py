@@ -11,7 +11,7 @@ from typing import Any
 from ...errors import InvalidSchemaError
 from ...values import canonical_json
 
-__all__ = ["MAX_SCHEMA_CHARS", "MAX_SCHEMA_DEPTH", "PATTERN_TIMEOUT_S", "validator_for"]
+__all__ = ["MAX_SCHEMA_CHARS", "MAX_SCHEMA_DEPTH", "PATTERN_TIMEOUT_S", "inline_refs", "validator_for"]
 
 
 MAX_SCHEMA_CHARS = 100_000
@@ -171,3 +171,49 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
         raise InvalidSchemaError(f"schema is not JSON-serialisable: {e}") from e
     except RecursionError as e:
         raise InvalidSchemaError("schema is nested too deeply") from e
+
+
+_DEFINITIONS = ("$defs", "definitions")
+
+
+def inline_refs(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` with each ``$ref`` to one of its own definitions (``#/$defs/Name``, ``#/definitions/Name``)
+    replaced by that definition, and the root's definitions dropped: every sub-schema then stands on its own, as the
+    task needs to check one key against its own sub-schema. Keys beside a ``$ref`` (pydantic puts a field's
+    ``description`` there) override the definition's. A definition may use others, to any depth.
+
+    Raises :class:`InvalidSchemaError` for a recursive definition (a tree or a linked list: inlined it would
+    never end, so the walk stops at the first definition met again inside itself), for a ``$ref`` that names no
+    definition of ``schema`` (nothing is fetched), and for an expansion larger than ``MAX_SCHEMA_CHARS`` nodes
+    (definitions used many times over, each using others many times over).
+
+    Example::
+
+        inline_refs({"properties": {"home": {"$ref": "#/$defs/Address"}}, "$defs": {"Address": {"type": "object"}}})
+        # {"properties": {"home": {"type": "object"}}}
+    """
+    tables = {f"#/{key}/": schema.get(key) or {} for key in _DEFINITIONS}
+    budget = [MAX_SCHEMA_CHARS]
+
+    def walk(node: Any, inside: tuple[str, ...]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise InvalidSchemaError(f"schema expands to more than {MAX_SCHEMA_CHARS} nodes once its $refs are inlined")
+        if isinstance(node, list):
+            return [walk(v, inside) for v in node]
+        if not isinstance(node, Mapping):
+            return node
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return {k: walk(v, inside) for k, v in node.items()}
+        table, name = next(((t, ref[len(p) :]) for p, t in tables.items() if ref.startswith(p)), ({}, ref))
+        if ref in inside:
+            raise InvalidSchemaError(f"definition {name!r} uses itself: a recursive schema cannot be inlined")
+        definition = table.get(name) if isinstance(table, Mapping) else None
+        if not isinstance(definition, Mapping):
+            raise InvalidSchemaError(f"$ref {ref!r} names no definition of the schema")
+        return walk({**definition, **{k: v for k, v in node.items() if k != "$ref"}}, (*inside, ref))
+
+    # only the root's definitions go: a property may be called "definitions"
+    inlined: dict[str, Any] = walk({k: v for k, v in schema.items() if k not in _DEFINITIONS}, ())
+    return inlined

@@ -1,0 +1,110 @@
+"""Adaptation: a cached answer rewritten for the new request, verified, and searched for what it carries over.
+
+For each candidate the retriever found: segment the cached answer, let the task's
+:class:`~stepcache_core.tasks.base.Adapter` rewrite its steps, verify them, and ask the task's
+:class:`~stepcache_core.tasks.base.Carryover` what the reuse would still say of the cached request. The best
+candidate wins: one that verifies, else the one with the most (and the longest prefix of) verified steps, which
+the repair stage may patch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .embed import Embedder, cosine
+from .intake import Prepared, RunLog
+from .store import Candidate
+from .tasks.base import AdaptContext
+from .values import Step, Verdict
+from .verify import Verification, merge_stale
+
+__all__ = ["Adapted", "Adaptation"]
+
+
+@dataclass(frozen=True)
+class Adapted:
+    """One candidate adapted to the request: the cached steps, the adapted steps and their verdicts."""
+
+    candidate: Candidate
+    old: Any
+    """The task's parse of the candidate's request."""
+    cached: list[Step]
+    steps: list[Step]
+    ok: bool
+    whole: Verdict
+    """The first failure, or a pass."""
+    verdicts: list[Verdict]
+    score: tuple[bool, int, int]
+    """(verifies, steps verified, verified prefix): the best candidate has the highest."""
+    fixed: bool = False
+    """Stale text that no patch rewrites (outside the steps): only the caller's model can answer."""
+
+
+class Adaptation:
+    """Adapts and verifies candidates (:meth:`best`) and finds what a reuse carries over (:meth:`stale`)."""
+
+    def __init__(self, verification: Verification, embedder: Embedder) -> None:
+        self.verification = verification
+        self.embedder = embedder
+
+    def best(self, prep: Prepared, run: RunLog, candidates: Sequence[tuple[Candidate, Any]]) -> Adapted | None:
+        """Adapt and verify each candidate; stop at the first that verifies, else keep the best score."""
+        profile = prep.profile
+        best: Adapted | None = None
+        for cand, old in candidates:
+            with run.stage("segment"):
+                cached = self.verification.segment(profile, cand.entry.output)
+            steps = cached
+            if profile.adapter is not None:
+                with run.stage("adapt"):
+                    try:
+                        steps = profile.adapter.adapt(old, prep.problem, cached, AdaptContext(similarity=self.similarity))
+                    except Exception as e:  # an adapter that cannot cope leaves the steps to verification
+                        run.notes.append(f"adapter raised {type(e).__name__}: {e}")
+            ok, whole, verdicts = self.verification.steps(prep, steps, run)
+            stale = self.stale(prep, run, old, cached, steps, cand.entry.output)
+            if stale:
+                verdicts = merge_stale(verdicts, stale)
+                ok, whole = False, next((v for v in verdicts if not v.ok), stale[0])
+            prefix = next((i for i, v in enumerate(verdicts) if not v.ok), len(verdicts))
+            fixed = any(v.step is None for v in stale)  # stale text no patch rewrites: only the model can answer
+            adapted = Adapted(cand, old, cached, steps, ok, whole, verdicts, (ok, sum(v.ok for v in verdicts), prefix), fixed)
+            if best is None or adapted.score > best.score:
+                best = adapted
+            if ok:
+                break
+        return best
+
+    def stale(self, prep: Prepared, run: RunLog, old: Any, cached: Sequence[Step], steps: Sequence[Step], layout: str) -> list[Verdict]:
+        """What a reuse of ``cached`` (adapted to ``steps``, rendered in ``layout``) carries over from the cached
+        request (see :class:`~stepcache_core.tasks.base.Carryover`); anything the check cannot tell is stale."""
+        carry = prep.profile.carryover
+        if carry is None:
+            return []
+        text = self.verification.render(prep.profile, steps, layout)
+        with run.stage("carryover"):
+            found = self.verification.guarded(
+                lambda: carry.stale(old, prep.problem, cached, steps, text),
+                steps,
+                lambda reason: [Verdict(False, reason)],
+            )
+        for v in found:
+            run.notes.append(f"carried over from the cached request: {v.reason}")
+        return [v if not v.ok else Verdict(False, "stale", v.step, v.key) for v in found]
+
+    def contradicts(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: Sequence[Step]) -> list[Verdict]:
+        """Where a generated answer puts a value in a slot the precedent (the nearest compatible entry, adapted)
+        filled with another key's ("belongs to Dana Levi" was no one's ``name``): one of the two is wrong, and this
+        answer is not served as verified. Only checks of values count here; a correction or a note is the model's
+        own."""
+        if precedent is None:
+            return []
+        found = self.stale(prep, run, precedent.old, precedent.cached, steps, precedent.candidate.entry.output)
+        return [v for v in found if v.step is not None]
+
+    def similarity(self, a: str, b: str) -> float:
+        """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`)."""
+        va, vb = self.embedder.embed([a, b])
+        return cosine(va, vb)

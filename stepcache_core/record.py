@@ -1,0 +1,163 @@
+"""Recording: what is served becomes an :class:`~stepcache_core.values.Outcome` with its trace, and is stored.
+
+:meth:`Recorder.deliver` is the last stage of every served request: the integrity check of the whole answer
+(whatever path produced it), the frame it is delivered in, the store write and the typed
+:class:`~stepcache_core.values.Trace`. :meth:`Recorder.put` writes one entry; a store that fails raises
+:class:`~stepcache_core.errors.StoreError`, and a served answer whose store failed reports it in
+``Trace.store_error`` instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .config import EngineConfig
+from .errors import StoreError, UnverifiedOutputError
+from .intake import Prepared, RunLog
+from .retrieve import Retriever
+from .store import Entry, Store, key_vector
+from .values import Outcome, Path, Step, Trace
+from .verify import Verification
+
+__all__ = ["Reframe", "Recorder", "Served"]
+
+Reframe = Callable[[str, str], str]
+"""``(source frame, served text) -> frame`` of an adapted or patched reuse (see :meth:`StepCacheEngine.lookup`)."""
+
+
+@dataclass(frozen=True)
+class Served:
+    """An answer the engine decided to serve, before its integrity check and its trace."""
+
+    path: Path
+    steps: Sequence[Step]
+    similarity: float | None = None
+    matched: Entry | None = None
+    exact: bool = False
+    verified: bool = True
+    fallback: str | None = None
+    skip_reason: str | None = None
+    text: str | None = None
+    """The text to serve when it is not the steps rendered: an exact hit or a verified answer, as written."""
+    layout: str | None = None
+    """The answer whose layout the steps are rendered in (the reused entry's, or the model's own answer)."""
+
+
+class Recorder:
+    """Stores answers and turns served answers into outcomes. Entries of exact-only tasks go to ``exact_store``
+    (found by id alone); the others to ``store``, with the request's embedding."""
+
+    def __init__(self, store: Store, exact_store: Store, retriever: Retriever, verification: Verification, config: EngineConfig) -> None:
+        self.store = store
+        self.exact_store = exact_store
+        self.retriever = retriever
+        self.verification = verification
+        self.config = config
+        self.lock = threading.Lock()
+        """Held by every write (puts and clears) of this engine."""
+
+    def store_for(self, prep: Prepared) -> Store:
+        """Where the request's entries live."""
+        return self.exact_store if prep.profile.exact_only else self.store
+
+    def put(self, prep: Prepared, text: str, *, verified: bool, run: RunLog, frame: str = "") -> bool:
+        """Store ``text`` as the answer to the request; ``False`` when policy does not store it (storing disabled,
+        too long). Raises :class:`StoreError`."""
+        if not self.config.store_outputs:
+            return False
+        if len(text) > self.config.max_output_chars:
+            run.notes.append(f"not stored: {len(text)} characters is over max_output_chars={self.config.max_output_chars}")
+            return False
+        req = prep.request
+        entry = Entry(
+            id=prep.entry_id,
+            prompt=req.prompt,
+            key_text=req.embed_text,
+            task=prep.profile.name,
+            output=text,
+            constraints=req.constraints_json(),
+            created_at=time.time(),
+            verified=verified,
+            signature=prep.signature if verified else "",
+            frame=frame,
+        )
+        with run.stage("store"):
+            if prep.profile.exact_only:
+                # found by id only: a key-derived vector fills the slot, and no embedding model loads
+                vector = key_vector(entry.id, self.retriever.embedder.dimension)
+            else:
+                vector = self.retriever.vector(prep, run)
+            with self.lock:
+                self.store_for(prep).put(prep.collection, entry, vector)
+        return True
+
+    def deliver(self, prep: Prepared, run: RunLog, served: Served, t0: float, *, store: bool, reframe: Reframe | None) -> Outcome:
+        """The served answer as an outcome: checked whole (a failure raises :class:`UnverifiedOutputError`),
+        framed, stored when it should be, and traced. ``t0`` is when the request arrived."""
+        profile = prep.profile
+        text = served.text if served.text is not None else self.verification.render(profile, served.steps, served.layout)
+        if served.verified and profile.verifier is not None:
+            # the integrity check of the stitched output, whatever path produced it
+            with run.stage("integrity"):
+                whole = self.verification.whole(prep, text)
+            if not whole.ok:
+                raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage())
+        reused = served.matched is not None and served.path in ("reuse", "patch")
+        frame = served.matched.frame if served.matched is not None and reused else ""
+        keep = store and not served.exact
+        if frame and not served.exact:
+            # the entry's frame is how *its* answer was delivered (its arguments, its call id): stored with this
+            # answer, this prompt's exact repeat would be served another record's call. Kept only with the frame
+            # made for this answer (a fresh call id is not derivable again: stored even when found by structure)
+            frame = reframe(frame, text) if reframe is not None else frame
+            if keep and not (reframe is not None and frame):
+                keep = False
+                run.notes.append("not stored: the entry's frame could not be made this answer's own")
+        elif reused and served.path == "reuse" and served.similarity is None:
+            # a reuse found by structure signature is derivable again in ~2 ms from the entry it came from:
+            # storing it would put an embedding and a Chroma write on the fast path for nothing
+            keep = False
+        store_error: str | None = None
+        if served.matched is not None and reused:
+            try:
+                self.store_for(prep).touch(prep.collection, [served.matched.id])  # least recently used goes first
+            except StoreError as e:
+                run.notes.append(f"touch failed: {e}")
+        if keep:
+            try:
+                self.put(prep, text, verified=served.verified, run=run, frame=frame)
+            except StoreError as e:  # the answer is good; only keeping it failed
+                store_error = str(e)
+                run.notes.append(f"store failed: {e}")
+        return Outcome(text, tuple(served.steps), trace(prep, run, served, t0, store_error), frame=frame)
+
+
+def trace(prep: Prepared, run: RunLog, served: Served, t0: float, store_error: str | None) -> Trace:
+    """The typed trace of a served request."""
+    origins = [s.origin for s in served.steps]
+    matched = served.matched
+    return Trace(
+        path=served.path,
+        task=prep.profile.name,
+        verified=served.verified,
+        similarity=served.similarity,
+        matched_id=matched.id if matched else None,
+        matched_prompt=matched.prompt if matched else None,
+        exact_hit=served.exact,
+        skip_reason=served.skip_reason if served.path == "skip" else None,
+        steps_total=len(served.steps),
+        steps_reused=origins.count("cached"),
+        steps_adapted=origins.count("adapted"),
+        steps_regenerated=origins.count("generated") + origins.count("deterministic"),
+        fallback=served.fallback,
+        backend_calls=run.calls,
+        prompt_tokens=run.prompt_tokens,
+        completion_tokens=run.completion_tokens,
+        latency_s=time.perf_counter() - t0,
+        stages=dict(run.stages),
+        notes=tuple(run.notes),
+        store_error=store_error,
+    )

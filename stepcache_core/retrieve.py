@@ -1,0 +1,105 @@
+"""Retrieval: the past requests whose answers might serve a new one, each already through the task's gate.
+
+Retrieval proposes and verification decides. Two ways in, cheapest first: the newest verified entry of the same
+structure (the task's signature, found in the store without embedding), then the nearest neighbours by embedding
+above ``similarity_threshold``. Every candidate is parsed as its task reads it and must pass the task's
+:class:`~stepcache_core.tasks.base.Gate` (whose decision comes from the text, never from the similarity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import EngineConfig
+from .embed import Embedder
+from .intake import Prepared, RunLog
+from .store import Candidate, Store
+
+__all__ = ["Retrieved", "Retriever"]
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """Nearest neighbours that passed the gate (each with the task's parse of its request), the nearest of all,
+    and why others were skipped."""
+
+    chosen: list[tuple[Candidate, Any]] = field(default_factory=list)
+    nearest: Candidate | None = None
+    skip_reason: str | None = None
+
+
+class Retriever:
+    """Finds candidates in ``store``: :meth:`by_signature` (no embedding), :meth:`by_embedding`.
+
+    Replace ``engine.retriever`` with a subclass to change how candidates are found; the engine adapts and
+    verifies whatever it returns.
+    """
+
+    def __init__(self, store: Store, embedder: Embedder, config: EngineConfig) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.config = config
+
+    def by_signature(self, prep: Prepared, run: RunLog) -> tuple[Candidate, Any] | None:
+        """The newest verified entry of the same structure that passes the gate (the fast path: shared by every
+        process and every restart), with the task's parse of its request."""
+        signature = prep.signature
+        if not signature:
+            return None
+        with run.stage("signature"):
+            for entry in self.store.find(prep.collection, signature, 2):
+                if entry.task != prep.profile.name or not entry.verified:
+                    continue
+                try:
+                    old = prep.profile.parse(entry.as_request(prep.request.namespace))
+                except Exception:  # a stored entry that no longer parses is skipped, never served
+                    continue
+                if prep.profile.gate.compatible(old, prep.problem).ok:
+                    run.notes.append("matched by structure signature (no embedding)")
+                    return Candidate(entry, None), old
+        return None
+
+    def by_embedding(self, prep: Prepared, run: RunLog) -> Retrieved:
+        """The ``top_k`` nearest entries of the request's collection; those of another task, unverified, below
+        the threshold or refused by the gate are left out (the first such reason is kept). The request's vector is
+        left in ``run.vector`` for the store."""
+        profile = prep.profile
+        with run.stage("embed"):
+            vector = self.embedder.embed([self.text(prep)])[0]
+        with run.stage("query"):
+            candidates = self.store.query(prep.collection, vector, self.config.top_k)
+        run.vector = vector
+        chosen: list[tuple[Candidate, Any]] = []
+        skip_reason: str | None = None
+        threshold = self.config.similarity_threshold
+        for cand in candidates:
+            if cand.similarity is not None and cand.similarity < threshold:
+                skip_reason = skip_reason or f"similarity {cand.similarity:.3f} < {threshold}"
+                break
+            if cand.entry.task != profile.name:
+                skip_reason = skip_reason or f"task changed ({cand.entry.task} -> {profile.name})"
+                continue
+            if not cand.entry.verified and profile.verifier is not None:
+                continue
+            try:
+                old = profile.parse(cand.entry.as_request(prep.request.namespace))
+            except Exception as e:  # a stored entry that no longer parses is skipped, never served
+                run.notes.append(f"stored entry {cand.entry.id} no longer parses: {e}")
+                continue
+            gate = profile.gate.compatible(old, prep.problem)
+            if not gate.ok:
+                skip_reason = skip_reason or gate.reason
+                continue
+            chosen.append((cand, old))
+        return Retrieved(chosen, candidates[0] if candidates else None, skip_reason)
+
+    def vector(self, prep: Prepared, run: RunLog) -> list[float]:
+        """The request's embedding: the one retrieval computed, or a new one."""
+        return run.vector or self.embedder.embed([self.text(prep)])[0]
+
+    @staticmethod
+    def text(prep: Prepared) -> str:
+        """What is embedded for a request: its key text, as the task wants it embedded."""
+        text = prep.request.embed_text
+        return prep.profile.retrieval_text(text) if prep.profile.retrieval_text else text

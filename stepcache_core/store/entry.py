@@ -1,0 +1,111 @@
+"""The record format every store holds: :class:`Entry` (a request/output pair and its metadata codec),
+:class:`Candidate` (a retrieved entry), and the helpers that name where and under which vector it lives."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..values import Namespace, Request
+
+__all__ = ["DEFAULT_DIR", "Entry", "Candidate", "default_directory", "key_vector"]
+
+DEFAULT_DIR = "~/.cache/stepcache/chroma"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored request/output pair.
+
+    ``signature`` is the task's structure key of the request (set on verified
+    entries of tasks that have one): the store finds entries by it without
+    embedding. ``verified`` is ``False`` for outputs kept for identical
+    repeats only. ``frame`` is opaque to the engine: how the answer was
+    delivered beyond its text (an integration's tool-call envelope); an exact
+    hit hands it back, a reuse gets one of its own from the integration.
+    """
+
+    id: str
+    prompt: str
+    key_text: str
+    task: str
+    output: str
+    constraints: str
+    created_at: float
+    verified: bool = True
+    signature: str = ""
+    frame: str = ""
+
+    def metadata(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "prompt": self.prompt,
+            "key_text": self.key_text,
+            "task": self.task,
+            "output": self.output,
+            "constraints": self.constraints,
+            "created_at": self.created_at,
+            "verified": self.verified,
+        }
+        if self.signature:
+            meta["sig"] = self.signature
+        if self.frame:
+            meta["frame"] = self.frame
+        return meta
+
+    @staticmethod
+    def from_metadata(entry_id: str, meta: Mapping[str, Any]) -> Entry:
+        return Entry(
+            id=entry_id,
+            prompt=str(meta["prompt"]),
+            key_text=str(meta.get("key_text", meta["prompt"])),
+            task=str(meta["task"]),
+            output=str(meta["output"]),
+            constraints=str(meta.get("constraints", "{}")),
+            created_at=float(meta.get("created_at", 0.0)),
+            verified=bool(meta.get("verified", True)),
+            signature=str(meta.get("sig", "")),
+            frame=str(meta.get("frame", "")),
+        )
+
+    def as_request(self, namespace: Namespace) -> Request:
+        cons = json.loads(self.constraints) if self.constraints else {}
+        return Request(
+            prompt=self.prompt,
+            task=self.task,
+            schema=cons.get("schema"),
+            required_keys=tuple(cons.get("required") or ()),
+            namespace=namespace,
+            key_text=self.key_text,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A retrieved entry; ``similarity`` is ``None`` when it was matched by structure, not by embedding."""
+
+    entry: Entry
+    similarity: float | None
+
+
+def default_directory() -> Path:
+    """``$STEPCACHE_DIR`` if set, else ``~/.cache/stepcache/chroma``."""
+    return Path(os.environ.get("STEPCACHE_DIR") or DEFAULT_DIR).expanduser()
+
+
+def key_vector(key: str, dimension: int) -> list[float]:
+    """A deterministic unit vector derived from a key: the embedding slot of an entry that is only
+    ever found by id (exact-only tasks), so storing it never loads an embedding model."""
+    raw = b""
+    counter = 0
+    while len(raw) < dimension:
+        raw += hashlib.sha256(f"{counter}:{key}".encode()).digest()
+        counter += 1
+    v = [b / 255.0 - 0.5 for b in raw[:dimension]]
+    n = math.sqrt(sum(x * x for x in v)) or 1.0
+    return [x / n for x in v]

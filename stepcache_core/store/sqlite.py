@@ -1,0 +1,209 @@
+"""The SQLite store: :class:`SqliteStore`, entries in one indexed file, the exact-match store."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..errors import StoreError
+from .base import _Limits, _racing
+from .entry import Candidate, Entry
+
+__all__ = ["SqliteStore"]
+
+
+class SqliteStore(_Limits):
+    """Entries in one SQLite file (stdlib ``sqlite3``, WAL mode): the exact-match store.
+
+    An :class:`EmbeddedChromaStore` keeps entries of exact-only tasks (free text) here, beside its own
+    files (its :meth:`~EmbeddedChromaStore.exact_store`): an id lookup or a write costs a fraction of a millisecond,
+    where a Chroma write costs tens (HNSW insertion). Processes sharing the directory share the file.
+    ``query`` is a brute-force cosine scan: fine for what it holds (entries found by id), not for
+    similarity search over a large store. LRU eviction and signature lookups use indexes.
+    """
+
+    _SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS entries (collection TEXT NOT NULL, id TEXT NOT NULL, meta TEXT NOT NULL, "
+        "vector TEXT NOT NULL, sig TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL, used_at REAL NOT NULL, "
+        "PRIMARY KEY (collection, id))",
+        "CREATE INDEX IF NOT EXISTS entries_used ON entries (collection, used_at)",
+        "CREATE INDEX IF NOT EXISTS entries_sig ON entries (collection, sig)",
+    )
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_entries: int | None = None,
+        ttl_s: float | None = None,
+        timeout_s: float = 10.0,
+        vectors: bool = True,
+        on_evict: Callable[[str, list[str]], None] | None = None,
+    ) -> None:
+        super().__init__(max_entries, ttl_s)
+        self.location = str(path)
+        self._vectors = vectors
+        self._on_evict = on_evict
+        self._timeout_s = timeout_s
+        self._local = threading.local()
+        self._batch = max(1, max_entries // 10) if max_entries else 1
+        self._known: dict[str, int] = {}  # entries per collection as of the last count, plus puts since
+        self._lock = threading.Lock()
+        conn = self._conn()
+        for attempt in range(8):
+            try:
+                with conn:
+                    for stmt in self._SCHEMA:
+                        conn.execute(stmt)
+                break
+            except Exception as e:
+                if attempt == 7 or not _racing(e):
+                    raise StoreError(
+                        f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                    ) from e
+                time.sleep(0.05 * (attempt + 1))
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import sqlite3
+
+            try:
+                conn = sqlite3.connect(self.location, timeout=self._timeout_s, isolation_level=None, check_same_thread=True)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except Exception as e:
+                raise StoreError(
+                    f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                ) from e
+            self._local.conn = conn
+        return conn
+
+    def _sql(self, operation: str, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return list(self._conn().execute(sql, tuple(args)).fetchall())
+        except StoreError:
+            raise
+        except Exception as e:
+            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+
+    def _entry(self, entry_id: str, meta: str) -> Entry | None:
+        try:
+            return Entry.from_metadata(entry_id, json.loads(meta))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def get(self, collection: str, entry_id: str) -> Entry | None:
+        rows = self._sql("get", "SELECT meta FROM entries WHERE collection=? AND id=?", (collection, entry_id))
+        entry = self._entry(entry_id, rows[0][0]) if rows else None
+        if entry is not None and self.expired(entry):
+            self.delete(collection, [entry_id])
+            return None
+        return entry
+
+    def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
+        from ..embed import cosine
+
+        rows = self._sql("query", "SELECT id, meta, vector FROM entries WHERE collection=?", (collection,))
+        scored = []
+        for entry_id, meta, vector in rows:
+            entry = self._entry(entry_id, meta)
+            if entry is not None and not self.expired(entry):
+                scored.append(Candidate(entry, cosine(embedding, json.loads(vector))))
+        return sorted(scored, key=lambda c: -(c.similarity or 0.0))[:k]
+
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        rows = self._sql(
+            "find",
+            "SELECT id, meta FROM entries WHERE collection=? AND sig=? ORDER BY created_at DESC LIMIT ?",
+            (collection, signature, k),
+        )
+        return [e for i, m in rows if (e := self._entry(i, m)) is not None and not self.expired(e)]
+
+    def touch(self, collection: str, ids: Sequence[str]) -> None:
+        if not ids or self.max_entries is None:
+            return  # recency only matters to eviction: no write on an unbounded store's hit path
+        now = time.time()
+        self._sql(
+            "touch",
+            f"UPDATE entries SET used_at=? WHERE collection=? AND id IN ({','.join('?' * len(ids))})",
+            (now, collection, *ids),
+        )
+
+    def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        self.put_many(collection, [entry], [embedding])
+
+    def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None:
+        now = time.time()
+        rows = [
+            (
+                collection,
+                e.id,
+                json.dumps(e.metadata(), ensure_ascii=False),
+                json.dumps(list(v)) if self._vectors else "[]",
+                e.signature,
+                e.created_at,
+                max(now, e.created_at) if len(entries) == 1 else e.created_at,
+            )
+            for e, v in zip(entries, embeddings)
+        ]
+        try:
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except Exception as e:
+            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="put") from e
+        if self.max_entries is None:
+            return
+        with self._lock:
+            known = self._known.get(collection)
+            if known is not None:
+                known += len(rows)  # a replaced id over-counts: the recount corrects it
+                self._known[collection] = known
+        if known is not None and known <= self.max_entries:
+            return
+        # over the bound (or never counted): count exactly, and evict down to max_entries - batch in one
+        # indexed delete, so this runs once per batch of puts
+        (count,) = self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0]
+        if count > self.max_entries:
+            excess = count - max(0, self.max_entries - self._batch)
+            victims = [
+                r[0]
+                for r in self._sql(
+                    "evict", "SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?", (collection, excess)
+                )
+            ]
+            self.delete(collection, victims)
+            if self._on_evict is not None:
+                self._on_evict(collection, victims)
+            count -= len(victims)
+        with self._lock:
+            self._known[collection] = count
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            self._sql(
+                "delete", f"DELETE FROM entries WHERE collection=? AND id IN ({','.join('?' * len(chunk))})", (collection, *chunk)
+            )
+
+    def clear(self, collection: str | None = None) -> None:
+        if collection is None:
+            self._sql("clear", "DELETE FROM entries")
+        else:
+            self._sql("clear", "DELETE FROM entries WHERE collection=?", (collection,))
+
+    def count(self, collection: str) -> int:
+        return int(self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0][0])

@@ -1,0 +1,205 @@
+"""LlamaIndex calls as core requests: the text the cache keys on, the namespace of everything else that shapes the
+answer (the inner LLM's settings, the call's keyword arguments, the chat history before the keyed turn) and
+StepCache's own per-call options. A call the cache cannot key on (tool arguments, tool messages, an assistant
+prefill) is a *bypass*: the inner LLM serves it alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole, TextBlock, ThinkingBlock, ToolCallBlock
+from llama_index.core.bridge.pydantic import BaseModel
+from llama_index.core.llms import LLM
+from llama_index.core.prompts import BasePromptTemplate
+
+from stepcache_core import InvalidRequestError, InvalidSchemaError, Namespace, Request
+from stepcache_core.tasks.json.schema import inline_refs
+
+from ._discover import discover
+from .backend import llm_identity
+
+__all__ = [
+    "TEXT_TASK",
+    "JSON_TASK",
+    "UnsupportedContentError",
+    "Plan",
+    "NamespaceOf",
+    "namespace",
+    "split_options",
+    "check_content",
+    "keyed_turn",
+    "plan_completion",
+    "plan_chat",
+    "plan_structured",
+]
+
+_R = TypeVar("_R")
+
+TEXT_TASK = "text"
+JSON_TASK = "json_extraction"
+
+# keyword arguments that make a call a tool call: never served from the cache
+_TOOL_KWARGS = frozenset(
+    {"tools", "tool_choice", "functions", "function_call", "tool_required", "allow_parallel_tool_calls", "parallel_tool_calls"}
+)
+# StepCache's own per-call options (removed before the inner LLM sees the kwargs)
+_OPTION_KWARGS = ("stepcache_task", "stepcache_schema", "stepcache_required_keys", "stepcache_reuse")
+# fields of the inner LLM that do not change what it generates (left out of the namespace)
+_NON_SEMANTIC_FIELDS = {
+    "callback_manager",
+    "rate_limiter",
+    "verbose",
+    "api_key",
+    "api_base",
+    "api_version",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "reuse_client",
+    "default_headers",
+    "model_url",
+    "model_kwargs",
+    "output_parser",
+    "messages_to_prompt",
+    "completion_to_prompt",
+    "query_wrapper_prompt",
+}
+
+NamespaceOf = Callable[[str, dict[str, Any], Any], Namespace]
+"""``namespace_of(mode, kwargs, history)``: a call's namespace under one wrapper (see :func:`namespace`)."""
+
+
+class UnsupportedContentError(InvalidRequestError):
+    """A chat message holds content StepCache cannot key on (images, audio, documents...)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a call is served: ``request`` through the engine, or (``None``) by the inner LLM alone, for ``bypass``.
+    ``args`` and ``kwargs`` make the caller's own call on the inner LLM (without StepCache's options)."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    request: Request | None = None
+    reuse: bool = True
+    bypass: str = ""
+
+    def call(self, method: Callable[..., _R]) -> _R:
+        """``method`` (the inner LLM's, sync or async) called as the caller called this wrapper."""
+        return method(*self.args, **self.kwargs)
+
+
+def _llm_settings(llm: LLM) -> Any:
+    try:
+        data = llm.model_dump(exclude=_NON_SEMANTIC_FIELDS)
+    except Exception:  # an LLM whose fields do not serialise: its class is all we key on
+        return {}
+    gk = data.get("generate_kwargs")
+    if isinstance(gk, dict):
+        data["generate_kwargs"] = {k: v for k, v in gk.items() if k != "stream"}
+    return data
+
+
+def namespace(tenant: str, llm: LLM, mode: str, kwargs: dict[str, Any], history: Any = None) -> Namespace:
+    """The cache partition of a call: ``tenant``, the model, and a digest of what else shapes the answer."""
+    settings = {"mode": mode, "llm": _llm_settings(llm), "kwargs": kwargs, "history": history}
+    raw = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=lambda o: type(o).__qualname__)
+    return Namespace(tenant, llm_identity(llm), hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
+
+
+def split_options(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(StepCache's options, the inner LLM's keyword arguments)."""
+    options = {k: kwargs[k] for k in _OPTION_KWARGS if k in kwargs}
+    return options, {k: v for k, v in kwargs.items() if k not in _OPTION_KWARGS}
+
+
+def check_content(messages: Sequence[ChatMessage]) -> None:
+    """Raises :class:`UnsupportedContentError` for a message that is not text."""
+    for i, m in enumerate(messages):
+        if not isinstance(m, ChatMessage):
+            raise UnsupportedContentError(f"message {i} is a {type(m).__name__}, expected a ChatMessage")
+        for b in m.blocks:
+            if not isinstance(b, (TextBlock, ThinkingBlock, ToolCallBlock)):
+                raise UnsupportedContentError(
+                    f"message {i} ({m.role.value}) holds a {type(b).__name__}: StepCache serves text only; "
+                    "call the inner LLM directly for multimodal requests"
+                )
+
+
+def _is_tool_message(m: ChatMessage) -> bool:
+    if m.role in (MessageRole.TOOL, MessageRole.FUNCTION) or m.additional_kwargs.get("tool_calls"):
+        return True
+    return any(isinstance(b, ToolCallBlock) for b in m.blocks)
+
+
+def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] | None:
+    """The last user turn and the history before it; ``None`` when there is nothing to key on: a tool call or
+    result in the history (the next turn depends on the tool's output), an assistant prefill, an empty turn."""
+    if not messages or any(_is_tool_message(m) for m in messages):
+        return None
+    last = messages[-1]
+    if last.role != MessageRole.USER or not (last.content or "").strip():
+        return None
+    return last.content or "", [[m.role.value, m.content or ""] for m in messages[:-1]]
+
+
+def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace) -> Plan:
+    """``call`` served by the engine: the request for ``text`` in namespace ``keyed``, with StepCache's ``options``."""
+    schema = options.get("stepcache_schema")
+    required = tuple(options.get("stepcache_required_keys") or ())
+    task = options.get("stepcache_task") or (JSON_TASK if schema is not None or required else None)
+    if isinstance(schema, type) and issubclass(schema, BaseModel):
+        schema = inline_refs(schema.model_json_schema())
+    if schema is not None and not isinstance(schema, dict):
+        raise InvalidSchemaError(f"stepcache_schema must be a JSON Schema dict or a pydantic model, got {type(schema).__name__}")
+    key_text: str | None = None
+    if schema is None and not required and task in (None, JSON_TASK):
+        # LLMTextCompletionProgram and friends append their output parser's schema to the prompt
+        found = discover(text)
+        if found is not None:
+            schema, key_text, task = found.schema, found.text, JSON_TASK
+    request = Request(text, task=task, schema=schema, required_keys=required, namespace=keyed, key_text=key_text)
+    return replace(call, request=request, reuse=options.get("stepcache_reuse", True))
+
+
+def plan_completion(prompt: str, formatted: bool, kwargs: dict[str, Any], namespace_of: NamespaceOf) -> Plan:
+    """A ``complete`` call: keyed on the prompt; tool arguments bypass."""
+    options, rest = split_options(kwargs)
+    call = Plan((prompt,), {**rest, "formatted": formatted})
+    if _TOOL_KWARGS & rest.keys():
+        return replace(call, bypass="tool kwargs")
+    return _served(prompt, options, call, namespace_of("complete", call.kwargs, None))
+
+
+def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace_of: NamespaceOf) -> Plan:
+    """A ``chat`` call: keyed on the last user turn, the history in the namespace (see :func:`keyed_turn`)."""
+    options, rest = split_options(kwargs)
+    if not messages:
+        raise InvalidRequestError("chat needs at least one message")
+    check_content(messages)
+    call = Plan((messages,), rest)
+    keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
+    if keyed is None:
+        return replace(call, bypass="tool call or non-user last turn")
+    return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]))
+
+
+def plan_structured(
+    output_cls: type[BaseModel],
+    prompt: BasePromptTemplate,
+    llm_kwargs: dict[str, Any] | None,
+    prompt_args: dict[str, Any],
+    namespace_of: NamespaceOf,
+) -> Plan:
+    """A ``structured_predict`` call: keyed on the prompt's text, with ``output_cls``'s JSON schema."""
+    messages = prompt.format_messages(**prompt_args)
+    check_content(messages)
+    options, rest = split_options(dict(llm_kwargs or {}))
+    keyed = namespace_of("structured", {**rest, "output_cls": output_cls.__name__}, None)
+    text = "\n".join(m.content for m in messages if m.content)
+    request = Request(text, task=JSON_TASK, schema=inline_refs(output_cls.model_json_schema()), namespace=keyed)
+    return Plan((output_cls, prompt), {"llm_kwargs": rest or None, **prompt_args}, request, options.get("stepcache_reuse", True))
