@@ -77,7 +77,9 @@ class Adaptation:
                 break
         return best
 
-    def stale(self, prep: Prepared, run: RunLog, old: Any, cached: Sequence[Step], steps: Sequence[Step], layout: str) -> list[Verdict]:
+    def stale(
+        self, prep: Prepared, run: RunLog, old: Any, cached: Sequence[Step], steps: Sequence[Step], layout: str
+    ) -> list[Verdict]:
         """What a reuse of ``cached`` (adapted to ``steps``, rendered in ``layout``) carries over from the cached
         request (see :class:`~stepcache_core.tasks.base.Carryover`); anything the check cannot tell is stale."""
         carry = prep.profile.carryover

@@ -236,7 +236,14 @@ class StepCacheEngine:
         if prep.profile.verifier is None or best.ok:
             cand = best.candidate
             verified = prep.profile.verifier is not None
-            return Served("reuse", best.steps, cand.similarity, cand.entry, verified=verified, layout=cand.entry.output if verified else None)
+            return Served(
+                "reuse",
+                best.steps,
+                cand.similarity,
+                cand.entry,
+                verified=verified,
+                layout=cand.entry.output if verified else None,
+            )
         return self._patch(prep, run, backend, best, retrieved)
 
     def _exact(self, prep: Prepared, run: RunLog, *, unverified: bool) -> Served | None:
@@ -251,7 +258,9 @@ class StepCacheEngine:
         # model's own (a yes/no the text does not state was the model's reading of this text, and still is)
         judged = [replace(s, origin="generated") for s in steps] if exact.verified else steps
         ok, verdict, verdicts = self.verification.steps(prep, judged, run)
-        served = Served("reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None, text=exact.output)
+        served = Served(
+            "reuse", steps, similarity=1.0, matched=exact, exact=True, verified=profile.verifier is not None, text=exact.output
+        )
         if ok:
             return served
         if not exact.verified and prep.asks_more:
@@ -264,7 +273,9 @@ class StepCacheEngine:
         run.notes.append(f"exact entry failed re-verification: {verdict.reason}")
         return None
 
-    def _patch(self, prep: Prepared, run: RunLog, backend: Backend | None, best: Adapted, retrieved: Retrieved) -> Served | _Missed:
+    def _patch(
+        self, prep: Prepared, run: RunLog, backend: Backend | None, best: Adapted, retrieved: Retrieved
+    ) -> Served | _Missed:
         """The best candidate failed verification: selective patches through ``backend``, or a miss."""
         cand, steps = best.candidate, best.steps
         nearest = retrieved.nearest or cand
@@ -316,14 +327,18 @@ class StepCacheEngine:
             return replace(served, verified=True)
         if prep.asks_more:
             # the task's repairs would answer its own question, not the one asked: the model's answer stands
-            run.notes.append(f"the request asks more than the task reads; the model's answer is served as written ({whole.reason})")
+            run.notes.append(
+                f"the request asks more than the task reads; the model's answer is served as written ({whole.reason})"
+            )
             return served
         result = self.repairs.repair(prep, run, backend, Attempt(steps, verdicts, whole, completion.text), selective=False)
         if isinstance(result, Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):
             raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
-        return replace(served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text)
+        return replace(
+            served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text
+        )
 
 
 @dataclass(frozen=True)

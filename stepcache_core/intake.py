@@ -98,4 +98,6 @@ def prepare(
     with run.stage("intake"):
         request = validate_request(request, max_prompt_chars=max_prompt_chars)
         profile, problem = resolve_task(tasks, request, routing)
-        return Prepared(request, profile, problem, collection(request.namespace), entry_id(profile.name, request, profile.normalize))
+        return Prepared(
+            request, profile, problem, collection(request.namespace), entry_id(profile.name, request, profile.normalize)
+        )

@@ -50,7 +50,9 @@ class Recorder:
     """Stores answers and turns served answers into outcomes. Entries of exact-only tasks go to ``exact_store``
     (found by id alone); the others to ``store``, with the request's embedding."""
 
-    def __init__(self, store: Store, exact_store: Store, retriever: Retriever, verification: Verification, config: EngineConfig) -> None:
+    def __init__(
+        self, store: Store, exact_store: Store, retriever: Retriever, verification: Verification, config: EngineConfig
+    ) -> None:
         self.store = store
         self.exact_store = exact_store
         self.retriever = retriever
@@ -104,7 +106,9 @@ class Recorder:
             with run.stage("integrity"):
                 whole = self.verification.whole(prep, text)
             if not whole.ok:
-                raise UnverifiedOutputError(profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage())
+                raise UnverifiedOutputError(
+                    profile.name, f"stitched output failed integrity check: {whole.reason}", text, **run.usage()
+                )
         reused = served.matched is not None and served.path in ("reuse", "patch")
         frame = served.matched.frame if served.matched is not None and reused else ""
         keep = store and not served.exact

@@ -217,4 +217,6 @@ class RepairLadder:
         assert prep.profile.solver is not None
         with run.stage("solve"):
             solved = prep.profile.solver.solve(prep.problem)
-        return self.verification.segment(prep.profile, solved, "deterministic"), attempt.text  # a refusal reports the model's text
+        return self.verification.segment(
+            prep.profile, solved, "deterministic"
+        ), attempt.text  # a refusal reports the model's text

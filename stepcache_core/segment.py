@@ -127,7 +127,9 @@ class JsonObjectSegmenter:
             if new[key] != old or type(new[key]) is not type(old):
                 out = out[: a - start] + _dump_like(new[key], original, a, b) + out[b - start :]
         # the wrapper's prose may name a value ("Here is Maria Lopez's record:"): it follows the value
-        renamed = [(old, new[key]) for key, _, _, old in spans if isinstance(old, str) and isinstance(new[key], str) and old != new[key]]
+        renamed = [
+            (old, new[key]) for key, _, _, old in spans if isinstance(old, str) and isinstance(new[key], str) and old != new[key]
+        ]
         head, tail = original[:start], original[end:]
         for old_value, new_value in renamed:
             if len(old_value) >= 3:

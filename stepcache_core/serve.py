@@ -127,7 +127,13 @@ class Session:
         return "".join(self._pieces)
 
     def close(
-        self, *, text: str | None = None, frame: str = "", prompt_tokens: int = 0, completion_tokens: int = 0, unusable: str | None = None
+        self,
+        *,
+        text: str | None = None,
+        frame: str = "",
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        unusable: str | None = None,
     ) -> Trace:
         """End a miss: verify and store the aggregate (``text`` overrides what was fed; ``frame`` is how it was
         delivered, see :meth:`StepCacheEngine.record`) and return the typed trace. ``unusable`` says why the

@@ -32,7 +32,12 @@ def langchain_instructions() -> tuple[Instructions, ...]:
 
     add("JsonOutputParser", "langchain_core.output_parsers.format_instructions", "JSON_FORMAT_INSTRUCTIONS", "schema")
     add("PydanticOutputParser", "langchain_core.output_parsers.pydantic", "_PYDANTIC_FORMAT_INSTRUCTIONS", "schema")
-    add("PydanticOutputParser (classic)", "langchain_classic.output_parsers.format_instructions", "PYDANTIC_FORMAT_INSTRUCTIONS", "schema")
+    add(
+        "PydanticOutputParser (classic)",
+        "langchain_classic.output_parsers.format_instructions",
+        "PYDANTIC_FORMAT_INSTRUCTIONS",
+        "schema",
+    )
     add(
         "StructuredOutputParser",
         "langchain_classic.output_parsers.format_instructions",

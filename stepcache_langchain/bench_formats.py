@@ -29,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, run_corpus
-from stepcache_core.bench.formats_json import TOOL_STYLES, JsonServed, print_rows, run_json_corpus
+from stepcache_core.bench.formats_json import JsonServed, print_rows, run_json_corpus
+from stepcache_core.bench.formats_json_corpus import TOOL_STYLES
 
 from .cache import StepCache
 from .runnable import StepCacheRunnable
@@ -70,7 +71,11 @@ class StyledChatModel(BaseChatModel):
         return {"style": self.assistant.style}
 
     def _generate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
     ) -> ChatResult:
         self.received.append(list(messages))
         text = self.assistant.respond("\n\n".join(str(m.content) for m in messages))
@@ -152,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     print_rows(rows, json_rows, summary=args.summary)
     return 0
 
+
 # ---------------------------------------------------------------- JSON through LangChain's output parsers
 
 JSON_PARSERS = ("PydanticOutputParser", "JsonOutputParser", "StructuredOutputParser")
@@ -174,7 +180,10 @@ def make_parser(kind: str, model: type[BaseModel]) -> Any:
 
 
 EXTRACT = ChatPromptTemplate.from_messages(
-    [("system", "You extract structured data from text."), ("human", "Extract the record.\n{format_instructions}\n\nText: {text}")]
+    [
+        ("system", "You extract structured data from text."),
+        ("human", "Extract the record.\n{format_instructions}\n\nText: {text}"),
+    ]
 )
 
 
@@ -204,7 +213,11 @@ class ParserRoute:
             calls = len(model.received) - seen
             trace = (cache.last_trace if cache is not None else runnable.last_trace if runnable is not None else None) or {}
             path = "miss" if cache is not None and calls else str(trace.get("path", "miss"))
-            verbatim = model.received[seen] == prompt.invoke({"text": text}).to_messages() if calls and path in ("miss", "skip") else None
+            verbatim = (
+                model.received[seen] == prompt.invoke({"text": text}).to_messages()
+                if calls and path in ("miss", "skip")
+                else None
+            )
             return JsonServed(value, raw, path, calls, verbatim)
 
         return serve
@@ -235,7 +248,11 @@ class ToolCallingChatModel(StyledChatModel):
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
     def _generate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
     ) -> ChatResult:
         tools = kwargs.get("tools")
         if not tools:
@@ -254,7 +271,9 @@ class ToolCallingChatModel(StyledChatModel):
                 {"type": "text", "text": "I'll record that."},
                 {"type": "tool_use", "id": call_id, "name": name, "input": args},
             ]
-            message = AIMessage(content=content, tool_calls=[call], usage_metadata={"input_tokens": 40, "output_tokens": 20, "total_tokens": 60})
+            message = AIMessage(
+                content=content, tool_calls=[call], usage_metadata={"input_tokens": 40, "output_tokens": 20, "total_tokens": 60}
+            )
         else:
             raw = {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
             message = AIMessage(content="", additional_kwargs={"tool_calls": [raw]}, tool_calls=[call])
@@ -270,7 +289,11 @@ def tool_call_kept(message: Any, name: str, first_id: str | None) -> bool:
     if first_id is not None and call["id"] != first_id:
         return False
     raw = message.additional_kwargs.get("tool_calls") or []
-    blocks = [b for b in message.content if isinstance(b, dict) and b.get("type") == "tool_use"] if isinstance(message.content, list) else []
+    blocks = (
+        [b for b in message.content if isinstance(b, dict) and b.get("type") == "tool_use"]
+        if isinstance(message.content, list)
+        else []
+    )
     return all(json.loads(r["function"]["arguments"]) == call["args"] and r["id"] == call["id"] for r in raw) and all(
         b["input"] == call["args"] and b["id"] == call["id"] for b in blocks
     )

@@ -75,7 +75,9 @@ class LangChainTrapRoute:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return rows_main(lambda: [r for mode in MODES for r in trap_rows(LangChainTrapRoute(mode))], argv, (__doc__ or "").splitlines()[0])
+    return rows_main(
+        lambda: [r for mode in MODES for r in trap_rows(LangChainTrapRoute(mode))], argv, (__doc__ or "").splitlines()[0]
+    )
 
 
 if __name__ == "__main__":

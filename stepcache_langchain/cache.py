@@ -161,7 +161,9 @@ class StepCache(BaseCache):
     def _tool_request(self, plan: _Plan, llm_string: str) -> Request | None:
         assert plan.target is not None
         try:
-            return plan.keyed.request(tenant=self.tenant, model=llm_string, task="json_extraction", schema=dict(plan.target.schema))
+            return plan.keyed.request(
+                tenant=self.tenant, model=llm_string, task="json_extraction", schema=dict(plan.target.schema)
+            )
         except InvalidRequestError as e:  # a schema the JSON task cannot use: identical requests only
             logger.info("stepcache: tool %r not checkable (%s); identical requests only", plan.target.name, e)
             return None
@@ -204,7 +206,9 @@ class StepCache(BaseCache):
         try:
             generations = list(return_val)
             if not generations or not all(isinstance(g, Generation) for g in generations):
-                logger.warning("stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__)
+                logger.warning(
+                    "stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__
+                )
                 return
             plan = self._plan(prompt, llm_string)
             engine = self.engine
@@ -261,7 +265,8 @@ def _envelope(generations: Sequence[Generation]) -> str:
         logger.debug("stepcache: generations not serializable (%s)", e)
     logger.warning("stepcache: generations do not serialize exactly; caching their text only")
     plain: list[Generation] = [
-        ChatGeneration(message=AIMessage(content=g.text)) if isinstance(g, ChatGeneration) else Generation(text=g.text) for g in generations
+        ChatGeneration(message=AIMessage(content=g.text)) if isinstance(g, ChatGeneration) else Generation(text=g.text)
+        for g in generations
     ]
     return encode_generations(plain)
 

@@ -271,13 +271,17 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         request: Request | None = None
         if target is not None:
             try:
-                request = keyed.request(tenant=self.tenant, model=self.model_id, task="json_extraction", schema=dict(target.schema))
+                request = keyed.request(
+                    tenant=self.tenant, model=self.model_id, task="json_extraction", schema=dict(target.schema)
+                )
             except InvalidRequestError as e:
                 logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)
         if request is None or target is None:
             return self._tool_message(self.backend.model.invoke(messages, config), Trace.bypass("tools: the model chooses"), opts)
         try:
-            session = open_session(self.engine, request, reuse=opts.reuse, store=opts.store, routing=ROUTING, reframe=reframe_tool_call)
+            session = open_session(
+                self.engine, request, reuse=opts.reuse, store=opts.store, routing=ROUTING, reframe=reframe_tool_call
+            )
         except StepCacheError as e:
             logger.warning("stepcache: tool call not checkable (%s); the model answers", e)
             return self._tool_message(self.backend.model.invoke(messages, config), Trace.bypass(f"tools: {e}"), opts)

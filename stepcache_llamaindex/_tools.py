@@ -215,6 +215,10 @@ def served_selections(response: ChatResponse) -> list[ToolSelection] | None:
     if not calls:
         return None
     return [
-        ToolSelection(tool_id=b.tool_call_id or "", tool_name=b.tool_name, tool_kwargs=b.tool_kwargs if isinstance(b.tool_kwargs, dict) else {})
+        ToolSelection(
+            tool_id=b.tool_call_id or "",
+            tool_name=b.tool_name,
+            tool_kwargs=b.tool_kwargs if isinstance(b.tool_kwargs, dict) else {},
+        )
         for b in calls
     ]

@@ -30,7 +30,8 @@ from llama_index.core.prompts import ChatPromptTemplate
 
 from stepcache_core import StepCacheEngine
 from stepcache_core.bench.formats import Served, StyledAssistant, memory_engine, run_corpus
-from stepcache_core.bench.formats_json import TOOL_STYLES, JsonServed, print_rows, run_json_corpus
+from stepcache_core.bench.formats_json import JsonServed, print_rows, run_json_corpus
+from stepcache_core.bench.formats_json_corpus import TOOL_STYLES
 
 from .llm import StepCacheLLM
 
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     print_rows(rows, json_rows, summary=args.summary)
     return 0
 
+
 # ---------------------------------------------------------------- JSON through LlamaIndex programs
 
 
@@ -186,7 +188,9 @@ class ToolCallingLLM(MockFunctionCallingLLM):
         if not tools:
             return ChatMessage(role=MessageRole.ASSISTANT, content="I need a tool to record that.")
         call = ToolCallBlock(
-            tool_call_id=f"call_{uuid.uuid4().hex[:24]}", tool_name=tools[0].metadata.get_name(), tool_kwargs=self._assistant.answer_for(prompt) or {}
+            tool_call_id=f"call_{uuid.uuid4().hex[:24]}",
+            tool_name=tools[0].metadata.get_name(),
+            tool_kwargs=self._assistant.answer_for(prompt) or {},
         )
         said = [TextBlock(text="I'll record that.")] if self._assistant.style == "anthropic-tool-use" else []
         return ChatMessage(role=MessageRole.ASSISTANT, blocks=[*said, call])

@@ -432,12 +432,16 @@ class StepCacheLLM(FunctionCallingLLM):
     def _prepare_chat_with_tools(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return self._function_calling_llm()._prepare_chat_with_tools(*args, **kwargs)
 
-    def get_tool_calls_from_response(self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any) -> list[ToolSelection]:
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
         """A response this cache served carries its call as a ``ToolCallBlock``; any other is the inner LLM's to read."""
         served = served_selections(response)
         if served is not None:
             return served
-        return self._function_calling_llm().get_tool_calls_from_response(response, error_on_no_tool_call=error_on_no_tool_call, **kwargs)
+        return self._function_calling_llm().get_tool_calls_from_response(
+            response, error_on_no_tool_call=error_on_no_tool_call, **kwargs
+        )
 
     def _calls_functions(self) -> bool:
         return isinstance(self._llm, FunctionCallingLLM) and self._llm.metadata.is_function_calling_model

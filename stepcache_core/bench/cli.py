@@ -197,7 +197,9 @@ def add_commands(sub: Any) -> None:
     w.add_argument("--seed", type=int, default=42)
     w.add_argument("--k", type=int, default=3, help="variants per perturbation type")
     w.add_argument("--out", required=True)
-    w.add_argument("--shapes", action="store_true", help="extraction shapes the built-in workload never shows (cold misses scored)")
+    w.add_argument(
+        "--shapes", action="store_true", help="extraction shapes the built-in workload never shows (cold misses scored)"
+    )
     w.set_defaults(func=_workload)
 
     b = sub.add_parser("bench", help="compare none / exact / semantic / stepcache on one backend")

@@ -68,7 +68,9 @@ class Served:
     error: str | None = None
 
 
-def run_corpus(route: Route, *, styles: Sequence[str] = tuple(STYLES), names: Sequence[str] = NAMES, n_variants: int = 6) -> list[dict[str, Any]]:
+def run_corpus(
+    route: Route, *, styles: Sequence[str] = tuple(STYLES), names: Sequence[str] = NAMES, n_variants: int = 6
+) -> list[dict[str, Any]]:
     """Every style x name x base: the first request (a miss), its exact repeat, ``n_variants`` variants; then the
     rejected request. One row per request."""
     rows: list[dict[str, Any]] = []

@@ -1,7 +1,6 @@
 """The JSON formats corpus, run: every wrapper x record kind through a route, then summarized.
 
-The corpus (:mod:`.formats_json_corpus`: records, wrappers, :class:`JsonAssistant`) is data; its names are
-importable from here too. Routes (the LangChain output parsers, LlamaIndex programs) live in the integrations;
+The corpus (:mod:`.formats_json_corpus`: records, wrappers, :class:`JsonAssistant`) is data. Routes (the LangChain output parsers, LlamaIndex programs) live in the integrations;
 :func:`run_json_corpus` drives any of them and :func:`print_rows` is their command line's output.
 """
 
@@ -14,19 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .formats import summarize_corpus
-from .formats_json_corpus import CASES, TOOL_STYLES, WRAPPERS, Case, Contact, Developer, Flight, JsonAssistant, Person, Product
+from .formats_json_corpus import CASES, WRAPPERS, Case, JsonAssistant
 
 __all__ = [
-    "Person",
-    "Product",
-    "Contact",
-    "Flight",
-    "Developer",
-    "Case",
-    "CASES",
-    "WRAPPERS",
-    "TOOL_STYLES",
-    "JsonAssistant",
     "JsonRoute",
     "JsonServed",
     "run_json_corpus",

@@ -40,13 +40,24 @@ def _contact(g: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _address(g: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
-    fields = {"recipient": g.choice(_PEOPLE), "street": g.choice(_STREETS), "city": g.choice(_CITIES), "postcode": str(g.randint(10000, 99999))}
+    fields = {
+        "recipient": g.choice(_PEOPLE),
+        "street": g.choice(_STREETS),
+        "city": g.choice(_CITIES),
+        "postcode": str(g.randint(10000, 99999)),
+    }
     return fields, {"recipient": fields["recipient"], "address": {k: fields[k] for k in ("street", "city", "postcode")}}
 
 
 def _order(g: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
     items = g.sample(_ITEMS, 3)
-    fields = {"order_id": f"{g.choice('ABCDE')}-{g.randint(1000, 9999)}", "i1": items[0], "i2": items[1], "i3": items[2], "total": g.randint(20, 900)}
+    fields = {
+        "order_id": f"{g.choice('ABCDE')}-{g.randint(1000, 9999)}",
+        "i1": items[0],
+        "i2": items[1],
+        "i3": items[2],
+        "total": g.randint(20, 900),
+    }
     return fields, {"order_id": fields["order_id"], "items": items, "total": fields["total"]}
 
 
@@ -67,7 +78,12 @@ def _booking(g: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _subscription(g: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
     renew = g.random() < 0.5
-    fields = {"customer": g.choice(_PEOPLE), "plan": g.choice(_PLANS), "months": g.randint(2, 24), "renew": "on" if renew else "off"}
+    fields = {
+        "customer": g.choice(_PEOPLE),
+        "plan": g.choice(_PLANS),
+        "months": g.randint(2, 24),
+        "renew": "on" if renew else "off",
+    }
     return fields, {"customer": fields["customer"], "plan": fields["plan"], "months": fields["months"], "auto_renew": renew}
 
 
@@ -119,7 +135,9 @@ SHAPES: dict[str, tuple[Callable[[random.Random], tuple[dict[str, Any], dict[str
 _ASK = ("Extract the record as JSON. Text: {text}", "Return the record as a JSON object. Text: {text}")
 
 
-def _row(shape: str, pert: str, i: int, text: str, wording: int, schema: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    shape: str, pert: str, i: int, text: str, wording: int, schema: dict[str, Any], expected: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": f"{shape}-{pert}-{i}",
         "task": "json_extraction",

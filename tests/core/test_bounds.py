@@ -39,15 +39,24 @@ HOSTILE_REQUESTS = [
     ("schema given as True", Request("Extract JSON", schema=True), InvalidSchemaError),  # type: ignore[arg-type]
     (
         "remote $ref",
-        Request("Extract name as JSON. Text: Ann.", schema={"type": "object", "properties": {"name": {"$ref": "http://127.0.0.1:9/s.json"}}}),
+        Request(
+            "Extract name as JSON. Text: Ann.",
+            schema={"type": "object", "properties": {"name": {"$ref": "http://127.0.0.1:9/s.json"}}},
+        ),
         InvalidSchemaError,
     ),
     (
         "file $ref",
-        Request("Extract name as JSON. Text: Ann.", schema={"type": "object", "properties": {"name": {"$ref": "file:///etc/passwd"}}}),
+        Request(
+            "Extract name as JSON. Text: Ann.", schema={"type": "object", "properties": {"name": {"$ref": "file:///etc/passwd"}}}
+        ),
         InvalidSchemaError,
     ),
-    ("self-referencing $ref", Request("Extract name as JSON. Text: Ann.", schema={"$ref": "#", "properties": {"name": {}}}), InvalidSchemaError),
+    (
+        "self-referencing $ref",
+        Request("Extract name as JSON. Text: Ann.", schema={"$ref": "#", "properties": {"name": {}}}),
+        InvalidSchemaError,
+    ),
 ]
 
 
@@ -94,7 +103,9 @@ def test_schema_refs_never_touch_the_network(monkeypatch):
     engine, _ = _engine()
     for host in ("http://example.invalid/a.json", "https://127.0.0.1:1/b.json"):
         with pytest.raises(InvalidSchemaError, match="does not resolve inside the schema"):
-            engine.run(Request("Extract name as JSON. Text: Ann.", schema={"type": "object", "properties": {"name": {"$ref": host}}}))
+            engine.run(
+                Request("Extract name as JSON. Text: Ann.", schema={"type": "object", "properties": {"name": {"$ref": host}}})
+            )
     assert opened == []
 
 

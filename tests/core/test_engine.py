@@ -318,7 +318,9 @@ def test_json_value_that_swallowed_another_is_trimmed_without_the_model(make_eng
 
 def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_engine):
     engine, backend = make_engine(
-        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}', max_calls=None
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'],
+        default='{"name": "Zed", "age": 1, "city": "Nowhere"}',
+        max_calls=None,
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError):
@@ -343,7 +345,11 @@ def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_el
     assert adapted is not None and adapted.trace.path == "reuse" and adapted.frame == "tool-call:1"
     assert '"Bruno Costa"' in adapted.text
     backend = ScriptedBackend(['{"name": "Chen Wu", "age": 28, "city": "Oslo"}'])
-    fresh = engine.run(Request("Extract the tool's name, age and city. Text: Chen Wu is 28 and lives in Oslo.", schema=PERSON), backend=backend, reuse=False)
+    fresh = engine.run(
+        Request("Extract the tool's name, age and city. Text: Chen Wu is 28 and lives in Oslo.", schema=PERSON),
+        backend=backend,
+        reuse=False,
+    )
     assert fresh.frame == ""
     assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}')  # re-recorded without a frame
     again = engine.lookup(first)
@@ -420,7 +426,9 @@ def test_a_request_never_makes_more_model_calls_than_its_budget(make_engine):
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError) as info:
-        engine.run(Request("Extract name, age and city as JSON. Text: Aged 31 and living in Oslo, says Bob Stone.", schema=PERSON))
+        engine.run(
+            Request("Extract name, age and city as JSON. Text: Aged 31 and living in Oslo, says Bob Stone.", schema=PERSON)
+        )
     assert [c.purpose for c in backend.calls[1:]] == ["patch", "generate"] and info.value.model_calls == 2
     engine, backend = make_engine(default='{"name": "Zed", "age": 1, "city": "Nowhere"}')
     with pytest.raises(UnverifiedOutputError):

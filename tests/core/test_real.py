@@ -197,7 +197,12 @@ def test_bench_formats_on_every_route_with_the_real_embedder(tmp_path):
     summary = json.loads((out / "formats.json").read_text())
     routes = {k: v for part in ("equations", "json") for k, v in summary[part].items() if "/" not in k}
     assert {"core", "set_llm_cache", "runnable", "llamaindex", "core:json", "llamaindex:program"} <= set(routes)
-    tools = {"set_llm_cache:bind_tools", "set_llm_cache:with_structured_output", "runnable:bind_tools", "llamaindex:chat_with_tools"}
+    tools = {
+        "set_llm_cache:bind_tools",
+        "set_llm_cache:with_structured_output",
+        "runnable:bind_tools",
+        "llamaindex:chat_with_tools",
+    }
     assert tools <= set(routes)
     assert all(routes[name]["served_as_tool_calls"] == 1.0 for name in tools)
     for name, s in routes.items():

@@ -28,7 +28,11 @@ def test_the_ladder_of_each_task_cheapest_first(make_engine):
     engine, _ = make_engine()
     ladder = engine.repairs
     names = {}
-    for prompt, schema in ((BASE, None), ("Extract as JSON. Text: Ann is 30.", {"type": "object", "properties": {"name": {"type": "string"}}}), ("Hello there", None)):
+    for prompt, schema in (
+        (BASE, None),
+        ("Extract as JSON. Text: Ann is 30.", {"type": "object", "properties": {"name": {"type": "string"}}}),
+        ("Hello there", None),
+    ):
         prep = engine.prepare(Request(prompt, schema=schema), RunLog())
         names[prep.profile.name] = ([r.name for r in ladder.rungs(prep, False)], [r.name for r in ladder.rungs(prep, True)])
     assert names["linear_equation"] == (["patch", "solve"], ["patch", "solve"])  # a wrong line is patched, never regenerated

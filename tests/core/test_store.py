@@ -45,7 +45,9 @@ class _CountingEmbedder(HashEmbedder):
 
 def test_structural_match_survives_a_restart_without_embedding(tmp_path):
     pytest.importorskip("chromadb")
-    first = StepCacheEngine(store=ChromaStore(persist_directory=tmp_path), embedder=HashEmbedder(), backend=ScriptedBackend(["3x = 15\nx = 5"]))
+    first = StepCacheEngine(
+        store=ChromaStore(persist_directory=tmp_path), embedder=HashEmbedder(), backend=ScriptedBackend(["3x = 15\nx = 5"])
+    )
     first.run(Request("Solve for x: 3x + 5 = 20"))
     # a new engine on the same directory: a fresh process after a restart
     embedder = _CountingEmbedder()
@@ -116,7 +118,9 @@ class TestSqliteStore(StoreContract):
 
 def test_free_text_lives_beside_chroma_and_is_shared(tmp_path):
     pytest.importorskip("chromadb")
-    one = StepCacheEngine(store=ChromaStore(persist_directory=tmp_path), embedder=_CountingEmbedder(), backend=ScriptedBackend(["A haiku."]))
+    one = StepCacheEngine(
+        store=ChromaStore(persist_directory=tmp_path), embedder=_CountingEmbedder(), backend=ScriptedBackend(["A haiku."])
+    )
     one.run(Request("Write a haiku about autumn"))
     assert (tmp_path / "stepcache-exact.sqlite3").exists() and one.count() == 1
     two = StepCacheEngine(store=ChromaStore(persist_directory=tmp_path), embedder=_CountingEmbedder(), backend=ScriptedBackend())

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from langchain_core.globals import set_llm_cache
 
-from stepcache_core.bench.formats_json import CASES, JsonAssistant, run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json_corpus import CASES, JsonAssistant
 from stepcache_langchain import StepCache
 from stepcache_langchain._discover import discover
 from stepcache_langchain.bench_formats import EXTRACT, JSON_PARSERS, ParserRoute, StyledChatModel, make_parser
@@ -25,7 +26,9 @@ def test_each_parsers_instructions_give_the_schema_of_its_model(parser: str) -> 
         assert found.text.endswith(case.texts[0][0]) and "schema" not in found.text.casefold()
 
 
-@pytest.fixture(scope="module", params=[(p, m) for p in JSON_PARSERS for m in ("set_llm_cache", "runnable")], ids=lambda x: f"{x[1]}-{x[0]}")
+@pytest.fixture(
+    scope="module", params=[(p, m) for p in JSON_PARSERS for m in ("set_llm_cache", "runnable")], ids=lambda x: f"{x[1]}-{x[0]}"
+)
 def corpus(request: Any) -> dict[str, Any]:
     parser, mode = request.param
     rows = run_json_corpus(ParserRoute(parser, mode))

@@ -163,7 +163,7 @@ def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> Non
     """``with_structured_output`` under ``set_llm_cache(StepCache(persist_directory=...))``: the model is scripted
     (Gemma 270M calls no tools); the store, the embedder and the tool-call frame kept in Chroma are the real parts.
     A new cache on the same directory (a restart) serves every variant as a tool call, parsed by LangChain."""
-    from stepcache_core.bench.formats_json import CASES, JsonAssistant
+    from stepcache_core.bench.formats_json_corpus import CASES, JsonAssistant
     from stepcache_langchain.bench_formats import TOOL_PROMPT, ToolCallingChatModel
 
     model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))

@@ -219,9 +219,6 @@ def test_model_with_its_own_stop_list(engine: StepCacheEngine, recording_llm: An
 # ---------------------------------------------------------------- the backend contract
 
 
-
-
-
 class TestLangChainBackend(BackendContract):
     def make_backend(self):
         return LangChainBackend(FakeListLLM(responses=["x = 4"]))

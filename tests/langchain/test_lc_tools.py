@@ -16,7 +16,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
 from stepcache_core import MemoryStore, StepCacheEngine
-from stepcache_core.bench.formats_json import CASES, TOOL_STYLES, JsonAssistant, Person, run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json_corpus import CASES, TOOL_STYLES, JsonAssistant, Person
 from stepcache_core.fakes import HashEmbedder
 from stepcache_langchain import StepCache
 from stepcache_langchain._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_target

@@ -389,9 +389,6 @@ def test_backend_adapter_reads_usage_and_applies_stop():
 # ---------------------------------------------------------------- the backend contract
 
 
-
-
-
 class TestLlamaIndexBackend(BackendContract):
     def make_backend(self):
         return LlamaIndexBackend(ScriptedLLM(lambda prompt: "x = 4"))

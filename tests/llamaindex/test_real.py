@@ -142,7 +142,7 @@ def test_one_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path):
     serves the reuse as a tool call."""
     from llama_index.core.program.function_program import get_function_tool
 
-    from stepcache_core.bench.formats_json import CASES, JsonAssistant
+    from stepcache_core.bench.formats_json_corpus import CASES, JsonAssistant
     from stepcache_llamaindex.bench_formats import ToolCallingLLM
 
     inner = ToolCallingLLM(JsonAssistant("anthropic-tool-use"))

@@ -14,7 +14,8 @@ from llama_index.core.program.function_program import get_function_tool
 from llama_index.core.tools import FunctionTool
 
 from stepcache_core import MemoryStore, StepCacheEngine
-from stepcache_core.bench.formats_json import TOOL_STYLES, JsonAssistant, Person, run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
+from stepcache_core.bench.formats_json_corpus import TOOL_STYLES, JsonAssistant, Person
 from stepcache_core.fakes import HashEmbedder
 from stepcache_llamaindex import StepCacheLLM
 from stepcache_llamaindex.bench_formats import TOOL_MODES, ToolCallingLLM, ToolRoute
@@ -66,7 +67,9 @@ def test_arguments_not_in_the_text_are_never_stored() -> None:
     def inventing(messages: Any, **kwargs: Any) -> ChatMessage:
         message = original(messages, **kwargs)
         call = next(b for b in message.blocks if isinstance(b, ToolCallBlock))
-        bad = ToolCallBlock(tool_call_id=call.tool_call_id, tool_name=call.tool_name, tool_kwargs={**dict(call.tool_kwargs), "city": "Atlantis"})
+        bad = ToolCallBlock(
+            tool_call_id=call.tool_call_id, tool_name=call.tool_name, tool_kwargs={**dict(call.tool_kwargs), "city": "Atlantis"}
+        )
         return ChatMessage(role=MessageRole.ASSISTANT, blocks=[bad])
 
     inner.response_generator = inventing
@@ -103,7 +106,11 @@ def test_streamed_and_async_tool_calls_share_the_entries() -> None:
     llm, inner = _llm("openai-tool-call")
     tool = get_function_tool(Person)
     chunks = list(llm.stream_chat_with_tools([tool], user_msg=MARIA))
-    assert chunks and chunks[-1].additional_kwargs["stepcache"]["path"] == "miss" and chunks[-1].additional_kwargs["stepcache"]["verified"]
+    assert (
+        chunks
+        and chunks[-1].additional_kwargs["stepcache"]["path"] == "miss"
+        and chunks[-1].additional_kwargs["stepcache"]["verified"]
+    )
     streamed_hit = list(llm.stream_chat_with_tools([tool], user_msg=MARIA_41))
     assert len(streamed_hit) == 1 and llm.get_tool_calls_from_response(streamed_hit[0])[0].tool_kwargs["age"] == 41
 

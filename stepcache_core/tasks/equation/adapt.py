@@ -20,8 +20,6 @@ from .verify import answer_spans, final_answer
 __all__ = ["EquationAdapter"]
 
 
-
-
 _OPS = ("-", "+", "/", "*")
 
 
@@ -104,7 +102,11 @@ class EquationAdapter:
             return None  # the view does not keep this line's numbers in order: leave it to verification
         olds = [_literal(m.group()) for m in matches]
         answers = answer_spans(text)
-        roots = (to_fraction(old.solutions[0]), to_fraction(new.solutions[0])) if len(old.solutions) == len(new.solutions) == 1 else None
+        roots = (
+            (to_fraction(old.solutions[0]), to_fraction(new.solutions[0]))
+            if len(old.solutions) == len(new.solutions) == 1
+            else None
+        )
         options: list[list[Fraction]] = []
         k = 0
         for m, vm, value in zip(matches, in_view, olds):
@@ -188,7 +190,9 @@ class EquationAdapter:
         runs = statements(math_view(candidate, new.names))
         return bool(runs) and all(_links_hold(run, new) for run in runs)
 
-    def _stated(self, text: str, matches: list[Any], news: Sequence[Fraction | None], new: EquationProblem, decimal: bool) -> list[str]:
+    def _stated(
+        self, text: str, matches: list[Any], news: Sequence[Fraction | None], new: EquationProblem, decimal: bool
+    ) -> list[str]:
         """The statements a rendering makes (numbers elsewhere in the line, "divide by 3", are prose)."""
         return statements(math_view(self._render(text, matches, list(news), decimal), new.names))
 

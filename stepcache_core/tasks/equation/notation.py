@@ -300,5 +300,3 @@ def _lone_word(run: list[re.Match[str]], i: int) -> bool:
         return True
     nxt = run[i + 1].group()
     return not (nxt in _MATH_OP or nxt[0].isdigit())
-
-

@@ -53,8 +53,6 @@ class EquationProblem:
         return self.names.restore(self.equation)
 
 
-
-
 _DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
 
 
@@ -63,11 +61,20 @@ def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
     constants: list[str] = []
     toks = TOKEN.findall(equation.replace("−", "-"))
     for i, tok in enumerate(toks):
-        if tok == "-" and i + 1 < len(toks) and toks[i + 1][0].isdigit() and (i == 0 or toks[i - 1] in ("=", "(", "+", "-", "*", "/", "^")):
+        if (
+            tok == "-"
+            and i + 1 < len(toks)
+            and toks[i + 1][0].isdigit()
+            and (i == 0 or toks[i - 1] in ("=", "(", "+", "-", "*", "/", "^"))
+        ):
             continue  # a unary minus belongs to the constant after it: "= -1" has the shape of "= 20"
         if tok[0].isdigit():
             shape.append("N")
-            constants.append(f"-{tok}" if i > 0 and toks[i - 1] == "-" and (i == 1 or toks[i - 2] in ("=", "(", "+", "-", "*", "/", "^")) else tok)
+            constants.append(
+                f"-{tok}"
+                if i > 0 and toks[i - 1] == "-" and (i == 1 or toks[i - 2] in ("=", "(", "+", "-", "*", "/", "^"))
+                else tok
+            )
         elif tok == variable:
             shape.append("V")
         elif tok.isalpha():

@@ -52,7 +52,9 @@ class EquationPrompter:
         prefix = _verified_prefix(steps, verdicts)
         base_prompt = self._head(problem) + "".join(_line(s.text) for s in prefix)
         base = GenerationSpec(base_prompt, self.max_tokens, ("\n\n", "Equation:"), purpose="patch")
-        return GenerationSpec(_instruction(problem, steps, verdicts, len(prefix)), self.chat_max_tokens, purpose="patch", base=base)
+        return GenerationSpec(
+            _instruction(problem, steps, verdicts, len(prefix)), self.chat_max_tokens, purpose="patch", base=base
+        )
 
     def merge(self, problem: EquationProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         prefix = _verified_prefix(steps, verdicts)

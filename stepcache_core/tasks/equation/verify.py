@@ -18,7 +18,6 @@ from .parse import EquationProblem, equation_shape
 __all__ = ["final_answer", "answer_spans", "EquationVerifier"]
 
 
-
 def final_answer(text: str, variable: str) -> list[Any] | None:
     """Values stated by a final line ``v = a`` or ``v = a or v = b`` / ``v = a, v = b``."""
     parts = [p.strip() for p in re.split(r"\bor\b|,|;|\band\b", text) if p.strip()]
@@ -136,7 +135,9 @@ class _Reading:
             prose = view if bare is None else self.view(_blank(step, answer_spans(step.text)))  # the answer is checked
             stray = [n for n in NUMBER.findall(prose) if n not in self.known]
             if stray:
-                return Verdict(False, f"prose step has numbers not derived from the request: {stray}", step=step.index, unreadable=True)
+                return Verdict(
+                    False, f"prose step has numbers not derived from the request: {stray}", step=step.index, unreadable=True
+                )
             return Verdict(True, step=step.index)
         stated: list[Any] = []
         for run in runs:
@@ -193,7 +194,9 @@ class _Reading:
             values = self.values.get(step.index)
             if values:
                 if not _same_set(_distinct(values), p.solutions):
-                    return Verdict(False, f"final answer states {p.name} = {values}, expected {list(p.solutions)}", step=step.index)
+                    return Verdict(
+                        False, f"final answer states {p.name} = {values}, expected {list(p.solutions)}", step=step.index
+                    )
                 if not _canonical_values(self.finals.get(step.index, "")):
                     return Verdict(False, f"final answer {p.name} is not written as an exact reduced value", step=step.index)
                 return Verdict(True, step=step.index)

@@ -27,6 +27,7 @@ _CONNECTIVES = ROLE_WORDS | frozenset(
 )
 _SKIP = frozenset("the a an his her their its my our your le la les l' el los las der die das den dem il lo".split())
 
+
 class JsonCarryover:
     """A value the cached answer carries into the new one must fill the role it filled in the cached record, be the
     new record's only candidate of its kind, and the text around the object must say nothing of the cached record

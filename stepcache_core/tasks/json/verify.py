@@ -68,7 +68,12 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"key {s.key!r} is not in the schema", step=s.index, key=s.key))
             elif (allowed := problem.allowed.get(s.key)) and isinstance(s.value, str) and s.value not in allowed:
                 verdicts.append(
-                    Verdict(False, f"value of {s.key!r} is not one the instructions allow ({', '.join(allowed)})", step=s.index, key=s.key)
+                    Verdict(
+                        False,
+                        f"value of {s.key!r} is not one the instructions allow ({', '.join(allowed)})",
+                        step=s.index,
+                        key=s.key,
+                    )
                 )
             elif not self._grounded(s, problem):
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
@@ -78,7 +83,9 @@ class JsonVerifier:
                 # "departs from Osaka at gate D22": the text itself says which value is the departure
                 verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
             elif s.value == [] and (listed := _unclaimed_enumeration(source_text(problem), steps)) is not None:
-                verdicts.append(Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key))
+                verdicts.append(
+                    Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key)
+                )
             elif (gap := _list_slip(s.value, source_text(problem))) is not None:
                 verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:
@@ -187,7 +194,9 @@ def _unclaimed_enumeration(text: str, steps: Sequence[Step]) -> str | None:
     beside it leaves the items out."""
     claimed = {t for st in steps if st.key is not None for _, leaf in _leaves(st.value, (st.key,)) for t in value_tokens(leaf)}
     for m in _ENUMERATION.finditer(text):
-        words = {w.casefold() for w in re.findall(r"[\w'\-+#]+", m.group()) if w.casefold() not in ("and", "or", "a", "an", "the")}
+        words = {
+            w.casefold() for w in re.findall(r"[\w'\-+#]+", m.group()) if w.casefold() not in ("and", "or", "a", "an", "the")
+        }
         if words and not words & claimed:
             return m.group().strip()
     return None
@@ -198,8 +207,7 @@ def _excluded(item: str, text: str) -> bool:
     ("except" is not: "no allergies except penicillin" names one)."""
     found = list(re.finditer(rf"(?<![\w+#]){re.escape(item)}(?![\w+#])", text, re.IGNORECASE))
     return bool(found) and all(
-        re.search(r"\b(?:not|no|without|never)\s+(?:(?:a|an|the|any)\s+)?$", text[: m.start()], re.IGNORECASE)
-        for m in found
+        re.search(r"\b(?:not|no|without|never)\s+(?:(?:a|an|the|any)\s+)?$", text[: m.start()], re.IGNORECASE) for m in found
     )
 
 

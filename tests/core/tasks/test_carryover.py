@@ -199,14 +199,19 @@ def test_a_renamed_key_keeps_the_slot_of_the_key_it_renames() -> None:
     text = "Extract name, {k}, salary as JSON. Text: {t}"
     base = "Bruno Costa works in the logistics department in Valencia and earns 85646 euros a year."
     for new_text in (base, "Julia Rossi works in the research department in Quito and earns 50332 euros a year."):
-        for wrong in ("Valencia" if new_text == base else "Quito", "logistics department" if new_text == base else "research department"):
+        for wrong in (
+            "Valencia" if new_text == base else "Quito",
+            "logistics department" if new_text == base else "research department",
+        ):
             engine = _engine()
             engine.run(Request(text.format(k="department", t=base), schema=dept),
                        backend=ScriptedBackend(['{"name": "Bruno Costa", "department": "logistics", "salary": 85646}']))  # fmt: skip
             name, salary = ("Bruno Costa", 85646) if new_text == base else ("Julia Rossi", 50332)
             answer = json.dumps({"name": name, "team": wrong, "salary": salary})
             try:
-                out = engine.run(Request(text.format(k="team", t=new_text), schema=team), backend=ScriptedBackend([], default=answer))
+                out = engine.run(
+                    Request(text.format(k="team", t=new_text), schema=team), backend=ScriptedBackend([], default=answer)
+                )
             except Exception as e:  # refused: nothing served
                 assert type(e).__name__ == "UnverifiedOutputError"
             else:

@@ -115,7 +115,9 @@ def test_unary_minus_belongs_to_its_number_binary_minus_does_not():
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
-@pytest.mark.parametrize("problem", [Problem(3, 5, 20), Problem(4, -7, 21, "t1"), Problem(3, 7, 20, "θ"), Problem(2, 6, 6, "rate")])
+@pytest.mark.parametrize(
+    "problem", [Problem(3, 5, 20), Problem(4, -7, 21, "t1"), Problem(3, 7, 20, "θ"), Problem(2, 6, 6, "rate")]
+)
 def test_every_assistant_style_verifies_when_right(style, problem):
     assert passes(problem.question, solve(style, problem))
 

@@ -133,7 +133,11 @@ def test_a_name_that_stops_at_its_model_code_before_the_thing_it_names_is_a_cut(
 
 
 def test_a_code_followed_by_a_verb_or_a_preposition_is_whole() -> None:
-    assert ok("booking", "Flight LH 1234 leaves on 2027-03-04 from seat 14C.", {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"})
+    assert ok(
+        "booking",
+        "Flight LH 1234 leaves on 2027-03-04 from seat 14C.",
+        {"flight": "LH 1234", "date": "2027-03-04", "seat": "14C"},
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from stepcache_core import MemoryStore, Request, StepCacheEngine
-from stepcache_core.bench.formats_json import CASES, WRAPPERS, JsonAssistant
+from stepcache_core.bench.formats_json_corpus import CASES, WRAPPERS, JsonAssistant
 from stepcache_core.fakes import HashEmbedder
 from stepcache_core.segment import JsonObjectSegmenter
 from stepcache_core.tasks.json import JsonVerifier, parse_json_problem
@@ -169,4 +169,6 @@ def test_the_wrappers_prose_follows_a_renamed_value():
         'Here is Maria Lopez\'s record:\n{"name": "Maria Lopez", "age": 34, "city": "Madrid"}',
     )
     out = engine.run(Request("Ana Ruiz is 34 and lives in Madrid.", schema=SCHEMAS["person"]))
-    assert out.trace.path == "reuse" and out.text == 'Here is Ana Ruiz\'s record:\n{"name": "Ana Ruiz", "age": 34, "city": "Madrid"}'
+    assert (
+        out.trace.path == "reuse" and out.text == 'Here is Ana Ruiz\'s record:\n{"name": "Ana Ruiz", "age": 34, "city": "Madrid"}'
+    )
