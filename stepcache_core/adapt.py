@@ -15,6 +15,7 @@ from typing import Any
 
 from .embed import Embedder, cosine
 from .intake import Prepared, RunLog
+from .retrieve import Retriever
 from .store import Candidate
 from .tasks.base import AdaptContext
 from .values import Step, Verdict
@@ -95,6 +96,14 @@ class Adaptation:
         for v in found:
             run.notes.append(f"carried over from the cached request: {v.reason}")
         return [v if not v.ok else Verdict(False, "stale", v.step, v.key) for v in found]
+
+    def precedent(self, prep: Prepared, run: RunLog, retriever: Retriever) -> Adapted | None:
+        """The newest verified entry of the same structure, adapted to this request: what an answer recorded for it
+        must not contradict (found by signature, no embedding)."""
+        if prep.profile.carryover is None:
+            return None
+        structural = retriever.by_signature(prep, run)
+        return self.best(prep, run, [structural]) if structural is not None else None
 
     def contradicts(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: Sequence[Step]) -> list[Verdict]:
         """Where a generated answer puts a value in a slot the precedent (the nearest compatible entry, adapted)

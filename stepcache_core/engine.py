@@ -168,7 +168,11 @@ class StepCacheEngine:
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self.verification.steps(prep, steps, run)
         whole = self.verification.whole(prep, text) if ok else Verdict.passed()
-        if ok and whole.ok and not self.adaptation.contradicts(prep, run, self._precedent(prep, run), steps):
+        if (
+            ok
+            and whole.ok
+            and not self.adaptation.contradicts(prep, run, self.adaptation.precedent(prep, run, self.retriever), steps)
+        ):
             # as the model wrote it: exact repeats are byte-identical
             return self.recorder.put(prep, output, verified=True, run=run, frame=frame)
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
@@ -298,14 +302,6 @@ class StepCacheEngine:
         if self.adaptation.stale(prep, run, best.old, best.cached, result.steps, cand.entry.output):
             return missed  # the patch left the cached request's text in place, or contradicts it: the model answers
         return Served("patch", result.steps, cand.similarity, cand.entry, fallback=result.fallback, layout=cand.entry.output)
-
-    def _precedent(self, prep: Prepared, run: RunLog) -> Adapted | None:
-        """The newest verified entry of the same structure, adapted to this request: what an answer recorded for it
-        must not contradict (found by signature, no embedding)."""
-        if prep.profile.carryover is None:
-            return None
-        structural = self.retriever.by_signature(prep, run)
-        return self.adaptation.best(prep, run, [structural]) if structural is not None else None
 
     def _generate(self, prep: Prepared, run: RunLog, model: Backend, backend: Backend, missed: _Missed) -> Served:
         """A miss: ``model`` (the caller's own call, or ``backend``) answers; ``backend`` patches what fails."""

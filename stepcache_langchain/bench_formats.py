@@ -95,13 +95,17 @@ def invoke_under(cache: StepCache | None, chain: Any, inputs: dict[str, Any]) ->
         set_llm_cache(previous)
 
 
-class CacheRoute:
-    """``set_llm_cache(StepCache(...))`` in front of ``PROMPT | model | StrOutputParser()``."""
-
-    name = "set_llm_cache"
+class _EngineRoute:
+    """A route that builds a fresh engine for each corpus run (``make_engine``)."""
 
     def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
         self._make_engine = make_engine
+
+
+class CacheRoute(_EngineRoute):
+    """``set_llm_cache(StepCache(...))`` in front of ``PROMPT | model | StrOutputParser()``."""
+
+    name = "set_llm_cache"
 
     def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
         model = StyledChatModel(assistant=assistant)
@@ -121,13 +125,10 @@ class CacheRoute:
         return serve
 
 
-class RunnableRoute:
+class RunnableRoute(_EngineRoute):
     """``PROMPT | with_step_cache(model) | StrOutputParser()``."""
 
     name = "runnable"
-
-    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
-        self._make_engine = make_engine
 
     def open(self, assistant: StyledAssistant) -> Callable[[str], Served]:
         model = StyledChatModel(assistant=assistant)
