@@ -321,13 +321,13 @@ class StepCacheEngine:
             ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])
         if ok:  # served as the model wrote it
             return replace(served, verified=True)
-        if prep.asks_more:
-            # the task's repairs would answer its own question, not the one asked: the model's answer stands
-            run.notes.append(
-                f"the request asks more than the task reads; the model's answer is served as written ({whole.reason})"
-            )
+        if prep.asks_more:  # the task's repairs would answer its own question, not the one asked
+            run.notes.append(f"the request asks more than the task reads; the model's answer stands ({whole.reason})")
             return served
         result = self.repairs.repair(prep, run, backend, Attempt(steps, verdicts, whole, completion.text), selective=False)
+        if isinstance(result, Rejected) and profile.model_answers:  # nothing can mend it: the model's own answer
+            run.notes.append(f"the model's answer failed verification; served as written ({whole.reason})")
+            return replace(served, storable=unreadable(verdicts))
         if isinstance(result, Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):

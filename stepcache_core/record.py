@@ -44,6 +44,8 @@ class Served:
     """The text to serve when it is not the steps rendered: an exact hit or a verified answer, as written."""
     layout: str | None = None
     """The answer whose layout the steps are rendered in (the reused entry's, or the model's own answer)."""
+    storable: bool = True
+    """``False``: served, but never stored (an answer verification found wrong, served as the model's own)."""
 
 
 class Recorder:
@@ -111,7 +113,7 @@ class Recorder:
                 )
         reused = served.matched is not None and served.path in ("reuse", "patch")
         frame = served.matched.frame if served.matched is not None and reused else ""
-        keep = store and not served.exact
+        keep = store and not served.exact and served.storable
         if frame and not served.exact:
             # the entry's frame is how *its* answer was delivered (its arguments, its call id): stored with this
             # answer, this prompt's exact repeat would be served another record's call. Kept only with the frame

@@ -15,6 +15,7 @@ from .base import (
 from .equation import linear_equation_task
 from .json import json_extraction_task
 from .text import text_task
+from .word import word_problem_task
 
 __all__ = [
     "AdaptContext",
@@ -31,9 +32,10 @@ __all__ = [
     "json_extraction_task",
     "linear_equation_task",
     "text_task",
+    "word_problem_task",
 ]
 
 
 def builtin_tasks() -> TaskRegistry:
     """A fresh registry with the built-ins, in detection order (text is the catch-all, last)."""
-    return TaskRegistry([json_extraction_task(), linear_equation_task(), text_task()])
+    return TaskRegistry([json_extraction_task(), linear_equation_task(), word_problem_task(), text_task()])

@@ -201,6 +201,11 @@ class TaskProfile:
     to one decimal"): the task's patches, fixer and solver answer the task's own question, which would be a
     wrong answer to that request. Such a request's generated answer that fails verification is the model's own:
     served as written, unverified, and kept for identical requests only. Reuse still needs the gate."""
+    model_answers: bool = False
+    """The task cannot mend an answer (no patch, no solver): a generated answer that fails verification is the
+    model's own, served as written with ``trace.verified`` false (where another task raises
+    :class:`UnverifiedOutputError`). It is kept for identical requests only when the verifier could not read it,
+    never when it found it wrong."""
     exact_only: bool = False
     """Reused only for an identical request (no verifier can vouch for anything else): such a task
     is never embedded nor retrieved by similarity, so it never loads the embedding model."""

@@ -254,3 +254,27 @@ def test_the_whole_request_is_read_on_the_real_parts(tmp_path, embedder, gemma):
     )
     out = engine.run(Request("Extract name, age, city as JSON. Text: Bruno Costa is 44 and lives in Porto.", schema=PERSON))
     assert "Alice" not in out.text and "31" not in out.text  # whatever path served it: nothing stale
+
+
+def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
+    """Issue 22 on Gemma, Chroma and MiniLM: a word problem reaches Gemma as the caller wrote it and its answer is
+    served as written (verified only if every computation holds); a recorded GSM8K-style answer is re-derived for a
+    variant with other names and numbers from the Chroma store, with no model call; a variant whose numbers break a
+    step's role goes to Gemma. Nothing served as verified is wrong."""
+    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
+    shop = "{0} buys {1} shirts at ${2} each and pays with a ${3} bill. How much change does {0} get?"
+    first = engine.run(Request(shop.format("Maria", 3, 12, 50)))
+    assert first.trace.task == "word_problem" and first.trace.backend_calls == 1
+    if first.trace.verified:
+        assert first.text.strip().endswith("14") or "14" in first.text.splitlines()[-1]
+    engine.clear()
+    assert engine.record(
+        Request(shop.format("Maria", 3, 12, 50)),
+        "Maria spends 3 * 12 = <<3*12=36>>36 dollars.\nThe change is 50 - 36 = <<50-36=14>>14 dollars.\n#### 14",
+    )
+    out = engine.run(Request(shop.format("Kofi", 4, 7, 100)))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert out.text == "Kofi spends 4 * 7 = <<4*7=28>>28 dollars.\nThe change is 100 - 28 = <<100-28=72>>72 dollars.\n#### 72"
+    negative = engine.run(Request(shop.format("Ana", 5, 12, 50)))  # the change would turn negative
+    assert negative.trace.path in ("miss", "skip") and negative.trace.backend_calls == 1
+    assert not negative.trace.verified or "-10" in negative.text

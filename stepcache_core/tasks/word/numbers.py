@@ -1,0 +1,154 @@
+"""Quantities in a word problem or its answer: digits, money, percentages, fractions and number words.
+
+Every quantity keeps its span in the text it was read from, so an adapter can rewrite it in place, and its exact
+value as a :class:`~fractions.Fraction` (no floating point anywhere).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+__all__ = ["Quantity", "quantities", "to_fraction", "write_number"]
+
+_ONES = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
+_ORDINALS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_ORDINALS.update({"eighth": 8, "ninth": 9, "tenth": 10, "thirds": 3, "quarters": 4, "fourths": 4, "fifths": 5})
+_ORDINALS.update({"sixths": 6, "sevenths": 7, "eighths": 8, "ninths": 9, "tenths": 10})
+_MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "thrice": 3, "quadruple": 4}
+_GROUPS = {"dozen": 12, "dozens": 12, "score": 20, "pair": 2, "pairs": 2}
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_WORD = "|".join(sorted(_ONES, key=len, reverse=True))
+_ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_TOKEN = re.compile(
+    rf"(?P<frac>(?<![\d.])\d+/\d+(?![\d/]))"
+    rf"|(?P<num>(?<![\w.])(?:{_NUMBER})(?![\d]))(?P<pct>\s?%|\s+percent\b)?"
+    rf"|(?P<wfrac>\b(?:(?P<fn>a|an|one|{_WORD})[\s-]+)(?P<fd>{_ORD})\b)"
+    rf"|(?P<half>\bhalf\b)"
+    rf"|(?P<mult>\b(?:{'|'.join(_MULTIPLES)})\b)"
+    rf"|(?P<group>\b(?:a\s+)?(?:{'|'.join(_GROUPS)})\b)"
+    rf"|(?P<word>\b(?:{_WORD})(?:[\s-](?:{_WORD}))?\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number as written: its value, where it stands, and how it was written (``kind``: ``digits``,
+    ``percent``, ``fraction``, ``word``)."""
+
+    value: Fraction
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def to_fraction(text: str) -> Fraction:
+    """Digits as an exact value (``1,200.50`` -> 2401/2)."""
+    return Fraction(text.replace(",", ""))
+
+
+def _word_value(text: str) -> Fraction | None:
+    total = 0
+    for part in re.split(r"[\s-]+", text.lower()):
+        if part not in _ONES:
+            return None
+        total += _ONES[part]
+    return Fraction(total)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every quantity of ``text``, in order. A number word becomes a quantity only where it counts something
+    ("three apples", "twice as many", "half of", "a dozen"); "one of them" reads as 1 all the same."""
+    found: list[Quantity] = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        if m.group("frac"):
+            a, b = raw.split("/")
+            if int(b) == 0:
+                continue
+            found.append(Quantity(Fraction(int(a), int(b)), m.start(), m.end(), raw, "fraction"))
+        elif m.group("num"):
+            value = to_fraction(m.group("num"))
+            kind = "percent" if m.group("pct") else "digits"
+            found.append(Quantity(value, m.start(), m.end(), raw, kind))
+        elif m.group("wfrac"):
+            n = m.group("fn").lower()
+            num = 1 if n in ("a", "an", "one") else _ONES[n]
+            found.append(Quantity(Fraction(num, _ORDINALS[m.group("fd").lower()]), m.start(), m.end(), raw, "word"))
+        elif m.group("half"):
+            found.append(Quantity(Fraction(1, 2), m.start(), m.end(), raw, "word"))
+        elif m.group("mult"):
+            found.append(Quantity(Fraction(_MULTIPLES[raw.lower()]), m.start(), m.end(), raw, "word"))
+        elif m.group("group"):
+            found.append(Quantity(Fraction(_GROUPS[raw.lower().split()[-1]]), m.start(), m.end(), raw, "word"))
+        elif m.group("word"):
+            counted = _word_value(raw)
+            if counted is not None:
+                found.append(Quantity(counted, m.start(), m.end(), raw, "word"))
+    return found
+
+
+def write_number(value: Fraction, like: str) -> str:
+    """``value`` written the way ``like`` was: thousands separators, decimals, a percent sign kept; an integer
+    without decimals; a value that has no finite decimal form as a fraction ``a/b``."""
+    pct = ""
+    m = re.search(r"\s?%|\s+percent$", like)
+    if m:
+        pct = m.group(0)
+        like = like[: m.start()]
+    sep = "," in like
+    if value.denominator == 1:
+        body = f"{value.numerator:,}" if sep else str(value.numerator)
+    else:
+        den = value.denominator
+        while den % 2 == 0:
+            den //= 2
+        while den % 5 == 0:
+            den //= 5
+        if den != 1:
+            return f"{value.numerator}/{value.denominator}{pct}"
+        places = max(len(like.split(".")[1]) if "." in like else 0, _decimals(value))
+        body = f"{float(value):,.{places}f}" if sep else f"{float(value):.{places}f}"
+        if to_fraction(body) != value:  # float rounding on long decimals: write it exactly
+            return f"{value.numerator}/{value.denominator}{pct}"
+    return body + pct
+
+
+def _decimals(value: Fraction) -> int:
+    places = 0
+    while (value * 10**places).denominator != 1 and places < 12:
+        places += 1
+    return places

@@ -1,0 +1,104 @@
+"""Reading a word problem: its quantities, its names, and its template (the text with those slots abstracted).
+
+Two requests share a solution when their templates are equal: every difference between them is a quantity or a
+name. Quantities are compared by where they stand, so the third number of one question maps to the third of the
+other; names by which distinct name they are (the first person, the second...), so "Ann gave Bob 3" and "Bob gave
+Ann 3" have different templates. An item word (cards, marbles) that changes is a change of the text: no reuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from ...errors import InvalidRequestError
+from ...values import Request
+from ..template import SLOT_MARK, fold_whitespace
+from .numbers import Quantity, quantities
+
+__all__ = ["WordProblem", "detect", "names_in", "parse_problem"]
+
+MAX_CHARS = 4000
+
+# capitalised words that are not names: sentence starts, pronouns, days and months stay words of the text
+_NOT_NAMES = frozenset(
+    """a an the he she it they we you i his her hers its their our your my me him them us this that these those
+    there here then if when while after before during how what which who whom whose why where each every all both
+    some any no not none one two three four five six seven eight nine ten half twice in on at of for from to by with
+    and or but so as is are was were be been has have had do does did can could will would should may might must
+    mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december find calculate compute solve answer question total together
+    altogether also however since because""".split()
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
+_ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
+
+
+@dataclass(frozen=True)
+class WordProblem:
+    """A word problem as the task reads it."""
+
+    prompt: str
+    quantities: tuple[Quantity, ...]
+    names: tuple[str, ...]
+    """Distinct names, in order of first appearance."""
+    template: str
+    """The prompt with each quantity as ``⟨N⟩`` and each name as ``⟨P1⟩``, ``⟨P2⟩``... (whitespace folded)."""
+
+    @property
+    def values(self) -> tuple[Fraction, ...]:
+        return tuple(q.value for q in self.quantities)
+
+
+def names_in(text: str) -> list[tuple[int, int, str]]:
+    """Capitalised words that name someone or something particular, with their spans (a possessive's ``'s`` is
+    left out of the span)."""
+    found = []
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(0).removesuffix("'s")
+        if word.lower() in _NOT_NAMES:
+            continue
+        found.append((m.start(), m.start() + len(word), word))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _read(prompt: str) -> WordProblem:
+    qs = quantities(prompt)
+    names: list[str] = []
+    spans: list[tuple[int, int, str]] = [(q.start, q.end, SLOT_MARK.format("N")) for q in qs]
+    for start, end, word in names_in(prompt):
+        if any(s < end and start < e for s, e, _ in spans):
+            continue
+        if word not in names:
+            names.append(word)
+        spans.append((start, end, SLOT_MARK.format(f"P{names.index(word) + 1}")))
+    out, last = [], 0
+    for start, end, mark in sorted(spans):
+        out.append(prompt[last:start])
+        out.append(mark)
+        last = end
+    out.append(prompt[last:])
+    return WordProblem(prompt, tuple(qs), tuple(names), fold_whitespace("".join(out)))
+
+
+def detect(request: Request) -> bool:
+    """A question about quantities in words: no schema, at least two quantities, something asked, not too long.
+    (Equations are claimed first by their own task.)"""
+    if request.schema is not None or request.required_keys or len(request.prompt) > MAX_CHARS:
+        return False
+    text = request.embed_text
+    return bool(_ASKS.search(text)) and len(quantities(text)) >= 2 and bool(re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}", text))
+
+
+def parse_problem(request: Request) -> WordProblem:
+    """The request's problem; :class:`InvalidRequestError` when it holds fewer than two quantities or is too long."""
+    text = request.embed_text
+    if len(text) > MAX_CHARS:
+        raise InvalidRequestError(f"word problem too long ({len(text)} characters, limit {MAX_CHARS})")
+    problem = _read(text)
+    if len(problem.quantities) < 2:
+        raise InvalidRequestError("a word problem needs at least two quantities")
+    return problem

@@ -1,0 +1,234 @@
+"""Reading an answer to a word problem: the computations each line states, and the final answer.
+
+A computation is an arithmetic expression of numbers, an ``=``, and a number: GSM8K's calculator annotations
+(``<<48/2=24>>``), plain (``48 / 2 = 24``, ``48 ÷ 2 = 24``, ``5 x 3 = 15``), LaTeX (``$48 \\times 2 = \\$96$``,
+``\\frac{48}{2} = 24``), with a unit word after a number (``273 pieces + 882 pieces = 1155 pieces``). Every number
+keeps its span in the line, so an adapter rewrites it in place. The final answer is the last ``#### 72``,
+``\\boxed{72}``, "The answer is 72" or "Answer: 72".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .numbers import to_fraction
+
+__all__ = ["Computation", "Num", "computations", "final_answer", "evaluate"]
+
+_MAX_OPERANDS = 24
+_MAX_DIGITS = 40
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number in a line: its exact value (a percentage is its number, ``percent`` says so) and its digits' span."""
+
+    value: Fraction
+    start: int
+    end: int
+    percent: bool = False
+
+    @property
+    def operand(self) -> Fraction:
+        """Its value inside an expression (``20%`` is 1/5)."""
+        return self.value / 100 if self.percent else self.value
+
+
+@dataclass(frozen=True)
+class Computation:
+    """``tokens`` (numbers and operator strings, in order) ``= result``."""
+
+    tokens: tuple[Num | str, ...]
+    result: Num
+
+    @property
+    def operands(self) -> list[Num]:
+        return [t for t in self.tokens if isinstance(t, Num)]
+
+
+_TOKEN = re.compile(
+    r"(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))(?P<pct>\s?%|\\%)?"
+    r"|(?P<frac>\\[dt]?frac\s*\{)|(?P<fracmid>\}\s*\{)|(?P<close>\})"
+    r"|(?P<lp>\\left\s*\(|\()|(?P<rp>\\right\s*\)|\))"
+    r"|(?P<op>\\times|\\cdot|\\div|[+*/×÷·−-]|(?<=\s)x(?=\s))"
+    r"|(?P<eq>=)"
+    r"|(?P<skip>\s+|\\\$|\$|\\[\[\]()]|\*\*|\\,|\\text\s*\{|\\mathrm\s*\{|\\boxed\s*\{|[€£])"
+    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<other>.)",
+    re.S,
+)
+_OPS = {"\\times": "*", "\\cdot": "*", "×": "*", "·": "*", "x": "*", "\\div": "/", "÷": "/", "−": "-"}
+
+
+def _tokens(line: str) -> list[Num | str]:
+    """Numbers, operators, parentheses, ``=``, unit words (``"w"``) and breaks (``"|"``)."""
+    out: list[Num | str] = []
+    braces: list[str] = []  # what each open brace closes as: ")" for a \frac part, "" for \text{, \boxed{...
+    for m in _TOKEN.finditer(line):
+        kind = m.lastgroup if m.lastgroup != "pct" else "num"
+        if m.group("num"):
+            out.append(Num(to_fraction(m.group("num")), m.start("num"), m.end("num"), bool(m.group("pct"))))
+        elif kind == "frac":
+            braces.append(")")
+            out.append("(")
+        elif kind == "fracmid":
+            if braces and braces[-1] == ")":
+                out += [")", "/", "("]
+            else:
+                out.append("|")
+        elif kind == "close":
+            closing = braces.pop() if braces else "|"
+            if closing:
+                out.append(closing)
+        elif kind == "lp":
+            out.append("(")
+        elif kind == "rp":
+            out.append(")")
+        elif kind == "op":
+            op = m.group("op")
+            out.append(_OPS.get(op, op))
+        elif kind == "eq":
+            out.append("=")
+        elif kind == "skip":
+            if m.group("skip").rstrip().endswith("{"):
+                braces.append("")
+        elif kind == "word":
+            out.append("w")
+        else:
+            out.append("|")
+    return out
+
+
+def computations(line: str) -> list[Computation]:
+    """The computations a line states, in order. GSM8K annotations are read on their own and blanked out of the
+    line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well)."""
+    found: list[Computation] = []
+    blanked = line
+    for m in re.finditer(r"<<([^<>]*)>>", line):
+        inner = " " * (m.start(1)) + m.group(1) + " " * (len(line) - m.end(1))
+        found += _read(inner)
+        blanked = blanked[: m.start()] + " " * (m.end() - m.start()) + blanked[m.end() :]
+    return found + _read(blanked)
+
+
+def _read(line: str) -> list[Computation]:
+    toks = _tokens(line)
+    found = []
+    for i, t in enumerate(toks):
+        if t != "=":
+            continue
+        j = i + 1
+        if j >= len(toks) or not isinstance(toks[j], Num):
+            continue
+        result = toks[j]
+        assert isinstance(result, Num)
+        left: list[Num | str] = []
+        k = i - 1
+        units = 0
+        while k >= 0:
+            tok = toks[k]
+            after_units = left[0] if left else "="
+            if (
+                tok == "w"
+                and units < 2
+                and k > 0
+                and after_units in ("+", "-", "*", "/", "=")
+                and (isinstance(toks[k - 1], Num) or toks[k - 1] == "w")
+            ):
+                units += 1
+                k -= 1
+                continue
+            if isinstance(tok, Num) or tok in ("+", "-", "*", "/", "(", ")"):
+                left.insert(0, tok)
+                units = 0
+                k -= 1
+                continue
+            break
+        while left and left[0] in ("+", "*", "/", ")"):  # an operator that belongs to words before it
+            left.pop(0)
+        if sum(isinstance(x, Num) for x in left) >= 2 and any(x in ("+", "-", "*", "/") for x in left):
+            found.append(Computation(tuple(left), result))
+    return found
+
+
+def evaluate(tokens: tuple[Num | str, ...] | list[Num | str], values: list[Fraction] | None = None) -> Fraction | None:
+    """The exact value of an expression (``values`` replace the numbers, in order); ``None`` when it cannot be
+    read or divides by zero, or is too large to be an answer."""
+    nums = [t for t in tokens if isinstance(t, Num)]
+    if len(nums) > _MAX_OPERANDS:
+        return None
+    vals = values if values is not None else [n.operand for n in nums]
+    seq: list[Fraction | str] = []
+    it = iter(vals)
+    for t in tokens:
+        seq.append(next(it) if isinstance(t, Num) else t)
+    pos = 0
+
+    def peek() -> Fraction | str | None:
+        return seq[pos] if pos < len(seq) else None
+
+    def atom() -> Fraction:
+        nonlocal pos
+        t = peek()
+        if t == "-":
+            pos += 1
+            return -atom()
+        if t == "(":
+            pos += 1
+            v = expr()
+            if peek() != ")":
+                raise ValueError("unbalanced")
+            pos += 1
+            return v
+        if isinstance(t, Fraction):
+            pos += 1
+            return t
+        raise ValueError("operand expected")
+
+    def term() -> Fraction:
+        nonlocal pos
+        v = atom()
+        while peek() in ("*", "/"):
+            op = peek()
+            pos += 1
+            r = atom()
+            v = v * r if op == "*" else v / r
+        return v
+
+    def expr() -> Fraction:
+        nonlocal pos
+        v = term()
+        while peek() in ("+", "-"):
+            op = peek()
+            pos += 1
+            r = term()
+            v = v + r if op == "+" else v - r
+        return v
+
+    try:
+        v = expr()
+    except (ValueError, ZeroDivisionError):
+        return None
+    if pos != len(seq) or len(str(v.numerator)) > _MAX_DIGITS or len(str(v.denominator)) > _MAX_DIGITS:
+        return None
+    return v
+
+
+_FINAL = re.compile(
+    r"^\s*####\s*\\?\$?\s*(?P<a>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    r"|\\boxed\s*\{\s*\\?\$?\s*(?P<b>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:\\%|%)?\s*\}"
+    r"|\banswer\s+is\s*:?\s*\**\s*\\?\$?\s*(?P<c>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:\s*\**\s*\\?\$?\s*(?P<d>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)",
+    re.I | re.M,
+)
+
+
+def final_answer(text: str) -> tuple[Fraction, int, int] | None:
+    """The last stated final answer of ``text``: its value and span."""
+    last = None
+    for m in _FINAL.finditer(text):
+        g = next(n for n in "abcd" if m.group(n) is not None)
+        last = (to_fraction(m.group(g)), m.start(g), m.end(g))
+    return last

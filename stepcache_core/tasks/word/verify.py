@@ -1,0 +1,146 @@
+"""Verifying an answer to a word problem, line by line.
+
+Every stated computation must be exactly true; every number it uses must come from the question, from an earlier
+computation, or from a constant the step or the question names (12 for a dozen, 60 for minutes in an hour, 100
+for a percentage); every other number in the answer must be one of those too. The final answer must be stated and
+be the last computed result. A line the verifier cannot place (a number from nowhere, no final answer) is
+*unreadable*: such an answer is kept for identical requests only, never adapted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+
+from ...values import Step, Verdict
+from .parse import WordProblem
+from .read import Num, computations, evaluate, final_answer
+
+__all__ = ["WordVerifier", "grounds", "named_constants", "line_numbers"]
+
+# a constant a step may use when it or the question names what it counts
+_CONSTANTS: dict[int, str] = {
+    1: r"",
+    2: r"half|halves|twice|double|pair|both|two|each|every|per|split|equally",
+    3: r"third|triple|thrice|three",
+    4: r"quarter|fourth|four",
+    7: r"week|days?",
+    10: r"ten|tenth|decade|dime",
+    12: r"dozen|month|year|inch|inches|foot|feet",
+    24: r"hour|day",
+    30: r"month|days?",
+    52: r"week|year",
+    60: r"minute|hour|second",
+    100: r"percent|%|cent|century|hundred",
+    365: r"year|days?",
+    1000: r"thousand|kilo|milli|grams?|meters?|liters?|litres?",
+}
+_MARKER = re.compile(r"^\s*(?:[-•>]\s*|\*\s+)?(?:\*\*|__)?(?:step\s+\d{1,2}\s*[:.)]?|\d{1,2}[.)]\s)?(?:\*\*|__)?", re.I)
+
+
+def named_constants(*texts: str) -> set[Fraction]:
+    """The constants the texts name (see the table above)."""
+    joined = " ".join(texts).lower()
+    return {Fraction(c) for c, words in _CONSTANTS.items() if not words or re.search(rf"(?:{words})", joined)}
+
+
+def grounds(problem: WordProblem) -> set[Fraction]:
+    """What the question itself provides: each quantity, a percentage's share, a fraction's two parts."""
+    out: set[Fraction] = set()
+    for q in problem.quantities:
+        out.add(q.value)
+        if q.kind == "percent":
+            out.add(q.value / 100)
+        if q.value.denominator != 1:
+            out.update({Fraction(q.value.numerator), Fraction(q.value.denominator)})
+    return out
+
+
+def line_numbers(line: str) -> list[Num]:
+    """The numbers of a line, its list marker ("1.", "Step 2:") left out."""
+    from .read import _tokens  # the tokenizer computations use, so spans agree
+
+    skip = _MARKER.match(line)
+    start = skip.end() if skip else 0
+    blanked = " " * start + line[start:]
+    return [t for t in _tokens(re.sub(r"<<[^<>]*>>", lambda m: " " * len(m.group(0)), blanked)) if isinstance(t, Num)]
+
+
+class WordVerifier:
+    """Checks each line's computations, where their numbers come from, and the final answer."""
+
+    name = "word_problem"
+
+    def verify_steps(self, problem: WordProblem, steps: Sequence[Step]) -> list[Verdict]:
+        known = grounds(problem)
+        results: list[Fraction] = []
+        verdicts: list[Verdict] = []
+        text = "".join(s.text for s in steps)
+        final = final_answer(text)
+        for step in steps:
+            constants = named_constants(step.text, problem.prompt)
+            verdicts.append(self._step(step, known, results, constants, final))
+        if final is None:
+            last = steps[-1].index if steps else 0
+            verdicts[-1:] = [Verdict(False, "no final answer stated", step=last, unreadable=True)]
+        elif not results:
+            verdicts[-1:] = [Verdict(False, "no computation stated", step=steps[-1].index, unreadable=True)]
+        elif final[0] != results[-1]:
+            at = next(s.index for s in steps if final[1] < sum(len(x.text) for x in steps[: s.index + 1]))
+            verdicts[at] = Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}", step=at)
+        return verdicts
+
+    def _step(
+        self,
+        step: Step,
+        known: set[Fraction],
+        results: list[Fraction],
+        constants: set[Fraction],
+        final: tuple[Fraction, int, int] | None,
+    ) -> Verdict:
+        placed: set[tuple[int, int]] = set()
+        for comp in computations(step.text):
+            value = evaluate(comp.tokens)
+            if value is None:
+                return Verdict(False, "a computation it cannot read", step=step.index, unreadable=True)
+            stated = comp.result.operand
+            if value != stated:
+                return Verdict(False, f"{_show(comp.tokens)} is {value}, not {stated}", step=step.index)
+            for num in comp.operands:
+                if num.value not in known and num.operand not in known and num.value not in results:
+                    if num.value not in constants:
+                        return Verdict(False, f"{num.value} comes from neither the question nor an earlier step", step=step.index)
+                placed.add((num.start, num.end))
+            results.append(comp.result.value)
+            placed.add((comp.result.start, comp.result.end))
+        for num in line_numbers(step.text):
+            if (num.start, num.end) in placed:
+                continue
+            if num.value in known or num.value in results or num.value in constants or num.operand in known:
+                continue
+            if final is not None and num.value == final[0]:
+                continue
+            return Verdict(
+                False, f"{num.value} in the answer comes from nowhere the verifier can see", step=step.index, unreadable=True
+            )
+        return Verdict.passed()
+
+    def check(self, problem: WordProblem, text: str) -> Verdict:
+        """The whole answer: every computation true, and a final answer that is the last result."""
+        final = final_answer(text)
+        results = []
+        for line in text.splitlines():
+            for comp in computations(line):
+                if evaluate(comp.tokens) != comp.result.operand:
+                    return Verdict(False, f"{_show(comp.tokens)} is not {comp.result.value}")
+                results.append(comp.result.value)
+        if final is None or not results:
+            return Verdict(False, "no final answer or no computation", unreadable=True)
+        if final[0] != results[-1]:
+            return Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}")
+        return Verdict.passed()
+
+
+def _show(tokens: Sequence[Num | str]) -> str:
+    return " ".join(str(t.value) + ("%" if t.percent else "") if isinstance(t, Num) else t for t in tokens)

@@ -1,0 +1,174 @@
+"""The ``word_problem`` task: arithmetic word problems whose variants change names and numbers (issue 22).
+
+Classes of input, each named in its test: quantities as digits, money, percentages, fractions and words; answers
+in GSM8K form (``<<a*b=c>>``, ``#### n``) and chat form (LaTeX, ``×``, sentences, ``\\boxed``); variants with
+names only, numbers only, both; role changes (a count that stops being whole, a quantity turning negative, two
+slots with one value); slips (a wrong product, a skipped step); and requests other tasks own.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from stepcache_core import Request
+from stepcache_core.segment import LayoutSegmenter
+from stepcache_core.tasks.word.numbers import quantities, write_number
+from stepcache_core.tasks.word.parse import parse_problem
+from stepcache_core.tasks.word.read import computations, final_answer
+from stepcache_core.tasks.word.verify import WordVerifier
+
+CARDS = "A boy has {n} cards. His brother has {k} fewer cards than he has. How many cards do they have together?"
+CARDS_GSM = (
+    "His brother has {n} - {k} = <<{n}-{k}={d}>>{d} cards.\nTogether, they have {n} + {d} = <<{n}+{d}={t}>>{t} cards.\n#### {t}"
+)
+CARDS_CHAT = (
+    "**Step 1.** His brother has $ {n} - {k} = {d} $ cards.\n\n"
+    "**Step 2.** Together they have ${n} + {d} = {t}$ cards.\n\nThe answer is \\boxed{{{t}}}."
+)
+SHOP = "{name} buys {n} shirts at ${p} each and pays with a ${b} bill. How much change does {name} get?"
+SHOP_GSM = (
+    "{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = <<{b}-{c}={r}>>{r} dollars.\n#### {r}"
+)
+
+
+def cards(n: int, k: int, form: str = CARDS_GSM) -> tuple[str, str]:
+    return CARDS.format(n=n, k=k), form.format(n=n, k=k, d=n - k, t=2 * n - k)
+
+
+def shop(name: str, n: int, p: int, b: int) -> tuple[str, str]:
+    q = SHOP.format(name=name, n=n, p=p, b=b)
+    return q, SHOP_GSM.format(name=name, n=n, p=p, b=b, c=n * p, r=b - n * p)
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("She had $1,200.50 and 3 apples", [Fraction(240100, 200), 3]),
+        ("a 25% discount on 80 books", [25, 80]),
+        ("half of 500, twice as many, a dozen eggs", [Fraction(1, 2), 500, 2, 12]),
+        ("three fifths of 455 and one quarter of 8", [Fraction(3, 5), 455, Fraction(1, 4), 8]),
+        ("3/4 of the 12 cakes", [Fraction(3, 4), 12]),
+    ],
+)
+def test_quantities_in_every_written_form(text, values):
+    assert [q.value for q in quantities(text)] == [Fraction(v) for v in values]
+
+
+def test_numbers_are_written_back_as_they_were():
+    assert write_number(Fraction(1155), "1,000") == "1,155" and write_number(Fraction(17, 2), "8.25") == "8.50"
+    assert write_number(Fraction(20), "25%") == "20%" and write_number(Fraction(1, 3), "2") == "1/3"
+
+
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("Natalia sold 48/2 = <<48/2=24>>24 clips in May.", [("48/2", 24), ("48/2", 24)]),
+        ("Teddy completed 250 pieces + 500 pieces = 750 pieces.", [("250+500", 750)]),
+        ("- She earns $12 \\times 5 = \\$60$", [("12*5", 60)]),
+        ("\\frac{48}{2} = 24 and 5 x 3 = 15", [("(48)/(2)", 24), ("5*3", 15)]),
+        ("The total is (3 + 4) × 2 = 14, and 50 ÷ 5 = 10.", [("(3+4)*2", 14), ("50/5", 10)]),
+        ("She sold half as many, 24, in May.", []),
+    ],
+)
+def test_computations_in_gsm8k_plain_and_latex_forms(line, found):
+    got = [("".join(str(t.value) if not isinstance(t, str) else t for t in c.tokens), c.result.value) for c in computations(line)]
+    assert got == [(e, Fraction(r)) for e, r in found]
+
+
+@pytest.mark.parametrize("text", ["work\n#### 72", "so \\boxed{72}.", "The answer is $72.", "**Answer:** 72", "Final answer: 72"])
+def test_final_answer_forms(text):
+    got = final_answer(text)
+    assert got is not None and got[0] == 72
+
+
+def _verdicts(question: str, answer: str):
+    return WordVerifier().verify_steps(parse_problem(Request(question)), LayoutSegmenter().segment(answer))
+
+
+def test_a_right_answer_verifies_in_both_forms():
+    for form in (CARDS_GSM, CARDS_CHAT):
+        q, a = cards(5, 3, form)
+        assert all(v.ok for v in _verdicts(q, a)), form
+
+
+def test_slips_fail_and_unreadable_answers_are_told_apart():
+    q, a = cards(5, 3)
+    wrong = _verdicts(q, a.replace("<<5+2=7>>7", "<<5+2=8>>8").replace("#### 7", "#### 8"))
+    assert not all(v.ok for v in wrong) and not any(v.unreadable for v in wrong if not v.ok)  # a wrong sum
+    skipped = _verdicts(q, "Together, they have 5 + 2 = <<5+2=7>>7 cards.\n#### 7")  # the step giving 2 is gone
+    assert not all(v.ok for v in skipped) and "neither the question nor an earlier step" in next(
+        v.reason for v in skipped if not v.ok
+    )
+    nowhere = _verdicts(q, a + "\nHe had 41 cards last year.")
+    assert any(v.unreadable for v in nowhere if not v.ok)
+    no_final = _verdicts(q, a.replace("\n#### 7", ""))
+    assert any(v.unreadable for v in no_final if not v.ok)
+    off_final = _verdicts(q, a.replace("#### 7", "#### 2"))
+    assert not all(v.ok for v in off_final)
+
+
+@pytest.mark.parametrize("form", [CARDS_GSM, CARDS_CHAT])
+def test_numbers_only_variant_is_re_derived_without_the_model(make_engine, form):
+    q1, a1 = cards(5, 3, form)
+    engine, backend = make_engine([a1])
+    engine.run(Request(q1))
+    q2, expected = cards(11, 2, form)
+    out = engine.run(Request(q2))
+    assert out.trace.path == "reuse" and out.trace.verified and out.text == expected and len(backend.calls) == 1
+
+
+def test_names_only_and_both_variants(make_engine):
+    q1, a1 = shop("Maria", 3, 12, 50)
+    engine, backend = make_engine([a1])
+    engine.run(Request(q1))
+    for name, n, p, b in (("Kofi", 3, 12, 50), ("Ana", 4, 7, 100)):
+        q, expected = shop(name, n, p, b)
+        out = engine.run(Request(q))
+        assert out.trace.path == "reuse" and out.text == expected, out.trace.notes
+    assert len(backend.calls) == 1
+
+
+def test_role_changes_are_refused_and_the_model_answers(make_engine):
+    q1, a1 = shop("Maria", 3, 12, 50)
+    q2, a2 = shop("Maria", 5, 12, 50)  # the change would be 50 - 60: negative
+    engine, backend = make_engine([a1, a2])
+    engine.run(Request(q1))
+    out = engine.run(Request(q2))
+    assert out.trace.path == "skip" and out.text == a2 and len(backend.calls) == 2
+    q3, a3 = cards(7, 7)  # both slots hold one value in the question: which 7 is which cannot be told
+    q4, a4 = cards(9, 4)
+    engine, backend = make_engine([a3, a4])
+    engine.run(Request(q3))
+    assert engine.run(Request(q4)).text == a4 and len(backend.calls) == 2
+
+
+def test_another_item_or_question_is_another_template(make_engine):
+    q1, a1 = cards(5, 3)
+    other_item = q1.replace("cards", "marbles")
+    other_question = q1.replace("together?", "together, and how many more does the boy have?")
+    engine, backend = make_engine([a1], default="Together they have 13 marbles.\n#### 13")
+    engine.run(Request(q1))
+    for q in (other_item, other_question):
+        out = engine.run(Request(q))
+        assert out.trace.path in ("miss", "skip") and out.trace.backend_calls == 1
+
+
+def test_a_wrong_model_answer_is_served_as_written_and_never_stored(make_engine):
+    q1, a1 = cards(5, 3)
+    slipped = a1.replace("<<5+2=7>>7", "<<5+2=8>>8").replace("#### 7", "#### 8")
+    engine, backend = make_engine([slipped, a1])
+    out = engine.run(Request(q1))
+    assert out.text == slipped and not out.trace.verified and engine.count() == 0
+    q2, _ = cards(11, 2)
+    assert engine.run(Request(q2)).trace.backend_calls == 1  # nothing to reuse: the model answers
+
+
+def test_other_tasks_keep_their_requests(make_engine):
+    engine, _ = make_engine()
+    assert engine.resolve(Request("Solve for x: 3x + 5 = 20")).task == "linear_equation"
+    schema = {"type": "object", "properties": {"age": {"type": "integer"}}}
+    assert engine.resolve(Request("Extract the age: Ana is 34 and has 2 cats.", schema=schema)).task == "json_extraction"
+    assert engine.resolve(Request("Tell me a story about a cat.")).task == "text"
+    assert engine.resolve(Request(cards(5, 3)[0])).task == "word_problem"
