@@ -66,10 +66,16 @@ def _tokens(line: str) -> list[Num | str]:
     """Numbers, operators, parentheses, ``=``, unit words (``"w"``) and breaks (``"|"``)."""
     out: list[Num | str] = []
     braces: list[str] = []  # what each open brace closes as: ")" for a \frac part, "" for \text{, \boxed{...
+    minus_at = -1  # where the last "-" stood: a "-" written against a number with no operand before it is its sign
     for m in _TOKEN.finditer(line):
         kind = m.lastgroup if m.lastgroup != "pct" else "num"
         if m.group("num"):
-            out.append(Num(to_fraction(m.group("num")), m.start("num"), m.end("num"), bool(m.group("pct"))))
+            start, value = m.start("num"), to_fraction(m.group("num"))
+            unary = out[-1:] == ["-"] and (len(out) < 2 or not (isinstance(out[-2], Num) or out[-2] in (")", "w")))
+            if unary and minus_at == start - 1:
+                out.pop()
+                start, value = minus_at, -value
+            out.append(Num(value, start, m.end("num"), bool(m.group("pct"))))
         elif kind == "frac":
             braces.append(")")
             out.append("(")
@@ -88,6 +94,7 @@ def _tokens(line: str) -> list[Num | str]:
             out.append(")")
         elif kind == "op":
             op = m.group("op")
+            minus_at = m.start() if op in ("-", "−") else -1
             out.append(_OPS.get(op, op))
         elif kind == "eq":
             out.append("=")

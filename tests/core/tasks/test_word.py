@@ -137,6 +137,7 @@ def test_role_changes_are_refused_and_the_model_answers(make_engine):
     engine.run(Request(q1))
     out = engine.run(Request(q2))
     assert out.trace.path == "skip" and out.text == a2 and len(backend.calls) == 2
+    assert out.trace.verified  # "50 - 60 = -10": a negative result is read and checked like any other
     q3, a3 = cards(7, 7)  # both slots hold one value in the question: which 7 is which cannot be told
     q4, a4 = cards(9, 4)
     engine, backend = make_engine([a3, a4])
