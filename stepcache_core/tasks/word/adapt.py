@@ -5,7 +5,7 @@ by which person they are. Each cached computation is re-derived with its operand
 becomes the new question's number in that slot, an earlier result becomes its re-derived value, a named constant
 stays. Every other number of the answer follows the same map. A step whose new value no longer fits its role is
 left as it was (verification then fails it and the model answers): a count that stops being a whole number, a
-quantity that turns negative, a share over 100%, or a number that two slots (or a slot and a result) gave the same
+quantity that turns negative, a share over 100%, a comparison whose outcome flips, or a number that two slots (or a slot and a result) gave the same
 value, so that its source cannot be told.
 """
 
@@ -20,7 +20,7 @@ from ...values import Step
 from ..base import AdaptContext
 from .numbers import write_number
 from .parse import WordProblem
-from .read import Num, computations, evaluate
+from .read import Num, comparisons, computations, evaluate
 from .verify import line_numbers, named_constants
 
 __all__ = ["WordAdapter", "ValueMap"]
@@ -123,6 +123,11 @@ class WordAdapter:
         for num in line_numbers(line):
             if (num.start, num.end) not in edits:
                 edits[(num.start, num.end)] = source(num)
+        for c in comparisons(line):
+            left = edits.get((c.left.start, c.left.end), c.left.value)
+            right = edits.get((c.right.start, c.right.end), c.right.value)
+            if c.holds(left, right) != c.holds():
+                raise _Refused("a comparison whose outcome flips")
         text = line
         for (start, end), value in sorted(edits.items(), reverse=True):
             text = text[:start] + write_number(value, line[start:end]) + text[end:]

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from .numbers import to_fraction
 
-__all__ = ["Computation", "Num", "computations", "final_answer", "evaluate"]
+__all__ = ["Comparison", "Computation", "Num", "comparisons", "computations", "final_answer", "evaluate"]
 
 _MAX_OPERANDS = 24
 _MAX_DIGITS = 40
@@ -46,6 +46,41 @@ class Computation:
     @property
     def operands(self) -> list[Num]:
         return [t for t in self.tokens if isinstance(t, Num)]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``left op right`` between two numbers (``op``: one of ``< > <= >=``)."""
+
+    left: Num
+    op: str
+    right: Num
+
+    def holds(self, left: Fraction | None = None, right: Fraction | None = None) -> bool:
+        a = self.left.value if left is None else left
+        b = self.right.value if right is None else right
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[self.op]
+
+
+_NUMBER_TEXT = r"(?<![\w.])\\?\$?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+_COMPARE = re.compile(
+    _NUMBER_TEXT + r"\s*\$?\s*(<=|>=|≤|≥|<|>|\\leq?|\\geq?|\\lt|\\gt|is (?:more|greater|less|fewer) than)\s*\$?\s*" + _NUMBER_TEXT
+)
+_COMPARE_OPS = {"≤": "<=", "≥": ">=", "\\le": "<=", "\\leq": "<=", "\\ge": ">=", "\\geq": ">=", "\\lt": "<", "\\gt": ">"}
+
+
+def comparisons(line: str) -> list[Comparison]:
+    """The comparisons of two numbers a line states ("12 > 8", "$30 \\geq 25$", "12 is more than 8")."""
+    found = []
+    for m in _COMPARE.finditer(re.sub(r"<<[^<>]*>>", lambda a: " " * len(a.group(0)), line)):
+        op = m.group(2)
+        if op.startswith("is "):
+            op = ">" if ("more" in op or "greater" in op) else "<"
+        op = _COMPARE_OPS.get(op, op)
+        left = Num(to_fraction(m.group(1)), m.start(1), m.end(1))
+        right = Num(to_fraction(m.group(3)), m.start(3), m.end(3))
+        found.append(Comparison(left, op, right))
+    return found
 
 
 _TOKEN = re.compile(

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from ...values import Step, Verdict
 from .parse import WordProblem
-from .read import Num, computations, evaluate, final_answer
+from .read import Num, comparisons, computations, evaluate, final_answer
 
 __all__ = ["WordVerifier", "grounds", "named_constants", "line_numbers"]
 
@@ -114,6 +114,9 @@ class WordVerifier:
                 placed.add((num.start, num.end))
             results.append(comp.result.value)
             placed.add((comp.result.start, comp.result.end))
+        for c in comparisons(step.text):
+            if not c.holds():
+                return Verdict(False, f"{c.left.value} {c.op} {c.right.value} does not hold", step=step.index)
         for num in line_numbers(step.text):
             if (num.start, num.end) in placed:
                 continue

@@ -173,3 +173,19 @@ def test_other_tasks_keep_their_requests(make_engine):
     assert engine.resolve(Request("Extract the age: Ana is 34 and has 2 cats.", schema=schema)).task == "json_extraction"
     assert engine.resolve(Request("Tell me a story about a cat.")).task == "text"
     assert engine.resolve(Request(cards(5, 3)[0])).task == "word_problem"
+
+
+APPLES = "Tom has {a} apples and Sara has {b} apples. Who has more, and how many apples do they have in total?"
+APPLES_GSM = "Since {a} > {b}, Tom has more.\nTogether they have {a} + {b} = <<{a}+{b}={t}>>{t} apples.\n#### {t}"
+
+
+def test_a_comparison_whose_outcome_flips_is_refused(make_engine):
+    a1 = APPLES_GSM.format(a=12, b=8, t=20)
+    engine, backend = make_engine([a1, "Sara has more.\nTogether they have 5 + 9 = <<5+9=14>>14 apples.\n#### 14"])
+    engine.run(Request(APPLES.format(a=12, b=8)))
+    same_order = engine.run(Request(APPLES.format(a=15, b=4)))
+    assert same_order.trace.path == "reuse" and same_order.text == APPLES_GSM.format(a=15, b=4, t=19)
+    flipped = engine.run(Request(APPLES.format(a=5, b=9)))
+    assert flipped.trace.backend_calls == 1 and "Tom has more" not in flipped.text
+    false = _verdicts(APPLES.format(a=5, b=9), APPLES_GSM.format(a=5, b=9, t=14))
+    assert not all(v.ok for v in false) and "does not hold" in next(v.reason for v in false if not v.ok)
