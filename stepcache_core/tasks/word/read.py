@@ -90,7 +90,7 @@ _TOKEN = re.compile(
     r"|(?P<op>\\times|\\cdot|\\div|[+*/×÷·−-]|(?<=\s)x(?=\s))"
     r"|(?P<eq>=)"
     r"|(?P<skip>\s+|\\\$|\$|\\[\[\]()]|\*\*|\\,|\\text\s*\{|\\mathrm\s*\{|\\boxed\s*\{|[€£])"
-    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<word>[A-Za-z]+(?:/[A-Za-z]+)?)"
     r"|(?P<other>.)",
     re.S,
 )
@@ -166,6 +166,8 @@ def _read(line: str) -> list[Computation]:
             continue
         result = toks[j]
         assert isinstance(result, Num)
+        if j + 1 < len(toks) and toks[j + 1] in ("+", "-", "*", "/"):
+            continue  # "= 67 * 12 = 804": an expression, not a result
         left: list[Num | str] = []
         k = i - 1
         units = 0
@@ -174,7 +176,7 @@ def _read(line: str) -> list[Computation]:
             after_units = left[0] if left else "="
             if (
                 tok == "w"
-                and units < 2
+                and units < 3
                 and k > 0
                 and after_units in ("+", "-", "*", "/", "=")
                 and (isinstance(toks[k - 1], Num) or toks[k - 1] == "w")

