@@ -1,28 +1,21 @@
-"""What the model is asked for a word problem: the caller's own prompt. There is no patch prompt: a cached answer
-that cannot be re-derived is not patched, the caller's model answers the new question."""
+"""What the model is asked for a word problem: the caller's own prompt, as for free text. There is no patch prompt:
+a cached answer that cannot be re-derived is not patched, the caller's model answers the new question."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ...segment import LayoutSegmenter
-from ...values import GenerationSpec, Step, Verdict
-from .parse import WordProblem
+from ...values import Step, Verdict
+from ..text import TextPrompter
 
 __all__ = ["WordPrompter"]
 
 
-class WordPrompter:
+class WordPrompter(TextPrompter):
+    """The text task's prompter (the caller's prompt verbatim); an answer is read line by line."""
+
     max_tokens = 512
 
-    def generate(self, problem: WordProblem) -> GenerationSpec:
-        return GenerationSpec(problem.prompt, self.max_tokens, (), None, "generate")
-
-    def patch(self, problem: WordProblem, steps: Sequence[Step], verdicts: Sequence[Verdict]) -> GenerationSpec:
-        return self.generate(problem)
-
-    def merge(self, problem: WordProblem, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
+    def merge(self, problem: object, steps: Sequence[Step], verdicts: Sequence[Verdict], generated: str) -> list[Step]:
         return LayoutSegmenter().segment(generated, origin="generated")
-
-    def repair(self, problem: WordProblem, text: str, verdict: Verdict) -> GenerationSpec | None:
-        return None

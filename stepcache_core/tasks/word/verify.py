@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ...values import Step, Verdict
+from .numbers import quantities
 from .parse import WordProblem
 from .read import Num, comparisons, computations, evaluate, final_answer
 
@@ -148,6 +149,14 @@ class WordVerifier:
                 placed.add((num.start, num.end))
             results.append(comp.result.value)
             placed.add((comp.result.start, comp.result.end))
+        for q in quantities(step.text):  # "so seven cards": a number in words is placed like one in digits
+            if q.kind != "word" or q.value in known or q.value in results or q.value in constants:
+                continue
+            if q.value.denominator != 1 and Fraction(q.value.denominator) in known | set(results) | constants:
+                continue
+            return Verdict(
+                False, f"{q.text!r} in the answer comes from nowhere the verifier can see", step=step.index, unreadable=True
+            )
         for c in comparisons(step.text):
             if not c.holds():
                 return Verdict(False, f"{c.left.value} {c.op} {c.right.value} does not hold", step=step.index)

@@ -189,3 +189,13 @@ def test_a_comparison_whose_outcome_flips_is_refused(make_engine):
     assert flipped.trace.backend_calls == 1 and "Tom has more" not in flipped.text
     false = _verdicts(APPLES.format(a=5, b=9), APPLES_GSM.format(a=5, b=9, t=14))
     assert not all(v.ok for v in false) and "does not hold" in next(v.reason for v in false if not v.ok)
+
+
+def test_a_result_restated_in_words_is_never_served_stale(make_engine):
+    """An answer that restates a value in words ("so seven cards") is not re-derived with the old word left in."""
+    q1, a1 = cards(5, 3)
+    a1 = a1.replace("#### 7", "That makes seven cards.\n#### 7")
+    engine, backend = make_engine([a1], default="#### 20")
+    engine.run(Request(q1))
+    out = engine.run(Request(cards(11, 2)[0]))
+    assert "seven" not in out.text and out.trace.backend_calls == 1
