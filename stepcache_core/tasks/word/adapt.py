@@ -18,10 +18,10 @@ from fractions import Fraction
 
 from ...values import Step
 from ..base import AdaptContext
-from .numbers import write_number
+from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
-from .read import Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants
+from .read import Computation, Num, comparisons, computations, evaluate, final_answer
+from .verify import in_cents, line_numbers, named_constants, overlaps
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -49,6 +49,23 @@ class ValueMap:
         return old in self._map or old in self._ambiguous
 
 
+def fraction_pairs(old: WordProblem, new: WordProblem) -> dict[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
+    """A fraction of the question ("one fifth") written as its two parts in the answer ("950 × 1/5", "1 ÷ 5"):
+    its (numerator, denominator) to the new question's, so the 1 of "1/5" is not mistaken for another 1."""
+    pairs: dict[tuple[Fraction, Fraction], tuple[Fraction, Fraction]] = {}
+    clashes = set()
+    for a, b in zip(old.quantities, new.quantities, strict=False):
+        if a.value.denominator == 1 or b.value.denominator == 1 or not 0 < a.value < 1 or not 0 < b.value < 1:
+            continue
+        # the share and what is left of it ("dropped three quarters": 64 × 1 ÷ 4 are left)
+        for x, y in ((a.value, b.value), (1 - a.value, 1 - b.value)):
+            key, got = (Fraction(x.numerator), Fraction(x.denominator)), (Fraction(y.numerator), Fraction(y.denominator))
+            if pairs.get(key, got) != got:
+                clashes.add(key)
+            pairs[key] = got
+    return {k: v for k, v in pairs.items() if k not in clashes}
+
+
 def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
     """The question's quantities, slot by slot (with a percentage's share and a fraction's parts)."""
     m = ValueMap()
@@ -62,10 +79,10 @@ def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
             m.add(100 + a.value, 100 + b.value)
         if in_cents(old.prompt, a.end) and in_cents(new.prompt, b.end):
             m.add(a.value / 100, b.value / 100)
-        if a.value.denominator != 1 or b.value.denominator != 1:
-            m.add(Fraction(a.value.numerator), Fraction(b.value.numerator))
-            m.add(Fraction(a.value.denominator), Fraction(b.value.denominator))
     return m
+
+
+_IMPLICIT = frozenset({Fraction(1), Fraction(2)})
 
 
 class _Refused(Exception):
@@ -92,10 +109,16 @@ class WordAdapter:
         line = step.text
         constants = named_constants(line, old.prompt) & named_constants(line, new.prompt)
         edits: dict[tuple[int, int], Fraction] = {}
+        word_edits: dict[tuple[int, int], str] = {}
 
         def source(num: Num) -> Fraction:
             """The new value of a number read in the cached line."""
             picks = set()
+            small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
+            if small and num.value not in results:
+                # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
+                # two cods", "a pair"): when the question's changes, which one it was cannot be told
+                raise _Refused(f"{num.value} may be the question's or an unstated count")
             for table in (results, questions):
                 if num.value in table:
                     got = table.get(num.value)
@@ -108,8 +131,20 @@ class WordAdapter:
                 raise _Refused(f"{num.value} cannot be placed")
             return picks.pop()
 
+        pairs = fraction_pairs(old, new)
+
+        def new_operands(comp: Computation) -> list[Fraction]:
+            """The new values of a computation's operands; a fraction's two parts as a pair."""
+            out: dict[int, Fraction] = {}
+            toks = comp.tokens
+            for k in range(len(toks) - 2):
+                a, op, b = toks[k], toks[k + 1], toks[k + 2]
+                if isinstance(a, Num) and op == "/" and isinstance(b, Num) and (a.value, b.value) in pairs:
+                    out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
+            return [out[id(n)] if id(n) in out else source(n) for n in comp.operands]
+
         for comp in computations(line):
-            values = [source(n) for n in comp.operands]
+            values = new_operands(comp)
             operands = [v / 100 if n.percent else v for n, v in zip(comp.operands, values, strict=True)]
             got = evaluate(comp.tokens, operands)
             if got is None:
@@ -128,23 +163,37 @@ class WordAdapter:
             results.add(old_result, new_result)
         final = final_answer(line)
         for num in line_numbers(line):
-            if (num.start, num.end) in edits:
+            if overlaps(num, set(edits)):
                 continue
             if final is not None and final[2] == num.end:  # the final answer is the last result, nothing else
                 value = results.get(num.value)
                 if value is None:
                     raise _Refused("a final answer that is no result")
                 edits[(num.start, num.end)] = value
+            elif "/" in line[num.start : num.end]:  # "82/110": each part follows its own source
+                top, bottom = line[num.start : num.end].split("/")
+                for start, end, part in ((num.start, num.start + len(top), top), (num.end - len(bottom), num.end, bottom)):
+                    edits[(start, end)] = source(Num(to_fraction(part), start, end))
             else:
                 edits[(num.start, num.end)] = source(num)
+        for q in quantities(line):  # "she used four of the spoons": a count in words follows too
+            if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
+                continue
+            value = source(Num(q.value, q.start, q.end))
+            if value != q.value:
+                words = write_words(value, q.text)
+                if words is None:
+                    raise _Refused(f"{q.text!r} cannot be written for {value}")
+                word_edits[(q.start, q.end)] = words
         for c in comparisons(line):
             left = edits.get((c.left.start, c.left.end), c.left.value)
             right = edits.get((c.right.start, c.right.end), c.right.value)
             if c.holds(left, right) != c.holds():
                 raise _Refused("a comparison whose outcome flips")
+        written = {span: write_number(value, line[span[0] : span[1]]) for span, value in edits.items()} | word_edits
         text = line
-        for (start, end), value in sorted(edits.items(), reverse=True):
-            text = text[:start] + write_number(value, line[start:end]) + text[end:]
+        for (start, end), new_text in sorted(written.items(), reverse=True):
+            text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
 

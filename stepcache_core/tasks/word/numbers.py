@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["Quantity", "quantities", "to_fraction", "write_number"]
+__all__ = ["Quantity", "quantities", "to_fraction", "write_number", "write_words"]
 
 _ONES = {
     "one": 1,
@@ -92,7 +92,9 @@ def _word_value(text: str) -> Fraction | None:
 
 def quantities(text: str) -> list[Quantity]:
     """Every quantity of ``text``, in order. A number word becomes a quantity only where it counts something
-    ("three apples", "twice as many", "half of", "a dozen"); "one of them" reads as 1 all the same."""
+    ("three apples", "twice as many", "half of", "a dozen"). The word "one" is not one: it names a single thing
+    ("one of them", "in one week", "hire one bookkeeper"), and another count would change the words around it
+    too ("two weeks"); nor is a unit after "per" ("$18 per dozen"). Both stay text of the question's template."""
     found: list[Quantity] = []
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
@@ -119,10 +121,13 @@ def quantities(text: str) -> list[Quantity]:
         elif m.group("mult"):
             found.append(Quantity(Fraction(_MULTIPLES[raw.lower()]), m.start(), m.end(), raw, "word"))
         elif m.group("group"):
+            before = text[max(0, m.start() - 12) : m.start()]
+            if re.search(rf"(?:\bper|\d|\b(?:{_WORD}))\s+$", before, re.I):
+                continue  # "$18 per dozen", "2 dozen eclairs": a unit, not a count of its own
             found.append(Quantity(Fraction(_GROUPS[raw.lower().split()[-1]]), m.start(), m.end(), raw, "word"))
         elif m.group("word"):
             counted = _word_value(raw)
-            if counted is not None:
+            if counted is not None and counted != 1:
                 found.append(Quantity(counted, m.start(), m.end(), raw, "word"))
     return found
 
@@ -136,6 +141,8 @@ def write_number(value: Fraction, like: str) -> str:
         pct = m.group(0)
         like = like[: m.start()]
     sep = "," in like
+    if "/" in like and value.denominator != 1:  # "1/5" stays a fraction
+        return f"{value.numerator}/{value.denominator}{pct}"
     if value.denominator == 1:
         body = f"{value.numerator:,}" if sep else str(value.numerator)
     else:
@@ -158,3 +165,34 @@ def _decimals(value: Fraction) -> int:
     while (value * 10**places).denominator != 1 and places < 12:
         places += 1
     return places
+
+
+_TENS = {v: k for k, v in _ONES.items() if v % 10 == 0 and 20 <= v <= 90}
+_SMALL = {v: k for k, v in _ONES.items() if v < 20}
+
+
+def write_words(value: Fraction, like: str) -> str | None:
+    """``value`` in words the way ``like`` (a count in words: "four", "Seven times", "twenty-one") was written;
+    ``None`` where that cannot be done plainly (not a whole number from 2 to 99, or ``like`` is another kind of
+    word: "twice", "half", "a dozen")."""
+    frac = re.fullmatch(rf"(?:a|an|one|{_WORD})([\s-])(?:{_ORD})", like, re.I)
+    if frac is not None:  # "one fifth" -> "two thirds"
+        top, bottom = value.numerator, value.denominator
+        names = {v: k for k, v in _ORDINALS.items() if not k.endswith("s") and k != "fourth"}
+        if not (1 <= top <= 9 and 2 <= bottom <= 10 and bottom in names and value < 1):
+            return None
+        ordinal = names[bottom] if top == 1 else ("halves" if bottom == 2 else names[bottom] + "s")
+        words = f"{_SMALL[top]}{frac.group(1)}{ordinal}"
+        return words[0].upper() + words[1:] if like[0].isupper() else words
+    m = re.fullmatch(r"([A-Za-z]+(?:[\s-][A-Za-z]+)??)(\s+times)?", like)
+    if m is None or _word_value(m.group(1)) is None or value.denominator != 1 or not 2 <= value <= 99:
+        return None
+    n = value.numerator
+    if n < 20:
+        words = _SMALL[n]
+    else:
+        joint = "-" if "-" in m.group(1) else " "
+        words = _TENS[n - n % 10] + (joint + _SMALL[n % 10] if n % 10 else "")
+    if like[0].isupper():
+        words = words[0].upper() + words[1:]
+    return words + (m.group(2) or "")

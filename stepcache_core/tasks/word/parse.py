@@ -64,9 +64,16 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _example(prompt: str, at: int) -> bool:
+    """Whether the number at ``at`` stands in an example of the answer's format ("for example: \\boxed{42}"): text
+    of the instruction, not a quantity of the problem."""
+    start = max(prompt.rfind(c, 0, at) for c in ".!?\n") + 1
+    return bool(re.search(r"example|e\.g\.|for instance|\\boxed", prompt[start : at + 12], re.I))
+
+
 @lru_cache(maxsize=1024)
 def _read(prompt: str) -> WordProblem:
-    qs = quantities(prompt)
+    qs = [q for q in quantities(prompt) if not _example(prompt, q.start)]
     names: list[str] = []
     spans: list[tuple[int, int, str]] = [(q.start, q.end, SLOT_MARK.format("N")) for q in qs]
     for start, end, word in names_in(prompt):

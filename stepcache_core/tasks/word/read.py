@@ -15,10 +15,12 @@ from fractions import Fraction
 
 from .numbers import to_fraction
 
-__all__ = ["Comparison", "Computation", "Num", "comparisons", "computations", "final_answer", "evaluate"]
+__all__ = ["Comparison", "Computation", "Num", "comparisons", "computations", "final_answer", "evaluate", "unmarked"]
 
 _MAX_OPERANDS = 24
 _MAX_DIGITS = 40
+_MAX_UNIT_WORDS = 6
+_FLOAT_PLACES = 10
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,10 @@ class Computation:
     @property
     def operands(self) -> list[Num]:
         return [t for t in self.tokens if isinstance(t, Num)]
+
+    def written(self, value: Fraction) -> Fraction:
+        """``value`` as the result is written (a percentage's number)."""
+        return value * 100 if self.result.percent else value
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ _TOKEN = re.compile(
     r"(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))(?P<pct>\s?%|\\%)?"
     r"|(?P<frac>\\[dt]?frac\s*\{)|(?P<fracmid>\}\s*\{)|(?P<close>\})"
     r"|(?P<lp>\\left\s*\(|\()|(?P<rp>\\right\s*\)|\))"
+    r"|(?P<per>(?<=[\w%])/[A-Za-z]+\b)"
     r"|(?P<op>\\times|\\cdot|\\div|[+*/×÷·−-]|(?<=\s)x(?=\s))"
     r"|(?P<eq>=)"
     r"|(?P<skip>\s+|\\\$|\$|\\[\[\]()]|\*\*|\\,|\\text\s*\{|\\mathrm\s*\{|\\boxed\s*\{|[€£])"
@@ -95,6 +102,19 @@ _TOKEN = re.compile(
     re.S,
 )
 _OPS = {"\\times": "*", "\\cdot": "*", "×": "*", "·": "*", "x": "*", "\\div": "/", "÷": "/", "−": "-"}
+_WORD_OPS = {"times": "*", "plus": "+", "minus": "-", "equals": "=", "multiplied": "*", "divided": "/"}
+"""Operations written in words ("14 times 1/2 equals 7"); "by" after "multiplied" and "divided" is dropped."""
+
+
+def read_number(digits: str) -> Fraction:
+    """Digits as an exact value; a float a program printed (``2.6666666666666665``, ``251.99999999999997``: ten
+    or more decimal places) as the simple fraction it stands for, when one is within 1e-9 of it. A rounding a
+    writer chose (``2.67``) stays what it says."""
+    value = to_fraction(digits)
+    if "." not in digits or len(digits) - digits.index(".") - 1 < _FLOAT_PLACES:
+        return value
+    tidy = value.limit_denominator(10**6)
+    return tidy if abs(tidy - value) <= Fraction(1, 10**9) * max(Fraction(1), abs(value)) else value
 
 
 def _tokens(line: str) -> list[Num | str]:
@@ -102,15 +122,17 @@ def _tokens(line: str) -> list[Num | str]:
     out: list[Num | str] = []
     braces: list[str] = []  # what each open brace closes as: ")" for a \frac part, "" for \text{, \boxed{...
     minus_at = -1  # where the last "-" stood: a "-" written against a number with no operand before it is its sign
+    num_end = -1  # where the last number ended: "2(3+4)" multiplies, the "x" of "2x" is a variable
     for m in _TOKEN.finditer(line):
         kind = m.lastgroup if m.lastgroup != "pct" else "num"
         if m.group("num"):
-            start, value = m.start("num"), to_fraction(m.group("num"))
+            start, value = m.start("num"), read_number(m.group("num"))
             unary = out[-1:] == ["-"] and (len(out) < 2 or not (isinstance(out[-2], Num) or out[-2] in (")", "w")))
             if unary and minus_at == start - 1:
                 out.pop()
                 start, value = minus_at, -value
             out.append(Num(value, start, m.end("num"), bool(m.group("pct"))))
+            num_end = m.end()
         elif kind == "frac":
             braces.append(")")
             out.append("(")
@@ -124,6 +146,8 @@ def _tokens(line: str) -> list[Num | str]:
             if closing:
                 out.append(closing)
         elif kind == "lp":
+            if num_end == m.start():
+                out.append("*")
             out.append("(")
         elif kind == "rp":
             out.append(")")
@@ -136,17 +160,52 @@ def _tokens(line: str) -> list[Num | str]:
         elif kind == "skip":
             if m.group("skip").rstrip().endswith("{"):
                 braces.append("")
-        elif kind == "word":
+        elif kind == "per":
             out.append("w")
+        elif kind == "word":
+            word = m.group("word").lower()
+            if len(word) == 1 and num_end == m.start():
+                out.append("|")  # "2x + 50 = 940": algebra, not arithmetic
+            elif word in _WORD_OPS:
+                out.append(f"~{_WORD_OPS[word]}")
+            elif word in ("by", "to") and out[-1:] in (["~*"], ["~/"], ["~="]):
+                continue  # "divided by", "is equal to"
+            else:
+                out.append("w")
         else:
             out.append("|")
+    return _word_operators(out)
+
+
+def _word_operators(toks: list[Num | str]) -> list[Num | str]:
+    """An operation written in words counts only between two numbers ("5 times a week" is text)."""
+    out: list[Num | str] = []
+    for i, t in enumerate(toks):
+        if isinstance(t, str) and t.startswith("~"):
+            before = toks[i - 1] if i else "|"
+            after = toks[i + 1] if i + 1 < len(toks) else "|"
+            between = (isinstance(before, Num) or before == ")") and (isinstance(after, Num) or after == "(")
+            out.append(t[1:] if between else "w")
+        else:
+            out.append(t)
     return out
+
+
+_MARKER = re.compile(r"^\s*(?:[-•>]\s+|\*\s+)?(?:\*\*|__)?(?:step\s+\d{1,2}\s*[:.)]?|\d{1,2}[.)]\s)?(?:\*\*|__)?", re.I)
+
+
+def unmarked(line: str) -> str:
+    """The line with its list marker ("- ", "1. ", "**Step 2:**") blanked out, every span kept."""
+    skip = _MARKER.match(line)
+    start = skip.end() if skip else 0
+    return " " * start + line[start:]
 
 
 def computations(line: str) -> list[Computation]:
     """The computations a line states, in order. GSM8K annotations are read on their own and blanked out of the
-    line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well)."""
+    line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well); a list marker is no minus."""
     found: list[Computation] = []
+    line = unmarked(line)
     blanked = line
     for m in re.finditer(r"<<([^<>]*)>>", line):
         inner = " " * (m.start(1)) + m.group(1) + " " * (len(line) - m.end(1))
@@ -166,7 +225,12 @@ def _read(line: str) -> list[Computation]:
             continue
         result = toks[j]
         assert isinstance(result, Num)
-        if j + 1 < len(toks) and toks[j + 1] in ("+", "-", "*", "/"):
+        over = toks[j + 2] if j + 2 < len(toks) and toks[j + 1] == "/" else None
+        if isinstance(over, Num) and _adjacent(result, over):
+            if over.value == 0 or (j + 3 < len(toks) and toks[j + 3] in ("+", "-", "*", "/")):
+                continue
+            result = Num(result.value / over.value, result.start, over.end)  # "14/56 = 1/4"
+        elif j + 1 < len(toks) and toks[j + 1] in ("+", "-", "*", "/"):
             continue  # "= 67 * 12 = 804": an expression, not a result
         left: list[Num | str] = []
         k = i - 1
@@ -176,7 +240,7 @@ def _read(line: str) -> list[Computation]:
             after_units = left[0] if left else "="
             if (
                 tok == "w"
-                and units < 3
+                and units < _MAX_UNIT_WORDS
                 and k > 0
                 and after_units in ("+", "-", "*", "/", "=")
                 and (isinstance(toks[k - 1], Num) or toks[k - 1] == "w")
@@ -195,6 +259,11 @@ def _read(line: str) -> list[Computation]:
         if sum(isinstance(x, Num) for x in left) >= 2 and any(x in ("+", "-", "*", "/") for x in left):
             found.append(Computation(tuple(left), result))
     return found
+
+
+def _adjacent(a: Num, b: Num) -> bool:
+    """``a/b`` written as one fraction, the slash alone between them."""
+    return b.start == a.end + 1
 
 
 def evaluate(tokens: tuple[Num | str, ...] | list[Num | str], values: list[Fraction] | None = None) -> Fraction | None:
@@ -261,10 +330,10 @@ def evaluate(tokens: tuple[Num | str, ...] | list[Num | str], values: list[Fract
 
 
 _FINAL = re.compile(
-    r"^\s*####\s*\\?\$?\s*(?P<a>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-    r"|\\boxed\s*\{\s*\\?\$?\s*(?P<b>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:\\%|%)?\s*\}"
-    r"|\banswer\s+is\s*:?\s*\**\s*\\?\$?\s*(?P<c>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:\s*\**\s*\\?\$?\s*(?P<d>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)",
+    r"^\s*####\s*\\?\$?\s*(?P<a>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)"
+    r"|\\boxed\s*\{\s*\\?\$?\s*(?P<b>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)\s*(?:\\%|%)?\s*\}"
+    r"|\banswer\s+is\s*:?\s*\**\s*\\?\$?\s*(?P<c>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)"
+    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:\s*\**\s*\\?\$?\s*(?P<d>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)",
     re.I | re.M,
 )
 

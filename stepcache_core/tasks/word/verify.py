@@ -14,18 +14,21 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ...values import Step, Verdict
-from .numbers import quantities
+from .numbers import quantities, to_fraction
 from .parse import WordProblem
-from .read import Num, comparisons, computations, evaluate, final_answer
+from .read import Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers"]
+__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps"]
 
 # a constant a step may use when it or the question names what it counts
-_CONSTANTS: dict[int, str] = {
+_CONSTANTS: dict[Fraction | int, str] = {
     1: r"",
-    2: r"half|halves|twice|double|doubled|doubles|pairs?|both",
-    3: r"thirds?|triple|tripled|thrice",
-    4: r"quarters?|fourths?",
+    Fraction(1, 2): r"half|halves",
+    Fraction(1, 3): r"thirds?",
+    Fraction(1, 4): r"quarters?|fourths?",
+    2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter",
+    3: r"thirds?|triple|tripled|thrice|triplets",
+    4: r"quarters?|fourths?|months?",
     7: r"weeks?",
     10: r"tenths?|decades?|dimes?",
     12: r"dozens?|months|inch|inches|foot|feet",
@@ -37,7 +40,6 @@ _CONSTANTS: dict[int, str] = {
     365: r"years?",
     1000: r"thousand|kilo\w*|milli\w*|kg|km",
 }
-_MARKER = re.compile(r"^\s*(?:[-•>]\s*|\*\s+)?(?:\*\*|__)?(?:step\s+\d{1,2}\s*[:.)]?|\d{1,2}[.)]\s)?(?:\*\*|__)?", re.I)
 
 
 def named_constants(*texts: str) -> set[Fraction]:
@@ -56,8 +58,10 @@ def grounds(problem: WordProblem) -> set[Fraction]:
         out.add(q.value)
         if q.kind == "percent":  # the share, and what is left or reached after it (35% off: 0.65 of the price)
             out.update({q.value / 100, 1 - q.value / 100, 1 + q.value / 100, 100 - q.value, 100 + q.value})
-        if q.value.denominator != 1:
+        if q.value.denominator != 1:  # a fraction's parts, and what is left of it (3/5 leaves 2/5)
             out.update({Fraction(q.value.numerator), Fraction(q.value.denominator)})
+            if 0 < q.value < 1:
+                out.update({1 - q.value, Fraction((1 - q.value).numerator)})
         if in_cents(problem.prompt, q.end):
             out.add(q.value / 100)
     return out
@@ -72,10 +76,21 @@ def line_numbers(line: str) -> list[Num]:
     """The numbers of a line, its list marker ("1.", "Step 2:") left out."""
     from .read import _tokens  # the tokenizer computations use, so spans agree
 
-    skip = _MARKER.match(line)
-    start = skip.end() if skip else 0
-    blanked = " " * start + line[start:]
-    return [t for t in _tokens(re.sub(r"<<[^<>]*>>", lambda m: " " * len(m.group(0)), blanked)) if isinstance(t, Num)]
+    blanked = unmarked(line)
+    nums = [t for t in _tokens(re.sub(r"<<[^<>]*>>", lambda m: " " * len(m.group(0)), blanked)) if isinstance(t, Num)]
+    out: list[Num] = []
+    for num in nums:  # "1/2 of their day": one number
+        before = out[-1] if out else None
+        if before is not None and num.start == before.end + 1 and line[before.end] == "/" and num.value and not before.percent:
+            out[-1] = Num(before.value / num.value, before.start, num.end)
+        else:
+            out.append(num)
+    return out
+
+
+def overlaps(num: Num, spans: set[tuple[int, int]]) -> bool:
+    """Whether ``num`` shares characters with one of ``spans``."""
+    return any(start < num.end and num.start < end for start, end in spans)
 
 
 class WordVerifier:
@@ -114,12 +129,13 @@ class WordVerifier:
         for line in text.splitlines():
             for num in line_numbers(line):
                 stated.update({num.value, num.operand})
+            stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
             for comp in computations(line):
                 stated.update(n.operand for n in comp.operands)
         for q in problem.quantities:
-            if _example(problem.prompt, q.start):
+            if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
                 continue
-            if q.value in stated or (q.kind == "percent" and q.value / 100 in stated):
+            if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
                 continue
             if q.value.denominator != 1 and Fraction(q.value.denominator) in stated:  # "half": "/ 2"
                 continue
@@ -139,15 +155,14 @@ class WordVerifier:
             value = evaluate(comp.tokens)
             if value is None:
                 return Verdict(False, "a computation it cannot read", step=step.index, unreadable=True)
-            stated = comp.result.operand
-            if value != stated:
-                return Verdict(False, f"{_show(comp.tokens)} is {value}, not {stated}", step=step.index)
+            if value != comp.result.operand:
+                return Verdict(False, f"{_show(comp.tokens)} is {value}, not {comp.result.operand}", step=step.index)
             for num in comp.operands:
                 if num.value not in known and num.operand not in known and num.value not in results:
                     if num.value not in constants:
                         return Verdict(False, f"{num.value} comes from neither the question nor an earlier step", step=step.index)
                 placed.add((num.start, num.end))
-            results.append(comp.result.value)
+            results.append(comp.written(value))
             placed.add((comp.result.start, comp.result.end))
         for q in quantities(step.text):  # "so seven cards": a number in words is placed like one in digits
             if q.kind != "word" or q.value in known or q.value in results or q.value in constants:
@@ -161,11 +176,13 @@ class WordVerifier:
             if not c.holds():
                 return Verdict(False, f"{c.left.value} {c.op} {c.right.value} does not hold", step=step.index)
         for num in line_numbers(step.text):
-            if (num.start, num.end) in placed:
+            if overlaps(num, placed):
                 continue
             if num.value in known or num.value in results or num.value in constants or num.operand in known:
                 continue
             if final is not None and num.value == final[0]:
+                continue
+            if _parts(step.text[num.start : num.end]) <= known | set(results) | constants:  # "82/110", both known
                 continue
             return Verdict(
                 False, f"{num.value} in the answer comes from nowhere the verifier can see", step=step.index, unreadable=True
@@ -178,9 +195,10 @@ class WordVerifier:
         results = []
         for line in text.splitlines():
             for comp in computations(line):
-                if evaluate(comp.tokens) != comp.result.operand:
+                value = evaluate(comp.tokens)
+                if value is None or value != comp.result.operand:
                     return Verdict(False, f"{_show(comp.tokens)} is not {comp.result.value}")
-                results.append(comp.result.value)
+                results.append(comp.written(value))
         if final is None or not results:
             return Verdict(False, "no final answer or no computation", unreadable=True)
         if final[0] != results[-1]:
@@ -188,10 +206,17 @@ class WordVerifier:
         return Verdict.passed()
 
 
-def _example(prompt: str, at: int) -> bool:
-    """Whether the quantity at ``at`` stands in an example of the answer's format ("for example: \\boxed{42}")."""
-    start = max(prompt.rfind(c, 0, at) for c in ".!?\n") + 1
-    return bool(re.search(r"example|e\.g\.|for instance|\\boxed", prompt[start : at + 12], re.I))
+def _parts(written: str) -> set[Fraction]:
+    """The two numbers of a fraction written ``a/b`` (nothing else has parts)."""
+    if "/" not in written:
+        return {Fraction(-1, 7)}  # a value no grounds hold
+    return {to_fraction(p) for p in written.split("/")}
+
+
+def _shares(percent: Fraction) -> set[Fraction]:
+    """How an answer may state a percentage p: p/100, 1 ± p/100, 100 ± p."""
+    p = percent / 100
+    return {p, 1 - p, 1 + p, percent + 100, 100 - percent}
 
 
 def _show(tokens: Sequence[Num | str]) -> str:
