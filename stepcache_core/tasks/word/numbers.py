@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["Quantity", "quantities", "to_fraction", "write_number", "write_words"]
 
@@ -90,7 +91,8 @@ def _word_value(text: str) -> Fraction | None:
     return Fraction(total)
 
 
-def quantities(text: str) -> list[Quantity]:
+@lru_cache(maxsize=4096)
+def quantities(text: str) -> tuple[Quantity, ...]:
     """Every quantity of ``text``, in order. A number word becomes a quantity only where it counts something
     ("three apples", "twice as many", "half of", "a dozen"). The word "one" is not one: it names a single thing
     ("one of them", "in one week", "hire one bookkeeper"), and another count would change the words around it
@@ -129,7 +131,7 @@ def quantities(text: str) -> list[Quantity]:
             counted = _word_value(raw)
             if counted is not None and counted != 1:
                 found.append(Quantity(counted, m.start(), m.end(), raw, "word"))
-    return found
+    return tuple(found)
 
 
 def write_number(value: Fraction, like: str) -> str:

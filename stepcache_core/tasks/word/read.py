@@ -10,8 +10,10 @@ keeps its span in the line, so an adapter rewrites it in place. The final answer
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from .numbers import to_fraction
 
@@ -117,7 +119,8 @@ def read_number(digits: str) -> Fraction:
     return tidy if abs(tidy - value) <= Fraction(1, 10**9) * max(Fraction(1), abs(value)) else value
 
 
-def _tokens(line: str) -> list[Num | str]:
+@lru_cache(maxsize=4096)
+def _tokens(line: str) -> tuple[Num | str, ...]:
     """Numbers, operators, parentheses, ``=``, unit words (``"w"``) and breaks (``"|"``)."""
     out: list[Num | str] = []
     braces: list[str] = []  # what each open brace closes as: ")" for a \frac part, "" for \text{, \boxed{...
@@ -174,10 +177,10 @@ def _tokens(line: str) -> list[Num | str]:
                 out.append("w")
         else:
             out.append("|")
-    return _word_operators(out)
+    return tuple(_word_operators(out))
 
 
-def _word_operators(toks: list[Num | str]) -> list[Num | str]:
+def _word_operators(toks: Sequence[Num | str]) -> list[Num | str]:
     """An operation written in words counts only between two numbers ("5 times a week" is text)."""
     out: list[Num | str] = []
     for i, t in enumerate(toks):
@@ -201,7 +204,8 @@ def unmarked(line: str) -> str:
     return " " * start + line[start:]
 
 
-def computations(line: str) -> list[Computation]:
+@lru_cache(maxsize=4096)
+def computations(line: str) -> tuple[Computation, ...]:
     """The computations a line states, in order. GSM8K annotations are read on their own and blanked out of the
     line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well); a list marker is no minus."""
     found: list[Computation] = []
@@ -211,7 +215,7 @@ def computations(line: str) -> list[Computation]:
         inner = " " * (m.start(1)) + m.group(1) + " " * (len(line) - m.end(1))
         found += _read(inner)
         blanked = blanked[: m.start()] + " " * (m.end() - m.start()) + blanked[m.end() :]
-    return found + _read(blanked)
+    return tuple(found + _read(blanked))
 
 
 def _read(line: str) -> list[Computation]:

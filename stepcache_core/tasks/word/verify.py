@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 from ...values import Step, Verdict
 from .numbers import quantities, to_fraction
@@ -72,7 +73,8 @@ def in_cents(prompt: str, end: int) -> bool:
     return bool(re.match(r"\s*(?:cents?|¢)\b", prompt[end : end + 8]))
 
 
-def line_numbers(line: str) -> list[Num]:
+@lru_cache(maxsize=4096)
+def line_numbers(line: str) -> tuple[Num, ...]:
     """The numbers of a line, its list marker ("1.", "Step 2:") left out."""
     from .read import _tokens  # the tokenizer computations use, so spans agree
 
@@ -85,7 +87,7 @@ def line_numbers(line: str) -> list[Num]:
             out[-1] = Num(before.value / num.value, before.start, num.end)
         else:
             out.append(num)
-    return out
+    return tuple(out)
 
 
 def overlaps(num: Num, spans: set[tuple[int, int]]) -> bool:
