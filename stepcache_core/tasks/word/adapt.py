@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from ...values import Step
 from ..base import AdaptContext
-from .numbers import quantities, to_fraction, write_number, write_words
+from .numbers import Quantity, quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import in_cents, line_numbers, named_constants, overlaps
@@ -67,10 +67,13 @@ def fraction_pairs(old: WordProblem, new: WordProblem) -> dict[tuple[Fraction, F
 
 
 def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
-    """The question's quantities, slot by slot (with a percentage's share and a fraction's parts)."""
+    """The question's quantities, slot by slot (with a percentage's share, and a unit fraction's divisor: "half"
+    to "one third" divides by 3 where it divided by 2)."""
     m = ValueMap()
     for a, b in zip(old.quantities, new.quantities, strict=False):
         m.add(a.value, b.value)
+        if a.value.numerator == 1 == b.value.numerator and a.value.denominator != 1 != b.value.denominator:
+            m.add(Fraction(a.value.denominator), Fraction(b.value.denominator))
         if a.kind == "percent":
             m.add(a.value / 100, b.value / 100)
             m.add(1 - a.value / 100, 1 - b.value / 100)
@@ -107,17 +110,28 @@ class WordAdapter:
 
     def _line(self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap) -> Step:
         line = step.text
-        constants = named_constants(line, old.prompt) & named_constants(line, new.prompt)
+        # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
+        constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(
+            _unslotted(line, new), _unslotted(new.prompt, new)
+        )
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
+        factors: dict[tuple[int, int], str] = {}  # numbers that multiply ("*") or divide ("/") in a computation
+        for comp in computations(line):
+            for i, t in enumerate(comp.tokens):
+                before, after = comp.tokens[i - 1] if i else "", (comp.tokens + ("",))[i + 1]
+                if isinstance(t, Num) and {before, after} & {"*", "/"}:
+                    factors[(t.start, t.end)] = "/" if before == "/" else "*"
 
         def source(num: Num) -> Fraction:
             """The new value of a number read in the cached line."""
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
-            if small and num.value not in results:
+            echoed = any(_echoes(q, old.prompt, line, num, factors.get((num.start, num.end), "")) for q in old.quantities)
+            if small and num.value not in results and not echoed:
                 # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
-                # two cods", "a pair"): when the question's changes, which one it was cannot be told
+                # two cods", "a pair"): when the question's changes, which one it was cannot be told unless the
+                # answer writes it as the question did
                 raise _Refused(f"{num.value} may be the question's or an unstated count")
             for table in (results, questions):
                 if num.value in table:
@@ -179,7 +193,13 @@ class WordAdapter:
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
                 continue
-            value = source(Num(q.value, q.start, q.end))
+            if any(o.text.lower() == q.text.lower() for o in old.quantities):  # the question's own words
+                said = questions.get(q.value)
+                if said is None:
+                    raise _Refused(f"{q.text!r} is ambiguous")
+                value = said
+            else:
+                value = source(Num(q.value, q.start, q.end))
             if value != q.value:
                 words = write_words(value, q.text)
                 if words is None:
@@ -196,6 +216,42 @@ class WordAdapter:
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+_CURRENCY = re.compile(r"(?:€|£|¥|\\\$|(?<!\$)\$(?!\$))\s?$")
+_UNIT = re.compile(r"\s?-?\s?([A-Za-z]{3,})")
+
+
+def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool:
+    """Whether ``num`` in an answer's line is written as the question wrote its quantity ``q``: as the divisor of
+    a unit fraction ("half": ``/ 2``), as the multiplier the question states ("twice", "two times") where it
+    multiplies or divides (``role``: ``"*"`` or ``"/"``), as a percentage, after the same currency sign ("£2" and
+    "6 * £2"), or before the same unit word ("2 glasses" and "2 glasses * 12")."""
+    if q.value.numerator == 1 and q.value.denominator == num.value:
+        return role == "/"
+    if q.value != num.value:
+        return False
+    said = q.text.lower()
+    if said.endswith("times") or said in ("twice", "double", "doubled"):
+        return bool(role)
+    if q.kind == "percent":
+        return num.percent
+    before_q, before_n = (
+        _CURRENCY.search(prompt[max(0, q.start - 3) : q.start]),
+        _CURRENCY.search(line[max(0, num.start - 3) : num.start]),
+    )
+    if before_q and before_n and before_q.group(0).strip().lstrip("\\") == before_n.group(0).strip().lstrip("\\"):
+        return True
+    unit_q, unit_n = _UNIT.match(prompt, q.end), _UNIT.match(line, num.end)
+    return bool(unit_q and unit_n and unit_q.group(1)[:4].lower() == unit_n.group(1)[:4].lower())
+
+
+def _unslotted(text: str, problem: WordProblem) -> str:
+    """``text`` without the words that are quantities of ``problem`` ("twice", "half", "a dozen")."""
+    words = {q.text for q in problem.quantities if q.kind == "word"}
+    if not words:
+        return text
+    return re.sub(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", " ", text, flags=re.I)
 
 
 def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:

@@ -176,7 +176,7 @@ _SMALL = {v: k for k, v in _ONES.items() if v < 20}
 def write_words(value: Fraction, like: str) -> str | None:
     """``value`` in words the way ``like`` (a count in words: "four", "Seven times", "twenty-one") was written;
     ``None`` where that cannot be done plainly (not a whole number from 2 to 99, or ``like`` is another kind of
-    word: "twice", "half", "a dozen")."""
+    word: "half", "a dozen"). A multiplier ("twice") is rewritten as "N times"."""
     frac = re.fullmatch(rf"(?:a|an|one|{_WORD})([\s-])(?:{_ORD})", like, re.I)
     if frac is not None:  # "one fifth" -> "two thirds"
         top, bottom = value.numerator, value.denominator
@@ -186,6 +186,9 @@ def write_words(value: Fraction, like: str) -> str | None:
         ordinal = names[bottom] if top == 1 else ("halves" if bottom == 2 else names[bottom] + "s")
         words = f"{_SMALL[top]}{frac.group(1)}{ordinal}"
         return words[0].upper() + words[1:] if like[0].isupper() else words
+    if like.lower() in _MULTIPLES:  # "twice" -> "three times"
+        said = write_words(value, "two times")
+        return None if said is None else (said[0].upper() + said[1:] if like[0].isupper() else said)
     m = re.fullmatch(r"([A-Za-z]+(?:[\s-][A-Za-z]+)??)(\s+times)?", like)
     if m is None or _word_value(m.group(1)) is None or value.denominator != 1 or not 2 <= value <= 99:
         return None

@@ -272,3 +272,30 @@ def test_counts_in_words_are_rewritten_in_words(make_engine):
     out = engine.run(Request(q.format(n=870, share="two thirds")))
     assert "She spends two thirds of $870: 870 × 2/3 = 580 dollars." in out.text and out.text.endswith("#### 580")
     assert out.trace.backend_calls == 0
+
+
+def test_a_small_number_written_as_the_question_wrote_it_follows_its_slot(make_engine):
+    """Class: a 1 or 2 the answer writes as the question did (the multiplier "twice" where it multiplies, the
+    divisor of "half", "£2" after the same currency sign) follows the new question; a bare "- 2" does not."""
+    q = "Ava eats 4 pieces of pie a day and David eats {m} as much. How many pieces do they eat a day?"
+    answer = "David eats twice as much: 4 * 2 = 8 pieces.\nTogether 4 + 8 = 12 pieces.\n#### 12"
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q.format(m="twice")))
+    out = engine.run(Request(q.format(m="three times")))
+    assert out.text == "David eats three times as much: 4 * 3 = 12 pieces.\nTogether 4 + 12 = 16 pieces.\n#### 16"
+    assert out.trace.backend_calls == 0
+
+    q = "Sam has 60 marbles and gives away {share} of them. How many does he keep?"
+    answer = "He gives away 60 / 4 = 15 marbles.\nHe keeps 60 - 15 = 45 marbles.\n#### 45"
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q.format(share="a quarter")))
+    out = engine.run(Request(q.format(share="one fifth")))
+    assert out.text == "He gives away 60 / 5 = 12 marbles.\nHe keeps 60 - 12 = 48 marbles.\n#### 48"
+    assert out.trace.backend_calls == 0
+
+    q = "A loaf costs £7. Biscuits cost £{b} each. How much do 3 loaves and 6 biscuits cost?"
+    answer = "Loaves: 3 * £7 = £21.\nBiscuits: 6 * £2 = £12.\nIn all 21 + 12 = 33 pounds.\n#### 33"
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q.format(b=2)))
+    out = engine.run(Request(q.format(b=5)))
+    assert "6 * £5 = £30" in out.text and out.text.endswith("#### 51") and out.trace.backend_calls == 0
