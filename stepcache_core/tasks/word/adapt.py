@@ -42,6 +42,11 @@ class ValueMap:
             return
         self._map[old] = new
 
+    def block(self, old: Fraction) -> None:
+        """``old`` may stand for something this map cannot follow: it maps to nothing."""
+        self._map.pop(old, None)
+        self._ambiguous.add(old)
+
     def get(self, old: Fraction) -> Fraction | None:
         return self._map.get(old)
 
@@ -49,11 +54,16 @@ class ValueMap:
         return old in self._map or old in self._ambiguous
 
 
-def fraction_pairs(old: WordProblem, new: WordProblem) -> dict[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
+_Pair = tuple[Fraction, Fraction]
+
+
+def fraction_pairs(old: WordProblem, new: WordProblem) -> tuple[dict[_Pair, _Pair], set[_Pair]]:
     """A fraction of the question ("one fifth") written as its two parts in the answer ("950 × 1/5", "1 ÷ 5"):
-    its (numerator, denominator) to the new question's, so the 1 of "1/5" is not mistaken for another 1."""
-    pairs: dict[tuple[Fraction, Fraction], tuple[Fraction, Fraction]] = {}
-    clashes = set()
+    its (numerator, denominator) to the new question's, so the 1 of "1/5" is not mistaken for another 1. Also
+    the pairs that cannot be followed: "half" leaves a half, so ``1/2`` may be the share or what is left of it,
+    which another fraction than a half tells apart."""
+    pairs: dict[_Pair, _Pair] = {}
+    clashes: set[_Pair] = set()
     for a, b in zip(old.quantities, new.quantities, strict=False):
         if a.value.denominator == 1 or b.value.denominator == 1 or not 0 < a.value < 1 or not 0 < b.value < 1:
             continue
@@ -63,7 +73,7 @@ def fraction_pairs(old: WordProblem, new: WordProblem) -> dict[tuple[Fraction, F
             if pairs.get(key, got) != got:
                 clashes.add(key)
             pairs[key] = got
-    return {k: v for k, v in pairs.items() if k not in clashes}
+    return {k: v for k, v in pairs.items() if k not in clashes}, clashes
 
 
 def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
@@ -72,8 +82,13 @@ def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
     m = ValueMap()
     for a, b in zip(old.quantities, new.quantities, strict=False):
         m.add(a.value, b.value)
-        if a.value.numerator == 1 == b.value.numerator and a.value.denominator != 1 != b.value.denominator:
-            m.add(Fraction(a.value.denominator), Fraction(b.value.denominator))
+        if a.value.denominator != 1:
+            if a.value.numerator == 1 == b.value.numerator and b.value.denominator != 1:
+                m.add(Fraction(a.value.denominator), Fraction(b.value.denominator))
+            else:  # a bare 4 of "three quarters" that turns into "two fifths": which part it was cannot be told
+                m.block(Fraction(a.value.denominator))
+                if a.value.numerator != 1:
+                    m.block(Fraction(a.value.numerator))
         if a.kind == "percent":
             m.add(a.value / 100, b.value / 100)
             m.add(1 - a.value / 100, 1 - b.value / 100)
@@ -116,19 +131,23 @@ class WordAdapter:
         )
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
-        factors: dict[tuple[int, int], str] = {}  # numbers that multiply ("*") or divide ("/") in a computation
-        for comp in computations(line):
-            for i, t in enumerate(comp.tokens):
-                before, after = comp.tokens[i - 1] if i else "", (comp.tokens + ("",))[i + 1]
-                if isinstance(t, Num) and {before, after} & {"*", "/"}:
-                    factors[(t.start, t.end)] = "/" if before == "/" else "*"
+        echoes = _Echoes(line, old)
 
         def source(num: Num) -> Fraction:
             """The new value of a number read in the cached line."""
+            slot = echoes.slot(num)
+            if slot is not None:  # written as the question wrote one of its quantities: that quantity's new value
+                index, divisor = slot
+                now = new.quantities[index].value
+                if divisor and now.numerator != 1:
+                    raise _Refused(f"{num.value} divides by a fraction that is no unit fraction any more")
+                value = Fraction(now.denominator) if divisor else now
+                if num.value in results and results.get(num.value) != value:
+                    raise _Refused(f"{num.value} is also a result")
+                return value
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
-            echoed = any(_echoes(q, old.prompt, line, num, factors.get((num.start, num.end), "")) for q in old.quantities)
-            if small and num.value not in results and not echoed:
+            if small and num.value not in results:
                 # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
                 # two cods", "a pair"): when the question's changes, which one it was cannot be told unless the
                 # answer writes it as the question did
@@ -145,7 +164,7 @@ class WordAdapter:
                 raise _Refused(f"{num.value} cannot be placed")
             return picks.pop()
 
-        pairs = fraction_pairs(old, new)
+        pairs, clashes = fraction_pairs(old, new)
 
         def new_operands(comp: Computation) -> list[Fraction]:
             """The new values of a computation's operands; a fraction's two parts as a pair."""
@@ -153,8 +172,11 @@ class WordAdapter:
             toks = comp.tokens
             for k in range(len(toks) - 2):
                 a, op, b = toks[k], toks[k + 1], toks[k + 2]
-                if isinstance(a, Num) and op == "/" and isinstance(b, Num) and (a.value, b.value) in pairs:
-                    out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
+                if isinstance(a, Num) and op == "/" and isinstance(b, Num):
+                    if (a.value, b.value) in clashes:
+                        raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it")
+                    if (a.value, b.value) in pairs:
+                        out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
             return [out[id(n)] if id(n) in out else source(n) for n in comp.operands]
 
         for comp in computations(line):
@@ -222,28 +244,74 @@ _CURRENCY = re.compile(r"(?:€|£|¥|\\\$|(?<!\$)\$(?!\$))\s?$")
 _UNIT = re.compile(r"\s?-?\s?([A-Za-z]{3,})")
 
 
-def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool:
+class _Echoes:
+    """The numbers of a line written as the question wrote one of its quantities (see :func:`_echoes`), each
+    with the quantity it echoes: its index, and whether it is the divisor of a unit fraction ("half": ``/ 2``).
+    A number inside a GSM8K annotation repeats the visible expression beside it ("6 * £2 = £<<6*2=12>>12"): it
+    echoes what the same value echoes outside annotations. A number that echoes two quantities echoes none."""
+
+    def __init__(self, line: str, old: WordProblem) -> None:
+        roles: dict[tuple[int, int], str] = {}  # how a number takes part in a computation: "*", "/", "%" (x / 100)
+        nums = list(line_numbers(line))
+        for comp in computations(line):
+            toks = comp.tokens + ("", "")
+            for i, t in enumerate(comp.tokens):
+                if not isinstance(t, Num):
+                    continue
+                nums.append(t)
+                before, after, then = toks[i - 1] if i else "", toks[i + 1], toks[i + 2]
+                if after == "/" and isinstance(then, Num) and then.value == 100:
+                    roles[(t.start, t.end)] = "%"
+                elif {before, after} & {"*", "/"}:
+                    roles[(t.start, t.end)] = "/" if before == "/" else "*"
+        self._annotations = [(m.start(), m.end()) for m in re.finditer(r"<<[^<>]*>>", line)]
+        self._by_span: dict[tuple[int, int], tuple[int, bool]] = {}
+        visible: dict[Fraction, set[tuple[int, bool]]] = {}
+        for n in nums:
+            found = set()
+            for i, q in enumerate(old.quantities):
+                how = _echoes(q, old.prompt, line, n, roles.get((n.start, n.end), ""))
+                if how is not None:
+                    found.add((i, how))
+            if len(found) == 1:
+                self._by_span[(n.start, n.end)] = next(iter(found))
+            if found and not self._annotated(n):
+                visible.setdefault(n.value, set()).update(found)
+        self._by_value = {v: next(iter(f)) for v, f in visible.items() if len(f) == 1}
+
+    def _annotated(self, num: Num) -> bool:
+        return any(a <= num.start and num.end <= b for a, b in self._annotations)
+
+    def slot(self, num: Num) -> tuple[int, bool] | None:
+        """The quantity ``num`` echoes, if any: its index and whether ``num`` is its divisor."""
+        if (num.start, num.end) in self._by_span:
+            return self._by_span[(num.start, num.end)]
+        return self._by_value.get(num.value) if self._annotated(num) else None
+
+
+def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool | None:
     """Whether ``num`` in an answer's line is written as the question wrote its quantity ``q``: as the divisor of
     a unit fraction ("half": ``/ 2``), as the multiplier the question states ("twice", "two times") where it
-    multiplies or divides (``role``: ``"*"`` or ``"/"``), as a percentage, after the same currency sign ("£2" and
-    "6 * £2"), or before the same unit word ("2 glasses" and "2 glasses * 12")."""
-    if q.value.numerator == 1 and q.value.denominator == num.value:
-        return role == "/"
+    multiplies or divides (``role``: ``"*"``, ``"/"``, or ``"%"`` for ``x / 100``), as a percentage (``2%``,
+    ``2 / 100``), after the same currency sign ("£2" and "6 * £2"), or before the same unit word ("2 glasses"
+    and "2 glasses * 12"). ``None`` when it is not; else whether it is the divisor of a unit fraction."""
+    if q.value.numerator == 1 and q.value.denominator == num.value and q.value.denominator != 1:
+        return True if role == "/" else None
     if q.value != num.value:
-        return False
+        return None
     said = q.text.lower()
     if said.endswith("times") or said in ("twice", "double", "doubled"):
-        return bool(role)
+        return False if role else None
     if q.kind == "percent":
-        return num.percent
+        return False if num.percent or role == "%" else None
     before_q, before_n = (
         _CURRENCY.search(prompt[max(0, q.start - 3) : q.start]),
         _CURRENCY.search(line[max(0, num.start - 3) : num.start]),
     )
     if before_q and before_n and before_q.group(0).strip().lstrip("\\") == before_n.group(0).strip().lstrip("\\"):
-        return True
+        return False
     unit_q, unit_n = _UNIT.match(prompt, q.end), _UNIT.match(line, num.end)
-    return bool(unit_q and unit_n and unit_q.group(1)[:4].lower() == unit_n.group(1)[:4].lower())
+    return False if unit_q and unit_n and unit_q.group(1)[:4].lower() == unit_n.group(1)[:4].lower() else None
 
 
 def _unslotted(text: str, problem: WordProblem) -> str:

@@ -177,14 +177,14 @@ def write_words(value: Fraction, like: str) -> str | None:
     """``value`` in words the way ``like`` (a count in words: "four", "Seven times", "twenty-one") was written;
     ``None`` where that cannot be done plainly (not a whole number from 2 to 99, or ``like`` is another kind of
     word: "half", "a dozen"). A multiplier ("twice") is rewritten as "N times"."""
-    frac = re.fullmatch(rf"(?:a|an|one|{_WORD})([\s-])(?:{_ORD})", like, re.I)
+    frac = re.fullmatch(rf"(?:a|an|one|{_WORD})([\s-])(?:{_ORD})|half()", like, re.I)
     if frac is not None:  # "one fifth" -> "two thirds"
         top, bottom = value.numerator, value.denominator
         names = {v: k for k, v in _ORDINALS.items() if not k.endswith("s") and k != "fourth"}
         if not (1 <= top <= 9 and 2 <= bottom <= 10 and bottom in names and value < 1):
             return None
         ordinal = names[bottom] if top == 1 else ("halves" if bottom == 2 else names[bottom] + "s")
-        words = f"{_SMALL[top]}{frac.group(1)}{ordinal}"
+        words = f"{_SMALL[top]}{frac.group(1) or ' '}{ordinal}"
         return words[0].upper() + words[1:] if like[0].isupper() else words
     if like.lower() in _MULTIPLES:  # "twice" -> "three times"
         said = write_words(value, "two times")

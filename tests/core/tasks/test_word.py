@@ -299,3 +299,22 @@ def test_a_small_number_written_as_the_question_wrote_it_follows_its_slot(make_e
     engine.run(Request(q.format(b=2)))
     out = engine.run(Request(q.format(b=5)))
     assert "6 * £5 = £30" in out.text and out.text.endswith("#### 51") and out.trace.backend_calls == 0
+
+
+def test_a_fraction_is_never_followed_through_another_slot_of_the_same_value(make_engine):
+    """Class: a number that two quantities of the question could give. "half" leaves a half, so ``1/2`` may be
+    the share or what is left; and the 2 of "half" is not the 2 of "twice". Found as wrong reuses on GSM-Symbolic
+    (templates 86 and 92): every variant here is right or answered by the model."""
+    q = "Lucas slew {n} goblins. Matt slew {m} as many as Lucas. David slew {share} as many as Matt. How many did David slay?"
+    answer = "Matt slew twice as many, or 2*90=<<2*90=180>>180 goblins.\nDavid slew half as many as Matt, or 180*1/2=<<180*1/2=90>>90 goblins.\n#### 90"
+    engine, backend = make_engine([answer], default="#### 0")
+    assert engine.run(Request(q.format(n=90, m="twice", share="half"))).trace.verified
+    for n, m, share, right in ((100, "four times", "three quarters", 300), (60, "three times", "two thirds", 120)):
+        out = engine.run(Request(q.format(n=n, m=m, share=share)))
+        assert out.text == "#### 0" or out.text.endswith(f"#### {right}"), out.text
+    q = "Her sneakers cost {share} of the ${p} price. Shorts cost $5 more than the $11 shirt. What did she pay?"
+    answer = "Sneakers: 54*1/2 = 27 dollars.\nShorts: 5 + 11 = 16 dollars.\nIn all 11 + 16 + 27 = 54 dollars.\n#### 54"
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q.format(share="half", p=54)))
+    out = engine.run(Request(q.format(share="two thirds", p=60)))
+    assert out.text == "#### 0" or out.text.endswith("#### 67"), out.text
