@@ -145,6 +145,9 @@ class WordAdapter:
                 if num.value in results and results.get(num.value) != value:
                     raise _Refused(f"{num.value} is also a result")
                 return value
+            if num.value in questions and questions.get(num.value) != num.value and _unlike(old, line, num):
+                # "3 feet" where the question's 3 is "3 yard(s)": another quantity with the same value
+                raise _Refused(f"{num.value} counts something else than the question's {num.value}")
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
             if small and num.value not in results:
@@ -312,6 +315,51 @@ def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool | 
         return False
     unit_q, unit_n = _UNIT.match(prompt, q.end), _UNIT.match(line, num.end)
     return False if unit_q and unit_n and unit_q.group(1)[:4].lower() == unit_n.group(1)[:4].lower() else None
+
+
+_MEASURES = {
+    unit: name
+    for name, spellings in {
+        "foot": "foot feet",
+        "yard": "yard yards",
+        "inch": "inch inches",
+        "mile": "mile miles",
+        "metre": "meter meters metre metres",
+        "kilometre": "kilometer kilometers kilometre kilometres",
+        "centimetre": "centimeter centimeters centimetre centimetres",
+        "gram": "gram grams",
+        "kilogram": "kilogram kilograms",
+        "pound": "pound pounds lbs",
+        "ounce": "ounce ounces",
+        "litre": "liter liters litre litres",
+        "millilitre": "milliliter milliliters millilitre millilitres mls",
+        "gallon": "gallon gallons",
+        "hour": "hour hours",
+        "minute": "minute minutes",
+        "second": "second seconds",
+        "day": "day days",
+        "week": "week weeks",
+        "month": "month months",
+        "year": "year years",
+    }.items()
+    for unit in spellings.split()
+}
+"""Units of measure: a number written with one of them is a measure in it (conversions hide constants)."""
+
+
+def _measure_after(text: str, end: int) -> str | None:
+    m = _UNIT.match(text, end)
+    return _MEASURES.get(m.group(1).lower()) if m else None
+
+
+def _unlike(old: WordProblem, line: str, num: Num) -> bool:
+    """Whether ``num`` is a measure in another unit ("3 feet") than every quantity of the question with its value
+    ("3 yard(s)"): then it is another quantity with the same value, such as a conversion's constant."""
+    unit = _measure_after(line, num.end)
+    if unit is None:
+        return False
+    units = [_measure_after(old.prompt, q.end) for q in old.quantities if q.value == num.value and q.kind != "word"]
+    return bool(units) and None not in units and unit not in units
 
 
 def _unslotted(text: str, problem: WordProblem) -> str:

@@ -318,3 +318,17 @@ def test_a_fraction_is_never_followed_through_another_slot_of_the_same_value(mak
     engine.run(Request(q.format(share="half", p=54)))
     out = engine.run(Request(q.format(share="two thirds", p=60)))
     assert out.text == "#### 0" or out.text.endswith("#### 67"), out.text
+
+
+def test_a_conversion_constant_equal_to_a_question_number_is_not_remapped(make_engine):
+    """Class: an unstated constant with a question's value ("3 yard(s) * (3 feet / 1 yard)": the question's 3 and
+    3 feet per yard). Found as a wrong reuse on GSM-Symbolic (template 50, seed 7): the model answers instead."""
+    q = "An office is {area} square feet. Its length is {yd} yard(s). What is its perimeter in feet?"
+    answer = (
+        "The length is 3 yard(s) * (3 feet / 1 yard(s)) = <<3*(3/1)=9>>9 feet.\n"
+        "The width is 288 square feet / 9 feet = <<288/9=32>>32 feet.\nThe perimeter is 2(32+9) = 82 feet\n#### 82"
+    )
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q.format(area=288, yd=3)))
+    out = engine.run(Request(q.format(area=960, yd=8)))
+    assert out.text == "#### 0" or out.text.endswith("#### 128"), out.text
