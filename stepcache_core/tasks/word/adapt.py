@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
+from functools import lru_cache
 
 from ...values import Step
 from ..base import AdaptContext
@@ -131,7 +132,7 @@ class WordAdapter:
         )
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
-        echoes = _Echoes(line, old)
+        echoes = _echoes_in(line, old)
 
         def source(num: Num) -> Fraction:
             """The new value of a number read in the cached line."""
@@ -290,6 +291,12 @@ class _Echoes:
         if (num.start, num.end) in self._by_span:
             return self._by_span[(num.start, num.end)]
         return self._by_value.get(num.value) if self._annotated(num) else None
+
+
+@lru_cache(maxsize=2048)
+def _echoes_in(line: str, old: WordProblem) -> _Echoes:
+    """A cached answer's lines are read again for every variant: their echoes are kept per line and question."""
+    return _Echoes(line, old)
 
 
 def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool | None:

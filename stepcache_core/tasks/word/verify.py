@@ -22,7 +22,7 @@ from .read import Num, comparisons, computations, evaluate, final_answer, unmark
 __all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps"]
 
 # a constant a step may use when it or the question names what it counts
-_CONSTANTS: dict[Fraction | int, str] = {
+_CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     1: r"",
     Fraction(1, 2): r"half|halves",
     Fraction(1, 3): r"thirds?",
@@ -33,23 +33,29 @@ _CONSTANTS: dict[Fraction | int, str] = {
     7: r"weeks?",
     10: r"tenths?|decades?|dimes?",
     12: r"dozens?|months|inch|inches|foot|feet",
-    24: r"hours?|days?",
+    24: (r"hours?", r"days?"),
     30: r"months?",
-    52: r"weeks|years?",
+    52: (r"weeks?", r"years?"),
     60: r"minutes?|hours?|seconds?",
     100: r"percent|percentage|cents?|century|centuries|hundred",
-    365: r"years?",
+    365: (r"days?", r"years?"),
     1000: r"thousand|kilo\w*|milli\w*|kg|km",
 }
 
 
-def named_constants(*texts: str) -> set[Fraction]:
-    """The constants the texts name (see the table above)."""
+@lru_cache(maxsize=4096)
+def named_constants(*texts: str) -> frozenset[Fraction]:
+    """The constants the texts name (see the table above; a tuple names its constant when each of its words is
+    there: 24 takes hours and days, not days alone)."""
     joined = " ".join(texts).lower()
-    named = {Fraction(c) for c, words in _CONSTANTS.items() if not words or re.search(rf"\b(?:{words})\b", joined)}
+    named = {
+        Fraction(c)
+        for c, words in _CONSTANTS.items()
+        if all(not w or re.search(rf"\b(?:{w})\b", joined) for w in ((words,) if isinstance(words, str) else words))
+    }
     if "%" in joined:
         named.add(Fraction(100))
-    return named
+    return frozenset(named)
 
 
 def grounds(problem: WordProblem) -> set[Fraction]:
@@ -149,7 +155,7 @@ class WordVerifier:
         step: Step,
         known: set[Fraction],
         results: list[Fraction],
-        constants: set[Fraction],
+        constants: frozenset[Fraction],
         final: tuple[Fraction, int, int] | None,
     ) -> Verdict:
         placed: set[tuple[int, int]] = set()
