@@ -256,13 +256,17 @@ class _Echoes:
 
     def __init__(self, line: str, old: WordProblem) -> None:
         roles: dict[tuple[int, int], str] = {}  # how a number takes part in a computation: "*", "/", "%" (x / 100)
+        counts: dict[tuple[int, int], str] = {}  # an operand of a computation whose result counts this unit
         nums = list(line_numbers(line))
         for comp in computations(line):
             toks = comp.tokens + ("", "")
+            unit = _counted(line, comp.result.end)
             for i, t in enumerate(comp.tokens):
                 if not isinstance(t, Num):
                     continue
                 nums.append(t)
+                if unit:
+                    counts[(t.start, t.end)] = unit
                 before, after, then = toks[i - 1] if i else "", toks[i + 1], toks[i + 2]
                 if after == "/" and isinstance(then, Num) and then.value == 100:
                     roles[(t.start, t.end)] = "%"
@@ -275,6 +279,10 @@ class _Echoes:
             found = set()
             for i, q in enumerate(old.quantities):
                 how = _echoes(q, old.prompt, line, n, roles.get((n.start, n.end), ""))
+                if how is None and q.value == n.value and q.kind != "word":
+                    # "3 + 5 + 2 = 10 burritos" where the question said "2 burritos": what the result counts
+                    unit = counts.get((n.start, n.end))
+                    how = False if unit and unit == _counted(old.prompt, q.end) else None
                 if how is not None:
                     found.add((i, how))
             if len(found) == 1:
@@ -297,6 +305,16 @@ class _Echoes:
 def _echoes_in(line: str, old: WordProblem) -> _Echoes:
     """A cached answer's lines are read again for every variant: their echoes are kept per line and question."""
     return _Echoes(line, old)
+
+
+_NOT_COUNTED = frozenset("more less fewer each per times than and of the for as a an to in on at".split())
+
+
+def _counted(text: str, end: int) -> str | None:
+    """The word a number at ``end`` counts ("20 letters": ``lett``), if one follows it."""
+    m = _UNIT.match(text, end)
+    word = m.group(1).lower() if m else ""
+    return word[:4] if word and word not in _NOT_COUNTED else None
 
 
 def _echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool | None:

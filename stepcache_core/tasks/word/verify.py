@@ -116,7 +116,11 @@ class WordVerifier:
             constants = named_constants(step.text, problem.prompt)
             verdicts.append(self._step(step, known, results, constants, final))
         unused = self._unused(problem, text)
-        if unused is not None and all(v.ok for v in verdicts):
+        dropped = _dropped(steps, final)
+        if dropped is not None and all(v.ok for v in verdicts):
+            # a result no later step uses: a step between was skipped ("400 + 100 = 500", then "7700 / 400")
+            verdicts[dropped[1]] = Verdict(False, f"the answer computes {dropped[0]} and never uses it", step=dropped[1])
+        elif unused is not None and all(v.ok for v in verdicts):
             # an answer that never uses a quantity of the question skipped a step, or cannot follow that quantity
             # when it changes: not served as verified, and not kept even for an identical request
             verdicts[-1] = Verdict(False, f"the answer never uses {unused} from the question", step=steps[-1].index)
@@ -212,6 +216,31 @@ class WordVerifier:
         if final[0] != results[-1]:
             return Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}")
         return Verdict.passed()
+
+
+def _dropped(steps: Sequence[Step], final: tuple[Fraction, int, int] | None) -> tuple[Fraction, int] | None:
+    """A computed result that no later computation or comparison uses and that is not the final answer, with its
+    step's index. A computation restated beside itself (a GSM8K annotation and its visible expression) is one."""
+    results: list[tuple[int, Fraction, int]] = []  # position, result, step index
+    uses: list[tuple[int, set[Fraction]]] = []  # position, values used there
+    last_key: tuple[tuple[Fraction, ...], Fraction] | None = None
+    for step in steps:
+        for line in step.text.splitlines():
+            for comp in computations(line):
+                key = (tuple(n.value for n in comp.operands), comp.result.value)
+                if key == last_key:
+                    continue
+                last_key = key
+                uses.append((len(uses), set(key[0])))
+                results.append((len(uses) - 1, key[1], step.index))
+            for c in comparisons(line):
+                uses.append((len(uses), {c.left.value, c.right.value}))
+    for at, result, index in results[:-1]:
+        if final is not None and result == final[0]:
+            continue
+        if not any(result in values for pos, values in uses if pos > at):
+            return result, index
+    return None
 
 
 def _parts(written: str) -> set[Fraction]:

@@ -332,3 +332,14 @@ def test_a_conversion_constant_equal_to_a_question_number_is_not_remapped(make_e
     engine.run(Request(q.format(area=288, yd=3)))
     out = engine.run(Request(q.format(area=960, yd=8)))
     assert out.text == "#### 0" or out.text.endswith("#### 128"), out.text
+
+
+def test_a_skipped_step_that_leaves_a_result_unused_is_caught():
+    """Class: a slip that skips a step yet uses every number of the question ("400 + 100 = 500", then "7700 /
+    400"): a result that nothing later uses is not verified (found storing a slipped answer with seed 7)."""
+    q = "A hall seats 7700. 400 seats are for graduates and 100 for faculty. How many tickets does each graduate get?"
+    right = "400 + 100 = <<400+100=500>>500 seats.\n7700 - 500 = <<7700-500=7200>>7200 seats.\n7200/400 = <<7200/400=18>>18 tickets\n#### 18"
+    skipped = "400 + 100 = <<400+100=500>>500 seats.\n7700/400 = <<7700/400=19.25>>19.25 tickets\n#### 19.25"
+    assert all(v.ok for v in _verdicts(q, right))
+    verdicts = _verdicts(q, skipped)
+    assert not all(v.ok for v in verdicts) and "never uses it" in next(v.reason for v in verdicts if not v.ok)
