@@ -260,7 +260,9 @@ class _Echoes:
         nums = list(line_numbers(line))
         for comp in computations(line):
             toks = comp.tokens + ("", "")
-            unit = _counted(line, comp.result.end)
+            # a sum's terms count what its result counts; a product's factors need not ("10 pizzas * 7 days")
+            additive = all(t in ("+", "-") for t in comp.tokens if isinstance(t, str) and t not in ("(", ")"))
+            unit = _counted(line, comp.result.end) if additive else None
             for i, t in enumerate(comp.tokens):
                 if not isinstance(t, Num):
                     continue
@@ -285,9 +287,11 @@ class _Echoes:
                     how = False if unit and unit == _counted(old.prompt, q.end) else None
                 if how is not None:
                     found.add((i, how))
-            if len(found) == 1:
+            # an echo tells a question's number from a constant or a result of the same value, never from another
+            # number of the question with that value ("twice" and "2 kilometers": which 2 it is cannot be told)
+            if len(found) == 1 and sum(_may_be(q, n.value) for q in old.quantities) == 1:
                 self._by_span[(n.start, n.end)] = next(iter(found))
-            if found and not self._annotated(n):
+            if found and not self._annotated(n) and sum(_may_be(q, n.value) for q in old.quantities) == 1:
                 visible.setdefault(n.value, set()).update(found)
         self._by_value = {v: next(iter(f)) for v, f in visible.items() if len(f) == 1}
 
@@ -299,6 +303,12 @@ class _Echoes:
         if (num.start, num.end) in self._by_span:
             return self._by_span[(num.start, num.end)]
         return self._by_value.get(num.value) if self._annotated(num) else None
+
+
+@lru_cache(maxsize=2048)
+def _may_be(q: Quantity, value: Fraction) -> bool:
+    """Whether an answer's ``value`` may stand for the question's quantity ``q`` (itself, or a fraction's part)."""
+    return q.value == value or (q.value.denominator != 1 and value in (q.value.numerator, q.value.denominator))
 
 
 @lru_cache(maxsize=2048)

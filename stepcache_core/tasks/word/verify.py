@@ -81,11 +81,13 @@ def in_cents(prompt: str, end: int) -> bool:
 
 @lru_cache(maxsize=4096)
 def line_numbers(line: str) -> tuple[Num, ...]:
-    """The numbers of a line, its list marker ("1.", "Step 2:") left out."""
+    """The numbers of a line outside its computing annotations, its list marker ("1.", "Step 2:") left out."""
     from .read import _tokens  # the tokenizer computations use, so spans agree
 
     blanked = unmarked(line)
-    nums = [t for t in _tokens(re.sub(r"<<[^<>]*>>", lambda m: " " * len(m.group(0)), blanked)) if isinstance(t, Num)]
+    # a GSM8K annotation that computes is read by :func:`computations`; one that does not ("<<10=10>>") is text
+    computing = re.compile(r"<<[^<>]*[-+*/][^<>]*>>")
+    nums = [t for t in _tokens(computing.sub(lambda m: " " * len(m.group(0)), blanked)) if isinstance(t, Num)]
     out: list[Num] = []
     for num in nums:  # "1/2 of their day": one number
         before = out[-1] if out else None
@@ -108,13 +110,14 @@ class WordVerifier:
 
     def verify_steps(self, problem: WordProblem, steps: Sequence[Step]) -> list[Verdict]:
         known = grounds(problem)
+        factors = _factors_only(problem)
         results: list[Fraction] = []
         verdicts: list[Verdict] = []
         text = "".join(s.text for s in steps)
         final = final_answer(text)
         for step in steps:
             constants = named_constants(step.text, problem.prompt)
-            verdicts.append(self._step(step, known, results, constants, final))
+            verdicts.append(self._step(step, known, results, constants, final, factors))
         unused = self._unused(problem, text)
         dropped = _dropped(steps, final)
         if dropped is not None and all(v.ok for v in verdicts):
@@ -161,6 +164,7 @@ class WordVerifier:
         results: list[Fraction],
         constants: frozenset[Fraction],
         final: tuple[Fraction, int, int] | None,
+        factors: frozenset[Fraction] = frozenset(),
     ) -> Verdict:
         placed: set[tuple[int, int]] = set()
         for comp in computations(step.text):
@@ -169,6 +173,14 @@ class WordVerifier:
                 return Verdict(False, "a computation it cannot read", step=step.index, unreadable=True)
             if value != comp.result.operand:
                 return Verdict(False, f"{_show(comp.tokens)} is {value}, not {comp.result.operand}", step=step.index)
+            toks = ("",) + comp.tokens + ("",)
+            for i, tok in enumerate(comp.tokens, start=1):
+                if not isinstance(tok, Num) or not {toks[i - 1], toks[i + 1]} & {"+", "-"}:
+                    continue
+                added = not {toks[i - 1], toks[i + 1]} & {"*", "/"}
+                if added and tok.value in factors and tok.value not in results and tok.value not in constants:
+                    # "two times the number" added as if it were two kiwis: a step skipped or misread
+                    return Verdict(False, f"{tok.value} is a multiplier of the question, added as an amount", step=step.index)
             for num in comp.operands:
                 if num.value not in known and num.operand not in known and num.value not in results:
                     if num.value not in constants:
@@ -216,6 +228,16 @@ class WordVerifier:
         if final[0] != results[-1]:
             return Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}")
         return Verdict.passed()
+
+
+_MULTIPLIERS = re.compile(r"(?:twice|double|doubled|triple|tripled|thrice|quadruple|.*\btimes)$", re.I)
+
+
+def _factors_only(problem: WordProblem) -> frozenset[Fraction]:
+    """Values the question gives only as multipliers ("two times", "twice"), never as an amount of something."""
+    factors = {q.value for q in problem.quantities if _MULTIPLIERS.match(q.text)}
+    amounts = {q.value for q in problem.quantities if not _MULTIPLIERS.match(q.text)}
+    return frozenset(factors - amounts)
 
 
 def _dropped(steps: Sequence[Step], final: tuple[Fraction, int, int] | None) -> tuple[Fraction, int] | None:
