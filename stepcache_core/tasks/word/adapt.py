@@ -2,11 +2,15 @@
 
 The question's quantities map by where they stand (the gate made sure both questions have the same template), names
 by which person they are. Each cached computation is re-derived with its operands' new values: a question number
-becomes the new question's number in that slot, an earlier result becomes its re-derived value, a named constant
-stays. Every other number of the answer follows the same map. A step whose new value no longer fits its role is
-left as it was (verification then fails it and the model answers): a count that stops being a whole number, a
-quantity that turns negative, a share over 100%, a comparison whose outcome flips, or a number that two slots (or a slot and a result) gave the same
-value, so that its source cannot be told.
+becomes the new question's number in that slot, an earlier result its re-derived value, a named constant stays;
+every other number of the answer, and every count in words, follows the same map. Where a value alone cannot tell
+which quantity a number is (a 1 or 2 that may be a count the answer never wrote down, a constant or a result of
+the question number's value), the answer must write it as the question did (:class:`_Echoes`), and never when two
+numbers of the question share that value. A fraction follows as a pair with what is left of it.
+
+The adapter refuses (returns the steps as they were, which :class:`~.carry.WordCarryover` then finds stale) when
+a value no longer fits its role: a count that stops being a whole number, a quantity that turns negative, a share
+over 100%, a comparison whose outcome flips, or a number whose source cannot be told.
 """
 
 from __future__ import annotations
