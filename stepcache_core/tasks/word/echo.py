@@ -123,8 +123,8 @@ def echoes(q: Quantity, prompt: str, line: str, num: Num, role: str) -> bool | N
     )
     if before_q and before_n and before_q.group(0).strip().lstrip("\\") == before_n.group(0).strip().lstrip("\\"):
         return False
-    unit_q, unit_n = _UNIT.match(prompt, q.end), _UNIT.match(line, num.end)
-    return False if unit_q and unit_n and unit_q.group(1)[:4].lower() == unit_n.group(1)[:4].lower() else None
+    unit = _counted(prompt, q.end)  # a word such as "more" or "each" after both is no unit
+    return False if unit is not None and unit == _counted(line, num.end) else None
 
 
 _MEASURES = {

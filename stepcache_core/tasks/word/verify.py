@@ -206,7 +206,8 @@ class WordVerifier:
                 continue
             if final is not None and num.value == final[0]:
                 continue
-            if _parts(step.text[num.start : num.end]) <= known | set(results) | constants:  # "82/110", both known
+            parts = _parts(step.text[num.start : num.end])
+            if parts and parts <= known | set(results) | constants:  # "82/110", both known
                 continue
             return Verdict(
                 False, f"{num.value} in the answer comes from nowhere the verifier can see", step=step.index, unreadable=True
@@ -266,10 +267,8 @@ def _dropped(steps: Sequence[Step], final: tuple[Fraction, int, int] | None) -> 
 
 
 def _parts(written: str) -> set[Fraction]:
-    """The two numbers of a fraction written ``a/b`` (nothing else has parts)."""
-    if "/" not in written:
-        return {Fraction(-1, 7)}  # a value no grounds hold
-    return {to_fraction(p) for p in written.split("/")}
+    """The two numbers of a fraction written ``a/b``; none for anything else."""
+    return {to_fraction(p) for p in written.split("/")} if "/" in written else set()
 
 
 def _shares(percent: Fraction) -> set[Fraction]:

@@ -233,6 +233,13 @@ def test_answers_written_as_programs_and_people_write_them_verify(question, answ
     assert all(v.ok for v in verdicts), [v.reason for v in verdicts if not v.ok]
 
 
+def _reused(make_engine, answer: str, first: str, then: str):
+    """What ``then`` is served once ``first`` was answered with ``answer`` (the model answers "#### 0" after)."""
+    engine, _ = make_engine([answer], default="#### 0")
+    engine.run(Request(first))
+    return engine.run(Request(then))
+
+
 MARBLES = "Lucas has {n} marbles. He dropped {share} of them and found {k} again. How many marbles does he have?"
 
 
@@ -267,9 +274,7 @@ def test_counts_in_words_are_rewritten_in_words(make_engine):
     """Class: numbers in words in the answer ("one fifth", "seven times") follow their slot, in words."""
     q = "Ann saves ${n}. She spends {share} of it. How much does she spend?"
     answer = "She spends one fifth of $950: 950 × 1/5 = 190 dollars.\n#### 190"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(n=950, share="one fifth")))
-    out = engine.run(Request(q.format(n=870, share="two thirds")))
+    out = _reused(make_engine, answer, q.format(n=950, share="one fifth"), q.format(n=870, share="two thirds"))
     assert "She spends two thirds of $870: 870 × 2/3 = 580 dollars." in out.text and out.text.endswith("#### 580")
     assert out.trace.backend_calls == 0
 
@@ -279,25 +284,19 @@ def test_a_small_number_written_as_the_question_wrote_it_follows_its_slot(make_e
     divisor of "half", "£2" after the same currency sign) follows the new question; a bare "- 2" does not."""
     q = "Ava eats 4 pieces of pie a day and David eats {m} as much. How many pieces do they eat a day?"
     answer = "David eats twice as much: 4 * 2 = 8 pieces.\nTogether 4 + 8 = 12 pieces.\n#### 12"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(m="twice")))
-    out = engine.run(Request(q.format(m="three times")))
+    out = _reused(make_engine, answer, q.format(m="twice"), q.format(m="three times"))
     assert out.text == "David eats three times as much: 4 * 3 = 12 pieces.\nTogether 4 + 12 = 16 pieces.\n#### 16"
     assert out.trace.backend_calls == 0
 
     q = "Sam has 60 marbles and gives away {share} of them. How many does he keep?"
     answer = "He gives away 60 / 4 = 15 marbles.\nHe keeps 60 - 15 = 45 marbles.\n#### 45"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(share="a quarter")))
-    out = engine.run(Request(q.format(share="one fifth")))
+    out = _reused(make_engine, answer, q.format(share="a quarter"), q.format(share="one fifth"))
     assert out.text == "He gives away 60 / 5 = 12 marbles.\nHe keeps 60 - 12 = 48 marbles.\n#### 48"
     assert out.trace.backend_calls == 0
 
     q = "A loaf costs £7. Biscuits cost £{b} each. How much do 3 loaves and 6 biscuits cost?"
     answer = "Loaves: 3 * £7 = £21.\nBiscuits: 6 * £2 = £12.\nIn all 21 + 12 = 33 pounds.\n#### 33"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(b=2)))
-    out = engine.run(Request(q.format(b=5)))
+    out = _reused(make_engine, answer, q.format(b=2), q.format(b=5))
     assert "6 * £5 = £30" in out.text and out.text.endswith("#### 51") and out.trace.backend_calls == 0
 
 
@@ -314,9 +313,7 @@ def test_a_fraction_is_never_followed_through_another_slot_of_the_same_value(mak
         assert out.text == "#### 0" or out.text.endswith(f"#### {right}"), out.text
     q = "Her sneakers cost {share} of the ${p} price. Shorts cost $5 more than the $11 shirt. What did she pay?"
     answer = "Sneakers: 54*1/2 = 27 dollars.\nShorts: 5 + 11 = 16 dollars.\nIn all 11 + 16 + 27 = 54 dollars.\n#### 54"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(share="half", p=54)))
-    out = engine.run(Request(q.format(share="two thirds", p=60)))
+    out = _reused(make_engine, answer, q.format(share="half", p=54), q.format(share="two thirds", p=60))
     assert out.text == "#### 0" or out.text.endswith("#### 67"), out.text
 
 
@@ -328,9 +325,7 @@ def test_a_conversion_constant_equal_to_a_question_number_is_not_remapped(make_e
         "The length is 3 yard(s) * (3 feet / 1 yard(s)) = <<3*(3/1)=9>>9 feet.\n"
         "The width is 288 square feet / 9 feet = <<288/9=32>>32 feet.\nThe perimeter is 2(32+9) = 82 feet\n#### 82"
     )
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(area=288, yd=3)))
-    out = engine.run(Request(q.format(area=960, yd=8)))
+    out = _reused(make_engine, answer, q.format(area=288, yd=3), q.format(area=960, yd=8))
     assert out.text == "#### 0" or out.text.endswith("#### 128"), out.text
 
 
@@ -352,18 +347,14 @@ def test_a_refused_adaptation_is_never_served_as_it_was(make_engine):
     and 2 kilometers)."""
     q = "An uncle eats {a} pizzas per day, his spouse eats {b} pizzas per day, and their son eats {c} pizzas per day. How many pizzas does this family eat in one week?"
     answer = "In one day they eat 4 + 3 + 4 = <<4+3+4=11>>11 pizzas.\nIn a week they eat 11 * 7 = <<11*7=77>>77 pizzas.\n#### 77"
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(a=4, b=3, c=4)))
-    out = engine.run(Request(q.format(a=7, b=4, c=3)))
+    out = _reused(make_engine, answer, q.format(a=4, b=3, c=4), q.format(a=7, b=4, c=3))
     assert out.text == "#### 0" or out.text.endswith("#### 98"), out.text
     q = "Cold, Emma swims a kilometer in {t} minutes. Warm, she takes {d} minutes more than {m} as long. How much longer do {k} kilometers take warm than cold?"
     answer = (
         "Warm: 6+2*11=28 minutes\nCold: 2(11)=<<2*11=22>>22 minutes\nWarm: 2(28)=<<2*28=56>>56 minutes\n"
         "She takes 56-22=<<56-22=34>>34 minutes longer\n#### 34"
     )
-    engine, backend = make_engine([answer], default="#### 0")
-    engine.run(Request(q.format(t=11, d=6, m="twice", k=2)))
-    out = engine.run(Request(q.format(t=12, d=6, m="twice", k=8)))
+    out = _reused(make_engine, answer, q.format(t=11, d=6, m="twice", k=2), q.format(t=12, d=6, m="twice", k=8))
     assert out.text == "#### 0" or out.text.endswith("#### 144"), out.text
 
 
