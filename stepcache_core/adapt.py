@@ -100,7 +100,7 @@ class Adaptation:
     def precedent(self, prep: Prepared, run: RunLog, retriever: Retriever) -> Adapted | None:
         """The newest verified entry of the same structure, adapted to this request: what an answer recorded for it
         must not contradict (found by signature, no embedding)."""
-        if prep.profile.carryover is None:
+        if prep.profile.carryover is None and prep.profile.corroboration is None:
             return None
         structural = retriever.by_signature(prep, run)
         return self.best(prep, run, [structural]) if structural is not None else None
@@ -114,6 +114,32 @@ class Adaptation:
             return []
         found = self.stale(prep, run, precedent.old, precedent.cached, steps, precedent.candidate.entry.output)
         return [v for v in found if v.step is not None]
+
+    def uncorroborated(self, prep: Prepared, adapted: Adapted) -> frozenset[str]:
+        """The slots this reuse of ``adapted`` changes that no second model answer has corroborated for its entry
+        (see :class:`~stepcache_core.tasks.base.Corroboration`): the reuse is served only when there are none."""
+        corroboration = prep.profile.corroboration
+        if corroboration is None:
+            return frozenset()
+        try:
+            varied = corroboration.varied(adapted.old, prep.problem)
+        except Exception as e:  # a check that cannot tell: nothing is vouched for
+            return frozenset({f"unknown ({type(e).__name__})"})
+        return varied - adapted.candidate.entry.corroborated
+
+    def corroborates(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> frozenset[str]:
+        """The slots for which a verified model answer ``steps`` corroborates the precedent's entry (it agrees with
+        the entry adapted to this request, which changed values), with those the entry already had; empty when
+        they disagree or nothing changed."""
+        corroboration = prep.profile.corroboration
+        if corroboration is None or precedent is None or not precedent.ok:
+            return frozenset()
+        try:
+            varied = corroboration.varied(precedent.old, prep.problem)
+            vouched = corroboration.vouched(prep.problem, precedent.steps, steps) if varied else frozenset()
+        except Exception:  # a check that cannot tell corroborates nothing
+            return frozenset()
+        return vouched | precedent.candidate.entry.corroborated if vouched else frozenset()
 
     def similarity(self, a: str, b: str) -> float:
         """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`)."""

@@ -1,4 +1,4 @@
-"""``stepcache`` command: ``demo``, ``workload``, ``bench``."""
+"""``stepcache`` command: ``demo``, ``store``, ``workload``, ``bench``."""
 
 from __future__ import annotations
 
@@ -70,6 +70,20 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace) -> int:
+    from .errors import StoreError
+    from .store import EmbeddedChromaStore
+
+    try:
+        store = EmbeddedChromaStore(persist_directory=args.dir, repair_on_open=False)
+        report = store.repair() if args.action == "repair" else store.check()
+    except StoreError as e:
+        print(f"stepcache store {args.action}: {e}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0 if report.repaired or report.consistent else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -79,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--persist-directory", default=None)
     demo.add_argument("--threads", type=int, default=None)
     demo.set_defaults(func=_demo)
+    store = sub.add_parser(
+        "store", help="check or repair an embedded store (its vectors against its index); check exits 1 when they disagree"
+    )
+    store.add_argument("action", choices=("check", "repair"))
+    store.add_argument("--dir", default=None, help="the store directory (default: $STEPCACHE_DIR or ~/.cache/stepcache/chroma)")
+    store.set_defaults(func=_store)
     add_commands(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))

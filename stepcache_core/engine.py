@@ -13,6 +13,7 @@ next. Serving sessions for streams and caller-made calls are in :mod:`~stepcache
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, replace
 
@@ -20,7 +21,7 @@ from .adapt import Adaptation, Adapted
 from .backends.base import Backend
 from .config import EngineConfig
 from .embed import Embedder, MiniLMEmbedder
-from .errors import ConfigError, UnverifiedOutputError
+from .errors import ConfigError, StoreError, UnverifiedOutputError
 from .intake import Prepared, RunLog, prepare
 from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
@@ -33,6 +34,8 @@ from .values import Namespace, Outcome, Path, Request, Verdict
 from .verify import Verification, merge_stale, unreadable
 
 __all__ = ["EngineConfig", "Reframe", "StepCacheEngine"]
+
+logger = logging.getLogger("stepcache_core")
 
 
 class StepCacheEngine:
@@ -98,9 +101,10 @@ class StepCacheEngine:
         ``GenerationSpec.prompt`` (the request's prompt, verbatim). ``routing`` overrides
         ``EngineConfig.routing`` (how a request without a task finds one). ``reframe``: see :meth:`lookup`.
 
-        Raises :class:`UnverifiedOutputError` when no attempt verifies and the
-        task has no deterministic solver, :class:`BackendError` when the model
-        fails and nothing verified is available.
+        A store that fails during the lookup (down, locked, damaged) makes the request a miss: the model
+        answers, and ``trace.store_error`` says what failed. Raises :class:`UnverifiedOutputError` when no attempt
+        verifies and the task has no deterministic solver, :class:`BackendError` when the model fails and nothing
+        verified is available.
         """
         t0 = time.perf_counter()
         run = RunLog()
@@ -108,7 +112,13 @@ class StepCacheEngine:
         model = backend or self.backend or passthrough
         if model is None:
             raise ConfigError("run() needs a backend (pass backend= here or to the engine)")
-        reused = self._reuse(prep, run, model, unverified=False) if reuse else _Missed()
+        try:
+            reused = self._reuse(prep, run, model, unverified=False) if reuse else _Missed()
+        except StoreError as e:  # the model can still answer: a lookup that fails is a miss, and the trace says why
+            logger.warning("stepcache: lookup failed (%s); treated as a miss", e)
+            run.notes.append(f"lookup failed: {e}")
+            run.store_error = str(e)
+            reused = _Missed()
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
         return self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
 
@@ -168,13 +178,14 @@ class StepCacheEngine:
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self.verification.steps(prep, steps, run)
         whole = self.verification.whole(prep, text) if ok else Verdict.passed()
-        if (
-            ok
-            and whole.ok
-            and not self.adaptation.contradicts(prep, run, self.adaptation.precedent(prep, run, self.retriever), steps)
-        ):
+        precedent = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok else None
+        if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
-            return self.recorder.put(prep, output, verified=True, run=run, frame=frame)
+            slots = self.adaptation.corroborates(prep, precedent, steps)
+            stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=slots)
+            if stored and slots and precedent is not None:
+                self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
+            return stored
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)
         return False
@@ -237,6 +248,11 @@ class StepCacheEngine:
                 best = fallback
         if best is None:
             return _Missed(retrieved.nearest, retrieved.skip_reason)
+        if best.ok and (unsupported := self.adaptation.uncorroborated(prep, best)):
+            # one verified answer vouches for its own numbers; re-derived for others it may carry a consistent slip
+            reason = f"the cached answer is not yet corroborated for other values ({', '.join(sorted(unsupported))})"
+            run.notes.append(f"reuse skipped: {reason}; the model answers, and an answer that agrees corroborates it")
+            return _Missed(best.candidate, reason, best)
         if prep.profile.verifier is None or best.ok:
             cand = best.candidate
             verified = prep.profile.verifier is not None
@@ -290,6 +306,9 @@ class StepCacheEngine:
         if backend is None:
             run.notes.append(f"reuse failed verification, no backend to patch: {best.whole.reason}")
             return missed
+        if self.adaptation.uncorroborated(prep, best):  # a patched structure is no better vouched for
+            run.notes.append(f"reuse failed verification, and its entry is not corroborated: {best.whole.reason}")
+            return missed
         prompter = prep.profile.prompter
         if isinstance(prompter, WorthPatching) and not prompter.worth_patching(prep.problem, steps, best.verdicts):
             run.notes.append(f"reuse failed verification before any step of substance verified: {best.whole.reason}")
@@ -319,8 +338,10 @@ class StepCacheEngine:
         if ok and (contradicts := self.adaptation.contradicts(prep, run, missed.precedent, steps)):
             verdicts = merge_stale(verdicts, contradicts)
             ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])
-        if ok:  # served as the model wrote it
-            return replace(served, verified=True)
+        if ok:  # served as the model wrote it; agreeing with the nearest entry re-derived, it corroborates that
+            slots = self.adaptation.corroborates(prep, missed.precedent, steps)
+            corroborates = missed.precedent.candidate.entry if slots and missed.precedent is not None else None
+            return replace(served, verified=True, corroborated=slots, corroborates=corroborates)
         if prep.asks_more:  # the task's repairs would answer its own question, not the one asked
             run.notes.append(f"the request asks more than the task reads; the model's answer stands ({whole.reason})")
             return served

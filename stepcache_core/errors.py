@@ -9,7 +9,7 @@ Exceptions are for misuse and broken infrastructure; a failed check is a
     │   ├── PromptTooLongError
     │   ├── InvalidSchemaError       the JSON Schema does not validate
     │   └── InvalidEquationError     unparsable or degenerate equation
-    ├── StoreError                   the cache store failed (path, operation)
+    ├── StoreError                   the cache store failed (path, operation, kind)
     ├── BackendError                 the model backend raised
     │   └── BackendTimeoutError
     └── UnverifiedOutputError        every attempt failed verification
@@ -26,6 +26,8 @@ __all__ = [
     "InvalidEquationError",
     "ExpressionTooComplexError",
     "StoreError",
+    "STORE_ERROR_KINDS",
+    "store_error_kind",
     "BackendError",
     "BackendTimeoutError",
     "UnverifiedOutputError",
@@ -68,13 +70,93 @@ class ExpressionTooComplexError(InvalidEquationError):
 
 
 class StoreError(StepCacheError):
-    """The cache store failed. ``location`` names the store, ``operation`` what failed."""
+    """The cache store failed. ``location`` names the store (or the file), ``operation`` what failed, and ``kind``
+    why, as one of :data:`STORE_ERROR_KINDS`; ``hint`` says what to do about it. :meth:`from_exception` builds one
+    from a driver's exception, its kind read from the whole chain of causes (a failed rollback reports the full
+    disk that caused it)."""
 
-    def __init__(self, message: str, *, location: str = "", operation: str = "") -> None:
-        detail = ", ".join(p for p in (f"store={location}" if location else "", f"op={operation}" if operation else "") if p)
-        super().__init__(f"{message} ({detail})" if detail else message)
+    def __init__(self, message: str, *, location: str = "", operation: str = "", kind: str = "other") -> None:
+        if kind not in STORE_ERROR_KINDS:
+            raise ValueError(f"unknown store error kind {kind!r}")
+        detail = ", ".join(
+            p
+            for p in (
+                f"kind={kind}" if kind != "other" else "",
+                f"store={location}" if location else "",
+                f"op={operation}" if operation else "",
+            )
+            if p
+        )
+        hint = _HINTS.get(kind, "")
+        text = f"{message} ({detail})" if detail else message
+        super().__init__(f"{text}: {hint}" if hint else text)
         self.location = location
         self.operation = operation
+        self.kind = kind
+        self.hint = hint
+
+    @classmethod
+    def from_exception(cls, e: BaseException, *, location: str = "", operation: str = "", prefix: str = "") -> StoreError:
+        """A typed error for a driver's exception ``e``: the first exception of its chain whose cause is known
+        names the kind and the message."""
+        chain: list[BaseException] = []
+        at: BaseException | None = e
+        while at is not None and at not in chain and len(chain) < 8:
+            chain.append(at)
+            at = at.__cause__ or at.__context__
+        for link in chain:
+            kind = store_error_kind(link)
+            if kind != "other":
+                break
+        else:
+            link, kind = e, "other"
+        message = f"{type(link).__name__}: {link}"
+        return cls(f"{prefix}{message}", location=location, operation=operation, kind=kind)
+
+
+STORE_ERROR_KINDS = ("disk_full", "read_only", "locked", "malformed", "version_mismatch", "timeout", "unavailable", "other")
+"""Why a store failed: the disk is full, the files are read-only, another process holds a lock, a file is damaged,
+a file was written by another version, a call did not finish in time, a server cannot be reached, or else."""
+
+_HINTS = {
+    "disk_full": "free space on the disk that holds the store; writes succeed again once there is room",
+    "read_only": "the store's files cannot be written (read-only mount or permissions); lookups still work",
+    "locked": "another process holds the store's lock; the call may succeed when retried",
+    "malformed": "a file of the store is damaged; clear the store or move its directory aside to start afresh",
+    "version_mismatch": "the store was written by another version of chromadb or StepCache; use that version or a new directory",
+    "timeout": "the call did not finish within the store's timeout_s",
+    "unavailable": "the store's server cannot be reached; check that it runs and its host and port",
+}
+
+_KIND_PATTERNS = (
+    ("disk_full", ("database or disk is full", "no space left", "disk full", "disk quota exceeded")),
+    ("read_only", ("readonly database", "read-only file system", "read-only", "readonly", "permission denied")),
+    ("locked", ("database is locked", "database table is locked", "locked")),
+    ("malformed", ("malformed", "not a database", "disk image", "corrupt", "database is damaged")),
+    ("version_mismatch", ("no such column", "has no column", "no such table", "unsupported version", "migration")),
+    ("timeout", ("timed out", "timeout")),
+    ("unavailable", ("connection refused", "could not connect", "failed to connect", "max retries", "connecterror")),
+)
+
+_ERRNO_KINDS = {28: "disk_full", 122: "disk_full", 30: "read_only", 13: "read_only", 1: "read_only"}
+
+
+def store_error_kind(e: BaseException) -> str:
+    """The kind of one exception (see :data:`STORE_ERROR_KINDS`) from its errno, type and message."""
+    if isinstance(e, StoreError):
+        return e.kind
+    errno = getattr(e, "errno", None)
+    if isinstance(errno, int) and errno in _ERRNO_KINDS:
+        return _ERRNO_KINDS[errno]
+    if isinstance(e, TimeoutError):
+        return "timeout"
+    if isinstance(e, ConnectionError):
+        return "unavailable"
+    text = f"{type(e).__name__} {e}".lower()
+    for kind, patterns in _KIND_PATTERNS:
+        if any(p in text for p in patterns):
+            return kind
+    return "other"
 
 
 class BackendError(StepCacheError):

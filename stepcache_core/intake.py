@@ -60,6 +60,8 @@ class RunLog:
     """The request's embedding, once computed (by retrieval, then reused by the store)."""
     barren: bool | None = None
     """Whether this request skips model repairs (decided once, at its first repair)."""
+    store_error: str | None = None
+    """A store failure the request survived (a lookup that failed and became a miss)."""
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import EngineConfig
 from .errors import StoreError, UnverifiedOutputError
@@ -46,6 +46,10 @@ class Served:
     """The answer whose layout the steps are rendered in (the reused entry's, or the model's own answer)."""
     storable: bool = True
     """``False``: served, but never stored (an answer verification found wrong, served as the model's own)."""
+    corroborated: frozenset[str] = frozenset()
+    """The slots for which this model answer agreed with ``corroborates`` re-derived for it (stored with it)."""
+    corroborates: Entry | None = None
+    """The entry this answer corroborated: marked so when this answer is stored."""
 
 
 class Recorder:
@@ -67,7 +71,16 @@ class Recorder:
         """Where the request's entries live."""
         return self.exact_store if prep.profile.exact_only else self.store
 
-    def put(self, prep: Prepared, text: str, *, verified: bool, run: RunLog, frame: str = "") -> bool:
+    def put(
+        self,
+        prep: Prepared,
+        text: str,
+        *,
+        verified: bool,
+        run: RunLog,
+        frame: str = "",
+        corroborated: frozenset[str] = frozenset(),
+    ) -> bool:
         """Store ``text`` as the answer to the request; ``False`` when policy does not store it (storing disabled,
         too long). Raises :class:`StoreError`."""
         if not self.config.store_outputs:
@@ -87,6 +100,7 @@ class Recorder:
             verified=verified,
             signature=prep.signature if verified else "",
             frame=frame,
+            corroborated=corroborated if verified else frozenset(),
         )
         with run.stage("store"):
             if prep.profile.exact_only:
@@ -97,6 +111,17 @@ class Recorder:
             with self.lock:
                 self.store_for(prep).put(prep.collection, entry, vector)
         return True
+
+    def corroborate(self, prep: Prepared, entry: Entry, slots: frozenset[str], run: RunLog) -> None:
+        """Mark a stored entry corroborated for ``slots`` too (stored again under its own vector). Raises
+        :class:`StoreError`."""
+        if slots <= entry.corroborated:
+            return
+        with run.stage("store"):
+            vector = self.retriever.entry_vector(prep, entry)
+            with self.lock:
+                self.store_for(prep).put(prep.collection, replace(entry, corroborated=entry.corroborated | slots), vector)
+        run.notes.append(f"corroborated the entry it agreed with for {len(slots)} slot(s)")
 
     def deliver(self, prep: Prepared, run: RunLog, served: Served, t0: float, *, store: bool, reframe: Reframe | None) -> Outcome:
         """The served answer as an outcome: checked whole (a failure raises :class:`UnverifiedOutputError`),
@@ -134,7 +159,9 @@ class Recorder:
                 run.notes.append(f"touch failed: {e}")
         if keep:
             try:
-                self.put(prep, text, verified=served.verified, run=run, frame=frame)
+                self.put(prep, text, verified=served.verified, run=run, frame=frame, corroborated=served.corroborated)
+                if served.corroborates is not None and served.verified:
+                    self.corroborate(prep, served.corroborates, served.corroborated, run)
             except StoreError as e:  # the answer is good; only keeping it failed
                 store_error = str(e)
                 run.notes.append(f"store failed: {e}")
@@ -165,5 +192,5 @@ def trace(prep: Prepared, run: RunLog, served: Served, t0: float, store_error: s
         latency_s=time.perf_counter() - t0,
         stages=dict(run.stages),
         notes=tuple(run.notes),
-        store_error=store_error,
+        store_error=store_error or run.store_error,
     )

@@ -14,7 +14,7 @@ from typing import Any
 from .config import EngineConfig
 from .embed import Embedder
 from .intake import Prepared, RunLog
-from .store import Candidate, Store
+from .store import Candidate, Entry, Store
 
 __all__ = ["Retrieved", "Retriever"]
 
@@ -43,22 +43,27 @@ class Retriever:
 
     def by_signature(self, prep: Prepared, run: RunLog) -> tuple[Candidate, Any] | None:
         """The newest verified entry of the same structure that passes the gate (the fast path: shared by every
-        process and every restart), with the task's parse of its request."""
+        process and every restart), with the task's parse of its request. Of the two newest, an older one
+        corroborated for more slots (:attr:`Entry.corroborated`) wins."""
         signature = prep.signature
         if not signature:
             return None
+        found: tuple[Candidate, Any] | None = None
         with run.stage("signature"):
             for entry in self.store.find(prep.collection, signature, 2):
                 if entry.task != prep.profile.name or not entry.verified:
                     continue
+                if found is not None and len(entry.corroborated) <= len(found[0].entry.corroborated):
+                    continue  # the newest wins unless an older one is corroborated for more
                 try:
                     old = prep.profile.parse(entry.as_request(prep.request.namespace))
                 except Exception:  # a stored entry that no longer parses is skipped, never served
                     continue
                 if prep.profile.gate.compatible(old, prep.problem).ok:
-                    run.notes.append("matched by structure signature (no embedding)")
-                    return Candidate(entry, None), old
-        return None
+                    found = Candidate(entry, None), old
+        if found is not None:
+            run.notes.append("matched by structure signature (no embedding)")
+        return found
 
     def by_embedding(self, prep: Prepared, run: RunLog) -> Retrieved:
         """The ``top_k`` nearest entries of the request's collection; those of another task, unverified, below
@@ -97,6 +102,11 @@ class Retriever:
     def vector(self, prep: Prepared, run: RunLog) -> list[float]:
         """The request's embedding: the one retrieval computed, or a new one."""
         return run.vector or self.embedder.embed([self.text(prep)])[0]
+
+    def entry_vector(self, prep: Prepared, entry: Entry) -> list[float]:
+        """A stored entry's embedding, computed again from its key text (to store it once more)."""
+        text = prep.profile.retrieval_text(entry.key_text) if prep.profile.retrieval_text else entry.key_text
+        return self.embedder.embed([text])[0]
 
     @staticmethod
     def text(prep: Prepared) -> str:

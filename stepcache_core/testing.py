@@ -36,6 +36,8 @@ def make_entry(name: str, *, signature: str = "", created_at: float | None = Non
         created_at=time.time() if created_at is None else created_at,
         verified=True,
         signature=signature,
+        frame=f"frame {name}",
+        corroborated=frozenset({"q0", "q2"}),
     )
 
 

@@ -160,7 +160,8 @@ class Trace:
     stages: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     store_error: str | None = None
-    """Set when the answer was served but keeping it in the store failed."""
+    """Set when the store failed and the request was served all the same: its lookup failed (a miss), or keeping
+    the answer failed."""
     streamed: bool = False
     """The model's own stream reached the caller (a streamed miss)."""
     recorded: bool | None = None

@@ -20,6 +20,7 @@ from .chroma_embedded import EmbeddedChromaStore
 from .chroma_server import ServerChromaStore
 from .entry import DEFAULT_DIR, Candidate, Entry, default_directory, key_vector
 from .memory import MemoryStore
+from .reconcile import CollectionReport, StoreReport
 from .sqlite import SqliteStore
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "ServerChromaStore",
     "MemoryStore",
     "SqliteStore",
+    "StoreReport",
+    "CollectionReport",
     "DEFAULT_DIR",
     "default_directory",
     "key_vector",

@@ -43,7 +43,8 @@ class ChromaStore(_Limits):
     - default: :class:`EmbeddedChromaStore`, an embedded ``PersistentClient`` at
       :func:`default_directory` (or ``persist_directory``) with an indexed SQLite file beside it;
     - ``host=..., port=...``: :class:`ServerChromaStore`, an ``HttpClient`` to a ``chroma run`` server
-      shared by processes, every call bounded by ``timeout_s`` (connect and read);
+      shared by processes, every call bounded by ``timeout_s`` (connect and read; an embedded store bounds
+      its calls by ``timeout_s`` too, ``None`` for no bound);
     - ``in_memory=True`` (``EphemeralClient``, tests) or ``client=...`` (a Chroma client of your own):
       :class:`ServerChromaStore` too, everything kept in Chroma.
 
@@ -54,6 +55,9 @@ class ChromaStore(_Limits):
     Healing: a collection handle that went stale (another process called
     ``clear()``, the server restarted on an empty path) is re-opened and the
     call retried once; a first open that races another process is retried.
+
+    ``repair_on_open`` (embedded): compare the vectors and the index when opening, and reconcile them when
+    they disagree (see :mod:`~stepcache_core.store.reconcile`); ``False`` opens as found (inspection).
 
     Size bound: ``max_entries`` with least-recently-used eviction (``touch``
     marks hits used), paid once per batch of puts rather than on every put;
@@ -91,6 +95,7 @@ class ChromaStore(_Limits):
         timeout_s: float | None = 10.0,
         evict_batch: int | None = None,
         open_retries: int = 8,
+        repair_on_open: bool = True,
     ) -> None:
         super().__init__(max_entries, ttl_s)
         if sum(x is not None and x is not False for x in (persist_directory, host, client)) + bool(in_memory) > 1:
@@ -104,6 +109,7 @@ class ChromaStore(_Limits):
         self._ef_search = ef_search
         self._timeout_s = timeout_s
         self._open_retries = max(1, open_retries)
+        self._repair_on_open = repair_on_open
         self._batch = evict_batch or (max(1, max_entries // 10) if max_entries else 1)
         self._collections: dict[str, Any] = {}
         self._lock = threading.RLock()
@@ -145,7 +151,7 @@ class ChromaStore(_Limits):
                         reset()
                     time.sleep(0.05 * (attempt + 1))  # another process is creating the same store
                     continue
-                raise StoreError(f"cannot open Chroma ({type(e).__name__}: {e})", location=self.location, operation="open") from e
+                raise StoreError.from_exception(e, location=self.location, operation="open", prefix="cannot open Chroma: ") from e
         raise AssertionError("unreachable")
 
     def _collection(self, name: str) -> Any:
@@ -161,46 +167,59 @@ class ChromaStore(_Limits):
     def _create(self, name: str) -> Any:
         for attempt in range(self._open_retries):
             try:
-                return self._client.get_or_create_collection(
-                    f"sc-{name}",
-                    configuration={"hnsw": {"space": "cosine", "ef_search": self._ef_search}},
-                    embedding_function=None,
+                return self._bounded(
+                    "open_collection",
+                    lambda: self._client.get_or_create_collection(
+                        f"sc-{name}",
+                        configuration={"hnsw": {"space": "cosine", "ef_search": self._ef_search}},
+                        embedding_function=None,
+                    ),
                 )
+            except StoreError:
+                raise
             except Exception as e:
                 if _racing(e) and attempt + 1 < self._open_retries:
                     time.sleep(0.05 * (attempt + 1))
                     continue
-                raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="open_collection") from e
+                raise StoreError.from_exception(e, location=self.location, operation="open_collection") from e
         raise AssertionError("unreachable")
 
     def _op(self, collection: str, operation: str, fn: Callable[[Any], _T]) -> _T:
         """Run ``fn(collection handle)``; a stale handle is re-opened and the call retried once."""
         col = self._collection(collection)
         try:
-            return fn(col)
+            return self._bounded(operation, lambda: fn(col))
+        except StoreError:
+            raise
         except Exception as e:
             if not _stale(e):
-                raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+                raise StoreError.from_exception(e, location=self.location, operation=operation) from e
         with self._lock:
             if self._collections.get(collection) is col:
                 del self._collections[collection]
             self._reopened(collection)
         col = self._collection(collection)
         try:
-            return fn(col)
+            return self._bounded(operation, lambda: fn(col))
+        except StoreError:
+            raise
         except Exception as e:
-            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+            raise StoreError.from_exception(e, location=self.location, operation=operation) from e
+
+    def _bounded(self, operation: str, fn: Callable[[], _T]) -> _T:
+        """Run one call into Chroma. A mode whose client has no timeout of its own bounds it here."""
+        return fn()
 
     def _reopened(self, collection: str) -> None:
         """The collection's handle went stale: drop what the mode cached about it (under the lock)."""
 
     def _call(self, operation: str, fn: Callable[[], _T]) -> _T:
         try:
-            return fn()
+            return self._bounded(operation, fn)
         except StoreError:
             raise
         except Exception as e:
-            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+            raise StoreError.from_exception(e, location=self.location, operation=operation) from e
 
     def _entry(self, entry_id: str, meta: Any) -> Entry | None:
         try:
@@ -285,10 +304,12 @@ class ChromaStore(_Limits):
             for n in targets:
                 if n in names:
                     try:
-                        self._client.delete_collection(n)
+                        self._bounded("clear", lambda n=n: self._client.delete_collection(n))  # type: ignore[misc]
+                    except StoreError:
+                        raise
                     except Exception as e:
                         if not _stale(e):  # already gone: another process cleared it first
-                            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="clear") from e
+                            raise StoreError.from_exception(e, location=self.location, operation="clear") from e
             if collection is None:
                 self._collections.clear()
             else:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import concurrent.futures
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import StoreError
 from .base import Store
 from .chroma import ChromaStore, _Target
-from .entry import Entry, default_directory
+from .entry import Candidate, Entry, default_directory
+from .reconcile import StoreReport, aside, reconcile
 from .sqlite import SqliteStore
 
 __all__ = ["EmbeddedChromaStore"]
+
+logger = logging.getLogger("stepcache_core")
+_INDEX = "stepcache-index.sqlite3"
+
+_T = TypeVar("_T")
+_WORKERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="stepcache-chroma")
+"""Where embedded Chroma calls run, so that each is bounded by its store's ``timeout_s``."""
 
 
 class EmbeddedChromaStore(ChromaStore):
@@ -24,7 +34,8 @@ class EmbeddedChromaStore(ChromaStore):
     structural lookups and LRU eviction cost ~0.1 ms and never scan. The index applies the size bound
     (evicting ``max_entries // 10`` at a time; ``evict_batch`` is not used) and drops the victims'
     vectors. Entries found only by id live in a second SQLite file (:meth:`exact_store`).
-    Processes sharing the directory share all three.
+    Processes sharing the directory share all three. Every call into Chroma is bounded by ``timeout_s``
+    (see :meth:`_bounded`); the SQLite files wait at most ``timeout_s`` for a lock.
 
     Example::
 
@@ -35,6 +46,7 @@ class EmbeddedChromaStore(ChromaStore):
     _directory: Path
     _index: SqliteStore
     _exact: SqliteStore | None
+    _blocked: concurrent.futures.Future[Any] | None = None
 
     def _connect(self, chromadb: Any, settings: Any, target: _Target) -> None:
         path = Path(target.persist_directory).expanduser() if target.persist_directory is not None else default_directory()
@@ -42,21 +54,107 @@ class EmbeddedChromaStore(ChromaStore):
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"cannot create store directory: {e}", location=self.location, operation="open") from e
+            raise StoreError.from_exception(
+                e, location=self.location, operation="open", prefix="cannot create store directory: "
+            ) from e
         if path.exists() and not path.is_dir():
             raise StoreError("store path is not a directory", location=self.location, operation="open")
         self._client = self._open(
-            lambda: chromadb.PersistentClient(path=str(path), settings=settings), reset=lambda: _forget(str(path))
+            lambda: self._bounded("open", lambda: chromadb.PersistentClient(path=str(path), settings=settings)),
+            reset=lambda: _forget(str(path)),
         )
         self._directory = path
         self._exact = None
-        self._index = SqliteStore(
-            path / "stepcache-index.sqlite3",
+        try:
+            self._index = self._open_index()
+        except StoreError as e:
+            if e.kind != "malformed" or not self._repair_on_open:
+                raise
+            moved = self._replace_index()
+            logger.warning("stepcache: the index of %s could not be read (%s); moved to %s, rebuilding", path, e, moved)
+        if self._repair_on_open:
+            self._heal()
+
+    def _open_index(self) -> SqliteStore:
+        return SqliteStore(
+            self._directory / _INDEX,
             max_entries=self.max_entries,
             ttl_s=self.ttl_s,
             vectors=False,
             on_evict=self._drop_vectors,
+            timeout_s=self._timeout_s or 10.0,
         )
+
+    def _replace_index(self) -> str:
+        """Move a damaged index (and its journal files) aside and open a new, empty one. Returns where it went."""
+        target = aside(self._directory / _INDEX)
+        for suffix in ("", "-wal", "-shm"):
+            part = self._directory / f"{_INDEX}{suffix}"
+            if part.exists():
+                part.rename(target.with_name(target.name + suffix))
+        self._index = self._open_index()
+        return str(target)
+
+    def _heal(self) -> None:
+        """On open: the counts of vectors and index rows per collection (milliseconds); when they differ (a lost or
+        damaged index, orphans of a crash, vectors lost), :meth:`repair`."""
+        try:
+            indexed = self._index.counts()
+        except StoreError as e:
+            if e.kind != "malformed":
+                raise
+            indexed = None
+        if indexed is not None:
+            vectors = {c: self._op(c, "check", lambda col: col.count()) for c in self._vector_collections()}
+            if all(vectors.get(c, 0) == indexed.get(c, 0) for c in set(vectors) | set(indexed)):
+                return
+        report = self.repair()
+        logger.warning("stepcache: the store's vectors and index disagreed; repaired:\n%s", report.summary())
+
+    def check(self) -> StoreReport:
+        """Compare the vectors and the index, changing nothing (see :mod:`~stepcache_core.store.reconcile`)."""
+        return reconcile(self, repair=False)
+
+    def repair(self) -> StoreReport:
+        """Reconcile the vectors and the index: orphans indexed again, rows without vectors dropped, a damaged index
+        rebuilt (see :mod:`~stepcache_core.store.reconcile`)."""
+        with self._lock:
+            return reconcile(self, repair=True)
+
+    def _vector_collections(self) -> list[str]:
+        names = [c.name if hasattr(c, "name") else str(c) for c in self._call("check", self._client.list_collections)]
+        return [n[3:] for n in names if n.startswith("sc-")]
+
+    def _vector_ids(self, collection: str) -> list[str]:
+        return list(self._op(collection, "check", lambda col: col.get(include=[]))["ids"])
+
+    def _vector_metadata(self, collection: str, ids: Sequence[str]) -> list[tuple[str, Any]]:
+        res = self._op(collection, "check", lambda col: col.get(ids=list(ids), include=["metadatas"]))
+        return list(zip(res["ids"], res["metadatas"]))
+
+    def _bounded(self, operation: str, fn: Callable[[], _T]) -> _T:
+        """An embedded client has no timeout of its own: its calls run on worker threads and a call that does not
+        finish within ``timeout_s`` raises a ``timeout`` :class:`StoreError` (it goes on in its thread). While it
+        is still blocked (a full disk can wedge Chroma), every call refuses at once with the same kind; once it
+        ends, calls go through again."""
+        if self._timeout_s is None:
+            return fn()
+        with self._lock:
+            blocked = self._blocked
+            if blocked is not None and not blocked.done():
+                raise StoreError(
+                    "an earlier call is still blocked inside Chroma", location=self.location, operation=operation, kind="timeout"
+                )
+            self._blocked = None
+        future = _WORKERS.submit(fn)
+        try:
+            return future.result(timeout=self._timeout_s)
+        except concurrent.futures.TimeoutError:
+            with self._lock:
+                self._blocked = future
+            raise StoreError(
+                f"no answer from Chroma within {self._timeout_s:g}s", location=self.location, operation=operation, kind="timeout"
+            ) from None
 
     def _drop_vectors(self, collection: str, ids: list[str]) -> None:
         if ids:
@@ -68,11 +166,22 @@ class EmbeddedChromaStore(ChromaStore):
         with self._lock:
             if self._exact is None:
                 self._exact = SqliteStore(
-                    self._directory / "stepcache-exact.sqlite3", max_entries=self.max_entries, ttl_s=self.ttl_s
+                    self._directory / "stepcache-exact.sqlite3",
+                    max_entries=self.max_entries,
+                    ttl_s=self.ttl_s,
+                    timeout_s=self._timeout_s or 10.0,
                 )
             return self._exact
 
     # reads and recency: the index
+    def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
+        """Chroma's nearest vectors, of entries the index holds: the index is the record of what is stored, so a
+        vector whose index row was never written (a crash between the two writes) or already removed (a clear or
+        an eviction half done) is never served."""
+        found = super().query(collection, embedding, k)
+        held = self._index.held(collection, [c.entry.id for c in found])
+        return [c for c in found if c.entry.id in held]
+
     def get(self, collection: str, entry_id: str) -> Entry | None:
         return self._index.get(collection, entry_id)
 
@@ -97,13 +206,15 @@ class EmbeddedChromaStore(ChromaStore):
         self._index.put_many(collection, entries, [()] * len(entries))
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._index.delete(collection, ids)  # the index first: from then on the entries are not served
         super().delete(collection, ids)
-        self._index.delete(collection, ids)
 
     def clear(self, collection: str | None = None) -> None:
+        """The index first: once it is cleared nothing is served, whatever happens to the vectors after (a
+        failure leaves vectors no lookup returns, which the next clear or a repair removes)."""
         with self._lock:
-            super().clear(collection)
             self._index.clear(collection)
+            super().clear(collection)
 
 
 def _forget(path: str) -> None:

@@ -29,6 +29,10 @@ class Entry:
     repeats only. ``frame`` is opaque to the engine: how the answer was
     delivered beyond its text (an integration's tool-call envelope); an exact
     hit hands it back, a reuse gets one of its own from the integration.
+    ``corroborated``: the slots of the request's template for which a second,
+    independent model answer to a request with other values there agreed with
+    this answer re-derived for it (see
+    :class:`~stepcache_core.tasks.base.Corroboration`).
     """
 
     id: str
@@ -41,6 +45,7 @@ class Entry:
     verified: bool = True
     signature: str = ""
     frame: str = ""
+    corroborated: frozenset[str] = frozenset()
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -56,6 +61,8 @@ class Entry:
             meta["sig"] = self.signature
         if self.frame:
             meta["frame"] = self.frame
+        if self.corroborated:
+            meta["corr"] = ",".join(sorted(self.corroborated))
         return meta
 
     @staticmethod
@@ -71,6 +78,7 @@ class Entry:
             verified=bool(meta.get("verified", True)),
             signature=str(meta.get("sig", "")),
             frame=str(meta.get("frame", "")),
+            corroborated=frozenset(s for s in str(meta.get("corr", "")).split(",") if s),
         )
 
     def as_request(self, namespace: Namespace) -> Request:

@@ -62,8 +62,8 @@ class SqliteStore(_Limits):
                 break
             except Exception as e:
                 if attempt == 7 or not _racing(e):
-                    raise StoreError(
-                        f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                    raise StoreError.from_exception(
+                        e, location=self.location, operation="open", prefix="cannot open SQLite store: "
                     ) from e
                 time.sleep(0.05 * (attempt + 1))
 
@@ -77,8 +77,8 @@ class SqliteStore(_Limits):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             except Exception as e:
-                raise StoreError(
-                    f"cannot open SQLite store ({type(e).__name__}: {e})", location=self.location, operation="open"
+                raise StoreError.from_exception(
+                    e, location=self.location, operation="open", prefix="cannot open SQLite store: "
                 ) from e
             self._local.conn = conn
         return conn
@@ -89,7 +89,7 @@ class SqliteStore(_Limits):
         except StoreError:
             raise
         except Exception as e:
-            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation=operation) from e
+            raise StoreError.from_exception(e, location=self.location, operation=operation) from e
 
     def _entry(self, entry_id: str, meta: str) -> Entry | None:
         try:
@@ -115,6 +115,26 @@ class SqliteStore(_Limits):
             if entry is not None and not self.expired(entry):
                 scored.append(Candidate(entry, cosine(embedding, json.loads(vector))))
         return sorted(scored, key=lambda c: -(c.similarity or 0.0))[:k]
+
+    def counts(self) -> dict[str, int]:
+        """Entries per collection."""
+        return {c: int(n) for c, n in self._sql("count", "SELECT collection, COUNT(*) FROM entries GROUP BY collection")}
+
+    def ids_by_collection(self) -> dict[str, set[str]]:
+        """Every entry's id, by collection."""
+        out: dict[str, set[str]] = {}
+        for collection, entry_id in self._sql("check", "SELECT collection, id FROM entries"):
+            out.setdefault(collection, set()).add(entry_id)
+        return out
+
+    def held(self, collection: str, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` the collection holds (one indexed lookup)."""
+        if not ids:
+            return set()
+        rows = self._sql(
+            "get", f"SELECT id FROM entries WHERE collection=? AND id IN ({','.join('?' * len(ids))})", (collection, *ids)
+        )
+        return {r[0] for r in rows}
 
     def find(self, collection: str, signature: str, k: int) -> list[Entry]:
         rows = self._sql(
@@ -161,10 +181,13 @@ class SqliteStore(_Limits):
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except Exception:  # nothing to roll back (a full disk ended the transaction): the first error stands
+                    pass
                 raise
         except Exception as e:
-            raise StoreError(f"{type(e).__name__}: {e}", location=self.location, operation="put") from e
+            raise StoreError.from_exception(e, location=self.location, operation="put") from e
         if self.max_entries is None:
             return
         with self._lock:

@@ -3,6 +3,7 @@
 from .base import (
     AdaptContext,
     Adapter,
+    Corroboration,
     Gate,
     Prompter,
     RepairPolicy,
@@ -20,6 +21,7 @@ from .word import word_problem_task
 __all__ = [
     "AdaptContext",
     "Adapter",
+    "Corroboration",
     "Gate",
     "Prompter",
     "RepairPolicy",

@@ -27,6 +27,7 @@ __all__ = [
     "Solver",
     "Fixer",
     "Carryover",
+    "Corroboration",
     "AdaptContext",
     "RepairPolicy",
     "TaskProfile",
@@ -119,6 +120,30 @@ class Carryover(Protocol):
 
 
 @runtime_checkable
+class Corroboration(Protocol):
+    """When one verified answer is not enough to reuse for other values.
+
+    A task whose verifier checks each step against the request (every computation true, every number grounded)
+    but cannot check the answer's *structure* (which quantities the question meant to add, which to multiply)
+    can store a consistent wrong answer: ``6 + 6 = 12`` where ``6 × 2`` was meant holds for that question's
+    numbers, and re-derived for others it is wrong. Such a task declares a corroboration:
+
+    - ``varied(old, new)``: the slots of the template whose values differ between the two parsed requests
+      (names of the task's choosing, stable across requests of one template). A reuse is served only from an
+      entry corroborated for each of them (:attr:`Entry.corroborated`); none varied, none needed.
+    - ``vouched(problem, adapted, answered)``: until then the caller's model answers. When its verified answer
+      to ``problem`` and the entry's steps adapted to ``problem`` agree, the slots that agreement vouches for
+      (empty when they disagree): a structural slip shows as a disagreement at a second point, unless a value
+      of that point hides it (``x + x`` and ``x × 2`` agree wherever the 2 stays 2), so a slot whose value
+      could hide one is left out. The entry and the new answer are corroborated for the slots vouched for.
+    """
+
+    def varied(self, old: Any, new: Any) -> frozenset[str]: ...
+
+    def vouched(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]: ...
+
+
+@runtime_checkable
 class Prompter(Protocol):
     """Builds backend prompts and merges what the backend wrote back into steps."""
 
@@ -188,6 +213,8 @@ class TaskProfile:
     fixer: Fixer | None = None
     carryover: Carryover | None = None
     """Checks a reuse for what it carries over from the cached request (see :class:`Carryover`)."""
+    corroboration: Corroboration | None = None
+    """Which reuses need an entry a second model answer agreed with (see :class:`Corroboration`)."""
     repair: RepairPolicy = RepairPolicy()
     retrieval_text: Callable[[str], str] | None = None
     """Maps the text to embed (e.g. numbers masked, so numeric variants retrieve each other)."""

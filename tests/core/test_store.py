@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import replace
 
 import pytest
 
 from stepcache_core import ChromaStore, MemoryStore, Request, StepCacheEngine, StoreError
 from stepcache_core.fakes import HashEmbedder, ScriptedBackend
+from stepcache_core.store import key_vector
 from stepcache_core.testing import StoreContract, make_entry
 
 
@@ -128,3 +130,166 @@ def test_free_text_lives_beside_chroma_and_is_shared(tmp_path):
     assert out.trace.path == "reuse" and out.text == "A haiku."
     two.clear()
     assert one.count() == 0
+
+
+def test_a_lookup_that_fails_is_a_miss_the_model_answers():
+    """Class: the store fails while a request is looked up (server down, index locked or damaged). ``run`` is
+    served by the model all the same, and says so in the trace; nothing is raised."""
+
+    class Unreadable(MemoryStore):
+        def get(self, collection, entry_id):
+            raise StoreError("database disk image is malformed", location="test", operation="get")
+
+    engine = StepCacheEngine(store=Unreadable(), embedder=HashEmbedder(), backend=ScriptedBackend(["3x = 15\nx = 5"]))
+    out = engine.run(Request("Solve for x: 3x + 5 = 20"))
+    assert out.text.endswith("x = 5") and out.trace.path == "miss" and out.trace.backend_calls == 1
+    assert "malformed" in (out.trace.store_error or "") and any("lookup failed" in n for n in out.trace.notes)
+
+
+def test_an_embedded_call_that_blocks_ends_at_its_timeout_and_the_store_recovers(tmp_path):
+    """Class: Chroma's embedded client blocking (after "database or disk is full" it can wedge forever). The
+    call raises a ``timeout`` StoreError within ``timeout_s``; while it stays blocked, calls refuse at once with
+    the same kind (never queue behind it); once it ends, the store serves again and nothing stored is lost."""
+    pytest.importorskip("chromadb")
+    import threading
+
+    store = ChromaStore(persist_directory=str(tmp_path / "db"), timeout_s=0.5)
+    entry = make_entry("a")
+    store.put("c", entry, key_vector("a", 8))
+    col = store._collection("c")
+    release = threading.Event()
+    real_query = col.query
+
+    def wedged(**kwargs):
+        release.wait(10)
+        return real_query(**kwargs)
+
+    col.query = wedged
+    t = time.perf_counter()
+    with pytest.raises(StoreError) as info:
+        store.query("c", key_vector("a", 8), 1)
+    assert info.value.kind == "timeout" and time.perf_counter() - t < 2.0
+    t = time.perf_counter()
+    with pytest.raises(StoreError) as info:
+        store.put("c", make_entry("b"), key_vector("b", 8))
+    assert info.value.kind == "timeout" and "still blocked" in str(info.value) and time.perf_counter() - t < 0.2
+    assert store.get("c", entry.id) is not None  # the index still answers exact lookups
+    release.set()
+    col.query = real_query
+    time.sleep(0.2)
+    assert [c.entry.id for c in store.query("c", key_vector("a", 8), 1)] == [entry.id]
+    store.put("c", make_entry("b"), key_vector("b", 8))
+    assert store.count("c") == 2
+
+
+def test_a_vector_without_its_index_row_is_never_served(tmp_path):
+    """Class: an orphan vector (a crash between the vector write and the index write, or a clear whose second
+    half failed). The index is the record: similarity never returns what it does not hold, and count agrees."""
+    pytest.importorskip("chromadb")
+    store = ChromaStore(persist_directory=str(tmp_path / "db"))
+    kept, orphan = make_entry("kept"), make_entry("orphan")
+    store.put("c", kept, key_vector("kept", 8))
+    super(type(store), store).put("c", orphan, key_vector("orphan", 8))  # the vector alone, as a crash leaves it
+    assert [c.entry.id for c in store.query("c", key_vector("orphan", 8), 5)] == [kept.id]
+    assert store.count("c") == 1 and store.get("c", orphan.id) is None
+
+
+def test_clear_removes_the_index_first_so_a_failed_clear_serves_nothing(tmp_path):
+    """Class: a clear half done (the vectors could not be dropped: another process, a full disk). Nothing the
+    caller cleared is served afterwards, and a later clear finishes the job."""
+    pytest.importorskip("chromadb")
+    store = ChromaStore(persist_directory=str(tmp_path / "db"))
+    entry = make_entry("a", signature="sig")
+    store.put("c", entry, key_vector("a", 8))
+
+    def refuse(name):
+        raise RuntimeError("database is locked")
+
+    real = store._client.delete_collection
+    store._client.delete_collection = refuse
+    with pytest.raises(StoreError) as info:
+        store.clear()
+    assert info.value.kind == "locked"
+    assert store.get("c", entry.id) is None and store.find("c", "sig", 2) == [] and store.count("c") == 0
+    assert store.query("c", key_vector("a", 8), 5) == []
+    store._client.delete_collection = real
+    store.clear()
+    store.put("c", entry, key_vector("a", 8))
+    assert store.count("c") == 1 and [c.entry.id for c in store.query("c", key_vector("a", 8), 5)] == [entry.id]
+
+
+def _filled(path, n=3):
+    store = ChromaStore(persist_directory=str(path))
+    entries = [make_entry(f"e{i}", signature=f"sig{i}") for i in range(n)]
+    for e in entries:
+        store.put("c", e, key_vector(e.id, 8))
+    return store, entries
+
+
+def _found_again(store, entries, count=None):
+    """Every entry served again by id, by signature and by similarity, and counted."""
+    assert store.count("c") == (len(entries) if count is None else count)
+    for i, e in enumerate(entries):
+        got = store.get("c", e.id)  # Chroma keeps timestamps to about a microsecond
+        assert got is not None and replace(got, created_at=e.created_at) == e and abs(got.created_at - e.created_at) < 1e-3
+        assert [f.id for f in store.find("c", f"sig{i}", 2)] == [e.id]
+        assert store.query("c", key_vector(e.id, 8), 1)[0].entry.id == e.id
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage"])
+def test_a_lost_or_damaged_index_is_rebuilt_on_open(tmp_path, damage):
+    """Class: the index file deleted, truncated to zero, or overwritten (a damaged disk, a careless cleanup).
+    Reopening rebuilds it from the vectors' own records: every entry is found again by exact and structure
+    lookups, nothing is lost, and a damaged file is kept aside for inspection."""
+    pytest.importorskip("chromadb")
+    store, entries = _filled(tmp_path / "db")
+    del store
+    index = tmp_path / "db" / "stepcache-index.sqlite3"
+    for part in (index, index.with_name(index.name + "-wal"), index.with_name(index.name + "-shm")):
+        if part.exists() and (damage != "garbage" or part != index):
+            part.unlink()
+    if damage == "truncated":
+        index.write_bytes(b"")
+    elif damage == "garbage":
+        index.write_bytes(b"this is not a database " * 400)
+    again = ChromaStore(persist_directory=str(tmp_path / "db"))
+    _found_again(again, entries)
+    assert again.check().consistent
+    assert bool(list((tmp_path / "db").glob("stepcache-index.sqlite3.damaged-*"))) == (damage == "garbage")
+
+
+def test_orphans_and_lost_vectors_are_reconciled(tmp_path):
+    """Class: the two records disagree (a crash between the vector write and the index write; Chroma's
+    collection lost with the index kept). ``check`` reports it and changes nothing; ``repair`` (also run on
+    open when the counts differ) indexes the orphan again from its own metadata and drops rows whose vector is
+    gone, so that count tells the truth."""
+    pytest.importorskip("chromadb")
+    store, entries = _filled(tmp_path / "db")
+    orphan = make_entry("orphan", signature="sig-orphan")
+    super(type(store), store).put("c", orphan, key_vector(orphan.id, 8))
+    store._index.put("gone", make_entry("gone"), ())  # an index row whose vectors were lost
+    report = store.check()
+    by = {c.collection: c for c in report.collections}
+    assert not report.consistent and by["c"].orphans == 1 and by["gone"].missing == 1
+    assert store.count("c") == 3 and store.count("gone") == 1  # check changed nothing
+    report = store.repair()
+    assert report.repaired and store.count("gone") == 0
+    _found_again(store, entries, count=4)
+    assert store.get("c", orphan.id).output == orphan.output
+    assert store.check().consistent
+
+
+def test_store_check_and_repair_commands(tmp_path, capsys):
+    """``stepcache store check|repair --dir D``: a report per collection; check exits 1 when inconsistent."""
+    pytest.importorskip("chromadb")
+    from stepcache_core.cli import main
+
+    store, _ = _filled(tmp_path / "db")
+    super(type(store), store).put("c", make_entry("orphan"), key_vector("orphan", 8))
+    del store
+    # reopening would heal it: the command checks without opening a healing store first
+    assert main(["store", "check", "--dir", str(tmp_path / "db")]) == 1
+    assert "1 orphans" in capsys.readouterr().out
+    assert main(["store", "repair", "--dir", str(tmp_path / "db")]) == 0
+    assert main(["store", "check", "--dir", str(tmp_path / "db")]) == 0
+    assert "consistent" in capsys.readouterr().out

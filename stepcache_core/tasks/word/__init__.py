@@ -14,15 +14,28 @@ from ...segment import LayoutSegmenter
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import WordAdapter
 from .carry import WordCarryover
+from .corroborate import WordCorroboration
 from .gate import WordGate
 from .parse import WordProblem, detect, parse_problem
 from .prompt import WordPrompter
 from .verify import WordVerifier
 
-__all__ = ["word_problem_task", "WordProblem", "WordAdapter", "WordCarryover", "WordGate", "WordPrompter", "WordVerifier"]
+__all__ = [
+    "word_problem_task",
+    "WordProblem",
+    "WordAdapter",
+    "WordCarryover",
+    "WordCorroboration",
+    "WordGate",
+    "WordPrompter",
+    "WordVerifier",
+]
 
 
-def word_problem_task() -> TaskProfile:
+def word_problem_task(*, corroborate: bool = True) -> TaskProfile:
+    """``corroborate``: a reuse that changes a question's numbers is served only from an answer a second model
+    answer (to a question with other numbers there) agreed with (see :class:`WordCorroboration`). ``False``
+    re-derives from the first verified answer: more reuse, and a consistent slip of that answer is re-derived."""
     return TaskProfile(
         name="word_problem",
         parse=parse_problem,
@@ -33,6 +46,7 @@ def word_problem_task() -> TaskProfile:
         verifier=WordVerifier(),
         adapter=WordAdapter(),
         carryover=WordCarryover(),
+        corroboration=WordCorroboration() if corroborate else None,
         repair=RepairPolicy(patch_attempts=0),
         retrieval_text=mask_numbers,
         signature=lambda p: p.template,

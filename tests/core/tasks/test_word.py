@@ -12,8 +12,10 @@ from fractions import Fraction
 
 import pytest
 
-from stepcache_core import Request
+from stepcache_core import EngineConfig, Request, StepCacheEngine
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
+from stepcache_core.tasks import builtin_tasks, word_problem_task
 from stepcache_core.tasks.word.numbers import quantities, write_number
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import computations, final_answer
@@ -31,6 +33,23 @@ SHOP = "{name} buys {n} shirts at ${p} each and pays with a ${b} bill. How much 
 SHOP_GSM = (
     "{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = <<{b}-{c}={r}>>{r} dollars.\n#### {r}"
 )
+
+
+@pytest.fixture
+def make_engine():
+    """Engines whose word task re-derives from the first verified answer (``corroborate=False``), so that these
+    tests see the adapter itself; the corroboration tests at the end pass ``corroborate=True`` (the default)."""
+
+    def make(script=(), *, default=None, respond=None, corroborate=False, store=None):
+        tasks = builtin_tasks()
+        tasks.register(word_problem_task(corroborate=corroborate), replace=True)
+        backend = ScriptedBackend(script, respond=respond, default=default)
+        config = EngineConfig(similarity_threshold=0.3)
+        return StepCacheEngine(
+            store=store or MemoryStore(), embedder=HashEmbedder(), backend=backend, tasks=tasks, config=config
+        ), backend
+
+    return make
 
 
 def cards(n: int, k: int, form: str = CARDS_GSM) -> tuple[str, str]:
@@ -367,3 +386,92 @@ def test_a_multiplier_added_as_an_amount_is_caught():
     assert all(v.ok for v in _verdicts(q, right))
     verdicts = _verdicts(q, slipped)
     assert not all(v.ok for v in verdicts) and "added as an amount" in next(v.reason for v in verdicts if not v.ok)
+
+
+VIRUS = "A virus infects {n} people. Every day, each infected person infects {k} others. How many people are infected after three days?"
+
+
+def virus(n: int, k: int, *, slip: bool = False) -> str:
+    """The worked answer; ``slip``: the first day's product skipped and ``n + n`` written for it (GSM-Symbolic
+    template 98, seed 1): every computation is true and every number the question's, and for ``k = 2`` it even
+    looks right."""
+    lines, total = [], n
+    if slip:
+        lines.append(f"There are {n}+{n} = <<{n}+{n}={2 * n}>>{2 * n} infected people after the first day.")
+        total, days = 2 * n, ("second", "third")
+    else:
+        days = ("first", "second", "third")
+    for day in days:
+        new = total * k
+        lines.append(f"On the {day} day, {total}*{k} = <<{total}*{k}={new}>>{new} more people are infected.")
+        when = "three days" if day == "third" else f"the {day} day"
+        lines.append(f"There are {total} + {new} = <<{total}+{new}={total + new}>>{total + new} infected people after {when}.")
+        total += new
+    return "\n".join(lines) + f"\n#### {total}"
+
+
+def test_a_consistent_slip_is_not_re_derived_for_other_numbers(make_engine):
+    """Class: a slipped first answer that verifies (true computations, grounded numbers, wrong structure). Found
+    as a wrong reuse on GSM-Symbolic (seed 1, template 98: 216 served where 324 is right). Until a second model
+    answer agrees, a variant with other numbers is the model's to answer."""
+    engine, backend = make_engine([virus(6, 2, slip=True), virus(12, 2), virus(5, 3)], corroborate=True)
+    first = engine.run(Request(VIRUS.format(n=6, k=2)))
+    assert first.trace.verified and first.text.endswith("#### 108")  # the model's own (wrong) answer, as written
+    second = engine.run(Request(VIRUS.format(n=12, k=2)))
+    assert second.trace.backend_calls == 1 and second.text.endswith("#### 324")
+    assert "not yet corroborated" in (second.trace.skip_reason or "")
+    # the slip and the right answer disagree: neither is vouched for, and the next variant is the model's too
+    third = engine.run(Request(VIRUS.format(n=5, k=3)))
+    assert third.trace.backend_calls == 1 and third.text.endswith("#### 320")
+
+
+def test_names_alone_need_no_second_answer(make_engine):
+    """Class: a names-only variant (the same numbers): the computations are the ones the model wrote."""
+    engine, backend = make_engine([shop("Ann", 3, 12, 50)[1]], default="#### 0", corroborate=True)
+    engine.run(Request(shop("Ann", 3, 12, 50)[0]))
+    out = engine.run(Request(shop("Bea", 3, 12, 50)[0]))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text.endswith("#### 14")
+    assert "Bea spends" in out.text and "Ann" not in out.text
+
+
+def test_an_agreeing_second_answer_corroborates_the_entry(make_engine):
+    """Class: corroboration. A second model answer to other numbers that agrees with the first re-derived marks
+    both entries; later variants are re-derived, in other numbers and names, with no model call."""
+    script = [shop("Ann", 3, 12, 50)[1], shop("Ann", 3, 14, 50)[1]]
+    engine, backend = make_engine(script, default="#### 0", corroborate=True)
+    engine.run(Request(shop("Ann", 3, 12, 50)[0]))
+    assert engine.run(Request(shop("Ann", 3, 14, 50)[0])).trace.backend_calls == 1
+    for name, n, p, b in (("Cy", 3, 15, 50), ("Ann", 4, 14, 60), ("Dee", 5, 11, 70)):
+        out = engine.run(Request(shop(name, n, p, b)[0]))
+        assert out.trace.backend_calls == 0 and out.text == shop(name, n, p, b)[1]
+    assert len(backend.calls) == 2
+
+
+def test_a_value_that_could_hide_a_slip_is_not_vouched_for(make_engine):
+    """Class: a slip that a value hides at both questions. ``n + n`` for ``n × k`` agrees with the right answer
+    wherever k is 2, so an agreement with k = 2 vouches for the other slots, not for k: a variant that changes k
+    is the model's to answer."""
+    slip = virus(6, 2).replace("6*2 = <<6*2=12>>12", "6+6 = <<6+6=12>>12")
+    engine, backend = make_engine([slip, virus(12, 2), virus(5, 3)], default="#### 0", corroborate=True)
+    assert engine.run(Request(VIRUS.format(n=6, k=2))).trace.verified
+    assert engine.run(Request(VIRUS.format(n=12, k=2))).trace.backend_calls == 1  # agrees: 12 + 12 is 12 × 2
+    out = engine.run(Request(VIRUS.format(n=9, k=2)))
+    assert out.trace.backend_calls == 0 and out.text.endswith("#### 243")
+    out = engine.run(Request(VIRUS.format(n=5, k=3)))  # re-derived, the slip would say 5 + 5
+    assert out.trace.backend_calls == 1 and out.text.endswith("#### 320")
+
+
+def test_caller_made_calls_corroborate_through_record(make_engine):
+    """Class: the route where the caller's own call answers a miss and hands its answer to ``record`` (LangChain's
+    cache, streams): a recorded answer that agrees corroborates the entry as a generated one does."""
+    engine, _ = make_engine(corroborate=True)
+    assert engine.record(Request(shop("Ann", 3, 12, 50)[0]), shop("Ann", 3, 12, 50)[1])
+    assert engine.lookup(Request(shop("Ann", 3, 13, 55)[0])) is None
+    assert engine.record(Request(shop("Ann", 3, 13, 55)[0]), shop("Ann", 3, 13, 55)[1])
+    out = engine.lookup(Request(shop("Bo", 3, 9, 30)[0]))
+    assert out is not None and out.text.endswith("#### 3") and out.trace.backend_calls == 0
+    # a recorded slip that disagrees corroborates nothing
+    engine, _ = make_engine(corroborate=True)
+    engine.record(Request(VIRUS.format(n=6, k=2)), virus(6, 2, slip=True))
+    engine.record(Request(VIRUS.format(n=12, k=2)), virus(12, 2))
+    assert engine.lookup(Request(VIRUS.format(n=5, k=3))) is None
