@@ -111,6 +111,9 @@ class StoreError(StepCacheError):
         else:
             link, kind = e, "other"
         message = f"{type(link).__name__}: {link}"
+        free = _free_bytes(location) if kind == "other" else None
+        if free is not None and free < _LOW_SPACE:  # Chroma reports a full disk as a failed compaction
+            kind, message = "disk_full", f"{free // 1024} KiB left on the device ({message})"
         return cls(f"{prefix}{message}", location=location, operation=operation, kind=kind)
 
 
@@ -122,7 +125,7 @@ _HINTS = {
     "disk_full": "free space on the disk that holds the store; writes succeed again once there is room",
     "read_only": "the store's files cannot be written (read-only mount or permissions); lookups still work",
     "locked": "another process holds the store's lock; the call may succeed when retried",
-    "malformed": "a file of the store is damaged; clear the store or move its directory aside to start afresh",
+    "malformed": "a file of the store is damaged; `stepcache store repair --dir <store>` rebuilds its index from the vectors",
     "version_mismatch": "the store was written by another version of chromadb or StepCache; use that version or a new directory",
     "timeout": "the call did not finish within the store's timeout_s",
     "unavailable": "the store's server cannot be reached; check that it runs and its host and port",
@@ -137,6 +140,27 @@ _KIND_PATTERNS = (
     ("timeout", ("timed out", "timeout")),
     ("unavailable", ("connection refused", "could not connect", "failed to connect", "max retries", "connecterror")),
 )
+
+_LOW_SPACE = 16 * 1024 * 1024
+"""A store whose call failed for no reason it names, on a device with less free space than this: a full disk."""
+
+
+def _free_bytes(location: str) -> int | None:
+    """Free bytes on the device of a store's path (``None``: not a local path)."""
+    import os
+    import shutil
+
+    try:
+        path = location
+        while path and not os.path.exists(path):
+            parent = os.path.dirname(path)
+            if parent == path:
+                return None
+            path = parent
+        return shutil.disk_usage(path).free if path else None
+    except (OSError, ValueError):
+        return None
+
 
 _ERRNO_KINDS = {28: "disk_full", 122: "disk_full", 30: "read_only", 13: "read_only", 1: "read_only"}
 

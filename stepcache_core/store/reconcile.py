@@ -61,10 +61,12 @@ class StoreReport:
     """Where the damaged index was moved before it was rebuilt (empty: it was readable)."""
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    damaged: bool = False
+    """The index failed SQLite's check (found by ``check``; ``repair`` rebuilds it)."""
 
     @property
     def consistent(self) -> bool:
-        return not self.index_rebuilt and all(c.consistent for c in self.collections)
+        return not self.damaged and not self.index_rebuilt and all(c.consistent for c in self.collections)
 
     def summary(self) -> str:
         """One line per collection, then the verdict."""
@@ -86,20 +88,19 @@ def reconcile(store: EmbeddedChromaStore, *, repair: bool) -> StoreReport:
     """Compare (and with ``repair``, reconcile) a store's vectors and index; see the module docstring."""
     t0 = time.perf_counter()
     rebuilt = ""
-    try:
-        indexed_by = store._index.ids_by_collection()
-    except Exception as e:  # a damaged index: rebuilt from the vectors when repairing
-        from ..errors import StoreError
-
-        if not (isinstance(e, StoreError) and e.kind == "malformed"):
-            raise
-        if not repair:
-            return StoreReport(store.location, notes=(f"the index cannot be read: {e}",), seconds=time.perf_counter() - t0)
+    damage = store._index.intact()  # every page read: a damaged page shows here, not at the entry on it
+    if damage and not repair:
+        return StoreReport(
+            store.location, notes=(f"the index is damaged: {damage}",), seconds=time.perf_counter() - t0, damaged=True
+        )
+    if damage:
         rebuilt = store._replace_index()
-        indexed_by = {}
+    indexed_by = store._index.ids_by_collection()
     reports = []
     for collection in sorted(set(store._vector_collections()) | set(indexed_by)):
         reports.append(_collection(store, collection, indexed_by.get(collection, set()), repair=repair))
+    if repair:
+        store._index.recount()
     return StoreReport(store.location, tuple(reports), repaired=repair, index_rebuilt=rebuilt, seconds=time.perf_counter() - t0)
 
 

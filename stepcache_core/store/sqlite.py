@@ -33,6 +33,19 @@ class SqliteStore(_Limits):
         "CREATE INDEX IF NOT EXISTS entries_used ON entries (collection, used_at)",
         "CREATE INDEX IF NOT EXISTS entries_sig ON entries (collection, sig)",
     )
+    # entries per collection, kept by triggers in the writing transaction: the size bound is checked and applied
+    # inside it, so processes sharing the file never overshoot (a write waits for the lock, then sees every
+    # entry written before it). Created, and filled from the entries, by the first process that opens a file
+    # written before it existed.
+    _COUNTS = (
+        "CREATE TABLE IF NOT EXISTS counts (collection TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+        "DELETE FROM counts",
+        "INSERT INTO counts (collection, n) SELECT collection, COUNT(*) FROM entries GROUP BY collection",
+        "CREATE TRIGGER entries_counted AFTER INSERT ON entries BEGIN "
+        "INSERT INTO counts (collection, n) VALUES (NEW.collection, 1) ON CONFLICT (collection) DO UPDATE SET n = n + 1; END",
+        "CREATE TRIGGER entries_uncounted AFTER DELETE ON entries BEGIN "
+        "UPDATE counts SET n = n - 1 WHERE collection = OLD.collection; END",
+    )
 
     def __init__(
         self,
@@ -51,7 +64,6 @@ class SqliteStore(_Limits):
         self._timeout_s = timeout_s
         self._local = threading.local()
         self._batch = max(1, max_entries // 10) if max_entries else 1
-        self._known: dict[str, int] = {}  # entries per collection as of the last count, plus puts since
         self._lock = threading.Lock()
         conn = self._conn()
         for attempt in range(8):
@@ -59,6 +71,7 @@ class SqliteStore(_Limits):
                 with conn:
                     for stmt in self._SCHEMA:
                         conn.execute(stmt)
+                self._count_entries(conn)
                 break
             except Exception as e:
                 if attempt == 7 or not _racing(e):
@@ -66,6 +79,20 @@ class SqliteStore(_Limits):
                         e, location=self.location, operation="open", prefix="cannot open SQLite store: "
                     ) from e
                 time.sleep(0.05 * (attempt + 1))
+
+    def _count_entries(self, conn: Any) -> None:
+        """Create the counts table and its triggers (once per file), in one transaction."""
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='entries_uncounted'").fetchone():
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='entries_uncounted'").fetchone():
+                for stmt in self._COUNTS:
+                    conn.execute(stmt)
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -118,7 +145,31 @@ class SqliteStore(_Limits):
 
     def counts(self) -> dict[str, int]:
         """Entries per collection."""
-        return {c: int(n) for c, n in self._sql("count", "SELECT collection, COUNT(*) FROM entries GROUP BY collection")}
+        return {c: int(n) for c, n in self._sql("count", "SELECT collection, n FROM counts WHERE n > 0")}
+
+    def intact(self) -> str:
+        """SQLite's quick check of the file (every page read): ``""`` when it passes, else what it found."""
+        try:
+            rows = self._sql("check", "PRAGMA quick_check")
+        except StoreError as e:
+            return str(e)
+        found = [str(r[0]) for r in rows]
+        return "" if found == ["ok"] else "; ".join(found[:3])
+
+    def recount(self) -> None:
+        """Count the entries again (the counts table kept by triggers, rebuilt from the rows)."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in self._COUNTS[1:3]:
+                    conn.execute(stmt)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        except Exception as e:
+            raise StoreError.from_exception(e, location=self.location, operation="recount") from e
 
     def ids_by_collection(self) -> dict[str, set[str]]:
         """Every entry's id, by collection."""
@@ -171,49 +222,47 @@ class SqliteStore(_Limits):
             )
             for e, v in zip(entries, embeddings)
         ]
+        victims: list[str] = []
         try:
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany(
-                    "INSERT OR REPLACE INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (collection, id) DO UPDATE SET meta=excluded.meta, vector=excluded.vector, "
+                    "sig=excluded.sig, created_at=excluded.created_at, used_at=excluded.used_at",
                     rows,
                 )
+                if self.max_entries is not None:
+                    victims = self._over_bound(conn, collection)
                 conn.execute("COMMIT")
             except BaseException:
-                try:
-                    conn.execute("ROLLBACK")
-                except Exception:  # nothing to roll back (a full disk ended the transaction): the first error stands
-                    pass
+                _rollback(conn)
                 raise
         except Exception as e:
             raise StoreError.from_exception(e, location=self.location, operation="put") from e
-        if self.max_entries is None:
-            return
-        with self._lock:
-            known = self._known.get(collection)
-            if known is not None:
-                known += len(rows)  # a replaced id over-counts: the recount corrects it
-                self._known[collection] = known
-        if known is not None and known <= self.max_entries:
-            return
-        # over the bound (or never counted): count exactly, and evict down to max_entries - batch in one
-        # indexed delete, so this runs once per batch of puts
-        (count,) = self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0]
-        if count > self.max_entries:
-            excess = count - max(0, self.max_entries - self._batch)
-            victims = [
-                r[0]
-                for r in self._sql(
-                    "evict", "SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?", (collection, excess)
-                )
-            ]
-            self.delete(collection, victims)
-            if self._on_evict is not None:
-                self._on_evict(collection, victims)
-            count -= len(victims)
-        with self._lock:
-            self._known[collection] = count
+        if victims and self._on_evict is not None:
+            self._on_evict(collection, victims)  # the rows are gone: the vectors follow
+
+    def _over_bound(self, conn: Any, collection: str) -> list[str]:
+        """Inside the writing transaction: over ``max_entries``, delete the least recently used down to
+        ``max_entries - batch`` in one indexed delete (so this runs once per batch of puts). Returns their ids."""
+        assert self.max_entries is not None
+        row = conn.execute("SELECT n FROM counts WHERE collection=?", (collection,)).fetchone()
+        count = int(row[0]) if row else 0
+        if count <= self.max_entries:
+            return []
+        excess = count - max(0, self.max_entries - self._batch)
+        victims = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM entries WHERE collection=? ORDER BY used_at LIMIT ?", (collection, excess)
+            ).fetchall()
+        ]
+        for start in range(0, len(victims), 500):
+            chunk = victims[start : start + 500]
+            conn.execute(f"DELETE FROM entries WHERE collection=? AND id IN ({','.join('?' * len(chunk))})", (collection, *chunk))
+        return victims
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), 500):
@@ -229,4 +278,13 @@ class SqliteStore(_Limits):
             self._sql("clear", "DELETE FROM entries WHERE collection=?", (collection,))
 
     def count(self, collection: str) -> int:
-        return int(self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0][0])
+        rows = self._sql("count", "SELECT n FROM counts WHERE collection=?", (collection,))
+        return int(rows[0][0]) if rows else 0
+
+
+def _rollback(conn: Any) -> None:
+    """Roll back, if a transaction is still open (a full disk ends it on its own): the first error stands."""
+    try:
+        conn.execute("ROLLBACK")
+    except Exception:
+        pass

@@ -293,3 +293,36 @@ def test_store_check_and_repair_commands(tmp_path, capsys):
     assert main(["store", "repair", "--dir", str(tmp_path / "db")]) == 0
     assert main(["store", "check", "--dir", str(tmp_path / "db")]) == 0
     assert "consistent" in capsys.readouterr().out
+
+
+def test_a_corrupted_page_of_the_index_is_a_typed_error_and_repair_rebuilds_it(tmp_path):
+    """Class: one damaged page inside the index (a bad sector, a torn write). The entries on it fail with a
+    ``malformed`` StoreError naming the repair; ``repair`` moves the file aside and rebuilds it from the vectors,
+    after which every entry is found again."""
+    pytest.importorskip("chromadb")
+    store, entries = _filled(tmp_path / "db", n=150)
+    del store
+    index = tmp_path / "db" / "stepcache-index.sqlite3"
+    import sqlite3
+
+    conn = sqlite3.connect(index)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(index.read_bytes())
+    page = 4096
+    assert len(data) > 8 * page
+    for at in range(3 * page, len(data) - page, page):  # every page after the schema's: the table's rows too
+        data[at : at + 64] = b"\xff" * 64
+    index.write_bytes(bytes(data))
+    damaged = ChromaStore(persist_directory=str(tmp_path / "db"), repair_on_open=False)
+    kinds = set()
+    for e in entries:
+        try:
+            damaged.get("c", e.id)
+        except StoreError as err:
+            kinds.add(err.kind)
+            assert "stepcache store repair" in str(err)
+    assert kinds == {"malformed"}
+    report = damaged.repair()
+    assert report.index_rebuilt and report.repaired
+    _found_again(damaged, entries)

@@ -15,6 +15,7 @@ import pytest
 
 from stepcache_core import ChromaStore, Request, StepCacheEngine, StoreError
 from stepcache_core.fakes import HashEmbedder, ScriptedBackend
+from stepcache_core.store import key_vector
 from stepcache_core.testing import ChromaServer, make_entry
 
 pytestmark = pytest.mark.real
@@ -222,6 +223,136 @@ def test_bench_scale_quick_reports_every_measure(tmp_path):
     assert row["fresh_process_embedded"]["embedder_loaded"] is False  # a structural hit never loads MiniLM
     assert row["worker_embedder_loaded"] is False
     assert report["put_cost"]["bounded_full"]["count_after"] <= 300
+    rc = row["reconcile"]
+    assert rc["consistent"] and rc["entries_rebuilt"] == rc["entries_before"] > 0 and rc["on_open_ms"] > 0
     lc = report["langchain_free_text"]
     assert lc is not None and "error" not in lc and lc["embedder_loaded"] is False
     assert (out / "scale.md").read_text().count("|") > 20
+
+
+def test_sigkill_at_random_points_of_writes_evictions_and_clears_leaves_a_consistent_store(tmp_path):
+    """Class: a crash anywhere in a write, an eviction or a clear (kill -9 at random times, four trials). After
+    each, reopening gives a consistent store: 0 acknowledged entries lost, and every vector similarity can find
+    is an entry the index holds and counts."""
+    pytest.importorskip("chromadb")
+    import random
+
+    code = """
+        import sys
+        from stepcache_core import ChromaStore
+        from stepcache_core.store import key_vector
+        from stepcache_core.testing import make_entry
+        store = ChromaStore(persist_directory=sys.argv[1], max_entries=int(sys.argv[2]))
+        for i in range(100000):
+            e = make_entry(f"{sys.argv[3]}-{i}")
+            store.put("c", e, key_vector(e.id, 8))
+            print(e.id, flush=True)
+            store.put("d", e, key_vector(e.id, 8))
+            if i % 7 == 6:
+                store.clear("d")
+        """
+    rng = random.Random(7)
+    for trial in range(4):
+        directory = tmp_path / f"t{trial}"
+        bound = 10_000 if trial % 2 == 0 else 30  # odd trials evict as they write
+        proc = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code), str(directory), str(bound), str(trial)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        acked: list[str] = []
+        want = rng.randint(20, 60)
+        deadline = time.time() + 120
+        while len(acked) < want and time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            acked.append(line.strip())
+        time.sleep(rng.random() * 0.05)  # somewhere inside the next put, eviction or clear
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert len(acked) == want
+        store = ChromaStore(persist_directory=directory, max_entries=bound)
+        assert store.check().consistent, store.check().summary()
+        kept = [i for i in acked if store.get("c", i) is not None]
+        if bound > len(acked):
+            assert kept == acked  # nothing acknowledged is lost
+        else:
+            assert acked[-(bound - bound // 10) :] == kept[-(bound - bound // 10) :]  # the newest always survive
+        assert store.count("c") <= bound
+        for probe in acked[-5:]:
+            for cand in store.query("c", key_vector(probe, 8), 10):
+                assert store.get("c", cand.entry.id) is not None  # served by similarity: held and counted
+
+
+def test_a_size_bound_holds_across_processes(tmp_path):
+    """Class: two processes writing to one bounded store at once. The bound is checked inside each write's
+    transaction, so the store never ends over it (it ended at 42 of 40 before), and vectors match the index."""
+    pytest.importorskip("chromadb")
+    code = """
+        import sys
+        from stepcache_core import ChromaStore
+        from stepcache_core.store import key_vector
+        from stepcache_core.testing import make_entry
+        store = ChromaStore(persist_directory=sys.argv[1], max_entries=40)
+        for i in range(60):
+            e = make_entry(f"{sys.argv[2]}-{i}")
+            store.put("c", e, key_vector(e.id, 8))
+        """
+    ChromaStore(persist_directory=tmp_path, max_entries=40)  # created once, so the two do not race to create it
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(tmp_path), w]) for w in ("a", "b")]
+    for p in procs:
+        assert p.wait(timeout=180) == 0
+    store = ChromaStore(persist_directory=tmp_path, max_entries=40, repair_on_open=False)
+    report = store.check()
+    assert report.consistent, report.summary()
+    assert store.count("c") <= 40 and report.collections[0].vectors == store.count("c")
+
+
+def test_a_full_disk_is_a_typed_error_and_the_store_recovers_when_space_is_back(tmp_path, monkeypatch):
+    """Class: the disk fills while writing. Writes fail at once with a ``disk_full`` StoreError (Chroma reports it
+    as a failed compaction; the free space names the cause); nothing acknowledged is lost; once space is back the
+    same store writes again without reopening. On a small tmpfs where the machine allows mounting one, else with
+    a simulated ``ENOSPC``."""
+    pytest.importorskip("chromadb")
+    import errno
+
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(small)], capture_output=True).returncode == 0
+    )
+    try:
+        store = ChromaStore(persist_directory=small / "db", timeout_s=5)
+        filler = small / "filler"
+        if mounted:
+            filler.write_bytes(b"\0" * 900_000)
+        else:  # simulated: every upsert fails as the OS reports a full disk
+            col = store._collection("c")
+            real_upsert = col.upsert
+            col.upsert = lambda **kw: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device"))
+        acked = []
+        for i in range(2000):
+            e = make_entry(str(i))
+            e = type(e)(**{**e.__dict__, "output": "x" * 2000})
+            t = time.perf_counter()
+            try:
+                store.put("c", e, key_vector(e.id, 384))
+            except StoreError as err:
+                assert err.kind == "disk_full" and time.perf_counter() - t < 5, err
+                break
+            acked.append(e.id)
+        else:
+            pytest.fail("the disk never filled")
+        if mounted:
+            filler.unlink()
+        else:
+            col.upsert = real_upsert
+        store.put("c", make_entry("after"), key_vector("after", 384))
+        assert store.get("c", "id-after") is not None
+        assert [i for i in acked if store.get("c", i) is None] == []
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(small)], capture_output=True)  # lazily: Chroma keeps its files open
