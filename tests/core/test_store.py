@@ -326,3 +326,31 @@ def test_a_corrupted_page_of_the_index_is_a_typed_error_and_repair_rebuilds_it(t
     report = damaged.repair()
     assert report.index_rebuilt and report.repaired
     _found_again(damaged, entries)
+
+
+@pytest.mark.parametrize("lost", ["segment", "all of chroma"])
+def test_lost_vector_files_leave_a_store_that_counts_truly(tmp_path, lost):
+    """Class: Chroma's files lost while the index is kept (a vector segment directory deleted; Chroma's whole
+    record deleted). Reopening gives a consistent store: with the segment alone gone Chroma rebuilds it and every
+    entry is found again; with Chroma's record gone the index drops the rows it can no longer back (count says 0,
+    where it used to report every entry), and the store takes new entries."""
+    pytest.importorskip("chromadb")
+    import shutil
+
+    from stepcache_core.store.chroma_embedded import _forget
+
+    store, entries = _filled(tmp_path / "db", n=5)
+    del store
+    db = tmp_path / "db"
+    for p in db.iterdir():
+        if p.is_dir() or (lost == "all of chroma" and p.name.startswith("chroma.sqlite3")):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+    _forget(str(db))  # this process's cached Chroma system for the path, as a new process would start
+    again = ChromaStore(persist_directory=str(db))
+    assert again.check().consistent
+    if lost == "segment":
+        _found_again(again, entries)
+    else:
+        assert again.count("c") == 0 and again.get("c", entries[0].id) is None
+        again.put("c", entries[0], key_vector(entries[0].id, 8))
+        assert again.count("c") == 1 and again.query("c", key_vector(entries[0].id, 8), 1)[0].entry.id == entries[0].id
