@@ -16,6 +16,10 @@ class EngineConfig:
 
     ``similarity_threshold``: below it a retrieved entry is not considered
     (verification still decides above it). ``top_k``: candidates examined.
+    ``max_prompt_chars``: the longest prompt that is parsed, embedded and
+    verified; a longer one is cached for identical repeats only (a hash of
+    the whole prompt, as an exact cache would), unless its request names a
+    task for itself (:class:`PromptTooLongError`).
     ``backend_timeout_s``: per backend call; ``None`` waits forever.
     ``max_output_chars`` / ``max_steps``: an answer longer than this is never
     verified (it fails: "cannot verify, don't reuse") and never stored.

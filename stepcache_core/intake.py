@@ -98,8 +98,8 @@ def prepare(
     """Validate ``request`` and find its task (typed errors for bad input); ``collection(namespace)`` names where
     the request's namespace is stored."""
     with run.stage("intake"):
-        request = validate_request(request, max_prompt_chars=max_prompt_chars)
-        profile, problem = resolve_task(tasks, request, routing)
+        request = validate_request(request)
+        profile, problem = resolve_task(tasks, request, routing, max_prompt_chars=max_prompt_chars)
         return Prepared(
             request, profile, problem, collection(request.namespace), entry_id(profile.name, request, profile.normalize)
         )

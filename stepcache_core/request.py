@@ -30,8 +30,19 @@ class Routing:
     fallback_task: str = "text"
 
 
-def resolve_task(tasks: TaskRegistry, request: Request, routing: Routing) -> tuple[TaskProfile, Any]:
-    """The task profile serving ``request`` and the parsed problem. Raises typed errors only."""
+def resolve_task(
+    tasks: TaskRegistry, request: Request, routing: Routing, *, max_prompt_chars: int | None = None
+) -> tuple[TaskProfile, Any]:
+    """The task profile serving ``request`` and the parsed problem. Raises typed errors only.
+
+    A prompt longer than ``max_prompt_chars`` is too long to parse, embed or verify: it is served by the
+    fallback task (exact repeats only, found by a hash of the whole prompt), as an exact cache would serve it.
+    Only a request that names another task for itself raises :class:`PromptTooLongError`."""
+    if max_prompt_chars is not None and len(request.prompt) > max_prompt_chars:
+        if request.task is not None and not tasks.get(request.task).exact_only:
+            raise PromptTooLongError(len(request.prompt), max_prompt_chars)
+        if request.task is None:
+            return _fallback(tasks, request, routing, f"prompt over {max_prompt_chars} characters")
     if request.task is not None:
         profile = tasks.get(request.task)
         return profile, _parse(profile, request)
@@ -64,7 +75,9 @@ def _parse(profile: TaskProfile, request: Request) -> Any:
         raise InvalidRequestError(f"task {profile.name!r} cannot read the request ({type(e).__name__}: {e})") from e
 
 
-def validate_request(request: Any, *, max_prompt_chars: int) -> Request:
+def validate_request(request: Any) -> Request:
+    """``request`` checked for what no route can take (not text, empty, binary, a malformed schema). Its length is
+    not one of them: see :func:`resolve_task`."""
     if not isinstance(request, Request):
         raise InvalidRequestError(f"expected a stepcache_core.Request, got {type(request).__name__}")
     prompt = request.prompt
@@ -72,8 +85,6 @@ def validate_request(request: Any, *, max_prompt_chars: int) -> Request:
         raise InvalidRequestError(f"prompt must be str, got {type(prompt).__name__}")
     if not prompt.strip():
         raise InvalidRequestError("prompt is empty")
-    if len(prompt) > max_prompt_chars:
-        raise PromptTooLongError(len(prompt), max_prompt_chars)
     if request.key_text is not None and not isinstance(request.key_text, str):
         raise InvalidRequestError(f"key_text must be str, got {type(request.key_text).__name__}")
     for name, text in (("prompt", prompt), ("key_text", request.key_text or "")):

@@ -184,10 +184,21 @@ def test_bad_prompts_are_typed_errors(make_engine, prompt):
         engine.run(Request(prompt))
 
 
-def test_too_long_prompt(make_engine):
-    engine, _ = make_engine()
+def test_a_prompt_too_long_to_analyse_is_cached_for_its_exact_repeat(make_engine):
+    """Class: a long prompt (a RAG prompt with its context, here 45,000 characters with an equation in it). It is
+    not parsed nor embedded: the model answers it once and its identical repeat is served, as an exact cache
+    would; a request that names a task for itself is refused with a typed error."""
+    engine, backend = make_engine(["The context says 42.", "Other."])
+    prompt = "Context: " + "lorem ipsum dolor 3x + 5 = 20 " * 1500 + "\nQuestion: what does the context say?"
+    assert len(prompt) > 45_000
+    first = engine.run(Request(prompt))
+    assert first.text == "The context says 42." and first.trace.task == "text" and first.trace.backend_calls == 1
+    again = engine.run(Request(prompt))
+    assert again.text == first.text and again.trace.exact_hit and again.trace.backend_calls == 0
+    other = engine.run(Request(prompt.replace("42", "43") + " And?"))
+    assert other.trace.backend_calls == 1 and other.text == "Other."
     with pytest.raises(PromptTooLongError):
-        engine.run(Request("x" * 40_000))
+        engine.run(Request("Solve for x: 3x + 5 = 20 " + "x" * 40_000, task="linear_equation"))
 
 
 def test_backend_errors_and_timeouts_are_typed():

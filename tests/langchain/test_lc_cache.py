@@ -257,11 +257,31 @@ def test_store_failure_is_a_logged_miss(caplog: pytest.LogCaptureFixture) -> Non
     assert any("store failed" in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.parametrize("prompt", ["", "   ", "bad\x00bytes", "x" * 40_000])
+@pytest.mark.parametrize("prompt", ["", "   ", "bad\x00bytes"])
 def test_bad_prompt_is_a_miss(engine: StepCacheEngine, prompt: str) -> None:
     cache = StepCache(engine=engine)
     cache.update(prompt, "L", [Generation(text="whatever")])  # no exception
     assert cache.lookup(prompt, "L") is None
+
+
+def test_a_long_prompt_calls_the_model_no_more_often_than_in_memory_cache(engine: StepCacheEngine) -> None:
+    """Class: prompts too long to analyse (a RAG prompt of 45k characters) under ``set_llm_cache``, in one
+    sequence with short ones: StepCache calls the model exactly as often as LangChain's ``InMemoryCache``."""
+    from langchain_core.caches import InMemoryCache
+
+    rag = "Context: " + "a long passage of retrieved text. " * 1400 + "\nQuestion: what is it about?"
+    assert len(rag) > 45_000
+    sequence = [rag, "Write a haiku about autumn", rag, rag + " Answer briefly.", "Write a haiku about autumn", rag]
+    calls = {}
+    for name, cache in (("in_memory", InMemoryCache()), ("stepcache", StepCache(engine=engine))):
+        set_llm_cache(cache)
+        try:
+            llm = FakeListLLM(responses=[f"answer {i}" for i in range(20)])
+            answers = [llm.invoke(p) for p in sequence]
+        finally:
+            set_llm_cache(None)
+        calls[name] = (llm.i, answers)
+    assert calls["stepcache"] == calls["in_memory"] and calls["stepcache"][0] == 3
 
 
 def test_prompt_a_task_cannot_parse_falls_back_to_exact_text(engine: StepCacheEngine) -> None:

@@ -222,3 +222,14 @@ def test_model_with_its_own_stop_list(engine: StepCacheEngine, recording_llm: An
 class TestLangChainBackend(BackendContract):
     def make_backend(self):
         return LangChainBackend(FakeListLLM(responses=["x = 4"]))
+
+
+def test_a_prompt_too_long_to_analyse_calls_the_model_then_serves_its_repeat(engine: StepCacheEngine, recording_llm: Any) -> None:
+    """Class: a long prompt (a RAG prompt of 45k characters) through the Runnable: answered by the model (it
+    raised ``PromptTooLongError`` before), and its identical repeat served from the cache."""
+    prompt = "Context: " + "retrieved passage text. " * 2000 + "\nQuestion: summarise it."
+    llm = recording_llm(responses=["A summary."])
+    cached = with_step_cache(llm, engine=engine)
+    assert cached.invoke(prompt) == "A summary." and cached.last_trace["path"] == "miss"
+    assert cached.invoke(prompt) == "A summary." and cached.last_trace["path"] == "reuse"
+    assert llm.prompts == [prompt]

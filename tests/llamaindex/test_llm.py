@@ -392,3 +392,13 @@ def test_backend_adapter_reads_usage_and_applies_stop():
 class TestLlamaIndexBackend(BackendContract):
     def make_backend(self):
         return LlamaIndexBackend(ScriptedLLM(lambda prompt: "x = 4"))
+
+
+def test_a_prompt_too_long_to_analyse_is_answered_then_its_repeat_served(make_llm):
+    """Class: a RAG prompt of 45k characters through the LlamaIndex wrapper: the inner model answers it once,
+    the identical repeat is served from the cache."""
+    llm, inner = make_llm()
+    prompt = "Context: " + "retrieved passage text. " * 2000 + "\nQuestion: summarise it."
+    first = llm.complete(prompt)
+    second = llm.complete(prompt)
+    assert second.text == first.text and sc(second)["path"] == "reuse" and len(inner.calls) == 1

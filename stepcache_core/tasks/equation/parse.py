@@ -54,6 +54,19 @@ class EquationProblem:
 
 
 _DETECT = re.compile(r"\b(solve|solving|equation|find|what|value|determine|calculate|compute|given|satisf\w*)\b", re.IGNORECASE)
+# the same asks in other languages (French, German, Spanish, Portuguese, Italian, Russian; Chinese and Japanese
+# have no word boundaries): an equation with one of these words around it is a request to solve it. The words
+# are not folded into the canonical ask (``_SOLVE_WORDS``): an answer cached for one language is reused only
+# for a request in the same words
+_DETECT_OTHER = re.compile(
+    r"\b(r[ée]sou(?:s|dre|dez|t)|trouve[rz]?|d[ée]termine[rz]?|calcule[rz]?|[ée]quation|valeur|"
+    r"l[öo]se|l[öo]sen|l[öo]st|finde|bestimme|berechne|gleichung|"
+    r"resuelv[ae]|resolver|resolva|resolve|despej[ae]|encuentr[ae]|hall[ae]|ecuaci[óo]n|valor|encontre|calcul[ae]|equa[çc][ãa]o|"
+    r"risolv[ie]|risolvere|trova|equazione|valore|"
+    r"реши(?:те|ть)?|найди(?:те)?|уравнени[ея]|значение|вычисли(?:те)?)\b"
+    r"|求解|解方程|方程|求出|解け|解いて|解きなさい|方程式|求めよ|求めて|求めなさい",
+    re.IGNORECASE,
+)
 
 
 def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
@@ -211,4 +224,7 @@ def detect(request: Request) -> bool:
     if found is None:
         return False
     equation, names = found
-    return bool(_DETECT.search(request.prompt)) or " ".join(math_view(request.prompt, names).split()) == equation
+    return (
+        bool(_DETECT.search(request.prompt) or _DETECT_OTHER.search(request.prompt))
+        or " ".join(math_view(request.prompt, names).split()) == equation
+    )

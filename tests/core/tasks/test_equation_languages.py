@@ -1,0 +1,48 @@
+"""Equations asked in other languages (issue 20): detected from the equation and the language's own words for
+"solve", reused across constants within one language, never across languages (the answer's words are the
+asker's language)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepcache_core import Request
+
+ASKS = {
+    "fr": "Résous pour x : {eq}",
+    "de": "Löse nach x auf: {eq}",
+    "es": "Resuelve para x: {eq}",
+    "pt": "Resolva a equação para x: {eq}",
+    "it": "Risolvi per x: {eq}",
+    "ru": "Реши уравнение относительно x: {eq}",
+    "zh": "求解 x：{eq}",
+    "ja": "x について解きなさい：{eq}",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ASKS))
+def test_an_equation_in_another_language_is_solved_and_reused(make_engine, lang):
+    """Class: the same ask in eight languages: routed to the equation task, and a variant with other constants
+    is re-derived from the cached answer, with no model call and the right solution."""
+    engine, backend = make_engine(["3x = 15\nx = 5"], default="x = 0")
+    first = engine.run(Request(ASKS[lang].format(eq="3x + 5 = 20")))
+    assert first.trace.task == "linear_equation" and first.text.endswith("x = 5")
+    out = engine.run(Request(ASKS[lang].format(eq="3x + 8 = 20")))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert out.text.splitlines()[-1] == "x = 4"
+
+
+def test_an_answer_is_not_reused_across_languages(make_engine):
+    """Class: the same equation asked in another language: the cached answer's words are the other language's,
+    so the model answers (a wrong-language answer is a wrong answer)."""
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 12\nx = 4"])
+    engine.run(Request(ASKS["fr"].format(eq="3x + 5 = 20")))
+    out = engine.run(Request(ASKS["de"].format(eq="3x + 8 = 20")))
+    assert out.trace.backend_calls == 1 and out.text.endswith("x = 4")
+
+
+def test_words_of_other_languages_alone_do_not_make_an_equation(make_engine):
+    """Class: text that names an equation or holds an '=' but asks nothing to solve stays free text."""
+    engine, _ = make_engine(["Bonjour."])
+    out = engine.run(Request("Traduis en anglais : x = 5 est la réponse"))
+    assert out.trace.task == "text"
