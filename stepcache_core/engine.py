@@ -27,7 +27,7 @@ from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
 from .request import Routing
 from .retrieve import Retrieved, Retriever
-from .store import Candidate, ChromaStore, Store, SupportsExactStore
+from .store import Candidate, ChromaStore, Store, SupportsCollections, SupportsExactStore
 from .tasks import TaskRegistry, builtin_tasks
 from .tasks.base import WorthPatching
 from .values import Namespace, Outcome, Path, Request, Verdict
@@ -204,10 +204,20 @@ class StepCacheEngine:
                 self.exact_store.clear(collection)
 
     def count(self, namespace: Namespace | None = None) -> int:
-        """The entries of one namespace (the default namespace when ``None``)."""
-        collection = self.collection(namespace or Namespace())
-        extra = self.exact_store.count(collection) if self.exact_store is not self.store else 0
-        return self.store.count(collection) + extra
+        """The entries of one namespace, or with ``None`` of every namespace under this engine's embedder (every
+        tenant, model and setting an integration keys by; a store that cannot list its collections counts the
+        default namespace)."""
+        stores = [self.store] if self.exact_store is self.store else [self.store, self.exact_store]
+        if namespace is not None:
+            return sum(s.count(self.collection(namespace)) for s in stores)
+        total = 0
+        for s in stores:
+            if isinstance(s, SupportsCollections):
+                mine = [c for c in s.collections() if c.endswith(f"-{self._embed_tag}")]
+            else:
+                mine = [self.collection(Namespace())]
+            total += sum(s.count(c) for c in mine)
+        return total
 
     def collection(self, namespace: Namespace) -> str:
         """The store collection of a namespace under this engine's embedder."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .config import EngineConfig
 from .embed import Embedder
@@ -17,7 +18,39 @@ from .errors import ConfigError
 from .store import ChromaStore, Store
 from .tasks import TaskRegistry
 
-__all__ = ["LazyEngine"]
+__all__ = ["LastTrace", "LazyEngine"]
+
+_T = TypeVar("_T")
+
+
+class LastTrace:
+    """Where an integration object keeps the trace of its most recent call, one per thread: two threads sharing a
+    cache each read their own call's trace. A thread with no trace of its own (its calls ran on workers, as
+    ``RunnableParallel`` and ``with_structured_output(include_raw=True)`` run them; or it set ``None``) reads the
+    most recent trace of any thread. (Not a context variable: LangChain runs calls in copies of the caller's context, where a trace
+    set would be lost.) Every response also carries its own trace in its metadata.
+
+    Work handed to a worker thread on purpose leaves its trace in that thread: run it through :meth:`traced` and
+    :meth:`set` the trace it returns in the caller's thread."""
+
+    __slots__ = ("_local", "_latest")
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._latest: dict[str, Any] | None = None
+
+    def get(self) -> dict[str, Any] | None:
+        mine = getattr(self._local, "trace", None)
+        return mine if mine is not None else self._latest
+
+    def set(self, trace: dict[str, Any] | None) -> None:
+        self._local.trace = trace
+        self._latest = trace
+
+    def traced(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> tuple[_T, dict[str, Any] | None]:
+        """``fn(*args, **kwargs)`` and the trace it left (run this in the worker)."""
+        result = fn(*args, **kwargs)
+        return result, self.get()
 
 
 class LazyEngine:

@@ -94,6 +94,18 @@ class StoreContract:
         assert store.find("c1", "s3", 5) == [] and store.find("c2", "s1", 5) == []
         assert len(store.find("c1", "s1", 1)) == 1
 
+    def test_collections_lists_those_holding_entries(self) -> None:
+        from .store import SupportsCollections
+
+        store = self.make_store()
+        if not isinstance(store, SupportsCollections):
+            return  # an optional capability
+        store.put("c1", make_entry("a"), self.vec("a"))
+        store.put("c2", make_entry("b"), self.vec("b"))
+        assert {"c1", "c2"} <= set(store.collections())
+        store.delete("c2", ["id-b"])
+        assert "c1" in store.collections()
+
     def test_collections_are_isolated(self) -> None:
         store = self.make_store()
         store.put("c1", make_entry("a", signature="s"), self.vec("a"))

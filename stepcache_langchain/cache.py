@@ -24,8 +24,10 @@ from stepcache_core import (
     StoreError,
 )
 from stepcache_core.embed import Embedder
+from stepcache_core.integration import LastTrace
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
+from stepcache_core.values import Trace
 
 from ._convert import (
     Keyed,
@@ -131,12 +133,22 @@ class StepCache(BaseCache):
             self.backend = backend
         else:
             self.backend = LangChainBackend(backend)
-        self.last_trace: dict[str, Any] | None = None
+        self._last = LastTrace()
 
     @property
     def engine(self) -> StepCacheEngine:
         """The core engine (built on first access)."""
         return self._lazy.get()
+
+    @property
+    def last_trace(self) -> dict[str, Any] | None:
+        """The trace of this thread's (or asyncio task's) last call through the cache: a hit's, or a miss's once
+        its answer was recorded (``recorded`` says whether it was stored)."""
+        return self._last.get()
+
+    @last_trace.setter
+    def last_trace(self, trace: dict[str, Any] | None) -> None:
+        self._last.set(trace)
 
     # ------------------------------------------------------------------ keys
     def _keyed(self, prompt: str) -> Keyed:
@@ -182,11 +194,14 @@ class StepCache(BaseCache):
                 tool_call = True
         except StepCacheError as e:
             _log_miss(e)
+            self.last_trace = Trace(path="miss", task="", verified=False, notes=(f"lookup failed: {e}",)).as_dict()
             return None
         except Exception:
             logger.exception("stepcache: lookup failed; treated as a miss")
+            self.last_trace = Trace.bypass("lookup failed").as_dict()
             return None
         if outcome is None:
+            self.last_trace = Trace(path="miss", task=plan.request.task or "", verified=False).as_dict()
             return None
         trace = outcome.trace.as_dict()
         self.last_trace = trace
@@ -220,10 +235,18 @@ class StepCache(BaseCache):
                 stored = self._record(engine, engine.resolve(plan.request, routing=ROUTING), generations)
             if not stored:
                 logger.debug("stepcache: output not stored (failed verification or store error)")
+            self._traced_miss(engine.resolve(plan.request, routing=ROUTING).task or "", stored)
         except StepCacheError as e:
             logger.warning("stepcache: update skipped: %s", e)
         except Exception:
             logger.exception("stepcache: update failed; nothing stored")
+
+    def _traced_miss(self, task: str, stored: bool) -> None:
+        """The miss's trace once its answer is recorded (``recorded`` says whether it was stored). The caller's
+        generations are left as the model made them: LangChain returns those very objects to the caller."""
+        before = self.last_trace or {}
+        notes = tuple(before.get("notes") or ())
+        self.last_trace = Trace(path="miss", task=task, verified=False, notes=notes, recorded=stored).as_dict()
 
     @staticmethod
     def _record(engine: StepCacheEngine, request: Request, generations: Sequence[Generation]) -> bool:
@@ -239,10 +262,12 @@ class StepCache(BaseCache):
         self.engine.clear()
 
     async def alookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
-        return await asyncio.to_thread(self.lookup, prompt, llm_string)
+        value, trace = await asyncio.to_thread(self._last.traced, self.lookup, prompt, llm_string)
+        self.last_trace = trace  # the worker's context is a copy: the caller's task keeps the trace
+        return value
 
     async def aupdate(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
-        await asyncio.to_thread(self.update, prompt, llm_string, return_val)
+        self.last_trace = (await asyncio.to_thread(self._last.traced, self.update, prompt, llm_string, return_val))[1]
 
     async def aclear(self, **kwargs: Any) -> None:
         await asyncio.to_thread(self.clear, **kwargs)

@@ -32,6 +32,7 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
+from stepcache_core.integration import LastTrace
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
@@ -133,11 +134,21 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.defaults = _Options(reuse, store_outputs, with_trace)
         self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize, few_shot=few_shot)
         self.tool_params = bound_tools(llm) if self.chat else None
-        self.last_trace: dict[str, Any] | None = None
+        self._last = LastTrace()
 
     @property
     def engine(self) -> StepCacheEngine:
         return self._lazy.get()
+
+    @property
+    def last_trace(self) -> dict[str, Any] | None:
+        """The trace of this thread's (or asyncio task's) most recent call (every response also carries it:
+        ``with_trace`` or the message's ``response_metadata["stepcache"]``)."""
+        return self._last.get()
+
+    @last_trace.setter
+    def last_trace(self, trace: dict[str, Any] | None) -> None:
+        self._last.set(trace)
 
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         return super().get_name(suffix, name=name or "StepCacheRunnable")
@@ -206,7 +217,16 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
         opts = self._options(config, kwargs)
-        return self._call_with_config(partial(self._invoke, opts=opts), input, config)
+        left: list[dict[str, Any] | None] = []
+
+        def call(input: LanguageModelInput, config: RunnableConfig) -> Any:
+            out, trace = self._last.traced(self._invoke, input, config, opts)
+            left.append(trace)
+            return out
+
+        out = self._call_with_config(partial(call), input, config)
+        self.last_trace = left[-1] if left else None  # LangChain may run the call elsewhere: the caller keeps it
+        return out
 
     def _invoke(self, input: LanguageModelInput, config: RunnableConfig, opts: _Options) -> Any:
         if self.tool_params is not None:
@@ -216,7 +236,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return self._output(outcome.text, outcome.trace.as_dict(), opts)
 
     async def ainvoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
-        return await run_in_executor(config, self.invoke, input, config, **kwargs)
+        out, trace = await run_in_executor(config, partial(self._last.traced, self.invoke, input, config, **kwargs))
+        self.last_trace = trace  # the executor ran in a copy of this context
+        return out
 
     def stream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
         config = ensure_config(config)
@@ -245,7 +267,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         config = ensure_config(config)
         opts = self._options(config, kwargs)
         if self.tool_params is not None:
-            yield _as_chunk(await asyncio.to_thread(self._invoke_tools, input, config, opts), opts)
+            message, left = await asyncio.to_thread(self._last.traced, self._invoke_tools, input, config, opts)
+            self.last_trace = left
+            yield _as_chunk(message, opts)
             return
         keyed, passthrough = self._key(input)
         session = await asyncio.to_thread(self._open_stream, keyed, config, opts)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,7 +41,7 @@ from stepcache_core import (
     UnverifiedOutputError,
     open_session,
 )
-from stepcache_core.integration import LazyEngine
+from stepcache_core.integration import LastTrace, LazyEngine
 from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
@@ -113,8 +112,7 @@ class StepCacheLLM(FunctionCallingLLM):
 
     _llm: LLM = PrivateAttr()
     _lazy: LazyEngine = PrivateAttr()
-    _last_trace: dict[str, Any] | None = PrivateAttr(default=None)
-    _trace_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _last: LastTrace = PrivateAttr(default_factory=LastTrace)
 
     def __init__(
         self,
@@ -168,8 +166,10 @@ class StepCacheLLM(FunctionCallingLLM):
 
     @property
     def last_trace(self) -> dict[str, Any] | None:
-        """The trace of the last request this wrapper served (any thread), e.g. after ``structured_predict``."""
-        return self._last_trace
+        """The trace of this thread's last request through the wrapper, e.g. after ``structured_predict`` (see
+        :class:`~stepcache_core.integration.LastTrace`); every response also carries it in
+        ``additional_kwargs["stepcache"]``."""
+        return self._last.get()
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -177,9 +177,14 @@ class StepCacheLLM(FunctionCallingLLM):
 
     # ------------------------------------------------------------------ helpers
     def _remember(self, trace: dict[str, Any]) -> dict[str, Any]:
-        with self._trace_lock:
-            self._last_trace = trace
+        self._last.set(trace)
         return trace
+
+    async def _in_thread(self, fn: Callable[..., _R], *args: Any) -> _R:
+        """``fn(*args)`` on a worker thread; its trace becomes this thread's."""
+        result, trace = await asyncio.to_thread(self._last.traced, fn, *args)
+        self._last.set(trace)
+        return result
 
     def _bypass(self, result: _R, reason: str) -> _R:
         """The inner LLM answered alone: a response (not a stream) carries the bypass trace."""
@@ -283,7 +288,7 @@ class StepCacheLLM(FunctionCallingLLM):
         plan = plan_completion(prompt, formatted, kwargs, self._namespace)
         if plan.request is None:
             return self._bypass(await plan.call(self._llm.acomplete), plan.bypass)
-        return await asyncio.to_thread(self._serve, plan, self._llm.complete, False)
+        return await self._in_thread(self._serve, plan, self._llm.complete, False)
 
     @llm_completion_callback()
     async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
@@ -303,7 +308,7 @@ class StepCacheLLM(FunctionCallingLLM):
         plan = plan_chat(messages, kwargs, self._namespace)
         if plan.request is None:
             return self._bypass(await plan.call(self._llm.achat), plan.bypass)
-        return await asyncio.to_thread(self._serve, plan, self._llm.chat, True)
+        return await self._in_thread(self._serve, plan, self._llm.chat, True)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
@@ -345,7 +350,7 @@ class StepCacheLLM(FunctionCallingLLM):
     async def astructured_predict(
         self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
     ) -> Any:
-        return await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
+        return await self._in_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
 
     @dispatcher.span
     def stream_structured_predict(
@@ -358,7 +363,7 @@ class StepCacheLLM(FunctionCallingLLM):
     async def astream_structured_predict(
         self, output_cls: type[Any], prompt: BasePromptTemplate, llm_kwargs: dict[str, Any] | None = None, **prompt_args: Any
     ) -> AsyncGenerator[Any, None]:
-        result = await asyncio.to_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
+        result = await self._in_thread(self._structured_impl, output_cls, prompt, llm_kwargs, prompt_args)
         return aiter_of([result])
 
     # ------------------------------------------------------------------ tools
@@ -407,10 +412,10 @@ class StepCacheLLM(FunctionCallingLLM):
         return self._tool_done(turn, turn.run())
 
     async def achat_with_tools(self, tools: Sequence[BaseTool], *args: Any, **kwargs: Any) -> ChatResponse:
-        turn = await asyncio.to_thread(self._tool_turn, "achat_with_tools", tools, tool_args(tools, args, kwargs))
+        turn = await self._in_thread(self._tool_turn, "achat_with_tools", tools, tool_args(tools, args, kwargs))
         if turn.hit is not None:
             return turn.hit
-        return await asyncio.to_thread(self._tool_done, turn, await turn.arun())
+        return await self._in_thread(self._tool_done, turn, await turn.arun())
 
     def stream_chat_with_tools(self, tools: Sequence[BaseTool], *args: Any, **kwargs: Any) -> ChatResponseGen:
         """A hit is one response holding the whole call; a miss streams the inner LLM's chunks and records the last."""

@@ -11,10 +11,10 @@ default at :data:`DEFAULT_DIR`), ``ChromaStore(host=..., port=...)`` a :class:`S
 code path for tests). :class:`SqliteStore` is the exact-match store an embedded Chroma store keeps
 exact-only entries in (:class:`SupportsExactStore`), usable alone where nothing needs similarity
 search; :class:`MemoryStore` is the shipped in-process fake for tests. Optional capabilities are
-small protocols (:class:`SupportsExactStore`, :class:`SupportsPutMany`) tested with ``isinstance``.
+small protocols (:class:`SupportsExactStore`, :class:`SupportsPutMany`, :class:`SupportsCollections`) tested with ``isinstance``.
 """
 
-from .base import Store, SupportsExactStore, SupportsPutMany
+from .base import Store, SupportsCollections, SupportsExactStore, SupportsPutMany
 from .chroma import ChromaStore
 from .chroma_embedded import EmbeddedChromaStore
 from .chroma_server import ServerChromaStore
@@ -27,6 +27,7 @@ __all__ = [
     "Entry",
     "Candidate",
     "Store",
+    "SupportsCollections",
     "SupportsExactStore",
     "SupportsPutMany",
     "ChromaStore",

@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 from ..errors import ConfigError
 from .entry import Candidate, Entry
 
-__all__ = ["Store", "SupportsExactStore", "SupportsPutMany"]
+__all__ = ["Store", "SupportsCollections", "SupportsExactStore", "SupportsPutMany"]
 
 
 @runtime_checkable
@@ -71,6 +71,13 @@ class SupportsPutMany(Protocol):
     ``entries[i]`` under ``embeddings[i]`` and applies the size bound once, at the end."""
 
     def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None: ...
+
+
+@runtime_checkable
+class SupportsCollections(Protocol):
+    """A store that lists the collections holding entries (so that counts can cover every namespace)."""
+
+    def collections(self) -> list[str]: ...
 
 
 class _Limits:

@@ -194,6 +194,10 @@ class EmbeddedChromaStore(ChromaStore):
     def count(self, collection: str) -> int:
         return self._index.count(collection)
 
+    def collections(self) -> list[str]:
+        """The collections the index holds entries of (:class:`SupportsCollections`)."""
+        return self._index.collections()
+
     # writes: Chroma first (the vectors), then the index, which applies the bound
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
         super().put(collection, entry, embedding)

@@ -133,6 +133,11 @@ class ServerChromaStore(ChromaStore):
         except StoreError:
             pass  # recency is advisory: losing a touch only makes eviction less precise
 
+    def collections(self) -> list[str]:
+        """The entry collections on the server (:class:`SupportsCollections`; the signature pointers left out)."""
+        names = [c.name if hasattr(c, "name") else str(c) for c in self._call("list", self._client.list_collections)]
+        return sorted(n[3:] for n in names if n.startswith("sc-") and not n.endswith(".sig"))
+
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
         super().put(collection, entry, embedding)
         self._point(collection, [entry])

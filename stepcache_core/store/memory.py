@@ -80,6 +80,11 @@ class MemoryStore(_Limits):
             else:
                 self._data.pop(collection, None)
 
+    def collections(self) -> list[str]:
+        """The collections holding entries (:class:`SupportsCollections`)."""
+        with self._lock:
+            return sorted(c for c, bucket in self._data.items() if bucket)
+
     def count(self, collection: str) -> int:
         with self._lock:
             return len(self._data.get(collection, {}))

@@ -143,6 +143,10 @@ class SqliteStore(_Limits):
                 scored.append(Candidate(entry, cosine(embedding, json.loads(vector))))
         return sorted(scored, key=lambda c: -(c.similarity or 0.0))[:k]
 
+    def collections(self) -> list[str]:
+        """The collections holding entries (:class:`SupportsCollections`)."""
+        return sorted(self.counts())
+
     def counts(self) -> dict[str, int]:
         """Entries per collection."""
         return {c: int(n) for c, n in self._sql("count", "SELECT collection, n FROM counts WHERE n > 0")}

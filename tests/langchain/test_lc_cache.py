@@ -342,3 +342,53 @@ def test_hostile_prompts_and_answers_never_break_or_freeze_the_caller(engine: St
     assert time.perf_counter() - t < 10
     if hit is not None:  # only an answer that verified may come back
         assert "9^9" not in hit[0].text and "99999999" not in hit[0].text
+
+
+def test_last_trace_is_this_threads_and_follows_misses(engine: StepCacheEngine) -> None:
+    """Class: traces read by apps. After a miss, ``last_trace`` is that miss (not the previous hit) and says
+    whether its answer was recorded; two threads sharing one cache each read their own call's trace; an async
+    call leaves its trace with the caller."""
+    import asyncio
+    import threading
+
+    cache = StepCache(engine=engine)
+    set_llm_cache(cache)
+    try:
+        llm = FakeListLLM(responses=[BASE_STEPS, "A haiku.", "Another."])
+        llm.invoke(BASE)
+        assert cache.last_trace is not None and cache.last_trace["path"] == "miss" and cache.last_trace["recorded"] is True
+        llm.invoke(VARIANT)
+        assert cache.last_trace["path"] == "reuse"
+        llm.invoke("Write a haiku")
+        assert cache.last_trace["path"] == "miss" and cache.last_trace["task"] == "text"
+        seen: dict[str, Any] = {}
+        gate = threading.Barrier(2)
+
+        def ask(name: str, prompt: str) -> None:
+            (llm if name == "hit" else FakeListLLM(responses=["Fresh."])).invoke(prompt)
+            gate.wait(timeout=10)  # both calls done before either reads
+            seen[name] = cache.last_trace
+
+        threads = [threading.Thread(target=ask, args=("hit", BASE)), threading.Thread(target=ask, args=("miss", "A new question"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert seen["hit"]["path"] == "reuse" and seen["hit"]["exact_hit"] and seen["miss"]["path"] == "miss"
+
+        async def later() -> dict[str, Any] | None:
+            await llm.ainvoke(VARIANT)
+            return cache.last_trace
+
+        assert asyncio.run(later())["path"] == "reuse"
+    finally:
+        set_llm_cache(None)
+
+
+def test_count_covers_every_namespace_the_cache_keys_by(engine: StepCacheEngine) -> None:
+    """Class: entries LangChain stores under its own namespaces (tenant, model, settings). ``engine.count()``
+    counts them (it counted the default namespace alone: 0)."""
+    cache = StepCache(engine=engine)
+    cache.update(BASE, "model-a", [Generation(text=BASE_STEPS)])
+    cache.update("Write a haiku", "model-b", [Generation(text="Leaves.")])
+    assert engine.count() == 2
