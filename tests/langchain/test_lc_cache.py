@@ -369,7 +369,10 @@ def test_last_trace_is_this_threads_and_follows_misses(engine: StepCacheEngine) 
             gate.wait(timeout=10)  # both calls done before either reads
             seen[name] = cache.last_trace
 
-        threads = [threading.Thread(target=ask, args=("hit", BASE)), threading.Thread(target=ask, args=("miss", "A new question"))]
+        threads = [
+            threading.Thread(target=ask, args=("hit", BASE)),
+            threading.Thread(target=ask, args=("miss", "A new question")),
+        ]
         for t in threads:
             t.start()
         for t in threads:
