@@ -6,6 +6,7 @@ both need and that are not a pipeline stage live here (the serving sessions are 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -14,11 +15,13 @@ from typing import Any, TypeVar
 from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
-from .errors import ConfigError
+from .errors import ConfigError, StoreError
 from .store import ChromaStore, Store
 from .tasks import TaskRegistry
 
-__all__ = ["LastTrace", "LazyEngine"]
+__all__ = ["LastTrace", "LazyEngine", "StoreFailures"]
+
+logger = logging.getLogger("stepcache_core")
 
 _T = TypeVar("_T")
 
@@ -51,6 +54,22 @@ class LastTrace:
         """``fn(*args, **kwargs)`` and the trace it left (run this in the worker)."""
         result = fn(*args, **kwargs)
         return result, self.get()
+
+
+class StoreFailures:
+    """The one store-failure policy of every route: a failing store is logged once per kind of failure (at warning
+    level, with what to do), later failures of that kind at debug level, and the call is served by the model."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def report(self, e: StoreError, doing: str) -> None:
+        with self._lock:
+            first = e.kind not in self._seen
+            self._seen.add(e.kind)
+        level = logging.WARNING if first else logging.DEBUG
+        logger.log(level, "stepcache: the store failed while %s (%s); the model serves the call", doing, e)
 
 
 class LazyEngine:
@@ -107,6 +126,15 @@ class LazyEngine:
     @property
     def built(self) -> bool:
         return self._engine is not None
+
+    def available(self, failures: StoreFailures) -> StepCacheEngine | None:
+        """The engine, or ``None`` when its store cannot be opened (reported through ``failures``; the next call
+        tries again, so a store that comes back is used)."""
+        try:
+            return self.get()
+        except StoreError as e:
+            failures.report(e, "opening")
+            return None
 
     def get(self) -> StepCacheEngine:
         engine = self._engine

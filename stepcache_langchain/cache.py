@@ -24,7 +24,7 @@ from stepcache_core import (
     StoreError,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace
+from stepcache_core.integration import LastTrace, StoreFailures
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 from stepcache_core.values import Trace
@@ -134,6 +134,7 @@ class StepCache(BaseCache):
         else:
             self.backend = LangChainBackend(backend)
         self._last = LastTrace()
+        self._failures = StoreFailures()
 
     @property
     def engine(self) -> StepCacheEngine:
@@ -183,7 +184,10 @@ class StepCache(BaseCache):
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         try:
             plan = self._plan(prompt, llm_string)
-            engine = self.engine
+            engine = self._lazy.available(self._failures)
+            if engine is None:
+                self.last_trace = Trace.bypass("the store cannot be opened").as_dict()
+                return None
             outcome: Outcome | None = engine.lookup(plan.request, backend=self.backend, routing=ROUTING)
             tool_call = False
             if outcome is None and plan.target is not None:
@@ -192,6 +196,10 @@ class StepCache(BaseCache):
                     return None
                 outcome = engine.lookup(tool_request, backend=self.backend, routing=ROUTING, reframe=reframe_tool_call)
                 tool_call = True
+        except StoreError as e:
+            self._failures.report(e, "looking up")
+            self.last_trace = Trace(path="miss", task="", verified=False, notes=(f"lookup failed: {e}",)).as_dict()
+            return None
         except StepCacheError as e:
             _log_miss(e)
             self.last_trace = Trace(path="miss", task="", verified=False, notes=(f"lookup failed: {e}",)).as_dict()
@@ -226,7 +234,9 @@ class StepCache(BaseCache):
                 )
                 return
             plan = self._plan(prompt, llm_string)
-            engine = self.engine
+            engine = self._lazy.available(self._failures)
+            if engine is None:
+                return
             answer = tool_call_answer(generations, plan.target) if plan.target is not None else None
             tool_request = self._tool_request(plan, llm_string) if answer is not None else None
             if answer is not None and tool_request is not None:
@@ -236,6 +246,8 @@ class StepCache(BaseCache):
             if not stored:
                 logger.debug("stepcache: output not stored (failed verification or store error)")
             self._traced_miss(engine.resolve(plan.request, routing=ROUTING).task or "", stored)
+        except StoreError as e:
+            self._failures.report(e, "storing")
         except StepCacheError as e:
             logger.warning("stepcache: update skipped: %s", e)
         except Exception:
@@ -297,9 +309,7 @@ def _envelope(generations: Sequence[Generation]) -> str:
 
 
 def _log_miss(e: StepCacheError) -> None:
-    if isinstance(e, StoreError):
-        logger.warning("stepcache: store failed during lookup (%s); treated as a miss", e)
-    elif isinstance(e, InvalidRequestError):
+    if isinstance(e, InvalidRequestError):
         logger.info("stepcache: prompt not cacheable (%s); treated as a miss", e)
     else:
         logger.warning("stepcache: lookup failed (%s); treated as a miss", e)

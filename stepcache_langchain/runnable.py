@@ -7,7 +7,7 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -21,6 +21,7 @@ from langchain_core.runnables.config import ensure_config, run_in_executor
 
 from stepcache_core import (
     EngineConfig,
+    GenerationSpec,
     InvalidRequestError,
     Outcome,
     Request,
@@ -32,7 +33,7 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace
+from stepcache_core.integration import LastTrace, StoreFailures
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
@@ -135,6 +136,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize, few_shot=few_shot)
         self.tool_params = bound_tools(llm) if self.chat else None
         self._last = LastTrace()
+        self._failures = StoreFailures()
 
     @property
     def engine(self) -> StepCacheEngine:
@@ -177,16 +179,17 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         )
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
-        engine = self.engine
-        kwargs: dict[str, Any] = dict(
-            backend=self.backend.bind(config=config),
-            passthrough=self.backend.bind(config=config, passthrough=passthrough),
-            routing=ROUTING,
-        )
+        own = self.backend.bind(config=config, passthrough=passthrough)
+        engine = self._lazy.available(self._failures)
+        if engine is None:  # the store cannot be opened: the model answers, as it would without the cache
+            completion = own.complete(GenerationSpec(request.prompt))
+            trace = replace(Trace.bypass("the store cannot be opened"), backend_calls=1)
+            return Outcome(completion.text, (), trace)
+        kwargs: dict[str, Any] = dict(backend=self.backend.bind(config=config), passthrough=own, routing=ROUTING)
         try:
             return engine.run(request, reuse=opts.reuse, store=opts.store, **kwargs)
         except StoreError as e:
-            logger.warning("stepcache: store failed (%s); serving from the model without the cache", e)
+            self._failures.report(e, "serving")
             return engine.run(request, reuse=False, store=False, **kwargs)
 
     def _output(self, text: str, trace: dict[str, Any], opts: _Options) -> Any:
@@ -248,6 +251,11 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             return
         keyed, passthrough = self._key(input)
         session = self._open_stream(keyed, config, opts)
+        if session is None:  # the store cannot be opened: the model's own stream
+            for chunk in self.backend.model.stream(passthrough, config):
+                yield self._pass_chunk(chunk, opts)
+            yield from self._after_stream(Trace.bypass("the store cannot be opened"), opts)
+            return
         if session.hit is not None:
             yield from self._replay(session, opts)
             return
@@ -273,6 +281,12 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             return
         keyed, passthrough = self._key(input)
         session = await asyncio.to_thread(self._open_stream, keyed, config, opts)
+        if session is None:
+            async for chunk in self.backend.model.astream(passthrough, config):
+                yield self._pass_chunk(chunk, opts)
+            for item in self._after_stream(Trace.bypass("the store cannot be opened"), opts):
+                yield item
+            return
         if session.hit is not None:
             for item in self._replay(session, opts):
                 yield item
@@ -336,9 +350,12 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return {"output": message, "trace": trace} if opts.with_trace else message
 
     # ------------------------------------------------------------------ streaming helpers
-    def _open_stream(self, keyed: Keyed, config: RunnableConfig, opts: _Options) -> Session:
+    def _open_stream(self, keyed: Keyed, config: RunnableConfig, opts: _Options) -> Session | None:
+        engine = self._lazy.available(self._failures)
+        if engine is None:
+            return None
         return open_session(
-            self.engine,
+            engine,
             self._request(keyed),
             backend=self.backend.bind(config=config),
             reuse=opts.reuse,

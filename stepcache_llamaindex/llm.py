@@ -41,7 +41,7 @@ from stepcache_core import (
     UnverifiedOutputError,
     open_session,
 )
-from stepcache_core.integration import LastTrace, LazyEngine
+from stepcache_core.integration import LastTrace, LazyEngine, StoreFailures
 from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
@@ -113,6 +113,7 @@ class StepCacheLLM(FunctionCallingLLM):
     _llm: LLM = PrivateAttr()
     _lazy: LazyEngine = PrivateAttr()
     _last: LastTrace = PrivateAttr(default_factory=LastTrace)
+    _failures: StoreFailures = PrivateAttr(default_factory=StoreFailures)
 
     def __init__(
         self,
@@ -216,6 +217,8 @@ class StepCacheLLM(FunctionCallingLLM):
         """A completion or chat: ``method`` is the inner LLM's same method, the caller's own call on a miss."""
         if plan.request is None:
             return self._bypass(plan.call(method), plan.bypass)
+        if self._lazy.available(self._failures) is None:
+            return self._bypass(plan.call(method), "the store cannot be opened")
         outcome, response = self._run(plan, partial(plan.call, method))
         if response is None:
             response = make_response(chat, outcome.text, None)
@@ -255,6 +258,8 @@ class StepCacheLLM(FunctionCallingLLM):
         """A hit replayed, or the inner LLM's own stream (``method``), recorded when it ends."""
         if plan.request is None:
             return self._bypass(plan.call(method), plan.bypass)
+        if self._lazy.available(self._failures) is None:
+            return self._bypass(plan.call(method), "the store cannot be opened")
         session = self._open_stream(plan)
         if session.hit is not None:
             return replay(session, chat)
@@ -266,6 +271,8 @@ class StepCacheLLM(FunctionCallingLLM):
     async def _astream(self, plan: Plan, method: Callable[..., Any], chat: bool) -> Any:
         if plan.request is None:
             return self._bypass(await plan.call(method), plan.bypass)
+        if await asyncio.to_thread(self._lazy.available, self._failures) is None:
+            return self._bypass(await plan.call(method), "the store cannot be opened")
         session = await asyncio.to_thread(self._open_stream, plan)
         if session.hit is not None:
             return aiter_of(replay(session, chat))

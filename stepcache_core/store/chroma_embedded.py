@@ -45,8 +45,10 @@ class EmbeddedChromaStore(ChromaStore):
     _served = False
     _directory: Path
     _index: SqliteStore
-    _exact: SqliteStore | None
+    _exact: SqliteStore | _ReadOnlyEmpty | None
     _blocked: concurrent.futures.Future[Any] | None = None
+    read_only = False
+    """The directory could not be written when opened: lookups by id and structure only, no writes."""
 
     def _connect(self, chromadb: Any, settings: Any, target: _Target) -> None:
         path = Path(target.persist_directory).expanduser() if target.persist_directory is not None else default_directory()
@@ -59,12 +61,18 @@ class EmbeddedChromaStore(ChromaStore):
             ) from e
         if path.exists() and not path.is_dir():
             raise StoreError("store path is not a directory", location=self.location, operation="open")
-        self._client = self._open(
-            lambda: self._bounded("open", lambda: chromadb.PersistentClient(path=str(path), settings=settings)),
-            reset=lambda: _forget(str(path)),
-        )
         self._directory = path
         self._exact = None
+        try:
+            self._client = self._open(
+                lambda: self._bounded("open", lambda: chromadb.PersistentClient(path=str(path), settings=settings)),
+                reset=lambda: _forget(str(path)),
+            )
+        except StoreError as e:
+            if e.kind != "read_only" or not (path / _INDEX).exists():
+                raise
+            self._open_read_only(e)
+            return
         try:
             self._index = self._open_index()
         except StoreError as e:
@@ -74,6 +82,23 @@ class EmbeddedChromaStore(ChromaStore):
             logger.warning("stepcache: the index of %s could not be read (%s); moved to %s, rebuilding", path, e, moved)
         if self._repair_on_open:
             self._heal()
+
+    def _open_read_only(self, why: StoreError) -> None:
+        """A directory that cannot be written (a cache shipped inside a read-only image): the index serves exact and
+        structural lookups; similarity search is off (Chroma cannot open a read-only directory) and every write
+        raises a ``read_only`` :class:`StoreError` (served answers report it in ``Trace.store_error``)."""
+        self._client = None
+        self.read_only = True
+        self._index = SqliteStore(self._directory / _INDEX, timeout_s=self._timeout_s or 10.0, read_only=True)
+        logger.warning(
+            "stepcache: %s is read-only (%s): exact and structural lookups are served; similarity search and writes are off",
+            self._directory,
+            why.kind,
+        )
+
+    def _refuse(self, operation: str) -> None:
+        if self.read_only:
+            raise StoreError("the store is read-only", location=self.location, operation=operation, kind="read_only")
 
     def _open_index(self) -> SqliteStore:
         return SqliteStore(
@@ -113,11 +138,16 @@ class EmbeddedChromaStore(ChromaStore):
 
     def check(self) -> StoreReport:
         """Compare the vectors and the index, changing nothing (see :mod:`~stepcache_core.store.reconcile`)."""
+        if self.read_only:
+            raise StoreError(
+                "a read-only store's vectors cannot be read", location=self.location, operation="check", kind="read_only"
+            )
         return reconcile(self, repair=False)
 
     def repair(self) -> StoreReport:
         """Reconcile the vectors and the index: orphans indexed again, rows without vectors dropped, a damaged index
         rebuilt (see :mod:`~stepcache_core.store.reconcile`)."""
+        self._refuse("repair")
         with self._lock:
             return reconcile(self, repair=True)
 
@@ -165,11 +195,16 @@ class EmbeddedChromaStore(ChromaStore):
         and TTL), created on first use (:class:`~stepcache_core.store.SupportsExactStore`)."""
         with self._lock:
             if self._exact is None:
+                exact = self._directory / "stepcache-exact.sqlite3"
+                if self.read_only and not exact.exists():
+                    self._exact = _ReadOnlyEmpty(self.location)
+                    return self._exact
                 self._exact = SqliteStore(
-                    self._directory / "stepcache-exact.sqlite3",
+                    exact,
                     max_entries=self.max_entries,
                     ttl_s=self.ttl_s,
                     timeout_s=self._timeout_s or 10.0,
+                    read_only=self.read_only,
                 )
             return self._exact
 
@@ -178,6 +213,8 @@ class EmbeddedChromaStore(ChromaStore):
         """Chroma's nearest vectors, of entries the index holds: the index is the record of what is stored, so a
         vector whose index row was never written (a crash between the two writes) or already removed (a clear or
         an eviction half done) is never served."""
+        if self.read_only:
+            return []  # no vectors to search: exact and structural lookups still serve
         found = super().query(collection, embedding, k)
         held = self._index.held(collection, [c.entry.id for c in found])
         return [c for c in found if c.entry.id in held]
@@ -200,22 +237,26 @@ class EmbeddedChromaStore(ChromaStore):
 
     # writes: Chroma first (the vectors), then the index, which applies the bound
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        self._refuse("put")
         super().put(collection, entry, embedding)
         self._index.put(collection, entry, ())  # applies the bound, dropping the victims' vectors
 
     def put_many(
         self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]], *, batch: int = 2000
     ) -> None:
+        self._refuse("put")
         super().put_many(collection, entries, embeddings, batch=batch)
         self._index.put_many(collection, entries, [()] * len(entries))
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._refuse("delete")
         self._index.delete(collection, ids)  # the index first: from then on the entries are not served
         super().delete(collection, ids)
 
     def clear(self, collection: str | None = None) -> None:
         """The index first: once it is cleared nothing is served, whatever happens to the vectors after (a
         failure leaves vectors no lookup returns, which the next clear or a repair removes)."""
+        self._refuse("clear")
         with self._lock:
             self._index.clear(collection)
             super().clear(collection)
@@ -230,3 +271,37 @@ def _forget(path: str) -> None:
         SharedSystemClient._identifier_to_system.pop(path, None)
     except (ImportError, AttributeError):
         pass
+
+
+class _ReadOnlyEmpty:
+    """The exact-match store of a read-only directory that has none: empty, and every write refused."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+    def get(self, collection: str, entry_id: str) -> Entry | None:
+        return None
+
+    def query(self, collection: str, embedding: Sequence[float], k: int) -> list[Candidate]:
+        return []
+
+    def find(self, collection: str, signature: str, k: int) -> list[Entry]:
+        return []
+
+    def touch(self, collection: str, ids: Sequence[str]) -> None:
+        pass
+
+    def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
+        self._refused("put")
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._refused("delete")
+
+    def clear(self, collection: str | None = None) -> None:
+        self._refused("clear")
+
+    def _refused(self, operation: str) -> None:
+        raise StoreError("the store is read-only", location=self.location, operation=operation, kind="read_only")
+
+    def count(self, collection: str) -> int:
+        return 0

@@ -56,8 +56,10 @@ class SqliteStore(_Limits):
         timeout_s: float = 10.0,
         vectors: bool = True,
         on_evict: Callable[[str, list[str]], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__(max_entries, ttl_s)
+        self.read_only = read_only
         self.location = str(path)
         self._vectors = vectors
         self._on_evict = on_evict
@@ -66,6 +68,9 @@ class SqliteStore(_Limits):
         self._batch = max(1, max_entries // 10) if max_entries else 1
         self._lock = threading.Lock()
         conn = self._conn()
+        if read_only:  # a file someone else wrote (a cache shipped read-only): read as it is, never migrated
+            self._sql("open", "SELECT 1 FROM entries LIMIT 1")
+            return
         for attempt in range(8):
             try:
                 with conn:
@@ -100,9 +105,12 @@ class SqliteStore(_Limits):
             import sqlite3
 
             try:
-                conn = sqlite3.connect(self.location, timeout=self._timeout_s, isolation_level=None, check_same_thread=True)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
+                if self.read_only:
+                    conn = _read_only_connection(self.location, self._timeout_s)
+                else:
+                    conn = sqlite3.connect(self.location, timeout=self._timeout_s, isolation_level=None, check_same_thread=True)
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=NORMAL")
             except Exception as e:
                 raise StoreError.from_exception(
                     e, location=self.location, operation="open", prefix="cannot open SQLite store: "
@@ -149,6 +157,8 @@ class SqliteStore(_Limits):
 
     def counts(self) -> dict[str, int]:
         """Entries per collection."""
+        if self.read_only:
+            return {c: int(n) for c, n in self._sql("count", "SELECT collection, COUNT(*) FROM entries GROUP BY collection")}
         return {c: int(n) for c, n in self._sql("count", "SELECT collection, n FROM counts WHERE n > 0")}
 
     def intact(self) -> str:
@@ -162,6 +172,7 @@ class SqliteStore(_Limits):
 
     def recount(self) -> None:
         """Count the entries again (the counts table kept by triggers, rebuilt from the rows)."""
+        self._writable("recount")
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -199,8 +210,12 @@ class SqliteStore(_Limits):
         )
         return [e for i, m in rows if (e := self._entry(i, m)) is not None and not self.expired(e)]
 
+    def _writable(self, operation: str) -> None:
+        if self.read_only:
+            raise StoreError("the store was opened read-only", location=self.location, operation=operation, kind="read_only")
+
     def touch(self, collection: str, ids: Sequence[str]) -> None:
-        if not ids or self.max_entries is None:
+        if not ids or self.max_entries is None or self.read_only:
             return  # recency only matters to eviction: no write on an unbounded store's hit path
         now = time.time()
         self._sql(
@@ -213,6 +228,7 @@ class SqliteStore(_Limits):
         self.put_many(collection, [entry], [embedding])
 
     def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None:
+        self._writable("put")
         now = time.time()
         rows = [
             (
@@ -269,6 +285,7 @@ class SqliteStore(_Limits):
         return victims
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._writable("delete")
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             self._sql(
@@ -276,12 +293,15 @@ class SqliteStore(_Limits):
             )
 
     def clear(self, collection: str | None = None) -> None:
+        self._writable("clear")
         if collection is None:
             self._sql("clear", "DELETE FROM entries")
         else:
             self._sql("clear", "DELETE FROM entries WHERE collection=?", (collection,))
 
     def count(self, collection: str) -> int:
+        if self.read_only:  # a file written before the counts table existed has none
+            return int(self._sql("count", "SELECT COUNT(*) FROM entries WHERE collection=?", (collection,))[0][0])
         rows = self._sql("count", "SELECT n FROM counts WHERE collection=?", (collection,))
         return int(rows[0][0]) if rows else 0
 
@@ -292,3 +312,18 @@ def _rollback(conn: Any) -> None:
         conn.execute("ROLLBACK")
     except Exception:
         pass
+
+
+def _read_only_connection(path: str, timeout_s: float) -> Any:
+    """A connection that never writes: ``mode=ro``, or where even that needs a write (a WAL file's shared memory
+    on a read-only mount) the file read as immutable."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(os.path.abspath(path))}"
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout_s, isolation_level=None, check_same_thread=True)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout_s, isolation_level=None, check_same_thread=True)

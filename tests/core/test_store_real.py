@@ -356,3 +356,52 @@ def test_a_full_disk_is_a_typed_error_and_the_store_recovers_when_space_is_back(
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(small)], capture_output=True)  # lazily: Chroma keeps its files open
+
+
+def test_a_cache_shipped_read_only_serves_lookups_and_refuses_writes(tmp_path, monkeypatch):
+    """Class: a populated cache directory mounted read-only (a pre-built cache inside an image). It opens: exact and
+    structural lookups are served (a variant of a cached equation is re-derived with no model call), similarity is
+    off, and an answer the engine cannot store is served all the same with ``store_error`` of kind read_only.
+    On a read-only bind mount where the machine allows one, else with Chroma's open failing as it does there."""
+    pytest.importorskip("chromadb")
+    source, mount = tmp_path / "src", tmp_path / "ro"
+    source.mkdir()
+    mount.mkdir()
+    writer = _engine(ChromaStore(persist_directory=source / "db"))
+    writer.run(Request("Solve for x: 3x + 5 = 20"))
+    writer.run(Request("Write a haiku about autumn"))
+    del writer
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(["mount", "--bind", str(source), str(mount)], capture_output=True).returncode == 0
+        and subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], capture_output=True).returncode == 0
+    )
+    try:
+        if not mounted:
+            import chromadb
+
+            mount = source
+
+            def refuse(*args, **kwargs):
+                raise RuntimeError("error returned from database: (code: 8) attempt to write a readonly database")
+
+            monkeypatch.setattr(chromadb, "PersistentClient", refuse)
+        from stepcache_core.store.chroma_embedded import _forget
+
+        _forget(str(mount / "db"))
+        store = ChromaStore(persist_directory=mount / "db")
+        assert store.read_only
+        engine = StepCacheEngine(store=store, embedder=HashEmbedder(), backend=ScriptedBackend(default="3x = 12\nx = 4"))
+        out = engine.run(Request("Solve for x: 3x + 8 = 20"))  # a structural hit, re-derived
+        assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text.splitlines()[-1] == "x = 4"
+        out = engine.run(Request("Write a haiku about autumn"))  # free text: its exact entry, from the shipped file
+        assert out.trace.exact_hit and out.trace.backend_calls == 0
+        out = engine.run(Request("Write a haiku about spring"))  # the model answers; the store refuses to keep it
+        assert out.trace.backend_calls == 1 and out.trace.store_error and "read_only" in out.trace.store_error
+        with pytest.raises(StoreError) as info:
+            engine.clear()
+        assert info.value.kind == "read_only"
+        assert engine.count() >= 1
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -395,3 +395,22 @@ def test_count_covers_every_namespace_the_cache_keys_by(engine: StepCacheEngine)
     cache.update(BASE, "model-a", [Generation(text=BASE_STEPS)])
     cache.update("Write a haiku", "model-b", [Generation(text="Leaves.")])
     assert engine.count() == 2
+
+
+@pytest.mark.parametrize("where", ["cannot open", "server down"])
+def test_a_store_that_fails_is_logged_once_and_the_model_serves(tmp_path, caplog: pytest.LogCaptureFixture, where: str) -> None:
+    """Class: the store is unusable from the start (its directory is a file; its server is not running). Every
+    call is answered by the model, nothing raises, and the failure is logged once per kind (it was logged twice
+    per call)."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = StepCache(persist_directory=blocker) if where == "cannot open" else StepCache(host="127.0.0.1", port=9)
+    set_llm_cache(cache)
+    try:
+        llm = FakeListLLM(responses=["one", "two", "three"])
+        with caplog.at_level(logging.DEBUG, logger="stepcache_core"):
+            assert [llm.invoke(f"Write a haiku {i}") for i in range(3)] == ["one", "two", "three"]
+    finally:
+        set_llm_cache(None)
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING and "the store failed" in r.getMessage()]
+    assert len(warned) == 1, [r.getMessage() for r in warned]

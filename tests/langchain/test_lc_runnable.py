@@ -233,3 +233,13 @@ def test_a_prompt_too_long_to_analyse_calls_the_model_then_serves_its_repeat(eng
     assert cached.invoke(prompt) == "A summary." and cached.last_trace["path"] == "miss"
     assert cached.invoke(prompt) == "A summary." and cached.last_trace["path"] == "reuse"
     assert llm.prompts == [prompt]
+
+
+def test_a_store_that_cannot_be_opened_leaves_the_model_answering(tmp_path: Any) -> None:
+    """Class: the Runnable's store cannot be opened (its directory is a file): invoke and stream are served by the
+    model, with a bypass trace (it raised StoreError before)."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), persist_directory=blocker)
+    assert cached.invoke(BASE) == BASE_STEPS and cached.last_trace["path"] == "bypass"
+    assert "".join(cached.stream(BASE)) == BASE_STEPS

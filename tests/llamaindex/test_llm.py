@@ -402,3 +402,19 @@ def test_a_prompt_too_long_to_analyse_is_answered_then_its_repeat_served(make_ll
     first = llm.complete(prompt)
     second = llm.complete(prompt)
     assert second.text == first.text and sc(second)["path"] == "reuse" and len(inner.calls) == 1
+
+
+def test_a_store_that_cannot_be_opened_leaves_the_inner_llm_answering(tmp_path):
+    """Class: the wrapper's store cannot be opened (its directory is a file): complete, chat and streams are the
+    inner LLM's own, with a bypass trace (StoreError was raised before)."""
+    from llama_index.core.llms import MockLLM
+
+    from stepcache_llamaindex import StepCacheLLM
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    llm = StepCacheLLM(llm=MockLLM(), persist_directory=str(blocker))
+    out = llm.complete("Tell me about Paris")
+    assert out.text == MockLLM().complete("Tell me about Paris").text and sc(out)["path"] == "bypass"
+    assert llm.chat([user("hello")]).message.content
+    assert "".join(r.delta or "" for r in llm.stream_complete("Tell me about Rome"))
