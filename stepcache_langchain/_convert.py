@@ -85,11 +85,15 @@ class Keyed:
     kind: Kind
     question: str
     context: str
+    instructions: str = ""
+    """The text of the prompt's other messages (system prompt, earlier turns): where format instructions may stand
+    too. Part of ``context``: it must match exactly for a reuse."""
 
     def request(self, *, tenant: str, model: str, task: str | None = None, **constraints: Any) -> Request:
-        """The core request. Without an explicit schema, an output parser's format instructions in the question
-        give one (``PydanticOutputParser``, ``JsonOutputParser``, ``StructuredOutputParser``): the question without
-        them is what is embedded and what values must come from."""
+        """The core request. Without an explicit schema, an output parser's format instructions give one
+        (``PydanticOutputParser``, ``JsonOutputParser``, ``StructuredOutputParser``), in the question or in another
+        message (a system prompt): the question without them is what is embedded and what values must come
+        from."""
         key_text = self.question
         if constraints.get("schema") is None and task in (None, "json_extraction"):
             from ._discover import discover
@@ -98,6 +102,8 @@ class Keyed:
             if found is not None:
                 constraints["schema"] = found.schema
                 key_text = found.text
+            elif self.instructions and (elsewhere := discover(self.instructions)) is not None:
+                constraints["schema"] = elsewhere.schema  # the record is the question itself
         return Request(
             prompt=self.question,
             task=task,
@@ -141,7 +147,7 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
     parts = [dumps(others), str(idx), inner]
     if not isinstance(last.content, str):
         parts.append(dumps(last))  # non-text blocks (images...) are part of the exact key
-    return Keyed("chat", question, "\x1e".join(parts))
+    return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(message_text(m) for m in others))
 
 
 def parse_chat_prompt(prompt: str) -> list[BaseMessage] | None:

@@ -188,18 +188,32 @@ EXTRACT = ChatPromptTemplate.from_messages(
 )
 
 
+EXTRACT_IN_SYSTEM = ChatPromptTemplate.from_messages(
+    [
+        ("system", "You extract structured data from text. Extract the record.\n{format_instructions}"),
+        ("human", "{text}"),
+    ]
+)
+"""A chat extractor as often written: the parser's instructions in the system prompt, the record alone in the
+human turn."""
+
+
 class ParserRoute:
     """``EXTRACT (format instructions of a real parser) | chat model | parser``, under ``set_llm_cache`` or with
-    the model wrapped in ``StepCacheRunnable``."""
+    the model wrapped in ``StepCacheRunnable``; ``placement="system"``: the instructions in the system prompt
+    (``EXTRACT_IN_SYSTEM``)."""
 
-    def __init__(self, parser: str, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
-        self.parser, self.mode, self._make_engine = parser, mode, make_engine
-        self.name = f"{mode}:{parser}"
+    def __init__(
+        self, parser: str, mode: str, make_engine: Callable[[], StepCacheEngine] = memory_engine, *, placement: str = "human"
+    ) -> None:
+        self.parser, self.mode, self._make_engine, self.placement = parser, mode, make_engine, placement
+        self.name = f"{mode}:{parser}" + (f":{placement}" if placement != "human" else "")
 
     def open(self, assistant: Any, case: Any) -> Callable[[str], Any]:
         model = StyledChatModel(assistant=assistant)
         parser = make_parser(self.parser, case.model)
-        prompt = EXTRACT.partial(format_instructions=parser.get_format_instructions())
+        template = EXTRACT_IN_SYSTEM if self.placement == "system" else EXTRACT
+        prompt = template.partial(format_instructions=parser.get_format_instructions())
         engine = self._make_engine()
         cache = StepCache(engine=engine) if self.mode == "set_llm_cache" else None
         runnable = StepCacheRunnable(model, engine=engine) if self.mode == "runnable" else None

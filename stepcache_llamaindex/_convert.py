@@ -147,8 +147,10 @@ def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] |
     return last.content or "", [[m.role.value, m.content or ""] for m in messages[:-1]]
 
 
-def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace) -> Plan:
-    """``call`` served by the engine: the request for ``text`` in namespace ``keyed``, with StepCache's ``options``."""
+def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, instructions: str = "") -> Plan:
+    """``call`` served by the engine: the request for ``text`` in namespace ``keyed``, with StepCache's ``options``.
+    ``instructions``: the text of the other messages (a system prompt), where an output parser's schema may stand
+    too (they are part of the namespace: they match exactly)."""
     schema = options.get("stepcache_schema")
     required = tuple(options.get("stepcache_required_keys") or ())
     task = options.get("stepcache_task") or (JSON_TASK if schema is not None or required else None)
@@ -162,6 +164,8 @@ def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace) ->
         found = discover(text)
         if found is not None:
             schema, key_text, task = found.schema, found.text, JSON_TASK
+        elif instructions and (elsewhere := discover(instructions)) is not None:
+            schema, task = elsewhere.schema, JSON_TASK  # the record is the user turn itself
     request = Request(text, task=task, schema=schema, required_keys=required, namespace=keyed, key_text=key_text)
     return replace(call, request=request, reuse=options.get("stepcache_reuse", True))
 
@@ -185,7 +189,8 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
     keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
     if keyed is None:
         return replace(call, bypass="tool call or non-user last turn")
-    return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]))
+    instructions = "\n\n".join(content for _, content in keyed[1])
+    return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 
 def plan_structured(

@@ -126,7 +126,7 @@ class ProgramRoute:
     ``structured_predict``, on ``StepCacheLLM`` around a chat model answering in one JSON wrapper."""
 
     def __init__(self, mode: str = "program", make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
-        if mode not in ("program", "structured_predict"):
+        if mode not in ("program", "structured_predict", "system_prompt"):
             raise ValueError(f"unknown mode {mode!r}")
         self.mode, self._make_engine = mode, make_engine
         self.name = f"llamaindex:{mode}"
@@ -140,10 +140,19 @@ class ProgramRoute:
         template = "Extract the record.\nText: {text}"
         program = LLMTextCompletionProgram.from_defaults(output_cls=case.model, prompt_template_str=template, llm=llm)
 
+        from llama_index.core.output_parsers import PydanticOutputParser
+
+        parser = PydanticOutputParser(case.model)
+        system = ChatMessage(
+            role=MessageRole.SYSTEM, content="Extract the record.\n" + parser.get_format_string(escape_json=False)
+        )
+
         def serve(text: str) -> JsonServed:
             seen = len(model.received)
             if self.mode == "program":
                 value = program(text=text)
+            elif self.mode == "system_prompt":  # the parser's instructions in the system prompt, the record alone
+                value = parser.parse(str(llm.chat([system, ChatMessage(role=MessageRole.USER, content=text)]).message.content))
             else:
                 value = llm.structured_predict(case.model, PromptTemplate(template), text=text)
             trace = llm.last_trace or {}
@@ -151,7 +160,8 @@ class ProgramRoute:
             verbatim = None
             if calls and trace.get("path") in ("miss", "skip"):
                 got = model.received[seen]  # the program's (or the inner structured_predict's) own prompt
-                verbatim = isinstance(got, list) and text in str(got[-1].content) and "JSON schema" in str(got[-1].content)
+                verbatim = isinstance(got, list) and text in str(got[-1].content)
+                verbatim = verbatim and "JSON schema" in str(got[-1].content if self.mode != "system_prompt" else got[0].content)
             return JsonServed(value.model_dump(), None, str(trace.get("path")), calls, verbatim)
 
         return serve

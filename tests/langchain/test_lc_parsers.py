@@ -59,3 +59,16 @@ def test_a_parser_prompt_without_the_cache_knowing_the_schema_is_still_one_code_
     second = chain.invoke({"text": case.texts[1][0]})
     assert second.model_dump() == case.texts[1][1] and len(model.received) == 1
     assert cache.last_trace is not None and cache.last_trace["task"] == "json_extraction" and cache.last_trace["path"] == "reuse"
+
+
+@pytest.mark.parametrize("mode", ["set_llm_cache", "runnable"])
+@pytest.mark.parametrize("parser", ["PydanticOutputParser", "JsonOutputParser"])
+def test_instructions_in_the_system_prompt_give_the_schema(parser: str, mode: str) -> None:
+    """Class: a chat extractor with the parser's instructions in the system message and the record alone in the
+    human turn (it got 0 JSON reuse: every record called the model). The same targets as in the human turn."""
+    summary = summarize_json_corpus(run_json_corpus(ParserRoute(parser, mode, placement="system")))
+    for key, s in summary.items():
+        assert s["error_rows"] == 0, key
+        assert s["wrong_served"] == 0, key
+        assert s["first_served_as_written"] == 1.0, key
+        assert s["variants_reused_correct"] >= 0.9, (key, s["variants_reused_correct"])

@@ -38,7 +38,7 @@ def test_json_programs_and_structured_predict_reuse_with_the_schema_they_carry()
     from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
     from stepcache_llamaindex.bench_formats import ProgramRoute
 
-    for mode in ("program", "structured_predict"):
+    for mode in ("program", "structured_predict", "system_prompt"):  # system_prompt: the schema in the system message
         summary = summarize_json_corpus(run_json_corpus(ProgramRoute(mode)))
         for key, s in summary.items():
             assert s["error_rows"] == 0 and s["wrong_served"] == 0, key
