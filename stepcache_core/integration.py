@@ -127,6 +127,18 @@ class LazyEngine:
     def built(self) -> bool:
         return self._engine is not None
 
+    def warm_in_background(self) -> None:
+        """Build the engine and :meth:`~StepCacheEngine.warm` it on a daemon thread (an integration's ``warm=True``):
+        a call arriving meanwhile waits for the store to open, never for the embedding model."""
+
+        def work() -> None:
+            try:
+                self.get().warm()
+            except Exception as e:  # the first call meets the same failure, and the store-failure policy
+                logger.warning("stepcache: warming up failed (%s)", e)
+
+        threading.Thread(target=work, name="stepcache-warm", daemon=True).start()
+
     def available(self, failures: StoreFailures) -> StepCacheEngine | None:
         """The engine, or ``None`` when its store cannot be opened (reported through ``failures``; the next call
         tries again, so a store that comes back is used)."""

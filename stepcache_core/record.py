@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,8 @@ from .values import Outcome, Path, Step, Trace
 from .verify import Verification
 
 __all__ = ["Reframe", "Recorder", "Served"]
+
+logger = logging.getLogger("stepcache_core")
 
 Reframe = Callable[[str, str], str]
 """``(source frame, served text) -> frame`` of an adapted or patched reuse (see :meth:`StepCacheEngine.lookup`)."""
@@ -102,25 +105,57 @@ class Recorder:
             frame=frame,
             corroborated=corroborated if verified else frozenset(),
         )
+        later = False
         with run.stage("store"):
             if prep.profile.exact_only:
                 # found by id only: a key-derived vector fills the slot, and no embedding model loads
                 vector = key_vector(entry.id, self.retriever.embedder.dimension)
+            elif run.vector is None and not self.retriever.ready():
+                # the embedding model is still loading: stored now (exact and structural lookups find it at once)
+                # under a placeholder no query comes near, its real vector written when the model is ready
+                vector, later = key_vector(entry.id, self.retriever.embedder.dimension), True
+                run.notes.append("stored under a placeholder vector; embedded in the background")
             else:
                 vector = self.retriever.vector(prep, run)
             with self.lock:
                 self.store_for(prep).put(prep.collection, entry, vector)
+        if later:
+            self._embed_later(prep, entry)
         return True
+
+    def _embed_later(self, prep: Prepared, entry: Entry, *, text: str | None = None) -> None:
+        """Write ``entry``'s real vector (of ``text``, by default the request's) once the embedding model has loaded
+        (on a daemon thread), unless the entry was replaced or removed meanwhile."""
+        store, collection = self.store_for(prep), prep.collection
+        text = text if text is not None else self.retriever.text(prep)
+
+        def work() -> None:
+            try:
+                vector = self.retriever.embedder.embed([text])[0]  # waits for the model
+                with self.lock:
+                    current = store.get(collection, entry.id)
+                    if current is not None and current.output == entry.output:
+                        store.put(collection, current, vector)
+            except Exception as e:  # the entry stays findable by id and structure
+                logger.warning("stepcache: background embedding of entry %s failed (%s)", entry.id, e)
+
+        threading.Thread(target=work, name="stepcache-embed-later", daemon=True).start()
 
     def corroborate(self, prep: Prepared, entry: Entry, slots: frozenset[str], run: RunLog) -> None:
         """Mark a stored entry corroborated for ``slots`` too (stored again under its own vector). Raises
         :class:`StoreError`."""
         if slots <= entry.corroborated:
             return
+        marked = replace(entry, corroborated=entry.corroborated | slots)
+        ready = self.retriever.ready()
         with run.stage("store"):
-            vector = self.retriever.entry_vector(prep, entry)
+            vector = (
+                self.retriever.entry_vector(prep, entry) if ready else key_vector(entry.id, self.retriever.embedder.dimension)
+            )
             with self.lock:
-                self.store_for(prep).put(prep.collection, replace(entry, corroborated=entry.corroborated | slots), vector)
+                self.store_for(prep).put(prep.collection, marked, vector)
+        if not ready:
+            self._embed_later(prep, marked, text=self.retriever.entry_text(prep, entry))
         run.notes.append(f"corroborated the entry it agreed with for {len(slots)} slot(s)")
 
     def deliver(self, prep: Prepared, run: RunLog, served: Served, t0: float, *, store: bool, reframe: Reframe | None) -> Outcome:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import EngineConfig
-from .embed import Embedder
+from .embed import Embedder, SupportsWarmup
 from .intake import Prepared, RunLog
 from .store import Candidate, Entry, Store
 
@@ -70,6 +70,9 @@ class Retriever:
         the threshold or refused by the gate are left out (the first such reason is kept). The request's vector is
         left in ``run.vector`` for the store."""
         profile = prep.profile
+        if not self.ready():
+            run.notes.append("similarity search skipped: the embedding model is still loading")
+            return Retrieved()
         with run.stage("embed"):
             vector = self.embedder.embed([self.text(prep)])[0]
         with run.stage("query"):
@@ -99,14 +102,26 @@ class Retriever:
             chosen.append((cand, old))
         return Retrieved(chosen, candidates[0] if candidates else None, skip_reason)
 
+    def ready(self) -> bool:
+        """Whether embedding costs milliseconds now: an embedder still loading its model starts loading it in the
+        background (a request never waits for it; see :class:`~stepcache_core.embed.SupportsWarmup`)."""
+        if not isinstance(self.embedder, SupportsWarmup) or self.embedder.ready():
+            return True
+        self.embedder.load_in_background()
+        return False
+
     def vector(self, prep: Prepared, run: RunLog) -> list[float]:
         """The request's embedding: the one retrieval computed, or a new one."""
         return run.vector or self.embedder.embed([self.text(prep)])[0]
 
     def entry_vector(self, prep: Prepared, entry: Entry) -> list[float]:
         """A stored entry's embedding, computed again from its key text (to store it once more)."""
-        text = prep.profile.retrieval_text(entry.key_text) if prep.profile.retrieval_text else entry.key_text
-        return self.embedder.embed([text])[0]
+        return self.embedder.embed([self.entry_text(prep, entry)])[0]
+
+    @staticmethod
+    def entry_text(prep: Prepared, entry: Entry) -> str:
+        """What is embedded for a stored entry (see :meth:`text`)."""
+        return prep.profile.retrieval_text(entry.key_text) if prep.profile.retrieval_text else entry.key_text
 
     @staticmethod
     def text(prep: Prepared) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -51,14 +53,54 @@ def _time(cache: BaseCache, prompts: list[str], llm_string: str) -> dict[str, An
     return {"lookup_miss": _ms(miss), "update": _ms(update), "lookup_hit": _ms(hit)}
 
 
+def first_calls(root: Path) -> dict[str, Any]:
+    """This fresh process's first calls through ``set_llm_cache`` (an instant fake model, so the time is all the
+    cache's): a miss on an empty store (opening Chroma, never loading the embedding model), the same after a
+    ``warm=True`` cache finished warming up, and whether the miss loaded the embedding model."""
+    from langchain_core.globals import set_llm_cache
+    from langchain_core.language_models import FakeListLLM
+
+    from stepcache_core import embed
+
+    from .cache import StepCache
+
+    out: dict[str, Any] = {}
+    try:
+        set_llm_cache(StepCache(persist_directory=root / "cold"))
+        llm = FakeListLLM(responses=["3x = 15\nx = 5", "3x = 13\nx = 13/3"])
+        t = time.perf_counter()
+        llm.invoke("Solve for x: 3x + 5 = 20")
+        out["first_miss_s"] = round(time.perf_counter() - t, 3)
+        out["embedder_loaded_by_the_miss"] = bool(embed._MODELS)
+        warm = StepCache(persist_directory=root / "warm", warm=True)
+        deadline = time.time() + 120
+        while not (warm._lazy.built and embed._MODELS) and time.time() < deadline:
+            time.sleep(0.05)
+        set_llm_cache(warm)
+        t = time.perf_counter()
+        llm.invoke("Solve for x: 4x + 1 = 9")
+        out["first_miss_after_warm_s"] = round(time.perf_counter() - t, 3)
+    finally:
+        set_llm_cache(None)
+    return out
+
+
 def measure(n: int = 300) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="sc-lc-bench-"))
+    proc = subprocess.run(  # a fresh process of its own: nothing imported or opened yet
+        [sys.executable, "-m", "stepcache_langchain.bench_cache", "--first-calls", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    first = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {"error": proc.stderr[-1500:]}
+
     from langchain_community.cache import SQLiteCache
 
     from .cache import StepCache
 
     prompts = [dumps([HumanMessage(content=q)]) for q in _questions(n)]
     llm_string = "chat-model-settings"
-    root = Path(tempfile.mkdtemp(prefix="sc-lc-bench-"))
     ours = StepCache(persist_directory=root / "stepcache")
     theirs = SQLiteCache(database_path=str(root / "lc.sqlite"))
     # warm both (imports, first open) on a prompt outside the timed set
@@ -68,14 +110,16 @@ def measure(n: int = 300) -> dict[str, Any]:
     from stepcache_core import embed
 
     result["embedder_loaded"] = bool(embed._MODELS)
+    result["first_calls"] = first
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--first-calls", metavar="DIR", default=None, help="only this process's first calls, under DIR")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.n)))
+    print(json.dumps(first_calls(Path(args.first_calls)) if args.first_calls else measure(args.n)))
     return 0
 
 

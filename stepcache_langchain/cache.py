@@ -125,8 +125,11 @@ class StepCache(BaseCache):
         key_fn: KeyFn | None = None,
         store: Store | None = None,
         embedder: Embedder | None = None,
+        warm: bool = False,
     ) -> None:
         self._lazy = lazy_engine(locals())
+        if warm:
+            self._lazy.warm_in_background()
         self.tenant = tenant
         self.key_fn = key_fn
         if backend is None or (hasattr(backend, "complete") and hasattr(backend, "name") and not isinstance(backend, Runnable)):

@@ -122,9 +122,12 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         forward_max_tokens: bool = False,
         serialize: bool = False,
         few_shot: bool | None = None,
+        warm: bool = False,
     ) -> None:
         self.llm = llm
         self._lazy = lazy_engine(locals())
+        if warm:
+            self._lazy.warm_in_background()
         self.tenant = tenant
         self.key_fn = key_fn
         self.model_id = model_id or model_identity(llm)

@@ -126,6 +126,7 @@ class StepCacheLLM(FunctionCallingLLM):
         tasks: TaskRegistry | None = None,
         callback_manager: CallbackManager | None = None,
         auto_task_max_chars: int = 1000,
+        warm: bool = False,
         **kwargs: Any,
     ) -> None:
         if not isinstance(llm, LLM):
@@ -149,6 +150,8 @@ class StepCacheLLM(FunctionCallingLLM):
         )
         self._llm = llm
         self._lazy = LazyEngine(engine=engine, persist_directory=persist_directory, config=config, tasks=tasks)
+        if warm:
+            self._lazy.warm_in_background()
 
     # ------------------------------------------------------------------ properties
     @classmethod

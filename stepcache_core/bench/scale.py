@@ -368,6 +368,15 @@ def format_scale(report: dict[str, Any]) -> str:
         for name in ("stepcache", "sqlite"):
             c = lc[name]
             lines.append(f"| {name} | {c['lookup_miss']['p50_ms']} | {c['update']['p50_ms']} | {c['lookup_hit']['p50_ms']} |")
+        first = lc.get("first_calls") or {}
+        if "first_miss_s" in first:
+            lines += [
+                "",
+                f"A fresh process's first call through `set_llm_cache` (an instant model: the time is the cache's): "
+                f"{first['first_miss_s']} s on a miss (opening the store; the embedding model loaded by it: "
+                f"{first['embedder_loaded_by_the_miss']}); {first['first_miss_after_warm_s']} s once a `warm=True` "
+                "cache has warmed up.",
+            ]
     elif lc:
         lines += ["", f"Free-text comparison failed: {lc['error'][:300]}"]
     return "\n".join(lines)

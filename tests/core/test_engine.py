@@ -473,3 +473,51 @@ def test_a_structure_whose_repairs_failed_skips_them_for_its_next_requests(make_
     with pytest.raises(UnverifiedOutputError):
         engine.run(Request("Extract as JSON. Text: Ann is 30, a chef, and lives in Oslo.", schema=other))
     assert len(backend.calls) - before == 2
+
+
+class _LoadingEmbedder(HashEmbedder):
+    """An embedder whose model is still loading until ``loaded`` is set (:class:`SupportsWarmup`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.loaded = threading.Event()
+        self.started = 0
+
+    def ready(self) -> bool:
+        return self.loaded.is_set()
+
+    def load_in_background(self) -> None:
+        self.started += 1
+
+    def embed(self, texts):
+        assert self.loaded.wait(10), "embedded before the model loaded"
+        return super().embed(texts)
+
+
+def test_a_request_never_waits_for_the_embedding_model():
+    """Class: a fresh process whose embedding model is still loading (6-15 s for MiniLM). A miss is answered at
+    once and stored under a placeholder (its exact repeat and structural variants are served at once); the real
+    vector is written in the background when the model is ready, after which similarity search finds the entry."""
+    import time as _time
+
+    from stepcache_core.embed import SupportsWarmup
+
+    embedder = _LoadingEmbedder()
+    assert isinstance(embedder, SupportsWarmup)
+    store = MemoryStore()
+    engine = StepCacheEngine(store=store, embedder=embedder, backend=ScriptedBackend(["3x = 15\nx = 5"]))
+    out = engine.run(Request("Solve for x: 3x + 5 = 20"))
+    assert out.trace.path == "miss" and embedder.started >= 1
+    assert any("placeholder" in n for n in out.trace.notes)
+    assert engine.run(Request("Solve for x: 3x + 5 = 20")).trace.exact_hit
+    variant = engine.run(Request("Solve for x: 3x + 8 = 20"))
+    assert variant.trace.path == "reuse" and variant.text.splitlines()[-1] == "x = 4"
+    embedder.loaded.set()
+    prep = engine.prepare(Request("Solve for x: 3x + 5 = 20"))
+    real = HashEmbedder().embed([engine.retriever.text(prep)])[0]
+    deadline = _time.time() + 10
+    while _time.time() < deadline and not [c for c in store.query(prep.collection, real, 1) if (c.similarity or 0) > 0.99]:
+        _time.sleep(0.05)
+    assert store.query(prep.collection, real, 1)[0].entry.id == prep.entry_id

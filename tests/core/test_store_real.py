@@ -227,6 +227,8 @@ def test_bench_scale_quick_reports_every_measure(tmp_path):
     assert rc["consistent"] and rc["entries_rebuilt"] == rc["entries_before"] > 0 and rc["on_open_ms"] > 0
     lc = report["langchain_free_text"]
     assert lc is not None and "error" not in lc and lc["embedder_loaded"] is False
+    first = lc["first_calls"]  # a fresh process's first miss never loads the embedding model
+    assert first["embedder_loaded_by_the_miss"] is False and first["first_miss_after_warm_s"] > 0
     assert (out / "scale.md").read_text().count("|") > 20
 
 
