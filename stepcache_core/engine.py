@@ -13,7 +13,6 @@ next. Serving sessions for streams and caller-made calls are in :mod:`~stepcache
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from dataclasses import dataclass, replace
 
@@ -21,7 +20,7 @@ from .adapt import Adaptation, Adapted
 from .backends.base import Backend
 from .config import EngineConfig
 from .embed import Embedder, MiniLMEmbedder
-from .errors import ConfigError, StoreError, UnverifiedOutputError
+from .errors import ConfigError, StoreError, StoreFailures, UnverifiedOutputError
 from .intake import Prepared, RunLog, prepare
 from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
@@ -34,8 +33,6 @@ from .values import Namespace, Outcome, Path, Request, Verdict
 from .verify import Verification, merge_stale, unreadable
 
 __all__ = ["EngineConfig", "Reframe", "StepCacheEngine"]
-
-logger = logging.getLogger("stepcache_core")
 
 
 class StepCacheEngine:
@@ -79,6 +76,8 @@ class StepCacheEngine:
         self.adaptation = Adaptation(self.verification, self.embedder)
         self.repairs = RepairLadder(self.verification, self.config)
         self.recorder = Recorder(self.store, self.exact_store, self.retriever, self.verification, self.config)
+        self.failures = StoreFailures()
+        """How this engine's store failures are logged (once per kind)."""
 
     # ----------------------------------------------------------------- public API
     def run(
@@ -115,7 +114,7 @@ class StepCacheEngine:
         try:
             reused = self._reuse(prep, run, model, unverified=False) if reuse else _Missed()
         except StoreError as e:  # the model can still answer: a lookup that fails is a miss, and the trace says why
-            logger.warning("stepcache: lookup failed (%s); treated as a miss", e)
+            self.failures.report(e, "looking up")
             run.notes.append(f"lookup failed: {e}")
             run.store_error = str(e)
             reused = _Missed()

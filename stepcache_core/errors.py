@@ -17,6 +17,9 @@ Exceptions are for misuse and broken infrastructure; a failed check is a
 
 from __future__ import annotations
 
+import logging
+import threading
+
 __all__ = [
     "StepCacheError",
     "ConfigError",
@@ -27,6 +30,7 @@ __all__ = [
     "ExpressionTooComplexError",
     "StoreError",
     "STORE_ERROR_KINDS",
+    "StoreFailures",
     "store_error_kind",
     "BackendError",
     "BackendTimeoutError",
@@ -220,3 +224,21 @@ class UnverifiedOutputError(StepCacheError):
         self.model_calls = model_calls
         self.prompt_tokens = prompt_tokens
         self.completion_tokens = completion_tokens
+
+
+class StoreFailures:
+    """The one store-failure policy of every route: a failing store is logged once per kind of failure (at warning
+    level, with what to do), later failures of that kind at debug level, and the call is served by the model."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def report(self, e: StoreError, doing: str) -> None:
+        with self._lock:
+            first = e.kind not in self._seen
+            self._seen.add(e.kind)
+        level = logging.WARNING if first else logging.DEBUG
+        logging.getLogger("stepcache_core").log(
+            level, "stepcache: the store failed while %s (%s); the model serves the call", doing, e
+        )

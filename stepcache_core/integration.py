@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
-from .errors import ConfigError, StoreError
+from .errors import ConfigError, StoreError, StoreFailures
 from .store import ChromaStore, Store
 from .tasks import TaskRegistry
 
@@ -54,22 +54,6 @@ class LastTrace:
         """``fn(*args, **kwargs)`` and the trace it left (run this in the worker)."""
         result = fn(*args, **kwargs)
         return result, self.get()
-
-
-class StoreFailures:
-    """The one store-failure policy of every route: a failing store is logged once per kind of failure (at warning
-    level, with what to do), later failures of that kind at debug level, and the call is served by the model."""
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-        self._lock = threading.Lock()
-
-    def report(self, e: StoreError, doing: str) -> None:
-        with self._lock:
-            first = e.kind not in self._seen
-            self._seen.add(e.kind)
-        level = logging.WARNING if first else logging.DEBUG
-        logger.log(level, "stepcache: the store failed while %s (%s); the model serves the call", doing, e)
 
 
 class LazyEngine:

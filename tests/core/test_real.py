@@ -259,7 +259,8 @@ def test_the_whole_request_is_read_on_the_real_parts(tmp_path, embedder, gemma):
 def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
     """Issue 22 on Gemma, Chroma and MiniLM: a word problem reaches Gemma as the caller wrote it and its answer is
     served as written (verified only if every computation holds); a recorded GSM8K-style answer is re-derived for a
-    variant with other names and numbers from the Chroma store, with no model call; a variant whose numbers break a
+    variant with other names and numbers from the Chroma store, with no model call, once a second recorded answer with
+    other numbers agreed with it (corroboration); a variant whose numbers break a
     step's role goes to Gemma. Nothing served as verified is wrong."""
     engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
     shop = "{0} buys {1} shirts at ${2} each and pays with a ${3} bill. How much change does {0} get?"
@@ -271,6 +272,12 @@ def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
     assert engine.record(
         Request(shop.format("Maria", 3, 12, 50)),
         "Maria spends 3 * 12 = <<3*12=36>>36 dollars.\nThe change is 50 - 36 = <<50-36=14>>14 dollars.\n#### 14",
+    )
+    # one verified answer vouches for its own numbers only: other numbers wait for a second, agreeing answer
+    assert engine.lookup(Request(shop.format("Kofi", 4, 7, 100))) is None
+    assert engine.record(
+        Request(shop.format("Maria", 4, 15, 80)),
+        "Maria spends 4 * 15 = <<4*15=60>>60 dollars.\nThe change is 80 - 60 = <<80-60=20>>20 dollars.\n#### 20",
     )
     out = engine.run(Request(shop.format("Kofi", 4, 7, 100)))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
