@@ -146,8 +146,8 @@ class StepCache(BaseCache):
 
     @property
     def last_trace(self) -> dict[str, Any] | None:
-        """The trace of this thread's (or asyncio task's) last call through the cache: a hit's, or a miss's once
-        its answer was recorded (``recorded`` says whether it was stored)."""
+        """The trace of this thread's last call through the cache: a hit's, or a miss's once its answer was recorded
+        (``recorded`` says whether it was stored). See :class:`~stepcache_core.integration.LastTrace`."""
         return self._last.get()
 
     @last_trace.setter
@@ -242,13 +242,14 @@ class StepCache(BaseCache):
                 return
             answer = tool_call_answer(generations, plan.target) if plan.target is not None else None
             tool_request = self._tool_request(plan, llm_string) if answer is not None else None
+            request = engine.resolve(plan.request, routing=ROUTING)
             if answer is not None and tool_request is not None:
                 stored = engine.record(tool_request, answer[0], routing=ROUTING, frame=answer[1])
             else:
-                stored = self._record(engine, engine.resolve(plan.request, routing=ROUTING), generations)
+                stored = self._record(engine, request, generations)
             if not stored:
                 logger.debug("stepcache: output not stored (failed verification or store error)")
-            self._traced_miss(engine.resolve(plan.request, routing=ROUTING).task or "", stored)
+            self._traced_miss(request.task or "", stored)
         except StoreError as e:
             self._failures.report(e, "storing")
         except StepCacheError as e:
@@ -278,7 +279,7 @@ class StepCache(BaseCache):
 
     async def alookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         value, trace = await asyncio.to_thread(self._last.traced, self.lookup, prompt, llm_string)
-        self.last_trace = trace  # the worker's context is a copy: the caller's task keeps the trace
+        self.last_trace = trace  # set on the worker thread: the caller's thread keeps it too
         return value
 
     async def aupdate(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:

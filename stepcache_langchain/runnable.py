@@ -147,8 +147,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     @property
     def last_trace(self) -> dict[str, Any] | None:
-        """The trace of this thread's (or asyncio task's) most recent call (every response also carries it:
-        ``with_trace`` or the message's ``response_metadata["stepcache"]``)."""
+        """The trace of this thread's most recent call (see :class:`~stepcache_core.integration.LastTrace`); every
+        response also carries it (``with_trace``, or a message's ``response_metadata["stepcache"]``)."""
         return self._last.get()
 
     @last_trace.setter
@@ -243,7 +243,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     async def ainvoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
         out, trace = await run_in_executor(config, partial(self._last.traced, self.invoke, input, config, **kwargs))
-        self.last_trace = trace  # the executor ran in a copy of this context
+        self.last_trace = trace  # the executor ran on another thread
         return out
 
     def stream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
