@@ -1,6 +1,6 @@
-"""Equations asked in other languages (issue 20): detected from the equation and the language's own words for
-"solve", reused across constants within one language, never across languages (the answer's words are the
-asker's language)."""
+"""Equations as chat apps send and chat models answer them (issue 20): asked in other languages (detected from the
+equation and the language's own words for "solve", reused across constants within one language, never across
+languages: the answer's words are the asker's language), and answered in the forms chat models write."""
 
 from __future__ import annotations
 
@@ -46,3 +46,29 @@ def test_words_of_other_languages_alone_do_not_make_an_equation(make_engine):
     engine, _ = make_engine(["Bonjour."])
     out = engine.run(Request("Traduis en anglais : x = 5 est la réponse"))
     assert out.trace.task == "text"
+
+
+@pytest.mark.parametrize(
+    "answer, variant",
+    [
+        ("Subtracting 5 from both sides gives 3x = 15, so x = 5.", "Subtracting 8 from both sides gives 3x = 12, so x = 4."),
+        ("3x + 5 = 20 → 3x = 15 → x = 5", "3x + 8 = 20 → 3x = 12 → x = 4"),
+        ("3x = 15 ⇒ x = 5", "3x = 12 ⇒ x = 4"),
+        ("3x = 15 => x = 5", "3x = 12 => x = 4"),
+        ("$x = \\dfrac{15}{3} = 5$", "$x = \\dfrac{12}{3} = 4$"),
+        ("$3\\left(x\\right) = 15$\n$x = 5$", "$3\\left(x\\right) = 12$\n$x = 4$"),
+        ("x = 5\nBecause 3x = 15.", "x = 4\nBecause 3x = 12."),
+        ("3x equals 15, so x equals 5", "3x equals 12, so x equals 4"),
+        ("3x = 15\n5 = x", None),
+    ],
+)
+def test_answer_forms_chat_models_write_are_verified_and_re_derived(make_engine, answer, variant):
+    """Class: answer forms (issue 20): sentences, arrows (→, ⇒, =>), ``\\dfrac`` and ``\\left(…\\right)``, the
+    answer line before the work, "equals" in words, the variable on the right. Each is verified as the model's
+    answer and re-derived for a variant, in the model's own layout (the variable on the right comes back as a
+    canonical solution), with no model call."""
+    engine, _ = make_engine([answer], default="x = 0")
+    assert engine.run(Request("Solve for x: 3x + 5 = 20")).trace.verified
+    out = engine.run(Request("Solve for x: 3x + 8 = 20"))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert out.text == variant if variant is not None else out.text.splitlines()[-1] == "x = 4"
