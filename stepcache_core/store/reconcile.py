@@ -120,7 +120,7 @@ def _collection(store: EmbeddedChromaStore, collection: str, indexed: set[str], 
             if bad:
                 store._drop_vectors(collection, bad)
             if entries:
-                store._index.put_many(collection, entries, [()] * len(entries))
+                store._index.put_many(collection, entries, [()] * len(entries), restored=True)
     if missing and repair:
         store._index.delete(collection, missing)
     return CollectionReport(collection, len(vectors), len(indexed), len(orphans) - unreadable, len(missing), unreadable)

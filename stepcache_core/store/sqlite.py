@@ -7,13 +7,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import StoreError
 from .base import _Limits, _racing
 from .entry import Candidate, Entry
 
 __all__ = ["SqliteStore"]
+
+_T = TypeVar("_T")
 
 
 class SqliteStore(_Limits):
@@ -87,17 +89,34 @@ class SqliteStore(_Limits):
 
     def _count_entries(self, conn: Any) -> None:
         """Create the counts table and its triggers (once per file), in one transaction."""
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='entries_uncounted'").fetchone():
+        exists = "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='entries_uncounted'"
+        if conn.execute(exists).fetchone():
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='entries_uncounted'").fetchone():
+
+        def create(conn: Any) -> None:
+            if not conn.execute(exists).fetchone():  # another process may have just created them
                 for stmt in self._COUNTS:
                     conn.execute(stmt)
-            conn.execute("COMMIT")
-        except BaseException:
-            _rollback(conn)
+
+        self._transaction("open", create)
+
+    def _transaction(self, operation: str, work: Callable[[Any], _T]) -> _T:
+        """``work(connection)`` in one ``BEGIN IMMEDIATE`` transaction (writers queue for the lock, up to
+        ``timeout_s``): committed, or rolled back with the first error raised as a typed :class:`StoreError`."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+                return result
+            except BaseException:
+                _rollback(conn)
+                raise
+        except StoreError:
             raise
+        except Exception as e:
+            raise StoreError.from_exception(e, location=self.location, operation=operation) from e
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -173,18 +192,7 @@ class SqliteStore(_Limits):
     def recount(self) -> None:
         """Count the entries again (the counts table kept by triggers, rebuilt from the rows)."""
         self._writable("recount")
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for stmt in self._COUNTS[1:3]:
-                    conn.execute(stmt)
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
-        except Exception as e:
-            raise StoreError.from_exception(e, location=self.location, operation="recount") from e
+        self._transaction("recount", lambda conn: [conn.execute(stmt) for stmt in self._COUNTS[1:3]])
 
     def ids_by_collection(self) -> dict[str, set[str]]:
         """Every entry's id, by collection."""
@@ -227,7 +235,12 @@ class SqliteStore(_Limits):
     def put(self, collection: str, entry: Entry, embedding: Sequence[float]) -> None:
         self.put_many(collection, [entry], [embedding])
 
-    def put_many(self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]]) -> None:
+    def put_many(
+        self, collection: str, entries: Sequence[Entry], embeddings: Sequence[Sequence[float]], *, restored: bool = False
+    ) -> None:
+        """Store ``entries`` (one transaction, the bound applied in it). A single put counts as used now; a bulk
+        import, or ``restored`` entries (re-indexed by the reconciler), as used when they were created, so that
+        they never displace entries used since."""
         self._writable("put")
         now = time.time()
         rows = [
@@ -238,29 +251,21 @@ class SqliteStore(_Limits):
                 json.dumps(list(v)) if self._vectors else "[]",
                 e.signature,
                 e.created_at,
-                max(now, e.created_at) if len(entries) == 1 else e.created_at,
+                max(now, e.created_at) if len(entries) == 1 and not restored else e.created_at,
             )
             for e, v in zip(entries, embeddings)
         ]
-        victims: list[str] = []
-        try:
-            conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.executemany(
-                    "INSERT INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (collection, id) DO UPDATE SET meta=excluded.meta, vector=excluded.vector, "
-                    "sig=excluded.sig, created_at=excluded.created_at, used_at=excluded.used_at",
-                    rows,
-                )
-                if self.max_entries is not None:
-                    victims = self._over_bound(conn, collection)
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
-        except Exception as e:
-            raise StoreError.from_exception(e, location=self.location, operation="put") from e
+
+        def write(conn: Any) -> list[str]:
+            conn.executemany(
+                "INSERT INTO entries (collection, id, meta, vector, sig, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (collection, id) DO UPDATE SET meta=excluded.meta, vector=excluded.vector, "
+                "sig=excluded.sig, created_at=excluded.created_at, used_at=excluded.used_at",
+                rows,
+            )
+            return self._over_bound(conn, collection) if self.max_entries is not None else []
+
+        victims = self._transaction("put", write)
         if victims and self._on_evict is not None:
             self._on_evict(collection, victims)  # the rows are gone: the vectors follow
 
