@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from . import background
 from .errors import ConfigError
 
 __all__ = ["Embedder", "SupportsWarmup", "MiniLMEmbedder", "HashEmbedder", "cosine"]
@@ -94,8 +95,7 @@ class MiniLMEmbedder:
         global _LOADER
         with _LOADER_LOCK:
             if _LOADER is None or (not _LOADER.is_alive() and not self.ready()):
-                _LOADER = threading.Thread(target=self._load_quietly, name="stepcache-embedder-load", daemon=True)
-                _LOADER.start()
+                _LOADER = background.start(self._load_quietly, "stepcache-embedder-load")
 
     def _load_quietly(self) -> None:
         try:

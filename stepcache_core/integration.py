@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import background
 from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
@@ -121,7 +122,7 @@ class LazyEngine:
             except Exception as e:  # the first call meets the same failure, and the store-failure policy
                 logger.warning("stepcache: warming up failed (%s)", e)
 
-        threading.Thread(target=work, name="stepcache-warm", daemon=True).start()
+        background.start(work, "stepcache-warm")
 
     def available(self, failures: StoreFailures) -> StepCacheEngine | None:
         """The engine, or ``None`` when its store cannot be opened (reported through ``failures``; the next call

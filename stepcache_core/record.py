@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from . import background
 from .config import EngineConfig
 from .errors import StoreError, UnverifiedOutputError
 from .intake import Prepared, RunLog
@@ -139,7 +140,7 @@ class Recorder:
             except Exception as e:  # the entry stays findable by id and structure
                 logger.warning("stepcache: background embedding of entry %s failed (%s)", entry.id, e)
 
-        threading.Thread(target=work, name="stepcache-embed-later", daemon=True).start()
+        background.start(work, "stepcache-embed-later")
 
     def corroborate(self, prep: Prepared, entry: Entry, slots: frozenset[str], run: RunLog) -> None:
         """Mark a stored entry corroborated for ``slots`` too (stored again under its own vector). Raises

@@ -85,6 +85,18 @@ def first_calls(root: Path) -> dict[str, Any]:
     return out
 
 
+def _last_json(stdout: str) -> dict[str, Any] | None:
+    """The last line of ``stdout`` that is a JSON object (a library may print other lines)."""
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            found = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(found, dict):
+            return found
+    return None
+
+
 def measure(n: int = 300) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="sc-lc-bench-"))
     proc = subprocess.run(  # a fresh process of its own: nothing imported or opened yet
@@ -93,7 +105,9 @@ def measure(n: int = 300) -> dict[str, Any]:
         text=True,
         timeout=600,
     )
-    first = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {"error": proc.stderr[-1500:]}
+    first = _last_json(proc.stdout) or {"error": proc.stderr[-1500:] or "no output"}
+    if proc.returncode != 0:  # what it measured stands; how it ended is reported beside it
+        first = {**first, "exit_code": proc.returncode, "stderr": proc.stderr[-1500:]}
 
     from langchain_community.cache import SQLiteCache
 

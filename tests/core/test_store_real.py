@@ -228,7 +228,9 @@ def test_bench_scale_quick_reports_every_measure(tmp_path):
     lc = report["langchain_free_text"]
     assert lc is not None and "error" not in lc and lc["embedder_loaded"] is False
     first = lc["first_calls"]  # a fresh process's first miss never loads the embedding model
+    assert "embedder_loaded_by_the_miss" in first, first  # the fresh process's error, when it failed
     assert first["embedder_loaded_by_the_miss"] is False and first["first_miss_after_warm_s"] > 0
+    assert "exit_code" not in first, first  # background work was waited for: the process ended cleanly
     assert (out / "scale.md").read_text().count("|") > 20
 
 
@@ -407,3 +409,26 @@ def test_a_cache_shipped_read_only_serves_lookups_and_refuses_writes(tmp_path, m
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_short_process_leaves_its_entry_findable_by_similarity(tmp_path):
+    """Class: a script that makes one call and exits while the embedding model is still loading. The entry was
+    stored under a placeholder; the exit waits for its real vector, so the next process finds it by similarity."""
+    pytest.importorskip("chromadb")
+    pytest.importorskip("sentence_transformers")
+    code = """
+        import sys
+        from stepcache_core import Request, StepCacheEngine
+        from stepcache_core.fakes import ScriptedBackend
+        engine = StepCacheEngine(persist_directory=sys.argv[1], backend=ScriptedBackend(["3x = 15\\nx = 5"]))
+        out = engine.run(Request("Solve for x: 3x + 5 = 20"))
+        print(out.trace.path, any("placeholder" in n for n in out.trace.notes))
+    """
+    proc = _py(code, str(tmp_path), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["miss", "True"]
+    engine = StepCacheEngine(persist_directory=str(tmp_path))
+    prep = engine.prepare(Request("Solve for x: 3x + 5 = 20"))
+    vector = engine.embedder.embed([engine.retriever.text(prep)])[0]
+    found = engine.store.query(prep.collection, vector, 1)
+    assert found and found[0].entry.id == prep.entry_id and (found[0].similarity or 0) > 0.99
