@@ -707,7 +707,7 @@ _ROLES: tuple[Trap, ...] = (
        "sentence-then-fence"),
     _r("departing-from", T, Trip, _DEPARTING,
        ("Flight to Lyon, departing from Porto.", _swap(_DEPARTING[1], "origin", "destination")), "pretty"),
-    # safe: other values in the same roles, and one record rephrased with the same roles
+    # safe: other values in the same roles
     _r("safe-train", S, Trip, _TRAIN, ("I need a train from Madrid to Seville.", {"origin": "Madrid", "destination": "Seville"})),
     _r("safe-sale", S, Sale, _VESPA,
        ("The Vespa was sold by Luca Ferri to Giulia Conti.", {"item": "Vespa", "seller": "Luca Ferri", "buyer": "Giulia Conti"}),
@@ -718,7 +718,10 @@ _ROLES: tuple[Trap, ...] = (
        "sentence-then-fence"),
     _r("safe-final", S, Match, _FINAL,
        ("Kovacs beat Nilsen 7-5 6-2 in the final.", {"winner": "Kovacs", "loser": "Nilsen", "score": "7-5 6-2"}), "pretty"),
-    _r("safe-email-rephrased", S, Email, _MAIL, ("Daniel Cho got an email from Priya Nair about the Q3 budget.", _MAIL[1]), "fenced"),
+    # a rephrased record ("Daniel Cho got an email from Priya Nair ...") is a change no slot accounts for: the model
+    # answers it (see JsonCarryover); safe variants differ in their values only
+    _r("safe-email-others", S, Email, _MAIL, ("Email from Lena Vogel to Omar Haddad about the Q4 forecast.",
+       {"sender": "Lena Vogel", "recipient": "Omar Haddad", "subject": "Q4 forecast"}), "fenced"),
     _r("safe-loan", S, Loan, _BIKE, ("Marta lent her bike to Jonas for the weekend.", {**_BIKE[1], "borrower": "Jonas"})),
     _r("safe-lease", S, Lease, _FLAT, ("Mr Grant rents the flat on Elm Street to Ms Adeyemi.", {**_FLAT[1], "tenant": "Ms Adeyemi"}),
        "fence-then-sentence"),
@@ -729,7 +732,7 @@ _ROLES: tuple[Trap, ...] = (
     _r("safe-interview", S, Interview, _INTERVIEW, ("Lucas Meyer was interviewed by Priya Nair.", {**_INTERVIEW[1], "candidate": "Lucas Meyer"})),
     _r("safe-booked-for", S, TableBooking, _BOOKED, ("Kai booked a table for Noor.", {"booked_by": "Kai", "guest": "Noor"}),
        "sentence-then-fence"),
-    _r("safe-train-rephrased", S, Trip, _TRAIN, ("Leaving from Lyon, I need a train to Porto.", _TRAIN[1])),
+    _r("safe-train-others", S, Trip, _TRAIN, ("I need a train from Seville to Bilbao.", {"origin": "Seville", "destination": "Bilbao"})),
 )
 
 

@@ -32,15 +32,23 @@ class EquationCarryover:
 
     Adapted steps are the adapter's own arithmetic, which verification checks link by link: a derived number that
     happens to equal an old constant (``2x = 10 - 6 = 4``) is not stale there.
+
+    Words are read too: a reused answer's prose may only narrate the solving (see ``NARRATION``: "subtract 5 from
+    both sides", "so the solution is"). Any other word makes a claim about the cached values that no check reads
+    ("which is odd", "the solution is positive", "(an integer)"), and it would be served unchanged for values it
+    may not fit: the step saying it is patched through the model (a word outside the steps skips the reuse). Only
+    when the values changed: a renamed variable keeps every claim about them true.
     """
 
     def stale(
         self, old: EquationProblem, new: EquationProblem, cached: Sequence[Step], steps: Sequence[Step], text: str
     ) -> list[Verdict]:
         gone = _magnitudes(old) - _magnitudes(new)
-        if not gone:
-            return []
         out: list[Verdict] = []
+        if old.constants != new.constants or old.solutions != new.solutions:
+            out += _claims(old, new, steps, text)
+        if not gone:
+            return out
         for step in steps:
             if step.origin not in ("cached", "adapted"):
                 continue
@@ -53,6 +61,46 @@ class EquationCarryover:
                 shown = ", ".join(str(h) for h in hit)
                 out.append(Verdict(False, f"step states {shown} of the cached equation {old.written!r}", step=step.index))
         return out
+
+
+# the words a worked solution narrates its steps with; anything else is a claim the task does not verify
+NARRATION = frozenset(
+    """a an the of to for from by on in into with at as and or so then thus hence therefore because since means now
+    next first second third finally last step steps here here's how what we us our i i'll i'm we'll let let's
+    lets it it's its this that these which each both one other side sides left right hand lhs rhs is are be was
+    get gets got gives give giving yields yield obtain obtains leaves leaving have has find finds found start
+    starting begin solve solving solved solution solutions answer answers final result equation equations
+    expression term terms variable variables value values unknown add adding added subtract subtracting
+    subtracted multiply multiplying multiplied divide dividing divided simplify simplifying simplified
+    simplifies combine combining like isolate isolating isolated move moving moved bring bringing collect
+    collecting expand expanding distribute distributing rearrange rearranging rewrite rewriting substitute
+    substituting plug plugging back check checking verify verifying cancel cancels out over times plus minus
+    equals equal sum difference product quotient reciprocal coefficient constant squared square root roots take
+    taking apply applying rule original given true holds correct sides' ✓""".split()
+)
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+_LATEX = re.compile(r"\\(?:begin|end)\{[^}]*\}|\\[a-zA-Z]+")
+
+
+def _unread_words(text: str, names: frozenset[str]) -> list[str]:
+    """The words of ``text`` that neither narrate the solving nor name the variable or a number."""
+    words = [w.replace("\u2019", "'") for w in _WORDS.findall(_LATEX.sub(" ", text))]
+    return [w for w in words if len(w) > 1 and (f := w.casefold()) not in NARRATION and f not in names and f not in _WORD_NUMBERS]
+
+
+def _claims(old: EquationProblem, new: EquationProblem, steps: Sequence[Step], text: str) -> list[Verdict]:
+    """A failed verdict for each reused step that says a word the task does not read, and one (no step) for such a
+    word outside the steps."""
+    names = frozenset(w.casefold() for p in (old, new) for w in _WORDS.findall(p.written))
+    out: list[Verdict] = []
+    for step in steps:
+        if step.origin in ("cached", "adapted") and (unread := _unread_words(step.text, names)):
+            out.append(Verdict(False, f"step says {unread[0]!r} of the cached values, which no check reads", step=step.index))
+    inside = {w.casefold() for step in steps for w in _unread_words(step.text, names)}
+    outside = [w for w in _unread_words(text, names) if w.casefold() not in inside]
+    if outside:
+        out.append(Verdict(False, f"the answer says {outside[0]!r} of the cached values, which no check reads"))
+    return out
 
 
 def _magnitudes(problem: EquationProblem) -> set[Fraction]:

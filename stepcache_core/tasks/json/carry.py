@@ -12,7 +12,7 @@ from typing import Any
 from ...segment import locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem, source_text
-from .text import CORRECTION, _norm, is_number, name_runs, tokens
+from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, tokens
 
 __all__ = ["JsonCarryover", "ROLE_WORDS"]
 
@@ -29,15 +29,20 @@ _SKIP = frozenset("the a an his her their its my our your le la les l' el los la
 
 
 class JsonCarryover:
-    """A value the cached answer carries into the new one must fill the role it filled in the cached record, be the
-    new record's only candidate of its kind, and the text around the object must say nothing of the cached record
-    the new one does not.
+    """The new record may differ from the cached one only in values, a value the cached answer carries into the new
+    one must fill the role it filled in the cached record, be the new record's only candidate of its kind, and the
+    text around the object must say nothing of the cached record the new one does not.
 
+    - *Every difference accounted for.* The two records, each without the spans its answer's values fill, must say
+      the same words in the same order (see :func:`record_frame`): "Also list his hobbies.", "She is not 34 but
+      35", "(approximately)" or any other word the new record adds, drops or changes outside a value is a change
+      the task does not adapt, so the model answers. Numbers and names no key extracts may change ("sells for 40
+      euros" with no ``price`` key), and so may the words that state a yes/no field ("in stock" / "out of stock").
     - *Roles.* The role word a value stands after ("from", "to", "for", "by", "à", a possessive) must be the one
       the cached value stood after, none for none: the cached ``origin`` followed "from"; in "from Porto to Lyon"
       a reused ``Lyon`` follows "to"; in "Daniel Cho interviewed Priya Nair" the cached interviewer's "by" is
-      gone. A record rephrased around its values ("For 25 dollars you can buy ...") is patched, not guessed. Two values whose order swapped around the same words
-      ("Kovacs beat Moreau" / "Moreau beat Kovacs") swapped roles. Where the two records say the same words
+      gone. Two values whose order swapped around the same words ("Kovacs beat Moreau" / "Moreau beat Kovacs")
+      swapped roles. Where the two records say the same words
       around a cached value, the new value fills exactly that slot (see ``_Alignment``). Checked for patched and
       generated values too: the cached entry is the precedent for what fills each slot.
     - *Candidates.* A record that corrects itself offers two values for one key; a record with more numbers or
@@ -55,6 +60,15 @@ class JsonCarryover:
         same_record = _norm(old_text) == _norm(new_text)  # a renamed or added key still has its precedent's slot
         if CORRECTION.search(new_text) and not CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
+        # the model's own answer carries nothing over; an answer still missing a key or holding a value the new
+        # record does not state waits for its patch (the words the record adds may be that value's, which the model
+        # reads), and is judged again once patched
+        carried = any(s.origin != "generated" for s in steps)
+        complete = set(new.required) <= {s.key for s in steps} and all(
+            grounded(leaf, new_text) for s in steps for leaf in _leaves(s.value)
+        )
+        if carried and complete and not same_record and (change := frame_change(old_text, cached, new_text, steps)):
+            return [Verdict(False, f"the record {change}, which no value of the answer accounts for")]
         before = {s.key: s.value for s in cached if s.key is not None}
         now_claimed, then_claimed = _claimed(steps), _claimed(cached)
         more_numbers = _unclaimed_numbers(new_text, now_claimed) > _unclaimed_numbers(old_text, then_claimed)
@@ -101,6 +115,107 @@ class JsonCarryover:
         if stale_prose is not None:
             found.append(Verdict(False, f"the text around the object says {stale_prose!r}, which the new record does not"))
         return found
+
+
+# the words that state a yes/no field around its name ("is not in stock", "out of stock", "auto-renewal off")
+_STATE_WORDS = _NEGATIONS | frozenset("in out of on off enabled disabled active inactive yes no true false".split())
+
+
+def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
+    """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
+    yes/no field next to the field's name, numbers (``#``) and capitalised words inside a sentence (``Aa``) that no
+    value holds; punctuation other than ``?`` is dropped, words are case-folded and numbers compared by value."""
+    return tuple(w for w, _ in _frame(text, steps))
+
+
+def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
+    """:func:`record_frame`'s words, each with whether its clause holds a value the model wrote for this text (a
+    patched key's: the model read that clause)."""
+    every = tokens(text)
+    words = [w for w in every if any(ch.isalnum() for ch in w)]
+    folded = [_word(w) for w in words]
+    marked = [False] * len(words)
+    fresh = [False] * len(words)  # a generated value's words
+    for s in steps:
+        if s.key is None:
+            continue
+        for leaf in _leaves(s.value):
+            want = [_word(w) for w in tokens(_spoken(leaf)) if any(ch.isalnum() for ch in w)]
+            for i in range(len(folded) - len(want) + 1):
+                if want and folded[i : i + len(want)] == want:
+                    marked[i : i + len(want)] = [True] * len(want)
+                    if s.origin == "generated":
+                        fresh[i : i + len(want)] = [True] * len(want)
+        for key in _flag_keys(s.key, s.value):  # the field's main word ("stock" of in_stock) and the state words by it
+            main = max(re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", key), key=len).casefold()
+            for i, w in enumerate(folded):
+                if len(main) >= 3 and main in w:
+                    for j in range(max(0, i - 3), min(len(folded), i + 4)):
+                        if folded[j] in _STATE_WORDS or main in folded[j]:
+                            marked[j] = True
+    clause_of: list[int] = []
+    clause = 0
+    for w in every:
+        if any(ch.isalnum() for ch in w):
+            clause_of.append(clause)
+        else:
+            clause += 1
+    fresh_clauses = {clause_of[i] for i, f in enumerate(fresh) if f}
+    out: list[tuple[str, bool]] = []
+    start, k = True, 0  # a sentence's first word is capitalised whatever it is
+    for w in every:
+        if not any(ch.isalnum() for ch in w):
+            if w == "?":
+                out.append((w, False))
+            start = start or w in ".!?"
+            continue
+        if not marked[k]:
+            shown = "#" if is_number(w) else "Aa" if w[:1].isupper() and not start else folded[k]
+            out.append((shown, clause_of[k] in fresh_clauses))
+        k += 1
+        start = False
+    return out
+
+
+def frame_change(old_text: str, cached: Sequence[Step], new_text: str, steps: Sequence[Step]) -> str | None:
+    """What the new record says besides its values that the cached record did not (or no longer says), as a phrase
+    for a verdict; ``None`` when the two records differ only in what their answers' values fill. Words the new
+    record adds inside a clause that holds a value the model wrote for it (a patched key's "a chef") are that
+    value's, read by the model."""
+    before = record_frame(old_text, cached)
+    now = _frame(new_text, steps)
+    words = tuple(w for w, _ in now)
+    if before == words:
+        return None
+    matcher = difflib.SequenceMatcher(a=before, b=words, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "insert" and all(read for _, read in now[j1:j2])):
+            continue
+        added, dropped = " ".join(words[j1:j2]), " ".join(before[i1:i2])
+        if added and dropped:
+            return f"says {added!r} where the cached one said {dropped!r}"
+        return f"adds {added!r}" if added else f"no longer says {dropped!r}"
+    return None
+
+
+def _word(w: str) -> str:
+    if is_number(w):
+        try:
+            return repr(float(w.replace(",", "")))
+        except ValueError:
+            return w.casefold()
+    return w.casefold()
+
+
+def _flag_keys(key: str, value: Any) -> list[str]:
+    """The names of the yes/no fields in ``value`` (itself, or inside nested objects and lists)."""
+    if isinstance(value, bool):
+        return [key]
+    if isinstance(value, dict):
+        return [f for k, v in value.items() for f in _flag_keys(str(k), v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _flag_keys(key, v)]
+    return []
 
 
 def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:

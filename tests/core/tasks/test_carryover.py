@@ -116,7 +116,12 @@ def test_a_record_with_another_unclaimed_name_offers_a_second_candidate() -> Non
         schema, ("This is Nora Quinn, call me back.", {"customer": "Nora Quinn"}),
         ("This is Nora Quinn, calling for my boss, Mark Ellis.", {"customer": "Nora Quinn"}),
     )  # fmt: skip
-    assert [v.key for v in found] == ["customer"]
+    assert found  # the added words are a change no value accounts for (and a second candidate for the key)
+    same_words = _json_stale(
+        schema, ("Nora Quinn and her boss called.", {"customer": "Nora Quinn"}),
+        ("Nora Quinn and her boss Mark Ellis called.", {"customer": "Nora Quinn"}),
+    )  # fmt: skip
+    assert same_words
 
 
 def test_a_record_that_corrects_itself_goes_to_the_model() -> None:
@@ -216,3 +221,95 @@ def test_a_renamed_key_keeps_the_slot_of_the_key_it_renames() -> None:
                 assert type(e).__name__ == "UnverifiedOutputError"
             else:
                 assert json.loads(out.text)["team"] != wrong, (new_text, wrong)
+
+
+# --- JSON: every difference between the two records accounted for ----------------------------------------------------
+PERSON = _schema(name="string", age="integer", city="string")
+ANA = ("Ana Silva is 30 and lives in Lisbon.", {"name": "Ana Silva", "age": 30, "city": "Lisbon"})
+BRUNO = {"name": "Bruno Costa", "age": 45, "city": "Porto"}
+
+
+def test_a_record_that_differs_only_in_its_values_is_reused() -> None:
+    """Class: safe variant. Only the values changed, and a number no key extracts ("2 kids")."""
+    assert not _json_stale(PERSON, ANA, ("Bruno Costa is 45 and lives in Porto.", BRUNO))
+    assert not _json_stale(
+        PERSON,
+        ("Ana Silva is 30, has 2 kids and lives in Lisbon.", ANA[1]),
+        ("Bruno Costa is 45, has 3 kids and lives in Porto.", BRUNO),
+    )
+
+
+def test_words_the_record_adds_outside_its_values_go_to_the_model() -> None:
+    """Classes: an extra ask inside the record (English and Spanish, no instruction verb to spot), a negation, a
+    hedge, a second clause about another value, a question. Each adds words no value fills: the model answers."""
+    for text in (
+        "Bruno Costa is 45 and lives in Porto. Also list his hobbies.",
+        "Bruno Costa is 45 and lives in Porto. Además, indica sus aficiones.",
+        "Bruno Costa is 45 and no longer lives in Porto.",
+        "Bruno Costa is about 45 and lives in Porto.",
+        "Bruno Costa is 45 and lives in Porto, he moved from Braga last year.",
+        "Bruno Costa is 45 and lives in Porto?",
+    ):
+        found = _json_stale(PERSON, ANA, (text, BRUNO))
+        assert found and found[0].step is None and "accounts for" in found[0].reason, text
+
+
+def test_words_the_record_drops_or_rephrases_go_to_the_model() -> None:
+    """Class: paraphrase. The task cannot tell a rephrased record from a changed one, so it does not reuse."""
+    for text in ("Bruno Costa, 45, lives in Porto.", "Bruno Costa is 45 and lives near Porto."):
+        found = _json_stale(PERSON, ANA, (text, BRUNO))
+        assert found and "accounts for" in found[0].reason, text
+
+
+def test_a_yes_no_field_restated_is_a_value_not_a_change() -> None:
+    """Class: a boolean's own words ("in stock" / "out of stock" / "not in stock") are its slot."""
+    schema = _schema(product="string", price="integer", in_stock="boolean")
+    old = ("The Nordik 2 kettle costs 40 dollars and is in stock.", {"product": "Nordik 2 kettle", "price": 40, "in_stock": True})
+    for text, stocked in (
+        ("The Vento X5 fan costs 85 dollars and is out of stock.", False),
+        ("The Vento X5 fan costs 85 dollars and is not in stock.", False),
+        ("The Vento X5 fan costs 85 dollars and is in stock.", True),
+    ):
+        new = (text, {"product": "Vento X5 fan", "price": 85, "in_stock": stocked})
+        assert not _json_stale(schema, old, new), text
+
+
+def test_an_extra_ask_in_the_record_is_answered_by_the_model_on_the_engine() -> None:
+    """Class: extra ask after the record, end to end (the wrong reuse found by probing: the cached-shape JSON was
+    served). The model's answer is served as written: 0 wrong."""
+    prompt = "Extract name, age, city as JSON. Text: {}"
+    model = '{"name": "Bruno Costa", "age": 45, "city": "Porto"}\nHis hobbies are not stated in the text.'
+    path, text = _served(
+        (prompt.format(ANA[0]), json.dumps(ANA[1])),
+        prompt.format("Bruno Costa is 45 and lives in Porto. Also list his hobbies."),
+        model,
+        PERSON,
+    )
+    assert path in ("skip", "miss") and text == model
+    path, text = _served(
+        (prompt.format(ANA[0]), json.dumps(ANA[1])), prompt.format("Bruno Costa is 45 and lives in Porto."), "{}", PERSON
+    )
+    assert path == "reuse" and json.loads(text) == BRUNO
+
+
+# --- equations: the answer's prose is read too ------------------------------------------------------------------------
+def test_a_claim_about_the_cached_values_is_never_served_for_new_ones() -> None:
+    """Classes: parity, sign, integrality, primality, comparison, said in a reused line or a note after the steps.
+    The line is patched through the model (here "MODEL"), never served as the cached answer wrote it: 0 wrong."""
+    for answer, new in (
+        ("Subtract 5 from both sides: 3x = 15.\nDivide by 3: x = 5.\nSo x = 5, which is odd.", "Solve for x: 3x + 8 = 20"),
+        ("3x = 15\nx = 5\nThe solution is positive.", "Solve for x: 3x + 35 = 20"),
+        ("3x = 15\nx = 5 (an integer)", "Solve for x: 3x + 6 = 20"),
+        ("3x = 15\nx = 5\nNote: 5 is a prime number.", "Solve for x: 3x + 8 = 20"),
+        ("3x = 15\nx = 5, greater than 4.", "Solve for x: 3x + 11 = 20"),
+    ):
+        path, text = _served(("Solve for x: 3x + 5 = 20", answer), new, "MODEL")
+        for claim in ("odd", "positive", "integer", "prime", "greater"):
+            assert claim not in text, (answer, text)
+
+
+def test_narrated_steps_are_still_reused() -> None:
+    """Class: safe variant. Prose that only narrates the solving is re-derived with the numbers, no model call."""
+    answer = "I'll solve this step by step.\nSubtract 5 from both sides: 3x = 15.\nThen divide both sides by 3: x = 5.\nSo the answer is x = 5."
+    path, text = _served(("Solve for x: 3x + 5 = 20", answer), "Solve for x: 3x + 8 = 20", "MODEL")
+    assert path == "reuse" and "MODEL" not in text and text.splitlines()[-1] == "So the answer is x = 4."
