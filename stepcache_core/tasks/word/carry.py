@@ -14,11 +14,26 @@ from .read import computations
 __all__ = ["WordCarryover"]
 
 
+# words that compare values or state a property of one: a claim about the numbers that no computation states
+_CLAIM = re.compile(
+    r"\b(?:more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|"
+    r"dearer|faster|slower|heavier|lighter|than|exceeds?|exceeded|exceeding|most|least|fewest|longest|shortest|"
+    r"largest|smallest|biggest|highest|lowest|oldest|youngest|cheapest|fastest|slowest|heaviest|lightest|enough|"
+    r"afford|affordable|even|odd|positive|negative|prime|round|integer|divisible|short|surplus|deficit)\b",
+    re.IGNORECASE,
+)
+
+
 class WordCarryover:
     """A cached name that the new question does not have, or a number written in words whose value changed
     ("she sold half" when the new question says a third), is stale. So is a whole answer the adapter left as it
     was (it refused) when the question's numbers changed: its old numbers may all be numbers of the new question
-    too ("4 + 3 + 4" for 7, 4 and 3 pizzas), and would verify there by coincidence."""
+    too ("4 + 3 + 4" for 7, 4 and 3 pizzas), and would verify there by coincidence.
+
+    When the numbers changed, a reused line that compares values or states a property of one in words the
+    question does not use ("She spent more than she kept", "an even number", "so she can afford it") makes a claim
+    no computation checks, and which the new numbers may make false: that line is stale. Restating the
+    question's own comparison ("5 fewer cards than he has") is not: the gate keeps the question's words."""
 
     def stale(
         self, old: WordProblem, new: WordProblem, cached: Sequence[Step], steps: Sequence[Step], text: str
@@ -29,7 +44,12 @@ class WordCarryover:
         moved = any(a.value != b.value for a, b in zip(old.quantities, new.quantities, strict=False))
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
+        asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", new.prompt)}
         for step in steps:
+            if moved and step.origin in ("cached", "adapted"):
+                claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked)), None)
+                if claim is not None:
+                    found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
             for name in gone:
                 if re.search(rf"\b{re.escape(name)}\b", step.text):
                     found.append(Verdict(False, f"names {name}, who is not in the new question", step=step.index))
@@ -37,6 +57,15 @@ class WordCarryover:
                 if q.kind == "word" and q.value in changed and changed.get(q.value) != q.value:
                     found.append(Verdict(False, f"says {q.text!r}, which the new question changed", step=step.index))
         return found
+
+
+def _claims(text: str, m: re.Match[str], asked: set[str]) -> bool:
+    """Whether ``m`` (a :data:`_CLAIM` word) makes a claim of its own: a word the question does not use, and not a
+    quantity's amount ("24 more people", "$5 less": how many, not a comparison)."""
+    word = m.group().casefold()
+    if word in asked:
+        return False
+    return not (word in ("more", "less", "fewer") and re.search(r"\d\s*$", text[: m.start()]))
 
 
 def computations_of(steps: Sequence[Step]) -> bool:

@@ -210,6 +210,23 @@ def test_a_comparison_whose_outcome_flips_is_refused(make_engine):
     assert not all(v.ok for v in false) and "does not hold" in next(v.reason for v in false if not v.ok)
 
 
+def test_a_comparison_or_property_said_in_words_is_never_served_for_new_numbers(make_engine):
+    """Class: claims in prose about the cached numbers (a comparison, a parity, affordability) that no computation
+    states. Found by probing: "She spent more than she kept." was served for 2 shirts, where she kept more."""
+    for extra in ("\nShe spent more than she kept.", "\nSo the change is an even number.", "\nSo she can afford them."):
+        q, a = shop("Mia", 3, 10, 50)
+        a = a.replace("\n####", extra + "\n####")
+        engine, _ = make_engine([a], default="MODEL")
+        engine.run(Request(q))
+        out = engine.run(Request(shop("Mia", 2, 10, 50)[0]))
+        assert out.trace.path in ("skip", "patch") and extra.strip() not in out.text, extra
+    q, a = cards(12, 5, CARDS_GSM.replace("His brother has", "His brother has 5 fewer cards than he has, so"))
+    engine, _ = make_engine([a], default="MODEL")
+    engine.run(Request(q))
+    out = engine.run(Request(cards(20, 4)[0]))  # the question's own comparison, restated: still reused
+    assert out.trace.path == "reuse" and "4 fewer cards than he has" in out.text
+
+
 def test_a_result_restated_in_words_is_never_served_stale(make_engine):
     """An answer that restates a value in words ("so seven cards") is re-derived in words, never served with the
     old word left in; a word that cannot say the new value ("twice" for 3) makes the model answer."""
