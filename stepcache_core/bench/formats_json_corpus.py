@@ -26,6 +26,8 @@ __all__ = [
     "Contact",
     "Flight",
     "Developer",
+    "OrderLine",
+    "Order",
     "Case",
     "CASES",
     "WRAPPERS",
@@ -64,6 +66,16 @@ class Developer(BaseModel):
     languages: list[str] = Field(description="programming languages the developer knows")
 
 
+class OrderLine(BaseModel):
+    item: str = Field(description="the product ordered")
+    quantity: int = Field(description="how many of it")
+
+
+class Order(BaseModel):
+    customer: str = Field(description="who placed the order")
+    lines: list[OrderLine] = Field(description="the order lines, in the text's order")
+
+
 @dataclass(frozen=True)
 class Case:
     """One record kind: its model, and texts with the object each states (the first is the base request)."""
@@ -100,6 +112,14 @@ CASES: tuple[Case, ...] = (
     Case("developer", Developer, (
         ("Tom Becker knows C++, Rust and Go.", {"name": "Tom Becker", "languages": ["C++", "Rust", "Go"]}),
         ("Lena Vogel knows C#, Python and Go.", {"name": "Lena Vogel", "languages": ["C#", "Python", "Go"]}),
+    )),
+    Case("order", Order, (  # a list of records: each line an object
+        ("Ines Duarte ordered 3 lamps and 2 rugs.",
+         {"customer": "Ines Duarte", "lines": [{"item": "lamps", "quantity": 3}, {"item": "rugs", "quantity": 2}]}),
+        ("Karl Weber ordered 6 chairs and 4 tables.",
+         {"customer": "Karl Weber", "lines": [{"item": "chairs", "quantity": 6}, {"item": "tables", "quantity": 4}]}),
+        ("Ines Duarte ordered 2 lamps and 3 rugs.",
+         {"customer": "Ines Duarte", "lines": [{"item": "lamps", "quantity": 2}, {"item": "rugs", "quantity": 3}]}),
     )),
 )  # fmt: skip
 """The record kinds and their texts. Their models have no docstrings: one would become the schema's description,

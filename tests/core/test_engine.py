@@ -521,3 +521,43 @@ def test_a_request_never_waits_for_the_embedding_model():
     while _time.time() < deadline and not [c for c in store.query(prep.collection, real, 1) if (c.similarity or 0) > 0.99]:
         _time.sleep(0.05)
     assert store.query(prep.collection, real, 1)[0].entry.id == prep.entry_id
+
+
+@pytest.mark.parametrize(
+    "prompt, schema, answer",
+    [
+        ("Solve for x: 3x + 5 = 20", None, "3x = 15\nx = 5"),
+        ("Solve for x: 3x + 5 = 20", None, "Subtract 5 from both sides, so 3x = 15, which is odd... x = 5, an integer."),
+        (
+            "Extract as JSON. Text: Ana Silva signed up for the dinner and asked for the veggie menu.",
+            {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "vegetarian": {"type": "boolean"}, "newsletter": {"type": "boolean"}},
+                "required": ["name", "vegetarian", "newsletter"],
+            },
+            '{"name": "Ana Silva", "vegetarian": true, "newsletter": false}',
+        ),
+        (
+            "Extract as JSON. Text: Ana Silva called.",
+            {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": ["string", "null"]}}},
+            '{"name": "Ana Silva", "phone": null}',
+        ),
+        ("Write a haiku about autumn.", None, "Leaves fall slowly down\nred and gold on quiet paths\nthe year exhales here"),
+        (
+            "A boy has 12 cards. His brother has 5 fewer cards than he has. How many cards do they have together?",
+            None,
+            "His brother has 12 - 5 = <<12-5=7>>7 cards.\nTogether, they have 12 + 7 = <<12+7=19>>19 cards.\n#### 19",
+        ),
+    ],
+    ids=["equation", "equation-with-claims", "json-unstated-booleans", "json-null", "text", "word-problem"],
+)
+def test_every_answer_record_keeps_is_served_for_its_exact_repeat(prompt, schema, answer):
+    """Class: issue 20, item 6. Whatever ``record`` stores (it returned True) serves the identical request, as
+    written, with no model call: a cache is never worse than an exact cache."""
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    request = Request(prompt, schema=schema)
+    assert engine.record(request, answer)  # each is a right answer, or an unreadable one kept for its repeat
+    out = engine.lookup(request)
+    assert out is not None and out.text == answer and out.trace.exact_hit
+    served = engine.run(request, backend=ScriptedBackend([], default="MODEL"))
+    assert served.text == answer and served.trace.backend_calls == 0

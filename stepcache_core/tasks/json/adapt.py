@@ -97,6 +97,10 @@ class JsonAdapter:
                 for x, y in ((a[i1], b[j1]), (a[i2 - 1], b[j2 - 1])):
                     if is_number(x) and is_number(y):
                         out[x.casefold()] = y
+                if i2 - i1 == j2 - j1 > 1:  # "3 apples" -> "5 plums": word for word, where the kinds agree
+                    for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
+                        if is_number(x) == is_number(y) and x.casefold() != y.casefold():
+                            out.setdefault(x.casefold(), y)
         return out
 
     def _replace(self, value: Any, replacements: Mapping[str, str], text: str) -> Any:
@@ -127,6 +131,8 @@ class JsonAdapter:
             return value
         if isinstance(value, list):
             return [self._replace(v, replacements, text) for v in value]
+        if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
+            return {k: self._replace(v, replacements, text) for k, v in value.items()}
         return value
 
 

@@ -234,14 +234,17 @@ def enumeration_order(items: Sequence[str], text: str) -> bool:
 _UNIT_KEYS = re.compile(r"unit|currency|measure", re.IGNORECASE)
 
 
-def _unit_word(value: str, key: str, text: str) -> bool:
-    """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros")."""
+def _unit_word(value: str, key: str, text: str, counts: frozenset[float] = frozenset()) -> bool:
+    """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros"). A word
+    counted by a number its own record holds is what that record counts, not a unit: ``{"name": "apples",
+    "quantity": 3}`` for "3 apples" (``counts``: the numbers of the value's record)."""
     if _UNIT_KEYS.search(key) or len(value.split()) != 1:
         return False
     word = value.strip()
     if word[:1].isupper() and word[1:].islower() and word.casefold() not in _UNIT_WORDS:
         return False  # a proper name after a number ("59823 Bristol": a postcode, then the city)
-    return re.search(rf"\d\s+{re.escape(value.strip())}(?![\w\-/])", text, re.IGNORECASE) is not None
+    found = [m.group(1) for m in re.finditer(rf"(\d[\d,]*(?:\.\d+)?)\s+{re.escape(word)}(?![\w\-/])", text, re.IGNORECASE)]
+    return bool(found) and not any(float(n.replace(",", "")) in counts for n in found)
 
 
 def grounded(value: Any, text: str) -> bool:

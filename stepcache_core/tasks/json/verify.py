@@ -21,6 +21,7 @@ from .text import (
     grounded,
     labelled_elsewhere,
     plausible_span,
+    tokens,
     value_tokens,
 )
 
@@ -156,11 +157,27 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
             return f"value of {name!r} is a cut of a sentence, not an entity"
         if _norm(leaf).replace("_", " ") in labels:
             return f"value of {name!r} is a field's name, not its value"
-        if _unit_word(leaf, field, source_text(problem)):
+        if _unit_word(leaf, field, source_text(problem), _counts(value, path[1:])):
             return f"value of {name!r} is the unit of a quantity, not an entity"
         if cut := _cut_name(leaf, others, source_text(problem)):
             return f"value of {name!r} cuts the name {cut!r}"
     return None
+
+
+def _counts(value: Any, path: tuple[str, ...]) -> frozenset[float]:
+    """The numbers of the object that holds the leaf at ``path`` inside ``value`` (its record, for a list's item
+    or a nested object)."""
+    parent = value
+    for part in path[:-1]:
+        if isinstance(parent, list) and part.startswith("["):
+            parent = parent[int(part[1:-1])]
+        elif isinstance(parent, dict):
+            parent = parent.get(part)
+        else:
+            return frozenset()
+    if not isinstance(parent, dict):
+        return frozenset()
+    return frozenset(float(v) for v in parent.values() if isinstance(v, (int, float)) and not isinstance(v, bool))
 
 
 def _list_slip(value: Any, text: str) -> str | None:
@@ -168,6 +185,17 @@ def _list_slip(value: Any, text: str) -> str | None:
     out, or its items out of the text's order."""
     if isinstance(value, dict):
         return next((g for v in value.values() if (g := _list_slip(v, text)) is not None), None)
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        # a list of records ("5 plums, 4 figs and 1 melon"): each record's words, as the text writes them, are one
+        # item of the enumeration
+        phrases = _record_phrases(value, text)
+        if phrases is not None:
+            gap = enumeration_gap(phrases, text)
+            if gap is not None:
+                return f"leaves out the record at {gap!r} of the text's enumeration"
+            if not enumeration_order(phrases, text):
+                return "lists the text's records out of their order"
+        return next((g for v in value if (g := _list_slip(v, text)) is not None), None)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         excluded = next((v for v in value if _excluded(v, text)), None)
         if excluded is not None:
@@ -178,6 +206,32 @@ def _list_slip(value: Any, text: str) -> str | None:
         if not enumeration_order(value, text):
             return "lists the text's items out of their order"
     return None
+
+
+def _record_phrases(records: Sequence[dict[str, Any]], text: str, window: int = 8) -> list[str] | None:
+    """Each record's stretch of ``text``: the shortest run of at most ``window`` words holding every scalar value of
+    the record ("5 plums" for ``{"name": "plums", "quantity": 5}``); ``None`` when a record has none."""
+    words = tokens(text)
+    folded = [w.casefold() for w in words]
+    out: list[str] = []
+    for record in records:
+        wanted = [value_tokens(v) for v in record.values() if not isinstance(v, (bool, dict, list)) and v is not None]
+        wanted = [w for w in wanted if w]
+        spots = [[i for i in range(len(folded)) if tuple(folded[i : i + len(w)]) == w] for w in wanted]
+        if not wanted or not all(spots):
+            return None
+        best: tuple[int, int] | None = None
+        for start in sorted({i for s in spots for i in s}):
+            ends = [min((i + len(w) for i in s if i >= start), default=None) for s, w in zip(spots, wanted, strict=True)]
+            if any(e is None for e in ends):
+                continue
+            end = max(e for e in ends if e is not None)
+            if end - start <= window and (best is None or end - start < best[1] - best[0]):
+                best = (start, end)
+        if best is None:
+            return None
+        out.append(" ".join(words[best[0] : best[1]]))
+    return out
 
 
 # "a desk lamp, a blender and a mirror", "Python, Go, or Rust": three or more conjuncts, commas and a last and/or

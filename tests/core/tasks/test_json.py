@@ -253,3 +253,100 @@ def test_a_chat_model_is_told_which_keys_to_patch_and_a_base_model_gets_the_few_
         assert base is not spec and base.prompt.endswith("JSON: ") and "Keys:" in base.prompt
     patch = JsonPrompter().patch(problem, steps, verdicts)
     assert "age" in patch.prompt and "city" not in patch.prompt.split("keys:")[-1]  # only the failing key
+
+
+# --- lists of records (issue 20, item 5) -------------------------------------------------------------------------------
+ORDER = {
+    "type": "object",
+    "properties": {
+        "customer": {"type": "string"},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "quantity": {"type": "integer"}},
+                "required": ["name", "quantity"],
+            },
+        },
+    },
+    "required": ["customer", "items"],
+}
+ORDER_PROMPT = "Extract the order as JSON. Text: {}"
+
+
+def _order(customer, *lines):
+    return {"customer": customer, "items": [{"name": n, "quantity": q} for q, n in lines]}
+
+
+def _order_text(customer, *lines):
+    said = [f"{q} {n}" for q, n in lines]
+    return f"{customer} ordered {', '.join(said[:-1]) + ' and ' + said[-1] if len(said) > 1 else said[0]}."
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ((5, "apples"), (4, "pears")),  # other quantities
+        ((5, "plums"), (4, "figs")),  # other items
+        ((5, "plums"), (2, "pears")),  # one item kept, one changed
+        ((2, "apples"), (3, "pears")),  # the two quantities swapped
+    ],
+)
+def test_a_list_of_records_is_adapted_item_by_item_without_the_model(lines):
+    """Class: arrays of objects (order lines) whose items' values change; each verified and grounded like a field."""
+    import json
+
+    from stepcache_core import StepCacheEngine
+    from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    first = ((3, "apples"), (2, "pears"))
+    engine.run(
+        Request(ORDER_PROMPT.format(_order_text("Ana Silva", *first)), schema=ORDER),
+        backend=ScriptedBackend([json.dumps(_order("Ana Silva", *first))]),
+    )
+    out = engine.run(
+        Request(ORDER_PROMPT.format(_order_text("Bruno Costa", *lines)), schema=ORDER),
+        backend=ScriptedBackend([], default="MODEL"),
+    )
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert json.loads(out.text) == _order("Bruno Costa", *lines)  # 0 wrong
+
+
+def test_a_list_of_records_must_hold_every_record_of_the_text_in_its_order():
+    """Classes: a record left out of the enumeration, records out of the text's order, a counted word that is the
+    record's item (not a unit slip). A model answer like these is never stored, so never reused."""
+    text = _order_text("Bruno Costa", (5, "plums"), (4, "figs"), (1, "melon"))
+    p = problem(ORDER_PROMPT.format(text), ORDER)
+
+    def failures(obj):
+        import json
+
+        return [v.reason for v in JsonVerifier().verify_steps(p, SEG.segment(json.dumps(obj), origin="generated")) if not v.ok]
+
+    assert failures(_order("Bruno Costa", (5, "plums"), (4, "figs"), (1, "melon"))) == []
+    assert "leaves out" in failures(_order("Bruno Costa", (5, "plums"), (4, "figs")))[0]
+    assert "order" in failures(_order("Bruno Costa", (4, "figs"), (5, "plums"), (1, "melon")))[0]
+    assert "not stated" in failures(_order("Bruno Costa", (5, "plums"), (4, "figs"), (2, "melon")))[0]
+
+
+def test_a_longer_list_goes_to_the_model_and_its_answer_is_served():
+    """Class: the new text enumerates more records than the cached one: no item to adapt, so the model answers."""
+    import json
+
+    from stepcache_core import StepCacheEngine
+    from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    first = ((3, "apples"), (2, "pears"))
+    engine.run(
+        Request(ORDER_PROMPT.format(_order_text("Ana Silva", *first)), schema=ORDER),
+        backend=ScriptedBackend([json.dumps(_order("Ana Silva", *first))]),
+    )
+    lines = ((5, "plums"), (4, "figs"), (1, "melon"))
+    want = _order("Bruno Costa", *lines)
+    out = engine.run(
+        Request(ORDER_PROMPT.format(_order_text("Bruno Costa", *lines)), schema=ORDER),
+        backend=ScriptedBackend([], default=json.dumps(want)),
+    )
+    assert out.trace.backend_calls >= 1 and json.loads(out.text) == want
