@@ -23,7 +23,7 @@ SLOT_MARK = "\u27e8{}\u27e9"
 """How a slot is written in a template: ``⟨EQ⟩``, ``⟨V⟩``, ``⟨REC⟩``."""
 
 _TOKENS = re.compile(r"\u27e8[A-Z]+\u27e9|[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\S")
-_QUIET = frozenset(":,.;?!()\"'")
+_QUIET = frozenset(":,.;?!()\"'\uff1a\uff0c\u3002\uff1f\uff01\uff08\uff09\u3001")  # and their full-width forms
 
 
 def fold_whitespace(text: str) -> str:

@@ -135,6 +135,17 @@ _SOLVE_WORDS = frozenset(
     step steps by show your work working explain explaining help me how do i we can you could and it simply
     clearly carefully question problem exercise task""".split()
 )
+# the same asks in French, German, Spanish, Portuguese, Italian, Russian, Chinese and Japanese (CJK runs are one
+# token: "について解きなさい")
+_SOLVE_WORDS_OTHER = frozenset(
+    """résous résoudre résolvez résout trouve trouvez trouver détermine déterminez calcule calculez pour la le les
+    l'équation équation valeur de d'x inconnue s'il vous plaît löse löst lösen nach auf die der das gleichung
+    finde finden bestimme bestimmen berechne berechnen wert von für bitte resuelve resuelva resolver despeja
+    despejar encuentra halla calcula para el ecuación valor por favor resolva resolve a o equação encontre calcule
+    risolvi risolvere per trova calcola l'equazione equazione il valore di реши решите решить уравнение
+    относительно найди найдите значение вычисли 求解 解方程 求 方程 的 解 について解きなさい について解け について解いて
+    解きなさい 方程式 を 解け""".split()
+)
 EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SLOT_MARK.format("SOLVE")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -155,7 +166,10 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
     context, ask = fold_whitespace(rest[:cut]), fold_whitespace(rest[cut:])
     folded = canonical_ask(ask, _SOLVE_WORDS, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
     if folded != SOLVE_ASK:
-        return fold_whitespace(rest), False
+        # another language's "solve for x" keeps its own words (an answer is reused in the language it was asked
+        # in), and still only asks to solve
+        other = canonical_ask(ask, _SOLVE_WORDS | _SOLVE_WORDS_OTHER, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
+        return fold_whitespace(rest), other == SOLVE_ASK and not re.search(rf"\d|=|{VAR_SLOT}", context)
     return f"{context} {SOLVE_ASK}".strip(), not re.search(rf"\d|=|{VAR_SLOT}", context)
 
 

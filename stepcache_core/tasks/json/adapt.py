@@ -13,7 +13,7 @@ from ..base import AdaptContext
 from .parse import JsonProblem, source_text
 from .text import boolean_stated, grounded, is_number, labelled, occurrences, tokens
 
-__all__ = ["JsonAdapter"]
+__all__ = ["JsonAdapter", "same_shape"]
 
 
 class JsonAdapter:
@@ -118,7 +118,7 @@ class JsonAdapter:
             # the diff first: "departs from Denver ... lands in Bergen" -> "departs from Valencia ... lands in
             # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
             key = " ".join(tokens(value)).casefold()
-            if key in replacements:
+            if key in replacements and same_shape(value, replacements[key]):
                 return replacements[key]
             if grounded(value, text):
                 return value
@@ -127,13 +127,35 @@ class JsonAdapter:
             swapped = [replacements.get(w.casefold(), w) for w in words]
             if swapped != words:
                 candidate = " ".join(swapped)
-                return candidate if grounded(candidate, text) else value
+                return candidate if grounded(candidate, text) and same_shape(value, candidate) else value
             return value
         if isinstance(value, list):
             return [self._replace(v, replacements, text) for v in value]
         if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
             return {k: self._replace(v, replacements, text) for k, v in value.items()}
         return value
+
+
+_NEGATING = frozenset("no not never none nobody nothing neither nor without".split())
+
+
+def same_shape(old: str, new: str) -> bool:
+    """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words, and
+    no negation ``old`` did not have. A diff's replaced run that is longer than the value ("Porto no more", "Porto (not
+    anymore)", "\"Porto\"", "Go and C++" for one item) holds words of the record around the value, which are not
+    the value's to carry: left alone, the value fails verification and the model patches it."""
+    a, b = tokens(old), tokens(new)
+
+    def punct(ts: list[str]) -> list[str]:
+        return sorted(t for t in ts if not any(ch.isalnum() for ch in t))
+
+    def lower(ts: list[str]) -> int:
+        return sum(1 for t in ts if t[:1].islower())
+
+    def negating(ts: list[str]) -> bool:
+        return any(t.casefold() in _NEGATING for t in ts)
+
+    return punct(a) == punct(b) and lower(a) == lower(b) and (negating(a) or not negating(b))
 
 
 def _shape(token: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
@@ -165,7 +166,7 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
     start, k = True, 0  # a sentence's first word is capitalised whatever it is
     for w in every:
         if not any(ch.isalnum() for ch in w):
-            if w == "?":
+            if w == "?" or _symbol(w):  # a question, a currency, a percent or a comparison is said, not punctuation
                 out.append((w, False))
             start = start or w in ".!?"
             continue
@@ -196,6 +197,11 @@ def frame_change(old_text: str, cached: Sequence[Step], new_text: str, steps: Se
             return f"says {added!r} where the cached one said {dropped!r}"
         return f"adds {added!r}" if added else f"no longer says {dropped!r}"
     return None
+
+
+def _symbol(token: str) -> bool:
+    """A currency sign, a math or other symbol ("$", "€", "%", "°", "<", "≥", "~"): it says something of a value."""
+    return any(unicodedata.category(ch) in ("Sc", "Sm", "So") or ch in "%~" for ch in token)
 
 
 def _word(w: str) -> str:

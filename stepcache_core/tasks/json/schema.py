@@ -139,7 +139,8 @@ def _validator(schema_json: str) -> Any:
             "additionalProperties": _additional_properties,
         },
     )
-    validator = cls(schema, registry=Registry())
+    # formats are checked ("date", "email", ...): a value the schema's format refuses is not the schema's value
+    validator = cls(schema, registry=Registry(), format_checker=base.FORMAT_CHECKER)
     resolver = validator._resolver  # the referencing resolver bound to this schema
     for ref in _refs(schema):
         try:

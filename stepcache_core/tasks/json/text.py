@@ -392,11 +392,16 @@ _NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't wasnt doesn'
 _OPPOSITE = {"in": "out of", "out of": "in", "on": "off", "off": "on"}
 
 
+# a negation written capitalised inside a sentence is (part of) a name: "Bruno No", "Dr Never"
+_NAMED_NEGATION = re.compile(r"(?<=[\w,] )(?:No|Not|Never|None)\b")
+
+
 def boolean_stated(key: str, text: str) -> bool | None:
     """What ``text`` says about a yes/no field, from the field's own words: ``in_stock`` is true for "is in
     stock", false for "is out of stock" or "is not in stock"; ``is_vegan`` / ``has_parking`` likewise; a setting
     named in the text is what follows it: ``auto_renew`` is false for "auto-renewal off" (or "disabled", "no"),
     true for "auto-renewal on". ``None`` when the text does not say (or says both)."""
+    text = _NAMED_NEGATION.sub("X", text)  # "Bruno No is married": a name, not a "no"
     words = [w for w in key.casefold().replace("-", "_").split("_") if w]
     while words and words[0] in ("is", "has", "was", "are", "can"):
         words = words[1:]

@@ -313,3 +313,102 @@ def test_narrated_steps_are_still_reused() -> None:
     answer = "I'll solve this step by step.\nSubtract 5 from both sides: 3x = 15.\nThen divide both sides by 3: x = 5.\nSo the answer is x = 5."
     path, text = _served(("Solve for x: 3x + 5 = 20", answer), "Solve for x: 3x + 8 = 20", "MODEL")
     assert path == "reuse" and "MODEL" not in text and text.splitlines()[-1] == "So the answer is x = 4."
+
+
+# --- found by probing on unseen inputs (classes named per case) --------------------------------------------------------
+def _asks_the_model(cached: tuple[str, str], new: str, schema: dict[str, Any]) -> bool:
+    """Whether ``new`` went to the model (whose answer, "MODEL", is no JSON: refused, never served) rather than
+    being served from the cached entry."""
+    from stepcache_core.errors import UnverifiedOutputError
+
+    engine = _engine()
+    engine.run(Request(cached[0], schema=schema), backend=ScriptedBackend([cached[1]]))
+    backend = ScriptedBackend([], default="MODEL")
+    try:
+        out = engine.run(Request(new, schema=schema), backend=backend)
+    except UnverifiedOutputError:
+        return bool(backend.calls)
+    return bool(backend.calls) and out.trace.path != "reuse"
+
+
+def test_words_around_a_value_are_never_carried_into_it() -> None:
+    """Classes: a diff's replaced run longer than the value (a negation, a time limit, a parenthesis, quotes or
+    markdown around it, a list item that swallows a conjunction). The value is left to the model: 0 wrong."""
+    for text in (
+        "Bruno Costa is 45 and lives in Porto no more.",
+        "Bruno Costa is 45 and lives in Porto (not anymore).",
+        "Bruno Costa is 45 and lives in Porto until May.",
+        "Not Bruno Costa is 45 and lives in Porto.",
+        'Bruno Costa is 45 and lives in "Porto".',
+        "Bruno Costa is 45 and lives in **Porto**.",
+        "Bruno (Costa) is 45 and lives in Porto.",
+    ):
+        assert _asks_the_model(
+            ("Extract as JSON. Text: " + ANA[0], json.dumps(ANA[1])), "Extract as JSON. Text: " + text, PERSON
+        ), text
+    skills = _schema(name="string", skills="array")
+    skills["properties"]["skills"] = {"type": "array", "items": {"type": "string"}}
+    assert _asks_the_model(
+        ("Extract as JSON. Text: Ana knows Python and Rust.", '{"name": "Ana", "skills": ["Python", "Rust"]}'),
+        "Extract as JSON. Text: Bruno knows Java and Go and C++.",
+        skills,
+    )
+
+
+def test_a_currency_or_symbol_the_record_changes_is_a_change() -> None:
+    """Class: symbols outside the values ("$40" -> "€55" under ``price_usd``): the model answers."""
+    schema = _schema(item="string", price_usd="number")
+    assert _asks_the_model(
+        ("Extract as JSON. Text: The lamp costs $40.", '{"item": "lamp", "price_usd": 40}'),
+        "Extract as JSON. Text: The chair costs €55.",
+        schema,
+    )
+    path, served = _served(
+        ("Extract as JSON. Text: The lamp costs $40.", '{"item": "lamp", "price_usd": 40}'),
+        "Extract as JSON. Text: The chair costs $55.",
+        "MODEL",
+        schema,
+    )
+    assert path == "reuse" and json.loads(served) == {"item": "chair", "price_usd": 55}
+
+
+def test_a_negation_word_inside_a_name_is_not_a_negation() -> None:
+    """Class: names that are negation words ("Bruno No is married" is married)."""
+    from stepcache_core.tasks.json.text import boolean_stated
+
+    assert boolean_stated("married", "Bruno No is married.") is True
+    assert boolean_stated("married", "Bruno is not married.") is False
+    assert boolean_stated("married", "No, Bruno is not married.") is False
+
+
+def test_a_schema_format_is_enforced_on_every_value() -> None:
+    """Class: ``format: date`` (and the other formats jsonschema checks): "03/04/2025" is not an ISO date."""
+    schema = _schema(event="string", date="string")
+    schema["properties"]["date"]["format"] = "date"
+    assert _asks_the_model(  # "03/04/2025" is never served under format "date"
+        ("Extract as JSON. Text: The meeting is on 2024-05-10.", '{"event": "meeting", "date": "2024-05-10"}'),
+        "Extract as JSON. Text: The concert is on 03/04/2025.",
+        schema,
+    )
+
+
+def test_a_condition_or_follow_up_both_requests_share_is_read_only_by_the_model() -> None:
+    """Classes: a condition on the root (sign, integer, interval, in English and French), a format (decimal,
+    rounding, modulo, base) and a follow-up computation, each shared by the cached and the new request: they held
+    for the cached numbers; only the model reads them for the new ones. A renamed variable is still reused."""
+    for ask, old_eq, old_answer, new_eq in (
+        ("Solve for x, given that x > 0: {}", "2x + 4 = 10", "2x = 6\nx = 3", "2x + 10 = 4"),
+        ("Solve for x where x is an integer: {}", "2x = 6", "x = 3", "2x = 7"),
+        ("Résous pour x entier : {}", "2x = 6", "x = 3", "2x = 7"),
+        ("Solve for x in the interval [0, 10]: {}", "3x + 5 = 20", "3x = 15\nx = 5", "3x + 5 = 50"),
+        ("Solve for x and give the answer as a decimal: {}", "4x = 10", "x = 2.5", "4x = 11"),
+        ("Solve for x, rounding to the nearest whole number: {}", "3x + 5 = 20", "3x = 15\nx = 5", "3x + 5 = 21"),
+        ("Solve for x modulo 7: {}", "3x + 5 = 20", "3x = 15\nx = 5", "3x + 5 = 24"),
+        ("Solve for x: {} Then compute x + 3.", "2x + 3 = 7.", "2x = 4\nx = 2\n2 + 3 = 5", "2x + 3 = 9."),
+    ):
+        path, served = _served((ask.format(old_eq), old_answer), ask.format(new_eq), "MODEL")
+        assert served == "MODEL", (ask, served)
+    path, served = _served(
+        ("Solve for x, given that x > 0: 2x + 4 = 10", "2x = 6\nx = 3"), "Solve for y, given that y > 0: 2y + 4 = 10", "MODEL"
+    )
+    assert path == "reuse" and served == "2y = 6\ny = 3"
