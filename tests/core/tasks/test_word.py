@@ -227,6 +227,38 @@ def test_a_comparison_or_property_said_in_words_is_never_served_for_new_numbers(
     assert out.trace.path == "reuse" and "4 fewer cards than he has" in out.text
 
 
+TICKETS = (
+    "Tickets cost ${p} each. Groups of 10 or more people get 10% off. A group of {n} people buys tickets. How much do they pay?"
+)
+TICKETS_GSM = (
+    "The tickets cost {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe discount is {c} * 10 / 100 = <<{c}*10/100={d}>>{d} "
+    "dollars.\nThey pay {c} - {d} = <<{c}-{d}={r}>>{r} dollars.\n#### {r}"
+)
+
+
+def tickets(n: int, p: int) -> tuple[str, str]:
+    c = n * p
+    return TICKETS.format(n=n, p=p), TICKETS_GSM.format(n=n, p=p, c=c, d=c // 10, r=c - c // 10)
+
+
+def test_a_threshold_the_new_numbers_may_cross_is_read_by_the_model(make_engine):
+    """Classes: a threshold ("10 or more", "over $50", "at least 3") whose comparison the answer never writes, and
+    a number in ambiguous notation ("1.000"). Found by probing: a group of 4 was served the 10% discount (72, not
+    80), with a corroborated entry; "1.000 cakes" was read as 1."""
+    engine, _ = make_engine([tickets(12, 20)[1], tickets(15, 30)[1]], default="MODEL", corroborate=True)
+    engine.run(Request(tickets(12, 20)[0]))
+    engine.run(Request(tickets(15, 30)[0]))  # agrees: the entry is corroborated
+    out = engine.run(Request(tickets(4, 20)[0]))
+    assert out.text == "MODEL"
+    renamed = engine.run(Request(tickets(12, 20)[0].replace("A group", "The group")))  # another template: the model
+    assert renamed.text == "MODEL"
+    recipe = "A recipe needs {a} cups of flour per cake. How many cups are needed for {n} cakes?"
+    engine, _ = make_engine(["3 * 4 = <<3*4=12>>12 cups.\n#### 12"], default="MODEL")
+    engine.run(Request(recipe.format(a=3, n=4)))
+    assert engine.run(Request(recipe.format(a=3, n="1.000"))).text == "MODEL"
+    assert engine.run(Request(recipe.format(a=3, n=7))).text.endswith("#### 21")  # plain numbers: still reused
+
+
 def test_a_result_restated_in_words_is_never_served_stale(make_engine):
     """An answer that restates a value in words ("so seven cards") is re-derived in words, never served with the
     old word left in; a word that cannot say the new value ("twice" for 3) makes the model answer."""
