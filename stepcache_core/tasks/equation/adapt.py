@@ -229,7 +229,9 @@ class EquationAdapter:
         last = 0
         for m, value in zip(matches, news):
             pieces.append(text[last : m.start()])
-            pieces.append(m.group() if value is None else _place(text, m, value, decimal, pieces))
+            # a number the cached answer wrote as a decimal is written as one when the new value has an exact one
+            written = decimal or "." in m.group()
+            pieces.append(m.group() if value is None else _place(text, m, value, written, pieces))
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)

@@ -412,3 +412,17 @@ def test_a_condition_or_follow_up_both_requests_share_is_read_only_by_the_model(
         ("Solve for x, given that x > 0: 2x + 4 = 10", "2x = 6\nx = 3"), "Solve for y, given that y > 0: 2y + 4 = 10", "MODEL"
     )
     assert path == "reuse" and served == "2y = 6\ny = 3"
+
+
+def test_a_decimal_the_cached_answer_wrote_stays_a_decimal() -> None:
+    """Class: answer layout (the caller's model wrote 2.5): a reuse writes 2.75, not 11/4; a value with no exact
+    decimal is written exactly, as a fraction."""
+    cases = (
+        ("Solve for x: 4x = 10", "x = 2.5", "Solve for x: 4x = 11", "x = 2.75"),
+        ("Solve for x: 4x + 2 = 12", "4x = 10\nx = 10/4 = 2.5", "Solve for x: 4x + 2 = 13", "4x = 11\nx = 11/4 = 2.75"),
+        ("Solve for x: 4x + 2 = 12", "4x = 10\nx = 2.5", "Solve for x: 4x + 2 = 12.5", "4x = 10.5\nx = 2.625"),
+        ("Solve for x: 4x + 2 = 12", "4x = 10\nx = 2.5", "Solve for x: 3x + 2 = 12", "3x = 10\nx = 10/3"),
+    )
+    for first, answer, new, want in cases:
+        path, text = _served((first, answer), new, "MODEL")
+        assert (path, text) == ("reuse", want), (new, text)
