@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from . import background
@@ -17,10 +18,15 @@ from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
 from .errors import ConfigError, StoreError, StoreFailures
-from .store import ChromaStore, Store
+from .store import ChromaStore, Store, default_directory
 from .tasks import TaskRegistry
 
-__all__ = ["LastTrace", "LazyEngine", "StoreFailures"]
+__all__ = ["LastTrace", "LazyEngine", "StoreFailures", "OPEN_WAIT_S"]
+
+OPEN_WAIT_S = 0.2
+"""How long a lookup waits for a new (empty) store still opening in the background before it is a miss: the model
+answers, and its answer is recorded once the store is open. A store that holds entries is waited for (a hit is
+likely)."""
 
 logger = logging.getLogger("stepcache_core")
 
@@ -107,19 +113,67 @@ class LazyEngine:
             embedder=embedder,
         )
         self._lock = threading.Lock()
+        self._opening: threading.Event | None = None
 
     @property
     def built(self) -> bool:
         return self._engine is not None
 
-    def warm_in_background(self) -> None:
-        """Build the engine and :meth:`~StepCacheEngine.warm` it on a daemon thread (an integration's ``warm=True``):
-        a call arriving meanwhile waits for the store to open, never for the embedding model."""
+    def open_in_background(self) -> None:
+        """Build the engine (open the store) on a background thread, so that the first call need not wait for it
+        (see :meth:`wait_open`). A build that fails is retried by the next call, which reports the failure."""
+        if self._engine is not None or self._opening is not None:
+            return
+        done = self._opening = threading.Event()
 
         def work() -> None:
             try:
-                self.get().warm()
+                self.get()
+            except Exception as e:  # the next call builds again and meets the failure where it is reported
+                logger.debug("stepcache: opening the store in the background failed (%s)", e)
+            finally:
+                done.set()
+
+        background.start(work, "stepcache-open")
+
+    def wait_open(self, timeout_s: float | None) -> bool:
+        """Whether a call may use the engine now: built, or no background open in flight (:meth:`get` builds it),
+        waiting at most ``timeout_s`` (``None``: until it ends) for one in flight."""
+        opening = self._opening
+        return self._engine is not None or opening is None or opening.wait(timeout_s)
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the store is an embedded one whose directory holds nothing yet: every lookup would miss, so none
+        should wait for it to open."""
+        kw = self._kw
+        if self._engine is not None or kw["store"] is not None or kw["host"] is not None:
+            return False
+        where = Path(kw["persist_directory"]) if kw["persist_directory"] is not None else default_directory()
+        try:
+            return not where.is_dir() or not any(where.iterdir())
+        except OSError:
+            return False
+
+    def warm_in_background(self) -> None:
+        """Build the engine and :meth:`~StepCacheEngine.warm` it on a background thread (an integration's
+        ``warm=True``): a call arriving meanwhile waits for the store to open (see :meth:`wait_open`), never for
+        the embedding model."""
+        if self._opening is not None:
+            return
+        done = self._opening = threading.Event()
+
+        def work() -> None:
+            try:
+                engine = self.get()
             except Exception as e:  # the first call meets the same failure, and the store-failure policy
+                logger.warning("stepcache: warming up failed (%s)", e)
+                return
+            finally:
+                done.set()
+            try:
+                engine.warm()
+            except Exception as e:
                 logger.warning("stepcache: warming up failed (%s)", e)
 
         background.start(work, "stepcache-warm")

@@ -53,6 +53,9 @@ def _time(cache: BaseCache, prompts: list[str], llm_string: str) -> dict[str, An
     return {"lookup_miss": _ms(miss), "update": _ms(update), "lookup_hit": _ms(hit)}
 
 
+_FIRST_ANSWERS = ("3x = 15\nx = 5", "3x = 13\nx = 13/3")
+
+
 def first_calls(root: Path) -> dict[str, Any]:
     """This fresh process's first calls through ``set_llm_cache`` (an instant fake model, so the time is all the
     cache's): a miss on an empty store (opening Chroma, never loading the embedding model), the same after a
@@ -67,7 +70,7 @@ def first_calls(root: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         set_llm_cache(StepCache(persist_directory=root / "cold"))
-        llm = FakeListLLM(responses=["3x = 15\nx = 5", "3x = 13\nx = 13/3"])
+        llm = FakeListLLM(responses=list(_FIRST_ANSWERS))
         t = time.perf_counter()
         llm.invoke("Solve for x: 3x + 5 = 20")
         out["first_miss_s"] = round(time.perf_counter() - t, 3)
@@ -97,17 +100,45 @@ def _last_json(stdout: str) -> dict[str, Any] | None:
     return None
 
 
-def measure(n: int = 300) -> dict[str, Any]:
-    root = Path(tempfile.mkdtemp(prefix="sc-lc-bench-"))
+def first_hit(root: Path) -> dict[str, Any]:
+    """This fresh process's first call through ``set_llm_cache`` on the store :func:`first_calls` populated: the
+    identical request, served from the store (opened on this call: it holds entries, so a hit is waited for)."""
+    from langchain_core.globals import set_llm_cache
+    from langchain_core.language_models import FakeListLLM
+
+    from .cache import StepCache
+
+    try:
+        cache = StepCache(persist_directory=root / "cold")
+        set_llm_cache(cache)
+        llm = FakeListLLM(responses=list(_FIRST_ANSWERS))  # the same model (its responses are in its llm_string)
+        t = time.perf_counter()
+        llm.invoke("Solve for x: 3x + 5 = 20")
+        elapsed = time.perf_counter() - t
+        trace = cache.last_trace or {}
+        return {"first_hit_s": round(elapsed, 3), "served_from_the_store": trace.get("path") == "reuse"}
+    finally:
+        set_llm_cache(None)
+
+
+def _fresh_process(flag: str, root: Path) -> dict[str, Any]:
     proc = subprocess.run(  # a fresh process of its own: nothing imported or opened yet
-        [sys.executable, "-m", "stepcache_langchain.bench_cache", "--first-calls", str(root)],
+        [sys.executable, "-m", "stepcache_langchain.bench_cache", flag, str(root)],
         capture_output=True,
         text=True,
         timeout=600,
     )
-    first = _last_json(proc.stdout) or {"error": proc.stderr[-1500:] or "no output"}
+    found = _last_json(proc.stdout) or {"error": proc.stderr[-1500:] or "no output"}
     if proc.returncode != 0:  # what it measured stands; how it ended is reported beside it
-        first = {**first, "exit_code": proc.returncode, "stderr": proc.stderr[-1500:]}
+        found = {**found, "exit_code": proc.returncode, "stderr": proc.stderr[-1500:]}
+    return found
+
+
+def measure(n: int = 300) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="sc-lc-bench-"))
+    first = _fresh_process("--first-calls", root)
+    if "first_miss_s" in first:
+        first.update(_fresh_process("--first-hit", root))
 
     from langchain_community.cache import SQLiteCache
 
@@ -132,8 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--first-calls", metavar="DIR", default=None, help="only this process's first calls, under DIR")
+    parser.add_argument("--first-hit", metavar="DIR", default=None, help="only this process's first hit, under DIR")
     args = parser.parse_args(argv)
-    print(json.dumps(first_calls(Path(args.first_calls)) if args.first_calls else measure(args.n)))
+    if args.first_calls:
+        print(json.dumps(first_calls(Path(args.first_calls))))
+    elif args.first_hit:
+        print(json.dumps(first_hit(Path(args.first_hit))))
+    else:
+        print(json.dumps(measure(args.n)))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,10 @@ from stepcache_core import (
     StepCacheEngine,
     StepCacheError,
     StoreError,
+    background,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace, StoreFailures
+from stepcache_core.integration import OPEN_WAIT_S, LastTrace, StoreFailures
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 from stepcache_core.values import Trace
@@ -128,8 +130,12 @@ class StepCache(BaseCache):
         warm: bool = False,
     ) -> None:
         self._lazy = lazy_engine(locals())
+        self._fresh = self._lazy.fresh  # before anything opens (and creates) the directory
         if warm:
             self._lazy.warm_in_background()
+        else:  # the store opens while the app starts; a first call never waits more than OPEN_WAIT_S for a new one
+            self._lazy.open_in_background()
+        self._pending: list[threading.Thread] = []  # answers recorded once the store is open (see ``update``)
         self.tenant = tenant
         self.key_fn = key_fn
         if backend is None or (hasattr(backend, "complete") and hasattr(backend, "name") and not isinstance(backend, Runnable)):
@@ -187,6 +193,12 @@ class StepCache(BaseCache):
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         try:
             plan = self._plan(prompt, llm_string)
+            for pending in list(self._pending):  # answers of earlier calls, still waiting for the store to open
+                pending.join()
+            if not self._lazy.wait_open(OPEN_WAIT_S if self._fresh else None):
+                # a new store in a fresh process: nothing to find, so the model answers now, recorded once it is open
+                self.last_trace = Trace.bypass("the store is still opening").as_dict()
+                return None
             engine = self._lazy.available(self._failures)
             if engine is None:
                 self.last_trace = Trace.bypass("the store cannot be opened").as_dict()
@@ -229,13 +241,20 @@ class StepCache(BaseCache):
         return served_generations(plan.keyed.kind, outcome.text, trace)
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+        generations = list(return_val)
+        if not generations or not all(isinstance(g, Generation) for g in generations):
+            logger.warning(
+                "stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__
+            )
+            return
+        if not self._lazy.wait_open(0):  # recorded once the store is open; the caller has its answer now
+            self._pending = [t for t in self._pending if t.is_alive()]
+            self._pending.append(background.start(lambda: self._update(prompt, llm_string, generations), "stepcache-record"))
+            return
+        self._update(prompt, llm_string, generations)
+
+    def _update(self, prompt: str, llm_string: str, generations: list[Generation]) -> None:
         try:
-            generations = list(return_val)
-            if not generations or not all(isinstance(g, Generation) for g in generations):
-                logger.warning(
-                    "stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__
-                )
-                return
             plan = self._plan(prompt, llm_string)
             engine = self._lazy.available(self._failures)
             if engine is None:

@@ -375,7 +375,8 @@ def format_scale(report: dict[str, Any]) -> str:
                 f"A fresh process's first call through `set_llm_cache` (an instant model: the time is the cache's): "
                 f"{first['first_miss_s']} s on a miss (opening the store; the embedding model loaded by it: "
                 f"{first['embedder_loaded_by_the_miss']}); {first['first_miss_after_warm_s']} s once a `warm=True` "
-                "cache has warmed up.",
+                f"cache has warmed up; a fresh process's first hit on that store: {first.get('first_hit_s')} s "
+                f"(served from the store: {first.get('served_from_the_store')}).",
             ]
     elif lc:
         lines += ["", f"Free-text comparison failed: {lc['error'][:300]}"]

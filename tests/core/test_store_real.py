@@ -231,6 +231,7 @@ def test_bench_scale_quick_reports_every_measure(tmp_path):
     assert "embedder_loaded_by_the_miss" in first, first  # the fresh process's error, when it failed
     assert first["embedder_loaded_by_the_miss"] is False and first["first_miss_after_warm_s"] > 0
     assert "exit_code" not in first, first  # background work was waited for: the process ended cleanly
+    assert first["served_from_the_store"] is True and first["first_hit_s"] > 0  # the deferred record was kept
     assert (out / "scale.md").read_text().count("|") > 20
 
 

@@ -29,10 +29,56 @@ def chat_prompt(*messages: Any) -> str:
 # ----------------------------------------------------------------- construction
 
 
+class _SlowOpen:
+    """Stands in for StepCacheEngine in LazyEngine: building it takes ``delay`` seconds (a cold Chroma open)."""
+
+    delay = 1.0
+
+    def __new__(cls, **kw: Any) -> StepCacheEngine:
+        import time
+
+        time.sleep(cls.delay)
+        return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+
+
+def test_a_new_store_never_holds_up_the_first_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Class: a fresh process's first call on a new cache directory (issue 20, item 8). The store opens in the
+    background; the first lookup waits at most OPEN_WAIT_S, the model answers, and its answer is recorded once
+    the store is open, before the next call looks up."""
+    import time
+
+    import stepcache_core.integration as integration
+
+    monkeypatch.setattr(integration, "StepCacheEngine", _SlowOpen)
+    cache = StepCache(persist_directory=tmp_path / "new")
+    set_llm_cache(cache)
+    llm = FakeListLLM(responses=[BASE_STEPS, "never asked"])
+    t = time.perf_counter()
+    assert llm.invoke(BASE) == BASE_STEPS
+    assert time.perf_counter() - t < _SlowOpen.delay / 2
+    assert cache.last_trace is not None and "still opening" in cache.last_trace["notes"][0]
+    again = llm.invoke(BASE)  # waits for the pending record (and the open), then hits
+    assert again == BASE_STEPS and cache.last_trace["path"] == "reuse" and cache.last_trace["exact_hit"]
+
+
+def test_a_store_that_holds_entries_is_waited_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Class: a restarted app over a populated directory: a hit is likely, so the first lookup waits for the open."""
+    import stepcache_core.integration as integration
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "index.sqlite3").write_text("")  # holds something
+    monkeypatch.setattr(integration, "StepCacheEngine", _SlowOpen)
+    monkeypatch.setattr(_SlowOpen, "delay", 0.5)
+    cache = StepCache(persist_directory=tmp_path / "old")
+    assert not cache._fresh
+    assert cache.lookup(BASE, "llm-string") is None and cache.last_trace is not None
+    assert cache.last_trace["path"] == "miss"  # looked up in the opened store, not bypassed
+
+
 def test_no_arg_construction_is_lazy_and_uses_default_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setenv("STEPCACHE_DIR", str(tmp_path / "sc"))
-    cache = StepCache()
-    assert not cache._lazy.built  # nothing opened at construction
+    cache = StepCache()  # returns at once: the store opens in the background
+    assert cache._lazy.wait_open(60) and cache._lazy.built
     set_llm_cache(cache)
     assert get_llm_cache() is cache
     engine = cache.engine

@@ -100,6 +100,12 @@ class JsonCarryover:
                 fits = aligned.fills(was, leaf) if step.origin != "generated" else not aligned.elsewhere(was, leaf)
                 if not fits:
                     flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
+                if (unit := _unit_moved(old_text, was, new_text, leaf)) is not None:
+                    flag(
+                        step,
+                        f"{leaf!r} counts {unit[1]!r} where the cached {step.key!r} counted {unit[0]!r}, still "
+                        "said of another number",
+                    )
                 then, now = _roles(old_text, was), _roles(new_text, leaf)
                 # a reused value must keep its role word exactly, none for none; a patched or generated one (the
                 # model's, for this text) must not take a role word the cached record gave to something else
@@ -329,6 +335,29 @@ def _roles(text: str, value: Any) -> frozenset[str]:
         if re.match(r"['\u2019]s?\b", text[m.end() :]):
             found.add("'s")
     return frozenset(found)
+
+
+def _unit_after(text: str, value: Any) -> str | None:
+    """The word right after the one occurrence of the number ``value`` in ``text`` ("2703 visitors": visitors),
+    folded to its singular; ``None`` when the number is said more or less than once or no word follows."""
+    found = _find(text, value)
+    if len(found) != 1:
+        return None
+    m = re.match(r"\s+([^\W\d_]{2,})", text[found[0].end() :])
+    return m.group(1).casefold().removesuffix("s") if m else None
+
+
+def _unit_moved(old_text: str, was: Any, new_text: str, now: Any) -> tuple[str, str] | None:
+    """(the cached unit, the new one) when the number ``now`` counts another thing than ``was`` did and the new
+    record still says the cached thing after another number ("5 days" for ``attendees`` where the cached
+    ``attendees`` was "2703 visitors" and the new record says "2703 visitors" too)."""
+    if isinstance(was, bool) or isinstance(now, bool) or not isinstance(was, (int, float)) or not isinstance(now, (int, float)):
+        return None
+    then, unit = _unit_after(old_text, was), _unit_after(new_text, now)
+    if then is None or unit is None or then == unit:
+        return None
+    other = re.search(rf"\d[\d,.]*\s+{re.escape(then)}s?\b", new_text, re.IGNORECASE)
+    return (then, unit) if other is not None else None
 
 
 def _taken(text: str, role: str, value: Any) -> bool:

@@ -426,3 +426,28 @@ def test_a_decimal_the_cached_answer_wrote_stays_a_decimal() -> None:
     for first, answer, new, want in cases:
         path, text = _served((first, answer), new, "MODEL")
         assert (path, text) == ("reuse", want), (new, text)
+
+
+def test_a_model_answer_counting_another_thing_than_its_precedent_is_not_served() -> None:
+    """Class: a grounded number in the wrong role (full protocol, seed 42, Gemma: ``attendees: 5`` from "over 5
+    days" where the cached ``attendees`` was "2703 visitors", which the new record still says). The record was
+    rephrased, so the model answered; its answer is checked against the precedent's unit word, and patched."""
+    from stepcache_core.errors import UnverifiedOutputError
+
+    schema = _schema(event="string", city="string", attendees="integer")
+    prompt = "Extract event, city, attendees as JSON. Text: {}"
+    engine = _engine()
+    engine.run(
+        Request(prompt.format("The book fair in Valencia lasted 5 days and drew 2703 visitors."), schema=schema),
+        backend=ScriptedBackend(['{"event": "book fair", "city": "Valencia", "attendees": 2703}']),
+    )
+    new = Request(prompt.format("Drawing 2703 visitors over 5 days, the book fair took place in Valencia."), schema=schema)
+    wrong = '{"event": "book fair", "city": "Valencia", "attendees": 5}'
+    try:
+        out = engine.run(new, backend=ScriptedBackend([], default=wrong))
+    except UnverifiedOutputError:
+        pass  # refused: 0 wrong
+    else:
+        raise AssertionError(f"served {out.text}")
+    out = engine.run(new, backend=ScriptedBackend([wrong, '{"attendees": 2703}']))
+    assert json.loads(out.text)["attendees"] == 2703
