@@ -147,6 +147,10 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
     parts = [dumps(others), str(idx), inner]
     if not isinstance(last.content, str):
         parts.append(dumps(last))  # non-text blocks (images...) are part of the exact key
+    else:  # and so is what the turn carries besides its text: a user's ``name``, provider fields
+        extra = {k: v for k, v in (("name", last.name), ("additional_kwargs", last.additional_kwargs)) if v}
+        if extra:
+            parts.append(json.dumps(extra, sort_keys=True, default=str))
     return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(message_text(m) for m in others))
 
 

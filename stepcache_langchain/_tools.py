@@ -33,6 +33,8 @@ from langchain_core.load import dumpd, load
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, Generation
 
+from stepcache_core.tasks.json import stale_mention
+
 __all__ = [
     "ToolTarget",
     "invocation_params",
@@ -261,6 +263,8 @@ def reframe_tool_call(frame: str, text: str) -> str:
     if not isinstance(args, dict):
         return ""
     old = message.tool_calls[0]
+    if stale_mention(_prose(message.content), old.get("args"), args) is not None:
+        return ""  # the text beside the call states the cached arguments: the model answers
     new_id = _fresh_id(old.get("id"))
     call = {**old, "args": args, "id": new_id}
     content = message.content
@@ -277,6 +281,18 @@ def reframe_tool_call(frame: str, text: str) -> str:
         }
     )
     return _frame(served) or ""
+
+
+def _prose(content: Any) -> str:
+    """The text a message says beside its tool calls (a string, or the text blocks of a list)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            str(b.get("text", "")) if isinstance(b, dict) and b.get("type") == "text" else b if isinstance(b, str) else ""
+            for b in content
+        )
+    return ""
 
 
 def tool_call_generation(frame: str, trace: dict[str, Any]) -> ChatGeneration | None:

@@ -253,6 +253,9 @@ class ToolCallingChatModel(StyledChatModel):
     OpenAI format, passed as call keyword arguments). Given tools, it answers with one call of the tool
     ``tool_choice`` names (or the first), in the assistant's tool style (:data:`TOOL_STYLES`)."""
 
+    narration: str = "I'll record that."
+    """The text beside the call (Anthropic's text block, OpenAI's content), formatted with the call's arguments."""
+
     @property
     def _llm_type(self) -> str:
         return "tool-calling-chat"
@@ -283,7 +286,7 @@ class ToolCallingChatModel(StyledChatModel):
         call = {"name": name, "args": args, "id": call_id, "type": "tool_call"}
         if self.assistant.style == "anthropic-tool-use":
             content: Any = [
-                {"type": "text", "text": "I'll record that."},
+                {"type": "text", "text": self.narration.format(**args)},
                 {"type": "tool_use", "id": call_id, "name": name, "input": args},
             ]
             message = AIMessage(
@@ -291,7 +294,8 @@ class ToolCallingChatModel(StyledChatModel):
             )
         else:
             raw = {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
-            message = AIMessage(content="", additional_kwargs={"tool_calls": [raw]}, tool_calls=[call])
+            said = "" if self.narration == type(self).model_fields["narration"].default else self.narration.format(**args)
+            message = AIMessage(content=said, additional_kwargs={"tool_calls": [raw]}, tool_calls=[call])
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 

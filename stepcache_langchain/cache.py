@@ -231,7 +231,9 @@ class StepCache(BaseCache):
         if outcome.frame or tool_call:
             call = tool_call_generation(outcome.frame, trace)
             if call is None:
-                logger.warning("stepcache: cached tool call could not be rebuilt; treated as a miss")
+                logger.info(
+                    "stepcache: cached tool call not reused (its text states the cached arguments, or its frame is unreadable)"
+                )
                 return None
             return [call]
         if not outcome.trace.verified:

@@ -332,7 +332,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             if served is not None:
                 self.last_trace = trace
                 return {"output": served.message, "trace": trace} if opts.with_trace else served.message
-            session.decline("cached tool call could not be rebuilt")
+            session.decline("cached tool call not reused (its text states the cached arguments, or its frame is unreadable)")
         message = self.backend.model.invoke(messages, config)
         answer = tool_call_answer([ChatGeneration(message=message)], target) if isinstance(message, AIMessage) else None
         usage = getattr(message, "usage_metadata", None) or {}

@@ -144,7 +144,15 @@ def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] |
     last = messages[-1]
     if last.role != MessageRole.USER or not (last.content or "").strip():
         return None
-    return last.content or "", [[m.role.value, m.content or ""] for m in messages[:-1]]
+    history = [[m.role.value, m.content or ""] for m in messages[:-1]]
+    # what a message carries besides its text (a user's ``name``, provider fields) reaches the model too: it is
+    # part of the namespace, an exact match
+    extras = [
+        [str(i), json.dumps(m.additional_kwargs, sort_keys=True, default=str)]
+        for i, m in enumerate(messages)
+        if m.additional_kwargs
+    ]
+    return last.content or "", history + ([["additional_kwargs", json.dumps(extras)]] if extras else [])
 
 
 def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, instructions: str = "") -> Plan:
@@ -189,7 +197,7 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
     keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
     if keyed is None:
         return replace(call, bypass="tool call or non-user last turn")
-    instructions = "\n\n".join(content for _, content in keyed[1])
+    instructions = "\n\n".join(content for role, content in keyed[1] if role != "additional_kwargs")
     return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 

@@ -31,6 +31,7 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 
 from stepcache_core import Request, Session
+from stepcache_core.tasks.json import stale_mention
 from stepcache_core.tasks.json.schema import inline_refs
 
 from ._convert import JSON_TASK, NamespaceOf, check_content, keyed_turn
@@ -132,7 +133,7 @@ class ToolTurn:
         if session.hit is not None:
             hit = served_tool_call(session.hit.frame, session.hit.text, session.hit.trace.as_dict())
             if hit is None:
-                session.decline("cached tool call could not be rebuilt")
+                session.decline("cached tool call not reused (its text states the cached arguments, or its frame is unreadable)")
         return replace(self, session=session, tool=tool, hit=hit)
 
     def _errors(self) -> AbstractContextManager[None]:
@@ -165,7 +166,9 @@ def tool_call_answer(reader: FunctionCallingLLM, response: ChatResponse, tool: O
         args = json.dumps(sel.tool_kwargs, ensure_ascii=False, indent=2)
     except (TypeError, ValueError):
         return {"unusable": "arguments are not JSON"}
-    frame = json.dumps({FRAME_TAG: 1, "name": tool.name, "id": sel.tool_id, "text": said}, ensure_ascii=False)
+    frame = json.dumps(
+        {FRAME_TAG: 1, "name": tool.name, "id": sel.tool_id, "text": said, "args": sel.tool_kwargs}, ensure_ascii=False
+    )
     return {"text": args, "frame": frame}
 
 
@@ -175,15 +178,20 @@ def _fresh_id(old: str) -> str:
 
 
 def reframe_tool_call(frame: str, text: str) -> str:
-    """The frame of a reuse (``StepCacheEngine.lookup``'s ``reframe``): the recorded one with a fresh call id (the
-    arguments are the served text). ``""`` when ``frame`` is not a tool-call frame."""
+    """The frame of a reuse (``StepCacheEngine.lookup``'s ``reframe``): the recorded one with a fresh call id and the
+    served arguments ``text``. ``""`` when ``frame`` is not a tool-call frame, or when the text beside the call
+    states an argument the reuse changed (or it cannot tell: a frame that kept no arguments)."""
     try:
         data = json.loads(frame)
+        args = json.loads(text)
     except ValueError:
         return ""
-    if not isinstance(data, dict) or data.get(FRAME_TAG) != 1:
+    if not isinstance(data, dict) or data.get(FRAME_TAG) != 1 or not isinstance(args, dict):
         return ""
-    return json.dumps({**data, "id": _fresh_id(str(data.get("id") or ""))}, ensure_ascii=False)
+    said = str(data.get("text") or "")
+    if said.strip() and ("args" not in data or stale_mention(said, data["args"], args) is not None):
+        return ""
+    return json.dumps({**data, "id": _fresh_id(str(data.get("id") or "")), "args": args}, ensure_ascii=False)
 
 
 def served_tool_call(frame: str, text: str, trace: dict[str, Any]) -> ChatResponse | None:

@@ -179,11 +179,15 @@ class ToolCallingLLM(MockFunctionCallingLLM):
 
     _assistant: Any = PrivateAttr()
     _received: list[list[ChatMessage]] = PrivateAttr(default_factory=list)
+    _narration: str | None = PrivateAttr(default=None)
 
-    def __init__(self, assistant: Any, **kwargs: Any) -> None:
+    def __init__(self, assistant: Any, narration: str | None = None, **kwargs: Any) -> None:
+        """``narration``: the text beside the call, formatted with its arguments (default: "I'll record that." in
+        the ``anthropic-tool-use`` style, none in the others)."""
         super().__init__(is_chat_model=True, **kwargs)
         self._assistant = assistant
         self._received = []
+        self._narration = narration
         self.response_generator = self._answer
 
     @property
@@ -197,12 +201,14 @@ class ToolCallingLLM(MockFunctionCallingLLM):
         tools = kwargs.get("tools") or []
         if not tools:
             return ChatMessage(role=MessageRole.ASSISTANT, content="I need a tool to record that.")
+        args = self._assistant.answer_for(prompt) or {}
         call = ToolCallBlock(
-            tool_call_id=f"call_{uuid.uuid4().hex[:24]}",
-            tool_name=tools[0].metadata.get_name(),
-            tool_kwargs=self._assistant.answer_for(prompt) or {},
+            tool_call_id=f"call_{uuid.uuid4().hex[:24]}", tool_name=tools[0].metadata.get_name(), tool_kwargs=args
         )
-        said = [TextBlock(text="I'll record that.")] if self._assistant.style == "anthropic-tool-use" else []
+        if self._narration is not None:
+            said = [TextBlock(text=self._narration.format(**args))]
+        else:
+            said = [TextBlock(text="I'll record that.")] if self._assistant.style == "anthropic-tool-use" else []
         return ChatMessage(role=MessageRole.ASSISTANT, blocks=[*said, call])
 
 

@@ -460,3 +460,17 @@ def test_a_store_that_fails_is_logged_once_and_the_model_serves(tmp_path, caplog
         set_llm_cache(None)
     warned = [r for r in caplog.records if r.levelno == logging.WARNING and "the store failed" in r.getMessage()]
     assert len(warned) == 1, [r.getMessage() for r in warned]
+
+
+def test_what_the_last_turn_carries_besides_its_text_is_part_of_the_key(engine: Any) -> None:
+    """Class: a user's ``name`` on the last human message (OpenAI-style providers send it to the model). Found by
+    probing: "Hello, alice!" was served to bob."""
+    cache = StepCache(engine=engine)
+    llm_string = "chat-model"
+    greet = [SystemMessage("Greet the user by the name on their message.")]
+    alice = chat_prompt(*greet, HumanMessage("Say hello to me.", name="alice"))
+    bob = chat_prompt(*greet, HumanMessage("Say hello to me.", name="bob"))
+    cache.update(alice, llm_string, [ChatGeneration(message=AIMessage(content="Hello, alice!"))])
+    assert cache.lookup(bob, llm_string) is None
+    hit = cache.lookup(alice, llm_string)
+    assert hit is not None and hit[0].text == "Hello, alice!"

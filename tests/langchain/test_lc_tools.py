@@ -135,6 +135,23 @@ def test_a_reused_tool_call_has_a_fresh_id_no_usage_and_the_trace(engine: Any) -
     assert reused.response_metadata["stepcache"]["path"] == "reuse"
 
 
+@pytest.mark.parametrize("style", TOOL_STYLES)
+def test_text_beside_a_tool_call_that_states_the_cached_arguments_is_never_served_for_new_ones(style: str) -> None:
+    """Class: prose the model writes beside its call ("Recording Maria Lopez, 34, of Madrid."), in both providers'
+    layouts. Found by probing: it was served next to the new arguments (41, Porto). The model answers instead;
+    prose that names no changed argument is still reused."""
+    for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
+        model = ToolCallingChatModel(assistant=JsonAssistant(style), narration=narration)
+        set_llm_cache(StepCache(engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())))
+        chain = _chain(model, Person)
+        chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+        second = chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
+        said = second.content if isinstance(second.content, str) else second.content[0]["text"]
+        assert second.tool_calls[0]["args"] == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+        assert "Madrid" not in said and "34" not in said
+        assert len(model.received) == (1 if reused else 2), narration
+
+
 def test_a_tool_call_whose_arguments_are_not_in_the_text_is_never_stored(engine: Any) -> None:
     class Inventing(ToolCallingChatModel):
         def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:

@@ -418,3 +418,17 @@ def test_a_store_that_cannot_be_opened_leaves_the_inner_llm_answering(tmp_path):
     assert out.text == MockLLM().complete("Tell me about Paris").text and sc(out)["path"] == "bypass"
     assert llm.chat([user("hello")]).message.content
     assert "".join(r.delta or "" for r in llm.stream_complete("Tell me about Rome"))
+
+
+def test_what_a_message_carries_besides_its_text_is_part_of_the_key(make_llm):
+    """Class: a user's ``name`` (or any provider field) on a chat turn, which reaches the model. Found by probing:
+    "Hello, alice!" was served to bob."""
+    llm, inner = make_llm()
+    turns = [
+        ChatMessage(role=MessageRole.USER, content="Say hello to me.", additional_kwargs={"name": who})
+        for who in ("alice", "bob")
+    ]
+    first = llm.chat([turns[0]])
+    second = llm.chat([turns[1]])
+    assert sc(first)["path"] == "miss" and sc(second)["path"] in ("miss", "skip") and len(inner.calls) == 2
+    assert sc(llm.chat([turns[0]]))["path"] == "reuse"  # the same turn again: an exact repeat

@@ -59,6 +59,25 @@ def test_a_reuse_keeps_the_answers_text_and_gets_a_fresh_call_id() -> None:
     assert reused.additional_kwargs["stepcache"]["path"] == "reuse" and first.additional_kwargs["stepcache"]["path"] == "miss"
 
 
+def test_text_beside_a_call_that_states_the_cached_arguments_is_never_served_for_new_ones() -> None:
+    """Class: prose beside a tool call ("Recording Maria Lopez, 34, of Madrid."), on ``chat_with_tools`` and its
+    stream. Found by probing: it was served next to the new arguments. The inner LLM answers; prose naming no
+    changed argument is still reused."""
+    tool = get_function_tool(Person)
+    for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
+        inner = ToolCallingLLM(JsonAssistant("anthropic-tool-use"), narration=narration)
+        llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+        llm.chat_with_tools([tool], user_msg=MARIA)
+        second = llm.chat_with_tools([tool], user_msg=MARIA_41)
+        said = " ".join(b.text for b in second.message.blocks if isinstance(b, TextBlock))
+        assert llm.get_tool_calls_from_response(second)[0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
+        assert "Madrid" not in said and "34" not in said
+        assert len(inner.received) == (1 if reused else 2), narration
+        streamed = list(llm.stream_chat_with_tools([tool], user_msg="Record this: Jean-Luc O'Neil is 52 and lives in Lyon."))[-1]
+        text = streamed.message.content or ""
+        assert not any(old in text for old in ("Maria", "Madrid", "Porto", "34", "41")), text
+
+
 def test_arguments_not_in_the_text_are_never_stored() -> None:
     llm, inner = _llm("openai-tool-call")
     tool = get_function_tool(Person)

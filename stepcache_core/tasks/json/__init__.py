@@ -6,7 +6,7 @@ from ...segment import JsonObjectSegmenter
 from ...values import canonical_json
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import JsonAdapter
-from .carry import JsonCarryover
+from .carry import JsonCarryover, stale_mention
 from .fix import JsonFixer
 from .gate import JsonGate
 from .parse import JsonProblem, detect, parse_json_problem
@@ -23,6 +23,7 @@ __all__ = [
     "JsonGate",
     "JsonAdapter",
     "JsonCarryover",
+    "stale_mention",
     "JsonFixer",
     "JsonVerifier",
     "JsonPrompter",

@@ -15,7 +15,7 @@ from ...values import Step, Verdict
 from .parse import JsonProblem, source_text
 from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, tokens
 
-__all__ = ["JsonCarryover", "ROLE_WORDS"]
+__all__ = ["JsonCarryover", "ROLE_WORDS", "stale_mention"]
 
 # words that give the value after them its role in a sentence: "from Lyon" is an origin, "to Lyon" a destination,
 # "for Bob" the one served, "by Bob" the one serving (English, French, Spanish, German, Italian, Portuguese)
@@ -228,6 +228,20 @@ def _flag_keys(key: str, value: Any) -> list[str]:
     if isinstance(value, list):
         return [f for v in value for f in _flag_keys(key, v)]
     return []
+
+
+def stale_mention(prose: str, before: Any, after: Any) -> str | None:
+    """A value of the cached answer ``before`` (a tool call's arguments) that the served answer ``after`` no longer
+    holds and that ``prose`` (the text the model wrote beside the call: "Recording Maria Lopez, 34, of Madrid.")
+    states; ``None`` when the prose states none. A reuse serving that prose next to the new arguments would say
+    the cached values: it is not served."""
+    if not prose.strip():
+        return None
+    kept = {_norm(_spoken(v)) for v in _leaves(after)}
+    for value in _leaves(before):
+        if _norm(_spoken(value)) not in kept and _find(prose, value):
+            return _spoken(value)
+    return None
 
 
 def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:
