@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models import BaseLanguageModel, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, BaseMessageChunk, convert_to_messages
 from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration
@@ -20,6 +20,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import ensure_config, run_in_executor
 
 from stepcache_core import (
+    ConfigError,
     EngineConfig,
     GenerationSpec,
     InvalidRequestError,
@@ -124,6 +125,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         few_shot: bool | None = None,
         warm: bool = False,
     ) -> None:
+        _require_model(llm)
         self.llm = llm
         self._lazy = lazy_engine(locals())
         if warm:
@@ -428,6 +430,20 @@ def _chunk_text(chunk: Any) -> str:
     if isinstance(chunk, BaseMessageChunk | BaseMessage):
         return message_text(chunk)
     return str(chunk)
+
+
+def _require_model(llm: Any) -> None:
+    """Raises :class:`ConfigError` unless ``llm`` is a language model, bound or not (``bind``, ``bind_tools``): a
+    chain's identity and output cannot be read (``llm | StrOutputParser()`` and ``with_structured_output`` are
+    chains), so two chains would share entries and a parsed object would come back as text."""
+    base = llm
+    while getattr(base, "bound", None) is not None and hasattr(base, "kwargs"):
+        base = base.bound
+    if not isinstance(base, BaseLanguageModel):
+        raise ConfigError(
+            f"StepCacheRunnable wraps a chat model or an LLM (bound or not), got {type(llm).__name__}: put it in the "
+            "chain in place of the model (prompt | StepCacheRunnable(model) | parser), or use set_llm_cache"
+        )
 
 
 def with_step_cache(llm: Any, **kwargs: Any) -> StepCacheRunnable:

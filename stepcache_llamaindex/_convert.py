@@ -62,12 +62,14 @@ _NON_SEMANTIC_FIELDS = {
     "reuse_client",
     "default_headers",
     "model_url",
-    "model_kwargs",
     "output_parser",
     "messages_to_prompt",
     "completion_to_prompt",
     "query_wrapper_prompt",
 }
+# fields that shape the prompt the inner LLM is sent (a chat template, a wrapper around the completion, a system text
+# baked into one): read apart from ``model_dump``, which excludes them or cannot serialise them
+_PROMPT_FIELDS = ("messages_to_prompt", "completion_to_prompt", "query_wrapper_prompt", "model_kwargs")
 
 NamespaceOf = Callable[[str, dict[str, Any], Any], Namespace]
 """``namespace_of(mode, kwargs, history)``: a call's namespace under one wrapper (see :func:`namespace`)."""
@@ -101,7 +103,32 @@ def _llm_settings(llm: LLM) -> Any:
     gk = data.get("generate_kwargs")
     if isinstance(gk, dict):
         data["generate_kwargs"] = {k: v for k, v in gk.items() if k != "stream"}
+    data["prompt_format"] = {name: _identity(getattr(llm, name, None)) for name in _PROMPT_FIELDS}
     return data
+
+
+def _identity(value: Any) -> Any:
+    """A stable stand-in for a prompt-shaping setting: a function by its name and its code (two lambdas that wrap the
+    prompt differently differ), a prompt template by its template text, data as it is."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _identity(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_identity(v) for v in value]
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        digest = hashlib.sha256(code.co_code + repr(_constants(code)).encode("utf-8")).hexdigest()[:16]
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}:{digest}"
+    template = getattr(value, "template", None)
+    if isinstance(template, str):
+        return f"{type(value).__qualname__}:{template}"
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _constants(code: Any) -> tuple[Any, ...]:
+    """A code object's constants, nested code objects by their own constants and bytecode."""
+    return tuple((c.co_code, _constants(c)) if hasattr(c, "co_code") else c for c in code.co_consts)
 
 
 def namespace(tenant: str, llm: LLM, mode: str, kwargs: dict[str, Any], history: Any = None) -> Namespace:

@@ -62,6 +62,9 @@ FRAME_TAG = "stepcache_tool_call"
 class OneTool:
     name: str
     schema: Mapping[str, Any]
+    description: str = ""
+    """What the tool tells the model besides its arguments ("Book a hotel in the traveller's destination city."):
+    part of the namespace, like the schema."""
 
 
 def one_tool(tools: Sequence[BaseTool]) -> OneTool | None:
@@ -73,12 +76,13 @@ def one_tool(tools: Sequence[BaseTool]) -> OneTool | None:
         meta = tools[0].metadata
         name = meta.get_name()
         schema = meta.get_parameters_dict()
+        description = str(meta.description or "")
     except Exception as e:  # a tool whose metadata cannot be read: the inner LLM serves it
         logger.debug("stepcache: tool metadata unreadable (%s)", e)
         return None
     if not name or not isinstance(schema, Mapping) or schema.get("type") != "object" or not schema.get("properties"):
         return None  # no arguments: nothing the text could state, nothing to check
-    return OneTool(name, schema)
+    return OneTool(name, schema, description)
 
 
 # the four tool methods share FunctionCallingLLM.chat_with_tools's signature
@@ -110,7 +114,9 @@ def tool_request(tools: Sequence[BaseTool], args: dict[str, Any], namespace_of: 
         return None
     schema = inline_refs(tool.schema)
     settings = {k: v for k, v in args.items() if k not in _MESSAGE_ARGS}
-    namespace = namespace_of("tool", {**settings, "tool": tool.name, "tool_schema": schema}, keyed[1])
+    namespace = namespace_of(
+        "tool", {**settings, "tool": tool.name, "tool_schema": schema, "tool_description": tool.description}, keyed[1]
+    )
     return Request(keyed[0], task=JSON_TASK, schema=schema, namespace=namespace), tool
 
 

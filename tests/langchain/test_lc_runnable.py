@@ -243,3 +243,20 @@ def test_a_store_that_cannot_be_opened_leaves_the_model_answering(tmp_path: Any)
     cached = with_step_cache(FakeListLLM(responses=[BASE_STEPS]), persist_directory=blocker)
     assert cached.invoke(BASE) == BASE_STEPS and cached.last_trace["path"] == "bypass"
     assert "".join(cached.stream(BASE)) == BASE_STEPS
+
+
+def test_a_chain_is_refused_with_a_typed_error() -> None:
+    """Class: a Runnable that is not a model (``model | StrOutputParser()``, ``with_structured_output``): its
+    identity cannot be read (two such chains shared entries: one's answer was served for the other) and its output
+    is not text. A bound model is a model."""
+    from langchain_core.language_models import FakeListChatModel
+    from langchain_core.output_parsers import StrOutputParser
+
+    from stepcache_core import ConfigError
+    from stepcache_langchain import StepCacheRunnable
+
+    model = FakeListChatModel(responses=["Bonjour"])
+    for chain in (model | StrOutputParser(), model.bind(stop=["\n"]) | StrOutputParser()):
+        with pytest.raises(ConfigError, match="in place of the model"):
+            StepCacheRunnable(chain)
+    StepCacheRunnable(model.bind(stop=["\n"]), engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))

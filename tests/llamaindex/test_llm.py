@@ -432,3 +432,21 @@ def test_what_a_message_carries_besides_its_text_is_part_of_the_key(make_llm):
     second = llm.chat([turns[1]])
     assert sc(first)["path"] == "miss" and sc(second)["path"] in ("miss", "skip") and len(inner.calls) == 2
     assert sc(llm.chat([turns[0]]))["path"] == "reuse"  # the same turn again: an exact repeat
+
+
+def test_the_inner_llms_prompt_wrappers_are_part_of_the_key():
+    """Class: settings that shape the prompt the inner LLM is sent (``completion_to_prompt``, ``messages_to_prompt``,
+    ``query_wrapper_prompt``, ``model_kwargs``): two apps on one store whose wrappers differ (one adds "Always
+    answer in German.") never share answers. Found by probing: the English answer was served to the German app."""
+    from stepcache_core import MemoryStore, StepCacheEngine
+    from stepcache_core.fakes import HashEmbedder
+
+    shared = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    english = ScriptedLLM(completion_to_prompt=lambda p: f"<s>[INST] {p} [/INST]")
+    german = ScriptedLLM(completion_to_prompt=lambda p: f"<s>[INST] Always answer in German. {p} [/INST]")
+    question = "Describe the weather in one sentence."
+    StepCacheLLM(llm=english, engine=shared).complete(question)
+    again = StepCacheLLM(llm=ScriptedLLM(completion_to_prompt=lambda p: f"<s>[INST] {p} [/INST]"), engine=shared)
+    assert sc(again.complete(question))["path"] == "reuse"  # the same wrapper, another instance: shared
+    other = StepCacheLLM(llm=german, engine=shared)
+    assert sc(other.complete(question))["path"] == "miss" and len(german.calls) == 1

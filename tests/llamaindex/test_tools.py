@@ -183,3 +183,22 @@ def test_a_variant_asked_again_gets_its_own_call_back(style: str, store: type[Me
     assert calls[2][0].tool_id == calls[1][0].tool_id != calls[0][0].tool_id
     assert again.message.blocks == variant.message.blocks
     assert variant.additional_kwargs["stepcache"]["path"] == "reuse" and again.additional_kwargs["stepcache"]["exact_hit"]
+
+
+def test_a_tools_description_is_part_of_the_key() -> None:
+    """Class: what a tool tells the model besides its arguments (the description, a docstring): same name and
+    parameters, "home city" vs "the city they visit". Found by probing ("departure" vs "destination" city): the
+    departure city was served."""
+
+    def record(name: str, age: int, city: str) -> str:
+        return name
+
+    depart = FunctionTool.from_defaults(fn=record, name="record", description="Record the person and their home city.")
+    arrive = FunctionTool.from_defaults(fn=record, name="record", description="Record the person and the city they visit.")
+    inner = ToolCallingLLM(JsonAssistant("openai-tool-call"))
+    llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+    llm.chat_with_tools([depart], user_msg=MARIA)
+    llm.chat_with_tools([arrive], user_msg=MARIA)
+    assert len(inner.received) == 2  # another tool: the inner LLM answers
+    llm.chat_with_tools([arrive], user_msg=MARIA)
+    assert len(inner.received) == 2  # the same tool again: served
