@@ -56,6 +56,11 @@ from .backend import LangChainBackend
 
 __all__ = ["StepCache"]
 
+# answers recorded once their cache's store is open (see ``StepCache.update``): every cache of the process waits for
+# them before it looks up, so a call made after another returned finds its answer, whichever cache recorded it
+_PENDING: list[threading.Thread] = []
+_PENDING_LOCK = threading.Lock()
+
 logger = logging.getLogger("stepcache_langchain")
 
 
@@ -135,7 +140,6 @@ class StepCache(BaseCache):
             self._lazy.warm_in_background()
         else:  # the store opens while the app starts; a first call never waits more than OPEN_WAIT_S for a new one
             self._lazy.open_in_background()
-        self._pending: list[threading.Thread] = []  # answers recorded once the store is open (see ``update``)
         self.tenant = tenant
         self.key_fn = key_fn
         if backend is None or (hasattr(backend, "complete") and hasattr(backend, "name") and not isinstance(backend, Runnable)):
@@ -193,7 +197,7 @@ class StepCache(BaseCache):
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         try:
             plan = self._plan(prompt, llm_string)
-            for pending in list(self._pending):  # answers of earlier calls, still waiting for the store to open
+            for pending in list(_PENDING):  # answers of earlier calls (of any cache), still waiting for a store
                 pending.join()
             if not self._lazy.wait_open(OPEN_WAIT_S if self._fresh else None):
                 # a new store in a fresh process: nothing to find, so the model answers now, recorded once it is open
@@ -250,8 +254,9 @@ class StepCache(BaseCache):
             )
             return
         if not self._lazy.wait_open(0):  # recorded once the store is open; the caller has its answer now
-            self._pending = [t for t in self._pending if t.is_alive()]
-            self._pending.append(background.start(lambda: self._update(prompt, llm_string, generations), "stepcache-record"))
+            with _PENDING_LOCK:
+                _PENDING[:] = [t for t in _PENDING if t.is_alive()]
+                _PENDING.append(background.start(lambda: self._update(prompt, llm_string, generations), "stepcache-record"))
             return
         self._update(prompt, llm_string, generations)
 

@@ -49,6 +49,7 @@ def _lin(prompt, var, value):
 
 def test_every_path_on_the_real_model(tmp_path, embedder, gemma):
     engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
+    engine.warm()  # similarity search from the first request on (a cold process skips it while MiniLM loads)
     base = engine.run(Request("Solve for x: 3x + 5 = 20"))
     assert base.trace.path == "miss" and is_correct(_lin("", "x", "5"), base.text)
     assert base.trace.backend_calls >= 1 and base.trace.total_tokens > 0

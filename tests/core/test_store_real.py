@@ -284,7 +284,10 @@ def test_sigkill_at_random_points_of_writes_evictions_and_clears_leaves_a_consis
         if bound > len(acked):
             assert kept == acked  # nothing acknowledged is lost
         else:
-            assert acked[-(bound - bound // 10) :] == kept[-(bound - bound // 10) :]  # the newest always survive
+            # the newest always survive: what is left of the acknowledged entries is their newest run, as long as the
+            # store-wide bound allows (one eviction batch, the entries "d" holds and the write in flight aside)
+            assert kept == acked[len(acked) - len(kept) :]
+            assert len(kept) >= bound - bound // 10 - store.count("d") - 1, (len(kept), store.count("d"))
         assert store.count("c") <= bound
         for probe in acked[-5:]:
             for cand in store.query("c", key_vector(probe, 8), 10):

@@ -128,10 +128,16 @@ class JsonCarryover:
 _STATE_WORDS = _NEGATIONS | frozenset("in out of on off enabled disabled active inactive yes no true false".split())
 
 
+# a conjunction that joins clauses moves when a clause is added ("45, lives in Lyon and works as a pilot"): like a
+# comma, it says nothing of the values
+_JOINERS = frozenset({"and", "&"})
+
+
 def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
     """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
     yes/no field next to the field's name, numbers (``#``) and capitalised words inside a sentence (``Aa``) that no
-    value holds; punctuation other than ``?`` is dropped, words are case-folded and numbers compared by value."""
+    value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
+    numbers compared by value."""
     return tuple(w for w, _ in _frame(text, steps))
 
 
@@ -176,7 +182,7 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
                 out.append((w, False))
             start = start or w in ".!?"
             continue
-        if not marked[k]:
+        if not marked[k] and folded[k] not in _JOINERS:
             shown = "#" if is_number(w) else "Aa" if w[:1].isupper() and not start else folded[k]
             out.append((shown, clause_of[k] in fresh_clauses))
         k += 1

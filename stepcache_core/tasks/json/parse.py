@@ -103,9 +103,11 @@ def record_text(text: str, keys: tuple[str, ...]) -> str:
     line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
     an example object naming the keys, a key's hint in parentheses or its list of allowed values."""
     m = _LABEL.search(text)
-    if m is not None and text[m.end() :].strip():
+    labelled = m is not None and bool(text[m.end() :].strip())
+    if m is not None and labelled:
         text = text[m.end() :]
-    else:
+    text = text[: _format_block(text)]
+    if not labelled:
         lines = text.split("\n")
         if len(lines) > 1 and _instructs(lines[0], keys) and "\n".join(lines[1:]).strip():
             lines = lines[1:]
@@ -115,6 +117,18 @@ def record_text(text: str, keys: tuple[str, ...]) -> str:
     for key in keys:  # an example object of the instructions: {"name": "Jane Doe", "city": "Paris"}
         text = re.sub(rf'\{{[^{{}}]*"{re.escape(key)}"\s*:[^{{}}]*\}}', " ", text)
     return _without_hints(text, keys)
+
+
+# a paragraph after the record that gives the output format: a parser's or a program's instructions ("Here's a JSON
+# schema to follow: {...}", "The output should be formatted as a JSON instance that conforms to the JSON schema
+# below."), with everything after it
+_FORMAT_BLOCK = re.compile(r"\n[ \t]*\n[ \t]*(?=[^\n]*\b(?:json|schema)\b)", re.IGNORECASE)
+
+
+def _format_block(text: str) -> int:
+    """Where a trailing paragraph of output-format instructions begins in ``text`` (its length when none)."""
+    m = _FORMAT_BLOCK.search(text)
+    return m.start() if m is not None and text[: m.start()].strip() else len(text)
 
 
 def _instructs(line: str, keys: tuple[str, ...]) -> bool:
