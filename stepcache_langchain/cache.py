@@ -247,7 +247,10 @@ class StepCache(BaseCache):
         return served_generations(plan.keyed.kind, outcome.text, trace)
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
-        generations = list(return_val)
+        try:
+            generations = list(return_val)
+        except TypeError:  # not a list of generations: said below, never raised into the caller's chain
+            generations = []
         if not generations or not all(isinstance(g, Generation) for g in generations):
             logger.warning(
                 "stepcache: update ignored: expected a non-empty list of Generation, got %r", type(return_val).__name__
