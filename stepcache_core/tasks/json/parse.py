@@ -240,6 +240,7 @@ def record_span(text: str) -> tuple[int, int]:
                 start = colon + 2
             elif nl and rest.strip():
                 start = len(first) + 1
+    end = start + _format_block(text[start:end])  # a trailing paragraph of format instructions is the template's
     for _ in range(3):  # trailing lines or sentences that instruct: "... lives in Lyon. Answer in French."
         cuts = [m.start() for m in re.finditer(r"(?<=[.!?])\s+|\n", text[start:end])]
         if not cuts:
