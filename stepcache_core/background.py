@@ -15,7 +15,15 @@ from collections.abc import Callable
 
 __all__ = ["start", "drain", "EXIT_WAIT_S"]
 
-EXIT_WAIT_S = float(os.environ.get("STEPCACHE_EXIT_WAIT_S", "30"))
+
+def _exit_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("STEPCACHE_EXIT_WAIT_S", "30")))
+    except ValueError:  # a malformed setting never breaks the import
+        return 30.0
+
+
+EXIT_WAIT_S = _exit_wait()
 """How long an exiting process waits for background work (``STEPCACHE_EXIT_WAIT_S``; 0 does not wait)."""
 
 # concurrent.futures is imported above, not by a model's loader while the process exits: its import registers an
@@ -38,11 +46,16 @@ def drain(timeout_s: float | None = None) -> bool:
     """Wait for the background work started so far, at most ``timeout_s`` (default :data:`EXIT_WAIT_S`) in all;
     whether all of it finished."""
     deadline = time.monotonic() + (EXIT_WAIT_S if timeout_s is None else timeout_s)
-    with _LOCK:
-        pending = list(_THREADS)
-    for thread in pending:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    return not any(t.is_alive() for t in pending)
+    while True:  # work may start more work (a deferred record, then its vector): wait for that too
+        with _LOCK:
+            pending = [t for t in _THREADS if t.is_alive()]
+        if not pending:
+            return True
+        for thread in pending:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if time.monotonic() >= deadline:
+            with _LOCK:
+                return not any(t.is_alive() for t in _THREADS)
 
 
 # before the interpreter's own exit hooks (a store's client may close in one of them); ``atexit`` where the threading

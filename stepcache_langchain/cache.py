@@ -60,6 +60,7 @@ __all__ = ["StepCache"]
 # them before it looks up, so a call made after another returned finds its answer, whichever cache recorded it
 _PENDING: list[threading.Thread] = []
 _PENDING_LOCK = threading.Lock()
+_PENDING_WAIT_S = 30.0  # a store that cannot open holds no lookup longer than this
 
 logger = logging.getLogger("stepcache_langchain")
 
@@ -198,7 +199,7 @@ class StepCache(BaseCache):
         try:
             plan = self._plan(prompt, llm_string)
             for pending in list(_PENDING):  # answers of earlier calls (of any cache), still waiting for a store
-                pending.join()
+                pending.join(_PENDING_WAIT_S)
             if not self._lazy.wait_open(OPEN_WAIT_S if self._fresh else None):
                 # a new store in a fresh process: nothing to find, so the model answers now, recorded once it is open
                 self.last_trace = Trace.bypass("the store is still opening").as_dict()

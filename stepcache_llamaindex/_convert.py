@@ -5,6 +5,7 @@ prefill) is a *bypass*: the inner LLM serves it alone."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -116,14 +117,27 @@ def _identity(value: Any) -> Any:
         return {str(k): _identity(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
         return [_identity(v) for v in value]
+    if isinstance(value, functools.partial):
+        return ["partial", _identity(value.func), _identity(list(value.args)), _identity(dict(value.keywords))]
     code = getattr(value, "__code__", None)
     if code is not None:
-        digest = hashlib.sha256(code.co_code + repr(_constants(code)).encode("utf-8")).hexdigest()[:16]
+        # the code, and what its closure holds ("Answer in {lang}" made for German or for English)
+        cells = [_identity(c.cell_contents) for c in (getattr(value, "__closure__", None) or ()) if _filled(c)]
+        seen = code.co_code + repr(_constants(code)).encode("utf-8") + repr(cells).encode("utf-8")
+        digest = hashlib.sha256(seen).hexdigest()[:16]
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}:{digest}"
     template = getattr(value, "template", None)
     if isinstance(template, str):
         return f"{type(value).__qualname__}:{template}"
     return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        _ = cell.cell_contents
+    except ValueError:  # an empty cell
+        return False
+    return True
 
 
 def _constants(code: Any) -> tuple[Any, ...]:

@@ -46,3 +46,15 @@ def test_an_exiting_process_finishes_its_background_work_first(tmp_path) -> None
         env={**__import__("os").environ, "STEPCACHE_EXIT_WAIT_S": "0.3"},
     )
     assert bounded.returncode == 0  # the exit waits at most STEPCACHE_EXIT_WAIT_S
+
+
+def test_drain_waits_for_work_that_work_started() -> None:
+    """Class: a deferred record that starts its vector's write while the exit is already waiting."""
+    done = threading.Event()
+
+    def first() -> None:
+        time.sleep(0.1)
+        background.start(lambda: (time.sleep(0.2), done.set()) and None, "test-second")
+
+    background.start(first, "test-first")
+    assert background.drain(5) and done.is_set()

@@ -318,30 +318,35 @@ def test_a_size_bound_holds_across_processes(tmp_path):
     assert store.count("c") <= 40 and report.collections[0].vectors == store.count("c")
 
 
-def test_a_full_disk_is_a_typed_error_and_the_store_recovers_when_space_is_back(tmp_path, monkeypatch):
+def test_a_full_disk_is_a_typed_error_and_the_store_recovers_when_space_is_back(tmp_path):
     """Class: the disk fills while writing. Writes fail at once with a ``disk_full`` StoreError (Chroma reports it
     as a failed compaction; the free space names the cause); nothing acknowledged is lost; once space is back the
-    same store writes again without reopening. On a small tmpfs where the machine allows mounting one, else with
-    a simulated ``ENOSPC``."""
-    pytest.importorskip("chromadb")
-    import errno
+    store writes again. On a small tmpfs where the machine allows mounting one, else with a simulated ``ENOSPC``.
 
+    The writer is a process of its own: Chroma's native code has been seen to wedge after a full disk while holding
+    the interpreter lock, which no timeout inside that process can end (it hung the test run). When it wedges, it
+    is killed, and the store reopened by the next process must hold every acknowledged entry and write again: the
+    "refuses until the process reopens it" outcome."""
+    pytest.importorskip("chromadb")
     small = tmp_path / "small"
     small.mkdir()
     mounted = (
         os.geteuid() == 0
         and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(small)], capture_output=True).returncode == 0
     )
-    try:
-        store = ChromaStore(persist_directory=small / "db", timeout_s=5)
-        filler = small / "filler"
+    code = """
+        import errno, json, sys, time
+        from stepcache_core import ChromaStore, StoreError
+        from stepcache_core.store import key_vector
+        from stepcache_core.testing import make_entry
+        small, mounted = sys.argv[1], sys.argv[2] == "1"
+        store = ChromaStore(persist_directory=small + "/db", timeout_s=5)
         if mounted:
-            filler.write_bytes(b"\0" * 900_000)
+            open(small + "/filler", "wb").write(b"\\0" * 900_000)
         else:  # simulated: every upsert fails as the OS reports a full disk
             col = store._collection("c")
             real_upsert = col.upsert
             col.upsert = lambda **kw: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device"))
-        acked = []
         for i in range(2000):
             e = make_entry(str(i))
             e = type(e)(**{**e.__dict__, "output": "x" * 2000})
@@ -349,18 +354,38 @@ def test_a_full_disk_is_a_typed_error_and_the_store_recovers_when_space_is_back(
             try:
                 store.put("c", e, key_vector(e.id, 384))
             except StoreError as err:
-                assert err.kind == "disk_full" and time.perf_counter() - t < 5, err
+                print(json.dumps({"kind": err.kind, "s": time.perf_counter() - t}), flush=True)
                 break
-            acked.append(e.id)
-        else:
-            pytest.fail("the disk never filled")
+            print(json.dumps({"acked": e.id}), flush=True)
         if mounted:
-            filler.unlink()
+            import os
+            os.unlink(small + "/filler")
         else:
             col.upsert = real_upsert
+        print(json.dumps({"freed": True}), flush=True)
         store.put("c", make_entry("after"), key_vector("after", 384))
-        assert store.get("c", "id-after") is not None
-        assert [i for i in acked if store.get("c", i) is None] == []
+        print(json.dumps({"after": store.get("c", "id-after") is not None}), flush=True)
+    """
+    lines: list[dict[str, object]] = []
+    try:
+        try:
+            proc = _py(code, str(small), "1" if mounted else "0", timeout=120)
+            out = proc.stdout
+        except subprocess.TimeoutExpired as e:  # wedged inside Chroma: killed; the next process reopens the store
+            raw = e.stdout or ""
+            out = raw.decode() if isinstance(raw, bytes) else raw
+        lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        acked = [str(x["acked"]) for x in lines if "acked" in x]
+        failed = [x for x in lines if "kind" in x]
+        assert failed, f"the disk never filled: {out[-500:]}"
+        assert failed[0]["kind"] == "disk_full" and float(str(failed[0]["s"])) < 5, failed[0]
+        if mounted and (small / "filler").exists():
+            (small / "filler").unlink()
+        store = ChromaStore(persist_directory=small / "db", timeout_s=5)
+        assert [i for i in acked if store.get("c", i) is None] == []  # nothing acknowledged is lost
+        if not any(x.get("after") for x in lines):  # the writer wedged: the reopened store writes again
+            store.put("c", make_entry("again"), key_vector("again", 384))
+            assert store.get("c", "id-again") is not None
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(small)], capture_output=True)  # lazily: Chroma keeps its files open

@@ -450,3 +450,21 @@ def test_the_inner_llms_prompt_wrappers_are_part_of_the_key():
     assert sc(again.complete(question))["path"] == "reuse"  # the same wrapper, another instance: shared
     other = StepCacheLLM(llm=german, engine=shared)
     assert sc(other.complete(question))["path"] == "miss" and len(german.calls) == 1
+
+
+def test_prompt_wrappers_made_by_closures_and_partials_are_told_apart():
+    """Class: wrappers built by a factory (a closure over the language) or ``functools.partial``: the same code,
+    another captured value. Found in review: they shared one key."""
+    import functools
+
+    from stepcache_llamaindex._convert import _identity
+
+    def make(lang):
+        return lambda p: f"Answer in {lang}: {p}"
+
+    def wrap(p, lang):
+        return f"Answer in {lang}: {p}"
+
+    assert _identity(make("German")) != _identity(make("English"))
+    assert _identity(make("German")) == _identity(make("German"))
+    assert _identity(functools.partial(wrap, lang="German")) != _identity(functools.partial(wrap, lang="English"))

@@ -160,7 +160,10 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
                     if s.origin == "generated":
                         fresh[i : i + len(want)] = [True] * len(want)
         for key in _flag_keys(s.key, s.value):  # the field's main word ("stock" of in_stock) and the state words by it
-            main = max(re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", key), key=len).casefold()
+            parts = [w for w in re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", key) if w]
+            while len(parts) > 1 and parts[0].casefold() in ("is", "has", "was", "are", "can"):
+                parts = parts[1:]
+            main = max(parts, key=len).casefold() if parts else ""
             for i, w in enumerate(folded):
                 if len(main) >= 3 and main in w:
                     for j in range(max(0, i - 3), min(len(folded), i + 4)):
@@ -243,11 +246,26 @@ def stale_mention(prose: str, before: Any, after: Any) -> str | None:
     the cached values: it is not served."""
     if not prose.strip():
         return None
-    kept = {_norm(_spoken(v)) for v in _leaves(after)}
-    for value in _leaves(before):
-        if _norm(_spoken(value)) not in kept and _find(prose, value):
-            return _spoken(value)
+    now = dict(_paths(after))
+    for path, value in _paths(before):
+        if now.get(path) == value:
+            continue
+        kept = set(_norm(_spoken(now[path])).split()) if path in now else set()
+        # the whole value, or one of its names or numbers the new value does not have ("Recording Maria, 34.")
+        parts = [value] + [w for w in tokens(_spoken(value)) if (w[:1].isupper() and len(w) > 2) or is_number(w)]
+        for part in parts:
+            if _norm(_spoken(part)) not in kept and _find(prose, part):
+                return _spoken(value)
     return None
+
+
+def _paths(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """The scalar values inside ``value`` with their paths ("name", "lines.0.item")."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _paths(v, f"{path}.{i}")]
+    return [] if value is None or isinstance(value, bool) else [(path, value)]
 
 
 def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:

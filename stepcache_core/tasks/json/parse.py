@@ -119,16 +119,18 @@ def record_text(text: str, keys: tuple[str, ...]) -> str:
     return _without_hints(text, keys)
 
 
-# a paragraph after the record that gives the output format: a parser's or a program's instructions ("Here's a JSON
-# schema to follow: {...}", "The output should be formatted as a JSON instance that conforms to the JSON schema
-# below."), with everything after it
+# a paragraph after the record that gives the output format with a JSON schema or object in it: a parser's or a
+# program's instructions ("Here's a JSON schema to follow: {...}"), with everything after it; a paragraph that names
+# JSON and introduces the record ("Convert the following into JSON:\n<record>") is not one
 _FORMAT_BLOCK = re.compile(r"\n[ \t]*\n[ \t]*(?=[^\n]*\b(?:json|schema)\b)", re.IGNORECASE)
 
 
 def _format_block(text: str) -> int:
     """Where a trailing paragraph of output-format instructions begins in ``text`` (its length when none)."""
-    m = _FORMAT_BLOCK.search(text)
-    return m.start() if m is not None and text[: m.start()].strip() else len(text)
+    for m in _FORMAT_BLOCK.finditer(text):
+        if text[: m.start()].strip() and "{" in text[m.end() :]:
+            return m.start()
+    return len(text)
 
 
 def _instructs(line: str, keys: tuple[str, ...]) -> bool:
@@ -224,7 +226,7 @@ _EXTRACT_WORDS = frozenset(
 REC_SLOT, KEY_SLOT, KEYS_SLOT = SLOT_MARK.format("REC"), SLOT_MARK.format("K"), SLOT_MARK.format("KEYS")
 
 
-def record_span(text: str) -> tuple[int, int]:
+def record_span(text: str, keys: tuple[str, ...] = ()) -> tuple[int, int]:
     """Where the record stands in ``text``: after a record label, else after a first line that instructs
     ("Extract the name and age:"); up to a last line that instructs ("Return only the JSON.")."""
     start, end = 0, len(text)
@@ -250,6 +252,11 @@ def record_span(text: str) -> tuple[int, int]:
         if not words or words[0] not in _VERBS:
             break
         end = cut
+    # a last line that instructs about the JSON (see ``record_text``, which drops it) is the request's own words
+    body = text[start:end].rstrip()
+    brk = body.rfind("\n")
+    if brk > 0 and body[:brk].strip() and _instructs(body[brk + 1 :], keys):
+        end = start + brk
     return start, end
 
 
@@ -258,7 +265,7 @@ def request_template(text: str, keys: tuple[str, ...]) -> str:
     """The request with its record as ``⟨REC⟩`` and key names as ``⟨KEYS⟩``, whitespace folded; ``⟨EXTRACT⟩`` when
     the rest only says "extract these keys as JSON" (see ``_EXTRACT_WORDS``). Everything else, an instruction,
     a hint, a requested language or format, is kept as written and must match for a reuse."""
-    start, end = record_span(text)
+    start, end = record_span(text, keys)
     rest = text[:start] + f" {REC_SLOT} " + text[end:]
     for key in sorted(keys, key=len, reverse=True):
         rest = _key_res(key).named.sub(KEY_SLOT, rest)

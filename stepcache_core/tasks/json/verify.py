@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Sequence
@@ -213,16 +214,22 @@ def _record_phrases(records: Sequence[dict[str, Any]], text: str, window: int = 
     the record ("5 plums" for ``{"name": "plums", "quantity": 5}``); ``None`` when a record has none."""
     words = tokens(text)
     folded = [w.casefold() for w in words]
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(folded):
+        at.setdefault(w, []).append(i)
     out: list[str] = []
     for record in records:
         wanted = [value_tokens(v) for v in record.values() if not isinstance(v, (bool, dict, list)) and v is not None]
         wanted = [w for w in wanted if w]
-        spots = [[i for i in range(len(folded)) if tuple(folded[i : i + len(w)]) == w] for w in wanted]
+        spots = [[i for i in at.get(w[0], ()) if tuple(folded[i : i + len(w)]) == w] for w in wanted]
         if not wanted or not all(spots):
             return None
         best: tuple[int, int] | None = None
         for start in sorted({i for s in spots for i in s}):
-            ends = [min((i + len(w) for i in s if i >= start), default=None) for s, w in zip(spots, wanted, strict=True)]
+            ends = []
+            for spot, value in zip(spots, wanted, strict=True):
+                k = bisect.bisect_left(spot, start)
+                ends.append(spot[k] + len(value) if k < len(spot) and spot[k] - start <= window else None)
             if any(e is None for e in ends):
                 continue
             end = max(e for e in ends if e is not None)

@@ -40,9 +40,11 @@ class WordGate:
 _NUMBER = r"[$€£¥]?\s?\d"
 # a number a quantity is compared with: after "at least", "more than", "over"...; before "or more", "and up"
 _THRESHOLD = re.compile(
-    rf"\b(?:at least|at most|more than|less than|fewer than|greater than|no more than|not more than|over|under|"
-    rf"above|below|up to|beyond|exceeding|exceeds|a minimum of|a maximum of|minimum of|maximum of)\s+{_NUMBER}"
-    r"|\d[\d,.]*\s+(?:\w+\s+)?(?:or more|or fewer|or less|or over|or above|or below|and up|and above|and over)\b",
+    rf"(?:\b(?:at least|at most|more than|less than|fewer than|greater than|no more than|not more than|over|under|"
+    rf"above|below|up to|beyond|exceeding|exceeds?|exceeded|a minimum of|a maximum of|minimum of|maximum of|"
+    rf"greater than or equal to|less than or equal to)|[≥≤]|[<>]=?)\s*{_NUMBER}"
+    r"|\d[\d,.]*\s+(?:\w+\s+)?(?:or more|or fewer|or less|or over|or above|or below|or higher|or greater|or lower|"
+    r"or longer|and up|and above|and over)\b|\d\+",
     re.IGNORECASE,
 )
 # a dot or comma grouping exactly three digits, or a comma before one or two: read differently by locale

@@ -462,3 +462,33 @@ def test_a_paragraph_that_names_json_is_read_as_the_requests_own_words() -> None
     assert _asks_the_model(cached, "Bruno Costa is 45.\n\nHe writes JSON at work. Also list his hobbies.", schema)
     path, text = _served(cached, "Bruno Costa is 45.\n\nShe writes JSON at work.", "MODEL", schema)
     assert path == "reuse" and json.loads(text) == {"name": "Bruno Costa", "age": 45}
+
+
+def test_a_paragraph_that_names_json_and_introduces_the_record_keeps_the_record() -> None:
+    """Class: an intro paragraph before the record ("Convert the following into JSON with name, age and city:" on
+    the line above it). Found in review: the record was cut away, so nothing was ever stored."""
+    from stepcache_core.tasks.json.parse import record_text
+
+    prompt = "You are a precise extraction assistant.\n\nConvert the following into JSON with name, age and city:\n{}"
+    keys = ("name", "age", "city")
+    assert "Ana Ruiz, 34, lives in Lyon." in record_text(prompt.format("Ana Ruiz, 34, lives in Lyon."), keys)
+    path, text = _served(
+        (prompt.format("Ana Ruiz, 34, lives in Lyon."), '{"name": "Ana Ruiz", "age": 34, "city": "Lyon"}'),
+        prompt.format("Tom Berg, 41, lives in Oslo."),
+        "MODEL",
+        PERSON,
+    )
+    assert path == "reuse" and json.loads(text) == {"name": "Tom Berg", "age": 41, "city": "Oslo"}
+
+
+def test_text_beside_a_call_naming_part_of_a_changed_value_is_stale() -> None:
+    """Class: prose that names part of a changed value ("Recording Maria, 34." for a call now about John Smith), or
+    a value that moved to another key (sender and recipient swapped)."""
+    from stepcache_core.tasks.json import stale_mention
+
+    assert stale_mention("Recording Maria, 34.", {"name": "Maria Lopez", "age": 34}, {"name": "John Smith", "age": 34})
+    swapped = stale_mention(
+        "Transferring $50 from Alice to Bob.", {"sender": "Alice", "recipient": "Bob"}, {"sender": "Bob", "recipient": "Alice"}
+    )
+    assert swapped is not None
+    assert stale_mention("Recording Maria.", {"name": "Maria Lopez", "age": 34}, {"name": "Maria Lopez", "age": 41}) is None

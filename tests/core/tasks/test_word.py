@@ -524,3 +524,20 @@ def test_caller_made_calls_corroborate_through_record(make_engine):
     engine.record(Request(VIRUS.format(n=6, k=2)), virus(6, 2, slip=True))
     engine.record(Request(VIRUS.format(n=12, k=2)), virus(12, 2))
     assert engine.lookup(Request(VIRUS.format(n=5, k=3))) is None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "orders of $50 or higher ship free",
+        "orders that exceed $50 ship free",
+        "orders of $50+ ship free",
+        "orders ≥ $50 ship free",
+        "orders greater than or equal to $50 ship free",
+    ],
+)
+def test_threshold_phrasings_are_read(phrase):
+    """Class: a threshold in other words (found in review: these phrasings were not read as thresholds)."""
+    from stepcache_core.tasks.word.gate import _THRESHOLD
+
+    assert _THRESHOLD.search(phrase)
