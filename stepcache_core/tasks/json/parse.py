@@ -266,7 +266,11 @@ def request_template(text: str, keys: tuple[str, ...]) -> str:
     the rest only says "extract these keys as JSON" (see ``_EXTRACT_WORDS``). Everything else, an instruction,
     a hint, a requested language or format, is kept as written and must match for a reuse."""
     start, end = record_span(text, keys)
-    rest = text[:start] + f" {REC_SLOT} " + text[end:]
+    # a trailing block of format instructions with its schema (a program's "Here's a JSON schema to follow: {...}")
+    # restates the schema, which the gate compares key by key: the same request reaches the cache with it (a
+    # program's prompt) and without it (``structured_predict``)
+    block = start + _format_block(text[start:])
+    rest = text[:start] + f" {REC_SLOT} " + text[end : max(end, block)]
     for key in sorted(keys, key=len, reverse=True):
         rest = _key_res(key).named.sub(KEY_SLOT, rest)
     rest = re.sub(rf"{KEY_SLOT}(?:\s*(?:,|and|&|or|/)?\s*{KEY_SLOT})*", KEYS_SLOT, rest)
