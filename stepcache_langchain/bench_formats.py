@@ -153,7 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
     rows = run_corpus(CacheRoute()) + run_corpus(RunnableRoute())
-    json_rows = [r for p in JSON_PARSERS for m in ("set_llm_cache", "runnable") for r in run_json_corpus(ParserRoute(p, m))]
+    json_rows = [
+        r
+        for p in JSON_PARSERS
+        for m in ("set_llm_cache", "runnable")
+        for placement in ("human", "system")  # the parser's instructions in the human turn or the system prompt
+        for r in run_json_corpus(ParserRoute(p, m, placement=placement))
+    ]
     json_rows += [r for m in TOOL_MODES for r in run_json_corpus(ToolRoute(m), wrappers=tuple(TOOL_STYLES))]
     print_rows(rows, json_rows, summary=args.summary)
     return 0

@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="print the summary instead of the rows")
     args = parser.parse_args(argv)
     rows = run_corpus(LlamaIndexRoute())
-    json_rows = [r for mode in ("program", "structured_predict") for r in run_json_corpus(ProgramRoute(mode))]
+    json_rows = [r for mode in ("program", "structured_predict", "system_prompt") for r in run_json_corpus(ProgramRoute(mode))]
     json_rows += [r for mode in TOOL_MODES for r in run_json_corpus(ToolRoute(mode), wrappers=tuple(TOOL_STYLES))]
     print_rows(rows, json_rows, summary=args.summary)
     return 0

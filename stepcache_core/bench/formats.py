@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .formats_corpus import (
+    ASKS,
     BASES,
+    FORMS,
+    LANGUAGE_STYLES,
     NAMES,
     REJECTED,
     STYLES,
@@ -68,25 +71,45 @@ class Served:
     error: str | None = None
 
 
+LANGUAGE_NAMES = ("x", "θ", "rate")
+"""The variable names the other languages' questions use."""
+
+
 def run_corpus(
-    route: Route, *, styles: Sequence[str] = tuple(STYLES), names: Sequence[str] = NAMES, n_variants: int = 6
+    route: Route,
+    *,
+    styles: Sequence[str] = tuple(STYLES) + tuple(FORMS),
+    names: Sequence[str] = NAMES,
+    n_variants: int = 6,
+    languages: Sequence[str] = tuple(lang for lang in ASKS if lang != "en"),
 ) -> list[dict[str, Any]]:
-    """Every style x name x base: the first request (a miss), its exact repeat, ``n_variants`` variants; then the
-    rejected request. One row per request."""
+    """Every style x name x base, asked in English: the first request (a miss), its exact repeat, ``n_variants``
+    variants; then the rejected request. Then every other language of ``languages`` x :data:`LANGUAGE_STYLES` x
+    :data:`LANGUAGE_NAMES` x base. One row per request; ``group`` is the style (English) or the language, ``class``
+    is ``styles`` (assistants' layouts), ``forms`` (:data:`FORMS`) or ``languages``."""
     rows: list[dict[str, Any]] = []
-    for style in styles:
-        for name in names:
-            assistant = StyledAssistant(style)
-            serve = route.open(assistant)
-            for shape in BASES:
-                rows.extend(_requests(route, serve, style, Problem(shape.a, shape.b, shape.c, name), n_variants))
-            try:
-                rejected = serve(REJECTED)
-            except Exception as e:  # a route must not raise on these; a row records it
-                rejected = Served(None, "error", 0, error=f"{type(e).__name__}: {e}")
-            rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
-                         "path": rejected.path, "model_calls": rejected.model_calls, "error": rejected.error,
-                         "verbatim": rejected.verbatim, "correct": None, "wrong": False})  # fmt: skip
+    sweeps = [(style, name, "en") for style in styles for name in names]
+    sweeps += [(style, name, lang) for lang in languages for style in LANGUAGE_STYLES for name in LANGUAGE_NAMES]
+    for style, name, lang in sweeps:
+        assistant = StyledAssistant(style)
+        serve = route.open(assistant)
+        cls = "languages" if lang != "en" else "forms" if style in FORMS else "styles"
+        group = lang if lang != "en" else style
+        for shape in BASES:
+            base = Problem(shape.a, shape.b, shape.c, name, lang)
+            rows.extend(
+                {**r, "group": group, "class": cls, "lang": lang} for r in _requests(route, serve, style, base, n_variants)
+            )
+        if lang != "en":
+            continue
+        try:
+            rejected = serve(REJECTED)
+        except Exception as e:  # a route must not raise on these; a row records it
+            rejected = Served(None, "error", 0, error=f"{type(e).__name__}: {e}")
+        rows.append({"route": route.name, "style": style, "name": name, "kind": "rejected", "question": REJECTED,
+                     "path": rejected.path, "model_calls": rejected.model_calls, "error": rejected.error,
+                     "verbatim": rejected.verbatim, "correct": None, "wrong": False, "group": group, "class": cls,
+                     "lang": lang})  # fmt: skip
     return rows
 
 
@@ -115,17 +138,25 @@ def _requests(route: Route, serve: Callable[[str], Served], style: str, base: Pr
 
 
 def summarize_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per route, and per route and style: identical repeats, variants reused and correct, wrong served, prompts
-    seen verbatim on misses, errors."""
+    """Per route, per route and class (``route:class``) and per route and group (``route/group``: a style, or a
+    language): identical repeats, variants reused and correct, wrong served, prompts seen verbatim on misses,
+    errors."""
     out: dict[str, dict[str, Any]] = {}
-    keys = sorted({(r["route"], None) for r in rows} | {(r["route"], r["style"]) for r in rows}, key=lambda k: (k[0], k[1] or ""))
-    for route, style in keys:
-        sel = [r for r in rows if r["route"] == route and (style is None or r["style"] == style)]
+    keys = {(r["route"], None, None) for r in rows}
+    keys |= {(r["route"], ":", r["class"]) for r in rows if "class" in r} | {
+        (r["route"], "/", r.get("group", r["style"])) for r in rows
+    }
+    for route, sep, part in sorted(keys, key=lambda k: (k[0], k[1] or "", k[2] or "")):
+
+        def part_of(r: dict[str, Any]) -> str:
+            return str(r.get("class")) if sep == ":" else str(r.get("group", r["style"]))
+
+        sel = [r for r in rows if r["route"] == route and (sep is None or part_of(r) == part)]
         repeats = [r for r in sel if r["kind"] == "repeat"]
         var = [r for r in sel if r["kind"] == "variant"]
         firsts = [r for r in sel if r["kind"] == "first"]
         reached = [r for r in sel if r["verbatim"] is not None]
-        out[f"{route}" if style is None else f"{route}/{style}"] = {
+        out[route if sep is None else f"{route}{sep}{part}"] = {
             "requests": len(sel),
             "first_served_as_written": _rate([r["identical"] for r in firsts]),
             "repeats_identical": _rate([r["identical"] for r in repeats]),
@@ -234,7 +265,7 @@ def format_corpus(
         "# Formats benchmark",
         "",
         f"{meta.get('date', '')}, {meta.get('machine', '')}. Scripted chat models answering in {len(STYLES)} assistants' styles "
-        f"(no LLM runs), {len(NAMES)} kinds of variable names ({', '.join(NAMES)}), {len(BASES)} equation structures, "
+        f"and {len(FORMS)} more answer forms (no LLM runs), {len(NAMES)} kinds of variable names ({', '.join(NAMES)}), {len(BASES)} equation structures, "
         "each: the first request, its exact repeat, 6 hard variants; then one request the equation task rejects. "
         "The caller's prompt is a system prompt and a template around the question.",
         "",
@@ -248,8 +279,17 @@ def format_corpus(
             f"{pct(s['prompt_verbatim'])} | {s['model_calls']} | {s['error_rows']} |"
         )
 
-    lines += [row(k, s) for k, s in summary.items() if "/" not in k]
-    lines += ["", "Per route and style family:", "", head]
+    lines += [row(k, s) for k, s in summary.items() if "/" not in k and ":" not in k]
+    lines += [
+        "",
+        f"Per route and class: `styles` (the {len(STYLES)} assistants' layouts), `forms` ({len(FORMS)} answer forms: "
+        f"{', '.join(FORMS)}), `languages` (the question asked in {', '.join(lang for lang in ASKS if lang != 'en')}; "
+        f"answered in {', '.join(LANGUAGE_STYLES)}):",
+        "",
+        head,
+    ]
+    lines += [row(k, s) for k, s in summary.items() if ":" in k and not k.startswith(("none:", "exact:"))]
+    lines += ["", "Per route and style or language:", "", head]
     lines += [row(k, s) for k, s in summary.items() if "/" in k and not k.startswith(("none/", "exact/"))]
     if json_summary:
         json_head = head.replace(

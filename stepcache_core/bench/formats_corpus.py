@@ -23,7 +23,11 @@ from ..values import Completion, GenerationSpec
 
 __all__ = [
     "Problem",
+    "ASKS",
     "STYLES",
+    "FORMS",
+    "RENDERERS",
+    "LANGUAGE_STYLES",
     "NAMES",
     "BASES",
     "TEMPLATE",
@@ -45,6 +49,8 @@ class Problem:
     b: int
     c: int
     v: str = "x"
+    lang: str = "en"
+    """The language the question is asked in (a key of :data:`ASKS`)."""
 
     @property
     def root(self) -> Fraction:
@@ -57,7 +63,21 @@ class Problem:
 
     @property
     def question(self) -> str:
-        return f"Solve for {self.v}: {self.equation}"
+        return ASKS[self.lang].format(v=self.v, eq=self.equation)
+
+
+ASKS = {
+    "en": "Solve for {v}: {eq}",
+    "fr": "Résous pour {v} : {eq}",
+    "de": "Löse nach {v} auf: {eq}",
+    "es": "Resuelve para {v}: {eq}",
+    "pt": "Resolva a equação para {v}: {eq}",
+    "it": "Risolvi per {v}: {eq}",
+    "ru": "Реши уравнение относительно {v}: {eq}",
+    "zh": "求解 {v}：{eq}",
+    "ja": "{v} について解きなさい：{eq}",
+}
+"""How the question is asked, per language: as chat apps' users write it (the variable may come first)."""
 
 
 def _num(q: Fraction) -> str:
@@ -171,6 +191,54 @@ def _qwen(p: Problem) -> str:
     )
 
 
+def _gerund(move: str) -> str:
+    return {"Subtract": "Subtracting", "Add": "Adding"}[move]
+
+
+def _sentences(p: Problem) -> str:
+    d = _parts(p)
+    return f"{_gerund(d['move'])} {d['b']} {d['prep']} both sides gives {d['a']}{d['v']} = {d['rhs']}, so {d['v']} = {d['root']}."
+
+
+def _arrows(p: Problem) -> str:
+    d = _parts(p)
+    return f"{d['eq']} → {d['a']}{d['v']} = {d['rhs']} → {d['v']} = {d['root']}"
+
+
+def _implies(p: Problem) -> str:
+    d = _parts(p)
+    return (
+        f"{d['eq']}\n"
+        f"⇒ {d['a']}{d['v']} = {d['c']} {d['op']} {d['b']} = {d['rhs']}\n"
+        f"=> {d['v']} = {d['rhs']}/{d['a']} = {d['root']}"
+    )
+
+
+def _dfrac(p: Problem) -> str:
+    d = _parts(p)
+    root = d["tex_root"].replace("\\frac", "\\dfrac")
+    return (
+        f"$${d['a']}\\left({d['tv'].strip()}\\right) {d['sign']} {d['b']} = {d['c']}$$\n"
+        f"$${d['a']}\\left({d['tv'].strip()}\\right) = {d['rhs']}$$\n"
+        f"$${d['tv']}= \\dfrac{{{d['rhs']}}}{{{d['a']}}} = {root}$$"
+    )
+
+
+def _answer_first(p: Problem) -> str:
+    d = _parts(p)
+    return f"**{d['v']} = {d['root']}**\n\nBecause {d['a']}{d['v']} = {d['c']} {d['op']} {d['b']} = {d['rhs']}, so {d['v']} = {d['rhs']}/{d['a']}."
+
+
+def _in_words(p: Problem) -> str:
+    d = _parts(p)
+    return f"{d['eq'].replace(' = ', ' equals ')}, so {d['a']}{d['v']} equals {d['rhs']}, and {d['v']} equals {d['root']}."
+
+
+def _on_the_right(p: Problem) -> str:
+    d = _parts(p)
+    return f"{d['c']} = {d['a']}{d['v']} {d['sign']} {d['b']}\n{d['rhs']} = {d['a']}{d['v']}\n{d['root']} = {d['v']}"
+
+
 STYLES: dict[str, Callable[[Problem], str]] = {
     "chatgpt-markdown-latex": _chatgpt,
     "claude-steps-bold-answer": _claude,
@@ -183,25 +251,51 @@ STYLES: dict[str, Callable[[Problem], str]] = {
 }
 """Style name -> renderer. The names say which assistant's habits the style follows, not that it came from it."""
 
+FORMS: dict[str, Callable[[Problem], str]] = {
+    "sentences-gives-so": _sentences,
+    "arrow-chain": _arrows,
+    "implies-lines": _implies,
+    "dfrac-left-right": _dfrac,
+    "answer-first": _answer_first,
+    "equals-in-words": _in_words,
+    "variable-on-the-right": _on_the_right,
+}
+"""Answer forms chat models also write (issue 20): prose sentences, arrows (``→``, ``⇒``, ``=>``), ``\\dfrac`` and
+``\\left(…\\right)``, the answer line before the work, "equals" in words, the variable on the right."""
 
-_QUESTION = re.compile(
-    r"Solve for (?P<v>\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9_{}]*)\s*:\s*(?P<a>\d+)\s*[^\s+\-=]+\s*(?P<s>[+-])\s*(?P<b>\d+)\s*=\s*(?P<c>-?\d+)"
-)
+RENDERERS = {**STYLES, **FORMS}
+
+LANGUAGE_STYLES = ("plain-lines", "display-math-lines", "qwen-aligned-chain", "arrow-chain")
+"""The styles the other languages' questions are answered in: math without English prose (a model answers in the
+asker's language; prose in other languages is a class of its own)."""
+
+
+_VAR = r"\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9_{}]*"
+_EQ = r"(?P<a>\d+)\s*[^\s+\-=]+\s*(?P<s>[+-])\s*(?P<b>\d+)\s*=\s*(?P<c>-?\d+)"
+
+
+def _ask_pattern(ask: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{v\}|\{eq\})", ask)
+    pattern = "".join({"{v}": f"(?P<v>{_VAR})", "{eq}": _EQ}.get(p, re.sub(r"(\\ )+", r"\\s*", re.escape(p))) for p in parts)
+    return re.compile(pattern)
+
+
+_QUESTIONS = {lang: _ask_pattern(ask) for lang, ask in ASKS.items()}
 
 
 def read_question(prompt: str) -> Problem | None:
     """The last question of the corpus's form in ``prompt`` (whatever system prompt or template surrounds it)."""
-    found = list(_QUESTION.finditer(prompt))
+    found = [(m.start(), lang, m) for lang, pattern in _QUESTIONS.items() for m in pattern.finditer(prompt)]
     if not found:
         return None
-    m = found[-1]
+    _, lang, m = max(found, key=lambda f: f[0])
     b = int(m.group("b")) * (1 if m.group("s") == "+" else -1)
-    return Problem(int(m.group("a")), b, int(m.group("c")), m.group("v").replace("{", "").replace("}", ""))
+    return Problem(int(m.group("a")), b, int(m.group("c")), m.group("v").replace("{", "").replace("}", ""), lang)
 
 
 def solve(style: str, problem: Problem) -> str:
     """``problem``'s worked solution as ``style`` writes it."""
-    return STYLES[style](problem)
+    return RENDERERS[style](problem)
 
 
 def variants(base: Problem, n: int = 6) -> list[Problem]:
@@ -218,7 +312,7 @@ def variants(base: Problem, n: int = 6) -> list[Problem]:
         (a + 1, b, b),  # a zero root
         (a + 2, b + sign, (a + 2) * (abs(b) + 1) + b + sign),  # the root equals |b| + 1
     ]
-    return [Problem(x, y, z, base.v) for x, y, z in picks[:n] if x != 0]
+    return [Problem(x, y, z, base.v, base.lang) for x, y, z in picks[:n] if x != 0]
 
 
 BASES = (Problem(3, 5, 20), Problem(4, -7, 21))
@@ -263,8 +357,8 @@ class StyledAssistant:
     :meth:`respond` in their own fake models). ``prompts`` records everything it was sent."""
 
     def __init__(self, style: str, *, name: str | None = None, slips: int = 0) -> None:
-        if style not in STYLES:
-            raise ValueError(f"unknown style {style!r}; choose from {sorted(STYLES)}")
+        if style not in RENDERERS:
+            raise ValueError(f"unknown style {style!r}; choose from {sorted(RENDERERS)}")
         self.style = style
         self.name = name or f"assistant:{style}"
         self.slips = slips
@@ -303,6 +397,7 @@ def is_correct(text: str, problem: Problem) -> bool:
     from ..tasks.equation.notation import latex_name
 
     plain = re.sub(r"\\[dt]?frac\{(-?\d+)\}\{(\d+)\}", r"\1/\2", text)
+    plain = re.sub(r"\s+equals\s+", " = ", plain)  # "x equals 5"
     plain = re.sub(r"([A-Za-z])_\{(\w+)\}", r"\1_\2", plain)
     if latex_name(problem.v) != problem.v:
         plain = re.sub(re.escape(latex_name(problem.v)) + r"(?![A-Za-z])\s*", problem.v + " ", plain)
@@ -314,6 +409,9 @@ def is_correct(text: str, problem: Problem) -> bool:
             v = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?(?:/\d+)?)\s*(?:\\\)|\$+|\*\*|\.|\\\\)?\s*", last.replace("**", ""))
             if v is not None:
                 given.append(Fraction(v.group(1)))
+        # the variable on the right: "5 = x", alone on its line or closing a sentence
+        for m in re.finditer(rf"(?:^|[\s$(])(-?\d+(?:/\d+)?)\s*=\s*{name}\s*(?:[.$)]|\\\)|$)", line):
+            given.append(Fraction(m.group(1)))
         for m in _BOX.finditer(line):
             given.append(Fraction(m.group(1)))
     return bool(given) and given[-1] == problem.root and all(g == problem.root for g in given)

@@ -99,12 +99,20 @@ def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
 
 
 # a multi-letter unknown the request names ("solve for rate", "find t1"); it counts only if the equation holds it
-_NAMED = re.compile(r"\b(?:for|find|solve for|value of)\s+\\?\(?\s*([A-Za-z\\][A-Za-z0-9_{}\\]+)", re.IGNORECASE)
+# (and in the other languages' asks: "pour rate", "nach rate auf", "para rate", "per rate", "относительно rate",
+# "求解 rate", "rate について")
+_NAMED = re.compile(
+    r"(?:\b(?:for|find|solve for|value of|pour|nach|para|per|für|von|относительно)|求解|求)\s*\\?\(?\s*"
+    r"([A-Za-z\\][A-Za-z0-9_{}\\]+)",
+    re.IGNORECASE,
+)
+_NAMED_BEFORE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_]+)\s*(?:について|を求め)")
 _NOT_NAMES = frozenset("x y z a b c n the all each an its this that which".split())
 
 
 def _named(prompt: str) -> list[str]:
-    return [m.group(1) for m in _NAMED.finditer(prompt) if m.group(1).casefold() not in _NOT_NAMES]
+    found = [m.group(1) for pattern in (_NAMED, _NAMED_BEFORE) for m in pattern.finditer(prompt)]
+    return [name for name in found if name.casefold() not in _NOT_NAMES]
 
 
 def read_prompt(prompt: str) -> tuple[str, Names] | None:

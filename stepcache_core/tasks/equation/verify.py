@@ -164,6 +164,11 @@ class _Reading:
                 return Verdict(False, f"step {run!r} restates an equation other than the request's", step=step.index)
         if re.search(rf"(?<![A-Za-z]){p.variable}(?![A-Za-z])", parts[0]):
             self.lhs = parts[0]
+        if len(parts) == 2 and parts[1] == p.variable and (value := _simple_value(parts[0])) is not None:
+            # the variable on the right: "5 = x" states its value as "x = 5" does
+            stated.append(_rational(value))
+            self.finals[step.index] = f"{p.variable} = {parts[0]}"
+            return Verdict(True, step=step.index)
         for a, b in zip(parts, parts[1:]):
             eq = f"{a} = {b}"
             if not re.search(r"[A-Za-z]", eq):
@@ -190,6 +195,7 @@ class _Reading:
         """The answer's final answer: the last step stating the variable's value, boxed or in words."""
         p = self.problem
         last = steps[-1]
+        unreduced: Verdict | None = None
         for step in reversed(steps):
             values = self.values.get(step.index)
             if values:
@@ -198,8 +204,14 @@ class _Reading:
                         False, f"final answer states {p.name} = {values}, expected {list(p.solutions)}", step=step.index
                     )
                 if not _canonical_values(self.finals.get(step.index, "")):
-                    return Verdict(False, f"final answer {p.name} is not written as an exact reduced value", step=step.index)
+                    # "x = 15/3" closing an answer that stated "x = 5" first (the answer line before the work)
+                    unreduced = unreduced or Verdict(
+                        False, f"final answer {p.name} is not written as an exact reduced value", step=step.index
+                    )
+                    continue
                 return Verdict(True, step=step.index)
+            if unreduced is not None:
+                continue
             bare = _bare_answer(step.text, p)
             if bare is not None:
                 named = any(self.values.get(s.index) for s in steps if s.index < step.index)
@@ -208,6 +220,8 @@ class _Reading:
                 if not _same_set([bare], p.solutions):
                     return Verdict(False, f"final answer is {bare}, expected {list(p.solutions)}", step=step.index)
                 return Verdict(True, step=step.index)
+        if unreduced is not None:
+            return unreduced
         return Verdict(False, f"no final answer '{p.name} = <exact reduced value>'", step=last.index, unreadable=True)
 
 

@@ -59,7 +59,7 @@ def test_words_of_other_languages_alone_do_not_make_an_equation(make_engine):
         ("$3\\left(x\\right) = 15$\n$x = 5$", "$3\\left(x\\right) = 12$\n$x = 4$"),
         ("x = 5\nBecause 3x = 15.", "x = 4\nBecause 3x = 12."),
         ("3x equals 15, so x equals 5", "3x equals 12, so x equals 4"),
-        ("3x = 15\n5 = x", None),
+        ("3x = 15\n5 = x", "3x = 12\n4 = x"),
     ],
 )
 def test_answer_forms_chat_models_write_are_verified_and_re_derived(make_engine, answer, variant):
@@ -72,3 +72,27 @@ def test_answer_forms_chat_models_write_are_verified_and_re_derived(make_engine,
     out = engine.run(Request("Solve for x: 3x + 8 = 20"))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
     assert out.text == variant if variant is not None else out.text.splitlines()[-1] == "x = 4"
+
+
+@pytest.mark.parametrize("lang", sorted(ASKS))
+def test_a_word_named_unknown_is_read_in_every_language(make_engine, lang):
+    """Class: a multi-letter unknown ("rate") named by another language's ask ("pour rate", "nach rate auf",
+    "rate について"): the request is an equation in that unknown, solved and reused like "x"."""
+    engine, _ = make_engine(["3rate = 15\nrate = 5"], default="rate = 0")
+    ask = ASKS[lang].replace("x", "rate")
+    first = engine.run(Request(ask.format(eq="3rate + 5 = 20")))
+    assert first.trace.task == "linear_equation" and first.trace.verified
+    out = engine.run(Request(ask.format(eq="3rate + 8 = 20")))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text == "3rate = 12\nrate = 4"
+
+
+def test_an_answer_stated_first_may_close_with_its_unreduced_division(make_engine):
+    """Class: the answer line before the work, the work ending in the division it came from ("x = 15/3"): the
+    answer is read from the reduced statement; an answer whose only statement is unreduced is still refused."""
+    engine, _ = make_engine(["**x = 5**\n\nBecause 3x = 20 - 5 = 15, so x = 15/3."], default="x = 0")
+    first = engine.run(Request("Solve for x: 3x + 5 = 20"))
+    assert first.trace.verified and first.trace.backend_calls == 1 and first.text.startswith("**x = 5**")
+    out = engine.run(Request("Solve for x: 3x + 2 = 20"))
+    assert out.trace.path == "reuse" and out.text == "**x = 6**\n\nBecause 3x = 20 - 2 = 18, so x = 18/3."
+    engine, backend = make_engine(["3x = 15, so x = 15/3."], default="x = 5")
+    assert engine.run(Request("Solve for x: 3x + 5 = 20")).trace.fallback is not None
