@@ -71,6 +71,7 @@ class Served:
     error: str | None = None
 
 
+OTHER_LANGUAGES = tuple(ask for ask in ASKS if ask != "en")
 LANGUAGE_NAMES = ("x", "θ", "rate")
 """The variable names the other languages' questions use."""
 
@@ -81,7 +82,7 @@ def run_corpus(
     styles: Sequence[str] = tuple(STYLES) + tuple(FORMS),
     names: Sequence[str] = NAMES,
     n_variants: int = 6,
-    languages: Sequence[str] = tuple(lang for lang in ASKS if lang != "en"),
+    languages: Sequence[str] = OTHER_LANGUAGES,
 ) -> list[dict[str, Any]]:
     """Every style x name x base, asked in English: the first request (a miss), its exact repeat, ``n_variants``
     variants; then the rejected request. Then every other language of ``languages`` x :data:`LANGUAGE_STYLES` x
@@ -142,16 +143,13 @@ def summarize_corpus(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]
     language): identical repeats, variants reused and correct, wrong served, prompts seen verbatim on misses,
     errors."""
     out: dict[str, dict[str, Any]] = {}
-    keys = {(r["route"], None, None) for r in rows}
+    keys: set[tuple[str, str | None, str | None]] = {(r["route"], None, None) for r in rows}
     keys |= {(r["route"], ":", r["class"]) for r in rows if "class" in r} | {
         (r["route"], "/", r.get("group", r["style"])) for r in rows
     }
     for route, sep, part in sorted(keys, key=lambda k: (k[0], k[1] or "", k[2] or "")):
-
-        def part_of(r: dict[str, Any]) -> str:
-            return str(r.get("class")) if sep == ":" else str(r.get("group", r["style"]))
-
-        sel = [r for r in rows if r["route"] == route and (sep is None or part_of(r) == part)]
+        field = "class" if sep == ":" else "group"
+        sel = [r for r in rows if r["route"] == route and (sep is None or str(r.get(field, r["style"])) == part)]
         repeats = [r for r in sel if r["kind"] == "repeat"]
         var = [r for r in sel if r["kind"] == "variant"]
         firsts = [r for r in sel if r["kind"] == "first"]
