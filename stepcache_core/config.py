@@ -33,7 +33,12 @@ class EngineConfig:
     alone, and what still fails verification is an error, never served.
     Model repairs that failed for a structure (same signature, same
     namespace) are skipped by its next eight requests that need one, then
-    tried again.
+    tried again. ``corroboration_probes``: for a task whose reuse with other
+    values needs a second model answer to agree first (word problems), the
+    model calls the engine may make itself, in the background, per stored
+    answer, asking the question again with other values (see
+    :mod:`stepcache_core.probe`); 0 leaves that second answer to the next
+    caller who asks with other values.
     """
 
     similarity_threshold: float = 0.3
@@ -46,6 +51,7 @@ class EngineConfig:
     verify_budget_s: float | None = 5.0
     routing: Routing = Routing()
     max_model_calls: int | None = 2
+    corroboration_probes: int = 1
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similarity_threshold <= 1.0:
@@ -56,6 +62,8 @@ class EngineConfig:
             raise ConfigError("max_prompt_chars must be >= 1")
         if self.max_output_chars < 1 or self.max_steps < 1:
             raise ConfigError("max_output_chars and max_steps must be >= 1")
+        if self.corroboration_probes < 0:
+            raise ConfigError("corroboration_probes must be >= 0")
         if self.verify_budget_s is not None and self.verify_budget_s <= 0:
             raise ConfigError("verify_budget_s must be > 0 or None")
         if self.max_model_calls is not None and self.max_model_calls < 1:

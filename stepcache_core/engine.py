@@ -22,6 +22,7 @@ from .config import EngineConfig
 from .embed import Embedder, MiniLMEmbedder
 from .errors import ConfigError, StoreError, StoreFailures, UnverifiedOutputError
 from .intake import Prepared, RunLog, prepare
+from .probe import Prober
 from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
 from .request import Routing
@@ -78,6 +79,10 @@ class StepCacheEngine:
         self.recorder = Recorder(self.store, self.exact_store, self.retriever, self.verification, self.config)
         self.failures = StoreFailures()
         """How this engine's store failures are logged (once per kind)."""
+        self.prober = Prober(
+            lambda request, run: self.prepare(request, run), self.adaptation, self.verification, self.recorder, self.config
+        )
+        """Corroboration probes (:mod:`stepcache_core.probe`); ``prober.usage`` is what they cost."""
 
     # ----------------------------------------------------------------- public API
     def run(
@@ -119,7 +124,11 @@ class StepCacheEngine:
             run.store_error = str(e)
             reused = _Missed()
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
-        return self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
+        outcome = self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
+        if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None:
+            # a first answer of a structure that needs corroborating: a second point, asked off the request's path
+            self.prober.schedule(prep, model)
+        return outcome
 
     def lookup(
         self,
@@ -165,7 +174,8 @@ class StepCacheEngine:
         another key), or is too long to verify and store. An output the verifier could not *read* (no
         final answer it recognises, a step it cannot parse), as opposed to one it found wrong, is still kept
         for identical requests only, unverified, as an exact cache keeps everything: ``False`` is returned
-        all the same. A store that fails raises :class:`StoreError`: a broken store is never reported as a
+        all the same. An answer whose reuse with other values needs corroborating (word problems) is probed in
+        the background through the engine's own backend, when it has one (:mod:`stepcache_core.probe`). A store that fails raises :class:`StoreError`: a broken store is never reported as a
         failed verification.
         """
         run = RunLog()
@@ -184,6 +194,8 @@ class StepCacheEngine:
             stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=slots)
             if stored and slots and precedent is not None:
                 self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
+            if stored and self.backend is not None:  # the engine's own model, when it has one, may probe it
+                self.prober.schedule(prep, self.backend)
             return stored
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)

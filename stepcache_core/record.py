@@ -147,17 +147,27 @@ class Recorder:
         :class:`StoreError`."""
         if slots <= entry.corroborated:
             return
-        marked = replace(entry, corroborated=entry.corroborated | slots)
+        self._replace(prep, replace(entry, corroborated=entry.corroborated | slots), run)
+        run.notes.append(f"corroborated the entry it agreed with for {len(slots)} slot(s)")
+
+    def _replace(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
+        """Store ``entry`` again, changed, under the vector of its own request."""
         ready = self.retriever.ready()
         with run.stage("store"):
             vector = (
                 self.retriever.entry_vector(prep, entry) if ready else key_vector(entry.id, self.retriever.embedder.dimension)
             )
             with self.lock:
-                self.store_for(prep).put(prep.collection, marked, vector)
+                self.store_for(prep).put(prep.collection, entry, vector)
         if not ready:
-            self._embed_later(prep, marked, text=self.retriever.entry_text(prep, entry))
-        run.notes.append(f"corroborated the entry it agreed with for {len(slots)} slot(s)")
+            self._embed_later(prep, entry, text=self.retriever.entry_text(prep, entry))
+
+    def dispute(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
+        """Keep a stored entry for its identical request only, as an exact cache keeps an answer: a second model
+        answer disagreed with it re-derived, so one of the two is wrong and nothing is re-derived from it (stored
+        again, unverified and without its signature, under its own vector). Raises :class:`StoreError`."""
+        self._replace(prep, replace(entry, verified=False, signature="", corroborated=frozenset()), run)
+        run.notes.append("a second answer disagreed with the entry: kept for its identical request only")
 
     def deliver(self, prep: Prepared, run: RunLog, served: Served, t0: float, *, store: bool, reframe: Reframe | None) -> Outcome:
         """The served answer as an outcome: checked whole (a failure raises :class:`UnverifiedOutputError`),

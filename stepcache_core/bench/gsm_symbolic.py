@@ -15,16 +15,18 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .. import background
 from ..backends.base import Backend
 from ..embed import Embedder
 from ..engine import StepCacheEngine
 from ..errors import ConfigError
 from ..values import Outcome, Request, Trace
 from .gsm_symbolic_answers import final_number, style_of
-from .gsm_symbolic_corpus import QUICK_TEMPLATES, VERSION, GsmAssistant, Workload, build_workload
+from .gsm_symbolic_corpus import QUICK_TEMPLATES, VERSION, GsmAssistant, TemplateSolver, Workload, build_workload
 from .systems import SEMANTIC_THRESHOLD, ExactCache, NoCache, SemanticCache, Served, StepCacheSystem, System
 
 __all__ = ["TracedStepCache", "make_systems", "run_gsm", "summarize_gsm", "format_gsm", "write_gsm", "run_bench", "SYSTEMS"]
@@ -55,12 +57,26 @@ class TracedStepCache(StepCacheSystem):
         # the same engine on the store the system opened (and cleared), traced
         self.engine = self.tracing = _TracingEngine(store=self.engine.store, embedder=embedder, backend=backend)
         self.seen: dict[str, tuple[Trace | None, bool]] = {}
+        self.probes: dict[str, dict[str, int]] = {}
+        """Per request id: what the corroboration probe it started cost and achieved."""
 
     def serve(self, row: dict[str, Any]) -> Served:
         before = self.tracing.count()
+        usage = dict(self.tracing.prober.usage)
         served = super().serve(row)
+        # a corroboration probe the request started runs in the background, off its path; the bench waits for it
+        # (outside the request's latency) so that the run does not depend on timing, and bills its model calls
+        # and tokens to the request that started it
+        background.drain(60.0)
+        spent = {k: v - usage[k] for k, v in self.tracing.prober.usage.items()}
+        self.probes[row["id"]] = spent
         self.seen[row["id"]] = (self.tracing.last, self.tracing.count() > before)
-        return served
+        return replace(
+            served,
+            model_calls=served.model_calls + spent["model_calls"],
+            prompt_tokens=served.prompt_tokens + spent["prompt_tokens"],
+            completion_tokens=served.completion_tokens + spent["completion_tokens"],
+        )
 
 
 def make_systems(names: Sequence[str], backend: Backend, embedder: Embedder, directory: str) -> list[System]:
@@ -94,6 +110,7 @@ def run_gsm(
     instances = {i.id: i for i in workload.instances}
     results = run_systems(systems, rows, progress=progress)
     traced = {s.name: s.seen for s in systems if isinstance(s, TracedStepCache)}
+    probed = {s.name: s.probes for s in systems if isinstance(s, TracedStepCache)}
     for r in results:
         inst = instances[r["id"]]
         final = None if r["output"] is None else final_number(r["output"])
@@ -115,6 +132,8 @@ def run_gsm(
             if trace is not None:
                 r["task"] = trace.task
             r["reason"] = _reason(r, trace)
+            spent = probed[r["system"]].get(r["id"], {})
+            r["probe_calls"], r["probe_corroborated"] = spent.get("model_calls", 0), spent.get("corroborated", 0)
     return results
 
 
@@ -162,6 +181,8 @@ def _stats(rs: list[dict[str, Any]]) -> dict[str, Any]:
         "skipped": sum(1 for r in rs if r["path"] == "skip"),
         "errors": sum(1 for r in rs if r["output"] is None),
         "model_calls": sum(r["model_calls"] for r in rs),
+        "probe_calls": sum(r.get("probe_calls", 0) for r in rs),
+        "probes_corroborated": sum(r.get("probe_corroborated", 0) for r in rs),
         "tokens": sum(r["prompt_tokens"] + r["completion_tokens"] for r in rs),
         "hit_p50_ms": _p50_ms([r["latency_s"] for r in hits]),
         "miss_p50_ms": _p50_ms([r["latency_s"] for r in misses]),
@@ -265,6 +286,16 @@ def format_gsm(summary: dict[str, Any]) -> str:
             f"{s['model_calls']} | {s['tokens']}{tokens} | {_cell(s['hit_p50_ms'])} | "
             f"{_cell(s['miss_overhead_p50_ms'])}{vs} | {_cell(s.get('worse_than_none'))} |"
         )
+    for name, s in systems.items():
+        if s.get("probe_calls"):
+            lines += [
+                "",
+                f"{name}: {s['probe_calls']} of its model calls (and their tokens, counted above) are corroboration "
+                f"probes: after a first verified answer is stored, the engine asks the model the question again with "
+                f"other numbers, in the background, and corroborates the answer when the two agree "
+                f"({s['probes_corroborated']} did). The bench waits for a probe after the request that started it, "
+                f"outside that request's latency.",
+            ]
     if meta.get("slip_rate") is not None:
         lines += ["", f"Scripted model slips (about {meta['slip_rate']:.0%} of the questions, on a first answer):", ""]
         for name, s in systems.items():
@@ -334,7 +365,8 @@ def run_bench(
     variants = 1 if quick or backend != "scripted" else 2
     if backend == "scripted":
         workload = build_workload(seed=seed, variants=variants, templates=QUICK_TEMPLATES if quick else None)
-        model: Any = GsmAssistant(workload.instances, slip_rate=slip_rate)
+        solver = TemplateSolver(workload.instances)  # for questions not in the workload (probes)
+        model: Any = GsmAssistant(workload.instances, slip_rate=slip_rate, solver=solver)
         names = tuple(systems or SYSTEMS)
     elif backend == "llamacpp":
         from ..backends import LlamaCppBackend

@@ -38,6 +38,7 @@ __all__ = [
     "QUICK_TEMPLATES",
     "Instance",
     "Skipped",
+    "TemplateSolver",
     "Workload",
     "GsmAssistant",
     "build_workload",
@@ -278,6 +279,75 @@ def build_workload(
 
 
 # ------------------------------------------------------------------------------------------------------ model
+class TemplateSolver:
+    """Answers any instance of the workload's templates, not only the workload's own: the question is matched
+    against its template's text with the variables as slots, the numbers read from it replace those of a workload
+    instance that has the same words in every other slot (so that values the question does not spell, such as the
+    number behind "one third", stay consistent), the template's derived variables are computed, and its worked
+    solution is rendered for them (whether or not they meet its ``#conditions``, as a model answers whatever it
+    is asked). What the scripted model answers a question it has not seen: an engine's corroboration probe asks
+    one."""
+
+    def __init__(self, instances: Iterable[Instance]) -> None:
+        mgs = _package()
+        from multilingual_gsm_symbolic.templates import RE_TEMPLATE_VAR  # type: ignore[attr-defined]
+
+        self._replacements = mgs.load_replacements("eng")
+        self._bases: dict[int, list[Instance]] = {}
+        for instance in instances:
+            self._bases.setdefault(instance.template, []).append(instance)
+        self._templates: list[tuple[re.Pattern[str], set[str], Any]] = []
+        for template in mgs.load_data("eng"):
+            if template.id_shuffled not in self._bases:
+                continue
+            # the question is the prompt's last paragraph; a variable whose example value is a number reads a number
+            parts, seen, numeric, last = [r"(?:^|(?<=\n))"], set(), set(), 0
+            for m in RE_TEMPLATE_VAR.finditer(template.question_template):
+                parts.append(re.escape(template.question_template[last : m.start()]))
+                name, example = m.group(1), m.group(2).strip()
+                if re.fullmatch(r"\$?\d[\d,]*(?:\.\d+)?", example):
+                    numeric.add(name)
+                slot = r"\d[\d,]*(?:\.\d+)?" if name in numeric else r"[^\n]+?"
+                parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{slot})")
+                seen.add(name)
+                last = m.end()
+            parts.append(re.escape(template.question_template[last:]))
+            self._templates.append((re.compile("".join(parts) + r"\s*$", re.IGNORECASE), numeric, template))
+
+    def solve(self, prompt: str) -> Instance | None:
+        """The instance ``prompt`` ends with, solved; ``None`` when no template reads it, no workload instance has
+        its words, or the solution cannot be rendered for the values read."""
+        from multilingual_gsm_symbolic._helpers import parse_value
+
+        for pattern, numeric, template in self._templates:
+            m = pattern.search(prompt)
+            if m is None:
+                continue
+            read = m.groupdict()
+            for base in self._bases[template.id_shuffled]:
+                words = {k: v for k, v in read.items() if k not in numeric}
+                if any(str(base.values.get(k, "")).casefold() != v.casefold() for k, v in words.items()):
+                    continue
+                values = dict(base.values) | {k: parse_value(_plain_number(read[k])) for k in numeric}
+                try:
+                    if template.derived_lines:
+                        derived = template._evaluate_derived_lines(values, self._replacements, Random(template.id_shuffled))
+                        values |= {k: parse_value(v) for k, v in derived.items()}
+                    answer = template.format_answer(values)
+                except (ArithmeticError, ValueError, TypeError, KeyError, NameError):
+                    continue
+                reference = reference_of(answer)
+                if reference is not None:
+                    question = prompt[m.start() :].strip()
+                    return Instance(template.id_shuffled, "probe", 0, question, answer, reference, values)
+        return None
+
+
+def _plain_number(text: str) -> str:
+    """``"1,250"`` -> ``"1250"``; any other text as it is."""
+    return text.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text) else text
+
+
 class GsmAssistant:
     """A scripted chat model answering the workload's questions (a core ``Backend``).
 
@@ -288,9 +358,18 @@ class GsmAssistant:
     the right solution. ``prompts`` records every prompt, ``slips`` every slipped answer given.
     """
 
-    def __init__(self, instances: Iterable[Instance], *, slip_rate: float = 0.1, name: str = "gsm-assistant") -> None:
+    def __init__(
+        self,
+        instances: Iterable[Instance],
+        *,
+        slip_rate: float = 0.1,
+        name: str = "gsm-assistant",
+        solver: TemplateSolver | None = None,
+    ) -> None:
         if not 0.0 <= slip_rate <= 1.0:
             raise ConfigError("slip_rate must be in [0, 1]")
+        self.solver = solver
+        """Answers the questions that are not the workload's (``None``: it cannot)."""
         self.name = name
         self.slip_rate = slip_rate
         self._questions = sorted(((i.question, i) for i in instances), key=lambda p: -len(p[0]))
@@ -299,7 +378,10 @@ class GsmAssistant:
         self._lock = threading.Lock()
 
     def find(self, prompt: str) -> Instance | None:
-        return next((i for q, i in self._questions if q in prompt), None)
+        known = next((i for q, i in self._questions if q in prompt), None)
+        if known is None and self.solver is not None:
+            return self.solver.solve(prompt)
+        return known
 
     def solution(self, instance: Instance) -> str:
         """The right worked solution, as this model writes it."""

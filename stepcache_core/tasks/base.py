@@ -136,11 +136,27 @@ class Corroboration(Protocol):
       (empty when they disagree): a structural slip shows as a disagreement at a second point, unless a value
       of that point hides it (``x + x`` and ``x × 2`` agree wherever the 2 stays 2), so a slot whose value
       could hide one is left out. The entry and the new answer are corroborated for the slots vouched for.
+    - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
+      the entry when the engine asked itself: see ``probes``).
+    - ``probes(request, problem)``: second points the engine may ask about itself (see there).
     """
 
     def varied(self, old: Any, new: Any) -> frozenset[str]: ...
 
     def vouched(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]: ...
+
+    def agrees(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
+        """Whether the entry's steps adapted to ``problem`` and the model's verified answer to it give the same
+        result (what ``vouched`` needs before it vouches for anything)."""
+        ...
+
+    def probes(self, request: Request, problem: Any) -> Sequence[Request]:
+        """Requests like ``request`` (parsed as ``problem``), of its template, with other values in every slot
+        that can vary: candidate second points at which the engine asks the caller's model itself, in the
+        background, right after the first answer is stored (:class:`~stepcache_core.probe.Prober`). An answer
+        there that agrees with the first one re-derived corroborates it for the slots varied, before any caller
+        asks with other values. Empty: nothing to probe with."""
+        ...
 
 
 @runtime_checkable

@@ -286,3 +286,27 @@ def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
     negative = engine.run(Request(shop.format("Ana", 5, 12, 50)))  # the change would turn negative
     assert negative.trace.path in ("miss", "skip") and negative.trace.backend_calls == 1
     assert not negative.trace.verified or "-10" in negative.text
+
+
+def test_a_corroboration_probe_asks_the_real_model(tmp_path, embedder, gemma):
+    """Issue 22's corroboration probe on Gemma, Chroma and MiniLM: a recorded GSM8K-style answer is probed in the
+    background (Gemma is asked the question with other numbers); the probe's answer is never stored or served.
+    Whatever Gemma answers, nothing served is wrong: corroborated, the next variant is re-derived right with no
+    model call; otherwise Gemma answers it."""
+    from stepcache_core import background
+
+    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
+    shop = "{0} buys {1} shirts at ${2} each and pays with a ${3} bill. How much change does {0} get?"
+    assert engine.record(
+        Request(shop.format("Maria", 3, 12, 50)),
+        "Maria spends 3 * 12 = <<3*12=36>>36 dollars.\nThe change is 50 - 36 = <<50-36=14>>14 dollars.\n#### 14",
+    )
+    assert background.drain(120)
+    usage = engine.prober.usage
+    assert usage["probes"] == 1 and usage["model_calls"] == 1 and usage["completion_tokens"] > 0
+    assert engine.count() == 1  # the probe's answer is a check, not an entry
+    out = engine.run(Request(shop.format("Kofi", 4, 7, 100)))
+    if usage["corroborated"]:
+        assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text.endswith("#### 72")
+    else:
+        assert out.trace.backend_calls == 1 and (not out.trace.verified or "72" in out.text)

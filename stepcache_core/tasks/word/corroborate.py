@@ -5,6 +5,10 @@ quantities the question meant to combine. A slipped answer that is consistent fo
 where ``6 × 2`` was meant: both are 12) verifies, and re-derived for other numbers it is wrong. Names alone
 never change a computation, so a names-only reuse needs nothing more.
 
+The second answer need not wait for a caller: :meth:`WordCorroboration.probes` writes the question again with
+other numbers (every quantity written in digits or as a percentage), which the engine asks the caller's model in
+the background once the first answer is stored.
+
 A structural slip changes the final answer at a second set of numbers (the entry re-derived and the model's own
 answer disagree), except where a value hides it at both: a 0, 1 or 2 (``x + x`` is ``x × 2``, ``x × 1`` is
 ``x ÷ 1``), or a value that another number of the question, a named constant or a result of the answer also
@@ -14,11 +18,15 @@ it changed or not: a later variant that changes it is the model's to answer.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
+from random import Random
 
-from ...values import Step
+from ...values import Request, Step
+from .numbers import Quantity, write_number
 from .parse import WordProblem
 from .read import computations, final_answer
 from .verify import named_constants
@@ -36,16 +44,95 @@ class WordCorroboration:
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
         return frozenset(f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b)
 
+    def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
+        mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))
+        return mine is not None and yours is not None and mine[0] == yours[0]
+
     def vouched(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]:
-        ours, theirs = (_text(adapted), _text(answered))
-        mine, yours = final_answer(ours), final_answer(theirs)
-        if mine is None or yours is None or mine[0] != yours[0]:
+        if not self.agrees(problem, adapted, answered):
             return frozenset()
+        ours, theirs = (_text(adapted), _text(answered))
         counts = Counter(problem.values)
         # a named fraction is the question's own fraction word ("a quarter" names 1/4): the slot, not another number
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
         return frozenset(f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others)
+
+    def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
+        """Up to ``n`` questions of ``problem``'s template with every quantity written in digits or as a
+        percentage set to another value, drawn from a generator seeded by the question (the same probes every
+        time). No new value hides a slip: none is 0, 1 or 2, none equals another quantity or a named constant
+        (12 for a dozen, 60 minutes), each differs from the value it replaces; a value stated twice stays one. A value keeps its grain (a
+        multiple of 10 stays one, cents stay cents), a share stays under 100%, and each is written the way the
+        question wrote its own (separators, decimals, the percent sign). Which of them fits the first answer's
+        roles (whole counts, no negative amount) the engine finds by re-deriving that answer there."""
+        slots = [q for q in problem.quantities if q.kind in ("digits", "percent")]
+        text = request.embed_text
+        if not slots or (request.key_text is not None and request.prompt.count(text) != 1):
+            return []  # a user turn the prompt does not hold once: the probe could not be asked as the request is
+        fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
+        rng = Random(zlib.crc32(text.encode("utf-8")))
+        out: list[Request] = []
+        seen: set[str] = set()
+        # a value the question states twice is one quantity said twice (as a template repeats a variable): it
+        # keeps one value, and the probe varies it as one
+        firsts = list({q.value: q for q in slots}.values())
+        for attempt in range(8 * n):
+            drawn = {q.value: _draw(q, rng, attempt) for q in firsts}
+            news = list(drawn.values())
+            if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
+                continue
+            if any(new == old for old, new in drawn.items()):
+                continue
+            probe = _substituted(text, slots, [drawn[q.value] for q in slots])
+            if probe in seen:
+                continue
+            seen.add(probe)
+            prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
+            out.append(replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None))
+            if len(out) >= n:
+                break
+        return out
+
+
+def _grain(q: Quantity) -> Fraction:
+    """The step a quantity's values come in: 10 for 40, 5 for 15, 0.25 for 2.75, 0.01 for 2.99, 1 otherwise."""
+    places = len(q.text.split(".")[1].rstrip("% percnt")) if "." in q.text else 0
+    unit = Fraction(1, 10**places)
+    scaled = q.value / unit
+    for step in (100, 50, 25, 10, 5):
+        if scaled.denominator == 1 and scaled.numerator % step == 0 and scaled.numerator != step:
+            return unit * step
+    return unit
+
+
+def _draw(q: Quantity, rng: Random, attempt: int) -> Fraction:
+    """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain."""
+    grain = _grain(q)
+    v = q.value
+    if q.kind == "percent" and v < 100:  # a share stays a share
+        low, high = max(grain, Fraction(5)), Fraction(95)
+    else:
+        low, high = max(grain, v / 2), max(v * 2, v + 10 * grain)
+    way = attempt % 3
+    if way == 0:
+        new = v * rng.choice((2, 3, 4, 5)) if not (q.kind == "percent" and v < 100) else v + grain * rng.randint(1, 4)
+    elif way == 1:
+        new = v + grain * rng.choice((-3, -2, -1, 1, 2, 3, 4))
+    else:
+        lo, hi = int(low / grain), int(high / grain)
+        new = grain * rng.randint(max(lo, 1), max(hi, lo + 1))
+    if q.kind == "percent" and v < 100 and not low <= new <= high:
+        new = grain * rng.randint(max(int(low / grain), 1), int(high / grain))
+    return new
+
+
+def _substituted(text: str, slots: Sequence[Quantity], values: Sequence[Fraction]) -> str:
+    out, last = [], 0
+    for q, v in sorted(zip(slots, values, strict=True), key=lambda p: p[0].start):
+        out += [text[last : q.start], write_number(v, q.text)]
+        last = q.end
+    return "".join(out) + text[last:]
 
 
 def _text(steps: Sequence[Step]) -> str:

@@ -38,13 +38,15 @@ SHOP_GSM = (
 @pytest.fixture
 def make_engine():
     """Engines whose word task re-derives from the first verified answer (``corroborate=False``), so that these
-    tests see the adapter itself; the corroboration tests at the end pass ``corroborate=True`` (the default)."""
+    tests see the adapter itself; the corroboration tests at the end pass ``corroborate=True`` (the default).
+    Without corroboration probes: the tests script the model's answers in order."""
 
     def make(script=(), *, default=None, respond=None, corroborate=False, store=None):
         tasks = builtin_tasks()
         tasks.register(word_problem_task(corroborate=corroborate), replace=True)
         backend = ScriptedBackend(script, respond=respond, default=default)
-        config = EngineConfig(similarity_threshold=0.3)
+        # the engine's own corroboration probes would take the script's answers: tests/core/test_probe.py has them
+        config = EngineConfig(similarity_threshold=0.3, corroboration_probes=0)
         return StepCacheEngine(
             store=store or MemoryStore(), embedder=HashEmbedder(), backend=backend, tasks=tasks, config=config
         ), backend

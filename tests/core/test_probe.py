@@ -1,0 +1,201 @@
+"""Corroboration probes (``stepcache_core.probe``, issue 22): a word problem's first verified answer is checked at a
+second point, asked of the model by the engine itself in the background, so that the first caller who changes the
+numbers is already served from the cache.
+
+Classes of input, each named in its test: a right first answer (corroborated, the next variant re-derived with no
+model call); a consistent slip (true computations, wrong structure: the probe disagrees, nothing is vouched, no
+wrong answer served); a probe answer that does not verify; a model that fails during the probe; the bounds (one
+probe per entry, off when ``corroboration_probes=0``); the probe's questions themselves (values that hide no slip,
+written the way the question wrote its own, a repeated value kept repeated, a chat turn inside a longer prompt).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from fractions import Fraction
+
+import pytest
+
+from stepcache_core import EngineConfig, Request, StepCacheEngine, background
+from stepcache_core.errors import ConfigError
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks.word import WordCorroboration
+from stepcache_core.tasks.word.parse import parse_problem
+from stepcache_core.values import GenerationSpec
+
+from .tasks.test_word import virus
+
+SHOP = "{name} buys {n} shirts at ${p} each and pays with a ${b} bill. How much change does {name} get?"
+SHOP_READ = re.compile(r"(?P<name>\w+) buys (?P<n>\d+) shirts at \$(?P<p>\d+) each and pays with a \$(?P<b>\d+) bill")
+
+
+def shop_answer(name: str, n: int, p: int, b: int) -> str:
+    c = n * p
+    return f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = <<{b}-{c}={b - c}>>{b - c} dollars.\n#### {b - c}"
+
+
+def shop_model(spec: GenerationSpec) -> str:
+    """A model that answers the shop question right for any numbers."""
+    m = SHOP_READ.search(spec.prompt)
+    assert m is not None, spec.prompt
+    return shop_answer(m["name"], int(m["n"]), int(m["p"]), int(m["b"]))
+
+
+def engine_for(respond, probes: int = 1) -> tuple[StepCacheEngine, ScriptedBackend]:
+    backend = ScriptedBackend(respond=respond)
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, config=EngineConfig(corroboration_probes=probes)
+    )
+    return engine, backend
+
+
+def test_a_first_answer_is_corroborated_in_the_background_and_the_first_variant_is_reused():
+    """Class: a right first answer. The probe asks the model the question with other numbers, off the request's
+    path; the two agree, so the first caller who changes the numbers (and the name) gets a reuse with no model
+    call. The probe's answer is a check: nothing more is stored."""
+    engine, backend = engine_for(shop_model)
+    first = engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert first.trace.path == "miss" and first.trace.verified and first.trace.backend_calls == 1
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 1
+    assert len(backend.calls) == 2 and backend.calls[1].prompt != backend.calls[0].prompt
+    assert engine.count() == 1
+    out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert out.text == shop_answer("Bea", 4, 9, 60)
+    assert len(backend.calls) == 2
+
+
+def skipped_day(n: int, k: int) -> str:
+    """The virus question answered with its third day skipped: every computation true, every number the
+    question's ("three days" said too), and the wrong structure."""
+    a, b = n * k, n + n * k
+    c, d = b * k, b + b * k
+    return (
+        f"On the first day, {n}*{k} = <<{n}*{k}={a}>>{a} more people are infected.\n"
+        f"There are {n} + {a} = <<{n}+{a}={b}>>{b} infected people after the first day.\n"
+        f"On the second day, {b}*{k} = <<{b}*{k}={c}>>{c} more people are infected.\n"
+        f"There are {b} + {c} = <<{b}+{c}={d}>>{d} infected people after three days.\n#### {d}"
+    )
+
+
+def test_a_consistent_slip_is_caught_by_the_probe_and_never_re_derived():
+    """Class: a consistent slip on the first answer (a skipped step that every check passes). At the probe's
+    numbers the slip re-derived and the model's answer disagree: the entry is disputed. It still serves its
+    identical request (as an exact cache would: the model's own answer), and nothing is re-derived from it: a
+    variant with other numbers, or only another name, is the model's to answer."""
+    question = "A virus infects {n} people in {name}'s town. Every day, each infected person infects {k} others. How many people are infected after three days?"
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(r"infects (\d+) people in (\w+)'s town\. Every day, each infected person infects (\d+)", spec.prompt)
+        assert m is not None
+        n, k = int(m[1]), int(m[3])
+        return skipped_day(n, k) if (n, k) == (5, 4) else virus(n, k)
+
+    engine, backend = engine_for(model)
+    first = engine.run(Request(question.format(n=5, k=4, name="Ann")))
+    assert first.trace.verified and first.text.endswith("#### 125")  # the model's own answer, as it wrote it
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["disputed"] == 1
+    assert engine.prober.usage["corroborated"] == 0
+    again = engine.run(Request(question.format(n=5, k=4, name="Ann")))
+    assert again.trace.path == "reuse" and again.text == first.text and again.trace.backend_calls == 0
+    other = engine.run(Request(question.format(n=6, k=5, name="Ann")))
+    assert other.trace.backend_calls == 1 and other.text.endswith("#### 1296")  # re-derived, the slip would say 216
+    renamed = engine.run(Request(question.format(n=5, k=4, name="Bo")))
+    assert renamed.trace.backend_calls == 1  # the slip re-derived for another name would be served
+
+
+def test_a_probe_answer_that_does_not_verify_vouches_for_nothing():
+    """Class: the model answers the probe wrongly (a false product). The entry stays uncorroborated."""
+    answers = iter([shop_answer("Ann", 3, 12, 50)])
+
+    def model(spec: GenerationSpec) -> str:
+        right = next(answers, None)
+        return right if right is not None else "Ann spends 4 * 9 = <<4*9=37>>37 dollars.\n#### 23"
+
+    engine, _ = engine_for(model)
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 0
+    assert engine.run(Request(SHOP.format(name="Ann", n=4, p=9, b=60))).trace.backend_calls == 1
+
+
+def test_a_model_that_fails_during_the_probe_changes_nothing(caplog):
+    """Class: the model raises during the probe (down, timed out). Logged, the entry stays as it was, and the
+    next requests are served as before."""
+    calls = []
+
+    def model(spec: GenerationSpec) -> str:
+        calls.append(spec.prompt)
+        if len(calls) == 2:
+            raise RuntimeError("model down")
+        return shop_model(spec)
+
+    engine, _ = engine_for(model)
+    with caplog.at_level(logging.INFO, logger="stepcache"):
+        engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+        assert background.drain(10)
+    assert any("corroboration probe" in r.getMessage() and "model down" in r.getMessage() for r in caplog.records)
+    assert engine.prober.usage["corroborated"] == 0 and engine.count() == 1
+    again = engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert again.trace.path == "reuse" and again.text == shop_answer("Ann", 3, 12, 50)
+
+
+def test_probes_are_bounded_and_can_be_turned_off():
+    """Class: the bounds. ``corroboration_probes=0`` makes no probe (the next caller with other numbers
+    corroborates, as before); with 1, an entry is probed once however often its request comes back; a negative
+    bound is a typed error."""
+    engine, backend = engine_for(shop_model, probes=0)
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert background.drain(10) and len(backend.calls) == 1 and engine.prober.usage["probes"] == 0
+    assert engine.run(Request(SHOP.format(name="Ann", n=4, p=9, b=60))).trace.backend_calls == 1
+
+    engine, backend = engine_for(lambda spec: shop_answer("Ann", 3, 12, 50) if "$12" in spec.prompt else "no")
+    for _ in range(3):
+        engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+        assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1  # the probe's answer ("no") vouched nothing; it is not asked again
+    with pytest.raises(ConfigError):
+        EngineConfig(corroboration_probes=-1)
+
+
+def test_the_probe_questions_hide_no_slip_and_keep_the_questions_writing():
+    """Class: the probe's questions. Every quantity in digits or as a percentage changes, to a value that is not
+    0, 1 or 2, not another quantity's, not a named constant (a dozen); a share stays under 100%; separators,
+    decimals and the percent sign are kept; a value stated twice stays one value; words ("half") are kept; the
+    same question gets the same probes."""
+    prompt = (
+        "A shop sells 1,200 shirts at $2.50 each and a dozen hats. Half of the shirts are red and 15% of them are "
+        "on sale. Each of the 40 boxes holds 40 hats. How much money does the shop make from shirts?"
+    )
+    request = Request(prompt)
+    problem = parse_problem(request)
+    probes = WordCorroboration().probes(request, problem)
+    assert probes and probes == WordCorroboration().probes(request, problem)
+    for probe in probes:
+        values = {q.text: q for q in parse_problem(probe).quantities}
+        qs = parse_problem(probe).quantities
+        assert [q.kind for q in qs] == [q.kind for q in problem.quantities]
+        shirts, price, _, half, share, boxes, holds = qs
+        assert re.fullmatch(r"\d{1,3}(,\d{3})+|\d{1,3}", shirts.text) and "," in shirts.text or shirts.value < 1000
+        assert re.fullmatch(r"\d+\.\d\d|\d+", price.text)
+        assert half.text == "Half" and "a dozen" in probe.prompt
+        assert share.text.endswith("%") and 0 < share.value < 100
+        assert boxes.value == holds.value  # one value, stated twice
+        news = [shirts.value, price.value, share.value, boxes.value]
+        assert len(set(news)) == 4 and not set(news) & {Fraction(0), Fraction(1), Fraction(2), Fraction(12)}
+        assert shirts.value != 1200 and price.value != Fraction(5, 2) and share.value != 15 and boxes.value != 40
+        assert values  # every probe still parses as a word problem
+
+
+def test_a_chat_turn_is_probed_inside_the_prompt_that_holds_it():
+    """Class: a request whose embedded text is the user's turn of a longer prompt (chat integrations): the turn
+    is varied where the prompt holds it; a turn the prompt does not hold once is not probed."""
+    turn = SHOP.format(name="Ann", n=3, p=12, b=50)
+    request = Request(f"System: be brief.\nUser: {turn}", key_text=turn)
+    probes = WordCorroboration().probes(request, parse_problem(request))
+    assert probes and all(p.prompt == f"System: be brief.\nUser: {p.key_text}" and p.key_text != turn for p in probes)
+    twice = Request(f"{turn}\n{turn}", key_text=turn)
+    assert WordCorroboration().probes(twice, parse_problem(twice)) == []
