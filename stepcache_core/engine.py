@@ -60,6 +60,7 @@ class StepCacheEngine:
         tasks: TaskRegistry | None = None,
         config: EngineConfig | None = None,
         persist_directory: str | None = None,
+        failures: StoreFailures | None = None,
     ) -> None:
         if store is not None and persist_directory is not None:
             raise ConfigError("pass either store or persist_directory")
@@ -76,9 +77,12 @@ class StepCacheEngine:
         self.verification = Verification(self.config)
         self.adaptation = Adaptation(self.verification, self.embedder)
         self.repairs = RepairLadder(self.verification, self.config)
-        self.recorder = Recorder(self.store, self.exact_store, self.retriever, self.verification, self.config)
-        self.failures = StoreFailures()
-        """How this engine's store failures are logged (once per kind)."""
+        self.failures = failures if failures is not None else StoreFailures()
+        """How this engine's store failures are logged (once per kind; an integration passes its own, so that
+        its route logs each kind once whatever part meets it)."""
+        if getattr(self.store, "read_only", False):
+            self.failures.mark("read_only")  # the store said so when it opened: refused writes need not say it again
+        self.recorder = Recorder(self.store, self.exact_store, self.retriever, self.verification, self.config, self.failures)
         self.prober = Prober(
             lambda request, run: self.prepare(request, run), self.adaptation, self.verification, self.recorder, self.config
         )

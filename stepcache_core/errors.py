@@ -234,6 +234,11 @@ class StoreFailures:
         self._seen: set[str] = set()
         self._lock = threading.Lock()
 
+    def mark(self, kind: str) -> None:
+        """Count a kind of failure as announced already (the store warned when it opened read-only)."""
+        with self._lock:
+            self._seen.add(kind)
+
     def report(self, e: StoreError, doing: str) -> None:
         with self._lock:
             first = e.kind not in self._seen

@@ -112,6 +112,8 @@ class LazyEngine:
             store=store,
             embedder=embedder,
         )
+        self.failures = engine.failures if engine is not None else StoreFailures()
+        """How the route's store failures are logged, once per kind: the engine built here logs through it too."""
         self._lock = threading.Lock()
         self._opening: threading.Event | None = None
 
@@ -178,13 +180,13 @@ class LazyEngine:
 
         background.start(work, "stepcache-warm")
 
-    def available(self, failures: StoreFailures) -> StepCacheEngine | None:
-        """The engine, or ``None`` when its store cannot be opened (reported through ``failures``; the next call
-        tries again, so a store that comes back is used)."""
+    def available(self) -> StepCacheEngine | None:
+        """The engine, or ``None`` when its store cannot be opened (reported through :attr:`failures`; the next
+        call tries again, so a store that comes back is used)."""
         try:
             return self.get()
         except StoreError as e:
-            failures.report(e, "opening")
+            self.failures.report(e, "opening")
             return None
 
     def get(self) -> StepCacheEngine:
@@ -203,5 +205,6 @@ class LazyEngine:
                     tasks=kw["tasks"],
                     config=kw["config"],
                     persist_directory=kw["persist_directory"],
+                    failures=self.failures,
                 )
             return self._engine

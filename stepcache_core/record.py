@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from . import background
 from .config import EngineConfig
-from .errors import StoreError, UnverifiedOutputError
+from .errors import StoreError, StoreFailures, UnverifiedOutputError
 from .intake import Prepared, RunLog
 from .retrieve import Retriever
 from .store import Entry, Store, key_vector
@@ -61,8 +61,16 @@ class Recorder:
     (found by id alone); the others to ``store``, with the request's embedding."""
 
     def __init__(
-        self, store: Store, exact_store: Store, retriever: Retriever, verification: Verification, config: EngineConfig
+        self,
+        store: Store,
+        exact_store: Store,
+        retriever: Retriever,
+        verification: Verification,
+        config: EngineConfig,
+        failures: StoreFailures | None = None,
     ) -> None:
+        self.failures = failures if failures is not None else StoreFailures()
+        """Where a failed write of a served answer is logged (once per kind)."""
         self.store = store
         self.exact_store = exact_store
         self.retriever = retriever
@@ -202,6 +210,7 @@ class Recorder:
             try:
                 self.store_for(prep).touch(prep.collection, [served.matched.id])  # least recently used goes first
             except StoreError as e:
+                self.failures.report(e, "marking an entry used")
                 run.notes.append(f"touch failed: {e}")
         if keep:
             try:
@@ -209,6 +218,7 @@ class Recorder:
                 if served.corroborates is not None and served.verified:
                     self.corroborate(prep, served.corroborates, served.corroborated, run)
             except StoreError as e:  # the answer is good; only keeping it failed
+                self.failures.report(e, "storing")
                 store_error = str(e)
                 run.notes.append(f"store failed: {e}")
         return Outcome(text, tuple(served.steps), trace(prep, run, served, t0, store_error), frame=frame)

@@ -70,7 +70,10 @@ def open_session(
     try:
         hit = engine.lookup(resolved, backend=backend, unverified=False, reframe=reframe)
     except StepCacheError as e:  # the model still answers; the trace says the cache was down
-        logger.warning("stepcache: lookup failed (%s); treated as a miss", e)
+        if isinstance(e, StoreError):
+            engine.failures.report(e, "looking up")
+        else:
+            logger.warning("stepcache: lookup failed (%s); treated as a miss", e)
         return Session(engine, resolved, None, store=store, streamed=streamed, notes=(f"lookup failed: {e}",))
     return Session(engine, resolved, hit, store=store, streamed=streamed)
 
@@ -156,7 +159,7 @@ class Session:
                 recorded = self.engine.record(self.request, final, frame=frame)
                 notes.append("recorded" if recorded else "not recorded: failed verification")
             except StoreError as e:
-                logger.warning("stepcache: store failed after a miss (%s); not stored", e)
+                self.engine.failures.report(e, "storing")
                 notes.append(f"not recorded: store failed: {e}")
             except StepCacheError as e:
                 notes.append(f"not recorded: {e}")

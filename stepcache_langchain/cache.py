@@ -26,7 +26,7 @@ from stepcache_core import (
     background,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import OPEN_WAIT_S, LastTrace, StoreFailures
+from stepcache_core.integration import OPEN_WAIT_S, LastTrace
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 from stepcache_core.values import Trace
@@ -148,7 +148,6 @@ class StepCache(BaseCache):
         else:
             self.backend = LangChainBackend(backend)
         self._last = LastTrace()
-        self._failures = StoreFailures()
 
     @property
     def engine(self) -> StepCacheEngine:
@@ -204,7 +203,7 @@ class StepCache(BaseCache):
                 # a new store in a fresh process: nothing to find, so the model answers now, recorded once it is open
                 self.last_trace = Trace.bypass("the store is still opening").as_dict()
                 return None
-            engine = self._lazy.available(self._failures)
+            engine = self._lazy.available()
             if engine is None:
                 self.last_trace = Trace.bypass("the store cannot be opened").as_dict()
                 return None
@@ -217,7 +216,7 @@ class StepCache(BaseCache):
                 outcome = engine.lookup(tool_request, backend=self.backend, routing=ROUTING, reframe=reframe_tool_call)
                 tool_call = True
         except StoreError as e:
-            self._failures.report(e, "looking up")
+            self._lazy.failures.report(e, "looking up")
             self.last_trace = Trace(path="miss", task="", verified=False, notes=(f"lookup failed: {e}",)).as_dict()
             return None
         except StepCacheError as e:
@@ -267,7 +266,7 @@ class StepCache(BaseCache):
     def _update(self, prompt: str, llm_string: str, generations: list[Generation]) -> None:
         try:
             plan = self._plan(prompt, llm_string)
-            engine = self._lazy.available(self._failures)
+            engine = self._lazy.available()
             if engine is None:
                 return
             answer = tool_call_answer(generations, plan.target) if plan.target is not None else None
@@ -281,7 +280,7 @@ class StepCache(BaseCache):
                 logger.debug("stepcache: output not stored (failed verification or store error)")
             self._traced_miss(request.task or "", stored)
         except StoreError as e:
-            self._failures.report(e, "storing")
+            self._lazy.failures.report(e, "storing")
         except StepCacheError as e:
             logger.warning("stepcache: update skipped: %s", e)
         except Exception:

@@ -34,7 +34,7 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace, StoreFailures
+from stepcache_core.integration import LastTrace
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
@@ -141,7 +141,6 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.backend = LangChainBackend(llm, forward_max_tokens=forward_max_tokens, serialize=serialize, few_shot=few_shot)
         self.tool_params = bound_tools(llm) if self.chat else None
         self._last = LastTrace()
-        self._failures = StoreFailures()
 
     @property
     def engine(self) -> StepCacheEngine:
@@ -185,7 +184,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
         own = self.backend.bind(config=config, passthrough=passthrough)
-        engine = self._lazy.available(self._failures)
+        engine = self._lazy.available()
         if engine is None:  # the store cannot be opened: the model answers, as it would without the cache
             completion = own.complete(GenerationSpec(request.prompt))
             trace = replace(Trace.bypass("the store cannot be opened"), backend_calls=1)
@@ -194,7 +193,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         try:
             return engine.run(request, reuse=opts.reuse, store=opts.store, **kwargs)
         except StoreError as e:
-            self._failures.report(e, "serving")
+            self._lazy.failures.report(e, "serving")
             return engine.run(request, reuse=False, store=False, **kwargs)
 
     def _output(self, text: str, trace: dict[str, Any], opts: _Options) -> Any:
@@ -356,7 +355,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     # ------------------------------------------------------------------ streaming helpers
     def _open_stream(self, keyed: Keyed, config: RunnableConfig, opts: _Options) -> Session | None:
-        engine = self._lazy.available(self._failures)
+        engine = self._lazy.available()
         if engine is None:
             return None
         return open_session(

@@ -41,7 +41,7 @@ from stepcache_core import (
     UnverifiedOutputError,
     open_session,
 )
-from stepcache_core.integration import LastTrace, LazyEngine, StoreFailures
+from stepcache_core.integration import LastTrace, LazyEngine
 from stepcache_core.segment import find_json_object
 from stepcache_core.tasks import TaskRegistry
 
@@ -98,6 +98,10 @@ class StepCacheLLM(FunctionCallingLLM):
         r.additional_kwargs["stepcache"]["path"]            # "reuse"
         Settings.llm = llm                                   # drop-in for query engines
 
+    Where entries live: ``persist_directory`` (embedded Chroma, the default
+    directory when none is given), ``host``/``port`` (a ``chroma run`` server
+    shared by processes), or a ready ``engine``.
+
     Per-call options (keyword arguments, not passed to the inner LLM):
     ``stepcache_task`` (a task name), ``stepcache_schema`` (JSON Schema for
     ``json_extraction``), ``stepcache_required_keys``, ``stepcache_reuse=False``
@@ -113,7 +117,6 @@ class StepCacheLLM(FunctionCallingLLM):
     _llm: LLM = PrivateAttr()
     _lazy: LazyEngine = PrivateAttr()
     _last: LastTrace = PrivateAttr(default_factory=LastTrace)
-    _failures: StoreFailures = PrivateAttr(default_factory=StoreFailures)
 
     def __init__(
         self,
@@ -121,6 +124,8 @@ class StepCacheLLM(FunctionCallingLLM):
         llm: LLM,
         persist_directory: str | None = None,
         engine: StepCacheEngine | None = None,
+        host: str | None = None,
+        port: int = 8000,
         tenant: str = "default",
         config: EngineConfig | None = None,
         tasks: TaskRegistry | None = None,
@@ -133,8 +138,8 @@ class StepCacheLLM(FunctionCallingLLM):
             raise ConfigError(f"llm must be a llama_index LLM, got {type(llm).__name__}")
         if isinstance(llm, StepCacheLLM):
             raise ConfigError("llm is already a StepCacheLLM")
-        if engine is not None and (persist_directory is not None or config is not None or tasks is not None):
-            raise ConfigError("pass either engine or persist_directory/config/tasks")
+        if engine is not None and (persist_directory is not None or config is not None or tasks is not None or host is not None):
+            raise ConfigError("pass either engine or persist_directory/host/config/tasks")
         if not isinstance(tenant, str) or not tenant:
             raise ConfigError("tenant must be a non-empty string")
         super().__init__(
@@ -149,7 +154,9 @@ class StepCacheLLM(FunctionCallingLLM):
             **kwargs,
         )
         self._llm = llm
-        self._lazy = LazyEngine(engine=engine, persist_directory=persist_directory, config=config, tasks=tasks)
+        self._lazy = LazyEngine(
+            engine=engine, persist_directory=persist_directory, host=host, port=port, config=config, tasks=tasks
+        )
         if warm:
             self._lazy.warm_in_background()
 
@@ -220,7 +227,7 @@ class StepCacheLLM(FunctionCallingLLM):
         """A completion or chat: ``method`` is the inner LLM's same method, the caller's own call on a miss."""
         if plan.request is None:
             return self._bypass(plan.call(method), plan.bypass)
-        if self._lazy.available(self._failures) is None:
+        if self._lazy.available() is None:
             return self._bypass(plan.call(method), "the store cannot be opened")
         outcome, response = self._run(plan, partial(plan.call, method))
         if response is None:
@@ -261,7 +268,7 @@ class StepCacheLLM(FunctionCallingLLM):
         """A hit replayed, or the inner LLM's own stream (``method``), recorded when it ends."""
         if plan.request is None:
             return self._bypass(plan.call(method), plan.bypass)
-        if self._lazy.available(self._failures) is None:
+        if self._lazy.available() is None:
             return self._bypass(plan.call(method), "the store cannot be opened")
         session = self._open_stream(plan)
         if session.hit is not None:
@@ -274,7 +281,7 @@ class StepCacheLLM(FunctionCallingLLM):
     async def _astream(self, plan: Plan, method: Callable[..., Any], chat: bool) -> Any:
         if plan.request is None:
             return self._bypass(await plan.call(method), plan.bypass)
-        if await asyncio.to_thread(self._lazy.available, self._failures) is None:
+        if await asyncio.to_thread(self._lazy.available) is None:
             return self._bypass(await plan.call(method), "the store cannot be opened")
         session = await asyncio.to_thread(self._open_stream, plan)
         if session.hit is not None:
