@@ -8,13 +8,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..errors import StoreError
+from ..errors import StoreError, store_error_kind
 from .chroma import ChromaStore, _pointers, _Target
 from .entry import Entry, key_vector
 
 __all__ = ["ServerChromaStore"]
 
 _T = TypeVar("_T")
+
+QUIET_S = 5.0
+"""After a call to the server times out, how long further calls refuse at once (then the server is asked again)."""
 
 
 class ServerChromaStore(ChromaStore):
@@ -41,6 +44,7 @@ class ServerChromaStore(ChromaStore):
     """
 
     _served = True
+    _quiet_until = 0.0  # monotonic time before which calls refuse at once: the server timed out just now
     _counts: dict[str, int]  # approximate, re-synced once per batch of puts
     _since_sync: dict[str, int]
     _touched: dict[str, dict[str, float]]  # buffered recency, written with the next put over the bound
@@ -61,6 +65,24 @@ class ServerChromaStore(ChromaStore):
             )
             if timeout_s is not None:
                 _set_http_timeout(self._client, timeout_s)
+
+    def _bounded(self, operation: str, fn: Callable[[], _T]) -> _T:
+        """One call to the server. A call that timed out (a frozen or overloaded server) makes the next
+        :data:`QUIET_S` seconds' calls refuse at once with the same kind, instead of each waiting its own
+        ``timeout_s``: a request meets the store's timeout once, not once per lookup and write."""
+        if time.monotonic() < self._quiet_until:
+            raise StoreError(
+                f"the Chroma server did not answer within {self._timeout_s}s moments ago; not asked again for now",
+                location=self.location,
+                operation=operation,
+                kind="timeout",
+            )
+        try:
+            return fn()
+        except Exception as e:  # raised as it came (the caller reads stale handles from it); a timeout noted
+            if store_error_kind(e) == "timeout" or isinstance(e.__cause__, TimeoutError):
+                self._quiet_until = time.monotonic() + QUIET_S
+            raise
 
     def _reopened(self, collection: str) -> None:
         self._counts.pop(collection, None)

@@ -70,8 +70,11 @@ def test_clear_from_another_process_heals_embedded(tmp_path):
     assert engine.count() >= 1
 
 
-def test_server_clear_restart_and_freeze(tmp_path):
+def test_server_clear_restart_and_freeze(tmp_path, monkeypatch):
     _need_chroma_cli()
+    from stepcache_core.store import chroma_server
+
+    monkeypatch.setattr(chroma_server, "QUIET_S", 1.0)
     server = ChromaServer(str(tmp_path / "srv")).start()
     try:
         engine = _engine(ChromaStore(host="127.0.0.1", port=server.port, timeout_s=3.0))
@@ -92,8 +95,14 @@ def test_server_clear_restart_and_freeze(tmp_path):
             with pytest.raises(StoreError):
                 engine.store.count(engine.collection(Request("x").namespace))
             assert time.perf_counter() - t < 3.0 * 3 + 2
+            # a whole request meets the timeout at most once: the calls after it refuse at once (they waited
+            # timeout_s each, a lookup and a write: 20 s a request with the default 10 s)
+            t = time.perf_counter()
+            out = engine.run(Request("Solve for x: 3x + 9 = 21"))
+            assert out.text.endswith("x = 4") and out.trace.store_error and time.perf_counter() - t < 1.0
         finally:
             os.kill(server.proc.pid, signal.SIGCONT)
+        time.sleep(1.1)  # the quiet period over, the server is asked again
         assert _exercise(engine, 3) == 0
     finally:
         server.stop()
