@@ -130,6 +130,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self._lazy = lazy_engine(locals())
         if warm:
             self._lazy.warm_in_background()
+        else:  # the store opens while the app starts: a first call waits only for what is left of it
+            self._lazy.open_in_background()
         self.tenant = tenant
         self.key_fn = key_fn
         self.model_id = model_id or model_identity(llm)

@@ -159,6 +159,8 @@ class StepCacheLLM(FunctionCallingLLM):
         )
         if warm:
             self._lazy.warm_in_background()
+        else:  # the store opens while the app starts: a first call waits only for what is left of it
+            self._lazy.open_in_background()
 
     # ------------------------------------------------------------------ properties
     @classmethod
