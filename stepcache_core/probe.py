@@ -9,9 +9,10 @@ role), off the request's path, and corroborates the entry when the two agree. Wh
 wrong: the entry is then kept for its identical request only (as an exact cache keeps an answer), and nothing is
 re-derived from it, not even for other names. The probe's answer is a check: it is never served or stored.
 
-Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure,
-none while a structure's entry is already corroborated for everything the probe varies. What probes cost is kept
-in :attr:`Prober.usage` (they are model calls no request's trace shows).
+Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
+The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
+words); a round that corroborates some slots is followed, within the budget, by one that varies what is left.
+What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).
 """
 
 from __future__ import annotations
@@ -75,13 +76,11 @@ class Prober:
             if structure in self._running or self._asked.get(prep.entry_id, 0) >= self._config.corroboration_probes:
                 return False
             self._running.add(structure)
-            self._asked[prep.entry_id] = self._asked.pop(prep.entry_id, 0) + 1
-            while len(self._asked) > _REMEMBERED:
-                self._asked.popitem(last=False)
 
         def work() -> None:
             try:
-                self._probe(prep, backend)
+                while self._take_turn(prep.entry_id) and self._probe(prep, backend):
+                    pass  # corroborated for some slots: another point may vouch for the rest, within the budget
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -91,13 +90,23 @@ class Prober:
         background.start(work, "stepcache-probe")
         return True
 
-    def _probe(self, prep: Prepared, backend: Backend) -> None:
+    def _take_turn(self, entry_id: str) -> bool:
+        """Count one more probe of ``entry_id`` when its budget allows one."""
+        with self._lock:
+            asked = self._asked.pop(entry_id, 0)
+            self._asked[entry_id] = asked + (asked < self._config.corroboration_probes)
+            while len(self._asked) > _REMEMBERED:
+                self._asked.popitem(last=False)
+            return asked < self._config.corroboration_probes
+
+    def _probe(self, prep: Prepared, backend: Backend) -> bool:
+        """One probe; whether it corroborated the entry for some slots (and another round may help)."""
         profile, corroboration = prep.profile, prep.profile.corroboration
         assert corroboration is not None
         store = self._recorder.store_for(prep)
         entry = store.get(prep.collection, prep.entry_id)
         if entry is None or not entry.verified:
-            return
+            return False
         old = profile.parse(entry.as_request(prep.request.namespace))
         chosen: tuple[Prepared, Any, frozenset[str]] | None = None
         for request in corroboration.probes(prep.request, prep.problem):
@@ -110,8 +119,7 @@ class Prober:
                 continue
             varied = corroboration.varied(old, probe.problem) - entry.corroborated
             if not varied:
-                logger.debug("stepcache: probe for %s: corroborated already", prep.entry_id)
-                return  # corroborated already for everything a probe could vary
+                continue  # vouched for already: a point that varies what is not
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)])
             if adapted is None or not adapted.ok:
                 continue  # a value no longer fits its role there (a count that is not whole...): another point
@@ -121,7 +129,7 @@ class Prober:
                 break
         if chosen is None:
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
-            return
+            return False
         probe, adapted, varied = chosen
         run = RunLog()
         with self._lock:
@@ -136,10 +144,10 @@ class Prober:
         ok, _, _ = self._verification.steps(probe, steps, run)
         if not ok or not self._verification.whole(probe, profile.segmenter.render(steps)).ok:
             logger.debug("stepcache: probe for %s: the model's answer did not verify", prep.entry_id)
-            return  # an answer that does not verify vouches for nothing
+            return False  # an answer that does not verify vouches for nothing
         current = store.get(prep.collection, prep.entry_id)
         if current is None or current.output != entry.output:
-            return  # replaced or removed meanwhile
+            return False  # replaced or removed meanwhile
         if not corroboration.agrees(probe.problem, adapted.steps, steps):
             # one of the two answers is wrong, and nothing tells which: the entry is no longer re-derived (not even
             # for other names, which need no corroboration), and serves its identical request as an exact cache would
@@ -149,9 +157,11 @@ class Prober:
             self._recorder.dispute(prep, current, run)
             with self._lock:
                 self.usage["disputed"] += 1
-            return
+            return False
         slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
-        if slots:
-            self._recorder.corroborate(prep, current, slots, run)
-            with self._lock:
-                self.usage["corroborated"] += 1
+        if not slots:
+            return False
+        self._recorder.corroborate(prep, current, slots, run)
+        with self._lock:
+            self.usage["corroborated"] += 1
+        return True

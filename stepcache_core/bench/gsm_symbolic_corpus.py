@@ -293,6 +293,7 @@ class TemplateSolver:
         from multilingual_gsm_symbolic.templates import RE_TEMPLATE_VAR  # type: ignore[attr-defined]
 
         self._replacements = mgs.load_replacements("eng")
+        self._lines: dict[int, list[_Line]] = {}
         self._bases: dict[int, list[Instance]] = {}
         for instance in instances:
             self._bases.setdefault(instance.template, []).append(instance)
@@ -325,10 +326,10 @@ class TemplateSolver:
                 continue
             read = m.groupdict()
             for base in self._bases[template.id_shuffled]:
-                words = {k: v for k, v in read.items() if k not in numeric}
-                if any(str(base.values.get(k, "")).casefold() != v.casefold() for k, v in words.items()):
+                values = self._words(template, dict(base.values), {k: v for k, v in read.items() if k not in numeric})
+                if values is None:
                     continue
-                values = dict(base.values) | {k: parse_value(_plain_number(read[k])) for k in numeric}
+                values |= {k: parse_value(_plain_number(read[k])) for k in numeric}
                 try:
                     if template.derived_lines:
                         derived = template._evaluate_derived_lines(values, self._replacements, Random(template.id_shuffled))
@@ -341,6 +342,33 @@ class TemplateSolver:
                     question = prompt[m.start() :].strip()
                     return Instance(template.id_shuffled, "probe", 0, question, answer, reference, values)
         return None
+
+    def _words(self, template: Any, values: dict[str, Any], words: Mapping[str, str]) -> dict[str, Any] | None:
+        """``values`` with the words the question says instead of the base instance's: each from the ``#init``
+        line that offers it, with the values that line pairs with it ("one third" and 1/3); ``None`` when a word
+        is not among a line's options."""
+        from multilingual_gsm_symbolic._helpers import align_values_to_variables
+
+        wrong = {k for k, v in words.items() if str(values.get(k, "")).casefold() != v.casefold()}
+        if not wrong:
+            return values
+        lines = self._lines.get(template.id_shuffled)
+        if lines is None:
+            lines = self._lines[template.id_shuffled] = _read_lines(template, self._replacements)
+        for line in lines:
+            if not wrong & set(line.variables) or isinstance(line.options, _Subsets):
+                continue
+            for option in line.options:
+                aligned = (
+                    {line.variables[0]: option}
+                    if len(line.variables) == 1
+                    else dict(zip(line.variables, align_values_to_variables(list(line.variables), option)))
+                )
+                if all(str(aligned[k]).casefold() == words[k].casefold() for k in wrong & set(line.variables)):
+                    values |= aligned
+                    wrong -= set(line.variables)
+                    break
+        return values if not wrong else None
 
 
 def _plain_number(text: str) -> str:

@@ -164,8 +164,9 @@ def test_probes_are_bounded_and_can_be_turned_off():
 def test_the_probe_questions_hide_no_slip_and_keep_the_questions_writing():
     """Class: the probe's questions. Every quantity in digits or as a percentage changes, to a value that is not
     0, 1 or 2, not another quantity's, not a named constant (a dozen); a share stays under 100%; separators,
-    decimals and the percent sign are kept; a value stated twice stays one value; words ("half") are kept; the
-    same question gets the same probes."""
+    decimals and the percent sign are kept; a value stated twice stays one value. Those probes keep the words
+    ("half"); the later ones say another value in words too, never "a dozen". The same question gets the same
+    probes."""
     prompt = (
         "A shop sells 1,200 shirts at $2.50 each and a dozen hats. Half of the shirts are red and 15% of them are "
         "on sale. Each of the 40 boxes holds 40 hats. How much money does the shop make from shirts?"
@@ -174,20 +175,23 @@ def test_the_probe_questions_hide_no_slip_and_keep_the_questions_writing():
     problem = parse_problem(request)
     probes = WordCorroboration().probes(request, problem)
     assert probes and probes == WordCorroboration().probes(request, problem)
+    in_words = 0
     for probe in probes:
-        values = {q.text: q for q in parse_problem(probe).quantities}
         qs = parse_problem(probe).quantities
         assert [q.kind for q in qs] == [q.kind for q in problem.quantities]
-        shirts, price, _, half, share, boxes, holds = qs
-        assert re.fullmatch(r"\d{1,3}(,\d{3})+|\d{1,3}", shirts.text) and "," in shirts.text or shirts.value < 1000
+        shirts, price, dozen, half, share, boxes, holds = qs
+        assert re.fullmatch(r"\d{1,3}(,\d{3})+|\d{1,3}", shirts.text)
         assert re.fullmatch(r"\d+\.\d\d|\d+", price.text)
-        assert half.text == "Half" and "a dozen" in probe.prompt
+        assert dozen.text == "a dozen" and dozen.value == 12
         assert share.text.endswith("%") and 0 < share.value < 100
         assert boxes.value == holds.value  # one value, stated twice
         news = [shirts.value, price.value, share.value, boxes.value]
         assert len(set(news)) == 4 and not set(news) & {Fraction(0), Fraction(1), Fraction(2), Fraction(12)}
         assert shirts.value != 1200 and price.value != Fraction(5, 2) and share.value != 15 and boxes.value != 40
-        assert values  # every probe still parses as a word problem
+        if half.text != "Half":
+            in_words += 1
+            assert half.value not in (Fraction(1, 2), *news) and half.value < 1 and half.text[0].isupper()
+    assert probes[0].prompt.count("Half of the shirts") == 1 and 0 < in_words < len(probes)
 
 
 def test_a_chat_turn_is_probed_inside_the_prompt_that_holds_it():
@@ -199,3 +203,28 @@ def test_a_chat_turn_is_probed_inside_the_prompt_that_holds_it():
     assert probes and all(p.prompt == f"System: be brief.\nUser: {p.key_text}" and p.key_text != turn for p in probes)
     twice = Request(f"{turn}\n{turn}", key_text=turn)
     assert WordCorroboration().probes(twice, parse_problem(twice)) == []
+
+
+def test_a_second_round_vouches_for_the_numbers_in_words():
+    """Class: a multiplier in words ("twice"). The first probe varies the digits (any model reads them); with a
+    budget of two, a second varies the words too ("five times"), and a variant that changes the multiplier is
+    then re-derived with no model call. With a budget of one, that variant is the model's."""
+    times = {"twice": 2, "three times": 3, "four times": 4, "five times": 5, "six times": 6, "seven times": 7}
+    times |= {"eight times": 8, "nine times": 9, "ten times": 10, "eleven times": 11, "twelve times": 12}
+    question = "Ann has {n} apples. Bo has {k} as many apples as Ann. How many apples do they have together?"
+
+    def solve(n: int, k: int) -> str:
+        return f"Bo has {n} * {k} = <<{n}*{k}={n * k}>>{n * k} apples.\nTogether they have {n} + {n * k} = <<{n}+{n * k}={n + n * k}>>{n + n * k} apples.\n#### {n + n * k}"
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(r"Ann has (\d+) apples\. Bo has ([a-z ]+?) as many", spec.prompt)
+        assert m is not None
+        return solve(int(m[1]), times[m[2]])
+
+    for budget, calls in ((2, 0), (1, 1)):
+        engine, _ = engine_for(model, probes=budget)
+        engine.run(Request(question.format(n=7, k="three times")))
+        assert background.drain(10)
+        assert engine.prober.usage["probes"] == budget
+        out = engine.run(Request(question.format(n=9, k="four times")))
+        assert out.trace.backend_calls == calls and out.text.endswith("#### 45")

@@ -26,7 +26,7 @@ from fractions import Fraction
 from random import Random
 
 from ...values import Request, Step
-from .numbers import Quantity, write_number
+from .numbers import Quantity, write_number, write_words
 from .parse import WordProblem
 from .read import computations, final_answer
 from .verify import named_constants
@@ -59,40 +59,67 @@ class WordCorroboration:
         return frozenset(f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others)
 
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
-        """Up to ``n`` questions of ``problem``'s template with every quantity written in digits or as a
-        percentage set to another value, drawn from a generator seeded by the question (the same probes every
-        time). No new value hides a slip: none is 0, 1 or 2, none equals another quantity or a named constant
-        (12 for a dozen, 60 minutes), each differs from the value it replaces; a value stated twice stays one. A value keeps its grain (a
-        multiple of 10 stays one, cents stay cents), a share stays under 100%, and each is written the way the
-        question wrote its own (separators, decimals, the percent sign). Which of them fits the first answer's
-        roles (whole counts, no negative amount) the engine finds by re-deriving that answer there."""
-        slots = [q for q in problem.quantities if q.kind in ("digits", "percent")]
+        """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits or
+        as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
+        value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a
+        generator seeded by the question (the same probes every time). No new value hides a slip: none is 0, 1
+        or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each differs from
+        the value it replaces; a value stated twice stays one. A value keeps its grain (a multiple of 10 stays
+        one, cents stay cents), a share stays under 100%, and each is written the way the question wrote its own
+        (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
+        counts, no negative amount) the engine finds by re-deriving that answer there."""
         text = request.embed_text
-        if not slots or (request.key_text is not None and request.prompt.count(text) != 1):
+        if request.key_text is not None and request.prompt.count(text) != 1:
             return []  # a user turn the prompt does not hold once: the probe could not be asked as the request is
-        fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
+        digits = [q for q in problem.quantities if q.kind in ("digits", "percent")]
+        words = [q for q in problem.quantities if _in_words(q)]
         rng = Random(zlib.crc32(text.encode("utf-8")))
-        out: list[Request] = []
-        seen: set[str] = set()
-        # a value the question states twice is one quantity said twice (as a template repeats a variable): it
-        # keeps one value, and the probe varies it as one
-        firsts = list({q.value: q for q in slots}.values())
-        for attempt in range(8 * n):
-            drawn = {q.value: _draw(q, rng, attempt) for q in firsts}
-            news = list(drawn.values())
-            if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
-                continue
-            if any(new == old for old, new in drawn.items()):
-                continue
-            probe = _substituted(text, slots, [drawn[q.value] for q in slots])
-            if probe in seen:
-                continue
-            seen.add(probe)
-            prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
-            out.append(replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None))
-            if len(out) >= n:
-                break
-        return out
+        # numbers in digits first (any model reads them), then with the numbers in words too
+        out = _points(request, problem, digits, rng, n) if digits else []
+        return out + (_points(request, problem, digits + words, rng, n) if words else [])
+
+
+def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int) -> list[Request]:
+    """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``)."""
+    text = request.embed_text
+    fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
+    out: list[Request] = []
+    seen: set[str] = set()
+    # a value the question states twice is one quantity said twice (as a template repeats a variable): it keeps
+    # one value, and the probe varies it as one
+    firsts = list({q.value: q for q in slots}.values())
+    for attempt in range(8 * n):
+        drawn = {q.value: _draw(q, rng, attempt) for q in firsts}
+        news = list(drawn.values())
+        if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
+            continue
+        if any(new == old for old, new in drawn.items()):
+            continue
+        written = [_written(q, drawn[q.value]) for q in slots]
+        if any(w is None for w in written):
+            continue  # a value the question's words cannot say ("seven" as 3/4)
+        probe = _substituted(text, slots, written)
+        if probe in seen:
+            continue
+        seen.add(probe)
+        prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
+        out.append(replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None))
+        if len(out) >= n:
+            break
+    return out
+
+
+_FRACTIONS = tuple(Fraction(a, b) for a, b in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 5), (2, 5), (3, 5), (4, 5)))
+
+
+def _in_words(q: Quantity) -> bool:
+    """A count, multiplier or fraction in words that can be said with another value ("twice", "seven", "two
+    thirds"); not a named group ("a dozen"), which is a constant of the question."""
+    return q.kind == "word" and write_words(Fraction(3) if q.value >= 1 else Fraction(1, 3), q.text) is not None
+
+
+def _written(q: Quantity, value: Fraction) -> str | None:
+    return write_words(value, q.text) if q.kind == "word" else write_number(value, q.text)
 
 
 def _grain(q: Quantity) -> Fraction:
@@ -108,8 +135,10 @@ def _grain(q: Quantity) -> Fraction:
 
 def _draw(q: Quantity, rng: Random, attempt: int) -> Fraction:
     """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain."""
-    grain = _grain(q)
     v = q.value
+    if q.kind == "word":  # another count or multiplier from 3 to 12, another fraction under 1
+        return rng.choice([f for f in _FRACTIONS if f != v]) if v < 1 else Fraction(rng.randint(3, 12))
+    grain = _grain(q)
     if q.kind == "percent" and v < 100:  # a share stays a share
         low, high = max(grain, Fraction(5)), Fraction(95)
     else:
@@ -127,10 +156,10 @@ def _draw(q: Quantity, rng: Random, attempt: int) -> Fraction:
     return new
 
 
-def _substituted(text: str, slots: Sequence[Quantity], values: Sequence[Fraction]) -> str:
+def _substituted(text: str, slots: Sequence[Quantity], written: Sequence[str | None]) -> str:
     out, last = [], 0
-    for q, v in sorted(zip(slots, values, strict=True), key=lambda p: p[0].start):
-        out += [text[last : q.start], write_number(v, q.text)]
+    for q, w in sorted(zip(slots, written, strict=True), key=lambda p: p[0].start):
+        out += [text[last : q.start], w or q.text]
         last = q.end
     return "".join(out) + text[last:]
 
