@@ -87,6 +87,8 @@ def validate_request(request: Any) -> Request:
         raise InvalidRequestError("prompt is empty")
     if request.key_text is not None and not isinstance(request.key_text, str):
         raise InvalidRequestError(f"key_text must be str, got {type(request.key_text).__name__}")
+    if not isinstance(request.context, str):
+        raise InvalidRequestError(f"context must be str, got {type(request.context).__name__}")
     for name, text in (("prompt", prompt), ("key_text", request.key_text or "")):
         try:
             text.encode("utf-8")

@@ -57,6 +57,11 @@ class Request:
     ``schema`` is a JSON Schema the output must satisfy; ``required_keys`` adds
     keys the output object must have. ``key_text`` is the text that is embedded
     (defaults to the prompt; chat integrations pass the user's turn).
+    ``context`` is what the caller sent beside the prompt (a system prompt,
+    earlier turns: integrations put it in the namespace, so it matches
+    exactly), for tasks to read: words in it may change what an answer must
+    be ("Work modulo 7."), so a task reuses for other values only when it
+    says nothing but who answers and how.
     """
 
     prompt: str
@@ -65,6 +70,7 @@ class Request:
     required_keys: tuple[str, ...] = ()
     namespace: Namespace = field(default_factory=Namespace)
     key_text: str | None = None
+    context: str = ""
 
     @property
     def embed_text(self) -> str:

@@ -86,8 +86,9 @@ class Keyed:
     question: str
     context: str
     instructions: str = ""
-    """The text of the prompt's other messages (system prompt, earlier turns): where format instructions may stand
-    too. Part of ``context``: it must match exactly for a reuse."""
+    """The text of the prompt's other messages (system prompt, earlier turns) and of the turn around the question:
+    where format instructions may stand too, and what a task reads as the request's context
+    (:attr:`Request.context`). Part of ``context``: it must match exactly for a reuse."""
 
     def request(self, *, tenant: str, model: str, task: str | None = None, **constraints: Any) -> Request:
         """The core request. Without an explicit schema, an output parser's format instructions give one
@@ -109,6 +110,7 @@ class Keyed:
             task=task,
             key_text=key_text,
             namespace=namespace(tenant, model, self.kind, self.context),
+            context=self.instructions if self.kind == "chat" else self.context.replace("\x00", " "),
             **constraints,
         )
 
@@ -151,7 +153,8 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
         extra = {k: v for k, v in (("name", last.name), ("additional_kwargs", last.additional_kwargs)) if v}
         if extra:
             parts.append(json.dumps(extra, sort_keys=True, default=str))
-    return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(message_text(m) for m in others))
+    around = [message_text(m) for m in others] + ([inner.replace("\x00", " ")] if inner else [])
+    return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(around))
 
 
 def parse_chat_prompt(prompt: str) -> list[BaseMessage] | None:

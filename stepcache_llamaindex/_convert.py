@@ -199,7 +199,8 @@ def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] |
 def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, instructions: str = "") -> Plan:
     """``call`` served by the engine: the request for ``text`` in namespace ``keyed``, with StepCache's ``options``.
     ``instructions``: the text of the other messages (a system prompt), where an output parser's schema may stand
-    too (they are part of the namespace: they match exactly)."""
+    too (they are part of the namespace: they match exactly), and what a task reads as the request's context
+    (:attr:`Request.context`)."""
     schema = options.get("stepcache_schema")
     required = tuple(options.get("stepcache_required_keys") or ())
     task = options.get("stepcache_task") or (JSON_TASK if schema is not None or required else None)
@@ -215,7 +216,9 @@ def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, in
             schema, key_text, task = found.schema, found.text, JSON_TASK
         elif instructions and (elsewhere := discover(instructions)) is not None:
             schema, task = elsewhere.schema, JSON_TASK  # the record is the user turn itself
-    request = Request(text, task=task, schema=schema, required_keys=required, namespace=keyed, key_text=key_text)
+    request = Request(
+        text, task=task, schema=schema, required_keys=required, namespace=keyed, key_text=key_text, context=instructions
+    )
     return replace(call, request=request, reuse=options.get("stepcache_reuse", True))
 
 

@@ -134,6 +134,7 @@ def run_gsm(
             r["reason"] = _reason(r, trace)
             spent = probed[r["system"]].get(r["id"], {})
             r["probe_calls"], r["probe_corroborated"] = spent.get("model_calls", 0), spent.get("corroborated", 0)
+            r["probe_disputed"] = spent.get("disputed", 0)
     return results
 
 
@@ -183,6 +184,7 @@ def _stats(rs: list[dict[str, Any]]) -> dict[str, Any]:
         "model_calls": sum(r["model_calls"] for r in rs),
         "probe_calls": sum(r.get("probe_calls", 0) for r in rs),
         "probes_corroborated": sum(r.get("probe_corroborated", 0) for r in rs),
+        "probes_disputed": sum(r.get("probe_disputed", 0) for r in rs),
         "tokens": sum(r["prompt_tokens"] + r["completion_tokens"] for r in rs),
         "hit_p50_ms": _p50_ms([r["latency_s"] for r in hits]),
         "miss_p50_ms": _p50_ms([r["latency_s"] for r in misses]),
@@ -293,7 +295,8 @@ def format_gsm(summary: dict[str, Any]) -> str:
                 f"{name}: {s['probe_calls']} of its model calls (and their tokens, counted above) are corroboration "
                 f"probes: after a first verified answer is stored, the engine asks the model the question again with "
                 f"other numbers, in the background, and corroborates the answer when the two agree "
-                f"({s['probes_corroborated']} did). The bench waits for a probe after the request that started it, "
+                f"({s['probes_corroborated']} did; {s['probes_disputed']} disagreed, and their entries serve identical requests "
+                f"only). The bench waits for a probe after the request that started it, "
                 f"outside that request's latency.",
             ]
     if meta.get("slip_rate") is not None:

@@ -17,13 +17,57 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-__all__ = ["fold_whitespace", "canonical_ask", "SLOT_MARK"]
+__all__ = ["fold_whitespace", "canonical_ask", "persona_only", "SLOT_MARK"]
 
 SLOT_MARK = "\u27e8{}\u27e9"
 """How a slot is written in a template: ``⟨EQ⟩``, ``⟨V⟩``, ``⟨REC⟩``."""
 
 _TOKENS = re.compile(r"\u27e8[A-Z]+\u27e9|[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\S")
 _QUIET = frozenset(":,.;?!()\"'\uff1a\uff0c\u3002\uff1f\uff01\uff08\uff09\u3001")  # and their full-width forms
+
+
+# the words of a persona or a style ("You are a patient math tutor. Explain every step."): text around an ask made
+# only of these changes how an answer is told, not what it must be. Any other word ("modulo", "decimal", "round",
+# "integer", "base", a word of another language) may state a condition no check reads
+_PERSONA = frozenset(
+    """you you're youre are a an the i i'm am be is your we our us my me helpful patient friendly kind careful
+    expert experienced professional knowledgeable math maths mathematics mathematical algebra tutor teacher
+    assistant helper bot chatbot model ai explain explains explaining explanation explanations every each all
+    step steps clearly clear simply simple briefly brief concise concisely terse short detailed detail details
+    thorough thoroughly show shows showing work working reasoning reason think thinking answer answers
+    answering solve solving solution solutions question questions problem problems student students learner
+    learners beginner beginners help helps helping respond responds reply replies write writes use using
+    markdown latex please always good great best very and or to of in with for as on at by it its this that
+    equation equations example examples following exact exactly precise precisely accurate accurately correct
+    correctly verbose rigorous rigorously formal informal polite careful carefully
+    these those who which like how what when well""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+
+
+def persona_only(text: str) -> bool:
+    """Whether ``text`` (what a request says besides its ask: a persona, a system prompt) only says who answers
+    and how to tell it: besides worked examples (lines that are equations or computations, as few-shot prompts
+    hold), no number, no ``=``, every word a persona or style word (see ``_PERSONA``). Text that says
+    more may change what the answer must be ("Work modulo 7.", "Round to one decimal place."), so a reuse for
+    other values is refused; empty text is persona-only."""
+    text = "\n".join(_example_free(line) for line in text.splitlines())
+    if re.search(r"\d|=", text):
+        return False
+    return all(w.casefold().replace("\u2019", "'") in _PERSONA for w in _WORD.findall(text))
+
+
+_LABELLED = re.compile(r"(?P<label>[^\W\d_][^:\n=]{0,30}:)?(?P<math>[^\n]*=[^\n]*)")
+_LETTER = re.compile(r"(?<![^\W\d_])[^\W\d_](?![^\W\d_])")
+
+
+def _example_free(line: str) -> str:
+    """A line that is an equation or a computation (a worked example of a few-shot prompt: "Equation: 2x + 3 =
+    11", "x = 4") without it, its label kept; any other line as it is."""
+    m = _LABELLED.fullmatch(line.strip())
+    if m is not None and re.fullmatch(r"[\d\s+\-*/^().,=]*", _LETTER.sub("", m.group("math"))):
+        return m.group("label") or ""
+    return line
 
 
 def fold_whitespace(text: str) -> str:

@@ -260,3 +260,16 @@ def test_a_chain_is_refused_with_a_typed_error() -> None:
         with pytest.raises(ConfigError, match="in place of the model"):
             StepCacheRunnable(chain)
     StepCacheRunnable(model.bind(stop=["\n"]), engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+
+
+def test_a_system_prompt_that_sets_a_condition_is_read(engine: StepCacheEngine) -> None:
+    """Class: the condition stands in the system prompt ("Work in arithmetic modulo 7", "round to one decimal
+    place"): it reaches the engine as the request's context, so constants do not move under it (x = 16/3 was
+    re-derived against it); a persona system prompt still lets them."""
+    for system, moves in (("Always round the answer to one decimal place.", False), ("You are a patient math tutor.", True)):
+        chat = FakeListChatModel(responses=["3x = 15\nx = 5", "MODEL CALLED"])
+        cached = with_step_cache(chat, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+        cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 20")])
+        out = cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 21")])
+        assert (out.response_metadata["stepcache"]["path"] == "reuse") is moves
+        assert (out.content == "MODEL CALLED") is not moves

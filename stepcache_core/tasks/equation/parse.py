@@ -9,7 +9,7 @@ from typing import Any
 
 from ...errors import InvalidEquationError
 from ...values import Request
-from ..template import SLOT_MARK, canonical_ask, fold_whitespace
+from ..template import SLOT_MARK, canonical_ask, fold_whitespace, persona_only
 from .expr import TOKEN, find_equation_span, linear_form, parse_equation, variable_hint
 from .notation import Names, math_view
 
@@ -102,7 +102,7 @@ def equation_shape(equation: str, variable: str) -> tuple[str, tuple[str, ...]]:
 # (and in the other languages' asks: "pour rate", "nach rate auf", "para rate", "per rate", "относительно rate",
 # "求解 rate", "rate について")
 _NAMED = re.compile(
-    r"(?:\b(?:for|find|solve for|value of|pour|nach|para|per|für|von|относительно)|求解|求)\s*\\?\(?\s*"
+    r"(?:\b(?:for|find|solve for|value of|pour|nach|para|per|für|von|относительно)\s+|(?:求解|求)\s*)\\?\(?\s*"
     r"([A-Za-z\\][A-Za-z0-9_{}\\]+)",
     re.IGNORECASE,
 )
@@ -130,6 +130,14 @@ def _read(prompt: str) -> tuple[str, Names, str, tuple[int, int]] | None:
         return None
     equation = view[span[0] : span[1]]
     kept = tuple((n, ch) for n, ch in names.pairs if re.search(rf"(?<![A-Za-z]){ch}(?![A-Za-z])", equation))
+    if len(kept) < len(names.pairs):
+        # a word the ask named that the equation does not hold ("solve for real x") stays a word of the request:
+        # as a placeholder letter, "real" and "integer" would read alike
+        view = "\n".join(math_view(line, Names(kept)) for line in prompt.splitlines())
+        span = find_equation_span(view)
+        if span is None:
+            return None
+        equation = view[span[0] : span[1]]
     return " ".join(equation.split()), Names(kept), view, span
 
 
@@ -177,8 +185,8 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
         # another language's "solve for x" keeps its own words (an answer is reused in the language it was asked
         # in), and still only asks to solve
         other = canonical_ask(ask, _SOLVE_WORDS | _SOLVE_WORDS_OTHER, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
-        return fold_whitespace(rest), other == SOLVE_ASK and not re.search(rf"\d|=|{VAR_SLOT}", context)
-    return f"{context} {SOLVE_ASK}".strip(), not re.search(rf"\d|=|{VAR_SLOT}", context)
+        return fold_whitespace(rest), other == SOLVE_ASK and VAR_SLOT not in context and persona_only(context)
+    return f"{context} {SOLVE_ASK}".strip(), VAR_SLOT not in context and persona_only(context)
 
 
 def parse_problem(request: Request) -> EquationProblem:
@@ -190,10 +198,11 @@ def parse_problem(request: Request) -> EquationProblem:
     fast = _fast_problem(request, equation, hint, names)
     if fast is not None:
         template, solves = request_template(view, span, fast.variable)
-        return replace(fast, template=template, solves=solves)
+        return replace(fast, template=template, solves=solves and persona_only(request.context))
     info = parse_equation(equation, hint)
     shape, constants = equation_shape(equation, info.variable)
     template, solves = request_template(view, span, info.variable)
+    solves = solves and persona_only(request.context)  # a system prompt may set a condition ("modulo 7")
     return EquationProblem(
         equation=equation,
         variable=info.variable,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from ...values import Verdict
+from ..template import persona_only
+from .numbers import Quantity
 from .parse import WordProblem
 
 __all__ = ["WordGate"]
@@ -22,6 +24,10 @@ class WordGate:
       of the solution applies depends on how the other numbers compare with them, and an answer rarely writes the
       comparison down. New numbers may cross it; only the model reads whether they do.
     - *Ambiguous notation*: "1.000" is one thousand in much of Europe and one in English; "1,5" likewise.
+
+    And no number moves when the question chooses between branches by comparing its own quantities ("the one
+    with more stickers gives..."), by their parity ("on even days") or on a clock (the hours wrap around): which
+    branch holds depends on the values, and re-derived steps keep the old one.
     """
 
     def compatible(self, old: WordProblem, new: WordProblem) -> Verdict:
@@ -30,8 +36,12 @@ class WordGate:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             return Verdict(False, "the question's names or numbers changed in number")
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
-        if moved and _THRESHOLD.search(new.prompt):
+        if moved and not persona_only(new.context):
+            return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
+        if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
             return Verdict(False, "the question sets a threshold the new numbers may cross")
+        if moved and _BRANCH.search(new.prompt):
+            return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
         return Verdict.passed()
@@ -49,3 +59,53 @@ _THRESHOLD = re.compile(
 )
 # a dot or comma grouping exactly three digits, or a comma before one or two: read differently by locale
 _AMBIGUOUS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}")
+
+
+# a quantity compared with, by the words right before it ("over fifty dollars", "in excess of US$50", "(min. $50)",
+# "that top $50", "at least ten") or right after it ("12 and under", "65 or older", "5kg+", "$50 minimum")
+_BEFORE = re.compile(
+    r"(?:\b(?:over|under|above|below|past|beyond|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|top(?:s|ped|ping)?|"
+    r"reach(?:es|ed|ing)?|hit(?:s|ting)?|(?:at\s+)?least|(?:at\s+)?most|minimum(?:\s+of)?|maximum(?:\s+of)?|min\.?|"
+    r"max\.?|up\s+to|in\s+excess\s+of|within|until|till|(?<!\d\s)(?:larger|bigger|higher|greater|smaller|lower|"
+    r"older|younger|longer|shorter|more|less|fewer)\s+than)|[<>≤≥]=?)\s*(?:of\s+|a\s+|an\s+|the\s+)?"
+    r"(?:[A-Z]{2,3}\s?|US\$|Rs\.?\s?|[$€£¥₹])?$",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    r"^\s*(?:[^\W\d_]+\s+)??(?:or|and)\s+(?:more|less|fewer|over|above|under|below|older|younger|higher|lower|"
+    r"greater|bigger|larger|longer|shorter|up|beyond|later|earlier|after|before)\b|^[^\W\d_]{0,3}\+|^\s*(?:minimum|"
+    r"maximum|min\b|max\b|or\s+beyond)",
+    re.IGNORECASE,
+)
+
+
+def _thresholds(prompt: str) -> bool:
+    """Whether ``_THRESHOLD`` finds a limit in ``prompt`` other than a span of time ("over 5 days")."""
+    for m in _THRESHOLD.finditer(prompt):
+        span = re.match(r"(?i)(?:over|within|under|past)\s+\d[\d,.]*", m.group())
+        if span is None or not _SPAN.match(prompt[m.start() + span.end() :]):
+            return True
+    return False
+
+
+def _compared(prompt: str, q: Quantity) -> bool:
+    """Whether the question compares something with ``q`` (a threshold, whatever words say it). "Over 5 days" and
+    "within 3 weeks" are spans of time, not limits."""
+    before = _BEFORE.search(prompt[max(0, q.start - 40) : q.start])
+    after = prompt[q.end : q.end + 40]
+    if before is not None and re.match(r"(?i)(?:over|within|under|past)\b", before.group()) and _SPAN.match(after):
+        before = None
+    return bool(before or _AFTER.search(after))
+
+
+_SPAN = re.compile(r"(?i)\s*(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)\b")
+
+
+# a branch chosen by comparing the question's own quantities, by parity, or on a clock
+_BRANCH = re.compile(
+    r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
+    r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
+    r"(?:days?|numbers?|weeks?|months?|years?|pages?|rows?|houses?|floors?|ones?|hours?|minutes?)|is\s+(?:even|odd)\b|"
+    r"o'clock|a\.m\.|p\.m\.|clock|midnight|noon)",
+    re.IGNORECASE,
+)

@@ -9,7 +9,7 @@ Ann 3" have different templates. An item word (cards, marbles) that changes is a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -44,8 +44,11 @@ class WordProblem:
     quantities: tuple[Quantity, ...]
     names: tuple[str, ...]
     """Distinct names, in order of first appearance."""
-    template: str
-    """The prompt with each quantity as ``⟨N⟩`` and each name as ``⟨P1⟩``, ``⟨P2⟩``... (whitespace folded)."""
+    context: str = ""
+    """What the caller sent beside the question (a system prompt): see :attr:`Request.context`."""
+    template: str = ""
+    """The prompt with each quantity as ``⟨N⟩`` (a percentage as ``⟨N%⟩``) and each name as ``⟨P1⟩``, ``⟨P2⟩``...
+    (whitespace folded)."""
 
     @property
     def values(self) -> tuple[Fraction, ...]:
@@ -75,7 +78,8 @@ def _example(prompt: str, at: int) -> bool:
 def _read(prompt: str) -> WordProblem:
     qs = [q for q in quantities(prompt) if not _example(prompt, q.start)]
     names: list[str] = []
-    spans: list[tuple[int, int, str]] = [(q.start, q.end, SLOT_MARK.format("N")) for q in qs]
+    # a percentage is a slot of its own kind: "15% more" and "15 more" are other questions
+    spans: list[tuple[int, int, str]] = [(q.start, q.end, SLOT_MARK.format("N%" if q.kind == "percent" else "N")) for q in qs]
     for start, end, word in names_in(prompt):
         if any(s < end and start < e for s, e, _ in spans):
             continue
@@ -88,7 +92,7 @@ def _read(prompt: str) -> WordProblem:
         out.append(mark)
         last = end
     out.append(prompt[last:])
-    return WordProblem(prompt, tuple(qs), tuple(names), fold_whitespace("".join(out)))
+    return WordProblem(prompt, tuple(qs), tuple(names), template=fold_whitespace("".join(out)))
 
 
 def detect(request: Request) -> bool:
@@ -108,4 +112,4 @@ def parse_problem(request: Request) -> WordProblem:
     problem = _read(text)
     if len(problem.quantities) < 2:
         raise InvalidRequestError("a word problem needs at least two quantities")
-    return problem
+    return replace(problem, context=request.context) if request.context else problem

@@ -96,3 +96,63 @@ def test_an_answer_stated_first_may_close_with_its_unreduced_division(make_engin
     assert out.trace.path == "reuse" and out.text == "**x = 6**\n\nBecause 3x = 20 - 2 = 18, so x = 18/3."
     engine, backend = make_engine(["3x = 15, so x = 15/3."], default="x = 5")
     assert engine.run(Request("Solve for x: 3x + 5 = 20")).trace.fallback is not None
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Work modulo seven.",
+        "Give the answer as a decimal rounded to one place.",
+        "Use base eight throughout.",
+        "Only integer answers are accepted.",
+        "Travaille modulo sept.",
+        "Antworte ganzzahlig.",
+    ],
+)
+def test_a_condition_in_words_before_the_ask_stops_constants_moving(make_engine, context):
+    """Class: a sentence before the ask that sets a condition in words, no digit in it ("Work modulo seven.",
+    "Antworte ganzzahlig."): it was read as a persona, and x = 16/3 was re-derived for 3x + 5 = 21."""
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 16\nx = 16/3"])
+    engine.run(Request(f"{context} Solve for x: 3x + 5 = 20"))
+    out = engine.run(Request(f"{context} Solve for x: 3x + 5 = 21"))
+    assert out.trace.backend_calls == 1 and len(backend.calls) == 2
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Work in arithmetic modulo 7 and give x as a residue.",
+        "Always round the answer to one decimal place.",
+        "Work modulo seven.",
+    ],
+)
+def test_a_condition_beside_the_prompt_stops_constants_moving(make_engine, context):
+    """Class: the caller's system prompt sets the condition (``Request.context``, as the integrations pass it):
+    read like a sentence before the ask. A persona there, or few-shot worked examples, still let constants move."""
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 16\nx = 16/3"])
+    engine.run(Request("Solve for x: 3x + 5 = 20", context=context))
+    assert engine.run(Request("Solve for x: 3x + 5 = 21", context=context)).trace.backend_calls == 1
+    for persona in ("You are a patient math tutor. Explain every step.", "Be exact.", "Equation: 2x + 3 = 11\n2x = 8\nx = 4"):
+        engine, _ = make_engine(["3x = 15\nx = 5"])
+        engine.run(Request("Solve for x: 3x + 5 = 20", context=persona))
+        out = engine.run(Request("Solve for x: 3x + 8 = 20", context=persona))
+        assert out.trace.path == "reuse" and out.text.endswith("x = 4"), persona
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Solve for real x: 2x = 5", "Solve for integer x: 2x = 5"),
+        ("Solve for positive x: 3x + 5 = 20", "Solve for negative x: 3x + 5 = 20"),
+        ("Find real x such that 2x = 5", "Find integer x such that 2x = 5"),
+        ("Löse für reelle Zahlen x: 2x = 5", "Löse für ganze Zahlen x: 2x = 5"),
+        ("Resuelve para reales x: 2x = 5", "Resuelve para enteros x: 2x = 5"),
+    ],
+)
+def test_a_word_after_for_that_the_equation_does_not_hold_stays_a_word(make_engine, first, second):
+    """Class: "for real x" / "for integer x": the word after "for" (a candidate word-named unknown) was turned
+    into a placeholder letter whether or not the equation holds it, so both asks read alike and x = 5/2 was
+    served for "integer x"."""
+    engine, backend = make_engine(["2x = 5\nx = 5/2", "No integer solution."], default="x = 5")
+    engine.run(Request(first))
+    assert engine.run(Request(second)).trace.backend_calls == 1

@@ -8,6 +8,7 @@ slots with one value); slips (a wrong product, a skipped step); and requests oth
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import pytest
@@ -16,6 +17,7 @@ from stepcache_core import EngineConfig, Request, StepCacheEngine
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks import builtin_tasks, word_problem_task
+from stepcache_core.tasks.word.gate import WordGate
 from stepcache_core.tasks.word.numbers import quantities, write_number
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import computations, final_answer
@@ -543,3 +545,103 @@ def test_threshold_phrasings_are_read(phrase):
     from stepcache_core.tasks.word.gate import _THRESHOLD
 
     assert _THRESHOLD.search(phrase)
+
+
+# --------------------------------------------------------------- found by probing unseen inputs (issue 22 review)
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            "Ann scored 80 points. Bob scored 15% more points than Ann. How many points did Bob get?",
+            "Ann scored 80 points. Bob scored 15 more points than Ann. How many points did Bob get?",
+        ),
+        (
+            "Ann scored 80 points. Bob scored 15 more points than Ann. How many points did Bob get?",
+            "Ann scored 80 points. Bob scored 15% more points than Ann. How many points did Bob get?",
+        ),
+    ],
+)
+def test_a_percentage_and_a_plain_number_are_other_questions(first, second):
+    """Class: the same number as a percentage and as an amount ("15% more" / "15 more"): other questions (the
+    cached answer came back word for word: 92 for 95)."""
+    assert parse_problem(Request(first)).template != parse_problem(Request(second)).template
+
+
+THRESHOLDS = [
+    "Orders over {t} dollars ship free.",
+    "Orders larger than ${t} ship free.",
+    "Orders that top ${t} ship free.",
+    "Orders past ${t} ship free.",
+    "Orders which surpass ${t} ship free.",
+    "Orders in excess of ${t} ship free.",
+    "Orders over USD {t} ship free.",
+    "Orders that reach ${t} ship free.",
+    "Orders of ${t} and more ship free.",
+    "Orders of ${t} or beyond ship free.",
+    "Orders (min. ${t}) ship free.",
+    "Seniors {t} or older ship free.",
+    "Children {t} and under ship free.",
+    "Parcels of {t}kg+ ship free.",
+    "Orders of at least {t} items ship free.",
+]
+
+
+@pytest.mark.parametrize("phrase", THRESHOLDS)
+def test_a_threshold_is_read_by_the_words_around_its_number(phrase):
+    """Class: a threshold in any words that compare with a number, the number in digits or in words ("over fifty
+    dollars", "(min. $50)", "65 or older", "5kg+"): no number may move (a $40 order was served 40, not 45, once a
+    probe on the same side of the threshold corroborated)."""
+    text = phrase + " Shipping costs $5. Ann buys {n} books at $10 each. How much does Ann pay?"
+    for t in ("50", "fifty"):
+        if t == "fifty" and ("$" in phrase or "{t}kg" in phrase):
+            continue
+        old = parse_problem(Request(text.format(t=t, n=6)))
+        new = parse_problem(Request(text.format(t=t, n=4)))
+        verdict = WordGate().compatible(old, new)
+        assert not verdict.ok and "threshold" in verdict.reason, (phrase, t)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ann has 5 more apples than Bo. Bo has 7 apples. How many apples does Ann have?",
+        "Tom has 3 more than twice as many cards as Sam. Sam has 8 cards. How many cards does Tom have?",
+        "A shop sells 40 shirts over 5 days. How many shirts does it sell each day?",
+    ],
+)
+def test_amounts_that_are_not_thresholds_still_move(question):
+    """Class: "5 more apples than", "3 more than twice", "over 5 days" (a span): amounts, not comparisons with a
+    limit; variants with other numbers are still the adapter's."""
+    old = parse_problem(Request(question))
+    new = parse_problem(Request(re.sub(r"\b(\d+)\b", lambda m: str(int(m[1]) + 1), question, count=1)))
+    assert WordGate().compatible(old, new).ok
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cid has {a} stickers and Dan has 9 stickers. The one with more stickers gives 3 stickers to the other. How many stickers does Cid have now?",
+        "Tickets cost $5 on even days and $8 on odd days. Ann buys 3 tickets on day {a}. How much does Ann pay?",
+        "A movie starts at {a} o'clock and lasts 5 hours. At what hour does the movie end?",
+        "On a 12-hour clock, a movie starts at {a} and lasts 5 hours. At what hour does it end?",
+    ],
+)
+def test_a_branch_on_the_questions_own_numbers_moves_no_number(question):
+    """Class: the answer's branch depends on how the question's own numbers compare (the one with more), on
+    parity (even days) or on a clock (hours wrap): re-derived, the old branch was served ("Cid has 5 and Dan 9, so
+    Cid has more"; 10 o'clock + 5 hours = 15)."""
+    verdict = WordGate().compatible(parse_problem(Request(question.format(a=11))), parse_problem(Request(question.format(a=6))))
+    assert not verdict.ok
+
+
+def test_the_callers_instructions_beside_the_question_stop_numbers_moving(make_engine):
+    """Class: a system prompt that changes what the answer must be ("Round every amount to the nearest ten."),
+    read as the request's context: numbers do not move; a persona ("You are a patient math tutor.") does not stop
+    them."""
+    q = SHOP.format(name="Ann", n=3, p=12, b=50)
+    q2 = SHOP.format(name="Ann", n=3, p=14, b=50)
+    gate = WordGate()
+    rounding = "Round every amount to the nearest ten."
+    assert not gate.compatible(parse_problem(Request(q, context=rounding)), parse_problem(Request(q2, context=rounding))).ok
+    persona = "You are a patient math tutor. Explain every step."
+    assert gate.compatible(parse_problem(Request(q, context=persona)), parse_problem(Request(q2, context=persona))).ok
