@@ -91,10 +91,23 @@ def _thresholds(prompt: str) -> bool:
 def _compared(prompt: str, q: Quantity) -> bool:
     """Whether the question compares something with ``q`` (a threshold, whatever words say it). "Over 5 days" and
     "within 3 weeks" are spans of time, not limits."""
-    before = _BEFORE.search(prompt[max(0, q.start - 40) : q.start])
+    window = max(0, q.start - 40)
+    before = _BEFORE.search(prompt[window : q.start])
     after = prompt[q.end : q.end + 40]
     if before is not None and re.match(r"(?i)(?:over|within|under|past)\b", before.group()) and _SPAN.match(after):
         before = None
+    if before is not None and re.search(r"(?i)\bthan\b", before.group()):
+        # "9 points more than half as many", "8 kg less than twice": an amount added to a multiple, not a limit
+        multiple = re.match(
+            r"(?i)(?:twice|half|double|triple|thrice|\w+\s+times|\w+[\s-]+(?:halves|thirds?|quarters?|fourths?|fifths?))\b",
+            q.text,
+        )
+        amount = re.search(
+            r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)\W+(?:\w+\W+){0,2}$",
+            prompt[max(0, window - 20) : window + before.start()],
+        )
+        if multiple is not None or amount is not None:
+            before = None
     return bool(before or _AFTER.search(after))
 
 

@@ -645,3 +645,24 @@ def test_the_callers_instructions_beside_the_question_stop_numbers_moving(make_e
     assert not gate.compatible(parse_problem(Request(q, context=rounding)), parse_problem(Request(q2, context=rounding))).ok
     persona = "You are a patient math tutor. Explain every step."
     assert gate.compatible(parse_problem(Request(q, context=persona)), parse_problem(Request(q2, context=persona))).ok
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Andrea scored 208 points. Chris scored 9 points more than half as many as Andrea. How many points did they score in total?",
+        "Each llama needs 14 kg, and each duck needs 8 kg less than twice the amount each llama needs. If there are 10 llamas and 33 ducks, how many kg of grain are needed?",
+    ],
+)
+def test_an_amount_more_than_a_multiple_is_not_a_threshold(question):
+    """Class: "9 points more than half as many", "8 kg less than twice": arithmetic on a multiple (GSM-Symbolic
+    templates 53, 71, 93), not a limit; found when the threshold reading was widened."""
+    old = parse_problem(Request(question))
+    new = parse_problem(Request(re.sub(r"\b(\d+)\b", lambda m: str(int(m[1]) + 2), question, count=1)))
+    assert WordGate().compatible(old, new).ok
+
+
+def test_a_threshold_after_an_article_is_still_one():
+    """Class: "a price more than $50": the article is not an amount."""
+    q = "Shipping is free for a basket more than ${t}. Shipping costs $5. Ann buys 6 books at $10 each. How much does Ann pay?"
+    assert not WordGate().compatible(parse_problem(Request(q.format(t=50))), parse_problem(Request(q.format(t=40)))).ok
