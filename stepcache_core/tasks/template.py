@@ -40,7 +40,8 @@ _PERSONA = frozenset(
     markdown latex please always good great best very and or to of in with for as on at by it its this that
     equation equations example examples following exact exactly precise precisely accurate accurately correct
     correctly verbose rigorous rigorously formal informal polite careful carefully
-    these those who which like how what when well""".split()
+    these those who which like how what when well hi hello hey thanks thank can could would will just here
+    quick quickly task exercise homework""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
