@@ -96,6 +96,7 @@ class Keyed:
         message (a system prompt): the question without them is what is embedded and what values must come
         from."""
         key_text = self.question
+        context = self.instructions if self.kind == "chat" else self.context.replace("\x00", " ")
         if constraints.get("schema") is None and task in (None, "json_extraction"):
             from ._discover import discover
 
@@ -105,12 +106,13 @@ class Keyed:
                 key_text = found.text
             elif self.instructions and (elsewhere := discover(self.instructions)) is not None:
                 constraints["schema"] = elsewhere.schema  # the record is the question itself
+                context = elsewhere.text  # the format instructions are read as the schema, not as a condition
         return Request(
             prompt=self.question,
             task=task,
             key_text=key_text,
             namespace=namespace(tenant, model, self.kind, self.context),
-            context=self.instructions if self.kind == "chat" else self.context.replace("\x00", " "),
+            context=context,
             **constraints,
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -216,23 +217,67 @@ def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, in
             schema, key_text, task = found.schema, found.text, JSON_TASK
         elif instructions and (elsewhere := discover(instructions)) is not None:
             schema, task = elsewhere.schema, JSON_TASK  # the record is the user turn itself
+            instructions = elsewhere.text  # the format instructions are read as the schema, not as a condition
     request = Request(
         text, task=task, schema=schema, required_keys=required, namespace=keyed, key_text=key_text, context=instructions
     )
     return replace(call, request=request, reuse=options.get("stepcache_reuse", True))
 
 
-def plan_completion(prompt: str, formatted: bool, kwargs: dict[str, Any], namespace_of: NamespaceOf) -> Plan:
-    """A ``complete`` call: keyed on the prompt; tool arguments bypass."""
+_MARK = "\u27e8STEPCACHE-QUESTION\u27e9"
+_MARKUP = re.compile(r"<\|?[^<>\n|]{1,40}\|?>|\[/?INST\]|<</?SYS>>")
+_ROLES = re.compile(r"(?i)\b(?:user|assistant|system|model|human|ai)\b\s*:?|[\s:]+")
+
+
+def wrapper_context(llm: LLM) -> str:
+    """What the inner LLM adds around every prompt it is sent: its ``system_prompt``, and the text its own
+    ``completion_to_prompt``, ``messages_to_prompt`` (when not LlamaIndex's default) or ``query_wrapper_prompt``
+    puts around a question. Part of the namespace already; read as the request's context (:attr:`Request.context`),
+    since it may set a condition ("Round every amount to the nearest ten."). A wrapper that cannot be read this way
+    is a context that says more than a persona."""
+    from llama_index.core.base.llms import generic_utils
+
+    parts: list[str] = []
+    system = getattr(llm, "system_prompt", None)
+    if isinstance(system, str) and system.strip():
+        parts.append(system)
+    wrappers: list[Callable[[], Any]] = []
+    completion = getattr(llm, "completion_to_prompt", None)
+    if callable(completion):
+        wrappers.append(lambda: completion(_MARK))
+    messages = getattr(llm, "messages_to_prompt", None)
+    if callable(messages) and getattr(messages, "__func__", messages) is not generic_utils.messages_to_prompt:
+        wrappers.append(lambda: messages([ChatMessage(role=MessageRole.USER, content=_MARK)]))
+    query = getattr(llm, "query_wrapper_prompt", None)
+    if query is not None and hasattr(query, "format"):
+        wrappers.append(lambda: query.format(query_str=_MARK))
+    for wrap in wrappers:
+        try:
+            wrapped = wrap()
+        except Exception:  # a wrapper this cannot read: not a persona
+            return "\n".join([*parts, "(a prompt wrapper StepCache cannot read)"])
+        if isinstance(wrapped, str) and _MARK in wrapped:
+            # a chat template's markup (<start_of_turn>user, [INST], <|im_start|>) says who speaks, not what to answer
+            bare = _MARKUP.sub(" ", wrapped)
+            parts.extend(p for p in bare.split(_MARK) if p.strip() and _ROLES.sub("", p).strip())
+        elif wrapped is not None:
+            parts.append("(a prompt wrapper StepCache cannot read)")
+    return "\n".join(parts)
+
+
+def plan_completion(prompt: str, formatted: bool, kwargs: dict[str, Any], namespace_of: NamespaceOf, around: str = "") -> Plan:
+    """A ``complete`` call: keyed on the prompt; tool arguments bypass. ``around``: the inner LLM's own context
+    (see :func:`wrapper_context`)."""
     options, rest = split_options(kwargs)
     call = Plan((prompt,), {**rest, "formatted": formatted})
     if _TOOL_KWARGS & rest.keys():
         return replace(call, bypass="tool kwargs")
-    return _served(prompt, options, call, namespace_of("complete", call.kwargs, None))
+    return _served(prompt, options, call, namespace_of("complete", call.kwargs, None), around)
 
 
-def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace_of: NamespaceOf) -> Plan:
-    """A ``chat`` call: keyed on the last user turn, the history in the namespace (see :func:`keyed_turn`)."""
+def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace_of: NamespaceOf, around: str = "") -> Plan:
+    """A ``chat`` call: keyed on the last user turn, the history in the namespace (see :func:`keyed_turn`).
+    ``around``: the inner LLM's own context (see :func:`wrapper_context`)."""
     options, rest = split_options(kwargs)
     if not messages:
         raise InvalidRequestError("chat needs at least one message")
@@ -241,7 +286,7 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
     keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
     if keyed is None:
         return replace(call, bypass="tool call or non-user last turn")
-    instructions = "\n\n".join(content for role, content in keyed[1] if role != "additional_kwargs")
+    instructions = "\n\n".join([*(content for role, content in keyed[1] if role != "additional_kwargs"), around])
     return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 

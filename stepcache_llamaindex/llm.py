@@ -55,6 +55,7 @@ from ._convert import (
     plan_completion,
     plan_structured,
     split_options,
+    wrapper_context,
 )
 from ._stream import aiter_of, atee, inner_errors, make_response, replay, tee
 from ._tools import ToolTurn, reframe_tool_call, served_selections, tool_args, tool_call_answer, tool_request
@@ -117,6 +118,7 @@ class StepCacheLLM(FunctionCallingLLM):
     _llm: LLM = PrivateAttr()
     _lazy: LazyEngine = PrivateAttr()
     _last: LastTrace = PrivateAttr(default_factory=LastTrace)
+    _around: str = PrivateAttr(default="")
 
     def __init__(
         self,
@@ -154,6 +156,7 @@ class StepCacheLLM(FunctionCallingLLM):
             **kwargs,
         )
         self._llm = llm
+        self._around = wrapper_context(llm)
         self._lazy = LazyEngine(
             engine=engine, persist_directory=persist_directory, host=host, port=port, config=config, tasks=tasks
         )
@@ -296,42 +299,46 @@ class StepCacheLLM(FunctionCallingLLM):
     # ------------------------------------------------------------------ completion and chat
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return self._serve(plan_completion(prompt, formatted, kwargs, self._namespace), self._llm.complete, chat=False)
+        return self._serve(
+            plan_completion(prompt, formatted, kwargs, self._namespace, self._around), self._llm.complete, chat=False
+        )
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
-        return self._stream(plan_completion(prompt, formatted, kwargs, self._namespace), self._llm.stream_complete, chat=False)
+        return self._stream(
+            plan_completion(prompt, formatted, kwargs, self._namespace, self._around), self._llm.stream_complete, chat=False
+        )
 
     @llm_completion_callback()
     async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        plan = plan_completion(prompt, formatted, kwargs, self._namespace)
+        plan = plan_completion(prompt, formatted, kwargs, self._namespace, self._around)
         if plan.request is None:
             return self._bypass(await plan.call(self._llm.acomplete), plan.bypass)
         return await self._in_thread(self._serve, plan, self._llm.complete, False)
 
     @llm_completion_callback()
     async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
-        plan = plan_completion(prompt, formatted, kwargs, self._namespace)
+        plan = plan_completion(prompt, formatted, kwargs, self._namespace, self._around)
         return await self._astream(plan, self._llm.astream_complete, chat=False)
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return self._serve(plan_chat(messages, kwargs, self._namespace), self._llm.chat, chat=True)
+        return self._serve(plan_chat(messages, kwargs, self._namespace, self._around), self._llm.chat, chat=True)
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
-        return self._stream(plan_chat(messages, kwargs, self._namespace), self._llm.stream_chat, chat=True)
+        return self._stream(plan_chat(messages, kwargs, self._namespace, self._around), self._llm.stream_chat, chat=True)
 
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        plan = plan_chat(messages, kwargs, self._namespace)
+        plan = plan_chat(messages, kwargs, self._namespace, self._around)
         if plan.request is None:
             return self._bypass(await plan.call(self._llm.achat), plan.bypass)
         return await self._in_thread(self._serve, plan, self._llm.chat, True)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
-        return await self._astream(plan_chat(messages, kwargs, self._namespace), self._llm.astream_chat, chat=True)
+        return await self._astream(plan_chat(messages, kwargs, self._namespace, self._around), self._llm.astream_chat, chat=True)
 
     # ------------------------------------------------------------------ structured output
     def _structured_impl(

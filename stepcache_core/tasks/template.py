@@ -41,7 +41,9 @@ _PERSONA = frozenset(
     equation equations example examples following exact exactly precise precisely accurate accurately correct
     correctly verbose rigorous rigorously formal informal polite careful carefully
     these those who which like how what when well hi hello hey thanks thank can could would will just here
-    quick quickly task exercise homework""".split()
+    quick quickly task exercise homework write one per line lines last variable variables value values final
+    extract extracts extracting extraction structured data from text record records json object objects field
+    fields schema valid return returns output outputs only tool call""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
@@ -52,23 +54,42 @@ def persona_only(text: str) -> bool:
     hold), no number, no ``=``, every word a persona or style word (see ``_PERSONA``). Text that says
     more may change what the answer must be ("Work modulo 7.", "Round to one decimal place."), so a reuse for
     other values is refused; empty text is persona-only."""
-    text = "\n".join(_example_free(line) for line in text.splitlines())
-    if re.search(r"\d|=", text):
+    text = _examples_dropped(text)
+    # a number, or an "=" with math beside it ("x = 3"); "the last line is the variable = its value" is prose
+    if re.search(r"\d|(?<![^\W\d_])[^\W\d_]\s*=|=\s*[^\W\d_](?![^\W\d_])", text):
         return False
     return all(w.casefold().replace("\u2019", "'") in _PERSONA for w in _WORD.findall(text))
 
 
-_LABELLED = re.compile(r"(?P<label>[^\W\d_][^:\n=]{0,30}:)?(?P<math>[^\n]*=[^\n]*)")
+_MATH = re.compile(r"[^\n]*=[^\n]*")
+_EXAMPLE_LABEL = re.compile(
+    r"(?i)(?:equation|example|answer|solution|question|problem|exercise|step|input|output|q|a)(?:\s*\d+)?\s*:\s*"
+)
 _LETTER = re.compile(r"(?<![^\W\d_])[^\W\d_](?![^\W\d_])")
 
 
-def _example_free(line: str) -> str:
-    """A line that is an equation or a computation (a worked example of a few-shot prompt: "Equation: 2x + 3 =
-    11", "x = 4") without it, its label kept; any other line as it is."""
-    m = _LABELLED.fullmatch(line.strip())
-    if m is not None and re.fullmatch(r"[\d\s+\-*/^().,=]*", _LETTER.sub("", m.group("math"))):
-        return m.group("label") or ""
-    return line
+def _is_math(text: str) -> bool:
+    """An equation or a computation: besides single letters, only digits, operators and "="."""
+    return bool(_MATH.fullmatch(text)) and bool(re.fullmatch(r"[\d\s+\-*/^().,=]*", _LETTER.sub("", text)))
+
+
+def _examples_dropped(text: str) -> str:
+    """``text`` without the worked examples of a few-shot prompt: a line labelled as an example whose rest is an
+    equation ("Equation: 2x + 3 = 11": the label is kept) and, when there is one, the lines that are only math
+    ("2x = 8", "x = 4"). Math lines with no labelled example beside them ("Use: g = 10", "g = 10") are kept."""
+    lines = text.splitlines()
+    labelled = [m for line in lines if (m := _EXAMPLE_LABEL.match(line.strip())) and _is_math(line.strip()[m.end() :])]
+    if not labelled:
+        return text
+    out = []
+    for line in lines:
+        stripped = line.strip()
+        m = _EXAMPLE_LABEL.match(stripped)
+        if m is not None and _is_math(stripped[m.end() :]):
+            out.append(stripped[: m.end()])
+        elif not _is_math(stripped):
+            out.append(line)
+    return "\n".join(out)
 
 
 def fold_whitespace(text: str) -> str:

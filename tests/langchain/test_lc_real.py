@@ -132,6 +132,7 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
 
     # ---- the runnable on the same model: miss, reuse, patch, skip
     solver = with_step_cache(llm, persist_directory=tmp_path / "runnable", serialize=True, with_trace=True)
+    solver.engine.warm()  # the embedder loaded: the quadratic below finds its nearest entry (a skip, not a miss)
     paths = {}
     for q in ("Solve for x: 5x + 5 = 20", "Solve for x: 5x + 8 = 20"):
         out = solver.invoke(q)

@@ -468,3 +468,25 @@ def test_prompt_wrappers_made_by_closures_and_partials_are_told_apart():
     assert _identity(make("German")) != _identity(make("English"))
     assert _identity(make("German")) == _identity(make("German"))
     assert _identity(functools.partial(wrap, lang="German")) != _identity(functools.partial(wrap, lang="English"))
+
+
+@pytest.mark.parametrize(
+    "wrap, moves",
+    [
+        ({"system_prompt": "Work modulo seven."}, False),
+        ({"completion_to_prompt": lambda q: f"Round every answer to one decimal place.\n{q}"}, False),
+        ({"system_prompt": "You are a patient math tutor."}, True),
+        ({"completion_to_prompt": lambda q: f"<start_of_turn>user\n{q}<end_of_turn>\n<start_of_turn>model\n"}, True),
+    ],
+)
+def test_what_the_inner_llm_adds_around_a_prompt_is_read(make_llm, wrap, moves):
+    """Class: a condition the inner LLM adds itself (its ``system_prompt``, its ``completion_to_prompt`` or
+    ``messages_to_prompt``): read as the request's context, so constants move only under a persona (x = 16/3 was
+    re-derived against "Round every answer to one decimal place"). A chat template's markup (Gemma's turns) says
+    who speaks: values move under it."""
+    inner = ScriptedLLM(lambda p: "3x = 15\nx = 5" if "= 20" in p else "3x = 16\nx = 16/3", **wrap)
+    llm, inner = make_llm(inner=inner)
+    llm.complete("Solve for x: 3x + 5 = 20")
+    out = llm.complete("Solve for x: 3x + 5 = 21")
+    assert (out.additional_kwargs["stepcache"]["path"] == "reuse") is moves
+    assert (len(inner.calls) == 1) is moves

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ class JsonAdapter:
             key = renames.get(s.key, s.key)
             if key not in new.properties and new.schema is not None:
                 continue  # removed from the schema
-            value = self._replace(s.value, replacements, source_text(new))
+            value = self._replace(s.value, replacements, source_text(new), source_text(old))
             if isinstance(value, bool):  # a yes/no field follows the new text's own statement, negations included
                 stated = boolean_stated(key, source_text(new))
                 value = stated if stated is not None else value
@@ -49,6 +50,7 @@ class JsonAdapter:
                 and not isinstance(value, (bool, list, dict))
                 and value is not None
                 and not grounded(value, source_text(new))
+                and not _reformed(value, source_text(old))
             ):
                 # the diff did not line up (clauses moved): find the value by the words around it
                 value = _by_anchors(value, source_text(old), source_text(new))
@@ -103,7 +105,7 @@ class JsonAdapter:
                             out.setdefault(x.casefold(), y)
         return out
 
-    def _replace(self, value: Any, replacements: Mapping[str, str], text: str) -> Any:
+    def _replace(self, value: Any, replacements: Mapping[str, str], text: str, old_text: str) -> Any:
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, (int, float)):
@@ -115,6 +117,10 @@ class JsonAdapter:
                     return value
             return value
         if isinstance(value, str):
+            if _reformed(value, old_text):
+                # the model wrote it in another form than the text's ("JOHN SMITH" for "John Smith", as an
+                # instruction asked): the new record's words, as the text spells them, would be another form
+                return value
             # the diff first: "departs from Denver ... lands in Bergen" -> "departs from Valencia ... lands in
             # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
             key = " ".join(tokens(value)).casefold()
@@ -130,10 +136,17 @@ class JsonAdapter:
                 return candidate if grounded(candidate, text) and same_shape(value, candidate) else value
             return value
         if isinstance(value, list):
-            return [self._replace(v, replacements, text) for v in value]
+            return [self._replace(v, replacements, text, old_text) for v in value]
         if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
-            return {k: self._replace(v, replacements, text) for k, v in value.items()}
+            return {k: self._replace(v, replacements, text, old_text) for k, v in value.items()}
         return value
+
+
+def _reformed(value: Any, old_text: str) -> bool:
+    """Whether the model wrote a text value in another form than the cached request's text has it ("JOHN SMITH"
+    for "John Smith", as an instruction asked): the new record's words as its text spells them would be another
+    form, so such a value is not re-derived (it is patched through the model)."""
+    return isinstance(value, str) and bool(re.search(r"[^\W\d_]", value)) and value not in old_text
 
 
 _NEGATING = frozenset("no not never none nobody nothing neither nor without".split())

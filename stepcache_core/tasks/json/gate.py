@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...values import Verdict, canonical_json
+from ..template import persona_only
 from .parse import JsonProblem
 
 __all__ = ["JsonGate"]
@@ -26,6 +27,9 @@ class JsonGate:
     def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
         if old.template != new.template:
             return Verdict(False, f"the request asks something else besides the record ({new.template[:80]!r})")
+        if old.record != new.record and not persona_only(new.context):
+            # "Write every name in upper case." beside the request: a condition on the values no check reads
+            return Verdict(False, "the caller's instructions beside the request may change what the values must be")
         a, b = set(old.properties), set(new.properties)
         overlap = len(a & b) / max(1, len(a | b))
         renamed = len(a - b) == len(b - a) == 1

@@ -42,6 +42,8 @@ class JsonProblem:
     """The request besides its record and key names (see :func:`request_template`): reuse needs equal templates."""
     allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Values the instructions allow for a key ("priority (low, medium or high)"), see :func:`allowed_values`."""
+    context: str = ""
+    """What the caller sent beside the request (a system prompt): see :attr:`Request.context`."""
 
     @property
     def validator(self) -> Any:
@@ -76,6 +78,7 @@ def parse_json_problem(request: Request) -> JsonProblem:
         record=record_text(text, keys),
         template=request_template(text, keys),
         allowed=dict(_allowed(text, keys)),
+        context=request.context,
     )
 
 

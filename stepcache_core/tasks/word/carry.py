@@ -19,7 +19,9 @@ _CLAIM = re.compile(
     r"\b(?:more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|"
     r"dearer|faster|slower|heavier|lighter|than|exceeds?|exceeded|exceeding|most|least|fewest|longest|shortest|"
     r"largest|smallest|biggest|highest|lowest|oldest|youngest|cheapest|fastest|slowest|heaviest|lightest|enough|"
-    r"afford|affordable|even|odd|positive|negative|prime|round|integer|divisible|short|surplus|deficit)\b",
+    r"afford|affordable|even|odd|positive|negative|prime|round|rounded|rounds|nearest|integer|divisible|short|surplus|"
+    r"deficit|limit|limits|limited|within|reach|reaches|reached|waived|free|minimum|maximum|winner|wins|won|loses|"
+    r"lost|instead|otherwise|above|below|beyond|capped|exactly)\b",
     re.IGNORECASE,
 )
 
@@ -32,8 +34,9 @@ class WordCarryover:
 
     When the numbers changed, a reused line that compares values or states a property of one in words the
     question does not use ("She spent more than she kept", "an even number", "so she can afford it") makes a claim
-    no computation checks, and which the new numbers may make false: that line is stale. Restating the
-    question's own comparison ("5 fewer cards than he has") is not: the gate keeps the question's words."""
+    no computation checks, and which the new numbers may make false: that line is stale. So does a line that
+    states which branch applies ("within the limit", "reaches $20, so shipping is waived", "Ann is the winner",
+    "Rounded"). Restating the question's own words ("5 fewer cards than he has") is not: the gate keeps them."""
 
     def stale(
         self, old: WordProblem, new: WordProblem, cached: Sequence[Step], steps: Sequence[Step], text: str
@@ -44,7 +47,7 @@ class WordCarryover:
         moved = any(a.value != b.value for a, b in zip(old.quantities, new.quantities, strict=False))
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
-        asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", new.prompt)}
+        asked = _bigrams(new.prompt)
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked)), None)
@@ -59,11 +62,20 @@ class WordCarryover:
         return found
 
 
-def _claims(text: str, m: re.Match[str], asked: set[str]) -> bool:
-    """Whether ``m`` (a :data:`_CLAIM` word) makes a claim of its own: a word the question does not use, and not a
-    quantity's amount ("24 more people", "$5 less": how many, not a comparison)."""
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+|\d+", text)]
+    return set(zip(words, words[1:], strict=False))
+
+
+def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
+    """Whether ``m`` (a :data:`_CLAIM` word) makes a claim of its own: not the question's own words restated (the
+    word with a neighbour as the question says them: "fewer cards than he has"; "so Dan has more" is a claim
+    though the question says "the one with more stickers"), and not a quantity's amount ("24 more people", "$5
+    less": how many, not a comparison)."""
     word = m.group().casefold()
-    if word in asked:
+    before = re.findall(r"[^\W\d_]+|\d+", text[: m.start()])
+    after = re.findall(r"[^\W\d_]+|\d+", text[m.end() :])
+    if (before and (before[-1].casefold(), word) in asked) or (after and (word, after[0].casefold()) in asked):
         return False
     return not (word in ("more", "less", "fewer") and re.search(r"\d\s*$", text[: m.start()]))
 

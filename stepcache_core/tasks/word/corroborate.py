@@ -83,7 +83,7 @@ def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: 
     """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``)."""
     text = request.embed_text
     fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
-    out: list[Request] = []
+    out: list[tuple[int, Request]] = []
     seen: set[str] = set()
     # a value the question states twice is one quantity said twice (as a template repeats a variable): it keeps
     # one value, and the probe varies it as one
@@ -103,10 +103,15 @@ def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: 
             continue
         seen.add(probe)
         prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
-        out.append(replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None))
+        flips = sum(
+            (a.value < b.value) != (drawn[a.value] < drawn[b.value]) for i, a in enumerate(firsts) for b in firsts[i + 1 :]
+        )
+        out.append((flips, replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)))
         if len(out) >= n:
             break
-    return out
+    # points where the quantities compare otherwise first: a branch on how they compare ("the cheaper one", "if
+    # she has more") then shows as a disagreement, where a point that keeps every order would agree
+    return [r for _, r in sorted(out, key=lambda p: -p[0])]
 
 
 _FRACTIONS = tuple(Fraction(a, b) for a, b in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 5), (2, 5), (3, 5), (4, 5)))

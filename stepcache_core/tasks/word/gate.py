@@ -66,15 +66,18 @@ _AMBIGUOUS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}")
 _BEFORE = re.compile(
     r"(?:\b(?:over|under|above|below|past|beyond|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|top(?:s|ped|ping)?|"
     r"reach(?:es|ed|ing)?|hit(?:s|ting)?|(?:at\s+)?least|(?:at\s+)?most|minimum(?:\s+of)?|maximum(?:\s+of)?|min\.?|"
-    r"max\.?|up\s+to|in\s+excess\s+of|within|until|till|(?<!\d\s)(?:larger|bigger|higher|greater|smaller|lower|"
-    r"older|younger|longer|shorter|more|less|fewer)\s+than)|[<>≤≥]=?)\s*(?:of\s+|a\s+|an\s+|the\s+)?"
+    r"max\.?|up\s+to|in\s+excess\s+of|within|until|till|limit(?:ed)?\s+(?:to|of|at)|limit|tops?\s+out\s+at|"
+    r"ceiling(?:\s+of)?|floor(?:\s+of)?|cap(?:ped)?\s+(?:at|of)|cap|short\s+of|beneath|north\s+of|south\s+of|"
+    r"kicks?\s+in\s+at|starts?\s+at|between|(?:minimum|maximum)\s+(?:\w+\s+){1,2}of|"
+    r"(?<!\d\s)(?:larger|bigger|higher|greater|smaller|lower|"
+    r"older|younger|longer|shorter|more|less|fewer)\s+than)|[<>≤≥≦≧]=?)\s*(?:of\s+|a\s+|an\s+|the\s+)?"
     r"(?:[A-Z]{2,3}\s?|US\$|Rs\.?\s?|[$€£¥₹])?$",
     re.IGNORECASE,
 )
 _AFTER = re.compile(
     r"^\s*(?:[^\W\d_]+\s+)??(?:or|and)\s+(?:more|less|fewer|over|above|under|below|older|younger|higher|lower|"
-    r"greater|bigger|larger|longer|shorter|up|beyond|later|earlier|after|before)\b|^[^\W\d_]{0,3}\+|^\s*(?:minimum|"
-    r"maximum|min\b|max\b|or\s+beyond)",
+    r"greater|bigger|larger|longer|shorter|up|upwards?|beyond|later|earlier|after|before)\b|^[^\W\d_]{0,3}\+|"
+    r"^\s*(?:minimum|maximum|min\b|max\b|or\s+beyond|plus\b|upwards?\b|-\s*\$?\d|–\s*\$?\d)",
     re.IGNORECASE,
 )
 
@@ -119,6 +122,10 @@ _BRANCH = re.compile(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
     r"(?:days?|numbers?|weeks?|months?|years?|pages?|rows?|houses?|floors?|ones?|hours?|minutes?)|is\s+(?:even|odd)\b|"
-    r"o'clock|a\.m\.|p\.m\.|clock|midnight|noon)",
+    r"o'clock|a\.m\.|p\.m\.|\d\s*(?:am|pm)\b|clock|midnight|noon|hour\s+\d+\s+of|day\s+\d+\s+of|weekends?|"
+    r"weekdays?|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:to|through|till|until|-)\s+"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|year\s+\d{4}|in\s+\d{4}\b|leap|"
+    r"the\s+(?:cheaper|cheapest|costlier|more\s+expensive|less\s+expensive)|winner|loser|otherwise|unless|else\b|"
+    r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d)",
     re.IGNORECASE,
 )

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from stepcache_core.errors import InvalidRequestError, InvalidSchemaError
@@ -350,3 +352,43 @@ def test_a_longer_list_goes_to_the_model_and_its_answer_is_served():
         backend=ScriptedBackend([], default=json.dumps(want)),
     )
     assert out.trace.backend_calls >= 1 and json.loads(out.text) == want
+
+
+_UPPER_PERSON = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
+    "required": ["name", "age", "city"],
+}
+
+
+def _upper_model(spec, always=False):
+    """A model that follows the upper-case instruction (``always``: it stands in its system prompt, which the
+    caller's own call sends it)."""
+    import re as _re
+
+    m = _re.search(r"(\w+ \w+) is (\d+) and lives in (\w+)", spec.prompt)
+    name, age, city = m.group(1), int(m.group(2)), m.group(3)
+    if always or "upper case" in spec.prompt:
+        name, city = name.upper(), city.upper()
+    return json.dumps({"name": name, "age": age, "city": city})
+
+
+@pytest.mark.parametrize("where", ["context", "request"])
+def test_a_condition_on_the_values_form_is_never_re_derived_away(make_engine, where):
+    """Class: "Write every name and city in upper case." in the caller's system prompt (``Request.context``) or in
+    the request itself: the cached values are in another form than the text spells them, and the next record
+    was served as the text spells it ("John Smith" for "JOHN SMITH"). Now the system prompt stops values moving
+    unless it is a persona, and a value the model reformed is not re-derived: the model writes the new one."""
+    engine, backend = make_engine(respond=lambda spec: _upper_model(spec, always=where == "context"))
+
+    def ask(record):
+        if where == "context":
+            return Request(
+                f"Extract the person: {record}", schema=_UPPER_PERSON, context="Write every name and city in upper case."
+            )
+        return Request(f"Extract the person, writing every name and city in upper case: {record}", schema=_UPPER_PERSON)
+
+    engine.run(ask("Maria Lopez is 34 and lives in Madrid."))
+    out = engine.run(ask("John Smith is 52 and lives in Boston."))
+    assert json.loads(out.text) == {"name": "JOHN SMITH", "age": 52, "city": "BOSTON"}
+    assert out.trace.backend_calls == 1

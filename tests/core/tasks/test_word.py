@@ -666,3 +666,51 @@ def test_a_threshold_after_an_article_is_still_one():
     """Class: "a price more than $50": the article is not an amount."""
     q = "Shipping is free for a basket more than ${t}. Shipping costs $5. Ann buys 6 books at $10 each. How much does Ann pay?"
     assert not WordGate().compatible(parse_problem(Request(q.format(t=50))), parse_problem(Request(q.format(t=40)))).ok
+
+
+MORE_LIMITS = [
+    "Each customer is limited to {t} pens. Pens cost $3 each. Ann wants {n} pens. How much does Ann pay?",
+    "Taxis charge a minimum fare of ${t}. A ride costs $2 per mile. Ann rides {n} miles. How much does Ann pay?",
+    "Buyers of between {t} and 40 shirts get 10% off. Shirts cost $5. Ann buys {n} shirts. How much does Ann pay?",
+    "Refunds are capped at ${t}. Ann returns {n} books at $4 each. How much is Ann refunded?",
+    "Orders of {t}-40 pens ship free, others pay $3. Pens cost $2. Ann buys {n} pens. How much does Ann pay?",
+    "A movie starts at {t} pm and lasts {n} hours. At what hour does it end?",
+    "It is hour {t} of the day. In {n} hours, what hour of the day will it be?",
+    "Today is day {t} of the week. What day of the week is it in {n} days?",
+    "In the year 20{t}, Ann saves $3 a day for {n} days of the year. How much does Ann save?",
+    "A shop is open Monday to Friday and sells {t} cakes a day. How many cakes does it sell in {n} days?",
+    "A red shirt costs ${t} and a blue shirt costs ${n}. Ann buys 3 of the cheaper shirts. How much does Ann pay?",
+    "Ann scored {t} points and Bob scored {n} points. The winner gets 5 bonus points. How many points does Bob end with?",
+    "Ann has {t} apples and Bob has {n}. If Ann has more apples than Bob, she gives him 3; otherwise he gives her 4. How many apples does Bob have?",
+    "A pen costs ${t}. Ann buys {n} pens. Round the total cost to the nearest ten dollars. How much does Ann pay?",
+]
+
+
+@pytest.mark.parametrize("question", MORE_LIMITS)
+def test_limits_ranges_branches_calendars_and_roundings_move_no_number(question):
+    """Class (second probe of unseen inputs): a limit, a range, a branch in words ("cheaper", "the winner",
+    "otherwise"), a clock or calendar ("11 pm", "day 6 of the week", "Monday to Friday", "in the year 2024") or a
+    rounding asked in the question: each served a wrong answer once a probe on the same side agreed (42 for 30,
+    14 o'clock, 1095 for a leap year, 42 for 40)."""
+    old = parse_problem(Request(question.format(t=12, n=9)))
+    new = parse_problem(Request(question.format(t=12, n=14)))
+    assert not WordGate().compatible(old, new).ok, question
+
+
+def test_a_line_stating_the_branch_is_a_claim_even_in_the_questions_words(make_engine):
+    """Class: the reused answer says which branch holds ("So Bob has more.") with a word the question uses
+    elsewhere ("how many more pens"): a claim about the cached numbers, stale when they move; the question's own
+    phrase ("4 more pens than Ann") is not."""
+    from stepcache_core.tasks.word.carry import WordCarryover
+
+    q = "Ann has {a} pens and Bob has {b} pens. How many more pens does Bob have than Ann?"
+    cached = "So Bob has more.\n{b} - {a} = <<{b}-{a}={c}>>{c}\n#### {c}"
+    old, new = parse_problem(Request(q.format(a=5, b=9))), parse_problem(Request(q.format(a=6, b=9)))
+    steps = LayoutSegmenter().segment(cached.format(a=5, b=9, c=4), origin="cached")
+    adapted = LayoutSegmenter().segment(cached.format(a=6, b=9, c=3), origin="adapted")
+    found = WordCarryover().stale(old, new, steps, adapted, cached)
+    assert found and any("'more'" in v.reason for v in found)
+    restated = "Bob has 9 - 5 = <<9-5=4>>4 more pens than Ann.\n#### 4"
+    steps = LayoutSegmenter().segment(restated, origin="cached")
+    adapted = LayoutSegmenter().segment(restated.replace("9 - 5 = <<9-5=4>>4", "9 - 6 = <<9-6=3>>3"), origin="adapted")
+    assert not WordCarryover().stale(old, new, steps, adapted, restated)
