@@ -129,9 +129,10 @@ class StepCacheEngine:
             reused = _Missed()
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
         outcome = self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
-        if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None:
+        prober = backend or self.backend  # never the caller's own call: it would repeat their question, not ask the probe's
+        if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None and prober:
             # a first answer of a structure that needs corroborating: a second point, asked off the request's path
-            self.prober.schedule(prep, model)
+            self.prober.schedule(prep, prober)
         return outcome
 
     def lookup(

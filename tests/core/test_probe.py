@@ -228,3 +228,14 @@ def test_a_second_round_vouches_for_the_numbers_in_words():
         assert engine.prober.usage["probes"] == budget
         out = engine.run(Request(question.format(n=9, k="four times")))
         assert out.trace.backend_calls == calls and out.text.endswith("#### 45")
+
+
+def test_the_callers_own_call_never_answers_a_probe():
+    """Class: ``engine.run`` with only the caller's own call (``passthrough``, which ignores the engine's prompt
+    and repeats the caller's request): a probe through it would get the first question's answer again, disagree
+    and dispute a right entry. No probe is asked; the next caller with other numbers corroborates, as before."""
+    own = ScriptedBackend(respond=shop_model)
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)), passthrough=own)
+    assert background.drain(10)
+    assert len(own.calls) == 1 and engine.prober.usage["probes"] == 0 and engine.prober.usage["disputed"] == 0
