@@ -136,7 +136,9 @@ class Adaptation:
             return frozenset()
         try:
             varied = corroboration.varied(precedent.old, prep.problem)
-            vouched = corroboration.vouched(prep.problem, precedent.steps, steps) if varied else frozenset()
+            # only what varied is vouched for: a slot that kept its value agreed with nothing new (a 4 of the
+            # question that an answer's own 4 legs per cow coincides with is told apart only where it changes)
+            vouched = corroboration.vouched(prep.problem, precedent.steps, steps) & varied if varied else frozenset()
         except Exception:  # a check that cannot tell corroborates nothing
             return frozenset()
         return vouched | precedent.candidate.entry.corroborated if vouched else frozenset()

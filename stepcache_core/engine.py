@@ -270,8 +270,7 @@ class StepCacheEngine:
             return _Missed()  # reused only when identical: nothing to retrieve, nothing to embed
         # retrieval proposes, verification decides: the structural match first, then the nearest
         # neighbours; the candidate whose adapted steps verify best wins
-        structural = self.retriever.by_signature(prep, run)
-        best = self.adaptation.best(prep, run, [structural] if structural else [])
+        best = self._structural(prep, run)
         retrieved = Retrieved()
         if best is None or not best.ok:
             seen = best.candidate.entry.id if best else None
@@ -298,6 +297,21 @@ class StepCacheEngine:
                 layout=cand.entry.output if verified else None,
             )
         return self._patch(prep, run, backend, best, retrieved)
+
+    def _structural(self, prep: Prepared, run: RunLog) -> Adapted | None:
+        """Of the entries of the same structure, the first whose adaptation verifies and needs no corroboration it
+        lacks (a precedent corroborated for other values may not serve a names-only variant of a question that
+        has an entry of its own), else the best adapted."""
+        best: Adapted | None = None
+        for candidate in self.retriever.by_structure(prep, run):
+            adapted = self.adaptation.best(prep, run, [candidate])
+            if adapted is None:
+                continue
+            if adapted.ok and not self.adaptation.uncorroborated(prep, adapted):
+                return adapted
+            if best is None or adapted.score > best.score:
+                best = adapted
+        return best
 
     def _exact(self, prep: Prepared, run: RunLog, *, unverified: bool) -> Served | None:
         """The identical request's entry, when it may be served."""

@@ -7,7 +7,14 @@ first answer is stored, the engine itself asks the model the same question with 
 :meth:`~stepcache_core.tasks.base.Corroboration.probes` whose re-derivation of the stored answer fits every
 role), off the request's path, and corroborates the entry when the two agree. When they disagree one of them is
 wrong: the entry is then kept for its identical request only (as an exact cache keeps an answer), and nothing is
-re-derived from it, not even for other names. The probe's answer is a check: it is never served or stored.
+re-derived from it, not even for other names. The probe's answer is a check: it is never served.
+
+A first answer may re-derive at no second point: two of its numbers share a value (a 40-item quiz where
+100% - 60% = 40%), so which one a step uses cannot be told. The probe is then asked anyway, and its answer, when it
+verifies and re-derived for the first question agrees with the first answer, is stored as a *precedent* of its own
+(the caller's model's answer to a question no caller asked, whose values share nothing), corroborated for the
+slots the first question's values vouch for; the next round probes it for the rest. One precedent is asked per
+structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
@@ -31,8 +38,8 @@ from .config import EngineConfig
 from .errors import StepCacheError
 from .intake import Prepared, RunLog
 from .record import Recorder
-from .store import Candidate
-from .values import Request
+from .store import Candidate, Entry
+from .values import Request, Step
 from .verify import Verification
 
 __all__ = ["Prober"]
@@ -62,7 +69,16 @@ class Prober:
         self._lock = threading.Lock()
         self._asked: OrderedDict[str, int] = OrderedDict()  # entry id -> probes run for it
         self._running: set[tuple[str, str]] = set()  # (collection, signature) being probed
-        self.usage = {"probes": 0, "corroborated": 0, "disputed": 0, "model_calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
+        self._preceded: OrderedDict[tuple[str, str], None] = OrderedDict()  # structures a precedent was asked for
+        self.usage = {
+            "probes": 0,
+            "corroborated": 0,
+            "disputed": 0,
+            "precedents": 0,
+            "model_calls": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+        }
         """What probes cost and achieved, over this engine's life."""
 
     def schedule(self, prep: Prepared, backend: Backend) -> bool:
@@ -78,9 +94,12 @@ class Prober:
             self._running.add(structure)
 
         def work() -> None:
+            target: Prepared | None = prep
             try:
-                while self._take_turn(prep.entry_id) and self._probe(prep, backend):
-                    pass  # corroborated for some slots: another point may vouch for the rest, within the budget
+                # a round that corroborates some slots, or stores a precedent, is followed by another within the
+                # budget (counted for the first answer): another point may vouch for the rest
+                while target is not None and self._take_turn(prep.entry_id):
+                    target = self._probe(target, backend)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -99,16 +118,18 @@ class Prober:
                 self._asked.popitem(last=False)
             return asked < self._config.corroboration_probes
 
-    def _probe(self, prep: Prepared, backend: Backend) -> bool:
-        """One probe; whether it corroborated the entry for some slots (and another round may help)."""
+    def _probe(self, prep: Prepared, backend: Backend) -> Prepared | None:
+        """One probe of the entry stored for ``prep``; what the next round probes (``prep`` corroborated for some
+        slots, or a precedent just stored), or ``None``."""
         profile, corroboration = prep.profile, prep.profile.corroboration
         assert corroboration is not None
         store = self._recorder.store_for(prep)
         entry = store.get(prep.collection, prep.entry_id)
         if entry is None or not entry.verified:
-            return False
+            return None
         old = profile.parse(entry.as_request(prep.request.namespace))
         chosen: tuple[Prepared, Any, frozenset[str]] | None = None
+        unfit: tuple[Prepared, frozenset[str]] | None = None
         for request in corroboration.probes(prep.request, prep.problem):
             run = RunLog()
             try:
@@ -122,16 +143,91 @@ class Prober:
                 continue  # vouched for already: a point that varies what is not
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)])
             if adapted is None or not adapted.ok:
-                continue  # a value no longer fits its role there (a count that is not whole...): another point
+                # a value no longer fits its role there (a count that is not whole...), or which quantity a number
+                # of the answer is cannot be told: another point
+                unfit = unfit or (probe, varied)  # the first: the most answerable
+                continue
             vouchable = corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied
             if vouchable == varied:
                 chosen = probe, adapted, varied
                 break
         if chosen is None:
+            if unfit is not None:
+                return self._precede(prep, entry, *unfit, backend)
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
-            return False
+            return None
         probe, adapted, varied = chosen
         run = RunLog()
+        answer = self._ask(probe, backend, run)
+        if answer is None:
+            return None  # an answer that does not verify vouches for nothing
+        steps, _ = answer
+        current = store.get(prep.collection, prep.entry_id)
+        if current is None or current.output != entry.output:
+            return None  # replaced or removed meanwhile
+        if not corroboration.agrees(probe.problem, adapted.steps, steps):
+            self._dispute(prep, current, run)
+            return None
+        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
+        if not slots:
+            return None
+        self._recorder.corroborate(prep, current, slots, run)
+        with self._lock:
+            self.usage["corroborated"] += 1
+        return prep
+
+    def _precede(
+        self, prep: Prepared, entry: Entry, probe: Prepared, varied: frozenset[str], backend: Backend
+    ) -> Prepared | None:
+        """The stored answer re-derives at no second point: a number of it may be either of two quantities that
+        share its value in the first question (a 40-item quiz where 100% - 60% = 40%), or a value that hides what
+        it is (a 2 the answer may have counted itself). The model answers the point anyway, and its answer,
+        re-derived for the first question, must agree with the stored one; it is then stored as a precedent of its
+        own (a question no caller asked, answered by the caller's model), corroborated for the slots the first
+        question's values vouch for. Its values hide nothing, so the next round can probe it for the rest. When the
+        two disagree one of them is wrong: the stored entry is disputed, and the precedent is not kept."""
+        profile, corroboration = prep.profile, prep.profile.corroboration
+        assert corroboration is not None
+        store = self._recorder.store_for(prep)
+        if store.get(probe.collection, probe.entry_id) is not None:
+            return None  # a caller's own answer to that question is never replaced by a probe's
+        structure = (prep.collection, prep.signature)
+        with self._lock:
+            if structure in self._preceded:
+                return None  # one precedent asked per structure: later ones come from callers' own variants
+            self._preceded[structure] = None
+            while len(self._preceded) > _REMEMBERED:
+                self._preceded.popitem(last=False)
+        if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):
+            return None  # the structure has a corroborated entry already
+        run = RunLog()
+        answer = self._ask(probe, backend, run)
+        if answer is None:
+            return None
+        steps, text = answer
+        current = store.get(prep.collection, prep.entry_id)
+        if current is None or current.output != entry.output:
+            return None
+        precedent = self._recorder.entry(probe, text, verified=True)
+        back = self._adaptation.best(prep, run, [(Candidate(precedent, None), probe.problem)])
+        if back is None or not back.ok:
+            logger.debug("stepcache: probe for %s: its answer does not re-derive for the first question", prep.entry_id)
+            return None  # nothing to compare: the probe's answer vouches for nothing
+        cached = self._verification.segment(profile, current.output)
+        if not corroboration.agrees(prep.problem, back.steps, cached):
+            self._dispute(prep, current, run)
+            return None
+        slots = corroboration.vouched(prep.problem, back.steps, cached) & varied
+        if not self._recorder.put(probe, text, verified=True, run=run, corroborated=slots):
+            return None
+        with self._lock:
+            self.usage["precedents"] += 1
+            self.usage["corroborated"] += bool(slots)
+        return probe
+
+    def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
+        """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""
+        profile = probe.profile
         with self._lock:
             self.usage["probes"] += 1
         try:
@@ -142,26 +238,15 @@ class Prober:
                     self.usage[key] += run.usage()[key]
         steps = self._verification.segment(profile, completion.text, "generated")
         ok, _, _ = self._verification.steps(probe, steps, run)
-        if not ok or not self._verification.whole(probe, profile.segmenter.render(steps)).ok:
-            logger.debug("stepcache: probe for %s: the model's answer did not verify", prep.entry_id)
-            return False  # an answer that does not verify vouches for nothing
-        current = store.get(prep.collection, prep.entry_id)
-        if current is None or current.output != entry.output:
-            return False  # replaced or removed meanwhile
-        if not corroboration.agrees(probe.problem, adapted.steps, steps):
-            # one of the two answers is wrong, and nothing tells which: the entry is no longer re-derived (not even
-            # for other names, which need no corroboration), and serves its identical request as an exact cache would
-            logger.info(
-                "stepcache: corroboration probe for entry %s disagreed: kept for its identical request only", prep.entry_id
-            )
-            self._recorder.dispute(prep, current, run)
-            with self._lock:
-                self.usage["disputed"] += 1
-            return False
-        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
-        if not slots:
-            return False
-        self._recorder.corroborate(prep, current, slots, run)
+        if not ok or not self._verification.whole(probe, completion.text).ok:
+            logger.debug("stepcache: probe of %s: the model's answer did not verify", probe.request.embed_text[:60])
+            return None
+        return list(steps), completion.text
+
+    def _dispute(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
+        """One of the two answers is wrong, and nothing tells which: the entry is no longer re-derived (not even for
+        other names, which need no corroboration), and serves its identical request as an exact cache would."""
+        logger.info("stepcache: corroboration probe for entry %s disagreed: kept for its identical request only", prep.entry_id)
+        self._recorder.dispute(prep, entry, run)
         with self._lock:
-            self.usage["corroborated"] += 1
-        return True
+            self.usage["disputed"] += 1

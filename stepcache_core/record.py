@@ -100,20 +100,7 @@ class Recorder:
         if len(text) > self.config.max_output_chars:
             run.notes.append(f"not stored: {len(text)} characters is over max_output_chars={self.config.max_output_chars}")
             return False
-        req = prep.request
-        entry = Entry(
-            id=prep.entry_id,
-            prompt=req.prompt,
-            key_text=req.embed_text,
-            task=prep.profile.name,
-            output=text,
-            constraints=req.constraints_json(),
-            created_at=time.time(),
-            verified=verified,
-            signature=prep.signature if verified else "",
-            frame=frame,
-            corroborated=corroborated if verified else frozenset(),
-        )
+        entry = self.entry(prep, text, verified=verified, frame=frame, corroborated=corroborated)
         later = False
         with run.stage("store"):
             if prep.profile.exact_only:
@@ -131,6 +118,24 @@ class Recorder:
         if later:
             self._embed_later(prep, entry)
         return True
+
+    @staticmethod
+    def entry(prep: Prepared, text: str, *, verified: bool, frame: str = "", corroborated: frozenset[str] = frozenset()) -> Entry:
+        """The entry :meth:`put` stores for ``text`` as the answer to the request."""
+        req = prep.request
+        return Entry(
+            id=prep.entry_id,
+            prompt=req.prompt,
+            key_text=req.embed_text,
+            task=prep.profile.name,
+            output=text,
+            constraints=req.constraints_json(),
+            created_at=time.time(),
+            verified=verified,
+            signature=prep.signature if verified else "",
+            frame=frame,
+            corroborated=corroborated if verified else frozenset(),
+        )
 
     def _embed_later(self, prep: Prepared, entry: Entry, *, text: str | None = None) -> None:
         """Write ``entry``'s real vector (of ``text``, by default the request's) once the embedding model has loaded

@@ -30,7 +30,7 @@ class Retrieved:
 
 
 class Retriever:
-    """Finds candidates in ``store``: :meth:`by_signature` (no embedding), :meth:`by_embedding`.
+    """Finds candidates in ``store``: :meth:`by_structure` (no embedding), :meth:`by_embedding`.
 
     Replace ``engine.retriever`` with a subclass to change how candidates are found; the engine adapts and
     verifies whatever it returns.
@@ -42,26 +42,31 @@ class Retriever:
         self.config = config
 
     def by_signature(self, prep: Prepared, run: RunLog) -> tuple[Candidate, Any] | None:
-        """The newest verified entry of the same structure that passes the gate (the fast path: shared by every
-        process and every restart), with the task's parse of its request. Of the two newest, an older one
-        corroborated for more slots (:attr:`Entry.corroborated`) wins."""
+        """The preferred verified entry of the same structure that passes the gate (see :meth:`by_structure`), with
+        the task's parse of its request."""
+        found = self.by_structure(prep, run)
+        return found[0] if found else None
+
+    def by_structure(self, prep: Prepared, run: RunLog, n: int = 4) -> list[tuple[Candidate, Any]]:
+        """Of the ``n`` newest verified entries of the same structure (the fast path, no embedding: shared by every
+        process and every restart), those that pass the gate, each with the task's parse of its request: the ones
+        corroborated for more slots (:attr:`Entry.corroborated`) first, then the newest."""
         signature = prep.signature
         if not signature:
-            return None
-        found: tuple[Candidate, Any] | None = None
+            return []
+        found: list[tuple[Candidate, Any]] = []
         with run.stage("signature"):
-            for entry in self.store.find(prep.collection, signature, 2):
+            for entry in self.store.find(prep.collection, signature, n):
                 if entry.task != prep.profile.name or not entry.verified:
                     continue
-                if found is not None and len(entry.corroborated) <= len(found[0].entry.corroborated):
-                    continue  # the newest wins unless an older one is corroborated for more
                 try:
                     old = prep.profile.parse(entry.as_request(prep.request.namespace))
                 except Exception:  # a stored entry that no longer parses is skipped, never served
                     continue
                 if prep.profile.gate.compatible(old, prep.problem).ok:
-                    found = Candidate(entry, None), old
-        if found is not None:
+                    found.append((Candidate(entry, None), old))
+        found.sort(key=lambda c: (-len(c[0].entry.corroborated), -c[0].entry.created_at))
+        if found:
             run.notes.append("matched by structure signature (no embedding)")
         return found
 

@@ -239,3 +239,96 @@ def test_the_callers_own_call_never_answers_a_probe():
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)), passthrough=own)
     assert background.drain(10)
     assert len(own.calls) == 1 and engine.prober.usage["probes"] == 0 and engine.prober.usage["disputed"] == 0
+
+
+QUIZ = (
+    "In a {n}-item quiz, {p}% of the questions are chemistry and the rest are history. If {name} gets {q}% of the "
+    "chemistry questions right and half of the history questions right, how many points does {name} get?"
+)
+QUIZ_READ = re.compile(r"In a (\d+)-item quiz, (\d+)% of the questions are chemistry .*? If (\w+) gets (\d+)% of")
+
+
+def quiz_answer(n: int, p: int, q: int, *, slip: bool = False) -> str:
+    """The worked answer (``slip``: half the chemistry questions counted for history, where half the history
+    questions are meant; every computation true, every number grounded)."""
+    c, h = Fraction(n * p, 100), Fraction(n * (100 - p), 100)
+    a, b = c * q / 100, (c if slip else h) / 2
+
+    def w(x: Fraction) -> str:
+        return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
+
+    lines = [f"There are {n} * {p}/100 = <<{n}*{p}/100={w(c)}>>{w(c)} chemistry questions."]
+    if not slip:
+        lines = [
+            f"History is 100% - {p}% = {100 - p}% of the quiz.",
+            lines[0],
+            f"There are {n} * {100 - p}/100 = <<{n}*{100 - p}/100={w(h)}>>{w(h)} history questions.",
+        ]
+    lines += [
+        f"From chemistry: {w(c)} * {q}/100 = <<{w(c)}*{q}/100={w(a)}>>{w(a)} points.",
+        f"From history: {w(c if slip else h)} / 2 = <<{w(c if slip else h)}/2={w(b)}>>{w(b)} points.",
+        f"In total {w(a)} + {w(b)} = <<{w(a)}+{w(b)}={w(a + b)}>>{w(a + b)} points.\n#### {w(a + b)}",
+    ]
+    return "\n".join(lines)
+
+
+def test_a_first_answer_with_a_coincidence_gets_a_precedent_of_its_own():
+    """Class: a first answer that re-derives at no second point, because two of its numbers share a value (a
+    40-item quiz where 100% - 60% = 40%: which 40 a later step uses cannot be told). The probe's question is
+    asked anyway; its answer, re-derived for the first question, agrees with the first answer, so it is stored
+    as a precedent of its own (its values share nothing) and a second round corroborates it. The next caller
+    with other numbers is served from it; a names-only caller is still served the first answer re-named."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = QUIZ_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        return quiz_answer(int(m[1]), int(m[2]), int(m[4]))
+
+    engine, backend = engine_for(model, probes=2)
+    first = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
+    assert first.trace.verified and first.text.endswith("#### 26")
+    assert background.drain(10)
+    assert engine.prober.usage["precedents"] == 1 and engine.prober.usage["disputed"] == 0
+    assert engine.count() == 2  # the first answer, and the precedent (a question no caller asked)
+    calls = len(backend.calls)
+    served = wrong = 0
+    for n, p, q, name in ((80, 30, 50, "Bo"), (60, 40, 25, "Cy"), (20, 50, 60, "Di"), (100, 70, 80, "Ed")):
+        out = engine.run(Request(QUIZ.format(n=n, p=p, q=q, name=name)))
+        background.drain(10)
+        served += out.trace.backend_calls == 0
+        wrong += out.trace.backend_calls == 0 and out.text != quiz_answer(n, p, q).replace("Ann", name)
+    assert wrong == 0 and served == 4
+    renamed = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Flo")))
+    assert renamed.trace.backend_calls == 0 and renamed.text == first.text.replace("Ann", "Flo")
+    assert len(backend.calls) == calls
+
+
+def test_a_precedent_that_disagrees_disputes_the_first_answer():
+    """Class: a consistent slip on a first answer with a coincidence (history counted in full). The probe's right
+    answer, re-derived for the first question, disagrees with it: the first entry is disputed (its identical
+    request only), the probe's answer is not kept, and a variant is the model's to answer."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = QUIZ_READ.search(spec.prompt)
+        assert m is not None
+        n, p, q = int(m[1]), int(m[2]), int(m[4])
+        return quiz_answer(n, p, q, slip=(n, p) == (40, 60))
+
+    engine, backend = engine_for(model, probes=2)
+    first = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
+    assert first.trace.verified and first.text.endswith("#### 30")  # the model's own (wrong) answer
+    assert background.drain(10)
+    assert engine.prober.usage["disputed"] == 1 and engine.prober.usage["precedents"] == 0
+    assert engine.count() == 1
+    out = engine.run(Request(QUIZ.format(n=80, p=30, q=50, name="Bo")))
+    assert out.trace.backend_calls == 1 and out.text == quiz_answer(80, 30, 50)
+
+
+def test_a_fraction_in_digits_is_varied_by_the_probe():
+    """Class: a quantity written as a fraction in digits ("1/2 pound"): the probe gives it another value too, so
+    that a later caller who changes it can be served."""
+    question = "Carl has {w} pounds of water. Each small cube uses {f} pound. He makes {k} small cubes. How much water is left?"
+    request = Request(question.format(w=124, f="1/2", k=14))
+    probes = WordCorroboration().probes(request, parse_problem(request))
+    assert probes and all("1/2 pound" not in p.prompt for p in probes)
+    assert all(re.search(r"uses \d+/\d+ pound", p.prompt) for p in probes)

@@ -43,8 +43,8 @@ def test_by_embedding_keeps_what_passes_the_gate_and_says_why_not(make_engine):
 
 def test_a_replaced_retriever_decides_what_is_reused(make_engine):
     class Nothing(Retriever):
-        def by_signature(self, prep, run):
-            return None
+        def by_structure(self, prep, run, n=4):
+            return []
 
         def by_embedding(self, prep, run):
             return Retrieved()

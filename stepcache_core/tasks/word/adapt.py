@@ -26,7 +26,7 @@ from .echo import echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, overlaps
+from .verify import in_cents, line_numbers, named_constants, overlaps, unused_quantity
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -88,7 +88,10 @@ def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
     for a, b in zip(old.quantities, new.quantities, strict=False):
         m.add(a.value, b.value)
         if a.value.denominator != 1:
-            if a.value.numerator == 1 == b.value.numerator and b.value.denominator != 1:
+            if a.value == b.value:  # the same fraction: its parts stay what they were (unless mapped otherwise)
+                m.add(Fraction(a.value.denominator), Fraction(a.value.denominator))
+                m.add(Fraction(a.value.numerator), Fraction(a.value.numerator))
+            elif a.value.numerator == 1 == b.value.numerator and b.value.denominator != 1:
                 m.add(Fraction(a.value.denominator), Fraction(b.value.denominator))
             else:  # a bare 4 of "three quarters" that turns into "two fifths": which part it was cannot be told
                 m.block(Fraction(a.value.denominator))
@@ -117,6 +120,11 @@ class WordAdapter:
 
     def adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
+            return list(steps)
+        if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
+            # a quantity of the question no computation takes is a condition the answer reads in words ("this
+            # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
+            # words may no longer hold, and no check reads them
             return list(steps)
         questions = question_map(old, new)
         results = ValueMap()
@@ -240,12 +248,34 @@ class WordAdapter:
             right = edits.get((c.right.start, c.right.end), c.right.value)
             if c.holds(left, right) != c.holds():
                 raise _Refused("a comparison whose outcome flips")
+        for (start, end), value in edits.items():
+            if not _keeps_precision(value, line[start:end]):
+                raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
         written = {span: write_number(value, line[span[0] : span[1]]) for span, value in edits.items()} | word_edits
         text = line
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+def _keeps_precision(value: Fraction, like: str) -> bool:
+    """Whether ``value`` can stand where the answer wrote ``like`` with decimals ("$56.25", "2.5"): in at most
+    as many places as it wrote, or two (an amount to the cent), and never a value with no finite decimals
+    (which would be written as a fraction). A model writes money to the cent ($61.88), never $61.875; a number
+    it wrote whole follows the rule for counts instead."""
+    m = re.search(r"\.(\d+)", like)
+    if m is None:
+        return True
+    places, den = 0, value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den != 1:
+        return False
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return places <= max(len(m.group(1)), 2)
 
 
 def _unslotted(text: str, problem: WordProblem) -> str:

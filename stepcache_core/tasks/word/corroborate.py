@@ -6,7 +6,7 @@ where ``6 × 2`` was meant: both are 12) verifies, and re-derived for other numb
 never change a computation, so a names-only reuse needs nothing more.
 
 The second answer need not wait for a caller: :meth:`WordCorroboration.probes` writes the question again with
-other numbers (every quantity written in digits or as a percentage), which the engine asks the caller's model in
+other numbers (every quantity written in digits, as a fraction or as a percentage), which the engine asks the caller's model in
 the background once the first answer is stored.
 
 A structural slip changes the final answer at a second set of numbers (the entry re-derived and the model's own
@@ -59,8 +59,8 @@ class WordCorroboration:
         return frozenset(f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others)
 
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
-        """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits or
-        as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
+        """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
+        a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
         value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a
         generator seeded by the question (the same probes every time). No new value hides a slip: none is 0, 1
         or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each differs from
@@ -71,7 +71,7 @@ class WordCorroboration:
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []  # a user turn the prompt does not hold once: the probe could not be asked as the request is
-        digits = [q for q in problem.quantities if q.kind in ("digits", "percent")]
+        digits = [q for q in problem.quantities if q.kind in ("digits", "percent", "fraction")]
         words = [q for q in problem.quantities if _in_words(q)]
         rng = Random(zlib.crc32(text.encode("utf-8")))
         # numbers in digits first (any model reads them), then with the numbers in words too
@@ -143,6 +143,10 @@ def _draw(q: Quantity, rng: Random, attempt: int) -> Fraction:
     v = q.value
     if q.kind == "word":  # another count or multiplier from 3 to 12, another fraction under 1
         return rng.choice([f for f in _FRACTIONS if f != v]) if v < 1 else Fraction(rng.randint(3, 12))
+    if q.kind == "fraction":  # "1/12": another fraction under 1, or over it in the same parts ("3/2" -> "7/2")
+        if v < 1:
+            return rng.choice([f for f in _FRACTIONS + (Fraction(1, 6), Fraction(1, 8), Fraction(1, 10)) if f != v])
+        return v + Fraction(rng.randint(1, 4), v.denominator)
     grain = _grain(q)
     if q.kind == "percent" and v < 100:  # a share stays a share
         low, high = max(grain, Fraction(5)), Fraction(95)

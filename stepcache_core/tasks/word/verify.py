@@ -140,22 +140,7 @@ class WordVerifier:
     @staticmethod
     def _unused(problem: WordProblem, text: str) -> str | None:
         """A quantity of the question (in digits or words) that the answer never states, if any."""
-        stated: set[Fraction] = set()
-        for line in text.splitlines():
-            for num in line_numbers(line):
-                stated.update({num.value, num.operand})
-            stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
-            for comp in computations(line):
-                stated.update(n.operand for n in comp.operands)
-        for q in problem.quantities:
-            if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
-                continue
-            if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
-                continue
-            if q.value.denominator != 1 and Fraction(q.value.denominator) in stated:  # "half": "/ 2"
-                continue
-            return q.text
-        return None
+        return unused_quantity(problem, text)
 
     def _step(
         self,
@@ -279,3 +264,28 @@ def _shares(percent: Fraction) -> set[Fraction]:
 
 def _show(tokens: Sequence[Num | str]) -> str:
     return " ".join(str(t.value) + ("%" if t.percent else "") if isinstance(t, Num) else t for t in tokens)
+
+
+def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True) -> str | None:
+    """A quantity of the question (in digits or words) that the answer ``text`` never states, if any; with
+    ``prose=False``, one that no computation of it takes as an operand (stated in words at most: "this qualifies
+    for the $100 offer", "que supera los 100 dólares")."""
+    stated: set[Fraction] = set()
+    for line in text.splitlines():
+        if prose:
+            for num in line_numbers(line):
+                stated.update({num.value, num.operand})
+            stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
+        for comp in computations(line):
+            stated.update(n.operand for n in comp.operands)
+    for q in problem.quantities:
+        if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
+            continue
+        if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
+            continue
+        if q.value.denominator != 1 and Fraction(q.value.denominator) in stated:  # "half": "/ 2"
+            continue
+        if not prose and q.kind == "word" and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
+            continue  # "after three days", said again: a count the answer's steps follow, one per day
+        return q.text
+    return None

@@ -1,0 +1,165 @@
+"""Word problems: classes of input that served a wrong answer from the cache, each now counted over a grid of
+variants (served from the cache, and wrong among those). Found by probing the task with unseen question families
+and a model that answers every question right; each test fails on the code before its fix.
+
+Classes: a condition the answer states in words, in English or another language ("this qualifies for the $100
+offer", "que supera los 100 dólares"); a constant the answer never names (4 legs per cow) that a question number
+happened to equal, vouched for by a caller who changed only the other numbers; money re-derived finer than the
+cent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+import pytest
+
+from stepcache_core import EngineConfig, Request, StepCacheEngine, background
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks.word.read import final_answer
+from stepcache_core.values import GenerationSpec
+
+
+def engine_for(model: Callable[[GenerationSpec], str]) -> StepCacheEngine:
+    return StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=model),
+        config=EngineConfig(corroboration_probes=2),
+    )
+
+
+def tally(engine: StepCacheEngine, asks: list[tuple[str, Fraction]]) -> tuple[int, int]:
+    """(served from the cache, wrong among them) over ``asks`` (question, right final answer)."""
+    served = wrong = 0
+    for question, right in asks:
+        out = engine.run(Request(question))
+        background.drain(10)
+        final = final_answer(out.text)
+        if out.trace.backend_calls == 0:
+            served += 1
+            wrong += final is None or final[0] != right
+        else:
+            assert final is not None and final[0] == right  # the model's own answer, right by construction
+    return served, wrong
+
+
+# ------------------------------------------------------------------------------ a condition stated in words
+OFFER = {
+    "en": (
+        "Customers who spend ${t} get a ${g} discount. {name} buys {n} lamps at ${p} each. How much does {name} pay?",
+        r"spend \$(\d+) get a \$(\d+) discount\. (\w+) buys (\d+) lamps at \$(\d+)",
+        "{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThis qualifies for the ${t} offer, so {name} pays "
+        "{c} - {g} = <<{c}-{g}={d}>>{d} dollars.\n#### {d}",
+        "{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThat is not enough for the ${t} offer.\n#### {c}",
+    ),
+    "es": (
+        "Si la compra supera los {t} dólares, hay un descuento de {g} dólares. {name} compra {n} lámparas a {p} "
+        "dólares cada una. ¿Cuánto paga {name}?",
+        r"supera los (\d+) dólares, hay un descuento de (\d+) dólares\. (\w+) compra (\d+) lámparas a (\d+)",
+        "{name} gasta {n} * {p} = <<{n}*{p}={c}>>{c} dólares, que supera los {t} dólares.\nCon el descuento paga "
+        "{c} - {g} = <<{c}-{g}={d}>>{d} dólares.\n#### {d}",
+        "{name} gasta {n} * {p} = <<{n}*{p}={c}>>{c} dólares, que no supera los {t} dólares.\n#### {c}",
+    ),
+    "de": (
+        "Bei einem Einkauf über {t} Euro gibt es {g} Euro Rabatt. {name} kauft {n} Lampen zu je {p} Euro. Wie viel zahlt {name}?",
+        r"über (\d+) Euro gibt es (\d+) Euro Rabatt\. (\w+) kauft (\d+) Lampen zu je (\d+)",
+        "{name} zahlt {n} * {p} = <<{n}*{p}={c}>>{c} Euro, das ist über {t} Euro.\nMit Rabatt: {c} - {g} = "
+        "<<{c}-{g}={d}>>{d} Euro.\n#### {d}",
+        "{name} zahlt {n} * {p} = <<{n}*{p}={c}>>{c} Euro, nicht über {t} Euro.\n#### {c}",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(OFFER))
+def test_a_condition_the_answer_states_in_words_moves_no_number(language):
+    """Class: a threshold of the question that no computation takes, which the answer reads in words of any
+    language ("qualifies", "supera", "über"). The first answer is above it, the probes scale every number (and
+    stay above): re-derived for a basket below, the discount would be served. A question quantity no computation
+    takes now moves no number; names still do."""
+    question, read, above, below = OFFER[language]
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        t, g, name, n, p = int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5])
+        c = n * p
+        return (above if c > t else below).format(name=name, n=n, p=p, c=c, t=t, g=g, d=c - g)
+
+    engine = engine_for(model)
+    asks = [(question.format(t=100, g=15, name="Ann", n=3, p=40), Fraction(105))]
+    for name, n, p in [("Dan", 2, 30), ("Eve", 3, 20), ("Fay", 1, 45), ("Gus", 4, 40), ("Hal", 5, 30), ("Ann", 2, 45)]:
+        c = n * p
+        asks.append((question.format(t=100, g=15, name=name, n=n, p=p), Fraction(c - 15 if c > 100 else c)))
+    asks.append((question.format(t=100, g=15, name="Ivy", n=3, p=40), Fraction(105)))  # names only
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert served >= 1  # the names-only variant
+
+
+# ---------------------------------------------------------------- a constant a question number happened to equal
+FARM = "{name}'s farm has {c} cows and {h} horses. How many legs do the animals have in total?"
+
+
+def farm_model(spec: GenerationSpec) -> str:
+    m = re.search(r"farm has (\d+) cows and (\d+) horses", spec.prompt)
+    assert m is not None
+    c, h = int(m[1]), int(m[2])
+    return (
+        f"The cows have {c} * 4 = <<{c}*4={c * 4}>>{c * 4} legs.\nThe horses have {h} * 4 = <<{h}*4={h * 4}>>{h * 4} legs.\n"
+        f"In total {c * 4} + {h * 4} = <<{c * 4}+{h * 4}={c * 4 + h * 4}>>{c * 4 + h * 4} legs.\n#### {c * 4 + h * 4}"
+    )
+
+
+def test_a_caller_who_keeps_a_number_vouches_for_nothing_about_it():
+    """Class: a constant the answer never names (4 legs) equal to a question number (4 cows). The answer verifies
+    only because the question has a 4; a second caller changes only the horses and agrees, which vouched for the
+    cows' slot too although it kept its value: the next variant re-derived the 4 legs as its cow count (6 * 6).
+    A caller's agreeing answer now vouches only for the slots it changed."""
+    engine = engine_for(farm_model)
+    asks = [(FARM.format(name="Ann", c=4, h=9), Fraction(52)), (FARM.format(name="Ann", c=4, h=11), Fraction(60))]
+    for name, c, h in [("Cy", 6, 12), ("Di", 7, 3), ("Ed", 9, 5), ("Flo", 3, 8), ("Gil", 8, 10)]:
+        asks.append((FARM.format(name=name, c=c, h=h), Fraction(4 * c + 4 * h)))
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+# --------------------------------------------------------------------------------------------- money to the cent
+JACKET = (
+    "A jacket costs ${p}. It is on sale for {d}% off, and then a {t}% sales tax is added. How much does {name} pay "
+    "for the jacket?"
+)
+
+
+def _money(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.2f}"
+
+
+def jacket_model(spec: GenerationSpec) -> str:
+    m = re.search(r"\$(\d+)\. It is on sale for (\d+)% off, and then a (\d+)%", spec.prompt)
+    assert m is not None
+    p, d, t = int(m[1]), int(m[2]), int(m[3])
+    keep, tax = Fraction(100 - d, 100), Fraction(100 + t, 100)
+    after, total = p * keep, p * keep * tax
+    if (total * 100).denominator != 1:  # to the cent, as a model writes money (its own computation inexact)
+        return f"After the discount: ${_money(after)}. With tax: ${_money(total)}.\n\n**Answer: {_money(total)}**"
+    return (
+        f"After the discount the jacket costs {p} × {_money(keep)} = ${_money(after)}.\n"
+        f"With tax: {_money(after)} × {_money(tax)} = ${_money(total)}.\n\n**Answer: {_money(total)}**"
+    )
+
+
+def test_money_is_never_re_derived_finer_than_the_cent():
+    """Class: an amount the answer writes to the cent ($57.75) re-derived for other numbers into fractions of a cent
+    ($61.875, where the model and any grader say $61.88). A number written with decimals takes a new value only in
+    as many places as it had (or two), and never one with no finite decimals."""
+    engine = engine_for(jacket_model)
+    asks = []
+    for p, d, t in [(75, 30, 10), (75, 25, 10), (80, 15, 5), (60, 35, 10), (90, 20, 10), (50, 10, 8), (75, 30, 10)]:
+        total = Fraction(p) * Fraction(100 - d, 100) * Fraction(100 + t, 100)
+        asks.append((JACKET.format(p=p, d=d, t=t, name="Ann"), Fraction(round(total * 100), 100)))
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert served >= 1  # the identical repeat, at least
