@@ -10,11 +10,11 @@ wrong: the entry is then kept for its identical request only (as an exact cache 
 re-derived from it, not even for other names. The probe's answer is a check: it is never served.
 
 A first answer may re-derive at no second point: two of its numbers share a value (a 40-item quiz where
-100% - 60% = 40%), so which one a step uses cannot be told. The probe is then asked anyway, and its answer, when it
-verifies and re-derived for the first question agrees with the first answer, is stored as a *precedent* of its own
-(the caller's model's answer to a question no caller asked, whose values share nothing), corroborated for the
-slots the first question's values vouch for; the next round probes it for the rest. One precedent is asked per
-structure.
+100% - 60% = 40%), so which one a step uses cannot be told. The probe is then asked anyway; its answer, when it
+verifies and re-derived for the first question agrees with the first answer, is probed in turn at a point of its
+own (its values share nothing), and when that agrees too it is stored as a *precedent*: the caller's model's
+answer to a question no caller asked, corroborated for what the third point varied. That takes two probes (a
+budget of 2, the default); one precedent is asked per structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
@@ -45,6 +45,9 @@ from .verify import Verification
 __all__ = ["Prober"]
 
 logger = logging.getLogger("stepcache")
+
+_CONTRASTED = 6
+"""How many fitting second points a round compares (see ``Corroboration.contrast``)."""
 
 _REMEMBERED = 10_000
 """How many entries' probe counts a prober remembers (the oldest are forgotten first)."""
@@ -99,7 +102,7 @@ class Prober:
                 # a round that corroborates some slots, or stores a precedent, is followed by another within the
                 # budget (counted for the first answer): another point may vouch for the rest
                 while target is not None and self._take_turn(prep.entry_id):
-                    target = self._probe(target, backend)
+                    target = self._probe(target, backend, prep.entry_id)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -118,18 +121,27 @@ class Prober:
                 self._asked.popitem(last=False)
             return asked < self._config.corroboration_probes
 
-    def _probe(self, prep: Prepared, backend: Backend) -> Prepared | None:
-        """One probe of the entry stored for ``prep``; what the next round probes (``prep`` corroborated for some
-        slots, or a precedent just stored), or ``None``."""
+    def _probe(self, prep: Prepared, backend: Backend, budget: str) -> Prepared | None:
+        """One round for the entry stored for ``prep`` (its probes counted against the entry ``budget``); what
+        the next round probes (``prep`` corroborated for some slots, or a precedent just stored), or ``None``."""
+        entry = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
+        if entry is None or not entry.verified:
+            return None
+        return self._forward(prep, entry, backend, budget, stored=True)
+
+    def _forward(self, prep: Prepared, entry: Entry, backend: Backend, budget: str, *, stored: bool) -> Prepared | None:
+        """Ask the model a second point where ``entry`` re-derives, and compare. ``stored``: the entry is in the
+        store (corroborated or disputed there); else it is a precedent, stored only when this round corroborates
+        it, and dropped when it does not."""
         profile, corroboration = prep.profile, prep.profile.corroboration
         assert corroboration is not None
         store = self._recorder.store_for(prep)
-        entry = store.get(prep.collection, prep.entry_id)
-        if entry is None or not entry.verified:
-            return None
         old = profile.parse(entry.as_request(prep.request.namespace))
         chosen: tuple[Prepared, Any, frozenset[str]] | None = None
         unfit: tuple[Prepared, frozenset[str]] | None = None
+        # of the first few points that fit, the one where the answer's quantities and results compare most otherwise
+        contrast = getattr(corroboration, "contrast", None)
+        best, fitting = -1, 0
         for request in corroboration.probes(prep.request, prep.problem):
             run = RunLog()
             try:
@@ -148,12 +160,17 @@ class Prober:
                 unfit = unfit or (probe, varied)  # the first: the most answerable
                 continue
             vouchable = corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied
-            if vouchable == varied:
-                chosen = probe, adapted, varied
+            if vouchable != varied:
+                continue
+            score = contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0
+            if chosen is None or score > best:
+                chosen, best = (probe, adapted, varied), score
+            fitting += 1
+            if contrast is None or fitting >= _CONTRASTED:
                 break
         if chosen is None:
-            if unfit is not None:
-                return self._precede(prep, entry, *unfit, backend)
+            if stored and unfit is not None:
+                return self._precede(prep, entry, *unfit, backend, budget)
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
             return None
         probe, adapted, varied = chosen
@@ -163,29 +180,39 @@ class Prober:
             return None  # an answer that does not verify vouches for nothing
         steps, _ = answer
         current = store.get(prep.collection, prep.entry_id)
-        if current is None or current.output != entry.output:
+        if stored and (current is None or current.output != entry.output):
             return None  # replaced or removed meanwhile
         if not corroboration.agrees(probe.problem, adapted.steps, steps):
-            self._dispute(prep, current, run)
+            if stored and current is not None:
+                self._dispute(prep, current, run)
+            else:
+                logger.info("stepcache: a precedent for %s disagreed with a second point: not kept", prep.entry_id)
             return None
         slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
         if not slots:
             return None
-        self._recorder.corroborate(prep, current, slots, run)
+        if stored and current is not None:
+            self._recorder.corroborate(prep, current, slots, run)
+        else:
+            if current is not None or not self._recorder.put(prep, entry.output, verified=True, run=run, corroborated=slots):
+                return None  # a caller's own answer to that question is never replaced by a probe's
+            with self._lock:
+                self.usage["precedents"] += 1
         with self._lock:
             self.usage["corroborated"] += 1
         return prep
 
     def _precede(
-        self, prep: Prepared, entry: Entry, probe: Prepared, varied: frozenset[str], backend: Backend
+        self, prep: Prepared, entry: Entry, probe: Prepared, varied: frozenset[str], backend: Backend, budget: str
     ) -> Prepared | None:
         """The stored answer re-derives at no second point: a number of it may be either of two quantities that
         share its value in the first question (a 40-item quiz where 100% - 60% = 40%), or a value that hides what
         it is (a 2 the answer may have counted itself). The model answers the point anyway, and its answer,
-        re-derived for the first question, must agree with the stored one; it is then stored as a precedent of its
-        own (a question no caller asked, answered by the caller's model), corroborated for the slots the first
-        question's values vouch for. Its values hide nothing, so the next round can probe it for the rest. When the
-        two disagree one of them is wrong: the stored entry is disputed, and the precedent is not kept."""
+        re-derived for the first question, must agree with the stored one (when they disagree one of them is
+        wrong: the stored entry is disputed). That agreement vouches for little: the first question's values are
+        the ones that coincide, and may hide a slip of the second answer. So the second answer becomes a precedent
+        only once the next round (within the budget) corroborates it at a point of its own, where nothing
+        coincides: then it is stored (the caller's model's answer to a question no caller asked)."""
         profile, corroboration = prep.profile, prep.profile.corroboration
         assert corroboration is not None
         store = self._recorder.store_for(prep)
@@ -204,7 +231,7 @@ class Prober:
         answer = self._ask(probe, backend, run)
         if answer is None:
             return None
-        steps, text = answer
+        _, text = answer
         current = store.get(prep.collection, prep.entry_id)
         if current is None or current.output != entry.output:
             return None
@@ -217,13 +244,9 @@ class Prober:
         if not corroboration.agrees(prep.problem, back.steps, cached):
             self._dispute(prep, current, run)
             return None
-        slots = corroboration.vouched(prep.problem, back.steps, cached) & varied
-        if not self._recorder.put(probe, text, verified=True, run=run, corroborated=slots):
-            return None
-        with self._lock:
-            self.usage["precedents"] += 1
-            self.usage["corroborated"] += bool(slots)
-        return probe
+        if not self._take_turn(budget):
+            return None  # no round left to corroborate it: not kept
+        return self._forward(probe, precedent, backend, budget, stored=False)
 
     def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
         """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""

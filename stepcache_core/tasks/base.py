@@ -139,6 +139,10 @@ class Corroboration(Protocol):
     - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
       the entry when the engine asked itself: see ``probes``).
     - ``probes(request, problem)``: second points the engine may ask about itself (see there).
+    - optionally ``contrast(old, cached, new, adapted) -> int``: how differently the entry's answer re-derived at a
+      second point ``new`` orders its quantities and results than at ``old`` (the engine probes the point where
+      it is highest among the first few that fit: a branch on how two amounts compare shows there as a
+      disagreement, where a point that keeps every order would agree).
     """
 
     def varied(self, old: Any, new: Any) -> frozenset[str]: ...

@@ -332,3 +332,52 @@ def test_a_fraction_in_digits_is_varied_by_the_probe():
     probes = WordCorroboration().probes(request, parse_problem(request))
     assert probes and all("1/2 pound" not in p.prompt for p in probes)
     assert all(re.search(r"uses \d+/\d+ pound", p.prompt) for p in probes)
+
+
+def test_a_slip_on_the_probes_own_question_never_becomes_a_precedent():
+    """Class: a model right everywhere but on the one question the engine asks for a precedent, where it takes the
+    history count as (100 - p)% of (100 - p) instead of (100 - p)% of n (every computation true). Re-derived for
+    the first question the slip agrees, because there n = 100 - p: the very coincidence the precedent is for.
+    Stored on that agreement it was served to the probe's question under another name (53.5 where 70 is right).
+    A precedent is now kept only once a point of its own agrees; here that point disagrees, and it is dropped."""
+    asked: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        m = QUIZ_READ.search(spec.prompt)
+        assert m is not None
+        asked.append(spec.prompt)
+        n, p, q = int(m[1]), int(m[2]), int(m[4])
+        if len(asked) != 2:
+            return quiz_answer(n, p, q)
+        base = 100 - p
+        c, h = Fraction(n * p, 100), Fraction(base * (100 - p), 100)
+        a, b = c * q / 100, h / 2
+
+        def w(x: Fraction) -> str:
+            return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
+
+        return (
+            f"There are {n} * {p}/100 = <<{n}*{p}/100={w(c)}>>{w(c)} chemistry questions.\n"
+            f"There are {base} * {100 - p}/100 = <<{base}*{100 - p}/100={w(h)}>>{w(h)} history questions.\n"
+            f"From chemistry: {w(c)} * {q}/100 = <<{w(c)}*{q}/100={w(a)}>>{w(a)} points.\n"
+            f"From history: {w(h)} / 2 = <<{w(h)}/2={w(b)}>>{w(b)} points.\n"
+            f"In total {w(a)} + {w(b)} = <<{w(a)}+{w(b)}={w(a + b)}>>{w(a + b)} points.\n#### {w(a + b)}"
+        )
+
+    engine, _ = engine_for(model, probes=2)
+    engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
+    assert background.drain(10)
+    assert engine.prober.usage["precedents"] == 0
+    m = QUIZ_READ.search(asked[1])
+    assert m is not None
+    n, p, q = int(m[1]), int(m[2]), int(m[4])
+    wrong = 0
+    for name in ("Zed", "Ann"):  # the probe's question, renamed and verbatim
+        out = engine.run(Request(QUIZ.format(n=n, p=p, q=q, name=name)))
+        background.drain(10)
+        wrong += not out.text.endswith(quiz_answer(n, p, q).rsplit("#### ", 1)[1])
+    for n, p, q in ((80, 30, 50), (60, 40, 25), (140, 30, 20)):
+        out = engine.run(Request(QUIZ.format(n=n, p=p, q=q, name="Bo")))
+        background.drain(10)
+        wrong += not out.text.endswith(quiz_answer(n, p, q).rsplit("#### ", 1)[1])
+    assert wrong == 0

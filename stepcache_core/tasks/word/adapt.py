@@ -197,6 +197,7 @@ class WordAdapter:
 
         for comp in computations(line):
             values = new_operands(comp)
+            _keeps_ratio_side(comp, values)
             operands = [v / 100 if n.percent else v for n, v in zip(comp.operands, values, strict=True)]
             got = evaluate(comp.tokens, operands)
             if got is None:
@@ -257,6 +258,20 @@ class WordAdapter:
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+def _keeps_ratio_side(comp: Computation, values: Sequence[Fraction]) -> None:
+    """Refuse a quotient ``a ÷ b`` whose side of 1 changes (``150 ÷ 120`` re-derived as ``70 ÷ 125``): which amount
+    is the larger may be what the answer chose ("the one who earns more"), in words no check reads."""
+    new = {id(n): v for n, v in zip(comp.operands, values, strict=True)}
+    toks = comp.tokens
+    for k in range(len(toks) - 2):
+        a, op, b = toks[k], toks[k + 1], toks[k + 2]
+        if op != "/" or not isinstance(a, Num) or not isinstance(b, Num) or id(a) not in new or id(b) not in new:
+            continue
+        before, after = a.value - b.value, new[id(a)] - new[id(b)]
+        if before * after < 0:
+            raise _Refused(f"{a.value} / {b.value} crosses 1")
 
 
 def _keeps_precision(value: Fraction, like: str) -> bool:

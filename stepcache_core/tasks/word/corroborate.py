@@ -58,6 +58,24 @@ class WordCorroboration:
         others = named | _results(ours) | _results(theirs)
         return frozenset(f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others)
 
+    def contrast(self, old: WordProblem, cached: Sequence[Step], new: WordProblem, adapted: Sequence[Step]) -> int:
+        """The pairs among the answer's results, then between a result and a question's quantity, then among the
+        question's quantities, that compare otherwise at ``new`` than at ``old`` (in that order of weight: the
+        one who earns more is another person there)."""
+        a, b = _ordered_results(_text(cached)), _ordered_results(_text(adapted))
+        if len(a) != len(b):
+            return 0
+        qa, qb = list(old.values), list(new.values)
+
+        def flips(xs: list[tuple[Fraction, Fraction]], ys: list[tuple[Fraction, Fraction]]) -> int:
+            return sum((x0 < y0) != (x1 < y1) or (x0 == y0) != (x1 == y1) for (x0, x1) in xs for (y0, y1) in ys)
+
+        results, question = list(zip(a, b, strict=True)), list(zip(qa, qb, strict=True))
+        among = sum(flips([r], results[i + 1 :]) for i, r in enumerate(results))
+        across = flips(results, question)
+        inside = sum(flips([q], question[i + 1 :]) for i, q in enumerate(question))
+        return among * 1_000_000 + across * 1_000 + min(inside, 999)
+
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
         a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
@@ -180,3 +198,8 @@ def _text(steps: Sequence[Step]) -> str:
 def _results(text: str) -> frozenset[Fraction]:
     """What the computations of ``text`` result in."""
     return frozenset(c.result.value for line in text.splitlines() for c in computations(line))
+
+
+def _ordered_results(text: str) -> list[Fraction]:
+    """What the computations of ``text`` result in, in order."""
+    return [c.result.value for line in text.splitlines() for c in computations(line)]
