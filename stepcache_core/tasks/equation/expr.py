@@ -74,6 +74,8 @@ def find_equation_span(text: str) -> tuple[int, int] | None:
             run.append(m)
         elif tok == "." and run and run[-1].group()[0].isdigit():
             flush()
+        elif tok == "!" and run and m.start() == run[-1].end() and not text.startswith("!=", m.start()):
+            run.clear()  # "4!": a factorial, which this reader does not take; the math around it is not read
         else:
             flush()
     flush()

@@ -147,7 +147,7 @@ _ARROWS = re.compile(
     r"\\(?:implies|Rightarrow|Longrightarrow|rightarrow|to|iff|Leftrightarrow|therefore|quad|qquad)(?![A-Za-z])|[⇒⟹→∴⟺]|==>|=>"
 )
 _SPACES = re.compile(r"\\[,;:! ]|\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\begin\{[^}]*\}|\\end\{[^}]*\}")
-_COMMANDS = (("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("\\ast", "*"), ("\\pm", "±"), ("\\neq", "≠"))
+_COMMANDS = (("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("\\ast", "*"), ("\\pm", "±"), ("\\neq", "≠"), ("\\approx", "≈"))
 _SYMBOLS = (("−", "-"), ("–", "-"), ("×", "*"), ("÷", "/"), ("·", "*"), ("⋅", "*"), ("∗", "*"), ("²", "^2"), ("³", "^3"))
 
 
@@ -160,10 +160,13 @@ def math_view(text: str, names: Names = Names()) -> str:
     for a, b in _SYMBOLS:
         line = line.replace(a, b)
     line = line.replace("**", " ").replace("__", " ").replace("`", " ").replace("&", " ")
+    line = _LEADING_DOT.sub("0.", line)  # ".5x" is 0.5x, never 5x after a full stop
     if _SPOKEN.search(line):
         line = _SPOKEN_IS.sub(r"\1 = ", _SPOKEN.sub(lambda m: f" {_SPOKEN_OPS[m.group(1).split()[0].casefold()]} ", line))
     return _WORDS.sub(" = ", line)
 
+
+_LEADING_DOT = re.compile(r"(?<![\w.])\.(?=\d)")
 
 # arithmetic said in words between numbers ("so 4 times 3 is 12", "20 minus 5 gives 15"): read as math, so a
 # prose check is verified like any statement, never passed as prose whose numbers merely appear elsewhere

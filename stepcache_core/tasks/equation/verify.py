@@ -45,6 +45,35 @@ def final_answer(text: str, variable: str) -> list[Any] | None:
     return values or None
 
 
+# derivation arrows in plain text ("3x = 15 => x = 5"); what is left of "<", ">", "≥"... after them is a relation
+_ARROW_TEXT = re.compile(r"<=>|<->|==>|=>|-->|->|<--|<-")
+_RELATION = re.compile(r"[<>≤≥≠≈∈∉∋⊂⊆±∓|%¿]|!=")
+
+
+_APPROX = re.compile(r"(-?[\d(][\d.()/\s]*?)\s*≈\s*(-?\d+(?:\.(\d+))?)(?![\d/.])")
+
+
+def _approximations(view: str) -> tuple[str, str | None]:
+    """``view`` without its checked roundings ("13/3 ≈ 4.33": the decimal is the value rounded to its places), and
+    the first rounding that is not one (``None`` when all are)."""
+    for m in _APPROX.finditer(view):
+        exact = parse_number(re.sub(r"[()\s]", "", m.group(1)))  # "((13)/(3))" from \frac{13}{3}
+        shown = parse_number(m.group(2))
+        places = len(m.group(3) or "")
+        if exact is None or shown is None or abs(exact - shown) > Fraction(1, 2 * 10**places):
+            return view, f"{m.group(2)} is not {m.group(1).strip()} rounded"
+    return _APPROX.sub(lambda m: m.group(1), view), None
+
+
+def _unread_relation(view: str) -> str | None:
+    """A relation or symbol of ``view`` (a line's math view) that no check of this verifier evaluates: an
+    inequality, ``≠``, ``≈``, ``∈``, absolute value bars, a percent, a LaTeX command it does not read (a markdown
+    quote's leading ``>`` and derivation arrows aside)."""
+    body = _ARROW_TEXT.sub(" ; ", re.sub(r"^\s*>+", " ", view))
+    m = _RELATION.search(body)
+    return None if m is None else m.group()
+
+
 def _symbols(name: str) -> tuple[Any, ...]:
     import sympy
 
@@ -122,6 +151,12 @@ class _Reading:
     def verify(self, step: Step) -> Verdict:
         p = self.problem
         view = self.view(step)
+        view, off = _approximations(view)
+        if off is not None:
+            return Verdict(False, off, step=step.index)
+        if (relation := _unread_relation(view)) is not None:
+            # "x = 5 ≥ 0", "|x| = 5", "x = 14/3 ∈ ℤ": a claim no check evaluates, which other numbers may falsify
+            return Verdict(False, f"states a relation it cannot check ({relation!r})", step=step.index, unreadable=True)
         text = view.strip()
         if text.startswith("=") and self.lhs is not None:
             view = f"{self.lhs} {text}"  # a continued chain: "3x = 20 - 5" then "= 15"

@@ -143,12 +143,13 @@ def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
 
 def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
     """:func:`record_frame`'s words, each with whether its clause holds a value the model wrote for this text (a
-    patched key's: the model read that clause)."""
+    patched key's: the model read that clause) and no value reused from the cached answer."""
     every = tokens(text)
     words = [w for w in every if any(ch.isalnum() for ch in w)]
     folded = [_word(w) for w in words]
     marked = [False] * len(words)
     fresh = [False] * len(words)  # a generated value's words
+    kept = [False] * len(words)  # a reused value's words
     for s in steps:
         if s.key is None:
             continue
@@ -159,6 +160,8 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
                     marked[i : i + len(want)] = [True] * len(want)
                     if s.origin == "generated":
                         fresh[i : i + len(want)] = [True] * len(want)
+                    else:
+                        kept[i : i + len(want)] = [True] * len(want)
         for key in _flag_keys(s.key, s.value):  # the field's main word ("stock" of in_stock) and the state words by it
             parts = [w for w in re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", key) if w]
             while len(parts) > 1 and parts[0].casefold() in ("is", "has", "was", "are", "can"):
@@ -176,7 +179,9 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
             clause_of.append(clause)
         else:
             clause += 1
-    fresh_clauses = {clause_of[i] for i, f in enumerate(fresh) if f}
+    # a clause the model read for a patched key, unless it also holds a reused value: "Bruno no longer works at
+    # Initech" patched for the name still says the reused employer no longer holds
+    fresh_clauses = {clause_of[i] for i, f in enumerate(fresh) if f} - {clause_of[i] for i, k in enumerate(kept) if k}
     out: list[tuple[str, bool]] = []
     start, k = True, 0  # a sentence's first word is capitalised whatever it is
     for w in every:

@@ -35,6 +35,10 @@ class JsonGate:
         renamed = len(a - b) == len(b - a) == 1
         if overlap < self.min_key_overlap and not (renamed and len(a) >= 2 and overlap >= 0.3):
             return Verdict(False, f"schema keys changed too much (overlap {overlap:.2f})")
+        if canonical_json(_frame(old)) != canonical_json(_frame(new)):
+            # the schema's own title, description, definitions ($defs a key's $ref points to)...: what the record
+            # is ("the person who sends the parcel" / "who receives it") may be said there
+            return Verdict(False, "the schema changed outside its keys (its title, description or definitions)")
         old_props, new_props = _properties(old), _properties(new)
         for k in sorted(a & b):
             if old.types.get(k) != new.types.get(k):
@@ -47,3 +51,9 @@ class JsonGate:
 def _properties(problem: JsonProblem) -> dict[str, Any]:
     props = (problem.schema or {}).get("properties") or {}
     return dict(props) if isinstance(props, dict) else {}
+
+
+def _frame(problem: JsonProblem) -> dict[str, Any]:
+    """The schema without its keys and which of them are required (what a reuse may adapt)."""
+    schema = problem.schema or {}
+    return {k: v for k, v in schema.items() if k not in ("properties", "required")} if isinstance(schema, dict) else {}

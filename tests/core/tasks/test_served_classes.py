@@ -1,0 +1,197 @@
+"""Equations and JSON records: classes of input that served a wrong answer from the cache, found by probing the
+tasks with unseen inputs and a model that answers every request right. Each test counts what was served from the
+cache and the wrong answers among it (0), and fails on the code before its fix.
+
+Classes: a decimal written without its leading zero (".5x"); a factorial ("= 4!"); an answer line stating a
+relation no check evaluates ("x = 5 ≥ 0", "|x| = 5", "x = 14/3 ∈ ℤ", "≈ 35"); a JSON schema that changes outside
+its keys (its description, title or the definitions a key points to); a negation added in the clause of a value
+the reuse keeps ("Bruno no longer works at Initech").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from stepcache_core import EngineConfig, Request, StepCacheEngine
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks.equation.verify import final_answer
+from stepcache_core.values import GenerationSpec
+
+
+def engine_for(respond) -> tuple[StepCacheEngine, ScriptedBackend]:
+    backend = ScriptedBackend(respond=respond)
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, config=EngineConfig(similarity_threshold=0.3)
+    )
+    return engine, backend
+
+
+def root_of(prompt: str) -> Fraction:
+    """The request's linear equation solved from its own text: ``.5`` is one half, ``4!`` is 24."""
+    m = re.search(r"Solve for x: (.+)$", prompt)
+    assert m is not None, prompt
+    left, right = m.group(1).split("=")
+    x = sympy.Symbol("x")
+
+    def read(side: str) -> sympy.Expr:
+        side = re.sub(r"(\d+)!", lambda n: str(sympy.factorial(int(n.group(1)))), side)
+        side = re.sub(r"(?<![\d.])\.(\d)", r"0.\1", side)
+        side = re.sub(r"(\d(?:\.\d+)?)x", r"\1*x", side)
+        return sympy.nsimplify(sympy.sympify(side))
+
+    (root,) = sympy.solve(sympy.Eq(read(left), read(right)), x)
+    return Fraction(int(root.p), int(root.q))
+
+
+def served_wrong(engine: StepCacheEngine, prompts: list[str]) -> tuple[int, int]:
+    served = wrong = 0
+    for prompt in prompts:
+        out = engine.run(Request(prompt))
+        stated = final_answer(re.sub(r"\s*≈.*$", "", out.text.strip().splitlines()[-1]), "x")
+        right = stated is not None and len(stated) == 1 and Fraction(str(stated[0])) == root_of(prompt)
+        if out.trace.backend_calls == 0:
+            served += 1
+            wrong += not right
+        else:
+            assert right, (prompt, out.text)
+    return served, wrong
+
+
+def solved(answer_tail: str = ""):
+    """A model solving ``a x + b = c`` right, in two lines, with ``answer_tail`` after its final line."""
+
+    def respond(spec: GenerationSpec) -> str:
+        root = root_of(spec.prompt)
+        shown = str(root.numerator) if root.denominator == 1 else f"{root.numerator}/{root.denominator}"
+        return f"x = {shown}{answer_tail}"
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    "first, variants",
+    [
+        # a decimal without its leading zero: read as 5x before, and the engine's own solve of 5x + 2 = 9 was served
+        ("Solve for x: 0.5x + 2 = 9", ["Solve for x: .5x + 2 = 9", "Solve for x: .25x + 2 = 9", "Solve for x: .5x + 3 = 9"]),
+        ("Solve for x: .5x + 2 = 9", ["Solve for x: .25x + 2 = 9", "Solve for x: .2x + 1 = 9"]),
+        # a factorial: read as an exclamation mark before ("x + 3 = 4!" solved as x = 1)
+        ("Solve for x: x + 3 = 4!", ["Solve for x: x + 3 = 5!", "Solve for x: x + 4 = 4!"]),
+    ],
+)
+def test_numbers_are_read_as_written(first, variants):
+    engine, _ = engine_for(solved())
+    _, wrong = served_wrong(engine, [first, *variants])
+    assert wrong == 0
+
+
+@pytest.mark.parametrize("tail", [" ≥ 0", " \\neq 0", " ∈ ℤ", " (so x > 1)", " => x > 1", "\n|x| = 5"])
+def test_a_relation_no_check_evaluates_is_never_served_for_other_numbers(tail):
+    """Class: the cached answer states a relation beside its value ("x = 5 ≥ 0", "|x| = 5", "x = 5 ∈ ℤ"): its
+    numbers were adapted as if they were the equation's and the relation never evaluated ("x = -5 ≥ 0",
+    "|x| = 35", "x = 14/3 ∈ ℤ" served). Such a line is unreadable: the answer is not reused for other numbers."""
+
+    def respond(spec: GenerationSpec) -> str:
+        return "3x = 15\nx = 5" + tail if "3x + 5 = 20" in spec.prompt else solved()(spec)
+
+    engine, _ = engine_for(respond)
+    prompts = ["Solve for x: 3x + 5 = 20"] + [f"Solve for x: 3x + {b} = 20" for b in (35, 20, 8, 6)]
+    served = []
+    for prompt in prompts:
+        out = engine.run(Request(prompt))
+        if out.trace.backend_calls == 0:
+            served.append(out.text)
+    assert not any(re.search(r"[≥∈>|]|neq", text) for text in served)
+
+
+def test_an_approximation_is_checked_not_carried():
+    """Class: "x = 13/3 ≈ 4.33", a rounding after the exact value: checked against the value (a wrong one fails),
+    and never re-derived into another value's place ("x = -5 ≈ 35" was served)."""
+    from .test_equation_notation import passes
+
+    assert passes("Solve for x: 3x + 7 = 20", "3x = 13\nx = 13/3 ≈ 4.33")
+    assert passes("Solve for x: 3x + 7 = 20", "3x = 13\n\\(x = \\frac{13}{3} \\approx 4.333\\)")
+    assert not passes("Solve for x: 3x + 7 = 20", "3x = 13\nx = 13/3 ≈ 4.5")
+
+    def respond(spec: GenerationSpec) -> str:
+        root = root_of(spec.prompt)
+        return f"x = {root.numerator}/{root.denominator} ≈ {float(root):.2f}" if root.denominator != 1 else f"x = {root}"
+
+    engine, _ = engine_for(respond)
+    _, wrong = served_wrong(engine, [f"Solve for x: 3x + {b} = 20" for b in (7, 35, 8, 11, 1)])
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------------------------------------------ JSON
+PARTY = {"type": "object", "properties": {"name": {"type": "string"}, "city": {"type": "string"}}, "required": ["name", "city"]}
+PARCEL = re.compile(r"(\w+) in (\w+) sends a parcel to (\w+) in (\w+)")
+
+
+def party_model(spec: GenerationSpec) -> str:
+    m = PARCEL.search(spec.prompt)
+    assert m is not None
+    schema = json.dumps(spec.json_schema or {}) + spec.prompt
+    name, city = (m[3], m[4]) if "receives" in schema else (m[1], m[2])
+    return json.dumps({"p": name} if '"p"' in schema else {"name": name, "city": city})
+
+
+@pytest.mark.parametrize(
+    "sender, receiver",
+    [
+        (
+            {**PARTY, "description": "The person who sends the parcel"},
+            {**PARTY, "description": "The person who receives the parcel"},
+        ),
+        ({**PARTY, "title": "Sender"}, {**PARTY, "title": "Sender (the one who receives)"}),
+        (
+            {
+                "type": "object",
+                "properties": {"p": {"$ref": "#/$defs/P"}},
+                "$defs": {"P": {"description": "who sends", "type": "string"}},
+            },
+            {
+                "type": "object",
+                "properties": {"p": {"$ref": "#/$defs/P"}},
+                "$defs": {"P": {"description": "who receives", "type": "string"}},
+            },
+        ),
+    ],
+)
+def test_a_schema_changed_outside_its_keys_is_another_request(sender, receiver):
+    """Class: the schema's own description, title or a definition a key's ``$ref`` points to changes ("the person
+    who sends" / "who receives"): the sender's record was served for the receiver. The schema without its keys
+    must now be the same."""
+    engine, backend = engine_for(party_model)
+    text = "Extract the record as JSON. Text: {} in {} sends a parcel to {} in {}."
+    engine.run(Request(text.format("Alice", "Lyon", "Bob", "Oslo"), schema=sender, task="json_extraction"))
+    calls = len(backend.calls)
+    engine.run(Request(text.format("Carla", "Rome", "Dan", "Oslo"), schema=receiver, task="json_extraction"))
+    engine.run(Request(text.format("Alice", "Lyon", "Bob", "Oslo"), schema=receiver, task="json_extraction"))
+    assert len(backend.calls) == calls + 2  # both are the model's to answer
+
+
+def test_a_negation_in_the_clause_of_a_kept_value_is_not_read_as_the_patched_keys():
+    """Class: "Bruno no longer works at Initech." after "Alice works at Acme.": the new words were taken as the
+    patched name's (the model read that clause) and the adapted employer was kept: "Initech" served where the
+    model says null. A clause that also holds a reused value must say what it said before."""
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "employer": {"type": ["string", "null"]}},
+        "required": ["name", "employer"],
+    }
+    right = {"Alice works at Acme.": ("Alice", "Acme"), "Bruno no longer works at Initech.": ("Bruno", None)}
+
+    def model(spec: GenerationSpec) -> str:
+        for text, (name, employer) in right.items():
+            if text in spec.prompt:
+                return json.dumps({"name": name, "employer": employer})
+        raise AssertionError(spec.prompt)
+
+    engine, _ = engine_for(model)
+    for text, (name, employer) in right.items():
+        out = engine.run(Request("Extract as JSON. Text: " + text, schema=schema, task="json_extraction"))
+        assert json.loads(out.text) == {"name": name, "employer": employer}
