@@ -20,18 +20,18 @@ from .adapt import Adaptation, Adapted
 from .backends.base import Backend
 from .config import EngineConfig
 from .embed import Embedder, MiniLMEmbedder
-from .errors import ConfigError, StoreError, StoreFailures, UnverifiedOutputError
+from .errors import ConfigError, StepCacheError, StoreError, StoreFailures, UnverifiedOutputError
 from .intake import Prepared, RunLog, prepare
 from .probe import Prober
 from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
-from .request import Routing
+from .request import Routing, entry_id, validate_request
 from .retrieve import Retrieved, Retriever
 from .store import Candidate, ChromaStore, Store, SupportsCollections, SupportsExactStore
-from .tasks import TaskRegistry, builtin_tasks
+from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import WorthPatching
-from .values import Namespace, Outcome, Path, Request, Verdict
-from .verify import Verification, merge_stale, unreadable
+from .values import Namespace, Outcome, Path, Request, Trace, Verdict
+from .verify import Verification, merge_stale, seal, unreadable
 
 __all__ = ["EngineConfig", "Reframe", "StepCacheEngine"]
 
@@ -114,6 +114,9 @@ class StepCacheEngine:
         verifies and the task has no deterministic solver, :class:`BackendError` when the model fails and nothing
         verified is available.
         """
+        quick = self.exact(request, routing=routing) if reuse else None
+        if quick is not None:
+            return quick
         t0 = time.perf_counter()
         run = RunLog()
         prep = self.prepare(request, run, routing=routing)
@@ -134,6 +137,64 @@ class StepCacheEngine:
             # a first answer of a structure that needs corroborating: a second point, asked off the request's path
             self.prober.schedule(prep, prober)
         return outcome
+
+    def exact(self, request: Request, *, routing: Routing | None = None) -> Outcome | None:
+        """An identical request's entry, served as stored without reading the request (no parse, no verification:
+        the fast path of exact repeats, and of a process whose first request comes before its imports). Only an
+        entry its task's verifier accepted for this very request, by this very code (:attr:`Entry.checked`), or
+        an entry of a task that verifies nothing (free text). ``None`` otherwise: :meth:`lookup` and :meth:`run`
+        then go the whole way, where an identical request's entry is verified again. Raises typed errors for bad
+        input; a store that fails is a ``None`` (the whole way meets it and reports it)."""
+        t0 = time.perf_counter()
+        request = validate_request(request)
+        profile = self._task_of(request, routing or self.config.routing)
+        if profile is None:
+            return None
+        store = self.exact_store if profile.exact_only else self.store
+        key = entry_id(profile.name, request, profile.normalize)
+        collection = self.collection(request.namespace)
+        try:
+            entry = store.get(collection, key)
+        except StoreError:
+            return None
+        if entry is None or entry.task != profile.name:
+            return None
+        if profile.verifier is not None and not (entry.verified and entry.checked == seal(profile, entry.id, entry.output)):
+            return None
+        try:
+            store.touch(collection, [entry.id])  # least recently used goes first
+        except StoreError as e:
+            self.failures.report(e, "marking an entry used")
+        steps = tuple(self.verification.segment(profile, entry.output))
+        trace = Trace(
+            path="reuse",
+            task=profile.name,
+            verified=profile.verifier is not None,
+            similarity=1.0,
+            matched_id=entry.id,
+            matched_prompt=entry.prompt,
+            exact_hit=True,
+            steps_total=len(steps),
+            steps_reused=len(steps),
+            latency_s=time.perf_counter() - t0,
+            notes=("identical request, served as stored (verified for it by this code)",),
+        )
+        return Outcome(entry.output, steps, trace, frame=entry.frame)
+
+    def _task_of(self, request: Request, routing: Routing) -> TaskProfile | None:
+        """The task that would serve ``request``, found without parsing it; ``None`` when only the parse can tell
+        (a prompt too long to look at, a task the request names that it cannot read: the whole way decides)."""
+        try:
+            if request.task is not None:
+                return self.tasks.get(request.task)
+            limit = self.config.max_prompt_chars
+            if routing.detect_max_chars is not None:
+                limit = min(limit, routing.detect_max_chars)
+            if len(request.prompt) > limit:
+                return self.tasks.get(routing.fallback_task) if routing.fallback_task in self.tasks else None
+            return self.tasks.detect(request)
+        except StepCacheError:
+            return None
 
     def lookup(
         self,
@@ -158,6 +219,9 @@ class StepCacheEngine:
         Without ``reframe``, such a reuse is served with the source's frame and is not stored: the source's
         envelope (its arguments, its call id) belongs to the source, and stored with this answer it would be
         what this prompt's exact repeat is served. An exact hit returns its own recorded frame, unchanged."""
+        quick = self.exact(request, routing=routing)
+        if quick is not None:
+            return quick
         t0 = time.perf_counter()
         run = RunLog()
         prep = self.prepare(request, run, routing=routing)

@@ -17,9 +17,12 @@ from . import background
 from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
-from .errors import ConfigError, StoreError, StoreFailures
+from .errors import ConfigError, StepCacheError, StoreError, StoreFailures
+from .request import Routing
 from .store import ChromaStore, Store, default_directory
+from .store.chroma_embedded import EmbeddedChromaStore
 from .tasks import TaskRegistry
+from .values import Outcome, Request
 
 __all__ = ["LastTrace", "LazyEngine", "StoreFailures", "OPEN_WAIT_S"]
 
@@ -116,6 +119,8 @@ class LazyEngine:
         """How the route's store failures are logged, once per kind: the engine built here logs through it too."""
         self._lock = threading.Lock()
         self._opening: threading.Event | None = None
+        self._index_reader: StepCacheEngine | bool | None = None  # see exact(): False when there is none
+        self._reader_lock = threading.Lock()
 
     @property
     def built(self) -> bool:
@@ -179,6 +184,37 @@ class LazyEngine:
                 logger.warning("stepcache: warming up failed (%s)", e)
 
         background.start(work, "stepcache-warm")
+
+    def exact(self, request: Request, routing: Routing | None = None) -> Outcome | None:
+        """Before the store has opened: an identical request's entry (:meth:`StepCacheEngine.exact`), read from
+        the embedded store's index alone, so a fresh process's first repeat never waits for Chroma to import and
+        open. ``None`` once the engine is built (its own lookup does this first), for a store that is not an
+        embedded one with an index, or when nothing is found: the call goes on as before."""
+        if self._engine is not None:
+            return None
+        reader = self._reader()
+        if reader is None:
+            return None
+        try:
+            return reader.exact(request, routing=routing)
+        except StepCacheError:
+            return None
+
+    def _reader(self) -> StepCacheEngine | None:
+        with self._reader_lock:  # never the build's lock: that one is held while the store opens
+            if self._index_reader is None:
+                kw = self._kw
+                store = None
+                if kw["store"] is None and kw["host"] is None:
+                    store = EmbeddedChromaStore.reader(kw["persist_directory"])
+                # an engine on the index alone, with its own failure log: the route's store is not read-only
+                self._index_reader = (
+                    StepCacheEngine(store=store, embedder=kw["embedder"], tasks=kw["tasks"], config=kw["config"])
+                    if store is not None
+                    else False
+                )
+            found = self._index_reader
+            return found if isinstance(found, StepCacheEngine) else None
 
     def available(self) -> StepCacheEngine | None:
         """The engine, or ``None`` when its store cannot be opened (reported through :attr:`failures`; the next

@@ -22,7 +22,7 @@ from .intake import Prepared, RunLog
 from .retrieve import Retriever
 from .store import Entry, Store, key_vector
 from .values import Outcome, Path, Step, Trace
-from .verify import Verification
+from .verify import Verification, seal
 
 __all__ = ["Reframe", "Recorder", "Served"]
 
@@ -135,6 +135,7 @@ class Recorder:
             signature=prep.signature if verified else "",
             frame=frame,
             corroborated=corroborated if verified else frozenset(),
+            checked=seal(prep.profile, prep.entry_id, text) if verified and prep.profile.verifier is not None else "",
         )
 
     def _embed_later(self, prep: Prepared, entry: Entry, *, text: str | None = None) -> None:
@@ -179,7 +180,7 @@ class Recorder:
         """Keep a stored entry for its identical request only, as an exact cache keeps an answer: a second model
         answer disagreed with it re-derived, so one of the two is wrong and nothing is re-derived from it (stored
         again, unverified and without its signature, under its own vector). Raises :class:`StoreError`."""
-        self._replace(prep, replace(entry, verified=False, signature="", corroborated=frozenset()), run)
+        self._replace(prep, replace(entry, verified=False, signature="", corroborated=frozenset(), checked=""), run)
         run.notes.append("a second answer disagreed with the entry: kept for its identical request only")
 
     def deliver(self, prep: Prepared, run: RunLog, served: Served, t0: float, *, store: bool, reframe: Reframe | None) -> Outcome:

@@ -7,7 +7,11 @@ verifier that raises fails. Anything a check cannot tell is a failure, never a p
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 from .bounds import VerificationBudgetExceeded, deadline
@@ -18,7 +22,7 @@ from .tasks import TaskProfile
 from .tasks.base import RendersLike
 from .values import Origin, Step, Verdict
 
-__all__ = ["Verification", "merge_stale", "unreadable"]
+__all__ = ["Verification", "fingerprint", "merge_stale", "seal", "unreadable"]
 
 _V = TypeVar("_V")
 
@@ -100,3 +104,45 @@ def merge_stale(verdicts: Sequence[Verdict], stale: Sequence[Verdict]) -> list[V
     of a step stays when it already failed)."""
     by_step = {v.step: v for v in reversed(stale) if v.step is not None}
     return [by_step[v.step] if v.ok and v.step in by_step else v for v in verdicts]
+
+
+def fingerprint(profile: TaskProfile) -> str:
+    """Which code verifies ``profile``'s answers: a digest of this package's sources and of the modules its parser
+    and verifier come from. Stored with a verified entry (:attr:`Entry.checked`): an identical request is served
+    that entry without reading it again only while the fingerprint is the same (any change to the code, an
+    upgrade, and it is verified again like any reuse)."""
+    modules = (
+        getattr(profile.parse, "__module__", "") or "",
+        type(profile.verifier).__module__ if profile.verifier is not None else "",
+    )
+    parts = [_sources(str(Path(__file__).resolve().parent)), profile.name, *(_module_digest(m) for m in modules)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def seal(profile: TaskProfile, entry_id: str, output: str) -> str:
+    """What a verified entry stores as :attr:`Entry.checked`: the code that verified it (:func:`fingerprint`),
+    the request it answers and the answer itself, digested; an answer changed in the store no longer matches."""
+    raw = "\x1f".join((fingerprint(profile), entry_id, output))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _sources(root: str) -> str:
+    digest = hashlib.sha256()
+    base = Path(root)
+    for path in sorted(base.rglob("*.py")):
+        digest.update(path.relative_to(base).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _module_digest(name: str) -> str:
+    """A module's source digest (``""`` for one without a file); this package's own are in :func:`_sources`."""
+    if not name or name == "stepcache_core" or name.startswith("stepcache_core."):
+        return ""
+    path = getattr(sys.modules.get(name), "__file__", None)
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    except OSError:
+        return ""

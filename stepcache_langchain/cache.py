@@ -199,17 +199,20 @@ class StepCache(BaseCache):
             plan = self._plan(prompt, llm_string)
             for pending in list(_PENDING):  # answers of earlier calls (of any cache), still waiting for a store
                 pending.join(_PENDING_WAIT_S)
-            if not self._lazy.wait_open(OPEN_WAIT_S if self._fresh else None):
+            # a repeat in a process whose store is still opening: read from the store's index, no wait
+            outcome: Outcome | None = None if self._lazy.built else self._lazy.exact(plan.request, ROUTING)
+            tool_call = False
+            if outcome is None and not self._lazy.wait_open(OPEN_WAIT_S if self._fresh else None):
                 # a new store in a fresh process: nothing to find, so the model answers now, recorded once it is open
                 self.last_trace = Trace.bypass("the store is still opening").as_dict()
                 return None
-            engine = self._lazy.available()
-            if engine is None:
+            engine = self._lazy.available() if outcome is None else None
+            if outcome is None and engine is None:
                 self.last_trace = Trace.bypass("the store cannot be opened").as_dict()
                 return None
-            outcome: Outcome | None = engine.lookup(plan.request, backend=self.backend, routing=ROUTING)
-            tool_call = False
-            if outcome is None and plan.target is not None:
+            if engine is not None:
+                outcome = engine.lookup(plan.request, backend=self.backend, routing=ROUTING)
+            if outcome is None and engine is not None and plan.target is not None:
                 tool_request = self._tool_request(plan, llm_string)
                 if tool_request is None:
                     return None

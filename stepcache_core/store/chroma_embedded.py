@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import StoreError
-from .base import Store
+from .base import Store, _Limits
 from .chroma import ChromaStore, _Target
 from .entry import Candidate, Entry, default_directory
 from .reconcile import StoreReport, aside, reconcile
@@ -82,6 +84,30 @@ class EmbeddedChromaStore(ChromaStore):
             logger.warning("stepcache: the index of %s could not be read (%s); moved to %s, rebuilding", path, e, moved)
         if self._repair_on_open:
             self._heal()
+
+    @classmethod
+    def reader(
+        cls, persist_directory: str | os.PathLike[str] | None = None, *, timeout_s: float = 10.0
+    ) -> EmbeddedChromaStore | None:
+        """The store's index alone, read-only, without Chroma (whose import takes most of a second): what a fresh
+        process serves identical requests from while the store itself opens (see
+        :meth:`~stepcache_core.engine.StepCacheEngine.exact`). Lookups by id and structure only; writes raise a
+        ``read_only`` :class:`StoreError`. ``None`` when the directory holds no index (yet) or it cannot be read."""
+        path = Path(persist_directory).expanduser() if persist_directory is not None else default_directory()
+        if not (path / _INDEX).is_file():
+            return None
+        store = object.__new__(cls)
+        _Limits.__init__(store, None, None)
+        store._timeout_s = timeout_s
+        store._open_retries, store._repair_on_open, store._batch, store._ef_search = 1, False, 1, 200
+        store._collections, store._lock = {}, threading.RLock()
+        store._directory, store.location, store._exact, store._client = path, str(path), None, None
+        store.read_only = True
+        try:
+            store._index = SqliteStore(path / _INDEX, timeout_s=timeout_s, read_only=True)
+        except StoreError:
+            return None
+        return store
 
     def _open_read_only(self, why: StoreError) -> None:
         """A directory that cannot be written (a cache shipped inside a read-only image): the index serves exact and

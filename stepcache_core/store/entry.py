@@ -46,6 +46,10 @@ class Entry:
     signature: str = ""
     frame: str = ""
     corroborated: frozenset[str] = frozenset()
+    checked: str = ""
+    """The seal of the code that verified this answer for its request, when it was stored
+    (:func:`~stepcache_core.verify.seal`): while the code and the answer are the same, its identical request is
+    served without reading it again."""
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -63,6 +67,8 @@ class Entry:
             meta["frame"] = self.frame
         if self.corroborated:
             meta["corr"] = ",".join(sorted(self.corroborated))
+        if self.checked:
+            meta["chk"] = self.checked
         return meta
 
     @staticmethod
@@ -79,6 +85,7 @@ class Entry:
             signature=str(meta.get("sig", "")),
             frame=str(meta.get("frame", "")),
             corroborated=frozenset(s for s in str(meta.get("corr", "")).split(",") if s),
+            checked=str(meta.get("chk", "")),
         )
 
     def as_request(self, namespace: Namespace) -> Request:

@@ -561,3 +561,55 @@ def test_every_answer_record_keeps_is_served_for_its_exact_repeat(prompt, schema
     assert out is not None and out.text == answer and out.trace.exact_hit
     served = engine.run(request, backend=ScriptedBackend([], default="MODEL"))
     assert served.text == answer and served.trace.backend_calls == 0
+
+
+# ------------------------------------------------------------- exact repeats served as stored (engine.exact)
+def test_an_identical_request_is_served_as_stored_without_reading_it(make_engine, monkeypatch):
+    """Class: an exact repeat of a verified answer. It is served from its entry without parsing the request or
+    verifying again (the fast path, and what a fresh process serves before sympy and Chroma are imported): the
+    entry's seal says this code verified this answer for this request."""
+    engine, backend = make_engine(["3x = 15\nx = 5"])
+    first = engine.run(Request(BASE))
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the request was parsed")
+
+    monkeypatch.setattr("stepcache_core.intake.resolve_task", unread)
+    out = engine.exact(Request(BASE))
+    assert out is not None and out.text == first.text and out.trace.exact_hit and out.trace.verified
+    assert engine.lookup(Request(BASE)).text == first.text and len(backend.calls) == 1
+    monkeypatch.undo()
+    assert engine.exact(Request("Solve for x: 3x + 6 = 20")) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: {"output": "3x = 15\nx = 6"},  # the answer changed in the store
+        lambda e: {"checked": "sealed-by-an-older-version"},  # verified by other code: verified again
+        lambda e: {"checked": ""},  # stored before seals existed
+        lambda e: {"verified": False},  # kept for its identical request only (unreadable, disputed)
+    ],
+)
+def test_an_entry_not_sealed_for_its_answer_goes_the_whole_way(make_engine, change):
+    """Class: an entry whose seal does not vouch for it (tampered, older code, no seal, unverified). The fast path
+    declines; the whole way verifies it again, so a wrong answer is never served and a right one still is."""
+    from dataclasses import replace
+
+    store = MemoryStore()
+    engine, backend = make_engine(["3x = 15\nx = 5", "3x = 15\nx = 5"], store=store)
+    engine.run(Request(BASE))
+    (bucket,) = store._data.values()
+    ((eid, (entry, vec)),) = bucket.items()
+    bucket[eid] = (replace(entry, **change(entry)), vec)
+    assert engine.exact(Request(BASE)) is None
+    out = engine.run(Request(BASE))
+    assert out.text.endswith("x = 5")
+
+
+def test_free_text_repeats_are_served_as_stored(make_engine):
+    """Class: a task that verifies nothing (free text): its exact repeat is the fast path too."""
+    engine, backend = make_engine(["Paris is the capital of France."])
+    first = engine.run(Request("What is the capital of France?"))
+    out = engine.exact(Request("What is the capital of France?"))
+    assert out is not None and out.text == first.text and not out.trace.verified and len(backend.calls) == 1

@@ -354,3 +354,23 @@ def test_lost_vector_files_leave_a_store_that_counts_truly(tmp_path, lost):
         assert again.count("c") == 0 and again.get("c", entries[0].id) is None
         again.put("c", entries[0], key_vector(entries[0].id, 8))
         assert again.count("c") == 1 and again.query("c", key_vector(entries[0].id, 8), 1)[0].entry.id == entries[0].id
+
+
+def test_the_index_reader_reads_entries_without_chroma_and_writes_nothing(tmp_path):
+    """Class: a fresh process reading a populated store before Chroma opens (what serves its first exact repeat):
+    entries by id and signature, from the index alone; a write is a typed ``read_only`` error; a directory without
+    an index has no reader."""
+    from stepcache_core.store.chroma_embedded import EmbeddedChromaStore
+
+    assert EmbeddedChromaStore.reader(tmp_path / "nothing") is None
+    store = ChromaStore(persist_directory=tmp_path / "s")
+    store.put("c", make_entry("a", signature="sig"), key_vector("a", 8))
+    reader = EmbeddedChromaStore.reader(tmp_path / "s")
+    assert reader is not None and reader.read_only
+    found = reader.get("c", "id-a")
+    assert found is not None and found == store.get("c", "id-a")
+    assert [e.id for e in reader.find("c", "sig", 2)] == ["id-a"]
+    with pytest.raises(StoreError) as err:
+        reader.put("c", make_entry("b"), key_vector("b", 8))
+    assert err.value.kind == "read_only"
+    assert store.get("c", "id-b") is None and store.count("c") == 1

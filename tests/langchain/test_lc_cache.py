@@ -474,3 +474,21 @@ def test_what_the_last_turn_carries_besides_its_text_is_part_of_the_key(engine: 
     assert cache.lookup(bob, llm_string) is None
     hit = cache.lookup(alice, llm_string)
     assert hit is not None and hit[0].text == "Hello, alice!"
+
+
+def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Class: a restarted app's first call is a repeat (issue 20, item 8: at most 0.5 s over the model call). It
+    is served from the store's index, sealed as verified for that request by this code, before Chroma is imported
+    and opened; an answer the index does not hold waits for the open as before."""
+    from stepcache_core.integration import LazyEngine
+
+    first = StepCache(persist_directory=tmp_path / "app", embedder=HashEmbedder())
+    assert first._lazy.wait_open(60)
+    first.update(BASE, "llm-a", [Generation(text=BASE_STEPS)])
+    monkeypatch.setattr(LazyEngine, "open_in_background", lambda self: None)  # the open has not happened yet
+    again = StepCache(persist_directory=tmp_path / "app", embedder=HashEmbedder())
+    served = again.lookup(BASE, "llm-a")
+    assert served is not None and [g.text for g in served] == [BASE_STEPS]
+    assert not again._lazy.built and again.last_trace is not None and again.last_trace["exact_hit"]
+    assert again.lookup("Solve for x: 3x + 7 = 20", "llm-a") is not None  # adapted: the store opened for it
+    assert again._lazy.built
