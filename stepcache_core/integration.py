@@ -192,11 +192,9 @@ class LazyEngine:
         embedded one with an index, or when nothing is found: the call goes on as before."""
         if self._engine is not None:
             return None
-        reader = self._reader()
-        if reader is None:
-            return None
         try:
-            return reader.exact(request, routing=routing)
+            reader = self._reader()
+            return None if reader is None else reader.exact(request, routing=routing)
         except StepCacheError:
             return None
 
@@ -208,11 +206,11 @@ class LazyEngine:
                 if kw["store"] is None and kw["host"] is None:
                     store = EmbeddedChromaStore.reader(kw["persist_directory"])
                 # an engine on the index alone, with its own failure log: the route's store is not read-only
-                self._index_reader = (
-                    StepCacheEngine(store=store, embedder=kw["embedder"], tasks=kw["tasks"], config=kw["config"])
-                    if store is not None
-                    else False
-                )
+                self._index_reader = False  # until it is built: a reader that cannot be built is not tried again
+                if store is not None:
+                    self._index_reader = StepCacheEngine(
+                        store=store, embedder=kw["embedder"], tasks=kw["tasks"], config=kw["config"]
+                    )
             found = self._index_reader
             return found if isinstance(found, StepCacheEngine) else None
 

@@ -112,6 +112,11 @@ class Prober:
         background.start(work, "stepcache-probe")
         return True
 
+    def _has_turn(self, entry_id: str) -> bool:
+        """Whether ``entry_id``'s budget has a probe left after the one being run."""
+        with self._lock:
+            return self._asked.get(entry_id, 0) < self._config.corroboration_probes
+
     def _take_turn(self, entry_id: str) -> bool:
         """Count one more probe of ``entry_id`` when its budget allows one."""
         with self._lock:
@@ -218,6 +223,8 @@ class Prober:
         store = self._recorder.store_for(prep)
         if store.get(probe.collection, probe.entry_id) is not None:
             return None  # a caller's own answer to that question is never replaced by a probe's
+        if not self._has_turn(budget):
+            return None  # a precedent takes a second probe to be kept: none is left for it
         structure = (prep.collection, prep.signature)
         with self._lock:
             if structure in self._preceded:

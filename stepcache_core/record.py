@@ -119,10 +119,14 @@ class Recorder:
             self._embed_later(prep, entry)
         return True
 
-    @staticmethod
-    def entry(prep: Prepared, text: str, *, verified: bool, frame: str = "", corroborated: frozenset[str] = frozenset()) -> Entry:
-        """The entry :meth:`put` stores for ``text`` as the answer to the request."""
+    def entry(
+        self, prep: Prepared, text: str, *, verified: bool, frame: str = "", corroborated: frozenset[str] = frozenset()
+    ) -> Entry:
+        """The entry :meth:`put` stores for ``text`` as the answer to the request. A verified answer is sealed
+        (:attr:`Entry.checked`) only when ``text`` itself, as stored, passes the whole-answer check: an exact repeat
+        is served that text without any check."""
         req = prep.request
+        sealed = verified and prep.profile.verifier is not None and self.verification.whole(prep, text).ok
         return Entry(
             id=prep.entry_id,
             prompt=req.prompt,
@@ -135,7 +139,7 @@ class Recorder:
             signature=prep.signature if verified else "",
             frame=frame,
             corroborated=corroborated if verified else frozenset(),
-            checked=seal(prep.profile, prep.entry_id, text) if verified and prep.profile.verifier is not None else "",
+            checked=seal(prep.profile, prep.entry_id, text) if sealed else "",
         )
 
     def _embed_later(self, prep: Prepared, entry: Entry, *, text: str | None = None) -> None:

@@ -111,11 +111,13 @@ def fingerprint(profile: TaskProfile) -> str:
     and verifier come from. Stored with a verified entry (:attr:`Entry.checked`): an identical request is served
     that entry without reading it again only while the fingerprint is the same (any change to the code, an
     upgrade, and it is verified again like any reuse)."""
+    parse = getattr(profile.parse, "func", profile.parse)  # a functools.partial: the function it calls
     modules = (
-        getattr(profile.parse, "__module__", "") or "",
+        getattr(parse, "__module__", "") or "",
         type(profile.verifier).__module__ if profile.verifier is not None else "",
+        type(profile.segmenter).__module__,
     )
-    parts = [_sources(str(Path(__file__).resolve().parent)), profile.name, *(_module_digest(m) for m in modules)]
+    parts = [_CODE, profile.name, *(_module_digest(m) for m in modules)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
@@ -126,14 +128,25 @@ def seal(profile: TaskProfile, entry_id: str, output: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-@lru_cache(maxsize=1)
-def _sources(root: str) -> str:
+def _code() -> str:
+    """This package's sources as imported (read once, at import: a process whose package is upgraded on disk
+    while it runs still seals with the code it runs), and the versions of the libraries its checks rely on."""
+    from importlib import metadata
+
     digest = hashlib.sha256()
-    base = Path(root)
+    base = Path(__file__).resolve().parent
     for path in sorted(base.rglob("*.py")):
         digest.update(path.relative_to(base).as_posix().encode())
         digest.update(path.read_bytes())
+    for dist in ("stepcache", "sympy", "jsonschema"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist}=?".encode())
     return digest.hexdigest()
+
+
+_CODE = _code()
 
 
 @lru_cache(maxsize=256)

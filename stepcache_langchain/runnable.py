@@ -186,6 +186,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
         own = self.backend.bind(config=config, passthrough=passthrough)
+        # a repeat in a process whose store is still opening: read from the store's index, no wait
+        quick = self._lazy.exact(request, ROUTING) if opts.reuse and not self._lazy.built else None
+        if quick is not None:
+            return quick
         engine = self._lazy.available()
         if engine is None:  # the store cannot be opened: the model answers, as it would without the cache
             completion = own.complete(GenerationSpec(request.prompt))

@@ -232,9 +232,15 @@ class StepCacheLLM(FunctionCallingLLM):
         """A completion or chat: ``method`` is the inner LLM's same method, the caller's own call on a miss."""
         if plan.request is None:
             return self._bypass(plan.call(method), plan.bypass)
-        if self._lazy.available() is None:
+        # a repeat in a process whose store is still opening: read from the store's index, no wait
+        quick = self._lazy.exact(plan.request, self._routing()) if plan.reuse and not self._lazy.built else None
+        if quick is not None:
+            self._remember(quick.trace.as_dict())
+            outcome, response = quick, None
+        elif self._lazy.available() is None:
             return self._bypass(plan.call(method), "the store cannot be opened")
-        outcome, response = self._run(plan, partial(plan.call, method))
+        else:
+            outcome, response = self._run(plan, partial(plan.call, method))
         if response is None:
             response = make_response(chat, outcome.text, None)
         elif not chat:  # the model's own response on a miss (raw, logprobs...), with the text as stored, so a hit reads the same

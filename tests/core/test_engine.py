@@ -613,3 +613,17 @@ def test_free_text_repeats_are_served_as_stored(make_engine):
     first = engine.run(Request("What is the capital of France?"))
     out = engine.exact(Request("What is the capital of France?"))
     assert out is not None and out.text == first.text and not out.trace.verified and len(backend.calls) == 1
+
+
+def test_a_recorded_answer_whose_text_fails_the_whole_check_is_not_sealed(make_engine):
+    """Class (found in review): ``record`` verifies an answer's steps and stores the raw text, which may hold more
+    than the steps (a second JSON object: "Or, for the brother: {...}"). The whole way checks the stored text
+    whole before serving it and refuses; the fast path must not serve it either: only a text that passes whole is
+    sealed."""
+    engine, _ = make_engine()
+    request = Request("Extract: Ana Silva, 41, lives in Lisbon.", schema=PERSON, task="json_extraction")
+    raw = '{"name": "Ana Silva", "age": 41, "city": "Lisbon"}\nOr, for the brother: {"name": "Rui Silva", "age": 38, "city": "Porto"}'
+    engine.record(request, raw)
+    assert engine.exact(request) is None
+    with pytest.raises(UnverifiedOutputError):  # the whole way, as before: a typed refusal, nothing served
+        engine.lookup(request)

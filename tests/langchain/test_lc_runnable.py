@@ -273,3 +273,21 @@ def test_a_system_prompt_that_sets_a_condition_is_read(engine: StepCacheEngine) 
         out = cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 21")])
         assert (out.response_metadata["stepcache"]["path"] == "reuse") is moves
         assert (out.content == "MODEL CALLED") is not moves
+
+
+def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Class: a restarted app's first call through the Runnable is a repeat: served from the store's index (sealed
+    as verified for it) before Chroma opens, the model not called; anything else waits for the open as before."""
+    from stepcache_core.integration import LazyEngine
+
+    first = StepCacheRunnable(
+        FakeListLLM(responses=[BASE_STEPS]), persist_directory=tmp_path / "app", embedder=HashEmbedder(), model_id="fake"
+    )
+    assert first.invoke(BASE) == BASE_STEPS
+    assert first._lazy.wait_open(60)
+    monkeypatch.setattr(LazyEngine, "open_in_background", lambda self: None)
+    again = StepCacheRunnable(
+        FakeListLLM(responses=["never asked"]), persist_directory=tmp_path / "app", embedder=HashEmbedder(), model_id="fake"
+    )
+    assert again.invoke(BASE) == BASE_STEPS
+    assert not again._lazy.built and again.last_trace is not None and again.last_trace["exact_hit"]

@@ -490,3 +490,22 @@ def test_what_the_inner_llm_adds_around_a_prompt_is_read(make_llm, wrap, moves):
     out = llm.complete("Solve for x: 3x + 5 = 21")
     assert (out.additional_kwargs["stepcache"]["path"] == "reuse") is moves
     assert (len(inner.calls) == 1) is moves
+
+
+def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Class: a restarted app's first call through the wrapper is a repeat: served from the store's index (sealed
+    as verified for it) before Chroma opens, the inner LLM not called."""
+    from stepcache_core.fakes import HashEmbedder
+    from stepcache_core.integration import LazyEngine
+
+    from .conftest import BASE_STEPS, math_and_json
+
+    first = StepCacheLLM(llm=ScriptedLLM(math_and_json), persist_directory=tmp_path / "app", embedder=HashEmbedder())
+    assert first.complete(BASE).text == BASE_STEPS
+    assert first._lazy.wait_open(60)
+    monkeypatch.setattr(LazyEngine, "open_in_background", lambda self: None)
+    inner = ScriptedLLM(lambda prompt: "never asked")
+    again = StepCacheLLM(llm=inner, persist_directory=tmp_path / "app", embedder=HashEmbedder())
+    assert again.complete(BASE).text == BASE_STEPS
+    assert not again._lazy.built and not inner._calls
+    assert again.last_trace is not None and again.last_trace["exact_hit"]
