@@ -6,6 +6,7 @@ both need and that are not a pipeline stage live here (the serving sessions are 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -24,7 +25,7 @@ from .store.chroma_embedded import EmbeddedChromaStore
 from .tasks import TaskRegistry
 from .values import Outcome, Request
 
-__all__ = ["LastTrace", "LazyEngine", "StoreFailures", "OPEN_WAIT_S"]
+__all__ = ["LastTrace", "LazyEngine", "StoreFailures", "OPEN_WAIT_S", "instruction_text", "settings_json"]
 
 OPEN_WAIT_S = 0.2
 """How long a lookup waits for a new (empty) store still opening in the background before it is a miss: the model
@@ -34,6 +35,65 @@ likely)."""
 logger = logging.getLogger("stepcache_core")
 
 _T = TypeVar("_T")
+
+
+def settings_json(value: Any) -> str:
+    """``value`` (a model's settings, a call's keyword arguments) as canonical JSON for a cache key, with what JSON
+    cannot hold described by what it is, never only by its type: a pydantic model class by its JSON schema
+    (``response_format=Person`` and ``=PersonWithCity`` are other requests), a pydantic object by its fields, a
+    class or function by its dotted name, anything else by its ``repr``."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_describe)
+
+
+# settings that name, route or bound a call, never what the answer must say
+_TECHNICAL = frozenset(
+    """model model_name model_id deployment_name base_url api_base api_base_url api_version endpoint stop
+    stop_sequences user name _type output_version service_tier reasoning_effort tool_choice format
+    response_mime_type region project location organization""".split()
+)
+_INSTRUCTING = ("prompt", "instruction", "system", "preamble", "message", "context")
+
+
+def instruction_text(settings: Any) -> str:
+    """The text among a model's settings or a call's keyword arguments that may tell the model what to answer: a
+    string field named like an instruction (``system_prompt``, ``instructions``, ``preamble``), or any other
+    string that reads as a sentence, except settings that name or route the call (``model``, ``base_url``,
+    ``stop``). Read as the request's context (:attr:`~stepcache_core.values.Request.context`): a condition there
+    ("Work modulo 7.") keeps the cache from re-deriving for other values, and lets the model's own answer stand."""
+    found: list[str] = []
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, str):
+            named = any(part in key.lower() for part in _INSTRUCTING)
+            if value.strip() and key not in _TECHNICAL and (named or len(value.split()) >= 3):
+                found.append(value.strip())
+        elif isinstance(value, dict):  # "model_kwargs": {...}; a list is data (a fake model's responses), not read
+            for k, v in value.items():
+                walk(v, str(k))
+
+    walk(settings if isinstance(settings, dict) else {}, "")
+    return "\n\n".join(found)
+
+
+def _describe(o: Any) -> Any:
+    if isinstance(o, type):
+        name = f"{o.__module__}.{o.__qualname__}"
+        schema = getattr(o, "model_json_schema", None)
+        if callable(schema):
+            try:
+                return {"class": name, "schema": schema()}
+            except Exception:  # a model class that cannot say its schema: its name
+                return {"class": name}
+        return {"class": name}
+    dump = getattr(o, "model_dump", None)
+    if callable(dump):
+        try:
+            return {"type": f"{type(o).__module__}.{type(o).__qualname__}", "fields": dump(mode="json")}
+        except Exception:
+            pass
+    if callable(o) and hasattr(o, "__qualname__"):
+        return {"callable": f"{getattr(o, '__module__', '')}.{o.__qualname__}"}
+    return {"repr": repr(o)}
 
 
 class LastTrace:

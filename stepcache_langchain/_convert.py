@@ -25,6 +25,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generation, GenerationChunk
 
 from stepcache_core import Namespace, Request
+from stepcache_core.integration import settings_json
 
 __all__ = [
     "Kind",
@@ -213,6 +214,19 @@ def served_generations(kind: Kind, text: str, trace: dict[str, Any]) -> list[Gen
 # ------------------------------------------------------------------ model identity
 
 
+def model_settings(llm: Any) -> dict[str, Any]:
+    """A model's settings as data: its fields (those a dump keeps) and, for a bound model, the bound arguments."""
+    bound = getattr(llm, "bound", None)
+    if bound is not None and isinstance(getattr(llm, "kwargs", None), dict):
+        return {"bound": model_settings(bound), "kwargs": dict(llm.kwargs)}
+    dump = getattr(llm, "model_dump", None)
+    try:
+        fields = dump() if callable(dump) else None
+    except Exception:
+        fields = None
+    return fields if isinstance(fields, dict) else {}
+
+
 def model_identity(llm: Any) -> str:
     """A stable identity of a model and its settings (never memory addresses)."""
     bound = getattr(llm, "bound", None)
@@ -229,4 +243,13 @@ def model_identity(llm: Any) -> str:
             break
     if params is None:
         params = {}
-    return json.dumps([f"{type(llm).__module__}.{type(llm).__qualname__}", params], sort_keys=True, default=str)
+    # every field the model holds, not only those its class lists as identifying: a subclass with a system_prompt
+    # field that _identifying_params leaves out is another model (fields marked exclude, such as clients, stay out)
+    fields: Any = None
+    dump = getattr(llm, "model_dump", None)
+    if callable(dump):
+        try:
+            fields = dump()
+        except Exception:
+            fields = None
+    return settings_json([f"{type(llm).__module__}.{type(llm).__qualname__}", params, fields])

@@ -34,11 +34,11 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace
+from stepcache_core.integration import LastTrace, instruction_text
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
-from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity
+from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity, model_settings
 from ._engine import ROUTING, lazy_engine
 from ._tools import bound_tools, reframe_tool_call, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend, is_chat_model
@@ -135,6 +135,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.tenant = tenant
         self.key_fn = key_fn
         self.model_id = model_id or model_identity(llm)
+        # what the model's own settings may tell it ("system_prompt", bound "instructions"): the requests' context
+        self._settings_context = instruction_text(model_settings(llm))
         self.task = task
         self.schema = schema
         self.required_keys = tuple(required_keys)
@@ -180,9 +182,12 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return key_text(text, self.key_fn), text
 
     def _request(self, keyed: Keyed) -> Request:
-        return keyed.request(
+        request = keyed.request(
             tenant=self.tenant, model=self.model_id, task=self.task, schema=self.schema, required_keys=self.required_keys
         )
+        if not self._settings_context:
+            return request
+        return replace(request, context="\n\n".join(p for p in (request.context, self._settings_context) if p))
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
         own = self.backend.bind(config=config, passthrough=passthrough)

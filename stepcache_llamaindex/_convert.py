@@ -19,6 +19,7 @@ from llama_index.core.llms import LLM
 from llama_index.core.prompts import BasePromptTemplate
 
 from stepcache_core import InvalidRequestError, InvalidSchemaError, Namespace, Request
+from stepcache_core.integration import instruction_text, settings_json
 from stepcache_core.tasks.json.schema import inline_refs
 
 from ._discover import discover
@@ -149,7 +150,7 @@ def _constants(code: Any) -> tuple[Any, ...]:
 def namespace(tenant: str, llm: LLM, mode: str, kwargs: dict[str, Any], history: Any = None) -> Namespace:
     """The cache partition of a call: ``tenant``, the model, and a digest of what else shapes the answer."""
     settings = {"mode": mode, "llm": _llm_settings(llm), "kwargs": kwargs, "history": history}
-    raw = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=lambda o: type(o).__qualname__)
+    raw = settings_json(settings)  # a response_format class by its schema, an object by its fields
     return Namespace(tenant, llm_identity(llm), hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
 
 
@@ -272,6 +273,7 @@ def plan_completion(prompt: str, formatted: bool, kwargs: dict[str, Any], namesp
     call = Plan((prompt,), {**rest, "formatted": formatted})
     if _TOOL_KWARGS & rest.keys():
         return replace(call, bypass="tool kwargs")
+    around = "\n\n".join(p for p in (around, instruction_text(rest)) if p)  # "instructions=..." of the call
     return _served(prompt, options, call, namespace_of("complete", call.kwargs, None), around)
 
 
@@ -286,7 +288,9 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
     keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
     if keyed is None:
         return replace(call, bypass="tool call or non-user last turn")
-    instructions = "\n\n".join([*(content for role, content in keyed[1] if role != "additional_kwargs"), around])
+    instructions = "\n\n".join(
+        [*(content for role, content in keyed[1] if role != "additional_kwargs"), around, instruction_text(rest)]
+    ).strip()
     return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 

@@ -291,3 +291,50 @@ def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatc
     )
     assert again.invoke(BASE) == BASE_STEPS
     assert not again._lazy.built and again.last_trace is not None and again.last_trace["exact_hit"]
+
+
+def _mod7(question: str) -> str:
+    import re
+    from fractions import Fraction
+
+    m = re.search(r"(\d+)x \+ (\d+) = (\d+)", question)
+    assert m is not None
+    a, b, c = map(int, m.groups())
+    return f"{a}x = {c} - {b}\n{a}x = {c - b}\nx = {Fraction(c - b, a)}"
+
+
+def test_a_model_setting_its_class_does_not_list_is_another_model_and_its_context(tmp_path: Any) -> None:
+    """Class (found by a helper probe): a chat model whose answer-shaping setting is a field its class's
+    ``_identifying_params`` leaves out (a ``system_prompt`` field: the default for a ``BaseChatModel`` subclass).
+    Both models had one identity, and the plain model's entry was served to the "modulo 7" one (x = 7/2 for
+    x = 0); and the modulo-7 model's own right answer, failing the plain verification, was replaced by the
+    engine's own solve. Every field is now part of the identity, and a setting that reads as an instruction is
+    the request's context: the model's own answer stands."""
+    import re
+
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    class Tutor(BaseChatModel):
+        system_prompt: str = ""
+
+        @property
+        def _llm_type(self) -> str:
+            return "tutor"
+
+        def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+            q = str(messages[-1].content)
+            if "modulo 7" in self.system_prompt:
+                a, b, c = map(int, re.search(r"(\d+)x \+ (\d+) = (\d+)", q).groups())  # type: ignore[union-attr]
+                text = f"{a}x = {c} - {b} (mod 7)\nx = {next(x for x in range(7) if (a * x + b - c) % 7 == 0)}"
+            else:
+                text = _mod7(q)
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    question = "Solve for x: 2x + 1 = 8"
+    plain = StepCacheRunnable(Tutor(), persist_directory=tmp_path, embedder=HashEmbedder())
+    assert plain.invoke(question).content.endswith("x = 7/2")
+    modular = StepCacheRunnable(Tutor(system_prompt="Work modulo 7."), persist_directory=tmp_path, embedder=HashEmbedder())
+    assert modular.model_id != plain.model_id
+    served = modular.invoke(question)
+    assert served.content.endswith("x = 0") and modular.last_trace is not None and modular.last_trace["fallback"] is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, MessageRole, TextBlock
 from llama_index.core.bridge.pydantic import BaseModel
@@ -509,3 +511,39 @@ def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatc
     assert again.complete(BASE).text == BASE_STEPS
     assert not again._lazy.built and not inner._calls
     assert again.last_trace is not None and again.last_trace["exact_hit"]
+
+
+def test_a_call_argument_is_keyed_by_what_it_is_and_read_as_context() -> None:
+    """Class (found by a helper probe): call keyword arguments that JSON cannot hold were keyed by their type's
+    name (every pydantic class is a ``ModelMetaclass``): the record extracted for ``response_format=Person`` was
+    served for ``=PersonWithCity``. A class is now keyed by its schema. And an instruction given as an argument
+    (``instructions="Work modulo 7."``) is the request's context: the model's own answer stands, never replaced
+    by the engine's solve of the plain equation."""
+    import re
+
+    from llama_index.core.base.llms.types import CompletionResponse
+    from llama_index.core.llms.callbacks import llm_completion_callback
+
+    from stepcache_core import StepCacheEngine
+    from stepcache_core.fakes import HashEmbedder, MemoryStore
+    from stepcache_core.integration import settings_json
+
+    class Person(BaseModel):
+        name: str
+
+    class PersonWithCity(BaseModel):
+        name: str
+        city: str
+
+    assert settings_json({"response_format": Person}) != settings_json({"response_format": PersonWithCity})
+
+    class Modular(ScriptedLLM):
+        @llm_completion_callback()
+        def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+            a, b, c = map(int, re.search(r"(\d+)x \+ (\d+) = (\d+)", prompt).groups())  # type: ignore[union-attr]
+            x = next(x for x in range(7) if (a * x + b - c) % 7 == 0)
+            return CompletionResponse(text=f"{a}x = {c} - {b} (mod 7)\nx = {x}")
+
+    llm = StepCacheLLM(llm=Modular(lambda p: ""), engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+    out = llm.complete("Solve for x: 2x + 1 = 8", instructions="Work modulo 7.")
+    assert out.text.endswith("x = 0") and out.additional_kwargs["stepcache"]["fallback"] is None
