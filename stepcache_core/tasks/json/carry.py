@@ -141,15 +141,17 @@ def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
     return tuple(w for w, _ in _frame(text, steps))
 
 
-def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
-    """:func:`record_frame`'s words, each with whether its clause holds a value the model wrote for this text (a
-    patched key's: the model read that clause) and no value reused from the cached answer."""
+def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """:func:`record_frame`'s words, each with whether the model read it for this text: its clause holds a value
+    the model wrote (a patched key's) and no value reused from the cached answer, or it leads up to the value of a
+    key the cached answer did not have (``new_keys``: "and works as a" before the new ``job``'s "pilot")."""
     every = tokens(text)
     words = [w for w in every if any(ch.isalnum() for ch in w)]
     folded = [_word(w) for w in words]
     marked = [False] * len(words)
     fresh = [False] * len(words)  # a generated value's words
     kept = [False] * len(words)  # a reused value's words
+    novel = [False] * len(words)  # a new key's value's words
     for s in steps:
         if s.key is None:
             continue
@@ -160,6 +162,8 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
                     marked[i : i + len(want)] = [True] * len(want)
                     if s.origin == "generated":
                         fresh[i : i + len(want)] = [True] * len(want)
+                        if s.key in new_keys:
+                            novel[i : i + len(want)] = [True] * len(want)
                     else:
                         kept[i : i + len(want)] = [True] * len(want)
         for key in _flag_keys(s.key, s.value):  # the field's main word ("stock" of in_stock) and the state words by it
@@ -182,6 +186,14 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
     # a clause the model read for a patched key, unless it also holds a reused value: "Bruno no longer works at
     # Initech" patched for the name still says the reused employer no longer holds
     fresh_clauses = {clause_of[i] for i, f in enumerate(fresh) if f} - {clause_of[i] for i, k in enumerate(kept) if k}
+    # the words right before a new key's value, back to the previous value or the clause's start
+    leading = [False] * len(words)
+    for i in range(len(words)):
+        if novel[i] and (i == 0 or not novel[i - 1]):
+            j = i - 1
+            while j >= 0 and not marked[j] and clause_of[j] == clause_of[i]:
+                leading[j] = True
+                j -= 1
     out: list[tuple[str, bool]] = []
     start, k = True, 0  # a sentence's first word is capitalised whatever it is
     for w in every:
@@ -192,7 +204,7 @@ def _frame(text: str, steps: Sequence[Step]) -> list[tuple[str, bool]]:
             continue
         if not marked[k] and folded[k] not in _JOINERS:
             shown = "#" if is_number(w) else "Aa" if w[:1].isupper() and not start else folded[k]
-            out.append((shown, clause_of[k] in fresh_clauses))
+            out.append((shown, clause_of[k] in fresh_clauses or leading[k]))
         k += 1
         start = False
     return out
@@ -204,7 +216,7 @@ def frame_change(old_text: str, cached: Sequence[Step], new_text: str, steps: Se
     record adds inside a clause that holds a value the model wrote for it (a patched key's "a chef") are that
     value's, read by the model."""
     before = record_frame(old_text, cached)
-    now = _frame(new_text, steps)
+    now = _frame(new_text, steps, frozenset(s.key for s in steps if s.key is not None) - {s.key for s in cached})
     words = tuple(w for w, _ in now)
     if before == words:
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from fractions import Fraction
+from typing import Any
 
 import pytest
 import sympy
@@ -195,3 +196,38 @@ def test_a_negation_in_the_clause_of_a_kept_value_is_not_read_as_the_patched_key
     for text, (name, employer) in right.items():
         out = engine.run(Request("Extract as JSON. Text: " + text, schema=schema, task="json_extraction"))
         assert json.loads(out.text) == {"name": name, "employer": employer}
+
+
+def test_words_leading_to_a_new_keys_value_are_read_with_it_and_nothing_else_is():
+    """Class: a request adds a key and the words that say its value ("..., lives in Lyon and works as a pilot"
+    for a new ``job``), in the clause of a reused value (the city). Those words are the new value's, read by the
+    model when it patches that key: the rest is reused (the selective patch). Words added elsewhere in that clause
+    ("lives no longer in Lyon") are not, and the reused city is never served with them."""
+    person = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": ["string", "null"]}},
+        "required": ["name", "age", "city"],
+    }
+    job = {**person, "properties": {**person["properties"], "job": {"type": "string"}}, "required": [*person["required"], "job"]}
+    read = re.compile(r"Text: (\w+ \w+) is (\d+) years old,? (?:and )?lives (no longer )?in (\w+)(?: and works as an? (\w+))?")
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        assert m is not None, spec.prompt
+        record = {"name": m[1], "age": int(m[2]), "city": None if m[3] else m[4], "job": m[5]}
+        wanted = (spec.json_schema or job)["properties"]
+        return json.dumps({k: v for k, v in record.items() if k in wanted})
+
+    engine, _ = engine_for(model)
+
+    def ask(text: str, schema: dict) -> Any:
+        keys = ", ".join(schema["properties"])
+        return engine.run(Request(f"Extract {keys} as JSON. Text: {text}", schema=schema, task="json_extraction"))
+
+    ask("Alice Martin is 31 years old and lives in Lyon.", person)
+    ask("Bruno Costa is 45 years old and lives in Lyon.", person)
+    patched = ask("Bruno Costa is 45 years old, lives in Lyon and works as a pilot.", job)
+    assert patched.trace.path == "patch" and patched.trace.steps_regenerated == 1
+    assert json.loads(patched.text) == {"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "pilot"}
+    moved = ask("Carla Dias is 50 years old, lives no longer in Lyon and works as a nurse.", job)
+    assert json.loads(moved.text)["city"] is None
