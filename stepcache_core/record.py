@@ -92,15 +92,17 @@ class Recorder:
         run: RunLog,
         frame: str = "",
         corroborated: frozenset[str] = frozenset(),
+        whole: bool = False,
     ) -> bool:
         """Store ``text`` as the answer to the request; ``False`` when policy does not store it (storing disabled,
-        too long). Raises :class:`StoreError`."""
+        too long). ``whole``: ``text`` already passed the whole-answer check (not run again to seal it). Raises
+        :class:`StoreError`."""
         if not self.config.store_outputs:
             return False
         if len(text) > self.config.max_output_chars:
             run.notes.append(f"not stored: {len(text)} characters is over max_output_chars={self.config.max_output_chars}")
             return False
-        entry = self.entry(prep, text, verified=verified, frame=frame, corroborated=corroborated)
+        entry = self.entry(prep, text, verified=verified, frame=frame, corroborated=corroborated, whole=whole)
         later = False
         with run.stage("store"):
             if prep.profile.exact_only:
@@ -120,13 +122,20 @@ class Recorder:
         return True
 
     def entry(
-        self, prep: Prepared, text: str, *, verified: bool, frame: str = "", corroborated: frozenset[str] = frozenset()
+        self,
+        prep: Prepared,
+        text: str,
+        *,
+        verified: bool,
+        frame: str = "",
+        corroborated: frozenset[str] = frozenset(),
+        whole: bool = False,
     ) -> Entry:
         """The entry :meth:`put` stores for ``text`` as the answer to the request. A verified answer is sealed
         (:attr:`Entry.checked`) only when ``text`` itself, as stored, passes the whole-answer check: an exact repeat
         is served that text without any check."""
         req = prep.request
-        sealed = verified and prep.profile.verifier is not None and self.verification.whole(prep, text).ok
+        sealed = verified and prep.profile.verifier is not None and (whole or self.verification.whole(prep, text).ok)
         return Entry(
             id=prep.entry_id,
             prompt=req.prompt,
@@ -224,7 +233,8 @@ class Recorder:
                 run.notes.append(f"touch failed: {e}")
         if keep:
             try:
-                self.put(prep, text, verified=served.verified, run=run, frame=frame, corroborated=served.corroborated)
+                # a verified answer passed the integrity check above: it is not run again to seal it
+                self.put(prep, text, verified=served.verified, run=run, frame=frame, corroborated=served.corroborated, whole=True)
                 if served.corroborates is not None and served.verified:
                     self.corroborate(prep, served.corroborates, served.corroborated, run)
             except StoreError as e:  # the answer is good; only keeping it failed
