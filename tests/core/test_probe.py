@@ -248,15 +248,28 @@ QUIZ = (
 QUIZ_READ = re.compile(r"In a (\d+)-item quiz, (\d+)% of the questions are chemistry .*? If (\w+) gets (\d+)% of")
 
 
-def quiz_answer(n: int, p: int, q: int, *, slip: bool = False) -> str:
+_PARTS = {"half": Fraction(1, 2), "one third": Fraction(1, 3), "two thirds": Fraction(2, 3), "one quarter": Fraction(1, 4)}
+_PARTS |= {"three quarters": Fraction(3, 4), "one fifth": Fraction(1, 5), "two fifths": Fraction(2, 5)}
+_PARTS |= {"three fifths": Fraction(3, 5), "four fifths": Fraction(4, 5)}
+
+
+def quiz_part(prompt: str) -> Fraction:
+    """The share of the history questions a quiz question says ("half", or another a probe writes: "two fifths")."""
+    m = re.search(r"right and ([a-z]+(?: [a-z]+)?) of the history", prompt)
+    assert m is not None and m[1] in _PARTS, prompt
+    return _PARTS[m[1]]
+
+
+def quiz_answer(n: int, p: int, q: int, *, slip: bool = False, part: Fraction = Fraction(1, 2)) -> str:
     """The worked answer (``slip``: half the chemistry questions counted for history, where half the history
     questions are meant; every computation true, every number grounded)."""
     c, h = Fraction(n * p, 100), Fraction(n * (100 - p), 100)
-    a, b = c * q / 100, (c if slip else h) / 2
+    a, b = c * q / 100, (c if slip else h) * part
 
     def w(x: Fraction) -> str:
         return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
 
+    by = "/ 2" if part == Fraction(1, 2) else f"* {part.numerator}/{part.denominator}"
     lines = [f"There are {n} * {p}/100 = <<{n}*{p}/100={w(c)}>>{w(c)} chemistry questions."]
     if not slip:
         lines = [
@@ -266,7 +279,7 @@ def quiz_answer(n: int, p: int, q: int, *, slip: bool = False) -> str:
         ]
     lines += [
         f"From chemistry: {w(c)} * {q}/100 = <<{w(c)}*{q}/100={w(a)}>>{w(a)} points.",
-        f"From history: {w(c if slip else h)} / 2 = <<{w(c if slip else h)}/2={w(b)}>>{w(b)} points.",
+        f"From history: {w(c if slip else h)} {by} = <<{w(c if slip else h)}{by.replace(' ', '')}={w(b)}>>{w(b)} points.",
         f"In total {w(a)} + {w(b)} = <<{w(a)}+{w(b)}={w(a + b)}>>{w(a + b)} points.\n#### {w(a + b)}",
     ]
     return "\n".join(lines)
@@ -282,7 +295,7 @@ def test_a_first_answer_with_a_coincidence_gets_a_precedent_of_its_own():
     def model(spec: GenerationSpec) -> str:
         m = QUIZ_READ.search(spec.prompt)
         assert m is not None, spec.prompt
-        return quiz_answer(int(m[1]), int(m[2]), int(m[4]))
+        return quiz_answer(int(m[1]), int(m[2]), int(m[4]), part=quiz_part(spec.prompt))
 
     engine, backend = engine_for(model, probes=2)
     first = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
@@ -312,7 +325,7 @@ def test_a_precedent_that_disagrees_disputes_the_first_answer():
         m = QUIZ_READ.search(spec.prompt)
         assert m is not None
         n, p, q = int(m[1]), int(m[2]), int(m[4])
-        return quiz_answer(n, p, q, slip=(n, p) == (40, 60))
+        return quiz_answer(n, p, q, slip=(n, p) == (40, 60), part=quiz_part(spec.prompt))
 
     engine, backend = engine_for(model, probes=2)
     first = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
@@ -348,7 +361,7 @@ def test_a_slip_on_the_probes_own_question_never_becomes_a_precedent():
         asked.append(spec.prompt)
         n, p, q = int(m[1]), int(m[2]), int(m[4])
         if len(asked) != 2:
-            return quiz_answer(n, p, q)
+            return quiz_answer(n, p, q, part=quiz_part(spec.prompt))
         base = 100 - p
         c, h = Fraction(n * p, 100), Fraction(base * (100 - p), 100)
         a, b = c * q / 100, h / 2

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ...values import Step, Verdict
 from .adapt import question_map
-from .numbers import quantities
+from .numbers import quantities, to_fraction
 from .parse import WordProblem
 from .read import computations
 
@@ -70,14 +70,49 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
 def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
     """Whether ``m`` (a :data:`_CLAIM` word) makes a claim of its own: not the question's own words restated (the
     word with a neighbour as the question says them: "fewer cards than he has"; "so Dan has more" is a claim
-    though the question says "the one with more stickers"), and not a quantity's amount ("24 more people", "$5
-    less": how many, not a comparison)."""
+    though the question says "the one with more stickers"), and not a positive amount's comparative ("24 more
+    people", "$5 less", "10 years older", "£9 more than the biscuits": how much, which the adapter keeps positive)."""
     word = m.group().casefold()
     before = re.findall(r"[^\W\d_]+|\d+", text[: m.start()])
     after = re.findall(r"[^\W\d_]+|\d+", text[m.end() :])
     if (before and (before[-1].casefold(), word) in asked) or (after and (word, after[0].casefold()) in asked):
         return False
-    return not (word in ("more", "less", "fewer") and re.search(r"\d\s*$", text[: m.start()]))
+    if _COMPARATIVE.fullmatch(word):
+        return not _amount(text[: m.start()], asked)
+    if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
+        compared = _COMPARED.search(text[: m.start()])
+        return compared is None or not _amount(text[: m.start() - len(compared.group())], asked)
+    return True
+
+
+_COMPARATIVE = re.compile(
+    r"more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|dearer|faster|"
+    r"slower|heavier|lighter",
+    re.IGNORECASE,
+)
+# a comparative and up to three plain words before "than" ("more blue cards than"); no verb or conjunction between
+_COMPARED = re.compile(
+    rf"\b(?:{_COMPARATIVE.pattern})((?:\s+(?!(?:is|are|was|were|be|has|have|had|and|or|but|so|then|which|that)\b)"
+    r"[^\W\d_]+){0,3})\s+$",
+    re.IGNORECASE,
+)
+# the number an amount's comparative follows, and the words between (at most two: "10 years older", "9 points more")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%?[\s$*}]*((?:[^\W\d_]+\s+){0,2})$")
+
+
+def _amount(before: str, asked: set[tuple[str, str]]) -> bool:
+    """Whether ``before`` ends with a positive number, and at most two words the new question writes after a number
+    ("10 years", "9 points"): the comparative that follows says how much more ("£9 more", "10 years older"), which
+    holds while that amount stays positive. A number then a verb ("3 boxes weigh more") is a claim."""
+    m = _AMOUNT.search(before)
+    if m is None or to_fraction(m.group(1).replace(",", "")) <= 0:
+        return False
+    between = [w.casefold() for w in m.group(2).split()]
+    if not between:
+        return True
+    if not any(a.isdigit() and b == between[0] for a, b in asked):
+        return False
+    return len(between) == 1 or (between[0], between[1]) in asked
 
 
 def computations_of(steps: Sequence[Step]) -> bool:

@@ -113,6 +113,8 @@ def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: 
             continue
         if any(new == old for old, new in drawn.items()):
             continue
+        if _coincide([(q, drawn[q.value]) for q in firsts] + [(q, q.value) for q in problem.quantities if q not in slots]):
+            continue
         written = [_written(q, drawn[q.value]) for q in slots]
         if any(w is None for w in written):
             continue  # a value the question's words cannot say ("seven" as 3/4)
@@ -130,6 +132,30 @@ def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: 
     # points where the quantities compare otherwise first: a branch on how they compare ("the cheaper one", "if
     # she has more") then shows as a disagreement, where a point that keeps every order would agree
     return [r for _, r in sorted(out, key=lambda p: -p[0])]
+
+
+def _forms(q: Quantity, value: Fraction) -> set[Fraction]:
+    """The values an answer may write for ``q`` set to ``value``: a percentage's share and what is left of it or added
+    to it (25%: 1/4, 3/4, 5/4, 75, 125), a fraction's denominator and what is left of it (3/4: 4, 1/4)."""
+    out = {value}
+    if q.kind == "percent":
+        out |= {value / 100, 1 - value / 100, 1 + value / 100, 100 - value, 100 + value}
+    if value.denominator != 1:
+        out |= {Fraction(value.denominator), 1 - value}
+    return out
+
+
+def _coincide(values: Sequence[tuple[Quantity, Fraction]]) -> bool:
+    """Whether two quantities of a second point share a value an answer may write (25% and "one quarter" both
+    write 1/4): which one a number of the answer is could not be told there, as at a first question whose values
+    coincide. The point is not asked."""
+    seen: set[Fraction] = set()
+    for q, value in values:
+        forms = _forms(q, value)
+        if forms & seen:
+            return True
+        seen |= forms
+    return False
 
 
 _FRACTIONS = tuple(Fraction(a, b) for a, b in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 5), (2, 5), (3, 5), (4, 5)))

@@ -720,3 +720,36 @@ def test_a_line_stating_the_branch_is_a_claim_even_in_the_questions_words(make_e
     steps = LayoutSegmenter().segment(restated, origin="cached")
     adapted = LayoutSegmenter().segment(restated.replace("9 - 5 = <<9-5=4>>4", "9 - 6 = <<9-6=3>>3"), origin="adapted")
     assert not WordCarryover().stale(old, new, steps, adapted, restated)
+
+
+LOAVES = "A loaf costs ${l}. Biscuits cost ${b} each. How much more do {n} loaves cost than {k} biscuits?"
+LOAVES_GSM = (
+    "{n} loaves cost {n} * {l} = <<{n}*{l}={x}>>{x} dollars.\n{k} biscuits cost {k} * {b} = <<{k}*{b}={y}>>{y} dollars.\n"
+    "The loaves cost {x} - {y} = ${d} more than the biscuits.\n#### {d}"
+)
+
+
+def loaves(loaf: int, b: int, n: int, k: int, form: str = LOAVES_GSM) -> tuple[str, str]:
+    x, y = n * loaf, k * b
+    return LOAVES.format(l=loaf, b=b, n=n, k=k), form.format(l=loaf, b=b, n=n, k=k, x=x, y=y, d=x - y)
+
+
+def test_a_positive_amounts_comparative_is_no_claim_and_a_verbs_is(make_engine):
+    """Class: a computed amount's comparative ("$9 more than the biscuits", "28 more blue cards than red cards", "10
+    years older than"): how much, true while the amount stays positive, which the adapter keeps. Every such line was
+    refused as a claim (GSM-Symbolic templates 38, 62 and six others reused names only). A comparison a verb makes
+    ("the loaves weigh more than the biscuits"), or an amount re-derived to 0, is still a claim: the model answers."""
+    engine, _ = make_engine(default="MODEL")
+    engine.run(Request(loaves(7, 3, 4, 5)[0]), backend=ScriptedBackend([loaves(7, 3, 4, 5)[1]]))
+    question, right = loaves(9, 4, 3, 6)
+    out = engine.run(Request(question))
+    assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+    claim = LOAVES_GSM.replace("The loaves cost", "So the loaves weigh more than the biscuits.\nThey cost")
+    engine, _ = make_engine(default="MODEL")
+    engine.run(Request(loaves(7, 3, 4, 5)[0]), backend=ScriptedBackend([loaves(7, 3, 4, 5, claim)[1]]))
+    out = engine.run(Request(question))
+    assert out.trace.path == "skip" and out.text == "MODEL"
+    engine, _ = make_engine(default="MODEL")
+    engine.run(Request(loaves(7, 3, 4, 5)[0]), backend=ScriptedBackend([loaves(7, 3, 4, 5)[1]]))
+    out = engine.run(Request(loaves(6, 4, 2, 3)[0]))  # 12 - 12: "$0 more than the biscuits"
+    assert out.trace.path == "skip" and out.text == "MODEL"
