@@ -194,6 +194,25 @@ def test_the_probe_questions_hide_no_slip_and_keep_the_questions_writing():
     assert probes[0].prompt.count("Half of the shirts") == 1 and 0 < in_words < len(probes)
 
 
+def test_no_second_point_gives_two_quantities_a_value_an_answer_writes_alike():
+    """Class: a second point where a percentage's share equals a fraction the question says in words (25% and "one
+    quarter" both write 1/4), or its complement equals another quantity (70% leaves 30 next to 30 questions). Which
+    quantity a number of the probe's answer is could not be told, so it neither re-derived nor served as a
+    precedent (GSM-Symbolic template 19's probe asked 25% with "one quarter"). Such points are not asked."""
+    prompt = (
+        "In a 40-item quiz, 60% of the questions are chemistry and the rest are history. If Ann gets 75% of the "
+        "chemistry questions right and one quarter of the history questions right, how many points does Ann get?"
+    )
+    request = Request(prompt)
+    probes = WordCorroboration().probes(request, parse_problem(request))
+    assert len(probes) >= 12
+    for probe in probes:
+        size, chemistry, right, part = parse_problem(probe).quantities
+        written = [{size.value}, {chemistry.value / 100, 1 - chemistry.value / 100, 100 - chemistry.value}]
+        written += [{right.value / 100, 1 - right.value / 100, 100 - right.value}, {part.value, Fraction(part.value.denominator)}]
+        assert all(not a & b for i, a in enumerate(written) for b in written[i + 1 :]), probe.prompt
+
+
 def test_a_chat_turn_is_probed_inside_the_prompt_that_holds_it():
     """Class: a request whose embedded text is the user's turn of a longer prompt (chat integrations): the turn
     is varied where the prompt holds it; a turn the prompt does not hold once is not probed."""

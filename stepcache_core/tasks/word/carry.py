@@ -82,7 +82,21 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
         compared = _COMPARED.search(text[: m.start()])
         return compared is None or not _amount(text[: m.start() - len(compared.group())], asked)
+    if word.startswith("reach"):  # "reaches $20", "reached her goal"; not "minutes left to reach the bank"
+        return bool(_REACHED.match(text[m.end() :]))
+    if word == "enough":  # "enough frosting for 12 * 14 = 168 brownies": what the computation makes, not a claim
+        capacity = _CAPACITY.match(text[m.end() :])
+        return capacity is None or not any(c.operands[0].start == m.end() + capacity.end() for c in computations(text))
     return True
+
+
+# what "reach" claims to reach: a number, or a mark a number sets ("reached her goal", "reaches the limit")
+_REACHED = re.compile(
+    r"(?:\W+[^\W\d_]+){0,3}?\W*(?:\d|(?:goal|target|limit|threshold|mark|minimum|maximum|quota|cap|total)s?\b)",
+    re.IGNORECASE,
+)
+# "enough <up to two words> for " right before a computation the line states
+_CAPACITY = re.compile(r"(?:\s+[^\W\d_]+){0,2}\s+for\s+[$£€]?", re.IGNORECASE)
 
 
 _COMPARATIVE = re.compile(

@@ -753,3 +753,39 @@ def test_a_positive_amounts_comparative_is_no_claim_and_a_verbs_is(make_engine):
     engine.run(Request(loaves(7, 3, 4, 5)[0]), backend=ScriptedBackend([loaves(7, 3, 4, 5)[1]]))
     out = engine.run(Request(loaves(6, 4, 2, 3)[0]))  # 12 - 12: "$0 more than the biscuits"
     assert out.trace.path == "skip" and out.text == "MODEL"
+
+
+FROSTING = "{name} has {j} jars of frosting. Each jar can decorate {b} brownies. If each tray holds {t} brownies, how many trays can {name} fill?"
+FROSTING_GSM = (
+    "{name} has enough frosting for {j} * {b} = <<{j}*{b}={n}>>{n} brownies.\n"
+    "{name} walks to the kitchen to reach the trays.\n{name} fills {n} / {t} = <<{n}/{t}={k}>>{k} trays.\n#### {k}"
+)
+
+
+def frosting(name: str, j: int, b: int, t: int, form: str = FROSTING_GSM) -> tuple[str, str]:
+    return FROSTING.format(name=name, j=j, b=b, t=t), form.format(name=name, j=j, b=b, t=t, n=j * b, k=j * b // t)
+
+
+@pytest.mark.parametrize(
+    ("claim", "stale"),
+    [
+        ("", False),  # "enough frosting for 12 * 14 = 168": what the computation makes; "to reach the trays": a story
+        ("So {name} has enough frosting for the trays.\n", True),  # sufficiency no computation states
+        ("So the brownies reach the target.\n", True),  # reaching a mark a number sets
+        ("So {name} reached her goal.\n", True),  # reaching a mark a number sets
+    ],
+)
+def test_enough_and_reach_are_claims_only_when_they_compare(make_engine, claim, stale):
+    """Class: "enough" and "reach" in a reused line. "enough <thing> for <a computation the line states>" says what
+    the computation makes, and "to reach the bank" is the story; both were refused as claims (GSM-Symbolic templates
+    14 and 64 reused names only). Sufficiency in words, or reaching a number or a goal, is still a claim about the
+    cached numbers: the model answers."""
+    form = FROSTING_GSM.replace("#### ", claim + "#### ") if claim else FROSTING_GSM
+    engine, _ = make_engine(default="MODEL")
+    engine.run(Request(frosting("Ann", 12, 14, 7)[0]), backend=ScriptedBackend([frosting("Ann", 12, 14, 7, form)[1]]))
+    question, right = frosting("Ann", 18, 8, 12, form)
+    out = engine.run(Request(question))
+    if stale:
+        assert out.trace.path == "skip" and out.text == "MODEL"
+    else:
+        assert out.trace.path == "reuse" and out.text == right  # 0 wrong
