@@ -111,6 +111,24 @@ def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
 _IMPLICIT = frozenset({Fraction(1), Fraction(2)})
 
 
+# words that count two without writing 2: a 2 of the answer may be theirs rather than the question's
+_TWO = re.compile(
+    r"(?<![\w-])(?:second|two|couple|round[- ]?trips?|each way|both ways|there and back|back and forth|return trips?|"
+    r"bi-?weekly|bi-?monthly|every other|halve[sd]?|square[sd]?|squaring)\b",
+    re.IGNORECASE,
+)
+
+
+def _implied(value: Fraction, line: str, problem: WordProblem) -> bool:
+    """Whether the answer may have counted ``value`` (a 1 or a 2) itself: a 1 always may ("1 dozen", "each 1"); a
+    2 where the line or the question names a two of its own ("half", "twice", "a pair", "both", "the second",
+    "there and back", "squared"). Where nothing does, a 2 the answer uses is the question's 2, and a probe with
+    another value tells a slip apart (it is not re-derived without one)."""
+    if value != 2:
+        return True
+    return Fraction(2) in named_constants(line, problem.prompt) or bool(_TWO.search(f"{line}\n{problem.prompt}"))
+
+
 class _Refused(Exception):
     pass
 
@@ -163,10 +181,10 @@ class WordAdapter:
                 raise _Refused(f"{num.value} counts something else than the question's {num.value}")
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
-            if small and num.value not in results:
+            if small and num.value not in results and _implied(num.value, line, old):
                 # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
-                # two cods", "a pair"): when the question's changes, which one it was cannot be told unless the
-                # answer writes it as the question did
+                # two cods", "a pair", "there and back"): when the question's changes, which one it was cannot be
+                # told unless the answer writes it as the question did
                 raise _Refused(f"{num.value} may be the question's or an unstated count")
             for table in (results, questions):
                 if num.value in table:
@@ -225,8 +243,14 @@ class WordAdapter:
                 edits[(num.start, num.end)] = value
             elif "/" in line[num.start : num.end]:  # "82/110": each part follows its own source
                 top, bottom = line[num.start : num.end].split("/")
-                for start, end, part in ((num.start, num.start + len(top), top), (num.end - len(bottom), num.end, bottom)):
-                    edits[(start, end)] = source(Num(to_fraction(part), start, end))
+                spans = ((num.start, num.start + len(top)), (num.end - len(bottom), num.end))
+                pair = (to_fraction(top), to_fraction(bottom))
+                if pair in clashes:
+                    raise _Refused(f"{top}/{bottom} may be the share or what is left of it")
+                # "950 × 1/5" for "one fifth": the question's fraction, as a pair ("two thirds": 2/3)
+                news = pairs.get(pair) or tuple(source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
+                for span, value in zip(spans, news, strict=True):
+                    edits[span] = value
             else:
                 edits[(num.start, num.end)] = source(num)
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too

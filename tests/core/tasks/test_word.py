@@ -789,3 +789,52 @@ def test_enough_and_reach_are_claims_only_when_they_compare(make_engine, claim, 
         assert out.trace.path == "skip" and out.text == "MODEL"
     else:
         assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+SODA = "A glass holds {g} mL of soda. Alex drinks {n} glasses{trip}. Soda has {c} calories per mL. How many calories does Alex drink?"
+SODA_CHAT = (
+    "- He drank ${g} \\times {n} = {m}$ mL of soda.\n- So he drank ${m} \\times {c} = {k}$ calories.\n\nThe answer is {k}."
+)
+
+
+@pytest.mark.parametrize("trip", ["", " on the way there and back"])
+def test_a_two_of_the_question_follows_it_unless_the_question_names_another_two(make_engine, trip):
+    """Class: a quantity of 2 in digits ("2 glasses") the answer uses bare ("12 × 2"). With no other two in sight,
+    it is the question's 2 and follows it (GSM-Symbolic template 56 and six others reused names only: any 1 or 2
+    was taken for a count the answer might have made up). Where the question or the line names a two of its own
+    ("there and back", "a pair", "half", "the second"), which 2 it is cannot be told: the model answers."""
+    engine, _ = make_engine(default="MODEL")
+
+    def soda(g: int, n: int, c: int) -> tuple[str, str]:
+        q = SODA.format(g=g, n=n, c=c, trip=trip)
+        return q, SODA_CHAT.format(g=g, n=n, c=c, m=g * n, k=g * n * c)
+
+    engine.run(Request(soda(12, 2, 8)[0]), backend=ScriptedBackend([soda(12, 2, 8)[1]]))
+    question, right = soda(15, 3, 9)
+    out = engine.run(Request(question))
+    if trip:
+        assert out.trace.path == "skip" and out.text == "MODEL"
+    else:
+        assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+def test_a_fraction_in_words_written_as_digits_follows_as_a_pair(make_engine):
+    """Class: "one fifth" in the question, "950 × 1/5" in the answer; the variant says "two thirds". Each part of
+    the fraction outside a computation was looked up alone, and 5 could not be placed (GSM-Symbolic template 35 reused names
+    only); the fraction follows as a pair, as it does inside a computation."""
+    q = "A charity covers {f} of the £{c} cost. Ann has £{h}. How much is Ann missing?"
+    a = "The charity pays {c} × {w}, that is {c} × {n} ÷ {d} = £{p}.\nAnn has {p} + {h} = £{t}.\nShe needs {c} - {t} = £{m} more.\n#### {m}"
+
+    def charity(f: str, w: str, c: int, h: int) -> tuple[str, str]:
+        p = Fraction(c) * Fraction(w)
+        assert p.denominator == 1
+        n, d = w.split("/")
+        return q.format(f=f, c=c, h=h), a.format(c=c, w=w, n=n, d=d, p=p, h=h, t=p + h, m=c - p - h)
+
+    engine, _ = make_engine(default="MODEL")
+    engine.run(
+        Request(charity("one fifth", "1/5", 950, 115)[0]), backend=ScriptedBackend([charity("one fifth", "1/5", 950, 115)[1]])
+    )
+    question, right = charity("two thirds", "2/3", 870, 115)
+    out = engine.run(Request(question))
+    assert out.trace.path == "reuse" and out.text == right  # 0 wrong
