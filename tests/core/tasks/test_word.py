@@ -773,13 +773,15 @@ def frosting(name: str, j: int, b: int, t: int, form: str = FROSTING_GSM) -> tup
         ("So {name} has enough frosting for the trays.\n", True),  # sufficiency no computation states
         ("So the brownies reach the target.\n", True),  # reaching a mark a number sets
         ("So {name} reached her goal.\n", True),  # reaching a mark a number sets
+        ("{name} finds some of her lost brownies.\n", False),  # what was lost
+        ("So {name} lost the contest.\n", True),  # who lost: a branch
     ],
 )
-def test_enough_and_reach_are_claims_only_when_they_compare(make_engine, claim, stale):
-    """Class: "enough" and "reach" in a reused line. "enough <thing> for <a computation the line states>" says what
-    the computation makes, and "to reach the bank" is the story; both were refused as claims (GSM-Symbolic templates
-    14 and 64 reused names only). Sufficiency in words, or reaching a number or a goal, is still a claim about the
-    cached numbers: the model answers."""
+def test_enough_reach_and_lost_are_claims_only_when_they_compare_or_decide(make_engine, claim, stale):
+    """Class: "enough", "reach" and "lost" in a reused line. "enough <thing> for <a computation the line states>"
+    says what the computation makes, "to reach the bank" and "his lost marbles" are the story; all were refused as
+    claims (GSM-Symbolic templates 14, 61 and 64 reused names only). Sufficiency in words, reaching a number or a
+    goal, or who lost, are still claims about the cached numbers: the model answers."""
     form = FROSTING_GSM.replace("#### ", claim + "#### ") if claim else FROSTING_GSM
     engine, _ = make_engine(default="MODEL")
     engine.run(Request(frosting("Ann", 12, 14, 7)[0]), backend=ScriptedBackend([frosting("Ann", 12, 14, 7, form)[1]]))
