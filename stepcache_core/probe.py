@@ -18,7 +18,10 @@ budget of 2, the default); one precedent is asked per structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
-words); a round that corroborates some slots is followed, within the budget, by one that varies what is left.
+words); a round that corroborates some slots is followed, within the budget, by one that varies what is left, and
+a round whose answer does not verify (the model slipped there) by one at another point. A precedent is asked only
+at a point where the task says the first answer fails on which quantity a number is (``Corroboration.ambiguous``),
+not where a value stops fitting its role (a count that is not whole there is no question worth asking).
 What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).
 """
 
@@ -98,11 +101,13 @@ class Prober:
 
         def work() -> None:
             target: Prepared | None = prep
+            asked: set[str] = set()  # the points asked already (entry ids): a later round asks another
             try:
-                # a round that corroborates some slots, or stores a precedent, is followed by another within the
-                # budget (counted for the first answer): another point may vouch for the rest
+                # a round that corroborates some slots, stores a precedent, or gets an answer that does not verify
+                # (a slip of the model's) is followed by another within the budget (counted for the first
+                # answer): another point may vouch for the rest
                 while target is not None and self._take_turn(prep.entry_id):
-                    target = self._probe(target, backend, prep.entry_id)
+                    target = self._probe(target, backend, prep.entry_id, asked)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -126,15 +131,18 @@ class Prober:
                 self._asked.popitem(last=False)
             return asked < self._config.corroboration_probes
 
-    def _probe(self, prep: Prepared, backend: Backend, budget: str) -> Prepared | None:
-        """One round for the entry stored for ``prep`` (its probes counted against the entry ``budget``); what
-        the next round probes (``prep`` corroborated for some slots, or a precedent just stored), or ``None``."""
+    def _probe(self, prep: Prepared, backend: Backend, budget: str, asked: set[str]) -> Prepared | None:
+        """One round for the entry stored for ``prep`` (its probes counted against the entry ``budget``, ``asked``
+        the points asked in earlier rounds); what the next round probes (``prep`` corroborated for some slots, or
+        whose point's answer did not verify; a precedent just stored), or ``None``."""
         entry = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
         if entry is None or not entry.verified:
             return None
-        return self._forward(prep, entry, backend, budget, stored=True)
+        return self._forward(prep, entry, backend, budget, asked, stored=True)
 
-    def _forward(self, prep: Prepared, entry: Entry, backend: Backend, budget: str, *, stored: bool) -> Prepared | None:
+    def _forward(
+        self, prep: Prepared, entry: Entry, backend: Backend, budget: str, asked: set[str], *, stored: bool
+    ) -> Prepared | None:
         """Ask the model a second point where ``entry`` re-derives, and compare. ``stored``: the entry is in the
         store (corroborated or disputed there); else it is a precedent, stored only when this round corroborates
         it, and dropped when it does not."""
@@ -146,6 +154,8 @@ class Prober:
         unfit: tuple[Prepared, frozenset[str]] | None = None
         # of the first few points that fit, the one where the answer's quantities and results compare most otherwise
         contrast = getattr(corroboration, "contrast", None)
+        ambiguous = getattr(corroboration, "ambiguous", None)
+        cached: list[Step] | None = None
         best, fitting = -1, 0
         for request in corroboration.probes(prep.request, prep.problem):
             run = RunLog()
@@ -153,7 +163,9 @@ class Prober:
                 probe = self._prepare(replace(request, task=profile.name), run)
             except StepCacheError:
                 continue
-            if probe.profile.name != profile.name or not profile.gate.compatible(old, probe.problem).ok:
+            if probe.entry_id in asked or probe.profile.name != profile.name:
+                continue
+            if not profile.gate.compatible(old, probe.problem).ok:
                 continue
             varied = corroboration.varied(old, probe.problem) - entry.corroborated
             if not varied:
@@ -161,8 +173,15 @@ class Prober:
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)])
             if adapted is None or not adapted.ok:
                 # a value no longer fits its role there (a count that is not whole...), or which quantity a number
-                # of the answer is cannot be told: another point
-                unfit = unfit or (probe, varied)  # the first: the most answerable
+                # of the answer is cannot be told: another point. The first of the latter (the most answerable)
+                # is the one a precedent may be asked at; a point where a count stops being whole is no question
+                # to ask
+                if unfit is None and ambiguous is not None:
+                    cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
+                    if ambiguous(old, cached, probe.problem):
+                        unfit = (probe, varied)
+                elif unfit is None:
+                    unfit = (probe, varied)
                 continue
             vouchable = corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied
             if vouchable != varied:
@@ -175,14 +194,15 @@ class Prober:
                 break
         if chosen is None:
             if stored and unfit is not None:
-                return self._precede(prep, entry, *unfit, backend, budget)
+                return self._precede(prep, entry, *unfit, backend, budget, asked)
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
             return None
         probe, adapted, varied = chosen
         run = RunLog()
+        asked.add(probe.entry_id)
         answer = self._ask(probe, backend, run)
-        if answer is None:
-            return None  # an answer that does not verify vouches for nothing
+        if answer is None:  # an answer that does not verify vouches for nothing: another point, within the budget
+            return prep if stored else None
         steps, _ = answer
         current = store.get(prep.collection, prep.entry_id)
         if stored and (current is None or current.output != entry.output):
@@ -208,7 +228,14 @@ class Prober:
         return prep
 
     def _precede(
-        self, prep: Prepared, entry: Entry, probe: Prepared, varied: frozenset[str], backend: Backend, budget: str
+        self,
+        prep: Prepared,
+        entry: Entry,
+        probe: Prepared,
+        varied: frozenset[str],
+        backend: Backend,
+        budget: str,
+        asked: set[str],
     ) -> Prepared | None:
         """The stored answer re-derives at no second point: a number of it may be either of two quantities that
         share its value in the first question (a 40-item quiz where 100% - 60% = 40%), or a value that hides what
@@ -235,6 +262,7 @@ class Prober:
         if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):
             return None  # the structure has a corroborated entry already
         run = RunLog()
+        asked.add(probe.entry_id)
         answer = self._ask(probe, backend, run)
         if answer is None:
             return None
@@ -253,7 +281,7 @@ class Prober:
             return None
         if not self._take_turn(budget):
             return None  # no round left to corroborate it: not kept
-        return self._forward(probe, precedent, backend, budget, stored=False)
+        return self._forward(probe, precedent, backend, budget, asked, stored=False)
 
     def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
         """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""

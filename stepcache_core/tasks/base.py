@@ -143,6 +143,10 @@ class Corroboration(Protocol):
       second point ``new`` orders its quantities and results than at ``old`` (the engine probes the point where
       it is highest among the first few that fit: a branch on how two amounts compare shows there as a
       disagreement, where a point that keeps every order would agree).
+    - optionally ``ambiguous(old, cached, new) -> bool``: whether the entry's steps fail to re-derive at ``new``
+      only because which quantity a number of them is cannot be told at ``old`` (two of its values coincide), not
+      because a value stops fitting its role there. Only such a point is asked as a precedent (without it, the
+      first point that does not fit is).
     """
 
     def varied(self, old: Any, new: Any) -> frozenset[str]: ...

@@ -122,6 +122,32 @@ def test_a_probe_answer_that_does_not_verify_vouches_for_nothing():
     assert engine.run(Request(SHOP.format(name="Ann", n=4, p=9, b=60))).trace.backend_calls == 1
 
 
+def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within_the_budget():
+    """Class: the model slips on the probe (a false product; real models do, the GSM bench's scripted one on 1 in 10
+    questions). With a budget of two, the second round asks another point (never the same one again) and its
+    right answer corroborates the entry, where the first slip used to end all probing."""
+    asked: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        asked.append(spec.prompt)
+        if len(asked) == 2:
+            return "Ann spends 4 * 9 = <<4*9=37>>37 dollars.\n#### 23"
+        return shop_model(spec)
+
+    engine, _ = engine_for(model, probes=2)
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 2 and engine.prober.usage["corroborated"] == 1
+    assert len(set(asked)) == 3
+    out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
+    assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 4, 9, 60)  # 0 wrong
+    engine, _ = engine_for(model, probes=1)  # a budget of one: the slip ends it
+    asked.clear()
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 0
+
+
 def test_a_model_that_fails_during_the_probe_changes_nothing(caplog):
     """Class: the model raises during the probe (down, timed out). Logged, the entry stays as it was, and the
     next requests are served as before."""
@@ -302,6 +328,26 @@ def quiz_answer(n: int, p: int, q: int, *, slip: bool = False, part: Fraction = 
         f"In total {w(a)} + {w(b)} = <<{w(a)}+{w(b)}={w(a + b)}>>{w(a + b)} points.\n#### {w(a + b)}",
     ]
     return "\n".join(lines)
+
+
+def test_a_precedent_is_asked_only_where_the_first_answer_fails_on_which_quantity_a_number_is():
+    """Class: a first answer that re-derives at no point, for either reason. Where a number of it may be two
+    quantities of the first question (the quiz's 40 and 100% - 60%), an answer at that point can settle it: a
+    precedent is worth asking. Where a value stops fitting its role there (a count of questions that is not whole),
+    the point is no question worth asking (the GSM bench's probes asked "25 hours each day" and got answers no
+    check could read)."""
+    from stepcache_core.segment import LayoutSegmenter
+
+    corroboration = WordCorroboration()
+    first = parse_problem(Request(QUIZ.format(n=40, p=60, q=75, name="Ann")))
+    cached = LayoutSegmenter().segment(quiz_answer(40, 60, 75))
+    settles = parse_problem(Request(QUIZ.format(n=80, p=30, q=50, name="Ann")))
+    assert corroboration.ambiguous(first, cached, settles)
+    plain = parse_problem(Request(QUIZ.format(n=80, p=30, q=25, name="Ann")))  # no two values alike
+    plain_answer = LayoutSegmenter().segment(quiz_answer(80, 30, 25))
+    not_whole = parse_problem(Request(QUIZ.format(n=70, p=30, q=25, name="Ann")))  # 21 * 25/100 = 5.25 points
+    assert not corroboration.ambiguous(plain, plain_answer, not_whole)
+    assert not corroboration.ambiguous(plain, plain_answer, parse_problem(Request(QUIZ.format(n=60, p=40, q=75, name="Ann"))))
 
 
 def test_a_first_answer_with_a_coincidence_gets_a_precedent_of_its_own():

@@ -130,29 +130,44 @@ def _implied(value: Fraction, line: str, problem: WordProblem) -> bool:
 
 
 class _Refused(Exception):
-    pass
+    """Why the adapter refuses; ``ambiguous``: which quantity a number of the answer is cannot be told at the
+    cached question (two of its values coincide), as opposed to a value that no longer fits its role."""
+
+    def __init__(self, reason: str, *, ambiguous: bool = False) -> None:
+        super().__init__(reason)
+        self.ambiguous = ambiguous
 
 
 class WordAdapter:
     """Re-derives a cached answer for a question with the same template and other names or numbers."""
 
     def adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
-        if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
+        try:
+            return self._adapt(old, new, steps)
+        except _Refused:
             return list(steps)
+
+    def ambiguous(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> bool:
+        """Whether ``steps`` fail to re-derive for ``new`` because which quantity a number of them is cannot be
+        told at ``old`` (a 40 that is the quiz's size and 100% - 60%), not because a value stops fitting its role
+        there: an answer to ``new`` itself, re-derived back, can settle it (a corroboration probe's precedent)."""
+        try:
+            self._adapt(old, new, steps)
+        except _Refused as refused:
+            return refused.ambiguous
+        return False
+
+    def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step]:
+        if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
+            raise _Refused("another template")
         if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
             # a quantity of the question no computation takes is a condition the answer reads in words ("this
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
-            return list(steps)
+            raise _Refused("a quantity no computation takes")
         questions = question_map(old, new)
         results = ValueMap()
-        out: list[Step] = []
-        try:
-            for step in steps:
-                out.append(self._line(step, old, new, questions, results))
-        except _Refused:
-            return list(steps)
-        return out
+        return [self._line(step, old, new, questions, results) for step in steps]
 
     def _line(self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap) -> Step:
         line = step.text
@@ -174,28 +189,28 @@ class WordAdapter:
                     raise _Refused(f"{num.value} divides by a fraction that is no unit fraction any more")
                 value = Fraction(now.denominator) if divisor else now
                 if num.value in results and results.get(num.value) != value:
-                    raise _Refused(f"{num.value} is also a result")
+                    raise _Refused(f"{num.value} is also a result", ambiguous=True)
                 return value
             if num.value in questions and questions.get(num.value) != num.value and unlike(old, line, num):
                 # "3 feet" where the question's 3 is "3 yard(s)": another quantity with the same value
-                raise _Refused(f"{num.value} counts something else than the question's {num.value}")
+                raise _Refused(f"{num.value} counts something else than the question's {num.value}", ambiguous=True)
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
             if small and num.value not in results and _implied(num.value, line, old):
                 # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
                 # two cods", "a pair", "there and back"): when the question's changes, which one it was cannot be
                 # told unless the answer writes it as the question did
-                raise _Refused(f"{num.value} may be the question's or an unstated count")
+                raise _Refused(f"{num.value} may be the question's or an unstated count", ambiguous=True)
             for table in (results, questions):
                 if num.value in table:
                     got = table.get(num.value)
                     if got is None:
-                        raise _Refused(f"{num.value} is ambiguous")
+                        raise _Refused(f"{num.value} is ambiguous", ambiguous=True)
                     picks.add(got)
             if num.value in constants:  # a week's 7 that is also the question's 7: which one it is cannot be told
                 picks.add(num.value)
             if len(picks) != 1:
-                raise _Refused(f"{num.value} cannot be placed")
+                raise _Refused(f"{num.value} cannot be placed", ambiguous=True)
             return picks.pop()
 
         pairs, clashes = fraction_pairs(old, new)
@@ -208,7 +223,7 @@ class WordAdapter:
                 a, op, b = toks[k], toks[k + 1], toks[k + 2]
                 if isinstance(a, Num) and op == "/" and isinstance(b, Num):
                     if (a.value, b.value) in clashes:
-                        raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it")
+                        raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it", ambiguous=True)
                     if (a.value, b.value) in pairs:
                         out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
             return [out[id(n)] if id(n) in out else source(n) for n in comp.operands]
@@ -246,7 +261,7 @@ class WordAdapter:
                 spans = ((num.start, num.start + len(top)), (num.end - len(bottom), num.end))
                 pair = (to_fraction(top), to_fraction(bottom))
                 if pair in clashes:
-                    raise _Refused(f"{top}/{bottom} may be the share or what is left of it")
+                    raise _Refused(f"{top}/{bottom} may be the share or what is left of it", ambiguous=True)
                 # "950 × 1/5" for "one fifth": the question's fraction, as a pair ("two thirds": 2/3)
                 news = pairs.get(pair) or tuple(source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
                 for span, value in zip(spans, news, strict=True):
@@ -259,7 +274,7 @@ class WordAdapter:
             if any(o.text.lower() == q.text.lower() for o in old.quantities):  # the question's own words
                 said = questions.get(q.value)
                 if said is None:
-                    raise _Refused(f"{q.text!r} is ambiguous")
+                    raise _Refused(f"{q.text!r} is ambiguous", ambiguous=True)
                 value = said
             else:
                 value = source(Num(q.value, q.start, q.end))

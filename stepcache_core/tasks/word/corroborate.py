@@ -26,6 +26,7 @@ from fractions import Fraction
 from random import Random
 
 from ...values import Request, Step
+from .adapt import WordAdapter
 from .numbers import Quantity, write_number, write_words
 from .parse import WordProblem
 from .read import computations, final_answer
@@ -75,6 +76,11 @@ class WordCorroboration:
         across = flips(results, question)
         inside = sum(flips([q], question[i + 1 :]) for i, q in enumerate(question))
         return among * 1_000_000 + across * 1_000 + min(inside, 999)
+
+    def ambiguous(self, old: WordProblem, cached: Sequence[Step], new: WordProblem) -> bool:
+        """Whether ``cached`` re-derives at no point ``new`` only because which quantity a number of it is cannot be
+        told at ``old`` (see :meth:`WordAdapter.ambiguous`): a point worth asking as a precedent."""
+        return WordAdapter().ambiguous(old, new, cached)
 
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
