@@ -167,7 +167,9 @@ class WordAdapter:
             raise _Refused("a quantity no computation takes")
         questions = question_map(old, new)
         results = ValueMap()
-        return [self._line(step, old, new, questions, results) for step in steps]
+        out = [self._line(step, old, new, questions, results) for step in steps]
+        _keeps_choices(steps, out)
+        return out
 
     def _line(self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap) -> Step:
         line = step.text
@@ -297,6 +299,44 @@ class WordAdapter:
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+def _chain(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]]:
+    """The computations of ``steps`` in order, as (operations, operand values, result); one restated beside itself
+    (a GSM8K annotation and its visible expression) counted once."""
+    out: list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]] = []
+    for step in steps:
+        for line in step.text.splitlines():
+            for comp in computations(line):
+                key = (
+                    tuple(t for t in comp.tokens if isinstance(t, str)),
+                    tuple(n.value for n in comp.operands),
+                    comp.result.value,
+                )
+                if not out or out[-1] != key:
+                    out.append(key)
+    return out
+
+
+def _keeps_choices(cached: Sequence[Step], adapted: Sequence[Step]) -> None:
+    """Refuse when two results computed alike (``40 × 5`` and ``3 × 6``: the same operations, neither from the
+    other), which a later step takes together (the total), and which the answer otherwise treats differently (a
+    fee on one of them only), change which is the larger. Which one got the fee may be what the question chose in
+    words ("the person who spends more", "wer mehr ausgibt", "celui qui dépense le plus"), in any language; the
+    answer need not say why, and re-derived it keeps the old choice."""
+    old, new = _chain(cached), _chain(adapted)
+    if len(old) != len(new):
+        return
+    users: list[list[int]] = [[j for j in range(i + 1, len(old)) if old[i][2] in old[j][1]] for i in range(len(old))]
+    for i, (shape, _, a) in enumerate(old):
+        for k in range(i + 1, len(old)):
+            if old[k][0] != shape or old[k][2] == a or k in users[i]:
+                continue
+            together = set(users[i]) & set(users[k])
+            if not together or sorted(old[j][0] for j in users[i]) == sorted(old[j][0] for j in users[k]):
+                continue
+            if (a < old[k][2]) != (new[i][2] < new[k][2]) or new[i][2] == new[k][2]:
+                raise _Refused(f"{a} and {old[k][2]}, computed alike and used otherwise, change which is the larger")
 
 
 def _keeps_ratio_side(comp: Computation, values: Sequence[Fraction]) -> None:

@@ -50,7 +50,7 @@ class WordCarryover:
         asked = _bigrams(new.prompt)
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
-                claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked)), None)
+                claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
             for name in gone:
@@ -67,7 +67,7 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
-def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
+def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordProblem) -> bool:
     """Whether ``m`` (a :data:`_CLAIM` word) makes a claim of its own: not the question's own words restated (the
     word with a neighbour as the question says them: "fewer cards than he has"; "so Dan has more" is a claim
     though the question says "the one with more stickers"), and not a positive amount's comparative ("24 more
@@ -78,13 +78,15 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
     if (before and (before[-1].casefold(), word) in asked) or (after and (word, after[0].casefold()) in asked):
         return False
     if _COMPARATIVE.fullmatch(word):
-        return not _amount(text[: m.start()], asked)
+        return not _amount(text, text[: m.start()], asked, new)
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
         compared = _COMPARED.search(text[: m.start()])
-        return compared is None or not _amount(text[: m.start() - len(compared.group())], asked)
-    if word == "lost" and _LOST_THING.match(text[m.end() :]):
+        return compared is None or not _amount(text, text[: m.start() - len(compared.group())], asked, new)
+    if word == "lost" and _LOST_THING.match(text[m.end() :]) and _OWNED.search(text[: m.start()]):
         return False  # "some of his lost marbles", "the total lost revenue": what was lost, not who lost
-    if word.startswith("reach"):  # "reaches $20", "reached her goal"; not "minutes left to reach the bank"
+    if word == "reach" and re.search(r"\bto\s+$", text[: m.start()], re.IGNORECASE):
+        # "minutes left to reach the bank": where they go; "reaches $20", "reached her goal", "reaches the finish
+        # first" say who or what got there
         return bool(_REACHED.match(text[m.end() :]))
     if word == "enough":  # "enough frosting for 12 * 14 = 168 brownies": what the computation makes, not a claim
         capacity = _CAPACITY.match(text[m.end() :])
@@ -98,6 +100,8 @@ _LOST_THING = re.compile(
     r"each|more|less|no|some|any|out|again|twice)\b)[^\W\d_]{3,}\b",
     re.IGNORECASE,
 )
+# "his lost", "the total lost": a possessive or an article before "lost" (not a subject: "Bob lost points")
+_OWNED = re.compile(r"\b(?:his|her|their|its|my|our|your|the|some|any|all|of|total)\s+$", re.IGNORECASE)
 # what "reach" claims to reach: a number, or a mark a number sets ("reached her goal", "reaches the limit")
 _REACHED = re.compile(
     r"(?:\W+[^\W\d_]+){0,3}?\W*(?:\d|(?:goal|target|limit|threshold|mark|minimum|maximum|quota|cap|total)s?\b)",
@@ -118,23 +122,32 @@ _COMPARED = re.compile(
     r"[^\W\d_]+){0,3})\s+$",
     re.IGNORECASE,
 )
-# the number an amount's comparative follows, and the words between (at most two: "10 years older", "9 points more")
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%?[\s$*}]*((?:[^\W\d_]+\s+){0,2})$")
+# the number an amount's comparative follows, and its unit between (at most one word: "10 years older", "9 points more")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%?[\s$*}]*((?:[^\W\d_]+\s+)?)$")
 
 
-def _amount(before: str, asked: set[tuple[str, str]]) -> bool:
-    """Whether ``before`` ends with a positive number, and at most two words the new question writes after a number
-    ("10 years", "9 points"): the comparative that follows says how much more ("£9 more", "10 years older"), which
-    holds while that amount stays positive. A number then a verb ("3 boxes weigh more") is a claim."""
+def _amount(text: str, before: str, asked: set[tuple[str, str]], new: WordProblem) -> bool:
+    """Whether ``before`` (a prefix of the line ``text``) ends with an amount: a positive number that a computation
+    of the line results in or that the new question states, and at most one word the question writes right after
+    a number ("10 years", "9 points"). The comparative that follows then says how much more ("£21 - £12 = £9 more",
+    "10 years older"), which holds while that amount stays positive. A number then a verb ("200 is larger", "40
+    pens cost more"), or one the line does not compute ("Ann's 200 is more"), is a comparison: a claim."""
     m = _AMOUNT.search(before)
-    if m is None or to_fraction(m.group(1).replace(",", "")) <= 0:
+    if m is None:
         return False
-    between = [w.casefold() for w in m.group(2).split()]
-    if not between:
-        return True
-    if not any(a.isdigit() and b == between[0] for a, b in asked):
+    value = to_fraction(m.group(1).replace(",", ""))
+    if value <= 0 or (value not in {c.result.value for c in computations(text)} and value not in new.values):
         return False
-    return len(between) == 1 or (between[0], between[1]) in asked
+    unit = m.group(2).strip().casefold()
+    return not unit or bool(_UNIT.fullmatch(unit)) or any(a.isdigit() and b == unit for a, b in asked)
+
+
+# units an amount is written in whatever the question's own words ("182 dollars more" for "$5 each")
+_UNIT = re.compile(
+    r"(?:dollars?|euros?|pounds?|cents?|pence|yen|yuan|rupees?|francs?|seconds?|minutes?|hours?|days?|weeks?|"
+    r"months?|years?|points?|units?|items?|pieces?|people|persons?|meters?|metres?|kilometers?|kilometres?|miles?|"
+    r"feet|foot|inches?|grams?|kilograms?|kg|km|cm|mm|liters?|litres?|ml|gallons?|ounces?|degrees?)"
+)
 
 
 def computations_of(steps: Sequence[Step]) -> bool:

@@ -53,6 +53,10 @@ class WordCorroboration:
         if not self.agrees(problem, adapted, answered):
             return frozenset()
         ours, theirs = (_text(adapted), _text(answered))
+        if 0 in problem.values or 0 in _results(ours) | _results(theirs):
+            # a 0 hides what it multiplies ("0 hens" hides the legs each hen has): the agreement says nothing of
+            # the other slots either
+            return frozenset()
         counts = Counter(problem.values)
         # a named fraction is the question's own fraction word ("a quarter" names 1/4): the slot, not another number
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}

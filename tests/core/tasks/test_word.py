@@ -775,6 +775,10 @@ def frosting(name: str, j: int, b: int, t: int, form: str = FROSTING_GSM) -> tup
         ("So {name} reached her goal.\n", True),  # reaching a mark a number sets
         ("{name} finds some of her lost brownies.\n", False),  # what was lost
         ("So {name} lost the contest.\n", True),  # who lost: a branch
+        ("So {name} lost brownies.\n", True),  # who lost, with an object (a helper's probe: served wrong)
+        ("So {name} reaches the trays first.\n", True),  # who got there
+        ("So the {n} brownies cost more than the trays.\n", True),  # a number, a unit, a verb: a comparison
+        ("So {n} is larger than {t}.\n", True),  # a number the line does not compute: a comparison
     ],
 )
 def test_enough_reach_and_lost_are_claims_only_when_they_compare_or_decide(make_engine, claim, stale):
@@ -840,3 +844,27 @@ def test_a_fraction_in_words_written_as_digits_follows_as_a_pair(make_engine):
     question, right = charity("two thirds", "2/3", 870, 115)
     out = engine.run(Request(question))
     assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+@pytest.mark.parametrize(
+    ("line", "claim"),
+    [
+        ("200 is larger than 18, so Ann pays the fee.", True),  # "10% is added": "is" follows a number there too
+        ("Ann's 40 pens cost more in total.", True),  # "40 pens cost" is the question's, and still a comparison
+        ("Ann's 200 dollars is higher than Bob's 18 dollars.", True),
+        ("Ann pays 200 - 18 = <<200-18=182>>182 dollars more than Bob.", False),  # an amount the line computes
+    ],
+)
+def test_a_comparative_after_a_number_is_an_amount_only_when_the_line_computes_it(line, claim):
+    """Class: a comparison of two amounts written after a number ("200 is larger than 18"), which the rule for an
+    amount's comparative ("£9 more than") read as an amount whenever the words between followed a number somewhere
+    in the question: a helper's probe had it served for the other branch (36 wrong per family). An amount is now a
+    number the line computes or the question states, followed at most by its unit."""
+    from stepcache_core.tasks.word.carry import WordCarryover
+
+    q = "Ann's {n} pens cost ${p} each. Bob buys {m} books at ${k} each. A fee of 10% is added. How much do they pay?"
+    old, new = parse_problem(Request(q.format(n=40, p=5, m=3, k=6))), parse_problem(Request(q.format(n=30, p=5, m=3, k=6)))
+    cached = LayoutSegmenter().segment(line + "\n#### 182", origin="cached")
+    adapted = [s.__class__(s.index, s.text, "adapted") for s in cached]
+    found = WordCarryover().stale(old, new, cached, adapted, line)
+    assert any("of the cached numbers" in v.reason for v in found) == claim
