@@ -26,7 +26,7 @@ from .echo import echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, overlaps, unused_quantity
+from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted, unused_quantity
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -177,6 +177,7 @@ class WordAdapter:
         constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(
             _unslotted(line, new), _unslotted(new.prompt, new)
         )
+        constants |= people_counted(_unslotted(line, old), old) & people_counted(_unslotted(line, new), new)
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
         echoes = echoes_in(line, old)
@@ -228,7 +229,27 @@ class WordAdapter:
                         raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it", ambiguous=True)
                     if (a.value, b.value) in pairs:
                         out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
+                    elif (
+                        b.value
+                        and a.value / b.value != comp.result.value  # not the line's own division ("97/1 = 97")
+                        and a.value / b.value in results
+                        and not _placeable(a, b)
+                    ):
+                        # "3 × 1/4" after "14/56 = 1/4": an earlier result written as its two parts
+                        now = results.get(a.value / b.value)
+                        if now is None or now.denominator == 1:
+                            raise _Refused(f"{a.value}/{b.value} is no fraction of the new numbers", ambiguous=now is None)
+                        out[id(a)], out[id(b)] = Fraction(now.numerator), Fraction(now.denominator)
             return [out[id(n)] if id(n) in out else source(n) for n in comp.operands]
+
+        def _placeable(*nums: Num) -> bool:
+            """Whether each of ``nums`` has a source of its own (then "60 / 12" is a division, not a result's parts)."""
+            try:
+                for num in nums:
+                    source(num)
+            except _Refused:
+                return False
+            return True
 
         for comp in computations(line):
             values = new_operands(comp)

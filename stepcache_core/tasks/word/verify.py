@@ -17,9 +17,9 @@ from functools import lru_cache
 from ...values import Step, Verdict
 from .numbers import quantities, to_fraction
 from .parse import WordProblem
-from .read import Num, comparisons, computations, evaluate, final_answer, unmarked
+from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps"]
+__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -56,6 +56,15 @@ def named_constants(*texts: str) -> frozenset[Fraction]:
     if "%" in joined:
         named.add(Fraction(100))
     return frozenset(named)
+
+
+def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
+    """How many people the question names, when ``text`` says that count in words ("the average age of the two",
+    "all three of them"): a count the question fixes by its names (the same in every question its gate lets
+    through), which a step may divide by."""
+    count = Fraction(len(problem.names))
+    said = any(q.kind == "word" and q.value == count for q in quantities(text))
+    return frozenset({count}) if count >= 2 and said else frozenset()
 
 
 def grounds(problem: WordProblem) -> set[Fraction]:
@@ -116,7 +125,7 @@ class WordVerifier:
         text = "".join(s.text for s in steps)
         final = final_answer(text)
         for step in steps:
-            constants = named_constants(step.text, problem.prompt)
+            constants = named_constants(step.text, problem.prompt) | people_counted(step.text, problem)
             verdicts.append(self._step(step, known, results, constants, final, factors))
         unused = self._unused(problem, text)
         dropped = _dropped(steps, final)
@@ -166,7 +175,17 @@ class WordVerifier:
                 if added and tok.value in factors and tok.value not in results and tok.value not in constants:
                     # "two times the number" added as if it were two kiwis: a step skipped or misread
                     return Verdict(False, f"{tok.value} is a multiplier of the question, added as an amount", step=step.index)
+            # "3 × 1/4" after "14/56 = 1/4": an earlier result written as its two parts
+            parted = {
+                id(n)
+                for a, b in fraction_parts(comp)
+                if a.value / b.value in results and a.value / b.value != comp.result.operand
+                for n in (a, b)
+            }
             for num in comp.operands:
+                if id(num) in parted:
+                    placed.add((num.start, num.end))
+                    continue
                 if num.value not in known and num.operand not in known and num.value not in results:
                     if num.value not in constants:
                         return Verdict(False, f"{num.value} comes from neither the question nor an earlier step", step=step.index)
@@ -226,6 +245,17 @@ def _factors_only(problem: WordProblem) -> frozenset[Fraction]:
     return frozenset(factors - amounts)
 
 
+def fraction_parts(comp: Computation) -> list[tuple[Num, Num]]:
+    """The ``a / b`` pairs of a computation's tokens (a fraction written as its two parts: "3 × 1/4")."""
+    toks = comp.tokens
+    out = []
+    for k in range(len(toks) - 2):
+        a, op, b = toks[k], toks[k + 1], toks[k + 2]
+        if isinstance(a, Num) and op == "/" and isinstance(b, Num) and b.value != 0:
+            out.append((a, b))
+    return out
+
+
 def _dropped(steps: Sequence[Step], final: tuple[Fraction, int, int] | None) -> tuple[Fraction, int] | None:
     """A computed result that no later computation or comparison uses and that is not the final answer, with its
     step's index. A computation restated beside itself (a GSM8K annotation and its visible expression) is one."""
@@ -239,7 +269,7 @@ def _dropped(steps: Sequence[Step], final: tuple[Fraction, int, int] | None) -> 
                 if key == last_key:
                     continue
                 last_key = key
-                uses.append((len(uses), set(key[0])))
+                uses.append((len(uses), set(key[0]) | {a.value / b.value for a, b in fraction_parts(comp)}))
                 results.append((len(uses) - 1, key[1], step.index))
             for c in comparisons(line):
                 uses.append((len(uses), {c.left.value, c.right.value}))

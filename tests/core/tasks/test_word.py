@@ -868,3 +868,51 @@ def test_a_comparative_after_a_number_is_an_amount_only_when_the_line_computes_i
     adapted = [s.__class__(s.index, s.text, "adapted") for s in cached]
     found = WordCarryover().stale(old, new, cached, adapted, line)
     assert any("of the cached numbers" in v.reason for v in found) == claim
+
+
+def test_a_count_of_the_questions_people_said_in_words_grounds_a_divisor(make_engine):
+    """Class: "the average age of the two is 98/2": the 2 is how many people the question names, said in words in
+    the step. It came from nowhere the verifier could see, so no answer to GSM-Symbolic template 31 was ever
+    stored. A count equal to the question's names, said in words where it is used, now grounds it (the gate keeps
+    the names' count, so it stays 2 in every variant); a word count the names do not fix still grounds nothing."""
+    q = "{a} and {b} are {d} years apart in age. If {a}, who is younger than {b}, is {y} years old, what's the average of their ages?"
+    a = (
+        "If {a} is {y} years old, {b} is {y}+{d} = <<{y}+{d}={o}>>{o} years old.\nThe sum of their ages is {o}+{y} = "
+        "<<{o}+{y}={s}>>{s} years\nThe average age of the {w} is {s}/2 = <<{s}/2={m}>>{m} years\n#### {m}"
+    )
+
+    def ages(x: str, y: str, d: int, age: int, w: str = "two") -> tuple[str, str]:
+        o, s_ = age + d, 2 * age + d
+        return q.format(a=x, b=y, d=d, y=age), a.format(a=x, b=y, d=d, y=age, o=o, s=s_, m=Fraction(s_, 2), w=w)
+
+    engine, _ = make_engine(default="MODEL")
+    first = engine.run(Request(ages("Ann", "Joe", 10, 44)[0]), backend=ScriptedBackend([ages("Ann", "Joe", 10, 44)[1]]))
+    assert first.trace.verified
+    question, right = ages("Ann", "Joe", 6, 32)
+    out = engine.run(Request(question))
+    assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+    engine, _ = make_engine(default="MODEL")
+    other = engine.run(Request(ages("Ann", "Joe", 10, 44)[0]), backend=ScriptedBackend([ages("Ann", "Joe", 10, 44, "three")[1]]))
+    assert not other.trace.verified  # "the three" with two people named: still from nowhere
+
+
+def test_a_fraction_result_used_as_its_two_parts_follows_the_result(make_engine):
+    """Class: a result written as a fraction ("14/56 = 1/4") then used as its two parts ("3 × 1/4"): the 4 came
+    from nowhere the verifier could see (GSM-Symbolic template 17's answer), and the adapter could not place it.
+    The parts now stand for the earlier result, in verification and re-derivation ("15/45 = 1/3", "3 × 1/3"); a
+    division of two numbers that each have a source stays a division."""
+    q = "Maya walks {b} feet on the beach in {m} minutes. On the sidewalk she walks at thrice the rate. How long do {s} feet on the sidewalk take, in minutes?"
+    a = "On the beach she walks {b}/{m} = {r} feet per minute.\nOn the sidewalk, 3 × {r} = {v} feet per minute.\n{s} feet take {s} ÷ {v} = {t} minutes.\n#### {t}"
+
+    def walk(b: int, m: int, s: int) -> tuple[str, str]:
+        r = Fraction(b, m)
+        v = 3 * r
+        shown = str(v.numerator) if v.denominator == 1 else f"{float(v):g}"
+        return q.format(b=b, m=m, s=s), a.format(b=b, m=m, r=f"{r.numerator}/{r.denominator}", v=shown, s=s, t=s / v)
+
+    engine, _ = make_engine(default="MODEL")
+    first = engine.run(Request(walk(14, 56, 18)[0]), backend=ScriptedBackend([walk(14, 56, 18)[1]]))
+    assert first.trace.verified
+    question, right = walk(15, 45, 24)
+    out = engine.run(Request(question))
+    assert out.trace.path == "reuse" and out.text == right  # 0 wrong
