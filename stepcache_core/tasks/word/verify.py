@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ...values import Step, Verdict
 from .numbers import quantities, to_fraction
-from .parse import WordProblem
+from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
 __all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
@@ -62,7 +62,17 @@ def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
     """How many people the question names, when ``text`` says that count in words ("the average age of the two",
     "all three of them"): a count the question fixes by its names (the same in every question its gate lets
     through), which a step may divide by."""
-    count = Fraction(len(problem.names))
+    # the people of the paragraphs that hold the quantities: an instruction around the question ("Put your final
+    # answer in ...") names no one
+    starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", problem.prompt)]
+    ends = starts[1:] + [len(problem.prompt)]
+    people = {
+        word
+        for start, end in zip(starts, ends, strict=True)
+        if any(start <= q.start < end for q in problem.quantities)
+        for _, _, word in names_in(problem.prompt[start:end])
+    }
+    count = Fraction(len(people))
     said = any(q.kind == "word" and q.value == count for q in quantities(text))
     return frozenset({count}) if count >= 2 and said else frozenset()
 
