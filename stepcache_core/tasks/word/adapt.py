@@ -340,18 +340,18 @@ def _chain(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction,
 
 
 def _keeps_choices(cached: Sequence[Step], adapted: Sequence[Step]) -> None:
-    """Refuse when two results computed alike (``40 × 5`` and ``3 × 6``: the same operations, neither from the
-    other), which a later step takes together (the total), and which the answer otherwise treats differently (a
-    fee on one of them only), change which is the larger. Which one got the fee may be what the question chose in
-    words ("the person who spends more", "wer mehr ausgibt", "celui qui dépense le plus"), in any language; the
-    answer need not say why, and re-derived it keeps the old choice."""
+    """Refuse when two results (``40 × 5`` and ``3 × 6``, or ``20 × 30`` and ``50 + 40``: neither from the other),
+    which a later step takes together (the total), and which the answer otherwise treats differently (a fee on one
+    of them only), change which is the larger. Which one got the fee may be what the question chose in words ("the
+    person who spends more", "wer mehr ausgibt", "celui qui dépense le plus"), in any language; the answer need not
+    say why, and re-derived it keeps the old choice."""
     old, new = _chain(cached), _chain(adapted)
     if len(old) != len(new):
         return
     users: list[list[int]] = [[j for j in range(i + 1, len(old)) if old[i][2] in old[j][1]] for i in range(len(old))]
-    for i, (shape, _, a) in enumerate(old):
+    for i, (_, _, a) in enumerate(old):
         for k in range(i + 1, len(old)):
-            if old[k][0] != shape or old[k][2] == a or k in users[i]:
+            if old[k][2] == a or k in users[i]:
                 continue
             together = set(users[i]) & set(users[k])
             if not together or sorted(old[j][0] for j in users[i]) == sorted(old[j][0] for j in users[k]):

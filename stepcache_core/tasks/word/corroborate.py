@@ -18,6 +18,7 @@ it changed or not: a later variant that changes it is the model's to answer.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -41,9 +42,20 @@ class WordCorroboration:
     """Slots are the quantities' positions in the template (``q0``, ``q1``...)."""
 
     def varied(self, old: WordProblem, new: WordProblem) -> frozenset[str]:
+        """The slots whose values differ, and for two quantities of one kind (:func:`_groups`) that compare
+        otherwise, the pair's order (``q0<q1``): a branch on which one is larger may take its other side there,
+        so the order is corroborated as a slot of its own, only by an answer at a point where it flipped too."""
         if len(old.quantities) != len(new.quantities):  # templates differ: the gate refuses; nothing is vouched for
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
-        return frozenset(f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b)
+        moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
+        a, b = old.values, new.values
+        flipped = {
+            _order(i, j)
+            for group in _groups(old)
+            for i, j in _pairs(group)
+            if (a[i] < a[j]) != (b[i] < b[j]) or (a[i] == a[j]) != (b[i] == b[j])
+        }
+        return frozenset(moved | flipped)
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))
@@ -61,15 +73,28 @@ class WordCorroboration:
         # a named fraction is the question's own fraction word ("a quarter" names 1/4): the slot, not another number
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
-        return frozenset(f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others)
+        slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
+        # the order of two of a kind, where they differ (the caller keeps those it flipped: see ``varied``)
+        values = problem.values
+        orders = {_order(i, j) for group in _groups(problem) for i, j in _pairs(group) if values[i] != values[j]}
+        return frozenset(slots | orders)
 
     def contrast(self, old: WordProblem, cached: Sequence[Step], new: WordProblem, adapted: Sequence[Step]) -> int:
         """The pairs among the answer's results, then between a result and a question's quantity, then among the
         question's quantities, that compare otherwise at ``new`` than at ``old`` (in that order of weight: the
-        one who earns more is another person there)."""
+        one who earns more is another person there). Highest of all: a point where every two quantities of one
+        kind trade places (see :func:`_reversed`)."""
         a, b = _ordered_results(_text(cached)), _ordered_results(_text(adapted))
         if len(a) != len(b):
             return 0
+        if _kinds(old) and all(
+            (x.value < y.value) != (new.quantities[i].value < new.quantities[j].value)
+            for group in _kinds(old)
+            for i, j in _pairs(group)
+            for x, y in [(old.quantities[i], old.quantities[j])]
+            if x.value != y.value
+        ):
+            return 10**12
         qa, qb = list(old.values), list(new.values)
 
         def flips(xs: list[tuple[Fraction, Fraction]], ys: list[tuple[Fraction, Fraction]]) -> int:
@@ -102,9 +127,108 @@ class WordCorroboration:
         digits = [q for q in problem.quantities if q.kind in ("digits", "percent", "fraction")]
         words = [q for q in problem.quantities if _in_words(q)]
         rng = Random(zlib.crc32(text.encode("utf-8")))
-        # numbers in digits first (any model reads them), then with the numbers in words too
-        out = _points(request, problem, digits, rng, n) if digits else []
+        # the point where quantities of one kind trade places first, then numbers in digits (any model reads them),
+        # then with the numbers in words too
+        out = _reversed(request, problem)
+        out += _points(request, problem, digits, rng, n) if digits else []
         return out + (_points(request, problem, digits + words, rng, n) if words else [])
+
+
+def _order(i: int, j: int) -> str:
+    return f"q{i}<q{j}"
+
+
+def _kinds(problem: WordProblem) -> list[list[int]]:
+    """:func:`_groups` of two values or more (a value stated twice is one quantity said twice)."""
+    values = problem.values
+    return [g for g in _groups(problem) if len({values[i] for i in g}) >= 2]
+
+
+def _groups(problem: WordProblem) -> list[list[int]]:
+    """The quantities in digits that count the same thing, as groups of two or more indices: linked by the word
+    after each ("100 stickers" and "7 stickers", "60% of the questions") or the word before ("Bob has 7", "the
+    number 9"), so that "Ana tem 100 figurinhas e Bob tem 7" groups 100 and 7. Grouping too much costs a probe
+    point; too little leaves a branch on the order of two quantities to the word lists."""
+    keys: list[set[str]] = []
+    for q in problem.quantities:
+        found: set[str] = set()
+        if q.kind in ("digits", "percent"):
+            clause = re.split(r"[.,;:!?\n]", problem.prompt[q.end : q.end + 60], maxsplit=1)[0]
+            after = [w.casefold() for w in re.findall(r"[^\W\d_]+", clause)][:3]
+            # the word right after it, or after "of (the)" ("60% of the questions"); a conjunction ends it
+            while after and after[0] in _OF and len(after) > 1:
+                after = after[1:]
+            unit = after[0] if after and after[0] not in _PARTICLES else None
+            if unit is not None:
+                found.add(f"{q.kind}>{unit.removesuffix('s')}")
+            before = re.search(r"([^\W\d_]+)[\s$€£¥]*$", problem.prompt[max(0, q.start - 30) : q.start])
+            if before is not None:  # any word: "B en a 7" (French "a", has) as much as "Bob has 7"
+                found.add(f"{q.kind}<{before.group(1).casefold()}")
+        keys.append(found)
+    # quantities sharing a key are of a kind (union-find over the indices)
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, found in enumerate(keys):
+        for key in found:
+            if key in owner:
+                parent[root(i)] = root(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[int]] = {}
+    for i, found in enumerate(keys):
+        if found:
+            groups.setdefault(root(i), []).append(i)
+    return [g for g in groups.values() if len(g) >= 2]
+
+
+_PARTICLES = frozenset(
+    "of the a an each per in at for to and on by with from de del la las los el le les des du der die das den dem "
+    "je zu pro di da il lo gli al à".split()
+)
+
+
+_OF = frozenset("of the a an de del la las los el le les des du di da do dos das von der die das".split())
+
+
+def _pairs(group: list[int]) -> list[tuple[int, int]]:
+    return [(i, j) for k, i in enumerate(group) for j in group[k + 1 :]]
+
+
+def _reversed(request: Request, problem: WordProblem) -> list[Request]:
+    """The question with the quantities of each kind (:func:`_kinds`) in reverse order: the largest takes the
+    smallest's value and so on, every other number as it was. Every two of a kind compare otherwise there, however
+    far apart ("100 stickers" and "7 stickers" trade places), so a branch on which one is larger ("whoever has more
+    gives 3", "la caja más pesada", in any language) takes its other side, and the model's answer disagrees with
+    the stored one re-derived, where points drawn near each value never flip it. The values are the question's
+    own: no new one hides a slip."""
+    groups = _kinds(problem)
+    if not groups:
+        return []
+    text = request.embed_text
+    if request.key_text is not None and request.prompt.count(text) != 1:
+        return []
+    values = dict(enumerate(problem.values))
+    for group in groups:
+        ranked = sorted({problem.values[i] for i in group})
+        mirror = dict(zip(ranked, reversed(ranked), strict=True))
+        for i in group:
+            values[i] = mirror[problem.values[i]]
+    if _coincide([(q, values[i]) for i, q in enumerate(problem.quantities)]):
+        return []
+    slots = [problem.quantities[i] for g in groups for i in g]
+    written = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
+    if any(w is None for w in written):
+        return []
+    probe = _substituted(text, slots, written)
+    prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
+    return [replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)]
 
 
 def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int) -> list[Request]:

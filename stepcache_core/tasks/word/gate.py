@@ -42,6 +42,10 @@ class WordGate:
             return Verdict(False, "the question sets a threshold the new numbers may cross")
         if moved and _BRANCH.search(new.prompt):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
+        if moved and _UNREAD_NUMBER.search(new.prompt):
+            # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
+            # stays text of the template, and may be a limit the moved numbers cross
+            return Verdict(False, "the question states a number in words the task does not read")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
         return Verdict.passed()
@@ -116,6 +120,21 @@ def _compared(prompt: str, q: Quantity) -> bool:
 
 _SPAN = re.compile(r"(?i)\s*(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)\b")
 
+
+# numbers in words of other languages, which the quantity reader leaves as text (two and up: "un", "uno", "um" are
+# articles; not "once" or "due", English words), compounds through their tens ("dreiundzwanzig", "veintitrés",
+# "quarante-deux"), and money slang ("a C-note", "half a grand")
+_UNREAD_NUMBER = re.compile(
+    r"\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|trece|catorce|quince|dieci\w+|veint\w*|treinta|"
+    r"cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|doscient\w+|trescient\w+|quinient\w+|"
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|\w*zwanzig|\w*(?:drei|vier|fünf|sech|sieb|acht|neun)zig|"
+    r"\w*dreißig|hundert|tausend|deux|trois|quatre|cinq|sept|huit|neuf|dix|douze|vingt\w*|trente|quarante|"
+    r"cinquante|soixante|quatre-vingts?|quattro|cinque|sette|nove|dieci|undici|dodici|venti|trenta|quaranta|"
+    r"cinquanta|sessanta|settanta|ottanta|novanta|cento|mille|dois|duas|três|sete|oito|dez|vinte|trinta|quarenta|"
+    r"cinquenta|sessenta|oitenta|c-notes?|fivers?|tenners?|(?:a|half\s+a|\d+|one|two|three|four|five|ten)\s+grand)"
+    r"(?:-\w+)?\b",
+    re.IGNORECASE,
+)
 
 # a branch chosen by comparing the question's own quantities, by parity, or on a clock
 _BRANCH = re.compile(

@@ -916,3 +916,29 @@ def test_a_fraction_result_used_as_its_two_parts_follows_the_result(make_engine)
     question, right = walk(15, 45, 24)
     out = engine.run(Request(question))
     assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("Ab fünfzig Euro Einkaufswert gibt es {g} Euro Rabatt. Ana kauft {n} Lampen zu je {p} Euro. Wie viel zahlt Ana?", True),
+        (
+            "A partir de cincuenta dólares hay {g} dólares de descuento. Ana compra {n} lámparas a {p} dólares. ¿Cuánto paga Ana?",
+            True,
+        ),
+        ("Dès cinquante euros d'achat, {g} euros de remise. Ana achète {n} lampes à {p} euros. Combien paie Ana ?", True),
+        ("Spend a C-note and you get ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?", True),
+        ("Spend half a grand and you get ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?", True),
+        ("Once a week Ann gets ${g} off. Ann buys {n} lamps at ${p} each, and the rest is due. How much does Ann pay?", False),
+    ],
+)
+def test_a_number_in_words_the_task_does_not_read_moves_no_number(question, refused):
+    """Class: a limit written in words of another language or in slang ("ab fünfzig Euro", "a partir de cincuenta",
+    "dès cinquante", "a C-note", "half a grand"). The reader leaves it as text of the template, so no threshold
+    check saw it and no computation needed it: a helper's grid served 20 wrong of 64 per family (a $40 basket got
+    the discount). Such a question now moves no number; names still move. English words that are number words
+    elsewhere ("once", "due") are not numbers."""
+    old = parse_problem(Request(question.format(g=10, n=3, p=20)))
+    new = parse_problem(Request(question.format(g=10, n=2, p=20)))
+    assert WordGate().compatible(old, new).ok != refused
+    assert WordGate().compatible(old, parse_problem(Request(question.format(g=10, n=3, p=20)))).ok
