@@ -13,8 +13,8 @@ A first answer may re-derive at no second point: two of its numbers share a valu
 100% - 60% = 40%), so which one a step uses cannot be told. The probe is then asked anyway; its answer, when it
 verifies and re-derived for the first question agrees with the first answer, is probed in turn at a point of its
 own (its values share nothing), and when that agrees too it is stored as a *precedent*: the caller's model's
-answer to a question no caller asked, corroborated for what the third point varied. That takes two probes (a
-budget of 2, the default); one precedent is asked per structure.
+answer to a question no caller asked, corroborated for what the third point varied. That takes two probes, often
+after a first round (the default budget is 3); one precedent is asked per structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in

@@ -220,7 +220,8 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
         mirror = dict(zip(ranked, reversed(ranked), strict=True))
         for i in group:
             values[i] = mirror[problem.values[i]]
-    if _coincide([(q, values[i]) for i, q in enumerate(problem.quantities)]):
+    # one entry per value the question states (a value stated twice is one quantity said twice)
+    if _coincide(list({problem.values[i]: (q, values[i]) for i, q in enumerate(problem.quantities)}.values())):
         return []
     slots = [problem.quantities[i] for g in groups for i in g]
     written = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
