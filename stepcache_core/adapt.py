@@ -122,7 +122,7 @@ class Adaptation:
         if corroboration is None:
             return frozenset()
         try:
-            varied = corroboration.varied(adapted.old, prep.problem)
+            varied = corroboration.varied(adapted.old, prep.problem, adapted.cached)
         except Exception as e:  # a check that cannot tell: nothing is vouched for
             return frozenset({f"unknown ({type(e).__name__})"})
         return varied - adapted.candidate.entry.corroborated
@@ -135,7 +135,7 @@ class Adaptation:
         if corroboration is None or precedent is None or not precedent.ok:
             return frozenset()
         try:
-            varied = corroboration.varied(precedent.old, prep.problem)
+            varied = corroboration.varied(precedent.old, prep.problem, precedent.cached)
             # only what varied is vouched for: a slot that kept its value agreed with nothing new (a 4 of the
             # question that an answer's own 4 legs per cow coincides with is told apart only where it changes)
             vouched = corroboration.vouched(prep.problem, precedent.steps, steps) & varied if varied else frozenset()

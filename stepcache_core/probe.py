@@ -167,7 +167,8 @@ class Prober:
                 continue
             if not profile.gate.compatible(old, probe.problem).ok:
                 continue
-            varied = corroboration.varied(old, probe.problem) - entry.corroborated
+            cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
+            varied = corroboration.varied(old, probe.problem, cached) - entry.corroborated
             if not varied:
                 continue  # vouched for already: a point that varies what is not
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)])
@@ -177,7 +178,6 @@ class Prober:
                 # is the one a precedent may be asked at; a point where a count stops being whole is no question
                 # to ask
                 if unfit is None and ambiguous is not None:
-                    cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
                     if ambiguous(old, cached, probe.problem):
                         unfit = (probe, varied)
                 elif unfit is None:

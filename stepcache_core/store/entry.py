@@ -65,8 +65,8 @@ class Entry:
             meta["sig"] = self.signature
         if self.frame:
             meta["frame"] = self.frame
-        if self.corroborated:
-            meta["corr"] = ",".join(sorted(self.corroborated))
+        if self.corroborated:  # a JSON list: a slot's name may hold any character (an older store wrote "a,b")
+            meta["corr"] = json.dumps(sorted(self.corroborated))
         if self.checked:
             meta["chk"] = self.checked
         return meta
@@ -84,7 +84,7 @@ class Entry:
             verified=bool(meta.get("verified", True)),
             signature=str(meta.get("sig", "")),
             frame=str(meta.get("frame", "")),
-            corroborated=frozenset(s for s in str(meta.get("corr", "")).split(",") if s),
+            corroborated=_slots(str(meta.get("corr", ""))),
             checked=str(meta.get("chk", "")),
         )
 
@@ -124,3 +124,15 @@ def key_vector(key: str, dimension: int) -> list[float]:
     v = [b / 255.0 - 0.5 for b in raw[:dimension]]
     n = math.sqrt(sum(x * x for x in v)) or 1.0
     return [x / n for x in v]
+
+
+def _slots(stored: str) -> frozenset[str]:
+    """The corroborated slots as :meth:`Entry.metadata` wrote them: a JSON list, or the comma-joined names of an
+    older store; nothing from what is neither (a corrupted value vouches for nothing)."""
+    if stored.startswith("["):
+        try:
+            names = json.loads(stored)
+        except ValueError:
+            return frozenset()
+        return frozenset(str(n) for n in names if n) if isinstance(names, list) else frozenset()
+    return frozenset(s for s in stored.split(",") if s)

@@ -128,7 +128,7 @@ class Corroboration(Protocol):
     can store a consistent wrong answer: ``6 + 6 = 12`` where ``6 × 2`` was meant holds for that question's
     numbers, and re-derived for others it is wrong. Such a task declares a corroboration:
 
-    - ``varied(old, new)``: the slots of the template whose values differ between the two parsed requests
+    - ``varied(old, new, cached)``: the slots of the template whose values differ between the two parsed requests
       (names of the task's choosing, stable across requests of one template). A reuse is served only from an
       entry corroborated for each of them (:attr:`Entry.corroborated`); none varied, none needed.
     - ``vouched(problem, adapted, answered)``: until then the caller's model answers. When its verified answer
@@ -149,7 +149,10 @@ class Corroboration(Protocol):
       first point that does not fit is).
     """
 
-    def varied(self, old: Any, new: Any) -> frozenset[str]: ...
+    def varied(self, old: Any, new: Any, cached: Sequence[Step] | None = None) -> frozenset[str]:
+        """The slots whose values differ between ``old`` and ``new`` (``cached``: the stored answer to ``old``, when
+        the slots depend on how it uses the values; ``None``: as if it used them every way)."""
+        ...
 
     def vouched(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]: ...
 

@@ -374,3 +374,21 @@ def test_the_index_reader_reads_entries_without_chroma_and_writes_nothing(tmp_pa
         reader.put("c", make_entry("b"), key_vector("b", 8))
     assert err.value.kind == "read_only"
     assert store.get("c", "id-b") is None and store.count("c") == 1
+
+
+def test_corroborated_slots_of_any_name_survive_the_store_and_older_stores_still_read(tmp_path):
+    """Class: a task's slot names holding the separator the metadata used (a ranking slot, "rank(q0,q1)=1,0",
+    was written comma-joined and read back as three broken slots: the corroboration was lost on Chroma, and the
+    GSM bench reused 13 fewer variants). The slots are now a JSON list; a comma-joined value an older store wrote
+    still reads."""
+    from stepcache_core.store.entry import Entry
+
+    entry = replace(make_entry("q"), corroborated=frozenset({"q0", "rank(q0,q1)=1,0", "q2<q3"}))
+    assert Entry.from_metadata(entry.id, entry.metadata()).corroborated == entry.corroborated
+    older = entry.metadata() | {"corr": "q0,q1"}
+    assert Entry.from_metadata(entry.id, older).corroborated == {"q0", "q1"}
+    assert Entry.from_metadata(entry.id, entry.metadata() | {"corr": "[broken"}).corroborated == frozenset()
+    store = ChromaStore(persist_directory=str(tmp_path / "db"))
+    store.put("c", entry, key_vector("key q", 8))
+    got = store.get("c", entry.id)
+    assert got is not None and got.corroborated == entry.corroborated

@@ -126,7 +126,9 @@ def _implied(value: Fraction, line: str, problem: WordProblem) -> bool:
     another value tells a slip apart (it is not re-derived without one)."""
     if value != 2:
         return True
-    return Fraction(2) in named_constants(line, problem.prompt) or bool(_TWO.search(f"{line}\n{problem.prompt}"))
+    # the question's own quantities in words ("In two years", "twice") are the 2 it maps to, not another two
+    line, prompt = _unslotted(line, problem), _unslotted(problem.prompt, problem)
+    return Fraction(2) in named_constants(line, prompt) or bool(_TWO.search(f"{line}\n{prompt}"))
 
 
 class _Refused(Exception):

@@ -41,21 +41,19 @@ _HIDING = frozenset({Fraction(0), Fraction(1), Fraction(2)})
 class WordCorroboration:
     """Slots are the quantities' positions in the template (``q0``, ``q1``...)."""
 
-    def varied(self, old: WordProblem, new: WordProblem) -> frozenset[str]:
-        """The slots whose values differ, and for two quantities of one kind (:func:`_groups`) that compare
-        otherwise, the pair's order (``q0<q1``): a branch on which one is larger may take its other side there,
-        so the order is corroborated as a slot of its own, only by an answer at a point where it flipped too."""
+    def varied(self, old: WordProblem, new: WordProblem, cached: Sequence[Step] | None = None) -> frozenset[str]:
+        """The slots whose values differ, and for the quantities of one kind (:func:`_groups`) ranked otherwise,
+        their new ranking (``rank(q0/q1/q2)=2/0/1``): a branch on which one is larger, or which is the runner-up, or
+        which are the highest and the lowest, may take another side there, so each ranking is corroborated as a
+        slot of its own, only by an answer at a point ranked the same way. Not when ``cached`` uses every quantity
+        of the kind alike (each in the same operations: "9 × 6", "10 × 3", "14 × 1/2", then their sum): how they
+        rank then chooses nothing."""
         if len(old.quantities) != len(new.quantities):  # templates differ: the gate refuses; nothing is vouched for
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
-        a, b = old.values, new.values
-        flipped = {
-            _order(i, j)
-            for group in _groups(old)
-            for i, j in _pairs(group)
-            if (a[i] < a[j]) != (b[i] < b[j]) or (a[i] == a[j]) != (b[i] == b[j])
-        }
-        return frozenset(moved | flipped)
+        groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
+        ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
+        return frozenset(moved | ranked)
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))
@@ -74,10 +72,8 @@ class WordCorroboration:
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
         slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
-        # the order of two of a kind, where they differ (the caller keeps those it flipped: see ``varied``)
-        values = problem.values
-        orders = {_order(i, j) for group in _groups(problem) for i, j in _pairs(group) if values[i] != values[j]}
-        return frozenset(slots | orders)
+        # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
+        return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
     def contrast(self, old: WordProblem, cached: Sequence[Step], new: WordProblem, adapted: Sequence[Step]) -> int:
         """The pairs among the answer's results, then between a result and a question's quantity, then among the
@@ -134,8 +130,23 @@ class WordCorroboration:
         return out + (_points(request, problem, digits + words, rng, n) if words else [])
 
 
-def _order(i: int, j: int) -> str:
-    return f"q{i}<q{j}"
+def _alike(problem: WordProblem, group: list[int], text: str) -> bool:
+    """Whether the answer ``text`` uses each quantity of ``group`` in the same operations: for each, the operations
+    of the computations that take its value (what a later step does with it), compared as multisets."""
+    comps = [c for line in text.splitlines() for c in computations(line)]
+
+    def uses(value: Fraction) -> list[tuple[str, ...]]:
+        return sorted(tuple(t for t in c.tokens if isinstance(t, str)) for c in comps if value in (n.value for n in c.operands))
+
+    signatures = {tuple(uses(problem.values[i])) for i in group}
+    return len(signatures) == 1
+
+
+def _ranking(problem: WordProblem, group: list[int]) -> str:
+    """How the quantities ``group`` of ``problem`` rank (ties share a rank), as a slot: ``rank(q0/q1/q2)=2/0/1``."""
+    values = problem.values
+    ranks = sorted({values[i] for i in group})
+    return "rank(" + "/".join(f"q{i}" for i in group) + ")=" + "/".join(str(ranks.index(values[i])) for i in group)
 
 
 def _kinds(problem: WordProblem) -> list[list[int]]:
@@ -150,8 +161,12 @@ def _groups(problem: WordProblem) -> list[list[int]]:
     number 9"), so that "Ana tem 100 figurinhas e Bob tem 7" groups 100 and 7. Grouping too much costs a probe
     point; too little leaves a branch on the order of two quantities to the word lists."""
     keys: list[set[str]] = []
-    for q in problem.quantities:
+    for k, q in enumerate(problem.quantities):
         found: set[str] = set()
+        # a list ("scores of 9, 6, 4 and 10"): each is of the kind of the one before it
+        if k and _LISTED.fullmatch(problem.prompt[problem.quantities[k - 1].end : q.start]):
+            keys[k - 1].add(f"list{k}")
+            found.add(f"list{k}")
         if q.kind in ("digits", "percent"):
             clause = re.split(r"[.,;:!?\n]", problem.prompt[q.end : q.end + 60], maxsplit=1)[0]
             after = [w.casefold() for w in re.findall(r"[^\W\d_]+", clause)][:3]
@@ -194,6 +209,7 @@ _PARTICLES = frozenset(
 )
 
 
+_LISTED = re.compile(r"\s*(?:,|,?\s*(?:and|or|y|o|e|et|ou|und|oder|en|i|och)\s)\s*[$€£¥]?\s*", re.IGNORECASE)
 _OF = frozenset("of the a an de del la las los el le les des du di da do dos das von der die das".split())
 
 

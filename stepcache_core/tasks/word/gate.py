@@ -40,7 +40,7 @@ class WordGate:
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
             return Verdict(False, "the question sets a threshold the new numbers may cross")
-        if moved and _BRANCH.search(new.prompt):
+        if moved and (_BRANCH.search(new.prompt) or _compares_in_a_condition(new.prompt)):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if moved and _UNREAD_NUMBER.search(new.prompt):
             # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
@@ -123,7 +123,8 @@ _SPAN = re.compile(r"(?i)\s*(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights
 
 # numbers in words of other languages, which the quantity reader leaves as text (two and up: "un", "uno", "um" are
 # articles; not "once" or "due", English words), compounds through their tens ("dreiundzwanzig", "veintitrés",
-# "quarante-deux"), and money slang ("a C-note", "half a grand")
+# "quarante-deux"), money slang ("a C-note", "half a grand"), and an ordinal a count starts from ("from the tenth lamp
+# on")
 _UNREAD_NUMBER = re.compile(
     r"\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|trece|catorce|quince|dieci\w+|veint\w*|treinta|"
     r"cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|doscient\w+|trescient\w+|quinient\w+|"
@@ -131,10 +132,44 @@ _UNREAD_NUMBER = re.compile(
     r"\w*dreißig|hundert|tausend|deux|trois|quatre|cinq|sept|huit|neuf|dix|douze|vingt\w*|trente|quarante|"
     r"cinquante|soixante|quatre-vingts?|quattro|cinque|sette|nove|dieci|undici|dodici|venti|trenta|quaranta|"
     r"cinquanta|sessanta|settanta|ottanta|novanta|cento|mille|dois|duas|três|sete|oito|dez|vinte|trinta|quarenta|"
-    r"cinquenta|sessenta|oitenta|c-notes?|fivers?|tenners?|(?:a|half\s+a|\d+|one|two|three|four|five|ten)\s+grand)"
+    r"cinquenta|sessenta|oitenta|twee|drie|vijf|zes|zeven|negen|tien|twintig|dertig|veertig|vijftig|zestig|zeventig|"
+    r"tachtig|negentig|honderd|duizend|dwa|trzy|cztery|pięć|sześć|siedem|osiem|dziewięć|dziesięć|dwadzieścia|"
+    r"trzydzieści|czterdzieści|pięćdziesiąt|sto|tysiąc|två|tre|fyra|sju|åtta|nio|tio|tjugo|trettio|fyrtio|femtio|"
+    r"hundra|tusen|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|yirmi|otuz|kırk|elli|altmış|yetmiş|seksen|doksan|yüz|"
+    r"c-notes?|fivers?|tenners?|(?:a|half\s+a|\d+|one|two|three|four|five|ten)\s+grand|"
+    r"(?:from|after|beyond|past|until|till|before|starting\s+(?:with|at|from))\s+the\s+(?:\d+|[^\W\d_]+)(?:st|nd|rd|th))"
     r"(?:-\w+)?\b",
     re.IGNORECASE,
 )
+
+# a condition ("if", "when", "unless", up to the end of its clause) and a comparison in it
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|in case|as long as)\b([^.;:?!]*)", re.IGNORECASE)
+_COMPARES = re.compile(
+    r"\b(?:(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower|heavier|lighter|longer|shorter|older|"
+    r"younger|cheaper|dearer|costlier|faster|slower)(?:\s+[^\W\d_]+){0,2}\s+than|outnumbers?|outnumbered|exceeds?|exceeded|surpass(?:es|ed)?|"
+    r"beats?|outweighs?|tops?)\b",
+    re.IGNORECASE,
+)
+
+
+def _compares_in_a_condition(prompt: str) -> bool:
+    """Whether a condition compares two amounts the question does not state as one number ("if the books cost more
+    than her wallet holds", "if Ann's apples outnumber Bob's pears"): which side holds depends on the numbers.
+    "If she has 5 more apples than Bob" is an amount (a number before the comparative), "more than 50" a threshold
+    (the threshold checks read it)."""
+    for clause in _CONDITION.finditer(prompt):
+        for m in _COMPARES.finditer(clause.group(1)):
+            before = clause.group(1)[: m.start()]
+            if re.search(r"\d[\d,.%]*\s*(?:[^\W\d_]+\s+)?$", before):
+                continue  # "5 more apples than", "5 years older than": an amount
+            after = clause.group(1)[m.end() :]
+            if re.match(r"\s*(?:[$€£¥]\s*)?\d", after):
+                continue  # "more than 50": a threshold, read as one
+            if re.match(r"\s*[A-Z][a-z]+\b(?!'s|’s)", after):
+                continue  # "who is younger than Joe": a relation between people the question states
+            return True
+    return False
+
 
 # a branch chosen by comparing the question's own quantities, by parity, or on a clock
 _BRANCH = re.compile(

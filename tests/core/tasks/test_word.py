@@ -929,7 +929,18 @@ def test_a_fraction_result_used_as_its_two_parts_follows_the_result(make_engine)
         ("Dès cinquante euros d'achat, {g} euros de remise. Ana achète {n} lampes à {p} euros. Combien paie Ana ?", True),
         ("Spend a C-note and you get ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?", True),
         ("Spend half a grand and you get ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?", True),
+        (
+            "Wie meer dan honderd euro uitgeeft, krijgt {g} euro korting. Ann koopt {n} lampen van {p} euro. Hoeveel betaalt Ann?",
+            True,
+        ),
+        ("Kto wyda ponad sto złotych, dostaje {g} złotych rabatu. Ann kupuje {n} lamp po {p} złotych. Ile płaci Ann?", True),
+        ("From the tenth lamp on, the shop takes ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?", True),
+        (
+            "If the lamps cost more than her wallet holds, Ann gets ${g} off. Ann buys {n} lamps at ${p} each. How much does Ann pay?",
+            True,
+        ),
         ("Once a week Ann gets ${g} off. Ann buys {n} lamps at ${p} each, and the rest is due. How much does Ann pay?", False),
+        ("If Ann buys {g} more lamps than Bob, and Bob buys {n} lamps at ${p} each, how much does Bob pay?", False),
     ],
 )
 def test_a_number_in_words_the_task_does_not_read_moves_no_number(question, refused):
@@ -942,3 +953,23 @@ def test_a_number_in_words_the_task_does_not_read_moves_no_number(question, refu
     new = parse_problem(Request(question.format(g=10, n=2, p=20)))
     assert WordGate().compatible(old, new).ok != refused
     assert WordGate().compatible(old, parse_problem(Request(question.format(g=10, n=3, p=20)))).ok
+
+
+def test_the_questions_own_two_in_words_is_the_two_a_bare_2_stands_for(make_engine):
+    """Class: the question says its 2 in words ("twice as old", "in two years") and the answer writes it bare
+    ("20 × 2", "120 - 2"). The words were taken for another two the answer might have counted, so no number moved
+    (GSM-Symbolic template 29); they are the question's own quantity, which the 2 follows."""
+    q = "{a} is {x} years old. In {y} years his sister {b} will be {m} as old as {a} is now. How old is {b} right now?"
+    a = "- {Y} years from now {b} will be ${x} \\times {k} = {p}$.\n- Right now {b} is ${p} - {n} = {r}$ years old.\n\nThe answer is {r}."
+    words = {2: "two", 5: "five", 3: "three"}
+    times = {2: "twice", 5: "five times", 3: "thrice"}
+
+    def ages(x: int, y: int, k: int) -> tuple[str, str]:
+        question = q.format(a="David", b="Abby", x=x, y=words[y], m=times[k])
+        return question, a.format(b="Abby", x=x, k=k, p=x * k, n=y, r=x * k - y, Y=words[y].capitalize())
+
+    engine, _ = make_engine(default="MODEL")
+    engine.run(Request(ages(20, 5, 2)[0]), backend=ScriptedBackend([ages(20, 5, 2)[1]]))
+    question, right = ages(24, 2, 5)
+    out = engine.run(Request(question))
+    assert out.trace.path == "reuse" and out.text == right  # 0 wrong

@@ -10,6 +10,7 @@ cent; a branch on which of two computed amounts is larger, ending in a quotient 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -393,5 +394,70 @@ def test_a_fee_on_the_larger_of_two_amounts_computed_otherwise_is_never_re_deriv
     ):
         x, y = n * p, k + h
         asks.append((SPEND.format(a=a, b=b, n=n, p=p, k=k, h=h), x + y + Fraction(max(x, y), 10)))
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------- a choice by rank among three or more
+JUDGES = "The judges give {a} scores of {w}, {x}, {y} and {z}. The highest and the lowest are dropped. What is the average of the remaining scores?"
+JUDGES_READ = re.compile(r"give (\w+) scores of (\d+), (\d+), (\d+) and (\d+)\.")
+
+
+def judges_model(spec: GenerationSpec) -> str:
+    m = JUDGES_READ.search(spec.prompt)
+    assert m is not None, spec.prompt
+    scores = [int(m[i]) for i in range(2, 6)]
+    t, hi, lo = sum(scores), max(scores), min(scores)
+    rest = t - hi - lo
+    avg = Fraction(rest, 2)
+    shown = str(avg.numerator) if avg.denominator == 1 else f"{float(avg):g}"
+    listed = " + ".join(map(str, scores))
+    return (
+        f"The scores add up to {listed} = <<{listed.replace(' ', '')}={t}>>{t}.\n"
+        f"Dropping the highest and the lowest leaves {t} - {hi} - {lo} = <<{t}-{hi}-{lo}={rest}>>{rest}.\n"
+        f"Half of that is the average: {rest} / 2 = <<{rest}/2={shown}>>{shown}.\n#### {shown}"
+    )
+
+
+def test_which_quantities_rank_highest_and_lowest_is_corroborated_as_a_ranking():
+    """Class: a choice by rank among three or more quantities ("the highest and the lowest are dropped", "the
+    runner-up"). The reversed point keeps the middle ones in the middle, so the probe agreed and every pairwise
+    order counted as corroborated; a helper's grid served 18 wrong of 23 (scores 4, 6, 9, 10 served 5, right 7.5).
+    A list of numbers is now of one kind, and a ranking of a kind is corroborated only by an answer ranked the
+    same way."""
+    engine = engine_for(judges_model)
+    asks = [(JUDGES.format(a="Ann", w=9, x=6, y=4, z=10), Fraction(15, 2))]
+    grid = list(itertools.permutations((4, 6, 9, 10)))[:20] + [(3, 5, 8, 7), (10, 2, 6, 8), (7, 7, 9, 3)]
+    names = ["Bo", "Cy", "Di", "Ed", "Flo", "Gil", "Hana", "Ivo", "Jo", "Kai", "Lu", "Max"]
+    for k, scores in enumerate(grid):
+        w, x, y, z = scores
+        rest = sum(scores) - max(scores) - min(scores)
+        asks.append((JUDGES.format(a=names[k % len(names)], w=w, x=x, y=y, z=z), Fraction(rest, 2)))
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+FRUIT = "{a} picks {x} apples and {b} buys {y} pears. If {a}'s apples outnumber {b}'s pears, {a} eats 3 of the apples. How many fruits do they have now?"
+FRUIT_READ = re.compile(r"(\w+) picks (\d+) apples and (\w+) buys (\d+) pears")
+
+
+def fruit_model(spec: GenerationSpec) -> str:
+    m = FRUIT_READ.search(spec.prompt)
+    assert m is not None, spec.prompt
+    a, x, y = m[1], int(m[2]), int(m[4])
+    if x > y:
+        return f"{a} eats 3: {x} - 3 = <<{x}-3={x - 3}>>{x - 3} apples are left.\nTogether {x - 3} + {y} = <<{x - 3}+{y}={x + y - 3}>>{x + y - 3} fruits.\n#### {x + y - 3}"
+    return f"Together {x} + {y} = <<{x}+{y}={x + y}>>{x + y} fruits.\n#### {x + y}"
+
+
+def test_a_condition_comparing_two_amounts_of_different_kinds_moves_no_number():
+    """Class: a condition comparing amounts the question does not state as one number, and of different kinds ("if
+    Ann's apples outnumber Bob's pears", "if the books cost more than her wallet holds"). No kind links them, so no
+    probe swapped them; a helper's grid served 15 wrong of 29. A condition with a comparison in it now moves no
+    number (an amount's "5 more apples than" and a threshold's "more than 50" are read as before)."""
+    engine = engine_for(fruit_model)
+    asks = [(FRUIT.format(a="Ann", b="Bob", x=14, y=6), Fraction(17))]
+    for a, b, x, y in [("Bo", "Cy", 6, 9), ("Di", "Ed", 6, 6), ("Flo", "Gil", 20, 8), ("Hana", "Ivo", 5, 30)]:
+        asks.append((FRUIT.format(a=a, b=b, x=x, y=y), Fraction(x + y - 3 if x > y else x + y)))
     served, wrong = tally(engine, asks)
     assert wrong == 0
