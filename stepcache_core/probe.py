@@ -14,7 +14,7 @@ A first answer may re-derive at no second point: two of its numbers share a valu
 verifies and re-derived for the first question agrees with the first answer, is probed in turn at a point of its
 own (its values share nothing), and when that agrees too it is stored as a *precedent*: the caller's model's
 answer to a question no caller asked, corroborated for what the third point varied. That takes two probes, often
-after a first round (the default budget is 3); one precedent is asked per structure.
+after a first round (the default budget is 3); at most two precedents are asked per structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
@@ -52,6 +52,10 @@ logger = logging.getLogger("stepcache")
 _CONTRASTED = 6
 """How many fitting second points a round compares (see ``Corroboration.contrast``)."""
 
+_PRECEDENTS = 2
+"""How many precedents are asked per structure: a second entry of it may need one where the first's was dropped
+(its model slipped there, or the point's answer did not verify)."""
+
 _REMEMBERED = 10_000
 """How many entries' probe counts a prober remembers (the oldest are forgotten first)."""
 
@@ -75,7 +79,7 @@ class Prober:
         self._lock = threading.Lock()
         self._asked: OrderedDict[str, int] = OrderedDict()  # entry id -> probes run for it
         self._running: set[tuple[str, str]] = set()  # (collection, signature) being probed
-        self._preceded: OrderedDict[tuple[str, str], None] = OrderedDict()  # structures a precedent was asked for
+        self._preceded: OrderedDict[tuple[str, str], int] = OrderedDict()  # precedents asked per structure
         self.usage = {
             "probes": 0,
             "corroborated": 0,
@@ -175,8 +179,8 @@ class Prober:
             if adapted is None or not adapted.ok:
                 # a value no longer fits its role there (a count that is not whole...), or which quantity a number
                 # of the answer is cannot be told: another point. The first of the latter (the most answerable)
-                # is the one a precedent may be asked at; a point where a count stops being whole is no question
-                # to ask
+                # where the task finds the point worth asking is the one a precedent may be asked at; a point where
+                # a count stops being whole is no question to ask
                 if unfit is None and ambiguous is not None:
                     if ambiguous(old, cached, probe.problem):
                         unfit = (probe, varied)
@@ -254,9 +258,10 @@ class Prober:
             return None  # a precedent takes a second probe to be kept: none is left for it
         structure = (prep.collection, prep.signature)
         with self._lock:
-            if structure in self._preceded:
-                return None  # one precedent asked per structure: later ones come from callers' own variants
-            self._preceded[structure] = None
+            tried = self._preceded.pop(structure, 0)
+            self._preceded[structure] = tried + 1
+            if tried >= _PRECEDENTS:
+                return None  # later ones come from callers' own variants
             while len(self._preceded) > _REMEMBERED:
                 self._preceded.popitem(last=False)
         if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):

@@ -16,7 +16,7 @@ over 100%, a comparison whose outcome flips, or a number whose source cannot be 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
@@ -31,14 +31,19 @@ from .verify import in_cents, line_numbers, named_constants, overlaps, people_co
 __all__ = ["WordAdapter", "ValueMap"]
 
 
+_Pick = Callable[[Iterable[Fraction]], Fraction]
+
+
 class ValueMap:
     """Old values to new ones; a value mapped two ways is ambiguous and maps to nothing."""
 
     def __init__(self) -> None:
         self._map: dict[Fraction, Fraction] = {}
         self._ambiguous: set[Fraction] = set()
+        self._options: dict[Fraction, set[Fraction]] = {}
 
     def add(self, old: Fraction, new: Fraction) -> None:
+        self._options.setdefault(old, set()).add(new)
         if old in self._ambiguous:
             return
         if old in self._map and self._map[old] != new:
@@ -55,6 +60,10 @@ class ValueMap:
     def get(self, old: Fraction) -> Fraction | None:
         return self._map.get(old)
 
+    def guess(self, old: Fraction, pick: _Pick) -> Fraction | None:
+        """One of the values ``old`` was mapped to, even where it is ambiguous (the one ``pick`` takes): one reading."""
+        return pick(self._options[old]) if self._options.get(old) else self._map.get(old)
+
     def __contains__(self, old: object) -> bool:
         return old in self._map or old in self._ambiguous
 
@@ -62,13 +71,13 @@ class ValueMap:
 _Pair = tuple[Fraction, Fraction]
 
 
-def fraction_pairs(old: WordProblem, new: WordProblem) -> tuple[dict[_Pair, _Pair], set[_Pair]]:
+def fraction_pairs(old: WordProblem, new: WordProblem) -> tuple[dict[_Pair, _Pair], dict[_Pair, _Pair]]:
     """A fraction of the question ("one fifth") written as its two parts in the answer ("950 × 1/5", "1 ÷ 5"):
     its (numerator, denominator) to the new question's, so the 1 of "1/5" is not mistaken for another 1. Also
     the pairs that cannot be followed: "half" leaves a half, so ``1/2`` may be the share or what is left of it,
-    which another fraction than a half tells apart."""
+    which another fraction than a half tells apart (with the share's reading, the first)."""
     pairs: dict[_Pair, _Pair] = {}
-    clashes: set[_Pair] = set()
+    clashes: dict[_Pair, _Pair] = {}
     for a, b in zip(old.quantities, new.quantities, strict=False):
         if a.value.denominator == 1 or b.value.denominator == 1 or not 0 < a.value < 1 or not 0 < b.value < 1:
             continue
@@ -76,8 +85,8 @@ def fraction_pairs(old: WordProblem, new: WordProblem) -> tuple[dict[_Pair, _Pai
         for x, y in ((a.value, b.value), (1 - a.value, 1 - b.value)):
             key, got = (Fraction(x.numerator), Fraction(x.denominator)), (Fraction(y.numerator), Fraction(y.denominator))
             if pairs.get(key, got) != got:
-                clashes.add(key)
-            pairs[key] = got
+                clashes.setdefault(key, pairs[key])
+            pairs.setdefault(key, got)
     return {k: v for k, v in pairs.items() if k not in clashes}, clashes
 
 
@@ -159,7 +168,20 @@ class WordAdapter:
             return refused.ambiguous
         return False
 
-    def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step]:
+    def reading(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step] | None:
+        """``steps`` re-derived for ``new`` with each number whose quantity cannot be told at ``old`` read as one of
+        the quantities it may be (each the smallest value it may take, or else each the largest), or ``None`` when
+        no such reading fits its roles. A point worth asking a precedent at keeps whole counts whole and amounts
+        positive in a reading, not only where it is unsure ("6 pen pals, of whom 11 stopped" is no question to
+        ask). Never serves: it only chooses what to ask."""
+        for pick in (min, max):
+            try:
+                return self._adapt(old, new, steps, lenient=pick)
+            except _Refused:
+                continue
+        return None
+
+    def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             raise _Refused("another template")
         if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
@@ -169,11 +191,15 @@ class WordAdapter:
             raise _Refused("a quantity no computation takes")
         questions = question_map(old, new)
         results = ValueMap()
-        out = [self._line(step, old, new, questions, results) for step in steps]
+        out = [self._line(step, old, new, questions, results, lenient) for step in steps]
         _keeps_choices(steps, out)
         return out
 
-    def _line(self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap) -> Step:
+    def _line(
+        self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap, lenient: _Pick | None
+    ) -> Step:
+        """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
+        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.fits_any_reading`)."""
         line = step.text
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
         constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(
@@ -193,30 +219,30 @@ class WordAdapter:
                 if divisor and now.numerator != 1:
                     raise _Refused(f"{num.value} divides by a fraction that is no unit fraction any more")
                 value = Fraction(now.denominator) if divisor else now
-                if num.value in results and results.get(num.value) != value:
+                if num.value in results and results.get(num.value) != value and not lenient:
                     raise _Refused(f"{num.value} is also a result", ambiguous=True)
                 return value
-            if num.value in questions and questions.get(num.value) != num.value and unlike(old, line, num):
+            if num.value in questions and questions.get(num.value) != num.value and unlike(old, line, num) and not lenient:
                 # "3 feet" where the question's 3 is "3 yard(s)": another quantity with the same value
                 raise _Refused(f"{num.value} counts something else than the question's {num.value}", ambiguous=True)
             picks = set()
             small = num.value in questions and num.value in _IMPLICIT and questions.get(num.value) != num.value
-            if small and num.value not in results and _implied(num.value, line, old):
+            if small and num.value not in results and _implied(num.value, line, old) and not lenient:
                 # a 1 or a 2 the answer states may be the question's, or one it never wrote down ("the first
                 # two cods", "a pair", "there and back"): when the question's changes, which one it was cannot be
                 # told unless the answer writes it as the question did
                 raise _Refused(f"{num.value} may be the question's or an unstated count", ambiguous=True)
             for table in (results, questions):
                 if num.value in table:
-                    got = table.get(num.value)
+                    got = table.get(num.value) if not lenient else table.guess(num.value, lenient)
                     if got is None:
                         raise _Refused(f"{num.value} is ambiguous", ambiguous=True)
                     picks.add(got)
             if num.value in constants:  # a week's 7 that is also the question's 7: which one it is cannot be told
                 picks.add(num.value)
-            if len(picks) != 1:
+            if len(picks) != 1 and not (lenient and picks):
                 raise _Refused(f"{num.value} cannot be placed", ambiguous=True)
-            return picks.pop()
+            return lenient(picks) if lenient else picks.pop()
 
         pairs, clashes = fraction_pairs(old, new)
 
@@ -227,10 +253,10 @@ class WordAdapter:
             for k in range(len(toks) - 2):
                 a, op, b = toks[k], toks[k + 1], toks[k + 2]
                 if isinstance(a, Num) and op == "/" and isinstance(b, Num):
-                    if (a.value, b.value) in clashes:
+                    if (a.value, b.value) in clashes and not lenient:
                         raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it", ambiguous=True)
-                    if (a.value, b.value) in pairs:
-                        out[id(a)], out[id(b)] = pairs[(a.value, b.value)]
+                    if (a.value, b.value) in pairs or (a.value, b.value) in clashes:
+                        out[id(a)], out[id(b)] = clashes.get((a.value, b.value)) or pairs[(a.value, b.value)]
                     elif (
                         b.value
                         and a.value / b.value != comp.result.value  # not the line's own division ("97/1 = 97")
@@ -238,7 +264,7 @@ class WordAdapter:
                         and not _placeable(a, b)
                     ):
                         # "3 × 1/4" after "14/56 = 1/4": an earlier result written as its two parts
-                        now = results.get(a.value / b.value)
+                        now = results.get(a.value / b.value) if not lenient else results.guess(a.value / b.value, lenient)
                         if now is None or now.denominator == 1:
                             raise _Refused(f"{a.value}/{b.value} is no fraction of the new numbers", ambiguous=now is None)
                         out[id(a)], out[id(b)] = Fraction(now.numerator), Fraction(now.denominator)
@@ -285,10 +311,14 @@ class WordAdapter:
                 top, bottom = line[num.start : num.end].split("/")
                 spans = ((num.start, num.start + len(top)), (num.end - len(bottom), num.end))
                 pair = (to_fraction(top), to_fraction(bottom))
-                if pair in clashes:
+                if pair in clashes and not lenient:
                     raise _Refused(f"{top}/{bottom} may be the share or what is left of it", ambiguous=True)
                 # "950 × 1/5" for "one fifth": the question's fraction, as a pair ("two thirds": 2/3)
-                news = pairs.get(pair) or tuple(source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
+                news = (
+                    clashes.get(pair)
+                    or pairs.get(pair)
+                    or tuple(source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
+                )
                 for span, value in zip(spans, news, strict=True):
                     edits[span] = value
             else:
@@ -297,7 +327,7 @@ class WordAdapter:
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
                 continue
             if any(o.text.lower() == q.text.lower() for o in old.quantities):  # the question's own words
-                said = questions.get(q.value)
+                said = questions.get(q.value) if not lenient else questions.guess(q.value, lenient)
                 if said is None:
                     raise _Refused(f"{q.text!r} is ambiguous", ambiguous=True)
                 value = said

@@ -65,6 +65,10 @@ class WordCarryover:
                     continue
                 if step.origin == "adapted" and Counter(_said(step.text))[q.text.casefold()] > before[q.text.casefold()]:
                     continue
+                if step.origin == "generated" and any(
+                    o.kind == "word" and o.value == q.value and o.text.casefold() == q.text.casefold() for o in new.quantities
+                ):
+                    continue  # the model's own answer repeating the new question's words ("one quarter" of both)
                 found.append(Verdict(False, f"says {q.text!r}, which the new question changed", step=step.index))
         return found
 

@@ -104,8 +104,27 @@ class WordCorroboration:
 
     def ambiguous(self, old: WordProblem, cached: Sequence[Step], new: WordProblem) -> bool:
         """Whether ``cached`` re-derives at no point ``new`` only because which quantity a number of it is cannot be
-        told at ``old`` (see :meth:`WordAdapter.ambiguous`): a point worth asking as a precedent."""
-        return WordAdapter().ambiguous(old, new, cached)
+        told at ``old`` (see :meth:`WordAdapter.ambiguous`): a point worth asking as a precedent. Not a point
+        whose own quantities or results share a value (its answer could not be re-derived back either), nor one
+        where no reading of the answer fits (a count that is not whole whichever quantity the number is)."""
+        if len(old.values) != len(new.values):
+            return False
+        pairs = list(zip(old.values, new.quantities, strict=True))
+        if _coincide([(q, q.value) for was, q in pairs if q.value != was], [q for was, q in pairs if q.value == was]):
+            return False
+        adapter = WordAdapter()
+        if not adapter.ambiguous(old, new, cached):
+            return False
+        read = adapter.reading(old, new, cached)
+        if read is None:
+            return False
+        # an answer there re-derives back only where no value of it stands for two of the first answer's: its
+        # results, read so, must not coincide with each other or with its quantities where the first's did not
+        back: dict[Fraction, set[Fraction]] = {}
+        olds, news = [*old.values, *_ordered_results(_text(cached))], [*new.values, *_ordered_results(_text(read))]
+        for was, now in zip(olds, news, strict=False):
+            back.setdefault(now, set()).add(was)
+        return all(len(olds) == 1 for olds in back.values())
 
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
@@ -127,7 +146,14 @@ class WordCorroboration:
         # then with the numbers in words too
         out = _reversed(request, problem)
         out += _points(request, problem, digits, rng, n) if digits else []
-        return out + (_points(request, problem, digits + words, rng, n) if words else [])
+        out += _points(request, problem, digits + words, rng, n) if words else []
+        slots = digits + words
+        if len({q.value for q in slots}) < len(slots):
+            # two quantities that share a value ("4 sudoku puzzles and 4 word puzzles") keep sharing one at every
+            # point above, where the first answer may re-derive nowhere (which 4 a step took cannot be told): a
+            # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
+            out += _points(request, problem, slots, rng, n, split=True)
+        return out
 
 
 def _alike(problem: WordProblem, group: list[int], text: str) -> bool:
@@ -237,7 +263,8 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
         for i in group:
             values[i] = mirror[problem.values[i]]
     # one entry per value the question states (a value stated twice is one quantity said twice)
-    if _coincide(list({problem.values[i]: (q, values[i]) for i, q in enumerate(problem.quantities)}.values())):
+    moved = {problem.values[i]: (q, values[i]) for i, q in enumerate(problem.quantities) if values[i] != problem.values[i]}
+    if _coincide(list(moved.values()), [q for i, q in enumerate(problem.quantities) if values[i] == problem.values[i]]):
         return []
     slots = [problem.quantities[i] for g in groups for i in g]
     written = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
@@ -248,25 +275,32 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
     return [replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)]
 
 
-def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int) -> list[Request]:
-    """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``)."""
+def _points(
+    request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int, *, split: bool = False
+) -> list[Request]:
+    """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``); ``split``: two
+    quantities that share a value take one each."""
     text = request.embed_text
     fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
     out: list[tuple[int, Request]] = []
     seen: set[str] = set()
+
     # a value the question states twice is one quantity said twice (as a template repeats a variable): it keeps
-    # one value, and the probe varies it as one
-    firsts = list({q.value: q for q in slots}.values())
+    # one value, and the probe varies it as one (unless ``split``)
+    def key(q: Quantity) -> object:
+        return q.start if split else q.value
+
+    firsts = list({key(q): q for q in slots}.values())
     for attempt in range(8 * n):
-        drawn = {q.value: _draw(q, rng, attempt) for q in firsts}
+        drawn = {key(q): _draw(q, rng, attempt, _cap(text, q)) for q in firsts}
         news = list(drawn.values())
         if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
             continue
-        if any(new == old for old, new in drawn.items()):
+        if any(drawn[key(q)] == q.value for q in firsts):
             continue
-        if _coincide([(q, drawn[q.value]) for q in firsts] + [(q, q.value) for q in problem.quantities if q not in slots]):
+        if _coincide([(q, drawn[key(q)]) for q in firsts], [q for q in problem.quantities if q not in slots]):
             continue
-        written = [_written(q, drawn[q.value]) for q in slots]
+        written = [_written(q, drawn[key(q)]) for q in slots]
         if any(w is None for w in written):
             continue  # a value the question's words cannot say ("seven" as 3/4)
         probe = _substituted(text, slots, written)
@@ -274,9 +308,7 @@ def _points(request: Request, problem: WordProblem, slots: list[Quantity], rng: 
             continue
         seen.add(probe)
         prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
-        flips = sum(
-            (a.value < b.value) != (drawn[a.value] < drawn[b.value]) for i, a in enumerate(firsts) for b in firsts[i + 1 :]
-        )
+        flips = sum((a.value < b.value) != (drawn[key(a)] < drawn[key(b)]) for i, a in enumerate(firsts) for b in firsts[i + 1 :])
         out.append((flips, replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)))
         if len(out) >= n:
             break
@@ -296,16 +328,19 @@ def _forms(q: Quantity, value: Fraction) -> set[Fraction]:
     return out
 
 
-def _coincide(values: Sequence[tuple[Quantity, Fraction]]) -> bool:
-    """Whether two quantities of a second point share a value an answer may write (25% and "one quarter" both
-    write 1/4): which one a number of the answer is could not be told there, as at a first question whose values
-    coincide. The point is not asked."""
+def _coincide(moved: Sequence[tuple[Quantity, Fraction]], kept: Sequence[Quantity] = ()) -> bool:
+    """Whether a quantity a second point sets to another value (``moved``, with its value there) shares a value an
+    answer may write (25% and "one quarter" both write 1/4) with another it sets, or with one it keeps: which one
+    a number of the answer is could not be told there. The point is not asked. Two quantities it keeps as they
+    were ("a pair of shorts", "a pair of sneakers", "half" the price) may share one: they do at the first question
+    too, and each maps to itself."""
     seen: set[Fraction] = set()
-    for q, value in values:
+    for q in kept:
+        seen |= _forms(q, q.value)
+    for i, (q, value) in enumerate(moved):
         forms = _forms(q, value)
-        if forms & seen:
+        if forms & seen or any(forms & _forms(p, v) for p, v in moved[:i]):
             return True
-        seen |= forms
     return False
 
 
@@ -333,8 +368,35 @@ def _grain(q: Quantity) -> Fraction:
     return unit
 
 
-def _draw(q: Quantity, rng: Random, attempt: int) -> Fraction:
-    """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain."""
+# a count of a unit per a longer one ("5 days a week", "8 hours per day"): how many of the one the other holds
+_PERIODS = {
+    ("day", "week"): 7,
+    ("hour", "day"): 24,
+    ("month", "year"): 12,
+    ("week", "year"): 52,
+    ("minute", "hour"): 60,
+    ("second", "minute"): 60,
+    ("day", "month"): 28,
+    ("day", "year"): 365,
+}
+_PER = re.compile(r"\s*(day|hour|month|week|minute|second)s?\s+(?:a|an|per|each|every|in\s+a|of\s+the)\s+(\w+)", re.I)
+
+
+def _cap(text: str, q: Quantity) -> Fraction | None:
+    """The most ``q`` may be at a point that is still a question to ask: "5 days a week" stays under 7 days, "8
+    hours a day" under 24 (a model asked about "13 days a week" answers nothing a check can read)."""
+    m = _PER.match(text, q.end)
+    if m is None or q.kind not in ("digits", "word"):
+        return None
+    most = _PERIODS.get((m.group(1).lower(), m.group(2).lower()))
+    return Fraction(most) if most is not None else None
+
+
+def _draw(q: Quantity, rng: Random, attempt: int, cap: Fraction | None = None) -> Fraction:
+    """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain; under
+    ``cap`` when there is one."""
+    if cap is not None:
+        return Fraction(rng.randint(3, max(int(cap) - 1, 3)))
     v = q.value
     if q.kind == "word":  # another count or multiplier from 3 to 12, another fraction under 1
         return rng.choice([f for f in _FRACTIONS if f != v]) if v < 1 else Fraction(rng.randint(3, 12))

@@ -973,3 +973,33 @@ def test_the_questions_own_two_in_words_is_the_two_a_bare_2_stands_for(make_engi
     question, right = ages(24, 2, 5)
     out = engine.run(Request(question))
     assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+SHARES = (
+    "In a {n}-item quiz, {p}% of the questions are chemistry and the rest are history. If {name} gets {q}% of the "
+    "chemistry questions right and one quarter of the history questions right, how many points does {name} get?"
+)
+
+
+def shares_answer(n: int, p: int, q: int) -> str:
+    c, h = n * p // 100, n * (100 - p) // 100
+    a, b = c * q // 100, h // 4
+    return (
+        f"There are {n} * {p}/100 = <<{n}*{p}/100={c}>>{c} chemistry questions.\n"
+        f"There are {n} - {c} = <<{n}-{c}={h}>>{h} history questions.\n"
+        f"Chemistry gives {c} * {q}/100 = <<{c}*{q}/100={a}>>{a} points.\n"
+        f"History gives one quarter of {h}: {h} / 4 = <<{h}/4={b}>>{b} points.\n"
+        f"In all {a} + {b} = <<{a}+{b}={a + b}>>{a + b} points.\n#### {a + b}"
+    )
+
+
+def test_a_model_answer_saying_the_new_questions_own_words_is_no_carryover():
+    """Class: a new question whose number in words ("one quarter") keeps its value while another quantity's share
+    now writes alike (75% became 25%: its share 1/4, and what is left of 75% was 1/4 too). The model's own answer
+    saying "one quarter" repeats the new question; it was taken for the cached answer's changed words, so a right
+    answer was served unverified and never stored, and the next caller went to the model again."""
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), config=EngineConfig(corroboration_probes=0))
+    engine.run(Request(SHARES.format(n=40, p=60, q=75, name="Ann")), backend=ScriptedBackend([shares_answer(40, 60, 75)]))
+    out = engine.run(Request(SHARES.format(n=80, p=65, q=25, name="Ann")), backend=ScriptedBackend([shares_answer(80, 65, 25)]))
+    assert out.text == shares_answer(80, 65, 25)  # 0 wrong: the model's own
+    assert out.trace.verified and engine.count() == 2
