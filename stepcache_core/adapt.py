@@ -127,21 +127,33 @@ class Adaptation:
             return frozenset({f"unknown ({type(e).__name__})"})
         return varied - adapted.candidate.entry.corroborated
 
-    def corroborates(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> frozenset[str]:
-        """The slots for which a verified model answer ``steps`` corroborates the precedent's entry (it agrees with
-        the entry adapted to this request, which changed values), with those the entry already had; empty when
-        they disagree or nothing changed."""
+    def corroborates(
+        self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """What a verified model answer ``steps`` vouches for: the slots the precedent's entry is corroborated for
+        (it agrees with the entry adapted to this request, which changed values; with those the entry already
+        had), then the slots this answer is stored corroborated for. Those are the same only where this answer
+        computes as the entry re-derived does (the task's ``same_form``): an answer that agrees on the result in
+        another form ("2 * 5" where the entry has "5 + 5") was never checked at another point, and its own
+        numbers may be read otherwise there (its 2 taken for the question's 2). Both empty when they disagree
+        or nothing changed."""
         corroboration = prep.profile.corroboration
+        none: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         if corroboration is None or precedent is None or not precedent.ok:
-            return frozenset()
+            return none
         try:
             varied = corroboration.varied(precedent.old, prep.problem, precedent.cached)
             # only what varied is vouched for: a slot that kept its value agreed with nothing new (a 4 of the
             # question that an answer's own 4 legs per cow coincides with is told apart only where it changes)
             vouched = corroboration.vouched(prep.problem, precedent.steps, steps) & varied if varied else frozenset()
+            same_form = getattr(corroboration, "same_form", None)
+            same = same_form is not None and same_form(precedent.steps, steps)
         except Exception:  # a check that cannot tell corroborates nothing
-            return frozenset()
-        return vouched | precedent.candidate.entry.corroborated if vouched else frozenset()
+            return none
+        if not vouched:
+            return none
+        theirs = vouched | precedent.candidate.entry.corroborated
+        return theirs, theirs if same else frozenset()
 
     def similarity(self, a: str, b: str) -> float:
         """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`); 0.0 (no

@@ -259,8 +259,8 @@ class StepCacheEngine:
         precedent = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok else None
         if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
-            slots = self.adaptation.corroborates(prep, precedent, steps)
-            stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=slots)
+            slots, own = self.adaptation.corroborates(prep, precedent, steps)
+            stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=own)
             if stored and slots and precedent is not None:
                 self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
             if stored and self.backend is not None:  # the engine's own model, when it has one, may probe it
@@ -450,9 +450,9 @@ class StepCacheEngine:
             verdicts = merge_stale(verdicts, contradicts)
             ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])
         if ok:  # served as the model wrote it; agreeing with the nearest entry re-derived, it corroborates that
-            slots = self.adaptation.corroborates(prep, missed.precedent, steps)
+            slots, own = self.adaptation.corroborates(prep, missed.precedent, steps)
             corroborates = missed.precedent.candidate.entry if slots and missed.precedent is not None else None
-            return replace(served, verified=True, corroborated=slots, corroborates=corroborates)
+            return replace(served, verified=True, corroborated=own, corroborates=corroborates, vouches=slots)
         if prep.asks_more:  # the task's repairs would answer its own question, not the one asked
             run.notes.append(f"the request asks more than the task reads; the model's answer stands ({whole.reason})")
             return served

@@ -51,9 +51,11 @@ class Served:
     storable: bool = True
     """``False``: served, but never stored (an answer verification found wrong, served as the model's own)."""
     corroborated: frozenset[str] = frozenset()
-    """The slots for which this model answer agreed with ``corroborates`` re-derived for it (stored with it)."""
+    """The slots this answer is stored corroborated for (those of ``corroborates``, where it computes alike)."""
     corroborates: Entry | None = None
     """The entry this answer corroborated: marked so when this answer is stored."""
+    vouches: frozenset[str] = frozenset()
+    """The slots for which this model answer agreed with ``corroborates`` re-derived for it."""
 
 
 class Recorder:
@@ -236,7 +238,7 @@ class Recorder:
                 # a verified answer passed the integrity check above: it is not run again to seal it
                 self.put(prep, text, verified=served.verified, run=run, frame=frame, corroborated=served.corroborated, whole=True)
                 if served.corroborates is not None and served.verified:
-                    self.corroborate(prep, served.corroborates, served.corroborated, run)
+                    self.corroborate(prep, served.corroborates, served.vouches, run)
             except StoreError as e:  # the answer is good; only keeping it failed
                 self.failures.report(e, "storing")
                 store_error = str(e)

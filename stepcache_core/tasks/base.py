@@ -135,7 +135,8 @@ class Corroboration(Protocol):
       to ``problem`` and the entry's steps adapted to ``problem`` agree, the slots that agreement vouches for
       (empty when they disagree): a structural slip shows as a disagreement at a second point, unless a value
       of that point hides it (``x + x`` and ``x × 2`` agree wherever the 2 stays 2), so a slot whose value
-      could hide one is left out. The entry and the new answer are corroborated for the slots vouched for.
+      could hide one is left out. The entry is corroborated for the slots vouched for, and the new answer too
+      where it computes as the entry does (``same_form``).
     - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
       the entry when the engine asked itself: see ``probes``).
     - ``probes(request, problem)``: second points the engine may ask about itself (see there).
@@ -147,6 +148,12 @@ class Corroboration(Protocol):
       only because which quantity a number of them is cannot be told at ``old`` (two of its values coincide), not
       because a value stops fitting its role there. Only such a point is asked as a precedent (without it, the
       first point that does not fit is).
+    - optionally ``same_form(adapted, answered) -> bool``: whether two answers to one request compute alike. A new
+      answer that agrees with an entry in another form inherits none of the entry's corroborated slots (without
+      it, none ever does).
+    - optionally ``leaves_aside(problem, adapted, answered) -> bool``: whether the model's answer at a second point
+      leaves aside what the entry's steps adapted there use (a step it skipped there): it vouches for nothing, as
+      an answer that does not verify, instead of disputing the entry.
     """
 
     def varied(self, old: Any, new: Any, cached: Sequence[Step] | None = None) -> frozenset[str]:

@@ -622,3 +622,58 @@ def test_a_count_per_period_stays_within_the_period_at_every_point():
         days = re.search(r"for (\d+) days a week", probe.prompt)
         hours = re.search(r"sleeps (\d+) hours per day", probe.prompt)
         assert days and hours and 3 <= int(days[1]) < 7 and 3 <= int(hours[1]) < 24, probe.prompt
+
+
+TRIP = {
+    "en": (
+        "{name} drives {t} hours to the lake at {s} km per hour and {u} hours back at {v} km per hour. On the way "
+        "{name} stops {k} times for {m} minutes each. How many minutes does the whole trip take?",
+        r"drives (\d+) hours to the lake at (\d+) km per hour and (\d+) hours back at (\d+) km .*? stops (\d+) times for (\d+)",
+    ),
+    "de": (
+        "{name} fährt {t} Stunden zum See mit {s} km pro Stunde und {u} Stunden zurück mit {v} km pro Stunde. "
+        "Unterwegs hält {name} {k} Mal für je {m} Minuten an. Wie viele Minuten dauert die ganze Reise?",
+        r"fährt (\d+) Stunden zum See mit (\d+) km pro Stunde und (\d+) Stunden zurück mit (\d+) km .*? hält \w+ (\d+) Mal für je (\d+)",
+    ),
+}
+
+
+def trip_answer(t: int, u: int, k: int, m: int) -> str:
+    """The round trip as "2 * t" when the legs are equal (a model's shortcut), "t + u" otherwise."""
+    hours = 2 * t if t == u else t + u
+    leg = f"2 * {t} = <<2*{t}={hours}>>{hours}" if t == u else f"{t} + {u} = <<{t}+{u}={hours}>>{hours}"
+    total = hours * 60 + k * m
+    return (
+        f"Driving: {leg} hours.\n{hours} * 60 = <<{hours}*60={hours * 60}>>{hours * 60} minutes.\n"
+        f"Stops: {k} * {m} = <<{k}*{m}={k * m}>>{k * m} minutes.\n"
+        f"{hours * 60} + {k * m} = <<{hours * 60}+{k * m}={total}>>{total} minutes.\n#### {total}"
+    )
+
+
+@pytest.mark.parametrize("language", sorted(TRIP))
+def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
+    """Class: a template that states one quantity twice on purpose ("3 hours to the lake and 3 hours back"),
+    which a model writes "2 * 3" while the legs are equal and "10 + 13" where a split point makes them differ. The
+    precedent asked at that split point is corroborated; a caller's answer "2 * 5" agreed with it on the result
+    and was stored with all its corroborated slots, though it was never checked at another point: re-derived
+    where the stops changed from 2 to 3, its 2 was read as the stops, and "3 * 3 = 9 hours" was served (558
+    minutes where 378 is right; a helper's probe found 4 to 12 such answers in 30 variants per language). An
+    answer that agrees in another form now inherits nothing: it is probed like any first answer."""
+    question, read = TRIP[language]
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        t, _, u, _, k, minutes = (int(g) for g in m.groups())
+        return trip_answer(t, u, k, minutes)
+
+    engine, _ = engine_for(model, probes=3)
+    asks = [("Ann", 3, 60, 50, 3, 15), ("Lea", 3, 65, 57, 2, 8), ("Max", 5, 70, 70, 2, 17), ("Max", 3, 65, 75, 3, 6)]
+    asks += [("Ivo", 2, 88, 62, 5, 6), ("Kim", 8, 39, 64, 3, 14), ("Ada", 4, 50, 60, 4, 10), ("Bo", 6, 80, 40, 2, 12)]
+    served = wrong = 0
+    for name, t, s, v, k, minutes in asks:
+        out = engine.run(Request(question.format(name=name, t=t, s=s, u=t, v=v, k=k, m=minutes)))
+        background.drain(10)
+        served += out.trace.backend_calls == 0
+        wrong += not out.text.endswith(f"#### {2 * t * 60 + k * minutes}")
+    assert wrong == 0

@@ -26,7 +26,7 @@ from .echo import echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted, unused_quantity
+from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -158,6 +158,13 @@ class WordAdapter:
         except _Refused:
             return list(steps)
 
+    def adapt_or_refuse(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step]:
+        """``steps`` re-derived for ``new``; a :class:`ValueError` saying why where they cannot be."""
+        try:
+            return self._adapt(old, new, steps)
+        except _Refused as refused:
+            raise ValueError(str(refused)) from None
+
     def ambiguous(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> bool:
         """Whether ``steps`` fail to re-derive for ``new`` because which quantity a number of them is cannot be
         told at ``old`` (a 40 that is the quiz's size and 100% - 60%), not because a value stops fitting its role
@@ -184,11 +191,6 @@ class WordAdapter:
     def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             raise _Refused("another template")
-        if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
-            # a quantity of the question no computation takes is a condition the answer reads in words ("this
-            # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
-            # words may no longer hold, and no check reads them
-            raise _Refused("a quantity no computation takes")
         questions = question_map(old, new)
         results = ValueMap()
         out = [self._line(step, old, new, questions, results, lenient) for step in steps]
@@ -354,7 +356,7 @@ class WordAdapter:
         return step if text == line else replace(step, text=text, origin="adapted")
 
 
-def _chain(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]]:
+def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]]:
     """The computations of ``steps`` in order, as (operations, operand values, result); one restated beside itself
     (a GSM8K annotation and its visible expression) counted once."""
     out: list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]] = []
@@ -377,7 +379,7 @@ def _keeps_choices(cached: Sequence[Step], adapted: Sequence[Step]) -> None:
     of them only), change which is the larger. Which one got the fee may be what the question chose in words ("the
     person who spends more", "wer mehr ausgibt", "celui qui dépense le plus"), in any language; the answer need not
     say why, and re-derived it keeps the old choice."""
-    old, new = _chain(cached), _chain(adapted)
+    old, new = chain_of(cached), chain_of(adapted)
     if len(old) != len(new):
         return
     users: list[list[int]] = [[j for j in range(i + 1, len(old)) if old[i][2] in old[j][1]] for i in range(len(old))]
