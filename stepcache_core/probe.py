@@ -205,9 +205,6 @@ class Prober:
         run = RunLog()
         asked.add(probe.entry_id)
         answer = self._ask(probe, backend, run)
-        leaves_aside = getattr(corroboration, "leaves_aside", None)
-        if answer is not None and leaves_aside is not None and leaves_aside(probe.problem, adapted.steps, answer[0]):
-            answer = None  # a step the model skipped there (see ``Corroboration.leaves_aside``)
         if answer is None:  # an answer that does not verify vouches for nothing: another point, within the budget
             return prep if stored else None
         steps, _ = answer

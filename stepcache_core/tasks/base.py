@@ -151,9 +151,6 @@ class Corroboration(Protocol):
     - optionally ``same_form(adapted, answered) -> bool``: whether two answers to one request compute alike. A new
       answer that agrees with an entry in another form inherits none of the entry's corroborated slots (without
       it, none ever does).
-    - optionally ``leaves_aside(problem, adapted, answered) -> bool``: whether the model's answer at a second point
-      leaves aside what the entry's steps adapted there use (a step it skipped there): it vouches for nothing, as
-      an answer that does not verify, instead of disputing the entry.
     """
 
     def varied(self, old: Any, new: Any, cached: Sequence[Step] | None = None) -> frozenset[str]:

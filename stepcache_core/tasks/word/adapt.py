@@ -26,7 +26,7 @@ from .echo import echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted
+from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted, unused_quantity
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -158,13 +158,6 @@ class WordAdapter:
         except _Refused:
             return list(steps)
 
-    def adapt_or_refuse(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step]:
-        """``steps`` re-derived for ``new``; a :class:`ValueError` saying why where they cannot be."""
-        try:
-            return self._adapt(old, new, steps)
-        except _Refused as refused:
-            raise ValueError(str(refused)) from None
-
     def ambiguous(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> bool:
         """Whether ``steps`` fail to re-derive for ``new`` because which quantity a number of them is cannot be
         told at ``old`` (a 40 that is the quiz's size and 100% - 60%), not because a value stops fitting its role
@@ -191,6 +184,11 @@ class WordAdapter:
     def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             raise _Refused("another template")
+        if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
+            # a quantity of the question no computation takes is a condition the answer reads in words ("this
+            # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
+            # words may no longer hold, and no check reads them
+            raise _Refused("a quantity no computation takes")
         questions = question_map(old, new)
         results = ValueMap()
         out = [self._line(step, old, new, questions, results, lenient) for step in steps]

@@ -31,7 +31,7 @@ from .adapt import WordAdapter, chain_of
 from .numbers import Quantity, write_number, write_words
 from .parse import WordProblem
 from .read import computations, final_answer
-from .verify import named_constants, unused_quantities
+from .verify import named_constants
 
 __all__ = ["WordCorroboration"]
 
@@ -53,16 +53,7 @@ class WordCorroboration:
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
         groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
-        unused = unused_quantities(old, _text(cached), prose=False) if cached is not None else []
-        if not unused:
-            return frozenset(moved | ranked)
-        # a quantity no computation takes: how it compares with the answer's numbers at ``new`` is a slot of its
-        # own, names alone changed or not (see ``_sides``)
-        try:
-            adapted = WordAdapter().adapt_or_refuse(old, new, cached or ())
-        except ValueError:
-            return frozenset(moved | ranked | {f"side(q{i})=?" for i in unused})
-        return frozenset(moved | ranked | _sides(new, _text(adapted), unused))
+        return frozenset(moved | ranked)
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))
@@ -81,38 +72,22 @@ class WordCorroboration:
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
         slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
-        unused = [i for i in unused_quantities(problem, ours, prose=False) if f"q{i}" in slots]
-        # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``),
-        # and how a quantity no computation takes compares with the answer's numbers
-        return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)} | _sides(problem, ours, unused))
+        # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
+        return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether two answers to one question compute alike: the same computations in order (operations,
         operands, results), a GSM8K annotation beside its own expression counted once."""
         return chain_of(adapted) == chain_of(answered)
 
-    def leaves_aside(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
-        """Whether the model's answer ``answered`` at a second point leaves aside a quantity the stored answer
-        (``adapted`` to that point) computes with, and takes every one the stored answer takes: a step skipped
-        there, most likely (the model slipped at that point), which says nothing of the stored answer. It vouches
-        for nothing, as an answer that does not verify; where the stored answer left aside one the second takes,
-        it is a disagreement."""
-        ours = set(unused_quantities(problem, _text(adapted), prose=False))
-        return set(unused_quantities(problem, _text(answered), prose=False)) > ours
-
     def contrast(self, old: WordProblem, cached: Sequence[Step], new: WordProblem, adapted: Sequence[Step]) -> int:
         """The pairs among the answer's results, then between a result and a question's quantity, then among the
         question's quantities, that compare otherwise at ``new`` than at ``old`` (in that order of weight: the
         one who earns more is another person there). Highest of all: a point where every two quantities of one
-        kind trade places (see :func:`_reversed`). Lowest: one where a quantity no computation takes compares
-        otherwise with the answer's numbers (a threshold crossed): that is a slot of its own (see ``_sides``),
-        which no variant on the first answer's side needs vouched."""
+        kind trade places (see :func:`_reversed`)."""
         a, b = _ordered_results(_text(cached)), _ordered_results(_text(adapted))
         if len(a) != len(b):
             return 0
-        unused = unused_quantities(old, _text(cached), prose=False)
-        if unused and _sides(old, _text(cached), unused) != _sides(new, _text(adapted), unused):
-            return -1
         if _kinds(old) and all(
             (x.value < y.value) != (new.quantities[i].value < new.quantities[j].value)
             for group in _kinds(old)
@@ -184,24 +159,6 @@ class WordCorroboration:
             # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
             out += _points(request, problem, slots, rng, n, split=True)
         return out
-
-
-def _sides(problem: WordProblem, text: str, unused: Sequence[int]) -> frozenset[str]:
-    """For each quantity of ``problem`` at the positions ``unused`` (no computation of the answer ``text`` takes
-    it), how it compares with the numbers it may be weighed against: the question's quantities of its kind
-    (:func:`_groups`), then every result of the answer (``side(q3)=<=<<``). A number the answer leaves aside
-    may be a distractor, or a threshold it reads in words or not at all ("free delivery over $50", "if she has
-    more than 5 apples"): a second answer agreeing where it compares the same way vouches for the branch the
-    answer took, and only there; a variant where it compares otherwise is another slot."""
-    results = _ordered_results(text)
-    groups = _groups(problem)
-    out = set()
-    for i in unused:
-        u = problem.values[i]
-        kin = sorted({j for g in groups if i in g for j in g if j != i})
-        others = [problem.values[j] for j in kin] + results
-        out.add(f"side(q{i})=" + "".join(">" if u > x else "<" if u < x else "=" for x in others))
-    return frozenset(out)
 
 
 def _alike(problem: WordProblem, group: list[int], text: str) -> bool:

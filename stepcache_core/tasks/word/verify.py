@@ -137,15 +137,15 @@ class WordVerifier:
         for step in steps:
             constants = named_constants(step.text, problem.prompt) | people_counted(step.text, problem)
             verdicts.append(self._step(step, known, results, constants, final, factors))
+        unused = self._unused(problem, text)
         dropped = _dropped(steps, final)
         if dropped is not None and all(v.ok for v in verdicts):
             # a result no later step uses: a step between was skipped ("400 + 100 = 500", then "7700 / 400")
             verdicts[dropped[1]] = Verdict(False, f"the answer computes {dropped[0]} and never uses it", step=dropped[1])
-        # an answer that never uses a quantity of the question may have skipped a step, or left a number aside
-        # that the question gives only to mislead (GSM-Symbolic's distractors), or one it reads in words (a
-        # threshold): nothing here tells which. It verifies, and no reuse of it is served (not even with other
-        # names) until a second answer, at a point where that quantity compares the same way with every number of
-        # the answer, agrees (see :class:`~.corroborate.WordCorroboration`)
+        elif unused is not None and all(v.ok for v in verdicts):
+            # an answer that never uses a quantity of the question skipped a step, or cannot follow that quantity
+            # when it changes: not served as verified, and not kept even for an identical request
+            verdicts[-1] = Verdict(False, f"the answer never uses {unused} from the question", step=steps[-1].index)
         if final is None:
             last = steps[-1].index if steps else 0
             verdicts[-1:] = [Verdict(False, "no final answer stated", step=last, unreadable=True)]
@@ -155,6 +155,11 @@ class WordVerifier:
             at = next(s.index for s in steps if final[1] < sum(len(x.text) for x in steps[: s.index + 1]))
             verdicts[at] = Verdict(False, f"final answer {final[0]} is not the last result {results[-1]}", step=at)
         return verdicts
+
+    @staticmethod
+    def _unused(problem: WordProblem, text: str) -> str | None:
+        """A quantity of the question (in digits or words) that the answer never states, if any."""
+        return unused_quantity(problem, text)
 
     def _step(
         self,
@@ -305,12 +310,6 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True) -> s
     """A quantity of the question (in digits or words) that the answer ``text`` never states, if any; with
     ``prose=False``, one that no computation of it takes as an operand (stated in words at most: "this qualifies
     for the $100 offer", "que supera los 100 dólares")."""
-    unused = unused_quantities(problem, text, prose=prose)
-    return problem.quantities[unused[0]].text if unused else None
-
-
-def unused_quantities(problem: WordProblem, text: str, *, prose: bool = True) -> list[int]:
-    """The positions of the question's quantities :func:`unused_quantity` finds, in order."""
     stated: set[Fraction] = set()
     for line in text.splitlines():
         if prose:
@@ -319,8 +318,7 @@ def unused_quantities(problem: WordProblem, text: str, *, prose: bool = True) ->
             stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
         for comp in computations(line):
             stated.update(n.operand for n in comp.operands)
-    out = []
-    for i, q in enumerate(problem.quantities):
+    for q in problem.quantities:
         if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
             continue
         if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
@@ -329,5 +327,5 @@ def unused_quantities(problem: WordProblem, text: str, *, prose: bool = True) ->
             continue
         if not prose and q.kind == "word" and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
             continue  # "after three days", said again: a count the answer's steps follow, one per day
-        out.append(i)
-    return out
+        return q.text
+    return None

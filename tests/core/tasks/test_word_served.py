@@ -463,7 +463,8 @@ def test_a_condition_comparing_two_amounts_of_different_kinds_moves_no_number():
     assert wrong == 0
 
 
-# ------------------------------------------------------------- a quantity the answer leaves aside (GSM distractors)
+# ------------------------------------------------------------------------- a quantity the answer leaves aside
+# (a number no computation takes: a GSM-Symbolic distractor, a threshold read in words or not at all, a step skipped)
 ABSENT = (
     "There are {a} fifth-graders at Oak Ridge School. {g} of them are girls. On Friday, {x} fifth-grade girls and "
     "{y} fifth-grade boys were absent. How many fifth-grade boys were at school on Friday?"
@@ -480,97 +481,142 @@ def absent_answer(a: int, g: int, x: int, y: int, *, slip: bool = False) -> str:
     )
 
 
-ABSENT_GRID = [(164, 80, 7, 4), (164, 80, 9, 3), (150, 70, 8, 5), (120, 64, 6, 11), (164, 80, 7, 4), (90, 40, 12, 6)]
+ABSENT_GRID = [(164, 80, 7, 4), (164, 80, 9, 3), (150, 70, 8, 5), (120, 64, 6, 11), (90, 40, 12, 6)]
 
 
-def test_a_quantity_the_answer_rightly_leaves_aside_is_reused_once_a_probe_agrees():
-    """Class: a question with a number given only to mislead (GSM-Symbolic's distractors: the girls absent, when
-    the boys are asked), which the right answer never uses. Such an answer was never verified, so nothing of it
-    was reused, not even for another name. It verifies now; it is reused (names or numbers) once a second answer,
-    at a point where that number compares the same way with every number of the answer, agrees."""
-
-    def model(spec: GenerationSpec) -> str:
-        m = ABSENT_READ.search(spec.prompt)
-        assert m is not None, spec.prompt
-        return absent_answer(*(int(g) for g in m.groups()))
-
-    engine = engine_for(model)
-    asks = [(ABSENT.format(a=a, g=g, x=x, y=y), Fraction(a - g - y)) for a, g, x, y in ABSENT_GRID]
-    served, wrong = tally(engine, asks)
-    assert wrong == 0 and served >= 3
+def _values(read: str, prompt: str) -> dict[str, int]:
+    """The numbers of ``prompt`` in order, named by ``read`` ("n t g k m")."""
+    return dict(zip(read.split(), (int(x) for x in re.findall(r"\d+", prompt)), strict=True))
 
 
-def test_a_slip_that_leaves_a_quantity_aside_is_never_reused():
-    """Class: a first answer that slipped by leaving a quantity aside (the girls' absences taken from the boys:
-    the boys' never used), now verified like a distractor's answer. The probe's right answer disagrees, so nothing
-    is reused: not the same numbers with another name (which needed no second answer before), nor other numbers."""
-
-    def model(spec: GenerationSpec) -> str:
-        m = ABSENT_READ.search(spec.prompt)
-        assert m is not None, spec.prompt
-        values = tuple(int(g) for g in m.groups())
-        return absent_answer(*values, slip=values == ABSENT_GRID[0] and "Oak Ridge" in spec.prompt)
-
-    engine = engine_for(model)
-    first = ABSENT.format(a=164, g=80, x=7, y=4)
-    renamed = first.replace("Oak Ridge School", "Elm Park School")
-    assert engine.run(Request(first)).text.endswith("#### 77")  # the model's own slip, served as it wrote it
-    background.drain(10)
-    # (the identical question is the model's own slip, kept for it as an exact cache keeps an answer)
-    others = [v for v in ABSENT_GRID if v != ABSENT_GRID[0]]
-    asks = [(renamed, Fraction(80))] + [(ABSENT.format(a=a, g=g, x=x, y=y), Fraction(a - g - y)) for a, g, x, y in others]
-    served, wrong = tally(engine, asks)
-    assert wrong == 0 and engine.prober.usage["disputed"] >= 1
+# a threshold compared with a question quantity the answer otherwise uses ("if she has more than 20")
+APPLES = {
+    "es": "{name} tiene {n} manzanas. Si {name} tiene más de {t}, le da {g} manzanas a Bea. Luego {name} compra {k} "
+    "bolsas con {m} manzanas cada una. ¿Cuántas manzanas tiene {name} ahora?",
+    "de": "{name} hat {n} Äpfel. Wenn {name} mehr als {t} hat, gibt {name} {g} Äpfel an Bea. Dann kauft {name} {k} "
+    "Tüten mit je {m} Äpfeln. Wie viele Äpfel hat {name} jetzt?",
+    "nl": "{name} heeft {n} appels. Als {name} meer dan {t} heeft, geeft {name} {g} appels aan Bea. Daarna koopt "
+    "{name} {k} zakken met elk {m} appels. Hoeveel appels heeft {name} nu?",
+}
+APPLES_READ = "n t g k m"
 
 
-SHIPPING = {
-    "es": (
-        "Los pedidos que pasan de {t} dólares no pagan envío; los demás pagan {s} dólares de envío. {name} compra "
-        "{n} libros a {p} dólares cada uno. ¿Cuánto paga {name} en total?",
-        r"pasan de (\d+) dólares .*? pagan (\d+) dólares de envío\. (\w+) compra (\d+) libros a (\d+)",
-        "Eso pasa de {t} dólares: el envío es gratis.\n",
+def apples_answer(v: dict[str, int]) -> str:
+    bags = v["k"] * v["m"]
+    lines = f"{v['k']} * {v['m']} = <<{v['k']}*{v['m']}={bags}>>{bags}\n"
+    have = v["n"]
+    if v["n"] > v["t"]:
+        lines += f"{have} - {v['g']} = <<{have}-{v['g']}={have - v['g']}>>{have - v['g']}\n"
+        have -= v["g"]
+    return lines + f"{have} + {bags} = <<{have}+{bags}={have + bags}>>{have + bags}\n#### {have + bags}"
+
+
+# a threshold on a sum of counts the answer never computes ("livraison offerte dès 8 articles")
+PENS = (
+    "{name} achète {a} stylos rouges à {p} euros chacun et {b} stylos bleus à {q} euros chacun. La livraison coûte "
+    "{s} euros, offerte dès {t} articles. Combien {name} paie-t-elle ?"
+)
+PENS_READ = "a p b q s t"
+
+
+def pens_answer(v: dict[str, int]) -> str:
+    x, y = v["a"] * v["p"], v["b"] * v["q"]
+    out = f"{v['a']} * {v['p']} = <<{v['a']}*{v['p']}={x}>>{x}\n{v['b']} * {v['q']} = <<{v['b']}*{v['q']}={y}>>{y}\n"
+    out += f"{x} + {y} = <<{x}+{y}={x + y}>>{x + y}\n"
+    if v["a"] + v["b"] >= v["t"]:
+        return out + f"La livraison est offerte.\n#### {x + y}"
+    return out + f"{x + y} + {v['s']} = <<{x + y}+{v['s']}={x + y + v['s']}>>{x + y + v['s']}\n#### {x + y + v['s']}"
+
+
+# two quantities left aside whose relation decides ("younger than 16 ... Ann is 17")
+TICKETS = "A ticket costs ${p}. Anyone younger than {l} gets in free. {name} is {y} and buys tickets for {n} friends too. How much does {name} pay?"
+TICKETS_READ = "p l y n"
+
+
+def tickets_answer(v: dict[str, int]) -> str:
+    people = v["n"] + (v["y"] >= v["l"])
+    return f"{people} * {v['p']} = <<{people}*{v['p']}={people * v['p']}>>{people * v['p']}\n#### {people * v['p']}"
+
+
+LEFT_ASIDE = {
+    "apples-es": (
+        APPLES["es"],
+        APPLES_READ,
+        apples_answer,
+        dict(n=12, t=20, g=3, k=4, m=7),
+        [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6), dict(n=9, t=20, g=3, k=2, m=5)],
     ),
-    "de": (
-        "Bestellungen ab {t} Euro sind versandkostenfrei, sonst kostet der Versand {s} Euro. {name} kauft {n} Bücher "
-        "zu je {p} Euro. Wie viel zahlt {name} insgesamt?",
-        r"ab (\d+) Euro sind .*? Versand (\d+) Euro\. (\w+) kauft (\d+) Bücher zu je (\d+)",
-        "Das sind mindestens {t} Euro, also kein Versand.\n",
+    "apples-de": (
+        APPLES["de"],
+        APPLES_READ,
+        apples_answer,
+        dict(n=12, t=20, g=3, k=4, m=7),
+        [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6)],
+    ),
+    "apples-nl": (
+        APPLES["nl"],
+        APPLES_READ,
+        apples_answer,
+        dict(n=12, t=20, g=3, k=4, m=7),
+        [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6)],
+    ),
+    "pens-fr": (
+        PENS,
+        PENS_READ,
+        pens_answer,
+        dict(a=3, p=12, b=4, q=9, s=7, t=10),
+        [dict(a=6, p=12, b=7, q=9, s=7, t=10), dict(a=5, p=13, b=5, q=9, s=6, t=10), dict(a=2, p=15, b=5, q=8, s=6, t=8)],
+    ),
+    "tickets-en": (
+        TICKETS,
+        TICKETS_READ,
+        tickets_answer,
+        dict(p=14, l=16, y=17, n=4),
+        [dict(p=14, l=18, y=15, n=4), dict(p=12, l=16, y=12, n=5), dict(p=10, l=20, y=21, n=3)],
     ),
 }
 
 
-@pytest.mark.parametrize("mention", [False, True])
-@pytest.mark.parametrize("language", sorted(SHIPPING))
-def test_a_threshold_the_answer_never_computes_with_is_reused_only_on_its_side(language, mention):
-    """Class: a threshold no computation takes ("los pedidos que pasan de 50 dólares", "ab 50 Euro"; phrasings the
-    gate's word lists do not read), which the answer above it never mentions, or mentions in words only. Such an
-    answer leaves two quantities aside (the threshold, the fee), and verifies now: what it leaves aside is a slot
-    (how the threshold compares with the answer's numbers) that only a second answer on the same side vouches
-    for. The probes prefer points on the first answer's side; a basket on the other side is the model's to
-    answer. None is served wrong; names alone and baskets on the same side are reused."""
-    question, read, said = SHIPPING[language]
+@pytest.mark.parametrize("case", sorted(LEFT_ASIDE))
+def test_a_quantity_the_answer_leaves_aside_moves_no_number(case):
+    """Class: a number of the question no computation of the answer takes, which decides a branch the answer does
+    not state: a threshold compared with a quantity the answer uses otherwise ("si tiene más de 20", "wenn mehr
+    als 20", "als meer dan 20"), a threshold on a sum the answer never computes ("livraison offerte dès 10
+    articles"), an age limit and an age both left aside ("younger than 16 ... is 17"). A session let such answers
+    verify and served them where the way that number compared with the answer's own numbers was unchanged: a
+    helper's probe got 15 of 20 wrong per language (69 apples where 65 is right). Nothing tells a distractor from
+    such a branch, so no reuse with other numbers is served from an answer that leaves a number aside."""
+    question, read, answer, first, grid = LEFT_ASIDE[case]
 
     def model(spec: GenerationSpec) -> str:
-        m = re.search(read, spec.prompt)
-        assert m is not None, spec.prompt
-        t, s, name, n, p = int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5])
-        c = n * p
-        if c >= t:
-            return f"{name}: {n} * {p} = <<{n}*{p}={c}>>{c}.\n{said.format(t=t) if mention else ''}#### {c}"
-        return f"{name}: {n} * {p} = <<{n}*{p}={c}>>{c}.\n{c} + {s} = <<{c}+{s}={c + s}>>{c + s}.\n#### {c + s}"
+        return answer(_values(read, spec.prompt))
 
-    engine = engine_for(model)
-    asks = []
-    for name, n, p in [
-        ("Ana", 4, 20),
-        ("Bea", 4, 20),
-        ("Cal", 2, 20),
-        ("Dee", 5, 30),
-        ("Eli", 3, 15),
-        ("Fay", 6, 25),
-        ("Gil", 1, 40),
-    ]:
-        c = n * p
-        asks.append((question.format(t=50, s=7, name=name, n=n, p=p), Fraction(c if c >= 50 else c + 7)))
-    served, wrong = tally(engine, asks)
-    assert wrong == 0 and served >= 1
+    wrong = 0
+    for variant in grid:  # each variant after the first answer and its own probes
+        engine = engine_for(model)
+        engine.run(Request(question.format(name="Ann", **first)))
+        background.drain(10)
+        _, bad = tally(engine, [(question.format(name="Ivo", **variant), final_answer(answer(variant))[0])])  # type: ignore[index]
+        wrong += bad
+    assert wrong == 0
+
+
+def test_a_distractor_or_a_skipped_step_is_never_reused_with_other_numbers():
+    """Class: a number given only to mislead (the girls absent, when the boys are asked: GSM-Symbolic's
+    distractors), and the same question answered with a slip that leaves a number aside (the girls' absences
+    taken from the boys). Which one an answer is, no check tells: neither is reused with other numbers; none is
+    served wrong."""
+    for slip in (False, True):
+
+        def model(spec: GenerationSpec, slip: bool = slip) -> str:
+            m = ABSENT_READ.search(spec.prompt)
+            assert m is not None, spec.prompt
+            values = tuple(int(g) for g in m.groups())
+            return absent_answer(*values, slip=slip and values == ABSENT_GRID[0])
+
+        engine = engine_for(model)
+        engine.run(Request(ABSENT.format(a=164, g=80, x=7, y=4)))
+        background.drain(10)
+        asks = [(ABSENT.format(a=a, g=g, x=x, y=y), Fraction(a - g - y)) for a, g, x, y in ABSENT_GRID[1:]]
+        served, wrong = tally(engine, asks)
+        assert wrong == 0 and served == 0
