@@ -182,7 +182,11 @@ class Prober:
                 # where the task finds the point worth asking is the one a precedent may be asked at; a point where
                 # a count stops being whole is no question to ask
                 if unfit is None and ambiguous is not None:
-                    if ambiguous(old, cached, probe.problem):
+                    try:
+                        worth = ambiguous(old, cached, probe.problem)
+                    except Exception:  # a check that cannot tell: not a point to ask
+                        worth = False
+                    if worth:
                         unfit = (probe, varied)
                 elif unfit is None:
                     unfit = (probe, varied)
@@ -256,6 +260,8 @@ class Prober:
             return None  # a caller's own answer to that question is never replaced by a probe's
         if not self._has_turn(budget):
             return None  # a precedent takes a second probe to be kept: none is left for it
+        if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):
+            return None  # the structure has a corroborated entry already
         structure = (prep.collection, prep.signature)
         with self._lock:
             tried = self._preceded.pop(structure, 0)
@@ -264,8 +270,6 @@ class Prober:
                 return None  # later ones come from callers' own variants
             while len(self._preceded) > _REMEMBERED:
                 self._preceded.popitem(last=False)
-        if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):
-            return None  # the structure has a corroborated entry already
         run = RunLog()
         asked.add(probe.entry_id)
         answer = self._ask(probe, backend, run)

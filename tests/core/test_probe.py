@@ -688,7 +688,8 @@ def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
     precedent asked at that split point is corroborated; a caller's answer "2 * 5" agrees with it on the result.
     Had it been stored with the precedent's corroborated slots (never checked at another point), its 2 could be
     read as 2 stops where the stops change: a helper's probe of work in progress got 4 to 12 of 30 variants per
-    language served wrong that way (558 minutes where 378 is right). Over the grid, none is served wrong."""
+    language served wrong that way (558 minutes where 378 is right; the unit test above guards the rule itself).
+    Over this grid, callers are served and none wrongly."""
     question, read = TRIP[language]
 
     def model(spec: GenerationSpec) -> str:
@@ -706,4 +707,4 @@ def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
         background.drain(10)
         served += out.trace.backend_calls == 0
         wrong += not out.text.endswith(f"#### {2 * t * 60 + k * minutes}")
-    assert wrong == 0
+    assert wrong == 0 and served >= 4

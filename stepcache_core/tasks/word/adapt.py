@@ -43,9 +43,11 @@ class ValueMap:
         self._options: dict[Fraction, set[Fraction]] = {}
 
     def add(self, old: Fraction, new: Fraction) -> None:
-        self._options.setdefault(old, set()).add(new)
         if old in self._ambiguous:
+            if old in self._options:
+                self._options[old].add(new)
             return
+        self._options.setdefault(old, set()).add(new)
         if old in self._map and self._map[old] != new:
             del self._map[old]
             self._ambiguous.add(old)
@@ -53,8 +55,9 @@ class ValueMap:
         self._map[old] = new
 
     def block(self, old: Fraction) -> None:
-        """``old`` may stand for something this map cannot follow: it maps to nothing."""
+        """``old`` may stand for something this map cannot follow: it maps to nothing (not even as a guess)."""
         self._map.pop(old, None)
+        self._options.pop(old, None)
         self._ambiguous.add(old)
 
     def get(self, old: Fraction) -> Fraction | None:
@@ -170,10 +173,11 @@ class WordAdapter:
 
     def reading(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step] | None:
         """``steps`` re-derived for ``new`` with each number whose quantity cannot be told at ``old`` read as one of
-        the quantities it may be (each the smallest value it may take, or else each the largest), or ``None`` when
-        no such reading fits its roles. A point worth asking a precedent at keeps whole counts whole and amounts
-        positive in a reading, not only where it is unsure ("6 pen pals, of whom 11 stopped" is no question to
-        ask). Never serves: it only chooses what to ask."""
+        the quantities it may be: every such number as the smallest value it may take, or else every one as the
+        largest (mixed readings are not tried; a fraction that may be the share or what is left of it is read as
+        the share), or ``None`` when neither fits its roles. A point worth asking a precedent at keeps whole
+        counts whole and amounts positive in a reading, not only where it is unsure ("6 pen pals, of whom 11
+        stopped" is no question to ask). Never serves: it only chooses what to ask."""
         for pick in (min, max):
             try:
                 return self._adapt(old, new, steps, lenient=pick)
@@ -199,7 +203,7 @@ class WordAdapter:
         self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap, lenient: _Pick | None
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
-        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.fits_any_reading`)."""
+        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.reading`)."""
         line = step.text
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
         constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(

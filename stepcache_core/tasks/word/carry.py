@@ -49,6 +49,7 @@ class WordCarryover:
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
         asked = _bigrams(new.prompt)
+        fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
@@ -65,7 +66,7 @@ class WordCarryover:
                     continue
                 if step.origin == "adapted" and Counter(_said(step.text))[q.text.casefold()] > before[q.text.casefold()]:
                     continue
-                if step.origin == "generated" and any(
+                if fresh and any(
                     o.kind == "word" and o.value == q.value and o.text.casefold() == q.text.casefold() for o in new.quantities
                 ):
                     continue  # the model's own answer repeating the new question's words ("one quarter" of both)

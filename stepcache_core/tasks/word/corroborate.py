@@ -127,9 +127,11 @@ class WordCorroboration:
         # results, read so, must not coincide with each other or with its quantities where the first's did not
         back: dict[Fraction, set[Fraction]] = {}
         olds, news = [*old.values, *_ordered_results(_text(cached))], [*new.values, *_ordered_results(_text(read))]
-        for was, now in zip(olds, news, strict=False):
+        if len(olds) != len(news):
+            return False
+        for was, now in zip(olds, news, strict=True):
             back.setdefault(now, set()).add(was)
-        return all(len(olds) == 1 for olds in back.values())
+        return all(len(sources) == 1 for sources in back.values())
 
     def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
@@ -137,8 +139,10 @@ class WordCorroboration:
         value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a
         generator seeded by the question (the same probes every time). No new value hides a slip: none is 0, 1
         or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each differs from
-        the value it replaces; a value stated twice stays one. A value keeps its grain (a multiple of 10 stays
-        one, cents stay cents), a share stays under 100%, and each is written the way the question wrote its own
+        the value it replaces; a value stated twice stays one, except at the last points, where two quantities
+        that share a value take one each (where a precedent may be asked). A value keeps its grain (a multiple of
+        10 stays one, cents stay cents), a count per period stays within it (days a week under 7; English words
+        only, see ``_PERIODS``), a share stays under 100%, and each is written the way the question wrote its own
         (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
         counts, no negative amount) the engine finds by re-deriving that answer there."""
         text = request.embed_text
@@ -313,7 +317,12 @@ def _points(
             continue
         seen.add(probe)
         prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
-        flips = sum((a.value < b.value) != (drawn[key(a)] < drawn[key(b)]) for i, a in enumerate(firsts) for b in firsts[i + 1 :])
+        flips = sum(
+            (a.value < b.value) != (drawn[key(a)] < drawn[key(b)])
+            for i, a in enumerate(firsts)
+            for b in firsts[i + 1 :]
+            if a.value != b.value  # two that were alike (a split point) trade no places
+        )
         out.append((flips, replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)))
         if len(out) >= n:
             break
@@ -374,6 +383,8 @@ def _grain(q: Quantity) -> Fraction:
 
 
 # a count of a unit per a longer one ("5 days a week", "8 hours per day"): how many of the one the other holds
+# (English words only; a count per period in another language is drawn as any count, and an answer that cannot
+# be read there vouches for nothing)
 _PERIODS = {
     ("day", "week"): 7,
     ("hour", "day"): 24,
