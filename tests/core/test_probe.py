@@ -22,6 +22,7 @@ from stepcache_core.errors import ConfigError
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.tasks.word import WordCorroboration
 from stepcache_core.tasks.word.parse import parse_problem
+from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec
 
 from .tasks.test_word import virus
@@ -464,6 +465,19 @@ def test_a_slip_on_the_probes_own_question_never_becomes_a_precedent():
     assert wrong == 0
 
 
+def tally(engine: StepCacheEngine, asks: list[tuple[str, Fraction | int]]) -> tuple[int, int]:
+    """(served from the cache, wrong among all answers) over ``asks`` (question, right final answer), the background
+    probes each one starts drained before the next."""
+    served = wrong = 0
+    for question, right in asks:
+        out = engine.run(Request(question))
+        background.drain(10)
+        served += out.trace.backend_calls == 0
+        final = final_answer(out.text)
+        wrong += final is None or final[0] != right
+    return served, wrong
+
+
 PUZZLES = (
     "It takes {name} {a} minutes to finish a sudoku puzzle and {b} minutes to finish a word puzzle. Over the holiday "
     "{name} solved {x} sudoku puzzles and {y} word puzzles. How much time did {name} spend on these games?"
@@ -501,12 +515,8 @@ def test_two_quantities_sharing_a_value_get_a_precedent_where_each_has_its_own()
     assert first.trace.verified and first.text.endswith("#### 132")
     assert background.drain(10)
     assert engine.prober.usage["precedents"] == 1 and engine.prober.usage["disputed"] == 0
-    served = wrong = 0
-    for a, b, x, y in ((29, 5, 6, 4), (25, 17, 3, 5), (8, 3, 2, 12), (30, 10, 5, 5)):
-        out = engine.run(Request(PUZZLES.format(name="Lea", a=a, b=b, x=x, y=y)))
-        background.drain(10)
-        served += out.trace.backend_calls == 0
-        wrong += not out.text.endswith(f"#### {a * x + b * y}")
+    grid = ((29, 5, 6, 4), (25, 17, 3, 5), (8, 3, 2, 12), (30, 10, 5, 5))
+    served, wrong = tally(engine, [(PUZZLES.format(name="Lea", a=a, b=b, x=x, y=y), a * x + b * y) for a, b, x, y in grid])
     assert wrong == 0 and served == 4
 
 
@@ -547,12 +557,8 @@ def test_a_question_saying_the_same_words_twice_is_still_probed():
     assert engine.run(first).trace.verified
     assert background.drain(10)
     assert engine.prober.usage["corroborated"] >= 1 and engine.prober.usage["disputed"] == 0
-    served = wrong = 0
-    for a, b, c in ((17, 9, 48), (11, 3, 54), (13, 5, 66)):
-        out = engine.run(Request(GEAR.format(name="Abby", a=a, b=b, c=c)))
-        background.drain(10)
-        served += out.trace.backend_calls == 0
-        wrong += not out.text.endswith(f"#### {a + (a + b) + c // 2}")
+    grid = ((17, 9, 48), (11, 3, 54), (13, 5, 66))
+    served, wrong = tally(engine, [(GEAR.format(name="Abby", a=a, b=b, c=c), a + (a + b) + c // 2) for a, b, c in grid])
     assert wrong == 0 and served == 3
 
 
@@ -600,12 +606,11 @@ def test_a_precedent_is_asked_only_where_some_reading_of_the_answer_fits():
     assert background.drain(10)
     assert all(b < a for a, b, *_ in asked), asked
     assert engine.prober.usage["precedents"] == 1
-    served = wrong = 0
-    for a, b, c, d, e in ((9, 1, 4, 9, 5), (10, 1, 4, 5, 5), (14, 2, 2, 10, 9), (5, 2, 4, 6, 10)):
-        out = engine.run(Request(PENPALS.format(name="Eric", a=a, b=b, c=c, d=d, e=e)))
-        background.drain(10)
-        served += out.trace.backend_calls == 0
-        wrong += not out.text.endswith(penpals_answer(a, b, c, d, e).rsplit("#### ", 1)[1])
+    grid = ((9, 1, 4, 9, 5), (10, 1, 4, 5, 5), (14, 2, 2, 10, 9), (5, 2, 4, 6, 10))
+    served, wrong = tally(
+        engine,
+        [(PENPALS.format(name="Eric", a=a, b=b, c=c, d=d, e=e), Fraction(a - b) * c * d * e / 60) for a, b, c, d, e in grid],
+    )
     assert wrong == 0 and served >= 2
 
 
@@ -701,10 +706,7 @@ def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
     engine, _ = engine_for(model, probes=3)
     asks = [("Ann", 3, 3, 15), ("Lea", 3, 2, 8), ("Max", 5, 2, 17), ("Max", 3, 3, 6), ("Ivo", 2, 5, 6), ("Kim", 8, 3, 14)]
     asks += [("Ada", 4, 4, 10), ("Bo", 6, 2, 12), ("Cy", 7, 3, 9), ("Di", 3, 5, 11)]
-    served = wrong = 0
-    for name, t, k, minutes in asks:
-        out = engine.run(Request(question.format(name=name, t=t, u=t, k=k, m=minutes)))
-        background.drain(10)
-        served += out.trace.backend_calls == 0
-        wrong += not out.text.endswith(f"#### {2 * t * 60 + k * minutes}")
+    served, wrong = tally(
+        engine, [(question.format(name=name, t=t, u=t, k=k, m=minutes), 2 * t * 60 + k * minutes) for name, t, k, minutes in asks]
+    )
     assert wrong == 0 and served >= 4
