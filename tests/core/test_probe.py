@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
@@ -655,6 +656,18 @@ def trip_answer(t: int, u: int, k: int, m: int) -> str:
     )
 
 
+def trip_model(read: str) -> Callable[[GenerationSpec], str]:
+    """A model that answers the trip question right (with the "2 * t" shortcut for equal legs), read by ``read``."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        t, u, k, minutes = (int(g) for g in m.groups())
+        return trip_answer(t, u, k, minutes)
+
+    return model
+
+
 def test_only_an_answer_computing_alike_inherits_the_entrys_corroboration():
     """Class: a caller's answer that agrees with a corroborated entry re-derived for it, in another form ("2 * 4"
     where the entry, asked where the legs differed, computes "4 + 4"). The agreement corroborates the entry; the
@@ -665,13 +678,7 @@ def test_only_an_answer_computing_alike_inherits_the_entrys_corroboration():
 
     question, read = TRIP["en"]
 
-    def model(spec: GenerationSpec) -> str:
-        m = re.search(read, spec.prompt)
-        assert m is not None, spec.prompt
-        t, u, k, minutes = (int(g) for g in m.groups())
-        return trip_answer(t, u, k, minutes)
-
-    engine, _ = engine_for(model, probes=3)
+    engine, _ = engine_for(trip_model(read), probes=3)
     engine.run(Request(question.format(name="Ann", t=3, u=5, k=6, m=15)))
     assert background.drain(10) and engine.prober.usage["corroborated"] >= 1
     run = RunLog()
@@ -697,13 +704,7 @@ def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
     Over this grid, callers are served and none wrongly."""
     question, read = TRIP[language]
 
-    def model(spec: GenerationSpec) -> str:
-        m = re.search(read, spec.prompt)
-        assert m is not None, spec.prompt
-        t, u, k, minutes = (int(g) for g in m.groups())
-        return trip_answer(t, u, k, minutes)
-
-    engine, _ = engine_for(model, probes=3)
+    engine, _ = engine_for(trip_model(read), probes=3)
     asks = [("Ann", 3, 3, 15), ("Lea", 3, 2, 8), ("Max", 5, 2, 17), ("Max", 3, 3, 6), ("Ivo", 2, 5, 6), ("Kim", 8, 3, 14)]
     asks += [("Ada", 4, 4, 10), ("Bo", 6, 2, 12), ("Cy", 7, 3, 9), ("Di", 3, 5, 11)]
     served, wrong = tally(
