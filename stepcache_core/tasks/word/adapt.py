@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from ...values import Step
 from ..base import AdaptContext
-from .echo import echoes_in, unlike
+from .echo import counts_other, echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
@@ -326,6 +326,18 @@ class WordAdapter:
                 for span, value in zip(spans, news, strict=True):
                     edits[span] = value
             else:
+                if (
+                    echoes.slot(num) is None
+                    and num.value in questions
+                    and num.value not in results
+                    and old.values != new.values
+                    and counts_other(old, line, num)
+                    and not lenient
+                ):
+                    # a claim, outside any computation: "can fill 6 full cartons" where each carton holds 6 eggs
+                    # is a result the answer states without computing it (40 // 6), which may be the question's 6
+                    # only by chance, even where that 6 stays
+                    raise _Refused(f"{num.value} counts other things than the question's {num.value}", ambiguous=True)
                 edits[(num.start, num.end)] = source(num)
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):

@@ -18,8 +18,9 @@ from .parse import WordProblem
 from .read import Num, computations
 from .verify import line_numbers
 
-__all__ = ["Echoes", "echoes", "echoes_in", "unlike"]
+__all__ = ["Echoes", "counts_other", "echoes", "echoes_in", "unlike"]
 
+_THINGS = re.compile(r"[\s-]*([^\W\d_]{3,})")
 _CURRENCY = re.compile(r"(?:€|£|¥|\\\$|(?<!\$)\$(?!\$))\s?$")
 _UNIT = re.compile(r"\s?-?\s?([A-Za-z]{3,})")
 
@@ -170,3 +171,32 @@ def unlike(old: WordProblem, line: str, num: Num) -> bool:
         return False
     units = [_measure_after(old.prompt, q.end) for q in old.quantities if q.value == num.value and q.kind != "word"]
     return bool(units) and None not in units and unit not in units
+
+
+def _things(text: str, end: int, most: int) -> set[str]:
+    """What a number at ``end`` counts, as the words that follow it in its clause (at most ``most``, each cut to
+    four letters, so that a plural or an accent at the end reads alike: "cartons", "cartón"), without the words
+    that count nothing ("more", "each")."""
+    out: set[str] = set()
+    for _ in range(most):
+        m = _THINGS.match(text, end)
+        if m is None:
+            break
+        word = m.group(1).lower()
+        if word not in _NOT_COUNTED:
+            out.add(word[:4])
+        end = m.end()
+    return out
+
+
+def counts_other(old: WordProblem, line: str, num: Num) -> bool:
+    """Whether ``num`` counts a thing the question names ("can fill 6 full cartons") other than what each
+    quantity of the question with its value counts ("each carton holds 6 eggs"): a result the answer states
+    without computing it (40 eggs fill 6 cartons of 6) that its value alone would take for the question's
+    number. Not when a quantity of that value counts nothing said after it ("costs $6."): nothing tells them
+    apart then."""
+    named = {w.lower()[:4] for w in re.findall(r"[^\W\d_]{3,}", old.prompt)}
+    mine = _things(line, num.end, 2) & named
+    # the question's words after its number, adjectives included ("42 new potted plants")
+    theirs = [_things(old.prompt, q.end, 4) for q in old.quantities if q.value == num.value and q.kind != "word"]
+    return bool(mine) and bool(theirs) and all(t and not mine & t for t in theirs)

@@ -40,7 +40,7 @@ class WordGate:
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
             return Verdict(False, "the question sets a threshold the new numbers may cross")
-        if moved and (_BRANCH.search(new.prompt) or _compares_in_a_condition(new.prompt)):
+        if moved and (_BRANCH.search(new.prompt) or _ROUNDS.search(new.prompt) or _compares_in_a_condition(new.prompt)):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if moved and _UNREAD_NUMBER.search(new.prompt):
             # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
@@ -148,6 +148,16 @@ _COMPARES = re.compile(
     r"\b(?:(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower|heavier|lighter|longer|shorter|older|"
     r"younger|cheaper|dearer|costlier|faster|slower)(?:\s+[^\W\d_]+){0,2}\s+than|outnumbers?|outnumbered|exceeds?|exceeded|surpass(?:es|ed)?|"
     r"beats?|outweighs?|tops?)\b",
+    re.IGNORECASE,
+)
+
+
+# a rounding rule in another language ("auf volle Zehner abgerundet", "se redondea", "arrondi", "arrotondato",
+# "arredondado", "afgerond", "zaokrąglona"): where the first total was round already the answer never shows the
+# rounding, and re-derived for other numbers it is skipped (English: ``_BRANCH``)
+_ROUNDS = re.compile(
+    r"(?:\b(?:ab|auf)?(?:ge)?rund(?:e|en|et|ung)\b|\b(?:ab|auf)runden\b|\bredonde\w*|\barrondi\w*|\barrotond\w*|"
+    r"\barredond\w*|\bafgerond\w*|\bafrond\w*|\bzaokr[aą]gl\w*)",
     re.IGNORECASE,
 )
 

@@ -1003,3 +1003,31 @@ def test_a_model_answer_saying_the_new_questions_own_words_is_no_carryover():
     out = engine.run(Request(SHARES.format(n=80, p=65, q=25, name="Ann")), backend=ScriptedBackend([shares_answer(80, 65, 25)]))
     assert out.text == shares_answer(80, 65, 25)  # 0 wrong: the model's own
     assert out.trace.verified and engine.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "value", "other"),
+    [
+        # a count of another thing the question names: the result stated, never computed
+        ("Ann has 40 eggs. Each carton holds 6 eggs. How many full cartons?", "She can fill 6 full cartons.", 6, True),
+        ("Ana tiene 40 huevos. Cada cartón lleva 6 huevos.", "Puede llenar 6 cartones.", 6, True),
+        # the question's own count, said again with its noun, a plural or an adjective the question has too
+        ("Ann has 40 eggs. Each carton holds 6 eggs. How many full cartons?", "Each holds 6 eggs, so 40 / 6.", 6, False),
+        ("He sold 28 boxes of gingerbread and 14 of pie. How many boxes?", "He sold 28 boxes of it.", 28, False),
+        ("Ana tiene 40 huevos. Cada cartón lleva 6 huevos.", "Lleva 6 huevo cada uno.", 6, False),
+        # a question number that counts nothing said after it ("costs $6."): nothing to tell them apart by
+        ("A carton costs $6. Ann buys 4 cartons.", "Ann buys 6 cartons.", 6, False),
+        # a word nowhere in the question names no other thing of it
+        ("Ann has 40 eggs. Each carton holds 6 eggs.", "That is 6 dozen-ish.", 6, False),
+    ],
+)
+def test_a_number_that_counts_another_thing_of_the_question(question, line, value, other):
+    """Class: an answer's number whose value equals a question's number but which counts another thing the
+    question names (any language: the words are compared on their first four letters, so plurals and accents
+    read alike); the adapter refuses to take one for the other (see test_word_served)."""
+    from stepcache_core.tasks.word.echo import counts_other
+    from stepcache_core.tasks.word.verify import line_numbers
+
+    problem = parse_problem(Request(question))
+    num = next(n for n in line_numbers(line) if n.value == value)
+    assert counts_other(problem, line, num) is other

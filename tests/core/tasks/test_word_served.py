@@ -5,7 +5,10 @@ and a model that answers every question right; each test fails on the code befor
 Classes: a condition the answer states in words, in English or another language ("this qualifies for the $100
 offer", "que supera los 100 dólares"); a constant the answer never names (4 legs per cow) that a question number
 happened to equal, vouched for by a caller who changed only the other numbers; money re-derived finer than the
-cent; a branch on which of two computed amounts is larger, ending in a quotient (any language).
+cent; a branch on which of two computed amounts is larger, ending in a quotient (any language); a result the
+answer states without computing it ("can fill 6 full cartons") that equals a number of the question; an answer
+that never states a number of the question ("exactly 10", a threshold equal to a result, a slip at round totals);
+a rounding rule in another language.
 """
 
 from __future__ import annotations
@@ -620,3 +623,150 @@ def test_a_distractor_or_a_skipped_step_is_never_reused_with_other_numbers():
         asks = [(ABSENT.format(a=a, g=g, x=x, y=y), Fraction(a - g - y)) for a, g, x, y in ABSENT_GRID[1:]]
         served, wrong = tally(engine, asks)
         assert wrong == 0 and served == 0
+
+
+# ------------------------------------------------------------------------------ a result stated, never computed
+FULL_GROUPS = {
+    "cartons": (
+        "{name} has {x} eggs. Each carton holds {y} eggs. After filling as many full cartons as possible, how many "
+        "eggs are left over?",
+        re.compile(r"(\w+) has (\d+) eggs\. Each carton holds (\d+)"),
+        "{name} can fill {q} full cartons.\nThey hold {q} * {y} = <<{q}*{y}={p}>>{p} eggs.\n{x} - {p} = "
+        "<<{x}-{p}={r}>>{r} eggs are left over.\n#### {r}",
+    ),
+    "tables": (
+        "{x} guests come to {name}'s party. Each table seats {y} guests, and only full tables are used. How many "
+        "guests must stand?",
+        re.compile(r"(\d+) guests come to (\w+)'s party\. Each table seats (\d+)"),
+        "{name} can seat {q} full tables.\n{q} tables seat {q} * {y} = <<{q}*{y}={p}>>{p} guests.\n{x} - {p} = "
+        "<<{x}-{p}={r}>>{r} guests must stand.\n#### {r}",
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(FULL_GROUPS))
+def test_a_result_the_answer_states_without_computing_it_is_no_question_number(family):
+    """Class: a floor quotient the answer states as a claim ("can fill 6 full cartons") that equals a number of
+    the question (40 eggs in cartons of 6: 6 cartons), so that its value alone reads it as the carton size. A
+    caller who changed the egg count where the quotient stayed 6 (41 eggs) agreed, and vouched for the egg
+    count: a helper's probe then got 6 of 7 served answers wrong (50 eggs: 14 left over, where 2 is right).
+    The answer counts cartons where the question's 6 counts eggs: which one it is cannot be told, and no reuse
+    with other numbers is served from it."""
+    question, read, answer = FULL_GROUPS[family]
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        (name, x, y) = (m[1], int(m[2]), int(m[3])) if family == "cartons" else (m[2], int(m[1]), int(m[3]))
+        q = x // y
+        return answer.format(name=name, q=q, y=y, p=q * y, x=x, r=x % y)
+
+    size = 6 if family == "cartons" else 8
+    first = size * size + 4  # the quotient equals the group size
+    engine = engine_for(model)
+    asks = [(question.format(name=name, x=x, y=size), Fraction(x % size)) for name, x in (("Ann", first), ("Bob", first + 1))]
+    asks += [(question.format(name="Cy", x=x, y=size), Fraction(x % size)) for x in range(first + 5, first + 30, 3)]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ a number the answer never states
+def exactly_answer(v: dict[str, int]) -> str:
+    n, p, e = v["n"], v["p"], v["e"]
+    if n == e:
+        return f"{n} - 1 = <<{n}-1={n - 1}>>{n - 1} boxes are paid.\n{n - 1} * {p} = <<{n - 1}*{p}={(n - 1) * p}>>{(n - 1) * p}\n#### {(n - 1) * p}"
+    return f"{n} * {p} = <<{n}*{p}={n * p}>>{n * p}\n#### {n * p}"
+
+
+def round_slip_answer(v: dict[str, int]) -> str:
+    return absent_answer(v["a"], v["g"], v["x"], v["y"], slip=v["a"] % 10 == 0)  # slips at round totals only
+
+
+def _final(answer: Callable[[dict[str, int]], str]) -> Callable[[dict[str, int]], Fraction]:
+    return lambda v: final_answer(answer(v))[0]  # type: ignore[index]
+
+
+NEVER_STATED = {
+    # a condition true at one value only ("exactly 10"): at 1 and far above it, as at the first question, it fails
+    "exactly-en": (
+        "{name} buys {n} boxes of pens at ${p} per box. Every order of exactly {e} gets one box free. How much does {name} pay?",
+        "n p e",
+        exactly_answer,
+        _final(exactly_answer),
+        dict(n=4, p=7, e=10),
+        [dict(n=10, p=9, e=10), dict(n=12, p=5, e=12), dict(n=6, p=8, e=10), dict(n=9, p=4, e=9)],
+    ),
+    # a threshold equal to a result of the answer (4 * 7 = 28, "más de 28"), so that only the amount given away
+    # is left aside
+    "threshold-is-a-result-es": (
+        APPLES["es"],
+        APPLES_READ,
+        apples_answer,
+        _final(apples_answer),
+        dict(n=12, t=28, g=3, k=4, m=7),
+        [dict(n=29, t=28, g=3, k=4, m=7), dict(n=35, t=28, g=4, k=4, m=7), dict(n=40, t=28, g=6, k=4, m=7)],
+    ),
+    # a model that slips at round totals only, where the girls' absences are a distractor (the variants are not
+    # round: there the model is right)
+    "round-slip-en": (
+        ABSENT,
+        "a g x y",
+        round_slip_answer,
+        lambda v: Fraction(v["a"] - v["g"] - v["y"]),
+        dict(a=150, g=70, x=8, y=5),
+        [dict(a=164, g=80, x=7, y=4), dict(a=163, g=70, x=8, y=5), dict(a=151, g=60, x=9, y=6), dict(a=157, g=70, x=8, y=5)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEVER_STATED))
+def test_an_answer_that_never_states_a_number_is_reused_for_no_other(case):
+    """Class: an answer that never states a number of the question, right or not, asked again with other numbers.
+    A session stored such answers and reused them once the model agreed with them where that number alone moved
+    to 1 and far above every other number; a helper's probe found it serving wrong answers: a condition true at
+    one value only ("every order of exactly 10", 10 of 15 wrong, in English and German), a threshold that equals
+    a result of the answer ("más de 28" beside 4 * 7 = 28, 3 of 5), and a model slipping at round totals only
+    (both extremes keep the total: 19 of 20). Which numbers such an answer may move, no check tells: none."""
+    question, read, answer, right, first, grid = NEVER_STATED[case]
+
+    def model(spec: GenerationSpec) -> str:
+        return answer(_values(read, spec.prompt))
+
+    engine = engine_for(model)
+    engine.run(Request(question.format(name="Ann", **first)))
+    background.drain(10)
+    _, wrong = tally(engine, [(question.format(name="Ivo", **v), right(v)) for v in grid])
+    assert wrong == 0
+
+
+ROUNDING = {
+    "de": "{name} kauft {n} Bücher zu je {p} Euro. Der Betrag wird auf volle Zehner abgerundet. Wie viel zahlt {name}?",
+    "es": "{name} compra {n} libros a {p} euros cada uno. El total se redondea hacia abajo a la decena. ¿Cuánto paga {name}?",
+    "fr": "{name} achète {n} livres à {p} euros chacun. Le total est arrondi à la dizaine inférieure. Combien paie {name} ?",
+}
+
+
+@pytest.mark.parametrize("language", sorted(ROUNDING))
+def test_a_rounding_rule_in_any_language_moves_no_number(language):
+    """Class: a rounding rule of the question in another language ("auf volle Zehner abgerundet", "se redondea",
+    "arrondi") where the first total is round already (3 × 20 = 60), so that the answer never shows the rounding.
+    The probes keep each number's step (20 stays a multiple of 10), agree, and a helper's probe then got 12 of 16
+    served answers wrong (3 × 19: 57 served, 50 right). English was refused already ("rounded down")."""
+
+    def model(spec: GenerationSpec) -> str:
+        n, p = (int(x) for x in re.findall(r"\d+", spec.prompt)[:2])
+        c = n * p
+        out = f"{n} * {p} = <<{n}*{p}={c}>>{c}\n"
+        if c % 10:
+            return out + f"{c} - {c % 10} = <<{c}-{c % 10}={c - c % 10}>>{c - c % 10}\n#### {c - c % 10}"
+        return out + f"#### {c}"
+
+    engine = engine_for(model)
+    question = ROUNDING[language]
+    asks = [(question.format(name="Ann", n=3, p=20), Fraction(60))]
+    asks += [
+        (question.format(name="Cy", n=n, p=p), Fraction(n * p - n * p % 10)) for n, p in ((3, 19), (4, 17), (2, 33), (5, 21))
+    ]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
