@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
@@ -40,9 +43,9 @@ class WordGate:
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
             return Verdict(False, "the question sets a threshold the new numbers may cross")
-        if moved and (_BRANCH.search(new.prompt) or _ROUNDS.search(new.prompt) or _compares_in_a_condition(new.prompt)):
+        if moved and (_BRANCH.search(new.prompt) or _RULES.search(new.prompt) or _compares_in_a_condition(new.prompt)):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
-        if moved and _UNREAD_NUMBER.search(new.prompt):
+        if moved and (_UNREAD_NUMBER.search(new.prompt) or _number_word(new.prompt)):
             # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
             # stays text of the template, and may be a limit the moved numbers cross
             return Verdict(False, "the question states a number in words the task does not read")
@@ -152,14 +155,62 @@ _COMPARES = re.compile(
 )
 
 
-# a rounding rule in another language ("auf volle Zehner abgerundet", "se redondea", "arrondi", "arrotondato",
-# "arredondado", "afgerond", "zaokrąglona"): where the first total was round already the answer never shows the
-# rounding, and re-derived for other numbers it is skipped (English: ``_BRANCH``)
-_ROUNDS = re.compile(
-    r"(?:\b(?:ab|auf)?(?:ge)?rund(?:e|en|et|ung)\b|\b(?:ab|auf)runden\b|\bredonde\w*|\barrondi\w*|\barrotond\w*|"
-    r"\barredond\w*|\bafgerond\w*|\bafrond\w*|\bzaokr[aą]gl\w*)",
+# a rule the first answer may never show, where its first numbers left it without effect: rounding in another
+# language ("auf volle Zehner abgerundet", "se redondea", "arrondi", "arrotondato", "arredondado", "afgerond",
+# "zaokrąglona"; the first total round already), parity in any language ("if the total comes out odd", "ungerade",
+# "impar"; the first total even), every n-th one ("every fifth coffee is free"; the first count under five; the
+# ordinals of other languages are number words, see ``_number_word``), a clock in another language ("Es ist 13 Uhr",
+# "il est 13 h", "son las 13": the hours wrap around). English rounding and clocks: ``_BRANCH``. Not "Runde",
+# "Runden" (a round of bowling, laps run)
+_RULES = re.compile(
+    r"(?:\b(?:ab|auf)?(?:ge)?rundet\b|\b(?:ab|auf)runden\b|\bRundung|\bredonde\w*|\barrondi\w*|\barrotond\w*|"
+    r"\barredond\w*|\bafgerond\w*|\bafrond\w*|\bzaokr[aą]gl\w*|"
+    r"\bodd\b|\bnot\s+even\b|\beven\s+(?:number|total|amount|count|sum)|\bungerade\w*|\bgerade\s+(?:Zahl|Anzahl|Summe)|"
+    r"\bimpar(?:es)?\b|\bimpair\w*|\bdispari\b|\bímpar(?:es)?\b|\boneven\b|\bnieparzyst\w*|\bparzyst\w*|"
+    r"\bevery\s+(?:other|\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b|"
+    r"\d\s*Uhr\b|\bil\s+est\s+\d+\s*h|\b(?:son|es)\s+las?\s+\d|\bsono\s+le\s+\d|\bsão\s+\d+\s*h|\bhet\s+is\s+\d+\s*uur|"
+    r"\bgodzin\w*\s+\d)",
     re.IGNORECASE,
 )
+
+# number words of languages the task does not read ("höchstens fünfzehn", "elf", "quinze", "jeder fünfte"), from
+# ``num2words``: a number the task cannot move stays text of the template, and may be a limit the moved numbers
+# cross. Words that are English words too ("once", "due", "cents", "bin", "seize") count only in a question that is
+# not in English
+_LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr")
+_CLASHES = frozenset({"once", "due", "cent", "cents", "bin", "mil", "mille", "sex", "sexton", "seize", "otto", "dos", "andra"})
+_ENGLISH = re.compile(r"\b(?:the|and|of|to|is|are|how|many|much|each|does|did|has|have|with|for|what|her|his)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    """The words of ``_LANGUAGES``' numbers from 2 to 100, some hundreds and a thousand, and of their ordinals from
+    2 to 31 (one is an article in most of them), without the English number words the task reads."""
+
+    def words(lang: str, numbers: list[int], to: str) -> set[str]:
+        out: set[str] = set()
+        for k in numbers:
+            try:
+                out.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", num2words(k, lang=lang, to=to)))
+            except (NotImplementedError, ValueError, TypeError, AttributeError, KeyError):
+                continue
+        return out
+
+    cardinals = [*range(2, 101), 200, 300, 400, 500, 1000]
+    english = words("en", cardinals, "cardinal") | words("en", list(range(2, 32)), "ordinal")
+    found = set()
+    for lang in _LANGUAGES:
+        found |= words(lang, cardinals, "cardinal") | words(lang, list(range(2, 32)), "ordinal")
+    # "one" in a compound ("dwadzieścia jeden", "ventuno") is an article, or "each" ("jeden Tag")
+    return frozenset(found - english - {"und", "and", "een", "une", "uno", "jeden"})
+
+
+def _number_word(prompt: str) -> bool:
+    """Whether ``prompt`` says a number in a language the task does not read (see ``_number_words``)."""
+    said = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)} & _number_words()
+    if len(set(m.lower() for m in _ENGLISH.findall(prompt))) >= 2:
+        said -= _CLASHES
+    return bool(said)
 
 
 def _compares_in_a_condition(prompt: str) -> bool:

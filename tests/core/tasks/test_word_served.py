@@ -8,7 +8,8 @@ happened to equal, vouched for by a caller who changed only the other numbers; m
 cent; a branch on which of two computed amounts is larger, ending in a quotient (any language); a result the
 answer states without computing it ("can fill 6 full cartons") that equals a number of the question; an answer
 that never states a number of the question ("exactly 10", a threshold equal to a result, a slip at round totals);
-a rounding rule in another language.
+a rounding rule in another language; a rule the first numbers leave idle (a cap in number words, parity, every
+n-th one, a clock in another language).
 """
 
 from __future__ import annotations
@@ -769,4 +770,125 @@ def test_a_rounding_rule_in_any_language_moves_no_number(language):
         (question.format(name="Cy", n=n, p=p), Fraction(n * p - n * p % 10)) for n, p in ((3, 19), (4, 17), (2, 33), (5, 21))
     ]
     _, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ a rule the first numbers leave idle
+def _gsm(lines: list[tuple[str, int]], final: int) -> str:
+    """GSM8K lines ``a op b`` with their results, then the final answer."""
+    out = [f"{expr} = <<{expr.replace(' ', '')}={value}>>{value}" for expr, value in lines]
+    return "\n".join([*out, f"#### {final}"])
+
+
+def capped(v: dict[str, int]) -> str:  # each guest gets at most 15 (a number in words the task does not read)
+    each = min(v["w"], 15)
+    return _gsm([(f"{v['g']} * {each}", v["g"] * each)], v["g"] * each)
+
+
+def minimum(v: dict[str, int]) -> str:  # a ride costs at least 15
+    cost = v["k"] * v["p"]
+    return (
+        _gsm([(f"{v['k']} * {v['p']}", cost)], max(cost, 15))
+        if cost >= 15
+        else f"{v['k']} * {v['p']} = <<{v['k']}*{v['p']}={cost}>>{cost}, under the minimum.\n#### 15"
+    )
+
+
+def odd(v: dict[str, int]) -> str:  # one eaten when the total is odd
+    total = v["b"] * v["a"]
+    if total % 2:
+        return _gsm([(f"{v['b']} * {v['a']}", total), (f"{total} - 1", total - 1)], total - 1)
+    return _gsm([(f"{v['b']} * {v['a']}", total)], total)
+
+
+def fifth_free(v: dict[str, int]) -> str:  # every fifth one free
+    paid = v["n"] - v["n"] // 5
+    if paid != v["n"]:
+        return _gsm([(f"{v['n']} - {v['n'] // 5}", paid), (f"{paid} * {v['p']}", paid * v["p"])], paid * v["p"])
+    return _gsm([(f"{v['n']} * {v['p']}", v["n"] * v["p"])], v["n"] * v["p"])
+
+
+def clock(v: dict[str, int]) -> str:  # the hour after sleeping, on a 24-hour clock
+    end = v["h"] + v["s"]
+    if end >= 24:
+        return _gsm([(f"{v['h']} + {v['s']}", end), (f"{end} - 24", end - 24)], end - 24)
+    return _gsm([(f"{v['h']} + {v['s']}", end)], end)
+
+
+IDLE_RULES = {
+    "cap-in-words-de": (
+        "{name} lädt {g} Gäste ein. Jeder Gast möchte {w} Kekse, aber jeder bekommt höchstens fünfzehn Kekse. Wie "
+        "viele Kekse werden verteilt?",
+        "g w",
+        capped,
+        [dict(g=4, w=6), dict(g=5, w=20), dict(g=3, w=18), dict(g=6, w=9)],
+    ),
+    "cap-in-words-es": (
+        "{name} invita a {g} amigos. Cada uno quiere {w} galletas, pero nadie recibe más de once. ¿Cuántas galletas "
+        "reparte {name}?",
+        "g w",
+        lambda v: _gsm([(f"{v['g']} * {min(v['w'], 11)}", v["g"] * min(v["w"], 11))], v["g"] * min(v["w"], 11)),
+        [dict(g=4, w=6), dict(g=5, w=20), dict(g=3, w=18), dict(g=6, w=9)],
+    ),
+    "minimum-in-words-fr": (
+        "Un taxi coûte {p} euros par kilomètre, au minimum quinze euros. {name} fait {k} kilomètres. Combien paie {name} ?",
+        "p k",
+        minimum,
+        [dict(p=4, k=6), dict(p=3, k=4), dict(p=2, k=5), dict(p=5, k=7)],
+    ),
+    "odd-en": (
+        "{name} packs {b} bags with {a} apples each. If the total comes out odd, {name} eats an apple. How many apples are left?",
+        "b a",
+        odd,
+        [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)],
+    ),
+    "odd-de": (
+        "{name} packt {b} Tüten mit je {a} Äpfeln. Ist die Summe ungerade, isst {name} einen Apfel. Wie viele Äpfel bleiben?",
+        "b a",
+        odd,
+        [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)],
+    ),
+    "every-fifth-en": (
+        "{name} buys {n} coffees at ${p} each. Every fifth coffee is free. How much does {name} pay?",
+        "n p",
+        fifth_free,
+        [dict(n=3, p=4), dict(n=2, p=5), dict(n=4, p=3), dict(n=3, p=6), dict(n=6, p=4), dict(n=13, p=3)],
+    ),
+    "every-fifth-de": (
+        "{name} kauft {n} Kaffees zu je {p} Euro. Jeder fünfte Kaffee ist gratis. Wie viel zahlt {name}?",
+        "n p",
+        fifth_free,
+        [dict(n=3, p=4), dict(n=2, p=5), dict(n=4, p=3), dict(n=3, p=6), dict(n=6, p=4), dict(n=13, p=3)],
+    ),
+    "clock-de": (
+        "Es ist {h} Uhr. {name} schläft {s} Stunden. Um wie viel Uhr wacht {name} auf?",
+        "h s",
+        clock,
+        [dict(h=13, s=4), dict(h=20, s=7), dict(h=22, s=5), dict(h=9, s=3)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IDLE_RULES))
+def test_a_rule_the_first_numbers_leave_idle_moves_no_number(case):
+    """Class: a rule of the question that the first numbers leave without effect, so the first (right) answer
+    never shows it, and re-derived for other numbers it is skipped: a cap or a minimum in number words the task
+    does not read ("höchstens fünfzehn", "más de once", "au minimum quinze"), parity ("if the total comes out odd",
+    "ungerade"), every n-th one ("every fifth coffee is free", "jeder fünfte"), a clock in another language ("13
+    Uhr"; 20 + 7 is 3 o'clock). A helper's probe got 5 to 12 of 16 served answers wrong in each (English "every
+    fifth": 2 of 4; its case here passes on the code before too). The gate now reads number words of the
+    languages ``num2words`` writes, and those rules in words: no number moves."""
+    question, read, answer, asks = IDLE_RULES[case]
+
+    def model(spec: GenerationSpec) -> str:
+        return answer(_values(read, spec.prompt))
+
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=model),
+        config=EngineConfig(corroboration_probes=3),
+    )
+    names = itertools.cycle(["Anna", "Bruno", "Clara", "Dora", "Emil"])
+    _, wrong = tally(engine, [(question.format(name=next(names), **v), final_answer(answer(v))[0]) for v in asks])  # type: ignore[index]
     assert wrong == 0
