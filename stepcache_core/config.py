@@ -51,7 +51,7 @@ class EngineConfig:
     verify_budget_s: float | None = 5.0
     routing: Routing = Routing()
     max_model_calls: int | None = 2
-    corroboration_probes: int = 3
+    corroboration_probes: int = 4
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similarity_threshold <= 1.0:

@@ -14,7 +14,7 @@ A first answer may re-derive at no second point: two of its numbers share a valu
 verifies and re-derived for the first question agrees with the first answer, is probed in turn at a point of its
 own (its values share nothing), and when that agrees too it is stored as a *precedent*: the caller's model's
 answer to a question no caller asked, corroborated for what the third point varied. That takes two probes, often
-after a first round (the default budget is 3); at most two precedents are asked per structure.
+after a first round (the default budget is 4); at most two precedents are asked per structure.
 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
@@ -260,8 +260,9 @@ class Prober:
             return None  # a caller's own answer to that question is never replaced by a probe's
         if not self._has_turn(budget):
             return None  # a precedent takes a second probe to be kept: none is left for it
-        if any(e.corroborated and e.id != entry.id for e in store.find(prep.collection, prep.signature, 4)):
-            return None  # the structure has a corroborated entry already
+        for other in store.find(prep.collection, prep.signature, 4):
+            if other.corroborated and other.id != entry.id and self._fits(probe, other):
+                return None  # the structure has a corroborated entry that re-derives there already
         structure = (prep.collection, prep.signature)
         with self._lock:
             tried = self._preceded.pop(structure, 0)
@@ -291,6 +292,16 @@ class Prober:
         if not self._take_turn(budget):
             return None  # no round left to corroborate it: not kept
         return self._forward(probe, precedent, backend, budget, asked, stored=False)
+
+    def _fits(self, probe: Prepared, entry: Entry) -> bool:
+        """Whether ``entry`` re-derives at the point ``probe`` (one corroborated for other slots, whose numbers
+        coincide there too, does not: a precedent is still worth asking)."""
+        try:
+            old = probe.profile.parse(entry.as_request(probe.request.namespace))
+        except Exception:  # a stored entry that no longer parses re-derives nowhere
+            return False
+        adapted = self._adaptation.best(probe, RunLog(), [(Candidate(entry, None), old)])
+        return adapted is not None and adapted.ok
 
     def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
         """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""

@@ -133,7 +133,7 @@ class WordCorroboration:
             back.setdefault(now, set()).add(was)
         return all(len(sources) == 1 for sources in back.values())
 
-    def probes(self, request: Request, problem: WordProblem, n: int = 12) -> list[Request]:
+    def probes(self, request: Request, problem: WordProblem, n: int = 48) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
         a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
         value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a

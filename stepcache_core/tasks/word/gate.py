@@ -39,7 +39,9 @@ class WordGate:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             return Verdict(False, "the question's names or numbers changed in number")
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
-        if moved and not persona_only(new.context):
+        if (moved or old.names != new.names) and not persona_only(new.context):
+            # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
+            # apples"): under another name or number it may hold no more, or hold where it did not
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
             return Verdict(False, "the question sets a threshold the new numbers may cross")

@@ -9,6 +9,7 @@ Ann 3" have different templates. An item word (cards, marbles) that changes is a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -30,7 +31,9 @@ _NOT_NAMES = frozenset(
     and or but so as is are was were be been has have had do does did can could will would should may might must
     mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december find calculate compute solve answer question total together
-    altogether also however since because""".split()
+    altogether also however since because everyone everybody someone somebody anyone anybody nobody nothing
+    everything something anything only including excluding besides without except yesterday today tomorrow tonight
+    now later finally first next last instead""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 _ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
@@ -57,14 +60,28 @@ class WordProblem:
 
 def names_in(text: str) -> list[tuple[int, int, str]]:
     """Capitalised words that name someone or something particular, with their spans (a possessive's ``'s`` is
-    left out of the span)."""
+    left out of the span). A word capitalised only where a sentence starts, once, and followed by a comma or a
+    name is no name either ("Including Ann, how many...", "Besides, ..."): changed, it changes the question."""
     found = []
     for m in _CAPITALISED.finditer(text):
         word = m.group(0).removesuffix("'s")
         if word.lower() in _NOT_NAMES:
             continue
         found.append((m.start(), m.start() + len(word), word))
-    return found
+    said = Counter(word for _, _, word in found)
+    lead = {
+        word
+        for start, end, word in found
+        if said[word] == 1 and _starts_sentence(text, start) and re.match(r"\s*(?:,|[A-Z])", text[end:])
+    }
+    return [(start, end, word) for start, end, word in found if word not in lead]
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is the first of its sentence (of the text, or after ``.``, ``!``, ``?``, ``:``
+    or a line break, quotes and brackets aside)."""
+    before = text[:at].rstrip(" \t\"'“‘(*-")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _example(prompt: str, at: int) -> bool:
