@@ -39,6 +39,8 @@ class WordGate:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             return Verdict(False, "the question's names or numbers changed in number")
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
+        if _forms_apart(old.names, new.names):
+            return Verdict(False, "a name and a form of it change apart (Coke and Cokes, Smith and the Smiths)")
         if (moved or old.names != new.names) and not persona_only(new.context):
             # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
             # apples"): under another name or number it may hold no more, or hold where it did not
@@ -157,6 +159,18 @@ _COMPARES = re.compile(
 )
 
 
+def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+    """Whether two names of which one is a form of the other ("Coke" and "Cokes", "Smith" and "the Smiths",
+    "Birne" and "Birnen": the longer adds at most three letters) are not renamed alike: "4 Cokes" renamed "4
+    Sprites" beside an unchanged "Coke" takes another price; "the Smiths" kept while each Smith becomes a Jones
+    counts other people."""
+    for i, a in enumerate(old):
+        for j, b in enumerate(old):
+            if i != j and b.startswith(a) and len(b) - len(a) <= 3 and new[j] != new[i] + b[len(a) :]:
+                return True
+    return False
+
+
 # a rule the first answer may never show, where its first numbers left it without effect: rounding in another
 # language ("auf volle Zehner abgerundet", "se redondea", "arrondi", "arrotondato", "arredondado", "afgerond",
 # "zaokrąglona"; the first total round already), parity in any language ("if the total comes out odd", "ungerade",
@@ -171,7 +185,10 @@ _RULES = re.compile(
     r"\bimpar(?:es)?\b|\bimpair\w*|\bdispari\b|\bímpar(?:es)?\b|\boneven\b|\bnieparzyst\w*|\bparzyst\w*|"
     r"\bevery\s+(?:other|\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b|"
     r"\d\s*Uhr\b|\bil\s+est\s+\d+\s*h|\b(?:son|es)\s+las?\s+\d|\bsono\s+le\s+\d|\bsão\s+\d+\s*h|\bhet\s+is\s+\d+\s*uur|"
-    r"\bgodzin\w*\s+\d)",
+    r"\bgodzin\w*\s+\d|\bore\s+\d|\bklokken\b|\bkello\s+on\b|\bóra\s+van\b|\bhodin\b|\buneven\b|"
+    r"\beach\s+(?:other|\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|\blich[eéý]\w*|"
+    r"\bulige\b|\bpariton\w*|\bpáratlan\w*|\bno\s+es\s+par\b|\bzaokrouhl\w*|\brundes\b|\bpyöristet\w*|\btroncat\w*|"
+    r"[一二三四五六七八九十百千万两])",
     re.IGNORECASE,
 )
 
@@ -179,7 +196,7 @@ _RULES = re.compile(
 # ``num2words``: a number the task cannot move stays text of the template, and may be a limit the moved numbers
 # cross. Words that are English words too ("once", "due", "cents", "bin", "seize") count only in a question that is
 # not in English
-_LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr")
+_LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr", "da", "no", "fi", "hu", "ro")
 _CLASHES = frozenset({"once", "due", "cent", "cents", "bin", "mil", "mille", "sex", "sexton", "seize", "otto", "dos", "andra"})
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|are|how|many|much|each|does|did|has|have|with|for|what|her|his)\b", re.I)
 

@@ -33,7 +33,10 @@ _NOT_NAMES = frozenset(
     august september october november december find calculate compute solve answer question total together
     altogether also however since because everyone everybody someone somebody anyone anybody nobody nothing
     everything something anything only including excluding besides without except yesterday today tomorrow tonight
-    now later finally first next last instead""".split()
+    now later finally first next last instead add subtract multiply divide double triple halve square mon tue tues wed
+    thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec sekunde sekunden minute minuten stunde
+    stunden tag tage tagen woche wochen monat monate monaten jahr jahre jahren montag dienstag mittwoch donnerstag
+    freitag samstag sonntag januar februar märz mai juni juli oktober dezember""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 _ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
