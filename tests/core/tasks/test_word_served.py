@@ -815,20 +815,26 @@ def clock(v: dict[str, int]) -> str:  # the hour after sleeping, on a 24-hour cl
     return _gsm([(f"{v['h']} + {v['s']}", end)], end)
 
 
+# the variants of each family: the first numbers leave the rule idle, later ones make it bite
+ODD_GRID = [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)]
+FIFTH_GRID = [dict(n=3, p=4), dict(n=2, p=5), dict(n=4, p=3), dict(n=3, p=6), dict(n=6, p=4), dict(n=13, p=3)]
+CLOCK_GRID = [dict(h=13, s=4), dict(h=20, s=7), dict(h=22, s=5), dict(h=9, s=3)]
+CAP_GRID = [dict(g=4, w=6), dict(g=5, w=20), dict(g=3, w=18), dict(g=6, w=9)]
+
 IDLE_RULES = {
     "cap-in-words-de": (
         "{name} lädt {g} Gäste ein. Jeder Gast möchte {w} Kekse, aber jeder bekommt höchstens fünfzehn Kekse. Wie "
         "viele Kekse werden verteilt?",
         "g w",
         capped,
-        [dict(g=4, w=6), dict(g=5, w=20), dict(g=3, w=18), dict(g=6, w=9)],
+        CAP_GRID,
     ),
     "cap-in-words-es": (
         "{name} invita a {g} amigos. Cada uno quiere {w} galletas, pero nadie recibe más de once. ¿Cuántas galletas "
         "reparte {name}?",
         "g w",
         lambda v: _gsm([(f"{v['g']} * {min(v['w'], 11)}", v["g"] * min(v["w"], 11))], v["g"] * min(v["w"], 11)),
-        [dict(g=4, w=6), dict(g=5, w=20), dict(g=3, w=18), dict(g=6, w=9)],
+        CAP_GRID,
     ),
     "minimum-in-words-fr": (
         "Un taxi coûte {p} euros par kilomètre, au minimum quinze euros. {name} fait {k} kilomètres. Combien paie {name} ?",
@@ -840,43 +846,43 @@ IDLE_RULES = {
         "{name} packs {b} bags with {a} apples each. If the total comes out odd, {name} eats an apple. How many apples are left?",
         "b a",
         odd,
-        [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)],
+        ODD_GRID,
     ),
     "odd-de": (
         "{name} packt {b} Tüten mit je {a} Äpfeln. Ist die Summe ungerade, isst {name} einen Apfel. Wie viele Äpfel bleiben?",
         "b a",
         odd,
-        [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)],
+        ODD_GRID,
     ),
     "every-fifth-en": (
         "{name} buys {n} coffees at ${p} each. Every fifth coffee is free. How much does {name} pay?",
         "n p",
         fifth_free,
-        [dict(n=3, p=4), dict(n=2, p=5), dict(n=4, p=3), dict(n=3, p=6), dict(n=6, p=4), dict(n=13, p=3)],
+        FIFTH_GRID,
     ),
     "every-fifth-de": (
         "{name} kauft {n} Kaffees zu je {p} Euro. Jeder fünfte Kaffee ist gratis. Wie viel zahlt {name}?",
         "n p",
         fifth_free,
-        [dict(n=3, p=4), dict(n=2, p=5), dict(n=4, p=3), dict(n=3, p=6), dict(n=6, p=4), dict(n=13, p=3)],
+        FIFTH_GRID,
     ),
     "odd-fi": (
         "{name} pakkaa {b} pussia, joissa on {a} omenaa. Jos summa on pariton, {name} syö yhden omenan. Montako omenaa jää?",
         "b a",
         odd,
-        [dict(b=4, a=6), dict(b=3, a=5), dict(b=5, a=7), dict(b=6, a=8)],
+        ODD_GRID,
     ),
     "clock-it": (
         "Sono le ore {h}. {name} dorme {s} ore. A che ora si sveglia {name}?",
         "h s",
         clock,
-        [dict(h=13, s=4), dict(h=20, s=7), dict(h=22, s=5), dict(h=9, s=3)],
+        CLOCK_GRID,
     ),
     "clock-de": (
         "Es ist {h} Uhr. {name} schläft {s} Stunden. Um wie viel Uhr wacht {name} auf?",
         "h s",
         clock,
-        [dict(h=13, s=4), dict(h=20, s=7), dict(h=22, s=5), dict(h=9, s=3)],
+        CLOCK_GRID,
     ),
 }
 
