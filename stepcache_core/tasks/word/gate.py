@@ -177,7 +177,7 @@ def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
 # "impar"; the first total even), every n-th one ("every fifth coffee is free"; the first count under five; the
 # ordinals of other languages are number words, see ``_number_word``), a clock in another language ("Es ist 13 Uhr",
 # "il est 13 h", "son las 13": the hours wrap around). English rounding and clocks: ``_BRANCH``. Not "Runde",
-# "Runden" (a round of bowling, laps run)
+# "Runden" (a round of bowling, laps run), nor "each other"
 _RULES = re.compile(
     r"(?:\b(?:ab|auf)?(?:ge)?rundet\b|\b(?:ab|auf)runden\b|\bRundung|\bredonde\w*|\barrondi\w*|\barrotond\w*|"
     r"\barredond\w*|\bafgerond\w*|\bafrond\w*|\bzaokr[aą]gl\w*|"
@@ -186,7 +186,7 @@ _RULES = re.compile(
     r"\bevery\s+(?:other|\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b|"
     r"\d\s*Uhr\b|\bil\s+est\s+\d+\s*h|\b(?:son|es)\s+las?\s+\d|\bsono\s+le\s+\d|\bsão\s+\d+\s*h|\bhet\s+is\s+\d+\s*uur|"
     r"\bgodzin\w*\s+\d|\bore\s+\d|\bklokken\b|\bkello\s+on\b|\bóra\s+van\b|\bhodin\b|\buneven\b|"
-    r"\beach\s+(?:other|\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|\blich[eéý]\w*|"
+    r"\beach\s+(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|\blich[eéý]\w*|"
     r"\bulige\b|\bpariton\w*|\bpáratlan\w*|\bno\s+es\s+par\b|\bzaokrouhl\w*|\brundes\b|\bpyöristet\w*|\btroncat\w*|"
     r"[一二三四五六七八九十百千万两])",
     re.IGNORECASE,
