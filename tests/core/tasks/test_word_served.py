@@ -550,20 +550,16 @@ LEFT_ASIDE = {
         dict(n=12, t=20, g=3, k=4, m=7),
         [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6), dict(n=9, t=20, g=3, k=2, m=5)],
     ),
-    "apples-de": (
-        APPLES["de"],
-        APPLES_READ,
-        apples_answer,
-        dict(n=12, t=20, g=3, k=4, m=7),
-        [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6)],
-    ),
-    "apples-nl": (
-        APPLES["nl"],
-        APPLES_READ,
-        apples_answer,
-        dict(n=12, t=20, g=3, k=4, m=7),
-        [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6)],
-    ),
+    **{
+        f"apples-{language}": (
+            APPLES[language],
+            APPLES_READ,
+            apples_answer,
+            dict(n=12, t=20, g=3, k=4, m=7),
+            [dict(n=29, t=20, g=4, k=5, m=8), dict(n=25, t=20, g=3, k=3, m=6)],
+        )
+        for language in ("de", "nl")
+    },
     "pens-fr": (
         PENS,
         PENS_READ,
