@@ -145,6 +145,7 @@ class Adaptation:
             varied = corroboration.varied(precedent.old, prep.problem, precedent.cached)
             # only what varied is vouched for: a slot that kept its value agreed with nothing new (a 4 of the
             # question that an answer's own 4 legs per cow coincides with is told apart only where it changes)
+            varied = corroboration.vouching(precedent.old, prep.problem, precedent.cached) if varied else varied
             vouched = corroboration.vouched(prep.problem, precedent.steps, steps) & varied if varied else frozenset()
             same_form = getattr(corroboration, "same_form", None)
             same = same_form is not None and same_form(precedent.steps, steps)

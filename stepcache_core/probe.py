@@ -192,7 +192,7 @@ class Prober:
                     unfit = (probe, varied)
                 continue
             vouchable = corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied
-            if vouchable != varied:
+            if vouchable != varied or corroboration.vouching(old, probe.problem, cached) & varied != varied:
                 continue
             score = contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0
             if chosen is None or score > best:

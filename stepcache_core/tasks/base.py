@@ -137,6 +137,8 @@ class Corroboration(Protocol):
       of that point hides it (``x + x`` and ``x × 2`` agree wherever the 2 stays 2), so a slot whose value
       could hide one is left out. The entry is corroborated for the slots vouched for, and the new answer too
       where it computes as the entry does (``same_form``).
+    - ``vouching(old, new, cached)``: of the slots ``varied``, those an agreement at ``new`` may vouch for at all
+      (none where a value it keeps may hide what moved).
     - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
       the entry when the engine asked itself: see ``probes``).
     - ``probes(request, problem)``: second points the engine may ask about itself (see there).
@@ -159,6 +161,11 @@ class Corroboration(Protocol):
         ...
 
     def vouched(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]: ...
+
+    def vouching(self, old: Any, new: Any, cached: Sequence[Step]) -> frozenset[str]:
+        """The slots an agreement at ``new`` may vouch for, of those ``varied`` names: none where a value ``new``
+        keeps could stand for something of the answer's that moved (a result it never wrote down)."""
+        ...
 
     def agrees(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether the entry's steps adapted to ``problem`` and the model's verified answer to it give the same

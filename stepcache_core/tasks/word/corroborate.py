@@ -13,7 +13,9 @@ A structural slip changes the final answer at a second set of numbers (the entry
 answer disagree), except where a value hides it at both: a 0, 1 or 2 (``x + x`` is ``x × 2``, ``x × 1`` is
 ``x ÷ 1``), or a value that another number of the question, a named constant or a result of the answer also
 has (one used for the other). A slot holding such a value at the second question is not vouched for, whether
-it changed or not: a later variant that changes it is the model's to answer.
+it changed or not: a later variant that changes it is the model's to answer. And a second question that keeps a
+number in digits the answer computes with vouches for nothing: that number may stand for a result the answer
+never wrote down (see :meth:`WordCorroboration.vouching`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ class WordCorroboration:
         groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
         return frozenset(moved | ranked)
+
+    def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
+        """The slots an agreement at ``new`` may vouch for: those :meth:`varied` names, or none where ``new`` keeps
+        the value of a quantity ``cached`` computes with. A value the answer computes with may also be a result it
+        never wrote down that happens to equal it ("6 × 6 = 36 eggs fill the cartons", where the first 6 is how
+        many cartons 40 eggs fill, 6 to a carton): where that quantity keeps its value and the others move a little
+        (41 eggs), the unwritten result often stays (41 eggs fill 6 cartons too), and the two answers agree for the
+        wrong reason; a later 50 eggs fill 8. Quantities in digits only: every probe moves those, so this binds the
+        callers' own points; a multiplier in words ("three times") that a point keeps still lets it vouch (the
+        first probes keep the words, which a weak model reads less well)."""
+        varied = self.varied(old, new, cached)
+        used = {n.value for line in _text(cached).splitlines() for c in computations(line) for n in c.operands}
+        for a, b in zip(old.quantities, new.quantities, strict=False):
+            if a.value == b.value and a.kind != "word" and _forms(a, a.value) & used:
+                return frozenset()
+        return varied
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))

@@ -49,7 +49,7 @@ class WordGate:
             return Verdict(False, "the question sets a threshold the new numbers may cross")
         if moved and (_BRANCH.search(new.prompt) or _RULES.search(new.prompt) or _compares_in_a_condition(new.prompt)):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
-        if moved and (_UNREAD_NUMBER.search(new.prompt) or _number_word(new.prompt)):
+        if moved and (_UNREAD_NUMBER.search(new.prompt) or _number_word(new.prompt) or _roman(new.prompt)):
             # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
             # stays text of the template, and may be a limit the moved numbers cross
             return Verdict(False, "the question states a number in words the task does not read")
@@ -187,6 +187,8 @@ _RULES = re.compile(
     r"\d\s*Uhr\b|\bil\s+est\s+\d+\s*h|\b(?:son|es)\s+las?\s+\d|\bsono\s+le\s+\d|\bsão\s+\d+\s*h|\bhet\s+is\s+\d+\s*uur|"
     r"\bgodzin\w*\s+\d|\bore\s+\d|\bklokken\b|\bkello\s+on\b|\bóra\s+van\b|\bhodin\b|\buneven\b|"
     r"\beach\s+(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|\blich[eéý]\w*|"
+    r"\b(?:whole|full|complete|entire|even)\s+(?:tens|hundreds|thousands|dozens|fives|twenties|fifties|multiples)\b|"
+    r"\bmultiples?\s+of\b|\bnumber\s+of\s+(?:tens|hundreds|thousands|dozens)\b|\btruncat\w*|\bin\s+(?:tens|hundreds|thousands|dozens|fives|twenties|fifties)\b|"
     r"\bulige\b|\bpariton\w*|\bpáratlan\w*|\bno\s+es\s+par\b|\bzaokrouhl\w*|\brundes\b|\bpyöristet\w*|\btroncat\w*|"
     r"[一二三四五六七八九十百千万两])",
     re.IGNORECASE,
@@ -197,13 +199,16 @@ _RULES = re.compile(
 # cross. Words that are English words too ("once", "due", "cents", "bin", "seize") count only in a question that is
 # not in English
 _LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr", "da", "no", "fi", "hu", "ro")
+# and more, read only in a question that is not in English (their words clash with English ones more often: "set",
+# "lima", "tre"); not Vietnamese ("năm" is five and a year), nor the languages whose numerals ``_RULES`` reads
+_MORE_LANGUAGES = ("cs", "sk", "sl", "sr", "ca", "id", "lt", "lv", "is", "eo", "cy", "az", "ru", "uk", "be", "ar", "he", "fa")
 _CLASHES = frozenset({"once", "due", "cent", "cents", "bin", "mil", "mille", "sex", "sexton", "seize", "otto", "dos", "andra"})
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|are|how|many|much|each|does|did|has|have|with|for|what|her|his)\b", re.I)
 
 
-@lru_cache(maxsize=1)
-def _number_words() -> frozenset[str]:
-    """The words of ``_LANGUAGES``' numbers from 2 to 100, some hundreds and a thousand, and of their ordinals from
+@lru_cache(maxsize=2)
+def _number_words(languages: tuple[str, ...] = _LANGUAGES) -> frozenset[str]:
+    """The words of ``languages``' numbers from 2 to 100, some hundreds and a thousand, and of their ordinals from
     2 to 31 (one is an article in most of them), without the English number words the task reads."""
 
     def words(lang: str, numbers: list[int], to: str) -> set[str]:
@@ -218,7 +223,7 @@ def _number_words() -> frozenset[str]:
     cardinals = [*range(2, 101), 200, 300, 400, 500, 1000]
     english = words("en", cardinals, "cardinal") | words("en", list(range(2, 32)), "ordinal")
     found = set()
-    for lang in _LANGUAGES:
+    for lang in languages:
         found |= words(lang, cardinals, "cardinal") | words(lang, list(range(2, 32)), "ordinal")
     # "one" in a compound ("dwadzieścia jeden", "ventuno") is an article, or "each" ("jeden Tag")
     return frozenset(found - english - {"und", "and", "een", "une", "uno", "jeden"})
@@ -226,10 +231,21 @@ def _number_words() -> frozenset[str]:
 
 def _number_word(prompt: str) -> bool:
     """Whether ``prompt`` says a number in a language the task does not read (see ``_number_words``)."""
-    said = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)} & _number_words()
+    words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)}
     if len(set(m.lower() for m in _ENGLISH.findall(prompt))) >= 2:
-        said -= _CLASHES
-    return bool(said)
+        return bool((words & _number_words()) - _CLASHES)
+    return bool(words & (_number_words() | _number_words(_MORE_LANGUAGES)))
+
+
+# a Roman numeral of two letters or more ("at most XV", "Chapter XII"), upper case; not the abbreviations that are
+# numerals too (a CD, Washington DC, an MD, size XL)
+_ROMAN = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+_NOT_ROMAN = frozenset({"CD", "DC", "MD", "CM", "MM", "CC", "MC", "CV", "XL", "MIX", "DIX", "CIV", "LI", "MI", "DI"})
+
+
+def _roman(prompt: str) -> bool:
+    """Whether ``prompt`` says a number in Roman numerals (which the task does not read)."""
+    return any(m.group() and m.group() not in _NOT_ROMAN for m in _ROMAN.finditer(prompt))
 
 
 def _compares_in_a_condition(prompt: str) -> bool:

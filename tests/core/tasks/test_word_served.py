@@ -623,13 +623,35 @@ def test_a_distractor_or_a_skipped_step_is_never_reused_with_other_numbers():
 
 
 # ------------------------------------------------------------------------------ a result stated, never computed
+CARTONS = (
+    "{name} has {x} eggs. Each carton holds {y} eggs. After filling as many full cartons as possible, how many "
+    "eggs are left over?"
+)
+CARTONS_READ = re.compile(r"(\w+) has (\d+) eggs\. Each carton holds (\d+)")
 FULL_GROUPS = {
     "cartons": (
-        "{name} has {x} eggs. Each carton holds {y} eggs. After filling as many full cartons as possible, how many "
-        "eggs are left over?",
-        re.compile(r"(\w+) has (\d+) eggs\. Each carton holds (\d+)"),
+        CARTONS,
+        CARTONS_READ,
         "{name} can fill {q} full cartons.\nThey hold {q} * {y} = <<{q}*{y}={p}>>{p} eggs.\n{x} - {p} = "
         "<<{x}-{p}={r}>>{r} eggs are left over.\n#### {r}",
+    ),
+    # the same result in forms ``counts_other`` does not read: a label, a bare product, a pronoun
+    "cartons-label": (
+        CARTONS,
+        CARTONS_READ,
+        "Full cartons: {q}\nThey hold {q} * {y} = <<{q}*{y}={p}>>{p} eggs.\n{x} - {p} = <<{x}-{p}={r}>>{r} eggs are "
+        "left over.\n#### {r}",
+    ),
+    "cartons-bare": (
+        CARTONS,
+        CARTONS_READ,
+        "{q} * {y} = <<{q}*{y}={p}>>{p} eggs fit in full cartons.\n{x} - {p} = <<{x}-{p}={r}>>{r}\n#### {r}",
+    ),
+    "cartons-pronoun": (
+        CARTONS,
+        CARTONS_READ,
+        "{name} fills {q} of them, with {q} * {y} = <<{q}*{y}={p}>>{p} eggs.\n{x} - {p} = <<{x}-{p}={r}>>{r} eggs "
+        "are left over.\n#### {r}",
     ),
     "tables": (
         "{x} guests come to {name}'s party. Each table seats {y} guests, and only full tables are used. How many "
@@ -655,11 +677,11 @@ def test_a_result_the_answer_states_without_computing_it_is_no_question_number(f
         m = read.search(spec.prompt)
         if m is None:
             return "I cannot help with that."
-        (name, x, y) = (m[1], int(m[2]), int(m[3])) if family == "cartons" else (m[2], int(m[1]), int(m[3]))
+        (name, x, y) = (m[1], int(m[2]), int(m[3])) if family.startswith("cartons") else (m[2], int(m[1]), int(m[3]))
         q = x // y
         return answer.format(name=name, q=q, y=y, p=q * y, x=x, r=x % y)
 
-    size = 6 if family == "cartons" else 8
+    size = 6 if family.startswith("cartons") else 8
     first = size * size + 4  # the quotient equals the group size
     engine = engine_for(model)
     asks = [(question.format(name=name, x=x, y=size), Fraction(x % size)) for name, x in (("Ann", first), ("Bob", first + 1))]
@@ -741,6 +763,11 @@ ROUNDING = {
     "de": "{name} kauft {n} Bücher zu je {p} Euro. Der Betrag wird auf volle Zehner abgerundet. Wie viel zahlt {name}?",
     "es": "{name} compra {n} libros a {p} euros cada uno. El total se redondea hacia abajo a la decena. ¿Cuánto paga {name}?",
     "fr": "{name} achète {n} livres à {p} euros chacun. Le total est arrondi à la dizaine inférieure. Combien paie {name} ?",
+    # rounding said without a rounding word
+    "en-whole-tens": "{name} buys {n} books at {p} dollars each. The shop only takes whole tens and waives the rest. "
+    "How much does {name} pay?",
+    "en-number-of-tens": "{name} buys {n} books at {p} dollars each. The bill is cut down to a whole number of tens. "
+    "How much does {name} pay?",
 }
 
 
@@ -830,6 +857,19 @@ IDLE_RULES = {
         "reparte {name}?",
         "g w",
         lambda v: _gsm([(f"{v['g']} * {min(v['w'], 11)}", v["g"] * min(v["w"], 11))], v["g"] * min(v["w"], 11)),
+        CAP_GRID,
+    ),
+    "cap-in-words-cs": (
+        "{name} pozve {g} hostů. Každý host chce {w} sušenek, ale každý dostane nejvýše patnáct sušenek. Kolik sušenek se rozdá?",
+        "g w",
+        capped,
+        CAP_GRID,
+    ),
+    "cap-roman-en": (
+        "{name} invites {g} guests. Each guest wants {w} cookies, but each gets at most XV cookies. How many cookies "
+        "are handed out?",
+        "g w",
+        capped,
         CAP_GRID,
     ),
     "minimum-in-words-fr": (
