@@ -44,7 +44,7 @@ def word_problem_task(*, corroborate: bool = True) -> TaskProfile:
         prompter=WordPrompter(),
         gate=WordGate(),
         verifier=WordVerifier(),
-        adapter=WordAdapter(),
+        adapter=WordAdapter(shares=corroborate),
         carryover=WordCarryover(),
         corroboration=WordCorroboration() if corroborate else None,
         repair=RepairPolicy(patch_attempts=0),

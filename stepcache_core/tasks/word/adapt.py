@@ -126,7 +126,7 @@ _IMPLICIT = frozenset({Fraction(1), Fraction(2)})
 # words that count two without writing 2: a 2 of the answer may be theirs rather than the question's
 _TWO = re.compile(
     r"(?<![\w-])(?:second|two|couple|round[- ]?trips?|each way|both ways|there and back|back and forth|return trips?|"
-    r"bi-?weekly|bi-?monthly|every other|halve[sd]?|square[sd]?|squaring)\b",
+    r"bi-?weekly|bi-?monthly|every other|halve[sd]?|squared|squaring|squares?\s+of)\b",
     re.IGNORECASE,
 )
 
@@ -153,7 +153,17 @@ class _Refused(Exception):
 
 
 class WordAdapter:
-    """Re-derives a cached answer for a question with the same template and other names or numbers."""
+    """Re-derives a cached answer for a question with the same template and other names or numbers.
+
+    ``shares``: a fraction's two parts that may be the share or what is left of it ("half" leaves a half: ``1 ÷ 2``)
+    are read as the share, where they would be refused. Only for a task that serves numbers a second model answer
+    corroborated (:class:`~.corroborate.WordCorroboration`): at a second point the question's fraction is another
+    one, the two readings give other results there, and an answer that took what is left disagrees (the entry is
+    disputed) where the share's reading would have been served.
+    """
+
+    def __init__(self, *, shares: bool = False) -> None:
+        self.shares = shares
 
     def adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
         try:
@@ -257,7 +267,7 @@ class WordAdapter:
             for k in range(len(toks) - 2):
                 a, op, b = toks[k], toks[k + 1], toks[k + 2]
                 if isinstance(a, Num) and op == "/" and isinstance(b, Num):
-                    if (a.value, b.value) in clashes and not lenient:
+                    if (a.value, b.value) in clashes and not lenient and not self.shares:
                         raise _Refused(f"{a.value}/{b.value} may be the share or what is left of it", ambiguous=True)
                     if (a.value, b.value) in pairs or (a.value, b.value) in clashes:
                         out[id(a)], out[id(b)] = clashes.get((a.value, b.value)) or pairs[(a.value, b.value)]
@@ -315,7 +325,7 @@ class WordAdapter:
                 top, bottom = line[num.start : num.end].split("/")
                 spans = ((num.start, num.start + len(top)), (num.end - len(bottom), num.end))
                 pair = (to_fraction(top), to_fraction(bottom))
-                if pair in clashes and not lenient:
+                if pair in clashes and not lenient and not self.shares:
                     raise _Refused(f"{top}/{bottom} may be the share or what is left of it", ambiguous=True)
                 # "950 × 1/5" for "one fifth": the question's fraction, as a pair ("two thirds": 2/3)
                 news = (

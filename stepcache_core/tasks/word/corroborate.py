@@ -135,7 +135,7 @@ class WordCorroboration:
         pairs = list(zip(old.values, new.quantities, strict=True))
         if _coincide([(q, q.value) for was, q in pairs if q.value != was], [q for was, q in pairs if q.value == was]):
             return False
-        adapter = WordAdapter()
+        adapter = WordAdapter(shares=True)
         if not adapter.ambiguous(old, new, cached):
             return False
         read = adapter.reading(old, new, cached)

@@ -690,6 +690,66 @@ def test_a_result_the_answer_states_without_computing_it_is_no_question_number(f
     assert wrong == 0
 
 
+# ------------------------------------------------------------------------------ a fraction's share or what is left
+_DENOMINATORS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4}
+_DENOMINATORS |= {"fifth": 5, "fifths": 5}
+_NUMERATORS = {"one": 1, "two": 2, "three": 3, "four": 4}
+_FRACTION_WORDS = r"(half|(?:one|two|three|four) (?:thirds?|quarters?|fourths?|fifths?))"
+
+
+def _said(words: str) -> Fraction:
+    """ "half", "two thirds", "one quarter" as a fraction."""
+    if words == "half":
+        return Fraction(1, 2)
+    top, bottom = words.split()
+    return Fraction(_NUMERATORS[top], _DENOMINATORS[bottom])
+
+
+SHARES = {
+    # the share: "half as many" is 18 × 1 ÷ 2, and "one third as many" 18 × 1 ÷ 3
+    "share": (
+        "{name} has {x} red pens. Bo has {f} as many red pens as {name}, and {k} blue pens. How many pens does Bo have?",
+        re.compile(rf"has (\d+) red pens\. Bo has {_FRACTION_WORDS} as many red pens as \w+, and (\d+) blue"),
+        lambda x, f, k: (f"Bo has {x} × {f.numerator} ÷ {f.denominator} = {x * f} red pens.", x * f),
+    ),
+    # what is left: giving away half leaves 24 × 1 ÷ 2, giving away one third leaves 24 × 2 ÷ 3
+    "left": (
+        "{name} had {x} apples and gave away {f} of them. Then {name} bought {k} more. How many apples does {name} have now?",
+        re.compile(rf"had (\d+) apples and gave away {_FRACTION_WORDS} of them\. Then \w+ bought (\d+) more"),
+        lambda x, f, k: (f"{x} × {(1 - f).numerator} ÷ {(1 - f).denominator} = {x * (1 - f)} apples are kept.", x * (1 - f)),
+    ),
+}
+SHARE_GRID = [(30, "one third", 4), (36, "one quarter", 7), (40, "one fifth", 3), (18, "half", 6), (45, "one fifth", 2)]
+
+
+@pytest.mark.parametrize("family", sorted(SHARES))
+def test_a_fraction_of_a_half_is_read_as_the_share_only_once_corroborated(family):
+    """Class: a question's "half", where the answer writes ``1 ÷ 2``: the share or what is left of it, which a half
+    cannot tell apart. Read as the share where the numbers are corroborated: at a second point with another
+    fraction the two readings differ, so an answer that took what is left ("gave away half": 24 × 1 ÷ 2 are kept)
+    disagrees there, and nothing is re-derived from it; one that took the share ("half as many") agrees, and
+    variants with other fractions are served."""
+    question, read, step = SHARES[family]
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        x, f, k = int(m[1]), _said(m[2]), int(m[3])
+        line, part = step(x, f, k)
+        if part.denominator != 1:
+            return "The count is not whole."
+        return f"{line}\n{part} + {k} = {part + k}\n#### {part + k}"
+
+    engine = engine_for(model)
+    asks = [(question.format(name="Ann", x=24, f="half", k=5), step(24, Fraction(1, 2), 5)[1] + 5)]
+    asks += [(question.format(name="Cy", x=x, f=f, k=k), step(x, _said(f), k)[1] + k) for x, f, k in SHARE_GRID]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    if family == "share":  # each variant, the first one with "one third" included (before: 4 of 5)
+        assert served == len(SHARE_GRID)
+
+
 # ------------------------------------------------------------------------------ a number the answer never states
 def exactly_answer(v: dict[str, int]) -> str:
     n, p, e = v["n"], v["p"], v["e"]
