@@ -16,7 +16,7 @@ from typing import Any
 from .embed import Embedder, SupportsWarmup, cosine
 from .intake import Prepared, RunLog
 from .retrieve import Retriever
-from .store import Candidate
+from .store import Candidate, Entry
 from .tasks.base import AdaptContext
 from .values import Step, Verdict
 from .verify import Verification, merge_stale
@@ -155,6 +155,17 @@ class Adaptation:
             return none
         theirs = vouched | precedent.candidate.entry.corroborated
         return theirs, theirs if same else frozenset()
+
+    def refuted(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> Entry | None:
+        """The precedent's entry, when a model answer ``steps`` that did not verify refutes it re-derived for this
+        request (the task's ``Corroboration.refutes``); else ``None``."""
+        corroboration = prep.profile.corroboration
+        if corroboration is None or precedent is None or not precedent.ok:
+            return None
+        try:
+            return precedent.candidate.entry if corroboration.refutes(prep.problem, precedent.steps, steps) else None
+        except Exception:  # a check that cannot tell: the entry is disputed (a reuse is skipped where one cannot tell)
+            return precedent.candidate.entry
 
     def similarity(self, a: str, b: str) -> float:
         """The embedding cosine similarity of two short texts (what adapters get in :class:`AdaptContext`); 0.0 (no

@@ -266,6 +266,11 @@ class StepCacheEngine:
             if stored and self.backend is not None:  # the engine's own model, when it has one, may probe it
                 self.prober.schedule(prep, self.backend)
             return stored
+        if not (ok and whole.ok) and profile.corroboration is not None:
+            # unverified, and yet it may say the nearest entry re-derived is wrong here (a rule that entry never showed)
+            refuted = self.adaptation.refuted(prep, self.adaptation.precedent(prep, run, self.retriever), steps)
+            if refuted is not None:
+                self.recorder.dispute(prep, refuted, run)
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)
         return False
@@ -453,6 +458,10 @@ class StepCacheEngine:
             slots, own = self.adaptation.corroborates(prep, missed.precedent, steps)
             corroborates = missed.precedent.candidate.entry if slots and missed.precedent is not None else None
             return replace(served, verified=True, corroborated=own, corroborates=corroborates, vouches=slots)
+        if refuted := self.adaptation.refuted(prep, missed.precedent, steps):
+            # unverified, and yet it says the nearest entry re-derived is wrong here (a rule the entry never showed)
+            run.notes.append("the model's answer refutes the nearest entry re-derived: that entry is disputed")
+            served = replace(served, refutes=refuted)
         if prep.asks_more:  # the task's repairs would answer its own question, not the one asked
             run.notes.append(f"the request asks more than the task reads; the model's answer stands ({whole.reason})")
             return served

@@ -28,6 +28,7 @@ What probes cost is kept in :attr:`Prober.usage` (they are model calls no reques
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -55,6 +56,9 @@ _CONTRASTED = 6
 _PRECEDENTS = 2
 """How many precedents are asked per structure: a second entry of it may need one where the first's was dropped
 (its model slipped there, or the point's answer did not verify)."""
+
+_NEAR = 48
+"""How many of the points drawn around a refuting point are weighed for the one nearest to it."""
 
 _REMEMBERED = 10_000
 """How many entries' probe counts a prober remembers (the oldest are forgotten first)."""
@@ -192,7 +196,12 @@ class Prober:
                     unfit = (probe, varied)
                 continue
             vouchable = corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied
-            if vouchable != varied or corroboration.vouching(old, probe.problem, cached) & varied != varied:
+            if vouchable != varied:
+                continue
+            # of those, what an agreement there may vouch for at all (how the quantities rank, at the point where
+            # they trade places; nothing, where it keeps a number the answer computes with)
+            varied = corroboration.vouching(old, probe.problem, cached) & varied
+            if not varied:
                 continue
             score = contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0
             if chosen is None or score > best:
@@ -208,11 +217,21 @@ class Prober:
         probe, adapted, varied = chosen
         run = RunLog()
         asked.add(probe.entry_id)
-        answer = self._ask(probe, backend, run)
-        if answer is None:  # an answer that does not verify vouches for nothing: another point, within the budget
-            return prep if stored else None
-        steps, _ = answer
+        steps, _, verified = self._answer(probe, backend, run)
         current = store.get(prep.collection, prep.entry_id)
+        if not verified:
+            # an answer that does not verify vouches for nothing: another point, within the budget. Unless it
+            # refutes the entry all the same (every computation true, another result: it leaves a number aside
+            # that the entry computes with, "a week at most" where 8 days were asked): a rule the entry never
+            # showed may bite here, or the model skipped a step. A point next to it tells them apart
+            if (
+                stored
+                and current is not None
+                and current.output == entry.output
+                and corroboration.refutes(probe.problem, adapted.steps, steps)
+            ):
+                return self._confirm(prep, current, old, cached or [], probe, backend, budget, asked)
+            return prep if stored else None
         if stored and (current is None or current.output != entry.output):
             return None  # replaced or removed meanwhile
         if not corroboration.agrees(probe.problem, adapted.steps, steps):
@@ -234,6 +253,76 @@ class Prober:
         with self._lock:
             self.usage["corroborated"] += 1
         return prep
+
+    def _confirm(
+        self,
+        prep: Prepared,
+        entry: Entry,
+        old: Any,
+        cached: list[Step],
+        refuting: Prepared,
+        backend: Backend,
+        budget: str,
+        asked: set[str],
+    ) -> Prepared | None:
+        """A model answer at ``refuting`` that did not verify refuted ``entry`` re-derived there: ask the point
+        nearest to it where the entry re-derives (within the budget). A rule the entry never showed ("a week at
+        most") bites there too, and the answer disagrees again: the entry is disputed. A step the model skipped
+        at ``refuting`` alone leaves this answer agreeing, and it corroborates as any agreeing point does. With no
+        probe or no point left to ask, the entry is disputed: where one cannot tell, nothing is re-derived."""
+        corroboration = prep.profile.corroboration
+        assert corroboration is not None
+        run = RunLog()
+        near = self._near(prep, entry, old, cached, refuting, asked) if self._take_turn(budget) else None
+        if near is None:
+            self._dispute(prep, entry, run)
+            return None
+        probe, adapted, varied = near
+        asked.add(probe.entry_id)
+        steps, _, verified = self._answer(probe, backend, run)
+        current = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
+        if current is None or current.output != entry.output:
+            return None
+        if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
+            self._dispute(prep, current, run)
+            return None
+        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
+        if slots:
+            self._recorder.corroborate(prep, current, slots, run)
+            with self._lock:
+                self.usage["corroborated"] += 1
+        return prep
+
+    def _near(
+        self, prep: Prepared, entry: Entry, old: Any, cached: list[Step], point: Prepared, asked: set[str]
+    ) -> tuple[Prepared, Any, frozenset[str]] | None:
+        """Of the task's second points drawn around ``point`` (its own probes), the one nearest to it (the values'
+        ratios to its values closest to 1) where ``entry`` re-derives and an agreement may vouch for something."""
+        profile, corroboration = prep.profile, prep.profile.corroboration
+        assert corroboration is not None
+        here = [abs(v) for v in point.problem.values]
+        best: tuple[float, tuple[Prepared, Any, frozenset[str]]] | None = None
+        for request in list(corroboration.probes(point.request, point.problem))[:_NEAR]:
+            run = RunLog()
+            try:
+                probe = self._prepare(replace(request, task=profile.name), run)
+            except StepCacheError:
+                continue
+            if probe.entry_id in asked or probe.profile.name != profile.name:
+                continue
+            if not profile.gate.compatible(old, probe.problem).ok:
+                continue
+            values = [abs(v) for v in probe.problem.values]
+            if len(values) != len(here) or not all(values) or not all(here):
+                continue
+            distance = sum(abs(math.log(float(a / b))) for a, b in zip(values, here, strict=True))
+            if best is not None and distance >= best[0]:
+                continue
+            varied = corroboration.vouching(old, probe.problem, cached) - entry.corroborated
+            adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)]) if varied else None
+            if adapted is not None and adapted.ok:
+                best = (distance, (probe, adapted, varied))
+        return best[1] if best is not None else None
 
     def _precede(
         self,
@@ -305,6 +394,11 @@ class Prober:
 
     def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
         """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""
+        steps, text, ok = self._answer(probe, backend, run)
+        return (steps, text) if ok else None
+
+    def _answer(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str, bool]:
+        """The model's answer to a probe, segmented, and whether it verifies (counted in :attr:`usage`)."""
         profile = probe.profile
         with self._lock:
             self.usage["probes"] += 1
@@ -318,8 +412,8 @@ class Prober:
         ok, _, _ = self._verification.steps(probe, steps, run)
         if not ok or not self._verification.whole(probe, completion.text).ok:
             logger.debug("stepcache: probe of %s: the model's answer did not verify", probe.request.embed_text[:60])
-            return None
-        return list(steps), completion.text
+            return list(steps), completion.text, False
+        return list(steps), completion.text, True
 
     def _dispute(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
         """One of the two answers is wrong, and nothing tells which: the entry is no longer re-derived (not even for

@@ -156,10 +156,12 @@ class WordAdapter:
     """Re-derives a cached answer for a question with the same template and other names or numbers.
 
     ``shares``: a fraction's two parts that may be the share or what is left of it ("half" leaves a half: ``1 ÷ 2``)
-    are read as the share, where they would be refused. Only for a task that serves numbers a second model answer
+    are read as the share, where they would be refused; a number that may be the question's or a constant the
+    question names (60 rooms, and minutes in an hour) is the constant where its line names it, else the question's. Only for a task that serves numbers a second model answer
     corroborated (:class:`~.corroborate.WordCorroboration`): at a second point the question's fraction is another
     one, the two readings give other results there, and an answer that took what is left disagrees (the entry is
-    disputed) where the share's reading would have been served.
+    disputed) where the share's reading would have been served; so does one that took a constant for the question's
+    number, which moves there.
     """
 
     def __init__(self, *, shares: bool = False) -> None:
@@ -253,7 +255,14 @@ class WordAdapter:
                         raise _Refused(f"{num.value} is ambiguous", ambiguous=True)
                     picks.add(got)
             if num.value in constants:  # a week's 7 that is also the question's 7: which one it is cannot be told
-                picks.add(num.value)
+                if self.shares and len(picks) == 1 and num.value not in results:
+                    # ... unless it is read, as a second point checks: the constant where the line itself names
+                    # it ("300 / 60 = 5 hours"), else the question's ("60 / 6 = 10 rooms a day", beside 60 rooms
+                    # and a 30 minutes per room the question names)
+                    if num.value in named_constants(_unslotted(line, old)):
+                        picks = {num.value}
+                else:
+                    picks.add(num.value)
             if len(picks) != 1 and not (lenient and picks):
                 raise _Refused(f"{num.value} cannot be placed", ambiguous=True)
             return lenient(picks) if lenient else picks.pop()

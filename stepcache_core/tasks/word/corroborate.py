@@ -32,7 +32,7 @@ from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
 from .numbers import Quantity, write_number, write_words
 from .parse import WordProblem
-from .read import computations, final_answer
+from .read import computations, evaluate, final_answer
 from .verify import named_constants
 
 __all__ = ["WordCorroboration"]
@@ -55,7 +55,14 @@ class WordCorroboration:
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
         groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
-        return frozenset(moved | ranked)
+        # a value finer than the one it replaces (2.5 hours where there were 3): a rule on whole units ("any part of
+        # an hour is charged as a full hour") bites only there, and a probe keeps each value's grain
+        finer = {
+            f"fine(q{i})"
+            for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=True))
+            if a.kind in ("digits", "percent") and a.value.denominator % b.value.denominator
+        }
+        return frozenset(moved | ranked | finer)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
         """The slots an agreement at ``new`` may vouch for: those :meth:`varied` names, or none where ``new`` keeps
@@ -71,6 +78,12 @@ class WordCorroboration:
         for a, b in zip(old.quantities, new.quantities, strict=False):
             if a.value == b.value and a.kind != "word" and _forms(a, a.value) & used:
                 return frozenset()
+        moved = [b.value for a, b in zip(old.quantities, new.quantities, strict=False) if a.value != b.value]
+        if moved and set(moved) <= set(old.values):
+            # the question's own values traded between its quantities (the point where they trade places): a rule
+            # idle at the first numbers ("a week at most", for 5 days) is idle there too; it vouches for how they
+            # rank, and points with values of their own for the rest
+            return frozenset(s for s in varied if s.startswith("rank("))
         return varied
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
@@ -90,8 +103,23 @@ class WordCorroboration:
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
         slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
+        # a value that is no whole number vouches for finer values than a question's whole ones (see ``varied``)
+        slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
+
+    def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
+        """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
+        than ``adapted``: it left aside a number of the question (a cap of "a week at most" where 8 days were
+        asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing."""
+        if self.agrees(problem, adapted, answered) or final_answer(_text(answered)) is None:
+            return False
+        comps = [c for line in _text(answered).splitlines() for c in computations(line)]
+        for c in comps:
+            got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
+            if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) > abs(c.result.value) / 100:
+                return False
+        return True
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether two answers to one question compute alike: the same computations in order (operations,

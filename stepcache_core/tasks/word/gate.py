@@ -49,6 +49,8 @@ class WordGate:
             return Verdict(False, "the question sets a threshold the new numbers may cross")
         if moved and (_BRANCH.search(new.prompt) or _RULES.search(new.prompt) or _compares_in_a_condition(new.prompt)):
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
+        if moved and _LIMIT_IN_WORDS.search(new.prompt):
+            return Verdict(False, "the question sets a limit in words the new numbers may cross")
         if moved and (_UNREAD_NUMBER.search(new.prompt) or _number_word(new.prompt) or _roman(new.prompt)):
             # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
             # stays text of the template, and may be a limit the moved numbers cross
@@ -235,6 +237,39 @@ def _number_word(prompt: str) -> bool:
     if len(set(m.lower() for m in _ENGLISH.findall(prompt))) >= 2:
         return bool((words & _number_words()) - _CLASHES)
     return bool(words & (_number_words() | _number_words(_MORE_LANGUAGES)))
+
+
+# a period or a group that stands for a number ("a week", "a fortnight", "a dozen", "eine Woche", "une semaine")
+_PERIOD_OR_GROUP = (
+    r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|"
+    r"dozens?|scores?|pairs?|couples?|gross|hundred|thousand|million|"
+    r"Sekunden?|Minuten?|Stunden?|Tage?s?|Nächte|Nacht|Wochen?|Monate?s?|Jahre?s?|Dutzend|Paar|"
+    r"segundos?|minutos?|horas?|d[íi]as?|noches?|semanas?|quincenas?|mes(?:es)?|años?|docenas?|pares?|"
+    r"secondes?|heures?|jours?|nuits?|semaines?|quinzaines?|mois|ans?|années?|douzaines?|paires?|"
+    r"secondi|minuti|or[ae]|giorn[oi]|nott[ei]|settiman[ae]|mes[ei]|ann[oi]|dozzin[ae]|paio|"
+    r"noites?|meses|anos?|dúzias?|"
+    r"seconden|minuten|uren|uur|dagen|dag|nachten|nacht|weken|week|maanden|maand|jaren|jaar|dozijn|paar"
+)
+# a limit said with no digit, of a period, a group or any amount ("charges for a week at most", "never bills beyond a
+# fortnight", "no more than a dozen", "como máximo una docena", "höchstens eine Woche", "plus d'une semaine",
+# "al massimo un mese"): a limit word before an article, or "at most" after one and its noun
+_LIMIT_WORDS = (
+    r"at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|no\s+more\s+than|not\s+more\s+than|no\s+less\s+than|never\s+more\s+than|"
+    r"more\s+than|less\s+than|fewer\s+than|longer\s+than|up\s+to|beyond|exceeding|past|over|under|"
+    r"a\s+maximum\s+of|a\s+minimum\s+of|capped\s+at|limited\s+to|"
+    r"höchstens|mindestens|maximal|minimal|bis\s+zu|mehr\s+als|weniger\s+als|länger\s+als|über|"
+    r"como\s+m[áa]ximo|como\s+m[íi]nimo|m[áa]s\s+de|menos\s+de|hasta|"
+    r"au\s+plus|au\s+moins|plus\s+d[e'’]|moins\s+d[e'’]|jusqu['’]\s*[àa]|au-del[àa]\s+d['’]|"
+    r"al\s+massimo|al\s+minimo|almeno|pi[ùu]\s+di|meno\s+di|fino\s+a|oltre|"
+    r"no\s+m[áa]ximo|no\s+m[íi]nimo|pelo\s+menos|mais\s+de|menos\s+de|at[ée]|"
+    r"hoogstens|maximaal|minstens|meer\s+dan|minder\s+dan|tot"
+)
+_ARTICLE = r"(?:a|an|one|ein|eine|einen|einem|einer|un|una|uno|une|um|uma|een|half\s+an?)"
+_LIMIT_IN_WORDS = re.compile(
+    rf"\b(?:{_LIMIT_WORDS})\s*{_ARTICLE}\s+(?:full\s+|whole\s+|single\s+)?(?:{_PERIOD_OR_GROUP})\b"
+    rf"|\b{_ARTICLE}\s+(?:full\s+|whole\s+)?(?:{_PERIOD_OR_GROUP})\s+(?:at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|max(?:imum)?|tops)\b",
+    re.IGNORECASE,
+)
 
 
 # a Roman numeral of two letters or more ("at most XV", "Chapter XII"), upper case; not the abbreviations that are

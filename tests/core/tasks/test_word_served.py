@@ -15,6 +15,7 @@ n-th one, a clock in another language).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -750,6 +751,42 @@ def test_a_fraction_of_a_half_is_read_as_the_share_only_once_corroborated(family
         assert served == len(SHARE_GRID)
 
 
+# ------------------------------------------------------------------------------ a question number equal to a constant
+ROOMS = (
+    "A hospital has {r} rooms. {k} workers share them equally, and cleaning a room takes {m} minutes. How many hours "
+    "does each worker spend cleaning?"
+)
+ROOMS_READ = re.compile(r"has (\d+) rooms\. (\d+) workers .*? takes (\d+) minutes", re.S)
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
+
+
+def test_a_question_number_equal_to_a_constant_is_read_by_its_line_once_corroborated():
+    """Class: a question's number equal to a constant the question names (60 rooms, and the minutes of an hour):
+    a 60 of the answer may be either. Where numbers are corroborated, it is the constant where its line names it
+    ("1200 / 60 = 20 hours"), else the question's ("60 / 4 = 15 rooms each"); a second point moves the rooms and
+    not the hour, so a wrong reading disagrees there. Every variant is served after one probe, none wrongly (before:
+    4 of 5, after the two probes of a precedent)."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = ROOMS_READ.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, k, minutes = (Fraction(x) for x in m.groups())
+        each, total = r / k, r / k * minutes
+        return (
+            f"{_number(r)} / {_number(k)} = {_number(each)} rooms each.\n{_number(each)} * {_number(minutes)} = "
+            f"{_number(total)} minutes.\n{_number(total)} / 60 = {_number(total / 60)} hours.\n#### {_number(total / 60)}"
+        )
+
+    engine = engine_for(model)
+    grid = [(60, 4, 20), (48, 4, 25), (72, 6, 30), (90, 5, 20), (84, 7, 15), (120, 8, 16)]
+    served, wrong = tally(engine, [(ROOMS.format(r=r, k=k, m=m), Fraction(r * m, k * 60)) for r, k, m in grid])
+    assert wrong == 0 and served == len(grid) - 1
+
+
 # ------------------------------------------------------------------------------ a number the answer never states
 def exactly_answer(v: dict[str, int]) -> str:
     n, p, e = v["n"], v["p"], v["e"]
@@ -1005,6 +1042,170 @@ def test_a_rule_the_first_numbers_leave_idle_moves_no_number(case):
     )
     names = itertools.cycle(["Anna", "Bruno", "Clara", "Dora", "Emil"])
     _, wrong = tally(engine, [(question.format(name=next(names), **v), final_answer(answer(v))[0]) for v in asks])  # type: ignore[index]
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ a limit said without a digit
+# (question, what reads a point's rate, name and count, the cap, the answer under the cap, the answer over it)
+CAPS_IN_WORDS = {
+    "week-en": (
+        "A shop rents a bike for ${r} per day, and charges for a week at most, however long the rental. {name} rents "
+        "a bike for {n} days. How much does {name} pay?",
+        r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days",
+        7,
+        "{name} pays {n} * {r} = <<{n}*{r}={t}>>{t} dollars.\n#### {t}",
+        "A week is charged at most: 7 * {r} = <<7*{r}={t}>>{t} dollars.\n#### {t}",
+    ),
+    "week-en-apart": (
+        "A shop's bike rental costs ${r} per day, and it charges for a week at most, however long the rental. {name} "
+        "keeps a bike {n} days. How much does {name} pay?",
+        r"costs \$(\d+) per day.*?(\w+) keeps a bike (\d+) days",
+        7,
+        "{name} pays {n} * {r} = <<{n}*{r}={t}>>{t} dollars.\n#### {t}",
+        "A week is charged at most: 7 * {r} = <<7*{r}={t}>>{t} dollars.\n#### {t}",
+    ),
+    "fortnight-en": (
+        "A shop rents a tent for ${r} per night, and never bills beyond a fortnight. {name} keeps a tent for {n} "
+        "nights. How much does {name} pay?",
+        r"for \$(\d+) per night.*?(\w+) keeps a tent for (\d+) nights",
+        14,
+        "{name} pays {n} * {r} = <<{n}*{r}={t}>>{t} dollars.\n#### {t}",
+        "A fortnight at most: 14 * {r} = <<14*{r}={t}>>{t} dollars.\n#### {t}",
+    ),
+    "docena-es": (
+        "Una tienda alquila bicicletas a {r} dólares cada una, y un grupo paga como máximo una docena. El club de "
+        "{name} alquila {n} bicicletas. ¿Cuánto paga el club?",
+        r"a (\d+) dólares cada una.*?El club de (\w+) alquila (\d+) bicicletas",
+        12,
+        "El club paga {n} * {r} = <<{n}*{r}={t}>>{t} dólares.\n#### {t}",
+        "Solo se cobran 12: 12 * {r} = <<12*{r}={t}>>{t} dólares.\n#### {t}",
+    ),
+    "woche-de": (
+        "Ein Laden vermietet ein Fahrrad für {r} Euro pro Tag und berechnet höchstens eine Woche. {name} mietet ein "
+        "Fahrrad für {n} Tage. Wie viel zahlt {name}?",
+        r"für (\d+) Euro pro Tag.*?(\w+) mietet ein Fahrrad für (\d+) Tage",
+        7,
+        "{name} zahlt {n} * {r} = <<{n}*{r}={t}>>{t} Euro.\n#### {t}",
+        "Höchstens eine Woche: 7 * {r} = <<7*{r}={t}>>{t} Euro.\n#### {t}",
+    ),
+    "semaine-fr": (
+        "Un magasin loue un vélo {r} euros par jour et ne facture jamais plus d'une semaine. {name} loue un vélo "
+        "pendant {n} jours. Combien paie {name} ?",
+        r"vélo (\d+) euros par jour.*?(\w+) loue un vélo pendant (\d+) jours",
+        7,
+        "{name} paie {n} * {r} = <<{n}*{r}={t}>>{t} euros.\n#### {t}",
+        "Une semaine au plus : 7 * {r} = <<7*{r}={t}>>{t} euros.\n#### {t}",
+    ),
+}
+CAP_VARIANTS = [(4, 9), (15, 6), (20, 8), (9, 5), (30, 4), (14, 7), (18, 3)]
+
+
+@pytest.mark.parametrize("family", sorted(CAPS_IN_WORDS))
+@pytest.mark.parametrize("first", [(5, 3), (6, 4)])
+def test_a_limit_said_without_a_digit_moves_no_number(family, first):
+    """Class: a cap the question says in words and no digit ("a week at most", "beyond a fortnight", "como máximo
+    una docena", "höchstens eine Woche", "plus d'une semaine"), idle at the first numbers. A helper's probe got 4
+    to 6 of 7 served answers wrong (30 days at $4: $120 served, $28 right), for three reasons, each closed: the
+    gate did not read such a limit; the probe where the question's own values trade places (5 days at $3 became
+    3 days at $5, as idle) vouched for every number; and a probe over the cap (8 days) got a right answer that
+    never uses 8, which failed verification as a slip, where it refutes the entry (all its computations true,
+    another result)."""
+    question, pattern, cap, under, over = CAPS_IN_WORDS[family]
+    read = re.compile(pattern, re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        return (under if n <= cap else over).format(name=name, n=n, r=r, t=min(n, cap) * r)
+
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
+    )
+    n0, r0 = first
+    asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(min(n0, cap) * r0))]
+    asks += [(question.format(name="Bea", n=n, r=r), Fraction(min(n, cap) * r)) for n, r in CAP_VARIANTS]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
+UNREAD_CAP = (
+    "A shop rents a bike for ${r} per day. The bill never grows once the bike has been out for a week. {name} rents "
+    "a bike for {n} days. How much does {name} pay?"
+)
+
+
+@pytest.mark.parametrize("first", [(6, 4), (4, 9), (2, 5)])
+def test_a_probe_answer_that_leaves_a_number_aside_refutes_the_entry(first):
+    """Class: a cap in words the gate does not read ("the bill never grows once the bike has been out for a
+    week"), idle at the first numbers. A probe over the cap (8 days) gets a right answer that never uses 8: it
+    fails verification, and was taken for a slip of the model's; the next point, under the cap, agreed and
+    vouched for every number (a helper: 6 of 7 served wrong). Every computation of that answer is true and its
+    result is another: it refutes the entry. The point next to it disagrees too (a skipped step would not), and
+    the entry is disputed. Where no probe crosses the cap (a first question of 5 days, whose first probe asks 3),
+    this reads nothing: see the README."""
+    read = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        if n <= 7:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
+        return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
+
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
+    )
+    n0, r0 = first
+    asks = [(UNREAD_CAP.format(name="Ann", n=n0, r=r0), Fraction(min(n0, 7) * r0))]
+    asks += [(UNREAD_CAP.format(name="Bea", n=n, r=r), Fraction(min(n, 7) * r)) for n, r in CAP_VARIANTS]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0 and engine.prober.usage["disputed"] >= 1
+
+
+CEILINGS = {
+    "en": (
+        "A parking garage charges ${r} per hour, and any part of an hour is charged as a full hour. {name} parks for "
+        "{h} hours and also pays a ${f} cleaning fee. How much does {name} pay?",
+        r"charges \$(\d+) per hour.*?(\w+) parks for ([\d.]+) hours and also pays a \$(\d+)",
+    ),
+    "en-started": (
+        "A kayak rental costs ${r} for each started hour. {name} paddles for {h} hours and buys a ${f} map. How much "
+        "does {name} spend?",
+        r"costs \$(\d+) for each started hour\. (\w+) paddles for ([\d.]+) hours and buys a \$(\d+)",
+    ),
+    "de": (
+        "Ein Parkhaus kostet {r} Euro pro Stunde, jede angefangene Stunde zählt voll. {name} parkt {h} Stunden und "
+        "zahlt dazu {f} Euro Reinigung. Wie viel zahlt {name}?",
+        r"kostet (\d+) Euro pro Stunde.*?(\w+) parkt ([\d.]+) Stunden und zahlt dazu (\d+)",
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(CEILINGS))
+def test_a_value_finer_than_the_questions_is_corroborated_at_such_a_value(family):
+    """Class: a rule on whole units in words ("any part of an hour is charged as a full hour", "each started
+    hour", "jede angefangene Stunde"), idle at whole first numbers; a caller asks for 2.5 hours. Probes keep each
+    value's grain, so no probe ever met a half hour, and 2.5 × $6 is whole: a helper got 3 of 4 served answers
+    wrong. A value finer than the question's is a slot of its own now, vouched for only by an answer at such a
+    value."""
+    question, pattern = CEILINGS[family]
+    read = re.compile(pattern, re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, h, f = int(m[1]), math.ceil(Fraction(m[3])), int(m[4])
+        return _gsm([(f"{h} * {r}", h * r), (f"{h * r} + {f}", h * r + f)], h * r + f)
+
+    engine = engine_for(model)
+    truth = [(4, "3", 5), (4, "3", 5), (6, "2.5", 7), (5, "3.5", 5), (4, "1.5", 9), (8, "4.25", 3), (6, "3.75", 7)]
+    asks = [(question.format(name="Ann", r=r, h=h, f=f), Fraction(math.ceil(Fraction(h)) * r + f)) for r, h, f in truth]
+    _, wrong = tally(engine, asks)
     assert wrong == 0
 
 
