@@ -27,7 +27,7 @@ from .record import Recorder, Reframe, Served
 from .repair import Attempt, Rejected, RepairLadder
 from .request import Routing, entry_id, validate_request
 from .retrieve import Retrieved, Retriever
-from .store import Candidate, ChromaStore, Store, SupportsCollections, SupportsExactStore
+from .store import Candidate, ChromaStore, Entry, Store, SupportsCollections, SupportsExactStore
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import WorthPatching
 from .values import Namespace, Outcome, Path, Request, Trace, Verdict
@@ -133,6 +133,8 @@ class StepCacheEngine:
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
         outcome = self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
         prober = backend or self.backend  # never the caller's own call: it would repeat their question, not ask the probe's
+        if served.refutes is not None:
+            self._refuted(prep, served.refutes, prober, run)
         if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None and prober:
             # a first answer of a structure that needs corroborating: a second point, asked off the request's path
             self.prober.schedule(prep, prober)
@@ -270,10 +272,23 @@ class StepCacheEngine:
             # unverified, and yet it may say the nearest entry re-derived is wrong here (a rule that entry never showed)
             refuted = self.adaptation.refuted(prep, self.adaptation.precedent(prep, run, self.retriever), steps)
             if refuted is not None:
-                self.recorder.dispute(prep, refuted, run)
+                self._refuted(prep, refuted, self.backend, run)
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)
         return False
+
+    def _refuted(self, prep: Prepared, entry: Entry, backend: Backend | None, run: RunLog) -> None:
+        """A model answer to ``prep`` that did not verify refutes ``entry`` re-derived for it: the engine's own model
+        answers the point next to it in the background, and the entry is disputed unless it agrees there (a step
+        skipped at this point only); with no model of its own, the entry is disputed at once."""
+        if backend is not None:
+            self.prober.confirm(prep, entry, backend)
+            return
+        try:
+            self.recorder.dispute(prep, entry, run)
+        except StoreError as e:
+            self.failures.report(e, "disputing an entry")
+            run.notes.append(f"dispute failed: {e}")
 
     def warm(self) -> None:
         """Load ahead of traffic what the first requests would otherwise do without: the embedding model (until it
@@ -460,7 +475,7 @@ class StepCacheEngine:
             return replace(served, verified=True, corroborated=own, corroborates=corroborates, vouches=slots)
         if refuted := self.adaptation.refuted(prep, missed.precedent, steps):
             # unverified, and yet it says the nearest entry re-derived is wrong here (a rule the entry never showed)
-            run.notes.append("the model's answer refutes the nearest entry re-derived: that entry is disputed")
+            run.notes.append("the model's answer refutes the nearest entry re-derived: checked at the point next to it")
             served = replace(served, refutes=refuted)
         if prep.asks_more:  # the task's repairs would answer its own question, not the one asked
             run.notes.append(f"the request asks more than the task reads; the model's answer stands ({whole.reason})")

@@ -125,6 +125,23 @@ class Prober:
         background.start(work, "stepcache-probe")
         return True
 
+    def confirm(self, prep: Prepared, entry: Entry, backend: Backend) -> None:
+        """A caller's model answer to ``prep`` that did not verify refuted ``entry`` re-derived for it (see
+        ``Corroboration.refutes``): in the background, ask the point next to it, and dispute the entry unless the
+        model agrees there. One model call per refuting answer, outside the entry's probe budget."""
+        if prep.profile.corroboration is None:
+            return
+
+        def work() -> None:
+            try:
+                old = prep.profile.parse(entry.as_request(prep.request.namespace))
+                cached = list(self._verification.segment(prep.profile, entry.output))
+                self._confirm(prep, entry, old, cached, prep, backend, None, set())
+            except Exception as e:  # a check: whatever fails, the entry stays as it was
+                logger.info("stepcache: confirming a refutation of entry %s failed (%s: %s)", entry.id, type(e).__name__, e)
+
+        background.start(work, "stepcache-confirm")
+
     def _has_turn(self, entry_id: str) -> bool:
         """Whether ``entry_id``'s budget has a probe left after the one being run."""
         with self._lock:
@@ -262,25 +279,26 @@ class Prober:
         cached: list[Step],
         refuting: Prepared,
         backend: Backend,
-        budget: str,
+        budget: str | None,
         asked: set[str],
     ) -> Prepared | None:
         """A model answer at ``refuting`` that did not verify refuted ``entry`` re-derived there: ask the point
-        nearest to it where the entry re-derives (within the budget). A rule the entry never showed ("a week at
+        nearest to it where the entry re-derives (within the entry's ``budget``; ``None``: a caller's answer
+        refuted it, and this one probe is not counted). A rule the entry never showed ("a week at
         most") bites there too, and the answer disagrees again: the entry is disputed. A step the model skipped
         at ``refuting`` alone leaves this answer agreeing, and it corroborates as any agreeing point does. With no
         probe or no point left to ask, the entry is disputed: where one cannot tell, nothing is re-derived."""
         corroboration = prep.profile.corroboration
         assert corroboration is not None
         run = RunLog()
-        near = self._near(prep, entry, old, cached, refuting, asked) if self._take_turn(budget) else None
+        near = self._near(prep, entry, old, cached, refuting, asked) if budget is None or self._take_turn(budget) else None
         if near is None:
             self._dispute(prep, entry, run)
             return None
         probe, adapted, varied = near
         asked.add(probe.entry_id)
         steps, _, verified = self._answer(probe, backend, run)
-        current = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
+        current = self._recorder.store_for(prep).get(prep.collection, entry.id)
         if current is None or current.output != entry.output:
             return None
         if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
@@ -418,7 +436,7 @@ class Prober:
     def _dispute(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
         """One of the two answers is wrong, and nothing tells which: the entry is no longer re-derived (not even for
         other names, which need no corroboration), and serves its identical request as an exact cache would."""
-        logger.info("stepcache: corroboration probe for entry %s disagreed: kept for its identical request only", prep.entry_id)
+        logger.info("stepcache: a second answer disagreed with entry %s: kept for its identical request only", entry.id)
         self._recorder.dispute(prep, entry, run)
         with self._lock:
             self.usage["disputed"] += 1

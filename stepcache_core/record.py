@@ -57,7 +57,8 @@ class Served:
     vouches: frozenset[str] = frozenset()
     """The slots for which this model answer agreed with ``corroborates`` re-derived for it."""
     refutes: Entry | None = None
-    """The entry this model answer, unverified, refuted (see ``Corroboration.refutes``): disputed when served."""
+    """The entry this model answer, unverified, refuted (see ``Corroboration.refutes``): checked at the point next to
+    this one, and disputed unless the model agrees there (:meth:`~stepcache_core.probe.Prober.confirm`)."""
 
 
 class Recorder:
@@ -235,12 +236,6 @@ class Recorder:
             except StoreError as e:
                 self.failures.report(e, "marking an entry used")
                 run.notes.append(f"touch failed: {e}")
-        if served.refutes is not None:
-            try:
-                self.dispute(prep, served.refutes, run)
-            except StoreError as e:
-                self.failures.report(e, "disputing an entry")
-                run.notes.append(f"dispute failed: {e}")
         if keep:
             try:
                 # a verified answer passed the integrity check above: it is not run again to seal it

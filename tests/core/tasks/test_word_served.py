@@ -1166,6 +1166,66 @@ def test_a_probe_answer_that_leaves_a_number_aside_refutes_the_entry(first):
     assert wrong == 0 and engine.prober.usage["disputed"] >= 1
 
 
+def test_a_callers_answer_that_leaves_a_number_aside_refutes_the_entry():
+    """Class: the same cap in words, refuted by a caller's own question over it (15 days) rather than by a probe
+    (none here): the model's answer there, unverified, refutes the entry; the engine asks the point next to it,
+    the model disagrees again, and the entry is disputed. Before, a later caller under the cap (4 days) agreed
+    and vouched for every number, and callers over it were served the uncapped product."""
+    read = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        if n <= 7:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
+        return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
+
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=model),
+        config=EngineConfig(corroboration_probes=0),
+    )
+    grid = [(5, 3), (15, 6), (4, 9), (20, 8), (30, 4), (6, 5), (9, 5)]
+    _, wrong = tally(engine, [(UNREAD_CAP.format(name="Ann", n=n, r=r), Fraction(min(n, 7) * r)) for n, r in grid])
+    assert wrong == 0 and engine.prober.usage["disputed"] >= 1
+
+
+def test_a_step_skipped_at_one_point_only_refutes_nothing():
+    """Class: the cost side of a refutation. A caller's answer that skipped a step (every computation true, another
+    result, the shirts' count never used) refutes the entry there; the model's answer at the point next to it
+    agrees with the entry, so the entry is not disputed, and later variants are served, rightly."""
+    question = "{name} buys {n} shirts at ${p} each and pays with ${b}. How much change does {name} get?"
+    read = re.compile(r"buys (\d+) shirts at \$(\d+) each and pays with \$(\d+)")
+    slipped = "Bo buys 4 shirts at $11 each and pays with $60."
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        n, p, b = (int(x) for x in m.groups())
+        if slipped in spec.prompt:  # the product skipped: true computations, another result
+            return f"{b} - {p} = <<{b}-{p}={b - p}>>{b - p}\n#### {b - p}"
+        return f"{n} * {p} = <<{n}*{p}={n * p}>>{n * p}\n{b} - {n * p} = <<{b}-{n * p}={b - n * p}>>{b - n * p}\n#### {b - n * p}"
+
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=model),
+        config=EngineConfig(corroboration_probes=0),
+    )
+    assert engine.run(Request(question.format(name="Ann", n=3, p=12, b=50))).trace.verified
+    out = engine.run(Request(question.format(name="Bo", n=4, p=11, b=60)))
+    assert out.trace.backend_calls == 1 and out.text.endswith("#### 49")  # the slip, served as the model wrote it
+    assert background.drain(10)
+    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["disputed"] == 0
+    grid = [(5, 9, 70), (2, 13, 40), (6, 7, 50)]
+    served, wrong = tally(engine, [(question.format(name="Cy", n=n, p=p, b=b), Fraction(b - n * p)) for n, p, b in grid])
+    assert wrong == 0 and served == len(grid)
+
+
 CEILINGS = {
     "en": (
         "A parking garage charges ${r} per hour, and any part of an hour is charged as a full hour. {name} parks for "
