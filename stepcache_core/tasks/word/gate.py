@@ -255,7 +255,8 @@ _PERIOD_OR_GROUP = (
 # "al massimo un mese"): a limit word before an article, or "at most" after one and its noun
 _LIMIT_WORDS = (
     r"at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|no\s+more\s+than|not\s+more\s+than|no\s+less\s+than|never\s+more\s+than|"
-    r"more\s+than|less\s+than|fewer\s+than|longer\s+than|up\s+to|beyond|exceeding|past|over|under|"
+    r"more\s+than|less\s+than|fewer\s+than|longer\s+than|shorter\s+than|short\s+of|less\s+time\s+than|exactly|"
+    r"up\s+to|beyond|exceeding|past|over|under|"
     r"a\s+maximum\s+of|a\s+minimum\s+of|capped\s+at|limited\s+to|"
     r"höchstens|mindestens|maximal|minimal|bis\s+zu|mehr\s+als|weniger\s+als|länger\s+als|über|"
     r"como\s+m[áa]ximo|como\s+m[íi]nimo|m[áa]s\s+de|menos\s+de|hasta|"
@@ -267,7 +268,9 @@ _LIMIT_WORDS = (
 _ARTICLE = r"(?:a|an|one|ein|eine|einen|einem|einer|un|una|uno|une|um|uma|een|half\s+an?)"
 _LIMIT_IN_WORDS = re.compile(
     rf"\b(?:{_LIMIT_WORDS})\s*{_ARTICLE}\s+(?:full\s+|whole\s+|single\s+)?(?:{_PERIOD_OR_GROUP})\b"
-    rf"|\b{_ARTICLE}\s+(?:full\s+|whole\s+)?(?:{_PERIOD_OR_GROUP})\s+(?:at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|max(?:imum)?|tops)\b",
+    rf"|\b{_ARTICLE}[\s-]+(?:full\s+|whole\s+|one[\s-]+)?(?:{_PERIOD_OR_GROUP})[\s-]+(?:at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|"
+    r"max(?:imum)?|min(?:imum)?|limit|cap|tops|or\s+(?:more|longer|less|shorter|fewer|over|under))\b"
+    rf"|\b(?:shortest|longest|smallest|largest|fewest)\b[^.;:?!]{{0,40}}?\bis\s+{_ARTICLE}\s+(?:{_PERIOD_OR_GROUP})\b",
     re.IGNORECASE,
 )
 

@@ -1130,6 +1130,59 @@ def test_a_limit_said_without_a_digit_moves_no_number(family, first):
     assert wrong == 0
 
 
+# (question, the floor, the first (count, rate), the variants)
+MINIMUMS_IN_WORDS = {
+    "shorter-en": (
+        "A shop rents a bike for ${r} per day. Rentals shorter than a week are billed as a full week. {name} rents a "
+        "bike for {n} days. How much does {name} pay?",
+        7,
+        (20, 3),
+        [(25, 4), (5, 4), (3, 6), (6, 5), (4, 9), (30, 2), (10, 3)],
+    ),
+    "shortest-en": (
+        "A shop rents a bike for ${r} per day, and the shortest rental it bills is a week. {name} rents a bike for {n} "
+        "days. How much does {name} pay?",
+        7,
+        (20, 3),
+        [(25, 4), (5, 4), (3, 6), (6, 5), (4, 9), (30, 2), (10, 3)],
+    ),
+    "hour-minimum-en": (
+        "A plumber charges ${r} per minute, with a one-hour minimum. {name} needs the plumber for {n} minutes. How "
+        "much does {name} pay?",
+        60,
+        (120, 3),
+        [(150, 4), (30, 4), (45, 6), (20, 5), (50, 9), (90, 3)],
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(MINIMUMS_IN_WORDS))
+def test_a_minimum_said_without_a_digit_moves_no_number(family):
+    """Class: a minimum the question says in words ("rentals shorter than a week are billed as a full week", "the
+    shortest rental it bills is a week", "a one-hour minimum"), idle at a first value far above it (20 days). A
+    helper got 4 of 6 or 7 served answers wrong (30 minutes served $120, $240 right): no probe went below about
+    half the first value, and the first one that agreed vouched for every value. The gate reads these limits."""
+    question, floor, (n0, r0), variants = MINIMUMS_IN_WORDS[family]
+    read = re.compile(r"\$(\d+) per (?:day|minute).*?(\w+) (?:rents a bike for|needs the plumber for) (\d+)", re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        if n >= floor:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
+        return f"The least billed is {floor}: {floor} * {r} = <<{floor}*{r}={floor * r}>>{floor * r} dollars.\n#### {floor * r}"
+
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
+    )
+    asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(max(n0, floor) * r0))]
+    asks += [(question.format(name="Bea", n=n, r=r), Fraction(max(n, floor) * r)) for n, r in variants]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
+
+
 UNREAD_CAP = (
     "A shop rents a bike for ${r} per day. The bill never grows once the bike has been out for a week. {name} rents "
     "a bike for {n} days. How much does {name} pay?"
