@@ -31,7 +31,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -182,16 +182,7 @@ class Prober:
         ambiguous = getattr(corroboration, "ambiguous", None)
         cached: list[Step] | None = None
         best, fitting = -1, 0
-        for request in corroboration.probes(prep.request, prep.problem):
-            run = RunLog()
-            try:
-                probe = self._prepare(replace(request, task=profile.name), run)
-            except StepCacheError:
-                continue
-            if probe.entry_id in asked or probe.profile.name != profile.name:
-                continue
-            if not profile.gate.compatible(old, probe.problem).ok:
-                continue
+        for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem), asked):
             cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
             varied = corroboration.varied(old, probe.problem, cached) - entry.corroborated
             if not varied:
@@ -311,16 +302,13 @@ class Prober:
                 self.usage["corroborated"] += 1
         return prep
 
-    def _near(
-        self, prep: Prepared, entry: Entry, old: Any, cached: list[Step], point: Prepared, asked: set[str]
-    ) -> tuple[Prepared, Any, frozenset[str]] | None:
-        """Of the task's second points drawn around ``point`` (its own probes), the one nearest to it (the values'
-        ratios to its values closest to 1) where ``entry`` re-derives and an agreement may vouch for something."""
-        profile, corroboration = prep.profile, prep.profile.corroboration
-        assert corroboration is not None
-        here = [abs(v) for v in point.problem.values]
-        best: tuple[float, tuple[Prepared, Any, frozenset[str]]] | None = None
-        for request in list(corroboration.probes(point.request, point.problem))[:_NEAR]:
+    def _points(
+        self, prep: Prepared, old: Any, requests: Iterable[Request], asked: set[str]
+    ) -> Iterator[tuple[Prepared, RunLog]]:
+        """``requests`` prepared as points of ``prep``'s task, each with its run log: those not asked yet whose
+        question the task's gate lets ``old``'s answer be re-derived for."""
+        profile = prep.profile
+        for request in requests:
             run = RunLog()
             try:
                 probe = self._prepare(replace(request, task=profile.name), run)
@@ -328,8 +316,19 @@ class Prober:
                 continue
             if probe.entry_id in asked or probe.profile.name != profile.name:
                 continue
-            if not profile.gate.compatible(old, probe.problem).ok:
-                continue
+            if profile.gate.compatible(old, probe.problem).ok:
+                yield probe, run
+
+    def _near(
+        self, prep: Prepared, entry: Entry, old: Any, cached: list[Step], point: Prepared, asked: set[str]
+    ) -> tuple[Prepared, Any, frozenset[str]] | None:
+        """Of the task's second points drawn around ``point`` (its own probes), the one nearest to it (the values'
+        ratios to its values closest to 1) where ``entry`` re-derives and an agreement may vouch for something."""
+        corroboration = prep.profile.corroboration
+        assert corroboration is not None
+        here = [abs(v) for v in point.problem.values]
+        best: tuple[float, tuple[Prepared, Any, frozenset[str]]] | None = None
+        for probe, run in self._points(prep, old, list(corroboration.probes(point.request, point.problem))[:_NEAR], asked):
             values = [abs(v) for v in probe.problem.values]
             if len(values) != len(here) or not all(values) or not all(here):
                 continue

@@ -28,12 +28,12 @@ from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec
 
 
-def engine_for(model: Callable[[GenerationSpec], str]) -> StepCacheEngine:
+def engine_for(model: Callable[[GenerationSpec], str], probes: int = 2) -> StepCacheEngine:
     return StepCacheEngine(
         store=MemoryStore(),
         embedder=HashEmbedder(),
         backend=ScriptedBackend(respond=model),
-        config=EngineConfig(corroboration_probes=2),
+        config=EngineConfig(corroboration_probes=probes),
     )
 
 
@@ -1120,9 +1120,7 @@ def test_a_limit_said_without_a_digit_moves_no_number(family, first):
         r, name, n = int(m[1]), m[2], int(m[3])
         return (under if n <= cap else over).format(name=name, n=n, r=r, t=min(n, cap) * r)
 
-    engine = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
-    )
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     n0, r0 = first
     asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(min(n0, cap) * r0))]
     asks += [(question.format(name="Bea", n=n, r=r), Fraction(min(n, cap) * r)) for n, r in CAP_VARIANTS]
@@ -1174,9 +1172,7 @@ def test_a_minimum_said_without_a_digit_moves_no_number(family):
             return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
         return f"The least billed is {floor}: {floor} * {r} = <<{floor}*{r}={floor * r}>>{floor * r} dollars.\n#### {floor * r}"
 
-    engine = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
-    )
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(max(n0, floor) * r0))]
     asks += [(question.format(name="Bea", n=n, r=r), Fraction(max(n, floor) * r)) for n, r in variants]
     _, wrong = tally(engine, asks)
@@ -1187,6 +1183,18 @@ UNREAD_CAP = (
     "A shop rents a bike for ${r} per day. The bill never grows once the bike has been out for a week. {name} rents "
     "a bike for {n} days. How much does {name} pay?"
 )
+UNREAD_CAP_READ = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
+
+
+def week_capped(spec: GenerationSpec) -> str:
+    """The right answer to ``UNREAD_CAP``: a week is the most that is charged."""
+    m = UNREAD_CAP_READ.search(spec.prompt)
+    if m is None:
+        return "I cannot help with that."
+    r, name, n = int(m[1]), m[2], int(m[3])
+    if n <= 7:
+        return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
+    return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
 
 
 @pytest.mark.parametrize("first", [(6, 4), (4, 9), (2, 5)])
@@ -1198,20 +1206,7 @@ def test_a_probe_answer_that_leaves_a_number_aside_refutes_the_entry(first):
     result is another: it refutes the entry. The point next to it disagrees too (a skipped step would not), and
     the entry is disputed. Where no probe crosses the cap (a first question of 5 days, whose first probe asks 3),
     this reads nothing: see the README."""
-    read = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
-
-    def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
-        if m is None:
-            return "I cannot help with that."
-        r, name, n = int(m[1]), m[2], int(m[3])
-        if n <= 7:
-            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
-        return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
-
-    engine = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model), config=EngineConfig()
-    )
+    engine = engine_for(week_capped, probes=EngineConfig().corroboration_probes)
     n0, r0 = first
     asks = [(UNREAD_CAP.format(name="Ann", n=n0, r=r0), Fraction(min(n0, 7) * r0))]
     asks += [(UNREAD_CAP.format(name="Bea", n=n, r=r), Fraction(min(n, 7) * r)) for n, r in CAP_VARIANTS]
@@ -1224,23 +1219,7 @@ def test_a_callers_answer_that_leaves_a_number_aside_refutes_the_entry():
     (none here): the model's answer there, unverified, refutes the entry; the engine asks the point next to it,
     the model disagrees again, and the entry is disputed. Before, a later caller under the cap (4 days) agreed
     and vouched for every number, and callers over it were served the uncapped product."""
-    read = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
-
-    def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
-        if m is None:
-            return "I cannot help with that."
-        r, name, n = int(m[1]), m[2], int(m[3])
-        if n <= 7:
-            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
-        return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
-
-    engine = StepCacheEngine(
-        store=MemoryStore(),
-        embedder=HashEmbedder(),
-        backend=ScriptedBackend(respond=model),
-        config=EngineConfig(corroboration_probes=0),
-    )
+    engine = engine_for(week_capped, probes=0)
     grid = [(5, 3), (15, 6), (4, 9), (20, 8), (30, 4), (6, 5), (9, 5)]
     _, wrong = tally(engine, [(UNREAD_CAP.format(name="Ann", n=n, r=r), Fraction(min(n, 7) * r)) for n, r in grid])
     assert wrong == 0 and engine.prober.usage["disputed"] >= 1
@@ -1263,12 +1242,7 @@ def test_a_step_skipped_at_one_point_only_refutes_nothing():
             return f"{b} - {p} = <<{b}-{p}={b - p}>>{b - p}\n#### {b - p}"
         return f"{n} * {p} = <<{n}*{p}={n * p}>>{n * p}\n{b} - {n * p} = <<{b}-{n * p}={b - n * p}>>{b - n * p}\n#### {b - n * p}"
 
-    engine = StepCacheEngine(
-        store=MemoryStore(),
-        embedder=HashEmbedder(),
-        backend=ScriptedBackend(respond=model),
-        config=EngineConfig(corroboration_probes=0),
-    )
+    engine = engine_for(model, probes=0)
     assert engine.run(Request(question.format(name="Ann", n=3, p=12, b=50))).trace.verified
     out = engine.run(Request(question.format(name="Bo", n=4, p=11, b=60)))
     assert out.trace.backend_calls == 1 and out.text.endswith("#### 49")  # the slip, served as the model wrote it
