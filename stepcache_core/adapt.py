@@ -164,7 +164,7 @@ class Adaptation:
             return None
         try:
             return precedent.candidate.entry if corroboration.refutes(prep.problem, precedent.steps, steps) else None
-        except Exception:  # a check that cannot tell: the entry is disputed (a reuse is skipped where one cannot tell)
+        except Exception:  # a check that cannot tell: the entry is checked as if refuted (where one cannot tell, no reuse)
             return precedent.candidate.entry
 
     def similarity(self, a: str, b: str) -> float:

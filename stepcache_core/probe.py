@@ -19,7 +19,10 @@ after a first round (the default budget is 4); at most two precedents are asked 
 Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
 words); a round that corroborates some slots is followed, within the budget, by one that varies what is left, and
-a round whose answer does not verify (the model slipped there) by one at another point. A precedent is asked only
+a round whose answer does not verify (the model slipped there) by one at another point. An answer that does not
+verify but computes truly and ends elsewhere refutes the entry (it left a number aside, as a rule the entry never
+showed would): the point next to it is asked, and the entry is disputed unless the model agrees there; a caller's
+own answer that refutes an entry is checked the same way (:meth:`Prober.confirm`). A precedent is asked only
 at a point where the task says the first answer fails on which quantity a number is (``Corroboration.ambiguous``),
 not where a value stops fitting its role (a count that is not whole there is no question worth asking).
 What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).

@@ -142,7 +142,7 @@ class Corroboration(Protocol):
     - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
       the entry when the engine asked itself: see ``probes``).
     - ``refutes(problem, adapted, answered)``: whether an answer that did not verify disagrees all the same (see
-      there): the entry is disputed.
+      there): the point next to it is asked, and the entry disputed unless the model agrees there.
     - ``probes(request, problem)``: second points the engine may ask about itself (see there).
     - optionally ``contrast(old, cached, new, adapted) -> int``: how differently the entry's answer re-derived at a
       second point ``new`` orders its quantities and results than at ``old`` (the engine probes the point where
@@ -177,8 +177,9 @@ class Corroboration(Protocol):
     def refutes(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether a model answer to ``problem`` that did not verify still says the entry's steps ``adapted`` to it
         are wrong: it is consistent in itself and gives another result (it left aside a number the entry computes
-        with, as a rule idle at the entry's own numbers would). The entry is then disputed; a slip of the model's
-        (a false computation) refutes nothing."""
+        with, as a rule idle at the entry's own numbers would, or it skipped a step): the engine asks the point next
+        to it, and disputes the entry unless the model agrees there. A false computation is a slip and refutes
+        nothing."""
         ...
 
     def probes(self, request: Request, problem: Any) -> Sequence[Request]:
