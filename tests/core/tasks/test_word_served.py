@@ -1046,6 +1046,26 @@ def test_a_rule_the_first_numbers_leave_idle_moves_no_number(case):
 
 
 # ------------------------------------------------------------------------------ a limit said without a digit
+def wrong_rentals(
+    model: Callable[[GenerationSpec], str],
+    question: str,
+    first: tuple[int, int],
+    variants: list[tuple[int, int]],
+    billed: Callable[[int], int],
+    disputed: list[int] | None = None,
+) -> int:
+    """Wrong answers served for a rental ``question`` ({n} days or units at ${r}) asked first at ``first``, then at
+    each of ``variants`` (count, rate), on an engine with the default probe budget; ``billed``: the units charged
+    for a count. ``disputed`` receives how many entries the probes disputed."""
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    asks = [(question.format(name="Ann", n=first[0], r=first[1]), Fraction(billed(first[0]) * first[1]))]
+    asks += [(question.format(name="Bea", n=n, r=r), Fraction(billed(n) * r)) for n, r in variants]
+    _, wrong = tally(engine, asks)
+    if disputed is not None:
+        disputed.append(engine.prober.usage["disputed"])
+    return wrong
+
+
 # (question, what reads a point's rate, name and count, the cap, the answer under the cap, the answer over it)
 CAPS_IN_WORDS = {
     "week-en": (
@@ -1120,12 +1140,7 @@ def test_a_limit_said_without_a_digit_moves_no_number(family, first):
         r, name, n = int(m[1]), m[2], int(m[3])
         return (under if n <= cap else over).format(name=name, n=n, r=r, t=min(n, cap) * r)
 
-    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
-    n0, r0 = first
-    asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(min(n0, cap) * r0))]
-    asks += [(question.format(name="Bea", n=n, r=r), Fraction(min(n, cap) * r)) for n, r in CAP_VARIANTS]
-    _, wrong = tally(engine, asks)
-    assert wrong == 0
+    assert wrong_rentals(model, question, first, CAP_VARIANTS, lambda n: min(n, cap)) == 0
 
 
 # (question, the floor, the first (count, rate), the variants)
@@ -1172,11 +1187,7 @@ def test_a_minimum_said_without_a_digit_moves_no_number(family):
             return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
         return f"The least billed is {floor}: {floor} * {r} = <<{floor}*{r}={floor * r}>>{floor * r} dollars.\n#### {floor * r}"
 
-    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
-    asks = [(question.format(name="Ann", n=n0, r=r0), Fraction(max(n0, floor) * r0))]
-    asks += [(question.format(name="Bea", n=n, r=r), Fraction(max(n, floor) * r)) for n, r in variants]
-    _, wrong = tally(engine, asks)
-    assert wrong == 0
+    assert wrong_rentals(model, question, (n0, r0), variants, lambda n: max(n, floor)) == 0
 
 
 UNREAD_CAP = (
@@ -1206,12 +1217,9 @@ def test_a_probe_answer_that_leaves_a_number_aside_refutes_the_entry(first):
     result is another: it refutes the entry. The point next to it disagrees too (a skipped step would not), and
     the entry is disputed. Where no probe crosses the cap (a first question of 5 days, whose first probe asks 3),
     this reads nothing: see the README."""
-    engine = engine_for(week_capped, probes=EngineConfig().corroboration_probes)
-    n0, r0 = first
-    asks = [(UNREAD_CAP.format(name="Ann", n=n0, r=r0), Fraction(min(n0, 7) * r0))]
-    asks += [(UNREAD_CAP.format(name="Bea", n=n, r=r), Fraction(min(n, 7) * r)) for n, r in CAP_VARIANTS]
-    _, wrong = tally(engine, asks)
-    assert wrong == 0 and engine.prober.usage["disputed"] >= 1
+    disputed: list[int] = []
+    assert wrong_rentals(week_capped, UNREAD_CAP, first, CAP_VARIANTS, lambda n: min(n, 7), disputed) == 0
+    assert disputed[0] >= 1
 
 
 def test_a_callers_answer_that_leaves_a_number_aside_refutes_the_entry():
