@@ -123,9 +123,9 @@ class Adaptation:
             return frozenset()
         try:
             varied = corroboration.varied(adapted.old, prep.problem, adapted.cached)
+            return corroboration.missing(adapted.old, varied, adapted.candidate.entry.corroborated)
         except Exception as e:  # a check that cannot tell: nothing is vouched for
             return frozenset({f"unknown ({type(e).__name__})"})
-        return varied - adapted.candidate.entry.corroborated
 
     def corroborates(
         self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]

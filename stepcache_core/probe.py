@@ -187,7 +187,9 @@ class Prober:
         best, fitting = -1, 0
         for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem), asked):
             cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
-            varied = corroboration.varied(old, probe.problem, cached) - entry.corroborated
+            varied = corroboration.missing(
+                old, corroboration.varied(old, probe.problem, cached), entry.corroborated, probing=True
+            )
             if not varied:
                 continue  # vouched for already: a point that varies what is not
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)])
@@ -338,7 +340,7 @@ class Prober:
             distance = sum(abs(math.log(float(a / b))) for a, b in zip(values, here, strict=True))
             if best is not None and distance >= best[0]:
                 continue
-            varied = corroboration.vouching(old, probe.problem, cached) - entry.corroborated
+            varied = corroboration.missing(old, corroboration.vouching(old, probe.problem, cached), entry.corroborated)
             adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)]) if varied else None
             if adapted is not None and adapted.ok:
                 best = (distance, (probe, adapted, varied))

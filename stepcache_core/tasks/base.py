@@ -139,6 +139,9 @@ class Corroboration(Protocol):
       where it computes as the entry does (``same_form``).
     - ``vouching(old, new, cached)``: of the slots ``varied``, those an agreement at ``new`` may vouch for at all
       (none where a value it keeps may hide what moved).
+    - ``missing(old, needed, corroborated)``: of the slots ``needed`` (what ``varied`` names), those an entry
+      ``corroborated`` for these slots is not: at least those it does not hold (a task may read a slot as held
+      by others, such as a value within the span agreeing answers covered).
     - ``agrees(problem, adapted, answered)``: whether the two give the same result (a disagreement disputes
       the entry when the engine asked itself: see ``probes``).
     - ``refutes(problem, adapted, answered)``: whether an answer that did not verify disagrees all the same (see
@@ -167,6 +170,12 @@ class Corroboration(Protocol):
     def vouching(self, old: Any, new: Any, cached: Sequence[Step]) -> frozenset[str]:
         """The slots an agreement at ``new`` may vouch for, of those ``varied`` names: none where a value ``new``
         keeps could stand for something of the answer's that moved (a result it never wrote down)."""
+        ...
+
+    def missing(self, old: Any, needed: frozenset[str], corroborated: frozenset[str], *, probing: bool = False) -> frozenset[str]:
+        """The slots of ``needed`` that an entry for ``old`` corroborated for ``corroborated`` is not vouched for;
+        ``probing``: those a probe at the point ``needed`` names would be asked for (the task may leave some to
+        callers' own variants)."""
         ...
 
     def agrees(self, problem: Any, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:

@@ -30,7 +30,7 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
-from .numbers import Quantity, write_number, write_words
+from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem
 from .read import computations, evaluate, final_answer
 from .verify import named_constants
@@ -62,7 +62,11 @@ class WordCorroboration:
             for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=True))
             if a.kind in ("digits", "percent") and a.value.denominator % b.value.denominator
         }
-        return frozenset(moved | ranked | finer)
+        # an amount said as a unit in words that the answer never computes with ("once the bike has been out for a
+        # week"): it may be a limit the first numbers leave idle, so each number it may limit ("5 days") is served
+        # only within the span agreeing answers covered (see ``missing``)
+        spans = _spans(old, new, _unread_units(old, _text(cached) if cached is not None else None))
+        return frozenset(moved | ranked | finer | spans)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
         """The slots an agreement at ``new`` may vouch for: those :meth:`varied` names, or none where ``new`` keeps
@@ -82,9 +86,37 @@ class WordCorroboration:
         if moved and set(moved) <= set(old.values):
             # the question's own values traded between its quantities (the point where they trade places): a rule
             # idle at the first numbers ("a week at most", for 5 days) is idle there too; it vouches for how they
-            # rank, and points with values of their own for the rest
-            return frozenset(s for s in varied if s.startswith("rank("))
+            # rank and for the span to its own values, and points with values of their own for the rest
+            return frozenset(s for s in varied if s.startswith(("rank(", "at(")))
         return varied
+
+    def missing(
+        self, old: WordProblem, needed: frozenset[str], corroborated: frozenset[str], *, probing: bool = False
+    ) -> frozenset[str]:
+        """Of the slots ``needed``, those ``corroborated`` does not hold. A value's ``at(qN)=v`` is held when it lies
+        between the first value and one an agreeing answer had, or between two such: a rule the first numbers
+        leave idle ("the bill stops growing once the bike has been out for a week", "rentals shorter than a week
+        are billed as a full week") bites past some value on one side, and an answer that agreed at a point on
+        this side of it says nothing of the other. A variant is served only within what agreeing answers spanned
+        (each quantity on its own). ``probing``: what a probe at the point that ``needed`` names would add; past
+        the span on a side an agreeing answer reached twice the first value or half of it, only a caller's own
+        variant takes it further (a probe per structure and side: an entry inherits the span it agreed with)."""
+        out = set(needed - corroborated)
+        spans: dict[int, list[Fraction]] = {}
+        for slot in corroborated:
+            if (m := _AT.fullmatch(slot)) is not None:
+                spans.setdefault(int(m.group(1)), []).append(Fraction(m.group(2)))
+        for slot in needed:
+            m = _AT.fullmatch(slot)
+            if m is None or slot not in out or int(m.group(1)) >= len(old.values):
+                continue
+            first, value = old.values[int(m.group(1))], Fraction(m.group(2))
+            reached = [first, *spans.get(int(m.group(1)), [])]
+            if min(reached) <= value <= max(reached):
+                out.discard(slot)
+            elif probing and first > 0 and (max(reached) >= 2 * first if value > first else min(reached) * 2 <= first):
+                out.discard(slot)
+        return frozenset(out)
 
     def agrees(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         mine, yours = final_answer(_text(adapted)), final_answer(_text(answered))
@@ -105,6 +137,8 @@ class WordCorroboration:
         slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
         # a value that is no whole number vouches for finer values than a question's whole ones (see ``varied``)
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
+        # and for this value of each: the span it stretches to (see ``missing``)
+        slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
@@ -209,6 +243,86 @@ class WordCorroboration:
             # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
             out += _points(request, problem, slots, rng, n, split=True)
         return out
+
+
+_AT = re.compile(r"at\(q(\d+)\)=(-?\d+(?:/\d+)?)")
+
+
+# a period or a group said as one unit, in the languages the gate reads, what it may stand for (a week: 7 days,
+# 168 hours; a month: 28 to 31 days, 4 weeks; a dozen: 12), and whether it is a period (it limits the quantities
+# counted in periods: "5 days", "8 hours"; a group limits any count); not a pair (2 hides in any answer), not a
+# second ("a second time")
+_UNITS: tuple[tuple[str, frozenset[int], bool], ...] = (
+    (r"weeks?|Wochen?|semanas?|semaines?|settiman[ae]|weken", frozenset({7, 168}), True),
+    (r"fortnights?|quincenas?|quinzaines?", frozenset({14}), True),
+    (r"months?|Monate?s?|mes(?:es)?|mois|mes[ei]|maand(?:en)?", frozenset({4, 12, 28, 29, 30, 31}), True),
+    (r"years?|Jahre?s?|años?|ans?|années?|ann[oi]|anos?|jaar|jaren", frozenset({12, 52, 365, 366}), True),
+    (r"days?|Tage?s?|d[íi]as?|jours?|giorn[oi]|dag(?:en)?", frozenset({24}), True),
+    (r"hours?|Stunden?|horas?|heures?|or[ae]|uur|uren", frozenset({60}), True),
+    (r"minutes?|Minuten?|minutos?|minuti", frozenset({60}), True),
+    (r"decades?|Jahrzehnte?s?|décadas?|décennies?|decenni[oi]", frozenset({10}), True),
+    (r"dozens?|Dutzend|docenas?|douzaines?|dozzin[ae]|dúzias?|dozijn", frozenset({12}), False),
+)
+_UNIT = re.compile(
+    r"(?<![\w-])(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+"
+    r"(?:(?:full|whole|single|entire|ganze[nr]?|entera?|entière?|intera?|intero)\s+)?"
+    rf"({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})\b",
+    re.IGNORECASE,
+)
+# a count of periods: "5 days", "8 full hours", "3 Tage", "10 noches"; not a rate ("$15 per day", "$3 a day")
+_PERIODS_AFTER = re.compile(
+    r"\s*(?:(?!(?:per|an?|each|every|the|pro|je|por|cada|par|chaque|al|ogni|la|le|el|il)\s)[^\W\d_]+\s+)?(?:"
+    + "|".join(w for w, _, period in _UNITS if period)
+    + r"|nights?|Nächte|noches?|nuits?|nott[ei]|noites?|nachten)\b",
+    re.IGNORECASE,
+)
+# what follows a count in a rate, not an amount: "5 days a week", "six days a week", "twice a day", "$15 an hour"
+_RATE = re.compile(r"\W*(?:[^\W\d_]+\s+){0,2}")
+# a plural noun right before one ("hours a week", "letters a week", "emails a day"): a rate too; not a verb ("the
+# rental lasts a week") nor a word that ends so ("is", "was", "as", "has")
+_PER_NOUN = re.compile(r"\b([a-z]{3,}s)\s+$", re.IGNORECASE)
+_NOT_NOUNS = frozenset(
+    "takes lasts runs costs charges bills keeps stays rents needs spends waits works sleeps gets is was has does "
+    "goes plus minus less thus always perhaps".split()
+)
+
+
+def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
+    """The quantities (indices) that an amount the question says as one unit in words (not a rate) may limit, when
+    ``answer`` never computes with its values as a constant: "out for a week" where no step takes 7 or 168 limits
+    "5 days" (a number of the question or a result the answer wrote does not count: 28 days' bill of $1 is no
+    month); "after a dozen" limits any count. ``None`` (no answer to read): as if it took none."""
+    prompt = problem.prompt
+    comps = [c for line in (answer or "").splitlines() for c in computations(line)]
+    found = set(problem.values) | {c.result.value for c in comps}
+    used = {n.value for c in comps for n in c.operands} - found
+    out: set[int] = set()
+    for m in _UNIT.finditer(prompt):
+        before = prompt[max(0, m.start() - 30) : m.start()]
+        counts = [q for q in quantities(before) if q.kind != "word" or q.value >= 1]
+        if re.search(r"\b(?:once|times)\s*$", before, re.IGNORECASE) or (counts and _RATE.fullmatch(before[counts[-1].end :])):
+            continue
+        if (noun := _PER_NOUN.search(before)) is not None and noun.group(1).lower() not in _NOT_NOUNS:
+            continue
+        values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, m.group(1), re.IGNORECASE))
+        if values & used:
+            continue
+        out |= {
+            i
+            for i, q in enumerate(problem.quantities)
+            if q.kind in ("digits", "percent", "fraction") and (not period or _PERIODS_AFTER.match(prompt, q.end))
+        }
+    return frozenset(out)
+
+
+def _spans(old: WordProblem, new: WordProblem, limited: frozenset[int]) -> set[str]:
+    """Each number of ``limited`` that moved, at its new value: ``at(q0)=12`` (see
+    :meth:`WordCorroboration.missing`)."""
+    return {
+        f"at(q{i})={b.value}"
+        for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=True))
+        if i in limited and a.value != b.value
+    }
 
 
 def _alike(problem: WordProblem, group: list[int], text: str) -> bool:

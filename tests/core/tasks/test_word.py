@@ -1038,3 +1038,45 @@ def test_a_number_that_counts_another_thing_of_the_question(question, line, valu
     problem = parse_problem(Request(question))
     num = next(n for n in line_numbers(line) if n.value == value)
     assert counts_other(problem, line, num) is other
+
+
+RENTAL = "A shop rents a bike for ${r} per day. {limit} {name} rents a bike for {n} days. How much does {name} pay?"
+
+
+@pytest.mark.parametrize(
+    ("limit", "answer", "limited"),
+    [
+        # an amount said as a unit, left aside by the answer: it may limit the count of days, not the rate per day
+        ("The bill never grows once the bike has been out for a week.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("Die Rechnung wächst nicht mehr nach einer Woche.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        # the answer computes with the unit's value: it is read, not left aside
+        ("The bill never grows once the bike has been out for a week.", "7 * 3 = 21\n#### 21", set()),
+        # a rate, not an amount ("5 days a week", "hours a week"); a result that equals the unit's value is no use
+        ("The shop opens 6 days a week.", "5 * 3 = 15\n#### 15", set()),
+        ("Its staff work 40 hours a week.", "5 * 3 = 15\n#### 15", set()),
+        ("The bill never grows once the bike has been out for a month.", "10 * 3 = 30\n#### 30", {"at(q1)=9"}),
+    ],
+)
+def test_spans_are_needed_only_for_what_a_unit_left_aside_may_limit(limit, answer, limited):
+    """Class: which moved numbers are served only within the span agreeing answers covered (see
+    ``WordCorroboration.missing``): those counted in periods, where the question says a period as one unit in
+    words that the answer never computes with."""
+    corroboration = word_problem_task().corroboration
+    assert corroboration is not None
+    old = parse_problem(Request(RENTAL.format(r=3, n=5, name="Ann", limit=limit)))
+    new = parse_problem(Request(RENTAL.format(r=4, n=9, name="Ann", limit=limit)))
+    cached = LayoutSegmenter().segment(answer)
+    spans = {s for s in corroboration.varied(old, new, cached) if s.startswith("at(")}
+    assert spans == limited
+
+
+def test_a_span_is_held_between_the_first_value_and_those_agreeing_answers_had():
+    """Class: the span itself: a value between the first one and one an agreeing answer had is held, one past
+    every such value is not; a probe is not asked past a side an answer reached twice the first value on."""
+    corroboration = word_problem_task().corroboration
+    assert corroboration is not None
+    old = parse_problem(Request(RENTAL.format(r=3, n=5, name="Ann", limit="")))
+    held = frozenset({"q0", "q1", "at(q1)=3", "at(q1)=12"})
+    need = frozenset({"q1", "at(q1)=4", "at(q1)=12", "at(q1)=2", "at(q1)=13"})
+    assert corroboration.missing(old, need, held) == {"at(q1)=2", "at(q1)=13"}
+    assert corroboration.missing(old, need, held, probing=True) == {"at(q1)=2"}

@@ -1233,6 +1233,83 @@ def test_a_callers_answer_that_leaves_a_number_aside_refutes_the_entry():
     assert wrong == 0 and engine.prober.usage["disputed"] >= 1
 
 
+# (question, what reads a point's rate, name and count, the units billed for a count)
+UNITS_UNREAD: dict[str, tuple[str, str, Callable[[int], int]]] = {
+    "week-cap-en": (UNREAD_CAP, UNREAD_CAP_READ.pattern, lambda n: min(n, 7)),
+    "month-cap-en": (
+        "A shop rents a bike for ${r} per day. The bill never grows once the bike has been out for a month. {name} "
+        "rents a bike for {n} days. How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: min(n, 30),
+    ),
+    "week-floor-en": (
+        "A shop rents a bike for ${r} per day. Short rentals are billed as though the bike had been out for a week. "
+        "{name} rents a bike for {n} days. How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: max(n, 7),
+    ),
+    "week-cap-de": (
+        "Ein Laden vermietet ein Rad für {r} Euro pro Tag. Die Rechnung wächst nicht mehr, sobald das Rad eine Woche "
+        "unterwegs war. {name} mietet ein Rad für {n} Tage. Wie viel zahlt {name}?",
+        r"für (\d+) Euro pro Tag.*?(\w+) mietet ein Rad für (\d+) Tage",
+        lambda n: min(n, 7),
+    ),
+    "dozen-cap-en": (
+        "A bakery sells rolls at ${r} each, and the price stops growing after a dozen. {name} buys {n} rolls. How much "
+        "does {name} pay?",
+        r"rolls at \$(\d+) each.*?(\w+) buys (\d+) rolls",
+        lambda n: min(n, 12),
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(UNITS_UNREAD))
+@pytest.mark.parametrize("first", [(5, 3), (10, 4)])
+def test_a_limit_said_as_a_unit_in_words_is_served_only_within_what_agreeing_answers_spanned(family, first):
+    """Class: a limit the gate does not read, said as one unit in words ("once the bike has been out for a week",
+    "for a month", "after a dozen", "sobald das Rad eine Woche unterwegs war"; a cap or a floor), idle at the
+    first numbers and at every point a probe or caller agreed at: a helper got 6 of 7 later variants served
+    wrong (a first question of 5 days, whose first probe asked 3). An amount said as a unit in words that the
+    answer never computes with may be such a limit: each moved number is served only within the span agreeing
+    answers covered (``WordCorroboration.missing``), and past it the model answers."""
+    question, pattern, billed = UNITS_UNREAD[family]
+    read = re.compile(pattern, re.S)
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        k = billed(n)
+        if k == n:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r}.\n#### {n * r}"
+        return f"{name} is billed for {k}: {k} * {r} = <<{k}*{r}={k * r}>>{k * r}.\n#### {k * r}"
+
+    variants = [(9, 5), (3, 4), (12, 3), (6, 7), (8, 6), (4, 9), (14, 2), (40, 3), (33, 6), (45, 2)]
+    assert wrong_rentals(model, question, first, variants, billed) == 0
+
+
+def test_a_unit_the_answer_computes_with_needs_no_span():
+    """Class: the cost side. A unit in words the answer computes with ("for a week", 7 days) is read, not a limit
+    idle at the first numbers: variants are served past what the probes spanned."""
+    question = "A shop rents a bike for ${r} per day. {name} rents {n} bikes for a week. How much does {name} pay?"
+    read = re.compile(r"for \$(\d+) per day\. (\w+) rents (\d+) bikes")
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, n = int(m[1]), int(m[3])
+        return f"A week is 7 days: {n} * 7 = <<{n}*7={7 * n}>>{7 * n} bike-days.\n{7 * n} * {r} = <<{7 * n}*{r}={7 * n * r}>>{7 * n * r}.\n#### {7 * n * r}"
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    assert engine.run(Request(question.format(name="Ann", n=3, r=5))).trace.verified
+    assert background.drain(10)
+    asks = [(question.format(name="Bea", n=n, r=r), Fraction(7 * n * r)) for n, r in [(40, 9), (11, 30), (4, 6)]]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0 and served == len(asks)
+
+
 def test_a_step_skipped_at_one_point_only_refutes_nothing():
     """Class: the cost side of a refutation. A caller's answer that skipped a step (every computation true, another
     result, the shirts' count never used) refutes the entry there; the model's answer at the point next to it
