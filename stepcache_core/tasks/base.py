@@ -311,6 +311,9 @@ class TaskRegistry:
 
     def __init__(self, profiles: Sequence[TaskProfile] = ()) -> None:
         self._profiles: dict[str, TaskProfile] = {}
+        # the last request detected and its task: the exact path and the whole way of one request ask for the
+        # same request object (a detector may take a millisecond: the equation's reads every word problem)
+        self._last: tuple[Request, TaskProfile] | None = None
         for p in profiles:
             self.register(p)
 
@@ -320,6 +323,7 @@ class TaskRegistry:
         if profile.name in self._profiles and not replace:
             raise ConfigError(f"task {profile.name!r} is already registered; pass replace=True")
         self._profiles[profile.name] = profile
+        self._last = None
 
     def get(self, name: str) -> TaskProfile:
         try:
@@ -329,8 +333,12 @@ class TaskRegistry:
 
     def detect(self, request: Request) -> TaskProfile:
         """The first registered task (in registration order) whose detector accepts the request."""
+        last = self._last
+        if last is not None and last[0] is request:
+            return last[1]
         for profile in self._profiles.values():
             if profile.detect(request):
+                self._last = (request, profile)
                 return profile
         raise ConfigError("no registered task accepts this request; register a catch-all task")
 

@@ -45,16 +45,8 @@ class WordGate:
             # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
             # apples"): under another name or number it may hold no more, or hold where it did not
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
-        if moved and (_thresholds(new.prompt) or any(_compared(new.prompt, q) for q in new.quantities)):
-            return Verdict(False, "the question sets a threshold the new numbers may cross")
-        if moved and (_BRANCH.search(new.prompt) or _RULES.search(new.prompt) or _compares_in_a_condition(new.prompt)):
-            return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
-        if moved and _LIMIT_IN_WORDS.search(new.prompt):
-            return Verdict(False, "the question sets a limit in words the new numbers may cross")
-        if moved and (_UNREAD_NUMBER.search(new.prompt) or _number_word(new.prompt) or _roman(new.prompt)):
-            # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
-            # stays text of the template, and may be a limit the moved numbers cross
-            return Verdict(False, "the question states a number in words the task does not read")
+        if moved and (reason := _unread(new.prompt, new.quantities)) is not None:
+            return Verdict(False, reason)
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
         return Verdict.passed()
@@ -93,6 +85,23 @@ _AFTER = re.compile(
     r"^\s*(?:minimum|maximum|min\b|max\b|or\s+beyond|plus\b|upwards?\b|-\s*\$?\d|–\s*\$?\d)",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=1024)
+def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
+    """Why the question ``prompt`` (with its ``quantities``) says something its numbers may not move past, or
+    ``None``. Read once per question: the gate weighs every candidate entry against the same one."""
+    if _thresholds(prompt) or any(_compared(prompt, q) for q in quantities):
+        return "the question sets a threshold the new numbers may cross"
+    if _BRANCH.search(prompt) or _RULES.search(prompt) or _compares_in_a_condition(prompt):
+        return "the answer may take another branch when the numbers compare otherwise"
+    if _LIMIT_IN_WORDS.search(prompt):
+        return "the question sets a limit in words the new numbers may cross"
+    if _UNREAD_NUMBER.search(prompt) or _number_word(prompt) or _roman(prompt):
+        # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
+        # stays text of the template, and may be a limit the moved numbers cross
+        return "the question states a number in words the task does not read"
+    return None
 
 
 def _thresholds(prompt: str) -> bool:

@@ -58,21 +58,27 @@ def named_constants(*texts: str) -> frozenset[Fraction]:
     return frozenset(named)
 
 
+@lru_cache(maxsize=1024)
+def _people(prompt: str, starts: tuple[int, ...]) -> Fraction:
+    """How many people the paragraphs of ``prompt`` that hold the quantities (at ``starts``) name: an instruction
+    around the question ("Put your final answer in ...") names no one. Read once per question: the verifier asks
+    for every number of every step."""
+    begins = [0] + [m.end() for m in re.finditer(r"\n\s*\n", prompt)]
+    ends = begins[1:] + [len(prompt)]
+    people = {
+        word
+        for begin, end in zip(begins, ends, strict=True)
+        if any(begin <= start < end for start in starts)
+        for _, _, word in names_in(prompt[begin:end])
+    }
+    return Fraction(len(people))
+
+
 def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
     """How many people the question names, when ``text`` says that count in words ("the average age of the two",
     "all three of them"): a count the question fixes by its names (the same in every question its gate lets
     through), which a step may divide by."""
-    # the people of the paragraphs that hold the quantities: an instruction around the question ("Put your final
-    # answer in ...") names no one
-    starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", problem.prompt)]
-    ends = starts[1:] + [len(problem.prompt)]
-    people = {
-        word
-        for start, end in zip(starts, ends, strict=True)
-        if any(start <= q.start < end for q in problem.quantities)
-        for _, _, word in names_in(problem.prompt[start:end])
-    }
-    count = Fraction(len(people))
+    count = _people(problem.prompt, tuple(q.start for q in problem.quantities))
     said = any(q.kind == "word" and q.value == count for q in quantities(text))
     return frozenset({count}) if count >= 2 and said else frozenset()
 
