@@ -712,3 +712,47 @@ def test_an_answer_agreeing_in_another_form_inherits_no_corroboration(language):
         engine, [(question.format(name=name, t=t, u=t, k=k, m=minutes), 2 * t * 60 + k * minutes) for name, t, k, minutes in asks]
     )
     assert wrong == 0 and served >= 4
+
+
+HIRING = (
+    "{n} people apply for a job at Acme. Of the people that apply, only {p}% receive interviews. Of those who receive "
+    "interviews, {q}% receive a job offer. Of those who receive a job offer, {part} of the people accept the "
+    "position. How many people accept the position?"
+)
+HIRING_READ = re.compile(r"(\d+) people apply.*?only (\d+)% receive.*?interviews, (\d+)% receive.*?offer, (\w+(?: \w+)?) of")
+
+
+def hiring_answer(prompt: str) -> str:
+    """A chat-style answer that writes each share as a decimal, so its first result (100 people of 1000 at 10%) is
+    also the 100 of a percentage."""
+    m = HIRING_READ.search(prompt)
+    if m is None or m[4] not in _PARTS:
+        return "I cannot help with that."
+    n, p, q, part = int(m[1]), int(m[2]), int(m[3]), _PARTS[m[4]]
+    a, b, c = n * Fraction(p, 100), n * Fraction(p, 100) * Fraction(q, 100), n * Fraction(p * q, 10000) * part
+    if any(x.denominator != 1 for x in (a, b, c)):
+        return "I cannot help with that."
+    return (
+        f"- The number of people that receive interviews is ${n} \\times {p / 100:g} = {a}$ people\n"
+        f"- The number of people that receive a job offer is ${a} \\times {q / 100:g} = {b}$ people\n"
+        f"- The number of people that accept the position is {b} × {part.numerator} ÷ {part.denominator} = {c} people\n\n"
+        f"The answer is {c}."
+    )
+
+
+def test_a_precedent_is_not_asked_where_a_reading_of_the_answer_would_coincide_there():
+    """Class: a precedent's point where some reading of the first answer makes a result coincide with a quantity.
+    "1000 × 0.1 = 100" makes the first answer unsure (its next 100 is the result or a percentage's 100); the first
+    point such an answer is worth asking at was the one where 10% and 48% trade places, and there the model's
+    answer computes 1000 × 0.48 × 0.1 = 48, the 48% again: it could not be re-derived back, the precedent was
+    dropped, and GSM template 94's variants were never served. Every reading of the answer that fits is weighed
+    now, and the precedent is asked at a point none of them coincides at."""
+    engine, _ = engine_for(lambda spec: hiring_answer(spec.prompt), probes=4)
+    first = engine.run(Request(HIRING.format(n=1000, p=10, q=48, part="half")))
+    assert first.trace.verified and first.text.endswith("The answer is 24.")
+    assert background.drain(10)
+    assert engine.prober.usage["precedents"] == 1
+    grid = ((1000, 50, 12, "half"), (960, 40, 50, "half"), (2000, 30, 15, "half"))
+    asks = [(HIRING.format(n=n, p=p, q=q, part=part), n * p * q // 20000) for n, p, q, part in grid]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0 and served == len(grid)

@@ -183,19 +183,22 @@ class WordAdapter:
             return refused.ambiguous
         return False
 
-    def reading(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[Step] | None:
+    def readings(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[list[Step]]:
         """``steps`` re-derived for ``new`` with each number whose quantity cannot be told at ``old`` read as one of
-        the quantities it may be: every such number as the smallest value it may take, or else every one as the
+        the quantities it may be: every such number as the smallest value it may take, and every one as the
         largest (mixed readings are not tried; a fraction that may be the share or what is left of it is read as
-        the share), or ``None`` when neither fits its roles. A point worth asking a precedent at keeps whole
-        counts whole and amounts positive in a reading, not only where it is unsure ("6 pen pals, of whom 11
-        stopped" is no question to ask). Never serves: it only chooses what to ask."""
+        the share), those that fit their roles. A point worth asking a precedent at keeps whole counts whole and
+        amounts positive in a reading, not only where it is unsure ("6 pen pals, of whom 11 stopped" is no
+        question to ask). Never serves: it only chooses what to ask."""
+        out: list[list[Step]] = []
         for pick in (min, max):
             try:
-                return self._adapt(old, new, steps, lenient=pick)
+                read = self._adapt(old, new, steps, lenient=pick)
             except _Refused:
                 continue
-        return None
+            if read not in out:
+                out.append(read)
+        return out
 
     def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):

@@ -191,7 +191,8 @@ class WordCorroboration:
         """Whether ``cached`` re-derives at no point ``new`` only because which quantity a number of it is cannot be
         told at ``old`` (see :meth:`WordAdapter.ambiguous`): a point worth asking as a precedent. Not a point
         whose own quantities or results share a value (its answer could not be re-derived back either), nor one
-        where no reading of the answer fits (a count that is not whole whichever quantity the number is)."""
+        where no reading of the answer fits (a count that is not whole whichever quantity the number is); each
+        reading that fits is one the model may answer, and each must be one that re-derives back."""
         if len(old.values) != len(new.values):
             return False
         pairs = list(zip(old.values, new.quantities, strict=True))
@@ -200,18 +201,8 @@ class WordCorroboration:
         adapter = WordAdapter(shares=True)
         if not adapter.ambiguous(old, new, cached):
             return False
-        read = adapter.reading(old, new, cached)
-        if read is None:
-            return False
-        # an answer there re-derives back only where no value of it stands for two of the first answer's: its
-        # results, read so, must not coincide with each other or with its quantities where the first's did not
-        back: dict[Fraction, set[Fraction]] = {}
-        olds, news = [*old.values, *_ordered_results(_text(cached))], [*new.values, *_ordered_results(_text(read))]
-        if len(olds) != len(news):
-            return False
-        for was, now in zip(olds, news, strict=True):
-            back.setdefault(now, set()).add(was)
-        return all(len(sources) == 1 for sources in back.values())
+        readings = adapter.readings(old, new, cached)
+        return bool(readings) and all(_returns(old, cached, new, read) for read in readings)
 
     def probes(self, request: Request, problem: WordProblem, n: int = 48) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
@@ -261,19 +252,38 @@ _UNITS: tuple[tuple[str, frozenset[int], bool], ...] = (
     (r"hours?|Stunden?|horas?|heures?|or[ae]|uur|uren", frozenset({60}), True),
     (r"minutes?|Minuten?|minutos?|minuti", frozenset({60}), True),
     (r"decades?|Jahrzehnte?s?|décadas?|décennies?|decenni[oi]", frozenset({10}), True),
+    (r"nights?|Nächte|Nacht|noches?|nuits?|nott[ei]|noites?|nachten|nacht", frozenset(), True),
     (r"dozens?|Dutzend|docenas?|douzaines?|dozzin[ae]|dúzias?|dozijn", frozenset({12}), False),
 )
+# an ordinal before one ("the first week", "the eighth day", "die erste Woche", "l'ottava notte", "la primera
+# semana"): where a rule starts or stops, as much as "a week" is
+_ORDINAL = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last|\d+(?:st|nd|rd|th)|"
+    r"erste[nmrs]?|zweite[nmrs]?|dritte[nmrs]?|vierte[nmrs]?|fünfte[nmrs]?|sechste[nmrs]?|siebte[nmrs]?|"
+    r"achte[nmrs]?|neunte[nmrs]?|zehnte[nmrs]?|letzte[nmrs]?|"
+    r"primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|s[ée]ptim[oa]|octav[oa]|noven[oa]|d[ée]cim[oa]|"
+    r"[úu]ltim[oa]|premi(?:er|ère)|deuxième|second(?:e|o|a)?|troisième|quatrième|cinquième|sixième|septième|"
+    r"huitième|neuvième|dixième|dernière?|prim[oa]|terz[oa]|quart[oa]|sest[oa]|settim[oa]|ottav[oa]|non[oa]|"
+    r"primeir[oa]|terceir[oa]|s[ée]tim[oa]|oitav[oa]|eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|"
+    r"negende|tiende|laatste"
+)
 _UNIT = re.compile(
-    r"(?<![\w-])(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+"
+    r"(?<![\w-])(?:(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+"
     r"(?:(?:full|whole|single|entire|ganze[nr]?|entera?|entière?|intera?|intero)\s+)?"
-    rf"({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})\b",
+    # or an ordinal a few words before it: "the eighth and later days", "la primera semana"
+    rf"|(?:{_ORDINAL})[\s-]+(?:[^\W\d_]+[\s-]+){{0,3}}?)"
+    rf"({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})\b"
+    # a unit in a compound: "a weeklong rental", "week-long", "wochenlang"
+    rf"|(?<![\w-])({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})-?(?:long|lang)\b",
     re.IGNORECASE,
 )
-# a count of periods: "5 days", "8 full hours", "3 Tage", "10 noches"; not a rate ("$15 per day", "$3 a day")
+# a count of periods: "5 days", "8 full hours", "12 back-to-back days", "3 Tage", "10 noches"; not a rate ("$15 per
+# day", "$3 a day", "2 apples each day")
 _PERIODS_AFTER = re.compile(
-    r"\s*(?:(?!(?:per|an?|each|every|the|pro|je|por|cada|par|chaque|al|ogni|la|le|el|il)\s)[^\W\d_]+\s+)?(?:"
-    + "|".join(w for w, _, period in _UNITS if period)
-    + r"|nights?|Nächte|noches?|nuits?|nott[ei]|noites?|nachten)\b",
+    r"\s*(?:(?!(?:per|an?|each|every|the|pro|je|por|cada|par|chaque|al|ogni|la|le|el|il)\s)[^\W\d_][\w-]*\s+){0,3}(?:"
+    # not the French year's "an", which is the English article too ("348 piece puzzle within an hour")
+    + "|".join(w for w, _, period in _UNITS if period).replace("|ans?|", "|ans|")
+    + r")\b",
     re.IGNORECASE,
 )
 # what follows a count in a rate, not an amount: "5 days a week", "six days a week", "twice a day", "$15 an hour"
@@ -300,11 +310,15 @@ def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
     for m in _UNIT.finditer(prompt):
         before = prompt[max(0, m.start() - 30) : m.start()]
         counts = [q for q in quantities(before) if q.kind != "word" or q.value >= 1]
-        if re.search(r"\b(?:once|times)\s*$", before, re.IGNORECASE) or (counts and _RATE.fullmatch(before[counts[-1].end :])):
+        unit = m.group(1) or m.group(2)
+        if m.group(1) is not None and (
+            # a rate: "twice a week", "5 days a week", "hours a week" ("once a week has passed" may be a limit)
+            re.search(r"\b(?:twice|thrice|times)\s*$", before, re.IGNORECASE)
+            or (counts and _RATE.fullmatch(before[counts[-1].end :]))
+            or ((noun := _PER_NOUN.search(before)) is not None and noun.group(1).lower() not in _NOT_NOUNS)
+        ):
             continue
-        if (noun := _PER_NOUN.search(before)) is not None and noun.group(1).lower() not in _NOT_NOUNS:
-            continue
-        values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, m.group(1), re.IGNORECASE))
+        values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, unit, re.IGNORECASE))
         if values & used:
             continue
         out |= {
@@ -323,6 +337,20 @@ def _spans(old: WordProblem, new: WordProblem, limited: frozenset[int]) -> set[s
         for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=True))
         if i in limited and a.value != b.value
     }
+
+
+def _returns(old: WordProblem, cached: Sequence[Step], new: WordProblem, read: Sequence[Step]) -> bool:
+    """Whether an answer at ``new`` computed as ``read`` (a reading of ``cached`` there) could be re-derived back for
+    ``old``: no value of it stands for two of the first answer's (its results must not coincide with each other or
+    with its quantities where the first's did not: at the point where 10% and 48% trade places, 1000 × 0.48 × 0.1
+    is 48 again)."""
+    back: dict[Fraction, set[Fraction]] = {}
+    olds, news = [*old.values, *_ordered_results(_text(cached))], [*new.values, *_ordered_results(_text(read))]
+    if len(olds) != len(news):
+        return False
+    for was, now in zip(olds, news, strict=True):
+        back.setdefault(now, set()).add(was)
+    return all(len(sources) == 1 for sources in back.values())
 
 
 def _alike(problem: WordProblem, group: list[int], text: str) -> bool:

@@ -1055,6 +1055,12 @@ RENTAL = "A shop rents a bike for ${r} per day. {limit} {name} rents a bike for 
         ("The shop opens 6 days a week.", "5 * 3 = 15\n#### 15", set()),
         ("Its staff work 40 hours a week.", "5 * 3 = 15\n#### 15", set()),
         ("The bill never grows once the bike has been out for a month.", "10 * 3 = 30\n#### 30", {"at(q1)=9"}),
+        # after an ordinal, in a compound, after "once" that is no frequency
+        ("The eighth and later days are free.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("Se cobra como mínimo la primera semana.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("A weeklong rental costs the same as a longer one.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("Charges stop once a week has passed.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("He rides twice a week.", "5 * 3 = 15\n#### 15", set()),
     ],
 )
 def test_spans_are_needed_only_for_what_a_unit_left_aside_may_limit(limit, answer, limited):

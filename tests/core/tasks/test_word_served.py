@@ -1254,6 +1254,41 @@ UNITS_UNREAD: dict[str, tuple[str, str, Callable[[int], int]]] = {
         r"für (\d+) Euro pro Tag.*?(\w+) mietet ein Rad für (\d+) Tage",
         lambda n: min(n, 7),
     ),
+    "once-passed-en": (
+        "A shop rents a bike for ${r} per day. Charges stop once a week has passed. {name} rents a bike for {n} days. "
+        "How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: min(n, 7),
+    ),
+    "back-to-back-en": (
+        UNREAD_CAP.replace("{n} days", "{n} back-to-back days"),
+        r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) back-to-back days",
+        lambda n: min(n, 7),
+    ),
+    "ordinal-en": (
+        "A shop rents a bike for ${r} per day. The eighth and later days are free. {name} rents a bike for {n} days. "
+        "How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: min(n, 7),
+    ),
+    "weeklong-en": (
+        "A shop rents a bike for ${r} per day. A weeklong rental or longer costs the same as a weeklong one. {name} "
+        "rents a bike for {n} days. How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: min(n, 7),
+    ),
+    "ordinal-floor-pt": (
+        "Uma loja aluga uma bicicleta por {r} reais por dia. Cobra-se pelo menos a primeira semana. {name} aluga uma "
+        "bicicleta por {n} dias. Quanto paga {name}?",
+        r"por (\d+) reais por dia.*?(\w+) aluga uma bicicleta por (\d+) dias",
+        lambda n: max(n, 7),
+    ),
+    "ordinal-it": (
+        "Un albergo costa {r} euro a notte. Dall'ottava notte in poi non si paga più. {name} resta {n} notti. Quanto "
+        "paga {name}?",
+        r"costa (\d+) euro a notte.*?(\w+) resta (\d+) notti",
+        lambda n: min(n, 7),
+    ),
     "dozen-cap-en": (
         "A bakery sells rolls at ${r} each, and the price stops growing after a dozen. {name} buys {n} rolls. How much "
         "does {name} pay?",
@@ -1267,9 +1302,11 @@ UNITS_UNREAD: dict[str, tuple[str, str, Callable[[int], int]]] = {
 @pytest.mark.parametrize("first", [(5, 3), (10, 4)])
 def test_a_limit_said_as_a_unit_in_words_is_served_only_within_what_agreeing_answers_spanned(family, first):
     """Class: a limit the gate does not read, said as one unit in words ("once the bike has been out for a week",
-    "for a month", "after a dozen", "sobald das Rad eine Woche unterwegs war"; a cap or a floor), idle at the
-    first numbers and at every point a probe or caller agreed at: a helper got 6 of 7 later variants served
-    wrong (a first question of 5 days, whose first probe asked 3). An amount said as a unit in words that the
+    "for a month", "after a dozen", "sobald das Rad eine Woche unterwegs war"; after an ordinal, "the eighth and
+    later days", "a primeira semana", "dall'ottava notte"; in a compound, "a weeklong rental"; a cap or a floor),
+    idle at the first numbers and at every point a probe or caller agreed at: helpers got 6 of 7 later variants
+    served wrong (a first question of 5 days, whose first probe asked 3), then up to 7 of 10 in each wording
+    the first rule did not read. An amount said as a unit in words that the
     answer never computes with may be such a limit: each moved number is served only within the span agreeing
     answers covered (``WordCorroboration.missing``), and past it the model answers."""
     question, pattern, billed = UNITS_UNREAD[family]
