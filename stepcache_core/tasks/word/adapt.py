@@ -218,7 +218,7 @@ class WordAdapter:
         self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap, lenient: _Pick | None
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
-        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.reading`)."""
+        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`)."""
         line = step.text
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
         constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(

@@ -299,9 +299,10 @@ _NOT_NOUNS = frozenset(
 
 def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
     """The quantities (indices) that an amount the question says as one unit in words (not a rate) may limit, when
-    ``answer`` never computes with its values as a constant: "out for a week" where no step takes 7 or 168 limits
-    "5 days" (a number of the question or a result the answer wrote does not count: 28 days' bill of $1 is no
-    month); "after a dozen" limits any count. ``None`` (no answer to read): as if it took none."""
+    ``answer`` never computes with its values as a constant: "out for a week", "the eighth and later days", "a
+    weeklong rental" where no step takes 7 or 168 limit "5 days" (a number of the question or a result the answer
+    wrote does not count: 28 days' bill of $1 is no month); "after a dozen" limits any count. ``None`` (no answer
+    to read): as if it took none."""
     prompt = problem.prompt
     comps = [c for line in (answer or "").splitlines() for c in computations(line)]
     found = set(problem.values) | {c.result.value for c in comps}

@@ -97,7 +97,9 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         return "the answer may take another branch when the numbers compare otherwise"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
-    if _UNREAD_NUMBER.search(prompt) or _number_word(prompt) or _roman(prompt):
+    if _CONDITION_IN_WORDS.search(prompt):
+        return "the answer may take another branch when the numbers compare otherwise"
+    if _UNREAD_NUMBER.search(prompt) or _number_word(prompt) or _roman(prompt) or _ordinal_word(prompt):
         # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
         # stays text of the template, and may be a limit the moved numbers cross
         return "the question states a number in words the task does not read"
@@ -238,6 +240,39 @@ def _number_words(languages: tuple[str, ...] = _LANGUAGES) -> frozenset[str]:
         found |= words(lang, cardinals, "cardinal") | words(lang, list(range(2, 32)), "ordinal")
     # "one" in a compound ("dwadzieścia jeden", "ventuno") is an article, or "each" ("jeden Tag")
     return frozenset(found - english - {"und", "and", "een", "une", "uno", "jeden"})
+
+
+# a condition on how much, with no number at all ("waived for large orders", "small orders pay a fee", "bulk buyers
+# pay half"): the model sets where it bites, and the first numbers may leave it idle; or a sale in whole lots
+# ("tickets are only sold in pairs", "partial boxes are not shipped"): a count rounds up or down past the answer
+_CONDITION_IN_WORDS = re.compile(
+    r"\b(?:large|small|big|bigger|larger|smaller|huge|tiny|bulk|wholesale)\s+(?:orders?|purchases?|buyers?|"
+    r"customers?|clients?|groups?|quantit(?:y|ies)|amounts?|bookings?|families|parties|shipments?|volumes?)\b|"
+    r"\bbuy(?:s|ing)?\s+in\s+bulk\b|\b(?:große[nr]?|kleine[nr]?)\s+(?:Bestellung(?:en)?|Mengen?|Gruppen?)\b|"
+    r"\b(?:grandes?|petites?)\s+commandes?\b|\bcommandes?\s+(?:importantes?|grandes?|petites?)\b|"
+    r"\b(?:pedidos?|compras?)\s+(?:grandes?|pequeños?|pequenos?)\b|\bgrandes?\s+(?:pedidos?|compras?)\b|"
+    r"\b(?:ordini|acquisti)\s+(?:grandi|piccoli)\b|\b(?:grandi|piccoli)\s+(?:ordini|acquisti)\b|"
+    r"\b(?:sold|sells?|selling|comes?|available|packed|shipped|bought|offered)\s+(?:only\s+)?in\s+(?:whole\s+)?"
+    r"(?:pairs|packs|sets|boxes|bundles|batches|crates|cases|lots|packages|cartons|multiples|dozens|rolls)\b|"
+    r"\b(?:partial|incomplete|broken|opened)\s+(?:boxes|packs|sets|bundles|batches|crates|cases|packages|cartons)\b|"
+    r"\bonly\s+(?:whole|full|complete)\s+(?:boxes|packs|sets|bundles|batches|crates|cases|packages|cartons|pairs)\b",
+    re.IGNORECASE,
+)
+
+# an English ordinal past the third ("every coffee after her thirtieth is free", "from the fifth day on"): a number
+# in words the task does not read; not a fraction ("a fifth of", "two fifths") nor a school grade
+_ORDINALS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({num2words(k, lang="en", to="ordinal") for k in range(4, 101)}, key=len, reverse=True))
+    + r"|hundredth|thousandth)\b(?![\s-]+grade)",  # not a school grade ("fifth-graders", "the fifth grade")
+    re.IGNORECASE,
+)
+_NUMERATOR = re.compile(r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+$", re.IGNORECASE)
+
+
+def _ordinal_word(prompt: str) -> bool:
+    """Whether ``prompt`` says an English ordinal past the third that is no fraction (see ``_ORDINALS``)."""
+    return any(_NUMERATOR.search(prompt[max(0, m.start() - 12) : m.start()]) is None for m in _ORDINALS.finditer(prompt))
 
 
 def _number_word(prompt: str) -> bool:

@@ -1602,3 +1602,109 @@ def test_a_capitalised_word_whose_change_changes_the_arithmetic_is_no_rename(cas
         asks.append((prompt, final_answer(rename_model(GenerationSpec(prompt=prompt)))[0]))  # type: ignore[index]
     _, wrong = tally(engine, asks)
     assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ a condition with no number in it
+def _mugs_fee(a: int, b: int, c: int, applies: bool) -> tuple[str, int]:
+    cost = a * b
+    if not applies:
+        return f"The mugs cost {a} * {b} = <<{a}*{b}={cost}>>{cost} dollars, and the fee is waived.\n#### {cost}", cost
+    return (
+        f"The mugs cost {a} * {b} = <<{a}*{b}={cost}>>{cost} dollars.\nWith the fee: {cost} + {c} = <<{cost}+{c}={cost + c}>>{cost + c}.\n#### {cost + c}",
+        cost + c,
+    )
+
+
+def _notebooks(a: int, b: int, _: int, bulk: bool) -> tuple[str, int]:
+    cost = a * b
+    if not bulk:
+        return f"{a} * {b} = <<{a}*{b}={cost}>>{cost} dollars.\n#### {cost}", cost
+    return (
+        f"Full price: {a} * {b} = <<{a}*{b}={cost}>>{cost} dollars.\nA bulk buyer pays half: {cost} / 2 = <<{cost}/2={cost // 2}>>{cost // 2}.\n#### {cost // 2}",
+        cost // 2,
+    )
+
+
+def _coffees(a: int, b: int, _: int, capped: bool) -> tuple[str, int]:
+    k = min(a, 30)
+    return f"She pays for {k} coffees: {k} * {b} = <<{k}*{b}={k * b}>>{k * b} dollars.\n#### {k * b}", k * b
+
+
+def _pairs(a: int, b: int, _: int, odd: bool) -> tuple[str, int]:
+    k = a + odd
+    return f"She pays {k} * {b} / 2 = <<{k}*{b}/2={k * b // 2}>>{k * b // 2} dollars.\n#### {k * b // 2}", k * b // 2
+
+
+# (question, what reads a, b and c, the answer and its result for (a, b, c, whether the rule applies), the rule)
+CONDITIONS: dict[str, tuple[str, str, Callable[..., tuple[str, int]], Callable[[int, int, int], bool]]] = {
+    "large-orders": (
+        "{name} orders {a} mugs at ${b} each. There is a ${c} delivery fee, which is waived for large orders. How "
+        "much does {name} pay?",
+        r"orders (\d+) mugs at \$(\d+) each\. There is a \$(\d+)",
+        _mugs_fee,
+        lambda a, b, c: a * b < 500,
+    ),
+    "small-orders": (
+        "{name} orders {a} mugs at ${b} each. Small orders pay a delivery fee of ${c}. How much does {name} pay?",
+        r"orders (\d+) mugs at \$(\d+) each\. Small orders pay a delivery fee of \$(\d+)",
+        _mugs_fee,
+        lambda a, b, c: a < 50,
+    ),
+    "bulk-buyers": (
+        "{name} buys {a} notebooks at ${b} each. Bulk buyers pay half. How much does {name} pay?",
+        r"buys (\d+) notebooks at \$(\d+) each",
+        _notebooks,
+        lambda a, b, c: a >= 100,
+    ),
+    "ordinal-word": (
+        "{name} buys {a} coffees at ${b} each this month. Every coffee after her thirtieth is free. How much does {name} pay?",
+        r"buys (\d+) coffees at \$(\d+) each this month",
+        _coffees,
+        lambda a, b, c: a > 30,
+    ),
+    "sold-in-pairs": (
+        "{name} needs {a} concert tickets. Tickets are only sold in pairs, at ${b} a pair. How much does {name} spend?",
+        r"needs (\d+) concert tickets\. Tickets are only sold in pairs, at \$(\d+)",
+        _pairs,
+        lambda a, b, c: a % 2 == 1,
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(CONDITIONS))
+def test_a_condition_said_with_no_number_is_read_as_a_branch(family):
+    """Class: a condition on how much said with no number ("waived for large orders", "small orders pay a fee",
+    "bulk buyers pay half"), an English ordinal word ("after her thirtieth"), a sale in whole lots ("only sold in
+    pairs", answered in one expression): where it bites the model decides, and the first numbers and the first
+    probes left it idle. A helper got 23 of 50 served answers wrong; these are branches of the answer the gate
+    reads now, and numbers that moved are the model's to answer."""
+    question, pattern, answer, applies = CONDITIONS[family]
+    read = re.compile(pattern)
+
+    def values(prompt: str) -> tuple[int, int, int] | None:
+        m = read.search(prompt)
+        if m is None:
+            return None
+        a, b, *c = (int(g) for g in m.groups())
+        return a, b, c[0] if c else 0
+
+    def model(spec: GenerationSpec) -> str:
+        v = values(spec.prompt)
+        if v is None:
+            return "I cannot help with that."
+        return answer(*v, applies(*v))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [(5, 4, 6), (6, 9, 4), (30, 20, 6), (60, 9, 5), (12, 50, 9), (101, 7, 4), (7, 5, 6), (200, 3, 8), (33, 7, 3)]
+    if family == "sold-in-pairs":  # the first count even, and the first probe's too
+        grid = [(6, 4, 0), (12, 20, 0), (7, 4, 0), (9, 6, 0), (13, 2, 0), (8, 5, 0), (15, 4, 0)]
+    elif family == "bulk-buyers":  # the first order a bulk one; no cheaper order was ever answered
+        grid = [(150, 4, 0), (600, 20, 0), (40, 6, 0), (64, 4, 0), (8, 5, 0), (120, 2, 0), (33, 7, 0)]
+    elif family == "ordinal-word":
+        grid = [(4, 3, 0), (12, 15, 0), (8, 5, 0), (150, 4, 0), (40, 6, 0), (200, 3, 0), (33, 7, 0), (64, 4, 0)]
+    asks = []
+    for n, (a, b, c) in enumerate(grid):
+        fields = {"a": a, "b": b, "c": c}
+        asks.append((question.format(name="Ann" if n == 0 else "Bea", **fields), Fraction(answer(a, b, c, applies(a, b, c))[1])))
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
