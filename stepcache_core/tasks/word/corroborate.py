@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
+from functools import lru_cache
 from random import Random
 
 from ...values import Request, Step
@@ -303,11 +304,19 @@ def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
     weeklong rental" where no step takes 7 or 168 limit "5 days" (a number of the question or a result the answer
     wrote does not count: 28 days' bill of $1 is no month); "after a dozen" limits any count. ``None`` (no answer
     to read): as if it took none."""
-    prompt = problem.prompt
+    units = _units_said(problem.prompt, problem.quantities)
+    if not units:
+        return frozenset()
     comps = [c for line in (answer or "").splitlines() for c in computations(line)]
-    found = set(problem.values) | {c.result.value for c in comps}
-    used = {n.value for c in comps for n in c.operands} - found
-    out: set[int] = set()
+    used = {n.value for c in comps for n in c.operands} - set(problem.values) - {c.result.value for c in comps}
+    return frozenset(i for values, limited in units if not values & used for i in limited)
+
+
+@lru_cache(maxsize=1024)
+def _units_said(prompt: str, quantities_: tuple[Quantity, ...]) -> tuple[tuple[frozenset[int], frozenset[int]], ...]:
+    """Each amount ``prompt`` says as one unit in words, not a rate: what it may stand for, and the quantities (of
+    ``quantities_``) it may limit. Read once per question: a stored entry's question is read for every request."""
+    out = []
     for m in _UNIT.finditer(prompt):
         before = prompt[max(0, m.start() - 30) : m.start()]
         counts = [q for q in quantities(before) if q.kind != "word" or q.value >= 1]
@@ -320,14 +329,13 @@ def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
         ):
             continue
         values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, unit, re.IGNORECASE))
-        if values & used:
-            continue
-        out |= {
+        limited = frozenset(
             i
-            for i, q in enumerate(problem.quantities)
+            for i, q in enumerate(quantities_)
             if q.kind in ("digits", "percent", "fraction") and (not period or _PERIODS_AFTER.match(prompt, q.end))
-        }
-    return frozenset(out)
+        )
+        out.append((values, limited))
+    return tuple(out)
 
 
 def _spans(old: WordProblem, new: WordProblem, limited: frozenset[int]) -> set[str]:
