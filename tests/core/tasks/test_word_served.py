@@ -1066,6 +1066,23 @@ def wrong_rentals(
     return wrong
 
 
+def billing_model(read: re.Pattern[str], billed: Callable[[int], int]) -> Callable[[GenerationSpec], str]:
+    """A model that answers a rental question (``read`` takes its rate, name and count) rightly: ``billed`` units
+    charged for a count, in GSM8K style."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        r, name, n = int(m[1]), m[2], int(m[3])
+        k = billed(n)
+        if k == n:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
+        return f"{name} is billed for {k}: {k} * {r} = <<{k}*{r}={k * r}>>{k * r} dollars.\n#### {k * r}"
+
+    return model
+
+
 # (question, what reads a point's rate, name and count, the cap, the answer under the cap, the answer over it)
 CAPS_IN_WORDS = {
     "week-en": (
@@ -1177,17 +1194,8 @@ def test_a_minimum_said_without_a_digit_moves_no_number(family):
     half the first value, and the first one that agreed vouched for every value. The gate reads these limits."""
     question, floor, (n0, r0), variants = MINIMUMS_IN_WORDS[family]
     read = re.compile(r"\$(\d+) per (?:day|minute).*?(\w+) (?:rents a bike for|needs the plumber for) (\d+)", re.S)
-
-    def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
-        if m is None:
-            return "I cannot help with that."
-        r, name, n = int(m[1]), m[2], int(m[3])
-        if n >= floor:
-            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
-        return f"The least billed is {floor}: {floor} * {r} = <<{floor}*{r}={floor * r}>>{floor * r} dollars.\n#### {floor * r}"
-
-    assert wrong_rentals(model, question, (n0, r0), variants, lambda n: max(n, floor)) == 0
+    billed = lambda n: max(n, floor)  # noqa: E731
+    assert wrong_rentals(billing_model(read, billed), question, (n0, r0), variants, billed) == 0
 
 
 UNREAD_CAP = (
@@ -1197,15 +1205,8 @@ UNREAD_CAP = (
 UNREAD_CAP_READ = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
 
 
-def week_capped(spec: GenerationSpec) -> str:
-    """The right answer to ``UNREAD_CAP``: a week is the most that is charged."""
-    m = UNREAD_CAP_READ.search(spec.prompt)
-    if m is None:
-        return "I cannot help with that."
-    r, name, n = int(m[1]), m[2], int(m[3])
-    if n <= 7:
-        return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
-    return f"A week is charged at most: 7 * {r} = <<7*{r}={7 * r}>>{7 * r} dollars.\n#### {7 * r}"
+week_capped = billing_model(UNREAD_CAP_READ, lambda n: min(n, 7))
+"""The right answer to ``UNREAD_CAP``: a week is the most that is charged."""
 
 
 @pytest.mark.parametrize("first", [(6, 4), (4, 9), (2, 5)])
@@ -1306,24 +1307,12 @@ def test_a_limit_said_as_a_unit_in_words_is_served_only_within_what_agreeing_ans
     later days", "a primeira semana", "dall'ottava notte"; in a compound, "a weeklong rental"; a cap or a floor),
     idle at the first numbers and at every point a probe or caller agreed at: helpers got 6 of 7 later variants
     served wrong (a first question of 5 days, whose first probe asked 3), then up to 7 of 10 in each wording
-    the first rule did not read. An amount said as a unit in words that the
-    answer never computes with may be such a limit: each moved number is served only within the span agreeing
-    answers covered (``WordCorroboration.missing``), and past it the model answers."""
+    the first rule did not read. An amount said as a unit in words that the answer never computes with may be
+    such a limit: each moved number is served only within the span agreeing answers covered
+    (``WordCorroboration.missing``), and past it the model answers."""
     question, pattern, billed = UNITS_UNREAD[family]
-    read = re.compile(pattern, re.S)
-
-    def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
-        if m is None:
-            return "I cannot help with that."
-        r, name, n = int(m[1]), m[2], int(m[3])
-        k = billed(n)
-        if k == n:
-            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r}.\n#### {n * r}"
-        return f"{name} is billed for {k}: {k} * {r} = <<{k}*{r}={k * r}>>{k * r}.\n#### {k * r}"
-
     variants = [(9, 5), (3, 4), (12, 3), (6, 7), (8, 6), (4, 9), (14, 2), (40, 3), (33, 6), (45, 2)]
-    assert wrong_rentals(model, question, first, variants, billed) == 0
+    assert wrong_rentals(billing_model(re.compile(pattern, re.S), billed), question, first, variants, billed) == 0
 
 
 def test_a_unit_the_answer_computes_with_needs_no_span():
