@@ -21,6 +21,7 @@ import pytest
 from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.errors import ConfigError
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks.word import WordCorroboration
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import final_answer
@@ -148,6 +149,59 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
     assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 0
+
+
+def test_a_slip_at_the_point_that_confirms_a_refutation_disputes_nothing():
+    """Class: two slips of the model's in a row. The probe's answer skipped a step (every computation true, another
+    result: it refutes the entry), and the answer at the point next to it, asked to tell a skipped step from a
+    rule the entry never showed, slipped in its own way: a sum off by 1 (under 1% of it, which the check used to
+    take for a rounding). That answer tells nothing either way; it used to dispute a right entry (template 18 of
+    GSM-Symbolic, a 3266 for 3256). Within the entry's budget the next nearest point is asked, agrees, and later
+    variants are served, rightly."""
+    calls: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        calls.append(spec.prompt)
+        m = SHOP_READ.search(spec.prompt)
+        assert m is not None
+        name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
+        c = n * p
+        if len(calls) == 2:  # the product skipped
+            return f"{name} pays {b} - {p} = <<{b}-{p}={b - p}>>{b - p} dollars.\n#### {b - p}"
+        if len(calls) == 3:  # a false sum, off by one
+            return (
+                f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = {b - c + 1}.\n#### {b - c + 1}"
+            )
+        return shop_model(spec)
+
+    engine, _ = engine_for(model, probes=3)
+    engine.run(Request(SHOP.format(name="Ann", n=30, p=12, b=500)))
+    assert background.drain(10)
+    assert engine.prober.usage["disputed"] == 0 and engine.prober.usage["corroborated"] >= 1
+    assert len(calls) == 4
+    wrong = 0
+    for n, p, b in [(4, 9, 60), (20, 15, 400), (7, 11, 100)]:
+        out = engine.run(Request(SHOP.format(name="Bea", n=n, p=p, b=b)))
+        assert out.trace.backend_calls == 0
+        wrong += out.text != shop_answer("Bea", n, p, b)
+    assert wrong == 0
+
+
+def test_a_computation_off_by_less_than_a_percent_is_a_slip_not_a_refutation():
+    """Class: what refutes an entry. An answer whose every computation is true and whose result is another refutes
+    it; one whose whole result is off (3266 for 3256, under 1%) is a slip, and so is a figure off in the places it
+    writes (8/3 = 2.76). A rounding to the places the answer shows (8/3 = 2.67, 3 × 2.67 = 8, a float's own
+    digits) is true."""
+    corroboration, steps = WordCorroboration(), LayoutSegmenter().segment
+    problem = parse_problem(Request(SHOP.format(name="Ann", n=50, p=34, b=2000)))
+    right = steps(shop_answer("Ann", 50, 34, 2000))
+    off = "Ann spends 50 * 34 = <<50*34=1700>>1700 dollars.\nThe change is 2000 - 1700 = 301 dollars.\n#### 301"
+    skipped = "Ann pays 2000 - 34 = <<2000-34=1966>>1966 dollars.\n#### 1966"
+    assert not corroboration.refutes(problem, right, steps(off))
+    assert corroboration.refutes(problem, right, steps(skipped))
+    for rounded in ("8 / 3 = 2.67 dollars each, 3 * 2.67 = 8 in all", "8 / 3 = 2.6666666666666665 dollars each"):
+        assert corroboration.refutes(problem, right, steps(f"{rounded}.\n#### 1966"))
+    assert not corroboration.refutes(problem, right, steps("8 / 3 = 2.76 dollars each.\n#### 1966"))
 
 
 def test_a_model_that_fails_during_the_probe_changes_nothing(caplog):

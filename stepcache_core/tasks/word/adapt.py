@@ -376,6 +376,10 @@ class WordAdapter:
                 if words is None:
                     raise _Refused(f"{q.text!r} cannot be written for {value}")
                 word_edits[(q.start, q.end)] = words
+        if old.values == new.values:
+            # names only: every number re-derives to the value it had, and keeps the text the answer wrote for it
+            # ("8/3 = 2.6666666666666665", a float's digits no exact value writes again)
+            edits = {}
         for c in comparisons(line):
             left = edits.get((c.left.start, c.left.end), c.left.value)
             right = edits.get((c.right.start, c.right.end), c.right.value)

@@ -33,7 +33,7 @@ from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem
-from .read import computations, evaluate, final_answer
+from .read import Num, computations, evaluate, final_answer
 from .verify import named_constants
 
 __all__ = ["WordCorroboration"]
@@ -149,11 +149,11 @@ class WordCorroboration:
         asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing."""
         if self.agrees(problem, adapted, answered) or final_answer(_text(answered)) is None:
             return False
-        comps = [c for line in _text(answered).splitlines() for c in computations(line)]
-        for c in comps:
-            got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
-            if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) > abs(c.result.value) / 100:
-                return False
+        for line in _text(answered).splitlines():
+            for c in computations(line):
+                got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
+                if got is None or not _as_written(c.written(got), c.result, line):
+                    return False
         return True
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
@@ -298,6 +298,39 @@ _NOT_NOUNS = frozenset(
 )
 
 
+def _as_written(value: Fraction, result: Num, line: str) -> bool:
+    """Whether ``result`` (a number of ``line``) writes ``value``: exactly, or rounded to the places it shows where
+    ``value`` has more ("8/3 = 2.67", "= 3"); a whole ``value`` written otherwise is a false computation (3266 for
+    3256 is a slip, not a rounding)."""
+    if value == result.value:
+        return True
+    if value.denominator == 1:
+        return False
+    digits = line[result.start : result.end]
+    places = len(digits.split(".", 1)[1]) if "." in digits else 0
+    # a float's digits ("2.6666666666666665") round in their last place
+    return abs(value - result.value) <= max(Fraction(1, 2 * 10**places), abs(value) / 10**12 if places >= 10 else 0)
+
+
+# the period a question asks its amount in, ending it: "How many hours does he spend writing a week?", "How much
+# does she earn a month?" (a gerund or a verb of making or taking in before "a"/"an"); not a stay ("if he rents it a
+# week?", "parking a week?", "in a week?"), which may be an amount of time a rule limits
+_ASKED_PER = re.compile(
+    r"\b(?:(?!(?:during|morning|evening|nothing|something|anything|everything|renting|keeping|staying|lasting|"
+    r"taking|borrowing|hiring|leasing|parking|leaving|booking|waiting|sleeping|spending|using|being|having|"
+    r"travell?ing|going|living|working)\b)[a-z]{2,}ing|earn|make|save|get|receive|write|read|eat|drink|sell|buy|"
+    r"pay|produce|bake|cook|collect|burn|lose|gain|consume)\s+an?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _asked_per(prompt: str, unit: re.Match[str]) -> bool:
+    """Whether ``unit`` ("a week") ends a question as the period its amount is asked per (see ``_ASKED_PER``)."""
+    if not re.match(r"\s*\?", prompt[unit.end() :]):
+        return False
+    return _ASKED_PER.search(prompt, max(0, unit.start() - 40), unit.start(1)) is not None
+
+
 def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
     """The quantities (indices) that an amount the question says as one unit in words (not a rate) may limit, when
     ``answer`` never computes with its values as a constant: "out for a week", "the eighth and later days", "a
@@ -326,6 +359,7 @@ def _units_said(prompt: str, quantities_: tuple[Quantity, ...]) -> tuple[tuple[f
             re.search(r"\b(?:twice|thrice|times)\s*$", before, re.IGNORECASE)
             or (counts and _RATE.fullmatch(before[counts[-1].end :]))
             or ((noun := _PER_NOUN.search(before)) is not None and noun.group(1).lower() not in _NOT_NOUNS)
+            or _asked_per(prompt, m)
         ):
             continue
         values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, unit, re.IGNORECASE))

@@ -153,6 +153,24 @@ def test_names_only_and_both_variants(make_engine):
     assert len(backend.calls) == 1
 
 
+def test_a_names_only_variant_keeps_the_numbers_as_the_answer_wrote_them(make_engine):
+    """Class: a names-only variant of an answer that writes a number no exact value writes again, a float's digits
+    ("8/3=2.6666666666666665", as GSM-Symbolic's template 88 does). Every number re-derives to itself and keeps its
+    text; only the names change. The adapter refused it as "finer than the answer wrote", and the model answered
+    twice for a question whose numbers had not moved."""
+    question = "{name} runs three times as fast as she walks. She runs at 8 miles per hour. How far does {name} walk in 3 hours?"
+    answer = (
+        "{name} walks at 8/3=2.6666666666666665 miles per hour.\n"
+        "In 3 hours she walks 3*2.6666666666666665=<<3*2.6666666666666665=8>>8 miles.\n#### 8"
+    )
+    engine, backend = make_engine([answer.format(name="Jess")])
+    assert engine.run(Request(question.format(name="Jess"))).trace.verified
+    for name in ("Ashley", "Maya"):
+        out = engine.run(Request(question.format(name=name)))
+        assert out.trace.path == "reuse" and out.text == answer.format(name=name), out.trace.notes
+    assert len(backend.calls) == 1
+
+
 def test_role_changes_are_refused_and_the_model_answers(make_engine):
     q1, a1 = shop("Maria", 3, 12, 50)
     q2, a2 = shop("Maria", 5, 12, 50)  # the change would be 50 - 60: negative
@@ -1074,6 +1092,33 @@ def test_spans_are_needed_only_for_what_a_unit_left_aside_may_limit(limit, answe
     cached = LayoutSegmenter().segment(answer)
     spans = {s for s in corroboration.varied(old, new, cached) if s.startswith("at(")}
     assert spans == limited
+
+
+WRITER = "{name} writes {r} pages a day, one page every {n} minutes. How many minutes does {name} spend {end}?"
+
+
+@pytest.mark.parametrize(
+    ("end", "limited"),
+    [
+        # the period the question asks its amount per, ending it: a rate, no amount a rule may be tied to
+        ("writing a week", set()),
+        ("at the desk writing a month", set()),
+        # an amount of time: "in a week", "if she keeps at it a week", "parking a week" may be what a rule limits
+        ("writing in a week", {"at(q1)=9"}),
+        ("writing if she keeps at it a week", {"at(q1)=9"}),
+        ("writing a full week", {"at(q1)=9"}),
+    ],
+)
+def test_the_period_a_question_asks_per_limits_nothing(end, limited):
+    """Class: a unit in words that ends the question as the period its amount is asked in ("How many hours does he
+    spend writing a week?", GSM-Symbolic's template 72): a rate, like "2 letters a week", and no span is needed
+    for the minutes per page; said as an amount of time, it still is."""
+    corroboration = word_problem_task().corroboration
+    assert corroboration is not None
+    old = parse_problem(Request(WRITER.format(r=3, n=5, name="Ann", end=end)))
+    new = parse_problem(Request(WRITER.format(r=4, n=9, name="Ann", end=end)))
+    cached = LayoutSegmenter().segment("3 * 5 = 15\n#### 15")
+    assert {s for s in corroboration.varied(old, new, cached) if s.startswith("at(")} == limited
 
 
 def test_a_span_is_held_between_the_first_value_and_those_agreeing_answers_had():

@@ -1336,6 +1336,42 @@ def test_a_unit_the_answer_computes_with_needs_no_span():
     assert wrong == 0 and served == len(asks)
 
 
+def test_the_period_a_question_asks_per_needs_no_span():
+    """Class: the cost side again. A unit in words that ends the question as the period its amount is asked in
+    ("How many hours does he spend writing a week?", GSM-Symbolic's template 72, which lost 4 of 6 variants to the
+    span rule) is a rate: the minutes per page are served past what the probes spanned, rightly."""
+    question = (
+        "{name} was a pen pal with {p} people. They each send {k} letters a week that are {g} pages long. {name} "
+        "responds in kind. {name} can write a page every {m} minutes. How many hours does {name} spend writing a week?"
+    )
+    read = re.compile(
+        r"pen pal with (\d+) people\. They each send (\d+) letters a week that are (\d+) pages long.*?every (\d+) minutes", re.S
+    )
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        if m is None:
+            return "I cannot help with that."
+        p, k, g, t = (int(x) for x in m.groups())
+        letters, pages, minutes = p * k, p * k * g, p * k * g * t
+        hours = Fraction(minutes, 60)
+        if hours.denominator != 1:
+            return "I cannot help with that."
+        return (
+            f"{p}*{k}=<<{p}*{k}={letters}>>{letters} letters a week\n{letters}*{g}=<<{letters}*{g}={pages}>>{pages} pages\n"
+            f"{pages}*{t}=<<{pages}*{t}={minutes}>>{minutes} minutes\n{minutes}/60=<<{minutes}/60={hours}>>{hours} hours\n"
+            f"#### {hours}"
+        )
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    assert engine.run(Request(question.format(name="Joe", p=10, k=2, g=9, m=10))).trace.verified
+    assert background.drain(10)
+    grid = [(8, 4, 9, 5), (6, 2, 5, 30), (20, 3, 10, 2), (5, 3, 4, 40)]
+    asks = [(question.format(name="Al", p=p, k=k, g=g, m=m), Fraction(p * k * g * m, 60)) for p, k, g, m in grid]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0 and served == len(asks)
+
+
 def test_a_step_skipped_at_one_point_only_refutes_nothing():
     """Class: the cost side of a refutation. A caller's answer that skipped a step (every computation true, another
     result, the shirts' count never used) refutes the entry there; the model's answer at the point next to it
