@@ -282,10 +282,8 @@ class Prober:
         nearest to it where the entry re-derives (within the entry's ``budget``; ``None``: a caller's answer
         refuted it, and this one probe is not counted). A rule the entry never showed ("a week at
         most") bites there too, and the answer disagrees again: the entry is disputed. A step the model skipped
-        at ``refuting`` alone leaves this answer agreeing, and it corroborates as any agreeing point does. An answer
-        there that slips in its own way (a false computation) tells nothing: the next nearest point is asked, within
-        the entry's budget. With no probe or no point left to ask, the entry is disputed: where one cannot tell,
-        nothing is re-derived."""
+        at ``refuting`` alone leaves this answer agreeing, and it corroborates as any agreeing point does. With no
+        probe or no point left to ask, the entry is disputed: where one cannot tell, nothing is re-derived."""
         corroboration = prep.profile.corroboration
         assert corroboration is not None
         run = RunLog()
@@ -299,10 +297,6 @@ class Prober:
         current = self._recorder.store_for(prep).get(prep.collection, entry.id)
         if current is None or current.output != entry.output:
             return None
-        if not verified and budget is not None and not corroboration.refutes(probe.problem, adapted.steps, steps):
-            # the model slipped at this point too (a false computation, an answer it cannot read): it tells
-            # nothing either way, and the next nearest point is asked within the entry's budget
-            return self._confirm(prep, current, old, cached, refuting, backend, budget, asked)
         if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
             self._dispute(prep, current, run)
             return None

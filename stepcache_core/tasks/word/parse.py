@@ -66,9 +66,13 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     left out of the span). A word capitalised only where a sentence starts, once, and followed by a comma or a
     name is no name either ("Including Ann, how many...", "Besides, ..."): changed, it changes the question."""
     found = []
+    # a word the text also writes in lower case, in some form ("Apples cost $2" beside "4 apples", "Adults" beside
+    # "2 adults", "Children" beside "3 child tickets") is a thing the question counts, not someone: renamed, it
+    # would take another thing's price
+    common = {w for w in re.findall(r"\b[a-zà-ÿ][a-zà-ÿ]+\b", text) if len(w) >= 3}
     for m in _CAPITALISED.finditer(text):
         word = m.group(0).removesuffix("'s")
-        if word.lower() in _NOT_NAMES:
+        if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common):
             continue
         found.append((m.start(), m.start() + len(word), word))
     said = Counter(word for _, _, word in found)
@@ -78,6 +82,21 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
         if said[word] == 1 and _starts_sentence(text, start) and re.match(r"\s*(?:,|[A-Z])", text[end:])
     }
     return [(start, end, word) for start, end, word in found if word not in lead]
+
+
+def _a_form_of(word: str, words: set[str]) -> bool:
+    """Whether ``words`` hold ``word`` or its singular or plural ("pear" and "pears", "child" and "children"; not
+    "mark" and "market")."""
+    stems = _stems(word)
+    return any(stems & _stems(w) for w in words if w[:3] == word[:3])
+
+
+def _stems(word: str) -> set[str]:
+    out = {word}
+    for ending in ("s", "es", "ren"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            out.add(word[: -len(ending)])
+    return out
 
 
 def _starts_sentence(text: str, at: int) -> bool:

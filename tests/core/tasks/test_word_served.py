@@ -1296,6 +1296,19 @@ UNITS_UNREAD: dict[str, tuple[str, str, Callable[[int], int]]] = {
         r"rolls at \$(\d+) each.*?(\w+) buys (\d+) rolls",
         lambda n: min(n, 12),
     ),
+    # as an adjective, or each whole one (a helper's grids: 30 of 40 and 74 of 95 served wrong)
+    "weekly-pass-en": (
+        "A shop rents a bike for ${r} per day. Nobody pays for more days than a weekly pass covers. {name} rents a "
+        "bike for {n} days. How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: min(n, 7),
+    ),
+    "each-full-week-en": (
+        "A shop rents a bike for ${r} per day. In each full week of a rental, one day is free. {name} rents a bike "
+        "for {n} days. How much does {name} pay?",
+        UNREAD_CAP_READ.pattern,
+        lambda n: n - n // 7,
+    ),
 }
 
 
@@ -1304,7 +1317,8 @@ UNITS_UNREAD: dict[str, tuple[str, str, Callable[[int], int]]] = {
 def test_a_limit_said_as_a_unit_in_words_is_served_only_within_what_agreeing_answers_spanned(family, first):
     """Class: a limit the gate does not read, said as one unit in words ("once the bike has been out for a week",
     "for a month", "after a dozen", "sobald das Rad eine Woche unterwegs war"; after an ordinal, "the eighth and
-    later days", "a primeira semana", "dall'ottava notte"; in a compound, "a weeklong rental"; a cap or a floor),
+    later days", "a primeira semana", "dall'ottava notte"; in a compound, "a weeklong rental"; as an adjective, "a
+    weekly pass"; each whole one, "in each full week"; a cap or a floor),
     idle at the first numbers and at every point a probe or caller agreed at: helpers got 6 of 7 later variants
     served wrong (a first question of 5 days, whose first probe asked 3), then up to 7 of 10 in each wording
     the first rule did not read. An amount said as a unit in words that the answer never computes with may be
