@@ -248,11 +248,11 @@ _AT = re.compile(r"at\(q(\d+)\)=(-?\d+(?:/\d+)?)")
 # counted in periods: "5 days", "8 hours"; a group limits any count); not a pair (2 hides in any answer), not a
 # second ("a second time")
 _UNITS: tuple[tuple[str, frozenset[int], bool], ...] = (
-    (r"weeks?|Wochen?|semanas?|semaines?|settiman[ae]|weken", frozenset({7, 168}), True),
+    (r"weeks?|workweeks?|Wochen?|Arbeitswochen?|semanas?|semaines?|settiman[ae]|weken", frozenset({7, 168}), True),
     (r"fortnights?|quincenas?|quinzaines?", frozenset({14}), True),
     (r"months?|Monate?s?|mes(?:es)?|mois|mes[ei]|maand(?:en)?", frozenset({4, 12, 28, 29, 30, 31}), True),
     (r"years?|Jahre?s?|años?|ans?|années?|ann[oi]|anos?|jaar|jaren", frozenset({12, 52, 365, 366}), True),
-    (r"days?|Tage?s?|d[íi]as?|jours?|giorn[oi]|dag(?:en)?", frozenset({24}), True),
+    (r"days?|workdays?|Tage?s?|Arbeitstage?s?|d[íi]as?|jours?|giorn[oi]|dag(?:en)?", frozenset({24}), True),
     (r"hours?|Stunden?|horas?|heures?|or[ae]|uur|uren", frozenset({60}), True),
     (r"minutes?|Minuten?|minutos?|minuti", frozenset({60}), True),
     (r"decades?|Jahrzehnte?s?|décadas?|décennies?|decenni[oi]", frozenset({10}), True),
@@ -273,9 +273,15 @@ _ORDINAL = (
 )
 _UNIT = re.compile(
     r"(?<![\w-])(?:(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+"
-    r"(?:(?:full|whole|single|entire|ganze[nr]?|entera?|entière?|intera?|intero)\s+)?"
-    # or each whole one ("in each full week", "jede volle Woche", "cada semana completa" reads as a rate)
-    r"|(?:each|every|jede[nmrs]?|cada|chaque|ogni)\s+(?:full|whole|complete|entire|volle[nmrs]?|ganze[nmrs]?)\s+"
+    r"(?:(?:full|whole|single|entire|calendar|school|business|working|work|fiscal|ganze[nr]?|entera?|entière?|"
+    r"intera?|intero)\s+)?"
+    # or each whole one ("in each full week", "jede volle Woche", "cada semana completa" reads as a rate), or the
+    # one a span ends with ("within the week", "by the end of the month"), or a cap per one ("capped per fortnight")
+    r"|(?:each|every|jede[nmrs]?|cada|chaque|ogni)\s+(?:full|whole|complete|entire|calendar|volle[nmrs]?|ganze[nmrs]?)\s+"
+    r"|(?:within|during|throughout|beyond|past|after|outside|by\s+the\s+end\s+of|until\s+the\s+end\s+of|"
+    r"before\s+the\s+end\s+of)\s+(?:the|this|that)\s+"
+    r"(?:(?:calendar|school|business|working|work)\s+)?"
+    r"|\bcap(?:ped|s)?\s+(?:per|each|every|a|an)\s+"
     # or an ordinal a few words before it: "the eighth and later days", "la primera semana"
     rf"|(?:{_ORDINAL})[\s-]+(?:[^\W\d_]+[\s-]+){{0,3}}?)"
     rf"({'|'.join(f'(?:{w})' for w, _, _ in _UNITS)})\b"
@@ -284,6 +290,9 @@ _UNIT = re.compile(
     # or as an adjective of a period longer than a day: "a weekly pass", "the monthly cap", "an annual fee"
     r"|(?<![\w-])(week|fortnight|month|year)ly\b|(?<![\w-])(annual)(?:ly)?\b",
     re.IGNORECASE,
+)
+_ARTICLE_LEAD = re.compile(
+    r"(?:an?|one|une?|eine?[mnrs]?|el|la|un|una|uno|il|lo|um|uma|o|een|één)[\s-]+(?:[^\W\d_]+\s+)?", re.IGNORECASE
 )
 # a count of periods: "5 days", "8 full hours", "12 back-to-back days", "3 Tage", "10 noches"; not a rate ("$15 per
 # day", "$3 a day", "2 apples each day")
@@ -352,7 +361,10 @@ def _units_said(prompt: str, quantities_: tuple[Quantity, ...]) -> tuple[tuple[f
         before = prompt[max(0, m.start() - 30) : m.start()]
         counts = [q for q in quantities(before) if q.kind != "word" or q.value >= 1]
         unit = m.group(1) or m.group(2) or m.group(3) or ("year" if m.group(4) else "")
-        if (m.group(1) is not None or m.group(3) is not None or m.group(4) is not None) and (
+        # after an article ("a week") or as an adjective ("weekly") it may be a rate; after "each full", "within
+        # the", an ordinal, it is not
+        lead = m.group(0)[: m.start(1) - m.start()] if m.group(1) is not None else ""
+        if (_ARTICLE_LEAD.fullmatch(lead) or m.group(3) is not None or m.group(4) is not None) and (
             # a rate: "twice a week", "5 days a week", "hours a week", "$500 weekly" ("once a week has passed" may
             # be a limit)
             re.search(r"\b(?:twice|thrice|times)\s*$", before, re.IGNORECASE)

@@ -175,26 +175,35 @@ _COMPARES = re.compile(
 )
 
 
-# what a name may decide by itself, beside the numbers: whether its bearer counts among the brothers or the sisters
-# counted ("Tom has 3 brothers and 7 sisters: how many sisters does each brother have?"; not "his sister Abby"),
-# how many letters it has ("$2 per letter of her name"), or the clock of a place ("at 3 o'clock London time ...
-# what time is it in Tokyo?")
-_SIBLINGS = re.compile(
-    r"(?:\d+|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|ein(?:e|en)?|zwei|drei|vier|"
-    r"fünf|un[ao]?|dos|tres|cuatro|deux|trois|quatre|due|tre|quattro|dois|duas|três|twee|drie|vier))\s+"
-    r"(?:[^\W\d_]+\s+)?(?:brothers?|sisters?|siblings?|Brüder|Bruder|Schwestern?|Geschwister|herman[oa]s?|frères?|"
-    r"s(?:œ|oe)urs?|fratell[oi]|sorell[ae]|irmãos?|irmão|irmãs?|broers?|zussen|zus)\b",
+# what a name may decide by itself, beside the numbers: whether its bearer is a girl or a boy, where the question
+# counts or prices by it ("Tom has 3 brothers and 7 sisters", "3 daughters and 2 sons ... how many sisters does Ann
+# have?", "each girl pays $5"; not "his sister Abby"), the letters of a word ("$2 per letter of her name", "the word
+# Love engraved", "her surname"), or the clock of a place ("at 9 in the morning in London ... what hour is it in
+# Dublin?")
+_GENDERED = re.compile(
+    r"\b(?:girls|boys|daughters|sons|sisters|brothers|siblings|women|men|ladies|gentlemen|females|males|"
+    r"nieces|nephews|aunts|uncles|grand(?:daughters|sons)|"
+    r"Mädchen|Jungen|Töchter|Söhne|Schwestern|Brüder|Geschwister|Frauen|Männer|"
+    r"niñ[ao]s|chic[ao]s|hij[ao]s|herman[ao]s|mujeres|hombres|filles|garçons|fils|s(?:œ|oe)urs|frères|femmes|hommes|"
+    r"ragazz[ei]|bambin[ei]|figli[e]?|sorelle|fratelli|donne|uomini|meninas|meninos|filh[ao]s|irmãs|irmãos|"
+    r"meisjes|jongens|dochters|zonen|zussen|broers)\b"
+    r"|\b(?:each|every|per|a|an|one|jede[nmrs]?|cada|chaque|ogni)\s+(?:girl|boy|daughter|son|sister|brother|sibling|"
+    r"woman|man|lady|gentleman|female|male|Mädchen|Junge|Tochter|Sohn|Schwester|Bruder|niñ[ao]|chic[ao]|hij[ao]|"
+    r"herman[ao]|mujer|hombre|fille|garçon|sœur|frère|femme|homme|ragazz[ao]|sorella|fratello|donna|uomo)\b",
     re.IGNORECASE,
 )
 _SPELLING = re.compile(
-    r"\b(?:letters?|characters?|initials?|vowels?|consonants?|syllables?|spell\w*|Buchstaben|letras?|lettres?|"
-    r"lettere)\b",
+    r"\b(?:initials|vowels?|consonants?|syllables?|spell\w*|engrav\w*|monogram\w*|Buchstaben|letras?|lettres?|"
+    r"lettere|(?:per|each|every|a|by\s+the)\s+(?:letter|character))\b",
     re.IGNORECASE,
 )
-_NAMED = re.compile(r"\b(?:names?|Namens?|nombres?|noms?|nom[ei]|nomes?|naam|namen)\b", re.IGNORECASE)
+# letters beside a name or a word ("how many letters has she written, her name 3 times"); not letters that are mail
+# ("2 letters a week"), nor an alphabet's ("with 32 letters")
+_LETTERS = re.compile(r"\b(?:letters|characters)\b", re.IGNORECASE)
+_A_WORD = re.compile(r"\b(?:names?|surnames?|nicknames?|words?|Namens?|nombres?|noms?|nom[ei]|nomes?|naam)\b", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(
-    r"o'clock|\b[ap]\.m\.|\d\s*[ap]m\b|\b(?:time\s+zones?|local\s+time|midnight|noon|what\s+time|Uhrzeit|"
-    r"Ortszeit|hora\s+local|heure\s+locale|ora\s+locale)\b",
+    r"o'clock|\b[ap]\.m\.|\d\s*[ap]m\b|\d{1,2}:\d{2}\b|\b(?:time\s+zones?|local\s+time|midnight|noon|what\s+time|"
+    r"what\s+hour|in\s+the\s+(?:morning|afternoon|evening)|at\s+night|Uhr|Uhrzeit|Ortszeit|hora|heure|ora\s+locale)\b",
     re.IGNORECASE,
 )
 
@@ -203,13 +212,13 @@ _TIME_OF_DAY = re.compile(
 def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     """Why a question whose ``renamed`` names (their new forms, in ``prompt``) changed may have another answer with
     the same numbers, or ``None``. A name is a slot because who someone is rarely changes a sum; where the question
-    counts siblings, spells names, or tells the time of a place, it may."""
-    if _SIBLINGS.search(prompt):
-        return "the question counts siblings, and a name may be a brother or a sister"
-    if _SPELLING.search(prompt) and _NAMED.search(prompt):
-        return "the question counts the letters of a name"
+    counts or prices by girls and boys, counts letters, or tells the time of day of a place, it may."""
+    if _GENDERED.search(prompt):
+        return "the question counts or prices by girls and boys, and a name may be either"
+    if _SPELLING.search(prompt) or (_LETTERS.search(prompt) and _A_WORD.search(prompt)):
+        return "the question counts letters, and a name or a word may have others"
     if _TIME_OF_DAY.search(prompt) and any(
-        re.search(rf"\b(?:in|to|from|at|of|than)\s+{re.escape(name)}\b", prompt)
+        re.search(rf"\b(?:in|to|from|at|of|than|nach|in|en|a|à|de|para)\s+{re.escape(name)}\b", prompt)
         or re.search(rf"\b{re.escape(name)}\s+time\b", prompt)
         for name in renamed
     ):
@@ -330,6 +339,9 @@ def _number_word(prompt: str) -> bool:
 
 # a period or a group that stands for a number ("a week", "a fortnight", "a dozen", "eine Woche", "une semaine")
 _PERIOD_OR_GROUP = (
+    # a period of work, school or the calendar first: "a workweek", "a calendar month", "a school year"
+    r"work\s*weeks?|work\s*days?|(?:business|working|school|calendar|fiscal)\s+(?:days?|weeks?|months?|years?)|"
+    r"Arbeitswochen?|Arbeitstage?s?|Schuljahre?s?|"
     r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|"
     r"dozens?|scores?|pairs?|couples?|gross|hundred|thousand|million|"
     r"Sekunden?|Minuten?|Stunden?|Tage?s?|Nächte|Nacht|Wochen?|Monate?s?|Jahre?s?|Dutzend|Paar|"
@@ -356,10 +368,18 @@ _LIMIT_WORDS = (
 )
 _ARTICLE = r"(?:a|an|one|ein|eine|einen|einem|einer|un|una|uno|une|um|uma|een|half\s+an?)"
 _LIMIT_IN_WORDS = re.compile(
-    rf"\b(?:{_LIMIT_WORDS})\s*{_ARTICLE}\s+(?:full\s+|whole\s+|single\s+)?(?:{_PERIOD_OR_GROUP})\b"
+    rf"\b(?:{_LIMIT_WORDS})\s*{_ARTICLE}\s+(?:full\s+|whole\s+|single\s+|entire\s+)?(?:{_PERIOD_OR_GROUP})\b"
     rf"|\b{_ARTICLE}[\s-]+(?:full\s+|whole\s+|one[\s-]+)?(?:{_PERIOD_OR_GROUP})[\s-]+(?:at\s+(?:the\s+)?most|at\s+(?:the\s+)?least|"
     r"max(?:imum)?|min(?:imum)?|limit|cap|tops|or\s+(?:more|longer|less|shorter|fewer|over|under))\b"
-    rf"|\b(?:shortest|longest|smallest|largest|fewest)\b[^.;:?!]{{0,40}}?\bis\s+{_ARTICLE}\s+(?:{_PERIOD_OR_GROUP})\b",
+    rf"|\b(?:shortest|longest|smallest|largest|fewest)\b[^.;:?!]{{0,40}}?\bis\s+{_ARTICLE}\s+(?:{_PERIOD_OR_GROUP})\b"
+    # a cap per period ("billing is capped per fortnight") or on how often ("only once per day", "no more than one
+    # batch per calendar day", "höchstens einmal pro Tag")
+    rf"|\bcap(?:ped|s)?\s+(?:per|each|every|a|an|by\s+the)\s+(?:{_PERIOD_OR_GROUP})\b"
+    r"|\b(?:only|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|never\s+more\s+than|up\s+to|a\s+maximum\s+of|"
+    r"höchstens|nur|como\s+m[áa]ximo|solo|solamente|au\s+plus|seulement|al\s+massimo|solo)\s+"
+    r"(?:once|twice|one|a\s+single|two|three\s+times|einmal|zweimal|eine[nmrs]?|una\s+vez|dos\s+veces|une\s+fois|"
+    r"una\s+volta)\b[^.;:?!]{0,40}?"
+    rf"\b(?:per|a|an|each|every|in\s+a|in\s+one|in\s+the\s+same|pro|je|al|por|par|à\s+la)\s+(?:{_PERIOD_OR_GROUP})\b",
     re.IGNORECASE,
 )
 

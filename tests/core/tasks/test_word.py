@@ -714,6 +714,12 @@ MORE_LIMITS = [
     "Ann scored {t} points and Bob scored {n} points. The winner gets 5 bonus points. How many points does Bob end with?",
     "Ann has {t} apples and Bob has {n}. If Ann has more apples than Bob, she gives him 3; otherwise he gives her 4. How many apples does Bob have?",
     "A pen costs ${t}. Ann buys {n} pens. Round the total cost to the nearest ten dollars. How much does Ann pay?",
+    # a second helper's round: how often, capped ("only once per day"), a period of the calendar or of work
+    "A machine bakes {n} loaves every {t} hours, but only once per day. How many loaves does it bake a week?",
+    "A machine bakes {n} loaves every {t} hours, but no more than one batch per calendar day. How many a week?",
+    "Renting a bike costs ${t} per day, but no one is billed for more than a calendar month. What do {n} days cost?",
+    "Renting a bike costs ${t} per day, but no one is billed for more than a school year. What do {n} days cost?",
+    "Renting a bike costs ${t} per day, but billing is capped per fortnight. What do {n} days cost?",
 ]
 
 
@@ -760,6 +766,25 @@ NAMES_THAT_DECIDE = [
         "Ann leaves London at 3 o'clock London time and flies 4 hours to Paris. What time is it in Paris when Ann lands?",
         "Ann leaves London at 3 o'clock London time and flies 4 hours to Tokyo. What time is it in Tokyo when Ann lands?",
     ),
+    # a second helper's round: girls and boys counted or priced, a word engraved, a surname, a time in words
+    (
+        "The Lee family has 3 daughters and 2 sons. Ann is one of their children. How many sisters does Ann have?",
+        "The Lee family has 3 daughters and 2 sons. Tom is one of their children. How many sisters does Tom have?",
+    ),
+    (
+        "At camp each girl pays 5 dollars and each boy pays 3 dollars. Ann, Mary and Tom sign up. How much do they pay?",
+        "At camp each girl pays 5 dollars and each boy pays 3 dollars. Ann, Peter and Tom sign up. How much do they pay?",
+    ),
+    (
+        "An engraver charges 3 dollars per letter. Ann has the word Love engraved on a ring and pays a 5 dollar fee "
+        "too. How much does it cost?",
+        "An engraver charges 3 dollars per letter. Ann has the word Forever engraved on a ring and pays a 5 dollar "
+        "fee too. How much does it cost?",
+    ),
+    (
+        "A 3-hour meeting starts at 9 in the morning in London. What hour is it in Dublin when the meeting ends?",
+        "A 3-hour meeting starts at 9 in the morning in London. What hour is it in Athens when the meeting ends?",
+    ),
 ]
 
 
@@ -774,11 +799,12 @@ def test_a_name_that_decides_the_answer_by_itself_is_not_renamed(question, renam
 
 
 def test_names_that_decide_nothing_are_still_renamed():
-    """Class: the cost side. People renamed beside item words, a clock or letters of the alphabet still follow."""
+    """Class: the cost side. People renamed beside item words, a clock of no place, or a sister named as one still
+    follow."""
     pairs = [
         ("Ann buys 4 apples and 5 pears at $2 each. How much does Ann pay?", "Bea"),
         ("Joshua hires a limousine from 3 PM to 7 PM at $37 an hour. How much does Joshua pay?", "Jason"),
-        ("Emma writes the alphabet (26 letters) 3 times. How many letters has Emma written?", "Ava"),
+        ("David is 20 years old. In 5 years his sister Abby will be twice as old as David is now. How old is Abby?", "Emma"),
     ]
     for question, name in pairs:
         old = parse_problem(Request(question))
@@ -1142,6 +1168,10 @@ RENTAL = "A shop rents a bike for ${r} per day. {limit} {name} rents a bike for 
         ("The monthly cap applies.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
         ("In each full week of a rental, Sunday is free.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
         ("Its staff are paid $900 weekly.", "5 * 3 = 15\n#### 15", set()),
+        # the end of a period ("by the end of the week", "within the week", "beyond the workweek")
+        ("The bill stops growing by the end of the week.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("Billing stops within the week.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
+        ("Any days beyond the workweek are free.", "5 * 3 = 15\n#### 15", {"at(q1)=9"}),
     ],
 )
 def test_spans_are_needed_only_for_what_a_unit_left_aside_may_limit(limit, answer, limited):
