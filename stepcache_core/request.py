@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 from .errors import ConfigError, InvalidRequestError, InvalidSchemaError, PromptTooLongError, StepCacheError
 from .tasks.base import TaskProfile, TaskRegistry
 from .values import Request, canonical_json
+
+# a control character other than a line break or a tab: binary data in a prompt, past a few
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 __all__ = ["validate_request", "entry_id", "Routing", "resolve_task"]
 
@@ -96,7 +100,7 @@ def validate_request(request: Any) -> Request:
             raise InvalidRequestError(f"{name} is not valid Unicode text (lone surrogate at {e.start})") from None
     if "\x00" in prompt or "\ufffd" in prompt:
         raise InvalidRequestError("prompt holds binary data (NUL or undecodable bytes)")
-    control = sum(1 for ch in prompt if ord(ch) < 32 and ch not in "\n\r\t")
+    control = len(_CONTROL.findall(prompt))
     if control > max(2, len(prompt) // 100):
         raise InvalidRequestError("prompt holds binary data (control characters)")
     if request.schema is not None:

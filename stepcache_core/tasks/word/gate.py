@@ -309,7 +309,20 @@ _CONDITION_IN_WORDS = re.compile(
     r"\b(?:sold|sells?|selling|comes?|available|packed|shipped|bought|offered)\s+(?:only\s+)?in\s+(?:whole\s+)?"
     r"(?:pairs|packs|sets|boxes|bundles|batches|crates|cases|lots|packages|cartons|multiples|dozens|rolls)\b|"
     r"\b(?:partial|incomplete|broken|opened)\s+(?:boxes|packs|sets|bundles|batches|crates|cases|packages|cartons)\b|"
-    r"\bonly\s+(?:whole|full|complete)\s+(?:boxes|packs|sets|bundles|batches|crates|cases|packages|cartons|pairs)\b",
+    r"\bonly\s+(?:whole|full|complete)\s+(?:boxes|packs|sets|bundles|batches|crates|cases|packages|cartons|pairs)\b|"
+    # whole units of a period or a group: "sold only by the dozen", "rented by the week", "by the whole day", "any
+    # part of an hour is billed in full", "no daily rates", "nur im Dutzend", "por semanas", "à la douzaine"
+    r"\b(?:sold|sells?|selling|rented|rents?|renting|billed|bills?|charged|charges?|priced|booked|leased|hired|"
+    r"available|offered|comes?|paid)\s+(?:only\s+)?(?:by|per)\s+(?:the\s+)?(?:whole\s+|full\s+)?"
+    r"(?:dozen|gross|score|pair|hour|day|night|week|fortnight|month|year|season|box|pack|case|crate|carton|set)\b|"
+    r"\bby\s+the\s+(?:whole\s+|full\s+)?(?:dozen|gross|week|fortnight|month|year|season)\s+only\b|"
+    r"\b(?:any\s+)?(?:part|portion|fraction)\s+of\s+(?:an?\s+|one\s+)?(?:hour|day|night|week|month|year|dozen|box|pack)\b|"
+    r"\b(?:billed|charged|counted|paid|priced)\s+(?:in\s+full|as\s+(?:an?\s+|one\s+)?(?:full|whole|complete)\b)|"
+    r"\bno\s+(?:hourly|daily|nightly|weekly|monthly|partial|half)\s+(?:rates?|prices?|fees?|rentals?|billing)\b|"
+    r"\b(?:nur|ausschließlich)\s+(?:im|pro|je|als)\s+(?:ganze[nrs]?\s+)?(?:Dutzend|Woche|Tag|Monat|Stunde|Paar|Kiste|Packung)\b|"
+    r"\b(?:wochenweise|tageweise|monatsweise|stundenweise)\b|"
+    r"\b(?:solo\s+)?(?:por|a\s+la)\s+(?:docenas?|semanas\s+completas|días\s+completos)\b|"
+    r"\b(?:à\s+la|par)\s+(?:douzaine|semaine\s+entière|journée\s+entière)\b",
     re.IGNORECASE,
 )
 

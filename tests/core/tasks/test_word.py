@@ -720,6 +720,13 @@ MORE_LIMITS = [
     "Renting a bike costs ${t} per day, but no one is billed for more than a calendar month. What do {n} days cost?",
     "Renting a bike costs ${t} per day, but no one is billed for more than a school year. What do {n} days cost?",
     "Renting a bike costs ${t} per day, but billing is capped per fortnight. What do {n} days cost?",
+    # a third round: whole units of a period or a group, where the answer prices per smaller unit (350 / 7 a day)
+    "Eggs are sold only by the dozen, at ${t} per dozen. Ann needs {n} eggs. How much does Ann spend?",
+    "Cabins are rented by the week only, at ${t} per week. Ann stays {n} days. How much does Ann pay?",
+    "The garage charges ${t} per hour, and any part of an hour is billed in full. Ann parks {n}0 minutes. What is owed?",
+    "Bikes are rented by the whole day, at ${t} per day. Ann rides for {n} hours. How much does Ann pay?",
+    "Cabins cost ${t} per week; there are no daily rates. Ann stays {n} days. How much does Ann pay?",
+    "Eier gibt es nur im Dutzend, {t} Euro pro Dutzend. Ann braucht {n} Eier. Wie viel zahlt Ann?",
 ]
 
 
