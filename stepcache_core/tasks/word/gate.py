@@ -218,7 +218,7 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     if _SPELLING.search(prompt) or (_LETTERS.search(prompt) and _A_WORD.search(prompt)):
         return "the question counts letters, and a name or a word may have others"
     if _TIME_OF_DAY.search(prompt) and any(
-        re.search(rf"\b(?:in|to|from|at|of|than|nach|in|en|a|à|de|para)\s+{re.escape(name)}\b", prompt)
+        re.search(rf"\b(?:in|to|from|at|of|than|nach|en|a|à|de|para)\s+{re.escape(name)}\b", prompt)
         or re.search(rf"\b{re.escape(name)}\s+time\b", prompt)
         for name in renamed
     ):
@@ -322,7 +322,15 @@ _CONDITION_IN_WORDS = re.compile(
     r"\b(?:nur|ausschließlich)\s+(?:im|pro|je|als)\s+(?:ganze[nrs]?\s+)?(?:Dutzend|Woche|Tag|Monat|Stunde|Paar|Kiste|Packung)\b|"
     r"\b(?:wochenweise|tageweise|monatsweise|stundenweise)\b|"
     r"\b(?:solo\s+)?(?:por|a\s+la)\s+(?:docenas?|semanas\s+completas|días\s+completos)\b|"
-    r"\b(?:à\s+la|par)\s+(?:douzaine|semaine\s+entière|journée\s+entière)\b",
+    r"\b(?:à\s+la|par)\s+(?:douzaine|semaine\s+entière|journée\s+entière)\b|"
+    # an offer on pairs or groups: "buy one, get one free", "two for one", "each pair costs the price of one", "the
+    # second mug of each pair is half price", "3 for 2", "2x1", "zwei zum Preis von einem", "deux pour le prix d'un":
+    # an odd count decides the answer, and an answer that halves the price instead of the count never shows it
+    r"\bbuy\s+(?:one|1|two|2)\s*,?\s*(?:and\s+)?get\s+(?:one|1|the\s+second)\b|\bBOGO\b|\bB[12]G[12]\b|"
+    r"\b(?:two|three|2|3)[\s-]+for[\s-]+(?:one|two|1|2)\b|\bthe\s+second\s+(?:[^\W\d_]+\s+){0,4}?(?:is|are|at|for|gets?|costs?)\s+"
+    r"(?:half|free|\d+\s*%)|\b(?:half\s+(?:off|price)|free)\s+(?:on|for)\s+the\s+second\b|"
+    r"\bzum\s+Preis\s+von\s+(?:einem|einer|eins|zwei)\b|\b(?:dos|tres)\s+por\s+(?:uno|dos)\b|"
+    r"\bpour\s+le\s+prix\s+d'?une?\b|\bprendi\s+(?:due|tre)\s+paghi\s+(?:uno|due)\b",
     re.IGNORECASE,
 )
 
@@ -389,7 +397,7 @@ _LIMIT_IN_WORDS = re.compile(
     # batch per calendar day", "höchstens einmal pro Tag")
     rf"|\bcap(?:ped|s)?\s+(?:per|each|every|a|an|by\s+the)\s+(?:{_PERIOD_OR_GROUP})\b"
     r"|\b(?:only|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|never\s+more\s+than|up\s+to|a\s+maximum\s+of|"
-    r"höchstens|nur|como\s+m[áa]ximo|solo|solamente|au\s+plus|seulement|al\s+massimo|solo)\s+"
+    r"höchstens|nur|como\s+m[áa]ximo|solo|solamente|au\s+plus|seulement|al\s+massimo)\s+"
     r"(?:once|twice|one|a\s+single|two|three\s+times|einmal|zweimal|eine[nmrs]?|una\s+vez|dos\s+veces|une\s+fois|"
     r"una\s+volta)\b[^.;:?!]{0,40}?"
     rf"\b(?:per|a|an|each|every|in\s+a|in\s+one|in\s+the\s+same|pro|je|al|por|par|à\s+la)\s+(?:{_PERIOD_OR_GROUP})\b",

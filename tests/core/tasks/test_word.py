@@ -727,6 +727,11 @@ MORE_LIMITS = [
     "Bikes are rented by the whole day, at ${t} per day. Ann rides for {n} hours. How much does Ann pay?",
     "Cabins cost ${t} per week; there are no daily rates. Ann stays {n} days. How much does Ann pay?",
     "Eier gibt es nur im Dutzend, {t} Euro pro Dutzend. Ann braucht {n} Eier. Wie viel zahlt Ann?",
+    # a fourth round: offers on pairs, where an odd count decides and the answer halved the price (10 / 2 a shirt)
+    "Ann buys {n} shirts at ${t} each. The shop runs a buy one, get one free offer. How much does Ann pay?",
+    "Ann buys {n} mugs at ${t} each. The second mug of each pair is half price. How much does Ann pay?",
+    "Mugs are sold two-for-one at ${t} a mug. Ann takes {n} mugs. How much does Ann pay?",
+    "Tassen gibt es zwei zum Preis von einer, {t} Euro die Tasse. Ann nimmt {n} Tassen. Wie viel zahlt Ann?",
 ]
 
 
