@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import ConfigError, InvalidRequestError, InvalidSchemaError, PromptTooLongError, StepCacheError
 from .tasks.base import TaskProfile, TaskRegistry
-from .values import Request, canonical_json
+from .values import Namespace, Request, canonical_json
 
 # a control character other than a line break or a tab: binary data in a prompt, past a few
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -93,7 +93,7 @@ def validate_request(request: Any) -> Request:
         raise InvalidRequestError(f"key_text must be str, got {type(request.key_text).__name__}")
     if not isinstance(request.context, str):
         raise InvalidRequestError(f"context must be str, got {type(request.context).__name__}")
-    for name, text in (("prompt", prompt), ("key_text", request.key_text or "")):
+    for name, text in (("prompt", prompt), ("key_text", request.key_text or ""), ("context", request.context)):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as e:
@@ -114,7 +114,18 @@ def validate_request(request: Any) -> Request:
             raise InvalidSchemaError(f"schema is not JSON-serialisable: {e}") from e
     if not isinstance(request.required_keys, (tuple, list)) or not all(isinstance(k, str) and k for k in request.required_keys):
         raise InvalidRequestError("required_keys must be non-empty strings")
+    if request.context:
+        request = replace(request, namespace=in_context(request.namespace, request.context))
     return request
+
+
+def in_context(namespace: Namespace, context: str) -> Namespace:
+    """``namespace`` narrowed to the requests sent with ``context`` (a system prompt, earlier turns): an answer
+    made under one context is never served, nor adapted, under another ("Answer per student." beside the same
+    question asks for another number). The integrations key by their context already; a caller of the core API
+    gets the same partition. Narrowed once: a request validated again keeps its namespace."""
+    mark = f"\x1fcontext:{hashlib.sha256(context.encode('utf-8')).hexdigest()[:24]}"
+    return namespace if namespace.settings.endswith(mark) else replace(namespace, settings=namespace.settings + mark)
 
 
 def entry_id(task: str, request: Request, normalize: Callable[[str], str] | None = None) -> str:

@@ -58,10 +58,11 @@ class Request:
     keys the output object must have. ``key_text`` is the text that is embedded
     (defaults to the prompt; chat integrations pass the user's turn).
     ``context`` is what the caller sent beside the prompt (a system prompt,
-    earlier turns: integrations put it in the namespace, so it matches
-    exactly), for tasks to read: words in it may change what an answer must
-    be ("Work modulo 7."), so a task reuses for other values only when it
-    says nothing but who answers and how.
+    earlier turns). It must match exactly: the engine narrows the namespace
+    to it, so an answer made under one context never serves another. Tasks
+    read it too: words in it may change what an answer must be ("Work
+    modulo 7."), so a task reuses for other values only when it says nothing
+    but who answers and how.
     """
 
     prompt: str

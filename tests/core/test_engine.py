@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -19,6 +20,7 @@ from stepcache_core import (
     StepCacheEngine,
     StoreError,
     UnverifiedOutputError,
+    background,
 )
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LineSegmenter
@@ -627,3 +629,72 @@ def test_a_recorded_answer_whose_text_fails_the_whole_check_is_not_sealed(make_e
     assert engine.exact(request) is None
     with pytest.raises(UnverifiedOutputError):  # the whole way, as before: a typed refusal, nothing served
         engine.lookup(request)
+
+
+CONTEXTS = {
+    # the same question, the same numbers: the exact path
+    "text, exact repeat": ("Translate 'good morning'.", "Translate 'good morning'.", "Answer in French."),
+    "equation, exact repeat": ("Solve for x: 3x + 4 = 19", "Solve for x: 3x + 4 = 19", "Work modulo 7."),
+    "word, exact repeat": (
+        "Ann buys 4 apples at $3 each. How much does she pay?",
+        "Ann buys 4 apples at $3 each. How much does she pay?",
+        "All prices include a one-time fee of $5.",
+    ),
+    # other numbers, under a context made only of persona words that still changes the answer: the whole way
+    "word, other numbers, persona words": (
+        "5 students each buy 4 apples at $3 each. How much do they pay?",
+        "8 students each buy 6 apples at $9 each. How much do they pay?",
+        "Answer per student.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTEXTS))
+def test_an_answer_made_without_a_context_never_serves_a_request_with_one(make_engine, case):
+    """Class (a helper's probe of the core API, 3 of 9 served wrong): a condition in what the caller sends beside
+    the question (``Request.context``: a system prompt, earlier turns) that changes the answer. The integrations
+    key by their context; a core caller's context was read only when a number moved, and only by the word and
+    equation gates, against the new request alone: the same question under "All prices include a one-time fee of
+    $5." was served the answer made without it, and "Answer per student." (persona words only) adapted an answer
+    made with no context. The engine now narrows the namespace to the context, on every path."""
+    first, second, context = CONTEXTS[case]
+    answers = {
+        "Translate 'good morning'.": "Good morning.",
+        "Solve for x: 3x + 4 = 19": "3x = 15\nx = 5",
+        "Ann buys 4 apples at $3 each. How much does she pay?": "4 * 3 = 12\n#### 12",
+    }
+    seen: set[str] = set()
+
+    def model(spec):
+        """The first answer to the first question; a later call is the model's answer in context. The students
+        are counted by the prompt alone, as a probe asks them (the core backend is sent the prompt)."""
+        if m := re.match(r"(\d+) students each buy (\d+) apples at \$(\d+)", spec.prompt):
+            s, a, p = (int(g) for g in m.groups())
+            return f"{s} * {a} = {s * a}\n{s * a} * {p} = {s * a * p}\n#### {s * a * p}"
+        if spec.prompt == first and first not in seen:
+            seen.add(first)
+            return answers[first]
+        return "The model's own answer."
+
+    engine, backend = make_engine(respond=model)
+    engine.run(Request(first))
+    background.drain(10)
+    kept = engine.run(Request(first)).text
+    calls = len(backend.calls)
+    served = engine.run(Request(second, context=context))
+    assert served.trace.backend_calls >= 1 and len(backend.calls) > calls
+    again = engine.run(Request(first, context=context))  # its own context's answer is kept apart, and served again
+    background.drain(10)
+    assert engine.run(Request(first, context=context)).text == again.text
+    assert engine.run(Request(first)).text == kept  # and the first answer is still there, unchanged
+
+
+def test_a_context_narrows_a_namespace_once():
+    """The namespace narrowed by a request's context is narrowed again to the same one (a request validated
+    twice, on the exact path and then the whole way), and two contexts narrow it apart."""
+    from stepcache_core.request import validate_request
+
+    once = validate_request(Request("What is 2 + 2?", context="Be brief."))
+    assert validate_request(once).namespace == once.namespace != Namespace()
+    assert validate_request(Request("What is 2 + 2?", context="Be terse.")).namespace != once.namespace
+    assert validate_request(Request("What is 2 + 2?")).namespace == Namespace()
