@@ -61,7 +61,7 @@ class WordCorroboration:
         finer = {
             f"fine(q{i})"
             for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=True))
-            if a.kind in ("digits", "percent") and a.value.denominator % b.value.denominator
+            if a.kind in ("digits", "percent") and _parts(a) % _parts(b)
         }
         # an amount said as a unit in words that the answer never computes with ("once the bike has been out for a
         # week"): it may be a limit the first numbers leave idle, so each number it may limit ("5 days") is served
@@ -713,3 +713,10 @@ def _results(text: str) -> frozenset[Fraction]:
 def _ordered_results(text: str) -> list[Fraction]:
     """What the computations of ``text`` result in, in order."""
     return [c.result.value for line in text.splitlines() for c in computations(line)]
+
+
+def _parts(q: Quantity) -> int:
+    """The parts of one a number is written in: a hundred for "41.72" and for "99.25" alike (cents, though 41.72
+    is 1043/25 and 99.25 is 397/4), ten for "2.5", one for "3", the denominator of any other value."""
+    places = re.search(r"\.(\d+)", q.text)
+    return 10 ** len(places.group(1)) if places else q.value.denominator

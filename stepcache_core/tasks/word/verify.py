@@ -19,7 +19,16 @@ from .numbers import quantities, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
+__all__ = [
+    "WordVerifier",
+    "grounds",
+    "in_cents",
+    "named_constants",
+    "line_numbers",
+    "overlaps",
+    "people_counted",
+    "people_named",
+]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -43,42 +52,59 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=4096)
 def named_constants(*texts: str) -> frozenset[Fraction]:
     """The constants the texts name (see the table above; a tuple names its constant when each of its words is
     there: 24 takes hours and days, not days alone)."""
-    joined = " ".join(texts).lower()
-    named = {
-        Fraction(c)
-        for c, words in _CONSTANTS.items()
-        if all(not w or re.search(rf"\b(?:{w})\b", joined) for w in ((words,) if isinstance(words, str) else words))
-    }
-    if "%" in joined:
+    said = frozenset().union(*(_said(text) for text in texts))
+    named = {Fraction(c) for c, words in _CONSTANTS.items() if said.issuperset(_as_tuple(words))}
+    if any("%" in text for text in texts):
         named.add(Fraction(100))
     return frozenset(named)
 
 
+def _as_tuple(words: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (words,) if isinstance(words, str) else words
+
+
+# every word pattern of the table, and the empty one, which any text says (the constant 1)
+_PATTERNS = {w: re.compile(w) for words in _CONSTANTS.values() for w in _as_tuple(words) if w}
+
+
+@lru_cache(maxsize=4096)
+def _said(text: str) -> frozenset[str]:
+    """The table's word patterns ``text`` says, each as a whole word. Read once per text: the verifier and the
+    adapter ask for every line of an answer, with the question beside it."""
+    return frozenset({""}).union(*(_matched(word) for word in set(_TOKEN.findall(text.lower()))))
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8192)
+def _matched(word: str) -> frozenset[str]:
+    return frozenset(w for w, pattern in _PATTERNS.items() if pattern.fullmatch(word))
+
+
 @lru_cache(maxsize=1024)
-def _people(prompt: str, starts: tuple[int, ...]) -> Fraction:
-    """How many people the paragraphs of ``prompt`` that hold the quantities (at ``starts``) name: an instruction
-    around the question ("Put your final answer in ...") names no one. Read once per question: the verifier asks
-    for every number of every step."""
+def people_named(prompt: str, starts: tuple[int, ...]) -> frozenset[str]:
+    """The names of the paragraphs of ``prompt`` that hold the quantities (at ``starts``): an instruction around
+    the question ("Put your final answer in ...") names no one. Read once per question: the verifier asks for
+    every number of every step."""
     begins = [0] + [m.end() for m in re.finditer(r"\n\s*\n", prompt)]
     ends = begins[1:] + [len(prompt)]
-    people = {
+    return frozenset(
         word
         for begin, end in zip(begins, ends, strict=True)
         if any(begin <= start < end for start in starts)
         for _, _, word in names_in(prompt[begin:end])
-    }
-    return Fraction(len(people))
+    )
 
 
 def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
     """How many people the question names, when ``text`` says that count in words ("the average age of the two",
     "all three of them"): a count the question fixes by its names (the same in every question its gate lets
     through), which a step may divide by."""
-    count = _people(problem.prompt, tuple(q.start for q in problem.quantities))
+    count = Fraction(len(people_named(problem.prompt, tuple(q.start for q in problem.quantities))))
     said = any(q.kind == "word" and q.value == count for q in quantities(text))
     return frozenset({count}) if count >= 2 and said else frozenset()
 
