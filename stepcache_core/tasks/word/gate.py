@@ -9,8 +9,9 @@ from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
+from .gender import a_first_name, gender_of
 from .numbers import Quantity
-from .parse import WordProblem
+from .parse import WordProblem, starts_sentence
 
 __all__ = ["WordGate"]
 
@@ -44,6 +45,8 @@ class WordGate:
         renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
             return Verdict(False, reason)
+        if renamed and _gendered_among(old, new):
+            return Verdict(False, "a pronoun or a word of one gender may mean another of the question's people under other names")
         if (moved or old.names != new.names) and not persona_only(new.context):
             # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
             # apples"): under another name or number it may hold no more, or hold where it did not
@@ -224,6 +227,103 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     ):
         return "a place renamed may keep another time of day"
     return None
+
+
+# a word of one gender: "Tom and Ann each have 10 stickers. She gives 3 of hers to him.", "the girl gives 3 to the
+# boy", "Mr. Lee pays for Ann". Whom it means follows from the names: a rename that keeps each person's gender keeps
+# it; any other may hand a step to another person. English only: a question in another language is read as if it
+# said one (its words for "she", "the girl", "kız", "flickan" are too many to list)
+_GENDER_WORD = re.compile(
+    r"\b(?:he|him|his|himself|she|her|hers|herself|girls?|boys?|woman|women|man|men|lady|ladies|gentlem[ae]n|"
+    r"lass(?:es)?|lads?|gals?|guys?|females?|males?|sisters?|brothers?|mothers?|fathers?|moms?|mums?|mommy|mummy|"
+    r"dads?|daddy|wi(?:fe|ves)|husbands?|sons?|daughters?|aunts?|uncles?|nieces?|nephews?|grandma|grandpa|granny|"
+    r"grand(?:mother|father|son|daughter)s?|kings?|queens?|princes?|princess(?:es)?|brides?|grooms?|"
+    r"(?:boy|girl)friends?|actress(?:es)?|waitress(?:es)?|hostess(?:es)?|mr|mrs|ms|miss|sir|madam|ma'am)\b",
+    re.IGNORECASE,
+)
+# a person the question does not name ("the teacher", "a neighbour", "her brother", "the other"): a word of one
+# gender may mean them or the one named person
+_SOMEONE = re.compile(
+    r"\b(?:teachers?|coach(?:es)?|neighbou?rs?|friends?|classmates?|colleagues?|co-?workers?|partners?|boss(?:es)?|"
+    r"managers?|employees?|workers?|customers?|clients?|cashiers?|clerks?|drivers?|doctors?|nurses?|parents?|"
+    r"child(?:ren)?|kids?|cousins?|roommates?|teammates?|players?|students?|pupils?|tutors?|owners?|sellers?|"
+    r"buyers?|shopkeepers?|vendors?|waiters?|strangers?|guests?|hosts?|visitors?|passengers?|someone|somebody|"
+    r"another|other|others|siblings?|twins?|spouses?|fianc[eé]e?s?|bab(?:y|ies)|team|family|dr|prof|professors?|"
+    r"officers?|captains?|chefs?|bakers?|farmers?|authors?|artists?|writers?|singers?|pilots?|nann(?:y|ies)|"
+    r"babysitters?)\b",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Lord|Lady|Capt|Rev)\.?\s+$")
+
+
+def _gendered_among(old: WordProblem, new: WordProblem) -> bool:
+    """Whether a rename may change whom a word of one gender means: the question says one (or is not in English),
+    it may mean more than one person, and some name is renamed into another gender or one the task cannot tell
+    ("Alex", see :func:`gender_of`). A word the data knows as no one's first name ("Costco", "Kowalski") may
+    become another such word, unless it names someone: a place, a thing, a surname no question of this template
+    gives a gender to."""
+    english = len({m.lower() for m in _ENGLISH.findall(new.prompt)}) >= 2
+    if english and (not _GENDER_WORD.search(new.prompt) or _one_person(old, new)):
+        return False
+    return any(
+        a != b
+        and (_gender(old.prompt, a) is None or _gender(old.prompt, a) != _gender(new.prompt, b))
+        and (a_first_name(a) or a_first_name(b) or _titled(old.prompt, a) or _titled(new.prompt, b))
+        for a, b in zip(old.names, new.names, strict=True)
+    )
+
+
+# a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
+# ("his sister Alex", "her husband Sam")
+_SAID_F = re.compile(
+    r"\b(?:Princess|Queen|Mrs|Ms|Miss|Lady|Dame|Madam|Mme|Frau|Señora|Sra|Signora|(?:his|her|my|their|our|a|the)\s+"
+    r"(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|fianc[ée]e|"
+    r"stepmother|stepsister|stepdaughter))\.?\s+$"
+)
+_SAID_M = re.compile(
+    r"\b(?:Prince|King|Mr|Sir|Lord|Herr|Señor|Sr|Signor|(?:his|her|my|their|our|a|the)\s+"
+    r"(?:brother|son|father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|"
+    r"stepbrother|stepson))\.?\s+$"
+)
+
+
+def _gender(prompt: str, name: str) -> str | None:
+    """The gender ``prompt`` gives ``name`` by a word before it, the same wherever it stands ("Prince Chris"), or
+    else the gender of its first name (:func:`gender_of`)."""
+    said = set()
+    for m in re.finditer(rf"\b{re.escape(name)}\b", prompt):
+        before = prompt[max(0, m.start() - 40) : m.start()]
+        said |= {g for g, pattern in (("f", _SAID_F), ("m", _SAID_M)) if pattern.search(before)}
+    if len(said) == 1:
+        return said.pop()
+    return gender_of(name) if not said else None
+
+
+def _one_person(old: WordProblem, new: WordProblem) -> bool:
+    """Whether the question, under its old names and its new ones, is about one person only: one name anywhere in
+    it that may be someone's, and no person it does not name."""
+    if _SOMEONE.search(new.prompt) or _SOMEONE.search(old.prompt):
+        return False
+    people = {
+        i
+        for i, (a, b) in enumerate(zip(old.names, new.names, strict=True))
+        if _a_person(old.prompt, a) or _a_person(new.prompt, b)
+    }
+    return len(people) <= 1
+
+
+def _a_person(prompt: str, name: str) -> bool:
+    """Whether ``name`` may be someone's: a first name, a name after a title ("Dr. Kowalski"), or any word the
+    question capitalises besides where a sentence starts ("Feeling generous, she ..." names no one)."""
+    if a_first_name(name) or _titled(prompt, name):
+        return True
+    spots = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", prompt)]
+    return not (len(spots) == 1 and starts_sentence(prompt, spots[0]))
+
+
+def _titled(prompt: str, name: str) -> bool:
+    """Whether ``name`` stands after a title somewhere in ``prompt`` ("Dr. Kowalski", "Mrs Lee")."""
+    return any(_TITLE.search(prompt[max(0, m.start() - 8) : m.start()]) for m in re.finditer(rf"\b{re.escape(name)}\b", prompt))
 
 
 def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

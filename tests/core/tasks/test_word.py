@@ -816,7 +816,7 @@ def test_names_that_decide_nothing_are_still_renamed():
     pairs = [
         ("Ann buys 4 apples and 5 pears at $2 each. How much does Ann pay?", "Bea"),
         ("Joshua hires a limousine from 3 PM to 7 PM at $37 an hour. How much does Joshua pay?", "Jason"),
-        ("David is 20 years old. In 5 years his sister Abby will be twice as old as David is now. How old is Abby?", "Emma"),
+        ("David is 20 years old. In 5 years his sister Abby will be twice as old as David is now. How old is Abby?", "Mark"),
     ]
     for question, name in pairs:
         old = parse_problem(Request(question))
