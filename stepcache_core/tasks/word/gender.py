@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["gender_of", "a_first_name"]
+__all__ = ["gender_of"]
 
 Gender = Literal["f", "m"]
 
@@ -29,7 +29,7 @@ _CLEAR = 0.05
 _BEARERS = 50
 
 _lock = threading.Lock()
-_table: dict[str, Gender | None] | None = None
+_table: dict[str, Gender] | None = None
 
 
 def gender_of(name: str) -> Gender | None:
@@ -39,19 +39,13 @@ def gender_of(name: str) -> Gender | None:
     return _genders().get(key) if key else None
 
 
-def a_first_name(name: str) -> bool:
-    """Whether ``name`` is a first name people bear, of either gender or both ("Chris" is; "Feeling" is not)."""
-    key = _key(name)
-    return bool(key) and key in _genders()
-
-
 def _key(name: str) -> str:
     from unidecode import unidecode  # the data's names are transliterated to ASCII ("Zoë" is "zoe")
 
     return unidecode(name).strip().lower()
 
 
-def _genders() -> dict[str, Gender | None]:
+def _genders() -> dict[str, Gender]:
     global _table
     with _lock:
         if _table is None:
@@ -59,7 +53,7 @@ def _genders() -> dict[str, Gender | None]:
         return _table
 
 
-def _load() -> dict[str, Gender | None]:
+def _load() -> dict[str, Gender]:
     spec = importlib.util.find_spec("nomquamgender")  # found without importing it (its module imports pandas)
     if spec is None or not spec.submodule_search_locations:
         return {}
@@ -68,12 +62,12 @@ def _load() -> dict[str, Gender | None]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    table: dict[str, Gender | None] = {}
+    table: dict[str, Gender] = {}
     for name, row in data.items():
         try:
             bearers, women = int(row[1]), float(row[2])
         except (TypeError, ValueError, IndexError):
             continue
-        if bearers >= _BEARERS:
-            table[name] = "f" if women >= 1 - _CLEAR else "m" if women <= _CLEAR else None
+        if bearers >= _BEARERS and (women >= 1 - _CLEAR or women <= _CLEAR):
+            table[name] = "f" if women >= 1 - _CLEAR else "m"
     return table

@@ -19,7 +19,7 @@ from ...values import Request
 from ..template import SLOT_MARK, fold_whitespace
 from .numbers import Quantity, quantities
 
-__all__ = ["WordProblem", "detect", "names_in", "parse_problem", "starts_sentence"]
+__all__ = ["WordProblem", "detect", "names_in", "parse_problem"]
 
 MAX_CHARS = 4000
 
@@ -79,7 +79,7 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     lead = {
         word
         for start, end, word in found
-        if said[word] == 1 and starts_sentence(text, start) and re.match(r"\s*(?:,|[A-Z])", text[end:])
+        if said[word] == 1 and _starts_sentence(text, start) and re.match(r"\s*(?:,|[A-Z])", text[end:])
     }
     return [(start, end, word) for start, end, word in found if word not in lead]
 
@@ -99,7 +99,7 @@ def _stems(word: str) -> set[str]:
     return out
 
 
-def starts_sentence(text: str, at: int) -> bool:
+def _starts_sentence(text: str, at: int) -> bool:
     """Whether the word at ``at`` is the first of its sentence (of the text, or after ``.``, ``!``, ``?``, ``:``
     or a line break, quotes and brackets aside)."""
     before = text[:at].rstrip(" \t\"'“‘(*-")

@@ -52,11 +52,12 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def named_constants(*texts: str) -> frozenset[Fraction]:
     """The constants the texts name (see the table above; a tuple names its constant when each of its words is
     there: 24 takes hours and days, not days alone)."""
     said = frozenset().union(*(_said(text) for text in texts))
-    named = {Fraction(c) for c, words in _CONSTANTS.items() if said.issuperset(_as_tuple(words))}
+    named = {c for c, needs in _NEEDS if needs <= said}
     if any("%" in text for text in texts):
         named.add(Fraction(100))
     return frozenset(named)
@@ -68,6 +69,8 @@ def _as_tuple(words: str | tuple[str, ...]) -> tuple[str, ...]:
 
 # every word pattern of the table, and the empty one, which any text says (the constant 1)
 _PATTERNS = {w: re.compile(w) for words in _CONSTANTS.values() for w in _as_tuple(words) if w}
+# each constant with the patterns it needs said
+_NEEDS = tuple((Fraction(c), frozenset(_as_tuple(words))) for c, words in _CONSTANTS.items())
 
 
 @lru_cache(maxsize=4096)
@@ -104,7 +107,12 @@ def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
     """How many people the question names, when ``text`` says that count in words ("the average age of the two",
     "all three of them"): a count the question fixes by its names (the same in every question its gate lets
     through), which a step may divide by."""
-    count = Fraction(len(people_named(problem.prompt, tuple(q.start for q in problem.quantities))))
+    return _counted(text, problem.prompt, tuple(q.start for q in problem.quantities))
+
+
+@lru_cache(maxsize=8192)
+def _counted(text: str, prompt: str, starts: tuple[int, ...]) -> frozenset[Fraction]:
+    count = Fraction(len(people_named(prompt, starts)))
     said = any(q.kind == "word" and q.value == count for q in quantities(text))
     return frozenset({count}) if count >= 2 and said else frozenset()
 

@@ -1817,43 +1817,59 @@ def test_a_pronoun_among_two_people_is_not_renamed(family):
     assert served >= 1  # the first names with other numbers are still reused
 
 
-@pytest.mark.parametrize(
-    ("question", "follows"),
-    [
-        ("Prince Chris slew 45 goblins. Prince Lucas slew twice as many as he did. How many did Lucas slay?", True),
-        ("Tom and his sister Chris each have 10 stickers. She gives 3 to him. How many does Tom have now?", True),
-        ("Chris and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", False),
-    ],
-)
-def test_a_gender_the_question_gives_a_name_is_kept_by_a_rename(question, follows):
-    """Class: the cost side of a gender word among people. A name the data gives to both genders ("Chris",
-    "Alex") keeps the gender the question gives it by a word before it: a title ("Prince Chris"), what the person
-    is to another ("his sister Chris"). Without such a word, it is not renamed."""
+GENDER_RENAMES = [
+    # (question, the name renamed, its new name, whether the rename follows)
+    # a word of one gender among people (two helpers' probes: 9 of 12, then 49 and 175 served wrong)
+    ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Sue", True),
+    ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Jim", False),
+    ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Alex", False),
+    (
+        "Ann and Tom each have 10 stickers. The schoolgirl gives 3 to the schoolboy. How many does Tom have now?",
+        "Ann",
+        "Jim",
+        False,
+    ),
+    ("Ann and Tom each have 10 stickers. The landlady gives 3 to the tenant. How many does Tom have now?", "Ann", "Jim", False),
+    # one person named, and one the question does not name (any role: a cook, "the latter")
+    ("Ann and the cook each have 10 stickers. He gives 3 of his to her. How many does Ann have now?", "Ann", "Tom", False),
+    # ... where a pronoun's gender is no named person's, not even in kind: whom it means, the task cannot read
+    ("Ann and the cook each have 10 stickers. He gives 3 of his to her. How many does Ann have now?", "Ann", "Sue", False),
+    ("Tom and the cook each have 10 stickers. He gives 3 of his to the cook. How many does Tom have now?", "Tom", "Jim", True),
+    # a name the data gives no gender: a place, a famous surname, a word no one is named
+    ("Curie and Tom each have 12 stickers. She gives 4 of hers to him. How many does Tom have now?", "Curie", "Einstein", False),
+    # a pronoun no named person's gender fits, by the task's reading (Grace and Evelyn read as women)
+    ("Ann and Tom each have 12 stickers. He gives 4 of his to her. How many does Ann have now?", "Tom", "Evelyn", False),
+    # a gender the question gives the name by a word before it: a title, what the person is to another
+    ("Prince Chris slew 45 goblins. Prince Lucas slew twice as many as he did. How many did Lucas slay?", "Chris", "Alex", True),
+    ("Tom and his sister Chris each have 10 stickers. She gives 3 to him. How many does Tom have now?", "Chris", "Alex", True),
+    ("Chris and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Chris", "Alex", False),
+    # ... not across a sentence's end ("their mom. Ann and Tom sit down")
+    (
+        "Ann and Tom each have 12 stickers, and so does their dad. Ann and Tom also visit their mom. Tom and Ann sit "
+        "down, and he gives 4 of his stickers to her. How many does Ann have now?",
+        "Tom",
+        "Alex",
+        False,
+    ),
+    # another language: every rename keeps a clear gender, whatever words it says (Dutch with "is" and "of")
+    ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Lisa", True),
+    ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Jim", False),
+    ("Ann und Tom besitzen je 10 Sticker. Sie gibt ihm 3 davon. Wie viele besitzt Tom jetzt?", "Ann", "Marie", True),
+    # no word of one gender in an English question: any rename follows
+    ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Alex", True),
+    ("Ann buys 4 apples at $3 each at Costco. How many dollars does Ann spend?", "Costco", "Walmart", True),
+]
+
+
+@pytest.mark.parametrize(("question", "name", "renamed", "follows"), GENDER_RENAMES)
+def test_a_word_of_one_gender_keeps_each_renamed_persons_gender(question, name, renamed, follows):
+    """Class: a word of one gender (a pronoun, "the schoolgirl", "the landlady") that tells people apart, named or
+    not ("the cook"). Which step is whose follows from the names: a rename keeps it only when each renamed person
+    keeps a gender the task can tell, by a word before the name ("Prince Chris", "his sister Chris") or by the
+    first name's data; a name given to both genders ("Alex"), or known as no one's first name ("Einstein"), is not
+    renamed. A question in another language is read as if it said such a word."""
     old = parse_problem(Request(question))
-    new = parse_problem(Request(question.replace("Chris", "Alex")))
-    assert old.names != new.names and WordGate().compatible(old, new).ok is follows
-
-
-def test_a_pronoun_beside_one_person_or_a_rename_in_kind_is_still_renamed():
-    """Class: the cost side. One person named, two people with no gendered pronoun, or a rename that keeps each
-    person's gender (Ann for Sue or Marie): a rename still follows. A name given to both
-    genders ("Alex") is not renamed where a pronoun may mean it."""
-    pairs = [
-        ("Ann buys 4 apples at $3 each. She pays with a $20 bill. How much change does she get?", "Tom", True),
-        ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Sue", True),
-        ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Sue", True),
-        ("Ann und Tom besitzen je 10 Sticker. Sie gibt ihm 3 davon. Wie viele besitzt Tom jetzt?", "Marie", True),
-        ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Alex", False),
-        ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Jim", False),
-        # a word of one gender that is no pronoun, and the pronouns of other languages
-        ("Ann and Tom each have 10 stickers. The girl gives 3 to the boy. How many does Tom have now?", "Jim", False),
-        ("Ann and Mr. Lee each have 10 stickers. Ann gives 3 to Mr. Lee. How many does Lee have now?", "Jim", False),
-        ("Ann en Tom hebben elk 10 stickers. Zij geeft hem 3 ervan. Hoeveel heeft Tom nu?", "Jim", False),
-        ("Ann och Tom har 10 klistermärken var. Hon ger honom 3. Hur många har Tom nu?", "Jim", False),
-    ]
-    for question, name, follows in pairs:
-        old = parse_problem(Request(question))
-        new = parse_problem(Request(question.replace("Ann", name)))
-        verdict = WordGate().compatible(old, new)
-        assert old.names != new.names and verdict.ok is follows, question
-        assert follows or "gender" in verdict.reason, (question, verdict.reason)
+    new = parse_problem(Request(question.replace(name, renamed)))
+    verdict = WordGate().compatible(old, new)
+    assert old.names != new.names and verdict.ok is follows, (question, verdict.reason)
+    assert follows or "gender" in verdict.reason, (question, verdict.reason)
