@@ -401,14 +401,14 @@ def test_a_first_answer_with_a_coincidence_gets_a_precedent_of_its_own():
     assert engine.count() == 2  # the first answer, and the precedent (a question no caller asked)
     calls = len(backend.calls)
     served = wrong = 0
-    for n, p, q, name in ((80, 30, 50, "Bo"), (60, 40, 25, "Cy"), (20, 50, 60, "Di"), (100, 70, 80, "Ed")):
+    for n, p, q, name in ((80, 30, 50, "Bea"), (60, 40, 25, "Ivy"), (20, 50, 60, "Ida"), (100, 70, 80, "Eve")):
         out = engine.run(Request(QUIZ.format(n=n, p=p, q=q, name=name)))
         background.drain(10)
         served += out.trace.backend_calls == 0
         wrong += out.trace.backend_calls == 0 and out.text != quiz_answer(n, p, q).replace("Ann", name)
     assert wrong == 0 and served == 4
-    renamed = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Flo")))
-    assert renamed.trace.backend_calls == 0 and renamed.text == first.text.replace("Ann", "Flo")
+    renamed = engine.run(Request(QUIZ.format(n=40, p=60, q=75, name="Zoe")))
+    assert renamed.trace.backend_calls == 0 and renamed.text == first.text.replace("Ann", "Zoe")
     assert len(backend.calls) == calls
 
 

@@ -146,7 +146,7 @@ def test_names_only_and_both_variants(make_engine):
     q1, a1 = shop("Maria", 3, 12, 50)
     engine, backend = make_engine([a1])
     engine.run(Request(q1))
-    for name, n, p, b in (("Kofi", 3, 12, 50), ("Ana", 4, 7, 100)):
+    for name, n, p, b in (("Lena", 3, 12, 50), ("Ana", 4, 7, 100)):
         q, expected = shop(name, n, p, b)
         out = engine.run(Request(q))
         assert out.trace.path == "reuse" and out.text == expected, out.trace.notes
@@ -163,9 +163,9 @@ def test_a_names_only_variant_keeps_the_numbers_as_the_answer_wrote_them(make_en
         "{name} walks at 8/3=2.6666666666666665 miles per hour.\n"
         "In 3 hours she walks 3*2.6666666666666665=<<3*2.6666666666666665=8>>8 miles.\n#### 8"
     )
-    engine, backend = make_engine([answer.format(name="Jess")])
-    assert engine.run(Request(question.format(name="Jess"))).trace.verified
-    for name in ("Ashley", "Maya"):
+    engine, backend = make_engine([answer.format(name="Emma")])
+    assert engine.run(Request(question.format(name="Emma"))).trace.verified
+    for name in ("Sophia", "Maya"):
         out = engine.run(Request(question.format(name=name)))
         assert out.trace.path == "reuse" and out.text == answer.format(name=name), out.trace.notes
     assert len(backend.calls) == 1
@@ -517,7 +517,7 @@ def test_an_agreeing_second_answer_corroborates_the_entry(make_engine):
     assert engine.run(Request(shop("Ann", 3, 14, 60)[0])).trace.backend_calls == 1
     out = engine.run(Request(shop("Ann", 4, 13, 70)[0]))  # the count of shirts kept its value at both answers
     assert out.trace.backend_calls == 1 and len(backend.calls) == 3
-    for name, n, p, b in (("Cy", 3, 15, 50), ("Ann", 3, 14, 70), ("Dee", 3, 11, 70), ("Eve", 5, 11, 90), ("Fay", 2, 20, 45)):
+    for name, n, p, b in (("Ivy", 3, 15, 50), ("Ann", 3, 14, 70), ("Ida", 3, 11, 70), ("Eve", 5, 11, 90), ("Zoe", 2, 20, 45)):
         out = engine.run(Request(shop(name, n, p, b)[0]))
         assert out.trace.backend_calls == 0 and out.text == shop(name, n, p, b)[1]
     assert len(backend.calls) == 3
@@ -552,7 +552,7 @@ def test_caller_made_calls_corroborate_through_record(make_engine):
     assert engine.record(Request(shop("Ann", 3, 12, 50)[0]), shop("Ann", 3, 12, 50)[1])
     assert engine.lookup(Request(shop("Ann", 4, 13, 55)[0])) is None
     assert engine.record(Request(shop("Ann", 4, 13, 55)[0]), shop("Ann", 4, 13, 55)[1])
-    out = engine.lookup(Request(shop("Bo", 3, 9, 30)[0]))
+    out = engine.lookup(Request(shop("Bea", 3, 9, 30)[0]))
     assert out is not None and out.text.endswith("#### 3") and out.trace.backend_calls == 0
     # a recorded slip that disagrees corroborates nothing
     engine, _ = make_engine(corroborate=True)

@@ -207,12 +207,12 @@ def test_which_computed_amount_is_larger_is_never_re_derived_across(language):
     engine = engine_for(earn_model)
     asks = [(question.format(a="Ann", b="Bob", h1=6, r1=20, h2=10, r2=15), Fraction(150, 120))]
     for a, b, h1, r1, h2, r2 in [
-        ("Cy", "Gus", 5, 25, 7, 10),
-        ("Di", "Hal", 12, 10, 12, 8),
-        ("Ed", "Ivo", 4, 30, 9, 20),
-        ("Flo", "Jo", 8, 25, 5, 20),
-        ("Gil", "Kai", 3, 40, 6, 30),
-        ("Hana", "Lu", 10, 12, 4, 25),
+        ("Ivy", "Gus", 5, 25, 7, 10),
+        ("Ida", "Hal", 12, 10, 12, 8),
+        ("Eve", "Ivan", 4, 30, 9, 20),
+        ("Zoe", "Karl", 8, 25, 5, 20),
+        ("Mia", "Leo", 3, 40, 6, 30),
+        ("Nina", "Otto", 10, 12, 4, 25),
     ]:
         e1, e2 = h1 * r1, h2 * r2
         asks.append((question.format(a=a, b=b, h1=h1, r1=r1, h2=h2, r2=r2), Fraction(max(e1, e2), min(e1, e2))))
@@ -437,7 +437,7 @@ def test_which_quantities_rank_highest_and_lowest_is_corroborated_as_a_ranking()
     engine = engine_for(judges_model)
     asks = [(JUDGES.format(a="Ann", w=9, x=6, y=4, z=10), Fraction(15, 2))]
     grid = list(itertools.permutations((4, 6, 9, 10)))[:20] + [(3, 5, 8, 7), (10, 2, 6, 8), (7, 7, 9, 3)]
-    names = ["Bo", "Cy", "Di", "Ed", "Flo", "Gil", "Hana", "Ivo", "Jo", "Kai", "Lu", "Max"]
+    names = ["Bea", "Ivy", "Ida", "Eve", "Zoe", "Mia", "Nina", "Rosa", "Sara", "Tina", "Vera", "Lisa"]
     for k, scores in enumerate(grid):
         w, x, y, z = scores
         rest = sum(scores) - max(scores) - min(scores)
@@ -466,7 +466,7 @@ def test_a_condition_comparing_two_amounts_of_different_kinds_moves_no_number():
     number (an amount's "5 more apples than" and a threshold's "more than 50" are read as before)."""
     engine = engine_for(fruit_model)
     asks = [(FRUIT.format(a="Ann", b="Bob", x=14, y=6), Fraction(17))]
-    for a, b, x, y in [("Bo", "Cy", 6, 9), ("Di", "Ed", 6, 6), ("Flo", "Gil", 20, 8), ("Hana", "Ivo", 5, 30)]:
+    for a, b, x, y in [("Bea", "Carl", 6, 9), ("Ida", "Emil", 6, 6), ("Zoe", "Finn", 20, 8), ("Nina", "Ivan", 5, 30)]:
         asks.append((FRUIT.format(a=a, b=b, x=x, y=y), Fraction(x + y - 3 if x > y else x + y)))
     served, wrong = tally(engine, asks)
     assert wrong == 0
@@ -748,7 +748,7 @@ def test_a_fraction_of_a_half_is_read_as_the_share_only_once_corroborated(family
 
     engine = engine_for(model)
     asks = [(question.format(name="Ann", x=24, f="half", k=5), step(24, Fraction(1, 2), 5)[1] + 5)]
-    asks += [(question.format(name="Cy", x=x, f=f, k=k), step(x, _said(f), k)[1] + k) for x, f, k in SHARE_GRID]
+    asks += [(question.format(name="Ivy", x=x, f=f, k=k), step(x, _said(f), k)[1] + k) for x, f, k in SHARE_GRID]
     served, wrong = tally(engine, asks)
     assert wrong == 0
     if family == "share":  # each variant, the first one with "one third" included (before: 4 of 5)
@@ -1385,7 +1385,7 @@ def test_the_period_a_question_asks_per_needs_no_span():
     assert engine.run(Request(question.format(name="Joe", p=10, k=2, g=9, m=10))).trace.verified
     assert background.drain(10)
     grid = [(8, 4, 9, 5), (6, 2, 5, 30), (20, 3, 10, 2), (5, 3, 4, 40)]
-    asks = [(question.format(name="Al", p=p, k=k, g=g, m=m), Fraction(p * k * g * m, 60)) for p, k, g, m in grid]
+    asks = [(question.format(name="Tim", p=p, k=k, g=g, m=m), Fraction(p * k * g * m, 60)) for p, k, g, m in grid]
     served, wrong = tally(engine, asks)
     assert wrong == 0 and served == len(asks)
 
@@ -1396,7 +1396,7 @@ def test_a_step_skipped_at_one_point_only_refutes_nothing():
     agrees with the entry, so the entry is not disputed, and later variants are served, rightly."""
     question = "{name} buys {n} shirts at ${p} each and pays with ${b}. How much change does {name} get?"
     read = re.compile(r"buys (\d+) shirts at \$(\d+) each and pays with \$(\d+)")
-    slipped = "Bo buys 4 shirts at $11 each and pays with $60."
+    slipped = "Bea buys 4 shirts at $11 each and pays with $60."
 
     def model(spec: GenerationSpec) -> str:
         m = read.search(spec.prompt)
@@ -1409,12 +1409,12 @@ def test_a_step_skipped_at_one_point_only_refutes_nothing():
 
     engine = engine_for(model, probes=0)
     assert engine.run(Request(question.format(name="Ann", n=3, p=12, b=50))).trace.verified
-    out = engine.run(Request(question.format(name="Bo", n=4, p=11, b=60)))
+    out = engine.run(Request(question.format(name="Bea", n=4, p=11, b=60)))
     assert out.trace.backend_calls == 1 and out.text.endswith("#### 49")  # the slip, served as the model wrote it
     assert background.drain(10)
     assert engine.prober.usage["probes"] == 1 and engine.prober.usage["disputed"] == 0
     grid = [(5, 9, 70), (2, 13, 40), (6, 7, 50)]
-    served, wrong = tally(engine, [(question.format(name="Cy", n=n, p=p, b=b), Fraction(b - n * p)) for n, p, b in grid])
+    served, wrong = tally(engine, [(question.format(name="Ivy", n=n, p=p, b=b), Fraction(b - n * p)) for n, p, b in grid])
     assert wrong == 0 and served == len(grid)
 
 
@@ -1837,8 +1837,11 @@ GENDER_RENAMES = [
     ("Tom and the cook each have 10 stickers. He gives 3 of his to the cook. How many does Tom have now?", "Tom", "Jim", True),
     # a name the data gives no gender: a place, a famous surname, a word no one is named
     ("Curie and Tom each have 12 stickers. She gives 4 of hers to him. How many does Tom have now?", "Curie", "Einstein", False),
-    # a pronoun no named person's gender fits, by the task's reading (Grace and Evelyn read as women)
+    # a pronoun, a boy or a man no named person's gender fits, by the task's reading (Grace and Evelyn read as
+    # women, where the question makes Evelyn the boy: a fourth helper, 48 served wrong)
     ("Ann and Tom each have 12 stickers. He gives 4 of his to her. How many does Ann have now?", "Tom", "Evelyn", False),
+    ("Evelyn and Ann each have 12 stickers. The boy gives 4 to the girl. How many does Ann have now?", "Evelyn", "Grace", False),
+    ("Evelyn y Ann tienen 12 pegatinas cada uno. Él le da 4 a ella. ¿Cuántas tiene Ann ahora?", "Evelyn", "Grace", False),
     # a gender the question gives the name by a word before it: a title, what the person is to another
     ("Prince Chris slew 45 goblins. Prince Lucas slew twice as many as he did. How many did Lucas slay?", "Chris", "Alex", True),
     ("Tom and his sister Chris each have 10 stickers. She gives 3 to him. How many does Tom have now?", "Chris", "Alex", True),
@@ -1855,19 +1858,34 @@ GENDER_RENAMES = [
     ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Lisa", True),
     ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Jim", False),
     ("Ann und Tom besitzen je 10 Sticker. Sie gibt ihm 3 davon. Wie viele besitzt Tom jetzt?", "Ann", "Marie", True),
-    # no word of one gender in an English question: any rename follows
-    ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Alex", True),
-    ("Ann buys 4 apples at $3 each at Costco. How many dollars does Ann spend?", "Costco", "Walmart", True),
+    # words of one gender are an open class ("the girlfriend", "la ragazza", "Ella le da 2 a él": a fourth helper,
+    # 104 served wrong past a list): a rename keeps a gender the task can tell wherever the question says none
+    (
+        "Ann and Tom each have 10 stickers. The girlfriend gives 3 to the boyfriend. How many does Tom have now?",
+        "Ann",
+        "Jim",
+        False,
+    ),
+    (
+        "Ann y Tom tienen 10 pegatinas cada uno. Ella le da 3 a él. ¿Cuántas tiene Tom? Please show the steps and the total.",
+        "Ann",
+        "Jim",
+        False,
+    ),
+    ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Sue", True),
+    ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Alex", False),
+    ("Ann buys 4 apples at $3 each at Costco. How many dollars does Ann spend?", "Costco", "Walmart", False),
 ]
 
 
 @pytest.mark.parametrize(("question", "name", "renamed", "follows"), GENDER_RENAMES)
 def test_a_word_of_one_gender_keeps_each_renamed_persons_gender(question, name, renamed, follows):
-    """Class: a word of one gender (a pronoun, "the schoolgirl", "the landlady") that tells people apart, named or
-    not ("the cook"). Which step is whose follows from the names: a rename keeps it only when each renamed person
-    keeps a gender the task can tell, by a word before the name ("Prince Chris", "his sister Chris") or by the
-    first name's data; a name given to both genders ("Alex"), or known as no one's first name ("Einstein"), is not
-    renamed. A question in another language is read as if it said such a word."""
+    """Class: a word of one gender (a pronoun, "the schoolgirl", "the landlady", "la ragazza") that tells people
+    apart, named or not ("the cook"). Which step is whose follows from the names: a rename keeps it only when each
+    renamed person keeps a gender the task can tell, by a word before the name ("Prince Chris", "his sister Chris")
+    or by the first name's data; a name given to both genders ("Alex"), or known as no one's first name
+    ("Einstein", "Costco"), is not renamed. Such words are an open class in every language: every question is
+    read as if it said one."""
     old = parse_problem(Request(question))
     new = parse_problem(Request(question.replace(name, renamed)))
     verdict = WordGate().compatible(old, new)
