@@ -275,14 +275,14 @@ def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
         "Maria spends 3 * 12 = <<3*12=36>>36 dollars.\nThe change is 50 - 36 = <<50-36=14>>14 dollars.\n#### 14",
     )
     # one verified answer vouches for its own numbers only: other numbers wait for a second, agreeing answer
-    assert engine.lookup(Request(shop.format("Kofi", 4, 7, 100))) is None
+    assert engine.lookup(Request(shop.format("Lena", 4, 7, 100))) is None
     assert engine.record(
         Request(shop.format("Maria", 4, 15, 80)),
         "Maria spends 4 * 15 = <<4*15=60>>60 dollars.\nThe change is 80 - 60 = <<80-60=20>>20 dollars.\n#### 20",
     )
-    out = engine.run(Request(shop.format("Kofi", 4, 7, 100)))
+    out = engine.run(Request(shop.format("Lena", 4, 7, 100)))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
-    assert out.text == "Kofi spends 4 * 7 = <<4*7=28>>28 dollars.\nThe change is 100 - 28 = <<100-28=72>>72 dollars.\n#### 72"
+    assert out.text == "Lena spends 4 * 7 = <<4*7=28>>28 dollars.\nThe change is 100 - 28 = <<100-28=72>>72 dollars.\n#### 72"
     negative = engine.run(Request(shop.format("Ana", 5, 12, 50)))  # the change would turn negative
     assert negative.trace.path in ("miss", "skip") and negative.trace.backend_calls == 1
     assert not negative.trace.verified or "-10" in negative.text
@@ -307,7 +307,7 @@ def test_a_corroboration_probe_asks_the_real_model(tmp_path, embedder, gemma):
     budget = engine.config.corroboration_probes
     assert 1 <= usage["probes"] <= budget and usage["model_calls"] == usage["probes"] and usage["completion_tokens"] > 0
     assert engine.count() == 1  # the probe's answer is a check, not an entry
-    out = engine.run(Request(shop.format("Kofi", 4, 7, 100)))
+    out = engine.run(Request(shop.format("Lena", 4, 7, 100)))
     if usage["corroborated"]:
         assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text.endswith("#### 72")
     else:
