@@ -19,16 +19,7 @@ from .numbers import quantities, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = [
-    "WordVerifier",
-    "grounds",
-    "in_cents",
-    "named_constants",
-    "line_numbers",
-    "overlaps",
-    "people_counted",
-    "people_named",
-]
+__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -89,7 +80,7 @@ def _matched(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def people_named(prompt: str, starts: tuple[int, ...]) -> frozenset[str]:
+def _people_named(prompt: str, starts: tuple[int, ...]) -> frozenset[str]:
     """The names of the paragraphs of ``prompt`` that hold the quantities (at ``starts``): an instruction around
     the question ("Put your final answer in ...") names no one. Read once per question: the verifier asks for
     every number of every step."""
@@ -112,7 +103,7 @@ def people_counted(text: str, problem: WordProblem) -> frozenset[Fraction]:
 
 @lru_cache(maxsize=8192)
 def _counted(text: str, prompt: str, starts: tuple[int, ...]) -> frozenset[Fraction]:
-    count = Fraction(len(people_named(prompt, starts)))
+    count = Fraction(len(_people_named(prompt, starts)))
     said = any(q.kind == "word" and q.value == count for q in quantities(text))
     return frozenset({count}) if count >= 2 and said else frozenset()
 

@@ -1794,8 +1794,8 @@ def test_a_pronoun_among_two_people_is_not_renamed(family):
     """Class (a helper's probe, 9 of 12 served wrong): a pronoun that tells two named people apart by gender
     ("She gives 3 of hers to him"). Which step is whose follows from the names, which the task cannot tell
     apart: a rename handed the girl's step to the boy, with the numbers unchanged (names only) or moved (the
-    probes keep the first names, so they agreed). A rename among two or more people goes to the model where the
-    question says a gendered pronoun."""
+    probes keep the first names, so they agreed). A rename that does not keep each person's gender, as the task
+    reads it, goes to the model; one that keeps it (Ann for Sue, Tom for Jim) is still served."""
     question, pattern, answer = PRONOUNS[family]
     read = re.compile(pattern)
 
@@ -1819,7 +1819,7 @@ def test_a_pronoun_among_two_people_is_not_renamed(family):
 
 GENDER_RENAMES = [
     # (question, the name renamed, its new name, whether the rename follows)
-    # a word of one gender among people (two helpers' probes: 9 of 12, then 49 and 175 served wrong)
+    # a word of one gender among people (helpers' probes: 9 of 12, then 49 and 175 served wrong)
     ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Sue", True),
     ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Jim", False),
     ("Ann and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Ann", "Alex", False),
@@ -1854,7 +1854,7 @@ GENDER_RENAMES = [
         "Alex",
         False,
     ),
-    # another language: every rename keeps a clear gender, whatever words it says (Dutch with "is" and "of")
+    # another language: every rename keeps a clear gender, whatever words it says
     ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Lisa", True),
     ("Ann en Tom hebben elk 12 stickers. Ze geeft hem 4. Hoeveel heeft Ann nu? Is dat meer of minder?", "Ann", "Jim", False),
     ("Ann und Tom besitzen je 10 Sticker. Sie gibt ihm 3 davon. Wie viele besitzt Tom jetzt?", "Ann", "Marie", True),
