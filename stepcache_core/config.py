@@ -36,7 +36,8 @@ class EngineConfig:
     tried again. ``corroboration_probes``: for a task whose reuse with other
     values needs a second model answer to agree first (word problems), the
     model calls the engine may make itself, in the background, per stored
-    answer, asking the question again with other values (see
+    answer, asking the question again with other values, and as many again
+    with other names where their genders may matter (see
     :mod:`stepcache_core.probe`); 0 leaves that second answer to the next
     caller who asks with other values.
     """

@@ -16,7 +16,8 @@ own (its values share nothing), and when that agrees too it is stored as a *prec
 answer to a question no caller asked, corroborated for what the third point varied. That takes two probes, often
 after a first round (the default budget is 4); at most two precedents are asked per structure.
 
-Bounded: at most ``EngineConfig.corroboration_probes`` model calls per entry, one probe at a time per structure.
+Bounded: at most ``EngineConfig.corroboration_probes`` rounds per entry (and as many relabelled points: see
+below), one probe at a time per structure.
 The task lists its second points most answerable first (for word problems: numbers in digits before numbers in
 words); a round that corroborates some slots is followed, within the budget, by one that varies what is left, and
 a round whose answer does not verify (the model slipped there) by one at another point. An answer that does not
@@ -25,6 +26,12 @@ showed would): the point next to it is asked, and the entry is disputed unless t
 own answer that refutes an entry is checked the same way (:meth:`Prober.confirm`). A precedent is asked only
 at a point where the task says the first answer fails on which quantity a number is (``Corroboration.ambiguous``),
 not where a value stops fitting its role (a count that is not whole there is no question worth asking).
+
+A task may also list *relabelled* points (``Corroboration.relabels``): for word problems, a point where the model
+agreed, asked again with one person renamed into another gender or into a name given to both. Whom "she" or "the
+boy" means may change under such names, which no number shows; an answer there that agrees vouches for names of
+those genders, one that disagrees keeps them the model's. They are asked after the rounds, for the first answer and
+for each precedent, at most ``corroboration_probes`` more per entry.
 What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).
 """
 
@@ -113,12 +120,19 @@ class Prober:
         def work() -> None:
             target: Prepared | None = prep
             asked: set[str] = set()  # the points asked already (entry ids): a later round asks another
+            agreed: list[tuple[Prepared, Prepared]] = []  # (an entry stored, a point the model agreed with it at)
             try:
                 # a round that corroborates some slots, stores a precedent, or gets an answer that does not verify
                 # (a slip of the model's) is followed by another within the budget (counted for the first
                 # answer): another point may vouch for the rest
                 while target is not None and self._take_turn(prep.entry_id):
-                    target = self._probe(target, backend, prep.entry_id, asked)
+                    target = self._probe(target, backend, prep.entry_id, asked, agreed)
+                # each entry stored (the first answer, a precedent), at the points where the model agreed with it
+                points: dict[str, tuple[Prepared, list[Prepared]]] = {}
+                for stored, point in agreed:
+                    points.setdefault(stored.entry_id, (stored, []))[1].append(point)
+                for stored, at in points.values():
+                    self._relabel(stored, at, backend, asked)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -159,17 +173,27 @@ class Prober:
                 self._asked.popitem(last=False)
             return asked < self._config.corroboration_probes
 
-    def _probe(self, prep: Prepared, backend: Backend, budget: str, asked: set[str]) -> Prepared | None:
+    def _probe(
+        self, prep: Prepared, backend: Backend, budget: str, asked: set[str], agreed: list[tuple[Prepared, Prepared]]
+    ) -> Prepared | None:
         """One round for the entry stored for ``prep`` (its probes counted against the entry ``budget``, ``asked``
         the points asked in earlier rounds); what the next round probes (``prep`` corroborated for some slots, or
         whose point's answer did not verify; a precedent just stored), or ``None``."""
         entry = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
         if entry is None or not entry.verified:
             return None
-        return self._forward(prep, entry, backend, budget, asked, stored=True)
+        return self._forward(prep, entry, backend, budget, asked, stored=True, agreed=agreed)
 
     def _forward(
-        self, prep: Prepared, entry: Entry, backend: Backend, budget: str, asked: set[str], *, stored: bool
+        self,
+        prep: Prepared,
+        entry: Entry,
+        backend: Backend,
+        budget: str,
+        asked: set[str],
+        *,
+        stored: bool,
+        agreed: list[tuple[Prepared, Prepared]] | None = None,
     ) -> Prepared | None:
         """Ask the model a second point where ``entry`` re-derives, and compare. ``stored``: the entry is in the
         store (corroborated or disputed there); else it is a precedent, stored only when this round corroborates
@@ -224,7 +248,7 @@ class Prober:
                 break
         if chosen is None:
             if stored and unfit is not None:
-                return self._precede(prep, entry, *unfit, backend, budget, asked)
+                return self._precede(prep, entry, *unfit, backend, budget, asked, agreed)
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
             return None
         probe, adapted, varied = chosen
@@ -265,7 +289,55 @@ class Prober:
                 self.usage["precedents"] += 1
         with self._lock:
             self.usage["corroborated"] += 1
+        if agreed is not None:
+            agreed.append((prep, probe))
         return prep
+
+    def _relabel(self, prep: Prepared, points: list[Prepared], backend: Backend, asked: set[str]) -> None:
+        """Ask the task's relabellings (see ``Corroboration.relabels``) of the ``points`` where the model agreed
+        with the stored entry, at most ``corroboration_probes`` of them, and corroborate the entry for what each
+        that agrees vouches for. At such a point every number is one the model already agreed at, so an answer that
+        disagrees is about what the relabelling changed (whom a word of one gender means, under other names): it
+        disputes nothing, and no later relabelled point vouches for what it varied (the model told those names
+        apart once; another name of the same genders that agrees does not outvote it). One whose answer does not
+        verify (a slip) leaves the next point free to vouch."""
+        corroboration = prep.profile.corroboration
+        relabels = getattr(corroboration, "relabels", None)
+        if corroboration is None or relabels is None:
+            return
+        store = self._recorder.store_for(prep)
+        left = self._config.corroboration_probes
+        against: set[str] = set()  # what a relabelled point's verified answer disagreed about
+        for point in points:
+            for request in relabels(point.request, point.problem):
+                entry = store.get(prep.collection, prep.entry_id)
+                if left <= 0 or entry is None or not entry.verified:
+                    return
+                old = prep.profile.parse(entry.as_request(prep.request.namespace))
+                cached = list(self._verification.segment(prep.profile, entry.output))
+                for probe, run in self._points(prep, old, [request], asked):
+                    varied = corroboration.missing(
+                        old, corroboration.varied(old, probe.problem, cached), entry.corroborated, probing=True
+                    )
+                    adapted = self._adaptation.best(probe, run, [(Candidate(entry, None), old)]) if varied else None
+                    if adapted is None or not adapted.ok or varied & against:
+                        continue
+                    if corroboration.vouched(probe.problem, adapted.steps, adapted.steps) & varied != varied:
+                        continue  # an agreement here could not vouch for all it varies
+                    left -= 1
+                    asked.add(probe.entry_id)
+                    steps, _, verified = self._answer(probe, backend, run)
+                    current = store.get(prep.collection, prep.entry_id)
+                    if not verified or current is None or current.output != entry.output:
+                        continue
+                    slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
+                    if slots:
+                        self._recorder.corroborate(prep, current, slots, run)
+                        with self._lock:
+                            self.usage["corroborated"] += 1
+                    else:
+                        against |= varied
+                        logger.debug("stepcache: a relabelled point of %s disagreed: not vouched for", prep.entry_id)
 
     def _confirm(
         self,
@@ -355,6 +427,7 @@ class Prober:
         backend: Backend,
         budget: str,
         asked: set[str],
+        agreed: list[tuple[Prepared, Prepared]] | None = None,
     ) -> Prepared | None:
         """The stored answer re-derives at no second point: a number of it may be either of two quantities that
         share its value in the first question (a 40-item quiz where 100% - 60% = 40%), or a value that hides what
@@ -402,7 +475,7 @@ class Prober:
             return None
         if not self._take_turn(budget):
             return None  # no round left to corroborate it: not kept
-        return self._forward(probe, precedent, backend, budget, asked, stored=False)
+        return self._forward(probe, precedent, backend, budget, asked, stored=False, agreed=agreed)
 
     def _fits(self, probe: Prepared, entry: Entry) -> bool:
         """Whether ``entry`` re-derives at the point ``probe`` (one corroborated for other slots, whose numbers

@@ -53,6 +53,8 @@ QUICK_TEMPLATES = tuple(range(0, 96, 8))
 """The ``--quick`` run's 12 templates, spread over the 100."""
 
 _NAME_LISTS = re.compile(r"\b(?:names|names_female|names_male)\b")
+_A_NAME = re.compile(r"[A-Z][a-z]+")
+"""A person's name as the question may say one (the engine's probes rename people)."""
 
 
 def _package() -> Any:
@@ -358,6 +360,10 @@ class TemplateSolver:
         if lines is None:
             lines = self._lines[template.id_shuffled] = _read_lines(template, self._replacements)
         for line in lines:
+            if line.role == "name" and (named := {k for k in wrong & set(line.variables) if _A_NAME.fullmatch(words[k])}):
+                # a person's name the template's lists do not offer: a model answers for any name
+                values |= {k: words[k] for k in named}
+                wrong -= named
             if not wrong & set(line.variables) or isinstance(line.options, _Subsets):
                 continue
             for option in line.options:

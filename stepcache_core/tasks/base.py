@@ -158,6 +158,11 @@ class Corroboration(Protocol):
     - optionally ``same_form(adapted, answered) -> bool``: whether two answers to one request compute alike. A new
       answer that agrees with an entry in another form inherits none of the entry's corroborated slots (without
       it, none ever does).
+    - optionally ``relabels(request, problem) -> Sequence[Request]``: the question at a point where the model
+      already agreed with the entry, with its names changed and every number kept (word problems: one person
+      renamed into another gender). The engine asks a few after its rounds; one that agrees vouches for the slots
+      it varies (whom a word of one gender means: ``genders=m,f``), one that disagrees disputes nothing (the
+      numbers were agreed on) and keeps what it varied from being vouched for by a later one.
     """
 
     def varied(self, old: Any, new: Any, cached: Sequence[Step] | None = None) -> frozenset[str]:

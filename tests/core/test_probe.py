@@ -56,18 +56,24 @@ def engine_for(respond, probes: int = 1) -> tuple[StepCacheEngine, ScriptedBacke
 def test_a_first_answer_is_corroborated_in_the_background_and_the_first_variant_is_reused():
     """Class: a right first answer. The probe asks the model the question with other numbers, off the request's
     path; the two agree, so the first caller who changes the numbers (and the name) gets a reuse with no model
-    call. The probe's answer is a check: nothing more is stored."""
+    call. Then that point is asked once more with the person renamed into another gender ("James", within a budget
+    of the same size): its agreement serves the renames into men's names too. The probes' answers are checks:
+    nothing more is stored."""
     engine, backend = engine_for(shop_model)
     first = engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert first.trace.path == "miss" and first.trace.verified and first.trace.backend_calls == 1
     assert background.drain(10)
-    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 1
-    assert len(backend.calls) == 2 and backend.calls[1].prompt != backend.calls[0].prompt
+    assert engine.prober.usage["probes"] == 2 and engine.prober.usage["corroborated"] == 2
+    assert len(backend.calls) == 3 and backend.calls[1].prompt != backend.calls[0].prompt
+    assert backend.calls[2].prompt == backend.calls[1].prompt.replace("Ann", "James")
     assert engine.count() == 1
     out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
     assert out.text == shop_answer("Bea", 4, 9, 60)
-    assert len(backend.calls) == 2
+    out = engine.run(Request(SHOP.format(name="Tom", n=5, p=8, b=70)))
+    assert out.trace.path == "reuse" and out.trace.backend_calls == 0
+    assert out.text == shop_answer("Tom", 5, 8, 70)
+    assert len(backend.calls) == 3
 
 
 def skipped_day(n: int, k: int) -> str:
@@ -128,7 +134,8 @@ def test_a_probe_answer_that_does_not_verify_vouches_for_nothing():
 def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within_the_budget():
     """Class: the model slips on the probe (a false product; real models do, the GSM bench's scripted one on 1 in 10
     questions). With a budget of two, the second round asks another point (never the same one again) and its
-    right answer corroborates the entry, where the first slip used to end all probing."""
+    right answer corroborates the entry, where the first slip used to end all probing (then come the relabelled
+    points of that agreement, two within a budget of two)."""
     asked: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
@@ -140,8 +147,8 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
     engine, _ = engine_for(model, probes=2)
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
-    assert engine.prober.usage["probes"] == 2 and engine.prober.usage["corroborated"] == 1
-    assert len(set(asked)) == 3
+    assert engine.prober.usage["probes"] == 4 and engine.prober.usage["corroborated"] == 3
+    assert len(set(asked)) == 5 and sum("Ann" in a for a in asked) == 3
     out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
     assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 4, 9, 60)  # 0 wrong
     engine, _ = engine_for(model, probes=1)  # a budget of one: the slip ends it
@@ -212,6 +219,38 @@ def test_probes_are_bounded_and_can_be_turned_off():
     assert engine.prober.usage["probes"] == 1  # the probe's answer ("no") vouched nothing; it is not asked again
     with pytest.raises(ConfigError):
         EngineConfig(corroboration_probes=-1)
+
+
+def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
+    """Class: a question where the person's gender may decide whom a step goes to. After a round agrees, the
+    engine asks that point again with the person renamed into another gender and into a name given to both (see
+    ``WordCorroboration.relabels``), within a budget as large as the rounds'. An answer there that disagrees is
+    about the names: the entry is not disputed and still serves other numbers under names of its own gender, while
+    a caller who renames into that gender gets the model's answer (the model here reads "James" and "Tom" so, and
+    no other man's name: a second one is not asked). One that agrees serves names of its gender."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = SHOP_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
+        if name in ("James", "Tom"):  # read otherwise for a man: he keeps back n dollars (every number the question's)
+            c = n * p
+            return f"{name} spends {n} * {p} = {c} dollars.\nHe keeps {b} - {c} - {n} = {b - c - n} dollars.\n#### {b - c - n}"
+        return shop_answer(name, n, p, b)
+
+    engine, backend = engine_for(model, probes=EngineConfig().corroboration_probes)
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
+    assert background.drain(10)
+    asked = [SHOP_READ.search(c.prompt)["name"] for c in backend.calls[1:]]
+    # one point with other numbers, then James (disagrees) and Alex (agrees); no other man's name is asked: the
+    # model told a man apart once, and David agreeing would not outvote it
+    assert asked == ["Ann", "James", "Alex"]
+    assert engine.prober.usage["disputed"] == 0
+    assert engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60))).trace.backend_calls == 0
+    out = engine.run(Request(SHOP.format(name="Sam", n=5, p=8, b=70)))  # a name given to both, as Alex
+    assert out.trace.backend_calls == 0 and out.text == shop_answer("Sam", 5, 8, 70)
+    out = engine.run(Request(SHOP.format(name="Tom", n=3, p=12, b=50)))
+    assert out.trace.backend_calls == 1 and out.text.endswith("#### 11")
 
 
 def test_the_probe_questions_hide_no_slip_and_keep_the_questions_writing():
@@ -291,15 +330,17 @@ def test_a_second_round_vouches_for_the_numbers_in_words():
         return f"Bo has {n} * {k} = <<{n}*{k}={n * k}>>{n * k} apples.\nTogether they have {n} + {n * k} = <<{n}+{n * k}={n + n * k}>>{n + n * k} apples.\n#### {n + n * k}"
 
     def model(spec: GenerationSpec) -> str:
-        m = re.search(r"Ann has (\d+) apples\. Bo has ([a-z ]+?) as many", spec.prompt)
+        m = re.search(r"\w+ has (\d+) apples\. \w+ has ([a-z ]+?) as many", spec.prompt)
         assert m is not None
         return solve(int(m[1]), times[m[2]])
 
     for budget, calls in ((2, 0), (1, 1)):
-        engine, _ = engine_for(model, probes=budget)
+        engine, backend = engine_for(model, probes=budget)
         engine.run(Request(question.format(n=7, k="three times")))
         assert background.drain(10)
-        assert engine.prober.usage["probes"] == budget
+        # the rounds (the names kept), then as many relabelled points at most
+        rounds = [c for c in backend.calls[1:] if "Ann has" in c.prompt and "Bo has" in c.prompt]
+        assert len(rounds) == budget and len(backend.calls) - 1 <= 2 * budget
         out = engine.run(Request(question.format(n=9, k="four times")))
         assert out.trace.backend_calls == calls and out.text.endswith("#### 45")
 

@@ -31,8 +31,9 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
+from .gender import gender_in, gender_of, given_name, pattern, regendered
 from .numbers import Quantity, quantities, write_number, write_words
-from .parse import WordProblem
+from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
 from .verify import named_constants, people_counted
 
@@ -50,8 +51,13 @@ class WordCorroboration:
         which are the highest and the lowest, may take another side there, so each ranking is corroborated as a
         slot of its own, only by an answer at a point ranked the same way. Not when ``cached`` uses every quantity
         of the kind alike (each in the same operations: "9 × 6", "10 × 3", "14 × 1/2", then their sum): how they
-        rank then chooses nothing."""
-        if len(old.quantities) != len(new.quantities):  # templates differ: the gate refuses; nothing is vouched for
+        rank then chooses nothing.
+
+        And for a rename that may change whom a word of one gender means (:func:`~.gender.regendered`: "Ann ...
+        she" renamed Tom or Alex), the genders of the new names (``genders=m,f``): only an answer to a question of
+        the template with names of those genders shows whether a step goes to another person there."""
+        if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
+            # templates differ: the gate refuses; nothing is vouched for
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
         groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
@@ -67,7 +73,8 @@ class WordCorroboration:
         # week"): it may be a limit the first numbers leave idle, so each number it may limit ("5 days") is served
         # only within the span agreeing answers covered (see ``missing``)
         spans = _spans(old, new, _unread_units(old, _text(cached) if cached is not None else None))
-        return frozenset(moved | ranked | finer | spans)
+        genders = {pattern(new)} if regendered(old, new) else set()
+        return frozenset(moved | ranked | finer | spans | genders)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
         """The slots an agreement at ``new`` may vouch for: those :meth:`varied` names, or none where ``new`` keeps
@@ -79,16 +86,18 @@ class WordCorroboration:
         callers' own points; a multiplier in words ("three times") that a point keeps still lets it vouch (the
         first probes keep the words, which a weak model reads less well)."""
         varied = self.varied(old, new, cached)
+        # whom a word of one gender means does not hide behind a value kept (see ``vouched``)
+        genders = frozenset(s for s in varied if s.startswith("genders="))
         used = {n.value for line in _text(cached).splitlines() for c in computations(line) for n in c.operands}
         for a, b in zip(old.quantities, new.quantities, strict=False):
             if a.value == b.value and a.kind != "word" and _forms(a, a.value) & used:
-                return frozenset()
+                return genders
         moved = [b.value for a, b in zip(old.quantities, new.quantities, strict=False) if a.value != b.value]
         if moved and set(moved) <= set(old.values):
             # the question's own values traded between its quantities (the point where they trade places): a rule
             # idle at the first numbers ("a week at most", for 5 days) is idle there too; it vouches for how they
             # rank and for the span to its own values, and points with values of their own for the rest
-            return frozenset(s for s in varied if s.startswith(("rank(", "at(")))
+            return frozenset(s for s in varied if s.startswith(("rank(", "at(", "genders=")))
         return varied
 
     def missing(
@@ -140,6 +149,10 @@ class WordCorroboration:
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
+        if len(counts) == len(problem.values):
+            # and for these names' genders (see ``varied``), where a step handed to another person takes other
+            # values: no two quantities alike (two people with 10 stickers each trade them unseen)
+            slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
@@ -238,6 +251,35 @@ class WordCorroboration:
             # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
             out += _points(request, problem, slots, rng, n, split=True)
         return out
+
+    def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
+        """The question with one person renamed into another gender's name, into a name given to both, then into
+        another of its own kind ("Ann" into "James", "Alex", "Maria"), every number as it was: the points where a model answer shows whether
+        the answer goes to another person under names of those genders (see :func:`~.gender.pattern`). Only names
+        the name data knows are renamed (not "Costco", nor a name whose gender a title says: "Prince Chris"); a
+        new name is none the question holds. Asked at a point where the model already agreed with the entry:
+        an answer that disagrees there is about the names, and refutes nothing."""
+        text = request.embed_text
+        if request.key_text is not None and request.prompt.count(text) != 1:
+            return []
+        spans = names_in(text)
+        out: list[tuple[int, Request]] = []
+        for name in problem.names:
+            own = gender_in(text, name)
+            if not given_name(name) or own != gender_of(name):
+                continue  # not a person's first name, or a gender the question says by a word before it
+            # another gender first; then another name of its own kind, which a name given to both genders, or a
+            # word of one gender no named person has, may need too (see ``regendered``). A second name of each
+            # kind follows (the model may slip on the first)
+            kinds = sorted(("f", "m", "b"), key=lambda k: k == (own or "b"))
+            for rank, kind in enumerate(kinds):
+                free = [n for n in _RELABEL[kind] if n not in problem.names and n not in text]
+                for turn, new in enumerate(free[:2]):
+                    probe = _renamed(text, spans, name, new)
+                    prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
+                    request_ = replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)
+                    out.append((turn * 3 + rank, request_))
+        return [r for _, r in sorted(out, key=lambda p: p[0])]
 
 
 _AT = re.compile(r"at\(q(\d+)\)=(-?\d+(?:/\d+)?)")
@@ -720,3 +762,21 @@ def _parts(q: Quantity) -> int:
     is 1043/25 and 99.25 is 397/4), ten for "2.5", one for "3", the denominator of any other value."""
     places = re.search(r"\.(\d+)", q.text)
     return 10 ** len(places.group(1)) if places else q.value.denominator
+
+
+# names a relabelling point gives a person: clearly a woman's, clearly a man's, given to both (see ``relabels``)
+_RELABEL = {
+    "f": ("Maria", "Olivia", "Sofia"),
+    "m": ("James", "David", "Daniel"),
+    "b": ("Alex", "Jordan", "Taylor"),
+}
+
+
+def _renamed(text: str, spans: Sequence[tuple[int, int, str]], name: str, new: str) -> str:
+    """``text`` with every place where it names ``name`` (as :func:`names_in` reads them) saying ``new``."""
+    out, last = [], 0
+    for start, end, word in spans:
+        if word == name:
+            out += [text[last:start], new]
+            last = end
+    return "".join(out) + text[last:]

@@ -9,7 +9,6 @@ from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
-from .gender import gender_of
 from .numbers import Quantity
 from .parse import WordProblem
 
@@ -45,8 +44,6 @@ class WordGate:
         renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
             return Verdict(False, reason)
-        if renamed and _gendered_among(old, new):
-            return Verdict(False, "a word of one gender may mean another of the question's people under other names")
         if (moved or old.names != new.names) and not persona_only(new.context):
             # a system prompt or an earlier turn may state a fact about a person or a number ("Ann already has 5
             # apples"): under another name or number it may hold no more, or hold where it did not
@@ -226,54 +223,6 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     ):
         return "a place renamed may keep another time of day"
     return None
-
-
-# who a word of one gender means ("Tom and Ann each have 10 stickers. She gives 3 of hers to him.", "the girlfriend
-# gives 3 to the boyfriend", "Ella le da 2 a él") follows from the names: a rename that keeps each person's gender
-# keeps it; any other may hand a step to another person, named or not ("Ann and the cook ..."). Such words are an
-# open class in every language, so a rename is read as if the question said one
-_HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
-# a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
-# in the same sentence ("his sister Alex", "her husband Sam")
-_SAID_F = re.compile(
-    r"(?:\b(?:Princess|Queen|Mrs|Ms|Miss|Lady|Dame|Madam|Mme|Frau|Señora|Sra|Signora)\.?|\b(?:his|her|my|their|our|a|"
-    r"the)\s+(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|fianc[ée]e|"
-    r"stepmother|stepsister|stepdaughter),?)[ \t]+$"
-)
-_SAID_M = re.compile(
-    r"(?:\b(?:Prince|King|Mr|Sir|Lord|Herr|Señor|Sr|Signor)\.?|\b(?:his|her|my|their|our|a|the)\s+(?:brother|son|"
-    r"father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|stepbrother|stepson),?)"
-    r"[ \t]+$"
-)
-
-
-def _gendered_among(old: WordProblem, new: WordProblem) -> bool:
-    """Whether a rename may change whom a word of one gender means: some name is renamed into another gender or
-    one the task cannot tell ("Alex", "Costco", "Einstein": see :func:`_gender`), or a pronoun or a "boy", "man",
-    "girl", "woman" is of a gender none of the named people has by the task's reading ("he" or "the boy" where it
-    reads Evelyn and Grace as women, "él" in Spanish): the name data may be wrong about this question."""
-    for a, b in zip(old.names, new.names, strict=True):
-        if a != b and (_gender(old.prompt, a) is None or _gender(old.prompt, a) != _gender(new.prompt, b)):
-            return True
-    for problem in (old, new):
-        genders = {_gender(problem.prompt, name) for name in problem.names}
-        if (_HE.search(problem.prompt) and "m" not in genders) or (_SHE.search(problem.prompt) and "f" not in genders):
-            return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def _gender(prompt: str, name: str) -> str | None:
-    """The gender ``prompt`` gives ``name`` by a word right before it, the same wherever it stands ("Prince
-    Chris"), or else the gender of its first name (:func:`gender_of`); ``None`` when neither tells."""
-    said = set()
-    for m in re.finditer(rf"\b{re.escape(name)}\b", prompt):
-        before = prompt[max(0, m.start() - 40) : m.start()]
-        said |= {g for g, pattern in (("f", _SAID_F), ("m", _SAID_M)) if pattern.search(before)}
-    if len(said) == 1:
-        return said.pop()
-    return gender_of(name) if not said else None
 
 
 def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -1,24 +1,32 @@
-"""Whether a first name is a woman's or a man's, from the name data of ``nomquamgender`` (MIT; Van Buskirk et al.,
-2023: about 720,000 names of many countries, each with how often it was given to women).
+"""Whom a word of one gender means, and when a rename may change it.
 
 A word problem's pronouns tell its people apart by gender ("Tom and Ann each have 10 stickers. She gives 3 of hers
-to him."): a rename keeps whom they mean only when each renamed person keeps a gender. A name the data does not
-hold, or gives to women and men alike ("Alex", "Jordan", a place, a shop), has no gender here: the gate does not
-rename it.
+to him."), and so do "the girl", "the lass", "la ragazza", "der Junge": an open class in every language, so no list
+tells whether a question has one. A rename that keeps each person's gender keeps whom every such word means. Any
+other may hand a step to another person, named or not ("Tom and the cook ... She pays"): the task cannot tell,
+and only a model answer at such a rename can (see :func:`regendered` and the word task's corroboration).
 
-The package's module imports pandas to annotate tables; only its data is read here, once per process and on first
-need (about 2 s), and kept as a small table of the names clearly given to one gender.
+A person's gender is read from a word right before the name in the same sentence (a title, "Prince Chris", or a
+relation, "his sister Alex"), else from the first name's data: ``nomquamgender`` (MIT; Van Buskirk et al., 2023:
+about 720,000 names of many countries, each with how often it was given to women). A name the data does not hold
+("Costco", "Einstein"), or gives to women and men alike ("Alex", "Jordan"), has no gender here. The package's
+module imports pandas to annotate tables; only its data is read, once per process and on first need (about 2 s),
+and kept as a small table of given names.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["gender_of"]
+from .parse import WordProblem
+
+__all__ = ["gender_in", "gender_of", "given_name", "pattern", "regendered"]
 
 Gender = Literal["f", "m"]
 
@@ -29,14 +37,82 @@ _CLEAR = 0.05
 _BEARERS = 50
 
 _lock = threading.Lock()
-_table: dict[str, Gender] | None = None
+_table: dict[str, str] | None = None  # name -> "f", "m", or "b" (given to both)
 
 
 def gender_of(name: str) -> Gender | None:
     """``"f"`` or ``"m"`` for a first name clearly given to one gender; ``None`` for any other name (unknown,
     given to both, or no data installed)."""
     key = _key(name)
-    return _genders().get(key) if key else None
+    found = _genders().get(key) if key else None
+    if found == "f" or found == "m":
+        return "f" if found == "f" else "m"
+    return None
+
+
+def given_name(name: str) -> bool:
+    """Whether ``name`` is a first name people bear (of one gender or of both: "Alex"), not a word of another
+    kind ("Costco", "Put")."""
+    key = _key(name)
+    return bool(key) and key in _genders()
+
+
+# pronouns and words for a person of one gender, in the languages the task reads ("he" or "the boy" where the task
+# reads Evelyn and Grace as women: the name data may be wrong about this question)
+_HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
+# a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
+# in the same sentence ("his sister Alex", "her husband Sam")
+_SAID_F = re.compile(
+    r"(?:\b(?:Princess|Queen|Mrs|Ms|Miss|Lady|Dame|Madam|Mme|Frau|Señora|Sra|Signora)\.?|\b(?:his|her|my|their|our|a|"
+    r"the)\s+(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|fianc[ée]e|"
+    r"stepmother|stepsister|stepdaughter),?)[ \t]+$"
+)
+_SAID_M = re.compile(
+    r"(?:\b(?:Prince|King|Mr|Sir|Lord|Herr|Señor|Sr|Signor)\.?|\b(?:his|her|my|their|our|a|the)\s+(?:brother|son|"
+    r"father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|stepbrother|stepson),?)"
+    r"[ \t]+$"
+)
+
+
+@lru_cache(maxsize=4096)
+def gender_in(prompt: str, name: str) -> Gender | None:
+    """The gender ``prompt`` gives ``name`` by a word right before it, the same wherever it stands ("Prince
+    Chris"), or else the gender of its first name (:func:`gender_of`); ``None`` when neither tells."""
+    said: set[Gender] = set()
+    for m in re.finditer(rf"\b{re.escape(name)}\b", prompt):
+        before = prompt[max(0, m.start() - 40) : m.start()]
+        if _SAID_F.search(before):
+            said.add("f")
+        if _SAID_M.search(before):
+            said.add("m")
+    if len(said) == 1:
+        return said.pop()
+    return gender_of(name) if not said else None
+
+
+def regendered(old: WordProblem, new: WordProblem) -> bool:
+    """Whether renaming ``old``'s people into ``new``'s may change whom a word of one gender means: some name is
+    renamed into another gender, or from or into one the task cannot tell ("Alex", "Costco", "Einstein"), or a
+    pronoun or a "boy", "man", "girl", "woman" is of a gender none of the named people has by the task's reading
+    (the name data may be wrong about this question: then every rename may)."""
+    if old.names == new.names:
+        return False
+    for a, b in zip(old.names, new.names, strict=True):
+        if a != b and (gender_in(old.prompt, a) is None or gender_in(old.prompt, a) != gender_in(new.prompt, b)):
+            return True
+    for problem in (old, new):
+        genders = {gender_in(problem.prompt, name) for name in problem.names}
+        if (_HE.search(problem.prompt) and "m" not in genders) or (_SHE.search(problem.prompt) and "f" not in genders):
+            return True
+    return False
+
+
+def pattern(problem: WordProblem) -> str:
+    """The genders of ``problem``'s names in order (``f``, ``m``, ``?`` for a name the task cannot tell), as a
+    slot of the word task's corroboration: ``genders=f,?,m``. A model answer that agreed at one question of a
+    template with these genders vouches for every other: whom each word of one gender may mean is the same."""
+    return "genders=" + ",".join(gender_in(problem.prompt, n) or "?" for n in problem.names)
 
 
 def _key(name: str) -> str:
@@ -45,7 +121,7 @@ def _key(name: str) -> str:
     return unidecode(name).strip().lower()
 
 
-def _genders() -> dict[str, Gender]:
+def _genders() -> dict[str, str]:
     global _table
     with _lock:
         if _table is None:
@@ -53,7 +129,7 @@ def _genders() -> dict[str, Gender]:
         return _table
 
 
-def _load() -> dict[str, Gender]:
+def _load() -> dict[str, str]:
     spec = importlib.util.find_spec("nomquamgender")  # found without importing it (its module imports pandas)
     if spec is None or not spec.submodule_search_locations:
         return {}
@@ -62,12 +138,12 @@ def _load() -> dict[str, Gender]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    table: dict[str, Gender] = {}
+    table: dict[str, str] = {}
     for name, row in data.items():
         try:
             bearers, women = int(row[1]), float(row[2])
         except (TypeError, ValueError, IndexError):
             continue
-        if bearers >= _BEARERS and (women >= 1 - _CLEAR or women <= _CLEAR):
-            table[name] = "f" if women >= 1 - _CLEAR else "m"
+        if bearers >= _BEARERS:
+            table[name] = "f" if women >= 1 - _CLEAR else "m" if women <= _CLEAR else "b"
     return table
