@@ -134,8 +134,8 @@ def test_a_probe_answer_that_does_not_verify_vouches_for_nothing():
 def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within_the_budget():
     """Class: the model slips on the probe (a false product; real models do, the GSM bench's scripted one on 1 in 10
     questions). With a budget of two, the second round asks another point (never the same one again) and its
-    right answer corroborates the entry, where the first slip used to end all probing (then come the relabelled
-    points of that agreement, two within a budget of two)."""
+    right answer corroborates the entry, where the first slip used to end all probing (then comes the relabelled
+    point of that agreement: Ann renamed James)."""
     asked: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
@@ -147,8 +147,8 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
     engine, _ = engine_for(model, probes=2)
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
-    assert engine.prober.usage["probes"] == 4 and engine.prober.usage["corroborated"] == 3
-    assert len(set(asked)) == 5 and sum("Ann" in a for a in asked) == 3
+    assert engine.prober.usage["probes"] == 3 and engine.prober.usage["corroborated"] == 2
+    assert len(set(asked)) == 4 and sum("Ann" in a for a in asked) == 3
     out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
     assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 4, 9, 60)  # 0 wrong
     engine, _ = engine_for(model, probes=1)  # a budget of one: the slip ends it
@@ -223,11 +223,12 @@ def test_probes_are_bounded_and_can_be_turned_off():
 
 def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
     """Class: a question where the person's gender may decide whom a step goes to. After a round agrees, the
-    engine asks that point again with the person renamed into another gender and into a name given to both (see
+    engine asks that point again with the person renamed into the other gender (see
     ``WordCorroboration.relabels``), within a budget as large as the rounds'. An answer there that disagrees is
     about the names: the entry is not disputed and still serves other numbers under names of its own gender, while
     a caller who renames into that gender gets the model's answer (the model here reads "James" and "Tom" so, and
-    no other man's name: a second one is not asked). One that agrees serves names of its gender."""
+    no other man's name: a second one is not asked, since David agreeing would not outvote it). A name given to
+    both genders ("Sam") is its own: its first caller's answer that agrees serves its next."""
 
     def model(spec: GenerationSpec) -> str:
         m = SHOP_READ.search(spec.prompt)
@@ -242,13 +243,13 @@ def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
     asked = [SHOP_READ.search(c.prompt)["name"] for c in backend.calls[1:]]
-    # one point with other numbers, then James (disagrees) and Alex (agrees); no other man's name is asked: the
-    # model told a man apart once, and David agreeing would not outvote it
-    assert asked == ["Ann", "James", "Alex"]
+    assert asked == ["Ann", "James"]  # one point with other numbers, then James (disagrees), and no other man
     assert engine.prober.usage["disputed"] == 0
     assert engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60))).trace.backend_calls == 0
-    out = engine.run(Request(SHOP.format(name="Sam", n=5, p=8, b=70)))  # a name given to both, as Alex
-    assert out.trace.backend_calls == 0 and out.text == shop_answer("Sam", 5, 8, 70)
+    out = engine.run(Request(SHOP.format(name="Sam", n=5, p=8, b=70)))
+    assert out.trace.backend_calls == 1 and out.text == shop_answer("Sam", 5, 8, 70)
+    out = engine.run(Request(SHOP.format(name="Sam", n=6, p=7, b=80)))
+    assert out.trace.backend_calls == 0 and out.text == shop_answer("Sam", 6, 7, 80)
     out = engine.run(Request(SHOP.format(name="Tom", n=3, p=12, b=50)))
     assert out.trace.backend_calls == 1 and out.text.endswith("#### 11")
 

@@ -31,7 +31,7 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
-from .gender import gender_in, gender_of, given_name, pattern, regendered
+from .gender import gender_in, gender_of, given_name, pattern, pronoun, regendered
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
@@ -253,12 +253,14 @@ class WordCorroboration:
         return out
 
     def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
-        """The question with one person renamed into another gender's name, into a name given to both, then into
-        another of its own kind ("Ann" into "James", "Alex", "Maria"), every number as it was: the points where a model answer shows whether
-        the answer goes to another person under names of those genders (see :func:`~.gender.pattern`). Only names
-        the name data knows are renamed (not "Costco", nor a name whose gender a title says: "Prince Chris"); a
-        new name is none the question holds. Asked at a point where the model already agreed with the entry:
-        an answer that disagrees there is about the names, and refutes nothing."""
+        """The question with one person renamed into the other gender's name, then into another of their own
+        ("Ann" into "James", then "Maria"; "Alex", of neither, into both), every number as it was: the points where a
+        model answer shows whether the answer goes to another person under names of those genders (see
+        :func:`~.gender.pattern`). Never into a name given to both genders: a pattern with one stands for that
+        name alone. Only names the name data knows are renamed (not "Costco", nor "Ella" where it may be "she", nor a
+        name whose gender a title says: "Prince Chris"); a new name is none the question holds. Asked at a point
+        where the model already agreed with the entry: an answer that disagrees there is about the names, and
+        refutes nothing."""
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []
@@ -266,19 +268,18 @@ class WordCorroboration:
         out: list[tuple[int, Request]] = []
         for name in problem.names:
             own = gender_in(text, name)
-            if not given_name(name) or own != gender_of(name):
-                continue  # not a person's first name, or a gender the question says by a word before it
-            # another gender first; then another name of its own kind, which a name given to both genders, or a
-            # word of one gender no named person has, may need too (see ``regendered``). A second name of each
-            # kind follows (the model may slip on the first)
-            kinds = sorted(("f", "m", "b"), key=lambda k: k == (own or "b"))
+            if not given_name(name) or pronoun(name) or own != gender_of(name):
+                continue  # not a person's first name ("Ella" may be "she"), or a gender a word before it says
+            # the other gender first; then another name of its own, which a word of one gender no named person has
+            # may need too (see ``regendered``). A second name of each follows (the model may slip on the first)
+            kinds = sorted(("f", "m"), key=lambda k: k == own)
             for rank, kind in enumerate(kinds):
                 free = [n for n in _RELABEL[kind] if n not in problem.names and n not in text]
                 for turn, new in enumerate(free[:2]):
                     probe = _renamed(text, spans, name, new)
                     prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
                     request_ = replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)
-                    out.append((turn * 3 + rank, request_))
+                    out.append((turn * 2 + rank, request_))
         return [r for _, r in sorted(out, key=lambda p: p[0])]
 
 
@@ -764,12 +765,8 @@ def _parts(q: Quantity) -> int:
     return 10 ** len(places.group(1)) if places else q.value.denominator
 
 
-# names a relabelling point gives a person: clearly a woman's, clearly a man's, given to both (see ``relabels``)
-_RELABEL = {
-    "f": ("Maria", "Olivia", "Sofia"),
-    "m": ("James", "David", "Daniel"),
-    "b": ("Alex", "Jordan", "Taylor"),
-}
+# names a relabelling point gives a person: clearly a woman's, clearly a man's (see ``relabels``)
+_RELABEL = {"f": ("Maria", "Olivia", "Sofia"), "m": ("James", "David", "Daniel")}
 
 
 def _renamed(text: str, spans: Sequence[tuple[int, int, str]], name: str, new: str) -> str:

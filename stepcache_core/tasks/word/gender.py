@@ -9,7 +9,8 @@ and only a model answer at such a rename can (see :func:`regendered` and the wor
 A person's gender is read from a word right before the name in the same sentence (a title, "Prince Chris", or a
 relation, "his sister Alex"), else from the first name's data: ``nomquamgender`` (MIT; Van Buskirk et al., 2023:
 about 720,000 names of many countries, each with how often it was given to women). A name the data does not hold
-("Costco", "Einstein"), or gives to women and men alike ("Alex", "Jordan"), has no gender here. The package's
+("Costco", "Einstein"), or gives to women and men alike ("Alex", "Jordan"), has no gender here, and stands for
+itself: a reader may see a gender in it the data does not ("Carol" is given to men too, "Luca" is not in it). The package's
 module imports pandas to annotate tables; only its data is read, once per process and on first need (about 2 s),
 and kept as a small table of given names.
 """
@@ -26,7 +27,7 @@ from typing import Literal
 
 from .parse import WordProblem
 
-__all__ = ["gender_in", "gender_of", "given_name", "pattern", "regendered"]
+__all__ = ["gender_in", "gender_of", "given_name", "pattern", "pronoun", "regendered"]
 
 Gender = Literal["f", "m"]
 
@@ -91,6 +92,12 @@ def gender_in(prompt: str, name: str) -> Gender | None:
     return gender_of(name) if not said else None
 
 
+def pronoun(name: str) -> bool:
+    """Whether ``name`` is also a word of one gender the task reads ("Ella" and "Elle" begin a Spanish or a French
+    sentence as "she"; "Sie", "Lei", "Er"): where it is one, it names no one."""
+    return bool(_HE.fullmatch(name) or _SHE.fullmatch(name))
+
+
 def regendered(old: WordProblem, new: WordProblem) -> bool:
     """Whether renaming ``old``'s people into ``new``'s may change whom a word of one gender means: some name is
     renamed into another gender, or from or into one the task cannot tell ("Alex", "Costco", "Einstein"), or a
@@ -102,17 +109,19 @@ def regendered(old: WordProblem, new: WordProblem) -> bool:
         if a != b and (gender_in(old.prompt, a) is None or gender_in(old.prompt, a) != gender_in(new.prompt, b)):
             return True
     for problem in (old, new):
-        genders = {gender_in(problem.prompt, name) for name in problem.names}
+        genders = {gender_in(problem.prompt, name) for name in problem.names if not pronoun(name)}
         if (_HE.search(problem.prompt) and "m" not in genders) or (_SHE.search(problem.prompt) and "f" not in genders):
             return True
     return False
 
 
 def pattern(problem: WordProblem) -> str:
-    """The genders of ``problem``'s names in order (``f``, ``m``, ``?`` for a name the task cannot tell), as a
-    slot of the word task's corroboration: ``genders=f,?,m``. A model answer that agreed at one question of a
-    template with these genders vouches for every other: whom each word of one gender may mean is the same."""
-    return "genders=" + ",".join(gender_in(problem.prompt, n) or "?" for n in problem.names)
+    """The genders of ``problem``'s names in order (``f``, ``m``; a name whose gender the task cannot tell stands
+    for itself, ``?Alex``), as a slot of the word task's corroboration: ``genders=f,?Alex,m``. A model answer that
+    agreed at one question of a template with these genders vouches for every other: whom each word of one gender
+    may mean is the same. Not across names the task cannot tell: a reader may read "Alex" as a man and "Carol" or
+    "Luca" as a woman's or a man's name, so that "her stickers" is another person's."""
+    return "genders=" + ",".join(gender_in(problem.prompt, n) or f"?{n}" for n in problem.names)
 
 
 def _key(name: str) -> str:

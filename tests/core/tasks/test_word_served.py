@@ -1839,33 +1839,35 @@ def test_a_rename_across_genders_is_served_once_a_relabelled_point_agrees():
     name given to both ("Bob ... He answers" asked for Maria or Alex: GSM-Symbolic's variants are written so, and
     an app's template may be too). Whom "He" means the task cannot tell, so the first answer alone is not
     re-derived for such names; the engine asks the model itself, in the background, at a point it already agreed
-    at with the person renamed into a woman's name and into a name given to both. Where those answers agree, the
-    variants with names of those genders are served (new numbers too); where they would not, see the pronoun
-    test above."""
-    relabelled: list[str] = []
+    at with the person renamed into a woman's name. Where that answer agrees, the variants with women's names are
+    served (new numbers too). A name given to both genders ("Alex", "Casey") stands for itself: the model answers
+    its first caller, and that agreement serves the next. Where the answers would not agree, see the pronoun test
+    above."""
+    asked: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
         m = EMAILS_READ.search(spec.prompt)
         assert m is not None, spec.prompt
-        if m[1] in ("Maria", "Alex", "Jordan", "Olivia"):
-            relabelled.append(m[1])
+        asked.append(m[1])
         return _emails(int(m[2]), int(m[3]), int(m[4]))[0]
 
     engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     grid = [("Bob", 200, 25, 4), ("Maria", 200, 25, 4), ("Alex", 160, 25, 3), ("Sue", 120, 10, 5), ("Tom", 300, 20, 6)]
-    grid += [("Eva", 80, 50, 7), ("Casey", 400, 5, 2)]
+    grid += [("Eva", 80, 50, 7), ("Casey", 400, 5, 2), ("Alex", 90, 10, 8)]
     asks = [(EMAILS.format(name=name, n=n, p=p, d=d), Fraction(_emails(n, p, d)[1])) for name, n, p, d in grid]
-    served, wrong = tally(engine, asks)
+    served, wrong = tally(engine, asks[:1])
+    assert asked == ["Bob", "Bob", "Maria"]  # the first answer, a point with other numbers, that point relabelled
+    served, wrong = tally(engine, asks[1:])
     assert wrong == 0
-    assert relabelled[:2] == ["Maria", "Alex"]  # asked by the engine, before any caller asked for those names
-    assert served == len(grid) - 1  # every variant: the people renamed (into women, into names of both genders)
+    assert served == len(grid) - 3  # all but the first callers named Alex and Casey (and the first question)
 
 
 def test_the_relabelled_points_rename_one_person_at_a_time_into_each_gender():
     """Class: the points the engine asks a pattern of genders at. Each renames one person, wherever the question
-    names them (possessives too), into a woman's name, a man's, or one given to both, and keeps every number and
-    every other word. A word that is no first name ("Costco") or a name whose gender a word before it says ("his
-    sister Chris") is not renamed, and no new name is one the question holds already."""
+    names them (possessives too), into a woman's name or a man's (never one given to both, which would vouch for
+    itself only), and keeps every number and every other word. A word that is no first name ("Costco") or a name
+    whose gender a word before it says ("his sister Chris") is not renamed, and no new name is one the question
+    holds already."""
     question = "Ann and Tom shop at Costco with his sister Chris. Ann's cart holds 10 apples and Tom's 7. She gives him 3. How many apples does Tom have now?"
     request = Request(question)
     problem = parse_problem(request)
@@ -1880,7 +1882,7 @@ def test_the_relabelled_points_rename_one_person_at_a_time_into_each_gender():
     assert {a for a, _ in renamed} == {"Ann", "Tom"}  # not Costco, not Chris
     for person in ("Ann", "Tom"):
         kinds = {p.split("=")[1].split(",")[problem.names.index(person)] for a, p in renamed if a == person}
-        assert kinds == {"f", "m", "?"}
+        assert kinds == {"f", "m"}
 
 
 def test_an_agreement_vouches_for_the_genders_only_where_no_two_quantities_are_alike():
@@ -1893,6 +1895,128 @@ def test_an_agreement_vouches_for_the_genders_only_where_no_two_quantities_are_a
         problem = parse_problem(Request(f"Ann has {a} stickers and Tom has {b}. She gives him {c}. How many does Tom have now?"))
         steps = [Step(0, f"{b} + {c} = {b + c}\n#### {b + c}")]
         assert (pattern(problem) in corroboration.vouched(problem, steps, steps)) is vouches
+
+
+# names as a careful reader reads them; the name data gives Luca, Claude, Maxime and Einstein no gender (absent, or
+# too rare), and Carol and Kelly none (given to men too, more than 5 in 100)
+READER_F = {"Ann", "Sue", "Eva", "Kate", "Lena", "Bea", "Maria", "Olivia", "Sofia", "Carol", "Kelly"}
+READER_M = {"Tom", "Bob", "Jim", "James", "David", "Daniel", "Luca", "Claude", "Maxime", "Einstein"}
+GIVES_HER = (
+    "{a_name} has {a} stickers and buys {b} more. {b_name} has {c} stickers. {b_name} gives {d} of her stickers to "
+    "the teacher. How many more stickers does {a_name} have than {b_name} now?"
+)
+GIVES_HER_READ = re.compile(r"(\w+) has (\d+) stickers and buys (\d+) more\. (\w+) has (\d+) stickers\. \4 gives (\d+)")
+
+
+def _gives_her(a_name: str, a: int, b: int, b_name: str, c: int, d: int) -> tuple[str, int]:
+    """ "her stickers" are the giver's own, unless a reader reads the giver as a man: then they are the other
+    person's (the one woman named)."""
+    total = a + b
+    if b_name not in READER_M:
+        left = c - d
+        return (
+            f"{a_name} has {a} + {b} = {total}.\n{b_name} keeps {c} - {d} = {left}.\n{total} - {left} = {total - left}\n#### {total - left}",
+            total - left,
+        )
+    kept = total - d
+    return (
+        f"{a_name} has {a} + {b} = {total}.\n{a_name} keeps {total} - {d} = {kept}.\n{kept} - {c} = {kept - c}\n#### {kept - c}",
+        kept - c,
+    )
+
+
+def test_a_name_of_no_clear_gender_stands_for_itself():
+    """Class: a word of one gender whose meaning turns on a name the name data cannot tell, while a reader can
+    ("Luca gives 4 of her stickers": Luca is a man to a reader, so they are Ann's; the data lacks Luca, and gives
+    Carol to men too). A relabelled point into a name given to both ("Alex") once vouched for every such name (a
+    helper's grid: 19 of 25 served wrong). Such a name now stands for itself in the pattern of genders; names the
+    data reads one way keep being served."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = GIVES_HER_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        return _gives_her(m[1], int(m[2]), int(m[3]), m[4], int(m[5]), int(m[6]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [("Ann", 20, 5, "Sue", 9, 3), ("Ann", 22, 6, "Eva", 8, 4), ("Ann", 22, 6, "Luca", 8, 4)]
+    grid += [("Eva", 30, 7, "Claude", 11, 4), ("Lena", 18, 9, "Maxime", 7, 5), ("Kate", 26, 3, "Einstein", 12, 5)]
+    grid += [("Ann", 24, 8, "Alex", 9, 4), ("Bea", 21, 6, "Carol", 10, 3), ("Sue", 27, 4, "Kelly", 11, 6)]
+    asks = [
+        (GIVES_HER.format(a_name=p, a=a, b=b, b_name=q, c=c, d=d), Fraction(_gives_her(p, a, b, q, c, d)[1]))
+        for p, a, b, q, c, d in grid
+    ]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert served >= 1  # the women's names the data reads so (Eva) are re-derived
+
+
+STICKERS_GIVE = {
+    "en": (
+        "{a_name} has {a} stickers and {b_name} has {b} stickers. She gives him {d} stickers. How many more stickers "
+        "does {a_name} have than {b_name} now?",
+        r"(\w+) has (\d+) stickers and (\w+) has (\d+) stickers\. She gives him (\d+)",
+    ),
+    "es": (
+        "{a_name} tiene {a} pegatinas y {b_name} tiene {b} pegatinas. Ella le da {d} pegatinas a él. ¿Cuántas "
+        "pegatinas más que {b_name} tiene {a_name} ahora?",
+        r"(\w+) tiene (\d+) pegatinas y (\w+) tiene (\d+) pegatinas\. Ella le da (\d+)",
+    ),
+}
+
+
+def _she_gives_him(a_name: str, a: int, b_name: str, b: int, d: int) -> tuple[str, int]:
+    """The one a reader can read as a woman gives to the other; where both or neither can be, the first named
+    gives (the convention a model may follow for a question that has no reading)."""
+    gives_first = not (b_name in READER_F and a_name not in READER_F) and a_name not in READER_M or b_name in READER_M
+    if gives_first:
+        x, y = a - d, b + d
+        lines = f"{a_name} has {a} - {d} = {x}.\n{b_name} has {b} + {d} = {y}."
+    else:
+        x, y = a + d, b - d
+        lines = f"{a_name} has {a} + {d} = {x}.\n{b_name} has {b} - {d} = {y}."
+    return f"{lines}\n{x} - {y} = {x - y}\n#### {x - y}", x - y
+
+
+@pytest.mark.parametrize("language", sorted(STICKERS_GIVE))
+def test_a_relabelled_point_with_no_reading_vouches_for_no_name_of_no_clear_gender(language):
+    """Class: a first question whose person has a name the data gives to both genders and a reader reads as a
+    woman ("Carol", then "She gives him"). Renaming the other person into "Maria" makes a question with no reading
+    ("Carol and Maria. She gives him 4"); a model that answers it by a convention (the first named gives) agrees,
+    and that pattern once served every name of no clear gender in first place: "Luca and Ann. She gives him 6",
+    where only Ann can give, was served as if Luca gave (a helper's grid: 10 of 10 served wrong, English and
+    Spanish)."""
+    template, read = STICKERS_GIVE[language]
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        return _she_gives_him(m[1], int(m[2]), m[3], int(m[4]), int(m[5]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [("Carol", 32, "Tom", 18, 4), ("Carol", 30, "Bob", 16, 5), ("Luca", 34, "Ann", 20, 6)]
+    grid += [("Einstein", 36, "Sue", 22, 3), ("Claude", 40, "Kate", 25, 7), ("Maxime", 29, "Lena", 13, 5)]
+    grid += [("Alex", 33, "Ann", 14, 6)]
+    asks = [
+        (template.format(a_name=p, a=a, b_name=q, b=b, d=d), Fraction(_she_gives_him(p, a, q, b, d)[1])) for p, a, q, b, d in grid
+    ]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert served >= 1  # Carol and another man: the same names' genders, new numbers (asked second: a caller's
+    # answer that disagrees with the entry, under other genders, may leave it serving its own question only)
+
+
+def test_a_pronoun_that_begins_a_sentence_is_not_relabelled():
+    """Class: "Ella", "Elle", "Sie" beginning a sentence of a Spanish, French or German question: the parser reads a
+    capitalised word as a name, and the name data knows Ella. It is "she" there: never renamed by a relabelled
+    point, and no woman named for the check of a word no named person's gender has."""
+    question = "Tom tiene 10 pegatinas y Bob tiene 7. Ella le da 3 a Bob. ¿Cuántas pegatinas tiene Bob ahora?"
+    request = Request(question)
+    problem = parse_problem(request)
+    assert "Ella" in problem.names
+    for point in WordCorroboration().relabels(request, problem):
+        assert "Ella le da" in point.prompt
+    renamed = parse_problem(Request(question.replace("Tom", "Jim")))
+    assert pattern(renamed) in WordCorroboration().varied(problem, renamed)  # "Ella" is a woman none names
 
 
 GENDER_RENAMES = [
