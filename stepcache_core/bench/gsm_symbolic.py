@@ -10,6 +10,7 @@ word problem (the ``text`` task, exact repeats only, until a word-problem task i
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -138,12 +139,19 @@ def run_gsm(
     return results
 
 
+# the engine's note on a model answer served although it did not verify, and why it did not
+_FAILED = re.compile(r"^the model's answer failed verification; served as written \((.*)\)$", re.DOTALL)
+
+
 def _reason(row: dict[str, Any], trace: Trace | None) -> str | None:
     """Why a request was not served from the cache, from its trace."""
     if row["path"] in _FROM_CACHE:
         return None
     if trace is None:
         return row["error"] or "no trace"
+    failed = next((m[1] for n in trace.notes if (m := _FAILED.search(n))), None)
+    if row["kind"] == "first" and failed is not None:
+        return failed  # why nothing was stored (its skip reason names another template's entry it could not use)
     if trace.skip_reason:
         return trace.skip_reason
     if trace.notes:

@@ -259,3 +259,22 @@ def test_the_quick_run_through_the_cli(tmp_path, quick):
     assert all("reason" in r and "stored" in r for r in rows if r["system"] == "stepcache")
     md = (out / "gsm_symbolic.md").read_text()
     assert "| stepcache |" in md and "## stepcache per template" in md and "## Instances not drawn" in md
+
+
+def test_a_first_answer_that_did_not_verify_is_reported_by_why_it_did_not():
+    """Class: a template whose first answer fails verification (nothing is stored for it). Its report names the
+    verifier's reason, not the skip reason of the lookup, which is about another template's entry that the gate
+    refused ("the question says something else"); a variant's row keeps its skip reason."""
+    from stepcache_core.bench.gsm_symbolic import _reason
+    from stepcache_core.values import Trace
+
+    failed = "the answer never uses 32 from the question"
+    trace = Trace(
+        path="miss",
+        task="word_problem",
+        verified=False,
+        skip_reason="the question says something else besides its names and numbers",
+        notes=(f"repair exhausted: {failed}", f"the model's answer failed verification; served as written ({failed})"),
+    )
+    assert _reason({"kind": "first", "path": "miss", "error": None}, trace) == failed
+    assert _reason({"kind": "names", "path": "miss", "error": None}, trace) == trace.skip_reason
