@@ -17,6 +17,7 @@ import pytest
 from stepcache_core import ChromaStore, EngineConfig, LlamaCppBackend, MiniLMEmbedder, Request, StepCacheEngine
 from stepcache_core.bench.judge import is_correct
 from stepcache_core.fakes import ScriptedBackend
+from stepcache_core.values import Completion, GenerationSpec
 
 from .conftest import need
 
@@ -290,25 +291,43 @@ def test_word_problems_on_the_real_parts(tmp_path, embedder, gemma):
 
 def test_a_corroboration_probe_asks_the_real_model(tmp_path, embedder, gemma):
     """Issue 22's corroboration probe on Gemma, Chroma and MiniLM: a recorded GSM8K-style answer is probed in the
-    background (Gemma is asked the question with other numbers); the probe's answer is never stored or served.
-    Whatever Gemma answers, nothing served is wrong: corroborated, the next variant is re-derived right with no
-    model call; otherwise Gemma answers it."""
+    background (Gemma is asked the question with other numbers, and where it agrees, that point again with Maria
+    renamed into a man's name); the probes' answers are never stored or served. Whatever Gemma answers, nothing
+    served is wrong: corroborated, the next variant is re-derived right with no model call; otherwise Gemma
+    answers it. The same for a rename into a man's name, served only where a relabelled probe agreed."""
     from stepcache_core import background
 
-    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=gemma)
+    asked: list[str] = []
+
+    class Asked:
+        name = gemma.name
+
+        def complete(self, spec: GenerationSpec) -> Completion:
+            asked.append(spec.prompt)
+            return gemma.complete(spec)
+
+    engine = StepCacheEngine(persist_directory=str(tmp_path / "db"), embedder=embedder, backend=Asked())
     shop = "{0} buys {1} shirts at ${2} each and pays with a ${3} bill. How much change does {0} get?"
     assert engine.record(
         Request(shop.format("Maria", 3, 12, 50)),
         "Maria spends 3 * 12 = <<3*12=36>>36 dollars.\nThe change is 50 - 36 = <<50-36=14>>14 dollars.\n#### 14",
     )
-    assert background.drain(120)
+    assert background.drain(240)
     usage = engine.prober.usage
-    # an answer that does not verify is followed by another point, within the budget (4 by default)
+    # an answer that does not verify is followed by another point, within the budget (4 by default), and an
+    # agreement by as many relabelled points at most
     budget = engine.config.corroboration_probes
-    assert 1 <= usage["probes"] <= budget and usage["model_calls"] == usage["probes"] and usage["completion_tokens"] > 0
+    assert 1 <= usage["probes"] <= 2 * budget and usage["model_calls"] == usage["probes"] == len(asked)
+    assert usage["completion_tokens"] > 0
+    relabelled = [p for p in asked if "Maria" not in p]
+    assert not relabelled or usage["corroborated"]  # asked only after a round agreed
+    assert all("James" in p or "David" in p for p in relabelled)
     assert engine.count() == 1  # the probe's answer is a check, not an entry
     out = engine.run(Request(shop.format("Lena", 4, 7, 100)))
     if usage["corroborated"]:
         assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text.endswith("#### 72")
     else:
         assert out.trace.backend_calls == 1 and (not out.trace.verified or "72" in out.text)
+    out = engine.run(Request(shop.format("Tom", 5, 8, 70)))
+    if out.trace.backend_calls == 0:
+        assert relabelled and out.text.endswith("#### 30")  # served only where a relabelled point agreed

@@ -31,7 +31,7 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
-from .gender import gender_in, gender_of, given_name, pattern, pronoun, regendered
+from .gender import gender_in, gender_of, given_name, pattern, pronoun, regendered, unreadable
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
@@ -149,9 +149,10 @@ class WordCorroboration:
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
-        if len(counts) == len(problem.values):
+        if len(counts) == len(problem.values) and not unreadable(problem):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
-            # values: no two quantities alike (two people with 10 stickers each trade them unseen)
+            # values: no two quantities alike (two people with 10 stickers each trade them unseen), and where the
+            # names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`)
             slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
@@ -268,7 +269,7 @@ class WordCorroboration:
         out: list[tuple[int, Request]] = []
         for name in problem.names:
             own = gender_in(text, name)
-            if not given_name(name) or pronoun(name) or own != gender_of(name):
+            if not given_name(name) or pronoun(text, name) or own != gender_of(name):
                 continue  # not a person's first name ("Ella" may be "she"), or a gender a word before it says
             # the other gender first; then another name of its own, which a word of one gender no named person has
             # may need too (see ``regendered``). A second name of each follows (the model may slip on the first)

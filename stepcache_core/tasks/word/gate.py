@@ -9,6 +9,7 @@ from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
+from .gender import one_person, pronoun
 from .numbers import Quantity
 from .parse import WordProblem
 
@@ -41,7 +42,12 @@ class WordGate:
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
         if _forms_apart(old.names, new.names):
             return Verdict(False, "a name and a form of it change apart (Coke and Cokes, Smith and the Smiths)")
+        if _one_person_renamed(old.names, new.names):
+            return Verdict(False, "two names may be one person's (Katherine and Kate), and a rename may tell them apart")
         renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
+        if any(a != b and (pronoun(old.prompt, a) or pronoun(new.prompt, b)) for a, b in zip(old.names, new.names, strict=True)):
+            # "Ella le da 4 a Tom" read with Ella as a name: renamed "Sue", another person gives
+            return Verdict(False, "a word renamed may be a pronoun (Ella, Hon: she) rather than a name")
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
             return Verdict(False, reason)
         if (moved or old.names != new.names) and not persona_only(new.context):
@@ -234,6 +240,19 @@ def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
         for j, b in enumerate(old):
             if i != j and b.startswith(a) and len(b) - len(a) <= 3 and new[j] != new[i] + b[len(a) :]:
                 return True
+    return False
+
+
+def _one_person_renamed(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+    """Whether a name that, beside another of the same question, may be one person's under two forms ("Katherine"
+    and "Kate", "Robert" and "Bob", "Elizabeth" and "Liz": the nicknames of ``nicknames``' English data) is
+    renamed, in either question: "Katherine ... Ann gives Kate 4" renamed "Margaret ... Ann gives Lisa 4" gives to
+    another person, and two strangers renamed "Elizabeth" and "Liz" may become one."""
+    for names in (old, new):
+        for i, a in enumerate(names):
+            for j in range(i + 1, len(names)):
+                if (old[i] != new[i] or old[j] != new[j]) and one_person(a, names[j]):
+                    return True
     return False
 
 

@@ -13,6 +13,9 @@ about 720,000 names of many countries, each with how often it was given to women
 itself: a reader may see a gender in it the data does not ("Carol" is given to men too, "Luca" is not in it). The package's
 module imports pandas to annotate tables; only its data is read, once per process and on first need (about 2 s),
 and kept as a small table of given names.
+
+Whether two names may be one person's ("Katherine" and "Kate") is read from the English nickname data of
+``nicknames`` (:func:`one_person`): a rename of such a pair may part one person or join two.
 """
 
 from __future__ import annotations
@@ -23,11 +26,21 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .parse import WordProblem
 
-__all__ = ["gender_in", "gender_of", "given_name", "pattern", "pronoun", "regendered"]
+__all__ = [
+    "gender_in",
+    "gender_of",
+    "given_name",
+    "one_person",
+    "pattern",
+    "pronoun",
+    "regendered",
+    "unmatched",
+    "unreadable",
+]
 
 Gender = Literal["f", "m"]
 
@@ -92,10 +105,52 @@ def gender_in(prompt: str, name: str) -> Gender | None:
     return gender_of(name) if not said else None
 
 
-def pronoun(name: str) -> bool:
-    """Whether ``name`` is also a word of one gender the task reads ("Ella" and "Elle" begin a Spanish or a French
-    sentence as "she"; "Sie", "Lei", "Er"): where it is one, it names no one."""
-    return bool(_HE.fullmatch(name) or _SHE.fullmatch(name))
+@lru_cache(maxsize=4096)
+def pronoun(prompt: str, name: str) -> bool:
+    """Whether ``name`` may be a word of one gender in ``prompt`` rather than a name: it is one the task reads ("Ella"
+    and "Elle" are "she" in Spanish and French, "Ela" in Portuguese, "Hon" in Swedish, "Er", "Lei"...) and the
+    prompt writes it capitalised only where a sentence begins, as such a word would be. Inside a sentence it names
+    someone ("How many apples does Ella have?")."""
+    if not (_HE.fullmatch(name) or _SHE.fullmatch(name)):
+        return False
+    return all(_STARTS.search(prompt[: m.start()]) for m in re.finditer(rf"\b{re.escape(name)}\b", prompt))
+
+
+# where a sentence begins: the prompt's start, or after its end mark and what may open the next ("¿", quotes)
+_STARTS = re.compile(r"(?:^|[.!?:;\n])[\s\"'«»“”¿¡(]*$")
+
+
+@lru_cache(maxsize=4096)
+def one_person(a: str, b: str) -> bool:
+    """Whether two different names may be one person's: one is a nickname of the other, or both are forms of a
+    third ("Kate" and "Katie" of "Katherine"), by the English data of ``nicknames`` (Apache-2.0, about 2,700 pairs,
+    read on first need). Without it installed, any two names may be."""
+    x, y = _key(a), _key(b)
+    if x == y:
+        return False
+    namer = _namer()
+    if namer is None:
+        return True
+    return y in namer.nicknames_of(x) or x in namer.nicknames_of(y) or bool(_forms(namer, x) & _forms(namer, y))
+
+
+def _forms(namer: Any, name: str) -> set[str]:
+    return {name} | set(namer.canonicals_of(name))
+
+
+_nicknamer: list[Any] = []  # the one NickNamer, once loaded (or None: not installed)
+
+
+def _namer() -> Any:
+    with _lock:
+        if not _nicknamer:
+            try:
+                from nicknames import NickNamer
+            except ImportError:
+                _nicknamer.append(None)
+            else:
+                _nicknamer.append(NickNamer())
+        return _nicknamer[0]
 
 
 def regendered(old: WordProblem, new: WordProblem) -> bool:
@@ -108,11 +163,31 @@ def regendered(old: WordProblem, new: WordProblem) -> bool:
     for a, b in zip(old.names, new.names, strict=True):
         if a != b and (gender_in(old.prompt, a) is None or gender_in(old.prompt, a) != gender_in(new.prompt, b)):
             return True
-    for problem in (old, new):
-        genders = {gender_in(problem.prompt, name) for name in problem.names if not pronoun(name)}
-        if (_HE.search(problem.prompt) and "m" not in genders) or (_SHE.search(problem.prompt) and "f" not in genders):
-            return True
-    return False
+    return unmatched(old) or unmatched(new)
+
+
+def unmatched(problem: WordProblem) -> bool:
+    """Whether a pronoun, "boy", "man", "girl" or "woman" of ``problem`` is of a gender none of its named people
+    has by the task's reading: "He gives her 4" beside Ann and Evelyn (a man, though the data calls Evelyn a
+    woman's name), "the cook ... he", or a question with no reading at all ("Maria and Ann. He gives her 4")."""
+    return _unmatched(problem.prompt, problem.names)
+
+
+def unreadable(problem: WordProblem) -> bool:
+    """Whether whom a word of one gender means may turn on which named person a reader takes for the other
+    gender: it is :func:`unmatched`, and two or more of the named people have a gender the task tells ("Ann and
+    Evelyn. He gives her 5": Evelyn is the man here; "Maria and Ann. He gives her 4" has no reading, and a model
+    may answer it by a convention). No pattern of genders (:func:`pattern`) is vouched for at such a question: its
+    pattern holds questions a reader reads otherwise. With one such person ("Maria ... He answers the rest", a
+    pronoun the template kept) every question of the pattern is read alike."""
+    told = [n for n in problem.names if not pronoun(problem.prompt, n) and gender_in(problem.prompt, n) is not None]
+    return len(told) >= 2 and unmatched(problem)
+
+
+@lru_cache(maxsize=4096)
+def _unmatched(prompt: str, names: tuple[str, ...]) -> bool:
+    genders = {gender_in(prompt, name) for name in names if not pronoun(prompt, name)}
+    return bool((_HE.search(prompt) and "m" not in genders) or (_SHE.search(prompt) and "f" not in genders))
 
 
 def pattern(problem: WordProblem) -> str:

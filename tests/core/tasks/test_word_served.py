@@ -26,7 +26,7 @@ from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.tasks.word.corroborate import WordCorroboration
 from stepcache_core.tasks.word.gate import WordGate
-from stepcache_core.tasks.word.gender import pattern
+from stepcache_core.tasks.word.gender import pattern, unmatched
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec, Step
@@ -2017,6 +2017,112 @@ def test_a_pronoun_that_begins_a_sentence_is_not_relabelled():
         assert "Ella le da" in point.prompt
     renamed = parse_problem(Request(question.replace("Tom", "Jim")))
     assert pattern(renamed) in WordCorroboration().varied(problem, renamed)  # "Ella" is a woman none names
+
+
+HE_GIVES_HER = {
+    "en": (
+        "{a_name} has {a} stickers and {b_name} has {b} stickers. He gives her {d} stickers. How many more stickers "
+        "does {a_name} have than {b_name} now?",
+        r"(\w+) has (\d+) stickers and (\w+) has (\d+) stickers\. He gives her (\d+)",
+    ),
+    "es": (
+        "{a_name} tiene {a} pegatinas y {b_name} tiene {b} pegatinas. Él le da {d} pegatinas a ella. ¿Cuántas "
+        "pegatinas más que {b_name} tiene {a_name} ahora?",
+        r"(\w+) tiene (\d+) pegatinas y (\w+) tiene (\d+) pegatinas\. Él le da (\d+)",
+    ),
+}
+# names the data gives women (95% and more) that a question may give a man: only the man can be "he"
+MEN_HERE = {"Evelyn", "Beverly", "Shirley"}
+
+
+def _he_gives_her(a_name: str, a: int, b_name: str, b: int, d: int) -> tuple[str, int]:
+    """The one a reader can read as the man gives: a man's name, else a name this question makes a man's; the
+    first named where neither or both are (a convention for a question with no reading)."""
+    rank = {name: 2 if name in READER_M else 1 if name in MEN_HERE else 0 for name in (a_name, b_name)}
+    if rank[a_name] >= rank[b_name]:
+        x, y = a - d, b + d
+        lines = f"{a_name} has {a} - {d} = {x}.\n{b_name} has {b} + {d} = {y}."
+    else:
+        x, y = a + d, b - d
+        lines = f"{a_name} has {a} + {d} = {x}.\n{b_name} has {b} - {d} = {y}."
+    return f"{lines}\n{x} - {y} = {x - y}\n#### {x - y}", x - y
+
+
+@pytest.mark.parametrize("language", sorted(HE_GIVES_HER))
+def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language):
+    """Class: a woman's name by the data that a question makes a man's ("Ann and Evelyn. He gives her 5": only
+    Evelyn can be he), and a relabelled point with no reading ("Maria and Ann. He gives her 4", a man renamed). An
+    answer by a convention agreed there, and an answer to "Evelyn and Ann" agreed too, and either vouched for
+    two women's names: "Ann and Evelyn" was served as if Ann gave (a helper's grids: 28 served wrong of 36, in six
+    languages). Where a word of one gender is of a gender none of the named people has by the task's reading, an
+    agreement vouches for no pattern of genders."""
+    template, read = HE_GIVES_HER[language]
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        return _he_gives_her(m[1], int(m[2]), m[3], int(m[4]), int(m[5]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [("Tom", 20, "Ann", 9, 4), ("Bob", 26, "Eva", 12, 5), ("Evelyn", 25, "Ann", 12, 3)]
+    grid += [("Ann", 22, "Evelyn", 8, 5), ("Sue", 24, "Beverly", 7, 3), ("Kate", 21, "Shirley", 10, 6)]
+    asks = [
+        (template.format(a_name=p, a=a, b_name=q, b=b, d=d), Fraction(_he_gives_her(p, a, q, b, d)[1])) for p, a, q, b, d in grid
+    ]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert served >= 1  # a man and a woman renamed alike (Bob and Eva)
+    assert unmatched(parse_problem(Request(asks[3][0])))
+
+
+@pytest.mark.parametrize(
+    "question, name, renamed, follows",
+    [
+        ("Ana tiene 20 pegatinas y Tom tiene 9. Ella le da 4 pegatinas a Tom. ¿Cuántas tiene Tom ahora?", "Ella", "Sue", False),
+        ("Ana tem 20 adesivos e Tom tem 9. Ela dá 4 adesivos ao Tom. Quantos adesivos o Tom tem agora?", "Ela", "Sue", False),
+        ("Ann har 20 klistermärken och Tom har 9. Hon ger 4 klistermärken till Tom. Hur många har Tom nu?", "Hon", "Bob", False),
+        ("Ana tiene 20 pegatinas y Tom tiene 9. Sue le da 4 pegatinas a Tom. ¿Cuántas tiene Tom ahora?", "Sue", "Ella", False),
+        (
+            "Ella has 20 stickers and Tom has 9. Tom gives Ella 4 stickers. How many stickers does Ella have now?",
+            "Ella",
+            "Sue",
+            True,
+        ),
+    ],
+)
+def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follows):
+    """Class: "Ella", "Ela", "Hon" beginning a sentence are "she", which the parser reads as a name (capitalised,
+    and the name data knows them). Renamed into a person ("Sue le da 4"), another person gives, and a rename that
+    keeps the gender needed no second answer (a helper's grids: 28 served wrong of 35, Spanish, Portuguese,
+    Swedish). The gate refuses a rename from or into such a word, unless the question writes it capitalised inside a
+    sentence too, where it names someone ("Tom gives Ella 4": GSM-Symbolic's Ella)."""
+    old = parse_problem(Request(question))
+    new = parse_problem(Request(question.replace(name, renamed)))
+    assert name in old.names and renamed in new.names
+    verdict = WordGate().compatible(old, new)
+    assert verdict.ok is follows and (follows or "pronoun" in verdict.reason)
+
+
+@pytest.mark.parametrize(
+    "names, renamed, follows",
+    [
+        (("Katherine", "Ann", "Kate"), ("Margaret", "Ann", "Lisa"), False),  # one person becomes two
+        (("Margaret", "Ann", "Lisa"), ("Elizabeth", "Sue", "Liz"), False),  # two people become one
+        (("James", "Eva", "Jim"), ("Peter", "Eva", "Paul"), False),
+        (("Katherine", "Ann", "Kate"), ("Katherine", "Sue", "Kate"), True),  # the two forms kept
+        (("Margaret", "Ann", "Lisa"), ("Olivia", "Sue", "Emma"), True),  # strangers stay strangers
+    ],
+)
+def test_a_person_named_in_two_forms_is_not_renamed(names, renamed, follows):
+    """Class: one person named twice ("Katherine has 20 stickers ... Ann gives Kate 4"), or two people whose names
+    are forms of one ("Elizabeth" and "Liz"). Each name is a slot, so a rename that keeps every gender needed no
+    second answer, and gave to another person (a helper's grid: 7 served wrong of 8). A rename of either name of
+    such a pair, in either question, goes to the model (the pairs of the ``nicknames`` package)."""
+    question = "{0} has 20 stickers and {1} has 9. {1} gives {2} 4 stickers. How many stickers does {0} have now?"
+    old = parse_problem(Request(question.format(*names)))
+    new = parse_problem(Request(question.format(*renamed)))
+    assert old.names == names and new.names == renamed
+    assert WordGate().compatible(old, new).ok is follows
 
 
 GENDER_RENAMES = [
