@@ -1964,17 +1964,36 @@ STICKERS_GIVE = {
 }
 
 
-def _she_gives_him(a_name: str, a: int, b_name: str, b: int, d: int) -> tuple[str, int]:
-    """The one a reader can read as a woman gives to the other; where both or neither can be, the first named
-    gives (the convention a model may follow for a question that has no reading)."""
-    gives_first = not (b_name in READER_F and a_name not in READER_F) and a_name not in READER_M or b_name in READER_M
-    if gives_first:
+def _gives(a_name: str, a: int, b_name: str, b: int, d: int, first_gives: bool) -> tuple[str, int]:
+    """The answer to "how many more does the first have than the second" after one gives the other ``d``."""
+    if first_gives:
         x, y = a - d, b + d
         lines = f"{a_name} has {a} - {d} = {x}.\n{b_name} has {b} + {d} = {y}."
     else:
         x, y = a + d, b - d
         lines = f"{a_name} has {a} + {d} = {x}.\n{b_name} has {b} - {d} = {y}."
     return f"{lines}\n{x} - {y} = {x - y}\n#### {x - y}", x - y
+
+
+def _given_grid(template: str, read: str, solve: Callable[..., tuple[str, int]], grid: list[tuple]) -> tuple[int, int]:
+    """(served, wrong) over ``grid`` (first name, amount, second name, amount, given), asked in order of an engine
+    whose model answers by ``solve``."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(read, spec.prompt)
+        assert m is not None, spec.prompt
+        return solve(m[1], int(m[2]), m[3], int(m[4]), int(m[5]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    asks = [(template.format(a_name=p, a=a, b_name=q, b=b, d=d), Fraction(solve(p, a, q, b, d)[1])) for p, a, q, b, d in grid]
+    return tally(engine, asks)
+
+
+def _she_gives_him(a_name: str, a: int, b_name: str, b: int, d: int) -> tuple[str, int]:
+    """The one a reader can read as a woman gives to the other; where both or neither can be, the first named
+    gives (the convention a model may follow for a question that has no reading)."""
+    first = not (b_name in READER_F and a_name not in READER_F) and a_name not in READER_M or b_name in READER_M
+    return _gives(a_name, a, b_name, b, d, first)
 
 
 @pytest.mark.parametrize("language", sorted(STICKERS_GIVE))
@@ -1985,21 +2004,10 @@ def test_a_relabelled_point_with_no_reading_vouches_for_no_name_of_no_clear_gend
     and that pattern once served every name of no clear gender in first place: "Luca and Ann. She gives him 6",
     where only Ann can give, was served as if Luca gave (a helper's grid: 10 of 10 served wrong, English and
     Spanish)."""
-    template, read = STICKERS_GIVE[language]
-
-    def model(spec: GenerationSpec) -> str:
-        m = re.search(read, spec.prompt)
-        assert m is not None, spec.prompt
-        return _she_gives_him(m[1], int(m[2]), m[3], int(m[4]), int(m[5]))[0]
-
-    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     grid = [("Carol", 32, "Tom", 18, 4), ("Carol", 30, "Bob", 16, 5), ("Luca", 34, "Ann", 20, 6)]
     grid += [("Einstein", 36, "Sue", 22, 3), ("Claude", 40, "Kate", 25, 7), ("Maxime", 29, "Lena", 13, 5)]
     grid += [("Alex", 33, "Ann", 14, 6)]
-    asks = [
-        (template.format(a_name=p, a=a, b_name=q, b=b, d=d), Fraction(_she_gives_him(p, a, q, b, d)[1])) for p, a, q, b, d in grid
-    ]
-    served, wrong = tally(engine, asks)
+    served, wrong = _given_grid(*STICKERS_GIVE[language], _she_gives_him, grid)
     assert wrong == 0
     assert served >= 1  # Carol and another man: the same names' genders, new numbers (asked second: a caller's
     # answer that disagrees with the entry, under other genders, may leave it serving its own question only)
@@ -2039,13 +2047,7 @@ def _he_gives_her(a_name: str, a: int, b_name: str, b: int, d: int) -> tuple[str
     """The one a reader can read as the man gives: a man's name, else a name this question makes a man's; the
     first named where neither or both are (a convention for a question with no reading)."""
     rank = {name: 2 if name in READER_M else 1 if name in MEN_HERE else 0 for name in (a_name, b_name)}
-    if rank[a_name] >= rank[b_name]:
-        x, y = a - d, b + d
-        lines = f"{a_name} has {a} - {d} = {x}.\n{b_name} has {b} + {d} = {y}."
-    else:
-        x, y = a + d, b - d
-        lines = f"{a_name} has {a} + {d} = {x}.\n{b_name} has {b} - {d} = {y}."
-    return f"{lines}\n{x} - {y} = {x - y}\n#### {x - y}", x - y
+    return _gives(a_name, a, b_name, b, d, rank[a_name] >= rank[b_name])
 
 
 @pytest.mark.parametrize("language", sorted(HE_GIVES_HER))
@@ -2056,23 +2058,12 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
     two women's names: "Ann and Evelyn" was served as if Ann gave (a helper's grids: 28 served wrong of 36, in six
     languages). Where a word of one gender is of a gender none of the named people has by the task's reading, an
     agreement vouches for no pattern of genders."""
-    template, read = HE_GIVES_HER[language]
-
-    def model(spec: GenerationSpec) -> str:
-        m = re.search(read, spec.prompt)
-        assert m is not None, spec.prompt
-        return _he_gives_her(m[1], int(m[2]), m[3], int(m[4]), int(m[5]))[0]
-
-    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     grid = [("Tom", 20, "Ann", 9, 4), ("Bob", 26, "Eva", 12, 5), ("Evelyn", 25, "Ann", 12, 3)]
     grid += [("Ann", 22, "Evelyn", 8, 5), ("Sue", 24, "Beverly", 7, 3), ("Kate", 21, "Shirley", 10, 6)]
-    asks = [
-        (template.format(a_name=p, a=a, b_name=q, b=b, d=d), Fraction(_he_gives_her(p, a, q, b, d)[1])) for p, a, q, b, d in grid
-    ]
-    served, wrong = tally(engine, asks)
+    served, wrong = _given_grid(*HE_GIVES_HER[language], _he_gives_her, grid)
     assert wrong == 0
     assert served >= 1  # a man and a woman renamed alike (Bob and Eva)
-    assert unmatched(parse_problem(Request(asks[3][0])))
+    assert unmatched(parse_problem(Request(HE_GIVES_HER[language][0].format(a_name="Ann", a=22, b_name="Evelyn", b=8, d=5))))
 
 
 @pytest.mark.parametrize(
