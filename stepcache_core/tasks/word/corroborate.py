@@ -3,7 +3,9 @@
 The verifier checks that every computation is true and every number is grounded; it cannot check which
 quantities the question meant to combine. A slipped answer that is consistent for its own numbers (``6 + 6``
 where ``6 × 2`` was meant: both are 12) verifies, and re-derived for other numbers it is wrong. Names alone
-never change a computation, so a names-only reuse needs nothing more.
+never change a computation, so a names-only reuse needs nothing more, unless the rename may change whom a word of
+one gender means (``genders=f,m``: see :mod:`.gender`); :meth:`WordCorroboration.relabels` writes the points
+where a model answer shows that, one person renamed into the other gender.
 
 The second answer need not wait for a caller: :meth:`WordCorroboration.probes` writes the question again with
 other numbers (every quantity written in digits, as a fraction or as a percentage), which the engine asks the caller's model in
