@@ -257,13 +257,13 @@ class WordCorroboration:
 
     def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
         """The question with one person renamed into the other gender's name, then into another of their own
-        ("Ann" into "James", then "Maria"; "Alex", of neither, into both), every number as it was: the points where a
-        model answer shows whether the answer goes to another person under names of those genders (see
+        ("Ann" into "James", then "Maria"; "Alex", of neither, into both), every number as it was: the points
+        where a model answer shows whether the answer goes to another person under names of those genders (see
         :func:`~.gender.pattern`). Never into a name given to both genders: a pattern with one stands for that
-        name alone. Only names the name data knows are renamed (not "Costco", nor "Ella" where it may be "she", nor a
-        name whose gender a title says: "Prince Chris"); a new name is none the question holds. Asked at a point
-        where the model already agreed with the entry: an answer that disagrees there is about the names, and
-        refutes nothing."""
+        name alone. Only names the name data knows are renamed (not "Costco", nor "Ella" where it may be "she",
+        nor a name whose gender a title says: "Prince Chris"); a new name is none the question holds. Asked at a
+        point where the model already agreed with the entry: an answer that disagrees there is about the names,
+        and refutes nothing."""
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []

@@ -10,9 +10,9 @@ A person's gender is read from a word right before the name in the same sentence
 relation, "his sister Alex"), else from the first name's data: ``nomquamgender`` (MIT; Van Buskirk et al., 2023:
 about 720,000 names of many countries, each with how often it was given to women). A name the data does not hold
 ("Costco", "Einstein"), or gives to women and men alike ("Alex", "Jordan"), has no gender here, and stands for
-itself: a reader may see a gender in it the data does not ("Carol" is given to men too, "Luca" is not in it). The package's
-module imports pandas to annotate tables; only its data is read, once per process and on first need (about 2 s),
-and kept as a small table of given names.
+itself: a reader may see a gender in it the data does not ("Carol" is given to men too, "Luca" to women). The
+package's module imports pandas to annotate tables; only its data is read, once per process and on first need
+(about 2 s), and kept as a small table of given names.
 
 Whether two names may be one person's ("Katherine" and "Kate") is read from the English nickname data of
 ``nicknames`` (:func:`one_person`): a rename of such a pair may part one person or join two.
@@ -26,7 +26,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .parse import WordProblem
 
@@ -59,9 +59,7 @@ def gender_of(name: str) -> Gender | None:
     given to both, or no data installed)."""
     key = _key(name)
     found = _genders().get(key) if key else None
-    if found == "f" or found == "m":
-        return "f" if found == "f" else "m"
-    return None
+    return cast(Gender, found) if found in ("f", "m") else None
 
 
 def given_name(name: str) -> bool:
