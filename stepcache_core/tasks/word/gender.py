@@ -74,15 +74,16 @@ def given_name(name: str) -> bool:
 _HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
 # a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
-# in the same sentence ("his sister Alex", "her husband Sam")
+# in the same sentence ("his sister Alex", "her husband Sam"), with no comma between ("her aunt, Sue and the cook"
+# lists three people)
 _SAID_F = re.compile(
     r"(?:\b(?:Princess|Queen|Mrs|Ms|Miss|Lady|Dame|Madam|Mme|Frau|Señora|Sra|Signora)\.?|\b(?:his|her|my|their|our|a|"
     r"the)\s+(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|fianc[ée]e|"
-    r"stepmother|stepsister|stepdaughter),?)[ \t]+$"
+    r"stepmother|stepsister|stepdaughter))[ \t]+$"
 )
 _SAID_M = re.compile(
     r"(?:\b(?:Prince|King|Mr|Sir|Lord|Herr|Señor|Sr|Signor)\.?|\b(?:his|her|my|their|our|a|the)\s+(?:brother|son|"
-    r"father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|stepbrother|stepson),?)"
+    r"father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|stepbrother|stepson))"
     r"[ \t]+$"
 )
 
@@ -114,18 +115,24 @@ def pronoun(prompt: str, name: str) -> bool:
     return all(_STARTS.search(prompt[: m.start()]) for m in re.finditer(rf"\b{re.escape(name)}\b", prompt))
 
 
-# where a sentence begins: the prompt's start, or after its end mark and what may open the next ("¿", quotes)
-_STARTS = re.compile(r"(?:^|[.!?:;\n])[\s\"'«»“”¿¡(]*$")
+# where a sentence begins: the prompt's start, or after its end mark or a line's start, and what may open the next
+# ("¿", quotes, a bullet, a dialogue dash, a list number: "- Ella le da", "— Hon ger", "2) Ela dá")
+_STARTS = re.compile(r"(?:^|[.!?:;\n])(?:[\s\"'«»“”¿¡(\[*•·\-–—]|\d+[.)])*$")
 
 
 @lru_cache(maxsize=4096)
 def one_person(a: str, b: str) -> bool:
     """Whether two different names may be one person's: one is a nickname of the other, or both are forms of a
     third ("Kate" and "Katie" of "Katherine"), by the English data of ``nicknames`` (Apache-2.0, about 2,700 pairs,
-    read on first need). Without it installed, any two names may be."""
+    read on first need; without it installed, any two names may be); or two first names share three letters in a
+    row, as the forms of other languages mostly do ("Fernando" and "Nando", "Johannes" and "Hans", "Friedrich" and
+    "Fritz", "Ignacio" and "Nacho"). Forms that share none and the data lacks ("Francisco" and "Paco") are not
+    told apart."""
     x, y = _key(a), _key(b)
     if x == y:
         return False
+    if given_name(a) and given_name(b) and any(x[i : i + 3] in y for i in range(len(x) - 2)):
+        return True
     namer = _namer()
     if namer is None:
         return True

@@ -2073,6 +2073,14 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
         ("Ana tem 20 adesivos e Tom tem 9. Ela dá 4 adesivos ao Tom. Quantos adesivos o Tom tem agora?", "Ela", "Sue", False),
         ("Ann har 20 klistermärken och Tom har 9. Hon ger 4 klistermärken till Tom. Hur många har Tom nu?", "Hon", "Bob", False),
         ("Ana tiene 20 pegatinas y Tom tiene 9. Sue le da 4 pegatinas a Tom. ¿Cuántas tiene Tom ahora?", "Sue", "Ella", False),
+        # a line's bullet or dialogue dash opens a sentence too (a helper's grids: 42 served wrong of 111)
+        ("Ana tiene 20 pegatinas y Tom tiene 9.\n- Ella le da 4 pegatinas a Tom.\n¿Cuántas tienen ahora?", "Ella", "Sue", False),
+        (
+            "Lena har 20 klistermärken och Bob har 9.\n— Hon ger 4 klistermärken till Bob. Hur många har Bob nu?",
+            "Hon",
+            "Sue",
+            False,
+        ),
         (
             "Ella has 20 stickers and Tom has 9. Tom gives Ella 4 stickers. How many stickers does Ella have now?",
             "Ella",
@@ -2102,13 +2110,18 @@ def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follow
         (("James", "Eva", "Jim"), ("Peter", "Eva", "Paul"), False),
         (("Katherine", "Ann", "Kate"), ("Katherine", "Sue", "Kate"), True),  # the two forms kept
         (("Margaret", "Ann", "Lisa"), ("Olivia", "Sue", "Emma"), True),  # strangers stay strangers
+        # forms of other languages the data lacks, which share three letters (a helper's grid: 26 served wrong of 29)
+        (("Fernando", "Ana", "Nando"), ("Juan", "Ana", "Pedro"), False),
+        (("Juan", "Ana", "Pedro"), ("Johannes", "Ana", "Hans"), False),
+        (("Carlos", "Ana", "Miguel"), ("Friedrich", "Ana", "Fritz"), False),
     ],
 )
 def test_a_person_named_in_two_forms_is_not_renamed(names, renamed, follows):
     """Class: one person named twice ("Katherine has 20 stickers ... Ann gives Kate 4"), or two people whose names
     are forms of one ("Elizabeth" and "Liz"). Each name is a slot, so a rename that keeps every gender needed no
     second answer, and gave to another person (a helper's grid: 7 served wrong of 8). A rename of either name of
-    such a pair, in either question, goes to the model (the pairs of the ``nicknames`` package)."""
+    such a pair, in either question, goes to the model (the pairs of the ``nicknames`` package, and first names
+    that share three letters in a row)."""
     question = "{0} has 20 stickers and {1} has 9. {1} gives {2} 4 stickers. How many stickers does {0} have now?"
     old = parse_problem(Request(question.format(*names)))
     new = parse_problem(Request(question.format(*renamed)))
@@ -2144,6 +2157,14 @@ GENDER_RENAMES = [
     # a gender the question gives the name by a word before it: a title, what the person is to another
     ("Prince Chris slew 45 goblins. Prince Lucas slew twice as many as he did. How many did Lucas slay?", "Chris", "Alex", True),
     ("Tom and his sister Chris each have 10 stickers. She gives 3 to him. How many does Tom have now?", "Chris", "Alex", True),
+    # a relation word, then a comma: a list of people, not the name's gender (a helper's grid: 22 of 22 served wrong)
+    (
+        "Ann invited her aunt, Sue and the cook to lunch. Sue brought 12 cookies and Ann brought 20. She gave 4 of hers "
+        "to Ann. How many more cookies does Ann have than Sue now?",
+        "Sue",
+        "Tom",
+        False,
+    ),
     ("Chris and Tom each have 10 stickers. She gives 3 of hers to him. How many does Tom have now?", "Chris", "Alex", False),
     # ... not across a sentence's end ("their mom. Ann and Tom sit down")
     (
