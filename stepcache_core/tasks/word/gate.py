@@ -9,7 +9,7 @@ from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
-from .gender import one_person, pronoun
+from .gender import one_person, pronoun, written_otherwise
 from .numbers import Quantity
 from .parse import WordProblem
 
@@ -40,8 +40,11 @@ class WordGate:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             return Verdict(False, "the question's names or numbers changed in number")
         moved = [(a, b) for a, b in zip(old.quantities, new.quantities, strict=True) if a.text != b.text]
+        pairs = list(zip(old.names, new.names, strict=True))
         if _forms_apart(old.names, new.names):
             return Verdict(False, "a name and a form of it change apart (Coke and Cokes, Smith and the Smiths)")
+        if any(a != b and (written_otherwise(old.prompt, a) or written_otherwise(new.prompt, b)) for a, b in pairs):
+            return Verdict(False, "a name is also written otherwise, where it is no slot (Zoë and Zoe, ANN and Ann)")
         if _one_person_renamed(old.names, new.names):
             return Verdict(False, "two names may be one person's (Katherine and Kate), and a rename may tell them apart")
         renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
@@ -206,6 +209,13 @@ _SPELLING = re.compile(
 # ("2 letters a week"), nor an alphabet's ("with 32 letters")
 _LETTERS = re.compile(r"\b(?:letters|characters)\b", re.IGNORECASE)
 _A_WORD = re.compile(r"\b(?:names?|surnames?|nicknames?|words?|Namens?|nombres?|noms?|nom[ei]|nomes?|naam)\b", re.IGNORECASE)
+# an order of names ("the girl listed first in alphabetical order", "they sort themselves A to Z"): a rename that
+# keeps every gender may swap who comes first. Not an alphabet ("the farsi alphabet (with 32 letters)")
+_ALPHABET = re.compile(
+    r"(?-i:\bA\s*(?:to|-|–|bis|a|à|al)\s*Z\b)|\balfab[eé]ti\w*|\balphab[eé]ti\w*|"
+    r"\b(?:by|in\s+order\s+of\s+(?:their|the))\s+(?:first\s+)?names?\b|\bfirst\s+letter",
+    re.IGNORECASE,
+)
 _TIME_OF_DAY = re.compile(
     r"o'clock|\b[ap]\.m\.|\d\s*[ap]m\b|\d{1,2}:\d{2}\b|\b(?:time\s+zones?|local\s+time|midnight|noon|what\s+time|"
     r"what\s+hour|in\s+the\s+(?:morning|afternoon|evening)|at\s+night|Uhr|Uhrzeit|Ortszeit|hora|heure|ora\s+locale)\b",
@@ -217,11 +227,14 @@ _TIME_OF_DAY = re.compile(
 def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     """Why a question whose ``renamed`` names (their new forms, in ``prompt``) changed may have another answer with
     the same numbers, or ``None``. A name is a slot because who someone is rarely changes a sum; where the question
-    counts or prices by girls and boys, counts letters, or tells the time of day of a place, it may."""
+    counts or prices by girls and boys, counts letters, orders people by name, or tells the time of day of a place,
+    it may."""
     if _GENDERED.search(prompt):
         return "the question counts or prices by girls and boys, and a name may be either"
     if _SPELLING.search(prompt) or (_LETTERS.search(prompt) and _A_WORD.search(prompt)):
         return "the question counts letters, and a name or a word may have others"
+    if _ALPHABET.search(prompt):
+        return "the question orders by name (alphabetical, A to Z), and a rename may reorder it"
     if _TIME_OF_DAY.search(prompt) and any(
         re.search(rf"\b(?:in|to|from|at|of|than|nach|en|a|à|de|para)\s+{re.escape(name)}\b", prompt)
         or re.search(rf"\b{re.escape(name)}\s+time\b", prompt)

@@ -40,6 +40,7 @@ __all__ = [
     "regendered",
     "unmatched",
     "unreadable",
+    "written_otherwise",
 ]
 
 Gender = Literal["f", "m"]
@@ -118,6 +119,15 @@ def pronoun(prompt: str, name: str) -> bool:
 # where a sentence begins: the prompt's start, or after its end mark or a line's start, and what may open the next
 # ("¿", quotes, a bullet, a dialogue dash, a list number: "- Ella le da", "— Hon ger", "2) Ela dá")
 _STARTS = re.compile(r"(?:^|[.!?:;\n])(?:[\s\"'«»“”¿¡(\[*•·\-–—]|\d+[.)])*$")
+
+
+@lru_cache(maxsize=4096)
+def written_otherwise(prompt: str, name: str) -> bool:
+    """Whether ``prompt`` writes ``name`` otherwise too, in capitals or with accents ("ANN", "Zoë" beside "Zoe"):
+    the parser reads such a form as text, not as a name, so a rename leaves it as it was, and one person may
+    become two."""
+    key = _key(name)
+    return any(word != name and _key(word) == key for word in re.findall(r"\w+", prompt))
 
 
 @lru_cache(maxsize=4096)

@@ -797,6 +797,32 @@ NAMES_THAT_DECIDE = [
         "A 3-hour meeting starts at 9 in the morning in London. What hour is it in Dublin when the meeting ends?",
         "A 3-hour meeting starts at 9 in the morning in London. What hour is it in Athens when the meeting ends?",
     ),
+    # a fourth helper's round: an order of names (5 served wrong of 7), a name also written in capitals or with
+    # accents, where the parser reads that form as text (6 of 6)
+    (
+        "Ann has 30 stickers and Sue has 12 stickers. The girl listed first in alphabetical order gives the other 4 "
+        "stickers. How many more stickers does Ann have than Sue now?",
+        "Sue has 30 stickers and Ann has 12 stickers. The girl listed first in alphabetical order gives the other 4 "
+        "stickers. How many more stickers does Sue have than Ann now?",
+    ),
+    (
+        "Ann has 30 stickers and Sue has 12. They sort themselves A to Z, and the first gives the other 4. How many "
+        "more stickers does Ann have than Sue now?",
+        "Zoe has 30 stickers and Sue has 12. They sort themselves A to Z, and the first gives the other 4. How many "
+        "more stickers does Zoe have than Sue now?",
+    ),
+    (
+        "Chloé has 23 stickers and Jim has 11 stickers. Jim gives Chloe 5 stickers. How many more stickers does Chloé "
+        "have than Jim now?",
+        "Chloé has 23 stickers and Jim has 11 stickers. Jim gives Emma 5 stickers. How many more stickers does Chloé "
+        "have than Jim now?",
+    ),
+    (
+        "ANN has 20 stickers and Tom has 9 stickers. Tom gives Ann 4 stickers. How many more stickers does ANN have "
+        "than Tom now?",
+        "ANN has 20 stickers and Tom has 9 stickers. Tom gives Sue 4 stickers. How many more stickers does ANN have "
+        "than Tom now?",
+    ),
 ]
 
 
