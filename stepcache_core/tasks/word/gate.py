@@ -47,8 +47,8 @@ class WordGate:
             return Verdict(False, "a name is also written otherwise, where it is no slot (Zoë and Zoe, ANN and Ann)")
         if _one_person_renamed(old.names, new.names):
             return Verdict(False, "two names may be one person's (Katherine and Kate), and a rename may tell them apart")
-        renamed = tuple(b for a, b in zip(old.names, new.names, strict=True) if a != b)
-        if any(a != b and (pronoun(old.prompt, a) or pronoun(new.prompt, b)) for a, b in zip(old.names, new.names, strict=True)):
+        renamed = tuple(b for a, b in pairs if a != b)
+        if any(a != b and (pronoun(old.prompt, a) or pronoun(new.prompt, b)) for a, b in pairs):
             # "Ella le da 4 a Tom" read with Ella as a name: renamed "Sue", another person gives
             return Verdict(False, "a word renamed may be a pronoun (Ella, Hon: she) rather than a name")
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
