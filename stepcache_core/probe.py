@@ -207,10 +207,9 @@ class Prober:
         # of the first few points that fit, the one where the answer's quantities and results compare most otherwise
         contrast = getattr(corroboration, "contrast", None)
         ambiguous = getattr(corroboration, "ambiguous", None)
-        cached: list[Step] | None = None
+        cached = list(self._verification.segment(profile, entry.output))
         best, fitting = -1, 0
-        for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem), asked):
-            cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
+        for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem, cached=cached), asked):
             varied = corroboration.missing(
                 old, corroboration.varied(old, probe.problem, cached), entry.corroborated, probing=True
             )

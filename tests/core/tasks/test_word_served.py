@@ -2212,3 +2212,87 @@ def test_a_word_of_one_gender_keeps_each_renamed_persons_gender(question, name, 
     assert old.names != new.names and WordGate().compatible(old, new).ok
     needs = {s for s in WordCorroboration().varied(old, new) if s.startswith("genders=")}
     assert needs == (set() if follows else {pattern(new)}), question
+
+
+# ------------------------------------------------------------------------------ a total also given in parts
+EGGS = (
+    "{name} eats {a} eggs a day for {d} days and then {b} eggs a day for {e} days. How many dozens of eggs does "
+    "{name} need for {t} days?"
+)
+EGGS_READ = re.compile(r"eats (\d+) eggs a day for (\d+) days and then (\d+) eggs a day for (\d+) days.*? for (\d+) days")
+
+
+def eggs_answer(spec: GenerationSpec) -> str:
+    """The parts' answer, whatever the total says (GSM-Symbolic's worked solution for template 99)."""
+    m = EGGS_READ.search(spec.prompt)
+    if m is None:
+        return "I cannot help with that."
+    a, d, b, e, _ = (int(x) for x in m.groups())
+    first, then = a * d, b * e
+    eggs = first + then
+    dozens = Fraction(eggs, 12)
+    return (
+        f"{a} * {d} = <<{a}*{d}={first}>>{first} eggs\n{b} * {e} = <<{b}*{e}={then}>>{then} eggs\n"
+        f"{first} + {then} = <<{first}+{then}={eggs}>>{eggs} eggs\n{eggs} / 12 = <<{eggs}/12={dozens}>>{dozens} dozen\n"
+        f"#### {dozens}"
+    )
+
+
+def test_a_total_also_given_in_parts_is_reused_while_it_sums_them():
+    """Class: a total the question also gives in parts, which the answer never uses ("for 150 days", after 58 and
+    92 days: GSM-Symbolic template 99). Before, such an answer was never stored. It is reused, with other names
+    and numbers, once a probe that moves the total with its parts agreed; a question whose total no longer sums
+    its parts (60 days after 20 and 30) is the model's to answer. None is served wrong."""
+    engine = engine_for(eggs_answer)
+    assert engine.run(Request(EGGS.format(name="Joe", a=2, d=58, b=5, e=92, t=150))).trace.verified
+    assert background.drain(10)
+    asks = [
+        (EGGS.format(name="Tim", a=2, d=58, b=5, e=92, t=150), Fraction(48)),
+        (EGGS.format(name="Joe", a=3, d=20, b=4, e=30, t=50), Fraction(15)),
+        (EGGS.format(name="Ben", a=2, d=30, b=6, e=40, t=70), Fraction(25)),
+        (EGGS.format(name="Max", a=4, d=15, b=3, e=28, t=43), Fraction(12)),
+    ]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0 and served == len(asks)
+    broken = engine.run(Request(EGGS.format(name="Joe", a=3, d=20, b=4, e=30, t=60)))
+    assert broken.trace.backend_calls == 1 and broken.text.endswith("#### 15")
+
+
+STICKERS = (
+    "{name} has {a} stickers, Tom has {b} stickers and Bob has {c} stickers. Each sticker is worth ${p}. How much "
+    "are all their stickers worth?"
+)
+STICKERS_READ = re.compile(
+    r"(\w+) has (\d+) stickers, Tom has (\d+) stickers and Bob has (\d+) stickers\. Each sticker is worth \$(\d+)"
+)
+
+
+def test_a_number_that_only_happens_to_sum_others_hides_no_skipped_step():
+    """Class: a number that equals the sum of others in its unit without being their total (Ann's 12 stickers,
+    beside Tom's 5 and Bob's 7), left aside by a slip that skipped a step (Ann's stickers never counted). The
+    answer verifies as if 12 were a total; no reuse is served before a probe that moves 12 with 5 and 7 agreed,
+    and there the model counts Ann's: the entry is disputed, and serves the question it answered only (as any
+    disputed entry: the model's own answer to that very question), never a variant, not even a renamed one."""
+
+    def model(spec: GenerationSpec) -> str:
+        m = STICKERS_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        a, b, c, p = (int(x) for x in m.groups()[1:])
+        if m.group(1) == "Ann" and (a, b, c, p) == (12, 5, 7, 3):  # the slip: Ann's stickers skipped
+            return f"{b} * {p} = <<{b}*{p}={b * p}>>{b * p}\n{c} * {p} = <<{c}*{p}={c * p}>>{c * p}\n{b * p} + {c * p} = <<{b * p}+{c * p}={(b + c) * p}>>{(b + c) * p}\n#### {(b + c) * p}"
+        s = a + b + c
+        return f"{a} + {b} + {c} = <<{a}+{b}+{c}={s}>>{s} stickers\n{s} * {p} = <<{s}*{p}={s * p}>>{s * p}\n#### {s * p}"
+
+    engine = engine_for(model)
+    assert engine.run(Request(STICKERS.format(name="Ann", a=12, b=5, c=7, p=3))).trace.verified
+    assert background.drain(10)
+    assert engine.prober.usage["disputed"] == 1
+    renamed = engine.run(Request(STICKERS.format(name="Eve", a=12, b=5, c=7, p=3)))
+    assert renamed.trace.backend_calls == 1 and renamed.text.endswith("#### 72")
+    # later variants may be served from the model's own answers, which count everyone's stickers
+    asks = [
+        (STICKERS.format(name=name, a=a, b=b, c=c, p=p), Fraction((a + b + c) * p))
+        for name, a, b, c, p in [("Eve", 13, 6, 7, 4), ("Sue", 9, 4, 5, 3), ("Ivy", 20, 8, 12, 5)]
+    ]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
