@@ -74,6 +74,10 @@ _REMEMBERED = 10_000
 """How many entries' probe counts a prober remembers (the oldest are forgotten first)."""
 
 
+# points asked to confirm a refutation, when the model slips at one (see ``Prober._confirm``)
+_CONFIRM_TRIES = 2
+
+
 class Prober:
     """Schedules and runs corroboration probes for one engine."""
 
@@ -354,29 +358,36 @@ class Prober:
         refuted it, and this one probe is not counted). A rule the entry never showed ("a week at
         most") bites there too, and the answer disagrees again: the entry is disputed. A step the model skipped
         at ``refuting`` alone leaves this answer agreeing, and it corroborates as any agreeing point does. With no
-        probe or no point left to ask, the entry is disputed: where one cannot tell, nothing is re-derived."""
+        probe or no point left to ask, the entry is disputed: where one cannot tell, nothing is re-derived. An answer
+        there that slipped (a computation that is false: it neither agrees nor refutes) tells nothing either: the
+        next nearest point is asked, ``_CONFIRM_TRIES`` points at most, within the budget."""
         corroboration = prep.profile.corroboration
         assert corroboration is not None
         run = RunLog()
-        near = self._near(prep, entry, old, cached, refuting, asked) if budget is None or self._take_turn(budget) else None
-        if near is None:
-            self._dispute(prep, entry, run)
-            return None
-        probe, adapted, varied = near
-        asked.add(probe.entry_id)
-        steps, _, verified = self._answer(probe, backend, run)
-        current = self._recorder.store_for(prep).get(prep.collection, entry.id)
-        if current is None or current.output != entry.output:
-            return None
-        if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
-            self._dispute(prep, current, run)
-            return None
-        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
-        if slots:
-            self._recorder.corroborate(prep, current, slots, run)
-            with self._lock:
-                self.usage["corroborated"] += 1
-        return prep
+        current: Entry | None = entry
+        for _ in range(_CONFIRM_TRIES):
+            take = budget is None or self._take_turn(budget)
+            near = self._near(prep, entry, old, cached, refuting, asked) if take else None
+            if near is None:
+                break
+            probe, adapted, varied = near
+            asked.add(probe.entry_id)
+            steps, _, verified = self._answer(probe, backend, run)
+            current = self._recorder.store_for(prep).get(prep.collection, entry.id)
+            if current is None or current.output != entry.output:
+                return None
+            if not verified and not corroboration.refutes(probe.problem, adapted.steps, steps):
+                continue  # a slip of the model's there: another point
+            if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
+                break
+            slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
+            if slots:
+                self._recorder.corroborate(prep, current, slots, run)
+                with self._lock:
+                    self.usage["corroborated"] += 1
+            return prep
+        self._dispute(prep, current or entry, run)
+        return None
 
     def _points(
         self, prep: Prepared, old: Any, requests: Iterable[Request], asked: set[str]

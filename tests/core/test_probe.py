@@ -158,6 +158,50 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
     assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 0
 
 
+def test_a_slip_at_the_point_that_confirms_a_refutation_disputes_nothing():
+    """Class: a probe answer that skipped a step (true computations, another result: it refutes the entry), then, at
+    the point next to it, a slip of the model's: a false sum that is off by one in a hundred (``1 * 109``). It was
+    read as true within 1% and disputed a right entry (GSM-Symbolic template 18, seed 42). Off from what its result
+    is written to, it is a slip: it tells nothing, and the next point is asked; there the model agrees, and the
+    entry serves variants, rightly."""
+    calls: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        calls.append(spec.prompt)
+        m = SHOP_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
+        if len(calls) == 2:  # the change from one shirt's price: a step skipped
+            return f"The change is {b} - {p} = <<{b}-{p}={b - p}>>{b - p} dollars.\n#### {b - p}"
+        if len(calls) == 3:  # a product off by one
+            c = n * p + 1
+            return f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = <<{b}-{c}={b - c}>>{b - c} dollars.\n#### {b - c}"
+        return shop_answer(name, n, p, b)
+
+    engine, _ = engine_for(model, probes=4)
+    engine.run(Request(SHOP.format(name="Ann", n=9, p=12, b=150)))
+    assert background.drain(10)
+    assert engine.prober.usage["disputed"] == 0 and engine.prober.usage["corroborated"] >= 1
+    out = engine.run(Request(SHOP.format(name="Bea", n=8, p=13, b=140)))
+    assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 8, 13, 140)
+
+
+@pytest.mark.parametrize(
+    ("answer", "refutes"),
+    [
+        ("Ann spends 9 * 12 = <<9*12=109>>109 dollars.\n#### 41", False),  # off by one: a slip, however near
+        ("Ann spends 100 / 3 = 33.33 dollars a day.\n#### 33.33", True),  # rounded as written: true
+        ("Ann spends 9 * 12 = <<9*12=108>>108 dollars.\n#### 108", True),  # true, another result
+    ],
+)
+def test_only_an_answer_true_as_written_refutes(answer, refutes):
+    """Class: what refutes an entry re-derived at a point: an answer whose computations are true (exactly, or
+    rounded to the places their results are written to) and whose result is another."""
+    problem = parse_problem(Request(SHOP.format(name="Ann", n=9, p=12, b=150)))
+    segment = LayoutSegmenter().segment
+    assert WordCorroboration().refutes(problem, segment(shop_answer("Ann", 9, 12, 150)), segment(answer)) is refutes
+
+
 def test_the_probes_keep_a_count_of_the_people_the_question_names():
     """Class: a number in words that counts the people the question names ("the total for the two", of two
     cashiers; "all three" of three friends). The probes said "the nine" there, a question about no one, which

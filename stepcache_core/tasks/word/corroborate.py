@@ -167,14 +167,19 @@ class WordCorroboration:
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
         than ``adapted``: it left aside a number of the question (a cap of "a week at most" where 8 days were
-        asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing."""
+        asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing; one is true
+        when it is exact, or rounded to the places its result is written to (``100 / 3 = 33.33``; ``1700 + 1525 + 31 =
+        3266`` is a slip, however near)."""
         if self.agrees(problem, adapted, answered) or final_answer(_text(answered)) is None:
             return False
-        comps = [c for line in _text(answered).splitlines() for c in computations(line)]
-        for c in comps:
-            got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
-            if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) > abs(c.result.value) / 100:
-                return False
+        for line in _text(answered).splitlines():
+            for c in computations(line):
+                got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
+                # true as written: exactly, or rounded to the places its result is written to (100 / 3 = 33.33)
+                places = re.search(r"\.(\d+)$|,(\d{1,2})$", line[c.result.start : c.result.end])  # not "1,700"
+                slack = Fraction(1, 2 * 10 ** len(places.group(1) or places.group(2))) if places else Fraction(1, 2)
+                if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) >= slack:
+                    return False
         return True
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
