@@ -211,9 +211,10 @@ class Prober:
         # of the first few points that fit, the one where the answer's quantities and results compare most otherwise
         contrast = getattr(corroboration, "contrast", None)
         ambiguous = getattr(corroboration, "ambiguous", None)
-        cached = list(self._verification.segment(profile, entry.output))
+        cached: list[Step] | None = None
         best, fitting = -1, 0
-        for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem, cached=cached), asked):
+        for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem), asked):
+            cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
             varied = corroboration.missing(
                 old, corroboration.varied(old, probe.problem, cached), entry.corroborated, probing=True
             )

@@ -196,13 +196,12 @@ class Corroboration(Protocol):
         nothing."""
         ...
 
-    def probes(self, request: Request, problem: Any, *, cached: Sequence[Step] | None = None) -> Sequence[Request]:
+    def probes(self, request: Request, problem: Any) -> Sequence[Request]:
         """Requests like ``request`` (parsed as ``problem``), of its template, with other values in every slot
         that can vary: candidate second points at which the engine asks the caller's model itself, in the
         background, right after the first answer is stored (:class:`~stepcache_core.probe.Prober`). An answer
         there that agrees with the first one re-derived corroborates it for the slots varied, before any caller
-        asks with other values. Empty: nothing to probe with. ``cached``: the stored answer's steps (a task may
-        keep at its points what that answer relies on: a total the question also gives in parts)."""
+        asks with other values. Empty: nothing to probe with."""
         ...
 
 

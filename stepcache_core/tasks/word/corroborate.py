@@ -37,7 +37,7 @@ from .gender import gender_in, gender_of, given_name, pattern, pronoun, regender
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
-from .verify import idle_quantities, named_constants, people_counted, totals
+from .verify import named_constants, people_counted
 
 __all__ = ["WordCorroboration"]
 
@@ -76,7 +76,7 @@ class WordCorroboration:
         # only within the span agreeing answers covered (see ``missing``)
         spans = _spans(old, new, _unread_units(old, _text(cached) if cached is not None else None))
         genders = {pattern(new)} if regendered(old, new) else set()
-        return frozenset(moved | ranked | finer | spans | genders | _idle(old, cached))
+        return frozenset(moved | ranked | finer | spans | genders)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
         """The slots an agreement at ``new`` may vouch for: those :meth:`varied` names, or none where ``new`` keeps
@@ -87,10 +87,7 @@ class WordCorroboration:
         wrong reason; a later 50 eggs fill 8. Quantities in digits only: every probe moves those, so this binds the
         callers' own points; a multiplier in words ("three times") that a point keeps still lets it vouch (the
         first probes keep the words, which a weak model reads less well)."""
-        # a total no computation takes is vouched for only where it moves (see ``_idle``)
-        varied = frozenset(
-            s for s in self.varied(old, new, cached) if not ((m := _TOTAL.fullmatch(s)) and _kept(old, new, int(m.group(1))))
-        )
+        varied = self.varied(old, new, cached)
         # whom a word of one gender means does not hide behind a value kept (see ``vouched``)
         genders = frozenset(s for s in varied if s.startswith("genders="))
         used = {n.value for line in _text(cached).splitlines() for c in computations(line) for n in c.operands}
@@ -152,10 +149,8 @@ class WordCorroboration:
         slots = {f"q{i}" for i, v in enumerate(problem.values) if v not in _HIDING and counts[v] == 1 and v not in others}
         # a value that is no whole number vouches for finer values than a question's whole ones (see ``varied``)
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
-        # and for this value of each: the span it stretches to (see ``missing``); and for each total the answer
-        # leaves aside that moved here with its parts, whatever its value, that they say all it does (see ``_idle``)
+        # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
-        slots |= {f"total(q{i})" for i in range(len(problem.values))}
         if len(counts) == len(problem.values) and not unreadable(problem):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
             # values: no two quantities alike (two people with 10 stickers each trade them unseen), and where the
@@ -231,9 +226,7 @@ class WordCorroboration:
         readings = adapter.readings(old, new, cached)
         return bool(readings) and all(_returns(old, cached, new, read) for read in readings)
 
-    def probes(
-        self, request: Request, problem: WordProblem, n: int = 48, *, cached: Sequence[Step] | None = None
-    ) -> list[Request]:
+    def probes(self, request: Request, problem: WordProblem, n: int = 48) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
         a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
         value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a
@@ -244,9 +237,7 @@ class WordCorroboration:
         10 stays one, cents stay cents), a count per period stays within it (days a week under 7; English words
         only, see ``_PERIODS``), a share stays under 100%, and each is written the way the question wrote its own
         (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
-        counts, no negative amount) the engine finds by re-deriving that answer there. A total the question also
-        gives in parts, which the answer ``cached`` never takes ("walks 32 feet, 14 on the beach and 18 on the
-        sidewalk"), is set to the sum of its parts' new values: the question stays one a caller could ask."""
+        counts, no negative amount) the engine finds by re-deriving that answer there."""
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []  # a user turn the prompt does not hold once: the probe could not be asked as the request is
@@ -255,20 +246,18 @@ class WordCorroboration:
         # make a question about no one ("the total for the nine", of two cashiers)
         people = people_counted(problem.prompt, problem)
         words = [q for q in problem.quantities if _in_words(q) and not (q.value in people and _the_people(problem.prompt, q))]
-        whole = totals(problem)
-        sums = {k: whole[k][0] for k in idle_quantities(problem, _text(cached)) if k in whole} if cached else {}
         rng = Random(zlib.crc32(text.encode("utf-8")))
         # the point where quantities of one kind trade places first, then numbers in digits (any model reads them),
         # then with the numbers in words too
         out = _reversed(request, problem)
-        out += _points(request, problem, digits, rng, n, sums=sums) if digits else []
-        out += _points(request, problem, digits + words, rng, n, sums=sums) if words else []
+        out += _points(request, problem, digits, rng, n) if digits else []
+        out += _points(request, problem, digits + words, rng, n) if words else []
         slots = digits + words
         if len({q.value for q in slots}) < len(slots):
             # two quantities that share a value ("4 sudoku puzzles and 4 word puzzles") keep sharing one at every
             # point above, where the first answer may re-derive nowhere (which 4 a step took cannot be told): a
             # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
-            out += _points(request, problem, slots, rng, n, split=True, sums=sums)
+            out += _points(request, problem, slots, rng, n, split=True)
         return out
 
     def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
@@ -449,26 +438,6 @@ def _units_said(prompt: str, quantities_: tuple[Quantity, ...]) -> tuple[tuple[f
     return tuple(out)
 
 
-_TOTAL = re.compile(r"total\(q(\d+)\)")
-
-
-def _idle(old: WordProblem, cached: Sequence[Step] | None) -> set[str]:
-    """Each total the question also gives in parts that no computation of ``cached`` takes (see
-    :func:`~.verify.totals`), as a slot of its own (``total(q3)``) that every reuse needs, the names-only ones too.
-    Its parts say all it does only where it is a total, not a number that happens to equal their sum ("Ann has 12
-    stickers, Tom 5 and Bob 7; what are they worth at $3 each?", answered from Tom's and Bob's alone): there a step
-    was skipped, which the answer's own computations cannot show. It is held once an answer agreed at a point that
-    moves that number with its parts (see ``probes``), as a skipped step's answer does not (see ``vouched``)."""
-    if cached is None:
-        return set()
-    totals_ = totals(old)
-    return {f"total(q{k})" for k in idle_quantities(old, _text(cached)) if k in totals_}
-
-
-def _kept(old: WordProblem, new: WordProblem, k: int) -> bool:
-    return k < min(len(old.values), len(new.values)) and old.values[k] == new.values[k]
-
-
 def _spans(old: WordProblem, new: WordProblem, limited: frozenset[int]) -> set[str]:
     """Each number of ``limited`` that moved, at its new value: ``at(q0)=12`` (see
     :meth:`WordCorroboration.missing`)."""
@@ -617,18 +586,10 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
 
 
 def _points(
-    request: Request,
-    problem: WordProblem,
-    slots: list[Quantity],
-    rng: Random,
-    n: int,
-    *,
-    split: bool = False,
-    sums: dict[int, tuple[int, ...]] | None = None,
+    request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int, *, split: bool = False
 ) -> list[Request]:
     """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``); ``split``: two
-    quantities that share a value take one each; ``sums``: a quantity (index) set to the sum of its parts' values
-    (indices)."""
+    quantities that share a value take one each."""
     text = request.embed_text
     fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
     out: list[tuple[int, Request]] = []
@@ -642,10 +603,6 @@ def _points(
     firsts = list({key(q): q for q in slots}.values())
     for attempt in range(8 * n):
         drawn = {key(q): _draw(q, rng, attempt, _cap(text, q)) for q in firsts}
-        for k, parts in (sums or {}).items():
-            total, of = problem.quantities[k], [problem.quantities[i] for i in parts]
-            if total in slots:
-                drawn[key(total)] = sum((drawn[key(q)] if q in slots else q.value for q in of), Fraction(0))
         news = list(drawn.values())
         if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
             continue

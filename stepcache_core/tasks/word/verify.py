@@ -13,25 +13,13 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
-from itertools import combinations
 
 from ...values import Step, Verdict
-from .numbers import Quantity, quantities, to_fraction
+from .numbers import quantities, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = [
-    "WordVerifier",
-    "grounds",
-    "idle_quantities",
-    "in_cents",
-    "named_constants",
-    "line_numbers",
-    "overlaps",
-    "people_counted",
-    "sums_kept",
-    "totals",
-]
+__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -201,10 +189,8 @@ class WordVerifier:
 
     @staticmethod
     def _unused(problem: WordProblem, text: str) -> str | None:
-        """A quantity of the question (in digits or words) that the answer never states, if any; not a total the
-        question also gives in parts (see :func:`totals`): the parts say all it does."""
-        unused = [i for i in _unused(problem, text, True) if i not in totals(problem)]
-        return problem.quantities[unused[0]].text if unused else None
+        """A quantity of the question (in digits or words) that the answer never states, if any."""
+        return unused_quantity(problem, text)
 
     def _step(
         self,
@@ -355,19 +341,6 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True) -> s
     """A quantity of the question (in digits or words) that the answer ``text`` never states, if any; with
     ``prose=False``, one that no computation of it takes as an operand (stated in words at most: "this qualifies
     for the $100 offer", "que supera los 100 dólares")."""
-    unused = _unused(problem, text, prose)
-    return problem.quantities[unused[0]].text if unused else None
-
-
-def idle_quantities(problem: WordProblem, text: str) -> tuple[int, ...]:
-    """The quantities (indices) of the question that no computation of the answer ``text`` takes as an operand:
-    a number the answer leaves aside (a detail: "2 inches wide"), states in words at most (a condition: "this
-    qualifies for the $100 offer"), or never needs (a total the question also gives in parts)."""
-    return _unused(problem, text, False)
-
-
-@lru_cache(maxsize=4096)
-def _unused(problem: WordProblem, text: str, prose: bool) -> tuple[int, ...]:
     stated: set[Fraction] = set()
     for line in text.splitlines():
         if prose:
@@ -376,8 +349,7 @@ def _unused(problem: WordProblem, text: str, prose: bool) -> tuple[int, ...]:
             stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
         for comp in computations(line):
             stated.update(n.operand for n in comp.operands)
-    out = []
-    for i, q in enumerate(problem.quantities):
+    for q in problem.quantities:
         if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
             continue
         if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
@@ -386,47 +358,5 @@ def _unused(problem: WordProblem, text: str, prose: bool) -> tuple[int, ...]:
             continue
         if not prose and q.kind == "word" and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
             continue  # "after three days", said again: a count the answer's steps follow, one per day
-        out.append(i)
-    return tuple(out)
-
-
-@lru_cache(maxsize=4096)
-def totals(problem: WordProblem) -> dict[int, tuple[tuple[int, ...], ...]]:
-    """The quantities (indices) the question states as the sum of two or three of its others, in the same unit,
-    with each set of parts that sums to it ("walks 32 feet, which includes 14 feet on the beach and 18 feet on the
-    sidewalk"; "58 days, then 92 days ... for 150 days"): a total that says nothing its parts do not, as long as it
-    still sums them. The unit is the currency sign before a number or the word after it ("feet(s)" and "feets" are
-    "feet"); a number with neither is no total nor a part."""
-    values = problem.values
-    units = [_unit(problem.prompt, q) if q.kind == "digits" and q.value > 0 else None for q in problem.quantities]
-    out: dict[int, tuple[tuple[int, ...], ...]] = {}
-    for k, unit in enumerate(units):
-        if unit is None:
-            continue
-        others = [i for i, u in enumerate(units) if u == unit and i != k and values[i] != values[k]]
-        found = tuple(
-            parts
-            for size in (2, 3)
-            for parts in combinations(others, size)
-            if sum((values[i] for i in parts), Fraction(0)) == values[k]
-        )
-        if found:
-            out[k] = found
-    return out
-
-
-_UNIT_AFTER = re.compile(r"[\s-]*([^\W\d_]+?)(?:\(s\)|s)?\b")
-
-
-def _unit(prompt: str, q: Quantity) -> str | None:
-    """The currency sign right before ``q`` or the word right after it, singular (see :func:`totals`)."""
-    if q.start > 0 and prompt[q.start - 1] in "$€£¥₹":
-        return prompt[q.start - 1]
-    m = _UNIT_AFTER.match(prompt, q.end)
-    return m.group(1).lower() if m else None
-
-
-def sums_kept(old: WordProblem, new: WordProblem, k: int) -> bool:
-    """Whether quantity ``k``, a total of ``old`` (see :func:`totals`), still sums one of its sets of parts at
-    ``new``."""
-    return any(sum((new.values[i] for i in parts), Fraction(0)) == new.values[k] for parts in totals(old).get(k, ()))
+        return q.text
+    return None

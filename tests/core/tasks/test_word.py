@@ -21,7 +21,7 @@ from stepcache_core.tasks.word.gate import WordGate
 from stepcache_core.tasks.word.numbers import quantities, write_number
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import computations, final_answer
-from stepcache_core.tasks.word.verify import WordVerifier, totals
+from stepcache_core.tasks.word.verify import WordVerifier
 
 CARDS = "A boy has {n} cards. His brother has {k} fewer cards than he has. How many cards do they have together?"
 CARDS_GSM = (
@@ -1267,41 +1267,3 @@ def test_a_span_is_held_between_the_first_value_and_those_agreeing_answers_had()
     need = frozenset({"q1", "at(q1)=4", "at(q1)=12", "at(q1)=2", "at(q1)=13"})
     assert corroboration.missing(old, need, held) == {"at(q1)=2", "at(q1)=13"}
     assert corroboration.missing(old, need, held, probing=True) == {"at(q1)=2"}
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        # a total in feet given in parts ("feet(s)" and "feets" are one unit), a total of days, a sum of money
-        (
-            "Maya walks 32 feets a day on a trail, which includes 14 feets on the beach and 18 feet(s) on the road.",
-            {0: ((1, 2),)},
-        ),
-        ("Joe eats 2 eggs a day for 58 days, then 5 eggs a day for 92 days. How many eggs for 150 days?", {4: ((1, 3),)}),
-        ("Ann spent $50: $20 on food and $30 on books. How much is left of $90?", {0: ((1, 2),)}),
-        # a number that equals a sum of numbers of other units is no total ("7 marbles", "3 bags", "4 marbles")
-        ("Tom has 7 marbles and buys 3 bags of 4 marbles each. How many marbles does he have?", {}),
-        # a percentage is a share, never a part
-        ("A shop sells 40 pens: 25% are red and 15 pens are blue. How many are black?", {}),
-    ],
-)
-def test_a_total_is_read_only_in_the_unit_of_its_parts(question, expected):
-    """Class: a total the question also gives in parts (GSM-Symbolic templates 17 and 99), told from a number
-    that only happens to equal a sum of others."""
-    assert totals(parse_problem(Request(question))) == expected
-
-
-def test_an_answer_that_leaves_aside_a_total_given_in_parts_verifies_and_one_that_leaves_aside_another_does_not():
-    """Class: an answer that never uses a number of the question. A total its parts give ("150 days", from 58 and
-    92 days) says nothing they do not, so the answer is verified; any other number left aside may be a skipped
-    step ("4 boys absent" never taken), and the answer is not."""
-    q = "Joe eats 2 eggs a day for 58 days and then 5 eggs a day for 92 days. How many dozens of eggs does Joe need for 150 days?"
-    answer = (
-        "2 * 58 = <<2*58=116>>116 eggs\n5 * 92 = <<5*92=460>>460 eggs\n116 + 460 = <<116+460=576>>576 eggs\n"
-        "576 / 12 = <<576/12=48>>48 dozen\n#### 48"
-    )
-    assert all(v.ok for v in _verdicts(q, answer))
-    absent = "There are 164 pupils. 80 of them are girls. 7 girls and 4 boys were absent. How many boys were there?"
-    skipped = "164 - 80 = <<164-80=84>>84 boys\n84 - 7 = <<84-7=77>>77 boys\n#### 77"
-    verdicts = _verdicts(absent, skipped)
-    assert not all(v.ok for v in verdicts) and "never uses 4" in next(v.reason for v in verdicts if not v.ok)

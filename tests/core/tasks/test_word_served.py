@@ -2214,85 +2214,90 @@ def test_a_word_of_one_gender_keeps_each_renamed_persons_gender(question, name, 
     assert needs == (set() if follows else {pattern(new)}), question
 
 
-# ------------------------------------------------------------------------------ a total also given in parts
-EGGS = (
-    "{name} eats {a} eggs a day for {d} days and then {b} eggs a day for {e} days. How many dozens of eggs does "
-    "{name} need for {t} days?"
-)
-EGGS_READ = re.compile(r"eats (\d+) eggs a day for (\d+) days and then (\d+) eggs a day for (\d+) days.*? for (\d+) days")
-
-
-def eggs_answer(spec: GenerationSpec) -> str:
-    """The parts' answer, whatever the total says (GSM-Symbolic's worked solution for template 99)."""
-    m = EGGS_READ.search(spec.prompt)
-    if m is None:
-        return "I cannot help with that."
-    a, d, b, e, _ = (int(x) for x in m.groups())
-    first, then = a * d, b * e
-    eggs = first + then
-    dozens = Fraction(eggs, 12)
-    return (
-        f"{a} * {d} = <<{a}*{d}={first}>>{first} eggs\n{b} * {e} = <<{b}*{e}={then}>>{then} eggs\n"
-        f"{first} + {then} = <<{first}+{then}={eggs}>>{eggs} eggs\n{eggs} / 12 = <<{eggs}/12={dozens}>>{dozens} dozen\n"
-        f"#### {dozens}"
-    )
-
-
-def test_a_total_also_given_in_parts_is_reused_while_it_sums_them():
-    """Class: a total the question also gives in parts, which the answer never uses ("for 150 days", after 58 and
-    92 days: GSM-Symbolic template 99). Before, such an answer was never stored. It is reused, with other names
-    and numbers, once a probe that moves the total with its parts agreed; a question whose total no longer sums
-    its parts (60 days after 20 and 30) is the model's to answer. None is served wrong."""
-    engine = engine_for(eggs_answer)
-    assert engine.run(Request(EGGS.format(name="Joe", a=2, d=58, b=5, e=92, t=150))).trace.verified
-    assert background.drain(10)
-    asks = [
-        (EGGS.format(name="Tim", a=2, d=58, b=5, e=92, t=150), Fraction(48)),
-        (EGGS.format(name="Joe", a=3, d=20, b=4, e=30, t=50), Fraction(15)),
-        (EGGS.format(name="Ben", a=2, d=30, b=6, e=40, t=70), Fraction(25)),
-        (EGGS.format(name="Max", a=4, d=15, b=3, e=28, t=43), Fraction(12)),
-    ]
-    served, wrong = tally(engine, asks)
-    assert wrong == 0 and served == len(asks)
-    broken = engine.run(Request(EGGS.format(name="Joe", a=3, d=20, b=4, e=30, t=60)))
-    assert broken.trace.backend_calls == 1 and broken.text.endswith("#### 15")
-
-
+# ------------------------------------------------------------------------------ a number equal to a sum of others
 STICKERS = (
     "{name} has {a} stickers, Tom has {b} stickers and Bob has {c} stickers. Each sticker is worth ${p}. How much "
     "are all their stickers worth?"
 )
 STICKERS_READ = re.compile(
-    r"(\w+) has (\d+) stickers, Tom has (\d+) stickers and Bob has (\d+) stickers\. Each sticker is worth \$(\d+)"
+    r"(\w+) has (\d+) stickers, \w+ has (\d+) stickers and \w+ has (\d+) stickers\. Each sticker is worth \$(\d+)"
 )
 
+# when a model skips Ann's stickers, a number that only happens to equal Tom's and Bob's together: at the first
+# question only; whenever it equals their sum (a misreading: "all their stickers" as Tom's and Bob's); whenever it
+# does and every number is round (probe values keep their grain)
+SKIPS: dict[str, tuple[Callable[[int, int, int, int], bool], tuple[int, int, int, int], list[tuple[str, int, int, int, int]]]] = {
+    "first-only": (lambda k, a, b, c: k == 1, (12, 5, 7, 3), [("Ann", 12, 5, 7, 3), ("Eve", 12, 5, 7, 3), ("Sue", 9, 4, 5, 3)]),
+    "when-it-sums": (lambda k, a, b, c: a == b + c, (12, 5, 7, 3), [("Eve", 12, 5, 7, 3), ("Sue", 9, 4, 5, 3)]),
+    "round-and-sums": (
+        lambda k, a, b, c: a == b + c and a % 10 == b % 10 == c % 10 == 0,
+        (50, 20, 30, 4),
+        [("Ann", 50, 20, 30, 4), ("Eve", 50, 20, 30, 4), ("Ann", 13, 6, 7, 4), ("Sue", 90, 40, 50, 3)],
+    ),
+}
 
-def test_a_number_that_only_happens_to_sum_others_hides_no_skipped_step():
+
+@pytest.mark.parametrize("case", sorted(SKIPS))
+def test_a_number_that_only_happens_to_sum_others_hides_no_skipped_step(case):
     """Class: a number that equals the sum of others in its unit without being their total (Ann's 12 stickers,
-    beside Tom's 5 and Bob's 7), left aside by a slip that skipped a step (Ann's stickers never counted). The
-    answer verifies as if 12 were a total; no reuse is served before a probe that moves 12 with 5 and 7 agreed,
-    and there the model counts Ann's: the entry is disputed, and serves the question it answered only (as any
-    disputed entry: the model's own answer to that very question), never a variant, not even a renamed one."""
+    beside Tom's 5 and Bob's 7), left aside by a model that skipped a step (Ann's stickers never counted), at the
+    first question only, whenever the sum holds, or whenever it holds and every number is round (as probe values
+    keep their grain). A session read such numbers as totals a step may leave aside (GSM-Symbolic's "walks 32 feet,
+    14 on the beach and 18 on the sidewalk"); a helper served 1, 9 and 9 wrong in grids of 10 or 11, and the
+    change was withdrawn. An answer that never uses a number of the question is not stored: none is served."""
+    skips, (a0, b0, c0, p0), grid = SKIPS[case]
+    calls: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
+        calls.append(spec.prompt)
         m = STICKERS_READ.search(spec.prompt)
         assert m is not None, spec.prompt
         a, b, c, p = (int(x) for x in m.groups()[1:])
-        if m.group(1) == "Ann" and (a, b, c, p) == (12, 5, 7, 3):  # the slip: Ann's stickers skipped
-            return f"{b} * {p} = <<{b}*{p}={b * p}>>{b * p}\n{c} * {p} = <<{c}*{p}={c * p}>>{c * p}\n{b * p} + {c * p} = <<{b * p}+{c * p}={(b + c) * p}>>{(b + c) * p}\n#### {(b + c) * p}"
+        if skips(len(calls), a, b, c):
+            bp, cp = b * p, c * p
+            return f"{b} * {p} = <<{b}*{p}={bp}>>{bp}\n{c} * {p} = <<{c}*{p}={cp}>>{cp}\n{bp} + {cp} = <<{bp}+{cp}={bp + cp}>>{bp + cp}\n#### {bp + cp}"
         s = a + b + c
         return f"{a} + {b} + {c} = <<{a}+{b}+{c}={s}>>{s} stickers\n{s} * {p} = <<{s}*{p}={s * p}>>{s * p}\n#### {s * p}"
 
     engine = engine_for(model)
-    assert engine.run(Request(STICKERS.format(name="Ann", a=12, b=5, c=7, p=3))).trace.verified
+    engine.run(Request(STICKERS.format(name="Ann", a=a0, b=b0, c=c0, p=p0)))
     assert background.drain(10)
-    assert engine.prober.usage["disputed"] == 1
-    renamed = engine.run(Request(STICKERS.format(name="Eve", a=12, b=5, c=7, p=3)))
-    assert renamed.trace.backend_calls == 1 and renamed.text.endswith("#### 72")
-    # later variants may be served from the model's own answers, which count everyone's stickers
-    asks = [
-        (STICKERS.format(name=name, a=a, b=b, c=c, p=p), Fraction((a + b + c) * p))
-        for name, a, b, c, p in [("Eve", 13, 6, 7, 4), ("Sue", 9, 4, 5, 3), ("Ivy", 20, 8, 12, 5)]
-    ]
+    wrong = 0
+    for name, a, b, c, p in grid:
+        out = engine.run(Request(STICKERS.format(name=name, a=a, b=b, c=c, p=p)))
+        background.drain(10)
+        wrong += out.trace.backend_calls == 0 and not out.text.endswith(f"#### {(a + b + c) * p}")
+    assert wrong == 0
+
+
+THRESHOLD = "Customers who spend ${t} get a ${g} discount. {name} buys {n} lamps at ${p} each. How much does {name} pay?"
+THRESHOLD_READ = re.compile(r"spend \$(\d+) get a \$(\d+) discount\. (\w+) buys (\d+) lamps at \$(\d+)")
+
+
+def threshold_answer(spec: GenerationSpec) -> str:
+    """Right for any numbers: the offer applies over the threshold, as the answer says in words."""
+    m = THRESHOLD_READ.search(spec.prompt)
+    assert m is not None, spec.prompt
+    t, g, name, n, p = int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5])
+    c = n * p
+    if c > t:
+        return (
+            f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThis qualifies for the ${t} offer, so {name} "
+            f"pays {c} - {g} = <<{c}-{g}={c - g}>>{c - g} dollars.\n#### {c - g}"
+        )
+    return f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThat is not enough for the ${t} offer.\n#### {c}"
+
+
+def test_a_condition_in_words_on_a_number_that_happens_to_sum_others_is_never_re_derived():
+    """Class: a threshold the answer reads in words ("qualifies for the $55 offer") whose value only happens to equal
+    the sum of two others in its unit ($15 discount + $40 lamp). A helper got 79 of 99 served wrong (en; es and de
+    alike) from a model that is always right, when a withdrawn version took such a number for a total and
+    re-derived the answer wherever the sum held, across the threshold."""
+    engine = engine_for(threshold_answer)
+    engine.run(Request(THRESHOLD.format(t=55, g=15, name="Ann", n=3, p=40)))
+    assert background.drain(10)
+    grid = [(15, 10), (20, 12), (30, 25), (25, 40), (10, 50)]
+    # two lamps, the threshold their discount and price together: the offer applies only where 2p > g + p
+    asks = [(THRESHOLD.format(t=g + p, g=g, name="Eve", n=2, p=p), Fraction(2 * p - g if p > g else 2 * p)) for g, p in grid]
     _, wrong = tally(engine, asks)
     assert wrong == 0
