@@ -336,9 +336,7 @@ class Prober:
                         continue
                     slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
                     if slots:
-                        self._recorder.corroborate(prep, current, slots, run)
-                        with self._lock:
-                            self.usage["corroborated"] += 1
+                        self._corroborate(prep, current, slots, run)
                     else:
                         against |= varied
                         logger.debug("stepcache: a relabelled point of %s disagreed: not vouched for", prep.entry_id)
@@ -383,12 +381,16 @@ class Prober:
                 break
             slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
             if slots:
-                self._recorder.corroborate(prep, current, slots, run)
-                with self._lock:
-                    self.usage["corroborated"] += 1
+                self._corroborate(prep, current, slots, run)
             return prep
         self._dispute(prep, current or entry, run)
         return None
+
+    def _corroborate(self, prep: Prepared, entry: Entry, slots: frozenset[str], run: RunLog) -> None:
+        """Mark ``entry`` corroborated for ``slots`` (an agreeing answer), counted in :attr:`usage`."""
+        self._recorder.corroborate(prep, entry, slots, run)
+        with self._lock:
+            self.usage["corroborated"] += 1
 
     def _points(
         self, prep: Prepared, old: Any, requests: Iterable[Request], asked: set[str]
