@@ -41,7 +41,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -76,6 +76,17 @@ _REMEMBERED = 10_000
 
 # points asked to confirm a refutation, when the model slips at one (see ``Prober._confirm``)
 _CONFIRM_TRIES = 2
+
+
+def _beyond(first: Sequence[Any], refuting: Sequence[Any], candidate: Sequence[Any]) -> bool:
+    """Whether ``candidate`` moves each value that ``refuting`` moved from ``first`` at least as far, the same way."""
+    if not len(first) == len(refuting) == len(candidate):
+        return False
+    return all(
+        (c - f) * (r - f) > 0 and abs(c - f) >= abs(r - f)
+        for f, r, c in zip(first, refuting, candidate, strict=True)
+        if r != f
+    )
 
 
 class Prober:
@@ -278,6 +289,7 @@ class Prober:
         if not corroboration.agrees(probe.problem, adapted.steps, steps):
             if stored and current is not None:
                 self._dispute(prep, current, run)
+                self._dispute_alike(probe, steps, current.id, run)
             else:
                 logger.info("stepcache: a precedent for %s disagreed with a second point: not kept", prep.entry_id)
             return None
@@ -378,6 +390,7 @@ class Prober:
             if not verified and not corroboration.refutes(probe.problem, adapted.steps, steps):
                 continue  # a slip of the model's there: another point
             if not verified or not corroboration.agrees(probe.problem, adapted.steps, steps):
+                self._dispute_alike(probe, steps, current.id, run)
                 break
             slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
             if slots:
@@ -385,6 +398,32 @@ class Prober:
             return prep
         self._dispute(prep, current or entry, run)
         return None
+
+    def _dispute_alike(self, point: Prepared, steps: Sequence[Step], disputed: str, run: RunLog) -> None:
+        """Dispute the other entries of ``point``'s structure that ``steps``, the model's answer at ``point`` that
+        disagreed with the entry ``disputed``, disagrees with too (re-derived there, their result is another: a
+        verified answer disagrees, one that does not verify refutes). Another caller's answer to the same template
+        that computes alike carries the same fault, and would keep serving where this one no longer does. No model
+        call: each is only re-derived."""
+        corroboration = point.profile.corroboration
+        assert corroboration is not None
+        verified = self._verification.steps(point, steps, run)[0]
+        for candidate, old in self._recorder.retriever.by_structure(point, run, n=8):
+            if candidate.entry.id == disputed:
+                continue
+            try:
+                adapted = self._adaptation.best(point, run, [(candidate, old)])
+                if adapted is None or not adapted.ok:
+                    continue
+                differs = (
+                    not corroboration.agrees(point.problem, adapted.steps, steps)
+                    if verified
+                    else corroboration.refutes(point.problem, adapted.steps, steps)
+                )
+            except Exception:  # a check that cannot tell: the entry is disputed (where one cannot tell, no reuse)
+                differs = True
+            if differs:
+                self._dispute(point, candidate.entry, run)
 
     def _corroborate(self, prep: Prepared, entry: Entry, slots: frozenset[str], run: RunLog) -> None:
         """Mark ``entry`` corroborated for ``slots`` (an agreeing answer), counted in :attr:`usage`."""
@@ -413,7 +452,10 @@ class Prober:
         self, prep: Prepared, entry: Entry, old: Any, cached: list[Step], point: Prepared, asked: set[str]
     ) -> tuple[Prepared, Any, frozenset[str]] | None:
         """Of the task's second points drawn around ``point`` (its own probes), the one nearest to it (the values'
-        ratios to its values closest to 1) where ``entry`` re-derives and an agreement may vouch for something."""
+        ratios to its values closest to 1) where ``entry`` re-derives and an agreement may vouch for something; and
+        none nearer to ``old`` than ``point`` is: each value ``point`` moved is moved as far at least, the same way. A
+        rule the entry never showed that bites past some value between them ("as many days as June has", 30, between
+        27 and 31 days) bites there too, where a point back under it would agree and vouch for every number."""
         corroboration = prep.profile.corroboration
         assert corroboration is not None
         here = [abs(v) for v in point.problem.values]
@@ -421,6 +463,8 @@ class Prober:
         for probe, run in self._points(prep, old, list(corroboration.probes(point.request, point.problem))[:_NEAR], asked):
             values = [abs(v) for v in probe.problem.values]
             if len(values) != len(here) or not all(values) or not all(here):
+                continue
+            if not _beyond(old.values, point.problem.values, probe.problem.values):
                 continue
             distance = sum(abs(math.log(float(a / b))) for a, b in zip(values, here, strict=True))
             if best is not None and distance >= best[0]:

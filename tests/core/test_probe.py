@@ -23,6 +23,7 @@ from stepcache_core.errors import ConfigError
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks.word import WordCorroboration
+from stepcache_core.tasks.word import gate as word_gate
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec
@@ -160,10 +161,9 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
 
 def test_a_slip_at_the_point_that_confirms_a_refutation_disputes_nothing():
     """Class: a probe answer that skipped a step (true computations, another result: it refutes the entry), then, at
-    the point next to it, a slip of the model's: a false sum that is off by one in a hundred (``1 * 109``). It was
-    read as true within 1% and disputed a right entry (GSM-Symbolic template 18, seed 42). Off from what its result
-    is written to, it is a slip: it tells nothing, and the next point is asked; there the model agrees, and the
-    entry serves variants, rightly."""
+    the point next to it, a slip of the model's: a false product (``13 * 5 = 75``). An answer that does not verify
+    disputed a right entry there. A slip tells nothing: the next point as far from the first question at least is
+    asked; there the model agrees, and the entry serves variants, rightly."""
     calls: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
@@ -173,33 +173,98 @@ def test_a_slip_at_the_point_that_confirms_a_refutation_disputes_nothing():
         name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
         if len(calls) == 2:  # the change from one shirt's price: a step skipped
             return f"The change is {b} - {p} = <<{b}-{p}={b - p}>>{b - p} dollars.\n#### {b - p}"
-        if len(calls) == 3:  # a product off by one
-            c = n * p + 1
+        if len(calls) == 3:  # a product off by ten
+            c = n * p + 10
             return f"{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThe change is {b} - {c} = <<{b}-{c}={b - c}>>{b - c} dollars.\n#### {b - c}"
         return shop_answer(name, n, p, b)
 
     engine, _ = engine_for(model, probes=4)
-    engine.run(Request(SHOP.format(name="Ann", n=9, p=12, b=150)))
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
     assert engine.prober.usage["disputed"] == 0 and engine.prober.usage["corroborated"] >= 1
-    out = engine.run(Request(SHOP.format(name="Bea", n=8, p=13, b=140)))
-    assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 8, 13, 140)
+    out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
+    assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 4, 9, 60)
 
 
 @pytest.mark.parametrize(
     ("answer", "refutes"),
     [
-        ("Ann spends 9 * 12 = <<9*12=109>>109 dollars.\n#### 41", False),  # off by one: a slip, however near
-        ("Ann spends 100 / 3 = 33.33 dollars a day.\n#### 33.33", True),  # rounded as written: true
+        ("Ann spends 9 * 12 = <<9*12=120>>120 dollars.\n#### 30", False),  # a slip: refutes nothing
+        ("Ann spends 100 / 3 = 33.3 dollars a day.\n#### 33.3", True),  # a rounding, another result
+        ("Ann spends 9 * 12 = <<9*12=109>>109 dollars.\n#### 41", True),  # within 1%: a rule may be left aside too
         ("Ann spends 9 * 12 = <<9*12=108>>108 dollars.\n#### 108", True),  # true, another result
     ],
 )
-def test_only_an_answer_true_as_written_refutes(answer, refutes):
-    """Class: what refutes an entry re-derived at a point: an answer whose computations are true (exactly, or
-    rounded to the places their results are written to) and whose result is another."""
+def test_an_answer_refutes_unless_a_computation_of_it_is_off_by_more_than_a_rounding(answer, refutes):
+    """Class: what refutes an entry re-derived at a point: an answer whose computations are true within 1% (a
+    rounding, or a small slip on top of a rule the entry never showed: ``30 * 8 = 241`` where the entry bills 81
+    days) and whose result is another. A helper served wrong answers when a near slip refuted nothing."""
     problem = parse_problem(Request(SHOP.format(name="Ann", n=9, p=12, b=150)))
     segment = LayoutSegmenter().segment
     assert WordCorroboration().refutes(problem, segment(shop_answer("Ann", 9, 12, 150)), segment(answer)) is refutes
+
+
+TOUR = (
+    "A shop rents a bike for ${r} per day. The bill never grows once the bike has been out for as many days as the "
+    "Tour de France lasts. {name} rents a bike for {n} days. How much does {name} pay?"
+)
+TOUR_READ = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
+
+
+def tour_model(slip: int, at: int) -> Callable[[GenerationSpec], str]:
+    """Right (23 days billed at most, as many as the Tour de France lasts), except ``slip`` dollars more on the
+    ``at``-th question it is asked past the cap."""
+    past: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        m = TOUR_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        r, name, n = int(m[1]), m[2], int(m[3])
+        k = min(n, 23)
+        if k < n:
+            past.append(spec.prompt)
+        t = k * r + (slip if k < n and len(past) == at else 0)
+        if k == n:
+            return f"{name} pays {n} * {r} = <<{n}*{r}={t}>>{t} dollars.\n#### {t}"
+        return f"{name} is billed for {k} days: {k} * {r} = <<{k}*{r}={t}>>{t} dollars.\n#### {t}"
+
+    return model
+
+
+TOUR_SLIPS = {
+    # a caller past the cap refutes; the model slips at the point asked to confirm it (a false product)
+    "at-the-confirming-point": (10, 2, 0, [(20, 3), (24, 5), (19, 4), (30, 5), (40, 3), (26, 8)]),
+    # the first probe past the cap answered with the cap and one dollar more, within 1%
+    "in-the-refuting-probe": (1, 1, 4, [(19, 6), (24, 5), (30, 5), (40, 3), (26, 8)]),
+    # a caller's refuting answer with such a slip, then a caller under the cap
+    "in-the-callers-refuting-answer": (1, 1, 0, [(20, 3), (24, 5), (19, 4), (30, 5), (40, 3), (26, 8)]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOUR_SLIPS))
+def test_a_cap_the_gate_does_not_read_is_not_vouched_for_past_by_a_point_back_under_it(case, monkeypatch):
+    """Class: a rule the gate does not read ("as many days as the Tour de France lasts": 23 days at most), crossed
+    by a caller or a probe whose answer refutes the entry, with a slip of the model's there or at the point asked
+    next. A helper got 3 to 4 served wrong of 4 in each grid (with "as many days as June has", which the gate now
+    reads): a slip at the confirming point no longer disputed the entry, and the next point asked lay back under
+    the cap, agreed, and vouched for every number. A point that confirms a refutation now moves each number the
+    refuting one moved as far at least, the same way (past the cap too), and a slip within 1% still refutes. The gate
+    now reads "never grows once" and refuses such a reuse itself; here it is made blind to it, so that the probes'
+    own guard is what is tested (a cap in words no pattern of the gate's reads is an open class)."""
+    monkeypatch.setattr(word_gate, "_STOPS", re.compile(r"(?!)"))
+    word_gate._unread.cache_clear()  # read once per question: not as the blind gate read it, in any other test
+    slip, at, probes, grid = TOUR_SLIPS[case]
+    engine, _ = engine_for(tour_model(slip, at), probes=probes)
+    wrong = 0
+    try:
+        for i, (n, r) in enumerate(grid):
+            out = engine.run(Request(TOUR.format(name="Ann" if i == 0 else "Bea", n=n, r=r)))
+            background.drain(10)
+            final = final_answer(out.text)
+            wrong += out.trace.backend_calls == 0 and (final is None or final[0] != min(n, 23) * r)
+    finally:
+        word_gate._unread.cache_clear()
+    assert wrong == 0
 
 
 def test_the_probes_keep_a_count_of_the_people_the_question_names():

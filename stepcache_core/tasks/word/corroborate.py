@@ -162,19 +162,16 @@ class WordCorroboration:
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
         than ``adapted``: it left aside a number of the question (a cap of "a week at most" where 8 days were
-        asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing; one is true
-        when it is exact, or rounded to the places its result is written to (``100 / 3 = 33.33``; ``1700 + 1525 + 31 =
-        3266`` is a slip, however near)."""
+        asked: ``7 * 3``, never 8) rather than slipped. A false computation is a slip and refutes nothing; one off by
+        1% at most is read as a rounding (``100 / 3 = 33.3``), and as a rule left aside with a slip on top (``30 * 8 =
+        241`` where 81 days were asked and the entry bills 81) it still refutes."""
         if self.agrees(problem, adapted, answered) or final_answer(_text(answered)) is None:
             return False
-        for line in _text(answered).splitlines():
-            for c in computations(line):
-                got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
-                # true as written: exactly, or rounded to the places its result is written to (100 / 3 = 33.33)
-                places = re.search(r"\.(\d+)$|,(\d{1,2})$", line[c.result.start : c.result.end])  # not "1,700"
-                slack = Fraction(1, 2 * 10 ** len(places.group(1) or places.group(2))) if places else Fraction(1, 2)
-                if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) >= slack:
-                    return False
+        comps = [c for line in _text(answered).splitlines() for c in computations(line)]
+        for c in comps:
+            got = evaluate(c.tokens, [n.value / 100 if n.percent else n.value for n in c.operands])
+            if got is None or abs((got * 100 if c.result.percent else got) - c.result.value) > abs(c.result.value) / 100:
+                return False
         return True
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
@@ -266,7 +263,9 @@ class WordCorroboration:
         where a model answer shows whether the answer goes to another person under names of those genders (see
         :func:`~.gender.pattern`). Never into a name given to both genders: a pattern with one stands for that
         name alone. Only names the name data knows are renamed (not "Costco", nor "Ella" where it may be "she",
-        nor a name whose gender a title says: "Prince Chris"); a new name is none the question holds. Asked at a
+        nor a name whose gender a title says: "Prince Chris", nor one the question writes inside a longer name or
+        after an article, as a family's or a place's: "the Smith family", "The Treasure hunt team", "Sports Arena",
+        "Prof. Rodriguez", "Prince Tyler"); a new name is none the question holds. Asked at a
         point where the model already agreed with the entry: an answer that disagrees there is about the names,
         and refutes nothing."""
         text = request.embed_text
@@ -276,7 +275,7 @@ class WordCorroboration:
         out: list[tuple[int, Request]] = []
         for name in problem.names:
             own = gender_in(text, name)
-            if not given_name(name) or pronoun(text, name) or own != gender_of(name):
+            if not given_name(name) or pronoun(text, name) or own != gender_of(name) or _in_a_longer_name(text, spans, name):
                 continue  # not a person's first name ("Ella" may be "she"), or a gender a word before it says
             # the other gender first; then another name of its own, which a word of one gender no named person has
             # may need too (see ``regendered``). A second name of each follows (the model may slip on the first)
@@ -775,6 +774,25 @@ def _parts(q: Quantity) -> int:
 
 # names a relabelling point gives a person: clearly a woman's, clearly a man's (see ``relabels``)
 _RELABEL = {"f": ("Maria", "Olivia", "Sofia"), "m": ("James", "David", "Daniel")}
+
+
+# a word right before a name that makes it part of a longer one: an article, or a capitalised word inside a
+# sentence or a title with its period ("the Smith family", "Sports Arena", "Prof. Rodriguez")
+_BEFORE_NAME = re.compile(
+    r"(?:\b(?:[Tt]he|an?)|(?<![.!?:;\n]\s)(?<!^)\b[A-Z]\w*|\b(?:Prof|Dr|Mr|Mrs|Ms|Mx|St|Rev|Capt|Gen|Col|Lt|Sgt)\.)\s+$"
+)
+
+
+def _in_a_longer_name(text: str, spans: Sequence[tuple[int, int, str]], name: str) -> bool:
+    """Whether ``text`` writes ``name`` somewhere after an article or a capitalised word of the same sentence, or
+    before another capitalised word: a family's, a team's or a place's name more likely than a person's first name,
+    which a relabelled point would make into a question no one asks ("The Maria hunt team")."""
+    for start, end, word in spans:
+        if word != name:
+            continue
+        if _BEFORE_NAME.search(text[max(0, start - 30) : start]) or re.match(r"\s+[A-Z]", text[end : end + 2]):
+            return True
+    return False
 
 
 def _renamed(text: str, spans: Sequence[tuple[int, int, str]], name: str, new: str) -> str:

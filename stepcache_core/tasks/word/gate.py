@@ -109,6 +109,11 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         return "the answer may take another branch when the numbers compare otherwise"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
+    if _STOPS.search(prompt) and not _spans_read(prompt, quantities):
+        # "the bill never grows once the bike has been out for as many days as the Tour de France lasts": where it
+        # stops, the model knows and no check reads (with a unit the task reads, "for a week", a reuse is served
+        # only within the span agreeing answers covered: see the corroboration's ``at(qN)``)
+        return "the question sets a limit in words the new numbers may cross"
     if _CONDITION_IN_WORDS.search(prompt):
         return "the answer may take another branch when the numbers compare otherwise"
     if _UNREAD_NUMBER.search(prompt.lower()) or _number_word(prompt) or _roman(prompt) or _ordinal_word(prompt):
@@ -467,6 +472,27 @@ def _compares_in_a_condition(prompt: str) -> bool:
 
 
 # a branch chosen by comparing the question's own quantities, by parity, or on a clock
+# an amount that stops growing past some point the question names in words: "never grows once", "stops counting
+# after", "no longer increases when", "is capped once", "doesn't go up after", and the same in the languages the gate
+# reads ("wächst nicht mehr", "ne augmente plus", "deja de crecer", "smette di crescere", "para de crescer")
+_STOPS = re.compile(
+    r"\b(?:never|no\s+longer|not|n't|won't|cannot|can't)\s+(?:grows?|increases?|rises?|goes\s+up|climbs?|exceeds?|"
+    r"counts?|charges?|adds?\s+up)\b[^.;:?!]{0,30}?\b(?:once|after|when|beyond|past|from)\b"
+    r"|\bstops?\s+(?:growing|increasing|rising|counting|charging|adding)\b"
+    r"|\b(?:is|are|gets?|stays?)\s+capped\s+(?:once|after|when|at)\b"
+    r"|\bnicht\s+mehr\b|\bne\s+\w+\s+plus\b|\bdeja\s+de\b|\bsmette\s+di\b|\bpara\s+de\b|\bdeixa\s+de\b|\bniet\s+meer\b",
+    re.IGNORECASE,
+)
+
+
+def _spans_read(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
+    """Whether the corroboration reads an amount of ``prompt`` as one unit ("a week") that a reuse stays within."""
+    from .corroborate import _units_said  # the corroboration's reading, which imports this module's neighbours
+
+    return bool(_units_said(prompt, quantities))
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _BRANCH = re.compile(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
@@ -475,6 +501,11 @@ _BRANCH = re.compile(
     r"weekdays?|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:to|through|till|until|-)\s+"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|year\s+\d{4}|in\s+\d{4}\b|leap|"
     r"the\s+(?:cheaper|cheapest|costlier|more\s+expensive|less\s+expensive)|winner|loser|otherwise|unless|else\b|"
-    r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d)",
+    r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d|"
+    # a value that wraps at a number no question states: an hour of the day ("at 18h", "hour 18"), a date ("June 25",
+    # "the 25th of June") or a month's days ("as many days as June has"), a heading or bearing (360 degrees)
+    r"\d+\s?h\b(?!\s*/)|\bhour\s+\d|(?:" + _MONTHS + r")\s+\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS
+    + r")\b|(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:" + _MONTHS + r")\b|(?:" + _MONTHS
+    + r")\s+has\b|heading|bearing|compass|(?:counter|anti)?clockwise)",
     re.IGNORECASE,
 )
