@@ -406,7 +406,13 @@ _PERIOD_OR_GROUP = (
     r"secondes?|heures?|jours?|nuits?|semaines?|quinzaines?|mois|ans?|années?|douzaines?|paires?|"
     r"secondi|minuti|or[ae]|giorn[oi]|nott[ei]|settiman[ae]|mes[ei]|ann[oi]|dozzin[ae]|paio|"
     r"noites?|meses|anos?|dúzias?|"
-    r"seconden|minuten|uren|uur|dagen|dag|nachten|nacht|weken|week|maanden|maand|jaren|jaar|dozijn|paar"
+    r"seconden|minuten|uren|uur|dagen|dag|nachten|nacht|weken|week|maanden|maand|jaren|jaar|dozijn|paar|"
+    # a unit of measure ("more than a kilogram", "a liter at most", "mehr als ein Kilo", "más de un kilo", "au-delà
+    # d'un kilo"): the limit is a number the question never writes (1000 grams), which no probe moves or crosses
+    r"(?:kilo|milli|centi|mega|giga|tera)?(?:grams?|grammes?|gramos?|grammi|gramas?|gramm|gram)|kilos?|chili|quilos?|"
+    r"(?:kilo|milli|centi)?(?:met(?:er|re)s?|m[eè]tres?|metros?|metri|meter)|(?:milli|centi)?(?:lit(?:er|re)s?|litros?|"
+    r"litri|liter)|tons?|tonnes?|toneladas?|tonnellate|tonnen?|miles?|millas?|yards?|feet|foot|inch(?:es)?|pounds?|"
+    r"ounces?|gallons?|quarts?|pints?|(?:kilo|mega|giga|tera)?bytes?"
 )
 # a limit said with no digit, of a period, a group or any amount ("charges for a week at most", "never bills beyond a
 # fortnight", "no more than a dozen", "como máximo una docena", "höchstens eine Woche", "plus d'une semaine",
@@ -471,12 +477,11 @@ def _compares_in_a_condition(prompt: str) -> bool:
     return False
 
 
-# a branch chosen by comparing the question's own quantities, by parity, or on a clock
 # an amount that stops growing past some point the question names in words: "never grows once", "stops counting
 # after", "no longer increases when", "is capped once", "doesn't go up after", and the same in the languages the gate
 # reads ("wächst nicht mehr", "ne augmente plus", "deja de crecer", "smette di crescere", "para de crescer")
 _STOPS = re.compile(
-    r"\b(?:never|no\s+longer|not|n't|won't|cannot|can't)\s+(?:grows?|increases?|rises?|goes\s+up|climbs?|exceeds?|"
+    r"\b(?:never|no\s+longer|not|\w+n't|cannot)\s+(?:grows?|increases?|rises?|goes\s+up|climbs?|exceeds?|"
     r"counts?|charges?|adds?\s+up)\b[^.;:?!]{0,30}?\b(?:once|after|when|beyond|past|from)\b"
     r"|\bstops?\s+(?:growing|increasing|rising|counting|charging|adding)\b"
     r"|\b(?:is|are|gets?|stays?)\s+capped\s+(?:once|after|when|at)\b"
@@ -492,6 +497,7 @@ def _spans_read(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
     return bool(_units_said(prompt, quantities))
 
 
+# a branch chosen by comparing the question's own quantities, by parity, or on a clock
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _BRANCH = re.compile(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"

@@ -2456,3 +2456,44 @@ def test_a_dispute_reaches_every_entry_of_the_question_that_re_derives_alike(mon
     finally:
         word_gate._unread.cache_clear()
     assert wrong == 0
+
+
+UNIT_CAPS = {
+    "en": "Flour costs ${p} per 100 grams, and the shop never charges for more than a kilogram. {name} buys {g} grams. How much does {name} pay?",
+    "en-min": "Flour costs ${p} per 100 grams, and every parcel is billed as at least a kilogram. {name} buys {g} grams. How much does {name} pay?",
+    "de": "Mehl kostet ${p} pro 100 grams, und niemand zahlt für mehr als ein Kilo. {name} kauft {g} grams. Wie viel zahlt {name}?",
+    "es": "La harina cuesta ${p} por 100 grams, y nadie paga por más de un kilo. {name} compra {g} grams. ¿Cuánto paga {name}?",
+    "fr": "La farine coûte ${p} les 100 grams, et rien n'est facturé au-delà d'un kilo. {name} achète {g} grams. Combien paie {name} ?",
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNIT_CAPS))
+def test_a_cap_said_as_a_unit_of_measure_is_never_re_derived(case):
+    """Class: a cap or a minimum said as one unit of measure in words ("never charges for more than a kilogram",
+    "billed as at least a kilogram", "mehr als ein Kilo", "más de un kilo", "au-delà d'un kilo"): its value (1000
+    grams) is a number the question never writes, so no probe moves or crosses it. A helper got 5 or 6 served wrong
+    of 7 or 8 in each language, with a model that is always right. The gate reads units of measure beside periods
+    and groups in its limits."""
+    question = UNIT_CAPS[case]
+    floor = case.endswith("-min")
+
+    def billed(g: int) -> int:
+        return max(g, 1000) if floor else min(g, 1000)
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(r"\$(\d+) \w+ (\d+) grams.*?(\w+) \w+ (\d+) grams", spec.prompt, re.S)
+        assert m is not None, spec.prompt
+        p, u, name, g = int(m[1]), int(m[2]), m[3], int(m[4])
+        b = billed(g)
+        k, c = Fraction(b, u), Fraction(b, u) * p
+        if b == g:
+            return f"{name} buys {g} / {u} = <<{g}/{u}={k}>>{k} lots of {u} grams.\n{k} * {p} = <<{k}*{p}={c}>>{c} dollars.\n#### {c}"
+        return f"{name} is charged for {b} grams.\n{b} / {u} = <<{b}/{u}={k}>>{k} lots, and {k} * {p} = <<{k}*{p}={c}>>{c} dollars.\n#### {c}"
+
+    engine = engine_for(model, probes=4)
+    first = 3000 if floor else 200
+    grid = [first, 500, 1200, 1500, 3000, 800, 300] if not floor else [first, 800, 500, 300, 2000, 1500]
+    names = ["Ann", "Bea", "Clara", "Diana", "Emma", "Maria", "Olivia"]
+    asks = [(question.format(p=4, name=names[i], g=g), Fraction(billed(g), 100) * 4) for i, g in enumerate(grid)]
+    _, wrong = tally(engine, asks)
+    assert wrong == 0
