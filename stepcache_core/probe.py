@@ -83,9 +83,7 @@ def _beyond(first: Sequence[Any], refuting: Sequence[Any], candidate: Sequence[A
     if not len(first) == len(refuting) == len(candidate):
         return False
     return all(
-        (c - f) * (r - f) > 0 and abs(c - f) >= abs(r - f)
-        for f, r, c in zip(first, refuting, candidate, strict=True)
-        if r != f
+        (c - f) * (r - f) > 0 and abs(c - f) >= abs(r - f) for f, r, c in zip(first, refuting, candidate, strict=True) if r != f
     )
 
 

@@ -39,7 +39,7 @@ from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
 from .verify import named_constants, people_counted
 
-__all__ = ["WordCorroboration"]
+__all__ = ["WordCorroboration", "reads_a_unit"]
 
 _HIDING = frozenset({Fraction(0), Fraction(1), Fraction(2)})
 
@@ -400,6 +400,12 @@ def _unread_units(problem: WordProblem, answer: str | None) -> frozenset[int]:
     comps = [c for line in (answer or "").splitlines() for c in computations(line)]
     used = {n.value for c in comps for n in c.operands} - set(problem.values) - {c.result.value for c in comps}
     return frozenset(i for values, limited in units if not values & used for i in limited)
+
+
+def reads_a_unit(prompt: str, quantities_: tuple[Quantity, ...]) -> bool:
+    """Whether ``prompt`` says an amount as one unit in words ("for a week") whose span a reuse stays within (see
+    :meth:`WordCorroboration.missing`): a limit there needs no refusal of the gate's."""
+    return bool(_units_said(prompt, quantities_))
 
 
 @lru_cache(maxsize=1024)

@@ -9,6 +9,7 @@ from num2words import num2words
 
 from ...values import Verdict
 from ..template import persona_only
+from .corroborate import reads_a_unit
 from .gender import one_person, pronoun, written_otherwise
 from .numbers import Quantity
 from .parse import WordProblem
@@ -109,7 +110,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         return "the answer may take another branch when the numbers compare otherwise"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
-    if _STOPS.search(prompt) and not _spans_read(prompt, quantities):
+    if _STOPS.search(prompt) and not reads_a_unit(prompt, quantities):
         # "the bill never grows once the bike has been out for as many days as the Tour de France lasts": where it
         # stops, the model knows and no check reads (with a unit the task reads, "for a week", a reuse is served
         # only within the span agreeing answers covered: see the corroboration's ``at(qN)``)
@@ -490,13 +491,6 @@ _STOPS = re.compile(
 )
 
 
-def _spans_read(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
-    """Whether the corroboration reads an amount of ``prompt`` as one unit ("a week") that a reuse stays within."""
-    from .corroborate import _units_said  # the corroboration's reading, which imports this module's neighbours
-
-    return bool(_units_said(prompt, quantities))
-
-
 # a branch chosen by comparing the question's own quantities, by parity, or on a clock
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _BRANCH = re.compile(
@@ -510,8 +504,8 @@ _BRANCH = re.compile(
     r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d|"
     # a value that wraps at a number no question states: an hour of the day ("at 18h", "hour 18"), a date ("June 25",
     # "the 25th of June") or a month's days ("as many days as June has"), a heading or bearing (360 degrees)
-    r"\d+\s?h\b(?!\s*/)|\bhour\s+\d|(?:" + _MONTHS + r")\s+\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS
-    + r")\b|(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:" + _MONTHS + r")\b|(?:" + _MONTHS
-    + r")\s+has\b|heading|bearing|compass|(?:counter|anti)?clockwise)",
+    rf"\d+\s?h\b(?!\s*/)|\bhour\s+\d|(?:{_MONTHS})\s+\d{{1,2}}\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"
+    rf"(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+has\b|"
+    r"heading|bearing|compass|(?:counter|anti)?clockwise)",
     re.IGNORECASE,
 )
