@@ -2412,14 +2412,7 @@ def test_a_cap_set_by_a_fact_the_task_cannot_read_is_never_re_derived(case):
     )
     read = re.compile(r"for \$(\d+) per day.*?(\w+) rents a bike for (\d+) days", re.S)
 
-    def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
-        assert m is not None, spec.prompt
-        r, name, n = int(m[1]), m[2], int(m[3])
-        k = min(n, cap)
-        if k == n:
-            return f"{name} pays {n} * {r} = <<{n}*{r}={n * r}>>{n * r} dollars.\n#### {n * r}"
-        return f"{name} is billed for {k} days: {k} * {r} = <<{k}*{r}={k * r}>>{k * r} dollars.\n#### {k * r}"
+    model = billing_model(read, lambda n: min(n, cap))
 
     engine = engine_for(model, probes=4)
     asks = [
