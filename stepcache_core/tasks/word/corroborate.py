@@ -33,7 +33,7 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
-from .gender import gender_in, gender_of, given_name, pattern, pronoun, regendered, unreadable
+from .gender import gender_in, gender_of, given_name, pattern, pronoun, readings, regendered, unmatched, unreadable
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
@@ -114,6 +114,11 @@ class WordCorroboration:
         the span on a side an agreeing answer reached twice the first value or half of it, only a caller's own
         variant takes it further (a probe per structure and side: an entry inherits the span it agreed with)."""
         out = set(needed - corroborated)
+        # a name given to both genders ("Alex") in a pattern of genders: held where every reading of it is, the first
+        # question's own among them where each word of one gender it holds is of a named person's gender (see
+        # :func:`~.gender.unmatched`) and no two of its quantities are alike (see ``vouched``)
+        own = {pattern(old)} if len(set(old.values)) == len(old.values) and not unmatched(old) else set()
+        out -= {s for s in out if (read := readings(s)) and read <= corroborated | own}
         spans: dict[int, list[Fraction]] = {}
         for slot in corroborated:
             if (m := _AT.fullmatch(slot)) is not None:

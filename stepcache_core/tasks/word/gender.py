@@ -37,6 +37,7 @@ __all__ = [
     "one_person",
     "pattern",
     "pronoun",
+    "readings",
     "regendered",
     "unmatched",
     "unreadable",
@@ -212,6 +213,28 @@ def pattern(problem: WordProblem) -> str:
     may mean is the same. Not across names the task cannot tell: a reader may read "Alex" as a man and "Carol" or
     "Luca" as a woman's or a man's name, so that "her stickers" is another person's."""
     return "genders=" + ",".join(gender_in(problem.prompt, n) or f"?{n}" for n in problem.names)
+
+
+def readings(slot: str) -> frozenset[str]:
+    """The patterns of genders (:func:`pattern`) a reader may read ``slot`` as: each name in it given to women and
+    men alike by the name data ("?Alex", "?Tyler") read as a woman's and as a man's, ``genders=f,?Alex`` as
+    ``genders=f,f`` and ``genders=f,m``. Answers that agreed at each of them vouch for ``slot``: whichever gender a
+    reader gives the name, whom each word of one gender means is that of a pattern the answer holds at. Empty when
+    ``slot`` holds no such name, or a word the data does not know ("?Costco": it may be no person at all), or more
+    than three such names."""
+    if not slot.startswith("genders="):
+        return frozenset()
+    entries = slot.removeprefix("genders=").split(",")
+    both = [i for i, e in enumerate(entries) if e.startswith("?") and _genders().get(_key(e[1:])) == "b"]
+    if not both or len(both) > 3:
+        return frozenset()
+    out: set[str] = set()
+    for choice in range(2 ** len(both)):
+        read = list(entries)
+        for bit, i in enumerate(both):
+            read[i] = "m" if choice >> bit & 1 else "f"
+        out.add("genders=" + ",".join(read))
+    return frozenset(out)
 
 
 def _key(name: str) -> str:

@@ -26,7 +26,7 @@ from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.tasks.word.corroborate import WordCorroboration
 from stepcache_core.tasks.word.gate import WordGate
-from stepcache_core.tasks.word.gender import pattern, unmatched
+from stepcache_core.tasks.word.gender import pattern, readings, unmatched
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec, Step
@@ -1840,9 +1840,9 @@ def test_a_rename_across_genders_is_served_once_a_relabelled_point_agrees():
     an app's template may be too). Whom "He" means the task cannot tell, so the first answer alone is not
     re-derived for such names; the engine asks the model itself, in the background, at a point it already agreed
     at with the person renamed into a woman's name. Where that answer agrees, the variants with women's names are
-    served (new numbers too). A name given to both genders ("Alex", "Casey") stands for itself: the model answers
-    its first caller, and that agreement serves the next. Where the answers would not agree, see the pronoun test
-    above."""
+    served (new numbers too). A name given to both genders ("Alex", "Casey") is served too: the first question
+    holds for a man's name, the relabelled point for a woman's, so the answer holds whichever a reader takes it
+    for. Where the answers would not agree, see the pronoun test above and the next one."""
     asked: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
@@ -1859,7 +1859,71 @@ def test_a_rename_across_genders_is_served_once_a_relabelled_point_agrees():
     assert asked == ["Bob", "Bob", "Maria"]  # the first answer, a point with other numbers, that point relabelled
     served, wrong = tally(engine, asks[1:])
     assert wrong == 0
-    assert served == len(grid) - 3  # all but the first callers named Alex and Casey (and the first question)
+    assert served == len(grid) - 1  # every caller but the first
+
+
+def test_a_name_given_to_both_genders_reads_as_each():
+    """Class: a name the data gives to women and men alike ("Alex", "Tyler") where a name of one gender stood. A
+    pattern of genders with one (``genders=?Put,?Alex``) is held where both of its readings are (a woman's name
+    there, and a man's); a word the data does not know ("Costco": maybe no person) and a pattern of more than three
+    such names are not read so."""
+    assert readings("genders=?Put,?Alex,m") == {"genders=?Put,f,m", "genders=?Put,m,m"}
+    assert readings("genders=?Tyler,?Alex") == {"genders=f,f", "genders=f,m", "genders=m,f", "genders=m,m"}
+    assert readings("genders=?Costco,m") == frozenset()
+    assert readings("genders=f,m") == frozenset()
+    assert readings("genders=?Alex,?Tyler,?Chris,?Jordan") == frozenset()
+    assert readings("q0") == frozenset()
+    corroboration = WordCorroboration()
+    old = parse_problem(Request(EMAILS.format(name="Bob", n=200, p=25, d=4)))
+    new = parse_problem(Request(EMAILS.format(name="Alex", n=200, p=25, d=4)))
+    needed = corroboration.varied(old, new)
+    assert needed == {"genders=?Alex"}
+    # the first question holds for a man's name: a woman's is what is missing
+    assert corroboration.missing(old, needed, frozenset()) == needed
+    assert corroboration.missing(old, needed, frozenset({"genders=f"})) == frozenset()
+    # not where a word of one gender names no one of the first question ("He" beside Ann): its own pattern is
+    # none the first answer holds at
+    ann = parse_problem(Request(EMAILS.format(name="Ann", n=200, p=25, d=4)))
+    assert corroboration.missing(ann, corroboration.varied(ann, new), frozenset({"genders=m"})) == needed
+
+
+@pytest.mark.parametrize("alex", ["f", "m"])
+def test_a_name_given_to_both_genders_is_served_only_where_both_readings_agree(alex):
+    """Class: a word of one gender whose meaning turns on a name given to both genders ("Alex gives 4 of her
+    stickers": hers, or Ann's if a reader takes Alex for a man). The relabelled point into a man's name answers
+    otherwise than the first question, so the name is not read as each gender alike, whichever gender the model
+    itself gives Alex: the callers named Alex get the model's answer."""
+    reader_m = READER_M | ({"Alex"} if alex == "m" else set())
+
+    def solve(a_name: str, a: int, b: int, b_name: str, c: int, d: int) -> tuple[str, int]:
+        if b_name in reader_m:
+            kept = a + b - d
+            return f"{a_name} has {a} + {b} - {d} = {kept}.\n{kept} - {c} = {kept - c}\n#### {kept - c}", kept - c
+        left = c - d
+        return (
+            f"{a_name} has {a} + {b} = {a + b}.\n{b_name} keeps {c} - {d} = {left}.\n{a + b} - {left} = {a + b - left}\n#### {a + b - left}",
+            a + b - left,
+        )
+
+    calls: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        m = GIVES_HER_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        calls.append(m[4])
+        return solve(m[1], int(m[2]), int(m[3]), m[4], int(m[5]), int(m[6]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [("Ann", 20, 5, "Sue", 9, 3), ("Ann", 22, 6, "Alex", 8, 4), ("Eva", 24, 7, "Alex", 10, 5)]
+    grid += [("Ann", 26, 8, "Alex", 11, 6), ("Bea", 21, 6, "Eva", 10, 3)]
+    asks = [
+        (GIVES_HER.format(a_name=p, a=a, b=b, b_name=q, c=c, d=d), Fraction(solve(p, a, b, q, c, d)[1]))
+        for p, a, b, q, c, d in grid
+    ]
+    served, wrong = tally(engine, asks)
+    assert wrong == 0
+    assert "Alex" in calls  # the first caller named Alex is not served from Sue's answer
+    assert served >= 1  # Eva for Sue: one gender, new numbers
 
 
 @pytest.mark.parametrize(
@@ -2427,7 +2491,9 @@ def test_a_dispute_reaches_every_entry_of_the_question_that_re_derives_alike(mon
     the other order), then a rule neither showed (the hour wraps past 24). A model answer past it disputed the entry
     it was compared with; the other entry kept serving the unwrapped sum (a helper: 2 served wrong). The answer
     that disputes one entry now disputes every entry of the structure that re-derives to another result there.
-    The gate reads "18h" as a clock and refuses such reuse itself; here it is made blind to clocks."""
+    The gate reads "18h" as a clock and refuses such reuse itself; here it is made blind to clocks, and the callers
+    bear names the name data does not know, so that each asks the model (names of a gender, or given to both, are
+    served from the first answer, wrong past midnight: the clock is the gate's to read)."""
     from stepcache_core.tasks.word import gate as word_gate
 
     monkeypatch.setattr(word_gate, "_BRANCH", re.compile(r"(?!)"))
@@ -2443,7 +2509,7 @@ def test_a_dispute_reaches_every_entry_of_the_question_that_re_derives_alike(mon
         return f"{s} + {d} = {s + d}, which is past midnight, so the hour is {s + d} - 24 = {s + d - 24}.\n#### {s + d - 24}"
 
     engine = engine_for(model)
-    grid = [("Ann", 10, 5), ("Fay", 12, 6), ("Kim", 7, 8), ("Cal", 20, 7), ("Dee", 22, 9), ("Eve", 18, 8), ("Gil", 21, 4)]
+    grid = [("Ann", 10, 5), ("Bex", 12, 6), ("Vix", 7, 8), ("Tuk", 20, 7), ("Tiv", 22, 9), ("Yaz", 18, 8), ("Zorro", 21, 4)]
     try:
         _, wrong = tally(engine, [(question.format(name=n, s=s, d=d), Fraction((s + d) % 24)) for n, s, d in grid])
     finally:
