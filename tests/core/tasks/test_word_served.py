@@ -2175,6 +2175,12 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
             "Sue",
             True,
         ),
+        # a prompt in none of the word's languages: English (GSM-Symbolic's "Ella's dog has 14 puppies")
+        ("Ella's dog has 14 puppies, 7 of which have spots. Joe's has 18. How many puppies are there?", "Ella", "Sue", True),
+        ("Ella buys 4 apples. Tom buys 9. How many apples do Ella's friends have?", "Ella", "Sue", True),
+        # but a small word of one is enough to keep the word "she" ("el", "que", "la")
+        ("Ella compra 4 manzanas. Tom compra 9. ¿Cuántas compra Tom?", "Ella", "Sue", False),
+        ("Ana kauft 4 Äpfel und Tom 9. Er gibt Ana 2. Wie viele hat Tom?", "Er", "Bob", False),
     ],
 )
 def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follows):
@@ -2182,7 +2188,8 @@ def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follow
     and the name data knows them). Renamed into a person ("Sue le da 4"), another person gives, and a rename that
     keeps the gender needed no second answer (a helper's grids: 28 served wrong of 35, Spanish, Portuguese,
     Swedish). The gate refuses a rename from or into such a word, unless the question writes it capitalised inside a
-    sentence too, where it names someone ("Tom gives Ella 4": GSM-Symbolic's Ella)."""
+    sentence too, where it names someone ("Tom gives Ella 4": GSM-Symbolic's Ella), or holds no small word of any
+    language the word is "she" or "he" in (an English question: "Ella's dog has 14 puppies")."""
     old = parse_problem(Request(question))
     new = parse_problem(Request(question.replace(name, renamed)))
     assert name in old.names and renamed in new.names
