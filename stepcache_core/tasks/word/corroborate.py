@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
+from itertools import combinations
 from random import Random
 
 from ...values import Request, Step
@@ -156,10 +157,11 @@ class WordCorroboration:
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
-        if len(counts) == len(problem.values) and not unreadable(problem):
+        if len(counts) == len(problem.values) and not _amounts_alike(problem, ours, theirs) and not unreadable(problem):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
-            # values: no two quantities alike (two people with 10 stickers each trade them unseen), and where the
-            # names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`)
+            # values: no two quantities alike (two people with 10 stickers each trade them unseen), nor an amount
+            # computed alike to a quantity or another one (the cook's 4 bags of 5 apples beside James's 20), and
+            # where the names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`)
             slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
@@ -230,12 +232,14 @@ class WordCorroboration:
 
     def probes(self, request: Request, problem: WordProblem, n: int = 48) -> list[Request]:
         """Questions of ``problem``'s template with other values: up to ``n`` with every quantity in digits, as
-        a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words that can say another
-        value set too ("twice", "seven", "two thirds"; not "a dozen", a constant). Values are drawn from a
+        a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words
+        that can say another value set too ("twice", "seven", "two thirds"; not "a dozen", a constant), then up to
+        ``n`` with each number in digits a few steps of its grain away (after those that split a value, below).
+        Values are drawn from a
         generator seeded by the question (the same probes every time). No new value hides a slip: none is 0, 1
         or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each differs from
-        the value it replaces; a value stated twice stays one, except at the last points, where two quantities
-        that share a value take one each (where a precedent may be asked). A value keeps its grain (a multiple of
+        the value it replaces; a value stated twice stays one, except at the points before those a few steps away,
+        where two quantities that share a value take one each (where a precedent may be asked). A value keeps its grain (a multiple of
         10 stays one, cents stay cents), a count per period stays within it (days a week under 7; English words
         only, see ``_PERIODS``), a share stays under 100%, and each is written the way the question wrote its own
         (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
@@ -260,6 +264,10 @@ class WordCorroboration:
             # point above, where the first answer may re-derive nowhere (which 4 a step took cannot be told): a
             # point where each takes its own is where a precedent can be asked (see ``ambiguous``)
             out += _points(request, problem, slots, rng, n, split=True)
+        if digits:
+            # last, points a step or a few away in every number in digits: where roles bind the values tightly (1/8
+            # of 1600 wards, less 62 a day for 3 weeks, stays whole and positive) no point above may fit
+            out += _points(request, problem, digits, rng, n, near=True)
         return out
 
     def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
@@ -596,10 +604,17 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
 
 
 def _points(
-    request: Request, problem: WordProblem, slots: list[Quantity], rng: Random, n: int, *, split: bool = False
+    request: Request,
+    problem: WordProblem,
+    slots: list[Quantity],
+    rng: Random,
+    n: int,
+    *,
+    split: bool = False,
+    near: bool = False,
 ) -> list[Request]:
     """Up to ``n`` requests with every quantity of ``slots`` set to another value (see ``probes``); ``split``: two
-    quantities that share a value take one each."""
+    quantities that share a value take one each; ``near``: each a few steps of its grain away (see ``_draw``)."""
     text = request.embed_text
     fixed = {q.value for q in problem.quantities if q not in slots} | named_constants(problem.prompt)
     out: list[tuple[int, Request]] = []
@@ -612,7 +627,7 @@ def _points(
 
     firsts = list({key(q): q for q in slots}.values())
     for attempt in range(8 * n):
-        drawn = {key(q): _draw(q, rng, attempt, _cap(text, q)) for q in firsts}
+        drawn = {key(q): _draw(q, rng, 1 if near else attempt, _cap(text, q)) for q in firsts}
         news = list(drawn.values())
         if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
             continue
@@ -769,6 +784,26 @@ def _text(steps: Sequence[Step]) -> str:
 def _results(text: str) -> frozenset[Fraction]:
     """What the computations of ``text`` result in."""
     return frozenset(c.result.value for line in text.splitlines() for c in computations(line))
+
+
+def _amounts_alike(problem: WordProblem, *texts: str) -> bool:
+    """Whether an answer among ``texts`` computes a result equal to a quantity of ``problem``, or two computations
+    of it result alike where neither takes the other's result (the cook's 4 bags of 5 apples and 2 boxes of 10;
+    not "88 - 44 = 44", nor a GSM8K annotation and its own expression): a step handed to another person may take
+    the same value there, and two answers agree whoever the step is."""
+    values = set(problem.values)
+    for text in texts:
+        distinct = {
+            (tuple(t for t in c.tokens if isinstance(t, str)), tuple(n.value for n in c.operands), c.result.value)
+            for line in text.splitlines()
+            for c in computations(line)
+        }
+        if values & {result for *_, result in distinct}:
+            return True
+        for a, b in combinations(distinct, 2):
+            if a[2] == b[2] and a[2] not in a[1] and b[2] not in b[1]:
+                return True
+    return False
 
 
 def _ordered_results(text: str) -> list[Fraction]:

@@ -1926,6 +1926,52 @@ def test_a_name_given_to_both_genders_is_served_only_where_both_readings_agree(a
     assert served >= 1  # Eva for Sue: one gender, new numbers
 
 
+COOK = (
+    "{name} has {x} apples. The cook has {y} bags with {z} apples in each bag. She gives half of her apples to the "
+    "teacher. How many apples do {name} and the cook have together now?"
+)
+COOK_READ = re.compile(r"(\w+) has (\d+) apples\. The cook has (\d+) bags with (\d+) apples")
+
+
+def _cook(name: str, x: int, y: int, z: int) -> tuple[str, Fraction]:
+    """ "She" is the named person where a reader reads her as a woman, else the cook (a reader reads Alex, Jordan,
+    Tyler as men here)."""
+    bags = y * z
+    if name in READER_F | {"Anna", "Emma", "Lisa"}:
+        give = Fraction(x, 2)
+        lines = f"{name} gives away {x} * 1/2 = {give} apples.\n{name} keeps {x} - {give} = {x - give}."
+        kept = x - give + bags
+        return f"The cook has {y} * {z} = {bags} apples.\n{lines}\n{x - give} + {bags} = {kept}\n#### {kept}", kept
+    give = Fraction(bags, 2)
+    lines = f"The cook gives away {bags} * 1/2 = {give} apples.\nThe cook keeps {bags} - {give} = {bags - give}."
+    kept = x + bags - give
+    return f"The cook has {y} * {z} = {bags} apples.\n{lines}\n{x} + {bags - give} = {kept}\n#### {kept}", kept
+
+
+@pytest.mark.parametrize("later", ["men", "both"])
+def test_an_agreement_where_two_amounts_coincide_vouches_for_no_genders(later):
+    """Class: a caller's question where an amount the answer computes equals a quantity or another amount ("James
+    has 20 apples. The cook has 4 bags with 5 apples": 20 and 20), so that a step handed to the other person
+    gives the same answer. Such an agreement vouched for the other gender's reading everywhere: a helper served the
+    next men's names wrong (6 of 11), and since names given to both genders read as each, 10 of 15 with Alex,
+    Jordan, Tyler. No two quantities alike was not enough: no computed amount may be alike either."""
+    grid = [("Maria", 14, 3, 4), ("Anna", 16, 3, 4), ("Emma", 18, 2, 5), ("Lisa", 12, 2, 3), ("James", 20, 4, 5)]
+    if later == "men":
+        grid += [("David", 16, 3, 4), ("Peter", 16, 2, 5), ("Paul", 18, 3, 4), ("Mark", 14, 2, 3), ("John", 12, 2, 4)]
+    else:
+        grid += [("Alex", 16, 3, 4), ("Jordan", 16, 2, 5), ("Tyler", 18, 3, 4), ("Alex", 14, 2, 3), ("David", 18, 2, 3)]
+
+    def model(spec: GenerationSpec) -> str:
+        m = COOK_READ.search(spec.prompt)
+        assert m is not None, spec.prompt
+        return _cook(m[1], int(m[2]), int(m[3]), int(m[4]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    served, wrong = tally(engine, [(COOK.format(name=n, x=x, y=y, z=z), _cook(n, x, y, z)[1]) for n, x, y, z in grid])
+    assert wrong == 0
+    assert served >= 1  # women's names with new numbers
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -1978,7 +2024,8 @@ def test_an_agreement_vouches_for_the_genders_only_where_no_two_quantities_are_a
     so an agreement at such a point says nothing of whom "she" means: the genders' slot is vouched for only at a
     point where every quantity has a value of its own."""
     corroboration = WordCorroboration()
-    for values, vouches in (((10, 10, 3), False), ((10, 7, 3), True)):
+    # nor where an amount the answer computes equals a quantity (Tom's 7 + 3 is Ann's 10)
+    for values, vouches in (((10, 10, 3), False), ((10, 7, 3), False), ((10, 6, 3), True)):
         a, b, c = values
         problem = parse_problem(Request(f"Ann has {a} stickers and Tom has {b}. She gives him {c}. How many does Tom have now?"))
         steps = [Step(0, f"{b} + {c} = {b + c}\n#### {b + c}")]
