@@ -28,10 +28,11 @@ at a point where the task says the first answer fails on which quantity a number
 not where a value stops fitting its role (a count that is not whole there is no question worth asking).
 
 A task may also list *relabelled* points (``Corroboration.relabels``): for word problems, a point where the model
-agreed, asked again with one person renamed into the other gender (a woman's or a man's name, never one given to
-both). Whom "she" or "the boy" means may change under such names, which no number shows; an answer there that
-agrees vouches for names of those genders, one that disagrees keeps them the model's. They are asked after the rounds, for the first answer and
-for each precedent, at most ``corroboration_probes`` more per entry.
+agreed (or the first question itself, where no point fits the answer), asked again with one person renamed into the other
+gender (a woman's or a man's name, never one given to both). Whom "she" or "the boy" means may change under such
+names, which no number shows; an answer there that agrees vouches for names of those genders, one that disagrees
+keeps them the model's. They are asked after the rounds, for the first answer and for each precedent, at most
+``corroboration_probes`` more per entry.
 What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).
 """
 
@@ -144,6 +145,11 @@ class Prober:
                 points: dict[str, tuple[Prepared, list[Prepared]]] = {}
                 for stored, point in agreed:
                     points.setdefault(stored.entry_id, (stored, []))[1].append(point)
+                if not asked:
+                    # no second point fits the first answer's roles, so none was asked: its own question, where the
+                    # answer is the model's, is where the names are relabelled (not where the model was asked a point
+                    # and slipped or disagreed: that model is not asked again)
+                    points[prep.entry_id] = (prep, [prep])
                 for stored, at in points.values():
                     self._relabel(stored, at, backend, asked)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was

@@ -1028,3 +1028,32 @@ def test_a_point_a_few_steps_away_fits_where_roles_bind_the_values_tightly():
     answers = [(WARDS.format(c=c, k=k, n=n, w=w), Fraction(c - c // k - n * 7 * w)) for c, k, n, w in grid]
     served, wrong = tally(engine, answers)
     assert wrong == 0 and served >= 2
+
+
+def test_names_are_relabelled_at_the_first_question_where_no_other_point_fits():
+    """Class: a first answer that re-derives at no second point (its roles bind every number: 62 patients a day
+    for 3 weeks barely fit the 1400 free wards), so no point agreed with it, and a caller renames its person into
+    another gender ("Ann ... She admits" asked for Tom or Alex). The relabelled points were asked only where
+    the model had agreed: never here, and every such caller asked the model. The first question's own numbers,
+    where the entry is the model's answer, now serve as that point."""
+    question = (
+        "{name} runs a hospital with a capacity of {c} wards with 1/8 occupied. She admits {n} patients each day, "
+        "each into a free ward. How many wards are still free after {w} weeks?"
+    )
+    read = re.compile(
+        r"(\w+) runs a hospital with a capacity of (\d+) wards with 1/(\d+) occupied\. She admits (\d+) .* after (\d+) weeks"
+    )
+    asked: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        assert m is not None, spec.prompt
+        asked.append(m[1])
+        return wards_answer(int(m[2]), int(m[3]), int(m[4]), int(m[5]))
+
+    engine, _ = engine_for(model, probes=3)
+    assert engine.run(Request(question.format(name="Ann", c=1600, n=62, w=3))).trace.verified
+    assert background.drain(10)
+    assert "James" in asked  # the relabelled point, at the first question's numbers
+    served, wrong = tally(engine, [(question.format(name=name, c=1600, n=62, w=3), 98) for name in ("Tom", "Alex", "Sue")])
+    assert wrong == 0 and served == 3

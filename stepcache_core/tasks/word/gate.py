@@ -492,7 +492,13 @@ _STOPS = re.compile(
 
 
 # a branch chosen by comparing the question's own quantities, by parity, or on a clock
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|"
+    "abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre|janvier|février|mars|avril|mai|juin|"
+    "juillet|août|septembre|octobre|novembre|décembre|januar|jänner|februar|märz|juni|juli|oktober|dezember|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|"
+    "julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus"
+)
 _BRANCH = re.compile(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
@@ -504,7 +510,9 @@ _BRANCH = re.compile(
     r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d|"
     # a value that wraps at a number no question states: an hour of the day ("at 18h", "hour 18"), a date ("June 25",
     # "the 25th of June") or a month's days ("as many days as June has"), a heading or bearing (360 degrees)
-    rf"\d+\s?h\b(?!\s*/)|\bhour\s+\d|(?:{_MONTHS})\s+\d{{1,2}}\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"
+    rf"\d+\s?h\b(?!\s*/)|\bhour\s+\d|(?:{_MONTHS})\s+\d{{1,2}}\b|"
+    # "the 25th of June", "el 9 de marzo", "am 9. März", "le 9 mars", "il 9 marzo", "op 9 maart"
+    rf"\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s+(?:of\s+|de\s+|del\s+)?(?:{_MONTHS})\b|"
     rf"(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+has\b|"
     r"heading|bearing|compass|(?:counter|anti)?clockwise)",
     re.IGNORECASE,

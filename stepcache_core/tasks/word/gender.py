@@ -111,38 +111,35 @@ def pronoun(prompt: str, name: str) -> bool:
     """Whether ``name`` may be a word of one gender in ``prompt`` rather than a name: it is one the task reads ("Ella"
     and "Elle" are "she" in Spanish and French, "Ela" in Portuguese, "Hon" in Swedish, "Er", "Lei"...) and the
     prompt writes it capitalised only where a sentence begins, as such a word would be. Inside a sentence it names
-    someone ("How many apples does Ella have?"). Nor where the prompt holds none of the small words of every
-    language the word is one of gender in ("y", "que", "la" for Spanish "Ella"): "Ella's dog has 14 puppies" is
-    English, and names her."""
+    someone ("How many apples does Ella have?"), and so it does where each sentence it begins is plainly English
+    ("Ella's dog has 14 puppies, 7 of which have spots": two or more of English's small words that no other
+    language the task reads writes; an English instruction around a question in Catalan says nothing of it)."""
     if not (_HE.fullmatch(name) or _SHE.fullmatch(name)):
         return False
-    languages = _PRONOUN_LANGUAGES.get(name.lower())
-    if languages is not None and not any(_FUNCTION_WORDS[lang].search(prompt) for lang in languages):
+    found = list(re.finditer(rf"\b{re.escape(name)}\b", prompt))
+    if not all(_STARTS.search(prompt[: m.start()]) for m in found):
         return False
-    return all(_STARTS.search(prompt[: m.start()]) for m in re.finditer(rf"\b{re.escape(name)}\b", prompt))
+    return not all(len({w.lower() for w in _ENGLISH.findall(_sentence(prompt, m.start()))}) >= 2 for m in found)
 
 
-# the languages in which a word the parser may read as a name is one of gender ("Ella" is "she" in Spanish), and
-# small words of each that English never writes (not "a", "is", "per", "do", "as", "for"): a prompt holding none of
-# them is read as written in none of its languages
-_PRONOUN_LANGUAGES = {
-    "él": ("es",), "ella": ("es", "it"), "elle": ("fr",), "il": ("fr", "it"), "lui": ("fr", "it"), "lei": ("it",),
-    "ele": ("pt",), "ela": ("pt",), "er": ("de",), "sie": ("de",), "ihn": ("de",), "ihm": ("de",), "hij": ("nl",),
-    "zij": ("nl",), "han": ("sv", "no"), "hon": ("sv",), "hun": ("no",),
-}  # fmt: skip
-_FUNCTION_WORDS = {
-    lang: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
-    for lang, words in {
-        "es": "y|el|la|los|las|del|al|que|con|por|para|una?|tiene|tienen|le|les|su|sus|es|está|más|cuánt[oa]s?",
-        "fr": "et|le|la|les|des|du|au|aux|une?|est|sont|pour|avec|dans|qui|que|combien|a-t-il|a-t-elle",
-        "it": "e|il|lo|la|gli|le|di|del|della|che|una?|con|ha|hanno|è|quant[ie]|sono",
-        "pt": "e|os|da|das|dos|que|um|uma|com|para|tem|têm|é|quant[oa]s|não|ao",
-        "de": "und|der|die|das|den|dem|ein|eine[mnrs]?|ist|hat|mit|für|wie|viele|von|zu|nicht|sind",
-        "nl": "en|het|een|van|heeft|met|voor|hoeveel|zijn|niet|op|te",
-        "sv": "och|har|med|för|hur|många|på|är|som|till|inte|ett|av",
-        "no": "og|har|med|hvor|mange|på|er|som|til|ikke|et|av",
-    }.items()
-}
+def _sentence(prompt: str, start: int) -> str:
+    """The sentence that begins at ``start``: up to its end mark or its line's end."""
+    m = _SENTENCE.match(prompt, start)
+    return m.group(0) if m else ""
+
+
+# words of English that the other languages the task reads do not write as words of their own (not "to", "her",
+# "for", "by" or "at", which Norwegian and Danish do; not "is", "of", "was", "had" or "over", Dutch; not "will",
+# German; not "per" or "can", Italian and Catalan; not "on", French; not "all", Swedish)
+_ENGLISH = re.compile(
+    r"\b(?:the|and|has|have|does|did|how|many|much|each|with|what|which|who|there|their|they|were|would|after|"
+    r"than|from|into|every|left|more|buys|gives|sells|she|he|his|its|this|that|these|those|you|your|our|wants|"
+    r"needs|takes|makes|bought|sold|gave|got|spent|pays|costs|when|where|while|because|about|some|are|been|"
+    r"could|should|only|same|other|another)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]*")
+
 
 # where a sentence begins: the prompt's start, or after its end mark or a line's start, and what may open the next
 # ("¿", quotes, a bullet, a dialogue dash, a list number: "- Ella le da", "— Hon ger", "2) Ela dá")

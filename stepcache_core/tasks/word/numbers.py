@@ -124,8 +124,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             found.append(Quantity(Fraction(_MULTIPLES[raw.lower()]), m.start(), m.end(), raw, "word"))
         elif m.group("group"):
             before = text[max(0, m.start() - 12) : m.start()]
-            if re.search(rf"(?:\bper|\d|\b(?:{_WORD}))\s+$", before, re.I):
-                continue  # "$18 per dozen", "2 dozen eclairs": a unit, not a count of its own
+            if re.search(rf"(?:\bper|\bfor|\d|\b(?:{_WORD}))\s+$", before, re.I):
+                continue  # "$18 per dozen", "2 dozen eclairs", "15 for a pair of booties": a unit, not a count
             found.append(Quantity(Fraction(_GROUPS[raw.lower().split()[-1]]), m.start(), m.end(), raw, "word"))
         elif m.group("word"):
             counted = _word_value(raw)

@@ -27,7 +27,7 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     Fraction(1, 2): r"half|halves",
     Fraction(1, 3): r"thirds?",
     Fraction(1, 4): r"quarters?|fourths?",
-    2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter",
+    2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter|second",
     3: r"thirds?|triple|tripled|thrice|triplets|yards?",
     4: r"quarters?|fourths?|months?",
     7: r"weeks?",
