@@ -26,7 +26,7 @@ from .echo import counts_other, echoes_in, unlike
 from .numbers import quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, overlaps, people_counted, unused_quantity
+from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
 
 __all__ = ["WordAdapter", "ValueMap"]
 
@@ -225,6 +225,8 @@ class WordAdapter:
             _unslotted(line, new), _unslotted(new.prompt, new)
         )
         constants |= people_counted(_unslotted(line, old), old) & people_counted(_unslotted(line, new), new)
+        # and a count the question names by its items in order (the verifier placed it where a step takes it away)
+        constants |= named_counts(_unslotted(old.prompt, old)) & named_counts(_unslotted(new.prompt, new))
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
         echoes = echoes_in(line, old)

@@ -118,8 +118,9 @@ class WordCorroboration:
         # a name given to both genders ("Alex") in a pattern of genders: held where every reading of it is, the first
         # question's own among them where each word of one gender it holds is of a named person's gender (see
         # :func:`~.gender.unmatched`) and no two of its quantities are alike (see ``vouched``)
-        own = {pattern(old)} if len(set(old.values)) == len(old.values) and not unmatched(old) else set()
-        out -= {s for s in out if (read := readings(s)) and read <= corroborated | own}
+        if any(s.startswith("genders=") for s in out):
+            own = {pattern(old)} if len(set(old.values)) == len(old.values) and not unmatched(old) else set()
+            out -= {s for s in out if (read := readings(s)) and read <= corroborated | own}
         spans: dict[int, list[Fraction]] = {}
         for slot in corroborated:
             if (m := _AT.fullmatch(slot)) is not None:
@@ -235,14 +236,13 @@ class WordCorroboration:
         a fraction ("1/12") or as a percentage set to another value, then up to ``n`` with the quantities in words
         that can say another value set too ("twice", "seven", "two thirds"; not "a dozen", a constant), then up to
         ``n`` with each number in digits a few steps of its grain away (after those that split a value, below).
-        Values are drawn from a
-        generator seeded by the question (the same probes every time). No new value hides a slip: none is 0, 1
-        or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each differs from
-        the value it replaces; a value stated twice stays one, except at the points before those a few steps away,
-        where two quantities that share a value take one each (where a precedent may be asked). A value keeps its grain (a multiple of
-        10 stays one, cents stay cents), a count per period stays within it (days a week under 7; English words
-        only, see ``_PERIODS``), a share stays under 100%, and each is written the way the question wrote its own
-        (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
+        Values are drawn from a generator seeded by the question (the same probes every time). No new value hides a
+        slip: none is 0, 1 or 2, none equals another quantity or a named constant (12 for a dozen, 60 minutes), each
+        differs from the value it replaces; a value stated twice stays one, except at the points before those a few
+        steps away, where two quantities that share a value take one each (where a precedent may be asked). A value
+        keeps its grain (a multiple of 10 stays one, cents stay cents), a count per period stays within it (days a
+        week under 7; English words only, see ``_PERIODS``), a share stays under 100%, and each is written the way
+        the question wrote its own (separators, decimals, the percent sign, words). Which of them fits the first answer's roles (whole
         counts, no negative amount) the engine finds by re-deriving that answer there."""
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:

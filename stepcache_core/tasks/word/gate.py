@@ -514,6 +514,10 @@ _BRANCH = re.compile(
     # "the 25th of June", "el 9 de marzo", "am 9. März", "le 9 mars", "il 9 marzo", "op 9 maart"
     rf"\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s+(?:of\s+|de\s+|del\s+)?(?:{_MONTHS})\b|"
     rf"(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+has\b|"
-    r"heading|bearing|compass|(?:counter|anti)?clockwise)",
+    r"heading|bearing|compass|(?:counter|anti)?clockwise|"
+    # a pattern that repeats over days or turns: which step a count ends on turns on its parity ("swims on the
+    # first day, rests on the second, and keeps alternating for 25 days")
+    r"alternat\w*|and\s+so\s+on|in\s+turns?|take\s+turns|repeats?\s+(?:this|that|it|the\s+(?:pattern|cycle|"
+    r"schedule|routine))|cycle\s+repeats)",
     re.IGNORECASE,
 )

@@ -19,7 +19,16 @@ from .numbers import quantities, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
-__all__ = ["WordVerifier", "grounds", "in_cents", "named_constants", "line_numbers", "overlaps", "people_counted"]
+__all__ = [
+    "WordVerifier",
+    "grounds",
+    "in_cents",
+    "line_numbers",
+    "named_constants",
+    "named_counts",
+    "overlaps",
+    "people_counted",
+]
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -27,7 +36,7 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     Fraction(1, 2): r"half|halves",
     Fraction(1, 3): r"thirds?",
     Fraction(1, 4): r"quarters?|fourths?",
-    2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter|second",
+    2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter",
     3: r"thirds?|triple|tripled|thrice|triplets|yards?",
     4: r"quarters?|fourths?|months?",
     7: r"weeks?",
@@ -58,10 +67,22 @@ def _as_tuple(words: str | tuple[str, ...]) -> tuple[str, ...]:
     return (words,) if isinstance(words, str) else words
 
 
-# every word pattern of the table, and the empty one, which any text says (the constant 1)
-_PATTERNS = {w: re.compile(w) for words in _CONSTANTS.values() for w in _as_tuple(words) if w}
+# a count said by naming items in order before the rest ("the first cod ..., the second cod ..., each remaining
+# cod": 2 of them), which a step may only take away from a total ("7 - 2 = 5"): "the first day ..., the second day
+# ..., and so on" names a period, by which a count is divided, and whose parity the answer turns on
+_COUNTED: tuple[tuple[int, tuple[str, ...]], ...] = ((2, (r"second", r"remaining")),)
+
+# every word pattern of the tables, and the empty one, which any text says (the constant 1)
+_PATTERNS = {w: re.compile(w) for words in [*_CONSTANTS.values(), *(w for _, w in _COUNTED)] for w in _as_tuple(words) if w}
 # each constant with the patterns it needs said
 _NEEDS = tuple((Fraction(c), frozenset(_as_tuple(words))) for c, words in _CONSTANTS.items())
+_COUNTS = tuple((Fraction(c), frozenset(words)) for c, words in _COUNTED)
+
+
+def named_counts(*texts: str) -> frozenset[Fraction]:
+    """The counts the texts name by their items in order (see ``_COUNTED``)."""
+    said = frozenset().union(*(_said(text) for text in texts))
+    return frozenset(c for c, needs in _COUNTS if needs <= said)
 
 
 @lru_cache(maxsize=4096)
@@ -165,9 +186,10 @@ class WordVerifier:
         verdicts: list[Verdict] = []
         text = "".join(s.text for s in steps)
         final = final_answer(text)
+        counts = named_counts(problem.prompt)
         for step in steps:
             constants = named_constants(step.text, problem.prompt) | people_counted(step.text, problem)
-            verdicts.append(self._step(step, known, results, constants, final, factors))
+            verdicts.append(self._step(step, known, results, constants, final, factors, counts))
         unused = self._unused(problem, text)
         dropped = _dropped(steps, final)
         if dropped is not None and all(v.ok for v in verdicts):
@@ -200,6 +222,7 @@ class WordVerifier:
         constants: frozenset[Fraction],
         final: tuple[Fraction, int, int] | None,
         factors: frozenset[Fraction] = frozenset(),
+        counts: frozenset[Fraction] = frozenset(),
     ) -> Verdict:
         placed: set[tuple[int, int]] = set()
         for comp in computations(step.text):
@@ -223,12 +246,13 @@ class WordVerifier:
                 if a.value / b.value in results and a.value / b.value != comp.result.operand
                 for n in (a, b)
             }
+            taken = {id(t) for i, t in enumerate(comp.tokens, start=1) if isinstance(t, Num) and toks[i - 1] == "-"}
             for num in comp.operands:
                 if id(num) in parted:
                     placed.add((num.start, num.end))
                     continue
                 if num.value not in known and num.operand not in known and num.value not in results:
-                    if num.value not in constants:
+                    if num.value not in constants and not (num.value in counts and id(num) in taken):
                         return Verdict(False, f"{num.value} comes from neither the question nor an earlier step", step=step.index)
                 placed.add((num.start, num.end))
             results.append(comp.written(value))

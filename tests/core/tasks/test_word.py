@@ -1287,7 +1287,8 @@ CODS_ANSWER = (
 def test_the_items_a_question_counts_by_ordinal_name_their_count(make_engine):
     """Class: a count the question says by naming its items in order ("the first cod ..., the second cod ..., each
     remaining cod"): the answer subtracts 2, which the question never writes (GSM-Symbolic template 76: its first
-    answer never verified, 6 variants). "Second" names the 2 as "third" names a 3; the answer is re-derived for
+    answer never verified, 6 variants). "The second ... each remaining" names the 2, which a step may take away
+    (a 2 divided by is a period: see the alternating days in test_word_served); the answer is re-derived for
     another catch with the 2 kept."""
     engine, _ = make_engine(default="MODEL")
 

@@ -2235,6 +2235,15 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
         ("Ana: 10 pommes. Elle offre 4 pommes à Tom. Pommes restantes chez Ana maintenant?", "Elle", "Julia", False),
         ("Ana possui 10 maçãs. Ela dá 4 maçãs a Tom. Maçãs de Ana agora?", "Ela", "Sofia", False),
         ("Ana: 10 äpplen. Hon ger Tom 4 äpplen. Antal äpplen hos Ana nu?", "Hon", "Erik", False),
+        # Spanish that quotes speech: "he comprado", "has comprado" (I have, you have) are no English (a helper: 6
+        # served wrong of 13)
+        (
+            "Ana tiene 10 manzanas. Ella le dice a Tom: he comprado 4 manzanas, ¿y cuántas has comprado tú? Tom tiene 7 "
+            "manzanas. ¿Cuántas manzanas tienen Ana y Tom en total?",
+            "Ella",
+            "Sue",
+            False,
+        ),
         (
             "Solve the problem and give the answer with the number only.\n\nL'Ana té 10 pomes. Ella en dóna 4 a en "
             "Tom. Quantes pomes té l'Ana ara?",
@@ -2604,6 +2613,43 @@ def test_a_dispute_reaches_every_entry_of_the_question_that_re_derives_alike(mon
         _, wrong = tally(engine, [(question.format(name=n, s=s, d=d), Fraction((s + d) % 24)) for n, s, d in grid])
     finally:
         word_gate._unread.cache_clear()
+    assert wrong == 0
+
+
+ALTERNATING = {
+    "alternating": "{name} swims {p} laps on the first day, rests on the second day, and keeps alternating like this for {n} days. How many laps does {name} swim in total?",
+    "so-on": "{name} swims {p} laps on the first day, rests on the second day, and so on, for {n} days. How many laps does {name} swim in total?",
+    "repeats": "{name} swims {p} laps on the first day, rests on the second day, and repeats this for {n} days. How many laps does {name} swim in total?",
+    # no word of the gate's: the verifier places a 2 named by "the second ... the remaining" only where a step takes
+    # it away
+    "remaining": "{name} swims {p} laps on the first day, rests on the second day, and does the same over the remaining days of {n} days. How many laps does {name} swim in total?",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALTERNATING))
+def test_a_pattern_over_the_first_and_second_day_is_never_re_derived(case):
+    """Class: a pattern set by "the first day ..., the second day ..." that repeats: the count it ends on turns on
+    the parity of the days (25 days: 13 swimming days, not 12.5). Round day counts, which every probe keeps, are
+    even, so the probes agreed with "30 * 6 / 2" and an odd caller was served it (a helper: 5 of 7 wrong, 41 of 59
+    over many first questions), once "second" named a 2. The gate reads "alternating", "and so on", "repeats this"
+    as a branch; and a 2 named by "the second ... the remaining" is one a step may only take away."""
+    question = ALTERNATING[case]
+    read = re.compile(r"(\w+) swims (\d+) laps on the first day, rests on the second day, .* (\d+) days\. How many")
+
+    def solve(p: int, n: int) -> tuple[str, int]:
+        d = (n + 1) // 2
+        if n % 2 == 0:
+            return f"The laps are {n} * {p} / 2 = {n * p // 2}.\n#### {n * p // 2}", d * p
+        return f"Days 1, 3, 5 and so on: {d} of the {n} days.\n{d} * {p} = {d * p}\n#### {d * p}", d * p
+
+    def model(spec: GenerationSpec) -> str:
+        m = read.search(spec.prompt)
+        assert m is not None, spec.prompt
+        return solve(int(m[2]), int(m[3]))[0]
+
+    engine = engine_for(model, probes=EngineConfig().corroboration_probes)
+    grid = [("Mia", 6, 30), ("Mia", 8, 20), ("Ann", 6, 40), ("Mia", 4, 25), ("Mia", 6, 31), ("Sue", 10, 17), ("Ann", 4, 13)]
+    _, wrong = tally(engine, [(question.format(name=a, p=p, n=n), Fraction(solve(p, n)[1])) for a, p, n in grid])
     assert wrong == 0
 
 
