@@ -112,20 +112,28 @@ def pronoun(prompt: str, name: str) -> bool:
     and "Elle" are "she" in Spanish and French, "Ela" in Portuguese, "Hon" in Swedish, "Er", "Lei"...) and the
     prompt writes it capitalised only where a sentence begins, as such a word would be. Inside a sentence it names
     someone ("How many apples does Ella have?"), and so it does where each sentence it begins is plainly English
-    ("Ella's dog has 14 puppies, 7 of which have spots": two or more of English's small words that no other
-    language the task reads writes; an English instruction around a question in Catalan says nothing of it)."""
+    ("Ella's dog has 14 puppies, 7 of which have spots": words of English that no other language the task reads
+    writes, see ``_in_english``; an English instruction around a question in Catalan says nothing of it)."""
     if not (_HE.fullmatch(name) or _SHE.fullmatch(name)):
         return False
     found = list(re.finditer(rf"\b{re.escape(name)}\b", prompt))
     if not all(_STARTS.search(prompt[: m.start()]) for m in found):
         return False
-    return not all(len({w.lower() for w in _ENGLISH.findall(_sentence(prompt, m.start()))}) >= 2 for m in found)
+    return not all(_in_english(prompt, m.start()) for m in found)
 
 
-def _sentence(prompt: str, start: int) -> str:
-    """The sentence that begins at ``start``: up to its end mark or its line's end."""
-    m = _SENTENCE.match(prompt, start)
-    return m.group(0) if m else ""
+def _in_english(prompt: str, start: int) -> bool:
+    """Whether the sentence that begins at ``start`` (up to its end mark or its line's end) is plainly English: two
+    words of ``_ENGLISH``, or one and three in its line ("Ella has 25 light orange spools of thread, ... and 85
+    dark purple spools. What percent of her spools are orange?")."""
+    sentence = _SENTENCE.match(prompt, start)
+    said = len({w.lower() for w in _ENGLISH.findall(sentence.group(0))}) if sentence else 0
+    if said >= 2 or said == 0:
+        return said >= 2
+    begin = prompt.rfind("\n", 0, start) + 1
+    end = prompt.find("\n", start)
+    line = prompt[begin : end if end >= 0 else len(prompt)]
+    return len({w.lower() for w in _ENGLISH.findall(line)}) >= 3
 
 
 # words of English that the other languages the task reads do not write as words of their own (not "to", "her",

@@ -2222,8 +2222,22 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
             "Sue",
             True,
         ),
-        # a sentence plainly in English (GSM-Symbolic's "Ella's dog has 14 puppies")
+        # a sentence plainly in English (GSM-Symbolic's "Ella's dog has 14 puppies"), or with one word of it in a
+        # line with three
         ("Ella's dog has 14 puppies, 7 of which have spots. Joe's has 18. How many puppies are there?", "Ella", "Sue", True),
+        (
+            "Ella has 25 light orange spools of thread and 85 dark purple spools. What percent of her spools are orange?",
+            "Ella",
+            "Sue",
+            True,
+        ),
+        (
+            "Please answer the following question with the number only: L'Ana té 10 pomes. Ella en dóna 4 a en Tom. "
+            "Quantes pomes té l'Ana ara?",
+            "Ella",
+            "Maria",
+            False,
+        ),
         ("Ella buys 4 apples. Tom buys 9. How many apples do Ella's friends have?", "Ella", "Sue", True),
         # any other language keeps the word "she" or "he": one the task lists no small words of (Catalan), a
         # telegraphic question, an English instruction around it (a helper: 4 or 5 served wrong of 7 in ca, es,
