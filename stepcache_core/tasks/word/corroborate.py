@@ -627,7 +627,7 @@ def _points(
 
     firsts = list({key(q): q for q in slots}.values())
     for attempt in range(8 * n):
-        drawn = {key(q): _draw(q, rng, 1 if near else attempt, _cap(text, q)) for q in firsts}
+        drawn = {key(q): _draw(q, rng, attempt, _cap(text, q), near=near) for q in firsts}
         news = list(drawn.values())
         if len(set(news)) < len(news) or any(v in _HIDING or v in fixed or v <= 0 for v in news):
             continue
@@ -739,9 +739,9 @@ def _cap(text: str, q: Quantity) -> Fraction | None:
     return Fraction(most) if most is not None else None
 
 
-def _draw(q: Quantity, rng: Random, attempt: int, cap: Fraction | None = None) -> Fraction:
-    """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain; under
-    ``cap`` when there is one."""
+def _draw(q: Quantity, rng: Random, attempt: int, cap: Fraction | None = None, *, near: bool = False) -> Fraction:
+    """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain (``near``:
+    always a step away); under ``cap`` when there is one."""
     if cap is not None:
         return Fraction(rng.randint(3, max(int(cap) - 1, 3)))
     v = q.value
@@ -756,7 +756,7 @@ def _draw(q: Quantity, rng: Random, attempt: int, cap: Fraction | None = None) -
         low, high = max(grain, Fraction(5)), Fraction(95)
     else:
         low, high = max(grain, v / 2), max(v * 2, v + 10 * grain)
-    way = attempt % 3
+    way = 1 if near else attempt % 3
     if way == 0:
         new = v * rng.choice((2, 3, 4, 5)) if not (q.kind == "percent" and v < 100) else v + grain * rng.randint(1, 4)
     elif way == 1:
