@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from random import Random
 
 from ...values import Request, Step
@@ -271,36 +271,53 @@ class WordCorroboration:
         return out
 
     def relabels(self, request: Request, problem: WordProblem) -> list[Request]:
-        """The question with one person renamed into the other gender's name, then into another of their own
-        ("Ann" into "James", then "Maria"; "Alex", of neither, into both), every number as it was: the points
-        where a model answer shows whether the answer goes to another person under names of those genders (see
-        :func:`~.gender.pattern`). Never into a name given to both genders: a pattern with one stands for that
-        name alone. Only names the name data knows are renamed (not "Costco", nor "Ella" where it may be "she",
-        nor a name whose gender a title says: "Prince Chris", nor one the question writes inside a longer name or
-        after an article, as a family's or a place's: "the Smith family", "The Treasure hunt team", "Sports Arena",
-        "Prof. Rodriguez", "Prince Tyler"); a new name is none the question holds. Asked at a
-        point where the model already agreed with the entry: an answer that disagrees there is about the names,
-        and refutes nothing."""
+        """The question with its people renamed into each pattern of genders they may take, every number as it
+        was: the points where a model answer shows whether the answer goes to another person under names of those
+        genders (see :func:`~.gender.pattern`). One person renamed into the other gender first ("Ann" into
+        "James"; "Alex", of neither, into "Maria" and "James"), then two at once, and so on ("Ann and Tom" into
+        "James and Maria": an answer where one of them is renamed says nothing of a question where both are); then
+        one person into another name of their own gender, which a word of one gender no named person has may need
+        (see ``regendered``); then all of it again with other new names (the model may slip on the first). Never
+        into a name given to both genders: a pattern with one stands for that name alone. Only names the name data
+        knows are renamed (not "Costco", nor "Ella" where it may be "she", nor a name whose gender a title says:
+        "Prince Chris", nor one the question writes inside a longer name or after an article, as a family's or a
+        place's: "the Smith family", "The Treasure hunt team", "Sports Arena", "Prof. Rodriguez", "Prince Tyler");
+        a new name is none the question holds. Asked at a point where the model already agreed with the entry: an
+        answer that disagrees there is about the names, and refutes nothing."""
         text = request.embed_text
         if request.key_text is not None and request.prompt.count(text) != 1:
             return []
         spans = names_in(text)
-        out: list[tuple[int, Request]] = []
+        people: list[tuple[str, str | None]] = []
         for name in problem.names:
             own = gender_in(text, name)
             if not given_name(name) or pronoun(text, name) or own != gender_of(name) or _in_a_longer_name(text, spans, name):
                 continue  # not a person's first name ("Ella" may be "she"), or a gender a word before it says
-            # the other gender first; then another name of its own, which a word of one gender no named person has
-            # may need too (see ``regendered``). A second name of each follows (the model may slip on the first)
-            kinds = sorted(("f", "m"), key=lambda k: k == own)
-            for rank, kind in enumerate(kinds):
-                free = [n for n in _RELABEL[kind] if n not in problem.names and n not in text]
-                for turn, new in enumerate(free[:2]):
-                    probe = _renamed(text, spans, name, new)
+            people.append((name, own))
+        # the renamings, each a tuple of (person, the gender of their new name): every pattern of genders, fewest
+        # people renamed first (only one at a time past _PATTERNED people: 2^n patterns), then one person into
+        # their own gender
+        if len(people) <= _PATTERNED:
+            kinds = product("fm", repeat=len(people))
+            found = {tuple((n, g) for (n, own), g in zip(people, k, strict=True) if g != own) for k in kinds} - {()}
+        else:
+            found = {((n, g),) for n, own in people for g in "fm" if g != own}
+        moves = sorted(found, key=lambda m: (len(m), [problem.names.index(n) for n, _ in m]))
+        moves += [((n, own),) for n, own in people if own is not None]
+        out: list[Request] = []
+        for turn in range(2):
+            for move in moves:
+                free = {k: [n for n in _RELABEL[k] if n not in problem.names and n not in text] for k in ("f", "m")}
+                renames: dict[str, str] = {}
+                for name, kind in move:
+                    if not free[kind]:
+                        break
+                    renames[name] = free[kind].pop(turn % len(free[kind]))
+                else:
+                    probe = _renamed(text, spans, renames)
                     prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
-                    request_ = replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)
-                    out.append((turn * 2 + rank, request_))
-        return [r for _, r in sorted(out, key=lambda p: p[0])]
+                    out.append(replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None))
+        return out
 
 
 _AT = re.compile(r"at\(q(\d+)\)=(-?\d+(?:/\d+)?)")
@@ -820,6 +837,8 @@ def _parts(q: Quantity) -> int:
 
 # names a relabelling point gives a person: clearly a woman's, clearly a man's (see ``relabels``)
 _RELABEL = {"f": ("Maria", "Olivia", "Sofia"), "m": ("James", "David", "Daniel")}
+# up to how many people a relabelled point renames into every pattern of genders (past it, one at a time)
+_PATTERNED = 4
 
 
 # a word right before a name that makes it part of a longer one: an article, or a capitalised word inside a
@@ -841,11 +860,12 @@ def _in_a_longer_name(text: str, spans: Sequence[tuple[int, int, str]], name: st
     return False
 
 
-def _renamed(text: str, spans: Sequence[tuple[int, int, str]], name: str, new: str) -> str:
-    """``text`` with every place where it names ``name`` (as :func:`names_in` reads them) saying ``new``."""
+def _renamed(text: str, spans: Sequence[tuple[int, int, str]], renames: Mapping[str, str]) -> str:
+    """``text`` with every place where it names a person of ``renames`` (as :func:`names_in` reads them) saying
+    their new name."""
     out, last = [], 0
     for start, end, word in spans:
-        if word == name:
-            out += [text[last:start], new]
+        if word in renames:
+            out += [text[last:start], renames[word]]
             last = end
     return "".join(out) + text[last:]
