@@ -28,8 +28,8 @@ at a point where the task says the first answer fails on which quantity a number
 not where a value stops fitting its role (a count that is not whole there is no question worth asking).
 
 A task may also list *relabelled* points (``Corroboration.relabels``): for word problems, a point where the model
-agreed (or the first question itself, where no point fits the answer), asked again with one person renamed into
-the other gender (a woman's or a man's name, never one given to both). Whom "she" or "the boy" means may change
+agreed (or the first question itself, where no point fits the answer), asked again with its people renamed into
+a pattern of genders (women's or men's names, never one given to both). Whom "she" or "the boy" means may change
 under such names, which no number shows; an answer there that agrees vouches for names of those genders, one that
 disagrees keeps them the model's. They are asked after the rounds, for the first answer and for each precedent,
 at most ``corroboration_probes`` more per entry.
