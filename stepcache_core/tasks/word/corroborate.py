@@ -810,9 +810,15 @@ def _amounts_alike(problem: WordProblem, *texts: str) -> bool:
     the same value there, and two answers agree whoever the step is."""
     values = set(problem.values)
     for text in texts:
+        # one computation written twice in a line is one: a GSM8K annotation beside its expression in another order
+        # ("2/3*222 = <<222*2/3=148>>148"), or a product written "7(10)=<<7*10=70>>70"
         distinct = {
-            (tuple(t for t in c.tokens if isinstance(t, str)), tuple(n.value for n in c.operands), c.result.value)
-            for line in text.splitlines()
+            (
+                (i, tuple(sorted(t for t in c.tokens if isinstance(t, str) and t not in "()"))),
+                tuple(sorted(n.value for n in c.operands)),
+                c.result.value,
+            )
+            for i, line in enumerate(text.splitlines())
             for c in computations(line)
         }
         if values & {result for *_, result in distinct}:

@@ -2038,6 +2038,20 @@ def test_an_agreement_vouches_for_the_genders_only_where_no_two_quantities_are_a
         steps = [Step(0, f"{b} + {c} = {b + c}\n#### {b + c}")]
         assert (pattern(problem) in corroboration.vouched(problem, steps, steps)) is vouches
 
+    # one computation written twice in a line is no coincidence: a GSM8K annotation in another order than its
+    # expression, a product written "2(7)"; two computations that result alike are (the cook's 4 bags of 5 apples
+    # beside 2 boxes of 10), and so is one computed in two lines
+    problem = parse_problem(Request("Ann has 10 stickers and Tom has 7. She gives him 3. How many does Tom have now?"))
+    for text, vouches in (
+        ("Tom has 7 + 3 = <<3+7=10>>10.\n#### 10", False),  # 10 is Ann's quantity
+        ("She has 2/3*9 = <<9*2/3=6>>6 left.\nHe has 7 + 6 = <<7+6=13>>13.\n#### 13", True),
+        ("Twice his: 2(7) = 14 and 2*7 = 14.\n14 - 3 = 11\n#### 11", True),
+        ("He has 2 * 6 = 12 and she has 4 * 3 = 12.\n12 - 3 = 9\n#### 9", False),
+        ("He has 2 * 7 = 14.\nShe has 7 * 2 = 14.\n14 - 3 = 11\n#### 11", False),  # in two lines: two steps
+    ):
+        steps = [Step(0, text)]
+        assert (pattern(problem) in corroboration.vouched(problem, steps, steps)) is vouches, text
+
 
 # names as a careful reader reads them; the name data gives Luca, Claude, Maxime and Einstein no gender (absent, or
 # too rare), and Carol and Kelly none (given to men too, more than 5 in 100)
