@@ -34,7 +34,18 @@ from random import Random
 
 from ...values import Request, Step
 from .adapt import WordAdapter, chain_of
-from .gender import gender_in, gender_of, given_name, pattern, pronoun, readings, regendered, unmatched, unreadable
+from .gender import (
+    gender_in,
+    gender_of,
+    given_name,
+    one_person,
+    pattern,
+    pronoun,
+    readings,
+    regendered,
+    unmatched,
+    unreadable,
+)
 from .numbers import Quantity, quantities, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
@@ -307,7 +318,7 @@ class WordCorroboration:
         out: list[Request] = []
         for turn in range(2):
             for move in moves:
-                free = {k: [n for n in _RELABEL[k] if n not in problem.names and n not in text] for k in ("f", "m")}
+                free = {k: [n for n in _RELABEL[k] if _stranger(n, text, problem.names)] for k in ("f", "m")}
                 renames: dict[str, str] = {}
                 for name, kind in move:
                     if not free[kind]:
@@ -852,6 +863,12 @@ _PATTERNED = 4
 _BEFORE_NAME = re.compile(
     r"(?:\b(?:[Tt]he|an?)|(?<![.!?:;\n]\s)(?<!^)\b[A-Z]\w*|\b(?:Prof|Dr|Mr|Mrs|Ms|Mx|St|Rev|Capt|Gen|Col|Lt|Sgt)\.)\s+$"
 )
+
+
+def _stranger(name: str, text: str, names: Sequence[str]) -> bool:
+    """Whether a relabelled point may give a person ``name``: the question holds it nowhere, nor a name that may be
+    the same person's ("Daniel" beside "Dan": a reader may take the two for one)."""
+    return name not in text and not any(name == n or one_person(name, n) for n in names)
 
 
 def _in_a_longer_name(text: str, spans: Sequence[tuple[int, int, str]], name: str) -> bool:
