@@ -76,18 +76,17 @@ def given_name(name: str) -> bool:
 _HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
 # a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
-# in the same sentence ("his sister Alex", "her husband Sam", "Ann's sister Sue"), with no comma between ("her aunt, Sue and the cook"
-# lists three people)
+# in the same sentence ("his sister Alex", "her husband Sam", "Ann's sister Sue"), with no comma between ("her
+# aunt, Sue and the cook" lists three people)
 _SAID_F = re.compile(
     r"(?:\b(?:Princess|Queen|Mrs|Ms|Miss|Lady|Dame|Madam|Mme|Frau|Señora|Sra|Signora)\.?|\b(?:his|her|my|their|our|a|"
-    r"the|[A-Z]\w*['’]s)\s+(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|fianc[ée]e|"
-    r"stepmother|stepsister|stepdaughter))[ \t]+$"
+    r"the|[A-Z]\w*['’]s)\s+(?:sister|daughter|mother|mom|mum|wife|aunt|niece|granddaughter|grandmother|girlfriend|"
+    r"fianc[ée]e|stepmother|stepsister|stepdaughter))[ \t]+$"
 )
 _SAID_M = re.compile(
     r"(?:\b(?:Prince|King|Mr|Sir|Lord|Herr|Señor|Sr|Signor)\.?|\b(?:his|her|my|their|our|a|the|[A-Z]\w*['’]s)\s+"
-    r"(?:brother|son|"
-    r"father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|stepbrother|stepson))"
-    r"[ \t]+$"
+    r"(?:brother|son|father|dad|husband|uncle|nephew|grandson|grandfather|boyfriend|fianc[ée]|stepfather|"
+    r"stepbrother|stepson))[ \t]+$"
 )
 
 
