@@ -41,8 +41,11 @@ class ValueMap:
         self._map: dict[Fraction, Fraction] = {}
         self._ambiguous: set[Fraction] = set()
         self._options: dict[Fraction, set[Fraction]] = {}
+        self.last: tuple[Fraction, Fraction] | None = None
+        """The last pair added (a result map: the last result computed, old and new)."""
 
     def add(self, old: Fraction, new: Fraction) -> None:
+        self.last = (old, new)
         if old in self._ambiguous:
             if old in self._options:
                 self._options[old].add(new)
@@ -307,7 +310,18 @@ class WordAdapter:
                 return False
             return True
 
+        # a computation the line writes twice (an expression and its GSM8K annotation: "4 - 2 = <<4-2=2>>2") is
+        # re-derived once: its second writing takes the first's values, where its own result (2) would otherwise
+        # shadow the 2 it takes
+        once: dict[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction], tuple[dict[Fraction, Fraction], Fraction]] = {}
         for comp in computations(line):
+            key = written_as(comp)
+            if key in once:
+                same, result = once[key]
+                for n in comp.operands:
+                    edits[(n.start, n.end)] = same[n.value]
+                edits[(comp.result.start, comp.result.end)] = result
+                continue
             values = new_operands(comp)
             _keeps_ratio_side(comp, values)
             operands = [v / 100 if n.percent else v for n, v in zip(comp.operands, values, strict=True)]
@@ -326,12 +340,16 @@ class WordAdapter:
                 edits[(n.start, n.end)] = v
             edits[(comp.result.start, comp.result.end)] = new_result
             results.add(old_result, new_result)
+            pairs_ = {(n.value, v) for n, v in zip(comp.operands, values, strict=True)}
+            if len(pairs_) == len(dict(pairs_)):  # each old operand maps one way (not "10 * 10", a result and a 10)
+                once[key] = (dict(pairs_), new_result)
         final = final_answer(line)
         for num in line_numbers(line):
             if overlaps(num, set(edits)):
                 continue
             if final is not None and final[2] == num.end:  # the final answer is the last result, nothing else
-                value = results.get(num.value)
+                # (an earlier result with its value, "200 / 100 = 2" before "4 - 2 = 2", is not the one it states)
+                value = results.last[1] if results.last and results.last[0] == num.value else results.get(num.value)
                 if value is None:
                     raise _Refused("a final answer that is no result")
                 edits[(num.start, num.end)] = value
@@ -396,6 +414,13 @@ class WordAdapter:
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+def written_as(comp: Computation) -> tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]:
+    """What a computation computes, however written: its operators, its operands in any order (``2/3*222`` and
+    ``222*2/3``; parentheses and an implicit product, ``7(10)``, alike) and its result."""
+    ops = tuple(sorted(t for t in comp.tokens if isinstance(t, str) and t not in "()"))
+    return ops, tuple(sorted(n.value for n in comp.operands)), comp.result.value
 
 
 def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]]:

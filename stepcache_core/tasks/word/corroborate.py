@@ -33,7 +33,7 @@ from itertools import combinations, product
 from random import Random
 
 from ...values import Request, Step
-from .adapt import WordAdapter, chain_of
+from .adapt import WordAdapter, chain_of, written_as
 from .gender import (
     gender_in,
     gender_of,
@@ -823,19 +823,11 @@ def _amounts_alike(problem: WordProblem, *texts: str) -> bool:
     for text in texts:
         # one computation written twice in a line is one: a GSM8K annotation beside its expression in another order
         # ("2/3*222 = <<222*2/3=148>>148"), or a product written "7(10)=<<7*10=70>>70"
-        distinct = {
-            (
-                (i, tuple(sorted(t for t in c.tokens if isinstance(t, str) and t not in "()"))),
-                tuple(sorted(n.value for n in c.operands)),
-                c.result.value,
-            )
-            for i, line in enumerate(text.splitlines())
-            for c in computations(line)
-        }
-        if values & {result for *_, result in distinct}:
+        distinct = {(i, written_as(c)) for i, line in enumerate(text.splitlines()) for c in computations(line)}
+        if values & {result for _, (*_, result) in distinct}:
             return True
-        for a, b in combinations(distinct, 2):
-            if a[2] == b[2] and a[2] not in a[1] and b[2] not in b[1]:
+        for (_, (_, xs, x)), (_, (_, ys, y)) in combinations(distinct, 2):
+            if x == y and x not in xs and y not in ys:
                 return True
     return False
 

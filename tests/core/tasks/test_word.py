@@ -171,6 +171,37 @@ def test_a_names_only_variant_keeps_the_numbers_as_the_answer_wrote_them(make_en
     assert len(backend.calls) == 1
 
 
+SLIDES = (
+    "The big slide is {a} yards long and people slide down at {b} yards a minute. The small slide is {c} yards long "
+    "and people slide down at {d} yards a minute. How much longer does a ride on the big slide take?"
+)
+
+
+def _slides(a: int, b: int, c: int, d: int) -> str:
+    big, small = a // b, c // d
+    return (
+        f"The big slide takes {a} / {b} = <<{a}/{b}={big}>>{big} minutes.\n"
+        f"The small slide takes {c} / {d} = <<{c}/{d}={small}>>{small} minutes.\n"
+        f"It takes {big} minutes - {small} minutes = <<{big}-{small}={big - small}>>{big - small} minutes longer.\n"
+        f"#### {big - small}"
+    )
+
+
+@pytest.mark.parametrize("numbers", [(320, 80, 300, 100), (300, 60, 240, 80), (260, 65, 100, 50)])
+def test_a_result_equal_to_what_it_takes_is_re_derived(make_engine, numbers):
+    """Class: a computation whose result equals a number it takes ("4 - 2 = 2"), written as an expression and its
+    GSM8K annotation in one line, in an answer whose final result also equals an earlier one (GSM-Symbolic's
+    template 87). The annotation's 2 was read after the expression's result 2 had been recorded, so the 2 it
+    takes had two sources; and the final "#### 2" named two results. A computation written twice in a line is
+    now re-derived once, and the final answer is the last result."""
+    engine, backend = make_engine([_slides(260, 65, 200, 100)])
+    assert engine.run(Request(SLIDES.format(a=260, b=65, c=200, d=100))).trace.verified
+    a, b, c, d = numbers
+    out = engine.run(Request(SLIDES.format(a=a, b=b, c=c, d=d)))
+    assert out.trace.path == "reuse" and out.text == _slides(a, b, c, d), out.trace.notes
+    assert len(backend.calls) == 1
+
+
 def test_role_changes_are_refused_and_the_model_answers(make_engine):
     q1, a1 = shop("Maria", 3, 12, 50)
     q2, a2 = shop("Maria", 5, 12, 50)  # the change would be 50 - 60: negative
