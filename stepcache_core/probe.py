@@ -145,6 +145,10 @@ class Prober:
                 points: dict[str, tuple[Prepared, list[Prepared]]] = {}
                 for stored, point in agreed:
                     points.setdefault(stored.entry_id, (stored, []))[1].append(point)
+                for stored, at in points.values():
+                    # and last, its own question: where a point the model agreed at vouches for no pattern (a result
+                    # there equals a quantity), the first numbers may
+                    at.append(stored)
                 if not asked:
                     # no second point fits the first answer's roles, so none was asked: its own question, where the
                     # answer is the model's, is where the names are relabelled (not where the model was asked a point

@@ -291,6 +291,29 @@ def test_the_probes_keep_a_count_of_the_people_the_question_names():
     assert any("12 pies" not in p.prompt for p in varied)
 
 
+def test_the_probes_say_a_count_said_again_once_and_keep_hours_on_the_clock():
+    """Class: a count the question says twice, in digits and by a birth word ("her 5 grandchildren. They're
+    quintuplets"), and hours of a 12-hour clock ("from 3 PM to 8 PM"). The probes said "7 grandchildren. They're
+    quintuplets" (GSM-Symbolic template 23), or "they're sextuplets" beside 10, and "from 12 PM to 35 PM"
+    (template 89): questions about nothing, which the model could not answer. A birth word says its number's new
+    value at every point (as a word it can say, 2 to 8), an hour stays one from 3 to 11 o'clock, and the points
+    a few steps away move each hour a few hours."""
+    knit = (
+        "Emily knits for her 5 grandchildren. They're quintuplets, so they're all the same size. Each outfit takes 3 "
+        "skeins for a sweater and 10 for mittens. How many skeins does she need?"
+    )
+    probes = WordCorroboration().probes(Request(knit), parse_problem(Request(knit)))
+    assert len(probes) >= 24
+    for probe in probes:
+        count, born, *_ = parse_problem(probe).quantities
+        assert count.value == born.value and born.text in ("triplets", "quadruplets", "sextuplets", "septuplets", "octuplets")
+    limo = "Ann hires a limousine from 3 PM to 8 PM at $40 an hour, and pays a $9 booking fee. How much does Ann pay?"
+    probes = WordCorroboration().probes(Request(limo), parse_problem(Request(limo)))
+    spans = [tuple(q.value for q in parse_problem(p).quantities[:2]) for p in probes]
+    assert len(spans) >= 24 and all(3 <= a <= 11 and 3 <= b <= 11 for a, b in spans)
+    assert sum(b > a for a, b in spans) >= len(spans) // 3
+
+
 def test_a_model_that_fails_during_the_probe_changes_nothing(caplog):
     """Class: the model raises during the probe (down, timed out). Logged, the entry stays as it was, and the
     next requests are served as before."""

@@ -16,14 +16,14 @@ over 100%, a comparison whose outcome flips, or a number whose source cannot be 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
 from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
-from .numbers import quantities, to_fraction, write_number, write_words
+from .numbers import half_of_day, quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
@@ -96,11 +96,13 @@ def fraction_pairs(old: WordProblem, new: WordProblem) -> tuple[dict[_Pair, _Pai
     return {k: v for k, v in pairs.items() if k not in clashes}, clashes
 
 
-def question_map(old: WordProblem, new: WordProblem) -> ValueMap:
+def question_map(old: WordProblem, new: WordProblem, keep: Container[int] | None = None) -> ValueMap:
     """The question's quantities, slot by slot (with a percentage's share, and a unit fraction's divisor: "half"
-    to "one third" divides by 3 where it divided by 2)."""
+    to "one third" divides by 3 where it divided by 2); ``keep``: only the quantities of these indices."""
     m = ValueMap()
-    for a, b in zip(old.quantities, new.quantities, strict=False):
+    for i, (a, b) in enumerate(zip(old.quantities, new.quantities, strict=False)):
+        if keep is not None and i not in keep:
+            continue
         m.add(a.value, b.value)
         if a.value.denominator != 1:
             if a.value == b.value:  # the same fraction: its parts stay what they were (unless mapped otherwise)
@@ -211,18 +213,28 @@ class WordAdapter:
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
             raise _Refused("a quantity no computation takes")
+        hours = _hours(old, new, steps) if old.values != new.values else None
         questions = question_map(old, new)
         results = ValueMap()
-        out = [self._line(step, old, new, questions, results, lenient) for step in steps]
+        out = [self._line(step, old, new, questions, results, lenient, hours) for step in steps]
         _keeps_choices(steps, out)
         return out
 
     def _line(
-        self, step: Step, old: WordProblem, new: WordProblem, questions: ValueMap, results: ValueMap, lenient: _Pick | None
+        self,
+        step: Step,
+        old: WordProblem,
+        new: WordProblem,
+        everything: ValueMap,
+        results: ValueMap,
+        lenient: _Pick | None,
+        hours: _Hours | None = None,
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
-        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`)."""
+        it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`); ``hours``: the
+        question's hours of the clock that move, which a computation takes only as the span between two."""
         line = step.text
+        questions = everything  # the quantities a number of the line may be (in a computation: see ``hours``)
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
         constants = named_constants(_unslotted(line, old), _unslotted(old.prompt, old)) & named_constants(
             _unslotted(line, new), _unslotted(new.prompt, new)
@@ -315,6 +327,8 @@ class WordAdapter:
         # shadow the 2 it takes
         once: dict[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction], tuple[dict[Fraction, Fraction], Fraction]] = {}
         for comp in computations(line):
+            if hours is not None:
+                questions = hours.table(comp)
             key = written_as(comp)
             if key in once:
                 same, result = once[key]
@@ -343,6 +357,7 @@ class WordAdapter:
             pairs_ = {(n.value, v) for n, v in zip(comp.operands, values, strict=True)}
             if len(pairs_) == len(dict(pairs_)):  # each old operand maps one way (not "10 * 10", a result and a 10)
                 once[key] = (dict(pairs_), new_result)
+        questions = everything
         final = final_answer(line)
         for num in line_numbers(line):
             if overlaps(num, set(edits)):
@@ -473,6 +488,46 @@ def _keeps_ratio_side(comp: Computation, values: Sequence[Fraction]) -> None:
         before, after = a.value - b.value, new[id(a)] - new[id(b)]
         if before * after < 0:
             raise _Refused(f"{a.value} / {b.value} crosses 1")
+
+
+class _Hours:
+    """The hours of the clock a re-derivation moves (see :func:`_hours`): a span between two of them ("7 - 3 = 4
+    hours") takes the hours, any other computation the question's other quantities."""
+
+    def __init__(self, old: WordProblem, new: WordProblem, halves: dict[Fraction, str], indices: set[int]) -> None:
+        self.halves = halves
+        self._span = question_map(old, new, indices)
+        self._rest = question_map(old, new, set(range(len(old.quantities))) - indices)
+
+    def spans(self, comp: Computation) -> bool:
+        """Whether ``comp`` is the span between two hours of one half of the day."""
+        toks = comp.tokens
+        if len(toks) != 3 or toks[1] != "-":
+            return False
+        ends = [t for t in (toks[0], toks[2]) if isinstance(t, Num) and not t.percent and t.value in self.halves]
+        return len(ends) == 2 and len({self.halves[t.value] for t in ends}) == 1
+
+    def table(self, comp: Computation) -> ValueMap:
+        return self._span if self.spans(comp) else self._rest
+
+
+def _hours(old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> _Hours | None:
+    """The hours of the clock the question moves ("from 3 PM to 7 PM": see :func:`~.numbers.half_of_day`), or
+    ``None``. Refuse where a computation takes one other than as the span between two hours of one half of the day
+    ("7 - 3 = 4 hours"): added to a duration ("starts at 3 PM and lasts 5 hours", 3 + 5 = 8) it may pass 12, where
+    the clock starts again and the re-derived hour is no hour. A number of the answer is an hour by its value; one
+    that another quantity shares ("3 PM" and "thrice") is the hour in a span, and the other quantity elsewhere."""
+    halves = [half_of_day(old.prompt, q) for q in old.quantities]
+    if not any(h is not None and a != b for h, a, b in zip(halves, old.values, new.values, strict=True)):
+        return None
+    indices = {i for i, h in enumerate(halves) if h is not None}
+    found = _Hours(old, new, {old.values[i]: h[0] for i, h in enumerate(halves) if h is not None}, indices)
+    shared = {q.value for i, q in enumerate(old.quantities) if i not in indices}
+    for step in steps:
+        for comp in computations(step.text):
+            if not found.spans(comp) and any(n.value in found.halves and n.value not in shared for n in comp.operands):
+                raise _Refused("an hour of the clock taken otherwise than as the span between two hours")
+    return found
 
 
 def _keeps_precision(value: Fraction, like: str) -> bool:

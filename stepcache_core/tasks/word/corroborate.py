@@ -46,7 +46,7 @@ from .gender import (
     unmatched,
     unreadable,
 )
-from .numbers import Quantity, quantities, write_number, write_words
+from .numbers import Quantity, half_of_day, quantities, restates, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
 from .verify import named_constants, people_counted
@@ -160,7 +160,9 @@ class WordCorroboration:
             # a 0 hides what it multiplies ("0 hens" hides the legs each hen has): the agreement says nothing of
             # the other slots either
             return frozenset()
-        counts = Counter(problem.values)
+        # a word that restates a number ("5 grandchildren. They're quintuplets") is that number said again
+        echoes = _restated(problem, problem.quantities)
+        counts = Counter(v for q, v in zip(problem.quantities, problem.values, strict=True) if q.start not in echoes)
         # a named fraction is the question's own fraction word ("a quarter" names 1/4): the slot, not another number
         named = {c for c in named_constants(problem.prompt, ours, theirs) if c.denominator == 1}
         others = named | _results(ours) | _results(theirs)
@@ -169,7 +171,7 @@ class WordCorroboration:
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
-        if len(counts) == len(problem.values) and not _amounts_alike(problem, ours, theirs) and not unreadable(problem):
+        if len(counts) == counts.total() and not _amounts_alike(problem, ours, theirs) and not unreadable(problem):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
             # values: no two quantities alike (two people with 10 stickers each trade them unseen), nor an amount
             # computed alike to a quantity or another one (the cook's 4 bags of 5 apples beside James's 20), and
@@ -268,6 +270,8 @@ class WordCorroboration:
         # then with the numbers in words too
         out = _reversed(request, problem)
         out += _points(request, problem, digits, rng, n) if digits else []
+        # (a word that restates a number in digits follows it at every point: see ``_restated``)
+        words = [q for q in words if q.start not in _restated(problem, digits)]
         out += _points(request, problem, digits + words, rng, n) if words else []
         slots = digits + words
         if len({q.value for q in slots}) < len(slots):
@@ -623,12 +627,27 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
     if _coincide(list(moved.values()), [q for i, q in enumerate(problem.quantities) if values[i] == problem.values[i]]):
         return []
     slots = [problem.quantities[i] for g in groups for i in g]
-    written = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
+    echoes = _restated(problem, slots)
+    echoed = [q for q in problem.quantities if q.start in echoes]
+    written: list[str | None] = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
+    written += [write_words(values[problem.quantities.index(echoes[q.start])], q.text) for q in echoed]
     if any(w is None for w in written):
         return []
-    probe = _substituted(text, slots, written)
+    probe = _substituted(text, slots + echoed, written)
     prompt = request.prompt.replace(text, probe) if request.key_text is not None else probe
     return [replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)]
+
+
+def _restated(problem: WordProblem, slots: Sequence[Quantity]) -> dict[int, Quantity]:
+    """The words of ``problem`` that restate a number in digits of ``slots`` ("her 5 grandchildren. They're
+    quintuplets": :func:`~.numbers.restates`), each by where it starts, with that number: at a point the word
+    says the number's new value, never one of its own ("10 grandchildren. They're sextuplets" asks nothing)."""
+    out: dict[int, Quantity] = {}
+    for q in problem.quantities:
+        said = next((d for d in slots if d.kind != "word" and d.value == q.value), None) if restates(q) else None
+        if said is not None:
+            out[q.start] = said
+    return out
 
 
 def _points(
@@ -653,6 +672,8 @@ def _points(
     def key(q: Quantity) -> object:
         return q.start if split else q.value
 
+    echoes = _restated(problem, slots)
+    slots = [q for q in slots if q.start not in echoes]
     firsts = list({key(q): q for q in slots}.values())
     for attempt in range(8 * n):
         drawn = {key(q): _draw(q, rng, attempt, _cap(text, q), near=near) for q in firsts}
@@ -663,10 +684,11 @@ def _points(
             continue
         if _coincide([(q, drawn[key(q)]) for q in firsts], [q for q in problem.quantities if q not in slots]):
             continue
-        written = [_written(q, drawn[key(q)]) for q in slots]
+        echoed = [q for q in problem.quantities if q.start in echoes]
+        written = [_written(q, drawn[key(q)]) for q in slots] + [_written(q, drawn[key(echoes[q.start])]) for q in echoed]
         if any(w is None for w in written):
             continue  # a value the question's words cannot say ("seven" as 3/4)
-        probe = _substituted(text, slots, written)
+        probe = _substituted(text, slots + echoed, written)
         if probe in seen:
             continue
         seen.add(probe)
@@ -759,7 +781,10 @@ _PER = re.compile(r"\s*(day|hour|month|week|minute|second)s?\s+(?:a|an|per|each|
 
 def _cap(text: str, q: Quantity) -> Fraction | None:
     """The most ``q`` may be at a point that is still a question to ask: "5 days a week" stays under 7 days, "8
-    hours a day" under 24 (a model asked about "13 days a week" answers nothing a check can read)."""
+    hours a day" under 24, "3 PM" under 12 (a model asked about "13 days a week" answers nothing a check can
+    read)."""
+    if half_of_day(text, q) is not None:  # an hour of one half of the day stays one: "from 3 PM to 7 PM"
+        return Fraction(12)
     m = _PER.match(text, q.end)
     if m is None or q.kind not in ("digits", "word"):
         return None
@@ -771,6 +796,8 @@ def _draw(q: Quantity, rng: Random, attempt: int, cap: Fraction | None = None, *
     """Another value for ``q``: a multiple, a step away, or anywhere from half to twice it, in its grain (``near``:
     always a step away); under ``cap`` when there is one."""
     if cap is not None:
+        if near and 3 <= q.value < cap:  # a step away, within the cap ("from 5 PM to 11 PM": 4 PM to 10 PM)
+            return Fraction(min(max(int(q.value) + rng.choice((-3, -2, -1, 1, 2, 3)), 3), int(cap) - 1))
         return Fraction(rng.randint(3, max(int(cap) - 1, 3)))
     v = q.value
     if q.kind == "word":  # another count or multiplier from 3 to 12, another fraction under 1

@@ -11,7 +11,7 @@ from ...values import Verdict
 from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import one_person, pronoun, written_otherwise
-from .numbers import Quantity
+from .numbers import Quantity, half_of_day
 from .parse import WordProblem
 
 __all__ = ["WordGate"]
@@ -60,6 +60,9 @@ class WordGate:
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (reason := _unread(new.prompt, new.quantities)) is not None:
             return Verdict(False, reason)
+        if moved and _BRANCH.search(_without_hours(old.prompt, old.quantities)):
+            # the first question's own hours: "12 PM" where the new one says "3 PM" (the rest of the text is alike)
+            return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
         return Verdict.passed()
@@ -106,7 +109,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
     ``None``. Read once per question: the gate weighs every candidate entry against the same one."""
     if _thresholds(prompt) or any(_compared(prompt, q) for q in quantities):
         return "the question sets a threshold the new numbers may cross"
-    if _BRANCH.search(prompt) or _RULES.search(prompt) or _compares_in_a_condition(prompt):
+    if _BRANCH.search(_without_hours(prompt, quantities)) or _RULES.search(prompt) or _compares_in_a_condition(prompt):
         return "the answer may take another branch when the numbers compare otherwise"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
@@ -122,6 +125,17 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         # stays text of the template, and may be a limit the moved numbers cross
         return "the question states a number in words the task does not read"
     return None
+
+
+def _without_hours(prompt: str, quantities: tuple[Quantity, ...]) -> str:
+    """``prompt`` with each hour of one half of the day blanked out ("from 3 PM to 7 PM": see
+    :func:`~.numbers.half_of_day`): the span between two such hours is their difference, and the word adapter moves
+    an hour only there (where it is added to a duration, "starts at 3 PM and lasts 5 hours", the clock may start
+    again past 12, and the adapter refuses). Any other time of day stays, as a branch."""
+    for q in reversed(quantities):
+        if (hour := half_of_day(prompt, q)) is not None:
+            prompt = prompt[: q.start] + " " * (hour[1] - q.start) + prompt[hour[1] :]
+    return prompt
 
 
 def _thresholds(prompt: str) -> bool:

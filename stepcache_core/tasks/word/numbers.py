@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-__all__ = ["Quantity", "quantities", "to_fraction", "write_number", "write_words"]
+__all__ = ["Quantity", "half_of_day", "quantities", "restates", "to_fraction", "write_number", "write_words"]
 
 _ONES = {
     "one": 1,
@@ -48,6 +48,16 @@ _ORDINALS.update({"eighth": 8, "ninth": 9, "tenth": 10, "thirds": 3, "quarters":
 _ORDINALS.update({"sixths": 6, "sevenths": 7, "eighths": 8, "ninths": 9, "tenths": 10})
 _MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "thrice": 3, "quadruple": 4}
 _GROUPS = {"dozen": 12, "dozens": 12, "score": 20, "pair": 2, "pairs": 2}
+# children of one birth, said by how many they are ("They're quintuplets" beside "her 5 grandchildren")
+_BIRTHS = {
+    "twins": 2,
+    "triplets": 3,
+    "quadruplets": 4,
+    "quintuplets": 5,
+    "sextuplets": 6,
+    "septuplets": 7,
+    "octuplets": 8,
+}
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _WORD = "|".join(sorted(_ONES, key=len, reverse=True))
@@ -60,6 +70,7 @@ _TOKEN = re.compile(
     rf"|(?P<half>\bhalf\b)"
     rf"|(?P<mult>\b(?:{'|'.join(_MULTIPLES)})\b)"
     rf"|(?P<group>\b(?:a\s+)?(?:{'|'.join(_GROUPS)})\b)"
+    rf"|(?P<births>\b(?:{'|'.join(_BIRTHS)})\b)"
     rf"|(?P<word>\b(?:{_WORD})(?:[\s-](?:{_WORD}))?\b)",
     re.IGNORECASE,
 )
@@ -94,7 +105,7 @@ def _word_value(text: str) -> Fraction | None:
 @lru_cache(maxsize=4096)
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Every quantity of ``text``, in order. A number word becomes a quantity only where it counts something
-    ("three apples", "twice as many", "half of", "a dozen"). The word "one" is not one: it names a single thing
+    ("three apples", "twice as many", "half of", "a dozen", "they're triplets"). The word "one" is not one: it names a single thing
     ("one of them", "in one week", "hire one bookkeeper"), and another count would change the words around it
     too ("two weeks"); nor is a unit after "per" ("$18 per dozen"). Both stay text of the question's template."""
     found: list[Quantity] = []
@@ -127,11 +138,33 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             if re.search(rf"(?:\bper|\bfor|\d|\b(?:{_WORD}))\s+$", before, re.I):
                 continue  # "$18 per dozen", "2 dozen eclairs", "15 for a pair of booties": a unit, not a count
             found.append(Quantity(Fraction(_GROUPS[raw.lower().split()[-1]]), m.start(), m.end(), raw, "word"))
+        elif m.group("births"):
+            found.append(Quantity(Fraction(_BIRTHS[raw.lower()]), m.start(), m.end(), raw, "word"))
         elif m.group("word"):
             counted = _word_value(raw)
             if counted is not None and counted != 1:
                 found.append(Quantity(counted, m.start(), m.end(), raw, "word"))
     return tuple(found)
+
+
+# the half of the day an hour is said in, on a 12-hour clock ("3 PM", "11 a.m.")
+_HALF = re.compile(r"\s*([ap])\.?m\.?(?!\w)", re.IGNORECASE)
+
+
+def half_of_day(text: str, q: Quantity) -> tuple[str, int] | None:
+    """``("a", end)`` or ``("p", end)`` where ``q``, a quantity of ``text``, is a whole hour 1 to 11 of a 12-hour clock
+    said without minutes ("from 3 PM to 7 PM", "at 11 a.m."; ``end``: where "PM" ends): hours of one half of the
+    day, two of which are as many hours apart as their difference. ``None`` for any other quantity, and for any
+    other time of day: "12 PM" (noon comes before 1 PM), "7:30 PM", "at 18h"."""
+    m = _HALF.match(text, q.end)
+    plain = q.kind == "digits" and q.value.denominator == 1 and 1 <= q.value <= 11 and text[q.start - 1 : q.start] != ":"
+    return (m.group(1).lower(), m.end()) if m is not None and plain else None
+
+
+def restates(q: Quantity) -> bool:
+    """Whether ``q`` is a count in words that a question states beside the number it restates: children of one
+    birth ("her 5 grandchildren. They're quintuplets"). It moves with that number, never on its own."""
+    return q.kind == "word" and q.text.lower() in _BIRTHS
 
 
 def write_number(value: Fraction, like: str) -> str:
@@ -186,6 +219,11 @@ def write_words(value: Fraction, like: str) -> str | None:
         ordinal = names[bottom] if top == 1 else ("halves" if bottom == 2 else names[bottom] + "s")
         words = f"{_SMALL[top]}{frac.group(1) or ' '}{ordinal}"
         return words[0].upper() + words[1:] if like[0].isupper() else words
+    if like.lower() in _BIRTHS:  # "quintuplets" -> "triplets"
+        births = {v: k for k, v in _BIRTHS.items()}
+        if value not in births:
+            return None
+        return births[int(value)].capitalize() if like[0].isupper() else births[int(value)]
     if like.lower() in _MULTIPLES:  # "twice" -> "three times"
         said = write_words(value, "two times")
         return None if said is None else (said[0].upper() + said[1:] if like[0].isupper() else said)

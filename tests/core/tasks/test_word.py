@@ -18,7 +18,7 @@ from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks import builtin_tasks, word_problem_task
 from stepcache_core.tasks.word.gate import WordGate
-from stepcache_core.tasks.word.numbers import quantities, write_number
+from stepcache_core.tasks.word.numbers import half_of_day, quantities, write_number, write_words
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import computations, final_answer
 from stepcache_core.tasks.word.verify import WordVerifier
@@ -77,6 +77,31 @@ def shop(name: str, n: int, p: int, b: int) -> tuple[str, str]:
 )
 def test_quantities_in_every_written_form(text, values):
     assert [q.value for q in quantities(text)] == [Fraction(v) for v in values]
+
+
+def test_children_of_one_birth_are_a_count_said_again():
+    """Class: a count said by the word for children of one birth ("her 5 grandchildren. They're quintuplets"): it
+    is the count said again, and is written back as the word for another count, or not at all."""
+    q = quantities("Emily knits for her 5 grandchildren. They're quintuplets, so they're all the same size.")
+    assert [(x.value, x.kind) for x in q] == [(5, "digits"), (5, "word")]
+    assert write_words(Fraction(3), "quintuplets") == "triplets" and write_words(Fraction(2), "Triplets") == "Twins"
+    assert write_words(Fraction(9), "twins") is None and write_words(Fraction(5, 2), "twins") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("from 3 PM to 7 PM", ["p", "p"]),
+        ("opens at 9 a.m. and closes at 11 am", ["a", "a"]),
+        ("from 12 PM to 3 PM", [None, "p"]),  # noon comes before 1 PM
+        ("from 7:30 PM to 9 PM", [None, None, "p"]),  # minutes: another kind of time
+        ("5 amps and 3 pmol", [None, None]),
+    ],
+)
+def test_hours_of_one_half_of_the_day(text, hours):
+    """Class: an hour of a 12-hour clock, whole, 1 to 11 and without minutes: two of one half of the day are as
+    many hours apart as their difference."""
+    assert [h and h[0] for h in (half_of_day(text, q) for q in quantities(text))] == hours
 
 
 def test_numbers_are_written_back_as_they_were():
@@ -404,6 +429,58 @@ def test_counts_in_words_are_rewritten_in_words(make_engine):
     out = _reused(make_engine, answer, q.format(n=950, share="one fifth"), q.format(n=870, share="two thirds"))
     assert "She spends two thirds of $870: 870 × 2/3 = 580 dollars." in out.text and out.text.endswith("#### 580")
     assert out.trace.backend_calls == 0
+
+
+KNIT = (
+    "Emily knits for her {n} grandchildren. They're {born}, so they're all the same size. Each outfit takes {s} "
+    "skeins for a sweater and {m} for mittens. How many skeins does she need?"
+)
+KNIT_ANSWER = "One outfit takes 3 + 10 = <<3+10=13>>13 skeins.\nAll of them take 5 * 13 = <<5*13=65>>65 skeins.\n#### 65"
+
+
+def test_a_count_said_again_by_a_birth_word_moves_with_it(make_engine):
+    """Class: a count the question says twice, in digits and as children of one birth ("5 grandchildren. They're
+    quintuplets"). The two move together, and the answer follows them; where the new question says two counts
+    ("4 grandchildren. They're triplets") which one a step takes cannot be told, and the model answers."""
+    first = KNIT.format(n=5, born="quintuplets", s=3, m=10)
+    out = _reused(make_engine, KNIT_ANSWER, first, KNIT.format(n=4, born="quadruplets", s=6, m=9))
+    assert out.trace.backend_calls == 0 and out.text.endswith("#### 60") and "4 * 15 = <<4*15=60>>60" in out.text
+    out = _reused(make_engine, KNIT_ANSWER, first, KNIT.format(n=4, born="triplets", s=6, m=9))
+    assert out.trace.backend_calls == 1 and out.text == "#### 0"
+
+
+LIMO = (
+    "{name} hires a limousine from {a} PM to {b} PM at ${p} an hour. The tip is thrice the hourly rate. How much does {name} pay?"
+)
+LIMO_ANSWER = (
+    "The ride lasts 8 - 3 = <<8-3=5>>5 hours.\nThe hours cost 5 * 40 = <<5*40=200>>200 dollars.\n"
+    "The tip is 40 * 3 = <<40*3=120>>120 dollars.\nIn all: 200 + 120 = <<200+120=320>>320 dollars.\n#### 320"
+)
+MOVIE = "{name} puts on a film at {a} PM. It lasts {s} hours. At what hour does {name} leave?"
+
+
+def test_hours_of_one_half_of_the_day_move_only_as_the_span_between_two(make_engine):
+    """Class: hours of a 12-hour clock ("from 3 PM to 7 PM"). The span between two of one half of the day is their
+    difference, and re-derives ("9 - 4"), even where an hour shares its value with another quantity ("3 PM" and
+    "thrice": the span takes the hour, the tip the multiplier). An hour added to a duration ("starts at 9 PM and
+    lasts 5 hours") passes 12, where the clock starts again: never re-derived (the gate lets it through, the
+    adapter refuses); nor a question at 12 PM."""
+    first = LIMO.format(name="Ann", a=3, b=8, p=40)
+    out = _reused(make_engine, LIMO_ANSWER, first, LIMO.format(name="Ann", a=4, b=9, p=30))
+    assert out.trace.backend_calls == 0 and out.text.endswith("#### 240") and "9 - 4 = <<9-4=5>>5" in out.text
+    assert "30 * 3 = <<30*3=90>>90" in out.text
+    out = _reused(make_engine, LIMO_ANSWER, first, LIMO.format(name="Ann", a=12, b=5, p=40))
+    assert out.trace.backend_calls == 1
+    watch = "The film ends at 3 + 5 = <<3+5=8>>8 PM.\n#### 8"
+    assert (
+        WordGate()
+        .compatible(
+            parse_problem(Request(MOVIE.format(a=3, s=5, name="Ann"))), parse_problem(Request(MOVIE.format(a=9, s=5, name="Ann")))
+        )
+        .ok
+    )
+    out = _reused(make_engine, watch, MOVIE.format(a=3, s=5, name="Ann"), MOVIE.format(a=9, s=5, name="Ann"))
+    assert out.trace.backend_calls == 1 and out.text == "#### 0"
 
 
 def test_a_small_number_written_as_the_question_wrote_it_follows_its_slot(make_engine):

@@ -2736,3 +2736,73 @@ def test_a_cap_said_as_a_unit_of_measure_is_never_re_derived(case):
     asks = [(question.format(p=4, name=names[i], g=g), Fraction(billed(g), 100) * 4) for i, g in enumerate(grid)]
     _, wrong = tally(engine, asks)
     assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ hours of a 12-hour clock
+def limo_answer(v: dict[str, int]) -> str:
+    """The span between two hours of the afternoon (from noon: as many hours as the later one), its cost, and a
+    booking fee."""
+    a, b, p, f = v["a"], v["b"], v["p"], v["f"]
+    if a == 12:
+        hours, first = b, f"From noon to {b} PM is {b} hours."
+    else:
+        hours, first = b - a, f"The ride lasts {b} - {a} = <<{b}-{a}={b - a}>>{b - a} hours."
+    cost = hours * p
+    return (
+        f"{first}\nThe hours cost {hours} * {p} = <<{hours}*{p}={cost}>>{cost} dollars.\n"
+        f"With the fee: {cost} + {f} = <<{cost}+{f}={cost + f}>>{cost + f} dollars.\n#### {cost + f}"
+    )
+
+
+def film_answer(v: dict[str, int]) -> str:
+    """The hour a film ends on a 12-hour clock: past 12 it starts again."""
+    end = v["a"] + v["s"]
+    if end <= 12:
+        return f"The film ends at {v['a']} + {v['s']} = <<{v['a']}+{v['s']}={end}>>{end} PM.\n#### {end}"
+    return (
+        f"{v['a']} + {v['s']} = <<{v['a']}+{v['s']}={end}>>{end} hours past noon.\nOn the clock that is {end} - 12 = "
+        f"<<{end}-12={end - 12}>>{end - 12} AM.\n#### {end - 12}"
+    )
+
+
+CLOCKS = {
+    "span": (
+        "{name} hires a limousine from {a} PM to {b} PM at ${p} an hour, and pays a ${f} booking fee. How much does {name} pay?",
+        "a b p f",
+        limo_answer,
+        [
+            dict(a=3, b=8, p=40, f=3),  # the fee shares the first hour's value
+            dict(a=4, b=9, p=30, f=5),
+            dict(a=12, b=5, p=40, f=6),
+            dict(a=5, b=11, p=20, f=4),
+            dict(a=6, b=10, p=50, f=7),
+            dict(a=2, b=7, p=60, f=9),
+        ],
+    ),
+    "an hour and a duration": (
+        "{name} puts on a film at {a} PM. It lasts {s} hours. At what hour does {name} leave?",
+        "a s",
+        film_answer,
+        [dict(a=3, s=5), dict(a=2, s=4), dict(a=4, s=3), dict(a=9, s=5), dict(a=8, s=6), dict(a=7, s=5)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLOCKS))
+def test_hours_of_a_12_hour_clock_move_only_as_a_span_between_two(case):
+    """Class: hours of a 12-hour clock ("from 3 PM to 8 PM", "at 9 PM"). The span between two hours of one half of
+    the day is their difference wherever they move (1 to 11); from 12 PM it is not, and an hour plus a duration
+    passes 12, where the clock starts again (9 PM + 5 hours is 2 AM): a model that is always right, a grid with
+    each, no served answer wrong. Spans are served."""
+    question, read, answer, asks = CLOCKS[case]
+
+    def model(spec: GenerationSpec) -> str:
+        return answer(_values(read, spec.prompt))
+
+    names = itertools.cycle(["Anna", "Bruno", "Clara", "Dora", "Emil"])
+    served, wrong = tally(
+        engine_for(model, probes=3),
+        [(question.format(name=next(names), **v), final_answer(answer(v))[0]) for v in asks],  # type: ignore[index]
+    )
+    assert wrong == 0
+    assert served >= (2 if case == "span" else 0)
