@@ -231,7 +231,8 @@ class Prober:
         contrast = getattr(corroboration, "contrast", None)
         ambiguous = getattr(corroboration, "ambiguous", None)
         cached: list[Step] | None = None
-        best, fitting = -1, 0
+        best: tuple[int, int] = (-1, -1)
+        fitting = 0
         for probe, run in self._points(prep, old, corroboration.probes(prep.request, prep.problem), asked):
             cached = cached if cached is not None else list(self._verification.segment(profile, entry.output))
             varied = corroboration.missing(
@@ -263,7 +264,9 @@ class Prober:
             varied = corroboration.vouching(old, probe.problem, cached) & varied
             if not varied:
                 continue
-            score = contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0
+            # the point that vouches for most (a span on the side no agreeing answer reached yet), then the one
+            # that contrasts most
+            score = (len(varied), contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0)
             if chosen is None or score > best:
                 chosen, best = (probe, adapted, varied), score
             fitting += 1
