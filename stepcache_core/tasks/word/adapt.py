@@ -213,7 +213,7 @@ class WordAdapter:
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
             raise _Refused("a quantity no computation takes")
-        hours = _hours(old, new, steps) if old.values != new.values else None
+        hours = _hours(old, new, steps, self.shares) if old.values != new.values else None
         questions = question_map(old, new)
         results = ValueMap()
         out = [self._line(step, old, new, questions, results, lenient, hours) for step in steps]
@@ -511,12 +511,15 @@ class _Hours:
         return self._span if self.spans(comp) else self._rest
 
 
-def _hours(old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> _Hours | None:
+def _hours(old: WordProblem, new: WordProblem, steps: Sequence[Step], read: bool) -> _Hours | None:
     """The hours of the clock the question moves ("from 3 PM to 7 PM": see :func:`~.numbers.half_of_day`), or
     ``None``. Refuse where a computation takes one other than as the span between two hours of one half of the day
     ("7 - 3 = 4 hours"): added to a duration ("starts at 3 PM and lasts 5 hours", 3 + 5 = 8) it may pass 12, where
-    the clock starts again and the re-derived hour is no hour. A number of the answer is an hour by its value; one
-    that another quantity shares ("3 PM" and "thrice") is the hour in a span, and the other quantity elsewhere."""
+    the clock starts again and the re-derived hour is no hour. A number of the answer is an hour by its value. One
+    that another quantity shares ("3 PM" and "thrice", "8 AM" and "octuplets") is ambiguous; ``read`` (where numbers
+    are corroborated, as a half's ``1 ÷ 2``: see :class:`WordAdapter`) reads it as the hour in a span and the other
+    quantity elsewhere, which an answer at a point where the two part agrees with only where that is so (an answer
+    that takes "8 AM - 2 hours" disagrees there)."""
     halves = [half_of_day(old.prompt, q) for q in old.quantities]
     if not any(h is not None and a != b for h, a, b in zip(halves, old.values, new.values, strict=True)):
         return None
@@ -527,6 +530,8 @@ def _hours(old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> _Hours 
         for comp in computations(step.text):
             if not found.spans(comp) and any(n.value in found.halves and n.value not in shared for n in comp.operands):
                 raise _Refused("an hour of the clock taken otherwise than as the span between two hours")
+            if not read and any(n.value in found.halves and n.value in shared for n in comp.operands):
+                raise _Refused("an hour of the clock shares its value with another quantity", ambiguous=True)
     return found
 
 

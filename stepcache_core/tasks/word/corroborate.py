@@ -638,15 +638,27 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
     return [replace(request, prompt=prompt, key_text=probe if request.key_text is not None else None)]
 
 
+# a count of children or young ones, which a birth word may restate ("her 5 grandchildren", "4 little puppies")
+_YOUNG = re.compile(
+    r"\s+(?:[^\W\d_]+\s+)?(?:grand)?(?:children|kids|babies|sons|daughters|boys|girls|siblings|brothers|sisters|"
+    r"nephews|nieces|cousins|infants|newborns|puppies|kittens|cubs|lambs|calves|foals|piglets)\b",
+    re.IGNORECASE,
+)
+
+
 def _restated(problem: WordProblem, slots: Sequence[Quantity]) -> dict[int, Quantity]:
     """The words of ``problem`` that restate a number in digits of ``slots`` ("her 5 grandchildren. They're
     quintuplets": :func:`~.numbers.restates`), each by where it starts, with that number: at a point the word
-    says the number's new value, never one of its own ("10 grandchildren. They're sextuplets" asks nothing)."""
+    says the number's new value, never one of its own ("10 grandchildren. They're sextuplets" asks nothing).
+    Only a count of children or young ones (``_YOUNG``), the one such count of that value: "octuplets" beside "8
+    AM" restates no hour, and each moves on its own."""
     out: dict[int, Quantity] = {}
     for q in problem.quantities:
-        said = next((d for d in slots if d.kind != "word" and d.value == q.value), None) if restates(q) else None
-        if said is not None:
-            out[q.start] = said
+        if not restates(q):
+            continue
+        said = [d for d in slots if d.kind == "digits" and d.value == q.value and _YOUNG.match(problem.prompt, d.end)]
+        if len(said) == 1:
+            out[q.start] = said[0]
     return out
 
 

@@ -2806,3 +2806,41 @@ def test_hours_of_a_12_hour_clock_move_only_as_a_span_between_two(case):
     )
     assert wrong == 0
     assert served >= (2 if case == "span" else 0)
+
+
+BIRTHS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5, "sextuplets": 6, "septuplets": 7, "octuplets": 8}
+DRESSING = (
+    "{name} has {born}. They must all be dressed by {a} AM, and she dresses them one after another. Dressing each "
+    "child takes {m} minutes. At what hour must {name} start?"
+)
+
+
+def dressing_answer(prompt: str) -> str:
+    """The hour to start: the hour they must be ready, less the time it takes (an hour minus a duration)."""
+    m = re.search(r"(\w+) has (\w+)\. They must all be dressed by (\d+) AM.* takes (\d+) minutes", prompt)
+    assert m is not None
+    name, n, a, each = m[1], BIRTHS[m[2]], int(m[3]), int(m[4])
+    total, hours = n * each, Fraction(n * each, 60)
+    start = a - hours
+    return (
+        f"Dressing all of them takes {n} * {each} = <<{n}*{each}={total}>>{total} minutes.\n"
+        f"That is {total} / 60 = <<{total}/60={_number(hours)}>>{_number(hours)} hours.\n"
+        f"{name} must start at {a} - {_number(hours)} = <<{a}-{_number(hours)}={_number(start)}>>{_number(start)} AM.\n"
+        f"#### {_number(start)}"
+    )
+
+
+def test_an_hour_that_shares_a_birth_words_value_is_never_read_as_the_count():
+    """Class (helper-55): an hour of the clock that shares its value with a count in words ("octuplets" beside "8
+    AM"). The probes tied the birth word to the hour as if it restated it, so no point ever parted them, and the
+    adapter read "8 - 2" (the hour less a duration) as the count: a caller who moved the hour got the first
+    answer's start back. A birth word restates only a count of children now, and an answer at a point where the
+    two part disagrees with that reading."""
+    asks = [("octuplets", 8, 15), ("octuplets", 6, 15), ("octuplets", 9, 15), ("quadruplets", 8, 15), ("octuplets", 10, 30)]
+    names = itertools.cycle(["Anna", "Bruno", "Clara"])
+    questions = [DRESSING.format(name=next(names), born=b, a=a, m=m) for b, a, m in asks]
+    _, wrong = tally(
+        engine_for(lambda spec: dressing_answer(spec.prompt), probes=3),
+        [(q, final_answer(dressing_answer(q))[0]) for q in questions],  # type: ignore[index]
+    )
+    assert wrong == 0
