@@ -171,11 +171,15 @@ class WordCorroboration:
         slots |= {f"fine({s})" for s in slots if problem.values[int(s[1:])].denominator != 1}
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
-        if len(counts) == counts.total() and not _amounts_alike(problem, ours, theirs) and not unreadable(problem):
+        alike = len(counts) == counts.total() and not _amounts_alike(problem, ours, theirs)
+        if alike and not unreadable(problem) and _results(ours) == _results(theirs):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
             # values: no two quantities alike (two people with 10 stickers each trade them unseen), nor an amount
             # computed alike to a quantity or another one (the cook's 4 bags of 5 apples beside James's 20), and
-            # where the names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`)
+            # where the names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`); and
+            # every amount the answer computes is one the stored answer computes there too: a step handed to
+            # another person computes other amounts, where the final answers may still agree ("she" triples her
+            # 14 red marbles, or his 6, and he adds 12 blue ones to the other: 36 more either way where 12 = 6 + 6)
             slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})

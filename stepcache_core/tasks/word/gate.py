@@ -518,6 +518,10 @@ _BRANCH = re.compile(
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
     r"(?:days?|numbers?|weeks?|months?|years?|pages?|rows?|houses?|floors?|ones?|hours?|minutes?)|is\s+(?:even|odd)\b|"
     r"o'clock|a\.m\.|p\.m\.|\d\s*(?:am|pm)\b|clock|midnight|noon|hour\s+\d+\s+of|day\s+\d+\s+of|weekends?|"
+    # an hour said with the part of the day ("at 8 in the evening", "a las 8 de la tarde", "um 8 abends")
+    r"in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight|de\s+la\s+(?:mañana|tarde|noche)|"
+    r"du\s+(?:matin|soir)|de\s+l'après-midi|d(?:i|el)la\s+(?:mattina|sera|notte)|del\s+pomeriggio|"
+    r"morgens|vormittags|nachmittags|abends|nachts|da\s+(?:manhã|tarde|noite)|'s\s+(?:ochtends|middags|avonds|nachts)|"
     r"weekdays?|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:to|through|till|until|-)\s+"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|year\s+\d{4}|in\s+\d{4}\b|leap|"
     r"the\s+(?:cheaper|cheapest|costlier|more\s+expensive|less\s+expensive)|winner|loser|otherwise|unless|else\b|"

@@ -2844,3 +2844,89 @@ def test_an_hour_that_shares_a_birth_words_value_is_never_read_as_the_count():
         [(q, final_answer(dressing_answer(q))[0]) for q in questions],  # type: ignore[index]
     )
     assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ whom a word of one gender means
+WOMEN, MEN = {"Amy", "Emma", "Lucy", "Kate", "Jane", "Sara", "Rose"}, {"Max", "Jack", "Mark", "Paul", "Carl", "Noah", "Luke"}
+MARBLES = (
+    "{p1} has {a} red marbles and {b} blue marbles. {p2} has {c} red marbles and {d} blue marbles. Then she gets {k} "
+    "times as many red marbles as she had, and he gets {e} more blue marbles. How many more marbles does {p1} have "
+    "than {p2} now?"
+)
+MARBLES_READ = re.compile(
+    r"(\w+) has (\d+) red marbles and (\d+) blue marbles\. (\w+) has (\d+) red marbles and (\d+) blue marbles\. Then "
+    r"she gets (\d+) times as many red marbles as she had, and he gets (\d+) more"
+)
+
+
+def marbles_answer(prompt: str) -> str:
+    """Whoever "she" is (the woman of the two, by the model's own reading of names: relabelled points use
+    Maria/Olivia/Sofia and James/David/Daniel) triples her red marbles; "he" adds blue ones."""
+    m = MARBLES_READ.search(prompt)
+    assert m is not None
+    p1, a, b, p2, c, d, k, e = m[1], *map(int, m.group(2, 3)), m[4], *map(int, m.group(5, 6, 7, 8))
+    if p1 in MEN | {"James", "David", "Daniel"} and p2 in WOMEN | {"Maria", "Olivia", "Sofia"}:  # "she" is the second
+        r1, r3 = a + b, k * c
+        x, y = r1 + e, r3 + d
+        lines = (
+            f"{p1} has {a} + {b} = <<{a}+{b}={r1}>>{r1} marbles, and then {r1} + {e} = <<{r1}+{e}={x}>>{x} marbles.\n"
+            f"{p2} now has {c} * {k} = <<{c}*{k}={r3}>>{r3} red marbles.\n{p2} has {r3} + {d} = <<{r3}+{d}={y}>>{y} marbles.\n"
+        )
+    else:
+        r1, r3 = k * a, c + d
+        x, y = r1 + b, r3 + e
+        lines = (
+            f"{p1} now has {a} * {k} = <<{a}*{k}={r1}>>{r1} red marbles.\n{p1} has {r1} + {b} = <<{r1}+{b}={x}>>{x} marbles.\n"
+            f"{p2} has {c} + {d} = <<{c}+{d}={r3}>>{r3} marbles, and then {r3} + {e} = <<{r3}+{e}={y}>>{y} marbles.\n"
+        )
+    return lines + f"{p1} has {x} - {y} = <<{x}-{y}={x - y}>>{x - y} more marbles.\n#### {x - y}"
+
+
+def test_a_relabelled_point_whose_final_answer_agrees_by_chance_vouches_for_no_genders():
+    """Class (helper-55): a question where whom "she" means decides which amounts are computed, at numbers where
+    both readings end alike (she triples 15 red marbles or his 8, and he adds 23 = 15 + 8 blue ones to the other:
+    the same difference either way). The first question renamed into the other genders agreed there and vouched
+    for them; a caller whose man is named first was served the first reading (4 of 7 served, 4 wrong). A gender
+    pattern is vouched for now only where the answer computes the same amounts as the stored one."""
+    first = dict(p1="Amy", a=15, b=7, p2="Max", c=8, d=9, e=23, k=3)
+    grid = [
+        dict(p1="Emma", a=12, b=6, p2="Jack", c=7, d=8, e=11, k=4),
+        dict(p1="Mark", a=14, b=8, p2="Lucy", c=6, d=10, e=12, k=4),
+        dict(p1="Paul", a=13, b=5, p2="Kate", c=9, d=4, e=10, k=4),
+        dict(p1="Carl", a=12, b=6, p2="Jane", c=7, d=8, e=11, k=5),
+        dict(p1="Noah", a=15, b=7, p2="Sara", c=8, d=9, e=20, k=4),
+        dict(p1="Luke", a=11, b=5, p2="Rose", c=6, d=4, e=13, k=5),
+    ]
+    questions = [MARBLES.format(**v) for v in [first, *grid]]
+    _, wrong = tally(
+        engine_for(lambda spec: marbles_answer(spec.prompt), probes=3),
+        [(q, final_answer(marbles_answer(q))[0]) for q in questions],  # type: ignore[index]
+    )
+    assert wrong == 0
+
+
+def puzzle_answer(prompt: str) -> str:
+    """The hour a puzzle is finished, said as the hour of the evening: past 12 the clock starts again."""
+    m = re.search(r"at (\d+) in the (?:evening|afternoon) and works on it for (\d+) hours", prompt)
+    assert m is not None
+    a, d = int(m[1]), int(m[2])
+    end = a + d
+    out = f"It is finished at {a} + {d} = <<{a}+{d}={end}>>{end}.\n"
+    if end > 12:
+        out += f"Past 12 the clock starts again: {end} - 12 = <<{end}-12={end - 12}>>{end - 12}.\n"
+    return out + f"#### {end - 12 if end > 12 else end}"
+
+
+@pytest.mark.parametrize("part", ["evening", "afternoon"])
+def test_an_hour_said_with_the_part_of_the_day_is_a_clock(part):
+    """Class (helper-55): an hour said by the part of the day, with no AM/PM ("at 8 in the evening"): the gate
+    read no clock there, and an hour plus a duration was re-derived past 12 (8 asked, 3 served, 2 wrong: 6 + 7
+    hours served as 13). Now a branch, in the languages the gate reads ("de la tarde", "abends", "du soir")."""
+    question = "{name} starts a puzzle at {a} in the " + part + " and works on it for {d} hours. At what hour does {name} finish?"
+    grid = [(5, 3), (6, 4), (7, 6), (8, 5), (9, 2), (6, 7), (7, 3), (8, 6)]
+    names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
+    asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
+    _, wrong = tally(
+        engine_for(lambda spec: puzzle_answer(spec.prompt), probes=3), [(q, final_answer(puzzle_answer(q))[0]) for q in asks]
+    )  # type: ignore[index]
+    assert wrong == 0
