@@ -28,8 +28,8 @@ at a point where the task says the first answer fails on which quantity a number
 not where a value stops fitting its role (a count that is not whole there is no question worth asking).
 
 A task may also list *relabelled* points (``Corroboration.relabels``): for word problems, a point where the model
-agreed (or the first question itself, where no point fits the answer), asked again with its people renamed into
-a pattern of genders (women's or men's names, never one given to both). Whom "she" or "the boy" means may change
+agreed, then the first question itself (the only one, where no point fits the answer), asked again with its
+people renamed into a pattern of genders (women's or men's names, never one given to both). Whom "she" or "the boy" means may change
 under such names, which no number shows; an answer there that agrees vouches for names of those genders, one that
 disagrees keeps them the model's. They are asked after the rounds, for the first answer and for each precedent,
 at most ``corroboration_probes`` more per entry.
@@ -227,7 +227,8 @@ class Prober:
         old = profile.parse(entry.as_request(prep.request.namespace))
         chosen: tuple[Prepared, Any, frozenset[str]] | None = None
         unfit: tuple[Prepared, frozenset[str]] | None = None
-        # of the first few points that fit, the one where the answer's quantities and results compare most otherwise
+        # of the first few points that fit, the one that vouches for most, then where the answer's quantities and
+        # results compare most otherwise
         contrast = getattr(corroboration, "contrast", None)
         ambiguous = getattr(corroboration, "ambiguous", None)
         cached: list[Step] | None = None
@@ -264,8 +265,7 @@ class Prober:
             varied = corroboration.vouching(old, probe.problem, cached) & varied
             if not varied:
                 continue
-            # the point that vouches for most (a span on the side no agreeing answer reached yet), then the one
-            # that contrasts most
+            # (a span on the side no agreeing answer reached yet counts as one more)
             score = (len(varied), contrast(old, adapted.cached, probe.problem, adapted.steps) if contrast is not None else 0)
             if chosen is None or score > best:
                 chosen, best = (probe, adapted, varied), score
