@@ -518,7 +518,12 @@ _BRANCH = re.compile(
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
     r"(?:days?|numbers?|weeks?|months?|years?|pages?|rows?|houses?|floors?|ones?|hours?|minutes?)|is\s+(?:even|odd)\b|"
     r"o'clock|a\.m\.|p\.m\.|\d\s*(?:am|pm)\b|clock|midnight|noon|hour\s+\d+\s+of|day\s+\d+\s+of|weekends?|"
-    # an hour said with the part of the day ("at 8 in the evening", "a las 8 de la tarde", "um 8 abends")
+    # an hour said with the part of the day ("at 8 in the evening", "a las 8 de la tarde", "um 8 abends"), or by the
+    # quarter ("quarter to 5", "twenty past 3"), or a question that asks for one ("At what hour does she stop?",
+    # "quarter to what?", "¿A qué hora...?"): the hour asked wraps past 12 where the answer's sum does not
+    r"what\s+(?:hour|time)|which\s+hour|hour\s+of\s+the\s+day|on\s+the\s+hour|(?:quarter|half|ten|five|twenty|"
+    r"twenty-five)\s+(?:to|past)\s+(?:\d|what\b)|dawn|dusk|sunrise|sunset|qu[ée]\s+hora|quelle\s+heure|che\s+ora|"
+    r"que\s+horas|hoe\s+laat|"
     r"in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight|de\s+la\s+(?:mañana|tarde|noche)|"
     r"du\s+(?:matin|soir)|de\s+l'après-midi|d(?:i|el)la\s+(?:mattina|sera|notte)|del\s+pomeriggio|"
     r"morgens|vormittags|nachmittags|abends|nachts|da\s+(?:manhã|tarde|noite)|'s\s+(?:ochtends|middags|avonds|nachts)|"

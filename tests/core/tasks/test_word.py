@@ -456,7 +456,7 @@ LIMO_ANSWER = (
     "The ride lasts {b} - {a} = <<{b}-{a}={h}>>{h} hours.\nThe hours cost {h} * {p} = <<{h}*{p}={c}>>{c} dollars.\n"
     "The tip is {p} * 3 = <<{p}*3={t}>>{t} dollars.\nIn all: {c} + {t} = <<{c}+{t}={s}>>{s} dollars.\n#### {s}"
 )
-MOVIE = "{name} puts on a film at {a} PM. It lasts {s} hours. At what hour does {name} leave?"
+MOVIE = "{name} puts on a film at {a} PM. It lasts {s} hours. When does {name} leave?"
 
 
 def limo(a: int, b: int, p: int) -> tuple[str, str]:

@@ -2930,3 +2930,41 @@ def test_an_hour_said_with_the_part_of_the_day_is_a_clock(part):
         engine_for(lambda spec: puzzle_answer(spec.prompt), probes=3), [(q, final_answer(puzzle_answer(q))[0]) for q in asks]
     )  # type: ignore[index]
     assert wrong == 0
+
+
+def finish_answer(prompt: str) -> str:
+    """The hour something ends, asked as an hour of a 12-hour clock: past 12 it starts again."""
+    m = re.search(r"(\d+)\D*? for (\d+) hours", prompt)
+    assert m is not None
+    a, d = int(m[1]), int(m[2])
+    end = a + d
+    out = f"It ends at {a} + {d} = <<{a}+{d}={end}>>{end}.\n"
+    if end > 12:
+        out += f"Past 12 the clock starts again: {end} - 12 = <<{end}-12={end - 12}>>{end - 12}.\n"
+    return out + f"#### {end - 12 if end > 12 else end}"
+
+
+ASKED_HOURS = [
+    "{name} starts cooking at {a} and cooks for {d} hours. At what hour does {name} finish?",
+    "After lunch, at {a}, {name} starts painting and paints for {d} hours. At what hour does {name} stop?",
+    "{name} leaves at dawn, at {a}, and rides for {d} hours. At what hour does {name} arrive?",
+    "{name}'s train leaves at quarter to {a} and runs for {d} hours. It arrives at quarter to what?",
+    "{name}'s train leaves on the hour at {a} and runs for {d} hours. At what hour on the dial does it arrive?",
+    "{name} starts a puzzle at {a} and works on it for {d} hours. What time is it when {name} is done?",
+]
+
+
+@pytest.mark.parametrize("question", ASKED_HOURS)
+def test_a_question_that_asks_for_an_hour_of_the_day_moves_no_number(question):
+    """Class (helper-57): an hour said with no AM/PM, no "o'clock" and no part of the day ("starts cooking at 3"),
+    in a question that asks for an hour ("At what hour", "what time", "quarter to what?") or says one by the
+    quarter or the sun ("quarter to 3", "at dawn"). A right answer that passes 12 writes "- 12", which grounds
+    nowhere and is never stored; one that does not was re-derived for an hour that does (9 + 5 served as 14, 4
+    of 7 wrong in each form; 21 + 5 as 26 on a 24-hour clock). The gate reads such a question as a clock."""
+    grid = [(3, 2), (2, 4), (4, 3), (9, 5), (10, 4), (8, 6), (11, 3)]
+    names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
+    asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
+    _, wrong = tally(
+        engine_for(lambda spec: finish_answer(spec.prompt), probes=3), [(q, final_answer(finish_answer(q))[0]) for q in asks]
+    )  # type: ignore[index]
+    assert wrong == 0
