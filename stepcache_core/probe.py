@@ -29,9 +29,9 @@ not where a value stops fitting its role (a count that is not whole there is no 
 
 A task may also list *relabelled* points (``Corroboration.relabels``): for word problems, a point where the model
 agreed, then the first question itself (the only one, where no point fits the answer), asked again with its
-people renamed into a pattern of genders (women's or men's names, never one given to both). Whom "she" or "the boy" means may change
-under such names, which no number shows; an answer there that agrees vouches for names of those genders, one that
-disagrees keeps them the model's. They are asked after the rounds, for the first answer and for each precedent,
+people renamed into a pattern of genders (women's or men's names, never one given to both). Whom "she" or "the
+boy" means may change under such names, which no number shows; an answer there that agrees vouches for names of
+those genders, one that disagrees keeps them the model's. They are asked after the rounds, for the first answer and for each precedent,
 at most ``corroboration_probes`` more per entry.
 What probes cost is kept in :attr:`Prober.usage` (they are model calls no request's trace shows).
 """
