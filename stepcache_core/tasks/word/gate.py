@@ -111,6 +111,8 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         return "the question sets a threshold the new numbers may cross"
     if _BRANCH.search(_without_hours(prompt, quantities)) or _RULES.search(prompt) or _compares_in_a_condition(prompt):
         return "the answer may take another branch when the numbers compare otherwise"
+    if _asks_when(prompt):
+        return "the question asks when, and a time of day or a date wraps where a sum does not"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
     if _STOPS.search(prompt) and not reads_a_unit(prompt, quantities):
@@ -471,6 +473,36 @@ _NOT_ROMAN = frozenset({"CD", "DC", "MD", "CM", "MM", "CC", "MC", "CV", "XL", "M
 def _roman(prompt: str) -> bool:
     """Whether ``prompt`` says a number in Roman numerals (which the task does not read)."""
     return any(m.group() and m.group() not in _NOT_ROMAN for m in _ROMAN.finditer(prompt))
+
+
+# a question that asks when ("When does she finish?", "¿Cuándo termina?", "Wann ist sie fertig?", "until when"), or
+# tells to find when ("Work out when she leaves."): its answer is a point in time, an hour of the day or a date, that
+# wraps where the answer's sum does not (3 + 5 is 8 o'clock, 9 + 5 is 2). Not where the question asks an amount at
+# that time ("How old was he when he saw the comet?", "How many are left when she gets home?")
+_WHEN = re.compile(
+    r"\b(?:when|cu[áa]ndo|quand|wann|quando|wanneer|kiedy|när|hvornår|når|milloin|mikor|kdy|kedy|kada|când|"
+    r"ne\s+zaman|когда|коли|متى|何時|いつ|什么时候|何时|幾時)(?:\b|(?=\W))",
+    re.IGNORECASE,
+)
+_AMOUNT_ASKED = re.compile(
+    r"\b(?:how\s+(?:many|much|old|long|far|fast|often|tall|high|heavy|big)|what\s+(?:is|was|are|were)\s+the\s+"
+    r"(?:total|sum|number|amount|cost|price|difference|average)|cu[áa]nt[oa]s?|combien|wie\s+(?:viele?|alt|lange|weit)|"
+    r"quant[ioea]s?|hoeveel|hoe\s+(?:oud|lang|ver)|ile|wie\s+viel)\b",
+    re.IGNORECASE,
+)
+_FIND = re.compile(
+    r"\b(?:find|work\s+out|figure\s+out|tell\s+(?:me|us)|say|determine|calculate|compute|state|give)\b", re.IGNORECASE
+)
+
+
+def _asks_when(prompt: str) -> bool:
+    """Whether a question of ``prompt`` (a sentence ending in "?", or one that tells to find, work out... when) asks
+    when, and no amount beside it (see ``_WHEN``)."""
+    for sentence in re.findall(r"[^.?!。？！]*[.?!。？！]?", prompt):
+        asks = sentence.rstrip().endswith(("?", "？")) or _FIND.search(sentence) is not None
+        if asks and _WHEN.search(sentence) and not _AMOUNT_ASKED.search(sentence):
+            return True
+    return False
 
 
 def _compares_in_a_condition(prompt: str) -> bool:

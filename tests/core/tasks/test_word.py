@@ -456,7 +456,7 @@ LIMO_ANSWER = (
     "The ride lasts {b} - {a} = <<{b}-{a}={h}>>{h} hours.\nThe hours cost {h} * {p} = <<{h}*{p}={c}>>{c} dollars.\n"
     "The tip is {p} * 3 = <<{p}*3={t}>>{t} dollars.\nIn all: {c} + {t} = <<{c}+{t}={s}>>{s} dollars.\n#### {s}"
 )
-MOVIE = "{name} puts on a film at {a} PM. It lasts {s} hours. When does {name} leave?"
+MOVIE = "{name} puts on a film at {a} PM. It lasts {s} hours. {name} leaves as it ends, at which PM hour?"
 
 
 def limo(a: int, b: int, p: int) -> tuple[str, str]:
@@ -482,6 +482,10 @@ def test_hours_of_one_half_of_the_day_move_only_as_the_span_between_two(make_eng
     assert WordGate().compatible(old, new).ok
     out = _reused(make_engine, watch, MOVIE.format(a=3, s=5, name="Ann"), MOVIE.format(a=9, s=5, name="Ann"))
     assert out.trace.backend_calls == 1 and out.text == "#### 0"
+    # asked "When does Ann leave?", the gate refuses first (see test_a_question_that_asks_when_moves_no_number)
+    when = "{name} puts on a film at {a} PM. It lasts {s} hours. When does {name} leave?"
+    old, new = (parse_problem(Request(when.format(a=a, s=5, name="Ann"))) for a in (3, 9))
+    assert not WordGate().compatible(old, new).ok
 
 
 def test_a_small_number_written_as_the_question_wrote_it_follows_its_slot(make_engine):
@@ -778,6 +782,38 @@ def test_a_branch_on_the_questions_own_numbers_moves_no_number(question):
     Cid has more"; 10 o'clock + 5 hours = 15)."""
     verdict = WordGate().compatible(parse_problem(Request(question.format(a=11))), parse_problem(Request(question.format(a=6))))
     assert not verdict.ok
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ann starts cooking at {a} and cooks for 5 hours. When does Ann finish?",
+        "The shop opens at {a} and stays open 5 hours. Until when is it open?",
+        "The movie starts at {a} and is 5 hours long. Work out when it ends.",
+        "Ana empieza a las {a} y trabaja 5 horas. ¿Cuándo termina?",
+        "Anna beginnt um {a} und arbeitet 5 Stunden. Wann ist sie fertig?",
+        "Anne commence à {a} heures et travaille 5 heures. Quand finit-elle ?",
+    ],
+)
+def test_a_question_that_asks_when_moves_no_number(question):
+    """Class: a question that asks when, in any language the gate reads: the answer is an hour or a date, which
+    wraps where the answer's sum does not (9 + 5 hours is 2 o'clock)."""
+    verdict = WordGate().compatible(parse_problem(Request(question.format(a=3))), parse_problem(Request(question.format(a=9))))
+    assert not verdict.ok
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ann was {a} when she started school 5 years ago. How old is Ann now?",
+        "Ann has {a} apples when she gets home and eats 5. How many apples does Ann have left when she goes to bed?",
+        "¿Cuántas manzanas tiene Ana cuando llega a casa, si tenía {a} y comió 5?",
+    ],
+)
+def test_an_amount_asked_at_a_time_still_moves(question):
+    """Class: "when" inside a question that asks an amount ("How many ... when she goes to bed?") asks no time."""
+    verdict = WordGate().compatible(parse_problem(Request(question.format(a=30))), parse_problem(Request(question.format(a=40))))
+    assert verdict.ok, verdict.reason
 
 
 def test_the_callers_instructions_beside_the_question_stop_numbers_moving(make_engine):

@@ -2908,9 +2908,7 @@ def test_a_relabelled_point_whose_final_answer_agrees_by_chance_vouches_for_no_g
 def finish_answer(prompt: str) -> str:
     """The hour something ends, asked as an hour of a 12-hour clock (the first number of the question is the hour
     it starts, the duration is in hours): past 12 the clock starts again."""
-    m = re.search(r"(\d+)\D*? for (\d+) hours", prompt)
-    assert m is not None
-    a, d = int(m[1]), int(m[2])
+    a, d = (int(n) for n in re.findall(r"\d+", prompt)[:2])
     end = a + d
     out = f"It ends at {a} + {d} = <<{a}+{d}={end}>>{end}.\n"
     if end > 12:
@@ -2929,6 +2927,15 @@ ASKED_HOURS = [
     "{name}'s train leaves at quarter to {a} and runs for {d} hours. It arrives at quarter to what?",
     "{name}'s train leaves on the hour at {a} and runs for {d} hours. At what hour on the dial does it arrive?",
     "{name} starts a puzzle at {a} and works on it for {d} hours. What time is it when {name} is done?",
+    # a question that asks when, with the hour bare or said as a clock is in each language
+    "{name} gets to the office at {a}, works for {d} hours and then goes home. When does {name} go home?",
+    "The movie starts at {a}. It is {d} hours long. Work out when {name} gets out.",
+    "{name} empieza a cocinar a las {a} y cocina durante {d} horas. ¿Cuándo termina {name}?",
+    "{name} commence à cuisiner à {a} heures et cuisine pendant {d} heures. Quand {name} finit-elle ?",
+    "{name} beginnt um {a} zu kochen und kocht {d} Stunden lang. Wann ist {name} fertig?",
+    "{name} comincia a cucinare alle {a} e cucina per {d} ore. Quando finisce {name}?",
+    "{name} começa a cozinhar às {a} e cozinha durante {d} horas. Quando termina {name}?",
+    "{name} begint om {a} uur met koken en kookt {d} uur. Wanneer is {name} klaar?",
 ]
 
 
@@ -2939,7 +2946,9 @@ def test_an_hour_of_the_day_said_without_am_or_pm_moves_no_number(question):
     dawn"). A right answer that passes 12 writes "- 12", which grounds nowhere and is never stored; one that does
     not was re-derived for an hour that does. Helper-55 got 6 + 7 hours served as 13 (2 of 3 served wrong, "in
     the evening"); helper-57 got 9 + 5 served as 14 (4 of 7 wrong in each form) and 21 + 5 as 26 on a 24-hour
-    clock. The gate reads each as a clock, in the languages it reads ("de la tarde", "abends", "du soir")."""
+    clock. The gate reads each as a clock, in the languages it reads ("de la tarde", "abends", "du soir"). And a
+    question that asks when ("When does she go home?", "¿Cuándo termina?", "Wann ist sie fertig?"): 4 of 4 to 6
+    served were wrong in seven such forms on 33caf52."""
     grid = [(3, 2), (2, 4), (4, 3), (9, 5), (10, 4), (8, 6), (11, 3)]
     names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
     asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
