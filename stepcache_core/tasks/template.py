@@ -14,8 +14,10 @@ literal, so it must match exactly.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection
+from fractions import Fraction
 
 __all__ = ["fold_whitespace", "canonical_ask", "persona_only", "SLOT_MARK"]
 
@@ -85,11 +87,54 @@ def _examples_dropped(text: str) -> str:
     for line in lines:
         stripped = line.strip()
         m = _EXAMPLE_LABEL.match(stripped)
-        if m is not None and _is_math(stripped[m.end() :]):
+        if m is not None and _is_math(stripped[m.end() :]) and _exact(stripped[m.end() :]):
             out.append(stripped[: m.end()])
-        elif not _is_math(stripped):
+        elif not (_is_math(stripped) and _exact(stripped)):
             out.append(line)
     return "\n".join(out)
+
+
+def _exact(line: str) -> bool:
+    """Whether a math line with no letters is exactly true ("10 / 4 = 2.5"), or has letters (an equation to
+    solve: "2x + 3 = 11"). One that is not ("10 / 3 = 3.3", "4.44 = 4.4") shows a rule of the answers, a
+    rounding, and is kept as text that says more than a persona."""
+    if _LETTER.search(line):
+        return True
+    sides = [_value(side) for side in line.split("=")]
+    return all(v is not None for v in sides) and len(set(sides)) == 1
+
+
+def _value(text: str) -> Fraction | None:
+    """The exact value of an arithmetic expression of numbers, ``+ - * / ^`` and brackets, or ``None``."""
+    try:
+        tree = ast.parse(text.strip().replace("^", "**").replace(",", ""), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+
+    def walk(node: ast.AST) -> Fraction:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return Fraction(str(node.value))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = walk(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            a, b = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            if isinstance(node.op, ast.Mult):
+                return a * b
+            if isinstance(node.op, ast.Div) and b != 0:
+                return a / b
+            if isinstance(node.op, ast.Pow) and b.denominator == 1 and abs(b) <= 64:
+                return Fraction(a) ** int(b)
+        raise ValueError("not plain arithmetic")
+
+    try:
+        return walk(tree)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def fold_whitespace(text: str) -> str:

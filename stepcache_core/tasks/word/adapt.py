@@ -16,7 +16,7 @@ over 100%, a comparison whose outcome flips, or a number whose source cannot be 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
@@ -32,6 +32,8 @@ __all__ = ["WordAdapter", "ValueMap"]
 
 
 _Pick = Callable[[Iterable[Fraction]], Fraction]
+# the numbers whose every mix of readings :meth:`WordAdapter.readings` tries (2 ** _MIXED re-derivations at most)
+_MIXED = 5
 
 
 class ValueMap:
@@ -190,19 +192,37 @@ class WordAdapter:
 
     def readings(self, old: WordProblem, new: WordProblem, steps: Sequence[Step]) -> list[list[Step]]:
         """``steps`` re-derived for ``new`` with each number whose quantity cannot be told at ``old`` read as one of
-        the quantities it may be: every such number as the smallest value it may take, and every one as the
-        largest (mixed readings are not tried; a fraction that may be the share or what is left of it is read as
-        the share), those that fit their roles. A point worth asking a precedent at keeps whole counts whole and
-        amounts positive in a reading, not only where it is unsure ("6 pen pals, of whom 11 stopped" is no
-        question to ask). Never serves: it only chooses what to ask."""
+        the quantities it may be: each such number, in the order the answer reads them, as the smallest value it
+        may take or the largest, in every mix of the two for the first ``_MIXED`` of them (past those, all the rest
+        alike: a fraction that may be the share or what is left of it is read as the share), those that fit their
+        roles. A point worth asking a precedent at keeps whole counts whole and amounts positive in a reading, not
+        only where it is unsure ("6 pen pals, of whom 11 stopped" is no question to ask). Never serves: it only
+        chooses what to ask."""
+        asked = 0
+
+        def count(values: Iterable[Fraction]) -> Fraction:
+            nonlocal asked
+            asked += 1
+            return min(values)
+
+        try:
+            self._adapt(old, new, steps, lenient=count)
+        except _Refused:
+            pass
         out: list[list[Step]] = []
-        for pick in (min, max):
-            try:
-                read = self._adapt(old, new, steps, lenient=pick)
-            except _Refused:
-                continue
-            if read not in out:
-                out.append(read)
+        for mix in range(2 ** min(asked, _MIXED)):
+            for rest in (min, max) if asked > _MIXED else (min,):
+                picks = iter([max if mix >> i & 1 else min for i in range(min(asked, _MIXED))])
+
+                def pick(values: Iterable[Fraction], picks: Iterator[_Pick] = picks, rest: _Pick = rest) -> Fraction:
+                    return next(picks, rest)(values)
+
+                try:
+                    read = self._adapt(old, new, steps, lenient=pick)
+                except _Refused:
+                    continue
+                if read not in out:
+                    out.append(read)
         return out
 
     def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:

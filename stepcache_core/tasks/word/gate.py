@@ -310,6 +310,13 @@ _RULES = re.compile(
     r"\b(?:whole|full|complete|entire|even)\s+(?:tens|hundreds|thousands|dozens|fives|twenties|fifties|multiples)\b|"
     r"\bmultiples?\s+of\b|\bnumber\s+of\s+(?:tens|hundreds|thousands|dozens)\b|\btruncat\w*|\bin\s+(?:tens|hundreds|thousands|dozens|fives|twenties|fifties)\b|"
     r"\bulige\b|\bpariton\w*|\bpáratlan\w*|\bno\s+es\s+par\b|\bzaokrouhl\w*|\brundes\b|\bpyöristet\w*|\btroncat\w*|"
+    # a precision asked ("to one decimal place", "to the tenths place", "3 significant figures", "mit einer
+    # Nachkommastelle", "con un decimal", "avec une décimale", "com uma casa decimal", "met één decimaal"): the first
+    # result may have had no more places than asked, a re-derived one may ("4.44" where 4.4 is asked)
+    r"\bdecimal(?:s|es|e|i|is)?\b|\bdécimales?\b|\bdecimaa?l(?:en)?\b|\b(?:Nachkomma|Dezimal|Komma)stellen?\b|"
+    r"\b(?:tenths?|hundredths?|thousandths?)\s+(?:place|digit)|\bto\s+the\s+(?:tenth|hundredth|thousandth)\b|"
+    r"\bsignificant\s+(?:figures?|digits?)\b|\bsig\.?\s*figs?\b|\b\d\s*d\.?p\.?(?![^\W\d_])|\b(?:dixième|centième|"
+    r"Zehntel|Hundertstel|décim[oa]|centésim[oa]|decim[oi]|centesim[oi]|tiende|honderdste)s?\b|"
     r"[一二三四五六七八九十百千万两])",
     re.IGNORECASE,
 )
@@ -322,7 +329,29 @@ _LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr", "da", "no", 
 # and more, read only in a question that is not in English (their words clash with English ones more often: "set",
 # "lima", "tre"); not Vietnamese ("năm" is five and a year), nor the languages whose numerals ``_RULES`` reads
 _MORE_LANGUAGES = ("cs", "sk", "sl", "sr", "ca", "id", "lt", "lv", "is", "eo", "cy", "az", "ru", "uk", "be", "ar", "he", "fa")
-_CLASHES = frozenset({"once", "due", "cent", "cents", "bin", "mil", "mille", "sex", "sexton", "seize", "otto", "dos", "andra"})
+_CLASHES = frozenset(
+    {
+        "once",
+        "due",
+        "cent",
+        "cents",
+        "bin",
+        "mil",
+        "mille",
+        "sex",
+        "sexton",
+        "seize",
+        "otto",
+        "dos",
+        "andra",
+        "hat",
+        "fire",
+        "opt",
+        "elf",
+    }
+)
+# German's "hat" (has) is Hungarian's six: in a question with German's own small words it is the verb
+_GERMAN = re.compile(r"\b(?:und|der|die|das|ist|sind|mit|für|wie|viele|eine?|sie|er|es|kauft|jede[nmrs]?)\b", re.I)
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|are|how|many|much|each|does|did|has|have|with|for|what|her|his)\b", re.I)
 
 
@@ -408,6 +437,8 @@ def _number_word(prompt: str) -> bool:
     words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)}
     if len(set(m.lower() for m in _ENGLISH.findall(prompt))) >= 2:
         return bool((words & _number_words()) - _CLASHES)
+    if len(set(m.lower() for m in _GERMAN.findall(prompt))) >= 2:
+        words.discard("hat")
     return bool(words & (_number_words() | _number_words(_MORE_LANGUAGES)))
 
 

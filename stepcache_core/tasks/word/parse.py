@@ -107,10 +107,23 @@ def _starts_sentence(text: str, at: int) -> bool:
 
 
 def _example(prompt: str, at: int) -> bool:
-    """Whether the number at ``at`` stands in an example of the answer's format ("for example: \\boxed{42}"): text
-    of the instruction, not a quantity of the problem."""
+    """Whether the number at ``at`` stands in an example of the answer's format ("Put the final answer in a box,
+    for example: \\boxed{42}", "write it as e.g. #### 7"): text of the instruction, not a quantity of the
+    problem. A sentence that gives an example of the problem's own facts ("For instance, delivery costs $7") holds
+    quantities like any other."""
     start = max(prompt.rfind(c, 0, at) for c in ".!?\n") + 1
-    return bool(re.search(r"example|e\.g\.|for instance|\\boxed", prompt[start : at + 12], re.I))
+    sentence = prompt[start : at + 12]
+    if re.search(r"\\boxed", sentence):
+        return True
+    return bool(re.search(r"example|e\.g\.|for instance", sentence, re.I)) and bool(_FORMAT.search(prompt[start:at]))
+
+
+# what an instruction about the answer's format says before its example
+_FORMAT = re.compile(
+    r"\b(?:answers?|format\w*|final|write|written|respond|response|reply|output|print|box(?:ed)?|end\s+with|"
+    r"last\s+line|line)\b|####",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1024)

@@ -787,6 +787,21 @@ def test_a_branch_on_the_questions_own_numbers_moves_no_number(question):
 @pytest.mark.parametrize(
     "question",
     [
+        "Ann buys a hat for ${a} and 3 scarves for $4 each. How much does Ann spend?",
+        "A fire truck carries {a} hoses of 20 meters each. How many meters of hose does it carry?",
+        "Anna hat {a} Äpfel und kauft 3 Birnen. Wie viele Früchte hat Anna?",
+    ],
+)
+def test_words_that_are_numbers_only_in_another_language_move_numbers(question):
+    """Class (helper-58): "hat" is six in Hungarian and "fire" four in Danish; in an English question (and "hat"
+    in a German one, where it is the verb) they are words, not a number the task does not read."""
+    verdict = WordGate().compatible(parse_problem(Request(question.format(a=5))), parse_problem(Request(question.format(a=7))))
+    assert verdict.ok, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Ann starts cooking at {a} and cooks for 5 hours. When does Ann finish?",
         "The shop opens at {a} and stays open 5 hours. Until when is it open?",
         "The movie starts at {a} and is 5 hours long. Work out when it ends.",

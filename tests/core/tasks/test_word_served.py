@@ -24,6 +24,7 @@ import pytest
 
 from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks.template import persona_only
 from stepcache_core.tasks.word.corroborate import WordCorroboration
 from stepcache_core.tasks.word.gate import WordGate
 from stepcache_core.tasks.word.gender import pattern, readings, unmatched
@@ -2954,4 +2955,104 @@ def test_an_hour_of_the_day_said_without_am_or_pm_moves_no_number(question):
     asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
     engine = engine_for(lambda spec: finish_answer(spec.prompt), probes=3)
     _, wrong = tally(engine, [(q, final_answer(finish_answer(q))[0]) for q in asks])  # type: ignore[index]
+    assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ a precision asked of the answer
+PRECISION = {
+    "en": "{n} has {m} liters of juice and drinks {p}% of it. How many liters does {n} drink? Give the answer to one decimal place.",
+    "en tenths": "{n} has {m} liters of juice and drinks {p}% of it. How many liters does {n} drink? Answer to the tenths place.",
+    "es": "{n} tiene {m} litros de jugo y bebe el {p}% de ellos. ¿Cuántos litros bebe {n}? Da la respuesta con un decimal.",
+    "de": "{n} besitzt {m} Liter Saft und trinkt {p}% davon. Wie viele Liter trinkt {n}, mit einer Nachkommastelle angegeben?",
+    "fr": "{n} a {m} litres de jus et en boit {p}%. Combien de litres {n} boit-elle ? Donne la réponse avec une décimale.",
+    "pt": "{n} tem {m} litros de suco e bebe {p}% deles. Quantos litros {n} bebe? Dê a resposta com uma casa decimal.",
+    "nl": "{n} heeft {m} liter sap en drinkt {p}% ervan. Hoeveel liter drinkt {n}? Geef het antwoord met één decimaal.",
+}
+JUICE = [("Ann", 30, 12), ("Ann", 37, 12), ("Bea", 23, 17), ("Cleo", 41, 13), ("Dora", 30, 14), ("Eva", 19, 21), ("Fay", 43, 11)]
+
+
+def to_tenths(value: Fraction) -> Fraction:
+    return Fraction(math.floor(value * 10 + Fraction(1, 2)), 10)
+
+
+def juice_answer(prompt: str) -> str:
+    """The liters drunk, computed exactly and then given to one decimal place, as asked."""
+    m = list(re.finditer(r"(\d+) (?:liters|litros|Liter|litres|liter)\b\D*?(\d+)%", prompt))[-1]
+    liters, share = int(m[1]), int(m[2])
+    exact = Fraction(liters * share, 100)
+    shown = format_number(exact)
+    out = f"The share drunk is {liters} * {share} / 100 = <<{liters}*{share}/100={shown}>>{shown} liters.\n"
+    if to_tenths(exact) != exact:
+        out += f"To one decimal place that is {format_number(to_tenths(exact))}.\n"
+    return out + f"#### {format_number(to_tenths(exact))}"
+
+
+def format_number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
+@pytest.mark.parametrize("lang", sorted(PRECISION))
+def test_a_precision_asked_in_words_moves_no_number(lang):
+    """Class (helper-58): "to one decimal place", "to the tenths place", "mit einer Nachkommastelle", "con un
+    decimal"... At the first numbers (30 liters, 12%) the exact result has one decimal already, so the answer
+    never writes the rounding; re-derived, 37 liters gave 4.44 where 4.4 is asked (5 of 6 served wrong in every
+    language on 12cac03)."""
+    asks = [PRECISION[lang].format(n=n, m=m, p=p) for n, m, p in JUICE]
+    engine = engine_for(lambda spec: juice_answer(spec.prompt), probes=3)
+    _, wrong = tally(engine, [(q, final_answer(juice_answer(q))[0]) for q in asks])  # type: ignore[index]
+    assert wrong == 0
+
+
+@pytest.mark.parametrize(
+    "context",
+    ["You are a helpful math tutor.\nExample: 10 / 3 = 3.3\nExample: 2 / 3 = 0.7", "You are a tutor.\nExample: 4.44 = 4.4"],
+)
+def test_a_system_prompt_whose_worked_examples_round_is_no_persona(context):
+    """Class (helper-58): labelled worked examples in a system prompt are dropped as a few-shot prompt's, but one
+    that is not exactly true ("10 / 3 = 3.3") shows a rule of the answers, a rounding: 5 of 6 served wrong."""
+    question = "{n} has {m} liters of juice and drinks {p}% of it. How many liters does {n} drink?"
+    engine = engine_for(lambda spec: juice_answer(spec.prompt), probes=3)
+    served = wrong = 0
+    for n, m, p in JUICE:
+        q = question.format(n=n, m=m, p=p)
+        out = engine.run(Request(q, context=context))
+        background.drain(10)
+        if out.trace.backend_calls == 0:
+            served += 1
+            wrong += final_answer(out.text) != final_answer(juice_answer(q))
+    assert wrong == 0
+    assert not persona_only(context) and persona_only("You are a tutor.\nExample: 10 / 4 = 2.5")
+
+
+# ------------------------------------------------------------------------------ a rule said "for instance"
+INSTANCE_RULES = [
+    "For instance, delivery costs $7, and orders that reach $30 ship free.",
+    "For example, delivery costs $7 but is free on orders that top $30.",
+    "Shipping rules differ between shops. At this one, for instance, delivery costs $7 and any order that reaches $30 ships free.",
+    "At Example Books, delivery costs $7, and orders that reach $30 ship free.",
+]
+BOOKS = [("Ann", 4, 40), ("Bea", 3, 9), ("Cleo", 5, 4), ("Dora", 6, 35), ("Eva", 3, 8), ("Fay", 4, 6), ("Gina", 7, 3)]
+
+
+def books_answer(prompt: str) -> str:
+    """Books bought, and the $7 delivery below $30 (a terse answer above it: the rule never written down)."""
+    m = list(re.finditer(r"([A-Z]\w+) buys (\d+) books at \$(\d+)", prompt))[-1]
+    a, p = int(m[2]), int(m[3])
+    c = a * p
+    out = f"{m[1]} pays {a} * {p} = <<{a}*{p}={c}>>{c} dollars"
+    if c >= 30:
+        return out + f".\n#### {c}"
+    return out + f" for the books.\nDelivery adds 7: {c} + 7 = <<{c}+7={c + 7}>>{c + 7} dollars.\n#### {c + 7}"
+
+
+@pytest.mark.parametrize("rule", INSTANCE_RULES)
+def test_a_rule_said_for_instance_holds_quantities(rule):
+    """Class (helper-58): a sentence with "for instance", "for example" (or a shop called "Example Books") had its
+    numbers dropped as an example of the answer's format, so $7 and $30 were text no check reads: 4 books at $40
+    were answered without delivery, and 3 at $9 served 27 where 34 is right (5 of 6 wrong). Only an instruction
+    about the answer's format holds examples now ("Put the answer in \\boxed{}, for example \\boxed{42}")."""
+    question = rule + " {n} buys {a} books at ${p} each. How much does {n} pay in total?"
+    asks = [question.format(n=n, a=a, p=p) for n, a, p in BOOKS]
+    engine = engine_for(lambda spec: books_answer(spec.prompt), probes=3)
+    _, wrong = tally(engine, [(q, final_answer(books_answer(q))[0]) for q in asks])  # type: ignore[index]
     assert wrong == 0
