@@ -32,6 +32,15 @@ __all__ = ["WordAdapter", "ValueMap"]
 
 
 _Pick = Callable[[Iterable[Fraction]], Fraction]
+# an amount in two units of one measure ("1 hour 15 minutes", "2 h 5 min", "5 feet 3 inches", "3 kg 200 g", "4 lb 2 oz",
+# "1 m 20 cm", "2 weeks and 3 days", "1 year 4 months", "3 dollars and 25 cents")
+_MIXED_UNITS = re.compile(
+    r"\d\s*(?:hours?|hrs?|h|days?|weeks?|years?|yrs?|minutes?|mins?|feet|foot|ft|yards?|yd|miles?|kilograms?|kg|"
+    r"pounds?|lbs?|lb|met(?:er|re)s?|m|kilomet(?:er|re)s?|km|dollars?|euros?|pounds?|liters?|litres?|l)\.?,?\s*(?:and\s+)?"
+    r"\d+\s*(?:minutes?|mins?|m|seconds?|secs?|s|hours?|hrs?|h|days?|months?|inch(?:es)?|in|feet|foot|ft|ounces?|oz|"
+    r"grams?|g|centimet(?:er|re)s?|cm|met(?:er|re)s?|cents?|pence|p|milliliters?|millilitres?|ml)\b",
+    re.IGNORECASE,
+)
 # the numbers whose every mix of readings :meth:`WordAdapter.readings` tries (2 ** _MIXED re-derivations at most)
 _MIXED = 5
 
@@ -233,6 +242,10 @@ class WordAdapter:
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
             raise _Refused("a quantity no computation takes")
+        if old.values != new.values and any(_MIXED_UNITS.search(re.sub(r"<<[^<>]*>>", " ", s.text)) for s in steps):
+            # "75 minutes, that is 1 hour 15 minutes": a result restated in two units, by a division no line writes;
+            # its 15 is no question's 15 minutes, whatever the question says
+            raise _Refused("an amount restated in two units")
         hours = _hours(old, new, steps, self.shares) if old.values != new.values else None
         questions = question_map(old, new)
         results = ValueMap()
@@ -368,6 +381,10 @@ class WordAdapter:
                 raise _Refused("a count that is no longer a whole number")
             if old_result >= 0 > new_result:
                 raise _Refused("a quantity that turns negative")
+            if old_result < 0 <= new_result:
+                # a loss that turns into a profit, a drop into a rise: the words around it ("so she makes a loss")
+                # tell the sign
+                raise _Refused("a quantity that stops being negative")
             if comp.result.percent and old_result <= 100 < new_result:
                 raise _Refused("a share over 100%")
             for n, v in zip(comp.operands, values, strict=True):
@@ -415,6 +432,16 @@ class WordAdapter:
                     # is a result the answer states without computing it (40 // 6), which may be the question's 6
                     # only by chance, even where that 6 stays
                     raise _Refused(f"{num.value} counts other things than the question's {num.value}", ambiguous=True)
+                if (
+                    re.match(r"\s?%|\\%", line[num.end :])
+                    and any(q.kind != "percent" and q.value == num.value for q in old.quantities)
+                    and questions.get(num.value) != num.value
+                    and num.value not in results
+                    and echoes.slot(num) is None
+                    and not any(q.kind == "percent" and q.value == num.value for q in old.quantities)
+                ):
+                    # "a 50% raise" where the question's 50 is dollars an hour: a share the answer never computes
+                    raise _Refused(f"{num.value}% is no percentage of the question")
                 edits[(num.start, num.end)] = source(num)
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
@@ -587,5 +614,7 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     pairs = {a: b for a, b in zip(old, new, strict=True) if a != b}
     if not pairs:
         return text
+    # and a possessive written without its apostrophe ("Avas plant giveaway" for Ava's), where it names no one else
+    pairs |= {a + "s": b + "s" for a, b in list(pairs.items()) if a + "s" not in old}
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
     return pattern.sub(lambda m: pairs[m.group(1)], text)

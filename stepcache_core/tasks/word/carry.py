@@ -5,24 +5,73 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from fractions import Fraction
 
 from ...values import Step, Verdict
 from .adapt import question_map
+from .gate import foreign_numbers
+from .gender import given_name
 from .numbers import quantities, to_fraction
-from .parse import WordProblem
-from .read import computations
+from .parse import WordProblem, names_in
+from .read import comparisons, computations
 
 __all__ = ["WordCarryover"]
 
 
-# words that compare values or state a property of one: a claim about the numbers that no computation states
+# adjectives that grade: their comparatives and superlatives ("richer", "the busiest", "better") compare values
+_GRADED = (
+    "rich poor big small large high low long short old young cheap dear fast slow heavy light tall wide narrow deep "
+    "shallow close near strong weak hot cold warm cool full empty busy easy hard great tiny huge thick thin "
+    "quick brief wealthy healthy happy lucky pricey costly fat lean steep loud quiet safe"
+).split()
+
+
+def _graded_forms() -> str:
+    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest"}
+    for adj in _GRADED:
+        stem = adj
+        if adj.endswith("y"):
+            stem = adj[:-1] + "i"
+        elif adj.endswith("e"):
+            stem = adj[:-1]
+        elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwy]", adj):
+            stem = adj + adj[-1]  # big, bigger; hot, hottest
+        out |= {stem + "er", stem + "est"}
+    return "|".join(sorted(out, key=len, reverse=True))
+
+
+# words that compare values or state a property of one: a claim about the numbers that no computation states. By
+# class: a comparative or superlative, a comparison said as a verb ("outearns", "is ahead of", "beats"), a rank
+# ("comes second", "first place", "the top earner"), a ratio in words ("twice as many", "half as much", "a third
+# of"), a verdict on a sign or a budget ("makes a loss", "in the red", "plenty left"), a landmark the value is set
+# against ("over an hour", "well over a dozen", "just under $100"), a property (even, prime), a branch (within the
+# limit, waived), and a comparison in the languages the gate reads ("gana más que", "verdient mehr als")
 _CLAIM = re.compile(
-    r"\b(?:more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|"
-    r"dearer|faster|slower|heavier|lighter|than|exceeds?|exceeded|exceeding|most|least|fewest|longest|shortest|"
-    r"largest|smallest|biggest|highest|lowest|oldest|youngest|cheapest|fastest|slowest|heaviest|lightest|enough|"
+    r"\b(?:more|less|fewer|" + _graded_forms() + r"|than|exceeds?|exceeded|exceeding|most|least|fewest|enough|"
     r"afford|affordable|even|odd|positive|negative|prime|round|rounded|rounds|nearest|integer|divisible|short|surplus|"
     r"deficit|limit|limits|limited|within|reach|reaches|reached|waived|free|minimum|maximum|winner|wins|won|loses|"
-    r"lost|instead|otherwise|above|below|beyond|capped|exactly)\b",
+    r"lost|instead|otherwise|above|below|beyond|capped|exactly|"
+    r"ahead|behind|in\s+the\s+lead|takes?\s+the\s+lead|(?:is|are|was|were)\s+leading|trail(?:s|ing|ed)?\s+(?:by|behind)|"
+    r"lag(?:s|ging|ged)?\s+behind|out(?:earn|scor|number|sell|sold|perform|pac|run|spen|grow|last|weigh|do|did)\w*|"
+    r"beat(?:s|en)?(?!\s+(?:per|a\s+minute|each|every))|surpass\w*|overtak\w*|topped|edges?\s+out|"
+    r"(?:first|second|third|fourth|fifth|last)\s+place|runner-?up|(?:comes?|came|finish(?:es|ed)?|ranks?|ranked|"
+    r"places?|placed)\s+(?:first|second|third|fourth|fifth|last|top|bottom)|"
+    r"(?:top|bottom)\s+(?:earner|scorer|seller|spot|rank|performer|player|student|team|of\s+the\s+(?:class|list|table))s?|"
+    r"twice|thrice|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?|halved?|halves|half\s+(?:as|of)|"
+    r"(?:a|one|two)\s+(?:third|quarter|fifth)s?\s+(?:as|of)|(?:two|three|four|five|ten|hundred|many)-?fold|"
+    r"(?:just|well|slightly|a\s+bit|a\s+little)\s+(?:over|under|above|below)|"
+    r"equally|evenly|"
+    r"(?:a|at\s+a|in)\s+(?:loss|profit|gain)|break(?:s|ing)?\s+even|broke\s+even|in\s+the\s+(?:red|black)|"
+    r"plenty|ample|sufficient|insufficient|too\s+(?:much|many|few|little)|(?:over|under|within)\s+budget|owes?|"
+    r"only\s+(?:a\s+)?(?:little|few|bit|handful)|a\s+lot|lots\s+of|barely|hardly|scarcely|mostly|(?:nearly|almost)\s+"
+    r"all|(?:is|are|was|were)\s+(?:over|under)|"
+    r"(?:over|under|about|around|nearly|almost|roughly|approximately|just|well)\s+(?:a|an|one|half\s+an?)\s+"
+    r"(?:hour|day|week|month|year|dozen|hundred|thousand|million|minute|mile|kilo\w*|met(?:er|re)|lit(?:er|re)|"
+    r"pound|dollar|euro|foot|yard|gallon|ton)s?|"
+    r"(?:más|menos)\s+(?:[^\W\d_]+\s+)?que|(?:mehr|weniger)\s+(?:[^\W\d_]+\s+)?als|(?:plus|moins)\s+"
+    r"(?:[^\W\d_]+\s+)?que|(?:più|meno)\s+(?:[^\W\d_]+\s+)?(?:di|che)|(?:mais|menos)\s+(?:[^\W\d_]+\s+)?"
+    r"(?:que|do\s+que)|(?:meer|minder)\s+(?:[^\W\d_]+\s+)?dan|am\s+meisten|le\s+plus|il\s+più|o\s+mais|"
+    r"het\s+meest)\b",
     re.IGNORECASE,
 )
 
@@ -53,11 +102,27 @@ class WordCarryover:
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
+                if claim is None:
+                    claim = _foreign_number(step.text, new.prompt)
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
+                elif _unread_comparison(step.text):
+                    found.append(Verdict(False, "compares numbers in a form no check reads", step=step.index))
+            if old.names != new.names and step.origin in ("cached", "adapted"):
+                # "Kate buys..." for Katherine, renamed Elizabeth: a form of a name the rename does not reach
+                # the names the parser reads, and a capitalised word inside a sentence ("Then Will pays"); one that
+                # starts a sentence is a name only as the parser reads it ("Tomorrow, ...")
+                inside = re.findall(r"(?:(?<=[^\W\d_],\s)|(?<=[^\W\d_]\s))[A-Z][a-z]+\b", step.text)
+                said = [w for _, _, w in names_in(step.text)] + inside
+                other = next((w for w in said if w.casefold() not in _SMALL and _other_name(w, old, new)), None)
+                if other is not None:
+                    found.append(Verdict(False, f"names {other}, whom neither question names", step=step.index))
             for name in gone:
                 if re.search(rf"\b{re.escape(name)}\b", step.text):
                     found.append(Verdict(False, f"names {name}, who is not in the new question", step=step.index))
+                elif re.search(rf"(?<![^\W\d_]){re.escape(name[0])}\.", step.text) and name[0] not in new.prompt:
+                    # "K. buys 15 eggs" for Katherine, renamed Elizabeth: her initial stays hers
+                    found.append(Verdict(False, f"writes {name}'s initial, who is not in the new question", step=step.index))
             # a number in words the adapter wrote for the new question ("Two years from now" for "in two years",
             # where the cached line said "Five") is the new value, not a stale one
             before = Counter(_said(cached[step.index].text) if step.index < len(cached) else ())
@@ -72,6 +137,74 @@ class WordCarryover:
                     continue  # the model's own answer repeating the new question's words ("one quarter" of both)
                 found.append(Verdict(False, f"says {q.text!r}, which the new question changed", step=step.index))
         return found
+
+
+# a sign that compares two values: where the line states more comparisons than :func:`~.read.comparisons` reads
+# ("$$75\text{ min} > 60\text{ min}$$", "75 ⩾ 60", a full-width "＞"), the adapter checks none of the others
+_COMPARISON_SIGN = re.compile(
+    r"(?<![<>-])[<>](?![<>=])|<=|>=|[≤≥⩽⩾＜＞≦≧≠≈≃∼≶≷≪≫]|\\(?:leq?|geq?|lt|gt|neq?|approx|sim|simeq|ll|gg|leqslant|geqslant)\b"
+)
+
+
+def _unread_comparison(line: str) -> bool:
+    """Whether ``line`` compares values with a sign in a form no check reads (see ``_COMPARISON_SIGN``)."""
+    text = re.sub(r"<<[^<>]*>>", " ", line)
+    text = re.sub(r"<[A-Za-z/][^<>]*>", " ", text)  # an HTML tag ("<b>", "</sub>") compares nothing
+    return len(_COMPARISON_SIGN.findall(text)) > len(comparisons(line))
+
+
+# capitalised small words that start a sentence and that the name data also lists ("She", "The", "Will" is not one)
+_SMALL = frozenset(
+    "she he they it its the this that these those there then so thus therefore each every step total answer final "
+    "first next after before now we you i a an and or but if when while since because in on at of for with to by "
+    "from as all both one two three "
+    # and the small words of the languages the gate reads ("Con el descuento paga...")
+    "el la los las un una y o que con por para de del en al se su sus lo es son si como pero entonces "
+    "le les une des et ou qui avec pour du au aux il elle ils elles ce cette son sa ses est sont donc alors "
+    "der die das den dem ein eine und oder mit für von zu im am auf ist sind er sie es wenn dann also "
+    "gli uno e che per di da su è sono se quindi poi "
+    "os as um uma com em no na é são então "
+    "het een dat met voor van op zijn als dan dus".split()
+)
+
+
+# the factor a ratio word names, which a computation of its line may take ("doubled ... 248 * 2", "halved ... 30 / 2")
+_FACTORS = {
+    "twice": Fraction(2),
+    "double": Fraction(2),
+    "doubles": Fraction(2),
+    "doubled": Fraction(2),
+    "doubling": Fraction(2),
+    "halved": Fraction(2),
+    "halve": Fraction(2),
+    "halves": Fraction(2),
+    "thrice": Fraction(3),
+    "triple": Fraction(3),
+    "triples": Fraction(3),
+    "tripled": Fraction(3),
+    "tripling": Fraction(3),
+    "quadruple": Fraction(4),
+    "quadrupled": Fraction(4),
+    "quadruples": Fraction(4),
+}
+
+
+def _other_name(word: str, old: WordProblem, new: WordProblem) -> bool:
+    """Whether ``word`` is a person's given name that neither question writes (a nickname, another person)."""
+    if word.endswith("s") and word[:-1] in new.names:
+        return False  # "Andreas plant giveaway": Andrea's, its apostrophe left out
+    return given_name(word) and not re.search(rf"\b{word}\b", old.prompt) and not re.search(rf"\b{word}\b", new.prompt)
+
+
+def _foreign_number(line: str, prompt: str) -> str | None:
+    """A number word of a language the task does not read ("quince huevos", "also zwölf Eier") in ``line`` and not
+    in the question ``prompt``: a result restated in words no adapter rewrites."""
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", prompt)}
+    for m in re.finditer(r"[^\W\d_]{3,}", line):
+        word = m.group().casefold()
+        if word in foreign_numbers() and word not in asked:
+            return m.group()
+    return None
 
 
 def _said(text: str) -> list[str]:
@@ -94,6 +227,13 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordP
     after = re.findall(r"[^\W\d_]+|\d+", text[m.end() :])
     if (before and (before[-1].casefold(), word) in asked) or (after and (word, after[0].casefold()) in asked):
         return False
+    if " " in word and " ".join(word.split()) in " ".join(new.prompt.casefold().split()):
+        return False  # "one fifth as many", "half as many": the question's own words
+    if word in {q.text.casefold() for q in new.quantities if q.kind == "word"}:
+        return False  # "twice as many" where the question's "twice" is a slot: the adapter wrote its new value
+    factor = _FACTORS.get(word.split()[0])
+    if factor is not None and any(factor in {n.value for n in c.operands} for c in computations(text)):
+        return False  # "she has doubled it: 248 * 2 = 496": the line computes the ratio it names
     if _COMPARATIVE.fullmatch(word):
         return not _amount(text, text[: m.start()], asked, new)
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative

@@ -432,6 +432,12 @@ def _ordinal_word(prompt: str) -> bool:
     return any(_NUMERATOR.search(prompt[max(0, m.start() - 12) : m.start()]) is None for m in _ORDINALS.finditer(prompt))
 
 
+def foreign_numbers() -> frozenset[str]:
+    """The number words of the languages the gate reads in any question that the task does not (see
+    ``_number_words``), but those that are English words too ("once", "hat")."""
+    return _number_words() - _CLASHES
+
+
 def _number_word(prompt: str) -> bool:
     """Whether ``prompt`` says a number in a language the task does not read (see ``_number_words``)."""
     words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)}

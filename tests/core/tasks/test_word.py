@@ -1183,6 +1183,36 @@ def test_a_comparative_after_a_number_is_an_amount_only_when_the_line_computes_i
     assert any("of the cached numbers" in v.reason for v in found) == claim
 
 
+@pytest.mark.parametrize(
+    ("line", "claim"),
+    [
+        ("She has doubled them: 248 * 2 = <<248*2=496>>496 letters.", False),  # the line computes the ratio it names
+        ("Bob has twice as many letters as Ann.", True),  # a ratio no computation states
+        ("She writes three times as many: 32 * 3 = <<32*3=96>>96 letters.", False),  # the question's own slot word
+        ("So Ann ends the day richer.", True),
+        ("So Ann is ahead of Bob.", True),
+        ("Ann comes second and Bob takes first place.", True),
+        ("That is well over a dozen letters.", True),
+        ("Así que Ann gana más que Bob.", True),
+        ("So Ann took longer than Bob.", True),
+        ("Then she adds the rest: 32 + 24 = <<32+24=56>>56 letters.", False),
+    ],
+)
+def test_a_claim_is_read_by_its_class_not_from_a_list_of_instances(line, claim):
+    """Class (helper-59): claims of a reused line whose numbers moved, by class: comparatives and superlatives
+    ("richer", built from adjectives that grade), comparisons as verbs ("ahead of"), ranks ("comes second"), ratios
+    in words ("twice as many"), landmarks ("well over a dozen") and comparisons in other languages ("gana más
+    que"). Narration is none: a ratio the line computes ("doubled ... 248 * 2"), the question's slot word."""
+    from stepcache_core.tasks.word.carry import WordCarryover
+
+    q = "Ann writes {n} letters three times, and Bob writes {m} letters. How many letters do they write?"
+    old, new = parse_problem(Request(q.format(n=32, m=24))), parse_problem(Request(q.format(n=30, m=24)))
+    cached = LayoutSegmenter().segment(line + "\n#### 496", origin="cached")
+    adapted = [s.__class__(s.index, s.text, "adapted") for s in cached]
+    found = WordCarryover().stale(old, new, cached, adapted, line)
+    assert any("of the cached numbers" in v.reason for v in found) == claim, found
+
+
 def test_a_count_of_the_questions_people_said_in_words_grounds_a_divisor(make_engine):
     """Class: "the average age of the two is 98/2": the 2 is how many people the question names, said in words in
     the step. It came from nowhere the verifier could see, so no answer to GSM-Symbolic template 31 was ever

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
+from num2words import num2words
 
 from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
@@ -292,7 +293,11 @@ def test_a_fee_on_whichever_computed_amount_is_larger_is_never_re_derived_across
     for i, (n, p, k, q, r) in enumerate(grid):
         asks.append((question.format(a=women[i], b=men[i], n=n, p=p, m=k, q=q, r=r), right(n, p, k, q, r)))
     served, wrong = tally(engine, asks)
-    assert wrong == 0 and served >= 2  # the variants where the same one spends more are still reused
+    assert wrong == 0
+    if language == "en":
+        # the variants where the same one spends more are still reused; the other languages' answers compare the
+        # two amounts in words ("400 es más que 18"), a claim the carryover reads as one (as "400 is more than 18")
+        assert served >= 2
 
 
 # ------------------------------------------------------------------------- a 0 hides what it multiplies
@@ -3056,3 +3061,179 @@ def test_a_rule_said_for_instance_holds_quantities(rule):
     engine = engine_for(lambda spec: books_answer(spec.prompt), probes=3)
     _, wrong = tally(engine, [(q, final_answer(books_answer(q))[0]) for q in asks])  # type: ignore[index]
     assert wrong == 0
+
+
+# ------------------------------------------------------------------------------ what a reused answer says in prose
+WAGES = "{a} works {h} hours at ${r} per hour. {b} works {k} hours at ${s} per hour. How much do they earn together?"
+EARN_GRID = [
+    ("Ann", 6, 20, "Bob", 5, 13),
+    ("Cara", 5, 12, "Dan", 8, 11),
+    ("Eve", 7, 15, "Finn", 4, 9),
+    ("Gwen", 3, 14, "Hugo", 9, 12),
+    ("Ivy", 8, 16, "Jack", 3, 10),
+    ("Kim", 4, 11, "Leo", 6, 17),
+    ("Mia", 9, 13, "Ned", 7, 8),
+]
+EARN_CLAIMS = {
+    "a word of comparison": "So {top} ends the day richer.",
+    "a lead": "So {top} is ahead of {other}.",
+    "es": "Así que {top} gana más que {other}.",
+    "de": "Also verdient {top} mehr als {other}.",
+    "fr": "Donc {top} gagne plus que {other}.",
+    "a chat verdict": "✅ **{top}** is the top earner today.",
+}
+
+
+def earn_answer(claim: str) -> Callable[[str, bool], str]:
+    def answer(prompt: str, claims: bool = True) -> str:
+        m = list(re.finditer(r"(\w+) works (\d+) hours at \$(\d+) per hour\. (\w+) works (\d+) hours at \$(\d+)", prompt))[-1]
+        a, h, r, b, k, s = m[1], int(m[2]), int(m[3]), m[4], int(m[5]), int(m[6])
+        x, y = h * r, k * s
+        top, other = (a, b) if x > y else (b, a)
+        return (
+            f"{a} earns {h} * {r} = <<{h}*{r}={x}>>{x} dollars.\n{b} earns {k} * {s} = <<{k}*{s}={y}>>{y} dollars.\n"
+            f"Together they earn {x} + {y} = <<{x}+{y}={x + y}>>{x + y} dollars.\n"
+            + (f"{claim.format(top=top, other=other)}\n" if claims else "")
+            + f"#### {x + y}"
+        )
+
+    return answer
+
+
+READ = "{n} reads {p} pages. Each page takes {m} minutes to read. How many minutes does {n} spend reading?"
+READ_GRID = [("Ann", 5, 15), ("Cara", 3, 10), ("Dora", 4, 20), ("Eve", 2, 25), ("Fay", 6, 12), ("Gus", 7, 5), ("Hal", 9, 8)]
+
+
+def read_answer(form: str) -> Callable[[str, bool], str]:
+    """Minutes read, and the total against an hour in ``form`` where it is over one; in mixed units where it is."""
+
+    def answer(prompt: str, claims: bool = True) -> str:
+        m = list(re.finditer(r"(\w+) reads (\d+) pages\. Each page takes (\d+) minutes", prompt))[-1]
+        p, k = int(m[2]), int(m[3])
+        t = p * k
+        line = f"{p} * {k} = <<{p}*{k}={t}>>{t} minutes"
+        if claims and form == "mixed" and 60 < t < 120:
+            line += f", that is 1 hour {t - 60} minutes"
+        elif claims and form != "mixed" and t > 60:
+            line += form.format(t=t)
+        return line + f".\n#### {t}"
+
+    return answer
+
+
+CARDS = "{a} has {x} cards and {b} has {y} cards. How many cards do they have together?"
+CARDS_GRID = [("Ann", 10, "Bob", 20), ("Cara", 12, "Dan", 30), ("Eve", 7, "Finn", 21), ("Gwen", 9, "Hugo", 18)]
+CARDS_GRID += [("Ivy", 11, "Jack", 33), ("Kim", 8, "Leo", 40), ("Mia", 13, "Ned", 26)]
+
+
+def cards_answer(prompt: str, claims: bool = True) -> str:
+    """Cards together, and "twice as many" where it holds (a ratio the answer names, no computation states)."""
+    m = list(re.finditer(r"(\w+) has (\d+) cards and (\w+) has (\d+) cards", prompt))[-1]
+    a, x, b, y = m[1], int(m[2]), m[3], int(m[4])
+    claim = f"{b} has twice as many cards as {a}.\n" if claims and y == 2 * x else ""
+    return f"{claim}Together they have {x} + {y} = <<{x}+{y}={x + y}>>{x + y} cards.\n#### {x + y}"
+
+
+MUGS = "{n} buys {b} boxes of mugs for ${p} each and sells all the mugs for ${s} in total. What is {n}'s profit in dollars?"
+MUGS_GRID = [("Ann", 4, 15, 50), ("Cara", 3, 10, 45), ("Dora", 5, 12, 70), ("Eve", 2, 30, 50), ("Fay", 6, 5, 40)]
+MUGS_GRID += [("Gus", 3, 20, 70), ("Hal", 4, 9, 30)]
+
+
+def mugs_answer(prompt: str, claims: bool = True) -> str:
+    """A profit that may be negative, and the word for its sign."""
+    m = list(re.finditer(r"(\w+) buys (\d+) boxes of mugs for \$(\d+) each and sells all the mugs for \$(\d+)", prompt))[-1]
+    n, b, p, s = m[1], int(m[2]), int(m[3]), int(m[4])
+    c = b * p
+    said = f"So {n} makes {'a loss' if s < c else 'a profit'}.\n" if claims else ""
+    return f"{n} pays {b} * {p} = <<{b}*{p}={c}>>{c} dollars.\nProfit: {s} - {c} = <<{s}-{c}={s - c}>>{s - c} dollars.\n{said}#### {s - c}"
+
+
+PAY = "{n} earned ${a} per hour. Then {n}'s pay went up by ${b} per hour. What is {n}'s new hourly pay in dollars?"
+PAY_GRID = [("Ann", 50, 25), ("Cara", 40, 10), ("Dora", 20, 5), ("Eve", 60, 15), ("Fay", 80, 20), ("Gus", 30, 15), ("Hal", 70, 7)]
+
+
+def pay_answer(prompt: str, claims: bool = True) -> str:
+    """The new pay, and the raise as a percentage no computation states ("a 50% raise" where 50 is the old pay)."""
+    m = list(re.finditer(r"(\w+) earned \$(\d+) per hour\. Then \w+'s pay went up by \$(\d+)", prompt))[-1]
+    n, a, b = m[1], int(m[2]), int(m[3])
+    said = f", a {format_number(Fraction(100 * b, a))}% raise" if claims else ""
+    return f"{n} now earns {a} + {b} = <<{a}+{b}={a + b}>>{a + b} dollars per hour{said}.\n#### {a + b}"
+
+
+EGGS = "{n} buys {b} boxes with {e} eggs in each. How many eggs does {n} buy?"
+EGGS_GRID = [("Katherine", 3, 4), ("Elizabeth", 5, 3), ("Robert", 4, 5), ("Katherine", 6, 2), ("William", 2, 7)]
+EGGS_GRID += [("Elizabeth", 3, 6), ("Robert", 7, 3)]
+NICKNAMES = {"Katherine": "Kate", "Elizabeth": "Liz", "Robert": "Bob", "William": "Liam"}
+
+
+def eggs_answer(form: str) -> Callable[[str, bool], str]:
+    """Eggs bought, told under the buyer's nickname, or with the count in Spanish words too."""
+
+    def answer(prompt: str, claims: bool = True) -> str:
+        m = list(re.finditer(r"(\w+) buys (\d+) boxes with (\d+) eggs", prompt))[-1]
+        n, b, e = m[1], int(m[2]), int(m[3])
+        who = NICKNAMES.get(n, n) if claims and form == "nickname" else n
+        said = f" ({num2words(b * e, lang='es')} huevos)" if claims and form == "es" else ""
+        return f"{who} buys {b} * {e} = <<{b}*{e}={b * e}>>{b * e} eggs{said}.\n#### {b * e}"
+
+    return answer
+
+
+LEFT = "{n} has ${m}. A game costs ${g} and a controller costs ${c}. How much money will {n} have left after buying both?"
+LEFT_GRID = [("Ana", 100, 45, 25), ("Cara", 80, 50, 25), ("Dana", 90, 40, 30), ("Eva", 70, 20, 15), ("Fina", 60, 30, 25)]
+LEFT_GRID += [("Gina", 120, 60, 50), ("Lola", 200, 90, 30)]
+
+
+def left_answer(prompt: str, claims: bool = True) -> str:
+    """Money left, in a chat layout, with a verdict on how much ("Plenty of money left", "Only a little")."""
+    m = list(re.finditer(r"(\w+) has \$(\d+)\. A game costs \$(\d+) and a controller costs \$(\d+)", prompt))[-1]
+    have, g, c = int(m[2]), int(m[3]), int(m[4])
+    verdict = (
+        ("✅ Plenty of money left for snacks.\n\n" if have - g - c >= 30 else "⚠️ Only a little money is left.\n\n")
+        if claims
+        else ""
+    )
+    return (
+        f"**Step 1:** Cost of both: $ {g} + {c} = {g + c} $\n\n**Step 2:** Money left: $ {have} - {g + c} = {have - g - c} $\n\n"
+        f"{verdict}The answer is $\\boxed{{{have - g - c}}}$."
+    )
+
+
+PROSE = {
+    **{f"{name} ({form!r})": (WAGES, EARN_GRID, earn_answer(form)) for name, form in EARN_CLAIMS.items()},
+    "a landmark constant ('over an hour')": (READ, READ_GRID, read_answer(", which is over an hour")),
+    "a comparison in LaTeX": (READ, READ_GRID, read_answer(": $${t}\\text{{ min}} > 60\\text{{ min}}$$")),
+    "a comparison sign of its own ('⩾')": (READ, READ_GRID, read_answer(", and {t} ⩾ 60")),
+    "a full-width sign ('＞')": (READ, READ_GRID, read_answer(", and {t} ＞ 60")),
+    "an amount in two units": (READ, READ_GRID, read_answer("mixed")),
+    "a ratio the answer names ('twice as many')": (CARDS, CARDS_GRID, cards_answer),
+    "a sign word on a result that changes sign": (MUGS, MUGS_GRID, mugs_answer),
+    "a percentage no computation states ('a 50% raise')": (PAY, PAY_GRID, pay_answer),
+    "a nickname of a renamed person": (EGGS, EGGS_GRID, eggs_answer("nickname")),
+    "a result in number words of another language": (EGGS, EGGS_GRID, eggs_answer("es")),
+    "a verdict in a chat layout ('only a little')": (LEFT, LEFT_GRID, left_answer),
+}
+
+
+@pytest.mark.parametrize("form", sorted(PROSE))
+def test_a_reused_line_says_nothing_the_new_numbers_make_false(form):
+    """Class (helper-59): the prose of a reused line whose numbers moved. Claim words outside a fixed list
+    ("richer", "is ahead of", "the top earner", in other languages "gana más que"), a landmark the line compares
+    with ("over an hour"), a comparison sign no check reads ("⩾", "＞", "$$75\\text{ min} > 60\\text{ min}$$"), an
+    amount restated in two units ("1 hour 15 minutes", whose 15 was read as the question's 15 minutes), a ratio in
+    words ("twice as many"), a sign word ("a loss") on a result that turns positive: each was served false, with
+    the right final number (3 to 6 of 6 served on 8d2d11e). The model here writes each claim only where it holds:
+    a served answer is right only where it is the model's own answer to that question, with or without its claims
+    (an entry stored where none held says none)."""
+    question, grid, model = PROSE[form]
+    engine = engine_for(lambda spec: model(spec.prompt, True), probes=3)
+    served = false = 0
+    for values in grid:
+        keys = re.findall(r"\{(\w+)\}", question)
+        q = question.format(**dict(zip(dict.fromkeys(keys), values, strict=True)))
+        out = engine.run(Request(q))
+        background.drain(10)
+        if out.trace.backend_calls == 0:
+            served += 1
+            false += out.text not in (model(q, True), model(q, False))
+    assert false == 0
