@@ -854,8 +854,8 @@ def trip_answer(t: int, u: int, k: int, m: int) -> str:
     leg = f"2 * {t} = <<2*{t}={hours}>>{hours}" if t == u else f"{t} + {u} = <<{t}+{u}={hours}>>{hours}"
     total = hours * 60 + k * m
     return (
-        f"Driving: {leg} hours.\n{hours} * 60 = <<{hours}*60={hours * 60}>>{hours * 60} minutes.\n"
-        f"Stops: {k} * {m} = <<{k}*{m}={k * m}>>{k * m} minutes.\n"
+        f"Hours: {leg} hours.\n{hours} * 60 = <<{hours}*60={hours * 60}>>{hours * 60} minutes.\n"
+        f"Minutes: {k} * {m} = <<{k}*{m}={k * m}>>{k * m} minutes.\n"
         f"{hours * 60} + {k * m} = <<{hours * 60}+{k * m}={total}>>{total} minutes.\n#### {total}"
     )
 

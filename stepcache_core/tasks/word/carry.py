@@ -58,6 +58,8 @@ _CLAIM = re.compile(
     r"places?|placed)\s+(?:first|second|third|fourth|fifth|last|top|bottom)|"
     r"(?:top|bottom)\s+(?:earner|scorer|seller|spot|rank|performer|player|student|team|of\s+the\s+(?:class|list|table))s?|"
     r"twice|thrice|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?|halved?|halves|half\s+(?:as|of)|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+times\s+(?:as|more|less|fewer|the|what|that|his|her|"
+    r"their|its|[A-Z]\w*'s)|"
     r"(?:a|one|two)\s+(?:third|quarter|fifth)s?\s+(?:as|of)|(?:two|three|four|five|ten|hundred|many)-?fold|"
     r"(?:just|well|slightly|a\s+bit|a\s+little)\s+(?:over|under|above|below)|"
     r"equally|evenly|"
@@ -98,12 +100,15 @@ class WordCarryover:
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
         asked = _bigrams(new.prompt)
-        fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
+        fresh = all(s.origin == "generated" for s in steps)
+        own = _stems(new.prompt) | _stems(" ".join(new.names))  # the model's own whole answer, not a patch beside cached lines
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
                 if claim is None:
                     claim = _foreign_number(step.text, new.prompt)
+                if claim is None:
+                    claim = _unread_clause(step.text, own)
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
@@ -189,6 +194,88 @@ _FACTORS = {
 }
 
 
+# the words an answer narrates arithmetic with, in any question: how it is told, never what holds of the numbers.
+# A clause of a reused line that states no number (none in digits, none in words) narrates the computations beside
+# it with these, the new question's own words and its names; any other word ("Cara has the edge", "a tiny profit",
+# "past the one-hour mark", a table cell "Leader") may state what the new numbers make false: the model answers.
+# English, and the small words of the languages the gate reads
+_NARRATION = frozenset(
+    """a an the this that these those it its they them their theirs there here he she him her his hers we us
+    our you your i me my one ones of to in on at by for from with into onto as and or so then thus hence
+    therefore since because which who whom whose what when where how is are was were be been being am has have
+    had having do does did done will would can could shall should must may might need needs needed let lets each
+    every per all both altogether together total totals totaling totalling overall combined combine combining sum
+    sums amount amounts number numbers value values result results answer answers final finally step steps solve
+    solving solution find finding found calculate calculating calculated calculation compute computing computed
+    work working out first next now also get gets got getting make makes made making take takes took taking
+    give gives gave given giving use uses used using add adds added adding addition subtract subtracts subtracted
+    subtracting subtraction multiply multiplies multiplied multiplying multiplication divide divides divided
+    dividing division times plus minus equal equals product quotient difference left remaining remain remains
+    remainder spend spends spent spending pay pays paid paying cost costs costing buy buys bought buying sell
+    sells sold selling earn earns earned earning charge charges charged money price prices item items many much
+    means mean meaning know known see note start starting begin beginning initially initial original originally
+    new count counts counted counting whole part parts fraction fractions percent percentage convert converting
+    converted express expressed represent represents including include includes again already still far rest
+    other others another some any everything while between up after before during end figure purchase
+    purchases purchased purchasing save saves saved saving savings lose loses lost losing daily weekly monthly
+    yearly hourly second third fourth fifth sixth seventh eighth ninth tenth last without
+    text mathrm boxed frac dfrac tfrac cdot div left right quad qquad mathbf textbf aligned align
+    y o el la los las un una de del al en con por para es son fue era que cada entonces así
+    le les une des du au aux et ou est sont donc alors chaque pour avec
+    der die das den dem des ein eine einen einem einer und oder ist sind war also dann jede jeder jedes für mit
+    von zu im insgesamt il lo gli uno e è sono quindi poi ogni di da nel nella totale
+    os as um uma é são então com do da no na
+    het een en of zijn dus dan elke elk voor met van op totaal""".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    """The words of ``text``, casefolded, each with its plain stems ("earns", "earned" and "earning" meet at "earn")."""
+    out: set[str] = set()
+    for w in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", text):
+        out |= _forms(w.casefold().replace("\u2019", "'"))
+    return out
+
+
+def _forms(word: str) -> set[str]:
+    out = {word}
+    for ending in ("'s", "ing", "ed", "es", "s", "d"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            out.add(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                out.add(stem[:-1])  # "knitting", "knitted": "knit"
+    return out
+
+
+def _unread_clause(line: str, own: set[str]) -> str | None:
+    """The first word of a clause of ``line`` that states no number and that neither narrates (``_NARRATION``)
+    nor is a word of the new question or a name of it (``own``), nor a unit; a single letter is a variable ("Let E
+    be the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation."""
+    text = re.sub(r"<<[^<>]*>>", " ", line)
+    text = re.sub(r"\\[A-Za-z]+", " ", text)
+    for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
+        if re.search(r"\d", clause) or any(q.kind == "word" for q in quantities(clause)):
+            continue  # it narrates a number: the claim words above are read there
+        for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", clause):
+            word = m.group().casefold().replace("\u2019", "'")
+            if len(word) == 1 or _forms(word) & (_NARRATION | own) or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
+                continue  # (a claim word was read as one above: "to reach the trays" is the story)
+            return m.group()
+    return None
+
+
+def _sentence(text: str, at: int) -> str:
+    """The sentence of ``text`` around ``at`` (up to ``.``, ``;``, ``!``, ``?`` or a line break; not a decimal point)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
+    start = ends[-1] if ends else 0
+    after = _SENTENCE_END.search(text, at)
+    return text[start : after.start() if after else len(text)]
+
+
+_SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[;!?\n]|\.(?=\s|$)")
+
+
 def _other_name(word: str, old: WordProblem, new: WordProblem) -> bool:
     """Whether ``word`` is a person's given name that neither question writes (a nickname, another person)."""
     if word.endswith("s") and word[:-1] in new.names:
@@ -229,11 +316,18 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordP
         return False
     if " " in word and " ".join(word.split()) in " ".join(new.prompt.casefold().split()):
         return False  # "one fifth as many", "half as many": the question's own words
-    if word in {q.text.casefold() for q in new.quantities if q.kind == "word"}:
-        return False  # "twice as many" where the question's "twice" is a slot: the adapter wrote its new value
+    slots = {q.text.casefold(): q.value for q in new.quantities if q.kind == "word"}
     factor = _FACTORS.get(word.split()[0])
-    if factor is not None and any(factor in {n.value for n in c.operands} for c in computations(text)):
-        return False  # "she has doubled it: 248 * 2 = 496": the line computes the ratio it names
+    if factor is None:
+        # the question's slot word ("three times as many", "twice"), or a factor in digits ("3 times as many")
+        factor = next((v for said, v in slots.items() if word == said or word.startswith(said + " ")), None)
+    if factor is None and (times := re.match(r"(\d+)\s+times\b", word)) is not None:
+        factor = Fraction(times.group(1))
+    sentence = _sentence(text, m.start())
+    if factor is not None and any(factor in {n.value for n in c.operands} for c in computations(sentence)):
+        # "she has doubled it: 248 * 2 = 496", "twice as many: 2 * 30" (the question's "twice", which the adapter
+        # writes anew): the sentence computes the ratio it names; "Tom has double what Paul has" computes none
+        return False
     if _COMPARATIVE.fullmatch(word):
         return not _amount(text, text[: m.start()], asked, new)
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative

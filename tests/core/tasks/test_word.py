@@ -1061,7 +1061,7 @@ def test_a_positive_amounts_comparative_is_no_claim_and_a_verbs_is(make_engine):
 FROSTING = "{name} has {j} jars of frosting. Each jar can decorate {b} brownies. If each tray holds {t} brownies, how many trays can {name} fill?"
 FROSTING_GSM = (
     "{name} has enough frosting for {j} * {b} = <<{j}*{b}={n}>>{n} brownies.\n"
-    "{name} walks to the kitchen to reach the trays.\n{name} fills {n} / {t} = <<{n}/{t}={k}>>{k} trays.\n#### {k}"
+    "{name} has to reach the trays.\n{name} fills {n} / {t} = <<{n}/{t}={k}>>{k} trays.\n#### {k}"
 )
 
 
@@ -1186,6 +1186,12 @@ def test_a_comparative_after_a_number_is_an_amount_only_when_the_line_computes_i
         ("Así que Ann gana más que Bob.", True),
         ("So Ann took longer than Bob.", True),
         ("Then she adds the rest: 32 + 24 = <<32+24=56>>56 letters.", False),
+        ("Ann has 2 * 11 = <<2*11=22>>22 letters; Bob has double what Ann has.", True),  # another sentence's 2
+        ("Bob holds three times Ann's count.", True),  # the question's slot word, said of other people
+        ("Bob has 3 times as many as Ann: 24 * 3 = <<24*3=72>>72 letters.", False),
+        ("So Bob has the edge.", True),  # a clause with no number says only what narrates, or the question's words
+        ("| Leader | Bob |", True),
+        ("Let's solve this step by step.", False),
     ],
 )
 def test_a_claim_is_read_by_its_class_not_from_a_list_of_instances(line, claim):

@@ -3081,6 +3081,8 @@ EARN_CLAIMS = {
     "de": "Also verdient {top} mehr als {other}.",
     "fr": "Donc {top} gagne plus que {other}.",
     "a chat verdict": "✅ **{top}** is the top earner today.",
+    "an open word (helper-60)": "{top} has the edge.",
+    "a table cell (helper-60)": "| Leader | {top} |",
 }
 
 
@@ -3199,6 +3201,20 @@ def left_answer(prompt: str, claims: bool = True) -> str:
     )
 
 
+PROFIT = "{n} buys {b} boxes of mugs for ${p} each and sells all the mugs for ${s} in total. What is {n}'s profit in dollars?"
+PROFIT_GRID = [("Ann", 4, 15, 62), ("Cara", 3, 10, 75), ("Dora", 5, 12, 63), ("Eve", 2, 30, 90), ("Fay", 6, 5, 34)]
+PROFIT_GRID += [("Gus", 3, 20, 64), ("Hal", 4, 9, 80)]
+
+
+def profit_answer(prompt: str, claims: bool = True) -> str:
+    """A profit that stays positive, and a verdict on its size ("a tiny profit", "a healthy profit")."""
+    m = list(re.finditer(r"(\w+) buys (\d+) boxes of mugs for \$(\d+) each and sells all the mugs for \$(\d+)", prompt))[-1]
+    n, b, p, s = m[1], int(m[2]), int(m[3]), int(m[4])
+    c = b * p
+    said = f"So {n} makes a {'tiny' if s - c < 10 else 'healthy'} profit.\n" if claims else ""
+    return f"{n} pays {b} * {p} = <<{b}*{p}={c}>>{c} dollars.\nProfit: {s} - {c} = <<{s}-{c}={s - c}>>{s - c} dollars.\n{said}#### {s - c}"
+
+
 PROSE = {
     **{f"{name} ({form!r})": (WAGES, EARN_GRID, earn_answer(form)) for name, form in EARN_CLAIMS.items()},
     "a landmark constant ('over an hour')": (READ, READ_GRID, read_answer(", which is over an hour")),
@@ -3212,6 +3228,8 @@ PROSE = {
     "a nickname of a renamed person": (EGGS, EGGS_GRID, eggs_answer("nickname")),
     "a result in number words of another language": (EGGS, EGGS_GRID, eggs_answer("es")),
     "a verdict in a chat layout ('only a little')": (LEFT, LEFT_GRID, left_answer),
+    "a verdict on a size (helper-60: 'a tiny profit')": (PROFIT, PROFIT_GRID, profit_answer),
+    "an open landmark (helper-60: 'past the one-hour mark')": (READ, READ_GRID, read_answer(", past the one-hour mark")),
 }
 
 
