@@ -100,15 +100,15 @@ class WordCarryover:
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
         asked = _bigrams(new.prompt)
-        fresh = all(s.origin == "generated" for s in steps)
-        own = _stems(new.prompt) | _stems(" ".join(new.names))  # the model's own whole answer, not a patch beside cached lines
+        fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
+        allowed = _NARRATION | _stems(new.prompt) | _stems(" ".join(new.names))
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
                 if claim is None:
                     claim = _foreign_number(step.text, new.prompt)
                 if claim is None:
-                    claim = _unread_clause(step.text, own)
+                    claim = _unread_clause(step.text, allowed)
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
@@ -158,7 +158,7 @@ def _unread_comparison(line: str) -> bool:
     return len(_COMPARISON_SIGN.findall(text)) > len(comparisons(line))
 
 
-# capitalised small words that start a sentence and that the name data also lists ("She", "The", "Will" is not one)
+# small words that start a sentence capitalised, some of which the name data lists as names ("She", "The", "Con")
 _SMALL = frozenset(
     "she he they it its the this that these those there then so thus therefore each every step total answer final "
     "first next after before now we you i a an and or but if when while since because in on at of for with to by "
@@ -173,7 +173,7 @@ _SMALL = frozenset(
 )
 
 
-# the factor a ratio word names, which a computation of its line may take ("doubled ... 248 * 2", "halved ... 30 / 2")
+# the factor a ratio word names, which a computation of its sentence may take ("doubled ... 248 * 2", "halved ... 30 / 2")
 _FACTORS = {
     "twice": Fraction(2),
     "double": Fraction(2),
@@ -248,10 +248,10 @@ def _forms(word: str) -> set[str]:
     return out
 
 
-def _unread_clause(line: str, own: set[str]) -> str | None:
-    """The first word of a clause of ``line`` that states no number and that neither narrates (``_NARRATION``)
-    nor is a word of the new question or a name of it (``own``), nor a unit; a single letter is a variable ("Let E
-    be the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation."""
+def _unread_clause(line: str, allowed: frozenset[str]) -> str | None:
+    """The first word of a clause of ``line`` that states no number and that is none of ``allowed`` (narration,
+    ``_NARRATION``, and the new question's words and names), nor a unit; a single letter is a variable ("Let E be
+    the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation."""
     text = re.sub(r"<<[^<>]*>>", " ", line)
     text = re.sub(r"\\[A-Za-z]+", " ", text)
     for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
@@ -259,7 +259,7 @@ def _unread_clause(line: str, own: set[str]) -> str | None:
             continue  # it narrates a number: the claim words above are read there
         for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", clause):
             word = m.group().casefold().replace("\u2019", "'")
-            if len(word) == 1 or _forms(word) & (_NARRATION | own) or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
+            if len(word) == 1 or _forms(word) & allowed or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
             return m.group()
     return None
