@@ -3141,13 +3141,19 @@ MUGS_GRID = [("Ann", 4, 15, 50), ("Cara", 3, 10, 45), ("Dora", 5, 12, 70), ("Eve
 MUGS_GRID += [("Gus", 3, 20, 70), ("Hal", 4, 9, 30)]
 
 
-def mugs_answer(prompt: str, claims: bool = True) -> str:
-    """A profit that may be negative, and the word for its sign."""
-    m = list(re.finditer(r"(\w+) buys (\d+) boxes of mugs for \$(\d+) each and sells all the mugs for \$(\d+)", prompt))[-1]
-    n, b, p, s = m[1], int(m[2]), int(m[3]), int(m[4])
-    c = b * p
-    said = f"So {n} makes {'a loss' if s < c else 'a profit'}.\n" if claims else ""
-    return f"{n} pays {b} * {p} = <<{b}*{p}={c}>>{c} dollars.\nProfit: {s} - {c} = <<{s}-{c}={s - c}>>{s - c} dollars.\n{said}#### {s - c}"
+def mugs_answer(size: bool) -> Callable[[str, bool], str]:
+    """A profit, and the word for its sign ("a loss", "a profit"), or for its size where it stays positive ("a tiny
+    profit", "a healthy profit")."""
+
+    def answer(prompt: str, claims: bool = True) -> str:
+        m = list(re.finditer(r"(\w+) buys (\d+) boxes of mugs for \$(\d+) each and sells all the mugs for \$(\d+)", prompt))[-1]
+        n, b, p, s = m[1], int(m[2]), int(m[3]), int(m[4])
+        c = b * p
+        word = ("a tiny profit" if s - c < 10 else "a healthy profit") if size else ("a loss" if s < c else "a profit")
+        said = f"So {n} makes {word}.\n" if claims else ""
+        return f"{n} pays {b} * {p} = <<{b}*{p}={c}>>{c} dollars.\nProfit: {s} - {c} = <<{s}-{c}={s - c}>>{s - c} dollars.\n{said}#### {s - c}"
+
+    return answer
 
 
 PAY = "{n} earned ${a} per hour. Then {n}'s pay went up by ${b} per hour. What is {n}'s new hourly pay in dollars?"
@@ -3201,18 +3207,8 @@ def left_answer(prompt: str, claims: bool = True) -> str:
     )
 
 
-PROFIT = "{n} buys {b} boxes of mugs for ${p} each and sells all the mugs for ${s} in total. What is {n}'s profit in dollars?"
 PROFIT_GRID = [("Ann", 4, 15, 62), ("Cara", 3, 10, 75), ("Dora", 5, 12, 63), ("Eve", 2, 30, 90), ("Fay", 6, 5, 34)]
 PROFIT_GRID += [("Gus", 3, 20, 64), ("Hal", 4, 9, 80)]
-
-
-def profit_answer(prompt: str, claims: bool = True) -> str:
-    """A profit that stays positive, and a verdict on its size ("a tiny profit", "a healthy profit")."""
-    m = list(re.finditer(r"(\w+) buys (\d+) boxes of mugs for \$(\d+) each and sells all the mugs for \$(\d+)", prompt))[-1]
-    n, b, p, s = m[1], int(m[2]), int(m[3]), int(m[4])
-    c = b * p
-    said = f"So {n} makes a {'tiny' if s - c < 10 else 'healthy'} profit.\n" if claims else ""
-    return f"{n} pays {b} * {p} = <<{b}*{p}={c}>>{c} dollars.\nProfit: {s} - {c} = <<{s}-{c}={s - c}>>{s - c} dollars.\n{said}#### {s - c}"
 
 
 PROSE = {
@@ -3223,12 +3219,12 @@ PROSE = {
     "a full-width sign ('＞')": (READ, READ_GRID, read_answer(", and {t} ＞ 60")),
     "an amount in two units": (READ, READ_GRID, read_answer("mixed")),
     "a ratio the answer names ('twice as many')": (CARDS, CARDS_GRID, cards_answer),
-    "a sign word on a result that changes sign": (MUGS, MUGS_GRID, mugs_answer),
+    "a sign word on a result that changes sign": (MUGS, MUGS_GRID, mugs_answer(size=False)),
     "a percentage no computation states ('a 50% raise')": (PAY, PAY_GRID, pay_answer),
     "a nickname of a renamed person": (EGGS, EGGS_GRID, eggs_answer("nickname")),
     "a result in number words of another language": (EGGS, EGGS_GRID, eggs_answer("es")),
     "a verdict in a chat layout ('only a little')": (LEFT, LEFT_GRID, left_answer),
-    "a verdict on a size (helper-60: 'a tiny profit')": (PROFIT, PROFIT_GRID, profit_answer),
+    "a verdict on a size (helper-60: 'a tiny profit')": (MUGS, PROFIT_GRID, mugs_answer(size=True)),
     "an open landmark (helper-60: 'past the one-hour mark')": (READ, READ_GRID, read_answer(", past the one-hour mark")),
 }
 
