@@ -432,6 +432,7 @@ def _ordinal_word(prompt: str) -> bool:
     return any(_NUMERATOR.search(prompt[max(0, m.start() - 12) : m.start()]) is None for m in _ORDINALS.finditer(prompt))
 
 
+@lru_cache(maxsize=1)
 def foreign_numbers() -> frozenset[str]:
     """The number words of the languages the gate reads in any question that the task does not (see
     ``_number_words``), but those that are English words too ("once", "hat")."""
