@@ -59,6 +59,14 @@ def tally(engine: StepCacheEngine, asks: list[tuple[str, Fraction]]) -> tuple[in
     return served, wrong
 
 
+def wrong_served(answer: Callable[[str], str], questions: list[str]) -> int:
+    """Wrong answers served from the cache over ``questions``, asked in turn of an engine whose model is ``answer``
+    (always right; three probes an entry), each scored against the model's own final answer."""
+    engine = engine_for(lambda spec: answer(spec.prompt), probes=3)
+    _, wrong = tally(engine, [(q, final_answer(answer(q))[0]) for q in questions])  # type: ignore[index]
+    return wrong
+
+
 # ------------------------------------------------------------------------------ a condition stated in words
 OFFER = {
     "en": (
@@ -2958,9 +2966,7 @@ def test_an_hour_of_the_day_said_without_am_or_pm_moves_no_number(question):
     grid = [(3, 2), (2, 4), (4, 3), (9, 5), (10, 4), (8, 6), (11, 3)]
     names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
     asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
-    engine = engine_for(lambda spec: finish_answer(spec.prompt), probes=3)
-    _, wrong = tally(engine, [(q, final_answer(finish_answer(q))[0]) for q in asks])  # type: ignore[index]
-    assert wrong == 0
+    assert wrong_served(finish_answer, asks) == 0
 
 
 # ------------------------------------------------------------------------------ a precision asked of the answer
@@ -3003,9 +3009,7 @@ def test_a_precision_asked_in_words_moves_no_number(lang):
     never writes the rounding; re-derived, 37 liters gave 4.44 where 4.4 is asked (5 of 6 served wrong in every
     language on 12cac03)."""
     asks = [PRECISION[lang].format(n=n, m=m, p=p) for n, m, p in JUICE]
-    engine = engine_for(lambda spec: juice_answer(spec.prompt), probes=3)
-    _, wrong = tally(engine, [(q, final_answer(juice_answer(q))[0]) for q in asks])  # type: ignore[index]
-    assert wrong == 0
+    assert wrong_served(juice_answer, asks) == 0
 
 
 @pytest.mark.parametrize(
@@ -3058,9 +3062,7 @@ def test_a_rule_said_for_instance_holds_quantities(rule):
     about the answer's format holds examples now ("Put the answer in \\boxed{}, for example \\boxed{42}")."""
     question = rule + " {n} buys {a} books at ${p} each. How much does {n} pay in total?"
     asks = [question.format(n=n, a=a, p=p) for n, a, p in BOOKS]
-    engine = engine_for(lambda spec: books_answer(spec.prompt), probes=3)
-    _, wrong = tally(engine, [(q, final_answer(books_answer(q))[0]) for q in asks])  # type: ignore[index]
-    assert wrong == 0
+    assert wrong_served(books_answer, asks) == 0
 
 
 # ------------------------------------------------------------------------------ what a reused answer says in prose
