@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -69,23 +70,32 @@ class SqliteStore(_Limits):
         self._local = threading.local()
         self._batch = max(1, max_entries // 10) if max_entries else 1
         self._lock = threading.Lock()
-        conn = self._conn()
         if read_only:  # a file someone else wrote (a cache shipped read-only): read as it is, never migrated
+            self._conn()
             self._sql("open", "SELECT 1 FROM entries LIMIT 1")
             return
-        for attempt in range(8):
+        # processes creating one new file at once race for its first lock (switching a new file to WAL takes
+        # an exclusive one, and SQLite's busy timeout does not always wait for it): retried, a fresh connection
+        # each time, for up to ``timeout_s``
+        deadline = time.monotonic() + timeout_s
+        for attempt in itertools.count():
             try:
+                conn = self._conn()
                 with conn:
                     for stmt in self._SCHEMA:
                         conn.execute(stmt)
                 self._count_entries(conn)
                 break
             except Exception as e:
-                if attempt == 7 or not _racing(e):
+                cause = e.__cause__ if isinstance(e, StoreError) and isinstance(e.__cause__, Exception) else e
+                if time.monotonic() > deadline or not _racing(cause):
+                    if isinstance(e, StoreError):
+                        raise
                     raise StoreError.from_exception(
                         e, location=self.location, operation="open", prefix="cannot open SQLite store: "
                     ) from e
-                time.sleep(0.05 * (attempt + 1))
+                self._drop_connection()
+                time.sleep(min(0.05 * (attempt + 1), 0.5))
 
     def _count_entries(self, conn: Any) -> None:
         """Create the counts table and its triggers (once per file), in one transaction."""
@@ -128,14 +138,27 @@ class SqliteStore(_Limits):
                     conn = _read_only_connection(self.location, self._timeout_s)
                 else:
                     conn = sqlite3.connect(self.location, timeout=self._timeout_s, isolation_level=None, check_same_thread=True)
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.execute("PRAGMA synchronous=NORMAL")
+                    try:
+                        conn.execute("PRAGMA journal_mode=WAL")
+                        conn.execute("PRAGMA synchronous=NORMAL")
+                    except BaseException:
+                        conn.close()
+                        raise
             except Exception as e:
                 raise StoreError.from_exception(
                     e, location=self.location, operation="open", prefix="cannot open SQLite store: "
                 ) from e
             self._local.conn = conn
         return conn
+
+    def _drop_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                pass
 
     def _sql(self, operation: str, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         try:

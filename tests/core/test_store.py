@@ -118,6 +118,48 @@ class TestSqliteStore(StoreContract):
         return SqliteStore(tempfile.mkdtemp(prefix="sc-sqlite-") + "/exact.sqlite3", max_entries=max_entries, ttl_s=ttl_s)
 
 
+def test_a_new_file_locked_while_another_process_creates_it_opens_on_retry(tmp_path, monkeypatch):
+    """Class: processes creating one new store file at once (CI, stop 42). Switching a new file to WAL takes an
+    exclusive lock, and SQLite may report "database is locked" at once instead of waiting its busy timeout. The
+    store retries with a fresh connection; a lock held past ``timeout_s`` is still a typed error in bounded time."""
+    import sqlite3
+
+    from stepcache_core import SqliteStore
+
+    real_connect = sqlite3.connect
+    refusals = {"left": 2}
+
+    class Racing:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA journal_mode") and refusals["left"] > 0:
+                refusals["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+        def __enter__(self):
+            return self._conn.__enter__()
+
+        def __exit__(self, *exc):
+            return self._conn.__exit__(*exc)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: Racing(real_connect(*a, **k)))
+    store = SqliteStore(tmp_path / "new.sqlite3")
+    store.put("c", make_entry("1"), [1.0, 0.0])
+    assert refusals["left"] == 0 and store.get("c", "id-1") is not None
+
+    refusals["left"] = 10**6  # held for good: the open ends at its timeout with the store's typed error
+    t = time.perf_counter()
+    with pytest.raises(StoreError, match="lock"):
+        SqliteStore(tmp_path / "other.sqlite3", timeout_s=0.5)
+    assert time.perf_counter() - t < 5
+
+
 def test_free_text_lives_beside_chroma_and_is_shared(tmp_path):
     pytest.importorskip("chromadb")
     one = StepCacheEngine(
