@@ -3085,6 +3085,10 @@ EARN_CLAIMS = {
     "a chat verdict": "✅ **{top}** is the top earner today.",
     "an open word (helper-60)": "{top} has the edge.",
     "a table cell (helper-60)": "| Leader | {top} |",
+    "an instruction that presumes who leads": "Then find how much {top} earns over {other}.",
+    "an instruction that names a lead": "Next, work out {top}'s lead.",
+    "a claim after an instruction": "Then add them up, so {top} has the edge.",
+    "a purpose that is a possessive": "To {top}'s advantage, they share it.",
 }
 
 
@@ -3253,3 +3257,71 @@ def test_a_reused_line_says_nothing_the_new_numbers_make_false(form):
             served += 1
             false += out.text not in (model(q, True), model(q, False))
     assert false == 0
+
+
+# ------------------------------------------------------------------------------ what a reused line says it computes next
+BATCHES = {
+    "en": (
+        "{n} can peel {p} carrots a minute and cook {b} carrots in {m} minutes. How long will it take {n} to peel and "
+        "cook {c} carrots one after the other?",
+        r"(\w+) can peel (\d+) carrots a minute and cook (\d+) carrots in (\d+) minutes\. How long will it take \w+ to "
+        r"peel and cook (\d+)",
+        "First find how long the peeling takes: {c} / {p} = <<{c}/{p}={t}>>{t} minutes.\n"
+        "Then find how many batches of carrots {n} needs to cook: {c} / {b} = <<{c}/{b}={k}>>{k} batches.\n"
+        "So to finish every batch, {n} cooks {k} * {m} = <<{k}*{m}={u}>>{u} minutes.\n"
+        "Add the peeling and the cooking time. {t} + {u} = <<{t}+{u}={w}>>{w} minutes.\n#### {w}",
+    ),
+    "es": (
+        "{n} pela {p} zanahorias por minuto y cocina {b} zanahorias en {m} minutos. ¿Cuántos minutos tarda {n} en "
+        "pelar y cocinar {c} zanahorias, una cosa después de la otra?",
+        r"(\w+) pela (\d+) zanahorias por minuto y cocina (\d+) zanahorias en (\d+) minutos\. ¿Cuántos minutos tarda "
+        r"\w+ en pelar y cocinar (\d+)",
+        "Primero calcula el tiempo de pelado: {c} / {p} = <<{c}/{p}={t}>>{t} minutos.\n"
+        "Luego calcula cuántas tandas necesita {n}: {c} / {b} = <<{c}/{b}={k}>>{k} tandas.\n"
+        "Cocinar lleva {k} * {m} = <<{k}*{m}={u}>>{u} minutos.\n"
+        "Suma el pelado y la cocción. {t} + {u} = <<{t}+{u}={w}>>{w} minutos.\n#### {w}",
+    ),
+    "de": (
+        "{n} schält {p} Karotten pro Minute und kocht {b} Karotten in {m} Minuten. Wie viele Minuten braucht {n}, um "
+        "{c} Karotten nacheinander zu schälen und zu kochen?",
+        r"(\w+) schält (\d+) Karotten pro Minute und kocht (\d+) Karotten in (\d+) Minuten\. Wie viele Minuten "
+        r"braucht \w+, um (\d+)",
+        "Zuerst berechne die Schälzeit: {c} / {p} = <<{c}/{p}={t}>>{t} Minuten.\n"
+        "Dann berechne, wie viele Portionen {n} kochen muss: {c} / {b} = <<{c}/{b}={k}>>{k} Portionen.\n"
+        "Kochen dauert {k} * {m} = <<{k}*{m}={u}>>{u} Minuten.\n"
+        "Addiere beide Zeiten. {t} + {u} = <<{t}+{u}={w}>>{w} Minuten.\n#### {w}",
+    ),
+    "fr": (
+        "{n} épluche {p} carottes par minute et cuit {b} carottes en {m} minutes. Combien de minutes faut-il à {n} "
+        "pour éplucher puis cuire {c} carottes ?",
+        r"(\w+) épluche (\d+) carottes par minute et cuit (\d+) carottes en (\d+) minutes\. Combien de minutes "
+        r"faut-il à \w+ pour éplucher puis cuire (\d+)",
+        "D'abord calcule le temps d'épluchage : {c} / {p} = <<{c}/{p}={t}>>{t} minutes.\n"
+        "Ensuite trouve combien de fournées {n} doit cuire : {c} / {b} = <<{c}/{b}={k}>>{k} fournées.\n"
+        "La cuisson dure {k} * {m} = <<{k}*{m}={u}>>{u} minutes.\n"
+        "Ajoute l'épluchage et la cuisson. {t} + {u} = <<{t}+{u}={w}>>{w} minutes.\n#### {w}",
+    ),
+}
+BATCHES_GRID = [("Ellen", 4, 20, 11, 120), ("Maria", 5, 10, 7, 60), ("Ellen", 3, 12, 9, 72), ("Sofia", 6, 15, 8, 90)]
+BATCHES_GRID += [("Maria", 2, 8, 5, 48), ("Sofia", 4, 25, 6, 100)]
+
+
+@pytest.mark.parametrize("language", sorted(BATCHES))
+def test_a_line_that_says_what_it_computes_next_is_reused_with_other_numbers(language):
+    """Class: GSM8K-style lines that say what they compute next ("Then find how many batches of carrots she needs
+    to cook", "So to finish every batch", "Luego calcula cuántas tandas", "Dann berechne, wie viele Portionen") in
+    words the question does not use. An instruction or a purpose asserts nothing of the values: reused for other
+    names and numbers, where a clause of story words that states no number is refused (see the prose grid:
+    "Then find how much Cara earns over Bob" presumes an order, and is). None served wrong."""
+    question, pattern_, answer = BATCHES[language]
+
+    def model(prompt: str) -> str:
+        n, p, b, m, c = re.findall(pattern_, prompt)[-1]
+        p, b, m, c = int(p), int(b), int(m), int(c)
+        t, k = c // p, c // b
+        return answer.format(n=n, p=p, b=b, m=m, c=c, t=t, k=k, u=k * m, w=t + k * m)
+
+    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
+    asks = [question.format(n=n, p=p, b=b, m=m, c=c) for n, p, b, m, c in BATCHES_GRID]
+    served, wrong = tally(engine, [(q, final_answer(model(q))[0]) for q in asks])  # type: ignore[index]
+    assert wrong == 0 and served >= 2
