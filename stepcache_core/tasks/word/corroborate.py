@@ -43,6 +43,7 @@ from .gender import (
     pronoun,
     readings,
     regendered,
+    ungendered,
     unmatched,
     unreadable,
 )
@@ -87,7 +88,11 @@ class WordCorroboration:
         # week"): it may be a limit the first numbers leave idle, so each number it may limit ("5 days") is served
         # only within the span agreeing answers covered (see ``missing``)
         spans = _spans(old, new, _unread_units(old, _text(cached) if cached is not None else None))
-        genders = {pattern(new)} if regendered(old, new) else set()
+        # (not where neither question nor the answer says a word of one gender: a rename then moves none)
+        said = f"{old.prompt}\n{new.prompt}\n{_text(cached)}" if cached is not None else None
+        if said is not None:  # the names themselves aside ("Ella's dog" is no "ella")
+            said = re.sub(r"\b(?:" + "|".join(map(re.escape, old.names + new.names)) + r")\b", " ", said) if old.names else said
+        genders = {pattern(new)} if regendered(old, new) and not (said is not None and ungendered(said)) else set()
         return frozenset(moved | ranked | finer | spans | genders)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
@@ -908,12 +913,18 @@ def _stranger(name: str, text: str, names: Sequence[str]) -> bool:
 
 def _in_a_longer_name(text: str, spans: Sequence[tuple[int, int, str]], name: str) -> bool:
     """Whether ``text`` writes ``name`` somewhere after an article or a capitalised word of the same sentence, or
-    before another capitalised word: a family's, a team's or a place's name more likely than a person's first name,
-    which a relabelled point would make into a question no one asks ("The Maria hunt team")."""
+    before another capitalised word, or after a noun that opens the sentence ("Comet Halley"): a family's, a team's,
+    a place's or a thing's name more likely than a person's first name, which a relabelled point would make into a
+    question no one asks ("The Maria hunt team", "Comet Maria")."""
     for start, end, word in spans:
         if word != name:
             continue
         if _BEFORE_NAME.search(text[max(0, start - 30) : start]) or re.match(r"\s+[A-Z]", text[end : end + 2]):
+            return True
+        # a noun that opens the sentence and that the text writes with an article elsewhere: "Comet Halley ...
+        # saw the comet" (a sentence's first word is left out above: "Yesterday Ann")
+        title = re.search(r"\b([A-Z][a-z]+)\s+$", text[max(0, start - 30) : start])
+        if title and re.search(rf"\b(?:the|an?|this|that|his|her|their|its)\s+{title[1].lower()}\b", text, re.I):
             return True
     return False
 

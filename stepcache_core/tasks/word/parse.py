@@ -39,6 +39,9 @@ _NOT_NAMES = frozenset(
     freitag samstag sonntag januar februar märz mai juni juli oktober dezember""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
+# what follows a verb that opens an instruction ("Put your final answer...", "Write the result", "Give each step"),
+# and no one's name ("Ann buys"): its object's determiner
+_INSTRUCTION = re.compile(r"\s+(?:your|the|a|an|each|every|all|it|them|this|that|these|those|its|their|our|my)\b")
 _ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
 
 
@@ -79,7 +82,9 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     lead = {
         word
         for start, end, word in found
-        if said[word] == 1 and _starts_sentence(text, start) and re.match(r"\s*(?:,|[A-Z])", text[end:])
+        if said[word] == 1
+        and _starts_sentence(text, start)
+        and (re.match(r"\s*(?:,|[A-Z])", text[end:]) or _INSTRUCTION.match(text, end))
     }
     return [(start, end, word) for start, end, word in found if word not in lead]
 

@@ -1006,6 +1006,30 @@ def test_names_that_decide_nothing_are_still_renamed():
         assert old.names != new.names and WordGate().compatible(old, new).ok, question
 
 
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "Put your final numeric answer in \\boxed{}.",
+        "Write the answer as a whole number.",
+        "Give each step on a line of its own.",
+        "Show all your work.",
+        "Mark the final answer with ####.",
+    ],
+)
+def test_a_verb_that_opens_an_instruction_is_no_name(instruction):
+    """Class: a caller's instruction that opens with a capitalised verb ("Put your final answer...", GSM-Symbolic's
+    own prompt; "Mark the final answer"): no person, and no slot of the template. Read as a name of no clear
+    gender, it stood in every pattern of genders, and a rename across genders waited for a relabelled point that
+    no probe could give. A verb is followed by its object's determiner ("your", "the", "each", "all"), a name by
+    what the person does; the instruction stays in the template as written."""
+    question = f"{instruction} Ann buys 3 apples at $2 each. How much does Ann pay?"
+    problem = parse_problem(Request(question))
+    assert problem.names == ("Ann",)
+    assert instruction.split()[0] in problem.template
+    renamed = parse_problem(Request(question.replace("Ann", "Tom")))
+    assert WordGate().compatible(problem, renamed).ok
+
+
 def test_a_line_stating_the_branch_is_a_claim_even_in_the_questions_words(make_engine):
     """Class: the reused answer says which branch holds ("So Bob has more.") with a word the question uses
     elsewhere ("how many more pens"): a claim about the cached numbers, stale when they move; the question's own
