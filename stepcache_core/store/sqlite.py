@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -152,13 +153,12 @@ class SqliteStore(_Limits):
         return conn
 
     def _drop_connection(self) -> None:
+        """Close this thread's connection; the next call opens a fresh one."""
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # a connection that failed half-way may not close cleanly
                 conn.close()
-            except Exception:
-                pass
 
     def _sql(self, operation: str, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         try:

@@ -315,6 +315,8 @@ _ASKS = re.compile(
     r"\s*(?:how|what|which|wie|was|welche\w*|cu[aá]nt\w*|qu[eé]|combien|quel\w*|quant\w*|qual\w*|hoeveel|wat|welk\w*)\b",
     re.IGNORECASE,
 )
+# who is to act, and how: before "to", an obligation ("We have to borrow"), no purpose
+_AGENTS = frozenset("we us i you need needs must can will should have has".split())
 # a word after "to" that makes no purpose of it: "to her advantage", "to the winner"
 _NO_PURPOSE = frozenset("the a an this that these those her his their its my your our whose which".split())
 
@@ -339,7 +341,7 @@ def _plan(clause: str) -> bool:
         bool(before)
         and before[-1] == "to"
         and before.count("to") == 1
-        and not set(before) & {"we", "us", "i", "you", "need", "needs", "must", "can", "will", "should", "have", "has"}
+        and not set(before) & _AGENTS
         and not word[0].isupper()
         and "'" not in word.replace("\u2019", "'")
         and word.casefold() not in _NO_PURPOSE
