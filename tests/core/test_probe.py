@@ -57,24 +57,24 @@ def engine_for(respond, probes: int = 1) -> tuple[StepCacheEngine, ScriptedBacke
 def test_a_first_answer_is_corroborated_in_the_background_and_the_first_variant_is_reused():
     """Class: a right first answer. The probe asks the model the question with other numbers, off the request's
     path; the two agree, so the first caller who changes the numbers (and the name) gets a reuse with no model
-    call. The question says no word of one gender, so a rename into a man's name ("James") needs no relabelled
-    point: no word's meaning can follow the name. The probes' answers are checks: nothing more is stored."""
+    call. Then that point is asked once more with the person renamed into another gender ("James", within a budget
+    of the same size): its agreement serves the renames into men's names too. The probes' answers are checks:
+    nothing more is stored."""
     engine, backend = engine_for(shop_model)
     first = engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert first.trace.path == "miss" and first.trace.verified and first.trace.backend_calls == 1
     assert background.drain(10)
-    assert engine.prober.usage["probes"] == 1 and engine.prober.usage["corroborated"] == 1
-    assert len(backend.calls) == 2 and backend.calls[1].prompt != backend.calls[0].prompt
+    assert engine.prober.usage["probes"] == 2 and engine.prober.usage["corroborated"] == 2
+    assert len(backend.calls) == 3 and backend.calls[1].prompt != backend.calls[0].prompt
+    assert backend.calls[2].prompt == backend.calls[1].prompt.replace("Ann", "James")
     assert engine.count() == 1
-    out = engine.run(Request(SHOP.format(name="James", n=4, p=9, b=60)))
-    assert out.trace.backend_calls == 0 and out.text == shop_answer("James", 4, 9, 60)
     out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
     assert out.text == shop_answer("Bea", 4, 9, 60)
     out = engine.run(Request(SHOP.format(name="Tom", n=5, p=8, b=70)))
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0
     assert out.text == shop_answer("Tom", 5, 8, 70)
-    assert len(backend.calls) == 2
+    assert len(backend.calls) == 3
 
 
 def skipped_day(n: int, k: int) -> str:
@@ -135,7 +135,8 @@ def test_a_probe_answer_that_does_not_verify_vouches_for_nothing():
 def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within_the_budget():
     """Class: the model slips on the probe (a false product; real models do, the GSM bench's scripted one on 1 in 10
     questions). With a budget of two, the second round asks another point (never the same one again) and its
-    right answer corroborates the entry, where the first slip used to end all probing."""
+    right answer corroborates the entry, where the first slip used to end all probing (then comes the relabelled
+    point of that agreement: Ann renamed James)."""
     asked: list[str] = []
 
     def model(spec: GenerationSpec) -> str:
@@ -147,8 +148,8 @@ def test_a_probe_answer_that_does_not_verify_is_followed_by_another_point_within
     engine, _ = engine_for(model, probes=2)
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
-    assert engine.prober.usage["probes"] == 2 and engine.prober.usage["corroborated"] == 1
-    assert len(set(asked)) == 3 and all("Ann" in a for a in asked)
+    assert engine.prober.usage["probes"] == 3 and engine.prober.usage["corroborated"] == 2
+    assert len(set(asked)) == 4 and sum("Ann" in a for a in asked) == 3
     out = engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60)))
     assert out.trace.backend_calls == 0 and out.text == shop_answer("Bea", 4, 9, 60)  # 0 wrong
     engine, _ = engine_for(model, probes=1)  # a budget of one: the slip ends it
@@ -353,8 +354,7 @@ def test_probes_are_bounded_and_can_be_turned_off():
 
 
 def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
-    """Class: a question where the person's gender may decide whom a step goes to ("for her brother"). After a
-    round agrees, the
+    """Class: a question where the person's gender may decide whom a step goes to. After a round agrees, the
     engine asks that point again with the person renamed into the other gender (see
     ``WordCorroboration.relabels``), within a budget as large as the rounds'. An answer there that disagrees is
     about the names: the entry is not disputed and still serves other numbers under names of its own gender, while
@@ -362,11 +362,8 @@ def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
     no other man's name: a second one is not asked, since David agreeing would not outvote it). A name given to
     both genders ("Sam") is its own: its first caller's answer that agrees serves its next."""
 
-    shop = SHOP.replace(" and pays", " for her brother and pays")
-    read = re.compile(SHOP_READ.pattern.replace(" each and pays", " each for her brother and pays"))
-
     def model(spec: GenerationSpec) -> str:
-        m = read.search(spec.prompt)
+        m = SHOP_READ.search(spec.prompt)
         assert m is not None, spec.prompt
         name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
         if name in ("James", "Tom"):  # read otherwise for a man: he keeps back n dollars (every number the question's)
@@ -375,17 +372,17 @@ def test_a_relabelled_point_that_disagrees_leaves_the_entry_as_it_was():
         return shop_answer(name, n, p, b)
 
     engine, backend = engine_for(model, probes=EngineConfig().corroboration_probes)
-    engine.run(Request(shop.format(name="Ann", n=3, p=12, b=50)))
+    engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)))
     assert background.drain(10)
-    asked = [read.search(c.prompt)["name"] for c in backend.calls[1:]]
+    asked = [SHOP_READ.search(c.prompt)["name"] for c in backend.calls[1:]]
     assert asked == ["Ann", "James"]  # one point with other numbers, then James (disagrees), and no other man
     assert engine.prober.usage["disputed"] == 0
-    assert engine.run(Request(shop.format(name="Bea", n=4, p=9, b=60))).trace.backend_calls == 0
-    out = engine.run(Request(shop.format(name="Sam", n=5, p=8, b=70)))
+    assert engine.run(Request(SHOP.format(name="Bea", n=4, p=9, b=60))).trace.backend_calls == 0
+    out = engine.run(Request(SHOP.format(name="Sam", n=5, p=8, b=70)))
     assert out.trace.backend_calls == 1 and out.text == shop_answer("Sam", 5, 8, 70)
-    out = engine.run(Request(shop.format(name="Sam", n=6, p=7, b=80)))
+    out = engine.run(Request(SHOP.format(name="Sam", n=6, p=7, b=80)))
     assert out.trace.backend_calls == 0 and out.text == shop_answer("Sam", 6, 7, 80)
-    out = engine.run(Request(shop.format(name="Tom", n=3, p=12, b=50)))
+    out = engine.run(Request(SHOP.format(name="Tom", n=3, p=12, b=50)))
     assert out.trace.backend_calls == 1 and out.text.endswith("#### 11")
 
 

@@ -55,7 +55,7 @@ _CLAIM = re.compile(
     r"lag(?:s|ging|ged)?\s+behind|out(?:earn|scor|number|sell|sold|perform|pac|run|spen|grow|last|weigh|do|did)\w*|"
     r"beat(?:s|en)?(?!\s+(?:per|a\s+minute|each|every))|surpass\w*|overtak\w*|topped|edges?\s+out|"
     r"(?:first|second|third|fourth|fifth|last)\s+place|runner-?up|(?:comes?|came|finish(?:es|ed)?|ranks?|ranked|"
-    r"places?|placed)\s+(?:first|second|third|fourth|fifth|last|top|bottom)|"
+    r"places?|placed)\s+(?:(?:out|in|up)\s+)?(?:first|second|third|fourth|fifth|last|top|bottom)|"
     r"(?:top|bottom)\s+(?:earner|scorer|seller|spot|rank|performer|player|student|team|of\s+the\s+(?:class|list|table))s?|"
     r"twice|thrice|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?|halved?|halves|half\s+(?:as|of)|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+times\s+(?:as|more|less|fewer|the|what|that|his|her|"
@@ -119,9 +119,7 @@ class WordCarryover:
                 # starts a sentence is a name only as the parser reads it ("Tomorrow, ...")
                 inside = re.findall(r"(?:(?<=[^\W\d_],\s)|(?<=[^\W\d_]\s))[A-Z][a-z]+\b", step.text)
                 said = [w for _, _, w in names_in(step.text)] + inside
-                other = next(
-                    (w for w in said if w.casefold() not in _SMALL | _PLAN_VERBS and _other_name(w, old, new)), None
-                )  # ("Suma el pelado y la cocción": an instruction, in a language where Suma is a name too)
+                other = next((w for w in said if w.casefold() not in _SMALL and _other_name(w, old, new)), None)
                 if other is not None:
                     found.append(Verdict(False, f"names {other}, whom neither question names", step=step.index))
             for name in gone:
@@ -221,14 +219,19 @@ _NARRATION = frozenset(
     other others another some any everything while between up after before during end figure purchase
     purchases purchased purchasing save saves saved saving savings lose loses lost losing daily weekly monthly
     yearly hourly second third fourth fifth sixth seventh eighth ninth tenth last without
-    text mathrm boxed frac dfrac tfrac cdot div left right quad qquad mathbf textbf aligned align
-    y o el la los las un una de del al en con por para es son fue era que cada entonces así
+    text mathrm boxed frac dfrac tfrac cdot div left right quad qquad mathbf textbf aligned align""".split()
+)
+# the small words of the gate's other languages: narration too, met as whole words only (an English word's stem is
+# none of them: "comes" is no Portuguese "com", "less" no French "les")
+_NARRATION_ABROAD = frozenset(
+    """y o el la los las un una de del al en con por para es son fue era que cada entonces así
     le les une des du au aux et ou est sont donc alors chaque pour avec
     der die das den dem des ein eine einen einem einer und oder ist sind war also dann jede jeder jedes für mit
     von zu im insgesamt il lo gli uno e è sono quindi poi ogni di da nel nella totale
     os as um uma é são então com do da no na
     het een en of zijn dus dan elke elk voor met van op totaal""".split()
 )
+_NARRATION = _NARRATION | _NARRATION_ABROAD
 
 
 def _stems(text: str) -> set[str]:
@@ -253,99 +256,19 @@ def _forms(word: str) -> set[str]:
 def _unread_clause(line: str, allowed: frozenset[str]) -> str | None:
     """The first word of a clause of ``line`` that states no number and that is none of ``allowed`` (narration,
     ``_NARRATION``, and the new question's words and names), nor a unit; a single letter is a variable ("Let E be
-    the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation. A clause that says
-    what is computed next (:func:`_plan`) states nothing of the values."""
+    the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation."""
     text = re.sub(r"<<[^<>]*>>", " ", line)
     text = re.sub(r"\\[A-Za-z]+", " ", text)
-    planning = False  # an instruction read in this sentence: the indirect question after its comma is its object
-    parts = re.split(r"([.;:!?,()\[\]|—–\n*`#>]+|\s-\s)", text)
-    for clause, after in zip(parts[::2], [*parts[1::2], ""], strict=True):
+    for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
         if re.search(r"\d", clause) or any(q.kind == "word" for q in quantities(clause)):
-            planning = False
             continue  # it narrates a number: the claim words above are read there
-        if not _RELATIONAL.search(clause) and (_plan(clause) or (planning and _ASKS.match(clause))):
-            planning = "," in after
-            continue
-        planning = False
         for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", clause):
             word = m.group().casefold().replace("\u2019", "'")
-            if len(word) == 1 or _forms(word) & allowed or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
+            stems = _forms(word) - {word} - _NARRATION_ABROAD
+            if len(word) == 1 or word in allowed or stems & allowed or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
             return m.group()
     return None
-
-
-# what leads into an instruction: discourse words ("First", "Then", "So"), and who is to act ("we need to",
-# "let's", "I'll"), in English and the gate's languages
-_LEADS = frozenset(
-    """first firstly then next now finally lastly so and also thus hence therefore after that in order we us
-    let let's lets i i'll we'll you need needs must can will should have has to
-    primero luego después despues entonces ahora vamos hay que zuerst dann danach jetzt nun also wir
-    d'abord puis ensuite maintenant donc on nous prima poi quindi ora dopo primeiro depois então agora
-    eerst dan daarna nu dus we""".split()
-)
-# verbs that say which value is computed next, in the imperative (or the infinitive after "we need to")
-_PLAN_VERBS = frozenset(
-    """find calculate compute work figure determine add subtract minus multiply divide sum count convert take
-    combine total plug substitute solve deduct
-    calcula calcular calculemos encuentra encontrar encontremos halla hallar suma sumar sumamos resta restar
-    restamos multiplica multiplicar multiplicamos divide dividir dividimos
-    berechne berechnen berechnet finde finden addiere addieren subtrahiere subtrahieren multipliziere
-    multiplizieren teile teilen dividiere dividieren ziehe rechne rechnen
-    calcule calculer calculons trouve trouver trouvons ajoute ajouter ajoutons additionne additionnons soustrais
-    soustraire soustrayons multiplie multiplier multiplions divise diviser divisons
-    calcola calcolare calcoliamo trova trovare troviamo somma sommare sommiamo sottrai sottrarre sottraiamo
-    moltiplica moltiplicare moltiplichiamo dividi dividere dividiamo
-    calculamos encontre encontramos some somar somamos subtraia subtrair subtraímos multiplique multiplicamos
-    divida dividimos
-    bereken berekenen vind vinden tel tellen trek vermenigvuldig vermenigvuldigen deel delen""".split()
-)
-# words that relate two values (who leads, by what margin, past which mark): an instruction that says them
-# presumes an order the new numbers may reverse ("Then find how much Cara earns over Bob")
-_RELATIONAL = re.compile(
-    r"\b(?:over|above|beyond|under|below|ahead|behind|past|than|exceed\w*|outdo\w*|short\w*|extra|surplus\w*|"
-    r"deficit\w*|lead\w*|edge|advantage\w*|margin\w*|gap|excess\w*|beat\w*|win\w*|won|more|less|fewer|"
-    r"most|least|larger|largest|smaller|smallest|bigger|biggest|higher|highest|lower|lowest|über|sobre|encima|"
-    r"debajo|delante|detrás|au-dessus|au-dessous|devant|derrière|sopra|sotto|davanti|dietro|acima|abaixo|frente|"
-    r"atrás|boven|onder|voor|achter)\b",
-    re.IGNORECASE,
-)
-# the indirect question an instruction takes as its object, after a comma ("Dann berechne, wie viele ...")
-_ASKS = re.compile(
-    r"\s*(?:how|what|which|wie|was|welche\w*|cu[aá]nt\w*|qu[eé]|combien|quel\w*|quant\w*|qual\w*|hoeveel|wat|welk\w*)\b",
-    re.IGNORECASE,
-)
-# who is to act, and how: before "to", an obligation ("We have to borrow"), no purpose
-_AGENTS = frozenset("we us i you need needs must can will should have has".split())
-# a word after "to" that makes no purpose of it: "to her advantage", "to the winner"
-_NO_PURPOSE = frozenset("the a an this that these those her his their its my your our whose which".split())
-
-
-def _plan(clause: str) -> bool:
-    """Whether ``clause`` says what is computed next: an instruction ("Then find how many batches she needs", "we
-    need to subtract the fee", "Minus seats for faculty from the seats allowed") or a purpose ("So to knit outfits
-    for all of them"). It names a value the computation after it takes (whose role and sign the adapter checks)
-    and asserts nothing of it. A purpose opens the clause, after discourse words only ("We have to borrow" is a
-    claim), and takes a verb: not a name, nor a possessive or an article ("To Cara's advantage")."""
-    words = re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", clause)
-    i = 0
-    while i < len(words) and words[i].casefold().replace("\u2019", "'") in _LEADS:
-        i += 1
-    if i == len(words):
-        return False
-    word = words[i]
-    if word.casefold() in _PLAN_VERBS:
-        return True
-    before = [w.casefold() for w in words[:i]]
-    return (
-        bool(before)
-        and before[-1] == "to"
-        and before.count("to") == 1
-        and not set(before) & _AGENTS
-        and not word[0].isupper()
-        and "'" not in word.replace("\u2019", "'")
-        and word.casefold() not in _NO_PURPOSE
-    )
 
 
 def _sentence(text: str, at: int) -> str:
@@ -372,8 +295,6 @@ def _foreign_number(line: str, prompt: str) -> str | None:
     asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", prompt)}
     for m in re.finditer(r"[^\W\d_]{3,}", line):
         word = m.group().casefold()
-        if word in _LEADS and re.search(r"(?:^|[.:;!?*#>-])[\s*_]*$", line[: m.start()]):
-            continue  # an ordinal that opens a sentence sequences it ("Primero calcula...", "Primeiro")
         if word in foreign_numbers() and word not in asked:
             return m.group()
     return None

@@ -43,7 +43,6 @@ from .gender import (
     pronoun,
     readings,
     regendered,
-    ungendered,
     unmatched,
     unreadable,
 )
@@ -88,7 +87,7 @@ class WordCorroboration:
         # week"): it may be a limit the first numbers leave idle, so each number it may limit ("5 days") is served
         # only within the span agreeing answers covered (see ``missing``)
         spans = _spans(old, new, _unread_units(old, _text(cached) if cached is not None else None))
-        genders = {pattern(new)} if regendered(old, new) and not _ungendered(old, new, cached) else set()
+        genders = {pattern(new)} if regendered(old, new) else set()
         return frozenset(moved | ranked | finer | spans | genders)
 
     def vouching(self, old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> frozenset[str]:
@@ -905,19 +904,6 @@ def _stranger(name: str, text: str, names: Sequence[str]) -> bool:
     """Whether a relabelled point may give a person ``name``: the question holds it nowhere, nor a name that may be
     the same person's ("Daniel" beside "Dan": a reader may take the two for one)."""
     return name not in text and not any(name == n or one_person(name, n) for n in names)
-
-
-def _ungendered(old: WordProblem, new: WordProblem, cached: Sequence[Step] | None) -> bool:
-    """Whether neither question nor the ``cached`` answer says a word of one gender (see
-    :func:`~.gender.ungendered`), the names themselves aside ("Ella's dog" is no "ella"): a rename across genders
-    then moves whom no word means. ``False`` without the answer."""
-    if cached is None:
-        return False
-    said = f"{old.prompt}\n{new.prompt}\n{_text(cached)}"
-    names = old.names + new.names
-    if names:
-        said = re.sub(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", " ", said)
-    return ungendered(said)
 
 
 def _in_a_longer_name(text: str, spans: Sequence[tuple[int, int, str]], name: str) -> bool:

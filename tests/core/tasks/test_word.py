@@ -1216,6 +1216,11 @@ def test_a_comparative_after_a_number_is_an_amount_only_when_the_line_computes_i
         ("So Bob has the edge.", True),  # a clause with no number says only what narrates, or the question's words
         ("| Leader | Bob |", True),
         ("Let's solve this step by step.", False),
+        # a rank with its particle (helper-62), and an English word whose stem is a small word of another language
+        # ("comes": Portuguese "com"; "pours": French "pour")
+        ("Then add them and Bob comes out first.", True),
+        ("Then add them and Ann still comes along.", True),
+        ("So Bob pours it all in.", True),
     ],
 )
 def test_a_claim_is_read_by_its_class_not_from_a_list_of_instances(line, claim):

@@ -1877,7 +1877,6 @@ def test_a_rename_across_genders_is_served_once_a_relabelled_point_agrees():
     assert served == len(grid) - 1  # every caller but the first
 
 
-PUPPIES = "{a}'s dog has {x} puppies. {b}'s dog has {z} puppies. How many puppies are there in all?"
 DINER_WOMEN = {"Ann", "Sue", "Kate", "Lena", "Bea", "Maria", "Eva"}
 DINER = {
     "en, a role": (
@@ -1903,44 +1902,47 @@ CROSS_RENAMES = [("Ann", "Tom"), ("Tom", "Ann"), ("Sue", "Jim"), ("Bob", "Kate")
 CROSS_RENAMES += [("Maria", "Bob"), ("Tom", "Eva")]
 
 
-def test_a_rename_across_genders_where_no_word_has_a_gender_is_served_at_once():
-    """Class: people renamed across genders in a question whose text and answer say no word of one gender
-    (GSM-Symbolic's "Claire's dog has 14 puppies ... Isabella's dog": Ella and Joe). Whom no word means cannot
-    change: the variant is served with no relabelled point (three model calls for nothing, before), every caller
-    but the first."""
+OPEN_GENDER = {
+    "a discount for women ('female members')": (
+        "A gym charges ${p} per visit, and female members pay half price. {a} visits the gym {k} times this month. "
+        "How much does {a} pay?",
+        r"\$(\d+) per visit, and female members pay half price\. (\w+) visits the gym (\d+) times",
+    ),
+    "a discount for a sorority": (
+        "A gym charges ${p} per visit, and sorority members pay half price. {a} visits the gym {k} times this month. "
+        "How much does {a} pay?",
+        r"\$(\d+) per visit, and sorority members pay half price\. (\w+) visits the gym (\d+) times",
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(OPEN_GENDER))
+def test_a_gender_said_in_words_no_list_holds_is_vouched_for_by_a_relabelled_point(family):
+    """Class (helper-61): a rule that turns on a person's gender, said in words no list of gendered words holds
+    ("female members", "sorority members"; any word may say it). A relaxation that skipped the relabelled point
+    where neither question nor answer says a listed word served Ann's half price to Tom (3 of 4 served wrong):
+    a rename across genders is served only once a model answer under names of the new genders agrees."""
+    question, read = OPEN_GENDER[family]
 
     def model(prompt: str) -> str:
-        m = list(re.finditer(r"(\w+)'s dog has (\d+) puppies\. (\w+)'s dog has (\d+)", prompt))[-1]
-        x, z = int(m[2]), int(m[4])
-        return f"{m[1]}'s dog and {m[3]}'s dog have {x} + {z} = <<{x}+{z}={x + z}>>{x + z} puppies.\n#### {x + z}"
+        p, a, k = re.findall(read, prompt)[-1]
+        p, k = int(p), int(k)
+        if a in DINER_WOMEN:
+            return (
+                f"{a} pays half of {p}: {p} / 2 = <<{p}/2={p // 2}>>{p // 2} dollars a visit.\n"
+                f"For {k} visits: {k} * {p // 2} = <<{k}*{p // 2}={k * p // 2}>>{k * p // 2} dollars.\n#### {k * p // 2}"
+            )
+        return f"{a} pays {p} dollars a visit.\nFor {k} visits: {k} * {p} = <<{k}*{p}={k * p}>>{k * p} dollars.\n#### {k * p}"
 
-    engine = engine_for(lambda spec: model(spec.prompt), probes=EngineConfig().corroboration_probes)
-    asks = [PUPPIES.format(a=a, b=b, x=14, z=18) for a, b in CROSS_RENAMES]
-    served, wrong = tally(engine, [(q, final_answer(model(q))[0]) for q in asks])  # type: ignore[index]
-    assert wrong == 0 and served == len(asks) - 1
-    # no relabelled point was asked (James and Maria, before): the model saw the first names only
-    assert all(re.match(r"Ann's dog .* Tom's dog", spec.prompt) for spec in engine.backend.calls)  # type: ignore[attr-defined]
-
-
-def test_a_word_of_one_gender_is_read_beyond_pronouns():
-    """Class: what makes a rename across genders matter besides "he" and "she": kin, titles and roles, in English;
-    any question in another language the task reads (its articles and endings). Words that only end like a role
-    ("less", "business") are no such word: GSM-Symbolic's "Chris finds 2 less than Ellen" waited for a relabelled
-    point."""
-    from stepcache_core.tasks.word.gender import ungendered
-
-    for said in ["the sister earns", "Mrs. Lee", "the waitress", "a fisherman", "the actresses", "her aunt", "a lad"]:
-        assert not ungendered(f"Ann and Tom sell 4 cakes; {said} sells 3."), said
-    assert not ungendered("Ana y Tomás venden 4 pasteles y la que vende más gana.")
-    for plain in ["Chris finds 2 less than Ellen.", "Ann runs a business.", "Tom's dog has 14 puppies.", "Unless it rains."]:
-        assert ungendered(plain), plain
+    grid = [("Ann", 10, 8), ("Tom", 10, 8), ("Maria", 12, 6), ("Jim", 10, 8), ("Bob", 14, 5), ("Sue", 10, 8), ("Eva", 12, 6)]
+    assert wrong_served(model, [question.format(a=a, p=p, k=k) for a, p, k in grid]) == 0
 
 
 @pytest.mark.parametrize("family", sorted(DINER))
 def test_a_rename_across_genders_where_a_role_or_kin_has_one_is_not_served_at_once(family):
-    """Class: the attack on the test above. A word of one gender that is no pronoun ("the waitress", "the
-    sister"), or a language whose articles and endings say one ("La camarera"), tells which of two people is
-    which: renamed across genders, the same answer goes to another person. None is served wrong."""
+    """Class: a word of one gender that is no pronoun ("the waitress", "the sister"), or a language whose articles
+    and endings say one ("La camarera"), tells which of two people is which: renamed across genders, the same
+    answer goes to another person. None is served wrong."""
     question, read = DINER[family]
 
     def model(prompt: str) -> str:
@@ -2732,14 +2734,13 @@ def test_a_dispute_reaches_every_entry_of_the_question_that_re_derives_alike(mon
     it was compared with; the other entry kept serving the unwrapped sum (a helper: 2 served wrong). The answer
     that disputes one entry now disputes every entry of the structure that re-derives to another result there.
     The gate reads "18h" as a clock and refuses such reuse itself; here it is made blind to clocks, and the callers
-    bear names the name data does not know beside a word of one gender ("her sister"), so that each asks the model
-    (names of a gender, or given to both, are served from the first answer, wrong past midnight: the clock is the
-    gate's to read)."""
+    bear names the name data does not know, so that each asks the model (names of a gender, or given to both, are
+    served from the first answer, wrong past midnight: the clock is the gate's to read)."""
     from stepcache_core.tasks.word import gate as word_gate
 
     monkeypatch.setattr(word_gate, "_BRANCH", re.compile(r"(?!)"))
     word_gate._unread.cache_clear()
-    question = "A train leaves Lyon at {s}h and the trip takes {d} hours. At what hour does {name} reach her sister?"
+    question = "A train leaves Lyon at {s}h and the trip takes {d} hours. At what hour does {name}'s train arrive?"
 
     def model(spec: GenerationSpec) -> str:  # always right: the hour wraps past midnight
         m = re.search(r"at (\d+)h and the trip takes (\d+) hours", spec.prompt)
@@ -3173,6 +3174,13 @@ EARN_CLAIMS = {
     "an instruction that names a lead": "Next, work out {top}'s lead.",
     "a claim after an instruction": "Then add them up, so {top} has the edge.",
     "a purpose that is a possessive": "To {top}'s advantage, they share it.",
+    "an instruction whose object is a majority (helper-61)": "Then add {other}'s pay to the bulk of it.",
+    "an instruction with a relative clause (helper-61)": "Then add {other}'s pay to the part that {top} brings home.",
+    "es, an instruction with a relative clause (helper-61)": "Luego suma lo de {other} a lo que gana {top}.",
+    "an adjective in an instruction (helper-62)": "Add {other}'s pay to {top}'s heftier pay.",
+    "a clause joined to an instruction (helper-62)": "Then add them and {top} still comes out first.",
+    "de, a lead noun in an instruction (helper-62)": "Dann berechne den Vorsprung von {top}.",
+    "a verdict in an instruction (helper-62)": "Then add the bonus {top} earned for finishing first.",
 }
 
 
@@ -3341,71 +3349,3 @@ def test_a_reused_line_says_nothing_the_new_numbers_make_false(form):
             served += 1
             false += out.text not in (model(q, True), model(q, False))
     assert false == 0
-
-
-# ------------------------------------------------------------------------------ what a reused line says it computes next
-BATCHES = {
-    "en": (
-        "{n} can peel {p} carrots a minute and cook {b} carrots in {m} minutes. How long will it take {n} to peel and "
-        "cook {c} carrots one after the other?",
-        r"(\w+) can peel (\d+) carrots a minute and cook (\d+) carrots in (\d+) minutes\. How long will it take \w+ to "
-        r"peel and cook (\d+)",
-        "First find how long the peeling takes: {c} / {p} = <<{c}/{p}={t}>>{t} minutes.\n"
-        "Then find how many batches of carrots {n} needs to cook: {c} / {b} = <<{c}/{b}={k}>>{k} batches.\n"
-        "So to finish every batch, {n} cooks {k} * {m} = <<{k}*{m}={u}>>{u} minutes.\n"
-        "Add the peeling and the cooking time. {t} + {u} = <<{t}+{u}={w}>>{w} minutes.\n#### {w}",
-    ),
-    "es": (
-        "{n} pela {p} zanahorias por minuto y cocina {b} zanahorias en {m} minutos. ¿Cuántos minutos tarda {n} en "
-        "pelar y cocinar {c} zanahorias, una cosa después de la otra?",
-        r"(\w+) pela (\d+) zanahorias por minuto y cocina (\d+) zanahorias en (\d+) minutos\. ¿Cuántos minutos tarda "
-        r"\w+ en pelar y cocinar (\d+)",
-        "Primero calcula el tiempo de pelado: {c} / {p} = <<{c}/{p}={t}>>{t} minutos.\n"
-        "Luego calcula cuántas tandas necesita {n}: {c} / {b} = <<{c}/{b}={k}>>{k} tandas.\n"
-        "Cocinar lleva {k} * {m} = <<{k}*{m}={u}>>{u} minutos.\n"
-        "Suma el pelado y la cocción. {t} + {u} = <<{t}+{u}={w}>>{w} minutos.\n#### {w}",
-    ),
-    "de": (
-        "{n} schält {p} Karotten pro Minute und kocht {b} Karotten in {m} Minuten. Wie viele Minuten braucht {n}, um "
-        "{c} Karotten nacheinander zu schälen und zu kochen?",
-        r"(\w+) schält (\d+) Karotten pro Minute und kocht (\d+) Karotten in (\d+) Minuten\. Wie viele Minuten "
-        r"braucht \w+, um (\d+)",
-        "Zuerst berechne die Schälzeit: {c} / {p} = <<{c}/{p}={t}>>{t} Minuten.\n"
-        "Dann berechne, wie viele Portionen {n} kochen muss: {c} / {b} = <<{c}/{b}={k}>>{k} Portionen.\n"
-        "Kochen dauert {k} * {m} = <<{k}*{m}={u}>>{u} Minuten.\n"
-        "Addiere beide Zeiten. {t} + {u} = <<{t}+{u}={w}>>{w} Minuten.\n#### {w}",
-    ),
-    "fr": (
-        "{n} épluche {p} carottes par minute et cuit {b} carottes en {m} minutes. Combien de minutes faut-il à {n} "
-        "pour éplucher puis cuire {c} carottes ?",
-        r"(\w+) épluche (\d+) carottes par minute et cuit (\d+) carottes en (\d+) minutes\. Combien de minutes "
-        r"faut-il à \w+ pour éplucher puis cuire (\d+)",
-        "D'abord calcule le temps d'épluchage : {c} / {p} = <<{c}/{p}={t}>>{t} minutes.\n"
-        "Ensuite trouve combien de fournées {n} doit cuire : {c} / {b} = <<{c}/{b}={k}>>{k} fournées.\n"
-        "La cuisson dure {k} * {m} = <<{k}*{m}={u}>>{u} minutes.\n"
-        "Ajoute l'épluchage et la cuisson. {t} + {u} = <<{t}+{u}={w}>>{w} minutes.\n#### {w}",
-    ),
-}
-BATCHES_GRID = [("Ellen", 4, 20, 11, 120), ("Maria", 5, 10, 7, 60), ("Ellen", 3, 12, 9, 72), ("Sofia", 6, 15, 8, 90)]
-BATCHES_GRID += [("Maria", 2, 8, 5, 48), ("Sofia", 4, 25, 6, 100)]
-
-
-@pytest.mark.parametrize("language", sorted(BATCHES))
-def test_a_line_that_says_what_it_computes_next_is_reused_with_other_numbers(language):
-    """Class: GSM8K-style lines that say what they compute next ("Then find how many batches of carrots she needs
-    to cook", "So to finish every batch", "Luego calcula cuántas tandas", "Dann berechne, wie viele Portionen") in
-    words the question does not use. An instruction or a purpose asserts nothing of the values: reused for other
-    names and numbers, where a clause of story words that states no number is refused (see the prose grid:
-    "Then find how much Cara earns over Bob" presumes an order, and is). None served wrong."""
-    question, pattern_, answer = BATCHES[language]
-
-    def model(prompt: str) -> str:
-        n, p, b, m, c = re.findall(pattern_, prompt)[-1]
-        p, b, m, c = int(p), int(b), int(m), int(c)
-        t, k = c // p, c // b
-        return answer.format(n=n, p=p, b=b, m=m, c=c, t=t, k=k, u=k * m, w=t + k * m)
-
-    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
-    asks = [question.format(n=n, p=p, b=b, m=m, c=c) for n, p, b, m, c in BATCHES_GRID]
-    served, wrong = tally(engine, [(q, final_answer(model(q))[0]) for q in asks])  # type: ignore[index]
-    assert wrong == 0 and served >= 2
