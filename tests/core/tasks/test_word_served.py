@@ -1939,7 +1939,7 @@ def test_a_gender_said_in_words_no_list_holds_is_vouched_for_by_a_relabelled_poi
 
 
 @pytest.mark.parametrize("family", sorted(DINER))
-def test_a_rename_across_genders_where_a_role_or_kin_has_one_is_not_served_at_once(family):
+def test_a_rename_across_genders_where_a_role_or_kin_says_one_is_never_served_wrong(family):
     """Class: a word of one gender that is no pronoun ("the waitress", "the sister"), or a language whose articles
     and endings say one ("La camarera"), tells which of two people is which: renamed across genders, the same
     answer goes to another person. None is served wrong."""
