@@ -10,7 +10,7 @@ from fractions import Fraction
 from ...values import Step, Verdict
 from .adapt import question_map
 from .gate import foreign_numbers
-from .gender import given_name
+from .gender import given_name, unlicensed
 from .numbers import quantities, to_fraction
 from .parse import WordProblem, names_in
 from .read import comparisons, computations
@@ -122,6 +122,8 @@ class WordCarryover:
                 other = next((w for w in said if w.casefold() not in _SMALL and _other_name(w, old, new)), None)
                 if other is not None:
                     found.append(Verdict(False, f"names {other}, whom neither question names", step=step.index))
+            if step.origin in ("cached", "adapted") and (word := unlicensed(old, new, step.text)) is not None:
+                found.append(Verdict(False, f"says {word!r} of someone renamed into another gender", step=step.index))
             for name in gone:
                 if re.search(rf"\b{re.escape(name)}\b", step.text):
                     found.append(Verdict(False, f"names {name}, who is not in the new question", step=step.index))

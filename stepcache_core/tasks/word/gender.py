@@ -215,6 +215,27 @@ def regendered(old: WordProblem, new: WordProblem) -> bool:
     return unmatched(old) or unmatched(new)
 
 
+def unlicensed(old: WordProblem, new: WordProblem, text: str) -> str | None:
+    """A word of one gender that ``text`` (a line of ``old``'s answer, reused for ``new``) says, where the rename
+    leaves no reason for it: ``new``'s question says no word of that gender, and some person of that gender in
+    ``old`` is renamed into a name that is not ("Ann buys 3 apples. She pays 6" reused for Tom: "She"). A question
+    that keeps the word ("Alex ... he sold", GSM-Symbolic's templates) licenses it in the answer too. The names
+    themselves are no such word ("Ella")."""
+    if old.names == new.names:
+        return None
+    plain = re.sub(r"\b(?:" + "|".join(map(re.escape, old.names + new.names)) + r")\b", " ", text) if old.names else text
+    for gender, words in (("f", _SHE), ("m", _HE)):
+        said = words.search(plain)
+        if said is None or words.search(new.prompt):
+            continue
+        if any(
+            gender_in(old.prompt, a) == gender and gender_in(new.prompt, b) != gender
+            for a, b in zip(old.names, new.names, strict=True)
+        ):
+            return said.group()
+    return None
+
+
 def unmatched(problem: WordProblem) -> bool:
     """Whether a pronoun, "boy", "man", "girl" or "woman" of ``problem`` is of a gender none of its named people
     has by the task's reading: "He gives her 4" beside Ann and Evelyn (a man, though the data calls Evelyn a
