@@ -223,14 +223,15 @@ def unlicensed(old: WordProblem, new: WordProblem, text: str) -> str | None:
     themselves are no such word ("Ella")."""
     if old.names == new.names:
         return None
-    plain = re.sub(r"\b(?:" + "|".join(map(re.escape, old.names + new.names)) + r")\b", " ", text) if old.names else text
+    names = re.compile(r"\b(?:" + "|".join(map(re.escape, old.names + new.names)) + r")\b")
+    plain, question = names.sub(" ", text), names.sub(" ", new.prompt)
     for gender, words in (("f", _SHE), ("m", _HE)):
         said = words.search(plain)
-        if said is None or words.search(new.prompt):
+        if said is None or words.search(question):
             continue
         if any(
             gender_in(old.prompt, a) == gender and gender_in(new.prompt, b) != gender
-            for a, b in zip(old.names, new.names, strict=True)
+            for a, b in zip(old.names, new.names, strict=False)  # (the gate keeps them as many)
         ):
             return said.group()
     return None
