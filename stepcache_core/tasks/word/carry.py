@@ -40,6 +40,18 @@ def _graded_forms() -> str:
     return "|".join(sorted(out, key=len, reverse=True))
 
 
+# a rank said as what someone is, with no noun after it ("Hugo is second.", "Gwen first, Hugo second", "Ana es
+# la primera."), in the languages the gate reads: an ordinal after a word (not "First, find ..." opening a sentence,
+# nor "the first week") and before the clause ends
+_ORDINALS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\d+(?:st|nd|rd|th)|"
+    r"primer[oa]?|segund[oa]|tercer[oa]?|[uú]ltim[oa]|premi[eè]re?|deuxi[eè]me|troisi[eè]me|derni[eè]re?|"
+    r"erste[rn]?|zweite[rn]?|dritte[rn]?|letzte[rn]?|prim[oa]|second[oa]|terz[oa]|primeir[oa]|terceir[oa]|eerste|"
+    r"tweede|derde|laatste"
+)
+_RANK_SAID = rf"(?<=[^\W\d_]\s)(?:{_ORDINALS})(?=[ \t]*(?:[.,;:!?)\n]|$))"
+
+
 # words that compare values or state a property of one: a claim about the numbers that no computation states. By
 # class: a comparative or superlative, a comparison said as a verb ("outearns", "is ahead of", "beats"), a rank
 # ("comes second", "first place", "the top earner"), a ratio in words ("twice as many", "half as much", "a third
@@ -54,7 +66,8 @@ _CLAIM = re.compile(
     r"ahead|behind|in\s+the\s+lead|takes?\s+the\s+lead|(?:is|are|was|were)\s+leading|trail(?:s|ing|ed)?\s+(?:by|behind)|"
     r"lag(?:s|ging|ged)?\s+behind|out(?:earn|scor|number|sell|sold|perform|pac|run|spen|grow|last|weigh|do|did)\w*|"
     r"beat(?:s|en)?(?!\s+(?:per|a\s+minute|each|every))|surpass\w*|overtak\w*|topped|edges?\s+out|"
-    r"(?:first|second|third|fourth|fifth|last)\s+place|runner-?up|(?:comes?|came|finish(?:es|ed)?|ranks?|ranked|"
+    r"(?:first|second|third|fourth|fifth|last)\s+(?:place|prize|spot|position)|runner-?up|champions?|"
+    r"(?:number|no\.?)\s+(?:one|1)|" + _RANK_SAID + r"|(?:comes?|came|finish(?:es|ed)?|ranks?|ranked|"
     r"places?|placed)\s+(?:(?:out|in|up)\s+)?(?:first|second|third|fourth|fifth|last|top|bottom)|"
     r"(?:top|bottom)\s+(?:earner|scorer|seller|spot|rank|performer|player|student|team|of\s+the\s+(?:class|list|table))s?|"
     r"twice|thrice|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?|halved?|halves|half\s+(?:as|of)|"

@@ -172,14 +172,19 @@ class WordCorroboration:
         # and for this value of each: the span it stretches to (see ``missing``)
         slots |= {f"at({s})={problem.values[int(s[1:])]}" for s in slots if s.startswith("q")}
         alike = len(counts) == counts.total() and not _amounts_alike(problem, ours, theirs)
-        if alike and not unreadable(problem) and _results(ours) == _results(theirs):
+        if alike and not unreadable(problem) and _results(ours) == _results(theirs) and _words(ours) == _words(theirs):
             # and for these names' genders (see ``varied``), where a step handed to another person takes other
             # values: no two quantities alike (two people with 10 stickers each trade them unseen), nor an amount
             # computed alike to a quantity or another one (the cook's 4 bags of 5 apples beside James's 20), and
             # where the names tell whom each word of one gender may mean (see :func:`~.gender.unreadable`); and
             # every amount the answer computes is one the stored answer computes there too: a step handed to
             # another person computes other amounts, where the final answers may still agree ("she" triples her
-            # 14 red marbles, or his 6, and he adds 12 blue ones to the other: 36 more either way where 12 = 6 + 6)
+            # 14 red marbles, or his 6, and he adds 12 blue ones to the other: 36 more either way where 12 = 6 + 6).
+            # And the answer says it in the very words the stored one says there: a word's form may follow the
+            # person's gender in any language ("the hostess", "his aunt", "zapłaciła", "está contenta"), and a step
+            # handed to another person may keep every amount ("Sue gives Bob 3; together they still have 15"), so
+            # no list of words tells what a rename across genders leaves true; the model's own words for these
+            # names do
             slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
@@ -850,6 +855,11 @@ def _substituted(text: str, slots: Sequence[Quantity], written: Sequence[str | N
 
 def _text(steps: Sequence[Step]) -> str:
     return "\n".join(s.text for s in steps)
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` in order, without its numbers, signs and layout (which the results compare)."""
+    return re.findall(r"[^\W\d_]+", re.sub(r"<<[^<>]*>>", " ", text))
 
 
 def _results(text: str) -> frozenset[Fraction]:

@@ -28,7 +28,7 @@ from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.tasks.template import persona_only
 from stepcache_core.tasks.word.corroborate import WordCorroboration
 from stepcache_core.tasks.word.gate import WordGate
-from stepcache_core.tasks.word.gender import pattern, readings, unmatched
+from stepcache_core.tasks.word.gender import gender_of, pattern, readings, unmatched
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import final_answer
 from stepcache_core.values import GenerationSpec, Step
@@ -2003,6 +2003,80 @@ def test_a_rename_across_genders_where_a_role_or_kin_says_one_is_never_served_wr
     assert wrong_served(model, asks) == 0
 
 
+# a word whose form follows the gender of the person it is about, in a line that names them: (her form, his form)
+GENDERED_FORMS = {
+    "en, a role": ("{n}, the hostess, pays", "{n}, the host, pays"),
+    "en, an actress": ("{n}, the actress, pays", "{n}, the actor, pays"),
+    "en, a compound in -woman": ("{n}, a chairwoman, pays", "{n}, a chairman, pays"),
+    "en, a widow": ("{n}, a widow, pays", "{n}, a widower, pays"),
+    "en, kin": ("{n}, his aunt, pays", "{n}, his uncle, pays"),
+    "pl, a past verb (helper-61)": ("{n} zapłaciła", "{n} zapłacił"),
+    "cs, a past verb": ("{n} zaplatila", "{n} zaplatil"),
+    "ru, a past verb": ("{n} заплатила", "{n} заплатил"),
+    "es, an adjective": ("{n} está contenta y paga", "{n} está contento y paga"),
+    "it, an adjective": ("{n} è stanca e paga", "{n} è stanco e paga"),
+    "fr, a participle": ("{n} est ravie et paie", "{n} est ravi et paie"),
+}
+APPLES_BOUGHT = "{n} buys {k} apples at ${p} each. How much does {n} pay?"
+APPLES_READ = re.compile(r"(\w+) buys (\d+) apples at \$(\d+)")
+
+
+@pytest.mark.parametrize("form", sorted(GENDERED_FORMS))
+def test_a_rename_across_genders_keeps_no_word_whose_form_follows_the_gender(form):
+    """Class (helper-61, and found this stop): an answer whose words take the gender of the person they are about,
+    where the question's do not ("Ann buys 3 apples" asked, "Ann, the hostess, pays 6" or "Ann zapłaciła 6"
+    answered). Renamed Tom, the numbers agree at every relabelled point, which vouched for the rename: "Tom, the
+    hostess" and "Tom zapłaciła" were served, 4 of 6 false in every form (English roles, kin and compounds, Slavic
+    past verbs, Romance adjectives). No list holds such words in every language; a relabelled point vouches for
+    the new genders only where the model answers in the words the entry says there."""
+    her, his = GENDERED_FORMS[form]
+
+    def model(prompt: str) -> str:
+        n, k, p = APPLES_READ.findall(prompt)[-1]
+        said = (her if gender_of(n) == "f" else his).format(n=n)
+        return f"{said} {k} * {p} = <<{k}*{p}={int(k) * int(p)}>>{int(k) * int(p)} dollars.\n#### {int(k) * int(p)}"
+
+    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
+    served = false = 0
+    for n, k, p in [("Ann", 3, 2), ("Tom", 3, 2), ("Bob", 3, 2), ("Mary", 4, 5), ("John", 3, 2), ("Eve", 3, 2), ("Mark", 4, 5)]:
+        q = APPLES_BOUGHT.format(n=n, k=k, p=p)
+        out = engine.run(Request(q))
+        background.drain(10)
+        if out.trace.backend_calls == 0:
+            served += 1
+            false += out.text != model(q)
+    assert false == 0
+    assert served >= 2  # a rename within one gender is still served
+
+
+def test_a_rename_that_swaps_whom_the_question_s_pronouns_mean_is_served_in_no_false_words():
+    """Class: a question that says both people's pronouns ("She gives him 3 apples") where the rename swaps the
+    genders (Ann and Tom asked as Bob and Sue): the giver is now the second person. The total stays what it was,
+    so the relabelled point agreed, and "Bob gives Sue 3 apples" was served where Sue gives Bob 3 (1 of 1 served
+    false). The relabelled point vouches only where the model says it in the same words."""
+    question = "{a} has {x} apples and {b} has {y} apples. She gives him {z} apples. How many apples do they have together?"
+    read = re.compile(r"(\w+) has (\d+) apples and (\w+) has (\d+) apples\. She gives him (\d+)")
+
+    def model(prompt: str) -> str:
+        a, x, b, y, z = read.findall(prompt)[-1]
+        giver, taker = (a, b) if gender_of(a) == "f" else (b, a)
+        t = int(x) + int(y)
+        return f"{giver} gives {taker} {z} apples; the total stays {x} + {y} = <<{x}+{y}={t}>>{t} apples.\n#### {t}"
+
+    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
+    grid = [("Ann", 10, "Tom", 5, 3), ("Bob", 10, "Sue", 5, 3), ("Mia", 12, "Leo", 7, 2), ("Hal", 9, "Eve", 6, 4)]
+    grid += [("Kim", 11, "Ned", 4, 3), ("Gus", 8, "Ann", 13, 5), ("Mary", 10, "John", 5, 3)]
+    served = false = 0
+    for a, x, b, y, z in grid:
+        q = question.format(a=a, x=x, b=b, y=y, z=z)
+        out = engine.run(Request(q))
+        background.drain(10)
+        if out.trace.backend_calls == 0:
+            served += 1
+            false += out.text != model(q)
+    assert false == 0
+
+
 def test_a_name_given_to_both_genders_reads_as_each():
     """Class: a name the data gives to women and men alike ("Alex", "Tyler") where a name of one gender stood. A
     pattern of genders with one (``genders=?Put,?Alex``) is held where both of its readings are (a woman's name
@@ -3225,6 +3299,11 @@ EARN_CLAIMS = {
     "a clause joined to an instruction (helper-62)": "Then add them and {top} still comes out first.",
     "de, a lead noun in an instruction (helper-62)": "Dann berechne den Vorsprung von {top}.",
     "a verdict in an instruction (helper-62)": "Then add the bonus {top} earned for finishing first.",
+    "a bare rank": "{other} is second.",
+    "a rank with no verb": "{top} is first, {other} second.",
+    "a rank said 'number one'": "{top} is number one.",
+    "es, a bare rank": "{top} es la primera.",
+    "a rank in digits": "{other} is 2nd.",
 }
 
 
