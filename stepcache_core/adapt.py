@@ -135,8 +135,9 @@ class Adaptation:
         had), then the slots this answer is stored corroborated for. Those are the same only where this answer
         computes as the entry re-derived does (the task's ``same_form``): an answer that agrees on the result in
         another form ("2 * 5" where the entry has "5 + 5") was never checked at another point, and its own
-        numbers may be read otherwise there (its 2 taken for the question's 2). Both empty when they disagree
-        or nothing changed."""
+        numbers may be read otherwise there (its 2 taken for the question's 2); and only those the task lets an
+        answer in its own words inherit (``Corroboration.inherits``, optional). Both empty when they disagree or
+        nothing changed."""
         corroboration = prep.profile.corroboration
         none: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         if corroboration is None or precedent is None or not precedent.ok:
@@ -154,7 +155,14 @@ class Adaptation:
         if not vouched:
             return none
         theirs = vouched | precedent.candidate.entry.corroborated
-        return theirs, theirs if same else frozenset()
+        own = theirs if same else frozenset()
+        inherits = getattr(corroboration, "inherits", None)
+        if own and inherits is not None:
+            try:
+                own = inherits(precedent.steps, steps, own)
+            except Exception:  # a check that cannot tell: this answer inherits nothing
+                own = frozenset()
+        return theirs, own
 
     def refuted(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> Entry | None:
         """The precedent's entry, when a model answer ``steps`` that did not verify refutes it re-derived for this

@@ -158,6 +158,9 @@ class Corroboration(Protocol):
     - optionally ``same_form(adapted, answered) -> bool``: whether two answers to one request compute alike. A new
       answer that agrees with an entry in another form inherits none of the entry's corroborated slots (without
       it, none ever does).
+    - optionally ``inherits(adapted, answered, slots) -> frozenset[str]``: of the entry's ``slots``, those an
+      answer that computes alike inherits (word problems: a pattern of genders only in the entry's very words;
+      without it, all of them).
     - optionally ``relabels(request, problem) -> Sequence[Request]``: the question at a point where the model
       already agreed with the entry, with its names changed and every number kept (word problems: one person
       renamed into another gender). The engine asks a few after its rounds; one that agrees vouches for the slots

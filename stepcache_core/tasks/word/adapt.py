@@ -54,6 +54,8 @@ class ValueMap:
         self._options: dict[Fraction, set[Fraction]] = {}
         self.last: tuple[Fraction, Fraction] | None = None
         """The last pair added (a result map: the last result computed, old and new)."""
+        self.percents: set[Fraction] = set()
+        """The old values added as percentages (a result map: those computed as a share, "0.75 * 100 = 75%")."""
 
     def add(self, old: Fraction, new: Fraction) -> None:
         self.last = (old, new)
@@ -137,6 +139,12 @@ def question_map(old: WordProblem, new: WordProblem, keep: Container[int] | None
 
 
 _IMPLICIT = frozenset({Fraction(1), Fraction(2)})
+# a number said as a percentage, by sign or in words ("75%", "75 per cent", "75 percentage points", "75 por ciento", "75 Prozent")
+_PERCENT_SAID = re.compile(
+    r"\s?(?:%|\\%|percent\w*|per\s?cent\b|pct\b|por\s+ciento\b|pour\s*cent\b|prozent\b|per\s+cento\b|procent\b|"
+    r"por\s+cento\b)",
+    re.IGNORECASE,
+)
 
 
 # words that count two without writing 2: a 2 of the answer may be theirs rather than the question's
@@ -387,10 +395,15 @@ class WordAdapter:
                 raise _Refused("a quantity that stops being negative")
             if comp.result.percent and old_result <= 100 < new_result:
                 raise _Refused("a share over 100%")
+            if (old_result == 0) != (new_result == 0):
+                # where the words around an amount turn: "none are left" / "some are left", "spends all of it"
+                raise _Refused(f"{old_result} turns into {new_result}, where the words around it turn")
             for n, v in zip(comp.operands, values, strict=True):
                 edits[(n.start, n.end)] = v
             edits[(comp.result.start, comp.result.end)] = new_result
             results.add(old_result, new_result)
+            if comp.result.percent or (100 in {n.value for n in comp.operands} and 100 not in old.values):
+                results.percents.add(old_result)  # "75%", "0.75 * 100 = 75" (a share by the hundred no question states)
             pairs_ = {(n.value, v) for n, v in zip(comp.operands, values, strict=True)}
             if len(pairs_) == len(dict(pairs_)):  # each old operand maps one way (not "10 * 10", a result and a 10)
                 once[key] = (dict(pairs_), new_result)
@@ -433,15 +446,21 @@ class WordAdapter:
                     # only by chance, even where that 6 stays
                     raise _Refused(f"{num.value} counts other things than the question's {num.value}", ambiguous=True)
                 if (
-                    re.match(r"\s?%|\\%", line[num.end :])
-                    and any(q.kind != "percent" and q.value == num.value for q in old.quantities)
-                    and questions.get(num.value) != num.value
-                    and num.value not in results
+                    _PERCENT_SAID.match(line, num.end)
+                    and (
+                        (
+                            any(q.kind != "percent" and q.value == num.value for q in old.quantities)
+                            and questions.get(num.value) != num.value
+                            and num.value not in results
+                        )
+                        or (num.value in results and num.value not in results.percents)
+                    )
                     and echoes.slot(num) is None
                     and not any(q.kind == "percent" and q.value == num.value for q in old.quantities)
                 ):
-                    # "a 50% raise" where the question's 50 is dollars an hour: a share the answer never computes
-                    raise _Refused(f"{num.value}% is no percentage of the question")
+                    # "a 50% raise" where the question's 50 is dollars an hour, "she kept 75%" where 75 dollars are
+                    # left of 100: a share the answer never computes
+                    raise _Refused(f"{num.value}% is no percentage the answer computes")
                 edits[(num.start, num.end)] = source(num)
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
@@ -609,12 +628,20 @@ def _unslotted(text: str, problem: WordProblem) -> str:
     return re.sub(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", " ", text, flags=re.I)
 
 
+def plural(name: str) -> str:
+    """A family's plural of a name ("the Smiths", "the Joneses")."""
+    return name + "es" if name.endswith(("s", "x", "z", "ch", "sh")) else name + "s"
+
+
 def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     """Names replaced all at once (a swap stays a swap)."""
     pairs = {a: b for a, b in zip(old, new, strict=True) if a != b}
     if not pairs:
         return text
-    # and a possessive written without its apostrophe ("Avas plant giveaway" for Ava's), where it names no one else
-    pairs |= {a + "s": b + "s" for a, b in list(pairs.items()) if a + "s" not in old}
+    # and a possessive written without its apostrophe ("Avas plant giveaway" for Ava's), where it names no one else,
+    # and a family's plural ("the Joneses"; "the Smiths" renamed Jones may be either: see the word carryover)
+    people = list(pairs.items())
+    pairs |= {a + "s": b + "s" for a, b in people if a + "s" not in old}
+    pairs |= {plural(a): plural(b) for a, b in people if plural(a) not in old and plural(a) not in pairs}
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
     return pattern.sub(lambda m: pairs[m.group(1)], text)

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ...values import Step, Verdict
-from .adapt import question_map
+from .adapt import plural, question_map
 from .gate import foreign_numbers
 from .gender import given_name, unlicensed
-from .numbers import quantities, to_fraction
+from .numbers import CALENDAR, ORDINAL_VALUES, ORDINAL_WORD, quantities, to_fraction
 from .parse import WordProblem, names_in
-from .read import comparisons, computations
+from .read import comparisons, computations, final_answer
+from .verify import line_numbers
 
 __all__ = ["WordCarryover"]
 
@@ -80,7 +81,8 @@ _CLAIM = re.compile(
     r"plenty|ample|sufficient|insufficient|too\s+(?:much|many|few|little)|(?:over|under|within)\s+budget|owes?|"
     r"only\s+(?:a\s+)?(?:little|few|bit|handful)|a\s+lot|lots\s+of|barely|hardly|scarcely|mostly|(?:nearly|almost)\s+"
     r"all|(?:is|are|was|were)\s+(?:over|under)|"
-    r"(?:over|under|about|around|nearly|almost|roughly|approximately|just|well)\s+(?:a|an|one|half\s+an?)\s+"
+    r"(?:over|under|about|around|nearly|almost|roughly|approximately|just|well|not|is|are|was|were|isn't|wasn't|"
+    r"makes?|made|equals?|reaches|precisely)\s+(?:a|an|one|half\s+an?)\s+"
     r"(?:hour|day|week|month|year|dozen|hundred|thousand|million|minute|mile|kilo\w*|met(?:er|re)|lit(?:er|re)|"
     r"pound|dollar|euro|foot|yard|gallon|ton)s?|"
     r"(?:más|menos)\s+(?:[^\W\d_]+\s+)?que|(?:mehr|weniger)\s+(?:[^\W\d_]+\s+)?als|(?:plus|moins)\s+"
@@ -113,6 +115,8 @@ class WordCarryover:
         if moved and computations_of(cached) and [s.text for s in steps] == [s.text for s in cached]:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
         asked = _bigrams(new.prompt)
+        now_values = set(new.values) | _results_of(steps)  # the values the reused answer has (the question's, its results)
+        counted = _stems(new.prompt)
         fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
         allowed = _NARRATION | _stems(new.prompt) | _stems(" ".join(new.names))
         for step in steps:
@@ -126,6 +130,10 @@ class WordCarryover:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
                     found.append(Verdict(False, "compares numbers in a form no check reads", step=step.index))
+            if moved and step.origin in ("cached", "adapted"):
+                stated = _said_of_old(step, cached, old, new, now_values, asked, counted)
+                if stated is not None:
+                    found.append(Verdict(False, f"says {stated!r} of the cached numbers, which no check reads", step=step.index))
             if old.names != new.names and step.origin in ("cached", "adapted"):
                 # "Kate buys..." for Katherine, renamed Elizabeth: a form of a name the rename does not reach
                 # the names the parser reads, and a capitalised word inside a sentence ("Then Will pays"); one that
@@ -135,6 +143,11 @@ class WordCarryover:
                 other = next((w for w in said if w.casefold() not in _SMALL and _other_name(w, old, new)), None)
                 if other is not None:
                     found.append(Verdict(False, f"names {other}, whom neither question names", step=step.index))
+            if old.names != new.names and step.origin in ("cached", "adapted"):
+                was = cached[step.index].text if step.index < len(cached) else ""
+                form = _name_in_form(step.text, was, old, new)
+                if form is not None:
+                    found.append(Verdict(False, f"writes {form!r}, a name in a form the rename does not reach", step=step.index))
             if step.origin in ("cached", "adapted") and (word := unlicensed(old, new, step.text)) is not None:
                 found.append(Verdict(False, f"says {word!r} of someone renamed into another gender", step=step.index))
             for name in gone:
@@ -157,6 +170,125 @@ class WordCarryover:
                     continue  # the model's own answer repeating the new question's words ("one quarter" of both)
                 found.append(Verdict(False, f"says {q.text!r}, which the new question changed", step=step.index))
         return found
+
+
+def _name_in_form(text: str, was: str, old: WordProblem, new: WordProblem) -> str | None:
+    """A renamed person's name in a form of its own that the rename leaves as it was or gets wrong (``text``: the
+    reused line, ``was``: the cached line it comes from): inflected ("Annan omenat", "Piotra", "Burak'ın", "Zakupy
+    Ewy" of Ewa: a case ending, not English's "'s"), inside a handle or an address ("ann7", "ann@shop.com"), or next
+    to a word whose form follows the name's first sound (French "de Anne" for "d'Anne", Spanish "y Ignacio" for
+    "e Ignacio")."""
+    names = set(old.names) | set(new.names)
+    for a, b in zip(old.names, new.names, strict=False):
+        if a == b:
+            continue
+        names |= {a + "s", plural(a)}  # the forms the rename writes anew ("Avas plant giveaway", "the Joneses")
+        if plural(b) != b + "s" and re.search(rf"\b{re.escape(a)}s\b", was):
+            return b + "s"  # "the Smiths" renamed Jones: a possessive ("Joness") or a family ("the Joneses")?
+        for m in re.finditer(rf"\b{re.escape(a)}[^\W\d_]+|\b{re.escape(b)}['\u2019](?![sS]\b)[^\W\d_]+", text):
+            if m.group() not in names:
+                return m.group()
+        if len(a) >= 3 and a[-1] in "aeiouy":  # a stem that changes its last vowel ("Ewa", "Ewy"; "Marta", "Marty")
+            for m in re.finditer(rf"\b{re.escape(a[:-1])}[^\W\d_]*", was):
+                if m.group() not in names:
+                    return m.group()
+        low = a.casefold()
+        for token in re.findall(r"[\w.@+-]*[\d@_][\w.@+-]*", text):
+            if low in token.casefold() and token.casefold().strip(".") != low:
+                return token
+        vowel = re.match(r"(?i)[aeiouàâéèêëîïôûùh]", b) is not None
+        if vowel and re.search(rf"(?i)\b(?:de|le|la|que|ne|se|je|me|te|ce|di|lo)\s+{re.escape(b)}\b", text):
+            return b
+        if not vowel and re.search(rf"(?i)\b(?:d|l|qu|j|m|n|s|t|c)['\u2019]{re.escape(b)}\b", text):
+            return b
+        # Spanish "and" is "e" before an /i/ sound ("Juan e Ignacio", "e Hilario"): renamed from or into one
+        if re.search(rf"\by\s+{re.escape(b)}\b", text) and _I_SOUND.match(b):
+            return b
+        if re.search(rf"\be\s+{re.escape(b)}\b", text) and _I_SOUND.match(a) and not _I_SOUND.match(b):
+            return b
+    return None
+
+
+_I_SOUND = re.compile(r"(?:I|Hi)(?![aeou])")
+# a number glued after letters ("B7", "ann7"), and an ordinal in digits ("3rd")
+_GLUED = re.compile(r"\b[^\W\d_]+\d[\w]*")
+_ORDINAL_DIGITS = re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _ordinal_suffix(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _results_of(steps: Sequence[Step]) -> set[Fraction]:
+    return {c.result.value for s in steps for line in s.text.splitlines() for c in computations(line)}
+
+
+def _opens(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens its sentence ("First, find...", "Second, add..."): an order of steps."""
+    return re.search(r"(?:^|[.!?:\n])[\s*#>\-]*$", text[:at]) is not None
+
+
+def _restated(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
+    """Whether the word ``m`` stands in ``text`` beside a neighbour as the question says them ("on Monday")."""
+    word = m.group().casefold()
+    before = re.findall(r"[^\W\d_]+|\d+", text[: m.start()])
+    after = re.findall(r"[^\W\d_]+|\d+", text[m.end() :])
+    return bool((before and (before[-1].casefold(), word) in asked) or (after and (word, after[0].casefold()) in asked))
+
+
+def _said_of_old(
+    step: Step,
+    cached: Sequence[Step],
+    old: WordProblem,
+    new: WordProblem,
+    now: set[Fraction],
+    asked: set[tuple[str, str]],
+    counted: set[str],
+) -> str | None:
+    """What a reused line says of the cached numbers that no adapter rewrites, where the numbers moved: an ordinal
+    in words the question does not say so, of a value the new answer does not have, which the cached answer had ("on
+    the fifth day" after 100 / 20 = 5) or which counts a unit the question does not ("in the second week" of 8 days;
+    "on the second day" of a question counting days is the answer's own order of steps, which a second point
+    tells: see :meth:`~.corroborate.WordCorroboration.vouched`; not "First, find" opening a sentence), one in digits whose ending no
+    longer fits ("the 3th day"), a result of the cached answer said in words that the new one does not have ("One
+    apple remains"), a day or a month the question does not say (days counted from a Monday: "finishes
+    on Wednesday"), a number glued after letters ("code B7"), and, in a line that computes nothing, a number the
+    adapter kept that neither the new question nor the new answer has ("That is 1 kg." of 1000 grams). ``now``: the
+    new question's values and the reused answer's results; ``counted``: the new question's words and their stems."""
+    text = step.text
+    results = _results_of(cached)
+    for m in ORDINAL_WORD.finditer(text):
+        value = Fraction(ORDINAL_VALUES[m.group().casefold()])
+        if value in now or _restated(text, m, asked) or _opens(text, m.start()):
+            continue
+        unit = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
+        if value in results | set(old.values) or (unit is not None and not _forms(unit.group(1).casefold()) & counted):
+            return m.group()
+    for q in quantities(text):  # a result said in words ("Three apples remain" after 5 - 2 = 3)
+        if q.kind == "word" and q.value in results and q.value not in now:
+            return q.text
+    one = re.search(r"\b(?:one|single)\b", text, re.IGNORECASE)  # ("One apple remains", which no count reads)
+    if one is not None and 1 in results and 1 not in now:
+        return one.group()
+    for m in _ORDINAL_DIGITS.finditer(text):
+        if m.group(2).casefold() != _ordinal_suffix(int(m.group(1))):
+            return m.group()
+    for m in CALENDAR.finditer(text):
+        if not re.search(rf"\b{re.escape(m.group())}\b", new.prompt, re.IGNORECASE):
+            return m.group()
+    glued = _GLUED.search(re.sub(r"<<[^<>]*>>|\\[A-Za-z]+", " ", text))
+    if glued is not None:  # "The locker code is B7.": a number inside a word, which no adapter rewrites
+        return glued.group()
+    if step.index < len(cached) and not computations(text) and final_answer(text) is None:
+        was = [n.value for n in line_numbers(cached[step.index].text)]
+        is_ = [n.value for n in line_numbers(text)]
+        if len(was) == len(is_):
+            kept = next((a for a, b in zip(was, is_, strict=True) if a == b and a not in now and a not in new.values), None)
+            if kept is not None:
+                return str(kept)
+    return None
 
 
 # a sign that compares two values: where the line states more comparisons than :func:`~.read.comparisons` reads

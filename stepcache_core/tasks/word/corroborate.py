@@ -46,7 +46,7 @@ from .gender import (
     unmatched,
     unreadable,
 )
-from .numbers import Quantity, half_of_day, quantities, restates, write_number, write_words
+from .numbers import CALENDAR, ORDINAL_WORD, Quantity, half_of_day, quantities, restates, write_number, write_words
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
 from .verify import named_constants, people_counted
@@ -156,6 +156,11 @@ class WordCorroboration:
         if not self.agrees(problem, adapted, answered):
             return frozenset()
         ours, theirs = (_text(adapted), _text(answered))
+        if _said_of_values(ours) != _said_of_values(theirs):
+            # the days, months and ordinals the answers say follow the numbers where they are counted from them
+            # ("finishes on Wednesday" after 3 days from a Monday, stored after 8, where it said Monday as the
+            # question does): told otherwise, the agreement vouches for nothing
+            return frozenset()
         if 0 in problem.values or 0 in _results(ours) | _results(theirs):
             # a 0 hides what it multiplies ("0 hens" hides the legs each hen has): the agreement says nothing of
             # the other slots either
@@ -188,6 +193,16 @@ class WordCorroboration:
             slots.add(pattern(problem))
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
+
+    def inherits(self, adapted: Sequence[Step], answered: Sequence[Step], slots: frozenset[str]) -> frozenset[str]:
+        """Of the ``slots`` an entry is corroborated for, those a model answer ``answered`` that agreed with it
+        (re-derived as ``adapted``) is stored corroborated for too: a pattern of genders only where the answer says
+        the entry's very words. The entry's patterns were vouched for in its own words ("Ann, the hostess, pays"
+        asked with a woman's name); an answer worded otherwise ("Tom, the host, pays") was never asked under
+        other genders."""
+        if _words(_text(adapted)) == _words(_text(answered)):
+            return slots
+        return frozenset(s for s in slots if not s.startswith("genders="))
 
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
@@ -855,6 +870,11 @@ def _substituted(text: str, slots: Sequence[Quantity], written: Sequence[str | N
 
 def _text(steps: Sequence[Step]) -> str:
     return "\n".join(s.text for s in steps)
+
+
+def _said_of_values(text: str) -> list[str]:
+    """The days, months and ordinals in words ``text`` says, in order (casefolded)."""
+    return [m.group().casefold() for pattern in (CALENDAR, ORDINAL_WORD) for m in pattern.finditer(text)]
 
 
 def _words(text: str) -> list[str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from num2words import num2words
+
 __all__ = ["Quantity", "half_of_day", "quantities", "restates", "to_fraction", "write_number", "write_words"]
 
 _ONES = {
@@ -239,3 +241,20 @@ def write_words(value: Fraction, like: str) -> str | None:
     if like[0].isupper():
         words = words[0].upper() + words[1:]
     return words + (m.group(2) or "")
+
+
+# English ordinals in words ("the fifth day", "twenty-first"), by value
+ORDINAL_VALUES = {num2words(k, lang="en", to="ordinal"): k for k in range(1, 101)}
+ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(sorted(ORDINAL_VALUES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# days and months, in the languages the gate reads ("May", "March" and "August" only capitalised, as names)
+CALENDAR = re.compile(
+    r"\b(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|april|june|july|september|"
+    r"october|november|december|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|enero|febrero|marzo|"
+    r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|janvier|f[eé]vrier|avril|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[eé]cembre|montag|"
+    r"dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|januar|februar|m[aä]rz|juni|juli|oktober|dezember|"
+    r"luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica|gennaio|febbraio|aprile|maggio|"
+    r"giugno|luglio|settembre|ottobre|dicembre|segunda-feira|ter[cç]a-feira|quarta-feira|quinta-feira|sexta-feira|"
+    r"janeiro|fevereiro|mar[cç]o|maio|junho|julho|setembro|outubro|dezembro|maandag|dinsdag|woensdag|donderdag|"
+    r"vrijdag|zaterdag|zondag|januari|februari|maart|mei|augustus)|May|March|August|Mai|Mars|Avril)\b"
+)

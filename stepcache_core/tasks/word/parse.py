@@ -42,6 +42,12 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 # what follows a verb that opens an instruction ("Put your final answer...", "Write the result", "Give each step"),
 # and no one's name ("Ann buys"): its object's determiner
 _INSTRUCTION = re.compile(r"\s+(?:your|the|a|an|each|every|all|it|them|this|that|these|those|its|their|our|my)\b")
+# an article right before a capitalised word: a thing, an event or a family ("the Easter egg hunt", "the Jones
+# family", "a Tesla"), not a person renamed in turn: it stays a word of the text (changed, it changes the question)
+_ARTICLE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+# and one right after "in" that owns nothing ("croissants in Charlotte", "a hotel in Florence"): a place, whose
+# currency, clock or laws the answer may follow, though the name data holds it as a woman's name
+_PLACE = re.compile(r"\b(?:in|near)\s+$", re.IGNORECASE)
 _ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
 
 
@@ -75,7 +81,10 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     common = {w for w in re.findall(r"\b[a-zà-ÿ][a-zà-ÿ]+\b", text) if len(w) >= 3}
     for m in _CAPITALISED.finditer(text):
         word = m.group(0).removesuffix("'s")
-        if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common):
+        before = text[max(0, m.start() - 12) : m.start()]
+        if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common) or _ARTICLE.search(before):
+            continue
+        if _PLACE.search(before) and not m.group(0).endswith("'s"):
             continue
         found.append((m.start(), m.start() + len(word), word))
     said = Counter(word for _, _, word in found)
