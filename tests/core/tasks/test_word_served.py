@@ -67,6 +67,21 @@ def wrong_served(answer: Callable[[str], str], questions: list[str]) -> int:
     return wrong
 
 
+def false_served(model: Callable[[str], str], questions: list[str], probes: int = 3) -> tuple[int, int]:
+    """(served from the cache, false among them) over ``questions`` asked in turn of an engine whose model is
+    ``model`` (always right): a served answer is false unless it is the model's own answer to that question, word
+    for word."""
+    engine = engine_for(lambda spec: model(spec.prompt), probes=probes)
+    served = false = 0
+    for q in questions:
+        out = engine.run(Request(q))
+        background.drain(10)
+        if out.trace.backend_calls == 0:
+            served += 1
+            false += out.text != model(q)
+    return served, false
+
+
 # ------------------------------------------------------------------------------ a condition stated in words
 OFFER = {
     "en": (
@@ -2036,15 +2051,8 @@ def test_a_rename_across_genders_keeps_no_word_whose_form_follows_the_gender(for
         said = (her if gender_of(n) == "f" else his).format(n=n)
         return f"{said} {k} * {p} = <<{k}*{p}={int(k) * int(p)}>>{int(k) * int(p)} dollars.\n#### {int(k) * int(p)}"
 
-    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
-    served = false = 0
-    for n, k, p in [("Ann", 3, 2), ("Tom", 3, 2), ("Bob", 3, 2), ("Mary", 4, 5), ("John", 3, 2), ("Eve", 3, 2), ("Mark", 4, 5)]:
-        q = APPLES_BOUGHT.format(n=n, k=k, p=p)
-        out = engine.run(Request(q))
-        background.drain(10)
-        if out.trace.backend_calls == 0:
-            served += 1
-            false += out.text != model(q)
+    grid = [("Ann", 3, 2), ("Tom", 3, 2), ("Bob", 3, 2), ("Mary", 4, 5), ("John", 3, 2), ("Eve", 3, 2), ("Mark", 4, 5)]
+    served, false = false_served(model, [APPLES_BOUGHT.format(n=n, k=k, p=p) for n, k, p in grid])
     assert false == 0
     assert served >= 2  # a rename within one gender is still served
 
@@ -2137,16 +2145,8 @@ def test_a_name_in_a_form_of_its_own_is_never_renamed_false(form):
         n, k, p = groups
         return f"{says(n)} {k} * {p} = <<{k}*{p}={int(k) * int(p)}>>{int(k) * int(p)}.\n#### {int(k) * int(p)}"
 
-    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
-    served = false = 0
-    for i, n in enumerate(names):
-        k, p = [(3, 2), (3, 2), (4, 5), (3, 2), (6, 7), (3, 2), (4, 5)][i]
-        q = question.format(n=n, k=k, p=p)
-        out = engine.run(Request(q))
-        background.drain(10)
-        if out.trace.backend_calls == 0:
-            served += 1
-            false += out.text != model(q)
+    values = [(3, 2), (3, 2), (4, 5), (3, 2), (6, 7), (3, 2), (4, 5)]
+    _, false = false_served(model, [question.format(n=n, k=k, p=p) for n, (k, p) in zip(names, values, strict=True)])
     assert false == 0
 
 
@@ -2164,17 +2164,9 @@ def test_an_answer_stored_beside_an_entry_inherits_no_genders_it_words_otherwise
         role = "hostess" if gender_of(a) == "f" else "host"
         return f"{a} the {role} pays {k} * {p} = <<{k}*{p}={c}>>{c} dollars to {b}.\n#### {c}"
 
-    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
     grid = [("Ann", 3, 2, "Bob"), ("Tom", 4, 5, "Bob"), ("Sue", 4, 5, "Amy"), ("Mary", 4, 5, "Kate"), ("Lisa", 6, 7, "Emma")]
     grid += [("Eve", 4, 5, "Jane"), ("Sue", 3, 2, "Bob")]
-    served = false = 0
-    for a, k, p, b in grid:
-        q = question.format(a=a, k=k, p=p, b=b)
-        out = engine.run(Request(q))
-        background.drain(10)
-        if out.trace.backend_calls == 0:
-            served += 1
-            false += out.text != model(q)
+    served, false = false_served(model, [question.format(a=a, k=k, p=p, b=b) for a, k, p, b in grid])
     assert false == 0 and served >= 1
 
 
@@ -2192,17 +2184,9 @@ def test_a_rename_that_swaps_whom_the_question_s_pronouns_mean_is_served_in_no_f
         t = int(x) + int(y)
         return f"{giver} gives {taker} {z} apples; the total stays {x} + {y} = <<{x}+{y}={t}>>{t} apples.\n#### {t}"
 
-    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
     grid = [("Ann", 10, "Tom", 5, 3), ("Bob", 10, "Sue", 5, 3), ("Mia", 12, "Leo", 7, 2), ("Hal", 9, "Eve", 6, 4)]
     grid += [("Kim", 11, "Ned", 4, 3), ("Gus", 8, "Ann", 13, 5), ("Mary", 10, "John", 5, 3)]
-    served = false = 0
-    for a, x, b, y, z in grid:
-        q = question.format(a=a, x=x, b=b, y=y, z=z)
-        out = engine.run(Request(q))
-        background.drain(10)
-        if out.trace.backend_calls == 0:
-            served += 1
-            false += out.text != model(q)
+    _, false = false_served(model, [question.format(a=a, x=x, b=b, y=y, z=z) for a, x, b, y, z in grid])
     assert false == 0
 
 
