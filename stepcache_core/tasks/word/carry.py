@@ -210,6 +210,14 @@ def _name_in_form(text: str, was: str, old: WordProblem, new: WordProblem) -> st
 
 
 _I_SOUND = re.compile(r"(?:I|Hi)(?![aeou])")
+# a category said of someone or something: a copula, perhaps "still" or "now", an indefinite article and a noun
+# ("will be a teenager", "is still a child", "será un adolescente", "est une adulte", "wird ein Erwachsener")
+_CATEGORY = re.compile(
+    r"\b(?:be|is|are|was|were|becomes?|became|ser[áa]?|es|son|est|sera|devient|ist|sind|wird|werden|è|sarà|é|"
+    r"zijn|wordt)\s+(?:(?:still|now|already|then|finally|todavía|ya|encore|déjà|noch|schon|ancora|già|ainda|nog)"
+    r"\s+)?(?:a|an|un|una|une|ein|eine|einen|uno|um|uma|een)\s+([^\W\d_]+)",
+    re.IGNORECASE,
+)
 # a number glued after letters ("B7", "ann7"), and an ordinal in digits ("3rd")
 _GLUED = re.compile(r"\b[^\W\d_]+\d[\w]*")
 _ORDINAL_DIGITS = re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
@@ -247,16 +255,22 @@ def _said_of_old(
     asked: set[tuple[str, str]],
     counted: set[str],
 ) -> str | None:
-    """What a reused line says of the cached numbers that no adapter rewrites, where the numbers moved: an ordinal
-    in words the question does not say so, of a value the new answer does not have, which the cached answer had ("on
-    the fifth day" after 100 / 20 = 5) or which counts a unit the question does not ("in the second week" of 8 days;
-    "on the second day" of a question counting days is the answer's own order of steps, which a second point
-    tells: see :meth:`~.corroborate.WordCorroboration.vouched`; not "First, find" opening a sentence), one in digits whose ending no
-    longer fits ("the 3th day"), a result of the cached answer said in words that the new one does not have ("One
-    apple remains"), a day or a month the question does not say (days counted from a Monday: "finishes
-    on Wednesday"), a number glued after letters ("code B7"), and, in a line that computes nothing, a number the
-    adapter kept that neither the new question nor the new answer has ("That is 1 kg." of 1000 grams). ``now``: the
-    new question's values and the reused answer's results; ``counted``: the new question's words and their stems."""
+    """What a reused line says of the cached numbers that no adapter rewrites, where the numbers moved:
+
+    - an ordinal in words the question does not say so, of a value the new answer does not have, which the cached
+      answer had ("on the fifth day" after 100 / 20 = 5) or which counts a unit the question does not ("in the second
+      week" of 8 days); "on the second day" of a question counting days is the answer's own order of steps, which a
+      second point tells (see :meth:`~.corroborate.WordCorroboration.vouched`), and "First, find" opens a sentence;
+    - an ordinal in digits whose ending no longer fits ("the 3th day");
+    - a result of the cached answer said in words that the new one does not have ("One apple remains");
+    - a category the question does not name ("will be a teenager", "será un adulto");
+    - a day or a month the question does not say (days counted from a Monday: "finishes on Wednesday");
+    - a number glued after letters ("code B7");
+    - in a line that computes nothing, a number the adapter kept that neither the new question nor the new answer
+      has ("That is 1 kg." of 1000 grams).
+
+    ``now``: the new question's values and the reused answer's results; ``counted``: the new question's words and
+    their stems."""
     text = step.text
     results = _results_of(cached)
     for m in ORDINAL_WORD.finditer(text):
@@ -277,6 +291,10 @@ def _said_of_old(
             return m.group()
     for m in CALENDAR.finditer(text):
         if not re.search(rf"\b{re.escape(m.group())}\b", new.prompt, re.IGNORECASE):
+            return m.group()
+    for m in _CATEGORY.finditer(text):  # "will be a teenager", "será un adulto": what someone is, by the numbers
+        word = m.group(1).casefold()
+        if not _forms(word) & counted and not _UNIT.fullmatch(word) and not re.match(r"\s+(?:of\b|\d)", text[m.end() :]):
             return m.group()
     glued = _GLUED.search(re.sub(r"<<[^<>]*>>|\\[A-Za-z]+", " ", text))
     if glued is not None:  # "The locker code is B7.": a number inside a word, which no adapter rewrites

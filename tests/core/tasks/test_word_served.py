@@ -3657,6 +3657,30 @@ def pets_answer(prompt: str, claims: bool = True) -> str:
     return f"{n} has {a} + {b} = <<{a}+{b}={a + b}>>{a + b} pets.\n{said}#### {a + b}"
 
 
+AGE = "{n} is {a} years old. In {b} years, how old will {n} be?"
+AGE_ES = "{n} tiene {a} años. Dentro de {b} años, ¿cuántos años tendrá {n}?"
+AGE_GRID = [("Ann", 9, 5), ("Bob", 9, 5), ("Cal", 8, 6), ("Dan", 7, 3), ("Eve", 10, 12), ("Fay", 11, 2), ("Gus", 5, 3)]
+
+
+def age_answer(language: str) -> Callable[[str, bool], str]:
+    """An age in some years, and the stage of life it falls in ("will be a teenager", "será un adulto")."""
+
+    def answer(prompt: str, claims: bool = True) -> str:
+        if language == "es":
+            m = list(re.finditer(r"(\w+) tiene (\d+) años\. Dentro de (\d+) años", prompt))[-1]
+            a, b = int(m[2]), int(m[3])
+            stage = "un adolescente" if 13 <= a + b <= 19 else ("un niño" if a + b < 13 else "un adulto")
+            said = f" y será {stage}" if claims else ""
+            return f"{m[1]} tendrá {a} + {b} = <<{a}+{b}={a + b}>>{a + b} años{said}.\n#### {a + b}"
+        m = list(re.finditer(r"(\w+) is (\d+) years old\. In (\d+) years", prompt))[-1]
+        a, b = int(m[2]), int(m[3])
+        stage = "will be a teenager" if 13 <= a + b <= 19 else ("will still be a child" if a + b < 13 else "will be an adult")
+        said = f" and {stage}" if claims else ""
+        return f"{m[1]} will be {a} + {b} = <<{a}+{b}={a + b}>>{a + b} years old{said}.\n#### {a + b}"
+
+    return answer
+
+
 PROSE = {
     **{f"{name} ({form!r})": (WAGES, EARN_GRID, earn_answer(form)) for name, form in EARN_CLAIMS.items()},
     "a landmark constant ('over an hour')": (READ, READ_GRID, read_answer(", which is over an hour")),
@@ -3684,6 +3708,8 @@ PROSE = {
     "a result restated in another unit (helper-64: '1 kg')": (FLOUR, FLOUR_GRID, flour_answer("kg")),
     "a landmark unit (helper-64: 'a kilogram')": (FLOUR, FLOUR_GRID, flour_answer("landmark")),
     "a number glued after a letter (helper-63: 'B7')": (PETS, PETS_GRID, pets_answer),
+    "a stage of life a result falls in (helper-65: 'a teenager')": (AGE, AGE_GRID, age_answer("en")),
+    "es, a stage of life (helper-65: 'un adulto')": (AGE_ES, AGE_GRID, age_answer("es")),
 }
 
 
