@@ -23,7 +23,7 @@ from fractions import Fraction
 from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
-from .numbers import half_of_day, quantities, to_fraction, write_number, write_words
+from .numbers import UNGROUPED, grouping, half_of_day, quantities, to_fraction, write_number, write_words
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
@@ -257,7 +257,10 @@ class WordAdapter:
         hours = _hours(old, new, steps, self.shares) if old.values != new.values else None
         questions = question_map(old, new)
         results = ValueMap()
-        out = [self._line(step, old, new, questions, results, lenient, hours) for step in steps]
+        # whether the model groups thousands ("$1,250"): as its answer does, else as the question it was asked,
+        # else as the new question writes them (an answer restates the question's amounts as they are written)
+        grouped = grouping("\n".join(s.text for s in steps), old.prompt, new.prompt)
+        out = [self._line(step, old, new, questions, results, lenient, hours, grouped) for step in steps]
         _keeps_choices(steps, out)
         return out
 
@@ -270,10 +273,12 @@ class WordAdapter:
         results: ValueMap,
         lenient: _Pick | None,
         hours: _Hours | None = None,
+        grouped: bool | None = None,
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
         it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`); ``hours``: the
-        question's hours of the clock that move, which a computation takes only as the span between two."""
+        question's hours of the clock that move, which a computation takes only as the span between two;
+        ``grouped``: whether the answer groups thousands (see :func:`~.numbers.grouping`)."""
         line = step.text
         questions = everything  # the quantities a number of the line may be (in a computation: see ``hours``)
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
@@ -489,7 +494,14 @@ class WordAdapter:
         for (start, end), value in edits.items():
             if not _keeps_precision(value, line[start:end]):
                 raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
-        written = {span: write_number(value, line[span[0] : span[1]]) for span, value in edits.items()} | word_edits
+        # a calculator annotation (``<<1200-450=750>>``), GSM8K's final line (``#### 750``) and a box never group
+        annotations = [m.span() for m in UNGROUPED.finditer(line)]
+        written = {
+            span: write_number(
+                value, line[span[0] : span[1]], grouped=grouped and not any(a <= span[0] < b for a, b in annotations)
+            )
+            for span, value in edits.items()
+        } | word_edits
         text = line
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]

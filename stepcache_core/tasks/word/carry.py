@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 from ...values import Step, Verdict
 from .adapt import plural, question_map
@@ -65,6 +66,16 @@ _CLAIM = re.compile(
     r"deficit|limit|limits|limited|within|reach|reaches|reached|waived|free|minimum|maximum|winner|wins|won|loses|"
     r"lost|instead|otherwise|above|below|beyond|capped|exactly|"
     r"ahead|behind|in\s+the\s+lead|takes?\s+the\s+lead|(?:is|are|was|were)\s+leading|trail(?:s|ing|ed)?\s+(?:by|behind)|"
+    # who leads, in the languages the task reads ("Bob leads with 9", "the max is Bob's", "va en cabeza", "liegt
+    # vorne", "mène", "in testa", "lidera")
+    r"lead(?:s|ing)?\s+(?:with|by)|the\s+max|(?:en|a\s+la)\s+cabeza|lidera\w*|vorne?|führt|führen|en\s+tête|mène|"
+    r"in\s+testa|na\s+frente|"
+    # a share judged ("the majority", "a minority", "la mayoría", "die Mehrheit") and a parity in French, whose
+    # "pair" is read as a count of 2 ("un nombre pair")
+    r"majority|minority|mayor[ií]a|minor[ií]a|Mehrheit|Minderheit|majorité|minorité|maggioranza|minoranza|maioria|"
+    r"nombres?\s+(?:im)?paire?s?|"
+    # a share said as a part ("la quinta parte", "las tres cuartas partes", "a terça parte", "la terza parte")
+    r"[^\W\d_]+\s+partes?|"
     r"lag(?:s|ging|ged)?\s+behind|out(?:earn|scor|number|sell|sold|perform|pac|run|spen|grow|last|weigh|do|did)\w*|"
     r"beat(?:s|en)?(?!\s+(?:per|a\s+minute|each|every))|surpass\w*|overtak\w*|topped|edges?\s+out|"
     r"(?:first|second|third|fourth|fifth|last)\s+(?:place|prize|spot|position)|runner-?up|champions?|"
@@ -116,6 +127,7 @@ class WordCarryover:
             found.append(Verdict(False, "the cached answer could not be re-derived for the new numbers", step=None))
         asked = _bigrams(new.prompt)
         now_values = set(new.values) | _results_of(steps)  # the values the reused answer has (the question's, its results)
+        results = _results_of(cached)
         counted = _stems(new.prompt)
         fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
         allowed = _NARRATION | _stems(new.prompt) | _stems(" ".join(new.names))
@@ -126,12 +138,14 @@ class WordCarryover:
                     claim = _foreign_number(step.text, new.prompt)
                 if claim is None:
                     claim = _unread_clause(step.text, allowed)
+                if claim is None:  # "16 years old and still a minor", "so in 4 years Ann cannot yet vote"
+                    claim = _unread_clause(step.text, allowed, tails=True, also=lambda: _counted(tuple(cached)))
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
                     found.append(Verdict(False, "compares numbers in a form no check reads", step=step.index))
             if moved and step.origin in ("cached", "adapted"):
-                stated = _said_of_old(step, cached, old, new, now_values, asked, counted)
+                stated = _said_of_old(step, cached, results, old, new, now_values, asked, counted)
                 if stated is not None:
                     found.append(Verdict(False, f"says {stated!r} of the cached numbers, which no check reads", step=step.index))
             if old.names != new.names and step.origin in ("cached", "adapted"):
@@ -148,6 +162,10 @@ class WordCarryover:
                 form = _name_in_form(step.text, was, old, new)
                 if form is not None:
                     found.append(Verdict(False, f"writes {form!r}, a name in a form the rename does not reach", step=step.index))
+            if moved and step.origin == "adapted" and step.index < len(cached):
+                agreeing = _agreement(cached[step.index].text, step.text)
+                if agreeing is not None:
+                    found.append(Verdict(False, f"writes {agreeing!r}, a noun whose form follows the count", step=step.index))
             if step.origin in ("cached", "adapted") and (word := unlicensed(old, new, step.text)) is not None:
                 found.append(Verdict(False, f"says {word!r} of someone renamed into another gender", step=step.index))
             for name in gone:
@@ -209,6 +227,54 @@ def _name_in_form(text: str, was: str, old: WordProblem, new: WordProblem) -> st
     return None
 
 
+# a word right after a number ("1 apple", "3 apples", "5 яблок"): a noun or a unit, whose form may follow the count;
+# not one of two letters or fewer ("1 kg", "4 on", "2 h"), an abbreviation or a particle that keeps its form
+_AFTER_NUMBER = re.compile(r"[ \t\u00a0]*([^\W\d_]{3,})")
+# letters of the languages whose nouns take another form past 1 by the last digits of the count, not by 1 alone
+# (Russian "2 яблока", "5 яблок", "21 яблоко"; Polish "2 jabłka", "5 jabłek"; Czech, Croatian, Lithuanian,
+# Latvian...), and of Arabic (a dual, and other forms from 3 to 10 and from 11 to 99)
+_BY_LAST_DIGITS = re.compile(
+    r"[\u0400-\u04ff\u010c\u010d\u0106\u0107\u0110\u0111\u0160\u0161\u017d\u017e"
+    r"\u011a\u011b\u0158\u0159\u016e\u016f\u0164\u0165\u010e\u010f\u0147\u0148\u013d\u013e\u0139\u013a"
+    r"\u0154\u0155\u0104\u0105\u0118\u0119\u0141\u0142\u0143\u0144\u015a\u015b\u0179\u017a\u017b\u017c"
+    r"\u0116\u0117\u012e\u012f\u0172\u0173\u016a\u016b\u0100\u0101\u0112\u0113\u012a\u012b\u0122\u0123"
+    r"\u0136\u0137\u013b\u013c\u0145\u0146]"
+)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
+    """What decides the form of a noun counted by ``n`` in ``text``'s language, finer than any one language's
+    rules where the script or letters cannot tell which (the plural categories of Unicode CLDR): one or not; for
+    the languages of :data:`_BY_LAST_DIGITS`, whole or not (a genitive singular: "1,5 яблока"), the last digit's
+    class, a teen, and 2 to 4 (Czech); and in Arabic, 2, 3 to 10 and 11 to 99 by the last two digits."""
+    form: tuple[object, ...] = (n == 1,)
+    whole = n.numerator // n.denominator
+    if _BY_LAST_DIGITS.search(text):
+        last = whole % 10
+        form += (n.denominator != 1, 0 if last == 0 else 1 if last == 1 else 2 if last <= 4 else 5)
+        form += (11 <= whole % 100 <= 19, 2 <= n <= 4)
+    if _ARABIC.search(text):
+        form += (n == 2, 3 <= whole % 100 <= 10, 11 <= whole % 100 <= 99)
+    return form
+
+
+def _agreement(was: str, text: str) -> str | None:
+    """A number the adapter rewrote in ``text`` (the cached line ``was``) whose next word's form may follow the
+    count, where the new count takes another form: "1 apple" re-derived as 3, "3 apples" as 1, "3 яблока" as 5.
+    No adapter rewrites the word (a noun, a unit: "1 hour", "2 hours"), so the reuse is refused."""
+    before, after = line_numbers(was), line_numbers(text)
+    if len(before) != len(after):
+        return None
+    for a, b in zip(before, after, strict=True):
+        if a.value == b.value or b.percent:
+            continue
+        word = _AFTER_NUMBER.match(text, b.end)
+        if word is not None and _count_form(a.value, was) != _count_form(b.value, text):
+            return text[b.start : word.end()]
+    return None
+
+
 _I_SOUND = re.compile(r"(?:I|Hi)(?![aeou])")
 # a category said of someone or something: a copula, perhaps "still" or "now", an indefinite article and a noun
 # ("will be a teenager", "is still a child", "será un adolescente", "est une adulte", "wird ein Erwachsener")
@@ -218,6 +284,9 @@ _CATEGORY = re.compile(
     r"\s+)?(?:a|an|un|una|une|ein|eine|einen|uno|um|uma|een)\s+([^\W\d_]+)",
     re.IGNORECASE,
 )
+# one symbol drawn again and again: a count in emoji or tally marks ("🐱🐱🐱", "||||"); not a layout's marks
+# (markdown's "**", "---", "==", "##", "~~", "``", an ellipsis, "!!")
+_DRAWN = re.compile(r"([^\w\s*\-=_#~`.,;:!?'\"()\[\]{}<>/\\$%&+^@])(?:[ \t\u200d\ufe0f]*\1)+")
 # a number glued after letters ("B7", "ann7"), and an ordinal in digits ("3rd")
 _GLUED = re.compile(r"\b[^\W\d_]+\d[\w]*")
 _ORDINAL_DIGITS = re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
@@ -249,6 +318,7 @@ def _restated(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:
 def _said_of_old(
     step: Step,
     cached: Sequence[Step],
+    results: set[Fraction],
     old: WordProblem,
     new: WordProblem,
     now: set[Fraction],
@@ -262,17 +332,18 @@ def _said_of_old(
       week" of 8 days); "on the second day" of a question counting days is the answer's own order of steps, which a
       second point tells (see :meth:`~.corroborate.WordCorroboration.vouched`), and "First, find" opens a sentence;
     - an ordinal in digits whose ending no longer fits ("the 3th day");
-    - a result of the cached answer said in words that the new one does not have ("One apple remains");
+    - a result of the cached answer said in words that the new one does not have ("One apple remains"), or a
+      share in words that neither the new question nor the new answer has ("one-quarter of the 90 dollars");
     - a category the question does not name ("will be a teenager", "será un adulto");
     - a day or a month the question does not say (days counted from a Monday: "finishes on Wednesday");
     - a number glued after letters ("code B7");
+    - a count drawn in symbols ("🐱🐱🐱", tally marks "||||");
     - in a line that computes nothing, a number the adapter kept that neither the new question nor the new answer
       has ("That is 1 kg." of 1000 grams).
 
-    ``now``: the new question's values and the reused answer's results; ``counted``: the new question's words and
-    their stems."""
+    ``results``: the cached answer's results; ``now``: the new question's values and the reused answer's results;
+    ``counted``: the new question's words and their stems."""
     text = step.text
-    results = _results_of(cached)
     for m in ORDINAL_WORD.finditer(text):
         value = Fraction(ORDINAL_VALUES[m.group().casefold()])
         if value in now or _restated(text, m, asked) or _opens(text, m.start()):
@@ -280,8 +351,9 @@ def _said_of_old(
         unit = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
         if value in results | set(old.values) or (unit is not None and not _forms(unit.group(1).casefold()) & counted):
             return m.group()
-    for q in quantities(text):  # a result said in words ("Three apples remain" after 5 - 2 = 3)
-        if q.kind == "word" and q.value in results and q.value not in now:
+    for q in quantities(text):  # a result said in words ("Three apples remain" after 5 - 2 = 3), or a share
+        # no computation states ("The book took one-quarter of the 90 dollars", "60 minutes, half an hour")
+        if q.kind == "word" and q.value not in now and (q.value in results or q.value.denominator != 1):
             return q.text
     one = re.search(r"\b(?:one|single)\b", text, re.IGNORECASE)  # ("One apple remains", which no count reads)
     if one is not None and 1 in results and 1 not in now:
@@ -296,6 +368,9 @@ def _said_of_old(
         word = m.group(1).casefold()
         if not _forms(word) & counted and not _UNIT.fullmatch(word) and not re.match(r"\s+(?:of\b|\d)", text[m.end() :]):
             return m.group()
+    drawn = _DRAWN.search(re.sub(r"<<[^<>]*>>", " ", text))
+    if drawn is not None:  # "🐱🐱🐱🐱🐱🐱🐱", "|||| ||": a count drawn in symbols, which no adapter redraws
+        return drawn.group()
     glued = _GLUED.search(re.sub(r"<<[^<>]*>>|\\[A-Za-z]+", " ", text))
     if glued is not None:  # "The locker code is B7.": a number inside a word, which no adapter rewrites
         return glued.group()
@@ -418,20 +493,64 @@ def _forms(word: str) -> set[str]:
     return out
 
 
-def _unread_clause(line: str, allowed: frozenset[str]) -> str | None:
+# a word that joins a statement of its own to what came before: "and still a minor", "means no overtime", "so in
+# 4 years she cannot yet vote", "y seguirá siendo", "und noch"
+_CONCLUDES = re.compile(
+    r"\b(?:and|but|so|yet|thus|hence|therefore|which|means?|meaning|y|e|pero|así|entonces|und|aber|also|daher|et|"
+    r"mais|donc|quindi|ma|então|mas|logo|en|maar|dus|och|men|så|i|ale|więc)\b",
+    re.IGNORECASE,
+)
+
+
+# a noun right after a number in digits, and the one it is counted per ("6 batches", "37 orders/day")
+_COUNTED = re.compile(r"\d(?:[\d,.]*\d)?[ \t]*%?[ \t]*([^\W\d_]{3,})(?:[ \t]*/[ \t]*([^\W\d_]{3,}))?")
+
+
+@lru_cache(maxsize=256)
+def _counted(steps: tuple[Step, ...]) -> frozenset[str]:
+    """The nouns an answer counts its own quantities in ("6 batches", "orders/day"), and their stems: what it
+    names after a number as it names the question's words. Not a word that compares or states a property
+    (:data:`_CLAIM`: "6 more", "3 short")."""
+    out: set[str] = set()
+    for step in steps:
+        for m in _COUNTED.finditer(re.sub(r"<<[^<>]*>>|\\[A-Za-z]+", " ", step.text)):
+            out.update(f for word in m.groups() if word and not _CLAIM.fullmatch(word) for f in _forms(word.casefold()))
+    return frozenset(out)
+
+
+def _unread_clause(
+    line: str, allowed: frozenset[str], *, tails: bool = False, also: Callable[[], frozenset[str]] | None = None
+) -> str | None:
     """The first word of a clause of ``line`` that states no number and that is none of ``allowed`` (narration,
     ``_NARRATION``, and the new question's words and names), nor a unit; a single letter is a variable ("Let E be
-    the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation."""
+    the episodes"). Words inside a GSM8K annotation or after a LaTeX backslash are its notation.
+
+    ``tails``: of the clauses that state a number, the words after the last one, where they make a statement of
+    their own (joined by "and", "so", "means"...: :data:`_CONCLUDES`): "16 years old and still a minor", "9 hours a
+    day means overtime every day", "so in 4 years Ann cannot yet vote". What they say may follow the numbers
+    before them, as a claim the claim words do not hold does; the words of a number's noun ("wards are
+    unoccupied", "cards of different colors") are left to the question's. ``also``: more words allowed, read only
+    where a word is none of ``allowed``."""
     text = re.sub(r"<<[^<>]*>>", " ", line)
     text = re.sub(r"\\[A-Za-z]+", " ", text)
     for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
-        if re.search(r"\d", clause) or any(q.kind == "word" for q in quantities(clause)):
-            continue  # it narrates a number: the claim words above are read there
-        for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", clause):
+        if tails and not _CONCLUDES.search(clause):
+            continue  # (read first: a clause's quantities are read only where they may matter)
+        ends = [m.end() for m in re.finditer(r"\d+", clause)]
+        if not ends:  # (where digits are, a count in words is read as the words before the last number)
+            ends = [q.end for q in quantities(clause) if q.kind == "word"]
+        if bool(ends) != tails:
+            continue  # a clause that narrates a number: the claim words above are read there
+        tail = clause[max(ends, default=0) :]
+        if tails and not _CONCLUDES.search(tail) and not _CONCLUDES.match(clause.lstrip()):
+            continue  # what the numbers' nouns are ("wards are unoccupied", "cards of different colors")
+        for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", tail):
             word = m.group().casefold().replace("\u2019", "'")
             stems = _forms(word) - {word} - _NARRATION_ABROAD
             if len(word) == 1 or word in allowed or stems & allowed or _UNIT.fullmatch(word) or _CLAIM.fullmatch(word):
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
+            if also is not None and _forms(word) & also():
+                continue
             return m.group()
     return None
 

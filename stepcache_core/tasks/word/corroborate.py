@@ -46,7 +46,17 @@ from .gender import (
     unmatched,
     unreadable,
 )
-from .numbers import CALENDAR, ORDINAL_WORD, Quantity, half_of_day, quantities, restates, write_number, write_words
+from .numbers import (
+    CALENDAR,
+    ORDINAL_WORD,
+    Quantity,
+    grouping,
+    half_of_day,
+    quantities,
+    restates,
+    write_number,
+    write_words,
+)
 from .parse import WordProblem, names_in
 from .read import computations, evaluate, final_answer
 from .verify import named_constants, people_counted
@@ -197,12 +207,14 @@ class WordCorroboration:
     def inherits(self, adapted: Sequence[Step], answered: Sequence[Step], slots: frozenset[str]) -> frozenset[str]:
         """Of the ``slots`` an entry is corroborated for, those a model answer ``answered`` that agreed with it
         (re-derived as ``adapted``) is stored corroborated for too: a pattern of genders only where the answer says
-        the entry's very words. The entry's patterns were vouched for in its own words ("Ann, the hostess, pays"
-        asked with a woman's name); an answer worded otherwise ("Tom, the host, pays") was never asked under
-        other genders."""
+        the entry's very words, and so the span of values answers agreed over (``at(...)``, see ``missing``). The
+        entry's patterns were vouched for in its own words ("Ann, the hostess, pays" asked with a woman's name); an
+        answer worded otherwise ("Tom, the host, pays") was never asked under other genders. And the span where
+        the entry's words held ("legally an adult" up to 100 years) is not one where an answer worded otherwise
+        ("still a minor") holds."""
         if _words(_text(adapted)) == _words(_text(answered)):
             return slots
-        return frozenset(s for s in slots if not s.startswith("genders="))
+        return frozenset(s for s in slots if not s.startswith(("genders=", "at(")))
 
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
@@ -653,7 +665,8 @@ def _reversed(request: Request, problem: WordProblem) -> list[Request]:
     slots = [problem.quantities[i] for g in groups for i in g]
     echoes = _restated(problem, slots)
     echoed = [q for q in problem.quantities if q.start in echoes]
-    written: list[str | None] = [write_number(values[problem.quantities.index(q)], q.text) for q in slots]
+    grouped = grouping(text)
+    written: list[str | None] = [write_number(values[problem.quantities.index(q)], q.text, grouped=grouped) for q in slots]
     written += [write_words(values[problem.quantities.index(echoes[q.start])], q.text) for q in echoed]
     if any(w is None for w in written):
         return []

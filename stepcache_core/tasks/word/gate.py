@@ -326,6 +326,13 @@ _RULES = re.compile(
 # cross. Words that are English words too ("once", "due", "cents", "bin", "seize") count only in a question that is
 # not in English
 _LANGUAGES = ("de", "es", "fr", "it", "pt", "nl", "pl", "sv", "tr", "da", "no", "fi", "hu", "ro")
+# a share in those languages' own words ("la mitad", "la cuarta parte", "tres cuartos", "die Hälfte", "la moitié",
+# "un terzo"); not those that are English words or names too ("quart", "tiers", "Quinta")
+_FRACTIONS = frozenset(
+    """mitad tercio tercios tercera terceras cuarta cuartas cuartos quintas quintos décima décimas metà terza terzi
+    terze quarti quarte quinti metade terça terças terço terços quartas quartos moitié hälfte helft kwart połowa
+    połowę ćwierć halva hälften halvdelen""".split()
+)
 # and more, read only in a question that is not in English (their words clash with English ones more often: "set",
 # "lima", "tre"); not Vietnamese ("năm" is five and a year), nor the languages whose numerals ``_RULES`` reads
 _MORE_LANGUAGES = ("cs", "sk", "sl", "sr", "ca", "id", "lt", "lv", "is", "eo", "cy", "az", "ru", "uk", "be", "ar", "he", "fa")
@@ -371,9 +378,12 @@ def _number_words(languages: tuple[str, ...] = _LANGUAGES) -> frozenset[str]:
 
     cardinals = [*range(2, 101), 200, 300, 400, 500, 1000]
     english = words("en", cardinals, "cardinal") | words("en", list(range(2, 32)), "ordinal")
-    found = set()
+    found = set(_FRACTIONS)
     for lang in languages:
-        found |= words(lang, cardinals, "cardinal") | words(lang, list(range(2, 32)), "ordinal")
+        ordinals = words(lang, list(range(2, 32)), "ordinal")
+        found |= words(lang, cardinals, "cardinal") | ordinals
+        if lang == "de":  # a share in German: an ordinal's noun ("ein Viertel", "zwei Drittel", "ein Zehntel")
+            found |= {w + "l" for w in ordinals if w.endswith("e")}
     # "one" in a compound ("dwadzieścia jeden", "ventuno") is an article, or "each" ("jeden Tag")
     return frozenset(found - english - {"und", "and", "een", "une", "uno", "jeden"})
 

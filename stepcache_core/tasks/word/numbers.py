@@ -13,7 +13,17 @@ from functools import lru_cache
 
 from num2words import num2words
 
-__all__ = ["Quantity", "half_of_day", "quantities", "restates", "to_fraction", "write_number", "write_words"]
+__all__ = [
+    "UNGROUPED",
+    "Quantity",
+    "grouping",
+    "half_of_day",
+    "quantities",
+    "restates",
+    "to_fraction",
+    "write_number",
+    "write_words",
+]
 
 _ONES = {
     "one": 1,
@@ -63,9 +73,21 @@ _BIRTHS = {
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _WORD = "|".join(sorted(_ONES, key=len, reverse=True))
+# a cardinal in English words, as one number: "twenty-one", "five hundred", "eleven hundred", "one hundred and
+# twenty", "two thousand five hundred", "3 million" (a scale word multiplies what stands before it; two number
+# words side by side that form no cardinal, "two ten-dollar bills", are two numbers)
+_SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9}
+_UNDER_100 = (
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|one|two|three|four|five|six|seven|eight|nine"
+)
+_UNDER_1000 = rf"(?:(?:{_UNDER_100})\s+)?hundred(?:\s+(?:and\s+)?(?:{_UNDER_100})\b)?|(?:{_UNDER_100})"
+_CARDINAL = rf"(?:(?:{_UNDER_1000})\s+)?(?:{'|'.join(_SCALES)})(?:,?\s+(?:and\s+)?(?:{_UNDER_1000})\b)?|(?:{_UNDER_1000})"
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _TOKEN = re.compile(
     rf"(?P<frac>(?<![\d.])\d+/\d+(?![\d/]))"
+    rf"|(?P<scaled>(?<![\w.])(?:{_NUMBER})\s+(?:hundred|{'|'.join(_SCALES)})\b)"
     rf"|(?P<num>(?<![\w.])(?:{_NUMBER})(?![\d]))(?P<pct>\s?%|\s+percent\b)?"
     rf"|(?P<wfrac>\b(?:(?P<fn>a|an|one|{_WORD})[\s-]+)(?P<fd>{_ORD})\b)"
     rf"|(?P<times>\b(?:{_WORD}|\d+)\s+times\b)"
@@ -73,7 +95,8 @@ _TOKEN = re.compile(
     rf"|(?P<mult>\b(?:{'|'.join(_MULTIPLES)})\b)"
     rf"|(?P<group>\b(?:a\s+)?(?:{'|'.join(_GROUPS)})\b)"
     rf"|(?P<births>\b(?:{'|'.join(_BIRTHS)})\b)"
-    rf"|(?P<word>\b(?:{_WORD})(?:[\s-](?:{_WORD}))?\b)",
+    # (a number word must start here before the cardinal is tried: the cheap test runs at every word)
+    rf"|(?P<word>\b(?=(?:{_WORD}|{'|'.join(_SCALES)})\b)(?:{_CARDINAL})\b)",
     re.IGNORECASE,
 )
 
@@ -96,12 +119,20 @@ def to_fraction(text: str) -> Fraction:
 
 
 def _word_value(text: str) -> Fraction | None:
-    total = 0
-    for part in re.split(r"[\s-]+", text.lower()):
-        if part not in _ONES:
+    """The value of a cardinal in words (:data:`_CARDINAL`): "five hundred" is 500, "twenty-one" 21."""
+    total = current = 0
+    for part in re.split(r"[\s,-]+", text.lower()):
+        if part == "and":
+            continue
+        if part == "hundred":
+            current = (current or 1) * 100
+        elif part in _SCALES:
+            total, current = total + (current or 1) * _SCALES[part], 0
+        elif part in _ONES:
+            current += _ONES[part]
+        else:
             return None
-        total += _ONES[part]
-    return Fraction(total)
+    return Fraction(total + current)
 
 
 @lru_cache(maxsize=4096)
@@ -118,6 +149,11 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             if int(b) == 0:
                 continue
             found.append(Quantity(Fraction(int(a), int(b)), m.start(), m.end(), raw, "fraction"))
+        elif m.group("scaled"):
+            # "2 million", "5 thousand dollars": the digits times the scale, a number no digits rewrite alone
+            digits, scale = raw.split()
+            value = to_fraction(digits) * (100 if scale.lower() == "hundred" else _SCALES[scale.lower()])
+            found.append(Quantity(value, m.start(), m.end(), raw, "word"))
         elif m.group("num"):
             value = to_fraction(m.group("num"))
             kind = "percent" if m.group("pct") else "digits"
@@ -169,15 +205,41 @@ def restates(q: Quantity) -> bool:
     return q.kind == "word" and q.text.lower() in _BIRTHS
 
 
-def write_number(value: Fraction, like: str) -> str:
+# where a number's thousands are never grouped, whatever the writer's habit: a calculator annotation
+# (``<<1200-450=750>>``), GSM8K's final line (``#### 750``), a box (``\boxed{750}``)
+UNGROUPED = re.compile(r"<<[^<>]*>>|^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
+# a number of four digits or more before any decimal point, with thousands separators ("1,250") or without ("1250")
+_LARGE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d.,])\d{4,}")
+
+
+def grouping(*texts: str) -> bool | None:
+    """Whether the writer of ``texts`` (in order of authority: the first that tells decides) groups the thousands
+    of a large number with commas ("$1,250"), does not ("$1250"), or ``None`` where no text writes such a number one
+    way only. Where no writer groups (:data:`UNGROUPED`) tells nothing."""
+    for text in texts:
+        found = {"," in m.group() for m in _LARGE.finditer(UNGROUPED.sub(" ", text))}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
+
+
+def write_number(value: Fraction, like: str, *, grouped: bool | None = None) -> str:
     """``value`` written the way ``like`` was: thousands separators, decimals, a percent sign kept; an integer
-    without decimals; a value that has no finite decimal form as a fraction ``a/b``."""
+    without decimals; a value that has no finite decimal form as a fraction ``a/b``. Where ``like`` is too small to
+    show whether its writer groups thousands ("$450" restated as 1250), ``grouped`` says (see :func:`grouping`)."""
+    zero = next((ord(c) - int(c) for c in like if c.isdigit()), ord("0"))
+    if zero != ord("0"):  # digits of another script ("１２", "١٢"): written in that script
+        return write_number(value, re.sub(r"\d", lambda d: str(int(d.group())), like), grouped=grouped).translate(
+            {ord("0") + i: zero + i for i in range(10)}
+        )
     pct = ""
     m = re.search(r"\s?%|\s+percent$", like)
     if m:
         pct = m.group(0)
         like = like[: m.start()]
-    sep = "," in like
+    sep = "," in like or (bool(grouped) and len(re.sub(r"\D", "", like.split(".")[0])) < 4)
     if "/" in like and value.denominator != 1:  # "1/5" stays a fraction
         return f"{value.numerator}/{value.denominator}{pct}"
     if value.denominator == 1:

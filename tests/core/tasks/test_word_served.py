@@ -3735,3 +3735,322 @@ def test_a_reused_line_says_nothing_the_new_numbers_make_false(form):
             served += 1
             false += out.text not in (model(q, True), model(q, False))
     assert false == 0
+
+
+# ------------------------------------------------------------------------------ thousands separators
+KEEPS = "{n} earns ${a} a month and spends ${b}. How much does {n} keep?"
+KEEPS_GRID = [("Ann", 1200, 450), ("Bob", 1200, 450), ("Cal", 2500, 700), ("Dan", 1800, 950), ("Eve", 3100, 1250)]
+KEEPS_GRID += [("Fay", 900, 300), ("Gus", 1500, 600)]
+
+
+def keeps_answer(grouped: bool) -> Callable[[str], str]:
+    """Money kept, written as the model writes large amounts: "$1,850" (``grouped``) or "$1850"; its GSM8K
+    annotation and final line never group."""
+
+    def show(x: int) -> str:
+        return f"{x:,}" if grouped else str(x)
+
+    def answer(prompt: str) -> str:
+        m = list(re.finditer(r"(\w+) earns \$([\d,]+) a month and spends \$([\d,]+)", prompt))[-1]
+        a, b = int(m[2].replace(",", "")), int(m[3].replace(",", ""))
+        return f"{m[1]} keeps ${show(a)} - ${show(b)} = <<{a}-{b}={a - b}>>${show(a - b)}.\n#### {a - b}"
+
+    return answer
+
+
+@pytest.mark.parametrize("grouped", [True, False], ids=["1,250", "1250"])
+def test_an_amount_re_derived_past_a_thousand_is_written_as_the_model_writes_large_ones(grouped):
+    """Class (helper-65): an amount re-derived from one under a thousand ("$450", "$750") to one over it, where
+    the stored line cannot show whether the model groups thousands. It was written "$1250" beside the model's own
+    "$1,250" (2 of 6 served differed, with right numbers); the answer's and the question's other large amounts
+    tell the model's habit now, and a model that writes "1250" keeps it."""
+    model = keeps_answer(grouped)
+    questions = [KEEPS.format(n=n, a=f"{a:,}" if grouped else a, b=f"{b:,}" if grouped else b) for n, a, b in KEEPS_GRID]
+    served, false = false_served(model, questions)
+    assert false == 0
+    assert served >= 4  # and reuse stays
+
+
+# ------------------------------------------------------------------------------ a noun that follows the count
+def _apples(language: str, r: int) -> str:
+    if language == "en":
+        return "apple" if r == 1 else "apples"
+    one, few, many = ("jabłko", "jabłka", "jabłek") if language == "pl" else ("яблоко", "яблока", "яблок")
+    if r % 10 == 1 and r % 100 != 11:
+        return one if language == "ru" or r == 1 else many
+    return few if r % 10 in (2, 3, 4) and r % 100 not in (12, 13, 14) else many
+
+
+COUNTED = {
+    "en": (
+        "{n} has {a} apples and eats {b} of them. How many apples does {n} have left?",
+        r"(\w+) has (\d+) apples and eats (\d+)",
+    ),
+    "pl": ("{n} ma {a} jabłek i zjada {b}. Ile jabłek zostało?", r"(\w+) ma (\d+) jabłek i zjada (\d+)"),
+    "ru": (
+        "{n} has {a} apples. She eats {b}. How many apples are left? Answer in Russian.",
+        r"(\w+) has (\d+) apples\. She eats (\d+)",
+    ),
+}
+COUNTED_GRIDS = {
+    "from one": [(4, 3), (5, 2), (7, 2), (3, 2), (9, 4), (6, 5), (8, 1)],
+    "into one": [(5, 2), (4, 3), (7, 2), (3, 2), (9, 4), (6, 5), (8, 1)],
+    "by the last digits": [(9, 6), (9, 4), (8, 5), (27, 3), (30, 8), (12, 9), (10, 5), (26, 4)],
+}
+
+
+def counted_answer(language: str) -> Callable[[str], str]:
+    def answer(prompt: str) -> str:
+        m = list(re.finditer(COUNTED[language][1], prompt))[-1]
+        a, b = int(m[2]), int(m[3])
+        said = "Left" if language == "en" else ("Zostało" if language == "pl" else "Осталось")
+        return f"{said} {a} - {b} = <<{a}-{b}={a - b}>>{a - b} {_apples(language, a - b)}.\n#### {a - b}"
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("language", "grid"),
+    [("en", "from one"), ("en", "into one"), ("pl", "by the last digits"), ("ru", "by the last digits"), ("pl", "from one")],
+)
+def test_a_noun_whose_form_follows_a_re_derived_count_is_never_served_in_the_old_form(language, grid):
+    """Class: a count re-derived where the noun after it takes another form ("1 apple" as 3: "3 apple"; "3 apples"
+    as 1; Polish "3 jabłka" as 5: "5 jabłek"; Russian "3 яблока" as 21: "21 яблоко"). No adapter rewrites the
+    noun; 2 to 4 of 6 were served in the old form on dcb7ffb. Such a reuse is refused, and one whose count keeps
+    its form is served."""
+    question = COUNTED[language][0]
+    model = counted_answer(language)
+    served, false = false_served(model, [question.format(n="Anna", a=a, b=b) for a, b in COUNTED_GRIDS[grid]])
+    assert false == 0
+    assert served >= 2
+
+
+# ------------------------------------------------------------------------------ a cardinal in words
+def _hundreds(text: str) -> int:
+    words = {"one": 1, "two": 2, "three": 3, "five": 5, "nine": 9, "eleven": 11, "fifteen": 15}
+    return int(text) if text.isdigit() else words[text.split()[0]] * 100
+
+
+def earn_more_answer(prompt: str) -> str:
+    m = list(re.finditer(r"(\w+) has (\w+ hundred|\d+) dollars and earns (\d+) more\.", prompt))[-1]
+    a, b = _hundreds(m[2]), int(m[3])
+    return f"{m[1]} has {a} + {b} = <<{a}+{b}={a + b}>>{a + b} dollars.\n#### {a + b}"
+
+
+EARN_MORE = "{n} has {a} dollars and earns {b} more. How many dollars does {n} have now?"
+EARN_MORE_GRID = [("Ann", 500, 120), ("Ann", 300, 40), ("Bob", "five hundred", 120), ("Eve", "two hundred", 75)]
+EARN_MORE_GRID += [("Sue", "one hundred", 30), ("Ann", "nine hundred", 45), ("Kim", "eleven hundred", 15)]
+
+
+def test_an_amount_in_words_with_a_scale_is_read_as_one_number():
+    """Class (helper-66): "five hundred", "eleven hundred" asked where the first question said "500". Each was read
+    as the sum of its words (105, 111) and the answer re-derived for it: 4 of 5 served with a wrong final number on
+    dcb7ffb. A cardinal in words is one number now ("two ten-dollar bills" stays two numbers)."""
+    questions = [EARN_MORE.format(n=n, a=a, b=b) for n, a, b in EARN_MORE_GRID]
+    served, false = false_served(earn_more_answer, questions)
+    assert false == 0
+    assert served >= 3
+
+
+# ------------------------------------------------------------------------------ words after the numbers
+def _age(prompt: str, language: str) -> tuple[str, int, int]:
+    pattern = {
+        "en": r"(\w+) is (\d+) years old\. How old will \w+ be in (\d+)",
+        "es": r"(\w+) tiene (\d+) años\. ¿Cuántos años tendrá \w+ dentro de (\d+)",
+        "de": r"(\w+) ist (\d+) Jahre alt\. Wie alt ist \w+ in (\d+)",
+    }[language]
+    m = list(re.finditer(pattern, prompt))[-1]
+    return m[1], int(m[2]), int(m[3])
+
+
+def minor_answer(language: str, form: str = "minor") -> Callable[[str], str]:
+    """An age, and a property of it said after the numbers in words no claim list holds."""
+
+    def answer(prompt: str) -> str:
+        n, a, b = _age(prompt, language)
+        t, minor = a + b, a + b < 18
+        line = {
+            "en": f"{n} will be {a} + {b} = <<{a}+{b}={t}>>{t} years old and "
+            + ("still a minor" if minor else "legally an adult"),
+            "es": f"{n} tendrá {a} + {b} = <<{a}+{b}={t}>>{t} años y "
+            + ("seguirá siendo menor de edad" if minor else "ya será mayor de edad"),
+            "de": f"{n} ist dann {a} + {b} = <<{a}+{b}={t}>>{t} Jahre alt und "
+            + ("noch minderjährig" if minor else "schon volljährig"),
+        }[language]
+        if form == "vote":
+            line = f"{n} will be {a} + {b} = <<{a}+{b}={t}>>{t} years old, so in {b} years {n} " + (
+                "cannot yet vote" if minor else "can vote"
+            )
+        return f"{line}.\n#### {t}"
+
+    return answer
+
+
+AGES = {
+    "en": "{n} is {a} years old. How old will {n} be in {b} years?",
+    "es": "{n} tiene {a} años. ¿Cuántos años tendrá {n} dentro de {b} años?",
+    "de": "{n} ist {a} Jahre alt. Wie alt ist {n} in {b} Jahren?",
+}
+AGES_GRID = [(12, 3), (25, 4), (9, 2), (30, 12), (14, 4), (40, 25), (17, 5), (55, 10)]
+
+
+@pytest.mark.parametrize(("language", "form"), [("en", "minor"), ("en", "vote"), ("es", "minor"), ("de", "minor")])
+def test_a_property_said_after_the_numbers_is_never_served_for_other_numbers(language, form):
+    """Class (helper-67): a property or a verdict of a result said after its numbers and joined to them ("and",
+    "so", "y", "und"), in words no claim list holds ("16 years old and still a minor", "so in 4 years Ann cannot
+    yet vote", "y seguirá siendo menor de edad", "und noch minderjährig"): 2 to 7 of 4 to 8 served false on
+    dcb7ffb, with right final numbers. Such a line is stale where the numbers move."""
+    questions = [AGES[language].format(n="Ana" if language == "es" else "Ann", a=a, b=b) for a, b in AGES_GRID]
+    _, false = false_served(minor_answer(language, form), questions)
+    assert false == 0
+
+
+# ------------------------------------------------------------------------------ counts drawn, shares said
+CATS = "{n} has {a} cats and adopts {b} more. How many cats does {n} have now?"
+CATS_GRID = [(3, 4), (5, 2), (6, 6), (9, 3), (20, 15), (40, 60), (7, 5), (30, 82)]
+
+
+def cats_answer(drawn: str) -> Callable[[str], str]:
+    def answer(prompt: str) -> str:
+        m = list(re.finditer(r"(\w+) has (\d+) cats and adopts (\d+)", prompt))[-1]
+        a, b = int(m[2]), int(m[3])
+        t = a + b
+        shown = {
+            "emoji": ": " + "🐱" * t,
+            "tally": ": " + " ".join(["||||"] * (t // 5) + (["|" * (t % 5)] if t % 5 else [])),
+            "full-width digits": " (" + str(t).translate({ord("0") + i: 0xFF10 + i for i in range(10)}) + ")",
+        }[drawn]
+        return f"{m[1]} has {a} + {b} = <<{a}+{b}={t}>>{t} cats now{shown}.\n#### {t}"
+
+    return answer
+
+
+SPENT = {
+    "en": "{n} has ${m} and spends ${s} on a book. How much money does {n} have left?",
+    "es": "{n} tiene {m} euros y gasta {s} euros en un libro. ¿Cuánto dinero le queda?",
+    "de": "{n} hat {m} Euro und gibt {s} Euro für ein Buch aus. Wie viel Geld bleibt ihr?",
+}
+SPENT_GRID = [(80, 20), (60, 40), (90, 30), (100, 25), (60, 45), (120, 40), (50, 10), (40, 20)]
+SHARE_WORDS = {
+    "en": {Fraction(1, 4): "one-quarter", Fraction(1, 2): "one-half", Fraction(3, 4): "three quarters"},
+    "es": {Fraction(1, 4): "la cuarta parte", Fraction(1, 2): "la mitad", Fraction(3, 4): "las tres cuartas partes"},
+    "de": {Fraction(1, 4): "ein Viertel", Fraction(1, 2): "die Hälfte", Fraction(3, 4): "drei Viertel"},
+}
+SHARE_WORDS["en"] |= {Fraction(1, 3): "one-third", Fraction(1, 5): "one-fifth", Fraction(2, 3): "two thirds"}
+SHARE_WORDS["es"] |= {Fraction(1, 3): "la tercera parte", Fraction(1, 5): "la quinta parte", Fraction(2, 3): "dos tercios"}
+SHARE_WORDS["de"] |= {Fraction(1, 3): "ein Drittel", Fraction(1, 5): "ein Fünftel", Fraction(2, 3): "zwei Drittel"}
+
+
+def share_answer(language: str) -> Callable[[str], str]:
+    def answer(prompt: str) -> str:
+        pattern = {"en": r"(\w+) has \$(\d+) and spends \$(\d+)", "es": r"(\w+) tiene (\d+) euros y gasta (\d+)"}
+        m = list(re.finditer(pattern.get(language, r"(\w+) hat (\d+) Euro und gibt (\d+)"), prompt))[-1]
+        n, have, spent = m[1], int(m[2]), int(m[3])
+        r, share = have - spent, SHARE_WORDS[language].get(Fraction(spent, have), str(Fraction(spent, have)))
+        return {
+            "en": f"{n} has {have} - {spent} = <<{have}-{spent}={r}>>{r} dollars left.\nThe book took {share} of the {have} dollars.",
+            "es": f"A {n} le quedan {have} - {spent} = <<{have}-{spent}={r}>>{r} euros; gastó {share} de sus {have} euros.",
+            "de": f"{n} bleiben {have} - {spent} = <<{have}-{spent}={r}>>{r} Euro; sie gab {share} ihrer {have} Euro aus.",
+        }[language] + f"\n#### {r}"
+
+    return answer
+
+
+DRAWN_AND_SHARED = {
+    "a count in emoji": (CATS, CATS_GRID, cats_answer("emoji")),
+    "a count in tally marks": (CATS, CATS_GRID, cats_answer("tally")),
+    "full-width digits": (CATS, CATS_GRID, cats_answer("full-width digits")),
+    "a share in words ('one-quarter of')": (SPENT["en"], SPENT_GRID, share_answer("en")),
+    "es, a share in words ('la cuarta parte')": (SPENT["es"], SPENT_GRID, share_answer("es")),
+    "de, a share in words ('ein Viertel')": (SPENT["de"], SPENT_GRID, share_answer("de")),
+}
+
+
+@pytest.mark.parametrize("form", sorted(DRAWN_AND_SHARED))
+def test_a_count_drawn_or_a_share_said_in_words_is_never_served_for_other_numbers(form):
+    """Class (helper-67): a count drawn in symbols ("🐱🐱🐱", "|||| ||") or a share in words no computation states
+    ("one-quarter of the 90 dollars", "la cuarta parte", "ein Viertel"): 5 to 8 of 5 to 8 served false on
+    dcb7ffb, right final numbers. Full-width digits ("(１２)") were served as "(12)". Now a drawn count or an
+    unstated share is stale, and a number keeps the digits it was written in."""
+    question, grid, model = DRAWN_AND_SHARED[form]
+    questions = [question.format(n="Ann", m=a, s=b, a=a, b=b) for a, b in grid]
+    served, false = false_served(model, questions)
+    assert false == 0
+    if form == "full-width digits":
+        assert served >= 4  # reuse stays, in the model's digits
+
+
+# ------------------------------------------------------------------------------ who leads
+LEAD_QUESTION = "{x} has {a} stickers and {y} has {b} stickers. How many stickers do they have in total?"
+LEAD_GRID = [("Ann", "Bob", 3, 7), ("Ann", "Bob", 9, 4), ("Zoe", "Bob", 5, 8), ("Ann", "Tom", 12, 5)]
+LEAD_GRID += [("Eve", "Carl", 6, 2), ("Ann", "Bob", 20, 30), ("Mia", "Al", 11, 4), ("Ann", "Bob", 15, 9)]
+LEADS = {
+    "en 'leads with'": "They have {a} + {b} = <<{a}+{b}={t}>>{t} stickers, and {hi} leads with {top} stickers",
+    "en 'the max is'": "They have {a} + {b} = <<{a}+{b}={t}>>{t} stickers; the max is {hi}'s {top}",
+    "es 'va en cabeza'": "Tienen {a} + {b} = <<{a}+{b}={t}>>{t} pegatinas, y {hi} va en cabeza con {top}",
+    "de 'liegt vorne'": "Sie haben {a} + {b} = <<{a}+{b}={t}>>{t} Sticker, und {hi} liegt mit {top} vorne",
+}
+
+
+@pytest.mark.parametrize("form", sorted(LEADS))
+def test_who_leads_is_never_served_for_other_numbers(form):
+    """Class (helper-67): who leads, said with words the claims did not hold ("leads with", "the max is Bob's",
+    "va en cabeza", "liegt vorne"): 3 of 6 served false on dcb7ffb, naming the old leader beside the new count."""
+
+    def model(prompt: str) -> str:
+        m = list(re.finditer(r"(\w+) has (\d+) stickers and (\w+) has (\d+) stickers", prompt))[-1]
+        x, a, y, b = m[1], int(m[2]), m[3], int(m[4])
+        said = LEADS[form].format(a=a, b=b, t=a + b, hi=x if a > b else y, top=max(a, b))
+        return f"{said}.\n#### {a + b}"
+
+    served, false = false_served(model, [LEAD_QUESTION.format(x=x, y=y, a=a, b=b) for x, y, a, b in LEAD_GRID])
+    assert false == 0
+
+
+# ------------------------------------------------------------------------------ a shape, a parity, a share judged
+BOXES = "{n} bakes {a} cookies and packs them into boxes of {b}. How many boxes does {n} fill?"
+BOXES_GRID = [(12, 4), (20, 5), (18, 3), (30, 6), (21, 7), (40, 8), (27, 3), (36, 9)]
+
+
+def boxes_answer(form: str) -> Callable[[str], str]:
+    def answer(prompt: str) -> str:
+        m = list(re.finditer(r"(\w+) bakes (\d+) cookies and packs them into boxes of (\d+)", prompt))[-1]
+        n, a, b = m[1], int(m[2]), int(m[3])
+        q = a // b
+        if form == "fr":
+            return f"{n} remplit {a} / {b} = <<{a}/{b}={q}>>{q} boîtes, un nombre {'pair' if q % 2 == 0 else 'impair'}.\n#### {q}"
+        said = {
+            "square": f"and {q} boxes {'form' if math.isqrt(q) ** 2 == q else 'do not form'} a square grid",
+            "paired": f"and the {q} boxes {'can' if q % 2 == 0 else 'cannot'} be paired up with none left over",
+        }[form]
+        return f"{n} fills {a} / {b} = <<{a}/{b}={q}>>{q} boxes, {said}.\n#### {q}"
+
+    return answer
+
+
+def majority_answer(prompt: str) -> str:
+    m = list(re.finditer(r"(\w+) has \$(\d+) and spends \$(\d+)", prompt))[-1]
+    have, spent = int(m[2]), int(m[3])
+    judged = "the majority" if 2 * spent > have else "a minority"
+    return (
+        f"{m[1]} has {have} - {spent} = <<{have}-{spent}={have - spent}>>{have - spent} dollars left.\n"
+        f"The {spent} dollars spent are {judged} of her money.\n#### {have - spent}"
+    )
+
+
+JUDGED = {
+    "a shape ('form a square grid')": (BOXES, BOXES_GRID, boxes_answer("square")),
+    "a parity in words ('can be paired up')": (BOXES, BOXES_GRID, boxes_answer("paired")),
+    "fr, a parity ('un nombre pair')": (BOXES, BOXES_GRID, boxes_answer("fr")),
+    "a share judged ('the majority')": (SPENT["en"], SPENT_GRID + [(60, 45), (100, 75)], majority_answer),
+}
+
+
+@pytest.mark.parametrize("form", sorted(JUDGED))
+def test_a_shape_a_parity_or_a_share_judged_is_never_served_for_other_numbers(form):
+    """Class (helper-67): what a result is, said in words ("3 boxes do not form a square grid", "cannot be paired
+    up", French "un nombre pair", whose "pair" was read as a count of 2, "a minority of her money"): 3 to 5 of 5
+    to 8 served false on dcb7ffb, with right final numbers."""
+    question, grid, model = JUDGED[form]
+    _, false = false_served(model, [question.format(n="Ann", a=a, b=b, m=a, s=b) for a, b in grid])
+    assert false == 0
