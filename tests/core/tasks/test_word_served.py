@@ -4003,7 +4003,7 @@ def test_who_leads_is_never_served_for_other_numbers(form):
         said = LEADS[form].format(a=a, b=b, t=a + b, hi=x if a > b else y, top=max(a, b))
         return f"{said}.\n#### {a + b}"
 
-    served, false = false_served(model, [LEAD_QUESTION.format(x=x, y=y, a=a, b=b) for x, y, a, b in LEAD_GRID])
+    _, false = false_served(model, [LEAD_QUESTION.format(x=x, y=y, a=a, b=b) for x, y, a, b in LEAD_GRID])
     assert false == 0
 
 
