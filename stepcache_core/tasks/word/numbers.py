@@ -82,12 +82,13 @@ _UNDER_100 = (
     r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
     r"|one|two|three|four|five|six|seven|eight|nine"
 )
-_UNDER_1000 = rf"(?:(?:{_UNDER_100})\s+)?hundred(?:\s+(?:and\s+)?(?:{_UNDER_100})\b)?|(?:{_UNDER_100})"
-_CARDINAL = rf"(?:(?:{_UNDER_1000})\s+)?(?:{'|'.join(_SCALES)})(?:,?\s+(?:and\s+)?(?:{_UNDER_1000})\b)?|(?:{_UNDER_1000})"
+# (a scale word that names a unit multiplies nothing: "three hundred-dollar bills" are 3 bills of 100)
+_UNDER_1000 = rf"(?:(?:{_UNDER_100})\s+)?hundred(?!-)(?:\s+(?:and\s+)?(?:{_UNDER_100})\b)?|hundred|(?:{_UNDER_100})"
+_CARDINAL = rf"(?:(?:{_UNDER_1000})\s+)?(?:{'|'.join(_SCALES)})(?!-)(?:,?\s+(?:and\s+)?(?:{_UNDER_1000})\b)?|(?:{_UNDER_1000})"
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _TOKEN = re.compile(
     rf"(?P<frac>(?<![\d.])\d+/\d+(?![\d/]))"
-    rf"|(?P<scaled>(?<![\w.])(?:{_NUMBER})\s+(?:hundred|{'|'.join(_SCALES)})\b)"
+    rf"|(?P<scaled>(?<![\w.])(?:{_NUMBER})\s+(?:hundred|{'|'.join(_SCALES)})\b(?!-))"
     rf"|(?P<num>(?<![\w.])(?:{_NUMBER})(?![\d]))(?P<pct>\s?%|\s+percent\b)?"
     rf"|(?P<wfrac>\b(?:(?P<fn>a|an|one|{_WORD})[\s-]+)(?P<fd>{_ORD})\b)"
     rf"|(?P<times>\b(?:{_WORD}|\d+)\s+times\b)"

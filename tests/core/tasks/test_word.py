@@ -78,6 +78,7 @@ def shop(name: str, n: int, p: int, b: int) -> tuple[str, str]:
         ("one hundred and twenty-five apples, three thousand five hundred pears", [125, 3500]),
         ("two ten-dollar bills and twenty-one cats", [2, 10, 21]),
         ("a hundred people paid $2 million, or 2.5 thousand each", [100, 2_000_000, 2500]),
+        ("three hundred-dollar bills and 5 thousand-piece puzzles", [3, 100, 5]),
     ],
 )
 def test_quantities_in_every_written_form(text, values):
