@@ -4054,3 +4054,159 @@ def test_a_shape_a_parity_or_a_share_judged_is_never_served_for_other_numbers(fo
     question, grid, model = JUDGED[form]
     _, false = false_served(model, [question.format(n="Ann", a=a, b=b, m=a, s=b) for a, b in grid])
     assert false == 0
+
+
+# ------------------------------------------------------------------------------ a limit left aside, in other terms
+def _ints(prompt: str) -> list[int]:
+    return [int(x) for x in re.findall(r"\d+", prompt)]
+
+
+def weeks_cap_answer(prompt: str) -> str:
+    """A bike billed for two weeks at most: days over 14 are not billed (the answer for 5 days never says 14)."""
+    r, weeks, n, helmet = _ints(prompt)
+    days = min(n, 7 * weeks)
+    bill = days * r
+    head = (
+        f"{n} * {r} = <<{n}*{r}={bill}>>{bill}\n"
+        if n == days
+        else f"Only {days} days are billed: {days} * {r} = <<{days}*{r}={bill}>>{bill}\n"
+    )
+    return head + f"{bill} + {helmet} = <<{bill}+{helmet}={bill + helmet}>>{bill + helmet}\n#### {bill + helmet}"
+
+
+def break_answer(prompt: str) -> str:
+    """A break added to sessions past a number of hours, the films' lengths in minutes."""
+    d, e, b, h = _ints(prompt)
+    x = d + e
+    out = f"The films last {d} + {e} = <<{d}+{e}={x}>>{x} minutes.\n"
+    if x > 60 * h:
+        return out + f"With the break: {x} + {b} = <<{x}+{b}={x + b}>>{x + b} minutes.\n#### {x + b}"
+    return out + f"#### {x}"
+
+
+def cents_answer(prompt: str) -> str:
+    """A pen free for orders from a number of dollars, the prices in cents."""
+    a, b, t, f = _ints(prompt)
+    x = a + b
+    out = f"The notebook and the ruler cost {a} + {b} = <<{a}+{b}={x}>>{x} cents.\n"
+    if x >= 100 * t:
+        return out + f"The pen is free.\n#### {x}"
+    return out + f"With the pen: {x} + {f} = <<{x}+{f}={x + f}>>{x + f} cents.\n#### {x + f}"
+
+
+def parcel_answer(prompt: str) -> str:
+    """A surcharge on parcels from a number of kilograms, jars weighed in grams (the weight is never computed)."""
+    n, w, p, t, s = _ints(prompt)
+    c = n * p
+    out = f"Postage: {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\n"
+    if n * w >= 1000 * t:
+        return out + f"With the surcharge: {c} + {s} = <<{c}+{s}={c + s}>>{c + s} dollars.\n#### {c + s}"
+    return out + f"#### {c}"
+
+
+def sweets_answer(prompt: str) -> str:
+    """es: more sweets when over a share of the class passes (the share is never computed)."""
+    n, a, c, t, e = _ints(prompt)
+    if 100 * a > t * n:
+        k = c + e
+        return f"Cada aprobado recibe {c} + {e} = <<{c}+{e}={k}>>{k} caramelos.\nSe reparten {a} * {k} = <<{a}*{k}={a * k}>>{a * k} caramelos.\n#### {a * k}"
+    return f"Se reparten {a} * {c} = <<{a}*{c}={a * c}>>{a * c} caramelos.\n#### {a * c}"
+
+
+def pens_total_answer(prompt: str) -> str:
+    """Shipping free from a number of items, counted over every colour of pen bought (the count is never computed)."""
+    nums = _ints(prompt)
+    pairs, s, t = list(zip(nums[:-2:2], nums[1:-2:2], strict=True)), nums[-2], nums[-1]
+    costs = [k * v for k, v in pairs]
+    out = "".join(f"{k} * {v} = <<{k}*{v}={k * v}>>{k * v} dollars\n" for k, v in pairs)
+    total = sum(costs)
+    out += f"{' + '.join(map(str, costs))} = <<{'+'.join(map(str, costs))}={total}>>{total} dollars\n"
+    if sum(k for k, _ in pairs) >= t:
+        return out + f"Shipping is free.\n#### {total}"
+    return out + f"{total} + {s} = <<{total}+{s}={total + s}>>{total + s} dollars\n#### {total + s}"
+
+
+NAMES = ["Ann", "Bea", "Eve", "Sue", "Tom", "Kim", "Lu", "Max"]
+BIKE = {
+    "en": "A bike rents for ${r} a day, and a rental is billed for {c} weeks at most. {name} rents it for {n} days and pays ${w} for a helmet. How much does {name} pay?",
+    "es": "Una bici se alquila por {r} dólares al día, y se cobran como máximo {c} semanas. {name} la alquila {n} días y paga {w} dólares por el casco. ¿Cuánto paga {name}?",
+}
+LIMITS_ELSEWHERE = {
+    **{
+        f"a cap in weeks over days ({lang})": (
+            weeks_cap_answer,
+            [BIKE[lang].format(name=NAMES[i], r=3, c=2, n=n, w=8) for i, n in enumerate([5, 6, 9, 12, 16, 20, 11, 25])],
+        )
+        for lang in BIKE
+    },
+    "a limit in hours over minutes": (
+        break_answer,
+        [
+            f"{NAMES[i]} watches a film of {d} minutes and a film of {e} minutes. The cinema adds a break of 15 minutes "
+            f"to sessions past 3 hours. How many minutes does {NAMES[i]} spend at the cinema?"
+            for i, (d, e) in enumerate([(40, 50), (45, 60), (90, 110), (95, 105), (70, 80), (80, 120), (100, 120), (55, 65)])
+        ],
+    ),
+    "a limit in dollars over cents": (
+        cents_answer,
+        [
+            f"{NAMES[i]} buys a notebook for {a} cents and a ruler for {b} cents. Orders from $9 get a free pen; other "
+            f"orders pay 30 cents for the pen. How many cents does {NAMES[i]} spend in all?"
+            for i, (a, b) in enumerate(
+                [(45, 60), (50, 65), (400, 520), (450, 500), (120, 200), (300, 650), (140, 170), (380, 560)]
+            )
+        ],
+    ),
+    "a limit in kilograms over a weight in grams never computed": (
+        parcel_answer,
+        [
+            f"{NAMES[i]} mails {n} jars of {w} grams each. Postage is $20 per jar, and parcels from 3 kg pay a $25 "
+            f"surcharge. How much does {NAMES[i]} pay?"
+            for i, (n, w) in enumerate([(4, 50), (5, 60), (15, 220), (16, 200), (14, 240), (6, 80), (13, 250), (15, 240)])
+        ],
+    ),
+    "es, a share of a class never computed ('más del 50%')": (
+        sweets_answer,
+        [
+            f"En la clase de {name} hay 40 alumnos y aprueban {a}. Cada alumno aprobado recibe 10 caramelos, y si "
+            f"aprueba más del 50% de la clase, cada alumno aprobado recibe además 2 caramelos. ¿Cuántos caramelos se "
+            f"reparten?"
+            for name, a in zip(
+                ["Ana", "Bea", "Eva", "Sara", "Rosa", "Nina", "Vera", "Lola"], [12, 11, 21, 24, 14, 30, 22, 13], strict=True
+            )
+        ],
+    ),
+    "a count over two colours never computed ('3 red pens', '4 blue pens')": (
+        pens_total_answer,
+        [
+            f"{NAMES[i]} buys {a} red pens at ${p} each and {b} blue pens at ${q} each. Shipping costs $7, free from 10 "
+            f"items. How much does {NAMES[i]} pay?"
+            for i, (a, p, b, q) in enumerate(
+                [(3, 12, 4, 9), (4, 11, 5, 8), (7, 12, 8, 9), (5, 13, 6, 9), (2, 12, 3, 9), (6, 11, 9, 8)]
+            )
+        ],
+    ),
+    "a count over four colours never computed": (
+        pens_total_answer,
+        [
+            f"{NAMES[i]} buys {a} pens in red at $7 each, {b} pens in blue at $8 each, {c} pens in green at $9 each and "
+            f"{d} pens in black at $11 each. Shipping costs $13, free from 20 pens. How much does {NAMES[i]} pay?"
+            for i, (a, b, c, d) in enumerate([(3, 4, 5, 6), (3, 4, 5, 7), (4, 5, 6, 7), (4, 5, 6, 8), (3, 5, 6, 7), (5, 6, 7, 8)])
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LIMITS_ELSEWHERE))
+def test_a_limit_the_answer_leaves_aside_in_other_terms_is_never_crossed_by_a_reuse(case):
+    """Class (helper-68): a number the first answer never states because the first numbers leave it idle, a limit
+    that the new numbers cross only in terms the answer never writes: a cap in weeks over a count of days (en, es),
+    hours over minutes, dollars over cents, kilograms over a weight in grams no step computes, a share of a class no
+    step computes (es), a count of items over two or four colours of pen no step adds up. A session let such
+    answers be stored once a probe where that number moved agreed, and re-derived them where the number compared
+    with every other number, result, and sum or difference of two or three numbers of one kind as before: these
+    grids served 1 to 4 false answers each (and a model forgetting a pen whenever its price is a multiple of 10
+    agreed with itself at the probe). Such an answer is never stored: none is served."""
+    model, questions = LIMITS_ELSEWHERE[case]
+    _, false = false_served(model, questions)
+    assert false == 0
