@@ -379,7 +379,7 @@ class WordAdapter:
             if key in once:
                 same, result = once[key]
                 for n in comp.operands:
-                    edits[(n.start, n.end)] = same[n.value]
+                    edits[(n.start, n.end)] = same.get(n.value, n.value)  # (a percent's factor, 1/100, stays)
                 edits[(comp.result.start, comp.result.end)] = result
                 continue
             values = new_operands(comp)
@@ -511,9 +511,14 @@ class WordAdapter:
 
 def written_as(comp: Computation) -> tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]:
     """What a computation computes, however written: its operators, its operands in any order (``2/3*222`` and
-    ``222*2/3``; parentheses and an implicit product, ``7(10)``, alike) and its result."""
-    ops = tuple(sorted(t for t in comp.tokens if isinstance(t, str) and t not in "()"))
-    return ops, tuple(sorted(n.value for n in comp.operands)), comp.result.value
+    ``222*2/3``; parentheses and an implicit product, ``7(10)``, alike; a percent as a factor, ``440*45*.01``
+    beside ``440 * 45%``, alike) and its result."""
+    ops = sorted(t for t in comp.tokens if isinstance(t, str) and t not in "()")
+    values = sorted(n.value for n in comp.operands)
+    if len(values) > 2 and Fraction(1, 100) in values and "*" in ops:
+        values.remove(Fraction(1, 100))
+        ops.remove("*")
+    return tuple(ops), tuple(values), comp.result.value
 
 
 def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]]:

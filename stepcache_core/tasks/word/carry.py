@@ -140,6 +140,8 @@ class WordCarryover:
                     claim = _unread_clause(step.text, allowed)
                 if claim is None:  # "16 years old and still a minor", "so in 4 years Ann cannot yet vote"
                     claim = _unread_clause(step.text, allowed, tails=True, also=lambda: _counted(tuple(cached)))
+                if claim is None:  # "a long 8-hour shift", "so Ann can buy another book at 40 dollars"
+                    claim = _qualified(step.text, allowed) or _able(step.text)
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
@@ -458,7 +460,7 @@ _NARRATION = frozenset(
     converted express expressed represent represents including include includes again already still far rest
     other others another some any everything while between up after before during end figure purchase
     purchases purchased purchasing save saves saved saving savings lose loses lost losing daily weekly monthly
-    yearly hourly second third fourth fifth sixth seventh eighth ninth tenth last without
+    yearly hourly second third fourth fifth sixth seventh eighth ninth tenth last without additional extra further
     text mathrm boxed frac dfrac tfrac cdot div left right quad qquad mathbf textbf aligned align""".split()
 )
 # the small words of the gate's other languages: narration too, met as whole words only (an English word's stem is
@@ -552,6 +554,49 @@ def _unread_clause(
             if also is not None and _forms(word) & also():
                 continue
             return m.group()
+    return None
+
+
+# a word right before a number: "a long 8-hour shift", "a mere $3", "only 3 left" ("the first 3", "another 5"
+# and the question's own words are narration)
+_BEFORE_NUMBER = re.compile(
+    r"\b(?:a|an|the|this|that|these|those|his|her|their|its|our|my|your|un|una|unos|unas|el|la|los|las|le|les|"
+    r"ein|eine|einen|der|die|das|den|dem)\s+([^\W\d_]+)\s+[$€£¥]?\s*\d",
+    re.IGNORECASE,
+)
+
+
+def _qualified(line: str, allowed: frozenset[str]) -> str | None:
+    """A word that qualifies a number right after it and that is none of ``allowed`` (narration, the question's
+    words), nor a unit ("a long 8-hour shift", "a mere $3"): what it says of the number the new one may not be."""
+    text = re.sub(r"<<[^<>]*>>", " ", line)
+    text = re.sub(r"\\[A-Za-z]+", " ", text)
+    for m in _BEFORE_NUMBER.finditer(text):
+        word = m.group(1).casefold()
+        if len(word) == 1 or word in allowed or _forms(word) & allowed or _UNIT.fullmatch(word):
+            continue
+        return m.group(1)
+    return None
+
+
+# what the numbers let one do, concluded from them: "so Ann can buy another book at 40 dollars", "which means she
+# could not pay", "thus he is able to fill 3 boxes" ("find how much a miner can mine" is the question's own)
+_ABLE = re.compile(
+    r"\b(?:so|thus|hence|therefore|which\s+means|meaning|that\s+means|así\s+que|por\s+lo\s+tanto|entonces|por\s+eso|"
+    r"de\s+modo\s+que|also|daher|deshalb|somit|donc|alors|ainsi|então|portanto|logo|assim|quindi|dunque|perciò|dus|"
+    r"daarom)\b[^.;:!?\n]*?"
+    r"\b(can(?:not|'t|’t)?|could(?:n't|n’t)?|(?:un)?able\s+to|puede|pueden|podrá|podría|pode|podem|poderá|poderia|"
+    r"kann|können|konnte|könnte|peut|peuvent|pourra|pourrait|può|possono|potrà|potrebbe|kan|kunnen|kon)\b",
+    re.IGNORECASE,
+)
+
+
+def _able(line: str) -> str | None:
+    """A clause of ``line`` that concludes what can or cannot be done, with no computation of its own."""
+    for clause in re.split(r"[.;:!?,\n]+", re.sub(r"<<[^<>]*>>", " ", line)):
+        m = _ABLE.search(clause)
+        if m is not None and not computations(clause):
+            return m.group(1)
     return None
 
 

@@ -257,6 +257,8 @@ def write_number(value: Fraction, like: str, *, grouped: bool | None = None) -> 
         body = f"{float(value):,.{places}f}" if sep else f"{float(value):.{places}f}"
         if to_fraction(body) != value:  # float rounding on long decimals: write it exactly
             return f"{value.numerator}/{value.denominator}{pct}"
+        if like.startswith(".") and body.startswith("0."):
+            body = body[1:]  # ".01", as a program writes it
     return body + pct
 
 

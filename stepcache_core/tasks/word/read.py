@@ -92,7 +92,7 @@ def comparisons(line: str) -> list[Comparison]:
 
 
 _TOKEN = re.compile(
-    r"(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))(?P<pct>\s?%|\\%)?"
+    r"(?P<num>(?<![\w.])(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\d,])\.\d+(?![.\d])))(?P<pct>\s?%|\\%)?"
     r"|(?P<frac>\\[dt]?frac\s*\{)|(?P<fracmid>\}\s*\{)|(?P<close>\})"
     r"|(?P<lp>\\left\s*\(|\()|(?P<rp>\\right\s*\)|\))"
     r"|(?P<per>(?<=[\w%])/[A-Za-z]+\b)"

@@ -60,6 +60,8 @@ def named_constants(*texts: str) -> frozenset[Fraction]:
     named = {c for c, needs in _NEEDS if needs <= said}
     if any("%" in text for text in texts):
         named.add(Fraction(100))
+    if Fraction(100) in named:
+        named.add(Fraction(1, 100))  # a percent as a factor: "12 * 150 * .01", "0.01 * 40"
     return frozenset(named)
 
 

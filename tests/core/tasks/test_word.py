@@ -120,6 +120,8 @@ def test_numbers_are_written_back_as_they_were():
     assert grouping("$450", "no large number") is None
     # digits of another script stay in it
     assert write_number(Fraction(15), "１２") == "１５" and write_number(Fraction(7), "١٢") == "٧"
+    # a decimal without its leading zero, as a program writes it, stays so ("12*150*.01")
+    assert write_number(Fraction(1, 100), ".01") == ".01" and write_number(Fraction(3, 4), ".5") == ".75"
 
 
 @pytest.mark.parametrize(
@@ -131,6 +133,9 @@ def test_numbers_are_written_back_as_they_were():
         ("\\frac{48}{2} = 24 and 5 x 3 = 15", [("(48)/(2)", 24), ("5*3", 15)]),
         ("The total is (3 + 4) × 2 = 14, and 50 ÷ 5 = 10.", [("(3+4)*2", 14), ("50/5", 10)]),
         ("She sold half as many, 24, in May.", []),
+        # a percent as a factor without its leading zero, in an annotation beside its own expression (GSM8K)
+        ("£252 * 25% = £<<252*25*.01=63>>63", [("252*25*1/100", 63), ("252*25", 63)]),
+        ("It is version 2.5 of 3.", []),
     ],
 )
 def test_computations_in_gsm8k_plain_and_latex_forms(line, found):

@@ -4210,3 +4210,98 @@ def test_a_limit_the_answer_leaves_aside_in_other_terms_is_never_crossed_by_a_re
     model, questions = LIMITS_ELSEWHERE[case]
     _, false = false_served(model, questions)
     assert false == 0
+
+
+# ------------------------------------------------------------------------------ a percent as a factor, ".01"
+def shares_answer(prompt: str) -> str:
+    """GSM8K's annotations write a percent as a factor without its leading zero ("<<252*25*.01=63>>")."""
+    m = re.search(r"(\w+) buys (\d+) shares at £(\d+) each\. Their price rises (\d+)%", prompt)
+    assert m is not None, prompt
+    name, n, p, r = m[1], int(m[2]), int(m[3]), int(m[4])
+    c, x = n * p, n * p * r // 100
+    return f"{name} pays {n} * £{p} = £<<{n}*{p}={c}>>{c}.\nThe rise is £{c} * {r}% = £<<{c}*{r}*.01={x}>>{x}.\n#### {x}"
+
+
+def test_a_percent_written_as_a_factor_in_an_annotation_is_re_derived():
+    """Class: a GSM8K annotation that writes a percent as a factor without its leading zero ("£252 * 25% =
+    £<<252*25*.01=63>>63", GSM-Symbolic templates 58 and 84). The annotation was not read as a computation, so a
+    reuse kept it as it was beside the new visible numbers ("<<12*150*.01=18>>14"): 6 variants of seed 42 were
+    served so, with a right final number. It is read now, and re-derived with its ".01"."""
+    grid = [("Ann", 12, 15, 40), ("Bea", 12, 15, 40), ("Ann", 8, 25, 20), ("Eve", 16, 25, 60), ("Sue", 20, 30, 15)]
+    questions = [
+        f"{name} buys {n} shares at £{p} each. Their price rises {r}%. By how much does the value rise?" for name, n, p, r in grid
+    ]
+    served, false = false_served(shares_answer, questions)
+    assert false == 0 and served >= 3
+
+
+# ------------------------------------------------------------------------------ a word before the number, a "so ... can"
+def shift_answer(prompt: str) -> str:
+    m = re.search(r"(\w+) works (\d+) hours a day for (\d+) days", prompt)
+    assert m is not None, prompt
+    name, h, d = m[1], int(m[2]), int(m[3])
+    kind = "long" if h >= 9 else "normal" if h >= 7 else "short"
+    return f"{name} works {h} * {d} = <<{h}*{d}={h * d}>>{h * d} hours.\nEach day is a {kind} {h}-hour shift.\n#### {h * d}"
+
+
+BOOK_LEFT = {
+    "en": (
+        "{name} has ${m} and spends ${s} on a book. How much money does {name} have left?",
+        r"(\w+) has \$(\d+) and spends \$(\d+)",
+        "{name} has {m} - {s} = <<{m}-{s}={r}>>{r} dollars left, so {name} can buy {other} book at {s} dollars.\n#### {r}",
+        ("another", "no other"),
+    ),
+    "es": (
+        "{name} tiene {m} dólares y gasta {s} dólares en un libro. ¿Cuánto dinero le queda a {name}?",
+        r"(\w+) tiene (\d+) dólares y gasta (\d+)",
+        "A {name} le quedan {m} - {s} = <<{m}-{s}={r}>>{r} dólares, así que {name} {other} otro libro de {s} dólares.\n#### {r}",
+        ("puede comprar", "no puede comprar"),
+    ),
+    "de": (
+        "{name} hat {m} Euro und gibt {s} Euro für ein Buch aus. Wie viel Geld hat {name} noch?",
+        r"(\w+) hat (\d+) Euro und gibt (\d+)",
+        "{name} hat noch {m} - {s} = <<{m}-{s}={r}>>{r} Euro, also kann {name} {other} Buch zu {s} Euro kaufen.\n#### {r}",
+        ("noch ein", "kein weiteres"),
+    ),
+    "fr": (
+        "{name} a {m} euros et dépense {s} euros pour un livre. Combien d'argent reste-t-il à {name} ?",
+        r"(\w+) a (\d+) euros et dépense (\d+)",
+        "Il reste à {name} {m} - {s} = <<{m}-{s}={r}>>{r} euros, donc {name} {other} un autre livre à {s} euros.\n#### {r}",
+        ("peut acheter", "ne peut pas acheter"),
+    ),
+}
+BOOK_GRID = [(80, 20), (60, 40), (90, 30), (100, 25), (60, 45), (120, 40), (50, 10), (40, 20), (100, 75)]
+
+
+def _book_model(lang: str) -> Callable[[str], str]:
+    _, read, answer, (can, cannot) = BOOK_LEFT[lang]
+
+    def model(prompt: str) -> str:
+        m = re.search(read, prompt)
+        assert m is not None, prompt
+        name, have, spent = m[1], int(m[2]), int(m[3])
+        left = have - spent
+        return answer.format(name=name, m=have, s=spent, r=left, other=can if left >= spent else cannot)
+
+    return model
+
+
+@pytest.mark.parametrize("lang", sorted(BOOK_LEFT))
+def test_what_the_numbers_let_one_do_is_never_served_for_other_numbers(lang):
+    """Class (helper-67, left open last stop): a conclusion of what the numbers allow, in narration words only ("so
+    Ann can buy another book at 40 dollars", es "así que ... puede comprar", de "also kann ...", fr "donc ... peut
+    acheter"): 3 of 8 served false in English with a right final number. A clause that concludes ("so", "así que",
+    "also", "donc"...) what can or cannot be done, with no computation of its own, is stale where numbers move."""
+    question = BOOK_LEFT[lang][0]
+    _, false = false_served(_book_model(lang), [question.format(name="Ann", m=m, s=s) for m, s in BOOK_GRID])
+    assert false == 0
+
+
+def test_a_word_that_qualifies_a_number_is_never_served_for_other_numbers():
+    """Class (helper-67, left open last stop): a word standing before a number that says what the number is ("a long
+    8-hour shift", "a short 3-hour shift"): 2 of 4 served false with a right final number. A word between an article
+    and a number that is no narration, no unit and none of the question's words is stale where numbers move."""
+    grid = [(4, 5), (6, 3), (3, 4), (5, 2), (9, 5), (10, 4), (12, 5), (8, 6), (2, 7)]
+    questions = [f"Ann works {h} hours a day for {d} days. How many hours does Ann work in total?" for h, d in grid]
+    _, false = false_served(shift_answer, questions)
+    assert false == 0
