@@ -470,7 +470,8 @@ class WordAdapter:
         for q in quantities(line):  # "she used four of the spoons": a count in words follows too
             if q.kind != "word" or overlaps(Num(q.value, q.start, q.end), set(edits)):
                 continue
-            if any(o.text.lower() == q.text.lower() for o in old.quantities):  # the question's own words
+            slot = next((i for i, o in enumerate(old.quantities) if o.text.lower() == q.text.lower()), None)
+            if slot is not None:  # the question's own words
                 said = questions.get(q.value) if not lenient else questions.guess(q.value, lenient)
                 if said is None:
                     raise _Refused(f"{q.text!r} is ambiguous", ambiguous=True)
@@ -478,7 +479,12 @@ class WordAdapter:
             else:
                 value = source(Num(q.value, q.start, q.end))
             if value != q.value:
-                words = write_words(value, q.text)
+                asked = new.quantities[slot] if slot is not None and slot < len(new.quantities) else None
+                if asked is not None and asked.kind == "word" and asked.value == value:
+                    # the new question's own words for it ("half" where the first said "one fifth")
+                    words: str | None = (str.upper if q.text[0].isupper() else str.lower)(asked.text[0]) + asked.text[1:]
+                else:
+                    words = write_words(value, q.text)
                 if words is None:
                     raise _Refused(f"{q.text!r} cannot be written for {value}")
                 word_edits[(q.start, q.end)] = words

@@ -447,6 +447,10 @@ def test_counts_in_words_are_rewritten_in_words(make_engine):
     out = _reused(make_engine, answer, q.format(n=950, share="one fifth"), q.format(n=870, share="two thirds"))
     assert "She spends two thirds of $870: 870 × 2/3 = 580 dollars." in out.text and out.text.endswith("#### 580")
     assert out.trace.backend_calls == 0
+    # where the new question says the new value in words of its own, the answer says them too ("half", not the
+    # "one half" the first words' form would give: GSM-Symbolic templates 55 and 92)
+    out = _reused(make_engine, answer, q.format(n=950, share="one fifth"), q.format(n=870, share="half"))
+    assert "She spends half of $870: 870 × 1/2 = 435 dollars." in out.text and out.text.endswith("#### 435")
 
 
 KNIT = (
