@@ -51,25 +51,42 @@ _TECHNICAL = frozenset(
     stop_sequences user name _type output_version service_tier reasoning_effort tool_choice format
     response_mime_type region project location organization""".split()
 )
-_INSTRUCTING = ("prompt", "instruction", "system", "preamble", "message", "context")
+_INSTRUCTING = (
+    "prompt",
+    "instruction",
+    "system",
+    "preamble",
+    "message",
+    "context",
+    "rule",
+    "guideline",
+    "policy",
+    "directive",
+    "hint",
+)
 
 
 def instruction_text(settings: Any) -> str:
     """The text among a model's settings or a call's keyword arguments that may tell the model what to answer: a
-    string field named like an instruction (``system_prompt``, ``instructions``, ``preamble``), or any other
-    string that reads as a sentence, except settings that name or route the call (``model``, ``base_url``,
-    ``stop``). Read as the request's context (:attr:`~stepcache_core.values.Request.context`): a condition there
+    string field named like an instruction (``system_prompt``, ``instructions``, ``preamble``, ``rule``,
+    ``policy``; also inside a list or blocks under such a name), or any other string that reads as a sentence,
+    except settings that name or route the call (``model``, ``base_url``, ``stop``). Read as the request's context (:attr:`~stepcache_core.values.Request.context`): a condition there
     ("Work modulo 7.") keeps the cache from re-deriving for other values, and lets the model's own answer stand."""
     found: list[str] = []
 
     def walk(value: Any, key: str) -> None:
+        named = any(part in key.lower() for part in _INSTRUCTING)
         if isinstance(value, str):
-            named = any(part in key.lower() for part in _INSTRUCTING)
             if value.strip() and key not in _TECHNICAL and (named or len(value.split()) >= 3):
                 found.append(value.strip())
-        elif isinstance(value, dict):  # "model_kwargs": {...}; a list is data (a fake model's responses), not read
+        elif isinstance(value, dict):  # "model_kwargs": {...}
             for k, v in value.items():
-                walk(v, str(k))
+                walk(v, key if str(k) in ("text", "content") and named else str(k))
+        elif isinstance(value, (list, tuple)) and named:
+            # a list under an instruction's name ("system": [{"type": "text", "text": ...}]); any other list is
+            # data (a fake model's responses), not read
+            for v in value:
+                walk(v, key)
 
     walk(settings if isinstance(settings, dict) else {}, "")
     return "\n\n".join(found)

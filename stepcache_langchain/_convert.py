@@ -91,13 +91,15 @@ class Keyed:
     where format instructions may stand too, and what a task reads as the request's context
     (:attr:`Request.context`). Part of ``context``: it must match exactly for a reuse."""
 
-    def request(self, *, tenant: str, model: str, task: str | None = None, **constraints: Any) -> Request:
+    def request(self, *, tenant: str, model: str, task: str | None = None, settings: str = "", **constraints: Any) -> Request:
         """The core request. Without an explicit schema, an output parser's format instructions give one
         (``PydanticOutputParser``, ``JsonOutputParser``, ``StructuredOutputParser``), in the question or in another
         message (a system prompt): the question without them is what is embedded and what values must come
-        from."""
+        from. ``settings``: what the model's settings tell it (see :func:`~stepcache_core.integration.
+        instruction_text`), read as context too."""
         key_text = self.question
         context = self.instructions if self.kind == "chat" else self.context.replace("\x00", " ")
+        context = "\n\n".join(p for p in (context, settings) if p)
         if constraints.get("schema") is None and task in (None, "json_extraction"):
             from ._discover import discover
 
@@ -156,8 +158,25 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
         extra = {k: v for k, v in (("name", last.name), ("additional_kwargs", last.additional_kwargs)) if v}
         if extra:
             parts.append(json.dumps(extra, sort_keys=True, default=str))
-    around = [message_text(m) for m in others] + ([inner.replace("\x00", " ")] if inner else [])
-    return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(around))
+    around = [_reaching(m) for m in others] + ([inner.replace("\x00", " ")] if inner else [])
+    return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(p for p in around if p))
+
+
+def _reaching(message: BaseMessage) -> str:
+    """What of ``message`` reaches the model: its text, and whatever else it carries as JSON (content blocks of
+    another type than ``text``, such as ``text-plain`` or ``input_text``; an AI turn's tool calls and their
+    arguments; provider fields), so that a condition said there is read as context, never skipped."""
+    parts = [message_text(message)]
+    if isinstance(message.content, list):
+        for block in message.content:
+            if isinstance(block, dict) and not (block.get("type") == "text" and set(block) <= {"type", "text", "id"}):
+                parts.append(json.dumps(block, sort_keys=True, ensure_ascii=False, default=str))
+    calls = getattr(message, "tool_calls", None)
+    if calls:
+        parts.append(json.dumps([{"name": c.get("name"), "args": c.get("args")} for c in calls], sort_keys=True, default=str))
+    if message.additional_kwargs:
+        parts.append(json.dumps(message.additional_kwargs, sort_keys=True, ensure_ascii=False, default=str))
+    return "\n".join(p for p in parts if p)
 
 
 def parse_chat_prompt(prompt: str) -> list[BaseMessage] | None:

@@ -33,6 +33,7 @@ from langchain_core.load import dumpd, load
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, Generation
 
+from stepcache_core.integration import instruction_text
 from stepcache_core.tasks.json import stale_mention
 
 __all__ = [
@@ -125,6 +126,21 @@ def _parsed(llm_string: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             params.append((value[0], value[1]))
     return tuple(params)
+
+
+def llm_string_instructions(llm_string: str) -> str:
+    """What the model's settings and the call's arguments in ``llm_string`` may tell the model (a ``system_prompt``
+    field, ``.bind(instructions=...)``: see :func:`~stepcache_core.integration.instruction_text`)."""
+    model: Any = {}
+    cut = llm_string.find("}---[")
+    if cut >= 0 and cut <= MAX_PARAMS_CHARS:
+        try:
+            model = json.loads(llm_string[: cut + 1])
+        except ValueError:
+            model = {}
+    fields = model.get("kwargs") if isinstance(model, dict) else None
+    said = (instruction_text(fields if isinstance(fields, dict) else {}), instruction_text(invocation_params(llm_string)))
+    return "\n\n".join(p for p in said if p)
 
 
 def mentions_tools(llm_string: str) -> bool:

@@ -45,6 +45,7 @@ from ._engine import ROUTING, lazy_engine
 from ._tools import (
     ToolTarget,
     invocation_params,
+    llm_string_instructions,
     mentions_tools,
     reframe_tool_call,
     response_schema,
@@ -182,7 +183,9 @@ class StepCache(BaseCache):
             return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), None)
         schema = response_schema(params)
         constraints: dict[str, Any] = {"schema": dict(schema)} if schema is not None else {}
-        return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, **constraints), None)
+        # what the model's settings tell it ("system_prompt", ".bind(instructions=...)") is read as context
+        settings = llm_string_instructions(llm_string)
+        return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, settings=settings, **constraints), None)
 
     def _tool_request(self, plan: _Plan, llm_string: str) -> Request | None:
         assert plan.target is not None
