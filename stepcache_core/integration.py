@@ -70,8 +70,9 @@ def instruction_text(settings: Any) -> str:
     """The text among a model's settings or a call's keyword arguments that may tell the model what to answer: a
     string field named like an instruction (``system_prompt``, ``instructions``, ``preamble``, ``rule``,
     ``policy``; also inside a list or blocks under such a name), or any other string that reads as a sentence,
-    except settings that name or route the call (``model``, ``base_url``, ``stop``). Read as the request's context (:attr:`~stepcache_core.values.Request.context`): a condition there
-    ("Work modulo 7.") keeps the cache from re-deriving for other values, and lets the model's own answer stand."""
+    except settings that name or route the call (``model``, ``base_url``, ``stop``). Read as the request's
+    context (:attr:`~stepcache_core.values.Request.context`): a condition there ("Work modulo 7.") keeps the
+    cache from re-deriving for other values, and lets the model's own answer stand."""
     found: list[str] = []
 
     def walk(value: Any, key: str) -> None:

@@ -557,8 +557,8 @@ def _unread_clause(
     return None
 
 
-# a word right before a number: "a long 8-hour shift", "a mere $3", "only 3 left" ("the first 3", "another 5"
-# and the question's own words are narration)
+# a word between an article and a number: "a long 8-hour shift", "a mere $3", "eine lange 8-Stunden-Schicht" ("the
+# first 3", "the remaining 5" and the question's own words are narration)
 _BEFORE_NUMBER = re.compile(
     r"\b(?:a|an|the|this|that|these|those|his|her|their|its|our|my|your|un|una|unos|unas|el|la|los|las|le|les|"
     r"ein|eine|einen|der|die|das|den|dem)\s+([^\W\d_]+)\s+[$€£¥]?\s*\d",
