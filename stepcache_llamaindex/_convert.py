@@ -288,9 +288,9 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
     keyed = None if _TOOL_KWARGS & rest.keys() else keyed_turn(messages)
     if keyed is None:
         return replace(call, bypass="tool call or non-user last turn")
-    instructions = "\n\n".join(
-        [*(content for role, content in keyed[1] if role != "additional_kwargs"), around, instruction_text(rest)]
-    ).strip()
+    # every earlier message's text, and what any message carries besides it (provider fields, as JSON): a
+    # condition said there reaches the model too, and is read as context
+    instructions = "\n\n".join([*(content for _, content in keyed[1]), around, instruction_text(rest)]).strip()
     return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 

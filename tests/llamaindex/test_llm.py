@@ -547,3 +547,26 @@ def test_a_call_argument_is_keyed_by_what_it_is_and_read_as_context() -> None:
     llm = StepCacheLLM(llm=Modular(lambda p: ""), engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
     out = llm.complete("Solve for x: 2x + 1 = 8", instructions="Work modulo 7.")
     assert out.text.endswith("x = 0") and out.additional_kwargs["stepcache"]["fallback"] is None
+
+
+def test_a_rule_in_a_messages_provider_fields_is_read_as_context():
+    """Class (the LangChain layouts of helper-69, on LlamaIndex): a rule that reaches the model in a message's
+    provider fields (``additional_kwargs``) rather than its text. It was part of the key (an exact match) but never
+    read as context, so a persona check passed it and a word problem could be re-derived for other numbers as if
+    no rule held. It is read now: the context is no persona, and the model answers."""
+    from stepcache_core.tasks.template import persona_only
+    from stepcache_core.values import Namespace
+    from stepcache_llamaindex._convert import plan_chat
+
+    system = ChatMessage(
+        role=MessageRole.SYSTEM,
+        content="You are a helpful math tutor.",
+        additional_kwargs={"instructions": "Round every final answer to the nearest ten."},
+    )
+    plain = ChatMessage(role=MessageRole.SYSTEM, content="You are a helpful math tutor.")
+    ask = user("Ann buys 3 boxes of 4 apples. How many apples does Ann have?")
+    carried = plan_chat([system, ask], {}, lambda *_: Namespace()).request
+    bare = plan_chat([plain, ask], {}, lambda *_: Namespace()).request
+    assert carried is not None and bare is not None
+    assert "nearest ten" in carried.context and not persona_only(carried.context)
+    assert persona_only(bare.context)  # the control: a persona alone lets the numbers change
