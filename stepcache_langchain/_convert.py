@@ -162,6 +162,11 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
     return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(p for p in around if p))
 
 
+# a text block's keys that say nothing to the model besides its text (Anthropic's prompt caching marks a block
+# ``cache_control``)
+_PLAIN_TEXT_BLOCK = frozenset({"type", "text", "id", "cache_control"})
+
+
 def _reaching(message: BaseMessage) -> str:
     """What of ``message`` reaches the model: its text, and whatever else it carries as JSON (content blocks of
     another type than ``text``, such as ``text-plain`` or ``input_text``; an AI turn's tool calls and their
@@ -169,7 +174,7 @@ def _reaching(message: BaseMessage) -> str:
     parts = [message_text(message)]
     if isinstance(message.content, list):
         for block in message.content:
-            if isinstance(block, dict) and not (block.get("type") == "text" and set(block) <= {"type", "text", "id"}):
+            if isinstance(block, dict) and not (block.get("type") == "text" and set(block) <= _PLAIN_TEXT_BLOCK):
                 parts.append(json.dumps(block, sort_keys=True, ensure_ascii=False, default=str))
     calls = getattr(message, "tool_calls", None)
     if calls:

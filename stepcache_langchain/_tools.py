@@ -128,9 +128,11 @@ def _parsed(llm_string: str) -> tuple[tuple[str, Any], ...]:
     return tuple(params)
 
 
+@lru_cache(maxsize=256)
 def llm_string_instructions(llm_string: str) -> str:
     """What the model's settings and the call's arguments in ``llm_string`` may tell the model (a ``system_prompt``
-    field, ``.bind(instructions=...)``: see :func:`~stepcache_core.integration.instruction_text`)."""
+    field, ``.bind(instructions=...)``: see :func:`~stepcache_core.integration.instruction_text`). Read once per
+    ``llm_string`` (every lookup and update of one model reads the same one)."""
     model: Any = {}
     cut = llm_string.find("}---[")
     if cut >= 0 and cut <= MAX_PARAMS_CHARS:

@@ -110,13 +110,25 @@ def test_a_rule_in_a_block_or_a_tool_call_is_read_as_context(layout: str) -> Non
     assert false == 0
 
 
-def test_the_same_rule_in_plain_text_leaves_a_persona_reusable() -> None:
-    """The control: a persona in a plain system prompt, under which reuse for other numbers is right."""
+PERSONA = "You are a helpful math tutor."
+
+
+@pytest.mark.parametrize(
+    "system",
+    [
+        SystemMessage(PERSONA),
+        # Anthropic's prompt caching marks the block; the mark says nothing to the model
+        SystemMessage([{"type": "text", "text": PERSONA, "cache_control": {"type": "ephemeral"}}]),
+    ],
+    ids=["plain", "text block with cache_control"],
+)
+def test_a_persona_alone_stays_reusable(system: SystemMessage) -> None:
+    """The control: a persona in a system prompt, under which reuse for other numbers is right."""
     model = RightModel()
     model.received = []
     set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder(), backend=model))
     try:
-        served, false = _false_served(model, model, [SystemMessage("You are a helpful math tutor.")], "")
+        served, false = _false_served(model, model, [system], "")
     finally:
         set_llm_cache(None)
     assert false == 0 and served >= 3
