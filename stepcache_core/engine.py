@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .adapt import Adaptation, Adapted
 from .backends.base import Backend
@@ -356,11 +358,13 @@ class StepCacheEngine:
         # neighbours; the candidate whose adapted steps verify best wins
         best = self._structural(prep, run)
         retrieved = Retrieved()
-        if best is None or not best.ok:
+        if best is None or not self._serves(prep, best):
+            # (an entry of the same structure that adapts but is not vouched for where this request moves it may
+            # have hidden an older one that is, past the newest few)
             seen = best.candidate.entry.id if best else None
             retrieved = self.retriever.by_embedding(prep, run)
-            fallback = self.adaptation.best(prep, run, [c for c in retrieved.chosen if c[0].entry.id != seen])
-            if best is None or (fallback is not None and fallback.score > best.score):
+            fallback = self._servable(prep, run, [c for c in retrieved.chosen if c[0].entry.id != seen])
+            if fallback is not None and (best is None or self._serves(prep, fallback) or fallback.score > best.score):
                 best = fallback
         if best is None:
             return _Missed(retrieved.nearest, retrieved.skip_reason)
@@ -386,16 +390,26 @@ class StepCacheEngine:
         """Of the entries of the same structure, the first whose adaptation verifies and needs no corroboration it
         lacks (a precedent corroborated for other values may not serve a names-only variant of a question that
         has an entry of its own), else the best adapted."""
+        return self._servable(prep, run, self.retriever.by_structure(prep, run))
+
+    def _servable(self, prep: Prepared, run: RunLog, candidates: Iterable[tuple[Candidate, Any]]) -> Adapted | None:
+        """Of ``candidates`` (in order), the first whose adaptation verifies and needs no corroboration it lacks,
+        else the best adapted: an entry stored later and vouched for less (a caller's variant, a reuse found by
+        similarity) never hides one that serves."""
         best: Adapted | None = None
-        for candidate in self.retriever.by_structure(prep, run):
+        for candidate in candidates:
             adapted = self.adaptation.best(prep, run, [candidate])
             if adapted is None:
                 continue
-            if adapted.ok and not self.adaptation.uncorroborated(prep, adapted):
+            if self._serves(prep, adapted):
                 return adapted
             if best is None or adapted.score > best.score:
                 best = adapted
         return best
+
+    def _serves(self, prep: Prepared, adapted: Adapted) -> bool:
+        """Whether ``adapted`` verifies and needs no corroboration its entry lacks."""
+        return adapted.ok and not self.adaptation.uncorroborated(prep, adapted)
 
     def _exact(self, prep: Prepared, run: RunLog, *, unverified: bool) -> Served | None:
         """The identical request's entry, when it may be served."""

@@ -8,6 +8,7 @@ above ``similarity_threshold``. Every candidate is parsed as its task reads it a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,31 +45,32 @@ class Retriever:
     def by_signature(self, prep: Prepared, run: RunLog) -> tuple[Candidate, Any] | None:
         """The preferred verified entry of the same structure that passes the gate (see :meth:`by_structure`), with
         the task's parse of its request."""
-        found = self.by_structure(prep, run)
-        return found[0] if found else None
+        return next(iter(self.by_structure(prep, run)), None)
 
-    def by_structure(self, prep: Prepared, run: RunLog, n: int = 4) -> list[tuple[Candidate, Any]]:
+    def by_structure(self, prep: Prepared, run: RunLog, n: int = 8) -> Iterator[tuple[Candidate, Any]]:
         """Of the ``n`` newest verified entries of the same structure (the fast path, no embedding: shared by every
         process and every restart), those that pass the gate, each with the task's parse of its request: the ones
-        corroborated for more slots (:attr:`Entry.corroborated`) first, then the newest."""
+        corroborated for more slots (:attr:`Entry.corroborated`) first, then the newest. Lazy: each entry is parsed
+        and gated when the caller gets to it (a hit usually takes the first)."""
         signature = prep.signature
         if not signature:
-            return []
-        found: list[tuple[Candidate, Any]] = []
+            return
         with run.stage("signature"):
-            for entry in self.store.find(prep.collection, signature, n):
-                if entry.task != prep.profile.name or not entry.verified:
-                    continue
+            entries = [e for e in self.store.find(prep.collection, signature, n) if e.task == prep.profile.name and e.verified]
+        entries.sort(key=lambda e: (-len(e.corroborated), -e.created_at))
+        noted = False
+        for entry in entries:
+            with run.stage("signature"):
                 try:
                     old = prep.profile.parse(entry.as_request(prep.request.namespace))
                 except Exception:  # a stored entry that no longer parses is skipped, never served
                     continue
-                if prep.profile.gate.compatible(old, prep.problem).ok:
-                    found.append((Candidate(entry, None), old))
-        found.sort(key=lambda c: (-len(c[0].entry.corroborated), -c[0].entry.created_at))
-        if found:
-            run.notes.append("matched by structure signature (no embedding)")
-        return found
+                if not prep.profile.gate.compatible(old, prep.problem).ok:
+                    continue
+            if not noted:
+                run.notes.append("matched by structure signature (no embedding)")
+                noted = True
+            yield Candidate(entry, None), old
 
     def by_embedding(self, prep: Prepared, run: RunLog) -> Retrieved:
         """The ``top_k`` nearest entries of the request's collection; those of another task, unverified, below
