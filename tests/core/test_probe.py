@@ -12,6 +12,7 @@ written the way the question wrote its own, a repeated value kept repeated, a ch
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -1080,3 +1081,29 @@ def test_names_are_relabelled_at_the_first_question_where_no_other_point_fits():
     assert "James" in asked  # the relabelled point, at the first question's numbers
     served, wrong = tally(engine, [(question.format(name=name, c=1600, n=62, w=3), 98) for name in ("Tom", "Alex", "Sue")])
     assert wrong == 0 and served == 3
+
+
+def test_the_relabelled_points_are_the_same_in_every_process():
+    """Class: one question asked of two processes (two workers, two runs of a benchmark). The relabelled points
+    and their order do not depend on the order a set of strings iterates in, which each process draws anew: a
+    person whose name says no gender ("Tyler" is given to both) is renamed into a woman's name first, then a
+    man's, everywhere."""
+    import subprocess
+    import sys
+
+    code = (
+        "from stepcache_core import Request\n"
+        "from stepcache_core.tasks.word import WordCorroboration\n"
+        "from stepcache_core.tasks.word.parse import parse_problem\n"
+        "q = Request('Ann, Tyler and Tom share 30 apples. Ann takes 8, Tyler takes 9 and Tom takes the rest. "
+        "How many apples does Tom take?')\n"
+        "print([r.prompt for r in WordCorroboration().relabels(q, parse_problem(q))])\n"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed}
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        seen.add(done.stdout)
+    assert len(seen) == 1 and "Tyler" in seen.pop()  # one list, the same everywhere (and not empty)

@@ -353,7 +353,8 @@ class WordCorroboration:
             found = {tuple((n, g) for (n, own), g in zip(people, k, strict=True) if g != own) for k in kinds} - {()}
         else:
             found = {((n, g),) for n, own in people for g in "fm" if g != own}
-        moves = sorted(found, key=lambda m: (len(m), [problem.names.index(n) for n, _ in m]))
+        # (in one order whatever the process: a set of strings iterates in another order in each)
+        moves = sorted(found, key=lambda m: (len(m), [problem.names.index(n) for n, _ in m], [g for _, g in m]))
         moves += [((n, own),) for n, own in people if own is not None]
         out: list[Request] = []
         for turn in range(2):
