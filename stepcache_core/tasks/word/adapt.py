@@ -28,7 +28,7 @@ from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
 
-__all__ = ["WordAdapter", "ValueMap"]
+__all__ = ["WordAdapter", "ValueMap", "inflected"]
 
 
 _Pick = Callable[[Iterable[Fraction]], Fraction]
@@ -508,11 +508,58 @@ class WordAdapter:
             )
             for span, value in edits.items()
         } | word_edits
+        # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it
+        was = {(n.start, n.end): n.value for n in line_numbers(line)}
+        vocabulary = f"{new.prompt}\n{old.prompt}\n{line}"
+        for (start, end), value in edits.items():
+            noun = inflected(line, start, end, was[(start, end)], value, vocabulary) if (start, end) in was else None
+            if noun is not None and not overlaps(Num(value, noun[0], noun[1]), set(written)):
+                written[(noun[0], noun[1])] = noun[2]
         text = line
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+# what may follow a noun counted in English whose form follows a new count: the end of a clause, or a word that
+# agrees with no count ("for 1 day.", "2 days of rain", "3 apples left"); not a verb ("1 day is", "2 days were")
+_CLAUSE_GOES_ON = re.compile(
+    r"[ \t]*(?:$|[.;:!?)\]*]|(?:of|in|at|for|to|per|each|a|an|with|from|on|by|left|total|altogether|every|than|"
+    r"before|after|later|ago)\b)",
+    re.IGNORECASE,
+)
+# a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day"): left as it is
+_AGREES_BEFORE = re.compile(r"\b(?:these|those|this|that|both|all|many|several|few|each|every|another|one)\s*$", re.I)
+_LOWER_NOUN = re.compile(r"[ \t\u00a0]+([a-z]{3,})\b")
+# words of English that no other language the task reads writes as its own (see ``gender``)
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|how|many|much|each|with|what|which|they|their|does|have)\b", re.I)
+
+
+def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, vocabulary: str) -> tuple[int, int, str] | None:
+    """For a count at ``line[start:end]`` re-derived from ``was`` to ``now`` across one ("24 ÷ 12 = 2 days" to "24
+    ÷ 24 = 1 day"), the span of the English noun right after it and that noun in the new count's form; ``None``
+    where that cannot be told: the form is a word ``vocabulary`` (the questions, the line) does not write ("days"
+    to "day" where the question says "a day"), the noun is no lower-case word, something after it agrees with the
+    count (a verb: "1 day is"), or before it ("these 2 days"), or ``vocabulary`` is not English (other languages
+    count otherwise: see the carryover's ``_count_form``)."""
+    if (was == 1) == (now == 1) or _AGREES_BEFORE.search(line[:start]):
+        return None
+    if len({w.lower() for w in _ENGLISH_WORDS.findall(vocabulary)}) < 3 or re.search(r"[^\x00-\x7f]", line[end:]):
+        return None
+    m = _LOWER_NOUN.match(line, end)
+    if m is None or not _CLAUSE_GOES_ON.match(line, m.end()):
+        return None
+    word = m.group(1)
+    if now == 1:  # "days" to "day", "boxes" to "box", "berries" to "berry"
+        forms = [word[:-3] + "y"] if word.endswith("ies") else []
+        forms += [word[:-2]] if word.endswith("es") else []
+        forms += [word[:-1]] if word.endswith("s") else []
+    else:  # and back
+        forms = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
+    said = {w.lower() for w in re.findall(r"[^\W\d_]+", vocabulary)}
+    form = next((f for f in forms if f != word and f in said), None)
+    return (m.start(1), m.end(1), form) if form is not None else None
 
 
 def written_as(comp: Computation) -> tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]:

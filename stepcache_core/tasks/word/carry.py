@@ -9,7 +9,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ...values import Step, Verdict
-from .adapt import plural, question_map
+from .adapt import inflected, plural, question_map
 from .gate import foreign_numbers
 from .gender import given_name, unlicensed
 from .numbers import CALENDAR, ORDINAL_VALUES, ORDINAL_WORD, quantities, to_fraction
@@ -165,7 +165,9 @@ class WordCarryover:
                 if form is not None:
                     found.append(Verdict(False, f"writes {form!r}, a name in a form the rename does not reach", step=step.index))
             if moved and step.origin == "adapted" and step.index < len(cached):
-                agreeing = _agreement(cached[step.index].text, step.text)
+                agreeing = _agreement(
+                    cached[step.index].text, step.text, f"{new.prompt}\n{old.prompt}\n{cached[step.index].text}"
+                )
                 if agreeing is not None:
                     found.append(Verdict(False, f"writes {agreeing!r}, a noun whose form follows the count", step=step.index))
             if step.origin in ("cached", "adapted") and (word := unlicensed(old, new, step.text)) is not None:
@@ -261,10 +263,11 @@ def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
     return form
 
 
-def _agreement(was: str, text: str) -> str | None:
+def _agreement(was: str, text: str, vocabulary: str) -> str | None:
     """A number the adapter rewrote in ``text`` (the cached line ``was``) whose next word's form may follow the
     count, where the new count takes another form: "1 apple" re-derived as 3, "3 apples" as 1, "3 яблока" as 5.
-    No adapter rewrites the word (a noun, a unit: "1 hour", "2 hours"), so the reuse is refused."""
+    The reuse is refused, unless the adapter wrote the noun in the new count's form where it can tell it (English,
+    a form ``vocabulary`` writes: see :func:`~.adapt.inflected`)."""
     before, after = line_numbers(was), line_numbers(text)
     if len(before) != len(after):
         return None
@@ -273,6 +276,9 @@ def _agreement(was: str, text: str) -> str | None:
             continue
         word = _AFTER_NUMBER.match(text, b.end)
         if word is not None and _count_form(a.value, was) != _count_form(b.value, text):
+            noun = inflected(was, a.start, a.end, a.value, b.value, vocabulary)
+            if noun is not None and word.group(1) == noun[2]:
+                continue  # "2 days" written "1 day"
             return text[b.start : word.end()]
     return None
 
