@@ -529,8 +529,13 @@ _CLAUSE_GOES_ON = re.compile(
     r"before|after|later|ago)\b)",
     re.IGNORECASE,
 )
-# a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day"): left as it is
-_AGREES_BEFORE = re.compile(r"\b(?:these|those|this|that|both|all|many|several|few|each|every|another|one)\s*$", re.I)
+# a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day", "there are 2 days
+# left", "remain 2 days"): left as it is, and so the count's form
+_AGREES_BEFORE = re.compile(
+    r"\b(?:these|those|this|that|both|all|many|several|few|each|every|another|one|are|were|is|was|be|been|being|"
+    r"remains?|remained|exists?|existed)\s*$|['’](?:s|re)\s*$",
+    re.I,
+)
 _LOWER_NOUN = re.compile(r"[ \t\u00a0]+([a-z]{3,})\b")
 # words of English that no other language the task reads writes as its own (see ``gender``)
 _ENGLISH_WORDS = re.compile(r"\b(?:the|and|how|many|much|each|with|what|which|they|their|does|have)\b", re.I)

@@ -4312,16 +4312,20 @@ PIE = "A pie has {p} pieces. {a} eats {x} pieces a day and {b} eats {y} pieces a
 PIE_READ = re.compile(r"has (\d+) pieces\. (\w+) eats (\d+) pieces a day and (\w+) eats (\d+)")
 
 
-def pie_model(after: str) -> Callable[[str], str]:
-    """Always right, and writes English as it is spoken: "1 day", "2 days"; ``after`` is what follows the count
-    of days in its last line ("." or " are needed."), agreeing with the count."""
+def pie_model(verb: str | None) -> Callable[[str], str]:
+    """Always right, and writes English as it is spoken: "1 day", "2 days". ``verb``: none, or where a verb agrees
+    with the count of days in the last line: "after" ("2 days are needed") or "before" ("there are 2 days")."""
 
     def answer(prompt: str) -> str:
         p, a, x, b, y = PIE_READ.search(prompt).groups()  # type: ignore[union-attr]
         s, d = int(x) + int(y), Fraction(int(p), int(x) + int(y))
         noun = "day" if d == 1 else "days"
-        tail = after.replace("are", "is") if d == 1 else after
-        return f"Together {a} and {b} eat {x} + {y} = {s} pieces a day.\nSo the pie lasts {p} / {s} = {d} {noun}{tail}\n#### {d}"
+        last = {
+            None: f"So the pie lasts {p} / {s} = {d} {noun}.",
+            "after": f"So {p} / {s} = {d} {noun} {'is' if d == 1 else 'are'} needed.",
+            "before": f"{p} / {s} = {d}, so there {'is' if d == 1 else 'are'} {d} {noun} of pie.",
+        }[verb]
+        return f"Together {a} and {b} eat {x} + {y} = {s} pieces a day.\n{last}\n#### {d}"
 
     return answer
 
@@ -4335,17 +4339,17 @@ def test_a_count_re_derived_across_one_writes_its_noun_in_the_new_form_in_englis
     """Class: a result that crosses one ("24 / 12 = 2 days" re-derived as "24 / 24 = 1 day", and back). Where
     the questions write both forms ("a day", "days") and the clause ends after the noun, the reuse writes the noun
     as the model does, word for word; the variants whose days cross one are served."""
-    model = pie_model(".")
-    served, false = false_served(model, _pies())
+    served, false = false_served(pie_model(None), _pies())
     assert false == 0
     assert served == 7  # every variant: to 1 day (24/24, 30/30, 40/40, 50/50), back (45/15, 42/7) and 36/18
 
 
-def test_a_count_re_derived_across_one_is_left_to_the_model_where_a_verb_agrees():
-    """Class: the same, where a verb after the noun agrees with the count ("2 days are needed", "1 day is
-    needed"): no reuse across one writes the verb, so none is served there (a reuse that keeps the count's form
-    still is)."""
-    model = pie_model(" are needed.")
+@pytest.mark.parametrize("verb", ["after", "before"])
+def test_a_count_re_derived_across_one_is_left_to_the_model_where_a_verb_agrees(verb):
+    """Class: the same, where a verb agrees with the count, after the noun ("2 days are needed", "1 day is
+    needed") or before the count ("there are 2 days", "there is 1 day"): no reuse across one writes the verb, so
+    none is served there (a reuse that keeps the count's form still is)."""
+    model = pie_model(verb)
     questions = _pies()
     served, false = false_served(model, questions)
     assert false == 0
@@ -4353,6 +4357,5 @@ def test_a_count_re_derived_across_one_is_left_to_the_model_where_a_verb_agrees(
     for q in questions:
         out = engine.run(Request(q))
         background.drain(10)
-        days = final_answer(model(q))[0]  # type: ignore[index]
-        if days == 1:
+        if final_answer(model(q))[0] == 1:  # type: ignore[index]
             assert out.trace.backend_calls > 0  # "1 day is needed": the model's own
