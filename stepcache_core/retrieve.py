@@ -1,8 +1,9 @@
 """Retrieval: the past requests whose answers might serve a new one, each already through the task's gate.
 
-Retrieval proposes and verification decides. Two ways in, cheapest first: the newest verified entry of the same
-structure (the task's signature, found in the store without embedding), then the nearest neighbours by embedding
-above ``similarity_threshold``. Every candidate is parsed as its task reads it and must pass the task's
+Retrieval proposes and verification decides. Two ways in, cheapest first: the newest verified entries of the same
+structure (the task's signature, found in the store without embedding), the most corroborated first, then the
+nearest neighbours by embedding above ``similarity_threshold`` (the engine asks for those when no entry of the
+structure serves: see ``StepCacheEngine._servable``). Every candidate is parsed as its task reads it and must pass the task's
 :class:`~stepcache_core.tasks.base.Gate` (whose decision comes from the text, never from the similarity).
 """
 

@@ -510,9 +510,9 @@ class WordAdapter:
         } | word_edits
         # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it
         was = {(n.start, n.end): n.value for n in line_numbers(line)}
-        vocabulary = f"{new.prompt}\n{old.prompt}\n{line}"
+        both_asked = f"{new.prompt}\n{old.prompt}"
         for (start, end), value in edits.items():
-            noun = inflected(line, start, end, was[(start, end)], value, vocabulary) if (start, end) in was else None
+            noun = inflected(line, start, end, was[(start, end)], value, both_asked) if (start, end) in was else None
             if noun is not None and not overlaps(Num(value, noun[0], noun[1]), set(written)):
                 written[(noun[0], noun[1])] = noun[2]
         text = line
@@ -522,48 +522,53 @@ class WordAdapter:
         return step if text == line else replace(step, text=text, origin="adapted")
 
 
-# what may follow a noun counted in English whose form follows a new count: the end of a clause, or a word that
-# agrees with no count ("for 1 day.", "2 days of rain", "3 apples left"); not a verb ("1 day is", "2 days were")
-_CLAUSE_GOES_ON = re.compile(
-    r"[ \t]*(?:$|[.;:!?)\]*]|(?:of|in|at|for|to|per|each|a|an|with|from|on|by|left|total|altogether|every|than|"
-    r"before|after|later|ago)\b)",
-    re.IGNORECASE,
-)
-# a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day", "there are 2 days
-# left", "remain 2 days"): left as it is, and so the count's form
+# a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day", "remain 2 days"): left
+# as it is, and so the count's form
 _AGREES_BEFORE = re.compile(
     r"\b(?:these|those|this|that|both|all|many|several|few|each|every|another|one|are|were|is|was|be|been|being|"
     r"remains?|remained|exists?|existed)\s*$|['’](?:s|re)\s*$",
     re.I,
 )
+# and a verb anywhere before it in its sentence whose form follows the count ("There are 24 / 12 = 2 days left",
+# "there remain ... 2 days")
+_VERB_BEFORE = re.compile(r"\b(?:there|here|is|are|was|were|remains?|exists?)\b|['’](?:s|re)\b", re.I)
 _LOWER_NOUN = re.compile(r"[ \t\u00a0]+([a-z]{3,})\b")
+# the noun ends its sentence: nothing after it can agree with the count ("2 boxes of apples are filled")
+_SENTENCE_ENDS = re.compile(r"[ \t]*(?:[.!?;)]|$)", re.M)
 # words of English that no other language the task reads writes as its own (see ``gender``)
 _ENGLISH_WORDS = re.compile(r"\b(?:the|and|how|many|much|each|with|what|which|they|their|does|have)\b", re.I)
+# where a noun stands in one form: after one ("a day", "per box") or after more ("how many days", "3 boxes")
+_ONE = r"(?:a|an|one|1|each|per|every)"
+_MORE = r"(?:\d*[02-9]|\d+\d|many|several|few|both|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 
-def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, vocabulary: str) -> tuple[int, int, str] | None:
+def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, questions: str) -> tuple[int, int, str] | None:
     """For a count at ``line[start:end]`` re-derived from ``was`` to ``now`` across one ("24 ÷ 12 = 2 days" to "24
     ÷ 24 = 1 day"), the span of the English noun right after it and that noun in the new count's form; ``None``
-    where that cannot be told: the form is a word ``vocabulary`` (the questions, the line) does not write ("days"
-    to "day" where the question says "a day"), the noun is no lower-case word, something after it agrees with the
-    count (a verb: "1 day is"), or before it ("these 2 days"), or ``vocabulary`` is not English (other languages
-    count otherwise: see the carryover's ``_count_form``)."""
-    if (was == 1) == (now == 1) or _AGREES_BEFORE.search(line[:start]):
+    where that cannot be told. Told only where ``questions`` (the two questions) are English (other languages count
+    otherwise: see the carryover's ``_count_form``) and write that form where a count fixes it ("pieces a day",
+    "how many days": never "Ann fishes", "Tim", "a can" for "canes", where "a cane" is not written), the noun is a
+    lower-case word that ends its sentence ("for 1 day."), and no word before the count in its sentence agrees with
+    it ("there are", "these 2 days")."""
+    if (was == 1) == (now == 1):
         return None
-    if len({w.lower() for w in _ENGLISH_WORDS.findall(vocabulary)}) < 3 or re.search(r"[^\x00-\x7f]", line[end:]):
+    opens = max(line.rfind(mark, 0, start) for mark in ".!?\n") + 1
+    if _AGREES_BEFORE.search(line[:start]) or _VERB_BEFORE.search(line[opens:start]):
+        return None
+    if len({w.lower() for w in _ENGLISH_WORDS.findall(questions)}) < 3:
         return None
     m = _LOWER_NOUN.match(line, end)
-    if m is None or not _CLAUSE_GOES_ON.match(line, m.end()):
+    if m is None or not _SENTENCE_ENDS.match(line, m.end()):
         return None
     word = m.group(1)
-    if now == 1:  # "days" to "day", "boxes" to "box", "berries" to "berry"
+    if now == 1:  # "days" to "day", "canes" to "cane", "boxes" to "box", "berries" to "berry"
         forms = [word[:-3] + "y"] if word.endswith("ies") else []
-        forms += [word[:-2]] if word.endswith("es") else []
         forms += [word[:-1]] if word.endswith("s") else []
+        forms += [word[:-2]] if word.endswith("es") else []
     else:  # and back
         forms = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
-    said = {w.lower() for w in re.findall(r"[^\W\d_]+", vocabulary)}
-    form = next((f for f in forms if f != word and f in said), None)
+    role = _ONE if now == 1 else _MORE
+    form = next((f for f in forms if f != word and re.search(rf"\b{role}\s+{re.escape(f)}\b", questions, re.IGNORECASE)), None)
     return (m.start(1), m.end(1), form) if form is not None else None
 
 

@@ -165,9 +165,7 @@ class WordCarryover:
                 if form is not None:
                     found.append(Verdict(False, f"writes {form!r}, a name in a form the rename does not reach", step=step.index))
             if moved and step.origin == "adapted" and step.index < len(cached):
-                agreeing = _agreement(
-                    cached[step.index].text, step.text, f"{new.prompt}\n{old.prompt}\n{cached[step.index].text}"
-                )
+                agreeing = _agreement(cached[step.index].text, step.text, f"{new.prompt}\n{old.prompt}")
                 if agreeing is not None:
                     found.append(Verdict(False, f"writes {agreeing!r}, a noun whose form follows the count", step=step.index))
             if step.origin in ("cached", "adapted") and (word := unlicensed(old, new, step.text)) is not None:
@@ -263,11 +261,11 @@ def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
     return form
 
 
-def _agreement(was: str, text: str, vocabulary: str) -> str | None:
+def _agreement(was: str, text: str, questions: str) -> str | None:
     """A number the adapter rewrote in ``text`` (the cached line ``was``) whose next word's form may follow the
     count, where the new count takes another form: "1 apple" re-derived as 3, "3 apples" as 1, "3 яблока" as 5.
     The reuse is refused, unless the adapter wrote the noun in the new count's form where it can tell it (English,
-    a form ``vocabulary`` writes: see :func:`~.adapt.inflected`)."""
+    a form ``questions`` write where a count fixes it: see :func:`~.adapt.inflected`)."""
     before, after = line_numbers(was), line_numbers(text)
     if len(before) != len(after):
         return None
@@ -276,7 +274,7 @@ def _agreement(was: str, text: str, vocabulary: str) -> str | None:
             continue
         word = _AFTER_NUMBER.match(text, b.end)
         if word is not None and _count_form(a.value, was) != _count_form(b.value, text):
-            noun = inflected(was, a.start, a.end, a.value, b.value, vocabulary)
+            noun = inflected(was, a.start, a.end, a.value, b.value, questions)
             if noun is not None and word.group(1) == noun[2]:
                 continue  # "2 days" written "1 day"
             return text[b.start : word.end()]
