@@ -508,13 +508,15 @@ class WordAdapter:
             )
             for span, value in edits.items()
         } | word_edits
-        # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it
-        was = {(n.start, n.end): n.value for n in line_numbers(line)}
-        both_asked = f"{new.prompt}\n{old.prompt}"
-        for (start, end), value in edits.items():
-            noun = inflected(line, start, end, was[(start, end)], value, both_asked) if (start, end) in was else None
-            if noun is not None and not overlaps(Num(value, noun[0], noun[1]), set(written)):
-                written[(noun[0], noun[1])] = noun[2]
+        # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it (the
+        # line read again only where a count may cross one: off the hit path's usual lines)
+        if any(value == 1 or _ONE_WRITTEN.fullmatch(line[start:end]) for (start, end), value in edits.items()):
+            was = {(n.start, n.end): n.value for n in line_numbers(line)}
+            both_asked = f"{new.prompt}\n{old.prompt}"
+            for (start, end), value in edits.items():
+                noun = inflected(line, start, end, was[(start, end)], value, both_asked) if (start, end) in was else None
+                if noun is not None and not overlaps(Num(value, noun[0], noun[1]), set(written)):
+                    written[(noun[0], noun[1])] = noun[2]
         text = line
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]
@@ -533,6 +535,7 @@ _AGREES_BEFORE = re.compile(
 # "there remain ... 2 days")
 _VERB_BEFORE = re.compile(r"\b(?:there|here|is|are|was|were|remains?|exists?)\b|['’](?:s|re)\b", re.I)
 _LOWER_NOUN = re.compile(r"[ \t\u00a0]+([a-z]{3,})\b")
+_ONE_WRITTEN = re.compile(r"\D*1(?:[.,]0*)?\D*")
 # the noun ends its sentence: nothing after it can agree with the count ("2 boxes of apples are filled")
 _SENTENCE_ENDS = re.compile(r"[ \t]*(?:[.!?;)]|$)", re.M)
 # words of English that no other language the task reads writes as its own (see ``gender``)
