@@ -29,7 +29,9 @@ _GRADED = (
 
 
 def _graded_forms() -> str:
-    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest"}
+    """Every form of the graded adjectives, the plain one too: "the long red slide" says which is longer as
+    "the longer" does (the question's "a red slide 41 meters long" measures; see :func:`_claims`)."""
+    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest", *_GRADED}
     for adj in _GRADED:
         stem = adj
         if adj.endswith("y"):
@@ -524,6 +526,36 @@ def _counted(steps: tuple[Step, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+# a clause that sets out what its step computes, in the imperative ("First find the ride length of the biggest
+# slide", "- Then multiply the number of batches by the time per batch to find the total cook time"), as GSM8K's
+# worked solutions head their steps; English only. Not "we find" (a finding: "we find Ann stays solvent"), nor "add
+# to this" (what follows is a statement of its own)
+_HEADING = re.compile(
+    r"[\s*#>\-]*(?:(?:first(?:ly)?|then|next|now|finally|lastly|also)\s*,?\s+)*(?:let's\s+|let\s+us\s+)?"
+    r"(?:find|calculate|compute|determine|work\s+out|figure\s+out|add(?!\s+to\b)|subtract|multiply|divide|"
+    r"convert)\b",
+    re.IGNORECASE,
+)
+# the quantities a heading may name in words of its own: a measure, never what it is of ("the big slide", "the
+# loser's points", "the pay after the cut", "the partly filled box" and "to see why" say what the numbers may
+# make false: only these nouns, the question's words and narration are read as naming)
+_MEASURES = frozenset(
+    """distance distances length lengths width height depth area perimeter volume capacity weight weights mass speed
+    speeds rate rates time times duration age ages cost costs price prices revenue revenues income incomes pay wage
+    wages salary salaries earnings expense expenses bill bills sum sums total totals amount amounts number numbers
+    count counts quantity quantities value values share shares ratio percentage fraction balance points score
+    scores""".split()
+)
+# a clause of its own inside a heading ("find the cost, since she has time", "find her balance and Ann stays..."):
+# the heading's own words end there
+_SUBORDINATE = re.compile(
+    r"\b(?:since|because|as|so|hence|thus|therefore|while|when|whenever|whereas|which|that|who|whom|whose|why|"
+    r"until|although|though|once|given|considering|meaning|means|where|and|but|or|if|unless|after|before|with|"
+    r"without|to\s+(?:see|show|confirm|check|prove|verify|make\s+sure))\b",
+    re.IGNORECASE,
+)
+
+
 def _unread_clause(
     line: str, allowed: frozenset[str], *, tails: bool = False, also: Callable[[], frozenset[str]] | None = None
 ) -> str | None:
@@ -550,6 +582,9 @@ def _unread_clause(
         tail = clause[max(ends, default=0) :]
         if tails and not _CONCLUDES.search(tail) and not _CONCLUDES.match(clause.lstrip()):
             continue  # what the numbers' nouns are ("wards are unoccupied", "cards of different colors")
+        heading = -1  # where a heading's own words end (a clause of its own after it is read as any other)
+        if not tails and _HEADING.match(clause) is not None:
+            heading = next((m.start() for m in _SUBORDINATE.finditer(clause)), len(clause))
         for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", tail):
             word = m.group().casefold().replace("\u2019", "'")
             stems = _forms(word) - {word} - _NARRATION_ABROAD
@@ -557,6 +592,8 @@ def _unread_clause(
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
             if also is not None and _forms(word) & also():
                 continue
+            if m.start() < heading and word in _MEASURES:
+                continue  # what a step sets out to find ("First find the total lost revenue")
             return m.group()
     return None
 
@@ -669,6 +706,12 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordP
         return False
     if _COMPARATIVE.fullmatch(word):
         return not _amount(text, text[: m.start()], asked, new)
+    if word in _GRADED and word != "short":  # ("$5 short" says a sign, measured or not)
+        # a measure ("41 meters long", "8 years old") or a question ("how long it takes") says no grade, nor does
+        # the question's own label ("the water is cold": "cold water"); "the long slide" of "a slide 41 meters
+        # long", "the big box" of boxes the question never calls big, grade one thing against another
+        labels = any(not _ungraded(new.prompt, w.start()) for w in _word_in(word, new.prompt))
+        return not (_ungraded(text, m.start()) or labels)
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
         compared = _COMPARED.search(text[: m.start()])
         return compared is None or not _amount(text, text[: m.start() - len(compared.group())], asked, new)
@@ -701,6 +744,18 @@ _REACHED = re.compile(
 _CAPACITY = re.compile(r"(?:\s+[^\W\d_]+){0,2}\s+for\s+[$£€]?", re.IGNORECASE)
 
 
+def _ungraded(text: str, at: int) -> bool:
+    """Whether the graded adjective at ``at`` of ``text`` measures ("41 meters long") or asks ("how long")."""
+    return bool(_MEASURED.search(text[:at]) or re.search(r"\bhow\s+$", text[:at], re.IGNORECASE))
+
+
+def _word_in(word: str, text: str) -> list[re.Match[str]]:
+    return list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
+
+
+# a number and at most one word after it, right before a graded adjective: a measure ("41 meters long", "8 years
+# old", "5 ft tall", "37-meter-long")
+_MEASURED = re.compile(r"\d(?:[\d,.]*\d)?\s*[-\s]?(?:[^\W\d_]+[-\s])?$")
 _COMPARATIVE = re.compile(
     r"more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|dearer|faster|"
     r"slower|heavier|lighter",
