@@ -14,34 +14,32 @@ from .gate import foreign_numbers
 from .gender import given_name, unlicensed
 from .numbers import CALENDAR, ORDINAL_VALUES, ORDINAL_WORD, quantities, to_fraction
 from .parse import WordProblem, names_in
-from .read import comparisons, computations, final_answer
+from .read import GRADED, comparisons, computations, final_answer, graded_forms
 from .verify import line_numbers
 
 __all__ = ["WordCarryover"]
 
 
-# adjectives that grade: their comparatives and superlatives ("richer", "the busiest", "better") compare values
-_GRADED = (
-    "rich poor big small large high low long short old young cheap dear fast slow heavy light tall wide narrow deep "
-    "shallow close near strong weak hot cold warm cool full empty busy easy hard great tiny huge thick thin "
-    "quick brief wealthy healthy happy lucky pricey costly fat lean steep loud quiet safe"
-).split()
-
-
-def _graded_forms() -> str:
-    """Every form of the graded adjectives, the plain one too: "the long red slide" says which is longer as
-    "the longer" does (the question's "a red slide 41 meters long" measures; see :func:`_claims`)."""
-    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest", *_GRADED}
-    for adj in _GRADED:
-        stem = adj
-        if adj.endswith("y"):
-            stem = adj[:-1] + "i"
-        elif adj.endswith("e"):
-            stem = adj[:-1]
-        elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwy]", adj):
-            stem = adj + adj[-1]  # big, bigger; hot, hottest
-        out |= {stem + "er", stem + "est"}
-    return "|".join(sorted(out, key=len, reverse=True))
+# a grade in the gate's other languages, as the graded adjectives above are in English: a superlative or a
+# comparative with its article ("la más llena", "la plus pleine", "die größte", "la più piena", "a mais cheia", "de
+# grootste"), and the plain forms of the common graded adjectives ("la caja grande", "die volle Kiste"); not the
+# forms English writes too ("grand total", "a tennis court", "lent", the name "Cara")
+_GRADED_ABROAD = (
+    r"(?:el|la|los|las|lo|le|les|il|i|gli|o|a|os|as|de|het)\s+(?:más|menos|plus|moins|più|meno|mais|meest|minst)|"
+    r"(?:el|la|los|las|lo)\s+(?:mayor|menor|mejor|peor)(?:es)?|"
+    r"(?:größt|kleinst|höchst|niedrigst|längst|kürzest|ältest|jüngst|billigst|teuerst|schnellst|langsamst|"
+    r"schwerst|leichtest|meist|wenigst|best|schlechtest|vollst|leerst)e[nrms]?|"
+    r"(?:größer|kleiner|höher|länger|kürzer|älter|jünger|billiger|teurer|schneller|langsamer|schwerer|leichter|"
+    r"besser|schlechter|voller|leerer)(?:e[nrms]?)?|"
+    r"(?:groß|klein|lang|kurz|billig|schnell|langsam|schwer|leicht|voll|leer)(?:e[nrms]?)?|teure[nrms]?|"
+    r"grandes?|pequeñ[oa]s?|larg[oa]s?|cort[oa]s?|alt[oa]s?|baj[oa]s?|viej[oa]s?|jóvenes|joven|barat[oa]s?|caros?|"
+    r"rápid[oa]s?|lent[oa]s?|pesad[oa]s?|liger[oa]s?|llen[oa]s?|vací[oa]s?|menor(?:es)?|mejor(?:es)?|peor(?:es)?|"
+    r"grands|petite?s?|longues?|courtes?|hautes?|basses?|vieux|vieilles?|jeunes?|chères?|cher|rapides?|lourde?s?|"
+    r"légère?s?|pleine?s?|vides?|meilleure?s?|pires?|"
+    r"piccol[oaie]|lunghi|lunghe|pien[oaie]|vuot[oaie]|maggiori?|minori?|migliori?|peggiori?|"
+    r"pequen[oa]s?|curt[oa]s?|velh[oa]s?|chei[oa]s?|vazi[oa]s?|maior(?:es)?|melhor(?:es)?|pior(?:es)?|"
+    r"grootste|kleinste|groot|grote|kort|korte|goedkope?|volle|lege"
+)
 
 
 # a rank said as what someone is, with no noun after it ("Hugo is second.", "Gwen first, Hugo second", "Ana es
@@ -63,9 +61,10 @@ _RANK_SAID = rf"(?<=[^\W\d_]\s)(?:{_ORDINALS})(?=[ \t]*(?:[.,;:!?)\n]|$))"
 # against ("over an hour", "well over a dozen", "just under $100"), a property (even, prime), a branch (within the
 # limit, waived), and a comparison in the languages the gate reads ("gana más que", "verdient mehr als")
 _CLAIM = re.compile(
-    r"\b(?:more|less|fewer|" + _graded_forms() + r"|than|exceeds?|exceeded|exceeding|most|least|fewest|enough|"
+    r"\b(?:more|less|fewer|" + graded_forms() + r"|than|exceeds?|exceeded|exceeding|most|least|fewest|enough|"
     r"afford|affordable|even|odd|positive|negative|prime|round|rounded|rounds|nearest|integer|divisible|short|surplus|"
     r"deficit|limit|limits|limited|within|reach|reaches|reached|waived|free|minimum|maximum|winner|wins|won|loses|"
+    r"winning|losing|leading|trailing|"
     r"lost|instead|otherwise|above|below|beyond|capped|exactly|"
     r"ahead|behind|in\s+the\s+lead|takes?\s+the\s+lead|(?:is|are|was|were)\s+leading|trail(?:s|ing|ed)?\s+(?:by|behind)|"
     # who leads, in the languages the task reads ("Bob leads with 9", "the max is Bob's", "va en cabeza", "liegt
@@ -101,7 +100,7 @@ _CLAIM = re.compile(
     r"(?:más|menos)\s+(?:[^\W\d_]+\s+)?que|(?:mehr|weniger)\s+(?:[^\W\d_]+\s+)?als|(?:plus|moins)\s+"
     r"(?:[^\W\d_]+\s+)?que|(?:più|meno)\s+(?:[^\W\d_]+\s+)?(?:di|che)|(?:mais|menos)\s+(?:[^\W\d_]+\s+)?"
     r"(?:que|do\s+que)|(?:meer|minder)\s+(?:[^\W\d_]+\s+)?dan|am\s+meisten|le\s+plus|il\s+più|o\s+mais|"
-    r"het\s+meest)\b",
+    r"het\s+meest|" + _GRADED_ABROAD + r")\b",
     re.IGNORECASE,
 )
 
@@ -526,36 +525,6 @@ def _counted(steps: tuple[Step, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-# a clause that sets out what its step computes, in the imperative ("First find the ride length of the biggest
-# slide", "- Then multiply the number of batches by the time per batch to find the total cook time"), as GSM8K's
-# worked solutions head their steps; English only. Not "we find" (a finding: "we find Ann stays solvent"), nor "add
-# to this" (what follows is a statement of its own)
-_HEADING = re.compile(
-    r"[\s*#>\-]*(?:(?:first(?:ly)?|then|next|now|finally|lastly|also)\s*,?\s+)*(?:let's\s+|let\s+us\s+)?"
-    r"(?:find|calculate|compute|determine|work\s+out|figure\s+out|add(?!\s+to\b)|subtract|multiply|divide|"
-    r"convert)\b",
-    re.IGNORECASE,
-)
-# the quantities a heading may name in words of its own: a measure, never what it is of ("the big slide", "the
-# loser's points", "the pay after the cut", "the partly filled box" and "to see why" say what the numbers may
-# make false: only these nouns, the question's words and narration are read as naming)
-_MEASURES = frozenset(
-    """distance distances length lengths width height depth area perimeter volume capacity weight weights mass speed
-    speeds rate rates time times duration age ages cost costs price prices revenue revenues income incomes pay wage
-    wages salary salaries earnings expense expenses bill bills sum sums total totals amount amounts number numbers
-    count counts quantity quantities value values share shares ratio percentage fraction balance points score
-    scores""".split()
-)
-# a clause of its own inside a heading ("find the cost, since she has time", "find her balance and Ann stays..."):
-# the heading's own words end there
-_SUBORDINATE = re.compile(
-    r"\b(?:since|because|as|so|hence|thus|therefore|while|when|whenever|whereas|which|that|who|whom|whose|why|"
-    r"until|although|though|once|given|considering|meaning|means|where|and|but|or|if|unless|after|before|with|"
-    r"without|to\s+(?:see|show|confirm|check|prove|verify|make\s+sure))\b",
-    re.IGNORECASE,
-)
-
-
 def _unread_clause(
     line: str, allowed: frozenset[str], *, tails: bool = False, also: Callable[[], frozenset[str]] | None = None
 ) -> str | None:
@@ -582,9 +551,6 @@ def _unread_clause(
         tail = clause[max(ends, default=0) :]
         if tails and not _CONCLUDES.search(tail) and not _CONCLUDES.match(clause.lstrip()):
             continue  # what the numbers' nouns are ("wards are unoccupied", "cards of different colors")
-        heading = -1  # where a heading's own words end (a clause of its own after it is read as any other)
-        if not tails and _HEADING.match(clause) is not None:
-            heading = next((m.start() for m in _SUBORDINATE.finditer(clause)), len(clause))
         for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", tail):
             word = m.group().casefold().replace("\u2019", "'")
             stems = _forms(word) - {word} - _NARRATION_ABROAD
@@ -592,8 +558,6 @@ def _unread_clause(
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
             if also is not None and _forms(word) & also():
                 continue
-            if m.start() < heading and word in _MEASURES:
-                continue  # what a step sets out to find ("First find the total lost revenue")
             return m.group()
     return None
 
@@ -706,12 +670,11 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordP
         return False
     if _COMPARATIVE.fullmatch(word):
         return not _amount(text, text[: m.start()], asked, new)
-    if word in _GRADED and word != "short":  # ("$5 short" says a sign, measured or not)
+    if word in GRADED and word != "short":  # ("$5 short" says a sign, measured or not)
         # a measure ("41 meters long", "8 years old") or a question ("how long it takes") says no grade, nor does
-        # the question's own label ("the water is cold": "cold water"); "the long slide" of "a slide 41 meters
-        # long", "the big box" of boxes the question never calls big, grade one thing against another
-        labels = any(not _ungraded(new.prompt, w.start()) for w in _word_in(word, new.prompt))
-        return not (_ungraded(text, m.start()) or labels)
+        # the question's own label of the same thing ("the water is cold": "Cold water mile"); "the long slide" of
+        # "a slide 41 meters long", "the big eater" of "a big dog", "30 long minutes" grade one thing against another
+        return not (_measures(text, m.start(), asked) or _labels(word, after[:1], new.prompt))
     if word == "than":  # "£9 more than the biscuits", "28 more blue cards than red ones": an amount's comparative
         compared = _COMPARED.search(text[: m.start()])
         return compared is None or not _amount(text, text[: m.start() - len(compared.group())], asked, new)
@@ -744,18 +707,29 @@ _REACHED = re.compile(
 _CAPACITY = re.compile(r"(?:\s+[^\W\d_]+){0,2}\s+for\s+[$£€]?", re.IGNORECASE)
 
 
-def _ungraded(text: str, at: int) -> bool:
-    """Whether the graded adjective at ``at`` of ``text`` measures ("41 meters long") or asks ("how long")."""
-    return bool(_MEASURED.search(text[:at]) or re.search(r"\bhow\s+$", text[:at], re.IGNORECASE))
+def _measures(text: str, at: int, asked: set[tuple[str, str]]) -> bool:
+    """Whether the graded adjective at ``at`` of ``text`` measures ("41 meters long", "8 years old": a number and
+    its unit right before it) or asks ("how long")."""
+    before = text[:at]
+    if re.search(r"\bhow\s+$", before, re.IGNORECASE):
+        return True
+    measured = re.search(r"\d(?:[\d,.]*\d)?\s*-?\s*([^\W\d_]+)[\s-]+$", before)
+    if measured is None:
+        return False
+    unit = measured.group(1).casefold()
+    return bool(_UNIT.fullmatch(unit)) or any(a.isdigit() and b == unit for a, b in asked)
 
 
-def _word_in(word: str, text: str) -> list[re.Match[str]]:
-    return list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
+def _labels(word: str, after: list[str], prompt: str) -> bool:
+    """Whether the question says ``word`` of the very noun it stands before here (``after``): "the water is cold"
+    for "Cold water mile"."""
+    if not after:
+        return False
+    noun = re.escape(after[0])
+    said = rf"\b{noun}\s+(?:is|are|was|were|gets|got|turns|turned|becomes|became)\s+{re.escape(word)}\b"
+    return re.search(said, prompt, re.IGNORECASE) is not None
 
 
-# a number and at most one word after it, right before a graded adjective: a measure ("41 meters long", "8 years
-# old", "5 ft tall", "37-meter-long")
-_MEASURED = re.compile(r"\d(?:[\d,.]*\d)?\s*[-\s]?(?:[^\W\d_]+[-\s])?$")
 _COMPARATIVE = re.compile(
     r"more|less|fewer|greater|smaller|larger|bigger|higher|lower|longer|shorter|older|younger|cheaper|dearer|faster|"
     r"slower|heavier|lighter",

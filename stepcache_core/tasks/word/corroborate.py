@@ -58,7 +58,7 @@ from .numbers import (
     write_words,
 )
 from .parse import WordProblem, names_in
-from .read import computations, evaluate, final_answer
+from .read import compares, computations, evaluate, final_answer
 from .verify import named_constants, people_counted
 
 __all__ = ["WordCorroboration", "reads_a_unit"]
@@ -84,7 +84,10 @@ class WordCorroboration:
             # templates differ: the gate refuses; nothing is vouched for
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
-        groups = [g for g in _groups(old) if cached is None or not _alike(old, g, _text(cached))]
+        # (an answer that compares in words may say which one is larger where it computes with all alike: "The
+        # heavier box is the red one", then their sum)
+        alike = cached is not None and not compares(_text(cached))
+        groups = [g for g in _groups(old) if not alike or not _alike(old, g, _text(cached or ()))]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
         # a value finer than the one it replaces (2.5 hours where there were 3): a rule on whole units ("any part of
         # an hour is charged as a full hour") bites only there, and a probe keeps each value's grain
@@ -201,7 +204,11 @@ class WordCorroboration:
             # no list of words tells what a rename across genders leaves true; the model's own words for these
             # names do
             slots.add(pattern(problem))
-        # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``)
+        # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``),
+        # where the answer says it in the very words the stored one says there ("the heavier box is the blue one"
+        # agrees on the sum with "... the red one", and says the other box)
+        if _words(ours) != _words(theirs):
+            return frozenset(slots)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
     def inherits(self, adapted: Sequence[Step], answered: Sequence[Step], slots: frozenset[str]) -> frozenset[str]:

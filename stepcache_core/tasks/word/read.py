@@ -17,7 +17,54 @@ from functools import lru_cache
 
 from .numbers import to_fraction
 
-__all__ = ["Comparison", "Computation", "Num", "comparisons", "computations", "final_answer", "evaluate", "unmarked"]
+__all__ = [
+    "GRADED",
+    "Comparison",
+    "Computation",
+    "Num",
+    "comparisons",
+    "compares",
+    "computations",
+    "final_answer",
+    "evaluate",
+    "graded_forms",
+    "unmarked",
+]
+
+
+# adjectives that grade: their comparatives and superlatives ("richer", "the busiest", "better") compare values
+GRADED = (
+    "rich poor big small large high low long short old young cheap dear fast slow heavy light tall wide narrow deep "
+    "shallow close near strong weak hot cold warm cool full empty busy easy hard great tiny huge thick thin "
+    "quick brief wealthy healthy happy lucky pricey costly fat lean steep loud quiet safe"
+).split()
+
+
+def graded_forms() -> str:
+    """Every form of the graded adjectives, the plain one too: "the long red slide" says which is longer as
+    "the longer" does (the question's "a red slide 41 meters long" measures; see :func:`~.carry.WordCarryover`)."""
+    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest", *GRADED}
+    for adj in GRADED:
+        stem = adj
+        if adj.endswith("y"):
+            stem = adj[:-1] + "i"
+        elif adj.endswith("e"):
+            stem = adj[:-1]
+        elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwy]", adj):
+            stem = adj + adj[-1]  # big, bigger; hot, hottest
+        out |= {stem + "er", stem + "est"}
+    return "|".join(sorted(out, key=len, reverse=True))
+
+
+# a comparison or a grade in words: "the heavier box", "more than", "the biggest", "the long slide"
+_GRADES = re.compile(r"\b(?:more|less|fewer|most|least|fewest|" + graded_forms() + r")\b", re.IGNORECASE)
+
+
+def compares(text: str) -> bool:
+    """Whether ``text`` compares or grades values in words ("The heavier box is the red one"): which of them is
+    larger may be what it says."""
+    return _GRADES.search(text) is not None
+
 
 _MAX_OPERANDS = 24
 _MAX_DIGITS = 40
