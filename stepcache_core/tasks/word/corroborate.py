@@ -37,6 +37,7 @@ from .adapt import WordAdapter, chain_of, written_as
 from .gender import (
     gender_in,
     gender_of,
+    gendered,
     given_name,
     one_person,
     pattern,
@@ -84,10 +85,13 @@ class WordCorroboration:
             # templates differ: the gate refuses; nothing is vouched for
             return frozenset(f"q{i}" for i in range(max(len(old.quantities), len(new.quantities))))
         moved = {f"q{i}" for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b}
-        # (an answer that compares in words may say which one is larger where it computes with all alike: "The
-        # heavier box is the red one", then their sum)
-        alike = cached is not None and not compares(_text(cached))
-        groups = [g for g in _groups(old) if not alike or not _alike(old, g, _text(cached or ()))]
+        # (only where neither the question nor the answer compares in words, and the answer tells them apart only
+        # where it states one of them: "Ann takes the heavier box", "The red box has the extra apples", "She has
+        # extra money and together they have 41 + 23 = 64 dollars" say which one is larger whatever the sums do)
+        text = _text(cached) if cached is not None else None
+        asked = re.sub(r"\bhow\s+(?:much|many)\s+[^\W\d_]+", " ", old.prompt, flags=re.IGNORECASE)  # "how much longer"
+        plain = text is not None and not compares(text) and not compares(asked)
+        groups = [g for g in _groups(old) if not plain or not _alike(old, g, text or "") or _told_apart(old, g, text or "")]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
         # a value finer than the one it replaces (2.5 hours where there were 3): a rule on whole units ("any part of
         # an hour is charged as a full hour") bites only there, and a probe keeps each value's grain
@@ -570,6 +574,45 @@ def _alike(problem: WordProblem, group: list[int], text: str) -> bool:
 
     signatures = {tuple(uses(problem.values[i])) for i in group}
     return len(signatures) == 1
+
+
+# (a point or a comma between two digits is a number's: "2.5", "1,200")
+_SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[;!?\n]")
+_CLAUSE_END = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;!?\n]|\band\b")
+# small words a step may say beside the question's own ("For the blue balls, 9 balls x $5 = $45")
+_SMALL_WORDS = frozenset("a an the and or of to in on at for from by with each per is are was were it its so".split())
+
+
+def _told_apart(problem: WordProblem, group: list[int], text: str) -> bool:
+    """Whether the answer ``text`` tells the quantities of ``group`` apart anywhere but where it states them in the
+    question's words: a sentence that holds a word telling one from another (a pronoun or a word of one gender,
+    or a word the question says of one of them only: "red" of "a red box holds 41 apples" beside "a
+    blue box holds 23", "Ann" of "Ann has 41") and that states none of their values, or that says a word the
+    question does not write. "For the blue balls, 9 balls x $5/ball = $45" states an amount in the question's
+    words; "Ann has extra money", "The red box has the extra apples: 41", "Extra apples: red box" and "She has
+    the extra" say which one is larger."""
+    # what the question says of each, from the one before it (or its sentence's start) to the end of its own clause
+    # ("A red and white striped box holds 41 apples", "apples and a plain blue box holds 23 apples")
+    members = sorted((problem.quantities[i] for i in group), key=lambda q: q.start)
+    near: list[set[str]] = []
+    for k, q in enumerate(members):
+        starts = [m.end() for m in _SENTENCE_END.finditer(problem.prompt, 0, q.start)]
+        start = max([members[k - 1].end if k else 0, *starts])
+        ends = [m.start() for m in _CLAUSE_END.finditer(problem.prompt, q.end)][:1]
+        end = min([*ends, members[k + 1].start if k + 1 < len(members) else len(problem.prompt)])
+        near.append({w.casefold() for w in re.findall(r"[^\W\d_]+", problem.prompt[start:end])})
+    said = Counter(w for words in near for w in words)
+    telling = {w for w, n in said.items() if n == 1} - _SMALL_WORDS  # (said of one only: "red", not "minutes")
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", problem.prompt)} | _SMALL_WORDS
+    values = {problem.values[i] for i in group}  # (two alike are told apart by a precedent: see :mod:`~stepcache_core.probe`)
+    for sentence in _SENTENCE_END.split(re.sub(r"<<[^<>]*>>", " ", text)):
+        words = {w.casefold() for w in re.findall(r"[^\W\d_]+", sentence)}
+        if not words & telling and not gendered(sentence):
+            continue
+        stated = [v for v in values if any(q.value == v for q in quantities(sentence))]
+        if not stated or any(w not in asked and f"{w}s" not in asked and f"{w}es" not in asked for w in words):
+            return True  # ("$5/ball" of the question's "balls" is its word)
+    return False
 
 
 def _ranking(problem: WordProblem, group: list[int]) -> str:

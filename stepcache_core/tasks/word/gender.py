@@ -33,6 +33,7 @@ from .parse import WordProblem
 __all__ = [
     "gender_in",
     "gender_of",
+    "gendered",
     "given_name",
     "one_person",
     "pattern",
@@ -75,6 +76,13 @@ def given_name(name: str) -> bool:
 # reads Evelyn and Grace as women: the name data may be wrong about this question)
 _HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
+
+
+def gendered(text: str) -> bool:
+    """Whether ``text`` says a pronoun or a word of one gender ("she", "his", "the boy", "ella")."""
+    return bool(_HE.search(text) or _SHE.search(text))
+
+
 # a word before a name that says its gender: a title ("Prince Chris", "Mrs. Lee") or what the person is to another
 # in the same sentence ("his sister Alex", "her husband Sam", "Ann's sister Sue"), with no comma between ("her
 # aunt, Sue and the cook" lists three people)

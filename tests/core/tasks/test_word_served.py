@@ -4645,6 +4645,34 @@ WHICH_IS_LARGER = {
 }
 
 
+BOXES = "A red box holds {a} apples and a blue box holds {b} apples. How many apples are in both boxes?"
+MONEY = "Ann has {a} dollars and Tom has {b} dollars. How many dollars do they have together?"
+# (helper-73: 3 or 4 false of 7 in each grid on 8c9ae45, beside its two classes above)
+WHICH_IS_LARGER.update(
+    {
+        "a word of its own beside a label": lambda a, b: [
+            f"The {_grade(a, b, 'red', 'blue')} box has the extra apples.",
+            f"Both boxes: {a} + {b} = {a + b} apples",
+        ],
+        "the question's words only": lambda a, b: [
+            f"Ann takes the {_grade(a, b, 'red', 'blue')} box.",
+            f"Both boxes: {a} + {b} = {a + b} apples",
+        ],
+        "split at a colon": lambda a, b: [
+            f"Extra apples: {_grade(a, b, 'red', 'blue')} box",
+            f"Both boxes: {a} + {b} = {a + b} apples",
+        ],
+    }
+)
+WHICH_HAS_MORE = {
+    "a name": lambda a, b: [f"{_grade(a, b, 'Ann', 'Tom')} has extra money.", f"Together: {a} + {b} = {a + b} dollars"],
+    "a name beside the sum": lambda a, b: [
+        f"{_grade(a, b, 'Ann', 'Tom')} has extra money and together they have {a} + {b} = {a + b} dollars"
+    ],
+    "a pronoun": lambda a, b: [f"{_grade(a, b, 'She', 'He')} has extra money.", f"Together: {a} + {b} = {a + b} dollars"],
+}
+
+
 @pytest.mark.parametrize("case", sorted(WHICH_IS_LARGER))
 def test_which_quantity_is_larger_said_in_words_is_vouched_only_in_the_same_words(case):
     """Class: an answer that computes with two quantities alike (their sum) and says in the question's own words
@@ -4652,7 +4680,37 @@ def test_which_quantity_is_larger_said_in_words_is_vouched_only_in_the_same_word
     where they trade places agreed on the sum in other words ("... the blue one"): 4 false of 7 before. An answer
     that compares in words keeps the order a slot, and an agreement vouches for an order only in the very words
     the stored answer says there."""
-    model, questions = _two(HEAVIER, WHICH_IS_LARGER[case])
+    question = BOXES if case in ("a word of its own beside a label", "split at a colon") else HEAVIER
+    model, questions = _two(question, WHICH_IS_LARGER[case])
     served, false = false_served(model, questions)
     assert false == 0
     assert served >= 3  # the callers whose boxes rank as the first's
+
+
+@pytest.mark.parametrize("case", sorted(WHICH_HAS_MORE))
+def test_an_answer_that_tells_two_people_apart_is_vouched_only_in_the_same_words(case):
+    """Class: an answer that sums two people's amounts alike and says, by a name or a pronoun, who has more ("Tom
+    has extra money", "She has extra money"), in a sentence of its own or beside the sum. The order of the amounts
+    is a slot wherever the answer tells them apart outside a sentence that states one of them in the question's
+    words (helper-73: 4 false of 7 in each grid on 8c9ae45)."""
+    model, questions = _two(MONEY, WHICH_HAS_MORE[case])
+    served, false = false_served(model, questions)
+    assert false == 0
+
+
+def test_a_label_in_the_questions_words_beside_its_own_amount_keeps_the_order_free():
+    """Class: an answer whose steps label each amount in the question's words ("For the blue balls, 9 balls x
+    $5/ball = $45") and then sum them alike: the labels state each one's own amount and say nothing of which is
+    larger, so callers with other numbers are served whatever their order (a probe need not meet each order)."""
+    balls = "There are {a} blue balls and {b} yellow balls in the warehouse. How many balls are in the warehouse?"
+    model, questions = _two(
+        balls,
+        lambda a, b: [
+            f"For the blue balls: {a} balls.",
+            f"For the yellow balls: {b} balls.",
+            f"In all: {a} + {b} = {a + b} balls.",
+        ],
+    )
+    served, false = false_served(model, questions)
+    assert false == 0
+    assert served >= len(questions) - 2
