@@ -20,7 +20,7 @@ from .verify import line_numbers
 __all__ = ["WordCarryover"]
 
 
-# a grade in the gate's other languages, as the graded adjectives above are in English: a superlative or a
+# a grade in the gate's other languages, as the graded adjectives (:data:`~.read.GRADED`) are in English: a superlative or a
 # comparative with its article ("la más llena", "la plus pleine", "die größte", "la più piena", "a mais cheia", "de
 # grootste"), and the plain forms of the common graded adjectives ("la caja grande", "die volle Kiste"); not the
 # forms English writes too ("grand total", "a tennis court", "lent", the name "Cara")

@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 
-# adjectives that grade: their comparatives and superlatives ("richer", "the busiest", "better") compare values
+# adjectives that grade: their comparatives and superlatives ("richer", "the busiest", "better") compare values, and
+# so may their plain forms ("the long slide", "the big eater")
 GRADED = (
     "rich poor big small large high low long short old young cheap dear fast slow heavy light tall wide narrow deep "
     "shallow close near strong weak hot cold warm cool full empty busy easy hard great tiny huge thick thin "

@@ -4642,28 +4642,22 @@ WHICH_IS_LARGER = {
         f"The heavier box: the {_grade(a, b, 'red', 'blue')} one.",
         f"Both boxes: {a} + {b} = {a + b} apples",
     ],
+    # (the next three are helper-73's: 3 or 4 false of 7 in each grid on 8c9ae45)
+    "the question's words only": lambda a, b: [
+        f"Ann takes the {_grade(a, b, 'red', 'blue')} box.",
+        f"Both boxes: {a} + {b} = {a + b} apples",
+    ],
+    "a word of its own beside a label": lambda a, b: [
+        f"The {_grade(a, b, 'red', 'blue')} box has the extra apples.",
+        f"Both boxes: {a} + {b} = {a + b} apples",
+    ],
+    "split at a colon": lambda a, b: [
+        f"Extra apples: {_grade(a, b, 'red', 'blue')} box",
+        f"Both boxes: {a} + {b} = {a + b} apples",
+    ],
 }
-
-
 BOXES = "A red box holds {a} apples and a blue box holds {b} apples. How many apples are in both boxes?"
 MONEY = "Ann has {a} dollars and Tom has {b} dollars. How many dollars do they have together?"
-# (helper-73: 3 or 4 false of 7 in each grid on 8c9ae45, beside its two classes above)
-WHICH_IS_LARGER.update(
-    {
-        "a word of its own beside a label": lambda a, b: [
-            f"The {_grade(a, b, 'red', 'blue')} box has the extra apples.",
-            f"Both boxes: {a} + {b} = {a + b} apples",
-        ],
-        "the question's words only": lambda a, b: [
-            f"Ann takes the {_grade(a, b, 'red', 'blue')} box.",
-            f"Both boxes: {a} + {b} = {a + b} apples",
-        ],
-        "split at a colon": lambda a, b: [
-            f"Extra apples: {_grade(a, b, 'red', 'blue')} box",
-            f"Both boxes: {a} + {b} = {a + b} apples",
-        ],
-    }
-)
 WHICH_HAS_MORE = {
     "a name": lambda a, b: [f"{_grade(a, b, 'Ann', 'Tom')} has extra money.", f"Together: {a} + {b} = {a + b} dollars"],
     "a name beside the sum": lambda a, b: [
