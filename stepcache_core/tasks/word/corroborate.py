@@ -89,9 +89,10 @@ class WordCorroboration:
         # where it states one of them: "Ann takes the heavier box", "The red box has the extra apples", "She has
         # extra money and together they have 41 + 23 = 64 dollars" say which one is larger whatever the sums do)
         text = _text(cached) if cached is not None else None
-        asked = re.sub(r"\bhow\s+(?:much|many)\s+[^\W\d_]+", " ", old.prompt, flags=re.IGNORECASE)  # "how much longer"
-        plain = text is not None and not compares(text) and not compares(asked)
-        groups = [g for g in _groups(old) if not plain or not _alike(old, g, text or "") or _told_apart(old, g, text or "")]
+        plain = text is not None and _plain(old.prompt, text)
+        groups = [
+            g for g in _groups(old) if not plain or not _alike(old, g, text or "") or _told_apart(old, tuple(g), text or "")
+        ]
         ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
         # a value finer than the one it replaces (2.5 hours where there were 3): a rule on whole units ("any part of
         # an hour is charged as a full hour") bites only there, and a probe keeps each value's grain
@@ -583,7 +584,15 @@ _CLAUSE_END = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;!?\n]|\band\b")
 _SMALL_WORDS = frozenset("a an the and or of to in on at for from by with each per is are was were it its so".split())
 
 
-def _told_apart(problem: WordProblem, group: list[int], text: str) -> bool:
+@lru_cache(maxsize=1024)
+def _plain(prompt: str, text: str) -> bool:
+    """Whether neither the question ``prompt`` ("how much longer" aside) nor the answer ``text`` compares in words."""
+    asked = re.sub(r"\bhow\s+(?:much|many)\s+[^\W\d_]+", " ", prompt, flags=re.IGNORECASE)
+    return not compares(text) and not compares(asked)
+
+
+@lru_cache(maxsize=1024)  # (asked of one stored answer on every reuse of it)
+def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool:
     """Whether the answer ``text`` tells the quantities of ``group`` apart anywhere but where it states them in the
     question's words: a sentence that holds a word telling one from another (a pronoun or a word of one gender,
     or a word the question says of one of them only: "red" of "a red box holds 41 apples" beside "a
