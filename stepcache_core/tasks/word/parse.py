@@ -39,6 +39,7 @@ _NOT_NAMES = frozenset(
     freitag samstag sonntag januar februar märz mai juni juli oktober dezember""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
+_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 # what follows a verb that opens an instruction ("Put your final answer...", "Write the result", "Give each step"),
 # and no one's name ("Ann buys"): its object's determiner
 _INSTRUCTION = re.compile(r"\s+(?:your|the|a|an|each|every|all|it|them|this|that|these|those|its|their|our|my)\b")
@@ -79,14 +80,23 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
     # "2 adults", "Children" beside "3 child tickets") is a thing the question counts, not someone: renamed, it
     # would take another thing's price
     common = {w for w in re.findall(r"\b[a-zà-ÿ][a-zà-ÿ]+\b", text) if len(w) >= 3}
+    things: set[str] = set()
     for m in _CAPITALISED.finditer(text):
         word = m.group(0).removesuffix("'s")
         before = text[max(0, m.start() - 12) : m.start()]
         if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common) or _ARTICLE.search(before):
             continue
+        # and one right after such a thing's word, capitalised ("Comet Halley" beside "the comet", "Lake Tahoe"
+        # beside "the lake"): the thing's own name, a word of the text wherever it stands (so is "Uncle Bob"
+        # beside "his uncle": a rename there changes the question)
+        thing = _BEFORE.search(before)
+        if thing and thing.group(1).lower() not in _NOT_NAMES and _a_form_of(thing.group(1).lower(), common):
+            things.add(word)
+            continue
         if _PLACE.search(before) and not m.group(0).endswith("'s"):
             continue
         found.append((m.start(), m.start() + len(word), word))
+    found = [(start, end, word) for start, end, word in found if word not in things]
     said = Counter(word for _, _, word in found)
     lead = {
         word

@@ -252,18 +252,28 @@ def unmarked(line: str) -> str:
     return " " * start + line[start:]
 
 
+# an unknown added to both sides of an equality ("57 + 43 + 9 + T = 109 + T = 182"): it cancels ("x" is a times)
+_CANCELLED = re.compile(r"([+-])[ \t]*([A-WYZa-wyz])(?![\w(])([ \t]*=[ \t]*\d[\d.,]*[ \t]*)\1[ \t]*\2(?![\w(])")
+
+
 @lru_cache(maxsize=4096)
 def computations(line: str) -> tuple[Computation, ...]:
     """The computations a line states, in order. GSM8K annotations are read on their own and blanked out of the
-    line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well); a list marker is no minus."""
+    line first (the visible ``48/2 = 24`` beside ``<<48/2=24>>`` is read as well); a list marker is no minus. An
+    unknown added to both sides of an equality cancels: "57 + 43 + 9 + T = 109 + T" states 57 + 43 + 9 = 109."""
     found: list[Computation] = []
-    line = unmarked(line)
+    line = _CANCELLED.sub(_cancel, unmarked(line))
     blanked = line
     for m in re.finditer(r"<<([^<>]*)>>", line):
         inner = " " * (m.start(1)) + m.group(1) + " " * (len(line) - m.end(1))
         found += _read(inner)
         blanked = blanked[: m.start()] + " " * (m.end() - m.start()) + blanked[m.end() :]
     return tuple(found + _read(blanked))
+
+
+def _cancel(m: re.Match[str]) -> str:
+    """The two sides' unknown blanked out, every span kept."""
+    return " " * (m.start(3) - m.start()) + m.group(3) + " " * (m.end() - m.end(3))
 
 
 def _read(line: str) -> list[Computation]:

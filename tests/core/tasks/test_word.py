@@ -271,6 +271,33 @@ def test_another_item_or_question_is_another_template(make_engine):
         assert out.trace.path in ("miss", "skip") and out.trace.backend_calls == 1
 
 
+COMET = (
+    "Comet {comet} orbits the sun every {n} years. {name}'s uncle saw the comet when he was {a} years old. How "
+    "old will the uncle be when he sees the comet again?"
+)
+
+
+def test_a_things_own_name_is_text_not_a_person(make_engine):
+    """Class: a capitalised word right after a word the question also writes as a common noun ("Comet Halley"
+    beside "the comet", "Lake Tahoe" beside "the lake", "Uncle Bob" beside "his uncle"): the thing's own name, text
+    of the question, not a person a rename may give another gender (GSM-Symbolic template 73 read "Halley" as a
+    person of either gender). Another such name is another question; a person's name after "Then" stays a name."""
+    q = COMET.format(comet="Halley", n=76, a=30, name="Oliver")
+    assert parse_problem(Request(q)).names == ("Oliver",)
+    assert parse_problem(Request("Lake Tahoe is 22 miles long. Ann swims 3 miles of the lake. How far is left?")).names == (
+        "Ann",
+    )
+    assert parse_problem(Request("Uncle Bob has 3 cats and his uncle Tom has 4. How many cats?")).names == ("Tom",)
+    assert parse_problem(Request("Then Ann buys 3 pens and 4 pads. How many items?")).names == ("Ann",)
+    answer = "He will be 30 + 76 = <<30+76=106>>106 years old.\n#### 106"
+    engine, backend = make_engine([answer], default="#### 0")
+    engine.run(Request(q))
+    renamed = engine.run(Request(COMET.format(comet="Halley", n=76, a=30, name="James")))
+    assert renamed.text == answer and renamed.trace.backend_calls == 0
+    other = engine.run(Request(COMET.format(comet="Encke", n=76, a=30, name="Oliver")))
+    assert other.trace.backend_calls == 1 and other.text == "#### 0"
+
+
 def test_a_wrong_model_answer_is_served_as_written_and_never_stored(make_engine):
     q1, a1 = cards(5, 3)
     slipped = a1.replace("<<5+2=7>>7", "<<5+2=8>>8").replace("#### 7", "#### 8")
@@ -569,6 +596,33 @@ def test_a_skipped_step_that_leaves_a_result_unused_is_caught():
     assert all(v.ok for v in _verdicts(q, right))
     verdicts = _verdicts(q, skipped)
     assert not all(v.ok for v in verdicts) and "never uses it" in next(v.reason for v in verdicts if not v.ok)
+
+
+TOYS = "Ann has {a} blocks, {b} dolls and {c} cars. She buys a bag of balls, which brings her toys up to {t}. How many balls are in the bag?"
+
+
+def _toys(a: int, b: int, c: int, t: int, said: int | None = None, letter: str = "T") -> str:
+    s = a + b + c
+    return (
+        f"Let {letter} be the number of balls.\nShe has {a} + {b} + {c} + {letter} = {said or s} + {letter} = {t} toys.\n"
+        f"So {letter} = {t} - {said or s} = <<{t}-{said or s}={t - (said or s)}>>{t - (said or s)} balls.\n#### {t - (said or s)}"
+    )
+
+
+def test_an_unknown_on_both_sides_of_an_equality_cancels(make_engine):
+    """Class: an answer that names the unknown with a letter and adds it to both sides ("57 + 43 + 9 + T = 109 + T =
+    182"): the sum is a computation the verifier reads (GSM-Symbolic template 9 was never stored). Added on one
+    side only, or another letter on the other, or a false sum, it is no such computation: not verified."""
+    q = TOYS.format(a=57, b=43, c=9, t=182)
+    assert all(v.ok for v in _verdicts(q, _toys(57, 43, 9, 182)))
+    assert all(v.ok for v in _verdicts(q, _toys(57, 43, 9, 182, letter="n")))
+    assert [str(c.result.value) for c in computations("5 + 4 + T = 9 + T = 12")] == ["9"]
+    for line in ("5 + 4 + T = 9 + U = 12", "5 + 4 + T = 9 = 12", "5 + 4 * T = 9 * T", "5 + 4 + x = 9 + x"):
+        assert [c.result.value for c in computations(line)] != [9], line
+    verdicts = _verdicts(q, _toys(57, 43, 9, 182, said=110))
+    assert not all(v.ok for v in verdicts) and "not 110" in next(v.reason for v in verdicts if not v.ok)
+    out = _reused(make_engine, _toys(57, 43, 9, 182), q, q.replace("Ann", "Sue"))
+    assert out.text == _toys(57, 43, 9, 182) and out.trace.backend_calls == 0
 
 
 def test_a_refused_adaptation_is_never_served_as_it_was(make_engine):
