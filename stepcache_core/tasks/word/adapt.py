@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 from ...values import Step
 from ..base import AdaptContext
@@ -561,9 +562,15 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
     if len({w.lower() for w in _ENGLISH_WORDS.findall(questions)}) < 3:
         return None
     m = _LOWER_NOUN.match(line, end)
-    if m is None or not _SENTENCE_ENDS.match(line, m.end()):
+    if m is None:
         return None
     word = m.group(1)
+    if not _SENTENCE_ENDS.match(line, m.end()):
+        # or its "of" phrase ends the sentence, one a question lists among other counts ("1 tubes of blue paint."
+        # where the question says "18 tubes of blue paint and 10 tubes of ..."): a phrase whole, no verb in it
+        tail = _OF_TAIL.match(line, m.end())
+        if tail is None or not _SENTENCE_ENDS.match(line, tail.end()) or not _whole(line[m.start(1) : tail.end()], questions):
+            return None
     if now == 1:  # "days" to "day", "canes" to "cane", "boxes" to "box", "berries" to "berry"
         forms = [word[:-3] + "y"] if word.endswith("ies") else []
         forms += [word[:-1]] if word.endswith("s") else []
@@ -572,7 +579,34 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
         forms = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
     role = _ONE if now == 1 else _MORE
     form = next((f for f in forms if f != word and re.search(rf"\b{role}\s+{re.escape(f)}\b", questions, re.IGNORECASE)), None)
+    if form is None and now == 1 and re.search(rf"\b{_MORE}\s+{re.escape(word)}\b", questions, re.IGNORECASE):
+        # a noun the questions count only in the plural ("18 tubes", never "a tube"): its singular as English
+        # forms it (``inflect``: "tubes" to "tube", "boxes" to "box", "people" to "person")
+        form = _singular(word)
     return (m.start(1), m.end(1), form) if form is not None else None
+
+
+# a noun's "of" phrase ("tubes of blue paint"), not one with a verb that agrees with the count ("of rice remain")
+_OF_TAIL = re.compile(r"[ \t]+of(?:[ \t]+(?!(?:is|are|was|were|has|have|does|do|remains?)\b)[a-z]+){1,3}")
+
+
+def _whole(phrase: str, questions: str) -> bool:
+    """Whether ``questions`` write ``phrase`` after a count and before the next count of a list ("18 tubes of blue
+    paint and 10 ...", "3 bags of rice, 2 ...")."""
+    return bool(re.search(rf"\d[ \t]+{re.escape(phrase)}(?:,[ \t]*|[ \t]+and[ \t]+)\d", questions))
+
+
+_inflector: list[Any] = []  # the one inflect engine, once imported (about 1.5 s: on first need only)
+
+
+def _singular(word: str) -> str | None:
+    """The singular of an English plural noun, or ``None`` (``inflect`` finds none: no plural)."""
+    if not _inflector:
+        import inflect
+
+        _inflector.append(inflect.engine())
+    found = _inflector[0].singular_noun(word)
+    return found if isinstance(found, str) and found and found != word else None
 
 
 def written_as(comp: Computation) -> tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]:

@@ -4415,6 +4415,51 @@ def test_a_noun_after_a_count_across_one_is_written_only_in_a_form_a_count_fixes
     assert false == 0
 
 
+OF_PHRASES = {
+    # a noun the questions count only in the plural, with the "of" phrase they list it by: "1 tube of blue paint"
+    "listed": (
+        "Ann has {a} tubes of blue paint and {b} tubes of red paint. How many tubes of blue paint does she have "
+        "for every red one?",
+        lambda a, b, q: f"For every red one she has {a} / {b} = {q} {_s(q, 'tube', 'tubes')} of blue paint.",
+    ),
+    "irregular": (
+        "A class has {a} boxes of wax crayons and {b} boxes of chalk. How many boxes of wax crayons does it have "
+        "for every chalk one?",
+        lambda a, b, q: f"For every chalk one it has {a} / {b} = {q} {_s(q, 'box', 'boxes')} of wax crayons.",
+    ),
+    # the phrase with a verb that agrees ("crates of eggs remain"), or one no list of counts in a question holds
+    "a verb in it": (
+        "A shop has {a} crates of eggs and {b} crates of milk. How many crates of eggs are there for each crate of milk?",
+        lambda a, b, q: (
+            f"For each crate of milk {a} / {b} = {q} {_s(q, 'crate', 'crates')} of eggs {_s(q, 'remains', 'remain')}."
+        ),
+    ),
+    "not listed": (
+        "Ann has {a} tubes of blue paint. She shares them equally among {b} friends. How many does each get?",
+        lambda a, b, q: f"Each friend gets {a} / {b} = {q} {_s(q, 'tube', 'tubes')} of blue paint.",
+    ),
+}
+
+
+@pytest.mark.parametrize("grid", sorted(OF_PHRASES))
+def test_a_noun_with_its_of_phrase_across_one_is_written_in_the_new_form(grid):
+    """Class: a count re-derived across one before a noun and its "of" phrase that ends the sentence ("9 tubes of
+    blue paint" as 1: GSM-Symbolic template 57 went to the model). Where a question lists the phrase among other
+    counts ("18 tubes of blue paint and 10 tubes of ...") its noun is written in the new form as English forms it
+    ("tube", "box", by ``inflect``), and such variants are served; a phrase with a verb that agrees with the count,
+    or one no question lists, is left to the model."""
+    model, questions = _per(*OF_PHRASES[grid])
+    served, false = false_served(model, questions)
+    assert false == 0
+    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
+    to_one = 0
+    for q in questions:
+        out = engine.run(Request(q))
+        background.drain(10)
+        to_one += final_answer(model(q))[0] == 1 and out.trace.backend_calls == 0  # type: ignore[index]
+    assert (to_one > 0) == (grid in ("listed", "irregular")), to_one
+
+
 # ------------------------------------------------------------------------------ a step's heading, a graded word
 FLIP = [(41, 23), (37, 52), (53, 19), (22, 31), (61, 17), (14, 47), (43, 29), (26, 38)]  # which is larger flips
 
