@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any
 
 from ...values import Step
 from ..base import AdaptContext
@@ -557,7 +556,7 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
     if (was == 1) == (now == 1):
         return None
     opens = max(line.rfind(mark, 0, start) for mark in ".!?\n") + 1
-    if _AGREES_BEFORE.search(line[:start]) or _VERB_BEFORE.search(line[opens:start]):
+    if _AGREES_BEFORE.search(line[:start]) or _VERB_BEFORE.search(line[opens:start]) or _inverted(line, opens, start):
         return None
     if len({w.lower() for w in _ENGLISH_WORDS.findall(questions)}) < 3:
         return None
@@ -565,12 +564,16 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
     if m is None:
         return None
     word = m.group(1)
+    listed = False
     if not _SENTENCE_ENDS.match(line, m.end()):
         # or its "of" phrase ends the sentence, one a question lists among other counts ("1 tubes of blue paint."
         # where the question says "18 tubes of blue paint and 10 tubes of ..."): a phrase whole, no verb in it
         tail = _OF_TAIL.match(line, m.end())
         if tail is None or not _SENTENCE_ENDS.match(line, tail.end()) or not _whole(line[m.start(1) : tail.end()], questions):
             return None
+        listed = True
+    if _AGREES_AFTER.search(line, m.end()):
+        return None  # "= 2 muffins. They are the answer": a word later in the line agrees with the count too
     if now == 1:  # "days" to "day", "canes" to "cane", "boxes" to "box", "berries" to "berry"
         forms = [word[:-3] + "y"] if word.endswith("ies") else []
         forms += [word[:-1]] if word.endswith("s") else []
@@ -579,10 +582,11 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
         forms = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
     role = _ONE if now == 1 else _MORE
     form = next((f for f in forms if f != word and re.search(rf"\b{role}\s+{re.escape(f)}\b", questions, re.IGNORECASE)), None)
-    if form is None and now == 1 and re.search(rf"\b{_MORE}\s+{re.escape(word)}\b", questions, re.IGNORECASE):
-        # a noun the questions count only in the plural ("18 tubes", never "a tube"): its singular as English
-        # forms it (``inflect``: "tubes" to "tube", "boxes" to "box", "people" to "person")
-        form = _singular(word)
+    if form is None and listed and now == 1 and re.search(rf"\b{_MORE}\s+{re.escape(word)}\b", questions, re.IGNORECASE):
+        # a noun of a listed phrase the questions count only in the plural ("18 tubes of blue paint", never "a
+        # tube"): its singular where English forms it by the plain "-s" alone ("tubes", "cakes", "pens"); not
+        # "smoothies", "vertices", "boxes", "axes", "reais", nor a noun that is only plural ("goggles", "jeans")
+        form = _plain_singular(word)
     return (m.start(1), m.end(1), form) if form is not None else None
 
 
@@ -596,17 +600,40 @@ def _whole(phrase: str, questions: str) -> bool:
     return bool(re.search(rf"\d[ \t]+{re.escape(phrase)}(?:,[ \t]*|[ \t]+and[ \t]+)\d", questions))
 
 
-_inflector: list[Any] = []  # the one inflect engine, once imported (about 1.5 s: on first need only)
+# a word after the count later in its line that agrees with it: a pronoun or a determiner ("They are", "it is")
+_AGREES_AFTER = re.compile(r"\b(?:they|them|their|these|those|it|its|this|that)\b", re.IGNORECASE)
+# a sentence that opens with a place, where the verb may come before its subject ("On the shelf stay 2 bags")
+_INVERTED = re.compile(
+    r"[\s*•-]*(?:on|in|at|under|beside|behind|inside|into|onto|near|among|above|below|beyond|within|upon|over|"
+    r"across|outside|around|here|there)\b",
+    re.IGNORECASE,
+)
 
 
-def _singular(word: str) -> str | None:
-    """The singular of an English plural noun, or ``None`` (``inflect`` finds none: no plural)."""
-    if not _inflector:
-        import inflect
+def _inverted(line: str, opens: int, start: int) -> bool:
+    """Whether the sentence from ``opens`` to the count at ``start`` opens with a place and no comma after it, as
+    a verb before its subject does ("On the shelf stay 2 bags"; "In all, she has 2 bags" keeps its order)."""
+    return bool(_INVERTED.match(line, opens)) and "," not in line[opens:start]
 
-        _inflector.append(inflect.engine())
-    found = _inflector[0].singular_noun(word)
-    return found if isinstance(found, str) and found and found != word else None
+
+# plural nouns with no singular of their own by dropping the "-s" (a pair, a set: "a pair of goggles")
+_ONLY_PLURAL = frozenset(
+    """goggles glasses sunglasses spectacles jeans pants trousers shorts tights leggings pajamas pyjamas overalls
+    scissors shears pliers tongs tweezers binoculars headphones earphones earbuds clothes thanks means news series
+    species odds goods riches savings earnings belongings surroundings outskirts premises remains headquarters
+    barracks crossroads congratulations stairs suds""".split()
+)
+
+
+def _plain_singular(word: str) -> str | None:
+    """``word`` without its plural "-s", where that alone makes its singular: not after a vowel but "e" ("reais",
+    "menus"), nor in "-ies", "-ices", "-ves", "-oes", nor after "s", "x", "z", "ch" or "sh" ("boxes": "box" or
+    "boxe"), nor for a noun only plural."""
+    if word in _ONLY_PLURAL or not word.endswith("s") or len(word) < 4:
+        return None
+    if re.search(r"(?:[aiouy]s|ies|ices|ves|oes|ss|[sxz]es|[cs]hes)$", word):
+        return None
+    return word[:-1]
 
 
 def written_as(comp: Computation) -> tuple[tuple[str, ...], tuple[Fraction, ...], Fraction]:

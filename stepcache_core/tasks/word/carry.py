@@ -177,6 +177,10 @@ class WordCarryover:
                 elif re.search(rf"(?<![^\W\d_]){re.escape(name[0])}\.", step.text) and name[0] not in new.prompt:
                     # "K. buys 15 eggs" for Katherine, renamed Elizabeth: her initial stays hers
                     found.append(Verdict(False, f"writes {name}'s initial, who is not in the new question", step=step.index))
+                elif name[0] not in {n[0] for n in new.names} and _unknown_named(step.text, name[0]):
+                    # "Let A be the number of balls Ann buys ... 109 + A = 182" renamed Sue: the model names the
+                    # unknown after the person ("S" for Sue)
+                    found.append(Verdict(False, f"writes {name}'s initial as an unknown", step=step.index))
             # a number in words the adapter wrote for the new question ("Two years from now" for "in two years",
             # where the cached line said "Five") is the new value, not a stale one
             before = Counter(_said(cached[step.index].text) if step.index < len(cached) else ())
@@ -260,6 +264,16 @@ def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
     if _ARABIC.search(text):
         form += (n == 2, 3 <= whole % 100 <= 10, 11 <= whole % 100 <= 99)
     return form
+
+
+def _unknown_named(text: str, letter: str) -> bool:
+    """Whether ``text`` writes ``letter`` (a capital) as an unknown: "Let A be", "A = 182 - 109", "109 + A"."""
+    at = re.escape(letter)
+    return bool(
+        re.search(
+            rf"\b(?:[Ll]et|[Cc]all)\s+{at}\b|(?<![^\W\d_]){at}(?![^\W\d_])\s*[=+\-*/×÷]|[=+\-*/×÷]\s*{at}(?![^\W\d_])", text
+        )
+    )
 
 
 def _agreement(was: str, text: str, questions: str) -> str | None:

@@ -4422,10 +4422,17 @@ OF_PHRASES = {
         "for every red one?",
         lambda a, b, q: f"For every red one she has {a} / {b} = {q} {_s(q, 'tube', 'tubes')} of blue paint.",
     ),
+    # and one whose singular is no plain "-s" away, where no question writes it ("boxes": "box" or "boxe";
+    # "smoothies", "vertices", "goggles"): left to the model
     "irregular": (
         "A class has {a} boxes of wax crayons and {b} boxes of chalk. How many boxes of wax crayons does it have "
         "for every chalk one?",
         lambda a, b, q: f"For every chalk one it has {a} / {b} = {q} {_s(q, 'box', 'boxes')} of wax crayons.",
+    ),
+    "only plural": (
+        "A shop has {a} pairs of goggles and {b} pairs of gloves. How many pairs of goggles does it have for every "
+        "pair of gloves?",
+        lambda a, b, q: f"For every pair of gloves it has {a} / {b} = {q} {_s(q, 'pair', 'pairs')} of goggles.",
     ),
     # the phrase with a verb that agrees ("crates of eggs remain"), or one no list of counts in a question holds
     "a verb in it": (
@@ -4446,8 +4453,10 @@ def test_a_noun_with_its_of_phrase_across_one_is_written_in_the_new_form(grid):
     """Class: a count re-derived across one before a noun and its "of" phrase that ends the sentence ("9 tubes of
     blue paint" as 1: GSM-Symbolic template 57 went to the model). Where a question lists the phrase among other
     counts ("18 tubes of blue paint and 10 tubes of ...") its noun is written in the new form as English forms it
-    ("tube", "box", by ``inflect``), and such variants are served; a phrase with a verb that agrees with the count,
-    or one no question lists, is left to the model."""
+    where a plain "-s" makes its plural ("tube"), and such variants are served; a phrase with a verb that agrees
+    with the count, one no question lists, and a noun whose singular is not the plain "-s" away ("boxes") are left
+    to the model, unless a question writes the singular after a count fixing it ("every pair of gloves"). A first
+    version took any singular the ``inflect`` library gave: helper-75 served "1 smoothy", "1 vertice", "1 goggle"."""
     model, questions = _per(*OF_PHRASES[grid])
     served, false = false_served(model, questions)
     assert false == 0
@@ -4457,7 +4466,71 @@ def test_a_noun_with_its_of_phrase_across_one_is_written_in_the_new_form(grid):
         out = engine.run(Request(q))
         background.drain(10)
         to_one += final_answer(model(q))[0] == 1 and out.trace.backend_calls == 0  # type: ignore[index]
-    assert (to_one > 0) == (grid in ("listed", "irregular")), to_one
+    assert (to_one > 0) == (grid in ("listed", "only plural")), to_one
+
+
+AGREEING_LATER = {
+    # a pronoun after the count in its line agrees with it: "= 2 muffins. Ann shares them." (4 of 8 served false on
+    # 4d026b9 where the question wrote "a muffin", helper-75)
+    "a pronoun after it": (
+        "Ann shares {a} muffins equally among {b} friends, a muffin at a time. How many muffins does each friend get?",
+        lambda a, b, q: f"Each friend gets {a} / {b} = {q} {_s(q, 'muffin', 'muffins')}. Ann shares {_s(q, 'it', 'them')}.",
+    ),
+    # a sentence that opens with a place puts the verb before its subject: "On the shelf stay 2 bags of rice" (4 of
+    # 8 served false on 2ae9962, where the larger amount stays the larger)
+    "a verb before it": (
+        "A shelf has {a} bags of brown rice and {b} bags of white rice. Ann takes as many brown ones as there are "
+        "white ones. How many bags of brown rice stay on the shelf?",
+        lambda a, b, q: f"On the shelf {_s(q, 'stays', 'stay')} {a} - {b} = {q} {_s(q, 'bag', 'bags')} of brown rice.",
+    ),
+}
+
+
+@pytest.mark.parametrize("grid", sorted(AGREEING_LATER))
+def test_a_count_across_one_is_left_to_the_model_where_another_word_agrees_with_it(grid):
+    """Class: a count re-derived across one whose noun the reuse can write in the new form, where another word of
+    its line agrees with the count too: a pronoun after it ("Ann shares them"), or a verb before its subject in a
+    sentence that opens with a place ("On the shelf stay 2 bags"). Not served across one."""
+    question, line = AGREEING_LATER[grid]
+    if grid == "a pronoun after it":
+        model, questions = _per(question, line)
+    else:  # the larger amount stays the larger: no ranking check stands in
+        pairs = [(24, 22), (13, 12), (36, 34), (30, 29), (45, 42), (40, 39), (50, 40), (51, 50)]  # 2, 1, 2, 1, 3, 1, 10, 1
+
+        def model(prompt: str) -> str:
+            a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+            return f"{line(a, b, a - b)}\n#### {a - b}"
+
+        questions = [question.format(a=a, b=b) for a, b in pairs]
+    served, false = false_served(model, questions)
+    assert false == 0
+
+
+TOYS_BY = (
+    "{n} has {a} blocks, {b} dolls and {c} cars. After buying a bag of balls, {n} has {t} toys in all. How many "
+    "balls are in the bag?"
+)
+
+
+def test_an_unknown_named_after_a_person_follows_no_rename():
+    """Class: a model that names the unknown after the person ("Let A be the number of balls Ann bought ... 109 + A
+    = 182"): renamed Sue, the reuse wrote "A" where the model writes "S" (6 of 8 served false on 4d026b9 without
+    the equality, and with it once the unknown cancelled: helper-75). A rename into another initial is refused."""
+
+    def model(prompt: str) -> str:
+        m = re.match(r"(\w+) has (\d+) blocks, (\d+) dolls and (\d+) cars\. .* has (\d+) toys", prompt)
+        assert m is not None, prompt
+        n, (a, b, c, t) = m[1], (int(x) for x in m.groups()[1:])
+        s, u = a + b + c, n[0]
+        return (
+            f"Let {u} be the number of balls {n} bought.\n{n} has {a} + {b} + {c} + {u} = {s} + {u} = {t} toys.\n"
+            f"So {u} = {t} - {s} = <<{t}-{s}={t - s}>>{t - s} balls.\n#### {t - s}"
+        )
+
+    names = ["Ann", "Tom", "Sue", "Amy", "Mary", "Andy", "Lisa", "Mark"]
+    served, false = false_served(model, [TOYS_BY.format(n=n, a=57, b=43, c=9, t=182) for n in names])
+    assert false == 0
+    assert served >= 1  # Amy and Andy keep Ann's "A"
 
 
 # ------------------------------------------------------------------------------ a step's heading, a graded word
