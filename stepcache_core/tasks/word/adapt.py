@@ -551,8 +551,10 @@ def inflected(line: str, start: int, end: int, was: Fraction, now: Fraction, que
     where that cannot be told. Told only where ``questions`` (the two questions) are English (other languages count
     otherwise: see the carryover's ``_count_form``) and write that form where a count fixes it ("pieces a day",
     "how many days": never "Ann fishes", "Tim", "a can" for "canes", where "a cane" is not written), the noun is a
-    lower-case word that ends its sentence ("for 1 day."), and no word before the count in its sentence agrees with
-    it ("there are", "these 2 days")."""
+    lower-case word that ends its sentence ("for 1 day."), or whose "of" phrase ends it as a question lists it
+    ("1 tube of blue paint." beside "18 tubes of blue paint and 10 ...": there the plain "-s" may also be dropped
+    where no question writes the singular), no word before the count in its sentence agrees with it ("there are",
+    "these 2 days", "On the shelf stay"), and none after it in its line ("... Ann shares them")."""
     if (was == 1) == (now == 1):
         return None
     opens = max(line.rfind(mark, 0, start) for mark in ".!?\n") + 1
