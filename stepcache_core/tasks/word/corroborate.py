@@ -614,11 +614,6 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
     telling = {w for w, n in said.items() if n == 1} - _SMALL_WORDS  # (said of one only: "red", not "minutes")
     asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", problem.prompt)} | _SMALL_WORDS
     values = {problem.values[i] for i in group}  # (two alike are told apart by a precedent: see :mod:`~stepcache_core.probe`)
-    # each amount's own label: the words right around its number in its clause ("a hat for $41": hat, for)
-    labels = {q.value: _label(problem.prompt, q) for q in members}
-    common = {w for w, n in said.items() if n == len(members)}
-    rest: set[frozenset[str]] = set()  # what the sentences that state amounts say besides their labels
-    labelled: set[Fraction] = set()
     for sentence in _SENTENCE_END.split(re.sub(r"<<[^<>]*>>", " ", text)):
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", sentence)}
         if not words & telling and not gendered(sentence):
@@ -626,21 +621,7 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
         stated = [v for v in values if any(q.value == v for q in quantities(sentence))]
         if not stated or any(w not in asked and f"{w}s" not in asked and f"{w}es" not in asked for w in words):
             return True  # ("$5/ball" of the question's "balls" is its word)
-        labelled.update(stated)
-        rest.add(frozenset(words - _SMALL_WORDS - common - set().union(*(labels[v] for v in stated))))
-    # and the question's words said of one amount only ("First is the hat: $41" where the question begins "First
-    # Ann buys a hat for $41, then a scarf for $23": the hat is named because it costs more), or of each in words
-    # beyond its label ("First is the hat: $41. Then is the scarf: $23."): each states its own in the same words
-    return bool(labelled) and (labelled != values or len(rest) > 1)
-
-
-def _label(prompt: str, q: Quantity) -> frozenset[str]:
-    """The words right before a quantity's number (three at most) and after it (two at most), within its clause."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(prompt, 0, q.start)]
-    before = re.findall(r"[^\W\d_]+", prompt[max([0, *starts]) : q.start])[-3:]
-    ends = [m.start() for m in _CLAUSE_END.finditer(prompt, q.end)][:1]
-    after = re.findall(r"[^\W\d_]+", prompt[q.end : min([*ends, len(prompt)])])[:2]
-    return frozenset(w.casefold() for w in before + after)
+    return False
 
 
 def _ranking(problem: WordProblem, group: list[int]) -> str:
