@@ -599,7 +599,9 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
     blue box holds 23", "Ann" of "Ann has 41") and that states none of their values, or that says a word the
     question does not write. "For the blue balls, 9 balls x $5/ball = $45" states an amount in the question's
     words; "Ann has extra money", "The red box has the extra apples: 41", "Extra apples: red box" and "She has
-    the extra" say which one is larger."""
+    the extra" say which one is larger. So does a sentence in the question's words that tells one apart where
+    another is never stated beside a word of its own clause ("First is the hat: $41." for "First Ann buys a hat
+    for $41, then a scarf for $23")."""
     # what the question says of each, from the one before it (or its sentence's start) to the end of its own clause
     # ("A red and white striped box holds 41 apples", "apples and a plain blue box holds 23 apples")
     members = sorted((problem.quantities[i] for i in group), key=lambda q: q.start)
@@ -614,14 +616,32 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
     telling = {w for w, n in said.items() if n == 1} - _SMALL_WORDS  # (said of one only: "red", not "minutes")
     asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", problem.prompt)} | _SMALL_WORDS
     values = {problem.values[i] for i in group}  # (two alike are told apart by a precedent: see :mod:`~stepcache_core.probe`)
+    # each amount's own clause in the question ("First Ann buys a hat for $41", "then a scarf for $23"), less the
+    # words every clause says
+    clauses = {q.value: _clause(problem.prompt, q) for q in members}
+    everywhere = frozenset.intersection(*clauses.values())
+    clauses = {v: words - _SMALL_WORDS - everywhere for v, words in clauses.items()}
+    singled, named = False, set[Fraction]()
     for sentence in _SENTENCE_END.split(re.sub(r"<<[^<>]*>>", " ", text)):
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", sentence)}
+        stated = [v for v in values if any(q.value == v for q in quantities(sentence))]
+        named.update(v for v in stated if words & clauses[v])
         if not words & telling and not gendered(sentence):
             continue
-        stated = [v for v in values if any(q.value == v for q in quantities(sentence))]
         if not stated or any(w not in asked and f"{w}s" not in asked and f"{w}es" not in asked for w in words):
             return True  # ("$5/ball" of the question's "balls" is its word)
-    return False
+        singled = True
+    # a sentence in the question's words that tells one amount from the others, where another is never stated beside
+    # a word of its own clause: the answer picks one out ("First is the hat: $41." then "In all: 41 + 23 = 64", where
+    # the question begins "First Ann buys a hat for $41, then a scarf for $23": the hat is named for its price)
+    return singled and named != values
+
+
+def _clause(prompt: str, q: Quantity) -> frozenset[str]:
+    """The words of the clause that states ``q`` in ``prompt``: from the end of the clause before it to its own."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(prompt, 0, q.start)]
+    ends = [m.start() for m in _CLAUSE_END.finditer(prompt, q.end)][:1]
+    return frozenset(w.casefold() for w in re.findall(r"[^\W\d_]+", prompt[max([0, *starts]) : min([*ends, len(prompt)])]))
 
 
 def _ranking(problem: WordProblem, group: list[int]) -> str:
