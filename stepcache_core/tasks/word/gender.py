@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from .parse import WordProblem
+from .parse import WordProblem, names_in
 
 __all__ = [
     "gender_in",
@@ -133,15 +133,33 @@ def pronoun(prompt: str, name: str) -> bool:
 def _in_english(prompt: str, start: int) -> bool:
     """Whether the sentence that begins at ``start`` (up to its end mark or its line's end) is plainly English: two
     words of ``_ENGLISH``, or one and three in its line ("Ella has 25 light orange spools of thread, ... and 85
-    dark purple spools. What percent of her spools are orange?")."""
+    dark purple spools. What percent of her spools are orange?"), or none where ``_opens_english``."""
     sentence = _SENTENCE.match(prompt, start)
     said = len({w.lower() for w in _ENGLISH.findall(sentence.group(0))}) if sentence else 0
-    if said >= 2 or said == 0:
-        return said >= 2
+    if said >= 2:
+        return True
+    if said == 0:
+        return _opens_english(prompt, start)
     begin = prompt.rfind("\n", 0, start) + 1
     end = prompt.find("\n", start)
     line = prompt[begin : end if end >= 0 else len(prompt)]
     return len({w.lower() for w in _ENGLISH.findall(line)}) >= 3
+
+
+def _opens_english(prompt: str, start: int) -> bool:
+    """Whether a sentence with no word of ``_ENGLISH`` that begins at ``start`` ("Ella is required to submit a
+    38-page dissertation.") is English all the same: it opens its paragraph, no one is named before it (whom a "she"
+    could stand for: "Ana tiene 20 manzanas y Tom tiene 9." a line or a paragraph before "Ella le da 4 manzanas a
+    Tom."), and every other sentence of its paragraph holds a word of ``_ENGLISH``, three in all."""
+    if prompt[:start].strip() and not re.search(r"\n[ \t]*\n[\s\-–—*•·\"'«“]*$", prompt[:start]):
+        return False
+    if any(at < start for at, _, _ in names_in(prompt)):
+        return False
+    ends = re.search(r"\n[ \t]*\n", prompt[start:])
+    paragraph = prompt[start : start + ends.start() if ends else len(prompt)]
+    others = [m.group(0) for m in _SENTENCE.finditer(paragraph) if m.start() > 0 and m.group(0).strip()]
+    said = {w.lower() for w in _ENGLISH.findall(paragraph)}
+    return bool(others) and len(said) >= 3 and all(_ENGLISH.search(other) for other in others)
 
 
 # words of English that the other languages the task reads do not write as words of their own (not "to", "her",

@@ -2597,6 +2597,49 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
             False,
         ),
         ("Ella buys 4 apples. Tom buys 9. How many apples do Ella's friends have?", "Ella", "Sue", True),
+        # a sentence with no word of English, where every other sentence of its line holds one (GSM-Symbolic's "Ella
+        # is required to submit a 38-page dissertation."); not where one of them holds none
+        (
+            "Ella is required to submit a 38-page dissertation. She already finished writing 1/2 of the dissertation. "
+            "How many pages does she have left to write?",
+            "Ella",
+            "Sue",
+            True,
+        ),
+        (
+            "Ana tiene 10 manzanas. Ella le da 4 a Tom. Answer with the number only and show how you got there.",
+            "Ella",
+            "Sue",
+            False,
+        ),
+        # ... nor where it does not open its paragraph, or where someone is named before it, whom "she" may stand
+        # for (helper-78, on a first version that read the line only: 51 served wrong of 14 grids)
+        (
+            "Ana tiene 20 manzanas y Tom tiene 9.\nElla le da 4 manzanas a Tom. How many more apples does Ana have than Tom now?",
+            "Ella",
+            "Sue",
+            False,
+        ),
+        (
+            "Ana tiene 20 manzanas y Tom tiene 9.\n\nElla le da 4 manzanas a Tom. How many more apples does Ana have "
+            "than Tom now?",
+            "Ella",
+            "Sue",
+            False,
+        ),
+        (
+            "Ana has 20 apples and Tom has 9 apples.Ella le da 4 manzanas a Tom. How many more apples does Ana have "
+            "than Tom now?",
+            "Ella",
+            "Sue",
+            False,
+        ),
+        (
+            "Lena har 20 äpplen och Tom har 9.\nHon ger 4 äpplen till Tom. How many more apples does Lena have than Tom now?",
+            "Hon",
+            "Alex",
+            False,
+        ),
         # any other language keeps the word "she" or "he": one the task lists no small words of (Catalan), a
         # telegraphic question, an English instruction around it (a helper: 4 or 5 served wrong of 7 in ca, es,
         # fr, pt, sv, where a first version looked for small words of the word's own languages)
@@ -2631,7 +2674,8 @@ def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follow
     keeps the gender needed no second answer (a helper's grids: 28 served wrong of 35, Spanish, Portuguese,
     Swedish). The gate refuses a rename from or into such a word, unless the question writes it capitalised inside a
     sentence too, where it names someone ("Tom gives Ella 4": GSM-Symbolic's Ella), or every sentence it begins is
-    plainly English ("Ella's dog has 14 puppies, 7 of which have spots")."""
+    plainly English ("Ella's dog has 14 puppies, 7 of which have spots"; or with no word of English itself, "Ella
+    is required to submit a 38-page dissertation.", where every other sentence of its line holds one)."""
     old = parse_problem(Request(question))
     new = parse_problem(Request(question.replace(name, renamed)))
     assert name in old.names and renamed in new.names
