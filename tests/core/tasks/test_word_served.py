@@ -4946,3 +4946,49 @@ def test_an_order_said_in_the_questions_own_words_is_a_slot(case):
     assert false == 0
     if free:
         assert served >= len(questions) - 2
+
+
+ROLE_BY_GENDER = {
+    # a role word of one gender that no list of such words holds
+    "female seller": "The female seller sells {a} cups each day and the male seller sells {b} cups each day.",
+    "saleswoman": "The saleswoman sells {a} cups each day and the salesman sells {b} cups each day.",
+    # a fact that says a gender with no word of one
+    "pregnant": "The pregnant one sells {a} cups each day and the other one sells {b} cups each day.",
+}
+ROLE_GRID = [
+    ("Ann", "Tom", 5, 8, 3, 7),
+    ("Bob", "Sue", 6, 9, 4, 2),
+    ("John", "Mary", 7, 11, 2, 5),
+    ("Emily", "James", 4, 7, 5, 3),
+]
+ROLE_GRID += [("Mike", "Linda", 3, 10, 6, 4), ("Sarah", "Paul", 6, 13, 4, 9)]
+
+
+@pytest.mark.parametrize("case", sorted(ROLE_BY_GENDER))
+def test_a_rename_across_genders_waits_even_where_no_listed_word_has_a_gender(case):
+    """Class: a question where a gender decides whose number is whose through a word no list holds ("the female
+    seller", "the saleswoman") or a fact ("the pregnant one"), and the answer speaks of the people by name only. A
+    relaxation that let a rename across genders go unprobed where no pronoun or listed word of one gender stood
+    (question and answer in English) was withdrawn: helper-79 served 5 wrong of 6 in each of 18 such grids. Each
+    rename into another pattern of genders still waits for a model answer at names of that pattern; none is served
+    wrong."""
+    question = (
+        "{A} and {B} sell lemonade at a fair. "
+        + ROLE_BY_GENDER[case]
+        + (" {A} works {c} days and {B} works {d} days. How many cups do they sell in all?")
+    )
+
+    def model(prompt: str) -> str:
+        m = re.search(r"(\w+) and (\w+) sell lemonade", prompt)
+        assert m is not None, prompt
+        a, b, c, d = (int(x) for x in re.findall(r"\d+", prompt)[:4])
+        first, second = (a, b) if gender_of(m[1]) == "f" else (b, a)
+        x, y = first * c, second * d
+        return (
+            f"{m[1]} sells {first} * {c} = <<{first}*{c}={x}>>{x} cups.\n{m[2]} sells {second} * {d} = "
+            f"<<{second}*{d}={y}>>{y} cups.\nTogether they sell {x} + {y} = <<{x}+{y}={x + y}>>{x + y} cups.\n#### {x + y}"
+        )
+
+    served, false = false_served(model, [question.format(A=A, B=B, a=a, b=b, c=c, d=d) for A, B, a, b, c, d in ROLE_GRID])
+    assert false == 0
+    assert served >= 2  # the same pattern of genders as an answer already given, with other numbers
