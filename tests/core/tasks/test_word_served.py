@@ -2597,8 +2597,8 @@ def test_a_word_of_a_gender_no_named_person_has_vouches_for_no_pattern(language)
             False,
         ),
         ("Ella buys 4 apples. Tom buys 9. How many apples do Ella's friends have?", "Ella", "Sue", True),
-        # a sentence with no word of English, where every other sentence of its line holds one (GSM-Symbolic's "Ella
-        # is required to submit a 38-page dissertation."); not where one of them holds none
+        # a sentence with no word of English that opens its paragraph, where every other sentence of the paragraph
+        # holds one (GSM-Symbolic's "Ella is required to submit a 38-page dissertation."); not where one holds none
         (
             "Ella is required to submit a 38-page dissertation. She already finished writing 1/2 of the dissertation. "
             "How many pages does she have left to write?",
@@ -2675,7 +2675,8 @@ def test_a_pronoun_read_as_a_name_is_not_renamed(question, name, renamed, follow
     Swedish). The gate refuses a rename from or into such a word, unless the question writes it capitalised inside a
     sentence too, where it names someone ("Tom gives Ella 4": GSM-Symbolic's Ella), or every sentence it begins is
     plainly English ("Ella's dog has 14 puppies, 7 of which have spots"; or with no word of English itself, "Ella
-    is required to submit a 38-page dissertation.", where every other sentence of its line holds one)."""
+    is required to submit a 38-page dissertation.", where it opens its paragraph, no one is named before it, and
+    every other sentence of the paragraph holds one)."""
     old = parse_problem(Request(question))
     new = parse_problem(Request(question.replace(name, renamed)))
     assert name in old.names and renamed in new.names
@@ -4975,7 +4976,7 @@ def test_a_rename_across_genders_waits_even_where_no_listed_word_has_a_gender(ca
     question = (
         "{A} and {B} sell lemonade at a fair. "
         + ROLE_BY_GENDER[case]
-        + (" {A} works {c} days and {B} works {d} days. How many cups do they sell in all?")
+        + " {A} works {c} days and {B} works {d} days. How many cups do they sell in all?"
     )
 
     def model(prompt: str) -> str:
