@@ -23,7 +23,17 @@ from fractions import Fraction
 from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
-from .numbers import UNGROUPED, grouping, half_of_day, quantities, to_fraction, write_number, write_words
+from .numbers import (
+    UNGROUPED,
+    english_article,
+    grouping,
+    half_of_day,
+    padding,
+    quantities,
+    to_fraction,
+    write_number,
+    write_words,
+)
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
@@ -260,7 +270,9 @@ class WordAdapter:
         # whether the model groups thousands ("$1,250"): as its answer does, else as the question it was asked,
         # else as the new question writes them (an answer restates the question's amounts as they are written)
         grouped = grouping("\n".join(s.text for s in steps), old.prompt, new.prompt)
-        out = [self._line(step, old, new, questions, results, lenient, hours, grouped) for step in steps]
+        # and to how many decimal places it pads a whole amount ("$18.00" beside "$7.50")
+        padded = padding("\n".join(s.text for s in steps))
+        out = [self._line(step, old, new, questions, results, lenient, hours, grouped, padded) for step in steps]
         _keeps_choices(steps, out)
         return out
 
@@ -274,11 +286,13 @@ class WordAdapter:
         lenient: _Pick | None,
         hours: _Hours | None = None,
         grouped: bool | None = None,
+        padded: frozenset[int] = frozenset(),
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
         it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`); ``hours``: the
         question's hours of the clock that move, which a computation takes only as the span between two;
-        ``grouped``: whether the answer groups thousands (see :func:`~.numbers.grouping`)."""
+        ``grouped``: whether the answer groups thousands (see :func:`~.numbers.grouping`), ``padded``: the decimal
+        places it pads whole amounts to (see :func:`~.numbers.padding`)."""
         line = step.text
         questions = everything  # the quantities a number of the line may be (in a computation: see ``hours``)
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
@@ -502,12 +516,32 @@ class WordAdapter:
                 raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
         # a calculator annotation (``<<1200-450=750>>``), GSM8K's final line (``#### 750``) and a box never group
         annotations = [m.span() for m in UNGROUPED.finditer(line)]
+        calculator = [m.span() for m in re.finditer(r"<<[^<>]*>>", line)]  # (nor pads: "<<3*2.5=7.5>>")
+        for (start, end), value in edits.items():
+            written_then = re.fullmatch(r"[^.]*\.(\d*0)", line[start:end])
+            if value.denominator == 1 and written_then and not any(a <= start < b for a, b in calculator):
+                if len(written_then.group(1)) not in padded:
+                    # "$7.50" restated as 18: "$18" or "$18.00", as the writer writes a whole amount, which this
+                    # answer never shows
+                    raise _Refused(f"whether {value} is written with decimals cannot be told from {line[start:end]!r}")
         written = {
             span: write_number(
-                value, line[span[0] : span[1]], grouped=grouped and not any(a <= span[0] < b for a, b in annotations)
+                value,
+                line[span[0] : span[1]],
+                grouped=grouped and not any(a <= span[0] < b for a, b in annotations),
+                padded=padded if not any(a <= span[0] < b for a, b in calculator) else frozenset(),
             )
             for span, value in edits.items()
         } | word_edits
+        # the article before a number, as the new number is said ("a 70-minute walk", "an 80-minute walk")
+        for (start, _), said in list(written.items()):
+            article = _ARTICLE.search(line, 0, start)
+            if article is None or article.end() != start or not _ENGLISH_LINE.search(line):
+                continue
+            wanted = english_article(said)
+            if wanted is not None and wanted != article.group(1).lower() and not _FOREIGN_LINE.search(line):
+                spelled = wanted.capitalize() if article.group(1)[0].isupper() else wanted
+                written[article.span(1)] = spelled
         # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it (the
         # line read again only where a count may cross one: off the hit path's usual lines)
         if any(value == 1 or _ONE_WRITTEN.fullmatch(line[start:end]) for (start, end), value in edits.items()):
@@ -522,6 +556,19 @@ class WordAdapter:
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names)
         return step if text == line else replace(step, text=text, origin="adapted")
+
+
+# an English article right before a number ("a 70-minute", "an $81 outing", "An 8% raise"), and a line in English
+# (an article there, not the "a" of "a 8 euros cada uno"): some of its small words, none of another language's
+_ARTICLE = re.compile(r"(?<![^\W\d_])([Aa]n?)\s+(?:[$€£¥]\s?)?$")
+_ENGLISH_LINE = re.compile(
+    r"\b(?:the|and|of|is|are|was|has|have|had|each|for|with|that|this|will|so|she|he|they|it|in|on|to)\b", re.I
+)
+_FOREIGN_LINE = re.compile(
+    r"\b(?:el|los|las|del|cada|que|es|por|para|une|les|des|est|il|gli|di|che|um|uma|dos|das|der|die|und|ist|ein|"
+    r"eine|het|een|van|och|för)\b",
+    re.I,
+)
 
 
 # a word before a count that agrees with it ("these 2 days", "both 2 cars", "another 1 day", "remain 2 days"): left

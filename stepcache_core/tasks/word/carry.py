@@ -132,13 +132,15 @@ class WordCarryover:
         counted = _stems(new.prompt)
         fresh = all(s.origin == "generated" for s in steps)  # the model's own whole answer, not a patch beside cached lines
         allowed = _NARRATION | _stems(new.prompt) | _stems(" ".join(new.names))
+        sided = _SIDES_SAID.search(new.prompt) is not None
+        two_moved = any(a.value == 2 != b.value for a, b in zip(old.quantities, new.quantities, strict=False))
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
                 if claim is None:
                     claim = _foreign_number(step.text, new.prompt)
                 if claim is None:
-                    claim = _unread_clause(step.text, allowed)
+                    claim = _unread_clause(step.text, allowed, units=lambda: _counted(tuple(cached)))
                 if claim is None:  # "16 years old and still a minor", "so in 4 years Ann cannot yet vote"
                     claim = _unread_clause(step.text, allowed, tails=True, also=lambda: _counted(tuple(cached)))
                 if claim is None:  # "a long 8-hour shift", "so Ann can buy another book at 40 dollars"
@@ -147,6 +149,10 @@ class WordCarryover:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
                     found.append(Verdict(False, "compares numbers in a form no check reads", step=step.index))
+                elif not sided and (side := _SIDE.search(step.text)) is not None:
+                    # "The length is 37 inches" of "a mat 37 inches by 52 inches": the longer side, which the new
+                    # numbers may make the other one
+                    found.append(Verdict(False, f"says {side.group()!r}, a side the new numbers may swap", step=step.index))
             if moved and step.origin in ("cached", "adapted"):
                 stated = _said_of_old(step, cached, results, old, new, now_values, asked, counted)
                 if stated is not None:
@@ -194,6 +200,13 @@ class WordCarryover:
                 ):
                     continue  # the model's own answer repeating the new question's words ("one quarter" of both)
                 found.append(Verdict(False, f"says {q.text!r}, which the new question changed", step=step.index))
+            if two_moved and step.origin in ("cached", "adapted") and (pair := _TWO_SAID.search(step.text)) is not None:
+                # "Both friends get 7 stickers each" where the question's 2 friends are 3 now: a count of two said in
+                # a word no number reads
+                found.append(Verdict(False, f"says {pair.group()!r}, a count of two the new question changed", step=step.index))
+            if step.origin == "adapted" and (pair := _ALL_TWO.search(step.text)) is not None:
+                # "All three friends" re-derived for two: English says "both", and "twice a week"
+                found.append(Verdict(False, f"writes {pair.group()!r}, where a count of two is said otherwise", step=step.index))
         return found
 
 
@@ -539,8 +552,62 @@ def _counted(steps: tuple[Step, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+# a count of two re-derived where English says it in a word of its own: "all two friends" (both), "she goes two
+# times a week" (twice); not a result ("12 ÷ 6 = 2 times per year")
+_ALL_TWO = re.compile(r"\ball\s+(?:two|2)\b|(?:\btwo|(?<![=\d])(?<!=\s)\b2)\s+times\s+(?:a|an|per|each|every)\b", re.IGNORECASE)
+_TWO_SAID = re.compile(
+    r"\b(?:both|neither|either|twins|ambos|ambas|beide[mnrs]?|les\s+deux|tous\s+deux|toutes\s+deux|entramb[ie]|"
+    r"tutti\s+e\s+due|tutte\s+e\s+due|allebei|beiden)\b",
+    re.IGNORECASE,
+)
+
+
+# a side of a figure or a thing, which an answer names by which is longer where the question names none ("a rug 37
+# feet by 52 feet", "one side measures 5 feet"); a question that names its sides ("the length of the room", "41
+# meters long", "3 feet wide", "2 m tall") fixes them
+_SIDE = re.compile(r"\b(?:length|width|breadth|height|depth)s?\b", re.IGNORECASE)
+_SIDES_SAID = re.compile(
+    r"\b(?:length|width|breadth|height|depth)s?\b|\d[\d,.]*\s*[-\s]?(?:[^\W\d_]+[-\s])?(?:long|wide|tall|high|deep)\b",
+    re.IGNORECASE,
+)
+
+
+# a clause that sets out what its step computes, in the imperative, as GSM8K's worked solutions head their steps
+# ("First find the ride length of the biggest slide", "- Then multiply the number of batches by the time per batch
+# to find the total cook time"); English only. Not "we find" (a finding: "we find Ann stays solvent"), nor "add to
+# this" (a statement of its own follows)
+_HEADING = re.compile(
+    r"[\s*#>\-]*(?:(?:first(?:ly)?|then|next|now|finally|lastly|also)\s*,?\s+)*(?:let's\s+|let\s+us\s+)?"
+    r"(?:find|calculate|compute|determine|work\s+out|figure\s+out|add(?!\s+to\b)|subtract|multiply|divide|"
+    r"convert)\b",
+    re.IGNORECASE,
+)
+# what a heading may name in words of its own: a measure (never what it is of: "the big slide", "the loser's
+# points", "the pay after the cut", "the premium plan" say what the numbers may make false; nor a side, "the
+# width": see ``_SIDE``), or a unit a computation of the answer counts in ("6 batches": see ``units``)
+_MEASURES = frozenset(
+    """distance distances area perimeter volume capacity weight weights mass speed speeds rate rates time times
+    duration age ages cost costs price prices revenue revenues income incomes pay wage wages salary salaries earnings
+    expense expenses bill bills sum sums total totals amount amounts number numbers count counts quantity quantities
+    value values share shares ratio percentage fraction balance points score scores""".split()
+)
+# where a heading's own words end: a clause of its own inside it ("find the cost, since she has time", "find her
+# balance and Ann stays solvent") is read as any other
+_SUBORDINATE = re.compile(
+    r"\b(?:since|because|as|so|hence|thus|therefore|while|when|whenever|whereas|which|that|who|whom|whose|why|"
+    r"until|although|though|once|given|considering|meaning|means|where|and|but|or|if|unless|after|before|with|"
+    r"without|to\s+(?:see|show|confirm|check|prove|verify|make\s+sure))\b",
+    re.IGNORECASE,
+)
+
+
 def _unread_clause(
-    line: str, allowed: frozenset[str], *, tails: bool = False, also: Callable[[], frozenset[str]] | None = None
+    line: str,
+    allowed: frozenset[str],
+    *,
+    tails: bool = False,
+    also: Callable[[], frozenset[str]] | None = None,
+    units: Callable[[], frozenset[str]] | None = None,
 ) -> str | None:
     """The first word of a clause of ``line`` that states no number and that is none of ``allowed`` (narration,
     ``_NARRATION``, and the new question's words and names), nor a unit; a single letter is a variable ("Let E be
@@ -551,7 +618,14 @@ def _unread_clause(
     day means overtime every day", "so in 4 years Ann cannot yet vote". What they say may follow the numbers
     before them, as a claim the claim words do not hold does; the words of a number's noun ("wards are
     unoccupied", "cards of different colors") are left to the question's. ``also``: more words allowed, read only
-    where a word is none of ``allowed``."""
+    where a word is none of ``allowed``.
+
+    A step's heading (:data:`_HEADING`: "First find the total lost revenue: ...") may also name, up to its first
+    clause of its own, a measure (:data:`_MEASURES`) or a unit the answer counts in (``units``: "how many batches
+    of carrots", where a step computes "= 6 batches"). What a heading names that the numbers could make false (a
+    side, "the extra distance on the red slide") is said of quantities the answer then tells apart: their order is
+    a slot, served only where a probe met it in the stored answer's words (see
+    :meth:`~.corroborate.WordCorroboration.varied`)."""
     text = re.sub(r"<<[^<>]*>>", " ", line)
     text = re.sub(r"\\[A-Za-z]+", " ", text)
     for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
@@ -565,6 +639,9 @@ def _unread_clause(
         tail = clause[max(ends, default=0) :]
         if tails and not _CONCLUDES.search(tail) and not _CONCLUDES.match(clause.lstrip()):
             continue  # what the numbers' nouns are ("wards are unoccupied", "cards of different colors")
+        heading = -1  # where a heading's own words end
+        if not tails and _HEADING.match(clause) is not None:
+            heading = next((m.start() for m in _SUBORDINATE.finditer(clause)), len(clause))
         for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", tail):
             word = m.group().casefold().replace("\u2019", "'")
             stems = _forms(word) - {word} - _NARRATION_ABROAD
@@ -572,6 +649,8 @@ def _unread_clause(
                 continue  # (a claim word was read as one above: "to reach the trays" is the story)
             if also is not None and _forms(word) & also():
                 continue
+            if m.start() < heading and (word in _MEASURES or (units is not None and _forms(word) & units())):
+                continue  # what a step sets out to find ("First find the total lost revenue", "how many batches")
             return m.group()
     return None
 

@@ -13,6 +13,7 @@ from .corroborate import reads_a_unit
 from .gender import one_person, pronoun, written_otherwise
 from .numbers import Quantity, half_of_day
 from .parse import WordProblem
+from .read import GRADED, graded_forms
 
 __all__ = ["WordGate"]
 
@@ -109,7 +110,12 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
     ``None``. Read once per question: the gate weighs every candidate entry against the same one."""
     if _thresholds(prompt) or any(_compared(prompt, q) for q in quantities):
         return "the question sets a threshold the new numbers may cross"
-    if _BRANCH.search(_without_hours(prompt, quantities)) or _RULES.search(prompt) or _compares_in_a_condition(prompt):
+    if (
+        _BRANCH.search(_without_hours(prompt, quantities))
+        or _RULES.search(prompt)
+        or _compares_in_a_condition(prompt)
+        or _graded_role(prompt)
+    ):
         return "the answer may take another branch when the numbers compare otherwise"
     if _asks_when(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
@@ -144,8 +150,11 @@ def _thresholds(prompt: str) -> bool:
     """Whether ``_THRESHOLD`` finds a limit in ``prompt`` other than a span of time ("over 5 days")."""
     for m in _THRESHOLD.finditer(prompt):
         span = re.match(r"(?i)(?:over|within|under|past)\s+\d[\d,.]*", m.group())
-        if span is None or not _SPAN.match(prompt[m.start() + span.end() :]):
-            return True
+        if span is not None and _SPAN.match(prompt[m.start() + span.end() :]):
+            continue
+        if re.match(r"(?i)up\s+to\b", m.group()) and _reached(prompt, m.start(), m.end() - 1):
+            continue
+        return True
     return False
 
 
@@ -156,6 +165,8 @@ def _compared(prompt: str, q: Quantity) -> bool:
     before = _BEFORE.search(prompt[window : q.start])
     after = prompt[q.end : q.end + 40]
     if before is not None and re.match(r"(?i)(?:over|within|under|past)\b", before.group()) and _SPAN.match(after):
+        before = None
+    if before is not None and re.match(r"(?i)up\s+to\b", before.group()) and _reached(prompt, window + before.start(), q.start):
         before = None
     if before is not None and re.search(r"(?i)\bthan\b", before.group()):
         # "9 points more than half as many", "8 kg less than twice": an amount added to a multiple, not a limit
@@ -171,6 +182,40 @@ def _compared(prompt: str, q: Quantity) -> bool:
             before = None
     return bool(before or _AFTER.search(after))
 
+
+def _reached(prompt: str, at: int, number: int) -> bool:
+    """Whether the "up to" at ``at`` of ``prompt``, before the number at ``number``, tells a total that was reached
+    ("Olivia bought a tube of balls, bringing her total number of toys up to 182."): the total became that number,
+    an amount the answer sums to, not a limit. Only told of a total (a word that says one between the verb and "up
+    to": "bringing her kids up to age 12", "brought cars up to 40 tons" limit), as a past event ("bringing",
+    "brought": "each coffee brings her total up to 30" is a rule, a cap), with no "each" or "every" before it in
+    its sentence, and the number ending its sentence, a unit at most after it ("up to 12, the most a box holds",
+    "up to $40, and never higher", "up to 30 points at most for a day" cap)."""
+    sentence = prompt[: _sentence_start(prompt, at)]
+    before = prompt[len(sentence) : at]
+    after = re.match(r"[$€£¥]?\s?\d(?:[\d,]*\d)?(?:\.\d+)?(\s+[^\W\d_]+){0,2}\s*(?:[.!?](?:\s|$)|$)", prompt[number:])
+    return (
+        after is not None
+        and _REACHED.search(before) is not None
+        and re.search(r"(?i)\b(?:each|every|per|whenever|always|any)\b", before) is None
+        and re.search(r"(?i)\b(?:most|max\w*|limit\w*|cap\w*|full|hold\w*|higher|more|less|fewer)\b", after.group()) is None
+    )
+
+
+def _sentence_start(prompt: str, at: int) -> int:
+    ends = [m.end() for m in re.finditer(r"[.!?](?:\s+|$)|\n", prompt[:at])]
+    return ends[-1] if ends else 0
+
+
+# a total said, in narration, to have reached a number: a past event's verb (not after "to", a negation, or a modal:
+# "without bringing ...", "could have brought ..."), a word that says a total, and up to 60 characters with no
+# number or punctuation before "up to"
+_REACHED = re.compile(
+    r"(?<![\w'])(?<!\bto\s)(?<!\bnot\s)(?<!\bnever\s)(?<!n't\s)(?<!\bwithout\s)(?<!\bhave\s)(?<!\bhas\s)"
+    r"(?:bringing|brought|taking|took|pushing|pushed|raising|raised)\s+(?:the|her|his|their|its|our|my|your)\s+"
+    r"(?:[^\W\d_]+\s+){0,1}(?:total|sum|count|tally|number|balance|savings|collection)\b[^\d.;:?!,]{0,60}\s$",
+    re.IGNORECASE,
+)
 
 _SPAN = re.compile(r"(?i)\s*(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)\b")
 
@@ -553,6 +598,17 @@ def _asks_when(prompt: str) -> bool:
     return False
 
 
+def _graded_role(prompt: str) -> bool:
+    """Whether the question names someone or something by a grade its numbers decide, in a clause that states no
+    number ("The faster driver gets a prize.", "the heaviest box goes first"): which one that is may change with
+    the numbers (the speeds computed), and an answer that says it of one computation ("First find the speed of the
+    faster driver: 180 / 3") takes a side. "The biggest slide is 320 yards long" gives the role its number."""
+    for clause in re.split(r"[.,;:!?\n]", prompt):
+        if _GRADED_ROLE.search(clause) and not re.search(r"\d", clause):
+            return True
+    return False
+
+
 def _compares_in_a_condition(prompt: str) -> bool:
     """Whether a condition compares two amounts the question does not state as one number ("if the books cost more
     than her wallet holds", "if Ann's apples outnumber Bob's pears"): which side holds depends on the numbers.
@@ -570,6 +626,15 @@ def _compares_in_a_condition(prompt: str) -> bool:
                 continue  # "who is younger than Joe": a relation between people the question states
             return True
     return False
+
+
+# "the" and a comparative or superlative grade ("the faster driver", "the heaviest box", "the more expensive plan")
+_GRADED_ROLE = re.compile(
+    r"\bthe\s+(?:(?:more|less|most|least)\s+[^\W\d_]+|"
+    + "|".join(f for f in graded_forms().split("|") if f not in GRADED)
+    + r")\s+[^\W\d_]+",
+    re.IGNORECASE,
+)
 
 
 # an amount that stops growing past some point the question names in words: "never grows once", "stops counting

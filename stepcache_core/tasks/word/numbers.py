@@ -16,8 +16,10 @@ from num2words import num2words
 __all__ = [
     "UNGROUPED",
     "Quantity",
+    "english_article",
     "grouping",
     "half_of_day",
+    "padding",
     "quantities",
     "restates",
     "to_fraction",
@@ -226,10 +228,12 @@ def grouping(*texts: str) -> bool | None:
     return None
 
 
-def write_number(value: Fraction, like: str, *, grouped: bool | None = None) -> str:
+def write_number(value: Fraction, like: str, *, grouped: bool | None = None, padded: frozenset[int] = frozenset()) -> str:
     """``value`` written the way ``like`` was: thousands separators, decimals, a percent sign kept; an integer
-    without decimals; a value that has no finite decimal form as a fraction ``a/b``. Where ``like`` is too small to
-    show whether its writer groups thousands ("$450" restated as 1250), ``grouped`` says (see :func:`grouping`)."""
+    without decimals, unless its writer pads a whole amount to as many places as ``like`` has (``padded``, see
+    :func:`padding`: "$7.50" restated as 18 is "$18.00" beside "$6.00", "2.5 km" as 6 is "6.0 km" beside "3.0 km");
+    a value that has no finite decimal form as a fraction ``a/b``. Where ``like`` is too small to show whether its
+    writer groups thousands ("$450" restated as 1250), ``grouped`` says (see :func:`grouping`)."""
     zero = next((ord(c) - int(c) for c in like if c.isdigit()), ord("0"))
     if zero != ord("0"):  # digits of another script ("１２", "١٢"): written in that script
         return write_number(value, re.sub(r"\d", lambda d: str(int(d.group())), like), grouped=grouped).translate(
@@ -243,7 +247,10 @@ def write_number(value: Fraction, like: str, *, grouped: bool | None = None) -> 
     sep = "," in like or (bool(grouped) and len(re.sub(r"\D", "", like.split(".")[0])) < 4)
     if "/" in like and value.denominator != 1:  # "1/5" stays a fraction
         return f"{value.numerator}/{value.denominator}{pct}"
-    if value.denominator == 1:
+    places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
+    if value.denominator == 1 and places in padded:
+        body = f"{value.numerator:,}.{'0' * places}" if sep else f"{value.numerator}.{'0' * places}"
+    elif value.denominator == 1:
         body = f"{value.numerator:,}" if sep else str(value.numerator)
     else:
         den = value.denominator
@@ -260,6 +267,37 @@ def write_number(value: Fraction, like: str, *, grouped: bool | None = None) -> 
         if like.startswith(".") and body.startswith("0."):
             body = body[1:]  # ".01", as a program writes it
     return body + pct
+
+
+def padding(text: str) -> frozenset[int]:
+    """How many decimal places the writer of ``text`` pads a whole amount to: those of a whole number it writes with
+    zero decimals ("$6.00": 2, "6.0 km": 1). "$7.50" beside "$18" is the usual hand, and "$7.50" alone tells
+    nothing of a whole amount. None from a program's float ("2.0" beside "2.6666666666666665") or a calculator
+    annotation (GSM8K's ``<<3*2.5=7.5>>``)."""
+    text = re.sub(r"<<[^<>]*>>", " ", text)
+    if _FLOAT.search(text):
+        return frozenset()
+    return frozenset(len(m.group(1)) for m in _PADDED.finditer(text))
+
+
+_PADDED = re.compile(r"(?<![\d.])\d[\d,]*\.(0+)(?!\d)(?!\.\d)")
+_FLOAT = re.compile(r"\d\.\d{7,}")
+
+
+def english_article(written: str) -> str | None:
+    """The English article a number takes as it is said ("an 80-minute walk", "an $11 ticket", "an eleven-year-old",
+    "a 1,800-mile trip", "a one-day pass"), or ``None`` for what is no number in digits or words."""
+    digits = re.fullmatch(r"[$€£¥]?\s?(\d[\d,]*)(?:\.\d+)?%?", written.strip())
+    if digits is not None:
+        said = num2words(int(digits.group(1).replace(",", "")), lang="en")
+    elif (
+        re.fullmatch(r"[A-Za-z]+(?:[\s-][A-Za-z]+)*", written.strip())
+        and _word_value(written.split()[0].split("-")[0]) is not None
+    ):
+        said = written.strip().lower()
+    else:
+        return None
+    return "an" if said.startswith(("a", "e", "i", "o")) and not said.startswith("one") else "a"
 
 
 def _decimals(value: Fraction) -> int:
@@ -301,7 +339,8 @@ def write_words(value: Fraction, like: str) -> str | None:
     if n < 20:
         words = _SMALL[n]
     else:
-        joint = "-" if "-" in m.group(1) else " "
+        # hyphenated, as English writes 21 to 99, unless the word it replaces was written with a space
+        joint = " " if " " in m.group(1) else "-"
         words = _TENS[n - n % 10] + (joint + _SMALL[n % 10] if n % 10 else "")
     if like[0].isupper():
         words = words[0].upper() + words[1:]

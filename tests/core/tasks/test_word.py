@@ -843,6 +843,59 @@ def test_amounts_that_are_not_thresholds_still_move(question):
     assert WordGate().compatible(old, new).ok
 
 
+REACHED = (
+    "Ann has {a} blocks, {b} dolls and {c} cars. She buys a bag of balls, bringing her total number of toys up to {t}. "
+    "How many balls are in the bag?"
+)
+
+
+def test_a_total_said_to_reach_a_number_moves(make_engine):
+    """Class (GSM-Symbolic template 9): a total said to have reached a number, in narration ("bringing her total
+    number of toys up to 182.", "which brought the sum up to $96."): the total became that number, an amount the
+    answer sums to, not a limit. Its variants are the adapter's, and one whose parts outgrow the total is still refused (a
+    negative count)."""
+    first = REACHED.format(a=57, b=43, c=9, t=182)
+    out = _reused(make_engine, _toys(57, 43, 9, 182), first, REACHED.format(a=50, b=40, c=10, t=150))
+    assert out.text == _toys(50, 40, 10, 150) and out.trace.backend_calls == 0
+    out = _reused(make_engine, _toys(57, 43, 9, 182), first, REACHED.format(a=50, b=40, c=10, t=90))
+    assert out.text == "#### 0" and out.trace.backend_calls == 1
+    sums = "Ann pays ${a} for a hat, ${b} for a scarf and buys a bag, which brought the sum up to ${t}. How much is the bag?"
+    assert (
+        WordGate()
+        .compatible(parse_problem(Request(sums.format(a=5, b=7, t=20))), parse_problem(Request(sums.format(a=6, b=7, t=22))))
+        .ok
+    )
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [
+        "She buys a bag of balls, which brings her toys up to {t}.",  # no word says a total: "her toys up to 40"
+        "The ferry brings cars up to {t} tons across.",
+        "She brings her kids up to age {t} for free.",
+        "She can take her total up to {t} toys.",
+        "She buys a bag of balls without bringing her total up to {t}.",
+        "Will the bag bring her total number of toys up to {t}?",
+        "Her aunt may add balls up to {t} toys in all.",
+        # a rule, said of each one (helper-80: 3 or 4 false of 8 in each grid, two uses of one cap)
+        "Each toy she buys brings the toy count up to {t}, the most her shelf holds.",
+        "Each hour pushes the daily total up to ${t}, and never higher.",
+        "Each bag she buys brings her toys total up to {t} toys at most for a day.",
+        # a cap said after the number, of a total reached
+        "She bought a bag, bringing her total up to {t}, the most her shelf holds.",
+        "She bought a bag, bringing her toy total up to {t} toys at most.",
+    ],
+)
+def test_up_to_a_number_is_a_limit_unless_a_total_is_said_to_reach_it(limit):
+    """Class: "up to" a number after anything but a total said to have reached it, in narration and the number
+    ending its sentence: a limit (a cap, a rule for each one, a range of ages or weights, a target the numbers may
+    miss), whose side the new numbers may cross."""
+    text = "Ann has {a} blocks and 9 dolls. " + limit + " How many toys does Ann have?"
+    old, new = (parse_problem(Request(text.format(a=a, t=40))) for a in (12, 15))
+    verdict = WordGate().compatible(old, new)
+    assert not verdict.ok and "threshold" in verdict.reason, limit
+
+
 @pytest.mark.parametrize(
     "question",
     [
