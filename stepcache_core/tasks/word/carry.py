@@ -563,11 +563,18 @@ _TWO_SAID = re.compile(
 
 
 # a side of a figure or a thing, which an answer names by which is longer where the question names none ("a rug 37
-# feet by 52 feet", "one side measures 5 feet"); a question that names its sides ("the length of the room", "41
-# meters long", "3 feet wide", "2 m tall") fixes them
-_SIDE = re.compile(r"\b(?:length|width|breadth|height|depth)s?\b", re.IGNORECASE)
+# feet by 52 feet", "one side measures 5 feet"), in the languages the gate reads ("el largo", "die Breite", "la
+# largeur"); a question that names its sides ("the length of the room", "41 meters long", "3 feet wide", "2 m tall",
+# "37 cm de largo", "52 cm breit") fixes them
+_SIDE_NOUNS = (
+    r"length|width|breadth|height|depth|longitud|anchura|altura|profundidad|largo|ancho|Länge|Breite|Höhe|Tiefe|"
+    r"longueur|largeur|hauteur|profondeur|lunghezza|larghezza|altezza|profondità|comprimento|largura|profundidade|"
+    r"lengte|breedte|hoogte|diepte"
+)
+_SIDE = re.compile(rf"\b(?:{_SIDE_NOUNS})s?\b", re.IGNORECASE)
 _SIDES_SAID = re.compile(
-    r"\b(?:length|width|breadth|height|depth)s?\b|\d[\d,.]*\s*[-\s]?(?:[^\W\d_]+[-\s])?(?:long|wide|tall|high|deep)\b",
+    rf"\b(?:{_SIDE_NOUNS})s?\b|\d[\d,.]*\s*[-\s]?(?:[^\W\d_]+[-\s])?(?:de\s+)?(?:long|wide|tall|high|deep|lang|breit|hoch|"
+    r"tief|lung[oa]|larg[oa]|alt[oa]|ancho|large|haut|lang|breed|hoog|diep)\b",
     re.IGNORECASE,
 )
 

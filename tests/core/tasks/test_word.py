@@ -1668,3 +1668,29 @@ def test_the_items_a_question_counts_by_ordinal_name_their_count(make_engine):
     question, right = cods(9, 50, 41, 23)
     out = engine.run(Request(question))
     assert out.trace.path == "reuse" and out.text == right  # 0 wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "stale"),
+    [
+        ("A mat is {a} inches by {b} inches. What is its area?", "The width is {a} inches.", True),
+        ("Eine Matte ist {a} cm auf {b} cm groß. Wie groß ist ihre Fläche?", "Die Breite ist {a} cm.", True),
+        ("Una alfombra mide {a} pies por {b} pies. ¿Cuál es su área?", "El ancho es {a} pies.", True),
+        ("Un tapis mesure {a} cm sur {b} cm. Quelle est son aire ?", "La largeur est de {a} cm.", True),
+        # the question names its sides: the answer's names follow them
+        ("A mat is {a} inches long and {b} inches wide. What is its area?", "The width is {b} inches.", False),
+        ("Eine Matte ist {a} cm lang und {b} cm breit. Wie groß ist ihre Fläche?", "Die Breite ist {b} cm.", False),
+        ("The length of a mat is {a} inches and its width is {b} inches. What is its area?", "The width is {b} inches.", False),
+    ],
+)
+def test_a_side_named_where_the_question_names_none_is_stale(question, line, stale):
+    """Class: a side of a figure named by which is longer ("the width", "die Breite", "el ancho", "la largeur")
+    where the question names no side ("37 inches by 52 inches"): with other numbers the width may be the longer
+    side, so the line is the model's to write. A question that names its sides fixes them."""
+    from stepcache_core.tasks.word.carry import WordCarryover
+
+    old, new = (parse_problem(Request(question.format(a=a, b=b))) for a, b in ((37, 52), (61, 17)))
+    cached = LayoutSegmenter().segment(line.format(a=37, b=52) + "\n#### 1924", origin="cached")
+    adapted = [s.__class__(s.index, line.format(a=61, b=17) if s.index == 0 else s.text, "adapted") for s in cached]
+    found = WordCarryover().stale(old, new, cached, adapted, line.format(a=37, b=52))
+    assert any("a side the new numbers may swap" in v.reason for v in found) == stale
