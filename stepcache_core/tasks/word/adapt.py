@@ -534,11 +534,11 @@ class WordAdapter:
             for span, value in edits.items()
         } | word_edits
         # the article before a number, as the new number is said ("a 70-minute walk", "an 80-minute walk")
-        for (start, _), said in list(written.items()):
+        for (start, _), number in list(written.items()):
             article = _ARTICLE.search(line, 0, start)
             if article is None or article.end() != start or not _ENGLISH_LINE.search(line):
                 continue
-            wanted = english_article(said)
+            wanted = english_article(number)
             if wanted is not None and wanted != article.group(1).lower() and not _FOREIGN_LINE.search(line):
                 spelled = wanted.capitalize() if article.group(1)[0].isupper() else wanted
                 written[article.span(1)] = spelled
