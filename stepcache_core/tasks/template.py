@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from fractions import Fraction
 
 __all__ = ["fold_whitespace", "canonical_ask", "persona_only", "SLOT_MARK"]
@@ -83,25 +83,53 @@ def _examples_dropped(text: str) -> str:
     labelled = [m for line in lines if (m := _EXAMPLE_LABEL.match(line.strip())) and _is_math(line.strip()[m.end() :])]
     if not labelled:
         return text
+    # the values the examples give their variables ("x = 4", "Answer: y = 2.5"), each variable's every value
+    solved: dict[str, set[Fraction]] = {}
+    for line in lines:
+        m = _EXAMPLE_LABEL.match(line.strip())
+        if (given := _SOLVED.fullmatch(line.strip()[m.end() if m else 0 :])) is not None:
+            if (value := _value(given.group(2))) is not None:
+                solved.setdefault(given.group(1), set()).add(value)
     out = []
     for line in lines:
         stripped = line.strip()
         m = _EXAMPLE_LABEL.match(stripped)
-        if m is not None and _is_math(stripped[m.end() :]) and _exact(stripped[m.end() :]):
+        if m is not None and _is_math(stripped[m.end() :]) and _exact(stripped[m.end() :], solved):
             out.append(stripped[: m.end()])
-        elif not (_is_math(stripped) and _exact(stripped)):
+        elif not (_is_math(stripped) and _exact(stripped, solved)):
             out.append(line)
     return "\n".join(out)
 
 
-def _exact(line: str) -> bool:
-    """Whether a math line with no letters is exactly true ("10 / 4 = 2.5"), or has letters (an equation to
-    solve: "2x + 3 = 11"). One that is not ("10 / 3 = 3.3", "4.44 = 4.4") shows a rule of the answers, a
-    rounding, and is kept as text that says more than a persona."""
-    if _LETTER.search(line):
-        return True
-    sides = [_value(side) for side in line.split("=")]
-    return all(v is not None for v in sides) and len(set(sides)) == 1
+def _exact(line: str, solved: Mapping[str, set[Fraction]]) -> bool:
+    """Whether a math line is exactly true: every side without a letter of one value ("10 / 4 = 2.5"), and where
+    its letters are variables the examples solve ("x = 4"), true at one of their values ("2x + 3 = 11"). One that
+    is not ("10 / 3 = 3.3", "4.44 = 4.4", "x = 10 / 3 = 3.3", "10 / 3 = 3.3 m", "3x = 10" beside "x = 3.3") shows a
+    rule of the answers, a rounding, and is kept as text that says more than a persona. A side with a letter no
+    line solves is an equation to solve ("2x + 3 = 11" alone); a letter after a number and a space ends a side as
+    its unit ("3.3 m"). A side that does not evaluate cannot be told exact: the line is kept."""
+    sides = [_UNIT_END.sub("", side) for side in line.split("=")]
+    names = sorted({n for side in sides for n in _LETTER.findall(side)} & solved.keys())
+    readings: list[dict[str, Fraction]] = [{}]
+    for name in names:
+        readings = [{**r, name: v} for r in readings for v in solved.get(name, ())]
+    for reading in readings:
+        values = []
+        for side in sides:
+            if set(_LETTER.findall(side)) - reading.keys():
+                continue  # an unknown no line solves
+            for name, value in reading.items():
+                side = re.sub(rf"(?<=[\d)])\s*(?={re.escape(name)}(?![^\W\d_]))", "*", side)  # "3x": 3 * x
+                side = re.sub(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", f"({value})", side)
+            values.append(_value(re.sub(r"(?<=[\d)])\s*\(", "*(", side)))  # "2(x + 1)"
+        if None not in values and len(set(values)) <= 1:
+            return True
+    return False
+
+
+# a variable given a value ("x = 4", "y = -2.5") and a unit letter that ends a side after a number ("3.3 m")
+_SOLVED = re.compile(r"\s*([^\W\d_])\s*=\s*(-?\d[\d.,]*)\s*")
+_UNIT_END = re.compile(r"(?<=\d)\s+[^\W\d_]\.?\s*$")
 
 
 def _value(text: str) -> Fraction | None:

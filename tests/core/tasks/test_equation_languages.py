@@ -124,6 +124,9 @@ def test_a_condition_in_words_before_the_ask_stops_constants_moving(make_engine,
         "Work in arithmetic modulo 7 and give x as a residue.",
         "Always round the answer to one decimal place.",
         "Work modulo seven.",
+        # worked examples that round (helper-84: 3 wrong of 4 served, "x = 11/3" where 3.7 was shown)
+        "You are a helpful math tutor.\nExample: 3x = 10\nx = 3.3",
+        "You are a helpful math tutor.\nExample: x = 10 / 3 = 3.3",
     ],
 )
 def test_a_condition_beside_the_prompt_stops_constants_moving(make_engine, context):

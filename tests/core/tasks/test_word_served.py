@@ -3376,11 +3376,20 @@ def test_a_precision_asked_in_words_moves_no_number(lang):
 
 @pytest.mark.parametrize(
     "context",
-    ["You are a helpful math tutor.\nExample: 10 / 3 = 3.3\nExample: 2 / 3 = 0.7", "You are a tutor.\nExample: 4.44 = 4.4"],
+    [
+        "You are a helpful math tutor.\nExample: 10 / 3 = 3.3\nExample: 2 / 3 = 0.7",
+        "You are a tutor.\nExample: 4.44 = 4.4",
+        # with a letter (helper-84: 3 or 4 wrong of 6, through LangChain's cache, its Runnable and LlamaIndex)
+        "You are a helpful math tutor.\nExample: x = 10 / 3 = 3.3\nExample: x = 0.35 * 7 = 2.5",
+        "Example: 10 / 3 = 3.3 m\nExample: 5 / 4 = 1.3 m",
+        "You are a helpful math tutor.\nExample: 3x = 10\nx = 3.3",
+    ],
 )
 def test_a_system_prompt_whose_worked_examples_round_is_no_persona(context):
-    """Class (helper-58): labelled worked examples in a system prompt are dropped as a few-shot prompt's, but one
-    that is not exactly true ("10 / 3 = 3.3") shows a rule of the answers, a rounding: 5 of 6 served wrong."""
+    """Class (helper-58, helper-84): labelled worked examples in a system prompt are dropped as a few-shot prompt's,
+    but one that is not exactly true ("10 / 3 = 3.3", "x = 10 / 3 = 3.3", "10 / 3 = 3.3 m", "3x = 10" solved as "x =
+    3.3") shows a rule of the answers, a rounding: 5 of 6 served wrong. An example with a letter was read as an
+    equation to solve, whatever its sides said."""
     question = "{n} has {m} liters of juice and drinks {p}% of it. How many liters does {n} drink?"
     engine = engine_for(lambda spec: juice_answer(spec.prompt), probes=3)
     served = wrong = 0
@@ -3393,6 +3402,9 @@ def test_a_system_prompt_whose_worked_examples_round_is_no_persona(context):
             wrong += final_answer(out.text) != final_answer(juice_answer(q))
     assert wrong == 0
     assert not persona_only(context) and persona_only("You are a tutor.\nExample: 10 / 4 = 2.5")
+    # exact examples, with letters, one variable over two examples, or the same one twice, are a few-shot prompt's
+    for exact in ("Example: 2x + 3 = 11\n2x = 8\nx = 4", "Example: 2(x + 1) = 10\nx = 4\nExample: 3x - 1 = 8\nx = 3"):
+        assert persona_only("You are a helpful math tutor.\n" + exact)
 
 
 # ------------------------------------------------------------------------------ a rule said "for instance"
