@@ -827,7 +827,10 @@ def plural(name: str) -> str:
 
 
 def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
-    """Names replaced all at once (a swap stays a swap)."""
+    """Names replaced all at once (a swap stays a swap), where the answer writes them as a person's: not where the
+    word is another thing's name or a word of the answer's own ("the Hope Festival", "Price Street", "Bill: 36 +
+    10", "Price of the shirts", "Hope this helps!", of a person called Hope, Price or Bill). Left there, the old
+    name is what the word carryover refuses (see :class:`~.carry.WordCarryover`): the model answers."""
     pairs = {a: b for a, b in zip(old, new, strict=True) if a != b}
     if not pairs:
         return text
@@ -837,4 +840,24 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     pairs |= {a + "s": b + "s" for a, b in people if a + "s" not in old}
     pairs |= {plural(a): plural(b) for a, b in people if plural(a) not in old and plural(a) not in pairs}
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
-    return pattern.sub(lambda m: pairs[m.group(1)], text)
+
+    def person(m: re.Match[str]) -> str:
+        before, after = text[: m.start()], text[m.end() :]
+        if _NOT_A_PERSON_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
+            return m.group()
+        following = _NEXT_CAPITAL.match(after)
+        if following is not None and following.group(1) not in old:
+            return m.group()  # part of a longer name ("the Hope Festival", "Price Street")
+        return pairs[m.group(1)]
+
+    return pattern.sub(person, text)
+
+
+# where a name of the question is another thing's name or a word of the answer's own: after an article or a
+# determiner, or a capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a
+# determiner or pronoun ("Hope this helps!"), or "of" at the start of a sentence ("Price of the shirts")
+_NOT_A_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Oo]ur|[Tt]heir|[Ii]ts)|(?<![.!?:;\n*#>•-]\s)(?<!^)\b[A-Z][\w'-]*)\s+$"
+)
+_NOT_A_PERSON_AFTER = re.compile(r"\s*:(?!\d)|\s+(?:this|that|these|those|it|you|your|we|our|the|a|an)\b|\s+of\b[^.\n]*:")
+_NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w'-]*)")
