@@ -24,6 +24,7 @@ from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
 from .numbers import (
+    CALENDAR,
     UNGROUPED,
     english_article,
     grouping,
@@ -843,8 +844,13 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
 
     def person(m: re.Match[str]) -> str:
         before, after = text[: m.start()], text[m.end() :]
-        if _NOT_A_PERSON_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
+        if _THING_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
             return m.group()
+        longer = _CAPITAL_BEFORE.search(before)
+        if longer is not None and longer.group(1) not in old:
+            return m.group()  # inside a longer name ("Sports Hope"); not after another name ("Prince Lucas")
+        if CALENDAR.fullmatch(m.group()) and (re.match(r"\s+\d", after) or _IN_A_MONTH.search(before)):
+            return m.group()  # a month ("May 5", "in May") of a person called May
         following = _NEXT_CAPITAL.match(after)
         if following is not None and following.group(1) not in old:
             return m.group()  # part of a longer name ("the Hope Festival", "Price Street")
@@ -853,11 +859,13 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     return pattern.sub(person, text)
 
 
-# where a name of the question is another thing's name or a word of the answer's own: after an article or a
-# determiner, or a capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a
-# determiner or pronoun ("Hope this helps!"), or "of" at the start of a sentence ("Price of the shirts")
-_NOT_A_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Oo]ur|[Tt]heir|[Ii]ts)|(?<![.!?:;\n*#>•-]\s)(?<!^)\b[A-Z][\w'-]*)\s+$"
+# where a name of the question is another thing's name or a word of the answer's own: after an article, or a
+# capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a determiner or
+# pronoun ("Hope this helps!"), or "of" and a label's colon ("Price of the shirts: ...")
+_THING_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
+_CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$")
+_NOT_A_PERSON_AFTER = re.compile(
+    r"\s*:(?!\d)|\s+(?:this|that|these|those|it|you|your|we|our|the|a|an|she|he|they|I|there)\b|\s+of\b[^.\n]*:"
 )
-_NOT_A_PERSON_AFTER = re.compile(r"\s*:(?!\d)|\s+(?:this|that|these|those|it|you|your|we|our|the|a|an)\b|\s+of\b[^.\n]*:")
+_IN_A_MONTH = re.compile(r"\b(?:in|of|since|until|till|early|late|mid|last|next|this|every|each)\s+$", re.IGNORECASE)
 _NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w'-]*)")
