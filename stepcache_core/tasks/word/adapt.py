@@ -518,31 +518,45 @@ class WordAdapter:
         # a calculator annotation (``<<1200-450=750>>``), GSM8K's final line (``#### 750``) and a box never group
         annotations = [m.span() for m in UNGROUPED.finditer(line)]
         calculator = [m.span() for m in re.finditer(r"<<[^<>]*>>", line)]  # (nor pads: "<<3*2.5=7.5>>")
+        # a quantity of the question restated as the question wrote it ("12.50 gallons" of "12.50 gallons"): as the
+        # new question writes its own ("12 gallons", where the answer pads its dollars)
+        restated = {
+            span: as_asked
+            for span, value in edits.items()
+            if (as_asked := _as_asked(line[span[0] : span[1]], value, old, new)) is not None
+            and not any(a <= span[0] < b for a, b in calculator)
+        }
         for (start, end), value in edits.items():
             written_then = re.fullmatch(r"[^.]*\.(\d*0)", line[start:end])
+            if (start, end) in restated:
+                continue
             if value.denominator == 1 and written_then and not any(a <= start < b for a, b in calculator):
                 if len(written_then.group(1)) not in padded:
                     # "$7.50" restated as 18: "$18" or "$18.00", as the writer writes a whole amount, which this
                     # answer never shows
                     raise _Refused(f"whether {value} is written with decimals cannot be told from {line[start:end]!r}")
-        written = {
-            span: write_number(
-                value,
-                line[span[0] : span[1]],
-                grouped=grouped and not any(a <= span[0] < b for a, b in annotations),
-                padded=padded if not any(a <= span[0] < b for a, b in calculator) else frozenset(),
-            )
-            for span, value in edits.items()
-        } | word_edits
+        written = (
+            {
+                span: write_number(
+                    value,
+                    line[span[0] : span[1]],
+                    grouped=grouped and not any(a <= span[0] < b for a, b in annotations),
+                    padded=padded if not any(a <= span[0] < b for a, b in calculator) else frozenset(),
+                )
+                for span, value in edits.items()
+            }
+            | restated
+            | word_edits
+        )
         # the article before a number, as the new number is said ("a 70-minute walk", "an 80-minute walk")
         for (start, _), number in list(written.items()):
             article = _ARTICLE.search(line, 0, start)
             if article is None or article.end() != start or not _ENGLISH_LINE.search(line):
                 continue
+            which = 1 if article.group(1) is not None else 2
             wanted = english_article(number)
-            if wanted is not None and wanted != article.group(1).lower() and not _FOREIGN_LINE.search(line):
-                spelled = wanted.capitalize() if article.group(1)[0].isupper() else wanted
-                written[article.span(1)] = spelled
+            if wanted is not None and wanted != article.group(which).lower() and not _FOREIGN_LINE.search(line):
+                written[article.span(which)] = wanted.capitalize() if which == 2 else wanted
         # a noun that follows a count re-derived across one: "2 days" to "1 day", as the questions write it (the
         # line read again only where a count may cross one: off the hit path's usual lines)
         if any(value == 1 or _ONE_WRITTEN.fullmatch(line[start:end]) for (start, end), value in edits.items()):
@@ -559,9 +573,10 @@ class WordAdapter:
         return step if text == line else replace(step, text=text, origin="adapted")
 
 
-# an English article right before a number ("a 70-minute", "an $81 outing", "An 8% raise"), and a line in English
-# (an article there, not the "a" of "a 8 euros cada uno"): some of its small words, none of another language's
-_ARTICLE = re.compile(r"(?<![^\W\d_])([Aa]n?)\s+(?:[$€£¥]\s?)?$")
+# an English article right before a number ("a 70-minute", "an $81 outing", "An 8% raise" opening a sentence; not a
+# label's letter, "Grade A 8 cents", "Row A 11 seats"), and a line in English (an article there, not the "a" of "a 8
+# euros cada uno"): some of its small words, none of another language's
+_ARTICLE = re.compile(r"(?:(?<![^\W\d_])(an?)|(?:^|(?<=[.!?:;\n*#>•-]\s)|(?<=\n))(An?))\s+(?:[$€£¥]\s?)?$")
 _ENGLISH_LINE = re.compile(
     r"\b(?:the|and|of|is|are|was|has|have|had|each|for|with|that|this|will|so|she|he|they|it|in|on|to)\b", re.I
 )
@@ -827,6 +842,29 @@ def plural(name: str) -> str:
     return name + "es" if name.endswith(("s", "x", "z", "ch", "sh")) else name + "s"
 
 
+def _as_asked(written: str, value: Fraction, old: WordProblem, new: WordProblem) -> str | None:
+    """How the new question writes ``value`` where ``written`` is how the cached question wrote the quantity of
+    that slot (the digits of both, "12.50" and "12"), or ``None``: the slot cannot be told (two quantities written
+    alike that take other values), or ``written`` is no question's quantity as written."""
+    found = {
+        digits.group()
+        for a, b in zip(old.quantities, new.quantities, strict=False)
+        if b.value == value
+        and a.kind == b.kind == "digits"
+        and (was := _DIGITS.search(a.text)) is not None
+        and was.group() == written
+        and (digits := _DIGITS.search(b.text)) is not None
+    }
+    clash = any(
+        (was := _DIGITS.search(a.text)) is not None and was.group() == written and b.value != value
+        for a, b in zip(old.quantities, new.quantities, strict=False)
+    )
+    return found.pop() if len(found) == 1 and not clash else None
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
 def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     """Names replaced all at once (a swap stays a swap), where the answer writes them as a person's: not where the
     word is another thing's name or a word of the answer's own ("the Hope Festival", "Price Street", "Bill: 36 +
@@ -843,6 +881,10 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
 
     def person(m: re.Match[str]) -> str:
+        if m.group(1) in new:
+            # the name is another person's in the new question: left as it was, no check could tell the word
+            # from that person ("Ann gives Ann a bag" where Bea gives Ann one): renamed as before
+            return pairs[m.group(1)]
         before, after = text[: m.start()], text[m.end() :]
         if _THING_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
             return m.group()
@@ -860,12 +902,10 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
 
 
 # where a name of the question is another thing's name or a word of the answer's own: after an article, or a
-# capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a determiner or
-# pronoun ("Hope this helps!"), or "of" and a label's colon ("Price of the shirts: ...")
+# capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a pronoun or a
+# demonstrative ("Hope this helps!"; not "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ...")
 _THING_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
 _CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$")
-_NOT_A_PERSON_AFTER = re.compile(
-    r"\s*:(?!\d)|\s+(?:this|that|these|those|it|you|your|we|our|the|a|an|she|he|they|I|there)\b|\s+of\b[^.\n]*:"
-)
+_NOT_A_PERSON_AFTER = re.compile(r"\s*:(?!\d)|\s+(?:this|these|those|it|you|your|we|our|she|he|they|I|there)\b|\s+of\b[^.\n]*:")
 _IN_A_MONTH = re.compile(r"\b(?:in|of|since|until|till|early|late|mid|last|next|this|every|each)\s+$", re.IGNORECASE)
 _NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w'-]*)")

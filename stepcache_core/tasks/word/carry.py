@@ -574,7 +574,7 @@ _SIDE_NOUNS = (
 _SIDE = re.compile(rf"\b(?:{_SIDE_NOUNS})s?\b", re.IGNORECASE)
 _SIDES_SAID = re.compile(
     rf"\b(?:{_SIDE_NOUNS})s?\b|\d[\d,.]*\s*[-\s]?(?:[^\W\d_]+[-\s])?(?:de\s+)?(?:long|wide|tall|high|deep|lang|breit|hoch|"
-    r"tief|lung[oa]|larg[oa]|alt[oa]|ancho|large|haut|lang|breed|hoog|diep)\b",
+    r"tief|lung[oa]|larg[oa]|alt[oa]|ancho|large|haut|breed|hoog|diep)\b",
     re.IGNORECASE,
 )
 

@@ -1715,3 +1715,16 @@ def test_a_rename_reaches_a_name_only_where_it_is_the_person(text, renamed):
     from stepcache_core.tasks.word.adapt import _rename
 
     assert _rename(text, ["May", "Will", "Hope", "Bill"], ["Ann", "Bob", "Zoe", "Tom"]) == renamed
+
+
+def test_a_rename_reaches_a_name_the_new_question_gives_someone_else():
+    """Class (helper-85): a name of the cached question that the new one gives another person ("Tom gives Ann a
+    bag" asked as "Ann gives Bea a bag"): left as it was where it might be no person, no check could tell it from
+    that person ("Ann gives Ann a bag" was served), so it is renamed; a name the new question does not have is left,
+    and the word carryover refuses it."""
+    from stepcache_core.tasks.word.adapt import _rename
+
+    assert _rename("Tom gives Ann a bag of 5 apples.", ["Tom", "Ann"], ["Ann", "Bea"]) == "Ann gives Bea a bag of 5 apples."
+    # after "Monday" (a capitalised word), Tom may be no person: left where the new question has no Tom (refused)
+    assert _rename("On Monday Tom gives Ann 5 apples.", ["Tom", "Ann"], ["Ann", "Bea"]) == "On Monday Tom gives Bea 5 apples."
+    assert _rename("On Monday Ann gives Tom 5 apples.", ["Tom", "Ann"], ["Ann", "Bea"]) == "On Monday Bea gives Ann 5 apples."

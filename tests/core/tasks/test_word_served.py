@@ -5199,6 +5199,18 @@ WRITTEN = {
         [("Ann", "2.5", "3.5"), ("Mia", "1.5", "2.0"), ("Zoe", "4.5", "1.5"), ("Eva", "3.5", "2.5"), ("Kate", "5.5", "0.5")],
         lambda n, a, b: f"{a:.1f} + {b:.1f} = {a + b:.1f} km\n{n} runs {a + b:.1f} km in all.\n#### {a + b:.1f}",
     ),
+    "a label's letter before a number": (
+        "{0} sells Grade A eggs for {1} cents each and sells {2} eggs. How many cents does {0} make?",
+        [("Ann", 5, 20), ("Mia", 8, 21), ("Zoe", 12, 30), ("Eva", 11, 25), ("Lily", 18, 40), ("Kate", 80, 95)],
+        lambda n, c, k: (
+            f"{n} sells {k} eggs of Grade A {c} cents each, so {k} * {c} = <<{k}*{c}={k * c}>>{k * c} cents.\n#### {k * c}"
+        ),
+    ),
+    "a quantity as the question writes it": (
+        "{0} buys {1} gallons of gas at ${2} per gallon. How much does {0} pay?",
+        [("Ann", "12.50", "3.00"), ("Mia", "12", "4.00"), ("Zoe", "10.50", "2.00"), ("Eva", "14", "3.00"), ("Kate", "9", "2.00")],
+        lambda n, g, p: f"{n} buys {g} gallons at ${p:.2f} each: {g} * {p:.2f} = ${g * p:.2f}\n#### {g * p:.2f}",
+    ),
     "both, for two": (
         FRIENDS,
         [("Ann", 3, 5), ("Mia", 2, 7), ("Zoe", 4, 6), ("Eva", 2, 9), ("Lily", 5, 4), ("Rosa", 2, 8)],
@@ -5226,7 +5238,10 @@ def test_a_re_derived_number_is_written_as_the_model_writes_it(case, order):
     answer wrote "Seventy"), decimals the writer pads ("$18.00" beside "$7.50", "6.0 km"), and a count of two said
     in a word of its own ("Both friends", "twice a week"). Served as the cached answer wrote them, they were the
     model's answer to another number: "a 80-minute walk", "$18", "Both friends get 5 stickers each" for 3 friends
-    (helper-81: 2 to 6 false of 8 per grid). Now each is written as the model writes it, or the model answers."""
+    (helper-81: 2 to 6 false of 8 per grid). Now each is written as the model writes it, or the model answers. A
+    label's capital letter is no article ("Grade A 8 cents" stayed "Grade A"), and a quantity the answer restates
+    is written as the new question writes it, whatever the answer pads ("12 gallons" beside "$48.00"): helper-85
+    served "Grade An 8 cents" and "12.00 gallons" on a first version."""
     question, rows, lines = WRITTEN[case]
     model, questions = _writer(question, rows if order == "forward" else rows[::-1], lines)
     served, false = false_served(model, questions)
