@@ -867,9 +867,10 @@ _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     """Names replaced all at once (a swap stays a swap), where the answer writes them as a person's: not where the
-    word is another thing's name or a word of the answer's own ("the Hope Festival", "Price Street", "Bill: 36 +
-    10", "Price of the shirts", "Hope this helps!", of a person called Hope, Price or Bill). Left there, the old
-    name is what the word carryover refuses (see :class:`~.carry.WordCarryover`): the model answers."""
+    word is another thing's name or a word of the answer's own ("the Hope Festival", "Price Street", "Price of the
+    shirts: ...", "Hope this helps!", of a person called Hope or Price). Left there, the old name is what the word
+    carryover refuses (see :class:`~.carry.WordCarryover`): the model answers. A name the new question gives
+    someone else is renamed wherever it stands: left, no check could tell it from that person."""
     pairs = {a: b for a, b in zip(old, new, strict=True) if a != b}
     if not pairs:
         return text
@@ -881,9 +882,10 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
 
     def person(m: re.Match[str]) -> str:
-        if m.group(1) in new:
+        if m.group(1) in new or m.group(1) not in old:
             # the name is another person's in the new question: left as it was, no check could tell the word
-            # from that person ("Ann gives Ann a bag" where Bea gives Ann one): renamed as before
+            # from that person ("Ann gives Ann a bag" where Bea gives Ann one); and a possessive without its
+            # apostrophe or a family's plural ("the Joneses") is the person's: renamed as before
             return pairs[m.group(1)]
         before, after = text[: m.start()], text[m.end() :]
         if _THING_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
@@ -902,10 +904,11 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
 
 
 # where a name of the question is another thing's name or a word of the answer's own: after an article, or a
-# capitalised word inside a sentence (a longer name); before a colon (a label, "Bill: 36 + 10"), a pronoun or a
-# demonstrative ("Hope this helps!"; not "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ...")
+# capitalised word inside a sentence (a longer name); before a pronoun or a demonstrative ("Hope this helps!"; not
+# "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ..."). A name before a colon is the
+# person's label ("Ann: 5 * 3 = 15"), though a word may be written so too ("Bill: 36 + 10", the bill)
 _THING_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
 _CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$")
-_NOT_A_PERSON_AFTER = re.compile(r"\s*:(?!\d)|\s+(?:this|these|those|it|you|your|we|our|she|he|they|I|there)\b|\s+of\b[^.\n]*:")
+_NOT_A_PERSON_AFTER = re.compile(r"\s+(?:this|these|those|it|you|your|we|our|she|he|they|I|there)\b|\s+of\b[^.\n]*:")
 _IN_A_MONTH = re.compile(r"\b(?:in|of|since|until|till|early|late|mid|last|next|this|every|each)\s+$", re.IGNORECASE)
 _NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w'-]*)")
