@@ -270,10 +270,12 @@ class WordAdapter:
         results = ValueMap()
         # whether the model groups thousands ("$1,250"): as its answer does, else as the question it was asked,
         # else as the new question writes them (an answer restates the question's amounts as they are written)
-        grouped = grouping("\n".join(s.text for s in steps), old.prompt, new.prompt)
+        answer = "\n".join(s.text for s in steps)
+        grouped = grouping(answer, old.prompt, new.prompt)
         # and to how many decimal places it pads a whole amount ("$18.00" beside "$7.50")
-        padded = padding("\n".join(s.text for s in steps))
-        out = [self._line(step, old, new, questions, results, lenient, hours, grouped, padded) for step in steps]
+        padded = padding(answer)
+        labels = labelling(answer, old.names)
+        out = [self._line(step, old, new, questions, results, lenient, hours, grouped, padded, labels) for step in steps]
         _keeps_choices(steps, out)
         return out
 
@@ -288,12 +290,14 @@ class WordAdapter:
         hours: _Hours | None = None,
         grouped: bool | None = None,
         padded: frozenset[int] = frozenset(),
+        labels: frozenset[str] = frozenset(),
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
         it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`); ``hours``: the
         question's hours of the clock that move, which a computation takes only as the span between two;
         ``grouped``: whether the answer groups thousands (see :func:`~.numbers.grouping`), ``padded``: the decimal
-        places it pads whole amounts to (see :func:`~.numbers.padding`)."""
+        places it pads whole amounts to (see :func:`~.numbers.padding`), ``labels``: the names that label a line of
+        the answer (see :func:`labelling`)."""
         line = step.text
         questions = everything  # the quantities a number of the line may be (in a computation: see ``hours``)
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
@@ -569,7 +573,7 @@ class WordAdapter:
         text = line
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]
-        text = _rename(text, old.names, new.names)
+        text = _rename(text, old.names, new.names, labels)
         return step if text == line else replace(step, text=text, origin="adapted")
 
 
@@ -865,12 +869,18 @@ def _as_asked(written: str, value: Fraction, old: WordProblem, new: WordProblem)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
+def labelling(answer: str, names: Sequence[str]) -> frozenset[str]:
+    """The ``names`` that label a line of ``answer`` ("Ann: 5 * 3 = 15", "- **Ann:** 15")."""
+    return frozenset(m.group(1) for m in _LABEL.finditer(answer)) & frozenset(names)
+
+
+def _rename(text: str, old: Sequence[str], new: Sequence[str], labels: frozenset[str] | None = None) -> str:
     """Names replaced all at once (a swap stays a swap), where the answer writes them as a person's: not where the
     word is another thing's name or a word of the answer's own ("the Hope Festival", "Price Street", "Price of the
     shirts: ...", "Hope this helps!", of a person called Hope or Price). Left there, the old name is what the word
     carryover refuses (see :class:`~.carry.WordCarryover`): the model answers. A name the new question gives
-    someone else is renamed wherever it stands: left, no check could tell it from that person."""
+    someone else is renamed wherever it stands: left, no check could tell it from that person. ``labels``: the
+    names that label a line of the whole answer (see :func:`labelling`; those of ``text`` where ``None``)."""
     pairs = {a: b for a, b in zip(old, new, strict=True) if a != b}
     if not pairs:
         return text
@@ -880,6 +890,8 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
     pairs |= {a + "s": b + "s" for a, b in people if a + "s" not in old}
     pairs |= {plural(a): plural(b) for a, b in people if plural(a) not in old and plural(a) not in pairs}
     pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)) + r")\b")
+    # the names that label a line ("Ann: 5 * 3 = 15"): a person's label where another person labels a line too
+    labels = labelling(text, old) if labels is None else labels
 
     def person(m: re.Match[str]) -> str:
         if m.group(1) in new or m.group(1) not in old:
@@ -890,6 +902,8 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str]) -> str:
         before, after = text[: m.start()], text[m.end() :]
         if _THING_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
             return m.group()
+        if _LABEL_BEFORE.search(before) and _LABEL_AFTER.match(after) and not labels - {m.group(1)}:
+            return m.group()  # a line's label no other person's name stands beside: a word too ("Bill: 36 + 10")
         longer = _CAPITAL_BEFORE.search(before)
         if longer is not None and longer.group(1) not in old:
             return m.group()  # inside a longer name ("Sports Hope"); not after another name ("Prince Lucas")
@@ -912,3 +926,6 @@ _CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$
 _NOT_A_PERSON_AFTER = re.compile(r"\s+(?:this|these|those|it|you|your|we|our|she|he|they|I|there)\b|\s+of\b[^.\n]*:")
 _IN_A_MONTH = re.compile(r"\b(?:in|of|since|until|till|early|late|mid|last|next|this|every|each)\s+$", re.IGNORECASE)
 _NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w'-]*)")
+_LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:(?:[-*•>]|\d+[.)])[ \t]+)?(?:\*\*|__)?$")
+_LABEL_AFTER = re.compile(r"(?:\*\*|__)?[ \t]*:")
+_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:(?:[-*•>]|\d+[.)])[ \t]+)?(?:\*\*|__)?([A-Z][\w'-]*)(?:\*\*|__)?[ \t]*:")

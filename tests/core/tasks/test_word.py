@@ -1703,15 +1703,18 @@ def test_a_side_named_where_the_question_names_none_is_stale(question, line, sta
         ("On May 5, May pays $3.", "On May 5, Ann pays $3."),
         ("Will she have enough? Will has 5.", "Will she have enough? Bob has 5."),
         ("Hope spends $46 at the Hope Festival. Hope this helps!", "Zoe spends $46 at the Hope Festival. Hope this helps!"),
-        ("Bill: 36 + 10 = 46. So Bill pays 46.", "Tom: 36 + 10 = 46. So Tom pays 46."),  # a label is the person's
+        ("Bill: 36 + 10 = 46. So Bill pays 46.", "Bill: 36 + 10 = 46. So Tom pays 46."),  # a label alone may be a word
+        ("- **Bill:** 36 + 10 = 46\n- **Will:** 5 = 5", "- **Tom:** 36 + 10 = 46\n- **Bob:** 5 = 5"),  # people's labels
+        ("Hope: 12\nWill: 7\nTotal: 19", "Zoe: 12\nBob: 7\nTotal: 19"),
         ("- Then Hope buys 3, and Tom gives Hope 2.", "- Then Zoe buys 3, and Tom gives Zoe 2."),
     ],
 )
 def test_a_rename_reaches_a_name_only_where_it_is_the_person(text, renamed):
     """Class (helper-83): a person's name that is also a word the answer writes for something else: a month ("in
     May", "May 5"), a modal ("Will she"), a sign-off ("Hope this helps!"), another thing's name ("the Hope
-    Festival"). Those stay (and the old name left in the answer sends the request to the
-    model); the person is renamed."""
+    Festival"), a line's label that no other person's name stands beside ("Bill: 36 + 10", the bill). Those stay
+    (and the old name left in the answer sends the request to the model); the person is renamed, and so are labels
+    in a column of people ("Bill: 36" beside "Will: 5")."""
     from stepcache_core.tasks.word.adapt import _rename
 
     assert _rename(text, ["May", "Will", "Hope", "Bill"], ["Ann", "Bob", "Zoe", "Tom"]) == renamed

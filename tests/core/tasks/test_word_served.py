@@ -5252,6 +5252,7 @@ def test_a_re_derived_number_is_written_as_the_model_writes_it(case, order):
 # ---------------------------------------------------------------- a name that is also a word (helper-83)
 STICKERS_TOGETHER = "{0} has {1} stickers and {2} has {3} stickers. How many stickers do they have together?"
 FESTIVAL = "{0} buys {1} tickets to the Hope Festival at ${2} each and {3} snacks at ${4} each. How much does {0} spend?"
+PIZZAS = "{0} orders {1} pizzas at ${2} each and {3} drinks at ${4} each. How much does {0} pay?"
 # each class: the question, its rows (a person whose name is also a word of the answer first) and the model's lines
 # (of the question's name and numbers, in order)
 NAME_AS_WORD = {
@@ -5272,6 +5273,15 @@ NAME_AS_WORD = {
             f"{a * p + b * q} dollars at the Hope Festival.\n#### {a * p + b * q}"
         ),
     ),
+    "a label": (
+        PIZZAS,
+        [("Bill", 3, 12, 2, 5), ("Bill", 4, 10, 3, 6), ("Tom", 3, 12, 2, 5), ("Ben", 5, 9, 4, 7), ("Sam", 2, 15, 6, 3)],
+        lambda n, a, p, b, q: (
+            f"Pizzas: {a} * {p} = <<{a}*{p}={a * p}>>{a * p} dollars\nDrinks: {b} * {q} = "
+            f"<<{b}*{q}={b * q}>>{b * q} dollars\nBill: {a * p} + {b * q} = <<{a * p}+{b * q}={a * p + b * q}>>"
+            f"{a * p + b * q} dollars\n#### {a * p + b * q}"
+        ),
+    ),
 }
 
 
@@ -5279,10 +5289,10 @@ NAME_AS_WORD = {
 @pytest.mark.parametrize("case", sorted(NAME_AS_WORD))
 def test_a_name_that_is_also_a_word_of_the_answer_is_renamed_only_as_the_person(case, order):
     """Class: a person whose name is also a word the answer writes for something else: a sign-off ("Hope this
-    helps!"), another thing's name ("the Hope Festival"). Renamed everywhere, the reuse wrote "Ann this helps!",
-    "the Ann Festival" (helper-83: 3 or 4 false of 5 or 6 per grid, where the cached question had that name). The
-    rename leaves such a word as it is, and the old name left in the answer sends the request to the model. Still
-    open: a label before a colon ("Bill: 36 + 10", the bill, of a person called Bill) reads as the person's."""
+    helps!"), another thing's name ("the Hope Festival"), a line's label among things' labels ("Pizzas: ...",
+    "Drinks: ...", "Bill: 36 + 10", the bill). Renamed everywhere, the reuse wrote "Ann this helps!", "the Ann
+    Festival", "Tom: 36 + 10" (helper-83: 3 or 4 false of 5 or 6 per grid, where the cached question had that name).
+    The rename leaves such a word as it is, and the old name left in the answer sends the request to the model."""
     question, rows, lines = NAME_AS_WORD[case]
 
     def model(prompt: str) -> str:
