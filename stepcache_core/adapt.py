@@ -43,6 +43,16 @@ class Adapted:
     """Stale text that no patch rewrites (outside the steps): only the caller's model can answer."""
 
 
+def shown(adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]:
+    """The doubts of ``adapted`` (see :attr:`~stepcache_core.values.Step.doubt`) that a model answer ``answered``
+    settles: it says the adapted text word for word, numbers written as they were ("1080", where whether the model
+    groups thousands was the doubt)."""
+    doubts = frozenset(s.doubt for s in adapted if s.doubt)
+    if doubts and "".join(s.text for s in adapted).strip() == "".join(s.text for s in answered).strip():
+        return doubts
+    return frozenset()
+
+
 class Adaptation:
     """Adapts and verifies candidates (:meth:`best`) and finds what a reuse carries over (:meth:`stale`)."""
 
@@ -152,6 +162,7 @@ class Adaptation:
             same = same_form is not None and same_form(precedent.steps, steps)
         except Exception:  # a check that cannot tell corroborates nothing
             return none
+        vouched |= shown(precedent.steps, steps)
         if not vouched:
             return none
         theirs = vouched | precedent.candidate.entry.corroborated

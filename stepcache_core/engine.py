@@ -368,6 +368,12 @@ class StepCacheEngine:
                 best = fallback
         if best is None:
             return _Missed(retrieved.nearest, retrieved.skip_reason)
+        if doubt := _doubt(best):
+            # true for every check, and maybe not as the model would write it: its answer agrees, corroborates the
+            # entry, and where it is written so, vouches for the doubt
+            reason = f"no answer has shown yet how the model writes a number here ({doubt})"
+            run.notes.append(f"reuse skipped: {reason}; the model answers")
+            return _Missed(best.candidate, reason, best)
         if best.ok and (unsupported := self.adaptation.uncorroborated(prep, best)):
             # one verified answer vouches for its own numbers; re-derived for others it may carry a consistent slip
             reason = f"the cached answer is not yet corroborated for other values ({', '.join(sorted(unsupported))})"
@@ -409,7 +415,7 @@ class StepCacheEngine:
 
     def _serves(self, prep: Prepared, adapted: Adapted) -> bool:
         """Whether ``adapted`` verifies and needs no corroboration its entry lacks."""
-        return adapted.ok and not self.adaptation.uncorroborated(prep, adapted)
+        return adapted.ok and not _doubt(adapted) and not self.adaptation.uncorroborated(prep, adapted)
 
     def _exact(self, prep: Prepared, run: RunLog, *, unverified: bool) -> Served | None:
         """The identical request's entry, when it may be served."""
@@ -505,6 +511,13 @@ class StepCacheEngine:
         return replace(
             served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text
         )
+
+
+def _doubt(adapted: Adapted) -> str:
+    """Why the adapted steps may not be what the model would write (see :attr:`Step.doubt`) that no answer of the
+    model has settled for their entry, or ``""``."""
+    settled = adapted.candidate.entry.corroborated
+    return next((s.doubt for s in adapted.steps if s.doubt and s.doubt not in settled), "")
 
 
 @dataclass(frozen=True)

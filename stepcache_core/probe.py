@@ -47,7 +47,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import background
-from .adapt import Adaptation
+from .adapt import Adaptation, shown
 from .backends.base import Backend
 from .config import EngineConfig
 from .errors import StepCacheError
@@ -304,7 +304,7 @@ class Prober:
             else:
                 logger.info("stepcache: a precedent for %s disagreed with a second point: not kept", prep.entry_id)
             return None
-        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied
+        slots = corroboration.vouched(probe.problem, adapted.steps, steps) & varied | shown(adapted.steps, steps)
         if not slots:
             return None
         if stored and current is not None:

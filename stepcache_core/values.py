@@ -86,7 +86,12 @@ class Step:
     """One ordered unit of an output.
 
     ``key`` addresses the step (a JSON key, or ``None`` for positional steps);
-    ``value`` carries the parsed content where the task has one.
+    ``value`` carries the parsed content where the task has one. ``doubt``: a slot
+    naming why an adapted step, true for every check, may still not be what the
+    model would write (``written(thousands)``: whether "1080" is "1,080"): such a
+    step stands for its values where a second answer is compared with it, and is
+    served only once an answer of the model that agreed with it word for word
+    vouched for the slot (see :meth:`~stepcache_core.adapt.Adaptation.corroborates`).
     """
 
     index: int
@@ -94,6 +99,7 @@ class Step:
     origin: Origin = "cached"
     key: str | None = None
     value: Any = None
+    doubt: str = ""
 
 
 @dataclass(frozen=True)

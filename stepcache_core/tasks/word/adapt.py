@@ -26,10 +26,10 @@ from .echo import counts_other, echoes_in, unlike
 from .numbers import (
     CALENDAR,
     UNGROUPED,
+    Hand,
     english_article,
-    grouping,
     half_of_day,
-    padding,
+    hand,
     quantities,
     to_fraction,
     write_number,
@@ -270,12 +270,11 @@ class WordAdapter:
         results = ValueMap()
         # whether the model groups thousands ("$1,250"): as its answer does, else as the question it was asked,
         # else as the new question writes them (an answer restates the question's amounts as they are written)
+        # and how it writes decimals ("$18.00" beside "$7.50")
         answer = "\n".join(s.text for s in steps)
-        grouped = grouping(answer, old.prompt, new.prompt)
-        # and to how many decimal places it pads a whole amount ("$18.00" beside "$7.50")
-        padded = padding(answer)
+        writer = hand(answer, old.prompt, new.prompt)
         labels = labelling(answer, old.names)
-        out = [self._line(step, old, new, questions, results, lenient, hours, grouped, padded, labels) for step in steps]
+        out = [self._line(step, old, new, questions, results, lenient, hours, writer, labels) for step in steps]
         _keeps_choices(steps, out)
         return out
 
@@ -288,16 +287,15 @@ class WordAdapter:
         results: ValueMap,
         lenient: _Pick | None,
         hours: _Hours | None = None,
-        grouped: bool | None = None,
-        padded: frozenset[int] = frozenset(),
+        writer: Hand | None = None,
         labels: frozenset[str] = frozenset(),
     ) -> Step:
         """``step`` re-derived for ``new``; ``lenient``: a number whose quantity cannot be told is read as the value
         it picks of those it may take, where it would refuse (see :meth:`WordAdapter.readings`); ``hours``: the
         question's hours of the clock that move, which a computation takes only as the span between two;
-        ``grouped``: whether the answer groups thousands (see :func:`~.numbers.grouping`), ``padded``: the decimal
-        places it pads whole amounts to (see :func:`~.numbers.padding`), ``labels``: the names that label a line of
-        the answer (see :func:`labelling`)."""
+        ``writer``: how the answer writes numbers (see :func:`~.numbers.hand`), ``labels``: the names that label a
+        line of the answer (see :func:`labelling`)."""
+        writer = writer or Hand()
         line = step.text
         questions = everything  # the quantities a number of the line may be (in a computation: see ``hours``)
         # a word that is a slot of the question ("twice", "half") names no constant: it is the question's quantity
@@ -529,23 +527,45 @@ class WordAdapter:
             for span, value in edits.items()
             if (as_asked := _as_asked(line[span[0] : span[1]], value, old, new)) is not None
             and not any(a <= span[0] < b for a, b in calculator)
+            # (a clock's minutes, "5:06", restated as a number are "6", as "15" was of "6:15")
+            and not (
+                re.match(r"0\d", as_asked)
+                and not re.match(r"0\d", line[span[0] : span[1]])
+                and line[span[0] - 1 : span[0]] != ":"
+            )
         }
-        for (start, end), value in edits.items():
-            written_then = re.fullmatch(r"[^.]*\.(\d*0)", line[start:end])
-            if (start, end) in restated:
-                continue
-            if value.denominator == 1 and written_then and not any(a <= start < b for a, b in calculator):
-                if len(written_then.group(1)) not in padded:
-                    # "$7.50" restated as 18: "$18" or "$18.00", as the writer writes a whole amount, which this
-                    # answer never shows
-                    raise _Refused(f"whether {value} is written with decimals cannot be told from {line[start:end]!r}")
+        # "$7.50" restated as 18, "2.25 kg" as 2.4, "$480" as 1500: "$18" or "$18.00", "2.4" or "2.40", "$1500" or
+        # "$1,500", as the writer writes them, where this answer shows how; else the step is doubted (written
+        # plainly, it stands for its values where a probe's answer is compared with it, and is never served)
+        in_computation = {(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)} if edits else set()
+        doubt = next(
+            (
+                # (in a computation or in words: a writer may group "1200" in neither and "1,100" in a sentence)
+                f"{unwritable[:-1]}, {'computed' if (start, end) in in_computation else 'said'})"
+                for (start, end), value in edits.items()
+                if (start, end) not in restated
+                and (
+                    unwritable := writer.unwritable(
+                        value,
+                        line[start:end],
+                        bare=_in(calculator, start) or (value.denominator == 1 and _in(annotations, start)),
+                        money=_money_at(line, start, end),
+                    )
+                )
+                is not None
+            ),
+            "",
+        )
         written = (
             {
                 span: write_number(
                     value,
                     line[span[0] : span[1]],
-                    grouped=grouped and not any(a <= span[0] < b for a, b in annotations),
-                    padded=padded if not any(a <= span[0] < b for a, b in calculator) else frozenset(),
+                    grouped=writer.grouped_at(value) if not _in(annotations, span[0]) else False,
+                    padded=writer.padded if not _in(calculator, span[0]) else frozenset(),
+                    # (where no text shows it, money to the cent and other decimals as few as they need: the
+                    # likelier hand, which a model's answer written so vouches for)
+                    fixed=not _in(calculator, span[0]) and (writer.fixed or (writer.fixed is None and _money_at(line, *span))),
                 )
                 for span, value in edits.items()
             }
@@ -574,7 +594,7 @@ class WordAdapter:
         for (start, end), new_text in sorted(written.items(), reverse=True):
             text = text[:start] + new_text + text[end:]
         text = _rename(text, old.names, new.names, labels)
-        return step if text == line else replace(step, text=text, origin="adapted")
+        return step if text == line else replace(step, text=text, origin="adapted", doubt=doubt)
 
 
 # an English article right before a number ("a 70-minute", "an $81 outing", "An 8% raise" opening a sentence; not a
@@ -833,6 +853,19 @@ def _keeps_precision(value: Fraction, like: str) -> bool:
     return places <= max(len(m.group(1)), 2)
 
 
+def _in(spans: Iterable[tuple[int, int]], at: int) -> bool:
+    return any(a <= at < b for a, b in spans)
+
+
+def _money_at(line: str, start: int, end: int) -> bool:
+    """Whether the number written at ``line[start:end]`` is an amount of money ("$2.25", "2,25 €", "2.25 dollars")."""
+    return bool(_CURRENCY.search(line[max(0, start - 2) : end]) or _CURRENCY_AFTER.match(line, end))
+
+
+_CURRENCY = re.compile(r"[$€£¥₹]")
+_CURRENCY_AFTER = re.compile(r"\s*(?:[€£¥₹]|(?:dollars?|euros?|cents?|pounds?|pence|rupees?|yen|francs?|dólares|reais)\b)", re.I)
+
+
 def _unslotted(text: str, problem: WordProblem) -> str:
     """``text`` without the words that are quantities of ``problem`` ("twice", "half", "a dozen")."""
     words = {q.text for q in problem.quantities if q.kind == "word"}
@@ -899,17 +932,19 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str], labels: frozenset
             # from that person ("Ann gives Ann a bag" where Bea gives Ann one); and a possessive without its
             # apostrophe or a family's plural ("the Joneses") is the person's: renamed as before
             return pairs[m.group(1)]
-        before, after = text[: m.start()], text[m.end() :]
-        if _THING_BEFORE.search(before) or _NOT_A_PERSON_AFTER.match(after):
+        # (what stands before the name is read in the words right before it, up to where it starts: the text is
+        # not copied for each name)
+        start, end, lo = m.start(), m.end(), max(0, m.start() - _NEAR)
+        if _THING_BEFORE.search(text, lo, start) or _NOT_A_PERSON_AFTER.match(text, end):
             return m.group()
-        if _LABEL_BEFORE.search(before) and _LABEL_AFTER.match(after) and not labels - {m.group(1)}:
+        if _LABEL_BEFORE.search(text, lo, start) and _LABEL_AFTER.match(text, end) and not labels - {m.group(1)}:
             return m.group()  # a line's label no other person's name stands beside: a word too ("Bill: 36 + 10")
-        longer = _CAPITAL_BEFORE.search(before)
+        longer = _CAPITAL_BEFORE.search(text, lo, start)
         if longer is not None and longer.group(1) not in old:
             return m.group()  # inside a longer name ("Sports Hope"); not after another name ("Prince Lucas")
-        if CALENDAR.fullmatch(m.group()) and (re.match(r"\s+\d", after) or _IN_A_MONTH.search(before)):
+        if CALENDAR.fullmatch(m.group()) and (re.match(r"\s+\d", text[end : end + 4]) or _IN_A_MONTH.search(text, lo, start)):
             return m.group()  # a month ("May 5", "in May") of a person called May
-        following = _NEXT_CAPITAL.match(after)
+        following = _NEXT_CAPITAL.match(text, end)
         if following is not None and following.group(1) not in old:
             return m.group()  # part of a longer name ("the Hope Festival", "Price Street")
         return pairs[m.group(1)]
@@ -921,6 +956,7 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str], labels: frozenset
 # capitalised word inside a sentence (a longer name); before a pronoun or a demonstrative ("Hope this helps!"; not
 # "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ..."). A name before a colon is the
 # person's label ("Ann: 5 * 3 = 15"), though a word may be written so too ("Bill: 36 + 10", the bill)
+_NEAR = 120  # (how far back before a name its patterns read: each is a few words long)
 _THING_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
 _CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$")
 _NOT_A_PERSON_AFTER = re.compile(r"\s+(?:this|these|those|it|you|your|we|our|she|he|they|I|there)\b|\s+of\b[^.\n]*:")

@@ -91,7 +91,13 @@ _CLAIM = re.compile(
     r"equally|evenly|"
     r"(?:a|at\s+a|in)\s+(?:loss|profit|gain)|break(?:s|ing)?\s+even|broke\s+even|in\s+the\s+(?:red|black)|"
     r"plenty|ample|sufficient|insufficient|too\s+(?:much|many|few|little)|(?:over|under|within)\s+budget|owes?|"
-    r"only\s+(?:a\s+)?(?:little|few|bit|handful)|a\s+lot|lots\s+of|barely|hardly|scarcely|mostly|(?:nearly|almost)\s+"
+    r"only\s+(?:a\s+)?(?:little|few|bit|handful)|a\s+lot|lots\s+of|not\s+(?:many|much)|"
+    # a number judged small or large as it is said ("Only 18 - 6 = 12 are left", "just 4", "a full 18", "solo le
+    # quedan 3", "nur noch 3", "il n'en reste que 3"), in the languages the task reads
+    r"measly|paltry|meager|meagre|as\s+(?:few|little)\s+as|"
+    r"(?:only|just|merely|mere|solo|sólo|solamente|nur|bloß|lediglich|seulement|soltanto|apenas|somente|slechts)\s+"
+    r"(?:[^\W\d_]+\s+){0,2}(?=[$€£¥]?\d)|(?:a\s+)?(?:full|whole|whopping)\s+(?=[$€£¥]?\d)|"
+    r"n(?:e\s+|['’])(?:[^\W\d_]+\s+){1,3}que\s+(?=[$€£¥]?\d)|barely|hardly|scarcely|mostly|(?:nearly|almost)\s+"
     r"all|(?:is|are|was|were)\s+(?:over|under)|"
     r"(?:over|under|about|around|nearly|almost|roughly|approximately|just|well|not|is|are|was|were|isn't|wasn't|"
     r"makes?|made|equals?|reaches|precisely)\s+(?:a|an|one|half\s+an?)\s+"
@@ -103,6 +109,10 @@ _CLAIM = re.compile(
     r"het\s+meest|" + _GRADED_ABROAD + r")\b",
     re.IGNORECASE,
 )
+
+
+# an emoji or a pictograph: a mood or a verdict on the numbers no check reads
+_PICTOGRAPH = re.compile(r"[\u231a\u231b\u23e9-\u23fa\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
 
 
 class WordCarryover:
@@ -145,6 +155,9 @@ class WordCarryover:
                     claim = _unread_clause(step.text, allowed, tails=True, also=lambda: _counted(tuple(cached)))
                 if claim is None:  # "a long 8-hour shift", "so Ann can buy another book at 40 dollars"
                     claim = _qualified(step.text, allowed) or _able(step.text)
+                if claim is None and (picture := _PICTOGRAPH.search(step.text)) is not None:
+                    claim = picture.group()  # "30 dollars 👍" where 120 gets "🎉", "✅" within the budget
+
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):
@@ -289,18 +302,47 @@ def _unknown_named(text: str, letter: str) -> bool:
     )
 
 
+# a line in another language than English: a small word of one of the languages the task reads, a letter English
+# does not write, or no small word of English at all
+_FOREIGN_WORDS = re.compile(
+    r"\b(?:el|los|las|del|cada|que|es|por|así|queda|quedan|une|les|des|est|reste|lui|gli|che|rimane|rimangono|uma|"
+    r"dos|sobra|sobram|der|und|ist|sind|ein|eine|noch|het|een|nog|dus|zijn|och|för)\b|[à-öø-ÿąćęłńśźżčřšž]",
+    re.IGNORECASE,
+)
+_ENGLISH_SMALL = re.compile(
+    r"\b(?:the|and|of|is|are|was|were|has|have|had|each|for|with|that|this|will|so|she|he|they|it|in|on|to|"
+    r"because|there|left)\b",
+    re.IGNORECASE,
+)
+
+
+def _foreign(line: str) -> bool:
+    """Whether ``line`` is written in another language than English (see :data:`_FOREIGN_WORDS`)."""
+    return bool(_FOREIGN_WORDS.search(line)) or (bool(re.search(r"[^\W\d_]{3}", line)) and not _ENGLISH_SMALL.search(line))
+
+
 def _agreement(was: str, text: str, questions: str) -> str | None:
     """A number the adapter rewrote in ``text`` (the cached line ``was``) whose next word's form may follow the
-    count, where the new count takes another form: "1 apple" re-derived as 3, "3 apples" as 1, "3 яблока" as 5.
+    count, where the new count takes another form: "1 apple" re-derived as 3, "3 apples" as 1, "3 яблока" as 5;
+    and in a line of another language, any count that takes another form.
     The reuse is refused, unless the adapter wrote the noun in the new count's form where it can tell it (English,
     a form ``questions`` write where a count fixes it: see :func:`~.adapt.inflected`)."""
     before, after = line_numbers(was), line_numbers(text)
     if len(before) != len(after):
         return None
+    operands: set[tuple[int, int]] | None = None
     for a, b in zip(before, after, strict=True):
         if a.value == b.value or b.percent:
             continue
         word = _AFTER_NUMBER.match(text, b.end)
+        if word is None and _count_form(a.value, was) != _count_form(b.value, text) and _foreign(text):
+            operands = operands if operands is not None else {(n.start, n.end) for c in computations(text) for n in c.operands}
+            if (b.start, b.end) in operands:
+                continue
+            # a word elsewhere in the line may agree with a count (not an operand), in a language whose forms no
+            # check here writes: a verb before it ("así que queda 9 - 3 = 6": "quedan"; "rimane", "sobra", "er is
+            # nog", "został")
+            return text[b.start : b.end]
         if word is not None and _count_form(a.value, was) != _count_form(b.value, text):
             noun = inflected(was, a.start, a.end, a.value, b.value, questions)
             if noun is not None and word.group(1) == noun[2]:

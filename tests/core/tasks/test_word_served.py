@@ -1381,7 +1381,8 @@ def test_a_unit_the_answer_computes_with_needs_no_span():
     engine = engine_for(model, probes=EngineConfig().corroboration_probes)
     assert engine.run(Request(question.format(name="Ann", n=3, r=5))).trace.verified
     assert background.drain(10)
-    asks = [(question.format(name="Bea", n=n, r=r), Fraction(7 * n * r)) for n, r in [(40, 9), (11, 30), (4, 6)]]
+    # (totals under 1,000: how the model groups thousands, no text here shows)
+    asks = [(question.format(name="Bea", n=n, r=r), Fraction(7 * n * r)) for n, r in [(14, 9), (11, 12), (4, 6)]]
     served, wrong = tally(engine, asks)
     assert wrong == 0 and served == len(asks)
 
@@ -1883,7 +1884,8 @@ def test_a_rename_across_genders_is_served_once_a_relabelled_point_agrees():
         return _emails(int(m[2]), int(m[3]), int(m[4]))[0]
 
     engine = engine_for(model, probes=EngineConfig().corroboration_probes)
-    grid = [("Bob", 200, 25, 4), ("Maria", 200, 25, 4), ("Alex", 160, 25, 3), ("Sue", 120, 10, 5), ("Tom", 300, 20, 6)]
+    # (every total under 1,000: how the model groups thousands, no answer here shows)
+    grid = [("Bob", 200, 25, 4), ("Maria", 200, 25, 4), ("Alex", 160, 25, 3), ("Sue", 120, 10, 5), ("Tom", 300, 20, 4)]
     grid += [("Eva", 80, 50, 7), ("Casey", 400, 5, 2), ("Alex", 90, 10, 8)]
     asks = [(EMAILS.format(name=name, n=n, p=p, d=d), Fraction(_emails(n, p, d)[1])) for name, n, p, d in grid]
     served, wrong = tally(engine, asks[:1])
@@ -2779,7 +2781,7 @@ GENDER_RENAMES = [
     ),
     ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Sue", True),
     ("Ann has 10 stickers and Tom has 7 stickers. How many stickers do they have together?", "Ann", "Alex", False),
-    ("Ann buys 4 apples at $3 each at Costco. How many dollars does Ann spend?", "Costco", "Walmart", False),
+    ("Costco sells Ann 4 apples at $3 each. How many dollars does Ann spend?", "Costco", "Walmart", False),
 ]
 
 
@@ -5307,3 +5309,242 @@ def test_a_name_that_is_also_a_word_of_the_answer_is_renamed_only_as_the_person(
 
     served, false = false_served(model, [question.format(*row) for row in (rows if order == "forward" else rows[::-1])])
     assert false == 0
+
+
+# ---------------------------------------------------------------- a place that is also a given name (helper-87)
+PLACE_CURRENCY = {
+    "India": "rupees",
+    "Kenya": "Kenyan shillings",
+    "Florence": "euros",
+    "Sydney": "Australian dollars",
+    "Georgia": "lari",
+    "Charlotte": "US dollars",
+}
+PLACE_QUESTIONS = {
+    "flies to": "{p} flies to {c} and buys {n} scarves that cost {k} each in the local currency. How much does {p} spend?",
+    "a shopkeeper from": "A shopkeeper from {c} sells {p} {n} scarves at {k} each in her local currency. How much does {p} pay?",
+    "visits": "{p} visits {c} and pays {k} a night for {n} nights in the local money. How much does {p} pay?",
+}
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("case", sorted(PLACE_QUESTIONS))
+def test_a_place_named_like_a_person_is_no_slot(case, order):
+    """Class (helper-87): a place whose name the name data holds as a person's ("Georgia", "Charlotte", "India",
+    "Florence", "Sydney", "Kenya"), where the answer follows the place (its currency). Read as a person and renamed,
+    "Charlotte" was served the lari of Georgia (3 false of 3 served per grid, through LangChain and LlamaIndex too). A
+    name that stands only where a place goes ("to", "from", "visits") is a word of the question now: another place
+    is another question. The person in the same questions is renamed as before."""
+    question = PLACE_QUESTIONS[case]
+
+    def model(prompt: str) -> str:
+        place = next(c for c in PLACE_CURRENCY if c in prompt)
+        person = re.search(r"\b(Ann|Mia|Zoe|Eva)\b", prompt)
+        assert person is not None, prompt
+        n, k = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        money = PLACE_CURRENCY[place]
+        return f"{person.group()} pays {n} x {k} = <<{n}*{k}={n * k}>>{n * k} {money}.\n#### {n * k}"
+
+    rows = [
+        (p, c, n, k)
+        for (p, c), (n, k) in zip(
+            [
+                ("Ann", "Georgia"),
+                ("Mia", "Charlotte"),
+                ("Zoe", "India"),
+                ("Eva", "Kenya"),
+                ("Ann", "Florence"),
+                ("Mia", "Sydney"),
+            ],
+            [(4, 300), (5, 300), (4, 300), (6, 250), (3, 120), (4, 300)],
+            strict=True,
+        )
+    ]
+    rows += [("Zoe", "Georgia", 7, 200), ("Eva", "Georgia", 4, 300)]  # the same place, another person
+    asks = [question.format(p=p, c=c, n=n, k=k) for p, c, n, k in rows]
+    served, false = false_served(model, asks if order == "forward" else asks[::-1])
+    assert false == 0
+    assert served >= 1  # Georgia asked again by another person: renamed as before
+
+
+# ---------------------------------------------------------------- how the model writes a new number (helper-86, -88)
+def _de(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _lakhs(n: int) -> str:
+    head, tail = str(n)[:-3], str(n)[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join([head, *groups, tail]) if head else tail
+
+
+def _minimal(x: Fraction) -> str:  # as few decimals as it needs
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
+
+
+WRITTEN_AS = {
+    # a total that crosses 1,000 where no text shows how the writer groups thousands
+    "thousands, en": (
+        "A shop sells {n} chairs at ${p} each. How much money does it make?",
+        [(12, 40), (30, 50), (25, 60), (8, 45), (40, 90), (11, 30), (15, 70)],
+        lambda n, p: f"The shop makes {n} × ${p} = ${n * p:,}.\n#### {n * p}",
+    ),
+    "thousands, de": (
+        "Ein Laden verkauft {n} Stühle zu je {p} €. Wie viel Euro nimmt er ein?",
+        [(12, 40), (30, 50), (25, 60), (8, 45), (40, 90), (11, 30), (15, 70)],
+        lambda n, p: f"Der Laden nimmt {n} × {p} € = {_de(n * p)} € ein.\n#### {n * p}",
+    ),
+    "lakhs": (
+        "A shop sells {n} chairs at {p} rupees each. How many rupees does it make?",
+        [(12, 2500), (20, 4500), (30, 4000), (8, 4500), (40, 9000), (11, 3000), (15, 7000)],
+        lambda n, p: f"The shop makes {n} × {_lakhs(p)} = {_lakhs(n * p)} rupees.\n#### {n * p}",
+    ),
+    # a value with fewer decimals than the cached one, where the writer writes as few as it needs
+    "decimals, kg": (
+        "A bag of rice weighs {n} kg. How many kg do {p} bags weigh?",
+        [("2.25", 3), ("2.4", 3), ("1.5", 4), ("3.75", 2), ("2.8", 5), ("1.25", 4), ("2.6", 3)],
+        lambda n, p: f"{p} × {n} = {_minimal(Fraction(n) * p)} kg\n#### {_minimal(Fraction(n) * p)}",
+    ),
+    # a whole total where the price had cents: "$10.00" where the question has cents, "$12" where it has none
+    "cents": (
+        "A notebook costs ${n}. Ann buys {p} notebooks. How much does Ann spend?",
+        [("2.25", 3), ("2.50", 4), ("3", 4), ("1.75", 4), ("4", 3), ("2.40", 5), ("1.20", 5)],
+        lambda n, p: (
+            f"{p} × ${n} = ${float(Fraction(n) * p):.2f}\n#### {float(Fraction(n) * p):.2f}"
+            if "." in n
+            else f"{p} × ${n} = ${int(n) * p}\n#### {int(n) * p}"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("case", sorted(WRITTEN_AS))
+def test_a_new_number_is_served_only_where_the_answer_shows_how_the_model_writes_it(case, order):
+    """Class (helper-86, helper-88): a re-derived number whose written form the cached answer does not show: a total
+    that crosses 1,000 ("$1080", where the model writes "$1,080", "21.150 €", "1 200 €"), one past a lakh written
+    in Western groups ("150,000" for "1,50,000"), a value padded to the cached one's places ("7.20 kg" for "7.2"),
+    and a whole total beside a price with cents ("$10" for "$10.00"; "$12.00" of "$3" each, for "$12"). Served 3 to
+    6 false of 8 per grid. Such a number is written only where a text shows how; otherwise the model answers."""
+    question, rows, model_of = WRITTEN_AS[case]
+
+    def model(prompt: str) -> str:
+        for n, p in rows:
+            if prompt == question.format(n=n, p=p):
+                return model_of(n, p)
+        raise AssertionError(prompt)
+
+    asks = [question.format(n=n, p=p) for n, p in rows]
+    served, false = false_served(model, asks if order == "forward" else asks[::-1])
+    assert false == 0
+    if case in ("thousands, en", "decimals, kg"):
+        assert served >= 1  # values the cached answer shows how to write are still served
+
+
+# ---------------------------------------------------------------- words that judge a number (helper-88)
+def _under_half(a: int, b: int) -> bool:
+    return 2 * (a - b) < a  # what is left is under half of it: "only"
+
+
+# each class: the question, the model, the first question's numbers (the judgement made there) and later ones (where
+# the model judges otherwise)
+LATER = [(18, 6), (16, 3), (80, 20), (20, 4), (30, 10), (25, 5)]
+SIZE_JUDGED = {
+    "only, en": (
+        "Tom has {a} apples and eats {b} of them. How many apples are left?",
+        lambda a, b: (
+            f"{'Only ' if _under_half(a, b) else ''}{a} - {b} = <<{a}-{b}={a - b}>>{a - b} apples are left.\n#### {a - b}"
+        ),
+        (11, 8),
+        LATER,
+    ),
+    "solo, es": (
+        "Tomás tiene {a} manzanas y se come {b}. ¿Cuántas manzanas le quedan?",
+        lambda a, b: (
+            f"{a} - {b} = {a - b}\n{'Solo le quedan' if _under_half(a, b) else 'Le quedan'} {a - b} manzanas.\n#### {a - b}"
+        ),
+        (11, 8),
+        LATER,
+    ),
+    "nur noch, de": (
+        "Tom hat {a} Äpfel und isst {b} davon. Wie viele Äpfel bleiben übrig?",
+        lambda a, b: (
+            f"{a} - {b} = {a - b}\nEs bleiben {'nur noch ' if _under_half(a, b) else ''}{a - b} Äpfel übrig.\n#### {a - b}"
+        ),
+        (11, 8),
+        LATER,
+    ),
+    "an emoji": (
+        "Tom buys a bike for {b} dollars and sells it for {a} dollars. How much profit does he make?",
+        lambda a, b: f"Profit: {a} - {b} = <<{a}-{b}={a - b}>>{a - b} dollars {'🎉' if a - b >= 50 else '👍'}\n#### {a - b}",
+        (100, 80),
+        [(150, 60), (200, 80), (300, 100), (120, 50), (90, 20)],
+    ),
+    "a verb before the count, es": (
+        "Tomás tiene {a} manzanas y se come {b}. ¿Cuántas manzanas le quedan al final?",
+        lambda a, b: (
+            f"Tomás tenía {a} manzanas y se come {b}, así que {'queda' if a - b == 1 else 'quedan'} {a} - {b} = {a - b}."
+            f"\n#### {a - b}"
+        ),
+        (12, 11),
+        LATER,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIZE_JUDGED))
+def test_a_word_that_judges_a_number_is_not_served_for_another(case):
+    """Class (helper-88): a word that judges a number as it is said: "Only 18 - 6 = 12 apples are left", "Solo le
+    quedan", "nur noch", an emoji chosen by size ("👍", "🎉"), and a verb before a count that agrees with it in
+    another language ("así que queda 9 - 3 = 6": "quedan"). Carried over, "Only" was served for 12 of 18 and "queda"
+    for 6: 3 to 7 false of 8 per grid. Such a line is refused when its numbers moved. Still open the other way: a
+    remark the model makes at some values only, missing from a stored answer made without it, is served without
+    it."""
+    question, model_of, first, later = SIZE_JUDGED[case]
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return model_of(a, b)
+
+    served, false = false_served(model, [question.format(a=a, b=b) for a, b in [first, *later]])
+    assert false == 0
+
+
+def test_a_doubt_is_settled_by_an_answer_that_writes_the_number_so():
+    """Class: the cost side of the doubt above. A model that writes thousands ungrouped ("$1500") is served totals
+    past 1,000 once one of its answers shows how (a probe's or a caller's answer that agreed word for word with
+    the entry re-derived there vouches for the doubt; a caller's answer is also an entry that shows it); a model
+    that groups them ("$1,500") is never served them ungrouped (the grid above)."""
+    question = "A shop sells {n} chairs at ${p} each. How much money does it make?"
+
+    def model(prompt: str) -> str:
+        n, p = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return f"The shop makes {n} × ${p} = ${n * p}.\n#### {n * p}"
+
+    engine = engine_for(lambda spec: model(spec.prompt), probes=3)
+    engine.run(Request(question.format(n=12, p=40)))
+    background.drain(10)
+    crossing = [(30, 50), (40, 45), (25, 60), (70, 20), (45, 30)]  # 1500, 1800, 1500, 1400, 1350
+    served = 0
+    for n, p in crossing:
+        out = engine.run(Request(question.format(n=n, p=p)))
+        background.drain(10)
+        assert out.text == model(question.format(n=n, p=p))
+        served += out.trace.backend_calls == 0
+    assert served >= len(crossing) - 1  # the first may be the model's: its answer settles the doubt
+
+
+def test_only_an_answer_that_says_the_doubted_text_word_for_word_settles_the_doubt():
+    """Class: what settles a doubt (see :func:`stepcache_core.adapt.shown`): an answer written exactly as the
+    doubted steps, numbers and all; one that groups ("$1,500") or pads ("$1500.00") settles nothing."""
+    from stepcache_core.adapt import shown
+    from stepcache_core.values import Step
+
+    adapted = [Step(0, "The shop makes 30 × $50 = $1500.\n", "adapted", doubt="written(thousands)"), Step(1, "#### 1500")]
+    assert shown(adapted, [Step(0, "The shop makes 30 × $50 = $1500.\n"), Step(1, "#### 1500")]) == {"written(thousands)"}
+    assert shown(adapted, [Step(0, "The shop makes 30 × $50 = $1,500.\n"), Step(1, "#### 1500")]) == set()
+    assert shown(adapted, [Step(0, "The shop makes 30 × $50 = $1500.00.\n"), Step(1, "#### 1500")]) == set()
+    assert shown([Step(0, "30 × $50 = $1500", "adapted")], [Step(0, "30 × $50 = $1500")]) == set()  # no doubt
