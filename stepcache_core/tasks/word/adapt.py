@@ -954,8 +954,9 @@ def _rename(text: str, old: Sequence[str], new: Sequence[str], labels: frozenset
 
 # where a name of the question is another thing's name or a word of the answer's own: after an article, or a
 # capitalised word inside a sentence (a longer name); before a pronoun or a demonstrative ("Hope this helps!"; not
-# "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ..."). A name before a colon is the
-# person's label ("Ann: 5 * 3 = 15"), though a word may be written so too ("Bill: 36 + 10", the bill)
+# "gives Ann a bag"), or "of" and a label's colon ("Price of the shirts: ..."). A name that labels a line is the
+# person's where another person labels a line too ("Ann: 5 * 3 = 15" beside "Bob: 4 * 2 = 8"); alone among the
+# labels it may be a word written so ("Pizzas: ...", "Drinks: ...", "Bill: 36 + 10", the bill)
 _NEAR = 120  # (how far back before a name its patterns read: each is a few words long)
 _THING_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
 _CAPITAL_BEFORE = re.compile(r"(?<![.!?:;\n*#>•-]\s)(?<!^)\b([A-Z][\w'-]*)\s+$")

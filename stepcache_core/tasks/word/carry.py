@@ -157,7 +157,6 @@ class WordCarryover:
                     claim = _qualified(step.text, allowed) or _able(step.text)
                 if claim is None and (picture := _PICTOGRAPH.search(step.text)) is not None:
                     claim = picture.group()  # "30 dollars 👍" where 120 gets "🎉", "✅" within the budget
-
                 if claim is not None:
                     found.append(Verdict(False, f"says {claim!r} of the cached numbers, which no check reads", step=step.index))
                 elif _unread_comparison(step.text):

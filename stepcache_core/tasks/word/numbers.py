@@ -307,10 +307,9 @@ class Hand:
     """How the writer of an answer writes numbers, as far as its text and the questions show (see :func:`hand`).
 
     ``grouped``, ``grouped_five``: whether it groups the thousands of four digits, and of five or more, with commas
-    (see :func:`grouping` and :meth:`grouped_at`); ``padded``: the places it pads a
-    whole amount to (see :func:`padding`); ``fixed``: whether it writes a value with decimals to fixed places
-    ("$2.50" beside "$7.25"), to as few as it needs ("2.25" beside "6.5", "0.75" beside "24.0"), or ``None`` where
-    its text does not show;
+    (see :func:`grouping` and :meth:`grouped_at`); ``padded``: the places it pads a whole amount to (see
+    :func:`padding`); ``fixed``: whether it writes a value with decimals to fixed places ("$2.50" beside "$7.25"),
+    to as few as it needs ("2.25" beside "6.5", "0.75" beside "24.0"), or ``None`` where its text does not show;
     ``large``: whether a text shows how a number of six digits or more is grouped ("150,000"; not "1,50,000", which
     this task does not write); ``cents_moved``: whether one question writes amounts with decimals and the other
     none ("$2.50" asked as "$3"), where a writer pads a whole amount as the question has it."""
@@ -334,9 +333,9 @@ class Hand:
         """What no text shows of how this writer would write ``value`` where the answer wrote ``like``, as a slot
         a second answer that writes it so may vouch for (``written(thousands)``, ``written(ten thousands)``,
         ``written(lakhs)``, ``written(to cents)``, ``written(off cents)``, ``written(whole)``, ``written(fewer
-        places)``), or ``None``. ``bare``: ``like`` stands where nothing is grouped
-        or padded (a calculator annotation, ``####``); ``money``: it is an amount of money (written to the cent
-        where a writer pads, "$2.40")."""
+        places)``), or ``None``. ``bare``: ``like`` stands where nothing is grouped or padded (a calculator
+        annotation, ``####``); ``money``: it is an amount of money (written to the cent where a writer pads,
+        "$2.40")."""
         # "$480" restated as 1500: "$1500", "$1,500", "1.500 €" or "1 500 €"; a number of another size than
         # ``like`` shows nothing of its own ("$1500" or "$12,000" restated as 1400 or 30000: some writers group from
         # five digits only), but that a writer who groups four digits groups more, and one who leaves five leaves four
