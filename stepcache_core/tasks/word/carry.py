@@ -676,7 +676,8 @@ def _unread_clause(
     :meth:`~.corroborate.WordCorroboration.varied`)."""
     text = re.sub(r"<<[^<>]*>>", " ", line)
     text = re.sub(r"\\[A-Za-z]+", " ", text)
-    for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>]+|\s-\s", text):
+    # (an arrow ends a clause too: "8 minutes → tight!")
+    for clause in re.split(r"[.;:!?,()\[\]|—–\n*`#>→⇒]+|\s-\s|\s=>\s", text):
         if tails and not _CONCLUDES.search(clause):
             continue  # (read first: a clause's quantities are read only where they may matter)
         ends = [m.end() for m in re.finditer(r"\d+", clause)]

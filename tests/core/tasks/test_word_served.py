@@ -5483,6 +5483,12 @@ SIZE_JUDGED = {
         (100, 80),
         [(150, 60), (200, 80), (300, 100), (120, 50), (90, 20)],
     ),
+    "a word after an arrow": (
+        "Tom has {a} minutes and spends {b} of them on the bus. How many minutes does he have left?",
+        lambda a, b: f"{a} - {b} = {a - b} minutes{' → tight!' if _under_half(a, b) else ''}\n#### {a - b}",
+        (11, 8),
+        LATER,
+    ),
     "a verb before the count, es": (
         "Tomás tiene {a} manzanas y se come {b}. ¿Cuántas manzanas le quedan al final?",
         lambda a, b: (
@@ -5498,7 +5504,8 @@ SIZE_JUDGED = {
 @pytest.mark.parametrize("case", sorted(SIZE_JUDGED))
 def test_a_word_that_judges_a_number_is_not_served_for_another(case):
     """Class (helper-88): a word that judges a number as it is said: "Only 18 - 6 = 12 apples are left", "Solo le
-    quedan", "nur noch", an emoji chosen by size ("👍", "🎉"), and a verb before a count that agrees with it in
+    quedan", "nur noch", an emoji chosen by size ("👍", "🎉"), a word after an arrow ("8 minutes → tight!",
+    helper-89), and a verb before a count that agrees with it in
     another language ("así que queda 9 - 3 = 6": "quedan"). Carried over, "Only" was served for 12 of 18 and "queda"
     for 6: 3 to 7 false of 8 per grid. Such a line is refused when its numbers moved. Still open the other way: a
     remark the model makes at some values only, missing from a stored answer made without it, is served without
