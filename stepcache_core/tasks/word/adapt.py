@@ -537,11 +537,9 @@ class WordAdapter:
         # "$7.50" restated as 18, "2.25 kg" as 2.4, "$480" as 1500: "$18" or "$18.00", "2.4" or "2.40", "$1500" or
         # "$1,500", as the writer writes them, where this answer shows how; else the step is doubted (written
         # plainly, it stands for its values where a probe's answer is compared with it, and is never served)
-        in_computation = {(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)} if edits else set()
-        doubt = next(
+        unwritten = next(
             (
-                # (in a computation or in words: a writer may group "1200" in neither and "1,100" in a sentence)
-                f"{unwritable[:-1]}, {'computed' if (start, end) in in_computation else 'said'})"
+                (start, end, unwritable)
                 for (start, end), value in edits.items()
                 if (start, end) not in restated
                 and (
@@ -554,8 +552,14 @@ class WordAdapter:
                 )
                 is not None
             ),
-            "",
+            None,
         )
+        doubt = ""
+        if unwritten is not None:  # (the line's computations read only here: off the hit path's usual lines)
+            start, end, unwritable = unwritten
+            computed = any((n.start, n.end) == (start, end) for c in computations(line) for n in (*c.operands, c.result))
+            # (in a computation or in words: a writer may group "1200" in neither and "1,100" in a sentence)
+            doubt = f"{unwritable[:-1]}, {'computed' if computed else 'said'})"
         written = (
             {
                 span: write_number(
