@@ -276,6 +276,8 @@ class WordAdapter:
         labels = labelling(answer, old.names)
         out = [self._line(step, old, new, questions, results, lenient, hours, writer, labels) for step in steps]
         _keeps_choices(steps, out)
+        if old.values != new.values:
+            _keeps_row_order(steps, out)
         return out
 
     def _line(
@@ -777,6 +779,76 @@ def _keeps_choices(cached: Sequence[Step], adapted: Sequence[Step]) -> None:
                 continue
             if (a < old[k][2]) != (new[i][2] < new[k][2]) or new[i][2] == new[k][2]:
                 raise _Refused(f"{a} and {old[k][2]}, computed alike and used otherwise, change which is the larger")
+
+
+# a line of a list or a table: a table row, a bullet, a numbered item, or a label and its value ("Chairs: $480")
+_ROW = re.compile(r"^\s*(?:(\|)|([-*•+])\s|(\d{1,2})[.)]\s|(?:\*\*|__)?[^\W\d_][^:|\n]{0,40}?:(?:\*\*|__)?\s)")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*$")
+
+
+def _row_kind(line: str) -> str | None:
+    m = _ROW.match(line)
+    if m is None:
+        return None
+    return "table" if m.group(1) else "bullet" if m.group(2) else "numbered" if m.group(3) else "label"
+
+
+def _rows(text: str) -> list[list[tuple[int, tuple[Fraction, ...]]]]:
+    """The runs of two or more like rows (:data:`_ROW`) in ``text``, each row its line's index and its numbers; a
+    table's rows run on over its header's rule. A line that computes ("- 5 × 3 = 15", "From history: 16 / 2 = 8")
+    is a step of the derivation, which a model writes in the order it works, no row of a list: it ends a run."""
+    runs: list[list[tuple[int, tuple[Fraction, ...]]]] = []
+    run: list[tuple[int, tuple[Fraction, ...]]] = []
+    kind: str | None = None
+    for i, line in enumerate(text.splitlines()):
+        now = _row_kind(line)
+        if now == "table" and _TABLE_RULE.match(line):
+            continue
+        if now is not None and computations(line):
+            now = None
+        if now != kind or now is None:
+            if len(run) > 1:
+                runs.append(run)
+            run, kind = [], now
+        if now is None:
+            continue
+        nums = tuple(n.value for n in line_numbers(line))
+        if nums:
+            run.append((i, nums))
+    if len(run) > 1:
+        runs.append(run)
+    return runs
+
+
+def _keeps_row_order(cached: Sequence[Step], adapted: Sequence[Step]) -> None:
+    """Refuse where the rows of a list or a table stand in the order of one of their columns ("| Chairs | $480 |"
+    above "| Tables | $270 |", "1. chairs: $480") and the new values break that order: the model may have sorted
+    them by value, which no word need say, and it would list them otherwise now. A column whose values stand in
+    no order chose nothing; rows in the question's order that happen to be in order by value too are refused
+    with the rest (no check tells the two apart)."""
+    before, after = _rows(_text_of(cached)), _rows(_text_of(adapted))
+    if [[i for i, _ in run] for run in before] != [[i for i, _ in run] for run in after]:
+        if before or after:
+            raise _Refused("rows of a list or a table that may stand in order by value")
+        return
+    for old_run, new_run in zip(before, after, strict=True):
+        width = min(len(nums) for _, nums in old_run)
+        if any(len(a) != len(b) for (_, a), (_, b) in zip(old_run, new_run, strict=True)):
+            raise _Refused("rows of a list or a table that may stand in order by value")
+        for j in [*range(width), -1]:
+            was = [nums[j] for _, nums in old_run]
+            now = [nums[j] for _, nums in new_run]
+            for rising in (True, False):
+                if _ordered(was, rising) and not _ordered(now, rising):
+                    raise _Refused("rows of a list or a table whose order by value the new numbers change")
+
+
+def _ordered(values: Sequence[Fraction], rising: bool) -> bool:
+    return all((a <= b) if rising else (a >= b) for a, b in zip(values, values[1:], strict=False))
+
+
+def _text_of(steps: Sequence[Step]) -> str:
+    return "".join(s.text for s in steps)
 
 
 def _keeps_ratio_side(comp: Computation, values: Sequence[Fraction]) -> None:

@@ -5555,3 +5555,66 @@ def test_only_an_answer_that_says_the_doubted_text_word_for_word_settles_the_dou
     assert shown(adapted, [Step(0, "The shop makes 30 × $50 = $1,500.\n"), Step(1, "#### 1500")]) == set()
     assert shown(adapted, [Step(0, "The shop makes 30 × $50 = $1500.00.\n"), Step(1, "#### 1500")]) == set()
     assert shown([Step(0, "30 × $50 = $1500", "adapted")], [Step(0, "30 × $50 = $1500")]) == set()  # no doubt
+
+
+# ---------------------------------------------------------------- rows a model sorts by value (helper-88)
+def _sorted_rows(prompt: str, layout: str) -> str:
+    a, b, c, d = (int(x) for x in re.findall(r"\d+", prompt)[:4])
+    x, y = a * b, c * d
+    if layout == "table, de":  # a question and its answer in German, the amounts after the number
+        rows = sorted([("Stühle", x), ("Tische", y)], key=lambda row: -row[1])
+        return (
+            f"Stühle: {a} * {b} = {x} €\nTische: {c} * {d} = {y} €\n\n| Posten | Kosten |\n|:--|--:|\n"
+            + "".join(f"| {n} | {v} € |\n" for n, v in rows)
+            + f"\nZusammen: {x} + {y} = {x + y} €\n#### {x + y}"
+        )
+    first = f"Chairs: {a} * {b} = <<{a}*{b}={x}>>{x} dollars.\nTables: {c} * {d} = <<{c}*{d}={y}>>{y} dollars.\n\n"
+    rows = sorted([("Chairs", x), ("Tables", y)], key=lambda row: -row[1])
+    if layout == "table":
+        listed = "| Item | Cost |\n|---|---|\n" + "".join(f"| {n} | ${v} |\n" for n, v in rows)
+    elif layout == "numbered":
+        listed = "".join(f"{i}. {n.lower()}: ${v}\n" for i, (n, v) in enumerate(rows, 1))
+    elif layout == "bullets, rising":
+        listed = "".join(f"- {n}: ${v}\n" for n, v in rows[::-1])
+    else:  # lines of a label and its value
+        listed = "".join(f"{n}: ${v}\n" for n, v in rows)
+    return first + listed + f"\nTotal: {x} + {y} = <<{x}+{y}={x + y}>>{x + y} dollars.\n#### {x + y}"
+
+
+SORTED_ROWS = ["table", "numbered", "bullets, rising", "labels", "table, de"]
+# the first question's costs, then later ones whose subtotals (chairs, tables) cross: 480 > 270, then 150 < 280...
+CROSSING = [(12, 40, 3, 90), (5, 30, 4, 70), (12, 45, 4, 60), (6, 50, 5, 80), (15, 20, 3, 50), (4, 60, 6, 30)]
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("layout", SORTED_ROWS)
+def test_rows_sorted_by_value_are_not_served_in_the_old_order(layout, order):
+    """Class (helper-88, 3 false of 8 per grid): a table, a numbered or bulleted list, or lines of a label and its
+    value, that the model sorts by value ("| Chairs | $480 |" above "| Tables | $270 |"). Served for 150 and 280,
+    the rows stood in the old order. Rows in the order of one of their columns are refused where the new values
+    break it."""
+    question = "A shop sells {} chairs at ${} each and {} tables at ${} each. How much money does it make?"
+    if layout == "table, de":
+        question = "Ein Laden verkauft {} Stühle zu je {} € und {} Tische zu je {} €. Was kosten die Posten zusammen?"
+    asks = [question.format(*costs) for costs in CROSSING]
+    served, false = false_served(lambda p: _sorted_rows(p, layout), asks if order == "forward" else asks[::-1])
+    assert false == 0
+
+
+def test_rows_whose_order_stands_are_served_and_bullets_that_compute_are_no_list():
+    """Class: the cost side of the rows above. Rows whose order by value the new numbers keep are served, and
+    bullets that compute ("- 20 - 4 = 16", "- 16 * 3 = 48", as the chat-style answers write a derivation) are steps
+    the model writes in the order it works, no list: served across values that cross (4 > 3, then 2 < 5)."""
+    question = "A shop sells {} chairs at ${} each and {} tables at ${} each. How much money does it make?"
+    kept = [(12, 40, 3, 90), (11, 40, 3, 80), (12, 45, 2, 90), (13, 40, 3, 70), (12, 50, 4, 60)]
+    served, false = false_served(lambda p: _sorted_rows(p, "table"), [question.format(*costs) for costs in kept])
+    assert served >= 3 and false == 0
+
+    def derivation(prompt: str) -> str:
+        a, b, c = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        return f"- {a} - {b} = {a - b} apples are left.\n- {a - b} * {c} = {(a - b) * c} cents.\n\n#### {(a - b) * c}"
+
+    asked = "Tom has {} apples and eats {} of them. He sells the rest for {} cents each. How many cents does he get?"
+    crossing = [(20, 4, 3), (30, 2, 5), (25, 3, 4), (40, 8, 2), (18, 2, 6)]  # 4 > 3, then 2 < 5...
+    served, false = false_served(derivation, [asked.format(*nums) for nums in crossing])
+    assert false == 0 and served >= 3
