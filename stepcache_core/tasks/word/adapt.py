@@ -539,6 +539,11 @@ class WordAdapter:
         # "$7.50" restated as 18, "2.25 kg" as 2.4, "$480" as 1500: "$18" or "$18.00", "2.4" or "2.40", "$1500" or
         # "$1,500", as the writer writes them, where this answer shows how; else the step is doubted (written
         # plainly, it stands for its values where a probe's answer is compared with it, and is never served)
+        # (in a computation or in words: a writer may group "1200" in one and "1,100" in the other; the line's
+        # computations read only where a number may be grouped or doubted: off the hit path's usual lines)
+        computed: set[tuple[int, int]] = set()
+        if any(abs(value) >= 1000 for value in edits.values()):
+            computed = {(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)}
         unwritten = next(
             (
                 (start, end, unwritable)
@@ -550,6 +555,7 @@ class WordAdapter:
                         line[start:end],
                         bare=_in(calculator, start) or (value.denominator == 1 and _in(annotations, start)),
                         money=_money_at(line, start, end),
+                        computed=(start, end) in computed,
                     )
                 )
                 is not None
@@ -557,17 +563,17 @@ class WordAdapter:
             None,
         )
         doubt = ""
-        if unwritten is not None:  # (the line's computations read only here: off the hit path's usual lines)
+        if unwritten is not None:
             start, end, unwritable = unwritten
-            computed = any((n.start, n.end) == (start, end) for c in computations(line) for n in (*c.operands, c.result))
-            # (in a computation or in words: a writer may group "1200" in neither and "1,100" in a sentence)
-            doubt = f"{unwritable[:-1]}, {'computed' if computed else 'said'})"
+            if not computed:
+                computed = {(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)}
+            doubt = f"{unwritable[:-1]}, {'computed' if (start, end) in computed else 'said'})"
         written = (
             {
                 span: write_number(
                     value,
                     line[span[0] : span[1]],
-                    grouped=writer.grouped_at(value) if not _in(annotations, span[0]) else False,
+                    grouped=writer.grouped_at(value, computed=span in computed) if not _in(annotations, span[0]) else False,
                     padded=writer.padded if not _in(calculator, span[0]) else frozenset(),
                     # (where no text shows it, money to the cent and other decimals as few as they need: the
                     # likelier hand, which a model's answer written so vouches for)

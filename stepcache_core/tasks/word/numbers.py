@@ -307,7 +307,9 @@ class Hand:
     """How the writer of an answer writes numbers, as far as its text and the questions show (see :func:`hand`).
 
     ``grouped``, ``grouped_five``: whether it groups the thousands of four digits, and of five or more, with commas
-    (see :func:`grouping` and :meth:`grouped_at`); ``padded``: the places it pads a whole amount to (see
+    in its sentences (see :func:`grouping` and :meth:`grouped_at`), and ``computing``, ``computing_five``, in its
+    computations ("30 × 40 = 1200" beside "1,100 pencils are left": a writer may group in one and not the other,
+    and the questions show only sentences); ``padded``: the places it pads a whole amount to (see
     :func:`padding`); ``fixed``: whether it writes a value with decimals to fixed places ("$2.50" beside "$7.25"),
     to as few as it needs ("2.25" beside "6.5", "0.75" beside "24.0"), or ``None`` where its text does not show;
     ``large``: whether a text shows how a number of six digits or more is grouped ("150,000"; not "1,50,000", which
@@ -316,32 +318,38 @@ class Hand:
 
     grouped: bool | None = None
     grouped_five: bool | None = None
+    computing: bool | None = None
+    computing_five: bool | None = None
     padded: frozenset[int] = frozenset()
     fixed: bool | None = None
     large: bool = False
     cents_moved: bool = False
 
-    def grouped_at(self, value: Fraction) -> bool | None:
-        """Whether the writer groups the thousands of ``value``: as its numbers of the same size show (four digits,
-        or five and more), else as a writer that groups four digits groups more, and one that leaves five digits
-        ungrouped leaves four so."""
+    def grouped_at(self, value: Fraction, *, computed: bool = False) -> bool | None:
+        """Whether the writer groups the thousands of ``value`` in a sentence, or in a computation (``computed``):
+        as its numbers of the same size show there (four digits, or five and more), else as a writer that groups
+        four digits groups more, and one that leaves five digits ungrouped leaves four so."""
+        four, five = (self.computing, self.computing_five) if computed else (self.grouped, self.grouped_five)
         if abs(value) < 10_000:
-            return self.grouped if self.grouped is not None else (False if self.grouped_five is False else None)
-        return self.grouped_five if self.grouped_five is not None else (True if self.grouped is True else None)
+            return four if four is not None else (False if five is False else None)
+        return five if five is not None else (True if four is True else None)
 
-    def unwritable(self, value: Fraction, like: str, *, bare: bool = False, money: bool = False) -> str | None:
+    def unwritable(
+        self, value: Fraction, like: str, *, bare: bool = False, money: bool = False, computed: bool = False
+    ) -> str | None:
         """What no text shows of how this writer would write ``value`` where the answer wrote ``like``, as a slot
         a second answer that writes it so may vouch for (``written(thousands)``, ``written(ten thousands)``,
         ``written(lakhs)``, ``written(to cents)``, ``written(off cents)``, ``written(whole)``, ``written(fewer
         places)``), or ``None``. ``bare``: ``like`` stands where nothing is grouped or padded (a calculator
         annotation, ``####``); ``money``: it is an amount of money (written to the cent where a writer pads,
-        "$2.40")."""
+        "$2.40"); ``computed``: it stands in a computation (see :meth:`grouped_at`)."""
         # "$480" restated as 1500: "$1500", "$1,500", "1.500 €" or "1 500 €"; a number of another size than
         # ``like`` shows nothing of its own ("$1500" or "$12,000" restated as 1400 or 30000: some writers group from
         # five digits only), but that a writer who groups four digits groups more, and one who leaves five leaves four
-        if not bare and abs(value) >= 1000 and not shows_grouping(like, value) and self.grouped_at(value) is None:
+        grouped = self.grouped_at(value, computed=computed)
+        if not bare and abs(value) >= 1000 and not shows_grouping(like, value) and grouped is None:
             return "written(thousands)" if abs(value) < 10_000 else "written(ten thousands)"
-        if not bare and abs(value) >= 100_000 and ("," in like or self.grouped_at(value)) and not self.large:
+        if not bare and abs(value) >= 100_000 and ("," in like or grouped) and not self.large:
             return "written(lakhs)"  # "150,000" or "1,50,000"
         places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
         if not bare and money and self.cents_moved and value.denominator == 1 and not places:
@@ -384,11 +392,14 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
     elif any(d.endswith("0") for d in written.values()):
         fixed = True  # "$2.50" beside "$7.25", "0.150"
     texts = (UNGROUPED.sub(" ", answer), asked, asking)
+    said, computing = _said_and_computed(UNGROUPED.sub(lambda m: " " * len(m.group()), answer))
     western = any(int(m.group().replace(",", "")) >= 100_000 for t in texts for m in _MILLIONS.finditer(t))
     large = western and not any(_LAKHS.search(t) for t in texts)
     return Hand(
-        grouped=grouping(answer, asked, asking, five=False),
-        grouped_five=grouping(answer, asked, asking, five=True),
+        grouped=grouping(said, asked, asking, five=False),
+        grouped_five=grouping(said, asked, asking, five=True),
+        computing=grouping(computing, five=False),
+        computing_five=grouping(computing, five=True),
         padded=padding(answer),
         fixed=fixed,
         large=large,
@@ -397,6 +408,22 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
 
 
 _FLOAT = re.compile(r"\d\.\d{7,}")
+
+
+def _said_and_computed(answer: str) -> tuple[str, str]:
+    """``answer`` with the numbers of its computations blanked out, and those numbers alone, a line each (how a
+    writer groups in sentences, and in computations)."""
+    from .read import computations  # (read imports this module)
+
+    said: list[str] = []
+    computed: list[str] = []
+    for line in answer.splitlines():
+        spans = [(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)] if _LARGE.search(line) else []
+        for start, end in sorted(spans, reverse=True):
+            computed.append(line[start:end])
+            line = line[:start] + " " * (end - start) + line[end:]
+        said.append(line)
+    return "\n".join(said), "\n".join(computed)
 
 
 def english_article(written: str) -> str | None:

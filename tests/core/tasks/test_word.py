@@ -18,7 +18,7 @@ from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks import builtin_tasks, word_problem_task
 from stepcache_core.tasks.word.gate import WordGate
-from stepcache_core.tasks.word.numbers import grouping, half_of_day, quantities, write_number, write_words
+from stepcache_core.tasks.word.numbers import grouping, half_of_day, hand, quantities, write_number, write_words
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.read import computations, final_answer
 from stepcache_core.tasks.word.verify import WordVerifier
@@ -122,6 +122,21 @@ def test_numbers_are_written_back_as_they_were():
     assert write_number(Fraction(15), "１２") == "１５" and write_number(Fraction(7), "١٢") == "٧"
     # a decimal without its leading zero, as a program writes it, stays so ("12*150*.01")
     assert write_number(Fraction(1, 100), ".01") == ".01" and write_number(Fraction(3, 4), ".5") == ".75"
+
+
+def test_how_a_writer_groups_is_read_apart_in_computations_and_in_sentences():
+    """Class (helper-89): "30 × 40 = 1200" beside "1,100 pencils are left". A computation's grouping tells nothing
+    of a sentence's, nor the other way round; the questions have sentences only."""
+    writer = hand("30 × 40 = 1200\n1200 − 100 = 1100\nSo 1,100 pencils are left.", "Each box holds 40 pencils.", "")
+    assert (writer.grouped, writer.computing) == (True, False)
+    assert writer.grouped_at(Fraction(1500)) is True and writer.grouped_at(Fraction(1500), computed=True) is False
+    # where only sentences show it, a computation's number is doubted (and the other way round)
+    said = hand("20 × 30 = 600\nThey made $1,250 in all.", "", "")
+    assert said.unwritable(Fraction(1200), "600", computed=True) == "written(thousands)"
+    assert said.unwritable(Fraction(1200), "600") is None
+    asked = hand("20 × 30 = 600", "It costs $1,250.", "")
+    assert asked.unwritable(Fraction(1200), "600", computed=True) == "written(thousands)"
+    assert asked.grouped_at(Fraction(1200)) is True
 
 
 @pytest.mark.parametrize(

@@ -5618,3 +5618,35 @@ def test_rows_whose_order_stands_are_served_and_bullets_that_compute_are_no_list
     crossing = [(20, 4, 3), (30, 2, 5), (25, 3, 4), (40, 8, 2), (18, 2, 6)]  # 4 > 3, then 2 < 5...
     served, false = false_served(derivation, [asked.format(*nums) for nums in crossing])
     assert false == 0 and served >= 3
+
+
+# ---------------------------------------------------------------- grouping in computations vs sentences (helper-89)
+def _grouped_in(prompt: str, where: str) -> str:
+    a, b, c = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    made, left = a * b, a * b - c
+    if where == "sentences":  # "30 × 40 = 1200", then "1,100 pencils left"
+        return f"{b} × {a} = {made}\n{made} − {c} = {left}\nSo the school has {left:,} pencils left.\nThe answer is {left}."
+    if where == "computations":  # "30 × 40 = 1,200", then "1100 pencils left"
+        return f"{b} × {a} = {made:,}\n{made:,} − {c} = {left:,}\nSo the school has {left} pencils left.\nThe answer is {left}."
+    # money: "$1200" in computations, "$1,100" in a sentence after them
+    return f"Chairs: {a} × ${b} = ${made}\nRent: ${made} − ${c} = ${left}\nThe shop keeps ${left:,}.\n#### {left}"
+
+
+GROUPED_IN = ["sentences", "computations", "sentences, money"]
+# the first question's totals stay under 1,000; later ones cross it (1200 - 300 = 900, 1500 - 400 = 1100...)
+PENCILS = [(20, 30, 100), (40, 30, 300), (50, 30, 400), (60, 25, 200), (30, 40, 100), (80, 20, 300), (45, 40, 600)]
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("where", GROUPED_IN)
+def test_how_the_model_groups_in_sentences_is_not_read_for_its_computations(where, order):
+    """Class (helper-89, 6 false of 8 in one order): a writer that groups thousands in sentences and not in
+    computations ("30 × 40 = 1200" beside "1,100 pencils are left"), or the other way round. Once an answer with
+    "1200" in a computation was stored, "1100" was served in the sentence too. How the answer groups is read for
+    each kind of place apart; the questions, which have no computations, tell only of sentences."""
+    question = "Each box holds {} pencils and a school buys {} boxes. It gives away {} pencils. How many pencils are left?"
+    if where.endswith("money"):
+        question = "A shop sells {} chairs at ${} each and pays ${} in rent. How much money does the shop keep?"
+    asks = [question.format(*nums) for nums in PENCILS]
+    served, false = false_served(lambda p: _grouped_in(p, where), asks if order == "forward" else asks[::-1])
+    assert false == 0
