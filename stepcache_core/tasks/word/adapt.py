@@ -502,6 +502,8 @@ class WordAdapter:
                 if asked is not None and asked.kind == "word" and asked.value == value:
                     # the new question's own words for it ("half" where the first said "one fifth")
                     words: str | None = (str.upper if q.text[0].isupper() else str.lower)(asked.text[0]) + asked.text[1:]
+                elif _FOREIGN_LINE.search(line):
+                    words = None  # ("six jours", French as English: written in English words, "five jours")
                 else:
                     words = write_words(value, q.text)
                 if words is None:

@@ -144,6 +144,14 @@ class WordCarryover:
         allowed = _NARRATION | _stems(new.prompt) | _stems(" ".join(new.names))
         sided = _SIDES_SAID.search(new.prompt) is not None
         two_moved = any(a.value == 2 != b.value for a, b in zip(old.quantities, new.quantities, strict=False))
+
+        @lru_cache(maxsize=1)
+        def moved_away() -> frozenset[Fraction]:
+            # the values a number of the question or a result had that moved in the reused answer: a word said of
+            # one ("on the ninth day" after 63 / 7 = 9) is said of the old value even where the new question has it
+            # too (9 pages a day): "in now" by coincidence (read only where a line says a number in words)
+            return _moved_away(cached, steps, old, new)
+
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
@@ -166,7 +174,7 @@ class WordCarryover:
                     # numbers may make the other one
                     found.append(Verdict(False, f"says {side.group()!r}, a side the new numbers may swap", step=step.index))
             if moved and step.origin in ("cached", "adapted"):
-                stated = _said_of_old(step, cached, results, old, new, now_values, asked, counted)
+                stated = _said_of_old(step, cached, results, old, new, now_values, asked, counted, moved_away)
                 if stated is not None:
                     found.append(Verdict(False, f"says {stated!r} of the cached numbers, which no check reads", step=step.index))
             if old.names != new.names and step.origin in ("cached", "adapted"):
@@ -373,6 +381,16 @@ def _ordinal_suffix(n: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
+def _moved_away(cached: Sequence[Step], steps: Sequence[Step], old: WordProblem, new: WordProblem) -> frozenset[Fraction]:
+    """The values of ``old``'s quantities and of ``cached``'s results that the reused ``steps`` (for ``new``) do
+    not keep in their place; every result of ``cached`` where the two answers compute a different number of
+    results."""
+    was = [c.result.value for s in cached for line in s.text.splitlines() for c in computations(line)]
+    now = [c.result.value for s in steps for line in s.text.splitlines() for c in computations(line)]
+    results = {a for a, b in zip(was, now, strict=True) if a != b} if len(was) == len(now) else set(was)
+    return frozenset(results | {a for a, b in zip(old.values, new.values, strict=False) if a != b})
+
+
 def _results_of(steps: Sequence[Step]) -> set[Fraction]:
     return {c.result.value for s in steps for line in s.text.splitlines() for c in computations(line)}
 
@@ -399,6 +417,7 @@ def _said_of_old(
     now: set[Fraction],
     asked: set[tuple[str, str]],
     counted: set[str],
+    away: Callable[[], frozenset[Fraction]],
 ) -> str | None:
     """What a reused line says of the cached numbers that no adapter rewrites, where the numbers moved:
 
@@ -417,21 +436,31 @@ def _said_of_old(
       has ("That is 1 kg." of 1000 grams).
 
     ``results``: the cached answer's results; ``now``: the new question's values and the reused answer's results;
-    ``counted``: the new question's words and their stems."""
+    ``counted``: the new question's words and their stems; ``away``: the values that moved (see
+    :func:`_moved_away`), which a word says of the old place even where ``now`` has them elsewhere."""
     text = step.text
     for m in ORDINAL_WORD.finditer(text):
         value = Fraction(ORDINAL_VALUES[m.group().casefold()])
-        if value in now or _restated(text, m, asked) or _opens(text, m.start()):
+        if (value in now and value not in away()) or _restated(text, m, asked):
             continue
         unit = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
+        if _opens(text, m.start()) and (unit is None or not _forms(unit.group(1).casefold()) & counted):
+            # "First, find", "Second we add": an order of steps ("Ninth day: she reads the last page", of the days
+            # the question counts, is a value)
+            continue
         if value in results | set(old.values) or (unit is not None and not _forms(unit.group(1).casefold()) & counted):
             return m.group()
     for q in quantities(text):  # a result said in words ("Three apples remain" after 5 - 2 = 3), or a share
         # no computation states ("The book took one-quarter of the 90 dollars", "60 minutes, half an hour")
-        if q.kind == "word" and q.value not in now and (q.value in results or q.value.denominator != 1):
+        if q.kind != "word" or not (q.value in results or q.value.denominator != 1):
+            continue
+        # (the question's own word for a value it keeps, "The Lee twins found 35 × 2": said of the question's twins,
+        # whatever result of the answer moved from 2)
+        own = any(n.kind == "word" and n.text.casefold() == q.text.casefold() and n.value == q.value for n in new.quantities)
+        if q.value not in now or (q.value in away() and not own):
             return q.text
     one = re.search(r"\b(?:one|single)\b", text, re.IGNORECASE)  # ("One apple remains", which no count reads)
-    if one is not None and 1 in results and 1 not in now:
+    if one is not None and 1 in results and (1 not in now or 1 in away()):
         return one.group()
     for m in _ORDINAL_DIGITS.finditer(text):
         if m.group(2).casefold() != _ordinal_suffix(int(m.group(1))):

@@ -119,6 +119,8 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         return "the answer may take another branch when the numbers compare otherwise"
     if _asks_when(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
+    if _asks_yes_or_no(prompt):
+        return "the question asks yes or no, which the numbers decide and no check reads"
     if _LIMIT_IN_WORDS.search(prompt):
         return "the question sets a limit in words the new numbers may cross"
     if _STOPS.search(prompt) and not reads_a_unit(prompt, quantities):
@@ -598,6 +600,84 @@ def _asks_when(prompt: str) -> bool:
     return False
 
 
+# a question word of the languages the gate reads ("how many", "cuántos", "combien", "wie viele", "quanti", "hoeveel")
+_WH = re.compile(
+    r"\b(?:what|how|which|who|whom|whose|when|where|why|qu[ée]|cu[áa]nt[oa]s?|cu[áa]l(?:es)?|qui[ée]n(?:es)?|"
+    r"d[óo]nde|c[óo]mo|cu[áa]ndo|quel(?:le)?s?|lequel|laquelle|combien|comment|o[ùu]|quand|qui|pourquoi|que|"
+    r"was|wie|welche[rsnm]?|wer|wen|wem|wo|wann|warum|wieso|weshalb|wieviele?|cosa|quant[oiea]|qual[ei]?|chi|"
+    r"dove|come|perch[ée]|quem|onde|qual|wat|hoeveel|welke?|waar|hoe|wanneer|waarom|ile|jak|kto|co|gdzie|kiedy|"
+    r"vad|hur|vem|var|när|vilken|vilket|vilka|hvad|hvor|hvem|hvornår|quant[ao]s|qual|quais)\b|\bquant'",
+    re.IGNORECASE,
+)
+# a request put as a question ("Can you work out...?", "Could you help me?", "¿Puedes calcular...?")
+_REQUEST = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you|please|puedes|podr[íi]as|puede\s+usted|pouvez-vous|peux-tu|"
+    r"pourrais-tu|pourriez-vous|kannst\s+du|k[öo]nnen\s+sie|k[öo]nntest\s+du|k[öo]nnten\s+sie|puoi|potresti|"
+    r"pode|podes|poderia|kun\s+je|kunt\s+u)\b",
+    re.IGNORECASE,
+)
+# a clause of a question after its first one, joined by "and", "or", "but"... ("How old will she be, and will she
+# be a teenager then?", "¿Cuántos tiene, y podrá repartirlos?")
+_JOINED = re.compile(
+    r"(?:[,;(\[]|\s[-–—])\s*(?:and|or|but|so|y|e|o|pero|et|ou|mais|und|oder|aber|ed|ma|en|of|maar|i|lub|ale|och|"
+    r"eller|men|og)\s+|(?:\s(?:and|or|but|so)\s+|[,;(\[]\s*)(?=(?:will|would|is|are|was|were|can|could|does|do|did|"
+    r"has|have|had|should|shall|may|might|must)\s+(?:i|you|he|she|it|we|they|there|this|that|these|those|the|a|an|"
+    r"his|her|their|its|(?-i:[A-Z])\w*)\b)",
+    re.IGNORECASE,
+)
+# "yes or no", "tell me if", "say whether", "check if", "wonders whether" (not "decide whether to", a choice of what to
+# do), "dime si", "dis-moi si", "sag mir, ob", "dimmi se", "diga se"; and a choice between two words ("a child or a
+# teenager?", "more or less?")
+_YES_OR_NO = re.compile(
+    r"\b(?:yes\s+or\s+no|ja\s+oder\s+nein|s[íi]\s+o\s+no|oui\s+ou\s+non|sim\s+ou\s+n[ãa]o|ja\s+of\s+nee)\b|"
+    r"\bwhether\b(?!\s+(?:or\s+not\s+)?to\b)|\b(?:tell|say|state|check|know|see|wonders?|ask|asks|show)\s+"
+    r"(?:me\s+|us\s+|him\s+|her\s+)?if\b|\b(?:dime|dinos|d[íi]game|dis-moi|dites-moi|dimmi|diga|diz|dize)\s+si\b|"
+    r"\b(?:dimmi|diga|diz)\s+se\b|,\s*ob\b",
+    re.IGNORECASE,
+)
+_CHOICE = re.compile(r"(?:^|[,:;(]\s*|\s)(?:(?:an?|the)\s+)?[^\W\d_]+\s+or\s+(?:(?:an?|the)\s+)?[^\W\d_]+\s*\)?\s*[?？]$")
+
+
+# a request to find an amount put as a question ("Find the combined total of grapes and plums?")
+_FIND_LEAD = re.compile(
+    r"^\W*(?:find|calculate|compute|determine|work\s+out|figure\s+out|give|tell|state|estimate|evaluate|"
+    r"calcula|encuentra|halla|determina|calculez|calcule|trouvez|trouve|d[ée]terminez|berechne|berechnen\s+sie|"
+    r"finde|bestimme|calcola|trova|determina|bereken|vind|oblicz|ber[äa]kna)\b",
+    re.IGNORECASE,
+)
+# the abbreviations whose dot ends no sentence ("Prof. Johnson's net proceeds?", "Mr. Lee")
+_ABBREVIATED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Mt|vs|etc|approx|No|Sra?|Mme|Mlle|Hr|Fr)\.|\b[A-Z]\.")
+
+
+def _asks_yes_or_no(prompt: str) -> bool:
+    """Whether a question of ``prompt`` asks yes or no: a sentence ending in "?" with no question word ("Will she
+    be a teenager then?", "Est-ce assez ?", "Ist das eine dreistellige Zahl?"), not a request put as one ("Can you
+    work out the total?", "Find the combined total?"); one that ends in a choice between two words ("..., a child
+    or a teenager?"); a clause joined after a question word's ("How many pages does she read, and will she finish
+    within a week?", "... and will Ann be...") that has no question word and no number of its own and is more than
+    a list's item ("..., and the pears?"); or words that ask it (:data:`_YES_OR_NO`: "whether", "tell me if",
+    "yes or no"). Its verdict is what the numbers decide: the answer says it in the question's own words ("Ann will
+    be a teenager then."), the same words at any numbers, and no check reads which side the new numbers fall on."""
+    text = _ABBREVIATED.sub(lambda m: m.group()[:-1] + " ", prompt)
+    if _YES_OR_NO.search(text):
+        return True
+    for sentence in re.findall(r"[^.?!。？！\n]*[.?!。？！]?", text):
+        if not sentence.rstrip().endswith(("?", "？")) or _REQUEST.search(sentence) or _FIND_LEAD.search(sentence):
+            continue
+        if len(re.findall(r"[^\W\d_]+", sentence)) < 2:
+            continue  # ("Why?", "Altogether?")
+        if _CHOICE.search(sentence.rstrip()) and not re.search(r"\d", sentence.rsplit(",", 1)[-1]):
+            return True
+        clauses = _JOINED.split(sentence)
+        first = next((i for i, clause in enumerate(clauses) if _WH.search(clause)), None)
+        if first is None:
+            return True
+        for clause in clauses[first + 1 :]:
+            if not _WH.search(clause) and not re.search(r"\d", clause) and len(re.findall(r"[^\W\d_]+", clause)) >= 3:
+                return True
+    return False
+
+
 def _graded_role(prompt: str) -> bool:
     """Whether the question names someone or something by a grade its numbers decide, in a clause that states no
     number ("The faster driver gets a prize.", "the heaviest box goes first"): which one that is may change with
@@ -683,6 +763,16 @@ _BRANCH = re.compile(
     rf"\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s+(?:of\s+|de\s+|del\s+)?(?:{_MONTHS})\b|"
     rf"(?:days?\s+(?:in|of)|as\s+(?:many\s+days|long)\s+as)\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+has\b|"
     r"heading|bearing|compass|(?:counter|anti)?clockwise|"
+    # a hand or a mark on a dial, or a turn in degrees: it points past 12, 60 or 360 where the sum does not wrap
+    # ("The hour hand points at 9; after 5 hours": 2, not 14; "the 40-minute mark, 35 minutes later": 15)
+    r"(?:hour|minute|second)\s+hands?|hands?\s+of\s+(?:a|the|an?\s+\w+|her|his|my|their)\s+(?:clock|watch)|"
+    r"minute\s+marks?|\bdials?\b|\w*zeiger|aiguilles?|manecillas?|minutero|lancett[ae]|ponteiros?|wijzers?|"
+    r"\b(?:turns?|turned|turning|rotat\w*|spins?|spun|spinning|pivot\w*|swivel\w*|faces?|facing|points?|"
+    r"pointing|moves?|moved|moving|gira\w*|tourn\w*|dreh\w*)\b[^.?!]{0,60}?\b(?:degrees?|grados?|degrés|grad|"
+    r"gradi|graus)\b|"
+    # the seconds or minutes a display, a timer or a watch reads: past 59 they start again
+    r"(?:seconds?|minutes?)\s+(?:on|of)\s+(?:a|the|her|his|my|their)\s+(?:\w+\s+)?(?:display|timer|stopwatch|watch|"
+    r"clock|screen|readout)|"
     # a pattern that repeats over days or turns: which step a count ends on turns on its parity ("swims on the
     # first day, rests on the second, and keeps alternating for 25 days")
     r"alternat\w*|and\s+so\s+on|in\s+turns?|take\s+turns|repeats?\s+(?:this|that|it|the\s+(?:pattern|cycle|"

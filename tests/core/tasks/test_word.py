@@ -1746,3 +1746,41 @@ def test_a_rename_reaches_a_name_the_new_question_gives_someone_else():
     # after "Monday" (a capitalised word), Tom may be no person: left where the new question has no Tom (refused)
     assert _rename("On Monday Tom gives Ann 5 apples.", ["Tom", "Ann"], ["Ann", "Bea"]) == "On Monday Tom gives Bea 5 apples."
     assert _rename("On Monday Ann gives Tom 5 apples.", ["Tom", "Ann"], ["Ann", "Bea"]) == "On Monday Bea gives Ann 5 apples."
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("How old will Ann be in 3 years, and will Ann be a teenager then?", True),
+        ("How many stamps does Tim have? Is that a three-digit number?", True),
+        ("¿Cuántos años tendrá Ann dentro de 3 años, y será Ann una adolescente?", True),
+        ("Wie alt ist Ann in 3 Jahren, und ist Ann dann eine Jugendliche?", True),
+        ("Quel âge aura Ann dans 3 ans ? Sera-t-elle une adolescente ?", True),
+        ("Find how many stamps Tim has, and say whether that is a three-digit number.", True),
+        # (helper-92) no comma before the clause, a dash or brackets, an instruction, "yes or no", a choice of words
+        ("How old will Ann be in 3 years and will Ann be a teenager then?", True),
+        ("How old will Ann be in 3 years - and will Ann be a teenager then?", True),
+        ("How old will Ann be in 3 years (and will Ann be a teenager then)?", True),
+        ("How old will Ann be in 3 years? Tell me if Ann will be a teenager then.", True),
+        ("How old will Ann be in 3 years? Teenager then: yes or no.", True),
+        ("How old will Ann be in 3 years, and which will Ann be then, a child or a teenager?", True),
+        ("How old will Ann be in 3 years, and what is more, will Ann be a teenager then?", True),
+        ("Dime cuántos años tendrá Ann y dime si será una adolescente.", True),
+        # amounts asked: none of these is a yes or no
+        ("If he makes 9 giant cubes, 10 medium cubes, and 14 small cubes, how many pounds of water does he have left?", False),
+        ("How much did she spend on apples, pears, and the bananas?", False),
+        ("If he also paid $320,000 for the loan, how much is Prof. Johnson's net proceeds from selling the apartment?", False),
+        ("Find the combined total of the number of grapes and plums Bob has in the house?", False),
+        ("Can you work out how much she pays?", False),
+        ("She must decide whether to do it herself or hire one. How much more money will she have if she hires one?", False),
+        ("If they work 10 hours each day, what percentage of their day, on average, is spent cleaning rooms?", False),
+        ("Ana tem 10 maçãs e dá 3 ao Luís. Quantas maçãs lhe restam?", False),
+    ],
+)
+def test_a_question_that_asks_yes_or_no_is_told_from_one_that_asks_an_amount(question, asks):
+    """Class (helper-91): a yes or no the numbers decide, asked beside the amount or on its own, in the languages
+    the gate reads; the cost side: amounts asked after a condition, over a list, with an abbreviation's dot, as a
+    request put as a question, or beside a "whether" the story states (every GSM-Symbolic template is one)."""
+    from stepcache_core.tasks.word.gate import _asks_yes_or_no
+
+    assert _asks_yes_or_no(question) is asks
