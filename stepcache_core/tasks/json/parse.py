@@ -50,9 +50,6 @@ class JsonProblem:
         return validator_for(self.schema) if self.schema is not None else None
 
 
-_DETECT = re.compile(r"\bjson\b", re.IGNORECASE)
-
-
 def parse_json_problem(request: Request) -> JsonProblem:
     schema = dict(request.schema) if request.schema is not None else None
     if schema is not None:
@@ -83,7 +80,10 @@ def parse_json_problem(request: Request) -> JsonProblem:
 
 
 def detect(request: Request) -> bool:
-    return request.schema is not None or bool(request.required_keys) or bool(_DETECT.search(request.prompt))
+    """An extraction is a request with its keys: a schema or required keys (an integration discovers a parser's).
+    A prompt that only names JSON ("What is JSON?", "Reply in JSON.") has no keys to verify: another task takes it,
+    and the model answers it as the caller sent it."""
+    return request.schema is not None or bool(request.required_keys)
 
 
 def source_text(problem: JsonProblem) -> str:

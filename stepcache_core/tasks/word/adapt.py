@@ -27,6 +27,7 @@ from .numbers import (
     CALENDAR,
     UNGROUPED,
     Hand,
+    decimal_comma,
     english_article,
     half_of_day,
     hand,
@@ -178,6 +179,41 @@ def _implied(value: Fraction, line: str, problem: WordProblem) -> bool:
     return Fraction(2) in named_constants(line, prompt) or bool(_TWO.search(f"{line}\n{prompt}"))
 
 
+def _placed(pair: _Pair, spans: Sequence[tuple[int, int]], source: Callable[[Num], Fraction]) -> _Pair | None:
+    """The two parts of a fraction written in a line, each re-derived from its own source, or ``None`` where one
+    has none."""
+    try:
+        top, bottom = (source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
+    except _Refused:
+        return None
+    return top, bottom
+
+
+def _as_fraction_of(results: ValueMap, pair: _Pair, placed: _Pair | None, lenient: _Pick | None) -> _Pair:
+    """The new parts of ``pair``, a fraction whose value is an earlier result ("1/2 cup" after "3 / 6 = 0.5"), where
+    ``placed`` are its parts each re-derived from its own source (``None`` where one has none). In lowest terms
+    where the answer wrote it so and no part has a source; each part from its source where those make the new
+    result and the writing cannot differ (the answer's "6/8", or parts already in lowest terms). Refused where the
+    new result is no fraction, where the parts tell another value than the result (they may be the question's
+    numbers, "1/2 cup" of 2 cups), or where "3/4 questions right", asked with 9 of 12, may be written either way."""
+    was = pair[0] / pair[1]
+    now = results.get(was) if not lenient else results.guess(was, lenient)
+    if now is None or now.denominator == 1 or now <= 0:
+        raise _Refused(f"{pair[0]}/{pair[1]} is a result that is no fraction of the new numbers", ambiguous=now is None)
+    lowest = (Fraction(now.numerator), Fraction(now.denominator))
+    reduced = pair == (Fraction(was.numerator), Fraction(was.denominator))
+    if placed is None or not placed[1] or placed[0] / placed[1] != now:
+        if placed is not None and placed[1] and not lenient:
+            raise _Refused(f"{pair[0]}/{pair[1]} may be a result or the question's numbers", ambiguous=True)
+        if reduced:
+            return lowest
+        raise _Refused(f"{pair[0]}/{pair[1]} cannot be written for {now}")
+    if placed == lowest or not reduced:
+        return placed
+    # "3/4 questions right" of 3 right of 4, asked with 9 of 12: "9/12" as counted, or "3/4" in lowest terms
+    raise _Refused(f"{pair[0]}/{pair[1]} may be written in lowest terms or as the question's counts", ambiguous=True)
+
+
 class _Refused(Exception):
     """Why the adapter refuses; ``ambiguous``: which quantity a number of the answer is cannot be told at the
     cached question (two of its values coincide), as opposed to a value that no longer fits its role."""
@@ -265,6 +301,12 @@ class WordAdapter:
             # "75 minutes, that is 1 hour 15 minutes": a result restated in two units, by a division no line writes;
             # its 15 is no question's 15 minutes, whatever the question says
             raise _Refused("an amount restated in two units")
+        if old.values != new.values and any(
+            decimal_comma(n.group(), f"{old.prompt}\n{s.text}") for s in steps for n in _COMMA_NUMBER.finditer(s.text)
+        ):
+            # "= 0,500 l" read as 500, re-derived as "750 l": a decimal comma of the answer, which the task reads
+            # as a group of thousands
+            raise _Refused("a number the answer may write with a decimal comma")
         hours = _hours(old, new, steps, self.shares) if old.values != new.values else None
         questions = question_map(old, new)
         results = ValueMap()
@@ -309,6 +351,7 @@ class WordAdapter:
         constants |= named_counts(_unslotted(old.prompt, old)) & named_counts(_unslotted(new.prompt, new))
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
+        spelled = False  # a number in words restated past ten (see below)
         echoes = echoes_in(line, old)
 
         def source(num: Num) -> Fraction:
@@ -449,11 +492,13 @@ class WordAdapter:
                 if pair in clashes and not lenient and not self.shares:
                     raise _Refused(f"{top}/{bottom} may be the share or what is left of it", ambiguous=True)
                 # "950 × 1/5" for "one fifth": the question's fraction, as a pair ("two thirds": 2/3)
-                news = (
-                    clashes.get(pair)
-                    or pairs.get(pair)
-                    or tuple(source(Num(v, *span)) for v, span in zip(pair, spans, strict=True))
-                )
+                news = clashes.get(pair) or pairs.get(pair)
+                if news is None and pair[1] and pair[0] / pair[1] in results:
+                    # "Each cake needs 1/2 cup." after "3 / 6 = 0.5": a result written as a fraction, whose parts
+                    # may equal numbers of the question only by chance (2 cups): it follows the result
+                    news = _as_fraction_of(results, pair, _placed(pair, spans, source), lenient)
+                if news is None:
+                    news = (source(Num(pair[0], *spans[0])), source(Num(pair[1], *spans[1])))
                 for span, value in zip(spans, news, strict=True):
                     edits[span] = value
             else:
@@ -506,6 +551,9 @@ class WordAdapter:
                     words = None  # ("six jours", French as English: written in English words, "five jours")
                 else:
                     words = write_words(value, q.text)
+                    if q.value < 10 <= value and q.value.denominator == 1:
+                        # "Ann needs six days" restated as 12: "twelve days", or "12 days" as many write past ten
+                        spelled = True
                 if words is None:
                     raise _Refused(f"{q.text!r} cannot be written for {value}")
                 word_edits[(q.start, q.end)] = words
@@ -523,14 +571,17 @@ class WordAdapter:
                 raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
         # a calculator annotation (``<<1200-450=750>>``), GSM8K's final line (``#### 750``) and a box never group
         annotations = [m.span() for m in UNGROUPED.finditer(line)]
-        calculator = [m.span() for m in re.finditer(r"<<[^<>]*>>", line)]  # (nor pads: "<<3*2.5=7.5>>")
+        # (nor pads: "<<3*2.5=7.5>>", unless its annotations show it: see ``Hand.calculator``)
+        calculator = [m.span() for m in re.finditer(r"<<[^<>]*>>", line)]
+        calc = writer.calculator
         # a quantity of the question restated as the question wrote it ("12.50 gallons" of "12.50 gallons"): as the
         # new question writes its own ("12 gallons", where the answer pads its dollars)
         restated = {
             span: as_asked
             for span, value in edits.items()
             if (as_asked := _as_asked(line[span[0] : span[1]], value, old, new)) is not None
-            and not any(a <= span[0] < b for a, b in calculator)
+            # (in an annotation, where the writer copies the question's numbers: "<<7*1.10=7.7>>" of "$1.10")
+            and (not _in(calculator, span[0]) or calc.copies is True)
             # (a clock's minutes, "5:06", restated as a number are "6", as "15" was of "6:15")
             and not (
                 re.match(r"0\d", as_asked)
@@ -557,14 +608,17 @@ class WordAdapter:
                         line[start:end],
                         bare=_in(calculator, start) or (value.denominator == 1 and _in(annotations, start)),
                         money=_money_at(line, start, end),
-                        computed=(start, end) in computed,
+                        # (a small number in a line that computes, or a final answer, is written in digits: "= 9
+                        # pages", "The answer is 9.")
+                        computed=(start, end) in computed
+                        or (value < 10 and ("=" in line or (final is not None and final[2] == end))),
                     )
                 )
                 is not None
             ),
             None,
         )
-        doubt = ""
+        doubt = "written(past ten, said)" if spelled else ""
         if unwritten is not None:
             start, end, unwritable = unwritten
             if not computed:
@@ -576,10 +630,12 @@ class WordAdapter:
                     value,
                     line[span[0] : span[1]],
                     grouped=writer.grouped_at(value, computed=span in computed) if not _in(annotations, span[0]) else False,
-                    padded=writer.padded if not _in(calculator, span[0]) else frozenset(),
+                    padded=writer.padded if not _in(calculator, span[0]) else calc.padded,
                     # (where no text shows it, money to the cent and other decimals as few as they need: the
                     # likelier hand, which a model's answer written so vouches for)
-                    fixed=not _in(calculator, span[0]) and (writer.fixed or (writer.fixed is None and _money_at(line, *span))),
+                    fixed=calc.fixed
+                    if _in(calculator, span[0])
+                    else bool(writer.fixed or (writer.fixed is None and _money_at(line, *span))),
                 )
                 for span, value in edits.items()
             }
@@ -935,6 +991,10 @@ def _keeps_precision(value: Fraction, like: str) -> bool:
     while (value * 10**places).denominator != 1:
         places += 1
     return places <= max(len(m.group(1)), 2)
+
+
+# a number written with a comma ("0,500", "2,500", "1,250,000")
+_COMMA_NUMBER = re.compile(r"\d+(?:,\d+)+")
 
 
 def _in(spans: Iterable[tuple[int, int]], at: int) -> bool:

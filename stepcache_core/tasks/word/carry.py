@@ -106,7 +106,15 @@ _CLAIM = re.compile(
     r"(?:más|menos)\s+(?:[^\W\d_]+\s+)?que|(?:mehr|weniger)\s+(?:[^\W\d_]+\s+)?als|(?:plus|moins)\s+"
     r"(?:[^\W\d_]+\s+)?que|(?:più|meno)\s+(?:[^\W\d_]+\s+)?(?:di|che)|(?:mais|menos)\s+(?:[^\W\d_]+\s+)?"
     r"(?:que|do\s+que)|(?:meer|minder)\s+(?:[^\W\d_]+\s+)?dan|am\s+meisten|le\s+plus|il\s+più|o\s+mais|"
-    r"het\s+meest|" + _GRADED_ABROAD + r")\b",
+    r"het\s+meest|"
+    # a count judged by a quantifier ("from his few snacks", "after eating a few of them", "many of them", "a
+    # handful", "several", "viele", "pocos"): the model says "most" past half, which no computation states
+    r"(?:a\s+)?few|many|several|numerous|countless|a\s+(?:little|handful|couple|bunch|fraction)|(?:tons|loads|heaps)\s+of|"
+    r"the\s+bulk|a\s+number\s+of|dozens|(?:nearly|almost)\s+(?:all|every)|"
+    r"poc[oa]s|much[oa]s|peu|beaucoup|wenige|viele|poch[ie]|molt[ie]|pouc[oa]s|muit[oa]s|weinig|veel|"
+    r"algun[oa]s|unas?\s+cuant[oa]s|vari[oa]s|alcun[ie]|un\s+paio|parecchi[ie]|algum[ao]s|umas?\s+quant[ao]s|"
+    r"v[áa]ri[ao]s|la\s+maggior\s+parte|enkele|de\s+meeste|een\s+paar|verscheidene|quelques|plusieurs|"
+    r"la\s+plupart|einige|die\s+meisten|ein\s+paar|mehrere|" + _GRADED_ABROAD + r")\b",
     re.IGNORECASE,
 )
 
@@ -281,19 +289,28 @@ _BY_LAST_DIGITS = re.compile(
     r"\u0136\u0137\u013b\u013c\u0145\u0146]"
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+# French and Portuguese, whose singular takes every count below two
+_BELOW_TWO = re.compile(
+    r"\b(?:les|des|est|une|reste|restent|il|elle|du|aux|pour|avec|dans|chaque|de|la|le|et|sont|ont|uma|um|os|são|"
+    r"sobra|sobram|fica|ficam|não|tem|têm|com|cada)\b",
+    re.IGNORECASE,
+)
 
 
 def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
     """What decides the form of a noun counted by ``n`` in ``text``'s language, finer than any one language's
     rules where the script or letters cannot tell which (the plural categories of Unicode CLDR): one or not; for
     the languages of :data:`_BY_LAST_DIGITS`, whole or not (a genitive singular: "1,5 яблока"), the last digit's
-    class, a teen, and 2 to 4 (Czech); and in Arabic, 2, 3 to 10 and 11 to 99 by the last two digits."""
+    class, a teen, 2 to 4 (Czech) and a dual (Slovenian); in French and Portuguese, below two or not; and in
+    Arabic, 2, 3 to 10 and 11 to 99 by the last two digits."""
     form: tuple[object, ...] = (n == 1,)
     whole = n.numerator // n.denominator
     if _BY_LAST_DIGITS.search(text):
         last = whole % 10
         form += (n.denominator != 1, 0 if last == 0 else 1 if last == 1 else 2 if last <= 4 else 5)
-        form += (11 <= whole % 100 <= 19, 2 <= n <= 4)
+        form += (11 <= whole % 100 <= 19, 2 <= n <= 4, whole % 100 == 2)  # (a dual: Slovenian "2 jabolki")
+    if _BELOW_TWO.search(text):
+        form += (n < 2,)  # French and Portuguese count 1.5 as one: "1,5 litre", "2,5 litres"
     if _ARABIC.search(text):
         form += (n == 2, 3 <= whole % 100 <= 10, 11 <= whole % 100 <= 99)
     return form
@@ -855,10 +872,18 @@ def _claims(text: str, m: re.Match[str], asked: set[tuple[str, str]], new: WordP
         # "minutes left to reach the bank": where they go; "reaches $20", "reached her goal", "reaches the finish
         # first" say who or what got there
         return bool(_REACHED.match(text[m.end() :]))
+    if word in ("many", "viele", "veel") and before and before[-1].casefold() in ("how", "wie", "hoe"):
+        return False  # "to find how many are left": the question asked, not a count judged
+    if word == "many" and [w.casefold() for w in before[-2:]] in _RATIO_AS:
+        return False  # "twice as many as": the ratio's word is the claim, and it is read as one (above)
     if word == "enough":  # "enough frosting for 12 * 14 = 168 brownies": what the computation makes, not a claim
         capacity = _CAPACITY.match(text[m.end() :])
         return capacity is None or not any(c.operands[0].start == m.end() + capacity.end() for c in computations(text))
     return True
+
+
+# a ratio's words before "as many" ("twice as many", "3 times as many", "half as many")
+_RATIO_AS = [[w, "as"] for w in ("twice", "thrice", "times", "half", "third", "thirds", "quarter", "quarters", "fifth", "fifths")]
 
 
 # "lost" before a noun: a lost thing; before an article, a pronoun, a number or nothing it says who lost

@@ -11,7 +11,7 @@ from ...values import Verdict
 from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import one_person, pronoun, written_otherwise
-from .numbers import Quantity, half_of_day
+from .numbers import Quantity, decimal_comma, half_of_day
 from .parse import WordProblem
 from .read import GRADED, graded_forms
 
@@ -29,7 +29,9 @@ class WordGate:
     - *Thresholds* ("groups of 10 or more get 10% off", "orders over $50 ship free", "at least 3"): which branch
       of the solution applies depends on how the other numbers compare with them, and an answer rarely writes the
       comparison down. New numbers may cross it; only the model reads whether they do.
-    - *Ambiguous notation*: "1.000" is one thousand in much of Europe and one in English; "1,5" likewise.
+    - *Ambiguous notation*: "1.000" is one thousand in much of Europe and one in English; "1,5" likewise; and
+      "2,500 kg" is two and a half kilograms in German, French or Swedish, where "0,250" never groups thousands
+      (any such number, moved or kept, moves none).
 
     And no number moves when the question chooses between branches by comparing its own quantities ("the one
     with more stickers gives..."), by their parity ("on even days") or on a clock (the hours wrap around): which
@@ -66,6 +68,12 @@ class WordGate:
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
+        if (moved or old.values != new.values) and any(
+            decimal_comma(q.text, problem.prompt) for problem in (old, new) for q in problem.quantities
+        ):
+            # "0,250 Liter", "2,500 kg" in German: read as 250 and 2500, a product or a quotient verifies either
+            # way, and its re-derivation in whole numbers is wrong ("3 · 0,250 l = 750 l"), moved or kept
+            return Verdict(False, "a number of the question may have a decimal comma (0,250; 2,500 kg in German)")
         return Verdict.passed()
 
 
@@ -632,10 +640,64 @@ _YES_OR_NO = re.compile(
     r"\b(?:yes\s+or\s+no|ja\s+oder\s+nein|s[íi]\s+o\s+no|oui\s+ou\s+non|sim\s+ou\s+n[ãa]o|ja\s+of\s+nee)\b|"
     r"\bwhether\b(?!\s+(?:or\s+not\s+)?to\b)|\b(?:tell|say|state|check|know|see|wonders?|ask|asks|show)\s+"
     r"(?:me\s+|us\s+|him\s+|her\s+)?if\b|\b(?:dime|dinos|d[íi]game|dis-moi|dites-moi|dimmi|diga|diz|dize)\s+si\b|"
-    r"\b(?:dimmi|diga|diz)\s+se\b|,\s*ob\b",
+    r"\b(?:dimmi|diga|diz)\s+se\b|,\s*ob\b|"
+    # "..., or not?", "¿o no?", "ou pas ?", "oder nicht?", "o no?"
+    r"\b(?:or\s+not|o\s+no|ou\s+(?:pas|non|n[ãa]o)|oder\s+nicht|of\s+niet)\s*\)?\s*(?:[?？.!]|$)",
     re.IGNORECASE,
 )
 _CHOICE = re.compile(r"(?:^|[,:;(]\s*|\s)(?:(?:an?|the)\s+)?[^\W\d_]+\s+or\s+(?:(?:an?|the)\s+)?[^\W\d_]+\s*\)?\s*[?？]$")
+# the last clause of a question, after a comma, a semicolon, a bracket or a dash ("..., so a teenager?")
+_TAIL = re.compile(r"(?:[,;(\[]|\s[-–—])\s*([^,;(\[\-–—?？]*?)\s*\)?\s*[?？]\s*$")
+# words that lead a short clause drawing a conclusion ("so", "but", "donc", "also", "quindi")
+_CONCLUDING = frozenset(
+    "so but then thus hence therefore entonces pero donc alors mais also aber dann quindi dunque ma então entao mas "
+    "dus maar".split()
+)
+# words of a short tail that ask for the amount once more ("so in total?", "altogether?", "so far?", "am Ende?")
+_AMOUNT_TAIL = frozenset(
+    "total totals altogether overall combined together each far totale totaal insgesamt gesamt zusammen ensemble "
+    "todo todos todas tutto tutti chacun chacune cada ciascuno jeweils".split()
+)
+_PREPOSITIONS = frozenset(
+    "in at on to for from by with without after before per including excluding into of over under about en dans à "
+    "au aux avec sans après avant pour par sur de du des in im am auf nach vor mit ohne für pro zu bei por para "
+    "con sin tras sobre desde hasta nel nella al alla dopo prima senza no na em com sem após".split()
+)
+# words that ask whether a state is reached ("..., teenager yet?", "¿ya adolescente?", "schon volljährig?")
+_REACHED_YET = frozenset("yet already still then ya todavía aún déjà encore schon noch già ancora já ainda al nog".split())
+_ARTICLES = frozenset("a an un una une ein eine einen um uma een".split())
+# what an article may lead in a tail that asks the amount by a unit or a form ("..., a night?", "(a fraction)?")
+_UNITS = frozenset(
+    "day week month year hour minute second night piece head person time go gallon liter litre kilo kilogram pound "
+    "dozen meter metre mile unit item box bag pack whole fraction decimal percentage third half quarter tip average "
+    "noche semana mes año día hora jour nuit mois an semaine heure tag woche monat jahr stunde nacht stück notte "
+    "giorno settimana mese anno ora".split()
+)
+# a one-word tail that is no verdict ("..., please?", "..., approximately?", "..., right?")
+_NO_VERDICT = frozenset("please right ok okay exactly precisely again now today here there then".split())
+
+
+def _concluded(sentence: str) -> bool:
+    """Whether a question ends in a verdict asked in a word or three after its amount's clause: after a word that
+    concludes ("..., so a teenager?", "..., donc majeure ?", "..., also volljährig?"), a word of a state reached
+    ("..., teenager yet?", "..., ya adolescente?"), a bare predicate ("..., a teenager?", "..., teenager?"); not the
+    amount asked again ("..., so in total?", "..., so far?", "..., a night?", "(a fraction)?", "..., approximately?")."""
+    tail = _TAIL.search(sentence)
+    if tail is None or re.search(r"\d", tail.group(1)) or _WH.search(tail.group(1)):
+        return False
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", tail.group(1))]
+    if not 1 <= len(words) <= 3 or not _WH.search(sentence[: tail.start()]):
+        return False
+    lead = words[0]
+    if lead in _PREPOSITIONS or any(w in _AMOUNT_TAIL for w in words):
+        return False
+    if lead in _CONCLUDING:
+        return len(words) > 1 and words[1] not in _PREPOSITIONS
+    if len(words) > 1 and any(w in _REACHED_YET for w in words):
+        return True
+    if lead in _ARTICLES:
+        return len(words) > 1 and words[1].rstrip("s") not in _UNITS and words[1] not in _UNITS
+    return len(words) == 1 and lead not in _NO_VERDICT and not lead.endswith(("ly", "mente", "ment"))
 
 
 # a request to find an amount put as a question ("Find the combined total of grapes and plums?")
@@ -655,8 +717,9 @@ def _asks_yes_or_no(prompt: str) -> bool:
     work out the total?", "Find the combined total?"); one that ends in a choice between two words ("..., a child
     or a teenager?"); a clause joined after a question word's ("How many pages does she read, and will she finish
     within a week?", "... and will Ann be...") that has no question word and no number of its own and is more than
-    a list's item ("..., and the pears?"); or words that ask it (:data:`_YES_OR_NO`: "whether", "tell me if",
-    "yes or no"). Its verdict is what the numbers decide: the answer says it in the question's own words ("Ann will
+    a list's item ("..., and the pears?"); a verdict asked in a word or two after it (:func:`_concluded`: "..., so
+    a teenager?", "..., teenager yet?"); or words that ask it (:data:`_YES_OR_NO`: "whether", "tell me if", "yes or
+    no", "or not?"). Its verdict is what the numbers decide: the answer says it in the question's own words ("Ann will
     be a teenager then."), the same words at any numbers, and no check reads which side the new numbers fall on."""
     text = _ABBREVIATED.sub(lambda m: m.group()[:-1] + " ", prompt)
     if _YES_OR_NO.search(text):
@@ -667,6 +730,8 @@ def _asks_yes_or_no(prompt: str) -> bool:
         if len(re.findall(r"[^\W\d_]+", sentence)) < 2:
             continue  # ("Why?", "Altogether?")
         if _CHOICE.search(sentence.rstrip()) and not re.search(r"\d", sentence.rsplit(",", 1)[-1]):
+            return True
+        if _concluded(sentence.rstrip()):
             return True
         clauses = _JOINED.split(sentence)
         first = next((i for i, clause in enumerate(clauses) if _WH.search(clause)), None)

@@ -7,7 +7,7 @@ value as a :class:`~fractions.Fraction` (no floating point anywhere).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 
@@ -17,6 +17,7 @@ __all__ = [
     "UNGROUPED",
     "Hand",
     "Quantity",
+    "decimal_comma",
     "english_article",
     "grouping",
     "half_of_day",
@@ -303,6 +304,42 @@ _LAKHS = re.compile(r"(?<![\d,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 
 
 @dataclass(frozen=True)
+class Calculator:
+    """How a writer writes the numbers of its calculator annotations. ``fixed``: it writes a result with decimals
+    to fixed places ("<<6*0.85=5.10>>"; GSM8K's calculator writes "5.1"); ``padded``: the places it pads a whole
+    result to ("<<8*0.75=6.00>>"); ``copies``: whether it copies a number of the question as the question writes
+    it ("<<7*1.10=7.7>>" of "$1.10") or writes it in as few places as it needs ("<<4*2.5=10>>" of "$2.50"), or
+    ``None`` where its annotations do not show."""
+
+    fixed: bool = False
+    padded: frozenset[int] = frozenset()
+    copies: bool | None = None
+
+
+def calculator(answer: str, asked: str) -> Calculator:
+    """How the writer of ``answer``, which it wrote to the question ``asked``, writes its annotations."""
+    results = [m.group(1) for m in _CALCULATED.finditer(answer)]
+    copies: bool | None = None
+    said = {m.group() for m in _ASKED_DECIMAL.finditer(asked)}
+    for body in _ANNOTATION.finditer(answer):
+        for m in _ASKED_DECIMAL.finditer(body.group(1).split("=")[0]):
+            if m.group() in said and m.group().endswith("0"):
+                copies = True  # "1.10" as asked
+            elif copies is None and m.group() not in said and any(Fraction(m.group()) == Fraction(s) for s in said):
+                copies = False  # "2.5" of "2.50"
+    return Calculator(
+        fixed=any(re.fullmatch(r"\d+\.\d*0", r) for r in results),
+        padded=frozenset(len(m.group(1)) for r in results for m in [_PADDED.fullmatch(r)] if m is not None),
+        copies=copies,
+    )
+
+
+_ANNOTATION = re.compile(r"<<([^<>]*)>>")
+_CALCULATED = re.compile(r"<<[^<>]*=\s*([^<>=\s]*)\s*>>")
+_ASKED_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d+(?![\d.])")
+
+
+@dataclass(frozen=True)
 class Hand:
     """How the writer of an answer writes numbers, as far as its text and the questions show (see :func:`hand`).
 
@@ -324,6 +361,11 @@ class Hand:
     fixed: bool | None = None
     large: bool = False
     cents_moved: bool = False
+    small: bool = False
+    """Whether the answer writes a whole number under ten in digits before a word ("9 days"): some writers spell
+    those out ("nine days") and write 12 in digits, so a sentence's 12 restated as 9 shows nothing of it."""
+    calculator: Calculator = field(default_factory=Calculator)
+    """How it writes numbers in its calculator annotations (``<<6*0.85=5.1>>``), apart from its sentences."""
 
     def grouped_at(self, value: Fraction, *, computed: bool = False) -> bool | None:
         """Whether the writer groups the thousands of ``value`` in a sentence, or in a computation (``computed``):
@@ -351,6 +393,8 @@ class Hand:
             return "written(thousands)" if abs(value) < 10_000 else "written(ten thousands)"
         if not bare and abs(value) >= 100_000 and ("," in like or grouped) and not self.large:
             return "written(lakhs)"  # "150,000" or "1,50,000"
+        if not bare and not computed and not self.small and 0 <= value < 10 <= int(like if like.isdigit() else -1):
+            return "written(under ten)"  # "Ann needs 12 days" restated as 6: "6 days" or "six days"
         places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
         if not bare and money and self.cents_moved and value.denominator == 1 and not places:
             return "written(to cents)"  # "$12" of "$3" each, asked "$2.50" each: "$10" or "$10.00"
@@ -404,10 +448,14 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
         fixed=fixed,
         large=large,
         cents_moved=bool(_DECIMALS.search(asked)) != bool(_DECIMALS.search(asking)),
+        small=bool(_SMALL_SAID.search(text)),
+        calculator=calculator(answer, asked) if "<<" in answer else Calculator(),
     )
 
 
 _FLOAT = re.compile(r"\d\.\d{7,}")
+# a whole number under ten in digits before a word, as a sentence says it ("9 days", "$5 each"; not "54 / 9 =")
+_SMALL_SAID = re.compile(r"(?<![\d.,/])[$€£¥]?[0-9](?![\d.,/])[ \t]+[^\W\d_]")
 
 
 def _said_and_computed(answer: str) -> tuple[str, str]:
@@ -504,3 +552,26 @@ CALENDAR = re.compile(
     r"janeiro|fevereiro|mar[cç]o|maio|junho|julho|setembro|outubro|dezembro|maandag|dinsdag|woensdag|donderdag|"
     r"vrijdag|zaterdag|zondag|januari|februari|maart|mei|augustus)|May|March|August|Mai|Mars|Avril)\b"
 )
+
+
+# a comma before three digits after a 0 (never a group of thousands), or after one to three digits in a text of a
+# language that writes a decimal comma ("2,500 kg" is two and a half kilograms in German, French, Spanish...)
+_ZERO_COMMA = re.compile(r"(?<![\d,.])0,\d")
+_GROUP_OR_COMMA = re.compile(r"(?<![\d,.])\d{1,3},\d{3}(?![\d,])")
+_DECIMAL_COMMA_LANGUAGE = re.compile(
+    r"\b(?:el|los|las|del|cada|que|es|por|para|una?|une|les|des|est|il|gli|di|che|um|uma|dos|das|der|die|und|ist|"
+    r"ein|eine|het|een|van|och|för|pour|avec|dans|mit|für|con|per|da|og|zu|je|le|la|et|y|e)\b",
+    re.IGNORECASE,
+)
+_ENGLISH = re.compile(r"\b(?:the|and|of|is|are|was|has|have|each|for|with|how|many|much|what)\b", re.IGNORECASE)
+
+
+def decimal_comma(written: str, text: str) -> bool:
+    """Whether ``written``, a number of ``text``, may have a decimal comma: "0,250" anywhere, "2,500" unless the
+    text reads as English (more of its small words than of the languages that write a decimal comma: a text with
+    none of either, "Köp 2,500 kg mjöl", may be any)."""
+    if _ZERO_COMMA.search(written):
+        return True
+    if not _GROUP_OR_COMMA.search(written):
+        return False
+    return len(_ENGLISH.findall(text)) <= len(_DECIMAL_COMMA_LANGUAGE.findall(text))

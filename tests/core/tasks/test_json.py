@@ -392,3 +392,37 @@ def test_a_condition_on_the_values_form_is_never_re_derived_away(make_engine, wh
     out = engine.run(ask("John Smith is 52 and lives in Boston."))
     assert json.loads(out.text) == {"name": "JOHN SMITH", "age": 52, "city": "BOSTON"}
     assert out.trace.backend_calls == 1
+
+
+@pytest.mark.parametrize(
+    "prompt, answer",
+    [
+        ("What is JSON?", "JSON is a text format for data."),
+        ("Explain JSON in one line.", "JSON writes objects as text."),
+        ("Ann buys 3 boxes of 4 apples. How many apples does Ann have? Reply in JSON.", '{"answer": 12}'),
+        (
+            "Ann buys 3 boxes of 4 apples. How many apples does Ann have? Reply in JSON with keys answer and unit.",
+            '{"answer": 12, "unit": "apples"}',
+        ),
+    ],
+)
+def test_a_prompt_that_only_names_json_is_asked_of_the_model(prompt, answer):
+    """Class (helper-94): a request that names JSON and gives no keys, neither a schema nor required keys (a
+    question about JSON, a word problem asking for a JSON reply). It was routed to the extraction and raised
+    ``InvalidRequestError``; the model now answers it as the caller sent it, twice over (the second time from an
+    exact repeat or the model, never an error), and nothing else routes otherwise."""
+    from stepcache_core import EngineConfig, StepCacheEngine
+    from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+
+    seen: list[str] = []
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=lambda spec: seen.append(spec.prompt) or answer),
+        config=EngineConfig(corroboration_probes=0),
+    )
+    first = engine.run(Request(prompt))
+    assert first.text == answer and seen[0] == prompt
+    assert engine.run(Request(prompt)).text == answer
+    assert engine.tasks.detect(Request(prompt)).name != "json_extraction"
+    assert engine.tasks.detect(Request(prompt, required_keys=("answer",))).name == "json_extraction"
