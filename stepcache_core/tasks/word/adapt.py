@@ -32,6 +32,7 @@ from .numbers import (
     half_of_day,
     hand,
     quantities,
+    spelling_band,
     to_fraction,
     write_number,
     write_words,
@@ -301,6 +302,10 @@ class WordAdapter:
             # "75 minutes, that is 1 hour 15 minutes": a result restated in two units, by a division no line writes;
             # its 15 is no question's 15 minutes, whatever the question says
             raise _Refused("an amount restated in two units")
+        if (noun := _agrees_away(old, new, "\n".join(s.text for s in steps))) is not None:
+            # "The number of cats is 1": the answer's words agree with the count away from it ("the cat eats" at
+            # 1, "the cats eat" at 3), where no check of a number's own noun reads them
+            raise _Refused(f"a count of the question that crosses one, whose {noun!r} the answer says elsewhere")
         if old.values != new.values and any(
             decimal_comma(n.group(), f"{old.prompt}\n{s.text}") for s in steps for n in _COMMA_NUMBER.finditer(s.text)
         ):
@@ -351,7 +356,7 @@ class WordAdapter:
         constants |= named_counts(_unslotted(old.prompt, old)) & named_counts(_unslotted(new.prompt, new))
         edits: dict[tuple[int, int], Fraction] = {}
         word_edits: dict[tuple[int, int], str] = {}
-        spelled = False  # a number in words restated past ten (see below)
+        spelled = ""  # the band of a number in words restated in another (see below)
         echoes = echoes_in(line, old)
 
         def source(num: Num) -> Fraction:
@@ -551,9 +556,9 @@ class WordAdapter:
                     words = None  # ("six jours", French as English: written in English words, "five jours")
                 else:
                     words = write_words(value, q.text)
-                    if q.value < 10 <= value and q.value.denominator == 1:
+                    if q.value.denominator == 1 and spelling_band(q.value) != spelling_band(value):
                         # "Ann needs six days" restated as 12: "twelve days", or "12 days" as many write past ten
-                        spelled = True
+                        spelled = spelling_band(value)
                 if words is None:
                     raise _Refused(f"{q.text!r} cannot be written for {value}")
                 word_edits[(q.start, q.end)] = words
@@ -611,14 +616,14 @@ class WordAdapter:
                         # (a small number in a line that computes, or a final answer, is written in digits: "= 9
                         # pages", "The answer is 9.")
                         computed=(start, end) in computed
-                        or (value < 10 and ("=" in line or (final is not None and final[2] == end))),
+                        or (value <= 10 and ("=" in line or (final is not None and final[2] == end))),
                     )
                 )
                 is not None
             ),
             None,
         )
-        doubt = "written(past ten, said)" if spelled else ""
+        doubt = f"spelled({spelled}, said)" if spelled else ""
         if unwritten is not None:
             start, end, unwritable = unwritten
             if not computed:
@@ -991,6 +996,34 @@ def _keeps_precision(value: Fraction, like: str) -> bool:
     while (value * 10**places).denominator != 1:
         places += 1
     return places <= max(len(m.group(1)), 2)
+
+
+def _agrees_away(old: WordProblem, new: WordProblem, answer: str) -> str | None:
+    """The noun of a count of the question that is one in one question and not in the other ("The number of cats
+    in Ann's house is 1.", "Ann has 3 cats"), where the answer says it (singular or plural) other than right after
+    a number: its words may agree with the count there ("the cat eats"), or ``None``."""
+    for a, b in zip(old.quantities, new.quantities, strict=True):
+        if (a.value == 1) == (b.value == 1):
+            continue
+        counted = _COUNTED_AFTER.match(old.prompt, a.end) or _NUMBER_OF.search(old.prompt[: a.start])
+        if counted is None or counted.group(1).casefold() in _NOT_COUNTED:
+            continue
+        word = counted.group(1).casefold()
+        stem = word[:-2] if re.search(r"(?:x|ch|sh|ss)es$", word) else word[:-1] if word.endswith("s") else word
+        for m in re.finditer(rf"\b{re.escape(stem)}(?:e?s)?\b", answer, re.IGNORECASE):
+            if not re.search(r"\d[\d,.]*%?\s*$", answer[: m.start()]):
+                return counted.group(1)
+    return None
+
+
+# the noun a count counts: the word after it ("3 cats") or that "the number of" names before it ("the number of
+# cats in the house is 3")
+_COUNTED_AFTER = re.compile(r"\s+([^\W\d_]{3,})")
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+([^\W\d_]{3,})\b[^.?!\d]*\b(?:is|was|are|were)\s+$", re.IGNORECASE)
+_NOT_COUNTED = frozenset(
+    "and the more less each per for with from than times over under out off into onto them those these what which "
+    "who that this other others another".split()
+)
 
 
 # a number written with a comma ("0,500", "2,500", "1,250,000")

@@ -25,6 +25,7 @@ __all__ = [
     "padding",
     "quantities",
     "restates",
+    "spelling_band",
     "to_fraction",
     "write_number",
     "write_words",
@@ -63,6 +64,27 @@ _ONES = {
 _ORDINALS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 _ORDINALS.update({"eighth": 8, "ninth": 9, "tenth": 10, "thirds": 3, "quarters": 4, "fourths": 4, "fifths": 5})
 _ORDINALS.update({"sixths": 6, "sevenths": 7, "eighths": 8, "ninths": 9, "tenths": 10})
+# (past a tenth: "five twelfths", "three twentieths", "a hundredth", read as one fraction and never rewritten)
+_ORDINALS.update(
+    {
+        f"{stem}{plural}": value
+        for stem, value in (
+            ("eleventh", 11),
+            ("twelfth", 12),
+            ("thirteenth", 13),
+            ("fourteenth", 14),
+            ("fifteenth", 15),
+            ("sixteenth", 16),
+            ("seventeenth", 17),
+            ("eighteenth", 18),
+            ("nineteenth", 19),
+            ("twentieth", 20),
+            ("hundredth", 100),
+            ("thousandth", 1000),
+        )
+        for plural in ("", "s")
+    }
+)
 _MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "thrice": 3, "quadruple": 4}
 _GROUPS = {"dozen": 12, "dozens": 12, "score": 20, "pair": 2, "pairs": 2}
 # children of one birth, said by how many they are ("They're quintuplets" beside "her 5 grandchildren")
@@ -361,9 +383,11 @@ class Hand:
     fixed: bool | None = None
     large: bool = False
     cents_moved: bool = False
-    small: bool = False
-    """Whether the answer writes a whole number under ten in digits before a word ("9 days"): some writers spell
-    those out ("nine days") and write 12 in digits, so a sentence's 12 restated as 9 shows nothing of it."""
+    small: int | None = None
+    """The smallest whole number the answer writes in digits before a word in a sentence ("9 days"; not "$9", "9 x
+    6" or a list's line): some writers spell out numbers under ten, or through ten, twenty or a hundred ("nine
+    days", "12 days"), so a sentence's 25 restated as 9 shows nothing of how 9 is written, unless a number as
+    small is written in digits."""
     calculator: Calculator = field(default_factory=Calculator)
     """How it writes numbers in its calculator annotations (``<<6*0.85=5.1>>``), apart from its sentences."""
 
@@ -393,8 +417,13 @@ class Hand:
             return "written(thousands)" if abs(value) < 10_000 else "written(ten thousands)"
         if not bare and abs(value) >= 100_000 and ("," in like or grouped) and not self.large:
             return "written(lakhs)"  # "150,000" or "1,50,000"
-        if not bare and not computed and not self.small and 0 <= value < 10 <= int(like if like.isdigit() else -1):
-            return "written(under ten)"  # "Ann needs 12 days" restated as 6: "6 days" or "six days"
+        if not bare and not computed and like.isdigit() and value.denominator == 1 and 0 <= value < int(like):
+            # "Ann needs 12 days" restated as 6: "6 days" or "six days"
+            # (spelled through ten at most: past it, most writers write digits, and a band of its own costs reuse)
+            band = spelling_band(value)
+            if band in ("under ten", "ten") and band != spelling_band(Fraction(int(like))):
+                if self.small is None or value < self.small:
+                    return f"written({band})"
         places = len(like.split(".")[1]) if re.fullmatch(r"[^.]*\.\d+", like) else 0
         if not bare and money and self.cents_moved and value.denominator == 1 and not places:
             return "written(to cents)"  # "$12" of "$3" each, asked "$2.50" each: "$10" or "$10.00"
@@ -448,14 +477,38 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
         fixed=fixed,
         large=large,
         cents_moved=bool(_DECIMALS.search(asked)) != bool(_DECIMALS.search(asking)),
-        small=bool(_SMALL_SAID.search(text)),
+        small=_smallest_said(text),
         calculator=calculator(answer, asked) if "<<" in answer else Calculator(),
     )
 
 
 _FLOAT = re.compile(r"\d\.\d{7,}")
-# a whole number under ten in digits before a word, as a sentence says it ("9 days", "$5 each"; not "54 / 9 =")
-_SMALL_SAID = re.compile(r"(?<![\d.,/])[$€£¥]?[0-9](?![\d.,/])[ \t]+[^\W\d_]")
+# a whole number under a hundred in digits before a word, as a sentence says it ("9 days"; not "54 / 9 =", "$9 a
+# day", "9 x 6"), and a list's line, "- First book: 6 days", which some writers write in digits only
+_SMALL_SAID = re.compile(r"(?<![\d.,/$€£¥:])(?<!: )(\d{1,2})(?![\d.,/])[ \t]+(?![x×]\b)[^\W\d_]")
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•|]|\d+[.)])[ \t]")
+
+
+def _smallest_said(text: str) -> int | None:
+    """The smallest whole number ``text`` writes in digits before a word in a sentence (see :attr:`Hand.small`)."""
+    said = [int(m.group(1)) for line in text.splitlines() if not _LIST_LINE.match(line) for m in _SMALL_SAID.finditer(line)]
+    return min(said, default=None)
+
+
+def spelling_band(value: Fraction) -> str:
+    """Where writers who spell out small numbers stop: under ten (AP), ten, through twenty, under a hundred
+    (Chicago), or past: a number of another band than the one the answer wrote shows nothing of how it is written."""
+    return (
+        "under ten"
+        if value < 10
+        else "ten"
+        if value == 10
+        else "to twenty"
+        if value <= 20
+        else "under a hundred"
+        if value < 100
+        else "past a hundred"
+    )
 
 
 def _said_and_computed(answer: str) -> tuple[str, str]:
