@@ -385,9 +385,9 @@ class Hand:
     cents_moved: bool = False
     small: int | None = None
     """The smallest whole number the answer writes in digits before a word in a sentence ("9 days"; not "$9", "9 x
-    6" or a list's line): some writers spell out numbers under ten, or through ten, twenty or a hundred ("nine
-    days", "12 days"), so a sentence's 25 restated as 9 shows nothing of how 9 is written, unless a number as
-    small is written in digits."""
+    6" or a list's line): some writers spell out numbers under ten, or through ten ("nine days", "12 days"), so a
+    sentence's 25 restated as 9 shows nothing of how 9 is written, unless a number as small is written in digits
+    (see :meth:`unwritable`)."""
     calculator: Calculator = field(default_factory=Calculator)
     """How it writes numbers in its calculator annotations (``<<6*0.85=5.1>>``), apart from its sentences."""
 
