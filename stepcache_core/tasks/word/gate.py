@@ -68,9 +68,7 @@ class WordGate:
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
             return Verdict(False, "a number of the question is written ambiguously (1.000, 1,5)")
-        if (moved or old.values != new.values) and any(
-            decimal_comma(q.text, problem.prompt) for problem in (old, new) for q in problem.quantities
-        ):
+        if moved and any(decimal_comma(q.text, problem.prompt) for problem in (old, new) for q in problem.quantities):
             # "0,250 Liter", "2,500 kg" in German: read as 250 and 2500, a product or a quotient verifies either
             # way, and its re-derivation in whole numbers is wrong ("3 · 0,250 l = 750 l"), moved or kept
             return Verdict(False, "a number of the question may have a decimal comma (0,250; 2,500 kg in German)")
