@@ -61,6 +61,11 @@ class JsonCarryover:
         same_record = _norm(old_text) == _norm(new_text)  # a renamed or added key still has its precedent's slot
         if CORRECTION.search(new_text) and not CORRECTION.search(old_text):
             return [Verdict(False, "the record corrects itself or offers two candidates for one value")]
+        if CORRECTION.search(old_text) and not CORRECTION.search(new_text):
+            # the cached values were read past a correction ("lives in Rome. Sorry, I meant Vienna."): where they
+            # stood says nothing of a record that states each value once, and the model's answer there contradicts
+            # nothing (no verdict names a step: see ``StepAdaptation.contradicts``)
+            return [Verdict(False, "the cached record corrects itself, and the new one states each value once")]
         # the model's own answer carries nothing over; an answer still missing a key or holding a value the new
         # record does not state waits for its patch (the words the record adds may be that value's, which the model
         # reads), and is judged again once patched

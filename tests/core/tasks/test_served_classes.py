@@ -231,3 +231,43 @@ def test_words_leading_to_a_new_keys_value_are_read_with_it_and_nothing_else_is(
     assert json.loads(patched.text) == {"name": "Bruno Costa", "age": 45, "city": "Lyon", "job": "pilot"}
     moved = ask("Carla Dias is 50 years old, lives no longer in Lyon and works as a nurse.", job)
     assert json.loads(moved.text)["city"] is None
+
+
+CORRECTED = [
+    "Carla Dias is 50 years old and lives in Rome. Sorry, I meant Vienna.",
+    "Dan Evans is 28 years old and lives in Oslo. Actually, Dan moved to Berlin.",
+    "Bruno Costa is 45 years old and lives in Paris.",
+    "Eva Fox is 39 years old and lives in Madrid.",
+]
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_a_record_that_corrects_itself_is_no_precedent_for_one_that_does_not(order):
+    """Class (helper-99: 2 of 4 requests raised in each grid): a cached record read past a correction ("lives in
+    Rome. Sorry, I meant Vienna.") and a new record that states each value once. Reuse was refused, rightly, but
+    the model's own right answer ("Paris", where the new text says "lives in Paris") was then judged against the
+    cached entry as a contradiction ("'Paris' does not stand where the cached 'city' stood"), and the caller got
+    ``UnverifiedOutputError``. A record that corrects itself is now another request for one that does not, either
+    way round, and contradicts nothing."""
+    right = re.compile(
+        r"Text: (\w+ \w+) is (\d+) years old and lives in (\w+)\.(?: Sorry, I meant (\w+)\.| Actually, \w+ moved to (\w+)\.)?"
+    )
+
+    def model(spec: GenerationSpec) -> str:
+        m = right.search(spec.prompt)
+        assert m is not None, spec.prompt
+        return json.dumps({"name": m[1], "age": int(m[2]), "city": m[4] or m[5] or m[3]})
+
+    engine, _ = engine_for(model)
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "city": {"type": "string"}},
+        "required": ["name", "age", "city"],
+    }
+    served = 0
+    for text in CORRECTED if order == "forward" else CORRECTED[::-1]:
+        prompt = "Extract name, age and city as JSON. Text: " + text
+        out = engine.run(Request(prompt, schema=schema, task="json_extraction"))
+        assert json.loads(out.text) == json.loads(model(GenerationSpec(prompt=prompt)))
+        served += out.trace.backend_calls == 0
+    assert served <= 1  # only the two plain records share their words
