@@ -114,7 +114,12 @@ class JsonCarryover:
                 then, now = _roles(old_text, was), _roles(new_text, leaf)
                 # a reused value must keep its role word exactly, none for none; a patched or generated one (the
                 # model's, for this text) must not take a role word the cached record gave to something else
-                if now != then and (step.origin != "generated" or any(_taken(old_text, r, was) for r in now - then)):
+                # (a value the new record says twice, "lives in Oslo ... the Oslo council", has the roles of each
+                # mention, of which the model took one: no mention's role word contradicts the cached one)
+                if now != then and (
+                    step.origin != "generated"
+                    or (len(_find(new_text, leaf)) == 1 and any(_taken(old_text, r, was) for r in now - then))
+                ):
                     shown = "/".join(sorted(then)) or "no role word"
                     flag(step, f"{leaf!r} follows {'/'.join(sorted(now))!r} where the cached {step.key!r} followed {shown}")
                 pairs.append((step, leaf, was))
@@ -302,6 +307,10 @@ def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:
     return out
 
 
+# how many words may stand between an anchor and the cached value it leads to ("in the city of Oslo")
+_MODIFIERS = 3
+
+
 class _Alignment:
     """The cached record's words aligned with the new record's: where both say the same words around a value's
     slot, the new value must fill that slot exactly. "Nala is a dog aged 7 that belongs to Dana Levi." aligned with
@@ -359,8 +368,14 @@ class _Alignment:
             if edge is not None and new[0] <= edge < new[1]:
                 return True  # it swallows a word the cached value stopped at ("logistics department")
         before = next((a for a, b in self.to_new.items() if b == new[0] - 1 and a in self.solid), None)
-        # a word whose slot held something else: "works in the logistics department in Krakow", team "Krakow"
-        return before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]
+        # a word whose slot held something else: "works in the logistics department in Krakow", team "Krakow";
+        # not a word or two before the cached value itself ("lives in downtown Oslo", "in the city of Oslo": the
+        # anchor led to the cached value, and a plain "lives in Rome" puts its city there too)
+        return (
+            before is not None
+            and any(ch.isalnum() for ch in self.old[before])
+            and not before < then[0] <= before + _MODIFIERS + 1
+        )
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:

@@ -21,6 +21,7 @@ from .text import (
     enumeration_order,
     grounded,
     labelled_elsewhere,
+    occurrences,
     plausible_span,
     tokens,
     value_tokens,
@@ -52,7 +53,7 @@ class JsonVerifier:
                 key = str(err.path[0]) if err.path else _missing_key(err) or ""
                 errors_by_key.setdefault(key, err.message)
         verdicts: list[Verdict] = []
-        clashes = _clashes(steps)
+        clashes = _clashes(steps, source_text(problem))
         # "departure": "Flight" names a field (the text's label of the flight number), not a value
         labels = {_norm(k).replace("_", " ") for k in (*problem.properties, *(s.key for s in steps if s.key))}
         for s in steps:
@@ -272,23 +273,33 @@ def _excluded(item: str, text: str) -> bool:
     )
 
 
-def _clashes(steps: Sequence[Step]) -> dict[str, str]:
+def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
     """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
     field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
-    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too."""
-    leaves = [(s.key, path, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
-    leaves = [(k, path, t) for k, path, t in leaves if t]
+    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too. A value
+    that the ``text`` also states apart from the one containing it is no part swallowed ("date": "July 5" beside
+    "speakers": 5 of "on July 5 has 5 speakers"): it clashes only where every mention of it is inside the other."""
+    leaves = [(s.key, path, v, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
+    leaves = [(k, path, v, t) for k, path, v, t in leaves if t]
+    words = tokens(text)
     out: dict[str, str] = {}
-    for i, (ka, pa, ta) in enumerate(leaves):
-        for kb, pb, tb in leaves[i + 1 :]:
+    for i, (ka, pa, va, ta) in enumerate(leaves):
+        for kb, pb, vb, tb in leaves[i + 1 :]:
             if pa[:-1] == pb[:-1] and pa[-1].startswith("[") and pb[-1].startswith("["):
                 continue  # two items of one list
             # a value that swallows another ("Altair toaster" / "Altair") is the suspect one; equal values both are
-            if _contains(ta, tb):
+            if _contains(ta, tb) and not (ta != tb and _stated_apart(words, va, vb)):
                 out.setdefault(ka, ".".join(p for p in pb if not p.startswith("[")))
-            if _contains(tb, ta):
+            if _contains(tb, ta) and not (ta != tb and _stated_apart(words, vb, va)):
                 out.setdefault(kb, ".".join(p for p in pa if not p.startswith("[")))
     return out
+
+
+def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
+    """Whether ``words`` (the text's tokens) state ``small`` somewhere outside every mention of ``big``."""
+    n = len(tokens(str(big)))
+    inside = {j for i in occurrences(words, str(big)) for j in range(i, i + n)}
+    return any(i not in inside for i in occurrences(words, str(small)))
 
 
 def _missing_key(err: Any) -> str | None:
