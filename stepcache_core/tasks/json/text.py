@@ -95,6 +95,14 @@ def clauses(text: str) -> list[list[str]]:
     return [_WORD.findall(c) for c in _CLAUSE_END.split(text)]
 
 
+# prepositions and conjunctions that may open a sentence before a name, in the languages the task reads ("In Oslo
+# lives Dan", "À Oslo habite Dan", "Im Mai zog Ana")
+_OPENERS = frozenset(
+    "in on at for with and or but from to by of as after before since during à a en em dans chez im am bei aus von "
+    "zu nach seit de del dal nel nella na no op te".split()
+)
+
+
 def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
     """Capitalised runs of two or more words in one clause, as ``(start, end, parts_ok)``.
 
@@ -112,8 +120,10 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
         j = i
         while j < len(words) and _capitalised(words[j]) and words[j] not in _ARTICLES:
             j += 1
-        # a sentence-initial word only starts the sentence before a longer name, or before a code ("Order A-1042")
-        start = i + 1 if i == 0 and (j - i >= 3 or (j - i == 2 and _is_code(words[1]))) else i
+        # a sentence-initial word only starts the sentence before a longer name, or before a code ("Order A-1042"),
+        # and a preposition or a conjunction never names anything ("In Oslo lives Dan")
+        opener = i == 0 and (j - i >= 3 or (j - i == 2 and (_is_code(words[1]) or words[0].casefold() in _OPENERS)))
+        start = i + 1 if opener else i
         if j - start >= 2:
             runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
         i = max(j, i + 1)
@@ -140,47 +150,57 @@ def _capitalised(word: str) -> bool:
 
 def _cut_name(value: str, others: Sequence[tuple[str, ...]], text: str) -> str | None:
     """The name a string value cuts ("Levi" of "Dana Levi", "S2 speaker" of "the Orbit S2 speaker", "Rue des Lilas"
-    of "7 Rue des Lilas"), unless the other parts are other fields' values."""
+    of "7 Rue des Lilas"), unless the other parts are other fields' values, or the text also says the value whole
+    on its own ("Florence" of "Florence Welch ... lives in Florence": the city is that mention)."""
     v = tuple(_norm(value).split())
     if not v:
         return None
-    n = len(v)
+    cuts = [_cut_at(words, a, len(v), others) for words, a in _mentions(v, text)]
+    return None if not cuts or None in cuts else cuts[0]
+
+
+def _mentions(v: tuple[str, ...], text: str) -> list[tuple[list[str], int]]:
+    """Each mention of the normalised words ``v`` in ``text``: its clause's words and where in them it starts."""
+    out = []
     for words in clauses(text):
         low = [_norm(w) for w in words]
-        starts = [a for a in range(len(low) - n + 1) if tuple(low[a : a + n]) == v]
-        for a in starts:
-            # a house number before a street's name: "7 Rue des Lilas" is one value
-            if a > 0 and is_number(words[a - 1]) and words[a][:1].isupper() and (a < 2 or not is_number(words[a - 2])):
-                if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
-                    return " ".join(words[a - 1 : a + n])
-        for a in starts:
-            # a clause's opening participle is not a name: "Running" of "Running 99 minutes, Paper Moons was..."
-            if n == 1 and a == 0 and low[0].endswith("ing") and len(words) > 1 and not words[1][:1].isupper():
-                return " ".join(words[:2])
-            # a name ending at its model code before the thing it names: "Nordik 2" of "the Nordik 2 kettle costs"
-            e = a + n
-            if (
-                any(c.isdigit() for c in words[e - 1])
-                and e < len(words)
-                and words[e].isalpha()
-                and words[e].islower()
-                and low[e] not in _PHRASE_ENDS
-                and (e + 1 == len(words) or low[e + 1] in _PHRASE_ENDS)
-            ):
-                return " ".join(words[a : e + 1])
-        for i, j, parts_ok in name_runs(words):
-            for a in starts:
-                inside = i <= a and a + n <= j
-                # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); at the start of
-                # a clause only when it runs on into lowercase words ("Martin works" of "Alice Martin works"), since a
-                # sentence-initial capital may just start the sentence ("Flight LH 1234")
-                tail = i < a < j < a + n and (i > 0 or all(w.isalpha() and w.islower() for w in words[j : a + n]))
-                if not (inside or tail) or (a == i and a + n == j):
-                    continue
-                rest = [tuple(p) for p in (low[i:a], low[a + n : j]) if p]
-                if parts_ok and all(r in others for r in rest):
-                    continue
-                return " ".join(words[min(i, a) : max(j, a + n)])
+        out += [(words, a) for a in range(len(low) - len(v) + 1) if tuple(low[a : a + len(v)]) == v]
+    return out
+
+
+def _cut_at(words: list[str], a: int, n: int, others: Sequence[tuple[str, ...]]) -> str | None:
+    """The name that the value of ``n`` words at ``words[a]`` cuts there (see :func:`_cut_name`), or ``None``."""
+    low = [_norm(w) for w in words]
+    # a house number before a street's name: "7 Rue des Lilas" is one value
+    if a > 0 and is_number(words[a - 1]) and words[a][:1].isupper() and (a < 2 or not is_number(words[a - 2])):
+        if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
+            return " ".join(words[a - 1 : a + n])
+    # a clause's opening participle is not a name: "Running" of "Running 99 minutes, Paper Moons was..."
+    if n == 1 and a == 0 and low[0].endswith("ing") and len(words) > 1 and not words[1][:1].isupper():
+        return " ".join(words[:2])
+    # a name ending at its model code before the thing it names: "Nordik 2" of "the Nordik 2 kettle costs"
+    e = a + n
+    if (
+        any(c.isdigit() for c in words[e - 1])
+        and e < len(words)
+        and words[e].isalpha()
+        and words[e].islower()
+        and low[e] not in _PHRASE_ENDS
+        and (e + 1 == len(words) or low[e + 1] in _PHRASE_ENDS)
+    ):
+        return " ".join(words[a : e + 1])
+    for i, j, parts_ok in name_runs(words):
+        inside = i <= a and a + n <= j
+        # a value that begins inside a name and runs past its end ("S2 speaker" of "Orbit S2"); at the start of a
+        # clause only when it runs on into lowercase words ("Martin works" of "Alice Martin works"), since a
+        # sentence-initial capital may just start the sentence ("Flight LH 1234")
+        tail = i < a < j < a + n and (i > 0 or all(w.isalpha() and w.islower() for w in words[j : a + n]))
+        if not (inside or tail) or (a == i and a + n == j):
+            continue
+        rest = [tuple(p) for p in (low[i:a], low[a + n : j]) if p]
+        if parts_ok and all(r in others for r in rest):
+            continue
+        return " ".join(words[min(i, a) : max(j, a + n)])
     return None
 
 

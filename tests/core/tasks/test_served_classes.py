@@ -359,6 +359,21 @@ RECORD_CLASSES = {
 }
 
 
+# the value said whole beside a name that holds it ("Florence Welch ... lives in Florence"), and a preposition that
+# opens the sentence before the value ("In Oslo lives ..."): each raised on its own, "value of 'city' cuts the name
+# 'Florence Welch'" / "'In Oslo'"
+RECORD_CLASSES["a value also inside a name, or after an opening preposition"] = (
+    PERSON,
+    "Extract name, age and city as JSON.",
+    [
+        ("Florence Welch is 36 years old and lives in Florence.", {"name": "Florence Welch", "age": 36, "city": "Florence"}),
+        ("Jack London is 40 years old and lives in London.", {"name": "Jack London", "age": 40, "city": "London"}),
+        ("In Oslo lives Dan Evans, aged 28.", {"name": "Dan Evans", "age": 28, "city": "Oslo"}),
+        ("À Lyon habite Eva Fox, 39 ans.", {"name": "Eva Fox", "age": 39, "city": "Lyon"}),
+    ],
+)
+
+
 @pytest.mark.parametrize("order", ["forward", "backward"])
 @pytest.mark.parametrize("case", sorted(RECORD_CLASSES))
 def test_a_right_extraction_is_served_as_the_model_wrote_it(case, order):
@@ -368,6 +383,7 @@ def test_a_right_extraction_is_served_as_the_model_wrote_it(case, order):
     value that contains another field's ("July 5" beside 5 speakers) was trimmed to a wrong one ("July") and
     served as verified. A contradiction with the cached record now needs a slot the cached record gave to
     something else, read from a mention the model can only have meant; a value contained in another clashes only
-    where the text never states it apart."""
+    where the text never states it apart; and a value cuts a name only where no mention of it stands whole (nor
+    after a preposition that opens the sentence)."""
     schema, instruction, records = RECORD_CLASSES[case]
     _records(schema, instruction, records, order)
