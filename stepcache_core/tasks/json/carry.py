@@ -115,11 +115,13 @@ class JsonCarryover:
                 # a reused value must keep its role word exactly, none for none; a patched or generated one (the
                 # model's, for this text) must not take a role word the cached record gave to something else
                 # (a value the new record says twice, "lives in Oslo ... the Oslo council", has the roles of each
-                # mention, of which the model took one: no mention's role word contradicts the cached one)
-                if now != then and (
-                    step.origin != "generated"
-                    or (len(_find(new_text, leaf)) == 1 and any(_taken(old_text, r, was) for r in now - then))
-                ):
+                # mention, of which the model took one: one with the cached value's roles may be it, unless the
+                # cached value's own slot holds something else, "lives in Rome ... the Oslo council in Oslo")
+                mentions = _mention_roles(new_text, leaf) if step.origin == "generated" else []
+                if len(mentions) > 1 and then in mentions:
+                    if aligned.holds_other(was, leaf):
+                        flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
+                elif now != then and (step.origin != "generated" or any(_taken(old_text, r, was) for r in now - then)):
                     shown = "/".join(sorted(then)) or "no role word"
                     flag(step, f"{leaf!r} follows {'/'.join(sorted(now))!r} where the cached {step.key!r} followed {shown}")
                 pairs.append((step, leaf, was))
@@ -307,10 +309,6 @@ def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:
     return out
 
 
-# how many words may stand between an anchor and the cached value it leads to ("in the city of Oslo")
-_MODIFIERS = 3
-
-
 class _Alignment:
     """The cached record's words aligned with the new record's: where both say the same words around a value's
     slot, the new value must fill that slot exactly. "Nala is a dog aged 7 that belongs to Dana Levi." aligned with
@@ -368,14 +366,23 @@ class _Alignment:
             if edge is not None and new[0] <= edge < new[1]:
                 return True  # it swallows a word the cached value stopped at ("logistics department")
         before = next((a for a, b in self.to_new.items() if b == new[0] - 1 and a in self.solid), None)
-        # a word whose slot held something else: "works in the logistics department in Krakow", team "Krakow";
-        # not a word or two before the cached value itself ("lives in downtown Oslo", "in the city of Oslo": the
-        # anchor led to the cached value, and a plain "lives in Rome" puts its city there too)
-        return (
-            before is not None
-            and any(ch.isalnum() for ch in self.old[before])
-            and not before < then[0] <= before + _MODIFIERS + 1
-        )
+        # a word whose slot held something else: "works in the logistics department in Krakow", team "Krakow"
+        # (and "lives in downtown Oslo" cached: its "in" led to "downtown", and a model that writes "central Madrid"
+        # of "lives in central Madrid" is told apart from "Rome" of "lives in Rome" by no word)
+        return before is not None and any(ch.isalnum() for ch in self.old[before]) and before + 1 != then[0]
+
+    def holds_other(self, was: Any, now: Any) -> bool:
+        """Whether the cached value's slot, the words both records share on either side of it, holds words other
+        than ``now`` in the new record ("lives in ___." holds "Rome" where the model took "Oslo" of "the Oslo
+        council in Oslo")."""
+        then = self._span(self.old, was)
+        if then is None:
+            return False
+        # (the right side may be the sentence's end: "lives in ___.")
+        left, right = self._anchor(then[0] - 1), self.to_new.get(then[1])
+        if left is None or right is None or right <= left + 1:
+            return False
+        return self.new[left + 1 : right] != [w.casefold() for w in tokens(_spoken(now))]
 
 
 def _pairs(new: Any, old: Any) -> list[tuple[Any, Any]]:
@@ -400,8 +407,14 @@ def _find(text: str, value: Any) -> list[re.Match[str]]:
 def _roles(text: str, value: Any) -> frozenset[str]:
     """The role words in front of the occurrences of ``value`` in ``text`` (articles and possessive pronouns
     skipped), and ``'s`` for a possessive after it."""
-    found: set[str] = set()
+    return frozenset().union(*_mention_roles(text, value))
+
+
+def _mention_roles(text: str, value: Any) -> list[frozenset[str]]:
+    """The role words of each occurrence of ``value`` in ``text`` (see :func:`_roles`), in order."""
+    out = []
     for m in _find(text, value):
+        found: set[str] = set()
         before = [w.casefold() for w in re.findall(r"[\w']+", text[max(0, m.start() - 60) : m.start()])]
         while before and before[-1] in _SKIP:
             before.pop()
@@ -409,7 +422,8 @@ def _roles(text: str, value: Any) -> frozenset[str]:
             found.add(before[-1])
         if re.match(r"['\u2019]s?\b", text[m.end() :]):
             found.add("'s")
-    return frozenset(found)
+        out.append(frozenset(found))
+    return out
 
 
 def _unit_after(text: str, value: Any) -> str | None:

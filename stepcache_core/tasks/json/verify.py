@@ -276,9 +276,11 @@ def _excluded(item: str, text: str) -> bool:
 def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
     """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
     field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
-    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too. A value
-    that the ``text`` also states apart from the one containing it is no part swallowed ("date": "July 5" beside
-    "speakers": 5 of "on July 5 has 5 speakers"): it clashes only where every mention of it is inside the other."""
+    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too. A number
+    inside a string that the ``text`` also states apart from the string is part of the string, no field swallowed
+    ("date": "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"): it clashes only where every mention of
+    it is inside the string. (Not a name or a phrase inside another: "Jack London" beside a city "London" of "was
+    born in London" is the classic slip of a model that took the wrong mention.)"""
     leaves = [(s.key, path, v, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
     leaves = [(k, path, v, t) for k, path, v, t in leaves if t]
     words = tokens(text)
@@ -296,7 +298,11 @@ def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
 
 
 def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
-    """Whether ``words`` (the text's tokens) state ``small`` somewhere outside every mention of ``big``."""
+    """Whether ``small``, a number inside ``big``, a string (a date's day: "July 5"; a house number: "4 Mill Lane";
+    a model's: "iPhone 15"), is stated by ``words`` (the text's tokens) somewhere outside every mention of ``big``:
+    there it is a field's own number, and inside ``big`` a part of it."""
+    if isinstance(small, bool) or not isinstance(small, (int, float)) or not isinstance(big, str):
+        return False
     n = len(tokens(str(big)))
     inside = {j for i in occurrences(words, str(big)) for j in range(i, i + n)}
     return any(i not in inside for i in occurrences(words, str(small)))
