@@ -375,6 +375,75 @@ def _agreement(was: str, text: str, questions: str) -> str | None:
     return None
 
 
+# a unit said as one of it ("The trip takes a week.", "She reads for an hour.", "**Answer: a liter**"), and what one
+# of it is in the smaller units an answer counts in: a result or a number of the question said so (7 days, 60
+# minutes, 1000 ml) is said of the old value, which no adapter rewrites
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an|one)\s+(?:(?:full|whole|single|entire)\s+)?(seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|"
+    r"years?|decades?|century|centuries|met(?:er|re)s?|kilomet(?:er|re)s?|centimet(?:er|re)s?|kilo(?:gram)?s?|lit(?:er|re)s?|"
+    r"gallons?|quarts?|pints?|foot|feet|yards?|miles?|pounds?|dollars?|euros?|tons?|tonnes?)\b",
+    re.IGNORECASE,
+)
+_UNIT_SIZES: dict[str, frozenset[int]] = {
+    "minute": frozenset({60}),
+    "hour": frozenset({60, 3600}),
+    "day": frozenset({24, 1440}),
+    "week": frozenset({7, 168}),
+    "fortnight": frozenset({14}),
+    "month": frozenset({4, 28, 30, 31}),
+    "year": frozenset({12, 52, 365}),
+    "decade": frozenset({10}),
+    "century": frozenset({100}),
+    "meter": frozenset({100, 1000}),
+    "kilometer": frozenset({1000}),
+    "centimeter": frozenset({10}),
+    "kilogram": frozenset({1000}),
+    "kilo": frozenset({1000}),
+    "liter": frozenset({1000}),
+    "gallon": frozenset({4, 8, 128}),
+    "quart": frozenset({2, 32}),
+    "pint": frozenset({2, 16}),
+    "foot": frozenset({12}),
+    "yard": frozenset({3, 36}),
+    "mile": frozenset({1760, 5280}),
+    "pound": frozenset({16, 100}),
+    "dollar": frozenset({100}),
+    "euro": frozenset({100}),
+    "ton": frozenset({1000, 2000}),
+    "tonne": frozenset({1000}),
+}
+# before such a unit: a rate or a constant ("$10 an hour", "100 km a day", "60 minutes in an hour"), or a share of
+# it ("half an hour", "a quarter of an hour": read as numbers in words)
+_RATE_BEFORE = re.compile(r"(?:\d[\d.,]*\s*(?:[^\W\d_]+\s+){0,2}|\b(?:per|half|of)\s+)$", re.IGNORECASE)
+
+
+def _unit_key(word: str) -> str:
+    word = word.casefold().replace("metre", "meter").replace("litre", "liter")
+    if word in ("feet", "foot"):
+        return "foot"
+    if word in ("century", "centuries"):
+        return "century"
+    return word[:-1] if word.endswith("s") else word
+
+
+def _one_unit(
+    text: str, had: set[Fraction], now: set[Fraction], away: Callable[[], frozenset[Fraction]], prompt: str
+) -> str | None:
+    """A unit said as one of it (:data:`_ONE_UNIT`) where the old answer or question had that one in a smaller unit
+    or counted it ("700 / 100 = 7 days" and "The trip takes a week.") and the new one does not: not a rate or a
+    constant the line states, nor the question's own words."""
+    plain = re.sub(r"<<[^<>]*>>", " ", text)
+    for m in _ONE_UNIT.finditer(plain):
+        if _RATE_BEFORE.search(plain[max(0, m.start() - 40) : m.start()]) or re.search(
+            rf"\b{re.escape(' '.join(m.group().split()))}\b", " ".join(prompt.split()), re.IGNORECASE
+        ):
+            continue
+        sizes = _UNIT_SIZES.get(_unit_key(m.group(1)), frozenset()) | {1}
+        if any(Fraction(v) in had and (Fraction(v) not in now or Fraction(v) in away()) for v in sizes):
+            return m.group()
+    return None
+
+
 _I_SOUND = re.compile(r"(?:I|Hi)(?![aeou])")
 # a category said of someone or something: a copula, perhaps "still" or "now", an indefinite article and a noun
 # ("will be a teenager", "is still a child", "será un adolescente", "est une adulte", "wird ein Erwachsener")
@@ -445,6 +514,8 @@ def _said_of_old(
     - an ordinal in digits whose ending no longer fits ("the 3th day");
     - a result of the cached answer said in words that the new one does not have ("One apple remains"), or a
       share in words that neither the new question nor the new answer has ("one-quarter of the 90 dollars");
+    - a unit said as one of it where the old answer had that one in a smaller unit ("The trip takes a week." after
+      700 / 100 = 7 days, "an hour" for 60 minutes: see :func:`_one_unit`);
     - a category the question does not name ("will be a teenager", "será un adulto");
     - a day or a month the question does not say (days counted from a Monday: "finishes on Wednesday");
     - a number glued after letters ("code B7");
@@ -479,6 +550,9 @@ def _said_of_old(
     one = re.search(r"\b(?:one|single)\b", text, re.IGNORECASE)  # ("One apple remains", which no count reads)
     if one is not None and 1 in results and (1 not in now or 1 in away()):
         return one.group()
+    as_one = _one_unit(text, results | set(old.values), now, away, new.prompt)  # ("The trip takes a week.")
+    if as_one is not None:
+        return as_one
     for m in _ORDINAL_DIGITS.finditer(text):
         if m.group(2).casefold() != _ordinal_suffix(int(m.group(1))):
             return m.group()
