@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...values import Verdict, canonical_json
 from ..template import persona_only
+from ..word.read import graded_forms
 from .parse import JsonProblem
 
-__all__ = ["JsonGate"]
+__all__ = ["JsonGate", "selects"]
 
 
 class JsonGate:
@@ -30,6 +32,10 @@ class JsonGate:
         if old.record != new.record and not persona_only(new.context):
             # "Write every name in upper case." beside the request: a condition on the values no check reads
             return Verdict(False, "the caller's instructions beside the request may change what the values must be")
+        if old.record != new.record and (rule := selects(new)) is not None:
+            # "Extract the cheaper item", a key described "the price of the cheaper item": which of the record's
+            # values is taken depends on how they compare, and another record's may compare otherwise
+            return Verdict(False, f"the request picks values by comparing them ({rule!r}): another record's may compare otherwise")
         a, b = set(old.properties), set(new.properties)
         overlap = len(a & b) / max(1, len(a | b))
         renamed = len(a - b) == len(b - a) == 1
@@ -57,3 +63,33 @@ def _frame(problem: JsonProblem) -> dict[str, Any]:
     """The schema without its keys and which of them are required (what a reuse may adapt)."""
     schema = problem.schema or {}
     return {k: v for k, v in schema.items() if k not in ("properties", "required")} if isinstance(schema, dict) else {}
+
+
+# a value chosen by comparing values: a comparative or a superlative ("the cheaper item", "the oldest child", "the
+# most expensive", "the highest score", "maximum"), in the languages the tasks read
+_SELECTS = re.compile(
+    r"\b(?:more|less|fewer|most|least|fewest|maximum|minimum|maximal|minimal|largest|smallest|earliest|latest|"
+    r"newest|oldest|"
+    + graded_forms(plain=False)
+    + r"|más|menos|mayor|menor|plus|moins|meilleur\w*|mehr|weniger|meisten|höchste\w*|niedrigste\w*|größte\w*|"
+    r"kleinste\w*|günstigste\w*|billigste\w*|teuerste\w*|älteste\w*|jüngste\w*|più|meno|maggiore|minore|mais|"
+    r"maior|menor|meer|minder|grootste|kleinste|goedkoopste|duurste|oudste|jongste)\b",
+    re.IGNORECASE,
+)
+
+
+def selects(problem: JsonProblem) -> str | None:
+    """The word by which ``problem`` picks values by comparing them, in its request besides the record (its
+    instructions), its key names, or its schema's titles and descriptions; ``None`` when it picks none so."""
+    said = [problem.template, *(k.replace("_", " ") for k in problem.properties), *_described(problem.schema or {})]
+    return next((m.group() for text in said if (m := _SELECTS.search(text)) is not None), None)
+
+
+def _described(schema: Any) -> list[str]:
+    """Every title and description in ``schema``, at any depth."""
+    if isinstance(schema, dict):
+        own = [v for k, v in schema.items() if k in ("title", "description") and isinstance(v, str)]
+        return own + [t for k, v in schema.items() if k not in ("title", "description") for t in _described(v)]
+    if isinstance(schema, list):
+        return [t for v in schema for t in _described(v)]
+    return []

@@ -41,10 +41,11 @@ GRADED = (
 ).split()
 
 
-def graded_forms() -> str:
+def graded_forms(*, plain: bool = True) -> str:
     """Every form of the graded adjectives, the plain one too: "the long red slide" says which is longer as
-    "the longer" does (the question's "a red slide 41 meters long" measures; see :func:`~.carry.WordCarryover`)."""
-    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest", *GRADED}
+    "the longer" does (the question's "a red slide 41 meters long" measures; see :func:`~.carry.WordCarryover`).
+    ``plain=False``: the comparatives and superlatives only ("cheaper", "oldest")."""
+    out = {"better", "best", "worse", "worst", "further", "furthest", "farther", "farthest", *(GRADED if plain else ())}
     for adj in GRADED:
         stem = adj
         if adj.endswith("y"):

@@ -441,3 +441,55 @@ def test_a_slipping_models_answer_is_never_served_as_verified(case):
     # the slip is not stored: the right record asked next is the model's or a right reuse
     again = engine.run(Request(ask + cached, schema=PERSON, task="json_extraction"))
     assert json.loads(again.text) == dict(zip(("name", "age", "city"), right, strict=True))
+
+
+PURCHASE = {
+    "type": "object",
+    "properties": {"item": {"type": "string"}, "price": {"type": "integer"}},
+    "required": ["item", "price"],
+}
+CHEAPER = {
+    "type": "object",
+    "properties": {
+        "item": {"type": "string", "description": "the cheaper item"},
+        "price": {"type": "integer", "description": "the price of the cheaper item in dollars"},
+    },
+    "required": ["item", "price"],
+}
+BASKETS = [("pen", 3, "cup", 5), ("pen", 2, "cup", 9), ("pen", 7, "cup", 5), ("book", 9, "mug", 4), ("hat", 6, "bag", 8)]
+SELECTIONS = {
+    "in the instruction": ("Extract the cheaper item and its price as JSON. Text: ", PURCHASE),
+    "in the instruction, a superlative": ("Extract the most expensive item and its price as JSON. Text: ", PURCHASE),
+    "in the schema's descriptions": ("Extract the purchase as JSON. Text: ", CHEAPER),
+    "in a key's name": (
+        "Extract the purchase as JSON. Text: ",
+        {"type": "object", "properties": {"cheapest_item": {"type": "string"}}, "required": ["cheapest_item"]},
+    ),
+}
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("case", sorted(SELECTIONS))
+def test_a_value_picked_by_comparing_values_is_never_reused_for_another_record(case, order):
+    """Class (helper-102: 2 false of 3 served per grid, on every JSON route of both integrations): the request
+    picks a value by comparing the record's values ("Extract the cheaper item", a key described "the price of
+    the cheaper item", a ``cheapest_item`` key). The first record's answer was re-derived by position (the first
+    item), so another record's dearer item was served; and the model's right answer where the other item is
+    cheaper raised as a contradiction of the cached slot. A request that picks values by a comparative or a
+    superlative is now reused only for the same record."""
+    instruction, schema = SELECTIONS[case]
+
+    def model(spec: GenerationSpec) -> str:
+        items = re.findall(r"a (\w+) for \$(\d+)", spec.prompt)
+        rule = json.dumps(spec.json_schema or {}) + spec.prompt
+        pick = max if "expensive" in rule else min
+        item, price = pick(items, key=lambda x: int(x[1]))
+        if "cheapest_item" in rule:
+            return json.dumps({"cheapest_item": item})
+        return json.dumps({"item": item, "price": int(price)})
+
+    engine, _ = engine_for(model)
+    for basket in BASKETS if order == "forward" else BASKETS[::-1]:
+        prompt = instruction + "Bob buys a {} for ${} and a {} for ${}.".format(*basket)
+        out = engine.run(Request(prompt, schema=schema, task="json_extraction"))
+        assert json.loads(out.text) == json.loads(model(GenerationSpec(prompt=prompt, json_schema=schema))), prompt
