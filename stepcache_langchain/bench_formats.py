@@ -259,8 +259,10 @@ class ToolCallingChatModel(StyledChatModel):
     OpenAI format, passed as call keyword arguments). Given tools, it answers with one call of the tool
     ``tool_choice`` names (or the first), in the assistant's tool style (:data:`TOOL_STYLES`)."""
 
-    narration: str = "I'll record that."
-    """The text beside the call (Anthropic's text block, OpenAI's content), formatted with the call's arguments."""
+    narration: str = Field(default="I'll record that.", exclude=True)
+    """The text beside the call (Anthropic's text block, OpenAI's content), formatted with the call's arguments:
+    what the scripted model writes, no setting a model is sent (left out of its dump, so never read as an
+    instruction)."""
 
     @property
     def _llm_type(self) -> str:

@@ -190,8 +190,14 @@ class StepCache(BaseCache):
     def _tool_request(self, plan: _Plan, llm_string: str) -> Request | None:
         assert plan.target is not None
         try:
+            # (what the model's settings tell it is read as context here too: "system_prompt='Extract the cheaper
+            # item'" beside a tool whose arguments it fills)
             return plan.keyed.request(
-                tenant=self.tenant, model=llm_string, task="json_extraction", schema=dict(plan.target.schema)
+                tenant=self.tenant,
+                model=llm_string,
+                task="json_extraction",
+                settings=llm_string_instructions(llm_string),
+                schema=dict(plan.target.schema),
             )
         except InvalidRequestError as e:  # a schema the JSON task cannot use: identical requests only
             logger.info("stepcache: tool %r not checkable (%s); identical requests only", plan.target.name, e)

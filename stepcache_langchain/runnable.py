@@ -325,7 +325,11 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         if target is not None:
             try:
                 request = keyed.request(
-                    tenant=self.tenant, model=self.model_id, task="json_extraction", schema=dict(target.schema)
+                    tenant=self.tenant,
+                    model=self.model_id,
+                    task="json_extraction",
+                    settings=self._settings_context,
+                    schema=dict(target.schema),
                 )
             except InvalidRequestError as e:
                 logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)

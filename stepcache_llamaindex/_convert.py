@@ -187,7 +187,12 @@ def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] |
     last = messages[-1]
     if last.role != MessageRole.USER or not (last.content or "").strip():
         return None
-    history = [[m.role.value, m.content or ""] for m in messages[:-1]]
+    # (a thinking block is no part of ``content``, and reaches a model that reads earlier thinking: "The user wants
+    # every answer rounded to the nearest ten.")
+    history = [[m.role.value, _said(m)] for m in messages[:-1]]
+    thought = _thinking(last)
+    if thought:
+        history.append(["thinking", thought])
     # what a message carries besides its text (a user's ``name``, provider fields) reaches the model too: it is
     # part of the namespace, an exact match
     extras = [
@@ -196,6 +201,21 @@ def keyed_turn(messages: Sequence[ChatMessage]) -> tuple[str, list[list[str]]] |
         if m.additional_kwargs
     ]
     return last.content or "", history + ([["additional_kwargs", json.dumps(extras)]] if extras else [])
+
+
+def _thinking(m: ChatMessage) -> str:
+    """The text of ``m``'s thinking blocks."""
+    return "\n".join(b.content for b in m.blocks if isinstance(b, ThinkingBlock) and b.content)
+
+
+def _said(m: ChatMessage) -> str:
+    """All the text ``m`` says: its content and its thinking, in the order of its blocks."""
+    if not any(isinstance(b, ThinkingBlock) for b in m.blocks):
+        return m.content or ""
+    parts = [
+        b.text if isinstance(b, TextBlock) else b.content or "" for b in m.blocks if isinstance(b, (TextBlock, ThinkingBlock))
+    ]
+    return "\n".join(p for p in parts if p)
 
 
 def _served(text: str, options: dict[str, Any], call: Plan, keyed: Namespace, instructions: str = "") -> Plan:
@@ -300,12 +320,16 @@ def plan_structured(
     llm_kwargs: dict[str, Any] | None,
     prompt_args: dict[str, Any],
     namespace_of: NamespaceOf,
+    around: str = "",
 ) -> Plan:
-    """A ``structured_predict`` call: keyed on the prompt's text, with ``output_cls``'s JSON schema."""
+    """A ``structured_predict`` call: keyed on the prompt's text, with ``output_cls``'s JSON schema. ``around``:
+    the inner LLM's own context (see :func:`wrapper_context`), read as the request's, with the call's own
+    "instructions=..."."""
     messages = prompt.format_messages(**prompt_args)
     check_content(messages)
     options, rest = split_options(dict(llm_kwargs or {}))
     keyed = namespace_of("structured", {**rest, "output_cls": output_cls.__name__}, None)
     text = "\n".join(m.content for m in messages if m.content)
-    request = Request(text, task=JSON_TASK, schema=inline_refs(output_cls.model_json_schema()), namespace=keyed)
+    context = "\n\n".join(p for p in (around, instruction_text(rest)) if p)
+    request = Request(text, task=JSON_TASK, schema=inline_refs(output_cls.model_json_schema()), namespace=keyed, context=context)
     return Plan((output_cls, prompt), {"llm_kwargs": rest or None, **prompt_args}, request, options.get("stepcache_reuse", True))

@@ -354,7 +354,7 @@ class StepCacheLLM(FunctionCallingLLM):
         llm_kwargs: dict[str, Any] | None,
         prompt_args: dict[str, Any],
     ) -> BaseModel:
-        plan = plan_structured(output_cls, prompt, llm_kwargs, prompt_args, self._namespace)
+        plan = plan_structured(output_cls, prompt, llm_kwargs, prompt_args, self._namespace, self._around)
 
         # on a miss the inner LLM does what the caller asked of it: its own structured_predict (tool calling,
         # or its output parser's prompt), whose object is then verified like any answer

@@ -5,21 +5,23 @@ leaves the model gives the JSON task its schema; a reuse is served as a tool cal
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from langchain_core.globals import set_llm_cache
+from langchain_core.language_models import BaseChatModel
 from langchain_core.load import dumpd
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
-from stepcache_core import MemoryStore, StepCacheEngine
+from stepcache_core import MemoryStore, StepCacheEngine, background
 from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
 from stepcache_core.bench.formats_json_corpus import CASES, TOOL_STYLES, JsonAssistant, Person
 from stepcache_core.fakes import HashEmbedder
-from stepcache_langchain import StepCache
+from stepcache_langchain import StepCache, StepCacheRunnable
 from stepcache_langchain._tools import ToolTarget, invocation_params, response_schema, tool_call_answer, tool_target
 from stepcache_langchain.bench_formats import TOOL_MODES, TOOL_PROMPT, ToolCallingChatModel, ToolRoute, tool_call_kept
 
@@ -320,3 +322,78 @@ def test_the_runnable_around_bound_tools_serves_a_variant_asked_again_its_own_ca
     assert len(model.received) == 1
     _served_again_as_before(first, variant, again)
     assert variant.response_metadata["stepcache"]["path"] == "reuse" and again.response_metadata["stepcache"]["exact_hit"]
+
+
+# ------------------------------------------------------------- the model's settings on the tool route (helper-102)
+EVEN = "Extract the item whose price is an even number of dollars."
+BASKETS = [("pen", 3, "cup", 4), ("pen", 2, "cup", 9), ("pen", 7, "cup", 6), ("book", 8, "mug", 5), ("hat", 1, "bag", 4)]
+
+
+class Purchase(BaseModel):
+    """A purchase."""
+
+    item: str = Field(description="the item")
+    price: int = Field(description="its price in dollars")
+
+
+class RuledModel(BaseChatModel):
+    """Fills the one bound tool's arguments for the last human turn: the first item, or under its own
+    ``system_prompt`` (one of its identifying settings) the rule that prompt says."""
+
+    system_prompt: str = ""
+    calls: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "ruled-fake"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"system_prompt": self.system_prompt}
+
+    def bind_tools(self, tools: Any, tool_choice: Any = None, **kwargs: Any) -> Any:
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], tool_choice=tool_choice, **kwargs)
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.calls += 1
+        args = self.answer(str(messages[-1].content))
+        call = {"name": kwargs["tools"][0]["function"]["name"], "args": args, "id": f"call_{self.calls}"}
+        return ChatResult(generations=[ChatGeneration(message=AIMessage("", tool_calls=[call]))])
+
+    def answer(self, text: str) -> dict[str, Any]:
+        items = [(item, int(price)) for item, price in re.findall(r"a (\w+) for \$(\d+)", text)]
+        item, price = next((i for i in items if i[1] % 2 == 0), items[0]) if self.system_prompt else items[0]
+        return {"item": item, "price": price}
+
+
+@pytest.mark.parametrize("route", ["set_llm_cache", "runnable"])
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_a_rule_in_the_models_own_settings_is_read_on_the_tool_route(route: str, order: str) -> None:
+    """Class (helper-102: 2 false of 3 served per grid): a rule in the model's own settings (a ``system_prompt``
+    field among its identifying parameters: "Extract the item whose price is an even number of dollars") was read
+    as the request's context on the text route, but not where the model fills a tool's arguments
+    (``with_structured_output``, ``bind_tools``): the first record's answer was re-derived by position for
+    records where the rule picks the other item. The tool route reads the settings too, and a rule there is a
+    condition the values may not meet: the model answers."""
+    model = RuledModel(system_prompt=EVEN)
+    if route == "set_llm_cache":
+        set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder()))
+        chain = model.with_structured_output(Purchase)
+
+        def ask(text: str) -> dict[str, Any]:
+            return chain.invoke([HumanMessage(text)]).model_dump()  # type: ignore[union-attr]
+    else:
+        runnable = StepCacheRunnable(
+            model.bind_tools([Purchase], tool_choice="Purchase"), store=MemoryStore(), embedder=HashEmbedder()
+        )
+
+        def ask(text: str) -> dict[str, Any]:
+            return runnable.invoke([HumanMessage(text)]).tool_calls[0]["args"]
+
+    try:
+        for basket in BASKETS if order == "forward" else BASKETS[::-1]:
+            text = "Extract the purchase: Bob buys a {} for ${} and a {} for ${}.".format(*basket)
+            assert ask(text) == model.answer(text), text
+            background.drain(10)
+    finally:
+        set_llm_cache(None)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
-from llama_index.core.base.llms.types import ChatMessage, ImageBlock, MessageRole, TextBlock
+from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ImageBlock, MessageRole, TextBlock, ThinkingBlock
 from llama_index.core.bridge.pydantic import BaseModel
 from llama_index.core.callbacks import CallbackManager, CBEventType, LlamaDebugHandler
 from llama_index.core.llms import LLM, MockLLM
@@ -13,7 +15,15 @@ from llama_index.core.llms.mock import MockFunctionCallingLLM
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
 
-from stepcache_core import BackendError, ConfigError, GenerationSpec, InvalidRequestError, StepCacheError, UnverifiedOutputError
+from stepcache_core import (
+    BackendError,
+    ConfigError,
+    GenerationSpec,
+    InvalidRequestError,
+    StepCacheError,
+    UnverifiedOutputError,
+    background,
+)
 from stepcache_core.testing import BackendContract
 from stepcache_llamaindex import LlamaIndexBackend, StepCacheLLM, UnsupportedContentError, token_usage
 
@@ -570,3 +580,75 @@ def test_a_rule_in_a_messages_provider_fields_is_read_as_context():
     assert carried is not None and bare is not None
     assert "nearest ten" in carried.context and not persona_only(carried.context)
     assert persona_only(bare.context)  # the control: a persona alone lets the numbers change
+
+
+# ------------------------------------------------ what the inner LLM says besides the prompt (helper-102)
+EVEN = "Extract the item whose price is an even number of dollars."
+BASKETS = [("pen", 3, "cup", 4), ("pen", 2, "cup", 9), ("pen", 7, "cup", 6), ("book", 8, "mug", 5), ("hat", 1, "bag", 4)]
+
+
+class Purchase(BaseModel):
+    item: str
+    price: int
+
+
+def ruled(prompt: str) -> str:
+    """The first item bought in the last basket ``prompt`` names, or under the even-price rule (anywhere in the
+    prompt) the item with an even price."""
+    items = [(i, int(p)) for i, p in re.findall(r"a (\w+) for \$(\d+)", prompt.rsplit("Bob buys", 1)[-1])]
+    item, price = next((i for i in items if i[1] % 2 == 0), items[0]) if "even number" in prompt else items[0]
+    return json.dumps({"item": item, "price": price})
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_structured_predict_reads_the_inner_llms_system_prompt(make_llm, order):
+    """Class (helper-102: 2 false of 3 served per grid): a chat LLM's own ``system_prompt`` ("Extract the item
+    whose price is an even number of dollars") reaches the model on ``structured_predict`` but was not read as the
+    request's context there (it was on ``complete`` and ``chat``): the first basket's answer was re-derived by
+    position for baskets where the rule picks the other item. It is read now, a condition the values may not
+    meet: the model answers."""
+    inner = ScriptedLLM(respond=ruled, is_chat_model=True, system_prompt=EVEN)
+    llm, _ = make_llm(inner=inner)
+    reference = ScriptedLLM(respond=ruled, is_chat_model=True, system_prompt=EVEN)
+    prompt = PromptTemplate("Extract the purchase: {text}")
+    for basket in BASKETS if order == "forward" else BASKETS[::-1]:
+        text = "Bob buys a {} for ${} and a {} for ${}.".format(*basket)
+        assert llm.structured_predict(Purchase, prompt, text=text) == reference.structured_predict(Purchase, prompt, text=text)
+        background.drain(10)
+
+
+def _thinking(note: str) -> ChatMessage:
+    return ChatMessage(role=MessageRole.ASSISTANT, blocks=[ThinkingBlock(content=note), TextBlock(text="Hello! How can I help?")])
+
+
+class ThinkingReader(ScriptedLLM):
+    """A chat LLM that reads earlier thinking too (as reasoning models that get their thinking back do)."""
+
+    def chat(self, messages: Any, **kwargs: Any) -> ChatResponse:
+        said = "\n".join(getattr(b, "text", None) or getattr(b, "content", None) or "" for m in messages for b in m.blocks)
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.complete(said).text))
+
+
+def apples(prompt: str) -> str:
+    a, b = (int(x) for x in re.findall(r"(\d+) boxes of (\d+) apples", prompt)[-1])
+    total = a * b
+    if "nearest ten" not in prompt:
+        return f"Ann has {a} * {b} = <<{a}*{b}={total}>>{total} apples.\n#### {total}"
+    near = round(total, -1)
+    return f"Ann has {a} * {b} = <<{a}*{b}={total}>>{total} apples.\nRounded to the nearest ten, that is {near}.\n#### {near}"
+
+
+def test_a_thinking_block_in_the_history_is_keyed_and_read(make_llm):
+    """Class (helper-102: 4 false of 5 served): a ``ThinkingBlock`` is no part of a message's ``content``, so an
+    earlier assistant turn's thinking ("The user wants every total rounded to the nearest ten.") was neither in
+    the namespace nor read as context: the same question after another thought was an exact hit on the other
+    answer, and other numbers were re-derived past the rule. Thinking text is keyed and read now."""
+    inner = ThinkingReader(respond=apples, is_chat_model=True)
+    llm, _ = make_llm(inner=inner)
+    reference = ThinkingReader(respond=apples, is_chat_model=True)
+    question = "Ann buys {} boxes of {} apples. How many apples does Ann have?"
+    rule = "The user wants every total rounded to the nearest ten."
+    for a, b, note in [(3, 4, "The user is friendly."), (3, 4, rule), (5, 7, rule), (2, 9, rule), (6, 3, rule)]:
+        messages = [user("Hi"), _thinking(note), user(question.format(a, b))]
+        assert llm.chat(messages).message.content == reference.chat(messages).message.content
+        background.drain(10)

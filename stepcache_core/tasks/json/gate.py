@@ -35,7 +35,9 @@ class JsonGate:
         if old.record != new.record and (rule := selects(new)) is not None:
             # "Extract the cheaper item", a key described "the price of the cheaper item": which of the record's
             # values is taken depends on how they compare, and another record's may compare otherwise
-            return Verdict(False, f"the request picks values by comparing them ({rule!r}): another record's may compare otherwise")
+            return Verdict(
+                False, f"the request picks values by comparing them ({rule!r}): another record's may compare otherwise"
+            )
         a, b = set(old.properties), set(new.properties)
         overlap = len(a & b) / max(1, len(a | b))
         renamed = len(a - b) == len(b - a) == 1
