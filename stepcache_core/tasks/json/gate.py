@@ -80,11 +80,25 @@ _SELECTS = re.compile(
 )
 
 
+# in the record itself, a definite pick by comparing ("Bob wants the cheaper one: a pen for $3 or a cup for $5",
+# "whichever is cheaper", "the most expensive of them"): a comparative alone ("has more experience") picks nothing
+_PICKS = re.compile(
+    r"\b(?:the|whichever\s+(?:\w+\s+)?(?:is|are|was|costs?))\s+(?:(?:most|least|more|less)\s+[^\W\d_]+|"
+    + graded_forms(plain=False)
+    + r"|largest|smallest|earliest|latest|newest|oldest)\b",
+    re.IGNORECASE,
+)
+
+
 def selects(problem: JsonProblem) -> str | None:
     """The word by which ``problem`` picks values by comparing them, in its request besides the record (its
-    instructions), its key names, or its schema's titles and descriptions; ``None`` when it picks none so."""
+    instructions), its key names, or its schema's titles and descriptions, or a definite pick in the record
+    (:data:`_PICKS`); ``None`` when it picks none so."""
     said = [problem.template, *(k.replace("_", " ") for k in problem.properties), *_described(problem.schema or {})]
-    return next((m.group() for text in said if (m := _SELECTS.search(text)) is not None), None)
+    found = next((m.group() for text in said if (m := _SELECTS.search(text)) is not None), None)
+    if found is None and (m := _PICKS.search(problem.record)) is not None:
+        found = m.group()
+    return found
 
 
 def _described(schema: Any) -> list[str]:

@@ -461,6 +461,7 @@ SELECTIONS = {
     "in the instruction": ("Extract the cheaper item and its price as JSON. Text: ", PURCHASE),
     "in the instruction, a superlative": ("Extract the most expensive item and its price as JSON. Text: ", PURCHASE),
     "in the schema's descriptions": ("Extract the purchase as JSON. Text: ", CHEAPER),
+    "in the record itself": ("Extract the purchase as JSON. Text: He wants the cheaper one. ", PURCHASE),
     "in a key's name": (
         "Extract the purchase as JSON. Text: ",
         {"type": "object", "properties": {"cheapest_item": {"type": "string"}}, "required": ["cheapest_item"]},
@@ -473,10 +474,11 @@ SELECTIONS = {
 def test_a_value_picked_by_comparing_values_is_never_reused_for_another_record(case, order):
     """Class (helper-102: 2 false of 3 served per grid, on every JSON route of both integrations): the request
     picks a value by comparing the record's values ("Extract the cheaper item", a key described "the price of
-    the cheaper item", a ``cheapest_item`` key). The first record's answer was re-derived by position (the first
-    item), so another record's dearer item was served; and the model's right answer where the other item is
-    cheaper raised as a contradiction of the cached slot. A request that picks values by a comparative or a
-    superlative is now reused only for the same record."""
+    the cheaper item", a ``cheapest_item`` key, "He wants the cheaper one." in the record). The first record's
+    answer was re-derived by position (the first item), so another record's dearer item was served; and the
+    model's right answer where the other item is cheaper raised as a contradiction of the cached slot. A request
+    that picks values by a comparative or a superlative (in the record, a definite pick: "the cheaper one") is
+    now reused only for the same record."""
     instruction, schema = SELECTIONS[case]
 
     def model(spec: GenerationSpec) -> str:
