@@ -114,7 +114,15 @@ _CLAIM = re.compile(
     r"poc[oa]s|much[oa]s|peu|beaucoup|wenige|viele|poch[ie]|molt[ie]|pouc[oa]s|muit[oa]s|weinig|veel|"
     r"algun[oa]s|unas?\s+cuant[oa]s|vari[oa]s|alcun[ie]|un\s+paio|parecchi[ie]|algum[ao]s|umas?\s+quant[ao]s|"
     r"v[áa]ri[ao]s|la\s+maggior\s+parte|enkele|de\s+meeste|een\s+paar|verscheidene|quelques|plusieurs|"
-    r"la\s+plupart|einige|die\s+meisten|ein\s+paar|mehrere|" + _GRADED_ABROAD + r")\b",
+    r"la\s+plupart|einige|die\s+meisten|ein\s+paar|mehrere|" + _GRADED_ABROAD + r"|"
+    # a time judged against the numbers, said of what someone is ("Mia will already be 12", "is still 12", "no
+    # longer a child"; not the story's "she still needs to write", "eggs still in the yard"), and a verdict in a
+    # word ("Answer: No, Ivy has $5 left."), in the languages the task reads
+    r"(?:will|would|is|are|was|were|be|'s|’s)\s+(?:still|already|yet)|(?:still|already)\s+(?:be|is|are|was|were)|"
+    r"no\s+longer|anymore|(?:es|está|será|ist|wird|est|sera|è|sarà|é|is|wordt)\s+(?:todavía|aún|ya|noch|schon|"
+    r"bereits|encore|déjà|ancora|già|ainda|já|nog|al)|(?:todavía|aún|ya|noch|schon|bereits|encore|déjà|ancora|già|"
+    r"ainda|já|nog)\s+(?:es|está|será|ist|wird|est|sera|è|sarà|é|is)|"
+    r"(?:yes|no|sí|ja|nein|oui|non|sì|sim|não|nee)(?=\s*[,.!;:]|\s*$))\b",
     re.IGNORECASE,
 )
 
@@ -170,7 +178,11 @@ class WordCarryover:
                 if claim is None:  # "16 years old and still a minor", "so in 4 years Ann cannot yet vote"
                     claim = _unread_clause(step.text, allowed, tails=True, also=lambda: _counted(tuple(cached)))
                 if claim is None:  # "a long 8-hour shift", "so Ann can buy another book at 40 dollars"
-                    claim = _qualified(step.text, allowed) or _able(step.text)
+                    claim = _qualified(step.text, allowed) or _able(step.text, asked)
+                if claim is None and _ANSWER_LINE.match(step.text):
+                    # "Answer: Eva will be in middle school at age 19.", "Answer: a teenager of 12": an answer line
+                    # says its number and what it counts; any other word of it is said of the numbers
+                    claim = _unread_answer(step.text, allowed, lambda: _counted(tuple(cached)))
                 if claim is None and (picture := _PICTOGRAPH.search(step.text)) is not None:
                     claim = picture.group()  # "30 dollars 👍" where 120 gets "🎉", "✅" within the budget
                 if claim is not None:
@@ -449,8 +461,12 @@ _I_SOUND = re.compile(r"(?:I|Hi)(?![aeou])")
 # ("will be a teenager", "is still a child", "será un adolescente", "est une adulte", "wird ein Erwachsener")
 _CATEGORY = re.compile(
     r"\b(?:be|is|are|was|were|becomes?|became|ser[áa]?|es|son|est|sera|devient|ist|sind|wird|werden|è|sarà|é|"
-    r"zijn|wordt)\s+(?:(?:still|now|already|then|finally|todavía|ya|encore|déjà|noch|schon|ancora|già|ainda|nog)"
-    r"\s+)?(?:a|an|un|una|une|ein|eine|einen|uno|um|uma|een)\s+([^\W\d_]+)",
+    r"zijn|wordt)\s+(?:(?:still|now|already|then|finally|todavía|ya|entonces|encore|déjà|alors|noch|schon|dann|"
+    r"ancora|già|allora|ainda|então|nog|dan)\s+)?(?:a|an|un|una|une|ein|eine|einen|uno|um|uma|een)\s+"
+    # (past an age or a measure said as one word: "will be a 12-year-old teenager")
+    r"(?:\d+(?:-[^\W\d_]+)+\s+)?([^\W\d_]+)"
+    # and a noun after an age said as one word, with no verb at all ("Answer: 12-year-old teenager")
+    r"|\b\d+-years?-old\s+([^\W\d_]+)",
     re.IGNORECASE,
 )
 # one symbol drawn again and again: a count in emoji or tally marks ("🐱🐱🐱", "||||"); not a layout's marks
@@ -560,7 +576,7 @@ def _said_of_old(
         if not re.search(rf"\b{re.escape(m.group())}\b", new.prompt, re.IGNORECASE):
             return m.group()
     for m in _CATEGORY.finditer(text):  # "will be a teenager", "será un adulto": what someone is, by the numbers
-        word = m.group(1).casefold()
+        word = (m.group(1) or m.group(2)).casefold()
         if not _forms(word) & counted and not _UNIT.fullmatch(word) and not re.match(r"\s+(?:of\b|\d)", text[m.end() :]):
             return m.group()
     drawn = _DRAWN.search(re.sub(r"<<[^<>]*>>", " ", text))
@@ -824,6 +840,25 @@ def _unread_clause(
     return None
 
 
+# a line that states the final answer in a sentence of its own ("**Answer:** Ann has **14** apples.")
+_ANSWER_LINE = re.compile(r"\s*[#*_>\s]*(?:final\s+)?answer\s*[*_]*\s*:", re.IGNORECASE)
+
+
+def _unread_answer(line: str, allowed: frozenset[str], counted: Callable[[], frozenset[str]]) -> str | None:
+    """The first word of an answer line (:data:`_ANSWER_LINE`) that is none of ``allowed`` (narration, the
+    question's words and names), nor a unit, nor a noun the answer counts in (``counted``)."""
+    text = re.sub(r"\\[A-Za-z]+", " ", re.sub(r"<<[^<>]*>>", " ", line))
+    opening = _ANSWER_LINE.match(text)
+    for m in re.finditer(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", text[opening.end() if opening else 0 :]):
+        word = m.group().casefold().replace("\u2019", "'")
+        if len(word) == 1 or word in allowed or (_forms(word) - {word}) & allowed or _UNIT.fullmatch(word):
+            continue
+        if _forms(word) & counted():
+            continue
+        return m.group()
+    return None
+
+
 # a word between an article and a number: "a long 8-hour shift", "a mere $3", "eine lange 8-Stunden-Schicht" ("the
 # first 3", "the remaining 5" and the question's own words are narration)
 _BEFORE_NUMBER = re.compile(
@@ -858,12 +893,31 @@ _ABLE = re.compile(
 )
 
 
-def _able(line: str) -> str | None:
-    """A clause of ``line`` that concludes what can or cannot be done, with no computation of its own."""
+# what one can or cannot do, said in a clause of its own ("Answer: Eva can buy another book; she has $6 left.")
+_CAN = re.compile(
+    r"\b(can(?:not|'t|’t)?|could(?:n't|n’t)?|(?:un)?able\s+to|puede|pueden|podrá|pode|podem|kann|können|peut|"
+    r"peuvent|può|possono|kan|kunnen)\s+([^\W\d_]+)",
+    re.IGNORECASE,
+)
+
+
+def _able(line: str, asked: set[tuple[str, str]] | None = None) -> str | None:
+    """A clause of ``line`` that concludes what can or cannot be done, with no computation of its own; or that
+    says it with no number at all, in words the question (``asked``: its bigrams) does not ("Eva can buy another
+    book"; not "how many books she can buy" restated)."""
     for clause in re.split(r"[.;:!?,\n]+", re.sub(r"<<[^<>]*>>", " ", line)):
         m = _ABLE.search(clause)
         if m is not None and not computations(clause):
             return m.group(1)
+        can = _CAN.search(clause)
+        if (
+            can is not None
+            and asked is not None
+            and not re.search(r"\d", clause)
+            and not any(q.kind == "word" for q in quantities(clause))
+            and (can.group(1).casefold(), can.group(2).casefold()) not in asked
+        ):
+            return can.group(1)
     return None
 
 

@@ -396,15 +396,25 @@ _FINAL = re.compile(
     r"^\s*####\s*\\?\$?\s*(?P<a>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)"
     r"|\\boxed\s*\{\s*\\?\$?\s*(?P<b>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)\s*(?:\\%|%)?\s*\}"
     r"|\banswer\s+is\s*:?\s*\**\s*\\?\$?\s*(?P<c>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)"
-    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:\s*\**\s*\\?\$?\s*(?P<d>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)",
+    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:\s*\**\s*\\?\$?\s*(?P<d>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?)"
+    # an answer line that says its one number in a sentence ("**Answer:** Ann has **14** apples.")
+    r"|^\s*\**\s*(?:final\s+)?answer\s*\**\s*:(?P<e>[^\n]*)",
     re.I | re.M,
 )
+_NUMBER = re.compile(r"(?<![\w.,/])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|/[1-9]\d*)?(?![\w/]|[.,]\d)")
 
 
 def final_answer(text: str) -> tuple[Fraction, int, int] | None:
     """The last stated final answer of ``text``: its value and span."""
     last = None
     for m in _FINAL.finditer(text):
-        g = next(n for n in "abcd" if m.group(n) is not None)
+        g = next(n for n in "abcde" if m.group(n) is not None)
+        if g == "e":  # a sentence: only where it says exactly one number
+            said = list(_NUMBER.finditer(m.group(g)))
+            if len(said) != 1:
+                continue
+            at = m.start(g) + said[0].start()
+            last = (to_fraction(said[0].group()), at, at + len(said[0].group()))
+            continue
         last = (to_fraction(m.group(g)), m.start(g), m.end(g))
     return last

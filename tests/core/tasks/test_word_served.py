@@ -6396,3 +6396,175 @@ def test_a_result_said_as_one_unit_is_never_served_for_another_value(case):
         if out.trace.backend_calls == 0:
             stale += any(w in out.text and w not in model(q) for w in said)
     assert stale == 0
+
+
+# ----------------------------------------------------- an answer line that says its number in a sentence (helper-104)
+ANSWER_LINE_QUESTION = "{} has {} apples, gives away {} and buys {} more. How many apples does {} have?"
+ANSWER_LINE_ROWS = [
+    ("Ann", 12, 5, 4),
+    ("Mia", 15, 6, 3),
+    ("Zoe", 9, 2, 7),
+    ("Eva", 20, 11, 5),
+    ("Kim", 8, 8, 1),
+    ("Ivy", 30, 12, 9),
+]
+
+
+def _apples_left(prompt: str) -> str:
+    name = prompt.split()[0]
+    a, b, c = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    left = a - b + c
+    return (
+        f"**Step 1:** {name} gives away {b}: {a} - {b} = {a - b} apples.\n"
+        f"**Step 2:** {name} buys {c} more: {a - b} + {c} = {left} apples.\n\n"
+        f"**Answer:** {name} has **{left}** {'apple' if left == 1 else 'apples'}."
+    )
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_an_answer_line_that_says_its_number_in_a_sentence_is_read(order):
+    """Class (helper-103: chat answers ending "**Answer:** Ann has **14** apples." had "no final answer" and were
+    never stored, so never reused): an answer line ("Answer:", "Final answer:", bold or not) that says exactly one
+    number in a sentence states that number as the final answer. Served for other numbers, right word for word."""
+    asks = [
+        ANSWER_LINE_QUESTION.format(n, a, b, c, n)
+        for n, a, b, c in (ANSWER_LINE_ROWS if order == "forward" else ANSWER_LINE_ROWS[::-1])
+    ]
+    served, false = false_served(_apples_left, asks)
+    assert served >= 3 and false == 0
+
+
+def _aged(prompt: str) -> tuple[str, int, int]:
+    a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+    return prompt.split()[0], a, b
+
+
+def _budget(prompt: str) -> tuple[str, int, int, int, int]:
+    a, price, k = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    return prompt.split()[0], a, price, k, a - price * k
+
+
+def _kind(age: int) -> str:
+    return "teenager" if 13 <= age <= 19 else "child" if age < 13 else "adult"
+
+
+AGE_AHEAD = "{} is {} years old. How old will {} be in {} years?"
+AGE_AHEAD_ROWS = [("Ann", 10, 3), ("Mia", 9, 3), ("Zoe", 11, 2), ("Eva", 15, 4), ("Kim", 12, 7), ("Ivy", 8, 4), ("Bea", 16, 3)]
+BOOKS_LEFT = "{} has ${}. Each book costs ${}. {} buys {} books. How much money does {} have left?"
+BOOKS_LEFT_ROWS = [
+    ("Ann", 50, 8, 5),
+    ("Mia", 40, 7, 4),
+    ("Zoe", 30, 6, 4),
+    ("Eva", 60, 9, 6),
+    ("Kim", 45, 10, 4),
+    ("Ivy", 35, 5, 6),
+]
+
+
+def _said_of_age(line: Callable[[str, int], str]) -> Callable[[str], str]:
+    def model(prompt: str) -> str:
+        name, now, years = _aged(prompt)
+        return f"{now} + {years} = {now + years}\n{line(name, now + years)}"
+
+    return model
+
+
+def _said_of_budget(line: Callable[[str, int, int], str]) -> Callable[[str], str]:
+    def model(prompt: str) -> str:
+        name, a, price, k, left = _budget(prompt)
+        return f"{k} * {price} = {k * price}\n{a} - {k * price} = {left}\n{line(name, left, price)}"
+
+    return model
+
+
+JUDGED_IN_ANSWER = {
+    "a category past an age said as one word": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(lambda n, age: f"Answer: {n} will be a {age}-year-old {_kind(age)}."),
+    ),
+    "a category after an age said as one word, no verb": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(lambda n, age: f"Answer: {age}-year-old {_kind(age)}"),
+    ),
+    "a category before the number, no verb": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(lambda n, age: f"Answer: a {_kind(age)} of {age}"),
+    ),
+    "a category in German, after dann": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(
+            lambda n, age: f"Answer: {n} ist dann {'eine Jugendliche' if 13 <= age <= 19 else 'ein Kind'} mit {age} Jahren."
+        ),
+    ),
+    "a time judged, already or still": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(
+            lambda n, age: f"Answer: {n} will {'already' if age >= 13 else 'still'} be {age}{'' if age >= 13 else ' only'}."
+        ),
+    ),
+    "a stage named in the answer line": (
+        AGE_AHEAD,
+        AGE_AHEAD_ROWS,
+        _said_of_age(
+            lambda n, age: (
+                f"Answer: {n} will be in {'high' if age >= 14 else 'middle' if age >= 11 else 'elementary'} school at age {age}."
+            )
+        ),
+    ),
+    "what one can do, in a clause with no number": (
+        BOOKS_LEFT,
+        BOOKS_LEFT_ROWS,
+        _said_of_budget(
+            lambda n, left, p: f"Answer: {n} {'can' if left >= p else 'cannot'} buy another book; {n} has ${left} left."
+        ),
+    ),
+    "what one can do, on a line of its own": (
+        BOOKS_LEFT,
+        BOOKS_LEFT_ROWS,
+        _said_of_budget(
+            lambda n, left, p: f"{n} {'can' if left >= p else 'cannot'} buy another book.\nAnswer: {n} has ${left} left."
+        ),
+    ),
+    "a verdict in a word": (
+        BOOKS_LEFT,
+        BOOKS_LEFT_ROWS,
+        _said_of_budget(lambda n, left, p: f"Answer: {'Yes' if left >= p else 'No'}, {n} has ${left} left."),
+    ),
+}
+
+
+def _with_hashes(model: Callable[[str], str]) -> Callable[[str], str]:
+    """``model``'s answer with a GSM8K final line after it (its last result)."""
+
+    def hashed(prompt: str) -> str:
+        said = model(prompt)
+        last = re.findall(r"= \$?(\d+)", said)[-1]
+        return f"{said}\n#### {last}"
+
+    return hashed
+
+
+@pytest.mark.parametrize("final", ["answer line", "####"])
+@pytest.mark.parametrize("order", ["forward", "backward"])
+@pytest.mark.parametrize("case", sorted(JUDGED_IN_ANSWER))
+def test_a_judgement_of_the_numbers_in_the_answer_is_never_served_stale(case, order, final):
+    """Class (helper-104: 4 to 5 false of 5 to 7 served per grid, stale words, in nine families): a category or a
+    verdict the answer says of its numbers where no check read it: before the number ("Answer: a teenager of
+    12", "will be in middle school at age 19"), past an age said as one word ("a 12-year-old teenager"), after a
+    German "dann", as a time ("will already be 12"), as what one can do in a clause with no number ("Eva can buy
+    another book; Eva has $6 left"), or as "Yes"/"No". Each was served for numbers where the model says the
+    opposite (with or without a GSM8K final line after it). An answer line now reads every word it says besides
+    its number, the question's words and the nouns the answer counts; the others are read where they stand."""
+    question, rows, model = JUDGED_IN_ANSWER[case]
+    rows = rows if order == "forward" else rows[::-1]
+    if question is BOOKS_LEFT:
+        asks = [question.format(n, a, p, n, k, n) for n, a, p, k in rows]
+    else:
+        asks = [question.format(n, a, n, b) for n, a, b in rows]
+    served, false = false_served(model if final == "answer line" else _with_hashes(model), asks)
+    assert false == 0
