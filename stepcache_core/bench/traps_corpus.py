@@ -790,8 +790,15 @@ _INSTRUCTIONS: tuple[Trap, ...] = (
     _i("unit-choices", T, Hike, _UNIT, _KM, ("It's a 12 mi loop.", {"distance": 12, "unit": "mi"}), "pretty"),
     _i("example-weather", T, Weather, _OSLO, _MINUS3, ("Bergen is at 4 degrees today.", {"city": "Bergen", "temperature": 4}),
        "fenced"),
+    # the record holds the value in the form asked, and yet a reuse is refused: the instructions ask for a form ("the
+    # ISO code", a name or a country like the example's) the next record may not hold as written ("paid in pounds",
+    # "from the UK": a copy is then wrong), which no check reads (helper-108). They were safe variants before
+    _i("iso-code-as-written", T, Expense, _ISO, _EUR, ("Paid 65 USD for the hotel.", {"currency": "USD", "amount": 65})),
+    _i("example-name-as-written", T, LampOrder, _SMITH, _JOHN,
+       ("Aiko Mori ordered 5 lamps.", {"customer": "Aiko Mori", "quantity": 5}), "pretty"),
+    _i("example-country-as-written", T, Container, _COUNTRY, _HAMBURG,
+       ("Container bound for Le Havre, France.", {"country": "France", "port": "Le Havre"})),
     # safe: the same instructions, other values in the same sentence
-    _i("safe-iso-code", S, Expense, _ISO, _EUR, ("Paid 65 USD for the hotel.", {"currency": "USD", "amount": 65})),
     _i("safe-status", S, Ticket, _STATUS, _OPEN, ("Ticket 91 is pending; Mei Lin owns it.", {"status": "pending", "owner": "Mei Lin"}),
        "pretty"),
     _i("safe-example-object", S, Resident, _EXAMPLE, _PARIS, ("Omar Haddad lives in Lisbon.", {"name": "Omar Haddad", "city": "Lisbon"}),
@@ -800,12 +807,11 @@ _INSTRUCTIONS: tuple[Trap, ...] = (
        ("Medium priority: card payments fail in checkout.", {"priority": "medium", "component": "checkout"}), "sentence-then-fence"),
     _i("safe-method", S, Bill, _METHOD, _CARD, ("Paid 80 euros by cash at the front desk.", {"payment_method": "cash", "total": 80})),
     _i("safe-size", S, Garment, _SIZE, _SIZE_M, ("I'd like it in size L, in red.", {"size": "L", "colour": "red"}), "fenced"),
-    _i("safe-customer", S, LampOrder, _SMITH, _JOHN, ("Aiko Mori ordered 5 lamps.", {"customer": "Aiko Mori", "quantity": 5}), "pretty"),
+    _i("safe-size-s", S, Garment, _SIZE, _SIZE_M, ("Size S, please, and in black.", {"size": "S", "colour": "black"})),
     _i("safe-subscription", S, Subscription, _SUBSCRIPTION, _ACTIVE,
        ("Status update: your Basic subscription is paused.", {"status": "paused", "plan": "Basic"})),
     _i("safe-department", S, Inquiry, _ROUTE, _SALES,
        ("Question for support about invoice INV-9020.", {"department": "support", "invoice": "INV-9020"}), "fence-then-sentence"),
-    _i("safe-country", S, Container, _COUNTRY, _HAMBURG, ("Container bound for Le Havre, France.", {"country": "France", "port": "Le Havre"})),
     _i("safe-distance", S, Hike, _UNIT, _KM, ("The hike is 18 km long.", {"distance": 18, "unit": "km"}), "pretty"),
     _i("safe-weather", S, Weather, _OSLO, _MINUS3, ("It is 7 degrees in Tromsø today.", {"city": "Tromsø", "temperature": 7}), "fenced"),
 )

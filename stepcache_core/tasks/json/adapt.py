@@ -153,8 +153,8 @@ _NEGATING = frozenset("no not never none nobody nothing neither nor without".spl
 
 
 def same_shape(old: str, new: str) -> bool:
-    """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words, and
-    no negation ``old`` did not have. A diff's replaced run that is longer than the value ("Porto no more", "Porto (not
+    """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words and
+    as many words holding a digit ("555-0101" is never "unknown"), and no negation ``old`` did not have. A diff's replaced run that is longer than the value ("Porto no more", "Porto (not
     anymore)", "\"Porto\"", "Go and C++" for one item) holds words of the record around the value, which are not
     the value's to carry: left alone, the value fails verification and the model patches it."""
     a, b = tokens(old), tokens(new)
@@ -168,12 +168,17 @@ def same_shape(old: str, new: str) -> bool:
     def negating(ts: list[str]) -> bool:
         return any(t.casefold() in _NEGATING for t in ts)
 
-    return punct(a) == punct(b) and lower(a) == lower(b) and (negating(a) or not negating(b))
+    def coded(ts: list[str]) -> int:
+        return sum(1 for t in ts if any(ch.isdigit() for ch in t))
+
+    return punct(a) == punct(b) and lower(a) == lower(b) and coded(a) == coded(b) and (negating(a) or not negating(b))
 
 
 def _shape(token: str) -> str:
     if is_number(token):
         return "9"
+    if any(ch.isdigit() for ch in token):  # a code ("555-0101", "2024-03-05", "12B"): never a word ("unknown")
+        return "0"
     return "A" if token[:1].isupper() else "a"
 
 

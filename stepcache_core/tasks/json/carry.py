@@ -94,6 +94,8 @@ class JsonCarryover:
                 if isinstance(leaf, bool) or not isinstance(leaf, (str, int, float)):
                     continue
                 if step.origin != "generated":
+                    if isinstance(leaf, str) and isinstance(was, str) and _placeholder(leaf) and not _placeholder(was):
+                        flag(step, f"{leaf!r} may stand for no value where the cached {step.key!r} held one")
                     if isinstance(leaf, (int, float)) and more_numbers:
                         flag(step, f"the record holds more numbers than the cached one: which is {step.key!r}?")
                     elif isinstance(leaf, str) and more_names and _is_name(leaf, new_text):
@@ -143,6 +145,9 @@ _STATE_WORDS = _NEGATIONS | frozenset("in out of on off enabled disabled active 
 # a conjunction that joins clauses moves when a clause is added ("45, lives in Lyon and works as a pilot"): like a
 # comma, it says nothing of the values
 _JOINERS = frozenset({"and", "&"})
+
+
+_CODE = re.compile(r"[A-Z][A-Z'\u2019]*[A-Z]")
 
 
 def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
@@ -206,6 +211,9 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
             while j >= 0 and not marked[j] and clause_of[j] == clause_of[i]:
                 leading[j] = True
                 j -= 1
+    # a yes/no value may follow from a number no key takes ("has 2 pets" / "has 0 pets" for has_pets): where the
+    # answer has one, such numbers are compared as written
+    judged = any(_judges(s.value) for s in steps if s.key is not None)
     out: list[tuple[str, bool]] = []
     start, k = True, 0  # a sentence's first word is capitalised whatever it is
     for w in every:
@@ -215,7 +223,14 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
             start = start or w in ".!?"
             continue
         if not marked[k] and folded[k] not in _JOINERS:
-            shown = "#" if is_number(w) else "Aa" if w[:1].isupper() and not start else folded[k]
+            if is_number(w):
+                shown = folded[k] if judged else "#"
+            elif _CODE.fullmatch(w):
+                # a word in capitals no value holds is a code or a verdict ("50 EUR" / "50 USD", "CONFIRMED" /
+                # "FALSE", "14:00 UTC"), said as written, never a name that varies with the record
+                shown = w
+            else:
+                shown = "Aa" if w[:1].isupper() and not start else folded[k]
             out.append((shown, clause_of[k] in fresh_clauses or leading[k]))
         k += 1
         start = False
@@ -518,6 +533,30 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
         return hit[0]
     numbers = [w for w in said if is_number(w) and w not in now]
     return numbers[0] if numbers else None
+
+
+# a word that holds a value's place without being one ("phone: unknown", "Manager: Vacant Position", "City: TBD"):
+# the model may answer null, or the word; the cached value was a value, so its slot says nothing of which
+_PLACEHOLDERS = frozenset(
+    """unknown unknowable none null nil n/a na tbd tba tbc pending withheld missing unavailable vacant redacted
+    confidential unspecified undisclosed undecided unassigned undetermined private hidden anonymous various
+    unbekannt keine keiner offen inconnu inconnue aucun aucune desconocido desconocida ninguno ninguna pendiente
+    sconosciuto sconosciuta nessuno desconhecido desconhecida nenhum onbekend geen""".split()
+)
+
+
+def _placeholder(value: str) -> bool:
+    """Whether ``value`` holds a word that stands for no value (``_PLACEHOLDERS``)."""
+    return any(w.casefold() in _PLACEHOLDERS for w in re.findall(r"[^\W\d_]+(?:/[^\W\d_]+)?", value))
+
+
+def _judges(value: Any) -> bool:
+    """Whether ``value`` holds a yes/no at any depth."""
+    if isinstance(value, dict):
+        return any(_judges(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_judges(v) for v in value)
+    return isinstance(value, bool)
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -8,9 +8,9 @@ from typing import Any
 from ...values import Verdict, canonical_json
 from ..template import persona_only
 from ..word.read import graded_forms
-from .parse import JsonProblem
+from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem
 
-__all__ = ["JsonGate", "selects"]
+__all__ = ["JsonGate", "selects", "transforms"]
 
 
 class JsonGate:
@@ -29,6 +29,10 @@ class JsonGate:
     def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
         if old.template != new.template:
             return Verdict(False, f"the request asks something else besides the record ({new.template[:80]!r})")
+        if old.record != new.record and (word := transforms(new)) is not None:
+            # "Translate the city into French.", "Give the first name only.", "Use ISO dates." in the request: the
+            # old values may have needed no change ("Paris" is French already) where the new ones do
+            return Verdict(False, f"the request says more than which keys to extract ({word!r}): a value may be more than a copy")
         if old.record != new.record and not persona_only(new.context):
             # "Write every name in upper case." beside the request: a condition on the values no check reads
             return Verdict(False, "the caller's instructions beside the request may change what the values must be")
@@ -94,11 +98,17 @@ def selects(problem: JsonProblem) -> str | None:
     """The word by which ``problem`` picks values by comparing them, in its request besides the record (its
     instructions), its key names, or its schema's titles and descriptions, or a definite pick in the record
     (:data:`_PICKS`); ``None`` when it picks none so."""
-    said = [problem.template, *(k.replace("_", " ") for k in problem.properties), *_described(problem.schema or {})]
+    said = [problem.template, *(_words(k) for k in problem.properties), *map(_words, _described(problem.schema or {}))]
     found = next((m.group() for text in said if (m := _SELECTS.search(text)) is not None), None)
     if found is None and (m := _PICKS.search(problem.record)) is not None:
         found = m.group()
     return found
+
+
+def _words(name: str) -> str:
+    """``name`` with its CamelCase and snake_case parts apart ("OlderPerson", "price_cents": "Older Person",
+    "price cents"), so that a word search finds them."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", name)
 
 
 def _described(schema: Any) -> list[str]:
@@ -109,3 +119,58 @@ def _described(schema: Any) -> list[str]:
     if isinstance(schema, list):
         return [t for v in schema for t in _described(v)]
     return []
+
+
+# what a request may say besides its keys and still ask only for copies of the record's values: the words of an
+# extraction ask (``EXTRACT_WORDS``), what the record is ("the message below", "this invoice") and how allowed
+# values or an example are introduced ("one of open, closed or pending", "e.g. Jane Doe"). Closed: a word outside
+# it ("translate", "upper", "only", "ISO", "cents", "after tax", a word of another language) may ask for a value
+# the record does not hold as written, which no check reads; such a request is reused for its own record only
+_PLAIN = EXTRACT_WORDS | frozenset(
+    """message messages email emails e-mail mail note notes memo letter document documents report reports passage
+    paragraph paragraphs sentence sentences excerpt snippet transcript conversation chat post comment comments
+    review reviews form entry entries listing profile description content string line lines block
+    order orders invoice receipt ticket tickets booking reservation request requests expense payment bug
+    customer customers user users person people contact contacts product products item items event events
+    subscription subscriptions account accounts shipment parcel package delivery appointment
+    full complete whole exact exactly verbatim copy copied written unchanged original
+    his her its their our your my is are was were be it they them there here one each every either or any both
+    e g eg example examples for such like i e ie following given
+    only""".split()
+)
+_TEMPLATE_WORD = re.compile(r"[^\W\d_]+")
+
+
+# in a key's name or description, or the schema's title or description, where a whole vocabulary of plain words
+# cannot be asked for ("the person's full name", "departure city" are plain): a word that asks for a value in
+# another form than the record's ("translated into French", "upper case", "in cents", "after tax", "ISO code").
+# A unit ("price in euros") is not one: a record whose unit changed ("50 USD") is read by the carry-over check
+_FORMS = re.compile(
+    r"(?<![^\W_])(?:translated|converted|abbreviated|capitali[sz]ed|normali[sz]ed|rounded|uppercased|lowercased|"
+    r"upper[ -]?case|lower[ -]?case|all caps|initials|iso|cents|pence|"
+    r"(?:after|before|including|excluding|incl\.?|excl\.?|net of|plus|minus|less)\s+(?:the\s+)?"
+    r"(?:tax|taxes|vat|discount|fees?|shipping)|"
+    r"(?:in|into|to)\s+(?:english|french|german|spanish|italian|portuguese|dutch|chinese|japanese|russian|arabic)|"
+    r"übersetzt|traduit\w*|traducid\w*|tradott\w*|großbuchstaben|mayúsculas|majuscules?)"
+    r"(?![^\W_])",
+    re.IGNORECASE,
+)
+
+
+def transforms(problem: JsonProblem) -> str | None:
+    """The first word of ``problem``'s request besides its record, its key names and its allowed values that is
+    not a plain extraction's (``_PLAIN``), or a digit; else a word of its key names, titles or descriptions that
+    asks for a value in another form (``_FORMS``); ``None`` when it only asks for its keys' values."""
+    said = [*(k.replace("_", " ") for k in problem.properties), *_described(problem.schema or {})]
+    if (form := next((m.group() for text in said if (m := _FORMS.search(_words(text))) is not None), None)) is not None:
+        return form
+    if problem.template == EXTRACT_ONLY:
+        return None
+    allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}
+    text = re.sub(r"\u27e8[A-Z]+\u27e9", " ", problem.template)
+    if (digit := re.search(r"\d+", text)) is not None:
+        return digit.group()
+    for word in _TEMPLATE_WORD.findall(re.sub(r"['\u2019]s\b", "", text)):
+        if word.casefold() not in _PLAIN and word.casefold() not in allowed:
+            return word
+    return None

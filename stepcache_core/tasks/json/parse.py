@@ -219,7 +219,7 @@ _VERBS = frozenset(
     identify find capture respond answer use format please only do don't make read analyze analyse classify""".split()
 )
 # the words of asks that mean "extract these keys as JSON" and nothing else (see ``canonical_ask``)
-_EXTRACT_WORDS = frozenset(
+EXTRACT_WORDS = frozenset(
     """extract return give output produce provide create generate build make parse pull get fill convert turn write
     read identify find capture the a an me please json object objects with fields field keys key following as from
     this that these text below above in into format formatted of and data information info details record input
@@ -227,6 +227,8 @@ _EXTRACT_WORDS = frozenset(
     valid""".split()
 )
 REC_SLOT, KEY_SLOT, KEYS_SLOT = SLOT_MARK.format("REC"), SLOT_MARK.format("K"), SLOT_MARK.format("KEYS")
+EXTRACT_ONLY = SLOT_MARK.format("EXTRACT")
+"""The template of a request that only asks for its keys as JSON (see :func:`request_template`)."""
 
 
 def record_span(text: str, keys: tuple[str, ...] = ()) -> tuple[int, int]:
@@ -266,7 +268,7 @@ def record_span(text: str, keys: tuple[str, ...] = ()) -> tuple[int, int]:
 @lru_cache(maxsize=4096)
 def request_template(text: str, keys: tuple[str, ...]) -> str:
     """The request with its record as ``⟨REC⟩`` and key names as ``⟨KEYS⟩``, whitespace folded; ``⟨EXTRACT⟩`` when
-    the rest only says "extract these keys as JSON" (see ``_EXTRACT_WORDS``). Everything else, an instruction,
+    the rest only says "extract these keys as JSON" (see ``EXTRACT_WORDS``). Everything else, an instruction,
     a hint, a requested language or format, is kept as written and must match for a reuse."""
     start, end = record_span(text, keys)
     # a trailing block of format instructions with its schema (a program's "Here's a JSON schema to follow: {...}")
@@ -278,4 +280,4 @@ def request_template(text: str, keys: tuple[str, ...]) -> str:
         rest = _key_res(key).named.sub(KEY_SLOT, rest)
     rest = re.sub(rf"{KEY_SLOT}(?:\s*(?:,|and|&|or|/)?\s*{KEY_SLOT})*", KEYS_SLOT, rest)
     template = fold_whitespace(rest)
-    return canonical_ask(template, _EXTRACT_WORDS, slots=(REC_SLOT,), free=(KEYS_SLOT,), canonical=SLOT_MARK.format("EXTRACT"))
+    return canonical_ask(template, EXTRACT_WORDS, slots=(REC_SLOT,), free=(KEYS_SLOT,), canonical=EXTRACT_ONLY)

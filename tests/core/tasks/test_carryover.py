@@ -456,12 +456,15 @@ def test_a_model_answer_counting_another_thing_than_its_precedent_is_not_served(
 def test_a_paragraph_that_names_json_is_read_as_the_requests_own_words() -> None:
     """Class: a trailing paragraph that names JSON or a schema (a program's "Here's a JSON schema to follow", or a
     record's "He writes JSON at work. Also list his hobbies."): it is not the record's, so it is compared word for
-    word as the request's own; an extra ask inside it goes to the model."""
+    word as the request's own; an extra ask inside it goes to the model. The same paragraph beside another record
+    goes to the model too: its words are not an extraction's ask (``gate.transforms``), and words beside the ask
+    may say what the values must be ("Write the names in upper case.")."""
     schema = _schema(name="string", age="integer")
     cached = ("Ana Silva is 30.\n\nShe writes JSON at work.", '{"name": "Ana Silva", "age": 30}')
     assert _asks_the_model(cached, "Bruno Costa is 45.\n\nHe writes JSON at work. Also list his hobbies.", schema)
-    path, text = _served(cached, "Bruno Costa is 45.\n\nShe writes JSON at work.", "MODEL", schema)
-    assert path == "reuse" and json.loads(text) == {"name": "Bruno Costa", "age": 45}
+    assert _asks_the_model(cached, "Bruno Costa is 45.\n\nShe writes JSON at work.", schema)
+    path, text = _served(cached, cached[0], "MODEL", schema)  # the very same request is still reused
+    assert path == "reuse" and json.loads(text) == {"name": "Ana Silva", "age": 30}
 
 
 def test_a_paragraph_that_names_json_and_introduces_the_record_keeps_the_record() -> None:

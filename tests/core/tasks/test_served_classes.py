@@ -495,3 +495,229 @@ def test_a_value_picked_by_comparing_values_is_never_reused_for_another_record(c
         prompt = instruction + "Bob buys a {} for ${} and a {} for ${}.".format(*basket)
         out = engine.run(Request(prompt, schema=schema, task="json_extraction"))
         assert json.loads(out.text) == json.loads(model(GenerationSpec(prompt=prompt, json_schema=schema))), prompt
+
+
+def _object(**types: Any) -> dict[str, Any]:
+    """A schema requiring ``types``' keys, each a JSON type name or a whole property schema."""
+    props = {k: {"type": v} if isinstance(v, str) else v for k, v in types.items()}
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+def _wrong_served(schema: dict, instruction: str, records: list[tuple[str, dict]]) -> tuple[int, int]:
+    """(served from the cache, wrong among them) over ``records`` (text, right answer) asked in turn of an engine
+    whose model extracts each right. The model's right answer may be refused (raised): not served, not wrong."""
+    right = {text: answer for text, answer in records}
+
+    def model(spec: GenerationSpec) -> str:
+        return json.dumps(right[max((t for t in right if t in spec.prompt), key=len)])
+
+    engine, _ = engine_for(model)
+    served = wrong = 0
+    for text, answer in records:
+        try:
+            out = engine.run(Request(f"{instruction} Text: {text}", schema=schema, task="json_extraction"))
+        except UnverifiedOutputError:
+            continue
+        if out.trace.backend_calls == 0:
+            served += 1
+            wrong += json.loads(out.text) != answer
+    return served, wrong
+
+
+NAMED = _object(name="string", city="string")
+# each: the schema, the instruction, the records (the first one's value needed no change: "Paris" is French)
+VALUE_FORMS = {
+    "a translation asked beside the keys": (
+        NAMED,
+        "Extract name and city as JSON. Translate the city name into French.",
+        [("Ann Lee lives in Paris.", "Paris"), ("Bob Ray lives in London.", "Londres"), ("Dee Orr lives in Vienna.", "Vienne")],
+    ),
+    "a translation asked in the key's description": (
+        _object(name="string", city={"type": "string", "description": "the city, translated into French"}),
+        "Extract name and city as JSON.",
+        [("Ann Lee lives in Paris.", "Paris"), ("Bob Ray lives in London.", "Londres"), ("Dee Orr lives in Vienna.", "Vienne")],
+    ),
+    "a case asked beside the keys": (
+        NAMED,
+        "Extract name and city as JSON. Write the city in upper case.",
+        [("Ann Lee lives in NYC.", "NYC"), ("Bob Ray lives in Oslo.", "OSLO"), ("Dee Orr lives in Rome.", "ROME")],
+    ),
+    "a part of the value asked ('only')": (
+        _object(name="string", city="string"),
+        "Extract name and city as JSON. Give the city's first word only.",
+        [("Ann Lee lives in Oslo.", "Oslo"), ("Bob Ray lives in New York.", "New"), ("Dee Orr lives in San Jose.", "San")],
+    ),
+    "a code asked beside the keys": (
+        _object(name="string", city="string"),
+        "Extract name and city as JSON. Give the city as its IATA airport code.",
+        [("Ann Lee lives in LAX.", "LAX"), ("Bob Ray lives in Oslo.", "OSL"), ("Dee Orr lives in Rome.", "FCO")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_FORMS))
+def test_a_value_asked_in_another_form_than_the_records_is_not_reused_for_another_record(case):
+    """Class (helper-108: 2 to 4 wrong of 2 to 5 served in eight grids): the request asks for a value in another
+    form than the record's ("Translate the city name into French.", "upper case", "first name only", "ISO 8601
+    dates", "the price in cents", "after the discount", in the instruction or a key's description), and the
+    first record's value needed no change ("Paris" is French already). The re-grounded copy "London" was served
+    where the model writes "Londres". The request's words besides the keys must now be a plain extraction's
+    (``gate.transforms``) for another record to be served; a key's name or description is read for a form."""
+    schema, instruction, rows = VALUE_FORMS[case]
+    records = [(text, {"name": text.split(" lives")[0], "city": city}) for text, city in rows]
+    served, wrong = _wrong_served(schema, instruction, records)
+    assert wrong == 0
+
+
+def test_a_value_computed_from_the_record_is_not_reused_where_the_first_needed_no_computing():
+    """Class (helper-108: 2 of 2 and 2 of 3 served wrong): a key computed from the record ("final_price" after the
+    discount, including tax, a price in cents) whose first record was at a neutral point (0% off, "Receipt 500"
+    for $5). Read from the key's description now."""
+    schema = _object(item="string", final_price={"type": "number", "description": "the price after the discount"})
+    records = [
+        ("A mug costs $40, discount 0%.", {"item": "mug", "final_price": 40}),
+        ("A lamp costs $50, discount 10%.", {"item": "lamp", "final_price": 45}),
+        ("A desk costs $80, discount 25%.", {"item": "desk", "final_price": 60}),
+    ]
+    assert _wrong_served(schema, "Extract item and final_price as JSON.", records) == (0, 0)
+    cents = _object(item="string", price_cents="integer")
+    records = [
+        ("Receipt 500: a lamp for $5.", {"item": "lamp", "price_cents": 500}),
+        ("Receipt 500: a desk for $7.", {"item": "desk", "price_cents": 700}),
+        ("Receipt 500: a chair for $9.", {"item": "chair", "price_cents": 900}),
+    ]
+    assert _wrong_served(cents, "Extract item and price_cents as JSON.", records)[1] == 0
+
+
+def test_a_plain_instruction_beside_the_keys_is_still_reused():
+    """The other side: words that only say what the record is ("Turn the message below into a record.") or how
+    values are allowed ("one of open, closed or pending") keep a reuse for other records."""
+    schema = _object(status={"type": "string", "enum": ["open", "closed", "pending"]}, owner="string")
+    records = [
+        ("Ticket 88 is open; Ravi Menon owns it.", {"status": "open", "owner": "Ravi Menon"}),
+        ("Ticket 91 is pending; Mei Lin owns it.", {"status": "pending", "owner": "Mei Lin"}),
+        ("Ticket 95 is closed; Ana Ruiz owns it.", {"status": "closed", "owner": "Ana Ruiz"}),
+    ]
+    served, wrong = _wrong_served(
+        schema, "Return the ticket's status (one of open, closed, pending) and its owner as JSON.", records
+    )
+    assert wrong == 0 and served >= 1
+
+
+CODES = {
+    # a currency code beside the value the key converts: "50 EUR" / "50 USD" for price_eur
+    "a currency code": (
+        _object(item="string", price_eur="number"),
+        [
+            ("A lamp costs 50 EUR.", {"item": "lamp", "price_eur": 50}),
+            ("A desk costs 50 USD.", {"item": "desk", "price_eur": 45}),
+            ("A chair costs 40 GBP.", {"item": "chair", "price_eur": 48}),
+            ("A rug costs 100 USD.", {"item": "rug", "price_eur": 90}),
+        ],
+    ),
+    # a verdict in capitals after the record: "CONFIRMED" / "FALSE"
+    "a verdict in capitals": (
+        _object(name="string", city={"type": ["string", "null"]}),
+        [
+            ("Ann Lee lives in Rome - CONFIRMED.", {"name": "Ann Lee", "city": "Rome"}),
+            ("Bob Ray lives in Oslo - FALSE.", {"name": "Bob Ray", "city": None}),
+            ("Cy Fox lives in Bern - UNCONFIRMED.", {"name": "Cy Fox", "city": None}),
+            ("Dee Orr lives in Bern - WRONG.", {"name": "Dee Orr", "city": None}),
+        ],
+    ),
+    # a unit in capitals: "170 CM" / "70 IN" for height_cm
+    "a unit in capitals": (
+        _object(name="string", height_cm="number"),
+        [
+            ("Ann Lee is 170 CM tall.", {"name": "Ann Lee", "height_cm": 170}),
+            ("Bob Ray is 180 CM tall.", {"name": "Bob Ray", "height_cm": 180}),
+            ("Cy Fox is 70 IN tall.", {"name": "Cy Fox", "height_cm": 177.8}),
+            ("Dee Orr is 2 M tall.", {"name": "Dee Orr", "height_cm": 200}),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CODES))
+def test_a_word_in_capitals_no_value_holds_is_read_as_written(case):
+    """Class (helper-108: 3 of 4, 3 of 3, 2 of 3 served wrong): a word in capitals beside the values that no key
+    takes, a currency or unit code or a verdict ("50 EUR" / "50 USD", "170 CM" / "70 IN", "- CONFIRMED" /
+    "- FALSE"), was read as a name that varies with the record, like "Rome" in "works in Rome". Now compared as
+    written: another code or verdict is a change no slot accounts for, and the model answers."""
+    schema, records = CODES[case]
+    keys = " and ".join(schema["properties"])
+    assert _wrong_served(schema, f"Extract {keys} as JSON.", records)[1] == 0
+
+
+COUNTED = {
+    "a count of the key's noun": (
+        _object(name="string", has_pets="boolean"),
+        [
+            ("Ann Lee has 2 pets and lives in Rome.", {"name": "Ann Lee", "has_pets": True}),
+            ("Bob Ray has 0 pets and lives in Rome.", {"name": "Bob Ray", "has_pets": False}),
+            ("Cy Fox has 3 pets and lives in Rome.", {"name": "Cy Fox", "has_pets": True}),
+            ("Fay Ng has 0 pets and lives in Rome.", {"name": "Fay Ng", "has_pets": False}),
+        ],
+    ),
+    "a count beside the key's words": (
+        _object(product="string", in_stock="boolean"),
+        [
+            ("Lamp X2 is in stock: 14 units.", {"product": "Lamp X2", "in_stock": True}),
+            ("Desk D4 is in stock: 0 units.", {"product": "Desk D4", "in_stock": False}),
+            ("Chair C1 is in stock: 3 units.", {"product": "Chair C1", "in_stock": True}),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COUNTED))
+def test_a_yes_no_value_that_follows_from_a_count_is_not_reused_for_another_count(case):
+    """Class (helper-108: 2 of 3 and 1 of 2 served wrong): a yes/no key whose answer follows from a number no key
+    takes ("has 2 pets" / "has 0 pets" for has_pets, "in stock: 0 units"). The number was a wildcard of the
+    record's frame. Where an answer holds a yes/no value, such numbers are now compared as written."""
+    schema, records = COUNTED[case]
+    keys = " and ".join(schema["properties"])
+    assert _wrong_served(schema, f"Extract {keys} as JSON.", records)[1] == 0
+
+
+PLACEHOLDER_RECORDS = {
+    # a code (digits) replaced by a word where the cached code stood
+    "a word in a code's place": (
+        _object(name="string", phone={"type": ["string", "null"]}),
+        [
+            ("Ann Lee, phone 555-0101.", {"name": "Ann Lee", "phone": "555-0101"}),
+            ("Dee Orr, phone unknown.", {"name": "Dee Orr", "phone": None}),
+            ("Eli Tan, phone withheld.", {"name": "Eli Tan", "phone": None}),
+            ("Fay Ng, phone pending.", {"name": "Fay Ng", "phone": None}),
+        ],
+    ),
+    "a word in a date's place": (
+        _object(name="string", signed={"type": ["string", "null"]}),
+        [
+            ("Ann Lee signed on 2024-03-05 in Oslo.", {"name": "Ann Lee", "signed": "2024-03-05"}),
+            ("Bob Ray signed on arrival in Oslo.", {"name": "Bob Ray", "signed": None}),
+            ("Cy Fox signed on paper in Oslo.", {"name": "Cy Fox", "signed": None}),
+        ],
+    ),
+    # a capitalised placeholder where a name stood
+    "a placeholder in a name's place": (
+        _object(name="string", manager={"type": ["string", "null"]}, city={"type": ["string", "null"]}),
+        [
+            ("Employee: Ann Lee. Manager: Bob Ray. City: Oslo.", {"name": "Ann Lee", "manager": "Bob Ray", "city": "Oslo"}),
+            ("Employee: Dee Orr. Manager: Bob Ray. City: Unknown.", {"name": "Dee Orr", "manager": "Bob Ray", "city": None}),
+            ("Employee: Fay Ng. Manager: Bob Ray. City: TBD.", {"name": "Fay Ng", "manager": "Bob Ray", "city": None}),
+            ("Employee: Gus Hu. Manager: Vacant Position. City: Rome.", {"name": "Gus Hu", "manager": None, "city": "Rome"}),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLACEHOLDER_RECORDS))
+def test_a_word_that_stands_for_no_value_is_never_served_as_the_value(case):
+    """Class (helper-108: 5 of 5, 3 of 3 and 3 of 3 served wrong): a record that holds a placeholder where the
+    cached one held a value ("phone unknown", "signed on arrival", "City: TBD", "Manager: Vacant Position"),
+    re-grounded by position and served as the value where the model answers null. A value holding a digit is now
+    replaced only by one holding a digit, and a reused placeholder word is stale."""
+    schema, records = PLACEHOLDER_RECORDS[case]
+    keys = ", ".join(schema["properties"])
+    assert _wrong_served(schema, f"Extract {keys} as JSON.", records)[1] == 0

@@ -2036,7 +2036,7 @@ GENDERED_FORMS = {
     "fr, a participle": ("{n} est ravie et paie", "{n} est ravi et paie"),
 }
 APPLES_BOUGHT = "{n} buys {k} apples at ${p} each. How much does {n} pay?"
-APPLES_READ = re.compile(r"(\w+) buys (\d+) apples at \$(\d+)")
+APPLES_BOUGHT_RE = re.compile(r"(\w+) buys (\d+) apples at \$(\d+)")
 
 
 @pytest.mark.parametrize("form", sorted(GENDERED_FORMS))
@@ -2050,7 +2050,7 @@ def test_a_rename_across_genders_keeps_no_word_whose_form_follows_the_gender(for
     her, his = GENDERED_FORMS[form]
 
     def model(prompt: str) -> str:
-        n, k, p = APPLES_READ.findall(prompt)[-1]
+        n, k, p = APPLES_BOUGHT_RE.findall(prompt)[-1]
         said = (her if gender_of(n) == "f" else his).format(n=n)
         return f"{said} {k} * {p} = <<{k}*{p}={int(k) * int(p)}>>{int(k) * int(p)} dollars.\n#### {int(k) * int(p)}"
 
@@ -4330,7 +4330,7 @@ BOOK_LEFT = {
         ("peut acheter", "ne peut pas acheter"),
     ),
 }
-BOOK_GRID = [(80, 20), (60, 40), (90, 30), (100, 25), (60, 45), (120, 40), (50, 10), (40, 20), (100, 75)]
+BOOK_SPLITS = [(80, 20), (60, 40), (90, 30), (100, 25), (60, 45), (120, 40), (50, 10), (40, 20), (100, 75)]
 
 
 def _book_model(lang: str) -> Callable[[str], str]:
@@ -4353,7 +4353,7 @@ def test_what_the_numbers_let_one_do_is_never_served_for_other_numbers(lang):
     acheter"): 3 of 8 served false in English with a right final number. A clause that concludes ("so", "así que",
     "also", "donc"...) what can or cannot be done, with no computation of its own, is stale where numbers move."""
     question = BOOK_LEFT[lang][0]
-    _, false = false_served(_book_model(lang), [question.format(name="Ann", m=m, s=s) for m, s in BOOK_GRID])
+    _, false = false_served(_book_model(lang), [question.format(name="Ann", m=m, s=s) for m, s in BOOK_SPLITS])
     assert false == 0
 
 
@@ -4833,7 +4833,7 @@ def test_a_role_named_by_a_grade_the_numbers_decide_is_never_served_across_a_swa
         assert false == 0
 
 
-PETS = (
+PET_FOOD = (
     "Ann has a big dog and a small cat. The dog eats {a} grams of food a day and the cat eats {b} grams a day. How "
     "many grams do they eat in a day?"
 )
@@ -4857,7 +4857,7 @@ GRADED_WORDS = {
         ],
     ),
     "the question's label of another thing": (
-        PETS,
+        PET_FOOD,
         lambda a, b: [
             f"The dog is the {_grade(a, b, 'big', 'small')} eater at {a} grams a day",
             f"The cat eats {b} grams a day",
@@ -4968,7 +4968,7 @@ WHICH_IS_LARGER = {
         f"Both boxes: {a} + {b} = {a + b} apples",
     ],
 }
-BOXES = "A red box holds {a} apples and a blue box holds {b} apples. How many apples are in both boxes?"
+TWO_BOXES = "A red box holds {a} apples and a blue box holds {b} apples. How many apples are in both boxes?"
 MONEY = "Ann has {a} dollars and Tom has {b} dollars. How many dollars do they have together?"
 WHICH_HAS_MORE = {
     "a name": lambda a, b: [f"{_grade(a, b, 'Ann', 'Tom')} has extra money.", f"Together: {a} + {b} = {a + b} dollars"],
@@ -4987,11 +4987,11 @@ def test_which_quantity_is_larger_said_in_words_is_vouched_only_in_the_same_word
     that compares in words keeps the order a slot, and an agreement vouches for an order only in the very words
     the stored answer says there. Where the question itself names a role by the grade ("Ann takes the heavier
     box"), no number moves at all now (see ``test_a_role_named_by_a_grade_the_numbers_decide_is_never_served_across_a_swap``)."""
-    question = BOXES if case in ("a word of its own beside a label", "split at a colon") else HEAVIER
+    question = TWO_BOXES if case in ("a word of its own beside a label", "split at a colon") else HEAVIER
     model, questions = _two(question, WHICH_IS_LARGER[case])
     served, false = false_served(model, questions)
     assert false == 0
-    if question is BOXES:
+    if question is TWO_BOXES:
         assert served >= 3  # the callers whose boxes rank as the first's
 
 
@@ -5167,7 +5167,7 @@ def _article(n: Decimal) -> str:
 
 
 WALKS = "{0} walks {1} minutes to school and {2} minutes back home. How many minutes does {0} walk in a day?"
-PENS = "{0} buys {1} pens at ${2} each. How much does {0} spend?"
+PENS_BOUGHT = "{0} buys {1} pens at ${2} each. How much does {0} spend?"
 RUNS = "{0} runs {1} km on Monday and {2} km on Tuesday. How many km does {0} run in all?"
 FRIENDS = "{0} has {1} friends and gives each friend {2} stickers. How many stickers does {0} give away?"
 GYM = "{0} goes to the gym {1} times a week. How many times does {0} go to the gym in {2} weeks?"
@@ -5185,7 +5185,7 @@ WRITTEN = {
         lambda n, a, b: f"{a} + {b} = {a + b}\n{num2words(int(a + b)).capitalize()} minutes in total.\n#### {a + b}",
     ),
     "decimals padded to cents": (
-        PENS,
+        PENS_BOUGHT,
         [
             ("Mia", 4, "1.50"),  # a whole amount padded first, both ways: "$6.00", "$18.00"
             ("Ann", 3, "2.50"),
@@ -6026,7 +6026,7 @@ DECIMAL_COMMA |= {
     )
 }
 LITRES = [("0,750", 4), ("1,500", 3), ("0,250", 2), ("0,330", 6), ("1,250", 4), ("0,700", 10), ("2,000", 5), ("0,125", 8)]
-FLOUR = [("2,500", 4), ("3,000", 4), ("7,500", 3), ("1,200", 2), ("9,000", 2), ("2,400", 6), ("6,000", 3), ("4,800", 8)]
+FLOUR_COMMAS = [("2,500", 4), ("3,000", 4), ("7,500", 3), ("1,200", 2), ("9,000", 2), ("2,400", 6), ("6,000", 3), ("4,800", 8)]
 
 
 @pytest.mark.parametrize("order", ["forward", "backward"])
@@ -6039,7 +6039,7 @@ def test_a_decimal_comma_with_three_places_moves_no_number(case, order):
     digits in a text of a language that writes a decimal comma, now moves no number, kept or moved, in the question
     or in the answer."""
     question, model = DECIMAL_COMMA[case]
-    rows = FLOUR if "quotient" in case or "few words" in case else LITRES
+    rows = FLOUR_COMMAS if "quotient" in case or "few words" in case else LITRES
     asks = [question.format(*row) for row in (rows if order == "forward" else rows[::-1])]
     served, false = false_served(model, asks)
     assert false == 0
@@ -6241,7 +6241,7 @@ CALCULATORS = {
     ),
     "pads both": lambda n, c, p, t: f"{n} spends {c} * ${p} = <<{c}*{p}={t:.2f}>>${t:.2f}.\n#### {t:.2f}",
 }
-PENS = [
+PEN_ROWS = [
     ("Ann", 3, "1.50"),
     ("Ann", 4, "2.25"),
     ("Mia", 5, "1.20"),
@@ -6264,7 +6264,7 @@ def test_a_calculator_annotation_is_written_as_the_writer_writes_its_annotations
     sentences. Still open: where they do not show whether it copies the question's number ("<<4*2.25=9>>"), one
     that the new question pads ("$1.10") is written as a calculator prints it."""
     question = "{} buys {} pens at ${} each. How much does {} spend?"
-    asks = [question.format(n, c, p, n) for n, c, p in (PENS if order == "forward" else PENS[::-1])]
+    asks = [question.format(n, c, p, n) for n, c, p in (PEN_ROWS if order == "forward" else PEN_ROWS[::-1])]
     served, false = false_served(_pens(CALCULATORS[form]), asks)
     assert false == 0
 
