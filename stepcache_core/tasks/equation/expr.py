@@ -320,6 +320,10 @@ class _LinParser:
                         raise _NonLinear
                     a, b = a / d, b / d
             elif nxt is not None and (nxt[0].isdigit() or nxt == self.var or nxt == "("):
+                if nxt[0].isdigit() and self.toks[self.i - 1][0].isdigit():
+                    # two numbers side by side ("1 200", "2 1/2") are no product a person means; the sympy path
+                    # (``_explicit``) refuses them too
+                    raise _NonLinear
                 c, d = self.power()  # implicit multiplication: 3x, 2(x + 1)
                 a, b = self._mul(a, b, c, d)
             else:

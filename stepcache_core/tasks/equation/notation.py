@@ -7,6 +7,8 @@ adapter never look at that text directly; they look at its *math view*:
   never read as math;
 - LaTeX becomes plain math (``\\frac{a}{b}`` -> ``(a)/(b)``, ``\\cdot``/``\\times`` -> ``*``, ``\\div`` -> ``/``,
   delimiters ``\\( \\) \\[ \\] $ $$`` and markdown emphasis removed, ``\\Rightarrow`` and friends separate statements);
+- two numbers side by side (``1 200``, ``1 1/4``, ``1\\frac{1}{4}``, ``= 20 (1)``) keep a mark between them
+  (:data:`APART`), never read as a product;
 - variables that are names, not letters (``t1``, ``x_2``, ``x_{2}``, ``rate``, ``θ``, ``\\theta``) become one placeholder
   letter each (:class:`Names`), so ``4t1`` is ``4*t1``, never ``4*t*1``.
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
-__all__ = ["Names", "Number", "label_end", "math_view", "number_spans", "signed_numbers", "statements", "NUMBER"]
+__all__ = ["Names", "Number", "label_end", "math_view", "number_spans", "signed_numbers", "statements", "NUMBER", "APART"]
 
 # a literal fraction ("19/4") is one number; "x/4" leaves "4" alone since a letter precedes the slash
 NUMBER = re.compile(r"(?<![A-Za-z_\\])\d+(?:\.\d+)?(?:/\d+(?![\d.]))?")
@@ -159,12 +161,24 @@ def math_view(text: str, names: Names = Names()) -> str:
         line = _latex(line)
     for a, b in _SYMBOLS:
         line = line.replace(a, b)
+    line = _SIDE_BY_SIDE.sub(f" {APART} ", line)
     line = line.replace("**", " ").replace("__", " ").replace("`", " ").replace("&", " ")
     line = _LEADING_DOT.sub("0.", line)  # ".5x" is 0.5x, never 5x after a full stop
     if _SPOKEN.search(line):
         line = _SPOKEN_IS.sub(r"\1 = ", _SPOKEN.sub(lambda m: f" {_SPOKEN_OPS[m.group(1).split()[0].casefold()]} ", line))
     return _WORDS.sub(" = ", line)
 
+
+# two numbers with only a space between them are never a product a person means: a thousands group ("1 200",
+# "1\u202f200", LaTeX "1\\,200"), a mixed number ("1 1/4") or an equation number after an equation ("= 20 (1)").
+# Read as math they would be a product (1 * 200) or the number would be cut in two, and a misread request is
+# reused for other numbers and solved wrongly. No reader here takes them apart soundly, so the view keeps a mark
+# between them (``APART``) that no statement reads through; a request whose equation runs into it is not read
+# (see ``parse._read``), an answer step holding it is unreadable (``verify._RELATION``). Newlines part steps.
+APART = "¦"
+_SIDE_BY_SIDE = re.compile(r"(?<=\d)[^\S\n]+(?=\d|\(\s*\d+(?:\.\d+)?\s*\))")
+# a LaTeX mixed number ("1\\frac{1}{4}"): a whole number written right before a fraction of numbers
+_MIXED = re.compile(r"(?<=\d)\s*(?=\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})")
 
 _LEADING_DOT = re.compile(r"(?<![\w.])\.(?=\d)")
 
@@ -183,6 +197,7 @@ _WORDS = re.compile(
 
 def _latex(line: str) -> str:
     line = _TEXT.sub(lambda m: f" ; {m.group(1)} ; ", line)
+    line = _MIXED.sub(f" {APART} ", line)
     for _ in range(8):  # innermost first: \frac{\frac{1}{2}}{3}
         new = _WRAP.sub(r" \1 ", _FRAC.sub(r"((\1)/(\2))", line))
         if new == line:

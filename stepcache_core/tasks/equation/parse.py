@@ -11,7 +11,7 @@ from ...errors import InvalidEquationError
 from ...values import Request
 from ..template import SLOT_MARK, canonical_ask, fold_whitespace, persona_only
 from .expr import TOKEN, find_equation_span, linear_form, parse_equation, variable_hint
-from .notation import Names, math_view
+from .notation import APART, Names, math_view
 
 __all__ = ["EquationProblem", "parse_problem", "detect", "equation_shape", "read_prompt", "request_template"]
 
@@ -125,7 +125,7 @@ def _read(prompt: str) -> tuple[str, Names, str, tuple[int, int]] | None:
     """``read_prompt`` plus the prompt's math view and where the equation stands in it."""
     names = Names.detect(prompt, prompt, _named(prompt))
     view = "\n".join(math_view(line, names) for line in prompt.splitlines())
-    span = find_equation_span(view)
+    span = _equation_span(view)
     if span is None:
         return None
     equation = view[span[0] : span[1]]
@@ -134,11 +134,23 @@ def _read(prompt: str) -> tuple[str, Names, str, tuple[int, int]] | None:
         # a word the ask named that the equation does not hold ("solve for real x") stays a word of the request:
         # as a placeholder letter, "real" and "integer" would read alike
         view = "\n".join(math_view(line, Names(kept)) for line in prompt.splitlines())
-        span = find_equation_span(view)
+        span = _equation_span(view)
         if span is None:
             return None
         equation = view[span[0] : span[1]]
     return " ".join(equation.split()), Names(kept), view, span
+
+
+def _equation_span(view: str) -> tuple[int, int] | None:
+    """Where the request's equation stands in its math view; ``None`` when there is none, or when it runs into
+    two numbers side by side ("x + 1 200 = 1 500", "x + 2 1/2 = 5", "3x + 5 = 20 (1)"): the equation found is then
+    a piece of the one written (``x + 1``, ``1/2 = 5``, ``3x + 5 = 20`` beside its number), and read as the whole
+    it would be reused for other numbers and solved for a value the request does not have. The model answers it."""
+    span = find_equation_span(view)
+    if span is None:
+        return None
+    before, after = view[: span[0]].rstrip(), view[span[1] :].lstrip()
+    return None if before.endswith(APART) or after.startswith(APART) else span
 
 
 # the words of asks that mean "solve this equation" and nothing else: an ask made of these alone (and the slots) is

@@ -12,7 +12,7 @@ from ...bounds import MAX_SOLVE_DEGREE, check_deadline
 from ...errors import ExpressionTooComplexError, InvalidEquationError
 from ...values import Step, Verdict
 from .expr import linear_form, parse_equation, parse_number, parse_side, to_fraction
-from .notation import NUMBER, math_view, statements
+from .notation import APART, NUMBER, math_view, statements
 from .parse import EquationProblem, equation_shape
 
 __all__ = ["final_answer", "answer_spans", "EquationVerifier"]
@@ -47,7 +47,7 @@ def final_answer(text: str, variable: str) -> list[Any] | None:
 
 # derivation arrows in plain text ("3x = 15 => x = 5"); what is left of "<", ">", "≥"... after them is a relation
 _ARROW_TEXT = re.compile(r"<=>|<->|==>|=>|-->|->|<--|<-")
-_RELATION = re.compile(r"[<>≤≥≠≈∈∉∋⊂⊆±∓|%¿]|!=")
+_RELATION = re.compile(rf"[<>≤≥≠≈∈∉∋⊂⊆±∓|%¿{APART}]|!=")
 
 
 _APPROX = re.compile(r"(-?[\d(][\d.()/\s]*?)\s*≈\s*(-?\d+(?:\.(\d+))?)(?![\d/.])")
@@ -67,8 +67,9 @@ def _approximations(view: str) -> tuple[str, str | None]:
 
 def _unread_relation(view: str) -> str | None:
     """A relation or symbol of ``view`` (a line's math view) that no check of this verifier evaluates: an
-    inequality, ``≠``, ``≈``, ``∈``, absolute value bars, a percent, a LaTeX command it does not read (a markdown
-    quote's leading ``>`` and derivation arrows aside)."""
+    inequality, ``≠``, ``≈``, ``∈``, absolute value bars, a percent, a LaTeX command it does not read, two numbers
+    side by side (``1 200``, ``1 1/4``: see ``notation.APART``) (a markdown quote's leading ``>`` and derivation
+    arrows aside)."""
     body = _ARROW_TEXT.sub(" ; ", re.sub(r"^\s*>+", " ", view))
     m = _RELATION.search(body)
     return None if m is None else m.group()
