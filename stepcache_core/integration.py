@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +25,15 @@ from .store.chroma_embedded import EmbeddedChromaStore
 from .tasks import TaskRegistry
 from .values import Outcome, Request
 
-__all__ = ["LastTrace", "LazyEngine", "StoreFailures", "OPEN_WAIT_S", "instruction_text", "settings_json"]
+__all__ = [
+    "LastTrace",
+    "LazyEngine",
+    "StoreFailures",
+    "OPEN_WAIT_S",
+    "described_schema",
+    "instruction_text",
+    "settings_json",
+]
 
 OPEN_WAIT_S = 0.2
 """How long a lookup waits for a new (empty) store still opening in the background before it is a miss: the model
@@ -91,6 +99,21 @@ def instruction_text(settings: Any) -> str:
 
     walk(settings if isinstance(settings, dict) else {}, "")
     return "\n\n".join(found)
+
+
+def described_schema(schema: Mapping[str, Any], name: Any = "", description: Any = "") -> dict[str, Any]:
+    """``schema`` (a tool's parameters, a JSON mode's schema) as the request's schema, with what the caller says of
+    it outside it: the tool's or the format's ``name`` as its ``title``, its ``description`` as its
+    ``description`` (joined to the schema's own when that says something else). Both reach the model, and may say
+    which value to take ("The older of the two people mentioned.", a tool named ``OlderPerson``): the JSON task
+    compares a schema's title and description between requests and reads them for such picks. A copy, for the
+    request only: what the caller's model is sent is left as the caller made it."""
+    out = dict(schema)
+    for key, said in (("title", name), ("description", description)):
+        own = out.get(key)
+        if isinstance(said, str) and said.strip() and said.strip() != (own.strip() if isinstance(own, str) else own):
+            out[key] = f"{own}\n{said.strip()}" if isinstance(own, str) and own.strip() else said.strip()
+    return out
 
 
 def _describe(o: Any) -> Any:

@@ -40,6 +40,7 @@ __all__ = [
     "served_generations",
     "message_text",
     "model_identity",
+    "declared_identity",
     "sha",
 ]
 
@@ -99,7 +100,6 @@ class Keyed:
         instruction_text`), read as context too."""
         key_text = self.question
         context = self.instructions if self.kind == "chat" else self.context.replace("\x00", " ")
-        context = "\n\n".join(p for p in (context, settings) if p)
         if constraints.get("schema") is None and task in (None, "json_extraction"):
             from ._discover import discover
 
@@ -110,6 +110,8 @@ class Keyed:
             elif self.instructions and (elsewhere := discover(self.instructions)) is not None:
                 constraints["schema"] = elsewhere.schema  # the record is the question itself
                 context = elsewhere.text  # the format instructions are read as the schema, not as a condition
+        # (the model's settings are read beside either: format instructions in a system message leave them in force)
+        context = "\n\n".join(p for p in (context, settings) if p)
         return Request(
             prompt=self.question,
             task=task,
@@ -251,11 +253,17 @@ def model_settings(llm: Any) -> dict[str, Any]:
     return fields if isinstance(fields, dict) else {}
 
 
-def model_identity(llm: Any) -> str:
-    """A stable identity of a model and its settings (never memory addresses)."""
+def declared_identity(llm: Any) -> str:
+    """What a model declares identifies it (``asdict()`` or ``_identifying_params``: its model name, temperature...),
+    with a bound model's arguments. Cheap, and unchanged by the calls it answers (a fake's call counter is no part
+    of it), so it is read at every call: a setting changed after wrapping is another model."""
     bound = getattr(llm, "bound", None)
     if bound is not None and hasattr(llm, "kwargs"):
-        return json.dumps([model_identity(bound), llm.kwargs], sort_keys=True, default=str)
+        return json.dumps([declared_identity(bound), llm.kwargs], sort_keys=True, default=str)
+    return settings_json(_declared(llm))
+
+
+def _declared(llm: Any) -> Any:
     params: Any = None
     for attr in ("asdict", "_identifying_params"):
         value = getattr(llm, attr, None)
@@ -265,8 +273,15 @@ def model_identity(llm: Any) -> str:
             params = None
         if params:
             break
-    if params is None:
-        params = {}
+    return {} if params is None else params
+
+
+def model_identity(llm: Any) -> str:
+    """A stable identity of a model and its settings (never memory addresses)."""
+    bound = getattr(llm, "bound", None)
+    if bound is not None and hasattr(llm, "kwargs"):
+        return json.dumps([model_identity(bound), llm.kwargs], sort_keys=True, default=str)
+    params = _declared(llm)
     # every field the model holds, not only those its class lists as identifying: a subclass with a system_prompt
     # field that _identifying_params leaves out is another model (fields marked exclude, such as clients, stay out)
     fields: Any = None

@@ -33,7 +33,7 @@ from langchain_core.load import dumpd, load
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, Generation
 
-from stepcache_core.integration import instruction_text
+from stepcache_core.integration import described_schema, instruction_text
 from stepcache_core.tasks.json import stale_mention
 
 __all__ = [
@@ -59,10 +59,18 @@ _NO_TOOL = {"auto", "none", "any", "required", "", None}
 
 @dataclass(frozen=True)
 class ToolTarget:
-    """The one tool an answer may call: its name and the JSON Schema of its arguments."""
+    """The one tool an answer may call: its name, the JSON Schema of its arguments and its description."""
 
     name: str
     schema: Mapping[str, Any]
+    description: str = ""
+
+    @property
+    def request_schema(self) -> dict[str, Any]:
+        """The schema a request checks the arguments against: :attr:`schema` with the tool's name and description
+        (a ``with_structured_output`` class's name and docstring), which tell the model which values to give too
+        (see :func:`~stepcache_core.integration.described_schema`)."""
+        return described_schema(self.schema, self.name, self.description)
 
 
 def _elements(text: str) -> list[str] | None:
@@ -172,7 +180,8 @@ def _tool(spec: Any) -> ToolTarget | None:
     schema = fn.get("parameters", fn.get("input_schema"))
     if not isinstance(name, str) or not name or not isinstance(schema, Mapping):
         return None
-    return ToolTarget(name, schema)
+    description = fn.get("description")
+    return ToolTarget(name, schema, description if isinstance(description, str) else "")
 
 
 def _chosen(choice: Any) -> str | None:
@@ -204,13 +213,13 @@ def tool_target(params: Mapping[str, Any]) -> ToolTarget | None:
 
 def response_schema(params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The JSON Schema a JSON mode forces on the text: ``response_format={"type": "json_schema", ...}``
-    (OpenAI and compatible servers) or ``format={...schema...}`` (Ollama)."""
+    (OpenAI and compatible servers, with the format's ``name`` and ``description`` as the schema's title and
+    description: the model reads them too) or ``format={...schema...}`` (Ollama)."""
     fmt = params.get("response_format")
     if isinstance(fmt, Mapping) and fmt.get("type") == "json_schema":
         inner = fmt.get("json_schema")
-        schema = inner.get("schema") if isinstance(inner, Mapping) else None
-        if isinstance(schema, Mapping) and schema:
-            return schema
+        if isinstance(inner, Mapping) and isinstance(schema := inner.get("schema"), Mapping) and schema:
+            return described_schema(schema, inner.get("name"), inner.get("description"))
     ollama = params.get("format")
     if isinstance(ollama, Mapping) and ollama.get("type") == "object":
         return ollama

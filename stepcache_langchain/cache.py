@@ -197,7 +197,7 @@ class StepCache(BaseCache):
                 model=llm_string,
                 task="json_extraction",
                 settings=llm_string_instructions(llm_string),
-                schema=dict(plan.target.schema),
+                schema=plan.target.request_schema,
             )
         except InvalidRequestError as e:  # a schema the JSON task cannot use: identical requests only
             logger.info("stepcache: tool %r not checkable (%s); identical requests only", plan.target.name, e)

@@ -38,7 +38,7 @@ from stepcache_core.integration import LastTrace, instruction_text
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
-from ._convert import Keyed, KeyFn, key_chat, key_text, message_text, model_identity, model_settings
+from ._convert import Keyed, KeyFn, declared_identity, key_chat, key_text, message_text, model_identity, model_settings
 from ._engine import ROUTING, lazy_engine
 from ._tools import bound_tools, reframe_tool_call, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend, is_chat_model
@@ -134,9 +134,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             self._lazy.open_in_background()
         self.tenant = tenant
         self.key_fn = key_fn
-        self.model_id = model_id or model_identity(llm)
-        # what the model's own settings may tell it ("system_prompt", bound "instructions"): the requests' context
-        self._settings_context = instruction_text(model_settings(llm))
+        self._model_id = model_id
+        # every field the model holds when wrapped (a call counter too, so not read again: see ``model_id``)
+        self._wrapped_id = model_identity(llm)
+        self._declared_id = declared_identity(llm)
         self.task = task
         self.schema = schema
         self.required_keys = tuple(required_keys)
@@ -160,6 +161,22 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
     def last_trace(self, trace: dict[str, Any] | None) -> None:
         self._last.set(trace)
 
+    @property
+    def model_id(self) -> str:
+        """The model's part of the cache key: the ``model_id`` given, else the model with every field it held when
+        wrapped and what it declares identifies it now (:func:`declared_identity`: a ``temperature`` or model name
+        set after wrapping is another model). Its instructions as they are now are read per call too (see
+        :meth:`_settings_context`)."""
+        if self._model_id:
+            return self._model_id
+        now = declared_identity(self.llm)
+        return self._wrapped_id if now == self._declared_id else f"{self._wrapped_id}\n{now}"
+
+    def _settings_context(self) -> str:
+        # what the model's own settings may tell it ("system_prompt", bound "instructions"), as they are now (a
+        # system prompt set after wrapping counts): the requests' context
+        return instruction_text(model_settings(self.llm))
+
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         return super().get_name(suffix, name=name or "StepCacheRunnable")
 
@@ -182,12 +199,14 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return key_text(text, self.key_fn), text
 
     def _request(self, keyed: Keyed) -> Request:
-        request = keyed.request(
-            tenant=self.tenant, model=self.model_id, task=self.task, schema=self.schema, required_keys=self.required_keys
+        return keyed.request(
+            tenant=self.tenant,
+            model=self.model_id,
+            task=self.task,
+            settings=self._settings_context(),
+            schema=self.schema,
+            required_keys=self.required_keys,
         )
-        if not self._settings_context:
-            return request
-        return replace(request, context="\n\n".join(p for p in (request.context, self._settings_context) if p))
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
         own = self.backend.bind(config=config, passthrough=passthrough)
@@ -328,8 +347,8 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
                     tenant=self.tenant,
                     model=self.model_id,
                     task="json_extraction",
-                    settings=self._settings_context,
-                    schema=dict(target.schema),
+                    settings=self._settings_context(),
+                    schema=target.request_schema,
                 )
             except InvalidRequestError as e:
                 logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)

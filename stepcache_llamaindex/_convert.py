@@ -31,10 +31,12 @@ __all__ = [
     "UnsupportedContentError",
     "Plan",
     "NamespaceOf",
+    "AroundOf",
     "namespace",
     "split_options",
     "check_content",
     "keyed_turn",
+    "turn_context",
     "plan_completion",
     "plan_chat",
     "plan_structured",
@@ -76,6 +78,9 @@ _PROMPT_FIELDS = ("messages_to_prompt", "completion_to_prompt", "query_wrapper_p
 
 NamespaceOf = Callable[[str, dict[str, Any], Any], Namespace]
 """``namespace_of(mode, kwargs, history)``: a call's namespace under one wrapper (see :func:`namespace`)."""
+AroundOf = Callable[[str], str]
+"""``around_of(prompt)``: what the inner LLM adds around ``prompt`` when it is sent (see :func:`wrapper_context`),
+read at each call: a system prompt set on the inner LLM after it was wrapped counts."""
 
 
 class UnsupportedContentError(InvalidRequestError):
@@ -250,54 +255,75 @@ _MARKUP = re.compile(r"<\|?[^<>\n|]{1,40}\|?>|\[/?INST\]|<</?SYS>>")
 _ROLES = re.compile(r"(?i)\b(?:user|assistant|system|model|human|ai)\b\s*:?|[\s:]+")
 
 
-def wrapper_context(llm: LLM) -> str:
-    """What the inner LLM adds around every prompt it is sent: its ``system_prompt``, and the text its own
-    ``completion_to_prompt``, ``messages_to_prompt`` (when not LlamaIndex's default) or ``query_wrapper_prompt``
-    puts around a question. Part of the namespace already; read as the request's context (:attr:`Request.context`),
-    since it may set a condition ("Round every amount to the nearest ten."). A wrapper that cannot be read this way
-    is a context that says more than a persona."""
+def wrapper_context(llm: LLM, prompt: str = "") -> str:
+    """What the inner LLM adds around ``prompt`` (the call's own question) when it is sent: its ``system_prompt``,
+    and the text its own ``completion_to_prompt``, ``messages_to_prompt`` (when not LlamaIndex's default) or
+    ``query_wrapper_prompt`` puts around a question: around a bare marker (what it adds to every prompt) and around
+    ``prompt`` itself (a wrapper that adds a rule to some prompts only: "Round to the nearest ten." before word
+    problems). Part of the namespace already; read as the request's context (:attr:`Request.context`), since it may
+    set a condition. A wrapper that cannot be read this way is a context that says more than a persona. Cheap
+    (the wrappers are plain string functions): read at every call, so a setting changed after wrapping counts."""
     from llama_index.core.base.llms import generic_utils
 
     parts: list[str] = []
     system = getattr(llm, "system_prompt", None)
     if isinstance(system, str) and system.strip():
         parts.append(system)
-    wrappers: list[Callable[[], Any]] = []
+    wrappers: list[Callable[[str], Any]] = []
     completion = getattr(llm, "completion_to_prompt", None)
     if callable(completion):
-        wrappers.append(lambda: completion(_MARK))
+        wrappers.append(completion)
     messages = getattr(llm, "messages_to_prompt", None)
     if callable(messages) and getattr(messages, "__func__", messages) is not generic_utils.messages_to_prompt:
-        wrappers.append(lambda: messages([ChatMessage(role=MessageRole.USER, content=_MARK)]))
+        wrappers.append(lambda q: messages([ChatMessage(role=MessageRole.USER, content=q)]))
     query = getattr(llm, "query_wrapper_prompt", None)
     if query is not None and hasattr(query, "format"):
-        wrappers.append(lambda: query.format(query_str=_MARK))
+        wrappers.append(lambda q: query.format(query_str=q))
+    probes = [_MARK, *([prompt] if prompt.strip() else [])]
     for wrap in wrappers:
-        try:
-            wrapped = wrap()
-        except Exception:  # a wrapper this cannot read: not a persona
-            return "\n".join([*parts, "(a prompt wrapper StepCache cannot read)"])
-        if isinstance(wrapped, str) and _MARK in wrapped:
-            # a chat template's markup (<start_of_turn>user, [INST], <|im_start|>) says who speaks, not what to answer
-            bare = _MARKUP.sub(" ", wrapped)
-            parts.extend(p for p in bare.split(_MARK) if p.strip() and _ROLES.sub("", p).strip())
-        elif wrapped is not None:
-            parts.append("(a prompt wrapper StepCache cannot read)")
-    return "\n".join(parts)
+        for probe in probes:
+            try:
+                wrapped = wrap(probe)
+            except Exception:  # a wrapper this cannot read: not a persona
+                return "\n".join([*dict.fromkeys(parts), "(a prompt wrapper StepCache cannot read)"])
+            # (a wrapper may strip the question: Llama 2's template does)
+            found = next((q for q in (probe, probe.strip()) if isinstance(wrapped, str) and q in wrapped), None)
+            if isinstance(wrapped, str) and found is not None:
+                # a chat template's markup (<start_of_turn>user, [INST], <|im_start|>) says who speaks, not what to
+                # answer
+                bare = (_MARKUP.sub(" ", p) for p in wrapped.split(found))
+                parts.extend(p for p in bare if p.strip() and _ROLES.sub("", p).strip())
+            elif wrapped is not None:
+                parts.append("(a prompt wrapper StepCache cannot read)")
+    return "\n".join(dict.fromkeys(parts))  # what the wrappers add to every prompt and to this one, once each
 
 
-def plan_completion(prompt: str, formatted: bool, kwargs: dict[str, Any], namespace_of: NamespaceOf, around: str = "") -> Plan:
+def turn_context(history: Sequence[Sequence[str]], around: str, kwargs: dict[str, Any]) -> str:
+    """A keyed turn's context: the text of every earlier message and what any message carries besides it (see
+    :func:`keyed_turn`), what the inner LLM adds around the turn, and the call's "instructions=..."."""
+    return "\n\n".join([*(said for _, said in history), around, instruction_text(kwargs)]).strip()
+
+
+def _no_around(prompt: str) -> str:
+    return ""
+
+
+def plan_completion(
+    prompt: str, formatted: bool, kwargs: dict[str, Any], namespace_of: NamespaceOf, around: AroundOf = _no_around
+) -> Plan:
     """A ``complete`` call: keyed on the prompt; tool arguments bypass. ``around``: the inner LLM's own context
     (see :func:`wrapper_context`)."""
     options, rest = split_options(kwargs)
     call = Plan((prompt,), {**rest, "formatted": formatted})
     if _TOOL_KWARGS & rest.keys():
         return replace(call, bypass="tool kwargs")
-    around = "\n\n".join(p for p in (around, instruction_text(rest)) if p)  # "instructions=..." of the call
-    return _served(prompt, options, call, namespace_of("complete", call.kwargs, None), around)
+    context = turn_context((), around(prompt), rest)  # with the "instructions=..." of the call
+    return _served(prompt, options, call, namespace_of("complete", call.kwargs, None), context)
 
 
-def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace_of: NamespaceOf, around: str = "") -> Plan:
+def plan_chat(
+    messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace_of: NamespaceOf, around: AroundOf = _no_around
+) -> Plan:
     """A ``chat`` call: keyed on the last user turn, the history in the namespace (see :func:`keyed_turn`).
     ``around``: the inner LLM's own context (see :func:`wrapper_context`)."""
     options, rest = split_options(kwargs)
@@ -310,7 +336,7 @@ def plan_chat(messages: Sequence[ChatMessage], kwargs: dict[str, Any], namespace
         return replace(call, bypass="tool call or non-user last turn")
     # every earlier message's text, and what any message carries besides it (provider fields, as JSON): a
     # condition said there reaches the model too, and is read as context
-    instructions = "\n\n".join([*(content for _, content in keyed[1]), around, instruction_text(rest)]).strip()
+    instructions = turn_context(keyed[1], around(keyed[0]), rest)
     return _served(keyed[0], options, call, namespace_of("chat", rest, keyed[1]), instructions)
 
 
@@ -320,7 +346,7 @@ def plan_structured(
     llm_kwargs: dict[str, Any] | None,
     prompt_args: dict[str, Any],
     namespace_of: NamespaceOf,
-    around: str = "",
+    around: AroundOf = _no_around,
 ) -> Plan:
     """A ``structured_predict`` call: keyed on the prompt's text, with ``output_cls``'s JSON schema. ``around``:
     the inner LLM's own context (see :func:`wrapper_context`), read as the request's, with the call's own
@@ -330,6 +356,11 @@ def plan_structured(
     options, rest = split_options(dict(llm_kwargs or {}))
     keyed = namespace_of("structured", {**rest, "output_cls": output_cls.__name__}, None)
     text = "\n".join(m.content for m in messages if m.content)
-    context = "\n\n".join(p for p in (around, instruction_text(rest)) if p)
-    request = Request(text, task=JSON_TASK, schema=inline_refs(output_cls.model_json_schema()), namespace=keyed, context=context)
+    request = Request(
+        text,
+        task=JSON_TASK,
+        schema=inline_refs(output_cls.model_json_schema()),
+        namespace=keyed,
+        context=turn_context((), around(text), rest),
+    )
     return Plan((output_cls, prompt), {"llm_kwargs": rest or None, **prompt_args}, request, options.get("stepcache_reuse", True))

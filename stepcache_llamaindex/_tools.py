@@ -31,10 +31,11 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 
 from stepcache_core import Request, Session
+from stepcache_core.integration import described_schema
 from stepcache_core.tasks.json import stale_mention
 from stepcache_core.tasks.json.schema import inline_refs
 
-from ._convert import JSON_TASK, NamespaceOf, check_content, keyed_turn
+from ._convert import JSON_TASK, AroundOf, NamespaceOf, check_content, keyed_turn, turn_context
 from ._stream import inner_errors
 
 if TYPE_CHECKING:
@@ -100,10 +101,15 @@ def tool_args(tools: Sequence[BaseTool], args: tuple[Any, ...], kwargs: dict[str
     return {**named, **bound.arguments.get("kwargs", {})}
 
 
-def tool_request(tools: Sequence[BaseTool], args: dict[str, Any], namespace_of: NamespaceOf) -> tuple[Request, OneTool] | None:
+def tool_request(
+    tools: Sequence[BaseTool], args: dict[str, Any], namespace_of: NamespaceOf, around: AroundOf | None = None
+) -> tuple[Request, OneTool] | None:
     """The request of a call offering one tool (``args``: see :func:`tool_args`): the last user turn, with the
-    tool's parameters as schema; ``None`` when the inner LLM decides and calls (several tools, tool results in the
-    history...). Raises StepCache's typed errors for messages or a schema it cannot take."""
+    tool's parameters as schema, titled and described as the tool is (its name and description reach the model:
+    "Record the older of the two people mentioned."); the history before the turn (a system message), what the
+    inner LLM adds around it (``around``: its system prompt) and the call's "instructions=..." as its context, as
+    for a chat. ``None`` when the inner LLM decides and calls (several tools, tool results in the history...).
+    Raises StepCache's typed errors for messages or a schema it cannot take."""
     tool = one_tool(tools)
     messages = list(args["chat_history"] or [])
     if (user_msg := args["user_msg"]) is not None:
@@ -117,7 +123,10 @@ def tool_request(tools: Sequence[BaseTool], args: dict[str, Any], namespace_of: 
     namespace = namespace_of(
         "tool", {**settings, "tool": tool.name, "tool_schema": schema, "tool_description": tool.description}, keyed[1]
     )
-    return Request(keyed[0], task=JSON_TASK, schema=schema, namespace=namespace), tool
+    context = turn_context(keyed[1], around(keyed[0]) if around is not None else "", settings)
+    # the request's schema only: the inner LLM is sent the caller's tools as they are
+    described = described_schema(schema, tool.name, tool.description)
+    return Request(keyed[0], task=JSON_TASK, schema=described, namespace=namespace, context=context), tool
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,6 @@ class StepCacheLLM(FunctionCallingLLM):
     _llm: LLM = PrivateAttr()
     _lazy: LazyEngine = PrivateAttr()
     _last: LastTrace = PrivateAttr(default_factory=LastTrace)
-    _around: str = PrivateAttr(default="")
 
     def __init__(
         self,
@@ -156,7 +155,6 @@ class StepCacheLLM(FunctionCallingLLM):
             **kwargs,
         )
         self._llm = llm
-        self._around = wrapper_context(llm)
         self._lazy = LazyEngine(
             engine=engine, persist_directory=persist_directory, host=host, port=port, config=config, tasks=tasks
         )
@@ -211,6 +209,10 @@ class StepCacheLLM(FunctionCallingLLM):
 
     def _namespace(self, mode: str, kwargs: dict[str, Any], history: Any = None) -> Namespace:
         return namespace(self.tenant, self._llm, mode, kwargs, history)
+
+    def _around(self, prompt: str) -> str:
+        # read at every call, like the namespace: the inner LLM's system prompt may be set after it was wrapped
+        return wrapper_context(self._llm, prompt)
 
     def _routing(self) -> Routing:
         # a prompt a detected task cannot read, or one too long to be a task (a RAG prompt whose context
@@ -415,7 +417,7 @@ class StepCacheLLM(FunctionCallingLLM):
         own = partial(getattr(self._function_calling_llm(), method), tools, **args)
         turn = ToolTurn(own, method, llm_identity(self._llm))
         try:
-            planned = tool_request(tools, args, self._namespace)
+            planned = tool_request(tools, args, self._namespace, self._around)
             if planned is None:
                 return turn
             reuse = options.get("stepcache_reuse", True)

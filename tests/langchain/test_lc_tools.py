@@ -73,7 +73,10 @@ def test_the_one_tool_is_the_only_tool_or_the_one_tool_choice_names_in_any_provi
 
 def test_json_modes_give_their_schema() -> None:
     schema = Person.model_json_schema()
-    assert response_schema({"response_format": {"type": "json_schema", "json_schema": {"name": "P", "schema": schema}}}) == schema
+    assert (
+        response_schema({"response_format": {"type": "json_schema", "json_schema": {"name": "Person", "schema": schema}}})
+        == schema
+    )
     assert response_schema({"format": schema}) == schema
     assert response_schema({"response_format": {"type": "json_object"}}) is None and response_schema({"format": "json"}) is None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from langchain_core.globals import set_llm_cache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import BaseModel
 
 from stepcache_core import background
 from stepcache_core.fakes import HashEmbedder, MemoryStore
@@ -160,3 +162,214 @@ def test_a_rule_in_blocks_bound_as_system_is_read_by_the_runnable() -> None:
     )
     _, false = _false_served(model, runnable, [], RULE)
     assert false == 0
+
+
+# ---------------------------------------------------------------- what a tool's or a format's name and description say
+
+PAIRS = [("Mo", 33, "Ned", 31), ("Oli", 25, "Pam", 52), ("Quin", 80, "Rae", 18), ("Ann", 30, "Bob", 40), ("Cara", 22, "Dan", 51)]
+PAIR_TEXT = "{} is {} years old and {} is {} years old. Extract the person as JSON."
+_AGES = re.compile(r"([A-Z][a-z]+) is (\d+) years old")
+
+
+def picked(sent: str, record: str) -> dict[str, Any]:
+    """The person the model gives: the older one where anything it is sent says "older", else the first."""
+    people = [(n, int(a)) for n, a in _AGES.findall(record)]
+    name, age = max(people, key=lambda p: p[1]) if "older" in sent.lower() else people[0]
+    return {"name": name, "age": age}
+
+
+class PickingModel(BaseChatModel):
+    """Always right (see :func:`picked`), as a tool call when it is given tools, else as JSON text; reads every
+    message, every call setting (the tools' names and descriptions, ``response_format``) and its own
+    ``system_prompt``; records what it is sent."""
+
+    system_prompt: str = ""
+    received: list[list[BaseMessage]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "always-right-picker"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"system_prompt": self.system_prompt}
+
+    def bind_tools(self, tools: Any, *, tool_choice: Any = None, **kwargs: Any) -> Any:
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
+        if tool_choice is not None:
+            kwargs["tool_choice"] = tool_choice
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.received.append(list(messages))
+        sent = " ".join(map(_said, messages)) + json.dumps(kwargs, default=str) + self.system_prompt
+        args = picked(sent, str([m for m in messages if isinstance(m, HumanMessage)][-1].content))
+        if kwargs.get("tools"):
+            call = {"name": kwargs["tools"][0]["function"]["name"], "args": args, "id": f"call_{len(self.received)}"}
+            return ChatResult(generations=[ChatGeneration(message=AIMessage("", tool_calls=[call]))])
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(json.dumps(args)))])
+
+
+def _false_picks(model: PickingModel, call: Any, before: Sequence[BaseMessage] = ()) -> tuple[int, int]:
+    """(served without the model, false among them) over ``PAIRS``: ``call(messages)`` gives the picked object."""
+    served = false = 0
+    for pair in PAIRS:
+        record = PAIR_TEXT.format(*pair)
+        asked = len(model.received)
+        out = call([*before, HumanMessage(record)])
+        background.drain(20)
+        if len(model.received) == asked:
+            served += 1
+            false += out != picked("older", record)
+    return served, false
+
+
+class OlderPick(BaseModel):
+    """The older of the two people mentioned."""
+
+    name: str
+    age: int
+
+
+class OlderPerson(BaseModel):
+    name: str
+    age: int
+
+
+_BARE_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+}
+
+
+def _response_format(json_schema: dict[str, Any]) -> Any:
+    def build(model: PickingModel) -> Any:
+        bound = model.bind(response_format={"type": "json_schema", "json_schema": json_schema})
+        return lambda messages: json.loads(bound.invoke(messages).content)
+
+    return build
+
+
+def _dict_tool(model: PickingModel) -> Any:
+    tool = {"type": "function", "function": {"name": "record", "description": "Older one.", "parameters": _BARE_SCHEMA}}
+    bound = model.bind(tools=[tool], tool_choice="record")
+    return lambda messages: bound.invoke(messages).tool_calls[0]["args"]
+
+
+NAMED_PICKS: dict[str, Any] = {
+    "with_structured_output, the class's docstring": lambda m: (
+        lambda messages, c=m.with_structured_output(OlderPick): c.invoke(messages).model_dump()
+    ),
+    "with_structured_output, the class's name only": lambda m: (
+        lambda messages, c=m.with_structured_output(OlderPerson): c.invoke(messages).model_dump()
+    ),
+    "response_format, the format's name": _response_format({"name": "older_person", "schema": _BARE_SCHEMA}),
+    "response_format, the format's description": _response_format(
+        {"name": "pick", "description": "Older one.", "schema": _BARE_SCHEMA}
+    ),
+    "bind(tools=[a dict tool]), its description": _dict_tool,
+}
+
+
+@pytest.mark.parametrize("layout", sorted(NAMED_PICKS))
+def test_a_pick_said_in_a_tools_or_formats_name_or_description_is_read_under_set_llm_cache(layout: str) -> None:
+    """Class (helper-107): under ``set_llm_cache``, a tool's or a JSON format's name and description (a
+    ``with_structured_output`` class's name or docstring, ``response_format``'s ``name``/``description``, a dict
+    tool's ``description``) reach the model but were never read: "the older of the two" said there was served for
+    other people as the first one (helper-107's reproducer: 4 false of 7 served). They are the request schema's title and description now,
+    which the JSON task reads; the model answers."""
+    model = PickingModel()
+    model.received = []
+    set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder(), backend=model))
+    try:
+        _, false = _false_picks(model, NAMED_PICKS[layout](model))
+    finally:
+        set_llm_cache(None)
+    assert false == 0
+
+
+def test_a_pick_said_in_a_bound_tools_docstring_is_read_by_the_runnable() -> None:
+    """Class (helper-107): ``StepCacheRunnable(model.bind_tools([OlderPick], tool_choice=...))``: the tool's
+    description was never read, 4 false of 8 served. The model answers now, and the tool it is sent is the
+    caller's own (no title or description added to its parameters)."""
+    model = PickingModel()
+    model.received = []
+    runnable = StepCacheRunnable(
+        model.bind_tools([OlderPick], tool_choice="OlderPick"), store=MemoryStore(), embedder=HashEmbedder()
+    )
+    _, false = _false_picks(model, lambda messages: runnable.invoke(messages).tool_calls[0]["args"])
+    assert false == 0
+
+
+def test_a_plain_tool_description_stays_reusable() -> None:
+    """The control: a tool described as what it records, not which value to take, is reused for other people."""
+
+    class Someone(BaseModel):
+        """A person mentioned in the text."""
+
+        name: str
+        age: int
+
+    model = PickingModel()
+    model.received = []
+    runnable = StepCacheRunnable(model.bind_tools([Someone], tool_choice="Someone"), store=MemoryStore(), embedder=HashEmbedder())
+    served = 0
+    for pair in PAIRS:
+        record = PAIR_TEXT.format(*pair)
+        asked = len(model.received)
+        assert runnable.invoke([HumanMessage(record)]).tool_calls[0]["args"] == picked("", record)
+        served += len(model.received) == asked
+    assert served >= 3
+
+
+# ---------------------------------------------------------------- the model's settings beside format instructions
+
+
+@pytest.mark.parametrize("where", ["a model's system_prompt field", "bind(instructions=...)"])
+def test_the_models_settings_are_read_beside_format_instructions_in_a_system_message(where: str) -> None:
+    """Class (helper-107): under ``set_llm_cache``, an output parser's format instructions in a system message
+    replaced the request's context by that message's text, dropping what the model's settings say ("Always
+    extract the older of the two people." as a ``system_prompt`` field or ``bind(instructions=...)``): 4 false of
+    7 served. Both are read now."""
+    from langchain_core.output_parsers import PydanticOutputParser
+
+    rule = "Always extract the older of the two people."
+    model = PickingModel(system_prompt=rule if where.startswith("a model") else "")
+    model.received = []
+    invoker = model if where.startswith("a model") else model.bind(instructions=rule)
+    fmt = SystemMessage(PydanticOutputParser(pydantic_object=OlderPerson).get_format_instructions())
+    set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder(), backend=model))
+    try:
+        _, false = _false_picks(model, lambda messages: json.loads(invoker.invoke(messages).content), [fmt])
+    finally:
+        set_llm_cache(None)
+    assert false == 0
+
+
+# ---------------------------------------------------------------- settings changed after wrapping
+
+
+def test_a_system_prompt_set_after_wrapping_is_read_by_the_runnable() -> None:
+    """Class (helper-107): ``StepCacheRunnable`` read the model's identity and settings once, when it was
+    wrapped: a ``system_prompt`` set on the model afterwards was neither keyed nor read, and answers made before
+    it were adapted after it (3 false of 3 served). Both are read at every call now."""
+    model = RightModel()
+    model.received = []
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    for a, b in POINTS[:2]:
+        runnable.invoke([HumanMessage(QUESTION.format(a, b))])
+    model.system_prompt = RULE
+    _, false = _false_served(model, runnable, [], RULE)
+    assert false == 0
+
+
+def test_a_models_own_call_record_does_not_change_its_key() -> None:
+    """The control: a model that records its calls in a field (``received`` here) is the same model at every
+    call: with no rule anywhere, its answers are still reused for other numbers."""
+    model = RightModel()
+    model.received = []
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    served, false = _false_served(model, runnable, [], "")
+    assert false == 0 and served >= 3

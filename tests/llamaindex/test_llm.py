@@ -652,3 +652,74 @@ def test_a_thinking_block_in_the_history_is_keyed_and_read(make_llm):
         messages = [user("Hi"), _thinking(note), user(question.format(a, b))]
         assert llm.chat(messages).message.content == reference.chat(messages).message.content
         background.drain(10)
+
+
+NEAREST_TEN = "Round every final answer to the nearest ten."
+APPLES = "Ann buys {} boxes of {} apples. How many apples does Ann have?"
+# the first two leave the rounding idle (20 and 30), the others do not
+APPLE_POINTS = [(5, 4), (6, 5), (3, 4), (7, 3), (4, 4), (9, 3)]
+
+
+def rounded_apples(sent: str) -> str:
+    """:func:`apples`, with the rounding said only where it changes the total (so that the first answers, 20 and
+    30, read as if no rule held)."""
+    a, b = (int(x) for x in re.findall(r"(\d+) boxes of (\d+) apples", sent)[-1])
+    return apples(sent) if (a * b) % 10 else apples(sent.replace("nearest ten", ""))
+
+
+def _sends_wrapped(**fields: Any) -> ScriptedLLM:
+    """A ScriptedLLM that answers :func:`rounded_apples` on what it would be sent: its system prompt, then the
+    prompt through its own ``completion_to_prompt``, both as they are at the call."""
+    inner: ScriptedLLM = ScriptedLLM(
+        lambda p: rounded_apples(f"{inner.system_prompt or ''}\n{inner.completion_to_prompt(p)}"), **fields
+    )
+    return inner
+
+
+def _false_apples(llm: StepCacheLLM, inner: ScriptedLLM) -> tuple[int, int]:
+    """(served without the inner LLM, false among them) over ``APPLE_POINTS``."""
+    served = false = 0
+    for a, b in APPLE_POINTS:
+        asked = len(inner.calls)
+        out = llm.complete(APPLES.format(a, b)).text
+        if len(inner.calls) == asked:
+            served += 1
+            false += out != rounded_apples(f"{NEAREST_TEN}\n{APPLES.format(a, b)}")
+    return served, false
+
+
+def test_a_system_prompt_set_on_the_inner_llm_after_wrapping_is_read(make_llm):
+    """Class (helper-107): the wrapper read what the inner LLM adds around a prompt once, when it was made: a
+    ``system_prompt`` set on the inner LLM afterwards ("Round every final answer to the nearest ten.") was keyed
+    but never read, and the first answer was re-derived for other numbers past it: 3 false of 3 served. It is
+    read at every call now."""
+    llm, inner = make_llm(inner=_sends_wrapped())
+    inner.system_prompt = NEAREST_TEN
+    assert _false_apples(llm, inner)[1] == 0
+
+
+def test_a_completion_to_prompt_that_adds_a_rule_to_some_prompts_only_is_read(make_llm):
+    """Class (helper-107): an inner ``completion_to_prompt`` that adds a rule to some prompts only (word problems
+    get "Round every final answer to the nearest ten.") was read on a bare marker, which it leaves bare: the rule
+    was never read, 4 false of 4 served. What it adds around the call's own prompt is read now."""
+
+    def house_rules(prompt: str) -> str:
+        return f"{NEAREST_TEN}\n{prompt}" if "How many" in prompt else prompt
+
+    llm, inner = make_llm(inner=_sends_wrapped(completion_to_prompt=house_rules))
+    assert _false_apples(llm, inner)[1] == 0
+
+
+def test_a_completion_to_prompt_that_strips_the_question_stays_reusable(make_llm):
+    """The control: Llama 2's template strips the question; what it adds is markup, and answers are reused."""
+
+    def llama2(prompt: str) -> str:
+        return f"<s>[INST] {prompt.strip()} [/INST]"
+
+    llm, inner = make_llm(inner=_sends_wrapped(completion_to_prompt=llama2))
+    served = 0
+    for a, b in APPLE_POINTS:
+        asked = len(inner.calls)
+        assert llm.complete(APPLES.format(a, b) + "\n").text == rounded_apples(APPLES.format(a, b))
+        served += len(inner.calls) == asked
+    assert served >= 3

@@ -202,3 +202,124 @@ def test_a_tools_description_is_part_of_the_key() -> None:
     assert len(inner.received) == 2  # another tool: the inner LLM answers
     llm.chat_with_tools([arrive], user_msg=MARIA)
     assert len(inner.received) == 2  # the same tool again: served
+
+
+# ---------------------------------------------------------------- what reaches the model besides the user's turn
+
+OLDER_RULE = "Always record the older of the two people."
+TWO_PEOPLE = [
+    ("Mo", 33, "Ned", 31),
+    ("Oli", 25, "Pam", 52),
+    ("Quin", 80, "Rae", 18),
+    ("Ann", 30, "Bob", 40),
+    ("Cara", 22, "Dan", 51),
+]
+TWO_PEOPLE_TEXT = "{} is {} years old and {} is {} years old. Extract the person as JSON."
+
+
+def picked_person(sent: str, record: str) -> dict[str, Any]:
+    """The person a right model gives: the older one where anything it is sent says "older", else the first."""
+    import re
+
+    people = [(n, int(a)) for n, a in re.findall(r"([A-Z][a-z]+) is (\d+) years old", record)]
+    name, age = max(people, key=lambda p: p[1]) if "older" in sent.lower() else people[0]
+    return {"name": name, "age": age}
+
+
+def _picking_llm(system_prompt: str | None = None) -> Any:
+    """LlamaIndex's ``MockFunctionCallingLLM``, always right (see :func:`picked_person`): reads every message, its
+    tools' descriptions and its own ``system_prompt``, and answers with one call of the first tool."""
+    import json
+
+    from llama_index.core.llms.mock import MockFunctionCallingLLM
+
+    received: list[Any] = []
+
+    def answer(messages: Any, **kwargs: Any) -> ChatMessage:
+        received.append(messages)
+        tools = kwargs.get("tools") or []
+        sent = json.dumps([m.model_dump() for m in messages], default=str) + (inner.system_prompt or "")
+        sent += " ".join(t.metadata.description or "" for t in tools)
+        args = picked_person(sent, [m for m in messages if m.role == MessageRole.USER][-1].content or "")
+        call = ToolCallBlock(tool_call_id=f"call_{len(received)}", tool_name=tools[0].metadata.get_name(), tool_kwargs=args)
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=[call])
+
+    inner = MockFunctionCallingLLM(is_chat_model=True, system_prompt=system_prompt, response_generator=answer)
+    return inner, received
+
+
+def _false_people(layout: str) -> tuple[int, int]:
+    """(served without the inner LLM, false among them) over ``TWO_PEOPLE`` in ``layout``."""
+    from llama_index.core.program import FunctionCallingProgram
+    from llama_index.core.prompts import ChatPromptTemplate
+    from pydantic import BaseModel
+
+    class OlderOne(BaseModel):
+        """The older of the two people mentioned."""
+
+        name: str
+        age: int
+
+    class Someone(BaseModel):
+        """A person."""
+
+        name: str
+        age: int
+
+    inner, received = _picking_llm(OLDER_RULE if "system_prompt" in layout else None)
+    llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
+    history = [ChatMessage(role=MessageRole.SYSTEM, content=OLDER_RULE)] if "history" in layout else []
+    described = FunctionTool.from_defaults(fn=lambda name, age: "ok", name="record", description=f"Record this. {OLDER_RULE}")
+    tool = {"docstring": get_function_tool(OlderOne), "tool's description": described}.get(layout, get_function_tool(Someone))
+
+    def call(text: str) -> Any:
+        if layout.startswith("FunctionCallingProgram"):
+            cls = OlderOne if "docstring" in layout else Someone
+            messages = [
+                ChatMessage(role=MessageRole.SYSTEM, content=OLDER_RULE),
+                ChatMessage(role=MessageRole.USER, content="{text}"),
+            ]
+            prompt = ChatPromptTemplate(message_templates=messages) if "system" in layout else None
+            made = FunctionCallingProgram.from_defaults(
+                output_cls=cls, llm=llm, prompt=prompt, prompt_template_str=None if prompt else "{text}"
+            )
+            return made(text=text).model_dump()
+        response = llm.chat_with_tools([tool], user_msg=text, chat_history=history)
+        return llm.get_tool_calls_from_response(response)[0].tool_kwargs
+
+    served = false = 0
+    for pair in TWO_PEOPLE:
+        record = TWO_PEOPLE_TEXT.format(*pair)
+        asked = len(received)
+        out = call(record)
+        if len(received) == asked:
+            served += 1
+            false += out != picked_person("" if layout == "plain" else "older", record)
+    return served, false
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "docstring",
+        "tool's description",
+        "a system message in the history",
+        "the inner LLM's system_prompt",
+        "FunctionCallingProgram, docstring",
+        "FunctionCallingProgram, system message",
+        "FunctionCallingProgram, the inner LLM's system_prompt",
+    ],
+)
+def test_a_pick_said_outside_the_users_turn_is_read_on_the_tool_route(layout: str) -> None:
+    """Class (helper-107): on the one-tool route (``chat_with_tools``, ``FunctionCallingProgram``), "the older of
+    the two people" said in the tool's description (a ``get_function_tool`` class's docstring), in a system message
+    of the history or in the inner LLM's ``system_prompt`` reached the model but was never read (the request had
+    no context and a schema without the tool's description): 4 false of 7 served in helper-107's reproducer. The description is the request
+    schema's, the rest its context, as on the chat route; the model answers."""
+    assert _false_people(layout)[1] == 0
+
+
+def test_a_plain_tool_stays_reusable() -> None:
+    """The control: a tool described as what it records, with no rule anywhere, is reused for other people."""
+    served, false = _false_people("plain")
+    assert false == 0 and served >= 3
