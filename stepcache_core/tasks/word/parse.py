@@ -39,6 +39,9 @@ _NOT_NAMES = frozenset(
     freitag samstag sonntag januar februar märz mai juni juli oktober dezember""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
+# a number right before a capitalised word: what it counts or measures (a currency, a unit, a German noun), never
+# someone renamed in turn; changed ("20 Euros" / "20 Dollars"), it changes the question, and the answer's "€"
+_COUNTED = re.compile(r"\d(?:[\d.,]*\d)?\s*$")
 _BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 # what follows a verb that opens an instruction ("Put your final answer...", "Write the result", "Give each step"),
 # and no one's name ("Ann buys"): its object's determiner
@@ -91,6 +94,8 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
         word = m.group(0).removesuffix("'s")
         before = text[max(0, m.start() - 12) : m.start()]
         if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common) or _ARTICLE.search(before):
+            continue
+        if _COUNTED.search(before):  # "20 Euros an hour", "12 Dollar", "5 Kilometer": a unit or a thing counted
             continue
         # and one right after such a thing's word, capitalised ("Comet Halley" beside "the comet", "Lake Tahoe"
         # beside "the lake"): the thing's own name, a word of the text wherever it stands (so is "Uncle Bob"

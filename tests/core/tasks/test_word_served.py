@@ -6568,3 +6568,44 @@ def test_a_judgement_of_the_numbers_in_the_answer_is_never_served_stale(case, or
         asks = [question.format(n, a, n, b) for n, a, b in rows]
     served, false = false_served(model if final == "answer line" else _with_hashes(model), asks)
     assert false == 0
+
+
+# each: the question, its pattern, and the symbol the model writes for each currency word
+EARNINGS = {
+    "en": (
+        "{n} earns {a} {c} an hour and works {h} hours. How much does {n} earn?",
+        r"(\w+) earns (\d+) (\w+) an hour and works (\d+) hours",
+        {"Euros": "€{}", "Dollars": "${}", "Pounds": "£{}", "Francs": "CHF {}"},
+        ["Ann", "Bob", "Cy"],
+    ),
+    "de": (
+        "{n} verdient {a} {c} pro Stunde und arbeitet {h} Stunden. Wie viel verdient {n}?",
+        r"(\w+) verdient (\d+) (\w+) pro Stunde und arbeitet (\d+) Stunden",
+        {"Euro": "{} €", "Dollar": "{} $", "Pfund": "{} £", "Franken": "{} CHF"},
+        ["Anna", "Lena", "Maria"],
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(EARNINGS))
+def test_a_capitalised_currency_after_a_number_is_no_name_to_rename(lang):
+    """Class (helper-106: 2 to 3 false of 6 served, English and German): a currency or unit word capitalised
+    after its number ("20 Euros an hour", "12 Dollar pro Stunde", always so in German) was read as a name, so
+    another currency was a rename: each currency's first answer agreed with the entry's value and vouched for it,
+    and "Cy earns 12 Dollars" was served "£36" from the Pounds entry. A capitalised word right after a number is
+    what it counts or measures: another one is another question."""
+    question, pattern, symbols, names = EARNINGS[lang]
+
+    def model(prompt: str) -> str:
+        n, a, c, h = re.search(pattern, prompt).groups()  # type: ignore[union-attr]
+        total = int(a) * int(h)
+        return f"{n}: {a} * {h} = <<{a}*{h}={total}>>{symbols[c].format(total)}.\n#### {total}"
+
+    currencies = list(symbols)
+    asks = [question.format(n=names[0], c=c, a=20, h=5) for c in currencies]
+    asks += [question.format(n=names[n], c=currencies[c], a=a, h=h) for c, a, h, n in EARNING_POINTS]
+    served, false = false_served(model, asks)
+    assert false == 0
+
+
+EARNING_POINTS = [(0, 30, 4, 1), (1, 12, 3, 2), (2, 15, 6, 0), (3, 25, 2, 1), (1, 40, 3, 0), (0, 18, 5, 2)]
