@@ -807,7 +807,7 @@ _INSTRUCTIONS: tuple[Trap, ...] = (
        ("Medium priority: card payments fail in checkout.", {"priority": "medium", "component": "checkout"}), "sentence-then-fence"),
     _i("safe-method", S, Bill, _METHOD, _CARD, ("Paid 80 euros by cash at the front desk.", {"payment_method": "cash", "total": 80})),
     _i("safe-size", S, Garment, _SIZE, _SIZE_M, ("I'd like it in size L, in red.", {"size": "L", "colour": "red"}), "fenced"),
-    _i("safe-size-s", S, Garment, _SIZE, _SIZE_M, ("Size S, please, and in black.", {"size": "S", "colour": "black"})),
+    _i("safe-size-s", S, Garment, _SIZE, _SIZE_M, ("I'd like it in size S, in black.", {"size": "S", "colour": "black"})),
     _i("safe-subscription", S, Subscription, _SUBSCRIPTION, _ACTIVE,
        ("Status update: your Basic subscription is paused.", {"status": "paused", "plan": "Basic"})),
     _i("safe-department", S, Inquiry, _ROUTE, _SALES,

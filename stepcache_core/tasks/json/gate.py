@@ -29,7 +29,7 @@ class JsonGate:
     def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
         if old.template != new.template:
             return Verdict(False, f"the request asks something else besides the record ({new.template[:80]!r})")
-        if old.record != new.record and (word := transforms(new)) is not None:
+        if old.record != new.record and (word := transforms(new) or _asked_in_record(old, new)) is not None:
             # "Translate the city into French.", "Give the first name only.", "Use ISO dates." in the request: the
             # old values may have needed no change ("Paris" is French already) where the new ones do
             return Verdict(False, f"the request says more than which keys to extract ({word!r}): a value may be more than a copy")
@@ -112,10 +112,11 @@ def _words(name: str) -> str:
 
 
 def _described(schema: Any) -> list[str]:
-    """Every title and description in ``schema``, at any depth."""
+    """Every title and description in ``schema``, at any depth (under ``properties`` and the like, a key named
+    ``title`` or ``description`` is a property whose schema is read in turn)."""
     if isinstance(schema, dict):
         own = [v for k, v in schema.items() if k in ("title", "description") and isinstance(v, str)]
-        return own + [t for k, v in schema.items() if k not in ("title", "description") for t in _described(v)]
+        return own + [t for k, v in schema.items() if not isinstance(v, str) for t in _described(v)]
     if isinstance(schema, list):
         return [t for v in schema for t in _described(v)]
     return []
@@ -133,7 +134,14 @@ _PLAIN = EXTRACT_WORDS | frozenset(
     order orders invoice receipt ticket tickets booking reservation request requests expense payment bug
     customer customers user users person people contact contacts product products item items event events
     subscription subscriptions account accounts shipment parcel package delivery appointment
-    full complete whole exact exactly verbatim copy copied written unchanged original
+    article articles resume cv xml html pdf page webpage tweet story news bio biography context chunk movie film
+    book weather forecast support
+    you assistant helpful expert specialist extractor algorithm ai goal task job role
+    extracted extracting extracts extraction analyze analyse carefully accurately precisely precise correctly
+    strictly faithfully relevant requested desired required mentioned provided present
+    respond reply explanation explanations else tool tools function functions parameters attribute attributes
+    property
+    exact verbatim copy copied written unchanged original
     his her its their our your my is are was were be it they them there here one each every either or any both
     e g eg example examples for such like i e ie following given
     only""".split()
@@ -144,26 +152,51 @@ _TEMPLATE_WORD = re.compile(r"[^\W\d_]+")
 # in a key's name or description, or the schema's title or description, where a whole vocabulary of plain words
 # cannot be asked for ("the person's full name", "departure city" are plain): a word that asks for a value in
 # another form than the record's ("translated into French", "upper case", "in cents", "after tax", "ISO code").
-# A unit ("price in euros") is not one: a record whose unit changed ("50 USD") is read by the carry-over check
+# A unit ("price in euros") is not one: a record whose unit changed ("50 USD") is read by the carry-over check;
+# nor is "translated" or "converted" alone, which a record's own content says ("the currency converted from")
+_LANGUAGES = (
+    r"english|french|german|spanish|italian|portuguese|dutch|chinese|japanese|russian|arabic|"
+    r"anglais|français|allemand|espagnol|italien|inglés|francés|alemán|español|italiano|"
+    r"englisch|französisch|deutsch|spanisch|italienisch|inglese|francese|tedesco|spagnolo"
+)
 _FORMS = re.compile(
-    r"(?<![^\W_])(?:translated|converted|abbreviated|capitali[sz]ed|normali[sz]ed|rounded|uppercased|lowercased|"
-    r"upper[ -]?case|lower[ -]?case|all caps|initials|iso|cents|pence|"
+    r"(?<![^\W_])(?:abbreviat\w*|unabbreviated|capitali[sz]ed|normali[sz]ed|rounded|"
+    r"uppercased|lowercased|upper[ -]?case|lower[ -]?case|title[ -]?case|all caps|capital letters|"
+    r"spelled out|spelt out|digits only|only digits|(?:two|three)[ -]letter|initials|iso|yyyy|mm/dd|dd/mm|"
+    r"(?:iata|icao|airport|country|currency|language|state) codes?|(?<!and )cents|pence|"
     r"(?:after|before|including|excluding|incl\.?|excl\.?|net of|plus|minus|less)\s+(?:the\s+)?"
     r"(?:tax|taxes|vat|discount|fees?|shipping)|"
-    r"(?:in|into|to)\s+(?:english|french|german|spanish|italian|portuguese|dutch|chinese|japanese|russian|arabic)|"
+    rf"(?:in|into|to|en|auf|em)\s+(?:{_LANGUAGES})|(?:{_LANGUAGES})\s+(?:name|names|spelling|version|form)|"
     r"übersetzt|traduit\w*|traducid\w*|tradott\w*|großbuchstaben|mayúsculas|majuscules?)"
     r"(?![^\W_])",
     re.IGNORECASE,
 )
+# a key name's part that asks for a form ("city_fr", "name_upper", "state_abbr"): read apart from the words
+_FORM_PARTS = frozenset("fr de es it en pt nl upper lower caps abbr abbrev iso initials full short".split())
+
+
+def _asked_in_record(old: JsonProblem, new: JsonProblem) -> str | None:
+    """A word asking for another form (``_FORMS``) in a sentence both records hold as written: an instruction
+    the record's span took in ("Text: ... Translate the city into French.", "City names must be in French."),
+    the same beside every record, so no frame check sees it."""
+    shared = set(_SENTENCE.split(old.record)) & set(_SENTENCE.split(new.record))
+    return next((m.group() for sentence in shared if (m := _FORMS.search(sentence)) is not None), None)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
 def transforms(problem: JsonProblem) -> str | None:
-    """The first word of ``problem``'s request besides its record, its key names and its allowed values that is
-    not a plain extraction's (``_PLAIN``), or a digit; else a word of its key names, titles or descriptions that
-    asks for a value in another form (``_FORMS``); ``None`` when it only asks for its keys' values."""
-    said = [*(k.replace("_", " ") for k in problem.properties), *_described(problem.schema or {})]
+    """A word of ``problem`` that may ask for a value in another form than the record's: one of ``_FORMS`` in its
+    request besides the record, its key names, titles or descriptions, or a key name's part of ``_FORM_PARTS``
+    ("city_fr"); else the first word of its request besides its record, key names and allowed values that is not
+    a plain extraction's (``_PLAIN``), or a digit. ``None`` when it only asks for its keys' values."""
+    said = [problem.template, *(_words(k) for k in problem.properties), *_described(problem.schema or {})]
     if (form := next((m.group() for text in said if (m := _FORMS.search(_words(text))) is not None), None)) is not None:
         return form
+    parts = {p.casefold() for k in problem.properties for p in _words(k).split()[1:]}  # a key's first word is its own
+    if parts & _FORM_PARTS:
+        return min(parts & _FORM_PARTS)
     if problem.template == EXTRACT_ONLY:
         return None
     allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}

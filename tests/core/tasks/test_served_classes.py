@@ -503,9 +503,12 @@ def _object(**types: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": list(props)}
 
 
-def _wrong_served(schema: dict, instruction: str, records: list[tuple[str, dict]]) -> tuple[int, int]:
-    """(served from the cache, wrong among them) over ``records`` (text, right answer) asked in turn of an engine
-    whose model extracts each right. The model's right answer may be refused (raised): not served, not wrong."""
+def _wrong_served(
+    schema: dict, instruction: str, records: list[tuple[str, dict]], layout: str = "{instruction} Text: {text}"
+) -> tuple[int, int]:
+    """(served from the cache, wrong among them) over ``records`` (text, right answer) asked in turn, in
+    ``layout``, of an engine whose model extracts each right. The model's right answer may be refused (raised):
+    not served, not wrong."""
     right = {text: answer for text, answer in records}
 
     def model(spec: GenerationSpec) -> str:
@@ -515,7 +518,8 @@ def _wrong_served(schema: dict, instruction: str, records: list[tuple[str, dict]
     served = wrong = 0
     for text, answer in records:
         try:
-            out = engine.run(Request(f"{instruction} Text: {text}", schema=schema, task="json_extraction"))
+            prompt = layout.format(instruction=instruction, text=text)
+            out = engine.run(Request(prompt, schema=schema, task="json_extraction"))
         except UnverifiedOutputError:
             continue
         if out.trace.backend_calls == 0:
@@ -567,6 +571,65 @@ def test_a_value_asked_in_another_form_than_the_records_is_not_reused_for_anothe
     records = [(text, {"name": text.split(" lives")[0], "city": city}) for text, city in rows]
     served, wrong = _wrong_served(schema, instruction, records)
     assert wrong == 0
+
+
+CITIES_IN_FRENCH = [
+    ("Ann Lee lives in Paris.", "Paris"),
+    ("Bob Ray lives in London.", "Londres"),
+    ("Dee Orr lives in Vienna.", "Vienne"),
+]
+# each: the key the city is asked under, its schema, the instruction and the prompt's layout
+FORMS_ELSEWHERE = {
+    "an instruction after the record": (
+        "city",
+        "string",
+        "Extract name and city as JSON.",
+        "{instruction} Text: {text} Translate the city into French.",
+    ),
+    "an instruction on a line of its own": (
+        "city",
+        "string",
+        "Extract name and city as JSON.",
+        "{instruction} Text: {text}\nCity names must be in French.",
+    ),
+    "an instruction before an unlabelled record": (
+        "city",
+        "string",
+        "Translate the city into French.",
+        "{instruction}\n\n{text}",
+    ),
+    "a key name's part": ("city_fr", "string", "Extract name and city_fr as JSON.", "{instruction} Text: {text}"),
+    "a language as an adjective": (
+        "city",
+        {"type": "string", "description": "French name of the city"},
+        "Extract name and city as JSON.",
+        "{instruction} Text: {text}",
+    ),
+    "a description in another language": (
+        "city",
+        {"type": "string", "description": "la ciudad, en francés"},
+        "Extract name and city as JSON.",
+        "{instruction} Text: {text}",
+    ),
+    "a property named title": (
+        "title",
+        {"type": "string", "description": "the city, translated into French"},
+        "Extract name and title as JSON.",
+        "{instruction} Text: {text}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORMS_ELSEWHERE))
+def test_a_form_asked_anywhere_in_the_request_is_read(case):
+    """Class (helper-113: 2 of 2 served wrong in each): the form asked where the first check did not read it: in
+    a sentence the record's span takes in, the same beside every record ("Text: ... Translate the city into
+    French."); in a key name's part (``city_fr``); a language as an adjective or in another language ("French name
+    of the city", "en francés"); the description of a property named ``title``, which was never read."""
+    key, prop, instruction, layout = FORMS_ELSEWHERE[case]
+    schema = _object(name="string", **{key: prop})
+    records = [(text, {"name": text.split(" lives")[0], key: city}) for text, city in CITIES_IN_FRENCH]
+    assert _wrong_served(schema, instruction, records, layout)[1] == 0
 
 
 def test_a_value_computed_from_the_record_is_not_reused_where_the_first_needed_no_computing():
