@@ -123,10 +123,13 @@ def _described(schema: Any) -> list[str]:
 
 
 # what a request may say besides its keys and still ask only for copies of the record's values: the words of an
-# extraction ask (``EXTRACT_WORDS``), what the record is ("the message below", "this invoice") and how allowed
-# values or an example are introduced ("one of open, closed or pending", "e.g. Jane Doe"). Closed: a word outside
-# it ("translate", "upper", "only", "ISO", "cents", "after tax", a word of another language) may ask for a value
-# the record does not hold as written, which no check reads; such a request is reused for its own record only
+# extraction ask (``EXTRACT_WORDS``), what the record is ("the message below", "this invoice"), who answers and how
+# faithfully ("You are an expert extraction algorithm", "accurately"), what wraps the JSON ("Respond with...",
+# "nothing else"), and how allowed values or an example are introduced ("one of open, closed or pending": the
+# allowed values are read as such; "e.g."; an example's own values are not plain, since an example may show a
+# form). Closed: a word outside it ("translate", "upper", "first", "ISO", "cents", a word of another language)
+# may ask for a value the record does not hold as written, which no check reads; such a request is reused for its
+# own record only. Words that only say "faithfully" may be added; never one that can name a form ("full", "code")
 _PLAIN = EXTRACT_WORDS | frozenset(
     """message messages email emails e-mail mail note notes memo letter document documents report reports passage
     paragraph paragraphs sentence sentences excerpt snippet transcript conversation chat post comment comments
