@@ -270,8 +270,9 @@ class StepCacheEngine:
             if stored and self.backend is not None:  # the engine's own model, when it has one, may probe it
                 self.prober.schedule(prep, self.backend)
             return stored
-        if not (ok and whole.ok) and profile.corroboration is not None:
-            # unverified, and yet it may say the nearest entry re-derived is wrong here (a rule that entry never showed)
+        if not (ok and whole.ok) and profile.corroboration is not None and not _cut(prep.request, 0, output):
+            # unverified, and yet it may say the nearest entry re-derived is wrong here (a rule that entry never showed;
+            # an answer the caller's max_output_tokens may have cut says nothing of it)
             refuted = self.adaptation.refuted(prep, self.adaptation.precedent(prep, run, self.retriever), steps)
             if refuted is not None:
                 self._refuted(prep, refuted, self.backend, run)
@@ -382,7 +383,7 @@ class StepCacheEngine:
         if prep.profile.verifier is None or best.ok:
             cand = best.candidate
             verified = prep.profile.verifier is not None
-            return Served(
+            served: Served | _Missed = Served(
                 "reuse",
                 best.steps,
                 cand.similarity,
@@ -390,7 +391,18 @@ class StepCacheEngine:
                 verified=verified,
                 layout=cand.entry.output if verified else None,
             )
-        return self._patch(prep, run, backend, best, retrieved)
+        else:
+            served = self._patch(prep, run, backend, best, retrieved)
+        within = best.candidate.entry.output  # the model wrote it whole under the same limits (one namespace)
+        if isinstance(served, Served) and (beyond := _beyond(prep.request, self._text(prep, served), within)):
+            # the caller's model, under the caller's limits, would not have written it: it answers instead
+            run.notes.append(f"{served.path} skipped: {beyond}; the model answers")
+            return _Missed(best.candidate, beyond, best)
+        return served
+
+    def _text(self, prep: Prepared, served: Served) -> str:
+        """The text ``served`` is delivered as (see :meth:`Recorder.deliver`)."""
+        return served.text if served.text is not None else self.verification.render(prep.profile, served.steps, served.layout)
 
     def _structural(self, prep: Prepared, run: RunLog) -> Adapted | None:
         """Of the entries of the same structure, the first whose adaptation verifies and needs no corroboration it
@@ -493,7 +505,9 @@ class StepCacheEngine:
             slots, own = self.adaptation.corroborates(prep, missed.precedent, steps)
             corroborates = missed.precedent.candidate.entry if slots and missed.precedent is not None else None
             return replace(served, verified=True, corroborated=own, corroborates=corroborates, vouches=slots)
-        if refuted := self.adaptation.refuted(prep, missed.precedent, steps):
+        if not _cut(prep.request, completion.completion_tokens, completion.text) and (
+            refuted := self.adaptation.refuted(prep, missed.precedent, steps)
+        ):  # (an answer the caller's max_output_tokens may have cut refutes nothing)
             # unverified, and yet it says the nearest entry re-derived is wrong here (a rule the entry never showed)
             run.notes.append("the model's answer refutes the nearest entry re-derived: checked at the point next to it")
             served = replace(served, refutes=refuted)
@@ -506,11 +520,42 @@ class StepCacheEngine:
             return replace(served, storable=unreadable(verdicts))
         if isinstance(result, Rejected):
             raise UnverifiedOutputError(profile.name, result.reason, result.text, **run.usage())
+        if beyond := _beyond(prep.request, self.verification.render(profile, result.steps, completion.text)):
+            run.notes.append(
+                f"the repaired answer was not served: {beyond}; the model's answer served as written ({whole.reason})"
+            )
+            return replace(served, storable=unreadable(verdicts))
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):
             raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
         return replace(
             served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text
         )
+
+
+def _beyond(request: Request, text: str, within: str = "") -> str:
+    """Why the caller's model, under the request's limits, may not have written ``text`` (not its own completion),
+    or ``""``: it holds one of the caller's stop strings (the model stops before one), or it may be longer than
+    ``max_output_tokens``. No common tokenizer (byte-level BPE, SentencePiece with byte fallback) makes more tokens
+    than UTF-8 bytes: a text within that many bytes is never cut; nor is one no longer than ``within``, an answer
+    the model wrote whole under the same limits (the entry a reuse adapts: its digits and names changed, not its
+    words, so it tokenizes alike)."""
+    hit = next((s for s in request.stop if s and s in text), None)
+    if hit is not None:
+        return f"it holds the caller's stop string {hit!r}"
+    limit, size = request.max_output_tokens, len(text.encode("utf-8"))
+    if limit is not None and size > limit and size > len(within.encode("utf-8")):
+        return f"it may be longer than the caller's max_output_tokens ({limit})"
+    return ""
+
+
+def _cut(request: Request, completion_tokens: int, text: str) -> bool:
+    """Whether the caller's ``max_output_tokens`` may have cut the model's completion: it used them all, or, where
+    the backend reports no usage, its text is as long in bytes (it cannot hold more tokens than bytes)."""
+    limit = request.max_output_tokens
+    if limit is None:
+        return False
+    used = completion_tokens if completion_tokens > 0 else len(text.encode("utf-8"))
+    return used >= limit
 
 
 def _doubt(adapted: Adapted) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "Path",
     "Origin",
     "canonical_json",
+    "generation_limits",
 ]
 
 Path = Literal["reuse", "patch", "skip", "miss", "bypass"]
@@ -28,6 +29,35 @@ Origin = Literal["cached", "adapted", "generated", "deterministic"]
 
 def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_LIMIT_NAMES = ("max_tokens", "max_completion_tokens", "max_new_tokens", "num_predict", "max_output_tokens")
+_STOP_NAMES = ("stop", "stop_sequences")
+
+
+def generation_limits(*settings: Any) -> tuple[int | None, tuple[str, ...]]:
+    """The caller's limits (:attr:`Request.max_output_tokens`, :attr:`Request.stop`) in a model's settings and a
+    call's arguments, each mapping overriding the ones before it (the model's fields, then bound arguments, then the
+    call's). Read by name (``max_tokens``, ``max_completion_tokens``, ``max_new_tokens``, ``num_predict``,
+    ``max_output_tokens``; ``stop``, ``stop_sequences``), also one level down in a ``*kwargs`` or ``options`` mapping
+    (``model_kwargs``, ``generate_kwargs``). ``None`` and non-positive numbers (Ollama's ``num_predict=-1``) set no
+    limit; of several, the smallest holds."""
+    names = (*_LIMIT_NAMES, *_STOP_NAMES)
+    merged: dict[str, Any] = {}
+    for mapping in settings:
+        if not isinstance(mapping, Mapping):
+            continue
+        for key, inner in mapping.items():
+            if isinstance(inner, Mapping) and isinstance(key, str) and (key.endswith("kwargs") or key == "options"):
+                merged.update({k: v for k, v in inner.items() if k in names and v is not None})
+        merged.update({k: v for k, v in mapping.items() if k in names and v is not None})
+    limits = [v for k in _LIMIT_NAMES if isinstance(v := merged.get(k), int) and not isinstance(v, bool) and v > 0]
+    stops: list[str] = []
+    for k in _STOP_NAMES:
+        value = merged.get(k)
+        values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
+        stops += [s for s in values if isinstance(s, str) and s]
+    return (min(limits) if limits else None, tuple(dict.fromkeys(stops)))
 
 
 @dataclass(frozen=True)
@@ -63,6 +93,12 @@ class Request:
     read it too: words in it may change what an answer must be ("Work
     modulo 7."), so a task reuses for other values only when it says nothing
     but who answers and how.
+    ``max_output_tokens`` and ``stop`` are the limits the caller's model answers
+    under (its max_tokens, its stop strings). They are not part of the key (the
+    namespace holds them, so a changed limit is another request): the engine
+    serves a text that is not the model's own completion (a reuse, a patch, a
+    repair) only when the model could have written it under them, and serves a
+    model answer that the limit may have cut as written, never repaired.
     """
 
     prompt: str
@@ -72,6 +108,8 @@ class Request:
     namespace: Namespace = field(default_factory=Namespace)
     key_text: str | None = None
     context: str = ""
+    max_output_tokens: int | None = None
+    stop: tuple[str, ...] = ()
 
     @property
     def embed_text(self) -> str:

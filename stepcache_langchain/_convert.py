@@ -26,6 +26,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generati
 
 from stepcache_core import Namespace, Request
 from stepcache_core.integration import settings_json
+from stepcache_core.values import generation_limits
 
 __all__ = [
     "Kind",
@@ -251,6 +252,19 @@ def model_settings(llm: Any) -> dict[str, Any]:
     except Exception:
         fields = None
     return fields if isinstance(fields, dict) else {}
+
+
+def model_limits(llm: Any) -> dict[str, Any]:
+    """The generation limits a model answers under (its ``max_tokens`` field or alike, bound ``max_tokens`` and
+    ``stop``: the outermost binding wins), as :class:`~stepcache_core.values.Request` fields (see
+    :func:`~stepcache_core.values.generation_limits`)."""
+    settings = model_settings(llm)
+    bindings: list[dict[str, Any]] = []
+    while isinstance(settings.get("bound"), dict) and isinstance(settings.get("kwargs"), dict) and len(settings) == 2:
+        bindings.insert(0, settings["kwargs"])
+        settings = settings["bound"]
+    most, stop = generation_limits(settings, *bindings)
+    return {"max_output_tokens": most, "stop": stop}
 
 
 def declared_identity(llm: Any) -> str:

@@ -35,6 +35,7 @@ from langchain_core.outputs import ChatGeneration, Generation
 
 from stepcache_core.integration import described_schema, instruction_text
 from stepcache_core.tasks.json import stale_mention
+from stepcache_core.values import generation_limits
 
 __all__ = [
     "ToolTarget",
@@ -137,10 +138,8 @@ def _parsed(llm_string: str) -> tuple[tuple[str, Any], ...]:
 
 
 @lru_cache(maxsize=256)
-def llm_string_instructions(llm_string: str) -> str:
-    """What the model's settings and the call's arguments in ``llm_string`` may tell the model (a ``system_prompt``
-    field, ``.bind(instructions=...)``: see :func:`~stepcache_core.integration.instruction_text`). Read once per
-    ``llm_string`` (every lookup and update of one model reads the same one)."""
+def _model_fields(llm_string: str) -> dict[str, Any]:
+    """The model's fields in ``llm_string`` (the ``kwargs`` of its serialized JSON), ``{}`` when it has none."""
     model: Any = {}
     cut = llm_string.find("}---[")
     if cut >= 0 and cut <= MAX_PARAMS_CHARS:
@@ -149,8 +148,23 @@ def llm_string_instructions(llm_string: str) -> str:
         except ValueError:
             model = {}
     fields = model.get("kwargs") if isinstance(model, dict) else None
-    said = (instruction_text(fields if isinstance(fields, dict) else {}), instruction_text(invocation_params(llm_string)))
+    return fields if isinstance(fields, dict) else {}
+
+
+def llm_string_instructions(llm_string: str) -> str:
+    """What the model's settings and the call's arguments in ``llm_string`` may tell the model (a ``system_prompt``
+    field, ``.bind(instructions=...)``: see :func:`~stepcache_core.integration.instruction_text`). Read once per
+    ``llm_string`` (every lookup and update of one model reads the same one)."""
+    said = (instruction_text(_model_fields(llm_string)), instruction_text(invocation_params(llm_string)))
     return "\n\n".join(p for p in said if p)
+
+
+def llm_string_limits(llm_string: str) -> dict[str, Any]:
+    """The caller's generation limits in ``llm_string`` (the model's fields, then the call's parameters: its
+    ``max_tokens`` or alike and ``stop``), as :class:`~stepcache_core.values.Request` fields (see
+    :func:`~stepcache_core.values.generation_limits`)."""
+    most, stop = generation_limits(_model_fields(llm_string), invocation_params(llm_string))
+    return {"max_output_tokens": most, "stop": stop}
 
 
 def mentions_tools(llm_string: str) -> bool:

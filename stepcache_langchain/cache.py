@@ -46,6 +46,7 @@ from ._tools import (
     ToolTarget,
     invocation_params,
     llm_string_instructions,
+    llm_string_limits,
     mentions_tools,
     reframe_tool_call,
     response_schema,
@@ -183,6 +184,7 @@ class StepCache(BaseCache):
             return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, task="text"), None)
         schema = response_schema(params)
         constraints: dict[str, Any] = {"schema": dict(schema)} if schema is not None else {}
+        constraints.update(llm_string_limits(llm_string))  # what the model may answer under (max_tokens, stop)
         # what the model's settings tell it ("system_prompt", ".bind(instructions=...)") is read as context
         settings = llm_string_instructions(llm_string)
         return _Plan(keyed, keyed.request(tenant=self.tenant, model=llm_string, settings=settings, **constraints), None)
@@ -198,6 +200,7 @@ class StepCache(BaseCache):
                 task="json_extraction",
                 settings=llm_string_instructions(llm_string),
                 schema=plan.target.request_schema,
+                **llm_string_limits(llm_string),
             )
         except InvalidRequestError as e:  # a schema the JSON task cannot use: identical requests only
             logger.info("stepcache: tool %r not checkable (%s); identical requests only", plan.target.name, e)

@@ -38,7 +38,17 @@ from stepcache_core.integration import LastTrace, instruction_text
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
-from ._convert import Keyed, KeyFn, declared_identity, key_chat, key_text, message_text, model_identity, model_settings
+from ._convert import (
+    Keyed,
+    KeyFn,
+    declared_identity,
+    key_chat,
+    key_text,
+    message_text,
+    model_identity,
+    model_limits,
+    model_settings,
+)
 from ._engine import ROUTING, lazy_engine
 from ._tools import bound_tools, reframe_tool_call, tool_call_answer, tool_call_generation, tool_target
 from .backend import LangChainBackend, is_chat_model
@@ -206,6 +216,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
             settings=self._settings_context(),
             schema=self.schema,
             required_keys=self.required_keys,
+            **model_limits(self.llm),  # what the model answers under, as it is now (max_tokens, stop)
         )
 
     def _run(self, request: Request, passthrough: Any, config: RunnableConfig, opts: _Options) -> Outcome:
@@ -349,6 +360,7 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
                     task="json_extraction",
                     settings=self._settings_context(),
                     schema=target.request_schema,
+                    **model_limits(self.llm),
                 )
             except InvalidRequestError as e:
                 logger.info("stepcache: tool %r not checkable (%s); served by the model", target.name, e)

@@ -21,6 +21,7 @@ from llama_index.core.prompts import BasePromptTemplate
 from stepcache_core import InvalidRequestError, InvalidSchemaError, Namespace, Request
 from stepcache_core.integration import instruction_text, settings_json
 from stepcache_core.tasks.json.schema import inline_refs
+from stepcache_core.values import generation_limits
 
 from ._discover import discover
 from .backend import llm_identity
@@ -101,6 +102,22 @@ class Plan:
     def call(self, method: Callable[..., _R]) -> _R:
         """``method`` (the inner LLM's, sync or async) called as the caller called this wrapper."""
         return method(*self.args, **self.kwargs)
+
+
+_LIMIT_FIELDS = ("max_tokens", "max_new_tokens", "num_predict", "stop", "generate_kwargs", "additional_kwargs", "model_kwargs")
+"""The inner LLM's fields that may limit its answers (``metadata.num_output`` is not one: for many LLMs it is a
+default that budgets the context window, not what the model is sent)."""
+
+
+def limited(plan: Plan, llm: LLM) -> Request:
+    """``plan``'s request with the limits the inner LLM answers it under: its own fields (``max_tokens``,
+    ``max_new_tokens``, ``stop``, or in ``generate_kwargs``...), then the call's keyword arguments (a structured
+    call's ``llm_kwargs``); see :func:`~stepcache_core.values.generation_limits`."""
+    assert plan.request is not None
+    fields = {name: getattr(llm, name, None) for name in _LIMIT_FIELDS}
+    inner = plan.kwargs.get("llm_kwargs")
+    most, stop = generation_limits(fields, plan.kwargs, inner if isinstance(inner, dict) else None)
+    return replace(plan.request, max_output_tokens=most, stop=stop)
 
 
 def _llm_settings(llm: LLM) -> Any:

@@ -50,6 +50,7 @@ from ._convert import (
     TEXT_TASK,
     Plan,
     UnsupportedContentError,
+    limited,
     namespace,
     plan_chat,
     plan_completion,
@@ -225,7 +226,11 @@ class StepCacheLLM(FunctionCallingLLM):
         assert plan.request is not None
         passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", own_call)
         outcome = self.engine.run(
-            plan.request, backend=LlamaIndexBackend(self._llm), passthrough=passthrough, reuse=plan.reuse, routing=self._routing()
+            limited(plan, self._llm),
+            backend=LlamaIndexBackend(self._llm),
+            passthrough=passthrough,
+            reuse=plan.reuse,
+            routing=self._routing(),
         )
         self._remember(outcome.trace.as_dict())
         return outcome, passthrough.response if outcome.trace.backend_calls else None
@@ -267,7 +272,7 @@ class StepCacheLLM(FunctionCallingLLM):
         assert plan.request is not None
         backend = LlamaIndexBackend(self._llm)
         session = open_session(
-            self.engine, plan.request, backend=backend, reuse=plan.reuse, routing=self._routing(), streamed=True
+            self.engine, limited(plan, self._llm), backend=backend, reuse=plan.reuse, routing=self._routing(), streamed=True
         )
         if session.hit is not None:
             self._remember(session.hit.trace.as_dict())

@@ -7,7 +7,15 @@ import re
 from typing import Any
 
 import pytest
-from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ImageBlock, MessageRole, TextBlock, ThinkingBlock
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    CompletionResponse,
+    ImageBlock,
+    MessageRole,
+    TextBlock,
+    ThinkingBlock,
+)
 from llama_index.core.bridge.pydantic import BaseModel
 from llama_index.core.callbacks import CallbackManager, CBEventType, LlamaDebugHandler
 from llama_index.core.llms import LLM, MockLLM
@@ -723,3 +731,67 @@ def test_a_completion_to_prompt_that_strips_the_question_stays_reusable(make_llm
         assert llm.complete(APPLES.format(a, b) + "\n").text == rounded_apples(APPLES.format(a, b))
         served += len(inner.calls) == asked
     assert served >= 3
+
+
+# ---------------------------------------------------------------- the caller's length and stop limits
+LIMITED_EQUATION = "Solve for x: {}x + {} = {}"
+
+
+def limited_answer(prompt: str, max_tokens: int | None, stop: list[str] | None) -> str:
+    """The full solution of the last "ax + b = c" in ``prompt``, cut before any stop string, then at ``max_tokens``
+    characters (one token a character)."""
+    a, b, c = (int(g) for g in re.findall(r"(\d+)x \+ (\d+) = (\d+)", prompt)[-1])
+    text = f"{a}x = {c} - {b}\n{a}x = {c - b}\nx = {(c - b) // a}"
+    for s in stop or []:
+        text = text.split(s)[0]
+    return text[:max_tokens] if max_tokens is not None else text
+
+
+class CharLimitedLLM(ScriptedLLM):
+    """Answers equations right, under its ``max_tokens`` field or a call's ``max_tokens`` / ``stop``."""
+
+    max_tokens: int | None = None
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        self.calls.append((prompt, formatted))
+        text = limited_answer(prompt, kwargs.get("max_tokens", self.max_tokens), kwargs.get("stop"))
+        return CompletionResponse(text=text, raw={"usage": {"prompt_tokens": len(prompt), "completion_tokens": len(text)}})
+
+
+def test_complete_does_not_reuse_past_the_calls_max_tokens(make_llm):
+    """``complete(p, max_tokens=30)``: the first answer (24 characters) fit, the one re-derived for bigger numbers
+    (33) would be cut. Before, served in full from the cache; now the inner LLM answers, cut."""
+    llm, inner = make_llm(inner=CharLimitedLLM())
+    llm.complete(LIMITED_EQUATION.format(3, 5, 20), max_tokens=30)
+    question = LIMITED_EQUATION.format(12, 35, 1307)
+    out = llm.complete(question, max_tokens=30)
+    assert out.text == limited_answer(question, 30, None) and len(inner.calls) >= 2 and sc(out)["path"] == "skip"
+
+
+def test_complete_reads_the_inner_llms_max_tokens_field(make_llm):
+    """An inner LLM whose ``max_tokens`` field is 30, the call passing none: before, the reuse for bigger numbers was
+    served in full; now the inner LLM answers."""
+    llm, inner = make_llm(inner=CharLimitedLLM(max_tokens=30))
+    llm.complete(LIMITED_EQUATION.format(3, 5, 20))
+    question = LIMITED_EQUATION.format(12, 35, 1307)
+    assert llm.complete(question).text == limited_answer(question, 30, None) and len(inner.calls) >= 2
+
+
+def test_complete_does_not_reuse_an_answer_holding_the_calls_stop_string(make_llm):
+    """``complete(p, stop=["16"])``: the answer re-derived for 4x + 3 = 19 holds "16". Before, served whole; now the
+    inner LLM answers, stopping before it, and its answer is served as written (a repair would hold "16" again)."""
+    llm, inner = make_llm(inner=CharLimitedLLM())
+    llm.complete(LIMITED_EQUATION.format(3, 5, 20), stop=["16"])
+    question = LIMITED_EQUATION.format(4, 3, 19)
+    out = llm.complete(question, stop=["16"])
+    assert out.text == limited_answer(question, None, ["16"]) and "16" not in out.text and not sc(out)["verified"]
+
+
+def test_a_complete_cut_by_max_tokens_is_served_as_the_inner_llm_wrote_it(make_llm):
+    """``complete(p, max_tokens=14)``: the inner LLM's answer is cut before its final line. Before, the engine
+    repaired it (its few-shot prompt, then the solver) and served and stored the full answer; now the inner LLM's
+    own answer is served as written (a repair, longer than the limit, is not)."""
+    llm, inner = make_llm(inner=CharLimitedLLM())
+    out = llm.complete(LIMITED_EQUATION.format(3, 5, 20), max_tokens=14)
+    assert out.text == "3x = 20 - 5\n3x" and len(inner.calls) >= 1
+    assert not sc(out)["verified"] and sc(out)["fallback"] is None
