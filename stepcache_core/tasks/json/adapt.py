@@ -154,9 +154,10 @@ _NEGATING = frozenset("no not never none nobody nothing neither nor without".spl
 
 def same_shape(old: str, new: str) -> bool:
     """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words and
-    as many words holding a digit ("555-0101" is never "unknown"), and no negation ``old`` did not have. A diff's replaced run that is longer than the value ("Porto no more", "Porto (not
-    anymore)", "\"Porto\"", "Go and C++" for one item) holds words of the record around the value, which are not
-    the value's to carry: left alone, the value fails verification and the model patches it."""
+    as many words holding a digit ("555-0101" is never "unknown"), and no negation ``old`` did not have. A diff's
+    replaced run that is longer than the value ("Porto no more", "Porto (not anymore)", "\"Porto\"", "Go and C++"
+    for one item) holds words of the record around the value, which are not the value's to carry: left alone, the
+    value fails verification and the model patches it."""
     a, b = tokens(old), tokens(new)
 
     def punct(ts: list[str]) -> list[str]:

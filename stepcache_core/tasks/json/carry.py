@@ -152,8 +152,9 @@ _CODE = re.compile(r"[A-Z][A-Z'\u2019]*[A-Z]")
 
 def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
     """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
-    yes/no field next to the field's name, numbers (``#``) and capitalised words inside a sentence (``Aa``) that no
-    value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
+    yes/no field next to the field's name, numbers (``#``; as written where the answer holds a yes/no, which may
+    follow from one) and capitalised words inside a sentence (``Aa``; a word in capitals, a code or a verdict such
+    as "EUR" or "FALSE", as written) that no value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
     numbers compared by value."""
     return tuple(w for w, _ in _frame(text, steps))
 
