@@ -31,33 +31,63 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-_LIMIT_NAMES = ("max_tokens", "max_completion_tokens", "max_new_tokens", "num_predict", "max_output_tokens")
-_STOP_NAMES = ("stop", "stop_sequences")
+_LIMIT_NAMES = frozenset(
+    """max_tokens max_completion_tokens max_new_tokens num_predict max_output_tokens max_tokens_to_sample maxtokens
+    maxtokencount maxoutputtokens max_length max_gen_len""".split()
+)
+_STOP_NAMES = frozenset("stop stop_sequences stopsequences stop_words".split())
 
 
 def generation_limits(*settings: Any) -> tuple[int | None, tuple[str, ...]]:
     """The caller's limits (:attr:`Request.max_output_tokens`, :attr:`Request.stop`) in a model's settings and a
     call's arguments, each mapping overriding the ones before it (the model's fields, then bound arguments, then the
-    call's). Read by name (``max_tokens``, ``max_completion_tokens``, ``max_new_tokens``, ``num_predict``,
-    ``max_output_tokens``; ``stop``, ``stop_sequences``), also one level down in a ``*kwargs`` or ``options`` mapping
-    (``model_kwargs``, ``generate_kwargs``). ``None`` and non-positive numbers (Ollama's ``num_predict=-1``) set no
-    limit; of several, the smallest holds."""
-    names = (*_LIMIT_NAMES, *_STOP_NAMES)
+    call's). Read by name, case aside (``max_tokens``, ``max_completion_tokens``, ``max_new_tokens``,
+    ``num_predict``, ``max_output_tokens``, ``max_tokens_to_sample``, ``maxTokenCount``, ``maxOutputTokens``,
+    ``max_length``, ``max_gen_len``; ``stop``, ``stop_sequences``, ``stopSequences``, ``stop_words``), at any depth
+    (``model_kwargs``, ``generate_kwargs``, ``options``, a provider's ``textGenerationConfig``). ``None``, non-numbers
+    and non-positive numbers (Ollama's ``num_predict=-1``) set no limit; of several, the smallest holds."""
     merged: dict[str, Any] = {}
     for mapping in settings:
-        if not isinstance(mapping, Mapping):
-            continue
-        for key, inner in mapping.items():
-            if isinstance(inner, Mapping) and isinstance(key, str) and (key.endswith("kwargs") or key == "options"):
-                merged.update({k: v for k, v in inner.items() if k in names and v is not None})
-        merged.update({k: v for k, v in mapping.items() if k in names and v is not None})
-    limits = [v for k in _LIMIT_NAMES if isinstance(v := merged.get(k), int) and not isinstance(v, bool) and v > 0]
+        if isinstance(mapping, Mapping):
+            _named(mapping, merged, depth=0)
+    limits = [n for k, v in merged.items() if k in _LIMIT_NAMES and (n := _count(v)) is not None]
     stops: list[str] = []
-    for k in _STOP_NAMES:
-        value = merged.get(k)
-        values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
-        stops += [s for s in values if isinstance(s, str) and s]
+    for k, value in merged.items():
+        if k in _STOP_NAMES:
+            values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple, set, frozenset)) else []
+            stops += (
+                sorted(s for s in values if isinstance(s, str) and s)
+                if isinstance(value, (set, frozenset))
+                else [s for s in values if isinstance(s, str) and s]
+            )
     return (min(limits) if limits else None, tuple(dict.fromkeys(stops)))
+
+
+def _named(mapping: Mapping[Any, Any], into: dict[str, Any], depth: int) -> None:
+    """``mapping``'s limit and stop settings into ``into`` by case-folded name, nested mappings first (a setting
+    of the mapping itself overrides one nested in it)."""
+    for value in mapping.values():
+        if isinstance(value, Mapping) and depth < 4:
+            _named(value, into, depth + 1)
+    for key, value in mapping.items():
+        name = key.casefold() if isinstance(key, str) else None
+        if name in _LIMIT_NAMES or name in _STOP_NAMES:
+            if value is not None:
+                into[name] = value
+
+
+def _count(value: Any) -> int | None:
+    """A positive whole number of tokens from ``value`` (``5``, ``5.0``, ``"5"``), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit():
+            return None
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and value > 0 else None
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,21 @@ class Plan:
         return method(*self.args, **self.kwargs)
 
 
-_LIMIT_FIELDS = ("max_tokens", "max_new_tokens", "num_predict", "stop", "generate_kwargs", "additional_kwargs", "model_kwargs")
+_LIMIT_FIELDS = (
+    "max_tokens",
+    "max_new_tokens",
+    "max_output_tokens",
+    "max_completion_tokens",
+    "max_tokens_to_sample",
+    "max_length",
+    "num_predict",
+    "stop",
+    "stop_sequences",
+    "generate_kwargs",
+    "generation_config",
+    "additional_kwargs",
+    "model_kwargs",
+)
 """The inner LLM's fields that may limit its answers (``metadata.num_output`` is not one: for many LLMs it is a
 default that budgets the context window, not what the model is sent)."""
 

@@ -63,3 +63,8 @@ def test_generation_limits_read_by_name_the_later_settings_winning():
     assert generation_limits({"num_predict": -1, "max_tokens": True, "stop": "\n"}) == (None, ("\n",))
     assert generation_limits({"stop": ["a", ""]}, {"stop_sequences": ("b", "a")}) == (None, ("a", "b"))
     assert generation_limits({"max_tokens": 14}, {"max_tokens": None}) == (14, ())
+    # (helper-115) other providers' names, at any depth, and numbers written otherwise
+    bedrock = {"model_kwargs": {"textGenerationConfig": {"maxTokenCount": 5, "stopSequences": ["X"]}}}
+    assert generation_limits(bedrock) == (5, ("X",))
+    assert generation_limits({"max_tokens_to_sample": 14}, {"max_tokens": "9"}, {"stop": {"Y"}}) == (9, ("Y",))
+    assert generation_limits({"generation_config": {"max_output_tokens": 7.0}}) == (7, ())

@@ -157,25 +157,37 @@ _TEMPLATE_WORD = re.compile(r"[^\W\d_]+")
 # another form than the record's ("translated into French", "upper case", "in cents", "after tax", "ISO code").
 # A unit ("price in euros") is not one: a record whose unit changed ("50 USD") is read by the carry-over check;
 # nor is "translated" or "converted" alone, which a record's own content says ("the currency converted from")
-_LANGUAGES = (
-    r"english|french|german|spanish|italian|portuguese|dutch|chinese|japanese|russian|arabic|"
-    r"anglais|français|allemand|espagnol|italien|inglés|francés|alemán|español|italiano|"
-    r"englisch|französisch|deutsch|spanisch|italienisch|inglese|francese|tedesco|spagnolo"
+_LANGUAGE_WORDS = frozenset(
+    """english french german spanish italian portuguese dutch chinese mandarin cantonese japanese korean russian
+    arabic polish czech slovak hungarian romanian bulgarian greek turkish swedish norwegian danish finnish
+    icelandic ukrainian hebrew hindi urdu bengali thai vietnamese indonesian malay tagalog persian farsi latin
+    catalan croatian serbian slovenian estonian latvian lithuanian irish welsh swahili
+    anglais français francais allemand espagnol italien portugais néerlandais chinois japonais russe arabe
+    polonais grec inglés ingles francés frances alemán aleman español italiano portugués japonés ruso árabe
+    englisch französisch franzosisch deutsch spanisch italienisch portugiesisch niederländisch chinesisch
+    japanisch russisch arabisch polnisch griechisch inglese francese tedesco spagnolo portoghese giapponese
+    russo inglês francês alemão espanhol française anglaise allemande espagnole italienne francesa inglesa
+    alemana española italiana französische englische deutsche""".split()
 )
+"""Languages by name (in English and a few others): in a key's name, title or description a value may be asked
+in one ("city_polish", "the city, in Polish", "die Stadt, französisch")."""
+_LANGUAGES = "|".join(sorted(_LANGUAGE_WORDS, key=len, reverse=True))
 _FORMS = re.compile(
     r"(?<![^\W_])(?:abbreviat\w*|unabbreviated|capitali[sz]ed|normali[sz]ed|rounded|"
-    r"uppercased|lowercased|upper[ -]?case|lower[ -]?case|title[ -]?case|all caps|capital letters|"
+    r"uppercased|lowercased|upper[ -]?case|lower[ -]?case|title[ -]?case|all[ -]?caps|capitals|capital letters|"
+    r"block letters|(?:first|given|last|family|sur)[ -]?name only|only (?:the|their|his|her)\s+(?:first|given|last|"
+    r"family|sur)[ -]?name|decimal fraction|as a (?:fraction|decimal|percentage)|"
     r"spelled out|spelt out|digits only|only digits|(?:two|three)[ -]letter|initials|iso|yyyy|mm/dd|dd/mm|"
     r"(?:iata|icao|airport|country|currency|language|state) codes?|(?<!and )cents|pence|"
     r"(?:after|before|including|excluding|incl\.?|excl\.?|net of|plus|minus|less)\s+(?:the\s+)?"
     r"(?:tax|taxes|vat|discount|fees?|shipping)|"
-    rf"(?:in|into|to|en|auf|em)\s+(?:{_LANGUAGES})|(?:{_LANGUAGES})\s+(?:name|names|spelling|version|form)|"
+    rf"{_LANGUAGES}|"
     r"übersetzt|traduit\w*|traducid\w*|tradott\w*|großbuchstaben|mayúsculas|majuscules?)"
     r"(?![^\W_])",
     re.IGNORECASE,
 )
 # a key name's part that asks for a form ("city_fr", "name_upper", "state_abbr"): read apart from the words
-_FORM_PARTS = frozenset("fr de es it en pt nl upper lower caps abbr abbrev iso initials full short".split())
+_FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr abbrev iso initials full short".split())
 
 
 def _asked_in_record(old: JsonProblem, new: JsonProblem) -> str | None:
@@ -200,6 +212,9 @@ def transforms(problem: JsonProblem) -> str | None:
     parts = {p.casefold() for k in problem.properties for p in _words(k).split()[1:]}  # a key's first word is its own
     if parts & _FORM_PARTS:
         return min(parts & _FORM_PARTS)
+    named = {p.casefold() for k in problem.properties for p in _words(k).split()} & _LANGUAGE_WORDS
+    if named:  # "french_city", "city_polish"
+        return min(named)
     if problem.template == EXTRACT_ONLY:
         return None
     allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}

@@ -611,6 +611,18 @@ FORMS_ELSEWHERE = {
         "Extract name and city as JSON.",
         "{instruction} Text: {text}",
     ),
+    "a language in a key name's first word": (
+        "french_city",
+        "string",
+        "Extract name and french_city as JSON.",
+        "{instruction} Text: {text}",
+    ),
+    "a language named alone in the description": (
+        "city",
+        {"type": "string", "description": "die Stadt, französisch"},
+        "Extract name and city as JSON.",
+        "{instruction} Text: {text}",
+    ),
     "a property named title": (
         "title",
         {"type": "string", "description": "the city, translated into French"},
@@ -624,8 +636,9 @@ FORMS_ELSEWHERE = {
 def test_a_form_asked_anywhere_in_the_request_is_read(case):
     """Class (helper-113: 2 of 2 served wrong in each): the form asked where the first check did not read it: in
     a sentence the record's span takes in, the same beside every record ("Text: ... Translate the city into
-    French."); in a key name's part (``city_fr``); a language as an adjective or in another language ("French name
-    of the city", "en francés"); the description of a property named ``title``, which was never read."""
+    French."); in a key name's part (``city_fr``, ``french_city``); a language as an adjective, alone or in another
+    language ("French name of the city", "en francés", "die Stadt, französisch": helper-115); the description of a
+    property named ``title``, which was never read."""
     key, prop, instruction, layout = FORMS_ELSEWHERE[case]
     schema = _object(name="string", **{key: prop})
     records = [(text, {"name": text.split(" lives")[0], key: city}) for text, city in CITIES_IN_FRENCH]
