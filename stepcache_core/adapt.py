@@ -53,6 +53,15 @@ def shown(adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]:
     return frozenset()
 
 
+def _varied(corroboration: Any, old: Any, new: Any, cached: Sequence[Step], adapted: Sequence[Step]) -> frozenset[str]:
+    """The slots a reuse of ``cached`` as ``adapted`` varies: what the task's ``changed`` reads off the adapted
+    answer (the slots its values moved in) where it has one, else what ``varied`` reads off the two requests."""
+    changed = getattr(corroboration, "changed", None)
+    if changed is not None:
+        return frozenset(changed(old, new, cached, adapted))
+    return frozenset(corroboration.varied(old, new, cached))
+
+
 class Adaptation:
     """Adapts and verifies candidates (:meth:`best`) and finds what a reuse carries over (:meth:`stale`)."""
 
@@ -115,6 +124,19 @@ class Adaptation:
         structural = retriever.by_signature(prep, run)
         return self.best(prep, run, [structural]) if structural is not None else None
 
+    def vouchee(self, prep: Prepared, run: RunLog, retriever: Retriever, precedent: Adapted | None) -> Adapted | None:
+        """The entry a model answer recorded for ``prep`` may corroborate: the ``precedent`` (the newest entry of the
+        same structure), else, for a task that corroborates only through callers' answers (JSON), the nearest entry by similarity that adapts (another
+        schema's, a renamed key's: what a lookup that found nothing by structure would have served, had it been
+        corroborated). Without it, an entry found only by similarity is never vouched for on the routes that look
+        up, let the caller's model answer, then record (``set_llm_cache``, tool calls, streams). The request's
+        vector is left in ``run.vector`` for the store."""
+        corroboration = prep.profile.corroboration
+        if precedent is not None or corroboration is None or getattr(corroboration, "probes_itself", True):
+            return precedent  # (a task that probes its entries itself has them corroborated off the caller's path)
+        retrieved = retriever.by_embedding(prep, run)
+        return self.best(prep, run, retrieved.chosen) if retrieved.chosen else None
+
     def contradicts(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: Sequence[Step]) -> list[Verdict]:
         """Where a generated answer puts a value in a slot the precedent (the nearest compatible entry, adapted)
         filled with another key's ("belongs to Dana Levi" was no one's ``name``): one of the two is wrong, and this
@@ -132,7 +154,7 @@ class Adaptation:
         if corroboration is None:
             return frozenset()
         try:
-            varied = corroboration.varied(adapted.old, prep.problem, adapted.cached)
+            varied = _varied(corroboration, adapted.old, prep.problem, adapted.cached, adapted.steps)
             return corroboration.missing(adapted.old, varied, adapted.candidate.entry.corroborated)
         except Exception as e:  # a check that cannot tell: nothing is vouched for
             return frozenset({f"unknown ({type(e).__name__})"})
@@ -153,10 +175,11 @@ class Adaptation:
         if corroboration is None or precedent is None or not precedent.ok:
             return none
         try:
-            varied = corroboration.varied(precedent.old, prep.problem, precedent.cached)
+            varied = _varied(corroboration, precedent.old, prep.problem, precedent.cached, precedent.steps)
             # only what varied is vouched for: a slot that kept its value agreed with nothing new (a 4 of the
             # question that an answer's own 4 legs per cow coincides with is told apart only where it changes)
-            varied = corroboration.vouching(precedent.old, prep.problem, precedent.cached) if varied else varied
+            if varied and getattr(corroboration, "changed", None) is None:
+                varied = corroboration.vouching(precedent.old, prep.problem, precedent.cached)
             vouched = corroboration.vouched(prep.problem, precedent.steps, steps) & varied if varied else frozenset()
             same_form = getattr(corroboration, "same_form", None)
             same = same_form is not None and same_form(precedent.steps, steps)

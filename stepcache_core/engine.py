@@ -263,10 +263,11 @@ class StepCacheEngine:
         precedent = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok else None
         if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
-            slots, own = self.adaptation.corroborates(prep, precedent, steps)
+            vouchee = self.adaptation.vouchee(prep, run, self.retriever, precedent)
+            slots, own = self.adaptation.corroborates(prep, vouchee, steps)
             stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=own)
-            if stored and slots and precedent is not None:
-                self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
+            if stored and slots and vouchee is not None:
+                self.recorder.corroborate(prep, vouchee.candidate.entry, slots, run)
             if stored and self.backend is not None:  # the engine's own model, when it has one, may probe it
                 self.prober.schedule(prep, self.backend)
             return stored

@@ -125,6 +125,8 @@ class Prober:
         corroboration = prep.profile.corroboration
         if self._config.corroboration_probes <= 0 or corroboration is None or not prep.signature:
             return False
+        if not getattr(corroboration, "probes_itself", True):  # only callers' own requests corroborate (JSON)
+            return False
         structure = (prep.collection, prep.signature)
         with self._lock:
             if structure in self._running or self._asked.get(prep.entry_id, 0) >= self._config.corroboration_probes:

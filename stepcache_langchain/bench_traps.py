@@ -16,7 +16,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from stepcache_core import StepCacheEngine
-from stepcache_core.bench.formats import Served, memory_engine
+from stepcache_core.bench.formats import Served, checks_engine
 from stepcache_core.bench.traps import Trap, TrapModel, rows_main, trap_rows
 
 from .bench_formats import JSON_PARSERS, StyledChatModel, invoke_under, make_parser
@@ -41,7 +41,7 @@ class LangChainTrapRoute:
     StepCacheRunnable(model) | StrOutputParser()``; JSON prompts carry ``parser``'s format instructions."""
 
     def __init__(
-        self, mode: str, *, parser: str = "PydanticOutputParser", make_engine: Callable[[], StepCacheEngine] = memory_engine
+        self, mode: str, *, parser: str = "PydanticOutputParser", make_engine: Callable[[], StepCacheEngine] = checks_engine
     ) -> None:
         if mode not in MODES or parser not in JSON_PARSERS:
             raise ValueError(f"choose a mode from {MODES} and a parser from {JSON_PARSERS}")

@@ -18,7 +18,7 @@ from llama_index.core.output_parsers import PydanticOutputParser
 from llama_index.core.prompts import BasePromptTemplate, ChatPromptTemplate, PromptTemplate
 
 from stepcache_core import StepCacheEngine
-from stepcache_core.bench.formats import Served, memory_engine
+from stepcache_core.bench.formats import Served, checks_engine
 from stepcache_core.bench.traps import Trap, TrapModel, rows_main, trap_rows
 
 from .bench_formats import StyledLLM
@@ -41,7 +41,7 @@ class LlamaIndexTrapRoute:
 
     name = "llamaindex"
 
-    def __init__(self, make_engine: Callable[[], StepCacheEngine] = memory_engine) -> None:
+    def __init__(self, make_engine: Callable[[], StepCacheEngine] = checks_engine) -> None:
         self._make_engine = make_engine
 
     def open(self, model: TrapModel, case: Trap) -> Callable[[str], Served]:

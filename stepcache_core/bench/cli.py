@@ -49,6 +49,7 @@ def _formats(args: argparse.Namespace) -> int:
     from ..embed import MiniLMEmbedder
     from ..engine import StepCacheEngine
     from ..store import MemoryStore
+    from ..tasks import builtin_tasks
     from . import plugins
     from .formats import CoreRoute, ExactRoute, NoCacheRoute, format_corpus, run_corpus, summarize_corpus
     from .formats_json import CoreJsonRoute, run_json_corpus, summarize_json_corpus
@@ -63,7 +64,13 @@ def _formats(args: argparse.Namespace) -> int:
     rows = run_corpus(NoCacheRoute()) + run_corpus(ExactRoute()) + run_corpus(CoreRoute(engine))
     for r in run_json_corpus(CoreJsonRoute(engine)):
         rows.append({**r, "task": "json"})
-    rows += trap_rows(CoreTrapRoute(engine))
+
+    def checks(assistant: Any) -> StepCacheEngine:  # the traps measure the checks alone (see .traps)
+        return StepCacheEngine(
+            store=MemoryStore(), embedder=embedder, backend=assistant, tasks=builtin_tasks(json_corroboration=False)
+        )
+
+    rows += trap_rows(CoreTrapRoute(checks))
     for group in (plugins.FORMATS, plugins.TRAPS):
         routes = plugins.routes(group)
         if not routes:

@@ -184,6 +184,20 @@ def memory_engine(backend: Any = None) -> Any:
     return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=backend)
 
 
+def checks_engine(backend: Any = None) -> Any:
+    """:func:`memory_engine` with the JSON checks alone deciding a reuse for another record (no second answer
+    awaited: see :mod:`stepcache_core.tasks.json.corroborate`): what the traps corpus measures, since by default
+    every JSON trap would wait for a corroborating answer and test nothing of the checks."""
+    from ..embed import HashEmbedder
+    from ..engine import StepCacheEngine
+    from ..store import MemoryStore
+    from ..tasks import builtin_tasks
+
+    return StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, tasks=builtin_tasks(json_corroboration=False)
+    )
+
+
 class NoCacheRoute:
     """The model every time (the ``none`` system): the caller's prompt, the model's answer."""
 

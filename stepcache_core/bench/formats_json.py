@@ -47,7 +47,8 @@ class JsonRoute(Protocol):
 
 
 def run_json_corpus(route: JsonRoute, *, wrappers: Sequence[str] = tuple(WRAPPERS)) -> list[dict[str, Any]]:
-    """Every wrapper x record kind: the base text, its exact repeat, then the other texts of its kind."""
+    """Every wrapper x record kind: the base text, its exact repeat, a second record that moves every value (the
+    model's to answer: its agreement corroborates the entry), then the other texts of its kind."""
     rows: list[dict[str, Any]] = []
     for wrapper in wrappers:
         for case in CASES:
@@ -55,7 +56,8 @@ def run_json_corpus(route: JsonRoute, *, wrappers: Sequence[str] = tuple(WRAPPER
             serve = route.open(assistant, case)
             (base_text, base_obj), *others = case.texts
             first_text: str | None = None
-            plan = [("first", base_text, base_obj), ("repeat", base_text, base_obj)] + [("variant", t, o) for t, o in others]
+            plan = [("first", base_text, base_obj), ("repeat", base_text, base_obj), ("second", *case.second)]
+            plan += [("variant", t, o) for t, o in others]
             for kind, text, expected in plan:
                 t0 = time.perf_counter()
                 try:

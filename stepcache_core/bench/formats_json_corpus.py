@@ -78,11 +78,15 @@ class Order(BaseModel):
 
 @dataclass(frozen=True)
 class Case:
-    """One record kind: its model, and texts with the object each states (the first is the base request)."""
+    """One record kind: its model, and texts with the object each states (the first is the base request). ``second``:
+    a record that moves every value of the base one, asked right after it: the model answers it (an entry serves
+    another record only once a second answer agreed with it, key by key: see
+    :mod:`stepcache_core.tasks.json.corroborate`), and the other texts are reused from then on."""
 
     kind: str
     model: type[BaseModel]
     texts: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+    second: tuple[str, dict[str, Any]] = ("", {})
 
 
 CASES: tuple[Case, ...] = (
@@ -91,28 +95,31 @@ CASES: tuple[Case, ...] = (
         ("Ana Ruiz is 34 and lives in Madrid.", {"name": "Ana Ruiz", "age": 34, "city": "Madrid"}),
         ("Maria Lopez is 41 and lives in Porto.", {"name": "Maria Lopez", "age": 41, "city": "Porto"}),
         ("Jean-Luc O'Neil is 52 and lives in Lyon.", {"name": "Jean-Luc O'Neil", "age": 52, "city": "Lyon"}),
-    )),
+    ), ("Kofi Mensah is 27 and lives in Accra.", {"name": "Kofi Mensah", "age": 27, "city": "Accra"})),
     Case("product", Product, (
         ("The Nordik 2 kettle costs 40 dollars and is in stock.", {"product": "Nordik 2 kettle", "price": 40, "in_stock": True}),
         ("The Nordik 3 kettle costs 45 dollars and is in stock.", {"product": "Nordik 3 kettle", "price": 45, "in_stock": True}),
         ("The Vento X5 fan costs 85 dollars and is out of stock.", {"product": "Vento X5 fan", "price": 85, "in_stock": False}),
-    )),
+    ), ("The Alto 7 blender costs 60 dollars and is out of stock.",
+        {"product": "Alto 7 blender", "price": 60, "in_stock": False})),
     Case("contact", Contact, (
         ("Contact Priya Shah at priya.shah@example.com or +1 415 555 0199.",
          {"name": "Priya Shah", "email": "priya.shah@example.com", "phone": "+1 415 555 0199"}),
         ("Contact Omar Haddad at omar.h@example.org or +44 20 7946 0958.",
          {"name": "Omar Haddad", "email": "omar.h@example.org", "phone": "+44 20 7946 0958"}),
-    )),
+    ), ("Contact Lars Berg at lars.berg@example.net or +46 8 555 0142.",
+        {"name": "Lars Berg", "email": "lars.berg@example.net", "phone": "+46 8 555 0142"})),
     Case("flight", Flight, (
         ("Flight LH 1234 leaves Frankfurt for Boston on 2026-12-03.",
          {"flight": "LH 1234", "origin": "Frankfurt", "destination": "Boston", "date": "2026-12-03"}),
         ("Flight BA 287 leaves London for San Francisco on 2027-01-15.",
          {"flight": "BA 287", "origin": "London", "destination": "San Francisco", "date": "2027-01-15"}),
-    )),
+    ), ("Flight AF 66 leaves Paris for Tokyo on 2027-03-09.",
+        {"flight": "AF 66", "origin": "Paris", "destination": "Tokyo", "date": "2027-03-09"})),
     Case("developer", Developer, (
         ("Tom Becker knows C++, Rust and Go.", {"name": "Tom Becker", "languages": ["C++", "Rust", "Go"]}),
         ("Lena Vogel knows C#, Python and Go.", {"name": "Lena Vogel", "languages": ["C#", "Python", "Go"]}),
-    )),
+    ), ("Ravi Nair knows Java, Kotlin and Swift.", {"name": "Ravi Nair", "languages": ["Java", "Kotlin", "Swift"]})),
     Case("order", Order, (  # a list of records: each line an object
         ("Ines Duarte ordered 3 lamps and 2 rugs.",
          {"customer": "Ines Duarte", "lines": [{"item": "lamps", "quantity": 3}, {"item": "rugs", "quantity": 2}]}),
@@ -120,7 +127,8 @@ CASES: tuple[Case, ...] = (
          {"customer": "Karl Weber", "lines": [{"item": "chairs", "quantity": 6}, {"item": "tables", "quantity": 4}]}),
         ("Ines Duarte ordered 2 lamps and 3 rugs.",
          {"customer": "Ines Duarte", "lines": [{"item": "lamps", "quantity": 2}, {"item": "rugs", "quantity": 3}]}),
-    )),
+    ), ("Mia Chen ordered 5 vases and 7 mugs.",
+        {"customer": "Mia Chen", "lines": [{"item": "vases", "quantity": 5}, {"item": "mugs", "quantity": 7}]})),
 )  # fmt: skip
 """The record kinds and their texts. Their models have no docstrings: one would become the schema's description,
 which prompts and format instructions carry."""
@@ -164,7 +172,7 @@ class JsonAssistant:
         self._lock = threading.Lock()
 
     def answer_for(self, prompt: str) -> dict[str, Any] | None:
-        found = [(prompt.rfind(text), obj) for case in CASES for text, obj in case.texts if text in prompt]
+        found = [(prompt.rfind(text), obj) for case in CASES for text, obj in (*case.texts, case.second) if text in prompt]
         return max(found, key=lambda f: f[0])[1] if found else None
 
     def respond(self, prompt: str) -> str:

@@ -1,6 +1,8 @@
 """The traps corpus (issue 18), run: each case of :mod:`.traps_corpus` through a route, judged and counted.
 
-Each case runs on a fresh cache: the cached request (a miss), its exact repeat, then the new request. The new
+Each case runs on a fresh cache: the cached request (a miss), its exact repeat, then the new request. The engines
+await no corroborating answer for JSON (:func:`~.formats.checks_engine`): by default a JSON reuse for another record
+waits for a second model answer that agrees, so every JSON trap would be skipped and test nothing of the checks. The new
 request's answer is judged from its content alone (:func:`judge`): equations by the final answer and every number
 stated (a number the correct answer does not state is a stale one), JSON by the object (every value) and by the
 prose around it (a note naming a cached value the new request does not share), free text by equality. Each
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..segment import find_json_object, locate_json_object
-from .formats import Served, memory_engine
+from .formats import Served, checks_engine
 from .formats_corpus import is_correct
 from .traps_corpus import CASES, CATEGORIES, Expect, Trap, TrapModel
 
@@ -124,7 +126,7 @@ class CoreTrapRoute:
 
     name = "engine.run"
 
-    def __init__(self, make_engine: Callable[[Any], Any] = memory_engine) -> None:
+    def __init__(self, make_engine: Callable[[Any], Any] = checks_engine) -> None:
         self._make_engine = make_engine
 
     def open(self, model: TrapModel, case: Trap) -> Callable[[str], Served]:
@@ -237,7 +239,9 @@ def format_traps(rows: Sequence[dict[str, Any]]) -> str:
         "",
         f"{n_traps} traps and {len(CASES) - n_traps} safe variants in {len(CATEGORIES)} classes: a cached request, then one "
         "that differs in something else than its slots (traps: any answer served must be correct for it) or only in "
-        "them (safe: it should be reused). Each cell: served wrong / skipped to the model / reused correctly.",
+        "them (safe: it should be reused). Each cell: served wrong / skipped to the model / reused correctly. JSON "
+        "cases measure the checks alone: by default a JSON reuse for another record also waits for a second model "
+        "answer that agrees, which would skip every one of them.",
         "",
         "| class | route | traps | safe variants | errors | exact repeat needed the model |",
         "|---|---|---|---|---|---|",

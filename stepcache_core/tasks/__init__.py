@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 
-def builtin_tasks() -> TaskRegistry:
-    """A fresh registry with the built-ins, in detection order (text is the catch-all, last)."""
-    return TaskRegistry([json_extraction_task(), linear_equation_task(), word_problem_task(), text_task()])
+def builtin_tasks(*, json_corroboration: bool = True) -> TaskRegistry:
+    """A fresh registry with the built-ins, in detection order (text is the catch-all, last). ``json_corroboration``:
+    see :func:`json_extraction_task` (``False``: the JSON checks alone decide a reuse for another record)."""
+    return TaskRegistry(
+        [json_extraction_task(corroborate=json_corroboration), linear_equation_task(), word_problem_task(), text_task()]
+    )

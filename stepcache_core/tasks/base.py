@@ -161,6 +161,10 @@ class Corroboration(Protocol):
     - optionally ``inherits(adapted, answered, slots) -> frozenset[str]``: of the entry's ``slots``, those an
       answer that computes alike inherits (word problems: a pattern of genders only in the entry's very words;
       without it, all of them).
+    - optionally ``changed(old, new, cached, adapted) -> frozenset[str]``: the slots a reuse varies, read off the adapted answer itself (JSON: the keys whose values the
+      adapter moved). Where present it stands for ``varied`` and ``vouching`` on the request's path.
+    - optionally ``probes_itself: bool`` (default ``True``): ``False`` where the task has no second point of its own
+      to ask (JSON: no record can be invented that reads like the caller's), so nothing is probed in the background.
     - optionally ``relabels(request, problem) -> Sequence[Request]``: the question at a point where the model
       already agreed with the entry, with its names changed and every number kept (word problems: one person
       renamed into another gender). The engine asks a few after its rounds; one that agrees vouches for the slots

@@ -24,7 +24,7 @@ from stepcache_core import (
 )
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LineSegmenter
-from stepcache_core.tasks import RepairPolicy, TaskProfile
+from stepcache_core.tasks import RepairPolicy, TaskProfile, builtin_tasks
 from stepcache_core.tasks.text import IdenticalGate, TextProblem, TextPrompter
 from stepcache_core.values import Verdict
 
@@ -99,8 +99,13 @@ def test_skip_on_structure_change(make_engine):
 
 
 def test_json_reuse_adapt_and_key_patch(make_engine):
-    engine, backend = make_engine(['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'])
+    engine, backend = make_engine(
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}', '{"name": "Carla Diaz", "age": 52, "city": "Lyon"}']
+    )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
+    # the second record is the model's: its answer agrees with the first re-derived, and corroborates it
+    second = engine.run(Request("Extract name, age and city as JSON. Text: Carla Diaz is 52 and lives in Lyon.", schema=PERSON))
+    assert second.trace.backend_calls == 1 and len(backend.calls) == 2
     out = engine.run(Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and lives in Lyon.", schema=PERSON))
     assert out.trace.path == "reuse" and out.trace.steps_adapted == 2
     assert out.text == '{"name": "Bruno Costa", "age": 45, "city": "Lyon"}'
@@ -347,8 +352,9 @@ def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_
 def test_a_records_frame_comes_back_with_every_reuse_of_its_entry_and_nothing_else():
     """The frame is the integration's (a tool call's envelope): kept unread, handed back on exact hits and
     adapted reuses (for the caller to adapt: without ``reframe`` such a reuse is not stored), and never attached
-    to a fresh answer."""
-    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    to a fresh answer. (Frames are the subject: the JSON checks alone decide a reuse, without the corroborating
+    answer the default awaits for another record; see ``tests/core/tasks/test_json_corroborate.py``.)"""
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), tasks=builtin_tasks(json_corroboration=False))
     first = Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON)
     assert engine.record(first, '{"name": "Alice Martin", "age": 31, "city": "Lyon"}', frame="tool-call:1")
     exact = engine.lookup(first)
@@ -384,8 +390,9 @@ BRUNO = Request("Extract name, age and city as JSON. Text: Bruno Costa is 45 and
 @pytest.mark.parametrize("store", [MemoryStore, _NoSignatures], ids=["by-structure", "by-similarity"])
 def test_a_reuse_under_a_new_prompt_is_served_and_stored_with_its_own_frame(store):
     """``reframe(source frame, served text)`` gives the frame a reuse is served in; asked again, the variant is an
-    exact hit on its own entry: the same text and the same frame, never the record it was adapted from."""
-    engine = StepCacheEngine(store=store(), embedder=HashEmbedder())
+    exact hit on its own entry: the same text and the same frame, never the record it was adapted from. (The JSON
+    checks alone decide a reuse: frames are the subject, not the corroborating answer the default awaits.)"""
+    engine = StepCacheEngine(store=store(), embedder=HashEmbedder(), tasks=builtin_tasks(json_corroboration=False))
     assert engine.record(ALICE, ALICE_ANSWER, frame="call-1:Alice Martin")
     made: list[tuple[str, str]] = []
 
@@ -418,15 +425,16 @@ def test_a_reuse_under_a_new_prompt_is_served_and_stored_with_its_own_frame(stor
 def test_without_reframe_a_reuse_of_a_framed_entry_is_never_stored_with_the_source_frame():
     """The source frame holds the source's delivery (its arguments, its call id): a variant stored with it would be
     served that on its exact repeat. Without ``reframe`` the reuse is served (with the source frame, for the caller
-    to adapt) and not stored; a frameless entry's reuse is stored as before."""
-    engine = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder())
+    to adapt) and not stored; a frameless entry's reuse is stored as before. (The JSON checks alone decide a reuse:
+    a store that finds nothing by structure finds no precedent for a corroborating answer to agree with.)"""
+    engine = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder(), tasks=builtin_tasks(json_corroboration=False))
     assert engine.record(ALICE, ALICE_ANSWER, frame="call-1:Alice Martin")
     for _ in range(2):
         out = engine.lookup(BRUNO)
         assert out is not None and out.trace.path == "reuse" and not out.trace.exact_hit
         assert out.frame == "call-1:Alice Martin" and '"Bruno Costa"' in out.text
     assert engine.count() == 1
-    plain = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder())
+    plain = StepCacheEngine(store=_NoSignatures(), embedder=HashEmbedder(), tasks=builtin_tasks(json_corroboration=False))
     assert plain.record(ALICE, ALICE_ANSWER)
     assert plain.lookup(BRUNO).frame == "" and plain.lookup(BRUNO).trace.exact_hit and plain.count() == 2
 

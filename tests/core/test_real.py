@@ -79,6 +79,13 @@ def test_every_path_on_the_real_model(tmp_path, embedder, gemma):
     )
     assert first.trace.path in ("miss", "skip")
     assert is_correct({"task": "json_extraction", "expected": {"name": "Alice Martin", "age": 31, "city": "Lyon"}}, first.text)
+    # a second record that moves the same values is Gemma's: its answer agrees with the first re-derived, and
+    # corroborates it in Chroma (a reuse for another record waits for one)
+    second = engine.run(
+        Request("Extract name, age, city as JSON. Text: Carla Diaz is 52 years old and lives in Lyon.", schema=PERSON)
+    )
+    assert second.trace.backend_calls >= 1
+    assert is_correct({"task": "json_extraction", "expected": {"name": "Carla Diaz", "age": 52, "city": "Lyon"}}, second.text)
     moved = engine.run(
         Request("Extract name, age, city as JSON. Text: Bruno Costa is 45 years old and lives in Lyon.", schema=PERSON)
     )

@@ -47,7 +47,8 @@ def test_every_wrapper_meets_the_targets(corpus: dict[str, Any]) -> None:
 
 
 def test_a_parser_prompt_without_the_cache_knowing_the_schema_is_still_one_code_path(engine: Any) -> None:
-    """The caller changes nothing: the chain is ``prompt | model | parser`` under ``set_llm_cache``."""
+    """The caller changes nothing: the chain is ``prompt | model | parser`` under ``set_llm_cache``. The base record,
+    then the case's corroborating record (the model's), then another record, reused."""
     case = next(c for c in CASES if c.kind == "person")
     parser = make_parser("PydanticOutputParser", case.model)
     model = StyledChatModel(assistant=JsonAssistant("sentence-then-fence"))
@@ -56,8 +57,11 @@ def test_a_parser_prompt_without_the_cache_knowing_the_schema_is_still_one_code_
     chain = EXTRACT.partial(format_instructions=parser.get_format_instructions()) | model | parser
     first = chain.invoke({"text": case.texts[0][0]})
     assert first.model_dump() == case.texts[0][1]
+    corroborating = chain.invoke({"text": case.second[0]})
+    assert corroborating.model_dump() == case.second[1]
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
     second = chain.invoke({"text": case.texts[1][0]})
-    assert second.model_dump() == case.texts[1][1] and len(model.received) == 1
+    assert second.model_dump() == case.texts[1][1] and len(model.received) == 2
     assert cache.last_trace is not None and cache.last_trace["task"] == "json_extraction" and cache.last_trace["path"] == "reuse"
 
 

@@ -163,7 +163,8 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
 def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> None:
     """``with_structured_output`` under ``set_llm_cache(StepCache(persist_directory=...))``: the model is scripted
     (Gemma 270M calls no tools); the store, the embedder and the tool-call frame kept in Chroma are the real parts.
-    A new cache on the same directory (a restart) serves every variant as a tool call, parsed by LangChain."""
+    A second record of each kind, the model's, corroborates the first; a new cache on the same directory (a
+    restart) serves every variant as a tool call, parsed by LangChain."""
     from stepcache_core.bench.formats_json_corpus import CASES, JsonAssistant
     from stepcache_langchain.bench_formats import TOOL_PROMPT, ToolCallingChatModel
 
@@ -173,6 +174,8 @@ def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> Non
         (text, expected), *others = case.texts
         set_llm_cache(StepCache(persist_directory=str(tmp_path)))
         assert chain.invoke({"text": text})["parsed"].model_dump() == expected
+        # a second record that moves every value is the model's: its agreement corroborates the first (in Chroma)
+        assert chain.invoke({"text": case.second[0]})["parsed"].model_dump() == case.second[1]
         cache = StepCache(persist_directory=str(tmp_path))
         set_llm_cache(cache)
         for other, want in others:
@@ -180,4 +183,4 @@ def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> Non
             assert out["parsed"].model_dump() == want and out["raw"].tool_calls[0]["name"] == case.model.__name__
             assert cache.last_trace is not None and cache.last_trace["path"] == "reuse"
     set_llm_cache(None)
-    assert len(model.received) == len(CASES)
+    assert len(model.received) == 2 * len(CASES)

@@ -26,6 +26,22 @@ from stepcache_langchain._tools import ToolTarget, invocation_params, response_s
 from stepcache_langchain.bench_formats import TOOL_MODES, TOOL_PROMPT, ToolCallingChatModel, ToolRoute, tool_call_kept
 
 PERSON_TOOL = convert_to_openai_tool(Person)
+KOFI, KOFI_ARGS = next(c for c in CASES if c.kind == "person").second
+"""The person case's corroborating record: it moves every value of Maria's records, so the model's answer to it,
+asked right after Maria's, corroborates her entry for every key (an entry serves another record only then: see
+:mod:`stepcache_core.tasks.json.corroborate`)."""
+
+
+MARIA_27 = "Maria Lopez is 27 and lives in Accra."
+MARIA_27_ARGS = {"name": "Maria Lopez", "age": 27, "city": "Accra"}
+
+
+class _KnowsMaria27(JsonAssistant):
+    """The corpus's assistant that also answers :data:`MARIA_27` (a record the corpus does not hold): it moves
+    Maria's age and city and keeps her name, so a narration stating the name alone stays true for her records."""
+
+    def answer_for(self, prompt: str) -> dict[str, Any] | None:
+        return dict(MARIA_27_ARGS) if MARIA_27 in prompt else super().answer_for(prompt)
 
 
 class Weather(BaseModel):
@@ -125,15 +141,19 @@ def _chain(model: ToolCallingChatModel, *tools: type[BaseModel], **kwargs: Any) 
 
 
 def test_a_reused_tool_call_has_a_fresh_id_no_usage_and_the_trace(engine: Any) -> None:
+    """Maria's record, then a corroborating record (the model's), then another of Maria's, reused."""
     model = ToolCallingChatModel(assistant=JsonAssistant("anthropic-tool-use"))
     cache = StepCache(engine=engine)
     set_llm_cache(cache)
     chain = _chain(model, Person)
     first = chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    corroborating = chain.invoke({"text": KOFI})
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
     reused = chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
-    assert len(model.received) == 1
+    assert len(model.received) == 2
     assert reused.tool_calls[0]["args"] == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
     assert reused.tool_calls[0]["id"] != first.tool_calls[0]["id"] and reused.tool_calls[0]["id"].startswith("call_")
+    assert reused.tool_calls[0]["id"] != corroborating.tool_calls[0]["id"]
     assert reused.content[0] == first.content[0]  # the text block, byte for byte
     assert reused.content[1]["input"] == reused.tool_calls[0]["args"]
     assert first.usage_metadata is not None and not (reused.usage_metadata or {}).get("total_tokens")  # no tokens spent
@@ -144,17 +164,22 @@ def test_a_reused_tool_call_has_a_fresh_id_no_usage_and_the_trace(engine: Any) -
 def test_text_beside_a_tool_call_that_states_the_cached_arguments_is_never_served_for_new_ones(style: str) -> None:
     """Class: prose the model writes beside its call ("Recording Maria Lopez, 34, of Madrid."), in both providers'
     layouts. Found by probing: it was served next to the new arguments (41, Porto). The model answers instead;
-    prose that names no changed argument is still reused."""
+    prose that names no changed argument is still reused (once a corroborating record, the model's, followed the
+    first: Maria at another age and city, so that her name, the one argument the prose states, stays)."""
     for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
-        model = ToolCallingChatModel(assistant=JsonAssistant(style), narration=narration)
+        model = ToolCallingChatModel(assistant=_KnowsMaria27(style), narration=narration)
         set_llm_cache(StepCache(engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())))
         chain = _chain(model, Person)
         chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+        assert chain.invoke({"text": MARIA_27}).tool_calls[0]["args"] == MARIA_27_ARGS
+        assert len(model.received) == 2, narration  # the second record is the model's: it corroborates the first
         second = chain.invoke({"text": "Maria Lopez is 41 and lives in Porto."})
         said = second.content if isinstance(second.content, str) else second.content[0]["text"]
         assert second.tool_calls[0]["args"] == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
         assert "Madrid" not in said and "34" not in said
-        assert len(model.received) == (1 if reused else 2), narration
+        assert "Accra" not in said and "27" not in said  # nor the corroborating record's arguments
+        # one more than before: the corroborating record is the model's
+        assert len(model.received) == (2 if reused else 3), narration
 
 
 def test_a_tool_call_whose_arguments_are_not_in_the_text_is_never_stored(engine: Any) -> None:
@@ -189,12 +214,15 @@ def test_with_several_tools_the_models_choice_is_reused_only_for_identical_reque
 
 
 def test_a_tool_choice_naming_one_of_several_tools_makes_the_answer_checkable(engine: Any) -> None:
+    """Maria's record, a corroborating record (the model's), then Ana's, reused."""
     model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
     set_llm_cache(StepCache(engine=engine))
     chain = _chain(model, Weather, Person, tool_choice="Person")
     chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
+    chain.invoke({"text": KOFI})
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
     reused = chain.invoke({"text": "Ana Ruiz is 34 and lives in Madrid."})
-    assert len(model.received) == 1 and reused.tool_calls[0]["args"]["name"] == "Ana Ruiz"
+    assert len(model.received) == 2 and reused.tool_calls[0]["args"]["name"] == "Ana Ruiz"
 
 
 def test_an_equation_asked_with_tools_bound_is_never_served_as_text(engine: Any) -> None:
@@ -222,12 +250,17 @@ def test_a_text_answer_to_a_tool_bound_call_is_served_as_text_for_identical_requ
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.kind)
 def test_with_structured_output_returns_the_adapted_object(engine: Any, case: Any) -> None:
+    """The base record, then the case's corroborating record (the model's), then the other texts, reused."""
     model = ToolCallingChatModel(assistant=JsonAssistant("openai-tool-call"))
     set_llm_cache(StepCache(engine=engine))
     chain = TOOL_PROMPT | model.with_structured_output(case.model)
-    for text, expected in case.texts:
+    (base, base_expected), *others = case.texts
+    assert chain.invoke({"text": base}).model_dump() == base_expected
+    assert chain.invoke({"text": case.second[0]}).model_dump() == case.second[1]
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
+    for text, expected in others:
         assert chain.invoke({"text": text}).model_dump() == expected
-    assert len(model.received) == 1
+    assert len(model.received) == 2
 
 
 # ---------------------------------------------------------------- StepCacheRunnable around a model with tools bound
@@ -240,8 +273,10 @@ def test_the_runnable_around_bound_tools_returns_the_models_own_message_then_reu
     runnable = StepCacheRunnable(model.bind_tools([Person]), engine=engine)
     first = (TOOL_PROMPT | runnable).invoke({"text": "Maria Lopez is 34 and lives in Madrid."})
     assert first.tool_calls and first.additional_kwargs["tool_calls"][0]["id"] == first.tool_calls[0]["id"]  # the model's own
+    (TOOL_PROMPT | runnable).invoke({"text": KOFI})
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
     chunks = list((TOOL_PROMPT | runnable).stream({"text": "Ana Ruiz is 34 and lives in Madrid."}))
-    assert len(model.received) == 1 and len(chunks) == 1
+    assert len(model.received) == 2 and len(chunks) == 1
     assert chunks[0].tool_calls[0]["args"] == {"name": "Ana Ruiz", "age": 34, "city": "Madrid"}
     assert chunks[0].response_metadata["stepcache"]["path"] == "reuse"
 
@@ -282,48 +317,61 @@ def _untraced(message: AIMessage) -> AIMessage:
     return message.model_copy(update={"response_metadata": meta, "id": None})
 
 
-def _served_again_as_before(first: AIMessage, variant: AIMessage, again: AIMessage) -> None:
+def _served_again_as_before(first: AIMessage, corroborating: AIMessage, variant: AIMessage, again: AIMessage) -> None:
     """``again`` (the variant asked a second time) is the message the variant was served, call id and provider
-    copies included, and nothing in it comes from ``first`` (the record the variant was adapted from)."""
+    copies included, and nothing in it comes from ``first`` nor ``corroborating`` (the records the variant may
+    have been adapted from: Maria's, and the model's answer that corroborated it)."""
     dumped = json.dumps(dumpd(_untraced(again)))
     assert first.tool_calls[0]["id"] not in dumped and "Madrid" not in dumped and '"age": 34' not in dumped
+    assert corroborating.tool_calls[0]["id"] not in dumped and "Accra" not in dumped and '"age": 27' not in dumped
     call = again.tool_calls[0]
     assert call["args"] == MARIA_41_ARGS and call["id"] == variant.tool_calls[0]["id"] != first.tool_calls[0]["id"]
+    assert call["id"] != corroborating.tool_calls[0]["id"]
     assert tool_call_kept(again, "Person", variant.tool_calls[0]["id"])  # raw OpenAI call, Anthropic block: its own
     assert _untraced(again) == _untraced(variant)
 
 
 @pytest.mark.parametrize("style", sorted(TOOL_STYLES))
 def test_bind_tools_a_variant_asked_again_gets_its_own_call_back(found: StepCacheEngine, style: str) -> None:
+    """Maria's record, a corroborating record (the model's), then the variant, reused, and asked again."""
     model = ToolCallingChatModel(assistant=JsonAssistant(style))
     set_llm_cache(StepCache(engine=found))
     chain = _chain(model, Person)
-    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
-    assert len(model.received) == 1
-    _served_again_as_before(first, variant, again)
+    first, corroborating = (chain.invoke({"text": t}) for t in (MARIA, KOFI))
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
+    variant, again = (chain.invoke({"text": t}) for t in (MARIA_41, MARIA_41))
+    assert len(model.received) == 2
+    _served_again_as_before(first, corroborating, variant, again)
     assert variant.response_metadata["stepcache"]["path"] == "reuse" and again.response_metadata["stepcache"]["exact_hit"]
 
 
 @pytest.mark.parametrize("style", sorted(TOOL_STYLES))
 def test_with_structured_output_a_variant_asked_again_gets_its_own_call_back(found: StepCacheEngine, style: str) -> None:
+    """Maria's record, a corroborating record (the model's), then the variant, reused, and asked again."""
     model = ToolCallingChatModel(assistant=JsonAssistant(style))
     set_llm_cache(StepCache(engine=found))
     chain = TOOL_PROMPT | model.with_structured_output(Person, include_raw=True)
-    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
-    assert len(model.received) == 1
+    first, corroborating = (chain.invoke({"text": t}) for t in (MARIA, KOFI))
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
+    assert corroborating["parsed"] == Person(**KOFI_ARGS)
+    variant, again = (chain.invoke({"text": t}) for t in (MARIA_41, MARIA_41))
+    assert len(model.received) == 2
     assert again["parsed"] == variant["parsed"] == Person(**MARIA_41_ARGS)
-    _served_again_as_before(first["raw"], variant["raw"], again["raw"])
+    _served_again_as_before(first["raw"], corroborating["raw"], variant["raw"], again["raw"])
 
 
 @pytest.mark.parametrize("style", sorted(TOOL_STYLES))
 def test_the_runnable_around_bound_tools_serves_a_variant_asked_again_its_own_call(found: StepCacheEngine, style: str) -> None:
+    """Maria's record, a corroborating record (the model's), then the variant, reused, and asked again."""
     from stepcache_langchain import StepCacheRunnable
 
     model = ToolCallingChatModel(assistant=JsonAssistant(style))
     chain = TOOL_PROMPT | StepCacheRunnable(model.bind_tools([Person]), engine=found)
-    first, variant, again = (chain.invoke({"text": t}) for t in (MARIA, MARIA_41, MARIA_41))
-    assert len(model.received) == 1
-    _served_again_as_before(first, variant, again)
+    first, corroborating = (chain.invoke({"text": t}) for t in (MARIA, KOFI))
+    assert len(model.received) == 2  # the second record is the model's: it corroborates the first
+    variant, again = (chain.invoke({"text": t}) for t in (MARIA_41, MARIA_41))
+    assert len(model.received) == 2
+    _served_again_as_before(first, corroborating, variant, again)
     assert variant.response_metadata["stepcache"]["path"] == "reuse" and again.response_metadata["stepcache"]["exact_hit"]
 
 

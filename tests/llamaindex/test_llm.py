@@ -35,7 +35,7 @@ from stepcache_core import (
 from stepcache_core.testing import BackendContract
 from stepcache_llamaindex import LlamaIndexBackend, StepCacheLLM, UnsupportedContentError, token_usage
 
-from .conftest import BASE, MARIA, PERSON, ScriptedLLM
+from .conftest import BASE, MARIA, PERSON, ScriptedLLM, math_and_json
 
 
 def sc(response) -> dict:
@@ -131,14 +131,28 @@ def test_inner_raising_becomes_backend_error(make_llm):
         llm.structured_predict(Person, PromptTemplate("{text}"), text=MARIA)
 
 
+KOFI = "Kofi Mensah is 34 and lives in Madrid."
+KOFI_PERSON = Person(name="Kofi Mensah", age=34, city="Madrid")
+
+
+def with_kofi(prompt: str) -> str:
+    """:func:`~.conftest.math_and_json`, and Kofi's record: the corroborating one, asked after Maria's. It moves the
+    value Ana's record moves (the name) and no other, so Ana's reuse adapts one step from either entry."""
+    return KOFI_PERSON.model_dump_json() if KOFI in prompt else math_and_json(prompt)
+
+
 def test_json_extraction_via_kwargs_then_adapted_for_another_name(make_llm):
-    llm, inner = make_llm()
+    """Maria's record, then a corroborating record (the inner LLM's), then Ana's, reused with one step adapted."""
+    llm, inner = make_llm(with_kofi)
     first = llm.complete(MARIA, stepcache_schema=PERSON)
     assert sc(first)["task"] == "json_extraction" and sc(first)["path"] == "miss"
     assert Person.model_validate_json(first.text) == Person(name="Maria Lopez", age=34, city="Madrid")
+    corroborating = llm.complete(KOFI, stepcache_schema=PERSON)
+    assert Person.model_validate_json(corroborating.text) == KOFI_PERSON
+    assert len(inner.calls) == 2  # the second record is the model's: it corroborates the first
     second = llm.complete("Ana Ruiz is 34 and lives in Madrid.", stepcache_schema=PERSON)
     assert Person.model_validate_json(second.text) == Person(name="Ana Ruiz", age=34, city="Madrid")
-    assert sc(second)["path"] == "reuse" and sc(second)["steps_adapted"] == 1 and len(inner.calls) == 1
+    assert sc(second)["path"] == "reuse" and sc(second)["steps_adapted"] == 1 and len(inner.calls) == 2
 
 
 def test_prompt_mentioning_json_without_keys_is_plain_text(make_llm):
@@ -260,12 +274,15 @@ def test_predict_and_call_of_a_llm_without_function_calling_is_delegated(make_ll
 
 # ---------------------------------------------------------------- structured output
 def test_structured_predict_goes_through_the_json_task(make_llm):
-    llm, inner = make_llm()
+    """Maria's record, then a corroborating record (the inner LLM's), then Ana's, reused."""
+    llm, inner = make_llm(with_kofi)
     p = llm.structured_predict(Person, PromptTemplate("{text}"), text=MARIA)
     assert p == Person(name="Maria Lopez", age=34, city="Madrid")
     assert llm.last_trace["task"] == "json_extraction" and llm.last_trace["path"] == "miss"
+    assert llm.structured_predict(Person, PromptTemplate("{text}"), text=KOFI) == KOFI_PERSON
+    assert len(inner.calls) == 2  # the second record is the model's: it corroborates the first
     q = llm.structured_predict(Person, PromptTemplate("{text}"), text="Ana Ruiz is 34 and lives in Madrid.")
-    assert q == Person(name="Ana Ruiz", age=34, city="Madrid") and llm.last_trace["path"] == "reuse" and len(inner.calls) == 1
+    assert q == Person(name="Ana Ruiz", age=34, city="Madrid") and llm.last_trace["path"] == "reuse" and len(inner.calls) == 2
     # on the miss the inner LLM ran its own structured_predict: its output parser's prompt, not the engine's
     assert inner.calls[0][0].startswith(MARIA) and "JSON schema" in inner.calls[0][0] and "Keys:" not in inner.calls[0][0]
 

@@ -138,8 +138,8 @@ def test_structured_extraction_then_another_name(inner, tmp_path):
 
 def test_one_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path):
     """The model is scripted (a function-calling LLM; Gemma 270M calls no tools): the store, the embedder and the
-    tool-call frame kept in Chroma's metadata are the real parts. A new wrapper on the same directory (a restart)
-    serves the reuse as a tool call."""
+    tool-call frame kept in Chroma's metadata are the real parts. A second record of each kind, the model's,
+    corroborates the first; a new wrapper on the same directory (a restart) serves the reuse as a tool call."""
     from llama_index.core.program.function_program import get_function_tool
 
     from stepcache_core.bench.formats_json_corpus import CASES, JsonAssistant
@@ -149,11 +149,14 @@ def test_one_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path):
     for case in CASES:
         tool = get_function_tool(case.model)
         (text, expected), *others = case.texts
-        StepCacheLLM(llm=inner, persist_directory=str(tmp_path)).chat_with_tools([tool], user_msg=f"Record this: {text}")
+        first = StepCacheLLM(llm=inner, persist_directory=str(tmp_path))
+        first.chat_with_tools([tool], user_msg=f"Record this: {text}")
+        # a second record that moves every value is the model's: its agreement corroborates the first (in Chroma)
+        first.chat_with_tools([tool], user_msg=f"Record this: {case.second[0]}")
         restarted = StepCacheLLM(llm=inner, persist_directory=str(tmp_path))
         for other, want in others:
             response = restarted.chat_with_tools([tool], user_msg=f"Record this: {other}")
             (call,) = restarted.get_tool_calls_from_response(response)
             assert call.tool_name == case.model.__name__ and call.tool_kwargs == want, restarted.last_trace
             assert restarted.last_trace is not None and restarted.last_trace["path"] == "reuse"
-    assert len(inner.received) == len(CASES)
+    assert len(inner.received) == 2 * len(CASES)

@@ -15,13 +15,28 @@ from llama_index.core.tools import FunctionTool
 
 from stepcache_core import MemoryStore, StepCacheEngine
 from stepcache_core.bench.formats_json import run_json_corpus, summarize_json_corpus
-from stepcache_core.bench.formats_json_corpus import TOOL_STYLES, JsonAssistant, Person
+from stepcache_core.bench.formats_json_corpus import CASES, TOOL_STYLES, JsonAssistant, Person
 from stepcache_core.fakes import HashEmbedder
 from stepcache_llamaindex import StepCacheLLM
 from stepcache_llamaindex.bench_formats import TOOL_MODES, ToolCallingLLM, ToolRoute
 
 MARIA = "Record this: Maria Lopez is 34 and lives in Madrid."
 MARIA_41 = "Record this: Maria Lopez is 41 and lives in Porto."
+KOFI = "Record this: " + next(c for c in CASES if c.kind == "person").second[0]
+"""The person case's corroborating record: it moves every value of Maria's, so the inner LLM's answer to it, asked
+right after Maria's, corroborates her entry for every key (an entry serves another record only then: see
+:mod:`stepcache_core.tasks.json.corroborate`)."""
+KOFI_ARGS = {"name": "Kofi Mensah", "age": 27, "city": "Accra"}
+MARIA_27 = "Record this: Maria Lopez is 27 and lives in Accra."
+MARIA_27_ARGS = {"name": "Maria Lopez", "age": 27, "city": "Accra"}
+
+
+class _KnowsMaria27(JsonAssistant):
+    """The corpus's assistant that also answers :data:`MARIA_27` (a record the corpus does not hold): it moves
+    Maria's age and city and keeps her name, so a narration stating the name alone stays true for her records."""
+
+    def answer_for(self, prompt: str) -> dict[str, Any] | None:
+        return dict(MARIA_27_ARGS) if MARIA_27 in prompt else super().answer_for(prompt)
 
 
 @pytest.fixture(scope="module", params=TOOL_MODES)
@@ -45,14 +60,19 @@ def _llm(style: str = "anthropic-tool-use") -> tuple[StepCacheLLM, ToolCallingLL
 
 
 def test_a_reuse_keeps_the_answers_text_and_gets_a_fresh_call_id() -> None:
+    """Maria's record (asked twice), a corroborating record (the inner LLM's), then another of Maria's, reused."""
     llm, inner = _llm()
     tool = get_function_tool(Person)
     first = llm.chat_with_tools([tool], user_msg=MARIA)
     again = llm.chat_with_tools([tool], user_msg=MARIA)
-    reused = llm.chat_with_tools([tool], user_msg=MARIA_41)
     assert len(inner.received) == 1
+    corroborating = llm.chat_with_tools([tool], user_msg=KOFI)
+    assert len(inner.received) == 2  # the second record is the model's: it corroborates the first
+    reused = llm.chat_with_tools([tool], user_msg=MARIA_41)
+    assert len(inner.received) == 2
     ids = [llm.get_tool_calls_from_response(r)[0].tool_id for r in (first, again, reused)]
     assert ids[0] == ids[1] != ids[2] and ids[2].startswith("call_")
+    assert ids[2] != llm.get_tool_calls_from_response(corroborating)[0].tool_id
     assert llm.get_tool_calls_from_response(reused)[0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
     texts = [[b.text for b in r.message.blocks if isinstance(b, TextBlock)] for r in (first, reused)]
     assert texts[0] == texts[1] == ["I'll record that."]
@@ -62,20 +82,26 @@ def test_a_reuse_keeps_the_answers_text_and_gets_a_fresh_call_id() -> None:
 def test_text_beside_a_call_that_states_the_cached_arguments_is_never_served_for_new_ones() -> None:
     """Class: prose beside a tool call ("Recording Maria Lopez, 34, of Madrid."), on ``chat_with_tools`` and its
     stream. Found by probing: it was served next to the new arguments. The inner LLM answers; prose naming no
-    changed argument is still reused."""
+    changed argument is still reused (once a corroborating record, the inner LLM's, followed the first: Maria at
+    another age and city, so that her name, the one argument the prose states, stays)."""
     tool = get_function_tool(Person)
     for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
-        inner = ToolCallingLLM(JsonAssistant("anthropic-tool-use"), narration=narration)
+        inner = ToolCallingLLM(_KnowsMaria27("anthropic-tool-use"), narration=narration)
         llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
         llm.chat_with_tools([tool], user_msg=MARIA)
+        corroborating = llm.chat_with_tools([tool], user_msg=MARIA_27)
+        assert llm.get_tool_calls_from_response(corroborating)[0].tool_kwargs == MARIA_27_ARGS
+        assert len(inner.received) == 2, narration  # the second record is the model's: it corroborates the first
         second = llm.chat_with_tools([tool], user_msg=MARIA_41)
         said = " ".join(b.text for b in second.message.blocks if isinstance(b, TextBlock))
         assert llm.get_tool_calls_from_response(second)[0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
         assert "Madrid" not in said and "34" not in said
-        assert len(inner.received) == (1 if reused else 2), narration
+        assert "Accra" not in said and "27" not in said  # nor the corroborating record's arguments
+        # one more than before: the corroborating record is the model's
+        assert len(inner.received) == (2 if reused else 3), narration
         streamed = list(llm.stream_chat_with_tools([tool], user_msg="Record this: Jean-Luc O'Neil is 52 and lives in Lyon."))[-1]
         text = streamed.message.content or ""
-        assert not any(old in text for old in ("Maria", "Madrid", "Porto", "34", "41")), text
+        assert not any(old in text for old in ("Maria", "Madrid", "Porto", "Accra", "34", "41", "27")), text
 
 
 def test_arguments_not_in_the_text_are_never_stored() -> None:
@@ -122,6 +148,7 @@ def test_a_tool_without_arguments_goes_to_the_inner_llm() -> None:
 
 
 def test_streamed_and_async_tool_calls_share_the_entries() -> None:
+    """Maria's record and a corroborating record (the inner LLM's), both streamed; then the others, reused."""
     llm, inner = _llm("openai-tool-call")
     tool = get_function_tool(Person)
     chunks = list(llm.stream_chat_with_tools([tool], user_msg=MARIA))
@@ -130,6 +157,10 @@ def test_streamed_and_async_tool_calls_share_the_entries() -> None:
         and chunks[-1].additional_kwargs["stepcache"]["path"] == "miss"
         and chunks[-1].additional_kwargs["stepcache"]["verified"]
     )
+    corroborating = list(llm.stream_chat_with_tools([tool], user_msg=KOFI))
+    assert corroborating[-1].additional_kwargs["stepcache"]["path"] == "miss"
+    assert llm.get_tool_calls_from_response(corroborating[-1])[0].tool_kwargs == KOFI_ARGS
+    assert len(inner.received) == 2  # the second record is the model's: it corroborates the first
     streamed_hit = list(llm.stream_chat_with_tools([tool], user_msg=MARIA_41))
     assert len(streamed_hit) == 1 and llm.get_tool_calls_from_response(streamed_hit[0])[0].tool_kwargs["age"] == 41
 
@@ -141,10 +172,12 @@ def test_streamed_and_async_tool_calls_share_the_entries() -> None:
     response, achunks = asyncio.run(go())
     assert llm.get_tool_calls_from_response(response)[0].tool_kwargs["name"] == "Ana Ruiz"
     assert llm.get_tool_calls_from_response(achunks[-1])[0].tool_kwargs == {"name": "Jean-Luc O'Neil", "age": 52, "city": "Lyon"}
-    assert len(inner.received) == 1
+    assert len(inner.received) == 2  # Maria's and the corroborating record's: nothing since
 
 
 def test_predict_and_call_with_one_tool_runs_the_tool_on_the_reused_arguments() -> None:
+    """Maria's record, a corroborating record (the inner LLM's), then another of Maria's, reused: the tool runs on
+    each."""
     llm, inner = _llm()
     seen: list[dict[str, Any]] = []
 
@@ -155,9 +188,15 @@ def test_predict_and_call_with_one_tool_runs_the_tool_on_the_reused_arguments() 
 
     tool = FunctionTool.from_defaults(fn=record)
     llm.predict_and_call([tool], user_msg=MARIA)
+    llm.predict_and_call([tool], user_msg=KOFI)
+    assert len(inner.received) == 2  # the second record is the model's: it corroborates the first
     out = llm.predict_and_call([tool], user_msg=MARIA_41)
-    assert seen == [{"name": "Maria Lopez", "age": 34, "city": "Madrid"}, {"name": "Maria Lopez", "age": 41, "city": "Porto"}]
-    assert str(out) == "recorded Maria Lopez" and len(inner.received) == 1
+    assert seen == [
+        {"name": "Maria Lopez", "age": 34, "city": "Madrid"},
+        KOFI_ARGS,
+        {"name": "Maria Lopez", "age": 41, "city": "Porto"},
+    ]
+    assert str(out) == "recorded Maria Lopez" and len(inner.received) == 2
 
 
 class _NoSignatures(MemoryStore):
@@ -170,17 +209,20 @@ class _NoSignatures(MemoryStore):
 @pytest.mark.parametrize("store", [MemoryStore, _NoSignatures], ids=["by-structure", "by-similarity"])
 @pytest.mark.parametrize("style", sorted(TOOL_STYLES))
 def test_a_variant_asked_again_gets_its_own_call_back(style: str, store: type[MemoryStore]) -> None:
-    """The variant's answer is adapted from Maria's record with a fresh call id; asked again, it is that answer
-    (same arguments, same id), never the record's call."""
+    """The variant's answer is adapted from Maria's record (or the corroborating record asked after it, the inner
+    LLM's) with a fresh call id; asked again, it is that answer (same arguments, same id), never a record's call."""
     inner = ToolCallingLLM(JsonAssistant(style))
     llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=store(), embedder=HashEmbedder()))
     tool = get_function_tool(Person)
-    first, variant, again = (llm.chat_with_tools([tool], user_msg=m) for m in (MARIA, MARIA_41, MARIA_41))
-    assert len(inner.received) == 1
-    calls = [llm.get_tool_calls_from_response(r) for r in (first, variant, again)]
-    assert [len(c) for c in calls] == [1, 1, 1]
+    first, corroborating = (llm.chat_with_tools([tool], user_msg=m) for m in (MARIA, KOFI))
+    assert len(inner.received) == 2  # the second record is the model's: it corroborates the first
+    variant, again = (llm.chat_with_tools([tool], user_msg=m) for m in (MARIA_41, MARIA_41))
+    assert len(inner.received) == 2
+    calls = [llm.get_tool_calls_from_response(r) for r in (first, variant, again, corroborating)]
+    assert [len(c) for c in calls] == [1, 1, 1, 1]
     assert calls[2][0].tool_kwargs == calls[1][0].tool_kwargs == {"name": "Maria Lopez", "age": 41, "city": "Porto"}
     assert calls[2][0].tool_id == calls[1][0].tool_id != calls[0][0].tool_id
+    assert calls[1][0].tool_id != calls[3][0].tool_id
     assert again.message.blocks == variant.message.blocks
     assert variant.additional_kwargs["stepcache"]["path"] == "reuse" and again.additional_kwargs["stepcache"]["exact_hit"]
 

@@ -7,6 +7,7 @@ from ...values import canonical_json
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import JsonAdapter
 from .carry import JsonCarryover, stale_mention
+from .corroborate import JsonCorroboration
 from .fix import JsonFixer
 from .gate import JsonGate
 from .parse import JsonProblem, detect, parse_json_problem
@@ -23,6 +24,7 @@ __all__ = [
     "JsonGate",
     "JsonAdapter",
     "JsonCarryover",
+    "JsonCorroboration",
     "stale_mention",
     "JsonFixer",
     "JsonVerifier",
@@ -30,7 +32,10 @@ __all__ = [
 ]
 
 
-def json_extraction_task() -> TaskProfile:
+def json_extraction_task(*, corroborate: bool = True) -> TaskProfile:
+    """``corroborate``: a reuse that changes a value (another record) is served only from an entry a second model
+    answer agreed with for that key (see :mod:`.corroborate`); ``False`` serves one verified answer for every
+    record its checks pass."""
     return TaskProfile(
         name="json_extraction",
         parse=parse_json_problem,
@@ -43,6 +48,7 @@ def json_extraction_task() -> TaskProfile:
         solver=None,
         fixer=JsonFixer(),
         carryover=JsonCarryover(),
+        corroboration=JsonCorroboration() if corroborate else None,
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
         retrieval_text=mask_numbers,
         signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),

@@ -153,8 +153,10 @@ _NEGATING = frozenset("no not never none nobody nothing neither nor without".spl
 
 
 def same_shape(old: str, new: str) -> bool:
-    """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words and
-    as many words holding a digit ("555-0101" is never "unknown"), and no negation ``old`` did not have. A diff's
+    """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words, as
+    many words holding a digit ("555-0101" is never "unknown") and as many written in capitals ("NV" is a code
+    where "Nevada" was a name: a request may ask for the name in full, which a copy of the code is not), and no
+    negation ``old`` did not have. A diff's
     replaced run that is longer than the value ("Porto no more", "Porto (not anymore)", "\"Porto\"", "Go and C++"
     for one item) holds words of the record around the value, which are not the value's to carry: left alone, the
     value fails verification and the model patches it."""
@@ -172,7 +174,21 @@ def same_shape(old: str, new: str) -> bool:
     def coded(ts: list[str]) -> int:
         return sum(1 for t in ts if any(ch.isdigit() for ch in t))
 
-    return punct(a) == punct(b) and lower(a) == lower(b) and coded(a) == coded(b) and (negating(a) or not negating(b))
+    def capitals(ts: list[str]) -> int:
+        return sum(1 for t in ts if _capitals(t))
+
+    return (
+        punct(a) == punct(b)
+        and lower(a) == lower(b)
+        and coded(a) == coded(b)
+        and capitals(a) == capitals(b)
+        and (negating(a) or not negating(b))
+    )
+
+
+def _capitals(token: str) -> bool:
+    """A word of two or more letters, every one a capital ("NV", "USA", "ÉU")."""
+    return len(token) >= 2 and token.isalpha() and token.isupper()
 
 
 def _shape(token: str) -> str:
@@ -180,6 +196,8 @@ def _shape(token: str) -> str:
         return "9"
     if any(ch.isdigit() for ch in token):  # a code ("555-0101", "2024-03-05", "12B"): never a word ("unknown")
         return "0"
+    if _capitals(token):  # a code in capitals ("NV"): never a name written out ("Nevada")
+        return "C"
     return "A" if token[:1].isupper() else "a"
 
 

@@ -9,12 +9,16 @@ from typing import Any
 from stepcache_core import Request, StepCacheEngine
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import JsonObjectSegmenter, LayoutSegmenter
+from stepcache_core.tasks import builtin_tasks
 from stepcache_core.tasks.equation import EquationCarryover, parse_problem
 from stepcache_core.tasks.json import JsonCarryover, parse_json_problem
 
 
 def _engine() -> StepCacheEngine:
-    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())
+    """The JSON checks alone decide a reuse for another record: by default it would also wait for a second model
+    answer that agrees (``tests/core/tasks/test_json_corroborate.py``), and every JSON case here would go to the
+    model without testing what the checks carry over."""
+    return StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), tasks=builtin_tasks(json_corroboration=False))
 
 
 def _served(cached: tuple[str, str], new: str, model: str, schema: dict[str, Any] | None = None) -> tuple[str, str]:

@@ -295,7 +295,8 @@ def _order_text(customer, *lines):
     ],
 )
 def test_a_list_of_records_is_adapted_item_by_item_without_the_model(lines):
-    """Class: arrays of objects (order lines) whose items' values change; each verified and grounded like a field."""
+    """Class: arrays of objects (order lines) whose items' values change; each verified and grounded like a field.
+    A second order, the model's, corroborates the first (a reuse for another record waits for one)."""
     import json
 
     from stepcache_core import StepCacheEngine
@@ -307,6 +308,10 @@ def test_a_list_of_records_is_adapted_item_by_item_without_the_model(lines):
         Request(ORDER_PROMPT.format(_order_text("Ana Silva", *first)), schema=ORDER),
         backend=ScriptedBackend([json.dumps(_order("Ana Silva", *first))]),
     )
+    second = ((7, "kiwis"), (6, "limes"))
+    model = ScriptedBackend([json.dumps(_order("Carla Diaz", *second))])
+    engine.run(Request(ORDER_PROMPT.format(_order_text("Carla Diaz", *second)), schema=ORDER), backend=model)
+    assert len(model.calls) == 1
     out = engine.run(
         Request(ORDER_PROMPT.format(_order_text("Bruno Costa", *lines)), schema=ORDER),
         backend=ScriptedBackend([], default="MODEL"),

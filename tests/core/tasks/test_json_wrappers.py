@@ -112,6 +112,9 @@ def test_a_cached_boolean_is_adapted_to_the_new_texts_statement():
     engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=JsonAssistant("raw"))
     schema = SCHEMAS["product"]
     engine.run(Request("The Nordik 2 kettle costs 40 dollars and is in stock.", schema=schema))
+    # a second record that moves every value, the yes/no included, is the model's: it corroborates the first
+    second = engine.run(Request("The Alto 7 blender costs 60 dollars and is out of stock.", schema=schema))
+    assert second.trace.backend_calls == 1
     out = engine.run(Request("The Vento X5 fan costs 85 dollars and is out of stock.", schema=schema))
     assert out.trace.path == "reuse" and json.loads(out.text) == {"product": "Vento X5 fan", "price": 85, "in_stock": False}
 
@@ -126,6 +129,9 @@ def test_a_reuse_keeps_the_answers_wrapper_and_rewrites_only_changed_values(wrap
     (base, _), (variant, expected) = case.texts[0], case.texts[1]
     first = engine.run(Request(base, schema=SCHEMAS["developer"]))
     assert first.text == WRAPPERS[wrapper](case.texts[0][1])  # the model's answer, as it wrote it
+    # the second record is the model's: its answer agrees with the first re-derived, and corroborates it
+    second = engine.run(Request(case.second[0], schema=SCHEMAS["developer"]))
+    assert second.trace.backend_calls == 1 and second.text == WRAPPERS[wrapper](case.second[1])
     out = engine.run(Request(variant, schema=SCHEMAS["developer"]))
     assert out.trace.path == "reuse" and out.text == WRAPPERS[wrapper](expected)
 
@@ -167,6 +173,11 @@ def test_the_wrappers_prose_follows_a_renamed_value():
     engine.record(
         Request("Maria Lopez is 34 and lives in Madrid.", schema=SCHEMAS["person"]),
         'Here is Maria Lopez\'s record:\n{"name": "Maria Lopez", "age": 34, "city": "Madrid"}',
+    )
+    # a second record, answered by the model in the same words, corroborates the first
+    assert engine.record(
+        Request("Kofi Mensah is 27 and lives in Accra.", schema=SCHEMAS["person"]),
+        'Here is Kofi Mensah\'s record:\n{"name": "Kofi Mensah", "age": 27, "city": "Accra"}',
     )
     out = engine.run(Request("Ana Ruiz is 34 and lives in Madrid.", schema=SCHEMAS["person"]))
     assert (

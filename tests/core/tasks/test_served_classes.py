@@ -21,14 +21,19 @@ import sympy
 from stepcache_core import EngineConfig, Request, StepCacheEngine
 from stepcache_core.errors import UnverifiedOutputError
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks import TaskRegistry, builtin_tasks
 from stepcache_core.tasks.equation.verify import final_answer
 from stepcache_core.values import GenerationSpec
 
 
-def engine_for(respond) -> tuple[StepCacheEngine, ScriptedBackend]:
+def engine_for(respond, tasks: TaskRegistry | None = None) -> tuple[StepCacheEngine, ScriptedBackend]:
     backend = ScriptedBackend(respond=respond)
     engine = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, config=EngineConfig(similarity_threshold=0.3)
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=backend,
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=tasks,
     )
     return engine, backend
 
@@ -508,13 +513,15 @@ def _wrong_served(
 ) -> tuple[int, int]:
     """(served from the cache, wrong among them) over ``records`` (text, right answer) asked in turn, in
     ``layout``, of an engine whose model extracts each right. The model's right answer may be refused (raised):
-    not served, not wrong."""
+    not served, not wrong. The JSON checks alone decide a reuse for another record: by default it also waits for a
+    second model answer that agrees (``test_json_corroborate.py``), which would send most of these records to the
+    model whatever the checks read."""
     right = {text: answer for text, answer in records}
 
     def model(spec: GenerationSpec) -> str:
         return json.dumps(right[max((t for t in right if t in spec.prompt), key=len)])
 
-    engine, _ = engine_for(model)
+    engine, _ = engine_for(model, builtin_tasks(json_corroboration=False))
     served = wrong = 0
     for text, answer in records:
         try:
@@ -667,12 +674,14 @@ def test_a_value_computed_from_the_record_is_not_reused_where_the_first_needed_n
 
 def test_a_plain_instruction_beside_the_keys_is_still_reused():
     """The other side: words that only say what the record is ("Turn the message below into a record.") or how
-    values are allowed ("one of open, closed or pending") keep a reuse for other records."""
+    values are allowed ("one of open, closed or pending") keep a reuse for other records (once a second model
+    answer agreed with an entry: the first record that moves the values is the model's)."""
     schema = _object(status={"type": "string", "enum": ["open", "closed", "pending"]}, owner="string")
     records = [
         ("Ticket 88 is open; Ravi Menon owns it.", {"status": "open", "owner": "Ravi Menon"}),
         ("Ticket 91 is pending; Mei Lin owns it.", {"status": "pending", "owner": "Mei Lin"}),
         ("Ticket 95 is closed; Ana Ruiz owns it.", {"status": "closed", "owner": "Ana Ruiz"}),
+        ("Ticket 97 is open; Li Wei owns it.", {"status": "open", "owner": "Li Wei"}),
     ]
     served, wrong = _wrong_served(
         schema, "Return the ticket's status (one of open, closed, pending) and its owner as JSON.", records

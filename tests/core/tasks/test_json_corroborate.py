@@ -1,0 +1,184 @@
+"""JSON reuse across records waits for a second model answer that agrees, key by key (see
+:mod:`stepcache_core.tasks.json.corroborate`).
+
+Classes of input each test stands for:
+- a form asked in words no list of the gate holds (a description in Japanese, in paraphrase, a form shown only in
+  ``examples``) where the first record already had the form: a reuse for the next record is grounded and wrong;
+- a model's slip on a record with two candidates ("in Oslo near the Lyon station" -> "Lyon"): grounded, stored,
+  and carried faithfully to every later record of that wording;
+- the plain case: the first record that moves a value is the model's, every later one is reused;
+- a value that stays needs nothing; a second answer that disagrees vouches for nothing.
+Each counts what the cache served without the model, and how much of it was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from stepcache_core import EngineConfig, Request, StepCacheEngine, UnverifiedOutputError
+from stepcache_core.embed import HashEmbedder
+from stepcache_core.fakes import ScriptedBackend
+from stepcache_core.store import MemoryStore
+from stepcache_core.tasks import TaskRegistry, json_extraction_task, text_task
+from stepcache_core.values import GenerationSpec
+
+
+def _schema(**props: Any) -> dict[str, Any]:
+    properties = {k: ({"type": v} if isinstance(v, str) else v) for k, v in props.items()}
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _run(
+    schema: dict[str, Any],
+    instruction: str,
+    records: list[tuple[str, dict[str, Any]]],
+    answers: dict[str, dict[str, Any]] | None = None,
+    *,
+    corroborate: bool = True,
+) -> list[tuple[str, bool]]:
+    """Each record asked in turn of an engine whose model answers ``answers`` (else the right object): for each,
+    (its path, wrong) where the cache served it without the model; ("model", False) where the model answered or the
+    answer was refused."""
+    right = dict(records)
+    said = answers or {}
+
+    def model(spec: GenerationSpec) -> str:
+        text = max((t for t in right if t in spec.prompt), key=len)
+        return json.dumps(said.get(text, right[text]), ensure_ascii=False)
+
+    tasks = TaskRegistry([json_extraction_task(corroborate=corroborate), text_task()])
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=model),
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=tasks,
+    )
+    out: list[tuple[str, bool]] = []
+    for text, answer in records:
+        try:
+            served = engine.run(Request(f"{instruction} Text: {text}", schema=schema, task="json_extraction"))
+        except UnverifiedOutputError:
+            out.append(("model", False))
+            continue
+        if served.trace.backend_calls == 0:
+            out.append((served.trace.path, json.loads(served.text) != answer))
+        else:
+            out.append(("model", False))
+    return out
+
+
+PEOPLE = [
+    ("Ann Lee lives in Paris.", {"name": "Ann Lee", "city": "Paris"}),
+    ("Bob Ray lives in London.", {"name": "Bob Ray", "city": "London"}),
+    ("Dee Orr lives in Vienna.", {"name": "Dee Orr", "city": "Vienna"}),
+    ("Eve Kim lives in Madrid.", {"name": "Eve Kim", "city": "Madrid"}),
+]
+
+
+def test_the_first_record_that_moves_a_value_is_the_models_and_every_later_one_is_reused() -> None:
+    got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", PEOPLE)
+    assert got[:2] == [("model", False), ("model", False)]
+    assert got[2:] == [("reuse", False), ("reuse", False)]
+
+
+def test_without_corroboration_the_second_record_is_reused_at_once() -> None:
+    got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", PEOPLE, corroborate=False)
+    assert got[1:] == [("reuse", False)] * 3
+
+
+def test_only_the_keys_an_agreeing_answer_moved_are_vouched_for() -> None:
+    # the second record moves the age only: a third that moves it again is reused, a fourth that moves the city
+    # (never moved by an agreeing answer) is the model's, and vouches for it
+    records = [
+        ("Ann Lee, 30, lives in Paris.", {"name": "Ann Lee", "age": 30, "city": "Paris"}),
+        ("Ann Lee, 31, lives in Paris.", {"name": "Ann Lee", "age": 31, "city": "Paris"}),
+        ("Ann Lee, 32, lives in Paris.", {"name": "Ann Lee", "age": 32, "city": "Paris"}),
+        ("Ann Lee, 33, lives in Rome.", {"name": "Ann Lee", "age": 33, "city": "Rome"}),
+        ("Ann Lee, 34, lives in Oslo.", {"name": "Ann Lee", "age": 34, "city": "Oslo"}),
+    ]
+    got = _run(_schema(name="string", age="integer", city="string"), "Extract name, age and city as JSON.", records)
+    assert got == [("model", False), ("model", False), ("reuse", False), ("model", False), ("reuse", False)]
+
+
+def test_a_key_corroborated_at_a_record_where_it_stayed_is_not_vouched_for() -> None:
+    # Paris at both of the first records: the city's form was never tried; a third record moving it is the model's
+    records = [
+        ("Ann Lee lives in Paris.", {"name": "Ann Lee", "city": "Paris"}),
+        ("Bob Ray lives in Paris.", {"name": "Bob Ray", "city": "Paris"}),
+        ("Dee Orr lives in London.", {"name": "Dee Orr", "city": "Londres"}),
+    ]
+    got = _run(_schema(name="string", city={"type": "string", "description": "都市名（フランス語で）"}), "Extract.", records)
+    assert all(not wrong for _, wrong in got)
+    assert got[2] == ("model", False)
+
+
+# a form asked in words no list holds; the first record already had the form, later ones need another
+FORMS_UNREAD = {
+    "a description in Japanese": _schema(name="string", city={"type": "string", "description": "都市名（フランス語で）"}),
+    "a paraphrase of a language": _schema(
+        name="string", city={"type": "string", "description": "the city's name as locals write it"}
+    ),
+    "a form shown only in examples": _schema(name="string", city={"type": "string", "examples": ["Londres", "Vienne"]}),
+}
+FRENCH = [
+    ("Ann Lee lives in Paris.", {"name": "Ann Lee", "city": "Paris"}),
+    ("Bob Ray lives in London.", {"name": "Bob Ray", "city": "Londres"}),
+    ("Dee Orr lives in Vienna.", {"name": "Dee Orr", "city": "Vienne"}),
+    ("Eve Kim lives in Madrid.", {"name": "Eve Kim", "city": "Madrid"}),
+]
+
+
+@pytest.mark.parametrize("case", sorted(FORMS_UNREAD))
+def test_a_form_asked_in_words_no_check_reads_is_never_served_wrong(case: str) -> None:
+    got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+@pytest.mark.parametrize("case", sorted(FORMS_UNREAD))
+def test_without_corroboration_the_same_requests_were_served_wrong(case: str) -> None:
+    # what the corroboration closes: the checks alone serve the first record's form for the others
+    got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH, corroborate=False)
+    assert sum(wrong for _, wrong in got) >= 1, got
+
+
+STATIONS = [
+    ("Ann Lee lives in Oslo, near the Lyon station.", {"name": "Ann Lee", "city": "Oslo"}),
+    ("Bob Ray lives in Rome, near the Paris station.", {"name": "Bob Ray", "city": "Rome"}),
+    ("Dee Orr lives in Bern, near the Milan station.", {"name": "Dee Orr", "city": "Bern"}),
+    ("Eve Kim lives in Graz, near the Turin station.", {"name": "Eve Kim", "city": "Graz"}),
+    ("Fay Orr lives in Bonn, near the Lille station.", {"name": "Fay Orr", "city": "Bonn"}),
+]
+
+
+def test_a_slip_on_a_record_with_two_candidates_is_not_carried_to_later_records() -> None:
+    slip = {"Ann Lee lives in Oslo, near the Lyon station.": {"name": "Ann Lee", "city": "Lyon"}}
+    got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", STATIONS, slip)
+    # the slip is never served for another record: each right answer that follows contradicts it (the model's
+    # answer puts another word in the slip's slot) and is refused, none served wrong (open: the refusals go on
+    # until the slip's entry is evicted; nothing tells which of the two answers is the slip)
+    assert got == [("model", False)] * 5
+
+
+def test_without_corroboration_the_slip_was_carried() -> None:
+    slip = {"Ann Lee lives in Oslo, near the Lyon station.": {"name": "Ann Lee", "city": "Lyon"}}
+    got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", STATIONS, slip, corroborate=False)
+    assert sum(wrong for _, wrong in got) >= 1, got
+
+
+def test_a_code_where_the_agreeing_records_wrote_a_name_is_never_carried() -> None:
+    # "Full state name" (a form no list holds); the first two records write it in full and agree, the third writes
+    # the code: copying "NV" into the name's place would be grounded and wrong
+    records = [
+        ("Ann Lee moved to Nevada.", {"name": "Ann Lee", "state": "Nevada"}),
+        ("Bob Ray moved to Texas.", {"name": "Bob Ray", "state": "Texas"}),
+        ("Dee Orr moved to NV.", {"name": "Dee Orr", "state": "Nevada"}),
+        ("Eve Kim moved to Ohio.", {"name": "Eve Kim", "state": "Ohio"}),
+    ]
+    schema = _schema(name="string", state={"type": "string", "description": "Full state name"})
+    got = _run(schema, "Extract name and state as JSON.", records)
+    assert sum(wrong for _, wrong in got) == 0, got
+    assert got[1] == ("model", False) and got[3] == ("reuse", False)
