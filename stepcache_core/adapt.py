@@ -198,6 +198,18 @@ class Adaptation:
                 own = frozenset()
         return theirs, own
 
+    def vetoed(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> frozenset[str]:
+        """The slots a model answer ``steps`` (verified or not) vetoes on the precedent's entry: it gives otherwise
+        what the entry re-derived for this request moved (the task's optional ``Corroboration.vetoes``); empty
+        without one, or where a check cannot tell."""
+        vetoes = getattr(prep.profile.corroboration, "vetoes", None)
+        if vetoes is None or precedent is None or not steps:
+            return frozenset()
+        try:
+            return frozenset(vetoes(prep.problem, precedent.steps, steps))
+        except Exception:  # a check that cannot tell vetoes nothing (the entry still waits for an agreeing answer)
+            return frozenset()
+
     def refuted(self, prep: Prepared, precedent: Adapted | None, steps: Sequence[Step]) -> Entry | None:
         """The precedent's entry, when a model answer ``steps`` that did not verify refutes it re-derived for this
         request (the task's ``Corroboration.refutes``); else ``None``."""

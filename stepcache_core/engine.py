@@ -32,7 +32,7 @@ from .retrieve import Retrieved, Retriever
 from .store import Candidate, ChromaStore, Entry, Store, SupportsCollections, SupportsExactStore
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import WorthPatching
-from .values import Namespace, Outcome, Path, Request, Trace, Verdict
+from .values import Namespace, Outcome, Path, Request, Step, Trace, Verdict
 from .verify import Verification, merge_stale, seal, unreadable
 
 __all__ = ["EngineConfig", "Reframe", "StepCacheEngine"]
@@ -260,7 +260,11 @@ class StepCacheEngine:
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self.verification.steps(prep, steps, run)
         whole = self.verification.whole(prep, text) if ok else Verdict.passed()
-        precedent = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok else None
+        nearest = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok or profile.corroboration else None
+        precedent = nearest if ok and whole.ok else None
+        if not _cut(prep.request, 0, output):
+            # an answer that gives otherwise what the nearest entry re-derived moves vetoes those keys on it (JSON)
+            self._veto(prep, run, nearest, steps)
         if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
             vouchee = self.adaptation.vouchee(prep, run, self.retriever, precedent)
@@ -274,7 +278,7 @@ class StepCacheEngine:
         if not (ok and whole.ok) and profile.corroboration is not None and not _cut(prep.request, 0, output):
             # unverified, and yet it may say the nearest entry re-derived is wrong here (a rule that entry never showed;
             # an answer the caller's max_output_tokens may have cut says nothing of it)
-            refuted = self.adaptation.refuted(prep, self.adaptation.precedent(prep, run, self.retriever), steps)
+            refuted = self.adaptation.refuted(prep, nearest, steps)
             if refuted is not None:
                 self._refuted(prep, refuted, self.backend, run)
         if prep.asks_more or (text == output and unreadable(verdicts if not ok else [whole])):
@@ -293,6 +297,20 @@ class StepCacheEngine:
         except StoreError as e:
             self.failures.report(e, "disputing an entry")
             run.notes.append(f"dispute failed: {e}")
+
+    def _veto(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: list[Step]) -> None:
+        """Mark the precedent's entry with what a model answer ``steps`` vetoes (see
+        :meth:`Adaptation.vetoed`): the slots it gives otherwise than the entry re-derived for this request."""
+        slots = self.adaptation.vetoed(prep, precedent, steps)
+        if not slots or precedent is None:
+            return
+        try:
+            self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
+        except StoreError as e:
+            self.failures.report(e, "vetoing an entry's slots")
+            run.notes.append(f"veto failed: {e}")
+            return
+        run.notes.append(f"the model's answer gives otherwise what the entry re-derived moves: {', '.join(sorted(slots))}")
 
     def warm(self) -> None:
         """Load ahead of traffic what the first requests would otherwise do without: the embedding model (until it
@@ -499,6 +517,8 @@ class StepCacheEngine:
         if profile.verifier is None:
             return served
         ok, whole, verdicts = self.verification.steps(prep, steps, run)
+        if not _cut(prep.request, completion.completion_tokens, completion.text):
+            self._veto(prep, run, missed.precedent, steps)
         if ok and (contradicts := self.adaptation.contradicts(prep, run, missed.precedent, steps)):
             verdicts = merge_stale(verdicts, contradicts)
             ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])

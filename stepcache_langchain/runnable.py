@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import logging
 import os
@@ -89,7 +90,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
 
     Per call, pass ``reuse=False`` / ``store=False`` / ``with_trace=True`` as
     keyword arguments, or ``config={"configurable": {"stepcache_reuse": False,
-    "stepcache_store": False, "stepcache_trace": True}}``.
+    "stepcache_store": False, "stepcache_trace": True}}``. Other keyword arguments
+    are the model's, as its own ``invoke`` takes them (``stop=["\\n"]``,
+    ``temperature=0``): bound to it for the call, part of the key, and limits a
+    reuse is served within.
 
     How the model is called. On a miss the model gets the caller's input
     unchanged (full message history, system prompt, template), for every task;
@@ -191,6 +195,43 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return super().get_name(suffix, name=name or "StepCacheRunnable")
 
     # ------------------------------------------------------------------ helpers
+    def _split(self, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(StepCache's own options, the model's call arguments) of a call's keyword arguments: ``stop=[...]``,
+        ``temperature=0`` go to the model as its own ``invoke`` takes them. A name that looks like a misspelt
+        option ("reuze") raises ``TypeError`` rather than reach the model."""
+        model = {k: v for k, v in kwargs.items() if k not in _OPTION_KEYS}
+        for name in model:
+            close = difflib.get_close_matches(name, _OPTION_KEYS, n=1, cutoff=0.75)
+            if close:
+                raise TypeError(f"unexpected keyword argument {name!r} (did you mean {close[0]!r}?)")
+        return {k: v for k, v in kwargs.items() if k in _OPTION_KEYS}, model
+
+    def _bound(self, model_kwargs: dict[str, Any]) -> StepCacheRunnable:
+        """This runnable for one call whose arguments go to the model (``invoke(x, stop=["\\n"])``): the model bound
+        to them (``llm.bind(**kwargs)``), so they reach it on a miss and a patch, take part in its key as its own
+        settings would, and set the limits a reuse is served within (a stop string, ``max_tokens``). The store,
+        the options and ``last_trace`` are shared."""
+        try:
+            bound = self.llm.bind(**model_kwargs)
+        except Exception as e:  # a model that takes no call arguments
+            raise TypeError(f"the model does not take these call arguments {sorted(model_kwargs)}: {e}") from e
+        clone = object.__new__(StepCacheRunnable)
+        clone.__dict__.update(self.__dict__)
+        clone.llm = bound
+        # the model as wrapped (read once: see ``__init__``) and these arguments; what it declares now, as for any call
+        clone._wrapped_id = json.dumps([self._wrapped_id, model_kwargs], sort_keys=True, default=str)
+        clone._declared_id = declared_identity(bound)
+        if self._model_id:  # a model id the caller gave, with this call's arguments
+            clone._model_id = json.dumps([self._model_id, model_kwargs], sort_keys=True, default=str)
+        clone.backend = LangChainBackend(
+            bound,
+            forward_max_tokens=self.backend.forward_max_tokens,
+            lock=self.backend.lock,
+            few_shot=self.backend.few_shot,
+        )
+        clone.tool_params = bound_tools(bound) if self.chat else None
+        return clone
+
     def _options(self, config: RunnableConfig | None, kwargs: dict[str, Any]) -> _Options:
         unknown = set(kwargs) - set(_OPTION_KEYS)
         if unknown:
@@ -264,6 +305,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         self.engine.clear()
 
     def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        options, model_kwargs = self._split(kwargs)
+        if model_kwargs:
+            return self._bound(model_kwargs).invoke(input, config, **options)
         opts = self._options(config, kwargs)
         left: list[dict[str, Any] | None] = []
 
@@ -289,6 +333,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         return out
 
     def stream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
+        options, model_kwargs = self._split(kwargs)
+        if model_kwargs:
+            yield from self._bound(model_kwargs).stream(input, config, **options)
+            return
         config = ensure_config(config)
         opts = self._options(config, kwargs)
         if self.tool_params is not None:  # a tool call is one message: served whole, as one chunk
@@ -317,6 +365,11 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         yield from self._after_stream(session.close(), opts)
 
     async def astream(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
+        options, model_kwargs = self._split(kwargs)
+        if model_kwargs:
+            async for item in self._bound(model_kwargs).astream(input, config, **options):
+                yield item
+            return
         config = ensure_config(config)
         opts = self._options(config, kwargs)
         if self.tool_params is not None:

@@ -114,8 +114,8 @@ CASES: tuple[Case, ...] = (
          {"flight": "LH 1234", "origin": "Frankfurt", "destination": "Boston", "date": "2026-12-03"}),
         ("Flight BA 287 leaves London for San Francisco on 2027-01-15.",
          {"flight": "BA 287", "origin": "London", "destination": "San Francisco", "date": "2027-01-15"}),
-    ), ("Flight AF 66 leaves Paris for Tokyo on 2027-03-09.",
-        {"flight": "AF 66", "origin": "Paris", "destination": "Tokyo", "date": "2027-03-09"})),
+    ), ("Flight AF 66 leaves Paris for New York on 2027-03-09.",
+        {"flight": "AF 66", "origin": "Paris", "destination": "New York", "date": "2027-03-09"})),
     Case("developer", Developer, (
         ("Tom Becker knows C++, Rust and Go.", {"name": "Tom Becker", "languages": ["C++", "Rust", "Go"]}),
         ("Lena Vogel knows C#, Python and Go.", {"name": "Lena Vogel", "languages": ["C#", "Python", "Go"]}),

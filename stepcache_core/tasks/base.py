@@ -163,6 +163,9 @@ class Corroboration(Protocol):
       without it, all of them).
     - optionally ``changed(old, new, cached, adapted) -> frozenset[str]``: the slots a reuse varies, read off the adapted answer itself (JSON: the keys whose values the
       adapter moved). Where present it stands for ``varied`` and ``vouching`` on the request's path.
+    - optionally ``vetoes(problem, adapted, answered) -> frozenset[str]``: slots a model answer (verified or not)
+      gives otherwise than the entry re-derived for its request; the engine adds them to the entry's corroborated
+      set, where the task's ``missing`` reads them as never held (JSON: ``veto:<key>``).
     - optionally ``probes_itself: bool`` (default ``True``): ``False`` where the task has no second point of its own
       to ask (JSON: no record can be invented that reads like the caller's), so nothing is probed in the background.
     - optionally ``relabels(request, problem) -> Sequence[Request]``: the question at a point where the model

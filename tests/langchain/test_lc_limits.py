@@ -103,3 +103,38 @@ def test_runnable_reads_the_models_own_max_tokens_field():
     runnable.invoke([HumanMessage(EQUATION.format(3, 5, 20))])
     question = EQUATION.format(12, 35, 1307)
     assert runnable.invoke([HumanMessage(question)]).content == solved(question, 30, None) and len(model.sent) >= 2
+
+
+def test_runnable_takes_the_models_call_arguments():
+    """``StepCacheRunnable.invoke(x, stop=["16"])`` and ``max_tokens=30``, as the model's own ``invoke`` takes them.
+    Before, ``TypeError`` (only StepCache's options were accepted). Now they reach the model on a miss, key the entry
+    as its settings would, and bound what a reuse may serve: the answer re-derived for 4x + 3 = 19 holds "16" and
+    is not served (the model answers, and stops before it); nothing served is wrong."""
+    model = CharChat(sent=[])
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    first = runnable.invoke([HumanMessage(EQUATION.format(3, 5, 20))], stop=["16"])
+    assert first.content == solved(EQUATION.format(3, 5, 20), None, ["16"]) and len(model.sent) == 1
+    question = EQUATION.format(4, 3, 19)
+    out = runnable.invoke([HumanMessage(question)], stop=["16"])  # (its cut answer may be sent back to patch)
+    assert out.content == solved(question, None, ["16"]) and len(model.sent) >= 2
+    sent = len(model.sent)
+    reused = runnable.invoke([HumanMessage(EQUATION.format(3, 8, 20))], stop=["16"])  # "3x = 12": no "16" in it
+    assert reused.content == solved(EQUATION.format(3, 8, 20), None, ["16"]) and len(model.sent) == sent
+    assert reused.response_metadata["stepcache"]["path"] == "reuse"
+    # another limit is another key: the model answers, cut where it cuts
+    cut = runnable.invoke([HumanMessage(EQUATION.format(12, 35, 1307))], max_tokens=14)
+    assert cut.content == solved(EQUATION.format(12, 35, 1307), 14, None) and len(model.sent) > sent
+    streamed = "".join(str(c.content) for c in runnable.stream([HumanMessage(question)], stop=["16"]))
+    assert streamed == solved(question, None, ["16"])
+
+
+def test_a_misspelt_option_is_still_refused_before_the_model_sees_it():
+    model = CharChat(sent=[])
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    try:
+        runnable.invoke([HumanMessage(EQUATION.format(3, 5, 20))], reuze=False)
+    except TypeError as e:
+        assert "reuse" in str(e)
+    else:
+        raise AssertionError("a misspelt option reached the model")
+    assert model.sent == []

@@ -11,13 +11,17 @@ wrong re-derived for another one in ways no check reads:
   is grounded, and the adapter carries it faithfully to every later record of that wording.
 
 So, as word problems do (:mod:`~stepcache_core.tasks.word.corroborate`), a reuse that changes a key's value is
-served only from an entry a second model answer corroborated for that key: the caller's model answers the first
-record of a structure that moves it, and where its verified answer equals the entry re-derived for that record,
-the keys whose values moved are vouched for. A key whose value stays needs nothing (the served value is the one the
-model wrote, still grounded), and a reuse for the same record with another schema changes no value.
+served only from an entry a second model answer corroborated for that key and that kind of value: the caller's
+model answers the first record of a structure that moves it, and where its verified answer equals the entry
+re-derived for that record, the keys whose values moved are vouched for, each for the kind of value it moved to
+(:func:`kind`: "Prof Dee Orr" is not the kind "Bob Ray" is, nor "2022/03/07" the kind "2021-03-07" is; records
+whose values needed no change, ISO dates already, vouch for nothing else). A key whose value stays needs nothing
+(the served value is the one the model wrote, still grounded). A model answer, verified or not, that gives a moved
+key otherwise than the entry re-derived vetoes that key on the entry for good (:meth:`JsonCorroboration.vetoes`):
+"Londres" for London shows the key is not a copy, whatever later records that need no change agree on.
 
-Slots are key names as the new request's schema has them: an entry stored with other names for its keys is not
-corroborated for these (a rename alone proves nothing about the value's form either way).
+Slots are key names as the new request's schema has them: a key under a name the entry does not have is a slot of
+its own, whatever its value ("price" read as "price_cents" on the same record).
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from typing import Any
 from ...values import Request, Step
 from .parse import JsonProblem, source_text
 
-__all__ = ["JsonCorroboration"]
+__all__ = ["JsonCorroboration", "kind"]
+
+_VETO = "veto:"
 
 
 class JsonCorroboration:
@@ -43,22 +49,20 @@ class JsonCorroboration:
         if any(s.key is None for s in cached) or any(s.key is None for s in adapted):
             return frozenset({"answer"}) if source_text(old) != source_text(new) else frozenset()
         before = {s.key: s.value for s in cached}
-        out = set()
-        for s in adapted:
-            assert s.key is not None
-            if s.key in before:
-                if not _same(before[s.key], s.value):
-                    out.add(s.key)
-            elif not any(_same(v, s.value) for v in before.values()):
-                out.add(s.key)
-        return frozenset(out)
+        # a key under a name the entry does not have is another slot whatever its value ("price" read as
+        # "price_cents": the same 5 is another value there), so is a key of another schema on the same record
+        return frozenset(
+            _slot(s.key, s.value)
+            for s in adapted
+            if s.key is not None and (s.key not in before or not _same(before[s.key], s.value))
+        )
 
     def varied(self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step] | None = None) -> frozenset[str]:
         """Every key of ``cached`` when the records differ (what the adaptation may change; :meth:`changed` names
         those it did)."""
         if source_text(old) == source_text(new):
             return frozenset()
-        keys = {s.key for s in cached or () if s.key is not None}
+        keys = {_slot(s.key, s.value) for s in cached or () if s.key is not None}
         return frozenset(keys) if keys else frozenset({"answer"})
 
     def vouching(self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step]) -> frozenset[str]:
@@ -67,7 +71,22 @@ class JsonCorroboration:
     def missing(
         self, old: JsonProblem, needed: frozenset[str], corroborated: frozenset[str], *, probing: bool = False
     ) -> frozenset[str]:
-        return needed - corroborated
+        """Of the keys ``needed``, those not vouched for, and those vetoed (``veto:<key>``, see :meth:`vetoes`)
+        whatever vouched for them."""
+        return frozenset(k for k in needed if k not in corroborated or f"{_VETO}{k.partition('=')[0]}" in corroborated)
+
+    def vetoes(self, problem: JsonProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]:
+        """The keys whose values the entry re-derived for ``problem`` moved (``adapted``) and a model answer to it
+        gives otherwise, verified or not (a form the checks refuse, "Londres" for London, is the clearest sign of
+        all): marked ``veto:<key>`` on the entry, they are never served from it again for another record, and the
+        answers that agree with it later inherit the mark. Without it, records whose values need no change
+        ("Nice" is French already) would vouch for the key again after the model showed that it does. Empty
+        where the answer holds no JSON object of these keys."""
+        mine, yours = _values(adapted), _values(answered)
+        if mine is None or yours is None or not set(mine) <= set(yours):
+            return frozenset()
+        moved = {s.key for s in adapted if s.key is not None and s.origin == "adapted"}
+        return frozenset(f"{_VETO}{k}" for k in sorted(moved) if not _same(mine[k], yours[k]))
 
     def agrees(self, problem: JsonProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether the model's answer holds the same keys with the same values as the entry re-derived (JSON
@@ -82,7 +101,7 @@ class JsonCorroboration:
         disagree on any: one of the two is wrong, and keys are not independent ("the older one's name" and age)."""
         if not self.agrees(problem, adapted, answered):
             return frozenset()
-        return frozenset(s.key for s in adapted if s.key is not None)
+        return frozenset(_slot(s.key, s.value) for s in adapted if s.key is not None)
 
     def same_form(self, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Answers that agree value for value read the record alike: the new answer inherits the entry's slots."""
@@ -98,6 +117,48 @@ class JsonCorroboration:
 
     def probes(self, request: Request, problem: JsonProblem) -> Sequence[Request]:
         return ()
+
+
+def _slot(key: str, value: Any) -> str:
+    """A key and the kind of value it holds (``city=A``, ``date=9-``, ``name=A A``): an answer that agreed at a value
+    of one kind vouches for values of that kind only (see :func:`kind`)."""
+    return f"{key}={kind(value)}"
+
+
+def kind(value: Any) -> str:
+    """The shape of a JSON value that a form asked in words no check reads may turn on: for a text, each word's
+    case (``C`` in capitals, ``A`` capitalised, ``a`` lower case; ``9`` with a digit, and then the punctuation
+    inside it) and a letter beyond ASCII (``~``): "2021-03-07" is ``9-`` where "07.03.2019" is ``9.``, "München" ``A~``
+    where "Berlin" is ``A``, "Prof Dee Orr" ``A A A`` where "Bob Ray" is ``A A``. Two agreeing records whose
+    values needed no change (ISO dates already, names with no title) say nothing of a value of another kind.
+    Numbers, yes/no and null are one kind each; a list is the kinds of its items, an object its keys' kinds. (A
+    word's own punctuation is left out: "Jean-Luc O'Neil" is a name as "Ana Ruiz" is; so is the order of a list's
+    items, which a random list has one time in two.)"""
+    if isinstance(value, bool):
+        return "bool"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, list):
+        return "[" + ",".join(sorted({kind(v) for v in value})) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{kind(v)}" for k, v in sorted(value.items())) + "}"
+    return " ".join(_word_kind(w) for w in str(value).split())
+
+
+def _word_kind(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if any(c.isdigit() for c in word):
+        case = "9"
+    elif len(letters) >= 2 and all(c.isupper() for c in letters):
+        case = "C"
+    elif letters and letters[0].isupper():
+        case = "A"
+    else:
+        case = "a"
+    marks = "".join(sorted({c for c in word if not c.isalnum()})) if case == "9" else ""
+    return case + marks + ("~" if any(not c.isascii() for c in letters) else "")
 
 
 def _values(steps: Sequence[Step]) -> Mapping[str, Any] | None:
