@@ -262,12 +262,14 @@ class StepCacheEngine:
         whole = self.verification.whole(prep, text) if ok else Verdict.passed()
         nearest = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok or profile.corroboration else None
         precedent = nearest if ok and whole.ok else None
+        # the entry this answer may vouch for or veto: the nearest of its structure, else (JSON) the nearest by
+        # similarity, which a lookup that found nothing by structure would have served
+        vouchee = self.adaptation.vouchee(prep, run, self.retriever, nearest) if profile.corroboration else None
         if not _cut(prep.request, 0, output):
-            # an answer that gives otherwise what the nearest entry re-derived moves vetoes those keys on it (JSON)
-            self._veto(prep, run, nearest, steps)
+            # an answer that gives otherwise what that entry re-derived moves vetoes those keys on it (JSON)
+            self._veto(prep, run, vouchee, steps)
         if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
-            vouchee = self.adaptation.vouchee(prep, run, self.retriever, precedent)
             slots, own = self.adaptation.corroborates(prep, vouchee, steps)
             stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=own)
             if stored and slots and vouchee is not None:
@@ -299,13 +301,19 @@ class StepCacheEngine:
             run.notes.append(f"dispute failed: {e}")
 
     def _veto(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: list[Step]) -> None:
-        """Mark the precedent's entry with what a model answer ``steps`` vetoes (see
-        :meth:`Adaptation.vetoed`): the slots it gives otherwise than the entry re-derived for this request."""
+        """Mark the precedent's entry, and every entry of this request's structure that could serve it, with what a
+        model answer ``steps`` vetoes (see :meth:`Adaptation.vetoed`): the slots it gives otherwise than the entry
+        re-derived for this request. An older entry vouched for at records that needed no change would otherwise
+        serve the next record the veto was for."""
         slots = self.adaptation.vetoed(prep, precedent, steps)
         if not slots or precedent is None:
             return
         try:
-            self.recorder.corroborate(prep, precedent.candidate.entry, slots, run)
+            entries = {precedent.candidate.entry.id: precedent.candidate.entry}
+            for candidate, _ in self.retriever.by_structure(prep, run):
+                entries.setdefault(candidate.entry.id, candidate.entry)
+            for entry in entries.values():
+                self.recorder.corroborate(prep, entry, slots, run)
         except StoreError as e:
             self.failures.report(e, "vetoing an entry's slots")
             run.notes.append(f"veto failed: {e}")
@@ -548,9 +556,18 @@ class StepCacheEngine:
             return replace(served, storable=unreadable(verdicts))
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):
             raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
-        return replace(
+        served = replace(
             served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text
         )
+        if (
+            missed.precedent is not None
+            and result.fallback != "deterministic"
+            and not getattr(profile.corroboration, "probes_itself", True)
+        ):  # the model's own repaired answer, asked without the entry's values, agrees with it or not all the same
+            slots, own = self.adaptation.corroborates(prep, missed.precedent, result.steps)
+            if slots:
+                served = replace(served, corroborated=own, corroborates=missed.precedent.candidate.entry, vouches=slots)
+        return served
 
 
 def _beyond(request: Request, text: str, within: str = "") -> str:

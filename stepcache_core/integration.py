@@ -49,8 +49,20 @@ def settings_json(value: Any) -> str:
     """``value`` (a model's settings, a call's keyword arguments) as canonical JSON for a cache key, with what JSON
     cannot hold described by what it is, never only by its type: a pydantic model class by its JSON schema
     (``response_format=Person`` and ``=PersonWithCity`` are other requests), a pydantic object by its fields, a
-    class or function by its dotted name, anything else by its ``repr``."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_describe)
+    class or function by its dotted name, anything else by its ``repr``. Keys of mixed types (``logit_bias`` with
+    int and str token ids) are compared as text."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_describe)
+    except TypeError:  # keys JSON sorts apart: 50256 beside "50257"
+        return json.dumps(_text_keys(value), sort_keys=True, ensure_ascii=False, default=_describe)
+
+
+def _text_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_text_keys(v) for v in value]
+    return value
 
 
 # settings that name, route or bound a call, never what the answer must say

@@ -179,18 +179,55 @@ class Recorder:
         :class:`StoreError`."""
         if slots <= entry.corroborated:
             return
-        self._replace(prep, replace(entry, corroborated=entry.corroborated | slots), run)
+
+        def merged(current: Entry | None) -> Entry | None:
+            # the entry as stored now, not as this request read it: another request may have marked it meanwhile (a
+            # veto written between this one's lookup and its answer is kept, not overwritten)
+            if current is None or current.output != entry.output:
+                return replace(entry, corroborated=entry.corroborated | slots)
+            if not current.verified or slots <= current.corroborated:  # disputed meanwhile, or nothing to add
+                return None
+            return replace(current, corroborated=current.corroborated | slots)
+
+        self._replace(prep, entry, run, merge=merged)
         run.notes.append(f"corroborated the entry it agreed with for {len(slots)} slot(s)")
 
-    def _replace(self, prep: Prepared, entry: Entry, run: RunLog) -> None:
-        """Store ``entry`` again, changed, under the vector of its own request."""
+    def _inherit_late(self, prep: Prepared, served: Served, run: RunLog) -> None:
+        """An answer stored with the slots of the entry it agreed with (read when its request looked up) inherits what
+        that entry gained while the model answered: a veto another request wrote meanwhile (JSON) would otherwise
+        be missing from this entry only, which would serve what the veto was for. Only for a task whose entries are
+        corroborated by callers' answers alone (``probes_itself`` false), where an agreeing answer inherits all."""
+        corroboration = prep.profile.corroboration
+        if served.corroborates is None or not served.corroborated or getattr(corroboration, "probes_itself", True):
+            return
+        store = self.store_for(prep)
+        with self.lock:
+            vouched = store.get(prep.collection, served.corroborates.id)
+            mine = store.get(prep.collection, prep.entry_id)
+        if vouched is None or mine is None or not mine.verified:
+            return
+        late = vouched.corroborated - mine.corroborated - served.vouches
+        if late:
+            self.corroborate(prep, mine, late, run)
+
+    def _replace(
+        self, prep: Prepared, entry: Entry, run: RunLog, *, merge: Callable[[Entry | None], Entry | None] | None = None
+    ) -> None:
+        """Store ``entry`` again, changed, under the vector of its own request. ``merge``: the entry to store made from
+        the one stored now, read under the same lock as the write (``None``: nothing to write)."""
         ready = self.retriever.ready()
         with run.stage("store"):
             vector = (
                 self.retriever.entry_vector(prep, entry) if ready else key_vector(entry.id, self.retriever.embedder.dimension)
             )
             with self.lock:
-                self.store_for(prep).put(prep.collection, entry, vector)
+                store = self.store_for(prep)
+                if merge is not None:
+                    made = merge(store.get(prep.collection, entry.id))
+                    if made is None:
+                        return
+                    entry = made
+                store.put(prep.collection, entry, vector)
         if not ready:
             self._embed_later(prep, entry, text=self.retriever.entry_text(prep, entry))
 
@@ -242,6 +279,7 @@ class Recorder:
                 self.put(prep, text, verified=served.verified, run=run, frame=frame, corroborated=served.corroborated, whole=True)
                 if served.corroborates is not None and served.verified:
                     self.corroborate(prep, served.corroborates, served.vouches, run)
+                    self._inherit_late(prep, served, run)
             except StoreError as e:  # the answer is good; only keeping it failed
                 self.failures.report(e, "storing")
                 store_error = str(e)

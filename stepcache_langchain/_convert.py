@@ -273,7 +273,7 @@ def declared_identity(llm: Any) -> str:
     of it), so it is read at every call: a setting changed after wrapping is another model."""
     bound = getattr(llm, "bound", None)
     if bound is not None and hasattr(llm, "kwargs"):
-        return json.dumps([declared_identity(bound), llm.kwargs], sort_keys=True, default=str)
+        return settings_json([declared_identity(bound), llm.kwargs])  # a class bound by its schema, not its name
     return settings_json(_declared(llm))
 
 
@@ -294,7 +294,7 @@ def model_identity(llm: Any) -> str:
     """A stable identity of a model and its settings (never memory addresses)."""
     bound = getattr(llm, "bound", None)
     if bound is not None and hasattr(llm, "kwargs"):
-        return json.dumps([model_identity(bound), llm.kwargs], sort_keys=True, default=str)
+        return settings_json([model_identity(bound), llm.kwargs])
     params = _declared(llm)
     # every field the model holds, not only those its class lists as identifying: a subclass with a system_prompt
     # field that _identifying_params leaves out is another model (fields marked exclude, such as clients, stay out)

@@ -35,7 +35,7 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace, instruction_text
+from stepcache_core.integration import LastTrace, instruction_text, settings_json
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
@@ -219,10 +219,10 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         clone.__dict__.update(self.__dict__)
         clone.llm = bound
         # the model as wrapped (read once: see ``__init__``) and these arguments; what it declares now, as for any call
-        clone._wrapped_id = json.dumps([self._wrapped_id, model_kwargs], sort_keys=True, default=str)
+        clone._wrapped_id = settings_json([self._wrapped_id, model_kwargs])  # a response_format class by its schema
         clone._declared_id = declared_identity(bound)
         if self._model_id:  # a model id the caller gave, with this call's arguments
-            clone._model_id = json.dumps([self._model_id, model_kwargs], sort_keys=True, default=str)
+            clone._model_id = settings_json([self._model_id, model_kwargs])
         clone.backend = LangChainBackend(
             bound,
             forward_max_tokens=self.backend.forward_max_tokens,

@@ -4,6 +4,7 @@ solves "ax + b = c" right, one token per character, cut at its ``max_tokens`` an
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -138,3 +139,42 @@ def test_a_misspelt_option_is_still_refused_before_the_model_sees_it():
     else:
         raise AssertionError("a misspelt option reached the model")
     assert model.sent == []
+
+
+def test_response_format_classes_of_one_name_are_other_requests():
+    """Two ``response_format`` classes with the same qualified name (built by one factory, or a class redefined in a
+    notebook) and other fields: keyed by ``str(cls)`` they shared an entry, and the second was served the first's
+    JSON (helper-117: 3 of 3 setups). Now keyed by their JSON schema, on a call argument and on a bound model."""
+    from pydantic import BaseModel, create_model
+
+    class Asked(BaseChatModel):
+        sent: list[Any] = []
+
+        @property
+        def _llm_type(self) -> str:
+            return "asked-chat"
+
+        def _generate(
+            self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            self.sent.append(kwargs)
+            fields = list(kwargs["response_format"].model_json_schema()["properties"])
+            values = {"name": "Ann Lee", "city": "Paris", "age": 30, "email": "ann@x.org"}
+            content = json.dumps({f: values[f] for f in fields})
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=content))])
+
+    def answer(*fields: str) -> type[BaseModel]:
+        return create_model("Answer", **{f: ((int if f == "age" else str), ...) for f in fields})  # type: ignore[call-overload]
+
+    a, b = answer("name", "city"), answer("age", "email")
+    assert str(a) == str(b)
+    question = [HumanMessage("Ann Lee, 30, lives in Paris; write to ann@x.org. Give the fields as JSON.")]
+    model = Asked(sent=[])
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    runnable.invoke(question, response_format=a)
+    served = runnable.invoke(question, response_format=b)
+    assert json.loads(str(served.content)) == {"age": 30, "email": "ann@x.org"} and len(model.sent) == 2
+    store = MemoryStore()
+    StepCacheRunnable(model.bind(response_format=a), store=store, embedder=HashEmbedder()).invoke(question)
+    bound = StepCacheRunnable(model.bind(response_format=b), store=store, embedder=HashEmbedder()).invoke(question)
+    assert json.loads(str(bound.content)) == {"age": 30, "email": "ann@x.org"} and len(model.sent) == 4

@@ -128,8 +128,12 @@ def test_structured_extraction_then_another_name(inner, tmp_path):
     first = llm.structured_predict(Person, template, text="Carlos Diaz, 41, works as a teacher in Lisbon.")
     assert first == Person(name="Carlos Diaz", age=41, city="Lisbon"), llm.last_trace
     assert llm.last_trace["task"] == "json_extraction" and llm.last_trace["verified"]
+    # the second record is Gemma's: its answer, agreeing with the first re-derived, corroborates the name (in Chroma)
     second = llm.structured_predict(Person, template, text="Elena Diaz, 41, works as a teacher in Lisbon.")
     assert second == Person(name="Elena Diaz", age=41, city="Lisbon"), llm.last_trace
+    assert llm.last_trace["backend_calls"] >= 1
+    third = llm.structured_predict(Person, template, text="Marta Diaz, 41, works as a teacher in Lisbon.")
+    assert third == Person(name="Marta Diaz", age=41, city="Lisbon"), llm.last_trace
     assert (
         llm.last_trace["path"] in ("reuse", "patch")
         and llm.last_trace["steps_adapted"] + llm.last_trace["steps_regenerated"] >= 1

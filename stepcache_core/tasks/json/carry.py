@@ -154,7 +154,8 @@ def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
     """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
     yes/no field next to the field's name, numbers (``#``; as written where the answer holds a yes/no, which may
     follow from one) and capitalised words inside a sentence (``Aa``; a word in capitals, a code or a verdict such
-    as "EUR" or "FALSE", as written) that no value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
+    as "EUR" or "FALSE", as written, and so is one right after a number, a unit: "degrees Fahrenheit") that no
+    value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
     numbers compared by value."""
     return tuple(w for w, _ in _frame(text, steps))
 
@@ -230,6 +231,10 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
                 # a word in capitals no value holds is a code or a verdict ("50 EUR" / "50 USD", "CONFIRMED" /
                 # "FALSE", "14:00 UTC"), said as written, never a name that varies with the record
                 shown = w
+            elif any(is_number(x) for x in words[max(0, k - 2) : k]):
+                # a capitalised word right after a number is what it counts or measures ("68 degrees Fahrenheit"
+                # where "20 degrees Celsius" stood, "20 Euros", "5 Pounds"), never a name that varies
+                shown = folded[k]
             else:
                 shown = "Aa" if w[:1].isupper() and not start else folded[k]
             out.append((shown, clause_of[k] in fresh_clauses or leading[k]))

@@ -26,6 +26,7 @@ its own, whatever its value ("price" read as "price_cents" on the same record).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -127,8 +128,9 @@ def _slot(key: str, value: Any) -> str:
 
 def kind(value: Any) -> str:
     """The shape of a JSON value that a form asked in words no check reads may turn on: for a text, each word's
-    case (``C`` in capitals, ``A`` capitalised, ``a`` lower case; ``9`` with a digit, and then the punctuation
-    inside it) and a letter beyond ASCII (``~``): "2021-03-07" is ``9-`` where "07.03.2019" is ``9.``, "München" ``A~``
+    case (``C`` in capitals, ``A`` capitalised, ``a`` lower case; ``9`` with a digit, then its letters' case and,
+    where punctuation parts it, its groups' lengths) and a letter beyond ASCII (``~``): "2021-03-07" is ``94-2-2``
+    where "07.03.2019" is ``92.2.4``, "SW1A" ``9C`` where "w1a" is ``9a``, "München" ``A~``
     where "Berlin" is ``A``, "Prof Dee Orr" ``A A A`` where "Bob Ray" is ``A A``. Two agreeing records whose
     values needed no change (ISO dates already, names with no title) say nothing of a value of another kind.
     Numbers, yes/no and null are one kind each; a list is the kinds of its items, an object its keys' kinds. (A
@@ -149,16 +151,17 @@ def kind(value: Any) -> str:
 
 def _word_kind(word: str) -> str:
     letters = [c for c in word if c.isalpha()]
+    beyond = "~" if any(not c.isascii() for c in letters) else ""
     if any(c.isdigit() for c in word):
-        case = "9"
-    elif len(letters) >= 2 and all(c.isupper() for c in letters):
-        case = "C"
-    elif letters and letters[0].isupper():
-        case = "A"
-    else:
-        case = "a"
-    marks = "".join(sorted({c for c in word if not c.isalnum()})) if case == "9" else ""
-    return case + marks + ("~" if any(not c.isascii() for c in letters) else "")
+        # a code, a date, a number written out: its letters' case where it has two or more ("SW1A" / "w1a"), and
+        # where punctuation parts it, the length of each group ("2021-03-07" is 4-2-2, "07-03-2022" 2-2-4)
+        case = "C" if len(letters) >= 2 and all(c.isupper() for c in letters) else "a" if len(letters) >= 2 else ""
+        parted = any(not c.isalnum() for c in word)
+        layout = re.sub(r"[^\W\d_]+", "x", re.sub(r"\d+", lambda m: str(len(m.group())), word)) if parted else ""
+        return "9" + case + layout + beyond
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return "C" + beyond
+    return ("A" if letters and letters[0].isupper() else "a") + beyond
 
 
 def _values(steps: Sequence[Step]) -> Mapping[str, Any] | None:

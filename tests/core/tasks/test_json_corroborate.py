@@ -14,6 +14,8 @@ Each counts what the cache served without the model, and how much of it was wron
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -23,7 +25,7 @@ from stepcache_core.embed import HashEmbedder
 from stepcache_core.fakes import ScriptedBackend
 from stepcache_core.store import MemoryStore
 from stepcache_core.tasks import TaskRegistry, json_extraction_task, text_task
-from stepcache_core.values import GenerationSpec
+from stepcache_core.values import Completion, GenerationSpec
 
 
 def _schema(**props: Any) -> dict[str, Any]:
@@ -281,3 +283,112 @@ def test_kinds_read_the_shape_a_form_may_turn_on() -> None:
     assert kind("Bob Ray") == kind("Ana Ruiz") != kind("Prof Dee Orr")
     assert kind("Berlin") != kind("München") and kind("NV") != kind("Nevada")
     assert kind("Jean-Luc O'Neil") == kind("Ana Ruiz") and kind(3) == kind(4.5) != kind(True)
+
+
+FRENCH_CITIES = _schema(name="string", city={"type": "string", "description": "都市名（フランス語で）"})
+RIGHT_FRENCH = {
+    "Ann Lee lives in Paris.": {"name": "Ann Lee", "city": "Paris"},
+    "Cal Day lives in Nice.": {"name": "Cal Day", "city": "Nice"},
+    "Bob Ray lives in London.": {"name": "Bob Ray", "city": "Londres"},
+    "Dr Dee Orr lives in London.": {"name": "Dr Dee Orr", "city": "Londres"},
+    "Eve Kim lives in Vienna.": {"name": "Eve Kim", "city": "Vienne"},
+    "Fay Orr lives in Brussels.": {"name": "Fay Orr", "city": "Bruxelles"},
+}
+LATER_FRENCH = ("Eve Kim lives in Vienna.", "Fay Orr lives in Brussels.")
+
+
+def _french_wrong(engine: StepCacheEngine) -> int:
+    """How many of the later records ``engine`` serves wrong from the cache."""
+    wrong = 0
+    for text in LATER_FRENCH:
+        try:
+            out = engine.run(Request(f"Extract the fields as JSON. Text: {text}", schema=FRENCH_CITIES))
+        except UnverifiedOutputError:
+            continue
+        wrong += out.trace.backend_calls == 0 and json.loads(out.text) != RIGHT_FRENCH[text]
+    return wrong
+
+
+def test_a_veto_reaches_every_entry_of_the_structure() -> None:
+    # helper-117 (2 of 2 wrong): Paris and Nice agree, so both entries serve the city; a record whose name is of a
+    # new kind goes to the model, which writes "Londres": the veto was written on the newest entry only, and the
+    # older one served "Vienna" and "Brussels"
+    def model(spec: GenerationSpec) -> str:
+        return json.dumps(RIGHT_FRENCH[max((t for t in RIGHT_FRENCH if t in spec.prompt), key=len)], ensure_ascii=False)
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model))
+    for text in ("Ann Lee lives in Paris.", "Cal Day lives in Nice.", "Dr Dee Orr lives in London."):
+        try:
+            engine.run(Request(f"Extract the fields as JSON. Text: {text}", schema=FRENCH_CITIES))
+        except UnverifiedOutputError:
+            pass  # "Londres" is not in the record: refused, and still a veto
+    assert _french_wrong(engine) == 0
+
+
+def test_a_veto_written_while_another_answer_is_on_its_way_is_kept() -> None:
+    # helper-117 (2 of 2 wrong): X (Nice, a slow model) and Y (London -> "Londres") look the Paris entry up
+    # together; Y vetoes the city, then X's agreeing answer wrote back the entry it had read (the veto lost) and its
+    # own entry inherited no veto
+    answered = threading.Event()
+
+    class Parallel:  # a model server that answers calls in parallel
+        name = "parallel-fake"
+
+        def complete(self, spec: GenerationSpec) -> Completion:
+            text = max((t for t in RIGHT_FRENCH if t in spec.prompt), key=len)
+            if text.startswith("Cal Day"):
+                answered.wait(10)
+            return Completion(json.dumps(RIGHT_FRENCH[text], ensure_ascii=False), 1, 1, 0.01)
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=Parallel())
+
+    def ask(text: str) -> None:
+        try:
+            engine.run(Request(f"Extract the fields as JSON. Text: {text}", schema=FRENCH_CITIES))
+        except UnverifiedOutputError:
+            pass
+
+    ask("Ann Lee lives in Paris.")
+    slow = threading.Thread(target=ask, args=("Cal Day lives in Nice.",))
+    slow.start()
+    time.sleep(0.3)
+    ask("Bob Ray lives in London.")
+    answered.set()
+    slow.join(20)
+    assert _french_wrong(engine) == 0
+
+
+def test_a_unit_after_a_number_is_read_as_written() -> None:
+    # helper-117 (2 of 2 wrong, with the checks alone too): "68 degrees Fahrenheit" where "20 degrees Celsius"
+    # stood was a capitalised word read as a name; 68 was served for a temperature asked in Celsius
+    schema = _schema(city="string", temp={"type": "number", "description": "temperature in degrees Celsius"})
+    records = [
+        ("Oslo was 20 degrees Celsius today.", {"city": "Oslo", "temp": 20}),
+        ("Rome was 25 degrees Celsius today.", {"city": "Rome", "temp": 25}),
+        ("Bern was 68 degrees Fahrenheit today.", {"city": "Bern", "temp": 20}),
+        ("Graz was 86 degrees Fahrenheit today.", {"city": "Graz", "temp": 30}),
+    ]
+    for corroborate in (True, False):
+        got = _run(schema, "Extract the fields as JSON.", records, corroborate=corroborate)
+        assert sum(wrong for _, wrong in got) == 0, (corroborate, got)
+
+
+def test_a_repaired_answer_that_agrees_corroborates() -> None:
+    # a weak model's first answer to the second record fails (not JSON); its repaired answer agrees with the entry
+    # re-derived: the third record is reused (on Gemma, "Elena Diaz" always needed a repair, and nothing was reused)
+    answers = {
+        "Ann Lee lives in Paris.": ['{"name": "Ann Lee", "city": "Paris"}'],
+        "Bob Ray lives in Rome.": ["Sure! name: Bob Ray", '{"name": "Bob Ray", "city": "Rome"}'],
+    }
+
+    def model(spec: GenerationSpec) -> str:
+        text = max((t for t in answers if t in spec.prompt), key=len)
+        return answers[text].pop(0) if len(answers[text]) > 1 else answers[text][0]
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model))
+    for text in answers:
+        engine.run(Request(f"Extract name and city as JSON. Text: {text}", schema=_schema(name="string", city="string")))
+    out = engine.run(
+        Request("Extract name and city as JSON. Text: Dee Orr lives in Bern.", schema=_schema(name="string", city="string"))
+    )
+    assert out.trace.path == "reuse" and json.loads(out.text) == {"name": "Dee Orr", "city": "Bern"}
