@@ -125,12 +125,12 @@ class Adaptation:
         return self.best(prep, run, [structural]) if structural is not None else None
 
     def vouchee(self, prep: Prepared, run: RunLog, retriever: Retriever, precedent: Adapted | None) -> Adapted | None:
-        """The entry a model answer recorded for ``prep`` may corroborate: the ``precedent`` (the newest entry of the
-        same structure), else, for a task that corroborates only through callers' answers (JSON), the nearest entry by similarity that adapts (another
-        schema's, a renamed key's: what a lookup that found nothing by structure would have served, had it been
-        corroborated). Without it, an entry found only by similarity is never vouched for on the routes that look
-        up, let the caller's model answer, then record (``set_llm_cache``, tool calls, streams). The request's
-        vector is left in ``run.vector`` for the store."""
+        """The entry a model answer recorded for ``prep`` may corroborate or veto: the ``precedent`` (the newest entry
+        of the same structure), else, for a task that corroborates only through callers' answers (JSON), the nearest
+        entry by similarity that adapts (another schema's, a renamed key's: what a lookup that found nothing by
+        structure would have served, had it been corroborated). Without it, an entry found only by similarity is
+        never vouched for on the routes that look up, let the caller's model answer, then record (``set_llm_cache``,
+        tool calls, streams). The request's vector is left in ``run.vector`` for the store."""
         corroboration = prep.profile.corroboration
         if precedent is not None or corroboration is None or getattr(corroboration, "probes_itself", True):
             return precedent  # (a task that probes its entries itself has them corroborated off the caller's path)

@@ -260,7 +260,8 @@ class StepCacheEngine:
         text = profile.segmenter.render(steps)
         ok, _, verdicts = self.verification.steps(prep, steps, run)
         whole = self.verification.whole(prep, text) if ok else Verdict.passed()
-        nearest = self.adaptation.precedent(prep, run, self.retriever) if ok and whole.ok or profile.corroboration else None
+        checks = (ok and whole.ok) or profile.corroboration is not None  # (an unverified answer may refute or veto)
+        nearest = self.adaptation.precedent(prep, run, self.retriever) if checks else None
         precedent = nearest if ok and whole.ok else None
         # the entry this answer may vouch for or veto: the nearest of its structure, else (JSON) the nearest by
         # similarity, which a lookup that found nothing by structure would have served

@@ -317,7 +317,9 @@ def format_corpus(
             "",
             f"Extraction answers in {len(WRAPPERS)} text wrappers ({', '.join(WRAPPERS)}) and {len(TOOL_STYLES)} tool-call "
             f"styles ({', '.join(TOOL_STYLES)}) for {len(CASES)} record kinds ({', '.join(c.kind for c in CASES)}): the "
-            "first text, its exact repeat, the other texts of its kind. Through the core API (schema given), LangChain's "
+            "first text, its exact repeat, a second record that moves every value (the model's to answer: a reuse for "
+            "another record waits for an answer that agrees, and this one corroborates the first; counted apart from "
+            "the variants), the other texts of its kind. Through the core API (schema given), LangChain's "
             "output parsers (schema discovered from their format instructions), LangChain tool calls (`bind_tools`, "
             "`with_structured_output`; schema from the tool in the `llm_string`), LlamaIndex (`LLMTextCompletionProgram`, "
             "`structured_predict`) and LlamaIndex tool calls (`chat_with_tools`, `FunctionCallingProgram`).",

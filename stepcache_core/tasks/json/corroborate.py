@@ -45,8 +45,8 @@ class JsonCorroboration:
     probes_itself = False
 
     def changed(self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> frozenset[str]:
-        """The keys whose values the adaptation changed (or put under a name the entry does not have, with a value
-        it does not hold)."""
+        """The slots (``key=kind``: see :func:`kind`) of the keys whose values the adaptation changed, and of those it
+        put under a name the entry does not have."""
         if any(s.key is None for s in cached) or any(s.key is None for s in adapted):
             return frozenset({"answer"}) if source_text(old) != source_text(new) else frozenset()
         before = {s.key: s.value for s in cached}
@@ -74,7 +74,9 @@ class JsonCorroboration:
     ) -> frozenset[str]:
         """Of the keys ``needed``, those not vouched for, and those vetoed (``veto:<key>``, see :meth:`vetoes`)
         whatever vouched for them."""
-        return frozenset(k for k in needed if k not in corroborated or f"{_VETO}{k.partition('=')[0]}" in corroborated)
+        vetoed = [v[len(_VETO) :] + "=" for v in corroborated if v.startswith(_VETO)]
+        # (a key may hold "=" itself: a veto of "a" also holds back "a=b", never the other way round)
+        return frozenset(k for k in needed if k not in corroborated or any(k.startswith(v) for v in vetoed))
 
     def vetoes(self, problem: JsonProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> frozenset[str]:
         """The keys whose values the entry re-derived for ``problem`` moved (``adapted``) and a model answer to it
@@ -121,7 +123,7 @@ class JsonCorroboration:
 
 
 def _slot(key: str, value: Any) -> str:
-    """A key and the kind of value it holds (``city=A``, ``date=9-``, ``name=A A``): an answer that agreed at a value
+    """A key and the kind of value it holds (``city=A``, ``date=94-2-2``, ``name=A A``): an answer that agreed at a value
     of one kind vouches for values of that kind only (see :func:`kind`)."""
     return f"{key}={kind(value)}"
 
