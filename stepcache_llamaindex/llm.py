@@ -117,6 +117,7 @@ class StepCacheLLM(FunctionCallingLLM):
     auto_task_max_chars: int = Field(default=1000, description="Longest prompt that task detection looks at.")
 
     _llm: LLM = PrivateAttr()
+    _copied_system_prompt: str | None = PrivateAttr(default=None)
     _lazy: LazyEngine = PrivateAttr()
     _last: LastTrace = PrivateAttr(default_factory=LastTrace)
 
@@ -156,6 +157,7 @@ class StepCacheLLM(FunctionCallingLLM):
             **kwargs,
         )
         self._llm = llm
+        self._copied_system_prompt = llm.system_prompt
         self._lazy = LazyEngine(
             engine=engine, persist_directory=persist_directory, host=host, port=port, config=config, tasks=tasks
         )
@@ -168,6 +170,26 @@ class StepCacheLLM(FunctionCallingLLM):
     @classmethod
     def class_name(cls) -> str:
         return "StepCacheLLM"
+
+    def _system_prompt(self) -> str | None:
+        """The system prompt LlamaIndex's helpers (``predict``, ``stream``, ``structured_predict``...) put before the
+        caller's prompt: the inner LLM's as it is now (one set on it after wrapping is the caller's own), unless
+        this wrapper's was set to another since."""
+        own = self.system_prompt
+        return self._llm.system_prompt if own == self._copied_system_prompt else own
+
+    def _extend_prompt(self, formatted_prompt: str) -> str:
+        extended = formatted_prompt
+        if system := self._system_prompt():
+            extended = system + "\n\n" + extended
+        if self.query_wrapper_prompt:
+            extended = self.query_wrapper_prompt.format(query_str=extended)
+        return extended
+
+    def _extend_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]:
+        if system := self._system_prompt():
+            return [ChatMessage(role=MessageRole.SYSTEM, content=system), *messages]
+        return messages
 
     @property
     def llm(self) -> LLM:

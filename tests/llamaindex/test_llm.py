@@ -812,3 +812,19 @@ def test_a_complete_cut_by_max_tokens_is_served_as_the_inner_llm_wrote_it(make_l
     out = llm.complete(LIMITED_EQUATION.format(3, 5, 20), max_tokens=14)
     assert out.text == "3x = 20 - 5\n3x" and len(inner.calls) >= 1
     assert not sc(out)["verified"] and sc(out)["fallback"] is None
+
+
+def test_predict_sends_the_inner_llms_system_prompt_as_it_is_now(make_llm):
+    """Class: a ``system_prompt`` set on the inner LLM after wrapping. The wrapper copied it when made, and
+    LlamaIndex's helpers (``predict``, ``chat`` with a prompt template) put that stale copy before the caller's
+    prompt: the model was sent the old rule (the cache was keyed with the new one). Now the inner LLM's own, as it
+    is at the call; one set on the wrapper itself still wins."""
+    from llama_index.core.prompts import PromptTemplate
+
+    llm, inner = make_llm(inner=_sends_wrapped())
+    inner.system_prompt = NEAREST_TEN
+    llm.predict(PromptTemplate("{question}"), question=APPLES.format(3, 7))
+    assert inner.calls[-1][0].startswith(NEAREST_TEN)
+    llm.system_prompt = "You are a patient tutor."
+    llm.predict(PromptTemplate("{question}"), question=APPLES.format(4, 7))
+    assert inner.calls[-1][0].startswith("You are a patient tutor.")

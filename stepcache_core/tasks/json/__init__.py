@@ -9,7 +9,7 @@ from .adapt import JsonAdapter
 from .carry import JsonCarryover, stale_mention
 from .corroborate import JsonCorroboration
 from .fix import JsonFixer
-from .gate import JsonGate
+from .gate import JsonGate, asks_form
 from .parse import JsonProblem, detect, parse_json_problem
 from .prompt import JsonPrompter
 from .schema import validator_for
@@ -49,6 +49,7 @@ def json_extraction_task(*, corroborate: bool = True) -> TaskProfile:
         fixer=JsonFixer(),
         carryover=JsonCarryover(),
         corroboration=JsonCorroboration() if corroborate else None,
+        asks_more=lambda p: asks_form(p) is not None,
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=1, full_regenerations=1),
         retrieval_text=mask_numbers,
         signature=lambda p: canonical_json([list(p.properties), dict(p.types), sorted(p.required)]),

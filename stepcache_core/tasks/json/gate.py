@@ -10,7 +10,7 @@ from ..template import persona_only
 from ..word.read import graded_forms
 from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem
 
-__all__ = ["JsonGate", "selects", "transforms"]
+__all__ = ["JsonGate", "asks_form", "selects", "transforms"]
 
 
 class JsonGate:
@@ -201,11 +201,12 @@ def _asked_in_record(old: JsonProblem, new: JsonProblem) -> str | None:
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
-def transforms(problem: JsonProblem) -> str | None:
-    """A word of ``problem`` that may ask for a value in another form than the record's: one of ``_FORMS`` in its
-    request besides the record, its key names, titles or descriptions, or a key name's part of ``_FORM_PARTS``
-    ("city_fr"); else the first word of its request besides its record, key names and allowed values that is not
-    a plain extraction's (``_PLAIN``), or a digit. ``None`` when it only asks for its keys' values."""
+def asks_form(problem: JsonProblem) -> str | None:
+    """A word by which ``problem`` asks for a value in another form than the record's: one of ``_FORMS`` in its
+    request besides the record, its key names, titles or descriptions ("Translate the city into French.", "in
+    cents"), a key name's part of ``_FORM_PARTS`` ("city_fr") or a language in a key's name ("french_city"). The
+    model's right answer to such a request is no copy of the record ("Londres"), which no check of the task can
+    verify, and the task's repairs would ask for a copy: its answer stands as written (the task's ``asks_more``)."""
     said = [problem.template, *(_words(k) for k in problem.properties), *_described(problem.schema or {})]
     if (form := next((m.group() for text in said if (m := _FORMS.search(_words(text))) is not None), None)) is not None:
         return form
@@ -213,8 +214,15 @@ def transforms(problem: JsonProblem) -> str | None:
     if parts & _FORM_PARTS:
         return min(parts & _FORM_PARTS)
     named = {p.casefold() for k in problem.properties for p in _words(k).split()} & _LANGUAGE_WORDS
-    if named:  # "french_city", "city_polish"
-        return min(named)
+    return min(named) if named else None  # "french_city", "city_polish"
+
+
+def transforms(problem: JsonProblem) -> str | None:
+    """A word of ``problem`` that may ask for a value in another form than the record's: one :func:`asks_form`
+    finds; else the first word of its request besides its record, key names and allowed values that is not a plain
+    extraction's (``_PLAIN``), or a digit. ``None`` when it only asks for its keys' values."""
+    if (form := asks_form(problem)) is not None:
+        return form
     if problem.template == EXTRACT_ONLY:
         return None
     allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}

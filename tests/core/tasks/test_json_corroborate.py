@@ -392,3 +392,27 @@ def test_a_repaired_answer_that_agrees_corroborates() -> None:
         Request("Extract name and city as JSON. Text: Dee Orr lives in Bern.", schema=_schema(name="string", city="string"))
     )
     assert out.trace.path == "reuse" and json.loads(out.text) == {"name": "Dee Orr", "city": "Bern"}
+
+
+def test_the_models_answer_to_a_request_that_asks_for_a_form_is_served_as_written() -> None:
+    # "Translate the city name into French.": the model's right answer ("Londres") is no copy of the record, which
+    # the checks refuse; the task's repairs would ask for a copy. Before, the caller got UnverifiedOutputError where
+    # its model had answered right; now the model's answer, unverified, as it wrote it (and its exact repeat)
+    right = {
+        "Bob Ray lives in London.": {"name": "Bob Ray", "city": "Londres"},
+        "Dee Orr lives in Vienna.": {"name": "Dee Orr", "city": "Vienne"},
+    }
+    calls: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        calls.append(spec.prompt)
+        return json.dumps(right[max((t for t in right if t in spec.prompt), key=len)], ensure_ascii=False)
+
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model))
+    ask = "Extract name and city as JSON. Translate the city name into French. Text: {}"
+    schema = _schema(name="string", city="string")
+    for text, answer in right.items():
+        out = engine.run(Request(ask.format(text), schema=schema))
+        assert json.loads(out.text) == answer and not out.trace.verified and out.trace.backend_calls == 1
+    again = engine.run(Request(ask.format("Bob Ray lives in London."), schema=schema))
+    assert json.loads(again.text) == right["Bob Ray lives in London."] and len(calls) == 2
