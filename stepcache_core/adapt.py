@@ -203,8 +203,8 @@ class Adaptation:
         what the entry re-derived for this request moved (the task's optional ``Corroboration.vetoes``); empty
         without one, or where a check cannot tell."""
         vetoes = getattr(prep.profile.corroboration, "vetoes", None)
-        if vetoes is None or precedent is None or not steps:
-            return frozenset()
+        if vetoes is None or precedent is None or not precedent.ok or not steps:
+            return frozenset()  # (an adaptation the checks refused is no reading of the entry: nothing to veto)
         try:
             return frozenset(vetoes(prep.problem, precedent.steps, steps))
         except Exception:  # a check that cannot tell vetoes nothing (the entry still waits for an agreeing answer)

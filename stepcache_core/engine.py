@@ -30,6 +30,7 @@ from .repair import Attempt, Rejected, RepairLadder
 from .request import Routing, entry_id, validate_request
 from .retrieve import Retrieved, Retriever
 from .store import Candidate, ChromaStore, Entry, Store, SupportsCollections, SupportsExactStore
+from .store.entry import vetoes
 from .tasks import TaskProfile, TaskRegistry, builtin_tasks
 from .tasks.base import WorthPatching
 from .values import Namespace, Outcome, Path, Request, Step, Trace, Verdict
@@ -266,12 +267,12 @@ class StepCacheEngine:
         # the entry this answer may vouch for or veto: the nearest of its structure, else (JSON) the nearest by
         # similarity, which a lookup that found nothing by structure would have served
         vouchee = self.adaptation.vouchee(prep, run, self.retriever, nearest) if profile.corroboration else None
-        if not _cut(prep.request, 0, output):
-            # an answer that gives otherwise what that entry re-derived moves vetoes those keys on it (JSON)
-            self._veto(prep, run, vouchee, steps)
+        # an answer that gives otherwise what that entry re-derived moves vetoes those keys on it (JSON)
+        marks = self._veto(prep, run, vouchee, steps) if not _cut(prep.request, 0, output) else frozenset()
         if ok and whole.ok and not self.adaptation.contradicts(prep, run, precedent, steps):
             # as the model wrote it: exact repeats are byte-identical
             slots, own = self.adaptation.corroborates(prep, vouchee, steps)
+            own |= marks  # (the structure's vetoes hold for this answer too, agreeing or not)
             stored = self.recorder.put(prep, output, verified=True, run=run, frame=frame, corroborated=own)
             if stored and slots and vouchee is not None:
                 self.recorder.corroborate(prep, vouchee.candidate.entry, slots, run)
@@ -301,25 +302,30 @@ class StepCacheEngine:
             self.failures.report(e, "disputing an entry")
             run.notes.append(f"dispute failed: {e}")
 
-    def _veto(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: list[Step]) -> None:
-        """Mark the precedent's entry, and every entry of this request's structure that could serve it, with what a
-        model answer ``steps`` vetoes (see :meth:`Adaptation.vetoed`): the slots it gives otherwise than the entry
-        re-derived for this request. An older entry vouched for at records that needed no change would otherwise
-        serve the next record the veto was for."""
+    def _veto(self, prep: Prepared, run: RunLog, precedent: Adapted | None, steps: list[Step]) -> frozenset[str]:
+        """Mark the precedent's entry, and every verified entry of this request's structure, with what a model answer
+        ``steps`` vetoes (see :meth:`Adaptation.vetoed`): the slots it gives otherwise than the entry re-derived for
+        this request. An older entry vouched for at records that needed no change would otherwise serve the next
+        record the veto was for. Returns the precedent's marks, old and new: an answer stored after it inherits
+        them, agreeing with it or not (a veto holds for the structure, not for one entry)."""
+        if precedent is None:
+            return frozenset()
         slots = self.adaptation.vetoed(prep, precedent, steps)
-        if not slots or precedent is None:
-            return
+        if not slots:
+            return vetoes(precedent.candidate.entry.corroborated)
         try:
             entries = {precedent.candidate.entry.id: precedent.candidate.entry}
-            for candidate, _ in self.retriever.by_structure(prep, run):
-                entries.setdefault(candidate.entry.id, candidate.entry)
+            if prep.signature:
+                for entry in self.recorder.store_for(prep).find(prep.collection, prep.signature, _STRUCTURE_SCAN):
+                    if entry.task == prep.profile.name and entry.verified:
+                        entries.setdefault(entry.id, entry)
             for entry in entries.values():
                 self.recorder.corroborate(prep, entry, slots, run)
         except StoreError as e:
             self.failures.report(e, "vetoing an entry's slots")
             run.notes.append(f"veto failed: {e}")
-            return
         run.notes.append(f"the model's answer gives otherwise what the entry re-derived moves: {', '.join(sorted(slots))}")
+        return slots | vetoes(precedent.candidate.entry.corroborated)
 
     def warm(self) -> None:
         """Load ahead of traffic what the first requests would otherwise do without: the embedding model (until it
@@ -526,15 +532,16 @@ class StepCacheEngine:
         if profile.verifier is None:
             return served
         ok, whole, verdicts = self.verification.steps(prep, steps, run)
-        if not _cut(prep.request, completion.completion_tokens, completion.text):
-            self._veto(prep, run, missed.precedent, steps)
+        cut = _cut(prep.request, completion.completion_tokens, completion.text)
+        marks = self._veto(prep, run, missed.precedent, steps) if not cut else frozenset()
+        served = replace(served, corroborated=marks)  # the structure's vetoes hold for this answer, agreeing or not
         if ok and (contradicts := self.adaptation.contradicts(prep, run, missed.precedent, steps)):
             verdicts = merge_stale(verdicts, contradicts)
             ok, whole = False, next((v for v in verdicts if not v.ok), contradicts[0])
         if ok:  # served as the model wrote it; agreeing with the nearest entry re-derived, it corroborates that
             slots, own = self.adaptation.corroborates(prep, missed.precedent, steps)
             corroborates = missed.precedent.candidate.entry if slots and missed.precedent is not None else None
-            return replace(served, verified=True, corroborated=own, corroborates=corroborates, vouches=slots)
+            return replace(served, verified=True, corroborated=own | marks, corroborates=corroborates, vouches=slots)
         if not _cut(prep.request, completion.completion_tokens, completion.text) and (
             refuted := self.adaptation.refuted(prep, missed.precedent, steps)
         ):  # (an answer the caller's max_output_tokens may have cut refutes nothing)
@@ -562,13 +569,17 @@ class StepCacheEngine:
         )
         if (
             missed.precedent is not None
-            and result.fallback != "deterministic"
+            and result.fallback not in ("deterministic", "fix")
             and not getattr(profile.corroboration, "probes_itself", True)
         ):  # the model's own repaired answer, asked without the entry's values, agrees with it or not all the same
             slots, own = self.adaptation.corroborates(prep, missed.precedent, result.steps)
             if slots:
-                served = replace(served, corroborated=own, corroborates=missed.precedent.candidate.entry, vouches=slots)
+                served = replace(served, corroborated=own | marks, corroborates=missed.precedent.candidate.entry, vouches=slots)
         return served
+
+
+_STRUCTURE_SCAN = 256
+"""How many entries of a structure a veto marks at most (the newest first)."""
 
 
 def _beyond(request: Request, text: str, within: str = "") -> str:

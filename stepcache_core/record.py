@@ -183,9 +183,9 @@ class Recorder:
         def merged(current: Entry | None) -> Entry | None:
             # the entry as stored now, not as this request read it: another request may have marked it meanwhile (a
             # veto written between this one's lookup and its answer is kept, not overwritten)
-            if current is None or current.output != entry.output:
-                return replace(entry, corroborated=entry.corroborated | slots)
-            if not current.verified or slots <= current.corroborated:  # disputed meanwhile, or nothing to add
+            if current is None or current.output != entry.output or not current.verified:
+                return None  # evicted, cleared, answered again or disputed meanwhile: nothing left to mark
+            if slots <= current.corroborated:
                 return None
             return replace(current, corroborated=current.corroborated | slots)
 

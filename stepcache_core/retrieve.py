@@ -17,6 +17,7 @@ from .config import EngineConfig
 from .embed import Embedder, SupportsWarmup
 from .intake import Prepared, RunLog
 from .store import Candidate, Entry, Store
+from .store.entry import vouched_slots
 
 __all__ = ["Retrieved", "Retriever"]
 
@@ -58,7 +59,7 @@ class Retriever:
             return
         with run.stage("signature"):
             entries = [e for e in self.store.find(prep.collection, signature, n) if e.task == prep.profile.name and e.verified]
-        entries.sort(key=lambda e: (-len(e.corroborated), -e.created_at))
+        entries.sort(key=lambda e: (-len(vouched_slots(e.corroborated)), -e.created_at))
         noted = False
         for entry in entries:
             with run.stage("signature"):

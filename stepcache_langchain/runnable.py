@@ -218,8 +218,9 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
         clone = object.__new__(StepCacheRunnable)
         clone.__dict__.update(self.__dict__)
         clone.llm = bound
-        # the model as wrapped (read once: see ``__init__``) and these arguments; what it declares now, as for any call
-        clone._wrapped_id = settings_json([self._wrapped_id, model_kwargs])  # a response_format class by its schema
+        # the model as it is now (``model_id``: a setting changed after wrapping is another model) and these arguments,
+        # a response_format class by its schema
+        clone._wrapped_id = settings_json([self.model_id, model_kwargs])
         clone._declared_id = declared_identity(bound)
         if self._model_id:  # a model id the caller gave, with this call's arguments
             clone._model_id = settings_json([self._model_id, model_kwargs])

@@ -182,8 +182,8 @@ class StepCacheLLM(FunctionCallingLLM):
         extended = formatted_prompt
         if system := self._system_prompt():
             extended = system + "\n\n" + extended
-        if self.query_wrapper_prompt:
-            extended = self.query_wrapper_prompt.format(query_str=extended)
+        if wrapper := self.query_wrapper_prompt or self._llm.query_wrapper_prompt:  # the inner LLM's, as it is now
+            extended = wrapper.format(query_str=extended)
         return extended
 
     def _extend_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,19 +160,22 @@ TOOL_STYLES: dict[str, str] = {
 
 
 class JsonAssistant:
-    """A scripted chat model answering extraction prompts in one wrapper (a core ``Backend`` too)."""
+    """A scripted chat model answering extraction prompts in one wrapper (a core ``Backend`` too). ``answers``:
+    records the corpus does not hold, with the object each states, answered the same way."""
 
-    def __init__(self, wrapper: str, *, name: str | None = None) -> None:
+    def __init__(self, wrapper: str, *, name: str | None = None, answers: Mapping[str, dict[str, Any]] | None = None) -> None:
         if wrapper not in WRAPPERS and wrapper not in TOOL_STYLES:
             raise ValueError(f"unknown wrapper {wrapper!r}; choose from {sorted(WRAPPERS) + sorted(TOOL_STYLES)}")
         self.wrapper = wrapper
         self.style = wrapper
         self.name = name or f"json-assistant:{wrapper}"
         self.prompts: list[str] = []
+        self.answers = dict(answers or {})
         self._lock = threading.Lock()
 
     def answer_for(self, prompt: str) -> dict[str, Any] | None:
-        found = [(prompt.rfind(text), obj) for case in CASES for text, obj in (*case.texts, case.second) if text in prompt]
+        known = [*((text, obj) for case in CASES for text, obj in (*case.texts, case.second)), *self.answers.items()]
+        found = [(prompt.rfind(text), obj) for text, obj in known if text in prompt]
         return max(found, key=lambda f: f[0])[1] if found else None
 
     def respond(self, prompt: str) -> str:

@@ -14,9 +14,22 @@ from typing import Any
 
 from ..values import Namespace, Request
 
-__all__ = ["DEFAULT_DIR", "Entry", "Candidate", "default_directory", "key_vector"]
+__all__ = ["DEFAULT_DIR", "VETO", "Entry", "Candidate", "default_directory", "key_vector", "vetoes", "vouched_slots"]
 
 DEFAULT_DIR = "~/.cache/stepcache/chroma"
+VETO = "veto:"
+"""The prefix of a slot that marks the opposite of a corroboration: a model answer gave it otherwise than the entry
+re-derived (``veto:city``, see :meth:`~stepcache_core.tasks.base.Corroboration.vetoes`). Never served again."""
+
+
+def vetoes(slots: frozenset[str]) -> frozenset[str]:
+    """The veto marks among ``slots``."""
+    return frozenset(s for s in slots if s.startswith(VETO))
+
+
+def vouched_slots(slots: frozenset[str]) -> frozenset[str]:
+    """The slots of ``slots`` that vouch for a reuse (all but veto marks)."""
+    return frozenset(s for s in slots if not s.startswith(VETO))
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,8 @@ class Entry:
     ``corroborated``: the slots of the request's template for which a second,
     independent model answer to a request with other values there agreed with
     this answer re-derived for it (see
-    :class:`~stepcache_core.tasks.base.Corroboration`).
+    :class:`~stepcache_core.tasks.base.Corroboration`), and the marks of those a model answer gave otherwise
+    (:data:`VETO`).
     """
 
     id: str

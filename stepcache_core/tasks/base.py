@@ -163,11 +163,16 @@ class Corroboration(Protocol):
       without it, all of them).
     - optionally ``changed(old, new, cached, adapted) -> frozenset[str]``: the slots a reuse varies, read off the adapted answer itself (JSON: the keys whose values the
       adapter moved). Where present it stands for ``varied`` and ``vouching`` on the request's path.
-    - optionally ``vetoes(problem, adapted, answered) -> frozenset[str]``: slots a model answer (verified or not)
-      gives otherwise than the entry re-derived for its request; the engine adds them to the entry's corroborated
-      set, where the task's ``missing`` reads them as never held (JSON: ``veto:<key>``).
+    - optionally ``vetoes(problem, adapted, answered) -> frozenset[str]``: marks (``veto:<key>``,
+      :data:`~stepcache_core.store.entry.VETO`) of what a model answer (verified or not) gives otherwise than the
+      entry re-derived for its request moves; the engine adds them to every verified entry of the structure, and
+      every answer stored after that entry inherits them; the task's ``missing`` reads a vetoed slot as never held,
+      and ranking by corroboration leaves marks out.
     - optionally ``probes_itself: bool`` (default ``True``): ``False`` where the task has no second point of its own
-      to ask (JSON: no record can be invented that reads like the caller's), so nothing is probed in the background.
+      to ask (JSON: no record can be invented that reads like the caller's): nothing is probed in the background,
+      and since callers' answers are then the only second word, ``record`` looks for the entry to vouch for by
+      similarity too, an answer the model wrote after a repair corroborates, and an answer stored with its entry's
+      slots inherits what that entry gained while the model answered.
     - optionally ``relabels(request, problem) -> Sequence[Request]``: the question at a point where the model
       already agreed with the entry, with its names changed and every number kept (word problems: one person
       renamed into another gender). The engine asks a few after its rounds; one that agrees vouches for the slots

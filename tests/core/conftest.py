@@ -16,13 +16,16 @@ PERSON = {
 
 @pytest.fixture
 def make_engine():
-    def make(script=(), *, respond=None, default=None, threshold=0.3, store=None, max_calls=EngineConfig.max_model_calls):
+    def make(
+        script=(), *, respond=None, default=None, threshold=0.3, store=None, max_calls=EngineConfig.max_model_calls, tasks=None
+    ):
         backend = ScriptedBackend(script, respond=respond, default=default)
         engine = StepCacheEngine(
             store=store or MemoryStore(),
             embedder=HashEmbedder(),
             backend=backend,
             config=EngineConfig(similarity_threshold=threshold, max_model_calls=max_calls),
+            tasks=tasks,
         )
         return engine, backend
 

@@ -335,10 +335,13 @@ def test_json_value_that_swallowed_another_is_trimmed_without_the_model(make_eng
 
 
 def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_engine):
+    # (the JSON checks alone: by default a reuse whose record names other people waits for a corroborating answer
+    # and is never patched; the patch path is the subject here)
     engine, backend = make_engine(
         ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'],
         default='{"name": "Zed", "age": 1, "city": "Nowhere"}',
         max_calls=None,
+        tasks=builtin_tasks(json_corroboration=False),
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError):
@@ -441,9 +444,12 @@ def test_without_reframe_a_reuse_of_a_framed_entry_is_never_stored_with_the_sour
 
 def test_a_request_never_makes_more_model_calls_than_its_budget(make_engine):
     """The default budget (2): a failed reuse gets its patch and the caller's generation; a miss its generation
-    and one patch. What still fails is an error, never served; model-free rungs still run."""
+    and one patch. What still fails is an error, never served; model-free rungs still run. (The JSON checks alone
+    decide the reuse: by default it would wait for a corroborating answer and not be patched.)"""
     engine, backend = make_engine(
-        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'], default='{"name": "Zed", "age": 1, "city": "Nowhere"}'
+        ['{"name": "Alice Martin", "age": 31, "city": "Lyon"}'],
+        default='{"name": "Zed", "age": 1, "city": "Nowhere"}',
+        tasks=builtin_tasks(json_corroboration=False),
     )
     engine.run(Request("Extract name, age and city as JSON. Text: Alice Martin is 31 and lives in Lyon.", schema=PERSON))
     with pytest.raises(UnverifiedOutputError) as info:

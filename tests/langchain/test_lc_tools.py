@@ -36,14 +36,6 @@ MARIA_27 = "Maria Lopez is 27 and lives in Accra."
 MARIA_27_ARGS = {"name": "Maria Lopez", "age": 27, "city": "Accra"}
 
 
-class _KnowsMaria27(JsonAssistant):
-    """The corpus's assistant that also answers :data:`MARIA_27` (a record the corpus does not hold): it moves
-    Maria's age and city and keeps her name, so a narration stating the name alone stays true for her records."""
-
-    def answer_for(self, prompt: str) -> dict[str, Any] | None:
-        return dict(MARIA_27_ARGS) if MARIA_27 in prompt else super().answer_for(prompt)
-
-
 class Weather(BaseModel):
     """Look up the weather in a city."""
 
@@ -167,7 +159,7 @@ def test_text_beside_a_tool_call_that_states_the_cached_arguments_is_never_serve
     prose that names no changed argument is still reused (once a corroborating record, the model's, followed the
     first: Maria at another age and city, so that her name, the one argument the prose states, stays)."""
     for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
-        model = ToolCallingChatModel(assistant=_KnowsMaria27(style), narration=narration)
+        model = ToolCallingChatModel(assistant=JsonAssistant(style, answers={MARIA_27: MARIA_27_ARGS}), narration=narration)
         set_llm_cache(StepCache(engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder())))
         chain = _chain(model, Person)
         chain.invoke({"text": "Maria Lopez is 34 and lives in Madrid."})

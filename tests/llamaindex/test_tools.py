@@ -31,14 +31,6 @@ MARIA_27 = "Record this: Maria Lopez is 27 and lives in Accra."
 MARIA_27_ARGS = {"name": "Maria Lopez", "age": 27, "city": "Accra"}
 
 
-class _KnowsMaria27(JsonAssistant):
-    """The corpus's assistant that also answers :data:`MARIA_27` (a record the corpus does not hold): it moves
-    Maria's age and city and keeps her name, so a narration stating the name alone stays true for her records."""
-
-    def answer_for(self, prompt: str) -> dict[str, Any] | None:
-        return dict(MARIA_27_ARGS) if MARIA_27 in prompt else super().answer_for(prompt)
-
-
 @pytest.fixture(scope="module", params=TOOL_MODES)
 def corpus(request: Any) -> dict[str, Any]:
     rows = run_json_corpus(ToolRoute(request.param), wrappers=tuple(TOOL_STYLES))
@@ -86,7 +78,7 @@ def test_text_beside_a_call_that_states_the_cached_arguments_is_never_served_for
     another age and city, so that her name, the one argument the prose states, stays)."""
     tool = get_function_tool(Person)
     for narration, reused in (("Recording {name}, {age}, of {city}.", False), ("Recording {name}.", True)):
-        inner = ToolCallingLLM(_KnowsMaria27("anthropic-tool-use"), narration=narration)
+        inner = ToolCallingLLM(JsonAssistant("anthropic-tool-use", answers={MARIA_27: MARIA_27_ARGS}), narration=narration)
         llm = StepCacheLLM(llm=inner, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
         llm.chat_with_tools([tool], user_msg=MARIA)
         corroborating = llm.chat_with_tools([tool], user_msg=MARIA_27)

@@ -153,9 +153,9 @@ _CODE = re.compile(r"[A-Z][A-Z'\u2019]*[A-Z]")
 def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
     """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
     yes/no field next to the field's name, numbers (``#``; as written where the answer holds a yes/no, which may
-    follow from one) and capitalised words inside a sentence (``Aa``; a word in capitals, a code or a verdict such
-    as "EUR" or "FALSE", as written, and so is one right after a number, a unit: "degrees Fahrenheit") that no
-    value holds; punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
+    follow from one) and words in capitals (a code or a verdict such as "EUR" or "FALSE", as written) that no value
+    holds, and capitalised words inside a sentence (``Aa``) that no value holds but one right after a number (a
+    unit, "degrees Fahrenheit", as written); punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
     numbers compared by value."""
     return tuple(w for w, _ in _frame(text, steps))
 
@@ -167,6 +167,8 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
     every = tokens(text)
     words = [w for w in every if any(ch.isalnum() for ch in w)]
     folded = [_word(w) for w in words]
+    # a value is found in a word that holds it with a possessive ("Kim Lee's account" holds "Kim Lee")
+    bare = [re.sub(r"['\u2019]s?$", "", f) for f in folded]
     marked = [False] * len(words)
     fresh = [False] * len(words)  # a generated value's words
     kept = [False] * len(words)  # a reused value's words
@@ -177,7 +179,7 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
         for leaf in _leaves(s.value):
             want = [_word(w) for w in tokens(_spoken(leaf)) if any(ch.isalnum() for ch in w)]
             for i in range(len(folded) - len(want) + 1):
-                if want and folded[i : i + len(want)] == want:
+                if want and (folded[i : i + len(want)] == want or bare[i : i + len(want)] == want):
                     marked[i : i + len(want)] = [True] * len(want)
                     if s.origin == "generated":
                         fresh[i : i + len(want)] = [True] * len(want)
@@ -231,9 +233,9 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
                 # a word in capitals no value holds is a code or a verdict ("50 EUR" / "50 USD", "CONFIRMED" /
                 # "FALSE", "14:00 UTC"), said as written, never a name that varies with the record
                 shown = w
-            elif any(is_number(x) for x in words[max(0, k - 2) : k]):
-                # a capitalised word right after a number is what it counts or measures ("68 degrees Fahrenheit"
-                # where "20 degrees Celsius" stood, "20 Euros", "5 Pounds"), never a name that varies
+            elif _measures(words, k):
+                # a capitalised word right after a number is what it counts or measures ("20 Euros", "68 degrees
+                # Fahrenheit" where "20 degrees Celsius" stood), never a name that varies with the record
                 shown = folded[k]
             else:
                 shown = "Aa" if w[:1].isupper() and not start else folded[k]
@@ -241,6 +243,14 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
         k += 1
         start = False
     return out
+
+
+def _measures(words: Sequence[str], k: int) -> bool:
+    """Whether ``words[k]`` follows a number as its unit: right after it, or after "degrees" ("68 degrees
+    Fahrenheit")."""
+    if k >= 1 and is_number(words[k - 1]):
+        return True
+    return k >= 2 and is_number(words[k - 2]) and words[k - 1].casefold() in ("degrees", "degree", "deg")
 
 
 def frame_change(old_text: str, cached: Sequence[Step], new_text: str, steps: Sequence[Step]) -> str | None:

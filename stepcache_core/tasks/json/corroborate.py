@@ -30,12 +30,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...store.entry import VETO
 from ...values import Request, Step
 from .parse import JsonProblem, source_text
+from .text import tokens
 
 __all__ = ["JsonCorroboration", "kind"]
 
-_VETO = "veto:"
+_VETO = VETO
 
 
 class JsonCorroboration:
@@ -52,11 +54,12 @@ class JsonCorroboration:
         before = {s.key: s.value for s in cached}
         # a key under a name the entry does not have is another slot whatever its value ("price" read as
         # "price_cents": the same 5 is another value there), so is a key of another schema on the same record
-        return frozenset(
-            _slot(s.key, s.value)
-            for s in adapted
-            if s.key is not None and (s.key not in before or not _same(before[s.key], s.value))
-        )
+        moved = {s.key for s in adapted if s.key is not None and (s.key not in before or not _same(before[s.key], s.value))}
+        if _names(source_text(old), cached) != _names(source_text(new), adapted):
+            # a name no value holds changed around a value that stays ("lives in Bergen, near the Lyon station"
+            # where "Oslo" stood, the cached city "Lyon": a slip kept as it is): the values that stay are read anew
+            moved |= {s.key for s in adapted if s.key is not None and isinstance(s.value, str)}
+        return frozenset(_slot(s.key, s.value) for s in adapted if s.key in moved)
 
     def varied(self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step] | None = None) -> frozenset[str]:
         """Every key of ``cached`` when the records differ (what the adaptation may change; :meth:`changed` names
@@ -164,6 +167,29 @@ def _word_kind(word: str) -> str:
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return "C" + beyond
     return ("A" if letters and letters[0].isupper() else "a") + beyond
+
+
+def _names(text: str, steps: Sequence[Step]) -> list[str]:
+    """The capitalised words of ``text`` inside its sentences that no value of ``steps`` holds, in order."""
+    held = {w.casefold() for s in steps for leaf in _leaves(s.value) for w in tokens(str(leaf))}
+    out, start = [], True
+    for token in tokens(text):
+        if not any(ch.isalnum() for ch in token):
+            start = start or token in ".!?"
+            continue
+        bare = re.sub(r"['\u2019]s?$", "", token)
+        if token[:1].isupper() and not start and bare.casefold() not in held and token.casefold() not in held:
+            out.append(token)
+        start = False
+    return out
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def _values(steps: Sequence[Step]) -> Mapping[str, Any] | None:

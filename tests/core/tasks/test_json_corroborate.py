@@ -416,3 +416,17 @@ def test_the_models_answer_to_a_request_that_asks_for_a_form_is_served_as_writte
         assert json.loads(out.text) == answer and not out.trace.verified and out.trace.backend_calls == 1
     again = engine.run(Request(ask.format("Bob Ray lives in London."), schema=schema))
     assert json.loads(again.text) == right["Bob Ray lives in London."] and len(calls) == 2
+
+
+def test_a_slip_kept_where_the_names_around_it_changed_is_never_served() -> None:
+    # helper-118's review: "in Oslo, near the Lyon station" answered "Lyon" (a slip, grounded); for "in Bergen, near
+    # the Lyon station" the adapter keeps "Lyon" (still grounded) and no value moved, so nothing waited for a second
+    # answer: the slip was served. A name no value holds that changed around a value that stays reads it anew
+    records = [
+        ("Ann Lee lives in Oslo, near the Lyon station.", {"name": "Ann Lee", "city": "Oslo"}),
+        ("Ann Lee lives in Bergen, near the Lyon station.", {"name": "Ann Lee", "city": "Bergen"}),
+        ("Ann Lee lives in Graz, near the Lyon station.", {"name": "Ann Lee", "city": "Graz"}),
+    ]
+    slip = {records[0][0]: {"name": "Ann Lee", "city": "Lyon"}}
+    got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", records, slip)
+    assert sum(wrong for _, wrong in got) == 0, got
