@@ -47,8 +47,9 @@ class JsonCorroboration:
     probes_itself = False
 
     def changed(self, old: JsonProblem, new: JsonProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> frozenset[str]:
-        """The slots (``key=kind``: see :func:`kind`) of the keys whose values the adaptation changed, and of those it
-        put under a name the entry does not have."""
+        """The slots (``key=kind``: see :func:`kind`) of the keys whose values the adaptation changed, of those it put
+        under a name the entry does not have, and, where a capitalised word no value holds changed between the two
+        records, of every key holding a text (a value kept beside it is read anew)."""
         if any(s.key is None for s in cached) or any(s.key is None for s in adapted):
             return frozenset({"answer"}) if source_text(old) != source_text(new) else frozenset()
         before = {s.key: s.value for s in cached}
