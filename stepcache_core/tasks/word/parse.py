@@ -197,7 +197,11 @@ def detect(request: Request) -> bool:
     if request.schema is not None or request.required_keys or len(request.prompt) > MAX_CHARS:
         return False
     text = request.embed_text
-    return bool(_ASKS.search(text)) and len(quantities(text)) >= 2 and bool(re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}", text))
+    if not (_ASKS.search(text) and re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}", text)):
+        return False
+    # counted as the parser counts them: the "42" of an instruction's "\boxed{42}" is no quantity of the problem, so
+    # a question with one quantity the task reads is not claimed only to be refused by its parser
+    return sum(1 for q in quantities(text) if not _example(text, q.start)) >= 2
 
 
 def parse_problem(request: Request) -> WordProblem:

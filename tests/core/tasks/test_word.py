@@ -332,6 +332,18 @@ def test_other_tasks_keep_their_requests(make_engine):
     assert engine.resolve(Request(cards(5, 3)[0])).task == "word_problem"
 
 
+def test_an_instruction_example_is_no_quantity_of_the_question(make_engine):
+    # class: a question with one quantity the task reads (the others in words of a language it does not read),
+    # under an instruction whose format example holds a number (GSM-Symbolic's German instruction): the word task
+    # does not claim it only for its parser to refuse it; the core API routes it to the text task, no error
+    engine, _ = make_engine(["Also 45. \\boxed{45}"])
+    instruction = "Schreibe die endgültige Antwort in \\boxed{}, zum Beispiel: \\boxed{42}."
+    question = "Ein Jongleur hat 60 Bälle, drei Viertel davon Tennisbälle. Wie viele Tennisbälle gibt es?"
+    request = Request(f"{instruction}\n\n{question}")
+    assert engine.resolve(request).task == "text"
+    assert engine.run(request).text == "Also 45. \\boxed{45}"
+
+
 APPLES = "Tom has {a} apples and Sara has {b} apples. Who has more, and how many apples do they have in total?"
 APPLES_GSM = "Since {a} > {b}, Tom has more.\nTogether they have {a} + {b} = <<{a}+{b}={t}>>{t} apples.\n#### {t}"
 
