@@ -123,7 +123,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         or _graded_role(prompt)
     ):
         return "the answer may take another branch when the numbers compare otherwise"
-    if _asks_when(prompt):
+    if _asks_when(prompt) or _asks_a_time(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
     if _asks_yes_or_no(prompt):
         return "the question asks yes or no, which the numbers decide and no check reads"
@@ -602,6 +602,43 @@ def _asks_when(prompt: str) -> bool:
     for sentence in re.findall(r"[^.?!。？！]*[.?!。？！]?", prompt):
         asks = sentence.rstrip().endswith(("?", "？")) or _FIND.search(sentence) is not None
         if asks and _WHEN.search(sentence) and not _AMOUNT_ASKED.search(sentence):
+            return True
+    return False
+
+
+# a point in time a question asks for by its noun, in the languages the gate reads: a time or an hour of the day ("What
+# is the arrival time", "Welche Ankunftszeit", "Wat is de aankomsttijd", "Um wie viel Uhr", "¿Cuál es la hora de
+# llegada?", "Qual é o horário"), a date, a day of the week or of the month, a month ("In which month (as a number)",
+# "Welcher Tag des Monats", "Quel jour du mois", "¿Qué día del mes?"): each wraps (at 24 or 12, 7, 28 to 31, 12) where
+# the answer's sum does not. The noun within three words of the question word, so that a rate ("What is his pay per
+# day?") is no such question; German and Dutch write the noun at the end of a compound
+_POINT_ASKED = re.compile(
+    r"\b(?:what|which|welche[rsnm]?|wie\s+viel|was\s+f[üu]r|quel(?:le)?s?|qu[ée]|cu[áa]l(?:es)?|qual(?:e|i)?|wat|"
+    r"welke?)\s+(?:[^\W\d_]+['’]?[^\W\d_]*\s+){0,3}?"
+    r"(?:time|hour|o'clock|clock|dates?|days?|weekdays?|months?|"
+    r"[^\W\d_]*(?:zeit|uhr|tijd|datum|tag|dag|monat|maand)|stunde|"
+    r"hora|horario|fecha|d[íi]a|mes|heure|horaire|jour|mois|ora|orario|data|giorno|mese|hor[áa]rio|m[êe]s|uur|"
+    r"tijdstip)\b",
+    re.IGNORECASE,
+)
+# an amount asked of such a noun, which does not wrap ("what percentage of their day", "welk percentage van hun dag",
+# "what is the total number of days"); "how many hours", "wie viele Tage" or "cuántas horas" ask no point in time by
+# the words above
+_AMOUNT_OF_TIME = re.compile(
+    r"\b(?:what\s+(?:percent(?:age)?|fraction|share|proportion|part|number)|what(?:'s|\s+is|\s+was)\s+the\s+"
+    r"(?:total|sum|number|amount|average|difference|cost|price)|wie\s+viel(?!\s+uhr)|what\s+amount|percent\w*|"
+    r"porcentaje|pourcentage|prozent\w*|percentual\w*|porcentagem)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_a_time(prompt: str) -> bool:
+    """Whether a question of ``prompt`` (a sentence ending in "?", or one that tells to find or work out) asks for a
+    point in time by its noun (see ``_POINT_ASKED``), and no amount of it: "What is the arrival time of the train?",
+    "Um wie viel Uhr kommt der Zug an?", "¿Cuál es la hora de llegada?", "Which day of the month is it in 8 days?"."""
+    for sentence in re.findall(r"[^.?!。？！]*[.?!。？！]?", prompt):
+        asks = sentence.rstrip().endswith(("?", "？")) or _FIND.search(sentence) is not None
+        if asks and _POINT_ASKED.search(sentence) and not _AMOUNT_OF_TIME.search(sentence):
             return True
     return False
 

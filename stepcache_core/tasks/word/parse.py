@@ -96,6 +96,7 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
         if word.lower() in _NOT_NAMES or _a_form_of(word.lower(), common) or _ARTICLE.search(before):
             continue
         if _COUNTED.search(before):  # "20 Euros an hour", "12 Dollar", "5 Kilometer": a unit or a thing counted
+            things.add(word)  # wherever it stands ("Ein Stift kostet 2 Euro. Wie viele Euro zahlt Lisa?")
             continue
         # and one right after such a thing's word, capitalised ("Comet Halley" beside "the comet", "Lake Tahoe"
         # beside "the lake"): the thing's own name, a word of the text wherever it stands (so is "Uncle Bob"

@@ -3333,6 +3333,44 @@ def test_an_hour_of_the_day_said_without_am_or_pm_moves_no_number(question):
     assert wrong_served(finish_answer, asks) == 0
 
 
+def wrap_answer(prompt: str) -> str:
+    """A point in time later by a span (the first two numbers of the question): an hour of a 24-hour day, a day of a
+    30-day month or a month of the year, by the question's words; past the cycle it starts again."""
+    a, d = (int(n) for n in re.findall(r"\d+", prompt)[:2])
+    cycle = 12 if re.search(r"\bmes\b|\bmonth\b", prompt) else 30 if re.search(r"jour|Tag\b|day\b", prompt) else 24
+    end = a + d
+    out = f"It is {a} + {d} = <<{a}+{d}={end}>>{end}.\n"
+    if end > cycle:
+        out += f"The cycle starts again: {end} - {cycle} = <<{end}-{cycle}={end - cycle}>>{end - cycle}.\n"
+    return out + f"#### {end - cycle if end > cycle else end}"
+
+
+POINTS_ASKED = [
+    "{name}'s train leaves at {a} and travels for {d} hours. What is the arrival time of the train?",
+    "Der Zug von {name} fährt um {a} los und fährt {d} Stunden. Um wie viel Uhr kommt der Zug an?",
+    "El tren de {name} sale a las {a} y viaja durante {d} horas. ¿Cuál es la hora de llegada del tren?",
+    "O trem de {name} parte às {a} e viaja durante {d} horas. Qual é o horário de chegada do trem?",
+    "De trein van {name} vertrekt om {a} en rijdt {d} uur. Wat is de aankomsttijd van de trein?",
+    "Today is day {a} of the month for {name}. Which day of the month is it in {d} days?",
+    "Heute ist der {a}. Tag des Monats bei {name}. Welcher Tag des Monats ist in {d} Tagen?",
+    "Nous sommes le {a} du mois chez {name}. Quel jour du mois serons-nous dans {d} jours ?",
+    "El cumpleaños de {name} es en el mes {a}. El de Luis es {d} meses después. ¿En qué mes es el cumpleaños de Luis?",
+]
+
+
+@pytest.mark.parametrize("question", POINTS_ASKED)
+def test_a_point_in_time_asked_by_its_noun_moves_no_number(question):
+    """Class (helper-119): a question that asks for a point in time by its noun, not by "when" or "what time": "the
+    arrival time", "um wie viel Uhr" (at how much o'clock: an amount's words), "la hora de llegada", "o horário",
+    "de aankomsttijd", the day of the month, the month as a number. The answer's sum wraps at 24, 30 or 12 where a
+    re-derivation does not: 21 + 5 served as 26 (German, Spanish, Portuguese, Dutch, English), day 27 + 9 as 36,
+    month 10 + 4 as 14, with corroboration on (an agreeing answer below the wrap vouched for it) and off."""
+    grid = [(9, 5), (7, 3), (10, 4), (21, 5), (20, 6), (11, 3), (27, 9), (8, 6)]
+    names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
+    asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
+    assert wrong_served(wrap_answer, asks) == 0
+
+
 # ------------------------------------------------------------------------------ a precision asked of the answer
 PRECISION = {
     "en": "{n} has {m} liters of juice and drinks {p}% of it. How many liters does {n} drink? Give the answer to one decimal place.",
@@ -6609,3 +6647,24 @@ def test_a_capitalised_currency_after_a_number_is_no_name_to_rename(lang):
 
 
 EARNING_POINTS = [(0, 30, 4, 1), (1, 12, 3, 2), (2, 15, 6, 0), (3, 25, 2, 1), (1, 40, 3, 0), (0, 18, 5, 2)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ein Stift kostet 2 Euro. Lisa kauft {a} Stifte. Wie viele {u} zahlt Lisa?",
+        "Ein Sack wiegt 2 Kilogramm. Lisa kauft {a} Säcke. Wie viel {u} trägt Lisa?",
+        "A pen costs 2 Dollars. Ann buys {a} pens. How many {u} does Ann pay?",
+    ],
+)
+def test_a_unit_counted_once_is_no_name_where_it_is_asked_again(question):
+    """Class (helper-119, the checks alone): a unit capitalised after its number ("2 Euro", "2 Kilogramm", always
+    so in German) and asked again bare ("Wie viele Euro zahlt Lisa?"): the question's own "Euro" was read as a
+    name there, so asking in "Cent" was a rename and 6 was served for 600 cents. A word counted anywhere in the
+    question is what it counts wherever it stands: another unit is another question."""
+    units = {"Stift": ("Euro", "Cent"), "Sack": ("Kilogramm", "Gramm"), "pen": ("Dollars", "Cents")}
+    old, new = next(v for k, v in units.items() if k in question)
+    verdict = WordGate().compatible(
+        parse_problem(Request(question.format(a=3, u=old))), parse_problem(Request(question.format(a=3, u=new)))
+    )
+    assert not verdict.ok
