@@ -608,37 +608,97 @@ def _asks_when(prompt: str) -> bool:
 
 # a point in time a question asks for by its noun, in the languages the gate reads: a time or an hour of the day ("What
 # is the arrival time", "Welche Ankunftszeit", "Wat is de aankomsttijd", "Um wie viel Uhr", "¿Cuál es la hora de
-# llegada?", "Qual é o horário"), a date, a day of the week or of the month, a month ("In which month (as a number)",
-# "Welcher Tag des Monats", "Quel jour du mois", "¿Qué día del mes?"): each wraps (at 24 or 12, 7, 28 to 31, 12) where
-# the answer's sum does not. The noun within three words of the question word, so that a rate ("What is his pay per
-# day?") is no such question; German and Dutch write the noun at the end of a compound
+# llegada?", "Qual è l'ora", "Quelle est l'heure"), a date, a day of the week, the month or the year, a month ("In
+# which month (as a number)", "Welcher Tag des Monats", "Quel jour du mois", "What's the number of the month"): each
+# wraps (at 24 or 12, 7, 28 to 31, 12) where the answer's sum does not. The noun within six words of the question
+# word; German and Dutch write it at the end of a compound
 _POINT_ASKED = re.compile(
-    r"\b(?:what|which|welche[rsnm]?|wie\s+viel|was\s+f[üu]r|quel(?:le)?s?|qu[ée]|cu[áa]l(?:es)?|qual(?:e|i)?|wat|"
-    r"welke?)\s+(?:[^\W\d_]+['’]?[^\W\d_]*\s+){0,3}?"
-    r"(?:time|hour|o'clock|clock|dates?|days?|weekdays?|months?|"
-    r"[^\W\d_]*(?:zeit|uhr|tijd|datum|tag|dag|monat|maand)|stunde|"
+    r"\b(?:what|what['’]s|which|welche[rsnm]?|wie\s*viel|was\s+f[üu]r|quel(?:le)?s?|qu[ée]|cu[áa]l(?:es)?|"
+    r"qual(?:e|i)?|che|wat|welke?)\b[\s,]+(?:[^\W\d_]+(?:['’\u2024-][^\W\d_]*)?[\s,]+){0,6}?(?:l['’])?"
+    r"(?:time|hour|o'clock|clock|date|day|weekday|month|minute|"
+    r"(?!leeftijd)[^\W\d_]*(?:zeit|uhr|tijd|datum|tag|dag|monat|maand)|stunde|minute|"
     r"hora|horario|fecha|d[íi]a|mes|heure|horaire|jour|mois|ora|orario|data|giorno|mese|hor[áa]rio|m[êe]s|uur|"
     r"tijdstip)\b",
     re.IGNORECASE,
 )
-# an amount asked of such a noun, which does not wrap ("what percentage of their day", "welk percentage van hun dag",
-# "what is the total number of days"); "how many hours", "wie viele Tage" or "cuántas horas" ask no point in time by
-# the words above
+# an amount asked, in the languages the gate reads: "how many", "how much", "how long"..., "what percentage", an
+# amount's noun as what is asked ("What is the total cost", "Find the combined total", "what's the average", "What is
+# Mr. Patel's budget?", "Calculate the number of"), "cuántos", "combien", "wie viele" (not "wie viel Uhr": at what
+# time), "quanti", "hoeveel", "quantos", and an amount's noun asked in those languages ("Quel est le prix total"); a
+# question in a language no list here reads asks for nothing the gate can tell
+_AMOUNT_NOUN = (
+    r"total|totals|sum|number|amount|cost|costs|price|prices|difference|average|mean|median|percentage|percent|"
+    r"fraction|ratio|share|perimeter|area|volume|value|weight|mass|length|width|height|depth|distance|speed|rate|"
+    r"profit|loss|revenue|income|earnings|salary|wage|wages|pay|budget|balance|change|score|points|count|size|age|"
+    r"product|quotient|remainder|bill|fee|fees|tip|tax|discount|savings|proceeds|production|capacity|population|"
+    r"quantity|sales|spending|expenses|debt|interest|worth|circumference|radius|diameter|sum\s+total|"
+    r"somme|suma|summe|somma|soma|som|montant|importe|betrag|importo|bedrag|prix|precio|preis|prezzo|pre[çc]o|prijs|"
+    r"co[ûu]t|costo|kosten|custo|nombre|n[úu]mero|anzahl|numero|aantal|pourcentage|porcentaje|prozentsatz|"
+    r"percentuale|porcentagem|moyenne|promedio|durchschnitt|media|m[ée]dia|gemiddelde|valeur|valor|wert|valore|"
+    r"waarde|diff[ée]rence|diferencia|differenz|differenza|diferen[çc]a|verschil|gesamt\w*|totale|totaal|"
+    r"gewicht|poids|peso|länge|longueur|longitud|lunghezza|comprimento|lengte|distanz|distance|distancia|distanza|"
+    r"dist[âa]ncia|afstand|alter|[âa]ge|edad|età|idade|leeftijd|quantit[éàa]|cantidad|menge|hoeveelheid|"
+    r"quantidade|produit|ricavo|opbrengst|erl[öo]s|ingreso|receita|p[ée]rim[èe]tre|perimetro|per[íi]metro|omtrek|"
+    r"umfang|percentagem|percentuale|percentage|prozent\w*"
+)
+_AMOUNT_ASKED_FOR = re.compile(
+    r"\bhow\s+(?:many|much|long|far|old|often|tall|high|heavy|big|large|wide|deep|fast|quickly|expensive|short|"
+    r"little|few)\b|\bwhat\s+(?:percent(?:age)?|fraction|proportion|share|portion|part|amount|sum|total|size)\b|"
+    r"\b(?:what|what['’]s|which|find|calculate|compute|determine|work\s+out|figure\s+out|give|state|tell\s+(?:me|us)|"
+    r"quel(?:le)?s?|qu[ée]|cu[áa]l(?:es)?|qual(?:e|i)?|che|welche[rsnm]?|wat|welke?|calcul\w*|calcol\w*|berechne\w*|"
+    r"bereken\w*|trova|trouve\w*|encuentra|halla|zoek|vind|finde|bestimme|determin\w*)\b"
+    rf"[\s,]+(?:[^\W\d_]+(?:['’\u2024-][^\W\d_]*)?[\s,]+){{0,4}}?(?:{_AMOUNT_NOUN})\b|"
+    r"\bcu[áa]nt[oa]s?\b|\bcombien\b|\bwie\s*viele?\b(?!\s+uhr)|\bwie\s+(?:alt|lange|weit|hoch|schwer|gro(?:ß|ss)|"
+    r"oft|teuer|breit|tief|schnell)\b|\bquant[oaie]s?\b|\bquant['’]|\bhoeveel\b|\bhoe\s+(?:oud|lang|ver|vaak|zwaar|"
+    r"groot|duur|hoog|breed|snel)\b|"
+    # a count asked in Polish, Swedish, Danish or Norwegian ("Ile jabłek", "Hur många", "Hvor mange"); not their
+    # "how much", which asks the time too ("Hur mycket är klockan?")
+    r"\bile\b|\bhur\s+många\b|\bhvor\s+mange\b",
+    re.IGNORECASE,
+)
+# an amount asked of a point in time's noun, which does not wrap ("what percentage of their day", "welk percentage
+# van hun dag", "what is the total number of days", "How much time")
 _AMOUNT_OF_TIME = re.compile(
-    r"\b(?:what\s+(?:percent(?:age)?|fraction|share|proportion|part|number)|what(?:'s|\s+is|\s+was)\s+the\s+"
-    r"(?:total|sum|number|amount|average|difference|cost|price)|wie\s+viel(?!\s+uhr)|what\s+amount|percent\w*|"
-    r"porcentaje|pourcentage|prozent\w*|percentual\w*|porcentagem)\b",
+    r"\b(?:what\s+(?:percent(?:age)?|fraction|share|proportion|part)|what(?:['’]s|\s+is|\s+was)\s+the\s+"
+    r"(?:total|sum|amount|average|difference|cost|price)|wie\s*viel(?!\s+uhr)|what\s+amount|how\s+(?:much|many|long)|"
+    r"percent\w*|porcentaje|pourcentage|prozent\w*|percentual\w*|porcentagem)\b",
+    re.IGNORECASE,
+)
+# a noun of time said as a rate ("her pay per day", "5 pages an hour", "cada día", "par jour", "pro Tag"): no point asked
+_RATE = re.compile(
+    r"\b(?:per|a|an|each|every|pro|je|par|por|al|am|ogni|cada|chaque|jede[nrm]?|elke|iedere)\s+[^\W\d_]+", re.IGNORECASE
+)
+# a full stop that ends no sentence: after a title or an initial ("Mr. Lee"), between digits ("$6.75")
+_NOT_AN_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Mt|vs|etc|approx|No|Sra?|Mme|Mlle|Hr|Fr)\.|\b[A-Z]\.|\d\.\d")
+
+
+# a sentence that tells to find: its verb first, or after a clause ("If she used 330 teaspoons, calculate the number")
+_TOLD = re.compile(
+    r"(?:^\W*|,\s*)(?:find|calculate|compute|determine|work\s+out|figure\s+out|calcula|calcola|calculez|calcule|"
+    r"berechne|berechnen\s+sie|bereken|trova|trouvez|trouve|encuentra|halla|zoek|vind|bestimme|finde|determina)\b",
     re.IGNORECASE,
 )
 
 
+def _asked(prompt: str) -> list[str]:
+    """The sentences of ``prompt`` that ask (end in "?", or tell to find, work out, calculate...), a title's or a
+    decimal's full stop within them; else its last sentence."""
+    text = _NOT_AN_END.sub(lambda m: m.group().replace(".", "\u2024"), prompt)
+    sentences = [s for s in re.findall(r"[^.?!。？！]*[.?!。？！]?", text) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith(("?", "？")) or _TOLD.search(s) is not None]
+    return asking or sentences[-1:]
+
+
 def _asks_a_time(prompt: str) -> bool:
-    """Whether a question of ``prompt`` (a sentence ending in "?", or one that tells to find or work out) asks for a
-    point in time by its noun (see ``_POINT_ASKED``), and no amount of it: "What is the arrival time of the train?",
-    "Um wie viel Uhr kommt der Zug an?", "¿Cuál es la hora de llegada?", "Which day of the month is it in 8 days?"."""
-    for sentence in re.findall(r"[^.?!。？！]*[.?!。？！]?", prompt):
-        asks = sentence.rstrip().endswith(("?", "？")) or _FIND.search(sentence) is not None
-        if asks and _POINT_ASKED.search(sentence) and not _AMOUNT_OF_TIME.search(sentence):
+    """Whether a question of ``prompt`` asks for no amount the gate reads (see ``_AMOUNT_ASKED_FOR``: "What is the
+    arrival time of the train?", "What is the ship's new course?", "At what minute...?"), or asks for a point in
+    time by its noun (see ``_POINT_ASKED``: "Um wie viel Uhr kommt der Zug an?", "What's the number of Luis's birthday
+    month?") and no amount of it: its answer may be a time of day, a date or a heading, which wraps where the
+    answer's sum does not. Where the gate cannot tell, the numbers do not move."""
+    for sentence in _asked(prompt):
+        if not _AMOUNT_ASKED_FOR.search(sentence):
+            return True
+        if _POINT_ASKED.search(_RATE.sub(" ", sentence)) and not _AMOUNT_OF_TIME.search(sentence):
             return True
     return False
 
