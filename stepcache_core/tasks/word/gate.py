@@ -123,7 +123,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         or _graded_role(prompt)
     ):
         return "the answer may take another branch when the numbers compare otherwise"
-    if _asks_when(prompt) or _asks_a_time(prompt):
+    if _asks_when(prompt) or _asks_a_point(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
     if _asks_yes_or_no(prompt):
         return "the question asks yes or no, which the numbers decide and no check reads"
@@ -140,6 +140,8 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         # "ab fünfzig Euro", "a partir de cincuenta dólares", "half a grand": a number the task does not read
         # stays text of the template, and may be a limit the moved numbers cross
         return "the question states a number in words the task does not read"
+    if _asks_no_amount(prompt):
+        return "the question asks for no amount the gate reads (a time, a date or a heading wraps where a sum does not)"
     return None
 
 
@@ -631,15 +633,15 @@ _AMOUNT_NOUN = (
     r"fraction|ratio|share|perimeter|area|volume|value|weight|mass|length|width|height|depth|distance|speed|rate|"
     r"profit|loss|revenue|income|earnings|salary|wage|wages|pay|budget|balance|change|score|points|count|size|age|"
     r"product|quotient|remainder|bill|fee|fees|tip|tax|discount|savings|proceeds|production|capacity|population|"
-    r"quantity|sales|spending|expenses|debt|interest|worth|circumference|radius|diameter|sum\s+total|"
+    r"quantity|sales|spending|expenses|debt|interest|worth|circumference|radius|diameter|"
     r"somme|suma|summe|somma|soma|som|montant|importe|betrag|importo|bedrag|prix|precio|preis|prezzo|pre[çc]o|prijs|"
     r"co[ûu]t|costo|kosten|custo|nombre|n[úu]mero|anzahl|numero|aantal|pourcentage|porcentaje|prozentsatz|"
     r"percentuale|porcentagem|moyenne|promedio|durchschnitt|media|m[ée]dia|gemiddelde|valeur|valor|wert|valore|"
     r"waarde|diff[ée]rence|diferencia|differenz|differenza|diferen[çc]a|verschil|gesamt\w*|totale|totaal|"
-    r"gewicht|poids|peso|länge|longueur|longitud|lunghezza|comprimento|lengte|distanz|distance|distancia|distanza|"
+    r"gewicht|poids|peso|länge|longueur|longitud|lunghezza|comprimento|lengte|distanz|distancia|distanza|"
     r"dist[âa]ncia|afstand|alter|[âa]ge|edad|età|idade|leeftijd|quantit[éàa]|cantidad|menge|hoeveelheid|"
     r"quantidade|produit|ricavo|opbrengst|erl[öo]s|ingreso|receita|p[ée]rim[èe]tre|perimetro|per[íi]metro|omtrek|"
-    r"umfang|percentagem|percentuale|percentage|prozent\w*"
+    r"umfang|percentagem|prozent\w*"
 )
 _AMOUNT_ASKED_FOR = re.compile(
     r"\bhow\s+(?:many|much|long|far|old|often|tall|high|heavy|big|large|wide|deep|fast|quickly|expensive|short|"
@@ -689,18 +691,21 @@ def _asked(prompt: str) -> list[str]:
     return asking or sentences[-1:]
 
 
-def _asks_a_time(prompt: str) -> bool:
-    """Whether a question of ``prompt`` asks for no amount the gate reads (see ``_AMOUNT_ASKED_FOR``: "What is the
-    arrival time of the train?", "What is the ship's new course?", "At what minute...?"), or asks for a point in
-    time by its noun (see ``_POINT_ASKED``: "Um wie viel Uhr kommt der Zug an?", "What's the number of Luis's birthday
-    month?") and no amount of it: its answer may be a time of day, a date or a heading, which wraps where the
-    answer's sum does not. Where the gate cannot tell, the numbers do not move."""
-    for sentence in _asked(prompt):
-        if not _AMOUNT_ASKED_FOR.search(sentence):
-            return True
-        if _POINT_ASKED.search(_RATE.sub(" ", sentence)) and not _AMOUNT_OF_TIME.search(sentence):
-            return True
-    return False
+def _asks_a_point(prompt: str) -> bool:
+    """Whether a question of ``prompt`` asks for a point in time by its noun (see ``_POINT_ASKED``: "Um wie viel Uhr
+    kommt der Zug an?", "What is the arrival time of the train?", "What's the number of Luis's birthday month?"), and
+    no amount of it: its answer is a time of day or a date, which wraps where the answer's sum does not."""
+    return any(
+        _POINT_ASKED.search(_RATE.sub(" ", sentence)) and not _AMOUNT_OF_TIME.search(sentence) for sentence in _asked(prompt)
+    )
+
+
+def _asks_no_amount(prompt: str) -> bool:
+    """Whether a question of ``prompt`` asks for no amount the gate reads (see ``_AMOUNT_ASKED_FOR``): "What is the
+    train's ETA?", "What is the ship's new course?", "At what minute...?", or a question in a language whose amount
+    words the gate does not read. Its answer may be a time, a date, a heading or a verdict; where the gate cannot
+    tell, the numbers do not move."""
+    return any(not _AMOUNT_ASKED_FOR.search(sentence) for sentence in _asked(prompt))
 
 
 # a question word of the languages the gate reads ("how many", "cuántos", "combien", "wie viele", "quanti", "hoeveel")
