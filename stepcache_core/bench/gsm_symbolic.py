@@ -269,7 +269,16 @@ def _cell(value: Any) -> str:
 
 
 # how the report names the package's languages it is most often run on (any other by its code)
-_LANGUAGE = {"eng": "English", "eng_metric": "English (metric units)", "deu": "German", "fra": "French", "ita": "Italian"}
+_LANGUAGE = {
+    "eng": "English",
+    "eng_metric": "English (metric units)",
+    "deu": "German",
+    "fra": "French",
+    "ita": "Italian",
+    "nld": "Dutch",
+    "spa": "Spanish",
+    "por": "Portuguese",
+}
 
 
 def format_gsm(summary: dict[str, Any]) -> str:
