@@ -670,8 +670,6 @@ _AMOUNT_OF_TIME = re.compile(
 _RATE = re.compile(
     r"\b(?:per|a|an|each|every|pro|je|par|por|al|am|ogni|cada|chaque|jede[nrm]?|elke|iedere)\s+[^\W\d_]+", re.IGNORECASE
 )
-# a full stop that ends no sentence: after a title or an initial ("Mr. Lee"), between digits ("$6.75")
-_NOT_AN_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Mt|vs|etc|approx|No|Sra?|Mme|Mlle|Hr|Fr)\.|\b[A-Z]\.|\d\.\d")
 
 
 # a sentence that tells to find: its verb first, or after a clause ("If she used 330 teaspoons, calculate the number")
@@ -685,7 +683,9 @@ _TOLD = re.compile(
 def _asked(prompt: str) -> list[str]:
     """The sentences of ``prompt`` that ask (end in "?", or tell to find, work out, calculate...), a title's or a
     decimal's full stop within them; else its last sentence."""
-    text = _NOT_AN_END.sub(lambda m: m.group().replace(".", "\u2024"), prompt)
+    # a full stop that ends no sentence: after a title or an initial (``_ABBREVIATED``: "Mr. Lee"), between digits
+    text = _ABBREVIATED.sub(lambda m: m.group().replace(".", "\u2024"), prompt)
+    text = re.sub(r"(?<=\d)\.(?=\d)", "\u2024", text)  # "$6.75"
     sentences = [s for s in re.findall(r"[^.?!。？！]*[.?!。？！]?", text) if s.strip()]
     asking = [s for s in sentences if s.rstrip().endswith(("?", "？")) or _TOLD.search(s) is not None]
     return asking or sentences[-1:]
