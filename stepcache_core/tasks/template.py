@@ -174,12 +174,14 @@ def canonical_ask(
     template: str, vocabulary: Collection[str], *, slots: Collection[str], canonical: str, free: Collection[str] = ()
 ) -> str:
     """``canonical`` when every word of ``template`` is in ``vocabulary`` (case-folded), its punctuation is quiet,
-    each of ``slots`` appears in it exactly once and ``free`` slots any number of times; else ``template`` itself
-    (which must then match exactly)."""
+    each of ``slots`` appears in it exactly once and ``free`` slots any number of times, never twice in a row ("what
+    is x x?" asks a product); else ``template`` itself (which must then match exactly)."""
     tokens = _TOKENS.findall(template)
     for slot in slots:
         if tokens.count(slot) != 1:
             return template
+    if any(a == b and a in free for a, b in zip(tokens, tokens[1:])):
+        return template
     for tok in tokens:
         if tok in slots or tok in free or tok in _QUIET:
             continue

@@ -304,7 +304,9 @@ def test_a_pick_said_in_a_bound_tools_docstring_is_read_by_the_runnable() -> Non
 
 
 def test_a_plain_tool_description_stays_reusable() -> None:
-    """The control: a tool described as what it records, not which value to take, is reused for other people."""
+    """The control: a tool described as what it records, not which value to take, is reused for other people of
+    the same ages. Where the ages change, which of two people alike the model takes may turn on them by a rule no
+    word states ("the adult"): never served from the cache (helper-123)."""
 
     class Someone(BaseModel):
         """A person mentioned in the text."""
@@ -315,13 +317,15 @@ def test_a_plain_tool_description_stays_reusable() -> None:
     model = PickingModel()
     model.received = []
     runnable = StepCacheRunnable(model.bind_tools([Someone], tool_choice="Someone"), store=MemoryStore(), embedder=HashEmbedder())
-    served = 0
-    for pair in PAIRS:
-        record = PAIR_TEXT.format(*pair)
-        asked = len(model.received)
-        assert runnable.invoke([HumanMessage(record)]).tool_calls[0]["args"] == picked("", record)
-        served += len(model.received) == asked
-    assert served >= 3
+    served = {}
+    for ages, pairs in (("kept", [(a, 33, b, 31) for a, _, b, _ in PAIRS]), ("changed", PAIRS)):
+        served[ages] = 0
+        for pair in pairs:
+            record = PAIR_TEXT.format(*pair)
+            asked = len(model.received)
+            assert runnable.invoke([HumanMessage(record)]).tool_calls[0]["args"] == picked("", record)
+            served[ages] += len(model.received) == asked
+    assert served["kept"] >= 3 and served["changed"] == 1  # Mo 33 and Ned 31 again: an exact repeat
 
 
 # ---------------------------------------------------------------- the model's settings beside format instructions

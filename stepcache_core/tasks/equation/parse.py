@@ -174,6 +174,8 @@ _SOLVE_WORDS_OTHER = frozenset(
     относительно найди найдите значение вычисли 求解 解方程 求 方程 的 解 について解きなさい について解け について解いて
     解きなさい 方程式 を 解け""".split()
 )
+# a question asked for a yes or no: a sentence that opens with a verb and ends with a question mark
+_YES_OR_NO = re.compile(r"(?:^|[.!?:]\s+)(?:is|are|was|were|does|do|has|have)\b[^.!?]*\?", re.IGNORECASE)
 EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SLOT_MARK.format("SOLVE")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -193,6 +195,9 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
     cut = max((m.end() for m in _SENTENCE_END.finditer(rest, 0, at)), default=0)
     context, ask = fold_whitespace(rest[:cut]), fold_whitespace(rest[cut:])
     folded = canonical_ask(ask, _SOLVE_WORDS, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
+    if _YES_OR_NO.search(rest[cut:]):
+        # "Is x a value?", "Is it an equation?": a yes or no, in "solve it" words, is no request to solve
+        return fold_whitespace(rest), False
     if folded != SOLVE_ASK:
         # another language's "solve for x" keeps its own words (an answer is reused in the language it was asked
         # in), and still only asks to solve

@@ -12,8 +12,11 @@ from typing import Any
 
 from ...segment import locate_json_object
 from ...values import Step, Verdict
+from ..word.numbers import quantities
+from .corroborate import kind
 from .parse import JsonProblem, source_text
-from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, tokens
+from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, occurrences, tokens
+from .verify import judgement
 
 __all__ = ["JsonCarryover", "ROLE_WORDS", "stale_mention"]
 
@@ -84,6 +87,20 @@ class JsonCarryover:
         def flag(step: Step, why: str) -> None:
             out.setdefault(step.index, Verdict(False, why, step=step.index, key=step.key))
 
+        # a value picked among others of its kind ("Ann Lee is 70 and Bob Ray is 30": the applicant over 65, the
+        # adult, the winner; "$30 and the other costs $50": the dearer plan; "booked on Friday") may be picked by
+        # what the record says beside them that no value holds (numbers, in digits or words, weekdays, months):
+        # where that changed, which one the request means cannot be told
+        held_then = {_norm(_spoken(leaf)) for s in cached for leaf in _leaves(s.value)}
+        held_now = {_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)}
+
+        def picked(leaf: Any, was: Any) -> str | None:
+            """Another value of ``leaf``'s kind in the new record, where what may pick between them changed."""
+            if same_record or (other := _other(new_text, leaf, held_now)) is None:
+                return None
+            shape = kind(_spoken(leaf))
+            return other if _beside(old_text, held_then, shape) != _beside(new_text, held_now, shape) else None
+
         pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
         renamed = _renamed(cached, steps)
         aligned = _Alignment(old_text, new_text, [leaf for s in cached for leaf in _leaves(s.value)])
@@ -98,13 +115,31 @@ class JsonCarryover:
                         flag(step, f"{leaf!r} may stand for no value where the cached {step.key!r} held one")
                     if isinstance(leaf, (int, float)) and more_numbers:
                         flag(step, f"the record holds more numbers than the cached one: which is {step.key!r}?")
+                    elif not same_record and _chosen(new, step.key, leaf):
+                        # "adult" for a 34-year-old, priority 3 for a typo: the model judged the cached record, and
+                        # the word may stand in the new one for something else ("works at a child care center",
+                        # "signed up for the child swim session", moved by the text diff all the same)
+                        flag(step, f"{leaf!r} is a value the request allows for {step.key!r}, chosen for another record")
+                    elif (other := picked(leaf, was)) is not None:
+                        flag(
+                            step,
+                            f"{leaf!r} is one of the record's values of its kind with {other!r}, and what it says beside "
+                            f"them changed: which one is {step.key!r}?",
+                        )
                     elif isinstance(leaf, str) and more_names and _is_name(leaf, new_text):
                         flag(step, f"the record names more people or things than the cached one: which is {step.key!r}?")
                 if isinstance(was, bool) or not isinstance(was, (str, int, float)):
                     continue  # no cached scalar in this place (a new key, another shape): nothing to compare
+                if step.origin == "generated" and _chosen(new, step.key, leaf):
+                    continue  # the model's judgement of this record: where the cached value stood tells nothing of it
                 # a reused value must fill the cached value's slot; a patched or generated one (the model's, for this
-                # text) must at least not stand in a slot the cached record gave to something else
-                fits = aligned.fills(was, leaf) if step.origin != "generated" else not aligned.elsewhere(was, leaf)
+                # text) must at least not stand in a slot the cached record gave to something else, unless it is the
+                # model's pick among values of its kind where what picks between them changed (its role words are
+                # still read below: "the Oslo council" is no place one lives in)
+                if step.origin != "generated":
+                    fits = aligned.fills(was, leaf)
+                else:
+                    fits = not aligned.elsewhere(was, leaf) or picked(leaf, was) is not None
                 if not fits:
                     flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
                 if (unit := _unit_moved(old_text, was, new_text, leaf)) is not None:
@@ -520,6 +555,74 @@ def _claimed(steps: Sequence[Step]) -> frozenset[str]:
 def _unclaimed_numbers(text: str, claimed: frozenset[str]) -> int:
     """Numbers of the record that no value of the answer holds."""
     return sum(1 for t in tokens(text) if is_number(t) and _norm(t) not in claimed)
+
+
+def _chosen(problem: JsonProblem, key: str, value: Any) -> bool:
+    """Whether ``value`` is one the request lists for ``key`` (its instructions, its schema's ``enum``s): a choice
+    the model makes for a record, not a copy of its words."""
+    return (isinstance(value, str) and value in problem.allowed.get(key, ())) or judgement(value, problem.judged.get(key, ()))
+
+
+def _held_at(words: Sequence[str], held: set[str]) -> set[int]:
+    """The indices of ``words`` inside a value the answer holds."""
+    at: set[int] = set()
+    for value in held:
+        n = len(tokens(value))
+        for i in occurrences(words, value):
+            at.update(range(i, i + n))
+    return at
+
+
+def _other(text: str, value: Any, held: set[str]) -> str | None:
+    """Another value of ``value``'s kind in the record ``text`` that no value of the answer holds: a name of as many
+    capitalised words wherever it stands ("Ann Lee, aged 70, and Bob Ray (30)"), a number or a code with the same
+    word or sign beside it; ``None`` for a value in lower case (a word of the record's prose)."""
+    said = _spoken(value)
+    shape = kind(said)
+    n = len(tokens(said))
+    if not n or not any(c in shape for c in "AC9"):
+        return None
+    words = tokens(text)
+    covered = _held_at(words, held)
+    # a number is another candidate only in the same words ("$30 and the other costs $50", "is 70 ... is 30"):
+    # "is 30, has 2 kids" says what each number is
+    beside = {
+        (words[i - 1].casefold() if i else None, words[i + n].casefold() if i + n < len(words) else None)
+        for i in occurrences(words, said)
+    }
+    for j in range(len(words) - n + 1):
+        run = " ".join(words[j : j + n])
+        if not covered.isdisjoint(range(j, j + n)) or kind(run) != shape or _norm(run) in _STOP:
+            continue
+        if "9" in shape:
+            before = words[j - 1].casefold() if j else None
+            after = words[j + n].casefold() if j + n < len(words) else None
+            if not any((b == before and b not in _MARKS) or (a == after and a not in _MARKS) for b, a in beside):
+                continue
+        return run
+    return None
+
+
+_MARKS = frozenset([None, ",", ".", ";", ":", "!", "?", "(", ")", "[", "]"])
+
+
+def _beside(text: str, held: set[str], shape: str) -> tuple[str, ...]:
+    """What the record says that no value of the answer holds and that may pick between values of the kind
+    ``shape``: its numbers (in digits or in words: "seventy", "a dozen") and, for a name, its capitalised words
+    outside the names of that kind ("Friday", "May"), in order."""
+    words = tokens(text)
+    covered = _held_at(words, held)
+    n = len(shape.split())
+    for j in range(len(words) - n + 1):  # the names themselves ("Bob Ray" beside "Ann Lee"); numbers pick by value
+        if "9" not in shape and kind(" ".join(words[j : j + n])) == shape:
+            covered.update(range(j, j + n))
+    out = []
+    for i, w in enumerate(words):
+        if i in covered or _norm(w) in _STOP:
+            continue
+        if is_number(w) or quantities(w) or (w[:1].isupper() and "9" not in shape):
+            out.append(_norm(w))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)

@@ -44,6 +44,8 @@ class JsonProblem:
     """Values the instructions allow for a key ("priority (low, medium or high)"), see :func:`allowed_values`."""
     context: str = ""
     """What the caller sent beside the request (a system prompt): see :attr:`Request.context`."""
+    judged: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Values the schema lists under a key (its ``enum``s), see :func:`judged_values`."""
 
     @property
     def validator(self) -> Any:
@@ -75,6 +77,7 @@ def parse_json_problem(request: Request) -> JsonProblem:
         record=record_text(text, keys),
         template=request_template(text, keys),
         allowed=dict(_allowed(text, keys)),
+        judged=judged_values(schema or {}),
         context=request.context,
     )
 
@@ -153,6 +156,39 @@ _ONE_OF = r"(?:one of|either|must be|is one of|can be|choose from)"
 def allowed_values(text: str, keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """The values the instructions allow for each key that has a list of them (two or more short items)."""
     return dict(_allowed(text, keys))
+
+
+def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Per key of ``schema``, the values its schema lists (``enum`` or ``const``, at any depth under the key: on it,
+    in a definition it refers to, an optional one's ``anyOf``, a list's items, a nested object's keys; a pydantic
+    ``Literal`` or ``Enum``). A value the model chooses among them for a record ("adult" for a 34-year-old,
+    priority 3 for a typo) is a judgement of that record, which its words need not state, nor another's."""
+    defs = {**(schema.get("definitions") or {}), **(schema.get("$defs") or {})}
+
+    def listed(node: Any, seen: frozenset[str]) -> list[Any]:
+        if isinstance(node, list):
+            return [v for item in node for v in listed(item, seen)]
+        if not isinstance(node, dict):
+            return []
+        found = [v for v in node.get("enum", ()) or () if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+        if isinstance(const := node.get("const"), (str, int, float)) and not isinstance(const, bool):
+            found.append(const)
+        ref = node.get("$ref")
+        name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+        if name is not None and name not in seen and isinstance(defs.get(name), dict):
+            found += listed(defs[name], seen | {name})
+        for k in ("allOf", "anyOf", "oneOf", "items", "prefixItems", "additionalProperties"):
+            found += listed(node.get(k), seen)
+        props = node.get("properties")
+        if isinstance(props, dict):
+            found += listed(list(props.values()), seen)
+        return found
+
+    out: dict[str, tuple[Any, ...]] = {}
+    for key, prop in (schema.get("properties") or {}).items():
+        if values := listed(prop, frozenset()):
+            out[key] = tuple(dict.fromkeys(values))
+    return out
 
 
 @lru_cache(maxsize=4096)

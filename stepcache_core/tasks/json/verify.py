@@ -89,7 +89,9 @@ class JsonVerifier:
                 verdicts.append(
                     Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key)
                 )
-            elif (gap := _list_slip(s.value, source_text(problem))) is not None:
+            elif (gap := _list_slip(s.value, source_text(problem))) is not None and not (
+                isinstance(s.value, list) and all(judgement(v, problem.judged.get(s.key, ())) for v in s.value)
+            ):  # (a list of values the schema lists is the model's judgement, in no order of the text's)
                 verdicts.append(Verdict(False, f"list {s.key!r} {gap}", step=s.index, key=s.key))
             else:
                 verdicts.append(Verdict(True, step=s.index, key=s.key))
@@ -114,6 +116,14 @@ class JsonVerifier:
             return step.origin == "generated"
         if step.origin == "generated" and step.value in problem.allowed.get(step.key or "", ()):
             return True  # one of the values the instructions offer, chosen by the model for this text (like a yes/no)
+        judged = problem.judged.get(step.key or "", ())
+        if step.origin == "generated" and judged:
+            # a value the schema lists, chosen by the model for this text ("adult"), alone or inside the key's
+            # object or list beside values the text states
+            return all(
+                leaf is None or isinstance(leaf, bool) or judgement(leaf, judged) or grounded(leaf, source_text(problem))
+                for leaf in _scalars(step.value)
+            )
         return grounded(step.value, source_text(problem))
 
     def check(self, problem: JsonProblem, text: str) -> Verdict:
@@ -314,3 +324,17 @@ def _missing_key(err: Any) -> str | None:
         if m:
             return m.group(1)
     return None
+
+
+def judgement(value: Any, judged: Sequence[Any]) -> bool:
+    """Whether ``value`` is one of the values a schema lists (``judged``): a number is one of them only as a number."""
+    return not isinstance(value, bool) and any(type(value) is type(v) and value == v for v in judged)
+
+
+def _scalars(value: Any) -> list[Any]:
+    """The scalars of a JSON value (its leaves), ``None`` and booleans included."""
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _scalars(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _scalars(v)]
+    return [value]

@@ -27,6 +27,7 @@ from .numbers import (
     CALENDAR,
     UNGROUPED,
     Hand,
+    Quantity,
     decimal_comma,
     english_article,
     half_of_day,
@@ -39,7 +40,18 @@ from .numbers import (
 )
 from .parse import WordProblem
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
-from .verify import in_cents, line_numbers, named_constants, named_counts, overlaps, people_counted, unused_quantity
+from .verify import (
+    idle_counts,
+    in_cents,
+    line_numbers,
+    named_constants,
+    named_counts,
+    noun_after,
+    overlaps,
+    people_counted,
+    shared_untaken,
+    unused_quantity,
+)
 
 __all__ = ["WordAdapter", "ValueMap", "inflected"]
 
@@ -293,11 +305,16 @@ class WordAdapter:
     def _adapt(self, old: WordProblem, new: WordProblem, steps: Sequence[Step], lenient: _Pick | None = None) -> list[Step]:
         if len(old.quantities) != len(new.quantities) or len(old.names) != len(new.names):
             raise _Refused("another template")
-        if old.values != new.values and unused_quantity(old, "\n".join(s.text for s in steps), prose=False) is not None:
+        moved = [i for i, (a, b) in enumerate(zip(old.values, new.values, strict=True)) if a != b]
+        if moved and unused_quantity(old, "\n".join(s.text for s in steps), prose=False, moved=moved) is not None:
             # a quantity of the question no computation takes is a condition the answer reads in words ("this
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
             raise _Refused("a quantity no computation takes")
+        if moved and (twice := shared_untaken(old, "\n".join(s.text for s in steps), moved)) is not None:
+            # "8 tickets at $8 each": one 8 is taken, and which one cannot be told (an answer to the new question,
+            # re-derived back, can tell: a precedent)
+            raise _Refused(f"{twice!r} shares its value with another quantity, and fewer computations take it", ambiguous=True)
         if old.values != new.values and any(_MIXED_UNITS.search(re.sub(r"<<[^<>]*>>", " ", s.text)) for s in steps):
             # "75 minutes, that is 1 hour 15 minutes": a result restated in two units, by a division no line writes;
             # its 15 is no question's 15 minutes, whatever the question says
@@ -325,6 +342,8 @@ class WordAdapter:
         _keeps_choices(steps, out)
         if old.values != new.values:
             _keeps_row_order(steps, out)
+            _keeps_lots(old, steps, out)
+            _keeps_sides(idle_counts(old, answer, moved), old, new, steps, out)
         return out
 
     def _line(
@@ -827,6 +846,95 @@ def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fractio
                 if not out or out[-1] != key:
                     out.append(key)
     return out
+
+
+def _keeps_sides(
+    idle: Sequence[tuple[Fraction, str]], old: WordProblem, new: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]
+) -> None:
+    """Refuse when a number of the question or a result that counts the same thing crosses a count the answer may
+    leave aside (see :func:`~.verify.idle_counts`; it stays, or the reuse was refused already): "wants five tickets,
+    but only 3 are left, so he buys 3" chose by how 3 and five compare, and with 7 left it buys five, which no
+    computation shows. ("After three days" beside 4 others infected a day counts something else.)"""
+    if not idle:
+        return
+    pairs = [
+        (a.value, b.value, noun_after(old.prompt, a.end))
+        for a, b in zip(old.quantities, new.quantities, strict=True)
+        if a.value != b.value
+    ]
+    for step, re_derived in zip(cached, adapted, strict=False):
+        for line, again in zip(step.text.splitlines(), re_derived.text.splitlines(), strict=False):
+            for comp, comp_now in zip(computations(line), computations(again), strict=False):
+                pairs.append((comp.result.value, comp_now.result.value, noun_after(line, comp.result.end)))
+    for count, noun in idle:
+        for was, now, counts in pairs:
+            if counts == noun and (was > count) - (was < count) != (now > count) - (now < count):
+                raise _Refused(
+                    f"{now} {noun}s are on the other side of {count}, a count the answer says and computes nothing with"
+                )
+
+
+def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:
+    """Refuse when the answer divides by a whole count (a rate per unit: "250 / 40 = 6.25 per seat"), multiplies what
+    that gives by another whole count that was a whole number of those lots (120 students, 3 buses of 40: "120 *
+    6.25"), and re-derived that count is no whole number of lots (100 students). A bus, a pack of 4 or a crossing may
+    come whole only: there a rate per unit and a count of lots agree at a multiple alone, and the answer need not
+    say which of them it meant. Either count may be the question's or a result ("30 * 4 = 120 students", "2 rows
+    of 20 seats"). Only a rate counts: "12 / 2 = 6 harvests" (a constant over a count) or "78 * 1/2" (a share) is
+    no lot, whatever number beside it happens to be even."""
+    then = [c for s in cached for line in s.text.splitlines() for c in computations(line)]
+    now = [c for s in adapted for line in s.text.splitlines() for c in computations(line)]
+    if len(then) != len(now) or any(len(a.tokens) != len(b.tokens) for a, b in zip(then, now, strict=True)):
+        return
+    counts = {q.value for q in old.quantities if q.kind != "percent" and q.value.denominator == 1 and q.value > 1}
+    # what a rate may divide: an amount of the question (money, time, a measure: "$250", "30 minutes" a crossing)
+    # or a result, not a count ("60 rooms / 4 workers" shares rooms out, and no lot is bought)
+    known = {q.value for q in old.quantities if _amount(old.prompt, q)}
+    lots: dict[Fraction, list[tuple[Fraction, Fraction]]] = {}  # a result -> the lots it divided by (then, now)
+    for comp, re_derived in zip(then, now, strict=True):
+        t, u = comp.tokens, re_derived.tokens
+        if not any(x in ("+", "-") for x in t if isinstance(x, str)) and not comp.result.percent:
+            divided = [
+                (b.value, c.value)
+                for k in range(1, len(t) - 1)
+                if t[k] == "/"
+                and isinstance(b := t[k + 1], Num)
+                and isinstance(c := u[k + 1], Num)
+                and b.value in counts
+                and (t[k - 1] == ")" or isinstance(a := t[k - 1], Num) and a.value in known)
+            ]
+            for n in comp.operands:
+                divided += lots.get(n.value, [])
+            lots[comp.result.value] = divided
+            for lot, lot_now in divided:
+                for k, (x, y) in enumerate(zip(t, u, strict=True)):
+                    if not isinstance(x, Num) or not isinstance(y, Num) or x.percent or x.value not in counts:
+                        continue
+                    if k and t[k - 1] == "/":
+                        continue  # a divisor, not a multiple
+                    if x.value % lot == 0 and (lot_now == 0 or (y.value / lot_now).denominator != 1):
+                        raise _Refused(
+                            f"{x.value} was {x.value // lot} lots of {lot}, which the answer divides by; {y.value} is no "
+                            f"whole number of lots of {lot_now}"
+                        )
+        known.add(comp.result.value)
+        if comp.result.value.denominator == 1 and comp.result.value > 1 and not comp.result.percent:
+            counts.add(comp.result.value)
+
+
+_MEASURES = frozenset(
+    "minute hour second day week month year dollar euro pound cent penny pence kilogram kilo kg gram liter litre "
+    "milliliter ml meter metre kilometer km mile foot feet inch yard gallon ounce oz lb ton".split()
+)
+
+
+def _amount(prompt: str, q: Quantity) -> bool:
+    """Whether ``q`` is an amount of money, time or a measure ("$250", "30 minutes", "3.50"), not a count."""
+    return bool(
+        re.search(r"[$€£¥]\s?$", prompt[max(0, q.start - 2) : q.start])
+        or q.value.denominator != 1
+        or noun_after(prompt, q.end) in _MEASURES
+    )
 
 
 def _keeps_choices(cached: Sequence[Step], adapted: Sequence[Step]) -> None:

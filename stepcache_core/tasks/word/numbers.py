@@ -227,6 +227,15 @@ def half_of_day(text: str, q: Quantity) -> tuple[str, int] | None:
     return (m.group(1).lower(), m.end()) if m is not None and plain else None
 
 
+def cardinal(q: Quantity) -> bool:
+    """Whether ``q`` is a count as such: in digits, or a cardinal in words ("five", "twenty-one"), not a group ("a
+    pair", "a dozen"), a multiple ("twice"), a share ("half", "a third") or children of one birth."""
+    if q.kind == "digits":
+        return True
+    last = q.text.lower().split()[-1] if q.text.split() else ""
+    return q.kind == "word" and not any(last in table for table in (_ORDINALS, _MULTIPLES, _GROUPS, _BIRTHS))
+
+
 def restates(q: Quantity) -> bool:
     """Whether ``q`` is a count in words that a question states beside the number it restates: children of one
     birth ("her 5 grandchildren. They're quintuplets"). It moves with that number, never on its own."""

@@ -10,12 +10,13 @@ be the last computed result. A line the verifier cannot place (a number from now
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Container, Sequence
 from fractions import Fraction
 from functools import lru_cache
 
 from ...values import Step, Verdict
-from .numbers import quantities, to_fraction
+from .numbers import cardinal, quantities, restates, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
@@ -363,10 +364,74 @@ def _show(tokens: Sequence[Num | str]) -> str:
     return " ".join(str(t.value) + ("%" if t.percent else "") if isinstance(t, Num) else t for t in tokens)
 
 
-def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True) -> str | None:
+def _taken(text: str) -> Counter[Fraction]:
+    """How often the computations of ``text`` take each value as an operand (a GSM8K annotation beside its own
+    expression, or a line restated by the next, counted once)."""
+    taken: Counter[Fraction] = Counter()
+    last: set[tuple[object, ...]] = set()
+    for line in text.splitlines():
+        here: set[tuple[object, ...]] = set()
+        for comp in computations(line):
+            key = (*(t if isinstance(t, str) else t.operand for t in comp.tokens), comp.result.value)
+            if key not in here and key not in last:
+                taken.update(n.operand for n in comp.operands)
+            here.add(key)
+        last = here or last
+    return taken
+
+
+def shared_untaken(problem: WordProblem, text: str, moved: Container[int]) -> str | None:
+    """A quantity in ``moved`` whose value the question's quantities share more often than the computations of the
+    answer ``text`` take it ("wants 8 tickets at $8 each, but only 3 are left": 3 * 8 takes one 8, and which one
+    cannot be told), if any; a count restated by children of one birth ("5 ... quintuplets") is one quantity."""
+    taken = _taken(text)
+    operand = [q.value / 100 if q.kind == "percent" else q.value for q in problem.quantities]  # 4% is 0.04
+    shared = Counter(operand)
+    for i, q in enumerate(problem.quantities):
+        if i in moved and 0 < taken[operand[i]] < shared[operand[i]]:
+            if not any(restates(o) for o, v in zip(problem.quantities, operand, strict=True) if v == operand[i]):
+                return q.text
+    return None
+
+
+def idle_counts(problem: WordProblem, text: str, moved: Container[int]) -> list[tuple[Fraction, str]]:
+    """The counts of the question (see :func:`~.numbers.cardinal`) that stay (not in ``moved``), that the answer
+    ``text`` says and that its computations may leave aside: never taken, or taken less often than quantities
+    share the value ("wants 5 tickets at $5 each, but only 3 are left": 3 * 5 takes one 5). Such a count may be
+    what the answer chose by, in words ("wants five tickets, but only 3 are left, so he buys 3"); each with the
+    noun it counts ("ticket")."""
+    taken = _taken(text)
+    shared = Counter(q.value / 100 if q.kind == "percent" else q.value for q in problem.quantities)
+    said = {n.value for line in text.splitlines() for n in line_numbers(line)}
+    said |= {q.value for q in quantities(text) if q.kind == "word"}
+    return [
+        (q.value, noun)
+        for i, q in enumerate(problem.quantities)
+        if i not in moved
+        and cardinal(q)
+        and q.value in said
+        and taken[q.value] < shared[q.value]
+        and (noun := noun_after(problem.prompt, q.end)) is not None
+    ]
+
+
+_NOUN_AFTER = re.compile(r"\s+(?:more\s+|of\s+(?:the\s+)?)?([^\W\d_]{2,})")
+
+
+def noun_after(text: str, end: int) -> str | None:
+    """The word a number ending at ``end`` counts ("5 tickets", "room for twenty books", "3 more books"), in the
+    singular as a plain ``s`` makes it, or ``None``."""
+    m = _NOUN_AFTER.match(text, end)
+    return m.group(1).lower().removesuffix("s") if m is not None else None
+
+
+def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, moved: Container[int] = ()) -> str | None:
     """A quantity of the question (in digits or words) that the answer ``text`` never states, if any; with
     ``prose=False``, one that no computation of it takes as an operand (stated in words at most: "this qualifies
-    for the $100 offer", "que supera los 100 dólares")."""
+    for the $100 offer", "que supera los 100 dólares"). A count in words said again ("after three days") passes,
+    unless its index is in ``moved`` (another question gives it another value): the answer's steps may follow it
+    one by one, or the words may choose by it ("wants five tickets, but only 3 are left, so he buys 3"), and no
+    computation shows which."""
     stated: set[Fraction] = set()
     for line in text.splitlines():
         if prose:
@@ -375,14 +440,14 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True) -> s
             stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
         for comp in computations(line):
             stated.update(n.operand for n in comp.operands)
-    for q in problem.quantities:
+    for i, q in enumerate(problem.quantities):
         if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
             continue
         if in_cents(problem.prompt, q.end) and q.value / 100 in stated:  # "65 cents": "$0.65"
             continue
         if q.value.denominator != 1 and Fraction(q.value.denominator) in stated:  # "half": "/ 2"
             continue
-        if not prose and q.kind == "word" and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
+        if not prose and q.kind == "word" and i not in moved and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
             continue  # "after three days", said again: a count the answer's steps follow, one per day
         return q.text
     return None

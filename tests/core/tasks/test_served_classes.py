@@ -674,8 +674,9 @@ def test_a_value_computed_from_the_record_is_not_reused_where_the_first_needed_n
 
 def test_a_plain_instruction_beside_the_keys_is_still_reused():
     """The other side: words that only say what the record is ("Turn the message below into a record.") or how
-    values are allowed ("one of open, closed or pending") keep a reuse for other records (once a second model
-    answer agreed with an entry: the first record that moves the values is the model's)."""
+    values are allowed ("one of open, closed or pending") keep a reuse for other records: the owner is carried,
+    and the status, a value the request lists, is the model's for each record, asked alone (a patch of that key:
+    the model judged the cached record, and the word may stand for something else in another, helper-124)."""
     schema = _object(status={"type": "string", "enum": ["open", "closed", "pending"]}, owner="string")
     records = [
         ("Ticket 88 is open; Ravi Menon owns it.", {"status": "open", "owner": "Ravi Menon"}),
@@ -683,10 +684,22 @@ def test_a_plain_instruction_beside_the_keys_is_still_reused():
         ("Ticket 95 is closed; Ana Ruiz owns it.", {"status": "closed", "owner": "Ana Ruiz"}),
         ("Ticket 97 is open; Li Wei owns it.", {"status": "open", "owner": "Li Wei"}),
     ]
-    served, wrong = _wrong_served(
-        schema, "Return the ticket's status (one of open, closed, pending) and its owner as JSON.", records
-    )
-    assert wrong == 0 and served >= 1
+    right = dict(records)
+    asked: list[str] = []
+
+    def model(spec: GenerationSpec) -> str:
+        asked.append(spec.prompt)
+        return json.dumps(right[max((t for t in right if t in spec.prompt), key=len)])
+
+    engine, _ = engine_for(model, builtin_tasks(json_corroboration=False))
+    ask = "Return the ticket's status (one of open, closed, pending) and its owner as JSON. Text: "
+    paths = []
+    for text, answer in records:
+        out = engine.run(Request(ask + text, schema=schema, task="json_extraction"))
+        assert json.loads(out.text) == answer
+        paths.append(out.trace.path)
+    assert paths == ["miss", "patch", "patch", "patch"]
+    assert all("exactly these keys: status." in prompt for prompt in asked[1:])
 
 
 CODES = {

@@ -65,6 +65,9 @@ def test_equation_asks_that_only_say_solve_fold_to_one_template(prompt: str) -> 
         "Answer in Spanish: solve for x: 3x + 5 = 20",  # a language
         "Solve for x: 3x + 5 = 20. Only give the final number",  # a form
         "Solve for x: 3x + 5 = 20. Round your answer to one decimal place.",  # a rounding, its own sentence
+        "If 3x + 7 = 22, what is x x?",  # a product, in "solve it" words only (helper-122)
+        "Solve for x: 3x + 7 = 22. Is x a value?",  # a yes or no, in "solve it" words only (helper-122)
+        "Is there a value of x that satisfies 3x + 7 = 22?",  # a yes or no that opens the ask
     ],
 )
 def test_equation_asks_for_more_keep_their_words_and_are_not_pure_solves(prompt: str) -> None:

@@ -26,6 +26,7 @@ from num2words import num2words
 
 from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.tasks import word_problem_task
 from stepcache_core.tasks.template import persona_only
 from stepcache_core.tasks.word.corroborate import WordCorroboration
 from stepcache_core.tasks.word.gate import WordGate
@@ -68,11 +69,15 @@ def wrong_served(answer: Callable[[str], str], questions: list[str]) -> int:
     return wrong
 
 
-def false_served(model: Callable[[str], str], questions: list[str], probes: int = 3) -> tuple[int, int]:
+def false_served(
+    model: Callable[[str], str], questions: list[str], probes: int = 3, *, corroborate: bool = True
+) -> tuple[int, int]:
     """(served from the cache, false among them) over ``questions`` asked in turn of an engine whose model is
     ``model`` (always right): a served answer is false unless it is the model's own answer to that question, word
-    for word."""
+    for word. ``corroborate=False``: the checks alone (the word task re-derives from the first verified answer)."""
     engine = engine_for(lambda spec: model(spec.prompt), probes=probes)
+    if not corroborate:
+        engine.tasks.register(word_problem_task(corroborate=False), replace=True)
     served = false = 0
     for q in questions:
         out = engine.run(Request(q))
@@ -6668,3 +6673,186 @@ def test_a_unit_counted_once_is_no_name_where_it_is_asked_again(question):
         parse_problem(Request(question.format(a=3, u=old))), parse_problem(Request(question.format(a=3, u=new)))
     )
     assert not verdict.ok
+
+
+# ------------------------------------------- a choice said in words beside a count the answer never computes with
+def _limited(name: str, wanted: int, price: int, left: int, words: bool) -> tuple[str, str]:
+    w = num2words(wanted) if words else str(wanted)
+    b = min(wanted, left)
+    question = (
+        f"{name} wants to buy {w} tickets at ${price} each, but only {left} tickets are left. How much money does {name} spend?"
+    )
+    answer = (
+        f"{name} wants {w} tickets, but only {left} are left, so {name} buys {b} tickets. {name} spends {b} * {price} = "
+        f"<<{b}*{price}={b * price}>>{b * price} dollars.\n#### {b * price}"
+    )
+    return question, answer
+
+
+def _fitting(name: str, wanted: int, each: int, room: int, words: bool) -> tuple[str, str]:
+    w = num2words(wanted) if words else str(wanted)
+    b = min(wanted, room)
+    question = (
+        f"{name} wants to invite {w} friends, but only {room} friends fit in the room. Each guest gets {each} cupcakes. "
+        f"How many cupcakes does {name} need?"
+    )
+    answer = (
+        f"{name} wants to invite {w} friends, but only {room} fit in the room, so {name} invites {b} friends. "
+        f"{name} needs {b} * {each} = <<{b}*{each}={b * each}>>{b * each} cupcakes.\n#### {b * each}"
+    )
+    return question, answer
+
+
+def _shelved(name: str, room: int, has: int, buys: int, words: bool) -> tuple[str, str]:
+    r = num2words(room) if words else str(room)
+    total = has + buys
+    question = (
+        f"{name}'s shelf has room for {r} books. {name} has {has} books and buys {buys} more books. {name} puts as many "
+        "of the books on the shelf as fit. How many books are on the shelf?"
+    )
+    answer = (
+        f"{name} has {has} + {buys} = <<{has}+{buys}={total}>>{total} books, and the shelf has room for {r} books, "
+        f"so {min(total, room)} books are on the shelf.\n#### {min(total, room)}"
+    )
+    return question, answer
+
+
+CHOSEN_IN_WORDS = {
+    "tickets left": (_limited, r"(\w+) wants to buy (\w+) tickets at \$(\d+) each, but only (\d+)"),
+    "guests who fit": (_fitting, r"(\w+) wants to invite (\w+) friends, but only (\d+) .*?gets (\d+) cupcakes"),
+    "room on a shelf": (_shelved, r"(\w+)'s shelf has room for (\w+) books\. \w+ has (\d+) books and buys (\d+)"),
+}
+_NUMBER_WORDS = {num2words(n): n for n in range(1, 100)}
+# the first, then the count in words kept while the other numbers cross it, then the count in words crossing them,
+# then the count equal to another number of the question in both (helper-123: 8 tickets at $8, then 4 at $4), and
+# equal to another one that stays while the rest cross it (helper-124: 5 tickets at $5, 3 left, then 7 left)
+CHOSEN_ROWS = [("Tom", 5, 8, 3), ("Ann", 5, 9, 7), ("Sam", 5, 6, 2), ("Eva", 2, 9, 4), ("Kim", 12, 3, 8), ("Leo", 6, 4, 9),
+               ("Ned", 8, 8, 3), ("Pat", 4, 4, 6), ("Ola", 5, 5, 3), ("Ray", 5, 5, 7)]  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("words", [True, False], ids=["count in words", "count in digits"])
+@pytest.mark.parametrize("case", sorted(CHOSEN_IN_WORDS))
+def test_a_choice_said_in_words_beside_a_count_no_computation_takes_is_never_served_stale(case, words, corroborate):
+    """Class (helper-121, both modes): the answer chooses in words between a count it never computes with and
+    another number ("Tom wants five tickets, but only 3 are left, so he buys 3"; "room for twenty books, so 9 are
+    on the shelf"). A count in words that the answer says again passed as used ("after three days", one step a
+    day), so "two tickets, 4 left" was served "buys 4". Such a count now passes only while it stays and no number
+    of the question nor any result crosses it ("five" kept while 3 left becomes 7 is refused too)."""
+    make, pattern = CHOSEN_IN_WORDS[case]
+
+    def model(prompt: str) -> str:  # right at any numbers, a corroboration probe's too
+        name, first, *rest = re.search(pattern, prompt).groups()  # type: ignore[union-attr]
+        a, b = (int(x) for x in rest)
+        if case == "guests who fit":  # (room, each) as the question says them
+            a, b = b, a
+        return make(name, _NUMBER_WORDS.get(first) or int(first), a, b, not first.isdigit())[1]
+
+    served, false = false_served(model, [make(*row, words)[0] for row in CHOSEN_ROWS], corroborate=corroborate)
+    assert false == 0
+
+
+# ----------------------------------------------------------------- whole lots behind a rate per unit (helper-121)
+def _buses(name: str, seats: int, cost: int, riders: int) -> tuple[str, str]:
+    rate = Fraction(cost, seats)
+    buses = -(-riders // seats)
+    question = (
+        f"A bus has {seats} seats and costs ${cost} to rent for the day. {riders} students from {name}'s school are "
+        "going on the trip, and each student needs a seat. How much does the school pay to rent the buses?"
+    )
+    if riders % seats == 0:  # the model's way at a multiple: a rate per seat
+        answer = (
+            f"Each seat costs {cost} / {seats} = ${write_decimal(rate)}. For {riders} students the school pays "
+            f"{riders} * {write_decimal(rate)} = ${write_decimal(rate * riders)}.\n#### {write_decimal(rate * riders)}"
+        )
+    else:
+        answer = (
+            f"The school needs {buses} buses. It pays {buses} * {cost} = <<{buses}*{cost}={buses * cost}>>"
+            f"{buses * cost} dollars.\n#### {buses * cost}"
+        )
+    return question, answer
+
+
+def _packs(name: str, size: int, price: int, needs: int) -> tuple[str, str]:
+    packs = -(-needs // size)
+    question = (
+        f"A pack of {size} pens costs ${price}. Pens are sold only in packs. {name} needs {needs} pens. How many "
+        f"dollars does {name} spend on pens?"
+    )
+    if needs % size == 0:
+        rate = Fraction(price, size)
+        answer = (
+            f"Each pen costs {price} / {size} = ${write_decimal(rate)}. {name} spends {needs} * {write_decimal(rate)} = "
+            f"${write_decimal(rate * needs)}.\n#### {write_decimal(rate * needs)}"
+        )
+    else:
+        answer = f"{name} buys {packs} packs: {packs} * {price} = {packs * price} dollars.\n#### {packs * price}"
+    return question, answer
+
+
+def _classes(name: str, size: int, classes: int, seats: int) -> tuple[str, str]:
+    riders, cost = size * classes, 250
+    buses = -(-riders // seats)
+    question = (
+        f"Each class of {name}'s school has {size} students and {classes} classes go on a trip. A bus has {seats} "
+        f"seats and costs ${cost} to rent. Each student needs a seat. How many dollars does the school pay for buses?"
+    )
+    if riders % seats == 0:  # the students a result, the rate per seat at a multiple
+        rate = Fraction(cost, seats)
+        answer = (
+            f"{size} * {classes} = <<{size}*{classes}={riders}>>{riders} students go. Each seat costs {cost} / {seats} = "
+            f"${write_decimal(rate)}. The school pays {riders} * {write_decimal(rate)} = ${write_decimal(rate * riders)}."
+            f"\n#### {write_decimal(rate * riders)}"
+        )
+    else:
+        answer = (
+            f"{size} * {classes} = <<{size}*{classes}={riders}>>{riders} students need {buses} buses: {buses} * {cost} = "
+            f"<<{buses}*{cost}={buses * cost}>>{buses * cost} dollars.\n#### {buses * cost}"
+        )
+    return question, answer
+
+
+def write_decimal(value: Fraction) -> str:
+    """``value`` in decimals, as few as it needs (a quarter: 0.25)."""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    assert Fraction(text) == value
+    return text
+
+
+LOTS = {
+    "students counted in classes": (
+        _classes,
+        r"class of (\w+)'s school has (\d+) students and (\d+) classes go on a trip\. A bus has (\d+) seats",
+        (0, 1, 2, 3),
+    ),
+    "buses rented whole": (_buses, r"has (\d+) seats and costs \$(\d+) .*?(\d+) students from (\w+)'s", (3, 0, 1, 2)),
+    "pens sold in packs": (_packs, r"pack of (\d+) pens costs \$(\d+)\..*?(\w+) needs (\d+) pens", (2, 0, 1, 3)),
+}
+LOT_ROWS = [("Ann", 40, 250, 120), ("Mia", 40, 250, 100), ("Zoe", 50, 300, 200), ("Eva", 8, 30, 20), ("Kim", 4, 7, 10),
+            ("Ivy", 40, 250, 160)]  # fmt: skip
+
+
+CLASS_ROWS = [("Ann", 30, 4, 40), ("Mia", 25, 4, 40), ("Zoe", 20, 6, 40), ("Eva", 15, 6, 40), ("Kim", 35, 4, 40),
+              ("Ivy", 40, 3, 40)]  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(LOTS))
+def test_a_count_of_whole_lots_hidden_behind_a_rate_per_unit_is_never_served_stale(case, corroborate):
+    """Class (helper-121, both modes): at a multiple (120 students, buses of 40) a rate per seat (250 / 40 = 6.25,
+    120 * 6.25 = 750) and a count of buses agree; re-derived for 100 students the rate gave 625 where 3 buses cost
+    750. A count that was a whole number of lots of a count the answer divides by must stay one, the question's or
+    a result (helper-123: "30 * 4 = 120 students" re-derived as 100, served 625 for 750)."""
+    make, pattern, order = LOTS[case]
+
+    def model(prompt: str) -> str:  # right at any numbers, a corroboration probe's too
+        found = re.search(pattern, prompt).groups()  # type: ignore[union-attr]
+        name, *numbers = (found[i] for i in order)
+        return make(name, *(int(n) for n in numbers))[1]
+
+    rows = CLASS_ROWS if case == "students counted in classes" else LOT_ROWS
+    served, false = false_served(model, [make(*row)[0] for row in rows], corroborate=corroborate)
+    assert false == 0
+    # the buses' multiples (160 students after 120) are still reused by default (the pens' first answer is not
+    # corroborated in time: the model answers every other point otherwise)
+    assert served >= (case == "buses rented whole" and corroborate)
