@@ -94,12 +94,14 @@ class JsonCarryover:
         held_then = {_norm(_spoken(leaf)) for s in cached for leaf in _leaves(s.value)}
         held_now = {_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)}
 
-        def picked(leaf: Any, was: Any) -> str | None:
+        def picked(leaf: Any, *, loose: bool = True) -> str | None:
             """Another value of ``leaf``'s kind in the new record, where what may pick between them changed."""
-            if same_record or (other := _other(new_text, leaf, held_now)) is None:
+            if same_record or (other := _other(new_text, leaf, held_now, loose=loose)) is None:
                 return None
             shape = kind(_spoken(leaf))
-            return other if _beside(old_text, held_then, shape) != _beside(new_text, held_now, shape) else None
+            if _beside(old_text, held_then, shape) != _beside(new_text, held_now, shape):
+                return other
+            return other if _relabelled(old_text, held_then, new_text, held_now) else None
 
         pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
         renamed = _renamed(cached, steps)
@@ -120,7 +122,7 @@ class JsonCarryover:
                         # the word may stand in the new one for something else ("works at a child care center",
                         # "signed up for the child swim session", moved by the text diff all the same)
                         flag(step, f"{leaf!r} is a value the request allows for {step.key!r}, chosen for another record")
-                    elif (other := picked(leaf, was)) is not None:
+                    elif (other := picked(leaf)) is not None:
                         flag(
                             step,
                             f"{leaf!r} is one of the record's values of its kind with {other!r}, and what it says beside "
@@ -139,7 +141,7 @@ class JsonCarryover:
                 if step.origin != "generated":
                     fits = aligned.fills(was, leaf)
                 else:
-                    fits = not aligned.elsewhere(was, leaf) or picked(leaf, was) is not None
+                    fits = not aligned.elsewhere(was, leaf) or picked(leaf, loose=False) is not None
                 if not fits:
                     flag(step, f"{leaf!r} does not stand where the cached {step.key!r} ({was!r}) stood in the same words")
                 if (unit := _unit_moved(old_text, was, new_text, leaf)) is not None:
@@ -573,37 +575,80 @@ def _held_at(words: Sequence[str], held: set[str]) -> set[int]:
     return at
 
 
-def _other(text: str, value: Any, held: set[str]) -> str | None:
-    """Another value of ``value``'s kind in the record ``text`` that no value of the answer holds: a name of as many
-    capitalised words wherever it stands ("Ann Lee, aged 70, and Bob Ray (30)"), a number or a code with the same
-    word or sign beside it; ``None`` for a value in lower case (a word of the record's prose)."""
+def _other(text: str, value: Any, held: set[str], *, loose: bool = True) -> str | None:
+    """Another candidate for ``value`` in the record ``text`` that no value of the answer holds: for a name, another
+    capitalised name of up to four words wherever it stands ("Ann Lee, aged 70, and Bob (30)"; a sentence's opening
+    word alone only beside the same word: "Ticket 88 is open" names no person); a value of the same shape beside the
+    same word ("at 09:30"); or any run of words (a name in lower case, a number, a code) with the same word beside
+    it, commas and stops aside ("jsmith, age 70; mlee, age 30", "$30 and the other costs $50"). ``None`` for a word
+    of the record's own prose. ``loose=False`` leaves the last out: the evidence that lets the model's own pick
+    stand where the cached value stood elsewhere ("the research department" beside "works in" is none)."""
     said = _spoken(value)
     shape = kind(said)
     n = len(tokens(said))
-    if not n or not any(c in shape for c in "AC9"):
-        return None
     words = tokens(text)
+    if not n or not occurrences(words, said):
+        return None
     covered = _held_at(words, held)
-    # a number is another candidate only in the same words ("$30 and the other costs $50", "is 70 ... is 30"):
-    # "is 30, has 2 kids" says what each number is
-    beside = {
-        (words[i - 1].casefold() if i else None, words[i + n].casefold() if i + n < len(words) else None)
-        for i in occurrences(words, said)
-    }
-    for j in range(len(words) - n + 1):
-        run = " ".join(words[j : j + n])
-        if not covered.isdisjoint(range(j, j + n)) or kind(run) != shape or _norm(run) in _STOP:
-            continue
-        if "9" in shape:
-            before = words[j - 1].casefold() if j else None
-            after = words[j + n].casefold() if j + n < len(words) else None
-            if not any((b == before and b not in _MARKS) or (a == after and a not in _MARKS) for b, a in beside):
+    beside = {(_word_before(words, i), _word_after(words, i + n)) for i in occurrences(words, said)}
+    before_said = {b for b, _ in beside if b is not None and b not in _STOP}
+    after_said = {a for _, a in beside if a is not None}
+    glue = " " if " " in said else ""  # "09:30" is three tokens written as one word
+    for j in range(len(words) - n + 1):  # as many words of the same shape beside the same word ("at 09:30")
+        run = words[j : j + n]
+        if covered.isdisjoint(range(j, j + n)) and kind(glue.join(run)) == shape and glue.join(run) != said:
+            if (_word_before(words, j), _word_after(words, j + n)) in beside or any(
+                _word_before(words, j) == b or _word_after(words, j + n) == a for b, a in beside
+            ):
+                return glue.join(run)
+    for j in range(len(words)):
+        for m in range(1, 5):
+            run = words[j : j + m]
+            if len(run) < m or any(w in _MARKS or not covered.isdisjoint({j + k}) for k, w in enumerate(run)):
+                break
+            joined = " ".join(run)
+            if _norm(joined) in _STOP or not any(c.isalnum() for c in joined):
                 continue
-        return run
+            name = "9" not in shape and any(c in shape for c in "AC") and all(k[:1] in "AC" for k in kind(joined).split())
+            opens = m == 1 and (j == 0 or words[j - 1] in (".", "!", "?", ":", ";"))  # "Ticket 88 is open"
+            alike = _word_before(words, j) in before_said or _word_after(words, j + m) in after_said
+            if name and (alike or not opens):
+                return joined
+            if loose and alike:
+                return joined
     return None
 
 
-_MARKS = frozenset([None, ",", ".", ";", ":", "!", "?", "(", ")", "[", "]"])
+def _word_before(words: Sequence[str], i: int) -> str | None:
+    """The word right before ``words[i]``, commas and stops aside."""
+    while i > 0 and words[i - 1] in _MARKS:
+        i -= 1
+    return words[i - 1].casefold() if i > 0 else None
+
+
+def _word_after(words: Sequence[str], i: int) -> str | None:
+    """The word at ``words[i]`` or the first after it, commas and stops aside."""
+    while i < len(words) and words[i] in _MARKS:
+        i += 1
+    return words[i].casefold() if i < len(words) else None
+
+
+_MARKS = frozenset([",", ".", ";", ":", "!", "?", "(", ")", "[", "]"])
+
+
+def _labels(text: str, held: set[str]) -> list[str]:
+    """The capitalised words of the record that no value of the answer holds, in order ("Basic", "Pro")."""
+    words = tokens(text)
+    covered = _held_at(words, held)
+    return [_norm(w) for i, w in enumerate(words) if i not in covered and w[:1].isupper() and _norm(w) not in _STOP]
+
+
+def _relabelled(old_text: str, old_held: set[str], new_text: str, new_held: set[str]) -> bool:
+    """Whether the labels both records hold stand in another order ("The Pro plan costs $30 and the Basic plan
+    costs $50" after "The Basic plan ... the Pro plan"): a number picked by its label moved to another slot."""
+    then, now = _labels(old_text, old_held), _labels(new_text, new_held)
+    both = set(then) & set(now)
+    return [w for w in then if w in both] != [w for w in now if w in both]
 
 
 def _beside(text: str, held: set[str], shape: str) -> tuple[str, ...]:

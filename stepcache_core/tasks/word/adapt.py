@@ -49,6 +49,7 @@ from .verify import (
     noun_after,
     overlaps,
     people_counted,
+    said_beside,
     shared_untaken,
     unused_quantity,
 )
@@ -849,14 +850,17 @@ def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fractio
 
 
 def _keeps_sides(
-    idle: Sequence[tuple[Fraction, str]], old: WordProblem, new: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]
+    idle: Sequence[Fraction], old: WordProblem, new: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]
 ) -> None:
-    """Refuse when a number of the question or a result that counts the same thing crosses a count the answer may
-    leave aside (see :func:`~.verify.idle_counts`; it stays, or the reuse was refused already): "wants five tickets,
+    """Refuse when a number of the question or a result crosses a count the answer may leave aside (see
+    :func:`~.verify.idle_counts`; it stays, or the reuse was refused already) where the two may have been weighed
+    against each other: the answer states them in one sentence, or they count the same noun. "Wants five tickets,
     but only 3 are left, so he buys 3" chose by how 3 and five compare, and with 7 left it buys five, which no
-    computation shows. ("After three days" beside 4 others infected a day counts something else.)"""
+    computation shows; "wants twenty books, but the shop has only 9 novels" alike. ("After three days", in a
+    sentence of its own and beside 4 people infected a day, is weighed against nothing.)"""
     if not idle:
         return
+    answer = "\n".join(s.text for s in cached)
     pairs = [
         (a.value, b.value, noun_after(old.prompt, a.end))
         for a, b in zip(old.quantities, new.quantities, strict=True)
@@ -864,14 +868,14 @@ def _keeps_sides(
     ]
     for step, re_derived in zip(cached, adapted, strict=False):
         for line, again in zip(step.text.splitlines(), re_derived.text.splitlines(), strict=False):
-            for comp, comp_now in zip(computations(line), computations(again), strict=False):
-                pairs.append((comp.result.value, comp_now.result.value, noun_after(line, comp.result.end)))
-    for count, noun in idle:
+            for a, b in zip(computations(line), computations(again), strict=False):
+                pairs.append((a.result.value, b.result.value, noun_after(line, a.result.end)))
+    for count in idle:
+        beside = said_beside(answer, count)
+        nouns = {noun_after(old.prompt, q.end) for q in old.quantities if q.value == count} - {None}
         for was, now, counts in pairs:
-            if counts == noun and (was > count) - (was < count) != (now > count) - (now < count):
-                raise _Refused(
-                    f"{now} {noun}s are on the other side of {count}, a count the answer says and computes nothing with"
-                )
+            if (was in beside or counts in nouns) and (was > count) - (was < count) != (now > count) - (now < count):
+                raise _Refused(f"{now} is on the other side of {count}, a count the answer weighs and computes nothing with")
 
 
 def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:

@@ -394,32 +394,41 @@ def shared_untaken(problem: WordProblem, text: str, moved: Container[int]) -> st
     return None
 
 
-def idle_counts(problem: WordProblem, text: str, moved: Container[int]) -> list[tuple[Fraction, str]]:
+def idle_counts(problem: WordProblem, text: str, moved: Container[int]) -> list[Fraction]:
     """The counts of the question (see :func:`~.numbers.cardinal`) that stay (not in ``moved``), that the answer
     ``text`` says and that its computations may leave aside: never taken, or taken less often than quantities
     share the value ("wants 5 tickets at $5 each, but only 3 are left": 3 * 5 takes one 5). Such a count may be
-    what the answer chose by, in words ("wants five tickets, but only 3 are left, so he buys 3"); each with the
-    noun it counts ("ticket")."""
+    what the answer chose by, in words ("wants five tickets, but only 3 are left, so he buys 3")."""
     taken = _taken(text)
     shared = Counter(q.value / 100 if q.kind == "percent" else q.value for q in problem.quantities)
     said = {n.value for line in text.splitlines() for n in line_numbers(line)}
     said |= {q.value for q in quantities(text) if q.kind == "word"}
     return [
-        (q.value, noun)
+        q.value
         for i, q in enumerate(problem.quantities)
-        if i not in moved
-        and cardinal(q)
-        and q.value in said
-        and taken[q.value] < shared[q.value]
-        and (noun := noun_after(problem.prompt, q.end)) is not None
+        if i not in moved and cardinal(q) and q.value in said and taken[q.value] < shared[q.value]
     ]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def said_beside(text: str, count: Fraction) -> set[Fraction]:
+    """The values the answer ``text`` states in the sentences that say ``count`` (in digits or in words), besides
+    it: what it may have weighed the count against ("wants five tickets, but only 3 are left, so he buys 3")."""
+    out: set[Fraction] = set()
+    for sentence in _SENTENCE.split(text):
+        values = [n.value for n in line_numbers(sentence)] + [q.value for q in quantities(sentence) if q.kind == "word"]
+        if count in values:
+            out.update(v for v in values if v != count)
+    return out
 
 
 _NOUN_AFTER = re.compile(r"\s+(?:more\s+|of\s+(?:the\s+)?)?([^\W\d_]{2,})")
 
 
 def noun_after(text: str, end: int) -> str | None:
-    """The word a number ending at ``end`` counts ("5 tickets", "room for twenty books", "3 more books"), in the
+    """The word a number ending at ``end`` counts ("5 tickets", "room for twenty books", "30 minutes"), in the
     singular as a plain ``s`` makes it, or ``None``."""
     m = _NOUN_AFTER.match(text, end)
     return m.group(1).lower().removesuffix("s") if m is not None else None

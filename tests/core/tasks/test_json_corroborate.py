@@ -165,10 +165,12 @@ def test_a_slip_on_a_record_with_two_candidates_is_not_carried_to_later_records(
     assert got == [("model", False)] * 5
 
 
-def test_without_corroboration_the_slip_was_carried() -> None:
+def test_without_corroboration_the_slip_is_not_carried_either() -> None:
+    # the checks alone carried it before: "Lyon" and "Oslo" are values alike, and the name no value holds beside
+    # them changed (Oslo to Rome), so which one the city is cannot be told and the model answers (helper-125's class)
     slip = {"Ann Lee lives in Oslo, near the Lyon station.": {"name": "Ann Lee", "city": "Lyon"}}
     got = _run(_schema(name="string", city="string"), "Extract name and city as JSON.", STATIONS, slip, corroborate=False)
-    assert sum(wrong for _, wrong in got) >= 1, got
+    assert sum(wrong for _, wrong in got) == 0, got
 
 
 def test_a_code_where_the_agreeing_records_wrote_a_name_is_never_carried() -> None:
@@ -504,6 +506,67 @@ def test_a_pick_by_a_weekday_is_never_served_wrong() -> None:
     records = [(f"{a} booked on {days[x]} and {b} booked on {days[y]}.", {"name": a if x < y else b}) for a, x, b, y in rows]
     got = _run(schema, "Extract the data as JSON.", records)
     assert sum(wrong for _, wrong in got) == 0, got
+
+
+# a value picked by a label that moved, or among candidates the names' shape does not show (helper-125): each
+# (schema, records with the right value), the last record the first with its labels or numbers swapped
+RELABELLED = {
+    "a price by its plan": (
+        _schema(price={"type": "number", "description": "Monthly price of the Pro plan in dollars"}),
+        [("The Basic plan costs $30 and the Pro plan costs $50.", 50), ("The Basic plan costs $20 and the Pro plan costs $45.", 45),
+         ("The Basic plan costs $25 and the Pro plan costs $60.", 60), ("The Pro plan costs $30 and the Basic plan costs $50.", 30)],
+    ),
+    "a share by its party": (
+        _schema(share={"type": "number", "description": "vote share of the Green party in percent"}),
+        [("The Labour party won 45% and the Green party won 12%.", 12), ("The Labour party won 40% and the Green party won 15%.", 15),
+         ("The Labour party won 38% and the Green party won 11%.", 11), ("The Green party won 45% and the Labour party won 12%.", 45)],
+    ),
+    "a price by its plan, in Spanish": (
+        _schema(precio={"type": "number", "description": "precio mensual del plan Pro en euros"}),
+        [("El plan Básico cuesta 30 € y el plan Pro cuesta 50 €.", 50), ("El plan Básico cuesta 20 € y el plan Pro cuesta 45 €.", 45),
+         ("El plan Básico cuesta 25 € y el plan Pro cuesta 60 €.", 60), ("El plan Pro cuesta 30 € y el plan Básico cuesta 50 €.", 30)],
+    ),
+    "a time by its weekday": (
+        _schema(time={"type": "string", "description": "Start time of the Friday meeting (HH:MM)"}),
+        [("Meetings: Monday at 09:30 and Friday at 14:00.", "14:00"), ("Meetings: Monday at 08:00 and Friday at 15:30.", "15:30"),
+         ("Meetings: Monday at 10:15 and Friday at 16:45.", "16:45"), ("Meetings: Friday at 09:30 and Monday at 14:00.", "09:30")],
+    ),
+    "a user name in lower case": (
+        _schema(username={"type": "string", "description": "username of the member aged over 65"}),
+        [("Members: jsmith, age 70; mlee, age 30.", "jsmith"), ("Members: adoe, age 81; bkim, age 44.", "adoe"),
+         ("Members: cray, age 77; dlu, age 15.", "cray"), ("Members: jsmith, age 30; mlee, age 70.", "mlee")],
+    ),
+    "a shorter other name": (
+        _schema(name={"type": "string", "description": "Full name of the applicant aged over 65"}),
+        [("Ann Lee is 70 and Bob is 30.", "Ann Lee"), ("Carl Dow is 81 and Dan is 44.", "Carl Dow"),
+         ("Gus Kim is 77 and Hal is 15.", "Gus Kim"), ("Ann Lee is 30 and Bob is 70.", "Bob")],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False])
+@pytest.mark.parametrize("case", sorted(RELABELLED))
+def test_a_value_picked_by_a_label_or_among_candidates_of_another_shape_is_never_served_wrong(
+    case: str, corroborate: bool
+) -> None:
+    schema, rows = RELABELLED[case]
+    key = next(iter(schema["properties"]))
+    got = _run(schema, "Extract the data as JSON.", [(text, {key: value}) for text, value in rows], corroborate=corroborate)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+def test_the_models_pick_of_a_longer_name_than_the_cached_one_is_served() -> None:
+    # helper-125: "Ann" cached, then "Bob Ray" right for the swapped ages: refused as standing elsewhere
+    schema = PICKED["over a threshold the description states"][0]
+    right = {"Ann is 70 and Bob Ray is 30.": "Ann", "Ann is 30 and Bob Ray is 70.": "Bob Ray"}
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=ScriptedBackend(respond=lambda spec: json.dumps({"name": right[next(t for t in right if t in spec.prompt)]})),
+    )
+    for text, name in right.items():
+        out = engine.run(Request(f"Extract the data as JSON. Text: {text}", schema=schema))
+        assert json.loads(out.text) == {"name": name}
 
 
 def test_a_pick_among_values_alike_is_reused_where_the_numbers_stay() -> None:

@@ -6717,7 +6717,26 @@ def _shelved(name: str, room: int, has: int, buys: int, words: bool) -> tuple[st
     return question, answer
 
 
+def _library(name: str, wanted: int, price: int, stocked: int, words: bool) -> tuple[str, str]:
+    w = num2words(wanted) if words else str(wanted)
+    b = min(wanted, stocked)
+    question = (
+        f"{name}'s library wants {w} books, but the shop has only {stocked} novels. Each novel costs ${price}. How much "
+        f"does {name}'s library pay?"
+    )
+    answer = (
+        f"The library wants {w} books, but the shop has only {stocked} novels, so it buys {b} novels. It pays {b} * "
+        f"{price} = <<{b}*{price}={b * price}>>{b * price} dollars.\n#### {b * price}"
+    )
+    return question, answer
+
+
 CHOSEN_IN_WORDS = {
+    # the count and what it is weighed against under other nouns (helper-125: "twenty books", "9 novels")
+    "books and novels": (
+        _library,
+        r"(\w+)'s library wants (\w+) books, but the shop has only (\d+) novels\. Each novel costs \$(\d+)",
+    ),
     "tickets left": (_limited, r"(\w+) wants to buy (\w+) tickets at \$(\d+) each, but only (\d+)"),
     "guests who fit": (_fitting, r"(\w+) wants to invite (\w+) friends, but only (\d+) .*?gets (\d+) cupcakes"),
     "room on a shelf": (_shelved, r"(\w+)'s shelf has room for (\w+) books\. \w+ has (\d+) books and buys (\d+)"),
@@ -6744,7 +6763,7 @@ def test_a_choice_said_in_words_beside_a_count_no_computation_takes_is_never_ser
     def model(prompt: str) -> str:  # right at any numbers, a corroboration probe's too
         name, first, *rest = re.search(pattern, prompt).groups()  # type: ignore[union-attr]
         a, b = (int(x) for x in rest)
-        if case == "guests who fit":  # (room, each) as the question says them
+        if case in ("guests who fit", "books and novels"):  # (room, each) as the question says them
             a, b = b, a
         return make(name, _NUMBER_WORDS.get(first) or int(first), a, b, not first.isdigit())[1]
 
