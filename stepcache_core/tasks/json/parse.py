@@ -11,7 +11,7 @@ from typing import Any
 from ...errors import InvalidRequestError, InvalidSchemaError
 from ...values import Request
 from ..template import SLOT_MARK, canonical_ask, fold_whitespace
-from .schema import validator_for
+from .schema import root_object, validator_for
 
 __all__ = [
     "JsonProblem",
@@ -58,6 +58,7 @@ def parse_json_problem(request: Request) -> JsonProblem:
         if not isinstance(schema, dict):
             raise InvalidSchemaError("schema must be a JSON object")
         validator_for(schema)  # raises InvalidSchemaError
+        schema = root_object(schema)  # {"$ref": "#/$defs/Node", "$defs": ...}: the keys are the definition's
         if schema.get("type", "object") != "object":
             raise InvalidSchemaError("json_extraction needs a schema whose type is 'object'")
     props = tuple((schema or {}).get("properties", {}) or ())
@@ -158,11 +159,39 @@ def allowed_values(text: str, keys: tuple[str, ...]) -> dict[str, tuple[str, ...
     return dict(_allowed(text, keys))
 
 
+# a quoted option of a description: 'adult', "high", `open` (not an apostrophe inside a word: "the child's age")
+_QUOTED = re.compile(r"""(?<!\w)(['"`‘“])([^'"`\n‘’“”]{1,40}?)['"`’”](?!\w)""")
+# what may stand between two options of one list: commas, "or", "and", slashes, bars
+_BETWEEN = re.compile(r"\s*(?:,|/|\||\bor\b|\band\b|,\s*or\b|,\s*and\b)?\s*", re.IGNORECASE)
+
+
+def described_values(description: Any) -> list[str]:
+    """The options a key's ``description`` lists in quotes, two or more side by side ("'child' or 'adult'", "one
+    of \"low\", \"medium\", \"high\""): values the schema allows as an ``enum`` would. Examples are no list
+    ("e.g. 'EUR' or 'USD'"), nor quotes apart from each other ("the 'name' as written, 'N/A' if unknown")."""
+    if not isinstance(description, str) or _EXAMPLE.search(description):
+        return []
+    runs: list[list[str]] = []
+    end = -1
+    for m in _QUOTED.finditer(description):
+        if runs and _BETWEEN.fullmatch(description, end, m.start()):
+            runs[-1].append(m.group(2).strip())
+        else:
+            runs.append([m.group(2).strip()])
+        end = m.end()
+    listed = [run for run in runs if len(run) >= 2]
+    return listed[0] if len(listed) == 1 and all(item for item in listed[0]) else []
+
+
+_EXAMPLE = re.compile(r"\b(?:e\.g|eg|for example|for instance|such as|like|i\.e)\b", re.IGNORECASE)
+
+
 def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
     """Per key of ``schema``, the values its schema lists (``enum`` or ``const``, at any depth under the key: on it,
     in a definition it refers to, an optional one's ``anyOf``, a list's items, a nested object's keys; a pydantic
-    ``Literal`` or ``Enum``). A value the model chooses among them for a record ("adult" for a 34-year-old,
-    priority 3 for a typo) is a judgement of that record, which its words need not state, nor another's."""
+    ``Literal`` or ``Enum``; options its ``description`` lists in quotes, see :func:`described_values`). A value the
+    model chooses among them for a record ("adult" for a 34-year-old, priority 3 for a typo) is a judgement of that
+    record, which its words need not state, nor another's."""
     defs = {**(schema.get("definitions") or {}), **(schema.get("$defs") or {})}
 
     def listed(node: Any, seen: frozenset[str]) -> list[Any]:
@@ -173,6 +202,9 @@ def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
         found = [v for v in node.get("enum", ()) or () if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
         if isinstance(const := node.get("const"), (str, int, float)) and not isinstance(const, bool):
             found.append(const)
+        kind = node.get("type", "string")  # (pydantic's Optional[str] has its type under anyOf)
+        if kind == "string" or (isinstance(kind, list) and "string" in kind):
+            found += described_values(node.get("description"))
         ref = node.get("$ref")
         name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
         if name is not None and name not in seen and isinstance(defs.get(name), dict):

@@ -11,7 +11,7 @@ from typing import Any
 from ...errors import InvalidSchemaError
 from ...values import canonical_json
 
-__all__ = ["MAX_SCHEMA_CHARS", "MAX_SCHEMA_DEPTH", "PATTERN_TIMEOUT_S", "inline_refs", "validator_for"]
+__all__ = ["MAX_SCHEMA_CHARS", "MAX_SCHEMA_DEPTH", "PATTERN_TIMEOUT_S", "inline_refs", "root_object", "validator_for"]
 
 
 MAX_SCHEMA_CHARS = 100_000
@@ -175,6 +175,37 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
 
 
 _DEFINITIONS = ("$defs", "definitions")
+
+
+def root_object(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with a root that only points at one of its own definitions (``{"$ref": "#/$defs/Node", "$defs":
+    ...}``, as pydantic writes a recursive model, or ``{"allOf": [{"$ref": ...}]}``) replaced by that definition:
+    the same instances validate, and its keys are the root's. The definitions stay (the keys may use them); keys
+    beside the reference (a title, a description) override the definition's. Any other schema comes back as is."""
+    seen: set[str] = set()
+    while "properties" not in schema:
+        pointer = schema.get("$ref")
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        if not isinstance(pointer, str):
+            parts = schema.get("allOf")
+            if not (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict)):
+                return schema
+            if set(parts[0]) != {"$ref"} or not isinstance(parts[0]["$ref"], str):
+                return schema
+            pointer = parts[0]["$ref"]
+            rest = {k: v for k, v in schema.items() if k != "allOf"}
+        if pointer in seen:
+            raise InvalidSchemaError(f"$ref {pointer!r} points back to itself at the schema's root")
+        seen.add(pointer)
+        table, name = next(
+            ((schema.get(key), pointer[len(f"#/{key}/") :]) for key in _DEFINITIONS if pointer.startswith(f"#/{key}/")),
+            (None, ""),
+        )
+        definition = table.get(name) if isinstance(table, Mapping) else None
+        if not isinstance(definition, Mapping):
+            raise InvalidSchemaError(f"$ref {pointer!r} names no definition of the schema")
+        schema = {**definition, **rest}
+    return schema
 
 
 def inline_refs(schema: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,8 +28,10 @@ from .numbers import (
     UNGROUPED,
     Hand,
     Quantity,
+    cardinal,
     decimal_comma,
     english_article,
+    group_after,
     half_of_day,
     hand,
     quantities,
@@ -850,13 +852,14 @@ def chain_of(steps: Sequence[Step]) -> list[tuple[tuple[str, ...], tuple[Fractio
 
 
 def _keeps_sides(
-    idle: Sequence[Fraction], old: WordProblem, new: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]
+    idle: Sequence[Quantity], old: WordProblem, new: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]
 ) -> None:
     """Refuse when a number of the question or a result crosses a count the answer may leave aside (see
     :func:`~.verify.idle_counts`; it stays, or the reuse was refused already) where the two may have been weighed
     against each other: the answer states them in one sentence, or they count the same noun. "Wants five tickets,
     but only 3 are left, so he buys 3" chose by how 3 and five compare, and with 7 left it buys five, which no
-    computation shows; "wants twenty books, but the shop has only 9 novels" alike. ("After three days", in a
+    computation shows; "wants twenty books, but the shop has only 9 novels" alike, and "a score of books" in one
+    sentence with them (a group counts no noun of its own: "2 gloves a pair" beside "8 gloves" weighs nothing). ("After three days", in a
     sentence of its own and beside 4 people infected a day, is weighed against nothing.)"""
     if not idle:
         return
@@ -870,12 +873,15 @@ def _keeps_sides(
         for line, again in zip(step.text.splitlines(), re_derived.text.splitlines(), strict=False):
             for a, b in zip(computations(line), computations(again), strict=False):
                 pairs.append((a.result.value, b.result.value, noun_after(line, a.result.end)))
-    for count in idle:
+    for idle_count in idle:
+        count = idle_count.value
         beside = said_beside(answer, count)
-        nouns = {noun_after(old.prompt, q.end) for q in old.quantities if q.value == count} - {None}
-        for was, now, counts in pairs:
-            if (was in beside or counts in nouns) and (was > count) - (was < count) != (now > count) - (now < count):
-                raise _Refused(f"{now} is on the other side of {count}, a count the answer weighs and computes nothing with")
+        nouns = {noun_after(old.prompt, q.end) for q in old.quantities if q.value == count and cardinal(q)} - {None}
+        size = group_after(old.prompt, idle_count)
+        for level in (count,) if size is None else (count, count * size):  # "two dozen books" weighs 24 books too
+            for was, now, counts in pairs:
+                if (was in beside or counts in nouns) and (was > level) - (was < level) != (now > level) - (now < level):
+                    raise _Refused(f"{now} is on the other side of {level}, a count the answer weighs and computes nothing with")
 
 
 def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:

@@ -236,6 +236,23 @@ def cardinal(q: Quantity) -> bool:
     return q.kind == "word" and not any(last in table for table in (_ORDINALS, _MULTIPLES, _GROUPS, _BIRTHS))
 
 
+def group(q: Quantity) -> bool:
+    """Whether ``q`` is a group in words ("a dozen", "a score", "a pair"): a count that names no noun of its own, so
+    only what the answer says beside it may weigh it ("wants a score of books, but only 9 novels are left")."""
+    last = q.text.lower().split()[-1] if q.text.split() else ""
+    return q.kind == "word" and last in _GROUPS
+
+
+_GROUP_AFTER = re.compile(r"\s+(dozens?|score|pairs?)\b", re.IGNORECASE)
+
+
+def group_after(text: str, q: Quantity) -> int | None:
+    """How many a group counts where ``q``, a quantity of ``text``, counts groups ("2 dozen eclairs", "two score
+    years"), or ``None``: the things counted are ``q.value`` times as many."""
+    m = _GROUP_AFTER.match(text, q.end)
+    return _GROUPS[m.group(1).lower()] if m is not None else None
+
+
 def restates(q: Quantity) -> bool:
     """Whether ``q`` is a count in words that a question states beside the number it restates: children of one
     birth ("her 5 grandchildren. They're quintuplets"). It moves with that number, never on its own."""

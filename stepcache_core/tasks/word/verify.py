@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ...values import Step, Verdict
-from .numbers import cardinal, quantities, restates, to_fraction
+from .numbers import Quantity, cardinal, group, quantities, restates, to_fraction
 from .parse import WordProblem, names_in
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer, unmarked
 
@@ -394,19 +394,20 @@ def shared_untaken(problem: WordProblem, text: str, moved: Container[int]) -> st
     return None
 
 
-def idle_counts(problem: WordProblem, text: str, moved: Container[int]) -> list[Fraction]:
-    """The counts of the question (see :func:`~.numbers.cardinal`) that stay (not in ``moved``), that the answer
-    ``text`` says and that its computations may leave aside: never taken, or taken less often than quantities
-    share the value ("wants 5 tickets at $5 each, but only 3 are left": 3 * 5 takes one 5). Such a count may be
-    what the answer chose by, in words ("wants five tickets, but only 3 are left, so he buys 3")."""
+def idle_counts(problem: WordProblem, text: str, moved: Container[int]) -> list[Quantity]:
+    """The counts of the question (see :func:`~.numbers.cardinal`, and groups: "a score of books") that stay (not in
+    ``moved``), that the answer ``text`` says and that its computations may leave aside: never taken, or taken less
+    often than quantities share the value ("wants 5 tickets at $5 each, but only 3 are left": 3 * 5 takes one 5).
+    Such a count may be what the answer chose by, in words ("wants five tickets, but only 3 are left, so he buys
+    3")."""
     taken = _taken(text)
     shared = Counter(q.value / 100 if q.kind == "percent" else q.value for q in problem.quantities)
     said = {n.value for line in text.splitlines() for n in line_numbers(line)}
     said |= {q.value for q in quantities(text) if q.kind == "word"}
     return [
-        q.value
+        q
         for i, q in enumerate(problem.quantities)
-        if i not in moved and cardinal(q) and q.value in said and taken[q.value] < shared[q.value]
+        if i not in moved and (cardinal(q) or group(q)) and q.value in said and taken[q.value] < shared[q.value]
     ]
 
 

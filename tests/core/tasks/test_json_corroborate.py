@@ -618,6 +618,26 @@ JUDGED = {
         _schema(name="string", priority={"type": "integer", "enum": [1, 2, 3]}),
         lambda g: {"priority": 1 if g == "adult" else 3},
     ),
+    # helper-125: refused on a miss, the model right (UnverifiedOutputError): options listed only in the key's
+    # description, and a root that points at its definition (pydantic's recursive model) read as having no keys
+    "options in the description": (
+        _schema(name="string", age_group={"type": "string", "description": "'child' or 'adult'"}),
+        lambda g: {"age_group": g},
+    ),
+    "options in an optional key's description": (
+        _schema(
+            name="string", age_group={"anyOf": [{"type": "string"}, {"type": "null"}], "description": 'one of "child", "adult"'}
+        ),
+        lambda g: {"age_group": g},
+    ),
+    "a root $ref": (
+        {"$ref": "#/$defs/Person", "$defs": {"Person": _schema(name="string", age_group=GROUP)}},
+        lambda g: {"age_group": g},
+    ),
+    "a root allOf": (
+        {"allOf": [{"$ref": "#/definitions/Person"}], "definitions": {"Person": _schema(name="string", age_group=GROUP)}},
+        lambda g: {"age_group": g},
+    ),
 }
 
 

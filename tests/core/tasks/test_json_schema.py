@@ -1,9 +1,12 @@
-"""``stepcache_core.tasks.json.schema``: inlining a schema's own ``$ref``s."""
+"""``stepcache_core.tasks.json.schema``: inlining a schema's own ``$ref``s, a root that points at its definition;
+the options a key's description lists."""
 
 import pytest
 
+from stepcache_core import Request
 from stepcache_core.errors import InvalidSchemaError
-from stepcache_core.tasks.json.schema import inline_refs, validator_for
+from stepcache_core.tasks.json.parse import described_values, parse_json_problem
+from stepcache_core.tasks.json.schema import inline_refs, root_object, validator_for
 
 
 def test_nested_definitions_are_inlined_to_any_depth_and_dropped():
@@ -74,3 +77,43 @@ def test_an_exponential_expansion_is_refused():
 def test_a_schema_without_refs_is_returned_equal():
     schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
     assert inline_refs(schema) == schema
+
+
+def test_a_root_that_points_at_its_definition_takes_the_definitions_keys():
+    """Class: a recursive pydantic model's schema (``{"$ref": "#/$defs/Node", "$defs": ...}``) or a root ``allOf``
+    of one reference: its keys are the definition's (was: "needs a schema with properties", before any call)."""
+    node = {"type": "object", "properties": {"name": {"type": "string"}, "children": {"items": {"$ref": "#/$defs/Node"}}}}
+    schema = {"$ref": "#/$defs/Node", "$defs": {"Node": node}, "title": "Tree"}
+    assert root_object(schema) == {**node, "$defs": {"Node": node}, "title": "Tree"}
+    assert root_object({"allOf": [{"$ref": "#/definitions/N"}], "definitions": {"N": node}})["properties"] == node["properties"]
+    plain = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    assert root_object(plain) is plain
+    problem = parse_json_problem(Request("Extract: a tree named Oak.", schema=schema))
+    assert problem.properties == ("name", "children")
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"$ref": "#/$defs/Gone", "$defs": {}}, {"$ref": "#/$defs/A", "$defs": {"A": {"$ref": "#/$defs/A"}}}],
+    ids=["names no definition", "points back to itself"],
+)
+def test_a_root_reference_that_leads_nowhere_is_a_schema_error(schema):
+    with pytest.raises(InvalidSchemaError):
+        parse_json_problem(Request("Extract: Oak.", schema=schema))
+
+
+@pytest.mark.parametrize(
+    ("description", "options"),
+    [
+        ("'child' or 'adult'", ["child", "adult"]),
+        ('one of "low", "medium", "high"', ["low", "medium", "high"]),
+        ("`open`, `closed` or `pending`", ["open", "closed", "pending"]),
+        ("\u201cyes\u201d or \u201cno\u201d", ["yes", "no"]),
+        ("e.g. 'EUR' or 'USD'", []),  # examples, not a list of what is allowed
+        ("the 'name' as written, 'N/A' if unknown", []),  # quotes apart
+        ("the child's age", []),
+        ("'a', 'b'. Or 'c', 'd'", []),  # two lists: which one?
+    ],
+)
+def test_options_a_description_lists_in_quotes_are_read_as_the_schema_lists_them(description, options):
+    assert described_values(description) == options

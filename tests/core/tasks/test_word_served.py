@@ -6771,6 +6771,56 @@ def test_a_choice_said_in_words_beside_a_count_no_computation_takes_is_never_ser
     assert false == 0
 
 
+_GROUP_WORDS = {"a dozen": 12, "a score of": 20, "two dozen": 24}
+# the first, then the stock crossing the group while the price stays, then crossing back with another price
+_GROUP_ROWS = {12: [(9, 3), (15, 3), (7, 2), (20, 4)], 20: [(9, 3), (25, 3), (14, 2), (30, 5)],
+               24: [(10, 3), (30, 3), (12, 2), (40, 4)]}  # fmt: skip
+
+
+def _grouped(group: str, stocked: int, price: int) -> tuple[str, str]:
+    bought = min(_GROUP_WORDS[group], stocked)
+    question = (
+        f"A library wants {group} books, but the shop has only {stocked} novels. Each novel costs ${price}. How much "
+        "does the library pay?"
+    )
+    answer = (
+        f"The library wants {group} books, but the shop has only {stocked} novels, so it buys {bought} novels. It pays "
+        f"{bought} * {price} = <<{bought}*{price}={bought * price}>>{bought * price} dollars.\n#### {bought * price}"
+    )
+    return question, answer
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("group", sorted(_GROUP_WORDS))
+def test_a_choice_weighed_against_a_group_word_is_never_served_stale(group, corroborate):
+    """Class (helper-125, both modes): the count the answer chose by is a group in words ("wants a score of books,
+    but the shop has only 9 novels, so it buys 9 novels"), which counts no noun of its own: the crossing check read
+    cardinals only, so 25 novels was served 75 for 60. A group the answer says in one sentence with another number
+    is weighed against it now, as a cardinal is."""
+
+    def model(prompt: str) -> str:
+        said, stocked, price = re.search(r"wants (.+?) books, .*?only (\d+) novels\. Each novel costs \$(\d+)", prompt).groups()  # type: ignore[union-attr]
+        return _grouped(said, int(stocked), int(price))[1]
+
+    questions = [_grouped(group, stocked, price)[0] for stocked, price in _GROUP_ROWS[_GROUP_WORDS[group]]]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+@pytest.mark.parametrize("group", sorted(_GROUP_WORDS))
+def test_a_group_word_that_no_number_crosses_still_lets_the_answer_be_reused(group):
+    """Control for the class above: while the stock stays below the group ("a dozen books", 9 then 7, 5, 10
+    novels), what the answer chose stays right, and the questions are served from the cache, right."""
+
+    def model(prompt: str) -> str:
+        said, stocked, price = re.search(r"wants (.+?) books, .*?only (\d+) novels\. Each novel costs \$(\d+)", prompt).groups()  # type: ignore[union-attr]
+        return _grouped(said, int(stocked), int(price))[1]
+
+    questions = [_grouped(group, stocked, price)[0] for stocked, price in [(9, 3), (7, 2), (5, 4), (10, 6)]]
+    served, false = false_served(model, questions)
+    assert false == 0 and served >= 2
+
+
 # ----------------------------------------------------------------- whole lots behind a rate per unit (helper-121)
 def _buses(name: str, seats: int, cost: int, riders: int) -> tuple[str, str]:
     rate = Fraction(cost, seats)
