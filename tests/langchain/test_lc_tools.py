@@ -440,3 +440,64 @@ def test_a_rule_in_the_models_own_settings_is_read_on_the_tool_route(route: str,
             background.drain(10)
     finally:
         set_llm_cache(None)
+
+
+class RefundPolicyModel(BaseChatModel):
+    """Calls the one bound tool with the order and amount of the last human turn when the tool's description allows
+    it (amounts up to $100), else answers in words."""
+
+    calls: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "refund-fake"
+
+    def bind_tools(self, tools: Any, tool_choice: Any = None, **kwargs: Any) -> Any:
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.calls += 1
+        return ChatResult(generations=[ChatGeneration(message=self.answer(str(messages[-1].content)))])
+
+    def answer(self, text: str) -> AIMessage:
+        order, amount = re.search(r"order (\S+), it cost \$(\d+)", text).groups()  # type: ignore[union-attr]
+        if int(amount) > 100:
+            return AIMessage("Refunds above $100 need a manager's approval; I can't issue this one.")
+        call = {"name": "issue_refund", "args": {"order_id": order, "amount": int(amount)}, "id": f"call_{self.calls}"}
+        return AIMessage("", tool_calls=[call])
+
+
+class issue_refund(BaseModel):  # noqa: N801 (a tool is named as the model calls it)
+    """Issue a refund for an order. Refunds are allowed only for orders up to $100; above that, do not call this tool."""
+
+    order_id: str
+    amount: int
+
+
+@pytest.mark.parametrize("route", ["set_llm_cache", "runnable"])
+def test_a_number_a_tools_description_weighs_the_arguments_against_is_read_before_a_reuse(route: str) -> None:
+    """Class (helper-127: 2 of 2 served wrong): the tool's description says when to call it ("only for orders up to
+    $100"); after calls for $40, $60 and $80, "it cost $400" was served a call with the new arguments, where the
+    model answers in words. A carried number on the other side of a number the request states (in a tool's or a
+    key's description, the instructions, the context) from the cached one is a decision the model makes again."""
+    model = RefundPolicyModel()
+    if route == "set_llm_cache":
+        set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder()))
+        bound: Any = model.bind_tools([issue_refund])
+    else:
+        bound = StepCacheRunnable(model.bind_tools([issue_refund]), store=MemoryStore(), embedder=HashEmbedder())
+    wrong = served = 0
+    try:
+        for order, amount in [("A-100", 40), ("A-200", 60), ("A-300", 80), ("A-400", 400), ("A-500", 90), ("A-600", 900)]:
+            text = f"Please refund order {order}, it cost ${amount}."
+            before = model.calls
+            out = bound.invoke([HumanMessage(text)])
+            background.drain(10)
+            right = model.answer(text)
+            if model.calls == before:
+                served += 1
+                calls = [[(c["name"], c["args"]) for c in m.tool_calls] for m in (out, right)]
+                wrong += calls[0] != calls[1] or (not calls[1] and out.content != right.content)
+    finally:
+        set_llm_cache(None)
+    assert wrong == 0 and served + model.calls == 6

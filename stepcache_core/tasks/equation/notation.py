@@ -176,7 +176,9 @@ def math_view(text: str, names: Names = Names()) -> str:
 # between them (``APART``) that no statement reads through; a request whose equation runs into it is not read
 # (see ``parse._read``), an answer step holding it is unreadable (``verify._RELATION``). Newlines part steps.
 APART = "¦"
-_SIDE_BY_SIDE = re.compile(r"(?<=\d)[^\S\n]+(?=\d|\(\s*\d+(?:\.\d+)?\s*\))")
+# (a comma between digits, "1,000x = 5,000" or "0,5x + 2 = 7", is a thousands group or a decimal comma: either
+# reading cuts the number in two, "000x = 5", so it is kept apart alike)
+_SIDE_BY_SIDE = re.compile(r"(?<=\d)(?:[^\S\n]+|,)(?=\d|\(\s*\d+(?:\.\d+)?\s*\))")
 # a LaTeX mixed number ("1\\frac{1}{4}"): a whole number written right before a fraction of numbers
 _MIXED = re.compile(r"(?<=\d)\s*(?=\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})")
 

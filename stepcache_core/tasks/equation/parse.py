@@ -220,6 +220,9 @@ def parse_problem(request: Request) -> EquationProblem:
     shape, constants = equation_shape(equation, info.variable)
     template, solves = request_template(view, span, info.variable)
     solves = solves and persona_only(request.context)  # a system prompt may set a condition ("modulo 7")
+    # "Solve 2x + 3y = 12 for x", "2 x 3 + y = 10": a root in other letters is no value the task verifies, and
+    # the letters may be no unknowns at all; the model's answer stands
+    solves = solves and len(info.unknowns) == 1
     return EquationProblem(
         equation=equation,
         variable=info.variable,

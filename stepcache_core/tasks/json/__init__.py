@@ -44,7 +44,7 @@ def json_extraction_task(*, corroborate: bool = True) -> TaskProfile:
         prompter=JsonPrompter(),
         gate=JsonGate(),
         verifier=JsonVerifier(),
-        adapter=JsonAdapter(),
+        adapter=JsonAdapter(renames_by_similarity=corroborate),
         solver=None,
         fixer=JsonFixer(),
         carryover=JsonCarryover(),

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...values import Step
 from ..base import AdaptContext
+from .carry import rivalled
 from .parse import JsonProblem, source_text
 from .text import boolean_stated, grounded, is_number, labelled, occurrences, tokens
 
@@ -27,8 +28,12 @@ class JsonAdapter:
     replaced the same way. Everything else is left for verification to judge.
     """
 
-    def __init__(self, min_name_similarity: float = 0.55) -> None:
+    def __init__(self, min_name_similarity: float = 0.55, *, renames_by_similarity: bool = True) -> None:
         self.min_name_similarity = min_name_similarity
+        # names that embed alike may be opposites ("seller" and "buyer" with no buyer in the record): where no
+        # second model answer corroborates a rename (the task's ``corroborate=False``), only the text's own label
+        # for the value renames a key
+        self.renames_by_similarity = renames_by_similarity
 
     def adapt(self, old: JsonProblem, new: JsonProblem, steps: Sequence[Step], ctx: AdaptContext) -> list[Step]:
         if any(s.key is None for s in steps):
@@ -79,6 +84,10 @@ class JsonAdapter:
                 similar = (
                     ctx.similarity is None or ctx.similarity(g.replace("_", " "), a.replace("_", " ")) >= self.min_name_similarity
                 )
+                # names that embed alike may be opposites (seller and buyer, start and end date, width and height):
+                # where the record holds a rival of the value, the new name may mean it, and the model answers
+                similar = similar and self.renames_by_similarity
+                similar = similar and not rivalled(source_text(old), values.get(g), values.values())
                 # names the embedding can't vouch for (origin -> departure) still rename when the text
                 # itself labels the value with the new name ("departs from Denver")
                 if not (similar or labelled(a, values.get(g), source_text(old))):
@@ -125,14 +134,14 @@ class JsonAdapter:
             # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
             key = " ".join(tokens(value)).casefold()
             if key in replacements and same_shape(value, replacements[key]):
-                return replacements[key]
+                return _as_written(replacements[key], text)
             if grounded(value, text):
                 return value
             # a value spanning an edit: substitute the replaced words inside it
             words = tokens(value)
             swapped = [replacements.get(w.casefold(), w) for w in words]
             if swapped != words:
-                candidate = " ".join(swapped)
+                candidate = _as_written(" ".join(swapped), text)
                 return candidate if grounded(candidate, text) and same_shape(value, candidate) else value
             return value
         if isinstance(value, list):
@@ -140,6 +149,16 @@ class JsonAdapter:
         if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
             return {k: self._replace(v, replacements, text, old_text) for k, v in value.items()}
         return value
+
+
+def _as_written(value: str, text: str) -> str:
+    """``value``, words joined by spaces, as ``text`` writes it: "$ 60" is "$60" where the record glues the sign to
+    the number ("40 %" "40%", "60 €" "60€"); ``value`` where the record does not hold it."""
+    parts = tokens(value)
+    if not parts:
+        return value
+    m = re.search(r"(?<!\w)" + r"\s*".join(map(re.escape, parts)) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group() if m is not None else value
 
 
 def _reformed(value: Any, old_text: str) -> bool:

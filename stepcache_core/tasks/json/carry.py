@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
 from ...segment import locate_json_object
 from ...values import Step, Verdict
+from ..word.gender import given_name
 from ..word.numbers import quantities
 from .corroborate import kind
 from .parse import JsonProblem, source_text
@@ -76,7 +77,13 @@ class JsonCarryover:
         complete = set(new.required) <= {s.key for s in steps} and all(
             grounded(leaf, new_text) for s in steps for leaf in _leaves(s.value)
         )
-        if carried and complete and not same_record and (change := frame_change(old_text, cached, new_text, steps)):
+        numbers = states_numbers(old) or states_numbers(new)
+        if (
+            carried
+            and complete
+            and not same_record
+            and (change := frame_change(old_text, cached, new_text, steps, numbers=numbers))
+        ):
             return [Verdict(False, f"the record {change}, which no value of the answer accounts for")]
         before = {s.key: s.value for s in cached if s.key is not None}
         now_claimed, then_claimed = _claimed(steps), _claimed(cached)
@@ -103,8 +110,13 @@ class JsonCarryover:
                 return other
             return other if _relabelled(old_text, held_then, new_text, held_now) else None
 
+        thresholds = stated_numbers(new) | stated_numbers(old)
+        # a condition ("if an adult", "only up to $100", "placed after 2024-03-01", "if later than 08:30"): a number,
+        # a date, a time or an amount carried may meet it where the cached one did not, and the bound may be
+        # written in any form ("$1k", "a grand", "spring")
+        conditioned = conditional(old) or conditional(new)
         pairs: list[tuple[Step, Any, Any]] = []  # (step, new scalar, the cached scalar in its place)
-        renamed = _renamed(cached, steps)
+        renamed = _renamed(cached, steps, old_text)
         aligned = _Alignment(old_text, new_text, [leaf for s in cached for leaf in _leaves(s.value)])
         for step in steps:
             if step.key is None:
@@ -117,6 +129,22 @@ class JsonCarryover:
                         flag(step, f"{leaf!r} may stand for no value where the cached {step.key!r} held one")
                     if isinstance(leaf, (int, float)) and more_numbers:
                         flag(step, f"the record holds more numbers than the cached one: which is {step.key!r}?")
+                    elif _neutral_copy(was, leaf):
+                        # "0 miles" for distance_km 0, "list price $0" for the amount due: 0 and 1 read alike in
+                        # any unit and after any discount; another number may not
+                        flag(step, f"the cached {was!r} reads alike copied or computed: {leaf!r} may be computed")
+                    elif conditioned and was != leaf and any(ch.isdigit() for ch in _spoken(leaf)):
+                        flag(step, f"{leaf!r} stands where the cached {was!r} did, under a condition the request states")
+                    elif (bound := _crossed(was, leaf, thresholds)) is not None:
+                        # "refunds only for orders up to $100": $80 called the tool, $400 may not
+                        flag(
+                            step,
+                            f"{leaf!r} is on the other side of {bound:g}, a number the request states, from the cached {was!r}",
+                        )
+                    elif isinstance(leaf, str) and isinstance(was, str) and _day_month_alike(was) and not _day_month_alike(leaf):
+                        # "05/05/2024" copied reads the same month first or day first: whether the model turned
+                        # the record's order into another one ("written month/day/year") the cached answer cannot show
+                        flag(step, f"the cached {was!r} reads alike day first and month first: in which order is {leaf!r}?")
                     elif not same_record and _chosen(new, step.key, leaf):
                         # "adult" for a 34-year-old, priority 3 for a typo: the model judged the cached record, and
                         # the word may stand in the new one for something else ("works at a child care center",
@@ -187,17 +215,22 @@ _JOINERS = frozenset({"and", "&"})
 _CODE = re.compile(r"[A-Z][A-Z'\u2019]*[A-Z]")
 
 
-def record_frame(text: str, steps: Sequence[Step]) -> tuple[str, ...]:
+def record_frame(text: str, steps: Sequence[Step], *, numbers: bool = False) -> tuple[str, ...]:
     """``text``'s words besides what ``steps`` fill: each value's span (every occurrence), the words that state a
-    yes/no field next to the field's name, numbers (``#``; as written where the answer holds a yes/no, which may
-    follow from one) and words in capitals (a code or a verdict such as "EUR" or "FALSE", as written) that no value
+    yes/no field next to the field's name (in its clause), numbers (``#``; as written where the answer holds a yes/no,
+    which may follow from one, where ``numbers`` says the request states a number of its own, "aged 65 or above",
+    "only for orders up to $100", and for 0 and 1, beside which a computed value equals a stated one: "qty 1,
+    total $30") and words in capitals (a code or a verdict such as "EUR" or "FALSE", as written) that no value
     holds, and capitalised words inside a sentence (``Aa``) that no value holds but one right after a number (a
-    unit, "degrees Fahrenheit", as written); punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
+    unit, "degrees Fahrenheit", as written) and a label's one-word value ("Status: Shipped", "Employer: None", as
+    written); punctuation other than ``?`` and symbols is dropped, and so is "and"; words are case-folded and
     numbers compared by value."""
-    return tuple(w for w, _ in _frame(text, steps))
+    return tuple(w for w, _ in _frame(text, steps, numbers=numbers))
 
 
-def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+def _frame(
+    text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozenset(), *, numbers: bool = False
+) -> list[tuple[str, bool]]:
     """:func:`record_frame`'s words, each with whether the model read it for this text: its clause holds a value
     the model wrote (a patched key's) and no value reused from the cached answer, or it leads up to the value of a
     key the cached answer did not have (``new_keys``: "and works as a" before the new ``job``'s "pilot")."""
@@ -206,6 +239,13 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
     folded = [_word(w) for w in words]
     # a value is found in a word that holds it with a possessive ("Kim Lee's account" holds "Kim Lee")
     bare = [re.sub(r"['\u2019]s?$", "", f) for f in folded]
+    part_of: list[int] = []  # each word's clause, as commas and stops end one
+    part = 0
+    for w in every:
+        if any(ch.isalnum() for ch in w):
+            part_of.append(part)
+        elif w in (",", ";", ".", "!", "?", "(", ")"):
+            part += 1
     marked = [False] * len(words)
     fresh = [False] * len(words)  # a generated value's words
     kept = [False] * len(words)  # a reused value's words
@@ -232,7 +272,11 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
             for i, w in enumerate(folded):
                 if len(main) >= 3 and main in w:
                     for j in range(max(0, i - 3), min(len(folded), i + 4)):
-                        if folded[j] in _STATE_WORDS or main in folded[j]:
+                        # in the field's own clause: "is vegan, not allergic to nuts" says "not" of another field;
+                        # a negation after the field's word is the next word's ("vegan and not allergic", "in stock
+                        # not from Acme"), but a "no" right after it ("Vegan: no")
+                        after = j > i and folded[j] in _NEGATIONS and not (j == i + 1 and folded[j] == "no")
+                        if (folded[j] in _STATE_WORDS or main in folded[j]) and part_of[j] == part_of[i] and not after:
                             marked[j] = True
     clause_of: list[int] = []
     clause = 0
@@ -255,9 +299,10 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
     # a yes/no value may follow from a number no key takes ("has 2 pets" / "has 0 pets" for has_pets): where the
     # answer has one, such numbers are compared as written
     judged = any(_judges(s.value) for s in steps if s.key is not None)
+    label_values = _label_values(every)
     out: list[tuple[str, bool]] = []
     start, k = True, 0  # a sentence's first word is capitalised whatever it is
-    for w in every:
+    for at, w in enumerate(every):
         if not any(ch.isalnum() for ch in w):
             if w == "?" or _symbol(w):  # a question, a currency, a percent or a comparison is said, not punctuation
                 out.append((w, False))
@@ -265,7 +310,11 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
             continue
         if not marked[k] and folded[k] not in _JOINERS:
             if is_number(w):
-                shown = folded[k] if judged else "#"
+                shown = folded[k] if judged or numbers or _word(w) in _NEUTRAL else "#"
+            elif at in label_values:
+                # the one word a label states ("Status: Shipped", "Subscription: Cancelled", "Employer: None",
+                # "unit: Miles"): a state or a kind, which a value may follow from, never a name that varies
+                shown = folded[k]
             elif _CODE.fullmatch(w):
                 # a word in capitals no value holds is a code or a verdict ("50 EUR" / "50 USD", "CONFIRMED" /
                 # "FALSE", "14:00 UTC"), said as written, never a name that varies with the record
@@ -282,21 +331,142 @@ def _frame(text: str, steps: Sequence[Step], new_keys: frozenset[str] = frozense
     return out
 
 
+# numbers beside which a value computed from others equals one the record states ("qty 1, total $30": the unit
+# price 30; "discount 0%"): where they change, the cached answer's copy may have been a computation
+_NEUTRAL = frozenset(("0.0", "1.0"))  # as _word folds them
+
+
+def _numbers(*values: Any) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def _neutral_copy(was: Any, now: Any) -> bool:
+    """Whether the numbers ``was`` (0 or 1) and ``now`` (another) stand where a copy and a computation (a unit's
+    factor, a share) may agree at ``was`` alone."""
+    return _numbers(was, now) and was in (0, 1) and now != was
+
+
+def _crossed(was: Any, now: Any, bounds: set[float]) -> float | None:
+    """A number of ``bounds`` that the numbers ``was`` and ``now`` stand on other sides of (or one of them at it)."""
+    if not _numbers(was, now):
+        return None
+    return next((b for b in sorted(bounds) if (was > b) - (was < b) != (now > b) - (now < b)), None)
+
+
+_DATE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2\d{2,4}|\d{4}([/.\-])(\d{1,2})\4(\d{1,2})")
+
+
+def _day_month_alike(value: str) -> bool:
+    """Whether ``value`` is a date whose day and month are the same number ("05/05/2024", "2024-03-03")."""
+    m = _DATE.fullmatch(value.strip())
+    if m is None:
+        return False
+    a, b = (m.group(1), m.group(3)) if m.group(1) else (m.group(5), m.group(6))
+    return int(a) == int(b)
+
+
+# what stands between a label and its value ("Status: Shipped", "Status - Shipped", "Status=Shipped", "Status
+# (Shipped)", "Status | Shipped", a full-width colon), and the quotes a value may stand in
+_LABEL_MARKS = frozenset(":-\u2013\u2014=|(\uff1a")
+_QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb`")
+
+
+def _label_values(every: Sequence[str]) -> set[int]:
+    """The indices in ``every`` (a record's tokens) of the capitalised words a label states as its value, unless they
+    name a person (a given name among them: "Customer: Bob Ray"): a state or a kind ("Status: Shipped",
+    "Membership: Former Member", "Approved - No", "Employer (None)", "unit: Miles"), which a value may follow
+    from, never a name that varies with the record."""
+    out: set[int] = set()
+    for i, mark in enumerate(every):
+        if mark not in _LABEL_MARKS or i == 0 or not any(ch.isalnum() for ch in every[i - 1]):
+            continue
+        j = i + 1
+        while j < len(every) and every[j] in _QUOTES:
+            j += 1
+        run = []
+        while j < len(every) and every[j][:1].isupper() and any(ch.isalnum() for ch in every[j]):
+            run.append(j)
+            j += 1
+        if run and not any(every[k][1:].islower() and given_name(every[k]) for k in run):  # (not a code: "BA 287")
+            out.update(run)
+    return out
+
+
+def states_numbers(problem: JsonProblem) -> bool:
+    """Whether the request says a number of its own outside the record, in digits or words, or a condition (see
+    :func:`conditional`): in its instructions, the context sent beside it, or its schema's descriptions and titles
+    (a tool's description): "the applicant if aged 65 or above", "invoices over 30 days past due", "refunds only
+    for orders up to $100", "if an adult". A value may follow from how the record's numbers compare with it, so
+    they are compared as written."""
+    said = _outside_record(problem)
+    return conditional(problem) or any(re.search(r"\d", t) or any(q.kind == "word" for q in quantities(t)) for t in said)
+
+
+# a value the request asks for on a condition ("the applicant's name if aged 65 or above, else null", "only for
+# orders up to $100", "if an adult", "eligible for the senior fare"): what the record's values must meet, which
+# another record's may not; a value's mere presence ("null if not mentioned") is no such condition
+_CONDITION = re.compile(
+    r"\b(?:if|unless|only|eligible|qualif\w*|provided that|as long as|over|above|under|below|at least|at most|"
+    r"up to|exceed\w*|or more|or less|or older|or younger|beyond|si|sólo|solo|seulement|nur|wenn|falls|sofern)\b",
+    re.IGNORECASE,
+)
+_PRESENCE = re.compile(
+    r"\b(?:if|when|unless|only)\s+(?:(?:it|they|one|this|that|the\s+\w+)\s+(?:is|are|was|were)\s+)?(?:not\s+|never\s+)?"
+    r"(?:mentioned|given|stated|present|known|unknown|missing|absent|available|unavailable|provided|specified|found|"
+    r"applicable|none|any|there|listed|included|shown|written)\b|\b(?:if|where)\s+(?:any|none|applicable|possible|needed)\b",
+    re.IGNORECASE,
+)
+
+
+def conditional(problem: JsonProblem) -> bool:
+    """Whether the request, besides its record, asks for a value on a condition the record's values must meet (see
+    ``_CONDITION``): a number of the record, kept or carried, may meet it where another does not."""
+    return any(_CONDITION.search(_PRESENCE.sub(" ", t)) is not None for t in _outside_record(problem))
+
+
+def stated_numbers(problem: JsonProblem) -> set[float]:
+    """The numbers the request says outside the record (see :func:`states_numbers`), in digits or words."""
+    out: set[float] = set()
+    for t in _outside_record(problem):
+        out.update(float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", t))
+        out.update(float(q.value) for q in quantities(t) if q.kind == "word")
+    return out
+
+
+def _outside_record(problem: JsonProblem) -> list[str]:
+    """What the request says besides its record: its instructions, its context, its schema's descriptions."""
+    outside = problem.text.replace(problem.record, " ") if problem.record else ""
+    return [t for t in (outside, problem.context, *_descriptions(problem.schema)) if t]
+
+
+def _descriptions(node: Any) -> list[str]:
+    """The ``description`` and ``title`` strings anywhere in a schema."""
+    if isinstance(node, list):
+        return [d for item in node for d in _descriptions(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [v for k, v in node.items() if k in ("description", "title") and isinstance(v, str)]
+    return own + [d for v in node.values() for d in _descriptions(v)]
+
+
 def _measures(words: Sequence[str], k: int) -> bool:
     """Whether ``words[k]`` follows a number as its unit: right after it, or after "degrees" ("68 degrees
-    Fahrenheit")."""
+    Fahrenheit"), "in" or "unit" ("distance 10 (in Miles)", "10 (unit - Kilometres)")."""
     if k >= 1 and is_number(words[k - 1]):
         return True
-    return k >= 2 and is_number(words[k - 2]) and words[k - 1].casefold() in ("degrees", "degree", "deg")
+    return k >= 2 and is_number(words[k - 2]) and words[k - 1].casefold() in ("degrees", "degree", "deg", "in", "unit", "units")
 
 
-def frame_change(old_text: str, cached: Sequence[Step], new_text: str, steps: Sequence[Step]) -> str | None:
+def frame_change(
+    old_text: str, cached: Sequence[Step], new_text: str, steps: Sequence[Step], *, numbers: bool = False
+) -> str | None:
     """What the new record says besides its values that the cached record did not (or no longer says), as a phrase
     for a verdict; ``None`` when the two records differ only in what their answers' values fill. Words the new
     record adds inside a clause that holds a value the model wrote for it (a patched key's "a chef") are that
     value's, read by the model."""
-    before = record_frame(old_text, cached)
-    now = _frame(new_text, steps, frozenset(s.key for s in steps if s.key is not None) - {s.key for s in cached})
+    before = record_frame(old_text, cached, numbers=numbers)
+    new_keys = frozenset(s.key for s in steps if s.key is not None) - {s.key for s in cached}
+    now = _frame(new_text, steps, new_keys, numbers=numbers)
     words = tuple(w for w, _ in now)
     if before == words:
         return None
@@ -365,16 +535,53 @@ def _paths(value: Any, path: str = "") -> list[tuple[str, Any]]:
     return [] if value is None or isinstance(value, bool) else [(path, value)]
 
 
-def _renamed(cached: Sequence[Step], steps: Sequence[Step]) -> dict[str, str]:
+def _renamed(cached: Sequence[Step], steps: Sequence[Step], old_text: str) -> dict[str, str]:
     """A key of the new answer that the cached one lacks -> the cached key at its place that the new one lacks
-    (``team`` <- ``department``): its precedent."""
+    (``team`` <- ``department``): its precedent, unless the cached record holds a rival of the cached value (see
+    :func:`rival`: ``buyer`` at the place of ``seller`` is another person of the record, whose slot is not the
+    seller's)."""
     old_keys = [s.key for s in cached if s.key is not None]
     new_keys = [s.key for s in steps if s.key is not None]
+    values = {s.key: s.value for s in cached if s.key is not None}
     out: dict[str, str] = {}
     for i, key in enumerate(new_keys):
         if key not in old_keys and i < len(old_keys) and old_keys[i] not in new_keys:
-            out[key] = old_keys[i]
+            if not rivalled(old_text, values.get(old_keys[i]), values.values()):
+                out[key] = old_keys[i]
     return out
+
+
+def rivalled(text: str, value: Any, answer: Iterable[Any]) -> bool:
+    """Whether a scalar inside ``value`` has a :func:`rival` in the record ``text`` that no value of the ``answer``
+    (the values of its keys) holds."""
+    held = {_norm(_spoken(leaf)) for v in answer for leaf in _leaves(v)}
+    return any(rival(text, leaf, held) is not None for leaf in _leaves(value))
+
+
+def rival(text: str, value: Any, held: set[str]) -> str | None:
+    """Another value of ``value``'s kind in the record ``text`` that no value of the answer holds (``held``, folded
+    as :func:`_norm` folds them), or ``None``: a name, a date, a number, a code, a time of the same shape anywhere
+    in the record (a sentence's opening word aside), or any run of words with the same word beside it. A key
+    renamed into another (``seller`` into ``buyer``, ``start_date`` into ``end_date``, ``width`` into ``height``)
+    may name that other value: names that embed alike may be opposites, and only the model can tell."""
+    if (other := _other(text, value, held, loose=False)) is not None:
+        return other
+    said = _spoken(value)
+    shape = kind(said)
+    if not any(c in shape for c in "9AC"):
+        return None  # a word in lower case: a rival only beside the same word (above)
+    words = tokens(text)
+    n = len(tokens(said))
+    covered = _held_at(words, held)
+    glue = " " if " " in said else ""  # "09:30" is three tokens written as one word
+    for j in range(len(words) - n + 1):
+        run = glue.join(words[j : j + n])
+        # a sentence's opening word is a rival unless it is a word of the prose ("The", "In"): "Bob bought a bike
+        # from Ann" names the buyer first
+        opens = "9" not in shape and (j == 0 or words[j - 1] in (".", "!", "?", ":", ";")) and _norm(words[j]) in _STOP
+        if covered.isdisjoint(range(j, j + n)) and not opens and kind(run) == shape and _norm(run) != _norm(said):
+            return run
+    return None
 
 
 class _Alignment:

@@ -178,6 +178,8 @@ _FORMS = re.compile(
     r"block letters|(?:first|given|last|family|sur)[ -]?name only|only (?:the|their|his|her)\s+(?:first|given|last|"
     r"family|sur)[ -]?name|decimal fraction|as a (?:fraction|decimal|percentage)|"
     r"spelled out|spelt out|digits only|only digits|(?:two|three)[ -]letter|initials|iso|yyyy|mm/dd|dd/mm|"
+    r"(?:day|month|year)\s*[/.-]\s*(?:day|month|year)|(?:day|month|year)s?[ -]first|date format|time format|"
+    r"american|british|european|international|24[ -]hour|12[ -]hour|"
     r"(?:iata|icao|airport|country|currency|language|state) codes?|(?<!and )cents|pence|"
     r"(?:after|before|including|excluding|incl\.?|excl\.?|net of|plus|minus|less)\s+(?:the\s+)?"
     r"(?:tax|taxes|vat|discount|fees?|shipping)|"

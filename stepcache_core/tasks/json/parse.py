@@ -166,9 +166,12 @@ _BETWEEN = re.compile(r"\s*(?:,|/|\||\bor\b|\band\b|,\s*or\b|,\s*and\b)?\s*", re
 
 
 def described_values(description: Any) -> list[str]:
-    """The options a key's ``description`` lists in quotes, two or more side by side ("'child' or 'adult'", "one
-    of \"low\", \"medium\", \"high\""): values the schema allows as an ``enum`` would. Examples are no list
-    ("e.g. 'EUR' or 'USD'"), nor quotes apart from each other ("the 'name' as written, 'N/A' if unknown")."""
+    """The options a key's ``description`` lists: in quotes, two or more side by side ("'child' or 'adult'", "one of
+    \"low\", \"medium\", \"high\"") or apart where it says they are the choices ("'adult' for grown-ups,
+    otherwise 'child'"); without quotes, after a colon, "one of" or "either", or as the whole description ("age
+    group: child or adult", "Options:\n- child\n- adult", "child or adult"). Values the schema allows as an
+    ``enum`` would. Examples are no list ("e.g. 'EUR' or 'USD'"), nor quotes apart with no choice said ("the
+    'name' as written, 'N/A' if unknown")."""
     if not isinstance(description, str) or _EXAMPLE.search(description):
         return []
     runs: list[list[str]] = []
@@ -180,10 +183,27 @@ def described_values(description: Any) -> list[str]:
             runs.append([m.group(2).strip()])
         end = m.end()
     listed = [run for run in runs if len(run) >= 2]
-    return listed[0] if len(listed) == 1 and all(item for item in listed[0]) else []
+    if len(listed) == 1 and all(item for item in listed[0]):
+        return listed[0]
+    if len(runs) >= 2 and _CHOICE.search(description):
+        return [item for run in runs for item in run if item]
+    listing = _UNQUOTED.search(description)
+    short = len(description.split()) <= 6 and re.search(r"\bor\b", description) is not None  # "child or adult"
+    body = listing.group(1) if listing is not None else description if short else ""
+    items = [i.strip(" -*\u2022.;'\"`") for i in re.split(r",|\bor\b|/|\||\n", body)]
+    items = [i for i in items if i]
+    return items if len(items) >= 2 and all(len(i.split()) <= 3 for i in items) else []
 
 
-_EXAMPLE = re.compile(r"\b(?:e\.g|eg|for example|for instance|such as|like|i\.e)\b", re.IGNORECASE)
+# a pattern that lists its values: "^(child|adult)$"
+_ALTERNATIVES = re.compile(r"\^?\(\??:?([^()]*\|[^()]*)\)\$?")
+_EXAMPLE = re.compile(r"\b(?:e\.g|eg|for example|for instance|such as|i\.e)\b", re.IGNORECASE)
+# a description that says its quoted values are the choices
+_CHOICE = re.compile(r"\b(?:otherwise|else|either|one of|or)\b", re.IGNORECASE)
+# a list of options without quotes: after a colon, "one of", "either", "options"
+_UNQUOTED = re.compile(
+    r"(?:\b(?:one of|either|options?|choices?|choose from|values?)\b\s*:?|:)\s*((?:[^:.]|\.(?!\s))+)$", re.IGNORECASE
+)
 
 
 def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
@@ -205,6 +225,8 @@ def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
         kind = node.get("type", "string")  # (pydantic's Optional[str] has its type under anyOf)
         if kind == "string" or (isinstance(kind, list) and "string" in kind):
             found += described_values(node.get("description"))
+            if isinstance(pattern := node.get("pattern"), str) and (m := _ALTERNATIVES.fullmatch(pattern)) is not None:
+                found += [a for a in m.group(1).split("|") if a and re.fullmatch(r"[\w .'-]+", a)]
         ref = node.get("$ref")
         name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
         if name is not None and name not in seen and isinstance(defs.get(name), dict):

@@ -16,6 +16,7 @@ over 100%, a comparison whose outcome flips, or a number whose source cannot be 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -23,6 +24,7 @@ from fractions import Fraction
 from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
+from .gender import gendered, regendered
 from .numbers import (
     CALENDAR,
     UNGROUPED,
@@ -346,7 +348,15 @@ class WordAdapter:
         if old.values != new.values:
             _keeps_row_order(steps, out)
             _keeps_lots(old, steps, out)
+            _keeps_whole_quotients(old, steps, out)
             _keeps_sides(idle_counts(old, answer, moved), old, new, steps, out)
+            if not lenient and not self.shares:  # (a second point tells these apart: see ``shares``)
+                _keeps_twins(old, new, steps)
+                _keeps_halves(old, new)
+        if not lenient and not self.shares and gendered(new.prompt) and regendered(old, new):
+            # "Tom ... Ann. She gives him 2" renamed Sue and Bob: "she" is another person now (an answer under
+            # names of the new genders would show it: see ``corroborate``)
+            raise _Refused("a rename into other genders, in a question whose words of one gender then mean others")
         return out
 
     def _line(
@@ -884,6 +894,42 @@ def _keeps_sides(
                     raise _Refused(f"{now} is on the other side of {level}, a count the answer weighs and computes nothing with")
 
 
+def _keeps_twins(old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> None:
+    """Refuse when one computation takes a value of the question that moves more often than the question states
+    it and no earlier result has it: "60 / 60" for 60 minutes (an hour's 60 beside the question's), "4 * 4" for a
+    square's side of 4 (its 4 sides, or the side squared?), "3 + 3" for "a trio of dogs and 3 cats", "100 * 20 /
+    100" for $100 at 20%. Which of them is the question's cannot be told, and it moves alone."""
+    stated = Counter(q.value for q in old.quantities)
+    moved = {a.value for a, b in zip(old.quantities, new.quantities, strict=True) if a.value != b.value}
+    results: set[Fraction] = set()
+    last: tuple[object, ...] | None = None
+    for step in cached:
+        for line in step.text.splitlines():
+            for comp in computations(line):
+                key = (tuple(n.value for n in comp.operands), comp.result.value)
+                if key != last:  # a GSM8K annotation beside its own expression is one computation
+                    taken = Counter(n.value for n in comp.operands)
+                    for value, times in taken.items():
+                        if value in moved and value not in results and times > stated[value]:
+                            raise _Refused(
+                                f"one step takes {value} {times} times, which the question states {stated[value]} "
+                                "times: another may be a constant of the same value",
+                                ambiguous=True,
+                            )
+                last = key
+                results.add(comp.result.value)
+
+
+def _keeps_halves(old: WordProblem, new: WordProblem) -> None:
+    """Refuse when a half of the question (50%, "half", 1/2) moves: there the share and what is left of it are the
+    same number, and which one the answer meant ("gives away 30 * 50% = 15, so 15 are left") another fraction
+    tells apart."""
+    for a, b in zip(old.quantities, new.quantities, strict=True):
+        half = a.value == 50 if a.kind == "percent" else a.value == Fraction(1, 2)
+        if half and a.value != b.value:
+            raise _Refused(f"{a.text} is a half: the share and what is left of it are the same", ambiguous=True)
+
+
 def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:
     """Refuse when the answer divides by a whole count (a rate per unit: "250 / 40 = 6.25 per seat"), multiplies what
     that gives by another whole count that was a whole number of those lots (120 students, 3 buses of 40: "120 *
@@ -930,6 +976,50 @@ def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step
         known.add(comp.result.value)
         if comp.result.value.denominator == 1 and comp.result.value > 1 and not comp.result.percent:
             counts.add(comp.result.value)
+
+
+def _keeps_whole_quotients(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:
+    """Refuse when a count of the question divided by another count inside a longer computation ("120 / 40 * 250":
+    students by seats, then a bus's rent) gave a whole number, and re-derived it gives none ("150 / 40 * 200"): the
+    quotient counts whole lots (buses, boxes, trips), which the question may round up or down ("how many buses"), and
+    the answer never states it as a step of its own whose role a check could read. An amount divided ("$250 / 40":
+    a rate per seat) is no count of lots."""
+    then = [c for s in cached for line in s.text.splitlines() for c in computations(line)]
+    now = [c for s in adapted for line in s.text.splitlines() for c in computations(line)]
+    if len(then) != len(now) or any(len(a.tokens) != len(b.tokens) for a, b in zip(then, now, strict=True)):
+        return
+    counts = {q.value for q in old.quantities if q.kind != "percent" and not _amount(old.prompt, q)}
+    counts -= {q.value for q in old.quantities if q.kind == "percent" or _amount(old.prompt, q)}
+    for comp, re_derived in zip(then, now, strict=True):
+        t, u = _unwrapped(comp.tokens), _unwrapped(re_derived.tokens)
+        for k in range(len(t) - 2):
+            a, slash, b = t[k], t[k + 1], t[k + 2]
+            if slash != "/" or not isinstance(a, Num) or not isinstance(b, Num) or a.percent or b.percent:
+                continue
+            if k and t[k - 1] in ("*", "/"):
+                continue  # "250 * 3 / 40": the product is divided, not the count
+            rest = [x for x in t[k + 3 :] if x != ")"]
+            if not rest or rest[0] not in ("*", "/"):
+                continue  # the computation's own quotient, a result whose role the steps' checks read
+            x, y = u[k], u[k + 2]
+            if not isinstance(x, Num) or not isinstance(y, Num) or a.value not in counts or b.value not in counts:
+                continue
+            if b.value and (a.value / b.value).denominator == 1 and (not y.value or (x.value / y.value).denominator != 1):
+                raise _Refused(f"{a.value} / {b.value} counted whole lots, and {x.value} / {y.value} is no whole number")
+
+
+def _unwrapped(tokens: Sequence[Num | str]) -> list[Num | str]:
+    """``tokens`` without the parentheses around a single number (LaTeX's ``\\frac{30}{5}`` reads "(30) / (5)")."""
+    out: list[Num | str] = []
+    k = 0
+    while k < len(tokens):
+        if tokens[k] == "(" and k + 2 < len(tokens) and isinstance(tokens[k + 1], Num) and tokens[k + 2] == ")":
+            out.append(tokens[k + 1])
+            k += 3
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
 
 
 _MEASURES = frozenset(

@@ -74,8 +74,10 @@ def given_name(name: str) -> bool:
 
 # pronouns and words for a person of one gender, in the languages the task reads ("he" or "the boy" where the task
 # reads Evelyn and Grace as women: the name data may be wrong about this question)
-_HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE)
+_HE = re.compile(r"\b(?:he|him|his|himself|boys?|m[ae]n|gentlem[ae]n|males?|él|il|lui|er|ihn|ihm|ele|hij|han)\b", re.IGNORECASE)
+_SHE = re.compile(
+    r"\b(?:she|her|hers|herself|girls?|wom[ae]n|lady|ladies|females?|ella|elle|lei|sie|ela|zij|hon|hun)\b", re.IGNORECASE
+)
 
 
 def gendered(text: str) -> bool:

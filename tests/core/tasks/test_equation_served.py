@@ -197,3 +197,37 @@ def test_prose_numbers_beside_a_statement_are_checked() -> None:
     for note in (lambda a, b, c, r: f", the square root of {r * r}", lambda a, b, c, r: f", which is {r - 1} plus one"):
         served, wrong = _served_wrong(lambda prompt, note=note: _steps(prompt, note), "Solve for x: 3x + 7 = 19", grid)
         assert wrong == 0, (served, wrong)
+
+
+# --- requests the task reads only in part (helper-127) -----------------------------------------------------------
+def test_a_comma_between_digits_is_never_read_as_two_numbers() -> None:
+    """Class: a thousands group or a decimal comma ("1,000x = 5,000", "0,5x + 2 = 7"). The equation read was a
+    piece of the one written ("000x = 5", "5x + 2 = 7"): the engine raised ``InvalidEquationError`` where the model
+    had answered, or solved the piece. Now no equation reader takes it; the model's answer is served, and a
+    variant is never served from the cache."""
+    answers = {
+        "Solve for x: 1,000x = 5,000": "x = 5",
+        "Solve for x: 1,000x = 7,000": "x = 7",
+        "Solve for x: 0,5x + 2 = 7": "0,5x = 5\nx = 10",
+        "Solve for x: 0,5x + 3 = 7": "0,5x = 4\nx = 8",
+    }
+    engine = _engine(lambda prompt: answers[prompt])
+    for prompt, answer in answers.items():
+        out = engine.run(Request(prompt))
+        assert out.text == answer and out.trace.backend_calls == 1, (prompt, out.text)
+
+
+def test_an_equation_in_more_letters_than_one_serves_the_models_answer() -> None:
+    """Class: the request's equation has letters besides the one asked for ("Solve 2x + 3y = 12 for x": a root in
+    terms of y; "2 x 3 + y = 10", an "x" that means times). The task wanted a number as the root and raised
+    ``UnverifiedOutputError`` for the model's right answer; now it reads no such request as one it solves, and the
+    model's answer stands."""
+    answers = {
+        "Solve 2x + 3y = 12 for x.": "2x = 12 - 3y\nx = (12 - 3y)/2",
+        "Solve 2x + 3y = 18 for y.": "3y = 18 - 2x\ny = (18 - 2x)/3",
+        "Solve for y: 2 x 3 + y = 10": "6 + y = 10\ny = 4",
+    }
+    engine = _engine(lambda prompt: answers[prompt])
+    for prompt, answer in answers.items():
+        out = engine.run(Request(prompt))
+        assert out.text == answer, (prompt, out.text)

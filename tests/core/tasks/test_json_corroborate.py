@@ -23,8 +23,13 @@ import pytest
 from stepcache_core import EngineConfig, Request, StepCacheEngine, UnverifiedOutputError
 from stepcache_core.embed import HashEmbedder
 from stepcache_core.fakes import ScriptedBackend
+from stepcache_core.segment import JsonObjectSegmenter
 from stepcache_core.store import MemoryStore
 from stepcache_core.tasks import TaskRegistry, json_extraction_task, text_task
+from stepcache_core.tasks.base import AdaptContext
+from stepcache_core.tasks.json.adapt import JsonAdapter
+from stepcache_core.tasks.json.carry import JsonCarryover
+from stepcache_core.tasks.json.parse import parse_json_problem
 from stepcache_core.values import Completion, GenerationSpec
 
 
@@ -661,3 +666,222 @@ def test_a_value_the_schema_lists_and_the_model_chooses_is_served_and_never_carr
     engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend([json.dumps(records[0][1])]))
     out = engine.run(Request(f"Extract the JSON. Text: {records[0][0]}", schema=schema))
     assert json.loads(out.text) == records[0][1] and out.trace.verified  # the model's choice, served and kept
+
+
+# ---------------------------------------------------- what the record says beside its values (helper-127, both modes)
+# each: schema, instruction, records with their right answers asked in turn: the first two alike (the second
+# corroborates the first), then one where what the record says beside the values changed the answer
+BESIDE = {
+    # a label's one word that a yes/no, a null or a left-out key follows from, read as an interchangeable name
+    "a label's state word decides a yes/no": (
+        _schema(name="string", has_subscription="boolean"),
+        "Extract the data as JSON.",
+        [("Customer: Ann Lee. Subscription: Premium.", {"name": "Ann Lee", "has_subscription": True}),
+         ("Customer: Dee Fox. Subscription: Premium.", {"name": "Dee Fox", "has_subscription": True}),
+         ("Customer: Bob Ray. Subscription: None.", {"name": "Bob Ray", "has_subscription": False}),
+         ("Customer: Cy Orr. Subscription: Cancelled.", {"name": "Cy Orr", "has_subscription": False})],
+    ),
+    "a label's state word decides a null": (
+        _schema(customer="string", refund_amount={"type": ["number", "null"], "description": "null if no refund"}),
+        "Extract the data as JSON.",
+        [("Customer: Ann Lee; Amount: $30; Status: Refunded.", {"customer": "Ann Lee", "refund_amount": 30}),
+         ("Customer: Dee Fox; Amount: $60; Status: Refunded.", {"customer": "Dee Fox", "refund_amount": 60}),
+         ("Customer: Bob Ray; Amount: $45; Status: Shipped.", {"customer": "Bob Ray", "refund_amount": None})],
+    ),
+    "a label's unit": (
+        _schema(route="string", distance_km="number"),
+        "Extract the data as JSON.",
+        [("Route R1: distance 10 (unit: Kilometres).", {"route": "R1", "distance_km": 10}),
+         ("Route R2: distance 10 (unit: Kilometres).", {"route": "R2", "distance_km": 10}),
+         ("Route R3: distance 10 (unit: Miles).", {"route": "R3", "distance_km": 16.09})],
+    ),
+    # a number the request states, which the record's numbers are weighed against
+    "a threshold in a key's description, its number held by no key": (
+        _schema(name={"type": ["string", "null"], "description": "Full name of the applicant if aged 65 or above, else null"}),
+        "Extract the data as JSON.",
+        [("Ann Lee, aged 70, applied today.", {"name": "Ann Lee"}),
+         ("Dee Fox, aged 70, applied today.", {"name": "Dee Fox"}),
+         ("Bob Ray, aged 30, applied today.", {"name": None})],
+    ),
+    # a negation in the clause after a yes/no field's word, said of another key
+    "a negation beside another key's yes/no": (
+        _schema(name="string", vegan="boolean", allergy={"type": ["string", "null"]}),
+        "Extract the data as JSON.",
+        [("Ann Lee is vegan, allergic to nuts.", {"name": "Ann Lee", "vegan": True, "allergy": "nuts"}),
+         ("Carl Dow is vegan, allergic to nuts.", {"name": "Carl Dow", "vegan": True, "allergy": "nuts"}),
+         ("Bob Ray is vegan, not allergic to nuts.", {"name": "Bob Ray", "vegan": True, "allergy": None}),
+         ("Eve Hart is vegan, never allergic to nuts.", {"name": "Eve Hart", "vegan": True, "allergy": None})],
+    ),
+    # a computed value equal to a stated one only beside 1 or 0
+    "a quantity of one": (
+        _schema(order="string", unit_price={"type": "number", "description": "price of one item"}),
+        "Extract the data as JSON.",
+        [("Order A-100: qty 1, total $30.", {"order": "A-100", "unit_price": 30}),
+         ("Order A-200: qty 1, total $45.", {"order": "A-200", "unit_price": 45}),
+         ("Order A-300: qty 2, total $50.", {"order": "A-300", "unit_price": 25})],
+    ),
+    "a discount of 0%": (
+        _schema(item="string", amount_due="number"),
+        "Extract the data as JSON.",
+        [("Item Lamp X1: list price $30, discount 0%.", {"item": "Lamp X1", "amount_due": 30}),
+         ("Item Desk Z2: list price $80, discount 0%.", {"item": "Desk Z2", "amount_due": 80}),
+         ("Item Sofa Q3: list price $50, discount 10%.", {"item": "Sofa Q3", "amount_due": 45})],
+    ),
+    # a copied date that reads alike in either order
+    "a date whose day is its month": (
+        _schema(order="string", date={"type": "string", "description": "order date written month/day/year"}),
+        "Extract the data as JSON.",
+        [("Order A-1 placed 05/05/2024.", {"order": "A-1", "date": "05/05/2024"}),
+         ("Order A-2 placed 07/07/2024.", {"order": "A-2", "date": "07/07/2024"}),
+         ("Order A-3 placed 25/12/2024.", {"order": "A-3", "date": "12/25/2024"})],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(BESIDE))
+def test_what_the_record_or_request_says_beside_the_values_is_read_before_a_reuse(case: str, corroborate: bool) -> None:
+    """Classes (helper-127, both modes, every route): a value follows from words or numbers no key holds, which the
+    record check took for interchangeable names or numbers; each was served as the cached record's."""
+    schema, instruction, records = BESIDE[case]
+    got = _run(schema, instruction, records, corroborate=corroborate)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+def test_a_record_whose_other_words_stay_is_still_reused_beside_a_label() -> None:
+    """Control: the same label layout with the state word kept, another customer and amount, is served."""
+    schema = _schema(customer="string", refund_amount={"type": ["number", "null"], "description": "amount refunded"})
+    records = [
+        (f"Customer: {name}; Amount: ${amount}; Status: Refunded.", {"customer": name, "refund_amount": amount})
+        for name, amount in [("Ann Lee", 30), ("Bob Ray", 45), ("Cy Orr", 60), ("Dee Fox", 75)]
+    ]
+    got = _run(schema, "Extract the order as JSON.", records)
+    assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), got
+
+
+# ------------------------------------------------------------ a key renamed into its opposite (helper-127)
+def _alike(a: str, b: str) -> float:
+    return 0.9  # as MiniLM rates seller/buyer (0.83), landlord/tenant (0.84), start/end date (0.64)
+
+
+OPPOSITES = {
+    "seller -> buyer": ("Ann Lee sold a bike to Bob Ray.", "item", "bike", ("seller", "Ann Lee"), ("buyer", "Bob Ray")),
+    "landlord -> tenant": ("Lease: Ann Lee rents flat 4B to Bob Ray.", "flat", "4B", ("landlord", "Ann Lee"), ("tenant", "Bob Ray")),
+    "start -> end": ("Booking B-7: 2024-05-01 until 2024-05-09.", "booking", "B-7", ("start_date", "2024-05-01"), ("end_date", "2024-05-09")),
+    "width -> height": ("Frame F2 is 30 cm wide and 45 cm high.", "frame", "F2", ("width", 30), ("height", 45)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(OPPOSITES))
+def test_a_key_renamed_into_one_that_may_name_another_value_of_the_record_is_not_carried(case: str) -> None:
+    """Class: names that embed alike may be opposites; the cached value is carried to the new name only where the
+    record holds no rival of its kind (or the text labels it with the new name), else the model answers."""
+    text, key, value, (old_key, old_value), (new_key, new_value) = OPPOSITES[case]
+    kind_of = "integer" if isinstance(old_value, int) else "string"
+    old = parse_json_problem(Request(f"Extract as JSON. Text: {text}", schema=_schema(**{key: "string", old_key: kind_of})))
+    new = parse_json_problem(Request(f"Extract as JSON. Text: {text}", schema=_schema(**{key: "string", new_key: kind_of})))
+    cached = JsonObjectSegmenter().segment(json.dumps({key: value, old_key: old_value}))
+    adapted = JsonAdapter().adapt(old, new, cached, AdaptContext(similarity=_alike))
+    assert {s.key: s.value for s in adapted} == {key: value}  # the new key is left to the model
+    steps = JsonObjectSegmenter().segment(json.dumps({key: value, new_key: new_value}), origin="generated")
+    assert not JsonCarryover().stale(old, new, cached, steps, steps[0].text)  # its right answer is not refused
+
+
+def test_a_key_renamed_where_the_record_holds_no_rival_is_still_carried() -> None:
+    """Control: ``city`` -> ``town`` where the record names one place: carried, as before."""
+    text = "Extract as JSON. Text: Alice Martin is 31 years old and lives in Lyon."
+    old = parse_json_problem(Request(text, schema=_schema(name="string", city="string")))
+    new = parse_json_problem(Request(text, schema=_schema(name="string", town="string")))
+    cached = JsonObjectSegmenter().segment(json.dumps({"name": "Alice Martin", "city": "Lyon"}))
+    adapted = JsonAdapter().adapt(old, new, cached, AdaptContext(similarity=_alike))
+    assert {s.key: s.value for s in adapted} == {"name": "Alice Martin", "town": "Lyon"}
+
+
+# ------------------------------------------- the same classes in other layouts and phrasings (helper-128, both modes)
+def _state(layout: str) -> tuple[dict[str, Any], str, list[tuple[str, dict[str, Any]]]]:
+    schema = _schema(order="string", refund_amount={"type": ["number", "null"], "description": "amount refunded, null if none"})
+    rows = [("A-100", 30, "Refund Issued", 30), ("A-200", 60, "Refund Issued", 60), ("A-300", 45, "Refund Denied", None)]
+    records = [(f"Order {o}; Amount: ${a}; " + layout.format(s) + ".", {"order": o, "refund_amount": r}) for o, a, s, r in rows]
+    return schema, "Extract the data as JSON.", records
+
+
+ELSEWHERE = {
+    **{f"a label's value {layout[7:-3] or 'colon'} ({layout.format('...')})": _state(layout)
+       for layout in ("Status: {}", "Status - {}", "Status={}", "Status ({})", "Status | {}", 'Status: "{}"')},
+    "a condition without a number in a key's description": (
+        _schema(name={"type": ["string", "null"], "description": "full name of the applicant if an adult, else null"}),
+        "Extract the data as JSON.",
+        [("Ann Lee, aged 40, applied today.", {"name": "Ann Lee"}), ("Carl Dow, aged 52, applied today.", {"name": "Carl Dow"}),
+         ("Bob Ray, aged 12, applied today.", {"name": None})],
+    ),
+    "a bound in a tool's description": (
+        {**_schema(order_id="string", refund={"type": ["number", "null"]}),
+         "description": "Refunds are allowed only for orders up to $100; above that, the refund is null."},
+        "Extract the data as JSON.",
+        [("Order A-1 cost $40.", {"order_id": "A-1", "refund": 40}), ("Order A-2 cost $60.", {"order_id": "A-2", "refund": 60}),
+         ("Order A-4 cost $400.", {"order_id": "A-4", "refund": None})],
+    ),
+    "a sign glued to its number": (
+        _schema(order="string", value="string"),
+        "Extract the data as JSON.",
+        [("Order A-1: value $40.", {"order": "A-1", "value": "$40"}), ("Order A-2: value $60.", {"order": "A-2", "value": "$60"}),
+         ("Order A-3: value 75%.", {"order": "A-3", "value": "75%"}), ("Order A-4: value 80%.", {"order": "A-4", "value": "80%"})],
+    ),
+    "a kept value of zero": (
+        _schema(route="string", distance_km="number"),
+        "Extract the data as JSON.",
+        [("Route R1: 0 miles.", {"route": "R1", "distance_km": 0}), ("Route R2: 0 miles.", {"route": "R2", "distance_km": 0}),
+         ("Route R3: 10 miles.", {"route": "R3", "distance_km": 16.09})],
+    ),
+    "a date asked day first": (
+        _schema(order="string", date={"type": "string", "description": "delivery date written day first (day/month/year)"}),
+        "Extract the data as JSON.",
+        [("Order A-1 delivered 13/05/2024.", {"order": "A-1", "date": "13/05/2024"}),
+         ("Order A-2 delivered 14/06/2024.", {"order": "A-2", "date": "14/06/2024"}),
+         ("Order A-3 delivered 05/13/2024.", {"order": "A-3", "date": "13/05/2024"})],
+    ),
+    "a negation after a yes/no field's word": (
+        _schema(name="string", vegan="boolean", allergy={"type": ["string", "null"]}),
+        "Extract the data as JSON.",
+        [("Ann Lee is vegan and allergic to nuts.", {"name": "Ann Lee", "vegan": True, "allergy": "nuts"}),
+         ("Carl Dow is vegan and allergic to nuts.", {"name": "Carl Dow", "vegan": True, "allergy": "nuts"}),
+         ("Bob Ray is vegan and not allergic to nuts.", {"name": "Bob Ray", "vegan": True, "allergy": None})],
+    ),
+    "options without quotes in a key's description": (
+        _schema(name="string", group={"type": "string", "description": "age group: child or adult"}),
+        "Extract the data as JSON.",
+        [("Ann Lee, 34, signed up for the adult swim session.", {"name": "Ann Lee", "group": "adult"}),
+         ("Carl Dow, 41, signed up for the adult swim session.", {"name": "Carl Dow", "group": "adult"}),
+         ("Bob Ray, 9, signed up for the adult swim session.", {"name": "Bob Ray", "group": "child"})],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(ELSEWHERE))
+def test_the_classes_of_what_is_said_beside_the_values_in_other_layouts(case: str, corroborate: bool) -> None:
+    """Classes (helper-128, against the rules above: 8 classes, 40 phrasings served wrong): a label's value after a
+    dash, an equals sign, in parentheses or quotes, in two words; a condition said in words ("if an adult") or in
+    a tool's description; "$ 60" for "$60"; a kept 0 ("0 miles" for 0 km); a date already in the order asked; a
+    negation after a yes/no field's word; options listed without quotes. None is served wrong."""
+    schema, instruction, records = ELSEWHERE[case]
+    got = _run(schema, instruction, records, corroborate=corroborate)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+def test_a_key_renamed_by_its_name_alone_is_carried_only_where_a_second_answer_may_corroborate_it() -> None:
+    """Class (helper-128, checks alone): "Ann Lee sold a bike." with ``seller`` cached, asked for ``buyer``: the
+    record names no buyer, no rival stands beside the seller, and names that embed alike carried her over. Without
+    corroboration, a rename is carried only where the text labels the value with the new name."""
+    text = "Extract as JSON. Text: Ann Lee sold a bike."
+    old = parse_json_problem(Request(text, schema=_schema(item="string", seller="string")))
+    new = parse_json_problem(Request(text, schema=_schema(item="string", buyer="string")))
+    cached = JsonObjectSegmenter().segment(json.dumps({"item": "bike", "seller": "Ann Lee"}))
+    assert [s.key for s in JsonAdapter(renames_by_similarity=False).adapt(old, new, cached, AdaptContext(similarity=_alike))] == [
+        "item"
+    ]
+    opener = "Extract as JSON. Text: Bob bought a bike from Ann."  # the rival opens the sentence
+    old = parse_json_problem(Request(opener, schema=_schema(item="string", seller="string")))
+    new = parse_json_problem(Request(opener, schema=_schema(item="string", buyer="string")))
+    cached = JsonObjectSegmenter().segment(json.dumps({"item": "bike", "seller": "Ann"}))
+    assert [s.key for s in JsonAdapter().adapt(old, new, cached, AdaptContext(similarity=_alike))] == ["item"]

@@ -112,8 +112,12 @@ def test_a_root_reference_that_leads_nowhere_is_a_schema_error(schema):
         ("e.g. 'EUR' or 'USD'", []),  # examples, not a list of what is allowed
         ("the 'name' as written, 'N/A' if unknown", []),  # quotes apart
         ("the child's age", []),
-        ("'a', 'b'. Or 'c', 'd'", []),  # two lists: which one?
+        ("age group: child or adult", ["child", "adult"]),  # without quotes, after a colon
+        ("'adult' for grown-ups, otherwise 'child'", ["adult", "child"]),
+        ("Options:\n- low\n- high", ["low", "high"]),
+        ("the city where the person lives", []),
+        ("'a', 'b'. Or 'c', 'd'", ["a", "b", "c", "d"]),  # quoted apart, said to be choices ("or")
     ],
 )
-def test_options_a_description_lists_in_quotes_are_read_as_the_schema_lists_them(description, options):
+def test_options_a_description_lists_are_read_as_the_schema_lists_them(description, options):
     assert described_values(description) == options

@@ -6925,3 +6925,126 @@ def test_a_count_of_whole_lots_hidden_behind_a_rate_per_unit_is_never_served_sta
     # the buses' multiples (160 students after 120) are still reused by default (the pens' first answer is not
     # corroborated in time: the model answers every other point otherwise)
     assert served >= (case == "buses rented whole" and corroborate)
+
+
+# ------------------------------------------- a first answer whose numbers coincide (helper-126, checks alone)
+def _walk(prompt: str) -> str:
+    minutes, speed = (int(x) for x in re.search(r"for (\d+) minutes at (\d+)", prompt).groups())  # type: ignore[union-attr]
+    hours, miles = minutes // 60, minutes // 60 * speed
+    return (
+        f"{minutes} minutes is {minutes} / 60 = <<{minutes}/60={hours}>>{hours} hours. Tom walks {speed} * {hours} = "
+        f"<<{speed}*{hours}={miles}>>{miles} miles.\n#### {miles}"
+    )
+
+
+def _given_away(prompt: str) -> str:
+    n, r = (int(x) for x in re.search(r"has (\d+) marbles and gives (\d+)%", prompt).groups())  # type: ignore[union-attr]
+    given = n * r // 100
+    if r == 50:  # the share is what is left: the model says it once
+        return f"Tom gives away {n} * {r} / 100 = <<{n}*{r}/100={given}>>{given} marbles, so he has {given} left.\n#### {given}"
+    return (
+        f"Tom gives away {n} * {r} / 100 = <<{n}*{r}/100={given}>>{given} marbles, so he has {n} - {given} = "
+        f"<<{n}-{given}={n - given}>>{n - given} left.\n#### {n - given}"
+    )
+
+
+def _fence(prompt: str) -> str:
+    side, cost = (int(x) for x in re.search(r"sides of (\d+) meters\. Fencing costs \$(\d+)", prompt).groups())  # type: ignore[union-attr]
+    p = 4 * side
+    return (
+        f"The perimeter is 4 * {side} = <<4*{side}={p}>>{p} meters. The fence costs {p} * {cost} = "
+        f"<<{p}*{cost}={p * cost}>>{p * cost} dollars.\n#### {p * cost}"
+    )
+
+
+def _trio(prompt: str) -> str:
+    cats, cans = (int(x) for x in re.search(r"trio of dogs and (\d+) cats\. Each animal eats (\d+)", prompt).groups())  # type: ignore[union-attr]
+    n = 3 + cats
+    return f"Tom has 3 + {cats} = <<3+{cats}={n}>>{n} animals. They eat {n} * {cans} = <<{n}*{cans}={n * cans}>>{n * cans} cans.\n#### {n * cans}"
+
+
+def _fortnight(prompt: str) -> str:
+    room, breakfast = (int(x) for x in re.search(r"costs \$(\d+) a night and breakfast costs \$(\d+)", prompt).groups())  # type: ignore[union-attr]
+    day = room + breakfast
+    return (
+        f"Each day costs {room} + {breakfast} = <<{room}+{breakfast}={day}>>{day} dollars. A fortnight is 14 days, so "
+        f"Ann pays 14 * {day} = <<14*{day}={14 * day}>>{14 * day} dollars.\n#### {14 * day}"
+    )
+
+
+def _pronouns(prompt: str) -> str:
+    first, second = re.search(r"^(\w+) has 5 apples and (\w+) has 3", prompt).groups()  # type: ignore[union-attr]
+    if gender_of(first) == "f":  # she gives him 2
+        return f"{first} gives {second} 2 apples, so {first} has 5 - 2 = <<5-2=3>>3 apples. {second} had 3 apples.\n#### 3"
+    return f"{second} gives {first} 2 apples, so {first} has 5 + 2 = <<5+2=7>>7 apples. {second} had 3 apples.\n#### 7"
+
+
+COINCIDENT = {
+    # an hour's 60 beside the question's 60 minutes, in one step
+    "a constant equal to the question's number": (
+        _walk, [f"Tom walks for {m} minutes at {s} miles per hour. How many miles does Tom walk?"
+                for m, s in [(60, 4), (120, 4), (180, 3), (120, 5)]],
+    ),
+    # at 50% what is given away is what is left
+    "a share of a half": (
+        _given_away, [f"Tom has {n} marbles and gives {r}% of them to Ann. How many marbles does Tom have left?"
+                   for n, r in [(30, 50), (40, 25), (60, 20), (80, 75)]],
+    ),
+    # a square's 4 sides, no number of the question, beside its side of 4
+    "an unstated count equal to the question's number": (
+        _fence, [f"A square garden has sides of {s} meters. Fencing costs ${c} per meter. How much does the fence cost?"
+                 for s, c in [(4, 3), (6, 3), (5, 2), (8, 4)]],
+    ),
+    # a group word the task does not count ("a trio") beside the question's 3
+    "a count in words the task does not read": (
+        _trio, [f"Tom has a trio of dogs and {c} cats. Each animal eats {k} cans of food a week. How many cans do "
+                "Tom's animals eat in a week?" for c, k in [(3, 4), (5, 4), (7, 2), (2, 3)]],
+    ),
+    # a fortnight's 14 beside a price of $14
+    "a period's constant equal to a price": (
+        _fortnight, [f"Ann stays at a hotel for a fortnight. The room costs ${p} a night and breakfast costs ${b} a "
+                     "day. How much does Ann pay?" for p, b in [(60, 14), (60, 10), (80, 12), (14, 6)]],
+    ),
+    # names only, renamed into other genders: "she" is another person
+    "a pronoun under a rename into other genders": (
+        _pronouns, [f"{a} has 5 apples and {b} has 3 apples. She gives him 2 apples. How many apples does {a} have now?"
+                    for a, b in [("Tom", "Ann"), ("Sue", "Bob"), ("Jim", "Eve"), ("Amy", "Ken")]],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(COINCIDENT))
+def test_a_first_answer_whose_numbers_coincide_is_never_served_for_others(case, corroborate):
+    """Classes (helper-126, checks alone: 5 classes, 11 phrasings served wrong; the default engine held, a second
+    point disagreeing): the first answer's numbers coincide so that it reads two ways, and re-derived by the wrong
+    reading it is served for other numbers. "60 / 60" (60 minutes and an hour's 60), "4 * 4" (a square's 4 sides
+    and its side), "3 + 3" (an unread "trio" and 3 cats), "14 * 24" (a fortnight and $14): one step takes a moving
+    number more often than the question states it; 50% gives away what is left; "she gives him" after a rename
+    into other genders. Checks alone refuse each; the default engine asks a second point."""
+    model, questions = COINCIDENT[case]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+def _bus_fare(prompt: str) -> str:
+    n, k, c = (int(x) for x in re.search(r"(\d+) students .*?holds (\d+) students and costs \$(\d+)", prompt).groups())  # type: ignore[union-attr]
+    if n % k == 0:  # where the seats come out even, the model folds the count of buses into one expression
+        return f"The school pays {n} / {k} * {c} = <<{n}/{k}*{c}={n // k * c}>>{n // k * c} dollars.\n#### {n // k * c}"
+    buses = -(-n // k)
+    return f"The school needs {buses} buses. It pays {buses} * {c} = <<{buses}*{c}={buses * c}>>{buses * c} dollars.\n#### {buses * c}"
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+def test_whole_lots_folded_into_one_expression_are_never_served_as_a_fraction(corroborate):
+    """Class (helper-129, the default engine: 15 of 45 asks served wrong, probes agreeing): "120 / 40 * 250" counts
+    whole buses inside one expression; probes that divide evenly again agree with it, and 150 students were served
+    150 / 40 * 200 = 750 for 4 buses, $800. A count divided by a count inside a longer computation that was whole
+    must stay whole re-derived."""
+    questions = [
+        f"{n} students are going on a field trip. Each bus holds {k} students and costs ${c} to rent for the day. How "
+        "much does the school spend on buses?"
+        for n, k, c in [(120, 40, 250), (140, 70, 100), (150, 40, 200), (90, 40, 100), (200, 40, 300), (170, 40, 50)]
+    ]
+    served, false = false_served(_bus_fare, questions, corroborate=corroborate)
+    assert false == 0
