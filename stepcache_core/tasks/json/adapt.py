@@ -81,13 +81,12 @@ class JsonAdapter:
                 same_type = old.types.get(g) == new.types.get(a)
                 if not (same_pos and same_type):
                     continue
-                similar = (
-                    ctx.similarity is None or ctx.similarity(g.replace("_", " "), a.replace("_", " ")) >= self.min_name_similarity
-                )
                 # names that embed alike may be opposites (seller and buyer, start and end date, width and height):
                 # where the record holds a rival of the value, the new name may mean it, and the model answers
-                similar = similar and self.renames_by_similarity
-                similar = similar and not rivalled(source_text(old), values.get(g), values.values())
+                similar = self.renames_by_similarity and not rivalled(source_text(old), values.get(g), values.values())
+                similar = similar and (
+                    ctx.similarity is None or ctx.similarity(g.replace("_", " "), a.replace("_", " ")) >= self.min_name_similarity
+                )
                 # names the embedding can't vouch for (origin -> departure) still rename when the text
                 # itself labels the value with the new name ("departs from Denver")
                 if not (similar or labelled(a, values.get(g), source_text(old))):
@@ -157,7 +156,7 @@ def _as_written(value: str, text: str) -> str:
     parts = tokens(value)
     if not parts:
         return value
-    m = re.search(r"(?<!\w)" + r"\s*".join(map(re.escape, parts)) + r"(?!\w)", text, re.IGNORECASE)
+    m = re.search(r"(?<!\w)" + r"\s*".join(map(re.escape, parts)) + r"(?!\w)", text)  # (spacing, not case)
     return m.group() if m is not None else value
 
 

@@ -15,7 +15,7 @@ from ...values import Step, Verdict
 from ..word.gender import given_name
 from ..word.numbers import quantities
 from .corroborate import kind
-from .parse import JsonProblem, source_text
+from .parse import JsonProblem, described_texts, source_text
 from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, occurrences, tokens
 from .verify import judgement
 
@@ -42,7 +42,9 @@ class JsonCarryover:
       the same words in the same order (see :func:`record_frame`): "Also list his hobbies.", "She is not 34 but
       35", "(approximately)" or any other word the new record adds, drops or changes outside a value is a change
       the task does not adapt, so the model answers. Numbers and names no key extracts may change ("sells for 40
-      euros" with no ``price`` key), and so may the words that state a yes/no field ("in stock" / "out of stock").
+      euros" with no ``price`` key; but 0, 1 and the units 7 to 1000, and any number where the request states a
+      number or a condition), and so may the words that state a yes/no field ("in stock" / "out of stock"); a
+      label's value ("Status: Shipped") is read as written.
     - *Roles.* The role word a value stands after ("from", "to", "for", "by", "à", a possessive) must be the one
       the cached value stood after, none for none: the cached ``origin`` followed "from"; in "from Porto to Lyon"
       a reused ``Lyon`` follows "to"; in "Daniel Cho interviewed Priya Nair" the cached interviewer's "by" is
@@ -53,6 +55,10 @@ class JsonCarryover:
     - *Candidates.* A record that corrects itself offers two values for one key; a record with more numbers or
       names that no value holds than the cached one had ("calling on behalf of my boss, Mark Ellis") holds a
       candidate the cached answer never placed. Both go to the model.
+    - *Copies that may have been computations or choices.* A kept 0 or 1 ("0 miles" for 0 km), a date whose day
+      is its month, a value asked on a condition the request states (a number, date, time or amount under "if aged
+      65 or above", "only up to $100", "if an adult"), a number on the other side of a number the request states:
+      the model answers.
     - *Prose.* A note around the object that states a word or number of the cached record the new one lacks, or
       a number neither the record nor the object states (a total computed from the cached values), is stale; a
       patch rewrites values, not notes, so the reuse is skipped.
@@ -332,8 +338,9 @@ def _frame(
 
 
 # numbers beside which a value computed from others equals one the record states ("qty 1, total $30": the unit
-# price 30; "discount 0%"): where they change, the cached answer's copy may have been a computation
-_NEUTRAL = frozenset(("0.0", "1.0"))  # as _word folds them
+# price 30; "discount 0%"; "45 out of 100" for a percent score; "80 km in 60 minutes" for km per hour, and the
+# other units of time and of a thousand): where they change, the cached answer's copy may have been a computation
+_NEUTRAL = frozenset(f"{float(n)!r}" for n in (0, 1, 7, 10, 12, 24, 60, 100, 1000))  # as _word folds them
 
 
 def _numbers(*values: Any) -> bool:
@@ -341,9 +348,15 @@ def _numbers(*values: Any) -> bool:
 
 
 def _neutral_copy(was: Any, now: Any) -> bool:
-    """Whether the numbers ``was`` (0 or 1) and ``now`` (another) stand where a copy and a computation (a unit's
-    factor, a share) may agree at ``was`` alone."""
+    """Whether ``was`` (0 or 1, or a text whose one number is: "$0") and ``now`` (another) stand where a copy and a
+    computation (a unit's factor, a share) may agree at ``was`` alone."""
+    if isinstance(was, str) and isinstance(now, str):
+        then, later = _NUMBER.findall(was), _NUMBER.findall(now)
+        return len(then) == 1 and float(then[0]) in (0, 1) and then != later
     return _numbers(was, now) and was in (0, 1) and now != was
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _crossed(was: Any, now: Any, bounds: set[float]) -> float | None:
@@ -353,7 +366,7 @@ def _crossed(was: Any, now: Any, bounds: set[float]) -> float | None:
     return next((b for b in sorted(bounds) if (was > b) - (was < b) != (now > b) - (now < b)), None)
 
 
-_DATE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2\d{2,4}|\d{4}([/.\-])(\d{1,2})\4(\d{1,2})")
+_DATE = re.compile(r"(?:(\d{1,2})([/.\-])(\d{1,2})\2\d{2,4}|\d{4}([/.\-])(\d{1,2})\4(\d{1,2}))(?:[T ]\S*)?")
 
 
 def _day_month_alike(value: str) -> bool:
@@ -362,7 +375,7 @@ def _day_month_alike(value: str) -> bool:
     if m is None:
         return False
     a, b = (m.group(1), m.group(3)) if m.group(1) else (m.group(5), m.group(6))
-    return int(a) == int(b)
+    return int(a) == int(b) and 1 <= int(a) <= 12
 
 
 # what stands between a label and its value ("Status: Shipped", "Status - Shipped", "Status=Shipped", "Status
@@ -392,14 +405,27 @@ def _label_values(every: Sequence[str]) -> set[int]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _request_facts(said: tuple[str, ...]) -> tuple[bool, bool, frozenset[float]]:
+    """(a condition, a number, the numbers) said in ``said`` (see :func:`_outside_record`), read once per request
+    text: every lookup that meets an entry reads both requests."""
+    condition = any(_CONDITION.search(_PRESENCE.sub(" ", t)) is not None for t in said)
+    number = any(re.search(r"\d", t) is not None or any(q.kind == "word" for q in quantities(t)) for t in said)
+    bounds: set[float] = set()
+    for t in said:
+        bounds.update(float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", t))
+        bounds.update(float(q.value) for q in quantities(t) if q.kind == "word")
+    return condition, number, frozenset(bounds)
+
+
 def states_numbers(problem: JsonProblem) -> bool:
     """Whether the request says a number of its own outside the record, in digits or words, or a condition (see
     :func:`conditional`): in its instructions, the context sent beside it, or its schema's descriptions and titles
     (a tool's description): "the applicant if aged 65 or above", "invoices over 30 days past due", "refunds only
     for orders up to $100", "if an adult". A value may follow from how the record's numbers compare with it, so
     they are compared as written."""
-    said = _outside_record(problem)
-    return conditional(problem) or any(re.search(r"\d", t) or any(q.kind == "word" for q in quantities(t)) for t in said)
+    condition, number, _ = _request_facts(_outside_record(problem))
+    return condition or number
 
 
 # a value the request asks for on a condition ("the applicant's name if aged 65 or above, else null", "only for
@@ -407,13 +433,16 @@ def states_numbers(problem: JsonProblem) -> bool:
 # another record's may not; a value's mere presence ("null if not mentioned") is no such condition
 _CONDITION = re.compile(
     r"\b(?:if|unless|only|eligible|qualif\w*|provided that|as long as|over|above|under|below|at least|at most|"
-    r"up to|exceed\w*|or more|or less|or older|or younger|beyond|si|sólo|solo|seulement|nur|wenn|falls|sofern)\b",
+    r"up to|exceed\w*|or more|or less|or older|or younger|beyond|si|sólo|solo|seulement|nur|wenn|falls|sofern|"
+    r"(?:else|otherwise)\s+(?:null|none|empty|false|0))\b",
     re.IGNORECASE,
 )
 _PRESENCE = re.compile(
-    r"\b(?:if|when|unless|only)\s+(?:(?:it|they|one|this|that|the\s+\w+)\s+(?:is|are|was|were)\s+)?(?:not\s+|never\s+)?"
+    r"\b(?:(?:only\s+)?if|when|unless|only)\s+(?:(?:it|they|one|this|that|you|the\s+\w+)\s+(?:is|are|was|were|"
+    r"can(?:not|'t)?|do(?:es)?(?:n't| not)?)\s+)?(?:not\s+|never\s+)?(?:explicitly\s+|clearly\s+|directly\s+)?"
     r"(?:mentioned|given|stated|present|known|unknown|missing|absent|available|unavailable|provided|specified|found|"
-    r"applicable|none|any|there|listed|included|shown|written)\b|\b(?:if|where)\s+(?:any|none|applicable|possible|needed)\b",
+    r"applicable|none|any|there|listed|included|shown|written)\b(?:\s*,?\s*(?:or|else|otherwise)\s+null\b)?|"
+    r"\b(?:if|where)\s+(?:any|none|applicable|possible|needed)\b(?:\s*,?\s*(?:or|else|otherwise)\s+null\b)?",
     re.IGNORECASE,
 )
 
@@ -421,32 +450,19 @@ _PRESENCE = re.compile(
 def conditional(problem: JsonProblem) -> bool:
     """Whether the request, besides its record, asks for a value on a condition the record's values must meet (see
     ``_CONDITION``): a number of the record, kept or carried, may meet it where another does not."""
-    return any(_CONDITION.search(_PRESENCE.sub(" ", t)) is not None for t in _outside_record(problem))
+    return _request_facts(_outside_record(problem))[0]
 
 
 def stated_numbers(problem: JsonProblem) -> set[float]:
     """The numbers the request says outside the record (see :func:`states_numbers`), in digits or words."""
-    out: set[float] = set()
-    for t in _outside_record(problem):
-        out.update(float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", t))
-        out.update(float(q.value) for q in quantities(t) if q.kind == "word")
-    return out
+    return set(_request_facts(_outside_record(problem))[2])
 
 
-def _outside_record(problem: JsonProblem) -> list[str]:
-    """What the request says besides its record: its instructions, its context, its schema's descriptions."""
-    outside = problem.text.replace(problem.record, " ") if problem.record else ""
-    return [t for t in (outside, problem.context, *_descriptions(problem.schema)) if t]
-
-
-def _descriptions(node: Any) -> list[str]:
-    """The ``description`` and ``title`` strings anywhere in a schema."""
-    if isinstance(node, list):
-        return [d for item in node for d in _descriptions(item)]
-    if not isinstance(node, dict):
-        return []
-    own = [v for k, v in node.items() if k in ("description", "title") and isinstance(v, str)]
-    return own + [d for v in node.values() for d in _descriptions(v)]
+def _outside_record(problem: JsonProblem) -> tuple[str, ...]:
+    """What the request says of its values besides the record: its schema's titles and descriptions (a tool's) and
+    the context sent beside it. (Its instructions say only which keys to extract, or the gate refuses a reuse:
+    ``gate.transforms``.)"""
+    return tuple(t for t in (problem.context, *described_texts(problem.schema)) if t)
 
 
 def _measures(words: Sequence[str], k: int) -> bool:
@@ -561,7 +577,8 @@ def rivalled(text: str, value: Any, answer: Iterable[Any]) -> bool:
 def rival(text: str, value: Any, held: set[str]) -> str | None:
     """Another value of ``value``'s kind in the record ``text`` that no value of the answer holds (``held``, folded
     as :func:`_norm` folds them), or ``None``: a name, a date, a number, a code, a time of the same shape anywhere
-    in the record (a sentence's opening word aside), or any run of words with the same word beside it. A key
+    in the record (a sentence's opening word too, unless it is a word of the prose: "The"), or any run of words
+    with the same word beside it. A key
     renamed into another (``seller`` into ``buyer``, ``start_date`` into ``end_date``, ``width`` into ``height``)
     may name that other value: names that embed alike may be opposites, and only the model can tell."""
     if (other := _other(text, value, held, loose=False)) is not None:

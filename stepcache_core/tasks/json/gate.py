@@ -8,7 +8,7 @@ from typing import Any
 from ...values import Verdict, canonical_json
 from ..template import persona_only
 from ..word.read import graded_forms
-from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem
+from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem, described_texts
 
 __all__ = ["JsonGate", "asks_form", "selects", "transforms"]
 
@@ -98,7 +98,7 @@ def selects(problem: JsonProblem) -> str | None:
     """The word by which ``problem`` picks values by comparing them, in its request besides the record (its
     instructions), its key names, or its schema's titles and descriptions, or a definite pick in the record
     (:data:`_PICKS`); ``None`` when it picks none so."""
-    said = [problem.template, *(_words(k) for k in problem.properties), *map(_words, _described(problem.schema or {}))]
+    said = [problem.template, *(_words(k) for k in problem.properties), *map(_words, described_texts(problem.schema or {}))]
     found = next((m.group() for text in said if (m := _SELECTS.search(text)) is not None), None)
     if found is None and (m := _PICKS.search(problem.record)) is not None:
         found = m.group()
@@ -109,17 +109,6 @@ def _words(name: str) -> str:
     """``name`` with its CamelCase and snake_case parts apart ("OlderPerson", "price_cents": "Older Person",
     "price cents"), so that a word search finds them."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", name)
-
-
-def _described(schema: Any) -> list[str]:
-    """Every title and description in ``schema``, at any depth (under ``properties`` and the like, a key named
-    ``title`` or ``description`` is a property whose schema is read in turn)."""
-    if isinstance(schema, dict):
-        own = [v for k, v in schema.items() if k in ("title", "description") and isinstance(v, str)]
-        return own + [t for k, v in schema.items() if not isinstance(v, str) for t in _described(v)]
-    if isinstance(schema, list):
-        return [t for v in schema for t in _described(v)]
-    return []
 
 
 # what a request may say besides its keys and still ask only for copies of the record's values: the words of an
@@ -178,8 +167,9 @@ _FORMS = re.compile(
     r"block letters|(?:first|given|last|family|sur)[ -]?name only|only (?:the|their|his|her)\s+(?:first|given|last|"
     r"family|sur)[ -]?name|decimal fraction|as a (?:fraction|decimal|percentage)|"
     r"spelled out|spelt out|digits only|only digits|(?:two|three)[ -]letter|initials|iso|yyyy|mm/dd|dd/mm|"
-    r"(?:day|month|year)\s*[/.-]\s*(?:day|month|year)|(?:day|month|year)s?[ -]first|date format|time format|"
-    r"american|british|european|international|24[ -]hour|12[ -]hour|"
+    r"(?:day|month|year)\s*[/.,-]\s*(?:day|month|year)|(?:day|month|year)s?[ -]first|date format|time format|"
+    r"mm[-/. ]dd|dd[-/. ]mm|yy|(?:day|month|year)\s+(?:before|after)\s+the\s+(?:day|month|year)|"
+    r"(?:american|british|european|international|24[ -]hour|12[ -]hour)\s+(?:date|time|format|order|style|clock)|"
     r"(?:iata|icao|airport|country|currency|language|state) codes?|(?<!and )cents|pence|"
     r"(?:after|before|including|excluding|incl\.?|excl\.?|net of|plus|minus|less)\s+(?:the\s+)?"
     r"(?:tax|taxes|vat|discount|fees?|shipping)|"
@@ -209,7 +199,7 @@ def asks_form(problem: JsonProblem) -> str | None:
     cents"), a key name's part of ``_FORM_PARTS`` ("city_fr") or a language in a key's name ("french_city"). The
     model's right answer to such a request is no copy of the record ("Londres"), which no check of the task can
     verify, and the task's repairs would ask for a copy: its answer stands as written (the task's ``asks_more``)."""
-    said = [problem.template, *(_words(k) for k in problem.properties), *_described(problem.schema or {})]
+    said = [problem.template, *(_words(k) for k in problem.properties), *described_texts(problem.schema or {})]
     if (form := next((m.group() for text in said if (m := _FORMS.search(_words(text))) is not None), None)) is not None:
         return form
     parts = {p.casefold() for k in problem.properties for p in _words(k).split()[1:]}  # a key's first word is its own

@@ -108,7 +108,8 @@ _LABEL = re.compile(
 def record_text(text: str, keys: tuple[str, ...]) -> str:
     """The text values may come from: after the record's label when there is one; else without a first or last
     line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
-    an example object naming the keys, a key's hint in parentheses or its list of allowed values."""
+    an example object naming the keys, or (in a record with no label, where instructions may stand) a key's hint
+    in parentheses or its list of allowed values."""
     m = _LABEL.search(text)
     labelled = m is not None and bool(text[m.end() :].strip())
     if m is not None and labelled:
@@ -123,7 +124,8 @@ def record_text(text: str, keys: tuple[str, ...]) -> str:
         text = "\n".join(lines)
     for key in keys:  # an example object of the instructions: {"name": "Jane Doe", "city": "Paris"}
         text = re.sub(rf'\{{[^{{}}]*"{re.escape(key)}"\s*:[^{{}}]*\}}', " ", text)
-    return _without_hints(text, keys)
+    # (a labelled record's own parentheses after a key's name are its values: "Employer (Google)")
+    return text if labelled else _without_hints(text, keys)
 
 
 # a paragraph after the record that gives the output format with a JSON schema or object in it: a parser's or a
@@ -187,7 +189,10 @@ def described_values(description: Any) -> list[str]:
         return listed[0]
     if len(runs) >= 2 and _CHOICE.search(description):
         return [item for run in runs for item in run if item]
-    listing = _UNQUOTED.search(description)
+    asked = _ASKED.search(description[-300:])  # "is the person a child or an adult?"
+    if asked is not None:  # "small, medium or large?"
+        return [*(i.strip() for i in asked.group(1).split(",")), asked.group(2)]
+    listing = _UNQUOTED.search(description[-2000:])  # (a list is short: a long description's tail is enough)
     short = len(description.split()) <= 6 and re.search(r"\bor\b", description) is not None  # "child or adult"
     body = listing.group(1) if listing is not None else description if short else ""
     items = [i.strip(" -*\u2022.;'\"`") for i in re.split(r",|\bor\b|/|\||\n", body)]
@@ -196,20 +201,35 @@ def described_values(description: Any) -> list[str]:
 
 
 # a pattern that lists its values: "^(child|adult)$"
-_ALTERNATIVES = re.compile(r"\^?\(\??:?([^()]*\|[^()]*)\)\$?")
+_ALTERNATIVES = re.compile(r"\^?\((?!\?[^:])(?:\?:)?([^()|]*(?:\|[^()|]*)+)\)\$?")
 _EXAMPLE = re.compile(r"\b(?:e\.g|eg|for example|for instance|such as|i\.e)\b", re.IGNORECASE)
-# a description that says its quoted values are the choices
-_CHOICE = re.compile(r"\b(?:otherwise|else|either|one of|or)\b", re.IGNORECASE)
-# a list of options without quotes: after a colon, "one of", "either", "options"
-_UNQUOTED = re.compile(
-    r"(?:\b(?:one of|either|options?|choices?|choose from|values?)\b\s*:?|:)\s*((?:[^:.]|\.(?!\s))+)$", re.IGNORECASE
+# a choice asked as a question: "is the person a child or an adult?"
+_ASKED = re.compile(
+    r"(?:\b(?:a|an|the)\s+)?((?:[^\W\d_]+\s*,\s*)*[^\W\d_]+)\s+or\s+(?:(?:a|an|the)\s+)?([^\W\d_]+)\s*\?\s*$", re.IGNORECASE
 )
+# a description that says its quoted values are the choices
+_CHOICE = re.compile(r"\b(?:otherwise|else|either|one of)\b", re.IGNORECASE)
+# a list of options without quotes, to the end of the description or of its sentence: after a colon, "one of",
+# "either", "options"
+_UNQUOTED = re.compile(r"(?:\b(?:one of|either|options?|choices?|choose from)\b\s*:?|:)\s*([^:.]+)(?:\.\s|\.?$)", re.IGNORECASE)
+
+
+def described_texts(schema: Any) -> list[str]:
+    """Every title and description in ``schema``, at any depth (under ``properties`` and the like, a key named
+    ``title`` or ``description`` is a property whose schema is read in turn)."""
+    if isinstance(schema, dict):
+        own = [v for k, v in schema.items() if k in ("title", "description") and isinstance(v, str)]
+        return own + [t for v in schema.values() if not isinstance(v, str) for t in described_texts(v)]
+    if isinstance(schema, list):
+        return [t for v in schema for t in described_texts(v)]
+    return []
 
 
 def judged_values(schema: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
     """Per key of ``schema``, the values its schema lists (``enum`` or ``const``, at any depth under the key: on it,
     in a definition it refers to, an optional one's ``anyOf``, a list's items, a nested object's keys; a pydantic
-    ``Literal`` or ``Enum``; options its ``description`` lists in quotes, see :func:`described_values`). A value the
+    ``Literal`` or ``Enum``; options its ``description`` lists, see :func:`described_values`, or its ``pattern``
+    spells out: ``^(child|adult)$``). A value the
     model chooses among them for a record ("adult" for a 34-year-old, priority 3 for a typo) is a judgement of that
     record, which its words need not state, nor another's."""
     defs = {**(schema.get("definitions") or {}), **(schema.get("$defs") or {})}

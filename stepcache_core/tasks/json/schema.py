@@ -203,7 +203,7 @@ def root_object(schema: dict[str, Any]) -> dict[str, Any]:
         )
         definition = table.get(name) if isinstance(table, Mapping) else None
         if not isinstance(definition, Mapping):
-            raise InvalidSchemaError(f"$ref {pointer!r} names no definition of the schema")
+            return schema  # a pointer of another form ("#/$defs/a~1b", a nested path): read as written
         schema = {**definition, **rest}
     return schema
 

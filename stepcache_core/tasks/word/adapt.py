@@ -925,7 +925,8 @@ def _keeps_halves(old: WordProblem, new: WordProblem) -> None:
     same number, and which one the answer meant ("gives away 30 * 50% = 15, so 15 are left") another fraction
     tells apart."""
     for a, b in zip(old.quantities, new.quantities, strict=True):
-        half = a.value == 50 if a.kind == "percent" else a.value == Fraction(1, 2)
+        # (a measure of 0.5 in digits, "0.5 kg", is no share)
+        half = a.value == 50 if a.kind == "percent" else a.value == Fraction(1, 2) and a.kind != "digits"
         if half and a.value != b.value:
             raise _Refused(f"{a.text} is a half: the share and what is left of it are the same", ambiguous=True)
 
@@ -992,15 +993,35 @@ def _keeps_whole_quotients(old: WordProblem, cached: Sequence[Step], adapted: Se
     counts -= {q.value for q in old.quantities if q.kind == "percent" or _amount(old.prompt, q)}
     for comp, re_derived in zip(then, now, strict=True):
         t, u = _unwrapped(comp.tokens), _unwrapped(re_derived.tokens)
+        if len(t) != len(u):
+            continue
+        if not any(x in ("+", "-", "(", ")") for x in t if isinstance(x, str)):
+            # a product of counts and amounts divided by a count ("250 * 120 / 40"): each count multiplied is
+            # divided alike, whatever the order the answer writes them in
+            pairs = [(k, x, y) for k, (x, y) in enumerate(zip(t, u, strict=True)) if isinstance(x, Num) and isinstance(y, Num)]
+            over = [(x, y) for k, x, y in pairs if k and t[k - 1] == "/"]
+            times = [(x, y) for k, x, y in pairs if not k or t[k - 1] != "/"]
+            for (top, top_now), (under, under_now) in ((m, d) for m in times for d in over if len(pairs) > 2):
+                if top.percent or under.percent or top.value not in counts or under.value not in counts:
+                    continue
+                if under.value and under_now.value and (top.value / under.value).denominator == 1:
+                    if (top_now.value / under_now.value).denominator != 1:
+                        raise _Refused(
+                            f"{top.value} / {under.value} counted whole lots, and {top_now.value} / {under_now.value} is "
+                            "no whole number"
+                        )
         for k in range(len(t) - 2):
             a, slash, b = t[k], t[k + 1], t[k + 2]
             if slash != "/" or not isinstance(a, Num) or not isinstance(b, Num) or a.percent or b.percent:
                 continue
-            if k and t[k - 1] in ("*", "/"):
+            grouped = 0 < k and t[k - 1] == "(" and k + 3 < len(t) and t[k + 3] == ")"  # "250 * (120 / 40)"
+            if not grouped and k and t[k - 1] in ("*", "/"):
                 continue  # "250 * 3 / 40": the product is divided, not the count
             rest = [x for x in t[k + 3 :] if x != ")"]
-            if not rest or rest[0] not in ("*", "/"):
+            if not rest and not [x for x in t[:k] if x != "("]:
                 continue  # the computation's own quotient, a result whose role the steps' checks read
+            if not grouped and (not rest or rest[0] not in ("*", "/")):
+                continue
             x, y = u[k], u[k + 2]
             if not isinstance(x, Num) or not isinstance(y, Num) or a.value not in counts or b.value not in counts:
                 continue

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
+import pytest
 from num2words import num2words
 
 from stepcache_core import EngineConfig, Request, StepCacheEngine
@@ -200,34 +201,31 @@ def test_prose_numbers_beside_a_statement_are_checked() -> None:
 
 
 # --- requests the task reads only in part (helper-127) -----------------------------------------------------------
-def test_a_comma_between_digits_is_never_read_as_two_numbers() -> None:
-    """Class: a thousands group or a decimal comma ("1,000x = 5,000", "0,5x + 2 = 7"). The equation read was a
-    piece of the one written ("000x = 5", "5x + 2 = 7"): the engine raised ``InvalidEquationError`` where the model
-    had answered, or solved the piece. Now no equation reader takes it; the model's answer is served, and a
-    variant is never served from the cache."""
-    answers = {
+READ_IN_PART = {
+    # a thousands group or a decimal comma: the equation read was a piece of the one written ("000x = 5", "5x + 2 =
+    # 7"), and the engine raised ``InvalidEquationError`` where the model had answered, or solved the piece
+    "a comma between digits": {
         "Solve for x: 1,000x = 5,000": "x = 5",
         "Solve for x: 1,000x = 7,000": "x = 7",
         "Solve for x: 0,5x + 2 = 7": "0,5x = 5\nx = 10",
         "Solve for x: 0,5x + 3 = 7": "0,5x = 4\nx = 8",
-    }
+    },
+    # letters besides the one asked for (a root in terms of y; an "x" that means times): the task wanted a number
+    # as the root and raised ``UnverifiedOutputError`` for the model's right answer
+    "more letters than one": {
+        "Solve 2x + 3y = 12 for x.": "2x = 12 - 3y\nx = (12 - 3y)/2",
+        "Solve 2x + 3y = 18 for y.": "3y = 18 - 2x\ny = (18 - 2x)/3",
+        "Solve for y: 2 x 3 + y = 10": "6 + y = 10\ny = 4",
+        "Solve for y: 2 x 4 + y = 10": "8 + y = 10\ny = 2",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(READ_IN_PART))
+def test_a_request_the_task_reads_only_in_part_gets_the_models_own_answer(case: str) -> None:
+    """Classes: each request is answered by the model, as written, and no variant is served from the cache."""
+    answers = READ_IN_PART[case]
     engine = _engine(lambda prompt: answers[prompt])
     for prompt, answer in answers.items():
         out = engine.run(Request(prompt))
         assert out.text == answer and out.trace.backend_calls == 1, (prompt, out.text)
-
-
-def test_an_equation_in_more_letters_than_one_serves_the_models_answer() -> None:
-    """Class: the request's equation has letters besides the one asked for ("Solve 2x + 3y = 12 for x": a root in
-    terms of y; "2 x 3 + y = 10", an "x" that means times). The task wanted a number as the root and raised
-    ``UnverifiedOutputError`` for the model's right answer; now it reads no such request as one it solves, and the
-    model's answer stands."""
-    answers = {
-        "Solve 2x + 3y = 12 for x.": "2x = 12 - 3y\nx = (12 - 3y)/2",
-        "Solve 2x + 3y = 18 for y.": "3y = 18 - 2x\ny = (18 - 2x)/3",
-        "Solve for y: 2 x 3 + y = 10": "6 + y = 10\ny = 4",
-    }
-    engine = _engine(lambda prompt: answers[prompt])
-    for prompt, answer in answers.items():
-        out = engine.run(Request(prompt))
-        assert out.text == answer, (prompt, out.text)

@@ -840,6 +840,50 @@ ELSEWHERE = {
          ("Order A-2 delivered 14/06/2024.", {"order": "A-2", "date": "14/06/2024"}),
          ("Order A-3 delivered 05/13/2024.", {"order": "A-3", "date": "13/05/2024"})],
     ),
+    # helper-130: a copy that was a computation beside 100 or 60 ("out of 100", "in 60 minutes"), and a date
+    # order said as "MM-DD-YY"
+    "a score out of 100": (
+        _schema(student="string", score_percent="number"),
+        "Extract the data as JSON.",
+        [("Ann Lee scored 45 out of 100.", {"student": "Ann Lee", "score_percent": 45}),
+         ("Bob Ray scored 30 out of 100.", {"student": "Bob Ray", "score_percent": 30}),
+         ("Cal Ito scored 30 out of 50.", {"student": "Cal Ito", "score_percent": 60})],
+    ),
+    "a distance in 60 minutes": (
+        _schema(car="string", speed_kmh="number"),
+        "Extract the data as JSON.",
+        [("Car A-1 drove 80 km in 60 minutes.", {"car": "A-1", "speed_kmh": 80}),
+         ("Car B-2 drove 50 km in 60 minutes.", {"car": "B-2", "speed_kmh": 50}),
+         ("Car C-3 drove 50 km in 30 minutes.", {"car": "C-3", "speed_kmh": 100})],
+    ),
+    "a date asked as MM-DD-YY": (
+        _schema(order="string", date={"type": "string", "description": "delivery date as MM-DD-YY"}),
+        "Extract the data as JSON.",
+        [("Order A-1 delivered 05-13-24.", {"order": "A-1", "date": "05-13-24"}),
+         ("Order A-2 delivered 06-14-24.", {"order": "A-2", "date": "06-14-24"}),
+         ("Order A-3 delivered 13-06-24.", {"order": "A-3", "date": "06-13-24"})],
+    ),
+    "options asked as a question": (
+        _schema(name="string", group={"type": "string", "description": "is the person a child or an adult?"}),
+        "Extract the data as JSON.",
+        [("Ann Lee, 34, signed up for the adult swim session.", {"name": "Ann Lee", "group": "adult"}),
+         ("Carl Dow, 41, signed up for the adult swim session.", {"name": "Carl Dow", "group": "adult"}),
+         ("Bob Ray, 9, signed up for the adult swim session.", {"name": "Bob Ray", "group": "child"})],
+    ),
+    "a condition said with 'when ..., else null'": (
+        _schema(applicant={"type": ["string", "null"], "description": "the applicant's name when a senior citizen, else null"},
+                age="integer"),
+        "Extract the data as JSON.",
+        [("Ann Lee, age 70, applied for the pass.", {"applicant": "Ann Lee", "age": 70}),
+         ("Carl Dow, age 72, applied for the pass.", {"applicant": "Carl Dow", "age": 72}),
+         ("Bob Ray, age 30, applied for the pass.", {"applicant": None, "age": 30})],
+    ),
+    "an optional key's value in parentheses after its name": (
+        {"type": "object", "properties": {"name": {"type": "string"}, "employer": {"type": "string"}}, "required": ["name"]},
+        "Extract the data as JSON.",
+        [("Name: Ann Lee. Employer (None).", {"name": "Ann Lee"}), ("Name: Carl Dow. Employer (None).", {"name": "Carl Dow"}),
+         ("Name: Bob Ray. Employer (Google).", {"name": "Bob Ray", "employer": "Google"})],
+    ),
     "a negation after a yes/no field's word": (
         _schema(name="string", vegan="boolean", allergy={"type": ["string", "null"]}),
         "Extract the data as JSON.",

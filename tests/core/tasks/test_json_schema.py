@@ -116,7 +116,8 @@ def test_a_root_reference_that_leads_nowhere_is_a_schema_error(schema):
         ("'adult' for grown-ups, otherwise 'child'", ["adult", "child"]),
         ("Options:\n- low\n- high", ["low", "high"]),
         ("the city where the person lives", []),
-        ("'a', 'b'. Or 'c', 'd'", ["a", "b", "c", "d"]),  # quoted apart, said to be choices ("or")
+        ("Is the parcel small, medium or large?", ["small", "medium", "large"]),  # asked as a question
+        ("'a', 'b'. Or 'c', 'd'", []),  # two lists: which one?
     ],
 )
 def test_options_a_description_lists_are_read_as_the_schema_lists_them(description, options):

@@ -7027,16 +7027,21 @@ def test_a_first_answer_whose_numbers_coincide_is_never_served_for_others(case, 
     assert false == 0
 
 
-def _bus_fare(prompt: str) -> str:
+def _bus_fare(prompt: str, *, form: str = "count first") -> str:
     n, k, c = (int(x) for x in re.search(r"(\d+) students .*?holds (\d+) students and costs \$(\d+)", prompt).groups())  # type: ignore[union-attr]
+    if n % k == 0 and form == "rent first":  # (helper-130: "250 * 120 / 40")
+        return f"The school pays {c} * {n} / {k} = <<{c}*{n}/{k}={n // k * c}>>{n // k * c} dollars.\n#### {n // k * c}"
+    if n % k == 0 and form == "grouped":  # (helper-132: "250 * (120 / 40)")
+        return f"The school pays {c} * ({n} / {k}) = <<{c}*({n}/{k})={n // k * c}>>{n // k * c} dollars.\n#### {n // k * c}"
     if n % k == 0:  # where the seats come out even, the model folds the count of buses into one expression
         return f"The school pays {n} / {k} * {c} = <<{n}/{k}*{c}={n // k * c}>>{n // k * c} dollars.\n#### {n // k * c}"
     buses = -(-n // k)
     return f"The school needs {buses} buses. It pays {buses} * {c} = <<{buses}*{c}={buses * c}>>{buses * c} dollars.\n#### {buses * c}"
 
 
+@pytest.mark.parametrize("form", ["count first", "rent first", "grouped"])
 @pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
-def test_whole_lots_folded_into_one_expression_are_never_served_as_a_fraction(corroborate):
+def test_whole_lots_folded_into_one_expression_are_never_served_as_a_fraction(corroborate, form):
     """Class (helper-129, the default engine: 15 of 45 asks served wrong, probes agreeing): "120 / 40 * 250" counts
     whole buses inside one expression; probes that divide evenly again agree with it, and 150 students were served
     150 / 40 * 200 = 750 for 4 buses, $800. A count divided by a count inside a longer computation that was whole
@@ -7046,5 +7051,5 @@ def test_whole_lots_folded_into_one_expression_are_never_served_as_a_fraction(co
         "much does the school spend on buses?"
         for n, k, c in [(120, 40, 250), (140, 70, 100), (150, 40, 200), (90, 40, 100), (200, 40, 300), (170, 40, 50)]
     ]
-    served, false = false_served(_bus_fare, questions, corroborate=corroborate)
+    served, false = false_served(lambda q: _bus_fare(q, form=form), questions, corroborate=corroborate)
     assert false == 0
