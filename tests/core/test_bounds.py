@@ -235,3 +235,22 @@ def test_deeply_nested_json_answer_is_a_failed_check_not_a_crash():
     with pytest.raises(UnverifiedOutputError):
         engine.run(Request("Extract name as JSON. Text: Ann Lee called.", schema=schema))
     assert time.perf_counter() - t < BUDGET_S and engine.count() == 0
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"type": "string", "description": "value " * 15000 + ":"},  # a list of options read in a long description
+        {"type": "string", "pattern": "(" + "|" * 30000 + ")x"},  # the alternatives of a long pattern
+        {"type": "string", "description": "is it " + "a, " * 20000 + "b or c?"},  # options asked as a question
+    ],
+    ids=["long description", "long pattern", "long question"],
+)
+def test_a_schema_that_lists_its_options_at_length_is_read_in_bounded_time(prop):
+    """Class (review of the options readers: 4 to 100 s before, quadratic regexes): a schema near the size limit whose
+    description or pattern is long is read in bounded time, and the model's answer is served."""
+    schema = {"type": "object", "properties": {"code": prop, "name": {"type": "string"}}, "required": ["name"]}
+    engine, _ = _engine(['{"name": "Ann Lee"}'])
+    t = time.perf_counter()
+    out = engine.run(Request("Extract the name as JSON. Text: Ann Lee is 31.", schema=schema))
+    assert time.perf_counter() - t < BUDGET_S and '"Ann Lee"' in out.text
