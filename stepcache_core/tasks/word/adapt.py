@@ -869,8 +869,9 @@ def _keeps_sides(
     against each other: the answer states them in one sentence, or they count the same noun. "Wants five tickets,
     but only 3 are left, so he buys 3" chose by how 3 and five compare, and with 7 left it buys five, which no
     computation shows; "wants twenty books, but the shop has only 9 novels" alike, and "a score of books" in one
-    sentence with them (a group counts no noun of its own: "2 gloves a pair" beside "8 gloves" weighs nothing). ("After three days", in a
-    sentence of its own and beside 4 people infected a day, is weighed against nothing.)"""
+    sentence with them (a group counts no noun of its own: "2 gloves a pair" beside "8 gloves" weighs nothing).
+    ("After three days", in a sentence of its own and beside 4 people infected a day, is weighed against
+    nothing.)"""
     if not idle:
         return
     answer = "\n".join(s.text for s in cached)
