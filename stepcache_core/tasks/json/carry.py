@@ -245,13 +245,17 @@ def _frame(
     folded = [_word(w) for w in words]
     # a value is found in a word that holds it with a possessive ("Kim Lee's account" holds "Kim Lee")
     bare = [re.sub(r"['\u2019]s?$", "", f) for f in folded]
-    part_of: list[int] = []  # each word's clause, as commas and stops end one
-    part = 0
+    # each word's clause, as commas and stops end one (``part_of``) and as any mark ends one (``clause_of``)
+    part_of: list[int] = []
+    clause_of: list[int] = []
+    part = clause = 0
     for w in every:
         if any(ch.isalnum() for ch in w):
             part_of.append(part)
-        elif w in (",", ";", ".", "!", "?", "(", ")"):
-            part += 1
+            clause_of.append(clause)
+        else:
+            clause += 1
+            part += w in (",", ";", ".", "!", "?", "(", ")")
     marked = [False] * len(words)
     fresh = [False] * len(words)  # a generated value's words
     kept = [False] * len(words)  # a reused value's words
@@ -284,13 +288,6 @@ def _frame(
                         after = j > i and folded[j] in _NEGATIONS and not (j == i + 1 and folded[j] == "no")
                         if (folded[j] in _STATE_WORDS or main in folded[j]) and part_of[j] == part_of[i] and not after:
                             marked[j] = True
-    clause_of: list[int] = []
-    clause = 0
-    for w in every:
-        if any(ch.isalnum() for ch in w):
-            clause_of.append(clause)
-        else:
-            clause += 1
     # a clause the model read for a patched key, unless it also holds a reused value: "Bruno no longer works at
     # Initech" patched for the name still says the reused employer no longer holds
     fresh_clauses = {clause_of[i] for i, f in enumerate(fresh) if f} - {clause_of[i] for i, k in enumerate(kept) if k}
