@@ -12,6 +12,7 @@ from typing import Any
 from ...values import Step
 from ..base import AdaptContext
 from .carry import rivalled
+from .gate import asks_part
 from .parse import JsonProblem, source_text
 from .text import boolean_stated, grounded, is_number, labelled, occurrences, tokens
 
@@ -46,7 +47,8 @@ class JsonAdapter:
             key = renames.get(s.key, s.key)
             if key not in new.properties and new.schema is not None:
                 continue  # removed from the schema
-            value = self._replace(s.value, replacements, source_text(new), source_text(old))
+            part = asks_part(key)  # "first_name", "email_domain": a one-word value stays one word
+            value = self._replace(s.value, replacements, source_text(new), source_text(old), part=part)
             if isinstance(value, bool):  # a yes/no field follows the new text's own statement, negations included
                 stated = boolean_stated(key, source_text(new))
                 value = stated if stated is not None else value
@@ -58,7 +60,7 @@ class JsonAdapter:
                 and not _reformed(value, source_text(old))
             ):
                 # the diff did not line up (clauses moved): find the value by the words around it
-                value = _by_anchors(value, source_text(old), source_text(new))
+                value = _by_anchors(value, source_text(old), source_text(new), part=part)
             if key != s.key or value != s.value:
                 out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value))
             else:
@@ -113,7 +115,7 @@ class JsonAdapter:
                             out.setdefault(x.casefold(), y)
         return out
 
-    def _replace(self, value: Any, replacements: Mapping[str, str], text: str, old_text: str) -> Any:
+    def _replace(self, value: Any, replacements: Mapping[str, str], text: str, old_text: str, *, part: bool = False) -> Any:
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, (int, float)):
@@ -132,7 +134,7 @@ class JsonAdapter:
             # the diff first: "departs from Denver ... lands in Bergen" -> "departs from Valencia ... lands in
             # Denver" replaces this "Denver", even though the new text still says "Denver" elsewhere
             key = " ".join(tokens(value)).casefold()
-            if key in replacements and same_shape(value, replacements[key]):
+            if key in replacements and same_shape(value, replacements[key], part=part):
                 return _as_written(replacements[key], text)
             if grounded(value, text):
                 return value
@@ -141,12 +143,12 @@ class JsonAdapter:
             swapped = [replacements.get(w.casefold(), w) for w in words]
             if swapped != words:
                 candidate = _as_written(" ".join(swapped), text)
-                return candidate if grounded(candidate, text) and same_shape(value, candidate) else value
+                return candidate if grounded(candidate, text) and same_shape(value, candidate, part=part) else value
             return value
         if isinstance(value, list):
-            return [self._replace(v, replacements, text, old_text) for v in value]
+            return [self._replace(v, replacements, text, old_text, part=part) for v in value]
         if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
-            return {k: self._replace(v, replacements, text, old_text) for k, v in value.items()}
+            return {k: self._replace(v, replacements, text, old_text, part=asks_part(k)) for k, v in value.items()}
         return value
 
 
@@ -170,14 +172,15 @@ def _reformed(value: Any, old_text: str) -> bool:
 _NEGATING = frozenset("no not never none nobody nothing neither nor without".split())
 
 
-def same_shape(old: str, new: str) -> bool:
+def same_shape(old: str, new: str, *, part: bool = False) -> bool:
     """Whether ``new`` can stand where the value ``old`` stood: the same punctuation, as many lowercase words, as
     many words holding a digit ("555-0101" is never "unknown") and as many written in capitals ("NV" is a code
     where "Nevada" was a name: a request may ask for the name in full, which a copy of the code is not), and no
     negation ``old`` did not have. A diff's
     replaced run that is longer than the value ("Porto no more", "Porto (not anymore)", "\"Porto\"", "Go and C++"
     for one item) holds words of the record around the value, which are not the value's to carry: left alone, the
-    value fails verification and the model patches it."""
+    value fails verification and the model patches it. ``part``: the key asks for a part of a value (see
+    :func:`same_parts`)."""
     a, b = tokens(old), tokens(new)
 
     def punct(ts: list[str]) -> list[str]:
@@ -196,12 +199,27 @@ def same_shape(old: str, new: str) -> bool:
         return sum(1 for t in ts if _capitals(t))
 
     return (
-        punct(a) == punct(b)
+        same_parts(old, new, part=part)
+        and punct(a) == punct(b)
         and lower(a) == lower(b)
         and coded(a) == coded(b)
         and capitals(a) == capitals(b)
         and (negating(a) or not negating(b))
     )
+
+
+def same_parts(old: str, new: str, *, part: bool = False) -> bool:
+    """Whether ``new`` has no more parts than ``old``: no mark that joins a value's parts comes in (``_PART_MARK``:
+    "acme.com" for ``email_domain`` is never "cal@umbrella.com", "212" never "617-555-0100", "1980" never
+    "1985-03-02"), and where the key asks for a part (``part``: "first_name"), a one-word value stays one word
+    ("Ann" is never "Cal Ito"). The cached record may have stated the part alone."""
+    more_words = len(tokens(old)) <= 1 < len(tokens(new))
+    return not (part and more_words) and set(_PART_MARK.findall(new)) <= set(_PART_MARK.findall(old))
+
+
+_PART_MARK = re.compile(r"@|(?<=\d)[-./:_](?=\d)")
+"""A mark that joins a value's parts: an address's "@", a date's, a time's or a phone number's between digits (a
+name's own marks, "Jean-Luc", "C++", are none)."""
 
 
 def _capitals(token: str) -> bool:
@@ -219,7 +237,7 @@ def _shape(token: str) -> str:
     return "A" if token[:1].isupper() else "a"
 
 
-def _by_anchors(value: Any, old_text: str, new_text: str) -> Any:
+def _by_anchors(value: Any, old_text: str, new_text: str, *, part: bool = False) -> Any:
     """The new text's counterpart of ``value``, found by the words around it in the old text.
 
     ``"ships to Valencia with UPS"`` -> ``"Shipping to Osaka with UPS"`` gives ``"Osaka"``: a span
@@ -252,7 +270,7 @@ def _by_anchors(value: Any, old_text: str, new_text: str) -> Any:
         elif lm or rm:
             one.append(text)
     found = both if both else one
-    if len(set(found)) != 1:
+    if len(set(found)) != 1 or not same_parts(str(value), found[0], part=part):
         return value
     if is_int:
         try:

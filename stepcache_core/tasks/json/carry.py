@@ -15,6 +15,7 @@ from ...values import Step, Verdict
 from ..word.gender import given_name
 from ..word.numbers import quantities
 from .corroborate import kind
+from .gate import plain_word
 from .parse import JsonProblem, described_texts, source_text
 from .text import _NEGATIONS, CORRECTION, _norm, grounded, is_number, name_runs, occurrences, tokens
 from .verify import judgement
@@ -76,6 +77,11 @@ class JsonCarryover:
             # stood says nothing of a record that states each value once, and the model's answer there contradicts
             # nothing (no verdict names a step: see ``StepAdaptation.contradicts``)
             return [Verdict(False, "the cached record corrects itself, and the new one states each value once")]
+        if not same_record and (said := _unheld_sentence(old_text, new_text, cached, steps)) is not None:
+            # "Text: Ann Lee lives in Paris. Cities as the locals write them.", "Items over $10 only.": a sentence
+            # every record holds as written and no value comes from is the request's, not the record's: an
+            # instruction the cached values may have met by copying ("Paris") where the new ones do not ("Roma")
+            return [Verdict(False, f"the records share a sentence no value comes from, which may be an instruction ({said!r})")]
         # the model's own answer carries nothing over; an answer still missing a key or holding a value the new
         # record does not state waits for its patch (the words the record adds may be that value's, which the model
         # reads), and is judged again once patched
@@ -906,8 +912,10 @@ _STOP = frozenset(
 
 
 def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]) -> str | None:
-    """A word of the cached record the new one lacks, or a number neither the new record nor the object states,
-    in the prose around the object."""
+    """A word of the cached record the new one lacks, a number neither the new record nor the object states, or a
+    word that neither they, the keys, a plain request nor a model's lead-in say (``_NARRATION``: "Here is the
+    JSON:", "Let me know if you need anything else."), in the prose around the object: "This is a high-value
+    order; a manager should approve it." judges the cached record, in words of neither record."""
     if not prose.strip():
         return None
     said = {w for w in _norm(prose).split()}
@@ -917,7 +925,56 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
     if hit:
         return hit[0]
     numbers = [w for w in said if is_number(w) and w not in now]
-    return numbers[0] if numbers else None
+    if numbers:
+        return numbers[0]
+    known = {w for t in now for w in re.findall(r"[^\W\d_]+", t)} | _key_words(steps)
+    for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d)\b", "", prose.casefold())):
+        if word not in known and word not in _STOP and word not in _NARRATION and not plain_word(word):
+            return word
+    return None
+
+
+# what a model says around the object that claims nothing of the record: a lead-in ("Sure! Here is the extracted
+# data in JSON format:"), a close ("Let me know if you need anything else.", "Hope this helps!"). Closed: any other
+# word may judge the record ("high-value", "a guardian must sign", "inside the EU"), which a patch never rewrites
+_NARRATION = frozenset(
+    """sure certainly okay ok of course here below above following requested extracted information details data
+    json object output result results structured format formatted based on text provided given input have has been
+    had let me know need needs anything else further more help helps helpful hope happy glad assist questions
+    question feel free ask answer response fields values keys schema valid parsed done please thanks thank great
+    note requested per match matches matching if""".split()
+)
+
+
+def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps: Sequence[Step]) -> str | None:
+    """A sentence both records hold as written from which no value of either answer comes and that says more than
+    a plain request (:func:`~.gate.plain_word`; any number is more): read as an instruction."""
+    shared = {s.strip() for s in _SENTENCE_END.split(old_text)} & {s.strip() for s in _SENTENCE_END.split(new_text)}
+    if not shared:
+        return None
+    held = [_norm(_spoken(leaf)) for s in (*cached, *steps) for leaf in _leaves(s.value)]
+    keys = _key_words((*cached, *steps))
+    for sentence in sorted(shared):
+        said = f" {_norm(sentence)} "
+        if not sentence or any(h and f" {h} " in said for h in held) or _FIELD.fullmatch(sentence):
+            continue
+        if re.search(r"\d", sentence):
+            return sentence
+        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019]s\b", "", sentence.casefold())):
+            if word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word):
+                return sentence
+    return None
+
+
+def _key_words(steps: Sequence[Step]) -> set[str]:
+    """The words of the steps' keys, case-folded ("refund_amount", "inStock": refund, amount, in, stock)."""
+    return {w.casefold() for s in steps if s.key for w in re.findall(r"[^\W\d_]+", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s.key))}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# a field of the record, its label and a short value ("Status: Refunded.", "Payment - card"): read as written by
+# the frame check; a note is no field ("Note: no titles in names.")
+_FIELD = re.compile(r"(?!(?:note|nb|n\.b|ps|p\.s)\b)[^\W\d_][\w ]{0,30}?\s*[:=\-]\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}[.!]?", re.I)
 
 
 # a word that holds a value's place without being one ("phone: unknown", "Manager: Vacant Position", "City: TBD"):

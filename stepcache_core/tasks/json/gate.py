@@ -10,7 +10,7 @@ from ..template import persona_only
 from ..word.read import graded_forms
 from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem, described_texts
 
-__all__ = ["JsonGate", "asks_form", "selects", "transforms"]
+__all__ = ["JsonGate", "asks_form", "asks_part", "plain_word", "selects", "transforms", "undescribed"]
 
 
 class JsonGate:
@@ -127,7 +127,7 @@ _PLAIN = EXTRACT_WORDS | frozenset(
     customer customers user users person people contact contacts product products item items event events
     subscription subscriptions account accounts shipment parcel package delivery appointment
     article articles resume cv xml html pdf page webpage tweet story news bio biography context chunk movie film
-    book weather forecast support
+    book weather forecast support route classify categorize categorise triage tag label sort bug
     you assistant helpful expert specialist extractor algorithm ai goal task job role
     extracted extracting extracts extraction analyze analyse carefully accurately precisely precise correctly
     strictly faithfully relevant requested desired required mentioned provided present
@@ -182,6 +182,59 @@ _FORMS = re.compile(
 _FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr abbrev iso initials full short".split())
 
 
+# in a description, what asks for a part of a value or another form of it in words of no list of forms
+# (``_FORMS``): a part ("the domain part of the email", "its first word", "the last four digits", "the year", "the
+# initials"), something left out ("without any honorific", "excluding the area code", "omit the middle name"), a
+# manner of writing that is not the record's ("the city as the locals write it", "its native spelling", "the
+# official name", "a nickname"). Open: a class of phrasings, each with its grammar, not a list of instances
+_PART_OR_MANNER = re.compile(
+    r"\b(?:part|parts|portion|piece|segment|fragment|prefix|suffix|initials?|domain|subdomain|username|handle|"
+    r"extension|stem|first|last|middle|leading|trailing|half|digits?|letters?|characters?|syllables?|"
+    r"(?:year|month|day|hour|minute|word|line|letter|digit)s?\s+(?:of|in|from)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+    r"(?:date|timestamp|datetime|time|birth\s*date|birthday|name|address|e-?mail|number|phone|string|text|value)|"
+    r"without|excluding|except|minus|sans|omit\w*|strip\w*|remov\w*|drop(?:s|ped|ping)?|trim\w*|"
+    r"(?:leave|leaves|leaving|left)\s+out|"
+    r"as\s+(?!(?:the\s+|it\s+|they\s+|is\s+)?(?:text|record|message|document|source|original|input|written|"
+    r"stated|given|shown|it|they|is)\b)(?:[^\W\d_]+\s+){0,3}(?:write|writes|wrote|written|say|says|said|spell|"
+    r"spells|spelled|spelt|call|calls|called|know|knows|known|pronounce\w*|name|names|named)|"
+    r"local|locals|locally|native|vernacular|endonyms?|exonyms?|official|formal|informal|nicknames?|alias|"
+    r"plural|singular|spelling|spellings|transliterat\w*|romani[sz]\w*|ascii|accents?|diacritics?|"
+    r"own\s+(?:language|tongue|script|alphabet|spelling))\b",
+    re.IGNORECASE,
+)
+
+
+def undescribed(problem: JsonProblem) -> str | None:
+    """Words of a description in ``problem``'s schema (a key's or the schema's own) that ask for a part of a value
+    or a manner of writing it (``_PART_OR_MANNER``). Such a description may ask for what the record does not hold
+    as written, which a copy that happened to fit the cached record cannot show."""
+    schema = problem.schema or {}
+    return next((m.group() for text in described_texts(schema, ("description",)) if (m := _PART_OR_MANNER.search(text))), None)
+
+
+# what a request's hint may say of a key besides its name: which value ("the amount", "how many") and its unit
+# ("in euros"). Closed, as ``_PLAIN``: never a word that names a part or a form ("first", "year", "domain")
+_WHICH = frozenset(
+    """how many much name names full person people city town country state street address zip postal postcode phone
+    telephone mobile number date time amount total price cost paid quantity count unit age aged years old value
+    null none if else otherwise not mentioned stated known unknown missing true false yes no of or and but per
+    dollars dollar usd euros euro eur pounds pound gbp yen percent percentage degrees celsius fahrenheit kilometres
+    kilometers km miles mile meters metres kg kilograms grams lbs litres liters hours minutes days weeks months
+    nights""".split()
+)
+
+
+def asks_part(key: str) -> bool:
+    """Whether the key's name asks for a part of a value (``_PART_OR_MANNER``: "first_name", "email_domain")."""
+    return _PART_OR_MANNER.search(_words(key)) is not None
+
+
+def plain_word(word: str) -> bool:
+    """Whether the case-folded ``word`` (or the singular of a plural) is a plain request's (``_PLAIN``) or says
+    which value or its unit (``_WHICH``)."""
+    return any(w in _PLAIN or w in _WHICH for w in (word, word[:-1] if word.endswith("s") else word))
+
+
 def _asked_in_record(old: JsonProblem, new: JsonProblem) -> str | None:
     """A word asking for another form (``_FORMS``) in a sentence both records hold as written: an instruction
     the record's span took in ("Text: ... Translate the city into French.", "City names must be in French."),
@@ -212,9 +265,12 @@ def asks_form(problem: JsonProblem) -> str | None:
 def transforms(problem: JsonProblem) -> str | None:
     """A word of ``problem`` that may ask for a value in another form than the record's: one :func:`asks_form`
     finds; else the first word of its request besides its record, key names and allowed values that is not a plain
-    extraction's (``_PLAIN``), or a digit. ``None`` when it only asks for its keys' values."""
+    extraction's (``_PLAIN``), or a digit; else a description's words that ask for a part of a value or a manner of
+    writing it (:func:`undescribed`). ``None`` when it only asks for its keys' values."""
     if (form := asks_form(problem)) is not None:
         return form
+    if (word := undescribed(problem)) is not None:
+        return word
     if problem.template == EXTRACT_ONLY:
         return None
     allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}

@@ -35,14 +35,15 @@ __all__ = [
 def word_problem_task(*, corroborate: bool = True) -> TaskProfile:
     """``corroborate``: a reuse that changes a question's numbers is served only from an answer a second model
     answer (to a question with other numbers there) agreed with (see :class:`WordCorroboration`). ``False``
-    re-derives from the first verified answer: more reuse, and a consistent slip of that answer is re-derived."""
+    re-derives from the first verified answer: more reuse, and a consistent slip of that answer is re-derived; only
+    people's first names are renamed then (a capitalised "Cents" or "More" read as a name may change the answer)."""
     return TaskProfile(
         name="word_problem",
         parse=parse_problem,
         detect=detect,
         segmenter=LayoutSegmenter(),
         prompter=WordPrompter(),
-        gate=WordGate(),
+        gate=WordGate(people_only=not corroborate),
         verifier=WordVerifier(),
         adapter=WordAdapter(shares=corroborate),
         carryover=WordCarryover(),

@@ -394,6 +394,10 @@ class WordAdapter:
         def source(num: Num) -> Fraction:
             """The new value of a number read in the cached line."""
             slot = echoes.slot(num)
+            if slot is not None and num.value in constants and not self.shares and not lenient:
+                # "2 * 12" for "2 dozen eggs ... uses 12 eggs", "/ 60" beside "60 minutes a day": the line may
+                # take the question's number or the constant its words name (a second point tells: ``shares``)
+                raise _Refused(f"{num.value} is the question's and a constant its words name", ambiguous=True)
             if slot is not None:  # written as the question wrote one of its quantities: that quantity's new value
                 index, divisor = slot
                 now = new.quantities[index].value

@@ -10,7 +10,7 @@ from num2words import num2words
 from ...values import Verdict
 from ..template import persona_only
 from .corroborate import reads_a_unit
-from .gender import one_person, pronoun, written_otherwise
+from .gender import given_name, one_person, pronoun, written_otherwise
 from .numbers import Quantity, decimal_comma, half_of_day
 from .parse import WordProblem
 from .read import GRADED, graded_forms
@@ -38,6 +38,9 @@ class WordGate:
     branch holds depends on the values, and re-derived steps keep the old one.
     """
 
+    def __init__(self, *, people_only: bool = False) -> None:
+        self.people_only = people_only
+
     def compatible(self, old: WordProblem, new: WordProblem) -> Verdict:
         if old.template != new.template:
             return Verdict(False, "the question says something else besides its names and numbers")
@@ -52,6 +55,11 @@ class WordGate:
         if _one_person_renamed(old.names, new.names):
             return Verdict(False, "two names may be one person's (Katherine and Kate), and a rename may tell them apart")
         renamed = tuple(b for a, b in pairs if a != b)
+        if self.people_only and (word := next((a for a, b in pairs if a != b and not (given_name(a) and given_name(b))), None)):
+            # "How many Cents" -> "How many Dollars", "Tom Has 3 Apples More Than Ann" -> "... Fewer Than Ann": a
+            # capitalised word read as a name may be a unit, a verb or a comparison, whose change the answer's
+            # numbers must follow; a second answer under the new word would show it (see ``word_problem_task``)
+            return Verdict(False, f"{word!r} is renamed and is no person's first name: it may say what the numbers do")
         if any(a != b and (pronoun(old.prompt, a) or pronoun(new.prompt, b)) for a, b in pairs):
             # "Ella le da 4 a Tom" read with Ella as a name: renamed "Sue", another person gives
             return Verdict(False, "a word renamed may be a pronoun (Ella, Hon: she) rather than a name")

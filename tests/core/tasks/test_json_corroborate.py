@@ -45,16 +45,20 @@ def _run(
     answers: dict[str, dict[str, Any]] | None = None,
     *,
     corroborate: bool = True,
+    notes: dict[str, str] | None = None,
 ) -> list[tuple[str, bool]]:
-    """Each record asked in turn of an engine whose model answers ``answers`` (else the right object): for each,
-    (its path, wrong) where the cache served it without the model; ("model", False) where the model answered or the
-    answer was refused."""
+    """Each record asked in turn of an engine whose model answers ``answers`` (else the right object), followed by
+    the record's ``notes`` if any: for each, (its path, wrong) where the cache served it without the model (an
+    object or a note other than the model's for that record is wrong); ("model", False) where the model answered or
+    the answer was refused."""
     right = dict(records)
     said = answers or {}
+    noted = notes or {}
 
     def model(spec: GenerationSpec) -> str:
-        text = max((t for t in right if t in spec.prompt), key=len)
-        return json.dumps(said.get(text, right[text]), ensure_ascii=False)
+        prompt = " ".join(spec.prompt.split())  # a repair prompt joins the record's lines
+        text = max((t for t in right if " ".join(t.split()) in prompt), key=len)
+        return json.dumps(said.get(text, right[text]), ensure_ascii=False) + noted.get(text, "")
 
     tasks = TaskRegistry([json_extraction_task(corroborate=corroborate), text_task()])
     engine = StepCacheEngine(
@@ -72,7 +76,8 @@ def _run(
             out.append(("model", False))
             continue
         if served.trace.backend_calls == 0:
-            out.append((served.trace.path, json.loads(served.text) != answer))
+            body, note = served.text[: served.text.rindex("}") + 1], served.text[served.text.rindex("}") + 1 :]
+            out.append((served.trace.path, json.loads(body) != answer or note != noted.get(text, "")))
         else:
             out.append(("model", False))
     return out
@@ -145,9 +150,10 @@ def test_a_form_asked_in_words_no_check_reads_is_never_served_wrong(case: str) -
     assert sum(wrong for _, wrong in got) == 0, got
 
 
-@pytest.mark.parametrize("case", sorted(FORMS_UNREAD))
+@pytest.mark.parametrize("case", sorted(set(FORMS_UNREAD) - {"a paraphrase of a language"}))
 def test_without_corroboration_the_same_requests_were_served_wrong(case: str) -> None:
-    # what the corroboration closes: the checks alone serve the first record's form for the others
+    # what the corroboration closes: the checks alone serve the first record's form for the others (a manner of
+    # writing said in a description, "as locals write it", is read by the gate now: see ``UNREAD``)
     got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH, corroborate=False)
     assert sum(wrong for _, wrong in got) >= 1, got
 
@@ -929,3 +935,109 @@ def test_a_key_renamed_by_its_name_alone_is_carried_only_where_a_second_answer_m
     new = parse_json_problem(Request(opener, schema=_schema(item="string", buyer="string")))
     cached = JsonObjectSegmenter().segment(json.dumps({"item": "bike", "seller": "Ann"}))
     assert [s.key for s in JsonAdapter().adapt(old, new, cached, AdaptContext(similarity=_alike))] == ["item"]
+
+
+# ------------------------------------ what the request or the answer says that no value holds (helper-134, both modes)
+def _lives(*cities: tuple[str, str, str], after: str = "", **described: Any) -> list[tuple[str, dict[str, Any]]]:
+    return [(f"{name} lives in {city}.{after}", {"name": name, "city": answer}) for name, city, answer in cities]
+
+
+_CITIES = (("Ann Lee", "Paris", "Paris"), ("Bob Ray", "Berlin", "Berlin"), ("Dee Fox", "Madrid", "Madrid"))
+UNREAD = {
+    # an instruction after the record, in words of no plain request: every record holds it as written
+    "an instruction after the record": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        _lives(*_CITIES, ("Cal Ito", "Rome", "Roma"), after=" Cities as the locals write them."), None,
+    ),
+    "an instruction on its own line after the record": (
+        _schema(customer="string"), "Extract the data as JSON.",
+        [(f"Customer {n} paid.\nOmit honorifics.", {"customer": v})
+         for n, v in (("Ann Lee", "Ann Lee"), ("Bob Ray", "Bob Ray"), ("Dee Fox", "Dee Fox"), ("Dr Ito", "Ito"))], None,
+    ),
+    "a bound after the record": (
+        {"type": "object", "properties": {"items": {"type": "array", "items": _schema(name="string", price="number")}},
+         "required": ["items"]},
+        "Extract the data as JSON.",
+        [(f"Receipt: {n} ${p}. Items over $10 only.", {"items": [{"name": n, "price": p}] if p > 10 else []})
+         for n, p in (("lamp", 40), ("sofa", 90), ("desk", 70), ("pen", 3))], None,
+    ),
+    # a description that asks for a form or a part, in words of no list of forms
+    "a city described as the locals write it": (
+        _schema(name="string", city={"type": "string", "description": "the city as the locals write it"}),
+        "Extract the data as JSON.", _lives(*_CITIES, ("Cal Ito", "Rome", "Roma")), None,
+    ),
+    "a name described without an honorific": (
+        _schema(customer={"type": "string", "description": "customer name without any honorific"}),
+        "Extract the data as JSON.",
+        [(f"Customer {n} paid.", {"customer": v})
+         for n, v in (("Ann Lee", "Ann Lee"), ("Bob Ray", "Bob Ray"), ("Dee Fox", "Dee Fox"), ("Dr Ito", "Ito"))], None,
+    ),
+    "a domain described as a part of the address": (
+        _schema(name="string", domain={"type": "string", "description": "the domain part of the customer's email address"}),
+        "Extract the data as JSON.",
+        [(f"{n} wrote from {d}.", {"name": n, "domain": d.split("@")[-1]})
+         for n, d in (("Ann Lee", "acme.com"), ("Bob Ray", "globex.com"), ("Dee Fox", "initech.com"), ("Cal Ito", "cal@umbrella.com"))],
+        None,
+    ),
+    # a key whose name asks for a part, where the cached records stated the part alone
+    "a key named for a part of an address": (
+        _schema(name="string", email_domain="string"), "Extract the data as JSON.",
+        [(f"{n} wrote from {d}.", {"name": n, "email_domain": d.split("@")[-1]})
+         for n, d in (("Ann Lee", "acme.com"), ("Bob Ray", "globex.com"), ("Cal Ito", "cal@umbrella.com"))], None,
+    ),
+    "a key named for a part of a date": (
+        _schema(name="string", birth_year="string"), "Extract the data as JSON.",
+        [(f"{n} was born in {d}.", {"name": n, "birth_year": d[:4]})
+         for n, d in (("Ann Lee", "1980"), ("Bob Ray", "1975"), ("Cal Ito", "1985-03-02"))], None,
+    ),
+    "a key named for a part of a phone number": (
+        _schema(name="string", area_code="string"), "Extract the data as JSON.",
+        [(f"{n}: phone area {d}.", {"name": n, "area_code": d[:3]})
+         for n, d in (("Ann Lee", "212"), ("Bob Ray", "415"), ("Cal Ito", "617-555-0100"))], None,
+    ),
+    "a key named for a part of a name": (
+        _schema(first_name="string", amount="number"), "Extract the data as JSON.",
+        [(f"{n} paid ${a}.", {"first_name": n.split()[0], "amount": a})
+         for n, a in (("Ann", 40), ("Bob", 55), ("Cal Ito", 70))], None,
+    ),
+    # a note around the object that judges the record in words of neither record
+    "a note judging an amount": (
+        _schema(order="string", amount="number"), "Extract the data as JSON.",
+        [(f"Order {o} totals ${a}.", {"order": o, "amount": a}) for o, a in (("A-1", 4000), ("A-2", 5200), ("A-3", 6100), ("A-4", 12))],
+        {f"Order {o} totals ${a}.": "\n\nThis is a high-value order; a manager should approve it." for o, a in
+         (("A-1", 4000), ("A-2", 5200), ("A-3", 6100))} | {"Order A-4 totals $12.": ""},
+    ),
+    "a note judging a place": (
+        _schema(customer="string", country="string"), "Extract the data as JSON.",
+        [(f"{n} ships to {c}.", {"customer": n, "country": c})
+         for n, c in (("Ann Lee", "France"), ("Bob Ray", "Italy"), ("Dee Fox", "Spain"), ("Cal Ito", "Japan"))],
+        {f"{n} ships to {c}.": "\n(Inside the EU: no customs declaration needed.)"
+         for n, c in (("Ann Lee", "France"), ("Bob Ray", "Italy"), ("Dee Fox", "Spain"))} | {"Cal Ito ships to Japan.": ""},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(UNREAD))
+def test_what_the_request_or_the_answer_says_that_no_value_holds_is_never_served_stale(case: str, corroborate: bool) -> None:
+    """Classes (helper-134, both modes, LangChain and LlamaIndex too): an instruction the record's span took in, a
+    description or a key name that asks for a part or another form, a note around the object: each met the cached
+    records by a copy (Paris is Paris in French, the cached records stated the domain alone, the note was true of
+    them) and was served for a record it does not fit. None is served wrong now."""
+    schema, instruction, records, notes = UNREAD[case]
+    got = _run(schema, instruction, records, corroborate=corroborate, notes=notes)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+def test_plain_descriptions_leads_and_shared_sentences_still_let_a_record_be_reused() -> None:
+    """Control: descriptions that say which value ("who placed the order", "the person's full name", "amount in
+    dollars, null if none"), a plain sentence every record holds, a model's lead-in and close: still served."""
+    schema = _schema(
+        customer={"type": "string", "description": "the person's full name, who placed the order"},
+        amount={"type": ["number", "null"], "description": "the amount paid, in dollars, null if none"},
+    )
+    rows = [("Ann Lee", 30), ("Bob Ray", 45), ("Cy Orr", 60), ("Dee Fox", 75)]
+    records = [(f"Customer {n} paid ${a}.\nExtract every field.", {"customer": n, "amount": a}) for n, a in rows]
+    notes = {t: "\n\nLet me know if you need anything else." for t, _ in records}
+    got = _run(schema, "Here is the record.", records, corroborate=False, notes=notes)
+    assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), got

@@ -6972,6 +6972,25 @@ def _fortnight(prompt: str) -> str:
     )
 
 
+def _dozens(prompt: str) -> str:
+    n, k = (int(x) for x in re.search(r"buys (\d+) dozen eggs and uses (\d+)", prompt).groups())  # type: ignore[union-attr]
+    return f"Tom buys {n} * 12 = <<{n}*12={n * 12}>>{n * 12} eggs. He has {n * 12} - {k} = <<{n * 12}-{k}={n * 12 - k}>>{n * 12 - k} eggs left.\n#### {n * 12 - k}"
+
+
+def _asked_unit(prompt: str) -> str:
+    n, c = (int(x) for x in re.search(r"buys (\d+) pens at \$(\d+)", prompt).groups())  # type: ignore[union-attr]
+    if "Cents" in prompt:
+        return f"He spends {n} * {c} = <<{n}*{c}={n * c}>>{n * c} dollars, which is {n * c} * 100 = <<{n * c}*100={n * c * 100}>>{n * c * 100} cents.\n#### {n * c * 100}"
+    return f"He spends {n} * {c} = <<{n}*{c}={n * c}>>{n * c} dollars.\n#### {n * c}"
+
+
+def _compared(prompt: str) -> str:
+    a, b = (int(x) for x in re.search(r"Ann Has (\d+) Apples\. Tom Has (\d+)", prompt).groups())  # type: ignore[union-attr]
+    n = a + b if "More" in prompt else a - b
+    sign = "+" if "More" in prompt else "-"
+    return f"Tom has {a} {sign} {b} = <<{a}{sign}{b}={n}>>{n} apples.\n#### {n}"
+
+
 def _pronouns(prompt: str) -> str:
     first, second = re.search(r"^(\w+) has 5 apples and (\w+) has 3", prompt).groups()  # type: ignore[union-attr]
     if gender_of(first) == "f":  # she gives him 2
@@ -7005,6 +7024,20 @@ COINCIDENT = {
         _fortnight, [f"Ann stays at a hotel for a fortnight. The room costs ${p} a night and breakfast costs ${b} a "
                      "day. How much does Ann pay?" for p, b in [(60, 14), (60, 10), (80, 12), (14, 6)]],
     ),
+    # a dozen's 12 beside the question's 12 eggs, in two steps (helper-133)
+    "a constant equal to the question's number, in two steps": (
+        _dozens, [f"Tom buys {n} dozen eggs and uses {k} eggs for a cake. How many eggs are left?"
+                  for n, k in [(2, 12), (3, 5), (4, 10), (5, 12)]],
+    ),
+    # a capitalised word read as a name: the unit asked, a comparison in Title Case (helper-133)
+    "a unit asked, capitalised": (
+        _asked_unit, [f"Tom buys {n} pens at ${c} each. How many {u} does he spend?"
+                      for n, c, u in [(4, 2, "Cents"), (4, 2, "Dollars"), (5, 3, "Dollars"), (6, 2, "Cents")]],
+    ),
+    "a comparison in Title Case": (
+        _compared, [f"Ann Has {a} Apples. Tom Has {b} Apples {w} Than Ann. How Many Apples Does Tom Have?"
+                    for a, b, w in [(5, 3, "More"), (9, 4, "Fewer"), (7, 2, "More"), (8, 3, "Fewer")]],
+    ),
     # names only, renamed into other genders: "she" is another person
     "a pronoun under a rename into other genders": (
         _pronouns, [f"{a} has 5 apples and {b} has 3 apples. She gives him 2 apples. How many apples does {a} have now?"
@@ -7021,7 +7054,9 @@ def test_a_first_answer_whose_numbers_coincide_is_never_served_for_others(case, 
     reading it is served for other numbers. "60 / 60" (60 minutes and an hour's 60), "4 * 4" (a square's 4 sides
     and its side), "3 + 3" (an unread "trio" and 3 cats), "14 * 24" (a fortnight and $14): one step takes a moving
     number more often than the question states it; 50% gives away what is left; "she gives him" after a rename
-    into other genders. Checks alone refuse each; the default engine asks a second point."""
+    into other genders. Checks alone refuse each; the default engine asks a second point. Helper-133, checks alone:
+    "2 * 12" for 2 dozen beside 12 eggs used (a constant the question's words name, written as its number); a
+    capitalised "Cents" or "More" read as a name and renamed ("Dollars", "Fewer"): only first names are renamed."""
     model, questions = COINCIDENT[case]
     served, false = false_served(model, questions, corroborate=corroborate)
     assert false == 0
