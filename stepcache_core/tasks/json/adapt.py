@@ -210,16 +210,26 @@ def same_shape(old: str, new: str, *, part: bool = False) -> bool:
 
 def same_parts(old: str, new: str, *, part: bool = False) -> bool:
     """Whether ``new`` has no more parts than ``old``: no mark that joins a value's parts comes in (``_PART_MARK``:
-    "acme.com" for ``email_domain`` is never "cal@umbrella.com", "212" never "617-555-0100", "1980" never
-    "1985-03-02"), and where the key asks for a part (``part``: "first_name"), a one-word value stays one word
-    ("Ann" is never "Cal Ito"). The cached record may have stated the part alone."""
-    more_words = len(tokens(old)) <= 1 < len(tokens(new))
-    return not (part and more_words) and set(_PART_MARK.findall(new)) <= set(_PART_MARK.findall(old))
+    "acme.com" for ``email_domain`` is never "cal@umbrella.com", "com" never "umbrella.co.uk", "212" never
+    "617-555-0100", "1980" never "1985-03-02"), no letter into a number ("14" is never "14h30", "1980" never
+    "1985年3月2日"), a one-letter value stays one letter ("B" for ``initial`` is never "Cal"); where the key asks for
+    a part (``part``: "first_name", "zip5"), a one-word value stays one word ("Ann" is never "Cal Ito") and a number
+    no longer ("10001" is never "941051234"). The cached record may have stated the part alone."""
+    a, b = old.strip(), new.strip()
+    if not set(_PART_MARK.findall(b)) <= set(_PART_MARK.findall(a)):
+        return False
+    if a.isdigit() and not b.isdigit() and any(ch.isalpha() for ch in b):
+        return False
+    if len(a) == 1 and len(b) > 1:
+        return False
+    more_words = len(tokens(a)) <= 1 < len(tokens(b))
+    longer_number = a.isdigit() and b.isdigit() and len(b) > len(a)
+    return not (part and (more_words or longer_number))
 
 
-_PART_MARK = re.compile(r"@|(?<=\d)[-./:_](?=\d)")
-"""A mark that joins a value's parts: an address's "@", a date's, a time's or a phone number's between digits (a
-name's own marks, "Jean-Luc", "C++", are none)."""
+_PART_MARK = re.compile(r"[@/\\]|(?<=\d)[-.:_](?=\d)|(?<=[^\W\d_])\.(?=[^\W\d_])")
+"""A mark that joins a value's parts: an address's "@" and its dots, a path's slash, a date's, a time's or a phone
+number's mark between digits (a name's own marks, "Jean-Luc", "C++", are none)."""
 
 
 def _capitals(token: str) -> bool:

@@ -928,8 +928,15 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
     if numbers:
         return numbers[0]
     known = {w for t in now for w in re.findall(r"[^\W\d_]+", t)} | _key_words(steps)
-    for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d)\b", "", prose.casefold())):
-        if word not in known and word not in _STOP and word not in _NARRATION and not plain_word(word):
+    held = [_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)]
+    for sentence in _SENTENCE_END.split(prose):
+        said_here = " " + _norm(_POSSESSIVE.sub("", sentence)) + " "
+        # a sentence that restates a value may say what the value is ("Maria Lopez is 35 years old."); one that
+        # holds none only leads in or closes ("Here is the JSON:"): "Note: the customer is not of age." judges
+        restates = any(h and f" {h} " in said_here for h in held)
+        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d|t)\b", "", sentence.casefold())):
+            if word in _NARRATION or (restates and (word in known or word in _STOP or plain_word(word))):
+                continue
             return word
     return None
 
@@ -941,28 +948,36 @@ _NARRATION = frozenset(
     """sure certainly okay ok of course here below above following requested extracted information details data
     json object output result results structured format formatted based on text provided given input have has been
     had let me know need needs anything else further more help helps helpful hope happy glad assist questions
-    question feel free ask answer response fields values keys schema valid parsed done please thanks thank great
-    note requested per match matches matching if""".split()
+    question feel free ask answer response fields field values keys schema valid parsed done please thanks thank
+    great note requested per match matches matching if i we you it this that these is are was were be the a an in
+    from for to with and or all any can could would will what your my me found identified listed shown returned
+    looking look wanted want needed your""".split()
 )
 
 
 def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps: Sequence[Step]) -> str | None:
-    """A sentence both records hold as written from which no value of either answer comes and that says more than
-    a plain request (:func:`~.gate.plain_word`; any number is more): read as an instruction."""
-    shared = {s.strip() for s in _SENTENCE_END.split(old_text)} & {s.strip() for s in _SENTENCE_END.split(new_text)}
-    if not shared:
-        return None
+    """A clause both records hold as written (a sentence, or a part of one between commas, semicolons, brackets
+    or dashes) from which no value of either answer comes and that says more than a plain request
+    (:func:`~.gate.plain_word`, the keys' words; any number is more): read as an instruction ("Ann Lee lives in
+    Paris; write cities as the locals do.", "Receipt (items over $10 only): ..."). A field's label and its value
+    in capitals or a key's word ("Status: Refunded", "shipping: express") is the record's (read as written by the
+    frame check); "Titles: none." is not."""
+    shared = set(_CLAUSES.split(old_text)) & set(_CLAUSES.split(new_text))
     held = [_norm(_spoken(leaf)) for s in (*cached, *steps) for leaf in _leaves(s.value)]
     keys = _key_words((*cached, *steps))
-    for sentence in sorted(shared):
-        said = f" {_norm(sentence)} "
-        if not sentence or any(h and f" {h} " in said for h in held) or _FIELD.fullmatch(sentence):
+    for clause in sorted(c.strip() for c in shared):
+        said = f" {_norm(clause)} "
+        if not said.strip() or any(h and f" {h} " in said for h in held):
             continue
-        if re.search(r"\d", sentence):
-            return sentence
-        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019]s\b", "", sentence.casefold())):
+        if (field := _FIELD.fullmatch(clause)) is not None and all(
+            w[:1].isupper() or w.casefold() in keys for w in field.group(1).split()
+        ):
+            continue
+        if re.search(r"\d", clause):
+            return clause
+        for word in re.findall(r"[^\W\d_]+", _POSSESSIVE.sub("", clause.casefold())):
             if word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word):
-                return sentence
+                return clause
     return None
 
 
@@ -971,10 +986,12 @@ def _key_words(steps: Sequence[Step]) -> set[str]:
     return {w.casefold() for s in steps if s.key for w in re.findall(r"[^\W\d_]+", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s.key))}
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-# a field of the record, its label and a short value ("Status: Refunded.", "Payment - card"): read as written by
-# the frame check; a note is no field ("Note: no titles in names.")
-_FIELD = re.compile(r"(?!(?:note|nb|n\.b|ps|p\.s)\b)[^\W\d_][\w ]{0,30}?\s*[:=\-]\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}[.!]?", re.I)
+_CLAUSES = re.compile(r"[.!?;,()\[\]\n]+(?=\s|$)|[;()\[\]\n]|\s[-\u2013\u2014]+\s")
+# a field of the record: its label and a short value ("Status: Refunded", "shipping: express"), not a note; the
+# value read as the record's where it is capitalised or a key's word (a yes/no field's)
+_FIELD = re.compile(r"(?!(?:note|nb|n\.b|ps|p\.s)\b)[^\W\d_][\w ]{0,30}?\s*[:=\-]\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 
 
 # a word that holds a value's place without being one ("phone: unknown", "Manager: Vacant Position", "City: TBD"):

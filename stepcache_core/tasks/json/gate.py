@@ -128,6 +128,8 @@ _PLAIN = EXTRACT_WORDS | frozenset(
     subscription subscriptions account accounts shipment parcel package delivery appointment
     article articles resume cv xml html pdf page webpage tweet story news bio biography context chunk movie film
     book weather forecast support route classify categorize categorise triage tag label sort bug
+    hi hello hey dear thanks thank regards best sincerely cheers greetings s il vous plaît plait por favor bitte
+    favore gracias merci danke grazie
     you assistant helpful expert specialist extractor algorithm ai goal task job role
     extracted extracting extracts extraction analyze analyse carefully accurately precisely precise correctly
     strictly faithfully relevant requested desired required mentioned provided present
@@ -182,34 +184,81 @@ _FORMS = re.compile(
 _FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr abbrev iso initials full short".split())
 
 
-# in a description, what asks for a part of a value or another form of it in words of no list of forms
-# (``_FORMS``): a part ("the domain part of the email", "its first word", "the last four digits", "the year", "the
-# initials"), something left out ("without any honorific", "excluding the area code", "omit the middle name"), a
-# manner of writing that is not the record's ("the city as the locals write it", "its native spelling", "the
-# official name", "a nickname"). Open: a class of phrasings, each with its grammar, not a list of instances
-_PART_OR_MANNER = re.compile(
-    r"\b(?:part|parts|portion|piece|segment|fragment|prefix|suffix|initials?|domain|subdomain|username|handle|"
-    r"extension|stem|first|last|middle|leading|trailing|half|digits?|letters?|characters?|syllables?|"
-    r"(?:year|month|day|hour|minute|word|line|letter|digit)s?\s+(?:of|in|from)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
-    r"(?:date|timestamp|datetime|time|birth\s*date|birthday|name|address|e-?mail|number|phone|string|text|value)|"
-    r"without|excluding|except|minus|sans|omit\w*|strip\w*|remov\w*|drop(?:s|ped|ping)?|trim\w*|"
-    r"(?:leave|leaves|leaving|left)\s+out|"
-    r"as\s+(?!(?:the\s+|it\s+|they\s+|is\s+)?(?:text|record|message|document|source|original|input|written|"
-    r"stated|given|shown|it|they|is)\b)(?:[^\W\d_]+\s+){0,3}(?:write|writes|wrote|written|say|says|said|spell|"
-    r"spells|spelled|spelt|call|calls|called|know|knows|known|pronounce\w*|name|names|named)|"
-    r"local|locals|locally|native|vernacular|endonyms?|exonyms?|official|formal|informal|nicknames?|alias|"
-    r"plural|singular|spelling|spellings|transliterat\w*|romani[sz]\w*|ascii|accents?|diacritics?|"
-    r"own\s+(?:language|tongue|script|alphabet|spelling))\b",
-    re.IGNORECASE,
+# what a description may say of a value besides the words of the keys, the record and a plain request: which value
+# it is, by the record's events and roles ("the product ordered", "who placed the order", "departure city", "the
+# account holder the call is about"), and its unit ("in dollars"). Closed, as ``_PLAIN``: a word outside it may ask
+# for a part of a value or another form of it ("the domain part of the email", "the city as the locals write it",
+# "with no honorific", "the surname", "nom de la ville dans la langue du pays"), which no check reads and a copy
+# that fitted the cached record cannot show. Never add a word that names a part ("first", "last", "year",
+# "domain", "initial", "surname") or a manner ("local", "native", "spelling", "language", "without")
+_DESCRIBES = frozenset(
+    """on at by as about than between within during via up who whom whose what which where when whether how why
+    over under above below least
+    ordered placed booked reserved sold bought purchased paid sent received delivered shipped returned reviewed rated
+    rented lent borrowed owned made included attached mentioned listed described written stated asked interviewed
+    baked cooked walks lives live lived works worked born visit visits visited attending attends attended
+    holder owner sender recipient receiver buyer seller client guest patient member applicant employee employer
+    manager author reviewer caller organizer organiser attendee attendees passenger traveller traveler driver
+    landlord tenant borrower lender payer payee winner loser player team
+    departure arrival origin destination start starts end ends journey trip flight meeting call route stay ticket
+    invoice model make brand title role position company department status priority category type kind
+    stock available refundable vegan allergic remote outdoors pets allowed verified smokes included automatically
+    renews express shipping breakfast ingredients needed score vote share party plan monthly yearly daily weekly
+    size color colour weight height width length distance duration rating stars reference id identifier back
+    programming converted
+    developer engineer employee worker staff student teacher doctor nurse lawyer artist musician writer actor
+    speaker user users contact contacts person persons individual people family company organization organisation
+    business firm store shop restaurant hotel school university hospital bank office agency vendor supplier
+    product service device vehicle car book movie film song album game app application project task issue ticket
+    course class lesson program event concert match race party trip tour room table seat order item line lines
+    message email letter review comment post question answer request complaint feedback report record
+    recipe dish meal ingredient drink pet dog cat animal plant city country place location venue area region""".split()
 )
 
 
 def undescribed(problem: JsonProblem) -> str | None:
-    """Words of a description in ``problem``'s schema (a key's or the schema's own) that ask for a part of a value
-    or a manner of writing it (``_PART_OR_MANNER``). Such a description may ask for what the record does not hold
-    as written, which a copy that happened to fit the cached record cannot show."""
+    """The first word of a description in ``problem``'s schema (a key's or the schema's own) that neither a plain
+    request says (:func:`plain_word`), nor says which value (``_DESCRIBES``), nor is a word of the keys' names,
+    titles, allowed values or the record: "part" of "the domain part of the email", "locals" of "the city as the
+    locals write it", "honorific" of "with no honorific". ``None`` when every description only says which value."""
     schema = problem.schema or {}
-    return next((m.group() for text in described_texts(schema, ("description",)) if (m := _PART_OR_MANNER.search(text))), None)
+    if not isinstance(schema, dict):
+        return None
+    named = [*problem.properties, *described_texts(schema, ("title",))]
+    known = {w.casefold() for k in named for w in _TEMPLATE_WORD.findall(_words(k))}
+    known |= {w.casefold() for w in _TEMPLATE_WORD.findall(problem.record)}
+    known |= {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}
+    for text in described_texts(schema, ("description",)):
+        text = _SIGNATURE.sub(" ", text)  # a tool's signature line ("Person(*args: Any) -> ~Model"): identifiers
+        for clause in re.split(r"[,;:()\[\]]", re.sub(r"['\u2019]s\b", "", _words(text))):
+            event = False  # past a "who", "where", "whether": the record's event says which value
+            for word in _TEMPLATE_WORD.findall(clause):
+                w = word.casefold()
+                event = event or w in _WHO
+                if (event and w in _NOT_EVENT) or not (
+                    event or plain_word(w) or w in _DESCRIBES or w in known or w[:-1] in known
+                ):
+                    return word
+    return None
+
+
+_SIGNATURE = re.compile(r"^[ \t]*[A-Za-z_]\w*\([^()\n]*\)(?:[ \t]*->[^\n]*)?$", re.MULTILINE)
+# a relative clause says which value by what happens in the record ("who sent the money", "whether it takes place
+# outdoors", "who rents the flat out"), in any words but those that ask for a form or a part there too
+_WHO = frozenset("who whom whose which where when whether".split())
+_NOT_EVENT = frozenset(
+    """as must should shall instead rather only without except excluding omit omitted form format formatted spelling
+    spelled spelt language local locals native part portion first last initial initials abbreviated""".split()
+)
+
+
+# a key's name that asks for a part of a value ("first_name", "surname", "email_domain", "tld", "zip5", "hour")
+_PART_KEY = re.compile(
+    r"\b(?:part|parts|portion|prefix|suffix|initials?|domain|subdomain|tld|host|hostname|username|handle|extension|"
+    r"first|last|middle|given|family|surname|forename|nickname|short|area|year|month|day|hour|minute|zip\d*|"
+    r"digits?|letters?)\b",
+    re.IGNORECASE,
+)
 
 
 # what a request's hint may say of a key besides its name: which value ("the amount", "how many") and its unit
@@ -225,8 +274,8 @@ _WHICH = frozenset(
 
 
 def asks_part(key: str) -> bool:
-    """Whether the key's name asks for a part of a value (``_PART_OR_MANNER``: "first_name", "email_domain")."""
-    return _PART_OR_MANNER.search(_words(key)) is not None
+    """Whether the key's name asks for a part of a value (``_PART_KEY``: "first_name", "email_domain")."""
+    return _PART_KEY.search(re.sub(r"(?<=[a-z])(?=\d)", " ", _words(key))) is not None
 
 
 def plain_word(word: str) -> bool:
@@ -265,8 +314,8 @@ def asks_form(problem: JsonProblem) -> str | None:
 def transforms(problem: JsonProblem) -> str | None:
     """A word of ``problem`` that may ask for a value in another form than the record's: one :func:`asks_form`
     finds; else the first word of its request besides its record, key names and allowed values that is not a plain
-    extraction's (``_PLAIN``), or a digit; else a description's words that ask for a part of a value or a manner of
-    writing it (:func:`undescribed`). ``None`` when it only asks for its keys' values."""
+    extraction's (``_PLAIN``), or a digit; else a word of a description that says more than which value
+    (:func:`undescribed`). ``None`` when it only asks for its keys' values."""
     if (form := asks_form(problem)) is not None:
         return form
     if (word := undescribed(problem)) is not None:

@@ -150,10 +150,10 @@ def test_a_form_asked_in_words_no_check_reads_is_never_served_wrong(case: str) -
     assert sum(wrong for _, wrong in got) == 0, got
 
 
-@pytest.mark.parametrize("case", sorted(set(FORMS_UNREAD) - {"a paraphrase of a language"}))
-def test_without_corroboration_the_same_requests_were_served_wrong(case: str) -> None:
-    # what the corroboration closes: the checks alone serve the first record's form for the others (a manner of
-    # writing said in a description, "as locals write it", is read by the gate now: see ``UNREAD``)
+def test_without_corroboration_a_form_shown_only_in_examples_is_served_wrong() -> None:
+    # what the corroboration closes: the checks alone serve the first record's form for the others (a description
+    # in words that say more than which value, in any language, is read by the gate now: see ``UNREAD``)
+    case = "a form shown only in examples"
     got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH, corroborate=False)
     assert sum(wrong for _, wrong in got) >= 1, got
 
@@ -1000,6 +1000,60 @@ UNREAD = {
         [(f"{n} paid ${a}.", {"first_name": n.split()[0], "amount": a})
          for n, a in (("Ann", 40), ("Bob", 55), ("Cal Ito", 70))], None,
     ),
+    # the same, inside the values' sentence, as a label, in brackets (helper-135)
+    "an instruction in the values' sentence": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        [(f"{n} lives in {c}; write cities as the locals do.", {"name": n, "city": v})
+         for n, c, v in (*_CITIES, ("Cal Ito", "Rome", "Roma"))], None,
+    ),
+    "an instruction as a label": (
+        _schema(customer="string"), "Extract the data as JSON.",
+        [(f"Customer {n} paid.\nTitles: none.", {"customer": v})
+         for n, v in (("Ann Lee", "Ann Lee"), ("Bob Ray", "Bob Ray"), ("Dee Fox", "Dee Fox"), ("Dr Ito", "Ito"))], None,
+    ),
+    "a bound in brackets": (
+        {"type": "object", "properties": {"items": {"type": "array", "items": _schema(name="string", price="number")}},
+         "required": ["items"]},
+        "Extract the data as JSON.",
+        [(f"Receipt (items over $10 only): {n} ${p}.", {"items": [{"name": n, "price": p}] if p > 10 else []})
+         for n, p in (("lamp", 40), ("sofa", 90), ("desk", 70), ("pen", 3))], None,
+    ),
+    **{f"a city described {how}": (
+        _schema(name="string", city={"type": "string", "description": text}),
+        "Extract the data as JSON.", _lives(*_CITIES, ("Cal Ito", "Rome", "Roma")), None,
+    ) for how, text in (("by the language spoken there", "the city name in the language spoken there"),
+                        ("in French", "nom de la ville dans la langue du pays"))},
+    "a name described with no honorific": (
+        _schema(customer={"type": "string", "description": "the customer's name with no honorific"}),
+        "Extract the data as JSON.",
+        [(f"Customer {n} paid.", {"customer": v})
+         for n, v in (("Ann Lee", "Ann Lee"), ("Bob Ray", "Bob Ray"), ("Dee Fox", "Dee Fox"), ("Dr Ito", "Ito"))], None,
+    ),
+    "a surname described": (
+        _schema(customer={"type": "string", "description": "the customer's surname"}, amount="number"),
+        "Extract the data as JSON.",
+        [(f"{n} paid ${a}.", {"customer": n.split()[-1], "amount": a}) for n, a in (("Lee", 40), ("Ray", 55), ("Cal Ito", 70))],
+        None,
+    ),
+    # a key named for a part, where the value gains one without a mark of the earlier rows (helper-135)
+    **{f"a key named {key}": (
+        _schema(name="string", **{key: "string"}), "Extract the data as JSON.",
+        [(f"{n}: {key.replace('_', ' ')} {v}.", {"name": n, key: right})
+         for n, v, right in rows], None,
+    ) for key, rows in (
+        ("hour", (("Ann Lee", "14", "14"), ("Bob Ray", "9", "9"), ("Cal Ito", "14h30", "14"))),
+        ("tld", (("Ann Lee", "com", "com"), ("Bob Ray", "org", "org"), ("Cal Ito", "umbrella.co.uk", "uk"))),
+        ("initial", (("Ann Lee", "B", "B"), ("Bob Ray", "D", "D"), ("Cal Ito", "Cal", "C"))),
+        ("surname", (("Ann Lee", "Lee", "Lee"), ("Bob Ray", "Ray", "Ray"), ("Cal Ito", "Cal Ito", "Ito"))),
+        ("zip5", (("Ann Lee", "10001", "10001"), ("Bob Ray", "60601", "60601"), ("Cal Ito", "941051234", "94105"))),
+    )},
+    "a note judging in plain words": (
+        _schema(customer="string", age="integer"), "Extract the data as JSON.",
+        [(f"{n}, {a}, joined the club.", {"customer": n, "age": a})
+         for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13), ("Dee Fox", 40))],
+        {f"{n}, {a}, joined the club.": "\n\nNote: the customer is not of age."
+         for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13))} | {"Dee Fox, 40, joined the club.": ""},
+    ),
     # a note around the object that judges the record in words of neither record
     "a note judging an amount": (
         _schema(order="string", amount="number"), "Extract the data as JSON.",
@@ -1038,6 +1092,11 @@ def test_plain_descriptions_leads_and_shared_sentences_still_let_a_record_be_reu
     )
     rows = [("Ann Lee", 30), ("Bob Ray", 45), ("Cy Orr", 60), ("Dee Fox", 75)]
     records = [(f"Customer {n} paid ${a}.\nExtract every field.", {"customer": n, "amount": a}) for n, a in rows]
-    notes = {t: "\n\nLet me know if you need anything else." for t, _ in records}
-    got = _run(schema, "Here is the record.", records, corroborate=False, notes=notes)
-    assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), got
+    for close in (
+        "Let me know if you need anything else.",
+        "All fields were found in the text.",
+        "I hope this is what you were looking for.",
+    ):
+        notes = {t: f"\n\n{close}" for t, _ in records}
+        got = _run(schema, "Here is the record.", records, corroborate=False, notes=notes)
+        assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), (close, got)
