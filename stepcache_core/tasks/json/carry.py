@@ -927,15 +927,17 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
     numbers = [w for w in said if is_number(w) and w not in now]
     if numbers:
         return numbers[0]
-    known = {w for t in now for w in re.findall(r"[^\W\d_]+", t)} | _key_words(steps)
     held = [_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)]
     for sentence in _SENTENCE_END.split(prose):
         said_here = " " + _norm(_POSSESSIVE.sub("", sentence)) + " "
         # a sentence that restates a value may say what the value is ("Maria Lopez is 35 years old."); one that
         # holds none only leads in or closes ("Here is the JSON:"): "Note: the customer is not of age." judges
-        restates = any(h and f" {h} " in said_here for h in held)
-        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d|t)\b", "", sentence.casefold())):
-            if word in _NARRATION or (restates and (word in known or word in _STOP or plain_word(word))):
+        restates = [h for h in held if h and f" {h} " in said_here]
+        rest = said_here
+        for h in restates:
+            rest = rest.replace(f" {h} ", " ")
+        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d|t)\b", "", rest)):
+            if word in _NARRATION or (restates and word in _RESTATING):
                 continue
             return word
     return None
@@ -947,11 +949,16 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
 _NARRATION = frozenset(
     """sure certainly okay ok of course here below above following requested extracted information details data
     json object output result results structured format formatted based on text provided given input have has been
-    had let me know need needs anything else further more help helps helpful hope happy glad assist questions
+    had let me know need anything else help helps helpful hope happy glad assist questions
     question feel free ask answer response fields field values keys schema valid parsed done please thanks thank
-    great note requested per match matches matching if i we you it this that these is are was were be the a an in
+    great requested per match matches matching if i we you it this that these is are was were be the a an in
     from for to with and or all any can could would will what your my me found identified listed shown returned
-    looking look wanted want needed your""".split()
+    looking look wanted want record""".split()
+)
+# what a sentence restating a value may say of it besides its narration ("Maria Lopez is 35 years old.", "Here is
+# Ana Ruiz's record:"): the copula and a unit; never a key's word ("is of age") or another of the record's
+_RESTATING = frozenset(
+    "is are was has have had of and years old dollars euros pounds percent km miles kg hours minutes days".split()
 )
 
 
@@ -962,16 +969,16 @@ def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps
     Paris; write cities as the locals do.", "Receipt (items over $10 only): ..."). A field's label and its value
     in capitals or a key's word ("Status: Refunded", "shipping: express") is the record's (read as written by the
     frame check); "Titles: none." is not."""
-    shared = set(_CLAUSES.split(old_text)) & set(_CLAUSES.split(new_text))
+    if (manner := _MANNER.search(old_text)) is not None and _MANNER.search(new_text) is not None:
+        return manner.group()  # "... lives in Rome and wants cities spelled as the locals do."
+    shared = set(_parts(old_text)) & set(_parts(new_text))
     held = [_norm(_spoken(leaf)) for s in (*cached, *steps) for leaf in _leaves(s.value)]
     keys = _key_words((*cached, *steps))
     for clause in sorted(c.strip() for c in shared):
         said = f" {_norm(clause)} "
         if not said.strip() or any(h and f" {h} " in said for h in held):
             continue
-        if (field := _FIELD.fullmatch(clause)) is not None and all(
-            w[:1].isupper() or w.casefold() in keys for w in field.group(1).split()
-        ):
+        if (field := _FIELD.fullmatch(clause)) is not None and _a_field(field.group(1), field.group(2), keys):
             continue
         if re.search(r"\d", clause):
             return clause
@@ -988,10 +995,48 @@ def _key_words(steps: Sequence[Step]) -> set[str]:
 
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_CLAUSES = re.compile(r"[.!?;,()\[\]\n]+(?=\s|$)|[;()\[\]\n]|\s[-\u2013\u2014]+\s")
+_CLAUSES = re.compile(r"[.!?;,()\[\]\n]+(?=\s|$)|[;()\[\]\n|]|\s[-\u2013\u2014/]+\s")
+
+
+def _parts(text: str) -> list[str]:
+    """``text``'s clauses (``_CLAUSES``), each field ("Status: Shipped") whole, any other clause apart at its colons
+    too ("Cities in local spelling: Cal Ito lives in Rome")."""
+    return [p for c in _CLAUSES.split(text) for p in ([c] if _FIELD.fullmatch(c.strip()) else c.split(":"))]
+
+
+def _a_field(label: str, value: str, keys: set[str]) -> bool:
+    """Whether ``label: value`` is a field of the record: a label of ``_LABELS`` or a key's, not a key's plural (a
+    rule for every value: "Cities: Local Spelling"), and a value in capitals or a key's word ("Status: Refund
+    Issued", "shipping: express"), no placeholder ("Titles: None") and no number in words ("Ten Dollars")."""
+    names = [w.casefold() for w in re.findall(r"[^\W\d_]+", label)]
+    said = re.findall(r"[^\W\d_]+", value)
+    return (
+        bool(names)
+        and all(n in _LABELS or n in keys for n in names)
+        and all(w[:1].isupper() or w.casefold() in keys for w in said)
+        and not any(_placeholder(w) or w.casefold() in _NUMBER_WORDS for w in said)
+    )
+
+
+# the labels a record's fields go by (closed: a label outside it may name a rule, "Spelling: Local")
+_LABELS = frozenset(
+    """status state type kind category priority plan tier level grade method payment shipping delivery mode channel
+    source department team stage phase result outcome decision verdict membership subscription account order
+    booking ticket size color colour brand model condition availability stock""".split()
+)
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand
+    million dozen""".split()
+)
+# words that ask how a value is written, in a clause the records share with their values ("... wants cities spelled
+# as the locals do", "... paid; no honorifics")
+_MANNER = re.compile(
+    r"\b(?:spell\w*|spelt|locals|native|vernacular|honorifics?|omit\w*|transliterat\w*|abbreviat\w*|translat\w*)\b",
+    re.IGNORECASE,
+)
 # a field of the record: its label and a short value ("Status: Refunded", "shipping: express"), not a note; the
 # value read as the record's where it is capitalised or a key's word (a yes/no field's)
-_FIELD = re.compile(r"(?!(?:note|nb|n\.b|ps|p\.s)\b)[^\W\d_][\w ]{0,30}?\s*[:=\-]\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
+_FIELD = re.compile(r"(?!(?:note|nb|n\.b|ps|p\.s)\b)([^\W\d_][\w ]{0,30}?)\s*[:=\-]\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 
 
 # a word that holds a value's place without being one ("phone: unknown", "Manager: Vacant Position", "City: TBD"):

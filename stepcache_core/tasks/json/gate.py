@@ -127,7 +127,7 @@ _PLAIN = EXTRACT_WORDS | frozenset(
     customer customers user users person people contact contacts product products item items event events
     subscription subscriptions account accounts shipment parcel package delivery appointment
     article articles resume cv xml html pdf page webpage tweet story news bio biography context chunk movie film
-    book weather forecast support route classify categorize categorise triage tag label sort bug
+    book weather forecast support route classify categorize categorise triage tag label sort bug good update
     hi hello hey dear thanks thank regards best sincerely cheers greetings s il vous plaît plait por favor bitte
     favore gracias merci danke grazie
     you assistant helpful expert specialist extractor algorithm ai goal task job role
@@ -192,8 +192,14 @@ _FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr a
 # that fitted the cached record cannot show. Never add a word that names a part ("first", "last", "year",
 # "domain", "initial", "surname") or a manner ("local", "native", "spelling", "language", "without")
 _DESCRIBES = frozenset(
-    """on at by as about than between within during via up who whom whose what which where when whether how why
-    over under above below least
+    """on at by about than between within during via up who whom whose what which where when whether how why
+    over under above below least someone somebody something anyone
+    sends sent receives receive received wants wanted needs takes took place gives gave gets got makes buys bought
+    sells pays rents owns uses used writes wrote asks answers won wins lost loses knows knew speaks spoke teaches
+    taught leads led manages managed runs ran hosts hosted organizes organized issued issues signed signs approved
+    approves created creates submitted submits requests visited works studied studies attends holds held happens
+    happened occurs occurred started ended arrives arrived departs departed flies flew travels travelled traveled
+    stayed moves moved joined joins belongs belonged back money questions out
     ordered placed booked reserved sold bought purchased paid sent received delivered shipped returned reviewed rated
     rented lent borrowed owned made included attached mentioned listed described written stated asked interviewed
     baked cooked walks lives live lived works worked born visit visits visited attending attends attended
@@ -217,46 +223,92 @@ _DESCRIBES = frozenset(
 
 
 def undescribed(problem: JsonProblem) -> str | None:
-    """The first word of a description in ``problem``'s schema (a key's or the schema's own) that neither a plain
-    request says (:func:`plain_word`), nor says which value (``_DESCRIBES``), nor is a word of the keys' names,
-    titles, allowed values or the record: "part" of "the domain part of the email", "locals" of "the city as the
-    locals write it", "honorific" of "with no honorific". ``None`` when every description only says which value."""
+    """The first word of a title, a description or another text of ``problem``'s schema (a key's or the schema's
+    own, ``json_schema_extra`` hints too) that neither a plain request says (:func:`plain_word`), nor says which
+    value (``_DESCRIBES``), nor is a word of the keys' names, allowed values or the record: "part" of "the domain
+    part of the email", "locals" of "the city as the locals write it", "honorific" of "with no honorific";
+    "examples" where the schema shows any (an example may show a form). ``None`` when every text only says which
+    value."""
     schema = problem.schema or {}
     if not isinstance(schema, dict):
         return None
-    named = [*problem.properties, *described_texts(schema, ("title",))]
+    if _examples(schema):
+        return "examples"
+    # a title of a name's length ("Person", "OrderLine", "Full Name") names the record or a key; a longer one
+    # is read like a description ("City as the locals write it")
+    named = [*problem.properties, *(t for t in _said_titles(schema) if len(_words(t).split()) <= 2)]
     known = {w.casefold() for k in named for w in _TEMPLATE_WORD.findall(_words(k))}
     known |= {w.casefold() for w in _TEMPLATE_WORD.findall(problem.record)}
     known |= {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}
-    for text in described_texts(schema, ("description",)):
-        text = _SIGNATURE.sub(" ", text)  # a tool's signature line ("Person(*args: Any) -> ~Model"): identifiers
-        for clause in re.split(r"[,;:()\[\]]", re.sub(r"['\u2019]s\b", "", _words(text))):
-            event = False  # past a "who", "where", "whether": the record's event says which value
-            for word in _TEMPLATE_WORD.findall(clause):
-                w = word.casefold()
-                event = event or w in _WHO
-                if (event and w in _NOT_EVENT) or not (
-                    event or plain_word(w) or w in _DESCRIBES or w in known or w[:-1] in known
-                ):
-                    return word
+    for text in _schema_texts(schema):
+        text = _AS_WRITTEN.sub(" ", _SIGNATURE.sub(" ", text))  # a tool's signature line; "as written": a copy
+        for word in _TEMPLATE_WORD.findall(re.sub(r"['\u2019]s\b", "", _words(text))):
+            w = word.casefold()
+            if w in _NOT_DESCRIBING or not (plain_word(w) or w in _DESCRIBES or w in known or w[:-1] in known):
+                return word
     return None
 
 
-_SIGNATURE = re.compile(r"^[ \t]*[A-Za-z_]\w*\([^()\n]*\)(?:[ \t]*->[^\n]*)?$", re.MULTILINE)
-# a relative clause says which value by what happens in the record ("who sent the money", "whether it takes place
-# outdoors", "who rents the flat out"), in any words but those that ask for a form or a part there too
-_WHO = frozenset("who whom whose which where when whether".split())
-_NOT_EVENT = frozenset(
-    """as must should shall instead rather only without except excluding omit omitted form format formatted spelling
-    spelled spelt language local locals native part portion first last initial initials abbreviated""".split()
+# what a schema says in words, besides its keys: titles, descriptions and any other text a model's settings put
+# there ("json_schema_extra"), not the values it allows or shows
+_STRUCTURE = frozenset(
+    "type format pattern $ref $schema $id $anchor const enum default required additionalProperties examples example "
+    "contentEncoding contentMediaType".split()
 )
+
+
+def _schema_texts(schema: Any) -> list[str]:
+    """Every text of ``schema`` under a key that is no structure keyword (``_STRUCTURE``), at any depth; a property
+    named like a keyword is read as a property."""
+    if isinstance(schema, dict):
+        out = [v for k, v in schema.items() if isinstance(v, str) and k not in _STRUCTURE]
+        return out + [
+            t
+            for k, v in schema.items()
+            if not isinstance(v, str) and k not in ("enum", "const", "default", "examples", "example")
+            for t in _schema_texts(v)
+        ]
+    if isinstance(schema, list):
+        return [t for v in schema if not isinstance(v, str) for t in _schema_texts(v)]
+    return []
+
+
+def _said_titles(schema: Any) -> set[str]:
+    """Every ``title`` text in ``schema``, at any depth."""
+    if isinstance(schema, dict):
+        own = {v for k, v in schema.items() if k == "title" and isinstance(v, str)}
+        return own.union(*(_said_titles(v) for v in schema.values() if not isinstance(v, str)))
+    if isinstance(schema, list):
+        return set().union(*(_said_titles(v) for v in schema))
+    return set()
+
+
+def _examples(schema: Any) -> bool:
+    """Whether ``schema`` shows examples of a value anywhere (``examples``, ``example``)."""
+    if isinstance(schema, dict):
+        shown = any(k in ("examples", "example") and v not in (None, [], "") for k, v in schema.items())
+        return shown or any(_examples(v) for k, v in schema.items() if k not in ("enum", "const", "default"))
+    if isinstance(schema, list):
+        return any(_examples(v) for v in schema)
+    return False
+
+
+_SIGNATURE = re.compile(
+    r"^[ \t]*[A-Za-z_]\w*\([^()\n]*\)(?:[ \t]*->[ \t]*['\"~]?[\w.]+['\"]?(?:\[[^\]\n]*\])?)?[ \t]*$", re.MULTILINE
+)
+_AS_WRITTEN = re.compile(
+    r"\bas\s+(?:it\s+is\s+|they\s+are\s+)?(?:written|stated|given|shown|printed)\b(?:\s+in\s+the\s+text)?", re.I
+)
+# words a plain request may use that, in a description, may name another form than the record's
+_NOT_DESCRIBING = frozenset("original copy copied exact verbatim unchanged".split())
 
 
 # a key's name that asks for a part of a value ("first_name", "surname", "email_domain", "tld", "zip5", "hour")
 _PART_KEY = re.compile(
     r"\b(?:part|parts|portion|prefix|suffix|initials?|domain|subdomain|tld|host|hostname|username|handle|extension|"
     r"first|last|middle|given|family|surname|forename|nickname|short|area|year|month|day|hour|minute|zip\d*|"
-    r"digits?|letters?)\b",
+    r"digits?|letters?|[fl]name)\b|(?:first|last|given|family|sur|fore|middle|nick|maiden)[ _-]?name|area[ _-]?code|"
+    r"zip[ _-]?\d|domain|initial",
     re.IGNORECASE,
 )
 

@@ -214,14 +214,14 @@ _CHOICE = re.compile(r"\b(?:otherwise|else|either|one of)\b", re.IGNORECASE)
 _UNQUOTED = re.compile(r"(?:\b(?:one of|either|options?|choices?|choose from)\b\s*:?|:)\s*([^:.]+)(?:\.\s|\.?$)", re.IGNORECASE)
 
 
-def described_texts(schema: Any, fields: tuple[str, ...] = ("title", "description")) -> list[str]:
-    """Every title and description in ``schema`` (or those of ``fields``), at any depth (under ``properties`` and
-    the like, a key named ``title`` or ``description`` is a property whose schema is read in turn)."""
+def described_texts(schema: Any) -> list[str]:
+    """Every title and description in ``schema``, at any depth (under ``properties`` and the like, a key named
+    ``title`` or ``description`` is a property whose schema is read in turn)."""
     if isinstance(schema, dict):
-        own = [v for k, v in schema.items() if k in fields and isinstance(v, str)]
-        return own + [t for v in schema.values() if not isinstance(v, str) for t in described_texts(v, fields)]
+        own = [v for k, v in schema.items() if k in ("title", "description") and isinstance(v, str)]
+        return own + [t for v in schema.values() if not isinstance(v, str) for t in described_texts(v)]
     if isinstance(schema, list):
-        return [t for v in schema for t in described_texts(v, fields)]
+        return [t for v in schema for t in described_texts(v)]
     return []
 
 

@@ -144,18 +144,13 @@ FRENCH = [
 ]
 
 
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
 @pytest.mark.parametrize("case", sorted(FORMS_UNREAD))
-def test_a_form_asked_in_words_no_check_reads_is_never_served_wrong(case: str) -> None:
-    got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH)
+def test_a_form_asked_in_words_no_check_reads_is_never_served_wrong(case: str, corroborate: bool) -> None:
+    # the checks alone served the first record's form for the others until a description in words that say more
+    # than which value, in any language, and a schema that shows examples were read by the gate (see ``UNREAD``)
+    got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH, corroborate=corroborate)
     assert sum(wrong for _, wrong in got) == 0, got
-
-
-def test_without_corroboration_a_form_shown_only_in_examples_is_served_wrong() -> None:
-    # what the corroboration closes: the checks alone serve the first record's form for the others (a description
-    # in words that say more than which value, in any language, is read by the gate now: see ``UNREAD``)
-    case = "a form shown only in examples"
-    got = _run(FORMS_UNREAD[case], "Extract name and city as JSON.", FRENCH, corroborate=False)
-    assert sum(wrong for _, wrong in got) >= 1, got
 
 
 STATIONS = [
@@ -1053,6 +1048,42 @@ UNREAD = {
          for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13), ("Dee Fox", 40))],
         {f"{n}, {a}, joined the club.": "\n\nNote: the customer is not of age."
          for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13))} | {"Dee Fox, 40, joined the club.": ""},
+    ),
+    # the same in layouts the rules above let through (helper-136)
+    **{f"a city {how}": (
+        _schema(name="string", city=node), "Extract the data as JSON.", _lives(*_CITIES, ("Cal Ito", "Rome", "Roma")), None,
+    ) for how, node in (
+        ("described in a relative clause", {"type": "string", "description": "the city, where its name is in the tongue spoken there"}),
+        ("titled only", {"type": "string", "title": "City as the locals write it"}),
+        ("with a hint outside the description", {"type": "string", "hint": "cities as the locals write them"}),
+        ("with examples", {"type": "string", "examples": ["Roma", "München"]}),
+        ("described by its original name", {"type": "string", "description": "the city's original name"}),
+    )},
+    "a rule as a field with a capitalised value": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        _lives(*_CITIES, ("Cal Ito", "Rome", "Roma"), after=" Cities: Local Spelling."), None,
+    ),
+    "a rule before a colon": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        [(f"Cities in local spelling: {n} lives in {c}.", {"name": n, "city": v}) for n, c, v in (*_CITIES, ("Cal Ito", "Rome", "Roma"))],
+        None,
+    ),
+    "a rule inside the values' clause": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        [(f"{n} lives in {c} and wants cities spelled as the locals do.", {"name": n, "city": v})
+         for n, c, v in (*_CITIES, ("Cal Ito", "Rome", "Roma"))], None,
+    ),
+    "a key named in one word for a part": (
+        _schema(lastname="string", amount="number"), "Extract the data as JSON.",
+        [(f"{n} paid ${a}.", {"lastname": n.split()[-1], "amount": a}) for n, a in (("Lee", 40), ("Ray", 55), ("Cal Ito", 70))],
+        None,
+    ),
+    "a note restating a value and judging": (
+        _schema(customer="string", age="integer"), "Extract the data as JSON.",
+        [(f"{n}, age {a}, from Canada.", {"customer": n, "age": a})
+         for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13), ("Dee Fox", 40))],
+        {f"{n}, age {a}, from Canada.": "\n\nThe customer from Canada is not of age."
+         for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13))} | {"Dee Fox, age 40, from Canada.": ""},
     ),
     # a note around the object that judges the record in words of neither record
     "a note judging an amount": (
