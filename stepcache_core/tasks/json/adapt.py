@@ -212,9 +212,10 @@ def same_parts(old: str, new: str, *, part: bool = False) -> bool:
     """Whether ``new`` has no more parts than ``old``: no mark that joins a value's parts comes in (``_PART_MARK``:
     "acme.com" for ``email_domain`` is never "cal@umbrella.com", "com" never "umbrella.co.uk", "212" never
     "617-555-0100", "1980" never "1985-03-02"), no letter into a number ("14" is never "14h30", "1980" never
-    "1985年3月2日"), a one-letter value stays one letter ("B" for ``initial`` is never "Cal"); where the key asks for
-    a part (``part``: "first_name", "zip5"), a one-word value stays one word ("Ann" is never "Cal Ito") and a number
-    no longer ("10001" is never "941051234"). The cached record may have stated the part alone."""
+    "1985年3月2日"), a one-letter value stays one letter ("B" for ``initial`` is never "Cal"), a code of digits keeps
+    its length ("212" for an area code is never "6175550100"); where the key asks for a part (``part``:
+    "first_name"), a one-word value stays one word ("Ann" is never "Cal Ito"). The cached record may have stated
+    the part alone."""
     a, b = old.strip(), new.strip()
     if not set(_PART_MARK.findall(b)) <= set(_PART_MARK.findall(a)):
         return False
@@ -222,9 +223,9 @@ def same_parts(old: str, new: str, *, part: bool = False) -> bool:
         return False
     if len(a) == 1 and len(b) > 1:
         return False
-    more_words = len(tokens(a)) <= 1 < len(tokens(b))
-    longer_number = a.isdigit() and b.isdigit() and len(b) > len(a)
-    return not (part and (more_words or longer_number))
+    if a.isdigit() and b.isdigit() and len(b) != len(a):  # "212" -> "6175550100": digits written, not a number
+        return False
+    return not (part and len(tokens(a)) <= 1 < len(tokens(b)))
 
 
 _PART_MARK = re.compile(r"[@/\\]|(?<=\d)[-.:_](?=\d)|(?<=[^\W\d_])\.(?=[^\W\d_])")

@@ -983,7 +983,7 @@ def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps
         if re.search(r"\d", clause):
             return clause
         for word in re.findall(r"[^\W\d_]+", _POSSESSIVE.sub("", clause.casefold())):
-            if word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word):
+            if word in _DOING or (word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word)):
                 return clause
     return None
 
@@ -1018,6 +1018,12 @@ def _a_field(label: str, value: str, keys: set[str]) -> bool:
     )
 
 
+# words of a plain request that, in a clause the records share, may ask how a value is written ("City names as
+# the country writes them.")
+_DOING = frozenset(
+    """write writes wrote written convert converts converted turn turns make makes format formats formatted use uses
+    used call calls called give gives say says spell spells spelled spelt""".split()
+)
 # the labels a record's fields go by (closed: a label outside it may name a rule, "Spelling: Local")
 _LABELS = frozenset(
     """status state type kind category priority plan tier level grade method payment shipping delivery mode channel
@@ -1031,7 +1037,7 @@ _NUMBER_WORDS = frozenset(
 # words that ask how a value is written, in a clause the records share with their values ("... wants cities spelled
 # as the locals do", "... paid; no honorifics")
 _MANNER = re.compile(
-    r"\b(?:spell\w*|spelt|locals|native|vernacular|honorifics?|omit\w*|transliterat\w*|abbreviat\w*|translat\w*)\b",
+    r"\b(?:spell\w*|spelt|locals|native|vernacular|honorifics?|omit\w*|transliterat\w*|abbreviat\w*)\b",
     re.IGNORECASE,
 )
 # a field of the record: its label and a short value ("Status: Refunded", "shipping: express"), not a note; the

@@ -29,7 +29,7 @@ class JsonGate:
     def compatible(self, old: JsonProblem, new: JsonProblem) -> Verdict:
         if old.template != new.template:
             return Verdict(False, f"the request asks something else besides the record ({new.template[:80]!r})")
-        if old.record != new.record and (word := transforms(new) or _asked_in_record(old, new)) is not None:
+        if old.record != new.record and (word := transforms(new, old) or _asked_in_record(old, new)) is not None:
             # "Translate the city into French.", "Give the first name only.", "Use ISO dates." in the request: the
             # old values may have needed no change ("Paris" is French already) where the new ones do
             return Verdict(False, f"the request says more than which keys to extract ({word!r}): a value may be more than a copy")
@@ -193,7 +193,7 @@ _FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr a
 # "domain", "initial", "surname") or a manner ("local", "native", "spelling", "language", "without")
 _DESCRIBES = frozenset(
     """on at by about than between within during via up who whom whose what which where when whether how why
-    over under above below least someone somebody something anyone
+    over under above below least someone somebody something anyone final translate
     sends sent receives receive received wants wanted needs takes took place gives gave gets got makes buys bought
     sells pays rents owns uses used writes wrote asks answers won wins lost loses knows knew speaks spoke teaches
     taught leads led manages managed runs ran hosts hosted organizes organized issued issues signed signs approved
@@ -222,13 +222,13 @@ _DESCRIBES = frozenset(
 )
 
 
-def undescribed(problem: JsonProblem) -> str | None:
+def undescribed(problem: JsonProblem, other: JsonProblem | None = None) -> str | None:
     """The first word of a title, a description or another text of ``problem``'s schema (a key's or the schema's
     own, ``json_schema_extra`` hints too) that neither a plain request says (:func:`plain_word`), nor says which
     value (``_DESCRIBES``), nor is a word of the keys' names, allowed values or the record: "part" of "the domain
     part of the email", "locals" of "the city as the locals write it", "honorific" of "with no honorific";
-    "examples" where the schema shows any (an example may show a form). ``None`` when every text only says which
-    value."""
+    "examples" where the schema shows any (an example may show a form). ``other``: the request it is compared with,
+    whose record must say a record's word too. ``None`` when every text only says which value."""
     schema = problem.schema or {}
     if not isinstance(schema, dict):
         return None
@@ -238,10 +238,17 @@ def undescribed(problem: JsonProblem) -> str | None:
     # is read like a description ("City as the locals write it")
     named = [*problem.properties, *(t for t in _said_titles(schema) if len(_words(t).split()) <= 2)]
     known = {w.casefold() for k in named for w in _TEMPLATE_WORD.findall(_words(k))}
-    known |= {w.casefold() for w in _TEMPLATE_WORD.findall(problem.record)}
+    if (asked := next((w for w in known if w in _NOT_DESCRIBING), None)) is not None:
+        return asked  # a key or a short title that asks a form ("city_local_spelling", "name_without_title")
+    said = {w.casefold() for w in _TEMPLATE_WORD.findall(problem.record)}
+    if other is not None:  # a word one record says ("Customer Dr Ito paid.") may name what the key leaves out
+        said &= {w.casefold() for w in _TEMPLATE_WORD.findall(other.record)}
+    known |= said
     known |= {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}
     for text in _schema_texts(schema):
         text = _AS_WRITTEN.sub(" ", _SIGNATURE.sub(" ", text))  # a tool's signature line; "as written": a copy
+        if (manner := _AS_SAID.search(text)) is not None:
+            return manner.group()
         for word in _TEMPLATE_WORD.findall(re.sub(r"['\u2019]s\b", "", _words(text))):
             w = word.casefold()
             if w in _NOT_DESCRIBING or not (plain_word(w) or w in _DESCRIBES or w in known or w[:-1] in known):
@@ -300,7 +307,18 @@ _AS_WRITTEN = re.compile(
     r"\bas\s+(?:it\s+is\s+|they\s+are\s+)?(?:written|stated|given|shown|printed)\b(?:\s+in\s+the\s+text)?", re.I
 )
 # words a plain request may use that, in a description, may name another form than the record's
-_NOT_DESCRIBING = frozenset("original copy copied exact verbatim unchanged".split())
+_NOT_DESCRIBING = frozenset(
+    """original copy copied exact verbatim unchanged spell spells spelled spelt local locals locally native
+    vernacular endonym endonyms exonym exonyms spelling without untitled honorific honorifics transliterated
+    romanized romanised""".split()
+)
+# a manner of saying a value ("the city as people call it", "the name as someone who lives there writes it", "the
+# city name used by people who live there"), but the record's own ("as written": see ``_AS_WRITTEN``)
+_AS_SAID = re.compile(
+    r"\b(?:as|how|the\s+way)\s+(?:[^\W\d_]+\s+){0,5}?(?:call|calls|called|say|says|said|write|writes|wrote|written|"
+    r"name|names|named|know|knows|known|use|uses|used|refer|refers|referred)\b|\b(?:used|known|called|named)\s+by\b",
+    re.IGNORECASE,
+)
 
 
 # a key's name that asks for a part of a value ("first_name", "surname", "email_domain", "tld", "zip5", "hour")
@@ -308,7 +326,8 @@ _PART_KEY = re.compile(
     r"\b(?:part|parts|portion|prefix|suffix|initials?|domain|subdomain|tld|host|hostname|username|handle|extension|"
     r"first|last|middle|given|family|surname|forename|nickname|short|area|year|month|day|hour|minute|zip\d*|"
     r"digits?|letters?|[fl]name)\b|(?:first|last|given|family|sur|fore|middle|nick|maiden)[ _-]?name|area[ _-]?code|"
-    r"zip[ _-]?\d|domain|initial",
+    r"zip[ _-]?\d|domain|initial|nachname|vorname|apellidos?|cognome|achternaam|pr[eé]nom|vorwahl|prefijo|"
+    r"(?:dial|std)[ _-]?code|\bnpa\b",
     re.IGNORECASE,
 )
 
@@ -363,14 +382,14 @@ def asks_form(problem: JsonProblem) -> str | None:
     return min(named) if named else None  # "french_city", "city_polish"
 
 
-def transforms(problem: JsonProblem) -> str | None:
+def transforms(problem: JsonProblem, other: JsonProblem | None = None) -> str | None:
     """A word of ``problem`` that may ask for a value in another form than the record's: one :func:`asks_form`
     finds; else the first word of its request besides its record, key names and allowed values that is not a plain
     extraction's (``_PLAIN``), or a digit; else a word of a description that says more than which value
     (:func:`undescribed`). ``None`` when it only asks for its keys' values."""
     if (form := asks_form(problem)) is not None:
         return form
-    if (word := undescribed(problem)) is not None:
+    if (word := undescribed(problem, other)) is not None:
         return word
     if problem.template == EXTRACT_ONLY:
         return None

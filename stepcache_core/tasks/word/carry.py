@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ...values import Step, Verdict
+from ..regex import alternation
 from .adapt import inflected, plural, question_map
 from .gate import foreign_numbers
 from .gender import given_name, unlicensed
@@ -60,7 +61,7 @@ _RANK_SAID = rf"(?<=[^\W\d_]\s)(?:{_ORDINALS})(?=[ \t]*(?:[.,;:!?)\n]|$))"
 # of"), a verdict on a sign or a budget ("makes a loss", "in the red", "plenty left"), a landmark the value is set
 # against ("over an hour", "well over a dozen", "just under $100"), a property (even, prime), a branch (within the
 # limit, waived), and a comparison in the languages the gate reads ("gana más que", "verdient mehr als")
-_CLAIM = re.compile(
+_CLAIM = alternation(
     r"\b(?:more|less|fewer|" + graded_forms() + r"|than|exceeds?|exceeded|exceeding|most|least|fewest|enough|"
     r"afford|affordable|even|odd|positive|negative|prime|round|rounded|rounds|nearest|integer|divisible|short|surplus|"
     r"deficit|limit|limits|limited|within|reach|reaches|reached|waived|free|minimum|maximum|winner|wins|won|loses|"

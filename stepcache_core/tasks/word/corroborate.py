@@ -33,6 +33,7 @@ from itertools import combinations, product
 from random import Random
 
 from ...values import Request, Step
+from ..regex import alternation
 from .adapt import WordAdapter, chain_of, written_as
 from .gender import (
     gender_in,
@@ -462,7 +463,7 @@ _NOT_NOUNS = frozenset(
 # does she earn a month?" (a gerund or a verb of making or taking in before "a"/"an"); not a stay ("if he rents it a
 # week?", "parking a week?", "in a week?"). It may still cap an amount of time ("keeps the oven running for 27 hours.
 # How many loaves does it bake a day?"), not the interval of a rate
-_ASKED_PER = re.compile(
+_ASKED_PER = alternation(
     r"\b(?:(?!(?:during|morning|evening|nothing|something|anything|everything|renting|keeping|staying|lasting|"
     r"taking|borrowing|hiring|leasing|parking|leaving|booking|waiting|sleeping|spending|using|being|having|"
     r"travell?ing|going|living|working)\b)[a-z]{2,}ing|earn|make|save|get|receive|write|read|eat|drink|sell|buy|"

@@ -8,6 +8,7 @@ from functools import lru_cache
 from num2words import num2words
 
 from ...values import Verdict
+from ..regex import alternation
 from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import given_name, one_person, pronoun, written_otherwise
@@ -99,7 +100,7 @@ _AMBIGUOUS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}")
 
 # a quantity compared with, by the words right before it ("over fifty dollars", "in excess of US$50", "(min. $50)",
 # "that top $50", "at least ten") or right after it ("12 and under", "65 or older", "5kg+", "$50 minimum")
-_BEFORE = re.compile(
+_BEFORE = alternation(
     r"(?:\b(?:over|under|above|below|past|beyond|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|top(?:s|ped|ping)?|"
     r"reach(?:es|ed|ing)?|hit(?:s|ting)?|(?:at\s+)?least|(?:at\s+)?most|minimum(?:\s+of)?|maximum(?:\s+of)?|min\.?|"
     r"max\.?|up\s+to|in\s+excess\s+of|within|until|till|limit(?:ed)?\s+(?:to|of|at)|limit|tops?\s+out\s+at|"
@@ -242,7 +243,7 @@ _SPAN = re.compile(r"(?i)\s*(?:more\s+)?(?:seconds?|minutes?|hours?|days?|nights
 # articles; not "once" or "due", English words), compounds through their tens ("dreiundzwanzig", "veintitrés",
 # "quarante-deux"), money slang ("a C-note", "half a grand"), and an ordinal a count starts from ("from the tenth lamp
 # on"). Its words are all lower case: it reads the question lowered (a third of the time a case-blind search takes)
-_UNREAD_NUMBER = re.compile(
+_UNREAD_NUMBER = alternation(
     r"\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|trece|catorce|quince|dieci\w+|veint\w*|treinta|"
     r"cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|doscient\w+|trescient\w+|quinient\w+|"
     r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|\w*zwanzig|\w*(?:drei|vier|fünf|sech|sieb|acht|neun)zig|"
@@ -273,7 +274,7 @@ _COMPARES = re.compile(
 # have?", "each girl pays $5"; not "his sister Abby"), the letters of a word ("$2 per letter of her name", "the word
 # Love engraved", "her surname"), or the clock of a place ("at 9 in the morning in London ... what hour is it in
 # Dublin?")
-_GENDERED = re.compile(
+_GENDERED = alternation(
     r"\b(?:girls|boys|daughters|sons|sisters|brothers|siblings|women|men|ladies|gentlemen|females|males|"
     r"nieces|nephews|aunts|uncles|grand(?:daughters|sons)|"
     r"Mädchen|Jungen|Töchter|Söhne|Schwestern|Brüder|Geschwister|Frauen|Männer|"
@@ -361,7 +362,7 @@ def _one_person_renamed(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
 # ordinals of other languages are number words, see ``_number_word``), a clock in another language ("Es ist 13 Uhr",
 # "il est 13 h", "son las 13": the hours wrap around). English rounding and clocks: ``_BRANCH``. Not "Runde",
 # "Runden" (a round of bowling, laps run), nor "each other"
-_RULES = re.compile(
+_RULES = alternation(
     r"(?:\b(?:ab|auf)?(?:ge)?rundet\b|\b(?:ab|auf)runden\b|\bRundung|\bredonde\w*|\barrondi\w*|\barrotond\w*|"
     r"\barredond\w*|\bafgerond\w*|\bafrond\w*|\bzaokr[aą]gl\w*|"
     r"\bodd\b|\bnot\s+even\b|\beven\s+(?:number|total|amount|count|sum)|\bungerade\w*|\bgerade\s+(?:Zahl|Anzahl|Summe)|"
@@ -491,7 +492,7 @@ _CONDITION_IN_WORDS = re.compile(
 
 # an English ordinal past the third ("every coffee after her thirtieth is free", "from the fifth day on"): a number
 # in words the task does not read; not a fraction ("a fifth of", "two fifths") nor a school grade
-_ORDINALS = re.compile(
+_ORDINALS = alternation(
     r"\b(?:"
     + "|".join(sorted({num2words(k, lang="en", to="ordinal") for k in range(4, 101)}, key=len, reverse=True))
     + r"|hundredth|thousandth)\b(?![\s-]+grade)",  # not a school grade ("fifth-graders", "the fifth grade")
@@ -717,7 +718,7 @@ def _asks_no_amount(prompt: str) -> bool:
 
 
 # a question word of the languages the gate reads ("how many", "cuántos", "combien", "wie viele", "quanti", "hoeveel")
-_WH = re.compile(
+_WH = alternation(
     r"\b(?:what|how|which|who|whom|whose|when|where|why|qu[ée]|cu[áa]nt[oa]s?|cu[áa]l(?:es)?|qui[ée]n(?:es)?|"
     r"d[óo]nde|c[óo]mo|cu[áa]ndo|quel(?:le)?s?|lequel|laquelle|combien|comment|o[ùu]|quand|qui|pourquoi|que|"
     r"was|wie|welche[rsnm]?|wer|wen|wem|wo|wann|warum|wieso|weshalb|wieviele?|cosa|quant[oiea]|qual[ei]?|chi|"
@@ -911,7 +912,7 @@ _MONTHS = (
     "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|"
     "julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus"
 )
-_BRANCH = re.compile(
+_BRANCH = alternation(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
     r"(?:days?|numbers?|weeks?|months?|years?|pages?|rows?|houses?|floors?|ones?|hours?|minutes?)|is\s+(?:even|odd)\b|"

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from num2words import num2words
 
+from ..regex import alternation
+
 __all__ = [
     "UNGROUPED",
     "Hand",
@@ -618,9 +620,9 @@ def write_words(value: Fraction, like: str) -> str | None:
 
 # English ordinals in words ("the fifth day", "twenty-first"), by value
 ORDINAL_VALUES = {num2words(k, lang="en", to="ordinal"): k for k in range(1, 101)}
-ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(sorted(ORDINAL_VALUES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+ORDINAL_WORD = alternation(r"\b(?:" + "|".join(sorted(ORDINAL_VALUES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # days and months, in the languages the gate reads ("May", "March" and "August" only capitalised, as names)
-CALENDAR = re.compile(
+CALENDAR = alternation(
     r"\b(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|april|june|july|september|"
     r"october|november|december|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|enero|febrero|marzo|"
     r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|lundi|mardi|mercredi|jeudi|vendredi|"

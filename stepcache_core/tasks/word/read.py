@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from ..regex import alternation
 from .numbers import to_fraction
 
 __all__ = [
@@ -59,7 +60,7 @@ def graded_forms(*, plain: bool = True) -> str:
 
 
 # a comparison or a grade in words: "the heavier box", "more than", "the biggest", "the long slide"
-_GRADES = re.compile(r"\b(?:more|less|fewer|most|least|fewest|" + graded_forms() + r")\b", re.IGNORECASE)
+_GRADES = alternation(r"\b(?:more|less|fewer|most|least|fewest|" + graded_forms() + r")\b", re.IGNORECASE)
 
 
 def compares(text: str) -> bool:

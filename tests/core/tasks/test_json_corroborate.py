@@ -1085,6 +1085,33 @@ UNREAD = {
         {f"{n}, age {a}, from Canada.": "\n\nThe customer from Canada is not of age."
          for n, a in (("Ann Lee", 12), ("Bob Ray", 14), ("Eve Hart", 13))} | {"Dee Fox, age 40, from Canada.": ""},
     ),
+    # a form asked by a key's name, a short title, a rule in plain and key words, words the new record says
+    # (helper-137)
+    **{f"a city {how}": (
+        _schema(name="string", **node), "Extract the data as JSON.", [
+            (t, {"name": a["name"], next(iter(node)): a["city"]}) for t, a in _lives(*_CITIES, ("Cal Ito", "Rome", "Roma"))],
+        None,
+    ) for how, node in (
+        ("under a key that asks a form", {"city_local_spelling": {"type": "string"}}),
+        ("titled in two words", {"city": {"type": "string", "title": "Local Spelling"}}),
+        ("described as people call it", {"city": {"type": "string", "description": "the city as someone who lives there writes it"}}),
+        ("described by who uses the name", {"city": {"type": "string", "description": "the city name used by people who live there"}}),
+    )},
+    "a rule in plain and key words after the record": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        _lives(*_CITIES, ("Cal Ito", "Rome", "Roma"), after=" City names as the country writes them."), None,
+    ),
+    "a description naming a word only the new record says": (
+        _schema(customer={"type": "string", "description": "the customer name with no Dr"}),
+        "Extract the data as JSON.",
+        [(f"Customer {n} paid.", {"customer": v})
+         for n, v in (("Ann Lee", "Ann Lee"), ("Bob Ray", "Bob Ray"), ("Dee Fox", "Dee Fox"), ("Dr Ito", "Ito"))], None,
+    ),
+    "a code of digits under any key": (
+        _schema(customer="string", exchange="string"), "Extract the data as JSON.",
+        [(f"{n}: phone area {d}.", {"customer": n, "exchange": d[:3]})
+         for n, d in (("Ann", "212"), ("Bob", "415"), ("Dee", "305"), ("Cal", "6175550100"))], None,
+    ),
     # a note around the object that judges the record in words of neither record
     "a note judging an amount": (
         _schema(order="string", amount="number"), "Extract the data as JSON.",
