@@ -193,7 +193,7 @@ _FORM_PARTS = frozenset("fr de es it en pt nl pl upper lower caps allcaps abbr a
 # "domain", "initial", "surname") or a manner ("local", "native", "spelling", "language", "without")
 _DESCRIBES = frozenset(
     """on at by about than between within during via up who whom whose what which where when whether how why
-    over under above below least someone somebody something anyone final translate
+    over under above below least someone somebody something anyone final
     sends sent receives receive received wants wanted needs takes took place gives gave gets got makes buys bought
     sells pays rents owns uses used writes wrote asks answers won wins lost loses knows knew speaks spoke teaches
     taught leads led manages managed runs ran hosts hosted organizes organized issued issues signed signs approved
@@ -234,6 +234,8 @@ def undescribed(problem: JsonProblem, other: JsonProblem | None = None) -> str |
         return None
     if _examples(schema):
         return "examples"
+    if (form := _format(schema)) is not None:
+        return form
     # a title of a name's length ("Person", "OrderLine", "Full Name") names the record or a key; a longer one
     # is read like a description ("City as the locals write it")
     named = [*problem.properties, *(t for t in _said_titles(schema) if len(_words(t).split()) <= 2)]
@@ -288,6 +290,25 @@ def _said_titles(schema: Any) -> set[str]:
     if isinstance(schema, list):
         return set().union(*(_said_titles(v) for v in schema))
     return set()
+
+
+# formats that only say what a value is, which the record's own writing of it keeps
+_SHAPES = frozenset("email idn-email uri uri-reference iri iri-reference uuid ipv4 ipv6 hostname idn-hostname".split())
+
+
+def _format(schema: Any) -> str | None:
+    """A ``format`` (or content encoding) of ``schema`` that may ask for another writing than the record's ("date",
+    "date-time", "endonym"; not "email" or "uri": ``_SHAPES``), at any depth."""
+    if isinstance(schema, dict):
+        for k, v in schema.items():
+            if k == "format" and isinstance(v, str) and v not in _SHAPES:
+                return v
+            if k in ("contentEncoding", "contentMediaType") and isinstance(v, str):
+                return v
+        return next((f for k, v in schema.items() if k not in ("enum", "const", "default") and (f := _format(v))), None)
+    if isinstance(schema, list):
+        return next((f for v in schema if (f := _format(v)) is not None), None)
+    return None
 
 
 def _examples(schema: Any) -> bool:

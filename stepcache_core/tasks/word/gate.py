@@ -56,6 +56,13 @@ class WordGate:
         if _one_person_renamed(old.names, new.names):
             return Verdict(False, "two names may be one person's (Katherine and Kate), and a rename may tell them apart")
         renamed = tuple(b for a, b in pairs if a != b)
+        if renamed and (_title_case(old.prompt) or _title_case(new.prompt)):
+            # "The Bank Will Bill Her 30 Dollars" -> "... Will Grant Her ...": in a question that capitalises its
+            # words, a verb that is also a first name reads as one, and which words are names cannot be told
+            return Verdict(False, "the question capitalises its words, so which of them are names cannot be told")
+        if (word := next((w for a, b in pairs if a != b for w in (a, b) if w.casefold() in _NUMBER_NAMES), None)) is not None:
+            # "Otto amici ..." -> "Sei amici ...": a number in another language that is also a first name
+            return Verdict(False, f"{word!r} is renamed, and is also a number in a language the task reads")
         if self.people_only and (word := next((a for a, b in pairs if a != b and not (given_name(a) and given_name(b))), None)):
             # "How many Cents" -> "How many Dollars", "Tom Has 3 Apples More Than Ann" -> "... Fewer Than Ann": a
             # capitalised word read as a name may be a unit, a verb or a comparison, whose change the answer's
@@ -328,6 +335,20 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     ):
         return "a place renamed may keep another time of day"
     return None
+
+
+def _title_case(prompt: str) -> bool:
+    """Whether ``prompt`` capitalises most of its words past a sentence's first ("Ann Has 5 Apples. How Many ...")."""
+    words = [w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[^\W\d_]{3,}", prompt)]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
+# numbers in the languages the task reads that are also first names ("Otto", "Sei", "Tres", "Mille")
+_NUMBER_NAMES = frozenset(
+    """uno una dos tres cuatro cinco seis siete ocho nueve diez un une deux trois quatre cinq six sept huit neuf dix
+    mille eins zwei drei vier fünf sechs sieben acht neun zehn due tre quattro cinque sei sette otto nove dieci um
+    dois três quatro oito nove dez mil een twee drie vijf zes zeven negen tien""".split()
+)
 
 
 def _forms_apart(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

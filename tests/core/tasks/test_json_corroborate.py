@@ -1096,6 +1096,8 @@ UNREAD = {
         ("titled in two words", {"city": {"type": "string", "title": "Local Spelling"}}),
         ("described as people call it", {"city": {"type": "string", "description": "the city as someone who lives there writes it"}}),
         ("described by who uses the name", {"city": {"type": "string", "description": "the city name used by people who live there"}}),
+        ("with a format of its own", {"city": {"type": "string", "format": "endonym"}}),
+        ("described with a verb that translates", {"city": {"type": "string", "description": "translate the city for the people there"}}),
     )},
     "a rule in plain and key words after the record": (
         _schema(name="string", city="string"), "Extract the data as JSON.",

@@ -6991,6 +6991,19 @@ def _compared(prompt: str) -> str:
     return f"Tom has {a} {sign} {b} = <<{a}{sign}{b}={n}>>{n} apples.\n#### {n}"
 
 
+def _bank(prompt: str) -> str:
+    have, move = (int(x) for x in re.search(r"Has (\d+) Dollars\. The Bank Will \w+ Her (\d+)", prompt).groups())  # type: ignore[union-attr]
+    left = have - move if "Bill" in prompt else have + move
+    sign = "-" if "Bill" in prompt else "+"
+    return f"Ann has {have} {sign} {move} = <<{have}{sign}{move}={left}>>{left} dollars.\n#### {left}"
+
+
+def _amici(prompt: str) -> str:
+    friends = {"Otto": 8, "Sei": 6, "Tre": 3}[prompt.split()[0]]
+    cookies = int(re.search(r"dividono (\d+)", prompt).group(1))  # type: ignore[union-attr]
+    return f"{cookies} / {friends} = <<{cookies}/{friends}={cookies // friends}>>{cookies // friends}\n#### {cookies // friends}"
+
+
 def _pronouns(prompt: str) -> str:
     first, second = re.search(r"^(\w+) has 5 apples and (\w+) has 3", prompt).groups()  # type: ignore[union-attr]
     if gender_of(first) == "f":  # she gives him 2
@@ -7038,6 +7051,16 @@ COINCIDENT = {
         _compared, [f"Ann Has {a} Apples. Tom Has {b} Apples {w} Than Ann. How Many Apples Does Tom Have?"
                     for a, b, w in [(5, 3, "More"), (9, 4, "Fewer"), (7, 2, "More"), (8, 3, "Fewer")]],
     ),
+    # a verb that is also a first name, in a question that capitalises its words (helper-139, both modes)
+    "a verb read as a name in Title Case": (
+        _bank, [f"Ann Has {h} Dollars. The Bank Will {v} Her {m} Dollars. How Many Dollars Will Ann Have?"
+                for h, v, m in [(100, "Bill", 30), (100, "Grant", 30), (90, "Grant", 20), (80, "Bill", 10)]],
+    ),
+    # a number in another language that is also a first name (helper-139, checks alone)
+    "a number word read as a name": (
+        _amici, [f"{n} amici dividono {c} biscotti e 8 caramelle. Quanti biscotti riceve ogni amico?"
+                 for n, c in [("Otto", 24), ("Sei", 24), ("Tre", 24), ("Otto", 48)]],
+    ),
     # names only, renamed into other genders: "she" is another person
     "a pronoun under a rename into other genders": (
         _pronouns, [f"{a} has 5 apples and {b} has 3 apples. She gives him 2 apples. How many apples does {a} have now?"
@@ -7056,7 +7079,9 @@ def test_a_first_answer_whose_numbers_coincide_is_never_served_for_others(case, 
     number more often than the question states it; 50% gives away what is left; "she gives him" after a rename
     into other genders. Checks alone refuse each; the default engine asks a second point. Helper-133, checks alone:
     "2 * 12" for 2 dozen beside 12 eggs used (a constant the question's words name, written as its number); a
-    capitalised "Cents" or "More" read as a name and renamed ("Dollars", "Fewer"): only first names are renamed."""
+    capitalised "Cents" or "More" read as a name and renamed ("Dollars", "Fewer"): only first names are renamed.
+    Helper-139: "Will Bill Her" -> "Will Grant Her" in a Title Case question (both modes: two men's names, no probe
+    asked), "Otto amici" -> "Sei amici" (numbers that are first names): neither is renamed."""
     model, questions = COINCIDENT[case]
     served, false = false_served(model, questions, corroborate=corroborate)
     assert false == 0
