@@ -1037,7 +1037,7 @@ _NUMBER_WORDS = frozenset(
 # words that ask how a value is written, in a clause the records share with their values ("... wants cities spelled
 # as the locals do", "... paid; no honorifics")
 _MANNER = re.compile(
-    r"\b(?:spell\w*|spelt|locals|native|vernacular|honorifics?|omit\w*|transliterat\w*|abbreviat\w*)\b",
+    r"\b(?:spell\w*|spelt|locals|native|vernacular|honorifics?|omit\w*|transliterat\w*|abbreviat\w*|language)\b",
     re.IGNORECASE,
 )
 # a field of the record: its label and a short value ("Status: Refunded", "shipping: express"), not a note; the

@@ -274,11 +274,13 @@ def _schema_texts(schema: Any) -> list[str]:
         return out + [
             t
             for k, v in schema.items()
-            if not isinstance(v, str) and k not in ("enum", "const", "default", "examples", "example")
+            if not isinstance(v, str)
+            and k not in ("enum", "const", "default", "examples", "example")
+            and not (k in _STRUCTURE and isinstance(v, list))  # "required": [...], "type": [...]
             for t in _schema_texts(v)
         ]
-    if isinstance(schema, list):
-        return [t for v in schema if not isinstance(v, str) for t in _schema_texts(v)]
+    if isinstance(schema, list):  # (under a key of its own: "x-hints": ["..."])
+        return [t for v in schema for t in ([v] if isinstance(v, str) else _schema_texts(v))]
     return []
 
 
@@ -325,7 +327,9 @@ _SIGNATURE = re.compile(
     r"^[ \t]*[A-Za-z_]\w*\([^()\n]*\)(?:[ \t]*->[ \t]*['\"~]?[\w.]+['\"]?(?:\[[^\]\n]*\])?)?[ \t]*$", re.MULTILINE
 )
 _AS_WRITTEN = re.compile(
-    r"\bas\s+(?:it\s+is\s+|they\s+are\s+)?(?:written|stated|given|shown|printed)\b(?:\s+in\s+the\s+text)?", re.I
+    r"\bas\s+(?:it\s+is\s+|they\s+are\s+)?(?:written|stated|given|shown|printed)\b"
+    r"(?:\s+in\s+the\s+(?:text|record|message|source|input))?(?=\s*(?:$|[,.;:)]))",
+    re.I,
 )
 # words a plain request may use that, in a description, may name another form than the record's
 _NOT_DESCRIBING = frozenset(

@@ -60,6 +60,9 @@ class WordGate:
             # "The Bank Will Bill Her 30 Dollars" -> "... Will Grant Her ...": in a question that capitalises its
             # words, a verb that is also a first name reads as one, and which words are names cannot be told
             return Verdict(False, "the question capitalises its words, so which of them are names cannot be told")
+        if verb := next((w for a, b in pairs if a != b for w, p in ((a, old.prompt), (b, new.prompt)) if _acts_on(p, w)), None):
+            # "The bank will Bill her 30 dollars", "Grant him 5": a name followed by whom it acts on is a verb
+            return Verdict(False, f"{verb!r} is renamed, and acts on someone there: a verb, not a name")
         if (word := next((w for a, b in pairs if a != b for w in (a, b) if w.casefold() in _NUMBER_NAMES), None)) is not None:
             # "Otto amici ..." -> "Sei amici ...": a number in another language that is also a first name
             return Verdict(False, f"{word!r} is renamed, and is also a number in a language the task reads")
@@ -338,9 +341,21 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
 
 
 def _title_case(prompt: str) -> bool:
-    """Whether ``prompt`` capitalises most of its words past a sentence's first ("Ann Has 5 Apples. How Many ...")."""
-    words = [w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[^\W\d_]{3,}", prompt)]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) * 2 > len(words)
+    """Whether ``prompt`` capitalises English words no sentence or name capitalises, past a sentence's first ("Ann
+    Has 5 Apples. How Many ...", a heading "Question For Ann"): German nouns are not such words."""
+    return len(_TITLED.findall(prompt)) >= 2
+
+
+_TITLED = re.compile(
+    r"(?<![.!?:\n]\s)(?<![.!?:\n])(?<!^)(?<=\s)(?:Has|Have|Had|Is|Are|Was|Were|Will|Would|Can|Could|Does|Do|Did|How|Many|Much|"
+    r"The|And|Or|Of|For|To|In|On|At|With|Her|His|Their|Its|More|Less|Fewer|Each|Every|If|Then|Than|Left|Now|Total)\b"
+)
+_OBJECT = re.compile(r"\s+(?:her|him|them|me|us)\b")
+
+
+def _acts_on(prompt: str, word: str) -> bool:
+    """Whether ``word`` stands right before whom it acts on ("Bill her", "Grant him") in ``prompt``."""
+    return any(_OBJECT.match(prompt, m.end()) for m in re.finditer(rf"\b{re.escape(word)}\b", prompt))
 
 
 # numbers in the languages the task reads that are also first names ("Otto", "Sei", "Tres", "Mille")

@@ -1097,8 +1097,15 @@ UNREAD = {
         ("described as people call it", {"city": {"type": "string", "description": "the city as someone who lives there writes it"}}),
         ("described by who uses the name", {"city": {"type": "string", "description": "the city name used by people who live there"}}),
         ("with a format of its own", {"city": {"type": "string", "format": "endonym"}}),
+        ("described as written by someone", {"city": {"type": "string", "description": "the city as written by someone who lives there"}}),
+        ("with hints in a list", {"city": {"type": "string", "x-hints": ["City as the people who live there write it."]}}),
         ("described with a verb that translates", {"city": {"type": "string", "description": "translate the city for the people there"}}),
     )},
+    "a rule joined to the values' clause": (
+        _schema(name="string", city="string"), "Extract the data as JSON.",
+        [(f"{n} lives in {c} and please give the city in the language spoken there.", {"name": n, "city": v})
+         for n, c, v in (*_CITIES, ("Cal Ito", "Rome", "Roma"))], None,
+    ),
     "a rule in plain and key words after the record": (
         _schema(name="string", city="string"), "Extract the data as JSON.",
         _lives(*_CITIES, ("Cal Ito", "Rome", "Roma"), after=" City names as the country writes them."), None,

@@ -6992,7 +6992,7 @@ def _compared(prompt: str) -> str:
 
 
 def _bank(prompt: str) -> str:
-    have, move = (int(x) for x in re.search(r"Has (\d+) Dollars\. The Bank Will \w+ Her (\d+)", prompt).groups())  # type: ignore[union-attr]
+    have, move = (int(x) for x in re.search(r"(?i)has (\d+) dollars\. (?:the bank will )?\w+ her (\d+)", prompt).groups())  # type: ignore[union-attr]
     left = have - move if "Bill" in prompt else have + move
     sign = "-" if "Bill" in prompt else "+"
     return f"Ann has {have} {sign} {move} = <<{have}{sign}{move}={left}>>{left} dollars.\n#### {left}"
@@ -7056,6 +7056,15 @@ COINCIDENT = {
         _bank, [f"Ann Has {h} Dollars. The Bank Will {v} Her {m} Dollars. How Many Dollars Will Ann Have?"
                 for h, v, m in [(100, "Bill", 30), (100, "Grant", 30), (90, "Grant", 20), (80, "Bill", 10)]],
     ),
+    # the same verb in sentence case, or as an imperative (helper-140, both modes)
+    "a verb read as a name, capitalised mid-sentence": (
+        _bank, [f"Ann has {h} dollars. The bank will {v} her {m} dollars. How many dollars will Ann have?"
+                for h, v, m in [(100, "Bill", 30), (100, "Grant", 30), (90, "Grant", 20), (80, "Bill", 10)]],
+    ),
+    "a verb read as a name, as an imperative": (
+        _bank, [f"Ann has {h} dollars. {v} her {m} dollars. How many dollars does Ann have now?"
+                for h, v, m in [(100, "Bill", 30), (100, "Grant", 30), (90, "Grant", 20), (80, "Bill", 10)]],
+    ),
     # a number in another language that is also a first name (helper-139, checks alone)
     "a number word read as a name": (
         _amici, [f"{n} amici dividono {c} biscotti e 8 caramelle. Quanti biscotti riceve ogni amico?"
@@ -7081,7 +7090,9 @@ def test_a_first_answer_whose_numbers_coincide_is_never_served_for_others(case, 
     "2 * 12" for 2 dozen beside 12 eggs used (a constant the question's words name, written as its number); a
     capitalised "Cents" or "More" read as a name and renamed ("Dollars", "Fewer"): only first names are renamed.
     Helper-139: "Will Bill Her" -> "Will Grant Her" in a Title Case question (both modes: two men's names, no probe
-    asked), "Otto amici" -> "Sei amici" (numbers that are first names): neither is renamed."""
+    asked), "Otto amici" -> "Sei amici" (numbers that are first names): neither is renamed. Helper-140: the same verb
+    mid-sentence ("The bank will Bill her") or as an imperative ("Bill her 30 dollars"): a word right before whom it
+    acts on is no name."""
     model, questions = COINCIDENT[case]
     served, false = false_served(model, questions, corroborate=corroborate)
     assert false == 0
