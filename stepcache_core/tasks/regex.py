@@ -12,16 +12,17 @@ from typing import Any
 
 __all__ = ["alternation"]
 
+_WORD = re.compile(r"\w")
+
 
 def alternation(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` compiled with a lookahead for its possible first characters, where they are all word characters
     or listed ones; as it is otherwise (or where the pattern cannot be read so)."""
-    compiled = re.compile(pattern, flags)
     try:
-        starts = _starts(pattern, flags)
+        starts = None if flags & re.ASCII else _starts(pattern, flags)  # (ASCII: "\\w" is not every letter)
     except Exception:  # an internal parser of another Python: the plain pattern is still right
-        return compiled
-    return re.compile(f"(?=[{starts}])" + pattern, flags) if starts else compiled
+        starts = None
+    return re.compile(f"(?=[{starts}])" + pattern if starts else pattern, flags)
 
 
 def _starts(pattern: str, flags: int) -> str | None:
@@ -48,7 +49,7 @@ def _starts(pattern: str, flags: int) -> str | None:
                 add_literal(av)
             elif op is c.CATEGORY and av in (c.CATEGORY_DIGIT, c.CATEGORY_WORD):
                 chars.add(r"\w")
-            elif op is c.RANGE and chr(av[0]).isalnum() and chr(av[1]).isalnum():
+            elif op is c.RANGE and av[1] - av[0] < 4096 and all(_WORD.match(chr(x)) for x in range(av[0], av[1] + 1)):
                 chars.add(r"\w")
             else:
                 return False

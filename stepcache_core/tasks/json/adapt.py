@@ -209,7 +209,7 @@ def same_shape(old: str, new: str, *, part: bool = False) -> bool:
 
 
 def same_parts(old: str, new: str, *, part: bool = False) -> bool:
-    """Whether ``new`` has no more parts than ``old``: no mark that joins a value's parts comes in (``_PART_MARK``:
+    """Whether ``new`` has no part ``old`` lacks: no kind of mark that joins a value's parts comes in (``_PART_MARK``:
     "acme.com" for ``email_domain`` is never "cal@umbrella.com", "com" never "umbrella.co.uk", "212" never
     "617-555-0100", "1980" never "1985-03-02"), no letter into a number ("14" is never "14h30", "1980" never
     "1985年3月2日"), a one-letter value stays one letter ("B" for ``initial`` is never "Cal"), a code of digits keeps
@@ -281,7 +281,7 @@ def _by_anchors(value: Any, old_text: str, new_text: str, *, part: bool = False)
         elif lm or rm:
             one.append(text)
     found = both if both else one
-    if len(set(found)) != 1 or not same_parts(str(value), found[0], part=part):
+    if len(set(found)) != 1 or (not is_int and not same_parts(str(value), found[0], part=part)):
         return value
     if is_int:
         try:

@@ -913,9 +913,10 @@ _STOP = frozenset(
 
 def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]) -> str | None:
     """A word of the cached record the new one lacks, a number neither the new record nor the object states, or a
-    word that neither they, the keys, a plain request nor a model's lead-in say (``_NARRATION``: "Here is the
-    JSON:", "Let me know if you need anything else."), in the prose around the object: "This is a high-value
-    order; a manager should approve it." judges the cached record, in words of neither record."""
+    word of a sentence besides a model's lead-in and close (``_NARRATION``: "Here is the JSON:", "Let me know if
+    you need anything else.") and, in a sentence that restates a value, its copula and unit (``_RESTATING``), in
+    the prose around the object: "This is a high-value order; a manager should approve it." judges the cached
+    record."""
     if not prose.strip():
         return None
     said = {w for w in _norm(prose).split()}
@@ -929,14 +930,14 @@ def _stale_prose(prose: str, old_text: str, new_text: str, steps: Sequence[Step]
         return numbers[0]
     held = [_norm(_spoken(leaf)) for s in steps for leaf in _leaves(s.value)]
     for sentence in _SENTENCE_END.split(prose):
-        said_here = " " + _norm(_POSSESSIVE.sub("", sentence)) + " "
+        said_here = " " + _norm(_CONTRACTION.sub("", _POSSESSIVE.sub("", sentence))) + " "
         # a sentence that restates a value may say what the value is ("Maria Lopez is 35 years old."); one that
         # holds none only leads in or closes ("Here is the JSON:"): "Note: the customer is not of age." judges
         restates = [h for h in held if h and f" {h} " in said_here]
         rest = said_here
         for h in restates:
             rest = rest.replace(f" {h} ", " ")
-        for word in re.findall(r"[^\W\d_]+", re.sub(r"['\u2019](?:s|ve|m|re|ll|d|t)\b", "", rest)):
+        for word in re.findall(r"[^\W\d_]+", rest):
             if word in _NARRATION or (restates and word in _RESTATING):
                 continue
             return word
@@ -983,7 +984,9 @@ def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps
         if re.search(r"\d", clause):
             return clause
         for word in re.findall(r"[^\W\d_]+", _POSSESSIVE.sub("", clause.casefold())):
-            if word in _DOING or (word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word)):
+            if (word in _DOING and not _ASKS_JSON.search(clause)) or (
+                word not in keys and not (word.endswith("s") and word[:-1] in keys) and not plain_word(word)
+            ):
                 return clause
     return None
 
@@ -994,6 +997,7 @@ def _key_words(steps: Sequence[Step]) -> set[str]:
 
 
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
+_CONTRACTION = re.compile(r"['\u2019](?:ve|m|re|ll|d|t)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSES = re.compile(r"[.!?;,()\[\]\n]+(?=\s|$)|[;()\[\]\n|]|\s[-\u2013\u2014/]+\s")
 
@@ -1024,6 +1028,9 @@ _DOING = frozenset(
     """write writes wrote written convert converts converted turn turns make makes format formats formatted use uses
     used call calls called give gives say says spell spells spelled spelt""".split()
 )
+# a clause that asks for the JSON itself ("Convert the following into JSON with name, age and city"): its verb is
+# the request's, not a manner of writing a value
+_ASKS_JSON = re.compile(r"\b(?:json|object|record|fields?|keys?)\b", re.IGNORECASE)
 # the labels a record's fields go by (closed: a label outside it may name a rule, "Spelling: Local")
 _LABELS = frozenset(
     """status state type kind category priority plan tier level grade method payment shipping delivery mode channel

@@ -262,7 +262,7 @@ def undescribed(problem: JsonProblem, other: JsonProblem | None = None) -> str |
 # there ("json_schema_extra"), not the values it allows or shows
 _STRUCTURE = frozenset(
     "type format pattern $ref $schema $id $anchor const enum default required additionalProperties examples example "
-    "contentEncoding contentMediaType".split()
+    "contentEncoding contentMediaType discriminator propertyName mapping".split()
 )
 
 

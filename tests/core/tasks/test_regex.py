@@ -34,6 +34,12 @@ def test_a_pattern_that_may_match_nothing_is_compiled_as_it_is() -> None:
     assert alternation(r"(?:x|)").pattern == r"(?:x|)"
 
 
+def test_a_start_no_word_class_holds_whole_is_compiled_as_it_is() -> None:
+    assert alternation(r"[0-z]+x").pattern == r"[0-z]+x"  # ":" to "@" lie between 9 and A
+    assert alternation(r"\bfoo", re.ASCII).pattern == r"\bfoo"  # under ASCII, "\w" is no "ü"
+    assert alternation(r"[a-z]+x").pattern == r"(?=[\w])[a-z]+x"
+
+
 @pytest.mark.parametrize(
     "compiled",
     [carry._CLAIM, gate._BRANCH, gate._RULES, gate._ORDINALS, gate._BEFORE, gate._GENDERED, gate._WH,
