@@ -102,6 +102,18 @@ _LABEL = re.compile(
     r"content|transcript|review|paragraph|sentence)[ \t]*:[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
+# any short label alone on its line after a blank line ("\n\nInvoice:\n", "\n\nJob posting:\n", "\n\nListing text:\n"):
+# how templates introduce a record in any domain and language; read only when no label of ``_LABEL`` stands
+_LINE_LABEL = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?:[^\W\d_][\w'\-]*[ \t]+){0,2}[^\W\d_][\w'\-]*[ \t]*:[ \t]*(?=\n)")
+
+
+def _record_label(text: str) -> re.Match[str] | None:
+    """The label that introduces the record (see ``_LABEL``, then ``_LINE_LABEL``), when text follows it."""
+    for label in (_LABEL, _LINE_LABEL):
+        m = label.search(text)
+        if m is not None and text[m.end() :].strip():
+            return m
+    return None
 
 
 @lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it
@@ -110,9 +122,9 @@ def record_text(text: str, keys: tuple[str, ...]) -> str:
     line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
     an example object naming the keys, or (in a record with no label, where instructions may stand) a key's hint
     in parentheses or its list of allowed values."""
-    m = _LABEL.search(text)
-    labelled = m is not None and bool(text[m.end() :].strip())
-    if m is not None and labelled:
+    m = _record_label(text)
+    labelled = m is not None
+    if m is not None:
         text = text[m.end() :]
     text = text[: _format_block(text)]
     if not labelled:
@@ -345,8 +357,8 @@ def record_span(text: str, keys: tuple[str, ...] = ()) -> tuple[int, int]:
     """Where the record stands in ``text``: after a record label, else after a first line that instructs
     ("Extract the name and age:"); up to a last line that instructs ("Return only the JSON.")."""
     start, end = 0, len(text)
-    m = _LABEL.search(text)
-    if m is not None and text[m.end() :].strip():
+    m = _record_label(text)
+    if m is not None:
         start = m.end()
     else:
         first, nl, rest = text.partition("\n")

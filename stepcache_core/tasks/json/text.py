@@ -46,7 +46,7 @@ _END_ONLY = frozenset("the a an".split())
 def plausible_span(value: str) -> bool:
     """Whether a string value looks like one extracted entity rather than a cut of a sentence."""
     words = _norm(value).split()
-    if not words or len(words) > 8:
+    if not words or len(words) > 12:
         return False
     if words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS or words[-1] in _END_ONLY:
         return False
@@ -65,12 +65,30 @@ def plausible_span(value: str) -> bool:
             if i == 0 and len(raw) > 1 and raw[1][:1].isupper():
                 continue  # a house number before a street's name: "7 Rue des Lilas", "450 Pine Street"
             before = raw[i - 1] if i else ""
+            if _NUMERIC.fullmatch(before.rstrip(",")):
+                continue  # a number written in parts: "December 11, 2024"
             if not before[:1].isupper() or before.casefold().endswith("ing") or before.casefold() in _EDGE_WORDS:
                 return False
     return words[-1] not in _UNIT_WORDS
 
 
 _NUMERIC = re.compile(r"[+\-(]?\d[\d\-().]*")
+
+
+def whole_line(value: str, text: str) -> bool:
+    """Whether ``value`` is a whole line of ``text``, or all of a line after its label ("Reason for visit:
+    persistent lower back pain for 3 weeks", "Title: So much better than my old one!"): a form's field as the
+    text writes it, never a cut of a sentence, whatever its words."""
+    want = _norm(value).rstrip(".!?")
+    if not want:
+        return False
+    for line in text.splitlines():
+        label, colon, rest = line.partition(":")
+        if _norm(line).rstrip(".!?") == want or (colon and len(label.split()) <= 4 and _norm(rest).rstrip(".!?") == want):
+            return True
+    return False
+
+
 _UNIT_WORDS = frozenset(
     "minute minutes hour hours day days week weeks month months year years dollars euros km kg miles people "
     "guests pages percent times seats rooms".split()
@@ -79,7 +97,7 @@ _UNIT_WORDS = frozenset(
 
 # a clause ends at punctuation followed by a space or the end: "Lyon. Alice" and "Denver, Dana" are two
 # clauses, while "A-1042", "3.5" and "J.R.R." stay inside one
-_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014]+\s|[()\[\]\"]")
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014|\u00b7\u2022]+\s|[()\[\]\"]|\s*\n\s*")
 
 
 # one tokenizer: words keep inner dots, dashes, slashes, @ and + ("A-1042", "3.5", "C++", "C#"), not a
@@ -91,7 +109,8 @@ _ARTICLES = frozenset(("The", "A", "An"))
 
 
 def clauses(text: str) -> list[list[str]]:
-    """The words of each clause of ``text``; a field value never spans two clauses."""
+    """The words of each clause of ``text``; a field value never spans two clauses, nor two lines (a form's or a
+    signature's lines are fields of their own: "Jane Brooks\nSales Director" is a name, then a title)."""
     return [_WORD.findall(c) for c in _CLAUSE_END.split(text)]
 
 
@@ -101,6 +120,10 @@ def clauses(text: str) -> list[list[str]]:
 _OPENERS = frozenset(
     "in on at for with and or but from to by of as after before since during à en dans chez im nach seit".split()
 )
+
+
+# a form of address before a name is no part of it: "Dear Ms Ana Pereira" names "Ana Pereira"
+_HONORIFICS = frozenset("mr mrs ms mx miss dr prof sir madam dame herr frau fr hr sr sra srta dott mme mlle mevr dhr sig".split())
 
 
 def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
@@ -124,6 +147,8 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
         # and a preposition or a conjunction never names anything ("In Oslo lives Dan")
         opener = i == 0 and (j - i >= 3 or (j - i == 2 and (_is_code(words[1]) or words[0].casefold() in _OPENERS)))
         start = i + 1 if opener else i
+        while start < j and words[start].rstrip(".").casefold() in _HONORIFICS:
+            start += 1
         if j - start >= 2:
             runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
         i = max(j, i + 1)
@@ -167,11 +192,18 @@ def _mentions(v: tuple[str, ...], text: str) -> list[tuple[list[str], int]]:
     return out
 
 
+def _before_number(word: str) -> bool:
+    """Whether a number after ``word`` is no house number: after another number, or after a code of capitals
+    ("EK 202", "UA 901")."""
+    return is_number(word) or (word.isalpha() and word.isupper())
+
+
 def _cut_at(words: list[str], a: int, n: int, others: Sequence[tuple[str, ...]]) -> str | None:
     """The name that the value of ``n`` words at ``words[a]`` cuts there (see :func:`_cut_name`), or ``None``."""
     low = [_norm(w) for w in words]
     # a house number before a street's name: "7 Rue des Lilas" is one value
-    if a > 0 and is_number(words[a - 1]) and words[a][:1].isupper() and (a < 2 or not is_number(words[a - 2])):
+    # (not a code's number: "EK 202 Dubai" is a flight, then a city)
+    if a > 0 and words[a - 1].isdigit() and words[a][:1].isupper() and (a < 2 or not _before_number(words[a - 2])):
         if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
             return " ".join(words[a - 1 : a + n])
     # a clause's opening participle is not a name: "Running" of "Running 99 minutes, Paper Moons was..."
@@ -257,9 +289,9 @@ def _unit_word(value: str, key: str, text: str, counts: frozenset[float] = froze
     """Whether a one-word string value is the unit of a stated quantity ("euros" in "18915 euros"). A word
     counted by a number its own record holds is what that record counts, not a unit: ``{"name": "apples",
     "quantity": 3}`` for "3 apples" (``counts``: the numbers of the value's record)."""
-    if _UNIT_KEYS.search(key) or len(value.split()) != 1:
-        return False
     word = value.strip()
+    if _UNIT_KEYS.search(key) or not word.isalpha():  # (a unit is one word of letters; "a@b.org", "02:50" are not)
+        return False
     if word[:1].isupper() and word[1:].islower() and word.casefold() not in _UNIT_WORDS:
         return False  # a proper name after a number ("59823 Bristol": a postcode, then the city)
     found = [m.group(1) for m in re.finditer(rf"(\d[\d,]*(?:\.\d+)?)\s+{re.escape(word)}(?![\w\-/])", text, re.IGNORECASE)]
@@ -278,7 +310,8 @@ def grounded(value: Any, text: str) -> bool:
         # a whole token span: "1042" is not grounded by "A-1042", "York" not by "Yorkshire", "C" not by "C++";
         # and a number is not grounded by a longer run of numbers it begins or ends ("+1" of "+1 415 555 0199")
         norm = _norm(text)
-        for m in re.finditer(rf"(?<![\w\-/+#]){re.escape(v)}(?![\w\-/+#]|\.\w)", norm):
+        # ("#" before a value is the number sign: "Ticket #TK-40213" states "TK-40213")
+        for m in re.finditer(rf"(?<![\w\-/+]){re.escape(v)}(?![\w\-/+#]|\.\w)", norm):
             if _NUMBERISH.fullmatch(v) and (_NUMBER_AFTER.match(norm, m.end()) or _NUMBER_BEFORE.search(norm, 0, m.start())):
                 continue
             return True
@@ -366,23 +399,39 @@ def labelled(key: str, value: Any, text: str, *, after: bool = True, links: froz
     stems = _key_stems(key)
     if not stems:
         return False
-    folded = [w.casefold() for w in tokens(text)]
+    folded = [w.casefold() for w in _lined_tokens(text)]
     n = len(tokens(str(value)))
     return any(_labelled_at(folded, i, n, stems, after, links) for i in occurrences(folded, str(value)))
 
 
 _LABEL_LINKS = LINK_WORDS - {"as"}
+# marks of a value's own form: a span without the mark is no rival for the field ("RSVP to Jake (jake@x.org)")
+_FORMS = ("@", "://")
 
 
-def labelled_elsewhere(key: str, value: Any, text: str) -> str | None:
+def _lined_tokens(text: str) -> list[str]:
+    """The text's tokens with a mark for each line break: a word labels a value on its own line only ("Summit
+    2024\nHosted by ..." labels nothing as the host, "Tracking: 7023\nNumber of items: 6" no number as the order's)."""
+    return tokens(text.replace("\n", " \u00b6 "))
+
+
+def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()) -> str | None:
     """A name, code or number the text labels with the key's own word while ``value`` is not it: "departs from
     Osaka at gate D22" names Osaka as the ``departure``, so ``"departure": "D22"`` is another field's value.
     ``None`` when the text labels no such span, or labels ``value`` itself, or ``value`` overlaps a labelled one.
-    The text is tokenized once (a long document is checked in linear time, not once per candidate span)."""
-    stems = _key_stems(key)
+    The text is tokenized once (a long document is checked in linear time, not once per candidate span).
+
+    A word several ``keys`` share ("invoice" of ``invoice_number`` and ``invoice_date``) labels none of them; nor
+    does a key's word the value holds ("leave" of "Annual leave" for ``leave_type``); a number's rival is a
+    number, a value with a form of its own (an e-mail, a URL) has no rival without it."""
+    shared = {s for other in keys if other != key for s in _key_stems(other)}
+    own = [w.casefold() for w in tokens(str(value))]
+    stems = [s for s in _key_stems(key) if s not in shared and not any(w.startswith(s) for w in own)]
     if not stems or not value_tokens(value) or labelled(key, value, text):
         return None
-    folded = [w.casefold() for w in tokens(text)]
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    every = _key_stems(key)
+    folded = [w.casefold() for w in _lined_tokens(text)]
     where: dict[str, list[int]] = {}
     for at, word in enumerate(folded):
         where.setdefault(word, []).append(at)
@@ -396,12 +445,17 @@ def labelled_elsewhere(key: str, value: Any, text: str) -> str | None:
                 i += 1
                 continue
             span = " ".join(words[i:j])
+            if (numeric and not is_number(span)) or all(
+                any(w.casefold().startswith(s) for s in every) for w in words[i:j]
+            ):  # (a span of the key's own words is its label: "Visit" of "Reason for visit:")
+                i = j
+                continue
             want = [w.casefold() for w in tokens(span)]
             hits = [at for at in where.get(want[0], []) if folded[at : at + len(want)] == want]
             # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs"); "as"
             # links an instruction's field list to its format ("name and city as JSON"), not a label to a value
             if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS) for at in hits):
-                if not overlaps(span, value):
+                if not overlaps(span, value) and not any(f in str(value) and f not in span for f in _FORMS):
                     return span
             i = j
     return None
@@ -505,5 +559,5 @@ def _state_after(following: Sequence[str]) -> bool | None:
         if w in _NEGATIONS and w not in _ANSWERS:
             flip = not flip
         elif w not in _STATE_LINKS or raw != w:
-            return None
+            return False if colon and flip else None  # "Remote: not available for this role"
     return None

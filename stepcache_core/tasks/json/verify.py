@@ -25,6 +25,7 @@ from .text import (
     plausible_span,
     tokens,
     value_tokens,
+    whole_line,
 )
 
 __all__ = ["JsonVerifier"]
@@ -82,7 +83,7 @@ class JsonVerifier:
                 verdicts.append(Verdict(False, f"value of {s.key!r} is not stated in the request", step=s.index, key=s.key))
             elif (why := _string_slip(s.key, s.value, steps, problem, labels)) is not None:
                 verdicts.append(Verdict(False, why, step=s.index, key=s.key))
-            elif (named := labelled_elsewhere(s.key, s.value, source_text(problem))) is not None:
+            elif (named := labelled_elsewhere(s.key, s.value, source_text(problem), tuple(problem.properties))) is not None:
                 # "departs from Osaka at gate D22": the text itself says which value is the departure
                 verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
             elif s.value == [] and (listed := _unclaimed_enumeration(source_text(problem), steps)) is not None:
@@ -165,7 +166,7 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
         others = [t for p, t in every if p != path and t]
         name = ".".join(p for p in path if not p.startswith("["))
         field = next((p for p in reversed(path) if not p.startswith("[")), key)
-        if not plausible_span(leaf):
+        if not plausible_span(leaf) and not whole_line(leaf, source_text(problem)):
             return f"value of {name!r} is a cut of a sentence, not an entity"
         if _norm(leaf).replace("_", " ") in labels:
             return f"value of {name!r} is a field's name, not its value"
@@ -286,11 +287,13 @@ def _excluded(item: str, text: str) -> bool:
 def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
     """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
     field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
-    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too. A number
-    inside a string that the ``text`` also states apart from the string is part of the string, no field swallowed
-    ("date": "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"): it clashes only where every mention of
-    it is inside the string. (Not a name or a phrase inside another: "Jack London" beside a city "London" of "was
-    born in London" is the classic slip of a model that took the wrong mention.)"""
+    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too: one
+    phrase of the text answering two fields. Where the ``text`` states the smaller value apart from every mention
+    of the larger one, each field has a phrase of its own and nothing clashes: a number inside a string ("date":
+    "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"), a brand inside a product's name ("Brand: Sony"
+    beside "Sony WH-1000XM5 Headphones"), two equal values the text states twice ("2 bedrooms, 2 baths"). ("Jack
+    London" beside a city "London" of "was born in London" is the classic slip of a model that took the wrong
+    mention: the other checks read that one.)"""
     leaves = [(s.key, path, v, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
     leaves = [(k, path, v, t) for k, path, v, t in leaves if t]
     words = tokens(text)
@@ -300,22 +303,27 @@ def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
             if pa[:-1] == pb[:-1] and pa[-1].startswith("[") and pb[-1].startswith("["):
                 continue  # two items of one list
             # a value that swallows another ("Altair toaster" / "Altair") is the suspect one; equal values both are
-            if _contains(ta, tb) and not (ta != tb and _stated_apart(words, va, vb)):
+            if _contains(ta, tb) and not _stated_apart(words, va, vb):
                 out.setdefault(ka, ".".join(p for p in pb if not p.startswith("[")))
-            if _contains(tb, ta) and not (ta != tb and _stated_apart(words, vb, va)):
+            if _contains(tb, ta) and not _stated_apart(words, vb, va):
                 out.setdefault(kb, ".".join(p for p in pa if not p.startswith("[")))
     return out
 
 
 def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
-    """Whether ``small``, a number inside ``big``, a string (a date's day: "July 5"; a house number: "4 Mill Lane";
-    a model's: "iPhone 15"), is stated by ``words`` (the text's tokens) somewhere outside every mention of ``big``:
-    there it is a field's own number, and inside ``big`` a part of it."""
-    if isinstance(small, bool) or not isinstance(small, (int, float)) or not isinstance(big, str):
+    """Whether ``small``, a value inside ``big`` (a date's day: "July 5"; a house number: "4 Mill Lane"; a model's
+    number: "iPhone 15"; a brand: "Sony WH-1000XM5") or equal to it, is stated by ``words`` (the text's tokens)
+    somewhere outside a mention of ``big``: there it is a field's own value, and inside ``big`` a part of it. An
+    equal value needs two mentions, one a field."""
+    if isinstance(small, bool) or small is None or isinstance(big, bool) or big is None:
         return False
     n = len(tokens(str(big)))
-    inside = {j for i in occurrences(words, str(big)) for j in range(i, i + n)}
-    return any(i not in inside for i in occurrences(words, str(small)))
+    bigs = occurrences(words, str(big))
+    smalls = occurrences(words, str(small))
+    if value_tokens(big) == value_tokens(small):
+        return len(smalls) >= 2
+    inside = {j for i in bigs for j in range(i, i + n)}
+    return any(i not in inside for i in smalls)
 
 
 def _missing_key(err: Any) -> str | None:

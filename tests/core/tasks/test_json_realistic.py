@@ -1,0 +1,230 @@
+"""JSON extraction on the records real apps send: forms, signatures, listings, invoices, e-mails laid out in lines,
+labelled with any noun, with a parser's format instructions before or after them. A model's right answer must be
+served as it wrote it (verified, no model call beyond its own); a slip must still fail. Each ``RIGHT`` row is a
+class of input whose right answer raised :class:`UnverifiedOutputError` (or was rewritten) before; each ``SLIPS``
+row is a wrong answer the checks must keep refusing.
+
+Found by a study of twelve pydantic workloads nobody tuned for (invoices, tickets, job posts, contacts, listings,
+flights, intake forms, real estate, invitations, reviews, shipping notices, leave requests): 180 of 216 right
+answers raised, and the model-free fixer served 3 of them wrong (a product's name with its brand cut off).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from stepcache_core import EngineConfig, Request, StepCacheEngine
+from stepcache_core.errors import UnverifiedOutputError
+from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.segment import JsonObjectSegmenter
+from stepcache_core.tasks.json.parse import parse_json_problem
+from stepcache_core.tasks.json.verify import JsonVerifier
+
+# LangChain's PydanticOutputParser format instructions, in their words' shape
+_FORMAT = (
+    "The output should be formatted as a JSON instance that conforms to the JSON schema below.\n\n"
+    'As an example, for the schema {{"properties": {{"foo": {{"title": "Foo", "type": "array", "items": '
+    '{{"type": "string"}}}}}}, "required": ["foo"]}}\nthe object {{"foo": ["bar", "baz"]}} is a well-formatted '
+    "instance of the schema.\n\nHere is the output schema:\n```\n{schema}\n```"
+)
+
+
+def _schema(fields: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {k: {"type": t, "title": k.replace("_", " ").title()} for k, t in fields.items()},
+        "required": list(fields),
+    }
+
+
+def _prompt(instruction: str, label: str, record: str, schema: dict[str, Any], *, format_first: bool) -> str:
+    fmt = _FORMAT.format(schema=json.dumps(schema))
+    if format_first:
+        return f"{instruction}\n\n{fmt}\n\n{label}:\n{record}\n"
+    return f"{instruction}\n\n{label}:\n{record}\n\n{fmt}\n"
+
+
+# (class, instruction, label, record, fields, right answer)
+RIGHT = [
+    (
+        "a record labelled with a noun of its domain, format instructions before it, a '#' number sign",
+        "Extract the following fields from the invoice below as JSON.",
+        "Invoice",
+        "ACME Office Supplies Inc.\n\nINVOICE #100-2345\nInvoice date: March 3, 2024\nDue date: April 2, 2024\n\n"
+        "Bill to:\nBrightside Dental LLC\n\nSubtotal: $1,299.00\nTOTAL DUE (USD): $1,299.00\n",
+        {"invoice_number": "string", "vendor": "string", "bill_to": "string", "total": "number"},
+        {
+            "invoice_number": "100-2345",
+            "vendor": "ACME Office Supplies Inc.",
+            "bill_to": "Brightside Dental LLC",
+            "total": 1299.0,
+        },
+    ),
+    (
+        "a signature in lines: a name, then a title on the next line (no name across a line break)",
+        "Extract the contact information from the e-mail signature below.",
+        "Signature",
+        "Best regards,\nDaniel Kim\nSenior Account Manager\nNorthwind Logistics\nTel. +1 415 555 0199\ndaniel.kim@northwind.com",
+        {"name": "string", "job_title": "string", "company": "string", "email": "string"},
+        {
+            "name": "Daniel Kim",
+            "job_title": "Senior Account Manager",
+            "company": "Northwind Logistics",
+            "email": "daniel.kim@northwind.com",
+        },
+    ),
+    (
+        "fields parted by bars; two equal numbers the text states twice",
+        "Extract the following fields as JSON from the real-estate listing.",
+        "Listing text",
+        "Condo for sale — 88 Harbor View Blvd, San Diego\n2 bedrooms, 2 bathrooms, 1,180 square feet\n\n"
+        "Listed by Miguel Santos | Compass | 619-555-0145",
+        {"address": "string", "bedrooms": "integer", "bathrooms": "integer", "agent_name": "string"},
+        {"address": "88 Harbor View Blvd", "bedrooms": 2, "bathrooms": 2, "agent_name": "Miguel Santos"},
+    ),
+    (
+        "a form of address before a name; a flight's code before its city",
+        "Extract the booking details from this confirmation e-mail as JSON.",
+        "Email",
+        "Dear Ms Ana Pereira,\n\nYour booking is confirmed.\nEK 202 Dubai (DXB) - New York JFK (JFK)\nSeat 45K",
+        {"passenger_name": "string", "flight_number": "string", "origin": "string", "seat": "string"},
+        {"passenger_name": "Ana Pereira", "flight_number": "EK 202", "origin": "Dubai", "seat": "45K"},
+    ),
+    (
+        "a form's whole line as a free-text value; a date written in parts; a phone's digits before an e-mail",
+        "Extract the patient intake information from the form below.",
+        "Form",
+        "PATIENT INTAKE FORM\nName: Robert J. Hayes\nVisit date: March 12, 2024\nPhone: (503) 555-0171\n"
+        "robert.hayes@example.com\nReason for visit: persistent lower back pain for 3 weeks",
+        {"patient_name": "string", "visit_date": "string", "email": "string", "reason_for_visit": "string"},
+        {
+            "patient_name": "Robert J. Hayes",
+            "visit_date": "March 12, 2024",
+            "email": "robert.hayes@example.com",
+            "reason_for_visit": "persistent lower back pain for 3 weeks",
+        },
+    ),
+    (
+        "a long product name that holds its brand, the brand stated apart; a no after the colon",
+        "Extract structured product data from the listing.",
+        "Listing",
+        "Instant Pot Duo 7-in-1 Electric Pressure Cooker, 6 Quart Stainless Steel\nBrand: Instant Pot\n"
+        "Item code: IP-DUO60-V5\nOur price: $89.95\nGift wrapping: not available for this item.",
+        {"name": "string", "brand": "string", "sku": "string", "price": "number", "gift_wrapping": "boolean"},
+        {
+            "name": "Instant Pot Duo 7-in-1 Electric Pressure Cooker, 6 Quart Stainless Steel",
+            "brand": "Instant Pot",
+            "sku": "IP-DUO60-V5",
+            "price": 89.95,
+            "gift_wrapping": False,
+        },
+    ),
+    (
+        "a word two keys share is no label of either; a key's word inside the value; a value with its own form",
+        "Extract the event details from the invitation.",
+        "Invitation",
+        "Annual Spring Gala 2024\nHosted by the Riverside Arts Foundation\n\nDrinks on us. RSVP to Jake "
+        "(jake.turner@gmail.com) by June 7.",
+        {"event_name": "string", "host": "string", "rsvp_email": "string", "rsvp_by": "string"},
+        {
+            "event_name": "Annual Spring Gala 2024",
+            "host": "Riverside Arts Foundation",
+            "rsvp_email": "jake.turner@gmail.com",
+            "rsvp_by": "June 7",
+        },
+    ),
+    (
+        "a key's word inside the value, before another capitalised word of the text",
+        "Extract the following fields as JSON from the leave request.",
+        "Request",
+        "Subject: Annual leave request, Jessica Park (EMP-10482)\n\nI'd like to request annual leave from Monday, "
+        "July 8 to Friday, July 19 (10 working days).",
+        {"leave_type": "string", "employee_name": "string", "employee_id": "string", "working_days": "integer"},
+        {"leave_type": "Annual leave", "employee_name": "Jessica Park", "employee_id": "EMP-10482", "working_days": 10},
+    ),
+]
+
+
+def _engine(answer: str) -> tuple[StepCacheEngine, ScriptedBackend]:
+    backend = ScriptedBackend(default=answer)
+    engine = StepCacheEngine(
+        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, config=EngineConfig(similarity_threshold=0.3)
+    )
+    return engine, backend
+
+
+@pytest.mark.parametrize("format_first", [True, False], ids=["format-first", "format-last"])
+@pytest.mark.parametrize(("cls", "instruction", "label", "record", "fields", "right"), RIGHT, ids=[r[0][:40] for r in RIGHT])
+def test_a_right_answer_is_served_as_the_model_wrote_it(cls, instruction, label, record, fields, right, format_first):
+    schema = _schema(fields)
+    answer = "Here is the extracted information:\n```json\n" + json.dumps(right, indent=2) + "\n```"
+    engine, backend = _engine(answer)
+    out = engine.run(Request(_prompt(instruction, label, record, schema, format_first=format_first), schema=schema))
+    assert out.trace.verified and out.text == answer, (cls, out.trace.notes)
+    assert [c.purpose for c in backend.calls] == ["generate"]
+
+
+# (class, record, fields, the slip); the record's label and format instructions as above
+SLIPS = [
+    (
+        "a surname cut from the name in a sentence",
+        "Dana Levi is 34 and lives in Oslo.",
+        {"name": "string", "age": "integer"},
+        {"name": "Levi", "age": 34},
+    ),
+    (
+        "a number the text states once answering two fields",
+        "2 bedrooms, 1 bathroom, 900 square feet.",
+        {"bedrooms": "integer", "bathrooms": "integer"},
+        {"bedrooms": 2, "bathrooms": 2},
+    ),
+    (
+        "a brand only inside the product's name, both fields the same phrase",
+        "The Altair toaster costs 229 dollars.",
+        {"product": "string", "brand": "string", "price": "integer"},
+        {"product": "Altair toaster", "brand": "Altair", "price": 229},
+    ),
+    (
+        "the text labels another value with the key's word",
+        "The train departs from Osaka at gate D22.",
+        {"departure": "string", "gate": "string"},
+        {"departure": "D22", "gate": "D22"},
+    ),
+    (
+        "a value not in the record",
+        "Order no. 558-0031 has shipped.\nEstimated delivery: January 28, 2025",
+        {"order_number": "string", "estimated_delivery": "string"},
+        {"order_number": "558-0032", "estimated_delivery": "January 28, 2025"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("cls", "record", "fields", "slip"), SLIPS, ids=[s[0][:40] for s in SLIPS])
+def test_a_slip_still_fails_verification(cls, record, fields, slip):
+    schema = _schema(fields)
+    prompt = _prompt("Extract the fields as JSON.", "Record", record, schema, format_first=True)
+    problem = parse_json_problem(Request(prompt, schema=schema))
+    steps = JsonObjectSegmenter().segment(json.dumps(slip), origin="generated")
+    assert not all(v.ok for v in JsonVerifier().verify_steps(problem, steps)), cls
+
+
+def test_a_value_that_holds_another_fields_value_is_never_rewritten_by_the_cache():
+    """The model's "Altair toaster" beside "Altair" is its answer or its slip, not ours to trim: served as written
+    where the text states the brand apart, refused (after the model's own patch) where it does not; never
+    "toaster", a value no model wrote (the trim served "Better Sweater" for "Patagonia Better Sweater")."""
+    schema = _schema({"product": "string", "brand": "string", "price": "integer"})
+    answer = '{"product": "Altair toaster", "brand": "Altair", "price": 229}'
+    engine, backend = _engine(answer)
+    out = engine.run(
+        Request(
+            "Extract product, brand, price as JSON. Text: Brand: Altair. The Altair toaster costs 229 dollars.", schema=schema
+        )
+    )
+    assert out.trace.verified and out.text == answer
+    engine, backend = _engine(answer)
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request("Extract product, brand, price as JSON. Text: The Altair toaster costs 229 dollars.", schema=schema))
+    assert backend.calls[1].purpose == "patch"
