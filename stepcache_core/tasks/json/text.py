@@ -75,17 +75,20 @@ def plausible_span(value: str) -> bool:
 _NUMERIC = re.compile(r"[+\-(]?\d[\d\-().]*")
 
 
-def whole_line(value: str, text: str) -> bool:
-    """Whether ``value`` is a whole line of ``text``, or all of a line after its label ("Reason for visit:
-    persistent lower back pain for 3 weeks", "Title: So much better than my old one!"): a form's field as the
-    text writes it, never a cut of a sentence, whatever its words."""
-    want = _norm(value).rstrip(".!?")
-    if not want:
+def whole_line(value: str, text: str, key: str) -> bool:
+    """Whether ``value`` is all of a line of ``text`` after a label that names ``key`` ("Reason for visit:
+    persistent lower back pain for 3 weeks" for ``reason_for_visit``): the form's field as the text writes it,
+    never a cut of a sentence, whatever its words. (A line without its key's label may hold two fields:
+    "Address: 12 Oak Street, Springfield" is no ``street``.)"""
+    want, stems = _norm(value).rstrip(".!?"), _key_stems(key)
+    if not want or not stems:
         return False
     for line in text.splitlines():
         label, colon, rest = line.partition(":")
-        if _norm(line).rstrip(".!?") == want or (colon and len(label.split()) <= 4 and _norm(rest).rstrip(".!?") == want):
-            return True
+        words = [w.casefold() for w in _WORD.findall(label)]
+        if colon and 0 < len(words) <= 4 and any(w.startswith(s) for w in words for s in stems):
+            if _norm(rest).rstrip(".!?") == want:
+                return True
     return False
 
 
@@ -97,7 +100,7 @@ _UNIT_WORDS = frozenset(
 
 # a clause ends at punctuation followed by a space or the end: "Lyon. Alice" and "Denver, Dana" are two
 # clauses, while "A-1042", "3.5" and "J.R.R." stay inside one
-_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014|\u00b7\u2022]+\s|[()\[\]\"]|\s*\n\s*")
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\"]+(?=\s|$)|\s[-\u2013\u2014]+\s|[()\[\]\"]|\s*\n\s*")
 
 
 # one tokenizer: words keep inner dots, dashes, slashes, @ and + ("A-1042", "3.5", "C++", "C#"), not a
@@ -380,15 +383,50 @@ def _key_stems(key: str) -> list[str]:
     return [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
 
 
-def _labelled_at(folded: Sequence[str], i: int, n: int, stems: Sequence[str], after: bool, links: frozenset[str]) -> bool:
-    """Whether the span ``folded[i:i+n]`` has a word of the key just before it (or before one linking word), or
-    just after it when ``after``."""
+def _labelled_at(
+    folded: Sequence[str],
+    i: int,
+    n: int,
+    stems: Sequence[str],
+    after: bool,
+    links: frozenset[str],
+    full: Sequence[str] = (),
+) -> bool:
+    """Whether the span ``folded[i:i+n]`` has a word of the key (``stems``) just before it (or before one linking
+    word), or just after it when ``after``. A form's label before a colon labels it when each of the label's words
+    is a word of the key (``full``: all its stems; ``stems`` by default) and one is of ``stems``: "Ship to: Tom
+    Lee" labels ``ship_to``, "Invoice date: March 3" no ``invoice_number``."""
+    if i > 0 and folded[i - 1] == ":":
+        k, label = i - 2, list[str]()
+        while k >= 0 and len(label) < 5 and folded[k] not in (":", _LINE):
+            label.append(folded[k])
+            k -= 1
+        words = [w for w in label if len(w) >= 3 and w[:1].isalpha() and w not in links]
+        every = full or stems
+        return (
+            bool(words)
+            and all(any(w.startswith(s) for s in every) for w in words)
+            and any(w.startswith(s) for w in words for s in stems)
+        )
     near = [folded[i - 1]] if i > 0 else []
     if near and near[0] in links and i > 1:
         near.append(folded[i - 2])
     if i + n < len(folded) and after:
         near.append(folded[i + n])
     return any(w.startswith(s) for w in near for s in stems)
+
+
+def own_labels(key: str, value: Any, text: str, keys: Sequence[str]) -> set[int]:
+    """Where ``text`` states ``value`` labelled with a word of ``key`` that no other of ``keys`` has ("2 bedrooms"
+    for ``bedrooms``; "Ship to: Tom Lee" for ``ship_to``, not for ``bill_to``)."""
+    if value is None or isinstance(value, (bool, list, dict)):
+        return set()
+    shared = {s for other in keys if other != key for s in _key_stems(other)}
+    stems = [s for s in _key_stems(key) if s not in shared]
+    folded = [w.casefold() for w in _lined_tokens(text)]
+    n = len(tokens(str(value)))
+    full = _key_stems(key)
+    return {i for i in occurrences(folded, str(value)) if stems and _labelled_at(folded, i, n, stems, True, LINK_WORDS, full)}
 
 
 def labelled(key: str, value: Any, text: str, *, after: bool = True, links: frozenset[str] = LINK_WORDS) -> bool:
@@ -409,10 +447,13 @@ _LABEL_LINKS = LINK_WORDS - {"as"}
 _FORMS = ("@", "://")
 
 
+_LINE = "\u00b6"
+
+
 def _lined_tokens(text: str) -> list[str]:
     """The text's tokens with a mark for each line break: a word labels a value on its own line only ("Summit
     2024\nHosted by ..." labels nothing as the host, "Tracking: 7023\nNumber of items: 6" no number as the order's)."""
-    return tokens(text.replace("\n", " \u00b6 "))
+    return tokens(text.replace("\n", f" {_LINE} "))
 
 
 def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()) -> str | None:
@@ -454,7 +495,7 @@ def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()
             hits = [at for at in where.get(want[0], []) if folded[at : at + len(want)] == want]
             # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs"); "as"
             # links an instruction's field list to its format ("name and city as JSON"), not a label to a value
-            if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS) for at in hits):
+            if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS, every) for at in hits):
                 if not overlaps(span, value) and not any(f in str(value) and f not in span for f in _FORMS):
                     return span
             i = j
@@ -559,5 +600,5 @@ def _state_after(following: Sequence[str]) -> bool | None:
         if w in _NEGATIONS and w not in _ANSWERS:
             flip = not flip
         elif w not in _STATE_LINKS or raw != w:
-            return False if colon and flip else None  # "Remote: not available for this role"
+            return None
     return None

@@ -22,6 +22,7 @@ from .text import (
     grounded,
     labelled_elsewhere,
     occurrences,
+    own_labels,
     plausible_span,
     tokens,
     value_tokens,
@@ -54,7 +55,7 @@ class JsonVerifier:
                 key = str(err.path[0]) if err.path else _missing_key(err) or ""
                 errors_by_key.setdefault(key, err.message)
         verdicts: list[Verdict] = []
-        clashes = _clashes(steps, source_text(problem))
+        clashes = _clashes(steps, source_text(problem), tuple(problem.properties))
         # "departure": "Flight" names a field (the text's label of the flight number), not a value
         labels = {_norm(k).replace("_", " ") for k in (*problem.properties, *(s.key for s in steps if s.key))}
         for s in steps:
@@ -166,7 +167,7 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
         others = [t for p, t in every if p != path and t]
         name = ".".join(p for p in path if not p.startswith("["))
         field = next((p for p in reversed(path) if not p.startswith("[")), key)
-        if not plausible_span(leaf) and not whole_line(leaf, source_text(problem)):
+        if not plausible_span(leaf) and not whole_line(leaf, source_text(problem), field):
             return f"value of {name!r} is a cut of a sentence, not an entity"
         if _norm(leaf).replace("_", " ") in labels:
             return f"value of {name!r} is a field's name, not its value"
@@ -284,16 +285,17 @@ def _excluded(item: str, text: str) -> bool:
     )
 
 
-def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
+def _clashes(steps: Sequence[Step], text: str = "", keys: Sequence[str] = ()) -> dict[str, str]:
     """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
-    field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
-    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too: one
-    phrase of the text answering two fields. Where the ``text`` states the smaller value apart from every mention
-    of the larger one, each field has a phrase of its own and nothing clashes: a number inside a string ("date":
-    "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"), a brand inside a product's name ("Brand: Sony"
-    beside "Sony WH-1000XM5 Headphones"), two equal values the text states twice ("2 bedrooms, 2 baths"). ("Jack
-    London" beside a city "London" of "was born in London" is the classic slip of a model that took the wrong
-    mention: the other checks read that one.)"""
+        field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
+        "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too: one
+        phrase of the text answering two fields. Where the ``text`` states the smaller value apart from every mention
+        of the larger one, each field has a phrase of its own and nothing clashes: a number inside a string ("date":
+        "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"), a brand inside a product's name ("Brand: Sony"
+        beside "Sony WH-1000XM5 Headphones"), two equal values the text states twice, each labelled by a word of its own key ("2 bedrooms, 2 bathrooms";
+    not "Bill to: Anna Berg ... Ordered by Anna Berg" for ``ship_to``). ("Jack
+        London" beside a city "London" of "was born in London" is the classic slip of a model that took the wrong
+        mention: the other checks read that one.)"""
     leaves = [(s.key, path, v, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
     leaves = [(k, path, v, t) for k, path, v, t in leaves if t]
     words = tokens(text)
@@ -303,6 +305,8 @@ def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
             if pa[:-1] == pb[:-1] and pa[-1].startswith("[") and pb[-1].startswith("["):
                 continue  # two items of one list
             # a value that swallows another ("Altair toaster" / "Altair") is the suspect one; equal values both are
+            if ta == tb and _labelled_apart(text, keys, pa, pb, va):
+                continue
             if _contains(ta, tb) and not _stated_apart(words, va, vb):
                 out.setdefault(ka, ".".join(p for p in pb if not p.startswith("[")))
             if _contains(tb, ta) and not _stated_apart(words, vb, va):
@@ -313,17 +317,24 @@ def _clashes(steps: Sequence[Step], text: str = "") -> dict[str, str]:
 def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
     """Whether ``small``, a value inside ``big`` (a date's day: "July 5"; a house number: "4 Mill Lane"; a model's
     number: "iPhone 15"; a brand: "Sony WH-1000XM5") or equal to it, is stated by ``words`` (the text's tokens)
-    somewhere outside a mention of ``big``: there it is a field's own value, and inside ``big`` a part of it. An
-    equal value needs two mentions, one a field."""
+    somewhere outside a mention of ``big``: there it is a field's own value, and inside ``big`` a part of it."""
     if isinstance(small, bool) or small is None or isinstance(big, bool) or big is None:
         return False
+    parts = [value_tokens(part) for part in str(big).split(",")]
+    if value_tokens(big) == value_tokens(small) or (isinstance(small, str) and value_tokens(small) in parts):
+        return False  # (a phrase of its own between commas: "12 Oak Street, Springfield" holds the city)
     n = len(tokens(str(big)))
-    bigs = occurrences(words, str(big))
-    smalls = occurrences(words, str(small))
-    if value_tokens(big) == value_tokens(small):
-        return len(smalls) >= 2
-    inside = {j for i in bigs for j in range(i, i + n)}
-    return any(i not in inside for i in smalls)
+    inside = {j for i in occurrences(words, str(big)) for j in range(i, i + n)}
+    return any(i not in inside for i in occurrences(words, str(small)))
+
+
+def _labelled_apart(text: str, keys: Sequence[str], pa: tuple[str, ...], pb: tuple[str, ...], value: Any) -> bool:
+    """Whether two fields at paths ``pa`` and ``pb`` (top-level keys) holding one ``value`` each have a mention
+    of it labelled by a word of their own key, at two places: "2 bedrooms, 2 bathrooms"."""
+    if len(pa) != 1 or len(pb) != 1:
+        return False
+    at_a, at_b = own_labels(pa[0], value, text, keys), own_labels(pb[0], value, text, keys)
+    return any(a != b for a in at_a for b in at_b)
 
 
 def _missing_key(err: Any) -> str | None:

@@ -77,11 +77,11 @@ RIGHT = [
         },
     ),
     (
-        "fields parted by bars; two equal numbers the text states twice",
+        "an agent's name, then the brokerage on the next line; two equal numbers each labelled by its own key",
         "Extract the following fields as JSON from the real-estate listing.",
         "Listing text",
         "Condo for sale — 88 Harbor View Blvd, San Diego\n2 bedrooms, 2 bathrooms, 1,180 square feet\n\n"
-        "Listed by Miguel Santos | Compass | 619-555-0145",
+        "Listed by Miguel Santos\nCompass\n619-555-0145",
         {"address": "string", "bedrooms": "integer", "bathrooms": "integer", "agent_name": "string"},
         {"address": "88 Harbor View Blvd", "bedrooms": 2, "bathrooms": 2, "agent_name": "Miguel Santos"},
     ),
@@ -108,18 +108,17 @@ RIGHT = [
         },
     ),
     (
-        "a long product name that holds its brand, the brand stated apart; a no after the colon",
+        "a long product name that holds its brand, the brand stated apart",
         "Extract structured product data from the listing.",
         "Listing",
         "Instant Pot Duo 7-in-1 Electric Pressure Cooker, 6 Quart Stainless Steel\nBrand: Instant Pot\n"
-        "Item code: IP-DUO60-V5\nOur price: $89.95\nGift wrapping: not available for this item.",
-        {"name": "string", "brand": "string", "sku": "string", "price": "number", "gift_wrapping": "boolean"},
+        "Item code: IP-DUO60-V5\nOur price: $89.95",
+        {"name": "string", "brand": "string", "sku": "string", "price": "number"},
         {
             "name": "Instant Pot Duo 7-in-1 Electric Pressure Cooker, 6 Quart Stainless Steel",
             "brand": "Instant Pot",
             "sku": "IP-DUO60-V5",
             "price": 89.95,
-            "gift_wrapping": False,
         },
     ),
     (
@@ -198,6 +197,53 @@ SLIPS = [
         "Order no. 558-0031 has shipped.\nEstimated delivery: January 28, 2025",
         {"order_number": "string", "estimated_delivery": "string"},
         {"order_number": "558-0032", "estimated_delivery": "January 28, 2025"},
+    ),
+]
+
+
+# found by an attack on the relaxed checks (each served by the first version of this change)
+SLIPS += [
+    (
+        "equal names, the text labels them apart",
+        "Bill to: Anna Berg\nShip to: Tom Lee\nOrdered by Anna Berg",
+        {"bill_to": "string", "ship_to": "string"},
+        {"bill_to": "Anna Berg", "ship_to": "Anna Berg"},
+    ),
+    (
+        "equal dates under labels two keys share a word of",
+        "Check-in: May 3\nCheck-out: May 5\nPaid on May 3",
+        {"check_in": "string", "check_out": "string"},
+        {"check_in": "May 3", "check_out": "May 3"},
+    ),
+    (
+        "equal names in prose, stated twice",
+        "Anna Berg sent a parcel to Tom Lee.\nAnna Berg paid the shipping.",
+        {"sender": "string", "recipient": "string"},
+        {"sender": "Anna Berg", "recipient": "Anna Berg"},
+    ),
+    (
+        "a form's fields swapped",
+        "Name: Robert Hayes\nCity: Portland\nEmployer: Nike",
+        {"name": "string", "city": "string", "employer": "string"},
+        {"name": "Robert Hayes", "city": "Nike", "employer": "Portland"},
+    ),
+    (
+        "a form's line holding the next field's value, under another key's label",
+        "Address: 12 Oak Street, Springfield\nCity: Springfield",
+        {"street": "string", "city": "string"},
+        {"street": "12 Oak Street, Springfield", "city": "Springfield"},
+    ),
+    (
+        "'Label: not ...' that says yes",
+        "Rent: 1200\nPets: not a problem, cats and dogs welcome",
+        {"rent": "integer", "pets": "boolean"},
+        {"rent": 1200, "pets": False},
+    ),
+    (
+        "fields parted by bars, swapped",
+        "Listed by Miguel Santos | Compass Realty | 619-555-0145",
+        {"agent_name": "string", "brokerage": "string"},
+        {"agent_name": "Compass Realty", "brokerage": "Miguel Santos"},
     ),
 ]
 
