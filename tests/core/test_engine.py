@@ -318,6 +318,22 @@ def test_clear_by_namespace(make_engine):
     assert engine.count(Namespace(tenant="t1")) == 0 and engine.count(Namespace(tenant="t2")) == 1
 
 
+PRODUCT = {
+    "type": "object",
+    "properties": {"product": {"type": "string"}, "brand": {"type": "string"}, "price": {"type": "integer"}},
+    "required": ["product", "brand", "price"],
+}
+
+
+def test_json_value_that_swallowed_another_is_trimmed_without_the_model(make_engine):
+    engine, backend = make_engine(['{"product": "Altair toaster", "brand": "Altair", "price": 229}'])
+    out = engine.run(
+        Request("Extract product, brand, price as JSON. Text: The Altair toaster costs 229 dollars.", schema=PRODUCT)
+    )
+    assert out.trace.fallback == "fix" and len(backend.calls) == 1
+    assert out.text == '{"product": "toaster", "brand": "Altair", "price": 229}'
+
+
 def test_failed_reuse_patches_once_then_regenerates_on_the_generation_path(make_engine):
     # (the JSON checks alone: by default a reuse whose record names other people waits for a corroborating answer
     # and is never patched; the patch path is the subject here)

@@ -8,6 +8,7 @@ from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import JsonAdapter
 from .carry import JsonCarryover, stale_mention
 from .corroborate import JsonCorroboration
+from .fix import JsonFixer
 from .gate import JsonGate, asks_form
 from .parse import JsonProblem, detect, parse_json_problem
 from .prompt import JsonPrompter
@@ -25,6 +26,7 @@ __all__ = [
     "JsonCarryover",
     "JsonCorroboration",
     "stale_mention",
+    "JsonFixer",
     "JsonVerifier",
     "JsonPrompter",
 ]
@@ -44,6 +46,7 @@ def json_extraction_task(*, corroborate: bool = True) -> TaskProfile:
         verifier=JsonVerifier(),
         adapter=JsonAdapter(renames_by_similarity=corroborate),
         solver=None,
+        fixer=JsonFixer(),
         carryover=JsonCarryover(),
         corroboration=JsonCorroboration() if corroborate else None,
         asks_more=lambda p: asks_form(p) is not None,

@@ -977,8 +977,8 @@ def _unheld_sentence(old_text: str, new_text: str, cached: Sequence[Step], steps
     keys = _key_words((*cached, *steps))
     for clause in sorted(c.strip() for c in shared):
         said = f" {_norm(clause)} "
-        if not said.strip() or any(h and f" {h} " in said for h in held):
-            continue
+        if not said.strip() or any(h and (f" {h} " in said or said in f" {h} ") for h in held):
+            continue  # (a clause that holds a value, or is a part of one: "2024" of "March 14, 2024")
         if (field := _FIELD.fullmatch(clause)) is not None and _a_field(field.group(1), field.group(2), keys):
             continue
         if re.search(r"\d", clause):

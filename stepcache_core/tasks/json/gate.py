@@ -407,6 +407,18 @@ def asks_form(problem: JsonProblem) -> str | None:
     return min(named) if named else None  # "french_city", "city_polish"
 
 
+# "from the <up to three words>" ending at a mark, a linking word or the line's end: the record's source
+_SOURCE = re.compile(
+    r"\bfrom\s+(?:the|this|that|these|those|each|every|an?|my|our|your)\s+"
+    r"((?:(?!(?:as|below|above|and|or|into|in|with|for|to|using|then|but|except|only)\b)[^\W\d_][\w'\-]*\s*){1,3})"
+    r"(?=$|[.,;:!?\n]|\s+(?:as|below|above)\b|\s*\u27e8)",
+    re.IGNORECASE,
+)
+
+
+_HOW = re.compile(r"omit|abbreviat|languag|transliter|spel|translat|format|style|case\b|upper|lower|capital")
+
+
 def transforms(problem: JsonProblem, other: JsonProblem | None = None) -> str | None:
     """A word of ``problem`` that may ask for a value in another form than the record's: one :func:`asks_form`
     finds; else the first word of its request besides its record, key names and allowed values that is not a plain
@@ -420,6 +432,10 @@ def transforms(problem: JsonProblem, other: JsonProblem | None = None) -> str | 
         return None
     allowed = {w.casefold() for values in problem.allowed.values() for v in values for w in _TEMPLATE_WORD.findall(v)}
     text = re.sub(r"\u27e8[A-Z]+\u27e9", " ", problem.template)
+    # the record's source named as what it is ("from the helpdesk notification below", "from this bank alert"): which
+    # record, nothing about its values, but in the words that never only say which
+    sources = {w.casefold() for m in _SOURCE.finditer(text) for w in _TEMPLATE_WORD.findall(m.group(1))}
+    allowed |= {w for w in sources if w not in _NOT_DESCRIBING and not _HOW.match(w)}
     if (digit := re.search(r"\d+", text)) is not None:
         return digit.group()
     for word in _TEMPLATE_WORD.findall(re.sub(r"['\u2019]s\b", "", text)):

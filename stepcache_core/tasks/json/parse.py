@@ -107,33 +107,44 @@ _LABEL = re.compile(
 _LINE_LABEL = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?:[^\W\d_][\w'\-]*[ \t]+){0,2}[^\W\d_][\w'\-]*[ \t]*:[ \t]*(?=\n)")
 
 
+# labels of the instructions' own paragraphs, never of the record: "Example:", "Rules:", "Output format:"
+_NOT_RECORD = frozenset(
+    """example examples sample samples rule rules instruction instructions output format schema answer response json
+    hint hints guideline guidelines constraint constraints requirement requirements task field fields key keys""".split()
+)
+
+
 def _record_label(text: str) -> re.Match[str] | None:
-    """The label that introduces the record (see ``_LABEL``, then ``_LINE_LABEL``), when text follows it."""
-    for label in (_LABEL, _LINE_LABEL):
-        m = label.search(text)
-        if m is not None and text[m.end() :].strip():
+    """The label that introduces the record, when text follows it: the first of ``_LABEL`` or ``_LINE_LABEL`` (a
+    label of an instructions' paragraph, ``_NOT_RECORD``, is passed over). A record's own field that a known label
+    names comes after its label ("Notification:\nNew ticket ...\n\nMessage:\n...")."""
+    known = _LABEL.search(text)
+    known = known if known is not None and text[known.end() :].strip() else None
+    for m in _LINE_LABEL.finditer(text, 0, known.start() if known is not None else len(text)):
+        first = re.search(r"[^\W\d_][\w'\-]*", m.group())
+        if first is not None and first.group().casefold() not in _NOT_RECORD and text[m.end() :].strip():
             return m
-    return None
+    return known
 
 
 @lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it
 def record_text(text: str, keys: tuple[str, ...]) -> str:
     """The text values may come from: after the record's label when there is one; else without a first or last
     line that instructs about the JSON or its keys ("Give the name and city as JSON, for example {...}"); never
-    an example object naming the keys, or (in a record with no label, where instructions may stand) a key's hint
-    in parentheses or its list of allowed values."""
+    an example object naming the keys, or (in a record with no label of ``_LABEL``, where instructions may stand:
+    "Customer:\n...\n\nReturn the name and nickname (e.g. Bob).") a key's hint in parentheses or its list of
+    allowed values."""
     m = _record_label(text)
-    labelled = m is not None
+    labelled = m is not None and m.re is _LABEL
     if m is not None:
         text = text[m.end() :]
     text = text[: _format_block(text)]
-    if not labelled:
-        lines = text.split("\n")
-        if len(lines) > 1 and _instructs(lines[0], keys) and "\n".join(lines[1:]).strip():
-            lines = lines[1:]
-        if len(lines) > 1 and _instructs(lines[-1], keys) and "\n".join(lines[:-1]).strip():
-            lines = lines[:-1]
-        text = "\n".join(lines)
+    lines = text.rstrip().split("\n")
+    if m is None and len(lines) > 1 and _instructs(lines[0], keys) and "\n".join(lines[1:]).strip():
+        lines = lines[1:]
+    if len(lines) > 1 and _instructs(lines[-1], keys) and "\n".join(lines[:-1]).strip():
+        lines = lines[:-1]
+    text = "\n".join(lines)
     for key in keys:  # an example object of the instructions: {"name": "Jane Doe", "city": "Paris"}
         text = re.sub(rf'\{{[^{{}}]*"{re.escape(key)}"\s*:[^{{}}]*\}}', " ", text)
     # (a labelled record's own parentheses after a key's name are its values: "Employer (Google)")
@@ -395,7 +406,8 @@ def request_template(text: str, keys: tuple[str, ...]) -> str:
     start, end = record_span(text, keys)
     # a trailing block of format instructions with its schema (a program's "Here's a JSON schema to follow: {...}")
     # restates the schema, which the gate compares key by key: the same request reaches the cache with it (a
-    # program's prompt) and without it (``structured_predict``)
+    # program's prompt) and without it (``structured_predict``). (One before the record stays: a sentence of the
+    # caller's may stand in it, "... the JSON schema below. Write every value in uppercase.")
     block = start + _format_block(text[start:])
     rest = text[:start] + f" {REC_SLOT} " + text[end : max(end, block)]
     for key in sorted(keys, key=len, reverse=True):

@@ -86,10 +86,21 @@ def whole_line(value: str, text: str, key: str) -> bool:
     for line in text.splitlines():
         label, colon, rest = line.partition(":")
         words = [w.casefold() for w in _WORD.findall(label)]
-        if colon and 0 < len(words) <= 4 and any(w.startswith(s) for w in words for s in stems):
-            if _norm(rest).rstrip(".!?") == want:
-                return True
+        if colon and 0 < len(words) <= 5 and _names_key(words, stems, stems) and _norm(rest).rstrip(".!?") == want:
+            return True
     return False
+
+
+def _names_key(label: Sequence[str], every: Sequence[str], own: Sequence[str]) -> bool:
+    """Whether a form's ``label`` (its words, case-folded) names a key: each word of substance is one of the key's
+    (``every``: its stems) and one is of ``own`` ("Reason for visit" names ``visit_reason``; "Reason for
+    referral", "Notes from visit" do not)."""
+    words = [w for w in label if len(w) >= 3 and w[:1].isalpha() and w not in LINK_WORDS]
+    return (
+        bool(words)
+        and all(any(w.startswith(s) for s in every) for w in words)
+        and any(w.startswith(s) for w in words for s in own)
+    )
 
 
 _UNIT_WORDS = frozenset(
@@ -122,7 +133,9 @@ def clauses(text: str) -> list[list[str]]:
 # Kanawa", "Del Toro", "Da Silva", "Van Dyke", "Zu Guttenberg")
 _OPENERS = frozenset(
     "in on at for with and or but from to by of as after before since during à en dans chez im nach seit".split()
-)
+) | {"hi", "hello", "hey", "hallo", "hola", "bonjour", "salut", "hej"}  # (and greetings: "Hi Emma,")
+# a greeting before a name, never a part of one: "Hi Dana Ruiz" is no one's name
+GREETINGS = frozenset("hi hello hey dear hallo bonjour salut hej".split())
 
 
 # a form of address before a name is no part of it: "Dear Ms Ana Pereira" names "Ana Pereira"
@@ -150,7 +163,7 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
         # and a preposition or a conjunction never names anything ("In Oslo lives Dan")
         opener = i == 0 and (j - i >= 3 or (j - i == 2 and (_is_code(words[1]) or words[0].casefold() in _OPENERS)))
         start = i + 1 if opener else i
-        while start < j and words[start].rstrip(".").casefold() in _HONORIFICS:
+        while start < j - 2 and words[start].rstrip(".").casefold() in _HONORIFICS:  # ("Dr Pepper" is one name)
             start += 1
         if j - start >= 2:
             runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
@@ -196,9 +209,9 @@ def _mentions(v: tuple[str, ...], text: str) -> list[tuple[list[str], int]]:
 
 
 def _before_number(word: str) -> bool:
-    """Whether a number after ``word`` is no house number: after another number, or after a code of capitals
-    ("EK 202", "UA 901")."""
-    return is_number(word) or (word.isalpha() and word.isupper())
+    """Whether a number after ``word`` is no house number: after another number, or after an airline's code
+    ("EK 202", "UA 901"; not a company's name: "ACME 12 Oak Street")."""
+    return is_number(word) or (word.isalpha() and word.isupper() and len(word) <= 3)
 
 
 def _cut_at(words: list[str], a: int, n: int, others: Sequence[tuple[str, ...]]) -> str | None:
@@ -210,7 +223,8 @@ def _cut_at(words: list[str], a: int, n: int, others: Sequence[tuple[str, ...]])
         if (low[a - 1],) not in others:  # "59823 Bristol" with "59823" the postcode: two fields
             return " ".join(words[a - 1 : a + n])
     # a clause's opening participle is not a name: "Running" of "Running 99 minutes, Paper Moons was..."
-    if n == 1 and a == 0 and low[0].endswith("ing") and len(words) > 1 and not words[1][:1].isupper():
+    # (not a word in capitals: "WARNING alert on TMP-0042" states the severity)
+    if n == 1 and a == 0 and low[0].endswith("ing") and len(words) > 1 and not words[1][:1].isupper() and not words[0].isupper():
         return " ".join(words[:2])
     # a name ending at its model code before the thing it names: "Nordik 2" of "the Nordik 2 kettle costs"
     e = a + n
@@ -396,18 +410,8 @@ def _labelled_at(
     word), or just after it when ``after``. A form's label before a colon labels it when each of the label's words
     is a word of the key (``full``: all its stems; ``stems`` by default) and one is of ``stems``: "Ship to: Tom
     Lee" labels ``ship_to``, "Invoice date: March 3" no ``invoice_number``."""
-    if i > 0 and folded[i - 1] == ":":
-        k, label = i - 2, list[str]()
-        while k >= 0 and len(label) < 5 and folded[k] not in (":", _LINE):
-            label.append(folded[k])
-            k -= 1
-        words = [w for w in label if len(w) >= 3 and w[:1].isalpha() and w not in links]
-        every = full or stems
-        return (
-            bool(words)
-            and all(any(w.startswith(s) for s in every) for w in words)
-            and any(w.startswith(s) for w in words for s in stems)
-        )
+    if (label := _label_before(folded, i)) is not None:
+        return _names_key(label, full or stems, stems)
     near = [folded[i - 1]] if i > 0 else []
     if near and near[0] in links and i > 1:
         near.append(folded[i - 2])
@@ -427,6 +431,40 @@ def own_labels(key: str, value: Any, text: str, keys: Sequence[str]) -> set[int]
     n = len(tokens(str(value)))
     full = _key_stems(key)
     return {i for i in occurrences(folded, str(value)) if stems and _labelled_at(folded, i, n, stems, True, LINK_WORDS, full)}
+
+
+def _label_before(folded: Sequence[str], i: int) -> tuple[str, ...] | None:
+    """The words of the form's label right before ``folded[i]`` ("ship", "to" of "Ship to: Tom Lee"), back to the
+    line's start or an earlier colon, at most five; ``None`` when no colon stands right before it."""
+    if i < 2 or folded[i - 1] != ":":
+        return None
+    k, label = i - 2, list[str]()
+    while k >= 0 and len(label) < 5 and folded[k] not in (":", _LINE):
+        label.append(folded[k])
+        k -= 1
+    return tuple(reversed(label))
+
+
+def shared_label(key: str, value: Any, text: str, keys: Sequence[str]) -> str | None:
+    """A form's label before every mention of ``value`` that names ``key`` only by words other ``keys`` share,
+    and that the text sets before another value too: "Name:" under "Patient" and again under "Emergency
+    contact", for ``patient_name`` beside ``emergency_contact_name``. Which one is the key's the label cannot
+    tell (a section's heading may); ``None`` when a mention is labelled otherwise."""
+    if value is None or isinstance(value, (bool, list, dict)) or not value_tokens(value):
+        return None
+    full = _key_stems(key)
+    own = [s for s in full if s not in {s for other in keys if other != key for s in _key_stems(other)}]
+    if own == full:
+        return None
+    folded = [w.casefold() for w in _lined_tokens(text)]
+    found: list[tuple[str, ...]] = []
+    for i in occurrences(folded, str(value)):
+        label = _label_before(folded, i)
+        if label is None or not _names_key(label, full, full) or _names_key(label, full, own):
+            return None
+        found.append(label)
+    every = [_label_before(folded, i + 1) for i, w in enumerate(folded) if w == ":"]
+    return next((" ".join(label) for label in found if every.count(label) >= 2), None)
 
 
 def labelled(key: str, value: Any, text: str, *, after: bool = True, links: frozenset[str] = LINK_WORDS) -> bool:
@@ -468,7 +506,7 @@ def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()
     shared = {s for other in keys if other != key for s in _key_stems(other)}
     own = [w.casefold() for w in tokens(str(value))]
     stems = [s for s in _key_stems(key) if s not in shared and not any(w.startswith(s) for w in own)]
-    if not stems or not value_tokens(value) or labelled(key, value, text):
+    if not stems or not value_tokens(value) or own_labels(key, value, text, keys):
         return None
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     every = _key_stems(key)

@@ -12,6 +12,7 @@ from ...segment import find_json_object, locate_json_object
 from ...values import Step, Verdict
 from .parse import JsonProblem, source_text
 from .text import (
+    GREETINGS,
     _contains,
     _cut_name,
     _norm,
@@ -24,6 +25,7 @@ from .text import (
     occurrences,
     own_labels,
     plausible_span,
+    shared_label,
     tokens,
     value_tokens,
     whole_line,
@@ -87,6 +89,16 @@ class JsonVerifier:
             elif (named := labelled_elsewhere(s.key, s.value, source_text(problem), tuple(problem.properties))) is not None:
                 # "departs from Osaka at gate D22": the text itself says which value is the departure
                 verdicts.append(Verdict(False, f"the text names {named!r} as {s.key!r}", step=s.index, key=s.key))
+            elif (shared := shared_label(s.key, s.value, source_text(problem), tuple(problem.properties))) is not None:
+                # "Name:" twice, under two sections: which one is the patient's, the label does not say
+                verdicts.append(
+                    Verdict(
+                        False,
+                        f"the text labels two values {shared!r}, which names {s.key!r} and another key",
+                        step=s.index,
+                        key=s.key,
+                    )
+                )
             elif s.value == [] and (listed := _unclaimed_enumeration(source_text(problem), steps)) is not None:
                 verdicts.append(
                     Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key)
@@ -167,6 +179,8 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
         others = [t for p, t in every if p != path and t]
         name = ".".join(p for p in path if not p.startswith("["))
         field = next((p for p in reversed(path) if not p.startswith("[")), key)
+        if len(leaf.split()) > 1 and leaf.split()[0].casefold().strip(",") in GREETINGS and leaf.split()[1][:1].isupper():
+            return f"value of {name!r} begins with a greeting"
         if not plausible_span(leaf) and not whole_line(leaf, source_text(problem), field):
             return f"value of {name!r} is a cut of a sentence, not an entity"
         if _norm(leaf).replace("_", " ") in labels:

@@ -169,6 +169,23 @@ def test_extractive_spans_offer_names_whole():
     assert "Denver Dana Levi" not in spans and "Lyon Alice" not in spans and "Denver" in spans
 
 
+def test_fixer_trims_a_value_that_swallowed_another_fields_value():
+    from stepcache_core.tasks.json import JsonFixer
+
+    schema = {
+        "type": "object",
+        "properties": {"make": {"type": "string"}, "model": {"type": "string"}, "km": {"type": "integer"}},
+    }
+    p = problem("The Toyota Golf has 9000 km on it.", schema)
+    steps = SEG.segment('{"make": "Toyota Golf", "model": "Golf", "km": 9000}', origin="generated")
+    fixed = JsonFixer().fix(p, steps, JsonVerifier().verify_steps(p, steps))
+    assert fixed is not None and [s.value for s in fixed] == ["Toyota", "Golf", 9000]
+    assert all(v.ok for v in JsonVerifier().verify_steps(p, fixed))
+    # equal values: nothing to trim
+    same = SEG.segment('{"make": "Toyota Golf", "model": "Toyota Golf", "km": 9000}', origin="generated")
+    assert JsonFixer().fix(p, same, JsonVerifier().verify_steps(p, same)) is None
+
+
 def test_adapter_finds_moved_values_by_their_neighbouring_words():
     schema = {
         "type": "object",

@@ -6,7 +6,8 @@ row is a wrong answer the checks must keep refusing.
 
 Found by a study of twelve pydantic workloads nobody tuned for (invoices, tickets, job posts, contacts, listings,
 flights, intake forms, real estate, invitations, reviews, shipping notices, leave requests): 180 of 216 right
-answers raised, and the model-free fixer served 3 of them wrong (a product's name with its brand cut off).
+answers raised, and the model-free fixer served 3 of them wrong (a product's name with its brand cut off, the
+brand stated apart read as a clash).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from stepcache_core import EngineConfig, Request, StepCacheEngine
 from stepcache_core.errors import UnverifiedOutputError
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import JsonObjectSegmenter
+from stepcache_core.tasks import builtin_tasks
 from stepcache_core.tasks.json.parse import parse_json_problem
 from stepcache_core.tasks.json.verify import JsonVerifier
 
@@ -147,6 +149,38 @@ RIGHT = [
 ]
 
 
+# system-generated records (one layout, other values): a same-layout study of eight such workloads raised on 25 of
+# 64 right answers before (the record's own "Message:" field taken for its label, "Hi Emma," read as one name,
+# "WARNING alert" as a participle's clause; "Oslo → London" stays one: values around an arrow could be swapped)
+RIGHT += [
+    (
+        "a known label word among the record's own fields, the record under a label of its own",
+        "Extract the ticket fields from the helpdesk notification below.",
+        "Notification",
+        "New ticket BD-20931 submitted via the Brightdesk web form\n\nName: Laura Chen\nPriority: high\n\n"
+        "Message:\nOur agents cannot log in since this morning.",
+        {"ticket_id": "string", "customer_name": "string", "priority": "string"},
+        {"ticket_id": "BD-20931", "customer_name": "Laura Chen", "priority": "high"},
+    ),
+    (
+        "a greeting before a first name",
+        "Extract the shipment details from the notification e-mail as JSON.",
+        "Email",
+        "Hi Emma,\n\nYour order #10452 has shipped via UPS.\nRoute: from Oslo to London\nItems in this package: 3",
+        {"customer_name": "string", "order_number": "string", "origin": "string", "destination": "string"},
+        {"customer_name": "Emma", "order_number": "10452", "origin": "Oslo", "destination": "London"},
+    ),
+    (
+        "a word in capitals ending in -ing that states a value",
+        "Extract the alert details from the monitoring e-mail.",
+        "Email",
+        "[GridWatch] WARNING alert on TMP-0042\n\nSite: Rotterdam DC1\nAcknowledged: No",
+        {"severity": "string", "sensor_id": "string", "site": "string"},
+        {"severity": "WARNING", "sensor_id": "TMP-0042", "site": "Rotterdam DC1"},
+    ),
+]
+
+
 def _engine(answer: str) -> tuple[StepCacheEngine, ScriptedBackend]:
     backend = ScriptedBackend(default=answer)
     engine = StepCacheEngine(
@@ -257,10 +291,104 @@ def test_a_slip_still_fails_verification(cls, record, fields, slip):
     assert not all(v.ok for v in JsonVerifier().verify_steps(problem, steps)), cls
 
 
-def test_a_value_that_holds_another_fields_value_is_never_rewritten_by_the_cache():
-    """The model's "Altair toaster" beside "Altair" is its answer or its slip, not ours to trim: served as written
-    where the text states the brand apart, refused (after the model's own patch) where it does not; never
-    "toaster", a value no model wrote (the trim served "Better Sweater" for "Patagonia Better Sweater")."""
+# a second attack (helper-145), whole prompts: (class, prompt, fields, the slip)
+SLIP_PROMPTS = [
+    (
+        "a form's whole line under a label that shares one word with the key",
+        "Extract the referral as JSON.\n\nReferral form:\nPatient: Ana Ruiz\nReason for visit: lower back pain for "
+        "3 weeks\nReason for referral: needs an MRI of the spine within 2 weeks\n",
+        {"visit_reason": "string", "referral_reason": "string"},
+        {"visit_reason": "needs an MRI of the spine within 2 weeks", "referral_reason": "lower back pain for 3 weeks"},
+    ),
+    (
+        "a label at the prompt's start, a key's example in the instruction after the record",
+        "Customer:\nRobert Hayes, Portland\n\nReturn JSON with name, nickname (e.g. Bob) and city.\n",
+        {"name": "string", "nickname": "string", "city": "string"},
+        {"name": "Robert Hayes", "nickname": "Bob", "city": "Portland"},
+    ),
+    (
+        "the same in another language",
+        "Rechnung:\nACME GmbH, Summe 120 EUR\n\nExtract vendor, total and currency (e.g. USD) as JSON.\n",
+        {"vendor": "string", "total": "number", "currency": "string"},
+        {"vendor": "ACME GmbH", "total": 120, "currency": "USD"},
+    ),
+    (
+        "a company's name in capitals before a house number",
+        "Extract the address as JSON.\n\nShipping label:\nDeliver to ACME 12 Oak Street, Leeds\n",
+        {"street": "string", "city": "string"},
+        {"street": "Oak Street", "city": "Leeds"},
+    ),
+    (
+        "a form of address that is part of a brand",
+        "Extract the product as JSON.\n\nReceipt:\nOne can of Dr Pepper bought at Tesco for 1.20\n",
+        {"brand": "string", "store": "string"},
+        {"brand": "Pepper", "store": "Tesco"},
+    ),
+    (
+        "one label under two section headings, the sections swapped",
+        "Extract the intake as JSON.\n\nIntake form:\nPatient\nName: Ana Ruiz\nPhone: 555-0101\nEmergency contact\n"
+        "Name: Tom Lee\nPhone: 555-0199\n",
+        {
+            "patient_name": "string",
+            "patient_phone": "string",
+            "emergency_contact_name": "string",
+            "emergency_contact_phone": "string",
+        },
+        {
+            "patient_name": "Tom Lee",
+            "patient_phone": "555-0199",
+            "emergency_contact_name": "Ana Ruiz",
+            "emergency_contact_phone": "555-0101",
+        },
+    ),
+    (
+        "a label of a word two keys share, beside the other key's own label",
+        "Extract the invoice as JSON.\n\nInvoice:\nDate: March 3, 2024\nPayment terms: 30 days\nDate due: April 2, 2024\n",
+        {"invoice_date": "string", "due_date": "string"},
+        {"invoice_date": "April 2, 2024", "due_date": "March 3, 2024"},
+    ),
+    (
+        "values on the two sides of an arrow, swapped",
+        "Extract the route as JSON.\n\nBooking:\nFlight LH 123\nRoute: Oslo → London\n",
+        {"origin": "string", "destination": "string"},
+        {"origin": "London", "destination": "Oslo"},
+    ),
+    (
+        "a first name that is a greeting elsewhere, cut off",
+        "Extract the customer as JSON.\n\nEmail:\nMoin Khan moved to Lahore.\n",
+        {"name": "string", "city": "string"},
+        {"name": "Khan", "city": "Lahore"},
+    ),
+    (
+        "an example record before the real one",
+        "Extract name and city as JSON.\n\nExample:\nAnna Berg lives in Oslo.\n\nCustomer note:\nTom Lee lives in Paris.\n",
+        {"name": "string", "city": "string"},
+        {"name": "Anna Berg", "city": "Oslo"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("cls", "prompt", "fields", "slip"), SLIP_PROMPTS, ids=[s[0][:40] for s in SLIP_PROMPTS])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
+def test_a_slip_in_a_realistic_prompt_is_never_served(cls, prompt, fields, slip, corroborate):
+    schema = _schema(fields)
+    backend = ScriptedBackend(default=json.dumps(slip))
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=backend,
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=builtin_tasks(json_corroboration=corroborate),
+    )
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request(prompt, schema=schema))
+    assert engine.count() == 0, cls
+
+
+def test_a_name_that_holds_a_brand_the_text_states_apart_is_served_as_written():
+    """ "Patagonia Better Sweater" beside "Brand: Patagonia": each field has a phrase of its own, nothing clashes, and
+    the model-free fixer, which trims a value that swallowed another ("Altair toaster" beside "Altair" where the
+    text says "Altair" only inside it), has nothing to trim (it served "Better Sweater" before)."""
     schema = _schema({"product": "string", "brand": "string", "price": "integer"})
     answer = '{"product": "Altair toaster", "brand": "Altair", "price": 229}'
     engine, backend = _engine(answer)
@@ -269,8 +397,115 @@ def test_a_value_that_holds_another_fields_value_is_never_rewritten_by_the_cache
             "Extract product, brand, price as JSON. Text: Brand: Altair. The Altair toaster costs 229 dollars.", schema=schema
         )
     )
-    assert out.trace.verified and out.text == answer
-    engine, backend = _engine(answer)
-    with pytest.raises(UnverifiedOutputError):
-        engine.run(Request("Extract product, brand, price as JSON. Text: The Altair toaster costs 229 dollars.", schema=schema))
-    assert backend.calls[1].purpose == "patch"
+    assert out.trace.verified and out.text == answer and out.trace.fallback is None
+
+
+def _served_wrong(prompts: list[tuple[str, dict[str, Any]]], corroborate: bool) -> tuple[int, int]:
+    """Runs ``prompts`` in order through one engine whose model answers each one right; returns how many were
+    served from the cache (no model call) and how many of all served were wrong."""
+    from stepcache_core import background
+
+    schema = _schema({"name": "string", "city": "string"})
+    right = {p: json.dumps(a) for p, a in prompts}
+    backend = ScriptedBackend(respond=lambda spec: next((a for p, a in right.items() if p in spec.prompt), "{}"))
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=backend,
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=builtin_tasks(json_corroboration=corroborate),
+    )
+    reused = wrong = 0
+    for prompt, answer in prompts:
+        try:
+            out = engine.run(Request(prompt, schema=schema))
+        except UnverifiedOutputError:
+            continue
+        background.drain(10)
+        reused += out.trace.backend_calls == 0
+        wrong += json.loads(out.text) != answer
+    return reused, wrong
+
+
+_LEAD = (
+    "Extract the details.\nThe output should be formatted as a JSON instance that conforms to the JSON schema below. "
+    '{how}\n```\n{{"properties": {{"name": {{"type": "string"}}, "city": {{"type": "string"}}}}}}\n```\n\nText:\n{record}\n'
+)
+_CLIENTS = [
+    ("Our new client Anna Berg from Oslo signed today.", {"name": "Anna Berg", "city": "Oslo"}),
+    ("Our new client Ben Holm from Bergen signed today.", {"name": "Ben Holm", "city": "Bergen"}),
+    ("Our new client Carl Dahl from Tromso signed today.", {"name": "Carl Dahl", "city": "Tromso"}),
+]
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
+@pytest.mark.parametrize(
+    ("how", "record", "right"),
+    [
+        (
+            "Write every value in uppercase.",
+            "Our new client Dag Lund from Narvik signed today.",
+            {"name": "DAG LUND", "city": "NARVIK"},
+        ),
+        (
+            "For name give the surname only.",
+            "Our new client Eva Moen from Molde signed today.",
+            {"name": "Moen", "city": "Molde"},
+        ),
+        (
+            "Translate city names to English.",
+            "Our new client Eva Moen from København signed today.",
+            {"name": "Eva Moen", "city": "Copenhagen"},
+        ),
+        (
+            'For example {"name": "DOE", "city": "PARIS"}.',
+            "Our new client Eva Moen from Molde signed today.",
+            {"name": "MOEN", "city": "MOLDE"},
+        ),
+        (
+            "{ Write every value in uppercase.",
+            "Our new client Dag Lund from Narvik signed today.",
+            {"name": "DAG LUND", "city": "NARVIK"},
+        ),
+    ],
+    ids=["uppercase", "surname-only", "translate", "example-object", "unclosed-brace"],
+)
+def test_a_sentence_of_the_callers_inside_a_parsers_format_block_is_read(how, record, right, corroborate):
+    """A parser's format instructions before the record stay in what two requests must share: the caller's
+    sentence or example inside them is an instruction like any other. (Left out, as a first version of this
+    change did, all five were served by reuse, unchanged; a second one left them out when every word outside
+    their JSON was a parser's, and an example object or an unclosed brace got through.)"""
+    prompts = [(_LEAD.format(how="", record=r), a) for r, a in _CLIENTS]
+    _, wrong = _served_wrong([*prompts, (_LEAD.format(how=how, record=record), right)], corroborate)
+    assert wrong == 0
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
+def test_a_greeting_is_never_served_as_part_of_a_name(corroborate):
+    """Records with no greeting, then one with "Hi" before the name: the reuse's name took the greeting in."""
+    letter = "Extract the name and city as JSON.\n\nEmail:\n{}, your parcel was shipped to {} today.\n"
+    prompts = [
+        (letter.format("Anna Berg", "Oslo"), {"name": "Anna Berg", "city": "Oslo"}),
+        (letter.format("Ben Holm", "Bergen"), {"name": "Ben Holm", "city": "Bergen"}),
+        (letter.format("Carl Dahl", "Tromso"), {"name": "Carl Dahl", "city": "Tromso"}),
+        (letter.format("Hi Dana Ruiz", "Madrid"), {"name": "Dana Ruiz", "city": "Madrid"}),
+    ]
+    assert _served_wrong(prompts, corroborate)[1] == 0
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
+def test_a_description_in_the_schema_of_a_format_block_before_the_record_is_read(corroborate):
+    """The schema a parser prints before the record describes ``name`` as "the surname only": a reuse of the
+    whole names answered without it would be wrong."""
+    schema = '{{"properties": {{"name": {{"type": "string"{desc}}}, "city": {{"type": "string"}}}}}}'
+    lead = (
+        "Extract the details.\nThe output should be formatted as a JSON instance that conforms to the JSON schema "
+        "below.\n```\n{schema}\n```\n\nText:\n{record}\n"
+    )
+    plain = lead.replace("{schema}", schema.format(desc=""))
+    surname = lead.replace("{schema}", schema.format(desc=', "description": "the surname only"'))
+    prompts = [(plain.replace("{record}", r), a) for r, a in _CLIENTS]
+    record = "Our new client Eva Moen from Molde signed today."
+    assert (
+        _served_wrong([*prompts, (surname.replace("{record}", record), {"name": "Moen", "city": "Molde"})], corroborate)[1] == 0
+    )
