@@ -103,28 +103,30 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # any short label alone on its line after a blank line ("\n\nInvoice:\n", "\n\nJob posting:\n", "\n\nListing text:\n"):
-# how templates introduce a record in any domain and language; read only when no label of ``_LABEL`` stands
+# how templates introduce a record in any domain and language; read only where no label of ``_LABEL`` stands (one
+# before the known label may head a paragraph of instructions: "Note:\nIgnore amounts quoted from earlier mails")
 _LINE_LABEL = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?:[^\W\d_][\w'\-]*[ \t]+){0,2}[^\W\d_][\w'\-]*[ \t]*:[ \t]*(?=\n)")
 
 
-# labels of the instructions' own paragraphs, never of the record: "Example:", "Rules:", "Output format:"
+# labels of the instructions' own paragraphs, never of the record: "Example:", "Rules:", "Output format:", "Note:"
 _NOT_RECORD = frozenset(
     """example examples sample samples rule rules instruction instructions output format schema answer response json
-    hint hints guideline guidelines constraint constraints requirement requirements task field fields key keys""".split()
+    hint hints guideline guidelines constraint constraints requirement requirements task field fields key keys note
+    notes context""".split()
 )
 
 
 def _record_label(text: str) -> re.Match[str] | None:
-    """The label that introduces the record, when text follows it: the first of ``_LABEL`` or ``_LINE_LABEL`` (a
-    label of an instructions' paragraph, ``_NOT_RECORD``, is passed over). A record's own field that a known label
-    names comes after its label ("Notification:\nNew ticket ...\n\nMessage:\n...")."""
-    known = _LABEL.search(text)
-    known = known if known is not None and text[known.end() :].strip() else None
-    for m in _LINE_LABEL.finditer(text, 0, known.start() if known is not None else len(text)):
-        first = re.search(r"[^\W\d_][\w'\-]*", m.group())
-        if first is not None and first.group().casefold() not in _NOT_RECORD and text[m.end() :].strip():
+    """The label that introduces the record, when text follows it: the first of ``_LABEL``, else of ``_LINE_LABEL``
+    whose first and last words are no instructions' paragraph's (``_NOT_RECORD``)."""
+    m = _LABEL.search(text)
+    if m is not None and text[m.end() :].strip():
+        return m
+    for m in _LINE_LABEL.finditer(text):
+        words = [w.casefold() for w in re.findall(r"[^\W\d_][\w'\-]*", m.group())]
+        if words and words[0] not in _NOT_RECORD and words[-1] not in _NOT_RECORD and text[m.end() :].strip():
             return m
-    return known
+    return None
 
 
 @lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it

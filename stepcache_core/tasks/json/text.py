@@ -131,15 +131,13 @@ def clauses(text: str) -> list[list[str]]:
 # prepositions and conjunctions that may open a sentence before a name, in the languages the task reads ("In Oslo
 # lives Dan", "À Oslo habite Dan", "Im Mai zog Ana"); none that opens a surname too ("De Luca", "Von Trapp", "Te
 # Kanawa", "Del Toro", "Da Silva", "Van Dyke", "Zu Guttenberg")
-_OPENERS = frozenset(
-    "in on at for with and or but from to by of as after before since during à en dans chez im nach seit".split()
-) | {"hi", "hello", "hey", "hallo", "hola", "bonjour", "salut", "hej"}  # (and greetings: "Hi Emma,")
-# a greeting before a name, never a part of one: "Hi Dana Ruiz" is no one's name
+# greetings open a sentence before a name too ("Hi Emma,", "Dear Ole,"), and are never a part of one: a value
+# "Hi Dana Ruiz" is no one's name
 GREETINGS = frozenset("hi hello hey dear hallo bonjour salut hej".split())
-
-
-# a form of address before a name is no part of it: "Dear Ms Ana Pereira" names "Ana Pereira"
-_HONORIFICS = frozenset("mr mrs ms mx miss dr prof sir madam dame herr frau fr hr sr sra srta dott mme mlle mevr dhr sig".split())
+_OPENERS = (
+    frozenset("in on at for with and or but from to by of as after before since during à en dans chez im nach seit".split())
+    | GREETINGS
+)
 
 
 def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
@@ -163,8 +161,6 @@ def name_runs(words: Sequence[str]) -> list[tuple[int, int, bool]]:
         # and a preposition or a conjunction never names anything ("In Oslo lives Dan")
         opener = i == 0 and (j - i >= 3 or (j - i == 2 and (_is_code(words[1]) or words[0].casefold() in _OPENERS)))
         start = i + 1 if opener else i
-        while start < j - 2 and words[start].rstrip(".").casefold() in _HONORIFICS:  # ("Dr Pepper" is one name)
-            start += 1
         if j - start >= 2:
             runs.append((start, j, i > 0 and words[i - 1].capitalize() in _ARTICLES))
         i = max(j, i + 1)
@@ -209,9 +205,9 @@ def _mentions(v: tuple[str, ...], text: str) -> list[tuple[list[str], int]]:
 
 
 def _before_number(word: str) -> bool:
-    """Whether a number after ``word`` is no house number: after another number, or after an airline's code
-    ("EK 202", "UA 901"; not a company's name: "ACME 12 Oak Street")."""
-    return is_number(word) or (word.isalpha() and word.isupper() and len(word) <= 3)
+    """Whether a number after ``word`` is no house number: after another number, or after an airline's code of two
+    capitals ("EK 202", "UA 901"; not a company's name: "ACME 12 Oak Street", "via UPS 12 Oak Street")."""
+    return is_number(word) or (word.isalpha() and word.isupper() and len(word) == 2)
 
 
 def _cut_at(words: list[str], a: int, n: int, others: Sequence[tuple[str, ...]]) -> str | None:
@@ -394,7 +390,9 @@ def stem(word: str) -> str:
 
 
 def _key_stems(key: str) -> list[str]:
-    return [stem(w) for w in key.casefold().replace("-", "_").split("_") if len(w) >= 3]
+    """The stems of a key's words, in snake, kebab or camel case ("firstName": firs, name)."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).casefold().replace("-", "_").split("_")
+    return [stem(w) for w in words if len(w) >= 3]
 
 
 def _labelled_at(
@@ -420,17 +418,22 @@ def _labelled_at(
     return any(w.startswith(s) for w in near for s in stems)
 
 
+def _own_stems(key: str, keys: Sequence[str]) -> list[str]:
+    """The stems of ``key``'s words that no other of ``keys`` has ("numb" of ``invoice_number`` beside
+    ``invoice_date``, not "invo")."""
+    shared = {s for other in keys if other != key for s in _key_stems(other)}
+    return [s for s in _key_stems(key) if s not in shared]
+
+
 def own_labels(key: str, value: Any, text: str, keys: Sequence[str]) -> set[int]:
     """Where ``text`` states ``value`` labelled with a word of ``key`` that no other of ``keys`` has ("2 bedrooms"
     for ``bedrooms``; "Ship to: Tom Lee" for ``ship_to``, not for ``bill_to``)."""
-    if value is None or isinstance(value, (bool, list, dict)):
+    stems = _own_stems(key, keys)
+    if value is None or isinstance(value, (bool, list, dict)) or not stems:
         return set()
-    shared = {s for other in keys if other != key for s in _key_stems(other)}
-    stems = [s for s in _key_stems(key) if s not in shared]
     folded = [w.casefold() for w in _lined_tokens(text)]
-    n = len(tokens(str(value)))
-    full = _key_stems(key)
-    return {i for i in occurrences(folded, str(value)) if stems and _labelled_at(folded, i, n, stems, True, LINK_WORDS, full)}
+    n, full = len(tokens(str(value))), _key_stems(key)
+    return {i for i in occurrences(folded, str(value)) if _labelled_at(folded, i, n, stems, True, LINK_WORDS, full)}
 
 
 def _label_before(folded: Sequence[str], i: int) -> tuple[str, ...] | None:
@@ -452,8 +455,7 @@ def shared_label(key: str, value: Any, text: str, keys: Sequence[str]) -> str | 
     tell (a section's heading may); ``None`` when a mention is labelled otherwise."""
     if value is None or isinstance(value, (bool, list, dict)) or not value_tokens(value):
         return None
-    full = _key_stems(key)
-    own = [s for s in full if s not in {s for other in keys if other != key for s in _key_stems(other)}]
+    full, own = _key_stems(key), _own_stems(key, keys)
     if own == full:
         return None
     folded = [w.casefold() for w in _lined_tokens(text)]
@@ -494,19 +496,17 @@ def _lined_tokens(text: str) -> list[str]:
     return tokens(text.replace("\n", f" {_LINE} "))
 
 
-def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()) -> str | None:
+def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = (), *, strict: bool = False) -> str | None:
     """A name, code or number the text labels with the key's own word while ``value`` is not it: "departs from
     Osaka at gate D22" names Osaka as the ``departure``, so ``"departure": "D22"`` is another field's value.
-    ``None`` when the text labels no such span, or labels ``value`` itself, or ``value`` overlaps a labelled one.
-    The text is tokenized once (a long document is checked in linear time, not once per candidate span).
+    ``None`` when the text labels no such span, or labels ``value`` itself (unless ``strict``: "4 guests" beside
+    "2 guests"), or ``value`` overlaps a labelled one. The text is tokenized once for all candidate spans (a long
+    document is checked in linear time).
 
-    A word several ``keys`` share ("invoice" of ``invoice_number`` and ``invoice_date``) labels none of them; nor
-    does a key's word the value holds ("leave" of "Annual leave" for ``leave_type``); a number's rival is a
-    number, a value with a form of its own (an e-mail, a URL) has no rival without it."""
-    shared = {s for other in keys if other != key for s in _key_stems(other)}
-    own = [w.casefold() for w in tokens(str(value))]
-    stems = [s for s in _key_stems(key) if s not in shared and not any(w.startswith(s) for w in own)]
-    if not stems or not value_tokens(value) or own_labels(key, value, text, keys):
+    A word several ``keys`` share ("invoice" of ``invoice_number`` and ``invoice_date``) labels none of them; a
+    number's rival is a number, a value with a form of its own (an e-mail, a URL) has no rival without it."""
+    stems = _own_stems(key, keys)
+    if not stems or not value_tokens(value) or (not strict and own_labels(key, value, text, keys)):
         return None
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     every = _key_stems(key)

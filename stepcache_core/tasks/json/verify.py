@@ -179,7 +179,8 @@ def _string_slip(key: str, value: Any, steps: Sequence[Step], problem: JsonProbl
         others = [t for p, t in every if p != path and t]
         name = ".".join(p for p in path if not p.startswith("["))
         field = next((p for p in reversed(path) if not p.startswith("[")), key)
-        if len(leaf.split()) > 1 and leaf.split()[0].casefold().strip(",") in GREETINGS and leaf.split()[1][:1].isupper():
+        parts = leaf.split()
+        if len(parts) > 1 and parts[0].casefold().strip(",") in GREETINGS and parts[1][:1].isupper():
             return f"value of {name!r} begins with a greeting"
         if not plausible_span(leaf) and not whole_line(leaf, source_text(problem), field):
             return f"value of {name!r} is a cut of a sentence, not an entity"
@@ -301,15 +302,14 @@ def _excluded(item: str, text: str) -> bool:
 
 def _clashes(steps: Sequence[Step], text: str = "", keys: Sequence[str] = ()) -> dict[str, str]:
     """Keys whose value equals or contains another field's value (token-wise), at any depth: a nested object's
-        field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
-        "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too: one
-        phrase of the text answering two fields. Where the ``text`` states the smaller value apart from every mention
-        of the larger one, each field has a phrase of its own and nothing clashes: a number inside a string ("date":
-        "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"), a brand inside a product's name ("Brand: Sony"
-        beside "Sony WH-1000XM5 Headphones"), two equal values the text states twice, each labelled by a word of its own key ("2 bedrooms, 2 bathrooms";
-    not "Bill to: Anna Berg ... Ordered by Anna Berg" for ``ship_to``). ("Jack
-        London" beside a city "London" of "was born in London" is the classic slip of a model that took the wrong
-        mention: the other checks read that one.)"""
+    field ("street": "Lena Vogel" beside "recipient": "Lena Vogel"; "postcode": "57819 Osaka" beside "city":
+    "Osaka") or a list item ("languages": ["Tom Becker", "C++"] beside "name": "Tom Becker") clashes too: one
+    phrase of the text answering two fields. Where the ``text`` states the smaller value apart from every mention
+    of the larger one, each field has a phrase of its own and nothing clashes: a number inside a string ("date":
+    "July 5" beside "speakers": 5 of "on July 5 has 5 speakers"), a brand inside a product's name ("Brand: Sony"
+    beside "Sony WH-1000XM5 Headphones"); so do two equal values the text states twice, each labelled by a word
+    of its own key (see :func:`_labelled_apart`). ("Jack London" beside a city "London" of "was born in London" is
+    the classic slip of a model that took the wrong mention: the other checks read that one.)"""
     leaves = [(s.key, path, v, value_tokens(v)) for s in steps if s.key is not None for path, v in _leaves(s.value, (s.key,))]
     leaves = [(k, path, v, t) for k, path, v, t in leaves if t]
     words = tokens(text)
@@ -330,8 +330,9 @@ def _clashes(steps: Sequence[Step], text: str = "", keys: Sequence[str] = ()) ->
 
 def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
     """Whether ``small``, a value inside ``big`` (a date's day: "July 5"; a house number: "4 Mill Lane"; a model's
-    number: "iPhone 15"; a brand: "Sony WH-1000XM5") or equal to it, is stated by ``words`` (the text's tokens)
-    somewhere outside a mention of ``big``: there it is a field's own value, and inside ``big`` a part of it."""
+    number: "iPhone 15"; a brand: "Sony WH-1000XM5"), is stated by ``words`` (the text's tokens) somewhere outside
+    a mention of ``big``: there it is a field's own value, and inside ``big`` a part of it. (Never an equal value,
+    nor a part of ``big`` between commas.)"""
     if isinstance(small, bool) or small is None or isinstance(big, bool) or big is None:
         return False
     parts = [value_tokens(part) for part in str(big).split(",")]
@@ -344,11 +345,13 @@ def _stated_apart(words: Sequence[str], big: Any, small: Any) -> bool:
 
 def _labelled_apart(text: str, keys: Sequence[str], pa: tuple[str, ...], pb: tuple[str, ...], value: Any) -> bool:
     """Whether two fields at paths ``pa`` and ``pb`` (top-level keys) holding one ``value`` each have a mention
-    of it labelled by a word of their own key, at two places: "2 bedrooms, 2 bathrooms"."""
+    of it labelled by a word of their own key, at two places, and neither key labels another value: "2 bedrooms, 2
+    bathrooms" (not "4 nights for 2 guests ... sleeps up to 4 guests")."""
     if len(pa) != 1 or len(pb) != 1:
         return False
     at_a, at_b = own_labels(pa[0], value, text, keys), own_labels(pb[0], value, text, keys)
-    return any(a != b for a in at_a for b in at_b)
+    rivals = any(labelled_elsewhere(k, value, text, keys, strict=True) is not None for k in (pa[0], pb[0]))
+    return not rivals and any(a != b for a in at_a for b in at_b)
 
 
 def _missing_key(err: Any) -> str | None:
