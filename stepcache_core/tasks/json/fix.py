@@ -52,8 +52,12 @@ def _trim(value: str, part: str) -> str | None:
         return None
     folded = [w.casefold() for w in words]
     target = [w.casefold() for w in cut]
+    # (the mark that parted the two goes with the part: "12 Oak Street, Springfield" less the city is "12 Oak Street")
     if folded[:n] == target:
-        return " ".join(words[n:])
+        return " ".join(words[n:]).strip(_PARTING) or None
     if folded[-n:] == target:
-        return " ".join(words[:-n])
+        return " ".join(words[:-n]).strip(_PARTING) or None
     return None
+
+
+_PARTING = " ,;:/|-\u2013\u2014"

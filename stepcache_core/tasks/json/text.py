@@ -4,7 +4,7 @@ words with punctuation for diffs), normalisation, clauses, name runs, grounding 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -403,13 +403,16 @@ def _labelled_at(
     after: bool,
     links: frozenset[str],
     full: Sequence[str] = (),
+    others: Sequence[Sequence[str]] = (),
 ) -> bool:
     """Whether the span ``folded[i:i+n]`` has a word of the key (``stems``) just before it (or before one linking
     word), or just after it when ``after``. A form's label before a colon labels it when each of the label's words
-    is a word of the key (``full``: all its stems; ``stems`` by default) and one is of ``stems``: "Ship to: Tom
-    Lee" labels ``ship_to``, "Invoice date: March 3" no ``invoice_number``."""
+    is a word of the key (``full``: all its stems; ``stems`` by default) and the label names no other key (whose
+    stems are ``others``): "Ship to: Tom Lee" labels ``ship_to``, "Shipping name:" ``shipping.name`` beside
+    ``billing.name`` and ``shipping.city``; "Invoice date: March 3" no ``invoice_number``, "Name:" neither name."""
     if (label := _label_before(folded, i)) is not None:
-        return _names_key(label, full or stems, stems)
+        every = full or stems
+        return _names_key(label, every, every) and not any(_names_key(label, o, o) for o in others)
     near = [folded[i - 1]] if i > 0 else []
     if near and near[0] in links and i > 1:
         near.append(folded[i - 2])
@@ -425,15 +428,19 @@ def _own_stems(key: str, keys: Sequence[str]) -> list[str]:
     return [s for s in _key_stems(key) if s not in shared]
 
 
+def _other_stems(key: str, keys: Sequence[str]) -> list[list[str]]:
+    return [_key_stems(other) for other in keys if other != key]
+
+
 def own_labels(key: str, value: Any, text: str, keys: Sequence[str]) -> set[int]:
     """Where ``text`` states ``value`` labelled with a word of ``key`` that no other of ``keys`` has ("2 bedrooms"
     for ``bedrooms``; "Ship to: Tom Lee" for ``ship_to``, not for ``bill_to``)."""
-    stems = _own_stems(key, keys)
-    if value is None or isinstance(value, (bool, list, dict)) or not stems:
+    if value is None or isinstance(value, (bool, list, dict)):
         return set()
+    stems, full, others = _own_stems(key, keys), _key_stems(key), _other_stems(key, keys)
     folded = [w.casefold() for w in _lined_tokens(text)]
-    n, full = len(tokens(str(value))), _key_stems(key)
-    return {i for i in occurrences(folded, str(value)) if _labelled_at(folded, i, n, stems, True, LINK_WORDS, full)}
+    n = len(tokens(str(value)))
+    return {i for i in occurrences(folded, str(value)) if _labelled_at(folded, i, n, stems, True, LINK_WORDS, full, others)}
 
 
 def _label_before(folded: Sequence[str], i: int) -> tuple[str, ...] | None:
@@ -446,6 +453,22 @@ def _label_before(folded: Sequence[str], i: int) -> tuple[str, ...] | None:
         label.append(folded[k])
         k -= 1
     return tuple(reversed(label))
+
+
+def foreign_labels(values: Mapping[str, Any], text: str) -> dict[str, str]:
+    """For each string value of ``values`` (key to value) that the text states only right after a form's label
+    naming none of the keys ("Stadt: Bern", "Land: Schweiz" for ``city`` and ``country``), that label ("stadt");
+    which key such a value is the label says in words no check reads."""
+    folded = [w.casefold() for w in _lined_tokens(text)]
+    stems = [_key_stems(k) for k in values]
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        if not isinstance(value, str) or not value_tokens(value):
+            continue
+        labels = [_label_before(folded, i) for i in occurrences(folded, value)]
+        if labels and all(label is not None and not any(_names_key(label, s, s) for s in stems) for label in labels):
+            out[key] = " ".join(labels[0] or ())
+    return out
 
 
 def shared_label(key: str, value: Any, text: str, keys: Sequence[str]) -> str | None:
@@ -462,8 +485,10 @@ def shared_label(key: str, value: Any, text: str, keys: Sequence[str]) -> str | 
     found: list[tuple[str, ...]] = []
     for i in occurrences(folded, str(value)):
         label = _label_before(folded, i)
-        if label is None or not _names_key(label, full, full) or _names_key(label, full, own):
+        if label is None or not _names_key(label, full, full):
             return None
+        if not any(_names_key(label, o, o) for o in _other_stems(key, keys)):
+            return None  # (a label of this key alone)
         found.append(label)
     every = [_label_before(folded, i + 1) for i, w in enumerate(folded) if w == ":"]
     return next((" ".join(label) for label in found if every.count(label) >= 2), None)
@@ -505,11 +530,10 @@ def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()
 
     A word several ``keys`` share ("invoice" of ``invoice_number`` and ``invoice_date``) labels none of them; a
     number's rival is a number, a value with a form of its own (an e-mail, a URL) has no rival without it."""
-    stems = _own_stems(key, keys)
-    if not stems or not value_tokens(value) or (not strict and own_labels(key, value, text, keys)):
+    stems, every, others = _own_stems(key, keys), _key_stems(key), _other_stems(key, keys)
+    if not every or not value_tokens(value) or (not strict and own_labels(key, value, text, keys)):
         return None
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    every = _key_stems(key)
     folded = [w.casefold() for w in _lined_tokens(text)]
     where: dict[str, list[int]] = {}
     for at, word in enumerate(folded):
@@ -533,7 +557,7 @@ def labelled_elsewhere(key: str, value: Any, text: str, keys: Sequence[str] = ()
             hits = [at for at in where.get(want[0], []) if folded[at : at + len(want)] == want]
             # a word after a span labels a quantity ("2703 visitors"), not a name ("Flight AF117 departs"); "as"
             # links an instruction's field list to its format ("name and city as JSON"), not a label to a value
-            if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS, every) for at in hits):
+            if any(_labelled_at(folded, at, len(want), stems, is_number(span), _LABEL_LINKS, every, others) for at in hits):
                 if not overlaps(span, value) and not any(f in str(value) and f not in span for f in _FORMS):
                     return span
             i = j

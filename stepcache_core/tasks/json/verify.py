@@ -5,11 +5,13 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import combinations
 from typing import Any
 
 from ...segment import find_json_object, locate_json_object
 from ...values import Step, Verdict
+from .corroborate import kind
 from .parse import JsonProblem, source_text
 from .text import (
     GREETINGS,
@@ -20,6 +22,7 @@ from .text import (
     boolean_stated,
     enumeration_gap,
     enumeration_order,
+    foreign_labels,
     grounded,
     labelled_elsewhere,
     occurrences,
@@ -58,6 +61,8 @@ class JsonVerifier:
                 errors_by_key.setdefault(key, err.message)
         verdicts: list[Verdict] = []
         clashes = _clashes(steps, source_text(problem), tuple(problem.properties))
+        twins = _foreign_twins(steps, source_text(problem))
+        flat = _flat(steps)
         # "departure": "Flight" names a field (the text's label of the flight number), not a value
         labels = {_norm(k).replace("_", " ") for k in (*problem.properties, *(s.key for s in steps if s.key))}
         for s in steps:
@@ -69,6 +74,9 @@ class JsonVerifier:
                 verdicts.append(
                     Verdict(False, f"value of {s.key!r} overlaps the value of {clashes[s.key]!r}", step=s.index, key=s.key)
                 )
+            elif s.key in twins:
+                # "Stadt: Bern\nLand: Schweiz" for city and country: which is which, labels in words no check reads
+                verdicts.append(Verdict(False, twins[s.key], step=s.index, key=s.key))
             elif s.key in errors_by_key:
                 verdicts.append(Verdict(False, f"schema: {errors_by_key[s.key]}", step=s.index, key=s.key))
             elif problem.properties and s.key not in problem.properties:
@@ -99,6 +107,8 @@ class JsonVerifier:
                         key=s.key,
                     )
                 )
+            elif isinstance(s.value, dict) and (why := _nested_labels(s, flat, source_text(problem))) is not None:
+                verdicts.append(Verdict(False, why, step=s.index, key=s.key))
             elif s.value == [] and (listed := _unclaimed_enumeration(source_text(problem), steps)) is not None:
                 verdicts.append(
                     Verdict(False, f"list {s.key!r} is empty, but the text enumerates {listed!r}", step=s.index, key=s.key)
@@ -325,6 +335,45 @@ def _clashes(steps: Sequence[Step], text: str = "", keys: Sequence[str] = ()) ->
                 out.setdefault(ka, ".".join(p for p in pb if not p.startswith("[")))
             if _contains(tb, ta) and not _stated_apart(words, vb, va):
                 out.setdefault(kb, ".".join(p for p in pa if not p.startswith("[")))
+    return out
+
+
+def _flat(steps: Sequence[Step]) -> dict[str, Any]:
+    """Every scalar of the answer under a key of its path's words ("shipping_name" for ``shipping.name``; a list's
+    items leave no word), as the text's labels would name it."""
+    return {
+        "_".join(p for p in path if not p.startswith("[")): v
+        for s in steps
+        if s.key is not None
+        for path, v in _leaves(s.value, (s.key,))
+    }
+
+
+def _nested_labels(step: Step, flat: Mapping[str, Any], text: str) -> str | None:
+    """Why a nested object's field is another's, read from the text's labels as for a top-level key ("Shipping
+    name: Anna Berg" for ``shipping.name``; "Name:" under two sections for either), or ``None``."""
+    keys = tuple(flat)
+    for path, leaf in _leaves(step.value, (step.key or "",)):
+        key = "_".join(p for p in path if not p.startswith("["))
+        if (named := labelled_elsewhere(key, leaf, text, keys)) is not None:
+            return f"the text names {named!r} as {'.'.join(path)!r}"
+        if (shared := shared_label(key, leaf, text, keys)) is not None:
+            return f"the text labels two values {shared!r}, which names {'.'.join(path)!r} and another key"
+    return None
+
+
+def _foreign_twins(steps: Sequence[Step], text: str) -> dict[str, str]:
+    """Keys whose value, and another key's value of the same kind (:func:`~.corroborate.kind`: "Bern" and
+    "Schweiz"), the text states only after form labels that name no key: a swap of the two would read as well."""
+    values = {s.key: s.value for s in steps if s.key is not None}
+    labels = foreign_labels(values, text)
+    out: dict[str, str] = {}
+    for a, b in combinations(labels, 2):
+        forms = [[f in str(values[k]) for f in ("@", "://")] for k in (a, b)]  # an e-mail is no URL's twin
+        if kind(values[a]) == kind(values[b]) and forms[0] == forms[1]:
+            why = f"the text labels {values[a]!r} {labels[a]!r} and {values[b]!r} {labels[b]!r}, words that name no key"
+            out.setdefault(a, why)
+            out.setdefault(b, why)
     return out
 
 

@@ -307,6 +307,12 @@ SLIP_PROMPTS = [
         {"street": "Oak Street", "city": "Leeds"},
     ),
     (
+        "two values of one kind under form labels in another language, swapped",
+        "Extract the person as JSON.\n\nFormular:\nName: Anna Berg\nStadt: Bern\nLand: Schweiz\n",
+        {"name": "string", "city": "string", "country": "string"},
+        {"name": "Anna Berg", "city": "Schweiz", "country": "Bern"},
+    ),
+    (
         "camelCase keys swapped under their form labels",
         "Extract the person as JSON.\n\nForm:\nFirst name: Anna\nLast name: Berg\n",
         {"firstName": "string", "lastName": "string"},
@@ -385,6 +391,45 @@ SLIP_PROMPTS = [
         {"name": "Anna Berg", "city": "Oslo"},
     ),
 ]
+
+
+_NESTED = {
+    "type": "object",
+    "properties": {
+        part: {"type": "object", "properties": {"name": {"type": "string"}, "city": {"type": "string"}}}
+        for part in ("shipping", "billing")
+    },
+}
+_SWAPPED = {"shipping": {"name": "Ben Holm", "city": "Bergen"}, "billing": {"name": "Anna Berg", "city": "Oslo"}}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "Shipping name: Anna Berg\nShipping city: Oslo\nBilling name: Ben Holm\nBilling city: Bergen",
+        "Shipping:\nName: Anna Berg\nCity: Oslo\n\nBilling:\nName: Ben Holm\nCity: Bergen",
+    ],
+    ids=["labels-name-the-path", "one-label-under-two-sections"],
+)
+def test_nested_objects_swapped_under_their_labels_are_never_served(form, corroborate):
+    """A nested object's fields are read against the text's labels as a top-level key's are (``shipping.name``
+    as "shipping name"): the two addresses swapped passed every check before."""
+    backend = ScriptedBackend(default=json.dumps(_SWAPPED))
+    engine = StepCacheEngine(
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=backend,
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=builtin_tasks(json_corroboration=corroborate),
+    )
+    with pytest.raises(UnverifiedOutputError):
+        engine.run(Request(f"Extract the order as JSON.\n\nForm:\n{form}\n", schema=_NESTED))
+    right = {"shipping": {"name": "Anna Berg", "city": "Oslo"}, "billing": {"name": "Ben Holm", "city": "Bergen"}}
+    if form.startswith("Shipping name"):  # where the labels name each path, the right answer is served as written
+        engine, _ = _engine(json.dumps(right))
+        out = engine.run(Request(f"Extract the order as JSON.\n\nForm:\n{form}\n", schema=_NESTED))
+        assert out.trace.verified and json.loads(out.text) == right
 
 
 @pytest.mark.parametrize(("cls", "prompt", "fields", "slip"), SLIP_PROMPTS, ids=[s[0][:40] for s in SLIP_PROMPTS])
@@ -528,3 +573,13 @@ def test_a_description_in_the_schema_of_a_format_block_before_the_record_is_read
     assert (
         _served_wrong([*prompts, (surname.replace("{record}", record), {"name": "Moen", "city": "Molde"})], corroborate)[1] == 0
     )
+
+
+def test_the_fixers_trim_takes_the_mark_that_parted_the_two_values():
+    """ "12 Oak Street, Springfield" beside "City: Springfield": the trimmed street was served "12 Oak Street,"."""
+    schema = _schema({"street": "string", "city": "string"})
+    engine, backend = _engine('{"street": "12 Oak Street, Springfield", "city": "Springfield"}')
+    out = engine.run(
+        Request("Extract as JSON.\n\nForm:\nAddress: 12 Oak Street, Springfield\nCity: Springfield\n", schema=schema)
+    )
+    assert json.loads(out.text) == {"street": "12 Oak Street", "city": "Springfield"} and len(backend.calls) == 1
