@@ -351,10 +351,13 @@ def _flat(steps: Sequence[Step]) -> dict[str, Any]:
 
 def _nested_labels(step: Step, flat: Mapping[str, Any], text: str) -> str | None:
     """Why a nested object's field is another's, read from the text's labels as for a top-level key ("Shipping
-    name: Anna Berg" for ``shipping.name``; "Name:" under two sections for either), or ``None``."""
+    name: Anna Berg" for ``shipping.name``; "Name:" under two sections for either), or ``None``. (A list's items
+    share one name: their fields are the list checks'.)"""
     keys = tuple(flat)
     for path, leaf in _leaves(step.value, (step.key or "",)):
-        key = "_".join(p for p in path if not p.startswith("["))
+        if any(p.startswith("[") for p in path):
+            continue
+        key = "_".join(path)
         if (named := labelled_elsewhere(key, leaf, text, keys)) is not None:
             return f"the text names {named!r} as {'.'.join(path)!r}"
         if (shared := shared_label(key, leaf, text, keys)) is not None:
