@@ -416,6 +416,8 @@ _SOURCE = re.compile(
 )
 
 
+# words that say how a value is written, never which record it comes from: a source phrase holding one ("from the
+# uppercase version", "from the record in local spelling") is read like any other words of the request
 _HOW = re.compile(r"omit|abbreviat|languag|transliter|spel|translat|format|style|case\b|upper|lower|capital")
 
 
