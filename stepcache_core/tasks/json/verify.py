@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
@@ -62,7 +62,7 @@ class JsonVerifier:
         verdicts: list[Verdict] = []
         clashes = _clashes(steps, source_text(problem), tuple(problem.properties))
         twins = _foreign_twins(steps, source_text(problem))
-        flat = _flat(steps)
+        flat = _flat(steps)  # the names of the answer's scalars, nested ones by their paths
         # "departure": "Flight" names a field (the text's label of the flight number), not a value
         labels = {_norm(k).replace("_", " ") for k in (*problem.properties, *(s.key for s in steps if s.key))}
         for s in steps:
@@ -338,22 +338,17 @@ def _clashes(steps: Sequence[Step], text: str = "", keys: Sequence[str] = ()) ->
     return out
 
 
-def _flat(steps: Sequence[Step]) -> dict[str, Any]:
-    """Every scalar of the answer under a key of its path's words ("shipping_name" for ``shipping.name``; a list's
+def _flat(steps: Sequence[Step]) -> tuple[str, ...]:
+    """The name of every scalar of the answer, its path's words ("shipping_name" for ``shipping.name``; a list's
     items leave no word), as the text's labels would name it."""
-    return {
-        "_".join(p for p in path if not p.startswith("[")): v
-        for s in steps
-        if s.key is not None
-        for path, v in _leaves(s.value, (s.key,))
-    }
+    names = ("_".join(p for p in path if not p.startswith("[")) for s in steps if s.key for path, _ in _leaves(s.value, (s.key,)))
+    return tuple(dict.fromkeys(names))
 
 
-def _nested_labels(step: Step, flat: Mapping[str, Any], text: str) -> str | None:
+def _nested_labels(step: Step, keys: tuple[str, ...], text: str) -> str | None:
     """Why a nested object's field is another's, read from the text's labels as for a top-level key ("Shipping
     name: Anna Berg" for ``shipping.name``; "Name:" under two sections for either), or ``None``. (A list's items
     share one name: their fields are the list checks'.)"""
-    keys = tuple(flat)
     for path, leaf in _leaves(step.value, (step.key or "",)):
         if any(p.startswith("[") for p in path):
             continue

@@ -163,10 +163,16 @@ RIGHT += [
 ]
 
 
-def _engine(answer: str) -> tuple[StepCacheEngine, ScriptedBackend]:
-    backend = ScriptedBackend(default=answer)
+def _engine(answer: str = "{}", *, respond=None, corroborate: bool = True) -> tuple[StepCacheEngine, ScriptedBackend]:
+    """An engine on the shipped fakes whose model answers ``answer`` (or ``respond(spec)``); ``corroborate=False``
+    lets the JSON checks alone decide a reuse."""
+    backend = ScriptedBackend(default=answer, respond=respond)
     engine = StepCacheEngine(
-        store=MemoryStore(), embedder=HashEmbedder(), backend=backend, config=EngineConfig(similarity_threshold=0.3)
+        store=MemoryStore(),
+        embedder=HashEmbedder(),
+        backend=backend,
+        config=EngineConfig(similarity_threshold=0.3),
+        tasks=builtin_tasks(json_corroboration=corroborate),
     )
     return engine, backend
 
@@ -415,14 +421,7 @@ _SWAPPED = {"shipping": {"name": "Ben Holm", "city": "Bergen"}, "billing": {"nam
 def test_nested_objects_swapped_under_their_labels_are_never_served(form, corroborate):
     """A nested object's fields are read against the text's labels as a top-level key's are (``shipping.name``
     as "shipping name"): the two addresses swapped passed every check before."""
-    backend = ScriptedBackend(default=json.dumps(_SWAPPED))
-    engine = StepCacheEngine(
-        store=MemoryStore(),
-        embedder=HashEmbedder(),
-        backend=backend,
-        config=EngineConfig(similarity_threshold=0.3),
-        tasks=builtin_tasks(json_corroboration=corroborate),
-    )
+    engine, _ = _engine(json.dumps(_SWAPPED), corroborate=corroborate)
     with pytest.raises(UnverifiedOutputError):
         engine.run(Request(f"Extract the order as JSON.\n\nForm:\n{form}\n", schema=_NESTED))
     right = {"shipping": {"name": "Anna Berg", "city": "Oslo"}, "billing": {"name": "Ben Holm", "city": "Bergen"}}
@@ -436,14 +435,7 @@ def test_nested_objects_swapped_under_their_labels_are_never_served(form, corrob
 @pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks-alone"])
 def test_a_slip_in_a_realistic_prompt_is_never_served(cls, prompt, fields, slip, corroborate):
     schema = _schema(fields)
-    backend = ScriptedBackend(default=json.dumps(slip))
-    engine = StepCacheEngine(
-        store=MemoryStore(),
-        embedder=HashEmbedder(),
-        backend=backend,
-        config=EngineConfig(similarity_threshold=0.3),
-        tasks=builtin_tasks(json_corroboration=corroborate),
-    )
+    engine, _ = _engine(json.dumps(slip), corroborate=corroborate)
     with pytest.raises(UnverifiedOutputError):
         engine.run(Request(prompt, schema=schema))
     assert engine.count() == 0, cls
@@ -471,13 +463,8 @@ def _served_wrong(prompts: list[tuple[str, dict[str, Any]]], corroborate: bool) 
 
     schema = _schema({"name": "string", "city": "string"})
     right = {p: json.dumps(a) for p, a in prompts}
-    backend = ScriptedBackend(respond=lambda spec: next((a for p, a in right.items() if p in spec.prompt), "{}"))
-    engine = StepCacheEngine(
-        store=MemoryStore(),
-        embedder=HashEmbedder(),
-        backend=backend,
-        config=EngineConfig(similarity_threshold=0.3),
-        tasks=builtin_tasks(json_corroboration=corroborate),
+    engine, _ = _engine(
+        respond=lambda spec: next((a for p, a in right.items() if p in spec.prompt), "{}"), corroborate=corroborate
     )
     reused = wrong = 0
     for prompt, answer in prompts:
