@@ -61,7 +61,7 @@ from .numbers import (
 )
 from .parse import WordProblem, names_in
 from .read import compares, computations, evaluate, final_answer
-from .verify import named_constants, people_counted
+from .verify import line_numbers, named_constants, people_counted
 
 __all__ = ["WordCorroboration", "reads_a_unit"]
 
@@ -213,7 +213,10 @@ class WordCorroboration:
         # how the quantities of each kind rank here (the caller keeps those that ranked otherwise: see ``varied``),
         # where the answer says it in the very words the stored one says there ("the heavier box is the blue one"
         # agrees on the sum with "... the red one", and says the other box)
-        if _words(ours) != _words(theirs):
+        if _words(ours) != _words(theirs) or _stated(ours) != _stated(theirs):
+            # and with the very numbers in the very places: at a point where two amounts trade places, "Tom gets 41
+            # apples. His sister gets 23." agrees word for word and on the sum with the stored answer re-derived
+            # there ("Tom gets 23 ... His sister gets 41"), and says who gets the larger one otherwise
             return frozenset(slots)
         return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
 
@@ -224,10 +227,12 @@ class WordCorroboration:
         entry's patterns were vouched for in its own words ("Ann, the hostess, pays" asked with a woman's name); an
         answer worded otherwise ("Tom, the host, pays") was never asked under other genders. And the span where
         the entry's words held ("legally an adult" up to 100 years) is not one where an answer worded otherwise
-        ("still a minor") holds."""
-        if _words(_text(adapted)) == _words(_text(answered)):
-            return slots
-        return frozenset(s for s in slots if not s.startswith(("genders=", "at(")))
+        ("still a minor") holds. Nor is an order of amounts vouched for in the entry's words ("He has extra eggs")
+        one where an answer worded otherwise ("She has extra eggs") or with its numbers in other places holds."""
+        ours, theirs = _text(adapted), _text(answered)
+        if _words(ours) == _words(theirs):
+            return slots if _stated(ours) == _stated(theirs) else frozenset(s for s in slots if not s.startswith("rank("))
+        return frozenset(s for s in slots if not s.startswith(("genders=", "at(", "rank(")))
 
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
@@ -974,6 +979,11 @@ def _said_of_values(text: str) -> list[str]:
 def _words(text: str) -> list[str]:
     """The words of ``text`` in order, without its numbers, signs and layout (which the results compare)."""
     return re.findall(r"[^\W\d_]+", re.sub(r"<<[^<>]*>>", " ", text))
+
+
+def _stated(text: str) -> list[Fraction]:
+    """The numbers ``text`` states, in order, outside its calculator annotations."""
+    return [n.value for line in text.splitlines() for n in line_numbers(line)]
 
 
 def _results(text: str) -> frozenset[Fraction]:

@@ -31,6 +31,16 @@ __all__ = [
     "people_counted",
 ]
 
+# the units of time, the dozen and the hundred in the other languages the task reads (German, French, Spanish,
+# Italian, Portuguese, Dutch): a step's "* 60" beside "Stunden" names the constant as "* 60" beside "hours" does (a
+# question's own 60 minutes is then no longer the only 60 the step may take). Not the words English writes for
+# something else ("ore", "mil", "an", "tag"), nor an ordinal ("secondo")
+_HOURS = r"stunden?|heures?|horas?|uur|uren"
+_DAYS = r"tage|tagen|jours?|d[ií]as?|giorn[oi]|dagen|dag"
+_WEEKS = r"wochen?|semaines?|semanas?|settiman[ae]|weken"
+_MONTHS = r"monat|monate|monaten|mois|mes|meses|mese|mesi|maand|maanden"
+_YEARS = r"jahr|jahre|jahren|ans|ann[ée]es?|años?|anos|ann[oi]|jaar|jaren"
+
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     1: r"",
@@ -39,18 +49,18 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     Fraction(1, 4): r"quarters?|fourths?",
     2: r"half|halves|twice|double|doubled|doubles|pairs?|both|twins|perimeter",
     3: r"thirds?|triple|tripled|thrice|triplets|trios?|yards?",
-    4: r"quarters?|fourths?|months?",
-    7: r"weeks?",
+    4: rf"quarters?|fourths?|months?|{_MONTHS}",
+    7: rf"weeks?|{_WEEKS}",
     10: r"tenths?|decades?|dimes?",
-    12: r"dozens?|months|inch|inches|foot|feet",
+    12: rf"dozens?|months|inch|inches|foot|feet|dutzend|douzaines?|docenas?|dozzin[ae]|d[uú]zias?|dozijn(?:en)?|{_MONTHS}",
     14: r"fortnights?",
-    24: (r"hours?", r"days?"),
-    30: r"months?",
-    52: (r"weeks?", r"years?"),
-    60: r"minutes?|hours?|seconds?",
-    100: r"percent|percentage|cents?|century|centuries|hundred",
-    365: (r"days?", r"years?"),
-    1000: r"thousand|kilo\w*|milli\w*|kg|km",
+    24: (rf"hours?|{_HOURS}", rf"days?|{_DAYS}"),
+    30: rf"months?|{_MONTHS}",
+    52: (rf"weeks?|{_WEEKS}", rf"years?|{_YEARS}"),
+    60: rf"minutes?|hours?|seconds?|minuten|minutos?|minut[oi]|sekunden?|secondes?|segundos?|secondi|seconden|{_HOURS}",
+    100: r"percent|percentage|cents?|century|centuries|hundred|prozent|pourcent|ciento|cento|procent|hundert|cien|honderd",
+    365: (rf"days?|{_DAYS}", rf"years?|{_YEARS}"),
+    1000: r"thousand|kilo\w*|milli\w*|kg|km|tausend|mille|duizend",
 }
 
 

@@ -168,6 +168,51 @@ def test_a_caller_who_keeps_a_number_vouches_for_nothing_about_it():
     assert wrong == 0
 
 
+# a unit constant named in another language, equal to a question number: "Eva übt 2 Stunden und 60 Minuten"
+UNITS_ABROAD = {
+    "de hours": ("Eva übt {w} Stunden und {d} Minuten Klavier. Wie viele Minuten übt sie?", "{w} Stunden sind", "Insgesamt", 60),
+    "es hours": ("Eva estudia {w} horas y {d} minutos. ¿Cuántos minutos estudia?", "{w} horas son", "En total", 60),
+    "de weeks": (
+        "Jonas macht {w} Wochen und {d} Tage Urlaub. Wie viele Tage Urlaub macht er?",
+        "{w} Wochen sind",
+        "Insgesamt",
+        7,
+    ),
+    "fr weeks": ("Luc part {w} semaines et {d} jours. Combien de jours part-il en tout ?", "{w} semaines font", "Au total", 7),
+    "de dozen": (
+        "Max kauft {w} Dutzend Eier und {d} einzelne Eier. Wie viele Eier kauft er?",
+        "{w} Dutzend sind",
+        "Insgesamt",
+        12,
+    ),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(UNITS_ABROAD))
+def test_a_unit_constant_named_in_another_language_is_a_constant(case, corroborate):
+    """Class: a step that converts by a unit constant named in German, French or Spanish ("2 Stunden sind 2 * 60
+    Minuten"), where the first question's other number happens to equal it ("und 60 Minuten"). The constants were
+    known by their English names only, so the step's 60 was read as the question's 60 minutes and re-derived as
+    the new minutes: 6 false of 10 with the checks alone (helper-151; the second model answer of the default mode
+    disagreed, and it served nothing). The units of time, the dozen and the hundred are named in the task's other
+    languages too."""
+    question, said, total, unit = UNITS_ABROAD[case]
+    read = re.compile(re.escape(question).replace(r"\{w\}", r"(\d+)").replace(r"\{d\}", r"(\d+)"))
+
+    def model(prompt: str) -> str:
+        m = read.search(prompt)
+        assert m is not None, prompt
+        w, d = int(m[1]), int(m[2])
+        a = w * unit
+        return f"{said.format(w=w)} {w} * {unit} = <<{w}*{unit}={a}>>{a}.\n{total} {a} + {d} = <<{a}+{d}={a + d}>>{a + d}.\n#### {a + d}"
+
+    grid = [(2, unit), (3, 4), (2, 3), (5, 1), (6, 2), (4, 5), (3, unit), (7, 3), (5, 6), (8, 4)]
+    served, false = false_served(model, [question.format(w=w, d=d) for w, d in grid], corroborate=corroborate)
+    assert false == 0
+    assert served >= 6  # as in English ("2 hours and 60 minutes": 9 of 10)
+
+
 # --------------------------------------------------------------------------------------------- money to the cent
 JACKET = (
     "A jacket costs ${p}. It is on sale for {d}% off, and then a {t}% sales tax is added. How much does {name} pay "
@@ -5047,6 +5092,70 @@ def test_an_answer_that_tells_two_people_apart_is_vouched_only_in_the_same_words
     model, questions = _two(MONEY, WHICH_HAS_MORE[case])
     served, false = false_served(model, questions)
     assert false == 0
+
+
+# who takes which amount, said by a word no check reads as comparing ("the box with extra apples", "the heftier jar")
+WHO_TAKES_WHICH = {
+    "extra apples, he and his sister": (
+        "A red box holds {a} apples and a blue box holds {b} apples. Tom gets the box with extra apples and his sister "
+        "gets the other box. How many apples do they get in all?",
+        "Tom gets {x} apples.",
+        "His sister gets {y} apples.",
+    ),
+    "the heftier jar, she and her son": (
+        "Ann has a jar with {a} coins and a jar with {b} coins. She gives the heftier jar to her son and keeps the "
+        "other. How many coins are in both jars?",
+        "Her son gets the jar of {x} coins.",
+        "She keeps the jar of {y} coins.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHO_TAKES_WHICH))
+def test_who_takes_the_larger_amount_is_vouched_only_with_the_numbers_in_the_same_places(case):
+    """Class: a question that says who takes the larger amount by a word no check reads as comparing ("the box with
+    extra apples", "the heftier jar"), and an answer that says who gets how many, then sums. At the point where the
+    amounts trade places the model's answer ("Tom gets 41 apples. His sister gets 23.") agreed with the stored one
+    re-derived there ("Tom gets 23 ... His sister gets 41") word for word and on the sum, which vouched for every
+    order: 4 false of 8 (helper-150). An order is vouched for now only where the answers also state the same
+    numbers in the same places."""
+    question, first, second = WHO_TAKES_WHICH[case]
+    model, questions = _two(
+        question,
+        lambda a, b: [
+            first.format(x=max(a, b), y=min(a, b)),
+            second.format(x=max(a, b), y=min(a, b)),
+            f"In all they have {a} + {b} = <<{a}+{b}={a + b}>>{a + b}.",
+        ],
+    )
+    served, false = false_served(model, questions)
+    assert false == 0
+    assert served >= 4  # the callers whose amounts rank as a stored answer's
+
+
+ROLES = (
+    "Ann is a chef, Tom is a baker and Ben is a clerk. The chef has {a} eggs, the baker has {b} eggs and the clerk "
+    "has {c} eggs. How many eggs do they have?"
+)
+
+
+def test_an_answer_in_other_words_inherits_no_order_of_amounts():
+    """Class: a caller's own answer, stored after it agreed on the final number with an entry re-derived for it but
+    in other words ("She has extra eggs" where the entry says "He has extra eggs"). It inherited the entry's
+    corroborated orders of the amounts, vouched for in the entry's words, and served "She" at an order where the
+    chef has the least (1 false of 10, helper-150). Orders are inherited only by an answer in the entry's words
+    with its numbers in the same places."""
+
+    def model(prompt: str) -> str:
+        a, b, c = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        who = "She" if a == max(a, b, c) else "He"
+        return f"{who} has extra eggs.\nIn all: {a} + {b} + {c} = <<{a}+{b}+{c}={a + b + c}>>{a + b + c} eggs\n#### {a + b + c}"
+
+    grid = [(41, 23, 35), (23, 41, 35), (35, 23, 41), (52, 17, 30), (17, 30, 52), (30, 52, 17), (44, 29, 61), (61, 44, 29)]
+    grid += [(29, 61, 44), (38, 12, 27)]
+    served, false = false_served(model, [ROLES.format(a=a, b=b, c=c) for a, b, c in grid])
+    assert false == 0
+    assert served >= 4
 
 
 def test_a_label_in_the_questions_words_beside_its_own_amount_keeps_the_order_free():
