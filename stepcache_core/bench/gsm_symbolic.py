@@ -141,6 +141,9 @@ def run_gsm(
 
 # the engine's note on a model answer served although it did not verify, and why it did not
 _FAILED = re.compile(r"^the model's answer failed verification; served as written \((.*)\)$", re.DOTALL)
+# the engine's note on the entry of the request's own structure that did not serve ("reuse skipped: 5 comes from
+# neither ...", "reuse failed verification, and its entry is not corroborated: says 'cook' ...")
+_REFUSED = re.compile(r"^reuse (?:skipped: (.*)|(failed verification.*))$", re.DOTALL)
 
 
 def _reason(row: dict[str, Any], trace: Trace | None) -> str | None:
@@ -152,6 +155,9 @@ def _reason(row: dict[str, Any], trace: Trace | None) -> str | None:
     failed = next((m[1] for n in trace.notes if (m := _FAILED.search(n))), None)
     if row["kind"] == "first" and failed is not None:
         return failed  # why nothing was stored (its skip reason names another template's entry it could not use)
+    refused = next((m[1] or m[2] for n in trace.notes if (m := _REFUSED.search(n))), None)
+    if refused is not None:
+        return refused  # why the template's own entry did not serve (the skip reason may be the nearest's)
     if trace.skip_reason:
         return trace.skip_reason
     if trace.notes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -323,3 +324,26 @@ def test_a_first_answer_that_did_not_verify_is_reported_by_why_it_did_not():
     )
     assert _reason({"kind": "first", "path": "miss", "error": None}, trace) == failed
     assert _reason({"kind": "names", "path": "miss", "error": None}, trace) == trace.skip_reason
+
+
+def test_a_variant_is_reported_by_why_its_own_templates_entry_did_not_serve():
+    """Class: a variant whose template's entry adapted but did not serve (a sentence no check reads, a slot not yet
+    corroborated). Its row names that reason from the engine's note, not the lookup's skip reason ("cached entry
+    failed verification and could not be patched"), which may be about the nearest entry of another template."""
+    from stepcache_core.bench.gsm_symbolic import _reason
+    from stepcache_core.values import Trace
+
+    said = ", and its entry is not corroborated: says 'cook' of the cached numbers, which no check reads"
+    trace = Trace(
+        path="skip",
+        task="word_problem",
+        verified=True,
+        skip_reason="cached entry failed verification and could not be patched",
+        notes=("matched by structure signature (no embedding)", f"reuse failed verification{said}"),
+    )
+    assert _reason({"kind": "numbers", "path": "skip", "error": None}, trace) == f"failed verification{said}"
+    skipped = replace(trace, notes=("reuse skipped: 5 comes from neither the question nor an earlier step",))
+    assert (
+        _reason({"kind": "numbers", "path": "skip", "error": None}, skipped)
+        == "5 comes from neither the question nor an earlier step"
+    )
