@@ -353,6 +353,7 @@ class WordAdapter:
             if not lenient and not self.shares:  # (a second point tells these apart: see ``shares``)
                 _keeps_twins(old, new, steps)
                 _keeps_halves(old, new)
+                _keeps_ranks(old, new, steps)
         if not lenient and not self.shares and gendered(new.prompt) and regendered(old, new):
             # "Tom ... Ann. She gives him 2" renamed Sue and Bob: "she" is another person now (an answer under
             # names of the new genders would show it: see ``corroborate``)
@@ -934,6 +935,16 @@ def _keeps_halves(old: WordProblem, new: WordProblem) -> None:
         half = a.value == 50 if a.kind == "percent" else a.value == Fraction(1, 2) and a.kind != "digits"
         if half and a.value != b.value:
             raise _Refused(f"{a.text} is a half: the share and what is left of it are the same", ambiguous=True)
+
+
+def _keeps_ranks(old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> None:
+    """Refuse when quantities of one kind that the answer computes with alike and yet tells apart in words rank
+    otherwise (see :func:`~.corroborate.reordered`): "The leader holds 41 dollars" re-derived where the other one
+    holds more. Where no second model answer is asked (the checks alone), no order but the first one's is served."""
+    from .corroborate import reordered  # (it builds on this module)
+
+    if reordered(old, new, cached):
+        raise _Refused("quantities the answer tells apart rank otherwise")
 
 
 def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:

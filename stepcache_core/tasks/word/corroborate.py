@@ -63,7 +63,7 @@ from .parse import WordProblem, names_in
 from .read import compares, computations, evaluate, final_answer
 from .verify import line_numbers, named_constants, people_counted
 
-__all__ = ["WordCorroboration", "reads_a_unit"]
+__all__ = ["WordCorroboration", "reads_a_unit", "reordered"]
 
 _HIDING = frozenset({Fraction(0), Fraction(1), Fraction(2)})
 
@@ -571,6 +571,21 @@ def _returns(old: WordProblem, cached: Sequence[Step], new: WordProblem, read: S
     return all(len(sources) == 1 for sources in back.values())
 
 
+def reordered(old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> bool:
+    """Whether quantities of one kind that ``cached`` computes with alike, and yet tells apart in words ("The leader
+    holds 41 dollars", then their sum), rank otherwise at ``new``: an order only a second model answer vouches for
+    (see :meth:`WordCorroboration.varied`), where none is asked."""
+    if len(old.quantities) != len(new.quantities):
+        return False
+    text = _text(cached)
+    if not _plain(old.prompt, text):
+        return False  # (an answer or a question that compares in words: see ``varied``)
+    for g in _groups(old):
+        if _ranking(new, g) != _ranking(old, g) and _alike(old, g, text) and _told_apart(old, tuple(g), text):
+            return True
+    return False
+
+
 def _alike(problem: WordProblem, group: list[int], text: str) -> bool:
     """Whether the answer ``text`` uses each quantity of ``group`` in the same operations: for each, the operations
     of the computations that take its value (what a later step does with it), compared as multisets."""
@@ -632,6 +647,8 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", sentence)}
         stated = [v for v in values if any(q.value == v for q in quantities(sentence))]
         named.update(v for v in stated if words & clauses[v])
+        if _picks(sentence, values, clauses):
+            return True
         if not words & telling and not gendered(sentence):
             continue
         if not stated or any(w not in asked and f"{w}s" not in asked and f"{w}es" not in asked for w in words):
@@ -641,6 +658,21 @@ def _told_apart(problem: WordProblem, group: tuple[int, ...], text: str) -> bool
     # a word of its own clause: the answer picks one out ("First is the hat: $41." then "In all: 41 + 23 = 64", where
     # the question begins "First Ann buys a hat for $41, then a scarf for $23": the hat is named for its price)
     return singled and named != values
+
+
+def _picks(sentence: str, values: set[Fraction], clauses: dict[Fraction, frozenset[str]]) -> bool:
+    """Whether a clause of ``sentence`` states some of ``values`` but not all, and not by a word of their own clause
+    in the question (``clauses``): "The leader holds 41 dollars", "The middle pile holds 35", "Tom gets 41 apples
+    and Sue gets 23" where the question names Tom and Sue for no amount. What picked them out is no word of the
+    question's, their order perhaps; "In all: 41 + 23 = 64" states them all, "For the blue balls, 9 balls" by its
+    own word (in the clause or one before it in the sentence)."""
+    words: set[str] = set()
+    for clause in _CLAUSE_END.split(sentence):
+        stated = {v for v in values if any(q.value == v for q in quantities(clause))}
+        words |= {w.casefold() for w in re.findall(r"[^\W\d_]+", clause)}
+        if 0 < len(stated) < len(values) and any(not words & clauses[v] for v in stated):
+            return True
+    return False
 
 
 def _clause(prompt: str, q: Quantity) -> frozenset[str]:

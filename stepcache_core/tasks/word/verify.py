@@ -34,12 +34,13 @@ __all__ = [
 # the units of time, the dozen and the hundred in the other languages the task reads (German, French, Spanish,
 # Italian, Portuguese, Dutch): a step's "* 60" beside "Stunden" names the constant as "* 60" beside "hours" does (a
 # question's own 60 minutes is then no longer the only 60 the step may take). Not the words English writes for
-# something else ("ore", "mil", "an", "tag"), nor an ordinal ("secondo")
+# something else ("mil", "an", "tag"; "ore" only beside a word for days), nor an ordinal ("secondo")
 _HOURS = r"stunden?|heures?|horas?|uur|uren"
-_DAYS = r"tage|tagen|jours?|d[ií]as?|giorn[oi]|dagen|dag"
+_DAY_HOURS = r"ore|ora"  # (Italian hours, only beside a word for days: English writes "ore" too)
+_DAYS = r"tage|tagen|jours?|journées?|d[ií]as?|jornadas?|giorn[oi]|giornat[ae]|dagen|dag"
 _WEEKS = r"wochen?|semaines?|semanas?|settiman[ae]|weken"
-_MONTHS = r"monat|monate|monaten|mois|mes|meses|mese|mesi|maand|maanden"
-_YEARS = r"jahr|jahre|jahren|ans|ann[ée]es?|años?|anos|ann[oi]|jaar|jaren"
+_MONTHS = r"monat|monate|monaten|mois|m[eê]s|meses|mese|mesi|maand|maanden"
+_YEARS = r"jahr|jahre|jahren|ans|ann[ée]es?|años?|anos?|ann[oi]|jaar|jaren"
 
 # a constant a step may use when it or the question names what it counts
 _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
@@ -54,7 +55,7 @@ _CONSTANTS: dict[Fraction | int, str | tuple[str, ...]] = {
     10: r"tenths?|decades?|dimes?",
     12: rf"dozens?|months|inch|inches|foot|feet|dutzend|douzaines?|docenas?|dozzin[ae]|d[uú]zias?|dozijn(?:en)?|{_MONTHS}",
     14: r"fortnights?",
-    24: (rf"hours?|{_HOURS}", rf"days?|{_DAYS}"),
+    24: (rf"hours?|{_HOURS}|{_DAY_HOURS}", rf"days?|{_DAYS}"),
     30: rf"months?|{_MONTHS}",
     52: (rf"weeks?|{_WEEKS}", rf"years?|{_YEARS}"),
     60: rf"minutes?|hours?|seconds?|minuten|minutos?|minut[oi]|sekunden?|secondes?|segundos?|secondi|seconden|{_HOURS}",

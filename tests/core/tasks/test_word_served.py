@@ -185,13 +185,15 @@ UNITS_ABROAD = {
         "Insgesamt",
         12,
     ),
+    "it days": ("Marco lavora {w} giorni e {d} ore. Quante ore lavora in tutto?", "{w} giorni sono", "In tutto", 24),
+    "pt months": ("Ana tem {w} anos e {d} meses. Quantos meses tem ela?", "{w} anos são", "No total", 12),
 }
 
 
 @pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
 @pytest.mark.parametrize("case", sorted(UNITS_ABROAD))
 def test_a_unit_constant_named_in_another_language_is_a_constant(case, corroborate):
-    """Class: a step that converts by a unit constant named in German, French or Spanish ("2 Stunden sind 2 * 60
+    """Class: a step that converts by a unit constant named in German, French, Spanish, Italian or Portuguese ("2 Stunden sind 2 * 60
     Minuten"), where the first question's other number happens to equal it ("und 60 Minuten"). The constants were
     known by their English names only, so the step's 60 was read as the question's 60 minutes and re-derived as
     the new minutes: 6 false of 10 with the checks alone (helper-151; the second model answer of the default mode
@@ -5156,6 +5158,55 @@ def test_an_answer_in_other_words_inherits_no_order_of_amounts():
     served, false = false_served(model, [ROLES.format(a=a, b=b, c=c) for a, b, c in grid])
     assert false == 0
     assert served >= 4
+
+
+# an amount picked out by its rank in words no check reads as comparing (helper-153: 4 to 7 false of 7 to 10, in
+# both modes, on b551853 and before)
+MONEY_THREE = "Ann has {a} dollars, Tom has {b} dollars and Ben has {c} dollars. How many dollars do they have in all?"
+SPARE = (
+    "A red box holds {a} apples and a blue box holds {b} apples. Tom gets the box with the spare apples and Sue gets "
+    "the leftover box. How many apples do they get in all?"
+)
+THREE_ORDERS = [(41, 23, 35), (23, 41, 35), (35, 23, 41), (52, 17, 30), (17, 30, 52), (30, 52, 17), (44, 29, 61)]
+THREE_ORDERS += [(61, 44, 29), (29, 61, 44), (38, 12, 27)]
+
+
+def _picked(word: str, pick: Callable[[list[int]], int]) -> Callable[[str], str]:
+    def model(prompt: str) -> str:
+        amounts = [int(x) for x in re.findall(r"\d+", prompt)[:3]]
+        s = sum(amounts)
+        return f"The {word} holds {pick(amounts)} dollars.\nIn all: {' + '.join(map(str, amounts))} = {s} dollars\n#### {s}"
+
+    return model
+
+
+RANK_PICKS = {
+    "the leader of two": (_picked("leader", max), [MONEY.format(a=a, b=b) for a, b in FLIP]),
+    "the middle pile of three": (
+        _picked("middle pile", lambda xs: sorted(xs)[1]),
+        [MONEY_THREE.format(a=a, b=b, c=c) for a, b, c in THREE_ORDERS],
+    ),
+    "the bottom pile of three": (_picked("bottom pile", min), [MONEY_THREE.format(a=a, b=b, c=c) for a, b, c in THREE_ORDERS]),
+    "who gets which, by names the question gives no amount": _two(
+        SPARE, lambda a, b: [f"Tom gets {max(a, b)} apples and Sue gets {min(a, b)} apples.", f"In all: {a} + {b} = {a + b}."]
+    ),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(RANK_PICKS))
+def test_an_amount_picked_out_by_its_rank_keeps_the_order_a_slot(case, corroborate):
+    """Class: an answer that sums amounts alike and states one of them in a sentence that picks it out by its rank,
+    in words no check reads as comparing ("The leader holds 41 dollars", "The middle pile holds 35", "Tom gets 41
+    apples and Sue gets 23" where the question names Tom and Sue for no amount). Such a sentence was read as
+    telling nothing apart, so any order of the amounts was served: 4 to 7 false of 7 to 10 (helper-153), in both
+    modes. A clause that states some of the amounts, not by a word of their own clause in the question, now tells
+    them apart: their order is a slot (served only where a model answer met it), and with the checks alone no
+    order but the first answer's is served."""
+    model, questions = RANK_PICKS[case]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+    assert served >= 3  # the callers whose amounts rank as a stored answer's
 
 
 def test_a_label_in_the_questions_words_beside_its_own_amount_keeps_the_order_free():
