@@ -127,6 +127,8 @@ class Prober:
             return False
         if not getattr(corroboration, "probes_itself", True):  # only callers' own requests corroborate (JSON)
             return False
+        if not _askable(prep):
+            return False
         structure = (prep.collection, prep.signature)
         with self._lock:
             if structure in self._running or self._asked.get(prep.entry_id, 0) >= self._config.corroboration_probes:
@@ -170,8 +172,12 @@ class Prober:
     def confirm(self, prep: Prepared, entry: Entry, backend: Backend) -> None:
         """A caller's model answer to ``prep`` that did not verify refuted ``entry`` re-derived for it (see
         ``Corroboration.refutes``): in the background, ask the point next to it, and dispute the entry unless the
-        model agrees there. One model call per refuting answer, outside the entry's probe budget."""
+        model agrees there. One model call per refuting answer, outside the entry's probe budget. Where no point can
+        be asked as the caller asked (see ``_askable``), the entry is disputed at once."""
         if prep.profile.corroboration is None:
+            return
+        if not _askable(prep):
+            self._dispute(prep, entry, RunLog())
             return
 
         def work() -> None:
@@ -587,3 +593,12 @@ class Prober:
         self._recorder.dispute(prep, entry, run)
         with self._lock:
             self.usage["disputed"] += 1
+
+
+def _askable(prep: Prepared) -> bool:
+    """Whether a question of ``prep``'s template with other values can be asked as the caller asked theirs: not
+    where the request holds a context (a system prompt, earlier turns, the model's own instructions) that the
+    backend never sends with a task's prompt. Asked without it, the model answers another request ("Example: 1200
+    + 300 = 1,500" in a system prompt sets how it writes thousands), and its answer vouches for nothing of the
+    caller's; only callers' own answers corroborate there."""
+    return not prep.request.context.strip()

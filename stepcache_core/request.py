@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import ConfigError, InvalidRequestError, InvalidSchemaError, PromptTooLongError, StepCacheError
 from .tasks.base import TaskProfile, TaskRegistry
+from .tasks.template import trim_request
 from .values import Namespace, Request, canonical_json
 
 # a control character other than a line break or a tab: binary data in a prompt, past a few
@@ -114,8 +116,20 @@ def validate_request(request: Any) -> Request:
             raise InvalidSchemaError(f"schema is not JSON-serialisable: {e}") from e
     if not isinstance(request.required_keys, (tuple, list)) or not all(isinstance(k, str) and k for k in request.required_keys):
         raise InvalidRequestError("required_keys must be non-empty strings")
+    if not isinstance(request.stop, (tuple, list)) or not all(isinstance(s, str) for s in request.stop):
+        raise InvalidRequestError("stop must be a sequence of strings")
+    for stop in request.stop:
+        try:
+            stop.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise InvalidRequestError(f"a stop string is not valid Unicode text (lone surrogate at {e.start})") from None
+    limit = request.max_output_tokens
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InvalidRequestError(f"max_output_tokens must be a positive int or None, got {limit!r}")
     if request.context:
         request = replace(request, namespace=in_context(request.namespace, request.context))
+    if request.stop or request.max_output_tokens is not None:
+        request = replace(request, namespace=in_limits(request.namespace, request.max_output_tokens, request.stop))
     return request
 
 
@@ -125,11 +139,24 @@ def in_context(namespace: Namespace, context: str) -> Namespace:
     question asks for another number). The integrations key by their context already; a caller of the core API
     gets the same partition. Narrowed once: a request validated again keeps its namespace."""
     mark = f"\x1fcontext:{hashlib.sha256(context.encode('utf-8')).hexdigest()[:24]}"
-    return namespace if namespace.settings.endswith(mark) else replace(namespace, settings=namespace.settings + mark)
+    return namespace if mark in namespace.settings else replace(namespace, settings=namespace.settings + mark)
+
+
+def in_limits(namespace: Namespace, max_output_tokens: int | None, stop: Sequence[str]) -> Namespace:
+    """``namespace`` narrowed to the requests sent under these limits: an answer the model wrote whole with no
+    limit is not what it writes under a stop string it holds or a smaller ``max_output_tokens``, and a reuse is
+    judged against the entry's own length (see the engine's ``_beyond``), which holds only under the same limits.
+    The integrations key by a model's settings, the limits among them; a caller of the core API gets the same
+    partition. Narrowed once."""
+    limits = json.dumps([max_output_tokens, list(stop)], ensure_ascii=False)
+    mark = f"\x1flimits:{hashlib.sha256(limits.encode('utf-8')).hexdigest()[:24]}"
+    return namespace if mark in namespace.settings else replace(namespace, settings=namespace.settings + mark)
 
 
 def entry_id(task: str, request: Request, normalize: Callable[[str], str] | None = None) -> str:
-    """Exact-match key: the task, the normalised prompt (whitespace folded, or ``normalize``) and the constraints."""
-    norm = normalize or (lambda t: " ".join(t.split()))
+    """Exact-match key: the task, the normalised prompt (``normalize``, else :func:`~stepcache_core.tasks.template.trim_request`: whitespace inside
+    may be what the request asks about, an indented line of code, a value's own spacing a copy keeps) and the
+    constraints."""
+    norm = normalize or trim_request
     raw = "\x1f".join([task, norm(request.prompt), norm(request.embed_text), request.constraints_json()])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

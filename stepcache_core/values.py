@@ -124,8 +124,9 @@ class Request:
     modulo 7."), so a task reuses for other values only when it says nothing
     but who answers and how.
     ``max_output_tokens`` and ``stop`` are the limits the caller's model answers
-    under (its max_tokens, its stop strings). They are not part of the key (the
-    namespace holds them, so a changed limit is another request): the engine
+    under (its max_tokens, its stop strings). They are not part of the key: the
+    engine narrows the namespace to them, as the integrations key by a model's
+    settings (a changed limit is another request), and
     serves a text that is not the model's own completion (a reuse, a patch, a
     repair) only when the model could have written it under them, and serves a
     model answer that the limit may have cut as written, never repaired.

@@ -19,7 +19,7 @@ import re
 from collections.abc import Collection, Mapping
 from fractions import Fraction
 
-__all__ = ["fold_whitespace", "canonical_ask", "persona_only", "SLOT_MARK"]
+__all__ = ["fold_whitespace", "trim_ends", "trim_request", "canonical_ask", "persona_only", "SLOT_MARK"]
 
 SLOT_MARK = "\u27e8{}\u27e9"
 """How a slot is written in a template: ``⟨EQ⟩``, ``⟨V⟩``, ``⟨REC⟩``."""
@@ -168,6 +168,26 @@ def _value(text: str) -> Fraction | None:
 def fold_whitespace(text: str) -> str:
     """Whitespace runs become one space; the ends and a trailing full stop, question or exclamation mark go."""
     return re.sub(r"[\s.!?]+$", "", " ".join(text.split()))
+
+
+def trim_request(text: str) -> str:
+    """``text`` without the whitespace at its end, the blank lines before it, and, on a prompt of one line, the
+    spaces before it: ' Hi there!\\n' is 'Hi there!'. The indentation of a first line that others follow stays (a
+    block of code or YAML indented as a whole, or its first line only, asks about that)."""
+    text = re.sub(r"\A(?:[ \t\r\f\v]*\n)+", "", text.rstrip())
+    return text.lstrip() if "\n" not in text else text
+
+
+def trim_ends(text: str) -> str:
+    """The whitespace at the ends and a trailing full stop, question or exclamation mark go, but not one right
+    after a number or a slot, which may be the number's own ("4!", "0.333..."); whitespace inside stays as written
+    (an indented line of code, a row of a table, a line break between two parts may be what the request asks
+    about)."""
+    text = text.strip()
+    end = re.search(r"[\s.!?]+$", text)
+    if end is None or re.search(r"[\d\u27e9]$", text[: end.start()]):
+        return text
+    return text[: end.start()]
 
 
 def canonical_ask(

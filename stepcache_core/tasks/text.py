@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from ..segment import ParagraphSegmenter
 from ..values import GenerationSpec, Request, Step, Verdict
 from .base import RepairPolicy, TaskProfile
+from .template import trim_request
 
 __all__ = ["text_task", "normalize_prompt", "TextProblem", "IdenticalGate", "TextPrompter"]
 
 
 def normalize_prompt(text: str) -> str:
-    """Only the whitespace at the two ends is ignored: ' Hi there!\\n' == 'Hi there!'. Case, punctuation and
-    inner whitespace are the caller's words (a prompt may fix capitalisation, or be an input to transform), and no
+    """Only the whitespace at the two ends is ignored: ' Hi there!\\n' == 'Hi there!' (not the indentation of a
+    first line that others follow: see :func:`~.template.trim_request`). Case, punctuation and inner
+    whitespace are the caller's words (a prompt may fix capitalisation, or be an input to transform), and no
     verifier can vouch that another wording wants the same answer."""
-    return text.strip()
+    return trim_request(text)
 
 
 @dataclass(frozen=True)

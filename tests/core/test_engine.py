@@ -164,6 +164,22 @@ def test_text_task_ignores_whitespace_at_the_two_ends_only(make_engine):
     assert out.trace.exact_hit and out.text == "One answer." and len(backend.calls) == 1
 
 
+def test_the_indentation_of_a_first_line_that_others_follow_is_part_of_the_request(make_engine):
+    """Class (helper-160): a prompt that opens with an indented line of code or YAML ("    print(1)\nWhy does
+    Python raise an error?") was the same exact key as the unindented one, whose answer ("it prints 1") was served.
+    Only the blank lines before a prompt, the whitespace after it and the spaces before a prompt of one line are
+    ignored now."""
+    engine, backend = make_engine(["It prints 1.", "IndentationError: unexpected indent.", "Valid.", "Not valid."])
+    engine.run(Request("print(1)\nWhy does Python raise an error?"))
+    out = engine.run(Request("    print(1)\nWhy does Python raise an error?"))
+    assert out.trace.backend_calls == 1 and out.text == "IndentationError: unexpected indent."
+    engine.run(Request("- a\n- b\nIs this YAML list valid?"))
+    out = engine.run(Request("  - a\n- b\nIs this YAML list valid?"))
+    assert out.trace.backend_calls == 1 and out.text == "Not valid."
+    again = engine.run(Request("\n\n- a\n- b\nIs this YAML list valid?  \n"))
+    assert again.trace.exact_hit and again.text == "Valid." and len(backend.calls) == 4
+
+
 def test_namespaces_never_share_entries(make_engine):
     engine, backend = make_engine(["3x = 15\nx = 5", "3x = 15\nx = 5"])
     engine.run(Request(BASE, namespace=Namespace(model="a")))

@@ -54,6 +54,41 @@ def test_a_miss_cut_by_the_callers_max_tokens_is_served_as_written_where_no_repa
     assert fits.trace.verified and "x = 5" in fits.text  # the limit leaves room for the whole answer: repaired
 
 
+def test_an_answer_stored_under_other_limits_is_not_served_under_these(make_engine):
+    """Class (helper-156): one namespace, the same question asked with no limit, then with a stop string the answer
+    holds or a ``max_output_tokens`` it does not fit. The identical request was served the stored answer whole (the
+    exact path weighed no limit), and a reuse was weighed against the entry's own length, written under no limit.
+    The core API now narrows the namespace to the limits, as the integrations key by a model's settings: the
+    model answers under each set of limits, and what it wrote under them is reused under them."""
+    engine, backend = make_engine([FIRST_STEPS], default="3x = 20 - 5")  # what the model writes under the limits
+    assert engine.run(Request(FIRST)).trace.path == "miss"
+    for limits in (dict(stop=("\n",)), dict(max_output_tokens=4)):
+        out = engine.run(Request(FIRST, **limits))  # type: ignore[arg-type]
+        assert out.trace.backend_calls >= 1 and out.text == "3x = 20 - 5", limits
+    calls = len(backend.calls)
+    again = engine.run(Request(FIRST))
+    assert again.trace.backend_calls == 0 and again.text == FIRST_STEPS and len(backend.calls) == calls
+
+
+def test_limits_that_are_no_limits_are_refused_with_a_typed_error(make_engine):
+    """Bad input: a stop that is no sequence of strings, a ``max_output_tokens`` that is no positive int."""
+    from stepcache_core.errors import InvalidRequestError
+
+    engine, _ = make_engine([FIRST_STEPS])
+    for bad in (
+        dict(stop="\n"),
+        dict(stop=(1,)),
+        dict(stop=("\ud800",)),
+        dict(max_output_tokens=0),
+        dict(max_output_tokens="20"),
+    ):
+        try:
+            engine.run(Request(FIRST, **bad))  # type: ignore[arg-type]
+        except InvalidRequestError:
+            continue
+        raise AssertionError(f"{bad} was accepted")
+
+
 def test_generation_limits_read_by_name_the_later_settings_winning():
     """Limits in a model's fields, bound and call arguments (``max_tokens`` and alike, nested ``*kwargs``,
     ``stop``/``stop_sequences``): before, no such reader existed and nothing was passed to the engine."""

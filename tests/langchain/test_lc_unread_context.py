@@ -67,17 +67,27 @@ class RightModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
-def _false_served(model: RightModel, invoker: Any, before: list[BaseMessage], settings: str) -> tuple[int, int]:
-    """(served without the model, false among them) over ``POINTS`` asked after the messages ``before``."""
+def _false_served(
+    model: Any,
+    invoker: Any,
+    before: list[BaseMessage],
+    settings: str,
+    *,
+    points: Sequence[tuple[int, int]] = POINTS,
+    question: str = QUESTION,
+    answer: Any = None,
+) -> tuple[int, int]:
+    """(served without the model, false among them) over ``points`` of ``question`` asked after the messages
+    ``before``, against ``answer(messages)`` (by default :func:`right` under ``settings``)."""
     served = false = 0
-    for a, b in POINTS:
-        messages = [*before, HumanMessage(QUESTION.format(a, b))]
+    for a, b in points:
+        messages = [*before, HumanMessage(question.format(a, b))]
         asked = len(model.received)
         out = invoker.invoke(messages)
         background.drain(20)
         if len(model.received) == asked:
             served += 1
-            false += out.content != right(messages, settings)
+            false += out.content != (answer(messages) if answer is not None else right(messages, settings))
     return served, false
 
 
@@ -377,3 +387,55 @@ def test_a_models_own_call_record_does_not_change_its_key() -> None:
     runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
     served, false = _false_served(model, runnable, [], "")
     assert false == 0 and served >= 3
+
+
+# ---------------------------------------------------------------- a probe asked without the caller's context
+PENCILS = "A school buys {} boxes with {} pencils in each box. How many pencils does the school buy?"
+EXAMPLE = "You are a helpful math tutor.\nExample: 1200 + 300 = 1,500"
+PENCIL_POINTS = [(30, 30), (25, 60), (45, 40), (35, 50), (52, 30), (41, 70)]
+
+
+def grouped(messages: list[BaseMessage]) -> str:
+    """Always right; groups thousands with a comma where anything it is sent does ("1,500")."""
+    sent = " ".join(map(_said, messages))
+    m = re.search(r"buys (\d+) boxes with (\d+) pencils", sent)
+    assert m is not None, sent
+    a, b = int(m[1]), int(m[2])
+    shown = f"{a * b:,}" if "1,500" in sent else str(a * b)
+    return f"{a} * {b} = {shown}\nThe school buys {shown} pencils.\n#### {shown}"
+
+
+class GroupingModel(BaseChatModel):
+    """Always right (see :func:`grouped`); records what it is sent."""
+
+    received: list[list[BaseMessage]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "always-right-grouping"
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.received.append(list(messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=grouped(messages)))])
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        [SystemMessage(EXAMPLE)],
+        [SystemMessage(PERSONA), HumanMessage("Show me an example."), AIMessage("Example: 1200 + 300 = 1,500")],
+    ],
+    ids=["a system prompt", "earlier turns"],
+)
+def test_no_question_is_asked_of_the_model_without_the_callers_context(before: list[BaseMessage]) -> None:
+    """Class (helper-158): the engine's background questions (a second point that corroborates an answer, how the
+    model writes a number there) were sent as the bare user turn, without the caller's system prompt or earlier
+    turns; under "Example: 1200 + 300 = 1,500" the model grouped thousands, without it not, and callers were
+    served "1500" where their model writes "1,500" (5 false of 5). A request whose context the backend never sends
+    is no longer probed: every question the model gets is the caller's, and only callers' own answers corroborate."""
+    model = GroupingModel()
+    model.received = []
+    runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
+    _, false = _false_served(model, runnable, before, "", points=PENCIL_POINTS, question=PENCILS, answer=grouped)
+    assert false == 0
+    assert all(len(sent) == len(before) + 1 for sent in model.received)  # each with the caller's context

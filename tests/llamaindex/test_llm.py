@@ -828,3 +828,35 @@ def test_predict_sends_the_inner_llms_system_prompt_as_it_is_now(make_llm):
     llm.system_prompt = "You are a patient tutor."
     llm.predict(PromptTemplate("{question}"), question=APPLES.format(4, 7))
     assert inner.calls[-1][0].startswith("You are a patient tutor.")
+
+
+def test_no_question_is_asked_of_the_model_without_the_callers_system_prompt(make_llm):
+    """Class (helper-158): the engine's background questions (a second point that corroborates a word problem's
+    answer) went to the inner LLM without the chat's system message; under "Example: 1200 + 300 = 1,500" the
+    model groups thousands, and callers were served "1500" (5 false of 5). A request whose context the backend
+    never sends is no longer probed: the model only ever gets the caller's own prompts."""
+
+    def grouped(prompt: str) -> str:
+        m = re.search(r"buys (\d+) boxes with (\d+) pencils", prompt)
+        if m is None:
+            return "?"
+        a, b = int(m[1]), int(m[2])
+        shown = f"{a * b:,}" if "1,500" in prompt else str(a * b)
+        return f"{a} * {b} = {shown}\nThe school buys {shown} pencils.\n#### {shown}"
+
+    wrapped, inner = make_llm(grouped)
+    question = "A school buys {} boxes with {} pencils in each box. How many pencils does the school buy?"
+    served = false = 0
+    for a, b in [(30, 30), (25, 60), (45, 40), (35, 50), (52, 30), (41, 70)]:
+        messages = [
+            ChatMessage(role=MessageRole.SYSTEM, content="You are a helpful math tutor.\nExample: 1200 + 300 = 1,500"),
+            ChatMessage(role=MessageRole.USER, content=question.format(a, b)),
+        ]
+        asked = len(inner.calls)
+        out = wrapped.chat(messages).message.content
+        background.drain(20)
+        if len(inner.calls) == asked:
+            served += 1
+            false += out != grouped(inner.messages_to_prompt(messages))
+    assert false == 0
+    assert all("1,500" in prompt for prompt, _ in inner.calls)  # each with the caller's system prompt

@@ -61,14 +61,17 @@ class JsonAdapter:
             ):
                 # the diff did not line up (clauses moved): find the value by the words around it
                 value = _by_anchors(value, source_text(old), source_text(new), part=part)
+            # a value the model copied as the record wrote it ("Ann Lee"), which the new record writes otherwise
+            # ("ANN LEE", "Ann  Lee", "José" decomposed, curly quotes): the model copies the new writing, or not
+            doubt = _COPIED if _copy_lost(value, source_text(old), source_text(new)) else ""
             if key != s.key or value != s.value:
-                out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value))
+                out.append(Step(len(out), json.dumps({key: value}, ensure_ascii=False), "adapted", key, value, doubt))
             else:
-                out.append(Step(len(out), s.text, s.origin, s.key, s.value))
+                out.append(Step(len(out), s.text, s.origin, s.key, s.value, doubt))
         # order as in the new schema
         order = {k: i for i, k in enumerate(new.properties)}
         out.sort(key=lambda st: order.get(st.key or "", len(order)))
-        return [Step(i, st.text, st.origin, st.key, st.value) for i, st in enumerate(out)]
+        return [Step(i, st.text, st.origin, st.key, st.value, st.doubt) for i, st in enumerate(out)]
 
     def _renames(self, old: JsonProblem, new: JsonProblem, ctx: AdaptContext, values: Mapping[str, Any]) -> dict[str, str]:
         gone = [k for k in old.properties if k not in new.properties]
@@ -150,6 +153,37 @@ class JsonAdapter:
         if isinstance(value, dict):  # a record inside the answer (a list's item, a nested object): its fields likewise
             return {k: self._replace(v, replacements, text, old_text, part=asks_part(k)) for k, v in value.items()}
         return value
+
+
+# the doubt of a value whose writing the new record changed (see ``_copy_lost``): no answer vouches for how the
+# model copies another writing, so such a step is never served (see :attr:`Step.doubt`)
+_COPIED = "written(as the new record writes it)"
+
+
+def _copy_lost(value: Any, old_text: str, new_text: str) -> bool:
+    """Whether a text of ``value`` (or of an item or field of it) stands in ``old_text`` as written and not in
+    ``new_text``: the new record writes it otherwise (case, accents composed or not, spacing, quotes, marks),
+    though the checks, which compare folded text, find it there."""
+    if isinstance(value, str):
+        return (
+            bool(value.strip())
+            and _verbatim(value, old_text)
+            and not _verbatim(value, new_text)
+            and grounded(value, new_text)  # (one the new record does not hold fails the checks)
+        )
+    if isinstance(value, list):
+        return any(_copy_lost(v, old_text, new_text) for v in value)
+    if isinstance(value, dict):
+        return any(_copy_lost(v, old_text, new_text) for v in value.values())
+    return False
+
+
+def _verbatim(value: str, text: str) -> bool:
+    """Whether ``text`` writes ``value`` as it is: not inside a longer word, nor followed by a mark that changes its
+    last character (a combining accent, a variation selector, a joiner: "❤" is not "❤️")."""
+    before = r"(?<!\w)" if re.match(r"\w", value) else ""
+    after = r"(?![\u0300-\u036f\ufe00-\ufe0f\u200c\u200d" + (r"\w" if re.search(r"\w$", value) else "") + "])"
+    return re.search(before + re.escape(value) + after, text) is not None
 
 
 def _as_written(value: str, text: str) -> str:

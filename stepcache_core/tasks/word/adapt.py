@@ -71,6 +71,17 @@ _MIXED_UNITS = re.compile(
     r"grams?|g|centimet(?:er|re)s?|cm|met(?:er|re)s?|cents?|pence|p|milliliters?|millilitres?|ml)\b",
     re.IGNORECASE,
 )
+# two numbers glued by a unit's letters ("1h15", "1m20", "3ft4"), not a product ("3x4", "2×5")
+_GLUED = re.compile(r"\d(?![xX×]\d)[^\W\d_]{1,3}\d")
+# an ending glued to a number whose form follows how the number is said: after an apostrophe ("64'tür", "14'ye",
+# not an English decade "the 1990's"), a letter of a script other than the Latin one ("64가", "64个"), an ordinal's
+# ending in Dutch, French, German or the Scandinavian languages ("13de", "21ste", "3e", "1er", "2ème", "12te", "12:e"),
+# a short ending after a hyphen ("64-et")
+_SUFFIXED = re.compile(
+    r"\d(?:['’](?!s\b)[^\W\d_]|(?![a-zA-ZÀ-ɏ])[^\W\d_]|(?:de|ste|e|er|re|ère|ème|ième|te|ten|ter|tes|:e|:a)\b"
+    # or a short ending after a hyphen, Hungarian's ("64-et", "53-at", "72-t"), not a compound's word ("3-day-old")
+    r"|-[^\W\d_]{1,3}\b(?![-’'])(?!\s+(?:old|long|wide|high|tall|deep)\b))"
+)
 # the numbers whose every mix of readings :meth:`WordAdapter.readings` tries (2 ** _MIXED re-derivations at most)
 _MIXED = 5
 
@@ -324,6 +335,14 @@ class WordAdapter:
             # "75 minutes, that is 1 hour 15 minutes": a result restated in two units, by a division no line writes;
             # its 15 is no question's 15 minutes, whatever the question says
             raise _Refused("an amount restated in two units")
+        if old.values != new.values and any(_SUFFIXED.search(re.sub(r"<<[^<>]*>>", " ", s.text)) for s in steps):
+            # "Cevap 64'tür", "모두 64가", "Op de 13de dag", "le 3e jour": an ending glued to a number whose form
+            # follows how the number is said (English "21st" is read: see the carry-over), which no reader re-derives
+            raise _Refused("an ending glued to a number whose form follows the number ('64'tür', '13de')")
+        if old.values != new.values and any(_GLUED.search(re.sub(r"<<[^<>]*>>", " ", s.text)) for s in steps):
+            # "soit 1h15", "1m20", "2h30min": a number glued to another by a unit's letters, which no reader takes
+            # apart; its parts would stay as they were
+            raise _Refused("two numbers glued by a unit's letters ('1h15'), which the task does not read")
         if (noun := _agrees_away(old, new, "\n".join(s.text for s in steps))) is not None:
             # "The number of cats is 1": the answer's words agree with the count away from it ("the cat eats" at
             # 1, "the cats eat" at 3), where no check of a number's own noun reads them
@@ -349,6 +368,7 @@ class WordAdapter:
             _keeps_row_order(steps, out)
             _keeps_lots(old, steps, out)
             _keeps_whole_quotients(old, steps, out)
+            _keeps_remainders(old, steps, out)
             _keeps_sides(idle_counts(old, answer, moved), old, new, steps, out)
             if not lenient and not self.shares:  # (a second point tells these apart: see ``shares``)
                 _keeps_twins(old, new, steps)
@@ -993,6 +1013,37 @@ def _keeps_lots(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step
         known.add(comp.result.value)
         if comp.result.value.denominator == 1 and comp.result.value > 1 and not comp.result.percent:
             counts.add(comp.result.value)
+
+
+def _keeps_remainders(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:
+    """Refuse when a computation takes whole units of a constant the texts name from an amount ("75 - 60 = 15", 60
+    minutes an hour; "150 - 120 = 30") and leaves less than one unit, and re-derived it leaves a unit or more, or
+    less than none ("150 - 60 = 90"): the rest past the whole units ("1 hora y 15 minutos", "1:15 hours", "1 h 15"),
+    whose count of units the answer takes as it was (one hour), where the model takes as many as the new amount holds
+    ("2 horas y 30 minutos"), whether it writes them as one number or as a count times the unit ("2 × 60"). In any
+    language, however the answer words the two units."""
+    units = [c for c in named_constants(old.prompt, "\n".join(s.text for s in cached)) if c > 2 and c.denominator == 1]
+    if not units:
+        return
+    then = [c for s in cached for line in s.text.splitlines() for c in computations(line)]
+    now = [c for s in adapted for line in s.text.splitlines() for c in computations(line)]
+    if len(then) != len(now):
+        return
+    for comp, re_derived in zip(then, now, strict=True):
+        t = comp.tokens
+        # "75 - 60", "150 - 2 × 60", "150 - (2 * 60)": an amount less whole units (a product of numbers)
+        taken = t[2:]
+        if len(t) < 3 or not isinstance(t[0], Num) or t[1] != "-" or len(re_derived.tokens) != len(t):
+            continue
+        if any(x not in ("*", "(", ")") and not (isinstance(x, Num) and not x.percent) for x in taken):
+            continue
+        factors = {x.value for x in taken if isinstance(x, Num)}
+        amount = evaluate(taken)
+        was, now_left = comp.result.value, re_derived.result.value
+        for unit in units:
+            whole = amount is not None and amount > 0 and amount % unit == 0 and (unit in factors or len(factors) == 1)
+            if whole and 0 <= was < unit and not 0 <= now_left < unit:
+                raise _Refused(f"{comp.result.value} was the rest past whole units of {unit}, and re-derived it is {now_left}")
 
 
 def _keeps_whole_quotients(old: WordProblem, cached: Sequence[Step], adapted: Sequence[Step]) -> None:

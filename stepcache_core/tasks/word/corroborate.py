@@ -91,10 +91,15 @@ class WordCorroboration:
         # extra money and together they have 41 + 23 = 64 dollars" say which one is larger whatever the sums do)
         text = _text(cached) if cached is not None else None
         plain = text is not None and _plain(old.prompt, text)
-        groups = [
-            g for g in _groups(old) if not plain or not _alike(old, g, text or "") or _told_apart(old, tuple(g), text or "")
-        ]
-        ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)}
+        groups, listed = [], set()
+        for g in _groups(old):
+            if not plain or not _alike(old, g, text or "") or _told_apart(old, tuple(g), text or ""):
+                groups.append(g)
+            elif (order := _listed(old, g, text or "")) is False:
+                groups.append(g)  # stated in an order of the answer's own ("52 + 37" of "Ann has 37, Tom 52")
+            elif order and _ranking(new, g) != _ranking(old, g):
+                listed.add(_order(g))
+        ranked = {_ranking(new, g) for g in groups if _ranking(new, g) != _ranking(old, g)} | listed
         # a value finer than the one it replaces (2.5 hours where there were 3): a rule on whole units ("any part of
         # an hour is charged as a full hour") bites only there, and a probe keeps each value's grain
         finer = {
@@ -130,7 +135,7 @@ class WordCorroboration:
             # the question's own values traded between its quantities (the point where they trade places): a rule
             # idle at the first numbers ("a week at most", for 5 days) is idle there too; it vouches for how they
             # rank and for the span to its own values, and points with values of their own for the rest
-            return frozenset(s for s in varied if s.startswith(("rank(", "at(", "genders=")))
+            return frozenset(s for s in varied if s.startswith(("rank(", "order(", "at(", "genders=")))
         return varied
 
     def missing(
@@ -218,7 +223,7 @@ class WordCorroboration:
             # apples. His sister gets 23." agrees word for word and on the sum with the stored answer re-derived
             # there ("Tom gets 23 ... His sister gets 41"), and says who gets the larger one otherwise
             return frozenset(slots)
-        return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)})
+        return frozenset(slots | {_ranking(problem, g) for g in _groups(problem)} | {_order(g) for g in _groups(problem)})
 
     def inherits(self, adapted: Sequence[Step], answered: Sequence[Step], slots: frozenset[str]) -> frozenset[str]:
         """Of the ``slots`` an entry is corroborated for, those a model answer ``answered`` that agreed with it
@@ -231,8 +236,8 @@ class WordCorroboration:
         one where an answer worded otherwise ("She has extra eggs") or with its numbers in other places holds."""
         ours, theirs = _text(adapted), _text(answered)
         if _words(ours) == _words(theirs):
-            return slots if _stated(ours) == _stated(theirs) else frozenset(s for s in slots if not s.startswith("rank("))
-        return frozenset(s for s in slots if not s.startswith(("genders=", "at(", "rank(")))
+            return slots if _stated(ours) == _stated(theirs) else frozenset(s for s in slots if not s.startswith(_ORDERS))
+        return frozenset(s for s in slots if not s.startswith(("genders=", "at(", *_ORDERS)))
 
     def refutes(self, problem: WordProblem, adapted: Sequence[Step], answered: Sequence[Step]) -> bool:
         """Whether ``answered``, which did not verify, computes truly in every line and ends in another final answer
@@ -581,8 +586,9 @@ def reordered(old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> boo
     if not _plain(old.prompt, text):
         return False  # (an answer or a question that compares in words: see ``varied``)
     for g in _groups(old):
-        if _ranking(new, g) != _ranking(old, g) and _alike(old, g, text) and _told_apart(old, tuple(g), text):
-            return True
+        if _ranking(new, g) != _ranking(old, g) and _alike(old, g, text):
+            if _told_apart(old, tuple(g), text) or _listed(old, g, text) is not None:
+                return True
     return False
 
 
@@ -680,6 +686,34 @@ def _clause(prompt: str, q: Quantity) -> frozenset[str]:
     starts = [m.end() for m in _CLAUSE_END.finditer(prompt, 0, q.start)]
     ends = [m.start() for m in _CLAUSE_END.finditer(prompt, q.end)][:1]
     return frozenset(w.casefold() for w in re.findall(r"[^\W\d_]+", prompt[max([0, *starts]) : min([*ends, len(prompt)])]))
+
+
+_ORDERS = ("rank(", "order(")
+
+
+def _order(group: list[int]) -> str:
+    """The slot for whether an answer states the quantities ``group`` in the question's order at every ranking of
+    theirs: ``order(q0/q1)`` (see :func:`_listed`)."""
+    return "order(" + "/".join(f"q{i}" for i in group) + ")"
+
+
+def _listed(problem: WordProblem, group: list[int], text: str) -> bool | None:
+    """Whether the answer ``text`` first states two or more of the values of ``group`` in the order the question
+    states them (True) or in another (False); None where it states fewer than two. The order an answer writes
+    amounts in is its own ("Tom has 52 apples and Ann has 37", "52 + 37", of "Ann has 37 apples and Tom has 52"),
+    and may follow how they rank: in another order than the question's, each ranking is a slot of its own (see
+    :meth:`WordCorroboration.varied`); in the question's, one model answer that keeps it where they rank otherwise
+    shows it is the question's order the answer follows (``order(...)``). A value the group shares with another
+    quantity or a result cannot tell which one a mention states: read as another order."""
+    values = list(dict.fromkeys(problem.values[i] for i in group))
+    plain = re.sub(r"<<[^<>]*>>", " ", text)
+    others = {v for i, v in enumerate(problem.values) if i not in group} | _results(plain)
+    if others & set(values):
+        return False
+    said = list(dict.fromkeys(q.value for q in quantities(plain) if q.value in values))
+    if len(said) < 2:
+        return None
+    return said == [v for v in values if v in said]
 
 
 def _ranking(problem: WordProblem, group: list[int]) -> str:

@@ -142,7 +142,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
         or _graded_role(prompt)
     ):
         return "the answer may take another branch when the numbers compare otherwise"
-    if _asks_when(prompt) or _asks_a_point(prompt):
+    if _asks_when(prompt) or _asks_a_point(prompt) or _IN_A_CYCLE.search(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
     if _asks_yes_or_no(prompt):
         return "the question asks yes or no, which the numbers decide and no check reads"
@@ -734,6 +734,26 @@ def _asked(prompt: str) -> list[str]:
     sentences = [s for s in re.findall(r"[^.?!。？！]*[.?!。？！]?", text) if s.strip()]
     asking = [s for s in sentences if s.rstrip().endswith(("?", "？")) or _TOLD.search(s) is not None]
     return asking or sentences[-1:]
+
+
+# a point in a cycle said by the smaller unit's count ("40 seconds past the full minute", "how many minutes past
+# the top of the hour", "12 hours into the day", "3 days into the week", "Minuten nach der vollen Stunde", "10
+# Minuten nach voll", "minutes après l'heure pile", "minutos después de la hora en punto", "minuti passata l'ora",
+# "minutos passados da hora"): a reading of a clock, which wraps at the larger unit where a sum does not
+_IN_A_CYCLE = re.compile(
+    r"\b(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+(?:past|after|into|before|to|till|until|from)\s+(?:the|its|"
+    r"his|her|their|an?|each|every|this)\s+(?:(?:full|whole|next|last|previous|same|new|current)\s+|"
+    r"(?:top|start|beginning|turn|end)\s+of\s+(?:the|its|an?|each|every|this)\s+)?(?:minute|hour|day|week|month)\b"
+    r"|\b(?:Sekunden?|Minuten?|Stunden?|Tage?n?)\s+(?:nach|vor)\s+(?:(?:der|jeder|einer|dem|jedem|einem)\s+"
+    r"(?:(?:vollen|ganzen)\s+)?(?:Minute|Stunde|Tag|Woche)|voll|halb)\b"
+    r"|\b(?:secondes?|minutes?|heures?|jours?)\s+(?:apr[èe]s|avant|dans)\s+(?:l['’]|la\s+|le\s+|chaque\s+)"
+    r"(?:heure|minute|jour|semaine)\b"
+    r"|\b(?:segundos?|minutos?|horas?|d[íi]as?)\s+(?:despu[ée]s|antes|depois|pasad[oa]s?|passad[oa]s?)\s+(?:d[ae]\s+(?:la|a|cada)|da|del)\s+"
+    r"(?:hora|minuto|semana)\b|\bpasad[oa]s?\s+la\s+hora\b"
+    r"|\b(?:secondi|minuti|ore|giorni)\s+(?:dopo|prima\s+del|passat[ie]\s+(?:dal)?)\s*l['’]ora\b|\bpassat[ao]\s+l['’]ora\b"
+    r"|\b(?:seconden|minuten|uren?|dagen)\s+(?:na|voor|over)\s+(?:het|elk)\s+(?:(?:hele|volle)\s+)?uur\b",
+    re.IGNORECASE,
+)
 
 
 def _asks_a_point(prompt: str) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ...errors import InvalidRequestError
 from ...values import Request
-from ..template import SLOT_MARK, fold_whitespace
+from ..template import SLOT_MARK, trim_ends
 from .numbers import Quantity, quantities
 
 __all__ = ["WordProblem", "detect", "names_in", "parse_problem"]
@@ -37,6 +37,18 @@ _NOT_NAMES = frozenset(
     thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec sekunde sekunden minute minuten stunde
     stunden tag tage tagen woche wochen monat monate monaten jahr jahre jahren montag dienstag mittwoch donnerstag
     freitag samstag sonntag januar februar märz mai juni juli oktober dezember""".split()
+) | frozenset(
+    # words the name data holds as first names that name a language, a people, a season, a planet or a scale
+    # ("Write your answer using German words", "Roman numerals", "in Summer", "5 degrees Kelvin"): a rename between
+    # two of them ("German" into "Danish") changes what is asked, not who
+    """english french german spanish italian portuguese dutch danish swedish norwegian finnish icelandic polish
+    czech slovak hungarian romanian bulgarian greek turkish russian ukrainian serbian croatian slovenian albanian
+    latvian lithuanian estonian irish scottish welsh british american canadian mexican brazilian argentinian
+    chilean peruvian cuban australian african european asian indian chinese japanese korean thai vietnamese
+    indonesian malay filipino arabic persian hebrew hindi urdu bengali swahili latin roman norman celtic nordic
+    swiss austrian belgian catalan basque egyptian moroccan nigerian kenyan israeli
+    spring summer autumn winter fall mercury venus earth mars jupiter saturn uranus neptune pluto luna sol
+    kelvin celsius fahrenheit franc euro yen peso rand""".split()
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'s)?\b")
 # a number right before a capitalised word: what it counts or measures (a currency, a unit, a German noun), never
@@ -73,7 +85,7 @@ class WordProblem:
     """What the caller sent beside the question (a system prompt): see :attr:`Request.context`."""
     template: str = ""
     """The prompt with each quantity as ``⟨N⟩`` (a percentage as ``⟨N%⟩``) and each name as ``⟨P1⟩``, ``⟨P2⟩``...
-    (whitespace folded)."""
+    (whitespace inside as written: see :func:`~..template.trim_ends`)."""
 
     @property
     def values(self) -> tuple[Fraction, ...]:
@@ -189,7 +201,7 @@ def _read(prompt: str) -> WordProblem:
         out.append(mark)
         last = end
     out.append(prompt[last:])
-    return WordProblem(prompt, tuple(qs), tuple(names), template=fold_whitespace("".join(out)))
+    return WordProblem(prompt, tuple(qs), tuple(names), template=trim_ends("".join(out)))
 
 
 def detect(request: Request) -> bool:

@@ -13,6 +13,8 @@ brand stated apart read as a clash).
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from stepcache_core.segment import JsonObjectSegmenter
 from stepcache_core.tasks import builtin_tasks
 from stepcache_core.tasks.json.parse import parse_json_problem
 from stepcache_core.tasks.json.verify import JsonVerifier
+from stepcache_core.values import GenerationSpec
 
 # LangChain's PydanticOutputParser format instructions, in their words' shape
 _FORMAT = (
@@ -570,3 +573,39 @@ def test_the_fixers_trim_takes_the_mark_that_parted_the_two_values():
         Request("Extract as JSON.\n\nForm:\nAddress: 12 Oak Street, Springfield\nCity: Springfield\n", schema=schema)
     )
     assert json.loads(out.text) == {"street": "12 Oak Street", "city": "Springfield"} and len(backend.calls) == 1
+
+
+# ---------------------------------------------------------------- a value the new record writes otherwise
+SAME_BUT_WRITTEN = {
+    "case": ("Ann Lee", "ANN LEE"),
+    "an accent decomposed": ("Jose Ruiz", unicodedata.normalize("NFD", "José Ruiz")),
+    "spacing": ("Ann Lee", "Ann  Lee"),
+    "quotes": ('Ann "Jo" Lee', "Ann \u201cJo\u201d Lee"),
+    "a variation selector": ("Ann Lee \u2764", "Ann Lee \u2764\ufe0f"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAME_BUT_WRITTEN))
+def test_a_value_the_new_record_writes_otherwise_is_the_models_to_copy(case):
+    """Class (helper-160): a record whose value differs from the cached record's only in how it is written (case,
+    an accent as a combining mark, spacing, quotes, a variation selector: "ANN LEE" beside "Ann Lee") was served the
+    cached value (12 false of 12 per kind): the checks compare folded text, and found it there. A value the model
+    copied as written, which the new record writes otherwise, is the model's to copy now (both directions)."""
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "city": {"type": "string"}},
+        "required": ["name", "city"],
+    }
+
+    def model(spec: GenerationSpec) -> str:
+        m = re.search(r"Name: (.*)\nCity: (.*)", spec.prompt)
+        assert m is not None
+        return json.dumps({"name": m[1], "city": m[2]}, ensure_ascii=False)
+
+    first, then = SAME_BUT_WRITTEN[case]
+    for x, y in ((first, then), (then, first)):
+        engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=model))
+        engine.run(Request(f"Extract the record as JSON.\n\nName: {x}\nCity: Bern", schema=schema))
+        prompt = f"Extract the record as JSON.\n\nName: {y}\nCity: Bern"
+        out = engine.run(Request(prompt, schema=schema))
+        assert out.trace.backend_calls == 1 or out.text == model(GenerationSpec(prompt))

@@ -1638,6 +1638,148 @@ def test_a_capitalised_word_that_starts_a_sentence_is_no_name(first, then, right
     assert final is not None and final[0] == right
 
 
+# a word the name data holds as a first name that names a language, a people, a season or a planet (helper-156:
+# "using German words" then "using Danish words", 4 false of 7, both modes)
+NOT_PEOPLE = {
+    "a language": ("Write your answer using {w} words.", ["German", "Danish"]),
+    "a season": ("They save it for {w}.", ["Summer", "Autumn"]),
+    "a planet": ("They live on {w}.", ["Venus", "Luna"]),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(NOT_PEOPLE))
+def test_a_word_that_names_a_language_or_a_season_is_no_person(case, corroborate):
+    """Class (helper-156): a capitalised word the name data holds as a first name that here names a language, a
+    season or a planet ("using German words", "in Summer", "on Venus"). Two of one gender were read as a rename
+    that changes no one's gender, a names-only reuse: the Danish request was served the German answer. Such a
+    word is text of the question now: changed, the model answers."""
+    suffix, (first, then) = NOT_PEOPLE[case]
+    question = "Ann has {a} dollars and Tom has {b} dollars. How much money do they have together? " + suffix
+    said = {first: "insgesamt", then: "i alt"}
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        word = first if first in prompt else then
+        return f"{a} + {b} = {a + b} dollars {said[word]}\n#### {a + b}"
+
+    asks = [question.format(a=a, b=b, w=w) for w in (first, then) for a, b in FLIP[:4]]
+    _, false = false_served(model, asks, corroborate=corroborate)
+    assert false == 0
+
+
+def test_whitespace_inside_a_question_is_part_of_it():
+    """Class (helper-156): two requests that differ only in whitespace inside the text, where it carries meaning
+    (a line of code indented into a loop or out of it). Whitespace was folded, for the identical request's key and
+    for the template: 302 was served where the program prints 174. Only the ends are folded now."""
+    inside = "What does this Python program print?\n\ntotal = {a}\nfor step in range(2):\n    total = total + {b}\n    total = total * 2\nprint(total)"
+    outside = inside.replace("\n    total = total * 2", "\ntotal = total * 2")
+
+    def model(prompt: str) -> str:
+        a, b = int(re.findall(r"total = (\d+)", prompt)[0]), int(re.findall(r"total \+ (\d+)", prompt)[0])
+        lines, t = [], a
+        for _ in range(2):
+            lines.append(f"{t} + {b} = {t + b}")
+            t += b
+            if "\n    total = total * 2" in prompt:
+                lines.append(f"{t} * 2 = {t * 2}")
+                t *= 2
+        if "\n    total = total * 2" not in prompt:
+            lines.append(f"{t} * 2 = {t * 2}")
+            t *= 2
+        return "\n".join(lines) + f"\n#### {t}"
+
+    asks = [template.format(a=a, b=b) for a, b in FLIP[:4] for template in (inside, outside)]
+    asks += [inside.format(a=a, b=b) for a, b in FLIP[4:]] + [outside.format(a=a, b=b) for a, b in FLIP[:4]]
+    for corroborate in (True, False):
+        _, false = false_served(model, asks, corroborate=corroborate)
+        assert false == 0
+
+
+# a mark right after the question's last number ("5 times 4!", "3 times 0.333..."), read as the sentence's end
+# (helper-160: 6 false of 6, both modes)
+MARKED_LAST = {
+    "a factorial": ("Please calculate {a} times {b}{mark}", ".", "!"),
+    "a repeating decimal": ("Please calculate {a} times 0.{b}{mark}", ".", "..."),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(MARKED_LAST))
+def test_a_mark_right_after_the_last_number_is_part_of_the_question(case, corroborate):
+    """Class (helper-160): "Please calculate 5 times 4!" matched "Please calculate 5 times 4." (the template dropped
+    a trailing "!" or "..." as the sentence's end), and was served 20 where the model answers 5 × 4! = 120; "0.333..."
+    likewise. A mark right after a number is kept in the template now: the model answers."""
+    question, plain, marked = MARKED_LAST[case]
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2]) if "0." not in prompt else (int(prompt.split()[2]), 0)
+        if prompt.endswith("!"):
+            return (
+                f"{b}! = {math.factorial(b)}\n{a} * {math.factorial(b)} = {a * math.factorial(b)}\n#### {a * math.factorial(b)}"
+            )
+        if prompt.endswith("..."):
+            return f"0.333... is 1/3\n{a} * 1/3 = {Fraction(a, 3)}\n#### {Fraction(a, 3)}"
+        if "0." in prompt:
+            return f"{a} * 0.333 = {Decimal(a) * Decimal('0.333')}\n#### {Decimal(a) * Decimal('0.333')}"
+        return f"{a} * {b} = {a * b}\n#### {a * b}"
+
+    asks = []
+    for a, b in [(5, 4), (6, 3), (7, 4)]:
+        for mark in (plain, marked, plain, marked):
+            asks.append(question.format(a=a, b=b if "0." not in question else 333, mark=mark))
+    _, false = false_served(model, asks, corroborate=corroborate)
+    assert false == 0
+
+
+# an ending glued to a number whose form follows how the number is said (helper-159: 2 to 8 false per language,
+# both modes)
+_TR_LAST = {1: "bir", 2: "iki", 3: "üç", 4: "dört", 5: "beş", 6: "altı", 7: "yedi", 8: "sekiz", 9: "dokuz", 10: "on"}
+_TR_LAST |= {20: "yirmi", 30: "otuz", 40: "kırk", 50: "elli", 60: "altmış", 70: "yetmiş", 80: "seksen", 90: "doksan"}
+
+
+def _turkish_is(n: int) -> str:
+    """ "64'tür", "89'dur", "72'dir": the copula after the number follows its last word's sounds."""
+    word = _TR_LAST[n % 10] if n % 10 else _TR_LAST[n % 100]
+    vowel = [c for c in word if c in "aeıioöuü"][-1]
+    harmony = {"a": "ı", "ı": "ı", "e": "i", "i": "i", "o": "u", "u": "u", "ö": "ü", "ü": "ü"}[vowel]
+    return f"{n}'{'t' if word[-1] in 'çfhkpsşt' else 'd'}{harmony}r"
+
+
+def _hungarian_object(n: int) -> str:
+    """ "64-et", "53-at", "72-t": the object ending follows the number's last word."""
+    last = {0: "et", 1: "et", 2: "t", 3: "at", 4: "et", 5: "öt", 6: "ot", 7: "et", 8: "at", 9: "et"}
+    tens = {1: "et", 2: "at", 3: "at", 4: "et", 5: "et", 6: "at", 7: "et", 8: "at", 9: "et"}
+    return f"{n}-{last[n % 10] if n % 10 else tens[n // 10 % 10]}"
+
+
+GLUED_ENDINGS = {
+    "Turkish": lambda t: f"Cevap {_turkish_is(t)}.",
+    "Korean": lambda t: f"따라서 사과는 모두 {t}{'가' if t % 10 in (2, 4, 5, 9) else '이'} 됩니다.",
+    "Hungarian": lambda t: f"Tehát {_hungarian_object(t)} kapunk.",
+    "Dutch": lambda t: f"Op de {t}{'ste' if t in (1, 8) or t >= 20 else 'de'} dag zijn ze samen.",
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("language", sorted(GLUED_ENDINGS))
+def test_an_ending_glued_to_a_number_is_never_left_on_another(language, corroborate):
+    """Class (helper-159): an answer in a language whose ending glued to a number follows how the number is said
+    ("Cevap 64'tür" but "72'dir", "64가" but "53이", "64-et" but "53-at", "13de" but "21ste"). Re-derived, the old
+    ending stayed on the new number (English "21st" is read; no other language's was). An answer with such an
+    ending is re-derived for no other number now."""
+    say = GLUED_ENDINGS[language]
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return f"{a} + {b} = {a + b}\n{say(a + b)}\n#### {a + b}"
+
+    question = "Ann has {a} apples and Tom has {b} apples. How many apples do they have in all? Answer in " + language + "."
+    grid = [(41, 23), (37, 52), (53, 19), (22, 31), (61, 17), (14, 47), (10, 6), (30, 2)]
+    _, false = false_served(model, [question.format(a=a, b=b) for a, b in grid], corroborate=corroborate)
+    assert false == 0
+
+
 # ------------------------------------------------------------------------------ renames that are no renames
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -3421,6 +3563,146 @@ def test_a_point_in_time_asked_by_its_noun_moves_no_number(question):
     names = itertools.cycle(["Anna", "Clara", "Dora", "Emma"])
     asks = [question.format(name=next(names), a=a, d=d) for a, d in grid]
     assert wrong_served(wrap_answer, asks) == 0
+
+
+# a point in a cycle said by the smaller unit's count (helper-154: 3 or 4 false of 7 to 8 per phrasing, both modes)
+IN_A_CYCLE = {
+    "seconds past the full minute": (
+        "{n}'s stopwatch shows {a} seconds past the full minute. {n} waits {d} more seconds. How many seconds past "
+        "the full minute does it show now?",
+        60,
+    ),
+    "Minuten nach der vollen Stunde": (
+        "Der Bus von {n} fährt {a} Minuten nach der vollen Stunde ab, und die Fahrt dauert {d} Minuten. Wie viele "
+        "Minuten nach der vollen Stunde kommt der Bus an?",
+        60,
+    ),
+    "minutes après l'heure": (
+        "Le bus de {n} part {a} minutes après l'heure pile et le trajet dure {d} minutes. Combien de minutes après "
+        "l'heure pile arrive-t-il ?",
+        60,
+    ),
+    "hours into the day": (
+        "{n}'s train leaves {a} hours into the day and is on the move for {d} hours. How many hours into its day "
+        "of arrival does it arrive?",
+        24,
+    ),
+    # (helper-157)
+    "minutes past the top of the hour": (
+        "{n}'s bus leaves {a} minutes past the top of the hour and the ride takes {d} minutes. How many minutes past "
+        "the top of the hour does it arrive?",
+        60,
+    ),
+    "Minuten nach voll": (
+        "Der Bus von {n} fährt {a} Minuten nach voll ab, die Fahrt dauert {d} Minuten. Wie viele Minuten nach voll kommt er an?",
+        60,
+    ),
+    "minuti passata l'ora": (
+        "L'autobus di {n} parte {a} minuti passata l'ora e il viaggio dura {d} minuti. Quanti minuti passata l'ora arriva?",
+        60,
+    ),
+    "minutos passados da hora": (
+        "O ônibus de {n} sai {a} minutos passados da hora e a viagem dura {d} minutos. Quantos minutos passados da "
+        "hora ele chega?",
+        60,
+    ),
+    "days into the week": (
+        "{n} starts a project {a} days into the week and works on it for {d} days. How many days into the week does it end?",
+        7,
+    ),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(IN_A_CYCLE))
+def test_a_point_in_a_cycle_counted_in_the_smaller_unit_moves_no_number(case, corroborate):
+    """Class (helper-154): a question that says a point in a cycle by the count of its smaller unit and asks for
+    one ("40 seconds past the full minute", "wie viele Minuten nach der vollen Stunde", "minutes après l'heure pile",
+    "hours into its day of arrival"): the gate read a plain sum, and a probe below the wrap vouched for every
+    value; 40 + 35 was served as 75 where the stopwatch shows 15. Such a question is a clock reading now, whose
+    numbers do not move."""
+    question, cycle = IN_A_CYCLE[case]
+
+    def model(prompt: str) -> str:
+        a, d = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        s, k = a + d, (a + d) // cycle
+        if k == 0:
+            return f"{a} + {d} = <<{a}+{d}={s}>>{s}\n#### {s}"
+        return f"{a} + {d} - {k * cycle} = <<{a}+{d}-{k * cycle}={s - k * cycle}>>{s - k * cycle}\n#### {s - k * cycle}"
+
+    grid = {
+        60: [(10, 25), (15, 20), (40, 35), (20, 30), (45, 25), (5, 40), (50, 30), (12, 33)],
+        24: [(5, 8), (6, 9), (20, 7), (4, 10), (18, 9), (3, 11), (21, 6), (7, 5)],
+        7: [(1, 2), (2, 3), (4, 5), (1, 4), (3, 6), (2, 2), (5, 4), (3, 1)],
+    }[cycle]
+    names = itertools.cycle(["Ann", "Bea", "Cleo", "Dora"])
+    _, false = false_served(model, [question.format(n=next(names), a=a, d=d) for a, d in grid], corroborate=corroborate)
+    assert false == 0
+
+
+# the rest past whole units of a constant, restated in two units (helper-155: 5 false of 8 to 9 per phrasing, both
+# modes; English "1 hour and 15 minutes" was refused by a list of English unit words)
+REST_PAST_UNITS = {
+    "es": (
+        "Ana lee {a} minutos el lunes y {b} minutos el martes. ¿Cuántos minutos lee en total?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, así que son {h} hora{'s' if h > 1 else ''} y {r} minutos",
+        ("minutos", "En total"),
+    ),
+    "en, plus": (
+        "Ann reads for {a} minutes on Monday and {b} minutes on Tuesday. How many minutes does she read in total?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, so that is {h} hour{'s' if h > 1 else ''} plus {r} minutes",
+        ("minutes", "In total"),
+    ),
+    "en, h:mm": (
+        "Ann reads for {a} minutes on Monday and {b} minutes on Tuesday. How many minutes does she read in total?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, so that is {h}:{r:02d} hours",
+        ("minutes", "In total"),
+    ),
+    "de": (
+        "Anna liest {a} Minuten am Montag und {b} Minuten am Dienstag. Wie viele Minuten liest sie insgesamt?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, also {h} Stunde{'n' if h > 1 else ''} und {r} Minuten",
+        ("Minuten", "Insgesamt"),
+    ),
+    "it": (
+        "Anna legge {a} minuti lunedì e {b} minuti martedì. Quanti minuti legge in tutto?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, quindi {h} or{'e' if h > 1 else 'a'} e {r} minuti",
+        ("minuti", "In tutto"),
+    ),
+    # (helper-157) the whole hours as a count times the unit, and the two units glued
+    "fr, k × 60": (
+        "Anne lit {a} minutes lundi et {b} minutes mardi. Combien de minutes lit-elle au total ?",
+        lambda t, h, r: f"{t} - {h} × 60 = {r}, soit {h} heure{'s' if h > 1 else ''} + {r} minutes",
+        ("minutes", "Au total"),
+    ),
+    "fr, 1h15": (
+        "Anne lit {a} minutes lundi et {b} minutes mardi. Combien de minutes lit-elle au total ?",
+        lambda t, h, r: f"{t} - {60 * h} = {r}, soit {h}h{r:02d}",
+        ("minutes", "Au total"),
+    ),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(REST_PAST_UNITS))
+def test_the_rest_past_whole_units_is_never_re_derived_past_one_unit(case, corroborate):
+    """Class (helpers 155, 157): an answer that takes whole units of a constant from an amount and restates the rest
+    in two units ("75 - 60 = 15, así que son 1 hora y 15 minutos", "1 hour plus 15 minutes", "1:15 hours", "75 - 1
+    × 60", "soit 1h15"). Re-derived past 120 minutes it said "150 - 60 = 90 ... 1 hora y 90 minutos", where the
+    model takes two hours ("150 - 120 = 30"). A rest below one unit that re-derives to a unit or more (or below
+    none) now refuses, in any language, and so does an answer that glues two numbers by a unit's letters."""
+    question, middle, (unit, total) = REST_PAST_UNITS[case]
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        t = a + b
+        h, r = divmod(t, 60)
+        return f"{a} + {b} = {t} {unit}.\n{middle(t, h, r)}.\n{total}: {60 * h} + {r} = {t} {unit}.\n#### {t}"
+
+    grid = [(40, 35), (50, 40), (30, 45), (25, 80), (70, 80), (90, 60), (45, 105), (100, 50), (65, 70), (55, 50)]
+    served, false = false_served(model, [question.format(a=a, b=b) for a, b in grid], corroborate=corroborate)
+    assert false == 0
+    if "1h" not in case:
+        assert served >= 2  # the callers whose rest stays below an hour
 
 
 # ------------------------------------------------------------------------------ a precision asked of the answer
@@ -5207,6 +5489,71 @@ def test_an_amount_picked_out_by_its_rank_keeps_the_order_a_slot(case, corrobora
     served, false = false_served(model, questions, corroborate=corroborate)
     assert false == 0
     assert served >= 3  # the callers whose amounts rank as a stored answer's
+
+
+# amounts stated in an order the answer chose, by how they rank (found while checking the open list of 1cda7e6: 4
+# false of 7 in both modes, 7 of 9 for three amounts)
+OWN_APPLES = "Ann has {a} apples and Tom has {b} apples. How many apples do they have together?"
+
+
+def _ranked(amounts: list[tuple[str, int]], *, high_first: bool = True) -> list[tuple[str, int]]:
+    return sorted(amounts, key=lambda kv: -kv[1] if high_first else kv[1])
+
+
+SORTED_BY_RANK = {
+    "names, the larger first": _two(
+        OWN_APPLES,
+        lambda a, b: [
+            " and ".join(f"{n} has {v} apples" for n, v in _ranked([("Ann", a), ("Tom", b)])) + ".",
+            f"Together: {a} + {b} = {a + b} apples",
+        ],
+    ),
+    "names, the smaller first": _two(
+        OWN_APPLES,
+        lambda a, b: [
+            " and ".join(f"{n} has {v} apples" for n, v in _ranked([("Ann", a), ("Tom", b)], high_first=False)) + ".",
+            f"Together: {a} + {b} = {a + b} apples",
+        ],
+    ),
+    "a sum, the larger first": _two(OWN_APPLES, lambda a, b: [f"Together: {max(a, b)} + {min(a, b)} = {a + b} apples"]),
+    "one line each, the larger first": _two(
+        OWN_APPLES,
+        lambda a, b: [*(f"{n}: {v} apples" for n, v in _ranked([("Ann", a), ("Tom", b)])), f"Together: {a} + {b} = {a + b}"],
+    ),
+    "three, the largest first": (
+        lambda prompt: (
+            lambda xs: f"In all: {' + '.join(map(str, sorted(xs, reverse=True)))} = {sum(xs)} dollars\n#### {sum(xs)}"
+        )([int(x) for x in re.findall(r"\d+", prompt)[:3]]),
+        [MONEY_THREE.format(a=a, b=b, c=c) for a, b, c in THREE_ORDERS],
+    ),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("case", sorted(SORTED_BY_RANK))
+def test_amounts_stated_in_an_order_of_their_rank_keep_the_order_a_slot(case, corroborate):
+    """Class: an answer that states amounts it sums alike in an order it chose by how they rank ("Tom has 52 apples
+    and Ann has 37 apples", "52 + 37", one line each from the largest) of a question that states them in its own
+    ("Ann has 37 apples and Tom has 52"). It was served in the first answer's order wherever they ranked otherwise:
+    true, but not the model's answer (4 false of 7, both modes). The order of a kind's amounts an answer states is
+    now a slot: stated in another order than the question's, each ranking is one; in the question's, one model
+    answer that keeps it where they rank otherwise vouches for all (with the checks alone, neither is served)."""
+    model, questions = SORTED_BY_RANK[case]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+    assert served >= 3  # the callers whose amounts rank as a stored answer's
+
+
+def test_amounts_stated_in_the_questions_order_are_served_in_any_order_once_vouched():
+    """The same question answered in the question's order ("Ann has 37 apples and Tom has 52 apples"): the probe
+    where the two trade places keeps that order, which vouches for every ranking; callers are served whatever
+    their order."""
+    model, questions = _two(
+        OWN_APPLES, lambda a, b: [f"Ann has {a} apples and Tom has {b} apples.", f"Together: {a} + {b} = {a + b} apples"]
+    )
+    served, false = false_served(model, questions)
+    assert false == 0
+    assert served >= len(questions) - 1
 
 
 def test_a_label_in_the_questions_words_beside_its_own_amount_keeps_the_order_free():
