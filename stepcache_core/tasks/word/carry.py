@@ -301,6 +301,13 @@ _BY_LAST_DIGITS = re.compile(
     r"\u0116\u0117\u012e\u012f\u0172\u0173\u016a\u016b\u0100\u0101\u0112\u0113\u012a\u012b\u0122\u0123"
     r"\u0136\u0137\u013b\u013c\u0145\u0146]"
 )
+# and their small words, for a line with none of those letters ("Anna má nyní 3 jablka", "Ana sada ima 3 jabuke",
+# "Ania teraz ma 3 koty", "Ana ima zdaj 2 jabolki")
+_BY_LAST_DIGITS_WORDS = re.compile(
+    r"\b(?:má|mají|nyní|teď|celkem|takže|jsou|také|ima|imaju|imajo|sada|ukupno|zato|mają|teraz|razem|więc|"
+    r"są|jest|też|zdaj|skupaj|torej|tudi|dakle|ili|kolik|koliko|ile)\b",
+    re.IGNORECASE,
+)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # French and Portuguese, whose singular takes every count below two
 _BELOW_TWO = re.compile(
@@ -318,7 +325,7 @@ def _count_form(n: Fraction, text: str) -> tuple[object, ...]:
     Arabic, 2, 3 to 10 and 11 to 99 by the last two digits."""
     form: tuple[object, ...] = (n == 1,)
     whole = n.numerator // n.denominator
-    if _BY_LAST_DIGITS.search(text):
+    if _BY_LAST_DIGITS.search(text) or _BY_LAST_DIGITS_WORDS.search(text):
         last = whole % 10
         form += (n.denominator != 1, 0 if last == 0 else 1 if last == 1 else 2 if last <= 4 else 5)
         form += (11 <= whole % 100 <= 19, 2 <= n <= 4, whole % 100 == 2)  # (a dual: Slovenian "2 jabolki")

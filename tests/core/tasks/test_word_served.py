@@ -1780,6 +1780,40 @@ def test_an_ending_glued_to_a_number_is_never_left_on_another(language, corrobor
     assert false == 0
 
 
+# a noun whose form follows a count's last digits, in an answer line without a letter only those languages write
+# (helper-159: 1 or 2 false of 5 or 6 with corroboration, 2 to 5 of 7 without)
+def _slavic(r: int, one: str, few: str, many: str) -> str:
+    if r % 10 == 1 and r % 100 != 11:
+        return one
+    return few if 2 <= r % 10 <= 4 and not 12 <= r % 100 <= 14 else many
+
+
+COUNT_FORMS_PLAIN = {
+    "Czech": ("Anna", "apples", lambda r: f"Anna má nyní {r} {'jablko' if r == 1 else 'jablka' if 2 <= r <= 4 else 'jablek'}."),
+    "Croatian": ("Ana", "apples", lambda r: f"Ana sada ima {r} {_slavic(r, 'jabuka', 'jabuke', 'jabuka')}."),
+    "Polish": ("Ania", "cats", lambda r: f"Ania ma teraz {r} {_slavic(r, 'kota', 'koty', 'kotów')}."),
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["corroborated", "checks alone"])
+@pytest.mark.parametrize("language", sorted(COUNT_FORMS_PLAIN))
+def test_a_count_form_by_the_last_digits_is_read_without_the_languages_own_letters(language, corroborate):
+    """Class (helper-159): an answer in Czech, Croatian or Polish whose line holds none of the letters the carry-over
+    tells those languages by ("Anna má nyní 3 jablka", "Ana sada ima 3 jabuke"): the noun's form was read as
+    English's (one or not), and "5 jablka" was served where the model writes "5 jablek". Their small words tell
+    them now."""
+    name, thing, say = COUNT_FORMS_PLAIN[language]
+
+    def model(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return f"{a} - {b} = {a - b}\n{say(a - b)}\n#### {a - b}"
+
+    question = f"{name} has {{a}} {thing} and gives away {{b}} of them. How many {thing} are left? Answer in {language}."
+    grid = [(9, 6), (9, 4), (8, 5), (27, 3), (30, 8), (12, 9), (10, 5), (26, 4)]
+    _, false = false_served(model, [question.format(a=a, b=b) for a, b in grid], corroborate=corroborate)
+    assert false == 0
+
+
 # ------------------------------------------------------------------------------ renames that are no renames
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
