@@ -95,7 +95,7 @@ class WordCorroboration:
         for g in _groups(old):
             if not plain or not _alike(old, g, text or "") or _told_apart(old, tuple(g), text or ""):
                 groups.append(g)
-            elif (order := _listed(old, g, text or "")) is False:
+            elif (order := _listed(old, tuple(g), text or "")) is False:
                 groups.append(g)  # stated in an order of the answer's own ("52 + 37" of "Ann has 37, Tom 52")
             elif order and _ranking(new, g) != _ranking(old, g):
                 listed.add(_order(g))
@@ -587,7 +587,7 @@ def reordered(old: WordProblem, new: WordProblem, cached: Sequence[Step]) -> boo
         return False  # (an answer or a question that compares in words: see ``varied``)
     for g in _groups(old):
         if _ranking(new, g) != _ranking(old, g) and _alike(old, g, text):
-            if _told_apart(old, tuple(g), text) or _listed(old, g, text) is not None:
+            if _told_apart(old, tuple(g), text) or _listed(old, tuple(g), text) is not None:
                 return True
     return False
 
@@ -697,7 +697,8 @@ def _order(group: list[int]) -> str:
     return "order(" + "/".join(f"q{i}" for i in group) + ")"
 
 
-def _listed(problem: WordProblem, group: list[int], text: str) -> bool | None:
+@lru_cache(maxsize=1024)  # (asked of one stored answer on every reuse of it)
+def _listed(problem: WordProblem, group: tuple[int, ...], text: str) -> bool | None:
     """Whether the answer ``text`` first states two or more of the values of ``group`` in the order the question
     states them (True) or in another (False); None where it states fewer than two. The order an answer writes
     amounts in is its own ("Tom has 52 apples and Ann has 37", "52 + 37", of "Ann has 37 apples and Tom has 52"),
