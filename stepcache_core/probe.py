@@ -50,7 +50,7 @@ from . import background
 from .adapt import Adaptation, shown
 from .backends.base import Backend
 from .config import EngineConfig
-from .errors import StepCacheError
+from .errors import StepCacheError, StoreError
 from .intake import Prepared, RunLog
 from .record import Recorder
 from .store import Candidate, Entry
@@ -177,7 +177,10 @@ class Prober:
         if prep.profile.corroboration is None:
             return
         if not _askable(prep):
-            self._dispute(prep, entry, RunLog())
+            try:
+                self._dispute(prep, entry, RunLog())
+            except StoreError as e:  # a check: a store that fails leaves the entry as it was, and the caller served
+                logger.info("stepcache: disputing entry %s failed (%s)", entry.id, e)
             return
 
         def work() -> None:

@@ -148,7 +148,7 @@ def in_limits(namespace: Namespace, max_output_tokens: int | None, stop: Sequenc
     judged against the entry's own length (see the engine's ``_beyond``), which holds only under the same limits.
     The integrations key by a model's settings, the limits among them; a caller of the core API gets the same
     partition. Narrowed once."""
-    limits = json.dumps([max_output_tokens, list(stop)], ensure_ascii=False)
+    limits = json.dumps([max_output_tokens, sorted(set(stop))], ensure_ascii=False)  # (a set of stop strings)
     mark = f"\x1flimits:{hashlib.sha256(limits.encode('utf-8')).hexdigest()[:24]}"
     return namespace if mark in namespace.settings else replace(namespace, settings=namespace.settings + mark)
 

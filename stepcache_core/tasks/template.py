@@ -174,13 +174,15 @@ def trim_request(text: str) -> str:
     """``text`` without the whitespace at its end, the blank lines before it, and, on a prompt of one line, the
     spaces before it: ' Hi there!\\n' is 'Hi there!'. The indentation of a first line that others follow stays (a
     block of code or YAML indented as a whole, or its first line only, asks about that)."""
-    text = re.sub(r"\A(?:[ \t\r\f\v]*\n)+", "", text.rstrip())
-    return text.lstrip() if "\n" not in text else text
+    lines = text.rstrip().splitlines(keepends=True)  # (any line break: "\r" and U+2028 too)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "".join(lines).lstrip() if len(lines) <= 1 else "".join(lines)
 
 
 def trim_ends(text: str) -> str:
-    """The whitespace at the ends and a trailing full stop, question or exclamation mark go, but not one right
-    after a number or a slot, which may be the number's own ("4!", "0.333..."); whitespace inside stays as written
+    """The whitespace at the ends and a trailing full stop, question or exclamation mark go, but not one after a
+    number or a slot (spaces between aside), which may be the number's own ("4!", "0.333..."); whitespace inside stays as written
     (an indented line of code, a row of a table, a line break between two parts may be what the request asks
     about)."""
     text = text.strip()

@@ -23,6 +23,7 @@ from stepcache_core import (
     background,
 )
 from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.request import entry_id
 from stepcache_core.segment import LineSegmenter
 from stepcache_core.tasks import RepairPolicy, TaskProfile, builtin_tasks
 from stepcache_core.tasks.text import IdenticalGate, TextProblem, TextPrompter
@@ -178,6 +179,8 @@ def test_the_indentation_of_a_first_line_that_others_follow_is_part_of_the_reque
     assert out.trace.backend_calls == 1 and out.text == "Not valid."
     again = engine.run(Request("\n\n- a\n- b\nIs this YAML list valid?  \n"))
     assert again.trace.exact_hit and again.text == "Valid." and len(backend.calls) == 4
+    # (helper-161) lines broken by "\r" alone are lines too
+    assert entry_id("text", Request("    return x\r  y")) != entry_id("text", Request("return x\r  y"))
 
 
 def test_namespaces_never_share_entries(make_engine):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -160,7 +161,7 @@ class JsonAdapter:
 _COPIED = "written(as the new record writes it)"
 
 
-def _copy_lost(value: Any, old_text: str, new_text: str) -> bool:
+def _copy_lost(value: Any, old_text: str, new_text: str, depth: int = 0) -> bool:
     """Whether a text of ``value`` (or of an item or field of it) stands in ``old_text`` as written and not in
     ``new_text``: the new record writes it otherwise (case, accents composed or not, spacing, quotes, marks),
     though the checks, which compare folded text, find it there."""
@@ -171,19 +172,32 @@ def _copy_lost(value: Any, old_text: str, new_text: str) -> bool:
             and not _verbatim(value, new_text)
             and grounded(value, new_text)  # (one the new record does not hold fails the checks)
         )
+    if depth > 32:
+        return True  # (nested deeper than any record's value: not read, so doubted)
     if isinstance(value, list):
-        return any(_copy_lost(v, old_text, new_text) for v in value)
+        return any(_copy_lost(v, old_text, new_text, depth + 1) for v in value)
     if isinstance(value, dict):
-        return any(_copy_lost(v, old_text, new_text) for v in value.values())
+        return any(_copy_lost(v, old_text, new_text, depth + 1) for v in value.values())
     return False
 
 
 def _verbatim(value: str, text: str) -> bool:
     """Whether ``text`` writes ``value`` as it is: not inside a longer word, nor followed by a mark that changes its
-    last character (a combining accent, a variation selector, a joiner: "❤" is not "❤️")."""
+    last character (a combining mark of any kind, a variation selector, a joiner, a skin tone, an emoji tag: "❤" is
+    not "❤️", "👍" not "👍🏽", "1" not "1⃣")."""
     before = r"(?<!\w)" if re.match(r"\w", value) else ""
-    after = r"(?![\u0300-\u036f\ufe00-\ufe0f\u200c\u200d" + (r"\w" if re.search(r"\w$", value) else "") + "])"
-    return re.search(before + re.escape(value) + after, text) is not None
+    for m in re.finditer(before + re.escape(value), text):
+        after = text[m.end() : m.end() + 1]
+        if not after:
+            return True
+        if re.search(r"\w$", value) and re.match(r"\w", after):
+            continue
+        if unicodedata.category(after) in ("Mn", "Me", "Mc", "Sk", "Cf") or "\U0001f3fb" <= after <= "\U0001f3ff":
+            continue
+        if "\ufe00" <= after <= "\ufe0f" or "\U000e0000" <= after <= "\U000e007f":
+            continue
+        return True
+    return False
 
 
 def _as_written(value: str, text: str) -> str:

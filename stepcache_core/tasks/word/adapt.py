@@ -75,10 +75,11 @@ _MIXED_UNITS = re.compile(
 _GLUED = re.compile(r"\d(?![xX×]\d)[^\W\d_]{1,3}\d")
 # an ending glued to a number whose form follows how the number is said: after an apostrophe ("64'tür", "14'ye",
 # not an English decade "the 1990's"), a letter of a script other than the Latin one ("64가", "64个"), an ordinal's
-# ending in Dutch, French, German or the Scandinavian languages ("13de", "21ste", "3e", "1er", "2ème", "12te", "12:e"),
+# ending in Dutch, French, German, Spanish, Italian, Portuguese, Finnish or the Scandinavian languages ("13de",
+# "21ste", "3e", "1er", "2ème", "12te", "2do", "3ro", "7mo", "12:e", "5:een"),
 # a short ending after a hyphen ("64-et")
 _SUFFIXED = re.compile(
-    r"\d(?:['’](?!s\b)[^\W\d_]|(?![a-zA-ZÀ-ɏ])[^\W\d_]|(?:de|ste|e|er|re|ère|ème|ième|te|ten|ter|tes|:e|:a)\b"
+    r"\d(?:['’](?!s\b)[^\W\d_]|(?![a-zA-ZÀ-ɏ])[^\W\d_]|(?:de|ste|e|er|re|ère|ème|ième|èmes|res|te|ten|ter|tes|ro|do|to|mo|vo|no|ra|da|ta|ma|va|na|:e|:a|:een|:ään|:nä)\b"
     # or a short ending after a hyphen, Hungarian's ("64-et", "53-at", "72-t"), not a compound's word ("3-day-old")
     r"|-[^\W\d_]{1,3}\b(?![-’'])(?!\s+(?:old|long|wide|high|tall|deep)\b))"
 )

@@ -302,10 +302,10 @@ _BY_LAST_DIGITS = re.compile(
     r"\u0136\u0137\u013b\u013c\u0145\u0146]"
 )
 # and their small words, for a line with none of those letters ("Anna má nyní 3 jablka", "Ana sada ima 3 jabuke",
-# "Ania teraz ma 3 koty", "Ana ima zdaj 2 jabolki")
+# "Ania teraz ma 3 koty", "Ana ima zdaj 2 jabolki"), Polish "ma" before a count and its genitive plural ("kotów")
 _BY_LAST_DIGITS_WORDS = re.compile(
     r"\b(?:má|mají|nyní|teď|celkem|takže|jsou|také|ima|imaju|imajo|sada|ukupno|zato|mają|teraz|razem|więc|"
-    r"są|jest|też|zdaj|skupaj|torej|tudi|dakle|ili|kolik|koliko|ile)\b",
+    r"są|jest|też|zdaj|skupaj|torej|tudi|dakle|ili|kolik|koliko|ile)\b|\bma\s+\d|[^\W\d_]ów\b",
     re.IGNORECASE,
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")

@@ -737,13 +737,14 @@ def _asked(prompt: str) -> list[str]:
 
 
 # a point in a cycle said by the smaller unit's count ("40 seconds past the full minute", "how many minutes past
-# the top of the hour", "12 hours into the day", "3 days into the week", "Minuten nach der vollen Stunde", "10
+# the top of the hour", "12 hours into the day", "3 days into the week", "8 months into the year", "Minuten nach der vollen Stunde", "10
 # Minuten nach voll", "minutes après l'heure pile", "minutos después de la hora en punto", "minuti passata l'ora",
 # "minutos passados da hora"): a reading of a clock, which wraps at the larger unit where a sum does not
 _IN_A_CYCLE = re.compile(
-    r"\b(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+(?:past|after|into|before|to|till|until|from)\s+(?:the|its|"
-    r"his|her|their|an?|each|every|this)\s+(?:(?:full|whole|next|last|previous|same|new|current)\s+|"
-    r"(?:top|start|beginning|turn|end)\s+of\s+(?:the|its|an?|each|every|this)\s+)?(?:minute|hour|day|week|month)\b"
+    r"\b(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+(?:past|after|into|before|to|till|until|"
+    r"from)\s+(?:the|its|his|her|their|an?|each|every|this)\s+(?:(?:full|whole|next|last|previous|same|new|current|"
+    r"school|fiscal|calendar)\s+|(?:top|start|beginning|turn|end)\s+of\s+(?:the|its|an?|each|every|this)\s+)?"
+    r"(?:minute|hour|day|week|month|quarter|year|semester|term)\b"
     r"|\b(?:Sekunden?|Minuten?|Stunden?|Tage?n?)\s+(?:nach|vor)\s+(?:(?:der|jeder|einer|dem|jedem|einem)\s+"
     r"(?:(?:vollen|ganzen)\s+)?(?:Minute|Stunde|Tag|Woche)|voll|halb)\b"
     r"|\b(?:secondes?|minutes?|heures?|jours?)\s+(?:apr[èe]s|avant|dans)\s+(?:l['’]|la\s+|le\s+|chaque\s+)"

@@ -582,6 +582,9 @@ SAME_BUT_WRITTEN = {
     "spacing": ("Ann Lee", "Ann  Lee"),
     "quotes": ('Ann "Jo" Lee', "Ann \u201cJo\u201d Lee"),
     "a variation selector": ("Ann Lee \u2764", "Ann Lee \u2764\ufe0f"),
+    # (helper-161)
+    "a skin tone": ("Ann Lee \U0001f44d", "Ann Lee \U0001f44d\U0001f3fd"),
+    "a keycap": ("Room 1", "Room 1\u20e3"),
 }
 
 

@@ -1758,6 +1758,10 @@ GLUED_ENDINGS = {
     "Korean": lambda t: f"따라서 사과는 모두 {t}{'가' if t % 10 in (2, 4, 5, 9) else '이'} 됩니다.",
     "Hungarian": lambda t: f"Tehát {_hungarian_object(t)} kapunk.",
     "Dutch": lambda t: f"Op de {t}{'ste' if t in (1, 8) or t >= 20 else 'de'} dag zijn ze samen.",
+    # (helper-161) Spanish abbreviated ordinals: "1ro", "2do", "3ro", "4to", "7mo", "8vo", "9no"
+    "Spanish": lambda t: (
+        f"Llegan en el {t}{ {1: 'ro', 2: 'do', 3: 'ro', 7: 'mo', 8: 'vo', 9: 'no', 0: 'mo'}.get(t % 10, 'to') } puesto."
+    ),
 }
 
 
@@ -1792,6 +1796,8 @@ COUNT_FORMS_PLAIN = {
     "Czech": ("Anna", "apples", lambda r: f"Anna má nyní {r} {'jablko' if r == 1 else 'jablka' if 2 <= r <= 4 else 'jablek'}."),
     "Croatian": ("Ana", "apples", lambda r: f"Ana sada ima {r} {_slavic(r, 'jabuka', 'jabuke', 'jabuka')}."),
     "Polish": ("Ania", "cats", lambda r: f"Ania ma teraz {r} {_slavic(r, 'kota', 'koty', 'kotów')}."),
+    # (helper-161) Polish with no small word of the list but "ma" before the count
+    "Polish, ma": ("Ania", "cats", lambda r: f"Ania ma {r} {_slavic(r, 'kota', 'koty', 'kotów')}."),
 }
 
 
@@ -3640,6 +3646,10 @@ IN_A_CYCLE = {
         "hora ele chega?",
         60,
     ),
+    "months into the year": (
+        "{n}'s course starts {a} months into the year and runs for {d} months. How many months into the year does it end?",
+        12,
+    ),
     "days into the week": (
         "{n} starts a project {a} days into the week and works on it for {d} days. How many days into the week does it end?",
         7,
@@ -3668,6 +3678,7 @@ def test_a_point_in_a_cycle_counted_in_the_smaller_unit_moves_no_number(case, co
         60: [(10, 25), (15, 20), (40, 35), (20, 30), (45, 25), (5, 40), (50, 30), (12, 33)],
         24: [(5, 8), (6, 9), (20, 7), (4, 10), (18, 9), (3, 11), (21, 6), (7, 5)],
         7: [(1, 2), (2, 3), (4, 5), (1, 4), (3, 6), (2, 2), (5, 4), (3, 1)],
+        12: [(2, 3), (3, 4), (8, 6), (1, 5), (7, 9), (4, 2), (9, 5), (5, 3)],
     }[cycle]
     names = itertools.cycle(["Ann", "Bea", "Cleo", "Dora"])
     _, false = false_served(model, [question.format(n=next(names), a=a, d=d) for a, d in grid], corroborate=corroborate)
