@@ -182,9 +182,9 @@ def trim_request(text: str) -> str:
 
 def trim_ends(text: str) -> str:
     """The whitespace at the ends and a trailing full stop, question or exclamation mark go, but not one after a
-    number or a slot (spaces between aside), which may be the number's own ("4!", "0.333..."); whitespace inside stays as written
-    (an indented line of code, a row of a table, a line break between two parts may be what the request asks
-    about)."""
+    number or a slot (spaces between aside), which may be the number's own ("4!", "0.333..."); whitespace inside
+    stays as written (an indented line of code, a row of a table, a line break between two parts may be what the
+    request asks about)."""
     text = text.strip()
     end = re.search(r"[\s.!?]+$", text)
     if end is None or re.search(r"[\d\u27e9]$", text[: end.start()]):
