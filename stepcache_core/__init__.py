@@ -3,7 +3,7 @@
 This package never imports LangChain or LlamaIndex.
 """
 
-from .backends import Backend, LlamaCppBackend, ScriptedBackend
+from .backends import Backend, LlamaCppBackend, Reasking, ScriptedBackend
 from .embed import Embedder, HashEmbedder, MiniLMEmbedder
 from .engine import EngineConfig, StepCacheEngine
 from .errors import (
@@ -48,6 +48,7 @@ __all__ = [
     "Namespace",
     "Outcome",
     "PromptTooLongError",
+    "Reasking",
     "Request",
     "Routing",
     "ScriptedBackend",

@@ -109,7 +109,9 @@ class StepCacheEngine:
         generates, for every task, so the model sees exactly what the caller sent and an answer that verifies
         is served as the model wrote it. ``backend`` (the same model, called with the task's own patch
         instructions) serves patches and repairs; without ``passthrough`` it also generates, from
-        ``GenerationSpec.prompt`` (the request's prompt, verbatim). ``routing`` overrides
+        ``GenerationSpec.prompt`` (the request's prompt, verbatim). A ``passthrough`` that can be reworded
+        (:class:`~stepcache_core.backends.base.Reasking`) also asks the corroboration probes of a first answer, its
+        question replaced, under the caller's context (see :mod:`stepcache_core.probe`). ``routing`` overrides
         ``EngineConfig.routing`` (how a request without a task finds one). ``reframe``: see :meth:`lookup`.
 
         A store that fails during the lookup (down, locked, damaged) makes the request a miss: the model
@@ -135,12 +137,15 @@ class StepCacheEngine:
             reused = _Missed()
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
         outcome = self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
-        prober = backend or self.backend  # never the caller's own call: it would repeat their question, not ask the probe's
+        # probes are asked through the caller's own call, its question reworded (see ``Reasking``); where it cannot
+        # be, the engine's model is asked the task's prompt (never the caller's call as it is: that would repeat the
+        # caller's question, not ask the probe's)
+        prober = backend or self.backend
         if served.refutes is not None:
-            self._refuted(prep, served.refutes, prober, run)
-        if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None and prober:
+            self._refuted(prep, served.refutes, prober, run, caller=passthrough)
+        if store and served.path in ("miss", "skip") and served.verified and outcome.trace.store_error is None:
             # a first answer of a structure that needs corroborating: a second point, asked off the request's path
-            self.prober.schedule(prep, prober)
+            self.prober.schedule(prep, prober, caller=passthrough)
         return outcome
 
     def exact(self, request: Request, *, routing: Routing | None = None) -> Outcome | None:
@@ -289,12 +294,15 @@ class StepCacheEngine:
             self.recorder.put(prep, output, verified=False, run=run, frame=frame)
         return False
 
-    def _refuted(self, prep: Prepared, entry: Entry, backend: Backend | None, run: RunLog) -> None:
-        """A model answer to ``prep`` that did not verify refutes ``entry`` re-derived for it: the engine's own model
-        answers the point next to it in the background, and the entry is disputed unless it agrees there (a step
-        skipped at this point only); with no model of its own, the entry is disputed at once."""
-        if backend is not None:
-            self.prober.confirm(prep, entry, backend)
+    def _refuted(
+        self, prep: Prepared, entry: Entry, backend: Backend | None, run: RunLog, *, caller: Backend | None = None
+    ) -> None:
+        """A model answer to ``prep`` that did not verify refutes ``entry`` re-derived for it: the model answers the
+        point next to it in the background (asked through ``caller``, the caller's own call, where it can be
+        reworded, else through ``backend``), and the entry is disputed unless it agrees there (a step skipped at this
+        point only); with no model to ask, the entry is disputed at once."""
+        if backend is not None or caller is not None:
+            self.prober.confirm(prep, entry, backend, caller)
             return
         try:
             self.recorder.dispute(prep, entry, run)

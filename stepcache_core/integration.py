@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import background
+from .backends.base import reworded
 from .config import EngineConfig
 from .embed import Embedder
 from .engine import StepCacheEngine
@@ -32,6 +33,7 @@ __all__ = [
     "OPEN_WAIT_S",
     "described_schema",
     "instruction_text",
+    "reworded",
     "settings_json",
 ]
 

@@ -9,6 +9,11 @@ role), off the request's path, and corroborates the entry when the two agree. Wh
 wrong: the entry is then kept for its identical request only (as an exact cache keeps an answer), and nothing is
 re-derived from it, not even for other names. The probe's answer is a check: it is never served.
 
+A probe is asked as the caller asked: through the caller's own call (the integrations' passthrough, a
+:class:`~stepcache_core.backends.base.Reasking`) with the question reworded, so the model answers it under the
+caller's system prompt, earlier turns or few-shot template; without one, through the engine's backend with the
+task's prompt, and only for a request that holds no such context (see ``_Route``).
+
 A first answer may re-derive at no second point: two of its numbers share a value (a 40-item quiz where
 100% - 60% = 40%), so which one a step uses cannot be told. The probe is then asked anyway; its answer, when it
 verifies and re-derived for the first question agrees with the first answer, is probed in turn at a point of its
@@ -48,7 +53,7 @@ from typing import Any
 
 from . import background
 from .adapt import Adaptation, shown
-from .backends.base import Backend
+from .backends.base import Backend, Reasking
 from .config import EngineConfig
 from .errors import StepCacheError, StoreError
 from .intake import Prepared, RunLog
@@ -119,15 +124,18 @@ class Prober:
         }
         """What probes cost and achieved, over this engine's life."""
 
-    def schedule(self, prep: Prepared, backend: Backend) -> bool:
+    def schedule(self, prep: Prepared, backend: Backend | None, caller: Backend | None = None) -> bool:
         """Probe the entry just stored for ``prep`` in the background, when its task corroborates and the bounds
-        allow; whether a probe was started."""
+        allow; whether a probe was started. ``caller``: the caller's own call for ``prep`` (see
+        :class:`~stepcache_core.backends.base.Reasking`), which probes are asked through when it can be reworded;
+        else ``backend`` is asked the task's prompt, where the request holds no context (see ``_Route``)."""
         corroboration = prep.profile.corroboration
         if self._config.corroboration_probes <= 0 or corroboration is None or not prep.signature:
             return False
         if not getattr(corroboration, "probes_itself", True):  # only callers' own requests corroborate (JSON)
             return False
-        if not _askable(prep):
+        route = _Route(backend, caller, prep.request)
+        if not route.reaches(prep):
             return False
         structure = (prep.collection, prep.signature)
         with self._lock:
@@ -144,7 +152,7 @@ class Prober:
                 # (a slip of the model's) is followed by another within the budget (counted for the first
                 # answer): another point may vouch for the rest
                 while target is not None and self._take_turn(prep.entry_id):
-                    target = self._probe(target, backend, prep.entry_id, asked, agreed)
+                    target = self._probe(target, route, prep.entry_id, asked, agreed)
                 # each entry stored (the first answer, a precedent), at the points where the model agreed with it
                 points: dict[str, tuple[Prepared, list[Prepared]]] = {}
                 for stored, point in agreed:
@@ -159,7 +167,7 @@ class Prober:
                     # and slipped or disagreed: that model is not asked again)
                     points[prep.entry_id] = (prep, [prep])
                 for stored, at in points.values():
-                    self._relabel(stored, at, backend, asked)
+                    self._relabel(stored, at, route, asked)
             except Exception as e:  # a probe is a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: corroboration probe for entry %s failed (%s: %s)", prep.entry_id, type(e).__name__, e)
             finally:
@@ -169,14 +177,15 @@ class Prober:
         background.start(work, "stepcache-probe")
         return True
 
-    def confirm(self, prep: Prepared, entry: Entry, backend: Backend) -> None:
+    def confirm(self, prep: Prepared, entry: Entry, backend: Backend | None, caller: Backend | None = None) -> None:
         """A caller's model answer to ``prep`` that did not verify refuted ``entry`` re-derived for it (see
         ``Corroboration.refutes``): in the background, ask the point next to it, and dispute the entry unless the
         model agrees there. One model call per refuting answer, outside the entry's probe budget. Where no point can
-        be asked as the caller asked (see ``_askable``), the entry is disputed at once."""
+        be asked as the caller asked (see ``_Route``), the entry is disputed at once."""
         if prep.profile.corroboration is None:
             return
-        if not _askable(prep):
+        route = _Route(backend, caller, prep.request)
+        if not route.reaches(prep):
             try:
                 self._dispute(prep, entry, RunLog())
             except StoreError as e:  # a check: a store that fails leaves the entry as it was, and the caller served
@@ -187,7 +196,7 @@ class Prober:
             try:
                 old = prep.profile.parse(entry.as_request(prep.request.namespace))
                 cached = list(self._verification.segment(prep.profile, entry.output))
-                self._confirm(prep, entry, old, cached, prep, backend, None, set())
+                self._confirm(prep, entry, old, cached, prep, route, None, set())
             except Exception as e:  # a check: whatever fails, the entry stays as it was
                 logger.info("stepcache: confirming a refutation of entry %s failed (%s: %s)", entry.id, type(e).__name__, e)
 
@@ -208,7 +217,7 @@ class Prober:
             return asked < self._config.corroboration_probes
 
     def _probe(
-        self, prep: Prepared, backend: Backend, budget: str, asked: set[str], agreed: list[tuple[Prepared, Prepared]]
+        self, prep: Prepared, route: _Route, budget: str, asked: set[str], agreed: list[tuple[Prepared, Prepared]]
     ) -> Prepared | None:
         """One round for the entry stored for ``prep`` (its probes counted against the entry ``budget``, ``asked``
         the points asked in earlier rounds); what the next round probes (``prep`` corroborated for some slots, or
@@ -216,13 +225,13 @@ class Prober:
         entry = self._recorder.store_for(prep).get(prep.collection, prep.entry_id)
         if entry is None or not entry.verified:
             return None
-        return self._forward(prep, entry, backend, budget, asked, stored=True, agreed=agreed)
+        return self._forward(prep, entry, route, budget, asked, stored=True, agreed=agreed)
 
     def _forward(
         self,
         prep: Prepared,
         entry: Entry,
-        backend: Backend,
+        route: _Route,
         budget: str,
         asked: set[str],
         *,
@@ -285,13 +294,13 @@ class Prober:
                 break
         if chosen is None:
             if stored and unfit is not None:
-                return self._precede(prep, entry, *unfit, backend, budget, asked, agreed)
+                return self._precede(prep, entry, *unfit, route, budget, asked, agreed)
             logger.debug("stepcache: probe for %s: no second point fits the answer's roles", prep.entry_id)
             return None
         probe, adapted, varied = chosen
         run = RunLog()
         asked.add(probe.entry_id)
-        steps, _, verified = self._answer(probe, backend, run)
+        steps, _, verified = self._answer(probe, route, run)
         current = store.get(prep.collection, prep.entry_id)
         if not verified:
             # an answer that does not verify vouches for nothing: another point, within the budget. Unless it
@@ -304,7 +313,7 @@ class Prober:
                 and current.output == entry.output
                 and corroboration.refutes(probe.problem, adapted.steps, steps)
             ):
-                return self._confirm(prep, current, old, cached or [], probe, backend, budget, asked)
+                return self._confirm(prep, current, old, cached or [], probe, route, budget, asked)
             return prep if stored else None
         if stored and (current is None or current.output != entry.output):
             return None  # replaced or removed meanwhile
@@ -331,7 +340,7 @@ class Prober:
             agreed.append((prep, probe))
         return prep
 
-    def _relabel(self, prep: Prepared, points: list[Prepared], backend: Backend, asked: set[str]) -> None:
+    def _relabel(self, prep: Prepared, points: list[Prepared], route: _Route, asked: set[str]) -> None:
         """Ask the task's relabellings (see ``Corroboration.relabels``) of the ``points`` where the model agreed
         with the stored entry, at most ``corroboration_probes`` of them, and corroborate the entry for what each
         that agrees vouches for. At such a point every number is one the model already agreed at, so an answer that
@@ -364,7 +373,7 @@ class Prober:
                         continue  # an agreement here could not vouch for all it varies
                     left -= 1
                     asked.add(probe.entry_id)
-                    steps, _, verified = self._answer(probe, backend, run)
+                    steps, _, verified = self._answer(probe, route, run)
                     current = store.get(prep.collection, prep.entry_id)
                     if not verified or current is None or current.output != entry.output:
                         continue
@@ -382,7 +391,7 @@ class Prober:
         old: Any,
         cached: list[Step],
         refuting: Prepared,
-        backend: Backend,
+        route: _Route,
         budget: str | None,
         asked: set[str],
     ) -> Prepared | None:
@@ -405,7 +414,7 @@ class Prober:
                 break
             probe, adapted, varied = near
             asked.add(probe.entry_id)
-            steps, _, verified = self._answer(probe, backend, run)
+            steps, _, verified = self._answer(probe, route, run)
             current = self._recorder.store_for(prep).get(prep.collection, entry.id)
             if current is None or current.output != entry.output:
                 return None
@@ -503,7 +512,7 @@ class Prober:
         entry: Entry,
         probe: Prepared,
         varied: frozenset[str],
-        backend: Backend,
+        route: _Route,
         budget: str,
         asked: set[str],
         agreed: list[tuple[Prepared, Prepared]] | None = None,
@@ -536,7 +545,7 @@ class Prober:
                 self._preceded.popitem(last=False)
         run = RunLog()
         asked.add(probe.entry_id)
-        answer = self._ask(probe, backend, run)
+        answer = self._ask(probe, route, run)
         if answer is None:
             return None
         _, text = answer
@@ -554,7 +563,7 @@ class Prober:
             return None
         if not self._take_turn(budget):
             return None  # no round left to corroborate it: not kept
-        return self._forward(probe, precedent, backend, budget, asked, stored=False, agreed=agreed)
+        return self._forward(probe, precedent, route, budget, asked, stored=False, agreed=agreed)
 
     def _fits(self, probe: Prepared, entry: Entry) -> bool:
         """Whether ``entry`` re-derives at the point ``probe`` (one corroborated for other slots, whose numbers
@@ -566,18 +575,21 @@ class Prober:
         adapted = self._adaptation.best(probe, RunLog(), [(Candidate(entry, None), old)])
         return adapted is not None and adapted.ok
 
-    def _ask(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str] | None:
+    def _ask(self, probe: Prepared, route: _Route, run: RunLog) -> tuple[list[Step], str] | None:
         """The model's answer to a probe, segmented, when it verifies (counted in :attr:`usage`)."""
-        steps, text, ok = self._answer(probe, backend, run)
+        steps, text, ok = self._answer(probe, route, run)
         return (steps, text) if ok else None
 
-    def _answer(self, probe: Prepared, backend: Backend, run: RunLog) -> tuple[list[Step], str, bool]:
+    def _answer(self, probe: Prepared, route: _Route, run: RunLog) -> tuple[list[Step], str, bool]:
         """The model's answer to a probe, segmented, and whether it verifies (counted in :attr:`usage`)."""
         profile = probe.profile
+        asking = route.asking(probe)
+        if asking is None:  # (a point whose question the caller's call cannot be reworded to: nothing is asked)
+            return [], "", False
         with self._lock:
             self.usage["probes"] += 1
         try:
-            completion = run.call(backend, profile.prompter.generate(probe.problem), self._config.backend_timeout_s)
+            completion = run.call(asking, profile.prompter.generate(probe.problem), self._config.backend_timeout_s)
         finally:
             with self._lock:
                 for key in ("model_calls", "prompt_tokens", "completion_tokens"):
@@ -598,10 +610,37 @@ class Prober:
             self.usage["disputed"] += 1
 
 
-def _askable(prep: Prepared) -> bool:
-    """Whether a question of ``prep``'s template with other values can be asked as the caller asked theirs: not
-    where the request holds a context (a system prompt, earlier turns, the model's own instructions) that the
-    backend never sends with a task's prompt. Asked without it, the model answers another request ("Example: 1200
-    + 300 = 1,500" in a system prompt sets how it writes thousands), and its answer vouches for nothing of the
-    caller's; only callers' own answers corroborate there."""
-    return not prep.request.context.strip()
+class _Route:
+    """How the probes of one caller's request reach the model: as the caller asked, the question reworded.
+
+    Through the caller's own call (``caller``, when it is :class:`~stepcache_core.backends.base.Reasking`), its
+    question turn rewritten: the model answers the probe under everything the caller sent besides the question (a
+    system prompt, earlier turns, a few-shot template, the call's settings). Else through ``backend`` (the engine's
+    own model), sent the task's prompt alone: only for a request that holds no context, since a context the backend
+    never sends would make its answer one to another request ("Example: 1200 + 300 = 1,500" in a system prompt sets
+    how the model writes thousands) that vouches for nothing of the caller's. Neither: nothing is asked, and only
+    callers' own answers corroborate."""
+
+    def __init__(self, backend: Backend | None, caller: Backend | None, request: Request) -> None:
+        self._backend = backend
+        self._caller = caller if isinstance(caller, Reasking) else None
+        self._request = request
+
+    def asking(self, point: Prepared) -> Backend | None:
+        """The backend that asks ``point``'s question (one of the caller's request's template, under its context),
+        or ``None`` where it cannot be asked as the caller asked."""
+        if point.request.context != self._request.context or point.request.namespace != self._request.namespace:
+            return None
+        if self._caller is not None:
+            try:
+                reworded = self._caller.reasking(self._request.prompt, point.request.prompt)
+            except Exception as e:  # a call that cannot be reworded is not asked
+                logger.debug("stepcache: rewording the caller's call failed (%s: %s)", type(e).__name__, e)
+                reworded = None
+            if reworded is not None:
+                return reworded
+        return self._backend if self._backend is not None and not self._request.context.strip() else None
+
+    def reaches(self, prep: Prepared) -> bool:
+        """Whether points of ``prep``'s template can be asked at all (its own question rewords to itself)."""
+        return self.asking(prep) is not None

@@ -25,7 +25,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generation, GenerationChunk
 
 from stepcache_core import Namespace, Request
-from stepcache_core.integration import settings_json
+from stepcache_core.integration import reworded, settings_json
 from stepcache_core.values import generation_limits
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "key_chat",
     "key_text",
     "parse_chat_prompt",
+    "reworded_input",
     "namespace",
     "encode_generations",
     "decode_generations",
@@ -163,6 +164,25 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
             parts.append(json.dumps(extra, sort_keys=True, default=str))
     around = [_reaching(m) for m in others] + ([inner.replace("\x00", " ")] if inner else [])
     return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(p for p in around if p))
+
+
+def reworded_input(payload: Any, asked: str, question: str) -> Any:
+    """What the model receives for a caller's call (a prompt string, or messages whose last human turn is the
+    question: see :func:`key_chat`) with the question ``asked`` reworded to ``question`` (see
+    :func:`~stepcache_core.integration.reworded`); ``None`` where it cannot be. The other messages, and the turn's
+    other fields (a ``name``), stay as they are. A turn of content blocks is not reworded: its blocks are part of
+    the exact key (see :func:`key_chat`), so a probe's answer there would vouch for another namespace than the
+    caller's."""
+    if isinstance(payload, str):
+        return reworded(payload, asked, question)
+    if not isinstance(payload, list) or not payload or not all(isinstance(m, BaseMessage) for m in payload):
+        return None
+    idx = max((i for i, m in enumerate(payload) if isinstance(m, HumanMessage)), default=len(payload) - 1)
+    turn = payload[idx]
+    content = reworded(turn.content, asked, question) if isinstance(turn.content, str) else None
+    if content is None:
+        return None
+    return [*payload[:idx], turn.model_copy(update={"content": content}), *payload[idx + 1 :]]
 
 
 # a text block's keys that say nothing to the model besides its text (Anthropic's prompt caching marks a block

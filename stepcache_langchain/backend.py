@@ -13,7 +13,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from stepcache_core import Completion, GenerationSpec
 
-from ._convert import message_text, model_identity, sha
+from ._convert import message_text, model_identity, reworded_input, sha
 
 __all__ = ["LangChainBackend", "is_chat_model", "without_cache"]
 
@@ -124,6 +124,16 @@ class LangChainBackend:
         clone.config = config
         clone.passthrough = passthrough
         return clone
+
+    def reasking(self, asked: str, question: str) -> LangChainBackend | None:
+        """This call (bound with the caller's ``passthrough`` input) with its question ``asked`` reworded to
+        ``question``: how corroboration probes are asked (see :class:`~stepcache_core.backends.base.Reasking`), with
+        the caller's system prompt, earlier turns, template and run config. ``None`` without a passthrough input, or
+        where the question does not stand once in its turn."""
+        if self.passthrough is None:
+            return None
+        payload = reworded_input(self.passthrough, asked, question)
+        return None if payload is None else self.bind(config=self.config, passthrough=payload)
 
     def complete(self, spec: GenerationSpec) -> Completion:
         kwargs: dict[str, Any] = {}

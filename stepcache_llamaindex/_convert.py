@@ -19,7 +19,7 @@ from llama_index.core.llms import LLM
 from llama_index.core.prompts import BasePromptTemplate
 
 from stepcache_core import InvalidRequestError, InvalidSchemaError, Namespace, Request
-from stepcache_core.integration import instruction_text, settings_json
+from stepcache_core.integration import instruction_text, reworded, settings_json
 from stepcache_core.tasks.json.schema import inline_refs
 from stepcache_core.values import generation_limits
 
@@ -102,6 +102,27 @@ class Plan:
     def call(self, method: Callable[..., _R]) -> _R:
         """``method`` (the inner LLM's, sync or async) called as the caller called this wrapper."""
         return method(*self.args, **self.kwargs)
+
+    def reworded(self, asked: str, question: str) -> Plan | None:
+        """The caller's call with its question ``asked`` reworded to ``question`` (see
+        :func:`~stepcache_core.integration.reworded`): a completion's prompt, or a chat's last turn, in the one text
+        block that holds it (the turn's other blocks and fields, and every other message, as they are); ``None``
+        where it cannot be, and for other calls."""
+        first = self.args[0] if self.args else None
+        if isinstance(first, str):
+            prompt = reworded(first, asked, question)
+            return None if prompt is None else replace(self, args=(prompt, *self.args[1:]))
+        if not isinstance(first, Sequence) or not first or not all(isinstance(m, ChatMessage) for m in first):
+            return None
+        last = first[-1]
+        holding = [i for i, b in enumerate(last.blocks) if isinstance(b, TextBlock) and asked in b.text]
+        text = reworded(last.blocks[holding[0]].text, asked, question) if len(holding) == 1 else None
+        if text is None:
+            return None
+        blocks = list(last.blocks)
+        blocks[holding[0]] = TextBlock(text=text)
+        turn = last.model_copy(update={"blocks": blocks})
+        return replace(self, args=([*first[:-1], turn], *self.args[1:]))
 
 
 _LIMIT_FIELDS = (

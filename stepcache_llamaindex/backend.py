@@ -156,10 +156,20 @@ class PassthroughBackend:
     LlamaIndex response so the wrapper can return it unchanged on a miss.
     """
 
-    def __init__(self, name: str, call: Callable[[], Any]) -> None:
+    def __init__(
+        self, name: str, call: Callable[[], Any], reword: Callable[[str, str], Callable[[], Any] | None] | None = None
+    ) -> None:
         self.name = name
         self._call = call
+        self._reword = reword
         self.response: Any = None
+
+    def reasking(self, asked: str, question: str) -> PassthroughBackend | None:
+        """The caller's call with its question ``asked`` reworded to ``question`` (``reword`` makes it): how
+        corroboration probes are asked (see :class:`~stepcache_core.backends.base.Reasking`), under the caller's
+        system prompt, history and kwargs. A backend of its own: this one's ``response`` stays the caller's."""
+        call = self._reword(asked, question) if self._reword is not None else None
+        return None if call is None else PassthroughBackend(self.name, call)
 
     def complete(self, spec: GenerationSpec) -> Completion:
         start = time.perf_counter()

@@ -242,11 +242,17 @@ class StepCacheLLM(FunctionCallingLLM):
         # holds an equation), is served as exact-match text
         return Routing(text_fallback=True, detect_max_chars=self.auto_task_max_chars, fallback_task=TEXT_TASK)
 
-    def _run(self, plan: Plan, own_call: Callable[[], Any]) -> tuple[Outcome, Any]:
+    def _run(self, plan: Plan, own_call: Callable[[], Any], method: Callable[..., Any] | None = None) -> tuple[Outcome, Any]:
         """Served by the engine; a miss makes the caller's ``own_call``, whose response comes back with the
-        outcome (``None`` when no model call answered)."""
+        outcome (``None`` when no model call answered). ``method``: the inner LLM's method ``own_call`` calls, which
+        corroboration probes call with the question reworded (see :meth:`Plan.reworded`)."""
         assert plan.request is not None
-        passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", own_call)
+
+        def reword(asked: str, question: str) -> Callable[[], Any] | None:
+            again = plan.reworded(asked, question) if method is not None else None
+            return None if again is None or method is None else partial(again.call, method)
+
+        passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", own_call, reword)
         outcome = self.engine.run(
             limited(plan, self._llm),
             backend=LlamaIndexBackend(self._llm),
@@ -269,7 +275,7 @@ class StepCacheLLM(FunctionCallingLLM):
         elif self._lazy.available() is None:
             return self._bypass(plan.call(method), "the store cannot be opened")
         else:
-            outcome, response = self._run(plan, partial(plan.call, method))
+            outcome, response = self._run(plan, partial(plan.call, method), method)
         if response is None:
             response = make_response(chat, outcome.text, None)
         elif not chat:  # the model's own response on a miss (raw, logprobs...), with the text as stored, so a hit reads the same

@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from ..errors import BackendError, BackendTimeoutError, StepCacheError
 from ..values import Completion, GenerationSpec
 
-__all__ = ["Backend", "call_backend"]
+__all__ = ["Backend", "Reasking", "call_backend", "reworded"]
 
 
 @runtime_checkable
@@ -24,6 +24,30 @@ class Backend(Protocol):
     name: str
 
     def complete(self, spec: GenerationSpec) -> Completion: ...
+
+
+@runtime_checkable
+class Reasking(Protocol):
+    """A caller's own call (the ``passthrough`` of :meth:`~stepcache_core.engine.StepCacheEngine.run`) that can be
+    made again with its question reworded: the caller's messages, template, settings and layout kept, the
+    question's text in its turn replaced. Corroboration probes are asked through it, so the model answers them
+    under whatever the caller's call says besides the question (a system prompt, earlier turns, a few-shot
+    template), as it answers the caller."""
+
+    def reasking(self, asked: str, question: str) -> Backend | None:
+        """A backend whose ``generate`` calls send the caller's call with ``asked`` (the request's prompt, where it
+        stands once in the question's turn) replaced by ``question``; ``None`` where ``asked`` does not stand
+        exactly once there, or the turn cannot be rewritten (its text split across blocks)."""
+        ...
+
+
+def reworded(text: str, asked: str, question: str) -> str | None:
+    """``text`` (a caller's question turn, or their whole prompt) with ``asked`` (the request's prompt, read from
+    it) replaced by ``question``, where ``asked`` stands in it exactly once; ``None`` elsewhere. What a
+    :class:`Reasking` call rewrites: nothing else of the call changes."""
+    if not asked or text.count(asked) != 1:
+        return None
+    return text.replace(asked, question, 1)
 
 
 _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="stepcache-backend")

@@ -1,4 +1,5 @@
-"""A scripted backend for tests: answers from a list or a function, and records every call."""
+"""Fakes for tests: a scripted backend (answers from a list or a function, and records every call), and a caller's
+own call over it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import threading
 from collections.abc import Callable, Sequence
 
 from ..values import Completion, GenerationSpec
+from .base import reworded
 
-__all__ = ["ScriptedBackend"]
+__all__ = ["CallersCall", "ScriptedBackend"]
 
 
 class ScriptedBackend:
@@ -51,3 +53,26 @@ class ScriptedBackend:
 
             time.sleep(self.latency_s)
         return Completion(text, len(spec.prompt.split()), len(text.split()), self.latency_s)
+
+
+class CallersCall:
+    """A caller's own call, as an integration hands it to the engine (``passthrough``), for tests: whatever the
+    engine's spec says, ``model`` receives the caller's ``context`` (a system prompt, a few-shot template) and
+    ``prompt``, joined by a blank line (the prompt alone without a context). It can be reworded
+    (:class:`~stepcache_core.backends.base.Reasking`) unless ``rewordable`` is false: a new call with the question
+    replaced in ``prompt``, over the same model."""
+
+    def __init__(self, model: ScriptedBackend, prompt: str, context: str = "", *, rewordable: bool = True) -> None:
+        self.model = model
+        self.name = model.name
+        self.prompt = prompt
+        self.context = context
+        self.rewordable = rewordable
+
+    def complete(self, spec: GenerationSpec) -> Completion:
+        sent = f"{self.context}\n\n{self.prompt}" if self.context else self.prompt
+        return self.model.complete(GenerationSpec(sent, purpose=spec.purpose))
+
+    def reasking(self, asked: str, question: str) -> CallersCall | None:
+        prompt = reworded(self.prompt, asked, question) if self.rewordable else None
+        return None if prompt is None else CallersCall(self.model, prompt, self.context)

@@ -6,7 +6,8 @@ Classes of input, each named in its test: a right first answer (corroborated, th
 model call); a consistent slip (true computations, wrong structure: the probe disagrees, nothing is vouched, no
 wrong answer served); a probe answer that does not verify; a model that fails during the probe; the bounds (one
 probe per entry, off when ``corroboration_probes=0``); the probe's questions themselves (values that hide no slip,
-written the way the question wrote its own, a repeated value kept repeated, a chat turn inside a longer prompt).
+written the way the question wrote its own, a repeated value kept repeated, a chat turn inside a longer prompt); a
+request under a context (probes asked through the caller's own call, reworded; none where it cannot be).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 
 from stepcache_core import EngineConfig, Request, StepCacheEngine, background
 from stepcache_core.errors import ConfigError
-from stepcache_core.fakes import HashEmbedder, MemoryStore, ScriptedBackend
+from stepcache_core.fakes import CallersCall, HashEmbedder, MemoryStore, ScriptedBackend
 from stepcache_core.segment import LayoutSegmenter
 from stepcache_core.tasks.word import WordCorroboration
 from stepcache_core.tasks.word import gate as word_gate
@@ -492,6 +493,90 @@ def test_the_callers_own_call_never_answers_a_probe():
     engine.run(Request(SHOP.format(name="Ann", n=3, p=12, b=50)), passthrough=own)
     assert background.drain(10)
     assert len(own.calls) == 1 and engine.prober.usage["probes"] == 0 and engine.prober.usage["disputed"] == 0
+
+
+GROUPED = "You are a helpful math tutor.\nExample: 1200 + 300 = 1,500"
+
+
+def grouping_model(spec: GenerationSpec) -> str:
+    """The shop question answered right, amounts grouped by thousands where the prompt says so."""
+    m = SHOP_READ.search(spec.prompt)
+    assert m is not None, spec.prompt
+    name, n, p, b = m["name"], int(m["n"]), int(m["p"]), int(m["b"])
+    show = (lambda v: f"{v:,}") if GROUPED in spec.prompt else str
+    c = n * p
+    return (
+        f"{name} spends {n} * {p} = {show(c)} dollars.\nThe change is {show(b)} - {show(c)} = {show(b - c)} dollars."
+        f"\n#### {show(b - c)}"
+    )
+
+
+def asked_in_context(
+    context: str, respond: Callable[[GenerationSpec], str], points: list[tuple[str, int, int, int]]
+) -> tuple[StepCacheEngine, ScriptedBackend, int, int]:
+    """(the engine, the caller's model, served with no call of it, false among them): the shop question at
+    ``points`` asked in turn under ``context``, each through the caller's own call (a :class:`CallersCall` over a
+    model answering ``respond``); the engine's own backend answers the task's prompt alone."""
+    model = ScriptedBackend(respond=respond)
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=shop_model))
+    served = false = 0
+    for name, n, p, b in points:
+        question = SHOP.format(name=name, n=n, p=p, b=b)
+        asked = len(model.calls)
+        out = engine.run(Request(question, context=context), passthrough=CallersCall(model, question, context))
+        assert background.drain(10)
+        if len(model.calls) == asked:
+            served += 1
+            false += out.text != respond(GenerationSpec(f"{context}\n\n{question}"))
+    return engine, model, served, false
+
+
+def test_probes_are_asked_through_the_callers_own_call_with_its_context():
+    """Class: a request with a context the engine's backend never sends (a system prompt that sets how amounts are
+    written), whose caller's own call can be reworded (:class:`Reasking`, as both integrations' are). The probe is
+    that call with the question replaced: the model answers it under the caller's context, agrees, and the next
+    caller with other numbers is served what their model writes (grouped), with no model call. Before, no probe
+    was asked there: the second caller's model answered."""
+    # (the change stays under a thousand: how a final line groups one is a doubt of its own)
+    points = [("Ann", 3, 450, 2000), ("Bea", 4, 350, 2000), ("Cy", 5, 320, 2000), ("Di", 6, 250, 2000)]
+    engine, model, served, false = asked_in_context(GROUPED, grouping_model, points)
+    assert false == 0 and served == 3
+    assert engine.prober.usage["probes"] >= 1 and engine.prober.usage["corroborated"] >= 1
+    assert all(spec.prompt.startswith(GROUPED) for spec in model.calls)  # every question with the caller's context
+    assert len({spec.prompt for spec in model.calls}) == len(model.calls)  # the probes asked other questions
+
+
+def test_a_context_the_callers_call_cannot_reword_is_not_probed():
+    """Class: the same request, its caller's call not rewordable (the question split across a turn's blocks) and
+    the engine's backend unable to send the context: nothing is asked (a probe without the context would answer
+    another request), and the second caller's answer corroborates."""
+    model = ScriptedBackend(respond=grouping_model)
+    engine = StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder(), backend=ScriptedBackend(respond=shop_model))
+    question = SHOP.format(name="Ann", n=3, p=450, b=2000)
+    engine.run(Request(question, context=GROUPED), passthrough=CallersCall(model, question, GROUPED, rewordable=False))
+    assert background.drain(10)
+    assert len(model.calls) == 1 and engine.prober.usage["probes"] == 0
+
+
+def test_a_rule_in_the_callers_context_is_neither_probed_nor_re_derived():
+    """Class: the caller's context holds a rule that the first question left idle ("round to the nearest ten" on
+    an amount that is a multiple of ten). The gate reads such a context as a condition: nothing is re-derived
+    under it, so no probe is asked either (its answer could vouch for nothing served), and every caller gets the
+    model's own answer."""
+    rule = "Round every amount of change to the nearest ten dollars."
+
+    def rounding(spec: GenerationSpec) -> str:
+        text = shop_model(spec)
+        change = int(text.rsplit("#### ", 1)[1])
+        if rule in spec.prompt and change % 10:
+            rounded = (change + 5) // 10 * 10
+            return text.rsplit("#### ", 1)[0] + f"Rounded to the nearest ten, that is {rounded} dollars.\n#### {rounded}"
+        return text
+
+    points = [("Ann", 3, 10, 50), ("Bea", 4, 9, 60), ("Cy", 5, 8, 70), ("Di", 2, 13, 40)]
+    engine, model, served, false = asked_in_context(rule, rounding, points)
+    assert false == 0 and served == 0
+    assert engine.prober.usage["probes"] == 0 and len(model.calls) == 4
 
 
 QUIZ = (

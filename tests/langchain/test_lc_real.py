@@ -184,3 +184,53 @@ def test_tool_calls_on_chroma_and_minilm_survive_a_restart(tmp_path: Any) -> Non
             assert cache.last_trace is not None and cache.last_trace["path"] == "reuse"
     set_llm_cache(None)
     assert len(model.received) == 2 * len(CASES)
+
+
+WORD_SHOTS = (
+    "Question: Ann buys 3 boxes of 4 apples. How many apples does Ann have?\nAnswer: Ann has 3 * 4 = 12 apples.\n"
+    "#### 12\n\nQuestion: Tom buys 5 boxes of 6 pencils. How many pencils does Tom have?\nAnswer: Tom has 5 * 6 = 30 "
+    "pencils.\n#### 30\n\n"
+)
+WORD_QUESTION = "Sue buys {} bags of {} oranges. How many oranges does Sue have?"
+
+
+def test_a_word_problem_behind_a_few_shot_template_reaches_gemma_as_the_caller_wrote_it(llm: Any, tmp_path: Any) -> None:
+    """A word problem behind a few-shot template on Gemma (a base model answers only so), the question keyed out by
+    ``key_fn``: the template is the request's context. Every prompt Gemma receives is the caller's own, template
+    and all (a probe would be too: asked through the caller's call, reworded); the worked examples hold numbers, so
+    the template may say more than a persona, and nothing is re-derived under it, nor probed (no call is spent on a
+    check that could vouch for nothing). No answer is served without the model, none wrong."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    from stepcache_core import background
+
+    class Prompts(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def on_llm_start(self, serialized: Any, prompts: list[str], **kwargs: Any) -> None:
+            self.sent.extend(prompts)
+
+    seen = Prompts()
+    runnable = with_step_cache(
+        llm,
+        persist_directory=tmp_path / "word",
+        serialize=True,
+        with_trace=True,
+        key_fn=lambda p: p.rsplit("Question:", 1)[-1].split("\nAnswer:")[0],
+    )
+    points = [(4, 7), (6, 3), (2, 9), (7, 5)]
+    traces, right = [], 0
+    for a, b in points:
+        out = runnable.invoke(WORD_SHOTS + f"Question: {WORD_QUESTION.format(a, b)}\nAnswer:", config={"callbacks": [seen]})
+        assert background.drain(120)
+        traces.append(out["trace"])
+        final = re.findall(r"-?\d+", out["output"].split("####")[-1])
+        right += bool(final) and int(final[-1]) == a * b
+    usage = runnable.engine.prober.usage
+    print(f"\n[word problem on Gemma] paths {[t['path'] for t in traces]}; right {right} of {len(points)}; probes {usage}")
+    assert all(t["backend_calls"] >= 1 for t in traces)  # the model answered every one: nothing re-derived
+    assert len(seen.sent) == len(points) and all(p.startswith(WORD_SHOTS) and p.endswith("\nAnswer:") for p in seen.sent)
+    assert usage["probes"] == 0
+    skipped = [t for t in traces if t["path"] == "skip"]
+    assert all("instructions beside the question" in (t["skip_reason"] or "") for t in skipped)

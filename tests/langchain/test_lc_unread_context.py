@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from langchain_core.globals import set_llm_cache
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LLM, BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel
@@ -420,22 +420,98 @@ class GroupingModel(BaseChatModel):
 
 
 @pytest.mark.parametrize(
-    "before",
+    "before, turn",
     [
-        [SystemMessage(EXAMPLE)],
-        [SystemMessage(PERSONA), HumanMessage("Show me an example."), AIMessage("Example: 1200 + 300 = 1,500")],
+        ([SystemMessage(EXAMPLE)], {}),
+        ([SystemMessage(PERSONA), HumanMessage("Show me an example."), AIMessage("Example: 1200 + 300 = 1,500")], {}),
+        ([SystemMessage(EXAMPLE)], {"name": "pupil_7"}),
     ],
-    ids=["a system prompt", "earlier turns"],
+    ids=["a system prompt", "earlier turns", "a named turn"],
 )
-def test_no_question_is_asked_of_the_model_without_the_callers_context(before: list[BaseMessage]) -> None:
+def test_probes_are_asked_with_the_callers_context(before: list[BaseMessage], turn: dict[str, Any]) -> None:
     """Class (helper-158): the engine's background questions (a second point that corroborates an answer, how the
     model writes a number there) were sent as the bare user turn, without the caller's system prompt or earlier
     turns; under "Example: 1200 + 300 = 1,500" the model grouped thousands, without it not, and callers were
-    served "1500" where their model writes "1,500" (5 false of 5). A request whose context the backend never sends
-    is no longer probed: every question the model gets is the caller's, and only callers' own answers corroborate."""
+    served "1500" where their model writes "1,500" (5 false of 5). Then such requests were not probed at all: 3
+    served of 6, the second caller's answer corroborating. Probes are now the caller's own call with the question
+    turn reworded (its name and every other message kept): 5 served of 6, none false."""
     model = GroupingModel()
     model.received = []
     runnable = StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder())
-    _, false = _false_served(model, runnable, before, "", points=PENCIL_POINTS, question=PENCILS, answer=grouped)
-    assert false == 0
-    assert all(len(sent) == len(before) + 1 for sent in model.received)  # each with the caller's context
+    served = false = 0
+    for a, b in PENCIL_POINTS:
+        text = PENCILS.format(a, b)
+        messages = [*before, HumanMessage(text, name=turn.get("name"))]
+        asked = len(model.received)
+        out = runnable.invoke(messages)
+        background.drain(20)
+        if len(model.received) == asked:
+            served += 1
+            false += out.content != grouped(messages)
+    assert false == 0 and served == len(PENCIL_POINTS) - 1
+    probes = model.received[1:]
+    assert probes and all(sent[:-1] == before for sent in model.received)  # each with the caller's context
+    assert all(sent[-1].name == turn.get("name") for sent in model.received)
+    assert all("1,500" not in str(sent[-1].content) for sent in probes)  # a question the caller never sent, asked
+
+
+class GroupingLLM(LLM):
+    """Always right (see :func:`grouped`) on a whole prompt string; records what it is sent."""
+
+    received: list[str] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "always-right-grouping-llm"
+
+    def _call(self, prompt: str, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> str:
+        self.received.append(prompt)
+        return grouped([HumanMessage(prompt)])
+
+
+def test_probes_are_asked_in_the_callers_template() -> None:
+    """Class: a completion model behind a few-shot prompt template, the question keyed out of it by ``key_fn``
+    (what a base model needs). The template is the request's context, which the engine's own backend never sends:
+    such requests were never probed (3 served of 6). The probe is now the caller's whole prompt with the question
+    reworded in it: 5 served of 6, none false, and every prompt the model gets is the template's."""
+    template = EXAMPLE + "\n\nQuestion: {}\nAnswer:"
+    model = GroupingLLM()
+    model.received = []
+    runnable = StepCacheRunnable(
+        model, store=MemoryStore(), embedder=HashEmbedder(), key_fn=lambda p: p.split("Question:")[-1].split("\nAnswer:")[0]
+    )
+    served = false = 0
+    for a, b in PENCIL_POINTS:
+        prompt = template.format(PENCILS.format(a, b))
+        asked = len(model.received)
+        out = runnable.invoke(prompt)
+        background.drain(20)
+        if len(model.received) == asked:
+            served += 1
+            false += out != grouped([HumanMessage(prompt)])
+    assert false == 0 and served == len(PENCIL_POINTS) - 1
+    assert len(model.received) >= 2 and all(re.fullmatch(re.escape(template).replace(r"\{\}", ".+"), p) for p in model.received)
+
+
+@pytest.mark.parametrize(
+    "payload, expected",
+    [
+        ("Solve: Ann buys 3 pens.", "Solve: Ann buys 5 pens."),
+        ([SystemMessage(EXAMPLE), HumanMessage("Ann buys 3 pens.", name="p7")], None),
+        ("Ann buys 3 pens. Ann buys 3 pens.", None),  # the question twice: which one is asked cannot be told
+        ([HumanMessage([{"type": "text", "text": "Ann buys 3 pens."}])], None),  # blocks: part of the exact key
+        ("Bob buys 4 pens.", None),  # not the question at all
+    ],
+    ids=["a prompt string", "messages", "the question twice", "content blocks", "another question"],
+)
+def test_a_callers_call_is_reworded_in_its_question_turn_only(payload: Any, expected: Any) -> None:
+    """The probe's call (``reworded_input``): the question replaced where it stands once, in the last human turn;
+    every other message, and the turn's own fields, as the caller sent them."""
+    from stepcache_langchain._convert import reworded_input
+
+    out = reworded_input(payload, "Ann buys 3 pens.", "Ann buys 5 pens.")
+    if isinstance(payload, list) and len(payload) == 2:
+        assert out[0] is payload[0] and out[1].content == "Ann buys 5 pens." and out[1].name == "p7"
+        assert payload[1].content == "Ann buys 3 pens."  # the caller's own messages untouched
+    else:
+        assert out == expected

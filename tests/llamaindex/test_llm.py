@@ -830,11 +830,14 @@ def test_predict_sends_the_inner_llms_system_prompt_as_it_is_now(make_llm):
     assert inner.calls[-1][0].startswith("You are a patient tutor.")
 
 
-def test_no_question_is_asked_of_the_model_without_the_callers_system_prompt(make_llm):
+@pytest.mark.parametrize("method", ["chat", "complete"])
+def test_probes_are_asked_with_the_callers_system_prompt(make_llm, method):
     """Class (helper-158): the engine's background questions (a second point that corroborates a word problem's
     answer) went to the inner LLM without the chat's system message; under "Example: 1200 + 300 = 1,500" the
-    model groups thousands, and callers were served "1500" (5 false of 5). A request whose context the backend
-    never sends is no longer probed: the model only ever gets the caller's own prompts."""
+    model groups thousands, and callers were served "1500" (5 false of 5). Then such requests were not probed:
+    3 served of 6. Probes are now the caller's own call (a chat's messages, a completion's prompt and kwargs) with
+    the question reworded, under the chat's system message or the inner LLM's ``system_prompt``: 5 served of 6,
+    none false."""
 
     def grouped(prompt: str) -> str:
         m = re.search(r"buys (\d+) boxes with (\d+) pencils", prompt)
@@ -844,19 +847,59 @@ def test_no_question_is_asked_of_the_model_without_the_callers_system_prompt(mak
         shown = f"{a * b:,}" if "1,500" in prompt else str(a * b)
         return f"{a} * {b} = {shown}\nThe school buys {shown} pencils.\n#### {shown}"
 
-    wrapped, inner = make_llm(grouped)
+    system = "You are a helpful math tutor.\nExample: 1200 + 300 = 1,500"
+
+    class Framing(ScriptedLLM):
+        """Puts its ``completion_to_prompt`` around an unformatted prompt, as LlamaIndex's local LLMs do."""
+
+        def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> Any:
+            return super().complete(prompt if formatted else self.completion_to_prompt(prompt), True, **kwargs)
+
+    wrapped, inner = make_llm(inner=Framing(grouped))
+    if method == "complete":  # the inner LLM's own system prompt, which it puts before every prompt
+        inner.system_prompt = system
+        inner.completion_to_prompt = lambda prompt: f"{system}\n\n{prompt}"
     question = "A school buys {} boxes with {} pencils in each box. How many pencils does the school buy?"
+    points = [(30, 30), (25, 60), (45, 40), (35, 50), (52, 30), (41, 70)]
     served = false = 0
-    for a, b in [(30, 30), (25, 60), (45, 40), (35, 50), (52, 30), (41, 70)]:
-        messages = [
-            ChatMessage(role=MessageRole.SYSTEM, content="You are a helpful math tutor.\nExample: 1200 + 300 = 1,500"),
-            ChatMessage(role=MessageRole.USER, content=question.format(a, b)),
-        ]
+    for a, b in points:
         asked = len(inner.calls)
-        out = wrapped.chat(messages).message.content
+        if method == "chat":
+            messages = [
+                ChatMessage(role=MessageRole.SYSTEM, content=system),
+                ChatMessage(role=MessageRole.USER, content=question.format(a, b)),
+            ]
+            out, sent = wrapped.chat(messages).message.content, inner.messages_to_prompt(messages)
+        else:
+            out, sent = wrapped.complete(question.format(a, b)).text, inner.completion_to_prompt(question.format(a, b))
         background.drain(20)
         if len(inner.calls) == asked:
             served += 1
-            false += out != grouped(inner.messages_to_prompt(messages))
-    assert false == 0
+            false += out != grouped(sent)
+    assert false == 0 and served == len(points) - 1
     assert all("1,500" in prompt for prompt, _ in inner.calls)  # each with the caller's system prompt
+
+
+def test_a_callers_call_is_reworded_in_its_question_only():
+    """The probe's call (``Plan.reworded``): a completion's prompt, or a chat's last turn in the one text block that
+    holds the question; the other messages, the turn's other blocks and the call's kwargs as the caller sent them.
+    Not where the question stands twice, or across blocks."""
+    from llama_index.core.base.llms.types import TextBlock
+
+    from stepcache_llamaindex._convert import Plan
+
+    plan = Plan(("Ann buys 3 pens.",), {"formatted": False, "temperature": 0.2})
+    again = plan.reworded("Ann buys 3 pens.", "Ann buys 5 pens.")
+    assert again is not None and again.args == ("Ann buys 5 pens.",) and again.kwargs == plan.kwargs
+    assert plan.reworded("Bob buys 3 pens.", "Bob buys 5 pens.") is None  # not the question
+    system = ChatMessage(role=MessageRole.SYSTEM, content="Be brief.")
+    turn = ChatMessage(role=MessageRole.USER, blocks=[TextBlock(text="Context: none."), TextBlock(text="Ann buys 3 pens.")])
+    chat = Plan(([system, turn],), {})
+    again = chat.reworded("Ann buys 3 pens.", "Ann buys 5 pens.")
+    assert again is not None
+    messages = again.args[0]
+    assert messages[0] is system and [b.text for b in messages[1].blocks] == ["Context: none.", "Ann buys 5 pens."]
+    assert [b.text for b in turn.blocks] == ["Context: none.", "Ann buys 3 pens."]  # the caller's own message untouched
+    assert chat.reworded("Context: none.\nAnn buys 3 pens.", "x") is None  # across blocks
+    twice = Plan(([ChatMessage(role=MessageRole.USER, content="Ann buys 3 pens. Ann buys 3 pens.")],), {})
+    assert twice.reworded("Ann buys 3 pens.", "Ann buys 5 pens.") is None

@@ -37,6 +37,7 @@ from .numbers import (
     half_of_day,
     hand,
     quantities,
+    shows_grouping,
     spelling_band,
     to_fraction,
     write_number,
@@ -632,7 +633,8 @@ class WordAdapter:
         for (start, end), value in edits.items():
             if not _keeps_precision(value, line[start:end]):
                 raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
-        # a calculator annotation (``<<1200-450=750>>``), GSM8K's final line (``#### 750``) and a box never group
+        # a calculator annotation (``<<1200-450=750>>``) never groups, GSM8K's final line (``#### 750``) and a box as
+        # the answer's own show (see ``Hand.final``)
         annotations = [m.span() for m in UNGROUPED.finditer(line)]
         # (nor pads: "<<3*2.5=7.5>>", unless its annotations show it: see ``Hand.calculator``)
         calculator = [m.span() for m in re.finditer(r"<<[^<>]*>>", line)]
@@ -687,12 +689,24 @@ class WordAdapter:
             if not computed:
                 computed = {(n.start, n.end) for c in computations(line) for n in (*c.operands, c.result)}
             doubt = f"{unwritable[:-1]}, {'computed' if (start, end) in computed else 'said'})"
+        elif writer.final is None and any(
+            abs(value) >= 1000
+            and _in(annotations, start)
+            and not _in(calculator, start)
+            and not shows_grouping(line[start:end], value)
+            for (start, end), value in edits.items()
+        ):
+            # "#### 650" restated as 1600 by a writer that groups "1,350" in its sentences: "#### 1,600" or, as GSM8K
+            # writes it, "#### 1600" (an answer that writes it so vouches)
+            doubt = "written(thousands, final)"
         written = (
             {
                 span: write_number(
                     value,
                     line[span[0] : span[1]],
-                    grouped=writer.grouped_at(value, computed=span in computed) if not _in(annotations, span[0]) else False,
+                    grouped=writer.grouped_at(value, computed=span in computed)
+                    if not _in(annotations, span[0])
+                    else bool(writer.final) and not _in(calculator, span[0]),
                     padded=writer.padded if not _in(calculator, span[0]) else calc.padded,
                     # (where no text shows it, money to the cent and other decimals as few as they need: the
                     # likelier hand, which a model's answer written so vouches for)

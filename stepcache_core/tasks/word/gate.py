@@ -13,7 +13,7 @@ from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import given_name, one_person, pronoun, written_otherwise
 from .numbers import Quantity, decimal_comma, half_of_day
-from .parse import WordProblem
+from .parse import WordProblem, _starts_sentence, names_in
 from .read import GRADED, graded_forms
 
 __all__ = ["WordGate"]
@@ -74,6 +74,11 @@ class WordGate:
         if any(a != b and (pronoun(old.prompt, a) or pronoun(new.prompt, b)) for a, b in pairs):
             # "Ella le da 4 a Tom" read with Ella as a name: renamed "Sue", another person gives
             return Verdict(False, "a word renamed may be a pronoun (Ella, Hon: she) rather than a name")
+        if renamed and (word := _no_one(old.prompt, old.names, tuple(a for a, b in pairs if a != b))) is not None:
+            # "Ann ships a parcel bound for Santiago", "tickets for St. Patrick's Day", "captures the opponent's
+            # Bishop": a word of the name data that the question says of no one is a place or a thing, whose facts
+            # (abroad, in March, moves diagonally) the answer may follow; renamed, the question asks another thing
+            return Verdict(False, f"{word!r} is renamed, and the question says it of no one: a place or a thing")
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
             return Verdict(False, reason)
         if (moved or old.names != new.names) and not persona_only(new.context):
@@ -317,6 +322,88 @@ _TIME_OF_DAY = re.compile(
     r"what\s+hour|in\s+the\s+(?:morning|afternoon|evening)|at\s+night|Uhr|Uhrzeit|Ortszeit|hora|heure|ora\s+locale)\b",
     re.IGNORECASE,
 )
+
+
+# where an English question says a name of someone: after a title ("Dr. Rose", "Prince Chris"; not "St. Patrick"),
+# after a word that opens a clause or asks about its subject, with a verb after it ("if Ann buys", "does Ann have"),
+# as an owner ("Ann's garden"), as whom something is given or takes ("gives Tom 5 apples", "takes Emma 20
+# minutes"), as the other side of a comparison ("as many as Ellen.")
+_TITLE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Mister|Madam|Sir|Dame|Lady|Lord|Prince|Princess|Queen|Uncle|Aunt|"
+    r"Auntie|Grandma|Grandpa|Granny|Nana|Cousin|Coach|Captain|Officer|Nurse|Chef|Judge|Farmer|Teacher)\.?\s+$"
+)
+_OPENS = re.compile(
+    r"\b(?:does|did|do|will|would|can|could|should|must|shall|may|might|is|was|are|were|has|had|have|if|when|"
+    r"whenever|while|after|before|because|until|once|unless|since|although|though|whereas|so|then|but|that|who|"
+    r"where|and|or)\s+$",
+    re.IGNORECASE,
+)
+_AFTER_A_PHRASE = re.compile(r"[,;]\s+$")
+_KIN = re.compile(
+    r"(?:\b(?:her|his|their|my|our|your)|['’]s)\s+(?:[a-z-]+\s+)?(?:colleague|co-?worker|friend|sister|brother|son|"
+    r"daughter|mother|mom|mum|father|dad|wife|husband|cousin|aunt|uncle|niece|nephew|neighbou?r|classmate|"
+    r"teammate|roommate|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|fiancée?|"
+    r"teacher|student|coach|assistant|manager)\s+$"
+)
+_VERB_AFTER = re.compile(r"(?:['’]s)?\s+[a-z]")
+_OWNS = re.compile(r"['’]s\s+[a-z]")
+_GIVEN = re.compile(r"\s+(?:[$€£¥]\s?\d|\d|an?\s+[a-z]|one\s|two\s|three\s|four\s|five\s|half\s)")
+_SURNAME = re.compile(r"^(?:\s+(?:van|von|der|den|de|da|di|du|del|della|la|le|bin|ibn|[A-Z][\w'’-]*))*(?=['’\s,.;:!?])")
+_REST_OF_NAME = r"(?:\s+(?:van|von|der|den|de|da|di|du|del|della|la|le|bin|ibn|[A-Z][\w'’-]*))*\s+(?:O['’]|Mc|Mac|d['’])?"
+_ONES = re.compile(r"\s+ones?\b")
+_OWNED = re.compile(r"(?:['’]s|\b(?:her|his|their|its|my|your|our|the|this|that))\s+$", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:than|as)\s+$")
+_COMPARED_AFTER = re.compile(r"\s*[.,;!?]|\s+(?:does|did|has|had|is|was|and|or|do)\b")
+_AFTER_FIRST = re.compile(r"(?:['’]s)?(?:\s+[a-z]|\s*[,:]|\s+(?:and|&)\s)")
+
+
+def _someone_at(prompt: str, start: int, end: int) -> bool:
+    """Whether an English question says the name at ``start:end`` of someone there (see ``_TITLE``)."""
+    before = prompt[max(0, start - 24) : start]
+    # (past the rest of a full name: "Tom O'Neil has", "Anna van der Berg's")
+    after = _SURNAME.sub("", prompt[end : end + 64], count=1)[:24]
+    if _ONES.match(after):
+        return False  # "Major ones are what Ann buys": a word of a kind, not someone
+    if _TITLE.search(before) or _OWNS.match(after) or (_GIVEN.match(after) and not _OWNED.search(before)):
+        return True
+    if _starts_sentence(prompt, start) and _AFTER_FIRST.match(after):
+        return True
+    if (_OPENS.search(before) or _AFTER_A_PHRASE.search(before)) and _VERB_AFTER.match(after):
+        return True  # ("if Ann buys", "On Sunday, Emma wants")
+    if _KIN.search(before):
+        return True  # ("her colleague Sophia", "Ann's brother Tom")
+    return bool(_COMPARED.search(before) and _COMPARED_AFTER.match(after))
+
+
+def _beside(prompt: str, start: int, end: int, other: str) -> bool:
+    """Whether the name at ``start:end`` is listed right beside ``other`` ("Ann and Tom", "Tom, Ann or Sue"), or is
+    the rest of its full name."""
+    near = prompt[max(0, start - len(other) - 24) : start]
+    if re.search(rf"(?<![\w'’-]){re.escape(other)}(?:\s*(?:,|,?\s+and|,?\s+or|&)\s*|{_REST_OF_NAME})$", near):
+        return True  # (or the rest of that person's name: "Tom O'Neil", "Anna van der Berg")
+    return bool(re.match(rf"\s*(?:,|,?\s+and|,?\s+or|&)\s*{re.escape(other)}(?![\w-])", prompt[end : end + len(other) + 12]))
+
+
+@lru_cache(maxsize=1024)
+def _no_one(prompt: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> str | None:
+    """The first of ``renamed`` (names of ``prompt``) that an English question says of no one: at none of its places
+    (see ``_someone_at``), nor listed beside a name it says of someone ("Ann and Tom", "Ann, Tom or Sue"). ``None``
+    in a question in another language, whose ways of saying a person are not read here."""
+    if len({m.lower() for m in _ENGLISH.findall(prompt)}) < 3:
+        return None
+    at: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
+    for start, end, word in names_in(prompt):
+        if word in at:
+            at[word].append((start, end))
+    people = {name for name, spans in at.items() if any(_someone_at(prompt, a, b) for a, b in spans)}
+    grown = True
+    while grown:  # listed beside someone: someone too
+        grown = False
+        for name, spans in at.items():
+            if name not in people and any(_beside(prompt, a, b, other) for a, b in spans for other in list(people)):
+                people.add(name)
+                grown = True
+    return next((name for name in renamed if name not in people), None)
 
 
 @lru_cache(maxsize=1024)
@@ -969,6 +1056,8 @@ _MONTHS = (
     "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|"
     "julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus"
 )
+# (not "may", which is also a verb: "you may pay for 8 months")
+_MONTHS_NOT_MAY = "|".join(m for m in _MONTHS.split("|") if m != "may")
 _BRANCH = alternation(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"
@@ -985,6 +1074,17 @@ _BRANCH = alternation(
     r"morgens|vormittags|nachmittags|abends|nachts|da\s+(?:manhã|tarde|noite)|'s\s+(?:ochtends|middags|avonds|nachts)|"
     r"weekdays?|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:to|through|till|until|-)\s+"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|year\s+\d{4}|in\s+\d{4}\b|leap|"
+    # a year said as a date ("born at the start of 1995", "during all of 2024"): whether it is a leap year, and on
+    # which weekday it starts, moves with it
+    r"\b(?:(?:start|end|beginning|middle|spring|summer|autumn|fall|winter|all|rest|whole|course)\s+of|during|since|"
+    r"until|till|throughout|born)\s+(?:in\s+)?(?:1[5-9]|2[01])\d{2}"
+    r"(?=\s*(?:[,.;:!?)]|$|(?:she|he|they|it|we|i|the|a|and|or)\b))|"
+    # a day of the week that recurs within a span, or the one it starts on ("rests on Saturdays", "starts on a
+    # Monday", "every Friday"), and a month named beside a span of months ("signs up in March for 8 months"):
+    # which days or months the span reaches moves with its length
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b|\b(?:(?:on|from|starting)\s+an?|every|"
+    r"each)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"\b(?:{_MONTHS_NOT_MAY})\b[^.?!]*\bmonths\b|\bmonths\b[^.?!]*\b(?:{_MONTHS_NOT_MAY})\b|"
     r"the\s+(?:cheaper|cheapest|costlier|more\s+expensive|less\s+expensive)|winner|loser|otherwise|unless|else\b|"
     r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d|"
     # a value that wraps at a number no question states: an hour of the day ("at 18h", "hour 18"), a date ("June 25",

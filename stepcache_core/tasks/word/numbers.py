@@ -418,6 +418,11 @@ class Hand:
     (see :meth:`unwritable`)."""
     calculator: Calculator = field(default_factory=Calculator)
     """How it writes numbers in its calculator annotations (``<<6*0.85=5.1>>``), apart from its sentences."""
+    final: bool | None = False
+    """Whether it groups the thousands of its final answer line (GSM8K's ``#### 1600``, a ``\\boxed{}``): as that
+    line shows a number of four digits or more; else not, where the answer and the question write such a number
+    ungrouped only; ``None`` where nothing shows (a writer that groups "1,350" in its sentences may write "#### 1,600"
+    too, or "#### 1600" as GSM8K does)."""
 
     def grouped_at(self, value: Fraction, *, computed: bool = False) -> bool | None:
         """Whether the writer groups the thousands of ``value`` in a sentence, or in a computation (``computed``):
@@ -493,6 +498,11 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
     elif any(d.endswith("0") for d in written.values()):
         fixed = True  # "$2.50" beside "$7.25", "0.150"
     texts = (UNGROUPED.sub(" ", answer), asked, asking)
+    shown = {"," in m.group() for line in _FINAL_LINE.findall(answer) for m in _LARGE.finditer(line)}
+    if shown:
+        final = shown.pop() if len(shown) == 1 else None
+    else:  # its final line shows nothing: as its other lines and the questions show
+        final = False if grouping(answer, asked, asking) is False else None
     said, computing = _said_and_computed(UNGROUPED.sub(lambda m: " " * len(m.group()), answer))
     western = any(int(m.group().replace(",", "")) >= 100_000 for t in texts for m in _MILLIONS.finditer(t))
     large = western and not any(_LAKHS.search(t) for t in texts)
@@ -507,7 +517,12 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
         cents_moved=bool(_DECIMALS.search(asked)) != bool(_DECIMALS.search(asking)),
         small=_smallest_said(text),
         calculator=calculator(answer, asked) if "<<" in answer else Calculator(),
+        final=final,
     )
+
+
+_FINAL_LINE = re.compile(r"^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
+"""An answer's final line where :data:`UNGROUPED` holds no grouping as the rule (see :attr:`Hand.final`)."""
 
 
 _FLOAT = re.compile(r"\d\.\d{7,}")

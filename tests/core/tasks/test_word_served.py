@@ -14,6 +14,7 @@ n-th one, a clock in another language).
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import math
 import re
@@ -7411,7 +7412,7 @@ def _packs(name: str, size: int, price: int, needs: int) -> tuple[str, str]:
     return question, answer
 
 
-def _classes(name: str, size: int, classes: int, seats: int) -> tuple[str, str]:
+def _painting_classes(name: str, size: int, classes: int, seats: int) -> tuple[str, str]:
     riders, cost = size * classes, 250
     buses = -(-riders // seats)
     question = (
@@ -7442,7 +7443,7 @@ def write_decimal(value: Fraction) -> str:
 
 LOTS = {
     "students counted in classes": (
-        _classes,
+        _painting_classes,
         r"class of (\w+)'s school has (\d+) students and (\d+) classes go on a trip\. A bus has (\d+) seats",
         (0, 1, 2, 3),
     ),
@@ -7675,4 +7676,216 @@ def test_whole_lots_folded_into_one_expression_are_never_served_as_a_fraction(co
         for n, k, c in [(120, 40, 250), (140, 70, 100), (150, 40, 200), (90, 40, 100), (200, 40, 300), (170, 40, 50)]
     ]
     served, false = false_served(lambda q: _bus_fare(q, form=form), questions, corroborate=corroborate)
+    assert false == 0
+
+
+# ------------------------------------------------------------------------------ a final line's thousands
+_SHIRTS = re.compile(r"(\w+) buys (\d+) shirts at \$(\d+) each and pays with a \$(\d+) bill")
+
+
+def _change(prompt: str, *, final: str = "grouped", box: bool = False) -> str:
+    """The change, every amount of a thousand or more grouped in the sentences, and on the final line as ``final``
+    says ("grouped", "plain")."""
+    name, n, p, b = _SHIRTS.search(prompt).groups()  # type: ignore[union-attr]
+    c, left = int(n) * int(p), int(b) - int(n) * int(p)
+    shown = f"{left:,}" if final == "grouped" else str(left)
+    last = f"\\boxed{{{shown}}}" if box else f"#### {shown}"
+    return f"{name} spends {n} * {p} = {c:,} dollars.\nThe change is {int(b):,} - {c:,} = {left:,} dollars.\n{last}"
+
+
+@pytest.mark.parametrize("box", [False, True], ids=["#### line", "boxed"])
+@pytest.mark.parametrize("final", ["grouped", "plain"])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+def test_a_final_line_that_crosses_a_thousand_is_written_as_the_model_writes_it(corroborate, final, box):
+    """Class (found this stop, both modes: 4 false of 5 served): "#### 650" re-derived as "#### 1600" where the
+    model, which groups "1,350" and "2,000" in its sentences, writes "#### 1,600". The final line was held never to
+    group, as GSM8K's do. Where the answer's own final line does not show it, a writer that groups elsewhere may
+    group there too: the step is doubted until an answer that writes it vouches (plain, as GSM8K writes it)."""
+    questions = [
+        f"{name} buys {n} shirts at ${p} each and pays with a ${b} bill. How much change does {name} get?"
+        for name, n, p, b in [("Ann", 3, 450, 2000), ("Bea", 4, 350, 3000), ("Cy", 5, 650, 5000), ("Di", 6, 250, 2000)]
+        + [("Ed", 2, 450, 3000), ("Flo", 3, 350, 5000)]
+    ]
+    served, false = false_served(lambda q: _change(q, final=final, box=box), questions, corroborate=corroborate)
+    assert false == 0
+    if final == "plain" and corroborate:
+        assert served >= 3  # a probe's "#### 1600" vouches for the plain form
+
+
+# ------------------------------------------------------------------------------ a word of the name data said of no one
+# (question with {a}, {b}, {n} and the word {w}; the pattern that reads the word; word -> whether the first price
+# applies; the words asked in turn, each pair of one gender in the name data, so no gender is ever in question)
+_THINGS = {
+    "a saint's day": (
+        "Tickets cost {a} dollars in December and {b} dollars in March. Ann buys {n} tickets for St. {w}'s Day. How "
+        "much does Ann pay?",
+        r"St\. (\w+)'s Day", {"Patrick": False, "Nicholas": True, "Joseph": False, "Stephen": True, "David": False},
+    ),
+    "a city a parcel is bound for": (
+        "Shipping costs {a} dollars per parcel inside the US and {b} dollars per parcel abroad. Ann sends {n} parcels "
+        "bound for {w}. How much does Ann pay?",
+        r"bound for (\w+)", {"Charlotte": True, "Florence": False, "Augusta": True, "Vienna": False, "Geneva": False},
+    ),
+    "a city called": (
+        "Calls cost {a} cents per minute when the callee's local time is within business hours and {b} cents per "
+        "minute otherwise. It is 3 PM in New York. Ann calls {w} for {n} minutes. How many cents does Ann pay?",
+        r"calls (\w+) for", {"Denver": True, "Wellington": False, "Cleveland": True, "Hamilton": False, "Orlando": True},
+    ),
+    "a chess piece": (
+        "A chess club awards {a} points for capturing a piece that moves diagonally and {b} points for any other "
+        "piece. Ann captures her opponent's {w} {n} times in a tournament. How many points does Ann get?",
+        r"opponent's (\w+)", {"Bishop": True, "Rook": False, "King": True, "Rook ": False},
+    ),
+    "a club one watches": (
+        "A travel agent charges {a} dollars per trip to see an English club and {b} dollars per trip to see a "
+        "Scottish club. Ann books {n} trips to watch {w}. How much does Ann pay?",
+        r"watch (\w+)", {"Everton": True, "Morton": False, "Lincoln": True, "Clyde": False, "Preston": True},
+    ),
+    "a kind said first": (
+        "A large box holds {a} apples and a small box holds {b} apples. {w} ones are what Ann buys, {n} of them. How "
+        "many apples does Ann get?",
+        r"(\w+) ones are", {"Major": True, "Junior": False, "Major ": True, "Junior ": False},
+    ),
+}  # fmt: skip
+
+
+def _by_the_word(prompt: str, pattern: str, first: dict[str, bool]) -> str:
+    """The amount, at the price the word's facts pick (an always-right model that knows them)."""
+    a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    word = re.search(pattern, prompt).group(1)  # type: ignore[union-attr]
+    price, other = (a, b) if first[word] else (b, a)
+    return f"{word} is {'the first' if first[word] else 'the second'} kind, so the {other} rate does not apply.\nAnn pays {n} * {price} = {n * price}.\n#### {n * price}"
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["the word alone", "numbers too"])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_THINGS))
+def test_a_word_of_the_name_data_that_the_question_says_of_no_one_is_never_renamed(case, corroborate, moved):
+    """Class (helper-162, both modes: 2 to 4 false of 3 to 7 served per phrasing): a capitalised word that the name
+    data holds as a first name, which the question says of no one: a saint's day, a city, a chess piece, a club, a
+    kind ("Major ones"). Renamed within one gender it needed no second answer, and the first answer's facts ("is in
+    March", "is abroad") were served for another word. An English question says a person somewhere as one (a
+    sentence's subject, an owner, whom something is given, after a title); a word said nowhere so is a place or a
+    thing: a change of it changes the question."""
+    template, pattern, first = _THINGS[case]
+    words = [w.strip() for w in first]
+    points = [(41, 23, 3), (37, 52, 4), (53, 19, 2), (22, 31, 5), (61, 17, 3)] if moved else [(41, 23, 3)] * 5
+    questions = [template.format(a=a, b=b, n=n, w=w) for w, (a, b, n) in zip(words * 2, points * 2)]
+    served, false = false_served(
+        lambda q: _by_the_word(q, pattern, {k.strip(): v for k, v in first.items()}), questions, corroborate=corroborate
+    )
+    assert false == 0
+
+
+_PEOPLE = {
+    "subject": (
+        "{w} has {a} pens and Tom has {b} pens. Tom buys {n} more. How many pens do they have together?",
+        "Together they have {a} + {b} + {n} = <<{a}+{b}+{n}={r}>>{r} pens.\n#### {r}", lambda a, b, n: a + b + n,
+    ),
+    "owner and recipient": (
+        "A teacher gives {w} {a} pens, and {w}'s brother gives {w} {b} pens. {w} loses {n} of them. How many pens "
+        "does {w} have?",
+        "{w} has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens.\n#### {r}", lambda a, b, n: a + b - n,
+    ),
+    "title": (
+        "Dr. {w} has {a} pens and buys {b} more, then gives away {n}. How many pens does Dr. {w} have?",
+        "Dr. {w} has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens.\n#### {r}", lambda a, b, n: a + b - n,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_PEOPLE))
+def test_a_person_the_question_says_as_one_is_still_renamed(case):
+    """The control: a name the question says of someone (a sentence's subject, an owner, whom something is given,
+    after a title) is still renamed, with no model call, and right."""
+    template, answer, result = _PEOPLE[case]
+    read = re.compile(
+        re.escape(template)
+        .replace(r"\{w\}", r"(\w+)")
+        .replace(r"\{a\}", r"(\d+)")
+        .replace(r"\{b\}", r"(\d+)")
+        .replace(r"\{n\}", r"(\d+)")
+    )
+
+    def pens(prompt: str) -> str:
+        w = read.search(prompt).group(1)  # type: ignore[union-attr]
+        a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        return answer.format(w=w, a=a, b=b, n=n, r=result(a, b, n))
+
+    points = [(41, 23, 3), (37, 52, 4), (53, 19, 2), (22, 31, 5)]
+    questions = [template.format(w=w, a=a, b=b, n=n) for w, (a, b, n) in zip(["Ann", "Sue", "Eve", "Amy"], points)]
+    served, false = false_served(pens, questions)
+    assert false == 0 and served >= 2
+
+
+# ------------------------------------------------------------------------------ a span on the calendar
+def _savings(prompt: str) -> str:
+    born, year = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+    age, days = year - born, 366 if calendar.isleap(year) else 365
+    return (
+        f"At the start of {year}, Ann is {year} - {born} = {age} years old.\n"
+        f"The year {year} has {days} days, so she saves {age} * {days} = {age * days} dollars.\n#### {age * days}"
+    )
+
+
+def _jogging(prompt: str) -> str:
+    n, k = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+    weeks, rest = divmod(n, 7)
+    if weeks != 1:
+        days = 5 * weeks + min(rest, 5)
+        return f"{n} days hold {weeks} full weeks and {rest} more days, so she jogs on {days} days.\nShe jogs {days} * {k} = {days * k} km.\n#### {days * k}"
+    lines = [
+        f"The rest of the days are {n} - 7 = {rest} days.",
+        "She rests on both Saturdays and Sundays of the whole week, so she jogs on 7 - 2 = 5 days of it.",
+    ]
+    if rest <= 5:
+        days = 5 + rest
+        lines.append(f"She jogs on each of the rest of the days: 5 + {rest} = {days} days.")
+    else:
+        days = 5 + rest - 1
+        lines.append(f"The last of the rest of the days is a Saturday: 5 + {rest} - 1 = {days} days.")
+    return "\n".join([*lines, f"She jogs {days} * {k} = {days * k} km."]) + f"\n#### {days * k}"
+
+
+def _months_of_classes(prompt: str) -> str:
+    n, k = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+    august = (n + 6) // 12  # the Augusts among n months counted from March
+    if not august:
+        return f"She has a class in each of the {n} months.\nShe pays {n} * {k} = {n * k} dollars.\n#### {n * k}"
+    return f"The {n} months include August, with no class: {n} - 1 = {n - 1} months with a class.\nShe pays {n - 1} * {k} = {(n - 1) * k} dollars.\n#### {(n - 1) * k}"
+
+
+_CALENDAR = {
+    "a year said as a date (leap years)": (
+        _savings,
+        "Ann was born at the start of {}. Every day during all of {}, she saved as many dollars as her age in years at "
+        "the start of that year. How much did she save that year?",
+        [(1995, 2023), (1990, 2024), (1997, 2021), (1993, 2020), (1999, 2027), (1991, 2028), (1994, 2022), (1985, 2016)],
+    ),
+    "a day of the week that recurs in a span": (
+        _jogging,
+        "Ann starts a jogging plan on a Monday and follows it for {} days in a row: one whole week and then the rest of "
+        "the days. She jogs {} km on each day of the plan except Saturdays and Sundays, when she rests. How many km "
+        "does she jog?",
+        [(10, 4), (13, 4), (11, 6), (13, 3), (8, 6), (12, 4), (13, 5), (9, 7)],
+    ),
+    "a month named beside a count of months": (
+        _months_of_classes,
+        "Ann signs up in March for {} months of painting classes. Each month of classes costs ${}. The school is closed "
+        "in August, and Ann does not pay for August. How much does she pay?",
+        [(4, 45), (8, 40), (3, 45), (7, 35), (5, 50), (9, 30), (10, 40), (6, 45)],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_CALENDAR))
+def test_a_span_of_the_calendar_whose_length_moves_is_answered_by_the_model(case, corroborate):
+    """Classes (helper-163, both modes: 2 to 4 false of 4 to 7 served): whether a year is a leap year ("during all of
+    2024": 366 days, where 2023's answer says 365), which weekdays a span of days reaches ("starts on a Monday ...
+    except Saturdays"), which months a span of months reaches ("in March for 8 months ... closed in August") move
+    with the numbers, and no computation of the first answer shows it (a probe in the same branch agreed). Such a
+    question is a branch the gate reads: its numbers do not move."""
+    model, template, points = _CALENDAR[case]
+    served, false = false_served(model, [template.format(*p) for p in points], corroborate=corroborate)
     assert false == 0
