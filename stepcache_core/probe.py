@@ -615,14 +615,17 @@ class _Route:
 
     Through the caller's own call (``caller``, when it is :class:`~stepcache_core.backends.base.Reasking`), its
     question turn rewritten: the model answers the probe under everything the caller sent besides the question (a
-    system prompt, earlier turns, a few-shot template, the call's settings). Else through ``backend`` (the engine's
+    system prompt, earlier turns, a few-shot template, the call's settings); a caller's call that cannot be
+    reworded asks nothing. Without one, through ``backend`` (the engine's
     own model), sent the task's prompt alone: only for a request that holds no context, since a context the backend
     never sends would make its answer one to another request ("Example: 1200 + 300 = 1,500" in a system prompt sets
     how the model writes thousands) that vouches for nothing of the caller's. Neither: nothing is asked, and only
     callers' own answers corroborate."""
 
     def __init__(self, backend: Backend | None, caller: Backend | None, request: Request) -> None:
-        self._backend = backend
+        # (with a caller's own call, only it: the engine's backend would not send what the call carries besides
+        # the question and its context, such as a call's settings: LlamaIndex's ``chat(..., number_format=...)``)
+        self._backend = backend if caller is None else None
         self._caller = caller if isinstance(caller, Reasking) else None
         self._request = request
 

@@ -156,13 +156,16 @@ def key_chat(messages: Sequence[BaseMessage], key_fn: KeyFn | None = None) -> Ke
     others = [m for i, m in enumerate(messages) if i != idx]
     question, inner = _split(message_text(last), key_fn)
     parts = [dumps(others), str(idx), inner]
+    # what the turn carries besides its text (a user's ``name``, provider fields: "instructions": "Round ...") is
+    # part of the exact key, and read as context: it reaches the model, which may answer the speaker ("You have
+    # ...") or follow it
+    extra = {k: v for k, v in (("name", last.name), ("additional_kwargs", last.additional_kwargs)) if v}
+    said = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str) if extra else ""
     if not isinstance(last.content, str):
         parts.append(dumps(last))  # non-text blocks (images...) are part of the exact key
-    else:  # and so is what the turn carries besides its text: a user's ``name``, provider fields
-        extra = {k: v for k, v in (("name", last.name), ("additional_kwargs", last.additional_kwargs)) if v}
-        if extra:
-            parts.append(json.dumps(extra, sort_keys=True, default=str))
-    around = [_reaching(m) for m in others] + ([inner.replace("\x00", " ")] if inner else [])
+    elif extra:
+        parts.append(json.dumps(extra, sort_keys=True, default=str))
+    around = [_reaching(m) for m in others] + ([inner.replace("\x00", " ")] if inner else []) + [said]
     return Keyed("chat", question, "\x1e".join(parts), "\n\n".join(p for p in around if p))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Callable, Generator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -247,9 +248,11 @@ class StepCacheLLM(FunctionCallingLLM):
         outcome (``None`` when no model call answered). ``method``: the inner LLM's method ``own_call`` calls, which
         corroboration probes call with the question reworded (see :meth:`Plan.reworded`)."""
         assert plan.request is not None
+        # the call as made now: a chat loop appends the reply to its list after the call, before a probe rewords it
+        made = replace(plan, args=tuple(list(a) if isinstance(a, list) else a for a in plan.args))
 
         def reword(asked: str, question: str) -> Callable[[], Any] | None:
-            again = plan.reworded(asked, question) if method is not None else None
+            again = made.reworded(asked, question) if method is not None else None
             return None if again is None or method is None else partial(again.call, method)
 
         passthrough = PassthroughBackend(f"llamaindex:{llm_identity(self._llm)}", own_call, reword)

@@ -903,3 +903,66 @@ def test_a_callers_call_is_reworded_in_its_question_only():
     assert chat.reworded("Context: none.\nAnn buys 3 pens.", "x") is None  # across blocks
     twice = Plan(([ChatMessage(role=MessageRole.USER, content="Ann buys 3 pens. Ann buys 3 pens.")],), {})
     assert twice.reworded("Ann buys 3 pens.", "Ann buys 5 pens.") is None
+
+
+def test_a_callers_chat_list_appended_to_after_the_call_is_probed_as_it_was_sent(make_llm):
+    """Class (helper-164, new in the probes through the caller's call): a chat loop appends the reply to its
+    history list right after ``chat`` returns; the background probe reworded whatever the list's last message was
+    by then, and sent the model a conversation ending on an assistant turn the caller never sent (1 of 2 calls).
+    The probe rewords the call as it was made."""
+    question = "A school buys {} boxes with {} pencils in each box. How many pencils does the school buy?"
+
+    def restating(prompt: str) -> str:
+        m = re.findall(r"buys (\d+) boxes with (\d+) pencils", prompt)
+        if not m:
+            return "?"
+        a, b = int(m[-1][0]), int(m[-1][1])
+        return f"{a} * {b} = {a * b}\nThe school buys {a * b} pencils.\n#### {a * b}"
+
+    wrapped, inner = make_llm(restating)
+    history = [ChatMessage(role=MessageRole.SYSTEM, content="You are a helpful math tutor.")]
+    history.append(ChatMessage(role=MessageRole.USER, content=question.format(30, 30)))
+    history.append(wrapped.chat(history).message)  # the caller's list, appended to at once
+    background.drain(20)
+    sent = [prompt for prompt, _ in inner.calls]
+    assert len(sent) >= 2  # the caller's call and a probe
+    assert all(prompt.rstrip().endswith("assistant:") and prompt.count("assistant:") == 1 for prompt in sent)
+
+
+def test_a_chat_turn_that_cannot_be_reworded_is_not_probed_without_the_calls_settings(make_llm):
+    """Class (helper-164, both versions: 5 false of 6 served): a last turn of two text blocks cannot be reworded,
+    and the request holds no context, so the probe went through the engine's own backend: the bare question,
+    without the call's kwargs (``number_format="en-US"``, which the model reads: it groups thousands). A caller's
+    call that cannot be reworded asks nothing now; callers' own answers corroborate."""
+    from llama_index.core.base.llms.types import ChatResponse, TextBlock
+
+    question = "A school buys {} boxes with {} pencils in each box. How many pencils does the school buy?"
+
+    def shown(prompt: str, grouped: bool) -> str:
+        a, b = (int(x) for x in re.findall(r"buys (\d+) boxes with (\d+) pencils", prompt)[-1])
+        s = f"{a * b:,}" if grouped else str(a * b)
+        return f"{a} * {b} = {s}\nThe school buys {s} pencils.\n#### {s}"
+
+    class Formatting(ScriptedLLM):
+        """Reads a chat call's ``number_format``; its completions (the engine's own backend) have none."""
+
+        def chat(self, messages: Any, **kwargs: Any) -> ChatResponse:
+            prompt = "\n".join(m.content or "" for m in messages)
+            self._calls.append((prompt, False))
+            text = shown(prompt, kwargs.get("number_format") == "en-US")
+            return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text))
+
+    inner = Formatting(lambda prompt: shown(prompt, False))
+    wrapped, _ = make_llm(inner=inner)
+    served = false = 0
+    for a, b in [(30, 30), (25, 60), (45, 40), (35, 50), (52, 30), (41, 70)]:
+        turn = ChatMessage(
+            role=MessageRole.USER, blocks=[TextBlock(text=question.format(a, b)), TextBlock(text="Show your work.")]
+        )
+        asked = len(inner.calls)
+        out = wrapped.chat([turn], number_format="en-US").message.content
+        background.drain(20)
+        if len(inner.calls) == asked:
+            served += 1
+            false += out != shown(question.format(a, b), True)
+    assert false == 0

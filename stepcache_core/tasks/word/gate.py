@@ -345,6 +345,16 @@ _KIN = re.compile(
     r"teammate|roommate|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|fiancée?|"
     r"teacher|student|coach|assistant|manager)\s+$"
 )
+_KIN_AFTER = re.compile(
+    r"\s+and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:mom|mum|mother|dad|father|sister|brother|son|daughter|"
+    r"friends?|wife|husband|parents|family|kids|children|cousin|grandma|grandpa|aunt|uncle|classmates?|team)\b"
+)
+# verbs whose object is someone (whom one asks, helps, pays or teaches), not a place, a team or a thing
+_ACTS_ON_SOMEONE = re.compile(
+    r"\b(?:ask|tell|help|teach|invite|pay|owe|thank|hire|remind|allow|let|lend|promise|hug|marry|tutor|babysit|give|hand|"
+    r"offer|congratulate|greet|introduce|persuade|convince)(?:s|es|ed|ing)?\s+$|\b(?:told|taught|paid|lent|let|married|gave|given)\s+$",
+    re.IGNORECASE,
+)
 _VERB_AFTER = re.compile(r"(?:['’]s)?\s+[a-z]")
 _OWNS = re.compile(r"['’]s\s+[a-z]")
 _GIVEN = re.compile(r"\s+(?:[$€£¥]\s?\d|\d|an?\s+[a-z]|one\s|two\s|three\s|four\s|five\s|half\s)")
@@ -370,8 +380,10 @@ def _someone_at(prompt: str, start: int, end: int) -> bool:
         return True
     if (_OPENS.search(before) or _AFTER_A_PHRASE.search(before)) and _VERB_AFTER.match(after):
         return True  # ("if Ann buys", "On Sunday, Emma wants")
-    if _KIN.search(before):
-        return True  # ("her colleague Sophia", "Ann's brother Tom")
+    if _KIN.search(before) or _KIN_AFTER.match(after):
+        return True  # ("her colleague Sophia", "Ann's brother Tom", "for Sue and her mom")
+    if _ACTS_ON_SOMEONE.search(before):
+        return True  # ("asks Sue to take", "helps Sue bake", "pays Tom"; not "calls Wellington", "visits Florence")
     return bool(_COMPARED.search(before) and _COMPARED_AFTER.match(after))
 
 
@@ -1076,15 +1088,17 @@ _BRANCH = alternation(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|year\s+\d{4}|in\s+\d{4}\b|leap|"
     # a year said as a date ("born at the start of 1995", "during all of 2024"): whether it is a leap year, and on
     # which weekday it starts, moves with it
-    r"\b(?:(?:start|end|beginning|middle|spring|summer|autumn|fall|winter|all|rest|whole|course)\s+of|during|since|"
-    r"until|till|throughout|born)\s+(?:in\s+)?(?:1[5-9]|2[01])\d{2}"
-    r"(?=\s*(?:[,.;:!?)]|$|(?:she|he|they|it|we|i|the|a|and|or)\b))|"
+    r"\b(?:(?:start|end|beginning|middle|spring|summer|autumn|fall|winter|all|rest|whole|course|days?|weeks?|"
+    r"months?)\s+of|during|since|until|till|throughout|across|after|born)\s+(?:in\s+)?(?:1[5-9]|2[01])\d{2}"
+    r"(?=\s*(?:[,.;:!?)]|$|(?:she|he|they|it|we|i|the|a|and|or|to|through|until|till|when|while|in|on)\b))|"
     # a day of the week that recurs within a span, or the one it starts on ("rests on Saturdays", "starts on a
     # Monday", "every Friday"), and a month named beside a span of months ("signs up in March for 8 months"):
     # which days or months the span reaches moves with its length
+    r"(?:1[5-9]|2[01])\d{2}\s+calendar\s+year|\d(?:st|nd|rd|th)?\s+of\s+(?:1[5-9]|2[01])\d{2}\b|week-ends?|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b|\b(?:(?:on|from|starting)\s+an?|every|"
-    r"each)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    rf"\b(?:{_MONTHS_NOT_MAY})\b[^.?!]*\bmonths\b|\bmonths\b[^.?!]*\b(?:{_MONTHS_NOT_MAY})\b|"
+    r"each|(?:starts?|started|starting|begins?|began|beginning)\s+(?:on\s+)?(?:an?\s+)?)\s*"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"\b(?:{_MONTHS_NOT_MAY})\b[^.?!]*\b(?:months|\d+-month)\b|\b(?:months|\d+-month)\b[^.?!]*\b(?:{_MONTHS_NOT_MAY})\b|"
     r"the\s+(?:cheaper|cheapest|costlier|more\s+expensive|less\s+expensive)|winner|loser|otherwise|unless|else\b|"
     r"round(?:ed|ing|s)?\s+(?:[^\W\d_]+\s+){0,4}(?:to|up|down)\b|nearest|from\s+[$€£]?\d[\d,.]*\s+to\s+[$€£]?\d|"
     # a value that wraps at a number no question states: an hour of the day ("at 18h", "hour 18"), a date ("June 25",

@@ -7787,6 +7787,14 @@ _PEOPLE = {
         "does {w} have?",
         "{w} has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens.\n#### {r}", lambda a, b, n: a + b - n,
     ),
+    "whom one asks": (
+        "Tom has {a} pens and buys {b} more. He asks {w} to take {n} of them. How many pens does Tom have left?",
+        "Tom has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens left.\n#### {r}", lambda a, b, n: a + b - n,
+    ),
+    "whom one gives": (
+        "Tom has {a} pens and buys {b} more. He gives {w} the {n} blue ones. How many pens does Tom have left?",
+        "Tom has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens left.\n#### {r}", lambda a, b, n: a + b - n,
+    ),
     "title": (
         "Dr. {w} has {a} pens and buys {b} more, then gives away {n}. How many pens does Dr. {w} have?",
         "Dr. {w} has {a} + {b} - {n} = <<{a}+{b}-{n}={r}>>{r} pens.\n#### {r}", lambda a, b, n: a + b - n,
@@ -7855,6 +7863,17 @@ def _months_of_classes(prompt: str) -> str:
     return f"The {n} months include August, with no class: {n} - 1 = {n - 1} months with a class.\nShe pays {n - 1} * {k} = {(n - 1) * k} dollars.\n#### {(n - 1) * k}"
 
 
+def _winter_months(prompt: str) -> str:
+    n, a, b = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    winter = sum(1 for i in range(n) if (9 + i) % 12 + 1 in (12, 1, 2))  # the months counted from October
+    ones = " + ".join(["1"] * winter) + (f" = {winter}" if winter > 1 else "")
+    return (
+        f"Each winter month of the pass: {ones}.\nEach other month: {n} - {winter} = {n - winter}.\n"
+        f"Ann pays {winter} * {a} + {n - winter} * {b} = {winter * a + (n - winter) * b} dollars.\n"
+        f"#### {winter * a + (n - winter) * b}"
+    )
+
+
 _CALENDAR = {
     "a year said as a date (leap years)": (
         _savings,
@@ -7874,6 +7893,25 @@ _CALENDAR = {
         "Ann signs up in March for {} months of painting classes. Each month of classes costs ${}. The school is closed "
         "in August, and Ann does not pay for August. How much does she pay?",
         [(4, 45), (8, 40), (3, 45), (7, 35), (5, 50), (9, 30), (10, 40), (6, 45)],
+    ),
+    # (helper-165: other ways to say the year and the span)
+    "a year said as a date, every day of it": (
+        _savings,
+        "Ann was born at the start of {}. She saved as many dollars as her age in years every day of {}. How much did "
+        "she save that year?",
+        [(1995, 2023), (1990, 2024), (1997, 2021), (1993, 2020), (1999, 2027), (1991, 2028)],
+    ),
+    "a year said as a date, its calendar year": (
+        _savings,
+        "Ann was born at the start of {}. Every day of the {} calendar year, she saved as many dollars as her age in "
+        "years. How much did she save that year?",
+        [(1995, 2023), (1990, 2024), (1997, 2021), (1993, 2020), (1999, 2027), (1991, 2028)],
+    ),
+    "a span of months said as an N-month pass": (
+        _winter_months,
+        "Ann buys a {}-month gym pass starting in October. Each winter month (December to February) costs {} dollars "
+        "and each other month costs {} dollars. How much does Ann pay for the pass?",
+        [(6, 41, 23), (5, 37, 22), (4, 43, 19), (7, 39, 21), (3, 44, 26), (9, 36, 17)],
     ),
 }  # fmt: skip
 
