@@ -87,7 +87,7 @@ class WordGate:
             return Verdict(False, "the caller's instructions beside the question may change what the answer must be")
         if moved and (reason := _unread(new.prompt, new.quantities)) is not None:
             return Verdict(False, reason)
-        if moved and _BRANCH.search(_without_hours(old.prompt, old.quantities)):
+        if moved and _branches(old.prompt, old.quantities):
             # the first question's own hours: "12 PM" where the new one says "3 PM" (the rest of the text is alike)
             return Verdict(False, "the answer may take another branch when the numbers compare otherwise")
         if any(_AMBIGUOUS.fullmatch(b.text) for _, b in moved):
@@ -140,12 +140,7 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
     ``None``. Read once per question: the gate weighs every candidate entry against the same one."""
     if _thresholds(prompt) or any(_compared(prompt, q) for q in quantities):
         return "the question sets a threshold the new numbers may cross"
-    if (
-        _BRANCH.search(_without_hours(prompt, quantities))
-        or _RULES.search(prompt)
-        or _compares_in_a_condition(prompt)
-        or _graded_role(prompt)
-    ):
+    if _branches(prompt, quantities) or _RULES.search(prompt) or _compares_in_a_condition(prompt) or _graded_role(prompt):
         return "the answer may take another branch when the numbers compare otherwise"
     if _asks_when(prompt) or _asks_a_point(prompt) or _IN_A_CYCLE.search(prompt):
         return "the question asks when, and a time of day or a date wraps where a sum does not"
@@ -167,6 +162,13 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
     if _asks_no_amount(prompt):
         return "the question asks for no amount the gate reads (a time, a date or a heading wraps where a sum does not)"
     return None
+
+
+@lru_cache(maxsize=1024)
+def _branches(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
+    """Whether ``prompt`` (its hours of one half of the day aside) says a branch ``_BRANCH`` reads. Cached: every
+    reuse of one entry reads its question again."""
+    return _BRANCH.search(_without_hours(prompt, quantities)) is not None
 
 
 def _without_hours(prompt: str, quantities: tuple[Quantity, ...]) -> str:
