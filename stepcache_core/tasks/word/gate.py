@@ -398,11 +398,18 @@ def _beside(prompt: str, start: int, end: int, other: str) -> bool:
     return bool(re.match(rf"\s*(?:,|,?\s+and|,?\s+or|&)\s*{re.escape(other)}(?![\w-])", prompt[end : end + len(other) + 12]))
 
 
-@lru_cache(maxsize=1024)
 def _no_one(prompt: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> str | None:
     """The first of ``renamed`` (names of ``prompt``) that an English question says of no one: at none of its places
     (see ``_someone_at``), nor listed beside a name it says of someone ("Ann and Tom", "Ann, Tom or Sue"). ``None``
     in a question in another language, whose ways of saying a person are not read here."""
+    people = _people(prompt, names)
+    return None if people is None else next((name for name in renamed if name not in people), None)
+
+
+@lru_cache(maxsize=1024)
+def _people(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
+    """Which of ``names`` an English question says of someone (see ``_no_one``); ``None`` in another language.
+    Cached: every reuse of one entry reads its question again."""
     if len({m.lower() for m in _ENGLISH.findall(prompt)}) < 3:
         return None
     at: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
@@ -417,7 +424,7 @@ def _no_one(prompt: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> st
             if name not in people and any(_beside(prompt, a, b, other) for a, b in spans for other in list(people)):
                 people.add(name)
                 grown = True
-    return next((name for name in renamed if name not in people), None)
+    return frozenset(people)
 
 
 @lru_cache(maxsize=1024)
