@@ -137,9 +137,9 @@ class StepCacheEngine:
             reused = _Missed()
         served = reused if isinstance(reused, Served) else self._generate(prep, run, passthrough or model, model, reused)
         outcome = self.recorder.deliver(prep, run, served, t0, store=store, reframe=reframe)
-        # probes are asked through the caller's own call, its question reworded (see ``Reasking``); where it cannot
-        # be, the engine's model is asked the task's prompt (never the caller's call as it is: that would repeat the
-        # caller's question, not ask the probe's)
+        # probes are asked through the caller's own call, its question reworded (see ``Reasking``): one that cannot
+        # be reworded asks nothing (never the caller's call as it is: that would repeat the caller's question, not
+        # ask the probe's); without one, the engine's model is asked the task's prompt
         prober = backend or self.backend
         if served.refutes is not None:
             self._refuted(prep, served.refutes, prober, run, caller=passthrough)
@@ -298,9 +298,9 @@ class StepCacheEngine:
         self, prep: Prepared, entry: Entry, backend: Backend | None, run: RunLog, *, caller: Backend | None = None
     ) -> None:
         """A model answer to ``prep`` that did not verify refutes ``entry`` re-derived for it: the model answers the
-        point next to it in the background (asked through ``caller``, the caller's own call, where it can be
-        reworded, else through ``backend``), and the entry is disputed unless it agrees there (a step skipped at this
-        point only); with no model to ask, the entry is disputed at once."""
+        point next to it in the background (asked through ``caller``, the caller's own call, reworded; without
+        one, through ``backend``), and the entry is disputed unless it agrees there (a step skipped at this point
+        only); where no point can be asked so, the entry is disputed at once."""
         if backend is not None or caller is not None:
             self.prober.confirm(prep, entry, backend, caller)
             return
