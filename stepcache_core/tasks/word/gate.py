@@ -13,7 +13,7 @@ from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import given_name, one_person, pronoun, written_otherwise
 from .numbers import Quantity, decimal_comma, half_of_day
-from .parse import WordProblem, _starts_sentence, names_in
+from .parse import WordProblem, names_in, starts_sentence
 from .read import GRADED, graded_forms
 
 __all__ = ["WordGate"]
@@ -378,7 +378,7 @@ def _someone_at(prompt: str, start: int, end: int) -> bool:
         return False  # "Major ones are what Ann buys": a word of a kind, not someone
     if _TITLE.search(before) or _OWNS.match(after) or (_GIVEN.match(after) and not _OWNED.search(before)):
         return True
-    if _starts_sentence(prompt, start) and _AFTER_FIRST.match(after):
+    if starts_sentence(prompt, start) and _AFTER_FIRST.match(after):
         return True
     if (_OPENS.search(before) or _AFTER_A_PHRASE.search(before)) and _VERB_AFTER.match(after):
         return True  # ("if Ann buys", "On Sunday, Emma wants")

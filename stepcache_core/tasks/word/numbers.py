@@ -263,7 +263,10 @@ def restates(q: Quantity) -> bool:
 
 # where a number's thousands are never grouped, whatever the writer's habit: a calculator annotation
 # (``<<1200-450=750>>``), GSM8K's final line (``#### 750``), a box (``\boxed{750}``)
-UNGROUPED = re.compile(r"<<[^<>]*>>|^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
+_FINAL_LINE = re.compile(r"^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
+"""An answer's final line (GSM8K's ``#### 1600``, a ``\\boxed{}``), which groups as the answer's own shows (see
+:attr:`Hand.final`)."""
+UNGROUPED = re.compile(r"<<[^<>]*>>|" + _FINAL_LINE.pattern, re.MULTILINE)
 # a number of four digits or more before any decimal point, with thousands separators ("1,250") or without ("1250")
 _LARGE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d.,])\d{4,}")
 
@@ -519,10 +522,6 @@ def hand(answer: str, asked: str, asking: str) -> Hand:
         calculator=calculator(answer, asked) if "<<" in answer else Calculator(),
         final=final,
     )
-
-
-_FINAL_LINE = re.compile(r"^\s*####.*|\\boxed\{[^{}]*\}", re.MULTILINE)
-"""An answer's final line where :data:`UNGROUPED` holds no grouping as the rule (see :attr:`Hand.final`)."""
 
 
 _FLOAT = re.compile(r"\d\.\d{7,}")

@@ -19,7 +19,7 @@ from ...values import Request
 from ..template import SLOT_MARK, trim_ends
 from .numbers import Quantity, quantities
 
-__all__ = ["WordProblem", "detect", "names_in", "parse_problem"]
+__all__ = ["WordProblem", "detect", "names_in", "parse_problem", "starts_sentence"]
 
 MAX_CHARS = 4000
 
@@ -135,7 +135,7 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
         word
         for start, end, word in found
         if said[word] == 1
-        and _starts_sentence(text, start)
+        and starts_sentence(text, start)
         and (re.match(r"\s*(?:,|[A-Z])", text[end:]) or _INSTRUCTION.match(text, end))
     }
     return [(start, end, word) for start, end, word in found if word not in lead]
@@ -156,7 +156,7 @@ def _stems(word: str) -> set[str]:
     return out
 
 
-def _starts_sentence(text: str, at: int) -> bool:
+def starts_sentence(text: str, at: int) -> bool:
     """Whether the word at ``at`` is the first of its sentence (of the text, or after ``.``, ``!``, ``?``, ``:``
     or a line break, quotes and brackets aside)."""
     before = text[:at].rstrip(" \t\"'“‘(*-")
