@@ -44,6 +44,7 @@ from .numbers import (
     write_words,
 )
 from .parse import WordProblem
+from .people import proven
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import (
     idle_counts,
@@ -55,6 +56,7 @@ from .verify import (
     overlaps,
     people_counted,
     said_beside,
+    set_aside,
     shared_untaken,
     unused_quantity,
 )
@@ -329,6 +331,17 @@ class WordAdapter:
             # qualifies for the $100 offer", in any language) or a number it leaves aside: with other numbers the
             # words may no longer hold, and no check reads them
             raise _Refused("a quantity no computation takes")
+        if old.names != new.names and not _people_renamed(old, new):
+            # under other names that the question does not show to be people's (a city, a club, a ship, a pet, a
+            # singer: "Florence is where Ann stays"), the answer may follow what it knows of them: it leaves an
+            # amount aside ("Florence is in Europe, so the $23 rate does not apply"), or says a fact of a name that
+            # no check reads ("Adele is British, so the bonus applies")
+            answer = "\n".join(s.text for s in steps)
+            if (aside := set_aside(old, answer)) is not None:
+                raise _Refused(f"{aside!r} is left aside, by a choice a name may have made")
+            renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b]
+            if (claim := _said_of(answer, renamed)) is not None:
+                raise _Refused(f"the answer says {claim!r} of a name, which no check reads")
         if moved and (twice := shared_untaken(old, "\n".join(s.text for s in steps), moved)) is not None:
             # "8 tickets at $8 each": one 8 is taken, and which one cannot be told (an answer to the new question,
             # re-derived back, can tell: a precedent)
@@ -1388,6 +1401,27 @@ def _as_asked(written: str, value: Fraction, old: WordProblem, new: WordProblem)
 
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+# a clause of an answer: a sentence, or its part after a comma and "so", "and", "but", "because"...
+_CLAUSES = re.compile(r"(?<=[.!?])\s+|\n+|;|,\s+(?:so|and|but|which|because|since|as)\b|\s+(?:so|because|since)\s+")
+
+
+def _said_of(answer: str, names: Sequence[str]) -> str | None:
+    """A clause of ``answer`` that says one of ``names`` and no number ("Florence is in Europe", "Adele is
+    British"): a fact of the name, where the answer's own numbers say none, if any."""
+    for clause in _CLAUSES.split(answer):
+        clause = clause.strip(" -*•\t")
+        if clause and not re.search(r"\d", clause) and any(re.search(rf"\b{re.escape(n)}\b", clause) for n in names):
+            return clause
+    return None
+
+
+def _people_renamed(old: WordProblem, new: WordProblem) -> bool:
+    """Whether each name renamed is shown to be a person's in both questions (see :func:`~.people.proven`)."""
+    before, after = proven(old.prompt, old.names), proven(new.prompt, new.names)
+    pairs = [(a, b) for a, b in zip(old.names, new.names, strict=True) if a != b]
+    return before is not None and after is not None and all(a in before and b in after for a, b in pairs)
 
 
 def labelling(answer: str, names: Sequence[str]) -> frozenset[str]:

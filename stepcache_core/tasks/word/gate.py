@@ -14,6 +14,7 @@ from .corroborate import reads_a_unit
 from .gender import given_name, one_person, pronoun, written_otherwise
 from .numbers import Quantity, decimal_comma, half_of_day
 from .parse import WordProblem, names_in, starts_sentence
+from .people import ENGLISH, KIN, KIN_AFTER, a_place_unproven, beside, english
 from .read import GRADED, graded_forms
 
 __all__ = ["WordGate"]
@@ -79,6 +80,14 @@ class WordGate:
             # Bishop": a word of the name data that the question says of no one is a place or a thing, whose facts
             # (abroad, in March, moves diagonally) the answer may follow; renamed, the question asks another thing
             return Verdict(False, f"{word!r} is renamed, and the question says it of no one: a place or a thing")
+        if renamed and (
+            (word := a_place_unproven(old.prompt, old.names, tuple(a for a, b in pairs if a != b)))
+            or (word := a_place_unproven(new.prompt, new.names, renamed))
+        ):
+            # "Hotels in Europe add a 10% tax. Florence is where Ann stays" renamed Charlotte: a name that is also a
+            # place's may be one, whatever its place in the sentence, and the question may rest on what is known
+            # of it; renamed, it asks of another place
+            return Verdict(False, f"{word!r} is renamed, is also a place's name, and the question does not show a person")
         if renamed and (reason := _said_of_names(new.prompt, renamed)) is not None:
             return Verdict(False, reason)
         if (moved or old.names != new.names) and not persona_only(new.context):
@@ -168,7 +177,10 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
 def _branches(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
     """Whether ``prompt`` (its hours of one half of the day aside) says a branch ``_BRANCH`` reads. Cached: every
     reuse of one entry reads its question again."""
-    return _BRANCH.search(_without_hours(prompt, quantities)) is not None
+    text = _without_hours(prompt, quantities)
+    if _BRANCH.search(text) is not None or _CALENDAR_ABROAD.search(text) is not None:
+        return True
+    return _WEEKDAY.search(text) is not None and _DAYS_COUNTED.search(text) is not None
 
 
 def _without_hours(prompt: str, quantities: tuple[Quantity, ...]) -> str:
@@ -341,16 +353,6 @@ _OPENS = re.compile(
     re.IGNORECASE,
 )
 _AFTER_A_PHRASE = re.compile(r"[,;]\s+$")
-_KIN = re.compile(
-    r"(?:\b(?:her|his|their|my|our|your)|['’]s)\s+(?:[a-z-]+\s+)?(?:colleague|co-?worker|friend|sister|brother|son|"
-    r"daughter|mother|mom|mum|father|dad|wife|husband|cousin|aunt|uncle|niece|nephew|neighbou?r|classmate|"
-    r"teammate|roommate|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|fiancée?|"
-    r"teacher|student|coach|assistant|manager)\s+$"
-)
-_KIN_AFTER = re.compile(
-    r"\s+and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:mom|mum|mother|dad|father|sister|brother|son|daughter|"
-    r"friends?|wife|husband|parents|family|kids|children|cousin|grandma|grandpa|aunt|uncle|classmates?|team)\b"
-)
 # verbs whose object is someone (whom one asks, helps, pays or teaches), not a place, a team or a thing
 _ACTS_ON_SOMEONE = re.compile(
     r"\b(?:ask|tell|help|teach|invite|pay|owe|thank|hire|remind|allow|let|lend|promise|hug|marry|tutor|babysit|give|hand|"
@@ -361,7 +363,6 @@ _VERB_AFTER = re.compile(r"(?:['’]s)?\s+[a-z]")
 _OWNS = re.compile(r"['’]s\s+[a-z]")
 _GIVEN = re.compile(r"\s+(?:[$€£¥]\s?\d|\d|an?\s+[a-z]|one\s|two\s|three\s|four\s|five\s|half\s)")
 _SURNAME = re.compile(r"^(?:\s+(?:van|von|der|den|de|da|di|du|del|della|la|le|bin|ibn|[A-Z][\w'’-]*))*(?=['’\s,.;:!?])")
-_REST_OF_NAME = r"(?:\s+(?:van|von|der|den|de|da|di|du|del|della|la|le|bin|ibn|[A-Z][\w'’-]*))*\s+(?:O['’]|Mc|Mac|d['’])?"
 _ONES = re.compile(r"\s+ones?\b")
 _OWNED = re.compile(r"(?:['’]s|\b(?:her|his|their|its|my|your|our|the|this|that))\s+$", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:than|as)\s+$")
@@ -382,20 +383,11 @@ def _someone_at(prompt: str, start: int, end: int) -> bool:
         return True
     if (_OPENS.search(before) or _AFTER_A_PHRASE.search(before)) and _VERB_AFTER.match(after):
         return True  # ("if Ann buys", "On Sunday, Emma wants")
-    if _KIN.search(before) or _KIN_AFTER.match(after):
+    if KIN.search(before) or KIN_AFTER.match(after):
         return True  # ("her colleague Sophia", "Ann's brother Tom", "for Sue and her mom")
     if _ACTS_ON_SOMEONE.search(before):
         return True  # ("asks Sue to take", "helps Sue bake", "pays Tom"; not "calls Wellington", "visits Florence")
     return bool(_COMPARED.search(before) and _COMPARED_AFTER.match(after))
-
-
-def _beside(prompt: str, start: int, end: int, other: str) -> bool:
-    """Whether the name at ``start:end`` is listed right beside ``other`` ("Ann and Tom", "Tom, Ann or Sue"), or is
-    the rest of its full name."""
-    near = prompt[max(0, start - len(other) - 24) : start]
-    if re.search(rf"(?<![\w'’-]){re.escape(other)}(?:\s*(?:,|,?\s+and|,?\s+or|&)\s*|{_REST_OF_NAME})$", near):
-        return True  # (or the rest of that person's name: "Tom O'Neil", "Anna van der Berg")
-    return bool(re.match(rf"\s*(?:,|,?\s+and|,?\s+or|&)\s*{re.escape(other)}(?![\w-])", prompt[end : end + len(other) + 12]))
 
 
 def _no_one(prompt: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> str | None:
@@ -410,7 +402,7 @@ def _no_one(prompt: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> st
 def _people(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
     """Which of ``names`` an English question says of someone (see ``_no_one``); ``None`` in another language.
     Cached: every reuse of one entry reads its question again."""
-    if len({m.lower() for m in _ENGLISH.findall(prompt)}) < 3:
+    if not english(prompt):
         return None
     at: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
     for start, end, word in names_in(prompt):
@@ -421,7 +413,7 @@ def _people(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
     while grown:  # listed beside someone: someone too
         grown = False
         for name, spans in at.items():
-            if name not in people and any(_beside(prompt, a, b, other) for a, b in spans for other in list(people)):
+            if name not in people and any(beside(prompt, a, b, other) for a, b in spans for other in list(people)):
                 people.add(name)
                 grown = True
     return frozenset(people)
@@ -567,7 +559,6 @@ _CLASHES = frozenset(
 )
 # German's "hat" (has) is Hungarian's six: in a question with German's own small words it is the verb
 _GERMAN = re.compile(r"\b(?:und|der|die|das|ist|sind|mit|für|wie|viele|eine?|sie|er|es|kauft|jede[nmrs]?)\b", re.I)
-_ENGLISH = re.compile(r"\b(?:the|and|of|to|is|are|how|many|much|each|does|did|has|have|with|for|what|her|his)\b", re.I)
 
 
 @lru_cache(maxsize=2)
@@ -660,7 +651,7 @@ def foreign_numbers() -> frozenset[str]:
 def _number_word(prompt: str) -> bool:
     """Whether ``prompt`` says a number in a language the task does not read (see ``_number_words``)."""
     words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", prompt)}
-    if len(set(m.lower() for m in _ENGLISH.findall(prompt))) >= 2:
+    if len(set(m.lower() for m in ENGLISH.findall(prompt))) >= 2:
         return bool((words & _number_words()) - _CLASHES)
     if len(set(m.lower() for m in _GERMAN.findall(prompt))) >= 2:
         words.discard("hat")
@@ -1079,6 +1070,44 @@ _MONTHS = (
 )
 # (not "may", which is also a verb: "you may pay for 8 months")
 _MONTHS_NOT_MAY = "|".join(m for m in _MONTHS.split("|") if m != "may")
+# the weekdays of the other languages the task reads, their "on Saturdays" adverbs and plurals, and their weekend
+# and workdays: a span of days that starts on a named weekday ("beginnt am Donnerstag", "commence un jeudi"), a
+# weekday that recurs ("montags", "los sábados", "chaque lundi", "ogni sabato", "elke zaterdag") or a span of
+# weekdays ("von Montag bis Freitag", "du lundi au vendredi") reaches other days as its length moves (see the
+# English ones in ``_BRANCH``). A weekday said once as when something happens ("Am Sonntag will Emma...") is not
+_WEEKDAY_ABROAD = (
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lunes|martes|miércoles|miercoles|"
+    r"jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|lunedi|"
+    r"martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|domenica|maandag|dinsdag|woensdag|"
+    r"donderdag|vrijdag|zaterdag|zondag|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|"
+    r"sexta(?:-feira)?"
+)
+_CALENDAR_ABROAD = re.compile(
+    r"\b(?:wochenenden?|werktage?n?|arbeitstage?n?|wochentage?n?|fines?\s+de\s+semana|días?\s+(?:laborables|hábiles)|"
+    r"week-?ends?|jours?\s+ouvrables?|jours?\s+ouvrés|fine\s+settimana|giorni\s+(?:lavorativi|feriali)|"
+    r"werkdagen|weekdagen|fins?\s+de\s+semana|dias\s+úteis|"
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)s|(?:lunes|martes|miércoles|jueves|viernes)\b(?="
+    r"\s*(?:y|e)\s)|(?:sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|sabato|domenica|maandag|"
+    r"dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)s|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
+    r"zondag)en|"
+    rf"(?:jeden|jede|jedes|alle|cada|todos\s+los|todas\s+las|chaque|tous\s+les|ogni|tutti\s+i|elke|iedere|alle|"
+    rf"todas\s+as|todos\s+os|los|les|le|i|de|op|aos|às)\s+(?:{_WEEKDAY_ABROAD})\b|"
+    rf"(?:beginn\w*|start\w*|fängt|anfang\w*|comienz\w*|empiez\w*|empez\w*|commenc\w*|début\w*|inizi\w*|"
+    rf"cominci\w*|parte|partono|beg[io]n\w*|come[cç]\w*|inici\w*)\s+(?:\w+\s+){{0,2}}(?:am|an\s+einem|einem|el|un|le|"
+    rf"il|di|op|een|na|no|numa|num|em)?\s*(?:{_WEEKDAY_ABROAD})\b|"
+    rf"(?:von|vom|de|del|desde|du|dal|da|van)\s+(?:{_WEEKDAY_ABROAD})\s+(?:bis|a|al|hasta|au|à|tot|t/m)\s+(?:(?:zum|al|au)\s+)?(?:{_WEEKDAY_ABROAD})\b)",
+    re.IGNORECASE,
+)
+# a weekday named beside a count of days or nights, in any language the task reads ("a trip of 6 days ... on
+# Saturday and Sunday", "dauert 6 Tage ab Donnerstag", "3 nuits à partir du vendredi"): which weekdays the span
+# reaches moves with its length, however the start is said. Not a count per week ("5 days a week")
+_WEEKDAY = re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_ABROAD})", re.IGNORECASE)
+_DAYS_COUNTED = re.compile(
+    r"\d+\s+(?:[^\W\d_]+\s+)?(?:days?|nights?|Tagen?|Nächten?|Nacht|jours?|nuits?|d[ií]as?|noches?|giorni|"
+    r"notti|dagen|nachten|noites?)\b(?!\s+(?:a|per|each|every|die|pro|in\s+der|par|por|a\s+la|alla|a|la|per)\s+"
+    r"(?:week|woche|semaine|semana|settimana)\b)",
+    re.IGNORECASE,
+)
 _BRANCH = alternation(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"

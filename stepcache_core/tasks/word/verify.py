@@ -447,6 +447,37 @@ def noun_after(text: str, end: int) -> str | None:
     return m.group(1).lower().removesuffix("s") if m is not None else None
 
 
+def set_aside(problem: WordProblem, text: str) -> str | None:
+    """A quantity of the question that no computation of the answer ``text`` takes ("41 dollars a night in Europe
+    and 23 elsewhere": 3 * 41), if any, besides a count in words the answer says again (see
+    :func:`unused_quantity`) and a measure in a unit no quantity taken has ("80 pop in the first 16 seconds": the
+    span a rate is given for). The answer chose without it, by something the words say, which may be what it knows
+    of a name or a thing ("Florence is in Europe"), which no check reads."""
+    aside = _unstated(problem, text, prose=False)
+    units = {_unit_after(problem.prompt, q) for i, q in enumerate(problem.quantities) if i not in aside}
+    for i in aside:
+        q = problem.quantities[i]
+        unit = _unit_after(problem.prompt, q)
+        if unit is None or unit in units:
+            return q.text
+    return None
+
+
+# a unit of measure a quantity is given in: time, length, weight, volume
+_MEASURE = re.compile(
+    r"\s*(?:-\s*)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|nights?|feet|foot|inch(?:es)?|yards?|"
+    r"miles?|met(?:er|re)s?|kilomet(?:er|re)s?|km|cm|mm|pounds?|lbs?|ounces?|oz|grams?|kilograms?|kg|g|liters?|"
+    r"litres?|milliliters?|ml|gallons?|quarts?|cups?)\b",
+    re.IGNORECASE,
+)
+
+
+def _unit_after(prompt: str, q: Quantity) -> str | None:
+    """The unit of measure right after ``q`` in ``prompt`` ("16 seconds": ``second``), or ``None``."""
+    m = _MEASURE.match(prompt, q.end)
+    return m.group(1).lower().removesuffix("s") if m else None
+
+
 def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, moved: Container[int] = ()) -> str | None:
     """A quantity of the question (in digits or words) that the answer ``text`` never states, if any; with
     ``prose=False``, one that no computation of it takes as an operand (stated in words at most: "this qualifies
@@ -454,6 +485,12 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, move
     unless its index is in ``moved`` (another question gives it another value): the answer's steps may follow it
     one by one, or the words may choose by it ("wants five tickets, but only 3 are left, so he buys 3"), and no
     computation shows which."""
+    unstated = _unstated(problem, text, prose=prose, moved=moved)
+    return problem.quantities[unstated[0]].text if unstated else None
+
+
+def _unstated(problem: WordProblem, text: str, *, prose: bool, moved: Container[int] = ()) -> list[int]:
+    """The indices of the quantities of the question that ``text`` never states (see :func:`unused_quantity`)."""
     stated: set[Fraction] = set()
     for line in text.splitlines():
         if prose:
@@ -462,6 +499,7 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, move
             stated.update(q.value for q in quantities(line) if q.kind == "word")  # "the two of them"
         for comp in computations(line):
             stated.update(n.operand for n in comp.operands)
+    out = []
     for i, q in enumerate(problem.quantities):
         if q.value in stated or (q.kind == "percent" and _shares(q.value) & stated):
             continue
@@ -471,5 +509,5 @@ def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, move
             continue
         if not prose and q.kind == "word" and i not in moved and re.search(rf"\b{re.escape(q.text)}\b", text, re.I):
             continue  # "after three days", said again: a count the answer's steps follow, one per day
-        return q.text
-    return None
+        out.append(i)
+    return out

@@ -7826,6 +7826,316 @@ def test_a_person_the_question_says_as_one_is_still_renamed(case):
     assert false == 0 and served >= 2
 
 
+# ------------------------------------------------------------------------------ a name where a person may stand
+# (question with {a}, {b}, {n} and the word {w}; the pattern that reads the word; word -> whether the first price
+# applies; the words asked in turn, each pair of one gender in the name data). Each word stands where a person
+# may: a sentence's subject, after a title, whom something is given
+_SAID_AS_PEOPLE = {
+    "a city a sentence opens with": (
+        "Hotels add a tax of {a} dollars per night in Europe and {b} dollars per night elsewhere. {w} is where Ann "
+        "stays for {n} nights. How much tax does Ann pay?",
+        r"(\w+) is where", {"Florence": True, "Charlotte": False, "Valencia": True, "Augusta": False, "Helena": False},
+    ),
+    "a city after a royal title": (
+        "Shipping costs {a} dollars per parcel within Saskatchewan and {b} dollars per parcel to other provinces. Ann "
+        "sends {n} parcels to Prince {w}. How much does Ann pay?",
+        r"Prince (\w+)\.", {"Albert": True, "Rupert": False, "Edward": False},
+    ),
+    "a ship after a royal title": (
+        "A cruise tour costs {a} dollars on a ship in service and {b} dollars on a retired ship moored as a hotel. "
+        "Ann books {n} tours on Queen {w}. How much does Ann pay?",
+        r"Queen (\w+)\b", {"Mary": False, "Victoria": True, "Elizabeth": True, "Anne": True},
+    ),
+    "a club that sells": (
+        "Premier League tickets cost {a} dollars and other league tickets cost {b} dollars. {w} sells Ann {n} "
+        "tickets. How much does Ann pay?",
+        r"(\w+) sells", {"Everton": True, "Preston": False, "Chester": False},
+    ),
+    "a pet that is fed": (
+        "A dog's meal holds {a} grams of food and a cat's meal {b} grams. Ann feeds {w} {n} meals. How many grams of "
+        "food does Ann use?",
+        r"feeds (\w+) \d", {"Snoopy": True, "Garfield": False, "Scooby": True, "Felix": False},
+    ),
+    "a state a clause opens with": (
+        "A state with an income tax takes {a} dollars per paycheck and a state without one takes {b} dollars. Since "
+        "{w} is where Ann works, how much does Ann pay for {n} paychecks?",
+        r"Since (\w+) is", {"Florida": False, "Georgia": True, "Virginia": True, "Carolina": True},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["the word alone", "numbers too"])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_SAID_AS_PEOPLE))
+def test_an_amount_the_answer_sets_aside_for_another_of_its_kind_is_never_chosen_again_under_other_names(
+    case, corroborate, moved
+):
+    """Class (helper-165, both modes: 2 to 4 false of 3 to 5 served per phrasing): a word that stands where a person
+    may ("Florence is where Ann stays", "Prince Albert", "Queen Mary", "Everton sells Ann", "feeds Garfield 3
+    meals"), of a place, a ship, a club or a pet whose facts pick one of two prices. Renamed within one gender it
+    needed no second answer, and the first answer's pick was served for another word. An answer that takes one
+    amount and leaves another of its kind aside (both dollars per night) chose by something, and under other names
+    it is not re-derived: the model answers."""
+    template, pattern, first = _SAID_AS_PEOPLE[case]
+    words = list(first)
+    points = [(41, 23, 3), (37, 52, 4), (53, 19, 2), (22, 31, 5), (61, 17, 3)] if moved else [(41, 23, 3)] * 5
+    questions = [template.format(a=a, b=b, n=n, w=w) for w, (a, b, n) in zip(words * 2, points * 2)]
+    served, false = false_served(lambda q: _by_the_word(q, pattern, first), questions, corroborate=corroborate)
+    assert false == 0
+
+
+def _hotel(prompt: str) -> str:
+    """The bill, with the tax that hotels in Europe add where the city is in Europe (an always-right model)."""
+    a, n, t = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    city = next(c for c in _IN_EUROPE if re.search(rf"\b{c}\b", prompt))
+    rooms, tax = n * a, n * a * t // 100
+    if not _IN_EUROPE[city]:
+        return f"Ann pays {n} * {a} = {rooms} dollars for the rooms.\n{city} is not in Europe, so no tax applies.\n#### {rooms}"
+    return (
+        f"Ann pays {n} * {a} = {rooms} dollars for the rooms.\n{city} is in Europe, so the tax is {rooms} * {t}% = {tax}"
+        f" dollars.\nIn total {rooms} + {tax} = {rooms + tax} dollars.\n#### {rooms + tax}"
+    )
+
+
+_IN_EUROPE = {"Florence": True, "Charlotte": False, "Valencia": True, "Madison": False, "Victoria": False, "Sofia": True}
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["the city alone", "numbers too"])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "A hotel room costs {a} dollars per night. Ann stays {n} nights. Hotels in Europe add a tax of {t}% of the "
+        "bill. {w} is where Ann stays. How much does Ann pay?",
+        "A hotel room costs {a} dollars per night. {w} hosts Ann for {n} nights. Hotels in Europe add a tax of {t}% "
+        "of the bill. How much does Ann pay?",
+    ],
+    ids=["a city a sentence opens with", "a city that hosts"],
+)
+def test_a_name_that_is_also_a_place_is_renamed_only_where_the_question_shows_a_person(template, corroborate, moved):
+    """Class (found this stop, both modes: 4 false of 5 served): a city named like a woman, where a person may stand
+    ("Florence is where Ann stays"), in a question whose rule rests on what is known of it ("Hotels in Europe add
+    a tax"). The answer for Florence takes every amount; renamed Charlotte, the tax no longer applies. A word that
+    is also a place's name (GeoNames' cities of 100,000 or more, states, countries) is renamed only where the
+    question shows a person: a word of their gender that goes back to them, "who", an age, a title, kin."""
+    words = list(_IN_EUROPE)
+    points = [(40, 3, 10), (50, 4, 10), (60, 5, 20), (70, 2, 10), (80, 3, 20), (90, 4, 10)] if moved else [(40, 3, 10)] * 6
+    questions = [template.format(a=a, n=n, t=t, w=w) for w, (a, n, t) in zip(words * 2, points * 2)]
+    served, false = false_served(_hotel, questions, corroborate=corroborate)
+    assert false == 0
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{w} has {a} pens and buys {b} more. Then she gives away {n} of them. How many pens does {w} have?",
+        "{w}, who has {a} pens, buys {b} more and gives away {n}. How many pens does {w} have?",
+        "Ann's friend {w} has {a} pens and buys {b} more, then gives away {n}. How many pens does {w} have?",
+        "{w} and her mom have {a} pens and buy {b} more, then give away {n}. How many pens do they have?",
+    ],
+    ids=["a pronoun", "who", "kin before", "kin after"],
+)
+def test_a_name_that_is_also_a_place_is_still_renamed_where_the_question_shows_a_person(template):
+    """The control: "Madison", "Charlotte", "Victoria" (also cities) renamed one into another where the question
+    shows a person (a pronoun of her gender that goes back to her, "who", kin) is still served, and right."""
+    read = re.compile(r"(\d+)\D+(\d+)\D+(\d+)")
+
+    def pens(prompt: str) -> str:
+        a, b, n = (int(x) for x in read.search(prompt).groups())  # type: ignore[union-attr]
+        return f"There are {a} + {b} - {n} = <<{a}+{b}-{n}={a + b - n}>>{a + b - n} pens.\n#### {a + b - n}"
+
+    points = [(41, 23, 3), (37, 52, 4), (53, 19, 2), (22, 31, 5)]
+    names = ["Madison", "Charlotte", "Victoria", "Florence"]
+    questions = [template.format(w=w, a=a, b=b, n=n) for w, (a, b, n) in zip(names, points)]
+    served, false = false_served(pens, questions)
+    assert false == 0 and served >= 2
+
+
+# (helper-166: what the answer knows of a name, beyond the amounts a question sets beside one another; each
+# model picks by the first word of the question that its facts know)
+_IN_EUROPE_TOO = {
+    "Venice": True, "Augusta": False, "Siena": True, "Helena": False, "Florence": True, "Charlotte": False,
+    "Valencia": True, "Alexandria": False, "Verona": True, "Savannah": False, "Rosario": False, "Marbella": True,
+}  # fmt: skip
+_BRITISH = {"Adele": True, "Shakira": False, "Dido": True, "Rihanna": False, "Enya": False}
+
+
+def _known(prompt: str, facts: dict[str, bool]) -> tuple[str, bool]:
+    word = next(w for w in re.findall(r"\w+", prompt) if w in facts)
+    return word, facts[word]
+
+
+def _rate_or_other(prompt: str) -> str:
+    """A rate per night in Europe, another elsewhere (or a flat fee: "a flat 23-dollar fee")."""
+    a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    city, europe = _known(prompt, _IN_EUROPE_TOO)
+    if "flat" in prompt and not europe:
+        return f"{city} is not in Europe, so the nightly rate does not apply.\nAnn pays the flat fee: 1 * {b} = {b} dollars.\n#### {b}"
+    price = a if europe else b
+    return f"{city} is {'' if europe else 'not '}in Europe, so each night costs {price} dollars.\nAnn pays {n} * {price} = {n * price} dollars.\n#### {n * price}"
+
+
+def _tax_or_discount(prompt: str) -> str:
+    """Every amount used either way: a city tax added in Europe, taken off elsewhere."""
+    a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    city, europe = _known(prompt, _IN_EUROPE_TOO)
+    total = n * a + b if europe else n * a - b
+    sign = "+" if europe else "-"
+    return (
+        f"The rooms cost {n} * {a} = {n * a} dollars.\n{city} is {'' if europe else 'not '}in Europe, so the {b} dollars "
+        f"are {'a tax' if europe else 'a discount'}: {n * a} {sign} {b} = {total} dollars.\n#### {total}"
+    )
+
+
+def _bonus(facts: dict[str, bool], unit: str, words: dict[str, str]) -> Callable[[str], str]:
+    """A share added where the name's facts say so ("Adele is British", "Florence est en Europe")."""
+
+    def model(prompt: str) -> str:
+        a, n, t = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        name, yes = _known(prompt, facts)
+        base = words["base"].format(n=n, a=a, na=n * a, unit=unit)
+        if not yes:
+            return f"{base}\n{words['no'].format(w=name)}\n#### {n * a}"
+        extra = n * a * t // 100
+        lines = words["yes"].format(w=name, na=n * a, t=t, x=extra, total=n * a + extra, unit=unit)
+        return f"{base}\n{lines}\n#### {n * a + extra}"
+
+    return model
+
+
+_EN_TAX = {
+    "base": "Ann pays {n} * {a} = {na} {unit}.",
+    "yes": "{w} is in Europe, so the tax is {na} * {t}% = {x} {unit}.\nIn total {na} + {x} = {total} {unit}.",
+    "no": "{w} is not in Europe, so no tax applies.",
+}
+_WORLD_FACTS: dict[str, tuple[Callable[[str], str], str, list[str], tuple[int, int, int]]] = {
+    "a second amount with no noun after it": (
+        _rate_or_other,
+        "Hotels charge {} dollars a night in Europe and {} elsewhere. {w} is where Ann stays for {} nights. How much "
+        "does Ann pay?",
+        ["Venice", "Augusta", "Siena", "Helena"], (41, 23, 3),
+    ),
+    "a second amount in words, the first with its sign": (
+        _rate_or_other,
+        "Hotels charge ${} per night in Europe and {} dollars per night elsewhere. {w} is where Ann stays for {} "
+        "nights. How much does Ann pay?",
+        ["Venice", "Augusta", "Siena", "Helena"], (41, 23, 3),
+    ),
+    "a flat fee against a rate": (
+        _rate_or_other,
+        "Hotels charge {} dollars per night in Europe and a flat {}-dollar fee for the whole stay elsewhere. {w} is "
+        "where Ann stays for {} nights. How much does Ann pay?",
+        ["Augusta", "Venice", "Helena", "Siena"], (41, 23, 3),
+    ),
+    "an amount added or taken off by the place": (
+        _tax_or_discount,
+        "A room costs {} dollars per night. Hotels in Europe add a city tax of {} dollars per stay; elsewhere they "
+        "take it off. {w} is where Ann stays for {} nights. How much does Ann pay?",
+        ["Venice", "Augusta", "Siena", "Helena"], (41, 23, 3),
+    ),
+    "a place the gazetteer lacks": (
+        _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
+        "A hotel room costs {} dollars per night. Ann stays {} nights. Hotels in Europe add a tax of {}% of the bill. "
+        "{w} is where Ann stays. How much does Ann pay?",
+        ["Venice", "Augusta", "Siena", "Helena"], (40, 3, 10),
+    ),
+    "a famous singer": (
+        _bonus(_BRITISH, "dollars", {
+            "base": "The station pays {n} * {a} = {na} {unit}.",
+            "yes": "{w} is a British singer, so the bonus is {na} * {t}% = {x} {unit}.\nIn total {na} + {x} = {total} {unit}.",
+            "no": "{w} is not a British singer, so there is no bonus.",
+        }),
+        "A radio station pays {} dollars each time it plays a song. It plays {w}'s new song {} times. Songs by "
+        "British singers get a bonus of {}% of the total. How much does the station pay?",
+        ["Adele", "Shakira", "Dido", "Rihanna", "Enya"], (40, 3, 10),
+    ),
+    "a pronoun whose nearest name is the place": (
+        _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
+        "Ann books a hotel room for {} dollars per night, {} nights in all. Hotels in Europe add a tax of {}% of the "
+        "bill. {w} is where she stays. How much does Ann pay?",
+        ["Florence", "Charlotte", "Valencia", "Alexandria"], (40, 3, 10),
+    ),
+    "a place's family-run hotels": (
+        _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
+        "Ann stays in one of {w}'s family-run hotels at {} dollars per night for {} nights. Hotels in Europe add a tax "
+        "of {}% of the bill. How much does Ann pay?",
+        ["Florence", "Charlotte", "Valencia", "Alexandria"], (40, 3, 10),
+    ),
+    "a place in a clause that compares someone": (
+        _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
+        "{w} is where Ann stays, paying {} dollars per night for {} nights, more than Tom pays at home. Hotels in "
+        "Europe add a tax of {}% of the bill. How much does Ann pay?",
+        ["Florence", "Charlotte", "Valencia", "Alexandria"], (40, 3, 10),
+    ),
+    "terse English": (
+        _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
+        "A hotel room costs {} dollars per night. {w} is where Ann stays, {} nights. Hotels in Europe add a {}% tax. "
+        "What will Ann pay?",
+        ["Florence", "Charlotte", "Valencia", "Alexandria"], (40, 3, 10),
+    ),
+    "French": (
+        _bonus(_IN_EUROPE_TOO, "dollars", {
+            "base": "Léa paie {n} * {a} = {na} {unit} pour les nuits.",
+            "yes": "{w} est en Europe, donc la taxe est {na} * {t}% = {x} {unit}.\nAu total {na} + {x} = {total} {unit}.",
+            "no": "{w} n'est pas en Europe, donc pas de taxe.",
+        }),
+        "Une chambre coûte {} dollars par nuit. {w} est la ville où Léa reste {} nuits. Les hôtels en Europe ajoutent "
+        "une taxe de {}% de la note. Combien Léa paie-t-elle ?",
+        ["Florence", "Charlotte", "Valencia", "Alexandria"], (40, 3, 10),
+    ),
+    "Spanish": (
+        _bonus(_IN_EUROPE_TOO, "dólares", {
+            "base": "Ana paga {n} * {a} = {na} {unit} por las noches.",
+            "yes": "{w} está en Europa, así que el impuesto es {na} * {t}% = {x} {unit}.\nEn total {na} + {x} = {total} {unit}.",
+            "no": "{w} no está en Europa, así que no hay impuesto.",
+        }),
+        "Una habitación cuesta {} dólares por noche. {w} es donde Ana se queda {} noches. Los hoteles en Europa cobran "
+        "un impuesto del {}% de la cuenta. ¿Cuánto paga Ana?",
+        ["Valencia", "Rosario", "Marbella", "Alexandria"], (40, 3, 10),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_WORLD_FACTS))
+def test_what_an_answer_knows_of_a_name_is_never_served_for_another(case, corroborate):
+    """Classes (helper-166, both modes: 1 to 6 false of 3 to 11 served per phrasing, after the two rules above): a
+    city, a region or a singer named where a person may stand, whose facts the answer follows ("Venice is in Europe",
+    "Adele is British"), and which no rule above reads: an amount left aside with no noun after it ("23 elsewhere"),
+    every amount used either way (a tax added or taken off), a percent only one branch applies, a place the
+    gazetteer lacks, a proof a place satisfies (a pronoun whose nearest name is the place, "Florence's family-run
+    hotels", a clause that compares someone else), a question too terse or in another language for the English
+    proof. Under other names the question does not show to be people's, an answer that leaves an amount aside or
+    says a fact of a name with no number is not re-derived: the model answers."""
+    model, template, words, point = _WORLD_FACTS[case]
+    questions = [template.format(*point, w=w) for w in words * 2]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+def test_a_person_whose_answer_leaves_an_amount_aside_is_still_renamed(corroborate):
+    """The control: an answer that leaves an amount aside (the pears, where the question asks about apples) and says
+    "Ann" in a clause with no number is still reused under other names where the question shows each a person
+    ("her lunch box", "She eats")."""
+
+    def apples(prompt: str) -> str:
+        name = re.match(r"(\w+)", prompt).group(1)  # type: ignore[union-attr]
+        bought, pears, eaten = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        left = bought - eaten
+        return (
+            f"{name} only counts her apples.\nShe leaves the {pears} pears aside.\n"
+            f"She has {bought} - {eaten} = <<{bought}-{eaten}={left}>>{left} apples left.\n#### {left}"
+        )
+
+    questions = [
+        f"{w} buys {a} apples and {p} pears for her lunch box. She eats {e} apples. How many apples does {w} have left?"
+        for w, a, p, e in [("Ann", 9, 4, 2), ("Sue", 9, 4, 2), ("Eve", 9, 4, 2), ("Amy", 9, 4, 2)]
+    ]
+    served, false = false_served(apples, questions, corroborate=corroborate)
+    assert false == 0 and served >= 2
+
+
 # ------------------------------------------------------------------------------ a span on the calendar
 def _savings(prompt: str) -> str:
     born, year = (int(x) for x in re.findall(r"\d+", prompt)[:2])
@@ -7927,3 +8237,79 @@ def test_a_span_of_the_calendar_whose_length_moves_is_answered_by_the_model(case
     model, template, points = _CALENDAR[case]
     served, false = false_served(model, [template.format(*p) for p in points], corroborate=corroborate)
     assert false == 0
+
+
+def _trip(prompt: str) -> str:
+    """Points for a trip of ``d`` days from a Thursday, with a bonus on each Saturday and Sunday it reaches."""
+    d, p, bonus = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    k = sum(1 for i in range(d) if (3 + i) % 7 in (5, 6))
+    lines = [f"{d} * {p} = {d * p}."]
+    lines += [["0 * {L} = 0.", "1 * {L} = {L}.", "1 + 1 = 2, 2 * {L} = {b}.", "2 + 1 = 3, 3 * {L} = {b}.",
+               "2 + 2 = 4, 4 * {L} = {b}."][k].format(L=bonus, b=k * bonus)]  # fmt: skip
+    return "\n".join([*lines, f"{d * p} + {k * bonus} = {d * p + k * bonus}."]) + f"\n#### {d * p + k * bonus}"
+
+
+# a trip of {} days from a Thursday, {} points a day, {} more on each Saturday and Sunday it reaches
+_WEEKDAYS_ABROAD = {
+    "German": "Annas Reise von {} Tagen beginnt am Donnerstag. Anna bekommt {} Punkte für jeden Tag der Reise und {} "
+    "Bonuspunkte am Samstag und am Sonntag, wenn die Reise sie erreicht. Wie viele Punkte bekommt sie insgesamt?",
+    "German, on Saturdays": "Annas Reise dauert {} Tage ab einem Donnerstag. Sie bekommt {} Punkte pro Tag und "
+    "samstags und sonntags {} Bonuspunkte. Wie viele Punkte bekommt sie?",
+    "French": "Le voyage d'Anne dure {} jours et commence un jeudi. Elle gagne {} points par jour et {} points de plus "
+    "chaque samedi et chaque dimanche du voyage. Combien de points gagne-t-elle ?",
+    "Spanish": "El viaje de Ana dura {} días y empieza el jueves. Gana {} puntos cada día y {} puntos extra los sábados "
+    "y los domingos del viaje. ¿Cuántos puntos gana?",
+    "Italian": "Il viaggio di Anna dura {} giorni e inizia di giovedì. Guadagna {} punti al giorno e {} punti in più "
+    "ogni sabato e ogni domenica del viaggio. Quanti punti guadagna?",
+    "Dutch": "De reis van Anna duurt {} dagen en begint op donderdag. Ze krijgt {} punten per dag en {} extra punten "
+    "op zaterdagen en zondagen van de reis. Hoeveel punten krijgt ze?",
+    "the weekend, in German": "Annas Reise von {} Tagen beginnt an einem Donnerstag. Sie bekommt {} Punkte pro Tag "
+    "und {} Bonuspunkte an jedem Tag am Wochenende. Wie viele Punkte bekommt sie?",
+    # (helper-166: other ways to say where the span starts)
+    "German, from Thursday": "Annas Reise dauert {} Tage ab Donnerstag. Anna bekommt {} Punkte für jeden Tag der Reise "
+    "und {} Bonuspunkte am Samstag und am Sonntag, falls die Reise sie erreicht. Wie viele Punkte bekommt sie?",
+    "German, a separable verb": "Annas Reise von {} Tagen geht am Donnerstag los. Anna bekommt {} Punkte für jeden Tag "
+    "der Reise und {} Bonuspunkte am Samstag und am Sonntag, falls die Reise sie erreicht. Wie viele Punkte bekommt sie?",
+    "French, from Thursday": "Le voyage de Léa dure {} jours à partir du jeudi. Léa gagne {} points par jour de voyage "
+    "et {} points de bonus pour samedi et dimanche s'ils font partie du voyage. Combien de points gagne-t-elle ?",
+    "Spanish, leaves on Thursday": "Ana sale de viaje el jueves por {} días. Gana {} puntos por cada día del viaje y {} "
+    "puntos extra el sábado y el domingo si el viaje llega a ellos. ¿Cuántos puntos gana en total?",
+    "Italian, from Thursday": "Il viaggio di Anna dura {} giorni a partire da giovedì. Anna guadagna {} punti per ogni "
+    "giorno del viaggio e {} punti bonus sabato e domenica se il viaggio li raggiunge. Quanti punti guadagna?",
+    "Dutch, from Thursday": "Anna's reis duurt {} dagen vanaf donderdag. Anna krijgt {} punten per dag van de reis en {} "
+    "bonuspunten voor zaterdag en zondag als de reis ze haalt. Hoeveel punten krijgt ze in totaal?",
+    "Portuguese, from Thursday": "A viagem da Ana dura {} dias a partir da quinta-feira. Ana ganha {} pontos por dia de "
+    "viagem e {} pontos de bônus no sábado e no domingo, se a viagem chegar a eles. Quantos pontos ela ganha?",
+    "English, leaves on Friday": "Ann leaves on Thursday for a trip of {} days. She earns {} points each day and {} "
+    "bonus points on Saturday and on Sunday if the trip reaches them. How many points does she earn?",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_WEEKDAYS_ABROAD))
+def test_weekdays_of_other_languages_that_a_span_reaches_are_answered_by_the_model(case, corroborate):
+    """Class (helper-165, German, both modes: 3 false of 5 served; helper-166, other ways to say the start: 2 to 4
+    false of 3 to 7 in each language): "beginnt am Donnerstag ... am Samstag und am Sonntag": which weekend days a
+    trip of 6 or 8 days reaches moves with its length, as in English. The weekday patterns were English only. A
+    span that starts on a weekday, a weekday that recurs ("samstags", "chaque samedi", "los sábados", "ogni
+    sabato", "op zaterdagen"), the weekend in German, French, Spanish, Italian, Dutch and Portuguese, and a weekday
+    beside a count of days in any of them ("dauert 6 Tage ab Donnerstag") are branches the gate reads: their
+    numbers do not move."""
+    points = [(6, 7, 5), (3, 8, 9), (5, 6, 4), (3, 9, 7), (8, 4, 6), (3, 5, 8), (7, 9, 3), (3, 6, 11)]
+    served, false = false_served(_trip, [_WEEKDAYS_ABROAD[case].format(*p) for p in points], corroborate=corroborate)
+    assert false == 0
+
+
+def test_a_weekday_said_once_in_another_language_still_moves():
+    """The control: "Am Sonntag kauft Anna..." says when, once: its numbers still move, with no model call."""
+
+    def apples(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return f"Anna hat {a} + {b} = <<{a}+{b}={a + b}>>{a + b} Äpfel.\n#### {a + b}"
+
+    questions = [
+        f"Anna hat {a} Äpfel. Am Sonntag kauft sie {b} Äpfel dazu. Wie viele Äpfel hat Anna jetzt?"
+        for a, b in [(12, 5), (17, 8), (23, 9), (31, 4)]
+    ]
+    served, false = false_served(apples, questions)
+    assert false == 0 and served >= 2
