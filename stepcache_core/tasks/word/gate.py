@@ -180,7 +180,15 @@ def _branches(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
     text = _without_hours(prompt, quantities)
     if _BRANCH.search(text) is not None or _CALENDAR_ABROAD.search(text) is not None:
         return True
-    return _WEEKDAY.search(text) is not None and _DAYS_COUNTED.search(text) is not None
+    days = list(_WEEKDAY.finditer(text))
+    named = {m.group().lower() for m in days}
+    return bool(named) and any(
+        _DAYS_COUNTED.match(text, q.end)
+        and not _DEFINITE.search(text, max(0, q.start - 8), q.start)
+        # (not "On Sunday ... On Monday ... how much did he earn for two days?": the days named, counted after them)
+        and not (q.value == len(named) and q.start > days[-1].end())
+        for q in quantities
+    )
 
 
 def _without_hours(prompt: str, quantities: tuple[Quantity, ...]) -> str:
@@ -315,6 +323,20 @@ _GENDERED = alternation(
     r"herman[ao]|mujer|hombre|fille|garçon|sœur|frère|femme|homme|ragazz[ao]|sorella|fratello|donna|uomo)\b",
     re.IGNORECASE,
 )
+# a rule by where something is or comes from: a continent or a region, a nation ("British singers", "European
+# cities"), home or abroad, a league, or "elsewhere", "other countries": which side a named place, person or club
+# is on is what a reader knows of the name, which no check reads
+_KINDS_OF_PLACES = alternation(
+    r"\b(?:Europe|European|EU|Asia|Asian|Africa|African|America|American|Americas|Oceania|Antarctica|Latin|"
+    r"Scandinavia|Scandinavian|Nordic|Balkans?|Caribbean|Mediterranean|Middle\s+East|British|English|Scottish|Welsh|"
+    r"Irish|Canadian|Australian|French|German|Italian|Spanish|Portuguese|Dutch|Swiss|Austrian|Belgian|Swedish|"
+    r"Norwegian|Danish|Finnish|Polish|Russian|Chinese|Japanese|Korean|Indian|Mexican|Brazilian|Argentine|"
+    r"Argentinian|Premier\s+League|Bundesliga|La\s+Liga|Serie\s+A|NBA|NFL|MLB|NHL|abroad|overseas|elsewhere|"
+    r"domestic(?:ally)?|international(?:ly)?|foreign|out-of-state|in-state|nationwide|"
+    r"(?:other|another|different|same)\s+(?:countr(?:y|ies)|continents?|states?|provinces?|regions?|cities|city|"
+    r"towns?|leagues?|clubs?|teams?|nations?|nationalit(?:y|ies)|time\s+zones?)|"
+    r"(?:inside|outside|within|in|across)\s+(?:the\s+)?(?:US|USA|UK|EU|country|state|province|city|region|continent))\b"
+)
 _SPELLING = re.compile(
     r"\b(?:initials|vowels?|consonants?|syllables?|spell\w*|engrav\w*|monogram\w*|Buchstaben|letras?|lettres?|"
     r"lettere|(?:per|each|every|a|by\s+the)\s+(?:letter|character))\b",
@@ -427,6 +449,10 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     it may."""
     if _GENDERED.search(prompt):
         return "the question counts or prices by girls and boys, and a name may be either"
+    if _KINDS_OF_PLACES.search(prompt):
+        # "Hotels in Europe add a 10% tax", "Songs by British singers get a bonus", "Premier League tickets": what
+        # a name is (a city, a singer, a club) may put it on either side, whatever the question shows of it
+        return "the question prices or counts by a place, a nation or a league, and a name may be of either"
     if _SPELLING.search(prompt) or (_LETTERS.search(prompt) and _A_WORD.search(prompt)):
         return "the question counts letters, and a name or a word may have others"
     if _ALPHABET.search(prompt):
@@ -1098,16 +1124,26 @@ _CALENDAR_ABROAD = re.compile(
     rf"(?:von|vom|de|del|desde|du|dal|da|van)\s+(?:{_WEEKDAY_ABROAD})\s+(?:bis|a|al|hasta|au|à|tot|t/m)\s+(?:(?:zum|al|au)\s+)?(?:{_WEEKDAY_ABROAD})\b)",
     re.IGNORECASE,
 )
-# a weekday named beside a count of days or nights, in any language the task reads ("a trip of 6 days ... on
-# Saturday and Sunday", "dauert 6 Tage ab Donnerstag", "3 nuits à partir du vendredi"): which weekdays the span
-# reaches moves with its length, however the start is said. Not a count per week ("5 days a week")
-_WEEKDAY = re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_ABROAD})", re.IGNORECASE)
+# a weekday or a holiday named beside a count of days or nights (after a quantity, in digits or words, up to three
+# words before the unit: "for 2 consecutive full days", "4 sleeps"; not "7 periods in the day", nor "the two days"
+# after the days were named), in any language the task reads ("a trip of 6 days ... on Saturday and Sunday", "a six-day trip", "dauert 6 Tage ab Donnerstag", "3
+# nuits à partir du vendredi"): which weekdays the span reaches moves with its length, however the start is said.
+# Not a count per week ("5 days a week")
+_WEEKDAY = re.compile(
+    rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_ABROAD}|christmas|new\s+year|"
+    r"easter|thanksgiving|halloween|valentine|independence\s+day|boxing\s+day|st\.?\s+patrick|hanukkah|"
+    r"diwali|ramadan|eid|midsummer|weihnacht\w*|silvester|ostern|noël|nouvel\s+an|pâques|navidad|nochevieja|"
+    r"año\s+nuevo|pascua|natale|capodanno|pasqua|kerst\w*|oudejaarsavond|nieuwjaar|pasen|natal|réveillon|páscoa)",
+    re.IGNORECASE,
+)
 _DAYS_COUNTED = re.compile(
-    r"\d+\s+(?:[^\W\d_]+\s+)?(?:days?|nights?|Tagen?|Nächten?|Nacht|jours?|nuits?|d[ií]as?|noches?|giorni|"
+    r"\s*-?\s*(?:(?!(?:in|of|per|a|an|the|each|every|im|pro|de|par|por|al|di|van|per)\s)[^\W\d_]+\s+){0,3}?(?:days?|nights?|sleeps?|overnights?|stays?|Tagen?|Nächten?|Nacht|jours?|nuits?|d[ií]as?|noches?|giorni|"
     r"notti|dagen|nachten|noites?)\b(?!\s+(?:a|per|each|every|die|pro|in\s+der|par|por|a\s+la|alla|a|la|per)\s+"
     r"(?:week|woche|semaine|semana|settimana)\b)",
     re.IGNORECASE,
 )
+# an article before a count: the days it counts are named already ("in the two days", "an den zwei Tagen")
+_DEFINITE = re.compile(r"\b(?:the|die|den|der|les|los|las|le|la|i|gli|de|het|os|as)\s+$", re.IGNORECASE)
 _BRANCH = alternation(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"

@@ -86,14 +86,14 @@ _ALIVE_AFTER = re.compile(
 _PERSONS_OWN = re.compile(
     r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:study|bedroom|room|house|home|apartment|garden|yard|dog|cat|pets?|puppy|"
     r"kitten|car|bike|bicycle|phone|wallet|purse|bag|backpack|closet|desk|shirts?|shoes|birthday|age|allowance|"
-    r"salary|paycheck|savings|piggy\s+bank|lunch|homework|grades?|diet|job|hobby|height|weight)(?![\w-])"
+    r"salary|paycheck|savings|piggy\s+bank|lunch|homework|grades?|diet|hobby|height|weight)(?![\w-])"
 )
 # friends one has ("Claire has 97 friends on Instagram", "as many Instagram friends as")
 _HAS_FRIENDS = re.compile(r"\s+(?:has|had|have)\s+[^.?!]{0,40}?\bfriends\b")
 _KIN_OF = re.compile(
     r"['’]s\s+(?:[a-z-]+\s+)?(?:colleagues?|co-?workers?|friends?|sisters?|brothers?|sons?|daughters?|mother|mom|"
     r"mum|father|dad|wife|husband|cousins?|aunt|uncle|parents|kids|children|classmates?|teammates?|"
-    r"roommates?|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|teacher|age|birthday)"
+    r"roommates?|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|teacher)"
     r"(?![\w-])"
 )
 
@@ -119,8 +119,8 @@ def proven(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
             out.add(word)
         elif _KIN_OF.match(after) or _ALIVE_AFTER.match(after) or _PERSONS_OWN.match(after) or _HAS_FRIENDS.match(after):
             out.add(word)
-    # and a name whose amount is compared with a person's ("Tyler has half as many tubes as Eric", "Tyler finds 2
-    # less than Ellen"): a person whose name is no place's, or one shown above
+    # and a name listed beside, or whose amount is compared with, a person's ("Tyler has half as many tubes as
+    # Eric"): one shown above, or a name that is no place's
     grown = True
     while grown:  # listed beside someone, or compared with them: someone too
         grown = False

@@ -105,8 +105,11 @@ def test_an_amount_set_aside_is_one_no_computation_takes(question, answer, aside
         ("Annas Reise dauert 6 Tage ab Donnerstag. Sie bekommt 5 Punkte am Samstag. Wie viele Punkte?", True),
         ("Le voyage de Léa dure 6 jours à partir du jeudi, 5 points par jour. Combien de points gagne-t-elle ?", True),
         ("Ann leaves on Thursday for a trip of 6 days and earns 5 points a day. How many points does she earn?", True),
+        ("Ann leaves on Thursday for a six-day trip and earns 5 points a day. How many points does she earn?", True),
         ("Il travaille du lundi au vendredi, 8 heures par jour, pendant 3 semaines. Combien d'heures travaille-t-il ?", True),
-        # a weekday said once as when something happens, and a count per week
+        ("Ann's trip runs from Thursday for 3 full days, 5 points a day and 8 more on Saturday and Sunday. How many?", True),
+        # a weekday said once as when something happens, a count per week, the days named and then counted
+        ("On Sunday he sold 28 boxes. On Monday he sold 11 more. How many boxes did he sell in two days?", False),
         ("Am Sonntag kauft Anna 5 Äpfel und 3 Birnen. Wie viel Obst hat sie?", False),
         ("On Friday he exercised for 37 minutes. He goes to class for 5 days a week. How long?", False),
     ],

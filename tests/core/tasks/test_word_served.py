@@ -8049,6 +8049,37 @@ _WORLD_FACTS: dict[str, tuple[Callable[[str], str], str, list[str], tuple[int, i
         "British singers get a bonus of {}% of the total. How much does the station pay?",
         ["Adele", "Shakira", "Dido", "Rihanna", "Enya"], (40, 3, 10),
     ),
+    # (helper-167: the fact said with a number, or not at all, or of someone the question shows a person)
+    "a famous singer, the fact beside a number": (
+        _bonus(_BRITISH, "dollars", {
+            "base": "The station pays {n} * {a} = {na} {unit}.",
+            "yes": "Since {w} is British the bonus is {na} * {t}% = {x} {unit}.\nIn total {na} + {x} = {total} {unit}.",
+            "no": "There is no bonus: 0 dollars.",
+        }),
+        "A radio station pays {} dollars each time it plays a song. It plays {w}'s new song {} times. Songs by "
+        "British singers get a bonus of {}% of the total. How much does the station pay?",
+        ["Adele", "Shakira", "Dido", "Rihanna", "Enya"], (40, 3, 10),
+    ),
+    "a famous singer, a silent answer": (
+        _bonus(_BRITISH, "dollars", {
+            "base": "The station pays {n} * {a} = {na} {unit}.",
+            "yes": "The bonus is {na} * {t}% = {x} {unit}.\nIn total {na} + {x} = {total} {unit}.",
+            "no": "There is no bonus: 0 dollars.",
+        }),
+        "A radio station pays {} dollars each time it plays a song. It plays {w}'s new song {} times. Songs by "
+        "British singers get a bonus of {}% of the total. How much does the station pay?",
+        ["Adele", "Shakira", "Dido", "Rihanna", "Enya"], (40, 3, 10),
+    ),
+    "a famous singer the question shows a person": (
+        _bonus(_BRITISH, "dollars", {
+            "base": "The station pays {n} * {a} = {na} {unit}.",
+            "yes": "{w} is a British singer, so the bonus is {na} * {t}% = {x} {unit}.\nIn total {na} + {x} = {total} {unit}.",
+            "no": "{w} is not a British singer, so there is no bonus.",
+        }),
+        "A radio station pays {} dollars each time it plays a song. {w} sings her new song {} times on it. Songs by "
+        "British singers get a bonus of {}% of the total. How much does the station pay?",
+        ["Adele", "Shakira", "Dido", "Rihanna", "Enya"], (40, 3, 10),
+    ),
     "a pronoun whose nearest name is the place": (
         _bonus(_IN_EUROPE_TOO, "dollars", _EN_TAX),
         "Ann books a hotel room for {} dollars per night, {} nights in all. Hotels in Europe add a tax of {}% of the "
@@ -8280,6 +8311,11 @@ _WEEKDAYS_ABROAD = {
     "bonuspunten voor zaterdag en zondag als de reis ze haalt. Hoeveel punten krijgt ze in totaal?",
     "Portuguese, from Thursday": "A viagem da Ana dura {} dias a partir da quinta-feira. Ana ganha {} pontos por dia de "
     "viagem e {} pontos de bônus no sábado e no domingo, se a viagem chegar a eles. Quantos pontos ela ganha?",
+    "English, consecutive full days": "Ann's trip runs from Thursday for {} consecutive full days. Ann gets {} points "
+    "for each day of the trip and {} bonus points on Saturday and on Sunday if the trip reaches them. How many points "
+    "does she get?",
+    "English, sleeps": "Ann's trip from Thursday lasts {} sleeps. Ann gets {} points for each day of the trip and {} "
+    "bonus points on Saturday and on Sunday if the trip reaches them. How many points does she get?",
     "English, leaves on Friday": "Ann leaves on Thursday for a trip of {} days. She earns {} points each day and {} "
     "bonus points on Saturday and on Sunday if the trip reaches them. How many points does she earn?",
 }  # fmt: skip
@@ -8297,6 +8333,31 @@ def test_weekdays_of_other_languages_that_a_span_reaches_are_answered_by_the_mod
     numbers do not move."""
     points = [(6, 7, 5), (3, 8, 9), (5, 6, 4), (3, 9, 7), (8, 4, 6), (3, 5, 8), (7, 9, 3), (3, 6, 11)]
     served, false = false_served(_trip, [_WEEKDAYS_ABROAD[case].format(*p) for p in points], corroborate=corroborate)
+    assert false == 0
+
+
+def _holiday_stay(prompt: str) -> str:
+    """Points for a stay of ``n`` nights from Christmas night, with a bonus for New Year's Eve (the 7th night)."""
+    a, bonus, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+    reached = 1 if n >= 7 else 0
+    return (
+        f"Ann earns {n} * {a} = {n * a} points for the nights.\nThe stay reaches New Year's Eve {reached} times: "
+        f"{reached} * {bonus} = {reached * bonus} bonus points.\nIn total {n * a} + {reached * bonus} = "
+        f"{n * a + reached * bonus} points.\n#### {n * a + reached * bonus}"
+    )
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+def test_a_holiday_a_span_of_nights_reaches_is_answered_by_the_model(corroborate):
+    """Class (helper-167, both modes: 2 false of 3, 4 of 7): "checks in on Christmas night and stays 4 nights ... a
+    bonus for the night of New Year's Eve": whether the stay reaches the holiday moves with its length, and no
+    month or weekday is named. A holiday named beside a count of nights is a branch, like a weekday."""
+    questions = [
+        f"A hotel gives {a} points a night and {b} bonus points for the night of New Year's Eve. Ann checks in on "
+        f"Christmas night and stays {n} nights. How many points does Ann get?"
+        for a, b, n in [(3, 50, 8), (4, 40, 3), (5, 60, 9), (3, 45, 4), (6, 50, 2), (4, 55, 10)]
+    ]
+    served, false = false_served(_holiday_stay, questions, corroborate=corroborate)
     assert false == 0
 
 
