@@ -24,7 +24,7 @@ from fractions import Fraction
 from ...values import Step
 from ..base import AdaptContext
 from .echo import counts_other, echoes_in, unlike
-from .gender import gendered, regendered
+from .gender import gendered, given_name, regendered
 from .numbers import (
     CALENDAR,
     UNGROUPED,
@@ -45,6 +45,7 @@ from .numbers import (
 )
 from .parse import WordProblem
 from .people import proven
+from .places import a_place
 from .read import Computation, Num, comparisons, computations, evaluate, final_answer
 from .verify import (
     idle_counts,
@@ -339,7 +340,9 @@ class WordAdapter:
             answer = "\n".join(s.text for s in steps)
             if (aside := set_aside(old, answer)) is not None:
                 raise _Refused(f"{aside!r} is left aside, by a choice a name may have made")
-            renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b]
+            # (not of a first name that is no place's, on either side: "To find how much Tom spends, we multiply"
+            # is how answers reason about people)
+            renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b and not (_first(a) and _first(b))]
             if (claim := _said_of(answer, renamed)) is not None:
                 raise _Refused(f"the answer says {claim!r} of a name, which no check reads")
         if moved and (twice := shared_untaken(old, "\n".join(s.text for s in steps), moved)) is not None:
@@ -1404,7 +1407,7 @@ _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 # a clause of an answer: a sentence, or its part after a comma and "so", "and", "but", "because"...
-_CLAUSES = re.compile(r"(?<=[.!?])\s+|\n+|;|,\s+(?:so|and|but|which|because|since|as)\b|\s+(?:so|because|since)\s+")
+_CLAUSES = re.compile(r"(?<=[.!?])\s+|\n+|;|,\s+(?:so|and|but|which|because|since|as)\b|(?<=\S)\s+(?:so|because|since)\s+")
 
 
 def _said_of(answer: str, names: Sequence[str]) -> str | None:
@@ -1415,6 +1418,11 @@ def _said_of(answer: str, names: Sequence[str]) -> str | None:
         if clause and not re.search(r"\d", clause) and any(re.search(rf"\b{re.escape(n)}\b", clause) for n in names):
             return clause
     return None
+
+
+def _first(name: str) -> bool:
+    """Whether ``name`` is a first name people bear and no known place's (see :mod:`.places`)."""
+    return given_name(name) and not a_place(name)
 
 
 def _people_renamed(old: WordProblem, new: WordProblem) -> bool:

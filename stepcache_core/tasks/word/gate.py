@@ -175,7 +175,8 @@ def _unread(prompt: str, quantities: tuple[Quantity, ...]) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _branches(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
-    """Whether ``prompt`` (its hours of one half of the day aside) says a branch ``_BRANCH`` reads. Cached: every
+    """Whether ``prompt`` (its hours of one half of the day aside) says a branch: one ``_BRANCH`` or
+    ``_CALENDAR_ABROAD`` reads, or a weekday or a holiday beside a count of days (``_DAYS_COUNTED``). Cached: every
     reuse of one entry reads its question again."""
     text = _without_hours(prompt, quantities)
     if _BRANCH.search(text) is not None or _CALENDAR_ABROAD.search(text) is not None:
@@ -184,7 +185,6 @@ def _branches(prompt: str, quantities: tuple[Quantity, ...]) -> bool:
     named = {m.group().lower() for m in days}
     return bool(named) and any(
         _DAYS_COUNTED.match(text, q.end)
-        and not _DEFINITE.search(text, max(0, q.start - 8), q.start)
         # (not "On Sunday ... On Monday ... how much did he earn for two days?": the days named, counted after them)
         and not (q.value == len(named) and q.start > days[-1].end())
         for q in quantities
@@ -327,15 +327,18 @@ _GENDERED = alternation(
 # cities"), home or abroad, a league, or "elsewhere", "other countries": which side a named place, person or club
 # is on is what a reader knows of the name, which no check reads
 _KINDS_OF_PLACES = alternation(
-    r"\b(?:Europe|European|EU|Asia|Asian|Africa|African|America|American|Americas|Oceania|Antarctica|Latin|"
-    r"Scandinavia|Scandinavian|Nordic|Balkans?|Caribbean|Mediterranean|Middle\s+East|British|English|Scottish|Welsh|"
-    r"Irish|Canadian|Australian|French|German|Italian|Spanish|Portuguese|Dutch|Swiss|Austrian|Belgian|Swedish|"
-    r"Norwegian|Danish|Finnish|Polish|Russian|Chinese|Japanese|Korean|Indian|Mexican|Brazilian|Argentine|"
-    r"Argentinian|Premier\s+League|Bundesliga|La\s+Liga|Serie\s+A|NBA|NFL|MLB|NHL|abroad|overseas|elsewhere|"
-    r"domestic(?:ally)?|international(?:ly)?|foreign|out-of-state|in-state|nationwide|"
-    r"(?:other|another|different|same)\s+(?:countr(?:y|ies)|continents?|states?|provinces?|regions?|cities|city|"
+    r"\b(?:Europe|EU|Asia|Africa|America|Americas|Oceania|Antarctica|Scandinavia|Balkans|Caribbean|Mediterranean|"
+    r"Middle\s+East|Premier\s+League|Bundesliga|La\s+Liga|Serie\s+A|NBA|NFL|MLB|NHL|"
+    # a nation's or a region's people or things, in the plural ("British singers", "European cities"; not "her
+    # English test", "a Dutch oven")
+    r"(?:European|Asian|African|American|Latin|Scandinavian|Nordic|Caribbean|Mediterranean|British|English|"
+    r"Scottish|Welsh|Irish|Canadian|Australian|French|German|Italian|Spanish|Portuguese|Dutch|Swiss|Austrian|"
+    r"Belgian|Swedish|Norwegian|Danish|Finnish|Polish|Russian|Chinese|Japanese|Korean|Indian|Mexican|Brazilian|"
+    r"Argentine|Argentinian)\s+[a-z]+s|"
+    r"(?i:abroad|overseas|elsewhere|domestic(?:ally)?|international(?:ly)?|foreign|out-of-state|in-state|nationwide|"
+    r"(?:other|another|different)\s+(?:countr(?:y|ies)|continents?|states?|provinces?|regions?|cities|city|"
     r"towns?|leagues?|clubs?|teams?|nations?|nationalit(?:y|ies)|time\s+zones?)|"
-    r"(?:inside|outside|within|in|across)\s+(?:the\s+)?(?:US|USA|UK|EU|country|state|province|city|region|continent))\b"
+    r"(?:inside|outside)\s+(?:the\s+)?(?:US|USA|UK|EU|country|state|province|city|region|continent)))\b"
 )
 _SPELLING = re.compile(
     r"\b(?:initials|vowels?|consonants?|syllables?|spell\w*|engrav\w*|monogram\w*|Buchstaben|letras?|lettres?|"
@@ -1112,38 +1115,35 @@ _CALENDAR_ABROAD = re.compile(
     r"\b(?:wochenenden?|werktage?n?|arbeitstage?n?|wochentage?n?|fines?\s+de\s+semana|días?\s+(?:laborables|hábiles)|"
     r"week-?ends?|jours?\s+ouvrables?|jours?\s+ouvrés|fine\s+settimana|giorni\s+(?:lavorativi|feriali)|"
     r"werkdagen|weekdagen|fins?\s+de\s+semana|dias\s+úteis|"
-    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)s|(?:lunes|martes|miércoles|jueves|viernes)\b(?="
-    r"\s*(?:y|e)\s)|(?:sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|sabato|domenica|maandag|"
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)s|(?:sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|sabato|domenica|maandag|"
     r"dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)s|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
     r"zondag)en|"
     rf"(?:jeden|jede|jedes|alle|cada|todos\s+los|todas\s+las|chaque|tous\s+les|ogni|tutti\s+i|elke|iedere|alle|"
     rf"todas\s+as|todos\s+os|los|les|le|i|de|op|aos|às)\s+(?:{_WEEKDAY_ABROAD})\b|"
     rf"(?:beginn\w*|start\w*|fängt|anfang\w*|comienz\w*|empiez\w*|empez\w*|commenc\w*|début\w*|inizi\w*|"
-    rf"cominci\w*|parte|partono|beg[io]n\w*|come[cç]\w*|inici\w*)\s+(?:\w+\s+){{0,2}}(?:am|an\s+einem|einem|el|un|le|"
-    rf"il|di|op|een|na|no|numa|num|em)?\s*(?:{_WEEKDAY_ABROAD})\b|"
+    rf"cominci\w*|parte|partono|beg[io]n\w*|come[cç]\w*|inici\w*)\s+(?:\w+\s+){{0,2}}(?:(?:am|an\s+einem|einem|el|un|"
+    rf"le|il|di|op|een|na|no|numa|num|em)\s+)?(?:{_WEEKDAY_ABROAD})\b|"
     rf"(?:von|vom|de|del|desde|du|dal|da|van)\s+(?:{_WEEKDAY_ABROAD})\s+(?:bis|a|al|hasta|au|à|tot|t/m)\s+(?:(?:zum|al|au)\s+)?(?:{_WEEKDAY_ABROAD})\b)",
     re.IGNORECASE,
 )
 # a weekday or a holiday named beside a count of days or nights (after a quantity, in digits or words, up to three
-# words before the unit: "for 2 consecutive full days", "4 sleeps"; not "7 periods in the day", nor "the two days"
-# after the days were named), in any language the task reads ("a trip of 6 days ... on Saturday and Sunday", "a six-day trip", "dauert 6 Tage ab Donnerstag", "3
+# words before the unit: "for 2 consecutive full days", "4 sleeps"; not "7 periods in the day", nor "two days"
+# after the days were named and counted), in any language the task reads ("a trip of 6 days ... on Saturday and Sunday", "a six-day trip", "dauert 6 Tage ab Donnerstag", "3
 # nuits à partir du vendredi"): which weekdays the span reaches moves with its length, however the start is said.
 # Not a count per week ("5 days a week")
 _WEEKDAY = re.compile(
     rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_WEEKDAY_ABROAD}|christmas|new\s+year|"
     r"easter|thanksgiving|halloween|valentine|independence\s+day|boxing\s+day|st\.?\s+patrick|hanukkah|"
     r"diwali|ramadan|eid|midsummer|weihnacht\w*|silvester|ostern|noël|nouvel\s+an|pâques|navidad|nochevieja|"
-    r"año\s+nuevo|pascua|natale|capodanno|pasqua|kerst\w*|oudejaarsavond|nieuwjaar|pasen|natal|réveillon|páscoa)",
+    r"año\s+nuevo|pascua|natale|capodanno|pasqua|kerst\w*|oudejaarsavond|nieuwjaar|pasen|natal|réveillon|páscoa)\b",
     re.IGNORECASE,
 )
 _DAYS_COUNTED = re.compile(
-    r"\s*-?\s*(?:(?!(?:in|of|per|a|an|the|each|every|im|pro|de|par|por|al|di|van|per)\s)[^\W\d_]+\s+){0,3}?(?:days?|nights?|sleeps?|overnights?|stays?|Tagen?|Nächten?|Nacht|jours?|nuits?|d[ií]as?|noches?|giorni|"
+    r"\s*(?:-\s*)?(?:(?!(?:in|of|per|a|an|the|each|every|im|pro|de|par|por|al|di|van)\s)[^\W\d_]+\s+){0,3}?(?:days?|nights?|sleeps?|overnights?|stays?|Tagen?|Nächten?|Nacht|jours?|nuits?|d[ií]as?|noches?|giorni|"
     r"notti|dagen|nachten|noites?)\b(?!\s+(?:a|per|each|every|die|pro|in\s+der|par|por|a\s+la|alla|a|la|per)\s+"
     r"(?:week|woche|semaine|semana|settimana)\b)",
     re.IGNORECASE,
 )
-# an article before a count: the days it counts are named already ("in the two days", "an den zwei Tagen")
-_DEFINITE = re.compile(r"\b(?:the|die|den|der|les|los|las|le|la|i|gli|de|het|os|as)\s+$", re.IGNORECASE)
 _BRANCH = alternation(
     r"\b(?:whoever|whichever|the\s+one\s+with\s+(?:more|fewer|less|the\s+most|the\s+least)|the\s+(?:larger|smaller|"
     r"bigger|greater|higher|lower|older|younger|longer|shorter|taller)\s+(?:of|one)|(?:even|odd)(?:-numbered)?\s+"

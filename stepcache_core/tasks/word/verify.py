@@ -475,7 +475,14 @@ _MEASURE = re.compile(
 def _unit_after(prompt: str, q: Quantity) -> str | None:
     """The unit of measure right after ``q`` in ``prompt`` ("16 seconds": ``second``), or ``None``."""
     m = _MEASURE.match(prompt, q.end)
-    return m.group(1).lower().removesuffix("s") if m else None
+    if m is None:
+        return None
+    unit = m.group(1).lower()
+    return _ONE_UNIT.get(unit, unit.removesuffix("es") if unit.endswith("ches") else unit.removesuffix("s"))
+
+
+# forms of one unit that a plain "s" does not make ("feet", "foot")
+_ONE_UNIT = {"feet": "foot", "lbs": "lb"}
 
 
 def unused_quantity(problem: WordProblem, text: str, *, prose: bool = True, moved: Container[int] = ()) -> str | None:

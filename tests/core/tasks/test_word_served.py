@@ -92,7 +92,8 @@ def false_served(
 # ------------------------------------------------------------------------------ a condition stated in words
 OFFER = {
     "en": (
-        "Customers who spend ${t} get a ${g} discount. {name} buys {n} lamps at ${p} each. How much does {name} pay?",
+        "Customers who spend ${t} get a ${g} discount. {name} buys {n} lamps at ${p} each for her desk. How much does "
+        "{name} pay?",
         r"spend \$(\d+) get a \$(\d+) discount\. (\w+) buys (\d+) lamps at \$(\d+)",
         "{name} spends {n} * {p} = <<{n}*{p}={c}>>{c} dollars.\nThis qualifies for the ${t} offer, so {name} pays "
         "{c} - {g} = <<{c}-{g}={d}>>{d} dollars.\n#### {d}",
@@ -121,7 +122,9 @@ def test_a_condition_the_answer_states_in_words_moves_no_number(language):
     """Class: a threshold of the question that no computation takes, which the answer reads in words of any
     language ("qualifies", "supera", "über"). The first answer is above it, the probes scale every number (and
     stay above): re-derived for a basket below, the discount would be served. A question quantity no computation
-    takes now moves no number; names still do."""
+    takes now moves no number; names still do, where the question shows a person ("for her desk"): under a name it
+    does not show one (any name of a question in another language), the amount the answer leaves aside may be one
+    it chose by what it knows of the name, and the model answers."""
     question, read, above, below = OFFER[language]
 
     def model(spec: GenerationSpec) -> str:
@@ -139,7 +142,7 @@ def test_a_condition_the_answer_states_in_words_moves_no_number(language):
     asks.append((question.format(t=100, g=15, name="Ivy", n=3, p=40), Fraction(105)))  # names only
     served, wrong = tally(engine, asks)
     assert wrong == 0
-    assert served >= 1  # the names-only variant
+    assert served >= (1 if language == "en" else 0)  # the names-only variant
 
 
 # ---------------------------------------------------------------- a constant a question number happened to equal
@@ -8316,6 +8319,9 @@ _WEEKDAYS_ABROAD = {
     "does she get?",
     "English, sleeps": "Ann's trip from Thursday lasts {} sleeps. Ann gets {} points for each day of the trip and {} "
     "bonus points on Saturday and on Sunday if the trip reaches them. How many points does she get?",
+    "English, the first of the days": "Thursday is the first of the {} calendar days of Ann's trip. Ann gets {} points "
+    "for each of those days and {} bonus points on Saturday and on Sunday if the trip reaches them. How many points "
+    "does she get?",
     "English, leaves on Friday": "Ann leaves on Thursday for a trip of {} days. She earns {} points each day and {} "
     "bonus points on Saturday and on Sunday if the trip reaches them. How many points does she earn?",
 }  # fmt: skip
