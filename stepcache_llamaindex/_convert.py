@@ -54,20 +54,18 @@ _TOOL_KWARGS = frozenset(
 )
 # StepCache's own per-call options (removed before the inner LLM sees the kwargs)
 _OPTION_KWARGS = ("stepcache_task", "stepcache_schema", "stepcache_required_keys", "stepcache_reuse")
-# fields of the inner LLM that do not change what it generates (left out of the namespace)
+# fields of the inner LLM that do not change what it generates (left out of the namespace). Not the endpoint
+# (``api_base``, ``base_url``, ``model_url``, ``api_version``): two servers may run other models under one model name
+# ("local-model" on two LM Studio hosts), and an API version may answer otherwise
 _NON_SEMANTIC_FIELDS = {
     "callback_manager",
     "rate_limiter",
     "verbose",
     "api_key",
-    "api_base",
-    "api_version",
-    "base_url",
     "timeout",
     "max_retries",
     "reuse_client",
     "default_headers",
-    "model_url",
     "output_parser",
     "messages_to_prompt",
     "completion_to_prompt",

@@ -179,6 +179,27 @@ def test_tenant_and_generation_kwargs_partition_the_cache(make_llm):
     assert len(inner.calls) == 4
 
 
+@pytest.mark.parametrize("field", ["api_base", "base_url", "model_url", "api_version"])
+def test_two_endpoints_under_one_model_name_are_two_namespaces(make_llm, field):
+    """Class (helper-170: 5 false of 6 to 7 served): two inner LLMs with one model name on two servers
+    (``api_base``), which may run other models; the endpoint was left out of the namespace as a setting that
+    changes nothing, and one server's answer was adapted for the other's question. The endpoint keys the cache."""
+
+    class Served(ScriptedLLM):
+        api_base: str = ""
+        base_url: str = ""
+        model_url: str = ""
+        api_version: str = ""
+
+    first = Served(lambda p: "ANSWER from a", **{field: "http://a"})
+    second = Served(lambda p: "ANSWER from b", **{field: "http://b"})
+    llm, _ = make_llm(inner=first)
+    other = StepCacheLLM(llm=second, engine=llm.engine)
+    assert llm.complete("Tell me about Paris").text == "ANSWER from a"
+    out = other.complete("Tell me about Paris")
+    assert out.text == "ANSWER from b" and sc(out)["path"] == "miss"
+
+
 def test_invalid_prompt_is_a_clear_error(make_llm):
     llm, _ = make_llm()
     with pytest.raises(InvalidRequestError):

@@ -57,6 +57,13 @@ class EquationAdapter:
             return list(steps)
         if all(a == b for a, b in pool) and old.name == new.name:
             return list(steps)
+        if any(a == c and b != d for i, (a, b) in enumerate(pool) for c, d in pool[i + 1 :]) and any(
+            re.search(r"[^\W\d_]{3,}", step.text) for step in steps
+        ):
+            # "5x + 5 = 30" for "3x + 7 = 22": a 5 the steps say in words ("Divide by 5") may be either constant,
+            # and which one no check of the equations reads (a step that is an equation is checked whole); the
+            # steps stay as they were, for verification to judge
+            return list(steps)
         decimal = any("." in c for c in new.constants)
         out: list[Step] = []
         for step in steps:

@@ -155,8 +155,8 @@ def _equation_span(view: str) -> tuple[int, int] | None:
 
 # the words of asks that mean "solve this equation" and nothing else: an ask made of these alone (and the slots) is
 # one canonical ask, so "Solve for x: ...", "Find x if ...", "What value of x satisfies ...?", "... Solve for x."
-# and "Question: ... Please explain it simply." are the same request; any other word (a digit, "round",
-# "Spanish", "not", "only") must match
+# are the same request, and "Question: ... Please explain it simply." another (see ``_LAYOUT_WORDS``); any other
+# word (a digit, "round", "Spanish", "not", "only") must match
 _SOLVE_WORDS = frozenset(
     """solve solving find work out determine calculate compute what which is the value values of for in if given
     that when where such equation satisfies satisfy satisfying please a an unknown variable get this following
@@ -174,6 +174,24 @@ _SOLVE_WORDS_OTHER = frozenset(
     относительно найди найдите значение вычисли 求解 解方程 求 方程 的 解 について解きなさい について解け について解いて
     解きなさい 方程式 を 解け""".split()
 )
+# the words of a "solve it" ask that say how the answer is laid out ("Show your work step by step.", "Explain
+# clearly.", "How do I solve", "Help me solve"), each with its other forms: the ask still only solves, but the model
+# writes its steps, or only the value, by them, so two asks are one only where they say the same of these
+_LAYOUT_WORDS = {
+    word: form
+    for form, words in {
+        "step": "step steps",
+        "show": "show",
+        "work": "work working",
+        "explain": "explain explaining",
+        "how": "how",
+        "help": "help",
+        "simply": "simply",
+        "clearly": "clearly",
+        "carefully": "carefully",
+    }.items()
+    for word in words.split()
+}
 # a question asked for a yes or no: a sentence that opens with a verb and ends with a question mark
 _YES_OR_NO = re.compile(r"(?:^|[.!?:]\s+)(?:is|are|was|were|does|do|has|have)\b[^.!?]*\?", re.IGNORECASE)
 EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SLOT_MARK.format("SOLVE")
@@ -186,7 +204,8 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
     only asks to solve the equation.
 
     The *ask* is the request from the sentence holding the equation on; what stands before it (a persona, "You
-    are terse.") is context. An ask made only of "solve it" words (see ``_SOLVE_WORDS``) folds to ``⟨SOLVE⟩``,
+    are terse.") is context. An ask made only of "solve it" words (see ``_SOLVE_WORDS``) folds to ``⟨SOLVE⟩``
+    and the words of it that say how the answer is laid out (``_LAYOUT_WORDS``: "Show your work step by step."),
     and the request only asks to solve when its context holds no math either. Everything else, numbers outside
     the equation included, is kept as written and must match for a reuse."""
     rest = view[: span[0]] + EQ_SLOT + view[span[1] :]
@@ -203,7 +222,11 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
         # in), and still only asks to solve
         other = canonical_ask(ask, _SOLVE_WORDS | _SOLVE_WORDS_OTHER, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
         return fold_whitespace(rest), other == SOLVE_ASK and VAR_SLOT not in context and persona_only(context)
-    return f"{context} {SOLVE_ASK}".strip(), VAR_SLOT not in context and persona_only(context)
+    # ("Work out y": solve it; "Show your working out": the steps)
+    unworked = re.sub(r"(?<!\byour\s)\bwork(?:ing)?\s+out\b", " ", ask, flags=re.IGNORECASE)
+    laid = sorted({_LAYOUT_WORDS[w] for word in re.findall(r"[^\W\d_]+", unworked) if (w := word.casefold()) in _LAYOUT_WORDS})
+    layout = f" ({' '.join(laid)})" if laid else ""
+    return f"{context} {SOLVE_ASK}{layout}".strip(), VAR_SLOT not in context and persona_only(context)
 
 
 def parse_problem(request: Request) -> EquationProblem:

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from math import gcd
 
 from ...values import Step
 from ..base import AdaptContext
@@ -50,6 +51,7 @@ from .read import Computation, Num, comparisons, computations, evaluate, final_a
 from .verify import (
     idle_counts,
     in_cents,
+    left_aside,
     line_numbers,
     named_constants,
     named_counts,
@@ -345,6 +347,18 @@ class WordAdapter:
             renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b and not (_first(a) and _first(b))]
             if (claim := _said_of(answer, renamed)) is not None:
                 raise _Refused(f"the answer says {claim!r} of a name, which no check reads")
+        elif old.names != new.names:
+            # people too: an answer that leaves an amount aside and says what a renamed name is may have chosen by
+            # it ("Obama is left-handed, so the 23 dollar pairs are not for Obama", "Because Irene is a Gulf storm,
+            # the East Coast rate does not apply"), which no check reads
+            answer = "\n".join(s.text for s in steps)
+            renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b]
+            if left_aside(old, answer) and (fact := _fact_of(answer, renamed)) is not None:
+                raise _Refused(f"the answer leaves an amount aside and says what a renamed name is: {fact!r}")
+        if moved and (plain := _percent_as_plain(old, steps)) is not None:
+            # "10% is 1/10. 120 * 1/10 = 12": the 10 a step divides by is no question's 10 percent, though it has its
+            # value; at 30% it would be re-derived "90 * 1/30 = 3", which every check passes
+            raise _Refused(f"the percentage {plain!r} is taken as a plain number, by no share of 100")
         if moved and (twice := shared_untaken(old, "\n".join(s.text for s in steps), moved)) is not None:
             # "8 tickets at $8 each": one 8 is taken, and which one cannot be told (an answer to the new question,
             # re-derived back, can tell: a precedent)
@@ -649,6 +663,10 @@ class WordAdapter:
         for (start, end), value in edits.items():
             if not _keeps_precision(value, line[start:end]):
                 raise _Refused(f"{value} is finer than the answer wrote {line[start:end]!r}")
+            if _odd_fraction(line[start:end]) and line[start:end] not in {q.text for q in old.quantities}:
+                # "2 1/4 cups", "6/4 cups": a result written as a mixed number or unreduced, a form whose rule for
+                # other values ("9/4" or "2 1/4", "12/4" or "3") one answer does not show
+                raise _Refused(f"{line[start:end]!r} is written in a form of fraction the adapter does not write")
         # a calculator annotation (``<<1200-450=750>>``) never groups, GSM8K's final line (``#### 750``) and a box as
         # the answer's own show (see ``Hand.final``)
         annotations = [m.span() for m in UNGROUPED.finditer(line)]
@@ -1306,6 +1324,18 @@ def _hours(old: WordProblem, new: WordProblem, steps: Sequence[Step], read: bool
     return found
 
 
+_MIXED_NUMBER = re.compile(r"\d+(?:\s+|\s*\+\s*)\d+\s*/\s*\d+")
+_FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+
+
+def _odd_fraction(text: str) -> bool:
+    """Whether ``text`` is a fraction written as a mixed number ("2 1/4") or not in lowest terms ("6/4")."""
+    if _MIXED_NUMBER.fullmatch(text.strip()):
+        return True
+    m = _FRACTION.fullmatch(text.strip())
+    return m is not None and gcd(int(m.group(1)), int(m.group(2))) > 1
+
+
 def _keeps_precision(value: Fraction, like: str) -> bool:
     """Whether ``value`` can stand where the answer wrote ``like`` with decimals ("$56.25", "2.5"): in at most
     as many places as it wrote, or two (an amount to the cent), and never a value with no finite decimals
@@ -1417,6 +1447,54 @@ def _said_of(answer: str, names: Sequence[str]) -> str | None:
         clause = clause.strip(" -*•\t")
         if clause and not re.search(r"\d", clause) and any(re.search(rf"\b{re.escape(n)}\b", clause) for n in names):
             return clause
+    return None
+
+
+# a percentage in words or signs the number reader leaves plain ("10 pct", "10％", "10 Prozent", "10 procent")
+_PERCENT_WORD = re.compile(
+    r"\s*(?:％|pct\b|per\s*cent\b|prozent\b|procent\b|por\s+ciento\b|pour\s+cent\b|per\s+cento\b|por\s+cento\b)", re.IGNORECASE
+)
+# counts a step takes as constants of time ("12% a year": 120 / 12 a month, "/ 24" an hour, "/ 7" a day)
+_CALENDAR_COUNTS = frozenset(Fraction(n) for n in (7, 12, 24, 52, 60, 365))
+
+
+def _percent_as_plain(problem: WordProblem, steps: Sequence[Step]) -> str | None:
+    """A percentage of the question (its value no other quantity of it has, nor a constant of time) that a
+    computation of ``steps`` takes as a plain number, with no 100 and no "%" beside it ("120 * 1/10" of 10%), and
+    that no earlier result has, if any."""
+    said = [q.kind == "percent" or _PERCENT_WORD.match(problem.prompt, q.end) is not None for q in problem.quantities]
+    percents = {q.value: q.text for q, pct in zip(problem.quantities, said, strict=True) if pct}
+    for q, pct in zip(problem.quantities, said, strict=True):
+        if not pct or q.value in _CALENDAR_COUNTS:
+            percents.pop(q.value, None)
+    results: set[Fraction] = set()
+    for step in steps:
+        for comp in computations(step.text):
+            operands = {n.operand for n in comp.operands}
+            if not operands & {Fraction(100), Fraction(1, 100)}:
+                for n in comp.operands:
+                    if not n.percent and n.value in percents and n.value not in results:
+                        return percents[n.value]
+            results.add(comp.result.value)
+    return None
+
+
+def _fact_of(answer: str, names: Sequence[str]) -> str | None:
+    """A clause of ``answer`` that says what one of ``names`` is, numbers or not: "Obama is left-handed", "Because
+    Odie is a cat, the 9 dollar price does not apply", "Adele is British", "Pierre is from Lyon", "As a cat, Odie
+    pays 7 dollars", "Garfield, a cat, eats"; not what they do or have ("Ann only counts her apples", "This
+    qualifies for the $100 offer, so Ann pays 120 - 15", "Ann is left with 5"), if any."""
+    for name in names:
+        n = re.escape(name)
+        fact = re.compile(
+            rf"\b{n}\s+(?:is|was|isn['’]t|wasn['’]t)\s+(?:not\s+)?(?:an?\b|from\b|one\s+of\b|[A-Z]|\w+-\w+)|"
+            rf"\b{n}\s+(?:comes|came|hails)\s+from\b|\b{n}\s+(?:plays|played)\s+for\b|\b{n}\s+belongs\s+to\b|"
+            rf"\bas\s+(?:an?\s+)?[\w-]+(?:\s+[\w-]+)?,\s*{n}\b|\b{n},\s+(?:an?|the)\s+[\w-]+(?:\s+[\w-]+)?,"
+        )
+        if (m := fact.search(answer)) is not None:
+            start = answer.rfind("\n", 0, m.start()) + 1
+            end = answer.find("\n", m.end())
+            return answer[start : end if end >= 0 else len(answer)].strip()
     return None
 
 

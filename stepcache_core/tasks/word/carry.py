@@ -11,7 +11,7 @@ from functools import lru_cache
 from ...values import Step, Verdict
 from ..regex import alternation
 from .adapt import inflected, plural, question_map
-from .gate import foreign_numbers
+from .gate import COMPARATIVES, SUPERLATIVES, asks_who_or_which, foreign_numbers
 from .gender import given_name, unlicensed
 from .numbers import CALENDAR, ORDINAL_VALUES, ORDINAL_WORD, quantities, to_fraction
 from .parse import WordProblem, names_in
@@ -128,6 +128,20 @@ _CLAIM = alternation(
 )
 
 
+# a number said as near another it stands for ("about 1.5 meters", "≈ 33", "roughly $40", "just under 2",
+# "which rounds to 1.3", "etwa 12", "environ 3"): how far the model rounds is its own, and one point does not show it
+# ("about 1.25" or "about 1.2" at 5/4)
+_APPROXIMATE = re.compile(
+    r"(?:\b(?:about|approximately|approx\.?|roughly|around|nearly|almost|circa|ca\.|close\s+to|just\s+(?:under|over|"
+    r"below|above)|a\s+(?:bit|little)\s+(?:under|over|more\s+than|less\s+than)|rounds?\s+(?:up\s+|down\s+)?to|"
+    r"rounded\s+(?:up\s+|down\s+)?to|etwa|ungefähr|rund|knapp|environ|presque|à\s+peu\s+près|aproximadamente|"
+    r"casi|unos|unas|quasi|ongeveer|bijna|cerca\s+de|in\s+the\s+region\s+of|alrededor\s+de|autour\s+de|"
+    r"por\s+volta\s+de|all['’]incirca|zo['’]n)\s+|[≈~∼≃]\s*)(?:[$€£]\s*)?(\d[\d,]*(?:\.\d+)?)|"
+    # ("1.25 meters or so", "1.3 give or take", "1,3 ungefähr")
+    r"(\d[\d,]*(?:\.\d+)?)(?:\s+[^\W\d_]+){0,2},?\s+(?:or\s+so|give\s+or\s+take|more\s+or\s+less|or\s+thereabouts|"
+    r"ungefähr|environ|circa|all['’]incirca|aproximadamente|ongeveer)\b",
+    re.IGNORECASE,
+)
 # an emoji or a pictograph: a mood or a verdict on the numbers no check reads
 _PICTOGRAPH = re.compile(r"[\u231a\u231b\u23e9-\u23fa\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
 
@@ -169,6 +183,12 @@ class WordCarryover:
             # too (9 pages a day): "in now" by coincidence (read only where a line says a number in words)
             return _moved_away(cached, steps, old, new)
 
+        if moved and asks_who_or_which(new.prompt) and not any(_compared_verdict(s.text) for s in steps):
+            # "Who has more marbles, Ann or Bob?": "Ann has more marbles." is the question's own words at any numbers,
+            # and the amounts it weighs may be the answer's own (41 boxes of 2 against 23 bags of 3), whose order no
+            # check reads; a comparison the answer states beside its verdict ("Since 82 > 69, Ann has more") is
+            # re-derived and checked (not one beside no verdict: "The multipliers compare as 2 < 3.")
+            found.append(Verdict(False, "the question asks who or which, and no comparison of the answer says why", step=None))
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
@@ -184,6 +204,8 @@ class WordCarryover:
                     # "Answer: Eva will be in middle school at age 19.", "Answer: a teenager of 12": an answer line
                     # says its number and what it counts; any other word of it is said of the numbers
                     claim = _unread_answer(step.text, allowed, lambda: _counted(tuple(cached)))
+                if claim is None and (near := _approximate(step.text, new.prompt)) is not None:
+                    claim = near  # "about 1.5 meters" of 3/2, where the model rounds 5/4 to "about 1.2"
                 if claim is None and (picture := _PICTOGRAPH.search(step.text)) is not None:
                     claim = picture.group()  # "30 dollars 👍" where 120 gets "🎉", "✅" within the budget
                 if claim is not None:
@@ -508,6 +530,30 @@ def _results_of(steps: Sequence[Step]) -> set[Fraction]:
 def _opens(text: str, at: int) -> bool:
     """Whether the word at ``at`` opens its sentence ("First, find...", "Second, add..."): an order of steps."""
     return re.search(r"(?:^|[.!?:\n])[\s*#>\-]*$", text[:at]) is not None
+
+
+# a word that says which of two is more, in the languages the task reads: a verdict beside a comparison
+_VERDICT_WORD = re.compile(
+    rf"\b(?:{COMPARATIVES}|{SUPERLATIVES}|than|mehr|weniger|plus|moins|davantage|m[áa]s|menos|più|meno|meer|minder|"
+    r"mais|mayor|menor|maggiore|minore)\b",
+    re.IGNORECASE,
+)
+
+
+def _compared_verdict(text: str) -> bool:
+    """Whether a sentence of ``text`` states a comparison of two numbers (see :func:`~.read.comparisons`) beside a
+    word that says which is more ("Since 82 > 69, Ann has more marbles.")."""
+    return any(comparisons(s) and _VERDICT_WORD.search(s) for s in re.split(r"(?<=[.!?])\s+|\n+", text))
+
+
+def _approximate(text: str, prompt: str) -> str | None:
+    """A number ``text`` says as approximate (see ``_APPROXIMATE``), unless the question ``prompt`` says it so too
+    ("about 30 minutes" of "takes about 30 minutes"), if any."""
+    for m in _APPROXIMATE.finditer(text):
+        said = r"\s+".join(re.escape(part) for part in m.group().split())
+        if not re.search(rf"(?<![\w.,]){said}(?![\d.,]\d|\d)", prompt, re.IGNORECASE):
+            return m.group()
+    return None
 
 
 def _restated(text: str, m: re.Match[str], asked: set[tuple[str, str]]) -> bool:

@@ -12,7 +12,7 @@ from ..regex import alternation
 from ..template import persona_only
 from .corroborate import reads_a_unit
 from .gender import given_name, one_person, pronoun, written_otherwise
-from .numbers import Quantity, decimal_comma, half_of_day
+from .numbers import Quantity, decimal_comma, half_of_day, quantities
 from .parse import WordProblem, names_in, starts_sentence
 from .people import ENGLISH, KIN, KIN_AFTER, a_place_unproven, beside, english
 from .read import GRADED, graded_forms
@@ -458,6 +458,15 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
         return "the question prices or counts by a place, a nation or a league, and a name may be of either"
     if _SPELLING.search(prompt) or (_LETTERS.search(prompt) and _A_WORD.search(prompt)):
         return "the question counts letters, and a name or a word may have others"
+    if any(_IDENTITY.search(s) and _INSTRUCTION.search(s) for s in re.split(r"(?<=[.!?;])\s+|\n+", prompt)):
+        # "Reply in his mother tongue", "Give it in his own currency": who the person is (a language, a country)
+        # is what the answer follows, which a name may say ("Pierre", "Hans"); not the story's "sells Ann 3
+        # scarves in her local currency", which the place of the seller says
+        return "the question asks by someone's language, country or currency, which a name may say"
+    if (name := next((n for n in renamed if _persona(prompt, n)), None)) is not None:
+        # "Answer as if Pierre explains it", "Reply in Yoda's voice", "Pierre asks: ...": a name the answer is to
+        # speak as, or to, whose language or manner it follows, which no check reads
+        return f"{name!r} is whom the answer speaks as or to, whose manner or language it may follow"
     if _ALPHABET.search(prompt):
         return "the question orders by name (alphabetical, A to Z), and a rename may reorder it"
     if _TIME_OF_DAY.search(prompt) and any(
@@ -467,6 +476,67 @@ def _said_of_names(prompt: str, renamed: tuple[str, ...]) -> str | None:
     ):
         return "a place renamed may keep another time of day"
     return None
+
+
+# who a person is, as an answer may follow it: their language, country, currency ("in his mother tongue", "in her
+# own currency", "Pierre's native language")
+_IDENTITY = re.compile(
+    r"(?:\b(?:his|her|their)|['’]s)\s+(?:own\s+|home\s+|native\s+|local\s+|first\s+)?(?:mother\s+tongue|(?:native\s+)?"
+    r"languages?|tongue|currency|currencies|accent|dialect|nationality|culture|customs)\b|"
+    r"\b(?:his|her|their)\s+(?:own|home|native)\s+(?:words|style|country['’]s)\b",
+    re.IGNORECASE,
+)
+# a sentence that tells the answer how to be given ("Reply in ...", "Please give it in ...", "... as if ...")
+_INSTRUCTION = re.compile(
+    r"^\W*(?:(?:please|kindly)\s+)?(?:reply|respond|answer|give|write|express|convert|state|say|show|put|present|"
+    r"explain|tell|translate)\b|\bas\s+(?:if|though)\b",
+    re.IGNORECASE,
+)
+# where a sentence sets whom the answer speaks as or to, around the name (``{n}``): "Answer as if Pierre explains
+# it", "in the voice of Yoda", "in Yoda's voice", "like Pierre would", "Pretend I am Tom's student", "Explain it to
+# Pierre", "should sound like Yoda", "comme si Pierre"; and who asks: "Pierre asks: ...", "Pierre says: ...",
+# "Question from Pierre: ...", "Pierre answers this one."
+_PERSONA_AROUND = (
+    r"\b(?:as\s+(?:if|though)|comme\s+si|als\s+ob|como\s+si|come\s+se|alsof|como\s+se)\s+(?:\w+\s+){{0,3}}{n}|"
+    r"\b(?:voice|style|words|manner|tone|persona|shoes)\s+of\s+{n}|{n}['’]s?\s+(?:voice|style|manner|tone|persona|"
+    r"accent|way\s+of\s+speaking)\b|\b(?:like|as|the\s+way)\s+{n}\s+(?:would|does|did|talks|speaks|writes|explains)\b|"
+    r"\b(?:sound|sounds|talk|talks|speak|speaks|write|writes)\s+like\s+{n}|"
+    r"\b(?:pretend|imagine)\s+(?:that\s+)?(?:you\s+are|you['’]re|to\s+be|I\s+am|I['’]m)\b[^.?!]*{n}|"
+    r"\b(?:role-?play|roleplay|speaking|speak|answer|reply|respond|write|talk)\s+as\s+{n}|"
+    r"\b(?:explain|answer|reply|respond|write|say|describe|translate|address)\s+(?:it|this|that|the\s+answer|"
+    r"your\s+answer)?\s*(?:to|for)\s+{n}|\bfor\s+a\s+(?:reader|listener|student|child|kid)\s+(?:named|called)\s+{n}|"
+    r"{n}\s+(?:asks|asked|says|said|writes|wrote|wonders|is\s+asking|wants\s+to\s+know|would\s+like\s+to\s+know)\s*:|"
+    r"\b(?:question|message|note|request)\s+from\s+{n}|{n}\s+(?:answers|explains|solves)\s+(?:this|it|the\s+question)\b|"
+    r"{n}\s+would\s+like\s+the\s+answer"
+)
+
+
+# a sentence addressed to the answerer: an imperative ("Réponds comme Pierre.", "Let Sherlock answer this one.",
+# "Please help Ann with this one.", "Antworte wie Hans."), or one that says who waits for the answer
+_ADDRESSED = re.compile(
+    r"^\W*(?:(?:please|kindly|now)\s+)?(?:answer|reply|respond|help|let|give|explain|write|tell|ask|act|play|speak|"
+    r"talk|say|show|make|antworte\w*|erkläre\w*|hilf|lass|réponds|répondez|répondre|explique\w*|aide\w*|laisse\w*|"
+    r"responde\w*|explica\w*|ayuda\w*|deja\w*|rispondi|risponda|spiega\w*|aiuta\w*|lascia\w*|antwoord\w*|laat|"
+    r"responda|ajude|deixe)\b|\b(?:would\s+(?:like|love)|is\s+waiting|in\s+character|takes\s+this\s+one|['’]s\s+turn|"
+    r"wants\s+the\s+answer)\b",
+    re.IGNORECASE,
+)
+
+
+def _persona(prompt: str, name: str) -> bool:
+    """Whether ``name`` stands in ``prompt`` where a sentence sets whom the answer speaks as or to, or who asks
+    (see ``_PERSONA_AROUND``), or only in sentences with no number of which one is addressed to the answerer (see
+    ``_ADDRESSED``); not a person of the story ("Ann asks Tom for 5 dollars", "Tom answers 12 questions", "Tell me
+    how many apples Tom has", "Tom's shoes cost 40 dollars", "Help Ann count her 12 apples.")."""
+    said = rf"(?<![\w'’-]){re.escape(name)}(?![\w-])"
+    if re.search(_PERSONA_AROUND.format(n=said), prompt, re.IGNORECASE) is not None:
+        return True
+    holding = [sentence for sentence in re.split(r"(?<=[.!?;:])\s+|\n+", prompt) if re.search(said, sentence)]
+    return (
+        bool(holding)
+        and not any(re.search(r"\d", sentence) or quantities(sentence) for sentence in holding)
+        and any(_ADDRESSED.search(sentence) for sentence in holding)
+    )
 
 
 def _title_case(prompt: str) -> bool:
@@ -1005,6 +1075,98 @@ _FIND_LEAD = re.compile(
 _ABBREVIATED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Mt|vs|etc|approx|No|Sra?|Mme|Mlle|Hr|Fr)\.|\b[A-Z]\.")
 
 
+# a question that asks who or which, where its clause opens ("Who has more marbles, Ann or Bob, and how many do they
+# have together?", "..., and which box is heavier?", "¿Quién gana más?", "Wer hat mehr?"), or a request to tell it
+# ("Determine which pack costs less."): not a relative clause ("If Ashley, who is younger than Joe, is 44"). In the
+# languages whose "which" also asks an amount ("Quel est le prix total ?", "Welchen Betrag zahlt sie?"), only beside
+# a word that compares ("Welche Kiste ist schwerer?" is not read: a comparative by its ending)
+_WHO_WORDS = (
+    r"who|whom|whose|which|wer|wem|wen|qui|qui[ée]n(?:es)?|chi|quem|"
+    r"wie(?=\s+(?:heeft|hebben|is|was|krijgt|wint|betaalt|verdient|moet|kan|zal|loopt|spaart|verkoopt)\b)"
+)
+_WHICH_WORDS = r"welche[rsnm]?|quel(?:le)?s?|lequel|laquelle|cu[áa]l(?:es)?|qu[ée]|qual[ei]?|quais|welke?"
+_WHICH_WORDS_GERMANIC = r"welche[rsnm]?|welke?"
+# a "which" of the languages whose "which" also asks an amount, beside a word that compares within a few words
+# ("Quelle boîte pèse le plus ?", "¿Qué caja pesa más?", "Welche Kiste hat mehr Bücher?"); after a German or Dutch
+# one, a comparative by its ending too ("Welche Kiste ist schwerer?", "Welke doos is zwaarder?"; not a noun, which
+# German capitalises: "Welche Summe zahlt der Vater?")
+_COMPARED_ABROAD = (
+    r"mehr|weniger|meisten|wenigsten|plus|moins|davantage|m[áa]s|menos|più|meno|meer|minder|meest|mais|mayor|menor|"
+    r"maggiore|minore|meilleur|mejor|migliore|beter|melhor"
+)
+_WHICH_COMPARED = re.compile(rf"\s*(?:\S+\s+){{0,5}}?(?:{_COMPARED_ABROAD})\b", re.IGNORECASE)
+_WHICH_COMPARED_GERMANIC = re.compile(
+    rf"\s*(?:\S+\s+){{0,5}}?(?:{_COMPARED_ABROAD}|(?!(?:oder|aber|über|wieder|immer|jeder|weder|unter|hinter|"
+    r"nieder|later|meer)\b)(?-i:[a-zäöüß])[^\W\d_]{2,}er)\b",
+    re.IGNORECASE,
+)
+_WHO_AT = re.compile(
+    rf"(?:^|(?P<mark>[,:;¿])|\b(?:and|or|but|so|then|also|y|et|und|e|en|ou|o)\b)\s*(?:(?P<who>{_WHO_WORDS})|"
+    rf"(?P<which>{_WHICH_WORDS}))\b",
+    re.IGNORECASE,
+)
+# a noun that a relative "who" or "which" goes back to, right before its comma ("If Ashley, who is younger",
+# "her sister, who", "the store, which sells pens"): not an opening phrase ("After counting, who", "In the end,
+# who", "So, who")
+_RELATIVE_TO = re.compile(
+    r"(?:(?<!\b[Ii]n\s)(?<!\b[Aa]t\s)(?<!\b[Bb]y\s)(?<!\b[Oo]n\s)(?<!\b[Ff]or\s)(?<!\b[Aa]fter\s)(?<!\b[Bb]efore\s)"
+    r"\b(?:the|a|an|her|his|their|its|my|our|your|this|that|each|every)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+"
+    r"|\b(?!(?:So|Now|Then|Finally|Overall|Therefore|Thus|Also|Altogether|Next|Lastly|Together|Tell|Say)\b)"
+    r"[A-Z][\w'’-]*)\s*$"
+)
+COMPARATIVES = (
+    r"more|less|fewer|better|worse|heavier|lighter|cheaper|costlier|bigger|larger|smaller|taller|shorter|longer|"
+    r"older|younger|faster|slower|higher|lower|greater|richer|poorer|farther|further|closer|nearer|earlier|later|"
+    r"wider|narrower|deeper"
+)
+SUPERLATIVES = (
+    r"most|least|best|worst|heaviest|lightest|cheapest|biggest|largest|smallest|tallest|shortest|longest|oldest|"
+    r"youngest|fastest|slowest|highest|lowest|greatest|richest|poorest|farthest|closest|nearest|earliest|latest|"
+    r"widest|deepest|winner|loser"
+)
+# a choice put between two, or a request to tell it: "Does Ann or Bob have more marbles?", "Is the red box or the
+# blue box heavier?", "Find which box is heavier.", "Tell which of the two has more.", "Name the heavier box."
+_OR_COMPARED = re.compile(
+    r"\b(?:does|do|did|is|are|was|were|has|have|had|will|would|can|could)\s+[^,;?]{1,40}?\bor\b[^,;?]{1,40}?\b"
+    rf"(?:{COMPARATIVES})\b",
+    re.IGNORECASE,
+)
+_WHO_TOLD = re.compile(
+    r"\b(?:determine|decide|find|tell|say|state|identify|work\s+out|figure\s+out|guess|name|show|compute|calculate|"
+    r"check|see)\s+(?:out\s+)?(?:(?:me|us)\s+)?(?:(?:who|whom|whose|which)\b|the\s+(?:\w+\s+)?"
+    rf"(?:{COMPARATIVES}|{SUPERLATIVES})\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_who_or_which(prompt: str) -> bool:
+    """Whether ``prompt`` asks who or which: where a clause of a question opens with it ("Who has more marbles, Ann
+    or Bob, and how many ...?", "After counting, who has more?", "Wer hat mehr?", "¿Quién gana más?"; in the
+    languages whose "which" also asks an amount, only beside a word that compares: "Quelle boîte pèse le plus ?"),
+    a choice put between two ("Does Ann or Bob have more?"), or a request to tell it ("Find which box is heavier.",
+    "Name the heavier box."); not a relative "who" ("If Ashley, who is younger than Joe, is 44"). A verdict the
+    numbers decide, which the answer says in the question's own words ("Ann has more marbles.", "The red box is
+    heavier."), the same words at any numbers, where the amounts it compares may be the answer's own (41 boxes of
+    2 against 23 bags of 3). The carry-over reads it (see :class:`~.carry.WordCarryover`)."""
+    text = _ABBREVIATED.sub(lambda m: m.group()[:-1] + " ", prompt)
+    if _WHO_TOLD.search(text):
+        return True
+    for sentence in re.findall(r"[^.?!。？！\n]*[.?!。？！]?", text):
+        if not sentence.rstrip().endswith(("?", "？")):
+            continue
+        if _OR_COMPARED.search(sentence):
+            return True
+        for m in _WHO_AT.finditer(sentence):
+            if m.group("mark") == "," and _RELATIVE_TO.search(sentence[: m.start()]):
+                continue  # ("If Ashley, who is younger than Joe, ...")
+            if m.group("who"):
+                return True
+            germanic = re.fullmatch(_WHICH_WORDS_GERMANIC, m.group("which"), re.IGNORECASE)
+            if (_WHICH_COMPARED_GERMANIC if germanic else _WHICH_COMPARED).match(sentence, m.end()):
+                return True
+    return False
+
+
 def _asks_yes_or_no(prompt: str) -> bool:
     """Whether a question of ``prompt`` asks yes or no: a sentence ending in "?" with no question word ("Will she
     be a teenager then?", "Est-ce assez ?", "Ist das eine dreistellige Zahl?"), not a request put as one ("Can you
@@ -1104,20 +1266,21 @@ _MONTHS_NOT_MAY = "|".join(m for m in _MONTHS.split("|") if m != "may")
 # weekday that recurs ("montags", "los sábados", "chaque lundi", "ogni sabato", "elke zaterdag") or a span of
 # weekdays ("von Montag bis Freitag", "du lundi au vendredi") reaches other days as its length moves (see the
 # English ones in ``_BRANCH``). A weekday said once as when something happens ("Am Sonntag will Emma...") is not
+# read as a branch
+_WEEKDAYS_DE = r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
+_WEEKDAYS_FR = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_WEEKDAYS_NL = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
 _WEEKDAY_ABROAD = (
-    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lunes|martes|miércoles|miercoles|"
-    r"jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|lunedi|"
-    r"martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|domenica|maandag|dinsdag|woensdag|"
-    r"donderdag|vrijdag|zaterdag|zondag|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|"
-    r"sexta(?:-feira)?"
+    rf"{_WEEKDAYS_DE}|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|{_WEEKDAYS_FR}|lunedì|"
+    r"lunedi|martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|domenica|"
+    rf"{_WEEKDAYS_NL}|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|sexta(?:-feira)?"
 )
 _CALENDAR_ABROAD = re.compile(
     r"\b(?:wochenenden?|werktage?n?|arbeitstage?n?|wochentage?n?|fines?\s+de\s+semana|días?\s+(?:laborables|hábiles)|"
     r"week-?ends?|jours?\s+ouvrables?|jours?\s+ouvrés|fine\s+settimana|giorni\s+(?:lavorativi|feriali)|"
     r"werkdagen|weekdagen|fins?\s+de\s+semana|dias\s+úteis|"
-    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)s|(?:sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|sabato|domenica|maandag|"
-    r"dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)s|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
-    r"zondag)en|"
+    # a weekday that recurs: "samstags", "les samedis", "domingos", "zaterdagen"
+    rf"(?:{_WEEKDAYS_DE})s|(?:sábado|domingo|{_WEEKDAYS_FR}|sabato|domenica|{_WEEKDAYS_NL})s|(?:{_WEEKDAYS_NL})en|"
     rf"(?:jeden|jede|jedes|alle|cada|todos\s+los|todas\s+las|chaque|tous\s+les|ogni|tutti\s+i|elke|iedere|alle|"
     rf"todas\s+as|todos\s+os|los|les|le|i|de|op|aos|às)\s+(?:{_WEEKDAY_ABROAD})\b|"
     rf"(?:beginn\w*|start\w*|fängt|anfang\w*|comienz\w*|empiez\w*|empez\w*|commenc\w*|début\w*|inizi\w*|"

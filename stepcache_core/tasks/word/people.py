@@ -19,12 +19,17 @@ from .places import a_place
 
 __all__ = ["ENGLISH", "KIN", "KIN_AFTER", "a_place_unproven", "beside", "english", "listed", "proven"]
 
-# someone a name is kin to, before it ("her colleague Sophia", "Ann's brother Tom") or after it ("Sue and her mom")
+# kin and peers, who only a person has ("Ann's sister", "her colleague Sophia")
+_FAMILY = (
+    r"sister|brother|son|daughter|mother|mom|mum|father|dad|wife|husband|cousin|aunt|uncle|niece|nephew|grandma|"
+    r"grandpa|grandmother|grandfather|boyfriend|girlfriend|fianc[eé]e?"
+)
+_PEERS = r"colleague|co-?worker|friend|classmate|teammate|roommate|boss|partner"
+# someone a name is kin to, before it ("her colleague Sophia", "Ann's brother Tom", "his coach Ann") or after it
+# ("Sue and her mom")
 KIN = re.compile(
-    r"(?:\b(?:her|his|their|my|our|your)|['’]s)\s+(?:[a-z-]+\s+)?(?:colleague|co-?worker|friend|sister|brother|son|"
-    r"daughter|mother|mom|mum|father|dad|wife|husband|cousin|aunt|uncle|niece|nephew|neighbou?r|classmate|"
-    r"teammate|roommate|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|fiancée?|"
-    r"teacher|student|coach|assistant|manager)\s+$"
+    rf"(?:\b(?:her|his|their|my|our|your)|['’]s)\s+(?:[a-z-]+\s+)?(?:{_FAMILY}|{_PEERS}|neighbou?r|teacher|student|"
+    r"coach|assistant|manager)\s+$"
 )
 KIN_AFTER = re.compile(
     r"\s+and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:mom|mum|mother|dad|father|sister|brother|son|daughter|"
@@ -90,20 +95,39 @@ _PERSONS_OWN = re.compile(
 )
 # friends one has ("Claire has 97 friends on Instagram", "as many Instagram friends as")
 _HAS_FRIENDS = re.compile(r"\s+(?:has|had|have)\s+[^.?!]{0,40}?\bfriends\b")
+# kin after the name's possessive ("Ann's parents", "Ann's sisters"): not a coach, a manager, students, nor
+# "partners" or "bosses", which a club, a firm or a city has too
 _KIN_OF = re.compile(
-    r"['’]s\s+(?:[a-z-]+\s+)?(?:colleagues?|co-?workers?|friends?|sisters?|brothers?|sons?|daughters?|mother|mom|"
-    r"mum|father|dad|wife|husband|cousins?|aunt|uncle|parents|kids|children|classmates?|teammates?|"
-    r"roommates?|boss|partner|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|teacher)"
-    r"(?![\w-])"
+    rf"['’]s\s+(?:[a-z-]+\s+)?(?:(?:{_FAMILY})s?|(?:colleague|co-?worker|friend|classmate|teammate|roommate)s?|boss|"
+    r"partner|parents|kids|children|teacher)(?![\w-])"
+)
+
+
+# an animal a name may be given to ("A pet shop sells cat food ... Garfield eats 4 bags", "Rex, a beagle",
+# "fetches", "purrs"): not "hot dogs", "corn dogs", "the early bird", nor a chicken, a fish or a mouse, which a
+# question more often eats or clicks
+_ANIMAL = re.compile(
+    r"\b(?:animals?|cats?|kittens?|kitty|kitties|tabby|(?<!\bhot\s)(?<!\bcorn\s)dogs?|pupp(?:y|ies)|pups?|pets?|"
+    r"beagles?|poodles?|terriers?|retrievers?|labradors?|bulldogs?|collies?|dachshunds?|spaniels?|huskies|husky|"
+    r"horses?|ponies|pony|stallions?|mares?|hamsters?|rabbits?|bunn(?:y|ies)|parrots?|parakeets?|budgies?|"
+    r"canar(?:y|ies)|(?<!\bearly\s)birds?|goldfish|turtles?|tortoises?|snakes?|lizards?|ferrets?|guinea\s+pigs?|"
+    r"gerbils?|mice|cows?|calf|calves|goats?|pigs?|piglets?|sheep|lambs?|donkeys?|llamas?|alpacas?|ducks?|geese|"
+    r"goose|hens?|roosters?|camels?|elephants?|monkeys?|lions?|tigers?|wolf|wolves|foxes|fox|owls?|"
+    r"kibble|litter\s+box|leash|barks|barked|barking|purrs?|purred|meows?|fetch(?:es|ed)?)\b",
+    re.IGNORECASE,
 )
 
 
 @lru_cache(maxsize=1024)
 def proven(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
     """Which of ``names`` an English question shows to be a person's by more than where it stands (see
-    ``_GENDER_WORD``); ``None`` in another language."""
+    ``_GENDER_WORD``); ``None`` in another language. In a question that speaks of an animal, none: a pet eats,
+    sleeps, has a bowl, an age, a title ("Mr. Whiskers"), kin and friends, a pronoun, and an owner beside it
+    ("Jon and Garfield"), and what is known of its name (a cat, a dog) may be what the answer picks by."""
     if not english(prompt):
         return None
+    if _ANIMAL.search(prompt):
+        return frozenset()
     spans = [(start, end, word) for start, end, word in names_in(prompt) if word in names]
     out: set[str] = set()
     # (only where one name of the question may be of that gender: "Florence is where Emma stays ... she" may mean

@@ -453,14 +453,21 @@ def set_aside(problem: WordProblem, text: str) -> str | None:
     :func:`unused_quantity`) and a measure in a unit no quantity taken has ("80 pop in the first 16 seconds": the
     span a rate is given for). The answer chose without it, by something the words say, which may be what it knows
     of a name or a thing ("Florence is in Europe"), which no check reads."""
+    return next(iter(left_aside(problem, text)), None)
+
+
+def left_aside(problem: WordProblem, text: str) -> list[str]:
+    """Each quantity of the question that :func:`set_aside` reads as left aside by the answer ``text``, as the
+    question writes it."""
     aside = _unstated(problem, text, prose=False)
     units = {_unit_after(problem.prompt, q) for i, q in enumerate(problem.quantities) if i not in aside}
+    out = []
     for i in aside:
         q = problem.quantities[i]
         unit = _unit_after(problem.prompt, q)
         if unit is None or unit in units:
-            return q.text
-    return None
+            out.append(q.text)
+    return out
 
 
 # a unit of measure a quantity is given in: time, length, weight, volume

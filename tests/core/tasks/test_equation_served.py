@@ -229,3 +229,62 @@ def test_a_request_the_task_reads_only_in_part_gets_the_models_own_answer(case: 
     for prompt, answer in answers.items():
         out = engine.run(Request(prompt))
         assert out.text == answer and out.trace.backend_calls == 1, (prompt, out.text)
+
+
+# --- how the ask lays out the answer (helper-170) ----------------------------------------------------------------
+def _laid_out(prompt: str) -> str:
+    """The model: the steps where the ask says to show or explain them, else the value alone."""
+    a, b, c = _linear(prompt.replace("Show your work step by step.", "").replace("Explain clearly.", "").strip())
+    root = (c - b) / a
+    if re.search(r"step|work|explain", prompt, re.IGNORECASE):
+        return f"{a}x = {c} - {b}\n{a}x = {c - b}\nx = {root}"
+    return f"x = {root}"
+
+
+@pytest.mark.parametrize(
+    "first, then",
+    [
+        ("Solve for x: {e} Show your work step by step.", "Solve for x: {e}"),
+        ("Solve for x: {e}", "Solve for x: {e} Show your work step by step."),
+        ("Solve for x: {e} Explain clearly.", "Solve for x: {e}"),
+    ],
+    ids=["steps asked, then not", "not, then steps asked", "explain asked, then not"],
+)
+def test_an_ask_for_the_steps_or_only_the_value_is_no_other_wording_of_solve_it(first: str, then: str) -> None:
+    """Class (helper-170: 5 of 7 served in another layout, in both directions): words of a "solve it" ask that say
+    how the answer is laid out ("Show your work step by step.", "Explain clearly.") folded into one ask with the
+    bare "Solve for x:", so the steps were served where the model writes the value alone, and the other way. An
+    ask that says them is one ask only with another that says the same; the same ask with other numbers is still
+    served."""
+    equations = ["3x + 5 = 20", "3x + 7 = 22", "4x + 2 = 18", "5x + 5 = 30", "2x + 9 = 21"]
+    for variants, least in ([then.format(e=e) for e in equations[1:]], 0), ([first.format(e=e) for e in equations[1:]], 2):
+        engine = _engine(_laid_out)
+        engine.run(Request(first.format(e=equations[0])))
+        outs = [engine.run(Request(prompt)) for prompt in variants]
+        served = [
+            (out.text, _laid_out(prompt)) for out, prompt in zip(outs, variants, strict=True) if not out.trace.backend_calls
+        ]
+        assert all(text == own for text, own in served) and len(served) >= least
+
+
+# --- constants of one value (helper-172) ---------------------------------------------------------------------------
+def _walked(prompt: str) -> str:
+    """The model: each step said in words, the divisor by name."""
+    m = re.search(r"(\d+)x \+ (\d+) = (\d+)", prompt)
+    assert m is not None, prompt
+    a, b, c = (int(x) for x in m.groups())
+    return f"Subtract {b} from both sides: {a}x = {c} - {b}\n{a}x = {c - b}\nDivide by {a}: x = {Fraction(c - b, a)}"
+
+
+@pytest.mark.parametrize("first", ["5x + 5 = 30", "3x + 5 = 20"], ids=["coefficient and constant", "constant and root"])
+def test_a_number_two_constants_share_is_never_mapped_to_one_of_them(first: str) -> None:
+    """Class (helper-172, 6 of 6 served wrong): the first equation's coefficient equals its constant ("5x + 5 =
+    30"), and its steps' "Divide by 5" was re-derived as "Divide by 7" for "3x + 7 = 22" (the root line itself right).
+    Where two constants share a value and the new equation parts them, no step is adapted: verification judges the
+    steps as they were, and the model answers."""
+    engine = _engine(_walked)
+    engine.run(Request(f"Solve for x step by step: {first}"))
+    for equation in ["3x + 7 = 22", "4x + 2 = 18", "2x + 9 = 21", "6x + 1 = 25"]:
+        prompt = f"Solve for x step by step: {equation}"
+        out = engine.run(Request(prompt))
+        assert out.text == _walked(prompt), (prompt, out.text)

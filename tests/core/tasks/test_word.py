@@ -1886,3 +1886,83 @@ def test_a_question_that_asks_yes_or_no_is_told_from_one_that_asks_an_amount(que
     from stepcache_core.tasks.word.gate import _asks_yes_or_no
 
     assert _asks_yes_or_no(question) is asks
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("Who has more marbles, Ann or Bob, and how many marbles do they have together?", True),
+        ("How many marbles do they have together, and who has more?", True),
+        ("Which box is heavier, and what is the total weight?", True),
+        ("Determine which farm has more sheep and how many sheep there are in all.", True),
+        ("Wer hat mehr Murmeln, und wie viele haben sie zusammen?", True),
+        ("¿Quién tiene más canicas y cuántas tienen entre los dos?", True),
+        ("Qui a le plus de billes ?", True),
+        ("Chi ha più biglie?", True),
+        ("Wie heeft meer knikkers?", True),
+        ("Quem tem mais berlindes?", True),
+        ("Quelle boîte pèse le plus ?", True),
+        ("Welche Kiste hat mehr Bücher?", True),
+        # (helper-171) after an opening phrase, a choice between two, a request to tell it
+        ("After counting, who has more marbles, Ann or Bob, and how many do they have?", True),
+        ("In the end, who has more?", True),
+        ("So, who has more?", True),
+        ("Does Ann or Bob have more marbles, and how many do they have together?", True),
+        ("Is the red box or the blue box heavier?", True),
+        ("How many do they have together? Also tell which of the two has more.", True),
+        ("Find who has more.", True),
+        ("Name the heavier box.", True),
+        # amounts asked: a relative "who", a "which" that asks an amount, a "wie" that asks how many
+        ("If Ashley, who is younger than Joe, is 44 years old, what's the average of their ages?", False),
+        ("Ann, whose dog eats 3 cans a day, buys 12 cans. How many days do they last?", False),
+        ("Quel est le prix total ?", False),
+        ("¿Cuál es el costo total?", False),
+        ("Welchen Betrag zahlt sie insgesamt?", False),
+        ("Wie viele Murmeln hat Ann?", False),
+        ("How many pens does the girl who sits next to Ann have?", False),
+        ("The store, which sells pens at 2 dollars each, has 40 pens. How many dollars does it make?", False),
+        ("Her sister, who has 5 apples, gives 2 away. How many are left?", False),
+        ("Find the rest of the money.", False),
+        ("How many apples or pears does she have left?", False),
+        ("Quel est le total si elle achète 3 pommes de plus ?", False),
+    ],
+)
+def test_a_question_that_asks_who_or_which_is_told_from_one_that_asks_an_amount(question, asks):
+    """Class (helper-169): a verdict of who or which, which the numbers decide, asked beside the amount or on its
+    own in the languages the gate reads; the cost side: a relative "who", "which" words that ask an amount."""
+    from stepcache_core.tasks.word.gate import asks_who_or_which
+
+    assert asks_who_or_which(question) is asks
+
+
+@pytest.mark.parametrize(
+    "question, name, speaks",
+    [
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? Answer as if Pierre explains it.", "Pierre", True),
+        ("Pierre asks: Ann buys 41 notebooks at 23 dollars each. How much does she spend?", "Pierre", True),
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? Reply in Yoda's voice.", "Yoda", True),
+        ("Pretend I am Tom's student. Ann buys 41 notebooks at 23 dollars each. How much does she spend?", "Tom", True),
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? Tom answers this one.", "Tom", True),
+        # (helper-171)
+        ("Pierre says: Ann buys 41 notebooks at 23 dollars each. How much does she spend?", "Pierre", True),
+        ("Question from Pierre: Ann buys 41 notebooks at 23 dollars each. How much does she spend?", "Pierre", True),
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? It should sound like Yoda.", "Yoda", True),
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? Explain it to Pierre.", "Pierre", True),
+        ("Ann buys 41 notebooks at 23 dollars each. How much does she spend? Write it the way Hans would.", "Hans", True),
+        # the story's people
+        ("Ann asks Tom for 5 dollars and buys 3 pens at 2 dollars each. How much does she have left?", "Ann", False),
+        ("Tom answers 12 questions in 3 hours. How many does he answer per hour?", "Tom", False),
+        ("Tom wonders how many of his 12 apples are left after he eats 3. How many are left?", "Tom", False),
+        ("Ann buys 41 notebooks at 23 dollars each for Tom. How much does she spend?", "Tom", False),
+        ("Tell me how many apples Tom has if he buys 4 bags of 6.", "Tom", False),
+        ("Tom's shoes cost 40 dollars and his socks 5 dollars. How much does he pay?", "Tom", False),
+        ("Ann writes 300 words of her essay a day. How many words in 4 days?", "Ann", False),
+        ("Imagine Tom has 12 candies and eats 3. How many are left?", "Tom", False),
+    ],
+)
+def test_a_name_an_instruction_speaks_as_or_to_is_told_from_a_person_of_the_story(question, name, speaks):
+    """Class (helper-170): whom the answer speaks as or to, named in an instruction beside the question, is no slot;
+    the cost side: people of the story who ask, answer or wonder."""
+    from stepcache_core.tasks.word.gate import _persona
+
+    assert _persona(question, name) is speaks

@@ -10,7 +10,7 @@ from stepcache_core.tasks.word import gate
 from stepcache_core.tasks.word.parse import parse_problem
 from stepcache_core.tasks.word.people import a_place_unproven, proven
 from stepcache_core.tasks.word.places import a_place
-from stepcache_core.tasks.word.verify import set_aside
+from stepcache_core.tasks.word.verify import left_aside, set_aside
 from stepcache_core.values import Request
 
 
@@ -50,6 +50,11 @@ def test_a_place_is_a_city_a_reader_of_english_may_know_a_state_or_a_country(nam
             set(),
         ),
         ("Florence is where Ann stays for 3 nights at 40 dollars a night. How much does Ann pay?", set()),
+        # in a question that speaks of an animal, every proof above fits a pet too ("Madison" may be one); not a
+        # hot dog
+        ("A shop sells cat food at 7 dollars a bag. Madison eats 4 bags a month. How much does Madison's food cost?", set()),
+        ("Madison, who sleeps all day, has 2 dogs and buys 3 more. How many dogs does Madison have?", set()),
+        ("Madison has 5 hot dogs. She buys 3 more. How many hot dogs does Madison have?", {"Madison"}),
     ],
 )
 def test_a_person_is_shown_by_more_than_where_a_name_stands(question, shown):
@@ -97,6 +102,12 @@ def test_no_person_is_shown_in_another_language():
 )
 def test_an_amount_set_aside_is_one_no_computation_takes(question, answer, aside):
     assert set_aside(parse_problem(Request(question)), answer) == aside
+    assert left_aside(parse_problem(Request(question)), answer) == ([aside] if aside else [])
+
+
+def test_every_amount_set_aside_is_listed():
+    question = "Hotels charge 41 dollars a night in Europe, 23 in Asia and 17 elsewhere. Ann stays 3 nights in Rome. How much?"
+    assert left_aside(parse_problem(Request(question)), "Ann pays 3 * 41 = 123 dollars.\n#### 123") == ["23", "17"]
 
 
 @pytest.mark.parametrize(

@@ -8170,6 +8170,375 @@ def test_a_person_whose_answer_leaves_an_amount_aside_is_still_renamed(corrobora
     assert false == 0 and served >= 2
 
 
+# ------------------------------------------------------------------------------ a pet, a famous person
+# (a name -> whether the first of two prices is the one its facts pick; the words the answer says of each)
+_CATS = {"Garfield": True, "Odie": False, "Felix": True, "Snoopy": False, "Sylvester": True, "Scooby": False}
+_LEFT_HANDED = {"Obama": True, "Biden": False, "Oprah": True, "Madonna": False, "Einstein": True, "Beyonce": False}
+
+
+def _by_what_is_known(
+    facts: dict[str, bool], kinds: tuple[str, str], why: str = "so the {other} dollar price does not apply", silent: bool = False
+) -> Callable[[str], str]:
+    """The total at the price what is known of the name picks (an always-right model that knows it; of a name it
+    does not know, the second price)."""
+
+    def model(prompt: str) -> str:
+        a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        word = next(w for w in re.findall(r"\b[A-Z][a-z]+\b", prompt) if w not in {"A", "Left", "Jon", "How"})
+        first = facts.get(word, False)
+        price, other = (a, b) if first else (b, a)
+        kind = kinds[0] if first else kinds[1]
+        said = "" if silent else f"{word} is {kind}, {why.format(other=other, word=word, kind=kind, price=price)}.\n"
+        if why.startswith("{word}"):  # the whole sentence given
+            said = why.format(other=other, word=word, kind=kind, price=price) + "\n"
+        return f"{said}The food costs {n} * {price} = {n * price} dollars.\n#### {n * price}"
+
+    return model
+
+
+_PET_FOOD = "A pet shop sells cat food at {a} dollars a bag and dog food at {b} dollars a bag. "
+_KNOWN_OF_A_NAME = {
+    "a pet that eats": (_by_what_is_known(_CATS, ("a cat", "a dog")), _PET_FOOD + "{w} eats {n} bags of food a month. How much does {w}'s food cost each month?"),
+    "a pet that eats, a silent answer": (
+        _by_what_is_known(_CATS, ("a cat", "a dog"), silent=True),
+        _PET_FOOD + "{w} eats {n} bags of food a month. How much does {w}'s food cost each month?",
+    ),
+    "a pet and his bowl": (
+        _by_what_is_known(_CATS, ("a cat", "a dog")),
+        _PET_FOOD + "{w} empties {n} bags into his bowl each month. How much does {w}'s food cost each month?",
+    ),
+    "a pet that is someone's friend": (
+        _by_what_is_known(_CATS, ("a cat", "a dog")),
+        _PET_FOOD + "Jon's friend {w} needs {n} bags a month. How much does {w}'s food cost each month?",
+    ),
+    "a pet who sleeps": (
+        _by_what_is_known(_CATS, ("a cat", "a dog")),
+        _PET_FOOD + "{w}, who sleeps all day, gets {n} bags a month. How much does {w}'s food cost each month?",
+    ),
+    "a famous person, the fact in a sentence of its own": (
+        _by_what_is_known(
+            _LEFT_HANDED, ("left-handed", "right-handed"), "and that matters.\nThe {other} dollar pairs are not for her"
+        ),
+        "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w} buys {n} "
+        "pairs for her own use. How much does {w} pay?",
+    ),
+    "a famous person, the fact in a clause opened by because": (
+        _by_what_is_known(
+            _LEFT_HANDED, ("left-handed", "right-handed"), "{word} pays {price} dollars a pair: because {word} is {kind}, the {other} dollar price does not apply."
+        ),
+        "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w}, who likes "
+        "crafts, buys {n} pairs. How much does {w} pay?",
+    ),
+    "a famous person, the fact as what one is": (
+        _by_what_is_known(
+            _LEFT_HANDED, ("left-handed", "right-handed"), "{word} pays {price} dollars each, not {other}, as a {kind} person."
+        ),
+        "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w}, who likes "
+        "crafts, buys {n} pairs. How much does {w} pay?",
+    ),
+    "a famous person shown one by a pronoun": (
+        _by_what_is_known(_LEFT_HANDED, ("left-handed", "right-handed"), "so the {other} dollar pairs are not for {word}"),
+        "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w} buys {n} "
+        "pairs for her own use. How much does {w} pay?",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_KNOWN_OF_A_NAME))
+def test_a_choice_by_what_is_known_of_a_pet_or_a_famous_person_is_never_served_for_another(case, corroborate):
+    """Classes (helper-167 and this stop, both modes: 2 to 4 false of 6 to 7 served per phrasing): a pet's name
+    ("Garfield eats", "his bowl", "Jon's friend Garfield"), which every English proof of a person also fits, or a
+    famous person's ("Obama is left-handed, so the 23 dollar pairs are not for Obama"), where the question offers two
+    prices and the answer picks one by what it knows of the name. In a question that speaks of an animal, no name
+    is shown to be a person's; and under a rename of people, an answer with a sentence that says a renamed name and
+    the amount it leaves aside is not re-derived: the model answers."""
+    model, template = _KNOWN_OF_A_NAME[case]
+    facts = _CATS if "pet" in case else _LEFT_HANDED
+    questions = [template.format(a=41, b=23, n=3, w=w) for w in list(facts) * 2]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+def test_a_person_in_a_question_that_speaks_of_animals_is_still_renamed(corroborate):
+    """The control: in a question about someone's cats, an answer that takes every amount is still reused under other
+    names, though no name there is shown to be a person's."""
+
+    def cats(prompt: str) -> str:
+        a, b, n = (int(x) for x in re.findall(r"\d+", prompt)[:3])
+        return f"{prompt.split()[0]} has {a} + {b} - {n} = <<{a}+{b}-{n}={a + b - n}>>{a + b - n} cats.\n#### {a + b - n}"
+
+    questions = [
+        f"{w} has {a} cats and adopts {b} more. She gives {n} to her friend. How many cats does {w} have now?"
+        for w, (a, b, n) in zip(["Ann", "Sue", "Eve", "Amy"], [(7, 5, 2), (9, 4, 3), (6, 8, 1), (5, 3, 2)])
+    ]
+    served, false = false_served(cats, questions, corroborate=corroborate)
+    assert false == 0 and served >= 2
+
+
+# ------------------------------------------------------------------------------ a verdict asked by who or which
+# (question with {a} boxes of {p} against {b} bags of {q}; the answer's lines, given the amounts and the winner's words)
+_WHO_WINS = {
+    "who has more, Ann or Bob": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Who has more marbles, Ann or Bob, and "
+        "how many marbles do they have together?",
+        ("Ann", "Bob"), "Ann has {a} * {p} = {x} marbles.\nBob has {b} * {q} = {y} marbles.\n{w} has more marbles.\n"
+        "Together they have {x} + {y} = {t} marbles.",
+    ),
+    "the answer compares the amounts it weighs": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Who has more marbles, Ann or Bob, and "
+        "how many marbles do they have together?",
+        ("Ann", "Bob"), "Ann has {a} * {p} = {x} marbles.\nBob has {b} * {q} = {y} marbles.\nSince {big} > {small}, {w} "
+        "has more marbles.\nTogether they have {x} + {y} = {t} marbles.",
+    ),
+    "a choice put between two": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Does Ann or Bob have more marbles, and "
+        "how many marbles do they have together?",
+        ("Ann", "Bob"), "Ann has {a} * {p} = {x} marbles.\nBob has {b} * {q} = {y} marbles.\n{w} has more marbles.\n"
+        "Together they have {x} + {y} = {t} marbles.",
+    ),
+    "a comparison beside no verdict": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Who has more marbles, and how many "
+        "marbles do they have together?",
+        ("Ann", "Bob"), "The sizes compare as {p} < {q}.\nAnn has {a} * {p} = {x} marbles.\nBob has {b} * {q} = {y} "
+        "marbles.\n{w} has more marbles.\nTogether they have {x} + {y} = {t} marbles.",
+    ),
+    "German, which beside a comparative by its ending": (
+        "Eine rote Kiste hat {a} Bücher zu {p} Kilo und eine blaue Kiste {b} Bücher zu {q} Kilo. Welche Kiste ist "
+        "schwerer, und wie viel wiegen beide zusammen?",
+        ("rote", "blaue"), "Die rote Kiste wiegt {a} * {p} = {x} Kilo.\nDie blaue Kiste wiegt {b} * {q} = {y} Kilo.\nDie "
+        "{w} Kiste ist schwerer.\nZusammen wiegen sie {x} + {y} = {t} Kilo.",
+    ),
+    "which box is heavier": (
+        "A red box holds {a} books of {p} pounds and a blue box holds {b} books of {q} pounds. Which box is heavier, and "
+        "what is the total weight of both boxes?",
+        ("red", "blue"), "The red box weighs {a} * {p} = {x} pounds.\nThe blue box weighs {b} * {q} = {y} pounds.\nThe {w} "
+        "box is heavier.\nThe total weight is {x} + {y} = {t} pounds.",
+    ),
+    "a request to tell which": (
+        "Farm A has {a} pens of {p} sheep and Farm B has {b} pens of {q} sheep. Determine which farm has more sheep and "
+        "how many sheep there are in all.",
+        ("A", "B"), "Farm A has {a} * {p} = {x} sheep.\nFarm B has {b} * {q} = {y} sheep.\nFarm {w} has more sheep.\n"
+        "In all there are {x} + {y} = {t} sheep.",
+    ),
+    "German": (
+        "Ann hat {a} Schachteln mit je {p} Murmeln und Bob hat {b} Beutel mit je {q} Murmeln. Wer hat mehr Murmeln, und "
+        "wie viele Murmeln haben sie zusammen?",
+        ("Ann", "Bob"), "Ann hat {a} * {p} = {x} Murmeln.\nBob hat {b} * {q} = {y} Murmeln.\n{w} hat mehr Murmeln.\n"
+        "Zusammen haben sie {x} + {y} = {t} Murmeln.",
+    ),
+    "Spanish": (
+        "Ana tiene {a} cajas de {p} canicas y Luis tiene {b} bolsas de {q} canicas. ¿Quién tiene más canicas y cuántas "
+        "canicas tienen entre los dos?",
+        ("Ana", "Luis"), "Ana tiene {a} * {p} = {x} canicas.\nLuis tiene {b} * {q} = {y} canicas.\n{w} tiene más canicas."
+        "\nEntre los dos tienen {x} + {y} = {t} canicas.",
+    ),
+    "French, which beside a comparative": (
+        "La boîte rouge contient {a} livres de {p} kilos et la boîte bleue {b} livres de {q} kilos. Quelle boîte pèse le "
+        "plus, et quel est le poids total ?",
+        ("rouge", "bleue"), "La boîte rouge pèse {a} * {p} = {x} kilos.\nLa boîte bleue pèse {b} * {q} = {y} kilos.\nLa "
+        "boîte {w} pèse le plus.\nLe poids total est {x} + {y} = {t} kilos.",
+    ),
+}  # fmt: skip
+
+
+def _who_wins(case: str) -> Callable[[str], str]:
+    """The amounts, the side with more (an always-right model) and the total."""
+    template, sides, lines = _WHO_WINS[case]
+
+    def model(prompt: str) -> str:
+        a, p, b, q = (int(x) for x in re.findall(r"\d+", prompt)[:4])
+        x, y = a * p, b * q
+        w = sides[0] if x > y else sides[1]
+        body = lines.format(a=a, p=p, b=b, q=q, x=x, y=y, t=x + y, w=w, big=max(x, y), small=min(x, y))
+        return f"{body}\n#### {x + y}"
+
+    return model
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_WHO_WINS))
+def test_a_verdict_asked_by_who_or_which_moves_no_number(case, corroborate):
+    """Class (helper-169, both modes: 5 false of 8 to 9 served per phrasing): a question that asks who or which
+    ("Who has more marbles, Ann or Bob, and how many...?", "Which box is heavier?"), whose answer says the verdict
+    in the question's own words ("Ann has more marbles."), read as the question restated. Its amounts are the
+    answer's own (41 boxes of 2 against 23 bags of 3): the numbers of the question kept their order at every point
+    while the products traded places, and a probe at another point agreed. The verdict is what the numbers decide
+    and no check reads it: other numbers are the model's, unless the answer states a comparison ("Since 82 > 69"),
+    which is re-derived and checked."""
+    template = _WHO_WINS[case][0]
+    points = [(41, 2, 23, 3), (45, 2, 25, 3), (25, 2, 20, 3), (50, 2, 31, 3), (27, 2, 21, 3), (60, 2, 35, 3), (33, 2, 25, 3)]
+    questions = [template.format(a=a, p=p, b=b, q=q) for a, p, b, q in points]
+    served, false = false_served(_who_wins(case), questions, corroborate=corroborate)
+    assert false == 0
+    if case == "the answer compares the amounts it weighs":
+        assert served >= 1  # (where the order holds, the comparison is re-derived and checked)
+
+
+def test_a_verdict_asked_by_who_is_still_renamed():
+    """The control: at the same numbers, "Who has more marbles, Ann or Bob" asked of other people is served, the
+    verdict renamed with them."""
+    template = _WHO_WINS["who has more, Ann or Bob"][0]
+    questions = [
+        template.format(a=41, p=2, b=23, q=3).replace("Ann", first).replace("Bob", second)
+        for first, second in [("Ann", "Bob"), ("Sue", "Tom"), ("Eve", "Sam"), ("Amy", "Dan")]
+    ]
+    model = _who_wins("who has more, Ann or Bob")
+
+    def renamed(prompt: str) -> str:
+        first, second = re.findall(r"\b([A-Z][a-z]+) ha[sd]\b", prompt)[:2]
+        return model(prompt.replace(first, "Ann").replace(second, "Bob")).replace("Ann", first).replace("Bob", second)
+
+    served, false = false_served(renamed, questions)
+    assert false == 0 and served >= 2
+
+
+# ------------------------------------------------------------------------------ whom the answer speaks as or to
+# (a name -> the line the model writes for it: its language, or its manner)
+_SPOKEN_AS = {
+    "Pierre": "Ann dépense {a} * {b} = {x} dollars.", "Hans": "Ann gibt {a} * {b} = {x} Dollar aus.",
+    "Pablo": "Ann gasta {a} * {b} = {x} dólares.", "Giuseppe": "Ann spende {a} * {b} = {x} dollari.",
+    "Sherlock": "Elementary: Ann spends {a} * {b} = {x} dollars.", "Elvis": "Uh-huh, Ann spends {a} * {b} = {x} dollars.",
+    "Homer": "D'oh! Ann spends {a} * {b} = {x} dollars.", "Moses": "Thus it is written: Ann spends {a} * {b} = {x} dollars.",
+}  # fmt: skip
+# (a name -> its currency and the rate of a dollar in it)
+_HOME = {"Pierre": ("euros", "0.9"), "Oliver": ("pounds", "0.8"), "Hans": ("euros", "0.9"), "Harry": ("pounds", "0.8")}
+_NOTEBOOKS = "Ann buys {a} notebooks at {b} dollars each. How much does she spend?"
+_SPEAKS = {
+    "as if a native speaker explains it": (_NOTEBOOKS + " Answer as if {w} explains it in his own language.", "language"),
+    "who asks, in his mother tongue": ("{w} asks: " + _NOTEBOOKS + " Reply in his mother tongue.", "language"),
+    "in someone's native language": ("Please respond in {w}'s native language. " + _NOTEBOOKS, "language"),
+    "who says, in the story's frame": ("{w} says: " + _NOTEBOOKS + " Reply in his mother tongue.", "language"),
+    "as if a persona explains it": (_NOTEBOOKS + " Answer as if {w} explains it.", "manner"),
+    "in a persona's voice": (_NOTEBOOKS + " Reply in {w}'s voice.", "manner"),
+    "pretend to be someone's student": ("Pretend I am {w}'s student. " + _NOTEBOOKS, "manner"),
+    "French, answer as someone": (_NOTEBOOKS + " Réponds comme {w}.", "language"),
+    "let someone answer": ("Let {w} answer this one. " + _NOTEBOOKS, "manner"),
+    "in his home currency": (
+        _NOTEBOOKS + " Answer as if {w} pays, in his home currency (1 dollar is 0.9 euros or 0.8 pounds).", "currency"
+    ),
+    "who asks, in his own currency": (
+        "{w} asks: " + _NOTEBOOKS + " Give it in his own currency (1 dollar is 0.9 euros or 0.8 pounds).", "currency"
+    ),
+}  # fmt: skip
+
+
+def _speaks(prompt: str) -> str:
+    """The answer in the language, the manner or the currency of the name the instruction gives (an always-right
+    model that knows who each name is)."""
+    a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+    word = next(w for w in re.findall(r"[A-Z]\w+", prompt) if w in _SPOKEN_AS or w in _HOME)
+    if "currency" in prompt:
+        unit, rate = _HOME[word]
+        other = "0.8" if rate == "0.9" else "0.9"
+        x = a * b
+        y = Fraction(x) * Fraction(rate)
+        shown = f"{float(y):g}"
+        return f"Ann spends {a} * {b} = {x} dollars.\nThe rate is {rate} per dollar, not {other}.\nIn {unit}: {x} * {rate} = {shown} {unit}.\n#### {shown}"
+    return _SPOKEN_AS[word].format(a=a, b=b, x=a * b) + f"\n#### {a * b}"
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["the name alone", "numbers too"])
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_SPEAKS))
+def test_a_name_the_answer_speaks_as_or_to_is_never_renamed(case, corroborate, moved):
+    """Class (helper-170, both modes: 3 to 7 false of 3 to 7 served per phrasing): an instruction beside the
+    question that names whom the answer speaks as or to ("Answer as if Pierre explains it in his own language",
+    "Reply in Yoda's voice", "Pierre asks: ... Reply in his mother tongue"), or asks by who someone is ("in his own
+    currency"). The name was a slot, renamed where the answer never says it, and the French answer was served for
+    Hans, the euros for Oliver. Such a name is not renamed, nor any name where the question asks by someone's
+    language, country or currency: the model answers."""
+    template, kind = _SPEAKS[case]
+    words = (
+        list(_HOME)
+        if kind == "currency"
+        else ["Pierre", "Hans", "Pablo", "Giuseppe"]
+        if kind == "language"
+        else ["Sherlock", "Elvis", "Homer", "Moses"]
+    )
+    points = [(41, 23), (37, 52), (53, 19), (22, 31)] if moved else [(41, 23)] * 4
+    questions = [template.format(a=a, b=b, w=w) for w, (a, b) in zip(words * 2, points * 2)]
+    served, false = false_served(_speaks, questions, corroborate=corroborate)
+    assert false == 0
+
+
+# ------------------------------------------------------------------------------ a number in a form of the model's own
+def _decimal(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+# (question with {a} and {b}; the answer's lines for them, an always-right model)
+_FORMS = {
+    "a result said as about so much": (
+        "A rope {a} meters long is cut into {b} equal pieces. How long is each piece?",
+        lambda a, b: f"Each piece is {a} / {b} = {Fraction(a, b)} meters, about {round(a / b, 1):g} meters long.\n#### {Fraction(a, b)}",
+        [(3, 2), (5, 4), (7, 4), (9, 2), (11, 4), (13, 8)],
+    ),
+    "a percentage restated as a share whose part is its number": (
+        "A jacket costs {a} dollars and is {b}% off. How much is the discount?",
+        lambda a, b: f"{b}% is {Fraction(b, 100)}.\nThe discount is {a} * {Fraction(b, 100)} = {_decimal(Fraction(a * b, 100))} dollars.\n#### {_decimal(Fraction(a * b, 100))}",
+        [(120, 10), (90, 30), (200, 5), (80, 20), (60, 50), (150, 40)],
+    ),
+    "a tip as a share whose part is its number": (
+        "A meal costs {a} dollars. Ann leaves a {b}% tip. How much is the tip?",
+        lambda a, b: f"{b}% is {Fraction(b, 100)}.\nThe tip is {a} * {Fraction(b, 100)} = {_decimal(Fraction(a * b, 100))} dollars.\n#### {_decimal(Fraction(a * b, 100))}",
+        [(120, 10), (90, 30), (200, 5), (80, 20), (60, 50), (150, 40)],
+    ),
+    "a result with so much or so after it": (
+        "A rope {a} meters long is cut into {b} equal pieces. How long is each piece?",
+        lambda a, b: f"Each piece is {a} / {b} = {Fraction(a, b)} meters.\nThat is {round(a / b, 1):g} meters, give or take.\n#### {Fraction(a, b)}",
+        [(3, 2), (5, 4), (7, 4), (9, 2), (11, 4), (13, 8)],
+    ),
+    "a percentage in a word the reader leaves plain": (
+        "A jacket costs {a} dollars and is {b} pct off. How much is the discount?",
+        lambda a, b: f"{b} pct is {Fraction(b, 100)}.\nThe discount is {a} * {Fraction(b, 100)} = {_decimal(Fraction(a * b, 100))} dollars.\n#### {_decimal(Fraction(a * b, 100))}",
+        [(120, 10), (90, 30), (200, 5), (80, 20), (60, 50), (150, 40)],
+    ),
+    "a fraction not in lowest terms": (
+        "Ann uses {a}/4 cup of sugar for each cake. She bakes {b} cakes. How much sugar does she use?",
+        lambda a, b: f"She uses {b} * {a}/4 = {a * b}/4 cups of sugar.\n#### {_decimal(Fraction(a * b, 4))}",
+        [(3, 2), (3, 4), (1, 6), (3, 8), (1, 3), (3, 5), (1, 10)],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("case", sorted(_FORMS))
+def test_a_number_in_a_form_of_the_models_own_moves_no_number(case, corroborate):
+    """Classes (helper-169): a number whose form for other values one answer does not show. "about 1.5 meters"
+    of 3/2 was re-derived "about 1.25" where the model rounds to "about 1.2" (2 of 2 served, both modes); "10% is
+    1/10", whose 10 is no question's 10 percent, re-derived "30% is 1/30" and "90 * 1/30 = 3", which every check
+    passes (2 of 2 served, checks alone); "6/4 cups" re-derived "3/2" where the model writes "12/4" (4 of 7, both
+    modes). A number said as approximate, a percentage a step takes as a plain number with no 100 beside it, and a
+    result written as a fraction not in lowest terms move no number: the model answers."""
+    template, lines, points = _FORMS[case]
+    read = re.compile(re.escape(template).replace(r"\{a\}", r"(\d+)").replace(r"\{b\}", r"(\d+)"))
+
+    def model(prompt: str) -> str:
+        m = read.search(prompt)
+        if m is None:
+            return "I cannot read this.\n#### 0"
+        return lines(int(m.group(1)), int(m.group(2)))
+
+    questions = [template.format(a=a, b=b) for a, b in points]
+    served, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+def test_an_amount_the_question_says_as_about_so_much_still_moves():
+    """The control: "about 30 minutes" restated from the question is the question's own amount, re-derived with it."""
+
+    def rides(prompt: str) -> str:
+        a, b = (int(x) for x in re.findall(r"\d+", prompt)[:2])
+        return f"Each ride takes about {a} minutes.\nShe rides {b} * {a} = <<{b}*{a}={a * b}>>{a * b} minutes.\n#### {a * b}"
+
+    template = "A bus ride takes about {a} minutes. Ann rides the bus {b} times a week. How many minutes does she ride?"
+    questions = [template.format(a=a, b=b) for a, b in [(30, 4), (25, 6), (40, 3), (35, 5)]]
+    served, false = false_served(rides, questions)
+    assert false == 0 and served >= 1
+
+
 # ------------------------------------------------------------------------------ a span on the calendar
 def _savings(prompt: str) -> str:
     born, year = (int(x) for x in re.findall(r"\d+", prompt)[:2])
