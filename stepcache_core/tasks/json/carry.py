@@ -219,6 +219,19 @@ class JsonCarryover:
 _STATE_WORDS = _NEGATIONS | frozenset("in out of on off enabled disabled active inactive yes no true false".split())
 
 
+# words a record may capitalise inside a sentence ("Booking Not Confirmed", "Price In Euros", "Moved From Rome",
+# "RSVP Maybe Attending", "In Stock Soon", "Confirmed By Mistake") that no name is: a negation, a state, a
+# modality, a relation, a currency or a unit, said as written where "Aa" stands for a name that varies
+_NO_NAME = _STATE_WORDS | frozenset(
+    """not no never none null maybe perhaps possibly probably likely unlikely soon later pending tentative expected
+    planned cancelled canceled confirmed unconfirmed booked mistake error wrong correct corrected moved moving from
+    to by at for with without until since before after former formerly previously currently now only also still
+    attending available unavailable sold refunded approved rejected declined paid unpaid due overdue late early
+    euros euro dollars dollar pounds pound yen francs franc pesos peso rupees rupee yuan cents cent inches inch cm
+    centimeters centimetres mm millimeters millimetres meters metres m km kilometers kilometres miles mile feet foot
+    celsius fahrenheit kelvin seconds second minutes minute hours hour days day weeks week months month years year
+    kg kilograms kilogram kilos lbs lb grams gram ounces ounce oz liters litres liter litre gallons gallon ml""".split()
+)
 # a conjunction that joins clauses moves when a clause is added ("45, lives in Lyon and works as a pilot"): like a
 # comma, it says nothing of the values
 _JOINERS = frozenset({"and", "&"})
@@ -333,7 +346,7 @@ def _frame(
                 # Fahrenheit" where "20 degrees Celsius" stood), never a name that varies with the record
                 shown = folded[k]
             else:
-                shown = "Aa" if w[:1].isupper() and not start else folded[k]
+                shown = "Aa" if w[:1].isupper() and not start and folded[k] not in _NO_NAME else folded[k]
             out.append((shown, clause_of[k] in fresh_clauses or leading[k]))
         k += 1
         start = False

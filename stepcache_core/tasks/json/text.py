@@ -570,14 +570,28 @@ _OPPOSITE = {"in": "out of", "out of": "in", "on": "off", "off": "on"}
 
 # a negation written capitalised inside a sentence is (part of) a name: "Bruno No", "Dr Never"
 _NAMED_NEGATION = re.compile(r"(?<=[\w,] )(?:No|Not|Never|None)\b")
+_TITLED_NEGATION = re.compile(r"(?<=[\w,] )(?:No|Not|Never|None)\s+[A-Z]")
 
 
 def boolean_stated(key: str, text: str) -> bool | None:
     """What ``text`` says about a yes/no field, from the field's own words: ``in_stock`` is true for "is in
     stock", false for "is out of stock" or "is not in stock"; ``is_vegan`` / ``has_parking`` likewise; a setting
     named in the text is what follows it: ``auto_renew`` is false for "auto-renewal off" (or "disabled", "no"),
-    true for "auto-renewal on". ``None`` when the text does not say (or says both)."""
-    text = _NAMED_NEGATION.sub("X", text)  # "Bruno No is married": a name, not a "no"
+    true for "auto-renewal on". ``None`` when the text does not say (or says both). A negation capitalised inside a
+    sentence is a name's ("Bruno No is married"); before another capitalised word it may as well be a title's word
+    ("Booking Not Confirmed By Hilton"): where the two readings differ there, ``None``."""
+    named = _boolean_stated(key, _NAMED_NEGATION.sub("X", text))
+    if _TITLED_NEGATION.search(text) and _boolean_stated(key, _NAMED_NEGATION.sub(_unless_titled, text)) != named:
+        return None
+    return named
+
+
+def _unless_titled(m: re.Match[str]) -> str:
+    """``m`` (a capitalised negation) kept where a capitalised word follows it, else read as a name's."""
+    return m.group() if _TITLED_NEGATION.match(m.string, m.start()) else "X"
+
+
+def _boolean_stated(key: str, text: str) -> bool | None:
     words = [w for w in key.casefold().replace("-", "_").split("_") if w]
     while words and words[0] in ("is", "has", "was", "are", "can"):
         words = words[1:]

@@ -353,8 +353,18 @@ class WordAdapter:
             # the East Coast rate does not apply"), which no check reads
             answer = "\n".join(s.text for s in steps)
             renamed = [a for a, b in zip(old.names, new.names, strict=True) if a != b]
-            if left_aside(old, answer) and (fact := _fact_of(answer, renamed)) is not None:
-                raise _Refused(f"the answer leaves an amount aside and says what a renamed name is: {fact!r}")
+            if (twin := _alternative_aside(old, answer)) is not None:
+                # "Scissors for lefties cost 41 dollars each and scissors for righties cost 23 dollars each": the
+                # answer took one of two amounts said alike and left the other, by something; under another name
+                # what picked it (left-handed, a Gulf storm, a cat) may pick the other, and no check reads it
+                raise _Refused(f"the answer leaves {twin!r} aside for an amount said alike, by a choice a name may make")
+            if left_aside(old, answer):
+                if famous := next((a for a in renamed if not _first(a) or not _first(new.names[old.names.index(a)])), None):
+                    # "Obama", "Beyonce", "Einstein": a name no first name is may be a famous one's, whose facts
+                    # (left-handed, British) an answer may choose by without a word of them
+                    raise _Refused(f"the answer leaves an amount aside, and {famous!r} is renamed, which no first name is")
+                if (fact := _fact_of(answer, renamed)) is not None:
+                    raise _Refused(f"the answer leaves an amount aside and says what a renamed name is: {fact!r}")
         if moved and (plain := _percent_as_plain(old, steps)) is not None:
             # "10% is 1/10. 120 * 1/10 = 12": the 10 a step divides by is no question's 10 percent, though it has its
             # value; at 30% it would be re-derived "90 * 1/30 = 3", which every check passes
@@ -1452,7 +1462,9 @@ def _said_of(answer: str, names: Sequence[str]) -> str | None:
 
 # a percentage in words or signs the number reader leaves plain ("10 pct", "10％", "10 Prozent", "10 procent")
 _PERCENT_WORD = re.compile(
-    r"\s*(?:％|pct\b|per\s*cent\b|prozent\b|procent\b|por\s+ciento\b|pour\s+cent\b|per\s+cento\b|por\s+cento\b)", re.IGNORECASE
+    r"\s*(?:[％﹪٪]|p\.?c\.?(?!\w)|pct\b|per[\s-]*cent\b|percent(?:age)?(?:\s+points?)?\b|prozent\b|procent\b|prosent\b|"
+    r"prosenttia\b|por\s*ciento\b|pour\s*cent\b|per\s*cento\b|por\s*cento\b)",
+    re.IGNORECASE,
 )
 # counts a step takes as constants of time ("12% a year": 120 / 12 a month, "/ 24" an hour, "/ 7" a day)
 _CALENDAR_COUNTS = frozenset(Fraction(n) for n in (7, 12, 24, 52, 60, 365))
@@ -1479,6 +1491,20 @@ def _percent_as_plain(problem: WordProblem, steps: Sequence[Step]) -> str | None
     return None
 
 
+def _alternative_aside(problem: WordProblem, answer: str) -> str | None:
+    """An amount of the question the answer leaves aside (see :func:`~.verify.left_aside`) whose next two words are
+    those of an amount it takes ("41 dollars each" taken, "23 dollars each" aside), if any."""
+    aside = left_aside(problem, answer)
+    if not aside:
+        return None
+
+    def said(q: Quantity) -> tuple[str, ...]:
+        return tuple(w.casefold() for w in re.findall(r"[^\W\d_]+", problem.prompt[q.end : q.end + 40])[:2])
+
+    taken = {said(q) for q in problem.quantities if q.text not in aside}
+    return next((q.text for q in problem.quantities if q.text in aside and said(q) in taken), None)
+
+
 def _fact_of(answer: str, names: Sequence[str]) -> str | None:
     """A clause of ``answer`` that says what one of ``names`` is, numbers or not: "Obama is left-handed", "Because
     Odie is a cat, the 9 dollar price does not apply", "Adele is British", "Pierre is from Lyon", "As a cat, Odie
@@ -1489,7 +1515,7 @@ def _fact_of(answer: str, names: Sequence[str]) -> str | None:
         fact = re.compile(
             rf"\b{n}\s+(?:is|was|isn['’]t|wasn['’]t)\s+(?:not\s+)?(?:an?\b|from\b|one\s+of\b|[A-Z]|\w+-\w+)|"
             rf"\b{n}\s+(?:comes|came|hails)\s+from\b|\b{n}\s+(?:plays|played)\s+for\b|\b{n}\s+belongs\s+to\b|"
-            rf"\bas\s+(?:an?\s+)?[\w-]+(?:\s+[\w-]+)?,\s*{n}\b|\b{n},\s+(?:an?|the)\s+[\w-]+(?:\s+[\w-]+)?,"
+            rf"\b[Aa]s\s+(?:an?\s+)?[\w-]+(?:\s+[\w-]+)?,\s*{n}\b|\b{n},\s+(?:an?|the)\s+[\w-]+(?:\s+[\w-]+)?,"
         )
         if (m := fact.search(answer)) is not None:
             start = answer.rfind("\n", 0, m.start()) + 1

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ...values import Step, Verdict
 from ..regex import alternation
 from .adapt import inflected, plural, question_map
-from .gate import COMPARATIVES, SUPERLATIVES, asks_who_or_which, foreign_numbers
+from .gate import asks_who_or_which, foreign_numbers
 from .gender import given_name, unlicensed
 from .numbers import CALENDAR, ORDINAL_VALUES, ORDINAL_WORD, quantities, to_fraction
 from .parse import WordProblem, names_in
@@ -136,7 +136,9 @@ _APPROXIMATE = re.compile(
     r"below|above)|a\s+(?:bit|little)\s+(?:under|over|more\s+than|less\s+than)|rounds?\s+(?:up\s+|down\s+)?to|"
     r"rounded\s+(?:up\s+|down\s+)?to|etwa|ungefähr|rund|knapp|environ|presque|à\s+peu\s+près|aproximadamente|"
     r"casi|unos|unas|quasi|ongeveer|bijna|cerca\s+de|in\s+the\s+region\s+of|alrededor\s+de|autour\s+de|"
-    r"por\s+volta\s+de|all['’]incirca|zo['’]n)\s+|[≈~∼≃]\s*)(?:[$€£]\s*)?(\d[\d,]*(?:\.\d+)?)|"
+    r"por\s+volta\s+de|all['’]incirca|zo['’]n|some|in\s+the\s+neighbou?rhood\s+of|on\s+the\s+order\s+of|"
+    r"rounding\s+gives|approssimativamente|pakweg|approximativement|quelques?|quase)\s+|[≈~∼≃≅≒]\s*)"
+    r"(?:[$€£]\s*)?(\d[\d,]*(?:\.\d+)?)|"
     # ("1.25 meters or so", "1.3 give or take", "1,3 ungefähr")
     r"(\d[\d,]*(?:\.\d+)?)(?:\s+[^\W\d_]+){0,2},?\s+(?:or\s+so|give\s+or\s+take|more\s+or\s+less|or\s+thereabouts|"
     r"ungefähr|environ|circa|all['’]incirca|aproximadamente|ongeveer)\b",
@@ -183,12 +185,12 @@ class WordCarryover:
             # too (9 pages a day): "in now" by coincidence (read only where a line says a number in words)
             return _moved_away(cached, steps, old, new)
 
-        if moved and asks_who_or_which(new.prompt) and not any(_compared_verdict(s.text) for s in steps):
+        if moved and asks_who_or_which(new.prompt):
             # "Who has more marbles, Ann or Bob?": "Ann has more marbles." is the question's own words at any numbers,
             # and the amounts it weighs may be the answer's own (41 boxes of 2 against 23 bags of 3), whose order no
-            # check reads; a comparison the answer states beside its verdict ("Since 82 > 69, Ann has more") is
-            # re-derived and checked (not one beside no verdict: "The multipliers compare as 2 < 3.")
-            found.append(Verdict(False, "the question asks who or which, and no comparison of the answer says why", step=None))
+            # check reads; nor does one tell which comparison the answer states is the one its verdict follows ("Ann
+            # has more boxes, 27 > 21." holds while the marbles trade places)
+            found.append(Verdict(False, "the question asks who or which, a verdict the new numbers may turn", step=None))
         for step in steps:
             if moved and step.origin in ("cached", "adapted"):
                 claim = next((m.group() for m in _CLAIM.finditer(step.text) if _claims(step.text, m, asked, new)), None)
@@ -530,20 +532,6 @@ def _results_of(steps: Sequence[Step]) -> set[Fraction]:
 def _opens(text: str, at: int) -> bool:
     """Whether the word at ``at`` opens its sentence ("First, find...", "Second, add..."): an order of steps."""
     return re.search(r"(?:^|[.!?:\n])[\s*#>\-]*$", text[:at]) is not None
-
-
-# a word that says which of two is more, in the languages the task reads: a verdict beside a comparison
-_VERDICT_WORD = re.compile(
-    rf"\b(?:{COMPARATIVES}|{SUPERLATIVES}|than|mehr|weniger|plus|moins|davantage|m[áa]s|menos|più|meno|meer|minder|"
-    r"mais|mayor|menor|maggiore|minore)\b",
-    re.IGNORECASE,
-)
-
-
-def _compared_verdict(text: str) -> bool:
-    """Whether a sentence of ``text`` states a comparison of two numbers (see :func:`~.read.comparisons`) beside a
-    word that says which is more ("Since 82 > 69, Ann has more marbles.")."""
-    return any(comparisons(s) and _VERDICT_WORD.search(s) for s in re.split(r"(?<=[.!?])\s+|\n+", text))
 
 
 def _approximate(text: str, prompt: str) -> str | None:

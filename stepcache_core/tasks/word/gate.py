@@ -507,7 +507,8 @@ _PERSONA_AROUND = (
     r"your\s+answer)?\s*(?:to|for)\s+{n}|\bfor\s+a\s+(?:reader|listener|student|child|kid)\s+(?:named|called)\s+{n}|"
     r"{n}\s+(?:asks|asked|says|said|writes|wrote|wonders|is\s+asking|wants\s+to\s+know|would\s+like\s+to\s+know)\s*:|"
     r"\b(?:question|message|note|request)\s+from\s+{n}|{n}\s+(?:answers|explains|solves)\s+(?:this|it|the\s+question)\b|"
-    r"{n}\s+would\s+like\s+the\s+answer"
+    r"{n}\s+would\s+like\s+the\s+answer|\b(?:hey|hi|hello|dear)\s+{n}\b|\bin\s+{n}['’]s?\s+(?:own\s+)?(?:words|language|"
+    r"tongue|style|voice)\b|\b(?:du\s+bist|tu\s+es|eres|sei|je\s+bent|você\s+é|you\s+are)\s+{n}\b"
 )
 
 
@@ -1081,7 +1082,7 @@ _ABBREVIATED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Mt|vs|etc|approx|No|
 # languages whose "which" also asks an amount ("Quel est le prix total ?", "Welchen Betrag zahlt sie?"), only beside
 # a word that compares ("Welche Kiste ist schwerer?" is not read: a comparative by its ending)
 _WHO_WORDS = (
-    r"who|whom|whose|which|wer|wem|wen|qui|qui[ée]n(?:es)?|chi|quem|"
+    r"who|whom|whose|who['’]s|which|wer|wem|wen|qui|qui[ée]n(?:es)?|chi|quem|vem|hvem|"
     r"wie(?=\s+(?:heeft|hebben|is|was|krijgt|wint|betaalt|verdient|moet|kan|zal|loopt|spaart|verkoopt)\b)"
 )
 _WHICH_WORDS = r"welche[rsnm]?|quel(?:le)?s?|lequel|laquelle|cu[áa]l(?:es)?|qu[ée]|qual[ei]?|quais|welke?"
@@ -1105,6 +1106,12 @@ _WHO_AT = re.compile(
     rf"(?P<which>{_WHICH_WORDS}))\b",
     re.IGNORECASE,
 )
+_RELATIVE_CLAUSE = re.compile(
+    r"(?:^|(?<=,))([^,]*),\s*(?:who|whom|whose|which)\b[^,?]*,(?!\s*(?:and|or|but|so|then|how|what|[A-Z])\b)"
+)
+# "who" after a mark, where no relative clause set off by commas is left ("Of Ann and Bob, who has more?", "Ann and
+# Bob — who's got more?"); not right after a noun ("the girl who sits next to Ann")
+_WHO_ANYWHERE = re.compile(r"(?:[,;:(]|\s[—–-])\s*(?:who|whom|whose|who['’]s|vem|hvem)\b", re.IGNORECASE)
 # a noun that a relative "who" or "which" goes back to, right before its comma ("If Ashley, who is younger",
 # "her sister, who", "the store, which sells pens"): not an opening phrase ("After counting, who", "In the end,
 # who", "So, who")
@@ -1114,12 +1121,12 @@ _RELATIVE_TO = re.compile(
     r"|\b(?!(?:So|Now|Then|Finally|Overall|Therefore|Thus|Also|Altogether|Next|Lastly|Together|Tell|Say)\b)"
     r"[A-Z][\w'’-]*)\s*$"
 )
-COMPARATIVES = (
+_COMPARATIVES = (
     r"more|less|fewer|better|worse|heavier|lighter|cheaper|costlier|bigger|larger|smaller|taller|shorter|longer|"
     r"older|younger|faster|slower|higher|lower|greater|richer|poorer|farther|further|closer|nearer|earlier|later|"
     r"wider|narrower|deeper"
 )
-SUPERLATIVES = (
+_SUPERLATIVES = (
     r"most|least|best|worst|heaviest|lightest|cheapest|biggest|largest|smallest|tallest|shortest|longest|oldest|"
     r"youngest|fastest|slowest|highest|lowest|greatest|richest|poorest|farthest|closest|nearest|earliest|latest|"
     r"widest|deepest|winner|loser"
@@ -1128,13 +1135,14 @@ SUPERLATIVES = (
 # blue box heavier?", "Find which box is heavier.", "Tell which of the two has more.", "Name the heavier box."
 _OR_COMPARED = re.compile(
     r"\b(?:does|do|did|is|are|was|were|has|have|had|will|would|can|could)\s+[^,;?]{1,40}?\bor\b[^,;?]{1,40}?\b"
-    rf"(?:{COMPARATIVES})\b",
+    rf"(?:{_COMPARATIVES})\b",
     re.IGNORECASE,
 )
 _WHO_TOLD = re.compile(
     r"\b(?:determine|decide|find|tell|say|state|identify|work\s+out|figure\s+out|guess|name|show|compute|calculate|"
-    r"check|see)\s+(?:out\s+)?(?:(?:me|us)\s+)?(?:(?:who|whom|whose|which)\b|the\s+(?:\w+\s+)?"
-    rf"(?:{COMPARATIVES}|{SUPERLATIVES})\b)",
+    r"check|see|report|write(?:\s+down)?|explain|know|note|list|mention|give|answer)\s+(?:out\s+)?(?:(?:me|us)\s+)?"
+    r"(?:(?:who|whom|whose|which)\b|the\s+(?:\w+\s+)?"
+    rf"(?:{_COMPARATIVES}|{_SUPERLATIVES})\b)",
     re.IGNORECASE,
 )
 
@@ -1156,9 +1164,13 @@ def asks_who_or_which(prompt: str) -> bool:
             continue
         if _OR_COMPARED.search(sentence):
             return True
+        # a relative clause set off by commas after the one it goes back to, the sentence going on past it ("If
+        # Ashley, who is younger than Joe, is 44", "does Ann, who has 41 stickers and who buys 23 more, have now";
+        # not "Of Ann and Bob, who has more, and how many ..."), taken out
+        sentence = _RELATIVE_CLAUSE.sub(lambda m: m.group(1) if _RELATIVE_TO.search(m.group(1)) else m.group(), sentence)
+        if _WHO_ANYWHERE.search(sentence):
+            return True
         for m in _WHO_AT.finditer(sentence):
-            if m.group("mark") == "," and _RELATIVE_TO.search(sentence[: m.start()]):
-                continue  # ("If Ashley, who is younger than Joe, ...")
             if m.group("who"):
                 return True
             germanic = re.fullmatch(_WHICH_WORDS_GERMANIC, m.group("which"), re.IGNORECASE)

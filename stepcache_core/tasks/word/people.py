@@ -113,7 +113,9 @@ _ANIMAL = re.compile(
     r"canar(?:y|ies)|(?<!\bearly\s)birds?|goldfish|turtles?|tortoises?|snakes?|lizards?|ferrets?|guinea\s+pigs?|"
     r"gerbils?|mice|cows?|calf|calves|goats?|pigs?|piglets?|sheep|lambs?|donkeys?|llamas?|alpacas?|ducks?|geese|"
     r"goose|hens?|roosters?|camels?|elephants?|monkeys?|lions?|tigers?|wolf|wolves|foxes|fox|owls?|"
-    r"kibble|litter\s+box|leash|barks|barked|barking|purrs?|purred|meows?|fetch(?:es|ed)?)\b",
+    r"kibble|litter\s+box|leash|barks|barked|barking|purrs?|purred|meows?|fetch(?:es|ed)?|"
+    # and other named things a pronoun may go back to: a storm, a boat, a robot
+    r"hurricanes?|storms?|typhoons?|cyclones?|tornado(?:es)?|yachts?|sailboats?|robots?)\b",
     re.IGNORECASE,
 )
 
@@ -121,9 +123,10 @@ _ANIMAL = re.compile(
 @lru_cache(maxsize=1024)
 def proven(prompt: str, names: tuple[str, ...]) -> frozenset[str] | None:
     """Which of ``names`` an English question shows to be a person's by more than where it stands (see
-    ``_GENDER_WORD``); ``None`` in another language. In a question that speaks of an animal, none: a pet eats,
-    sleeps, has a bowl, an age, a title ("Mr. Whiskers"), kin and friends, a pronoun, and an owner beside it
-    ("Jon and Garfield"), and what is known of its name (a cat, a dog) may be what the answer picks by."""
+    ``_GENDER_WORD``); ``None`` in another language. In a question that speaks of an animal (or a storm, a boat,
+    a robot: see ``_ANIMAL``), none: a pet eats, sleeps, has a bowl, an age, a title ("Mr. Whiskers"), kin and
+    friends, a pronoun, and an owner beside it ("Jon and Garfield"), and what is known of its name (a cat, a dog, a
+    Gulf storm) may be what the answer picks by."""
     if not english(prompt):
         return None
     if _ANIMAL.search(prompt):

@@ -349,11 +349,11 @@ APPLES_GSM = "Since {a} > {b}, Tom has more.\nTogether they have {a} + {b} = <<{
 
 
 def test_a_comparison_whose_outcome_flips_is_refused(make_engine):
+    # (a question that asks who has more moves no number at all now, a comparison beside its verdict or not: see
+    # test_word_served's verdicts; the verifier still refuses a comparison that no longer holds)
     a1 = APPLES_GSM.format(a=12, b=8, t=20)
     engine, backend = make_engine([a1, "Sara has more.\nTogether they have 5 + 9 = <<5+9=14>>14 apples.\n#### 14"])
     engine.run(Request(APPLES.format(a=12, b=8)))
-    same_order = engine.run(Request(APPLES.format(a=15, b=4)))
-    assert same_order.trace.path == "reuse" and same_order.text == APPLES_GSM.format(a=15, b=4, t=19)
     flipped = engine.run(Request(APPLES.format(a=5, b=9)))
     assert flipped.trace.backend_calls == 1 and "Tom has more" not in flipped.text
     false = _verdicts(APPLES.format(a=5, b=9), APPLES_GSM.format(a=5, b=9, t=14))

@@ -8173,6 +8173,7 @@ def test_a_person_whose_answer_leaves_an_amount_aside_is_still_renamed(corrobora
 # ------------------------------------------------------------------------------ a pet, a famous person
 # (a name -> whether the first of two prices is the one its facts pick; the words the answer says of each)
 _CATS = {"Garfield": True, "Odie": False, "Felix": True, "Snoopy": False, "Sylvester": True, "Scooby": False}
+_STORMS = {"Katrina": True, "Sandy": False, "Harvey": True, "Irene": False, "Rita": True, "Hugo": False}
 _LEFT_HANDED = {"Obama": True, "Biden": False, "Oprah": True, "Madonna": False, "Einstein": True, "Beyonce": False}
 
 
@@ -8236,6 +8237,29 @@ _KNOWN_OF_A_NAME = {
         "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w}, who likes "
         "crafts, buys {n} pairs. How much does {w} pay?",
     ),
+    "a famous person, the fact by another verb": (
+        _by_what_is_known(
+            _LEFT_HANDED, ("left-handed", "right-handed"), "{word} plays {kind}, so the {other} dollar price does not apply."
+        ),
+        "Scissors for lefties cost {a} dollars each and scissors for righties cost {b} dollars each. {w}, who likes "
+        "crafts, buys {n} scissors. How much does {w} pay?",
+    ),
+    "a famous person, the fact in another language": (
+        _by_what_is_known(
+            _LEFT_HANDED, ("Linkshänder", "Rechtshänder"), "{word} ist {kind}, also gilt der Preis von {other} Dollar nicht."
+        ),
+        "Scissors for lefties cost {a} dollars each and scissors for righties cost {b} dollars each. {w}, who likes "
+        "crafts, buys {n} scissors. How much does {w} pay?",
+    ),
+    "a storm no word of the question calls one": (
+        _by_what_is_known(
+            _STORMS,
+            ("Gulf Coast", "East Coast"),
+            "{word} struck the {kind}, so the {other} dollar rate does not apply.",
+        ),
+        "Repairs on the Gulf Coast cost {a} dollars per roof and repairs on the East Coast cost {b} dollars per roof. "
+        "{w}, who was feared by all, damaged {n} roofs. How much do the repairs after {w} cost?",
+    ),
     "a famous person shown one by a pronoun": (
         _by_what_is_known(_LEFT_HANDED, ("left-handed", "right-handed"), "so the {other} dollar pairs are not for {word}"),
         "Left-handed scissors cost {a} dollars a pair and right-handed scissors cost {b} dollars a pair. {w} buys {n} "
@@ -8254,7 +8278,7 @@ def test_a_choice_by_what_is_known_of_a_pet_or_a_famous_person_is_never_served_f
     is shown to be a person's; and under a rename of people, an answer with a sentence that says a renamed name and
     the amount it leaves aside is not re-derived: the model answers."""
     model, template = _KNOWN_OF_A_NAME[case]
-    facts = _CATS if "pet" in case else _LEFT_HANDED
+    facts = _CATS if "pet" in case else _STORMS if "storm" in case else _LEFT_HANDED
     questions = [template.format(a=41, b=23, n=3, w=w) for w in list(facts) * 2]
     served, false = false_served(model, questions, corroborate=corroborate)
     assert false == 0
@@ -8309,6 +8333,18 @@ _WHO_WINS = {
         "schwerer, und wie viel wiegen beide zusammen?",
         ("rote", "blaue"), "Die rote Kiste wiegt {a} * {p} = {x} Kilo.\nDie blaue Kiste wiegt {b} * {q} = {y} Kilo.\nDie "
         "{w} Kiste ist schwerer.\nZusammen wiegen sie {x} + {y} = {t} Kilo.",
+    ),
+    "who after an opening phrase": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Of Ann and Bob, who has more marbles, "
+        "and how many marbles do they have together?",
+        ("Ann", "Bob"), "Ann has {a} * {p} = {x} marbles.\nBob has {b} * {q} = {y} marbles.\n{w} has more marbles.\n"
+        "Together they have {x} + {y} = {t} marbles.",
+    ),
+    "a true comparison the verdict does not follow": (
+        "Ann has {a} boxes of {p} marbles and Bob has {b} bags of {q} marbles. Who has more marbles, and how many "
+        "marbles do they have together?",
+        ("Ann", "Bob"), "Ann has more containers, since {a} > {b}.\nAnn has {a} * {p} = {x} marbles.\nBob has {b} * {q} = "
+        "{y} marbles.\n{w} has more marbles.\nTogether they have {x} + {y} = {t} marbles.",
     ),
     "which box is heavier": (
         "A red box holds {a} books of {p} pounds and a blue box holds {b} books of {q} pounds. Which box is heavier, and "
@@ -8365,15 +8401,13 @@ def test_a_verdict_asked_by_who_or_which_moves_no_number(case, corroborate):
     in the question's own words ("Ann has more marbles."), read as the question restated. Its amounts are the
     answer's own (41 boxes of 2 against 23 bags of 3): the numbers of the question kept their order at every point
     while the products traded places, and a probe at another point agreed. The verdict is what the numbers decide
-    and no check reads it: other numbers are the model's, unless the answer states a comparison ("Since 82 > 69"),
-    which is re-derived and checked."""
+    and no check reads it, nor which comparison the answer states is the one it follows ("The sizes compare as 2 <
+    3."): other numbers are the model's."""
     template = _WHO_WINS[case][0]
     points = [(41, 2, 23, 3), (45, 2, 25, 3), (25, 2, 20, 3), (50, 2, 31, 3), (27, 2, 21, 3), (60, 2, 35, 3), (33, 2, 25, 3)]
     questions = [template.format(a=a, p=p, b=b, q=q) for a, p, b, q in points]
     served, false = false_served(_who_wins(case), questions, corroborate=corroborate)
     assert false == 0
-    if case == "the answer compares the amounts it weighs":
-        assert served >= 1  # (where the order holds, the comparison is re-derived and checked)
 
 
 def test_a_verdict_asked_by_who_is_still_renamed():
@@ -8415,6 +8449,8 @@ _SPEAKS = {
     "pretend to be someone's student": ("Pretend I am {w}'s student. " + _NOTEBOOKS, "manner"),
     "French, answer as someone": (_NOTEBOOKS + " Réponds comme {w}.", "language"),
     "let someone answer": ("Let {w} answer this one. " + _NOTEBOOKS, "manner"),
+    "a greeting in the question": ("Hey {w}, here is one for you: " + _NOTEBOOKS, "language"),
+    "you are someone": ("Du bist {w}. " + _NOTEBOOKS, "language"),
     "in his home currency": (
         _NOTEBOOKS + " Answer as if {w} pays, in his home currency (1 dollar is 0.9 euros or 0.8 pounds).", "currency"
     ),
