@@ -10,7 +10,16 @@ from ..template import persona_only
 from ..word.read import graded_forms
 from .parse import EXTRACT_ONLY, EXTRACT_WORDS, JsonProblem, described_texts
 
-__all__ = ["JsonGate", "asks_form", "asks_part", "plain_word", "selects", "transforms", "undescribed"]
+__all__ = [
+    "JsonGate",
+    "asks_form",
+    "asks_part",
+    "plain_word",
+    "selects",
+    "transforms",
+    "undescribed",
+    "unplain_key_word",
+]
 
 
 class JsonGate:
@@ -407,6 +416,71 @@ def asks_form(problem: JsonProblem) -> str | None:
     return min(named) if named else None  # "french_city", "city_polish"
 
 
+# what a key's name may say besides the words of a plain request and of a description (``_DESCRIBES``): the nouns
+# of the things records hold, short forms ("qty", "dob"), the verbs of a yes/no key ("has_pets", "can_drive").
+# Closed, as ``_DESCRIBES``: never a word that names a form or a manner ("common", "international", "ascii",
+# "translated", "style", "code" alone, "display", "formal")
+_KEY_NOUNS = frozenset(
+    """id ids num nr no qty amt dob addr tel url uri ref sku desc msg org dept mgr pos info cnt avg min max
+    has have had can could does did do will should needs wants allows accepts
+    account address airline airport allergy allergies adult adults baby babies child children kid kids balance bill
+    birth birthday blood body budget building cabin capacity caption card carrier case cause channel charge charges
+    check checkin checkout cuisine customer deadline deposit device diagnosis diet discount dosage dose due email
+    engine episode equipment error exchange expense expiry fare fee fees field file fine floor food frequency fuel
+    gate gender genre grade group groups guest guests hobby hobbies income instrument insurance interest job
+    language languages lease level limit location manufacturer material medication medicine membership mileage month
+    nationality need occupation office option parent parents passenger payment pages period phone platform points
+    policy preference premium problem profession purpose rate reason refund relationship rent rental reservation
+    result revenue salary seat seats sex shift side skill skills source sport stage state station step stop street
+    subject supplier symptom symptoms target tax temperature term terminal test theme topic total tracking train
+    transport unit vehicle venue version weather website weekday zone speed kmh kph mph port method currency candidate
+    founded established opened launched released published
+    new old current previous prior next home work billing mailing pickup dropoff relocation move transfer species breed ship""".split()
+)
+_PART_CODE = re.compile(r"\b(?:area|dial|std|zip|postal|post)[ _-]?codes?\b", re.IGNORECASE)
+# agent nouns name who fills a role ("walker", "interviewer", "sponsor"), never a form; but these
+_NOT_AGENTS = frozenset("upper lower proper other former latter outer inner shorter longer simpler".split())
+
+
+def _key_names(schema: Any) -> list[str]:
+    """Every property name of ``schema``, at any depth (an item's keys in a list of objects too)."""
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        own = list(props) if isinstance(props, dict) else []
+        return own + [k for v in schema.values() if not isinstance(v, str) for k in _key_names(v)]
+    if isinstance(schema, list):
+        return [k for v in schema for k in _key_names(v)]
+    return []
+
+
+def unplain_key_word(problem: JsonProblem, other: JsonProblem | None = None) -> str | None:
+    """The first word of a key's name, at any depth, that neither a plain request says (:func:`plain_word`) nor
+    says which value (``_DESCRIBES``, a short form such as "qty" or "dob"), nor is a word both records say:
+    "anglicized" of ``city_anglicized``, "common" of ``city_common``, "international" of ``city_international``. A key's name
+    is an instruction as much as a description is; its words are read the same closed way, since a list of the words
+    that ask a form ("translated", "international", "latinized", "as known abroad") is never complete, and the copy
+    that fitted the cached record ("Paris") shows nothing of the form the next one needs ("Roma": "Rome")."""
+    said = {w.casefold() for w in _TEMPLATE_WORD.findall(problem.record)}
+    if other is not None:
+        said &= {w.casefold() for w in _TEMPLATE_WORD.findall(other.record)}
+    for key in [*problem.properties, *_key_names(problem.schema or {})]:
+        # a part a key asks ("first_name", "email_domain", "area_code") the adapter keeps one word (``asks_part``)
+        parts = _PART_CODE.sub(" ", re.sub(r"(?<=[a-z])(?=\d)", " ", _words(key)))
+        for word in _TEMPLATE_WORD.findall(_PART_KEY.sub(" ", parts)):
+            w = word.casefold()
+            if w in _NOT_DESCRIBING:
+                return word
+            if any(plain_word(v) or v in _DESCRIBES or v in _KEY_NOUNS for v in (w, w[:-1] if w.endswith("s") else w)):
+                continue
+            if w not in _NOT_AGENTS and len(w) > 4 and w.endswith(("er", "or", "ist")):
+                continue
+            # a word both records say, or one of its forms ("refund_amount" of "Status: Refunded")
+            if any(len(r) >= 4 and (r.startswith(w) or w.startswith(r)) for r in said if min(len(r), len(w)) >= 4):
+                continue
+            return word
+    return None
+
+
 # "from the <up to three words>" ending at a mark, a linking word or the line's end: the record's source
 _SOURCE = re.compile(
     r"\bfrom\s+(?:the|this|that|these|those|each|every|an?|my|our|your)\s+"
@@ -429,6 +503,8 @@ def transforms(problem: JsonProblem, other: JsonProblem | None = None) -> str | 
     if (form := asks_form(problem)) is not None:
         return form
     if (word := undescribed(problem, other)) is not None:
+        return word
+    if (word := unplain_key_word(problem, other)) is not None:
         return word
     if problem.template == EXTRACT_ONLY:
         return None

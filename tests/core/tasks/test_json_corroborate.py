@@ -29,6 +29,7 @@ from stepcache_core.tasks import TaskRegistry, json_extraction_task, text_task
 from stepcache_core.tasks.base import AdaptContext
 from stepcache_core.tasks.json.adapt import JsonAdapter
 from stepcache_core.tasks.json.carry import JsonCarryover
+from stepcache_core.tasks.json.gate import unplain_key_word
 from stepcache_core.tasks.json.parse import parse_json_problem
 from stepcache_core.values import Completion, GenerationSpec
 
@@ -1167,3 +1168,66 @@ def test_plain_descriptions_leads_and_shared_sentences_still_let_a_record_be_reu
         notes = {t: f"\n\n{close}" for t, _ in records}
         got = _run(schema, "Here is the record.", records, corroborate=False, notes=notes)
         assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), (close, got)
+
+
+# a city as the request asks it: the first records' cities need no change, later ones do ("Roma": "Rome")
+OFFICE_CITIES = [
+    ("Munich", "Munich"),
+    ("Berlin", "Berlin"),
+    ("Hamburg", "Hamburg"),
+    ("Roma", "Rome"),
+    ("Firenze", "Florence"),
+    ("Napoli", "Naples"),
+    ("Paris", "Paris"),
+    ("Venezia", "Venice"),
+    ("Lisboa", "Lisbon"),
+]
+FORM_KEYS = [
+    "city_anglicized",
+    "anglicized_city",
+    "city_international",
+    "city_ascii",
+    "city_latinized",
+    "city_translated",
+    "city_standardized",
+    "city_simplified",
+    "city_as_known_abroad",
+    "city_common",
+    "city_popular_name",
+    "CityGlobalStyle",
+]
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["default", "checks alone"])
+@pytest.mark.parametrize("key", FORM_KEYS)
+def test_a_key_name_whose_words_ask_a_form_no_list_holds_is_never_served_a_copy(key: str, corroborate: bool) -> None:
+    """Class (helper-173, this stop): a key's name that asks a form in words no list of the gate held
+    ("city_anglicized", "city_common", "city_as_known_abroad"), at the first word or the last. The first records'
+    copies fitted ("Munich"); the next records' were served as written ("Roma", where the model writes "Rome"): 5
+    wrong of 7 served with probes, 5 of 8 with checks alone. A key's words are read the closed way a description's
+    are (``gate.unplain_key_word``)."""
+    records = [(f"Our office moved to {city} last spring.", {key: asked}) for city, asked in OFFICE_CITIES]
+    got = _run(_schema(**{key: "string"}), "Extract the JSON.", records, corroborate=corroborate)
+    assert sum(wrong for _, wrong in got) == 0, got
+
+
+@pytest.mark.parametrize(
+    "key", ["city", "office_city", "new_city", "destination_city", "city_moved_to", "relocation_city", "cityName"]
+)
+def test_a_key_name_that_only_says_which_value_is_still_reused(key: str) -> None:
+    """Control: key names that say which value in a record's or a plain request's words, or name a role by an
+    agent noun, still let a later record be served."""
+    records = [(f"Our office moved to {city} last spring.", {key: city}) for city, _ in OFFICE_CITIES]
+    got = _run(_schema(**{key: "string"}), "Extract the JSON.", records)
+    assert sum(wrong for _, wrong in got) == 0 and any(path == "reuse" for path, _ in got), got
+
+
+def test_a_key_name_is_read_at_any_depth_and_its_parts_and_roles_pass() -> None:
+    """The closed reading finds an item's key in a list of objects; a part the adapter keeps one word
+    ("area_code", "first_name"), an agent noun ("interviewer") and a word both records say pass."""
+    nested = _schema(offices={"type": "array", "items": _schema(city_anglicized="string", staff="integer")})
+    problem = parse_json_problem(Request("Extract the JSON. Text: Offices in Roma (4 staff).", schema=nested))
+    assert unplain_key_word(problem) == "anglicized"
+    plain = _schema(area_code="string", first_name="string", interviewer="string", refund_amount="number")
+    problem = parse_json_problem(Request("Extract the JSON. Text: Refunded 30 to Ann, 0161.", schema=plain))
+    assert unplain_key_word(problem) is None
