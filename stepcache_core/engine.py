@@ -525,7 +525,15 @@ class StepCacheEngine:
             return missed
         if self.adaptation.stale(prep, run, best.old, best.cached, result.steps, cand.entry.output):
             return missed  # the patch left the cached request's text in place, or contradicts it: the model answers
-        return Served("patch", result.steps, cand.similarity, cand.entry, fallback=result.fallback, layout=cand.entry.output)
+        return Served(
+            "patch",
+            result.steps,
+            cand.similarity,
+            cand.entry,
+            fallback=result.fallback,
+            layout=cand.entry.output,
+            storable=result.fallback != "deterministic",  # the solver's steps: served, never adapted again
+        )
 
     def _generate(self, prep: Prepared, run: RunLog, model: Backend, backend: Backend, missed: _Missed) -> Served:
         """A miss: ``model`` (the caller's own call, or ``backend``) answers; ``backend`` patches what fails."""
@@ -572,8 +580,16 @@ class StepCacheEngine:
             return replace(served, storable=unreadable(verdicts))
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):
             raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
+        # the solver's steps are the engine's, not the model's: served for this request, never stored, so no later
+        # request is adapted from a layout the model never wrote ("x = 5 > 0" read as no answer, solved "x = 5")
         served = replace(
-            served, steps=result.steps, verified=True, fallback=result.fallback or "patch", text=None, layout=completion.text
+            served,
+            steps=result.steps,
+            verified=True,
+            fallback=result.fallback or "patch",
+            text=None,
+            layout=completion.text,
+            storable=result.fallback != "deterministic",
         )
         if (
             missed.precedent is not None

@@ -31,6 +31,7 @@ from .formats_corpus import (
 from .formats_json_corpus import CASES, TOOL_STYLES, WRAPPERS
 
 __all__ = [
+    "REUSE_TARGET",
     "Problem",
     "STYLES",
     "NAMES",
@@ -72,6 +73,12 @@ class Served:
 
 
 OTHER_LANGUAGES = tuple(ask for ask in ASKS if ask != "en")
+REUSE_TARGET = 0.7
+"""The share of each style's hard variants that the routes must reuse correctly (0.75 to 1.0 measured). Of each
+structure's six, one turns a whole root into a fraction ("x = 13/3"), which no cached answer shows the model's way
+of writing ("13/3", "4.33", "4 1/3"), and in the styles that write a quotient ("x = 28/4"), one more turns a
+quotient in lowest terms into one that reduces ("x = 37/5" to "x = 30/4 = 15/2"): the model answers those (see
+:mod:`stepcache_core.tasks.equation.corroborate` and ``carry.form_moved``)."""
 LANGUAGE_NAMES = ("x", "θ", "rate")
 """The variable names the other languages' questions use."""
 

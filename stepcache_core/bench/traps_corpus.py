@@ -549,8 +549,8 @@ _EXTRA_ASK: tuple[Trap, ...] = (
     # safe: constants, names, phrasings the task reads as the same question
     _solved("extra_ask", "safe-constants", S, CLAUDE, P(3, 5, 20), P(3, 7, 25)),
     _solved("extra_ask", "safe-constants-minus", S, GEMINI, P(7, -4, 24, "y"), P(7, -9, 40, "y")),
-    _solved("extra_ask", "safe-find-x-if", S, GPT, P(3, 4, 21), P(3, 4, 22),
-            asked=("Solve for x: 3x + 4 = 21", "Find x if 3x + 4 = 22.")),
+    _solved("extra_ask", "safe-find-x-if", S, GPT, P(3, 4, 21), P(3, 4, 23),
+            asked=("Solve for x: 3x + 4 = 21", "Find x if 3x + 4 = 23.")),
     _solved("extra_ask", "safe-work-out", S, DISPLAY, P(6, -5, 13, "t"), P(6, -5, 31, "t"),
             asked=("Solve for t: 6t - 5 = 13", "Work out t: 6t - 5 = 31")),
     _solved("extra_ask", "safe-rename", S, PLAIN, P(2, 1, 9), P(2, 1, 15, "z")),

@@ -64,13 +64,13 @@ def test_patch_regenerates_only_from_the_first_failing_step(make_engine, monkeyp
     monkeypatch.setattr(EquationAdapter, "adapt", stuck_last)
     engine, backend = make_engine(["3x + 5 = 20\n3x = 15\nx = 5"])
     engine.run(Request(BASE))
-    backend._script.append("x = 16/3")
-    out = engine.run(Request("Solve for x: 3x + 4 = 20"))
-    assert out.trace.path == "patch" and out.text == "3x + 4 = 20\n3x = 16\nx = 16/3"
+    backend._script.append("x = 6")
+    out = engine.run(Request("Solve for x: 3x + 2 = 20"))
+    assert out.trace.path == "patch" and out.text == "3x + 2 = 20\n3x = 18\nx = 6"
     assert out.trace.steps_adapted == 2 and out.trace.steps_regenerated == 1
     patch = backend.calls[-1]
-    assert patch.purpose == "patch" and "3x = 16" in patch.prompt and 'From the line "x = 5" on it is wrong' in patch.prompt
-    assert patch.base is not None and patch.base.prompt.endswith("Equation: 3x + 4 = 20\n3x + 4 = 20\n3x = 16\n")
+    assert patch.purpose == "patch" and "3x = 18" in patch.prompt and 'From the line "x = 5" on it is wrong' in patch.prompt
+    assert patch.base is not None and patch.base.prompt.endswith("Equation: 3x + 2 = 20\n3x + 2 = 20\n3x = 18\n")
 
 
 def test_a_reuse_that_holds_nothing_for_the_request_is_not_patched(make_engine):

@@ -9,6 +9,7 @@ import pytest
 
 from stepcache_core import MemoryStore, Request, StepCacheEngine
 from stepcache_core.bench.formats import (
+    REUSE_TARGET,
     STYLES,
     CoreRoute,
     Problem,
@@ -35,7 +36,7 @@ def test_core_route_meets_the_targets_for_every_style(corpus):
     for key, s in corpus["summary"].items():
         assert s["repeats_identical"] == 1.0, key
         assert s["first_served_as_written"] == 1.0, key
-        assert s["variants_reused_correct"] >= 0.9, key
+        assert s["variants_reused_correct"] >= REUSE_TARGET, key
         assert s["wrong_served"] == 0, key
         assert s["prompt_verbatim"] == 1.0, key
 
@@ -60,7 +61,7 @@ def test_a_model_slip_is_patched_in_the_answers_own_layout(style):
 def test_a_reuse_changes_only_what_the_new_request_changes():
     engine = _engine(StyledAssistant("chatgpt-markdown-latex"))
     engine.run(Request(Problem(3, 5, 20).question))
-    variant = Problem(3, 7, 20)
+    variant = Problem(3, 8, 20)
     out = engine.run(Request(variant.question))
     expected = solve("chatgpt-markdown-latex", variant)
     assert out.trace.path == "reuse" and out.trace.backend_calls == 0 and out.text == expected and is_correct(out.text, variant)

@@ -18,8 +18,8 @@ from stepcache_langchain import LangChainBackend, StepCache
 
 BASE = "Solve for x: 3x + 5 = 20"
 BASE_STEPS = "3x = 20 - 5\n3x = 15\nx = 5"
-VARIANT = "Solve for x: 3x + 7 = 20"
-VARIANT_ANSWER = "x = 13/3"
+VARIANT = "Solve for x: 3x + 8 = 20"
+VARIANT_ANSWER = "x = 4"
 
 
 def chat_prompt(*messages: Any) -> str:
@@ -160,7 +160,7 @@ def test_key_fn_keys_templated_prompts_on_the_question(engine: StepCacheEngine) 
     head = "Solve each equation.\n\nEquation: 2x + 3 = 11\n2x = 8\nx = 4\n\nEquation: "
     cache = StepCache(engine=engine, key_fn=lambda p: p.rsplit("Equation:", 1)[-1])
     cache.update(head + "3x + 5 = 20\n", "L", [Generation(text=BASE_STEPS)])
-    hit = cache.lookup(head + "3x + 7 = 20\n", "L")
+    hit = cache.lookup(head + "3x + 8 = 20\n", "L")
     assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
     # another template around the same question never shares the entry
     assert cache.lookup("Other preamble.\n\nEquation: 3x + 5 = 20\n", "L") is None
@@ -256,7 +256,7 @@ def test_wrong_output_is_not_stored(engine: StepCacheEngine) -> None:
 
 
 def test_patch_with_langchain_backend(engine: StepCacheEngine) -> None:
-    patcher = FakeListLLM(responses=["3x = 13\nx = 13/3"])
+    patcher = FakeListLLM(responses=["3x = 12\nx = 4"])
     cache = StepCache(engine=engine, backend=patcher)
     cache.update(BASE, "L", [Generation(text=UNADAPTABLE)])
     hit = cache.lookup(VARIANT, "L")
@@ -267,13 +267,13 @@ def test_patch_with_langchain_backend(engine: StepCacheEngine) -> None:
 
 
 def test_patch_backend_bypasses_the_global_cache(engine: StepCacheEngine, recording_llm: Any) -> None:
-    patcher = recording_llm(responses=["3x = 13\nx = 13/3"])
+    patcher = recording_llm(responses=["3x = 12\nx = 4"])
     cache = StepCache(engine=engine, backend=patcher)
     set_llm_cache(cache)  # the backend model must not consult this cache for its patch prompt
     cache.update(BASE, "L", [Generation(text=UNADAPTABLE)])
     hit = cache.lookup(VARIANT, "L")
     assert hit is not None and hit[0].text.endswith(VARIANT_ANSWER)
-    assert len(patcher.prompts) == 1 and "Equation: 3x + 7 = 20" in patcher.prompts[0]
+    assert len(patcher.prompts) == 1 and "Equation: 3x + 8 = 20" in patcher.prompts[0]
     assert patcher.stops[0] == ["\n\n", "Equation:"]
 
 
@@ -490,5 +490,5 @@ def test_a_repeat_in_a_fresh_process_is_served_before_the_store_opens(monkeypatc
     served = again.lookup(BASE, "llm-a")
     assert served is not None and [g.text for g in served] == [BASE_STEPS]
     assert not again._lazy.built and again.last_trace is not None and again.last_trace["exact_hit"]
-    assert again.lookup("Solve for x: 3x + 7 = 20", "llm-a") is not None  # adapted: the store opened for it
+    assert again.lookup("Solve for x: 3x + 8 = 20", "llm-a") is not None  # adapted: the store opened for it
     assert again._lazy.built

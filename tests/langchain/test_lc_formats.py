@@ -9,7 +9,7 @@ import pytest
 from langchain_core.globals import set_llm_cache
 from langchain_core.output_parsers import StrOutputParser
 
-from stepcache_core.bench.formats import Problem, StyledAssistant, is_correct, run_corpus, solve, summarize_corpus
+from stepcache_core.bench.formats import REUSE_TARGET, Problem, StyledAssistant, is_correct, run_corpus, solve, summarize_corpus
 from stepcache_langchain import StepCache, StepCacheRunnable
 from stepcache_langchain.bench_formats import PROMPT, CacheRoute, RunnableRoute, StyledChatModel
 
@@ -24,7 +24,7 @@ def test_every_style_meets_the_targets(corpus: dict[str, Any]) -> None:
     for key, s in corpus["summary"].items():
         assert s["repeats_identical"] == 1.0, key
         assert s["first_served_as_written"] == 1.0, key
-        assert s["variants_reused_correct"] >= 0.9, key
+        assert s["variants_reused_correct"] >= REUSE_TARGET, key
         assert s["wrong_served"] == 0, key
         assert s["prompt_verbatim"] == 1.0, key  # the model got the template's messages, system prompt included
 
@@ -44,7 +44,7 @@ def test_a_model_slip_under_set_llm_cache_is_returned_as_langchain_got_it_but_ne
     assert not is_correct(first, problem)  # LangChain returns what the model said on a miss
     again = chain.invoke({"question": problem.question})
     assert is_correct(again, problem) and len(model.received) == 2  # the slip was not stored: the model answered again
-    variant = Problem(3, 7, 20)
+    variant = Problem(3, 8, 20)
     reused = chain.invoke({"question": variant.question})
     assert is_correct(reused, variant) and len(model.received) == 2
 

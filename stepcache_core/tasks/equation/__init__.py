@@ -10,6 +10,7 @@ from ...segment import LayoutSegmenter
 from ..base import RepairPolicy, TaskProfile, mask_numbers
 from .adapt import EquationAdapter
 from .carry import EquationCarryover
+from .corroborate import EquationCorroboration
 from .gate import EquationGate
 from .parse import EquationProblem, detect, parse_problem
 from .prompt import EquationPrompter
@@ -24,6 +25,7 @@ __all__ = [
     "EquationGate",
     "EquationAdapter",
     "EquationCarryover",
+    "EquationCorroboration",
     "EquationVerifier",
     "final_answer",
     "EquationPrompter",
@@ -43,6 +45,7 @@ def linear_equation_task() -> TaskProfile:
         adapter=EquationAdapter(),
         solver=EquationSolver(),
         carryover=EquationCarryover(),
+        corroboration=EquationCorroboration(),
         repair=RepairPolicy(patch_attempts=1, feedback_repairs=0, full_regenerations=0),
         retrieval_text=mask_numbers,
         signature=lambda p: f"{p.shape}|{p.degree}",

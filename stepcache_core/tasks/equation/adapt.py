@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import InvalidEquationError
 from ...values import Step
 from ..base import AdaptContext
+from .carry import root_doubt
 from .expr import find_equation, format_exact, format_number, linear_form, parse_side, to_fraction
 from .notation import label_end, math_view, number_spans, pattern, signed_numbers, statements
 from .parse import EquationProblem, equation_shape
@@ -65,13 +66,14 @@ class EquationAdapter:
             # steps stay as they were, for verification to judge
             return list(steps)
         decimal = any("." in c for c in new.constants)
+        doubt = root_doubt(old, new, steps)  # served once an answer of the model wrote the root so
         out: list[Step] = []
         for step in steps:
             text = self._rewrite(step.text, old, new, pool, decimal)
             if text is None or text == step.text:
                 out.append(step)
             else:
-                out.append(replace(step, text=text, origin="adapted"))
+                out.append(replace(step, text=text, origin="adapted", doubt=doubt))
         return out
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -9,12 +10,12 @@ from typing import Any
 
 from ...values import Step, Verdict
 from ..word.numbers import quantities
-from .expr import parse_number, to_fraction
+from .expr import linear_form, parse_number, to_fraction
 from .notation import NUMBER, label_end, math_view, statements
 from .parse import EquationProblem
 from .verify import answer_spans
 
-__all__ = ["EquationCarryover"]
+__all__ = ["EquationCarryover", "form_moved", "letter_as_word", "root_doubt"]
 
 
 _WORD_NUMBERS = {
@@ -48,8 +49,12 @@ class EquationCarryover:
     def stale(
         self, old: EquationProblem, new: EquationProblem, cached: Sequence[Step], steps: Sequence[Step], text: str
     ) -> list[Verdict]:
+        if old.name != new.name and (word := letter_as_word(old.name, cached)):
+            return [Verdict(False, f"the variable's letter {old.name!r} is a word of the answer too ({word!r})")]
         if old.constants == new.constants and old.solutions == new.solutions:
             return []  # a renamed variable keeps every number and every claim about them true
+        if why := form_moved(old, new, cached):
+            return [Verdict(False, why)]  # no step's: no patch of the cached steps is the model's layout
         gone = _magnitudes(old) - _magnitudes(new)
         derived = _magnitudes(new) | _derived(steps, new)
         out = _claims(old, new, steps, text)
@@ -193,3 +198,148 @@ def _magnitudes(problem: EquationProblem) -> set[Fraction]:
         if f is not None:
             values.add(abs(f))
     return values
+
+
+# numbers in words beyond English (the word task's reader has English): a step that says a number so ("dividimos
+# entre tres") restates it in a form no rewrite of digits reaches
+_NUMBER_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|deux|trois|quatre|cinq|sept|huit|neuf|dix|"
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|"
+    r"dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_PADDED = re.compile(r"(?<![\d.])\d+\.\d*0(?![\d.])")
+_APPROX = re.compile(r"≈|~|\\approx|\bapprox\w*|\babout\b|\broughly\b|\brounded\b", re.IGNORECASE)
+
+
+# a quotient the steps write ("15/3 = 5", "x = 16/3", "\\frac{6}{4}"): a model that writes one may write another
+# as it reduces ("x = 16/3" beside "x = 6/4 = 3/2", "\\frac{18}{3}" and then 6)
+_FRACTION = re.compile(r"\d\s*/\s*\d|\\[dt]?frac")
+
+
+def _places(value: Fraction) -> int:
+    places = 0
+    while value.denominator != 1 and places < 12:
+        value, places = value * 10, places + 1
+    return places
+
+
+def _quotient(a: Fraction, b: Fraction) -> str:
+    """How the quotient ``-b/a`` of ``a*x + b = 0``, written as the steps divide, comes out: whole, reducing to
+    lowest terms, or in them already."""
+    if (b / a).denominator == 1:
+        return "whole"
+    if a.denominator != 1 or b.denominator != 1:
+        return "lowest"  # (decimal constants: the steps write no quotient of the two)
+    return "reduces" if math.gcd(int(b), int(a)) > 1 else "lowest"
+
+
+_DECIMAL = re.compile(r"\d\.\d")
+
+
+def root_doubt(old: EquationProblem, new: EquationProblem, steps: Sequence[Step]) -> str:
+    """The doubt (see :mod:`.corroborate`) of adapting ``steps``, the answer to ``old``, to ``new``'s root: how the
+    model writes a root of a kind its cached answer never showed. A whole root shows nothing of how a fraction is
+    written ("13/3", "4.33", "4 1/3"); a root written as a decimal nothing of another number of places, or of a
+    quotient that never ends ("16.67", "≈ 16.667"), nor of a whole one ("2.0"). ``""``: the kind stays (a fraction
+    written as a fraction, or one becoming whole)."""
+    if len(old.solutions) != 1 or len(new.solutions) != 1:
+        return ""
+    was, now = to_fraction(old.solutions[0]), to_fraction(new.solutions[0])
+    if was is None or now is None or (was.denominator == 1 and now.denominator == 1):
+        return ""
+    if was.denominator == 1:
+        return f"written(a root no longer whole: {_form(now)})"
+    decimal = any(_DECIMAL.search(s.text) for s in steps)
+    if now.denominator == 1:
+        return "written(a decimal root that becomes whole)" if decimal else ""  # "x = 2.0" or "x = 2"
+    if _form(now) != _form(was):  # "x = 7/2" beside "x ≈ 2.67": a quotient that never ends is often rounded
+        return f"written(a root that {'never ends' if _form(now) == 'fraction' else 'ends'})"
+    if decimal and _form(now) == "decimal" and _places(now) != _places(was):
+        return "written(a decimal root to other places)"
+    return ""
+
+
+def _form(value: Fraction) -> str:
+    """How a value can be written: whole, a terminating decimal, or only as a fraction (or a rounded decimal)."""
+    if value.denominator == 1:
+        return "whole"
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return "decimal" if d == 1 else "fraction"
+
+
+def form_moved(old: EquationProblem, new: EquationProblem, steps: Sequence[Step]) -> str:
+    """Whether the new constants change how the model writes the steps, beyond their digits, so that a rewrite of
+    the cached steps' numbers is not the model's answer (helper-176):
+
+    - a coefficient of the unknown that changes sign or becomes (or stops being) 1, or a constant that becomes (or
+      stops being) 0: "-3x", not "(-3)x"; "x + 7 = 10" and no "Divide by 1" step; no "+ 0";
+    - a quotient the steps write that reduces where the cached one did not, or the other way ("x = 6/4 = 3/2"
+      for "x = 9/2");
+    - steps that pad or round a number ("x = 5.00", "x ≈ 1.67"): how the next root is padded or rounded is the
+      model's own;
+    - a number said in words ("Divide both sides by three", "dividimos entre tres"), which no rewrite of digits
+      reaches.
+
+    Returns why, or ``""``."""
+    try:
+        pool = [(Fraction(a), Fraction(b)) for a, b in zip(old.constants, new.constants)]
+    except ValueError:
+        return ""
+    if any((a == 0) != (b == 0) for a, b in pool):
+        return "a constant becomes 0, or stops being 0"
+    tokens = old.shape.split()
+    k = -1
+    for i, token in enumerate(tokens):
+        if token != "N":
+            continue
+        k += 1
+        coefficient = tokens[i + 1 : i + 2] == ["V"] or tokens[i + 1 : i + 3] == ["*", "V"]
+        if coefficient and k < len(pool):
+            a, b = pool[k]
+            if (a < 0) != (b < 0) or (abs(a) == 1) != (abs(b) == 1):
+                return f"the coefficient {a} becomes {b}"
+    was_form, now_form = linear_form(old.equation, old.variable), linear_form(new.equation, new.variable)
+    if was_form is not None and now_form is not None:
+        a, b = was_form[0], now_form[0]
+        if (a < 0) != (b < 0) or (abs(a) == 1) != (abs(b) == 1):
+            return f"the coefficient {a} becomes {b}"  # collected from both sides: "3x - 2x" is x
+    if was_form is not None and now_form is not None and any(_FRACTION.search(s.text) for s in steps):
+        # "x = 15/3 = 5" for "x = 16/3", "x = 16/3" for "x = 6/4 = 3/2": a quotient the steps write comes out
+        # whole, reduces or is in lowest terms as the numbers fall, and a model writes each its own way
+        if _quotient(*was_form) != _quotient(*now_form):
+            return "the root's quotient reduces otherwise"
+    for step in steps:
+        if (m := _PADDED.search(step.text) or _APPROX.search(step.text)) is not None:
+            return f"the answer pads or rounds a number ({m.group()!r}), as the model does for each root its own way"
+        said = _NUMBER_WORDS.search(step.text) or next((q for q in quantities(step.text) if q.kind == "word"), None)
+        if said is not None:
+            return f"the answer says a number in words ({said.group() if isinstance(said, re.Match) else said.text!r})"
+    return ""
+
+
+# letters that are words or labels of a language the answers are written in ("a", "I", Spanish "y", Italian "e",
+# "i", Portuguese "o", "Step A")
+_WORD_LETTERS = frozenset("aAIeEiyYoOuU")
+_WORDLIKE = re.compile(r"[^\W\d_]{2,}")
+
+
+def letter_as_word(letter: str, steps: Sequence[Step]) -> str:
+    """Where the variable's one-letter name stands in ``steps`` as a word of the prose, which a rename would
+    rewrite ("This is a linear equation in a", "Restamos 7 y obtenemos", "First I subtract", "Step A:"): a letter
+    that is a word in some language (``_WORD_LETTERS``) beside a word, any letter between two words. The words
+    around it, or ``""``."""
+    if len(letter) != 1:
+        return ""
+    for step in steps:
+        for m in re.finditer(rf"(?<![\w\\]){re.escape(letter)}(?!\w)", step.text):
+            before = step.text[: m.start()].rstrip().rsplit(None, 1)
+            after = step.text[m.end() :].lstrip().split(None, 1)
+            left = bool(before) and _WORDLIKE.fullmatch(before[-1].strip("(\"'")) is not None
+            right = bool(after) and _WORDLIKE.fullmatch(after[0].strip(",.;:!?)\"'")) is not None
+            if (left and right) or (letter in _WORD_LETTERS and (left or right)):
+                return " ".join([*(before[-1:]), letter, *(after[:1])])
+    return ""

@@ -198,6 +198,35 @@ EQ_SLOT, VAR_SLOT, SOLVE_ASK = SLOT_MARK.format("EQ"), SLOT_MARK.format("V"), SL
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+# the words of a "solve it" ask that ask for a value: an ask of "solve it" words with none of them, and no unknown
+# named, asks something else of the equation ("What is the variable in", "Which equation is this", "What is the
+# unknown"); a bare equation asks nothing else
+_SOLVING = frozenset(
+    """solve solving solved find work determine calculate compute value values satisfies satisfy satisfying get
+    résous résoudre résolvez résout trouve trouvez trouver détermine déterminez calcule calculez valeur löse löst
+    lösen finde finden bestimme bestimmen berechne berechnen wert resuelve resuelva resolver despeja despejar
+    encuentra halla calcula valor resolva resolve encontre calcule risolvi risolvere trova calcola valore реши
+    решите решить найди найдите значение вычисли 求解 解方程 求 解 について解きなさい について解け について解いて
+    解きなさい 解け""".split()
+)
+
+
+def _asks_solving(ask: str) -> bool:
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w']*", ask.replace(EQ_SLOT, " ").replace(VAR_SLOT, " "))]
+    return not words or VAR_SLOT in ask.replace(EQ_SLOT, " ") or any(w in _SOLVING for w in words)
+
+
+# how a request writes its math, which a model mirrors in its steps: TeX delimiters and commands, a product's
+# sign, the Unicode minus; two requests that write it otherwise are answered otherwise ("\\(3x = 15\\)", "4*x")
+_NOTATION = re.compile(r"\$\$|\$|\\\(|\\\[|\\[a-zA-Z]+|[*×·⋅∙÷−]")
+
+
+def notation(prompt: str) -> str:
+    """The marks of ``prompt``'s math notation (``_NOTATION``), in a fixed order; ``""`` for plain text."""
+    marks = sorted(set(_NOTATION.findall(prompt)))
+    return f" [{' '.join(marks)}]" if marks else ""
+
+
 @lru_cache(maxsize=4096)  # pure; a stored entry is parsed again by every lookup that meets it
 def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[str, bool]:
     """The request with its equation as ``⟨EQ⟩`` and its variable as ``⟨V⟩``, whitespace folded, and whether it
@@ -217,11 +246,15 @@ def request_template(view: str, span: tuple[int, int], variable: str) -> tuple[s
     if _YES_OR_NO.search(rest[cut:]):
         # "Is x a value?", "Is it an equation?": a yes or no, in "solve it" words, is no request to solve
         return fold_whitespace(rest), False
+    if folded == SOLVE_ASK and not _asks_solving(ask):
+        # "What is the variable in 2y + 5 = 11?", "Which equation is this:": "solve it" words that ask no value
+        return fold_whitespace(rest), False
     if folded != SOLVE_ASK:
         # another language's "solve for x" keeps its own words (an answer is reused in the language it was asked
         # in), and still only asks to solve
         other = canonical_ask(ask, _SOLVE_WORDS | _SOLVE_WORDS_OTHER, slots=(EQ_SLOT,), free=(VAR_SLOT,), canonical=SOLVE_ASK)
-        return fold_whitespace(rest), other == SOLVE_ASK and VAR_SLOT not in context and persona_only(context)
+        solves = other == SOLVE_ASK and _asks_solving(ask)
+        return fold_whitespace(rest), solves and VAR_SLOT not in context and persona_only(context)
     # ("Work out y": solve it; "Show your working out": the steps)
     unworked = re.sub(r"(?<!\byour\s)\bwork(?:ing)?\s+out\b", " ", ask, flags=re.IGNORECASE)
     laid = sorted({_LAYOUT_WORDS[w] for word in re.findall(r"[^\W\d_]+", unworked) if (w := word.casefold()) in _LAYOUT_WORDS})
@@ -238,10 +271,12 @@ def parse_problem(request: Request) -> EquationProblem:
     fast = _fast_problem(request, equation, hint, names)
     if fast is not None:
         template, solves = request_template(view, span, fast.variable)
+        template += notation(request.prompt)
         return replace(fast, template=template, solves=solves and persona_only(request.context))
     info = parse_equation(equation, hint)
     shape, constants = equation_shape(equation, info.variable)
     template, solves = request_template(view, span, info.variable)
+    template += notation(request.prompt)
     solves = solves and persona_only(request.context)  # a system prompt may set a condition ("modulo 7")
     # "Solve 2x + 3y = 12 for x", "2 x 3 + y = 10": a root in other letters is no value the task verifies, and
     # the letters may be no unknowns at all; the model's answer stands

@@ -46,7 +46,6 @@ def test_canonical_ask_needs_every_word_in_the_vocabulary_and_each_slot_once() -
         "Determine x given that 3x + 5 = 20.",
         "3x + 5 = 20. Solve for x.",
         "Given 3x + 5 = 20, solve for x.",
-        "Solve \\(3x+5=20\\) for x.",
         "3x + 5 = 20",
         "Solve for t1: 4t1 + 2 = 10",
     ],
@@ -54,6 +53,14 @@ def test_canonical_ask_needs_every_word_in_the_vocabulary_and_each_slot_once() -
 def test_equation_asks_that_only_say_solve_fold_to_one_template(prompt: str) -> None:
     problem = parse_problem(Request(prompt))
     assert problem.template == SOLVE and problem.solves
+
+
+@pytest.mark.parametrize("prompt", ["Solve \\(3x+5=20\\) for x.", "Solve for x: $3x + 5 = 20$", "Solve for x: 3*x + 5 = 20"])
+def test_an_ask_that_writes_its_math_otherwise_keeps_its_notation_in_the_template(prompt: str) -> None:
+    """Class (helper-176): a model mirrors the request's notation (TeX delimiters, a product's sign) in its steps;
+    asks that differ in it are two templates, each still only asking to solve."""
+    problem = parse_problem(Request(prompt))
+    assert problem.template.startswith(SOLVE) and problem.template != SOLVE and problem.solves
 
 
 @pytest.mark.parametrize(
