@@ -525,15 +525,7 @@ class StepCacheEngine:
             return missed
         if self.adaptation.stale(prep, run, best.old, best.cached, result.steps, cand.entry.output):
             return missed  # the patch left the cached request's text in place, or contradicts it: the model answers
-        return Served(
-            "patch",
-            result.steps,
-            cand.similarity,
-            cand.entry,
-            fallback=result.fallback,
-            layout=cand.entry.output,
-            storable=result.fallback != "deterministic",  # the solver's steps: served, never adapted again
-        )
+        return Served("patch", result.steps, cand.similarity, cand.entry, fallback=result.fallback, layout=cand.entry.output)
 
     def _generate(self, prep: Prepared, run: RunLog, model: Backend, backend: Backend, missed: _Missed) -> Served:
         """A miss: ``model`` (the caller's own call, or ``backend``) answers; ``backend`` patches what fails."""
@@ -580,8 +572,9 @@ class StepCacheEngine:
             return replace(served, storable=unreadable(verdicts))
         if contradicts := self.adaptation.contradicts(prep, run, missed.precedent, result.steps):
             raise UnverifiedOutputError(profile.name, contradicts[0].reason, completion.text, **run.usage())
-        # the solver's steps are the engine's, not the model's: served for this request, never stored, so no later
-        # request is adapted from a layout the model never wrote ("x = 5 > 0" read as no answer, solved "x = 5")
+        # the solver's steps stand in for an answer the verifier did not take that states the right value ("x = 5 > 0",
+        # "x = 15 : 3"): served for this request, never stored, so no later request is adapted from a layout the
+        # model never wrote (for an answer wrong in value, they are the task's right answer, stored as ever)
         served = replace(
             served,
             steps=result.steps,
@@ -589,7 +582,7 @@ class StepCacheEngine:
             fallback=result.fallback or "patch",
             text=None,
             layout=completion.text,
-            storable=result.fallback != "deterministic",
+            storable=not (result.fallback == "deterministic" and _right_in_value(profile, prep.problem, completion.text)),
         )
         if (
             missed.precedent is not None
@@ -600,6 +593,16 @@ class StepCacheEngine:
             if slots:
                 served = replace(served, corroborated=own | marks, corroborates=missed.precedent.candidate.entry, vouches=slots)
         return served
+
+
+def _right_in_value(profile: TaskProfile, problem: Any, text: str) -> bool:
+    """Whether the task's solver finds its own result stated in the model's answer ``text`` (see
+    ``EquationSolver.states_the_root``); ``False`` for a solver that cannot tell, or that raises."""
+    states = getattr(profile.solver, "states_the_root", None)
+    try:
+        return bool(states(problem, text)) if states is not None else False
+    except Exception:
+        return False
 
 
 _STRUCTURE_SCAN = 256

@@ -31,6 +31,7 @@ __all__ = [
     "LazyEngine",
     "StoreFailures",
     "OPEN_WAIT_S",
+    "call_settings_text",
     "described_schema",
     "instruction_text",
     "reworded",
@@ -113,6 +114,36 @@ def instruction_text(settings: Any) -> str:
 
     walk(settings if isinstance(settings, dict) else {}, "")
     return "\n\n".join(found)
+
+
+# call arguments that bound or route a call, or carry what the integrations read apart (tools, a response format,
+# callbacks): never what the answer must say
+_CALL_SETTINGS = _TECHNICAL | frozenset(
+    """temperature top_p top_k min_p typical_p tfs_z max_tokens max_new_tokens max_output_tokens max_completion_tokens
+    max_length num_predict num_ctx n seed stop stop_sequences presence_penalty frequency_penalty repeat_penalty
+    repetition_penalty logit_bias logprobs top_logprobs stream streaming stream_options timeout request_timeout
+    max_retries formatted tools functions tool_choice function_call parallel_tool_calls strict response_format
+    llm_kwargs callbacks callback_manager tags metadata run_name run_id config verbose extra_headers extra_query
+    extra_body image_documents allow_parallel_tool_calls tool_required error_on_no_tool_call error_on_tool_error""".split()
+)
+
+
+def call_settings_text(arguments: Any) -> str:
+    """What a call's explicit arguments (``llm.complete(q, rounding="nearest ten")``, ``model.bind(round_to=10)``)
+    may tell the model: :func:`instruction_text`, and every other argument that no list of generation settings
+    holds, as ``name: value`` ("rounding: nearest ten", "round_to: 10", "examples: [...]"). An argument the caller
+    passes reaches the model; one that is no known setting may set a condition no check reads, so it is read as
+    the request's context, where anything more than a persona keeps the cache from re-deriving for other values."""
+    if not isinstance(arguments, dict):
+        return ""
+    said = [instruction_text(arguments)]
+    for key, value in arguments.items():
+        if value is None or str(key).startswith("stepcache_") or str(key) in _CALL_SETTINGS:
+            continue
+        if any(part in str(key).lower() for part in _INSTRUCTING):
+            continue  # read above
+        said.append(f"{key}: {settings_json(value)}")
+    return "\n\n".join(t for t in said if t)
 
 
 def described_schema(schema: Mapping[str, Any], name: Any = "", description: Any = "") -> dict[str, Any]:

@@ -195,16 +195,18 @@ _PLAIN_TEXT_BLOCK = frozenset({"type", "text", "id", "cache_control"})
 
 def _reaching(message: BaseMessage) -> str:
     """What of ``message`` reaches the model: its text, and whatever else it carries as JSON (content blocks of
-    another type than ``text``, such as ``text-plain`` or ``input_text``; an AI turn's tool calls and their
-    arguments; provider fields), so that a condition said there is read as context, never skipped."""
+    another type than ``text``, such as ``text-plain`` or ``input_text``; an AI turn's tool calls, valid or not,
+    and their arguments; the speaker's ``name``; provider fields), so that a condition said there is read as context, never skipped."""
     parts = [message_text(message)]
     if isinstance(message.content, list):
         for block in message.content:
             if isinstance(block, dict) and not (block.get("type") == "text" and set(block) <= _PLAIN_TEXT_BLOCK):
                 parts.append(json.dumps(block, sort_keys=True, ensure_ascii=False, default=str))
-    calls = getattr(message, "tool_calls", None)
-    if calls:
+    calls = [*(getattr(message, "tool_calls", None) or ()), *(getattr(message, "invalid_tool_calls", None) or ())]
+    if calls:  # (a provider sends an invalid call's arguments as a call too)
         parts.append(json.dumps([{"name": c.get("name"), "args": c.get("args")} for c in calls], sort_keys=True, default=str))
+    if message.name:  # the speaker's name ("Ann"): a model answers her ("You have ...") or follows it ("round_to_10")
+        parts.append(json.dumps({"name": message.name}, ensure_ascii=False))
     if message.additional_kwargs:
         parts.append(json.dumps(message.additional_kwargs, sort_keys=True, ensure_ascii=False, default=str))
     return "\n".join(p for p in parts if p)

@@ -35,7 +35,7 @@ from stepcache_core import (
     open_session,
 )
 from stepcache_core.embed import Embedder
-from stepcache_core.integration import LastTrace, instruction_text, settings_json
+from stepcache_core.integration import LastTrace, call_settings_text, instruction_text, settings_json
 from stepcache_core.store import Store
 from stepcache_core.tasks import TaskRegistry
 
@@ -189,7 +189,12 @@ class StepCacheRunnable(Runnable[LanguageModelInput, Any]):
     def _settings_context(self) -> str:
         # what the model's own settings may tell it ("system_prompt", bound "instructions"), as they are now (a
         # system prompt set after wrapping counts): the requests' context
-        return instruction_text(model_settings(self.llm))
+        settings = model_settings(self.llm)
+        said = [instruction_text(settings)]
+        while isinstance(settings.get("bound"), dict) and isinstance(settings.get("kwargs"), dict) and len(settings) == 2:
+            said.append(call_settings_text(settings["kwargs"]))  # ``bind(round_to=10)``: an argument it is sent
+            settings = settings["bound"]
+        return "\n\n".join(dict.fromkeys(t for t in said if t))
 
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         return super().get_name(suffix, name=name or "StepCacheRunnable")

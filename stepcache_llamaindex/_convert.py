@@ -19,7 +19,7 @@ from llama_index.core.llms import LLM
 from llama_index.core.prompts import BasePromptTemplate
 
 from stepcache_core import InvalidRequestError, InvalidSchemaError, Namespace, Request
-from stepcache_core.integration import instruction_text, reworded, settings_json
+from stepcache_core.integration import call_settings_text, instruction_text, reworded, settings_json
 from stepcache_core.tasks.json.schema import inline_refs
 from stepcache_core.values import generation_limits
 
@@ -306,8 +306,9 @@ _ROLES = re.compile(r"(?i)\b(?:user|assistant|system|model|human|ai)\b\s*:?|[\s:
 
 
 def wrapper_context(llm: LLM, prompt: str = "") -> str:
-    """What the inner LLM adds around ``prompt`` (the call's own question) when it is sent: its ``system_prompt``,
-    and the text its own ``completion_to_prompt``, ``messages_to_prompt`` (when not LlamaIndex's default) or
+    """What the inner LLM adds around ``prompt`` (the call's own question) when it is sent: its ``system_prompt``
+    and other settings named like an instruction (see :func:`~stepcache_core.integration.instruction_text`), and the
+    text its own ``completion_to_prompt``, ``messages_to_prompt`` (when not LlamaIndex's default) or
     ``query_wrapper_prompt`` puts around a question: around a bare marker (what it adds to every prompt) and around
     ``prompt`` itself (a wrapper that adds a rule to some prompts only: "Round to the nearest ten." before word
     problems). Part of the namespace already; read as the request's context (:attr:`Request.context`), since it may
@@ -319,6 +320,13 @@ def wrapper_context(llm: LLM, prompt: str = "") -> str:
     system = getattr(llm, "system_prompt", None)
     if isinstance(system, str) and system.strip():
         parts.append(system)
+    # its other settings named like an instruction or reading as one (``instructions``, ``additional_kwargs``'s
+    # "instructions", ``generation_config``'s "system_instruction", ``generate_kwargs``'s "system"): sent with
+    # every prompt as surely as the system prompt
+    settings = _llm_settings(llm)
+    if isinstance(settings, dict):
+        said = instruction_text({k: v for k, v in settings.items() if k not in ("system_prompt", "prompt_format")})
+        parts.extend(p for p in said.split("\n\n") if p.strip())
     wrappers: list[Callable[[str], Any]] = []
     completion = getattr(llm, "completion_to_prompt", None)
     if callable(completion):
@@ -351,7 +359,7 @@ def wrapper_context(llm: LLM, prompt: str = "") -> str:
 def turn_context(history: Sequence[Sequence[str]], around: str, kwargs: dict[str, Any]) -> str:
     """A keyed turn's context: the text of every earlier message and what any message carries besides it (see
     :func:`keyed_turn`), what the inner LLM adds around the turn, and the call's "instructions=..."."""
-    return "\n\n".join([*(said for _, said in history), around, instruction_text(kwargs)]).strip()
+    return "\n\n".join([*(said for _, said in history), around, call_settings_text(kwargs)]).strip()
 
 
 def _no_around(prompt: str) -> str:

@@ -63,7 +63,7 @@ class RightModel(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
         self.received.append(list(messages))
-        text = right(messages, self.system_prompt + json.dumps(kwargs, default=str))
+        text = right(messages, self.system_prompt + json.dumps(kwargs, default=str) + _with_names(messages))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
@@ -567,4 +567,68 @@ def test_what_the_questions_own_turn_carries_is_read_as_context(turn: dict[str, 
         if len(model.received) == asked:
             served += 1
             false += out.content != _spoken(messages)
+    assert false == 0
+
+
+# ---------------------------------------------------------------- what else a call or a turn carries (helper-177)
+BOUND: dict[str, dict[str, Any]] = {
+    "a short setting": {"rounding": "nearest ten"},
+    "a setting of another name": {"round_to": "nearest ten"},
+    "few-shot examples": {"examples": [{"input": "3 boxes of 4", "output": "12, to the nearest ten 10"}]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUND))
+def test_a_bound_argument_no_list_of_settings_holds_is_read_as_context(case: str) -> None:
+    """Class (helper-177): ``StepCacheRunnable(model.bind(rounding="nearest ten"))``: only arguments named like
+    an instruction, or sentences, were read; a short value, a number or a list under another name reached the
+    model and was never read (5 false of 6 served). Every bound argument that no list of generation settings
+    holds is read as context now."""
+    model = RightModel()
+    model.received = []
+    runnable = StepCacheRunnable(model.bind(**BOUND[case]), store=MemoryStore(), embedder=HashEmbedder())
+    _, false = _false_served(model, runnable, [], json.dumps(BOUND[case]))
+    assert false == 0
+
+
+def _with_names(messages: list[BaseMessage]) -> str:
+    """What a provider sends besides the text: each message's ``name`` and an invalid tool call's arguments."""
+    said = [(m.name or "").replace("_", " ") for m in messages]
+    said += [str(c.get("args")) for m in messages for c in getattr(m, "invalid_tool_calls", None) or ()]
+    return " ".join(said)
+
+
+TURN_FIELDS: dict[str, list[BaseMessage]] = {
+    "a system message's name": [SystemMessage(PERSONA, name="round_to_the_nearest_ten")],
+    "an earlier turn's name": [HumanMessage("Hello!", name="nearest_ten_please"), AIMessage("Hi! How can I help?")],
+    "an invalid tool call's arguments": [
+        AIMessage("", invalid_tool_calls=[{"name": "set_policy", "args": RULE, "id": "c3", "error": None}]),
+        ToolMessage("ok", tool_call_id="c3"),
+    ],
+}
+
+
+@pytest.mark.parametrize("route", ["set_llm_cache", "runnable"])
+@pytest.mark.parametrize("case", sorted(TURN_FIELDS))
+def test_an_earlier_messages_name_or_invalid_call_is_read_as_context(case: str, route: str) -> None:
+    """Class (helper-177): an earlier message's ``name`` ("round_to_10" on a system message, the speaker's name on
+    a greeting) or an ``invalid_tool_calls`` argument reaches the model (providers send them) and was keyed but
+    never read: 5 false of 5 served, 3 of 6 where the model answered the named speaker. Read as context now."""
+    model = RightModel()
+    model.received = []
+    before = TURN_FIELDS[case]
+
+    def answer(messages: list[BaseMessage]) -> str:
+        return right(messages, _with_names(messages))
+
+    if route == "runnable":
+        _, false = _false_served(
+            model, StepCacheRunnable(model, store=MemoryStore(), embedder=HashEmbedder()), before, "", answer=answer
+        )
+    else:
+        set_llm_cache(StepCache(store=MemoryStore(), embedder=HashEmbedder(), backend=model))
+        try:
+            _, false = _false_served(model, model, before, "", answer=answer)
+        finally:
+            set_llm_cache(None)
     assert false == 0

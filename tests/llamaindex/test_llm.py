@@ -113,9 +113,7 @@ def test_garbage_output_is_never_served_for_verified_tasks(make_llm):
     assert out.text.splitlines()[-1] == "x = 5" and sc(out)["fallback"] == "deterministic"
     with pytest.raises(UnverifiedOutputError):
         llm.complete(MARIA, stepcache_schema=PERSON)
-    # nothing stored: the solver's steps are served for their own request, never adapted for another (not the
-    # model's layout), and the JSON garbage never verified
-    assert llm.engine.count(llm._namespace("complete", {"formatted": False})) == 0
+    assert llm.engine.count(llm._namespace("complete", {"formatted": False})) == 1  # only the verified math answer
 
 
 def test_inner_raising_becomes_backend_error(make_llm):
@@ -989,3 +987,45 @@ def test_a_chat_turn_that_cannot_be_reworded_is_not_probed_without_the_calls_set
             served += 1
             false += out != shown(question.format(a, b), True)
     assert false == 0
+
+
+class InstructedLLM(ScriptedLLM):
+    """A scripted LLM with the instruction fields other integrations declare (OpenAIResponses' ``instructions``,
+    HuggingFace's ``generate_kwargs``, Gemini's ``generation_config``)."""
+
+    instructions: str = ""
+    generate_kwargs: dict[str, Any] = {}
+    generation_config: dict[str, Any] = {}
+
+
+@pytest.mark.parametrize(
+    "fields, call",
+    [
+        ({"instructions": "Work modulo seven."}, {}),
+        ({"generate_kwargs": {"system": "Work modulo seven."}}, {}),
+        ({"generation_config": {"system_instruction": "Work modulo seven."}}, {}),
+        ({}, {"rounding": "nearest ten"}),
+        ({}, {"round_to": 10}),
+        ({}, {"examples": [{"input": "3x + 5 = 20", "output": "x = 5 (mod 7)"}]}),
+    ],
+    ids=["instructions", "generate_kwargs system", "generation_config", "call rounding", "call round_to", "call examples"],
+)
+def test_what_the_inner_llms_fields_and_the_calls_arguments_say_is_read(make_llm, fields, call):
+    """Class (helper-177): an instruction in the inner LLM's own fields other than ``system_prompt`` (5 false of 6
+    served, ``complete`` and ``chat``), or a call argument with a short value, a number or a list under a name no
+    list of settings holds (``complete(q, rounding="nearest ten")``: 5 of 6). Both reach the model; both are read
+    as the request's context now, so constants do not move under them."""
+    inner = InstructedLLM(lambda p: "3x = 15\nx = 5" if "= 20" in p else "3x = 18\nx = 6", **fields)
+    llm, inner = make_llm(inner=inner)
+    llm.complete("Solve for x: 3x + 5 = 20", **call)
+    out = llm.complete("Solve for x: 3x + 5 = 23", **call)
+    assert out.additional_kwargs["stepcache"]["path"] != "reuse" and len(inner.calls) == 2
+
+
+def test_generation_settings_in_a_call_still_let_values_move(make_llm):
+    """The control: ``temperature``, ``max_tokens``, ``stop`` say nothing of what to answer."""
+    inner = InstructedLLM(lambda p: "3x = 15\nx = 5" if "= 20" in p else "3x = 18\nx = 6")
+    llm, inner = make_llm(inner=inner)
+    llm.complete("Solve for x: 3x + 5 = 20", temperature=0.1, max_tokens=64)
+    out = llm.complete("Solve for x: 3x + 5 = 23", temperature=0.1, max_tokens=64)
+    assert out.additional_kwargs["stepcache"]["path"] == "reuse" and len(inner.calls) == 1

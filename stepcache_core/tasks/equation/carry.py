@@ -15,7 +15,7 @@ from .notation import NUMBER, label_end, math_view, statements
 from .parse import EquationProblem
 from .verify import answer_spans
 
-__all__ = ["EquationCarryover", "form_moved", "letter_as_word", "root_doubt"]
+__all__ = ["EquationCarryover", "form_moved", "letter_as_word", "root_doubt", "solved_by_engine"]
 
 
 _WORD_NUMBERS = {
@@ -53,7 +53,7 @@ class EquationCarryover:
             return [Verdict(False, f"the variable's letter {old.name!r} is a word of the answer too ({word!r})")]
         if old.constants == new.constants and old.solutions == new.solutions:
             return []  # a renamed variable keeps every number and every claim about them true
-        if why := form_moved(old, new, cached):
+        if not solved_by_engine(old, cached) and (why := form_moved(old, new, cached)):
             return [Verdict(False, why)]  # no step's: no patch of the cached steps is the model's layout
         gone = _magnitudes(old) - _magnitudes(new)
         derived = _magnitudes(new) | _derived(steps, new)
@@ -237,6 +237,18 @@ def _quotient(a: Fraction, b: Fraction) -> str:
 _DECIMAL = re.compile(r"\d\.\d")
 
 
+def solved_by_engine(old: EquationProblem, steps: Sequence[Step]) -> bool:
+    """Whether ``steps`` are the deterministic solver's for ``old`` (stored where the model's answer was wrong in
+    value): its layout is the solver's, the same for every value (exact fractions, no prose), so how the model
+    would write another value is no question there."""
+    from .solve import EquationSolver
+
+    try:
+        return "\n".join(s.text.strip() for s in steps) == EquationSolver().solve(old).strip()
+    except Exception:  # a problem the solver cannot write: not its steps
+        return False
+
+
 def root_doubt(old: EquationProblem, new: EquationProblem, steps: Sequence[Step]) -> str:
     """The doubt (see :mod:`.corroborate`) of adapting ``steps``, the answer to ``old``, to ``new``'s root: how the
     model writes a root of a kind its cached answer never showed. A whole root shows nothing of how a fraction is
@@ -246,7 +258,7 @@ def root_doubt(old: EquationProblem, new: EquationProblem, steps: Sequence[Step]
     if len(old.solutions) != 1 or len(new.solutions) != 1:
         return ""
     was, now = to_fraction(old.solutions[0]), to_fraction(new.solutions[0])
-    if was is None or now is None or (was.denominator == 1 and now.denominator == 1):
+    if was is None or now is None or (was.denominator == 1 and now.denominator == 1) or solved_by_engine(old, steps):
         return ""
     if was.denominator == 1:
         return f"written(a root no longer whole: {_form(now)})"

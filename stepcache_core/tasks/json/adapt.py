@@ -125,6 +125,10 @@ class JsonAdapter:
         if isinstance(value, (int, float)):
             new = replacements.get(str(value).casefold())
             if new is not None:
+                if isinstance(value, float) and "." not in new:
+                    # "9 points" where the cached answers held 7.5: "9" or "9.0", as the model writes a whole number
+                    # it never showed; left as it was, for verification to send to the model (helper-176)
+                    return value
                 try:
                     return type(value)(new.replace(",", ""))
                 except ValueError:
