@@ -76,6 +76,12 @@ _CLAIM = alternation(
     # "pair" is read as a count of 2 ("un nombre pair")
     r"majority|minority|mayor[ií]a|minor[ií]a|Mehrheit|Minderheit|majorité|minorité|maggioranza|minoranza|maioria|"
     r"nombres?\s+(?:im)?paire?s?|"
+    # a parity in other languages ("24 är ett jämnt tal", "liczba parzysta", "çift sayı", "άρτιος", "सम संख्या",
+    # "четное", "偶数"), where a word that also means "equal" or "single" is read only beside its noun
+    r"jämn[at]?|udda|ulige|partall|oddetall|(?:nie)?parzyst\w*|(?:çift|tek)\s+say\w*|άρτι\w*|περιττ\w*|"
+    r"(?:सम|विषम)\s+संख्य|(?:не)?чётн\w*|(?:не)?четн\w*|sud[ýáé]|lich[ýáé]|páros|páratlan|parillinen|pariton|"
+    r"genap|ganjil|偶数|奇数|짝수|홀수|ungerade\w*|gerade\s+Zahl\w*|impar(?:es)?|n[úu]meros?\s+pa(?:r|res)\b|"
+    r"dispari|numer[oi]\s+pari|even\s+getal|oneven|"
     # a share said as a part ("la quinta parte", "las tres cuartas partes", "a terça parte", "la terza parte")
     r"[^\W\d_]+\s+partes?|"
     r"lag(?:s|ging|ged)?\s+behind|out(?:earn|scor|number|sell|sold|perform|pac|run|spen|grow|last|weigh|do|did)\w*|"
@@ -504,6 +510,31 @@ _CATEGORY = re.compile(
 # one symbol drawn again and again: a count in emoji or tally marks ("🐱🐱🐱", "||||"); not a layout's marks
 # (markdown's "**", "---", "==", "##", "~~", "``", an ellipsis, "!!")
 _DRAWN = re.compile(r"([^\w\s*\-=_#~`.,;:!?'\"()\[\]{}<>/\\$%&+^@])(?:[ \t\u200d\ufe0f]*\1)+")
+# any one mark, letter or glyph said again and again, bare or apart ("*****", "x, x, x", "o o o", "正 正 正")
+_REPEATED = re.compile(r"(?<![\w*#=~\-])(\S)(?:(?:[ \t]*,?[ \t]*)\1){2,}(?![\w*#=~\-])")
+# a layout's own runs: markdown emphasis and rules, an ellipsis
+_LAYOUT_RUN = re.compile(r"^(?:\*{2,3}|-{3,}|={3,}|_{3,}|#{1,6}|~{2,}|`{3}|\.{3,}|!{2,3}|\?{2,3})$")
+
+
+def _marks_counting(text: str) -> str | None:
+    """A run of one mark, letter or glyph, three or more, bare or apart: a count drawn in marks that :data:`_DRAWN`
+    leaves to markdown ("tally marks: ***************") or to words ("x, x, x, x", "正 正 正"), which no adapter
+    redraws. Not a layout's own run ("**", "***", "---", "###"), nor a word's letters ("www")."""
+    bare = re.sub(r"<<[^<>]*>>", " ", text)
+    for m in _REPEATED.finditer(bare):
+        run = re.sub(r"[\s,]", "", m.group())
+        if m.group(1).isdigit() or (m.group(1).isalnum() and m.group(1).isascii() and run == m.group()):
+            continue  # ("www", "zzz": a word's letters, not marks apart)
+        start, end = bare.rfind("\n", 0, m.start()) + 1, bare.find("\n", m.end())
+        line = bare[start : end if end >= 0 else len(bare)]
+        own_line = line.strip() == m.group()
+        heading = run[0] == "#" and line.lstrip().startswith(run + " ")
+        if _LAYOUT_RUN.match(run) and (run[0] in "*~`.!?" or own_line or heading):
+            continue  # a rule or an underline on its own line, a heading's marks, emphasis, an ellipsis
+        return m.group()
+    return None
+
+
 # a number glued after letters ("B7", "ann7"), and an ordinal in digits ("3rd")
 _GLUED = re.compile(r"\b[^\W\d_]+\d[\w]*")
 _ORDINAL_DIGITS = re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
@@ -624,6 +655,8 @@ def _said_of_old(
     drawn = _DRAWN.search(re.sub(r"<<[^<>]*>>", " ", text))
     if drawn is not None:  # "🐱🐱🐱🐱🐱🐱🐱", "|||| ||": a count drawn in symbols, which no adapter redraws
         return drawn.group()
+    if (marks := _marks_counting(text)) is not None:  # "***************" beside 15, "x, x, x", "正 正 正"
+        return marks
     glued = _GLUED.search(re.sub(r"<<[^<>]*>>|\\[A-Za-z]+", " ", text))
     if glued is not None:  # "The locker code is B7.": a number inside a word, which no adapter rewrites
         return glued.group()

@@ -8785,3 +8785,59 @@ def test_a_weekday_said_once_in_another_language_still_moves():
     ]
     served, false = false_served(apples, questions)
     assert false == 0 and served >= 2
+
+
+# ------------------------------------------------------------------------------ a count drawn in marks (helper-175)
+MARKS = {"asterisks": "*", "hashes": "#", "an equals bar": "=", "dots apart": "●, ", "letters apart": "x,", "o apart": "o ",
+         "CJK tallies": "正 "}  # fmt: skip
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["probes", "checks alone"])
+@pytest.mark.parametrize("marks", sorted(MARKS))
+def test_a_count_drawn_in_marks_markdown_uses_or_in_letters_is_never_redrawn(marks: str, corroborate: bool) -> None:
+    """Class (helper-175): "Draw the total as tally marks." answered "***************" (15), "x,x,x", "正 正":
+    marks markdown uses, or letters and glyphs apart, were left to layout; 15 marks were served beside 20
+    marbles (6 false of 6 served in both modes). A run of one mark drawn again and again is the model's now."""
+    mark = MARKS[marks]
+
+    def model(question: str) -> str:
+        m = re.search(r"(\w+) has (\d+) bags of (\d+) marbles", question)
+        assert m is not None
+        name, a, b = m[1], int(m[2]), int(m[3])
+        drawn = (mark * (a * b)).rstrip(", ")
+        return f"{name} has {a} * {b} = <<{a}*{b}={a * b}>>{a * b} marbles.\ntally marks: {drawn}\n#### {a * b}"
+
+    ask = "{} has {} bags of {} marbles. How many marbles does {} have? Draw the total as tally marks."
+    questions = [ask.format(n, a, b, n) for n, a, b in [("Ann", 3, 5), ("Tom", 4, 5), ("Eve", 2, 7), ("Bob", 3, 4)]]
+    _, false = false_served(model, questions, corroborate=corroborate)
+    assert false == 0
+
+
+# ------------------------------------------------------------------------------ a parity said in other languages
+PARITY = {
+    "Swedish": lambda t: f"{t} är ett {'jämnt' if t % 2 == 0 else 'udda'} tal.",
+    "Polish": lambda t: f"{t} to liczba {'parzysta' if t % 2 == 0 else 'nieparzysta'}.",
+    "Turkish": lambda t: f"{t} bir {'çift' if t % 2 == 0 else 'tek'} sayıdır.",
+    "Greek": lambda t: f"Το {t} είναι {'άρτιος' if t % 2 == 0 else 'περιττός'} αριθμός.",
+    "Hindi": lambda t: f"{t} एक {'सम' if t % 2 == 0 else 'विषम'} संख्या है।",
+    "Russian": lambda t: f"{t} — {'чётное' if t % 2 == 0 else 'нечётное'} число.",
+}
+
+
+@pytest.mark.parametrize("corroborate", [True, False], ids=["probes", "checks alone"])
+@pytest.mark.parametrize("language", sorted(PARITY))
+def test_a_parity_said_in_another_language_is_a_claim(language: str, corroborate: bool) -> None:
+    """Class (helper-175): "24 är ett jämnt tal." after the total, in a language outside the claim lists: served
+    for 45 (5 false of 6 served, both modes, in Swedish, Polish, Turkish, Greek and Hindi)."""
+    say = PARITY[language]
+
+    def model(question: str) -> str:
+        m = re.search(r"(\w+) buys (\d+) bags of (\d+) apples", question)
+        assert m is not None
+        a, b = int(m[2]), int(m[3])
+        return f"{m[1]} has {a} * {b} = <<{a}*{b}={a * b}>>{a * b} apples.\n{say(a * b)}\n#### {a * b}"
+
+    ask = "{} buys {} bags of {} apples. How many apples does {} have? Answer in " + language + "."
+    points = [("Ann", 3, 8), ("Tom", 5, 9), ("Eve", 4, 6), ("Bob", 7, 3), ("Kim", 2, 9)]
+    _, false = false_served(model, [ask.format(n, a, b, n) for n, a, b in points], corroborate=corroborate)
+    assert false == 0
