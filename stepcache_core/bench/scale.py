@@ -96,7 +96,8 @@ def _fill(store: Any, collection: str, dimension: int, n: int, seed: int, batch:
 
 def _variants(k: int, seed: int) -> list[str]:
     g = random.Random(seed)
-    return [f"Solve for x: 3x + {g.randint(1, 19)} = {g.randint(20, 99)}" for _ in range(k)]
+    # whole roots, as the base's: a root of another kind waits for the model's answer (tasks.equation.corroborate)
+    return [f"Solve for x: 3x + {b} = {3 * g.randint(7, 26) + b}" for b in (g.randint(1, 19) for _ in range(k))]
 
 
 def _hits(engine: Any, prompts: list[str]) -> list[float]:
@@ -126,7 +127,7 @@ engine = StepCacheEngine(store=store, embedder=MiniLMEmbedder(), backend=Scripte
 t_open = time.perf_counter() - t1
 import random
 g = random.Random(seed)
-prompts = [f"Solve for x: 3x + {g.randint(1, 19)} = {g.randint(20, 99)}" for _ in range(k + 1)]
+prompts = [f"Solve for x: 3x + {b} = {3 * g.randint(7, 26) + b}" for b in (g.randint(1, 19) for _ in range(k + 1))]
 t2 = time.perf_counter()
 first = engine.lookup(Request(prompts[0]))
 t_first = time.perf_counter() - t2

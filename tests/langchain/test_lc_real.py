@@ -94,7 +94,7 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
         assert base is not None, "the model answered none of the base equations correctly"
         a, b, c = base
 
-        variant_eq = f"{a}x + {b + 1} = {c}"
+        variant_eq = f"{a}x + {b + a} = {c}"  # a root of the base's kind (whole): served with no model call
         t0 = time.perf_counter()
         variant = chain.invoke({"equation": variant_eq})
         t_hit = time.perf_counter() - t0
@@ -103,7 +103,7 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
         assert served_values(variant) == solutions(variant_eq)
 
         hits = []
-        for eq in (f"{a}x + {b + 2} = {c}", f"{a}x + {b + 3} = {c}", f"{a}x + {b + 5} = {c}"):
+        for eq in (f"{a}x + {b + 2 * a} = {c}", f"{a}x + {b + 3 * a} = {c}", f"{a}x + {b + 5 * a} = {c}"):
             t0 = time.perf_counter()
             out = chain.invoke({"equation": eq})
             hits.append(time.perf_counter() - t0)
@@ -134,11 +134,11 @@ def test_real_chain_with_global_cache_and_runnable_paths(llm: Any, tmp_path: Any
     solver = with_step_cache(llm, persist_directory=tmp_path / "runnable", serialize=True, with_trace=True)
     solver.engine.warm()  # the embedder loaded: the quadratic below finds its nearest entry (a skip, not a miss)
     paths = {}
-    for q in ("Solve for x: 5x + 5 = 20", "Solve for x: 5x + 8 = 20"):
+    for q in ("Solve for x: 5x + 5 = 20", "Solve for x: 5x + 10 = 20"):  # a whole root, as the first
         out = solver.invoke(q)
         paths[q] = out["trace"]["path"]
         assert served_values(out["output"]) == solutions(q.split(":", 1)[1])
-    assert paths["Solve for x: 5x + 8 = 20"] == "reuse"
+    assert paths["Solve for x: 5x + 10 = 20"] == "reuse"
 
     quad = solver.invoke("Solve for x: x^2 - 5x + 6 = 0")
     assert quad["trace"]["path"] == "skip"

@@ -527,10 +527,10 @@ def _marks_counting(text: str) -> str | None:
             continue  # ("www", "zzz": a word's letters, not marks apart)
         start, end = bare.rfind("\n", 0, m.start()) + 1, bare.find("\n", m.end())
         line = bare[start : end if end >= 0 else len(bare)]
-        own_line = line.strip() == m.group()
+        own_line = re.fullmatch(r"[\s|:+*=_~#`.\-]+", line) is not None  # a rule, an underline, a table's ruled row
         heading = run[0] == "#" and line.lstrip().startswith(run + " ")
         if _LAYOUT_RUN.match(run) and (run[0] in "*~`.!?" or own_line or heading):
-            continue  # a rule or an underline on its own line, a heading's marks, emphasis, an ellipsis
+            continue  # a line of marks only ("---", "|---|---|"), a heading's marks, emphasis, an ellipsis
         return m.group()
     return None
 
