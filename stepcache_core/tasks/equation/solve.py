@@ -39,10 +39,10 @@ class EquationSolver:
 
     def states_the_root(self, problem: EquationProblem, text: str) -> bool:
         """Whether ``text``, a model's answer the verifier would not take, still states the root in its last line or
-        as the variable's value ("x = 5 > 0", "x = 15/3", "x = 15 : 3", "on a x = 5.", "x = 0.38" of 3/8): right in value, written in a layout the task does
-        not read. The solver's steps then stand in for it for its own request only (the engine never stores them:
-        no later request is adapted from a layout the model never wrote). ``False`` for a wrong answer, whose
-        solved steps are the task's right answer, stored as ever."""
+        as the variable's value ("x = 5 > 0", "x = 15/3", "x = 15 : 3", "on a x = 5.", "x = 0.38" of 3/8): right in
+        value, written in a layout the task does not read. The solver's steps then stand in for it for its own
+        request only (the engine never stores them: no later request is adapted from a layout the model never
+        wrote). ``False`` for a wrong answer, whose solved steps are the task's right answer, stored as ever."""
         if len(problem.solutions) != 1 or (root := to_fraction(problem.solutions[0])) is None:
             return False
         last = next((line for line in reversed(text.splitlines()) if line.strip()), "")
